@@ -1,0 +1,54 @@
+"""Shared fixtures: keep the user's real world out of the tests.
+
+Qt runs offscreen; settings, data folders and Hugging Face caches point into tmp_path.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["HF_DATASETS_OFFLINE"] = "1"
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory, monkeypatch):
+    """Point XDG folders, HF caches and the app's data folder at a private temp dir."""
+    home = tmp_path_factory.mktemp("home")
+    for var, sub in [
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("HF_HOME", "hf"),
+        ("ISFANNOTATE_DATA_DIR", "isfdata"),
+    ]:
+        d = home / sub
+        d.mkdir()
+        monkeypatch.setenv(var, str(d))
+    yield
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared; skip (or fail under ISFANNOTATE_REQUIRE_SHARED=1) when absent."""
+    p = SHARED.joinpath(*parts)
+    if not p.exists():
+        if os.environ.get("ISFANNOTATE_REQUIRE_SHARED") == "1":
+            pytest.fail(f"{p} is required (ISFANNOTATE_REQUIRE_SHARED=1) but missing")
+        pytest.skip(f"{p} not present (../shared is not beside this checkout)")
+    return p
+
+
+@pytest.fixture
+def shared():
+    return shared_path
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    return REPO / "seeds"
