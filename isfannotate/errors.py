@@ -1,0 +1,24 @@
+"""Errors the user sees. Each carries a one-line message naming the file and line or offset."""
+from __future__ import annotations
+
+
+class IsfError(Exception):
+    """Base class for every error isfannotate reports to a user (CLI prints str(e), exit 2)."""
+
+
+class InputError(IsfError):
+    """Bad input file: the message names the file and the line (or byte offset)."""
+
+    def __init__(self, path: str, message: str, line: int | None = None):
+        self.path = str(path)
+        self.line = line
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class ValidationError(IsfError):
+    """An action or a scheme that breaks a rule of the model."""
+
+
+class ProjectError(IsfError):
+    """A project file that cannot be opened or used (newer version, not a project, locked)."""
