@@ -1,0 +1,201 @@
+"""The ``isfannotate`` command line. Starts without importing Qt; ``gui`` imports the app lazily.
+
+Every command has --help and exits non-zero with a one-line reason on bad input (exit 2).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import IsfError
+
+EPILOG = "Offsets are Unicode code points. Docs: docs/ in the source, or README.md."
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="isfannotate", description="Annotate actors, claims and stances in news articles.",
+                                epilog=EPILOG)
+    p.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    g = sub.add_parser("gui", help="open the desktop app", description="Open the desktop app on PROJECT, "
+                       "on the demo project (--demo), or on the last project.")
+    g.add_argument("project", nargs="?", help="project file (.isf)")
+    g.add_argument("--demo", action="store_true", help="open the demo project built from seeds/ (created on first use)")
+    g.add_argument("--annotator", help="annotate as NAME (remembered as the default)")
+    g.add_argument("--screenshot", metavar="PNG", help="render the window offscreen to PNG and exit")
+    g.add_argument("--document", metavar="ID", help="with --screenshot: the document to show")
+    g.add_argument("--size", default="1280x800", help="with --screenshot: window size WxH (default 1280x800)")
+
+    i = sub.add_parser("init", help="create a project", description="Create a new, empty project file.")
+    i.add_argument("project", help="path of the new project file (suggested extension .isf)")
+    i.add_argument("--scheme", help="scheme JSON file (default: the seeds' scheme)")
+    i.add_argument("--registry", help="starter actor registry JSON (default: none)")
+
+    im = sub.add_parser("import", help="import documents or annotations",
+                        description="Import .txt files, folders of them, and JSONL (plain documents or gold JSONL "
+                                    "annotations). All-or-nothing: one bad file or line and nothing is imported.")
+    im.add_argument("project")
+    im.add_argument("paths", nargs="+", metavar="PATH")
+    im.add_argument("--format", default="auto", choices=["auto", "txt", "jsonl"], help="input format (default: auto)")
+    im.add_argument("--annotator", help="layer for imported annotations (a name, or gold)")
+    im.add_argument("--replace", action="store_true", help="replace a layer's existing annotations of a document")
+
+    ex = sub.add_parser("export", help="export a layer as a dataset", description="Export a layer (default gold).")
+    ex.add_argument("project")
+    ex.add_argument("--format", required=True,
+                    choices=["jsonl", "spacy", "hf", "stances", "claims", "brat", "doccano", "labelstudio", "prodigy",
+                             "conll"])
+    ex.add_argument("--out", help="output folder (default: exports/<project>-<layer>-<format>-<time>/)")
+    ex.add_argument("--layer", default="gold", help="gold (default) or an annotator's name")
+    ex.add_argument("--all", action="store_true", help="export every document, not only those marked done")
+    ex.add_argument("--split", help="ratios TRAIN,DEV,TEST, e.g. 0.8,0.1,0.1")
+    ex.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")
+    ex.add_argument("--force", action="store_true", help="write into a non-empty output folder")
+
+    s = sub.add_parser("stats", help="counts of documents, spans, layers", description="Print project statistics.")
+    s.add_argument("project")
+    s.add_argument("--json", action="store_true", help="print JSON")
+
+    c = sub.add_parser("check", help="check a project's integrity",
+                       description="SQLite integrity check, schema version, and every span against its text.")
+    c.add_argument("project")
+    return p
+
+
+def _open(path: str):
+    from .project import Project
+    return Project.open(path)
+
+
+def cmd_init(a) -> int:
+    from .project import Project
+    Project.create(a.project, a.scheme, a.registry).close()
+    print(f"created {a.project}")
+    return 0
+
+
+def cmd_import(a) -> int:
+    from .progress import ProgressBar
+    with _open(a.project) as project:
+        bar = ProgressBar("importing")
+        report = project.import_paths(a.paths, format=a.format, annotator=a.annotator, replace=a.replace,
+                                      progress=bar)
+        bar.finish()
+    for line in report.skipped + report.renamed:
+        print(line)
+    for g in report.near_duplicate_groups:
+        print("near-duplicates: " + ", ".join(g))
+    print(report.summary())
+    return 0
+
+
+def cmd_export(a) -> int:
+    from .progress import ProgressBar
+    split = None
+    if a.split:
+        try:
+            split = tuple(float(x) for x in a.split.split(","))
+        except ValueError:
+            raise IsfError(f"--split takes ratios like 0.8,0.1,0.1, not {a.split!r}") from None
+    with _open(a.project) as project:
+        bar = ProgressBar("exporting")
+        result = project.export(a.format, a.out, layer=a.layer, include_all=a.all, split=split, seed=a.seed,
+                                force=a.force, progress=bar)
+        bar.finish()
+    for w in result.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    print(f"exported {len(result.files)} files to {result.out_dir}")
+    return 0
+
+
+def cmd_stats(a) -> int:
+    with _open(a.project) as project:
+        st = project.stats()
+    if a.json:
+        print(json.dumps(st, ensure_ascii=False, indent=1))
+        return 0
+    print(f"{st['project']}  ({st['path']}, schema {st['schema_version']})")
+    print(f"documents {st['documents']}  characters {st['characters']}  actors {st['actors']}  "
+          f"targets {st['targets']}  claims {st['claims']}  stances {st['stances']}  relations {st['relations']}")
+    for layer, info in st["layers"].items():
+        labels = ", ".join(f"{k} {v}" for k, v in info["labels"].items())
+        done = info.get("done", 0)
+        print(f"  layer {layer}: {info['spans']} spans ({labels or 'none'}); {done} documents done")
+    for g in st["near_duplicate_groups"]:
+        print(f"  near-duplicates: {g}")
+    return 0
+
+
+def cmd_check(a) -> int:
+    with _open(a.project) as project:
+        problems = project.check()
+        n = project.document_count()
+    if problems:
+        for p in problems:
+            print(p)
+        print(f"{len(problems)} problems", file=sys.stderr)
+        return 1
+    print(f"ok: {n} documents, every span consistent with its text")
+    return 0
+
+
+def cmd_gui(a) -> int:
+    from . import settings
+    from .demo import build_demo
+    if a.demo:
+        path = build_demo()
+    elif a.project:
+        path = Path(a.project)
+        if not path.exists():
+            raise IsfError(f"{path}: no such project (create one with: isfannotate init {path})")
+    else:
+        recent = settings.recent()
+        path = Path(recent[0]) if recent else build_demo()
+    annotator = a.annotator
+    if annotator:
+        from .models import layer_name
+        from .errors import ValidationError
+        try:
+            annotator = layer_name(annotator)
+        except ValidationError as e:
+            raise IsfError(str(e)) from None
+        settings.put("annotator", annotator)
+    elif a.screenshot:
+        annotator = settings.get("annotator") or "annotator"
+    try:
+        from isfannotate_ui.app import run
+    except ImportError as e:
+        raise IsfError(f"the desktop app cannot start: {e} (install isfannotate with its Qt dependency)") from None
+    if not a.screenshot:
+        settings.add_recent(str(path))
+    return run(str(path), annotator=annotator, screenshot=a.screenshot, document=a.document, size=a.size)
+
+
+COMMANDS = {"init": cmd_init, "import": cmd_import, "export": cmd_export, "stats": cmd_stats, "check": cmd_check,
+            "gui": cmd_gui}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    a = parser.parse_args(argv)
+    if a.version:
+        from . import __version__
+        print(__version__)
+        return 0
+    if a.command is None:
+        a = parser.parse_args(["gui"])
+    try:
+        return COMMANDS[a.command](a)
+    except IsfError as e:
+        print(f"isfannotate {a.command}: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"isfannotate {a.command}: interrupted; nothing was changed by the unfinished step", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,414 @@
+"""The gold JSONL (schema ``isfannotate.gold/1``, DESIGN.md): building records from a layer,
+importing them back into a layer, and wiring exports.
+
+Records are plain dicts on the export path (fast); imported records are validated with the
+pydantic models below, at the boundary.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError as PydanticValidationError
+
+from .errors import InputError, IsfError
+from .models import GOLD
+from .textclean import sha256_text
+
+if TYPE_CHECKING:
+    from .importing import ImportReport
+    from .project import Project
+
+SCHEMA_ID = "isfannotate.gold/1"
+
+
+# ------------------------------------------------------------------ building records
+def gold_records(project: "Project", layer: str = GOLD, *, include_all: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> tuple[list[dict], list[tuple[str, str]]]:
+    """Records for every document of *layer* that is marked done (all with *include_all*), and
+    (document id, reason) for those left out. 'unanimous' is not a stored layer (see agreement)."""
+    conn = project.conn
+    if layer == "unanimous":
+        raise IsfError("the unanimous layer needs agreement, which this version does not have yet; "
+                       "use --layer gold or --layer ANNOTATOR")
+    n_spans = conn.execute("SELECT count(*) FROM spans WHERE layer=?", (layer,)).fetchone()[0]
+    n_stances = conn.execute("SELECT count(*) FROM stances WHERE layer=?", (layer,)).fetchone()[0]
+    if n_spans == 0 and n_stances == 0:
+        if layer == GOLD:
+            others = ", ".join(project.layers()) or "none yet"
+            raise IsfError(f"the gold layer is empty; export an annotator's layer with --layer NAME "
+                           f"(layers: {others}) or fill gold with 'isfannotate adjudicate'")
+        raise IsfError(f"layer {layer!r} has no annotations (layers: {', '.join(project.layers()) or 'none'})")
+
+    status = project.statuses(layer)
+    actors = {a.id: a for a in project.actors()}
+    targets = {t.id: t for t in project.targets()}
+    docs = conn.execute("SELECT id, text, sha256, meta, near_dup_group FROM documents ORDER BY seq").fetchall()
+
+    spans_by_doc: dict[str, list[tuple]] = {}
+    for r in conn.execute('SELECT id, document_id, start, "end", label, actor_id, attrs FROM spans WHERE layer=? '
+                          'ORDER BY document_id, start, "end" DESC, id', (layer,)):
+        spans_by_doc.setdefault(r[1], []).append(r)
+    claims_by_doc: dict[str, list[tuple]] = {}
+    for r in conn.execute("SELECT s.document_id, c.span_id, c.source_kind, c.source_actor, c.source_span, c.cue_span, "
+                          "c.quote FROM claims c JOIN spans s ON s.id=c.span_id WHERE s.layer=? "
+                          "ORDER BY s.document_id, s.start, s.id", (layer,)):
+        claims_by_doc.setdefault(r[0], []).append(r)
+    evidence: dict[str, list[str]] = {}
+    for sid, span_id in conn.execute("SELECT e.stance_id, e.span_id FROM stance_evidence e JOIN stances s "
+                                     "ON s.id=e.stance_id WHERE s.layer=? ORDER BY e.stance_id, e.position", (layer,)):
+        evidence.setdefault(sid, []).append(span_id)
+    stances_by_doc: dict[str, list[tuple]] = {}
+    for r in conn.execute("SELECT document_id, id, holder, target, polarity, conditions FROM stances WHERE layer=? "
+                          "ORDER BY document_id, created_at, id", (layer,)):
+        stances_by_doc.setdefault(r[0], []).append(r)
+    relations_by_doc: dict[str, list[tuple]] = {}
+    for r in conn.execute("SELECT document_id, head, tail, label FROM relations WHERE layer=? ORDER BY document_id, id",
+                          (layer,)):
+        relations_by_doc.setdefault(r[0], []).append(r)
+    labels_by_doc: dict[str, dict] = {}
+    for d, k, v in conn.execute("SELECT document_id, key, value FROM doc_labels WHERE layer=? ORDER BY key", (layer,)):
+        labels_by_doc.setdefault(d, {})[k] = json.loads(v)
+    prov: dict[str, dict] = {}
+    if layer == GOLD:
+        for item, d, data in conn.execute("SELECT item_id, document_id, data FROM provenance"):
+            prov.setdefault(d, {})[item] = json.loads(data)
+
+    records: list[dict] = []
+    left_out: list[tuple[str, str]] = []
+    total = len(docs)
+    for i, (doc_id, text, sha, meta, group) in enumerate(docs):
+        if progress and i % 500 == 0:
+            progress(i, total)
+        st = status.get(doc_id, "new")
+        has_any = doc_id in spans_by_doc or doc_id in stances_by_doc
+        if not include_all and st != "done":
+            left_out.append((doc_id, f"not marked done in layer {layer} (status: {st})"))
+            continue
+        spans = spans_by_doc.get(doc_id, [])
+        doc_stances = stances_by_doc.get(doc_id, [])
+        used_actors: dict[str, None] = {}
+        used_targets: dict[str, None] = {}
+        span_out = []
+        for sid, _, start, end, label, actor_id, attrs in spans:
+            if actor_id:
+                used_actors[actor_id] = None
+            span_out.append({"id": sid, "start": start, "end": end, "label": label, "text": text[start:end],
+                             "actor_id": actor_id, "attrs": json.loads(attrs)})
+        claim_out = []
+        for _, span_id, kind, src, src_span, cue, quote in claims_by_doc.get(doc_id, []):
+            if src:
+                used_actors[src] = None
+            claim_out.append({"span": span_id, "source_kind": kind, "source": src, "source_span": src_span,
+                              "cue": cue, "quote": quote})
+        stance_out = []
+        for _, stid, holder, target, polarity, cond in doc_stances:
+            if holder:
+                used_actors[holder] = None
+            if target:
+                used_targets[target] = None
+            stance_out.append({"id": stid, "holder": holder, "target": target, "polarity": polarity,
+                               "conditions": cond, "evidence": evidence.get(stid, [])})
+        records.append({
+            "schema": SCHEMA_ID, "id": doc_id, "text": text, "sha256": sha, "offset_unit": "codepoint",
+            "meta": json.loads(meta), "split": None, "near_duplicate_group": group, "layer": layer,
+            "doc_labels": labels_by_doc.get(doc_id, {}),
+            "actors": [{"id": a.id, "name": a.name, "type": a.type, "aliases": list(a.aliases),
+                        "external_id": a.external_id} for a in (actors[x] for x in used_actors if x in actors)],
+            "targets": [{"id": t.id, "name": t.name} for t in (targets[x] for x in used_targets if x in targets)],
+            "spans": span_out,
+            "claims": claim_out,
+            "stances": stance_out,
+            "relations": [{"head": h, "tail": t, "label": lab} for _, h, t, lab in relations_by_doc.get(doc_id, [])],
+            "provenance": prov.get(doc_id, {}),
+        })
+        del has_any
+    if progress:
+        progress(total, total)
+    return records, left_out
+
+
+def export_project(project: "Project", fmt: str, out_dir, *, layer: str, include_all: bool,
+                   split, seed: int, force: bool, progress=None, cancelled=None):
+    from .exporting import export_records
+    records, left_out = gold_records(project, layer, include_all=include_all)
+    if not records:
+        raise IsfError(f"no document of layer {layer!r} is marked done; mark documents done, or export "
+                       f"everything with --all ({len(left_out)} documents left out)")
+    return export_records(records, fmt, Path(out_dir) if out_dir else None, project_name=project.name, layer=layer,
+                          left_out=left_out, split=split, seed=seed, force=force,
+                          scheme=json.loads(project.scheme.model_dump_json()), language=project.scheme.language,
+                          progress=progress, cancelled=cancelled)
+
+
+# ------------------------------------------------------------------ importing records
+class _M(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class GActor(_M):
+    id: str
+    name: str
+    type: str
+    aliases: list[str] = []
+    external_id: str | None = None
+
+
+class GTarget(_M):
+    id: str
+    name: str
+
+
+class GSpan(_M):
+    id: str
+    start: int
+    end: int
+    label: str
+    text: str
+    actor_id: str | None = None
+    attrs: dict[str, Any] = {}
+
+
+class GClaim(_M):
+    span: str
+    source_kind: Literal["actor", "article"] | None = None
+    source: str | None = None
+    source_span: str | None = None
+    cue: str | None = None
+    quote: Literal["direct", "reported"] | None = None
+
+
+class GStance(_M):
+    id: str
+    holder: str | None = None
+    target: str | None = None
+    polarity: str
+    conditions: str | None = None
+    evidence: list[str] = []
+
+
+class GRelation(_M):
+    head: str
+    tail: str
+    label: str
+
+
+class GoldRecord(_M):
+    schema_: Literal["isfannotate.gold/1"]
+    id: str | None = None
+    text: str
+    sha256: str | None = None
+    offset_unit: Literal["codepoint"] = "codepoint"
+    meta: dict[str, Any] = {}
+    doc_labels: dict[str, Any] = {}
+    actors: list[GActor] = []
+    targets: list[GTarget] = []
+    spans: list[GSpan] = []
+    claims: list[GClaim] = []
+    stances: list[GStance] = []
+    relations: list[GRelation] = []
+    provenance: dict[str, Any] = {}
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    @classmethod
+    def parse(cls, obj: dict, src: str, line: int) -> "GoldRecord":
+        try:
+            return cls.model_validate({**obj, "schema_": obj.get("schema")})
+        except PydanticValidationError as e:
+            err = e.errors()[0]
+            loc = ".".join(str(p) for p in err["loc"]).replace("schema_", "schema")
+            raise InputError(src, f"gold record field {loc}: {err['msg']}", line) from None
+
+
+@dataclass
+class GoldPlan:
+    """Checked gold records ready to write; ``apply`` runs inside the import transaction."""
+    layer: str
+    replace: bool
+    items: list[tuple[str, int, GoldRecord, str]] = field(default_factory=list)  # src, line, record, doc id
+    new_docs: list[tuple[str, GoldRecord]] = field(default_factory=list)
+
+    def new_document_rows(self, seq: int, stamp: str) -> list[tuple]:
+        rows = []
+        for doc_id, rec in self.new_docs:
+            rows.append((doc_id, seq, rec.text, sha256_text(rec.text), json.dumps(rec.meta, ensure_ascii=False), stamp))
+            seq += 1
+        return rows
+
+    def apply(self, project: "Project", report: "ImportReport") -> None:
+        from .project import new_id, now
+        conn = project.conn
+        stamp = now()
+        scheme = project.scheme
+        for src, line, rec, doc_id in self.items:
+            if self.replace:
+                _clear_layer(conn, doc_id, self.layer)
+            actor_map = _reconcile_actors(conn, rec.actors, scheme, project.author, stamp)
+            target_map = _reconcile_targets(conn, rec.targets, project.author, stamp)
+            span_ids: dict[str, str] = {}
+            for s in rec.spans:
+                sid = s.id if not conn.execute("SELECT 1 FROM spans WHERE id=?", (s.id,)).fetchone() else new_id("s")
+                span_ids[s.id] = sid
+                conn.execute('INSERT INTO spans (id, document_id, layer, start, "end", label, actor_id, attrs, author, '
+                             'created_at) VALUES (?,?,?,?,?,?,?,?,?,?)',
+                             (sid, doc_id, self.layer, s.start, s.end, s.label,
+                              actor_map.get(s.actor_id) if s.actor_id else None,
+                              json.dumps(s.attrs, ensure_ascii=False), self.layer, stamp))
+            for c in rec.claims:
+                conn.execute("INSERT INTO claims VALUES (?,?,?,?,?,?)",
+                             (span_ids[c.span], c.source_kind, actor_map.get(c.source) if c.source else None,
+                              span_ids.get(c.source_span) if c.source_span else None,
+                              span_ids.get(c.cue) if c.cue else None, c.quote))
+            stance_ids: dict[str, str] = {}
+            for st in rec.stances:
+                stid = st.id if not conn.execute("SELECT 1 FROM stances WHERE id=?", (st.id,)).fetchone() else new_id("st")
+                stance_ids[st.id] = stid
+                conn.execute("INSERT INTO stances (id, document_id, layer, holder, target, polarity, conditions, author, "
+                             "created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                             (stid, doc_id, self.layer, actor_map.get(st.holder) if st.holder else None,
+                              target_map.get(st.target) if st.target else None, st.polarity, st.conditions,
+                              self.layer, stamp))
+                conn.executemany("INSERT INTO stance_evidence VALUES (?,?,?)",
+                                 [(stid, span_ids[e], i) for i, e in enumerate(dict.fromkeys(st.evidence))])
+            for r in rec.relations:
+                conn.execute("INSERT INTO relations VALUES (?,?,?,?,?,?)",
+                             (new_id("r"), doc_id, self.layer, span_ids[r.head], span_ids[r.tail], r.label))
+            for k, v in rec.doc_labels.items():
+                conn.execute("INSERT OR REPLACE INTO doc_labels VALUES (?,?,?,?)",
+                             (doc_id, self.layer, k, json.dumps(v, ensure_ascii=False)))
+            if self.layer == GOLD:
+                for item, data in rec.provenance.items():
+                    new_item = span_ids.get(item) or stance_ids.get(item) or item
+                    conn.execute("INSERT OR REPLACE INTO provenance VALUES (?,?,?)",
+                                 (new_item, doc_id, json.dumps(data, ensure_ascii=False)))
+            conn.execute("INSERT OR REPLACE INTO doc_status VALUES (?,?,?,?,?)",
+                         (doc_id, self.layer, "done", "imported", stamp))
+            if self.layer != GOLD:
+                conn.execute("INSERT OR IGNORE INTO annotators VALUES (?,?)", (self.layer, stamp))
+            report.annotated_documents.append(doc_id)
+            report.spans += len(rec.spans)
+
+
+def _clear_layer(conn, doc_id: str, layer: str) -> None:
+    conn.execute("DELETE FROM stances WHERE document_id=? AND layer=?", (doc_id, layer))
+    conn.execute("DELETE FROM relations WHERE document_id=? AND layer=?", (doc_id, layer))
+    conn.execute("DELETE FROM spans WHERE document_id=? AND layer=?", (doc_id, layer))
+    conn.execute("DELETE FROM doc_labels WHERE document_id=? AND layer=?", (doc_id, layer))
+
+
+def _reconcile_actors(conn, actors: list[GActor], scheme, author: str, stamp: str) -> dict[str, str]:
+    """Map record actor ids to registry ids: by id, then external id, then canonical name; else add."""
+    out = {}
+    for a in actors:
+        row = conn.execute("SELECT id FROM actors WHERE id=?", (a.id,)).fetchone()
+        if row is None and a.external_id:
+            row = conn.execute("SELECT id FROM actors WHERE external_id=?", (a.external_id,)).fetchone()
+        if row is None:
+            row = conn.execute("SELECT id FROM actors WHERE name=? COLLATE NOCASE", (a.name,)).fetchone()
+        if row is not None:
+            out[a.id] = row[0]
+            continue
+        typ = a.type if a.type in scheme.actor_types else "other"
+        conn.execute("INSERT INTO actors (id, name, type, aliases, external_id, note, created_by, created_at) "
+                     "VALUES (?,?,?,?,?,?,?,?)", (a.id, a.name, typ, json.dumps(a.aliases, ensure_ascii=False),
+                                                  a.external_id, "", author, stamp))
+        conn.execute("INSERT INTO registry_log (at, author, kind, entity_id, op, before, after) VALUES (?,?,?,?,?,?,?)",
+                     (stamp, author, "actor", a.id, "import", None, a.model_dump_json()))
+        out[a.id] = a.id
+    return out
+
+
+def _reconcile_targets(conn, targets: list[GTarget], author: str, stamp: str) -> dict[str, str]:
+    out = {}
+    for t in targets:
+        row = conn.execute("SELECT id FROM targets WHERE id=?", (t.id,)).fetchone() or conn.execute(
+            "SELECT id FROM targets WHERE name=? COLLATE NOCASE", (t.name,)).fetchone()
+        if row is not None:
+            out[t.id] = row[0]
+            continue
+        conn.execute("INSERT INTO targets (id, name, description, created_by, created_at) VALUES (?,?,?,?,?)",
+                     (t.id, t.name, "", author, stamp))
+        conn.execute("INSERT INTO registry_log (at, author, kind, entity_id, op, before, after) VALUES (?,?,?,?,?,?,?)",
+                     (stamp, author, "target", t.id, "import", None, t.model_dump_json()))
+        out[t.id] = t.id
+    return out
+
+
+def plan_gold_import(project: "Project", lines: list[tuple[str, int, dict]], layer: str, replace: bool,
+                     existing_sha: dict[str, str], batch_sha: dict[str, str], assign_id) -> GoldPlan:
+    """Check every gold line (structure, text form, sha256, span slices, references, labels) and
+    decide which document each attaches to. Raises InputError naming the file and line."""
+    plan = GoldPlan(layer, replace)
+    scheme = project.scheme
+    labels = {lab.name for lab in scheme.span_labels}
+    relation_names = {r.name for r in scheme.relation_types}
+    seen_docs: set[str] = set()
+    existing_ids = set(existing_sha.values())
+    for src, line, obj in lines:
+        rec = GoldRecord.parse(obj, src, line)
+        text = rec.text
+        if text.startswith("\ufeff") or "\r" in text:
+            raise InputError(src, "gold text must be stored text (no BOM, LF newlines); offsets would not match", line)
+        sha = sha256_text(text)
+        if rec.sha256 is not None and rec.sha256 != sha:
+            raise InputError(src, f"sha256 {rec.sha256[:12]}… does not match the text ({sha[:12]}…)", line)
+        span_ids = set()
+        for s in rec.spans:
+            if not 0 <= s.start < s.end <= len(text):
+                raise InputError(src, f"span {s.id} {s.start}-{s.end} is outside the text (length {len(text)})", line)
+            if text[s.start:s.end] != s.text:
+                raise InputError(src, f"span {s.id} {s.start}-{s.end}: text {s.text!r} is not "
+                                      f"{text[s.start:s.end]!r} at those code points", line)
+            if s.label not in labels:
+                raise InputError(src, f"span {s.id}: label {s.label!r} is not in the project's scheme", line)
+            if s.id in span_ids:
+                raise InputError(src, f"span id {s.id} appears twice", line)
+            span_ids.add(s.id)
+        actor_ids = {a.id for a in rec.actors}
+        target_ids = {t.id for t in rec.targets}
+        for s in rec.spans:
+            if s.actor_id is not None and s.actor_id not in actor_ids:
+                raise InputError(src, f"span {s.id}: actor {s.actor_id!r} is not in the record's actors", line)
+        for c in rec.claims:
+            for ref in (c.span, c.source_span, c.cue):
+                if ref is not None and ref not in span_ids:
+                    raise InputError(src, f"claim refers to unknown span {ref!r}", line)
+            if c.source is not None and c.source not in actor_ids:
+                raise InputError(src, f"claim source {c.source!r} is not in the record's actors", line)
+        for st in rec.stances:
+            if st.polarity not in scheme.stance.polarities:
+                raise InputError(src, f"stance {st.id}: polarity {st.polarity!r} is not in the scheme", line)
+            if st.holder is not None and st.holder not in actor_ids:
+                raise InputError(src, f"stance {st.id}: holder {st.holder!r} is not in the record's actors", line)
+            if st.target is not None and st.target not in target_ids:
+                raise InputError(src, f"stance {st.id}: target {st.target!r} is not in the record's targets", line)
+            for e in st.evidence:
+                if e not in span_ids:
+                    raise InputError(src, f"stance {st.id}: evidence {e!r} is not a span of the record", line)
+        for r in rec.relations:
+            if r.head not in span_ids or r.tail not in span_ids:
+                raise InputError(src, f"relation {r.label} refers to an unknown span", line)
+            if r.label not in relation_names:
+                raise InputError(src, f"relation label {r.label!r} is not in the scheme", line)
+
+        doc_id = existing_sha.get(sha) or batch_sha.get(sha)
+        if doc_id is None:
+            doc_id = assign_id(rec.id, sha, f"{src}:{line}")
+            batch_sha[sha] = doc_id
+            plan.new_docs.append((doc_id, rec))
+        elif not replace and doc_id in existing_ids:
+            has = project.conn.execute(
+                "SELECT 1 FROM spans WHERE document_id=? AND layer=? UNION SELECT 1 FROM stances WHERE document_id=? "
+                "AND layer=? LIMIT 1", (doc_id, layer, doc_id, layer)).fetchone()
+            if has:
+                raise InputError(src, f"layer {layer!r} already has annotations for document {doc_id!r}; "
+                                      "use --replace to replace them", line)
+        if doc_id in seen_docs:
+            raise InputError(src, f"a second record for document {doc_id!r} in the same import", line)
+        seen_docs.add(doc_id)
+        plan.items.append((src, line, rec, doc_id))
+    return plan

@@ -1,0 +1,110 @@
+"""The annotation model as the API returns it (pydantic v2, frozen).
+
+Reads from the database build these with ``model_construct`` (the rows were validated when
+written); actions validate their input. All offsets are code points, end exclusive.
+"""
+from __future__ import annotations
+
+import json
+import unicodedata
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .errors import ValidationError
+
+RESERVED_LAYERS = frozenset({"gold", "unanimous"})
+GOLD = "gold"
+STATUSES = ("new", "in_progress", "done")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Document(_Frozen):
+    id: str
+    text: str
+    sha256: str
+    meta: dict[str, Any] = {}
+    near_dup_group: str | None = None
+    seq: int = 0
+
+
+class Span(_Frozen):
+    id: str
+    document_id: str
+    layer: str
+    start: int
+    end: int
+    label: str
+    actor_id: str | None = None
+    attrs: dict[str, Any] = {}
+    author: str = ""
+
+    def text_in(self, text: str) -> str:
+        return text[self.start:self.end]
+
+
+class Actor(_Frozen):
+    id: str
+    name: str
+    type: str
+    aliases: list[str] = []
+    external_id: str | None = None
+    note: str = ""
+
+
+class Target(_Frozen):
+    id: str
+    name: str
+    description: str = ""
+
+
+class Claim(_Frozen):
+    span_id: str
+    source_kind: Literal["actor", "article"] | None = None
+    source_actor: str | None = None
+    source_span: str | None = None
+    cue_span: str | None = None
+    quote: Literal["direct", "reported"] | None = None
+
+
+class Stance(_Frozen):
+    id: str
+    document_id: str
+    layer: str
+    holder: str | None
+    target: str | None
+    polarity: str
+    conditions: str | None = None
+    evidence: list[str] = []
+
+
+class Relation(_Frozen):
+    id: str
+    document_id: str
+    layer: str
+    head: str
+    tail: str
+    label: str
+
+
+def span_from_row(row: tuple) -> Span:
+    """Row order: id, document_id, layer, start, end, label, actor_id, attrs, author."""
+    return Span.model_construct(id=row[0], document_id=row[1], layer=row[2], start=row[3], end=row[4],
+                                label=row[5], actor_id=row[6], attrs=json.loads(row[7]), author=row[8])
+
+
+def layer_name(name: str, *, allow_gold: bool = False) -> str:
+    """A layer (annotator) name: trimmed and NFC-normalised; 'gold' and 'unanimous' are reserved."""
+    if not isinstance(name, str):
+        raise ValidationError("an annotator name must be text")
+    clean = unicodedata.normalize("NFC", name.strip())
+    if not clean:
+        raise ValidationError("an annotator name cannot be empty")
+    if any(unicodedata.category(c).startswith("C") for c in clean):
+        raise ValidationError(f"annotator name {clean!r} contains control characters")
+    if clean.lower() in RESERVED_LAYERS and not (allow_gold and clean.lower() == GOLD):
+        raise ValidationError(f"{clean!r} is a reserved layer name, not an annotator")
+    return GOLD if clean.lower() == GOLD else clean

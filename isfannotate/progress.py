@@ -1,0 +1,39 @@
+"""A terminal progress bar for long CLI work: appears only once the work has taken a second."""
+from __future__ import annotations
+
+import sys
+import time
+
+
+class ProgressBar:
+    """Call with (done, total). Draws on stderr after *delay* seconds, when stderr is a terminal
+    (or ISFANNOTATE_PROGRESS=1 forces it, for tests and logs)."""
+
+    def __init__(self, label: str, delay: float = 1.0, stream=None, force: bool | None = None):
+        import os
+        self.label = label
+        self.delay = delay
+        self.stream = stream or sys.stderr
+        self.start = time.monotonic()
+        self.enabled = force if force is not None else (
+            os.environ.get("ISFANNOTATE_PROGRESS") == "1" or getattr(self.stream, "isatty", lambda: False)())
+        self.drawn = False
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        t = time.monotonic()
+        if t - self.start < self.delay or (t - self._last < 0.1 and done < total):
+            return
+        self._last = t
+        frac = done / total if total else 1.0
+        bar = "#" * int(frac * 30)
+        self.stream.write(f"\r{self.label} [{bar:<30}] {frac:6.1%}")
+        self.stream.flush()
+        self.drawn = True
+
+    def finish(self) -> None:
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()

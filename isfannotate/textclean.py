@@ -1,0 +1,68 @@
+"""Cleaning document text once, at import (DESIGN.md invariant 2).
+
+Rules, and nothing more: strict UTF-8, a leading BOM dropped, CRLF and lone CR turned into
+LF, lone surrogates and NUL bytes rejected. No Unicode normalisation: annotators annotate
+what is there. Offsets everywhere are code points into the returned string.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+from .errors import InputError
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+"""One document may be at most 10 MiB of UTF-8 (a file of many documents may be larger)."""
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _line_of(data: bytes | str, offset: int) -> int:
+    nl = b"\n" if isinstance(data, bytes) else "\n"
+    return data.count(nl, 0, offset) + 1
+
+
+def decode_utf8(data: bytes, path: str, *, limit: int | None = MAX_DOCUMENT_BYTES) -> str:
+    """Decode strict UTF-8; the error names the file, line and byte offset of the first bad byte.
+    *limit* (bytes) applies to a file that is one document; JSONL files are limited per line."""
+    if limit is not None and len(data) > limit:
+        raise InputError(
+            path,
+            f"{len(data) / 1048576:.1f} MiB is over the limit of "
+            f"{MAX_DOCUMENT_BYTES // 1048576} MiB for one document (split it, or use JSONL with one document per line)",
+        )
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError(path, f"contains a NUL byte at byte {nul}: this looks like a binary file, not text",
+                         _line_of(data, nul))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(path, f"invalid UTF-8 at byte {e.start} ({data[e.start:e.start + 4]!r}); "
+                               "save the file as UTF-8", _line_of(data, e.start)) from None
+
+
+def clean_text(text: str, path: str, line: int | None = None) -> str:
+    """Return the stored form of *text*: BOM dropped, newlines as LF. Rejects lone surrogates,
+    NUL characters and text that is empty or only whitespace. *line* is the JSONL line, if any."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    m = _SURROGATE.search(text)
+    if m:
+        where = line if line is not None else _line_of(text, m.start())
+        raise InputError(path, f"lone surrogate U+{ord(m.group()):04X} at character {m.start()}: "
+                               "not valid Unicode text", where)
+    if "\x00" in text:
+        i = text.index("\x00")
+        raise InputError(path, f"contains a NUL character at character {i}: this looks like binary data",
+                         line if line is not None else _line_of(text, i))
+    if not text.strip():
+        raise InputError(path, "the document is empty", line)
+    return text
+
+
+def sha256_text(text: str) -> str:
+    """SHA-256 of the cleaned text's UTF-8 bytes: how documents match across projects."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
