@@ -1,0 +1,206 @@
+"""What the article view draws, indexed per text block (paragraph). Qt-free.
+
+All offsets are code points into the document text, end exclusive. A *block* is what
+``QTextDocument.setPlainText`` makes a block: the text between LF (or U+2029) separators.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["SpanStyle", "SpanIndex", "assign_levels", "BLOCK_SEPARATORS"]
+
+KINDS = ("annotation", "suggestion")
+
+# setPlainText splits blocks on LF and U+2029 (U+2028 stays inside its block as a line
+# separator). A cleaned text holds no CR, so these are all the separators there are.
+BLOCK_SEPARATORS = re.compile("[\n\u2029]")
+
+
+@dataclass(frozen=True, slots=True)
+class SpanStyle:
+    """One span to draw: code point range [start, end), label, colour and kind."""
+
+    id: str
+    start: int
+    end: int
+    label: str
+    color: str
+    kind: str = "annotation"  # "annotation" | "suggestion"
+    tooltip: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"span {self.id!r}: kind must be one of {KINDS}, got {self.kind!r}")
+        if not 0 <= self.start < self.end:
+            raise ValueError(f"span {self.id!r}: need 0 <= start < end, got {self.start}..{self.end}")
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+def _order_key(s: SpanStyle) -> tuple[int, int, str]:
+    """Document order: by start, longer (outer) first, then id for a stable tie-break."""
+    return (s.start, -s.end, s.id)
+
+
+def assign_levels(spans: Iterable[SpanStyle]) -> dict[str, int]:
+    """Underline level per span id: 0 is nearest the text; overlapping spans never share.
+
+    Greedy interval colouring in document order, so an outer span takes the level above
+    the spans nested in it (a CLAIM at 0, the ACTOR inside it at 1), and two identical
+    spans with different labels get two levels.
+    """
+    ordered = sorted(spans, key=lambda s: (s.start, -s.end, s.kind, s.label, s.id))
+    level_end: list[int] = []  # level -> end of the span holding it
+    out: dict[str, int] = {}
+    for s in ordered:
+        for lvl, end in enumerate(level_end):
+            if end <= s.start:
+                level_end[lvl] = s.end
+                out[s.id] = lvl
+                break
+        else:
+            out[s.id] = len(level_end)
+            level_end.append(s.end)
+    return out
+
+
+class SpanIndex:
+    """Spans by id, in document order, and by the blocks they touch.
+
+    Mutations return the block numbers whose drawing changed, so the view re-highlights
+    only those. Not thread-safe: the UI thread owns it.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text_length = len(text)
+        self.block_starts: list[int] = [0] + [m.end() for m in BLOCK_SEPARATORS.finditer(text)]
+        self._by_id: dict[str, SpanStyle] = {}
+        self._order: list[tuple[int, int, str]] = []
+        self._by_block: dict[int, list[SpanStyle]] = {}
+        self._levels: dict[int, dict[str, int]] = {}
+
+    # -- lookups ---------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __contains__(self, span_id: object) -> bool:
+        return span_id in self._by_id
+
+    def get(self, span_id: str) -> SpanStyle | None:
+        return self._by_id.get(span_id)
+
+    def ordered(self) -> list[SpanStyle]:
+        """All spans in document order (start, then end descending, then id)."""
+        return [self._by_id[k[2]] for k in self._order]
+
+    def block_of(self, cp: int) -> int:
+        """Number of the block holding code point ``cp`` (a separator belongs to its block)."""
+        return bisect_right(self.block_starts, cp) - 1
+
+    def block_range(self, start: int, end: int) -> range:
+        """Block numbers a span [start, end) touches."""
+        return range(self.block_of(start), self.block_of(max(start, end - 1)) + 1)
+
+    def in_block(self, block: int) -> list[SpanStyle]:
+        """Spans that touch ``block`` (possibly reaching beyond it); empty list if none."""
+        return self._by_block.get(block, [])
+
+    def levels(self, block: int) -> dict[str, int]:
+        """Underline level of each span in ``block`` (cached until the block changes)."""
+        lv = self._levels.get(block)
+        if lv is None:
+            lv = self._levels[block] = assign_levels(self.in_block(block))
+        return lv
+
+    def at(self, cp: int) -> list[SpanStyle]:
+        """Spans covering code point ``cp``, innermost (shortest) first."""
+        if not 0 <= cp < self.text_length:
+            return []
+        hits = [s for s in self.in_block(self.block_of(cp)) if s.start <= cp < s.end]
+        hits.sort(key=lambda s: (s.length, -s.start, s.kind != "annotation", s.label, s.id))
+        return hits
+
+    def neighbour(self, span_id: str | None, step: int) -> str | None:
+        """Id of the span after (step=1) or before (step=-1) ``span_id`` in document order.
+
+        ``None`` starts from the beginning (or the end, going back); returns None past the
+        last (or first) span. Raises KeyError for an unknown id.
+        """
+        if not self._order:
+            return None
+        if span_id is None:
+            return self._order[0 if step > 0 else -1][2]
+        s = self._by_id[span_id]
+        i = bisect_left(self._order, _order_key(s)) + step
+        return self._order[i][2] if 0 <= i < len(self._order) else None
+
+    # -- mutations -------------------------------------------------------------------
+    def clear(self) -> None:
+        self._by_id.clear()
+        self._order.clear()
+        self._by_block.clear()
+        self._levels.clear()
+
+    def add(self, span: SpanStyle) -> range:
+        """Add one span; returns the blocks to redraw. Raises ValueError on a bad span."""
+        if span.id in self._by_id:
+            raise ValueError(f"span {span.id!r} is already shown")
+        if span.end > self.text_length:
+            raise ValueError(
+                f"span {span.id!r}: end {span.end} beyond the text ({self.text_length} code points)"
+            )
+        self._by_id[span.id] = span
+        insort(self._order, _order_key(span))
+        blocks = self.block_range(span.start, span.end)
+        by_block = self._by_block
+        for b in blocks:
+            lst = by_block.get(b)
+            if lst is None:
+                by_block[b] = [span]
+            else:
+                lst.append(span)
+            self._levels.pop(b, None)
+        return blocks
+
+    def remove(self, span_id: str) -> range:
+        """Remove one span; returns the blocks to redraw (empty if the id is unknown)."""
+        span = self._by_id.pop(span_id, None)
+        if span is None:
+            return range(0)
+        del self._order[bisect_left(self._order, _order_key(span))]
+        blocks = self.block_range(span.start, span.end)
+        for b in blocks:
+            lst = self._by_block[b]
+            lst.remove(span)
+            if not lst:
+                del self._by_block[b]
+            self._levels.pop(b, None)
+        return blocks
+
+    def bulk_load(self, spans: Iterable[SpanStyle]) -> None:
+        """Replace every span at once (faster than repeated ``add``)."""
+        self.clear()
+        by_id = self._by_id
+        n = self.text_length
+        starts = self.block_starts
+        by_block = self._by_block
+        for s in spans:
+            if s.id in by_id:
+                raise ValueError(f"span {s.id!r} appears twice")
+            if s.end > n:
+                raise ValueError(f"span {s.id!r}: end {s.end} beyond the text ({n} code points)")
+            by_id[s.id] = s
+            b0 = bisect_right(starts, s.start) - 1
+            b1 = bisect_right(starts, s.end - 1) - 1
+            for b in range(b0, b1 + 1):
+                lst = by_block.get(b)
+                if lst is None:
+                    by_block[b] = [s]
+                else:
+                    lst.append(s)
+        self._order = sorted(_order_key(s) for s in by_id.values())

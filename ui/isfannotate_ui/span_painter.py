@@ -1,0 +1,267 @@
+"""How the article view draws spans: tints (a syntax highlighter), stacked underlines and
+the selected span's outline (painted over the visible blocks only), and the line spacing
+that leaves room for them.
+
+Qt positions appear here only after conversion through ``OffsetMap``; every span offset is
+a code point.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QPainter,
+    QPen,
+    QSyntaxHighlighter,
+    QTextBlock,
+    QTextCharFormat,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit
+
+from .offsets import OffsetMap
+from .palette import blend, outline_color, tint_color, underline_color
+from .span_index import SpanIndex, SpanStyle
+
+__all__ = ["SpacedLayout", "SpanHighlighter", "paint_span_decorations", "UNDERLINE_WIDTH"]
+
+UNDERLINE_WIDTH = 2.0
+UNDERLINE_STEP = 3.0  # distance between stacked underlines
+
+
+class SpacedLayout(QPlainTextDocumentLayout):
+    """QPlainTextDocumentLayout with room under every line for stacked underlines.
+
+    QPlainTextDocumentLayout ignores block-format line heights and margins, so the extra
+    space is added here: after the base class lays a block out, its lines are moved apart
+    by ``line_gap`` pixels and the block grows by ``paragraph_gap``. Cursor, hit testing
+    and drawing all read the moved line positions, so they stay consistent.
+    """
+
+    def __init__(self, document: QTextDocument, line_gap: float = 10.0, paragraph_gap: float = 6.0):
+        super().__init__(document)
+        self.line_gap = float(line_gap)
+        self.paragraph_gap = float(paragraph_gap)
+
+    def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802 (Qt override)
+        r = super().blockBoundingRect(block)
+        tl = block.layout()
+        n = tl.lineCount()
+        if n == 0 or not block.isVisible():
+            return r
+        gap = self.line_gap
+        last = tl.lineAt(n - 1)
+        if n > 1:
+            first, second = tl.lineAt(0), tl.lineAt(1)
+            if second.y() <= first.y() + first.height() + 0.01:  # fresh from the base layout
+                base_extra = r.height() - (last.y() + last.height())
+                y = first.y()
+                for i in range(n):
+                    line = tl.lineAt(i)
+                    line.setPosition(QPointF(line.x(), y))
+                    y += line.height() + gap
+                return QRectF(r.x(), r.y(), r.width(), y + self.paragraph_gap + base_extra)
+            # already spaced: base rect height is the (spaced) last line's bottom + margin
+            return QRectF(r.x(), r.y(), r.width(), r.height() + gap + self.paragraph_gap)
+        return QRectF(r.x(), r.y(), r.width(), r.height() + gap + self.paragraph_gap)
+
+
+class SpanHighlighter(QSyntaxHighlighter):
+    """Background tints from a ``SpanIndex``: the innermost span's colour per character.
+
+    Annotations get an opaque light tint (stronger for the selected span); text covered
+    only by suggestions gets a hatched pattern so a suggestion never looks accepted.
+    """
+
+    def __init__(self, document: QTextDocument, index: SpanIndex, offsets: OffsetMap):
+        self.index = index
+        self.offsets = offsets
+        self.selected_id: str | None = None
+        self._formats: dict[tuple[str, str], QTextCharFormat] = {}
+        super().__init__(document)
+
+    def _format(self, color: str, mode: str) -> QTextCharFormat:
+        key = (color, mode)
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = QTextCharFormat()
+            if mode == "tint":
+                fmt.setBackground(QColor(tint_color(color)))
+            elif mode == "selected":
+                fmt.setBackground(QColor(tint_color(color, selected=True)))
+            else:  # suggestion: hatched, never an opaque tint
+                brush = QBrush(QColor(blend(color, alpha=0.85 if mode == "hatch_selected" else 0.6)))
+                brush.setStyle(Qt.BrushStyle.BDiagPattern)
+                fmt.setBackground(brush)
+            self._formats[key] = fmt
+        return fmt
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
+        block = self.currentBlock()
+        bn = block.blockNumber()
+        spans = self.index.in_block(bn)
+        if not spans:
+            return
+        omap = self.offsets
+        identity = omap.is_identity
+        qpos = block.position()
+        b0 = self.index.block_starts[bn]
+        # block end in code points (``text`` excludes the separator)
+        bend = b0 + len(text) if identity else omap.from_qt(qpos + len(text))
+        # innermost first; an annotation wins over a suggestion of the same length
+        ordered = sorted(spans, key=lambda s: (s.length, s.kind != "annotation"))
+        points = {b0, bend}
+        for s in spans:
+            if s.start > b0:
+                points.add(s.start)
+            if s.end < bend:
+                points.add(s.end)
+        cuts = sorted(points)
+        selected = self.selected_id
+        run_a = run_b = -1
+        run_fmt: QTextCharFormat | None = None
+        for a, b in zip(cuts, cuts[1:]):
+            chosen: SpanStyle | None = None
+            for s in ordered:
+                if s.start <= a and s.end >= b:
+                    if s.kind == "annotation":
+                        chosen = s
+                        break
+                    if chosen is None:
+                        chosen = s
+            if chosen is None:
+                fmt = None
+            elif chosen.kind == "annotation":
+                fmt = self._format(chosen.color, "selected" if chosen.id == selected else "tint")
+            else:
+                fmt = self._format(chosen.color, "hatch_selected" if chosen.id == selected else "hatch")
+            if fmt is run_fmt and a == run_b:
+                run_b = b
+                continue
+            self._apply(run_a, run_b, run_fmt, b0, qpos, identity)
+            run_a, run_b, run_fmt = a, b, fmt
+        self._apply(run_a, run_b, run_fmt, b0, qpos, identity)
+
+    def _apply(self, a: int, b: int, fmt: QTextCharFormat | None, b0: int, qpos: int, identity: bool) -> None:
+        if fmt is None:
+            return
+        if identity:
+            self.setFormat(a - b0, b - a, fmt)
+        else:
+            qa = self.offsets.to_qt(a) - qpos
+            self.setFormat(qa, self.offsets.to_qt(b) - qpos - qa, fmt)
+
+
+_PEN_CACHE: dict[tuple[str, bool, float], QPen] = {}
+
+
+def _pen(color: str, dashed: bool, width: float) -> QPen:
+    key = (color, dashed, width)
+    pen = _PEN_CACHE.get(key)
+    if pen is None:
+        pen = QPen(QColor(underline_color(color)))
+        pen.setWidthF(width)
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        if dashed:
+            pen.setStyle(Qt.PenStyle.CustomDashLine)
+            pen.setDashPattern([2.0, 1.5])
+        _PEN_CACHE[key] = pen
+    return pen
+
+
+def _line_segments(block: QTextBlock, qs: int, qe: int):
+    """Yield (line, x_left, x_right) for the lines of ``block`` covering [qs, qe) (Qt units,
+    block-relative). Right-to-left runs give x1 > x2, so the pair is sorted."""
+    layout = block.layout()
+    line = layout.lineForTextPosition(qs)
+    if not line.isValid():
+        return
+    i = line.lineNumber()
+    n = layout.lineCount()
+    while i < n:
+        line = layout.lineAt(i)
+        ls = line.textStart()
+        if ls >= qe:
+            break
+        le = ls + line.textLength()
+        a, b = max(qs, ls), min(qe, le)
+        if a < b:
+            x1 = line.cursorToX(a)[0]
+            x2 = line.cursorToX(b)[0]
+            yield line, min(x1, x2), max(x1, x2)
+        i += 1
+
+
+def paint_span_decorations(
+    view: QPlainTextEdit,
+    painter: QPainter,
+    clip: QRectF,
+    index: SpanIndex,
+    offsets: OffsetMap,
+    selected_id: str | None,
+    line_gap: float,
+) -> int:
+    """Draw stacked underlines (one per nesting level) and the selected span's outline for
+    the blocks intersecting ``clip`` (viewport coordinates). Returns the number of blocks
+    visited, for tests and benchmarks."""
+    if len(index) == 0:
+        return 0
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    block = view.firstVisibleBlock()
+    offset = view.contentOffset()
+    visited = 0
+    identity = offsets.is_identity
+    while block.isValid():
+        geom = view.blockBoundingGeometry(block).translated(offset)
+        if geom.top() > clip.bottom():
+            break
+        if geom.bottom() >= clip.top() and block.isVisible():
+            visited += 1
+            bn = block.blockNumber()
+            spans = index.in_block(bn)
+            if spans:
+                levels = index.levels(bn)
+                depth = max(levels.values()) + 1
+                step = UNDERLINE_STEP
+                width = UNDERLINE_WIDTH
+                if depth * step > line_gap:  # very deep nesting: squeeze to fit the gap
+                    step = max(1.0, (line_gap - 1.0) / depth)
+                    width = max(1.0, step - 0.5)
+                qpos = block.position()
+                blen = block.length() - 1
+                top = geom.top()
+                for s in spans:
+                    if identity:
+                        qs, qe = s.start - qpos, s.end - qpos
+                    else:
+                        qs = offsets.to_qt(s.start) - qpos
+                        qe = offsets.to_qt(s.end) - qpos
+                    qs = max(qs, 0)
+                    qe = min(qe, blen)
+                    if qs >= qe:
+                        continue
+                    suggestion = s.kind == "suggestion"
+                    painter.setPen(_pen(s.color, suggestion, width))
+                    dy = 1.0 + width / 2 + levels[s.id] * step
+                    for line, x1, x2 in _line_segments(block, qs, qe):
+                        y = top + line.y() + line.height() + dy
+                        painter.drawLine(QPointF(x1, y), QPointF(x2, y))
+                        if s.id == selected_id:
+                            _outline(painter, s, x1, x2, top + line.y(), line.height())
+                            painter.setPen(_pen(s.color, suggestion, width))
+        block = block.next()
+    return visited
+
+
+def _outline(painter: QPainter, span: SpanStyle, x1: float, x2: float, y: float, h: float) -> None:
+    pen = QPen(QColor(outline_color(span.color)))
+    pen.setWidthF(1.5)
+    if span.kind == "suggestion":
+        pen.setStyle(Qt.PenStyle.DashLine)
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRoundedRect(QRectF(x1 - 1.5, y + 0.5, x2 - x1 + 3.0, h), 3.0, 3.0)
+    painter.restore()
