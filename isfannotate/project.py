@@ -224,7 +224,7 @@ class Project:
     def spans(self, document_id: str, layer: str) -> list[Span]:
         """The spans of one document in one layer, ordered by start, then longest first."""
         rows = self.conn.execute(
-            f'SELECT {_SPAN_COLS} FROM spans WHERE document_id=? AND layer=? ORDER BY start, "end" DESC, id',
+            f'SELECT {_SPAN_COLS} FROM spans WHERE document_id=? AND layer=? ORDER BY start, "end" DESC, label, id',
             (document_id, layer)).fetchall()
         return [span_from_row(r) for r in rows]
 

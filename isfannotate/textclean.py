@@ -31,6 +31,9 @@ def decode_utf8(data: bytes, path: str, *, limit: int | None = MAX_DOCUMENT_BYTE
             f"{len(data) / 1048576:.1f} MiB is over the limit of "
             f"{MAX_DOCUMENT_BYTES // 1048576} MiB for one document (split it, or use JSONL with one document per line)",
         )
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError(path, "invalid UTF-8: the file is UTF-16 (it starts with a UTF-16 byte order mark); "
+                               "save it as UTF-8", 1)
     nul = data.find(b"\x00")
     if nul >= 0:
         raise InputError(path, f"contains a NUL byte at byte {nul}: this looks like a binary file, not text",

@@ -52,3 +52,45 @@ def shared():
 @pytest.fixture
 def seeds_dir() -> Path:
     return REPO / "seeds"
+
+
+@pytest.fixture
+def new_project(tmp_path):
+    """A fresh project with the default scheme and the seeds' registry (closed at teardown)."""
+    from isfannotate import Project
+
+    opened = []
+
+    def make(name: str = "p.isf", registry: bool = True):
+        p = Project.create(tmp_path / name, registry=REPO / "seeds" / "registry.json" if registry else None)
+        opened.append(p)
+        return p
+
+    yield make
+    for p in opened:
+        p.close()
+
+
+@pytest.fixture
+def seeded(new_project):
+    """A project holding the five seed articles."""
+    p = new_project()
+    p.import_paths(sorted((REPO / "seeds").glob("*.txt")))
+    return p
+
+
+def db_snapshot(path) -> dict:
+    """Every row of every table of a project file, for 'left unchanged' assertions."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        return {t: sorted(map(repr, conn.execute(f'SELECT * FROM "{t}"'))) for t in tables}
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def snapshot():
+    return db_snapshot

@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Set up everything isfannotate needs, then run the app or the tests.
+
+    python3 .ci/dev.py app [ARGS...]    install, then open the app on the demo project (or ARGS for `isfannotate gui`)
+    python3 .ci/dev.py test [ARGS...]   install (with test extras), then run the whole test suite (ARGS go to pytest)
+
+Needs only python3 with venv (and git for the checkout). On Debian/Ubuntu it installs the few
+system libraries Qt needs when they are missing (apt-get, as root or through sudo). The
+virtual environment is `.venv/` in the checkout; it is reinstalled when pyproject.toml changes.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+
+# shared library -> Debian package: what Qt needs offscreen (STYLE.md) ...
+HEADLESS_LIBS = {
+    "libGL.so.1": "libgl1", "libEGL.so.1": "libegl1", "libxkbcommon.so.0": "libxkbcommon0",
+    "libfontconfig.so.1": "libfontconfig1", "libdbus-1.so.3": "libdbus-1-3", "libglib-2.0.so.0": "libglib2.0-0",
+}
+# ... and on a real X11 display (the xcb platform plugin).
+DISPLAY_LIBS = {
+    "libxcb-cursor.so.0": "libxcb-cursor0", "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+    "libxcb-icccm.so.4": "libxcb-icccm4", "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1", "libxcb-randr.so.0": "libxcb-randr0",
+    "libxcb-render-util.so.0": "libxcb-render-util0", "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-xinerama.so.0": "libxcb-xinerama0", "libxcb-xkb.so.1": "libxcb-xkb1", "libX11-xcb.so.1": "libx11-xcb1",
+    "libfreetype.so.6": "libfreetype6", "libharfbuzz.so.0": "libharfbuzz0b", "libfontconfig.so.1": "fonts-dejavu-core",
+}
+
+
+def say(msg: str) -> None:
+    print(f"[isfannotate setup] {msg}", flush=True)
+
+
+def run(cmd: list[str], **kw) -> None:
+    subprocess.run(cmd, check=True, **kw)
+
+
+def missing_libs(libs: dict[str, str]) -> list[str]:
+    if not sys.platform.startswith("linux") or not shutil.which("ldconfig") and not Path("/sbin/ldconfig").exists():
+        return []
+    ldconfig = shutil.which("ldconfig") or "/sbin/ldconfig"
+    known = subprocess.run([ldconfig, "-p"], capture_output=True, text=True).stdout
+    pkgs = []
+    for lib, pkg in libs.items():
+        if lib not in known and pkg not in pkgs:
+            pkgs.append(pkg)
+    return pkgs
+
+
+def install_system_packages(pkgs: list[str]) -> None:
+    if not pkgs:
+        return
+    if not shutil.which("apt-get"):
+        say("Qt needs these system libraries, which this script installs only on Debian/Ubuntu: " + " ".join(pkgs))
+        return
+    prefix: list[str] = []
+    if os.geteuid() != 0:
+        if not shutil.which("sudo"):
+            sys.exit(f"Qt needs system libraries; as root run: apt-get install -y {' '.join(pkgs)}")
+        prefix = ["sudo"]
+    say("installing system libraries for Qt: " + " ".join(pkgs))
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run(prefix + ["apt-get", "update", "-q"], env=env)
+    run(prefix + ["apt-get", "install", "-y", "-q", "--no-install-recommends", *pkgs], env=env)
+
+
+def ensure_venv(extras: str) -> None:
+    stamp_file = VENV / ".isfannotate-installed"
+    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    have = stamp_file.read_text().split() if stamp_file.exists() else []
+    if want in have and PY.exists():
+        return
+    if not PY.exists():
+        say(f"creating the virtual environment {VENV}")
+        try:
+            run([sys.executable, "-m", "venv", str(VENV)])
+        except subprocess.CalledProcessError:
+            sys.exit("python3 -m venv failed: on Debian/Ubuntu install it with: apt-get install python3-venv")
+    say("installing isfannotate and its dependencies (first time: a few minutes)")
+    run([str(PY), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-U", "pip"])
+    spec = f".[{extras}]" if extras else "."
+    run([str(PY), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e", spec], cwd=ROOT)
+    stamp_file.write_text("\n".join([*have, want]))
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("app", "test"):
+        print(__doc__)
+        return 2
+    what, rest = argv[0], argv[1:]
+    if what == "test":
+        install_system_packages(missing_libs(HEADLESS_LIBS))
+        ensure_venv("test")
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+        return subprocess.run([str(PY), "-m", "pytest", *rest], cwd=ROOT, env=env).returncode
+    has_display = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or sys.platform != "linux"
+    install_system_packages(missing_libs({**HEADLESS_LIBS, **(DISPLAY_LIBS if has_display else {})}))
+    ensure_venv("")
+    cli = [str(BIN / "isfannotate"), "gui", *(rest or ["--demo"])]
+    if not has_display:
+        shot = ROOT / "exports" / "demo-screenshot.png"
+        say("no display found (DISPLAY/WAYLAND_DISPLAY unset): rendering the app offscreen to " + str(shot))
+        say("on a desktop session the same command opens the window")
+        cli += ["--screenshot", str(shot)]
+        return subprocess.run(cli, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}).returncode
+    return subprocess.run(cli).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

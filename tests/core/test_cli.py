@@ -1,0 +1,100 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from isfannotate.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run_cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "isfannotate", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=120)
+
+
+def test_core_and_cli_do_not_import_qt():
+    code = ("import sys, isfannotate, isfannotate.cli, isfannotate.project, isfannotate.importing, "
+            "isfannotate.gold, isfannotate.demo\n"
+            "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'isfannotate_ui'))]\n"
+            "assert not bad, bad")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([sys.executable, "-c", "import sys; from isfannotate.cli import main; "
+                        "rc = main(['stats', '--help']) if False else None; "
+                        "assert 'PySide6' not in sys.modules"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("cmd", ["gui", "init", "import", "export", "stats", "check"])
+def test_every_command_has_help(cmd, capsys):
+    with pytest.raises(SystemExit) as e:
+        main([cmd, "--help"])
+    assert e.value.code == 0
+    assert "usage: isfannotate " + cmd in capsys.readouterr().out
+
+
+def test_init_import_stats_check(tmp_path, seeds_dir, capsys):
+    proj = str(tmp_path / "c.isf")
+    assert main(["init", proj]) == 0
+    assert main(["import", proj, str(seeds_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "imported 5 documents" in out and "near-duplicates: 001_9bdde0be44e8882d, 002_ef57260f37dd3d36" in out
+    assert main(["import", proj, str(seeds_dir / "000_79b6248a8f5a8456.txt")]) == 0
+    assert "skipped" in capsys.readouterr().out
+    assert main(["stats", proj, "--json"]) == 0
+    st = json.loads(capsys.readouterr().out)
+    assert st["documents"] == 5 and st["near_duplicate_groups"] == ["001_9bdde0be44e8882d, 002_ef57260f37dd3d36"]
+    assert main(["check", proj]) == 0
+    assert "ok: 5 documents" in capsys.readouterr().out
+
+
+def test_bad_input_exits_nonzero_with_one_line(tmp_path):
+    proj = tmp_path / "c.isf"
+    assert run_cli("init", str(proj)).returncode == 0
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "fine"}\n{oops\n', encoding="utf-8")
+    r = run_cli("import", str(proj), str(bad))
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"{bad}:2:" in lines[0] and "Traceback" not in r.stderr
+    r = run_cli("stats", str(tmp_path / "missing.isf"))
+    assert r.returncode == 2 and "no such project" in r.stderr
+    r = run_cli("init", str(proj))
+    assert r.returncode == 2 and "already exists" in r.stderr
+
+
+def test_check_reports_a_span_that_does_not_fit(tmp_path, seeds_dir, capsys):
+    proj = str(tmp_path / "c.isf")
+    main(["init", proj])
+    main(["import", proj, str(seeds_dir / "004_925ac23fd4dc491f.txt")])
+    import sqlite3
+    conn = sqlite3.connect(proj)
+    conn.execute("INSERT INTO spans (id, document_id, layer, start, \"end\", label, attrs, author, created_at) "
+                 "VALUES ('bad', '004_925ac23fd4dc491f', 'alice', 5, 999999, 'ACTOR', '{}', 'alice', 't')")
+    conn.commit()
+    conn.close()
+    capsys.readouterr()
+    assert main(["check", proj]) == 1
+    assert "span bad in 004_925ac23fd4dc491f: 5-999999 is outside the text" in capsys.readouterr().out
+
+
+def test_import_progress_bar_is_shown_when_forced(tmp_path, seeds_dir):
+    proj = tmp_path / "c.isf"
+    run_cli("init", str(proj))
+    from isfannotate.progress import ProgressBar
+    import io
+    buf = io.StringIO()
+    bar = ProgressBar("importing", delay=0, stream=buf, force=True)
+    bar(0, 10)
+    bar(10, 10)
+    bar.finish()
+    assert "importing [" in buf.getvalue() and "100.0%" in buf.getvalue()
+
+
+def test_gui_refuses_missing_project(tmp_path):
+    r = run_cli("gui", str(tmp_path / "nope.isf"))
+    assert r.returncode == 2 and "no such project" in r.stderr

@@ -1,0 +1,82 @@
+import shutil
+import sqlite3
+
+import pytest
+import sqlite_utils
+
+from isfannotate import Project
+from isfannotate.errors import ProjectError
+from isfannotate.storage import SCHEMA_VERSION, migrations
+
+
+def test_connection_settings(new_project):
+    p = new_project()
+    assert p.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert p.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert p.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert p.schema_version == SCHEMA_VERSION
+
+
+def test_close_checkpoints_into_one_file(tmp_path, seeds_dir):
+    p = Project.create(tmp_path / "a.isf")
+    p.import_paths(sorted(seeds_dir.glob("*.txt")))
+    doc = p.documents()[0]
+    p.annotate(doc.id, "alice", 0, 5, "ACTOR")
+    p.close()
+    wal = tmp_path / "a.isf-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
+    # the main file alone holds everything
+    shutil.copy(tmp_path / "a.isf", tmp_path / "copy.isf")
+    with Project.open(tmp_path / "copy.isf") as q:
+        assert len(q.spans(doc.id, "alice")) == 1
+
+
+def test_copy_to_writes_a_self_contained_file(seeded, tmp_path):
+    doc = seeded.documents()[0]
+    seeded.annotate(doc.id, "alice", 0, 5, "ACTOR")
+    seeded.copy_to(tmp_path / "handoff.isf")
+    with Project.open(tmp_path / "handoff.isf") as q:
+        assert len(q.spans(doc.id, "alice")) == 1
+
+
+def test_migration_from_older_schema_keeps_data_and_backs_up(tmp_path):
+    path = tmp_path / "old.isf"
+    db = sqlite_utils.Database(path)
+    migrations.apply(db, stop_before="m002_suggestions_and_notes")
+    db.execute("INSERT INTO project_info VALUES ('scheme', ?)",
+               ['{"span_labels": [{"name": "ACTOR", "role": "actor"}]}'])
+    db.execute("INSERT INTO documents (id, seq, text, sha256, meta, imported_at) VALUES "
+               "('d1', 1, 'Munir said so.', 'x', '{}', 't')")
+    db.execute("INSERT INTO spans (id, document_id, layer, start, \"end\", label, attrs, author, created_at) "
+               "VALUES ('s1', 'd1', 'alice', 0, 5, 'ACTOR', '{}', 'alice', 't')")
+    db.conn.commit()
+    db.close()
+    with Project.open(path) as p:
+        assert p.schema_version == SCHEMA_VERSION
+        assert [(s.id, s.start, s.end) for s in p.spans("d1", "alice")] == [("s1", 0, 5)]
+        assert "suggestion_decisions" in p.db.table_names()
+    backup = tmp_path / "old.isf.v1.bak"
+    assert backup.exists()
+    old = sqlite3.connect(backup)
+    assert "suggestion_decisions" not in [r[0] for r in old.execute("SELECT name FROM sqlite_master")]
+    old.close()
+
+
+def test_newer_schema_is_refused(tmp_path):
+    p = Project.create(tmp_path / "new.isf")
+    p.conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                   "VALUES ('isfannotate', 'm999_future', 'x')")
+    p.close()
+    with pytest.raises(ProjectError, match="newer isfannotate"):
+        Project.open(tmp_path / "new.isf")
+
+
+def test_not_a_project_is_refused(tmp_path):
+    (tmp_path / "notes.isf").write_text("hello", encoding="utf-8")
+    with pytest.raises(ProjectError, match="not an SQLite file"):
+        Project.open(tmp_path / "notes.isf")
+    sqlite3.connect(tmp_path / "other.db").execute("CREATE TABLE x (a)").connection.close()
+    with pytest.raises(ProjectError, match="no project tables"):
+        Project.open(tmp_path / "other.db")
+    with pytest.raises(ProjectError, match="no such project"):
+        Project.open(tmp_path / "missing.isf")
