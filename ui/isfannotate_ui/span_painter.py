@@ -107,8 +107,8 @@ class SpanHighlighter(QSyntaxHighlighter):
         identity = omap.is_identity
         qpos = block.position()
         b0 = self.index.block_starts[bn]
-        # block end in code points (``text`` excludes the separator)
-        bend = b0 + len(text) if identity else omap.from_qt(qpos + len(text))
+        # ``text`` arrives as a Python str: its length is in code points already
+        bend = b0 + len(text)
         # innermost first; an annotation wins over a suggestion of the same length
         ordered = sorted(spans, key=lambda s: (s.length, s.kind != "annotation"))
         points = {b0, bend}
