@@ -531,3 +531,20 @@ def test_screenshot_of_a_seed_like_paragraph(view, tmp_path):
     layout = view.document().firstBlock().layout()
     widths = [layout.lineAt(i).textLength() for i in range(layout.lineCount() - 1)]
     assert widths and all(60 <= w <= 95 for w in widths)
+
+
+def test_palette_is_okabe_ito_and_derived_shades_stay_readable():
+    from isfannotate_ui.palette import OKABE_ITO, blend, relative_luminance
+
+    assert color_for_label(0) == OKABE_ITO["orange"]
+    assert color_for_label(7) == color_for_label(0)  # cycles after seven
+    assert len({color_for_label(i) for i in range(7)}) == 7
+    assert blend("#000000", alpha=0.25) == "#BFBFBF"
+    yellow = OKABE_ITO["yellow"]
+    assert relative_luminance(underline_color(yellow)) <= 0.37 < relative_luminance(yellow)
+    assert underline_color(OKABE_ITO["blue"]) == OKABE_ITO["blue"]  # dark enough already
+    assert relative_luminance(tint_color(BLUE)) > 0.6  # tints stay light behind black text
+    with pytest.raises(ValueError):
+        color_for_label(-1)
+    with pytest.raises(ValueError):
+        blend("orange")
