@@ -118,6 +118,7 @@ class ExportContext:
         self._cancelled = cancelled
         self._done = 0
         self._staged: dict[str, Path] = {}
+        self._digests: dict[str, HashingWriter] = {}
         self._out_resolved = out_dir.resolve()
 
     # -- progress and cancellation
@@ -167,6 +168,26 @@ class ExportContext:
         with open(self._stage(name), "wb") as fh:
             fh.write(data)
 
+    def open_hashed(self, name: str) -> "HashingWriter":
+        """A new binary file under a temporary name that hashes what is written to it, so the
+        manifest does not read it back (used on the budgeted jsonl path)."""
+        writer = HashingWriter(open(self._stage(name), "wb"))
+        self._digests[name] = writer
+        return writer
+
+    def file_digest(self, name: str) -> tuple[int, str]:
+        """(size in bytes, sha256 hex) of a staged file that has been closed."""
+        writer = self._digests.get(name)
+        if writer is not None:
+            return writer.size, writer.sha256.hexdigest()
+        h = hashlib.sha256()
+        size = 0
+        with open(self._staged[name], "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+                size += len(chunk)
+        return size, h.hexdigest()
+
     def staged_names(self) -> list[str]:
         return list(self._staged)
 
@@ -191,6 +212,29 @@ class ExportContext:
             except FileNotFoundError:
                 pass
         self._staged.clear()
+
+
+class HashingWriter:
+    """Binary file writer that keeps the SHA-256 and size of everything written."""
+
+    def __init__(self, fh) -> None:
+        self._fh = fh
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self._fh.write(data)
+        self.sha256.update(data)
+        self.size += len(data)
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self) -> "HashingWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 # --------------------------------------------------------------------------- grouping

@@ -218,6 +218,19 @@ def test_jsonl_validates_against_the_shipped_schema_and_round_trips(corpus, tmp_
     assert result.warnings == []
 
 
+def test_fast_line_encoder_writes_what_json_dumps_writes(corpus):
+    from isfannotate.exporting import _normalise, gold_lines
+
+    docs = [_normalise(r, "gold", i) for i, r in enumerate(corpus)]
+    docs[0]["spans"][0] = {**docs[0]["spans"][0], "attrs": {"certainty": "high", "quoted": True, "tags": ["a", "é"]}}
+    docs[1]["spans"] = []
+    docs[2]["text"] = 'quote " back\\slash \u2028 tab\t nul\0 \U0001F1F5'
+    docs[2]["spans"] = [{"id": "s\"1", "start": 0, "end": 5, "label": "Q\u00e9", "text": 'quote', "actor_id": None, "attrs": {}}]
+    docs[3]["spans"] = [{"id": 7, "start": 0, "end": 2, "label": "X", "text": "Le", "actor_id": None, "attrs": {}}]
+    for doc, line in zip(docs, gold_lines(docs)):
+        assert line == json.dumps(doc, ensure_ascii=False)
+
+
 def test_schema_rejects_a_broken_line(corpus):
     import jsonschema
 
