@@ -5,6 +5,7 @@ A plain list model over (id, title) tuples, so 100,000 documents open and scroll
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QLineEdit, QListView, QVBoxLayout, QWidget
 
 STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "✓"}
@@ -39,12 +40,16 @@ class DocumentListModel(QAbstractListModel):
         doc_id, title = self._rows[index.row()]
         status = self._status.get(doc_id, "new")
         if role == Qt.ItemDataRole.DisplayRole:
-            mark = "●" if doc_id == self._current else STATUS_MARK[status]
+            mark = STATUS_MARK[status]
             short = title if len(title) <= 60 else title[:59] + "…"
             return f"{mark} {short}\n    {doc_id}"
         if role == Qt.ItemDataRole.ToolTipRole:
             extra = f"\nnear-duplicate group {self._groups[doc_id]}" if doc_id in self._groups else ""
             return f"{doc_id}: {title[:200]}\nstatus: {STATUS_TEXT[status]}{extra}"
+        if role == Qt.ItemDataRole.FontRole and doc_id == self._current:
+            font = QFont()
+            font.setBold(True)
+            return font
         if role == StatusRole:
             return status
         if role == IdRole:

@@ -88,15 +88,17 @@ class MainWindow(QMainWindow):
         self._restore_layout()
 
     # ------------------------------------------------------------------ actions
-    def _act(self, text: str, slot, shortcut=None, menu=None, tip: str = "") -> QAction:
+    def _act(self, text: str, slot, shortcut=None, menu=None, tip: str = "", view_only: bool = False) -> QAction:
+        """A menu action with keys. *view_only* keys (Tab, Enter, Delete) act only while the
+        article view has focus, so they keep their usual meaning in fields and lists."""
         a = QAction(text, self)
         if shortcut is not None:
             a.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
-            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            a.setShortcutContext(Qt.ShortcutContext.WidgetShortcut if view_only else Qt.ShortcutContext.WindowShortcut)
         a.triggered.connect(lambda _checked=False: slot())
         if tip:
             a.setStatusTip(tip)
-        self.addAction(a)
+        (self.view if view_only else self).addAction(a)
         if menu is not None:
             menu.addAction(a)
         return a
@@ -135,10 +137,12 @@ class MainWindow(QMainWindow):
         a = self.annotate_menu
         self.label_actions: dict[str, QAction] = {}
         self._label_menu_anchor = a.addSeparator()
-        self._act("Next Span", lambda: self.step_span(1), "Tab", a)
-        self._act("Previous Span", lambda: self.step_span(-1), "Shift+Tab", a)
-        self._act("Span &Details", self.focus_details, [QKeySequence("Return"), QKeySequence("Enter")], a)
-        self.delete_action = self._act("&Delete Span", self.delete_selected, [QKeySequence("Delete")], a)
+        self._act("Next Span", lambda: self.step_span(1), "Tab", a, view_only=True)
+        self._act("Previous Span", lambda: self.step_span(-1), "Shift+Tab", a, view_only=True)
+        self._act("Span &Details", self.focus_details, [QKeySequence("Return"), QKeySequence("Enter")], a,
+                  view_only=True)
+        self.delete_action = self._act("&Delete Span", self.delete_selected, [QKeySequence("Delete")], a,
+                                       view_only=True)
         self._act("Clear Selection", self.clear_selection, "Esc", a)
         a.addSeparator()
         self.done_action = self._act("Mark Document &Done", self.toggle_done,
@@ -343,8 +347,11 @@ class MainWindow(QMainWindow):
             self.view.select_span(sid)
 
     def clear_selection(self) -> None:
+        """Esc: close the find bar (keeping what it found selected), else clear the selection."""
         if self.find_bar.isVisible():
             self.find_bar.hide()
+            self.view.setFocus()
+            return
         self.view.clear_span_selection()
         self.view.set_text_cursor_range(self.view.cursor_position(), self.view.cursor_position())
         self.view.setFocus()
@@ -468,8 +475,8 @@ class MainWindow(QMainWindow):
         if i < 0:
             self.statusBar().showMessage(f"“{needle}” is not in this document", 3000)
             return
-        self.view.set_text_cursor_range(i, i + len(needle))
         self.view.scroll_to(i)
+        self.view.set_text_cursor_range(i, i + len(needle))
 
     # ------------------------------------------------------------ file dialogs
     def _file_dialog(self, title: str, save: bool, on_chosen, name_filter="isfannotate projects (*.isf);;All files (*)",

@@ -1,0 +1,48 @@
+import json
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def project_path(tmp_path):
+    """A project file with the seeds, the seeds' registry and a Unicode test document."""
+    from isfannotate import Project
+
+    path = tmp_path / "ui.isf"
+    p = Project.create(path, registry=REPO / "seeds" / "registry.json")
+    p.import_paths(sorted((REPO / "seeds").glob("*.txt")))
+    extra = tmp_path / "unicode.jsonl"
+    extra.write_text(json.dumps({"id": "zz-unicode", "text": "🇵🇰🇺🇸 Pakistan and 👨‍👩‍👧 families. پاکستان نے کہا\nIslamabad agreed."},
+                                ensure_ascii=False) + "\n", encoding="utf-8")
+    p.import_paths([extra])
+    p.close()
+    return path
+
+
+@pytest.fixture
+def window(qtbot, project_path):
+    from isfannotate_ui.app import create_main_window
+
+    w = create_main_window(project_path, "alice")
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitActive(w)
+    yield w
+    w.close()
+
+
+def select(window, start: int, end: int) -> None:
+    """Select [start, end) code points as a keyboard user would end up with."""
+    window.view.setFocus()
+    window.view.set_text_cursor_range(start, end)
+
+
+@pytest.fixture
+def sel():
+    return select
