@@ -323,14 +323,27 @@ def gold_lines(docs: Iterable[dict]) -> Iterator[str]:
         yield f'{head[:-1]}, "spans": {_spans_json(d["spans"])}, {tail[1:]}'
 
 
-def content_digest(fmt: str, docs: list[dict]) -> str:
-    """SHA-256 over the format name and the exported gold lines (split included, time not):
-    the same records, split and seed give the same digest in every run and on every machine."""
+def content_digest(fmt: str, group_digests: Iterable[tuple[str, str]]) -> str:
+    """SHA-256 naming the exported content: the format, then per split (file stem) the SHA-256
+    of that split's gold JSONL lines. No time in it: the same records, split and seed give
+    the same digest in every run and on every machine, whatever the format's own bytes."""
     h = hashlib.sha256(CONTENT_DIGEST_PREFIX + f"{fmt}\n".encode())
-    for line in gold_lines(docs):
-        h.update(line.encode("utf-8", "surrogatepass"))
-        h.update(b"\n")
+    for stem, digest in group_digests:
+        h.update(f"{stem} {digest}\n".encode())
     return h.hexdigest()
+
+
+def gold_group_digests(docs: list[dict]) -> list[tuple[str, str]]:
+    """(file stem, SHA-256 of the gold JSONL lines) per split, in export order."""
+    from isfannotate.formats.common import by_split
+
+    out = []
+    for stem, group in by_split(docs):
+        h = hashlib.sha256()
+        for line in gold_lines(group):
+            h.update((line + "\n").encode("utf-8", "surrogatepass"))
+        out.append((stem, h.hexdigest()))
+    return out
 
 
 # --------------------------------------------------------------------------- entry point
@@ -445,7 +458,7 @@ def export_records(
             "documents_left_out": [{"id": str(i), "reason": str(r)} for i, r in left_out],
             "near_duplicate_groups": _groups(docs),
             "scheme": scheme,
-            "content_sha256": ctx.stats.get("content_sha256") or content_digest(fmt, docs),
+            "content_sha256": content_digest(fmt, ctx.stats.get("gold_digests") or gold_group_digests(docs)),
             "files": files_meta,
             "warnings": list(ctx.warnings),
         }

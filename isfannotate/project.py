@@ -433,11 +433,18 @@ class Project:
         return rec.change
 
     def set_status(self, document_id: str, layer: str, status: str, *, reason: str | None = None) -> Change:
-        """Set a document's status in a layer: 'new', 'in_progress' or 'done'."""
+        """Set a document's status in a layer: 'new', 'in_progress' or 'done'. Marking done is
+        refused while ``validate`` finds problems, unless a *reason* for overriding is given."""
         if status not in STATUSES:
             raise ValidationError(f"status must be one of {', '.join(STATUSES)}")
         self._doc_length(document_id)
         layer = layer_name(layer, allow_gold=True)
+        if status == "done" and not (reason and reason.strip()):
+            problems = self.validate(document_id, layer)
+            if problems:
+                raise ValidationError(f"cannot mark done: {len(problems)} problem{'s' if len(problems) > 1 else ''} "
+                                      f"({'; '.join(p.message for p in problems[:3])}{'; …' if len(problems) > 3 else ''})"
+                                      "; resolve them or give a reason to override")
         with self._action("status", document_id, layer, status) as rec:
             rec.upsert("doc_status", {"document_id": document_id, "layer": layer, "status": status,
                                       "reason": reason, "updated_at": now()})
@@ -657,6 +664,39 @@ class Project:
         cur = self.conn.execute("SELECT * FROM registry_log ORDER BY seq")
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r)) for r in cur]
+
+    # ------------------------------------------------ registry help & checks
+    def validate(self, document_id: str, layer: str):
+        """Problems the scheme finds in a layer's document (see ``kb.validate``)."""
+        from .kb import validate
+        return validate(self, document_id, layer)
+
+    def occurrences(self, layer: str, *, actor_id: str | None = None, text: str | None = None,
+                    document_ids: list[str] | None = None):
+        """Unannotated whole-word occurrences of an actor's names or of *text* (see ``kb.occurrences``)."""
+        from .kb import occurrences
+        return occurrences(self, layer, actor_id=actor_id, text=text, document_ids=document_ids)
+
+    def suggestions(self, document_id: str, layer: str):
+        from .kb import suggestions
+        return suggestions(self, document_id, layer)
+
+    def accept_suggestion(self, document_id: str, layer: str, start: int, end: int, actor_id: str) -> Change:
+        label = self.scheme.actor_label
+        if label is None:
+            raise ValidationError("the scheme has no actor label")
+        return self.annotate(document_id, layer, start, end, label, actor_id=actor_id)
+
+    def accept_all_suggestions(self, document_id: str, layer: str) -> Change:
+        label = self.scheme.actor_label
+        if label is None:
+            raise ValidationError("the scheme has no actor label")
+        return self.annotate_many(document_id, layer, [(o.start, o.end, label, o.actor_id)
+                                                       for o in self.suggestions(document_id, layer)])
+
+    def reject_suggestion(self, document_id: str, layer: str, start: int, end: int, actor_id: str) -> Change:
+        from .kb import reject_suggestion
+        return reject_suggestion(self, document_id, layer, start, end, actor_id)
 
     # ------------------------------------------------------- import / export
     def import_paths(self, paths: Sequence[str | Path], *, format: str = "auto", annotator: str | None = None,

@@ -1,0 +1,146 @@
+"""Registry-driven help for annotators: alias occurrences, suggestions, validation.
+
+Pure reads over a Project, plus the small actions on suggestions. Offsets are code points.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .changes import Change
+
+if TYPE_CHECKING:
+    from .project import Project
+
+# Words that name an actor only in context: never stored as an alias without the user asking.
+PRONOUNS = frozenset("""i me my mine we us our ours you your yours he him his she her hers it its they them their
+theirs this that these those who whom whose which one ones someone somebody anyone everybody everyone""".split())
+
+
+def is_safe_alias(text: str) -> bool:
+    """True for a proper-name-like alias that may be offered with one key: not a pronoun, and
+    with at least one capital letter (a common noun like "the army chief" is never added silently)."""
+    t = " ".join(text.split())
+    if not t or t.casefold() in PRONOUNS:
+        return False
+    return any(c.isupper() for c in t)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    document_id: str
+    start: int
+    end: int
+    text: str
+    actor_id: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str        # "actor-unlinked" | "claim-without-source" | "stance-without-target" | "stance-without-holder"
+    item_id: str     # span or stance id
+    message: str
+
+
+def _names_pattern(names: dict[str, str]) -> re.Pattern | None:
+    """One regex matching any of *names* (name -> actor id) as whole words, longest first."""
+    if not names:
+        return None
+    alts = sorted(names, key=lambda n: (-len(n), n))
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in alts) + r")(?!\w)")
+
+
+def actor_names(project: "Project", actor_ids: list[str] | None = None) -> dict[str, str]:
+    """name or alias -> actor id (a name claimed by two actors is left out: it is ambiguous)."""
+    out: dict[str, str] = {}
+    clash: set[str] = set()
+    for a in project.actors():
+        if actor_ids is not None and a.id not in actor_ids:
+            continue
+        for n in [a.name, *a.aliases]:
+            n = " ".join(n.split())
+            if len(n) < 2:
+                continue
+            if n in out and out[n] != a.id:
+                clash.add(n)
+            out[n] = a.id
+    for n in clash:
+        del out[n]
+    return out
+
+
+def occurrences(project: "Project", layer: str, *, actor_id: str | None = None, text: str | None = None,
+                document_ids: list[str] | None = None) -> list[Occurrence]:
+    """Every whole-word occurrence of an actor's names (or of *text*) in the given documents that
+    is not yet an ACTOR span of *layer*. Ordered by document (import order) then offset."""
+    if text is not None:
+        names = {" ".join(text.split()): actor_id or ""}
+    else:
+        names = actor_names(project, [actor_id] if actor_id else None)
+    pattern = _names_pattern(names)
+    if pattern is None:
+        return []
+    actor_label = project.scheme.actor_label
+    docs = document_ids if document_ids is not None else [d for d, _ in project.document_list()]
+    out = []
+    for doc_id in docs:
+        doc_text = project.document(doc_id).text
+        taken = {(s.start, s.end) for s in project.spans(doc_id, layer) if s.label == actor_label}
+        for m in pattern.finditer(doc_text):
+            if (m.start(), m.end()) not in taken:
+                out.append(Occurrence(doc_id, m.start(), m.end(), m.group(), names.get(m.group(), actor_id or "")))
+    return out
+
+
+def suggestions(project: "Project", document_id: str, layer: str) -> list[Occurrence]:
+    """Registry names found in the document that are neither annotated (any span at those
+    offsets in *layer*) nor rejected. Suggestions are not annotations: they are never stored
+    as spans until accepted, and never exported or counted."""
+    names = actor_names(project)
+    pattern = _names_pattern(names)
+    if pattern is None:
+        return []
+    text = project.document(document_id).text
+    covered = {(s.start, s.end) for s in project.spans(document_id, layer)}
+    rejected = {(r[0], r[1], r[2]) for r in project.conn.execute(
+        'SELECT start, "end", actor_id FROM suggestion_decisions WHERE document_id=? AND layer=?', (document_id, layer))}
+    out = []
+    for m in pattern.finditer(text):
+        aid = names[m.group()]
+        if (m.start(), m.end()) in covered or (m.start(), m.end(), aid) in rejected:
+            continue
+        out.append(Occurrence(document_id, m.start(), m.end(), m.group(), aid))
+    return out
+
+
+def reject_suggestion(project: "Project", document_id: str, layer: str, start: int, end: int, actor_id: str) -> Change:
+    with project._action("reject suggestion", document_id, layer) as rec:
+        rec.upsert("suggestion_decisions", {"document_id": document_id, "layer": layer, "start": start, "end": end,
+                                            "actor_id": actor_id, "decision": "rejected"})
+    return rec.change
+
+
+def validate(project: "Project", document_id: str, layer: str) -> list[Problem]:
+    """What the scheme requires and the layer's annotations of the document lack."""
+    scheme = project.scheme
+    actor_labels = set(scheme.labels_with_role("actor"))
+    claim_labels = set(scheme.labels_with_role("claim"))
+    doc_text = project.document(document_id).text
+    claims = project.claims(document_id, layer)
+    problems = []
+    for s in project.spans(document_id, layer):
+        snippet = " ".join(doc_text[s.start:s.end].split())
+        snippet = snippet if len(snippet) <= 40 else snippet[:39] + "…"
+        if s.label in actor_labels and not s.actor_id:
+            problems.append(Problem("actor-unlinked", s.id, f"{s.label} “{snippet}” is not linked to an actor"))
+        if s.label in claim_labels:
+            c = claims.get(s.id)
+            if c is None or c.source_kind is None or (c.source_kind == "actor" and not c.source_actor):
+                problems.append(Problem("claim-without-source", s.id, f"claim “{snippet}” has no source"))
+    for st in project.stances(document_id, layer):
+        if st.target is None:
+            problems.append(Problem("stance-without-target", st.id, "a stance has no target"))
+        if st.holder is None:
+            problems.append(Problem("stance-without-holder", st.id, "a stance has no holder"))
+    return problems
