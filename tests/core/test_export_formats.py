@@ -257,6 +257,14 @@ def test_schema_describes_every_property():
     walk(gold_schema(), "$")
 
 
+def test_docs_show_the_shipped_schema_verbatim():
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "gold-jsonl.md").read_text("utf-8")
+    block = doc.split("<!-- schema:begin -->\n```json\n", 1)[1].split("\n```\n<!-- schema:end -->", 1)[0]
+    assert json.loads(block) == gold_schema()
+    example = json.loads(doc.split("pretty-printed)\n\n```json\n", 1)[1].split("\n```", 1)[0])
+    assert not [s for s in example["spans"] if example["text"][s["start"]:s["end"]] != s["text"]]
+
+
 # --------------------------------------------------------------------------- spaCy
 
 

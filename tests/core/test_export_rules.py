@@ -314,3 +314,18 @@ def test_manifest_records_counts_left_out_scheme_and_version(tmp_path):
     assert len(m["content_sha256"]) == 64 and m["created_at"]
     assert "CLAIM" in (tmp_path / "o" / "annotation.conf").read_text("utf-8")
     assert result.counts == m["counts"]
+
+
+def test_content_digest_is_the_same_across_formats_and_runs(tmp_path):
+    records = many(12, {0: "g", 1: "g"})
+    digests = {
+        fmt: export(records, fmt, tmp_path / fmt, split=(0.5, 0.25, 0.25), seed=4).manifest["content_sha256"]
+        for fmt in ("jsonl", "doccano")
+    }
+    again = export(records, "jsonl", tmp_path / "again", split=(0.5, 0.25, 0.25), seed=4).manifest["content_sha256"]
+    assert again == digests["jsonl"]
+    assert digests["jsonl"] != digests["doccano"]  # the format is part of what is named
+    changed = [dict(r) for r in records]
+    changed[5] = rec("doc005", text="Pakistan declined troops.")
+    other = export(changed, "jsonl", tmp_path / "changed", split=(0.5, 0.25, 0.25), seed=4).manifest["content_sha256"]
+    assert other != digests["jsonl"]
