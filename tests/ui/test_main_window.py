@@ -261,3 +261,31 @@ def test_screenshot_command(tmp_path, project_path):
     from PySide6.QtGui import QImage
     img = QImage(str(out))
     assert (img.width(), img.height()) == (1280, 800)
+
+
+def test_export_from_the_window_in_a_worker(qtbot, window, project_path, sel, tmp_path):
+    import json
+    window.show_document(DOC4)
+    text = window.view.text()
+    i = text.index("Hamas")
+    sel(window, i, i + 5)
+    key(qtbot, window, Qt.Key.Key_1)
+    dlg = window.export_dialog()
+    dlg.format.setCurrentIndex(dlg.format.findData("jsonl"))
+    dlg.layer.setCurrentIndex(dlg.layer.findData("alice"))
+    dlg.all_docs.setChecked(True)
+    dlg.out.setText(str(tmp_path / "out"))
+    dlg._on_ok()
+    job = window._jobs[-1]
+    with qtbot.waitSignal(job.done, timeout=30000):
+        pass
+    lines = (tmp_path / "out" / "all.jsonl").read_text(encoding="utf-8").splitlines()
+    rec = next(json.loads(x) for x in lines if json.loads(x)["id"] == DOC4)
+    assert [(s["start"], s["end"], s["text"]) for s in rec["spans"]] == [(i, i + 5, "Hamas")]
+
+
+def test_export_error_is_shown_not_raised(qtbot, window):
+    job = window.start_export("jsonl", layer="gold")
+    with qtbot.waitSignal(job.error, timeout=30000) as blocker:
+        pass
+    assert "gold layer is empty" in blocker.args[0]

@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = f.addMenu("Open &Recent")
         f.addSeparator()
         self._act("&Import Documents…", self.import_dialog, "Ctrl+I", f)
+        self._act("&Export…", self.export_dialog, "Ctrl+E", f)
         f.addSeparator()
         self._act("&Quit", self.close, QKeySequence.StandardKey.Quit, f)
 
@@ -533,8 +534,7 @@ class MainWindow(QMainWindow):
 
         job = Job(self, "Importing documents", work)
         job.done.connect(self._on_import_done)
-        job.error.connect(lambda msg: QMessageBox.warning(self, "Import failed", msg) if not
-                          self._headless() else self.statusBar().showMessage(f"⚠ import failed: {msg}"))
+        job.error.connect(self._on_job_error)
         self._jobs.append(job)
         job.start()
         return job
@@ -550,6 +550,45 @@ class MainWindow(QMainWindow):
             first = self.documents.neighbour(None, 1)
             if first:
                 self.show_document(first)
+
+    def export_dialog(self):
+        from .export_dialog import ExportDialog
+        dlg = ExportDialog(self.project.layers(), self)
+        dlg.exportRequested.connect(lambda opts: self.start_export(**opts))
+        self._dialogs.append(dlg)
+        dlg.open()
+        return dlg
+
+    def start_export(self, fmt: str, layer: str = "gold", include_all: bool = False, split=None, seed: int = 0,
+                     out_dir: str | None = None, force: bool = False):
+        """Export in a worker thread (its own connection) with a cancellable progress dialog."""
+        from .workers import Job
+        project_path = str(self.project.path)
+
+        def work(progress, cancelled):
+            with Project.open(project_path) as p:
+                r = p.export(fmt, out_dir, layer=layer, include_all=include_all, split=split, seed=seed,
+                             force=force, progress=progress, cancelled=cancelled)
+                return r
+
+        job = Job(self, "Exporting", work)
+        job.done.connect(self._on_export_done)
+        job.error.connect(self._on_job_error)
+        self._jobs.append(job)
+        job.start()
+        return job
+
+    def _on_export_done(self, result) -> None:
+        msg = f"exported {len(result.files)} files to {result.out_dir}"
+        if result.warnings:
+            msg += f" ({len(result.warnings)} warnings: see manifest.json)"
+        self.statusBar().showMessage(msg, 10000)
+        self.last_export = result
+
+    def _on_job_error(self, message: str) -> None:
+        self.statusBar().showMessage(f"⚠ {message}", 10000)
+        if not self._headless():
+            QMessageBox.warning(self, "isfannotate", message)
 
     # -------------------------------------------------------------------- help
     def show_shortcuts(self) -> ShortcutsDialog:

@@ -1,0 +1,89 @@
+"""File → Export: the same choices as ``isfannotate export``, run in a worker with progress."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+                               QLabel, QLineEdit, QPushButton, QSpinBox, QWidget)
+
+from isfannotate.exporting import FORMATS
+
+FORMAT_NAMES = {
+    "jsonl": "gold JSONL (isfannotate.gold/1)", "spacy": "spaCy DocBin", "hf": "Hugging Face token classification",
+    "stances": "stance rows (JSONL)", "claims": "claim rows (JSONL)", "brat": "brat standoff",
+    "doccano": "doccano JSONL", "labelstudio": "Label Studio JSON", "prodigy": "Prodigy JSONL", "conll": "CoNLL IOB2",
+}
+
+
+class ExportDialog(QDialog):
+    """Collects export options; emits ``exportRequested(options dict)``. Opened with open()."""
+
+    exportRequested = Signal(dict)
+
+    def __init__(self, layers: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export")
+        self.format = QComboBox(self)
+        self.format.setObjectName("exportFormat")
+        for f in FORMATS:
+            self.format.addItem(FORMAT_NAMES.get(f, f), f)
+        self.layer = QComboBox(self)
+        self.layer.setObjectName("exportLayer")
+        for name in ["gold", *layers]:
+            self.layer.addItem(name, name)
+        self.all_docs = QCheckBox("include documents not marked done", self)
+        self.split = QLineEdit(self)
+        self.split.setPlaceholderText("no split; e.g. 0.8,0.1,0.1")
+        self.seed = QSpinBox(self)
+        self.seed.setRange(0, 2**31 - 1)
+        self.out = QLineEdit(self)
+        self.out.setPlaceholderText("exports/<project>-<layer>-<format>-<time>/ (default)")
+        browse = QPushButton("Choose…", self)
+        browse.clicked.connect(self._on_browse)
+        row = QHBoxLayout()
+        row.addWidget(self.out, 1)
+        row.addWidget(browse)
+        self.force = QCheckBox("write into a non-empty folder", self)
+        self.error = QLabel("", self)
+        self.error.setStyleSheet("color: #b00020;")
+        form = QFormLayout(self)
+        form.addRow("Format", self.format)
+        form.addRow("Layer", self.layer)
+        form.addRow("", self.all_docs)
+        form.addRow("Split", self.split)
+        form.addRow("Seed", self.seed)
+        form.addRow("Folder", row)
+        form.addRow("", self.force)
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        buttons.accepted.connect(self._on_ok)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self._browser: QFileDialog | None = None
+
+    def _on_browse(self) -> None:
+        self._browser = QFileDialog(self, "Export folder")
+        self._browser.setFileMode(QFileDialog.FileMode.Directory)
+        self._browser.fileSelected.connect(self.out.setText)
+        self._browser.open()
+
+    def options(self) -> dict:
+        """The chosen options; raises ValueError with a message for a bad split."""
+        split = None
+        if self.split.text().strip():
+            try:
+                split = tuple(float(x) for x in self.split.text().split(","))
+            except ValueError:
+                raise ValueError("split takes ratios like 0.8,0.1,0.1") from None
+        return {"fmt": self.format.currentData(), "layer": self.layer.currentData(),
+                "include_all": self.all_docs.isChecked(), "split": split, "seed": self.seed.value(),
+                "out_dir": self.out.text().strip() or None, "force": self.force.isChecked()}
+
+    def _on_ok(self) -> None:
+        try:
+            opts = self.options()
+        except ValueError as e:
+            self.error.setText(str(e))
+            return
+        self.exportRequested.emit(opts)
+        self.accept()
