@@ -155,6 +155,25 @@ def _normalise(record: dict, layer: str, index: int) -> dict:
         bad = next(s for s in spans if s.get("actor_id") in unknown_actor)
         raise _fail(doc_id, f"span {bad['id']!r} refers to unknown actor {bad['actor_id']!r}")
 
+    claims, stances, relations = out["claims"], out["stances"], out["relations"]
+    # Set arithmetic first (fast); the loops below only run to name a broken reference.
+    refs_ok = (
+        {c.get("span") for c in claims} <= span_ids
+        and {c.get("source_span") for c in claims} | {c.get("cue") for c in claims} <= span_ids | {None}
+        and {c.get("source") for c in claims} <= actor_ids | {None}
+        and {st.get("holder") for st in stances} <= actor_ids | {None}
+        and {st.get("target") for st in stances} <= target_ids | {None}
+        and {ev for st in stances for ev in (st.get("evidence") or [])} <= span_ids
+        and {r.get("head") for r in relations} | {r.get("tail") for r in relations} <= span_ids
+    )
+    if not refs_ok:
+        _name_broken_reference(doc_id, out, span_ids, actor_ids, target_ids)
+    return out
+
+
+def _name_broken_reference(doc_id: str, out: dict, span_ids: set, actor_ids: set, target_ids: set) -> None:
+    """Raise an IsfError naming the first reference to a span, actor or target that does not exist."""
+
     def need(ref: object, pool: set, what: str, owner: str) -> None:
         if ref is not None and ref not in pool:
             raise _fail(doc_id, f"{owner} refers to unknown {what} {ref!r}")
@@ -176,7 +195,8 @@ def _normalise(record: dict, layer: str, index: int) -> dict:
         owner = f"relation {rel.get('label')!r}"
         need(rel.get("head"), span_ids, "span", owner)
         need(rel.get("tail"), span_ids, "span", owner)
-    return out
+
+    raise _fail(doc_id, "has a reference that is not a plain id")
 
 
 def _spans_look_valid(text: str, spans: list) -> bool:
