@@ -144,3 +144,44 @@ def validate(project: "Project", document_id: str, layer: str) -> list[Problem]:
         if st.holder is None:
             problems.append(Problem("stance-without-holder", st.id, "a stance has no holder"))
     return problems
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.replace("’", "'").split()).casefold()
+
+
+def _is_subsequence(needle: str, hay: str) -> bool:
+    it = iter(hay)
+    return all(c in it for c in needle)
+
+
+def search_actors(actors, query: str, limit: int = 20) -> list:
+    """Actors whose name or an alias matches *query*, best first: exact, prefix, a word's prefix,
+    contained, then the query's letters in order (fuzzy). Case- and apostrophe-insensitive;
+    an empty query lists every actor by name."""
+    q = _fold(query)
+    if not q:
+        return list(actors)[:limit]
+    scored = []
+    for a in actors:
+        best = None
+        for n in [a.name, *a.aliases]:
+            f = _fold(n)
+            if f == q:
+                rank = 0
+            elif f.startswith(q):
+                rank = 1
+            elif any(w.startswith(q) for w in f.split()) or f" {q}" in f:
+                rank = 2
+            elif q in f:
+                rank = 3
+            elif len(q) >= 3 and _is_subsequence(q.replace(" ", ""), f.replace(" ", "")):
+                rank = 4
+            else:
+                continue
+            if best is None or rank < best:
+                best = rank
+        if best is not None:
+            scored.append((best, _fold(a.name), a.id, a))
+    scored.sort(key=lambda t: t[:3])
+    return [t[3] for t in scored[:limit]]

@@ -424,12 +424,43 @@ class Project:
             rec.update("spans", (span_id,), {"attrs": json.dumps(merged, ensure_ascii=False)})
         return rec.change
 
-    def link_actor(self, span_id: str, actor_id: str | None, *, layer: str | None = None) -> Change:
+    def link_actor(self, span_id: str, actor_id: str | None, *, layer: str | None = None,
+                   add_alias: bool = False) -> Change:
+        """Link a span to an actor (None unlinks). With *add_alias*, the span's text becomes an
+        alias of the actor in the same action (one undo step), unless it already is a name of it."""
         span = self._own_span(span_id, layer)
-        if actor_id is not None:
-            self.actor(actor_id)
+        actor = self.actor(actor_id) if actor_id is not None else None
         with self._action("link actor", span.document_id, span.layer) as rec:
             rec.update("spans", (span_id,), {"actor_id": actor_id})
+            if add_alias and actor is not None:
+                alias = " ".join(self.document(span.document_id).text[span.start:span.end].split())
+                if alias and alias != actor.name and alias not in actor.aliases:
+                    after = rec.update("actors", (actor.id,), {
+                        "aliases": json.dumps([*actor.aliases, alias], ensure_ascii=False)})
+                    self._log(rec, "actor", actor.id, "edit", actor.model_dump(), after)
+        return rec.change
+
+    def create_actor_for_span(self, span_id: str, name: str, type: str, *, aliases: Iterable[str] = (),
+                              external_id: str | None = None, layer: str | None = None,
+                              actor_id: str | None = None) -> Change:
+        """Add a registry actor and link *span_id* to it, as ONE action (one undo step)."""
+        span = self._own_span(span_id, layer)
+        name = " ".join(name.split())
+        if not name:
+            raise ValidationError("an actor needs a name")
+        if type not in self.scheme.actor_types:
+            raise ValidationError(f"actor type must be one of {', '.join(self.scheme.actor_types)}")
+        aid = actor_id or new_id("a")
+        if self.conn.execute("SELECT 1 FROM actors WHERE id=?", (aid,)).fetchone():
+            raise ValidationError(f"actor id {aid!r} is taken")
+        row = {"id": aid, "name": name, "type": type,
+               "aliases": json.dumps([a for a in dict.fromkeys(" ".join(x.split()) for x in aliases) if a and a != name],
+                                     ensure_ascii=False),
+               "external_id": external_id or None, "note": "", "created_by": self.author, "created_at": now()}
+        with self._action("create actor", span.document_id, span.layer, name) as rec:
+            after = rec.insert("actors", row)
+            self._log(rec, "actor", aid, "add", None, after)
+            rec.update("spans", (span_id,), {"actor_id": aid})
         return rec.change
 
     def set_status(self, document_id: str, layer: str, status: str, *, reason: str | None = None) -> Change:
@@ -476,9 +507,17 @@ class Project:
         if source_actor is not None:
             self.actor(source_actor)
             source_kind = "actor"
+        label = self.scheme.label(span.label)
+        mirror = any(a.name == "quote" for a in label.attributes)
         with self._action("claim", span.document_id, span.layer) as rec:
             rec.upsert("claims", {"span_id": span_id, "source_kind": source_kind, "source_actor": source_actor,
                                   "source_span": source_span, "cue_span": cue_span, "quote": quote})
+            if mirror and span.attrs.get("quote") != quote:
+                # the scheme's own "quote" attribute says the same thing: keep the two in step
+                attrs = {k: v for k, v in span.attrs.items() if k != "quote"}
+                if quote is not None:
+                    attrs["quote"] = quote
+                rec.update("spans", (span_id,), {"attrs": json.dumps(attrs, ensure_ascii=False)})
         return rec.change
 
     def set_stance(self, document_id: str, layer: str, *, holder: str | None, target: str | None,

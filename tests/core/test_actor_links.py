@@ -1,0 +1,68 @@
+"""Core actions behind the actor-linking UI: link with alias, create-and-link, search, quote mirror."""
+from isfannotate.kb import search_actors
+
+DOC4 = "004_925ac23fd4dc491f"
+
+
+def test_link_actor_with_alias_is_one_undo_step(seeded):
+    text = seeded.document(DOC4).text
+    i = text.index("Washington")
+    seeded.annotate(DOC4, "alice", i, i + 10, "ACTOR")
+    [span] = seeded.spans(DOC4, "alice")
+    seeded.update_actor("united-states", aliases=["US"])
+    seeded.author = "alice"
+    change = seeded.link_actor(span.id, "united-states", add_alias=True, layer="alice")
+    assert seeded.actor("united-states").aliases == ["US", "Washington"]
+    assert seeded.span(span.id).actor_id == "united-states"
+    assert change.touched_ids("actors") == {"united-states"}
+    assert seeded.registry_log()[-1]["author"] == "alice"
+    seeded.undo()
+    assert seeded.actor("united-states").aliases == ["US"] and seeded.span(span.id).actor_id is None
+    # an existing name is not added twice
+    seeded.link_actor(span.id, "united-states", add_alias=True)
+    seeded.undo()
+    seeded.update_actor("united-states", aliases=["US", "Washington"])
+    seeded.link_actor(span.id, "united-states", add_alias=True)
+    assert seeded.actor("united-states").aliases == ["US", "Washington"]
+
+
+def test_create_actor_for_span_is_one_undo_step(seeded):
+    text = seeded.document(DOC4).text
+    i = text.index("State Department")
+    seeded.annotate(DOC4, "alice", i, i + 16, "ACTOR")
+    [span] = seeded.spans(DOC4, "alice")
+    n = len(seeded.actors())
+    change = seeded.create_actor_for_span(span.id, "US State Department", "government_body",
+                                          aliases=["State Department"])
+    actor = seeded.actor(seeded.span(span.id).actor_id)
+    assert (actor.name, actor.type, actor.aliases) == ("US State Department", "government_body", ["State Department"])
+    assert change.document_id == DOC4 and len(seeded.actors()) == n + 1
+    seeded.undo()
+    assert len(seeded.actors()) == n and seeded.span(span.id).actor_id is None
+    seeded.redo()
+    assert seeded.span(span.id).actor_id == actor.id
+
+
+def test_search_actors_ranks_exact_prefix_contains_fuzzy(seeded):
+    actors = seeded.actors()
+    assert search_actors(actors, "Islamabad")[0].id == "pakistan"
+    assert search_actors(actors, "rub")[0].id == "marco-rubio"
+    assert search_actors(actors, "munir")[0].id == "asim-munir"          # a word of an alias
+    assert "marco-rubio" in [a.id for a in search_actors(actors, "mrco rbio")]  # letters in order
+    assert search_actors(actors, "pakistan’s army chief")[0].id == "asim-munir"
+    assert search_actors(actors, "zzzz") == []
+    assert len(search_actors(actors, "", limit=5)) == 5
+
+
+def test_claim_quote_mirrors_the_scheme_attribute(seeded):
+    text = seeded.document(DOC4).text
+    c = text.index("Pakistan has offered")
+    seeded.annotate(DOC4, "alice", c, c + 20, "CLAIM")
+    [claim] = seeded.spans(DOC4, "alice")
+    seeded.set_claim(claim.id, source_kind="article", quote="reported")
+    assert seeded.span(claim.id).attrs == {"quote": "reported"}
+    assert seeded.claims(DOC4, "alice")[claim.id].quote == "reported"
+    seeded.set_claim(claim.id, source_kind="article", quote=None)
+    assert seeded.span(claim.id).attrs == {}
+    seeded.undo()
+    assert seeded.span(claim.id).attrs == {"quote": "reported"}
