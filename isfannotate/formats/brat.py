@@ -29,12 +29,13 @@ _BREAK_RE = re.compile(f"[{re.escape(_LINE_BREAKS)}]")
 _WS = re.compile(r"\s+")
 
 
-def scheme_names(scheme: dict | None, key: str) -> list[str]:
-    """Names listed under ``scheme[key]`` whether given as strings, dicts (``name``/``id``/
-    ``label``/``value``) or a mapping from name to properties. Empty when absent."""
+def scheme_names(scheme: dict | None, *keys: str) -> list[str]:
+    """Names listed under the first of ``keys`` present in the scheme (e.g. ``span_labels``,
+    then ``labels``), whether given as strings, dicts (``name``/``id``/``label``/``value``) or
+    a mapping from name to properties. Empty when absent."""
     if not isinstance(scheme, dict):
         return []
-    items = scheme.get(key)
+    items = next((scheme[k] for k in keys if k in scheme), None)
     names: list[str] = []
     if isinstance(items, dict):
         names = [str(k) for k in items]
@@ -85,8 +86,8 @@ def _attr_value(value) -> str | bool | None:
 def write(ctx: ExportContext, docs: list[dict]) -> None:
     names = NameAllocator()
     mapping: dict[str, str] = {}
-    entity_types: list[str] = [brat_token(n) for n in scheme_names(ctx.scheme, "labels")]
-    relation_types: list[str] = [brat_token(n) for n in scheme_names(ctx.scheme, "relations")]
+    entity_types: list[str] = [brat_token(n) for n in scheme_names(ctx.scheme, "span_labels", "labels")]
+    relation_types: list[str] = [brat_token(n) for n in scheme_names(ctx.scheme, "relation_types", "relations")]
     attr_values: dict[str, set] = {}
 
     def note_type(bucket: list[str], value: str) -> None:

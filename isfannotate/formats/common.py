@@ -113,6 +113,7 @@ class ExportContext:
         self.project_name = project_name
         self.total = total
         self.warnings: list[str] = []
+        self.actor_labels = actor_span_labels(scheme)
         self.stats: dict[str, Any] = {}
         self._progress = progress
         self._cancelled = cancelled
@@ -268,6 +269,20 @@ def span_where(record: dict, span: dict) -> str:
 ENTITY_SPAN_LABEL = "ACTOR"
 
 
+def actor_span_labels(scheme: dict | None) -> frozenset[str]:
+    """The span labels whose spans name actors: those with ``role: "actor"`` in the scheme's
+    ``span_labels``, else ``ACTOR``."""
+    if isinstance(scheme, dict):
+        names = [
+            lab.get("name")
+            for lab in scheme.get("span_labels") or []
+            if isinstance(lab, dict) and lab.get("role") == "actor" and isinstance(lab.get("name"), str)
+        ]
+        if names:
+            return frozenset(names)
+    return frozenset({ENTITY_SPAN_LABEL})
+
+
 def entity_label(actor_type: str | None) -> str:
     """The entity label for an actor type: whitespace runs become ``_`` (``government body`` ->
     ``government_body``) so the label survives whitespace-separated formats; no type -> ACTOR."""
@@ -303,22 +318,23 @@ def align(doc: "Doc", record: dict, span: dict, ctx: ExportContext, what: str):
 
 
 def actor_entities(doc: "Doc", record: dict, ctx: ExportContext, what: str) -> list[Entity]:
-    """ACTOR spans as non-overlapping token entities, longest first.
+    """ACTOR spans (labels with the scheme's actor role) as non-overlapping token entities,
+    longest first.
 
-    Label = the linked actor's type (:func:`entity_label`), ``ACTOR`` when unlinked. Overlaps
+    Label = the linked actor's type (:func:`entity_label`), the span's own label when unlinked. Overlaps
     are resolved longest (in characters) first, then earliest start, then span id; every span
     left out (overlap or unalignable) is reported in ``ctx.warnings``. Sorted by token start.
     """
     actors = actor_index(record)
     candidates = []
     for span in record["spans"]:
-        if span["label"] != ENTITY_SPAN_LABEL:
+        if span["label"] not in ctx.actor_labels:
             continue
         sp = align(doc, record, span, ctx, what)
         if sp is None:
             continue
         actor = actors.get(span.get("actor_id") or "")
-        label = entity_label(actor.get("type")) if actor else ENTITY_SPAN_LABEL
+        label = entity_label(actor.get("type")) if actor else entity_label(span["label"])
         candidates.append(Entity(sp.start, sp.end, label, span.get("actor_id") or "", span))
     candidates.sort(key=lambda e: (-(e.span["end"] - e.span["start"]), e.span["start"], e.span["id"]))
     taken: dict[int, Entity] = {}
@@ -327,7 +343,7 @@ def actor_entities(doc: "Doc", record: dict, ctx: ExportContext, what: str) -> l
         clash = next((taken[i] for i in range(ent.token_start, ent.token_end) if i in taken), None)
         if clash is not None:
             ctx.warn(
-                f"{span_where(record, ent.span)}: {what}: overlaps the longer ACTOR span "
+                f"{span_where(record, ent.span)}: {what}: overlaps the longer actor span "
                 f"{clash.span['id']} [{clash.span['start']},{clash.span['end']}), left out"
             )
             continue

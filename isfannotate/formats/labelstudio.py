@@ -19,7 +19,7 @@ from isfannotate.formats.common import ExportContext, by_split
 def _scheme_labels(scheme: dict | None) -> list[str]:
     from isfannotate.formats.brat import scheme_names
 
-    return scheme_names(scheme, "labels")
+    return scheme_names(scheme, "span_labels", "labels")
 
 
 def _relations(record: dict) -> list[tuple[str, str, str]]:

@@ -185,7 +185,7 @@ def run(corpus, fmt, tmp_path, **kw):
 
 
 def overlap_warnings(result):
-    return [w for w in result.warnings if "overlaps the longer ACTOR span" in w]
+    return [w for w in result.warnings if "overlaps the longer actor span" in w]
 
 
 def test_corpus_is_valid_and_every_format_is_listed():
@@ -307,6 +307,23 @@ def test_spacy_unaligned_span_expands_with_warning_and_unalignable_is_reported(t
     start = text.index(". ") + 1  # the space after "." is trailing whitespace, not a token
     assert any(f"d: span w1 [{start},{start + 1})" in w and "cannot be aligned" in w for w in result.warnings)
     assert [s.label_ for s in doc.spans["sc"]] == ["ACTOR"]
+
+
+def test_actor_spans_follow_the_schemes_actor_role(tmp_path):
+    import spacy
+    from spacy.tokens import DocBin
+
+    scheme = {"span_labels": [{"name": "WHO", "role": "actor"}, {"name": "ACTOR", "role": "generic"}],
+              "relation_types": [{"name": "allied_with"}]}
+    text = "Pakistan and Hamas talked."
+    rec = make_record("d", text, [("a1", "Pakistan", "WHO", "pk"), ("a2", "Hamas", "WHO", None),
+                                  ("x1", "talked", "ACTOR", None)])
+    export_records([rec], "spacy", tmp_path / "o", project_name="p", layer="gold", scheme=scheme)
+    (doc,) = DocBin().from_disk(tmp_path / "o" / "all.spacy").get_docs(spacy.blank("en").vocab)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Pakistan", "state"), ("Hamas", "WHO")]
+    export_records([rec], "brat", tmp_path / "b", project_name="p", layer="gold", scheme=scheme)
+    conf = (tmp_path / "b" / "annotation.conf").read_text("utf-8")
+    assert conf.startswith("[entities]\nWHO\nACTOR\n") and "allied_with\tArg1:<ENTITY>" in conf
 
 
 # --------------------------------------------------------------------------- Hugging Face
