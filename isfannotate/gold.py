@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError as PydanticValidatio
 
 from .errors import InputError, IsfError
 from .models import GOLD
-from .textclean import sha256_text
+from .textclean import clean_and_hash, sha256_text
 
 if TYPE_CHECKING:
     from .importing import ImportReport
@@ -353,7 +353,7 @@ def plan_gold_import(project: "Project", lines: list[tuple[str, int, dict]], lay
         text = rec.text
         if text.startswith("\ufeff") or "\r" in text:
             raise InputError(src, "gold text must be stored text (no BOM, LF newlines); offsets would not match", line)
-        sha = sha256_text(text)
+        _, sha = clean_and_hash(text, src, line)
         if rec.sha256 is not None and rec.sha256 != sha:
             raise InputError(src, f"sha256 {rec.sha256[:12]}… does not match the text ({sha[:12]}…)", line)
         span_ids = set()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import InputError, IsfError, ValidationError
 from .models import GOLD, layer_name
 from .neardup import find_groups
-from .textclean import MAX_DOCUMENT_BYTES, clean_text, decode_utf8, sha256_text
+from .textclean import MAX_DOCUMENT_BYTES, clean_and_hash, decode_utf8
 
 if TYPE_CHECKING:
     from .project import Project
@@ -107,8 +107,8 @@ def _read_jsonl(path: Path, data: bytes, docs: list[_Doc], gold: list[tuple[str,
         meta = obj.get("meta", {})
         if not isinstance(meta, dict):
             raise InputError(str(path), '"meta" must be an object', lineno)
-        cleaned = clean_text(obj["text"], str(path), lineno)
-        docs.append(_Doc(f"{path}:{lineno}", doc_id, cleaned, sha256_text(cleaned), {**meta}))
+        cleaned, sha = clean_and_hash(obj["text"], str(path), lineno)
+        docs.append(_Doc(f"{path}:{lineno}", doc_id, cleaned, sha, {**meta}))
 
 
 def import_paths(project: "Project", paths: Sequence[str | Path], *, format: str = "auto",
@@ -136,9 +136,8 @@ def import_paths(project: "Project", paths: Sequence[str | Path], *, format: str
         except OSError as e:
             raise InputError(str(path), f"cannot read: {e.strerror}") from None
         if kind == "txt":
-            text = clean_text(decode_utf8(data, str(path)), str(path))
-            docs.append(_Doc(str(path), path.stem, text, sha256_text(text),
-                             {"source": path.name}))
+            text, sha = clean_and_hash(decode_utf8(data, str(path)), str(path))
+            docs.append(_Doc(str(path), path.stem, text, sha, {"source": path.name}))
         else:
             if not data.strip():
                 raise InputError(str(path), "the file is empty")
@@ -202,17 +201,21 @@ def import_paths(project: "Project", paths: Sequence[str | Path], *, format: str
         if progress:
             progress(total_docs, total_docs)
         if new_rows:
-            _regroup_near_duplicates(conn, report)
+            _regroup_near_duplicates(conn, report, {r[0]: r[2] for r in new_rows})
         if gold_plan is not None:
             gold_plan.apply(project, report)
     project._doc_lengths.clear()
     return report
 
 
-def _regroup_near_duplicates(conn, report: ImportReport) -> None:
+def _regroup_near_duplicates(conn, report: ImportReport, new_texts: dict[str, str]) -> None:
     """Recompute near-duplicate groups over the whole project and store them (inside the caller's
-    transaction). Group names g1, g2, ... follow the import order of each group's first document."""
-    rows = conn.execute("SELECT id, text, near_dup_group FROM documents ORDER BY seq").fetchall()
+    transaction). Group names g1, g2, ... follow the import order of each group's first document.
+    *new_texts* (id -> text) are the documents just inserted, so their texts are not read back."""
+    rows = conn.execute("SELECT id, near_dup_group FROM documents ORDER BY seq").fetchall()
+    old_texts = dict(conn.execute("SELECT id, text FROM documents WHERE id NOT IN (SELECT value FROM json_each(?))",
+                                  (json.dumps(list(new_texts)),))) if len(rows) > len(new_texts) else {}
+    rows = [(doc_id, new_texts.get(doc_id) or old_texts[doc_id], group) for doc_id, group in rows]
     groups = find_groups([r[1] for r in rows])
     wanted: dict[str, str | None] = {r[0]: None for r in rows}
     for n, g in enumerate(groups, start=1):

@@ -14,7 +14,6 @@ from .errors import InputError
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 """One document may be at most 10 MiB of UTF-8 (a file of many documents may be larger)."""
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _line_of(data: bytes | str, offset: int) -> int:
@@ -46,17 +45,13 @@ def decode_utf8(data: bytes, path: str, *, limit: int | None = MAX_DOCUMENT_BYTE
 
 
 def clean_text(text: str, path: str, line: int | None = None) -> str:
-    """Return the stored form of *text*: BOM dropped, newlines as LF. Rejects lone surrogates,
-    NUL characters and text that is empty or only whitespace. *line* is the JSONL line, if any."""
+    """Return the stored form of *text*: BOM dropped, newlines as LF. Rejects NUL characters and
+    text that is empty or only whitespace (lone surrogates: see ``clean_and_hash``). *line* is
+    the JSONL line, if any."""
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    m = _SURROGATE.search(text)
-    if m:
-        where = line if line is not None else _line_of(text, m.start())
-        raise InputError(path, f"lone surrogate U+{ord(m.group()):04X} at character {m.start()}: "
-                               "not valid Unicode text", where)
     if "\x00" in text:
         i = text.index("\x00")
         raise InputError(path, f"contains a NUL character at character {i}: this looks like binary data",
@@ -64,6 +59,20 @@ def clean_text(text: str, path: str, line: int | None = None) -> str:
     if not text.strip():
         raise InputError(path, "the document is empty", line)
     return text
+
+
+def clean_and_hash(text: str, path: str, line: int | None = None) -> tuple[str, str]:
+    """``clean_text`` plus the SHA-256 of the result. Lone surrogates (which JSON's \\ud800
+    escapes can produce) cannot be encoded as UTF-8, so the encoding for the hash is also the
+    check for them."""
+    text = clean_text(text, path, line)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        where = line if line is not None else _line_of(text, e.start)
+        raise InputError(path, f"lone surrogate U+{ord(text[e.start]):04X} at character {e.start}: "
+                               "not valid Unicode text", where) from None
+    return text, hashlib.sha256(data).hexdigest()
 
 
 def sha256_text(text: str) -> str:

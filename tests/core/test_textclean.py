@@ -1,7 +1,7 @@
 import pytest
 
 from isfannotate.errors import InputError
-from isfannotate.textclean import clean_text, decode_utf8, sha256_text
+from isfannotate.textclean import clean_and_hash, clean_text, decode_utf8, sha256_text
 
 FLAGS = "🇵🇰🇺🇸 Pakistan"
 FAMILY = "👨‍👩‍👧 family"
@@ -39,7 +39,7 @@ def test_binary_file_rejected():
 
 def test_lone_surrogate_rejected():
     with pytest.raises(InputError, match="lone surrogate U\\+D800"):
-        clean_text("abc\ud800def", "x.jsonl", 3)
+        clean_and_hash("abc\ud800def", "x.jsonl", 3)
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t", "\ufeff"])
