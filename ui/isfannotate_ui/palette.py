@@ -6,6 +6,8 @@ white and draws underlines in the colour itself (darkened where it is too light 
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 __all__ = [
     "OKABE_ITO",
     "LABEL_COLORS",
@@ -89,6 +91,7 @@ def relative_luminance(color: str) -> float:
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 
+@lru_cache(maxsize=256)
 def tint_color(color: str, *, selected: bool = False) -> str:
     """Background tint for text inside a span: light, or stronger for the selected span."""
     # Light colours (yellow, sky blue) need more opacity to be visible at all.
@@ -98,6 +101,7 @@ def tint_color(color: str, *, selected: bool = False) -> str:
     return blend(color, alpha=0.32 if light else 0.20)
 
 
+@lru_cache(maxsize=256)
 def underline_color(color: str) -> str:
     """Colour of a span's underline: the label colour, darkened when too light to read.
 
@@ -110,6 +114,7 @@ def underline_color(color: str) -> str:
     return _fmt((r * factor, g * factor, b * factor))
 
 
+@lru_cache(maxsize=256)
 def outline_color(color: str) -> str:
     """Colour of the outline drawn around the selected span: a dark shade of ``color``."""
     r, g, b = _parse(color)
