@@ -41,15 +41,15 @@ class AnnotationsPanel(QWidget):
         self._items: dict[str, QListWidgetItem] = {}
         self._span_id: str | None = None
 
-    def set_items(self, items: list[tuple[str, str, str, str]]) -> None:
-        """(span id, colour, first line, second line) per span in document order."""
+    def set_items(self, items: list[tuple]) -> None:
+        """(span id, colour, first line, second line[, extra tooltip]) per span in document order."""
         self.list.clear()
         self._items.clear()
-        for span_id, color, line1, line2 in items:
+        for span_id, color, line1, line2, *tip in items:
             item = QListWidgetItem(f"{line1}\n    {line2}" if line2 else line1)
             item.setData(Qt.ItemDataRole.UserRole, span_id)
             item.setBackground(QBrush(QColor(tint_color(color))))
-            item.setToolTip(f"{line1}\n{line2}")
+            item.setToolTip("\n".join(x for x in (line1, line2, *tip) if x))
             self.list.addItem(item)
             self._items[span_id] = item
         if self._span_id in self._items:
@@ -74,8 +74,14 @@ class AnnotationsPanel(QWidget):
         self.spanClicked.emit(item.data(Qt.ItemDataRole.UserRole))
 
     def clear_details(self) -> None:
+        # deleteLater, not removeRow: an editor of the form may be the one whose signal got us here
         while self.form.rowCount() > 1:
-            self.form.removeRow(1)
+            row = self.form.takeRow(1)
+            for item in (row.labelItem, row.fieldItem):
+                w = item.widget() if item is not None else None
+                if w is not None:
+                    w.hide()
+                    w.deleteLater()
         self.hint.show()
 
     def show_details(self, span_id: str, label: str, text: str, attributes: list, values: dict[str, Any],
@@ -94,7 +100,10 @@ class AnnotationsPanel(QWidget):
         for a in attributes:
             self.form.addRow(a.name, self._editor(span_id, a, values.get(a.name)))
         for name, widget in extra_rows:
-            self.form.addRow(name, widget)
+            if name:
+                self.form.addRow(name, widget)
+            else:
+                self.form.addRow(widget)  # a sub-form of its own spans both columns
 
     def _editor(self, span_id: str, attr, value) -> QWidget:
         if attr.type == "choice":

@@ -19,8 +19,10 @@ from isfannotate.models import Span
 
 from .annotations_panel import AnnotationsPanel
 from .article_view import ArticleView, SpanStyle
+from .claims_controller import ClaimsController
 from .dialogs import AnnotatorDialog, ShortcutsDialog
 from .document_list import DocumentPane
+from .kb_controller import KbController
 from .label_bar import LabelBar
 from .palette import color_for_label
 
@@ -51,6 +53,9 @@ class MainWindow(QMainWindow):
         self.side.setObjectName("sidePanel")
         self.annotations = AnnotationsPanel(self)
         self.side.addTab(self.annotations, "Annotations")
+        self.side.setUsesScrollButtons(True)
+        self.kb = KbController(self)            # actors, registry, suggestions, validation, doc labels
+        self.claims = ClaimsController(self)    # claims, stances, relations
 
         center = QWidget(self)
         cl = QVBoxLayout(center)
@@ -67,7 +72,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([250, 700, 330])
+        self.splitter.setSizes([230, 660, 390])
         self.setCentralWidget(self.splitter)
 
         self.status_label = QLabel(self)
@@ -148,6 +153,8 @@ class MainWindow(QMainWindow):
         a.addSeparator()
         self.done_action = self._act("Mark Document &Done", self.toggle_done,
                                      [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")], a)
+        self.kb.build_actions()
+        self.claims.build_actions()
         self._act("&Keyboard Shortcuts", self.show_shortcuts, "F1", self.help_menu)
         self._act("&About isfannotate", self.show_about, None, self.help_menu)
 
@@ -162,7 +169,10 @@ class MainWindow(QMainWindow):
             color = lab.color or color_for_label(i)
             self._colors[lab.name] = color
             key = lab.key or (str(i + 1) if i < 9 else None)
-            labels.append((lab.name, key, color, lab.description))
+            tip = lab.description
+            if lab.examples:
+                tip += "\nExamples: " + "; ".join(f"“{e}”" for e in lab.examples)
+            labels.append((lab.name, key, color, tip))
             act = QAction(f"Label as {lab.name}", self)
             if key:
                 act.setShortcut(QKeySequence(key))
@@ -183,6 +193,8 @@ class MainWindow(QMainWindow):
         project.author = self.annotator or "unknown"
         self.doc_id = None
         self._build_label_actions()
+        self.kb.project_opened()
+        self.claims.project_opened()
         self.reload_document_list()
         self._update_title()
         self._update_recent_menu()
@@ -238,6 +250,9 @@ class MainWindow(QMainWindow):
                 tip += f" → {actor.name} ({actor.type})"
             except IsfError:
                 tip += f" → {span.actor_id}"
+        source = self.claims.source_line(span)
+        if source:
+            tip += f"\n{source}"
         tip += f"\nby {span.author}"
         return SpanStyle(span.id, span.start, span.end, span.label, self._colors.get(span.label, "#999999"),
                          "annotation", tip)
@@ -248,8 +263,11 @@ class MainWindow(QMainWindow):
         self._text = doc.text
         spans = self.project.spans(doc_id, self.annotator) if self.annotator else []
         self._spans = {s.id: s for s in spans}
+        self.claims.claims = self.project.claims(doc_id, self.annotator) if self.annotator else {}
         self.view.set_document(doc.text, [self._style(s) for s in spans])
         self.documents.show_current(doc_id)
+        self.kb.document_shown()
+        self.claims.document_shown()
         self._refresh_panel()
         self.annotations.clear_details()
         self._update_status()
@@ -267,15 +285,18 @@ class MainWindow(QMainWindow):
         items = []
         for s in sorted(self._spans.values(), key=lambda s: (s.start, -s.end, s.label)):
             text = " ".join(self._text[s.start:s.end].split())
-            line2 = ""
+            line2 = self.claims.source_line(s) or ""
             if s.actor_id:
                 try:
                     a = self.project.actor(s.actor_id)
                     line2 = f"→ {a.name} ({a.type})"
                 except IsfError:
                     line2 = f"→ {s.actor_id}"
+            problems = self.kb.problems.get(s.id, [])
+            mark = "⚠ " if problems else ""
             items.append((s.id, self._colors.get(s.label, "#999999"),
-                          f"{s.label}  “{text[:60]}{'…' if len(text) > 60 else ''}”", line2))
+                          f"{mark}{s.label}  “{text[:60]}{'…' if len(text) > 60 else ''}”", line2,
+                          "\n".join(f"⚠ {p}" for p in problems)))
         self.annotations.set_items(items)
 
     def _update_status(self, saved: bool = False) -> None:
@@ -318,14 +339,21 @@ class MainWindow(QMainWindow):
         if self.doc_id is None or not self._require_annotator():
             return
         rng = self.view.selected_range()
+        sid = self.view.selected_span_id()
+        if rng is None and self.kb.is_suggestion(sid):
+            if label == self.project.scheme.actor_label:
+                self.kb.accept_suggestion()
+                return
+            rng = (self.view.span(sid).start, self.view.span(sid).end)
         if rng is not None:
             change = self._run(self.project.annotate, self.doc_id, self.annotator, rng[0], rng[1], label)
             if change is not None:
                 new_id = change.rows("spans")[0].after["id"]
                 self.view.set_text_cursor_range(rng[1], rng[1])
                 self.view.select_span(new_id)
+                if self.project.scheme.label(label).role == "actor":
+                    self.kb.start_link(new_id)
             return
-        sid = self.view.selected_span_id()
         if sid is not None:
             if self._spans[sid].label != label:
                 self._run(self.project.relabel, sid, label, layer=self.annotator)
@@ -337,18 +365,29 @@ class MainWindow(QMainWindow):
         if sid is None:
             self.statusBar().showMessage("No span selected (Tab selects the next one)", 3000)
             return
+        if self.kb.is_suggestion(sid):
+            self.kb.reject_suggestion()
+            return
         nxt = self.view.next_span_id(sid) or self.view.previous_span_id(sid)
         if self._run(self.project.delete_span, sid, layer=self.annotator) is not None and nxt and nxt in self._spans:
             self.view.select_span(nxt)
 
     def step_span(self, step: int) -> None:
         cur = self.view.selected_span_id()
-        sid = self.view.next_span_id(cur) if step > 0 else self.view.previous_span_id(cur)
+        sid = cur
+        while True:  # annotations only: suggestions are reached with the caret (A / X)
+            sid = self.view.next_span_id(sid) if step > 0 else self.view.previous_span_id(sid)
+            if sid is None or not self.kb.is_suggestion(sid):
+                break
         if sid is not None:
             self.view.select_span(sid)
 
     def clear_selection(self) -> None:
         """Esc: close the find bar (keeping what it found selected), else clear the selection."""
+        if self.claims._pick is not None:
+            self.claims._pick = None
+            self.statusBar().showMessage("picking cancelled", 2000)
+            return
         if self.find_bar.isVisible():
             self.find_bar.hide()
             self.view.setFocus()
@@ -377,8 +416,10 @@ class MainWindow(QMainWindow):
     def toggle_done(self) -> None:
         if self.doc_id is None or not self._require_annotator():
             return
-        done = self.project.status(self.doc_id, self.annotator) == "done"
-        self._run(self.project.set_status, self.doc_id, self.annotator, "in_progress" if done else "done")
+        if self.project.status(self.doc_id, self.annotator) == "done":
+            self._run(self.project.set_status, self.doc_id, self.annotator, "in_progress")
+        else:
+            self.kb.mark_done()
 
     def undo(self) -> None:
         self._replay(self.project.undo())
@@ -400,6 +441,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ repainting
     def apply_change(self, change: Change) -> None:
         """Repaint from a change record: only the spans it touched are redrawn."""
+        if change.rows("claims") and self.doc_id is not None and self.annotator:
+            self.claims.claims = self.project.claims(self.doc_id, self.annotator)
         if change.document_id == self.doc_id and change.layer == self.annotator:
             add, remove, update = [], [], []
             for op in change.rows("spans"):
@@ -424,7 +467,7 @@ class MainWindow(QMainWindow):
             # registry edits: actor names in tooltips and the panel may have changed
             spans = self.project.spans(self.doc_id, self.annotator) if self.annotator else []
             self._spans = {s.id: s for s in spans}
-            self.view.set_spans([self._style(s) for s in spans])
+            self.view.set_spans([self._style(s) for s in spans] + self.kb.suggestion_styles())
         self._after_change(change)
 
     def _after_change(self, change: Change) -> None:
@@ -432,12 +475,17 @@ class MainWindow(QMainWindow):
             row = op.after or op.before
             if row["layer"] == self.annotator:
                 self.documents.model.set_status(row["document_id"], op.after["status"] if op.after else "new")
+        self.kb.after_change(change)
+        self.claims.after_change(change)
         self._refresh_panel()
         self._on_span_selected(self.view.selected_span_id() or "")
         self._update_status(saved=True)
 
     # ------------------------------------------------------------- side panel
     def _on_span_selected(self, span_id: str) -> None:
+        if self.claims.on_span_selected(span_id):
+            return
+        self.kb.on_span_selected(span_id)
         self.annotations.select(span_id or None)
         span = self._spans.get(span_id) if span_id else None
         if span is None:
@@ -448,7 +496,12 @@ class MainWindow(QMainWindow):
                                       label.attributes if label else [], span.attrs, self.detail_rows(span))
 
     def detail_rows(self, span: Span) -> list[tuple[str, QWidget]]:
-        """Extra rows of the details form for *span* (actor link, claim source...)."""
+        """Extra rows of the details form for *span*: the actor link, the claim's source and cue."""
+        role = self.project.scheme.label(span.label).role
+        if role == "actor":
+            return [("Actor", self.kb.actor_row(span))]
+        if role == "claim":
+            return [("", self.claims.claim_editor(span))]
         return []
 
     def _on_panel_span_clicked(self, span_id: str) -> None:
@@ -456,7 +509,11 @@ class MainWindow(QMainWindow):
             self.view.select_span(span_id)
 
     def _on_attribute_edited(self, span_id: str, name: str, value) -> None:
-        if span_id in self._spans and self._spans[span_id].attrs.get(name) != value:
+        if span_id not in self._spans or self._spans[span_id].attrs.get(name) == value:
+            return
+        if name == "quote" and self.project.scheme.label(self._spans[span_id].label).role == "claim":
+            self.claims.set_quote(span_id, value)  # the claim's quote type, kept in step with the attribute
+        else:
             self._run(self.project.set_span_attrs, span_id, {name: value}, layer=self.annotator)
 
     # ------------------------------------------------------------------- find

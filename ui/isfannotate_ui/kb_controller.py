@@ -1,0 +1,385 @@
+"""Actors, registry, occurrences, suggestions, validation and document labels in the window.
+
+``KbController`` builds the side tabs and actions for them and turns their signals into core
+actions through the window's ``_run`` (so errors land in the status bar and the window repaints
+from the change). Claims, stances and relations live in ``claims_controller``.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QPoint
+from PySide6.QtGui import QTextCursor
+
+from isfannotate.errors import IsfError
+
+from .actor_link import ActorPicker
+from .article_view import SpanStyle
+from .doc_labels_panel import DocLabelsForm
+from .guide_panel import GuidePanel
+from .occurrences_dialog import OccurrencesDialog
+from .registry_dialogs import MergeDialog, RegistryLogDialog
+from .registry_panel import RegistryPanel
+from .validation_dialog import MarkDoneDialog
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+SUGGESTION_PREFIX = "sugg:"
+SUGGESTION_COLOR = "#7f7f7f"
+
+
+class KbController(QObject):
+    def __init__(self, window: "MainWindow") -> None:
+        super().__init__(window)
+        self.w = window
+        self.problems: dict[str, list[str]] = {}
+        self._suggestions: dict[str, object] = {}   # style id -> Occurrence
+        self._link_span: str | None = None
+        self.picker: ActorPicker | None = None
+        self.registry: RegistryPanel | None = None
+        self.doc_labels: DocLabelsForm | None = None
+        self.guide = GuidePanel(window)
+        self.show_suggestions = True
+
+    # ----------------------------------------------------------------- setup
+    def build_actions(self) -> None:
+        w = self.w
+        a = w.annotate_menu
+        a.addSeparator()
+        w._act("&Link Actor…", self.link_selected, "Ctrl+L", a, tip="Link the selected ACTOR span to a registry actor")
+        w._act("Annotate All &Occurrences…", self.occurrences_dialog, "Ctrl+Shift+A", a,
+               tip="Every other mention of the selected span's actor")
+        a.addSeparator()
+        w._act("&Accept Suggestion", self.accept_suggestion, "A", a)
+        w._act("Re&ject Suggestion", self.reject_suggestion, "X", a)
+        w._act("Accept All Su&ggestions", self.accept_all_suggestions, "Shift+A", a)
+        w.view_menu.addSeparator()
+        self.suggestions_action = w._act("Show &Suggestions", self.toggle_suggestions, None, w.view_menu)
+        self.suggestions_action.setCheckable(True)
+        self.suggestions_action.setChecked(True)
+        w._act("&Actors", lambda: self.show_tab(self.registry), "Ctrl+2", w.view_menu)
+        w._act("&Guidelines", lambda: self.show_tab(self.guide), "Ctrl+5", w.view_menu)
+        w._act("Registry &History…", self.history_dialog, None, w.review_menu)
+
+    def project_opened(self) -> None:
+        """(Re)build what depends on the scheme: the picker, the Actors tab, the document labels."""
+        w, scheme = self.w, self.w.project.scheme
+        if self.picker is not None:
+            self.picker.deleteLater()
+        self.picker = ActorPicker(scheme.actor_types, w.view.viewport())
+        self.picker.actorChosen.connect(self._on_actor_chosen)
+        self.picker.createRequested.connect(self._on_create_actor)
+        self.picker.cancelled.connect(self._on_picker_closed)
+        if self.registry is None:
+            self.registry = RegistryPanel(scheme.actor_types, w)
+            self.registry.actorSaved.connect(self._on_actor_saved)
+            self.registry.mergeRequested.connect(self.merge_dialog)
+            self.registry.occurrencesRequested.connect(self.occurrences_dialog)
+            self.registry.historyRequested.connect(self.history_dialog)
+            w.side.insertTab(1, self.registry, "Actors")
+            w.side.addTab(self.guide, "Guide")
+        self.registry.set_actors(w.project.actors())
+        if self.doc_labels is not None:
+            self.doc_labels.deleteLater()
+        self.doc_labels = DocLabelsForm(scheme.doc_labels, w.annotations)
+        self.doc_labels.labelEdited.connect(self._on_doc_label)
+        w.annotations.layout().insertWidget(0, self.doc_labels)
+        self.guide.set_scheme(scheme)
+
+    def show_tab(self, widget) -> None:
+        self.w.side.setCurrentWidget(widget)
+
+    # ------------------------------------------------------------ document
+    def document_shown(self) -> None:
+        w = self.w
+        self._suggestions.clear()
+        if self.picker is not None:
+            self.picker.hide()
+        self.refresh_suggestions()
+        self.refresh_validation()
+        if self.doc_labels is not None:
+            self.doc_labels.set_values(w.project.doc_labels(w.doc_id, w.annotator) if w.annotator else {})
+
+    def after_change(self, change) -> None:
+        w = self.w
+        if self._link_span is not None:
+            span = w._spans.get(self._link_span)
+            if span is None or w.project.scheme.label(span.label).role != "actor":
+                self.close_picker()  # the span was relabelled or deleted meanwhile
+        tables = {op.table for op in change.ops}
+        if tables & {"actors", "targets"} or change.document_id is None:
+            self.registry.set_actors(w.project.actors())
+        if w.doc_id is None:
+            return
+        if tables & {"spans", "actors", "suggestion_decisions"}:
+            self.refresh_suggestions()
+        if "doc_labels" in tables and self.doc_labels is not None:
+            self.doc_labels.set_values(w.project.doc_labels(w.doc_id, w.annotator))
+        self.refresh_validation()
+
+    def refresh_validation(self) -> None:
+        w = self.w
+        self.problems = {}
+        if w.doc_id is None or not w.annotator:
+            w.annotations.set_warnings([])
+            return
+        problems = w.project.validate(w.doc_id, w.annotator)
+        for p in problems:
+            self.problems.setdefault(p.item_id, []).append(p.message)
+        w.annotations.set_warnings([p.message for p in problems])
+
+    # ----------------------------------------------------------- suggestions
+    def suggestion_styles(self) -> list[SpanStyle]:
+        return [self._suggestion_style(sid, o) for sid, o in self._suggestions.items()]
+
+    def _suggestion_style(self, sid: str, o) -> SpanStyle:
+        try:
+            name = self.w.project.actor(o.actor_id).name
+        except IsfError:
+            name = o.actor_id
+        return SpanStyle(sid, o.start, o.end, self.w.project.scheme.actor_label or "ACTOR", SUGGESTION_COLOR,
+                         "suggestion", f"suggestion: {name} (A accept, X reject)")
+
+    def refresh_suggestions(self) -> None:
+        """Draw the registry's suggestions for the document (never stored until accepted)."""
+        w = self.w
+        new: dict[str, object] = {}
+        if self.show_suggestions and w.doc_id is not None and w.annotator and w.project.scheme.actor_label:
+            for o in w.project.suggestions(w.doc_id, w.annotator):
+                new[f"{SUGGESTION_PREFIX}{o.start}:{o.end}:{o.actor_id}"] = o
+        gone = [sid for sid in self._suggestions if sid not in new]
+        added = [sid for sid in new if sid not in self._suggestions]
+        self._suggestions = new
+        if gone:
+            w.view.remove_spans(gone)
+        if added:
+            w.view.add_spans([self._suggestion_style(sid, new[sid]) for sid in added])
+
+    def is_suggestion(self, style_id: str | None) -> bool:
+        return bool(style_id) and style_id.startswith(SUGGESTION_PREFIX)
+
+    def suggestion_here(self):
+        """The selected suggestion, else the innermost one under the caret."""
+        sel = self.w.view.selected_span_id()
+        if self.is_suggestion(sel):
+            return self._suggestions.get(sel)
+        for s in self.w.view.spans_at(self.w.view.cursor_position()):
+            if s.kind == "suggestion" and s.id in self._suggestions:
+                return self._suggestions[s.id]
+        return None
+
+    def accept_suggestion(self) -> None:
+        w = self.w
+        o = self.suggestion_here()
+        if o is None or not w._require_annotator():
+            w.statusBar().showMessage("No suggestion here (suggestions are drawn dashed)", 3000)
+            return
+        change = w._run(w.project.accept_suggestion, w.doc_id, w.annotator, o.start, o.end, o.actor_id)
+        if change is not None:
+            w.view.select_span(change.rows("spans")[0].after["id"])
+
+    def reject_suggestion(self) -> None:
+        w = self.w
+        o = self.suggestion_here()
+        if o is None or not w._require_annotator():
+            w.statusBar().showMessage("No suggestion here (suggestions are drawn dashed)", 3000)
+            return
+        w._run(w.project.reject_suggestion, w.doc_id, w.annotator, o.start, o.end, o.actor_id)
+
+    def accept_all_suggestions(self) -> None:
+        w = self.w
+        if w.doc_id is None or not w._require_annotator():
+            return
+        if not self._suggestions:
+            w.statusBar().showMessage("No suggestions in this document", 3000)
+            return
+        w._run(w.project.accept_all_suggestions, w.doc_id, w.annotator)
+
+    def toggle_suggestions(self) -> None:
+        self.show_suggestions = not self.show_suggestions
+        self.suggestions_action.setChecked(self.show_suggestions)
+        self.refresh_suggestions()
+
+    # ---------------------------------------------------------- actor links
+    def start_link(self, span_id: str) -> None:
+        """Show the actor picker next to *span_id* (non-blocking)."""
+        w = self.w
+        span = w._spans[span_id]
+        self._link_span = span_id
+        self.picker.start(w._text[span.start:span.end], w.project.actors(), span.actor_id)
+        cur = QTextCursor(w.view.document())
+        cur.setPosition(w.view.offsets.to_qt(span.end))
+        rect = w.view.cursorRect(cur)
+        vp = w.view.viewport()
+        x = min(max(0, rect.left() - 40), max(0, vp.width() - self.picker.width()))
+        y = rect.bottom() + 4
+        if y + self.picker.height() > vp.height():
+            y = max(0, rect.top() - self.picker.height() - 4)
+        self.picker.move(QPoint(x, y))
+
+    def link_selected(self) -> None:
+        w = self.w
+        sid = w.view.selected_span_id()
+        span = w._spans.get(sid) if sid else None
+        role = w.project.scheme.label(span.label).role if span else None
+        if role != "actor":
+            w.statusBar().showMessage("Select an ACTOR span first (Tab moves between spans)", 3000)
+            return
+        self.start_link(sid)
+
+    def _on_actor_chosen(self, actor_id: str, add_alias: bool) -> None:
+        w, sid = self.w, self._link_span
+        self._on_picker_closed()
+        if sid in w._spans:
+            w._run(w.project.link_actor, sid, actor_id, layer=w.annotator, add_alias=add_alias)
+
+    def _on_create_actor(self, name: str, type_: str, keep_alias: bool) -> None:
+        w, sid = self.w, self._link_span
+        self._on_picker_closed()
+        if sid not in w._spans:
+            return
+        span = w._spans[sid]
+        text = " ".join(w._text[span.start:span.end].split())
+        aliases = [text] if keep_alias and text != name else []
+        w._run(w.project.create_actor_for_span, sid, name, type_, aliases=aliases, layer=w.annotator)
+
+    def close_picker(self) -> None:
+        """Hide the picker without linking (another span was chosen, or the span changed)."""
+        if self.picker is not None and self.picker.isVisible():
+            self.picker.hide()
+            self._link_span = None
+            self.w.view.setFocus()
+
+    def on_span_selected(self, span_id: str) -> None:
+        if self._link_span is not None and span_id != self._link_span:
+            self.close_picker()
+
+    def _on_picker_closed(self) -> None:
+        sid = self._link_span
+        self._link_span = None
+        self.w.view.setFocus()
+        if sid in self.w._spans and self.w.view.selected_span_id() != sid:
+            self.w.view.select_span(sid)
+
+    def actor_row(self, span):
+        """The details row for an ACTOR span: its actor, and a button to change the link."""
+        from PySide6.QtWidgets import QPushButton
+        w = self.w
+        if span.actor_id:
+            try:
+                a = w.project.actor(span.actor_id)
+                text = f"{a.name} ({a.type.replace('_', ' ')}) — change…"
+            except IsfError:
+                text = f"{span.actor_id} — change…"
+        else:
+            text = "⚠ not linked — link… (Ctrl+L)"
+        b = QPushButton(text, w.annotations.details)
+        b.setObjectName("actorLinkButton")
+        b.clicked.connect(lambda: self.start_link(span.id))
+        return b
+
+    # -------------------------------------------------------------- registry
+    def _on_actor_saved(self, actor_id: str, values: dict) -> None:
+        w = self.w
+        if actor_id:
+            w._run(w.project.update_actor, actor_id, **values)
+        else:
+            change = w._run(w.project.add_actor, values["name"], values["type"], aliases=values["aliases"],
+                            external_id=values["external_id"], note=values["note"])
+            if change is not None:
+                self.registry.select_actor(change.rows("actors")[0].after["id"])
+
+    def merge_dialog(self, actor_id: str) -> MergeDialog:
+        w = self.w
+        dlg = MergeDialog(w.project.actors(), actor_id, w)
+        dlg.mergeChosen.connect(lambda keep, drop: self._merge(keep, drop))
+        w._dialogs.append(dlg)
+        dlg.open()
+        return dlg
+
+    def _merge(self, keep: str, drop: str) -> None:
+        if self.w._run(self.w.project.merge_actors, keep, drop) is not None:
+            self.registry.select_actor(keep)
+
+    def history_dialog(self) -> RegistryLogDialog:
+        dlg = RegistryLogDialog(self.w.project.registry_log(), self.w)
+        self.w._dialogs.append(dlg)
+        dlg.open()
+        return dlg
+
+    # ----------------------------------------------------------- occurrences
+    def occurrences_dialog(self, actor_id: str | None = None) -> OccurrencesDialog | None:
+        """Every other unannotated mention of an actor (the registry's chosen one, else the
+        selected ACTOR span's actor, else the selected span's text)."""
+        w = self.w
+        if w.doc_id is None or not w._require_annotator():
+            return None
+        text = None
+        if actor_id is None:
+            sid = w.view.selected_span_id()
+            span = w._spans.get(sid) if sid else None
+            if span is not None and w.project.scheme.label(span.label).role == "actor":
+                actor_id = span.actor_id
+                text = None if actor_id else w._text[span.start:span.end]
+            elif w.side.currentWidget() is self.registry:
+                actor_id = self.registry.current_actor_id()
+        if actor_id is None and text is None:
+            w.statusBar().showMessage("Select an ACTOR span (or an actor in the Actors tab) first", 4000)
+            return None
+        name = w.project.actor(actor_id).name if actor_id else f"“{text}”"
+        layer, doc = w.annotator, w.doc_id
+
+        def fetch(whole: bool) -> list:
+            return w.project.occurrences(layer, actor_id=actor_id, text=text, document_ids=None if whole else [doc])
+
+        dlg = OccurrencesDialog(name, fetch, lambda d: w.project.document(d).text, doc, w)
+        dlg.annotateRequested.connect(self._annotate_occurrences)
+        w._dialogs.append(dlg)
+        dlg.open()
+        return dlg
+
+    def _annotate_occurrences(self, occ: list) -> None:
+        """One annotate_many (one undo step) per document."""
+        w = self.w
+        label = w.project.scheme.actor_label
+        by_doc: dict[str, list] = {}
+        for o in occ:
+            by_doc.setdefault(o.document_id, []).append((o.start, o.end, label, o.actor_id or None))
+        for doc, items in by_doc.items():
+            w._run(w.project.annotate_many, doc, w.annotator, items)
+        w.reload_document_list()
+        n = len(occ)
+        w.statusBar().showMessage(f"annotated {n} mention{'s' if n != 1 else ''} in {len(by_doc)} "
+                                  f"document{'s' if len(by_doc) != 1 else ''}", 4000)
+
+    # ------------------------------------------------------ labels and done
+    def _on_doc_label(self, key: str, value) -> None:
+        w = self.w
+        if w.doc_id is not None and w._require_annotator():
+            w._run(w.project.set_doc_label, w.doc_id, w.annotator, key, value)
+
+    def mark_done(self) -> MarkDoneDialog | None:
+        """Mark the document done; with validation problems, ask for a reason (non-blocking)."""
+        w = self.w
+        problems = w.project.validate(w.doc_id, w.annotator)
+        if not problems:
+            w._run(w.project.set_status, w.doc_id, w.annotator, "done")
+            return None
+        dlg = MarkDoneDialog(problems, w)
+        doc = w.doc_id
+        dlg.markDoneAnyway.connect(lambda reason: w._run(w.project.set_status, doc, w.annotator, "done",
+                                                         reason=reason))
+        dlg.problemClicked.connect(self._go_to_problem)
+        w._dialogs.append(dlg)
+        dlg.open()
+        return dlg
+
+    def _go_to_problem(self, item_id: str) -> None:
+        w = self.w
+        if item_id in w._spans:
+            w.view.select_span(item_id)
+        else:
+            w.claims.show_stance(item_id)
+
+
