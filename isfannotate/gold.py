@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .project import Project
 
 SCHEMA_ID = "isfannotate.gold/1"
+UNANIMOUS = "unanimous"
 
 
 # ------------------------------------------------------------------ building records
@@ -31,9 +32,8 @@ def gold_records(project: "Project", layer: str = GOLD, *, include_all: bool = F
     """Records for every document of *layer* that is marked done (all with *include_all*), and
     (document id, reason) for those left out. 'unanimous' is not a stored layer (see agreement)."""
     conn = project.conn
-    if layer == "unanimous":
-        raise IsfError("the unanimous layer needs agreement, which this version does not have yet; "
-                       "use --layer gold or --layer ANNOTATOR")
+    if layer == UNANIMOUS:
+        return unanimous_records(project, include_all=include_all, progress=progress)
     n_spans = conn.execute("SELECT count(*) FROM spans WHERE layer=?", (layer,)).fetchone()[0]
     n_stances = conn.execute("SELECT count(*) FROM stances WHERE layer=?", (layer,)).fetchone()[0]
     if n_spans == 0 and n_stances == 0:
@@ -129,6 +129,98 @@ def gold_records(project: "Project", layer: str = GOLD, *, include_all: bool = F
     if progress:
         progress(total, total)
     return records, left_out
+
+
+def _span_key(s: dict) -> tuple:
+    return (s["start"], s["end"], s["label"], s["actor_id"], json.dumps(s["attrs"], sort_keys=True, ensure_ascii=False))
+
+
+def unanimous_records(project: "Project", *, include_all: bool = False,
+                      progress: Callable[[int, int], None] | None = None) -> tuple[list[dict], list[tuple[str, str]]]:
+    """The 'unanimous' layer: per document, the units every annotator who marked it done agrees
+    on. A span is a unit when all of them have the same offsets, label, actor link and
+    attributes; a claim, stance (holder, target, polarity, conditions, evidence), relation or
+    document label when all of them have it identically on such spans. With *include_all*, a
+    document nobody marked done uses every annotator who annotated it. Provenance lists them."""
+    layers = [L for L in project.layers() if project.conn.execute(
+        "SELECT 1 FROM spans WHERE layer=? UNION SELECT 1 FROM stances WHERE layer=? LIMIT 1", (L, L)).fetchone()]
+    if not layers:
+        raise IsfError("no annotator has annotations yet, so there is nothing unanimous to export")
+    per = {L: {r["id"]: r for r in gold_records(project, L, include_all=True)[0]} for L in layers}
+    done = {L: project.statuses(L) for L in layers}
+    records: list[dict] = []
+    left_out: list[tuple[str, str]] = []
+    docs = project.document_list()
+    for n, (doc_id, _title) in enumerate(docs):
+        if progress and n % 500 == 0:
+            progress(n, len(docs))
+        voters = [L for L in layers if done[L].get(doc_id) == "done" and doc_id in per[L]]
+        if not voters and include_all:
+            voters = [L for L in layers if per[L].get(doc_id, {}).get("spans") or per[L].get(doc_id, {}).get("stances")]
+        if not voters:
+            left_out.append((doc_id, "no annotator marked it done"))
+            continue
+        records.append(_agree([per[L][doc_id] for L in voters], voters))
+    if progress:
+        progress(len(docs), len(docs))
+    return records, left_out
+
+
+def _agree(recs: list[dict], voters: list[str]) -> dict:
+    base = recs[0]
+    keymaps = [{s["id"]: _span_key(s) for s in r["spans"]} for r in recs]
+    common = set.intersection(*(set(km.values()) for km in keymaps))
+    base_id: dict[tuple, str] = {}
+    for s in base["spans"]:
+        base_id.setdefault(_span_key(s), s["id"])
+    spans = [s for s in base["spans"] if s["id"] == base_id.get(_span_key(s)) and _span_key(s) in common]
+
+    def ref(km: dict, sid: str | None):
+        return None if sid is None else km.get(sid, ("missing", sid))
+
+    def claim_keys(r, km):
+        return {(km[c["span"]], c["source_kind"], c["source"], ref(km, c["source_span"]), ref(km, c["cue"]), c["quote"])
+                for c in r["claims"]}
+
+    def stance_keys(r, km):
+        return {(st["holder"], st["target"], st["polarity"], st["conditions"],
+                 frozenset(ref(km, e) for e in st["evidence"])) for st in r["stances"]}
+
+    def relation_keys(r, km):
+        return {(km[x["head"]], km[x["tail"]], x["label"]) for x in r["relations"]}
+
+    agreed_claims = set.intersection(*(claim_keys(r, km) for r, km in zip(recs, keymaps)))
+    agreed_stances = set.intersection(*(stance_keys(r, km) for r, km in zip(recs, keymaps)))
+    agreed_relations = set.intersection(*(relation_keys(r, km) for r, km in zip(recs, keymaps)))
+    km0 = keymaps[0]
+    to_id = lambda key: base_id[key] if key in common else None  # noqa: E731
+    claims = [c for c in base["claims"] if (km0[c["span"]], c["source_kind"], c["source"], ref(km0, c["source_span"]),
+                                            ref(km0, c["cue"]), c["quote"]) in agreed_claims
+              and km0[c["span"]] in common]
+    claims = [{**c, "span": to_id(km0[c["span"]]),
+               "source_span": to_id(km0[c["source_span"]]) if c["source_span"] else None,
+               "cue": to_id(km0[c["cue"]]) if c["cue"] else None} for c in claims]
+    stances = []
+    for st in base["stances"]:
+        k = (st["holder"], st["target"], st["polarity"], st["conditions"], frozenset(ref(km0, e) for e in st["evidence"]))
+        if k in agreed_stances and all(km0.get(e) in common for e in st["evidence"]):
+            stances.append({**st, "evidence": [to_id(km0[e]) for e in st["evidence"]]})
+    relations = [{**x, "head": to_id(km0[x["head"]]), "tail": to_id(km0[x["tail"]])} for x in base["relations"]
+                 if (km0[x["head"]], km0[x["tail"]], x["label"]) in agreed_relations
+                 and km0[x["head"]] in common and km0[x["tail"]] in common]
+    doc_labels = {k: v for k, v in base["doc_labels"].items() if all(r["doc_labels"].get(k) == v for r in recs)}
+    used_actors = {s["actor_id"] for s in spans} | {c["source"] for c in claims} | {st["holder"] for st in stances}
+    used_targets = {st["target"] for st in stances}
+    actors = {a["id"]: a for r in recs for a in r["actors"]}
+    targets = {t["id"]: t for r in recs for t in r["targets"]}
+    prov = {"proposed_by": list(voters), "agreed": list(voters), "decided_by": UNANIMOUS, "at": None}
+    return {
+        **base, "layer": UNANIMOUS, "doc_labels": doc_labels,
+        "actors": [actors[a] for a in sorted(used_actors - {None}) if a in actors],
+        "targets": [targets[t] for t in sorted(used_targets - {None}) if t in targets],
+        "spans": spans, "claims": claims, "stances": stances, "relations": relations,
+        "provenance": {item: prov for item in [*(s["id"] for s in spans), *(st["id"] for st in stances)]},
+    }
 
 
 def export_project(project: "Project", fmt: str, out_dir, *, layer: str, include_all: bool,

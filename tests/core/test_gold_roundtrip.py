@@ -116,3 +116,32 @@ def test_cli_export_defaults_and_errors(seeded, tmp_path, capsys, monkeypatch):
     assert main(["export", path, "--format", "jsonl", "--layer", "alice", "--out", out]) == 2
     assert "--force" in capsys.readouterr().err
     assert main(["export", path, "--format", "jsonl", "--layer", "alice", "--split", "x"]) == 2
+
+
+def test_unanimous_layer_is_what_every_done_annotator_agrees_on(seeded, tmp_path):
+    annotate_004(seeded, "alice")
+    annotate_004(seeded, "bob")
+    t = seeded.document(DOC4).text
+    # bob adds a span alice lacks, and links one span differently
+    extra = t.index("Hamas")
+    seeded.annotate(DOC4, "bob", extra, extra + 5, "ACTOR", actor_id="hamas")
+    bob_pak = next(s for s in seeded.spans(DOC4, "bob") if s.actor_id == "pakistan")
+    seeded.link_actor(bob_pak.id, "united-states")
+    # carol disagrees with everything but never marks the document done: she does not vote
+    seeded.annotate(DOC4, "carol", 0, 2, "ACTOR")
+    records, left_out = seeded.gold_records("unanimous")
+    assert [r["id"] for r in records] == [DOC4] and len(left_out) == 4
+    rec = records[0]
+    labels = sorted((s["label"], s["text"]) for s in rec["spans"])
+    assert ("ACTOR", "Hamas") not in labels and ("ACTOR", "Pakistan") not in labels
+    assert ("ACTOR", "US Secretary of State Marco Rubio") in labels and len(labels) == 4
+    ids = {s["id"] for s in rec["spans"]}
+    assert len(rec["claims"]) == 2 and all(c["span"] in ids for c in rec["claims"])
+    assert sorted((s["target"], s["polarity"]) for s in rec["stances"]) == [("disarm-hamas", "oppose"),
+                                                                          ("isf-troops", "conditional")]
+    assert rec["relations"] and rec["doc_labels"] == {"relevance": "relevant"}
+    assert all(p["agreed"] == ["alice", "bob"] for p in rec["provenance"].values())
+    result = seeded.export("jsonl", tmp_path / "u", layer="unanimous")
+    line = json.loads((tmp_path / "u" / "all.jsonl").read_text(encoding="utf-8"))
+    assert line["layer"] == "unanimous" and len(line["spans"]) == 4
+    assert result.manifest["layer"] == "unanimous"
