@@ -445,18 +445,8 @@ class Project:
                               actor_id: str | None = None) -> Change:
         """Add a registry actor and link *span_id* to it, as ONE action (one undo step)."""
         span = self._own_span(span_id, layer)
-        name = " ".join(name.split())
-        if not name:
-            raise ValidationError("an actor needs a name")
-        if type not in self.scheme.actor_types:
-            raise ValidationError(f"actor type must be one of {', '.join(self.scheme.actor_types)}")
-        aid = actor_id or new_id("a")
-        if self.conn.execute("SELECT 1 FROM actors WHERE id=?", (aid,)).fetchone():
-            raise ValidationError(f"actor id {aid!r} is taken")
-        row = {"id": aid, "name": name, "type": type,
-               "aliases": json.dumps([a for a in dict.fromkeys(" ".join(x.split()) for x in aliases) if a and a != name],
-                                     ensure_ascii=False),
-               "external_id": external_id or None, "note": "", "created_by": self.author, "created_at": now()}
+        row = self._actor_row(name, type, aliases, external_id, "", actor_id)
+        aid = row["id"]
         with self._action("create actor", span.document_id, span.layer, name) as rec:
             after = rec.insert("actors", row)
             self._log(rec, "actor", aid, "add", None, after)
@@ -614,8 +604,9 @@ class Project:
                                     "op": op, "before": json.dumps(before, ensure_ascii=False) if before else None,
                                     "after": json.dumps(after, ensure_ascii=False) if after else None})
 
-    def add_actor(self, name: str, type: str, *, aliases: Iterable[str] = (), external_id: str | None = None,
-                  note: str = "", actor_id: str | None = None) -> Change:
+    def _actor_row(self, name: str, type: str, aliases: Iterable[str], external_id: str | None, note: str,
+                   actor_id: str | None) -> dict:
+        """A validated new registry row: name and aliases with whitespace folded, a known type, a free id."""
         name = " ".join(name.split())
         if not name:
             raise ValidationError("an actor needs a name")
@@ -624,9 +615,15 @@ class Project:
         aid = actor_id or new_id("a")
         if self.conn.execute("SELECT 1 FROM actors WHERE id=?", (aid,)).fetchone():
             raise ValidationError(f"actor id {aid!r} is taken")
-        row = {"id": aid, "name": name, "type": type,
-               "aliases": json.dumps([a for a in dict.fromkeys(aliases) if a and a != name], ensure_ascii=False),
-               "external_id": external_id or None, "note": note, "created_by": self.author, "created_at": now()}
+        folded = dict.fromkeys(" ".join(a.split()) for a in aliases)
+        return {"id": aid, "name": name, "type": type,
+                "aliases": json.dumps([a for a in folded if a and a != name], ensure_ascii=False),
+                "external_id": external_id or None, "note": note, "created_by": self.author, "created_at": now()}
+
+    def add_actor(self, name: str, type: str, *, aliases: Iterable[str] = (), external_id: str | None = None,
+                  note: str = "", actor_id: str | None = None) -> Change:
+        row = self._actor_row(name, type, aliases, external_id, note, actor_id)
+        aid, name = row["id"], row["name"]
         with self._action("add actor", None, None, name) as rec:
             after = rec.insert("actors", row)
             self._log(rec, "actor", aid, "add", None, after)
