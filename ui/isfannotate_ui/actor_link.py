@@ -35,7 +35,6 @@ class ActorPicker(QFrame):
         self.query.setPlaceholderText("name or alias…")
         self.matches = QListWidget(self)
         self.matches.setObjectName("actorMatches")
-        self.matches.setMinimumHeight(150)
         self.matches.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.type = QComboBox(self)
         self.type.setObjectName("actorType")
@@ -124,10 +123,13 @@ class ActorPicker(QFrame):
             self.matches.addItem(item)
         name = text.strip()
         if name:
-            item = QListWidgetItem(f"＋ Create actor “{self._short(name)}”")
+            item = QListWidgetItem(f"+ Create actor “{self._short(name)}”")
             item.setData(Qt.ItemDataRole.UserRole, CREATE)
             self.matches.addItem(item)
         self.matches.setCurrentRow(0)
+        rows = max(2, min(8, self.matches.count()))
+        self.matches.setFixedHeight(rows * max(18, self.matches.sizeHintForRow(0)) + 6)
+        self.adjustSize()
         self._update_alias()
 
     def _update_alias(self) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QPushButton, QWidget
 
-NONE, ARTICLE = ("none", None), ("article", None)
 
 
 class ClaimEditor(QWidget):
@@ -22,13 +21,13 @@ class ClaimEditor(QWidget):
         self._show_quote = show_quote
         self.source = QComboBox(self)
         self.source.setObjectName("claimSource")
-        self.source.addItem("— no source yet —", NONE)
-        self.source.addItem("the article itself", ARTICLE)
+        self.source.addItem("— no source yet —", "")
+        self.source.addItem("the article itself", "article")
         for sid, desc in actor_spans:
-            self.source.addItem(f"span {desc}", ("span", sid))
+            self.source.addItem(f"in text {desc}", f"span:{sid}")
         self.source.insertSeparator(self.source.count())
         for a in actors:
-            self.source.addItem(f"{a.name} ({a.type.replace('_', ' ')})", ("actor", a.id))
+            self.source.addItem(f"{a.name} ({a.type.replace('_', ' ')})", f"actor:{a.id}")
         self.source.setMaxVisibleItems(20)
         self.source.setMinimumContentsLength(18)
         self.source.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -63,6 +62,7 @@ class ClaimEditor(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(combo, 1)
         pick = QPushButton("pick", w)
+        pick.setMaximumWidth(48)
         pick.setObjectName(f"pick_{which}")
         pick.setToolTip(f"Click the {which} span in the text next")
         pick.clicked.connect(lambda: self.pickRequested.emit(which))
@@ -77,9 +77,9 @@ class ClaimEditor(QWidget):
         elif claim.source_kind == "article":
             self.source.setCurrentIndex(1)
         else:
-            i = self.source.findData(("span", claim.source_span)) if claim.source_span else -1
+            i = self.source.findData(f"span:{claim.source_span}") if claim.source_span else -1
             if i < 0:
-                i = self.source.findData(("actor", claim.source_actor))
+                i = self.source.findData(f"actor:{claim.source_actor}")
             self.source.setCurrentIndex(max(0, i))
         self.cue.setCurrentIndex(max(0, self.cue.findData(claim.cue_span)) if claim and claim.cue_span else 0)
         self.quote.setCurrentIndex(max(0, self.quote.findData(self._quote)))
@@ -88,7 +88,7 @@ class ClaimEditor(QWidget):
 
     def select_source(self, kind: str, value: str | None = None) -> None:
         """Choose the source: ("article"), ("span", span id) or ("actor", actor id)."""
-        i = self.source.findData((kind, value))
+        i = self.source.findData(kind if value is None else f"{kind}:{value}")
         if i < 0:
             raise KeyError((kind, value))
         self.source.setCurrentIndex(i)
@@ -100,7 +100,7 @@ class ClaimEditor(QWidget):
         self.cue.setCurrentIndex(i)
 
     def values(self) -> dict:
-        kind, value = self.source.currentData() or NONE
+        kind, _, value = (self.source.currentData() or "").partition(":")
         out = {"source_kind": None, "source_actor": None, "source_span": None, "cue_span": self.cue.currentData(),
                "quote": self.quote.currentData() if self._show_quote else self._quote}
         if kind == "article":

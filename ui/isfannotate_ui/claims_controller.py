@@ -151,9 +151,12 @@ class ClaimsController(QObject):
         w = self.w
         scheme = w.project.scheme
         ordered = sorted(w._spans.values(), key=lambda s: (s.start, -s.end))
-        actor_spans = [(s.id, f"{quoted(w._text[s.start:s.end], 28)}" + (f" → {self._actor_name(s.actor_id)}"
-                                                                             if s.actor_id else ""))
-                       for s in ordered if scheme.label(s.label).role == "actor"]
+        actor_spans = []
+        for s in ordered:
+            if scheme.label(s.label).role == "actor":
+                text = " ".join(w._text[s.start:s.end].split())
+                name = self._actor_name(s.actor_id) if s.actor_id else "⚠ unlinked"
+                actor_spans.append((s.id, quoted(text, 28) + ("" if name == text else f" → {name}")))
         cue_spans = [(s.id, quoted(w._text[s.start:s.end], 28)) for s in ordered if scheme.label(s.label).role == "cue"]
         show_quote = not any(a.name == "quote" for a in scheme.label(span.label).attributes)
         ed = ClaimEditor(self.claims.get(span.id), actor_spans, cue_spans, w.project.actors(), show_quote,

@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([230, 660, 390])
+        self.splitter.setSizes([200, 640, 440])
         self.setCentralWidget(self.splitter)
 
         self.status_label = QLabel(self)

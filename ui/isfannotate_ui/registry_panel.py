@@ -30,13 +30,17 @@ class RegistryPanel(QWidget):
         self.table = QTableWidget(0, 4, self)
         self.table.setObjectName("actorTable")
         self.table.setHorizontalHeaderLabels(["Name", "Type", "Aliases", "Ext. id"])
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         h = self.table.horizontalHeader()
         h.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for c in (1, 2, 3):
+        h.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(1, 104)   # long types elide; the full type is in the editor
+        for c in (2, 3):
             h.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
 
         box = QGroupBox("Actor", self)

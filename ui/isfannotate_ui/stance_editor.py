@@ -143,7 +143,7 @@ class StanceEditor(QGroupBox):
             self.target.addItem(t.name, t.id)
             if t.description:
                 self.target.setItemData(self.target.count() - 1, t.description, Qt.ItemDataRole.ToolTipRole)
-        self.target.addItem("＋ new target…", NEW_TARGET)
+        self.target.addItem("+ new target…", NEW_TARGET)
         self.target.setCurrentIndex(max(0, self.target.findData(select)) if select else 0)
         self.target.blockSignals(False)
         self.new_target.hide()
