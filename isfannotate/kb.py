@@ -157,7 +157,8 @@ def _is_subsequence(needle: str, hay: str) -> bool:
 
 def search_actors(actors, query: str, limit: int = 20) -> list:
     """Actors whose name or an alias matches *query*, best first: exact, prefix, a word's prefix,
-    contained, then the query's letters in order (fuzzy). Case- and apostrophe-insensitive;
+    contained, then the query's letters in order (fuzzy); within a rank a match on the canonical
+    name beats one on an alias, and a shorter name a longer one. Case- and apostrophe-insensitive;
     an empty query lists every actor by name."""
     q = _fold(query)
     if not q:
@@ -165,7 +166,7 @@ def search_actors(actors, query: str, limit: int = 20) -> list:
     scored = []
     for a in actors:
         best = None
-        for n in [a.name, *a.aliases]:
+        for k, n in enumerate([a.name, *a.aliases]):
             f = _fold(n)
             if f == q:
                 rank = 0
@@ -179,8 +180,9 @@ def search_actors(actors, query: str, limit: int = 20) -> list:
                 rank = 4
             else:
                 continue
-            if best is None or rank < best:
-                best = rank
+            key = (rank, k > 0, len(f))   # then the canonical name before an alias, shorter first
+            if best is None or key < best:
+                best = key
         if best is not None:
             scored.append((best, _fold(a.name), a.id, a))
     scored.sort(key=lambda t: t[:3])

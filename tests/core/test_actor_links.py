@@ -50,6 +50,7 @@ def test_search_actors_ranks_exact_prefix_contains_fuzzy(seeded):
     assert search_actors(actors, "munir")[0].id == "asim-munir"          # a word of an alias
     assert "marco-rubio" in [a.id for a in search_actors(actors, "mrco rbio")]  # letters in order
     assert search_actors(actors, "pakistan’s army chief")[0].id == "asim-munir"
+    assert search_actors(actors, "Pakist")[0].id == "pakistan"   # the name beats "Pakistan's army chief"
     assert search_actors(actors, "zzzz") == []
     assert len(search_actors(actors, "", limit=5)) == 5
 
