@@ -302,4 +302,4 @@ class ClaimsController(QObject):
         w = self.w
         r = next((r for r in w.project.relations(w.doc_id, w.annotator) if r.id == relation_id), None)
         if r is not None:
-            self._select_span(r.tail)
+            self._select_span(r.head)   # where the arrow starts; the tail is named in the list
