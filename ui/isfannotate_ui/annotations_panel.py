@@ -81,6 +81,8 @@ class AnnotationsPanel(QWidget):
                 w = item.widget() if item is not None else None
                 if w is not None:
                     w.hide()
+                    for child in [w, *w.findChildren(QWidget)]:
+                        child.setObjectName("")   # gone for findChild until deleted
                     w.deleteLater()
         self.hint.show()
 
