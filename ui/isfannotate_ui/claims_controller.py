@@ -238,7 +238,7 @@ class ClaimsController(QObject):
 
     def _evidence_line(self, span_id: str) -> str:
         s = self.w._spans[span_id]
-        return f"{s.label} {quoted(self.w._text[s.start:s.end], 60)}"
+        return f"{s.label} {quoted(self.w._text[s.start:s.end], 110)}"
 
     def edit_stance(self, stance_id: str) -> None:
         w = self.w
