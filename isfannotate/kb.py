@@ -93,25 +93,39 @@ def occurrences(project: "Project", layer: str, *, actor_id: str | None = None, 
     return out
 
 
-def suggestions(project: "Project", document_id: str, layer: str) -> list[Occurrence]:
-    """Registry names found in the document that are neither annotated (any span at those
-    offsets in *layer*) nor rejected. Suggestions are not annotations: they are never stored
-    as spans until accepted, and never exported or counted."""
+def name_matches(project: "Project", document_id: str) -> list[Occurrence]:
+    """Every whole-word match of a registry name or alias in the document (longest name wins,
+    ambiguous names left out), whether annotated or not. Depends only on the text and the
+    registry, so a client may keep it until the registry changes."""
     names = actor_names(project)
     pattern = _names_pattern(names)
     if pattern is None:
         return []
     text = project.document(document_id).text
-    covered = {(s.start, s.end) for s in project.spans(document_id, layer)}
-    rejected = {(r[0], r[1], r[2]) for r in project.conn.execute(
+    return [Occurrence(document_id, m.start(), m.end(), m.group(), names[m.group()]) for m in pattern.finditer(text)]
+
+
+def rejected_suggestions(project: "Project", document_id: str, layer: str) -> set[tuple[int, int, str]]:
+    """(start, end, actor id) of the suggestions rejected in *layer*'s document."""
+    return {(r[0], r[1], r[2]) for r in project.conn.execute(
         'SELECT start, "end", actor_id FROM suggestion_decisions WHERE document_id=? AND layer=?', (document_id, layer))}
-    out = []
-    for m in pattern.finditer(text):
-        aid = names[m.group()]
-        if (m.start(), m.end()) in covered or (m.start(), m.end(), aid) in rejected:
-            continue
-        out.append(Occurrence(document_id, m.start(), m.end(), m.group(), aid))
-    return out
+
+
+def filter_suggestions(matches: list[Occurrence], covered: set[tuple[int, int]],
+                       rejected: set[tuple[int, int, str]]) -> list[Occurrence]:
+    """The *matches* that are neither annotated (a span at the same offsets) nor rejected."""
+    return [o for o in matches if (o.start, o.end) not in covered and (o.start, o.end, o.actor_id) not in rejected]
+
+
+def suggestions(project: "Project", document_id: str, layer: str) -> list[Occurrence]:
+    """Registry names found in the document that are neither annotated (any span at those
+    offsets in *layer*) nor rejected. Suggestions are not annotations: they are never stored
+    as spans until accepted, and never exported or counted."""
+    matches = name_matches(project, document_id)
+    if not matches:
+        return []
+    covered = {(s.start, s.end) for s in project.spans(document_id, layer)}
+    return filter_suggestions(matches, covered, rejected_suggestions(project, document_id, layer))
 
 
 def reject_suggestion(project: "Project", document_id: str, layer: str, start: int, end: int, actor_id: str) -> Change:

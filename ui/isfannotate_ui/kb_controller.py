@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QPoint
 from PySide6.QtGui import QTextCursor
 
+from isfannotate import kb
 from isfannotate.errors import IsfError
 
 from .actor_link import ActorPicker
@@ -35,6 +36,8 @@ class KbController(QObject):
         self.w = window
         self.problems: dict[str, list[str]] = {}
         self._suggestions: dict[str, object] = {}   # style id -> Occurrence
+        self._matches: list | None = None            # registry name matches in the document
+        self._rejected: set | None = None
         self._link_span: str | None = None
         self.picker: ActorPicker | None = None
         self.registry: RegistryPanel | None = None
@@ -94,6 +97,7 @@ class KbController(QObject):
     def document_shown(self) -> None:
         w = self.w
         self._suggestions.clear()
+        self._matches = self._rejected = None
         if self.picker is not None:
             self.picker.hide()
         self.refresh_suggestions()
@@ -113,10 +117,24 @@ class KbController(QObject):
         if w.doc_id is None:
             return
         if tables & {"spans", "actors", "suggestion_decisions"}:
-            self.refresh_suggestions()
+            self.refresh_suggestions(registry_changed="actors" in tables,
+                                     decisions_changed="suggestion_decisions" in tables)
         if "doc_labels" in tables and self.doc_labels is not None:
             self.doc_labels.set_values(w.project.doc_labels(w.doc_id, w.annotator))
-        self.refresh_validation()
+        if self._may_change_problems(change, tables):
+            self.refresh_validation()
+
+    def _may_change_problems(self, change, tables: set[str]) -> bool:
+        """Validation looks at actor links, claims and stances: a change that only adds or
+        removes other spans (a CUE, a generic label) cannot change its result."""
+        if tables & {"claims", "stances", "stance_evidence", "actors"}:
+            return True
+        scheme = self.w.project.scheme
+        for op in change.rows("spans"):
+            labels = {row["label"] for row in (op.before, op.after) if row is not None}
+            if any(scheme.label(lab) is not None and scheme.label(lab).role in ("actor", "claim") for lab in labels):
+                return True
+        return False
 
     def refresh_validation(self) -> None:
         w = self.w
@@ -141,12 +159,19 @@ class KbController(QObject):
         return SpanStyle(sid, o.start, o.end, self.w.project.scheme.actor_label or "ACTOR", SUGGESTION_COLOR,
                          "suggestion", f"suggestion: {name} (A accept, X reject)")
 
-    def refresh_suggestions(self) -> None:
-        """Draw the registry's suggestions for the document (never stored until accepted)."""
+    def refresh_suggestions(self, registry_changed: bool = True, decisions_changed: bool = True) -> None:
+        """Draw the registry's suggestions for the document (never stored until accepted).
+        The name matches are kept until the registry changes and the rejections until a
+        decision changes; what is annotated comes from the window's spans (no query)."""
         w = self.w
         new: dict[str, object] = {}
         if self.show_suggestions and w.doc_id is not None and w.annotator and w.project.scheme.actor_label:
-            for o in w.project.suggestions(w.doc_id, w.annotator):
+            if registry_changed or self._matches is None:
+                self._matches = kb.name_matches(w.project, w.doc_id)
+            if decisions_changed or self._rejected is None:
+                self._rejected = kb.rejected_suggestions(w.project, w.doc_id, w.annotator)
+            covered = {(s.start, s.end) for s in w._spans.values()}
+            for o in kb.filter_suggestions(self._matches, covered, self._rejected):
                 new[f"{SUGGESTION_PREFIX}{o.start}:{o.end}:{o.actor_id}"] = o
         gone = [sid for sid in self._suggestions if sid not in new]
         added = [sid for sid in new if sid not in self._suggestions]
