@@ -116,6 +116,7 @@ def test_create_actor_from_the_picker_is_one_undo_step(qtbot, window, project_pa
         assert (actor.name, actor.type, actor.aliases) == ("US State Department", "government_body",
                                                            ["State Department"])
         assert p.registry_log()[-1]["author"] == "alice"
+    key(qtbot, window, Qt.Key.Key_2, CTRL)          # the Actors tab lists the new actor
     assert window.kb.registry.table.rowCount() == n + 1
     undo(qtbot, window)
     with db(project_path) as p:

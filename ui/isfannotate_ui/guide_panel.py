@@ -25,7 +25,20 @@ class GuidePanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.browser)
+        self._scheme = None
 
     def set_scheme(self, scheme) -> None:
-        text = scheme.guidelines.strip() or "*This project's scheme has no guidelines.*"
-        self.browser.setMarkdown(text + "\n\n" + labels_markdown(scheme))
+        """Show *scheme*'s guidelines; rendered when the tab is first shown (fast start)."""
+        self._scheme = scheme
+        if self.isVisible():
+            self._render()
+
+    def _render(self) -> None:
+        scheme, self._scheme = self._scheme, None
+        if scheme is not None:
+            text = scheme.guidelines.strip() or "*This project's scheme has no guidelines.*"
+            self.browser.setMarkdown(text + "\n\n" + labels_markdown(scheme))
+
+    def showEvent(self, e) -> None:  # noqa: N802 (Qt override)
+        self._render()
+        super().showEvent(e)

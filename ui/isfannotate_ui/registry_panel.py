@@ -23,6 +23,7 @@ class RegistryPanel(QWidget):
         super().__init__(parent)
         self._actors: list = []
         self._current: str | None = None
+        self._stale = False
         self.search = QLineEdit(self)
         self.search.setObjectName("actorSearch")
         self.search.setPlaceholderText("search names and aliases…")
@@ -112,10 +113,18 @@ class RegistryPanel(QWidget):
     def set_actors(self, actors: list) -> None:
         """Show the registry (keeps the search and the selected actor when it still exists)."""
         self._actors = list(actors)
-        self._fill()
+        self._stale = not self.isVisible()
+        if not self._stale:   # a hidden tab fills its table when shown (fast start)
+            self._fill()
         if self._current is not None and not any(a.id == self._current for a in self._actors):
             self._current = None
         self._show(self._current)
+
+    def showEvent(self, e) -> None:  # noqa: N802 (Qt override)
+        if self._stale:
+            self._stale = False
+            self._fill()
+        super().showEvent(e)
 
     def current_actor_id(self) -> str | None:
         return self._current
