@@ -2,6 +2,7 @@
 (label and attributes), editable. Click an item to jump to the span."""
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -20,7 +21,9 @@ class AnnotationsPanel(QWidget):
         super().__init__(parent)
         self.list = QListWidget(self)
         self.list.setObjectName("annotationList")
-        self.list.setWordWrap(True)
+        # rows are always two lines and never wrap, so the list can skip measuring every row
+        self.list.setWordWrap(False)
+        self.list.setUniformItemSizes(True)
         self.list.setAlternatingRowColors(False)
         self.details = QGroupBox("Selected span", self)
         self.form = QFormLayout(self.details)
@@ -39,21 +42,55 @@ class AnnotationsPanel(QWidget):
         self.list.itemClicked.connect(self._on_item_clicked)
         self.list.itemActivated.connect(self._on_item_clicked)
         self._items: dict[str, QListWidgetItem] = {}
+        self._order: list[tuple[tuple, str]] = []   # (order key, span id), as the list shows them
+        self._keys: dict[str, tuple] = {}
         self._span_id: str | None = None
 
     def set_items(self, items: list[tuple]) -> None:
-        """(span id, colour, first line, second line[, extra tooltip]) per span in document order."""
+        """Replace the list: (order key, span id, colour, first line, second line, tooltip) per span."""
         self.list.clear()
         self._items.clear()
-        for span_id, color, line1, line2, *tip in items:
-            item = QListWidgetItem(f"{line1}\n    {line2}" if line2 else line1)
+        self._order = sorted((key, span_id) for key, span_id, *_ in items)
+        self._keys = {span_id: key for key, span_id, *_ in items}
+        by_id = {item[1]: item for item in items}
+        for key, span_id in self._order:
+            item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, span_id)
-            item.setBackground(QBrush(QColor(tint_color(color))))
-            item.setToolTip("\n".join(x for x in (line1, line2, *tip) if x))
+            self._fill(item, *by_id[span_id][2:])
             self.list.addItem(item)
             self._items[span_id] = item
         if self._span_id in self._items:
             self.list.setCurrentItem(self._items[self._span_id])
+
+    def upsert_item(self, key: tuple, span_id: str, color: str, line1: str, line2: str, tip: str = "") -> None:
+        """Add or update one span's row, kept in order by *key*: a key press touches one row, not all."""
+        item = self._items.get(span_id)
+        if item is not None and self._keys[span_id] != key:
+            self.remove_item(span_id)
+            item = None
+        if item is None:
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, span_id)
+            row = bisect.bisect(self._order, (key, span_id))
+            self._order.insert(row, (key, span_id))
+            self._keys[span_id] = key
+            self._items[span_id] = item
+            self.list.insertItem(row, item)
+        self._fill(item, color, line1, line2, tip)
+
+    def remove_item(self, span_id: str) -> None:
+        if span_id not in self._items:
+            return
+        row = bisect.bisect_left(self._order, (self._keys.pop(span_id), span_id))
+        self._order.pop(row)
+        del self._items[span_id]
+        self.list.takeItem(row)
+
+    @staticmethod
+    def _fill(item: QListWidgetItem, color: str, line1: str, line2: str, tip: str = "") -> None:
+        item.setText(f"{line1}\n    {line2}")
+        item.setBackground(QBrush(QColor(tint_color(color))))
+        item.setToolTip("\n".join(x for x in (line1, line2, tip) if x))
 
     def set_warnings(self, lines: list[str]) -> None:
         self.warnings.setText("\n".join(f"⚠ {w}" for w in lines))

@@ -26,6 +26,7 @@ class ClaimsController(QObject):
     def __init__(self, window: "MainWindow") -> None:
         super().__init__(window)
         self.w = window
+        self._relation_spans_stale = False   # the Relations tab's span list, rebuilt when shown
         self.claims: dict = {}           # span id -> Claim, for the current document and layer
         self._pick: tuple[str, str] | None = None   # (claim span id, "source" | "cue")
         self.stances: StancePanel | None = None
@@ -50,6 +51,7 @@ class ClaimsController(QObject):
         guide = w.side.count() - 1
         w.side.insertTab(guide, self.stances, "Stances")
         w.side.insertTab(guide + 1, self.relations, "Relations")
+        w.side.currentChanged.connect(self._on_tab_changed)
         ed = self.stances.editor
         self.stances.newRequested.connect(self.new_stance)
         self.stances.editRequested.connect(self.edit_stance)
@@ -91,6 +93,7 @@ class ClaimsController(QObject):
     def refresh(self) -> None:
         """Reload claims, stances and relations of the document (small lists)."""
         w = self.w
+        self._relation_spans_stale = False
         if w.doc_id is None or not w.annotator:
             self.claims = {}
             self.stances.set_items([])
@@ -113,17 +116,32 @@ class ClaimsController(QObject):
                  for s in sorted(w._spans.values(), key=lambda s: (s.start, -s.end))]
         self.relations.set_items(rels, spans)
 
+    def _on_tab_changed(self, _index: int) -> None:
+        if self._relation_spans_stale and self.w.side.currentWidget() is self.relations:
+            self.refresh()
+
     def _actor_name(self, actor_id: str) -> str:
         try:
             return self.w.project.actor(actor_id).name
         except IsfError:
             return actor_id
 
+    _DEPENDS_ON = {"claims", "stances", "stance_evidence", "relations", "targets", "actors"}
+
     def after_change(self, change) -> None:
+        """Reload what the change can affect. A change to spans alone (a key press) only makes
+        the Relations tab's list of spans stale; it is rebuilt when that tab is shown."""
         w = self.w
         if w.doc_id is None:
             return
-        self.refresh()
+        tables = {op.table for op in change.ops}
+        only_new_spans = all(op.kind == "insert" for op in change.rows("spans"))
+        if tables & self._DEPENDS_ON or not only_new_spans or change.document_id != w.doc_id:
+            self.refresh()
+        elif "spans" in tables:
+            self._relation_spans_stale = True
+            if w.side.currentWidget() is self.relations:
+                self.refresh()
         # a claim's source shows in its tooltip: redraw claims whose row changed
         for op in change.rows("claims"):
             sid = (op.after or op.before)["span_id"]

@@ -281,23 +281,33 @@ class MainWindow(QMainWindow):
             return
         self.show_document(nxt)
 
-    def _refresh_panel(self) -> None:
-        items = []
-        for s in sorted(self._spans.values(), key=lambda s: (s.start, -s.end, s.label)):
-            text = " ".join(self._text[s.start:s.end].split())
-            line2 = self.claims.source_line(s) or ""
-            if s.actor_id:
-                try:
-                    a = self.project.actor(s.actor_id)
-                    line2 = f"→ {a.name} ({a.type})"
-                except IsfError:
-                    line2 = f"→ {s.actor_id}"
-            problems = self.kb.problems.get(s.id, [])
-            mark = "⚠ " if problems else ""
-            items.append((s.id, self._colors.get(s.label, "#999999"),
-                          f"{mark}{s.label}  “{text[:60]}{'…' if len(text) > 60 else ''}”", line2,
-                          "\n".join(f"⚠ {p}" for p in problems)))
-        self.annotations.set_items(items)
+    def _panel_row(self, s: Span) -> tuple:
+        """The annotation list's row for span *s*: (order key, id, colour, line 1, line 2, tooltip)."""
+        text = " ".join(self._text[s.start:s.end].split())
+        line2 = self.claims.source_line(s) or ""
+        if s.actor_id:
+            try:
+                a = self.project.actor(s.actor_id)
+                line2 = f"→ {a.name} ({a.type})"
+            except IsfError:
+                line2 = f"→ {s.actor_id}"
+        problems = self.kb.problems.get(s.id, [])
+        mark = "⚠ " if problems else ""
+        return ((s.start, -s.end, s.label), s.id, self._colors.get(s.label, "#999999"),
+                f"{mark}{s.label}  “{text[:60]}{'…' if len(text) > 60 else ''}”", line2,
+                "\n".join(f"⚠ {p}" for p in problems))
+
+    def _refresh_panel(self, only: set[str] | None = None) -> None:
+        """Rebuild the annotation list, or with *only* update just those spans' rows."""
+        if only is None:
+            self.annotations.set_items([self._panel_row(s) for s in self._spans.values()])
+            return
+        for sid in only:
+            span = self._spans.get(sid)
+            if span is None:
+                self.annotations.remove_item(sid)
+            else:
+                self.annotations.upsert_item(*self._panel_row(span))
 
     def _update_status(self, saved: bool = False) -> None:
         who = self.annotator or "no annotator"
@@ -475,9 +485,16 @@ class MainWindow(QMainWindow):
             row = op.after or op.before
             if row["layer"] == self.annotator:
                 self.documents.model.set_status(row["document_id"], op.after["status"] if op.after else "new")
+        problems_before = dict(self.kb.problems)
         self.kb.after_change(change)
         self.claims.after_change(change)
-        self._refresh_panel()
+        if change.document_id == self.doc_id and change.layer == self.annotator:
+            touched = {op.key()[0] for op in change.rows("spans")} | change.touched_ids("claims")
+            touched |= {sid for sid in problems_before.keys() | self.kb.problems.keys()
+                        if problems_before.get(sid) != self.kb.problems.get(sid)}
+            self._refresh_panel(only=touched)
+        else:
+            self._refresh_panel()
         self._on_span_selected(self.view.selected_span_id() or "")
         self._update_status(saved=True)
 
