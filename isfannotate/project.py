@@ -349,17 +349,26 @@ class Project:
 
     def annotate_many(self, document_id: str, layer: str,
                       items: Sequence[tuple[int, int, str, str | None]]) -> Change:
-        """Add several spans (start, end, label, actor_id) as ONE undoable action; exact
-        duplicates of existing spans are skipped."""
+        """Add several spans (start, end, label, actor_id) to one document as ONE undoable
+        action; exact duplicates of existing spans are skipped."""
+        return self.annotate_across(layer, [(document_id, s, e, lab, act) for s, e, lab, act in items])
+
+    def annotate_across(self, layer: str, items: Sequence[tuple[str, int, int, str, str | None]]) -> Change:
+        """Add spans (document id, start, end, label, actor_id) in any number of documents as ONE
+        undoable action ("annotate all occurrences" over the project). The change's document is
+        None when it touches several. Exact duplicates of existing spans are skipped."""
         layer = layer_name(layer, allow_gold=True)
-        rows = [self._span_row(document_id, layer, s, e, lab, act, None) for s, e, lab, act in items]
-        with self._action("annotate all", document_id, layer, f"{len(rows)} spans") as rec:
+        rows = [self._span_row(d, layer, s, e, lab, act, None) for d, s, e, lab, act in items]
+        docs = list(dict.fromkeys(row["document_id"] for row in rows))
+        with self._action("annotate all", docs[0] if len(docs) == 1 else None, layer,
+                          f"{len(rows)} spans" + (f" in {len(docs)} documents" if len(docs) > 1 else "")) as rec:
             for row in rows:
                 if not self.conn.execute(
                         'SELECT 1 FROM spans WHERE document_id=? AND layer=? AND start=? AND "end"=? AND label=?',
-                        (document_id, layer, row["start"], row["end"], row["label"])).fetchone():
+                        (row["document_id"], layer, row["start"], row["end"], row["label"])).fetchone():
                     rec.insert("spans", row)
-            self._touch_status(rec, document_id, layer)
+            for d in docs:
+                self._touch_status(rec, d, layer)
         return rec.change
 
     def _own_span(self, span_id: str, layer: str | None) -> Span:

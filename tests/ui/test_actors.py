@@ -216,7 +216,7 @@ def test_annotate_all_occurrences_in_document_and_project(qtbot, window, project
     undo(qtbot, window)   # one step
     with db(project_path) as p:
         assert [s.id for s in p.spans(DOC4, "alice")] == [sid]
-    # the whole project: one undo step per document
+    # the whole project: one undo step for every document
     window.view.select_span(sid)
     dlg = window.kb.occurrences_dialog()
     dlg.whole.setChecked(True)
@@ -225,10 +225,13 @@ def test_annotate_all_occurrences_in_document_and_project(qtbot, window, project
     qtbot.mouseClick(dlg.go, Qt.MouseButton.LeftButton)
     with db(project_path) as p:
         assert all(any(s.actor_id == "pakistan" for s in p.spans(d, "alice")) for d in docs)
-    for _ in docs:
-        undo(qtbot, window)
+        assert all(p.status(d, "alice") == "in_progress" for d in docs)
+    shown = len([s for s in window.view.spans() if s.kind == "annotation"])
+    assert shown == len(window._spans) > 1   # the open document shows its new spans
+    undo(qtbot, window)
     with db(project_path) as p:
         assert sum(len(p.spans(d, "alice")) for d in docs) == 1
+    assert len(window._spans) == 1
 
 
 def test_suggestions_accept_reject_accept_all_and_toggle(qtbot, window, project_path, sel):

@@ -365,18 +365,16 @@ class KbController(QObject):
         return dlg
 
     def _annotate_occurrences(self, occ: list) -> None:
-        """One annotate_many (one undo step) per document."""
+        """All ticked occurrences, in one document or across the project, as ONE undo step."""
         w = self.w
         label = w.project.scheme.actor_label
-        by_doc: dict[str, list] = {}
-        for o in occ:
-            by_doc.setdefault(o.document_id, []).append((o.start, o.end, label, o.actor_id or None))
-        for doc, items in by_doc.items():
-            w._run(w.project.annotate_many, doc, w.annotator, items)
-        w.reload_document_list()
+        if not occ or w._run(w.project.annotate_across, w.annotator,
+                             [(o.document_id, o.start, o.end, label, o.actor_id or None) for o in occ]) is None:
+            return
+        docs = len({o.document_id for o in occ})
         n = len(occ)
-        w.statusBar().showMessage(f"annotated {n} mention{'s' if n != 1 else ''} in {len(by_doc)} "
-                                  f"document{'s' if len(by_doc) != 1 else ''}", 4000)
+        w.statusBar().showMessage(f"annotated {n} mention{'s' if n != 1 else ''} in {docs} "
+                                  f"document{'s' if docs != 1 else ''} (Ctrl+Z undoes all)", 4000)
 
     # ------------------------------------------------------ labels and done
     def _on_doc_label(self, key: str, value) -> None:
