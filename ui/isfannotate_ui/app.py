@@ -51,7 +51,7 @@ def run(project_path: str, annotator: str | None = None, screenshot: str | None 
     app = ensure_app()
     if annotator is None:
         annotator = settings.get("annotator")
-    window = MainWindow(project_path, annotator)
+    window = MainWindow(project_path, annotator, remember_layout=not screenshot)
     if document:
         window.show_document(document)
     if screenshot:

@@ -42,7 +42,8 @@ class DocumentListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             mark = STATUS_MARK[status]
             short = title if len(title) <= 60 else title[:59] + "…"
-            return f"{mark} {short}\n    {doc_id}"
+            group = f"  ≈{self._groups[doc_id]}" if doc_id in self._groups else ""  # near-duplicate group
+            return f"{mark} {short}\n    {doc_id}{group}"
         if role == Qt.ItemDataRole.ToolTipRole:
             extra = f"\nnear-duplicate group {self._groups[doc_id]}" if doc_id in self._groups else ""
             return f"{doc_id}: {title[:200]}\nstatus: {STATUS_TEXT[status]}{extra}"

@@ -30,7 +30,9 @@ from .palette import color_for_label
 class MainWindow(QMainWindow):
     documentShown = Signal(str)
 
-    def __init__(self, project_path: str | Path, annotator: str | None, parent: QWidget | None = None) -> None:
+    def __init__(self, project_path: str | Path, annotator: str | None, parent: QWidget | None = None,
+                 *, remember_layout: bool = True) -> None:
+        """*remember_layout*: restore and save the window's size and pane widths (off for screenshots)."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.project: Project | None = None
@@ -72,7 +74,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([200, 640, 440])
+        self.splitter.setSizes([250, 620, 410])
         self.setCentralWidget(self.splitter)
 
         self.status_label = QLabel(self)
@@ -90,7 +92,9 @@ class MainWindow(QMainWindow):
         self.find_bar.returnPressed.connect(self.find_next)
 
         self.open_project(project_path)
-        self._restore_layout()
+        self._remember_layout = remember_layout
+        if remember_layout:
+            self._restore_layout()
 
     # ------------------------------------------------------------------ actions
     def _act(self, text: str, slot, shortcut=None, menu=None, tip: str = "", view_only: bool = False) -> QAction:
@@ -572,18 +576,20 @@ class MainWindow(QMainWindow):
         def chosen(paths):
             try:
                 Project.create(paths[0]).close()
-                self.open_project(paths[0])
             except IsfError as e:
-                QMessageBox.warning(self, "New project", str(e))
+                self._on_job_error(str(e))
+                return
+            self._open_or_warn(paths[0])
         self._file_dialog("New project", True, chosen)
 
+    def _open_or_warn(self, path: str) -> None:
+        try:
+            self.open_project(path)
+        except IsfError as e:
+            self._on_job_error(str(e))
+
     def open_project_dialog(self) -> None:
-        def chosen(paths):
-            try:
-                self.open_project(paths[0])
-            except IsfError as e:
-                QMessageBox.warning(self, "Open project", str(e))
-        self._file_dialog("Open project", False, chosen)
+        self._file_dialog("Open project", False, lambda paths: self._open_or_warn(paths[0]))
 
     def _update_recent_menu(self) -> None:
         from isfannotate import settings
@@ -591,7 +597,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         for path in settings.recent():
             act = self.recent_menu.addAction(path)
-            act.triggered.connect(lambda _c=False, p=path: self.open_project(p))
+            act.triggered.connect(lambda _c=False, p=path: self._open_or_warn(p))
 
     def import_dialog(self) -> None:
         self._file_dialog("Import documents", False, self.start_import,
@@ -688,9 +694,10 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(state)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        s = QSettings("isfannotate", "isfannotate")
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/splitter", self.splitter.saveState())
+        if self._remember_layout:
+            s = QSettings("isfannotate", "isfannotate")
+            s.setValue("window/geometry", self.saveGeometry())
+            s.setValue("window/splitter", self.splitter.saveState())
         for job in self._jobs:
             job.wait()
         if self.project is not None:
