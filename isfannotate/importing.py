@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, IsfError, ValidationError
-from .models import GOLD, layer_name
+from .models import layer_name
 from .neardup import find_groups
 from .textclean import MAX_DOCUMENT_BYTES, clean_and_hash, decode_utf8
 

@@ -7,7 +7,6 @@ what is there. Offsets everywhere are code points into the returned string.
 from __future__ import annotations
 
 import hashlib
-import re
 
 from .errors import InputError
 

@@ -4,9 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from isfannotate import Project
 from isfannotate.cli import main
-from isfannotate.errors import InputError, IsfError
+from isfannotate.errors import InputError
 
 REPO = Path(__file__).resolve().parents[2]
 DOC4 = "004_925ac23fd4dc491f"

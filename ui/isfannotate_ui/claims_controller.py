@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from isfannotate.errors import IsfError
 
 from .claim_editor import ClaimEditor
 from .relations_panel import RelationsPanel
@@ -74,10 +73,7 @@ class ClaimsController(QObject):
         if span is None:
             return span_id
         if span.actor_id:
-            try:
-                return w.project.actor(span.actor_id).name
-            except IsfError:
-                pass
+            return w.actor_text(span.actor_id)
         return quoted(w._text[span.start:span.end])
 
     def _select_span(self, span_id: str) -> None:
@@ -121,10 +117,7 @@ class ClaimsController(QObject):
             self.refresh()
 
     def _actor_name(self, actor_id: str) -> str:
-        try:
-            return self.w.project.actor(actor_id).name
-        except IsfError:
-            return actor_id
+        return self.w.actor_text(actor_id)
 
     _DEPENDS_ON = {"claims", "stances", "stance_evidence", "relations", "targets", "actors"}
 

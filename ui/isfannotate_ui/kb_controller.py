@@ -12,7 +12,6 @@ from PySide6.QtCore import QObject, QPoint
 from PySide6.QtGui import QTextCursor
 
 from isfannotate import kb
-from isfannotate.errors import IsfError
 
 from .actor_link import ActorPicker
 from .article_view import SpanStyle
@@ -152,10 +151,7 @@ class KbController(QObject):
         return [self._suggestion_style(sid, o) for sid, o in self._suggestions.items()]
 
     def _suggestion_style(self, sid: str, o) -> SpanStyle:
-        try:
-            name = self.w.project.actor(o.actor_id).name
-        except IsfError:
-            name = o.actor_id
+        name = self.w.actor_text(o.actor_id)
         return SpanStyle(sid, o.start, o.end, self.w.project.scheme.actor_label or "ACTOR", SUGGESTION_COLOR,
                          "suggestion", f"suggestion: {name} (A accept, X reject)")
 
@@ -292,11 +288,7 @@ class KbController(QObject):
         from PySide6.QtWidgets import QPushButton
         w = self.w
         if span.actor_id:
-            try:
-                a = w.project.actor(span.actor_id)
-                text = f"{a.name} ({a.type.replace('_', ' ')}) — change…"
-            except IsfError:
-                text = f"{span.actor_id} — change…"
+            text = f"{w.actor_text(span.actor_id, with_type=True)} — change…"
         else:
             text = "⚠ not linked — link… (Ctrl+L)"
         b = QPushButton(text, w.annotations.details)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QMessageBox, QSplitter,
+from PySide6.QtWidgets import (QFileDialog, QLabel, QLineEdit, QMainWindow, QMessageBox, QSplitter,
                                QTabWidget, QVBoxLayout, QWidget)
 
 from isfannotate import Project
@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
         self.doc_id: str | None = None
         self._text = ""
         self._spans: dict[str, Span] = {}
+        self._actors: dict | None = None   # registry copy for names; None = reload on next use
         self._colors: dict[str, str] = {}
         self._jobs: list = []
         self._dialogs: list = []
@@ -194,6 +195,7 @@ class MainWindow(QMainWindow):
         if self.project is not None:
             self.project.close()
         self.project = project
+        self._actors = None
         project.author = self.annotator or "unknown"
         self.doc_id = None
         self._build_label_actions()
@@ -246,14 +248,20 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"isfannotate — {name} ({who})")
 
     # --------------------------------------------------------------- document
+    def actor_text(self, actor_id: str, with_type: bool = False) -> str:
+        """An actor as the window names it: "Pakistan" or "Pakistan (state)"; its id if it left the
+        registry. Reads a per-window copy of the registry, dropped whenever the registry changes."""
+        if self._actors is None:
+            self._actors = {a.id: a for a in self.project.actors()}
+        a = self._actors.get(actor_id)
+        if a is None:
+            return actor_id
+        return f"{a.name} ({a.type.replace('_', ' ')})" if with_type else a.name
+
     def _style(self, span: Span) -> SpanStyle:
         tip = span.label
         if span.actor_id:
-            try:
-                actor = self.project.actor(span.actor_id)
-                tip += f" → {actor.name} ({actor.type})"
-            except IsfError:
-                tip += f" → {span.actor_id}"
+            tip += f" → {self.actor_text(span.actor_id, with_type=True)}"
         source = self.claims.source_line(span)
         if source:
             tip += f"\n{source}"
@@ -290,11 +298,7 @@ class MainWindow(QMainWindow):
         text = " ".join(self._text[s.start:s.end].split())
         line2 = self.claims.source_line(s) or ""
         if s.actor_id:
-            try:
-                a = self.project.actor(s.actor_id)
-                line2 = f"→ {a.name} ({a.type})"
-            except IsfError:
-                line2 = f"→ {s.actor_id}"
+            line2 = f"→ {self.actor_text(s.actor_id, with_type=True)}"
         problems = self.kb.problems.get(s.id, [])
         mark = "⚠ " if problems else ""
         return ((s.start, -s.end, s.label), s.id, self._colors.get(s.label, "#999999"),
@@ -455,6 +459,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ repainting
     def apply_change(self, change: Change) -> None:
         """Repaint from a change record: only the spans it touched are redrawn."""
+        if change.rows("actors"):
+            self._actors = None
         if change.rows("claims") and self.doc_id is not None and self.annotator:
             self.claims.claims = self.project.claims(self.doc_id, self.annotator)
         if change.document_id == self.doc_id and change.layer == self.annotator:
