@@ -40,10 +40,9 @@ def new_id(prefix: str) -> str:
 class Project:
     """An open project file. Use ``Project.create`` / ``Project.open``; close it (or use ``with``)."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, db):
+    def __init__(self, path: Path, conn: sqlite3.Connection):
         self.path = Path(path)
         self.conn = conn
-        self.db = db
         self._scheme: Scheme | None = None
         self._doc_lengths: dict[str, int] = {}
         self._undo: list[Change] = []
@@ -64,8 +63,8 @@ class Project:
         path = Path(path)
         if path.parent and not path.parent.exists():
             raise ProjectError(f"{path}: folder {path.parent} does not exist")
-        conn, db = storage.open_database(path, create=True)
-        project = cls(path, conn, db)
+        conn = storage.open_database(path, create=True)
+        project = cls(path, conn)
         project.author = "lead"
         with project._tx():
             conn.execute("INSERT INTO project_info VALUES ('scheme', ?)", (scheme.model_dump_json(),))
@@ -86,8 +85,7 @@ class Project:
 
     @classmethod
     def open(cls, path: str | Path) -> "Project":
-        conn, db = storage.open_database(path, create=False)
-        return cls(Path(path), conn, db)
+        return cls(Path(path), storage.open_database(path, create=False))
 
     def close(self) -> None:
         """Checkpoint the WAL and close: the file is then self-contained."""
@@ -107,6 +105,12 @@ class Project:
         if dest.exists():
             raise ProjectError(f"{dest}: already exists")
         self.conn.execute("VACUUM INTO ?", (str(dest),))
+
+    @property
+    def db(self):
+        """A sqlite-utils ``Database`` on this project's connection, for schema work and bulk writes."""
+        import sqlite_utils
+        return sqlite_utils.Database(self.conn)
 
     @property
     def name(self) -> str:

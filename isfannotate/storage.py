@@ -8,18 +8,18 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from pathlib import Path
-
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING
 
 from .errors import ProjectError
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
 MIGRATION_SET = "isfannotate"
-migrations = Migrations(MIGRATION_SET)
+MIGRATIONS_TABLE = "_sqlite_migrations"   # sqlite-utils' own table of applied migrations
 
 
-@migrations()
-def m001_initial(db: sqlite_utils.Database) -> None:
+def m001_initial(db: "sqlite_utils.Database") -> None:
     db.executescript(
         """
         CREATE TABLE project_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -134,8 +134,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
-@migrations()
-def m002_suggestions_and_notes(db: sqlite_utils.Database) -> None:
+def m002_suggestions_and_notes(db: "sqlite_utils.Database") -> None:
     """Decisions on registry suggestions (accepted ones become spans; rejected ones are remembered
     so they are not offered again) and free-text notes on documents."""
     db.executescript(
@@ -159,7 +158,21 @@ def m002_suggestions_and_notes(db: sqlite_utils.Database) -> None:
     )
 
 
-SCHEMA_VERSION = len(migrations._migrations)
+# The numbered migrations, in order: the only place tables are defined. Append; never edit one
+# that has shipped.
+MIGRATIONS = [m001_initial, m002_suggestions_and_notes]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migration_set():
+    """The sqlite-utils ``Migrations`` of MIGRATIONS. Built on demand: importing sqlite-utils
+    (which imports pandas when it is installed) is kept off the path of opening an up-to-date
+    project, so the app starts fast."""
+    from sqlite_utils.migrations import Migrations
+    m = Migrations(MIGRATION_SET)
+    for fn in MIGRATIONS:
+        m()(fn)
+    return m
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
@@ -173,11 +186,15 @@ def connect(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
-def _applied(db: sqlite_utils.Database) -> list[str]:
-    return [m.name for m in migrations.applied(db)]
+def _applied(conn: sqlite3.Connection) -> list[str]:
+    """Names of the applied migrations of our set, in order (plain SQL: no sqlite-utils needed)."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (MIGRATIONS_TABLE,)).fetchone():
+        return []
+    return [r[0] for r in conn.execute(f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set=? ORDER BY rowid",
+                                       (MIGRATION_SET,))]
 
 
-def open_database(path: str | Path, *, create: bool) -> tuple[sqlite3.Connection, sqlite_utils.Database]:
+def open_database(path: str | Path, *, create: bool) -> sqlite3.Connection:
     """Open (or create) a project file, upgrading its schema after a backup copy.
 
     Raises ProjectError for a missing file (when not creating), a file that is not a project,
@@ -193,29 +210,30 @@ def open_database(path: str | Path, *, create: bool) -> tuple[sqlite3.Connection
             if fh.read(16) != b"SQLite format 3\x00":
                 raise ProjectError(f"{path}: not an isfannotate project (not an SQLite file)")
     conn = connect(path)
-    db = sqlite_utils.Database(conn)
     try:
         if exists:
-            tables = set(db.table_names())
-            if "documents" not in tables or migrations.migrations_table not in tables:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "documents" not in tables or MIGRATIONS_TABLE not in tables:
                 raise ProjectError(f"{path}: not an isfannotate project (no project tables)")
-            applied = _applied(db)
-            known = [m.name for m in migrations._migrations]
+            applied = _applied(conn)
+            known = [fn.__name__ for fn in MIGRATIONS]
             unknown = [n for n in applied if n not in known]
             if unknown:
                 raise ProjectError(
                     f"{path}: written by a newer isfannotate (schema {len(applied)}, this version "
                     f"knows {SCHEMA_VERSION}); upgrade isfannotate to open it")
-            if migrations.pending(db):
-                backup = path.with_name(f"{path.name}.v{len(applied)}.bak")
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                shutil.copy2(path, backup)
-        migrations.apply(db)
+            if applied == known:
+                return conn
+            backup = path.with_name(f"{path.name}.v{len(applied)}.bak")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            shutil.copy2(path, backup)
+        import sqlite_utils
+        migration_set().apply(sqlite_utils.Database(conn))
         conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     except BaseException:
         conn.close()
         raise
-    return conn, db
+    return conn
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

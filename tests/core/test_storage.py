@@ -6,7 +6,7 @@ import sqlite_utils
 
 from isfannotate import Project
 from isfannotate.errors import ProjectError
-from isfannotate.storage import SCHEMA_VERSION, migrations
+from isfannotate.storage import SCHEMA_VERSION, migration_set
 
 
 def test_connection_settings(new_project):
@@ -42,7 +42,7 @@ def test_copy_to_writes_a_self_contained_file(seeded, tmp_path):
 def test_migration_from_older_schema_keeps_data_and_backs_up(tmp_path):
     path = tmp_path / "old.isf"
     db = sqlite_utils.Database(path)
-    migrations.apply(db, stop_before="m002_suggestions_and_notes")
+    migration_set().apply(db, stop_before="m002_suggestions_and_notes")
     db.execute("INSERT INTO project_info VALUES ('scheme', ?)",
                ['{"span_labels": [{"name": "ACTOR", "role": "actor"}]}'])
     db.execute("INSERT INTO documents (id, seq, text, sha256, meta, imported_at) VALUES "
@@ -80,3 +80,16 @@ def test_not_a_project_is_refused(tmp_path):
         Project.open(tmp_path / "other.db")
     with pytest.raises(ProjectError, match="no such project"):
         Project.open(tmp_path / "missing.isf")
+
+
+def test_opening_an_up_to_date_project_does_not_load_sqlite_utils(tmp_path):
+    """Start-up speed: sqlite-utils (and pandas, which it imports when installed) is only
+    needed to create or upgrade a project."""
+    import subprocess
+    import sys
+    Project.create(tmp_path / "fast.isf").close()
+    code = ("import sys\nfrom isfannotate import Project\n"
+            f"p = Project.open({str(tmp_path / 'fast.isf')!r}); p.document_count(); p.close()\n"
+            "assert 'sqlite_utils' not in sys.modules and 'pandas' not in sys.modules, 'loaded'")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
