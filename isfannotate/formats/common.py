@@ -256,6 +256,18 @@ def span_index(record: dict) -> dict[str, dict]:
     return {s["id"]: s for s in record["spans"]}
 
 
+def span_links(record: dict) -> list[tuple[str, str, str]]:
+    """Every (head span, tail span, label) link of a record for formats with one relation list:
+    the relations, then each claim's source span ("source") and cue ("cue")."""
+    links = [(r["head"], r["tail"], r["label"]) for r in record["relations"]]
+    for cl in record["claims"]:
+        if cl.get("source_span"):
+            links.append((cl["span"], cl["source_span"], "source"))
+        if cl.get("cue"):
+            links.append((cl["span"], cl["cue"], "cue"))
+    return links
+
+
 def actor_index(record: dict) -> dict[str, dict]:
     return {a["id"]: a for a in record["actors"]}
 

@@ -13,23 +13,13 @@ from __future__ import annotations
 import json
 from xml.sax.saxutils import quoteattr
 
-from isfannotate.formats.common import ExportContext, by_split
+from isfannotate.formats.common import ExportContext, by_split, span_links
 
 
 def _scheme_labels(scheme: dict | None) -> list[str]:
     from isfannotate.formats.brat import scheme_names
 
     return scheme_names(scheme, "span_labels", "labels")
-
-
-def _relations(record: dict) -> list[tuple[str, str, str]]:
-    rels = [(r["head"], r["tail"], r["label"]) for r in record["relations"]]
-    for cl in record["claims"]:
-        if cl.get("source_span"):
-            rels.append((cl["span"], cl["source_span"], "source"))
-        if cl.get("cue"):
-            rels.append((cl["span"], cl["cue"], "cue"))
-    return rels
 
 
 def write(ctx: ExportContext, docs: list[dict]) -> None:
@@ -52,7 +42,7 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
                         "value": {"start": s["start"], "end": s["end"], "text": s["text"], "labels": [s["label"]]},
                     }
                 )
-            for head, tail, label in _relations(record):
+            for head, tail, label in span_links(record):
                 relation_labels.add(label)
                 result.append(
                     {"type": "relation", "from_id": head, "to_id": tail, "direction": "right", "labels": [label]}

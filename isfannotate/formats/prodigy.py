@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from isfannotate.formats.common import ExportContext, by_split
+from isfannotate.formats.common import ExportContext, by_split, span_links
 from isfannotate.formats.tokens import blank_pipeline
 
 
@@ -61,12 +61,7 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
                     }
                     by_id[s["id"]] = ps
                     out_spans.append(ps)
-                rels = [(r["head"], r["tail"], r["label"]) for r in record["relations"]]
-                for cl in record["claims"]:
-                    if cl.get("source_span"):
-                        rels.append((cl["span"], cl["source_span"], "source"))
-                    if cl.get("cue"):
-                        rels.append((cl["span"], cl["cue"], "cue"))
+                rels = span_links(record)
                 relations = [
                     {
                         "head": by_id[h]["token_end"],
