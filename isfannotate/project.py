@@ -510,17 +510,9 @@ class Project:
         if source_actor is not None:
             self.actor(source_actor)
             source_kind = "actor"
-        label = self.scheme.label(span.label)
-        mirror = any(a.name == "quote" for a in label.attributes)
         with self._action("claim", span.document_id, span.layer) as rec:
             rec.upsert("claims", {"span_id": span_id, "source_kind": source_kind, "source_actor": source_actor,
                                   "source_span": source_span, "cue_span": cue_span, "quote": quote})
-            if mirror and span.attrs.get("quote") != quote:
-                # the scheme's own "quote" attribute says the same thing: keep the two in step
-                attrs = {k: v for k, v in span.attrs.items() if k != "quote"}
-                if quote is not None:
-                    attrs["quote"] = quote
-                rec.update("spans", (span_id,), {"attrs": json.dumps(attrs, ensure_ascii=False)})
         return rec.change
 
     def set_stance(self, document_id: str, layer: str, *, holder: str | None, target: str | None,

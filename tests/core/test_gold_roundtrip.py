@@ -26,7 +26,7 @@ def annotate_004(p, layer="alice"):
     hamas_claim = a("disarming Hamas is not Pakistan’s responsibility", "CLAIM")
     p.set_claim(claim, source_span=rubio, cue_span=said, quote="reported")
     p.set_claim(hamas_claim, source_kind="article")
-    p.set_span_attrs(claim, {"quote": "reported"})
+    p.set_span_attrs(claim, {"modality": "asserted"})
     p.set_stance(DOC4, layer, holder="pakistan", target="disarm-hamas", polarity="oppose", evidence=[hamas_claim])
     p.set_stance(DOC4, layer, holder="pakistan", target="isf-troops", polarity="conditional",
                  conditions="political, military and economic conditions", evidence=[claim])

@@ -53,13 +53,13 @@ def test_claim_source_cue_and_quote_from_the_details(qtbot, window, project_path
     qtbot.mouseClick(window.annotations.findChild(QPushButton, "pick_cue"), Qt.MouseButton.LeftButton)
     window.view.select_span(said)
     assert window.view.selected_span_id() == claim
-    # the scheme's quote attribute is the claim's quote type
-    quote = window.annotations.findChild(QComboBox, "attr_quote")
+    # the quote type, in the claim's own row of the details
+    quote = window.annotations.findChild(QComboBox, "claimQuote")
     quote.setCurrentIndex(quote.findData("reported"))
     with Project.open(project_path) as p:
         c = p.claims(DOC4, "alice")[claim]
         assert (c.cue_span, c.quote, c.source_span) == (said, "reported", rubio)
-        assert p.span(claim).attrs == {"quote": "reported"}
+        assert p.span(claim).attrs == {}
     undo(qtbot, window)
     undo(qtbot, window)
     with Project.open(project_path) as p:

@@ -117,10 +117,11 @@ def test_attribute_edited_in_side_panel(qtbot, window, project_path, sel):
     i = text.index("Pakistan has offered")
     sel(window, i, i + 20)
     key(qtbot, window, Qt.Key.Key_2)
-    combo = window.annotations.findChild(QComboBox, "attr_quote")
-    combo.setCurrentIndex(combo.findData("reported"))
+    combo = window.annotations.findChild(QComboBox, "attr_modality")
+    combo.setCurrentIndex(combo.findData("hedged"))
     with Project.open(project_path) as p:
-        assert p.spans(DOC4, "alice")[0].attrs == {"quote": "reported"}
+        assert p.spans(DOC4, "alice")[0].attrs == {"modality": "hedged"}
+        assert p.claims(DOC4, "alice") == {}  # an attribute is not the claim's quote type
 
 
 def test_unicode_document_offsets_are_code_points(qtbot, window, project_path, sel):

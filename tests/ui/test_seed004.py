@@ -66,7 +66,7 @@ def test_annotate_seed_004_and_round_trip_gold_jsonl(qtbot, window, project_path
     editor = window.annotations.findChild(QComboBox, "claimSource").parent().parent()
     editor.select_source("span", rubio)
     window.annotations.findChild(QComboBox, "claimSource").parent().parent().select_cue(said)
-    quote = window.annotations.findChild(QComboBox, "attr_quote")
+    quote = window.annotations.findChild(QComboBox, "claimQuote")
     quote.setCurrentIndex(quote.findData("reported"))
     # the stance, from the evidence sentence (S makes it a CLAIM), with the article's Pakistan as its source
     i = find(text, EVIDENCE)

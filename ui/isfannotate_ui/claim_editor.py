@@ -1,6 +1,6 @@
 """The claim part of a CLAIM span's details: its source (an ACTOR span of the document, a
-registry actor, or the article itself), its cue span and, when the scheme has no "quote"
-attribute of its own, the quote type. Every change leaves as one ``claimEdited`` signal carrying
+registry actor, or the article itself), its cue span and its quote type (direct / reported).
+Every change leaves as one ``claimEdited`` signal carrying
 the whole claim (the core's ``set_claim`` arguments)."""
 from __future__ import annotations
 
@@ -14,11 +14,9 @@ class ClaimEditor(QWidget):
     pickRequested = Signal(str)   # "source" | "cue": the next span clicked in the text is used
 
     def __init__(self, claim, actor_spans: list[tuple[str, str]], cue_spans: list[tuple[str, str]], actors: list,
-                 show_quote: bool, parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None) -> None:
         """*actor_spans* / *cue_spans*: (span id, description) of the document's ACTOR / CUE spans."""
         super().__init__(parent)
-        self._quote = claim.quote if claim else None
-        self._show_quote = show_quote
         self.source = QComboBox(self)
         self.source.setObjectName("claimSource")
         self.source.addItem("— no source yet —", "")
@@ -48,10 +46,7 @@ class ClaimEditor(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Source", self._with_pick(self.source, "source"))
         form.addRow("Cue", self._with_pick(self.cue, "cue"))
-        if show_quote:
-            form.addRow("Quote", self.quote)
-        else:
-            self.quote.hide()
+        form.addRow("Quote", self.quote)
         self.source.currentIndexChanged.connect(lambda _i: self._emit())
         self.cue.currentIndexChanged.connect(lambda _i: self._emit())
         self.quote.currentIndexChanged.connect(lambda _i: self._emit())
@@ -82,7 +77,7 @@ class ClaimEditor(QWidget):
                 i = self.source.findData(f"actor:{claim.source_actor}")
             self.source.setCurrentIndex(max(0, i))
         self.cue.setCurrentIndex(max(0, self.cue.findData(claim.cue_span)) if claim and claim.cue_span else 0)
-        self.quote.setCurrentIndex(max(0, self.quote.findData(self._quote)))
+        self.quote.setCurrentIndex(max(0, self.quote.findData(claim.quote)) if claim and claim.quote else 0)
         for combo in (self.source, self.cue, self.quote):
             combo.blockSignals(False)
 
@@ -102,7 +97,7 @@ class ClaimEditor(QWidget):
     def values(self) -> dict:
         kind, _, value = (self.source.currentData() or "").partition(":")
         out = {"source_kind": None, "source_actor": None, "source_span": None, "cue_span": self.cue.currentData(),
-               "quote": self.quote.currentData() if self._show_quote else self._quote}
+               "quote": self.quote.currentData()}
         if kind == "article":
             out["source_kind"] = "article"
         elif kind == "span":

@@ -169,9 +169,7 @@ class ClaimsController(QObject):
                 name = self._actor_name(s.actor_id) if s.actor_id else "⚠ unlinked"
                 actor_spans.append((s.id, quoted(text, 28) + ("" if name == text else f" → {name}")))
         cue_spans = [(s.id, quoted(w._text[s.start:s.end], 28)) for s in ordered if scheme.label(s.label).role == "cue"]
-        show_quote = not any(a.name == "quote" for a in scheme.label(span.label).attributes)
-        ed = ClaimEditor(self.claims.get(span.id), actor_spans, cue_spans, w.project.actors(), show_quote,
-                         w.annotations.details)
+        ed = ClaimEditor(self.claims.get(span.id), actor_spans, cue_spans, w.project.actors(), w.annotations.details)
         ed.setObjectName("claimEditor")
         ed.claimEdited.connect(lambda values, sid=span.id: self.set_claim(sid, **values))
         ed.pickRequested.connect(lambda which, sid=span.id: self.start_pick(sid, which))
@@ -180,13 +178,6 @@ class ClaimsController(QObject):
     def set_claim(self, span_id: str, **values) -> None:
         w = self.w
         w._run(w.project.set_claim, span_id, layer=w.annotator, **values)
-
-    def set_quote(self, span_id: str, quote) -> None:
-        """The scheme's "quote" attribute of a claim is the claim's quote type: keep them one."""
-        c = self.claims.get(span_id)
-        values = {"source_kind": c.source_kind, "source_actor": c.source_actor, "source_span": c.source_span,
-                  "cue_span": c.cue_span} if c else {}
-        self.set_claim(span_id, quote=quote, **values)
 
     def start_pick(self, claim_id: str, which: str) -> None:
         self._pick = (claim_id, which)

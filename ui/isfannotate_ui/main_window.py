@@ -536,11 +536,7 @@ class MainWindow(QMainWindow):
             self.view.select_span(span_id)
 
     def _on_attribute_edited(self, span_id: str, name: str, value) -> None:
-        if span_id not in self._spans or self._spans[span_id].attrs.get(name) == value:
-            return
-        if name == "quote" and self.project.scheme.label(self._spans[span_id].label).role == "claim":
-            self.claims.set_quote(span_id, value)  # the claim's quote type, kept in step with the attribute
-        else:
+        if span_id in self._spans and self._spans[span_id].attrs.get(name) != value:
             self._run(self.project.set_span_attrs, span_id, {name: value}, layer=self.annotator)
 
     # ------------------------------------------------------------------- find
