@@ -446,11 +446,7 @@ class Project:
         with self._action("link actor", span.document_id, span.layer) as rec:
             rec.update("spans", (span_id,), {"actor_id": actor_id})
             if add_alias and actor is not None:
-                alias = " ".join(self.document(span.document_id).text[span.start:span.end].split())
-                if alias and alias != actor.name and alias not in actor.aliases:
-                    after = rec.update("actors", (actor.id,), {
-                        "aliases": json.dumps([*actor.aliases, alias], ensure_ascii=False)})
-                    self._log(rec, "actor", actor.id, "edit", actor.model_dump(), after)
+                self._append_alias(rec, actor, self.document(span.document_id).text[span.start:span.end])
         return rec.change
 
     def create_actor_for_span(self, span_id: str, name: str, type: str, *, aliases: Iterable[str] = (),
@@ -661,12 +657,22 @@ class Project:
                 self._log(rec, "actor", actor_id, "edit", actor.model_dump(), after)
         return rec.change
 
-    def add_alias(self, actor_id: str, alias: str) -> Change:
-        actor = self.actor(actor_id)
+    def _append_alias(self, rec: Recorder, actor: Actor, alias: str) -> bool:
+        """Add *alias* (whitespace folded) to *actor* inside the open action, logged; False when
+        it is empty or already one of the actor's names."""
         alias = " ".join(alias.split())
         if not alias or alias == actor.name or alias in actor.aliases:
-            raise ValidationError(f"{alias!r} is already a name of {actor.name}")
-        return self.update_actor(actor_id, aliases=[*actor.aliases, alias])
+            return False
+        after = rec.update("actors", (actor.id,), {"aliases": json.dumps([*actor.aliases, alias], ensure_ascii=False)})
+        self._log(rec, "actor", actor.id, "edit", actor.model_dump(), after)
+        return True
+
+    def add_alias(self, actor_id: str, alias: str) -> Change:
+        actor = self.actor(actor_id)
+        with self._action("add alias", None, None, actor.name) as rec:
+            if not self._append_alias(rec, actor, alias):
+                raise ValidationError(f"{' '.join(alias.split())!r} is already a name of {actor.name}")
+        return rec.change
 
     def merge_actors(self, keep_id: str, drop_id: str) -> Change:
         """Merge actor *drop_id* into *keep_id*: every link follows (spans, claim sources, stance

@@ -146,3 +146,14 @@ def test_undo_history_survives_only_the_session_but_data_persists(tmp_path, seed
     p.close()
     with Project.open(tmp_path / "x.isf") as q:
         assert not q.can_undo and len(q.spans(doc.id, "alice")) == 1
+
+
+def test_add_alias_is_logged_undoable_and_refuses_a_known_name(seeded):
+    seeded.author = "lead"
+    seeded.add_alias("pakistan", "  Pakistani   state ")
+    assert seeded.actor("pakistan").aliases[-1] == "Pakistani state"
+    assert seeded.registry_log()[-1]["op"] == "edit"
+    with pytest.raises(ValidationError, match="already a name"):
+        seeded.add_alias("pakistan", "Islamabad")
+    seeded.undo()
+    assert "Pakistani state" not in seeded.actor("pakistan").aliases
