@@ -84,7 +84,6 @@ def gold_records(project: "Project", layer: str = GOLD, *, include_all: bool = F
         if progress and i % 500 == 0:
             progress(i, total)
         st = status.get(doc_id, "new")
-        has_any = doc_id in spans_by_doc or doc_id in stances_by_doc
         if not include_all and st != "done":
             left_out.append((doc_id, f"not marked done in layer {layer} (status: {st})"))
             continue
@@ -125,7 +124,6 @@ def gold_records(project: "Project", layer: str = GOLD, *, include_all: bool = F
             "relations": [{"head": h, "tail": t, "label": lab} for _, h, t, lab in relations_by_doc.get(doc_id, [])],
             "provenance": prov.get(doc_id, {}),
         })
-        del has_any
     if progress:
         progress(total, total)
     return records, left_out

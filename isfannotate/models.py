@@ -90,6 +90,12 @@ class Relation(_Frozen):
     label: str
 
 
+def span_from_dict(row: dict) -> Span:
+    """A Span from a ``spans`` row as a dict (as change records carry it)."""
+    return span_from_row(tuple(row[k] for k in ("id", "document_id", "layer", "start", "end", "label",
+                                                "actor_id", "attrs", "author")))
+
+
 def span_from_row(row: tuple) -> Span:
     """Row order: id, document_id, layer, start, end, label, actor_id, attrs, author."""
     return Span.model_construct(id=row[0], document_id=row[1], layer=row[2], start=row[3], end=row[4],

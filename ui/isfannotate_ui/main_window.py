@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QFileDialog, QLabel, QLineEdit, QMainWindow, QMes
 from isfannotate import Project
 from isfannotate.changes import Change
 from isfannotate.errors import IsfError
-from isfannotate.models import Span
+from isfannotate.models import Span, span_from_dict
 
 from .annotations_panel import AnnotationsPanel
 from .article_view import ArticleView, SpanStyle
@@ -467,14 +467,14 @@ class MainWindow(QMainWindow):
             add, remove, update = [], [], []
             for op in change.rows("spans"):
                 if op.kind == "insert":
-                    span = self.project.span(op.after["id"])
+                    span = span_from_dict(op.after)  # the change carries the row: no query
                     self._spans[span.id] = span
                     add.append(self._style(span))
                 elif op.kind == "delete":
                     self._spans.pop(op.before["id"], None)
                     remove.append(op.before["id"])
                 else:
-                    span = self.project.span(op.after["id"])
+                    span = span_from_dict(op.after)  # the change carries the row: no query
                     self._spans[span.id] = span
                     update.append(self._style(span))
             if remove:
