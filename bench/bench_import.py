@@ -47,7 +47,7 @@ def main() -> None:
             fh.write(json.dumps({"id": f"a{i}", "text": t}) + "\n")
     mb = src.stat().st_size / 1e6
     times = []
-    for run in range(3):
+    for run in range(5):
         p = Project.create(tmp / f"bench{run}.isf")
         t0 = time.perf_counter()
         report = p.import_paths([src])
@@ -65,7 +65,8 @@ def main() -> None:
     p.close()
     print(f"python {sys.version.split()[0]}; input {len(texts)} documents, {mb:.1f} MB")
     print(f"{'work':<58} {'measured':>12} {'budget':>10}")
-    print(f"{'import 10,050 articles of ~5 KB (median of 3)':<58} {imp * 1000:>9.0f} ms {'1000 ms':>10}")
+    print(f"{'import 10,050 articles of ~5 KB (median of 5)':<58} {imp * 1000:>9.0f} ms {'1000 ms':>10}")
+    print(f"{'  best of 5 / worst of 5':<58} {min(times) * 1000:>5.0f} / {max(times) * 1000:.0f} ms")
     print(f"{'  near-duplicate groups found (50 planted)':<58} {groups:>12}")
     print(f"{'commit one action (annotate), median of 500':<58} {statistics.median(lat) * 1000:>9.2f} ms {'-':>10}")
     print(f"{'commit one action, 95th percentile':<58} {sorted(lat)[474] * 1000:>9.2f} ms {'-':>10}")

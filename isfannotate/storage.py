@@ -158,9 +158,16 @@ def m002_suggestions_and_notes(db: "sqlite_utils.Database") -> None:
     )
 
 
+def m003_near_duplicate_index(db: "sqlite_utils.Database") -> None:
+    """The near-duplicate group is stored after the text, so reading it from every row walks every
+    text's overflow pages (50 MB for 10,000 articles). A partial index answers "which documents
+    are in a group" without touching the texts (import, the document list, stats)."""
+    db.execute("CREATE INDEX documents_near_dup ON documents(near_dup_group) WHERE near_dup_group IS NOT NULL")
+
+
 # The numbered migrations, in order: the only place tables are defined. Append; never edit one
 # that has shipped.
-MIGRATIONS = [m001_initial, m002_suggestions_and_notes]
+MIGRATIONS = [m001_initial, m002_suggestions_and_notes, m003_near_duplicate_index]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
