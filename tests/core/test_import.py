@@ -113,8 +113,9 @@ def test_missing_path_and_unknown_extension(seeded, tmp_path):
     (tmp_path / "x.csv").write_text("a,b", encoding="utf-8")
     with pytest.raises(InputError, match="--format"):
         seeded.import_paths([tmp_path / "x.csv"])
+    (tmp_path / "empty_dir").mkdir()
     with pytest.raises(IsfError, match="no .txt or .jsonl"):
-        seeded.import_paths([tmp_path / "empty_dir"] if (tmp_path / "empty_dir").mkdir() is None else [])
+        seeded.import_paths([tmp_path / "empty_dir"])
 
 
 def test_50mb_jsonl_imports_with_progress(new_project, tmp_path):
