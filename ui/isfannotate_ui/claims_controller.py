@@ -78,6 +78,11 @@ class ClaimsController(QObject):
         if span_id in self.s.spans:
             self.ui.view.select_span(span_id)
 
+    def load_claims(self) -> None:
+        """Read the shown document's claims (the window draws a claim's source in its tooltip)."""
+        s = self.s
+        self.claims = s.project.claims(s.doc_id, s.annotator) if (s.doc_id and s.annotator) else {}
+
     def document_shown(self) -> None:
         self._pick = None
         if self.stances is not None:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QMessageBox, QSpli
 from isfannotate import Project
 from isfannotate.changes import Change
 from isfannotate.errors import IsfError
-from isfannotate.models import Span, span_from_dict
+from isfannotate.models import Span
 
 from .annotations_panel import AnnotationsPanel
 from .article_view import ArticleView, SpanStyle
@@ -239,7 +239,7 @@ class MainWindow(QMainWindow):
     def show_document(self, doc_id: str) -> None:
         s = self.session
         s.load_document(doc_id)
-        self.claims.claims = self.project.claims(doc_id, self.annotator) if self.annotator else {}
+        self.claims.load_claims()
         self.view.set_document(s.text, [self._style(sp) for sp in s.spans.values()])
         self.documents.show_current(doc_id)
         self.kb.document_shown()
@@ -337,28 +337,16 @@ class MainWindow(QMainWindow):
         s = self.session
         if change.rows("actors"):
             s.registry_changed()
-        if change.rows("claims") and self.doc_id is not None and self.annotator:
-            self.claims.claims = self.project.claims(self.doc_id, self.annotator)
+        if change.rows("claims"):
+            self.claims.load_claims()
         if change.document_id == self.doc_id and change.layer == self.annotator:
-            add, remove, update = [], [], []
-            for op in change.rows("spans"):
-                if op.kind == "insert":
-                    span = span_from_dict(op.after)  # the change carries the row: no query
-                    s.spans[span.id] = span
-                    add.append(self._style(span))
-                elif op.kind == "delete":
-                    s.spans.pop(op.before["id"], None)
-                    remove.append(op.before["id"])
-                else:
-                    span = span_from_dict(op.after)  # the change carries the row: no query
-                    s.spans[span.id] = span
-                    update.append(self._style(span))
-            if remove:
-                self.view.remove_spans(remove)
-            if add:
-                self.view.add_spans(add)
-            for st in update:
-                self.view.update_span(st)
+            added, removed, updated = s.take_change(change)
+            if removed:
+                self.view.remove_spans(removed)
+            if added:
+                self.view.add_spans([self._style(sp) for sp in added])
+            for sp in updated:
+                self.view.update_span(self._style(sp))
         elif change.document_id is None and self.doc_id is not None:
             # registry edits: actor names in tooltips and the panel may have changed
             spans = s.reload_spans()

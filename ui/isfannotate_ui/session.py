@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, Signal
 from isfannotate import Project
 from isfannotate.changes import Change
 from isfannotate.errors import IsfError
-from isfannotate.models import Span
+from isfannotate.models import Span, span_from_dict
 
 
 class Session(QObject):
@@ -68,6 +68,25 @@ class Session(QObject):
         spans = self.project.spans(self.doc_id, self.annotator) if (self.doc_id and self.annotator) else []
         self.spans = {s.id: s for s in spans}
         return spans
+
+    def take_change(self, change: Change) -> tuple[list[Span], list[str], list[Span]]:
+        """Bring the shown document's spans up to date from *change* (the change carries the rows:
+        no query). Returns (added spans, removed span ids, updated spans); nothing when the change
+        is about another document or layer."""
+        added: list[Span] = []
+        removed: list[str] = []
+        updated: list[Span] = []
+        if change.document_id != self.doc_id or change.layer != self.annotator:
+            return added, removed, updated
+        for op in change.rows("spans"):
+            if op.kind == "delete":
+                self.spans.pop(op.before["id"], None)
+                removed.append(op.before["id"])
+                continue
+            span = span_from_dict(op.after)
+            self.spans[span.id] = span
+            (added if op.kind == "insert" else updated).append(span)
+        return added, removed, updated
 
     def registry_changed(self) -> None:
         """Forget the copy of the registry: actor names are read again on next use."""
