@@ -115,6 +115,30 @@ def _read_jsonl(path: Path, data: bytes, docs: list[_Doc], gold: list[tuple[str,
         docs.append(_Doc(f"{path}:{lineno}", doc_id, cleaned, sha, {**meta}))
 
 
+MANIFEST = "manifest.json"
+
+
+def _manifest_meta(path: Path, cache: dict[Path, dict[str, dict]]) -> dict[str, Any]:
+    """Meta for a .txt file from a ``manifest.json`` beside it (``{"documents": [{"file": ...,
+    "title", "outlet", "date", ...}]}``, as in seeds/), without its ``file`` key and null values."""
+    folder = path.parent
+    if folder not in cache:
+        entries: dict[str, dict] = {}
+        mf = folder / MANIFEST
+        if mf.is_file():
+            try:
+                data = json.loads(mf.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+                line = getattr(e, "lineno", None)
+                raise InputError(str(mf), f"not a readable JSON manifest: {getattr(e, 'msg', e)}", line) from None
+            docs = data.get("documents") if isinstance(data, dict) else None
+            if not isinstance(docs, list) or not all(isinstance(d, dict) and isinstance(d.get("file"), str) for d in docs):
+                raise InputError(str(mf), 'a manifest is {"documents": [{"file": NAME, ...}, ...]}')
+            entries = {d["file"]: {k: v for k, v in d.items() if k != "file" and v is not None} for d in docs}
+        cache[folder] = entries
+    return dict(cache[folder].get(path.name, {}))
+
+
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector: a bulk import allocates hundreds of thousands of
@@ -152,6 +176,7 @@ def _import_paths(project: "Project", paths: Sequence[str | Path], format: str, 
     total_bytes, done_bytes = sum(sizes) or 1, 0
     docs: list[_Doc] = []
     gold: list[tuple[str, int, dict]] = []
+    manifests: dict[Path, dict[str, dict]] = {}
     if progress:
         progress(0, total_bytes)
     for (path, kind), size in zip(files, sizes):
@@ -161,7 +186,8 @@ def _import_paths(project: "Project", paths: Sequence[str | Path], format: str, 
             raise InputError(str(path), f"cannot read: {e.strerror}") from None
         if kind == "txt":
             text, sha = clean_and_hash(decode_utf8(data, str(path)), str(path))
-            docs.append(_Doc(str(path), path.stem, text, sha, {"source": path.name}))
+            meta = {"source": path.name, **_manifest_meta(path, manifests)}
+            docs.append(_Doc(str(path), path.stem, text, sha, meta))
         else:
             if not data.strip():
                 raise InputError(str(path), "the file is empty")
