@@ -13,6 +13,7 @@ from typing import Any
 
 # The primary key columns of every table an action may touch.
 PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
+    "documents": ("id",),
     "spans": ("id",),
     "claims": ("span_id",),
     "stances": ("id",),
@@ -95,6 +96,26 @@ class Recorder:
         full = self._fetch(table, tuple(row[c] for c in PRIMARY_KEYS[table]))
         self.change.ops.append(Op(table, None, full))
         return full
+
+    def insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Insert complete rows in one ``executemany`` (bulk work: imports); each is logged as
+        given, without reading it back, so every row must name all the columns it sets."""
+        if not rows:
+            return
+        cols = list(rows[0])
+        self.conn.executemany(
+            f"INSERT INTO {_q(table)} ({', '.join(map(_q, cols))}) VALUES ({', '.join('?' * len(cols))})",
+            [[row[c] for c in cols] for row in rows])
+        self.change.ops.extend(Op(table, None, row) for row in rows)
+
+    def delete_where(self, table: str, where: str, params: tuple | list) -> int:
+        """Delete the rows matching *where*, each logged with its full content; returns the count."""
+        cur = self.conn.execute(f"SELECT * FROM {_q(table)} WHERE {where}", params)
+        names = [d[0] for d in cur.description]
+        rows = [dict(zip(names, r)) for r in cur.fetchall()]
+        for row in rows:
+            self.delete(table, tuple(row[c] for c in PRIMARY_KEYS[table]))
+        return len(rows)
 
     def update(self, table: str, key: tuple, values: dict[str, Any]) -> dict[str, Any]:
         before = self._fetch(table, key)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import storage
+from .store import schema
 
 if TYPE_CHECKING:
     from .project import Project
@@ -47,8 +47,8 @@ def check(project: "Project") -> list[str]:
         problems.extend(f"integrity: {r}" for r in res[:20])
     for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchall()[:20]:
         problems.append(f"foreign key: {table} row {rowid} points at a missing {parent}")
-    if project.schema_version != storage.SCHEMA_VERSION:
-        problems.append(f"schema version {project.schema_version}, expected {storage.SCHEMA_VERSION}")
+    if project.schema_version != schema.SCHEMA_VERSION:
+        problems.append(f"schema version {project.schema_version}, expected {schema.SCHEMA_VERSION}")
     from .textclean import sha256_text
     for doc_id, text, sha in conn.execute("SELECT id, text, sha256 FROM documents"):
         if sha256_text(text) != sha:

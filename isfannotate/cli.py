@@ -62,24 +62,31 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="check a project's integrity",
                        description="SQLite integrity check, schema version, and every span against its text.")
     c.add_argument("project")
+
+    u = sub.add_parser("unlock", help="break a project's lock left by another computer",
+                       description="A project is owned by one program at a time; its lock file names the owner. "
+                                   "A lock left by a program that died on this computer is ignored anyway; one "
+                                   "from another computer (a shared or synced folder) is broken here, after asking.")
+    u.add_argument("project")
+    u.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
     return p
 
 
-def _open(path: str):
+def _open(path: str, command: str, read_only: bool = False):
     from .project import Project
-    return Project.open(path)
+    return Project.open(path, read_only=read_only, program=f"isfannotate {command}")
 
 
 def cmd_init(a) -> int:
     from .project import Project
-    Project.create(a.project, a.scheme, a.registry).close()
+    Project.create(a.project, a.scheme, a.registry, program="isfannotate init").close()
     print(f"created {a.project}")
     return 0
 
 
 def cmd_import(a) -> int:
     from .progress import ProgressBar
-    with _open(a.project) as project:
+    with _open(a.project, "import") as project:
         bar = ProgressBar("importing")
         report = project.import_paths(a.paths, format=a.format, annotator=a.annotator, replace=a.replace,
                                       progress=bar)
@@ -100,7 +107,7 @@ def cmd_export(a) -> int:
             split = tuple(float(x) for x in a.split.split(","))
         except ValueError:
             raise IsfError(f"--split takes ratios like 0.8,0.1,0.1, not {a.split!r}") from None
-    with _open(a.project) as project:
+    with _open(a.project, "export", read_only=True) as project:
         bar = ProgressBar("exporting")
         result = project.export(a.format, a.out, layer=a.layer, include_all=a.all, split=split, seed=a.seed,
                                 force=a.force, progress=bar)
@@ -112,7 +119,7 @@ def cmd_export(a) -> int:
 
 
 def cmd_stats(a) -> int:
-    with _open(a.project) as project:
+    with _open(a.project, "stats", read_only=True) as project:
         st = project.stats()
     if a.json:
         print(json.dumps(st, ensure_ascii=False, indent=1))
@@ -130,7 +137,7 @@ def cmd_stats(a) -> int:
 
 
 def cmd_check(a) -> int:
-    with _open(a.project) as project:
+    with _open(a.project, "check", read_only=True) as project:
         problems = project.check()
         n = project.document_count()
     if problems:
@@ -174,7 +181,38 @@ def cmd_gui(a) -> int:
     return run(str(path), annotator=annotator, screenshot=a.screenshot, document=a.document, size=a.size)
 
 
-COMMANDS = {"init": cmd_init, "import": cmd_import, "export": cmd_export, "stats": cmd_stats, "check": cmd_check,
+def cmd_unlock(a) -> int:
+    from .store import ownership
+    path = Path(a.project)
+    if not path.exists():
+        raise IsfError(f"{path}: no such project")
+    held = ownership.read_lock(path)
+    if held is None:
+        print(f"{path}: not locked")
+        return 0
+    if held.local and held.alive:
+        raise IsfError(f"{path}: open in {held.describe()} on this computer; close it there "
+                       "(unlock only breaks a lock left by a dead program or another computer)")
+    if held.local:
+        ownership.remove_lock(path, held)
+        print(f"{path}: removed a stale lock of {held.describe()} (that program is no longer running)")
+        return 0
+    if not a.yes:
+        if not sys.stdin.isatty():
+            raise IsfError(f"{path}: locked by {held.describe()}; run with --yes to break that lock")
+        answer = input(f"{path} is open on {held.host}: {held.describe()}.\nBreak this lock? Only do this if "
+                       f"that computer no longer has the project open, or its work may be lost. [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("left locked")
+            return 1
+    ownership.remove_lock(path, held)
+    with _open(a.project, "unlock", read_only=True):   # recover the WAL that owner may have left
+        pass
+    print(f"{path}: lock of {held.describe()} broken")
+    return 0
+
+
+COMMANDS = {"unlock": cmd_unlock, "init": cmd_init, "import": cmd_import, "export": cmd_export, "stats": cmd_stats, "check": cmd_check,
             "gui": cmd_gui}
 
 

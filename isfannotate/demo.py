@@ -1,7 +1,6 @@
 """The demo project: built from ``seeds/`` in the user's data folder on first use."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from .project import Project
@@ -21,17 +20,10 @@ def build_demo(path: Path | None = None) -> Path:
     tmp = path.with_name(path.name + ".building")
     for leftover in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
         leftover.unlink(missing_ok=True)
-    project = Project.create(tmp, seeds / "scheme.json", seeds / "registry.json", name="ISF demo")
+    project = Project.create(tmp, seeds / "scheme.json", seeds / "registry.json", name="ISF demo",
+                             program="isfannotate demo builder")
     try:
-        manifest = {d["file"]: d for d in json.loads((seeds / "manifest.json").read_text(encoding="utf-8"))["documents"]}
-        project.import_paths(sorted(seeds.glob("*.txt")))
-        for doc in project.documents():
-            info = manifest.get(doc.meta.get("source", ""))
-            if info:
-                meta = {**doc.meta, **{k: v for k, v in info.items() if k != "file" and v is not None}}
-                with project._tx():
-                    project.conn.execute("UPDATE documents SET meta=? WHERE id=?",
-                                         (json.dumps(meta, ensure_ascii=False), doc.id))
+        project.import_paths(sorted(seeds.glob("*.txt")))   # titles, outlets, dates from seeds/manifest.json
     finally:
         project.close()
     tmp.rename(path)

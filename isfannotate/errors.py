@@ -22,3 +22,22 @@ class ValidationError(IsfError):
 
 class ProjectError(IsfError):
     """A project file that cannot be opened or used (newer version, not a project, locked)."""
+
+
+class ProjectLocked(ProjectError):
+    """The project is open in another program (or another window): one owner per project.
+
+    ``owner`` is the ``OwnerInfo`` read from the lock file, or None when the owner left none."""
+
+    def __init__(self, message: str, owner=None):
+        self.owner = owner
+        super().__init__(message)
+
+
+class Busy(IsfError):
+    """A background job of this project is using its connection; the call was not carried out."""
+
+
+class JobCancelled(IsfError):
+    """Raised inside a job's progress callback once the job was cancelled; the job's transaction
+    is rolled back, so nothing it did is kept."""

@@ -19,6 +19,7 @@ from .models import GOLD
 from .textclean import clean_and_hash, sha256_text
 
 if TYPE_CHECKING:
+    from .changes import Recorder
     from .importing import ImportReport
     from .project import Project
 
@@ -329,69 +330,81 @@ class GoldPlan:
             seq += 1
         return rows
 
-    def apply(self, project: "Project", report: "ImportReport") -> None:
-        from .project import new_id, now
+    def apply(self, project: "Project", rec: "Recorder", report: "ImportReport") -> None:
+        """Write the planned records through the import action's recorder (one transaction,
+        one change record)."""
+        from .ids import new_id, now
         conn = project.conn
         stamp = now()
         scheme = project.scheme
-        for src, line, rec, doc_id in self.items:
+        for src, line, record, doc_id in self.items:
             if self.replace:
-                _clear_layer(conn, doc_id, self.layer)
-            actor_map = _reconcile_actors(conn, rec.actors, scheme, project.author, stamp)
-            target_map = _reconcile_targets(conn, rec.targets, project.author, stamp)
+                _clear_layer(rec, doc_id, self.layer)
+            actor_map = _reconcile_actors(rec, record.actors, scheme, project.author, stamp)
+            target_map = _reconcile_targets(rec, record.targets, project.author, stamp)
             span_ids: dict[str, str] = {}
-            for s in rec.spans:
+            span_rows = []
+            for s in record.spans:
                 sid = s.id if not conn.execute("SELECT 1 FROM spans WHERE id=?", (s.id,)).fetchone() else new_id("s")
                 span_ids[s.id] = sid
-                conn.execute('INSERT INTO spans (id, document_id, layer, start, "end", label, actor_id, attrs, author, '
-                             'created_at) VALUES (?,?,?,?,?,?,?,?,?,?)',
-                             (sid, doc_id, self.layer, s.start, s.end, s.label,
-                              actor_map.get(s.actor_id) if s.actor_id else None,
-                              json.dumps(s.attrs, ensure_ascii=False), self.layer, stamp))
-            for c in rec.claims:
-                conn.execute("INSERT INTO claims VALUES (?,?,?,?,?,?)",
-                             (span_ids[c.span], c.source_kind, actor_map.get(c.source) if c.source else None,
-                              span_ids.get(c.source_span) if c.source_span else None,
-                              span_ids.get(c.cue) if c.cue else None, c.quote))
+                span_rows.append({"id": sid, "document_id": doc_id, "layer": self.layer, "start": s.start,
+                                  "end": s.end, "label": s.label,
+                                  "actor_id": actor_map.get(s.actor_id) if s.actor_id else None,
+                                  "attrs": json.dumps(s.attrs, ensure_ascii=False), "author": self.layer,
+                                  "created_at": stamp})
+            rec.insert_many("spans", span_rows)
+            rec.insert_many("claims", [
+                {"span_id": span_ids[c.span], "source_kind": c.source_kind,
+                 "source_actor": actor_map.get(c.source) if c.source else None,
+                 "source_span": span_ids.get(c.source_span) if c.source_span else None,
+                 "cue_span": span_ids.get(c.cue) if c.cue else None, "quote": c.quote} for c in record.claims])
             stance_ids: dict[str, str] = {}
-            for st in rec.stances:
+            for st in record.stances:
                 stid = st.id if not conn.execute("SELECT 1 FROM stances WHERE id=?", (st.id,)).fetchone() else new_id("st")
                 stance_ids[st.id] = stid
-                conn.execute("INSERT INTO stances (id, document_id, layer, holder, target, polarity, conditions, author, "
-                             "created_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                             (stid, doc_id, self.layer, actor_map.get(st.holder) if st.holder else None,
-                              target_map.get(st.target) if st.target else None, st.polarity, st.conditions,
-                              self.layer, stamp))
-                conn.executemany("INSERT INTO stance_evidence VALUES (?,?,?)",
-                                 [(stid, span_ids[e], i) for i, e in enumerate(dict.fromkeys(st.evidence))])
-            for r in rec.relations:
-                conn.execute("INSERT INTO relations VALUES (?,?,?,?,?,?)",
-                             (new_id("r"), doc_id, self.layer, span_ids[r.head], span_ids[r.tail], r.label))
-            for k, v in rec.doc_labels.items():
-                conn.execute("INSERT OR REPLACE INTO doc_labels VALUES (?,?,?,?)",
-                             (doc_id, self.layer, k, json.dumps(v, ensure_ascii=False)))
+                rec.insert("stances", {"id": stid, "document_id": doc_id, "layer": self.layer,
+                                       "holder": actor_map.get(st.holder) if st.holder else None,
+                                       "target": target_map.get(st.target) if st.target else None,
+                                       "polarity": st.polarity, "conditions": st.conditions, "author": self.layer,
+                                       "created_at": stamp})
+                rec.insert_many("stance_evidence", [{"stance_id": stid, "span_id": span_ids[e], "position": i}
+                                                    for i, e in enumerate(dict.fromkeys(st.evidence))])
+            rec.insert_many("relations", [{"id": new_id("r"), "document_id": doc_id, "layer": self.layer,
+                                           "head": span_ids[r.head], "tail": span_ids[r.tail], "label": r.label}
+                                          for r in record.relations])
+            for k, v in record.doc_labels.items():
+                rec.upsert("doc_labels", {"document_id": doc_id, "layer": self.layer, "key": k,
+                                          "value": json.dumps(v, ensure_ascii=False)})
             if self.layer == GOLD:
-                for item, data in rec.provenance.items():
+                for item, data in record.provenance.items():
                     new_item = span_ids.get(item) or stance_ids.get(item) or item
-                    conn.execute("INSERT OR REPLACE INTO provenance VALUES (?,?,?)",
-                                 (new_item, doc_id, json.dumps(data, ensure_ascii=False)))
-            conn.execute("INSERT OR REPLACE INTO doc_status VALUES (?,?,?,?,?)",
-                         (doc_id, self.layer, "done", "imported", stamp))
-            if self.layer != GOLD:
-                conn.execute("INSERT OR IGNORE INTO annotators VALUES (?,?)", (self.layer, stamp))
+                    rec.upsert("provenance", {"item_id": new_item, "document_id": doc_id,
+                                              "data": json.dumps(data, ensure_ascii=False)})
+            rec.upsert("doc_status", {"document_id": doc_id, "layer": self.layer, "status": "done",
+                                      "reason": "imported", "updated_at": stamp})
             report.annotated_documents.append(doc_id)
-            report.spans += len(rec.spans)
+            report.spans += len(record.spans)
+        if self.items and self.layer != GOLD:
+            project._ensure_annotator(rec, self.layer)
 
 
-def _clear_layer(conn, doc_id: str, layer: str) -> None:
-    conn.execute("DELETE FROM stances WHERE document_id=? AND layer=?", (doc_id, layer))
-    conn.execute("DELETE FROM relations WHERE document_id=? AND layer=?", (doc_id, layer))
-    conn.execute("DELETE FROM spans WHERE document_id=? AND layer=?", (doc_id, layer))
-    conn.execute("DELETE FROM doc_labels WHERE document_id=? AND layer=?", (doc_id, layer))
+def _clear_layer(rec: "Recorder", doc_id: str, layer: str) -> None:
+    """Remove a layer's annotations of one document, every row logged (claims, evidence and
+    provenance first, so nothing is left to ON DELETE CASCADE)."""
+    rec.delete_where("claims", "span_id IN (SELECT id FROM spans WHERE document_id=? AND layer=?)", (doc_id, layer))
+    rec.delete_where("stance_evidence", "stance_id IN (SELECT id FROM stances WHERE document_id=? AND layer=?)",
+                     (doc_id, layer))
+    rec.delete_where("provenance", "item_id IN (SELECT id FROM spans WHERE document_id=? AND layer=? "
+                     "UNION SELECT id FROM stances WHERE document_id=? AND layer=?)", (doc_id, layer, doc_id, layer))
+    rec.delete_where("stances", "document_id=? AND layer=?", (doc_id, layer))
+    rec.delete_where("relations", "document_id=? AND layer=?", (doc_id, layer))
+    rec.delete_where("spans", "document_id=? AND layer=?", (doc_id, layer))
+    rec.delete_where("doc_labels", "document_id=? AND layer=?", (doc_id, layer))
 
 
-def _reconcile_actors(conn, actors: list[GActor], scheme, author: str, stamp: str) -> dict[str, str]:
+def _reconcile_actors(rec: "Recorder", actors: list[GActor], scheme, author: str, stamp: str) -> dict[str, str]:
     """Map record actor ids to registry ids: by id, then external id, then canonical name; else add."""
+    conn = rec.conn
     out = {}
     for a in actors:
         row = conn.execute("SELECT id FROM actors WHERE id=?", (a.id,)).fetchone()
@@ -403,16 +416,17 @@ def _reconcile_actors(conn, actors: list[GActor], scheme, author: str, stamp: st
             out[a.id] = row[0]
             continue
         typ = a.type if a.type in scheme.actor_types else "other"
-        conn.execute("INSERT INTO actors (id, name, type, aliases, external_id, note, created_by, created_at) "
-                     "VALUES (?,?,?,?,?,?,?,?)", (a.id, a.name, typ, json.dumps(a.aliases, ensure_ascii=False),
-                                                  a.external_id, "", author, stamp))
-        conn.execute("INSERT INTO registry_log (at, author, kind, entity_id, op, before, after) VALUES (?,?,?,?,?,?,?)",
-                     (stamp, author, "actor", a.id, "import", None, a.model_dump_json()))
+        rec.insert("actors", {"id": a.id, "name": a.name, "type": typ,
+                              "aliases": json.dumps(a.aliases, ensure_ascii=False), "external_id": a.external_id,
+                              "note": "", "created_by": author, "created_at": stamp})
+        rec.insert("registry_log", {"at": stamp, "author": author, "kind": "actor", "entity_id": a.id,
+                                    "op": "import", "before": None, "after": a.model_dump_json()})
         out[a.id] = a.id
     return out
 
 
-def _reconcile_targets(conn, targets: list[GTarget], author: str, stamp: str) -> dict[str, str]:
+def _reconcile_targets(rec: "Recorder", targets: list[GTarget], author: str, stamp: str) -> dict[str, str]:
+    conn = rec.conn
     out = {}
     for t in targets:
         row = conn.execute("SELECT id FROM targets WHERE id=?", (t.id,)).fetchone() or conn.execute(
@@ -420,10 +434,10 @@ def _reconcile_targets(conn, targets: list[GTarget], author: str, stamp: str) ->
         if row is not None:
             out[t.id] = row[0]
             continue
-        conn.execute("INSERT INTO targets (id, name, description, created_by, created_at) VALUES (?,?,?,?,?)",
-                     (t.id, t.name, "", author, stamp))
-        conn.execute("INSERT INTO registry_log (at, author, kind, entity_id, op, before, after) VALUES (?,?,?,?,?,?,?)",
-                     (stamp, author, "target", t.id, "import", None, t.model_dump_json()))
+        rec.insert("targets", {"id": t.id, "name": t.name, "description": "", "created_by": author,
+                               "created_at": stamp})
+        rec.insert("registry_log", {"at": stamp, "author": author, "kind": "target", "entity_id": t.id,
+                                    "op": "import", "before": None, "after": t.model_dump_json()})
         out[t.id] = t.id
     return out
 

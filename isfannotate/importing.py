@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .changes import Op
 from .errors import InputError, IsfError, ValidationError
 from .models import layer_name
 from .neardup import find_groups
 from .textclean import MAX_DOCUMENT_BYTES, clean_and_hash, decode_utf8
 
 if TYPE_CHECKING:
+    from .changes import Recorder
     from .project import Project
 
 DOCUMENT_FORMATS = ("txt", "jsonl")
@@ -113,6 +115,30 @@ def _read_jsonl(path: Path, data: bytes, docs: list[_Doc], gold: list[tuple[str,
         docs.append(_Doc(f"{path}:{lineno}", doc_id, cleaned, sha, {**meta}))
 
 
+MANIFEST = "manifest.json"
+
+
+def _manifest_meta(path: Path, cache: dict[Path, dict[str, dict]]) -> dict[str, Any]:
+    """Meta for a .txt file from a ``manifest.json`` beside it (``{"documents": [{"file": ...,
+    "title", "outlet", "date", ...}]}``, as in seeds/), without its ``file`` key and null values."""
+    folder = path.parent
+    if folder not in cache:
+        entries: dict[str, dict] = {}
+        mf = folder / MANIFEST
+        if mf.is_file():
+            try:
+                data = json.loads(mf.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+                line = getattr(e, "lineno", None)
+                raise InputError(str(mf), f"not a readable JSON manifest: {getattr(e, 'msg', e)}", line) from None
+            docs = data.get("documents") if isinstance(data, dict) else None
+            if not isinstance(docs, list) or not all(isinstance(d, dict) and isinstance(d.get("file"), str) for d in docs):
+                raise InputError(str(mf), 'a manifest is {"documents": [{"file": NAME, ...}, ...]}')
+            entries = {d["file"]: {k: v for k, v in d.items() if k != "file" and v is not None} for d in docs}
+        cache[folder] = entries
+    return dict(cache[folder].get(path.name, {}))
+
+
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector: a bulk import allocates hundreds of thousands of
@@ -150,6 +176,7 @@ def _import_paths(project: "Project", paths: Sequence[str | Path], format: str, 
     total_bytes, done_bytes = sum(sizes) or 1, 0
     docs: list[_Doc] = []
     gold: list[tuple[str, int, dict]] = []
+    manifests: dict[Path, dict[str, dict]] = {}
     if progress:
         progress(0, total_bytes)
     for (path, kind), size in zip(files, sizes):
@@ -159,7 +186,8 @@ def _import_paths(project: "Project", paths: Sequence[str | Path], format: str, 
             raise InputError(str(path), f"cannot read: {e.strerror}") from None
         if kind == "txt":
             text, sha = clean_and_hash(decode_utf8(data, str(path)), str(path))
-            docs.append(_Doc(str(path), path.stem, text, sha, {"source": path.name}))
+            meta = {"source": path.name, **_manifest_meta(path, manifests)}
+            docs.append(_Doc(str(path), path.stem, text, sha, meta))
         else:
             if not data.strip():
                 raise InputError(str(path), "the file is empty")
@@ -198,7 +226,7 @@ def _import_paths(project: "Project", paths: Sequence[str | Path], format: str, 
         taken_ids.add(doc_id)
         return doc_id
 
-    from .project import now
+    from .ids import now
     stamp = now()
     for d in docs:
         prior = existing_sha.get(d.sha) or batch_sha.get(d.sha)
@@ -216,25 +244,26 @@ def _import_paths(project: "Project", paths: Sequence[str | Path], format: str, 
         new_rows.extend(gold_plan.new_document_rows(next_seq, stamp))
 
     total_docs = len(new_rows)
-    with project._tx():
-        conn.executemany("INSERT INTO documents (id, seq, text, sha256, meta, imported_at) VALUES (?,?,?,?,?,?)",
-                         new_rows)
+    cols = ("id", "seq", "text", "sha256", "meta", "imported_at")
+    with project._action("import", None, None, f"{total_docs} documents", undoable=False) as rec:
+        rec.insert_many("documents", [dict(zip(cols, r)) for r in new_rows])
         report.added = [r[0] for r in new_rows]
         if progress:
             progress(total_docs, total_docs)
         if new_rows:
-            _regroup_near_duplicates(conn, report, {r[0]: r[2] for r in new_rows})
+            _regroup_near_duplicates(rec, report, {r[0]: r[2] for r in new_rows})
         if gold_plan is not None:
-            gold_plan.apply(project, report)
+            gold_plan.apply(project, rec, report)
     project._doc_lengths.clear()
     return report
 
 
-def _regroup_near_duplicates(conn, report: ImportReport, new_texts: dict[str, str]) -> None:
+def _regroup_near_duplicates(rec: "Recorder", report: ImportReport, new_texts: dict[str, str]) -> None:
     """Recompute near-duplicate groups over the whole project and store them (inside the caller's
     transaction). Group names g1, g2, ... follow the import order of each group's first document.
     *new_texts* (id -> text) are the documents just inserted, so their texts are not read back."""
     # ids come before the text in a row and groups from their partial index: no text is read here
+    conn = rec.conn
     groups_now = dict(conn.execute("SELECT id, near_dup_group FROM documents WHERE near_dup_group IS NOT NULL"))
     rows = [(doc_id, groups_now.get(doc_id)) for (doc_id,) in conn.execute("SELECT id FROM documents ORDER BY seq")]
     old_texts = dict(conn.execute("SELECT id, text FROM documents WHERE id NOT IN (SELECT value FROM json_each(?))",
@@ -247,6 +276,9 @@ def _regroup_near_duplicates(conn, report: ImportReport, new_texts: dict[str, st
             wanted[rows[i][0]] = f"g{n}"
     changed = [(grp, doc_id) for (doc_id, _, old) in rows for grp in [wanted[doc_id]] if grp != old]
     conn.executemany("UPDATE documents SET near_dup_group=? WHERE id=?", changed)
+    for grp, doc_id in changed:   # logged as partial rows (id + group): no text is read back
+        rec.change.ops.append(Op("documents", {"id": doc_id, "near_dup_group": groups_now.get(doc_id)},
+                                 {"id": doc_id, "near_dup_group": grp}))
     added = set(report.added)
     for g in groups:
         ids = [rows[i][0] for i in g]

@@ -79,14 +79,21 @@ def seeded(new_project):
     return p
 
 
-def db_snapshot(path) -> dict:
-    """Every row of every table of a project file, for 'left unchanged' assertions."""
+def db_snapshot(project_or_path) -> dict:
+    """Every row of every table of a project, for 'left unchanged' assertions: an open Project
+    is read through its own connection (no one else may open it), a closed file directly."""
     import sqlite3
 
-    conn = sqlite3.connect(path)
-    try:
+    def rows(conn):
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
         return {t: sorted(map(repr, conn.execute(f'SELECT * FROM "{t}"'))) for t in tables}
+
+    if hasattr(project_or_path, "conn"):
+        with project_or_path._using() as conn:
+            return rows(conn)
+    conn = sqlite3.connect(project_or_path)
+    try:
+        return rows(conn)
     finally:
         conn.close()
 

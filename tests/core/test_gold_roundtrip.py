@@ -91,11 +91,11 @@ def test_second_import_needs_replace_and_bad_records_change_nothing(seeded, tmp_
     rec["spans"][0]["text"] = "Marco"
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "a fine new document"}\n' + json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
-    before = snapshot(seeded.path)
+    before = snapshot(seeded)
     with pytest.raises(InputError) as e:
         seeded.import_paths([bad], annotator="carol")
     assert str(e.value).startswith(f"{bad}:2:") and "is not" in str(e.value)
-    assert snapshot(seeded.path) == before
+    assert snapshot(seeded) == before
 
 
 def test_cli_export_defaults_and_errors(seeded, tmp_path, capsys, monkeypatch):

@@ -84,11 +84,11 @@ def test_bad_jsonl_fails_naming_file_and_line_and_changes_nothing(seeded, tmp_pa
     good.write_text("A good document that must not be imported either.", encoding="utf-8")
     bad = tmp_path / "bad.jsonl"
     bad.write_text(content, encoding="utf-8")
-    before = snapshot(seeded.path)
+    before = snapshot(seeded)
     with pytest.raises(InputError) as e:
         seeded.import_paths([good, bad])
     assert str(e.value).startswith(f"{bad}:{line}:") and message in str(e.value)
-    assert snapshot(seeded.path) == before
+    assert snapshot(seeded) == before
 
 
 @pytest.mark.parametrize("data,message", [
@@ -100,11 +100,11 @@ def test_bad_jsonl_fails_naming_file_and_line_and_changes_nothing(seeded, tmp_pa
 def test_bad_txt_fails_and_changes_nothing(seeded, tmp_path, snapshot, data, message):
     (tmp_path / "a_good.txt").write_text("fine text", encoding="utf-8")
     (tmp_path / "b_bad.txt").write_bytes(data)
-    before = snapshot(seeded.path)
+    before = snapshot(seeded)
     with pytest.raises(InputError) as e:
         seeded.import_paths([tmp_path])
     assert str(tmp_path / "b_bad.txt") in str(e.value) and message in str(e.value)
-    assert snapshot(seeded.path) == before
+    assert snapshot(seeded) == before
 
 
 def test_missing_path_and_unknown_extension(seeded, tmp_path):

@@ -6,7 +6,7 @@ import sqlite_utils
 
 from isfannotate import Project
 from isfannotate.errors import ProjectError
-from isfannotate.storage import SCHEMA_VERSION, migration_set
+from isfannotate.store.schema import SCHEMA_VERSION, migration_set
 
 
 def test_connection_settings(new_project):

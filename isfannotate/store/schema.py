@@ -1,16 +1,12 @@
-"""SQLite storage: one project = one file. Tables are defined only in the numbered migrations here.
+"""The shape of a project file: tables are defined only in the numbered migrations here.
 
-Connection settings (DESIGN.md invariant 3): WAL, synchronous=FULL, foreign keys on; our own
-code controls transactions (``isolation_level=None``; actions use ``BEGIN IMMEDIATE``).
+Opening, owning and closing the file is ``store.connection``; this module only says what the
+tables are and how a file of an older version is brought up to date.
 """
 from __future__ import annotations
 
-import shutil
 import sqlite3
-from pathlib import Path
 from typing import TYPE_CHECKING
-
-from .errors import ProjectError
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -182,18 +178,7 @@ def migration_set():
     return m
 
 
-def connect(path: str | Path) -> sqlite3.Connection:
-    """Open a connection with the project's settings. Any thread may call this; a connection
-    belongs to the thread that opened it."""
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=True, timeout=10)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA busy_timeout=10000")
-    return conn
-
-
-def _applied(conn: sqlite3.Connection) -> list[str]:
+def applied(conn: sqlite3.Connection) -> list[str]:
     """Names of the applied migrations of our set, in order (plain SQL: no sqlite-utils needed)."""
     if not conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (MIGRATIONS_TABLE,)).fetchone():
         return []
@@ -201,55 +186,12 @@ def _applied(conn: sqlite3.Connection) -> list[str]:
                                        (MIGRATION_SET,))]
 
 
-def open_database(path: str | Path, *, create: bool) -> sqlite3.Connection:
-    """Open (or create) a project file, upgrading its schema after a backup copy.
-
-    Raises ProjectError for a missing file (when not creating), a file that is not a project,
-    or a project written by a newer isfannotate."""
-    path = Path(path)
-    exists = path.exists() and path.stat().st_size > 0
-    if not exists and not create:
-        raise ProjectError(f"{path}: no such project (create one with: isfannotate init {path})")
-    if exists and create:
-        raise ProjectError(f"{path}: already exists; open it instead of creating it")
-    if exists:
-        with open(path, "rb") as fh:
-            if fh.read(16) != b"SQLite format 3\x00":
-                raise ProjectError(f"{path}: not an isfannotate project (not an SQLite file)")
-    conn = connect(path)
-    try:
-        if exists:
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if "documents" not in tables or MIGRATIONS_TABLE not in tables:
-                raise ProjectError(f"{path}: not an isfannotate project (no project tables)")
-            applied = _applied(conn)
-            known = [fn.__name__ for fn in MIGRATIONS]
-            unknown = [n for n in applied if n not in known]
-            if unknown:
-                raise ProjectError(
-                    f"{path}: written by a newer isfannotate (schema {len(applied)}, this version "
-                    f"knows {SCHEMA_VERSION}); upgrade isfannotate to open it")
-            if applied == known:
-                return conn
-            backup = path.with_name(f"{path.name}.v{len(applied)}.bak")
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            shutil.copy2(path, backup)
-        import sqlite_utils
-        migration_set().apply(sqlite_utils.Database(conn))
-        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-    except BaseException:
-        conn.close()
-        raise
-    return conn
+def migrate(conn: sqlite3.Connection) -> None:
+    """Apply the migrations that *conn*'s file lacks and record the schema version."""
+    import sqlite_utils
+    migration_set().apply(sqlite_utils.Database(conn))
+    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
-
-
-def close(conn: sqlite3.Connection) -> None:
-    """Checkpoint the WAL into the main file, so a closed project is one self-contained file."""
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        conn.close()

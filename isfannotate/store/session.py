@@ -1,0 +1,207 @@
+"""The session: the one owning connection, the guard every use of it goes through, one
+transaction per action, undo/redo over change records, and the job queue.
+
+Threading: the connection may be used from any thread, but only inside ``_using()`` (every
+public reader and action is wrapped by ``uses_connection``). A transaction holds the guard from
+BEGIN to COMMIT, so another thread's call can never join or be rolled back with it: it waits at
+most ``connection_wait`` seconds (the job thread itself waits as long as needed) and is then
+refused with ``Busy``.
+"""
+from __future__ import annotations
+
+import functools
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..changes import Change, Recorder, inverse, replay
+from ..errors import Busy, ProjectError
+from ..models import GOLD
+from . import connection, ownership
+from .jobs import JobQueue
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def uses_connection(fn: F) -> F:
+    """Run a method of the session's front inside its connection guard."""
+    @functools.wraps(fn)
+    def guarded(self, *args, **kwargs):
+        with self._using():
+            return fn(self, *args, **kwargs)
+    return guarded  # type: ignore[return-value]
+
+
+def unguarded(fn: F) -> F:
+    """Mark a public method that takes the guard itself, only for the parts that use the
+    connection (e.g. export: reads under the guard, writes files without it)."""
+    fn._unguarded = True  # type: ignore[attr-defined]
+    return fn
+
+
+def guard_public_methods(cls: type) -> type:
+    """Class decorator: wrap every public method defined on *cls* in ``uses_connection``."""
+    for name, value in list(vars(cls).items()):
+        if (not name.startswith("_") and callable(value) and not getattr(value, "_unguarded", False)
+                and not isinstance(value, (staticmethod, classmethod, type))):
+            setattr(cls, name, uses_connection(value))
+    return cls
+
+
+class Session:
+    """An open project file, owned by this process. Subclassed by ``Project``, the public front."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, owner: ownership.OwnerInfo | None = None,
+                 *, read_only: bool = False):
+        self.path = Path(path)
+        self.conn: sqlite3.Connection | None = conn
+        self.owner = owner
+        self.read_only = read_only
+        self.author = "unknown"
+        #: seconds a call from another thread waits while a job uses the connection (the app: ~0.05)
+        self.connection_wait = 30.0
+        self.jobs = JobQueue(self)
+        self._guard = threading.RLock()
+        self._undo: list[Change] = []
+        self._redo: list[Change] = []
+
+    # ------------------------------------------------------------------ guard
+    @contextmanager
+    def _using(self) -> Iterator[sqlite3.Connection]:
+        if self.conn is None:
+            raise ProjectError(f"{self.path}: the project is closed")
+        on_job_thread = threading.current_thread() is self.jobs.thread
+        if not self._guard.acquire(timeout=-1 if on_job_thread else self.connection_wait):
+            job = self.jobs.current
+            what = job.title if job is not None else "a background job"
+            raise Busy(f"busy: {what} is using the project; nothing was changed; try again when it finishes")
+        try:
+            yield self.conn
+        finally:
+            self._guard.release()
+
+    # ----------------------------------------------------------- transactions
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE ... COMMIT), holding the guard throughout."""
+        if self.read_only:
+            raise ProjectError(f"{self.path}: opened read-only; nothing can be changed")
+        with self._using() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
+
+    @contextmanager
+    def read_snapshot(self) -> Iterator[sqlite3.Connection]:
+        """Reads that see one consistent state (one read transaction), holding the guard."""
+        with self._using() as conn:
+            if conn.in_transaction:   # already inside a transaction of this thread
+                yield conn
+                return
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.execute("COMMIT")
+
+    @contextmanager
+    def _action(self, action: str, document_id: str | None, layer: str | None,
+                description: str = "", *, undoable: bool = True) -> Iterator[Recorder]:
+        """One user action: a transaction whose every write goes through a Recorder. The change
+        goes on the undo stack when it changed anything (and *undoable*)."""
+        change = Change(action, document_id, layer, description=description)
+        with self._tx():
+            rec = Recorder(self.conn, change)
+            yield rec
+            if layer is not None and layer != GOLD:
+                self._ensure_annotator(rec, layer)
+        if change.ops and undoable:
+            self._undo.append(change)
+            self._redo.clear()
+
+    def _ensure_annotator(self, rec: Recorder, layer: str) -> None:
+        if self.conn.execute("SELECT 1 FROM annotators WHERE name=?", (layer,)).fetchone() is None:
+            rec.insert("annotators", {"name": layer, "created_at": now()})
+
+    # -------------------------------------------------------------- undo/redo
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    @property
+    def next_undo(self) -> Change | None:
+        """The change Undo would revert (for menus: its action and description)."""
+        return self._undo[-1] if self._undo else None
+
+    @property
+    def next_redo(self) -> Change | None:
+        return self._redo[-1] if self._redo else None
+
+    def undo(self) -> Change | None:
+        """Undo the last action of this session; returns the change applied (for repainting)."""
+        if not self._undo:
+            return None
+        change = self._undo[-1]
+        inv = inverse(change)
+        with self._tx():
+            replay(self.conn, inv)
+            self._log_registry_undo(change, "undo")
+        self._undo.pop()
+        self._redo.append(change)
+        return inv
+
+    def redo(self) -> Change | None:
+        if not self._redo:
+            return None
+        change = self._redo[-1]
+        fwd = Change(change.action, change.document_id, change.layer,
+                     [op for op in change.ops if op.table != "registry_log"], change.description)
+        with self._tx():
+            replay(self.conn, fwd)
+            self._log_registry_undo(change, "redo")
+        self._redo.pop()
+        self._undo.append(change)
+        return fwd
+
+    def _log_registry_undo(self, change: Change, what: str) -> None:
+        for op in change.rows("registry_log"):
+            row = op.after
+            self.conn.execute(
+                "INSERT INTO registry_log (at, author, kind, entity_id, op, before, after) VALUES (?,?,?,?,?,?,?)",
+                (now(), self.author, row["kind"], row["entity_id"], f"{what}:{row['op']}", row["after"], row["before"]))
+
+    # -------------------------------------------------------------- lifecycle
+    def close(self) -> None:
+        """Wait for the running job, checkpoint the WAL and close; the lock file goes with it.
+        The file is then self-contained."""
+        if self.conn is None:
+            return
+        self.jobs.shutdown()
+        with self._guard:
+            conn, self.conn = self.conn, None
+            connection.close(conn, self.path, self.owner)
+
+    def copy_to(self, dest: str | Path) -> None:
+        """Write a self-contained copy of the project (``VACUUM INTO``), e.g. to hand to someone."""
+        dest = Path(dest)
+        if dest.exists():
+            raise ProjectError(f"{dest}: already exists")
+        with self._using() as conn:
+            conn.execute("VACUUM INTO ?", (str(dest),))
