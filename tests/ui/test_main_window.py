@@ -218,7 +218,7 @@ def test_import_runs_in_a_worker(qtbot, window, tmp_path):
     f = tmp_path / "new.txt"
     f.write_text("A new article about the stabilisation force.", encoding="utf-8")
     job = window.files.start_import([str(f)])
-    with qtbot.waitSignal(job.done, timeout=20000):
+    with qtbot.waitSignal(job.succeeded, timeout=20000):
         pass
     assert window.documents.model.rowCount() == 7
 
@@ -282,7 +282,7 @@ def test_export_from_the_window_in_a_worker(qtbot, window, sel, tmp_path):
     dlg.out.setText(str(tmp_path / "out"))
     dlg._on_ok()
     job = window.files.jobs[-1]
-    with qtbot.waitSignal(job.done, timeout=30000):
+    with qtbot.waitSignal(job.succeeded, timeout=30000):
         pass
     lines = (tmp_path / "out" / "all.jsonl").read_text(encoding="utf-8").splitlines()
     rec = next(json.loads(x) for x in lines if json.loads(x)["id"] == DOC4)
@@ -291,6 +291,6 @@ def test_export_from_the_window_in_a_worker(qtbot, window, sel, tmp_path):
 
 def test_export_error_is_shown_not_raised(qtbot, window):
     job = window.files.start_export("jsonl", layer="gold")
-    with qtbot.waitSignal(job.error, timeout=30000) as blocker:
+    with qtbot.waitSignal(job.failed, timeout=30000) as blocker:
         pass
     assert "gold layer is empty" in blocker.args[0]

@@ -51,17 +51,17 @@ class ClaimsController(QObject):
         ui.side.insertTab(guide, self.stances, "Stances")
         ui.side.insertTab(guide + 1, self.relations, "Relations")
         ed = self.stances.editor
-        self.stances.newRequested.connect(self.new_stance)
-        self.stances.editRequested.connect(self.edit_stance)
-        self.stances.deleteRequested.connect(self._delete_stance)
-        self.stances.stanceSelected.connect(self.highlight_stance)
-        ed.saved.connect(self._save_stance)
-        ed.targetCreated.connect(self._create_target)
-        ed.addEvidenceRequested.connect(self._add_selected_evidence)
+        self.stances.newRequested.connect(s.guarded(self.new_stance))
+        self.stances.editRequested.connect(s.guarded(self.edit_stance))
+        self.stances.deleteRequested.connect(s.guarded(self._delete_stance))
+        self.stances.stanceSelected.connect(s.guarded(self.highlight_stance))
+        ed.saved.connect(s.guarded(self._save_stance))
+        ed.targetCreated.connect(s.guarded(self._create_target))
+        ed.addEvidenceRequested.connect(s.guarded(self._add_selected_evidence))
         ed.evidenceClicked.connect(self._select_span)
         self.relations.addRequested.connect(lambda h, t, lab: s.run(s.project.add_relation, h, t, lab))
         self.relations.deleteRequested.connect(lambda rid: s.run(s.project.delete_relation, rid))
-        self.relations.relationSelected.connect(self._highlight_relation)
+        self.relations.relationSelected.connect(s.guarded(self._highlight_relation))
 
     # ---------------------------------------------------------------- shared
     def describe(self, span_id: str) -> str:

@@ -71,22 +71,22 @@ class KbController(QObject):
         if self.picker is not None:
             self.picker.deleteLater()
         self.picker = ActorPicker(scheme.actor_types, ui.view.viewport())
-        self.picker.actorChosen.connect(self._on_actor_chosen)
-        self.picker.createRequested.connect(self._on_create_actor)
-        self.picker.cancelled.connect(self._on_picker_closed)
+        self.picker.actorChosen.connect(self.s.guarded(self._on_actor_chosen))
+        self.picker.createRequested.connect(self.s.guarded(self._on_create_actor))
+        self.picker.cancelled.connect(self.s.guarded(self._on_picker_closed))
         if self.registry is None:
             self.registry = RegistryPanel(scheme.actor_types, ui.side)
-            self.registry.actorSaved.connect(self._on_actor_saved)
-            self.registry.mergeRequested.connect(self.merge_dialog)
-            self.registry.occurrencesRequested.connect(self.occurrences_dialog)
-            self.registry.historyRequested.connect(self.history_dialog)
+            self.registry.actorSaved.connect(self.s.guarded(self._on_actor_saved))
+            self.registry.mergeRequested.connect(self.s.guarded(self.merge_dialog))
+            self.registry.occurrencesRequested.connect(self.s.guarded(self.occurrences_dialog))
+            self.registry.historyRequested.connect(self.s.guarded(self.history_dialog))
             ui.side.insertTab(1, self.registry, "Actors")
             ui.side.addTab(self.guide, "Guide")
         self.registry.set_actors(s.project.actors())
         if self.doc_labels is not None:
             self.doc_labels.deleteLater()
         self.doc_labels = DocLabelsForm(scheme.doc_labels, ui.annotations)
-        self.doc_labels.labelEdited.connect(self._on_doc_label)
+        self.doc_labels.labelEdited.connect(self.s.guarded(self._on_doc_label))
         ui.annotations.layout().insertWidget(0, self.doc_labels)
         self.guide.set_scheme(scheme)
 
@@ -163,10 +163,11 @@ class KbController(QObject):
         s, ui = self.s, self.ui
         new: dict[str, object] = {}
         if self.show_suggestions and s.doc_id is not None and s.annotator and s.project.scheme.actor_label:
-            if registry_changed or self._matches is None:
-                self._matches = kb.name_matches(s.project, s.doc_id)
-            if decisions_changed or self._rejected is None:
-                self._rejected = kb.rejected_suggestions(s.project, s.doc_id, s.annotator)
+            with s.project.read_snapshot():   # kb reads the connection itself: hold the project's guard
+                if registry_changed or self._matches is None:
+                    self._matches = kb.name_matches(s.project, s.doc_id)
+                if decisions_changed or self._rejected is None:
+                    self._rejected = kb.rejected_suggestions(s.project, s.doc_id, s.annotator)
             covered = {(sp.start, sp.end) for sp in s.spans.values()}
             for o in kb.filter_suggestions(self._matches, covered, self._rejected):
                 new[f"{SUGGESTION_PREFIX}{o.start}:{o.end}:{o.actor_id}"] = o
@@ -294,7 +295,7 @@ class KbController(QObject):
             text = "⚠ not linked — link… (Ctrl+L)"
         b = QPushButton(text, ui.annotations.details)
         b.setObjectName("actorLinkButton")
-        b.clicked.connect(lambda: self.start_link(span.id))
+        b.clicked.connect(s.guarded(lambda *_: self.start_link(span.id)))
         return b
 
     # -------------------------------------------------------------- registry
@@ -311,7 +312,7 @@ class KbController(QObject):
     def merge_dialog(self, actor_id: str) -> MergeDialog:
         s, ui = self.s, self.ui
         dlg = MergeDialog(s.project.actors(), actor_id, ui.window)
-        dlg.mergeChosen.connect(lambda keep, drop: self._merge(keep, drop))
+        dlg.mergeChosen.connect(s.guarded(self._merge))
         ui.dialogs.show(dlg)
         return dlg
 
@@ -350,7 +351,7 @@ class KbController(QObject):
             return s.project.occurrences(layer, actor_id=actor_id, text=text, document_ids=None if whole else [doc])
 
         dlg = OccurrencesDialog(name, fetch, lambda d: s.project.document(d).text, doc, ui.window)
-        dlg.annotateRequested.connect(self._annotate_occurrences)
+        dlg.annotateRequested.connect(s.guarded(self._annotate_occurrences))
         ui.dialogs.show(dlg)
         return dlg
 
@@ -383,7 +384,7 @@ class KbController(QObject):
         doc = s.doc_id
         dlg.markDoneAnyway.connect(lambda reason: s.run(s.project.set_status, doc, s.annotator, "done",
                                                         reason=reason))
-        dlg.problemClicked.connect(self._go_to_problem)
+        dlg.problemClicked.connect(s.guarded(self._go_to_problem))
         ui.dialogs.show(dlg)
         return dlg
 

@@ -28,7 +28,7 @@ class LabellingController(QObject):
         self.label_actions: dict[str, QAction] = {}
         self.snap_action: QAction | None = None
         self._label_menu_anchor: QAction | None = None
-        label_bar.labelClicked.connect(self.apply_label)
+        label_bar.labelClicked.connect(session.guarded(self.apply_label))
         label_bar.snapClicked.connect(self.toggle_snap)
 
     # ----------------------------------------------------------------- setup
@@ -66,7 +66,7 @@ class LabellingController(QObject):
             if key:
                 act.setShortcut(QKeySequence(key))
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            act.triggered.connect(lambda _c=False, n=lab.name: self.apply_label(n))
+            act.triggered.connect(lambda _c=False, n=lab.name, apply=self.s.guarded(self.apply_label): apply(n))
             window.addAction(act)
             menu.insertAction(self._label_menu_anchor, act)
             self.label_actions[lab.name] = act

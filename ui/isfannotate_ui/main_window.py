@@ -31,7 +31,7 @@ from .kb_controller import KbController
 from .label_bar import LabelBar
 from .labelling import LabellingController
 from .parts import Dialogs, Menus, WindowParts
-from .session import Session
+from .session import Session, open_project
 
 
 class MainWindow(QMainWindow):
@@ -57,7 +57,8 @@ class MainWindow(QMainWindow):
         self.annotations = AnnotationsPanel(self)
         self.side.addTab(self.annotations, "Annotations")
         self.side.setUsesScrollButtons(True)
-        self.menus = Menus(self, self.view)
+        self.menus = Menus(self, self.view, guard=self.session.guarded)
+        self._stale = False     # a repaint met a running job: draw the document again once it ends
         parts = WindowParts(self, self.view, self.side, self.annotations, self.menus, self.dialogs)
         self.kb = KbController(self.session, parts)             # actors, registry, suggestions, validation
         self.claims = ClaimsController(self.session, parts)     # claims, stances, relations
@@ -85,16 +86,18 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel(self)
         self.status_label.setObjectName("statusInfo")
         self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addPermanentWidget(self.files.job_status)
         self.statusBar().addPermanentWidget(QLabel("Ctrl+Z undo · F1 keys", self))
 
         self._build_actions()
-        self.session.changeApplied.connect(self.apply_change)
+        self.session.changeApplied.connect(self._on_change_applied)
         self.session.statusMessage.connect(self.statusBar().showMessage)
         self.session.annotatorNeeded.connect(self.ask_annotator)
         self.kb.stanceRequested.connect(self.claims.show_stance)
         self.claims.spansRestyled.connect(self._restyle)
         self.files.projectChosen.connect(self.open_project_or_warn)
         self.files.documentsImported.connect(self._on_documents_imported)
+        self.files.jobEnded.connect(self._catch_up)
         self.documents.documentActivated.connect(self.show_document)
         self.view.spanSelected.connect(self._on_span_selected)
         self.annotations.spanClicked.connect(self._on_panel_span_clicked)
@@ -149,11 +152,14 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- project
     def open_project(self, path: str | Path) -> None:
         """Open *path* in this window, closing the current project once the new one is open.
-        Raises ``IsfError`` (the current project stays open) when *path* cannot be opened."""
-        project = Project.open(path)
+        Raises ``IsfError`` (the current project stays open) when *path* cannot be opened, e.g.
+        ``ProjectLocked`` when another program or window has it open."""
+        if self.project is not None and Path(path).resolve() == self.project.path.resolve():
+            self.statusBar().showMessage(f"{path} is already open in this window", 4000)
+            return
+        project = open_project(path)
         if self.project is not None:
-            self.files.wait_for_jobs()
-            self.project.close()
+            self.project.close()   # waits for a running job of the old project
         self.session.set_project(project)
         self.labelling.project_opened()
         self.kb.project_opened()
@@ -179,7 +185,8 @@ class MainWindow(QMainWindow):
         p = self.project
         rows = p.document_list()
         statuses = p.statuses(self.annotator) if self.annotator else {}
-        groups = dict(p.conn.execute("SELECT id, near_dup_group FROM documents WHERE near_dup_group IS NOT NULL"))
+        with p.read_snapshot() as conn:
+            groups = dict(conn.execute("SELECT id, near_dup_group FROM documents WHERE near_dup_group IS NOT NULL"))
         self.documents.model.reset(rows, statuses, groups)
         if self.doc_id:
             self.documents.show_current(self.doc_id)
@@ -236,7 +243,18 @@ class MainWindow(QMainWindow):
             if span is not None:
                 self.view.update_span(self._style(span))
 
-    def show_document(self, doc_id: str) -> None:
+    def show_document(self, doc_id: str) -> bool:
+        """Show *doc_id*; False (said in the status bar) when a job holds the project: the window
+        then shows the document again once the job ends."""
+        try:
+            self._show_document(doc_id)
+        except IsfError as e:
+            self.statusBar().showMessage(f"⚠ {e}", 6000)
+            self._stale = True
+            return False
+        return True
+
+    def _show_document(self, doc_id: str) -> None:
         s = self.session
         s.load_document(doc_id)
         self.claims.load_claims()
@@ -294,8 +312,8 @@ class MainWindow(QMainWindow):
         self.status_label.setText(text)
         self.undo_action.setEnabled(self.project.can_undo)
         self.redo_action.setEnabled(self.project.can_redo)
-        if self.project.can_undo:
-            last = self.project._undo[-1]
+        last = self.project.next_undo
+        if last is not None:
             self.undo_action.setText(f"&Undo {last.action} {last.description}".strip())
         else:
             self.undo_action.setText("&Undo")
@@ -315,23 +333,47 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
 
     def undo(self) -> None:
-        self._replay(self.session.read(self.project.undo))
+        self._replay(self.project.undo())   # Busy (a job runs) is shown by the action's guard
 
     def redo(self) -> None:
-        self._replay(self.session.read(self.project.redo))
+        self._replay(self.project.redo())
 
     def _replay(self, change: Change | None) -> None:
         if change is None:
             self.statusBar().showMessage("nothing to undo or redo", 2000)
             return
         if change.document_id is not None and change.document_id != self.doc_id:
-            self.show_document(change.document_id)  # show where the undone work was
-            self._after_change(change)
+            # show where the undone work was (a busy read leaves it to _catch_up)
+            if self.show_document(change.document_id):
+                self._repaint_or_catch_up(self._after_change, change)
         else:
-            self.apply_change(change)
+            self._repaint_or_catch_up(self.apply_change, change)
         self.statusBar().showMessage(f"{change.action} {change.description}".strip(), 3000)
 
     # ------------------------------------------------------------ repainting
+    def _on_change_applied(self, change: Change) -> None:
+        self._repaint_or_catch_up(self.apply_change, change)
+
+    def _repaint_or_catch_up(self, repaint, change: Change) -> None:
+        """Repaint after an action. The action is saved; if a read for the repaint meets a
+        running job (busy), say so and draw the document again when the job ends."""
+        try:
+            repaint(change)
+        except IsfError as e:
+            self._stale = True
+            self.statusBar().showMessage(f"saved ✓ — the window catches up when the job ends ({e})", 6000)
+
+    def _catch_up(self) -> None:
+        """After a job: statuses in the list, and the document again if a repaint was missed."""
+        if self.project is None:
+            return
+        try:
+            self.reload_document_list()
+        except IsfError:
+            return   # another job holds the project; its end calls this again
+        if self._stale and self.doc_id is not None:
+            self._stale = not self.show_document(self.doc_id)
+
     def apply_change(self, change: Change) -> None:
         """Repaint from a change record: only the spans it touched are redrawn."""
         s = self.session
@@ -449,8 +491,7 @@ class MainWindow(QMainWindow):
             s = QSettings("isfannotate", "isfannotate")
             s.setValue("window/geometry", self.saveGeometry())
             s.setValue("window/splitter", self.splitter.saveState())
-        self.files.wait_for_jobs()
         if self.project is not None:
-            self.project.close()  # checkpoints the WAL: the file is self-contained
+            self.project.close()  # waits for a running job, checkpoints the WAL: the file is self-contained
             self.session.project = None
         super().closeEvent(event)

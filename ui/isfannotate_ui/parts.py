@@ -21,9 +21,13 @@ from .article_view import ArticleView
 class Menus:
     """The window's menus and the one way to add a menu action with keys."""
 
-    def __init__(self, window: QMainWindow, view: QWidget) -> None:
+    def __init__(self, window: QMainWindow, view: QWidget,
+                 guard: Callable[[Callable[..., object]], Callable[..., object]] = lambda slot: slot) -> None:
+        """*guard* wraps every action's slot (the window passes ``Session.guarded``: an error
+        such as "busy" becomes a status-bar line)."""
         self._window = window
         self._view = view
+        self.guard = guard
         mb = window.menuBar()
         self.file = mb.addMenu("&File")
         self.edit = mb.addMenu("&Edit")
@@ -41,7 +45,8 @@ class Menus:
         if shortcut is not None:
             a.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
             a.setShortcutContext(Qt.ShortcutContext.WidgetShortcut if view_only else Qt.ShortcutContext.WindowShortcut)
-        a.triggered.connect(lambda _checked=False: slot())
+        guarded = self.guard(slot)
+        a.triggered.connect(lambda _checked=False: guarded())
         if tip:
             a.setStatusTip(tip)
         (self._view if view_only else self._window).addAction(a)

@@ -23,6 +23,18 @@ from isfannotate.changes import Change
 from isfannotate.errors import IsfError
 from isfannotate.models import Span, span_from_dict
 
+PROGRAM = "isfannotate gui"     # how the app names itself in a project's lock file
+CONNECTION_WAIT = 0.05          # seconds an action waits for a running job before it is refused as busy
+
+
+def open_project(path) -> Project:
+    """Open *path* as the app does: named "isfannotate gui" in the lock file, and refusing an
+    action at once (``Busy``) rather than freezing the window while a job uses the project.
+    Raises ``ProjectLocked`` (one line naming the owner) when another program or window has it."""
+    project = Project.open(path, program=PROGRAM)
+    project.connection_wait = CONNECTION_WAIT
+    return project
+
 
 class Session(QObject):
     """The open project and the document on screen; the one caller of core actions in the UI."""
@@ -135,6 +147,17 @@ class Session(QObject):
             return None
         self.changeApplied.emit(change)
         return change
+
+    def guarded(self, slot: Callable[..., Any]) -> Callable[..., Any]:
+        """*slot* for a Qt signal a person triggers (a key, a button): an ``IsfError`` it raises,
+        e.g. ``Busy`` while a job holds the project, becomes a status-bar line, not a traceback."""
+        def call(*args: Any) -> Any:
+            try:
+                return slot(*args)
+            except IsfError as e:
+                self.message(f"⚠ {e}", 6000)
+                return None
+        return call
 
     def read(self, fn: Callable[..., Any], *args: Any, default: Any = None, **kwargs: Any) -> Any:
         """Call a core reader; on an ``IsfError`` (e.g. the project is busy with a job) show it in

@@ -1,0 +1,242 @@
+"""One owner per project, seen in the window (issue 8): a second window and a project another
+process owns are refused with one line and the current project stays open; Open Recent says
+which projects are open elsewhere; export runs in the project's job queue while annotating goes
+on, and a key press during a job is applied or visibly refused, never lost.
+
+Every wait here has a time limit; nothing opens a modal exec()."""
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+
+from isfannotate import Project, settings
+from isfannotate.errors import ProjectLocked
+from isfannotate.store.ownership import owner_of
+
+DOC4 = "004_925ac23fd4dc491f"
+
+HOLD = r"""
+import sys, time
+from isfannotate import Project
+p = Project.open(sys.argv[1], program="a notebook")
+print("open", flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.fixture
+def held_elsewhere(tmp_path):
+    """A second project, kept open by another process (as a notebook would): (path, process)."""
+    path = tmp_path / "other.isf"
+    Project.create(path).close()
+    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while owner_of(path) is None:      # wait for its lock, with a time limit
+            assert proc.poll() is None, proc.communicate()[1]
+            assert time.monotonic() < deadline, "the other process did not take the project"
+            time.sleep(0.05)
+        yield path, proc
+    finally:
+        proc.kill()
+        proc.communicate(timeout=30)   # reaps it and closes its pipe
+
+
+def press_label(qtbot, window, start, end, key=Qt.Key.Key_3):
+    """Select [start, end) in the article view and press a label key (3 = CUE: no actor picker)."""
+    window.view.setFocus()
+    window.view.set_text_cursor_range(start, end)
+    qtbot.keyClick(window.view, key)
+
+
+def spans_in_db(window, doc, layer="alice"):
+    return {(s.start, s.end, s.label) for s in window.project.spans(doc, layer)}
+
+
+def test_a_second_window_on_the_same_project_is_refused(qtbot, window, project_path):
+    from isfannotate_ui.app import create_main_window
+    with pytest.raises(ProjectLocked) as refused:
+        create_main_window(project_path, "bob")
+    message = str(refused.value)
+    assert "\n" not in message and "isfannotate gui" in message and f"pid {os.getpid()}" in message
+    assert "close it there" in message
+    # the first window still owns the project and annotates
+    window.show_document(DOC4)
+    i = window.view.text().index("Hamas")
+    press_label(qtbot, window, i, i + 5)
+    assert (i, i + 5, "CUE") in spans_in_db(window, DOC4)
+
+
+def test_opening_a_project_another_process_owns_is_refused_and_keeps_the_current_one(
+        qtbot, window, project_path, held_elsewhere):
+    other, proc = held_elsewhere
+    dlg = window.files.open_project_dialog()          # File → Open Project…, as a person would
+    dlg.selectFile(str(other))
+    dlg.accept()
+    message = window.statusBar().currentMessage()
+    assert "open in a notebook" in message and f"pid {proc.pid}" in message and "\n" not in message
+    assert window.project.path == project_path and window.project.name == "ui"
+    assert str(other) not in window.windowTitle()
+    # and the current project goes on working
+    window.show_document(DOC4)
+    i = window.view.text().index("Rubio")
+    press_label(qtbot, window, i, i + 5)
+    assert (i, i + 5, "CUE") in spans_in_db(window, DOC4)
+
+
+def test_open_recent_says_which_projects_are_open_elsewhere(qtbot, window, project_path, held_elsewhere, tmp_path):
+    other, proc = held_elsewhere
+    free = tmp_path / "free.isf"
+    Project.create(free).close()
+    for p in (free, other):
+        settings.add_recent(str(p))
+    menu = window.files.recent_menu
+    menu.aboutToShow.emit()                         # what opening File → Open Recent does
+    texts = {a.data(): a.text() for a in menu.actions()}
+    assert texts[str(other)] == f"{other} — open in {owner_of(other).describe()}"
+    assert f"a notebook (pid {proc.pid}" in texts[str(other)]
+    assert texts[str(free)] == str(free)
+    assert texts[str(project_path)].endswith("— open in this window")
+    # choosing the busy one is refused with the same line; the current project stays
+    next(a for a in menu.actions() if a.data() == str(other)).trigger()
+    assert f"pid {proc.pid}" in window.statusBar().currentMessage()
+    assert window.project.path == project_path
+    # the free one opens (and the one we left is free again, read from its lock file only)
+    next(a for a in menu.actions() if a.data() == str(free)).trigger()
+    assert window.project.path == free and owner_of(project_path) is None
+
+
+def test_a_key_press_while_a_job_holds_the_project_is_refused_visibly_then_works(qtbot, window):
+    """A job inside the project's connection (an import does this for its whole transaction):
+    a key press is refused at once with "busy: <job>", nothing half-done; after the job it works."""
+    from isfannotate_ui.job_relay import JobRelay
+    window.show_document(DOC4)
+    text = window.view.text()
+    inside, release = threading.Event(), threading.Event()
+
+    def hold(project, progress, cancelled):
+        with project.read_snapshot():
+            inside.set()
+            release.wait(20)
+
+    job = JobRelay(window.project.jobs.submit("Merging a copy", hold), window)
+    window.files.job_status.track(job)
+    assert inside.wait(10)
+    i = text.index("Hamas")
+    t0 = time.perf_counter()
+    press_label(qtbot, window, i, i + 5)
+    assert time.perf_counter() - t0 < 2            # refused at once, the window never froze
+    assert "busy: Merging a copy" in window.statusBar().currentMessage()
+    assert window.files.job_status.isVisible() and "Merging a copy" in window.files.job_status.label.text()
+    release.set()
+    with qtbot.waitSignal(job.ended, timeout=20000):
+        pass
+    assert not window.files.job_status.isVisible()
+    assert (i, i + 5, "CUE") not in spans_in_db(window, DOC4)
+    press_label(qtbot, window, i, i + 5)
+    assert (i, i + 5, "CUE") in spans_in_db(window, DOC4)
+
+
+@pytest.fixture
+def big_project(tmp_path):
+    """1,500 documents of ~2,000 characters, one with 200 spans by alice: an export of them as
+    Hugging Face token classification takes a second or two here."""
+    words = ("officials in islamabad said the stabilisation force would need a clear mandate from the council "
+             "and that troops would not disarm hamas").split()
+    src = tmp_path / "docs.jsonl"
+    with open(src, "w", encoding="utf-8") as f:
+        for i in range(1500):
+            body = " ".join(words[(i * 7 + k * 3) % len(words)] for k in range(300))
+            f.write(json.dumps({"id": f"d{i:04d}", "text": f"Report {i}. {body}."}) + "\n")
+    path = tmp_path / "big.isf"
+    p = Project.create(path)
+    p.import_paths([src])
+    p.annotate_many("d0000", "alice", [(k * 9, k * 9 + 5, "CUE", None) for k in range(200)])
+    p.close()
+    return path
+
+
+def test_export_from_the_app_while_annotating_loses_nothing(qtbot, big_project, tmp_path):
+    from isfannotate_ui.app import create_main_window
+    w = create_main_window(big_project, "alice")
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=10000)   # shortcuts fire only in the active window
+    try:
+        w.show_document("d0001")
+        text = w.view.text()
+        import re
+        words = [m.span() for m in re.finditer(r"[a-z]+", text)][:400]   # whole words: snapping keeps them
+        # File → Export… with Ctrl+E, then the dialog's Export button
+        qtbot.keyClick(w.view, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+        dlg = w.dialogs[-1]
+        dlg.format.setCurrentIndex(dlg.format.findData("hf"))
+        dlg.layer.setCurrentIndex(dlg.layer.findData("alice"))
+        dlg.all_docs.setChecked(True)
+        dlg.out.setText(str(tmp_path / "out"))
+        from PySide6.QtWidgets import QDialogButtonBox
+        buttons = dlg.findChild(QDialogButtonBox)
+        qtbot.mouseClick(buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+        job = w.files.jobs[-1]
+        assert w.files.job_status.isVisible() and "Exporting" in w.files.job_status.label.text()
+
+        w.activateWindow()                              # the dialog closed: back to the article
+        qtbot.waitUntil(w.isActiveWindow, timeout=10000)
+
+        applied, refused, during = [], [], 0
+        deadline = time.monotonic() + 60
+        for start, end in words:
+            if job.done:
+                break
+            assert time.monotonic() < deadline
+            during += 1
+            w.statusBar().clearMessage()
+            press_label(qtbot, w, start, end)
+            msg = w.statusBar().currentMessage()
+            if "busy" in msg and "saved" not in msg:
+                refused.append((start, end, "CUE"))     # visibly refused
+            else:
+                drawn = {(sp.start, sp.end) for sp in w.session.spans.values()}
+                assert (start, end) in drawn, f"a key press neither applied nor refused: {msg!r}"
+                applied.append((start, end, "CUE"))
+            qtbot.wait(1)
+        assert during >= 3, "the export ended before the key presses could overlap it"
+        with qtbot.waitSignal(job.ended, timeout=60000):
+            pass
+        stored = spans_in_db(w, "d0001")
+        assert set(applied) <= stored                  # every acknowledged key press is in the database
+        assert not set(refused) & stored               # a refused one left nothing behind
+        assert len(stored) == len(applied)
+        assert w.files.last_export is not None and (tmp_path / "out" / "manifest.json").exists()
+        assert not w.files.job_status.isVisible()
+        # the window caught up: it draws exactly what the database holds
+        assert {(s.start, s.end, s.label) for s in w.view.spans() if s.kind == "annotation"} == stored
+    finally:
+        w.close()
+
+
+def test_cancel_in_the_status_bar_stops_the_export(qtbot, big_project, tmp_path):
+    from isfannotate_ui.app import create_main_window
+    w = create_main_window(big_project, "alice")
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    try:
+        job = w.files.start_export("hf", layer="alice", include_all=True, out_dir=str(tmp_path / "out"))
+        with qtbot.waitSignal(job.failed, timeout=60000) as failed:
+            qtbot.mouseClick(w.files.job_status.cancel, Qt.MouseButton.LeftButton)
+        assert "cancel" in failed.args[0]
+        qtbot.waitUntil(lambda: not w.files.job_status.isVisible(), timeout=10000)
+        assert "cancel" in w.statusBar().currentMessage()
+        assert w.files.last_export is None
+    finally:
+        w.close()
