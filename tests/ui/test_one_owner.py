@@ -55,6 +55,47 @@ def press_label(qtbot, window, start, end, key=Qt.Key.Key_3):
     qtbot.keyClick(window.view, key)
 
 
+def annotate_while(qtbot, w, job, words):
+    """Label whole words (CUE) one key press at a time while *job* runs. Every press must be
+    either applied (its span drawn) or visibly refused ("busy" in the status bar).
+    Returns (applied, refused, presses made while the job ran)."""
+    applied, refused, during = [], [], 0
+    deadline = time.monotonic() + 60
+    for start, end in words:
+        if job.done:
+            break
+        assert time.monotonic() < deadline
+        during += 1
+        w.statusBar().clearMessage()
+        press_label(qtbot, w, start, end)
+        msg = w.statusBar().currentMessage()
+        if "busy" in msg and "saved" not in msg:
+            refused.append((start, end, "CUE"))     # visibly refused
+        else:
+            drawn = {(sp.start, sp.end) for sp in w.session.spans.values()}
+            assert (start, end) in drawn, f"a key press neither applied nor refused: {msg!r}"
+            applied.append((start, end, "CUE"))
+        qtbot.wait(1)
+    return applied, refused, during
+
+
+def open_window(qtbot, path):
+    from isfannotate_ui.app import create_main_window
+    w = create_main_window(path, "alice")
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=10000)   # shortcuts fire only in the active window
+    return w
+
+
+def whole_words(text):
+    import re
+    return [m.span() for m in re.finditer(r"[a-z]+", text)][:400]   # whole words: snapping keeps them
+
+
 def spans_in_db(window, doc, layer="alice"):
     return {(s.start, s.end, s.label) for s in window.project.spans(doc, layer)}
 
@@ -163,19 +204,10 @@ def big_project(tmp_path):
 
 
 def test_export_from_the_app_while_annotating_loses_nothing(qtbot, big_project, tmp_path):
-    from isfannotate_ui.app import create_main_window
-    w = create_main_window(big_project, "alice")
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow, timeout=10000)   # shortcuts fire only in the active window
+    w = open_window(qtbot, big_project)
     try:
         w.show_document("d0001")
-        text = w.view.text()
-        import re
-        words = [m.span() for m in re.finditer(r"[a-z]+", text)][:400]   # whole words: snapping keeps them
+        words = whole_words(w.view.text())
         # File → Export… with Ctrl+E, then the dialog's Export button
         qtbot.keyClick(w.view, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
         dlg = w.dialogs[-1]
@@ -192,26 +224,9 @@ def test_export_from_the_app_while_annotating_loses_nothing(qtbot, big_project, 
         w.activateWindow()                              # the dialog closed: back to the article
         qtbot.waitUntil(w.isActiveWindow, timeout=10000)
 
-        applied, refused, during = [], [], 0
-        deadline = time.monotonic() + 60
-        for start, end in words:
-            if job.done:
-                break
-            assert time.monotonic() < deadline
-            during += 1
-            w.statusBar().clearMessage()
-            press_label(qtbot, w, start, end)
-            msg = w.statusBar().currentMessage()
-            if "busy" in msg and "saved" not in msg:
-                refused.append((start, end, "CUE"))     # visibly refused
-            else:
-                drawn = {(sp.start, sp.end) for sp in w.session.spans.values()}
-                assert (start, end) in drawn, f"a key press neither applied nor refused: {msg!r}"
-                applied.append((start, end, "CUE"))
-            qtbot.wait(1)
+        applied, refused, during = annotate_while(qtbot, w, job, words)
         assert during >= 3, "the export ended before the key presses could overlap it"
-        with qtbot.waitSignal(job.ended, timeout=60000):
-            pass
+        qtbot.waitUntil(lambda: job.has_ended, timeout=60000)
         stored = spans_in_db(w, "d0001")
         assert set(applied) <= stored                  # every acknowledged key press is in the database
         assert not set(refused) & stored               # a refused one left nothing behind
@@ -225,11 +240,7 @@ def test_export_from_the_app_while_annotating_loses_nothing(qtbot, big_project, 
 
 
 def test_cancel_in_the_status_bar_stops_the_export(qtbot, big_project, tmp_path):
-    from isfannotate_ui.app import create_main_window
-    w = create_main_window(big_project, "alice")
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+    w = open_window(qtbot, big_project)
     try:
         job = w.files.start_export("hf", layer="alice", include_all=True, out_dir=str(tmp_path / "out"))
         with qtbot.waitSignal(job.failed, timeout=60000) as failed:
@@ -238,5 +249,29 @@ def test_cancel_in_the_status_bar_stops_the_export(qtbot, big_project, tmp_path)
         qtbot.waitUntil(lambda: not w.files.job_status.isVisible(), timeout=10000)
         assert "cancel" in w.statusBar().currentMessage()
         assert w.files.last_export is None
+    finally:
+        w.close()
+
+
+def test_import_from_the_app_while_annotating_refuses_visibly_and_loses_nothing(qtbot, big_project, tmp_path):
+    """An import writes all-or-nothing, holding the project while it writes: key presses then
+    are refused with "busy: Importing documents", the others are saved; none is lost."""
+    src = tmp_path / "more.jsonl"
+    with open(src, "w", encoding="utf-8") as f:
+        for i in range(20000):
+            f.write(json.dumps({"id": f"m{i:05d}", "text": f"Dispatch {i}: " + "troops and mandate " * (20 + i % 7)})
+                    + "\n")
+    w = open_window(qtbot, big_project)
+    try:
+        w.show_document("d0002")
+        words = whole_words(w.view.text())
+        job = w.files.start_import([str(src)])
+        applied, refused, during = annotate_while(qtbot, w, job, words)
+        assert during >= 3, "the import ended before the key presses could overlap it"
+        qtbot.waitUntil(lambda: job.has_ended, timeout=60000)
+        assert w.documents.model.rowCount() == 21500
+        stored = spans_in_db(w, "d0002")
+        assert set(applied) == stored and not set(refused) & stored
+        assert {(s.start, s.end, s.label) for s in w.view.spans() if s.kind == "annotation"} == stored
     finally:
         w.close()

@@ -45,12 +45,23 @@ class JobRelay(QObject):
         """True once the job has finished on its thread (``ended`` may still be on its way)."""
         return self.job.done
 
+    @property
+    def has_ended(self) -> bool:
+        """True once ``ended`` has been emitted (on the UI thread)."""
+        return self._relayed
+
     # ------------------------------------------------------------- job thread
     def _progressed_on_job_thread(self, done: int, total: int) -> None:
-        self.progressed.emit(int(done), int(total))
+        try:
+            self.progressed.emit(int(done), int(total))
+        except RuntimeError:   # the window (and this relay) is gone: nobody to tell
+            pass
 
     def _done_on_job_thread(self, job) -> None:
-        self._ended_on_job_thread.emit(job.result, job.error)
+        try:
+            self._ended_on_job_thread.emit(job.result, job.error)
+        except RuntimeError:   # the window (and this relay) is gone: nobody to tell
+            pass
 
     # --------------------------------------------------------------- UI thread
     def _on_end(self, result: Any, error: BaseException | None) -> None:

@@ -4,9 +4,10 @@ The window is one client of the core: each user action calls one ``Project`` met
 ``Session.run``, and the window repaints from the ``Change`` it returns (``changeApplied``).
 Its jobs live in controllers that get the session and the ``WindowParts`` and answer with
 signals: ``LabellingController`` (label keys), ``KbController`` (actors, registry, suggestions,
-validation), ``ClaimsController`` (claims, stances, relations) and ``FileController`` (project
-files, import, export). The window owns the widgets, the document on screen and repainting.
-Offsets from the article view are code points.
+validation), ``ClaimsController`` (claims, stances, relations), ``FileController`` (project
+files, import and export as jobs) and ``DocumentPainter`` (highlights, the Annotations list and
+details, redrawn from change records). The window owns the widgets, the project's lifecycle,
+undo/redo, the status line and find. Offsets from the article view are code points.
 """
 from __future__ import annotations
 
@@ -19,10 +20,9 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QMessageBox, QSpli
 from isfannotate import Project
 from isfannotate.changes import Change
 from isfannotate.errors import IsfError
-from isfannotate.models import Span
 
 from .annotations_panel import AnnotationsPanel
-from .article_view import ArticleView, SpanStyle
+from .article_view import ArticleView
 from .claims_controller import ClaimsController
 from .dialogs import AnnotatorDialog, ShortcutsDialog
 from .document_list import DocumentPane
@@ -31,6 +31,7 @@ from .kb_controller import KbController
 from .label_bar import LabelBar
 from .labelling import LabellingController
 from .parts import Dialogs, Menus, WindowParts
+from .repaint import DocumentPainter
 from .session import Session, open_project
 
 
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.claims = ClaimsController(self.session, parts)     # claims, stances, relations
         self.labelling = LabellingController(self.session, parts, self.label_bar, self.kb)
         self.files = FileController(self.session, parts)        # project files, import, export
+        self.painter = DocumentPainter(self.session, parts, self.documents, self.kb, self.claims)
 
         center = QWidget(self)
         cl = QVBoxLayout(center)
@@ -94,14 +96,12 @@ class MainWindow(QMainWindow):
         self.session.statusMessage.connect(self.statusBar().showMessage)
         self.session.annotatorNeeded.connect(self.ask_annotator)
         self.kb.stanceRequested.connect(self.claims.show_stance)
-        self.claims.spansRestyled.connect(self._restyle)
+        self.claims.spansRestyled.connect(self.painter.restyle)
+        self.painter.repainted.connect(self._on_repainted)
         self.files.projectChosen.connect(self.open_project_or_warn)
         self.files.documentsImported.connect(self._on_documents_imported)
         self.files.jobEnded.connect(self._catch_up)
         self.documents.documentActivated.connect(self.show_document)
-        self.view.spanSelected.connect(self._on_span_selected)
-        self.annotations.spanClicked.connect(self._on_panel_span_clicked)
-        self.annotations.attributeEdited.connect(self._on_attribute_edited)
         self.find_bar.returnPressed.connect(self.find_next)
 
         self.open_project(project_path)
@@ -157,9 +157,14 @@ class MainWindow(QMainWindow):
         if self.project is not None and Path(path).resolve() == self.project.path.resolve():
             self.statusBar().showMessage(f"{path} is already open in this window", 4000)
             return
+        if self.project is not None and self.files.jobs:
+            job = self.files.jobs[0]
+            self.statusBar().showMessage(f"⚠ {job.title} is still running: wait for it, or cancel it in the "
+                                         f"status bar, then open {path}", 8000)
+            return
         project = open_project(path)
         if self.project is not None:
-            self.project.close()   # waits for a running job of the old project
+            self.project.close()   # no job of ours runs: checkpoints and releases the file
         self.session.set_project(project)
         self.labelling.project_opened()
         self.kb.project_opened()
@@ -225,24 +230,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"isfannotate — {name} ({who})")
 
     # --------------------------------------------------------------- document
-    def _style(self, span: Span) -> SpanStyle:
-        s = self.session
-        tip = span.label
-        if span.actor_id:
-            tip += f" → {s.actor_text(span.actor_id, with_type=True)}"
-        source = self.claims.source_line(span)
-        if source:
-            tip += f"\n{source}"
-        tip += f"\nby {span.author}"
-        return SpanStyle(span.id, span.start, span.end, span.label, s.colors.get(span.label, "#999999"),
-                         "annotation", tip)
-
-    def _restyle(self, span_ids: list[str]) -> None:
-        for sid in span_ids:
-            span = self.session.spans.get(sid)
-            if span is not None:
-                self.view.update_span(self._style(span))
-
     def show_document(self, doc_id: str) -> bool:
         """Show *doc_id*; False (said in the status bar) when a job holds the project: the window
         then shows the document again once the job ends."""
@@ -255,15 +242,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _show_document(self, doc_id: str) -> None:
-        s = self.session
-        s.load_document(doc_id)
-        self.claims.load_claims()
-        self.view.set_document(s.text, [self._style(sp) for sp in s.spans.values()])
-        self.documents.show_current(doc_id)
-        self.kb.document_shown()
-        self.claims.document_shown()
-        self._refresh_panel()
-        self.annotations.clear_details()
+        self.session.load_document(doc_id)
+        self.painter.paint_document()
         self._update_status()
         self.view.setFocus()
         self.documentShown.emit(doc_id)
@@ -274,32 +254,6 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("no more documents" if step > 0 else "this is the first document", 3000)
             return
         self.show_document(nxt)
-
-    def _panel_row(self, sp: Span) -> tuple:
-        """The annotation list's row for span *sp*: (order key, id, colour, line 1, line 2, tooltip)."""
-        s = self.session
-        text = " ".join(s.span_text(sp).split())
-        line2 = self.claims.source_line(sp) or ""
-        if sp.actor_id:
-            line2 = f"→ {s.actor_text(sp.actor_id, with_type=True)}"
-        problems = self.kb.problems.get(sp.id, [])
-        mark = "⚠ " if problems else ""
-        return ((sp.start, -sp.end, sp.label), sp.id, s.colors.get(sp.label, "#999999"),
-                f"{mark}{sp.label}  “{text[:60]}{'…' if len(text) > 60 else ''}”", line2,
-                "\n".join(f"⚠ {p}" for p in problems))
-
-    def _refresh_panel(self, only: set[str] | None = None) -> None:
-        """Rebuild the annotation list, or with *only* update just those spans' rows."""
-        spans = self.session.spans
-        if only is None:
-            self.annotations.set_items([self._panel_row(sp) for sp in spans.values()])
-            return
-        for sid in only:
-            span = spans.get(sid)
-            if span is None:
-                self.annotations.remove_item(sid)
-            else:
-                self.annotations.upsert_item(*self._panel_row(span))
 
     def _update_status(self, saved: bool = False) -> None:
         who = self.annotator or "no annotator"
@@ -345,14 +299,21 @@ class MainWindow(QMainWindow):
         if change.document_id is not None and change.document_id != self.doc_id:
             # show where the undone work was (a busy read leaves it to _catch_up)
             if self.show_document(change.document_id):
-                self._repaint_or_catch_up(self._after_change, change)
+                self._repaint_or_catch_up(self.painter.after_change, change)
         else:
-            self._repaint_or_catch_up(self.apply_change, change)
+            self._repaint_or_catch_up(self.painter.apply_change, change)
         self.statusBar().showMessage(f"{change.action} {change.description}".strip(), 3000)
 
     # ------------------------------------------------------------ repainting
     def _on_change_applied(self, change: Change) -> None:
-        self._repaint_or_catch_up(self.apply_change, change)
+        self._repaint_or_catch_up(self.painter.apply_change, change)
+
+    def apply_change(self, change: Change) -> None:
+        """Repaint from a change record (see ``DocumentPainter.apply_change``)."""
+        self.painter.apply_change(change)
+
+    def _on_repainted(self, saved: bool) -> None:
+        self._update_status(saved=saved)
 
     def _repaint_or_catch_up(self, repaint, change: Change) -> None:
         """Repaint after an action. The action is saved; if a read for the repaint meets a
@@ -373,77 +334,6 @@ class MainWindow(QMainWindow):
             return   # another job holds the project; its end calls this again
         if self._stale and self.doc_id is not None:
             self._stale = not self.show_document(self.doc_id)
-
-    def apply_change(self, change: Change) -> None:
-        """Repaint from a change record: only the spans it touched are redrawn."""
-        s = self.session
-        if change.rows("actors"):
-            s.registry_changed()
-        if change.rows("claims"):
-            self.claims.load_claims()
-        if change.document_id == self.doc_id and change.layer == self.annotator:
-            added, removed, updated = s.take_change(change)
-            if removed:
-                self.view.remove_spans(removed)
-            if added:
-                self.view.add_spans([self._style(sp) for sp in added])
-            for sp in updated:
-                self.view.update_span(self._style(sp))
-        elif change.document_id is None and self.doc_id is not None:
-            # registry edits: actor names in tooltips and the panel may have changed
-            spans = s.reload_spans()
-            self.view.set_spans([self._style(sp) for sp in spans] + self.kb.suggestion_styles())
-        self._after_change(change)
-
-    def _after_change(self, change: Change) -> None:
-        for op in change.rows("doc_status"):
-            row = op.after or op.before
-            if row["layer"] == self.annotator:
-                self.documents.model.set_status(row["document_id"], op.after["status"] if op.after else "new")
-        problems_before = dict(self.kb.problems)
-        self.kb.after_change(change)
-        self.claims.after_change(change)
-        if change.document_id == self.doc_id and change.layer == self.annotator:
-            touched = {op.key()[0] for op in change.rows("spans")} | change.touched_ids("claims")
-            touched |= {sid for sid in problems_before.keys() | self.kb.problems.keys()
-                        if problems_before.get(sid) != self.kb.problems.get(sid)}
-            self._refresh_panel(only=touched)
-        else:
-            self._refresh_panel()
-        self._on_span_selected(self.view.selected_span_id() or "")
-        self._update_status(saved=True)
-
-    # ------------------------------------------------------------- side panel
-    def _on_span_selected(self, span_id: str) -> None:
-        if self.claims.on_span_selected(span_id):
-            return
-        self.kb.on_span_selected(span_id)
-        self.annotations.select(span_id or None)
-        span = self.session.spans.get(span_id) if span_id else None
-        if span is None:
-            self.annotations.clear_details()
-            return
-        label = self.project.scheme.label(span.label)
-        self.annotations.show_details(span.id, span.label, self.session.span_text(span),
-                                      label.attributes if label else [], span.attrs, self.detail_rows(span))
-
-    def detail_rows(self, span: Span) -> list[tuple[str, QWidget]]:
-        """Extra rows of the details form for *span*: the actor link, the claim's source and cue."""
-        role = self.session.role(span.label)
-        if role == "actor":
-            return [("Actor", self.kb.actor_row(span))]
-        if role == "claim":
-            return [("", self.claims.claim_editor(span))]
-        return []
-
-    def _on_panel_span_clicked(self, span_id: str) -> None:
-        if span_id in self.session.spans:
-            self.view.select_span(span_id)
-
-    def _on_attribute_edited(self, span_id: str, name: str, value) -> None:
-        s = self.session
-        if span_id in s.spans and s.spans[span_id].attrs.get(name) != value:
-            s.run(self.project.set_span_attrs, span_id, {name: value}, layer=self.annotator)
 
     # ------------------------------------------------------------------- find
     def show_find(self) -> None:
