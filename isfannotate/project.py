@@ -24,10 +24,10 @@ from .models import GOLD
 from .ops.claims import ClaimActions
 from .ops.registry import RegistryActions
 from .ops.spans import SpanActions
-from .scheme import Scheme, load_scheme, parse_scheme
-from .store import connection, schema
-from .store.readers import Readers
-from .store.session import Session, guard_public_methods, unguarded
+from .scheme import Scheme, load_scheme
+from .store import connection
+from .store.base import ProjectBase
+from .store.session import guard_public_methods, unguarded
 
 Progress = Callable[[int, int], None]
 
@@ -35,13 +35,8 @@ __all__ = ["Project", "new_id", "now"]
 
 
 @guard_public_methods
-class Project(Readers, SpanActions, ClaimActions, RegistryActions, Session):
+class Project(SpanActions, ClaimActions, RegistryActions, ProjectBase):
     """An open project file. Use ``Project.create`` / ``Project.open``; close it (or use ``with``)."""
-
-    def __init__(self, path: Path, conn, owner=None, *, read_only: bool = False):
-        Session.__init__(self, path, conn, owner, read_only=read_only)
-        self._scheme: Scheme | None = None
-        self._doc_lengths: dict[str, int] = {}
 
     # ----------------------------------------------------------------- lifecycle
     @classmethod
@@ -95,34 +90,6 @@ class Project(Readers, SpanActions, ClaimActions, RegistryActions, Session):
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-    @property
-    def db(self):
-        """A sqlite-utils ``Database`` on this project's connection, for schema work and bulk writes
-        (use it inside a job or a transaction of this session)."""
-        import sqlite_utils
-        return sqlite_utils.Database(self.conn)
-
-    @property
-    def name(self) -> str:
-        with self._using() as conn:
-            row = conn.execute("SELECT value FROM project_info WHERE key='name'").fetchone()
-        return row[0] if row else self.path.stem
-
-    @property
-    def scheme(self) -> Scheme:
-        if self._scheme is None:
-            with self._using() as conn:
-                raw = conn.execute("SELECT value FROM project_info WHERE key='scheme'").fetchone()
-            if raw is None:
-                raise ProjectError(f"{self.path}: the project has no scheme")
-            self._scheme = parse_scheme(json.loads(raw[0]), f"{self.path} (stored scheme)")
-        return self._scheme
-
-    @property
-    def schema_version(self) -> int:
-        with self._using() as conn:
-            return schema.schema_version(conn)
 
     # ------------------------------------------------ registry help & checks
     def validate(self, document_id: str, layer: str):
