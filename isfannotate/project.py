@@ -24,6 +24,7 @@ from .models import GOLD
 from .ops.claims import ClaimActions
 from .ops.registry import RegistryActions
 from .ops.spans import SpanActions
+from .ops.team import TeamActions
 from .scheme import Scheme, load_scheme
 from .store import connection
 from .store.base import ProjectBase
@@ -35,7 +36,7 @@ __all__ = ["Project", "new_id", "now"]
 
 
 @guard_public_methods
-class Project(SpanActions, ClaimActions, RegistryActions, ProjectBase):
+class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBase):
     """An open project file. Use ``Project.create`` / ``Project.open``; close it (or use ``with``)."""
 
     # ----------------------------------------------------------------- lifecycle
@@ -83,7 +84,9 @@ class Project(SpanActions, ClaimActions, RegistryActions, ProjectBase):
         check, agreement); writes are refused, a crashed owner's work is still recovered.
         *program* names this opener in the lock file (what others are told)."""
         conn, owner = connection.open_database(path, create=False, read_only=read_only, program=program)
-        return cls(Path(path), conn, owner, read_only=read_only)
+        project = cls(Path(path), conn, owner, read_only=read_only)
+        project._only_layer = project.recorded_annotator   # a handed-out file: its annotator's layer only
+        return project
 
     def __enter__(self) -> "Project":
         return self
@@ -145,6 +148,16 @@ class Project(SpanActions, ClaimActions, RegistryActions, ProjectBase):
         from .gold import export_project
         return export_project(self, fmt, out_dir, layer=layer, include_all=include_all, split=split, seed=seed,
                               force=force, progress=progress, cancelled=cancelled)
+
+    def handout(self, out_dir: str | Path, *, force: bool = False, progress: Progress | None = None) -> list[Path]:
+        """Write one project file per annotator with assigned documents (see ``team.handout``)."""
+        from .team.handout import write_handouts
+        return write_handouts(self, out_dir, force=force, progress=progress)
+
+    def merge(self, paths: Sequence[str | Path], *, progress: Progress | None = None):
+        """Merge annotators' files into this project, all-or-nothing, one action (see ``team.merge``)."""
+        from .team.merge import merge_files
+        return merge_files(self, paths, progress=progress)
 
     def stats(self) -> dict[str, Any]:
         from .checks import stats

@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..changes import Recorder
 from ..errors import ProjectError
+from ..ids import now
 from ..scheme import Scheme, parse_scheme
 from . import schema
 from .readers import Readers
@@ -47,3 +49,7 @@ class ProjectBase(Readers, Session):
         with self._using() as conn:
             return schema.schema_version(conn)
 
+    def _log(self, rec: Recorder, kind: str, entity_id: str, op: str, before: dict | None, after: dict | None) -> None:
+        rec.insert("registry_log", {"at": now(), "author": self.author, "kind": kind, "entity_id": entity_id,
+                                    "op": op, "before": json.dumps(before, ensure_ascii=False) if before else None,
+                                    "after": json.dumps(after, ensure_ascii=False) if after else None})
