@@ -29,7 +29,8 @@ __all__ = ["FORMATS", "ExportResult", "ExportCancelled", "export_records", "GOLD
 
 GOLD_SCHEMA_ID = "isfannotate.gold/1"
 
-FORMATS = ("jsonl", "spacy", "hf", "stances", "claims", "brat", "doccano", "labelstudio", "prodigy", "conll")
+FORMATS = ("jsonl", "spacy", "hf", "stances", "claims", "stance-semeval", "attribution-parc", "brat", "doccano",
+           "labelstudio", "prodigy", "conll")
 
 _MODULES = {
     "jsonl": "jsonl",
@@ -37,6 +38,8 @@ _MODULES = {
     "hf": "hf",
     "stances": "rows",
     "claims": "rows",
+    "stance-semeval": "semeval",
+    "attribution-parc": "parc",
     "brat": "brat",
     "doccano": "doccano",
     "labelstudio": "labelstudio",
@@ -51,6 +54,8 @@ OFFSET_UNITS = {
     "hf": "token (offsets column in code points)",
     "stances": "codepoint",
     "claims": "codepoint",
+    "stance-semeval": "none (sentences)",
+    "attribution-parc": "codepoint",
     "brat": "codepoint",
     "doccano": "utf16",
     "labelstudio": "codepoint",

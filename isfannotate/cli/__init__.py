@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from ..errors import IsfError
+from ..exporting import FORMATS as EXPORT_FORMATS
 from .common import open_project as _open
 from .analysis import ANALYSIS_COMMANDS, add_analysis_parsers
 from .team import TEAM_COMMANDS, add_team_parsers
@@ -48,9 +49,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ex = sub.add_parser("export", help="export a layer as a dataset", description="Export a layer (default gold).")
     ex.add_argument("project")
-    ex.add_argument("--format", required=True,
-                    choices=["jsonl", "spacy", "hf", "stances", "claims", "brat", "doccano", "labelstudio", "prodigy",
-                             "conll"])
+    ex.add_argument("--format", required=True, choices=list(EXPORT_FORMATS))
     ex.add_argument("--out", help="output folder (default: exports/<project>-<layer>-<format>-<time>/)")
     ex.add_argument("--layer", default="gold", help="gold (default) or an annotator's name")
     ex.add_argument("--all", action="store_true", help="export every document, not only those marked done")

@@ -111,3 +111,44 @@ def test_cli_writes_csv_png_svg_and_the_network(corpus, tmp_path, capsys):
     assert b"<svg" in out["svg"].read_bytes()[:400] and b"<svg" in net.read_bytes()[:400]
     assert cli(["stancemap", str(path), "--layer", "nobody"]) == 2
     assert "no stances" in capsys.readouterr().err
+
+
+def test_stance_semeval_export(corpus, tmp_path):
+    res = corpus.export("stance-semeval", tmp_path / "sem")
+    lines = (tmp_path / "sem" / "all.tsv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].split("\t") == ["ID", "Target", "Text", "Stance", "Holder", "Polarity", "Document"]
+    rows = [line.split("\t") for line in lines[1:]]
+    assert sorted((r[1], r[3], r[4]) for r in rows) == sorted([
+        ("disarming Hamas", "AGAINST", "Pakistan"), ("disarming Hamas", "AGAINST", "Hamas"),
+        ("leading or commanding the ISF", "FAVOR", "Pakistan"), ("contributing troops to the ISF", "FAVOR", "Pakistan"),
+        ("contributing troops to the ISF", "AGAINST", "Pakistan"), ("disarming Hamas", "AGAINST", "Pakistan"),
+        ("contributing troops to the ISF", "FAVOR", "United States"), ("contributing troops to the ISF", "FAVOR", "Pakistan"),
+    ])   # the conditional stance has no SemEval label: left out and counted
+    assert res.manifest["counts"]["format"]["left_out"] == {"polarity conditional": 1}
+    assert res.manifest["counts"]["format"]["rows"] == 8
+    troops = next(r for r in rows if r[6].startswith("004") and r[1].startswith("contributing"))
+    assert "Pakistan has offered to send troops" in troops[2]
+
+
+def test_attribution_parc_export(seeded, tmp_path):
+    import json
+    d = "004_925ac23fd4dc491f"
+    text = seeded.document(d).text
+    def span(phrase, label):
+        i = text.index(phrase)
+        return seeded.annotate(d, "gold", i, i + len(phrase), label).rows("spans")[0].after["id"]
+    src = span("Marco Rubio", "ACTOR")
+    cue = span("said", "CUE")
+    claim = span("Pakistan has offered to send troops", "CLAIM")
+    rubio = next(a.id for a in seeded.actors() if a.name == "Marco Rubio")
+    seeded.link_actor(src, rubio)
+    seeded.set_claim(claim, source_span=src, cue_span=cue, quote="reported")
+    seeded.set_status(d, "gold", "done")
+    seeded.export("attribution-parc", tmp_path / "parc")
+    rows = [json.loads(x) for x in (tmp_path / "parc" / "all.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 1
+    r = rows[0]
+    assert (r["content"]["text"], r["source"]["text"], r["cue"]["text"]) == \
+        ("Pakistan has offered to send troops", "Marco Rubio", "said")
+    assert r["source_actor"]["name"] == "Marco Rubio" and r["parc_type"] == "indirect" and r["source_kind"] == "actor"
+    assert text[r["content"]["start"]:r["content"]["end"]] == r["content"]["text"]
