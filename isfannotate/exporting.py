@@ -48,6 +48,21 @@ _MODULES = {
     "conll": "conll",
 }
 
+# Formats that tokenize with spaCy (an optional extra: pip install 'isfannotate[ml]').
+NEEDS_SPACY = frozenset({"spacy", "hf", "stances", "claims", "stance-semeval", "attribution-parc", "prodigy", "conll"})
+ML_EXTRA_HINT = "pip install 'isfannotate[ml]'"
+
+
+def missing_requirement(fmt: str) -> str | None:
+    """Why *fmt* cannot be written in this installation (a one-line reason naming the extra to
+    install), or None. Checks without importing the library, so it is cheap for dialogs."""
+    if fmt in NEEDS_SPACY:
+        from importlib.util import find_spec
+        if find_spec("spacy") is None:
+            return f"the {fmt} format needs spaCy, which is not installed: {ML_EXTRA_HINT}"
+    return None
+
+
 # How each format counts offsets (recorded in the manifest; explained in docs/formats.md).
 OFFSET_UNITS = {
     "jsonl": "codepoint",
@@ -385,6 +400,9 @@ def export_records(
     """
     if fmt not in FORMATS:
         raise IsfError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    missing = missing_requirement(fmt)
+    if missing:
+        raise IsfError(missing)
     ratios = check_ratios(split)
     if type(seed) is not int:
         raise IsfError(f"--seed takes an integer, got {seed!r}")
