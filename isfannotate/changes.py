@@ -28,6 +28,10 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "provenance": ("item_id",),
     "suggestion_decisions": ("document_id", "layer", "start", "end", "actor_id"),
     "annotators": ("name",),
+    "project_info": ("key",),
+    "assignments": ("document_id", "annotator"),
+    "merge_ids": ("annotator", "kind", "file_id"),
+    "merge_conflicts": ("id",),
 }
 
 

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Any
 from .store import schema
 
 if TYPE_CHECKING:
-    from .project import Project
+    from .store.base import ProjectBase
 
 
-def stats(project: "Project") -> dict[str, Any]:
+def stats(project: "ProjectBase") -> dict[str, Any]:
     conn = project.conn
     one = lambda sql, *a: conn.execute(sql, a).fetchone()[0]  # noqa: E731
     layers: dict[str, Any] = {}
@@ -37,7 +37,7 @@ def stats(project: "Project") -> dict[str, Any]:
     }
 
 
-def check(project: "Project") -> list[str]:
+def check(project: "ProjectBase") -> list[str]:
     """Problems found (empty when the project is sound): SQLite integrity, foreign keys, schema
     version, and every span consistent with its document's text."""
     conn = project.conn

@@ -21,7 +21,7 @@ from .textclean import MAX_DOCUMENT_BYTES, clean_and_hash, decode_utf8
 
 if TYPE_CHECKING:
     from .changes import Recorder
-    from .project import Project
+    from .store.base import ProjectBase
 
 DOCUMENT_FORMATS = ("txt", "jsonl")
 ANNOTATION_FORMATS = ("brat", "doccano", "labelstudio", "prodigy", "conll", "webanno-tsv3")
@@ -153,7 +153,7 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def import_paths(project: "Project", paths: Sequence[str | Path], *, format: str = "auto",
+def import_paths(project: "ProjectBase", paths: Sequence[str | Path], *, format: str = "auto",
                  annotator: str | None = None, replace: bool = False,
                  progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Import *paths* (files or folders) into *project*; all-or-nothing. *progress(done, total)*
@@ -162,7 +162,7 @@ def import_paths(project: "Project", paths: Sequence[str | Path], *, format: str
         return _import_paths(project, paths, format, annotator, replace, progress)
 
 
-def _import_paths(project: "Project", paths: Sequence[str | Path], format: str, annotator: str | None,
+def _import_paths(project: "ProjectBase", paths: Sequence[str | Path], format: str, annotator: str | None,
                   replace: bool, progress: Callable[[int, int], None] | None) -> ImportReport:
     if format in ANNOTATION_FORMATS:
         raise IsfError(f"importing {format} annotations is not supported yet; "
@@ -253,7 +253,9 @@ def _import_paths(project: "Project", paths: Sequence[str | Path], format: str, 
         if new_rows:
             _regroup_near_duplicates(rec, report, {r[0]: r[2] for r in new_rows})
         if gold_plan is not None:
-            gold_plan.apply(project, rec, report)
+            annotated, n_spans = gold_plan.apply(project, rec)
+            report.annotated_documents.extend(annotated)
+            report.spans += n_spans
     project._doc_lengths.clear()
     return report
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from .changes import Change
 
 if TYPE_CHECKING:
-    from .project import Project
+    from .store.base import ProjectBase
 
 # Words that name an actor only in context: never stored as an alias without the user asking.
 PRONOUNS = frozenset("""i me my mine we us our ours you your yours he him his she her hers it its they them their
@@ -51,7 +51,7 @@ def _names_pattern(names: dict[str, str]) -> re.Pattern | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in alts) + r")(?!\w)")
 
 
-def actor_names(project: "Project", actor_ids: list[str] | None = None) -> dict[str, str]:
+def actor_names(project: "ProjectBase", actor_ids: list[str] | None = None) -> dict[str, str]:
     """name or alias -> actor id (a name claimed by two actors is left out: it is ambiguous)."""
     out: dict[str, str] = {}
     clash: set[str] = set()
@@ -70,7 +70,7 @@ def actor_names(project: "Project", actor_ids: list[str] | None = None) -> dict[
     return out
 
 
-def occurrences(project: "Project", layer: str, *, actor_id: str | None = None, text: str | None = None,
+def occurrences(project: "ProjectBase", layer: str, *, actor_id: str | None = None, text: str | None = None,
                 document_ids: list[str] | None = None) -> list[Occurrence]:
     """Every whole-word occurrence of an actor's names (or of *text*) in the given documents that
     is not yet an ACTOR span of *layer*. Ordered by document (import order) then offset."""
@@ -93,7 +93,7 @@ def occurrences(project: "Project", layer: str, *, actor_id: str | None = None, 
     return out
 
 
-def name_matches(project: "Project", document_id: str) -> list[Occurrence]:
+def name_matches(project: "ProjectBase", document_id: str) -> list[Occurrence]:
     """Every whole-word match of a registry name or alias in the document (longest name wins,
     ambiguous names left out), whether annotated or not. Depends only on the text and the
     registry, so a client may keep it until the registry changes."""
@@ -105,7 +105,7 @@ def name_matches(project: "Project", document_id: str) -> list[Occurrence]:
     return [Occurrence(document_id, m.start(), m.end(), m.group(), names[m.group()]) for m in pattern.finditer(text)]
 
 
-def rejected_suggestions(project: "Project", document_id: str, layer: str) -> set[tuple[int, int, str]]:
+def rejected_suggestions(project: "ProjectBase", document_id: str, layer: str) -> set[tuple[int, int, str]]:
     """(start, end, actor id) of the suggestions rejected in *layer*'s document."""
     return {(r[0], r[1], r[2]) for r in project.conn.execute(
         'SELECT start, "end", actor_id FROM suggestion_decisions WHERE document_id=? AND layer=?', (document_id, layer))}
@@ -117,7 +117,7 @@ def filter_suggestions(matches: list[Occurrence], covered: set[tuple[int, int]],
     return [o for o in matches if (o.start, o.end) not in covered and (o.start, o.end, o.actor_id) not in rejected]
 
 
-def suggestions(project: "Project", document_id: str, layer: str) -> list[Occurrence]:
+def suggestions(project: "ProjectBase", document_id: str, layer: str) -> list[Occurrence]:
     """Registry names found in the document that are neither annotated (any span at those
     offsets in *layer*) nor rejected. Suggestions are not annotations: they are never stored
     as spans until accepted, and never exported or counted."""
@@ -128,7 +128,7 @@ def suggestions(project: "Project", document_id: str, layer: str) -> list[Occurr
     return filter_suggestions(matches, covered, rejected_suggestions(project, document_id, layer))
 
 
-def reject_suggestion(project: "Project", document_id: str, layer: str, start: int, end: int, actor_id: str) -> Change:
+def reject_suggestion(project: "ProjectBase", document_id: str, layer: str, start: int, end: int, actor_id: str) -> Change:
     with project._action("reject suggestion", document_id, layer) as rec:
         rec.upsert("suggestion_decisions", {"document_id": document_id, "layer": layer, "start": start, "end": end,
                                             "actor_id": actor_id, "decision": "rejected"})
@@ -140,7 +140,7 @@ def _snippet(text: str) -> str:
     return snippet if len(snippet) <= 40 else snippet[:39] + "…"
 
 
-def validate(project: "Project", document_id: str, layer: str) -> list[Problem]:
+def validate(project: "ProjectBase", document_id: str, layer: str) -> list[Problem]:
     """What the scheme requires and the layer's annotations of the document lack, in document
     order: ACTOR spans without an actor, claims without a source, stances without a target or
     holder. One query per kind, so it can run after every key press on a long document."""

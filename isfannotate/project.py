@@ -24,10 +24,11 @@ from .models import GOLD
 from .ops.claims import ClaimActions
 from .ops.registry import RegistryActions
 from .ops.spans import SpanActions
-from .scheme import Scheme, load_scheme, parse_scheme
-from .store import connection, schema
-from .store.readers import Readers
-from .store.session import Session, guard_public_methods, unguarded
+from .ops.team import TeamActions
+from .scheme import Scheme, load_scheme
+from .store import connection
+from .store.base import ProjectBase
+from .store.session import guard_public_methods, unguarded
 
 Progress = Callable[[int, int], None]
 
@@ -35,13 +36,8 @@ __all__ = ["Project", "new_id", "now"]
 
 
 @guard_public_methods
-class Project(Readers, SpanActions, ClaimActions, RegistryActions, Session):
+class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBase):
     """An open project file. Use ``Project.create`` / ``Project.open``; close it (or use ``with``)."""
-
-    def __init__(self, path: Path, conn, owner=None, *, read_only: bool = False):
-        Session.__init__(self, path, conn, owner, read_only=read_only)
-        self._scheme: Scheme | None = None
-        self._doc_lengths: dict[str, int] = {}
 
     # ----------------------------------------------------------------- lifecycle
     @classmethod
@@ -88,41 +84,15 @@ class Project(Readers, SpanActions, ClaimActions, RegistryActions, Session):
         check, agreement); writes are refused, a crashed owner's work is still recovered.
         *program* names this opener in the lock file (what others are told)."""
         conn, owner = connection.open_database(path, create=False, read_only=read_only, program=program)
-        return cls(Path(path), conn, owner, read_only=read_only)
+        project = cls(Path(path), conn, owner, read_only=read_only)
+        project._only_layer = project.recorded_annotator   # a handed-out file: its annotator's layer only
+        return project
 
     def __enter__(self) -> "Project":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-    @property
-    def db(self):
-        """A sqlite-utils ``Database`` on this project's connection, for schema work and bulk writes
-        (use it inside a job or a transaction of this session)."""
-        import sqlite_utils
-        return sqlite_utils.Database(self.conn)
-
-    @property
-    def name(self) -> str:
-        with self._using() as conn:
-            row = conn.execute("SELECT value FROM project_info WHERE key='name'").fetchone()
-        return row[0] if row else self.path.stem
-
-    @property
-    def scheme(self) -> Scheme:
-        if self._scheme is None:
-            with self._using() as conn:
-                raw = conn.execute("SELECT value FROM project_info WHERE key='scheme'").fetchone()
-            if raw is None:
-                raise ProjectError(f"{self.path}: the project has no scheme")
-            self._scheme = parse_scheme(json.loads(raw[0]), f"{self.path} (stored scheme)")
-        return self._scheme
-
-    @property
-    def schema_version(self) -> int:
-        with self._using() as conn:
-            return schema.schema_version(conn)
 
     # ------------------------------------------------ registry help & checks
     def validate(self, document_id: str, layer: str):
@@ -178,6 +148,16 @@ class Project(Readers, SpanActions, ClaimActions, RegistryActions, Session):
         from .gold import export_project
         return export_project(self, fmt, out_dir, layer=layer, include_all=include_all, split=split, seed=seed,
                               force=force, progress=progress, cancelled=cancelled)
+
+    def handout(self, out_dir: str | Path, *, force: bool = False, progress: Progress | None = None) -> list[Path]:
+        """Write one project file per annotator with assigned documents (see ``team.handout``)."""
+        from .team.handout import write_handouts
+        return write_handouts(self, out_dir, force=force, progress=progress)
+
+    def merge(self, paths: Sequence[str | Path], *, progress: Progress | None = None):
+        """Merge annotators' files into this project, all-or-nothing, one action (see ``team.merge``)."""
+        from .team.merge import merge_files
+        return merge_files(self, paths, progress=progress)
 
     def stats(self) -> dict[str, Any]:
         from .checks import stats

@@ -17,11 +17,6 @@ from ..store.session import guard_public_methods
 class RegistryActions:
     """Mixed into ``Project``."""
 
-    def _log(self, rec: Recorder, kind: str, entity_id: str, op: str, before: dict | None, after: dict | None) -> None:
-        rec.insert("registry_log", {"at": now(), "author": self.author, "kind": kind, "entity_id": entity_id,
-                                    "op": op, "before": json.dumps(before, ensure_ascii=False) if before else None,
-                                    "after": json.dumps(after, ensure_ascii=False) if after else None})
-
     def _actor_row(self, name: str, type: str, aliases: Iterable[str], external_id: str | None, note: str,
                    actor_id: str | None) -> dict:
         """A validated new registry row: name and aliases with whitespace folded, a known type, a free id."""

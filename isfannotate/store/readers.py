@@ -133,3 +133,11 @@ class Readers:
             n = self._doc_lengths[document_id] = r[0]
         return n
 
+    def assignments(self) -> dict[str, list[str]]:
+        """annotator -> the ids of the documents assigned to them, in import order."""
+        out: dict[str, list[str]] = {}
+        for ann, doc in self.conn.execute(
+                "SELECT a.annotator, a.document_id FROM assignments a JOIN documents d ON d.id = a.document_id "
+                "ORDER BY a.annotator, d.seq"):
+            out.setdefault(ann, []).append(doc)
+        return out

@@ -161,9 +161,46 @@ def m003_near_duplicate_index(db: "sqlite_utils.Database") -> None:
     db.execute("CREATE INDEX documents_near_dup ON documents(near_dup_group) WHERE near_dup_group IS NOT NULL")
 
 
+def m004_team(db: "sqlite_utils.Database") -> None:
+    """The lead's team work: which annotator gets which document, how a merged annotator file's
+    registry entries map to the project's (so merging again changes nothing), and the registry
+    conflicts a merge found for the lead to decide."""
+    db.executescript(
+        """
+        CREATE TABLE assignments (
+            document_id TEXT NOT NULL REFERENCES documents(id),
+            annotator TEXT NOT NULL,
+            assigned_at TEXT NOT NULL,
+            PRIMARY KEY (document_id, annotator)
+        );
+        CREATE INDEX assignments_annotator ON assignments(annotator);
+        CREATE TABLE merge_ids (
+            annotator TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('actor', 'target')),
+            file_id TEXT NOT NULL,
+            project_id TEXT NOT NULL,
+            PRIMARY KEY (annotator, kind, file_id)
+        );
+        CREATE TABLE merge_conflicts (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('actor', 'target')),
+            entity_id TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            source TEXT NOT NULL,
+            field TEXT NOT NULL,
+            project_value TEXT,
+            file_value TEXT,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'kept', 'taken')),
+            created_at TEXT NOT NULL,
+            UNIQUE (kind, entity_id, annotator, field, file_value)
+        );
+        """
+    )
+
+
 # The numbered migrations, in order: the only place tables are defined. Append; never edit one
 # that has shipped.
-MIGRATIONS = [m001_initial, m002_suggestions_and_notes, m003_near_duplicate_index]
+MIGRATIONS = [m001_initial, m002_suggestions_and_notes, m003_near_duplicate_index, m004_team]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

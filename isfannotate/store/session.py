@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..changes import Change, Recorder, inverse, replay
-from ..errors import Busy, ProjectError
+from ..errors import Busy, ProjectError, ValidationError
 from ..models import GOLD
 from . import connection, ownership
 from .jobs import JobQueue
@@ -70,6 +70,7 @@ class Session:
         self.connection_wait = 30.0
         self.jobs = JobQueue(self)
         self._guard = threading.RLock()
+        self._only_layer: str | None = None   # a handed-out file accepts its annotator's layer only
         self._undo: list[Change] = []
         self._redo: list[Change] = []
 
@@ -122,6 +123,8 @@ class Session:
                 description: str = "", *, undoable: bool = True) -> Iterator[Recorder]:
         """One user action: a transaction whose every write goes through a Recorder. The change
         goes on the undo stack when it changed anything (and *undoable*)."""
+        if self._only_layer is not None and layer is not None and layer != self._only_layer:
+            raise ValidationError(f"this file was handed out to {self._only_layer}; it cannot hold {layer}'s work")
         change = Change(action, document_id, layer, description=description)
         with self._tx():
             rec = Recorder(self.conn, change)
@@ -204,4 +207,10 @@ class Session:
         if dest.exists():
             raise ProjectError(f"{dest}: already exists")
         with self._using() as conn:
-            conn.execute("VACUUM INTO ?", (str(dest),))
+            if self.read_only:   # VACUUM INTO only reads this file, but query_only refuses it
+                conn.execute("PRAGMA query_only=OFF")
+            try:
+                conn.execute("VACUUM INTO ?", (str(dest),))
+            finally:
+                if self.read_only:
+                    conn.execute("PRAGMA query_only=ON")

@@ -16,14 +16,8 @@ def run_cli(*args, env=None):
                           env={**os.environ, **(env or {})}, timeout=120)
 
 
-def test_core_and_cli_do_not_import_qt():
-    code = ("import sys, isfannotate, isfannotate.cli, isfannotate.project, isfannotate.importing, "
-            "isfannotate.gold, isfannotate.demo\n"
-            "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'isfannotate_ui'))]\n"
-            "assert not bad, bad")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    # running a command loads no Qt either
+def test_cli_command_does_not_import_qt():
+    """(The whole core is walked in test_architecture.py.)"""
     r = subprocess.run([sys.executable, "-c", "import sys; from isfannotate.cli import main; "
                         "main(['stats', 'missing.isf']); assert 'PySide6' not in sys.modules"],
                        capture_output=True, text=True)
@@ -99,3 +93,25 @@ def test_import_progress_bar_is_shown_when_forced(tmp_path, seeds_dir):
 def test_gui_refuses_missing_project(tmp_path):
     r = run_cli("gui", str(tmp_path / "nope.isf"))
     assert r.returncode == 2 and "no such project" in r.stderr
+
+
+def test_spacy_format_without_spacy_says_which_extra_in_one_line(tmp_path, seeds_dir):
+    """A Python where spaCy is not installed (find_spec finds nothing) gets one line and exit 2,
+    never a traceback."""
+    from isfannotate import Project
+    proj = tmp_path / "p.isf"
+    with Project.create(proj) as p:
+        p.import_paths([seeds_dir / "004_925ac23fd4dc491f.txt"])
+        doc = p.documents()[0].id
+        p.annotate(doc, "alice", 0, 4, "ACTOR")
+        p.set_status(doc, "alice", "done", reason="test")
+    code = ("import sys\n"
+            "import importlib.util as u\n"
+            "real = u.find_spec\n"
+            "u.find_spec = lambda name, *a: None if name == 'spacy' else real(name, *a)\n"
+            "from isfannotate.cli import main\n"
+            f"sys.exit(main(['export', {str(proj)!r}, '--format', 'spacy', '--layer', 'alice', "
+            f"'--out', {str(tmp_path / 'out')!r}]))\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.count("\n") == 1 and "isfannotate[ml]" in r.stderr and "Traceback" not in r.stderr

@@ -28,7 +28,7 @@ def test_wheel_contents(wheel):
     for seed in (REPO / "seeds").iterdir():
         assert f"isfannotate/_seeds/{seed.name}" in names
     assert "isfannotate/schemas/gold-1.schema.json" in names
-    assert "isfannotate_ui/__init__.py" in names and "isfannotate/cli.py" in names
+    assert "isfannotate_ui/__init__.py" in names and "isfannotate/cli/__init__.py" in names
     assert not any(n.startswith(("ui/", "tests/", "seeds/")) for n in names)
 
 

@@ -9,7 +9,11 @@ import json
 import sys
 from pathlib import Path
 
-from .errors import IsfError
+from ..errors import IsfError
+from ..exporting import FORMATS as EXPORT_FORMATS
+from .common import open_project as _open
+from .analysis import ANALYSIS_COMMANDS, add_analysis_parsers
+from .team import TEAM_COMMANDS, add_team_parsers
 
 EPILOG = "Offsets are Unicode code points. Docs: docs/ in the source, or README.md."
 
@@ -45,9 +49,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ex = sub.add_parser("export", help="export a layer as a dataset", description="Export a layer (default gold).")
     ex.add_argument("project")
-    ex.add_argument("--format", required=True,
-                    choices=["jsonl", "spacy", "hf", "stances", "claims", "brat", "doccano", "labelstudio", "prodigy",
-                             "conll"])
+    ex.add_argument("--format", required=True, choices=list(EXPORT_FORMATS))
     ex.add_argument("--out", help="output folder (default: exports/<project>-<layer>-<format>-<time>/)")
     ex.add_argument("--layer", default="gold", help="gold (default) or an annotator's name")
     ex.add_argument("--all", action="store_true", help="export every document, not only those marked done")
@@ -63,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
                        description="SQLite integrity check, schema version, and every span against its text.")
     c.add_argument("project")
 
+    add_team_parsers(sub)
+    add_analysis_parsers(sub)
+
     u = sub.add_parser("unlock", help="break a project's lock left by another computer",
                        description="A project is owned by one program at a time; its lock file names the owner. "
                                    "A lock left by a program that died on this computer is ignored anyway; one "
@@ -72,20 +77,17 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _open(path: str, command: str, read_only: bool = False):
-    from .project import Project
-    return Project.open(path, read_only=read_only, program=f"isfannotate {command}")
 
 
 def cmd_init(a) -> int:
-    from .project import Project
+    from ..project import Project
     Project.create(a.project, a.scheme, a.registry, program="isfannotate init").close()
     print(f"created {a.project}")
     return 0
 
 
 def cmd_import(a) -> int:
-    from .progress import ProgressBar
+    from ..progress import ProgressBar
     with _open(a.project, "import") as project:
         bar = ProgressBar("importing")
         report = project.import_paths(a.paths, format=a.format, annotator=a.annotator, replace=a.replace,
@@ -100,7 +102,7 @@ def cmd_import(a) -> int:
 
 
 def cmd_export(a) -> int:
-    from .progress import ProgressBar
+    from ..progress import ProgressBar
     split = None
     if a.split:
         try:
@@ -150,8 +152,8 @@ def cmd_check(a) -> int:
 
 
 def cmd_gui(a) -> int:
-    from . import settings
-    from .demo import build_demo
+    from .. import settings
+    from ..demo import build_demo
     if a.demo:
         path = build_demo()
     elif a.project:
@@ -163,8 +165,8 @@ def cmd_gui(a) -> int:
         path = Path(recent[0]) if recent else build_demo()
     annotator = a.annotator
     if annotator:
-        from .models import layer_name
-        from .errors import ValidationError
+        from ..models import layer_name
+        from ..errors import ValidationError
         try:
             annotator = layer_name(annotator)
         except ValidationError as e:
@@ -182,7 +184,7 @@ def cmd_gui(a) -> int:
 
 
 def cmd_unlock(a) -> int:
-    from .store import ownership
+    from ..store import ownership
     path = Path(a.project)
     if not path.exists():
         raise IsfError(f"{path}: no such project")
@@ -212,7 +214,8 @@ def cmd_unlock(a) -> int:
     return 0
 
 
-COMMANDS = {"unlock": cmd_unlock, "init": cmd_init, "import": cmd_import, "export": cmd_export, "stats": cmd_stats, "check": cmd_check,
+COMMANDS = {**TEAM_COMMANDS, **ANALYSIS_COMMANDS, "unlock": cmd_unlock, "init": cmd_init, "import": cmd_import, "export": cmd_export,
+            "stats": cmd_stats, "check": cmd_check,
             "gui": cmd_gui}
 
 
@@ -220,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     a = parser.parse_args(argv)
     if a.version:
-        from . import __version__
+        from .. import __version__
         print(__version__)
         return 0
     if a.command is None:

@@ -1,0 +1,61 @@
+"""The reading commands: stancemap (and, with issue 12/13, agreement and adjudicate)."""
+from __future__ import annotations
+
+from ..errors import IsfError
+from .common import open_project
+
+
+def add_analysis_parsers(sub) -> None:
+    s = sub.add_parser("stancemap", help="who stands where on what",
+                       description="The stance map: holders × targets with polarity (mixed when a holder's "
+                                   "stances disagree), stance/document/evidence counts. Prints a table; writes "
+                                   "CSV, PNG or SVG on request.")
+    s.add_argument("project")
+    s.add_argument("--layer", default="gold", help="gold (default), an annotator, or all (every annotator side by side)")
+    s.add_argument("--documents", metavar="ID,...", help="only these documents")
+    s.add_argument("--sort", choices=["count", "name"], default="count", help="order of rows and columns")
+    s.add_argument("--csv", metavar="FILE", help="write the matrix as CSV")
+    s.add_argument("--png", metavar="FILE", help="draw the matrix as PNG")
+    s.add_argument("--svg", metavar="FILE", help="draw the matrix as SVG")
+    s.add_argument("--network-png", metavar="FILE", help="draw the network as PNG")
+    s.add_argument("--network-svg", metavar="FILE", help="draw the network as SVG")
+
+
+def cmd_stancemap(a) -> int:
+    from ..stancemap import Scope, build_map
+    from ..stancemap import render
+    docs = [d.strip() for d in a.documents.split(",") if d.strip()] if a.documents else None
+    with open_project(a.project, "stancemap", read_only=True) as project:
+        if docs:
+            for d in docs:
+                project.document(d)
+        smap = build_map(project, Scope(layer=a.layer, documents=docs))
+        polarities = list(project.scheme.stance.polarities)
+    if not smap.cells:
+        raise IsfError(f"no stances with a holder and a target in layer {a.layer!r}"
+                       + (" for those documents" if docs else ""))
+    for path, draw in ((a.csv, lambda p: render.write_csv(smap, p, sort=a.sort)),
+                       (a.png, lambda p: render.draw_matrix(smap, p, sort=a.sort, polarities=polarities)),
+                       (a.svg, lambda p: render.draw_matrix(smap, p, sort=a.sort, polarities=polarities)),
+                       (a.network_png, lambda p: render.draw_network(smap, p, polarities=polarities)),
+                       (a.network_svg, lambda p: render.draw_network(smap, p, polarities=polarities))):
+        if path:
+            try:
+                draw(path)
+            except OSError as e:
+                raise IsfError(f"{path}: cannot write: {e.strerror}") from None
+            print(f"wrote {path}")
+    for layer in smap.layers:
+        if len(smap.layers) > 1:
+            print(f"[{layer}]")
+        for h in smap.sorted_holders(a.sort):
+            for t in smap.sorted_targets(a.sort):
+                c = smap.cell(h.id, t.id, layer)
+                if c is not None:
+                    flag = "  <- mixed evidence" if c.mixed else ""
+                    print(f"{h.name} → {t.name}: {c.label()} ({c.stances} stances, {len(c.documents)} documents, "
+                          f"{c.evidence} evidence){flag}")
+    return 0
+
+
+ANALYSIS_COMMANDS = {"stancemap": cmd_stancemap}

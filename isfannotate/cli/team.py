@@ -1,0 +1,80 @@
+"""The lead's commands: assign, handout, merge."""
+from __future__ import annotations
+
+import sys
+
+from ..errors import IsfError
+from .common import open_project
+
+
+def add_team_parsers(sub) -> None:
+    a = sub.add_parser("assign", help="assign documents to annotators",
+                       description="Assign every document to N annotators, round-robin (balanced, seeded). "
+                                   "Replaces earlier assignments of those documents; undoable in the app.")
+    a.add_argument("project")
+    a.add_argument("--annotators", required=True, metavar="A,B,...", help="annotator names, comma-separated")
+    a.add_argument("--overlap", type=int, default=2,
+                   help="annotators per document (default 2, so that agreement can be measured)")
+    a.add_argument("--seed", type=int, default=0, help="seed of the round-robin order (default 0)")
+    a.add_argument("--documents", metavar="ID,...", help="only these documents (default: all)")
+
+    h = sub.add_parser("handout", help="write one project file per annotator",
+                       description="Write DIR/<project>-<annotator>.isf for every annotator with assigned "
+                                   "documents: the scheme, guidelines, registry, targets and only their documents.")
+    h.add_argument("project")
+    h.add_argument("--out", required=True, metavar="DIR", help="folder for the files (created if needed)")
+    h.add_argument("--force", action="store_true", help="overwrite existing files of the same names")
+
+    m = sub.add_parser("merge", help="bring annotators' files back into the project",
+                       description="Merge annotators' project files: documents matched by sha256, registries "
+                                   "reconciled (conflicts listed), each annotator's layer only. All-or-nothing; "
+                                   "merging the same file twice changes nothing.")
+    m.add_argument("project")
+    m.add_argument("files", nargs="+", metavar="FILE")
+
+
+def _names(raw: str) -> list[str]:
+    names = [x.strip() for x in raw.split(",") if x.strip()]
+    if not names:
+        raise IsfError("--annotators takes names separated by commas, e.g. alice,bob,chen")
+    return names
+
+
+def cmd_assign(a) -> int:
+    docs = [d.strip() for d in a.documents.split(",") if d.strip()] if a.documents else None
+    with open_project(a.project, "assign") as project:
+        project.author = "lead"
+        project.assign_round_robin(_names(a.annotators), overlap=a.overlap, seed=a.seed, document_ids=docs)
+        for annotator, ids in project.assignments().items():
+            print(f"{annotator}: {len(ids)} documents")
+    return 0
+
+
+def cmd_handout(a) -> int:
+    from ..progress import ProgressBar
+    with open_project(a.project, "handout", read_only=True) as project:
+        bar = ProgressBar("writing")
+        paths = project.handout(a.out, force=a.force, progress=bar)
+        bar.finish()
+    for p in paths:
+        print(p)
+    return 0
+
+
+def cmd_merge(a) -> int:
+    from ..progress import ProgressBar
+    with open_project(a.project, "merge") as project:
+        project.author = "lead"
+        bar = ProgressBar("merging")
+        report = project.merge(a.files, progress=bar)
+        bar.finish()
+    print(report.summary())
+    conflicts = [c for f in report.files for c in f.conflicts]
+    for c in conflicts:
+        print(f"conflict: {c}", file=sys.stderr)
+    if conflicts:
+        print("decide the registry conflicts in the app (Team → Registry conflicts)", file=sys.stderr)
+    return 0
+
+
+TEAM_COMMANDS = {"assign": cmd_assign, "handout": cmd_handout, "merge": cmd_merge}

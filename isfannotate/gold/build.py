@@ -1,0 +1,222 @@
+"""Building gold records from a layer (and the derived 'unanimous' layer), and wiring exports.
+
+Records are plain dicts shaped by ``gold.record``'s builders (fast); offsets are code points.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import IsfError
+from ..models import GOLD
+from .record import (SCHEMA_ID, UNANIMOUS, actor_record, claim_record, relation_record, span_record, stance_record,
+                     target_record)
+
+if TYPE_CHECKING:
+    from ..store.base import ProjectBase
+
+
+def gold_records(project: "ProjectBase", layer: str = GOLD, *, include_all: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> tuple[list[dict], list[tuple[str, str]]]:
+    """Records for every document of *layer* that is marked done (all with *include_all*), and
+    (document id, reason) for those left out. 'unanimous' is not a stored layer (see agreement)."""
+    conn = project.conn
+    if layer == UNANIMOUS:
+        return unanimous_records(project, include_all=include_all, progress=progress)
+    n_spans = conn.execute("SELECT count(*) FROM spans WHERE layer=?", (layer,)).fetchone()[0]
+    n_stances = conn.execute("SELECT count(*) FROM stances WHERE layer=?", (layer,)).fetchone()[0]
+    if n_spans == 0 and n_stances == 0:
+        if layer == GOLD:
+            others = ", ".join(project.layers()) or "none yet"
+            raise IsfError(f"the gold layer is empty; export an annotator's layer with --layer NAME "
+                           f"(layers: {others}) or fill gold with 'isfannotate adjudicate'")
+        raise IsfError(f"layer {layer!r} has no annotations (layers: {', '.join(project.layers()) or 'none'})")
+
+    status = project.statuses(layer)
+    actors = {a.id: a for a in project.actors()}
+    targets = {t.id: t for t in project.targets()}
+    docs = conn.execute("SELECT id, text, sha256, meta, near_dup_group FROM documents ORDER BY seq").fetchall()
+
+    spans_by_doc: dict[str, list[tuple]] = {}
+    for r in conn.execute('SELECT id, document_id, start, "end", label, actor_id, attrs FROM spans WHERE layer=? '
+                          'ORDER BY document_id, start, "end" DESC, id', (layer,)):
+        spans_by_doc.setdefault(r[1], []).append(r)
+    claims_by_doc: dict[str, list[tuple]] = {}
+    for r in conn.execute("SELECT s.document_id, c.span_id, c.source_kind, c.source_actor, c.source_span, c.cue_span, "
+                          "c.quote FROM claims c JOIN spans s ON s.id=c.span_id WHERE s.layer=? "
+                          "ORDER BY s.document_id, s.start, s.id", (layer,)):
+        claims_by_doc.setdefault(r[0], []).append(r)
+    evidence: dict[str, list[str]] = {}
+    for sid, span_id in conn.execute("SELECT e.stance_id, e.span_id FROM stance_evidence e JOIN stances s "
+                                     "ON s.id=e.stance_id WHERE s.layer=? ORDER BY e.stance_id, e.position", (layer,)):
+        evidence.setdefault(sid, []).append(span_id)
+    stances_by_doc: dict[str, list[tuple]] = {}
+    for r in conn.execute("SELECT document_id, id, holder, target, polarity, conditions FROM stances WHERE layer=? "
+                          "ORDER BY document_id, created_at, id", (layer,)):
+        stances_by_doc.setdefault(r[0], []).append(r)
+    relations_by_doc: dict[str, list[tuple]] = {}
+    for r in conn.execute("SELECT document_id, head, tail, label FROM relations WHERE layer=? ORDER BY document_id, id",
+                          (layer,)):
+        relations_by_doc.setdefault(r[0], []).append(r)
+    labels_by_doc: dict[str, dict] = {}
+    for d, k, v in conn.execute("SELECT document_id, key, value FROM doc_labels WHERE layer=? ORDER BY key", (layer,)):
+        labels_by_doc.setdefault(d, {})[k] = json.loads(v)
+    prov: dict[str, dict] = {}
+    if layer == GOLD:
+        for item, d, data in conn.execute("SELECT item_id, document_id, data FROM provenance"):
+            prov.setdefault(d, {})[item] = json.loads(data)
+
+    records: list[dict] = []
+    left_out: list[tuple[str, str]] = []
+    total = len(docs)
+    for i, (doc_id, text, sha, meta, group) in enumerate(docs):
+        if progress and i % 500 == 0:
+            progress(i, total)
+        st = status.get(doc_id, "new")
+        if not include_all and st != "done":
+            left_out.append((doc_id, f"not marked done in layer {layer} (status: {st})"))
+            continue
+        spans = spans_by_doc.get(doc_id, [])
+        doc_stances = stances_by_doc.get(doc_id, [])
+        used_actors: dict[str, None] = {}
+        used_targets: dict[str, None] = {}
+        span_out = []
+        for sid, _, start, end, label, actor_id, attrs in spans:
+            if actor_id:
+                used_actors[actor_id] = None
+            span_out.append(span_record(sid, start, end, label, text[start:end], actor_id, json.loads(attrs)))
+        claim_out = []
+        for _, span_id, kind, src, src_span, cue, quote in claims_by_doc.get(doc_id, []):
+            if src:
+                used_actors[src] = None
+            claim_out.append(claim_record(span_id, kind, src, src_span, cue, quote))
+        stance_out = []
+        for _, stid, holder, target, polarity, cond in doc_stances:
+            if holder:
+                used_actors[holder] = None
+            if target:
+                used_targets[target] = None
+            stance_out.append(stance_record(stid, holder, target, polarity, cond, evidence.get(stid, [])))
+        records.append({
+            "schema": SCHEMA_ID, "id": doc_id, "text": text, "sha256": sha, "offset_unit": "codepoint",
+            "meta": json.loads(meta), "split": None, "near_duplicate_group": group, "layer": layer,
+            "doc_labels": labels_by_doc.get(doc_id, {}),
+            "actors": [actor_record(a.id, a.name, a.type, a.aliases, a.external_id)
+                       for a in (actors[x] for x in used_actors if x in actors)],
+            "targets": [target_record(t.id, t.name) for t in (targets[x] for x in used_targets if x in targets)],
+            "spans": span_out,
+            "claims": claim_out,
+            "stances": stance_out,
+            "relations": [relation_record(h, t, lab) for _, h, t, lab in relations_by_doc.get(doc_id, [])],
+            "provenance": prov.get(doc_id, {}),
+        })
+    if progress:
+        progress(total, total)
+    return records, left_out
+
+
+def _span_key(s: dict) -> tuple:
+    return (s["start"], s["end"], s["label"], s["actor_id"], json.dumps(s["attrs"], sort_keys=True, ensure_ascii=False))
+
+
+def unanimous_records(project: "ProjectBase", *, include_all: bool = False,
+                      progress: Callable[[int, int], None] | None = None) -> tuple[list[dict], list[tuple[str, str]]]:
+    """The 'unanimous' layer: per document, the units every annotator who marked it done agrees
+    on. A span is a unit when all of them have the same offsets, label, actor link and
+    attributes; a claim, stance (holder, target, polarity, conditions, evidence), relation or
+    document label when all of them have it identically on such spans. With *include_all*, a
+    document nobody marked done uses every annotator who annotated it. Provenance lists them."""
+    layers = [L for L in project.layers() if project.conn.execute(
+        "SELECT 1 FROM spans WHERE layer=? UNION SELECT 1 FROM stances WHERE layer=? LIMIT 1", (L, L)).fetchone()]
+    if not layers:
+        raise IsfError("no annotator has annotations yet, so there is nothing unanimous to export")
+    per = {L: {r["id"]: r for r in gold_records(project, L, include_all=True)[0]} for L in layers}
+    done = {L: project.statuses(L) for L in layers}
+    records: list[dict] = []
+    left_out: list[tuple[str, str]] = []
+    docs = project.document_list()
+    for n, (doc_id, _title) in enumerate(docs):
+        if progress and n % 500 == 0:
+            progress(n, len(docs))
+        voters = [L for L in layers if done[L].get(doc_id) == "done" and doc_id in per[L]]
+        if not voters and include_all:
+            voters = [L for L in layers if per[L].get(doc_id, {}).get("spans") or per[L].get(doc_id, {}).get("stances")]
+        if not voters:
+            left_out.append((doc_id, "no annotator marked it done"))
+            continue
+        records.append(_agree([per[L][doc_id] for L in voters], voters))
+    if progress:
+        progress(len(docs), len(docs))
+    return records, left_out
+
+
+def _agree(recs: list[dict], voters: list[str]) -> dict:
+    base = recs[0]
+    keymaps = [{s["id"]: _span_key(s) for s in r["spans"]} for r in recs]
+    common = set.intersection(*(set(km.values()) for km in keymaps))
+    base_id: dict[tuple, str] = {}
+    for s in base["spans"]:
+        base_id.setdefault(_span_key(s), s["id"])
+    spans = [s for s in base["spans"] if s["id"] == base_id.get(_span_key(s)) and _span_key(s) in common]
+
+    def ref(km: dict, sid: str | None):
+        return None if sid is None else km.get(sid, ("missing", sid))
+
+    def claim_keys(r, km):
+        return {(km[c["span"]], c["source_kind"], c["source"], ref(km, c["source_span"]), ref(km, c["cue"]), c["quote"])
+                for c in r["claims"]}
+
+    def stance_keys(r, km):
+        return {(st["holder"], st["target"], st["polarity"], st["conditions"],
+                 frozenset(ref(km, e) for e in st["evidence"])) for st in r["stances"]}
+
+    def relation_keys(r, km):
+        return {(km[x["head"]], km[x["tail"]], x["label"]) for x in r["relations"]}
+
+    agreed_claims = set.intersection(*(claim_keys(r, km) for r, km in zip(recs, keymaps)))
+    agreed_stances = set.intersection(*(stance_keys(r, km) for r, km in zip(recs, keymaps)))
+    agreed_relations = set.intersection(*(relation_keys(r, km) for r, km in zip(recs, keymaps)))
+    km0 = keymaps[0]
+    to_id = lambda key: base_id[key] if key in common else None  # noqa: E731
+    claims = [c for c in base["claims"] if (km0[c["span"]], c["source_kind"], c["source"], ref(km0, c["source_span"]),
+                                            ref(km0, c["cue"]), c["quote"]) in agreed_claims
+              and km0[c["span"]] in common]
+    claims = [{**c, "span": to_id(km0[c["span"]]),
+               "source_span": to_id(km0[c["source_span"]]) if c["source_span"] else None,
+               "cue": to_id(km0[c["cue"]]) if c["cue"] else None} for c in claims]
+    stances = []
+    for st in base["stances"]:
+        k = (st["holder"], st["target"], st["polarity"], st["conditions"], frozenset(ref(km0, e) for e in st["evidence"]))
+        if k in agreed_stances and all(km0.get(e) in common for e in st["evidence"]):
+            stances.append({**st, "evidence": [to_id(km0[e]) for e in st["evidence"]]})
+    relations = [{**x, "head": to_id(km0[x["head"]]), "tail": to_id(km0[x["tail"]])} for x in base["relations"]
+                 if (km0[x["head"]], km0[x["tail"]], x["label"]) in agreed_relations
+                 and km0[x["head"]] in common and km0[x["tail"]] in common]
+    doc_labels = {k: v for k, v in base["doc_labels"].items() if all(r["doc_labels"].get(k) == v for r in recs)}
+    used_actors = {s["actor_id"] for s in spans} | {c["source"] for c in claims} | {st["holder"] for st in stances}
+    used_targets = {st["target"] for st in stances}
+    actors = {a["id"]: a for r in recs for a in r["actors"]}
+    targets = {t["id"]: t for r in recs for t in r["targets"]}
+    prov = {"proposed_by": list(voters), "agreed": list(voters), "decided_by": UNANIMOUS, "at": None}
+    return {
+        **base, "layer": UNANIMOUS, "doc_labels": doc_labels,
+        "actors": [actors[a] for a in sorted(used_actors - {None}) if a in actors],
+        "targets": [targets[t] for t in sorted(used_targets - {None}) if t in targets],
+        "spans": spans, "claims": claims, "stances": stances, "relations": relations,
+        "provenance": {item: prov for item in [*(s["id"] for s in spans), *(st["id"] for st in stances)]},
+    }
+
+
+def export_project(project: "ProjectBase", fmt: str, out_dir, *, layer: str, include_all: bool,
+                   split, seed: int, force: bool, progress=None, cancelled=None):
+    from ..exporting import export_records
+    records, left_out = gold_records(project, layer, include_all=include_all)
+    if not records:
+        raise IsfError(f"no document of layer {layer!r} is marked done; mark documents done, or export "
+                       f"everything with --all ({len(left_out)} documents left out)")
+    return export_records(records, fmt, Path(out_dir) if out_dir else None, project_name=project.name, layer=layer,
+                          left_out=left_out, split=split, seed=seed, force=force,
+                          scheme=json.loads(project.scheme.model_dump_json()), language=project.scheme.language,
+                          progress=progress, cancelled=cancelled)

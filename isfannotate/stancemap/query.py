@@ -1,0 +1,257 @@
+"""The stance map: who stands where on what, and the evidence for it (issue 14).
+
+Built in SQL plus a little Python (one grouped query over the stances in scope), so that a
+map of 10,000 documents and 20,000 stances reads in well under 300 ms. Pure reads through a
+project's readers; no Qt. Cells keep every polarity they saw: a holder whose stances on one
+target disagree (across documents or within one) is *mixed*, shown as such, never averaged.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..errors import ValidationError
+from ..models import GOLD
+
+if TYPE_CHECKING:
+    from ..store.base import ProjectBase
+
+ALL = "all"
+MIXED = "mixed"
+
+
+def date_interval(value: str | None) -> tuple[str, str] | None:
+    """An ISO date, or a partial one ("2025", "2025-12"), as its first and last day (strings that
+    compare in date order); None when there is no usable date."""
+    if not isinstance(value, str):
+        return None
+    m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
+    if not m:
+        return None
+    y, mo, d = m.groups()
+    if d:
+        return f"{y}-{mo}-{d}", f"{y}-{mo}-{d}"
+    if mo:
+        return f"{y}-{mo}-01", f"{y}-{mo}-31"
+    return f"{y}-01-01", f"{y}-12-31"
+
+
+@dataclass
+class Scope:
+    """Which stances a map shows. *layer*: gold (default), an annotator, or 'all' (every
+    annotator side by side). The filters are optional; dates may be partial ("2025-12")."""
+    layer: str = GOLD
+    documents: Sequence[str] | None = None
+    actor_types: Sequence[str] | None = None
+    outlets: Sequence[str] | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+
+
+@dataclass
+class Cell:
+    layer: str
+    holder: str
+    target: str
+    polarities: dict[str, int] = field(default_factory=dict)   # polarity -> stances
+    documents: set[str] = field(default_factory=set)
+    evidence: int = 0
+
+    @property
+    def stances(self) -> int:
+        return sum(self.polarities.values())
+
+    @property
+    def mixed(self) -> bool:
+        return len(self.polarities) > 1
+
+    @property
+    def polarity(self) -> str:
+        return MIXED if self.mixed else next(iter(self.polarities))
+
+    def label(self) -> str:
+        """'support' or 'mixed: oppose 1, support 2' (polarities by name)."""
+        if not self.mixed:
+            return self.polarity
+        return MIXED + ": " + ", ".join(f"{p} {n}" for p, n in sorted(self.polarities.items()))
+
+
+@dataclass
+class Axis:
+    id: str
+    name: str
+    kind: str        # the actor's type, or 'target'
+    count: int = 0   # stances in scope
+
+
+@dataclass
+class StanceMap:
+    scope: Scope
+    layers: list[str]
+    holders: list[Axis]
+    targets: list[Axis]
+    cells: dict[tuple[str, str, str], Cell]   # (layer, holder, target) -> cell
+
+    def cell(self, holder: str, target: str, layer: str | None = None) -> Cell | None:
+        return self.cells.get((layer or self.layers[0], holder, target))
+
+    def sorted_holders(self, by: str = "count") -> list[Axis]:
+        return _sort(self.holders, by)
+
+    def sorted_targets(self, by: str = "count") -> list[Axis]:
+        return _sort(self.targets, by)
+
+    @property
+    def mixed_cells(self) -> list[Cell]:
+        return [c for c in self.cells.values() if c.mixed]
+
+
+def _sort(axes: list[Axis], by: str) -> list[Axis]:
+    if by == "name":
+        return sorted(axes, key=lambda a: (a.name.casefold(), a.id))
+    if by == "count":
+        return sorted(axes, key=lambda a: (-a.count, a.name.casefold(), a.id))
+    raise ValidationError("sort by 'count' or 'name'")
+
+
+def _layers(project: "ProjectBase", layer: str) -> list[str]:
+    if layer == ALL:
+        layers = project.layers()
+        if not layers:
+            raise ValidationError("no annotator has annotations yet")
+        return layers
+    return [layer]
+
+
+def _doc_filter(scope: Scope) -> tuple[str, list]:
+    where, params = [], []
+    if scope.documents is not None:
+        where.append("s.document_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(scope.documents)))
+    if scope.outlets:
+        where.append("json_extract(d.meta, '$.outlet') IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(scope.outlets)))
+    if scope.actor_types:
+        where.append("a.type IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(scope.actor_types)))
+    return (" AND " + " AND ".join(where)) if where else "", params
+
+
+def _date_ok(scope: Scope, date: str | None) -> bool:
+    if scope.date_from is None and scope.date_to is None:
+        return True
+    iv = date_interval(date)
+    if iv is None:
+        return False
+    lo = date_interval(scope.date_from)[0] if date_interval(scope.date_from) else "0000"
+    hi = date_interval(scope.date_to)[1] if date_interval(scope.date_to) else "9999"
+    return iv[1] >= lo and iv[0] <= hi
+
+
+def build_map(project: "ProjectBase", scope: Scope | None = None) -> StanceMap:
+    """The map of *scope*: cells per (layer, holder, target), axes with their stance counts."""
+    scope = scope or Scope()
+    layers = _layers(project, scope.layer)
+    extra, params = _doc_filter(scope)
+    sql = (
+        "SELECT s.layer, s.holder, s.target, s.polarity, s.document_id, json_extract(d.meta, '$.date'), "
+        "(SELECT count(*) FROM stance_evidence e WHERE e.stance_id = s.id) "
+        "FROM stances s JOIN documents d ON d.id = s.document_id JOIN actors a ON a.id = s.holder "
+        "WHERE s.layer IN (SELECT value FROM json_each(?)) AND s.target IS NOT NULL" + extra)
+    cells: dict[tuple[str, str, str], Cell] = {}
+    holder_n: dict[str, int] = {}
+    target_n: dict[str, int] = {}
+    dated = scope.date_from is not None or scope.date_to is not None
+    with project.read_snapshot() as conn:
+        rows = conn.execute(sql, [json.dumps(layers), *params]).fetchall()
+        for layer, holder, target, polarity, doc, date, n_ev in rows:
+            if dated and not _date_ok(scope, date):
+                continue
+            key = (layer, holder, target)
+            c = cells.get(key)
+            if c is None:
+                c = cells[key] = Cell(layer, holder, target)
+            c.polarities[polarity] = c.polarities.get(polarity, 0) + 1
+            c.documents.add(doc)
+            c.evidence += n_ev
+            holder_n[holder] = holder_n.get(holder, 0) + 1
+            target_n[target] = target_n.get(target, 0) + 1
+        names = {r[0]: (r[1], r[2]) for r in conn.execute(
+            "SELECT id, name, type FROM actors WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(list(holder_n)),))}
+        tnames = dict(conn.execute("SELECT id, name FROM targets WHERE id IN (SELECT value FROM json_each(?))",
+                                   (json.dumps(list(target_n)),)))
+    holders = [Axis(h, names[h][0], names[h][1], n) for h, n in holder_n.items()]
+    targets = [Axis(t, tnames.get(t, t), "target", n) for t, n in target_n.items()]
+    return StanceMap(scope, layers, _sort(holders, "count"), _sort(targets, "count"), cells)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    stance_id: str
+    layer: str
+    document_id: str
+    title: str
+    date: str | None
+    outlet: str | None
+    holder: str
+    target: str
+    polarity: str
+    conditions: str | None
+    span_id: str | None
+    start: int | None
+    end: int | None
+    sentence: str          # the sentence around the evidence span (the span's own text when short)
+
+
+_SENTENCE_END = re.compile(r"[.!?…]['\"”’)]*\s|\n")
+
+
+def sentence_around(text: str, start: int, end: int, limit: int = 400) -> str:
+    """The sentence(s) holding [start, end) (code points), cut to about *limit* characters."""
+    left = text.rfind("\n", max(0, start - limit), start) + 1
+    for m in _SENTENCE_END.finditer(text, max(left, start - limit), start):
+        left = m.end()
+    m = _SENTENCE_END.search(text, end, min(len(text), end + limit))
+    right = m.end() if m else min(len(text), end + limit)
+    return " ".join(text[left:right].split())
+
+
+def evidence(project: "ProjectBase", holder: str, target: str, scope: Scope | None = None) -> list[Evidence]:
+    """Every evidence span of the stances of *holder* on *target* in *scope*, in date order (a
+    stance without evidence is listed once with no span), for the list under a cell and for
+    the timeline."""
+    scope = scope or Scope()
+    layers = _layers(project, scope.layer)
+    extra, params = _doc_filter(scope)
+    sql = (
+        "SELECT s.id, s.layer, s.document_id, coalesce(json_extract(d.meta, '$.title'), d.id), "
+        "json_extract(d.meta, '$.date'), json_extract(d.meta, '$.outlet'), s.polarity, s.conditions, "
+        'sp.id, sp.start, sp."end", d.text '
+        "FROM stances s JOIN documents d ON d.id = s.document_id JOIN actors a ON a.id = s.holder "
+        "LEFT JOIN stance_evidence e ON e.stance_id = s.id LEFT JOIN spans sp ON sp.id = e.span_id "
+        "WHERE s.layer IN (SELECT value FROM json_each(?)) AND s.holder = ? AND s.target = ?" + extra +
+        " ORDER BY d.seq, s.created_at, e.position")
+    out = []
+    with project.read_snapshot() as conn:
+        for sid, layer, doc, title, date, outlet, pol, cond, span_id, start, end, text in conn.execute(
+                sql, [json.dumps(layers), holder, target, *params]):
+            if not _date_ok(scope, date):
+                continue
+            sentence = sentence_around(text, start, end) if span_id else ""
+            out.append(Evidence(sid, layer, doc, title, date, outlet, holder, target, pol, cond, span_id, start, end,
+                                sentence))
+    return sorted(out, key=lambda e: ((date_interval(e.date) or ("9999",))[0], ))
+
+
+def timeline(project: "ProjectBase", holder: str, target: str, scope: Scope | None = None) -> list[Evidence]:
+    """One entry per stance of *holder* on *target*, in date order (undated last), so that a
+    shift of position shows."""
+    seen, out = set(), []
+    for e in evidence(project, holder, target, scope):
+        if e.stance_id not in seen:
+            seen.add(e.stance_id)
+            out.append(e)
+    return out

@@ -1,0 +1,55 @@
+"""``ProjectBase``: an open project's session and readers, with its scheme. The lower half of
+``Project``, which adds the actions; the core's larger jobs (import, export, checks, the
+knowledge base) take a ``ProjectBase`` so they never need to import ``project``."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..changes import Recorder
+from ..errors import ProjectError
+from ..ids import now
+from ..scheme import Scheme, parse_scheme
+from . import schema
+from .readers import Readers
+from .session import Session
+
+
+class ProjectBase(Readers, Session):
+    def __init__(self, path: Path, conn, owner=None, *, read_only: bool = False):
+        Session.__init__(self, path, conn, owner, read_only=read_only)
+        self._scheme: Scheme | None = None
+        self._doc_lengths: dict[str, int] = {}
+
+    @property
+    def db(self):
+        """A sqlite-utils ``Database`` on this project's connection, for schema work and bulk writes
+        (use it inside a job or a transaction of this session)."""
+        import sqlite_utils
+        return sqlite_utils.Database(self.conn)
+
+    @property
+    def name(self) -> str:
+        with self._using() as conn:
+            row = conn.execute("SELECT value FROM project_info WHERE key='name'").fetchone()
+        return row[0] if row else self.path.stem
+
+    @property
+    def scheme(self) -> Scheme:
+        if self._scheme is None:
+            with self._using() as conn:
+                raw = conn.execute("SELECT value FROM project_info WHERE key='scheme'").fetchone()
+            if raw is None:
+                raise ProjectError(f"{self.path}: the project has no scheme")
+            self._scheme = parse_scheme(json.loads(raw[0]), f"{self.path} (stored scheme)")
+        return self._scheme
+
+    @property
+    def schema_version(self) -> int:
+        with self._using() as conn:
+            return schema.schema_version(conn)
+
+    def _log(self, rec: Recorder, kind: str, entity_id: str, op: str, before: dict | None, after: dict | None) -> None:
+        rec.insert("registry_log", {"at": now(), "author": self.author, "kind": kind, "entity_id": entity_id,
+                                    "op": op, "before": json.dumps(before, ensure_ascii=False) if before else None,
+                                    "after": json.dumps(after, ensure_ascii=False) if after else None})
