@@ -275,3 +275,15 @@ def test_import_from_the_app_while_annotating_refuses_visibly_and_loses_nothing(
         assert {(s.start, s.end, s.label) for s in w.view.spans() if s.kind == "annotation"} == stored
     finally:
         w.close()
+
+
+def test_export_dialog_names_a_missing_library_before_any_work(qtbot, window, monkeypatch):
+    import isfannotate_ui.export_dialog as export_dialog
+    monkeypatch.setattr(export_dialog, "missing_requirement",
+                        lambda fmt: "the spacy format needs spaCy, which is not installed: pip install 'isfannotate[ml]'"
+                        if fmt == "spacy" else None)
+    dlg = window.files.export_dialog()
+    dlg.format.setCurrentIndex(dlg.format.findData("spacy"))
+    dlg._on_ok()
+    assert "needs spaCy" in dlg.error.text() and dlg.isVisible() and window.files.jobs == []
+    dlg.close()

@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
     def ask_annotator(self) -> AnnotatorDialog:
         """Ask for the annotator's name (first start); non-blocking."""
         dlg = AnnotatorDialog(self)
-        dlg.nameChosen.connect(self._on_annotator_chosen)
+        dlg.nameChosen.connect(self.session.guarded(self._on_annotator_chosen))
         self.dialogs.show(dlg)
         return dlg
 
