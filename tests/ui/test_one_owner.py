@@ -287,3 +287,20 @@ def test_export_dialog_names_a_missing_library_before_any_work(qtbot, window, mo
     dlg._on_ok()
     assert "needs spaCy" in dlg.error.text() and dlg.isVisible() and window.files.jobs == []
     dlg.close()
+
+
+def test_closing_while_exporting_asks_then_stops_the_job_and_closes(qtbot, big_project, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+    w = open_window(qtbot, big_project)
+    w.ask_before_closing = True            # as on a real display (offscreen would just wait)
+    job = w.files.start_export("hf", layer="alice", include_all=True, out_dir=str(tmp_path / "out"))
+    w.close()
+    box = w.dialogs[-1]
+    assert isinstance(box, QMessageBox) and "Exporting is still running" in box.text()
+    assert w.isVisible() and w.project is not None        # nothing blocked, nothing closed yet
+    stop = next(b for b in box.buttons() if b.text() == "Stop and close")
+    qtbot.mouseClick(stop, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not w.isVisible(), timeout=60000)
+    assert job.has_ended and w.project is None
+    assert not (tmp_path / "out" / "manifest.json").exists()
+    assert owner_of(big_project) is None                   # the project was closed and released

@@ -26,7 +26,7 @@ from .article_view import ArticleView
 from .claims_controller import ClaimsController
 from .dialogs import AnnotatorDialog, ShortcutsDialog
 from .document_list import DocumentPane
-from .files import FileController
+from .files import FileController, headless
 from .kb_controller import KbController
 from .label_bar import LabelBar
 from .labelling import LabellingController
@@ -60,6 +60,9 @@ class MainWindow(QMainWindow):
         self.side.setUsesScrollButtons(True)
         self.menus = Menus(self, self.view, guard=self.session.guarded)
         self._stale = False     # a repaint met a running job: draw the document again once it ends
+        self._close_when_free = False   # closing was asked while a job ran: close when it has ended
+        #: closing while a job runs asks first (non-blocking); headless runs just wait for the job
+        self.ask_before_closing = not headless()
         parts = WindowParts(self, self.view, self.side, self.annotations, self.menus, self.dialogs)
         self.kb = KbController(self.session, parts)             # actors, registry, suggestions, validation
         self.claims = ClaimsController(self.session, parts)     # claims, stances, relations
@@ -100,7 +103,7 @@ class MainWindow(QMainWindow):
         self.painter.repainted.connect(self._on_repainted)
         self.files.projectChosen.connect(self.open_project_or_warn)
         self.files.documentsImported.connect(self._on_documents_imported)
-        self.files.jobEnded.connect(self._catch_up)
+        self.files.jobEnded.connect(self._on_job_ended)
         self.documents.documentActivated.connect(self.show_document)
         self.find_bar.returnPressed.connect(self.find_next)
 
@@ -367,6 +370,31 @@ class MainWindow(QMainWindow):
         self.dialogs.show(box)
 
     # ------------------------------------------------------------------ layout
+    def _ask_before_closing(self) -> None:
+        job = self.files.jobs[0]
+        box = QMessageBox(QMessageBox.Icon.Question, "isfannotate",
+                          f"{job.title} is still running. Stop it and close? Nothing it did is kept.",
+                          QMessageBox.StandardButton.NoButton, self)
+        stop = box.addButton("Stop and close", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Keep working", QMessageBox.ButtonRole.RejectRole)
+        box.buttonClicked.connect(lambda b: self._close_after_jobs() if b is stop else None)
+        self.dialogs.show(box)
+
+    def _close_after_jobs(self) -> None:
+        """Cancel the running jobs and close once they have ended (their work rolled back)."""
+        self._close_when_free = True
+        for job in list(self.files.jobs):
+            job.cancel()
+        self.statusBar().showMessage("stopping the running job, then closing…", 0)
+        if not self.files.jobs:
+            self.close()
+
+    def _on_job_ended(self) -> None:
+        if self._close_when_free and not self.files.jobs:
+            self.close()
+            return
+        self._catch_up()
+
     def _restore_layout(self) -> None:
         s = QSettings("isfannotate", "isfannotate")
         geo = s.value("window/geometry")
@@ -377,6 +405,11 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(state)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if self.files.jobs and not self._close_when_free and self.ask_before_closing:
+            # a job runs: ask (without blocking) whether to cancel it; the window stays meanwhile
+            event.ignore()
+            self._ask_before_closing()
+            return
         if self._remember_layout:
             s = QSettings("isfannotate", "isfannotate")
             s.setValue("window/geometry", self.saveGeometry())
