@@ -304,3 +304,16 @@ def test_closing_while_exporting_asks_then_stops_the_job_and_closes(qtbot, big_p
     assert job.has_ended and w.project is None
     assert not (tmp_path / "out" / "manifest.json").exists()
     assert owner_of(big_project) is None                   # the project was closed and released
+
+
+def test_gui_on_a_project_open_elsewhere_says_so_in_one_line(held_elsewhere, tmp_path):
+    other, proc = held_elsewhere
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    t0 = time.monotonic()
+    r = subprocess.run([sys.executable, "-m", "isfannotate", "gui", str(other), "--annotator", "carol",
+                        "--screenshot", str(tmp_path / "shot.png")], capture_output=True, text=True, env=env,
+                       timeout=60)
+    assert r.returncode == 2 and not (tmp_path / "shot.png").exists()
+    [line] = r.stderr.strip().splitlines()
+    assert "open in a notebook" in line and f"pid {proc.pid}" in line and "Traceback" not in r.stderr
+    assert time.monotonic() - t0 < 30      # refused, not waited for (the real bound is the core's busy timeout 0)
