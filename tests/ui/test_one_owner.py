@@ -156,7 +156,6 @@ def test_open_recent_says_which_projects_are_open_elsewhere(qtbot, window, proje
 def test_a_key_press_while_a_job_holds_the_project_is_refused_visibly_then_works(qtbot, window):
     """A job inside the project's connection (an import does this for its whole transaction):
     a key press is refused at once with "busy: <job>", nothing half-done; after the job it works."""
-    from isfannotate_ui.job_relay import JobRelay
     window.show_document(DOC4)
     text = window.view.text()
     inside, release = threading.Event(), threading.Event()
@@ -166,8 +165,7 @@ def test_a_key_press_while_a_job_holds_the_project_is_refused_visibly_then_works
             inside.set()
             release.wait(20)
 
-    job = JobRelay(window.project.jobs.submit("Merging a copy", hold), window)
-    window.files.job_status.track(job)
+    job = window.files.run_job("Merging a copy", hold)
     assert inside.wait(10)
     i = text.index("Hamas")
     t0 = time.perf_counter()
@@ -317,3 +315,36 @@ def test_gui_on_a_project_open_elsewhere_says_so_in_one_line(held_elsewhere, tmp
     [line] = r.stderr.strip().splitlines()
     assert "open in a notebook" in line and f"pid {proc.pid}" in line and "Traceback" not in r.stderr
     assert time.monotonic() - t0 < 30      # refused, not waited for (the real bound is the core's busy timeout 0)
+
+
+def test_a_repaint_that_meets_a_job_catches_up_when_it_ends(qtbot, window):
+    """The action is saved, then a job takes the project before the window has read what it
+    needs to redraw: the window says so, and draws the document again when the job ends."""
+    window.show_document(DOC4)
+    i = window.view.text().index("Hamas")
+    go, inside, release = threading.Event(), threading.Event(), threading.Event()
+
+    def hold(project, progress, cancelled):
+        go.wait(20)
+        with project.read_snapshot():
+            inside.set()
+            release.wait(20)
+
+    job = window.files.run_job("Merging a copy", hold)
+
+    def annotate_then_the_job_takes_the_project(*args):
+        change = window.project.annotate(*args)
+        go.set()
+        assert inside.wait(10)
+        return change
+
+    change = window.session.run(annotate_then_the_job_takes_the_project, DOC4, "alice", i, i + 5, "CUE")
+    assert change is not None
+    assert "catches up" in window.statusBar().currentMessage()
+    assert window.annotations.list.count() == 0          # not yet drawn in the list
+    release.set()
+    qtbot.waitUntil(lambda: job.has_ended, timeout=20000)
+    qtbot.waitUntil(lambda: window.annotations.list.count() == 1, timeout=10000)
+    assert spans_in_db(window, DOC4) == {(i, i + 5, "CUE")}
+    assert {(s.start, s.end, s.label) for s in window.view.spans() if s.kind == "annotation"} == {(i, i + 5, "CUE")}
+    assert "1 span " in window.status_label.text()

@@ -121,11 +121,14 @@ class FileController(QObject):
             act.triggered.connect(lambda _c=False, p=path: self.projectChosen.emit(p))
 
     # ----------------------------------------------------------------- jobs
-    def _submit(self, title: str, fn, on_success) -> JobRelay:
+    def run_job(self, title: str, fn, on_success=None) -> JobRelay:
         """Run ``fn(project, progress, cancelled)`` in the project's job queue (the one owning
-        connection, one job at a time); progress and Cancel show in the status bar."""
+        connection, one job at a time; for import, export, and the coming merge and agreement);
+        progress and Cancel show in the status bar, errors in the status bar, and
+        ``on_success(result)`` runs on the UI thread."""
         job = JobRelay(self.s.project.jobs.submit(title, fn), self)
-        job.succeeded.connect(on_success)
+        if on_success is not None:
+            job.succeeded.connect(on_success)
         job.failed.connect(self.show_error)
         job.ended.connect(lambda j=job: self._on_job_ended(j))
         self.jobs.append(job)
@@ -146,7 +149,7 @@ class FileController(QObject):
         """Import *paths* as a job (all-or-nothing; while it runs, actions are refused as busy)."""
         def work(project, progress, _cancelled):
             return project.import_paths(paths, annotator=annotator, progress=progress).summary()
-        return self._submit("Importing documents", work, self.documentsImported.emit)
+        return self.run_job("Importing documents", work, self.documentsImported.emit)
 
     def export_dialog(self):
         from .export_dialog import ExportDialog
@@ -164,7 +167,7 @@ class FileController(QObject):
         def work(project, progress, cancelled):
             return project.export(fmt, out_dir, layer=layer, include_all=include_all, split=split, seed=seed,
                                   force=force, progress=progress, cancelled=cancelled)
-        return self._submit("Exporting", work, self._on_export_done)
+        return self.run_job("Exporting", work, self._on_export_done)
 
     def _on_export_done(self, result) -> None:
         msg = f"exported {len(result.files)} files to {result.out_dir}"
