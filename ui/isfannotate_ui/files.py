@@ -133,7 +133,7 @@ class FileController(QObject):
         job.ended.connect(lambda j=job: self._on_job_ended(j))
         self.jobs.append(job)
         self.job_status.track(job)
-        self.s.message(f"{title}… (you can go on annotating)", 4000)
+        self.s.message(f"{title} in the background: you can go on annotating", 4000)
         return job
 
     def _on_job_ended(self, job: JobRelay) -> None:

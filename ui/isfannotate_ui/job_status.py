@@ -59,8 +59,8 @@ class JobStatus(QWidget):
         self.show()
 
     def _on_progress(self, job: JobRelay, done: int, total: int) -> None:
-        if job is not self.current() or total <= 0:
-            return
+        if job is not self.current() or total <= 0 or done <= 0:
+            return   # nothing counted yet (e.g. an export still reading): keep the busy indicator
         scale = max(1, total // 1_000_000 + 1)   # QProgressBar takes ints
         self.bar.setRange(0, total // scale)
         self.bar.setValue(min(done, total) // scale)
