@@ -7,27 +7,17 @@ Only span labels are kept; actor links, attributes, claims, stances and relation
 """
 from __future__ import annotations
 
-import bisect
 import json
 
 from isfannotate.formats.common import ExportContext, by_split
-
-
-class Utf16Offsets:
-    """Code-point offset -> UTF-16 code-unit offset for one text (O(log n) per lookup)."""
-
-    def __init__(self, text: str) -> None:
-        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
-
-    def __call__(self, cp: int) -> int:
-        return cp + bisect.bisect_left(self._astral, cp)
+from isfannotate.utf16 import Utf16Map
 
 
 def write(ctx: ExportContext, docs: list[dict]) -> None:
     for stem, group in by_split(docs):
         with ctx.open_text(f"{stem}.jsonl") as fh:
             for record in ctx.each(group):
-                u16 = Utf16Offsets(record["text"])
+                u16 = Utf16Map(record["text"]).to_utf16
                 labels = [
                     [u16(s["start"]), u16(s["end"]), s["label"]]
                     for s in sorted(record["spans"], key=lambda s: (s["start"], -s["end"], s["label"]))
