@@ -88,14 +88,37 @@ def _cells(line: str) -> list[str]:
     return line.split("\t") if "\t" in line else line.split()
 
 
+def looks_like_conll(head: str) -> bool:
+    """True when every token line of ``head`` (the start of a file) has a column of IOB tags
+    after its first column."""
+    rows = []
+    for line in head.split("\n")[:500]:
+        line = line.rstrip("\r")
+        if not line.strip() or line.startswith("#") or line.startswith("-DOCSTART-"):
+            continue
+        rows.append(_cells(line))
+    if len(head.split("\n", 500)) > 500 or len(head) >= 1 << 20:
+        rows = rows[:-1]  # the last line may be cut
+    if not rows or any(len(r) < 2 for r in rows):
+        return False
+    width = min(len(r) for r in rows)
+    return any(all(IOB_TAG.fullmatch(r[k]) for r in rows) for k in range(1, width))
+
+
 def read(paths, *, tag_column: int | None = None) -> ParsedCollection:
-    """Read CoNLL-style IOB files (files, or folders searched for ``*.conll``, ``*.iob`` ...).
+    """Read CoNLL-style IOB files (files, or folders searched for ``*.conll``, ``*.iob`` ...;
+    in a folder a ``.txt`` file is read only when it looks like CoNLL, so a README is not).
 
     ``tag_column`` is 1-based; None picks the last column of IOB tags (see the notes above).
     """
     coll = ParsedCollection("conll")
-    for path in expand_paths(paths, SUFFIXES):
-        _read_file(path, tag_column, coll)
+    for p in map(Path, paths):
+        for path in expand_paths([p], SUFFIXES):
+            if p.is_dir() and path.suffix.lower() == ".txt":
+                with open(path, "rb") as fh:
+                    if not looks_like_conll(fh.read(1 << 20).decode("utf-8", errors="ignore")):
+                        continue
+            _read_file(path, tag_column, coll)
     return coll
 
 
