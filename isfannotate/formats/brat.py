@@ -411,13 +411,14 @@ def _read_ann(path: Path, src: SourceText, doc: ParsedDocument, counts, split: b
         for a, b in frags:
             if b < a:
                 raise InputError(where, f"brat: {what}: bad offsets {a}-{b}", lineno)
-            if b > len(src.raw):
+            if b > len(src.raw) and (stated is None or src.u16.is_identity or b > src.u16.utf16_length):
                 raise InputError(
                     where, f"brat: {what}: offsets {a}-{b} are past the end of the text ({len(src.raw)} characters)",
                     lineno,
                 )
         status = IMPORTED
-        if stated is not None and not _stated_matches(src.raw, frags, stated):
+        past = any(b > len(src.raw) for _a, b in frags)  # only possible in UTF-16 units (checked above)
+        if past or (stated is not None and not _stated_matches(src.raw, frags, stated)):
             alt = _utf16_frags(src, frags)
             if alt is None or not _stated_matches(src.raw, alt, stated):
                 shown = " ".join(src.raw[a:b] for a, b in frags)
