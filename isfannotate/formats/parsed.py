@@ -275,11 +275,12 @@ def raw_range(
         s, e = _from_utf16(src, start, end, path, line, what)
         converted = not src.u16.is_identity
     else:
-        check_offsets(path, line, start, end, len(src.raw), what, "characters")
+        n = len(src.raw)
+        in_range = type(start) is int and type(end) is int and 0 <= start <= end <= n
         s, e = start, end
-        if stated is not None and src.raw[s:e] != stated:
+        if not in_range or (stated is not None and src.raw[s:e] != stated):
             alt = None
-            if not src.u16.is_identity:
+            if stated is not None and not src.u16.is_identity:
                 try:
                     alt = _from_utf16(src, start, end, path, line, what)
                 except InputError:
@@ -288,6 +289,7 @@ def raw_range(
                 s, e = alt
                 converted = True
             else:
+                check_offsets(path, line, start, end, n, what, "characters")
                 raise InputError(
                     path,
                     f"{what}: the stated text {stated!r} does not match the document at {start}-{end} "
