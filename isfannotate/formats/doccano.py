@@ -50,9 +50,11 @@ from isfannotate.formats.parsed import (  # noqa: E402
     SourceText,
     doc_id_of,
     expand_paths,
+    index_keys,
     loads,
     parse_json_document,
     parse_json_line,
+    paused_gc,
     raw_range,
     read_text_file,
 )
@@ -90,12 +92,13 @@ def read(paths) -> ParsedCollection:
     """Read doccano JSONL exports (files, or folders searched for ``*.jsonl``/``*.json``)."""
     coll = ParsedCollection("doccano")
     imported: Counter = Counter()
-    for path in expand_paths(paths, (".jsonl", ".json")):
-        where = str(path)
-        raw = read_text_file(path, one_document=False)
-        raw = raw[1:] if raw.startswith("\ufeff") else raw
-        for lineno, obj in json_records(where, raw):
-            coll.documents.append(_document(where, lineno, obj, coll.counts, imported))
+    with paused_gc():
+        for path in expand_paths(paths, (".jsonl", ".json")):
+            where = str(path)
+            raw = read_text_file(path, one_document=False)
+            raw = raw[1:] if raw.startswith("\ufeff") else raw
+            for lineno, obj in json_records(where, raw):
+                coll.documents.append(_document(where, lineno, obj, coll.counts, imported))
     for label, n in imported.items():
         coll.counts["span", label, IMPORTED] += n
     return coll
@@ -180,7 +183,8 @@ def _label_spans(where, lineno, src: SourceText, triples: list, counts: Counter,
     if plain:
         labels = [t[2] for t in triples]
         imported.update(labels)
-        return [ParsedSpan(str(i), s, e, lab, {}, None, None, lineno) for i, (s, e, lab) in enumerate(triples)]
+        return [ParsedSpan(k, s, e, lab, {}, None, None, lineno)
+                for k, (s, e, lab) in zip(index_keys(len(triples)), triples)]
     out: list[ParsedSpan] = []
     labels = []
     for i, t in enumerate(triples):

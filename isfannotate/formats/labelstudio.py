@@ -92,6 +92,7 @@ from isfannotate.formats.parsed import (  # noqa: E402
     expand_paths,
     find_line,
     parse_json_document,
+    paused_gc,
     raw_range,
     read_text_file,
 )
@@ -103,13 +104,14 @@ _VALUE_TYPES = {"choices": "choices", "textarea": "text", "rating": "rating", "n
 def read(paths) -> ParsedCollection:
     """Read Label Studio JSON exports (files, or folders searched for ``*.json``)."""
     coll = ParsedCollection("labelstudio")
-    for path in expand_paths(paths, (".json",)):
-        where = str(path)
-        raw = read_text_file(path, one_document=False)
-        value = parse_json_document(where, raw)
-        tasks = value if isinstance(value, list) else [value]
-        for n, task in enumerate(tasks, 1):
-            _task(where, raw, n, task, coll)
+    with paused_gc():
+        for path in expand_paths(paths, (".json",)):
+            where = str(path)
+            raw = read_text_file(path, one_document=False)
+            value = parse_json_document(where, raw)
+            tasks = value if isinstance(value, list) else [value]
+            for n, task in enumerate(tasks, 1):
+                _task(where, raw, n, task, coll)
     return coll
 
 

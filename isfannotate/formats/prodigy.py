@@ -104,6 +104,7 @@ from isfannotate.formats.parsed import (  # noqa: E402
     doc_id_of,
     expand_paths,
     json_lines,
+    paused_gc,
     raw_range,
     read_text_file,
 )
@@ -112,15 +113,16 @@ from isfannotate.formats.parsed import (  # noqa: E402
 def read(paths) -> ParsedCollection:
     """Read Prodigy JSONL (``prodigy db-out``; files, or folders searched for ``*.jsonl``)."""
     coll = ParsedCollection("prodigy")
-    for path in expand_paths(paths, (".jsonl",)):
-        where = str(path)
-        raw = read_text_file(path, one_document=False)
-        raw = raw[1:] if raw.startswith("\ufeff") else raw
-        seen: set = set()
-        for lineno, task in json_lines(where, raw):
-            doc = _task(where, lineno, task, coll.counts, seen)
-            if doc is not None:
-                coll.documents.append(doc)
+    with paused_gc():
+        for path in expand_paths(paths, (".jsonl",)):
+            where = str(path)
+            raw = read_text_file(path, one_document=False)
+            raw = raw[1:] if raw.startswith("\ufeff") else raw
+            seen: set = set()
+            for lineno, task in json_lines(where, raw):
+                doc = _task(where, lineno, task, coll.counts, seen)
+                if doc is not None:
+                    coll.documents.append(doc)
     return coll
 
 
