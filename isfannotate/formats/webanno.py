@@ -102,7 +102,7 @@ def _read_file(path: Path, counts) -> ParsedDocument:
                 raise InputError(where, "webanno-tsv3: a relation layer must end with its BT_ column", lineno)
         elif ln.startswith("#Text="):
             text = unescape(ln[6:])
-            if rows and sentences and rows[-1][0] < sentences[-1][1]:
+            if sentences and (not rows or rows[-1][0] < sentences[-1][1]):
                 # several #Text lines for one sentence: it contains line breaks
                 sentences[-1] = (sentences[-1][0] + "\n" + text, sentences[-1][1])
             else:

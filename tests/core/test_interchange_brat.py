@@ -238,3 +238,20 @@ def test_dotted_stems_and_readme_files_in_a_folder(tmp_path):
     (tmp_path / "README.txt").write_text("not a document")
     coll = brat.read([tmp_path])
     assert [d.doc_id for d in coll.documents] == ["esp.train-doc-1"]
+
+
+@pytest.mark.parametrize("doc_id, t, r, e, a, n, notes, star", [
+    ("000-introduction", 7, 2, 1, 5, 1, 1, 0),
+    ("060-relation_annotation", 10, 1, 0, 0, 0, 0, 1),
+    ("100-attribute_annotation", 26, 0, 10, 6, 0, 0, 0),
+    ("110-note_annotation", 14, 2, 2, 0, 0, 3, 0),
+])
+def test_tutorial_news_table_of_counts(shared, doc_id, t, r, e, a, n, notes, star):
+    coll = brat.read([shared("peer-formats", "brat-tutorial-news", f"{doc_id}.ann")])
+    assert coll.count("span") == t == len(coll.documents[0].spans)
+    assert coll.count("relation", "imported") == r
+    assert coll.count("event") == e
+    assert coll.count("attribute") == a
+    assert coll.count("normalization") == n
+    assert coll.count("note") == notes
+    assert coll.count("equivalence") == star

@@ -146,7 +146,7 @@ def test_readers_do_not_touch_storage():
     """The readers' own import closure (the package ``__init__`` aside) holds no project,
     storage, importer, gold, SQLite or Qt module."""
     todo = ["isfannotate.formats." + m for m in ("brat", "doccano", "labelstudio", "prodigy", "conll", "webanno",
-                                                  "detect", "parsed")] + ["isfannotate.utf16"]
+                                                  "detect", "parsed", "readers")] + ["isfannotate.utf16"]
     seen: set[str] = set()
     while todo:
         mod = todo.pop()
@@ -163,3 +163,23 @@ def test_readers_do_not_touch_storage():
                  "sqlite3", "sqlite_utils", "PySide6"}
     assert not {m for m in seen if m.split(".")[0] in ("sqlite3", "sqlite_utils", "PySide6") or m in forbidden}
     assert "isfannotate.formats.brat" in seen and "isfannotate.textclean" in seen
+
+
+def test_read_annotations_detects_and_dispatches(shared, tmp_path):
+    from isfannotate.errors import IsfError
+    from isfannotate.formats.readers import read_annotations
+
+    coll = read_annotations([shared("peer-formats", "webanno-tsv3", "testSentenceWithEmoji.tsv")])
+    assert coll.format == "webanno-tsv3" and coll.documents[0].text == "I like it 😊 ."
+    coll = read_annotations([shared("peer-formats", "brat-opennlp-voa")], "brat", split_discontinuous=True)
+    assert len(coll.documents) == 3
+    coll = read_annotations([shared("peer-formats", "conll-iob", "dkpro_conll2003_en-orig.conll")],
+                            conll_tag_column=3)
+    assert coll.span_labels == ["NP", "PP", "VP"]
+    with pytest.raises(IsfError, match="brat only"):
+        read_annotations([shared("peer-formats", "prodigy")], "prodigy", split_discontinuous=True)
+    (tmp_path / "a.txt").write_text("plain")
+    with pytest.raises(IsfError, match="plain documents"):
+        read_annotations([tmp_path / "a.txt"])
+    with pytest.raises(IsfError, match="unknown format"):
+        read_annotations([tmp_path / "a.txt"], "spacy")
