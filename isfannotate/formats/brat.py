@@ -364,8 +364,9 @@ def _read_ann(path: Path, src: SourceText, doc: ParsedDocument, counts, split: b
             raise InputError(where, f"brat: id {ident} is used twice (first on line {ids[ident]})", lineno)
         ids[ident] = lineno
 
-    for lineno, line in enumerate(ann.splitlines(), 1):
-        line = line.rstrip("\r\n")
+    # split on LF only: str.splitlines() would also split inside a note at U+2028, U+0085 ...
+    for lineno, line in enumerate(ann.split("\n"), 1):
+        line = line.rstrip("\r")
         if not line.strip():
             continue
         first = line[0]

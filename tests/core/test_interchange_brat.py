@@ -255,3 +255,9 @@ def test_tutorial_news_table_of_counts(shared, doc_id, t, r, e, a, n, notes, sta
     assert coll.count("normalization") == n
     assert coll.count("note") == notes
     assert coll.count("equivalence") == star
+
+
+def test_notes_may_hold_unicode_line_separators(tmp_path):
+    ann = write_pair(tmp_path, "Gaza", "T1\tLOC 0 4\tGaza\n#1\tAnnotatorNotes T1\tfirst\u2028second\x85third\n")
+    (doc,) = brat.read([ann]).documents
+    assert doc.spans[0].attrs["note"] == "first\u2028second\x85third"
