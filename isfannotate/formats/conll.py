@@ -99,10 +99,20 @@ def looks_like_conll(head: str) -> bool:
         rows.append(_cells(line))
     if len(head) >= 1 << 20:
         rows = rows[:-1]  # the caller read the first MiB: its last line may be cut
-    if not rows or any(len(r) < 2 for r in rows):
+    if not rows:
         return False
     width = min(len(r) for r in rows)
-    return any(all(IOB_TAG.fullmatch(r[k]) for r in rows) for k in range(1, width))
+    if width >= 2 and any(all(IOB_TAG.fullmatch(r[k]) for r in rows) for k in range(1, width)):
+        return True
+    # nearly all lines hold an IOB column with entities in it: CoNLL with a broken line,
+    # which the reader then refuses naming that line (better than importing it as plain text)
+    if len(rows) < 5:
+        return False
+    for k in range(1, max(len(r) for r in rows)):
+        tags = [r[k] for r in rows if len(r) > k and IOB_TAG.fullmatch(r[k])]
+        if len(tags) >= 0.9 * len(rows) and any(t != "O" for t in tags):
+            return True
+    return False
 
 
 def read(paths, *, tag_column: int | None = None) -> ParsedCollection:

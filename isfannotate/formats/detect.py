@@ -10,6 +10,7 @@ lists what was tried.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -120,6 +121,19 @@ def _unknown(path: Path, why: str) -> InputError:
     return InputError(str(path), f"cannot tell the format ({why}); tried: {'; '.join(TRIED)}")
 
 
+def _records_after(head: str) -> list:
+    """Records of a JSONL head past the first ``_SNIFF_RECORDS`` that carry annotation keys."""
+    out = []
+    lines = [ln for ln in head.split("\n") if ln.strip()][_SNIFF_RECORDS:]
+    for line in lines:
+        if _ANNOTATION_KEYS.search(line):
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                continue
+    return out
+
+
 def _records(path: Path, head: str) -> list:
     stripped = head.lstrip()
     whole = None
@@ -146,10 +160,40 @@ def _records(path: Path, head: str) -> list:
     return out
 
 
+_ANNOTATION_KEYS = re.compile(
+    r'"(?:label|labels|entities|spans|answer|_view_id|_task_hash|annotations|completions|predictions|schema)"\s*:'
+)
+
+
+def _later_annotated_records(path: Path) -> list:
+    """Lines past the sniffed head that carry an annotation key (a cheap substring test,
+    then a parse of only those lines), so a JSONL whose first 50 lines are plain is not taken
+    for plain documents when later lines carry labels."""
+    out = []
+    with open(path, "rb") as fh:
+        fh.seek(_SNIFF_BYTES)
+        fh.readline()  # the rest of a line the head cut
+        for raw in fh:
+            line = raw.decode("utf-8", errors="ignore")
+            if _ANNOTATION_KEYS.search(line):
+                try:
+                    out.append(json.loads(line))
+                except ValueError:
+                    continue
+                if len(out) >= _SNIFF_RECORDS:
+                    break
+    return out
+
+
 def _sniff_json(path: Path, head: str) -> tuple[str, str]:
     records = [r for r in _records(path, head) if isinstance(r, dict)]
     if not records:
         raise _unknown(path, "no JSON objects")
+    plain = all(set(r) <= _PLAIN_KEYS for r in records)
+    if plain and len(head) >= _SNIFF_BYTES:
+        records += [r for r in _later_annotated_records(path) if isinstance(r, dict)]
+    elif plain and len(records) >= _SNIFF_RECORDS:
+        records += [r for r in _records_after(head) if isinstance(r, dict)]
     verdicts: dict[str, str] = {}
     for r in records:
         keys = set(r)

@@ -183,3 +183,28 @@ def test_read_annotations_detects_and_dispatches(shared, tmp_path):
         read_annotations([tmp_path / "a.txt"])
     with pytest.raises(IsfError, match="unknown format"):
         read_annotations([tmp_path / "a.txt"], "spacy")
+
+
+def test_annotations_after_the_sniffed_head_are_not_missed(tmp_path):
+    p = tmp_path / "late.jsonl"
+    lines = [json.dumps({"id": str(i), "text": f"doc {i}"}) for i in range(60)]
+    lines.append(json.dumps({"id": "x", "text": "Gaza", "label": [[0, 4, "LOC"]]}))
+    p.write_text("\n".join(lines) + "\n")
+    assert detect_format([p])[0] == "doccano"
+    big = tmp_path / "big.jsonl"
+    filler = json.dumps({"text": "x" * 1000}) + "\n"
+    big.write_text(filler * 1100 + json.dumps({"text": "Gaza", "spans": [], "answer": "accept"}) + "\n")
+    assert detect_format([big])[0] == "prodigy"
+
+
+def test_conll_with_one_broken_line_is_still_conll_and_then_refused(tmp_path):
+    from isfannotate.formats import conll
+
+    p = tmp_path / "x.txt"
+    rows = ["Pakistan\tB-LOC", "said\tO", "it\tO", "would\tO", "send\tO", "troops\tO", "to\tO", "Gaza\tB-LOC",
+            "soon", ".\tO"]
+    p.write_text("\n".join(rows) + "\n")
+    assert detect_format([p])[0] == "conll"
+    with pytest.raises(InputError) as e:
+        conll.read([p])
+    assert e.value.line == 9
