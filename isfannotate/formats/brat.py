@@ -21,8 +21,21 @@ manifest for the mapping).
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from pathlib import Path
 
+from isfannotate.errors import InputError
 from isfannotate.formats.common import ExportContext, NameAllocator, actor_index
+from isfannotate.formats.parsed import (
+    IMPORTED,
+    ParsedCollection,
+    ParsedDocument,
+    ParsedRelation,
+    ParsedSpan,
+    SourceText,
+    read_text_file,
+)
+
 
 _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _BREAK_RE = re.compile(f"[{re.escape(_LINE_BREAKS)}]")
@@ -202,20 +215,6 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
 #   #  -> ``note`` text attribute (another note type, e.g. Lemma -> attribute of that name);
 #   attributes, notes and normalisations on an event go to its trigger span; on a relation
 #   they are skipped and counted; ``*`` equivalence sets are skipped and counted.
-
-from collections import defaultdict  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from isfannotate.errors import InputError  # noqa: E402
-from isfannotate.formats.parsed import (  # noqa: E402
-    IMPORTED,
-    ParsedCollection,
-    ParsedDocument,
-    ParsedRelation,
-    ParsedSpan,
-    SourceText,
-    read_text_file,
-)
 
 _SEP = "[\t ]"
 _T_RE = re.compile(

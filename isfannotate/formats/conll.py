@@ -9,7 +9,9 @@ whitespace inside a token (never produced by spaCy's tokenizer for ordinary text
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from isfannotate.errors import InputError
 from isfannotate.formats.common import (
     ExportContext,
     actor_entities,
@@ -18,7 +20,17 @@ from isfannotate.formats.common import (
     is_space_token,
     sentence_blocks,
 )
+from isfannotate.formats.parsed import (
+    IMPORTED,
+    ParsedCollection,
+    ParsedDocument,
+    ParsedSpan,
+    SourceText,
+    expand_paths,
+    read_text_file,
+)
 from isfannotate.formats.tokens import blank_pipeline
+
 
 _WS = re.compile(r"\s+")
 
@@ -62,19 +74,6 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
 # ``cut -f`` counts) or, by default, the last column in which every row holds an IOB tag
 # (so UNER's constant last column and its ``outer#inner`` column, and CoNLL-2003's chunk
 # column before the entity column, are not taken).
-
-from pathlib import Path  # noqa: E402
-
-from isfannotate.errors import InputError  # noqa: E402
-from isfannotate.formats.parsed import (  # noqa: E402
-    IMPORTED,
-    ParsedCollection,
-    ParsedDocument,
-    ParsedSpan,
-    SourceText,
-    expand_paths,
-    read_text_file,
-)
 
 IOB_TAG = re.compile(r"O|[BI]-[^\s#]+")
 _COMMENT_KV = re.compile(r"#\s*([A-Za-z_][\w.-]*)\s*=\s?(.*)")

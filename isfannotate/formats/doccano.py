@@ -8,8 +8,27 @@ Only span labels are kept; actor links, attributes, claims, stances and relation
 from __future__ import annotations
 
 import json
+from collections import Counter
 
+from isfannotate.errors import InputError
 from isfannotate.formats.common import ExportContext, by_split
+from isfannotate.formats.parsed import (
+    IMPORTED,
+    ParsedCollection,
+    ParsedDocument,
+    ParsedRelation,
+    ParsedSpan,
+    SourceText,
+    doc_id_of,
+    expand_paths,
+    index_keys,
+    loads,
+    parse_json_document,
+    parse_json_line,
+    paused_gc,
+    raw_range,
+    read_text_file,
+)
 from isfannotate.utf16 import Utf16Map
 
 
@@ -37,27 +56,6 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
 # A file is JSONL, or one JSON object spread over several lines, or a JSON list of objects.
 # Other keys go to ``meta`` (an empty ``Comments`` list is dropped). Exact duplicate spans
 # (same offsets and label) are kept once and counted.
-
-from collections import Counter  # noqa: E402
-
-from isfannotate.errors import InputError  # noqa: E402
-from isfannotate.formats.parsed import (  # noqa: E402
-    IMPORTED,
-    ParsedCollection,
-    ParsedDocument,
-    ParsedRelation,
-    ParsedSpan,
-    SourceText,
-    doc_id_of,
-    expand_paths,
-    index_keys,
-    loads,
-    parse_json_document,
-    parse_json_line,
-    paused_gc,
-    raw_range,
-    read_text_file,
-)
 
 _KNOWN = frozenset({"id", "text", "data", "label", "labels", "entities", "relations", "meta"})
 

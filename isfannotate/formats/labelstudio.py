@@ -13,7 +13,23 @@ from __future__ import annotations
 import json
 from xml.sax.saxutils import quoteattr
 
+from isfannotate.errors import InputError
 from isfannotate.formats.common import ExportContext, by_split, span_links
+from isfannotate.formats.parsed import (
+    IMPORTED,
+    ParsedCollection,
+    ParsedDocument,
+    ParsedRelation,
+    ParsedSpan,
+    SourceText,
+    doc_id_of,
+    expand_paths,
+    find_line,
+    parse_json_document,
+    paused_gc,
+    raw_range,
+    read_text_file,
+)
 
 
 def _scheme_labels(scheme: dict | None) -> list[str]:
@@ -79,23 +95,6 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
 # Offsets are code points (Label Studio >= 1.0); where ``value.text`` disagrees with the slice,
 # UTF-16 units (older frontends) are tried. Per-region choices/textarea/rating results (same
 # ``id`` as a labels region) become attributes of that span; task-level ones document labels.
-
-from isfannotate.errors import InputError  # noqa: E402
-from isfannotate.formats.parsed import (  # noqa: E402
-    IMPORTED,
-    ParsedCollection,
-    ParsedDocument,
-    ParsedRelation,
-    ParsedSpan,
-    SourceText,
-    doc_id_of,
-    expand_paths,
-    find_line,
-    parse_json_document,
-    paused_gc,
-    raw_range,
-    read_text_file,
-)
 
 _VALUE_TYPES = {"choices": "choices", "textarea": "text", "rating": "rating", "number": "number",
                 "datetime": "datetime", "taxonomy": "taxonomy"}

@@ -21,7 +21,7 @@ import json
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -359,6 +359,3 @@ def expand_paths(paths: Sequence[str | Path], suffixes: Iterable[str]) -> list[P
         else:
             raise InputError(str(p), "no such file or folder")
     return out
-
-
-Reader = Callable[..., ParsedCollection]

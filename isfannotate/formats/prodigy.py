@@ -13,7 +13,22 @@ from __future__ import annotations
 
 import json
 
+from isfannotate.errors import InputError
 from isfannotate.formats.common import ExportContext, by_split, span_links
+from isfannotate.formats.parsed import (
+    IMPORTED,
+    ParsedCollection,
+    ParsedDocument,
+    ParsedRelation,
+    ParsedSpan,
+    SourceText,
+    doc_id_of,
+    expand_paths,
+    json_lines,
+    paused_gc,
+    raw_range,
+    read_text_file,
+)
 from isfannotate.formats.tokens import blank_pipeline
 
 
@@ -92,22 +107,6 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
 # imported; ``reject`` and ``ignore`` are skipped and counted (a task with no answer, i.e. a
 # source file, is taken as it is). Each ``_session_id`` (else ``_annotator_id``) is one
 # source annotator. Span texts are kept exactly as annotated (the ": @ev" slip stays).
-
-from isfannotate.errors import InputError  # noqa: E402
-from isfannotate.formats.parsed import (  # noqa: E402
-    IMPORTED,
-    ParsedCollection,
-    ParsedDocument,
-    ParsedRelation,
-    ParsedSpan,
-    SourceText,
-    doc_id_of,
-    expand_paths,
-    json_lines,
-    paused_gc,
-    raw_range,
-    read_text_file,
-)
 
 
 def read(paths) -> ParsedCollection:
