@@ -16,6 +16,7 @@ from pathlib import Path
 
 from isfannotate.errors import InputError
 from isfannotate.formats.conll import looks_like_conll
+from isfannotate.formats.labelstudio import is_json_min
 
 READ_FORMATS = ("brat", "doccano", "labelstudio", "prodigy", "conll", "webanno-tsv3")
 """The outside tools' formats we read, as ``--format`` names them."""
@@ -199,6 +200,8 @@ def _sniff_json(path: Path, head: str) -> tuple[str, str]:
         keys = set(r)
         if "schema" in keys:
             verdicts.setdefault("jsonl", f"{path.name}: gold JSONL lines (schema {r['schema']!r})")
+        elif is_json_min(r):
+            verdicts.setdefault("labelstudio", f"{path.name}: Label Studio JSON-MIN tasks (text + regions)")
         elif isinstance(r.get("data"), dict) and (keys & _LS_KEYS or "id" in keys):
             verdicts.setdefault("labelstudio", f"{path.name}: Label Studio tasks (data + "
                                 f"{'/'.join(sorted(keys & _LS_KEYS)) or 'id'})")

@@ -110,8 +110,47 @@ def read(paths) -> ParsedCollection:
             value = parse_json_document(where, raw)
             tasks = value if isinstance(value, list) else [value]
             for n, task in enumerate(tasks, 1):
+                if isinstance(task, dict) and "data" not in task and is_json_min(task):
+                    task = json_min_task(task, coll.counts)
                 _task(where, raw, n, task, coll)
     return coll
+
+
+_MIN_KEYS = frozenset({"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time"})
+
+
+def _region_list(value) -> bool:
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(x, dict) and "start" in x and "end" in x and isinstance(x.get("labels"), list) for x in value
+    )
+
+
+def is_json_min(record: dict) -> bool:
+    """Label Studio's JSON-MIN export: one flat object per task, ``text`` beside the data
+    fields and one key per labelling control (``{"label": [{"start", "end", "text", "labels"}]}``)."""
+    return isinstance(record.get("text"), str) and any(_region_list(v) for k, v in record.items() if k != "text")
+
+
+def json_min_task(record: dict, counts) -> dict:
+    """A JSON-MIN record as a task of the full export. Region lists become ``labels`` results;
+    every other value (data fields and choices cannot be told apart there) goes to ``data``,
+    which the reader keeps as meta."""
+    data: dict = {"text": record["text"]}
+    result = []
+    for k, v in record.items():
+        if k == "text" or k in _MIN_KEYS:
+            continue
+        if _region_list(v):
+            for i, x in enumerate(v):
+                value = {"start": x["start"], "end": x["end"], "labels": x["labels"]}
+                if isinstance(x.get("text"), str):
+                    value["text"] = x["text"]
+                result.append({"id": f"{k}-{i + 1}", "type": "labels", "from_name": k, "value": value})
+        else:
+            data[k] = v
+    counts["document", "JSON-MIN", "converted:flat JSON-MIN task (relations are not in this export)"] += 1
+    return {"id": record.get("id"), "data": data,
+            "annotations": [{"completed_by": record.get("annotator"), "result": result}]}
 
 
 def _text_of(where: str, raw: str, n: int, task: dict) -> tuple[str, str | None]:

@@ -243,3 +243,21 @@ def test_prodigy_broken_variants(tmp_path):
     with pytest.raises(InputError, match="bad JSON") as e:
         prodigy.read([p])
     assert e.value.line == 2
+
+
+def test_labelstudio_json_min_export(tmp_path):
+    from isfannotate.formats.detect import detect_format
+
+    text = "😊 Pakistan and Gaza"
+    rec = [{"id": 5, "text": text, "source": "Dawn", "annotator": "a@example.org", "annotation_id": 9,
+            "label": [{"start": 2, "end": 10, "text": "Pakistan", "labels": ["ACTOR"]},
+                      {"start": 15, "end": 19, "text": "Gaza", "labels": ["LOC"]}],
+            "relevance": "relevant"}]
+    p = tmp_path / "min.json"
+    p.write_text(json.dumps(rec), "utf-8")
+    assert detect_format([p])[0] == "labelstudio"
+    coll = labelstudio.read([p])
+    (doc,) = coll.documents
+    assert (doc.doc_id, doc.annotator) == ("5", "a@example.org")
+    assert tuples(doc) == [(2, 10, "ACTOR", "Pakistan"), (15, 19, "LOC", "Gaza")]
+    assert doc.meta == {"source": "Dawn", "relevance": "relevant"}
