@@ -16,6 +16,7 @@ from pathlib import Path
 
 from isfannotate.errors import InputError
 from isfannotate.formats.conll import looks_like_conll
+from isfannotate.formats.doccano import is_doccano1_annotations
 from isfannotate.formats.labelstudio import is_json_min
 
 READ_FORMATS = ("brat", "doccano", "labelstudio", "prodigy", "conll", "webanno-tsv3")
@@ -200,6 +201,8 @@ def _sniff_json(path: Path, head: str) -> tuple[str, str]:
         keys = set(r)
         if "schema" in keys:
             verdicts.setdefault("jsonl", f"{path.name}: gold JSONL lines (schema {r['schema']!r})")
+        elif is_doccano1_annotations(r.get("annotations")) and "data" not in keys:
+            verdicts.setdefault("doccano", f"{path.name}: doccano 1.0 lines (annotations with start_offset)")
         elif is_json_min(r):
             verdicts.setdefault("labelstudio", f"{path.name}: Label Studio JSON-MIN tasks (text + regions)")
         elif isinstance(r.get("data"), dict) and (keys & _LS_KEYS or "id" in keys):

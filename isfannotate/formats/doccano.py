@@ -57,7 +57,7 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
 # Other keys go to ``meta`` (an empty ``Comments`` list is dropped). Exact duplicate spans
 # (same offsets and label) are kept once and counted.
 
-_KNOWN = frozenset({"id", "text", "data", "label", "labels", "entities", "relations", "meta"})
+_KNOWN = frozenset({"id", "text", "data", "label", "labels", "entities", "relations", "meta", "annotations"})
 
 
 def json_records(path: str, raw: str) -> list[tuple[int, object]]:
@@ -96,7 +96,11 @@ def read(paths) -> ParsedCollection:
             raw = read_text_file(path, one_document=False)
             raw = raw[1:] if raw.startswith("\ufeff") else raw
             for lineno, obj in json_records(where, raw):
-                coll.documents.append(_document(where, lineno, obj, coll.counts, imported))
+                doc = _document(where, lineno, obj, coll.counts, imported)
+                if isinstance(obj.get("annotations"), list) and obj["annotations"]:
+                    coll.documents.extend(_per_user(where, lineno, doc, obj, coll.counts, imported))
+                else:
+                    coll.documents.append(doc)
     for label, n in imported.items():
         coll.counts["span", label, IMPORTED] += n
     return coll
@@ -158,6 +162,39 @@ def _document(where: str, lineno: int, obj, counts: Counter, imported: Counter) 
             counts["relation", label, IMPORTED] += 1
     doc.spans = spans
     return doc
+
+
+def is_doccano1_annotations(value) -> bool:
+    """doccano 1.0's export: ``"annotations": [{"label": <label id>, "start_offset", "end_offset",
+    "user": <user id>}]``."""
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(a, dict) and "start_offset" in a and "end_offset" in a for a in value
+    )
+
+
+def _per_user(where, lineno, doc: ParsedDocument, obj: dict, counts: Counter, imported: Counter) -> list[ParsedDocument]:
+    """One document per ``user`` of a doccano 1.0 line; labels there are doccano label ids
+    (the names are not in that export), kept as strings."""
+    anns = obj["annotations"]
+    if not is_doccano1_annotations(anns):
+        raise InputError(where, 'doccano: "annotations" must be a list of {"label", "start_offset", '
+                         '"end_offset", "user"}', lineno)
+    raw = obj.get("text") if isinstance(obj.get("text"), str) else obj["data"]
+    src = SourceText(raw, where, lineno)  # offsets count into the text as doccano stored it
+    by_user: dict = {}
+    for a in anns:
+        by_user.setdefault(a.get("user"), []).append(a)
+    out = []
+    for user, items in by_user.items():
+        ents = [{"id": f"{i}", "start_offset": a["start_offset"], "end_offset": a["end_offset"],
+                 "label": a["label"] if isinstance(a.get("label"), str) else str(a.get("label"))}
+                for i, a in enumerate(items)]
+        spans, _alias, _dropped = _entity_spans(where, lineno, src, ents, counts, imported)
+        out.append(ParsedDocument(doc.path, doc.doc_id, doc.text, doc.sha256, dict(doc.meta),
+                                  None if user is None else str(user), doc.spans + spans, list(doc.relations),
+                                  dict(doc.doc_labels), doc.line))
+        counts["document", "doccano 1.0", "converted:one layer per user; labels are doccano label ids"] += 1
+    return out
 
 
 def _label_spans(where, lineno, src: SourceText, triples: list, counts: Counter, imported: Counter) -> list[ParsedSpan]:

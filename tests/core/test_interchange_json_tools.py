@@ -261,3 +261,17 @@ def test_labelstudio_json_min_export(tmp_path):
     assert (doc.doc_id, doc.annotator) == ("5", "a@example.org")
     assert tuples(doc) == [(2, 10, "ACTOR", "Pakistan"), (15, 19, "LOC", "Gaza")]
     assert doc.meta == {"source": "Dawn", "relevance": "relevant"}
+
+
+def test_doccano_1_0_annotations_one_layer_per_user(tmp_path):
+    from isfannotate.formats.detect import detect_format
+
+    p = tmp_path / "d.jsonl"
+    p.write_text(json.dumps({"id": 3, "text": "😊 Gaza and Hamas", "annotation_approver": None, "annotations": [
+        {"label": 4, "start_offset": 3, "end_offset": 7, "user": 1},
+        {"label": 5, "start_offset": 12, "end_offset": 17, "user": 1},
+        {"label": 4, "start_offset": 3, "end_offset": 7, "user": 2}]}) + "\n")
+    assert detect_format([p])[0] == "doccano"
+    coll = doccano.read([p])
+    assert [(d.doc_id, d.annotator, tuples(d)) for d in coll.documents] == [
+        ("3", "1", [(2, 6, "4", "Gaza"), (11, 16, "5", "Hamas")]), ("3", "2", [(2, 6, "4", "Gaza")])]
