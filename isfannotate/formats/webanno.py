@@ -175,11 +175,20 @@ def _read_file(path: Path, counts) -> ParsedDocument:
     spans: dict[tuple[str, str], dict] = {}  # (layer, id or row:k) -> {start, end, label, attrs, line}
     at_row: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (layer, address) -> span ids (stack order)
     for layer in layers_sp:
-        cols = [(i, f) for i, (k, lay, f) in enumerate(columns) if k == "SP" and lay == layer]
+        every = [(i, f) for i, (k, lay, f) in enumerate(columns) if k == "SP" and lay == layer]
+        # a slot (link) feature takes two columns: ROLE_<layer>:<feature>_<link type>, then the
+        # target type; event arguments are not read (counted below)
+        slots = {i for i, f in every if f.startswith("ROLE_")}
+        slots |= {i + 1 for i in slots}
+        cols = [(i, f) for i, f in every if i not in slots] or every[:1]
         label_col = next((i for i, f in cols if f == "value"), cols[0][0])
         for lineno, cells in rows:
             addr = cells[0]
             a, b, _ = tok[addr]
+            for i in sorted(slots):
+                if columns[i][2].startswith("ROLE_") and cells[3 + i] not in ("_", ""):
+                    counts["attribute", columns[i][2].split(":")[-1],
+                           "skipped:slot (link) features are not read"] += 1
             stack = split_stack(cells[3 + label_col])
             if stack == ["_"]:
                 continue

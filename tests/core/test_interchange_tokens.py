@@ -178,3 +178,15 @@ def test_webanno_sentence_with_a_line_break_has_two_text_lines(tmp_path):
     (doc,) = webanno.read([p]).documents
     assert doc.text == "Gaza\nnow 😊\nHamas"
     assert ents(doc) == [("Gaza", "LOC"), ("😊", "EMO"), ("Hamas", "ORG")]
+
+
+def test_webanno_slot_features_are_skipped_and_counted(tmp_path):
+    p = tmp_path / "a.tsv"
+    p.write_text("#FORMAT=WebAnno TSV 3.3\n"
+                 "#T_SP=webanno.custom.Event|ROLE_webanno.custom.Event:args_webanno.custom.EventArgsLink|"
+                 "webanno.custom.Span|value\n\n\n#Text=Gaza talks\n"
+                 "1-1\t0-4\tGaza\t_\t_\t_\t\n1-2\t5-10\ttalks\tplace\t1-1\tTALK\t\n")
+    coll = webanno.read([p])
+    (doc,) = coll.documents
+    assert ents(doc) == [("talks", "TALK")]
+    assert coll.count("attribute", "skipped") == 1
