@@ -138,6 +138,21 @@ class ParsedCollection:
         """``(kind, label, status, n)`` rows, sorted, for the import report."""
         return sorted((k, lab, st, n) for (k, lab, st), n in self.counts.items())
 
+    def per_label(self) -> dict[tuple[str, str], dict[str, int]]:
+        """``(kind, label) -> {"imported", "converted", "skipped"}`` for the import summary:
+        ``imported`` counts everything that reaches the model (``converted`` items included),
+        ``converted`` the part of it that needed a conversion, ``skipped`` what did not."""
+        out: dict[tuple[str, str], dict[str, int]] = {}
+        for (kind, label, status), n in sorted(self.counts.items()):
+            row = out.setdefault((kind, label), {"imported": 0, "converted": 0, "skipped": 0})
+            if status.startswith("skipped"):
+                row["skipped"] += n
+            else:
+                row["imported"] += n
+                if status.startswith("converted"):
+                    row["converted"] += n
+        return out
+
     def count(self, kind: str | None = None, status: str | None = None) -> int:
         """How many items of ``kind`` with ``status`` (a prefix such as ``skipped`` matches
         every ``skipped:<reason>``); None matches everything."""

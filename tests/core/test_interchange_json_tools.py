@@ -275,3 +275,10 @@ def test_doccano_1_0_annotations_one_layer_per_user(tmp_path):
     coll = doccano.read([p])
     assert [(d.doc_id, d.annotator, tuples(d)) for d in coll.documents] == [
         ("3", "1", [(2, 6, "4", "Gaza"), (11, 16, "5", "Hamas")]), ("3", "2", [(2, 6, "4", "Gaza")])]
+
+
+def test_per_label_summary(shared):
+    coll = doccano.read([shared("peer-formats", "doccano", "import_sequence_labeling.overlapping.jsonl")])
+    assert coll.per_label() == {("span", "LOC"): {"imported": 1, "converted": 0, "skipped": 1}}
+    assert coll.labels_seen == {"spans": ["LOC"], "relations": [], "doc_labels": []}
+    assert coll.summary() == [("span", "LOC", "imported", 1), ("span", "LOC", "skipped:exact duplicate", 1)]
