@@ -78,9 +78,13 @@ def json_records(path: str, raw: str) -> list[tuple[int, object]]:
         except json.JSONDecodeError:
             if not out and line.strip() == "{":
                 # one object pretty-printed over several lines (doccano's own example files)
-                value = parse_json_document(path, raw)
-                return [(lineno, value)]
-            parse_json_line(path, line, lineno)  # raises with the message
+                return [(lineno, parse_json_document(path, raw))]  # a broken one: its own line
+            if not out and line.lstrip().startswith("{"):
+                try:
+                    return [(lineno, json.loads(raw))]
+                except json.JSONDecodeError:
+                    pass
+            parse_json_line(path, line, lineno)  # raises with the line's own message
             raise  # pragma: no cover
         out.append((lineno, value))
     return out

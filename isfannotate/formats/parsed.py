@@ -9,7 +9,8 @@ span, and counts the conversion.
 
 Every item a reader meets gets exactly one entry in :attr:`ParsedCollection.counts`, keyed
 ``(kind, label, status)``: ``kind`` is ``span``, ``relation``, ``attribute``, ``note``,
-``normalization``, ``doc_label``, ``event``, ``equivalence``, ``document`` or ``chain``;
+``normalization``, ``doc_label``, ``event``, ``equivalence``, ``document``, ``chain``,
+``sentence`` (CoNLL) or ``result`` (Label Studio result types not read);
 ``status`` is ``imported``, ``converted:<what>`` (imported after a conversion) or
 ``skipped:<reason>`` (not in the model). Every error is an
 :class:`~isfannotate.errors.InputError` naming the file and the line.

@@ -282,3 +282,22 @@ def test_per_label_summary(shared):
     assert coll.per_label() == {("span", "LOC"): {"imported": 1, "converted": 0, "skipped": 1}}
     assert coll.labels_seen == {"spans": ["LOC"], "relations": [], "doc_labels": []}
     assert coll.summary() == [("span", "LOC", "imported", 1), ("span", "LOC", "skipped:exact duplicate", 1)]
+
+
+def test_doccano_pretty_printed_object_starting_on_the_first_line(tmp_path):
+    p = tmp_path / "d.json"
+    p.write_text('{"text": "Gaza now",\n  "label": [[0, 4, "LOC"]]}\n')
+    (doc,) = doccano.read([p]).documents
+    assert tuples(doc) == [(0, 4, "LOC", "Gaza")]
+    p.write_text('{"text": "Gaza now",\n  "label": [[0, 4, "LOC"]]\n')
+    with pytest.raises(InputError, match="bad JSON") as e:
+        doccano.read([p])
+    assert e.value.line == 1
+
+
+def test_doccano_broken_pretty_printed_object_names_the_broken_line(tmp_path):
+    p = tmp_path / "d.json"
+    p.write_text('{\n  "text": "Gaza",\n  "label": [[0, 4, "LOC"]\n}\n')
+    with pytest.raises(InputError, match="bad JSON") as e:
+        doccano.read([p])
+    assert e.value.line == 4
