@@ -112,6 +112,7 @@ def test_dkpro_discontinuous_and_notes(shared):
     coll = brat.read([shared("peer-formats", "brat-dkpro-discontinuous")], split_discontinuous=True)
     docs = by_id(coll)
     d0 = docs["document0d"]
+    assert d0.text == "This is\nan other test.\n"
     assert [x[3] for x in tuples(d0)] == ["This", "is", "n", "other test", "."]
     d1 = docs["document1"]
     assert len(d1.spans) == 4
