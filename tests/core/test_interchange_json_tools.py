@@ -85,7 +85,7 @@ def test_doccano_broken_variants(tmp_path):
     with pytest.raises(InputError, match="entity 2") as e:
         doccano.read([p])
     assert e.value.line == 1
-    p.write_text('{"text": "a😊b", "label": [[0, 2, "A"]]}\n')  # ends inside the surrogate pair
+    p.write_text('{"text": "a😊b", "label": [[0, 2, "A"]]}\n', "utf-8")  # ends inside the surrogate pair
     with pytest.raises(InputError, match="surrogate"):
         doccano.read([p])
 

@@ -174,7 +174,7 @@ def test_webanno_inception_export_layout_names_the_annotator(tmp_path):
 def test_webanno_sentence_with_a_line_break_has_two_text_lines(tmp_path):
     p = tmp_path / "a.tsv"
     p.write_text("#FORMAT=WebAnno TSV 3.3\n#T_SP=webanno.custom.Span|value\n\n\n#Text=Gaza\n#Text=now 😊\n"
-                 "1-1\t0-4\tGaza\tLOC\t\n1-2\t5-8\tnow\t_\t\n1-3\t9-11\t😊\tEMO\t\n\n#Text=Hamas\n2-1\t12-17\tHamas\tORG\t\n")
+                 "1-1\t0-4\tGaza\tLOC\t\n1-2\t5-8\tnow\t_\t\n1-3\t9-11\t😊\tEMO\t\n\n#Text=Hamas\n2-1\t12-17\tHamas\tORG\t\n", "utf-8")
     (doc,) = webanno.read([p]).documents
     assert doc.text == "Gaza\nnow 😊\nHamas"
     assert ents(doc) == [("Gaza", "LOC"), ("😊", "EMO"), ("Hamas", "ORG")]
