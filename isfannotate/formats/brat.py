@@ -287,7 +287,7 @@ def _brat_pairs(paths) -> list[tuple[Path, Path | None, Path | None]]:
     for p in map(Path, paths):
         if p.is_dir():
             # in a folder, the .ann files make the collection (a README.txt is not a document)
-            for ann in sorted(f for f in p.rglob("*.ann") if f.is_file()):
+            for ann in sorted(f for f in p.rglob("*.ann") if f.is_file() and not f.name.startswith(".")):
                 txt = _sibling(ann, ".txt")
                 if not txt.is_file():
                     raise InputError(str(ann), "brat: no matching .txt file beside this .ann file")

@@ -363,13 +363,17 @@ def doc_id_of(value: Any) -> str | None:
 
 
 def expand_paths(paths: Sequence[str | Path], suffixes: Iterable[str]) -> list[Path]:
-    """Files under ``paths`` (folders searched recursively) whose suffix is in ``suffixes``,
-    sorted by path; files given by name are kept whatever their suffix."""
+    """Files under ``paths`` (folders searched recursively, hidden files skipped) whose
+    suffix is in ``suffixes``, sorted by path; files given by name are kept whatever their
+    suffix."""
     sfx = tuple(s.lower() for s in suffixes)
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.name.lower().endswith(sfx)))
+            out.extend(sorted(
+                f for f in p.rglob("*")
+                if f.is_file() and f.name.lower().endswith(sfx) and not f.name.startswith(".")
+            ))
         elif p.exists():
             out.append(p)
         else:
