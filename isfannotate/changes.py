@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 # The primary key columns of every table an action may touch.
 PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
@@ -31,6 +32,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "project_info": ("key",),
     "assignments": ("document_id", "annotator"),
     "merge_ids": ("annotator", "kind", "file_id"),
+    "merge_digests": ("annotator", "document_id"),
     "merge_conflicts": ("id",),
 }
 
@@ -39,8 +41,9 @@ def _q(name: str) -> str:
     return '"' + name + '"'
 
 
-@dataclass(frozen=True)
-class Op:
+class Op(NamedTuple):
+    """One row written by an action: *before* None for an insert, *after* None for a delete.
+    (A named tuple: bulk actions log hundreds of thousands of them.)"""
     table: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
@@ -107,18 +110,21 @@ class Recorder:
         if not rows:
             return
         cols = list(rows[0])
+        values = itemgetter(*cols) if len(cols) > 1 else (lambda row: (row[cols[0]],))
         self.conn.executemany(
             f"INSERT INTO {_q(table)} ({', '.join(map(_q, cols))}) VALUES ({', '.join('?' * len(cols))})",
-            [[row[c] for c in cols] for row in rows])
+            map(values, rows))
         self.change.ops.extend(Op(table, None, row) for row in rows)
 
     def delete_where(self, table: str, where: str, params: tuple | list) -> int:
-        """Delete the rows matching *where*, each logged with its full content; returns the count."""
+        """Delete the rows matching *where* in one statement, each logged with its full content
+        (read just before, in the same transaction); returns the count."""
         cur = self.conn.execute(f"SELECT * FROM {_q(table)} WHERE {where}", params)
         names = [d[0] for d in cur.description]
         rows = [dict(zip(names, r)) for r in cur.fetchall()]
-        for row in rows:
-            self.delete(table, tuple(row[c] for c in PRIMARY_KEYS[table]))
+        if rows:
+            self.conn.execute(f"DELETE FROM {_q(table)} WHERE {where}", params)
+            self.change.ops.extend(Op(table, row, None) for row in rows)
         return len(rows)
 
     def update(self, table: str, key: tuple, values: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,9 @@ Pure reads over a Project, plus the small actions on suggestions. Offsets are co
 """
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -140,11 +142,16 @@ def _snippet(text: str) -> str:
     return snippet if len(snippet) <= 40 else snippet[:39] + "…"
 
 
-def validate(project: "ProjectBase", document_id: str, layer: str) -> list[Problem]:
+def validate(project: "ProjectBase", document_id: str, layer: str, *, only: Iterable[str] | None = None) -> list[Problem]:
     """What the scheme requires and the layer's annotations of the document lack, in document
     order: ACTOR spans without an actor, claims without a source, stances without a target or
-    holder. One query per kind, so it can run after every key press on a long document."""
+    holder. One query per kind. *only*: check just these span and stance ids (after an action,
+    the ids its change touched: see ``revalidate``)."""
     scheme = project.scheme
+    only_sql, only_args = "", []
+    if only is not None:
+        only_sql = " AND s.id IN (SELECT value FROM json_each(?))"
+        only_args = [json.dumps(list(only))]
     actor_labels = scheme.labels_with_role("actor")
     claim_labels = scheme.labels_with_role("claim")
     conn = project.conn
@@ -158,21 +165,45 @@ def validate(project: "ProjectBase", document_id: str, layer: str) -> list[Probl
                 (s.label IN ({marks(actor_labels)}) AND s.actor_id IS NULL) OR
                 (s.label IN ({marks(claim_labels)}) AND (c.span_id IS NULL OR c.source_kind IS NULL
                  OR (c.source_kind = 'actor' AND c.source_actor IS NULL))))
+            {only_sql}
             ORDER BY s.start, s."end" DESC, s.label, s.id""",
-        [*actor_labels, document_id, layer, *actor_labels, *claim_labels])
+        [*actor_labels, document_id, layer, *actor_labels, *claim_labels, *only_args])
     for sid, label, text, is_actor in rows:
         if is_actor:
             problems.append(Problem("actor-unlinked", sid, f"{label} “{_snippet(text)}” is not linked to an actor"))
         else:
             problems.append(Problem("claim-without-source", sid, f"claim “{_snippet(text)}” has no source"))
     for sid, holder, target in conn.execute(
-            "SELECT id, holder, target FROM stances WHERE document_id=? AND layer=? AND (target IS NULL OR holder IS NULL)"
-            " ORDER BY created_at, id", (document_id, layer)):
+            "SELECT s.id, s.holder, s.target FROM stances s WHERE s.document_id=? AND s.layer=? "
+            "AND (s.target IS NULL OR s.holder IS NULL)" + only_sql + " ORDER BY s.created_at, s.id",
+            (document_id, layer, *only_args)):
         if target is None:
             problems.append(Problem("stance-without-target", sid, "a stance has no target"))
         if holder is None:
             problems.append(Problem("stance-without-holder", sid, "a stance has no holder"))
     return problems
+
+
+def touched_items(change: Change) -> set[str]:
+    """The span and stance ids whose problems *change* may have changed: spans it wrote (a link,
+    a label), claims it wrote (their span), stances it wrote, and the claims whose source span
+    it removed (their row is updated in the same change)."""
+    ids = {op.key()[0] for op in change.ops if op.table in ("spans", "claims", "stances")}
+    ids |= {op.key()[0] for op in change.rows("stance_evidence")}
+    return ids
+
+
+def revalidate(project: "ProjectBase", document_id: str, layer: str, change: Change,
+               problems: dict[str, list[Problem]]) -> dict[str, list[Problem]]:
+    """Bring *problems* (item id -> its problems, as from ``validate``) up to date after *change*
+    by re-checking only the items it touched: O(change), not O(document)."""
+    touched = touched_items(change)
+    if not touched:
+        return problems
+    out = {k: v for k, v in problems.items() if k not in touched}
+    for p in validate(project, document_id, layer, only=touched):
+        out.setdefault(p.item_id, []).append(p)
+    return out
 
 
 def _fold(text: str) -> str:

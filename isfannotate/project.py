@@ -95,10 +95,17 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
         self.close()
 
     # ------------------------------------------------ registry help & checks
-    def validate(self, document_id: str, layer: str):
-        """Problems the scheme finds in a layer's document (see ``kb.validate``)."""
+    def validate(self, document_id: str, layer: str, *, only=None):
+        """Problems the scheme finds in a layer's document (see ``kb.validate``); *only* limits the
+        check to some span and stance ids."""
         from .kb import validate
-        return validate(self, document_id, layer)
+        return validate(self, document_id, layer, only=only)
+
+    def revalidate(self, document_id: str, layer: str, change: Change, problems: dict) -> dict:
+        """*problems* (item id -> problems) brought up to date after *change*, re-checking only
+        what it touched (see ``kb.revalidate``)."""
+        from .kb import revalidate
+        return revalidate(self, document_id, layer, change, problems)
 
     def occurrences(self, layer: str, *, actor_id: str | None = None, text: str | None = None,
                     document_ids: list[str] | None = None):

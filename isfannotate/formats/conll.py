@@ -9,7 +9,9 @@ whitespace inside a token (never produced by spaCy's tokenizer for ordinary text
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from isfannotate.errors import InputError
 from isfannotate.formats.common import (
     ExportContext,
     actor_entities,
@@ -18,7 +20,17 @@ from isfannotate.formats.common import (
     is_space_token,
     sentence_blocks,
 )
+from isfannotate.formats.parsed import (
+    IMPORTED,
+    ParsedCollection,
+    ParsedDocument,
+    ParsedSpan,
+    SourceText,
+    expand_paths,
+    read_text_file,
+)
 from isfannotate.formats.tokens import blank_pipeline
+
 
 _WS = re.compile(r"\s+")
 
@@ -47,3 +59,228 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
                     fh.write("\n")
                     n_sent += 1
     ctx.stats["extra"] = {"sentences": n_sent}
+
+
+# =========================================================================== reading
+#
+# One token per line, columns separated by TABs (or, in a line without a TAB, by runs of
+# spaces), a blank line between sentences. Documents are split at ``-DOCSTART-`` lines and at
+# ``# doc_id = X`` (our writer) / ``# newdoc id = X`` (CoNLL-U) comments. Tags are IOB2 or IOB1
+# (an entity opened by ``I-``; converted and counted). The text is rebuilt from the tokens:
+# a sentence with a ``# text = ...`` comment keeps that text when the tokens can be found in
+# it in order (else it is rebuilt and counted); otherwise tokens are joined with one space,
+# sentences with a newline. The token column is the second when the first holds running
+# numbers (CoNLL-U, UNER), else the first. The tag column is ``tag_column`` (1-based, as
+# ``cut -f`` counts) or, by default, the last column in which every row holds an IOB tag
+# (so UNER's constant last column and its ``outer#inner`` column, and CoNLL-2003's chunk
+# column before the entity column, are not taken).
+
+IOB_TAG = re.compile(r"O|[BI]-[^\s#]+")
+_COMMENT_KV = re.compile(r"#\s*([A-Za-z_][\w.-]*)\s*=\s?(.*)")
+_RUNNING = re.compile(r"\d+")
+_SKIP_ID = re.compile(r"\d+[-.]\d+")  # CoNLL-U multiword ranges and empty nodes
+
+SUFFIXES = (".conll", ".conllu", ".iob", ".iob2", ".bio", ".tsv", ".txt")
+
+
+def _cells(line: str) -> list[str]:
+    return line.split("\t") if "\t" in line else line.split()
+
+
+def looks_like_conll(head: str) -> bool:
+    """True when every token line of ``head`` (the start of a file) has a column of IOB tags
+    after its first column."""
+    rows = []
+    for line in head.split("\n")[:500]:
+        line = line.rstrip("\r")
+        if not line.strip() or line.startswith("#") or line.startswith("-DOCSTART-"):
+            continue
+        rows.append(_cells(line))
+    if len(head) >= 1 << 20:
+        rows = rows[:-1]  # the caller read the first MiB: its last line may be cut
+    if not rows:
+        return False
+    width = min(len(r) for r in rows)
+    if width >= 2 and any(all(IOB_TAG.fullmatch(r[k]) for r in rows) for k in range(1, width)):
+        return True
+    # nearly all lines hold an IOB column with entities in it: CoNLL with a broken line,
+    # which the reader then refuses naming that line (better than importing it as plain text)
+    if len(rows) < 5:
+        return False
+    for k in range(1, max(len(r) for r in rows)):
+        tags = [r[k] for r in rows if len(r) > k and IOB_TAG.fullmatch(r[k])]
+        if len(tags) >= 0.9 * len(rows) and any(t != "O" for t in tags):
+            return True
+    return False
+
+
+def read(paths, *, tag_column: int | None = None) -> ParsedCollection:
+    """Read CoNLL-style IOB files (files, or folders searched for ``*.conll``, ``*.iob`` ...;
+    in a folder a ``.txt`` file is read only when it looks like CoNLL, so a README is not).
+
+    ``tag_column`` is 1-based; None picks the last column of IOB tags (see the notes above).
+    """
+    coll = ParsedCollection("conll")
+    for p in map(Path, paths):
+        for path in expand_paths([p], SUFFIXES):
+            if p.is_dir() and path.suffix.lower() == ".txt":
+                with open(path, "rb") as fh:
+                    if not looks_like_conll(fh.read(1 << 20).decode("utf-8", errors="ignore")):
+                        continue
+            _read_file(path, tag_column, coll)
+    return coll
+
+
+def _read_file(path: Path, tag_column: int | None, coll: ParsedCollection) -> None:
+    where = str(path)
+    raw = read_text_file(path, one_document=False)
+    raw = raw[1:] if raw.startswith("\ufeff") else raw
+    lines = [ln.rstrip("\r") for ln in raw.split("\n")]
+    # -- pass 1: token rows and their column count (a "#..." line is a comment unless it
+    #    splits like the token rows and ends in a tag: "# NN O" in a space-separated file)
+    rows = {i: _cells(ln) for i, ln in enumerate(lines) if ln.strip() and not ln.startswith("#")
+            and not ln.startswith("-DOCSTART-")}
+    widths = {len(c) for c in rows.values()}
+    if not rows:
+        raise InputError(where, "conll: no token lines", None)
+    ncols = max(widths, key=lambda w: sum(1 for c in rows.values() if len(c) == w))
+    for i, ln in enumerate(lines):
+        if ln.startswith("#") and not _COMMENT_KV.fullmatch(ln):
+            cells = _cells(ln)
+            if len(cells) == ncols and IOB_TAG.fullmatch(cells[-1]):
+                rows[i] = cells
+    for i, cells in rows.items():
+        if len(cells) < 2:
+            raise InputError(where, f"conll: a token line needs a token and a tag: {lines[i]!r}", i + 1)
+    body = {i: c for i, c in rows.items() if not _SKIP_ID.fullmatch(c[0])}
+    tok_col = 1 if ncols >= 3 and all(_RUNNING.fullmatch(c[0]) for c in body.values()) else 0
+    # -- the tag column
+    if tag_column is not None:
+        col = tag_column - 1
+        if col < 0 or col == tok_col:
+            raise InputError(where, f"conll: tag column {tag_column} is not a tag column (columns count from 1; "
+                             f"column {tok_col + 1} holds the tokens)", None)
+        for i, c in sorted(body.items()):
+            if len(c) <= col:
+                raise InputError(where, f"conll: this line has no column {tag_column}", i + 1)
+            if not IOB_TAG.fullmatch(c[col]):
+                raise InputError(where, f"conll: column {tag_column} holds {c[col]!r}, not an IOB tag", i + 1)
+    else:
+        col = None
+        for k in range(max(len(c) for c in body.values()) - 1, tok_col, -1):
+            if all(len(c) > k and IOB_TAG.fullmatch(c[k]) for c in body.values()):
+                col = k
+                break
+        if col is None:
+            raise InputError(where, "conll: no column holds IOB tags (O, B-X, I-X) on every line; "
+                             "name one with tag_column (--conll-tag-column N)", None)
+    # -- pass 2: documents and sentences
+    docs: list[dict] = []
+    cur = {"id": None, "line": 1, "sents": [[]], "texts": [None]}
+
+    def close_doc(next_id, line_no) -> None:
+        nonlocal cur
+        if any(cur["sents"]):
+            docs.append(cur)
+        cur = {"id": next_id, "line": line_no, "sents": [[]], "texts": [None]}
+
+    for i, ln in enumerate(lines):
+        if i in rows:
+            if i in body:
+                cur["sents"][-1].append((body[i][tok_col], body[i][col], i + 1))
+            continue
+        if ln.startswith("-DOCSTART-"):
+            close_doc(None, i + 1)
+            continue
+        m = _COMMENT_KV.fullmatch(ln) if ln.startswith("#") else None
+        if m:
+            key, value = m.group(1).lower(), m.group(2)
+            if key in ("doc_id", "newdoc id", "newdoc"):
+                close_doc(value.strip() or None, i + 1)
+            elif key == "text":
+                if cur["sents"][-1]:
+                    cur["sents"].append([])
+                    cur["texts"].append(None)
+                cur["texts"][-1] = value
+            continue
+        if ln.startswith("#"):
+            if ln.startswith("# newdoc"):
+                close_doc(None, i + 1)
+            continue
+        if not ln.strip() and cur["sents"][-1]:
+            cur["sents"].append([])
+            cur["texts"].append(None)
+    close_doc(None, len(lines))
+    for n, d in enumerate(docs, 1):
+        doc_id = d["id"] or (path.stem if len(docs) == 1 else f"{path.stem}-{n}")
+        coll.documents.append(_build(where, doc_id, d, coll.counts))
+
+
+def _build(where: str, doc_id: str, d: dict, counts) -> ParsedDocument:
+    pieces: list[str] = []
+    offset = 0
+    tokens: list[tuple[int, int, str, int, int]] = []  # start, end, tag, line, sentence
+    for k, (sent, stated) in enumerate(zip(d["sents"], d["texts"])):
+        if not sent:
+            continue
+        placed = _place(stated, [t for t, _tag, _ln in sent]) if stated is not None else None
+        if placed is None:
+            if stated is not None:
+                counts["sentence", "# text", "converted:the tokens are not in # text, text rebuilt from them"] += 1
+            text, pos = [], []
+            p = 0
+            for t, _tag, _ln in sent:
+                pos.append(p)
+                text.append(t)
+                p += len(t) + 1
+            stext = " ".join(text)
+        else:
+            stext, pos = stated, placed
+        if pieces:
+            offset += 1
+        for (t, tag, ln), p in zip(sent, pos):
+            tokens.append((offset + p, offset + p + len(t), tag, ln, k))
+        pieces.append(stext)
+        offset += len(stext)
+    text = "\n".join(pieces)
+    src = SourceText(text, where, d["line"])
+    if src.changed:  # a token with a stray BOM: keep offsets honest rather than guess
+        raise InputError(where, "conll: a token contains a byte order mark or a carriage return", d["line"])
+    doc = ParsedDocument(where, doc_id, src.text, src.sha256, {}, None, line=d["line"])
+    open_: list | None = None  # [start, end, label, line, sentence, status]
+
+    def close() -> None:
+        nonlocal open_
+        if open_ is not None:
+            key = str(len(doc.spans))
+            doc.spans.append(ParsedSpan(key, open_[0], open_[1], open_[2], {}, None, None, open_[3]))
+            counts["span", open_[2], open_[5]] += 1
+            open_ = None
+
+    for start, end, tag, ln, k in tokens:
+        if tag == "O":
+            close()
+            continue
+        kind, label = tag[0], tag[2:]
+        if kind == "I" and open_ is not None and open_[2] == label and open_[4] == k:
+            open_[1] = end
+            continue
+        close()
+        status = IMPORTED if kind == "B" else "converted:IOB1 (an entity opened by I-)"
+        open_ = [start, end, label, ln, k, status]
+    close()
+    return doc
+
+
+def _place(text: str, tokens: list[str]) -> list[int] | None:
+    """Start of each token in ``text``, in order, with only whitespace between; None when the
+    tokens are not there as they are."""
+    out = []
+    p = 0
+    for t in tokens:
+        q = text.find(t, p)
+        if q < 0 or text[p:q].strip():
+            return None
+        out.append(q)
+        p = q + len(t)
+    return out if not text[p:].strip() else None

@@ -13,7 +13,23 @@ from __future__ import annotations
 import json
 from xml.sax.saxutils import quoteattr
 
+from isfannotate.errors import InputError
 from isfannotate.formats.common import ExportContext, by_split, span_links
+from isfannotate.formats.parsed import (
+    IMPORTED,
+    ParsedCollection,
+    ParsedDocument,
+    ParsedRelation,
+    ParsedSpan,
+    SourceText,
+    doc_id_of,
+    expand_paths,
+    find_line,
+    parse_json_document,
+    paused_gc,
+    raw_range,
+    read_text_file,
+)
 
 
 def _scheme_labels(scheme: dict | None) -> list[str]:
@@ -64,3 +80,238 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
         lines.append("  </Relations>")
     lines += ['  <Text name="text" value="$text"/>', "</View>", ""]
     ctx.write_text("config.xml", "\n".join(lines))
+
+
+# =========================================================================== reading
+#
+# A Label Studio JSON export is a list of tasks (or one task object):
+#   {"id", "data": {"text": ..., ...}, "annotations" (old exports: "completions"): [
+#       {"completed_by", "was_cancelled"?, "result": [
+#           {"id", "type": "labels", "from_name", "value": {"start", "end", "text"?, "labels": [...]}},
+#           {"type": "relation", "from_id", "to_id", "direction", "labels": [...]},
+#           {"type": "choices", "from_name", "value": {"choices": [...]}} ...]}],
+#    "predictions": [...]}
+# One document per (task, annotation); the annotation's ``completed_by`` is its annotator.
+# Offsets are code points (Label Studio >= 1.0); where ``value.text`` disagrees with the slice,
+# UTF-16 units (older frontends) are tried. Per-region choices/textarea/rating results (same
+# ``id`` as a labels region) become attributes of that span; task-level ones document labels.
+
+_VALUE_TYPES = {"choices": "choices", "textarea": "text", "rating": "rating", "number": "number",
+                "datetime": "datetime", "taxonomy": "taxonomy"}
+
+
+def read(paths) -> ParsedCollection:
+    """Read Label Studio JSON exports (files, or folders searched for ``*.json``)."""
+    coll = ParsedCollection("labelstudio")
+    with paused_gc():
+        for path in expand_paths(paths, (".json",)):
+            where = str(path)
+            raw = read_text_file(path, one_document=False)
+            value = parse_json_document(where, raw)
+            tasks = value if isinstance(value, list) else [value]
+            for n, task in enumerate(tasks, 1):
+                if isinstance(task, dict) and "data" not in task and is_json_min(task):
+                    task = json_min_task(task, coll.counts)
+                _task(where, raw, n, task, coll)
+    return coll
+
+
+_MIN_KEYS = frozenset({"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time"})
+
+
+def _region_list(value) -> bool:
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(x, dict) and "start" in x and "end" in x and isinstance(x.get("labels"), list) for x in value
+    )
+
+
+def is_json_min(record: dict) -> bool:
+    """Label Studio's JSON-MIN export: one flat object per task, ``text`` beside the data
+    fields and one key per labelling control (``{"label": [{"start", "end", "text", "labels"}]}``)."""
+    return isinstance(record.get("text"), str) and any(_region_list(v) for k, v in record.items() if k != "text")
+
+
+def json_min_task(record: dict, counts) -> dict:
+    """A JSON-MIN record as a task of the full export. Region lists become ``labels`` results;
+    every other value (data fields and choices cannot be told apart there) goes to ``data``,
+    which the reader keeps as meta."""
+    data: dict = {"text": record["text"]}
+    result = []
+    for k, v in record.items():
+        if k == "text" or k in _MIN_KEYS:
+            continue
+        if _region_list(v):
+            for i, x in enumerate(v):
+                value = {"start": x["start"], "end": x["end"], "labels": x["labels"]}
+                if isinstance(x.get("text"), str):
+                    value["text"] = x["text"]
+                result.append({"id": f"{k}-{i + 1}", "type": "labels", "from_name": k, "value": value})
+        else:
+            data[k] = v
+    counts["document", "JSON-MIN", "converted:flat JSON-MIN task (relations are not in this export)"] += 1
+    return {"id": record.get("id"), "data": data,
+            "annotations": [{"completed_by": record.get("annotator"), "result": result}]}
+
+
+def _text_of(where: str, raw: str, n: int, task: dict) -> tuple[str, str | None]:
+    data = task.get("data")
+    if not isinstance(data, dict):
+        raise InputError(where, f'labelstudio: task {n} has no "data" object', find_line(raw, '"data"'))
+    if isinstance(data.get("text"), str):
+        return data["text"], "text"
+    strings = [k for k, v in data.items() if isinstance(v, str) and k not in ("doc_id", "id")]
+    if len(strings) == 1:
+        return data[strings[0]], strings[0]
+    raise InputError(
+        where, f'labelstudio: task {n}: cannot tell which "data" field holds the text (no "text"; '
+        f"string fields: {', '.join(strings) or 'none'})", None)
+
+
+def _annotator(ann: dict) -> str | None:
+    who = ann.get("completed_by")
+    if isinstance(who, dict):
+        who = who.get("email") or who.get("username") or who.get("id")
+    if who is None:
+        who = ann.get("created_username")
+    return None if who is None or who == "" else str(who)
+
+
+def _task(where: str, raw: str, n: int, task, coll: ParsedCollection) -> None:
+    counts = coll.counts
+    if not isinstance(task, dict):
+        raise InputError(where, f"labelstudio: task {n} is not a JSON object", None)
+    text, text_key = _text_of(where, raw, n, task)
+    src = SourceText(text, where)
+    data = task["data"]
+    doc_id = doc_id_of(data.get("doc_id")) or doc_id_of(task.get("id"))
+    meta = {k: v for k, v in data.items() if k not in (text_key, "doc_id")}
+    if isinstance(task.get("meta"), dict):
+        meta.update(task["meta"])
+    if task.get("id") is not None and "doc_id" in data:
+        meta.setdefault("labelstudio_task", task["id"])
+    for pred in task.get("predictions") or []:
+        counts["document", "prediction", "skipped:prediction (not an annotation)"] += 1
+    anns = task.get("annotations")
+    if anns is None:
+        anns = task.get("completions")
+    if anns is None:
+        anns = []
+    if not isinstance(anns, list):
+        raise InputError(where, f'labelstudio: task {n}: "annotations" must be a list', None)
+    if not anns:
+        coll.documents.append(ParsedDocument(where, doc_id, src.text, src.sha256, dict(meta)))
+        return
+    seen_annotators: set = set()
+    for ann in anns:
+        if not isinstance(ann, dict):
+            raise InputError(where, f"labelstudio: task {n}: an annotation is not a JSON object", None)
+        if ann.get("was_cancelled"):
+            counts["document", "annotation", "skipped:cancelled (skipped in Label Studio)"] += 1
+            continue
+        who = _annotator(ann)
+        if who in seen_annotators:
+            counts["document", "annotation", "skipped:a second annotation by the same annotator"] += 1
+            continue
+        seen_annotators.add(who)
+        doc = ParsedDocument(where, doc_id, src.text, src.sha256, dict(meta), who)
+        _result(where, raw, n, src, ann.get("result") or [], doc, counts)
+        coll.documents.append(doc)
+
+
+def _result(where: str, raw: str, n: int, src: SourceText, result, doc: ParsedDocument, counts) -> None:
+    if not isinstance(result, list):
+        raise InputError(where, f'labelstudio: task {n}: "result" must be a list', None)
+    regions: dict[str, list[str]] = {}  # region id -> span keys (one per label)
+    spans: dict[str, ParsedSpan] = {}
+    later = []
+    for i, r in enumerate(result):
+        if not isinstance(r, dict):
+            raise InputError(where, f"labelstudio: task {n}: a result is not a JSON object", None)
+        rtype = r.get("type")
+        value = r.get("value") if isinstance(r.get("value"), dict) else {}
+        if rtype == "labels":
+            rid = str(r.get("id", f"r{i}"))
+            labels = value.get("labels")
+            what = f"region {rid}"
+            if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+                raise InputError(where, f"labelstudio: {what}: value.labels must be a list of strings",
+                                 find_line(raw, f'"{rid}"'))
+            if rid in regions:
+                raise InputError(where, f"labelstudio: region id {rid} is used twice in one annotation",
+                                 find_line(raw, f'"{rid}"'))
+            stated = value.get("text") if isinstance(value.get("text"), str) else None
+            try:
+                a, b, conv = raw_range(src, value.get("start"), value.get("end"), stated, path=where, line=None,
+                                       what=f"labelstudio: {what}")
+            except InputError as e:
+                raise InputError(where, str(e).split(": ", 1)[1], find_line(raw, f'"{rid}"')) from None
+            keys = []
+            for j, label in enumerate(labels):
+                key = rid if j == 0 else f"{rid}#{j + 1}"
+                if a == b:
+                    counts["span", label, "skipped:zero-length"] += 1
+                    continue
+                spans[key] = ParsedSpan(key, a, b, label)
+                keys.append(key)
+                status = ("converted:UTF-16 offsets" if conv else
+                          "converted:one region with several labels, one span per label" if len(labels) > 1 else
+                          "converted:offsets moved by text cleaning (BOM/CRLF)" if src.changed and
+                          (a, b) != (value.get("start"), value.get("end")) else IMPORTED)
+                counts["span", label, status] += 1
+            if not labels:
+                counts["span", "(none)", "skipped:region without a label"] += 1
+            regions[rid] = keys
+        elif rtype == "relation" or rtype in _VALUE_TYPES:
+            later.append(r)
+        else:
+            counts["result", str(rtype), f"skipped:result type {rtype} is not read"] += 1
+    relations = []
+    for r in later:
+        rtype = r["type"]
+        value = r.get("value") if isinstance(r.get("value"), dict) else {}
+        if rtype == "relation":
+            ends = []
+            for side in ("from_id", "to_id"):
+                rid = str(r.get(side))
+                if rid not in regions:
+                    raise InputError(where, f"labelstudio: task {n}: a relation refers to region {rid}, "
+                                     "which is not a labels region of this annotation", find_line(raw, f'"{rid}"'))
+                ends.append(rid)
+            labels = r.get("labels") or []
+            if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+                raise InputError(where, f"labelstudio: task {n}: relation labels must be a list of strings",
+                                 find_line(raw, '"relation"'))
+            head, tail = regions[ends[0]], regions[ends[1]]
+            if not head or not tail:
+                counts["relation", (labels or ["related"])[0], "skipped:to a skipped region"] += 1
+                continue
+            h, t = head[0], tail[0]
+            status = IMPORTED
+            if r.get("direction") == "left":
+                h, t = t, h
+                status = "converted:direction left, stored head -> tail"
+            elif r.get("direction") == "bi":
+                status = "converted:bidirectional, stored as from -> to"
+            if not labels:
+                labels = ["related"]
+                status = "converted:unlabelled relation labelled related"
+            for label in labels:
+                relations.append(ParsedRelation(h, t, label))
+                counts["relation", label, status] += 1
+            continue
+        name = str(r.get("from_name") or rtype)
+        v = value.get(_VALUE_TYPES[rtype])
+        if isinstance(v, list) and len(v) == 1 and rtype in ("choices", "textarea"):
+            v = v[0]
+        rid = r.get("id")
+        if rid is not None and str(rid) in regions:
+            for key in regions[str(rid)]:
+                spans[key].attrs[name] = v
+            counts["attribute", name, IMPORTED] += 1
+        elif "start" in value:
+            counts["attribute", name, "skipped:per-region value without its labels region"] += 1
+        else:
+            doc.doc_labels[name] = v
+            counts["doc_label", name, IMPORTED] += 1
+    doc.spans = sorted(spans.values(), key=lambda s: (s.start, -s.end, s.label, s.key))
+    doc.relations = relations

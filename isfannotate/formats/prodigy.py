@@ -13,7 +13,22 @@ from __future__ import annotations
 
 import json
 
+from isfannotate.errors import InputError
 from isfannotate.formats.common import ExportContext, by_split, span_links
+from isfannotate.formats.parsed import (
+    IMPORTED,
+    ParsedCollection,
+    ParsedDocument,
+    ParsedRelation,
+    ParsedSpan,
+    SourceText,
+    doc_id_of,
+    expand_paths,
+    json_lines,
+    paused_gc,
+    raw_range,
+    read_text_file,
+)
 from isfannotate.formats.tokens import blank_pipeline
 
 
@@ -81,3 +96,122 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
                     "answer": "accept",
                 }
                 fh.write(json.dumps(task, ensure_ascii=False) + "\n")
+
+
+# =========================================================================== reading
+#
+# Prodigy's database export is JSONL, one task per line: {"text", "tokens"?, "spans"?:
+# [{"start", "end", "label", "token_start"?, "token_end"?, "text"?}], "relations"?: [{"head",
+# "child", "head_span", "child_span", "label"}], "answer", "_session_id"?, "_view_id"?,
+# "meta"?, ...}. Offsets are code points (Prodigy is Python). Only ``answer: accept`` is
+# imported; ``reject`` and ``ignore`` are skipped and counted (a task with no answer, i.e. a
+# source file, is taken as it is). Each ``_session_id`` (else ``_annotator_id``) is one
+# source annotator. Span texts are kept exactly as annotated (the ": @ev" slip stays).
+
+
+def read(paths) -> ParsedCollection:
+    """Read Prodigy JSONL (``prodigy db-out``; files, or folders searched for ``*.jsonl``)."""
+    coll = ParsedCollection("prodigy")
+    with paused_gc():
+        for path in expand_paths(paths, (".jsonl",)):
+            where = str(path)
+            raw = read_text_file(path, one_document=False)
+            raw = raw[1:] if raw.startswith("\ufeff") else raw
+            seen: set = set()
+            for lineno, task in json_lines(where, raw):
+                doc = _task(where, lineno, task, coll.counts, seen)
+                if doc is not None:
+                    coll.documents.append(doc)
+    return coll
+
+
+def _task(where: str, lineno: int, task, counts, seen: set) -> ParsedDocument | None:
+    if not isinstance(task, dict):
+        raise InputError(where, "prodigy: expected a JSON object", lineno)
+    text = task.get("text")
+    if not isinstance(text, str):
+        raise InputError(where, 'prodigy: this task has no "text"', lineno)
+    spans_in = task.get("spans") or []
+    rels_in = task.get("relations") or []
+    if not isinstance(spans_in, list) or not isinstance(rels_in, list):
+        raise InputError(where, 'prodigy: "spans" and "relations" must be lists', lineno)
+    answer = task.get("answer")
+    view = str(task.get("_view_id") or "task")
+    if answer is not None and answer != "accept":
+        counts["document", view, f"skipped:answer {answer}"] += 1
+        for s in spans_in:
+            if isinstance(s, dict):
+                counts["span", str(s.get("label")), f"skipped:answer {answer}"] += 1
+        for r in rels_in:
+            if isinstance(r, dict):
+                counts["relation", str(r.get("label")), f"skipped:answer {answer}"] += 1
+        return None
+    who = task.get("_session_id")
+    if who is None:
+        who = task.get("_annotator_id")
+    who = None if who is None else str(who)
+    task_hash = task.get("_task_hash")
+    if task_hash is not None:
+        if (task_hash, who) in seen:
+            counts["document", view, "skipped:the same task answered twice in one session"] += 1
+            return None
+        seen.add((task_hash, who))
+    src = SourceText(text, where, lineno)
+    meta = dict(task["meta"]) if isinstance(task.get("meta"), dict) else {}
+    doc = ParsedDocument(where, doc_id_of(meta.get("id")), src.text, src.sha256, meta, who, line=lineno)
+    if answer is None:
+        counts["document", view, "converted:no answer (a source file), taken as it is"] += 1
+    by_offsets: dict[tuple, str] = {}
+    by_token_end: dict[int, str] = {}
+    for i, s in enumerate(spans_in):
+        if not isinstance(s, dict) or not isinstance(s.get("label"), str):
+            raise InputError(where, f"prodigy: span {i} needs start, end and a label: {s!r}", lineno)
+        label = s["label"]
+        stated = s.get("text") if isinstance(s.get("text"), str) else None
+        a, b, conv = raw_range(src, s.get("start"), s.get("end"), stated, path=where, line=lineno,
+                               what=f"prodigy: span {i} ({label})")
+        if a == b:
+            counts["span", label, "skipped:zero-length"] += 1
+            continue
+        key = str(i)
+        if (a, b, label) in by_offsets:
+            counts["span", label, "skipped:exact duplicate"] += 1
+            continue
+        by_offsets[(a, b, label)] = key
+        by_offsets.setdefault((a, b, None), key)
+        if isinstance(s.get("token_end"), int):
+            by_token_end.setdefault(s["token_end"], key)
+        doc.spans.append(ParsedSpan(key, a, b, label, {}, None, None, lineno))
+        counts["span", label, "converted:UTF-16 offsets" if conv else
+               "converted:offsets moved by text cleaning (BOM/CRLF)" if src.changed and (a, b) != (s["start"], s["end"])
+               else IMPORTED] += 1
+    for r in rels_in:
+        if not isinstance(r, dict) or not isinstance(r.get("label"), str):
+            raise InputError(where, f"prodigy: a relation needs a label: {r!r}", lineno)
+        ends = []
+        for side in ("head", "child"):
+            sp = r.get(f"{side}_span")
+            key = None
+            if isinstance(sp, dict):
+                s0, e0 = sp.get("start"), sp.get("end")
+                if isinstance(s0, int) and isinstance(e0, int):
+                    s1, e1 = src.to_clean(s0), src.to_clean(e0)
+                    key = by_offsets.get((s1, e1, sp.get("label"))) or by_offsets.get((s1, e1, None))
+                where_span = f"{s0}-{e0}"
+            else:
+                key = by_token_end.get(r.get(side)) if isinstance(r.get(side), int) else None
+                where_span = f"token {r.get(side)!r}"
+            if key is None:
+                raise InputError(where, f"prodigy: relation {r['label']} refers to the {side} span {where_span}, "
+                                 'which is not in "spans"', lineno)
+            ends.append(key)
+        doc.relations.append(ParsedRelation(ends[0], ends[1], r["label"], lineno))
+        counts["relation", r["label"], IMPORTED] += 1
+    accept = task.get("accept")
+    if isinstance(accept, list):
+        doc.doc_labels["accept"] = accept
+        counts["doc_label", "accept", IMPORTED] += 1
+    elif isinstance(task.get("label"), str) and not spans_in:
+        doc.doc_labels[task["label"]] = True
+        counts["doc_label", task["label"], IMPORTED] += 1
+    return doc

@@ -163,8 +163,8 @@ def m003_near_duplicate_index(db: "sqlite_utils.Database") -> None:
 
 def m004_team(db: "sqlite_utils.Database") -> None:
     """The lead's team work: which annotator gets which document, how a merged annotator file's
-    registry entries map to the project's (so merging again changes nothing), and the registry
-    conflicts a merge found for the lead to decide."""
+    registry entries map to the project's and what each document's merged layer held (so
+    merging again changes nothing), and the registry conflicts a merge found for the lead."""
     db.executescript(
         """
         CREATE TABLE assignments (
@@ -180,6 +180,12 @@ def m004_team(db: "sqlite_utils.Database") -> None:
             file_id TEXT NOT NULL,
             project_id TEXT NOT NULL,
             PRIMARY KEY (annotator, kind, file_id)
+        );
+        CREATE TABLE merge_digests (
+            annotator TEXT NOT NULL,
+            document_id TEXT NOT NULL REFERENCES documents(id),
+            digest TEXT NOT NULL,
+            PRIMARY KEY (annotator, document_id)
         );
         CREATE TABLE merge_conflicts (
             id TEXT PRIMARY KEY,

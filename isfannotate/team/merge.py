@@ -14,8 +14,10 @@ Then, in ONE action (all-or-nothing, one undo step):
 - the file's registry and target list are reconciled by id, then external id, then canonical
   name (remembered per annotator in ``merge_ids``); new entries get new ids; differences are
   listed as conflicts for the lead to decide (``merge_conflicts``);
-- each document's layer of the file's annotator is replaced by the file's version when it
-  differs, and left alone when it is the same, so merging the same file twice changes nothing;
+- each document's layer of the file's annotator is replaced by the file's version when the
+  file's version changed since it was last merged (a digest per annotator and document,
+  ``merge_digests``), and left alone otherwise, so merging the same file twice changes nothing
+  and reads nothing of the project's layers;
 - nothing but that annotator's own layer is written.
 """
 from __future__ import annotations
@@ -251,7 +253,7 @@ def _validate_rows(data: _FileData, scheme: Scheme) -> None:
         if s["actor_id"] is not None and s["actor_id"] not in data.actors:
             raise InputError(src, f"span {s['id']}: actor {s['actor_id']!r} is not in the file's registry")
         try:
-            if not isinstance(json.loads(s["attrs"]), dict):
+            if s["attrs"] != "{}" and not isinstance(json.loads(s["attrs"]), dict):
                 raise ValueError("not an object")
         except (TypeError, ValueError):
             raise InputError(src, f"span {s['id']}: attributes are not a JSON object") from None
@@ -364,22 +366,31 @@ def _conflict(rec, kind, pid, data, field_name, ours, theirs, stamp, report) -> 
                                    "status": "open", "created_at": stamp})
 
 
-def _content(spans, claims, stances, evidence, relations, labels, status) -> tuple:
-    """A document layer's content without ids (spans by offsets, label, link, attributes), so a
-    file merged twice compares equal."""
-    key = {s["id"]: (s["start"], s["end"], s["label"], s["actor_id"], json.dumps(json.loads(s["attrs"]), sort_keys=True))
-           for s in spans}
-    ev: dict[str, list] = {}
+def _digest(spans, claims, stances, evidence, relations, labels, status) -> str:
+    """A digest of one document's layer as the file has it (after the registry mapping), free of
+    ids and of order: what a merge of this document wrote last time is remembered by it, so
+    merging the same file again reads nothing of the project's layer and changes nothing."""
+    def f(v) -> str:
+        return "\x00" if v is None else str(v)
+    key = {s["id"]: "\x1f".join(map(f, (s["start"], s["end"], s["label"], s["actor_id"], s["attrs"]))) for s in spans}
+    ev: dict[str, list[str]] = {}
     for e in evidence:
-        ev.setdefault(e["stance_id"], []).append(key.get(e["span_id"]))
-    return (sorted(key.values()),
-            sorted((key[c["span_id"]], c["source_kind"], c["source_actor"], key.get(c["source_span"]),
-                    key.get(c["cue_span"]), c["quote"]) for c in claims),
-            sorted((st["holder"] or "", st["target"] or "", st["polarity"], st["conditions"] or "",
-                    tuple(ev.get(st["id"], []))) for st in stances),
-            sorted((key[r["head"]], key[r["tail"]], r["label"]) for r in relations),
-            sorted((d["key"], d["value"]) for d in labels),
-            status)
+        ev.setdefault(e["stance_id"], []).append(key[e["span_id"]])
+    parts = [
+        sorted(key.values()),
+        sorted("\x1e".join((key[c["span_id"]], f(c["source_kind"]), f(c["source_actor"]), f(key.get(c["source_span"])),
+                             f(key.get(c["cue_span"])), f(c["quote"]))) for c in claims),
+        sorted("\x1e".join((f(st["holder"]), f(st["target"]), st["polarity"], f(st["conditions"]),
+                             "\x1d".join(ev.get(st["id"], [])))) for st in stances),
+        sorted("\x1e".join((key[r["head"]], key[r["tail"]], r["label"])) for r in relations),
+        sorted(f"{d['key']}\x1e{d['value']}" for d in labels),
+        sorted(f"{s['status']}\x1e{f(s['reason'])}" for s in status),
+    ]
+    h = hashlib.sha256()
+    for part in parts:
+        h.update("\n".join(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\x02")
+    return h.hexdigest()
 
 
 def merge_files(project: "ProjectBase", paths: Sequence[str | Path], *,
@@ -439,6 +450,14 @@ def _merge_one(project, rec, data: _FileData, sha_to_doc: dict[str, str], stamp:
         group[span_doc[c["span_id"]]].setdefault("claims", []).append(c)
     for e in data.evidence:
         group[stance_doc[e["stance_id"]]].setdefault("evidence", []).append(e)
+    merged = dict(conn.execute("SELECT document_id, digest FROM merge_digests WHERE annotator=?", (layer,)))
+    replaced: list[str] = []
+    new: dict[str, list[dict]] = {k: [] for k in ("spans", "claims", "stances", "stance_evidence", "relations",
+                                                  "doc_labels", "doc_status", "merge_digests")}
+    taken_spans = {r[0] for r in conn.execute("SELECT id FROM spans WHERE id IN (SELECT value FROM json_each(?))",
+                                              (json.dumps(list(span_doc)),))}
+    taken_stances = {r[0] for r in conn.execute("SELECT id FROM stances WHERE id IN (SELECT value FROM json_each(?))",
+                                                (json.dumps(list(stance_doc)),))}
     for fdoc, parts in sorted(group.items()):
         doc = sha_to_doc[data.docs[fdoc][0]]
         spans = [{**s, "document_id": doc, "actor_id": actor_map.get(s["actor_id"])} for s in parts.get("spans", [])]
@@ -446,55 +465,51 @@ def _merge_one(project, rec, data: _FileData, sha_to_doc: dict[str, str], stamp:
         stances = [{**s, "document_id": doc, "holder": actor_map.get(s["holder"]), "target": target_map.get(s["target"])}
                    for s in parts.get("stances", [])]
         evidence = parts.get("evidence", [])
-        relations = [{**r, "document_id": doc} for r in parts.get("relations", [])]
+        relations = parts.get("relations", [])
         labels = parts.get("doc_labels", [])
-        status = [(s["status"], s["reason"]) for s in parts.get("status", [])]
+        status = parts.get("status", [])
         fr.documents += 1
-        q = (doc, layer)
-        current = _content(
-            _rows(conn, 'SELECT id, start, "end", label, actor_id, attrs FROM spans WHERE document_id=? AND layer=?', q),
-            _rows(conn, "SELECT c.* FROM claims c JOIN spans s ON s.id=c.span_id WHERE s.document_id=? AND s.layer=?", q),
-            _rows(conn, "SELECT * FROM stances WHERE document_id=? AND layer=?", q),
-            _rows(conn, "SELECT e.* FROM stance_evidence e JOIN stances s ON s.id=e.stance_id "
-                        "WHERE s.document_id=? AND s.layer=? ORDER BY e.stance_id, e.position", q),
-            _rows(conn, "SELECT * FROM relations WHERE document_id=? AND layer=?", q),
-            _rows(conn, "SELECT key, value FROM doc_labels WHERE document_id=? AND layer=?", q),
-            [tuple(r) for r in conn.execute("SELECT status, reason FROM doc_status WHERE document_id=? AND layer=?", q)])
-        if current == _content(spans, claims, stances, evidence, relations, labels, status):
+        digest = _digest(spans, claims, stances, evidence, relations, labels, status)
+        if merged.get(doc) == digest:
             fr.unchanged += 1
             continue
-        from ..gold.load import _clear_layer
-        _clear_layer(rec, doc, layer)
-        rec.delete_where("doc_status", "document_id=? AND layer=?", q)
-        ids = {}
-        for s in spans:   # keep the annotator's ids unless one is taken in the project
-            ids[s["id"]] = s["id"] if not conn.execute("SELECT 1 FROM spans WHERE id=?", (s["id"],)).fetchone() \
-                else new_id("s")
-        rec.insert_many("spans", [{"id": ids[s["id"]], "document_id": doc, "layer": layer, "start": s["start"],
-                                   "end": s["end"], "label": s["label"], "actor_id": s["actor_id"],
-                                   "attrs": s["attrs"], "author": layer, "created_at": s["created_at"]} for s in spans])
-        rec.insert_many("claims", [{**c, "span_id": ids[c["span_id"]],
-                                    "source_span": ids.get(c["source_span"]), "cue_span": ids.get(c["cue_span"])}
-                                   for c in claims])
-        sids = {}
-        for st in stances:
-            sids[st["id"]] = st["id"] if not conn.execute("SELECT 1 FROM stances WHERE id=?", (st["id"],)).fetchone() \
-                else new_id("st")
-        rec.insert_many("stances", [{"id": sids[st["id"]], "document_id": doc, "layer": layer, "holder": st["holder"],
-                                     "target": st["target"], "polarity": st["polarity"],
-                                     "conditions": st["conditions"], "author": layer, "created_at": st["created_at"]}
-                                    for st in stances])
-        rec.insert_many("stance_evidence", [{"stance_id": sids[e["stance_id"]], "span_id": ids[e["span_id"]],
-                                             "position": e["position"]} for e in evidence])
-        rec.insert_many("relations", [{"id": new_id("r"), "document_id": doc, "layer": layer, "head": ids[r["head"]],
-                                       "tail": ids[r["tail"]], "label": r["label"]} for r in relations])
-        rec.insert_many("doc_labels", [{"document_id": doc, "layer": layer, "key": d["key"], "value": d["value"]}
-                                       for d in labels])
-        rec.insert_many("doc_status", [{"document_id": doc, "layer": layer, "status": s["status"],
-                                        "reason": s["reason"], "updated_at": s["updated_at"]}
-                                       for s in parts.get("status", [])])
+        replaced.append(doc)
+        new["merge_digests"].append({"annotator": layer, "document_id": doc, "digest": digest})
+        # keep the annotator's ids unless one is taken in the project by another document or layer
+        ids = {s["id"]: new_id("s") if s["id"] in taken_spans else s["id"] for s in spans}
+        sids = {st["id"]: new_id("st") if st["id"] in taken_stances else st["id"] for st in stances}
+        new["spans"] += [{"id": ids[s["id"]], "document_id": doc, "layer": layer, "start": s["start"], "end": s["end"],
+                          "label": s["label"], "actor_id": s["actor_id"], "attrs": s["attrs"], "author": layer,
+                          "created_at": s["created_at"]} for s in spans]
+        new["claims"] += [{**c, "span_id": ids[c["span_id"]], "source_span": ids.get(c["source_span"]),
+                           "cue_span": ids.get(c["cue_span"])} for c in claims]
+        new["stances"] += [{"id": sids[st["id"]], "document_id": doc, "layer": layer, "holder": st["holder"],
+                            "target": st["target"], "polarity": st["polarity"], "conditions": st["conditions"],
+                            "author": layer, "created_at": st["created_at"]} for st in stances]
+        new["stance_evidence"] += [{"stance_id": sids[e["stance_id"]], "span_id": ids[e["span_id"]],
+                                    "position": e["position"]} for e in evidence]
+        new["relations"] += [{"id": new_id("r"), "document_id": doc, "layer": layer, "head": ids[r["head"]],
+                              "tail": ids[r["tail"]], "label": r["label"]} for r in relations]
+        new["doc_labels"] += [{"document_id": doc, "layer": layer, "key": d["key"], "value": d["value"]} for d in labels]
+        new["doc_status"] += [{"document_id": doc, "layer": layer, "status": s["status"], "reason": s["reason"],
+                               "updated_at": s["updated_at"]} for s in status]
         fr.replaced += 1
         fr.spans += len(spans)
+    if replaced:
+        _clear_layers(rec, replaced, layer)
+        for table, rows in new.items():
+            rec.insert_many(table, rows)
     return fr
 
 
+def _clear_layers(rec: "Recorder", docs: list[str], layer: str) -> None:
+    """Remove *layer*'s annotations of *docs* (every row logged), dependants first."""
+    d = json.dumps(docs)
+    in_docs = "document_id IN (SELECT value FROM json_each(?)) AND layer=?"
+    rec.delete_where("claims", f"span_id IN (SELECT id FROM spans WHERE {in_docs})", (d, layer))
+    rec.delete_where("stance_evidence", f"stance_id IN (SELECT id FROM stances WHERE {in_docs})", (d, layer))
+    rec.delete_where("provenance", f"item_id IN (SELECT id FROM spans WHERE {in_docs} "
+                                   f"UNION SELECT id FROM stances WHERE {in_docs})", (d, layer, d, layer))
+    for table in ("stances", "relations", "spans", "doc_labels", "doc_status"):
+        rec.delete_where(table, in_docs, (d, layer))
+    rec.delete_where("merge_digests", "document_id IN (SELECT value FROM json_each(?)) AND annotator=?", (d, layer))

@@ -66,3 +66,38 @@ def test_validation_and_mark_done_refusal(seeded):
     st = seeded.stances(DOC4, "alice")[0]
     seeded.set_stance(DOC4, "alice", holder="pakistan", target="isf-troops", polarity="support", stance_id=st.id)
     assert seeded.validate(DOC4, "alice") == []
+
+
+def test_revalidate_rechecks_only_what_the_action_touched(seeded):
+    """After an action, validation re-checks the change's items only, and ends where a full
+    validation would."""
+    from isfannotate.kb import touched_items
+    doc = "004_925ac23fd4dc491f"
+    text = seeded.document(doc).text
+
+    def full():
+        out = {}
+        for p in seeded.validate(doc, "alice"):
+            out.setdefault(p.item_id, []).append(p)
+        return out
+
+    state = {"problems": {}}
+
+    def step(change):
+        assert len(touched_items(change)) <= 4
+        state["problems"] = seeded.revalidate(doc, "alice", change, state["problems"])
+        assert state["problems"] == full()
+        return change
+
+    i = text.index("Rubio")
+    actor_span = step(seeded.annotate(doc, "alice", i, i + 5, "ACTOR")).rows("spans")[0].after["id"]
+    j = text.index("Pakistan has offered")
+    claim = step(seeded.annotate(doc, "alice", j, j + 20, "CLAIM")).rows("spans")[0].after["id"]
+    rubio = next(a.id for a in seeded.actors() if a.name == "Marco Rubio")
+    step(seeded.link_actor(actor_span, rubio))
+    step(seeded.set_claim(claim, source_span=actor_span))
+    step(seeded.delete_span(actor_span))        # the claim keeps its source actor, loses the span
+    step(seeded.set_stance(doc, "alice", holder=None, target=None, polarity="support"))
+    step(seeded.undo())
+    kinds = {pr.kind for ps in state["problems"].values() for pr in ps}
+    assert kinds == set()

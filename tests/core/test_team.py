@@ -194,7 +194,8 @@ def test_file_still_open_in_an_app_and_a_newer_or_damaged_file_are_refused(lead,
 def test_an_older_file_is_migrated_as_a_copy_never_in_place(lead, tmp_path):
     files = handouts(lead, tmp_path)
     _annotate(files["alice"], "alice")
-    _tamper(files["alice"], "DROP TABLE merge_conflicts; DROP TABLE merge_ids; DROP TABLE assignments; "
+    _tamper(files["alice"], "DROP TABLE merge_conflicts; DROP TABLE merge_ids; DROP TABLE merge_digests; "
+                            "DROP TABLE assignments; "
                             "DELETE FROM _sqlite_migrations WHERE name = 'm004_team'; PRAGMA user_version = 3;")
     digest = hashlib.sha256(files["alice"].read_bytes()).hexdigest()
     report = lead.merge([files["alice"]])

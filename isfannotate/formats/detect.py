@@ -1,0 +1,224 @@
+"""Telling which tool wrote some files: :func:`detect_format`.
+
+Looks at names and at the first records of each file, never at the whole of a big file. A
+file that carries annotations is never taken for plain documents: plain ``txt`` is a text
+file with no ``.ann`` beside it and no IOB column; plain ``jsonl`` lines hold only ``text``,
+``id`` and ``meta`` (gold JSONL lines, recognised by their ``schema`` key, are ``jsonl`` too:
+their importer reads the annotations). When the files cannot be told, or disagree, the error
+lists what was tried.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from isfannotate.errors import InputError
+from isfannotate.formats.conll import looks_like_conll
+from isfannotate.formats.doccano import is_doccano1_annotations
+from isfannotate.formats.labelstudio import is_json_min
+
+READ_FORMATS = ("brat", "doccano", "labelstudio", "prodigy", "conll", "webanno-tsv3")
+"""The outside tools' formats we read, as ``--format`` names them."""
+PLAIN_FORMATS = ("txt", "jsonl")
+
+TRIED = (
+    "brat (.ann beside .txt)",
+    "doccano (JSON lines with text and label/entities)",
+    "labelstudio (JSON tasks with data and annotations/completions)",
+    "prodigy (JSON lines with spans/answer/_view_id)",
+    "conll (token lines with an IOB tag column)",
+    "webanno-tsv3 (#FORMAT=WebAnno TSV 3)",
+    "jsonl (lines with text, id, meta only; gold lines with schema)",
+    "txt (plain text)",
+)
+
+_SNIFF_BYTES = 1 << 20
+_SNIFF_RECORDS = 50
+_PLAIN_KEYS = frozenset({"text", "id", "meta"})
+_PRODIGY_KEYS = frozenset({"_view_id", "_input_hash", "_task_hash", "_session_id", "answer", "spans", "tokens"})
+_DOCCANO_KEYS = frozenset({"label", "labels", "entities"})
+_LS_KEYS = frozenset({"annotations", "completions", "predictions"})
+FOLDER_SUFFIXES = frozenset({".txt", ".jsonl", ".ndjson", ".json", ".conll", ".conllu", ".iob", ".iob2", ".bio", ".tsv"})
+"""In a folder, files with other suffixes (``.md``, ``.csv`` ...) are not documents."""
+_IGNORED_NAMES = {"annotation.conf", "visual.conf", "tools.conf", "kb_shortcuts.conf"}
+
+
+def detect_format(paths: Sequence[str | Path]) -> tuple[str, str]:
+    """``(format, reason)`` for files or folders: a name from :data:`READ_FORMATS` or
+    :data:`PLAIN_FORMATS`, and a short sentence saying why. InputError when the format
+    cannot be told (listing the formats tried) or the files disagree."""
+    found: dict[str, tuple[Path, str]] = {}
+    files: list[tuple[Path, bool]] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            anns = sorted(p.rglob("*.ann"))
+            if anns:
+                found.setdefault("brat", (p, f"{len(anns)} .ann file(s) under {p}"))
+                continue
+            files.extend((f, True) for f in sorted(p.rglob("*"))
+                         if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in FOLDER_SUFFIXES)
+        elif p.is_file():
+            files.append((p, False))
+        else:
+            raise InputError(str(p), "no such file or folder")
+    for f, in_folder in files:
+        if f.name in _IGNORED_NAMES:
+            continue
+        try:
+            fmt, reason = sniff_file(f)
+        except InputError:
+            if in_folder and f.suffix.lower() == ".json":
+                continue  # a settings file beside the documents (scheme.json, manifest.json)
+            raise
+        found.setdefault(fmt, (f, reason))
+    if not found:
+        raise InputError(", ".join(map(str, paths)) or "(nothing)", "no files to import")
+    annotated = {k: v for k, v in found.items() if k not in PLAIN_FORMATS}
+    if len(annotated) > 1 or (annotated and set(found) - set(annotated) - {"txt"}):
+        listing = "; ".join(f"{v[0]}: {k}" for k, v in sorted(found.items()))
+        raise InputError(str(next(iter(found.values()))[0]), f"these files are in different formats ({listing}); "
+                         "import them separately or name one with --format")
+    if annotated:
+        fmt, (path, reason) = next(iter(annotated.items()))
+        return fmt, reason
+    if len(found) > 1:
+        listing = "; ".join(f"{v[0]}: {k}" for k, v in sorted(found.items()))
+        raise InputError(str(next(iter(found.values()))[0]), f"these files are in different formats ({listing})")
+    fmt, (path, reason) = next(iter(found.items()))
+    return fmt, reason
+
+
+def sniff_file(path: Path) -> tuple[str, str]:
+    """``(format, reason)`` of one file (InputError listing the formats tried when unknown)."""
+    name = path.name.lower()
+    if name.endswith(".ann"):
+        return "brat", f"{path.name} is a brat .ann file"
+    head = _head(path)
+    if head.startswith("#FORMAT=WebAnno TSV 3"):
+        return "webanno-tsv3", f"{path.name} starts with #FORMAT=WebAnno TSV 3"
+    if name.endswith(".txt") and path.with_name(path.name[:-4] + ".ann").is_file():
+        return "brat", f"{path.name} has a .ann file beside it"
+    stripped = head.lstrip()
+    if stripped.startswith(("{", "[")):
+        return _sniff_json(path, head)
+    if looks_like_conll(head):
+        return "conll", f"{path.name} has token lines with an IOB tag column"
+    if name.endswith((".json", ".jsonl")):
+        raise _unknown(path, "it is not JSON")
+    if name.endswith((".conll", ".conllu", ".iob", ".iob2", ".bio")):
+        raise _unknown(path, "no column holds IOB tags (O, B-X, I-X) on every line")
+    return "txt", f"{path.name} is plain text (no .ann beside it, no IOB column)"
+
+
+def _head(path: Path) -> str:
+    with open(path, "rb") as fh:
+        data = fh.read(_SNIFF_BYTES)
+    text = data.decode("utf-8", errors="ignore")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _unknown(path: Path, why: str) -> InputError:
+    return InputError(str(path), f"cannot tell the format ({why}); tried: {'; '.join(TRIED)}")
+
+
+def _records_after(head: str) -> list:
+    """Records of a JSONL head past the first ``_SNIFF_RECORDS`` that carry annotation keys."""
+    out = []
+    lines = [ln for ln in head.split("\n") if ln.strip()][_SNIFF_RECORDS:]
+    for line in lines:
+        if _ANNOTATION_KEYS.search(line):
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                continue
+    return out
+
+
+def _records(path: Path, head: str) -> list:
+    stripped = head.lstrip()
+    whole = None
+    if stripped.startswith("[") or stripped.startswith("{\n") or stripped.startswith("{\r\n") \
+            or stripped.rstrip() == "{":
+        try:
+            whole = json.loads(path.read_text("utf-8-sig"))
+        except (ValueError, UnicodeDecodeError):
+            whole = None
+        if whole is not None:
+            return (whole if isinstance(whole, list) else [whole])[:_SNIFF_RECORDS]
+    out = []
+    lines = head.split("\n")
+    if len(head) == _SNIFF_BYTES:
+        lines = lines[:-1]  # the last line may be cut
+    for line in lines:
+        if line.strip():
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                raise _unknown(path, "a line is not valid JSON") from None
+            if len(out) >= _SNIFF_RECORDS:
+                break
+    return out
+
+
+_ANNOTATION_KEYS = re.compile(
+    r'"(?:label|labels|entities|spans|answer|_view_id|_task_hash|annotations|completions|predictions|schema)"\s*:'
+)
+
+
+def _later_annotated_records(path: Path) -> list:
+    """Lines past the sniffed head that carry an annotation key (a cheap substring test,
+    then a parse of only those lines), so a JSONL whose first 50 lines are plain is not taken
+    for plain documents when later lines carry labels."""
+    out = []
+    with open(path, "rb") as fh:
+        fh.seek(_SNIFF_BYTES)
+        fh.readline()  # the rest of a line the head cut
+        for raw in fh:
+            line = raw.decode("utf-8", errors="ignore")
+            if _ANNOTATION_KEYS.search(line):
+                try:
+                    out.append(json.loads(line))
+                except ValueError:
+                    continue
+                if len(out) >= _SNIFF_RECORDS:
+                    break
+    return out
+
+
+def _sniff_json(path: Path, head: str) -> tuple[str, str]:
+    records = [r for r in _records(path, head) if isinstance(r, dict)]
+    if not records:
+        raise _unknown(path, "no JSON objects")
+    plain = all(set(r) <= _PLAIN_KEYS for r in records)
+    if plain and len(head) >= _SNIFF_BYTES:
+        records += [r for r in _later_annotated_records(path) if isinstance(r, dict)]
+    elif plain and len(records) >= _SNIFF_RECORDS:
+        records += [r for r in _records_after(head) if isinstance(r, dict)]
+    verdicts: dict[str, str] = {}
+    for r in records:
+        keys = set(r)
+        if "schema" in keys:
+            verdicts.setdefault("jsonl", f"{path.name}: gold JSONL lines (schema {r['schema']!r})")
+        elif is_doccano1_annotations(r.get("annotations")) and "data" not in keys:
+            verdicts.setdefault("doccano", f"{path.name}: doccano 1.0 lines (annotations with start_offset)")
+        elif is_json_min(r):
+            verdicts.setdefault("labelstudio", f"{path.name}: Label Studio JSON-MIN tasks (text + regions)")
+        elif isinstance(r.get("data"), dict) and (keys & _LS_KEYS or "id" in keys):
+            verdicts.setdefault("labelstudio", f"{path.name}: Label Studio tasks (data + "
+                                f"{'/'.join(sorted(keys & _LS_KEYS)) or 'id'})")
+        elif keys & _PRODIGY_KEYS:
+            verdicts.setdefault("prodigy", f"{path.name}: Prodigy tasks ({', '.join(sorted(keys & _PRODIGY_KEYS))})")
+        elif keys & _DOCCANO_KEYS:
+            verdicts.setdefault("doccano", f"{path.name}: doccano lines ({', '.join(sorted(keys & _DOCCANO_KEYS))})")
+        elif keys <= _PLAIN_KEYS and "text" in keys:
+            verdicts.setdefault("jsonl", f"{path.name}: plain JSONL documents (text, id, meta)")
+        else:
+            raise _unknown(path, f"a record has the keys {', '.join(sorted(keys))}")
+    annotated = [k for k in verdicts if k != "jsonl"]
+    if len(annotated) > 1:
+        raise InputError(str(path), f"records of several formats in one file: {', '.join(sorted(annotated))}")
+    if annotated:
+        return annotated[0], verdicts[annotated[0]]
+    return "jsonl", verdicts["jsonl"]
