@@ -34,7 +34,8 @@ class KbController(QObject):
         super().__init__(parts.window)
         self.s = session
         self.ui = parts
-        self.problems: dict[str, list[str]] = {}
+        self.problems: dict[str, list[str]] = {}     # item id -> its problems' messages
+        self._found: dict[str, list] | None = None    # item id -> its Problems, for revalidate
         self._suggestions: dict[str, object] = {}   # style id -> Occurrence
         self._matches: list | None = None            # registry name matches in the document
         self._rejected: set | None = None
@@ -122,7 +123,7 @@ class KbController(QObject):
         if "doc_labels" in tables and self.doc_labels is not None:
             self.doc_labels.set_values(s.project.doc_labels(s.doc_id, s.annotator))
         if self._may_change_problems(change, tables):
-            self.refresh_validation()
+            self.refresh_validation(change)
 
     def _may_change_problems(self, change, tables: set[str]) -> bool:
         """Validation looks at actor links, claims and stances: a change that only adds or
@@ -136,16 +137,27 @@ class KbController(QObject):
                 return True
         return False
 
-    def refresh_validation(self) -> None:
+    def refresh_validation(self, change=None) -> None:
+        """The document's problems: all of them, or after *change* (of the shown document) only
+        what it touched (``Project.revalidate``), listed in document order."""
         s, ui = self.s, self.ui
-        self.problems = {}
         if s.doc_id is None or not s.annotator:
+            self._found = {}
+            self.problems = {}
             ui.annotations.set_warnings([])
             return
-        problems = s.project.validate(s.doc_id, s.annotator)
-        for p in problems:
-            self.problems.setdefault(p.item_id, []).append(p.message)
-        ui.annotations.set_warnings([p.message for p in problems])
+        if change is None or change.document_id != s.doc_id or self._found is None:
+            found: dict[str, list] = {}
+            for p in s.project.validate(s.doc_id, s.annotator):
+                found.setdefault(p.item_id, []).append(p)
+        else:
+            found = s.project.revalidate(s.doc_id, s.annotator, change, self._found)
+        self._found = found
+        self.problems = {item: [p.message for p in ps] for item, ps in found.items()}
+        spans = s.spans
+        in_order = sorted(found, key=lambda item: (0, spans[item].start, -spans[item].end, spans[item].label, item)
+                          if item in spans else (1, 0, 0, "", ""))   # spans in the text, then stances
+        ui.annotations.set_warnings([p.message for item in in_order for p in found[item]])
 
     # ----------------------------------------------------------- suggestions
     def suggestion_styles(self) -> list[SpanStyle]:
