@@ -214,7 +214,7 @@ def test_annotator_is_asked_once_when_unknown(qtbot, project_path):
     w.close()
 
 
-def test_import_runs_in_a_worker(qtbot, window, tmp_path):
+def test_import_runs_as_a_job(qtbot, window, tmp_path):
     f = tmp_path / "new.txt"
     f.write_text("A new article about the stabilisation force.", encoding="utf-8")
     job = window.files.start_import([str(f)])
@@ -268,7 +268,7 @@ def test_screenshot_command(tmp_path, project_path):
     assert (img.width(), img.height()) == (1280, 800)
 
 
-def test_export_from_the_window_in_a_worker(qtbot, window, sel, tmp_path):
+def test_export_from_the_window_as_a_job(qtbot, window, sel, tmp_path):
     import json
     window.show_document(DOC4)
     text = window.view.text()
