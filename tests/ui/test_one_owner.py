@@ -277,9 +277,8 @@ def test_import_from_the_app_while_annotating_refuses_visibly_and_loses_nothing(
 
 def test_export_dialog_names_a_missing_library_before_any_work(qtbot, window, monkeypatch):
     import isfannotate_ui.export_dialog as export_dialog
-    monkeypatch.setattr(export_dialog, "missing_requirement",
-                        lambda fmt: "the spacy format needs spaCy, which is not installed: pip install 'isfannotate[ml]'"
-                        if fmt == "spacy" else None)
+    reason = "the spacy format needs spaCy, which is not installed: pip install 'isfannotate[ml]'"
+    monkeypatch.setattr(export_dialog, "missing_requirement", lambda fmt: reason if fmt == "spacy" else None)
     dlg = window.files.export_dialog()
     dlg.format.setCurrentIndex(dlg.format.findData("spacy"))
     dlg._on_ok()
