@@ -301,7 +301,7 @@ def align_spans(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequ
     They are taken best first by (same label, same link, larger overlap, smaller boundary
     distance, then offsets and input order); a pair joins its two units when the result has
     at most one span per annotator and every two of its spans overlap. Every span ends in
-    exactly one unit; units are numbered by (start, end, label) of their first version.
+    exactly one unit; units are numbered by (start, end, label, link) of their first version.
     """
     nodes: list[tuple[int, int, int, Any]] = []  # (start, end, annotator index, item)
     for ai, a in enumerate(coders):
@@ -348,8 +348,10 @@ def align_spans(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequ
     groups = []
     for ms in members.values():
         ms.sort(key=lambda n: (nodes[n][2], n))
-        first = min(ms, key=lambda n: (nodes[n][0], nodes[n][1], label_of(nodes[n][3]), nodes[n][2], n))
-        groups.append(((nodes[first][0], nodes[first][1], label_of(nodes[first][3]), nodes[first][2], first), ms))
+        first = min(ms, key=lambda n: (nodes[n][0], nodes[n][1], label_of(nodes[n][3]), link_of(nodes[n][3]) or "",
+                                       nodes[n][2], n))
+        it = nodes[first][3]
+        groups.append(((nodes[first][0], nodes[first][1], label_of(it), link_of(it) or "", nodes[first][2], first), ms))
     groups.sort(key=lambda g: g[0])
     units = []
     for k, (_, ms) in enumerate(groups):
