@@ -11,6 +11,7 @@ a pair with no shared document gets no figure (``None``), never a perfect score.
 """
 from __future__ import annotations
 
+import gc
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,8 +19,8 @@ from itertools import combinations
 from typing import Any
 
 from . import measures as M
-from .units import (CROSS_LABEL_MIN_OVERLAP, DocumentUnits, Layer, Unit, _key, _overlap, build_units,
-                    claim_source_key, group_by_doc, match_pair)
+from .units import (CROSS_LABEL_MIN_OVERLAP, DocumentUnits, Layer, Unit, _key, _match_exact, _match_overlap, _overlap,
+                    build_units, claim_source_key, group_by_doc)
 
 UNLINKED = "(unlinked)"
 FACETS = ("span_label", "actor_link", "claim_source", "stance_polarity")
@@ -33,8 +34,9 @@ class PairF1:
     """F1 of one annotator pair over some slice (all, one label or one document).
 
     ``matched`` = |A∩B| (one-to-one matches), ``n_a`` = |A|, ``n_b`` = |B|; ``f1`` is None when
-    both are 0; ``documents``: shared documents compared; ``disagreements``: ids of the units
-    holding a span of ``a`` or ``b`` that found no partner.
+    both are 0; ``documents``: shared documents compared; ``lost``: the spans of ``a`` and ``b``
+    that found no partner; ``disagreements``: the ids of their units, in unit order (worked out
+    on first use, so that computing the figures does not pay for every drill-down list).
     """
 
     a: str
@@ -43,15 +45,41 @@ class PairF1:
     n_a: int = 0
     n_b: int = 0
     documents: int = 0
-    disagreements: list[str] = field(default_factory=list)
+    lost: list = field(default_factory=list, repr=False)
+    _index: _UnitIndex | None = field(default=None, repr=False, compare=False)
 
     @property
     def f1(self) -> float | None:
         return M.f1(self.matched, self.n_a, self.n_b)
 
+    @property
+    def disagreements(self) -> list[str]:
+        return self._index.ids(self.lost) if self.lost and self._index is not None else []
+
     def to_dict(self) -> dict:
         return {"a": self.a, "b": self.b, "f1": self.f1, "matched": self.matched, "n_a": self.n_a,
                 "n_b": self.n_b, "documents": self.documents, "disagreements": self.disagreements}
+
+
+class _UnitIndex:
+    """Which unit each span version is in (by object identity), built on first use."""
+
+    def __init__(self, doc_units: dict[str, DocumentUnits]):
+        self._doc_units = doc_units
+        self._of: dict[int, tuple[int, str]] | None = None
+
+    def ids(self, spans: Iterable) -> list[str]:
+        if self._of is None:
+            of: dict[int, tuple[int, str]] = {}
+            k = 0
+            for du in self._doc_units.values():
+                for u in du.spans:
+                    for v in u.versions.values():
+                        of[id(v)] = (k, u.id)
+                    k += 1
+            self._of = of
+        of = self._of
+        return [uid for _, uid in sorted({of[id(s)] for s in spans})]
 
 
 @dataclass
@@ -75,7 +103,11 @@ class F1Summary:
 
     @property
     def disagreements(self) -> list[str]:
-        return sorted({u for p in self.pairs for u in p.disagreements}, key=_unit_sort_key)
+        """Units behind any pair's disagreements, in unit order."""
+        for p in self.pairs:
+            if p.lost and p._index is not None:
+                return p._index.ids(s for q in self.pairs for s in q.lost)
+        return []
 
     def to_dict(self) -> dict:
         return {"mean": self.mean, "sd": self.sd, "n_pairs": self.n_pairs,
@@ -194,12 +226,6 @@ def _unit_dict(u: Unit, texts: dict[str, str] | None) -> dict:
     return d
 
 
-def _unit_sort_key(uid: str) -> tuple:
-    kind, rest = uid.split(":", 1)
-    doc, _, n = rest.rpartition(":")
-    return (doc, kind, int(n) if n.isdigit() else 0, n)
-
-
 # ----------------------------------------------------------------------------- computation
 
 
@@ -220,8 +246,22 @@ def compute_agreement(layers: Sequence[Layer], *, annotators: Sequence[str] | No
             raise ValueError(f"no layer for annotator(s) {', '.join(map(repr, missing))}")
         layers = [by_name[a] for a in annotators]
     layers = list(layers)
+    # Hundreds of thousands of small objects are made here and all stay alive: the cyclic GC
+    # would only walk them again and again (a third of the time on the bench), so pause it.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _compute(layers, link_labels, texts, cross_label_min_overlap)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _compute(layers: list[Layer], link_labels: Iterable[str] | None, texts: dict[str, str] | None,
+             cross_label_min_overlap: float) -> AgreementResult:
     names = [layer.annotator for layer in layers]
-    doc_units = build_units(layers, cross_label_min_overlap=cross_label_min_overlap)
+    spans_by_doc = group_by_doc(layers, "spans")
+    doc_units = build_units(layers, cross_label_min_overlap=cross_label_min_overlap, _spans_by_doc=spans_by_doc)
     units: dict[str, Unit] = {}
     for du in doc_units.values():
         for u in du.all():
@@ -234,34 +274,32 @@ def compute_agreement(layers: Sequence[Layer], *, annotators: Sequence[str] | No
     pairs = [(a, b) for a, b in combinations(names, 2)]
     pair_info = [{"a": a, "b": b, "shared_documents": len(docsets[a] & docsets[b])} for a, b in pairs]
 
-    span_f1 = _span_f1(layers, pairs, docsets, doc_units)
+    span_f1 = _span_f1(spans_by_doc, pairs, docsets, doc_units)
 
     facets: dict[str, FacetAgreement] = {}
     span_u = [u for du in doc_units.values() for u in du.spans]
-    facets["span_label"] = _facet("span_label", names, span_u, lambda u: {a: v.label for a, v in u.versions.items()})
-    facets["actor_link"] = _facet("actor_link", names, span_u,
-                                  lambda u: {a: v.link if v.link is not None else UNLINKED
-                                             for a, v in u.versions.items() if v.label in link_labels})
+    facets["span_label"] = _facet("span_label", names, span_u, _span_labels)
+    facets["actor_link"] = _facet("actor_link", names, span_u, _actor_links(link_labels))
     facets["claim_source"] = _facet("claim_source", names, [u for du in doc_units.values() for u in du.claims],
                                     _claim_source_values)
     facets["stance_polarity"] = _facet("stance_polarity", names,
                                        [u for du in doc_units.values() for u in du.stances],
-                                       lambda u: {a: v.polarity for a, v in u.versions.items()})
+                                       _stance_polarities)
     label_units: dict[str, list[Unit]] = defaultdict(list)
     for du in doc_units.values():
         for u in du.doc_labels:
             label_units[u.id.rsplit(":", 1)[1]].append(u)
     for key in sorted(label_units):
         facets[f"doc_label:{key}"] = _facet(f"doc_label:{key}", names, label_units[key],
-                                            lambda u: {a: _key(v.value) for a, v in u.versions.items()})
+                                            _doc_label_values)
     return AgreementResult(names, {d: list(du.coders) for d, du in doc_units.items()}, pair_info, span_f1,
                            facets, units, texts)
 
 
-def _claim_source_values(u: Unit) -> dict[str, str]:
+def _claim_source_values(u: Unit) -> tuple:
     """Claim sources as categories; sources given only by a span count as equal when their
     source spans overlap (the first such span in coder order names the category)."""
-    out = {}
+    out = dict.fromkeys(u.coders)
     seen: list[tuple[int, int, str]] = []
     for a, c in u.versions.items():
         v = claim_source_key(c)
@@ -274,107 +312,168 @@ def _claim_source_values(u: Unit) -> dict[str, str]:
             else:
                 seen.append((s, e, v))
         out[a] = v
-    return out
+    return tuple(out.values())
 
 
-def _span_f1(layers: Sequence[Layer], pairs: list[tuple[str, str]], docsets: dict[str, frozenset],
+def _span_f1(spans: dict[str, dict[str, list]], pairs: list[tuple[str, str]], docsets: dict[str, frozenset],
              doc_units: dict[str, DocumentUnits]) -> dict[str, SpanF1]:
-    spans = group_by_doc(layers, "spans")
-    unit_of: dict[int, str] = {}
-    for du in doc_units.values():
-        for u in du.spans:
-            for v in u.versions.values():
-                unit_of[id(v)] = u.id
+    """Pairwise span F1, exact and overlap, in one pass over the pairs' shared documents.
+
+    Per pair: |A|, |B| per label are counted once over the shared documents; |A∩B| per label is
+    |A| minus A's spans left unmatched; the unmatched spans are kept for the drill-down.
+    """
+    index = _UnitIndex(doc_units)
+    modes = ("exact", "overlap")
+    total: dict[str, list[PairF1]] = {m: [] for m in modes}
+    per_label: dict[str, dict[str, dict[tuple, PairF1]]] = {m: defaultdict(dict) for m in modes}
+    per_doc: dict[str, dict[str, list[PairF1]]] = {m: defaultdict(list) for m in modes}
+    no_spans: list = []
+    for a, b in pairs:
+        shared = sorted(docsets[a] & docsets[b])
+        n_docs = len(shared)
+        ca = Counter(s.label for d in shared for s in spans.get(d, {}).get(a, no_spans))
+        cb = Counter(s.label for d in shared for s in spans.get(d, {}).get(b, no_spans))
+        lost_a: dict[str, list] = {m: [] for m in modes}
+        lost_b: dict[str, list] = {m: [] for m in modes}
+        for d in shared:
+            per = spans.get(d)
+            if per is None:
+                sa = sb = no_spans
+            else:
+                sa, sb = per.get(a, no_spans), per.get(b, no_spans)
+            exact = _match_exact(sa, sb)
+            for mode in modes:
+                m = exact if mode == "exact" else _match_overlap(sa, sb, exact)
+                pd = PairF1(a, b, len(m), len(sa), len(sb), 1, _index=index)
+                if len(m) < len(sa) or len(m) < len(sb):
+                    ma = {i for i, _ in m}
+                    mb = {j for _, j in m}
+                    la = [s for i, s in enumerate(sa) if i not in ma]
+                    lb = [s for j, s in enumerate(sb) if j not in mb]
+                    lost_a[mode].extend(la)
+                    lost_b[mode].extend(lb)
+                    pd.lost = la + lb
+                per_doc[mode][d].append(pd)
+        for mode in modes:
+            la = Counter(s.label for s in lost_a[mode])
+            total[mode].append(PairF1(a, b, ca.total() - la.total(), ca.total(), cb.total(), n_docs,
+                                      lost_a[mode] + lost_b[mode], index))
+            by_label: dict[str, list] = defaultdict(list)
+            for s in lost_a[mode]:
+                by_label[s.label].append(s)
+            for s in lost_b[mode]:
+                by_label[s.label].append(s)
+            for lbl in ca.keys() | cb.keys():
+                per_label[mode][lbl][(a, b)] = PairF1(a, b, ca[lbl] - la[lbl], ca[lbl], cb[lbl], n_docs,
+                                                      by_label.get(lbl, []), index)
     out = {}
-    for mode in ("exact", "overlap"):
-        total: list[PairF1] = []
-        per_label: dict[str, dict[tuple, PairF1]] = defaultdict(dict)
-        per_doc: dict[str, list[PairF1]] = defaultdict(list)
-        for a, b in pairs:
-            shared = sorted(docsets[a] & docsets[b])
-            tot = PairF1(a, b, documents=len(shared))
-            lab: dict[str, PairF1] = {}
-            for d in shared:
-                sa = spans.get(d, {}).get(a, [])
-                sb = spans.get(d, {}).get(b, [])
-                m = match_pair(sa, sb, mode)
-                pd = PairF1(a, b, len(m), len(sa), len(sb), 1)
-                ma = {i for i, _ in m}
-                mb = {j for _, j in m}
-                ca = Counter(s.label for s in sa)
-                cb = Counter(s.label for s in sb)
-                cm = Counter(sa[i].label for i, _ in m)
-                for lbl in ca.keys() | cb.keys():
-                    pl = lab.get(lbl)
-                    if pl is None:
-                        pl = lab[lbl] = PairF1(a, b, documents=len(shared))
-                    pl.matched += cm[lbl]
-                    pl.n_a += ca[lbl]
-                    pl.n_b += cb[lbl]
-                if len(ma) < len(sa) or len(mb) < len(sb):
-                    lost = [s for i, s in enumerate(sa) if i not in ma] + [s for j, s in enumerate(sb) if j not in mb]
-                    dis = sorted({unit_of[id(s)] for s in lost}, key=_unit_sort_key)
-                    pd.disagreements = dis
-                    tot.disagreements.extend(dis)
-                    for lbl in sorted({s.label for s in lost}):
-                        lab[lbl].disagreements.extend(
-                            sorted({unit_of[id(s)] for s in lost if s.label == lbl}, key=_unit_sort_key))
-                tot.matched += pd.matched
-                tot.n_a += pd.n_a
-                tot.n_b += pd.n_b
-                per_doc[d].append(pd)
-            total.append(tot)
-            for lbl, pl in lab.items():
-                per_label[lbl][(a, b)] = pl
-        labels = {lbl: F1Summary([per_label[lbl].get(p, PairF1(*p)) for p in pairs if p in per_label[lbl]])
-                  for lbl in sorted(per_label)}
-        out[mode] = SpanF1(mode, F1Summary(total), labels, {d: F1Summary(per_doc[d]) for d in sorted(per_doc)})
+    for mode in modes:
+        pl = per_label[mode]
+        labels = {lbl: F1Summary([pl[lbl][p] for p in pairs if p in pl[lbl]]) for lbl in sorted(pl)}
+        out[mode] = SpanF1(mode, F1Summary(total[mode]), labels,
+                           {d: F1Summary(per_doc[mode][d]) for d in sorted(per_doc[mode])})
     return out
 
 
 def _facet(name: str, annotators: list[str], units: list[Unit], values_of) -> FacetAgreement:
-    counts: list[Counter] = []
-    cats: set[str] = set()
-    n_units = n_complete = n_incomplete = n_single = 0
-    disagreements: list[str] = []
-    incomplete: list[str] = []
-    complete_counts: list[Counter] = []
-    pair_data: dict[tuple[str, str], tuple[list, list, list]] = {p: ([], [], []) for p in combinations(annotators, 2)}
-    pair_incomplete: Counter = Counter()
+    """Coefficients for one facet. ``values_of(unit)`` gives one value per coder of the unit's
+    document (``None``: no value), or ``None`` when the facet does not apply to the unit.
+
+    Units are tallied by their pattern (coders, values): all coefficients are computed from the
+    distinct patterns with their counts, then the units behind disagreements are listed.
+    """
+    tally: dict[tuple, int] = {}
+    seen: list[tuple[str, tuple]] = []
+    n_single = 0
     for u in units:
         vals = values_of(u)
-        if not vals:
+        if vals is None:
             continue
-        cats.update(vals.values())
         if len(u.coders) < 2:
             n_single += 1
             continue
-        n_units += 1
-        c = Counter(vals.values())
-        counts.append(c)
-        if len(c) > 1:
-            disagreements.append(u.id)
-        if len(vals) == len(u.coders):
-            n_complete += 1
-            complete_counts.append(c)
+        key = (u.coders, vals)
+        tally[key] = tally.get(key, 0) + 1
+        seen.append((u.id, key))
+    patterns = []
+    complete_patterns = []
+    n_complete = n_incomplete = 0
+    cats: set = set()
+    joint: dict[tuple[str, str], dict] = {p: {} for p in combinations(annotators, 2)}
+    pair_incomplete: dict[tuple[str, str], int] = dict.fromkeys(joint, 0)
+    flags: dict[tuple, tuple[bool, bool, list]] = {}
+    for key, w in tally.items():
+        coders, vals = key
+        c = Counter(v for v in vals if v is not None)
+        cats.update(c)
+        patterns.append((c, w))
+        complete = sum(c.values()) == len(coders)
+        if complete:
+            n_complete += w
+            complete_patterns.append((c, w))
         else:
-            n_incomplete += 1
-            incomplete.append(u.id)
-        for x, y in combinations(u.coders, 2):
-            vx, vy = vals.get(x), vals.get(y)
-            if vx is None and vy is None:
+            n_incomplete += w
+        pair_dis = []
+        for i, j in combinations(range(len(coders)), 2):
+            x, y = vals[i], vals[j]
+            pair = (coders[i], coders[j])
+            if x is None or y is None:
+                if x is not None or y is not None:
+                    pair_incomplete[pair] += w
                 continue
-            if vx is None or vy is None:
-                pair_incomplete[(x, y)] += 1
-                continue
-            pa, pb, pdis = pair_data[(x, y)]
-            pa.append(vx)
-            pb.append(vy)
-            if vx != vy:
-                pdis.append(u.id)
-    cohen = [PairCoefficient(x, y, M.cohen_kappa(pa, pb), pair_incomplete[(x, y)], pdis)
-             for (x, y), (pa, pb, pdis) in pair_data.items()]
-    return FacetAgreement(name, n_units, n_complete, n_incomplete, n_single, cohen,
-                          M.fleiss_kappa(complete_counts), M.krippendorff_alpha_from_counts(counts),
-                          M.gwet_ac1_from_counts(counts, cats), M.percent_agreement(counts),
-                          disagreements, incomplete, sorted(cats))
+            jt = joint[pair]
+            jt[(x, y)] = jt.get((x, y), 0) + w
+            if x != y:
+                pair_dis.append(pair)
+        if len(c) > 1 or not complete:
+            flags[key] = (len(c) > 1, not complete, pair_dis)
+    disagreements: list[str] = []
+    incomplete: list[str] = []
+    pair_ids: dict[tuple[str, str], list[str]] = {p: [] for p in joint}
+    for uid, key in seen:
+        f = flags.get(key)
+        if f is None:
+            continue
+        if f[0]:
+            disagreements.append(uid)
+        if f[1]:
+            incomplete.append(uid)
+        for pair in f[2]:
+            pair_ids[pair].append(uid)
+    cohen = [PairCoefficient(x, y, M.cohen_kappa_joint(joint[(x, y)]), pair_incomplete[(x, y)], pair_ids[(x, y)])
+             for x, y in joint]
+    return FacetAgreement(name, n_complete + n_incomplete, n_complete, n_incomplete, n_single, cohen,
+                          M.fleiss_kappa_weighted(complete_patterns), M.krippendorff_alpha_weighted(patterns),
+                          M.gwet_ac1_weighted(patterns, cats), M.percent_agreement_weighted(patterns),
+                          disagreements, incomplete, sorted(cats, key=str))
+
+
+def _span_labels(u: Unit) -> tuple | None:
+    vs = u.versions
+    if len(vs) == len(u.coders):  # versions are in coder order
+        return tuple([v.label for v in vs.values()])
+    return tuple([vs[c].label if c in vs else None for c in u.coders])
+
+
+def _actor_links(link_labels: set[str]):
+    def values(u: Unit) -> tuple | None:
+        vs = u.versions
+        out = [None] * len(u.coders)
+        hit = False
+        for k, c in enumerate(u.coders):
+            v = vs.get(c)
+            if v is not None and v.label in link_labels:
+                out[k] = v.link if v.link is not None else UNLINKED
+                hit = True
+        return tuple(out) if hit else None
+    return values
+
+
+def _stance_polarities(u: Unit) -> tuple | None:
+    vs = u.versions
+    return tuple(vs[c].polarity if c in vs else None for c in u.coders)
+
+
+def _doc_label_values(u: Unit) -> tuple | None:
+    vs = u.versions
+    return tuple(_key(vs[c].value) if c in vs else None for c in u.coders)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 
@@ -81,7 +81,7 @@ def category_counts(ratings: Iterable[Sequence[Hashable | None]]) -> list[Counte
     return [Counter(v for v in unit if v is not None) for unit in ratings]
 
 
-def fleiss_kappa(counts: Sequence[Counter | dict]) -> Coefficient:
+def fleiss_kappa(counts: Iterable[Mapping[Hashable, int]]) -> Coefficient:
     """Fleiss' (1971) kappa from per-unit category counts ``{category: n_coders}``.
 
     Units rated by fewer than two coders are left out (they cannot agree or disagree). Every
@@ -90,20 +90,27 @@ def fleiss_kappa(counts: Sequence[Counter | dict]) -> Coefficient:
     P_i = (sum_k n_ik^2 - n_i) / (n_i (n_i - 1)), P_bar = mean of P_i,
     p_k = sum_i n_ik / sum_i n_i, P_e = sum_k p_k^2, kappa = (P_bar - P_e) / (1 - P_e).
     """
-    used = [c for c in counts if sum(c.values()) >= 2]
-    if not used:
-        return _chance_corrected(0.0, 0.0, 0, 0)
+    return fleiss_kappa_weighted((c, 1) for c in counts)
+
+
+def fleiss_kappa_weighted(patterns: Iterable[tuple[Mapping[Hashable, int], int]]) -> Coefficient:
+    """:func:`fleiss_kappa` from ``(category counts, number of units with those counts)`` pairs."""
     p_sum = 0.0
-    totals: Counter = Counter()
-    n_values = 0
-    for c in used:
+    totals: dict = {}
+    n_units = n_values = 0
+    for c, w in patterns:
         ni = sum(c.values())
-        p_sum += (sum(v * v for v in c.values()) - ni) / (ni * (ni - 1))
-        totals.update(c)
-        n_values += ni
-    p_bar = p_sum / len(used)
+        if ni < 2:
+            continue
+        n_units += w
+        n_values += ni * w
+        p_sum += w * (sum(v * v for v in c.values()) - ni) / (ni * (ni - 1))
+        for k, v in c.items():
+            totals[k] = totals.get(k, 0) + v * w
+    if not n_units:
+        return _chance_corrected(0.0, 0.0, 0, 0)
     pe = sum((v / n_values) ** 2 for v in totals.values())
-    return _chance_corrected(p_bar, pe, len(used), n_values)
+    return _chance_corrected(p_sum / n_units, pe, n_units, n_values)
 
 
 def krippendorff_alpha_nominal(ratings: Iterable[Sequence[Hashable | None]]) -> Coefficient:
@@ -119,18 +126,24 @@ def krippendorff_alpha_nominal(ratings: Iterable[Sequence[Hashable | None]]) -> 
     return krippendorff_alpha_from_counts(category_counts(ratings))
 
 
-def krippendorff_alpha_from_counts(counts: Sequence[Counter | dict]) -> Coefficient:
+def krippendorff_alpha_from_counts(counts: Iterable[Mapping[Hashable, int]]) -> Coefficient:
     """:func:`krippendorff_alpha_nominal` from per-unit category counts."""
+    return krippendorff_alpha_weighted((c, 1) for c in counts)
+
+
+def krippendorff_alpha_weighted(patterns: Iterable[tuple[Mapping[Hashable, int], int]]) -> Coefficient:
+    """:func:`krippendorff_alpha_nominal` from ``(category counts, number of units)`` pairs."""
     disagree = 0.0
-    totals: Counter = Counter()
+    totals: dict = {}
     n_units = 0
-    for c in counts:
+    for c, w in patterns:
         m = sum(c.values())
         if m < 2:
             continue
-        n_units += 1
-        disagree += (m * m - sum(v * v for v in c.values())) / (m - 1)
-        totals.update(c)
+        n_units += w
+        disagree += w * (m * m - sum(v * v for v in c.values())) / (m - 1)
+        for k, v in c.items():
+            totals[k] = totals.get(k, 0) + v * w
     n = sum(totals.values())
     if n_units == 0:
         return Coefficient(None, None, None, 0, 0, "no unit coded by two or more coders")
@@ -154,24 +167,29 @@ def gwet_ac1(ratings: Iterable[Sequence[Hashable | None]], categories: Iterable[
     return gwet_ac1_from_counts(category_counts(ratings), categories)
 
 
-def gwet_ac1_from_counts(counts: Sequence[Counter | dict], categories: Iterable[Hashable] | None = None) -> Coefficient:
+def gwet_ac1_from_counts(counts: Iterable[Mapping[Hashable, int]],
+                        categories: Iterable[Hashable] | None = None) -> Coefficient:
     """:func:`gwet_ac1` from per-unit category counts."""
+    return gwet_ac1_weighted(((c, 1) for c in counts), categories)
+
+
+def gwet_ac1_weighted(patterns: Iterable[tuple[Mapping[Hashable, int], int]],
+                      categories: Iterable[Hashable] | None = None) -> Coefficient:
+    """:func:`gwet_ac1` from ``(category counts, number of units)`` pairs."""
     pa_sum = 0.0
-    n2 = 0
-    n1 = 0
-    pi: Counter = Counter()
-    n_values = 0
-    for c in counts:
+    n2 = n1 = n_values = 0
+    pi: dict = {}
+    for c, w in patterns:
         r = sum(c.values())
         if r == 0:
             continue
-        n1 += 1
-        n_values += r
+        n1 += w
+        n_values += r * w
         for k, v in c.items():
-            pi[k] += v / r
+            pi[k] = pi.get(k, 0.0) + w * v / r
         if r >= 2:
-            n2 += 1
-            pa_sum += sum(v * (v - 1) for v in c.values()) / (r * (r - 1))
+            n2 += w
+            pa_sum += w * sum(v * (v - 1) for v in c.values()) / (r * (r - 1))
     if n2 == 0:
         return Coefficient(None, None, None, 0, n_values, "no unit coded by two or more coders")
     cats = set(pi) | set(categories or ())
@@ -179,24 +197,48 @@ def gwet_ac1_from_counts(counts: Sequence[Counter | dict], categories: Iterable[
     pa = pa_sum / n2
     if q < 2:
         return Coefficient(None, pa, None, n2, n_values, "undefined: a single category was used")
-    pe = sum((pi[k] / n1) * (1 - pi[k] / n1) for k in cats) / (q - 1)
+    pe = sum((pi.get(k, 0.0) / n1) * (1 - pi.get(k, 0.0) / n1) for k in cats) / (q - 1)
     return _chance_corrected(pa, pe, n2, n_values)
 
 
-def percent_agreement(counts: Sequence[Counter | dict]) -> Coefficient:
+def percent_agreement(counts: Iterable[Mapping[Hashable, int]]) -> Coefficient:
     """Observed pairwise agreement over units rated by >= 2 coders (Fleiss' P_bar), no chance
     correction: ``value == observed``."""
-    used = [c for c in counts if sum(c.values()) >= 2]
-    if not used:
-        return Coefficient(None, None, None, 0, 0, "no units to compare")
+    return percent_agreement_weighted((c, 1) for c in counts)
+
+
+def percent_agreement_weighted(patterns: Iterable[tuple[Mapping[Hashable, int], int]]) -> Coefficient:
+    """:func:`percent_agreement` from ``(category counts, number of units)`` pairs."""
     s = 0.0
-    nv = 0
-    for c in used:
+    n_units = nv = 0
+    for c, w in patterns:
         ni = sum(c.values())
-        nv += ni
-        s += (sum(v * v for v in c.values()) - ni) / (ni * (ni - 1))
-    p = s / len(used)
-    return Coefficient(p, p, None, len(used), nv)
+        if ni < 2:
+            continue
+        n_units += w
+        nv += ni * w
+        s += w * (sum(v * v for v in c.values()) - ni) / (ni * (ni - 1))
+    if not n_units:
+        return Coefficient(None, None, None, 0, 0, "no units to compare")
+    p = s / n_units
+    return Coefficient(p, p, None, n_units, nv)
+
+
+def cohen_kappa_joint(joint: Mapping[tuple[Hashable, Hashable], int]) -> Coefficient:
+    """Cohen's kappa from joint counts ``{(value of coder 1, value of coder 2): n_units}``."""
+    n = sum(joint.values())
+    if n == 0:
+        return _chance_corrected(0.0, 0.0, 0, 0)
+    ca: dict = {}
+    cb: dict = {}
+    agree = 0
+    for (x, y), w in joint.items():
+        ca[x] = ca.get(x, 0) + w
+        cb[y] = cb.get(y, 0) + w
+        if x == y:
+            agree += w
+    pe = sum(v * cb.get(k, 0) for k, v in ca.items()) / (n * n)
+    return _chance_corrected(agree / n, pe, n, 2 * n)
 
 
 def f1(matched: int, n_a: int, n_b: int) -> float | None:

@@ -142,7 +142,7 @@ class Layer:
 # ----------------------------------------------------------------------------- units
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
     """One aligned unit: at most one version per annotator.
 
@@ -230,49 +230,77 @@ def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
 
 
 def match_pair(a: Sequence[SpanAnn], b: Sequence[SpanAnn], mode: str = "overlap") -> list[tuple[int, int]]:
-    """One-to-one matches between two annotators' spans of one document, as index pairs ``(i, j)``.
+    """One-to-one matches between two annotators' spans of one document, as sorted index pairs ``(i, j)``.
 
-    ``mode="exact"``: same label, start and end (duplicates pair off in order).
+    ``mode="exact"``: same label, start and end (duplicates pair off in index order).
     ``mode="overlap"``: same label and at least one shared code point; candidates are taken
     greedily, best first by (larger overlap, smaller boundary distance |Δstart|+|Δend|, a's
     offsets, b's offsets, a's index, b's index), each span used once. Deterministic.
     """
+    exact = _match_exact(a, b)
     if mode == "exact":
-        pool: dict[tuple, list[int]] = defaultdict(list)
-        for j, s in enumerate(b):
-            pool[(s.start, s.end, s.label)].append(j)
-        out = []
-        for i, s in enumerate(a):
-            lst = pool.get((s.start, s.end, s.label))
-            if lst:
-                out.append((i, lst.pop(0)))
-        return out
+        return exact
     if mode != "overlap":
         raise ValueError(f"unknown match mode {mode!r} (exact or overlap)")
-    by_label: dict[str, list[int]] = defaultdict(list)
+    return _match_overlap(a, b, exact)
+
+
+def _match_exact(a: Sequence[SpanAnn], b: Sequence[SpanAnn]) -> list[tuple[int, int]]:
+    pool: dict[tuple, list[int]] = {}
     for j, s in enumerate(b):
-        by_label[s.label].append(j)
+        k = (s.start, s.end, s.label)
+        lst = pool.get(k)
+        if lst is None:
+            pool[k] = [j]
+        else:
+            lst.append(j)
+    out = []
+    for i, s in enumerate(a):
+        lst = pool.get((s.start, s.end, s.label))
+        if lst:
+            out.append((i, lst.pop(0)))
+    return out
+
+
+def _match_overlap(a: Sequence[SpanAnn], b: Sequence[SpanAnn], exact: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Greedy overlap matching, starting from the exact matches.
+
+    Taking the exact pairs first gives the same result as the plain greedy: an exact pair has
+    the largest overlap either of its spans can have (its own length) at boundary distance 0,
+    so no candidate ranks before it for either span (an exact duplicate ties, and the index
+    tie-break pairs duplicates in index order, as the exact matcher does).
+    """
+    if len(exact) == len(a) or len(exact) == len(b):
+        return exact
+    used_a = {i for i, _ in exact}
+    used_b = {j for _, j in exact}
+    rest_b: dict[str, list[int]] = {}
+    for j, s in enumerate(b):
+        if j not in used_b:
+            rest_b.setdefault(s.label, []).append(j)
+    rest_a: dict[str, list[int]] = {}
+    for i, s in enumerate(a):
+        if i not in used_a and s.label in rest_b:
+            rest_a.setdefault(s.label, []).append(i)
     cands = []
-    for label, js in by_label.items():
+    for label, is_ in rest_a.items():
+        js = rest_b[label]
         js.sort(key=lambda j: (b[j].start, b[j].end, j))
         starts = [b[j].start for j in js]
         longest = max(b[j].end - b[j].start for j in js)
-        for i, s in enumerate(a):
-            if s.label != label:
-                continue
-            k = bisect_left(starts, s.start - longest)
-            n = len(js)
-            while k < n and starts[k] <= s.end:
+        n = len(js)
+        for i in is_:
+            s = a[i]
+            s0, e0 = s.start, s.end
+            k = bisect_left(starts, s0 - longest)
+            while k < n and starts[k] <= e0:
                 t = b[js[k]]
-                ov = _overlap(s.start, s.end, t.start, t.end)
+                ov = _overlap(s0, e0, t.start, t.end)
                 if ov:
-                    cands.append((-ov, abs(s.start - t.start) + abs(s.end - t.end),
-                                  s.start, s.end, t.start, t.end, i, js[k]))
+                    cands.append((-ov, abs(s0 - t.start) + abs(e0 - t.end), s0, e0, t.start, t.end, i, js[k]))
                 k += 1
     cands.sort()
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    out = []
+    out = list(exact)
     for c in cands:
         i, j = c[6], c[7]
         if i in used_a or j in used_b:
@@ -292,7 +320,7 @@ CROSS_LABEL_MIN_OVERLAP = 0.5
 
 
 def align_spans(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequence[Any]], *,
-                kind: str = "span", label_of=lambda s: s.label, link_of=lambda s: s.link,
+                kind: str = "span", label_of=None, link_of=None,
                 cross_label_min_overlap: float = CROSS_LABEL_MIN_OVERLAP) -> list[Unit]:
     """Group the spans (or span-like claims) of the ``coders`` of one document into units.
 
@@ -302,63 +330,100 @@ def align_spans(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequ
     distance, then offsets and input order); a pair joins its two units when the result has
     at most one span per annotator and every two of its spans overlap. Every span ends in
     exactly one unit; units are numbered by (start, end, label, link) of their first version.
+    ``label_of`` / ``link_of`` default to the items' ``label`` / ``link``.
     """
-    nodes: list[tuple[int, int, int, Any]] = []  # (start, end, annotator index, item)
+    items: list[Any] = []
+    ann: list[int] = []
     for ai, a in enumerate(coders):
-        for it in by_annotator.get(a, ()):
-            nodes.append((it.start, it.end, ai, it))
-    order = sorted(range(len(nodes)), key=lambda n: (nodes[n][0], nodes[n][1], nodes[n][2], n))
-    edges = []
-    for x, n in enumerate(order):
-        s0, e0, a0, it0 = nodes[n]
-        l0 = label_of(it0)
-        k0 = link_of(it0)
-        for m in order[x + 1:]:
-            s1, e1, a1, it1 = nodes[m]
-            if s1 > e0 or (s1 == e0 and s1 != s0):
+        got = by_annotator.get(a, ())
+        items.extend(got)
+        ann.extend([ai] * len(got))
+    labels = [label_of(it) for it in items] if label_of else [it.label for it in items]
+    links = [link_of(it) for it in items] if link_of else [it.link for it in items]
+    # Identical spans (offsets, label, link) of different annotators are joined first: the
+    # greedy below would take their pairs first anyway (no pair ranks before an identical one),
+    # so this only saves work. An annotator's k-th identical copy joins the k-th group.
+    groups: dict[tuple, list[list[int]]] = {}
+    nodes: list[list[int]] = []      # node -> item indices
+    for i, it in enumerate(items):
+        bit = 1 << ann[i]
+        copies = groups.setdefault((it.start, it.end, labels[i], links[i]), [])
+        for node in copies:
+            if not node[0] & bit:
+                node[0] |= bit
+                node.append(i)
                 break
-            if a1 == a0:
+        else:
+            node = [bit, i]
+            copies.append(node)
+            nodes.append(node)
+    n_nodes = len(nodes)
+    first = [node[1] for node in nodes]
+    mask = [node[0] for node in nodes]
+    starts = [items[i].start for i in first]
+    ends = [items[i].end for i in first]
+    nlabel = [labels[i] for i in first]
+    nlink = [links[i] for i in first]
+    # a node every coder is in cannot join anything: leave it out of the search
+    full = (1 << len(coders)) - 1
+    order = sorted((n for n in range(n_nodes) if mask[n] != full), key=lambda n: (starts[n], ends[n], first[n]))
+    n_open = len(order)
+    edges = []
+    for x in range(n_open):
+        n = order[x]
+        s0, e0, a0, l0, k0 = starts[n], ends[n], mask[n], nlabel[n], nlink[n]
+        for y in range(x + 1, n_open):
+            m = order[y]
+            s1 = starts[m]
+            if s1 >= e0 and not (s1 == e0 == s0):
+                break
+            if mask[m] & a0:
                 continue
-            ov = _overlap(s0, e0, s1, e1)
-            if not ov:
-                continue
-            same_label = l0 == label_of(it1)
+            e1 = ends[m]
+            ov = (e0 if e0 < e1 else e1) - s1  # s1 >= s0
+            if ov <= 0:
+                if not (s1 == s0 and e1 == e0):
+                    continue
+                ov = 1  # two empty spans at one offset
+            same_label = l0 == nlabel[m]
             if not same_label and ov < cross_label_min_overlap * max(e0 - s0, e1 - s1):
                 continue
-            edges.append((not same_label, k0 != link_of(it1), -ov, abs(s0 - s1) + abs(e0 - e1),
-                          min(n, m), max(n, m)))
+            fn, fm = first[n], first[m]
+            edges.append((not same_label, k0 != nlink[m], -ov, abs(s0 - s1) + abs(e0 - e1),
+                          fn if fn < fm else fm, fm if fn < fm else fn, n, m))
     edges.sort()
-    unit_of = list(range(len(nodes)))
-    members: dict[int, list[int]] = {n: [n] for n in range(len(nodes))}
+    unit_of = list(range(n_nodes))
+    members: dict[int, list[int]] = {n: [n] for n in range(n_nodes)}
     for e in edges:
-        u, v = unit_of[e[4]], unit_of[e[5]]
-        if u == v:
+        u, v = unit_of[e[6]], unit_of[e[7]]
+        if u == v or mask[u] & mask[v]:
             continue
         mu, mv = members[u], members[v]
-        if {nodes[n][2] for n in mu} & {nodes[n][2] for n in mv}:
-            continue
-        if any(not _overlap(nodes[p][0], nodes[p][1], nodes[q][0], nodes[q][1]) for p in mu for q in mv):
+        if (len(mu) > 1 or len(mv) > 1) and any(
+                not _overlap(starts[p], ends[p], starts[q], ends[q]) for p in mu for q in mv):
             continue
         if len(mu) < len(mv):
             u, v, mu, mv = v, u, mv, mu
         mu.extend(mv)
+        mask[u] |= mask[v]
         for n in mv:
             unit_of[n] = u
         del members[v]
-    groups = []
+    out = []
     for ms in members.values():
-        ms.sort(key=lambda n: (nodes[n][2], n))
-        first = min(ms, key=lambda n: (nodes[n][0], nodes[n][1], label_of(nodes[n][3]), link_of(nodes[n][3]) or "",
-                                       nodes[n][2], n))
-        it = nodes[first][3]
-        groups.append(((nodes[first][0], nodes[first][1], label_of(it), link_of(it) or "", nodes[first][2], first), ms))
-    groups.sort(key=lambda g: g[0])
-    units = []
-    for k, (_, ms) in enumerate(groups):
-        versions = {coders[nodes[n][2]]: nodes[n][3] for n in ms}
-        units.append(Unit(f"{kind}:{doc}:{k}", kind, doc, tuple(coders), versions,
-                          min(nodes[n][0] for n in ms), max(nodes[n][1] for n in ms)))
-    return units
+        if len(ms) == 1:  # identical versions, already in coder order
+            idx = nodes[ms[0]][1:]
+            f = idx[0]
+            lo, hi = items[f].start, items[f].end
+        else:
+            idx = sorted((i for n in ms for i in nodes[n][1:]), key=ann.__getitem__)
+            f = min(idx, key=lambda i: (items[i].start, items[i].end, labels[i], links[i] or "", ann[i], i))
+            lo, hi = min(starts[n] for n in ms), max(ends[n] for n in ms)
+        out.append(((items[f].start, items[f].end, labels[f], links[f] or "", ann[f], f), idx, lo, hi))
+    out.sort(key=lambda g: g[0])
+    coders = tuple(coders)
+    return [Unit(f"{kind}:{doc}:{k}", kind, doc, coders, {coders[ann[i]]: items[i] for i in idx}, lo, hi)
+            for k, (_, idx, lo, hi) in enumerate(out)]
 
 
 def align_stances(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequence[StanceAnn]]) -> list[Unit]:
@@ -422,15 +487,23 @@ class DocumentUnits:
 
 def group_by_doc(layers: Sequence[Layer], kind: str) -> dict[str, dict[str, list]]:
     """``{doc: {annotator: [items]}}`` for one kind (``spans``, ``claims``, ...)."""
-    out: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    out: dict[str, dict[str, list]] = {}
     for layer in layers:
+        name = layer.annotator
         for it in getattr(layer, kind):
-            out[it.doc][layer.annotator].append(it)
+            per = out.get(it.doc)
+            if per is None:
+                per = out[it.doc] = {}
+            lst = per.get(name)
+            if lst is None:
+                per[name] = [it]
+            else:
+                lst.append(it)
     return out
 
 
-def build_units(layers: Sequence[Layer], *,
-                cross_label_min_overlap: float = CROSS_LABEL_MIN_OVERLAP) -> dict[str, DocumentUnits]:
+def build_units(layers: Sequence[Layer], *, cross_label_min_overlap: float = CROSS_LABEL_MIN_OVERLAP,
+                _spans_by_doc: dict | None = None) -> dict[str, DocumentUnits]:
     """Align every document that at least one layer has; ``{doc: DocumentUnits}`` in doc order.
 
     The review screen can call this for one document (pass layers holding just that document).
@@ -439,7 +512,8 @@ def build_units(layers: Sequence[Layer], *,
     if len(set(names)) != len(names):
         raise ValueError(f"annotator names repeat: {names}")
     docs = sorted(set().union(*(layer.documents for layer in layers))) if layers else []
-    spans, claims = group_by_doc(layers, "spans"), group_by_doc(layers, "claims")
+    spans = _spans_by_doc if _spans_by_doc is not None else group_by_doc(layers, "spans")
+    claims = group_by_doc(layers, "claims")
     stances, labels = group_by_doc(layers, "stances"), group_by_doc(layers, "doc_labels")
     out = {}
     for d in docs:
@@ -447,11 +521,15 @@ def build_units(layers: Sequence[Layer], *,
         out[d] = DocumentUnits(
             d, coders,
             align_spans(d, coders, spans.get(d, {}), cross_label_min_overlap=cross_label_min_overlap),
-            align_spans(d, coders, claims.get(d, {}), kind="claim", label_of=lambda c: "CLAIM",
+            align_spans(d, coders, claims.get(d, {}), kind="claim", label_of=_claim_label,
                         link_of=claim_source_key),
             align_stances(d, coders, stances.get(d, {})),
             align_doc_labels(d, coders, labels.get(d, {})))
     return out
+
+
+def _claim_label(c: ClaimAnn) -> str:
+    return "CLAIM"
 
 
 def claim_source_key(c: ClaimAnn) -> str:
