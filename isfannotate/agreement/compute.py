@@ -12,6 +12,7 @@ a pair with no shared document gets no figure (``None``), never a perfect score.
 from __future__ import annotations
 
 import gc
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from itertools import combinations
 from typing import Any
 
 from . import measures as M
-from .units import (CROSS_LABEL_MIN_OVERLAP, DocumentUnits, Layer, Unit, _key, _match_exact, _match_overlap, _overlap,
+from .units import (CROSS_LABEL_MIN_OVERLAP, DocumentUnits, Layer, Unit, _match_exact, _match_overlap, _overlap,
                     build_units, claim_source_key, group_by_doc)
 
 UNLINKED = "(unlinked)"
@@ -476,4 +477,10 @@ def _stance_polarities(u: Unit) -> tuple | None:
 
 def _doc_label_values(u: Unit) -> tuple | None:
     vs = u.versions
-    return tuple(_key(vs[c].value) if c in vs else None for c in u.coders)
+    return tuple(_label_value(vs[c].value) if c in vs else None for c in u.coders)
+
+
+def _label_value(v: Any) -> str:
+    """Document-label values compare as text: strings as they are, anything else as JSON
+    (so that true and 1 stay different)."""
+    return v if isinstance(v, str) else json.dumps(v, sort_keys=True, ensure_ascii=False)

@@ -127,7 +127,7 @@ def report_text(result: AgreementResult, *, max_documents: int = 20) -> str:
 # ----------------------------------------------------------------------------- json
 
 
-def report_json(result: AgreementResult, *, units: bool = True, indent: int | None = 1) -> str:
+def report_json(result: AgreementResult, *, units: bool = True, indent: int | None = None) -> str:
     """``result.to_dict()`` as JSON (keys in docs/agreement.md); ``units=False`` leaves out the
     ``units`` table that the ``disagreements`` lists refer to."""
     return json.dumps(result.to_dict(units=units), ensure_ascii=False, indent=indent, sort_keys=False)

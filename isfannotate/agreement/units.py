@@ -183,20 +183,27 @@ class Unit:
     @property
     def state(self) -> str:
         """``"agree"`` (every coder marked it, all versions equal), ``"disagree"`` (some part
-        differs) or ``"incomplete"`` (versions agree, but not every coder marked it)."""
-        if self.differs():
+        differs) or ``"incomplete"`` (versions agree, but not every coder marked it). A unit
+        on a document that only one annotator has is ``"agree"`` by this rule."""
+        return self._state(self.differs())
+
+    def _state(self, differs: list[str]) -> str:
+        if differs:
             return "disagree"
-        return "agree" if not self.missing else "incomplete"
+        return "incomplete" if self.missing else "agree"
 
     def to_dict(self) -> dict:
+        differs = self.differs()
         return {"id": self.id, "kind": self.kind, "doc": self.doc, "start": self.start, "end": self.end,
-                "coders": list(self.coders), "missing": list(self.missing), "state": self.state,
-                "differs": self.differs(),
-                "versions": {a: version_dict(v) for a, v in self.versions.items()}}
+                "coders": list(self.coders), "missing": list(self.missing), "state": self._state(differs),
+                "differs": differs, "versions": {a: version_dict(v) for a, v in self.versions.items()}}
 
 
-def _key(v: Any) -> str:
-    return v if isinstance(v, str) else json.dumps(v, sort_keys=True, default=str)
+def _key(v: Any) -> Any:
+    """A hashable stand-in for a value: JSON text for lists and dicts, the value otherwise."""
+    if isinstance(v, (dict, list)):
+        return json.dumps(v, sort_keys=True, default=str)
+    return v
 
 
 PARTS: dict[str, list[tuple[str, Any]]] = {
@@ -416,9 +423,10 @@ def align_spans(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequ
             f = idx[0]
             lo, hi = items[f].start, items[f].end
         else:
-            idx = sorted((i for n in ms for i in nodes[n][1:]), key=ann.__getitem__)
-            f = min(idx, key=lambda i: (items[i].start, items[i].end, labels[i], links[i] or "", ann[i], i))
-            lo, hi = min(starts[n] for n in ms), max(ends[n] for n in ms)
+            idx = sorted([i for n in ms for i in nodes[n][1:]], key=ann.__getitem__)
+            # a node's first item has its lowest coder and index
+            f = first[min(ms, key=lambda n: (starts[n], ends[n], nlabel[n], nlink[n] or "", ann[first[n]], first[n]))]
+            lo, hi = min([starts[n] for n in ms]), max([ends[n] for n in ms])
         out.append(((items[f].start, items[f].end, labels[f], links[f] or "", ann[f], f), idx, lo, hi))
     out.sort(key=lambda g: g[0])
     coders = tuple(coders)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from isfannotate.agreement import (ClaimAnn, DocLabelAnn, Layer, SpanAnn, StanceAnn, build_units, compute_agreement,
-                                   match_pair, report_json, report_text, write_html)
+from isfannotate.agreement import (ClaimAnn, DocLabelAnn, Layer, SpanAnn, StanceAnn, align_spans, build_units,
+                                   compute_agreement, match_pair, report_json, report_text, write_html)
 
 AGREEMENT_DIR = Path(__file__).resolve().parents[2] / "isfannotate" / "agreement"
 
@@ -334,3 +334,81 @@ def test_write_html_is_self_contained_with_charts(small_result, tmp_path):
     assert "<i>" not in html and "doc&amp;1" in html
     assert "oppose" in html and "support" in html  # the drill-down lists each version
     assert not list(tmp_path.glob("*.part"))
+
+
+# ----------------------------------------------------------------------------- shortcuts equal the plain rules
+
+
+def _plain_overlap_greedy(a, b):
+    """docs/agreement.md's overlap rule, literally: every same-label overlapping pair, best first."""
+    cands = sorted((-(min(s.end, t.end) - max(s.start, t.start)), abs(s.start - t.start) + abs(s.end - t.end),
+                    s.start, s.end, t.start, t.end, i, j)
+                   for i, s in enumerate(a) for j, t in enumerate(b)
+                   if s.label == t.label and min(s.end, t.end) > max(s.start, t.start))
+    ua, ub, out = set(), set(), []
+    for c in cands:
+        if c[6] not in ua and c[7] not in ub:
+            ua.add(c[6])
+            ub.add(c[7])
+            out.append((c[6], c[7]))
+    return sorted(out)
+
+
+def _plain_alignment(coders, by_annotator, threshold=0.5):
+    """docs/agreement.md's unit rule, literally (no pre-joining of identical spans)."""
+    nodes = [(it, ai) for ai, a in enumerate(coders) for it in by_annotator.get(a, ())]
+
+    def ov(p, q):
+        return min(p.end, q.end) - max(p.start, q.start)
+    edges = []
+    for n, (p, ap) in enumerate(nodes):
+        for m, (q, aq) in enumerate(nodes):
+            if m <= n or ap == aq or ov(p, q) <= 0:
+                continue
+            same = p.label == q.label
+            if not same and ov(p, q) < threshold * max(p.end - p.start, q.end - q.start):
+                continue
+            edges.append((not same, p.link != q.link, -ov(p, q), abs(p.start - q.start) + abs(p.end - q.end), n, m))
+    unit = {n: {n} for n in range(len(nodes))}
+    for *_, n, m in sorted(edges):
+        u, v = unit[n], unit[m]
+        if u is v or {nodes[k][1] for k in u} & {nodes[k][1] for k in v}:
+            continue
+        if any(ov(nodes[k][0], nodes[h][0]) <= 0 for k in u for h in v):
+            continue
+        u |= v
+        for k in v:
+            unit[k] = u
+    groups = {id(g): g for g in unit.values()}.values()
+    return sorted(sorted((coders[nodes[k][1]], nodes[k][0].start, nodes[k][0].end, nodes[k][0].label,
+                          nodes[k][0].link) for k in g) for g in groups)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_fast_matching_and_alignment_equal_the_plain_rules(seed):
+    rnd = random.Random(seed)
+    coders = ("A", "B", "C")
+    base = []
+    for _ in range(rnd.randint(5, 25)):
+        s = rnd.randint(0, 200)
+        base.append((s, s + rnd.randint(1, 30), rnd.choice("PQ"), rnd.choice([None, "x", "y"])))
+    by = {}
+    for a in coders:
+        spans = []
+        for s, e, lbl, link in base:
+            if rnd.random() < 0.2:
+                continue
+            if rnd.random() < 0.3:
+                s, e = max(0, s + rnd.randint(-3, 3)), e + rnd.randint(-3, 3)
+                e = max(e, s + 1)
+            if rnd.random() < 0.15:
+                lbl = rnd.choice("PQ")
+            if rnd.random() < 0.15:
+                link = rnd.choice([None, "x", "y"])
+            spans.append(SpanAnn("d", s, e, lbl, link))
+        rnd.shuffle(spans)
+        by[a] = spans
+    assert match_pair(by["A"], by["B"], "overlap") == _plain_overlap_greedy(by["A"], by["B"])
+    units = align_spans("d", coders, by)
+    got = sorted(sorted((a, v.start, v.end, v.label, v.link) for a, v in u.versions.items()) for u in units)
+    assert got == _plain_alignment(coders, by)
