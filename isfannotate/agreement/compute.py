@@ -14,7 +14,8 @@ from __future__ import annotations
 import gc
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -73,11 +74,13 @@ class _UnitIndex:
         if self._of is None:
             of: dict[int, tuple[int, str]] = {}
             k = 0
-            for du in self._doc_units.values():
-                for u in du.spans:
-                    for v in u.versions.values():
-                        of[id(v)] = (k, u.id)
-                    k += 1
+            with _gc_paused():
+                for du in self._doc_units.values():
+                    for u in du.spans:
+                        key = (k, u.id)
+                        for v in u.versions.values():
+                            of[id(v)] = key
+                        k += 1
             self._of = of
         of = self._of
         return [uid for _, uid in sorted({of[id(s)] for s in spans})]
@@ -247,14 +250,21 @@ def compute_agreement(layers: Sequence[Layer], *, annotators: Sequence[str] | No
             raise ValueError(f"no layer for annotator(s) {', '.join(map(repr, missing))}")
         layers = [by_name[a] for a in annotators]
     layers = list(layers)
-    # Hundreds of thousands of small objects are made here and all stay alive: the cyclic GC
-    # would only walk them again and again (a third of the time on the bench), so pause it.
-    gc_was_enabled = gc.isenabled()
+    with _gc_paused():
+        return _compute(layers, link_labels, texts, cross_label_min_overlap)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Hundreds of thousands of small objects are made here and all stay alive: the cyclic GC
+    would only walk them again and again (a third of the time on the bench), so pause it.
+    Reference counting still frees everything as usual."""
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _compute(layers, link_labels, texts, cross_label_min_overlap)
+        yield
     finally:
-        if gc_was_enabled:
+        if was_enabled:
             gc.enable()
 
 

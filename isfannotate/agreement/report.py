@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .compute import FACETS, AgreementResult, F1Summary, FacetAgreement
+from .compute import FACETS, AgreementResult, F1Summary, _gc_paused
 from .measures import Coefficient
 from .units import ClaimAnn, DocLabelAnn, SpanAnn, StanceAnn, Unit
 
@@ -130,7 +130,8 @@ def report_text(result: AgreementResult, *, max_documents: int = 20) -> str:
 def report_json(result: AgreementResult, *, units: bool = True, indent: int | None = None) -> str:
     """``result.to_dict()`` as JSON (keys in docs/agreement.md); ``units=False`` leaves out the
     ``units`` table that the ``disagreements`` lists refer to."""
-    return json.dumps(result.to_dict(units=units), ensure_ascii=False, indent=indent, sort_keys=False)
+    with _gc_paused():  # tens of thousands of small dicts that all stay alive until dumped
+        return json.dumps(result.to_dict(units=units), ensure_ascii=False, indent=indent, sort_keys=False)
 
 
 # ----------------------------------------------------------------------------- html
