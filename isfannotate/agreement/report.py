@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..errors import IsfError
 from .compute import FACETS, AgreementResult, F1Summary, _gc_paused
 from .measures import Coefficient
 from .units import ClaimAnn, DocLabelAnn, SpanAnn, StanceAnn, Unit
@@ -263,7 +264,7 @@ def _units_table(result: AgreementResult, ids: list[str]) -> str:
         if result.texts and u.doc in result.texts and u.end > u.start:
             snippet = result.texts[u.doc][u.start:u.end]
             text = e(snippet if len(snippet) <= 120 else snippet[:117] + "…")
-        rows.append(f"<tr><td>{e(u.doc)}</td><td>{u.start}–{u.end}</td><td>{e(', '.join(u.differs()) or u.state)}</td>"
+        rows.append(f"<tr><td>{e(u.doc)}</td><td class=nowrap>{u.start}–{u.end}</td><td>{e(', '.join(u.differs()) or u.state)}</td>"
                     f"<td class=text>{text}</td>{''.join(cells)}</tr>")
     more = f"<p class=muted>… and {len(ids) - DRILL_LIMIT} more (all are in the JSON report).</p>" if len(ids) > DRILL_LIMIT else ""
     return (f"<table class=units><tr><th>document</th><th>offsets</th><th>differs</th><th>text</th>{head}</tr>"
@@ -280,7 +281,7 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em aut
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
 th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}.muted{color:#888}.missing{color:#b00}
-td.text{max-width:24em;white-space:pre-wrap}details{margin:.3em 0}summary{cursor:pointer}img{max-width:100%}
+td.text{max-width:24em;white-space:pre-wrap}.nowrap{white-space:nowrap}details{margin:.3em 0}summary{cursor:pointer}img{max-width:100%}
 """
 
 
@@ -372,13 +373,14 @@ def render_html(result: AgreementResult, *, title: str = "Agreement report") -> 
 
 def write_html(result: AgreementResult, path: str | os.PathLike, *, title: str = "Agreement report") -> Path:
     """Write the self-contained HTML report to ``path`` (charts inline as PNG ``data:`` URIs,
-    no script, no stylesheet or font fetched) and return the path. Needs matplotlib."""
+    no script, no stylesheet or font fetched) and return the path. Needs matplotlib (the
+    ``report`` extra); without it raises IsfError with a one-line reason. The file is written
+    to ``path.part`` first and renamed, so a failed run leaves no half report."""
     try:
-        text = render_html(result, title=title)
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.split(".")[0] == "matplotlib":
-            raise RuntimeError("the HTML agreement report needs matplotlib: pip install matplotlib") from exc
-        raise
+        import matplotlib  # noqa: F401  (only to say clearly what is missing)
+    except ImportError:
+        raise IsfError("the HTML agreement report needs matplotlib: pip install 'isfannotate[report]'") from None
+    text = render_html(result, title=title)
     out = Path(path)
     tmp = out.with_name(out.name + ".part")
     tmp.write_text(text, encoding="utf-8")

@@ -6,6 +6,7 @@ import ast
 import json
 import random
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -412,3 +413,12 @@ def test_fast_matching_and_alignment_equal_the_plain_rules(seed):
     units = align_spans("d", coders, by)
     got = sorted(sorted((a, v.start, v.end, v.label, v.link) for a, v in u.versions.items()) for u in units)
     assert got == _plain_alignment(coders, by)
+
+
+def test_write_html_without_matplotlib_says_what_to_install(small_result, tmp_path, monkeypatch):
+    from isfannotate.errors import IsfError
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now fails
+    with pytest.raises(IsfError, match=r"isfannotate\[report\]"):
+        write_html(small_result, tmp_path / "r.html")
+    assert not list(tmp_path.iterdir())
