@@ -299,7 +299,7 @@ def _compute(layers: list[Layer], link_labels: Iterable[str] | None, texts: dict
     label_units: dict[str, list[Unit]] = defaultdict(list)
     for du in doc_units.values():
         for u in du.doc_labels:
-            label_units[u.id.rsplit(":", 1)[1]].append(u)
+            label_units[next(iter(u.versions.values())).key].append(u)
     for key in sorted(label_units):
         facets[f"doc_label:{key}"] = _facet(f"doc_label:{key}", names, label_units[key],
                                             _doc_label_values)

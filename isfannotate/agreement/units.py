@@ -147,8 +147,8 @@ class Unit:
     """One aligned unit: at most one version per annotator.
 
     ``kind`` is ``"span"``, ``"claim"``, ``"stance"`` or ``"doc_label"``; ``id`` is stable for
-    the same input (``"<kind>:<doc>:<n>"`` numbered in document order, or
-    ``"doc_label:<doc>:<key>"``). ``coders`` are the annotators who have the document (and so
+    the same input (``"<kind>:<doc>:<n>"``, numbered in document order; document labels by
+    key order). ``coders`` are the annotators who have the document (and so
     were expected to mark the unit); ``versions`` maps each annotator who marked it to their
     annotation. ``start``/``end`` are the hull of the versions' offsets (0, 0 for stances and
     document labels).
@@ -468,14 +468,14 @@ def align_stances(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Se
 
 
 def align_doc_labels(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequence[DocLabelAnn]]) -> list[Unit]:
-    """One unit per document-label key any coder set on the document (the last value wins if an
-    annotator gives the same key twice)."""
+    """One unit per document-label key any coder set on the document, numbered in key order
+    (the last value wins if an annotator gives the same key twice)."""
     keys: dict[str, dict[str, DocLabelAnn]] = defaultdict(dict)
     for a in coders:
         for d in by_annotator.get(a, ()):
             keys[d.key][a] = d
-    return [Unit(f"doc_label:{doc}:{k}", "doc_label", doc, tuple(coders),
-                 {a: keys[k][a] for a in coders if a in keys[k]}) for k in sorted(keys)]
+    return [Unit(f"doc_label:{doc}:{n}", "doc_label", doc, tuple(coders),
+                 {a: keys[k][a] for a in coders if a in keys[k]}) for n, k in enumerate(sorted(keys))]
 
 
 @dataclass

@@ -217,7 +217,16 @@ def test_document_labels_and_actor_links():
     rel = r.facets["doc_label:relevance"]
     assert (rel.n_units, rel.n_complete, rel.cohen[0].kappa.observed) == (2, 2, 0.5)
     frame = r.facets["doc_label:frame"]
-    assert (frame.n_units, frame.n_incomplete, frame.incomplete) == (1, 1, ["doc_label:d2:frame"])
+    assert (frame.n_units, frame.n_incomplete, frame.incomplete) == (1, 1, ["doc_label:d2:0"])
+    assert r.units["doc_label:d2:0"].versions["A"] == DocLabelAnn("d2", "frame", ["security"])
+
+
+def test_one_annotator_or_none_gives_no_figures():
+    for layers in ([layer("A", ["d"], [SpanAnn("d", 0, 1, "X")])], []):
+        r = compute_agreement(layers)
+        assert r.span_f1["exact"].total.mean is None and r.facets["span_label"].cohen == []
+        assert r.facets["span_label"].fleiss.value is None
+        assert "n/a" in report_text(r)
 
 
 def test_layer_refuses_work_on_documents_it_does_not_have():
