@@ -21,8 +21,8 @@ from itertools import combinations
 from typing import Any
 
 from . import measures as M
-from .units import (CROSS_LABEL_MIN_OVERLAP, DocumentUnits, Layer, Unit, _match_exact, _match_overlap, _overlap,
-                    build_units, claim_source_key, group_by_doc)
+from .units import (CROSS_LABEL_MIN_OVERLAP, DocumentUnits, Layer, Unit, _match_overlap, _overlap,
+                    build_units, claim_source_key, exact_keys, group_by_doc, match_exact_keys)
 
 UNLINKED = "(unlinked)"
 FACETS = ("span_label", "actor_link", "claim_source", "stance_polarity")
@@ -339,6 +339,7 @@ def _span_f1(spans: dict[str, dict[str, list]], pairs: list[tuple[str, str]], do
     per_label: dict[str, dict[str, dict[tuple, PairF1]]] = {m: defaultdict(dict) for m in modes}
     per_doc: dict[str, dict[str, list[PairF1]]] = {m: defaultdict(list) for m in modes}
     no_spans: list = []
+    keys: dict[tuple[str, str], list] = {}
     for a, b in pairs:
         shared = sorted(docsets[a] & docsets[b])
         n_docs = len(shared)
@@ -352,7 +353,13 @@ def _span_f1(spans: dict[str, dict[str, list]], pairs: list[tuple[str, str]], do
                 sa = sb = no_spans
             else:
                 sa, sb = per.get(a, no_spans), per.get(b, no_spans)
-            exact = _match_exact(sa, sb)
+            ka = keys.get((d, a))
+            if ka is None:
+                ka = keys[(d, a)] = exact_keys(sa)
+            kb = keys.get((d, b))
+            if kb is None:
+                kb = keys[(d, b)] = exact_keys(sb)
+            exact = match_exact_keys(ka, kb)
             for mode in modes:
                 m = exact if mode == "exact" else _match_overlap(sa, sb, exact)
                 pd = PairF1(a, b, len(m), len(sa), len(sb), 1, _index=index)

@@ -253,17 +253,26 @@ def match_pair(a: Sequence[SpanAnn], b: Sequence[SpanAnn], mode: str = "overlap"
 
 
 def _match_exact(a: Sequence[SpanAnn], b: Sequence[SpanAnn]) -> list[tuple[int, int]]:
+    return match_exact_keys(exact_keys(a), exact_keys(b))
+
+
+def exact_keys(spans: Sequence[SpanAnn]) -> list[tuple[int, int, str]]:
+    """``(start, end, label)`` of each span: what an exact match compares."""
+    return [(s.start, s.end, s.label) for s in spans]
+
+
+def match_exact_keys(ka: Sequence[tuple], kb: Sequence[tuple]) -> list[tuple[int, int]]:
+    """Exact matches from :func:`exact_keys` lists; duplicates pair off in index order."""
     pool: dict[tuple, list[int]] = {}
-    for j, s in enumerate(b):
-        k = (s.start, s.end, s.label)
+    for j, k in enumerate(kb):
         lst = pool.get(k)
         if lst is None:
             pool[k] = [j]
         else:
             lst.append(j)
     out = []
-    for i, s in enumerate(a):
-        lst = pool.get((s.start, s.end, s.label))
+    for i, k in enumerate(ka):
+        lst = pool.get(k)
         if lst:
             out.append((i, lst.pop(0)))
     return out
