@@ -118,7 +118,8 @@ class Layer:
 
         ``spans``: objects with ``document_id, start, end, label, actor_id, id``;
         ``claims``: objects with ``span_id, source_kind, source_actor, source_span`` (span ids,
-        resolved against ``spans``; a claim whose span is not among them is an error);
+        resolved against ``spans``; a claim whose span is not among them is an error), or a
+        mapping of them such as ``p.claims(doc, layer)`` returns;
         ``stances``: objects with ``document_id, holder, target, polarity, id``;
         ``doc_labels``: ``{document_id: {key: value}}``.
         """
@@ -126,7 +127,7 @@ class Layer:
         by_id = {s.id: s for s in span_list}
         out_spans = tuple(SpanAnn(s.document_id, s.start, s.end, s.label, s.actor_id, s.id) for s in span_list)
         out_claims = []
-        for c in claims:
+        for c in (claims.values() if isinstance(claims, Mapping) else claims):
             sp = by_id.get(c.span_id)
             if sp is None:
                 raise ValueError(f"annotator {annotator!r}: claim on span {c.span_id!r}, which is not among the spans")

@@ -251,6 +251,10 @@ def test_layer_from_the_projects_read_models():
     assert lay.claims == (ClaimAnn("d", 10, 40, "actor", "rubio", (0, 5), "s2"),)
     assert lay.stances == (StanceAnn("d", "rubio", "isf", "support", "t1"),)
     assert lay.doc_labels == (DocLabelAnn("d", "relevance", "yes"),)
+    # p.claims(doc, layer) returns {span id: Claim}
+    assert Layer.from_records("A", ["d"], spans=spans, claims={"s2": claims[0]}).claims == lay.claims
+    with pytest.raises(ValueError, match="s9"):
+        Layer.from_records("A", ["d"], spans=spans, claims=[Claim(span_id="s9")])
 
 
 # ----------------------------------------------------------------------------- determinism and purity
