@@ -201,10 +201,11 @@ class Unit:
 
 
 def _key(v: Any) -> Any:
-    """A hashable stand-in for a value: JSON text for lists and dicts, the value otherwise."""
-    if isinstance(v, (dict, list)):
-        return json.dumps(v, sort_keys=True, default=str)
-    return v
+    """A hashable stand-in for a value: strings, tuples and None as they are, anything else as
+    JSON text (so lists and dicts compare by content, and true stays apart from 1)."""
+    if v is None or isinstance(v, (str, tuple)):
+        return v
+    return json.dumps(v, sort_keys=True, default=str)
 
 
 PARTS: dict[str, list[tuple[str, Any]]] = {

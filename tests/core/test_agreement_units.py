@@ -217,6 +217,8 @@ def test_document_labels_and_actor_links():
     assert r.units[link.disagreements[0]].versions["A"].link is None  # unlinked counts as its own value
     rel = r.facets["doc_label:relevance"]
     assert (rel.n_units, rel.n_complete, rel.cohen[0].kappa.observed) == (2, 2, 0.5)
+    assert build_units([layer("A", ["d"], labels=[DocLabelAnn("d", "k", True)]),
+                        layer("B", ["d"], labels=[DocLabelAnn("d", "k", 1)])])["d"].doc_labels[0].differs() == ["value"]
     frame = r.facets["doc_label:frame"]
     assert (frame.n_units, frame.n_incomplete, frame.incomplete) == (1, 1, ["doc_label:d2:0"])
     assert r.units["doc_label:d2:0"].versions["A"] == DocLabelAnn("d2", "frame", ["security"])
