@@ -382,9 +382,16 @@ def align_spans(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequ
     ends = [items[i].end for i in first]
     nlabel = [labels[i] for i in first]
     nlink = [links[i] for i in first]
+    # Nodes in unit order: (start, end, label, link) of their first version, then coder and
+    # input order. Sorted by start first, so the same order drives the search for overlaps.
+    ranked = sorted(range(n_nodes), key=lambda n: (starts[n], ends[n], nlabel[n], nlink[n] or "", ann[first[n]],
+                                                   first[n]))
+    rank = [0] * n_nodes
+    for r, n in enumerate(ranked):
+        rank[n] = r
     # a node every coder is in cannot join anything: leave it out of the search
     full = (1 << len(coders)) - 1
-    order = sorted((n for n in range(n_nodes) if mask[n] != full), key=lambda n: (starts[n], ends[n], first[n]))
+    order = [n for n in ranked if mask[n] != full]
     n_open = len(order)
     edges = []
     for x in range(n_open):
@@ -430,16 +437,12 @@ def align_spans(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequ
     out = []
     for ms in members.values():
         if len(ms) == 1:  # identical versions, already in coder order
-            idx = nodes[ms[0]][1:]
-            f = idx[0]
-            lo, hi = items[f].start, items[f].end
+            n = ms[0]
+            out.append((rank[n], nodes[n][1:], starts[n], ends[n]))
         else:
             idx = sorted([i for n in ms for i in nodes[n][1:]], key=ann.__getitem__)
-            # a node's first item has its lowest coder and index
-            f = first[min(ms, key=lambda n: (starts[n], ends[n], nlabel[n], nlink[n] or "", ann[first[n]], first[n]))]
-            lo, hi = min([starts[n] for n in ms]), max([ends[n] for n in ms])
-        out.append(((items[f].start, items[f].end, labels[f], links[f] or "", ann[f], f), idx, lo, hi))
-    out.sort(key=lambda g: g[0])
+            out.append((min([rank[n] for n in ms]), idx, min([starts[n] for n in ms]), max([ends[n] for n in ms])))
+    out.sort()
     coders = tuple(coders)
     return [Unit(f"{kind}:{doc}:{k}", kind, doc, coders, {coders[ann[i]]: items[i] for i in idx}, lo, hi)
             for k, (_, idx, lo, hi) in enumerate(out)]
