@@ -21,8 +21,9 @@ from itertools import combinations
 from typing import Any
 
 from . import measures as M
-from .units import (CROSS_LABEL_MIN_OVERLAP, DocumentUnits, Layer, Unit, _match_overlap, _overlap,
-                    build_units, claim_source_key, exact_keys, group_by_doc, match_exact_keys)
+from .units import (CROSS_LABEL_MIN_OVERLAP, DocumentUnits, Layer, Unit, _overlap,
+                    build_units, claim_source_key, exact_keys, group_by_doc, match_exact_keys,
+                    match_overlap_rest)
 
 UNLINKED = "(unlinked)"
 FACETS = ("span_label", "actor_link", "claim_source", "stance_polarity")
@@ -359,15 +360,18 @@ def _span_f1(spans: dict[str, dict[str, list]], pairs: list[tuple[str, str]], do
             kb = keys.get((d, b))
             if kb is None:
                 kb = keys[(d, b)] = exact_keys(sb)
-            exact = match_exact_keys(ka, kb)
+            exact, rest_a, rest_b = match_exact_keys(ka, kb)
+            n_exact = len(exact)
             for mode in modes:
-                m = exact if mode == "exact" else _match_overlap(sa, sb, exact)
-                pd = PairF1(a, b, len(m), len(sa), len(sb), 1, _index=index)
-                if len(m) < len(sa) or len(m) < len(sb):
-                    ma = {i for i, _ in m}
-                    mb = {j for _, j in m}
-                    la = [s for i, s in enumerate(sa) if i not in ma]
-                    lb = [s for j, s in enumerate(sb) if j not in mb]
+                if mode == "exact":
+                    matched = n_exact
+                else:
+                    more, rest_a, rest_b = match_overlap_rest(sa, sb, rest_a, rest_b)
+                    matched = n_exact + len(more)
+                pd = PairF1(a, b, matched, len(sa), len(sb), 1, _index=index)
+                if rest_a or rest_b:
+                    la = [sa[i] for i in rest_a]
+                    lb = [sb[j] for j in rest_b]
                     lost_a[mode].extend(la)
                     lost_b[mode].extend(lb)
                     pd.lost = la + lb

@@ -246,16 +246,13 @@ def match_pair(a: Sequence[SpanAnn], b: Sequence[SpanAnn], mode: str = "overlap"
     greedily, best first by (larger overlap, smaller boundary distance |Δstart|+|Δend|, a's
     offsets, b's offsets, a's index, b's index), each span used once. Deterministic.
     """
-    exact = _match_exact(a, b)
+    if mode not in ("exact", "overlap"):
+        raise ValueError(f"unknown match mode {mode!r} (exact or overlap)")
+    exact, rest_a, rest_b = match_exact_keys(exact_keys(a), exact_keys(b))
     if mode == "exact":
         return exact
-    if mode != "overlap":
-        raise ValueError(f"unknown match mode {mode!r} (exact or overlap)")
-    return _match_overlap(a, b, exact)
-
-
-def _match_exact(a: Sequence[SpanAnn], b: Sequence[SpanAnn]) -> list[tuple[int, int]]:
-    return match_exact_keys(exact_keys(a), exact_keys(b))
+    more, _, _ = match_overlap_rest(a, b, rest_a, rest_b)
+    return sorted(exact + more)
 
 
 def exact_keys(spans: Sequence[SpanAnn]) -> list[tuple[int, int, str]]:
@@ -263,8 +260,9 @@ def exact_keys(spans: Sequence[SpanAnn]) -> list[tuple[int, int, str]]:
     return [(s.start, s.end, s.label) for s in spans]
 
 
-def match_exact_keys(ka: Sequence[tuple], kb: Sequence[tuple]) -> list[tuple[int, int]]:
-    """Exact matches from :func:`exact_keys` lists; duplicates pair off in index order."""
+def match_exact_keys(ka: Sequence[tuple], kb: Sequence[tuple]) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """Exact matches from :func:`exact_keys` lists (duplicates pair off in index order), with
+    the indices left unmatched on each side, ascending."""
     pool: dict[tuple, list[int]] = {}
     for j, k in enumerate(kb):
         lst = pool.get(k)
@@ -273,36 +271,43 @@ def match_exact_keys(ka: Sequence[tuple], kb: Sequence[tuple]) -> list[tuple[int
         else:
             lst.append(j)
     out = []
+    rest_a = []
     for i, k in enumerate(ka):
         lst = pool.get(k)
         if lst:
             out.append((i, lst.pop(0)))
-    return out
+        else:
+            rest_a.append(i)
+    if len(out) == len(kb):
+        return out, rest_a, []
+    rest_b = sorted(j for lst in pool.values() for j in lst)
+    return out, rest_a, rest_b
 
 
-def _match_overlap(a: Sequence[SpanAnn], b: Sequence[SpanAnn], exact: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Greedy overlap matching, starting from the exact matches.
+def match_overlap_rest(a: Sequence[SpanAnn], b: Sequence[SpanAnn], rest_a: list[int],
+                       rest_b: list[int]) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """Greedy overlap matching of the spans the exact matching left (``rest_a``, ``rest_b``):
+    the new pairs, and what is still unmatched on each side.
 
     Taking the exact pairs first gives the same result as the plain greedy: an exact pair has
     the largest overlap either of its spans can have (its own length) at boundary distance 0,
     so no candidate ranks before it for either span (an exact duplicate ties, and the index
     tie-break pairs duplicates in index order, as the exact matcher does).
     """
-    if len(exact) == len(a) or len(exact) == len(b):
-        return exact
-    used_a = {i for i, _ in exact}
-    used_b = {j for _, j in exact}
-    rest_b: dict[str, list[int]] = {}
-    for j, s in enumerate(b):
-        if j not in used_b:
-            rest_b.setdefault(s.label, []).append(j)
-    rest_a: dict[str, list[int]] = {}
-    for i, s in enumerate(a):
-        if i not in used_a and s.label in rest_b:
-            rest_a.setdefault(s.label, []).append(i)
+    if not rest_a or not rest_b:
+        return [], rest_a, rest_b
+    by_label: dict[str, list[int]] = {}
+    for j in rest_b:
+        lst = by_label.get(b[j].label)
+        if lst is None:
+            by_label[b[j].label] = [j]
+        else:
+            lst.append(j)
     cands = []
-    for label, is_ in rest_a.items():
-        js = rest_b[label]
+    for label, js in by_label.items():
+        is_ = [i for i in rest_a if a[i].label == label]
+        if not is_:
+            continue
         js.sort(key=lambda j: (b[j].start, b[j].end, j))
         starts = [b[j].start for j in js]
         longest = max(b[j].end - b[j].start for j in js)
@@ -317,8 +322,12 @@ def _match_overlap(a: Sequence[SpanAnn], b: Sequence[SpanAnn], exact: list[tuple
                 if ov:
                     cands.append((-ov, abs(s0 - t.start) + abs(e0 - t.end), s0, e0, t.start, t.end, i, js[k]))
                 k += 1
+    if not cands:
+        return [], rest_a, rest_b
     cands.sort()
-    out = list(exact)
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    out = []
     for c in cands:
         i, j = c[6], c[7]
         if i in used_a or j in used_b:
@@ -326,8 +335,7 @@ def _match_overlap(a: Sequence[SpanAnn], b: Sequence[SpanAnn], exact: list[tuple
         used_a.add(i)
         used_b.add(j)
         out.append((i, j))
-    out.sort()
-    return out
+    return out, [i for i in rest_a if i not in used_a], [j for j in rest_b if j not in used_b]
 
 
 # ----------------------------------------------------------------------------- multi-annotator alignment
