@@ -139,6 +139,7 @@ def timed(fn, repeat: int, name: str = "") -> tuple[list[float], object]:
     machine the CPU time shows what the work costs when other jobs compete for the cores."""
     times, out = [], None
     for _ in range(repeat):
+        out = None  # free the previous result before the clock starts, not inside the next run
         gc.collect()
         c = time.process_time()
         t = time.perf_counter()
