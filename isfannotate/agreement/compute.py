@@ -1,8 +1,9 @@
 """Agreement over a set of annotator layers: span F1 and coefficients on matched units.
 
 :func:`compute_agreement` is the one entry point; it returns an :class:`AgreementResult`
-whose every figure carries the ids of the units behind its disagreements (``result.units``
+whose every figure can list the ids of the units behind its disagreements (``result.units``
 holds them with each annotator's version), so a caller can drill down. Pure: no Qt, no I/O.
+Call it from any one thread (it pauses the cyclic GC while it runs).
 
 Which documents count: each annotator's ``Layer.documents``. A pair is compared on the
 documents both have; a unit's coders are the annotators who have its document. Documents
