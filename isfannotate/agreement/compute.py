@@ -187,11 +187,17 @@ class FacetAgreement:
     def cohen_sd(self) -> float | None:
         return M.mean_sd(p.kappa.value for p in self.cohen)[1]
 
+    @property
+    def cohen_n_pairs(self) -> int:
+        """Pairs with a Cohen's kappa (the mean and SD are over these)."""
+        return M.mean_sd(p.kappa.value for p in self.cohen)[2]
+
     def to_dict(self) -> dict:
         return {"facet": self.facet, "n_units": self.n_units, "n_complete": self.n_complete,
                 "n_incomplete": self.n_incomplete, "n_single_coder": self.n_single_coder,
                 "categories": self.categories,
-                "cohen": {"mean": self.cohen_mean, "sd": self.cohen_sd, "pairs": [p.to_dict() for p in self.cohen]},
+                "cohen": {"mean": self.cohen_mean, "sd": self.cohen_sd, "n_pairs": self.cohen_n_pairs,
+                          "pairs": [p.to_dict() for p in self.cohen]},
                 "fleiss": self.fleiss.to_dict(), "alpha": self.alpha.to_dict(), "ac1": self.ac1.to_dict(),
                 "agreement": self.agreement.to_dict(),
                 "disagreements": self.disagreements, "incomplete": self.incomplete}

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import IsfError
-from .compute import FACETS, AgreementResult, F1Summary, _gc_paused
+from .compute import FACETS, AgreementResult, F1Summary, FacetAgreement, _gc_paused
 from .measures import Coefficient
 from .units import ClaimAnn, DocLabelAnn, SpanAnn, StanceAnn, Unit
 
@@ -44,6 +44,15 @@ def _table(header: list[str], rows: list[list[str]], right: set[int] | None = No
 
 def _coef(c: Coefficient) -> str:
     return _f(c.value)
+
+
+def _cohen_cell(fa: FacetAgreement) -> str:
+    """One pair: its kappa; several: mean ± SD over the pairs that have one, and how many."""
+    if len(fa.cohen) == 1:
+        return _coef(fa.cohen[0].kappa)
+    if fa.cohen_mean is None:
+        return "n/a"
+    return f"{_ms(fa.cohen_mean, fa.cohen_sd)} (n={fa.cohen_n_pairs})"
 
 
 def facet_title(name: str) -> str:
@@ -103,15 +112,15 @@ def report_text(result: AgreementResult, *, max_documents: int = 20) -> str:
         if fa.n_units == 0 and fa.n_single_coder == 0 and name not in FACETS:
             continue
         rows.append([facet_title(name), str(fa.n_units), str(fa.n_complete), str(fa.n_incomplete), str(fa.n_single_coder),
-                     _ms(fa.cohen_mean, fa.cohen_sd) if len(fa.cohen) > 1 else (_coef(fa.cohen[0].kappa) if fa.cohen else "n/a"),
+                     _cohen_cell(fa),
                      _coef(fa.fleiss), _coef(fa.alpha), _coef(fa.ac1), _coef(fa.agreement), str(len(fa.disagreements))])
         for label, c in (("Fleiss κ", fa.fleiss), ("α", fa.alpha), ("AC1", fa.ac1)):
             if c.value is None and fa.n_units:
                 notes.append(f"{facet_title(name)}, {label}: {c.note}")
     out.append(_table(["facet", "units", "complete", "incomplete", "single", "Cohen κ", "Fleiss κ", "Kripp. α",
                        "Gwet AC1", "observed", "disagree"], rows, right=set(range(1, 11))))
-    out.append("Cohen κ: one pair, or mean ± SD over pairs; Fleiss κ on complete units; α on units coded by ≥ 2; "
-               "AC1 with missing ratings.")
+    out.append("Cohen κ: one pair, or mean ± SD over the n pairs that have one; Fleiss κ on complete units; "
+               "α on units coded by ≥ 2; AC1 with missing ratings.")
     if len(result.annotators) > 2:
         out.append("\nCohen κ per pair (units both marked; incomplete: marked by one of the two)")
         prow = []
@@ -334,7 +343,7 @@ def render_html(result: AgreementResult, *, title: str = "Agreement report") -> 
     p.append("<table><tr><th>facet</th><th>units</th><th>complete</th><th>incomplete</th><th>single</th><th>Cohen κ</th>"
              "<th>Fleiss κ</th><th>Krippendorff α</th><th>Gwet AC1</th><th>observed</th></tr>")
     for name, fa in result.facets.items():
-        ck = _ms(fa.cohen_mean, fa.cohen_sd) if len(fa.cohen) > 1 else (_coef(fa.cohen[0].kappa) if fa.cohen else "n/a")
+        ck = _cohen_cell(fa)
         p.append(f"<tr><td>{e(facet_title(name))}</td><td class=num>{fa.n_units}</td><td class=num>{fa.n_complete}</td>"
                  f"<td class=num>{fa.n_incomplete}</td><td class=num>{fa.n_single_coder}</td><td class=num>{ck}</td>"
                  f"<td class=num title='{e(fa.fleiss.note)}'>{_coef(fa.fleiss)}</td>"

@@ -203,6 +203,9 @@ def test_fleiss_and_alpha_with_documents_of_different_coder_sets():
     # values per unit: (X, Y), (X, X), (X, Y): P_bar = 1/3; p = X 4/6, Y 2/6; P_e = 20/36
     assert f.fleiss.value == pytest.approx((1 / 3 - 20 / 36) / (1 - 20 / 36))
     assert r.documents == {"d1": ["A", "B"], "d2": ["A", "C"], "d3": ["B", "C"]}
+    # A-C agree on one unit in one category: kappa undefined, so the mean is over 2 pairs, and says so
+    assert [p.kappa.value for p in f.cohen] == [0.0, None, 0.0] and f.cohen_n_pairs == 2
+    assert "0.000 ± 0.000 (n=2)" in report_text(r)
 
 
 def test_document_labels_and_actor_links():
