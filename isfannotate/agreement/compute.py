@@ -348,11 +348,22 @@ def _span_f1(spans: dict[str, dict[str, list]], pairs: list[tuple[str, str]], do
     per_doc: dict[str, dict[str, list[PairF1]]] = {m: defaultdict(list) for m in modes}
     no_spans: list = []
     keys: dict[tuple[str, str], list] = {}
+    all_labels: dict[str, Counter] = {}
+
+    def label_counts(name: str, shared: list[str]) -> Counter:
+        """|A| per label over the shared documents (counted once per annotator when the pair
+        shares all of that annotator's documents, the usual case)."""
+        if len(shared) == len(docsets[name]):
+            c = all_labels.get(name)
+            if c is None:
+                c = all_labels[name] = Counter(s.label for d in shared for s in spans.get(d, {}).get(name, no_spans))
+            return c
+        return Counter(s.label for d in shared for s in spans.get(d, {}).get(name, no_spans))
+
     for a, b in pairs:
         shared = sorted(docsets[a] & docsets[b])
         n_docs = len(shared)
-        ca = Counter(s.label for d in shared for s in spans.get(d, {}).get(a, no_spans))
-        cb = Counter(s.label for d in shared for s in spans.get(d, {}).get(b, no_spans))
+        ca, cb = label_counts(a, shared), label_counts(b, shared)
         lost_a: dict[str, list] = {m: [] for m in modes}
         lost_b: dict[str, list] = {m: [] for m in modes}
         for d in shared:
@@ -411,10 +422,9 @@ def _facet(name: str, annotators: list[str], units: list[Unit], values_of) -> Fa
     Units are tallied by their pattern (coders, values): all coefficients are computed from the
     distinct patterns with their counts, then the units behind disagreements are listed.
     """
-    tally: dict[tuple, int] = {}
-    seen: list[tuple[str, tuple]] = []
+    members: dict[tuple, list[int]] = {}  # pattern -> positions of its units in ``units``
     n_single = 0
-    for u in units:
+    for k, u in enumerate(units):
         vals = values_of(u)
         if vals is None:
             continue
@@ -422,8 +432,11 @@ def _facet(name: str, annotators: list[str], units: list[Unit], values_of) -> Fa
             n_single += 1
             continue
         key = (u.coders, vals)
-        tally[key] = tally.get(key, 0) + 1
-        seen.append((u.id, key))
+        lst = members.get(key)
+        if lst is None:
+            members[key] = [k]
+        else:
+            lst.append(k)
     patterns = []
     complete_patterns = []
     n_complete = n_incomplete = 0
@@ -431,8 +444,9 @@ def _facet(name: str, annotators: list[str], units: list[Unit], values_of) -> Fa
     joint: dict[tuple[str, str], dict] = {p: {} for p in combinations(annotators, 2)}
     pair_incomplete: dict[tuple[str, str], int] = dict.fromkeys(joint, 0)
     flags: dict[tuple, tuple[bool, bool, list]] = {}
-    for key, w in tally.items():
+    for key, lst in members.items():
         coders, vals = key
+        w = len(lst)
         c = Counter(v for v in vals if v is not None)
         cats.update(c)
         patterns.append((c, w))
@@ -456,19 +470,21 @@ def _facet(name: str, annotators: list[str], units: list[Unit], values_of) -> Fa
                 pair_dis.append(pair)
         if len(c) > 1 or not complete:
             flags[key] = (len(c) > 1, not complete, pair_dis)
-    disagreements: list[str] = []
-    incomplete: list[str] = []
-    pair_ids: dict[tuple[str, str], list[str]] = {p: [] for p in joint}
-    for uid, key in seen:
-        f = flags.get(key)
-        if f is None:
-            continue
-        if f[0]:
-            disagreements.append(uid)
-        if f[1]:
-            incomplete.append(uid)
-        for pair in f[2]:
-            pair_ids[pair].append(uid)
+    # the units behind each list, in unit order
+    dis_pos: list[int] = []
+    inc_pos: list[int] = []
+    pair_pos: dict[tuple[str, str], list[int]] = {p: [] for p in joint}
+    for key, (differ, missing, pair_dis) in flags.items():
+        lst = members[key]
+        if differ:
+            dis_pos.extend(lst)
+        if missing:
+            inc_pos.extend(lst)
+        for pair in pair_dis:
+            pair_pos[pair].extend(lst)
+    disagreements = [units[k].id for k in sorted(dis_pos)]
+    incomplete = [units[k].id for k in sorted(inc_pos)]
+    pair_ids = {pair: [units[k].id for k in sorted(pos)] for pair, pos in pair_pos.items()}
     cohen = [PairCoefficient(x, y, M.cohen_kappa_joint(joint[(x, y)]), pair_incomplete[(x, y)], pair_ids[(x, y)])
              for x, y in joint]
     return FacetAgreement(name, n_complete + n_incomplete, n_complete, n_incomplete, n_single, cohen,

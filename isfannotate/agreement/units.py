@@ -358,38 +358,45 @@ def align_spans(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequ
     exactly one unit; units are numbered by (start, end, label, link) of their first version.
     ``label_of`` / ``link_of`` default to the items' ``label`` / ``link``.
     """
-    items: list[Any] = []
-    ann: list[int] = []
-    for ai, a in enumerate(coders):
-        got = by_annotator.get(a, ())
-        items.extend(got)
-        ann.extend([ai] * len(got))
-    labels = [label_of(it) for it in items] if label_of else [it.label for it in items]
-    links = [link_of(it) for it in items] if link_of else [it.link for it in items]
     # Identical spans (offsets, label, link) of different annotators are joined first: the
     # greedy below would take their pairs first anyway (no pair ranks before an identical one),
     # so this only saves work. An annotator's k-th identical copy joins the k-th group.
-    groups: dict[tuple, list[list[int]]] = {}
-    nodes: list[list[int]] = []      # node -> item indices
-    for i, it in enumerate(items):
-        bit = 1 << ann[i]
-        copies = groups.setdefault((it.start, it.end, labels[i], links[i]), [])
-        for node in copies:
-            if not node[0] & bit:
-                node[0] |= bit
-                node.append(i)
-                break
-        else:
-            node = [bit, i]
-            copies.append(node)
-            nodes.append(node)
+    items: list[Any] = []
+    ann: list[int] = []
+    groups: dict[tuple, list[list]] = {}
+    nodes: list[list] = []      # node: [coder mask, key, item index, item index, ...]
+    for ai, a in enumerate(coders):
+        bit = 1 << ai
+        for it in by_annotator.get(a, ()):
+            i = len(items)
+            items.append(it)
+            ann.append(ai)
+            if label_of is None and link_of is None:
+                key = (it.start, it.end, it.label, it.link)
+            else:
+                key = (it.start, it.end, label_of(it) if label_of else it.label, link_of(it) if link_of else it.link)
+            copies = groups.get(key)
+            if copies is None:
+                node = [bit, key, i]
+                groups[key] = [node]
+                nodes.append(node)
+                continue
+            for node in copies:
+                if not node[0] & bit:
+                    node[0] |= bit
+                    node.append(i)
+                    break
+            else:
+                node = [bit, key, i]
+                copies.append(node)
+                nodes.append(node)
     n_nodes = len(nodes)
-    first = [node[1] for node in nodes]
+    first = [node[2] for node in nodes]
     mask = [node[0] for node in nodes]
-    starts = [items[i].start for i in first]
-    ends = [items[i].end for i in first]
-    nlabel = [labels[i] for i in first]
-    nlink = [links[i] for i in first]
+    starts = [node[1][0] for node in nodes]
+    ends = [node[1][1] for node in nodes]
+    nlabel = [node[1][2] for node in nodes]
+    nlink = [node[1][3] for node in nodes]
     # Nodes in unit order: (start, end, label, link) of their first version, then coder and
     # input order. Sorted by start first, so the same order drives the search for overlaps.
     ranked = sorted(range(n_nodes), key=lambda n: (starts[n], ends[n], nlabel[n], nlink[n] or "", ann[first[n]],
@@ -446,9 +453,9 @@ def align_spans(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequ
     for ms in members.values():
         if len(ms) == 1:  # identical versions, already in coder order
             n = ms[0]
-            out.append((rank[n], nodes[n][1:], starts[n], ends[n]))
+            out.append((rank[n], nodes[n][2:], starts[n], ends[n]))
         else:
-            idx = sorted([i for n in ms for i in nodes[n][1:]], key=ann.__getitem__)
+            idx = sorted([i for n in ms for i in nodes[n][2:]], key=ann.__getitem__)
             out.append((min([rank[n] for n in ms]), idx, min([starts[n] for n in ms]), max([ends[n] for n in ms])))
     out.sort()
     coders = tuple(coders)
