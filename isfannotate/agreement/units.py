@@ -365,13 +365,15 @@ def align_spans(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequ
     ann: list[int] = []
     groups: dict[tuple, list[list]] = {}
     nodes: list[list] = []      # node: [coder mask, key, item index, item index, ...]
+    plain = label_of is None and link_of is None
     for ai, a in enumerate(coders):
         bit = 1 << ai
-        for it in by_annotator.get(a, ()):
-            i = len(items)
-            items.append(it)
-            ann.append(ai)
-            if label_of is None and link_of is None:
+        got = by_annotator.get(a, ())
+        base = len(items)
+        items.extend(got)
+        ann.extend([ai] * len(got))
+        for i, it in enumerate(got, base):
+            if plain:
                 key = (it.start, it.end, it.label, it.link)
             else:
                 key = (it.start, it.end, label_of(it) if label_of else it.label, link_of(it) if link_of else it.link)
