@@ -12,8 +12,8 @@ second label on ~1%, gives another claim source on ~10% and another stance polar
 and one annotator has the holder of ~5% of the stances as a different actor (unmatched stance
 units). Imported-looking data: spans arrive in no particular order.
 
-Timed: ``compute_agreement`` on the whole set (unit alignment of spans, claims, stances and
-document labels; pairwise span F1 exact and overlap per pair, label and document; Cohen's kappa
+Timed: ``compute_agreement`` on the spans alone (DESIGN.md's budget case), then on the whole set
+(unit alignment of spans, claims, stances and document labels; pairwise span F1 exact and overlap per pair, label and document; Cohen's kappa
 per pair, Fleiss' kappa, Krippendorff's alpha, Gwet's AC1 and observed agreement for every
 facet, with every disagreement listed), then the text and JSON reports separately. Prints the
 median, best and worst of ``--repeat`` runs.
@@ -163,6 +163,8 @@ def main() -> int:
     print(f"{args.docs} documents x {args.annotators} annotators: {n_spans} spans, {n_claims} claims, "
           f"{n_stances} stances ({n_spans / args.docs / args.annotators:.1f} spans per document and annotator)")
 
+    spans_only = [Layer(layer.annotator, layer.documents, layer.spans) for layer in layers]
+    t_spans, _ = timed(lambda: compute_agreement(spans_only), args.repeat, "spans")
     t_all, result = timed(lambda: compute_agreement(layers), args.repeat, "compute")
     t_drill, _ = timed(lambda: all_drill_downs(compute_agreement(layers)), args.repeat)
     t_text, _ = timed(lambda: report_text(result), args.repeat)
@@ -174,17 +176,22 @@ def main() -> int:
           f"{sl.n_units} units ({sl.n_incomplete} incomplete), alpha {sl.alpha.value:.3f}, AC1 {sl.ac1.value:.3f}; "
           f"stance polarity alpha {sp.alpha.value:.3f} ({sp.n_incomplete} incomplete units)")
     print(f"JSON report: {len(js) / 1e6:.1f} MB\n")
-    rows = [("compute_agreement (F1 exact + overlap, κ, Fleiss, α, AC1)", t_all, BUDGET_S),
+    rows = [("compute_agreement, spans only (the budget's case: F1 exact + overlap, κ, Fleiss, α, AC1)",
+             t_spans, BUDGET_S),
+            ("compute_agreement, spans + claims + stances + document labels", t_all, BUDGET_S),
             ("the same, then every figure's drill-down list", t_drill, None),
             ("report_text", t_text, None), ("report_json (with every unit)", t_json, None)]
     print("| work | median | best | worst | budget |\n|---|---|---|---|---|")
     for name, ts, budget in rows:
         print(f"| {name} | {statistics.median(ts) * 1000:.0f} ms | {min(ts) * 1000:.0f} ms | {max(ts) * 1000:.0f} ms | "
               f"{'≤ %.0f ms' % (budget * 1000) if budget else ''} |")
-    cpu = CPU["compute"]
-    print(f"\ncompute_agreement CPU time: median {statistics.median(cpu) * 1000:.0f} ms, best {min(cpu) * 1000:.0f} ms, "
-          f"worst {max(cpu) * 1000:.0f} ms; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-    ok = statistics.median(t_all) <= BUDGET_S
+    print()
+    for name, what in (("spans", "spans only"), ("compute", "everything")):
+        cpu = CPU[name]
+        print(f"compute_agreement CPU time, {what}: median {statistics.median(cpu) * 1000:.0f} ms, "
+              f"best {min(cpu) * 1000:.0f} ms, worst {max(cpu) * 1000:.0f} ms")
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores (other jobs stretch the wall time)")
+    ok = statistics.median(t_spans) <= BUDGET_S and statistics.median(t_all) <= BUDGET_S
     print(f"\n{'within' if ok else 'OVER'} budget ({BUDGET_S:.1f} s) for compute_agreement")
     return 0 if ok else 1
 
