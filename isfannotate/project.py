@@ -171,6 +171,12 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
         from .team.merge import merge_files
         return merge_files(self, paths, progress=progress)
 
+    def agreement(self, annotators: Sequence[str] | None = None, *, documents: Sequence[str] | None = None):
+        """Inter-annotator agreement over the annotator layers (docs/agreement.md): an
+        ``agreement.AgreementResult``; render it with ``agreement.report_text/json/write_html``."""
+        from .team.layers import agreement
+        return agreement(self, annotators, documents=documents)
+
     def stats(self) -> dict[str, Any]:
         from .checks import stats
         return stats(self)

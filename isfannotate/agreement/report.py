@@ -382,13 +382,13 @@ def render_html(result: AgreementResult, *, title: str = "Agreement report") -> 
 
 def write_html(result: AgreementResult, path: str | os.PathLike, *, title: str = "Agreement report") -> Path:
     """Write the self-contained HTML report to ``path`` (charts inline as PNG ``data:`` URIs,
-    no script, no stylesheet or font fetched) and return the path. Needs matplotlib (the
-    ``report`` extra); without it raises IsfError with a one-line reason. The file is written
+    no script, no stylesheet or font fetched) and return the path. Needs matplotlib (a
+    dependency); without it raises IsfError with a one-line reason. The file is written
     to ``path.part`` first and renamed, so a failed run leaves no half report."""
     try:
         import matplotlib  # noqa: F401  (only to say clearly what is missing)
     except ImportError:
-        raise IsfError("the HTML agreement report needs matplotlib: pip install 'isfannotate[report]'") from None
+        raise IsfError("the HTML agreement report needs matplotlib: pip install matplotlib") from None
     text = render_html(result, title=title)
     out = Path(path)
     tmp = out.with_name(out.name + ".part")

@@ -1,8 +1,7 @@
 """Agreement measures against published worked examples (../shared/peer-formats/iaa-reference-values/).
 
-The bratiaa project is read with a tiny `.ann` T-line loader kept inside this module.
-TODO(brat importer): replace `_load_bratiaa_layers` by isfannotate/formats/brat.py (being written
-by another engineer) so that the test goes through the real importer, as issue 12 asks.
+The bratiaa project goes through the real brat importer into a project (one layer per annotator
+folder) and the project's agreement, as a lead would run it.
 """
 from __future__ import annotations
 
@@ -27,29 +26,15 @@ def expected(shared) -> dict:
     return {k.split(" ")[0]: v for k, v in data.items()}
 
 
-def _load_bratiaa_layers(root) -> list[Layer]:
-    """TEMPORARY stand-in for the brat importer: only `T` lines, first and last offset of the
-    fragment list (bratiaa's files have no discontinuous spans). One Layer per annotator folder,
-    its documents = its .ann files."""
-    layers = []
-    for name in ANNOTATORS:
-        docs, spans = set(), []
-        for ann in sorted((root / name).glob("*.ann")):
-            docs.add(ann.stem)
-            for line in ann.read_text(encoding="utf-8").splitlines():
-                if not line.startswith("T"):
-                    continue
-                tid, middle, _text = line.split("\t")
-                label, offsets = middle.split(" ", 1)
-                nums = offsets.replace(";", " ").split()
-                spans.append(SpanAnn(ann.stem, int(nums[0]), int(nums[-1]), label, id=tid))
-        layers.append(Layer(name, frozenset(docs), tuple(spans)))
-    return layers
-
-
 @pytest.fixture
-def bratiaa(shared):
-    return compute_agreement(_load_bratiaa_layers(shared(*BRATIAA)))
+def bratiaa(shared, tmp_path):
+    from isfannotate import Project
+    with Project.create(tmp_path / "iaa.isf") as p:
+        report = p.import_paths([shared(*BRATIAA)], add_labels=True)
+        assert report.detected.startswith("brat") and sorted(report.layers) == list(ANNOTATORS)
+        assert {a: len([s for d in p.documents() for s in p.spans(d.id, a)]) for a in ANNOTATORS} == \
+            {"Lisa": 404, "Maria": 404, "Max": 358, "Peter": 401}
+        return p.agreement()
 
 
 def test_bratiaa_total_f1_is_mean_and_population_sd_over_pairs(bratiaa, expected):
