@@ -136,10 +136,15 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
 
     # ------------------------------------------------------- import / export
     def import_paths(self, paths: Sequence[str | Path], *, format: str = "auto", annotator: str | None = None,
-                     replace: bool = False, progress: Progress | None = None):
-        """Import documents (and gold JSONL annotations) all-or-nothing. See ``importing``."""
+                     annotator_map: str | dict | None = None, add_labels: bool = False, replace: bool = False,
+                     split_discontinuous: bool = False, conll_tag_column: int | None = None,
+                     progress: Progress | None = None):
+        """Import documents, gold JSONL, or another tool's annotations (brat, doccano, Label Studio,
+        Prodigy, CoNLL, WebAnno TSV3) all-or-nothing; see ``importing`` and docs/importing.md."""
         from .importing import import_paths
-        return import_paths(self, paths, format=format, annotator=annotator, replace=replace, progress=progress)
+        return import_paths(self, paths, format=format, annotator=annotator, annotator_map=annotator_map,
+                            add_labels=add_labels, replace=replace, split_discontinuous=split_discontinuous,
+                            conll_tag_column=conll_tag_column, progress=progress)
 
     def gold_records(self, layer: str = GOLD, *, include_all: bool = False,
                      progress: Progress | None = None) -> tuple[list[dict], list[tuple[str, str]]]:
@@ -165,6 +170,12 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
         """Merge annotators' files into this project, all-or-nothing, one action (see ``team.merge``)."""
         from .team.merge import merge_files
         return merge_files(self, paths, progress=progress)
+
+    def agreement(self, annotators: Sequence[str] | None = None, *, documents: Sequence[str] | None = None):
+        """Inter-annotator agreement over the annotator layers (docs/agreement.md): an
+        ``agreement.AgreementResult``; render it with ``agreement.report_text/json/write_html``."""
+        from .team.layers import agreement
+        return agreement(self, annotators, documents=documents)
 
     def stats(self) -> dict[str, Any]:
         from .checks import stats

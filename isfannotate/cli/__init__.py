@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..errors import IsfError
 from ..exporting import FORMATS as EXPORT_FORMATS
+from ..importing import FORMATS as IMPORT_FORMATS
 from .common import open_project as _open
 from .analysis import ANALYSIS_COMMANDS, add_analysis_parsers
 from .team import TEAM_COMMANDS, add_team_parsers
@@ -39,13 +40,23 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--registry", help="starter actor registry JSON (default: none)")
 
     im = sub.add_parser("import", help="import documents or annotations",
-                        description="Import .txt files, folders of them, and JSONL (plain documents or gold JSONL "
-                                    "annotations). All-or-nothing: one bad file or line and nothing is imported.")
+                        description="Import .txt files, folders of them, JSONL (plain documents or gold JSONL), and "
+                                    "other tools' annotations (brat, doccano, Label Studio, Prodigy, CoNLL, WebAnno "
+                                    "TSV3) as annotators' layers. All-or-nothing: one bad file or line and nothing "
+                                    "is imported. --format auto says what it detected.")
     im.add_argument("project")
     im.add_argument("paths", nargs="+", metavar="PATH")
-    im.add_argument("--format", default="auto", choices=["auto", "txt", "jsonl"], help="input format (default: auto)")
-    im.add_argument("--annotator", help="layer for imported annotations (a name, or gold)")
+    im.add_argument("--format", default="auto", choices=list(IMPORT_FORMATS), help="input format (default: auto)")
+    im.add_argument("--annotator", help="layer for annotations that name no annotator (a name, or gold)")
+    im.add_argument("--annotator-map", metavar="SRC=NAME,...",
+                    help="layer names for the annotators a file names (Label Studio completed_by, Prodigy "
+                         "_session_id, ...); unmapped ones keep their own name")
+    im.add_argument("--add-labels", action="store_true", help="add labels the scheme lacks (default: refuse, listing them)")
     im.add_argument("--replace", action="store_true", help="replace a layer's existing annotations of a document")
+    im.add_argument("--split-discontinuous", action="store_true",
+                    help="brat: import each fragment of a discontinuous span as its own span (default: refuse)")
+    im.add_argument("--conll-tag-column", type=int, metavar="N",
+                    help="CoNLL: the 1-based column holding the IOB tags (default: the last that holds IOB tags)")
 
     ex = sub.add_parser("export", help="export a layer as a dataset", description="Export a layer (default gold).")
     ex.add_argument("project")
@@ -90,10 +101,14 @@ def cmd_import(a) -> int:
     from ..progress import ProgressBar
     with _open(a.project, "import") as project:
         bar = ProgressBar("importing")
-        report = project.import_paths(a.paths, format=a.format, annotator=a.annotator, replace=a.replace,
+        report = project.import_paths(a.paths, format=a.format, annotator=a.annotator, annotator_map=a.annotator_map,
+                                      add_labels=a.add_labels, replace=a.replace,
+                                      split_discontinuous=a.split_discontinuous, conll_tag_column=a.conll_tag_column,
                                       progress=bar)
         bar.finish()
-    for line in report.skipped + report.renamed:
+    if report.detected:
+        print(f"detected {report.detected}")
+    for line in report.skipped + report.renamed + report.table():
         print(line)
     for g in report.near_duplicate_groups:
         print("near-duplicates: " + ", ".join(g))

@@ -1,4 +1,4 @@
-"""The reading commands: stancemap (and, with issue 12/13, agreement and adjudicate)."""
+"""The reading commands: agreement and stancemap."""
 from __future__ import annotations
 
 from ..errors import IsfError
@@ -6,6 +6,7 @@ from .common import open_project
 
 
 def add_analysis_parsers(sub) -> None:
+    add_agreement_parser(sub)
     s = sub.add_parser("stancemap", help="who stands where on what",
                        description="The stance map: holders × targets with polarity (mixed when a holder's "
                                    "stances disagree), stance/document/evidence counts. Prints a table; writes "
@@ -19,6 +20,37 @@ def add_analysis_parsers(sub) -> None:
     s.add_argument("--svg", metavar="FILE", help="draw the matrix as SVG")
     s.add_argument("--network-png", metavar="FILE", help="draw the network as PNG")
     s.add_argument("--network-svg", metavar="FILE", help="draw the network as SVG")
+
+
+def add_agreement_parser(sub) -> None:
+    g = sub.add_parser("agreement", help="inter-annotator agreement",
+                       description="Span F1 (exact and overlap) per label, document and annotator pair, with the "
+                                   "mean and population SD over pairs; Cohen's and Fleiss' kappa, Krippendorff's "
+                                   "alpha and Gwet's AC1 on matched units (labels, actor links, claim sources, "
+                                   "stance polarity, document labels). Incomplete units are counted, never dropped. "
+                                   "Definitions: docs/agreement.md.")
+    g.add_argument("project")
+    g.add_argument("--annotators", metavar="A,B,...", help="compare only these layers (default: every annotator)")
+    g.add_argument("--json", action="store_true", help="print JSON with the documented keys")
+    g.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report with charts")
+
+
+def cmd_agreement(a) -> int:
+    from ..agreement import report_json, report_text, write_html
+    from ..team.layers import agreement
+    names = [x.strip() for x in a.annotators.split(",") if x.strip()] if a.annotators else None
+    with open_project(a.project, "agreement", read_only=True) as project:
+        result = agreement(project, names, with_texts=bool(a.html))
+        title = f"Agreement — {project.name}"
+    if a.html:
+        try:
+            write_html(result, a.html, title=title)
+        except OSError as e:
+            raise IsfError(f"{a.html}: cannot write: {e.strerror}") from None
+    print(report_json(result) if a.json else report_text(result))
+    if a.html and not a.json:
+        print(f"wrote {a.html}")
+    return 0
 
 
 def cmd_stancemap(a) -> int:
@@ -58,4 +90,4 @@ def cmd_stancemap(a) -> int:
     return 0
 
 
-ANALYSIS_COMMANDS = {"stancemap": cmd_stancemap}
+ANALYSIS_COMMANDS = {"stancemap": cmd_stancemap, "agreement": cmd_agreement}

@@ -10,5 +10,5 @@ Reading: the module of each outside tool (``brat``, ``doccano``, ``labelstudio``
 ``conll``, and the read-only ``webanno``) also exposes ``read(paths, ...)``, which returns the
 neutral :class:`isfannotate.formats.parsed.ParsedCollection` and touches no project;
 :func:`isfannotate.formats.readers.read_annotations` picks the reader (``detect`` tells the
-format); docs/importing-formats.md lists what each keeps, converts and skips.
+format); docs/importing.md lists what each keeps, converts and skips.
 """

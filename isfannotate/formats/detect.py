@@ -74,7 +74,8 @@ def detect_format(paths: Sequence[str | Path]) -> tuple[str, str]:
             raise
         found.setdefault(fmt, (f, reason))
     if not found:
-        raise InputError(", ".join(map(str, paths)) or "(nothing)", "no files to import")
+        raise InputError(", ".join(map(str, paths)) or "(nothing)",
+                         "no files to import (looked for .txt, .jsonl, .json, .ann, .conll, .tsv and the like)")
     annotated = {k: v for k, v in found.items() if k not in PLAIN_FORMATS}
     if len(annotated) > 1 or (annotated and set(found) - set(annotated) - {"txt"}):
         listing = "; ".join(f"{v[0]}: {k}" for k, v in sorted(found.items()))
@@ -83,9 +84,8 @@ def detect_format(paths: Sequence[str | Path]) -> tuple[str, str]:
     if annotated:
         fmt, (path, reason) = next(iter(annotated.items()))
         return fmt, reason
-    if len(found) > 1:
-        listing = "; ".join(f"{v[0]}: {k}" for k, v in sorted(found.items()))
-        raise InputError(str(next(iter(found.values()))[0]), f"these files are in different formats ({listing})")
+    if len(found) > 1:   # .txt and .jsonl documents together: both plain
+        return "jsonl", "plain documents: " + "; ".join(f"{v[1]}" for _, v in sorted(found.items()))
     fmt, (path, reason) = next(iter(found.items()))
     return fmt, reason
 

@@ -229,8 +229,7 @@ def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while a reader builds many small objects (half a
     million spans re-trigger full collections that scan everything built so far: measured
     2.4 s -> 1.2 s for 10,000 doccano documents x 50 spans). Nested use is fine; the
-    collector is re-enabled only if it was enabled on entry. (Same idea as the importer's
-    own pause; the two could share one helper once the storage reshape lands.)"""
+    collector is re-enabled only if it was enabled on entry. The importer uses it too."""
     was = gc.isenabled()
     gc.disable()
     try:

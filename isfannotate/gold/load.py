@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..models import GOLD
+from ..store.layers import clear_layer
 from ..textclean import clean_and_hash, sha256_text
 from .record import GoldActor, GoldRecord, GoldTarget
 
@@ -42,7 +43,7 @@ class GoldPlan:
         n_spans = 0
         for src, line, record, doc_id in self.items:
             if self.replace:
-                _clear_layer(rec, doc_id, self.layer)
+                clear_layer(rec, [doc_id], self.layer)
             actor_map = _reconcile_actors(rec, record.actors, scheme, project.author, stamp)
             target_map = _reconcile_targets(rec, record.targets, project.author, stamp)
             span_ids: dict[str, str] = {}
@@ -92,20 +93,6 @@ class GoldPlan:
         return annotated, n_spans
 
 
-def _clear_layer(rec: "Recorder", doc_id: str, layer: str) -> None:
-    """Remove a layer's annotations of one document, every row logged (claims, evidence and
-    provenance first, so nothing is left to ON DELETE CASCADE)."""
-    rec.delete_where("claims", "span_id IN (SELECT id FROM spans WHERE document_id=? AND layer=?)", (doc_id, layer))
-    rec.delete_where("stance_evidence", "stance_id IN (SELECT id FROM stances WHERE document_id=? AND layer=?)",
-                     (doc_id, layer))
-    rec.delete_where("provenance", "item_id IN (SELECT id FROM spans WHERE document_id=? AND layer=? "
-                     "UNION SELECT id FROM stances WHERE document_id=? AND layer=?)", (doc_id, layer, doc_id, layer))
-    rec.delete_where("stances", "document_id=? AND layer=?", (doc_id, layer))
-    rec.delete_where("relations", "document_id=? AND layer=?", (doc_id, layer))
-    rec.delete_where("spans", "document_id=? AND layer=?", (doc_id, layer))
-    rec.delete_where("doc_labels", "document_id=? AND layer=?", (doc_id, layer))
-
-
 def _reconcile_actors(rec: "Recorder", actors: list[GoldActor], scheme, author: str, stamp: str) -> dict[str, str]:
     """Map record actor ids to registry ids: by id, then external id, then canonical name; else add."""
     conn = rec.conn
@@ -147,11 +134,12 @@ def _reconcile_targets(rec: "Recorder", targets: list[GoldTarget], author: str, 
 
 
 def plan_gold_import(project: "ProjectBase", lines: list[tuple[str, int, dict]], layer: str, replace: bool,
-                     existing_sha: dict[str, str], batch_sha: dict[str, str], assign_id) -> GoldPlan:
+                     existing_sha: dict[str, str], batch_sha: dict[str, str], assign_id, *,
+                     scheme=None) -> GoldPlan:
     """Check every gold line (structure, text form, sha256, span slices, references, labels) and
     decide which document each attaches to. Raises InputError naming the file and line."""
     plan = GoldPlan(layer, replace)
-    scheme = project.scheme
+    scheme = scheme or project.scheme
     labels = {lab.name for lab in scheme.span_labels}
     relation_names = {r.name for r in scheme.relation_types}
     seen_docs: set[str] = set()

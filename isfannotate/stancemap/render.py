@@ -52,14 +52,17 @@ def write_csv(smap: StanceMap, path: str | Path, *, sort: str = "count") -> None
             w.writerow(row)
 
 
-def _pyplot():
-    import matplotlib
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-    return plt
+def _figure(width: float, height: float):
+    """A figure on its own Agg canvas: no pyplot, no global backend switch that could disturb
+    a Qt app in the same process."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots()
 
 
-def _legend_handles(plt, polarities):
+def _legend_handles(polarities):
     from matplotlib.patches import Patch
     handles = [Patch(facecolor=colour(p), edgecolor="black", label=p) for p in polarities]
     handles.append(Patch(facecolor=colour(MIXED), edgecolor="black", hatch="///",
@@ -70,19 +73,17 @@ def _legend_handles(plt, polarities):
 def draw_matrix(smap: StanceMap, path: str | Path, *, sort: str = "count", polarities=None) -> None:
     """The matrix as PNG or SVG (by *path*'s extension): a coloured cell per holder and target
     with its stance and document counts; mixed cells hatched."""
-    plt = _pyplot()
+    from matplotlib.patches import Rectangle
     holders, targets = smap.sorted_holders(sort), smap.sorted_targets(sort)
     layers = smap.layers
     ncols = max(1, len(targets) * len(layers))
-    fig_w = min(40, 3 + 1.1 * ncols)
-    fig_h = min(40, 2.5 + 0.38 * max(1, len(holders)))
-    fig, ax = plt.subplots(figsize=(fig_w, fig_h))
+    fig, ax = _figure(min(40, 3 + 1.1 * ncols), min(40, 2.5 + 0.38 * max(1, len(holders))))
     for i, h in enumerate(holders):
         for j, (t, layer) in enumerate((t, layer) for t in targets for layer in layers):
             c = smap.cell(h.id, t.id, layer)
             if c is None:
                 continue
-            ax.add_patch(plt.Rectangle((j, i), 1, 1, facecolor=colour(c.polarity), edgecolor="white",
+            ax.add_patch(Rectangle((j, i), 1, 1, facecolor=colour(c.polarity), edgecolor="white",
                                        hatch="///" if c.mixed else None, linewidth=1.5))
             ax.text(j + 0.5, i + 0.5, f"{c.stances}/{len(c.documents)}d", ha="center", va="center", fontsize=7,
                     color="black")
@@ -94,20 +95,18 @@ def draw_matrix(smap: StanceMap, path: str | Path, *, sort: str = "count", polar
     ax.set_aspect("auto")
     ax.set_title(f"Stances — layer {', '.join(layers)} (cell: stances / documents)", fontsize=10)
     pols = polarities or sorted({p for c in smap.cells.values() for p in c.polarities})
-    ax.legend(handles=_legend_handles(plt, pols), loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
+    ax.legend(handles=_legend_handles(pols), loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
               frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def draw_network(smap: StanceMap, path: str | Path, *, polarities=None) -> None:
     """Holders (left) and targets (right) as nodes, stances as edges coloured by polarity, wider
     with more stances; mixed edges dashed. Readable for 50 holders and 20 targets."""
-    plt = _pyplot()
     holders, targets = smap.sorted_holders("name"), smap.sorted_targets("name")
     n = max(len(holders), len(targets), 1)
-    fig, ax = plt.subplots(figsize=(12, min(40, 2 + 0.32 * n)))
+    fig, ax = _figure(12, min(40, 2 + 0.32 * n))
     hy = {h.id: (i + 0.5) * n / max(1, len(holders)) for i, h in enumerate(holders)}
     ty = {t.id: (i + 0.5) * n / max(1, len(targets)) for i, t in enumerate(targets)}
     for c in sorted(smap.cells.values(), key=lambda c: c.stances):
@@ -124,8 +123,7 @@ def draw_network(smap: StanceMap, path: str | Path, *, polarities=None) -> None:
     ax.axis("off")
     ax.set_title(f"Who stands where on what — layer {', '.join(smap.layers)}", fontsize=10)
     pols = polarities or sorted({p for c in smap.cells.values() for p in c.polarities})
-    ax.legend(handles=_legend_handles(plt, pols), loc="lower center", ncol=4, fontsize=8, frameon=False,
+    ax.legend(handles=_legend_handles(pols), loc="lower center", ncol=4, fontsize=8, frameon=False,
               bbox_to_anchor=(0.5, -0.02))
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)

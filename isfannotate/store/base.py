@@ -53,3 +53,7 @@ class ProjectBase(Readers, Session):
         rec.insert("registry_log", {"at": now(), "author": self.author, "kind": kind, "entity_id": entity_id,
                                     "op": op, "before": json.dumps(before, ensure_ascii=False) if before else None,
                                     "after": json.dumps(after, ensure_ascii=False) if after else None})
+
+    def _after_replay(self, change) -> None:
+        if change.rows("project_info"):
+            self._scheme = None   # an undone or redone scheme change

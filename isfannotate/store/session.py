@@ -166,6 +166,7 @@ class Session:
         with self._tx():
             replay(self.conn, inv)
             self._log_registry_undo(change, "undo")
+        self._after_replay(inv)
         self._undo.pop()
         self._redo.append(change)
         return inv
@@ -179,9 +180,13 @@ class Session:
         with self._tx():
             replay(self.conn, fwd)
             self._log_registry_undo(change, "redo")
+        self._after_replay(fwd)
         self._redo.pop()
         self._undo.append(change)
         return fwd
+
+    def _after_replay(self, change: Change) -> None:
+        """Drop what a front caches from rows *change* rewrote (overridden)."""
 
     def _log_registry_undo(self, change: Change, what: str) -> None:
         for op in change.rows("registry_log"):

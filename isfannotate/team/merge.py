@@ -37,6 +37,7 @@ from ..ids import new_id, now
 from ..models import GOLD, layer_name
 from ..scheme import Scheme, parse_scheme
 from ..store import ownership, schema
+from ..store.layers import clear_layer
 
 if TYPE_CHECKING:
     from ..changes import Recorder
@@ -496,20 +497,9 @@ def _merge_one(project, rec, data: _FileData, sha_to_doc: dict[str, str], stamp:
         fr.replaced += 1
         fr.spans += len(spans)
     if replaced:
-        _clear_layers(rec, replaced, layer)
+        clear_layer(rec, replaced, layer, status=True)
+        rec.delete_where("merge_digests", "document_id IN (SELECT value FROM json_each(?)) AND annotator=?",
+                         (json.dumps(replaced), layer))
         for table, rows in new.items():
             rec.insert_many(table, rows)
     return fr
-
-
-def _clear_layers(rec: "Recorder", docs: list[str], layer: str) -> None:
-    """Remove *layer*'s annotations of *docs* (every row logged), dependants first."""
-    d = json.dumps(docs)
-    in_docs = "document_id IN (SELECT value FROM json_each(?)) AND layer=?"
-    rec.delete_where("claims", f"span_id IN (SELECT id FROM spans WHERE {in_docs})", (d, layer))
-    rec.delete_where("stance_evidence", f"stance_id IN (SELECT id FROM stances WHERE {in_docs})", (d, layer))
-    rec.delete_where("provenance", f"item_id IN (SELECT id FROM spans WHERE {in_docs} "
-                                   f"UNION SELECT id FROM stances WHERE {in_docs})", (d, layer, d, layer))
-    for table in ("stances", "relations", "spans", "doc_labels", "doc_status"):
-        rec.delete_where(table, in_docs, (d, layer))
-    rec.delete_where("merge_digests", "document_id IN (SELECT value FROM json_each(?)) AND annotator=?", (d, layer))

@@ -114,7 +114,7 @@ def test_missing_path_and_unknown_extension(seeded, tmp_path):
     with pytest.raises(InputError, match="--format"):
         seeded.import_paths([tmp_path / "x.csv"])
     (tmp_path / "empty_dir").mkdir()
-    with pytest.raises(IsfError, match="no .txt or .jsonl"):
+    with pytest.raises(IsfError, match="no files to import"):
         seeded.import_paths([tmp_path / "empty_dir"])
 
 

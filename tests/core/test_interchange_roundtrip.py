@@ -1,4 +1,4 @@
-"""Export -> import -> export, for every format we both write and read (docs/importing-formats.md).
+"""Export -> import -> export, for every format we both write and read (docs/importing.md).
 
 brat, doccano, Label Studio and Prodigy: spans (offsets and labels) and relations are
 identical. CoNLL: tokens and BIO tags are identical; labels do not round-trip (the export

@@ -5,30 +5,29 @@ of it is good is anything written, in one transaction. Errors name the file and 
 """
 from __future__ import annotations
 
-import gc
 import json
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .changes import Op
-from .errors import InputError, IsfError, ValidationError
-from .models import layer_name
-from .neardup import find_groups
-from .textclean import MAX_DOCUMENT_BYTES, clean_and_hash, decode_utf8
+from ..changes import Op
+from ..errors import InputError, IsfError, ValidationError
+from ..models import layer_name
+from ..neardup import find_groups
+from ..textclean import MAX_DOCUMENT_BYTES, clean_and_hash, decode_utf8
+from .schemechange import added_names, extended_scheme, missing_labels, write_scheme
 
 if TYPE_CHECKING:
-    from .changes import Recorder
-    from .store.base import ProjectBase
+    from ..changes import Recorder
+    from ..store.base import ProjectBase
 
 DOCUMENT_FORMATS = ("txt", "jsonl")
-ANNOTATION_FORMATS = ("brat", "doccano", "labelstudio", "prodigy", "conll", "webanno-tsv3")
 
 
 @dataclass
 class ImportReport:
+    detected: str = ""                                          # "brat (3 .ann files under x/)" when auto
     added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)          # human-readable: exact duplicates
     renamed: list[str] = field(default_factory=list)          # id clashes resolved with a suffix
@@ -36,9 +35,26 @@ class ImportReport:
     annotated_documents: list[str] = field(default_factory=list)
     spans: int = 0
     messages: list[str] = field(default_factory=list)
+    layers: dict[str, int] = field(default_factory=dict)        # layer -> documents annotated in it
+    per_label: list[tuple[str, str, int, int, int]] = field(default_factory=list)   # kind, label, imported, converted, skipped
+    skipped_items: list[tuple[str, str, str, int]] = field(default_factory=list)    # kind, label, reason, n
+    added_labels: list[str] = field(default_factory=list)
+
+    def table(self) -> list[str]:
+        """The per-label lines of an annotation import: imported, converted, skipped."""
+        if not self.per_label:
+            return []
+        lines = [f"{'kind':<14} {'label':<24} {'imported':>8} {'converted':>9} {'skipped':>8}"]
+        lines += [f"{k:<14} {lab:<24} {i:>8} {c:>9} {s:>8}" for k, lab, i, c, s in self.per_label]
+        lines += [f"skipped {n} {k} {lab}: {why}" for k, lab, why, n in self.skipped_items]
+        return lines
 
     def summary(self) -> str:
         parts = [f"imported {len(self.added)} document{'s' if len(self.added) != 1 else ''}"]
+        if self.layers:
+            parts.append("layers " + ", ".join(f"{k} ({n} documents)" for k, n in self.layers.items()))
+        if self.added_labels:
+            parts.append("added to the scheme: " + ", ".join(self.added_labels))
         if self.annotated_documents:
             parts.append(f"{self.spans} spans in {len(self.annotated_documents)} annotated documents")
         if self.skipped:
@@ -139,34 +155,10 @@ def _manifest_meta(path: Path, cache: dict[Path, dict[str, dict]]) -> dict[str, 
     return dict(cache[folder].get(path.name, {}))
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: a bulk import allocates hundreds of thousands of
-    acyclic objects, and the collector's repeated full passes over them cost more than half of
-    the near-duplicate search. Reference counting still frees everything as usual."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def import_paths(project: "ProjectBase", paths: Sequence[str | Path], *, format: str = "auto",
-                 annotator: str | None = None, replace: bool = False,
-                 progress: Callable[[int, int], None] | None = None) -> ImportReport:
-    """Import *paths* (files or folders) into *project*; all-or-nothing. *progress(done, total)*
-    is called with bytes read, then with documents written. Raises IsfError subclasses."""
-    with _gc_paused():
-        return _import_paths(project, paths, format, annotator, replace, progress)
-
-
-def _import_paths(project: "ProjectBase", paths: Sequence[str | Path], format: str, annotator: str | None,
-                  replace: bool, progress: Callable[[int, int], None] | None) -> ImportReport:
-    if format in ANNOTATION_FORMATS:
-        raise IsfError(f"importing {format} annotations is not supported yet; "
-                       f"supported formats: auto, {', '.join(DOCUMENT_FORMATS)}")
+def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format: str, annotator: str | None,
+                     replace: bool, progress: Callable[[int, int], None] | None, *,
+                     add_labels: bool = False) -> ImportReport:
+    """Plain documents and gold JSONL (see the package docstring)."""
     if format not in ("auto", *DOCUMENT_FORMATS):
         raise IsfError(f"unknown format {format!r}; use auto, {', '.join(DOCUMENT_FORMATS)}")
     files = _expand(paths, format)
@@ -208,56 +200,99 @@ def _import_paths(project: "ProjectBase", paths: Sequence[str | Path], format: s
             raise IsfError(str(e)) from None
 
     report = ImportReport()
-    conn = project.conn
-    existing_sha = dict(conn.execute("SELECT sha256, id FROM documents"))
-    taken_ids = {r[0] for r in conn.execute("SELECT id FROM documents")}
-    next_seq = (conn.execute("SELECT max(seq) FROM documents").fetchone()[0] or 0) + 1
+    ids = DocumentIds(project, report)
+    existing_sha, batch_sha, assign_id = ids.existing_sha, ids.batch_sha, ids.assign_id
+    stamp = ids.stamp
     new_rows: list[tuple] = []
-    batch_sha: dict[str, str] = {}
-
-    def assign_id(wanted: str | None, sha: str, source: str) -> str:
-        base = wanted or f"doc-{sha[:12]}"
-        doc_id, n = base, 1
-        while doc_id in taken_ids:
-            n += 1
-            doc_id = f"{base}-{n}"
-        if doc_id != base:
-            report.renamed.append(f"{source}: id {base!r} is taken, stored as {doc_id!r}")
-        taken_ids.add(doc_id)
-        return doc_id
-
-    from .ids import now
-    stamp = now()
     for d in docs:
         prior = existing_sha.get(d.sha) or batch_sha.get(d.sha)
         if prior is not None:
             report.skipped.append(f"{d.source}: same text as document {prior!r}, skipped")
             continue
-        doc_id = assign_id(d.wanted_id, d.sha, d.source)
-        batch_sha[d.sha] = doc_id
-        new_rows.append((doc_id, next_seq, d.text, d.sha, json.dumps(d.meta, ensure_ascii=False), stamp))
-        next_seq += 1
+        new_rows.append(ids.new_row(d.wanted_id, d.text, d.sha, d.meta, d.source))
 
-    from .gold import plan_gold_import
-    gold_plan = plan_gold_import(project, gold, layer, replace, existing_sha, batch_sha, assign_id) if gold else None
+    from ..gold import plan_gold_import
+    scheme, missing = project.scheme, {}
+    if gold:
+        missing = missing_labels(scheme, {s.get("label") for _, _, o in gold for s in o.get("spans") or []
+                                          if isinstance(s, dict) and isinstance(s.get("label"), str)},
+                                 {r.get("label") for _, _, o in gold for r in o.get("relations") or []
+                                  if isinstance(r, dict) and isinstance(r.get("label"), str)},
+                                 {k for _, _, o in gold for k in (o.get("doc_labels") or {})
+                                  if isinstance(o.get("doc_labels"), dict)})
+        scheme = extended_scheme(scheme, missing, add=add_labels, source=gold[0][0])
+    gold_plan = plan_gold_import(project, gold, layer, replace, existing_sha, batch_sha, assign_id,
+                                 scheme=scheme) if gold else None
     if gold_plan is not None:
-        new_rows.extend(gold_plan.new_document_rows(next_seq, stamp))
+        new_rows.extend(gold_plan.new_document_rows(ids.next_seq, stamp))
 
-    total_docs = len(new_rows)
-    cols = ("id", "seq", "text", "sha256", "meta", "imported_at")
-    with project._action("import", None, None, f"{total_docs} documents", undoable=False) as rec:
-        rec.insert_many("documents", [dict(zip(cols, r)) for r in new_rows])
-        report.added = [r[0] for r in new_rows]
-        if progress:
-            progress(total_docs, total_docs)
-        if new_rows:
-            _regroup_near_duplicates(rec, report, {r[0]: r[2] for r in new_rows})
-        if gold_plan is not None:
-            annotated, n_spans = gold_plan.apply(project, rec)
-            report.annotated_documents.extend(annotated)
-            report.spans += n_spans
+    old_scheme = project._scheme
+    try:
+        with project._action("import", None, None, f"{len(new_rows)} documents", undoable=False) as rec:
+            if scheme is not project.scheme:
+                write_scheme(project, rec, scheme)
+                report.added_labels = added_names(missing)
+            insert_documents(rec, new_rows, report, progress)
+            if gold_plan is not None:
+                annotated, n_spans = gold_plan.apply(project, rec)
+                report.annotated_documents.extend(annotated)
+                report.spans += n_spans
+    except BaseException:
+        project._scheme = old_scheme   # a scheme change was rolled back with the rest
+        raise
     project._doc_lengths.clear()
     return report
+
+
+class DocumentIds:
+    """Ids, order and duplicates of the documents an import adds: a text already in the project
+    (same sha256) is not added again; a wanted id that is taken gets a numeric suffix (and is
+    reported)."""
+
+    def __init__(self, project: "ProjectBase", report: ImportReport):
+        from ..ids import now
+        conn = project.conn
+        self.report = report
+        self.existing_sha: dict[str, str] = dict(conn.execute("SELECT sha256, id FROM documents"))
+        self.taken_ids = {r[0] for r in conn.execute("SELECT id FROM documents")}
+        self.next_seq = (conn.execute("SELECT max(seq) FROM documents").fetchone()[0] or 0) + 1
+        self.batch_sha: dict[str, str] = {}
+        self.stamp = now()
+
+    def assign_id(self, wanted: str | None, sha: str, source: str) -> str:
+        base = wanted or f"doc-{sha[:12]}"
+        doc_id, n = base, 1
+        while doc_id in self.taken_ids:
+            n += 1
+            doc_id = f"{base}-{n}"
+        if doc_id != base:
+            self.report.renamed.append(f"{source}: id {base!r} is taken, stored as {doc_id!r}")
+        self.taken_ids.add(doc_id)
+        return doc_id
+
+    def known(self, sha: str) -> str | None:
+        return self.existing_sha.get(sha) or self.batch_sha.get(sha)
+
+    def new_row(self, wanted: str | None, text: str, sha: str, meta: dict, source: str) -> tuple:
+        doc_id = self.assign_id(wanted, sha, source)
+        self.batch_sha[sha] = doc_id
+        row = (doc_id, self.next_seq, text, sha, json.dumps(meta, ensure_ascii=False), self.stamp)
+        self.next_seq += 1
+        return row
+
+
+_DOC_COLS = ("id", "seq", "text", "sha256", "meta", "imported_at")
+
+
+def insert_documents(rec: "Recorder", rows: list[tuple], report: ImportReport, progress=None) -> None:
+    """Insert new document rows (from ``DocumentIds.new_row``) inside the import's action and
+    regroup the near-duplicates."""
+    rec.insert_many("documents", [dict(zip(_DOC_COLS, r)) for r in rows])
+    report.added = [r[0] for r in rows]
+    if progress:
+        progress(len(rows), len(rows))
+    if rows:
+        _regroup_near_duplicates(rec, report, {r[0]: r[2] for r in rows})
 
 
 def _regroup_near_duplicates(rec: "Recorder", report: ImportReport, new_texts: dict[str, str]) -> None:

@@ -1,0 +1,530 @@
+"""Agreement over a set of annotator layers: span F1 and coefficients on matched units.
+
+:func:`compute_agreement` is the one entry point; it returns an :class:`AgreementResult`
+whose every figure can list the ids of the units behind its disagreements (``result.units``
+holds them with each annotator's version), so a caller can drill down. Pure: no Qt, no I/O.
+Call it from any one thread (it pauses the cyclic GC while it runs).
+
+Which documents count: each annotator's ``Layer.documents``. A pair is compared on the
+documents both have; a unit's coders are the annotators who have its document. Documents
+only one annotator has are counted (``single_coder`` units) but cannot agree or disagree, and
+a pair with no shared document gets no figure (``None``), never a perfect score.
+"""
+from __future__ import annotations
+
+import gc
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from . import measures as M
+from .units import (CROSS_LABEL_MIN_OVERLAP, DocumentUnits, Layer, Unit, _overlap,
+                    build_units, claim_source_key, exact_keys, group_by_doc, match_exact_keys,
+                    match_overlap_rest)
+
+UNLINKED = "(unlinked)"
+FACETS = ("span_label", "actor_link", "claim_source", "stance_polarity")
+
+
+# ----------------------------------------------------------------------------- result model
+
+
+@dataclass
+class PairF1:
+    """F1 of one annotator pair over some slice (all, one label or one document).
+
+    ``matched`` = |A∩B| (one-to-one matches), ``n_a`` = |A|, ``n_b`` = |B|; ``f1`` is None when
+    both are 0; ``documents``: shared documents compared; ``lost``: the spans of ``a`` and ``b``
+    that found no partner; ``disagreements``: the ids of their units, in unit order (worked out
+    on first use, so that computing the figures does not pay for every drill-down list).
+    """
+
+    a: str
+    b: str
+    matched: int = 0
+    n_a: int = 0
+    n_b: int = 0
+    documents: int = 0
+    lost: list = field(default_factory=list, repr=False)
+    _index: _UnitIndex | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def f1(self) -> float | None:
+        return M.f1(self.matched, self.n_a, self.n_b)
+
+    @property
+    def disagreements(self) -> list[str]:
+        return self._index.ids(self.lost) if self.lost and self._index is not None else []
+
+    def to_dict(self) -> dict:
+        return {"a": self.a, "b": self.b, "f1": self.f1, "matched": self.matched, "n_a": self.n_a,
+                "n_b": self.n_b, "documents": self.documents, "disagreements": self.disagreements}
+
+
+class _UnitIndex:
+    """Which unit each span version is in (by object identity), built on first use."""
+
+    def __init__(self, doc_units: dict[str, DocumentUnits]):
+        self._doc_units = doc_units
+        self._of: dict[int, tuple[int, str]] | None = None
+
+    def ids(self, spans: Iterable) -> list[str]:
+        if self._of is None:
+            of: dict[int, tuple[int, str]] = {}
+            k = 0
+            with _gc_paused():
+                for du in self._doc_units.values():
+                    for u in du.spans:
+                        key = (k, u.id)
+                        for v in u.versions.values():
+                            of[id(v)] = key
+                        k += 1
+            self._of = of
+        of = self._of
+        return [uid for _, uid in sorted({of[id(s)] for s in spans})]
+
+
+@dataclass
+class F1Summary:
+    """Mean and population SD of the pairs' F1 (pairs whose F1 is None are left out and
+    counted in ``n_pairs_undefined``)."""
+
+    pairs: list[PairF1]
+
+    @property
+    def mean(self) -> float | None:
+        return M.mean_sd(p.f1 for p in self.pairs)[0]
+
+    @property
+    def sd(self) -> float | None:
+        return M.mean_sd(p.f1 for p in self.pairs)[1]
+
+    @property
+    def n_pairs(self) -> int:
+        return sum(p.f1 is not None for p in self.pairs)
+
+    @property
+    def disagreements(self) -> list[str]:
+        """Units behind any pair's disagreements, in unit order."""
+        for p in self.pairs:
+            if p.lost and p._index is not None:
+                return p._index.ids(s for q in self.pairs for s in q.lost)
+        return []
+
+    def to_dict(self) -> dict:
+        return {"mean": self.mean, "sd": self.sd, "n_pairs": self.n_pairs,
+                "n_pairs_undefined": len(self.pairs) - self.n_pairs,
+                "pairs": [p.to_dict() for p in self.pairs]}
+
+
+@dataclass
+class SpanF1:
+    """Span F1 for one match mode: over everything, per label and per document."""
+
+    mode: str
+    total: F1Summary
+    labels: dict[str, F1Summary]
+    documents: dict[str, F1Summary]
+
+    def to_dict(self) -> dict:
+        return {"mode": self.mode, "total": self.total.to_dict(),
+                "labels": {k: v.to_dict() for k, v in self.labels.items()},
+                "documents": {k: v.to_dict() for k, v in self.documents.items()}}
+
+
+@dataclass
+class PairCoefficient:
+    """Cohen's kappa for one pair: over units both marked on their shared documents;
+    ``incomplete``: units there that only one of the two marked."""
+
+    a: str
+    b: str
+    kappa: M.Coefficient
+    incomplete: int
+    disagreements: list[str]
+
+    def to_dict(self) -> dict:
+        return {"a": self.a, "b": self.b, "kappa": self.kappa.to_dict(), "incomplete": self.incomplete,
+                "disagreements": self.disagreements}
+
+
+@dataclass
+class FacetAgreement:
+    """Coefficients for one compared part of the units (a *facet*: span label, actor link, ...).
+
+    Unit counts (only units on documents with two or more coders can agree or disagree):
+    ``n_units`` all of those, ``n_complete`` marked by every coder of their document,
+    ``n_incomplete`` marked by some but not all, ``n_single_coder`` units on documents only one
+    compared annotator has. ``cohen``: per pair; ``fleiss``: over complete units;
+    ``alpha``: every unit coded by >= 2 (its own missing-value handling); ``ac1``: Gwet's AC1
+    with missing ratings; ``agreement``: observed pairwise agreement on units coded by >= 2.
+    ``disagreements``: units whose values differ; ``incomplete``: units some coder left out.
+    """
+
+    facet: str
+    n_units: int
+    n_complete: int
+    n_incomplete: int
+    n_single_coder: int
+    cohen: list[PairCoefficient]
+    fleiss: M.Coefficient
+    alpha: M.Coefficient
+    ac1: M.Coefficient
+    agreement: M.Coefficient
+    disagreements: list[str]
+    incomplete: list[str]
+    categories: list[str]
+
+    @property
+    def cohen_mean(self) -> float | None:
+        return M.mean_sd(p.kappa.value for p in self.cohen)[0]
+
+    @property
+    def cohen_sd(self) -> float | None:
+        return M.mean_sd(p.kappa.value for p in self.cohen)[1]
+
+    @property
+    def cohen_n_pairs(self) -> int:
+        """Pairs with a Cohen's kappa (the mean and SD are over these)."""
+        return M.mean_sd(p.kappa.value for p in self.cohen)[2]
+
+    def to_dict(self) -> dict:
+        return {"facet": self.facet, "n_units": self.n_units, "n_complete": self.n_complete,
+                "n_incomplete": self.n_incomplete, "n_single_coder": self.n_single_coder,
+                "categories": self.categories,
+                "cohen": {"mean": self.cohen_mean, "sd": self.cohen_sd, "n_pairs": self.cohen_n_pairs,
+                          "pairs": [p.to_dict() for p in self.cohen]},
+                "fleiss": self.fleiss.to_dict(), "alpha": self.alpha.to_dict(), "ac1": self.ac1.to_dict(),
+                "agreement": self.agreement.to_dict(),
+                "disagreements": self.disagreements, "incomplete": self.incomplete}
+
+
+@dataclass
+class AgreementResult:
+    """Everything :func:`compute_agreement` found; ``to_dict()`` gives the documented JSON."""
+
+    annotators: list[str]
+    documents: dict[str, list[str]]          # doc -> its coders
+    pairs: list[dict]                         # {"a", "b", "shared_documents"}
+    span_f1: dict[str, SpanF1]                # "exact", "overlap"
+    facets: dict[str, FacetAgreement]         # FACETS, then "doc_label:<key>"
+    units: dict[str, Unit]
+    texts: dict[str, str] | None = None
+
+    def disagreements(self, ids: Iterable[str]) -> list[Unit]:
+        """The units behind a figure's ``disagreements`` (or ``incomplete``) list."""
+        return [self.units[i] for i in ids]
+
+    def to_dict(self, *, units: bool = True) -> dict:
+        d = {"schema": "isfannotate.agreement/1", "offset_unit": "codepoint",
+             "annotators": self.annotators,
+             "documents": [{"id": k, "coders": v} for k, v in self.documents.items()],
+             "pairs": self.pairs,
+             "span_f1": {k: v.to_dict() for k, v in self.span_f1.items()},
+             "facets": {k: v.to_dict() for k, v in self.facets.items()}}
+        if units:
+            d["units"] = {k: _unit_dict(u, self.texts) for k, u in self.units.items()}
+        return d
+
+
+def _unit_dict(u: Unit, texts: dict[str, str] | None) -> dict:
+    d = u.to_dict()
+    if texts is not None and u.doc in texts and u.end > u.start:
+        d["text"] = texts[u.doc][u.start:u.end]
+    return d
+
+
+# ----------------------------------------------------------------------------- computation
+
+
+def compute_agreement(layers: Sequence[Layer], *, annotators: Sequence[str] | None = None,
+                      link_labels: Iterable[str] | None = None, texts: dict[str, str] | None = None,
+                      cross_label_min_overlap: float = CROSS_LABEL_MIN_OVERLAP) -> AgreementResult:
+    """Span F1 (exact and overlap) and kappa / alpha / AC1 on matched units, for ``layers``.
+
+    ``annotators`` restricts and orders the compared layers (default: all, in the given order).
+    ``link_labels``: the span labels whose link is compared as the actor link (default: every
+    label that carries a link in some layer). ``texts`` (``{doc: text}``, optional) only adds the
+    covered text to the units in ``to_dict()``. Deterministic for the same input.
+    """
+    if annotators is not None:
+        by_name = {layer.annotator: layer for layer in layers}
+        missing = [a for a in annotators if a not in by_name]
+        if missing:
+            raise ValueError(f"no layer for annotator(s) {', '.join(map(repr, missing))}")
+        layers = [by_name[a] for a in annotators]
+    layers = list(layers)
+    with _gc_paused():
+        return _compute(layers, link_labels, texts, cross_label_min_overlap)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Hundreds of thousands of small objects are made here and all stay alive: the cyclic GC
+    would only walk them again and again (a third of the time on the bench), so pause it.
+    Reference counting still frees everything as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _compute(layers: list[Layer], link_labels: Iterable[str] | None, texts: dict[str, str] | None,
+             cross_label_min_overlap: float) -> AgreementResult:
+    names = [layer.annotator for layer in layers]
+    spans_by_doc = group_by_doc(layers, "spans")
+    doc_units = build_units(layers, cross_label_min_overlap=cross_label_min_overlap, _spans_by_doc=spans_by_doc)
+    units: dict[str, Unit] = {}
+    for du in doc_units.values():
+        for u in du.all():
+            units[u.id] = u
+    if link_labels is None:
+        link_labels = {s.label for layer in layers for s in layer.spans if s.link is not None}
+    link_labels = set(link_labels)
+
+    docsets = {layer.annotator: layer.documents for layer in layers}
+    pairs = [(a, b) for a, b in combinations(names, 2)]
+    pair_info = [{"a": a, "b": b, "shared_documents": len(docsets[a] & docsets[b])} for a, b in pairs]
+
+    span_f1 = _span_f1(spans_by_doc, pairs, docsets, doc_units)
+
+    facets: dict[str, FacetAgreement] = {}
+    span_u = [u for du in doc_units.values() for u in du.spans]
+    facets["span_label"] = _facet("span_label", names, span_u, _span_labels)
+    facets["actor_link"] = _facet("actor_link", names, span_u, _actor_links(link_labels))
+    facets["claim_source"] = _facet("claim_source", names, [u for du in doc_units.values() for u in du.claims],
+                                    _claim_source_values)
+    facets["stance_polarity"] = _facet("stance_polarity", names,
+                                       [u for du in doc_units.values() for u in du.stances],
+                                       _stance_polarities)
+    label_units: dict[str, list[Unit]] = defaultdict(list)
+    for du in doc_units.values():
+        for u in du.doc_labels:
+            label_units[next(iter(u.versions.values())).key].append(u)
+    for key in sorted(label_units):
+        facets[f"doc_label:{key}"] = _facet(f"doc_label:{key}", names, label_units[key],
+                                            _doc_label_values)
+    return AgreementResult(names, {d: list(du.coders) for d, du in doc_units.items()}, pair_info, span_f1,
+                           facets, units, texts)
+
+
+def _claim_source_values(u: Unit) -> tuple:
+    """Claim sources as categories; sources given only by a span count as equal when their
+    source spans overlap (the first such span in coder order names the category)."""
+    out = dict.fromkeys(u.coders)
+    seen: list[tuple[int, int, str]] = []
+    for a, c in u.versions.items():
+        v = claim_source_key(c)
+        if v.startswith("span:"):
+            s, e = c.source_span
+            for s2, e2, name in seen:
+                if _overlap(s, e, s2, e2):
+                    v = name
+                    break
+            else:
+                seen.append((s, e, v))
+        out[a] = v
+    return tuple(out.values())
+
+
+def _span_f1(spans: dict[str, dict[str, list]], pairs: list[tuple[str, str]], docsets: dict[str, frozenset],
+             doc_units: dict[str, DocumentUnits]) -> dict[str, SpanF1]:
+    """Pairwise span F1, exact and overlap, in one pass over the pairs' shared documents.
+
+    Per pair: |A|, |B| per label are counted once over the shared documents; |A∩B| per label is
+    |A| minus A's spans left unmatched; the unmatched spans are kept for the drill-down.
+    """
+    index = _UnitIndex(doc_units)
+    modes = ("exact", "overlap")
+    total: dict[str, list[PairF1]] = {m: [] for m in modes}
+    per_label: dict[str, dict[str, dict[tuple, PairF1]]] = {m: defaultdict(dict) for m in modes}
+    per_doc: dict[str, dict[str, list[PairF1]]] = {m: defaultdict(list) for m in modes}
+    no_spans: list = []
+    keys: dict[tuple[str, str], list] = {}
+    all_labels: dict[str, Counter] = {}
+
+    def label_counts(name: str, shared: list[str]) -> Counter:
+        """|A| per label over the shared documents (counted once per annotator when the pair
+        shares all of that annotator's documents, the usual case)."""
+        if len(shared) == len(docsets[name]):
+            c = all_labels.get(name)
+            if c is None:
+                c = all_labels[name] = Counter(s.label for d in shared for s in spans.get(d, {}).get(name, no_spans))
+            return c
+        return Counter(s.label for d in shared for s in spans.get(d, {}).get(name, no_spans))
+
+    for a, b in pairs:
+        shared = sorted(docsets[a] & docsets[b])
+        n_docs = len(shared)
+        ca, cb = label_counts(a, shared), label_counts(b, shared)
+        lost_a: dict[str, list] = {m: [] for m in modes}
+        lost_b: dict[str, list] = {m: [] for m in modes}
+        for d in shared:
+            per = spans.get(d)
+            if per is None:
+                sa = sb = no_spans
+            else:
+                sa, sb = per.get(a, no_spans), per.get(b, no_spans)
+            ka = keys.get((d, a))
+            if ka is None:
+                ka = keys[(d, a)] = exact_keys(sa)
+            kb = keys.get((d, b))
+            if kb is None:
+                kb = keys[(d, b)] = exact_keys(sb)
+            exact, rest_a, rest_b = match_exact_keys(ka, kb)
+            n_exact = len(exact)
+            for mode in modes:
+                if mode == "exact":
+                    matched = n_exact
+                else:
+                    more, rest_a, rest_b = match_overlap_rest(sa, sb, rest_a, rest_b)
+                    matched = n_exact + len(more)
+                pd = PairF1(a, b, matched, len(sa), len(sb), 1, _index=index)
+                if rest_a or rest_b:
+                    la = [sa[i] for i in rest_a]
+                    lb = [sb[j] for j in rest_b]
+                    lost_a[mode].extend(la)
+                    lost_b[mode].extend(lb)
+                    pd.lost = la + lb
+                per_doc[mode][d].append(pd)
+        for mode in modes:
+            la = Counter(s.label for s in lost_a[mode])
+            total[mode].append(PairF1(a, b, ca.total() - la.total(), ca.total(), cb.total(), n_docs,
+                                      lost_a[mode] + lost_b[mode], index))
+            by_label: dict[str, list] = defaultdict(list)
+            for s in lost_a[mode]:
+                by_label[s.label].append(s)
+            for s in lost_b[mode]:
+                by_label[s.label].append(s)
+            for lbl in ca.keys() | cb.keys():
+                per_label[mode][lbl][(a, b)] = PairF1(a, b, ca[lbl] - la[lbl], ca[lbl], cb[lbl], n_docs,
+                                                      by_label.get(lbl, []), index)
+    out = {}
+    for mode in modes:
+        pl = per_label[mode]
+        labels = {lbl: F1Summary([pl[lbl][p] for p in pairs if p in pl[lbl]]) for lbl in sorted(pl)}
+        out[mode] = SpanF1(mode, F1Summary(total[mode]), labels,
+                           {d: F1Summary(per_doc[mode][d]) for d in sorted(per_doc[mode])})
+    return out
+
+
+def _facet(name: str, annotators: list[str], units: list[Unit], values_of) -> FacetAgreement:
+    """Coefficients for one facet. ``values_of(unit)`` gives one value per coder of the unit's
+    document (``None``: no value), or ``None`` when the facet does not apply to the unit.
+
+    Units are tallied by their pattern (coders, values): all coefficients are computed from the
+    distinct patterns with their counts, then the units behind disagreements are listed.
+    """
+    members: dict[tuple, list[int]] = {}  # pattern -> positions of its units in ``units``
+    n_single = 0
+    for k, u in enumerate(units):
+        vals = values_of(u)
+        if vals is None:
+            continue
+        if len(u.coders) < 2:
+            n_single += 1
+            continue
+        key = (u.coders, vals)
+        lst = members.get(key)
+        if lst is None:
+            members[key] = [k]
+        else:
+            lst.append(k)
+    patterns = []
+    complete_patterns = []
+    n_complete = n_incomplete = 0
+    cats: set = set()
+    joint: dict[tuple[str, str], dict] = {p: {} for p in combinations(annotators, 2)}
+    pair_incomplete: dict[tuple[str, str], int] = dict.fromkeys(joint, 0)
+    flags: dict[tuple, tuple[bool, bool, list]] = {}
+    for key, lst in members.items():
+        coders, vals = key
+        w = len(lst)
+        c = Counter(v for v in vals if v is not None)
+        cats.update(c)
+        patterns.append((c, w))
+        complete = sum(c.values()) == len(coders)
+        if complete:
+            n_complete += w
+            complete_patterns.append((c, w))
+        else:
+            n_incomplete += w
+        pair_dis = []
+        for i, j in combinations(range(len(coders)), 2):
+            x, y = vals[i], vals[j]
+            pair = (coders[i], coders[j])
+            if x is None or y is None:
+                if x is not None or y is not None:
+                    pair_incomplete[pair] += w
+                continue
+            jt = joint[pair]
+            jt[(x, y)] = jt.get((x, y), 0) + w
+            if x != y:
+                pair_dis.append(pair)
+        if len(c) > 1 or not complete:
+            flags[key] = (len(c) > 1, not complete, pair_dis)
+    # the units behind each list, in unit order
+    dis_pos: list[int] = []
+    inc_pos: list[int] = []
+    pair_pos: dict[tuple[str, str], list[int]] = {p: [] for p in joint}
+    for key, (differ, missing, pair_dis) in flags.items():
+        lst = members[key]
+        if differ:
+            dis_pos.extend(lst)
+        if missing:
+            inc_pos.extend(lst)
+        for pair in pair_dis:
+            pair_pos[pair].extend(lst)
+    disagreements = [units[k].id for k in sorted(dis_pos)]
+    incomplete = [units[k].id for k in sorted(inc_pos)]
+    pair_ids = {pair: [units[k].id for k in sorted(pos)] for pair, pos in pair_pos.items()}
+    cohen = [PairCoefficient(x, y, M.cohen_kappa_joint(joint[(x, y)]), pair_incomplete[(x, y)], pair_ids[(x, y)])
+             for x, y in joint]
+    return FacetAgreement(name, n_complete + n_incomplete, n_complete, n_incomplete, n_single, cohen,
+                          M.fleiss_kappa_weighted(complete_patterns), M.krippendorff_alpha_weighted(patterns),
+                          M.gwet_ac1_weighted(patterns, cats), M.percent_agreement_weighted(patterns),
+                          disagreements, incomplete, sorted(cats, key=str))
+
+
+def _span_labels(u: Unit) -> tuple | None:
+    vs = u.versions
+    if len(vs) == len(u.coders):  # versions are in coder order
+        return tuple([v.label for v in vs.values()])
+    return tuple([vs[c].label if c in vs else None for c in u.coders])
+
+
+def _actor_links(link_labels: set[str]):
+    def values(u: Unit) -> tuple | None:
+        vs = u.versions
+        out = [None] * len(u.coders)
+        hit = False
+        for k, c in enumerate(u.coders):
+            v = vs.get(c)
+            if v is not None and v.label in link_labels:
+                out[k] = v.link if v.link is not None else UNLINKED
+                hit = True
+        return tuple(out) if hit else None
+    return values
+
+
+def _stance_polarities(u: Unit) -> tuple | None:
+    vs = u.versions
+    return tuple(vs[c].polarity if c in vs else None for c in u.coders)
+
+
+def _doc_label_values(u: Unit) -> tuple | None:
+    vs = u.versions
+    return tuple(_label_value(vs[c].value) if c in vs else None for c in u.coders)
+
+
+def _label_value(v: Any) -> str:
+    """Document-label values compare as text: strings as they are, anything else as JSON
+    (so that true and 1 stay different)."""
+    return v if isinstance(v, str) else json.dumps(v, sort_keys=True, ensure_ascii=False)

@@ -1,0 +1,74 @@
+"""Importing: plain documents (``.txt``, folders, JSONL), gold JSONL annotations, and other
+tools' annotations (brat, doccano, Label Studio, Prodigy, CoNLL, WebAnno TSV3).
+
+All-or-nothing (DESIGN.md invariant 6): every file is read and checked first; only when all of
+it is good is anything written, in one action through the Recorder. Errors name the file and
+the line. ``--format auto`` tells the format from the files and says what it found; a file
+that carries annotations is never imported as plain documents.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import InputError, IsfError
+from ..formats.parsed import paused_gc
+from .documents import DOCUMENT_FORMATS, ImportReport, import_documents
+
+if TYPE_CHECKING:
+    from ..store.base import ProjectBase
+
+ANNOTATION_FORMATS = ("brat", "doccano", "labelstudio", "prodigy", "conll", "webanno-tsv3")
+FORMATS = ("auto", *DOCUMENT_FORMATS, *ANNOTATION_FORMATS)
+
+__all__ = ["ANNOTATION_FORMATS", "DOCUMENT_FORMATS", "FORMATS", "ImportReport", "import_paths", "detect"]
+
+
+def _all_plain(paths: Sequence[str | Path]) -> bool:
+    files = [p for p in map(Path, paths) if p.is_file()]
+    return len(files) == len(paths) and all(p.suffix.lower() in (".txt", ".jsonl", ".ndjson") for p in files)
+
+
+def detect(paths: Sequence[str | Path]) -> tuple[str, str]:
+    """(format, reason) of *paths* without importing anything (for the app's Import dialog)."""
+    from ..formats.detect import detect_format
+    return detect_format(paths)
+
+
+def import_paths(project: "ProjectBase", paths: Sequence[str | Path], *, format: str = "auto",
+                 annotator: str | None = None, annotator_map: str | dict | None = None, add_labels: bool = False,
+                 replace: bool = False, split_discontinuous: bool = False, conll_tag_column: int | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    """Import *paths* (files or folders) into *project*, all-or-nothing. Raises IsfError
+    subclasses naming the file and line. *progress(done, total)* reports the work."""
+    if format not in FORMATS:
+        raise IsfError(f"unknown format {format!r}; use {', '.join(FORMATS)}")
+    if not paths:
+        raise IsfError("give at least one file or folder to import")
+    with paused_gc():
+        detected = ""
+        fmt = format
+        if format == "auto":
+            try:
+                fmt, reason = detect(paths)
+                detected = f"{fmt}: {reason}"
+            except InputError:
+                # plain document files the sniffer cannot read (a bad line): the document importer
+                # reads them line by line and names the exact file and line
+                if not _all_plain(paths):
+                    raise
+                fmt = "jsonl"
+        if fmt in ANNOTATION_FORMATS:
+            from .tools import import_tool_annotations
+            return import_tool_annotations(project, paths, fmt, annotator=annotator, annotator_map=annotator_map,
+                                           add_labels=add_labels, replace=replace,
+                                           split_discontinuous=split_discontinuous,
+                                           conll_tag_column=conll_tag_column, detected=detected, progress=progress)
+        if annotator_map:
+            raise IsfError("--annotator-map applies to files that name their annotators, not to plain documents")
+        if split_discontinuous or conll_tag_column is not None:
+            raise IsfError(f"--split-discontinuous and --conll-tag-column do not apply to {fmt} files")
+        report = import_documents(project, paths, format, annotator, replace, progress, add_labels=add_labels)
+        report.detected = detected
+        return report

@@ -1,0 +1,195 @@
+"""Importing other tools' annotations (brat, doccano, Label Studio, Prodigy, CoNLL, WebAnno TSV3)
+as annotators' layers, all-or-nothing, in one action.
+
+The readers (``formats/``) turn the files into a ``ParsedCollection`` without touching the
+project; this module decides the layers, checks the labels against the scheme, matches the
+texts to documents by sha256 (new texts become documents), and writes every span, relation,
+attribute and document label through the import's Recorder.
+
+Layers: a file that names its annotators (Label Studio ``completed_by``, Prodigy
+``_session_id``, doccano users, brat annotator folders, INCEpTION's per-user files) gives one
+layer per source annotator, named after it or through ``--annotator-map SRC=NAME``; work with
+no annotator name goes to ``--annotator NAME``. Two sources are never mixed into one layer.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import IsfError, ValidationError
+from ..ids import IdMaker
+from ..models import GOLD, layer_name
+from ..store.layers import clear_layer
+from .documents import DocumentIds, ImportReport, insert_documents
+from .schemechange import added_names, extended_scheme, missing_labels, write_scheme
+
+if TYPE_CHECKING:
+    from ..formats.parsed import ParsedCollection, ParsedDocument
+    from ..store.base import ProjectBase
+
+
+def parse_annotator_map(raw: str | dict | None) -> dict[str, str]:
+    """``"u1=alice,u2=bob"`` (the CLI's form) or a dict -> ``{source: layer name}``."""
+    if raw is None or raw == "":
+        return {}
+    if isinstance(raw, dict):
+        return dict(raw)
+    out = {}
+    for part in raw.split(","):
+        if not part.strip():
+            continue
+        if "=" not in part:
+            raise IsfError(f"--annotator-map takes SRC=NAME pairs separated by commas, not {part.strip()!r}")
+        src, name = part.split("=", 1)
+        out[src.strip()] = name.strip()
+    return out
+
+
+def _layers(coll: "ParsedCollection", annotator: str | None, mapping: dict[str, str],
+            existing: list[str], source: str) -> dict[str | None, str]:
+    """source annotator (None: unnamed) -> layer."""
+    sources = coll.annotators
+    named = [s for s in sources if s is not None]
+    unknown = sorted(set(mapping) - set(named))
+    if unknown:
+        raise IsfError(f"{source}: --annotator-map names {', '.join(unknown)}, which the files do not have "
+                       f"(annotators in the files: {', '.join(named) or 'none'})")
+    if annotator is not None and len(named) > 1 and not all(s in mapping for s in named):
+        raise IsfError(f"{source}: the files hold the work of {len(named)} annotators ({', '.join(named)}); each "
+                       "goes to its own layer: drop --annotator, or name them with --annotator-map SRC=NAME,...")
+    out: dict[str | None, str] = {}
+    for s in sources:
+        if s is None:
+            if annotator is None:
+                raise IsfError(f"{source}: these are {coll.format} annotations with no annotator name in them; "
+                               "say which layer they go to with --annotator NAME (or --annotator gold)")
+            name = annotator
+        else:
+            name = mapping.get(s) or (annotator if annotator is not None and len(named) == 1 else s)
+        try:
+            out[s] = layer_name(name, allow_gold=True)
+        except ValidationError as e:
+            raise IsfError(f"{source}: annotator {s!r}: {e}; map it with --annotator-map {s}=NAME") from None
+    known = {x.casefold(): x for x in existing}
+    by_fold: dict[str, str] = {}
+    for s, name in out.items():
+        other = known.get(name.casefold())
+        if other is not None and other != name:
+            raise IsfError(f"{source}: layer {name!r} would be a second layer beside {other!r}; "
+                           f"map it with --annotator-map {s}={other}")
+        if name.casefold() in by_fold and by_fold[name.casefold()] != name:
+            raise IsfError(f"{source}: {by_fold[name.casefold()]!r} and {name!r} would be two layers for one person")
+        by_fold[name.casefold()] = name
+    if len(set(out.values())) < len(out):
+        raise IsfError(f"{source}: two source annotators would go to one layer ({out}); give each its own name")
+    return out
+
+
+def import_tool_annotations(project: "ProjectBase", paths: Sequence[str | Path], fmt: str, *,
+                            annotator: str | None, annotator_map: str | dict | None = None,
+                            add_labels: bool = False, replace: bool = False, split_discontinuous: bool = False,
+                            conll_tag_column: int | None = None, detected: str = "",
+                            progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    from ..formats.readers import read_annotations
+    source = ", ".join(map(str, paths))
+    if progress:
+        progress(0, 2)
+    coll = read_annotations(paths, fmt, split_discontinuous=split_discontinuous, conll_tag_column=conll_tag_column)
+    if not coll.documents:
+        raise IsfError(f"{source}: no documents found in these {fmt} files")
+    layers = _layers(coll, annotator, parse_annotator_map(annotator_map), project.layers(), source)
+    seen = coll.labels_seen
+    missing = missing_labels(project.scheme, seen["spans"], seen["relations"], seen["doc_labels"])
+    scheme = extended_scheme(project.scheme, missing, add=add_labels, source=source)
+    report = ImportReport(detected=detected)
+    ids = DocumentIds(project, report)
+    conn = project.conn
+    new_rows, targets = [], []
+    pairs: dict[tuple[str, str], "ParsedDocument"] = {}
+    for pd in coll.documents:
+        doc_id = ids.known(pd.sha256)
+        if doc_id is None:
+            row = ids.new_row(pd.doc_id, pd.text, pd.sha256, pd.meta, f"{pd.path}:{pd.line or 1}")
+            new_rows.append(row)
+            doc_id = row[0]
+        layer = layers[pd.annotator]
+        if (doc_id, layer) in pairs:
+            raise IsfError(f"{pd.path}:{pd.line or 1}: a second annotation of document {doc_id!r} for layer "
+                           f"{layer!r} in the same import")
+        pairs[(doc_id, layer)] = pd
+        targets.append((doc_id, layer, pd))
+    if not replace:
+        for doc_id, layer, pd in targets:
+            if doc_id in ids.existing_sha.values() and conn.execute(
+                    "SELECT 1 FROM spans WHERE document_id=? AND layer=? UNION SELECT 1 FROM stances "
+                    "WHERE document_id=? AND layer=? LIMIT 1", (doc_id, layer, doc_id, layer)).fetchone():
+                raise IsfError(f"{pd.path}: layer {layer!r} already has annotations for document {doc_id!r}; "
+                               "use --replace to replace them")
+    actor_label = scheme.actor_label
+    by_external = {r[0]: r[1] for r in conn.execute("SELECT external_id, id FROM actors WHERE external_id IS NOT NULL")}
+    old_scheme = project._scheme
+    try:
+        with project._action("import", None, None, f"{fmt}: {len(targets)} annotated documents",
+                             undoable=False) as rec:
+            if scheme is not project.scheme:
+                write_scheme(project, rec, scheme)
+                report.added_labels = added_names(missing)
+            insert_documents(rec, new_rows, report)
+            if progress:
+                progress(1, 2)
+            spans, relations, labels, status = [], [], [], []
+            new_id = IdMaker()
+            if replace:
+                for layer in set(layers.values()):
+                    clear_layer(rec, [d for d, lay, _ in targets if lay == layer], layer)
+            for doc_id, layer, pd in targets:
+                keys: dict[str, str] = {}
+                for s in pd.spans:
+                    sid = keys[s.key] = new_id("s")
+                    attrs = dict(s.attrs)
+                    actor_id = None
+                    if s.external_id:
+                        actor_id = by_external.get(s.external_id) if s.label == actor_label else None
+                        if actor_id is None:
+                            attrs["external_id"] = s.external_id
+                            if s.external_name:
+                                attrs["external_name"] = s.external_name
+                    spans.append({"id": sid, "document_id": doc_id, "layer": layer, "start": s.start, "end": s.end,
+                                  "label": s.label, "actor_id": actor_id,
+                                  "attrs": json.dumps(attrs, ensure_ascii=False) if attrs else "{}",
+                                  "author": layer, "created_at": ids.stamp})
+                relations += [{"id": new_id("r"), "document_id": doc_id, "layer": layer, "head": keys[r.head_key],
+                               "tail": keys[r.tail_key], "label": r.label} for r in pd.relations]
+                labels += [{"document_id": doc_id, "layer": layer, "key": k,
+                            "value": json.dumps(v, ensure_ascii=False)} for k, v in pd.doc_labels.items()]
+                status.append({"document_id": doc_id, "layer": layer, "status": "done", "reason": "imported",
+                               "updated_at": ids.stamp})
+                report.layers[layer] = report.layers.get(layer, 0) + 1
+                report.annotated_documents.append(doc_id)
+            if replace:
+                for row in status:
+                    rec.delete("doc_status", (row["document_id"], row["layer"]))
+            else:
+                have = {tuple(r) for r in conn.execute("SELECT document_id, layer FROM doc_status")}
+                for row in status:
+                    if (row["document_id"], row["layer"]) in have:
+                        rec.delete("doc_status", (row["document_id"], row["layer"]))
+            rec.insert_many("spans", spans)
+            rec.insert_many("relations", relations)
+            for row in labels:
+                rec.upsert("doc_labels", row)
+            rec.insert_many("doc_status", status)
+            for layer in set(layers.values()) - {GOLD}:
+                project._ensure_annotator(rec, layer)
+    except BaseException:
+        project._scheme = old_scheme   # the scheme change was rolled back with the rest
+        raise
+    report.spans = len(spans)
+    report.per_label = [(k, lab, r["imported"], r["converted"], r["skipped"]) for (k, lab), r in coll.per_label().items()]
+    report.skipped_items = [(k, lab, st.split(":", 1)[1], n) for k, lab, st, n in coll.summary()
+                            if st.startswith("skipped")]
+    if progress:
+        progress(2, 2)
+    return report

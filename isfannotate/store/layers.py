@@ -1,0 +1,26 @@
+"""Removing a layer's annotations of some documents inside an action (imports with --replace,
+merges): every row logged in the change record, dependants first, so nothing is left to
+ON DELETE CASCADE and undo puts everything back."""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..changes import Recorder
+
+
+def clear_layer(rec: "Recorder", document_ids: Sequence[str], layer: str, *, status: bool = False) -> None:
+    """Delete *layer*'s spans, claims, stances, evidence, relations, document labels and their
+    provenance in *document_ids* (and their status rows when *status*)."""
+    if not document_ids:
+        return
+    d = json.dumps(list(document_ids))
+    in_docs = "document_id IN (SELECT value FROM json_each(?)) AND layer=?"
+    rec.delete_where("claims", f"span_id IN (SELECT id FROM spans WHERE {in_docs})", (d, layer))
+    rec.delete_where("stance_evidence", f"stance_id IN (SELECT id FROM stances WHERE {in_docs})", (d, layer))
+    rec.delete_where("provenance", f"item_id IN (SELECT id FROM spans WHERE {in_docs} "
+                                   f"UNION SELECT id FROM stances WHERE {in_docs})", (d, layer, d, layer))
+    for table in ("stances", "relations", "spans", "doc_labels", *(("doc_status",) if status else ())):
+        rec.delete_where(table, in_docs, (d, layer))

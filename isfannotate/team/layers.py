@@ -1,0 +1,81 @@
+"""The project's annotator layers as the agreement and review functions take them (pure
+``agreement.Layer`` values), read in bulk: one query per kind for all documents, so a
+1,000-document project loads in a few hundred milliseconds."""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ..agreement.units import ClaimAnn, DocLabelAnn, Layer, SpanAnn, StanceAnn
+from ..errors import IsfError
+from ..models import GOLD
+
+if TYPE_CHECKING:
+    from ..store.base import ProjectBase
+
+
+def annotator_layers(project: "ProjectBase", annotators: Sequence[str] | None = None, *,
+                     documents: Sequence[str] | None = None, done_only: bool = True) -> list[Layer]:
+    """One ``Layer`` per annotator (default: every annotator layer, gold left out), holding the
+    documents that annotator marked done (imported work counts as done); with *done_only*
+    False, every document they annotated. *documents* limits the documents."""
+    names = list(annotators) if annotators else project.layers()
+    unknown = [a for a in names if a not in project.layers() and a != GOLD]
+    if unknown:
+        raise IsfError(f"no layer {', '.join(map(repr, unknown))} (layers: {', '.join(project.layers()) or 'none'})")
+    only = set(documents) if documents is not None else None
+    out = []
+    with project.read_snapshot() as conn:
+        for name in names:
+            if done_only:
+                docs = {r[0] for r in conn.execute("SELECT document_id FROM doc_status WHERE layer=? AND status='done'",
+                                                   (name,))}
+            else:
+                docs = {r[0] for r in conn.execute("SELECT document_id FROM spans WHERE layer=? UNION SELECT document_id "
+                                                   "FROM stances WHERE layer=? UNION SELECT document_id FROM doc_status "
+                                                   "WHERE layer=? AND status<>'new'", (name, name, name))}
+            if only is not None:
+                docs &= only
+            spans, by_id = [], {}
+            for sid, doc, s, e, label, actor in conn.execute(
+                    'SELECT id, document_id, start, "end", label, actor_id FROM spans WHERE layer=? '
+                    'ORDER BY document_id, start, "end", label, id', (name,)):
+                if doc in docs:
+                    span = SpanAnn(doc, s, e, label, actor, sid)
+                    spans.append(span)
+                    by_id[sid] = span
+            claims = []
+            for span_id, kind, actor, src_span in conn.execute(
+                    "SELECT c.span_id, c.source_kind, c.source_actor, c.source_span FROM claims c JOIN spans s "
+                    "ON s.id = c.span_id WHERE s.layer=?", (name,)):
+                sp = by_id.get(span_id)
+                if sp is None:
+                    continue
+                src = by_id.get(src_span) if src_span else None
+                claims.append(ClaimAnn(sp.doc, sp.start, sp.end, kind, actor,
+                                       (src.start, src.end) if src is not None else None, span_id))
+            stances = [StanceAnn(doc, holder, target, pol, sid) for sid, doc, holder, target, pol in conn.execute(
+                "SELECT id, document_id, holder, target, polarity FROM stances WHERE layer=? ORDER BY document_id, id",
+                (name,)) if doc in docs]
+            labels = [DocLabelAnn(doc, key, json.loads(value)) for doc, key, value in conn.execute(
+                "SELECT document_id, key, value FROM doc_labels WHERE layer=? ORDER BY document_id, key", (name,))
+                if doc in docs]
+            out.append(Layer(name, frozenset(docs), tuple(spans), tuple(claims), tuple(stances), tuple(labels)))
+    return out
+
+
+def agreement(project: "ProjectBase", annotators: Sequence[str] | None = None, *,
+              documents: Sequence[str] | None = None, with_texts: bool = False):
+    """``compute_agreement`` over the project's annotator layers (docs/agreement.md)."""
+    from ..agreement import compute_agreement
+    layers = annotator_layers(project, annotators, documents=documents)
+    if len(layers) < 2:
+        raise IsfError(f"agreement needs at least two annotators' layers (this project has "
+                       f"{', '.join(project.layers()) or 'none'})")
+    actor_labels = set(project.scheme.labels_with_role("actor"))
+    texts = None
+    if with_texts:
+        docs = set().union(*(layer.documents for layer in layers))
+        texts = {d.id: d.text for d in project.documents() if d.id in docs}
+    return compute_agreement(layers, link_labels=actor_labels, texts=texts)
