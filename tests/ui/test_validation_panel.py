@@ -47,6 +47,21 @@ def test_many_problems_do_not_grow_the_window(qtbot, window):
     window.project.annotate_many(DOC4, "alice", [(k, k + 1, "ACTOR", None) for k in range(0, min(n - 1, 900), 3)])
     window.show_document(DOC4)
     qtbot.wait(20)
-    lines = window.annotations.warnings.text().splitlines()
-    assert len(lines) == 6 and lines[-1].startswith("… and 295 more")
-    assert window.height() == 800 and window.minimumSizeHint().height() < 800
+    problems = window.annotations.warnings
+    assert problems.count() == len(full_validation(window)) == 300   # every problem, in a list that scrolls
+    row = problems.fontMetrics().height() + 2
+    assert problems.height() <= problems.sizeHint().height() <= row * problems.VISIBLE_ROWS + 2 * problems.frameWidth()
+    screen = window.screen().availableGeometry().height()
+    assert window.height() == 800 <= screen   # as asked, and within the screen
+    assert window.minimumSizeHint().height() < 800
+
+
+def test_clicking_a_problem_selects_its_span(qtbot, window):
+    window.show_document(DOC4)
+    window.project.annotate_many(DOC4, "alice", [(0, 4, "ACTOR", None)])
+    window.show_document(DOC4)
+    problems = window.annotations.warnings
+    ix = problems.model().index(0, 0)
+    problems.clicked.emit(ix)
+    span = window.view.span(window.view.selected_span_id())
+    assert (span.start, span.end, span.label) == (0, 4, "ACTOR")

@@ -5,12 +5,183 @@ from __future__ import annotations
 import bisect
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit,
+                               QListView, QSizePolicy, QVBoxLayout, QWidget)
 
 from .palette import tint_color
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class SpanRowsModel(QAbstractListModel):
+    """The annotation list's rows in document order: (order key, span id) plus what each row shows.
+
+    Rows are plain tuples; the view asks ``data`` only for the rows it draws, so 10,000 spans cost
+    a sort and a dict, not 10,000 widgets or items. UI thread only."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.order: list[tuple[tuple, str]] = []     # (order key, span id), as shown
+        self.keys: dict[str, tuple] = {}
+        self.rows: dict[str, tuple[str, str, str, str]] = {}   # span id -> (colour, line 1, line 2, tooltip)
+        self._brushes: dict[str, QBrush] = {}
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 (Qt override)
+        return 0 if parent.isValid() else len(self.order)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self.order):
+            return None
+        span_id = self.order[index.row()][1]
+        color, line1, line2, tip = self.rows[span_id]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{line1}\n    {line2}"
+        if role == Qt.ItemDataRole.UserRole:
+            return span_id
+        if role == Qt.ItemDataRole.BackgroundRole:
+            brush = self._brushes.get(color)
+            if brush is None:
+                brush = self._brushes[color] = QBrush(QColor(tint_color(color)))
+            return brush
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(x for x in (line1, line2, tip) if x)
+        return None
+
+    def reset(self, items: list[tuple]) -> None:
+        self.beginResetModel()
+        self.order = sorted((key, span_id) for key, span_id, *_ in items)
+        self.keys = {span_id: key for key, span_id, *_ in items}
+        self.rows = {item[1]: tuple(item[2:6]) + ("",) * (6 - len(item)) for item in items}
+        self.endResetModel()
+
+    def row_of(self, span_id: str) -> int | None:
+        key = self.keys.get(span_id)
+        if key is None:
+            return None
+        return bisect.bisect_left(self.order, (key, span_id))
+
+    def upsert(self, key: tuple, span_id: str, row: tuple[str, str, str, str]) -> None:
+        old = self.keys.get(span_id)
+        if old is not None and old != key:
+            self.remove(span_id)
+            old = None
+        self.rows[span_id] = row
+        if old is None:
+            i = bisect.bisect(self.order, (key, span_id))
+            self.beginInsertRows(QModelIndex(), i, i)
+            self.order.insert(i, (key, span_id))
+            self.keys[span_id] = key
+            self.endInsertRows()
+        else:
+            ix = self.index(self.row_of(span_id))
+            self.dataChanged.emit(ix, ix)
+
+    def remove(self, span_id: str) -> None:
+        i = self.row_of(span_id)
+        if i is None:
+            return
+        self.beginRemoveRows(QModelIndex(), i, i)
+        self.order.pop(i)
+        del self.keys[span_id]
+        self.rows.pop(span_id, None)
+        self.endRemoveRows()
+
+
+class ProblemsModel(QAbstractListModel):
+    """The document's problems, one line each (item id kept for a click). Only the visible rows
+    are ever drawn; the list has a fixed height, so 10,000 problems never grow the window."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.lines: list[str] = []
+        self.items: list[str | None] = []
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 (Qt override)
+        return 0 if parent.isValid() else len(self.lines)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self.lines):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return f"⚠ {self.lines[index.row()]}"
+        if role == Qt.ItemDataRole.UserRole:
+            return self.items[index.row()]
+        return None
+
+    def reset(self, lines: list[str], items: list[str | None]) -> None:
+        self.beginResetModel()
+        self.lines, self.items = lines, items
+        self.endResetModel()
+
+
+class _Row:
+    """A read-only look at one row, shaped like ``QListWidgetItem`` (text, toolTip, data) for
+    scripts and tests that read the list."""
+
+    def __init__(self, index: QModelIndex) -> None:
+        self._index = index
+
+    def text(self) -> str:
+        return self._index.data(Qt.ItemDataRole.DisplayRole) or ""
+
+    def toolTip(self) -> str:  # noqa: N802 (Qt naming)
+        return self._index.data(Qt.ItemDataRole.ToolTipRole) or ""
+
+    def data(self, role: int):
+        return self._index.data(role)
+
+
+class RowList(QListView):
+    """A ``QListView`` of uniform rows that never asks for more height than it is given, with
+    ``count()``, ``item(row)`` and ``currentItem()`` like ``QListWidget`` for readers."""
+
+    def __init__(self, model: QAbstractListModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setUniformItemSizes(True)      # one row measured, not every row
+        self.setWordWrap(False)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def count(self) -> int:
+        return self.model().rowCount()
+
+    def item(self, row: int) -> _Row | None:
+        return _Row(self.model().index(row, 0)) if 0 <= row < self.count() else None
+
+    def currentItem(self) -> _Row | None:  # noqa: N802 (Qt naming)
+        ix = self.currentIndex()
+        return _Row(ix) if ix.isValid() else None
+
+
+class ProblemsList(RowList):
+    """The problems under the annotation list: at most ``VISIBLE_ROWS`` rows tall, scrolling."""
+
+    VISIBLE_ROWS = 5
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(ProblemsModel(parent), parent)
+        self.setObjectName("validationWarnings")
+        self.setStyleSheet("color: #8a4b00;")
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+    def _rows_height(self, rows: int) -> int:
+        return rows * max(self.sizeHintForRow(0) if self.count() else 0, self.fontMetrics().height() + 2) \
+            + 2 * self.frameWidth()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(super().sizeHint().width(), self._rows_height(min(max(self.count(), 1), self.VISIBLE_ROWS)))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(super().minimumSizeHint().width(), self._rows_height(1))
+
+    def text(self) -> str:
+        """Every problem, one "⚠ ..." line each (for scripts and tests; the view draws only
+        the visible rows)."""
+        return "\n".join(f"⚠ {line}" for line in self.model().lines)
 
 
 class AnnotationsPanel(QWidget):
@@ -19,103 +190,75 @@ class AnnotationsPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.list = QListWidget(self)
+        self.model = SpanRowsModel(self)
+        self.list = RowList(self.model, self)
         self.list.setObjectName("annotationList")
-        # rows are always two lines and never wrap, so the list can skip measuring every row
-        self.list.setWordWrap(False)
-        self.list.setUniformItemSizes(True)
-        self.list.setAlternatingRowColors(False)
         self.details = QGroupBox("Selected span", self)
         self.form = QFormLayout(self.details)
         self.hint = QLabel("Select a span (click it, or Tab) to see its details.", self.details)
         self.hint.setWordWrap(True)
         self.form.addRow(self.hint)
-        self.warnings = QLabel(self)
-        self.warnings.setObjectName("validationWarnings")
-        self.warnings.setWordWrap(True)
-        self.warnings.setStyleSheet("color: #8a4b00;")
+        self.warnings = ProblemsList(self)
+        self.warnings.hide()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.list, 3)
         lay.addWidget(self.warnings)
         lay.addWidget(self.details, 2)
-        self.list.itemClicked.connect(self._on_item_clicked)
-        self.list.itemActivated.connect(self._on_item_clicked)
-        self._items: dict[str, QListWidgetItem] = {}
-        self._order: list[tuple[tuple, str]] = []   # (order key, span id), as the list shows them
-        self._keys: dict[str, tuple] = {}
+        self.list.clicked.connect(self._on_index_clicked)
+        self.list.activated.connect(self._on_index_clicked)
+        self.warnings.clicked.connect(self._on_problem_clicked)
         self._span_id: str | None = None
 
     def set_items(self, items: list[tuple]) -> None:
         """Replace the list: (order key, span id, colour, first line, second line, tooltip) per span."""
-        self.list.clear()
-        self._items.clear()
-        self._order = sorted((key, span_id) for key, span_id, *_ in items)
-        self._keys = {span_id: key for key, span_id, *_ in items}
-        by_id = {item[1]: item for item in items}
-        for key, span_id in self._order:
-            item = QListWidgetItem()
-            item.setData(Qt.ItemDataRole.UserRole, span_id)
-            self._fill(item, *by_id[span_id][2:])
-            self.list.addItem(item)
-            self._items[span_id] = item
-        if self._span_id in self._items:
-            self.list.setCurrentItem(self._items[self._span_id])
+        self.model.reset(items)
+        if self._span_id in self.model.keys:
+            self._set_current(self._span_id, scroll=False)
 
     def upsert_item(self, key: tuple, span_id: str, color: str, line1: str, line2: str, tip: str = "") -> None:
         """Add or update one span's row, kept in order by *key*: a key press touches one row, not all."""
-        item = self._items.get(span_id)
-        if item is not None and self._keys[span_id] != key:
-            self.remove_item(span_id)
-            item = None
-        if item is None:
-            item = QListWidgetItem()
-            item.setData(Qt.ItemDataRole.UserRole, span_id)
-            row = bisect.bisect(self._order, (key, span_id))
-            self._order.insert(row, (key, span_id))
-            self._keys[span_id] = key
-            self._items[span_id] = item
-            self.list.insertItem(row, item)
-        self._fill(item, color, line1, line2, tip)
+        self.model.upsert(key, span_id, (color, line1, line2, tip))
 
     def remove_item(self, span_id: str) -> None:
-        if span_id not in self._items:
-            return
-        row = bisect.bisect_left(self._order, (self._keys.pop(span_id), span_id))
-        self._order.pop(row)
-        del self._items[span_id]
-        self.list.takeItem(row)
+        self.model.remove(span_id)
 
-    @staticmethod
-    def _fill(item: QListWidgetItem, color: str, line1: str, line2: str, tip: str = "") -> None:
-        item.setText(f"{line1}\n    {line2}")
-        item.setBackground(QBrush(QColor(tint_color(color))))
-        item.setToolTip("\n".join(x for x in (line1, line2, tip) if x))
-
-    MAX_WARNINGS = 5   # a label grows with its text, and the window with it: show a few, count the rest
-
-    def set_warnings(self, lines: list[str]) -> None:
-        """The document's problems under the list: the first few, then how many more there are
-        (every problem span is marked ⚠ in the list, with its problems in the tooltip)."""
-        shown = [f"⚠ {w}" for w in lines[:self.MAX_WARNINGS]]
-        if len(lines) > self.MAX_WARNINGS:
-            shown.append(f"… and {len(lines) - self.MAX_WARNINGS} more, marked ⚠ in the list above")
-        self.warnings.setText("\n".join(shown))
+    def set_warnings(self, lines: list[str], items: list[str | None] | None = None) -> None:
+        """The document's problems under the list, one row each, in a list of fixed height
+        (every problem span is also marked ⚠ in the list above). *items*: the span id each
+        line is about (a click selects it)."""
+        self.warnings.model().reset(list(lines), list(items) if items is not None else [None] * len(lines))
         self.warnings.setVisible(bool(lines))
+        self.warnings.updateGeometry()
+
+    def problem_count(self) -> int:
+        return self.warnings.count()
 
     def select(self, span_id: str | None) -> None:
         self._span_id = span_id
-        item = self._items.get(span_id) if span_id else None
-        self.list.blockSignals(True)
-        if item is not None:
-            self.list.setCurrentItem(item)
-            self.list.scrollToItem(item)
+        if span_id and span_id in self.model.keys:
+            self._set_current(span_id, scroll=True)
         else:
+            self.list.blockSignals(True)
             self.list.clearSelection()
+            self.list.setCurrentIndex(QModelIndex())
+            self.list.blockSignals(False)
+
+    def _set_current(self, span_id: str, scroll: bool) -> None:
+        ix = self.model.index(self.model.row_of(span_id))
+        self.list.blockSignals(True)
+        self.list.setCurrentIndex(ix)
+        if scroll:
+            self.list.scrollTo(ix)
         self.list.blockSignals(False)
 
-    def _on_item_clicked(self, item: QListWidgetItem) -> None:
-        self.spanClicked.emit(item.data(Qt.ItemDataRole.UserRole))
+    def _on_index_clicked(self, index: QModelIndex) -> None:
+        self.spanClicked.emit(index.data(Qt.ItemDataRole.UserRole))
+
+    def _on_problem_clicked(self, index: QModelIndex) -> None:
+        item = index.data(Qt.ItemDataRole.UserRole)
+        if item and item in self.model.keys:
+            self.spanClicked.emit(item)
 
     def clear_details(self) -> None:
         # deleteLater, not removeRow: an editor of the form may be the one whose signal got us here

@@ -157,7 +157,8 @@ class KbController(QObject):
         spans = s.spans
         in_order = sorted(found, key=lambda item: (0, spans[item].start, -spans[item].end, spans[item].label, item)
                           if item in spans else (1, 0, 0, "", ""))   # spans in the text, then stances
-        ui.annotations.set_warnings([p.message for item in in_order for p in found[item]])
+        ui.annotations.set_warnings([p.message for item in in_order for p in found[item]],
+                                    [item for item in in_order for _ in found[item]])
 
     # ----------------------------------------------------------- suggestions
     def suggestion_styles(self) -> list[SpanStyle]:

@@ -1,0 +1,176 @@
+"""The whole window on hard data (bench/hard_data.py), against the raw Qt limit in the same run.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_window.py [--quick]
+
+Per case (50 KB / 500 spans; 1 MB / 10,000 spans in paragraphs; one 1 MB paragraph; each with
+0% and 100% of the ACTORs unlinked), a project is built by importing the article as gold JSONL
+for one annotator, opened in ``MainWindow`` (1280×800), and timed:
+
+- open: ``show_document`` + ``grab()`` of the whole main window (first paint), against the raw
+  limit: a bare ``QPlainTextEdit`` with a ``QSyntaxHighlighter`` tinting the same spans
+  (``setPlainText`` + ``grab()``), the same size as the article view, in the same process;
+- key: a word selected through the cursor API, then a real key press "1" (ACTOR: committed to
+  SQLite, validated, listed) and ``grab()`` of the whole main window;
+- the window's height after opening, against the screen's.
+
+Figures are lists of seconds; ``run()`` returns them for bench/run_all.py.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from hard_data import HardDoc, make_hard_doc, write_project  # noqa: E402
+
+CASES = [  # name, size, spans, one paragraph, open budget (s)
+    ("50 KB / 500 spans", 50_000, 500, False, 0.100),
+    ("1 MB / 10,000 spans", 1_000_000, 10_000, False, 0.300),
+    ("1 MB one paragraph / 10,000 spans", 1_000_000, 10_000, True, 0.300),
+]
+
+
+def raw_limit(app, doc: HardDoc, size, repeat: int) -> list[float]:
+    """A bare QPlainTextEdit + QSyntaxHighlighter tinting the same spans: setPlainText + grab()."""
+    from bisect import bisect_right
+
+    from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    text = doc.text
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    by_block: dict[int, list[tuple[int, int]]] = {}
+    for s in doc.spans:
+        for b in range(bisect_right(starts, s["start"]) - 1, bisect_right(starts, s["end"] - 1)):
+            by_block.setdefault(b, []).append((s["start"], s["end"]))
+    fmt = QTextCharFormat()
+    fmt.setBackground(QColor("#fde8c0"))
+
+    class Raw(QSyntaxHighlighter):
+        def highlightBlock(self, t):  # noqa: N802
+            b = self.currentBlock()
+            b0 = starts[b.blockNumber()]
+            for a, e in by_block.get(b.blockNumber(), ()):
+                self.setFormat(max(a - b0, 0), min(e - b0, len(t)) - max(a - b0, 0), fmt)
+
+    times = []
+    for _ in range(repeat):
+        w = QPlainTextEdit()
+        w.setReadOnly(True)
+        w.resize(size)
+        Raw(w.document())
+        w.show()
+        app.processEvents()
+        t0 = time.perf_counter()
+        w.setPlainText(text)
+        w.grab()
+        times.append(time.perf_counter() - t0)
+        w.close()
+        w.deleteLater()
+        app.processEvents()
+    return times
+
+
+def run_case(app, tmp: Path, name: str, size: int, n_spans: int, one_paragraph: bool, unlinked: float,
+             repeat: int, presses: int) -> dict:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from isfannotate_ui.main_window import MainWindow
+
+    doc = make_hard_doc("hard", size, n_spans, unlinked=unlinked, one_paragraph=one_paragraph)
+    blank = make_hard_doc("blank", 300, 1, seed=1)
+    path = write_project(tmp / f"{abs(hash(name)) % 10**8}-{int(unlinked * 100)}.isf", [blank, doc])
+    w = MainWindow(path, "bench", remember_layout=False)
+    w.resize(1280, 800)
+    w.show()
+    app.processEvents()
+    w.activateWindow()
+    QTest.qWaitForWindowActive(w)
+    opens = []
+    for _ in range(repeat):
+        w.show_document("blank")
+        w.grab()
+        app.processEvents()
+        t0 = time.perf_counter()
+        w.show_document("hard")
+        w.grab()
+        opens.append(time.perf_counter() - t0)
+        app.processEvents()
+    screen = w.screen().availableGeometry().height()
+    height = w.height()
+    problems = w.annotations.problem_count() if hasattr(w.annotations, "problem_count") else -1
+    raw = raw_limit(app, doc, w.view.size(), repeat)
+    # key presses on words that carry no span yet, spread over the document
+    covered = [False] * len(doc.text)
+    for s in doc.spans:
+        covered[s["start"]] = True
+    words = [m.span() for m in re.finditer(r"[a-z]{3,}", doc.text) if not covered[m.start()]]
+    step = max(1, len(words) // (presses + 1))
+    keys = []
+    for a, b in words[step::step][:presses]:
+        w.view.set_text_cursor_range(a, b)
+        app.processEvents()
+        t0 = time.perf_counter()
+        QTest.keyClick(w.view, Qt.Key.Key_1)
+        w.grab()
+        keys.append(time.perf_counter() - t0)
+        focus = app.focusWidget()
+        if focus is not None and focus is not w.view:   # the actor picker: Esc leaves the span unlinked
+            QTest.keyClick(focus, Qt.Key.Key_Escape)
+        w.view.setFocus()
+        app.processEvents()
+    saved = len(w.project.spans("hard", "bench")) - len(doc.spans)
+    w.close()
+    w.deleteLater()
+    app.processEvents()
+    return {"name": name, "unlinked": unlinked, "open": opens, "raw": raw, "key": keys, "saved": saved,
+            "height": height, "screen": screen, "problems": problems, "suggestion_sites": doc.n_suggestion_sites}
+
+
+def run(repeat: int = 5, presses: int = 60, cases=CASES, unlinked=(0.0, 1.0)) -> list[dict]:
+    from isfannotate_ui.app import ensure_app
+    app = ensure_app()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-window-"))
+    out = []
+    for name, size, n, one, budget in cases:
+        for u in unlinked:
+            r = run_case(app, tmp, name, size, n, one, u, repeat, presses)
+            r["open_budget"] = budget
+            out.append(r)
+    return out
+
+
+def p95(xs: list[float]) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--presses", type=int, default=60)
+    ap.add_argument("--quick", action="store_true", help="50 KB case only")
+    args = ap.parse_args()
+    results = run(args.repeat, args.presses, CASES[:1] if args.quick else CASES)
+    ms = lambda x: f"{x * 1000:7.1f}"  # noqa: E731
+    print(f"{'case':44} {'open med':>8} {'raw med':>8} {'ratio':>6} {'key med':>8} {'key p95':>8} {'key max':>8}"
+          f" {'height':>7}")
+    for r in results:
+        label = f"{r['name']}, {int(r['unlinked'] * 100)}% unlinked"
+        om, rm = statistics.median(r["open"]), statistics.median(r["raw"])
+        print(f"{label:44} {ms(om):>8} {ms(rm):>8} {om / rm:6.2f} {ms(statistics.median(r['key'])):>8}"
+              f" {ms(p95(r['key'])):>8} {ms(max(r['key'])):>8} {r['height']:>4}/{r['screen']}"
+              f"  saved {r['saved']}/{len(r['key'])}")
+
+
+if __name__ == "__main__":
+    main()
