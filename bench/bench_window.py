@@ -109,6 +109,9 @@ def run_case(app, tmp: Path, name: str, size: int, n_spans: int, one_paragraph: 
     height = w.height()
     problems = w.annotations.problem_count() if hasattr(w.annotations, "problem_count") else -1
     raw = raw_limit(app, doc, w.view.size(), repeat)
+    w.activateWindow()      # the raw editor was a window of its own: shortcuts need ours active
+    QTest.qWaitForWindowActive(w)
+    w.view.setFocus()
     # key presses on words that carry no span yet, spread over the document
     covered = [False] * len(doc.text)
     for s in doc.spans:

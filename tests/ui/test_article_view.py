@@ -50,6 +50,7 @@ def background(fmt_range) -> QBrush:
 
 
 def block_formats(view: ArticleView, block_number: int) -> list[tuple[int, int, str, Qt.BrushStyle]]:
+    view.ensure_highlighted([block_number])     # painting colours the visible blocks; this one now
     block = view.document().findBlockByNumber(block_number)
     return sorted(
         (r.start, r.length, background(r).color().name().upper(), background(r).style())
@@ -263,16 +264,16 @@ def test_spans_after_emoji_and_separators_land_on_the_right_characters(view):
 
 
 def count_highlights(view: ArticleView, monkeypatch) -> list[int]:
-    """Block numbers the highlighter looks up from now on (one lookup per highlightBlock)."""
+    """Block numbers the highlighter colours from now on (one rehighlightBlock each)."""
     seen: list[int] = []
-    index = view._highlighter.index
-    original = index.in_block
+    hl = view._highlighter
+    original = hl.rehighlightBlock
 
-    def spy(block: int):
-        seen.append(block)
+    def spy(block):
+        seen.append(block.blockNumber())
         return original(block)
 
-    monkeypatch.setattr(index, "in_block", spy)
+    monkeypatch.setattr(hl, "rehighlightBlock", spy)
     return seen
 
 
@@ -284,12 +285,15 @@ def test_incremental_updates_rehighlight_only_touched_blocks(view, monkeypatch):
 
     h = at(TEXT, "Hamas")
     view.add_spans([SpanStyle("hamas", *h, "ACTOR", ORANGE)])
+    assert seen == []       # coloured when painted
+    view.repaint()
     assert seen == [2]
     assert block_formats(view, 2) == [(h[0] - TEXT.index("Hamas said") + 0, 5, tint_color(ORANGE), Qt.BrushStyle.SolidPattern)]
     assert block_formats(view, 0) == before[0] and block_formats(view, 1) == before[1]
 
     seen.clear()
     view.remove_spans(["actor"])
+    view.repaint()
     assert seen == [0]
     q = lambda cp: qt_pos(TEXT, cp)  # noqa: E731
     assert block_formats(view, 0) == [(q(c[0]), q(c[1]) - q(c[0]), tint_color(BLUE), Qt.BrushStyle.SolidPattern)]
@@ -298,12 +302,14 @@ def test_incremental_updates_rehighlight_only_touched_blocks(view, monkeypatch):
     seen.clear()
     m = at(TEXT, "Asim Munir")
     view.update_span(SpanStyle("hamas", *m, "ACTOR", GREEN))  # moves from block 2 to block 1
+    view.repaint()
     assert sorted(seen) == [1, 2]
     assert block_formats(view, 2) == []
     assert view.spans_at(m[0])[0].color == GREEN
 
     seen.clear()
     view.remove_spans(["no-such-span"])
+    view.repaint()
     assert seen == []
     with pytest.raises(KeyError):
         view.update_span(SpanStyle("nope", 0, 1, "ACTOR", ORANGE))
@@ -548,3 +554,20 @@ def test_palette_is_okabe_ito_and_derived_shades_stay_readable():
         color_for_label(-1)
     with pytest.raises(ValueError):
         blend("orange")
+
+
+def test_opening_a_long_document_colours_only_the_visible_blocks(view, monkeypatch):
+    text = "\n".join(f"Paragraph {i} about the stabilisation force." for i in range(3000))
+    spans = [SpanStyle(f"s{i}", *at(text, f"Paragraph {i} "), "ACTOR", ORANGE) for i in range(0, 3000, 3)]
+    seen = count_highlights(view, monkeypatch)
+    view.set_document(text, spans)
+    assert seen == []
+    view.repaint()
+    visible = [b.blockNumber() for b in view.visible_blocks()]
+    assert 0 < len(visible) < 40
+    assert sorted(seen) == [b for b in visible if b % 3 == 0]    # the visible blocks with a span
+    # scrolled to the end, the blocks shown there are coloured when painted, the middle never
+    view.select_span("s2997")
+    view.repaint()
+    assert 2997 in seen and not view.document().findBlockByNumber(1500).layout().formats()
+    assert block_formats(view, 2997)

@@ -47,7 +47,7 @@ def test_claim_source_cue_and_quote_from_the_details(qtbot, window, sel):
     c = p.claims(DOC4, "alice")[claim]
     assert (c.source_kind, c.source_actor, c.source_span) == ("actor", "marco-rubio", rubio)
     assert "source: Marco Rubio" in window.annotations.list.currentItem().text()
-    assert "source: Marco Rubio" in window.view.span(claim).tooltip
+    assert "source: Marco Rubio" in window.view.tooltip_at(window.view.span(claim).start)   # hover text, built on hover
     # the cue by "pick in text": press pick, then select the CUE span
     qtbot.mouseClick(window.annotations.findChild(QPushButton, "pick_cue"), Qt.MouseButton.LeftButton)
     window.view.select_span(said)

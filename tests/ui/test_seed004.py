@@ -82,6 +82,7 @@ def test_annotate_seed_004_and_round_trip_gold_jsonl(qtbot, window, sel, tmp_pat
     window.annotations.findChild(QComboBox, "claimSource").parent().parent().select_source("span", pakistan_said)
     # the relation and the document labels
     rel = window.claims.relations
+    window.side.setCurrentWidget(rel)    # as Ctrl+4 does: the From/To choices are filled when the tab shows
     rel.choose("SOURCE_OF", rubio, claim)
     qtbot.mouseClick(rel.add, Qt.MouseButton.LeftButton)
     for name, value in (("relevance", "relevant"), ("framing", "diplomacy")):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit,
                                QListView, QSizePolicy, QVBoxLayout, QWidget)
 
@@ -26,6 +27,7 @@ class SpanRowsModel(QAbstractListModel):
         self.order: list[tuple[tuple, str]] = []     # (order key, span id), as shown
         self.keys: dict[str, tuple] = {}
         self.rows: dict[str, tuple[str, str, str, str]] = {}   # span id -> (colour, line 1, line 2, tooltip)
+        self.provider: Callable[[str], tuple[str, str, str, str]] | None = None   # builds a row when first shown
         self._brushes: dict[str, QBrush] = {}
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 (Qt override)
@@ -35,7 +37,10 @@ class SpanRowsModel(QAbstractListModel):
         if not index.isValid() or index.row() >= len(self.order):
             return None
         span_id = self.order[index.row()][1]
-        color, line1, line2, tip = self.rows[span_id]
+        row = self.rows.get(span_id)
+        if row is None:
+            row = self.rows[span_id] = self.provider(span_id)
+        color, line1, line2, tip = row
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{line1}\n    {line2}"
         if role == Qt.ItemDataRole.UserRole:
@@ -54,6 +59,17 @@ class SpanRowsModel(QAbstractListModel):
         self.order = sorted((key, span_id) for key, span_id, *_ in items)
         self.keys = {span_id: key for key, span_id, *_ in items}
         self.rows = {item[1]: tuple(item[2:6]) + ("",) * (6 - len(item)) for item in items}
+        self.provider = None
+        self.endResetModel()
+
+    def reset_lazy(self, keys: list[tuple[tuple, str]], provider: Callable[[str], tuple[str, str, str, str]]) -> None:
+        """Rows in order of their keys, each built by *provider(span id)* when the view first
+        draws it: opening 10,000 spans formats the ~20 rows on screen."""
+        self.beginResetModel()
+        self.order = sorted(keys)
+        self.keys = {span_id: key for key, span_id in keys}
+        self.rows = {}
+        self.provider = provider
         self.endResetModel()
 
     def row_of(self, span_id: str) -> int | None:
@@ -165,7 +181,9 @@ class ProblemsList(RowList):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(ProblemsModel(parent), parent)
         self.setObjectName("validationWarnings")
-        self.setStyleSheet("color: #8a4b00;")
+        pal = self.palette()    # a palette, not a style sheet: a style sheet slows every paint of the list
+        pal.setColor(QPalette.ColorRole.Text, QColor("#8a4b00"))
+        self.setPalette(pal)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
     def _rows_height(self, rows: int) -> int:
@@ -213,6 +231,13 @@ class AnnotationsPanel(QWidget):
     def set_items(self, items: list[tuple]) -> None:
         """Replace the list: (order key, span id, colour, first line, second line, tooltip) per span."""
         self.model.reset(items)
+        if self._span_id in self.model.keys:
+            self._set_current(self._span_id, scroll=False)
+
+    def set_lazy_items(self, keys: list[tuple[tuple, str]], row: Callable[[str], tuple[str, str, str, str]]) -> None:
+        """Replace the list with (order key, span id) pairs; *row(span id)* gives (colour, first line,
+        second line, tooltip) when the row is first drawn (only visible rows are)."""
+        self.model.reset_lazy(keys, row)
         if self._span_id in self.model.keys:
             self._set_current(self._span_id, scroll=False)
 

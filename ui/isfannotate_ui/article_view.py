@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPalette, QResizeEvent, QTextCursor, QTextOption
@@ -51,6 +51,7 @@ class ArticleView(QPlainTextEdit):
         self._snap_words = True
         self._selection_source = "api"  # "mouse" | "keyboard" | "api"
         self._press_pos: QPoint | None = None
+        self._tooltip_provider: Callable[[str], str] | None = None
 
         doc = self.document()
         self._layout = SpacedLayout(doc)
@@ -92,8 +93,9 @@ class ArticleView(QPlainTextEdit):
         self._selected_id = None
         hl = self._highlighter
         hl.index, hl.offsets, hl.selected_id = self._index, self._offsets, None
+        hl.reset()
         self._selection_source = "api"
-        self.setPlainText(text)  # the highlighter colours every block once, here
+        self.setPlainText(text)  # blocks are coloured when first painted (SpanHighlighter.ensure)
 
     def text(self) -> str:
         """The document text as given to ``set_document``."""
@@ -110,7 +112,7 @@ class ArticleView(QPlainTextEdit):
         self._index.bulk_load(spans)
         if old is not None and old not in self._index:
             self._set_selected(None)
-        self._highlighter.rehighlight()
+        self._highlighter.reset()   # the visible blocks are coloured again by the next paint
         self.viewport().update()
 
     def add_spans(self, spans: Iterable[SpanStyle]) -> None:
@@ -157,21 +159,49 @@ class ArticleView(QPlainTextEdit):
         """Underline level (0 = nearest the text) of each span in the block holding ``cp``."""
         return dict(self._index.levels(self._index.block_of(cp)))
 
+    def set_tooltip_provider(self, provider: Callable[[str], str] | None) -> None:
+        """Where a span without a ``tooltip`` of its own gets one: *provider(span id)*, called
+        only when the mouse rests on it (so opening a document builds no tooltip text)."""
+        self._tooltip_provider = provider
+
     def tooltip_at(self, cp: int) -> str:
         """Plain-text tooltip for code point ``cp``: one line per span, innermost first."""
         lines = []
+        provider = self._tooltip_provider
         for s in self._index.at(cp):
-            line = s.tooltip or s.label
+            line = s.tooltip or (provider(s.id) if provider is not None else "") or s.label
             if s.kind == "suggestion" and not s.tooltip:
                 line += " (suggestion)"
             lines.append(line)
         return "\n".join(lines)
 
     def _refresh_blocks(self, blocks: Iterable[int]) -> None:
-        doc = self.document()
-        for b in sorted(blocks):
-            self._highlighter.rehighlightBlock(doc.findBlockByNumber(b))
+        # coloured again when painted: a change to off-screen blocks costs nothing now
+        self._highlighter.invalidate(blocks)
         self.viewport().update()
+
+    def ensure_highlighted(self, blocks: Iterable[int]) -> None:
+        """Colour these block numbers now (painting does it for the visible blocks; this is for
+        scripts and tests that read a block's formats)."""
+        doc = self.document()
+        for b in blocks:
+            block = doc.findBlockByNumber(b)
+            if block.isValid():
+                self._highlighter.ensure(block)
+
+    def visible_blocks(self) -> list:
+        """The blocks intersecting the viewport, top to bottom."""
+        out = []
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        bottom = self.viewport().height()
+        while block.isValid():
+            if self.blockBoundingGeometry(block).translated(offset).top() > bottom:
+                break
+            if block.isVisible():
+                out.append(block)
+            block = block.next()
+        return out
 
     # -- span selection --------------------------------------------------------------
     def selected_span_id(self) -> str | None:
@@ -382,6 +412,10 @@ class ArticleView(QPlainTextEdit):
         return super().viewportEvent(e)
 
     def paintEvent(self, e) -> None:  # noqa: N802 (Qt override)
+        if len(self._index) or self._highlighter.done:
+            hl = self._highlighter
+            for block in self.visible_blocks():
+                hl.ensure(block)
         super().paintEvent(e)
         if len(self._index) == 0:
             return

@@ -110,9 +110,13 @@ class ClaimsController(QObject):
         self.stances.set_items(items)
         rels = [(r.id, f"{self.describe(r.head)} —{r.label}→ {self.describe(r.tail)}")
                 for r in s.project.relations(s.doc_id, s.annotator)]
+        # the From/To choices list every span: built when the Relations tab is shown (10,000 spans
+        # cost ~100 ms, on every document opened, for a tab that is usually hidden)
+        shown = self.ui.side.currentWidget() is self.relations
         spans = [(sp.id, sp.label, quoted(s.text[sp.start:sp.end], 30)
                   + (f" → {self._actor_name(sp.actor_id)}" if sp.actor_id else ""))
-                 for sp in sorted(s.spans.values(), key=lambda sp: (sp.start, -sp.end))]
+                 for sp in sorted(s.spans.values(), key=lambda sp: (sp.start, -sp.end))] if shown else []
+        self._relation_spans_stale = not shown
         self.relations.set_items(rels, spans)
 
     def _on_tab_changed(self, _index: int) -> None:

@@ -36,11 +36,12 @@ class DocumentPainter(QObject):
         parts.view.spanSelected.connect(session.guarded(self.on_span_selected))
         parts.annotations.spanClicked.connect(self._on_panel_span_clicked)
         parts.annotations.attributeEdited.connect(session.guarded(self._on_attribute_edited))
+        parts.view.set_tooltip_provider(self.tooltip)
 
     def paint_document(self) -> None:
         """Draw the document the session holds (text, spans, claims, suggestions, lists)."""
         s = self.s
-        self.claims.load_claims()
+        # the claims are read by claims.document_shown below (tooltips and rows are built later, on demand)
         self.ui.view.set_document(s.text, [self.style(sp) for sp in s.spans.values()])
         self.documents.show_current(s.doc_id)
         self.kb.document_shown()
@@ -49,7 +50,15 @@ class DocumentPainter(QObject):
         self.ui.annotations.clear_details()
 
     def style(self, span: Span) -> SpanStyle:
+        """What the view draws for *span*; its hover text is built only on hover (``tooltip``)."""
+        return SpanStyle(span.id, span.start, span.end, span.label, self.s.colors.get(span.label, "#999999"))
+
+    def tooltip(self, span_id: str) -> str:
+        """The hover text of an annotation: label, actor, a claim's source, who annotated."""
         s = self.s
+        span = s.spans.get(span_id)
+        if span is None:
+            return ""
         tip = span.label
         if span.actor_id:
             tip += f" → {s.actor_text(span.actor_id, with_type=True)}"
@@ -57,8 +66,7 @@ class DocumentPainter(QObject):
         if source:
             tip += f"\n{source}"
         tip += f"\nby {span.author}"
-        return SpanStyle(span.id, span.start, span.end, span.label, s.colors.get(span.label, "#999999"),
-                         "annotation", tip)
+        return tip
 
     def restyle(self, span_ids: list[str]) -> None:
         for sid in span_ids:
@@ -83,7 +91,9 @@ class DocumentPainter(QObject):
         """Rebuild the annotation list, or with *only* update just those spans' rows."""
         spans = self.s.spans
         if only is None:
-            self.ui.annotations.set_items([self._panel_row(sp) for sp in spans.values()])
+            # rows are formatted when the list first draws them: only the visible ones are
+            self.ui.annotations.set_lazy_items([((sp.start, -sp.end, sp.label), sp.id) for sp in spans.values()],
+                                               lambda sid: self._panel_row(spans[sid])[2:])
             return
         for sid in only:
             span = spans.get(sid)

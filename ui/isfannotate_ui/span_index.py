@@ -203,4 +203,4 @@ class SpanIndex:
                     by_block[b] = [s]
                 else:
                     lst.append(s)
-        self._order = sorted(_order_key(s) for s in by_id.values())
+        self._order = sorted([(s.start, -s.end, s.id) for s in by_id.values()])   # _order_key, inlined
