@@ -571,3 +571,28 @@ def test_opening_a_long_document_colours_only_the_visible_blocks(view, monkeypat
     view.repaint()
     assert 2997 in seen and not view.document().findBlockByNumber(1500).layout().formats()
     assert block_formats(view, 2997)
+
+
+def test_a_huge_paragraph_is_shown_as_display_blocks_with_offsets_unchanged(view, qtbot):
+    words = ("Pakistan troops 🇵🇰 Gaza force said the minister " * 6000)
+    text = words[:200_000].rstrip()
+    assert "\n" not in text
+    spans = [SpanStyle(f"s{i}", *at(text, "Gaza", i * 50), "ACTOR", ORANGE) for i in range(60)]
+    crossing = SpanStyle("long", 3000, 190_000, "CLAIM", BLUE)
+    view.set_document(text, spans + [crossing])
+    assert view.text() == text                               # the stored text never changes
+    assert 30 < view.document().blockCount() < 80          # ~4,096 code points a block
+    view.repaint()
+    assert len(view.visible_blocks()) < 15                 # a paint visits a screenful, not 200,000 code points
+    # offsets through the display breaks: a span far down is selected, scrolled to and read back
+    target = spans[-1]
+    view.select_span(target.id)
+    assert view.cursor_position() == target.start
+    view.set_text_cursor_range(target.start, target.end)
+    assert view.selected_range() == (target.start, target.end)
+    assert view.textCursor().selectedText() == text[target.start:target.end]
+    bn = view.document().findBlock(view.textCursor().selectionStart()).blockNumber()
+    assert view.spans_at(target.start)[0].id == target.id and "long" in view.underline_levels(target.start)
+    formats = block_formats(view, bn)
+    assert any(style == Qt.BrushStyle.SolidPattern and color == tint_color(ORANGE, selected=False)
+               for _, _, color, style in formats)

@@ -6,7 +6,7 @@ import random
 import pytest
 from PySide6.QtGui import QTextCursor, QTextDocument
 
-from isfannotate_ui.offsets import OffsetMap
+from isfannotate_ui.offsets import DISPLAY_PIECE, SPLIT_OVER, OffsetMap, display_breaks, with_breaks
 
 pytestmark = pytest.mark.usefixtures("qapp")  # QTextDocument wants a Qt application
 
@@ -128,3 +128,38 @@ def test_one_megabyte_with_scattered_emoji():
         q = m.to_qt(cp)
         assert q == len(text[:cp].encode("utf-16-le")) // 2
         assert m.from_qt(q) == cp
+
+
+def test_display_breaks_are_extra_units_that_map_to_the_next_code_point():
+    text = "ab 😀 cd ef 🇵🇰 gh"
+    breaks = [text.index("cd"), text.index("gh")]
+    m = OffsetMap(text, breaks)
+    shown = with_breaks(text, breaks)
+    doc = qt_document(shown)
+    assert doc.blockCount() == 3 and not m.is_identity
+    assert m.qt_length == doc.characterCount() - 1
+    qts = [m.to_qt(cp) for cp in range(len(text) + 1)]
+    assert qts == sorted(set(qts))
+    for cp, q in enumerate(qts):
+        assert m.from_qt(q) == cp == m.from_qt(q, round_up=True)
+    for cp in range(len(text)):   # every code point is where Qt shows it
+        assert qt_slice(doc, qts[cp], qts[cp] + len(text[cp].encode("utf-16-le")) // 2) == text[cp]
+    for b in breaks:              # the end of a display block (before the inserted LF) is the break
+        block = doc.findBlock(m.to_qt(b))
+        assert block.position() == m.to_qt(b) and m.from_qt(block.position() - 1) == b
+    emoji = text.index("😀")
+    assert m.from_qt(m.to_qt(emoji) + 1) == emoji and m.from_qt(m.to_qt(emoji) + 1, round_up=True) == emoji + 1
+    with pytest.raises(ValueError):
+        OffsetMap(text, [5, 3])
+
+
+def test_only_paragraphs_longer_than_the_limit_get_display_breaks():
+    long = " ".join(["stabilisation"] * 2000)          # ~28,000 code points, one paragraph
+    text = "short one\n" + long + "\nshort two"
+    breaks = display_breaks(text)
+    assert breaks and all(10 < b < 10 + len(long) for b in breaks)
+    assert all(text[b - 1] == " " for b in breaks)      # cut after a space, inside the paragraph
+    pieces = [b - a for a, b in zip([10, *breaks], [*breaks, 10 + len(long)])]
+    assert max(pieces) <= DISPLAY_PIECE * 5 // 4 and min(pieces) >= DISPLAY_PIECE // 2
+    assert display_breaks("x" * SPLIT_OVER) == [] and display_breaks("seed 000 line " * 400) == []
+    assert display_breaks("x" * 20_000)                  # no space at all: cut anyway

@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPalette, QResizeEvent, QTextCursor, QTextOption
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
-from .offsets import OffsetMap
+from .offsets import OffsetMap, display_breaks, with_breaks
 from .span_index import SpanIndex, SpanStyle
 from .span_painter import SpacedLayout, SpanHighlighter, paint_span_decorations
 
@@ -87,18 +87,22 @@ class ArticleView(QPlainTextEdit):
         if "\r" in text or text.startswith("\ufeff"):
             raise ValueError("document text must be cleaned (LF line ends, no leading BOM)")
         self._text = text
-        self._offsets = OffsetMap(text)
-        self._index = SpanIndex(text)
+        breaks = display_breaks(text)   # a huge paragraph is shown as several blocks (offsets.py)
+        self._offsets = OffsetMap(text, breaks)
+        self._index = SpanIndex(text, breaks)
         self._index.bulk_load(spans)  # validates before anything is shown
         self._selected_id = None
         hl = self._highlighter
         hl.index, hl.offsets, hl.selected_id = self._index, self._offsets, None
         hl.reset()
         self._selection_source = "api"
-        self.setPlainText(text)  # blocks are coloured when first painted (SpanHighlighter.ensure)
+        cut = set(breaks)
+        self._layout.continued = {i - 1 for i, st in enumerate(self._index.block_starts) if st in cut}
+        self.setPlainText(with_breaks(text, breaks))  # blocks are coloured when first painted
 
     def text(self) -> str:
-        """The document text as given to ``set_document``."""
+        """The document text as given to ``set_document`` (``toPlainText()`` is what Qt shows:
+        a very long paragraph there has an LF at each display break)."""
         return self._text
 
     @property

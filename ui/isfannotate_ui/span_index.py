@@ -1,7 +1,9 @@
 """What the article view draws, indexed per text block (paragraph). Qt-free.
 
 All offsets are code points into the document text, end exclusive. A *block* is what
-``QTextDocument.setPlainText`` makes a block: the text between LF (or U+2029) separators.
+``QTextDocument.setPlainText`` makes a block: the text between LF (or U+2029) separators,
+and a very long paragraph is cut further at its display breaks (``offsets.display_breaks``):
+a display block starts at each break, with no separator code point between.
 """
 from __future__ import annotations
 
@@ -76,9 +78,11 @@ class SpanIndex:
     only those. Not thread-safe: the UI thread owns it.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, breaks: Iterable[int] = ()) -> None:
         self.text_length = len(text)
         self.block_starts: list[int] = [0] + [m.end() for m in BLOCK_SEPARATORS.finditer(text)]
+        if breaks:
+            self.block_starts = sorted(set(self.block_starts).union(breaks))
         self._by_id: dict[str, SpanStyle] = {}
         self._order: list[tuple[int, int, str]] = []
         self._by_block: dict[int, list[SpanStyle]] = {}

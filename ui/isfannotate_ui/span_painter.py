@@ -43,6 +43,13 @@ class SpacedLayout(QPlainTextDocumentLayout):
         super().__init__(document)
         self.line_gap = float(line_gap)
         self.paragraph_gap = float(paragraph_gap)
+        #: display blocks that the next block continues (a long paragraph cut at a display
+        #: break): no paragraph gap after them, so the paragraph reads as one
+        self.continued: set[int] = set()
+
+    def _gap_after(self, block: QTextBlock) -> float:
+        return self.line_gap if self.continued and block.blockNumber() in self.continued else \
+            self.line_gap + self.paragraph_gap
 
     def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802 (Qt override)
         r = super().blockBoundingRect(block)
@@ -61,10 +68,10 @@ class SpacedLayout(QPlainTextDocumentLayout):
                     line = tl.lineAt(i)
                     line.setPosition(QPointF(line.x(), y))
                     y += line.height() + gap
-                return QRectF(r.x(), r.y(), r.width(), y + self.paragraph_gap + base_extra)
+                return QRectF(r.x(), r.y(), r.width(), y - gap + self._gap_after(block) + base_extra)
             # already spaced: base rect height is the (spaced) last line's bottom + margin
-            return QRectF(r.x(), r.y(), r.width(), r.height() + gap + self.paragraph_gap)
-        return QRectF(r.x(), r.y(), r.width(), r.height() + gap + self.paragraph_gap)
+            return QRectF(r.x(), r.y(), r.width(), r.height() + self._gap_after(block))
+        return QRectF(r.x(), r.y(), r.width(), r.height() + self._gap_after(block))
 
 
 class SpanHighlighter(QSyntaxHighlighter):
