@@ -3,7 +3,6 @@ registry suggestions, each driven by keys and widgets and checked in the databas
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from isfannotate import Project
 
 DOC4 = "004_925ac23fd4dc491f"
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -18,10 +17,6 @@ def undo(qtbot, w):
     key(qtbot, w, Qt.Key.Key_Z, CTRL)
 
 
-def db(path):
-    return Project.open(path)
-
-
 def label_actor(qtbot, window, sel, start, end):
     sel(window, start, end)
     key(qtbot, window, Qt.Key.Key_1)
@@ -29,7 +24,7 @@ def label_actor(qtbot, window, sel, start, end):
     return window.view.selected_span_id()
 
 
-def test_picker_links_with_enter_and_undo_unlinks(qtbot, window, project_path, sel):
+def test_picker_links_with_enter_and_undo_unlinks(qtbot, window, sel):
     window.show_document(DOC4)
     text = window.view.text()
     i = text.index("Ishaq Dar")
@@ -41,18 +36,16 @@ def test_picker_links_with_enter_and_undo_unlinks(qtbot, window, project_path, s
     assert not picker.alias.isEnabled()                      # already one of its names
     qtbot.keyClick(picker.query, Qt.Key.Key_Return)
     assert not picker.isVisible()
-    with db(project_path) as p:
-        assert p.span(sid).actor_id == "ishaq-dar"
+    p = window.project
+    assert p.span(sid).actor_id == "ishaq-dar"
     assert "Mohammad Ishaq Dar" in window.annotations.list.currentItem().text()
     undo(qtbot, window)
-    with db(project_path) as p:
-        assert p.span(sid).actor_id is None
+    assert p.span(sid).actor_id is None
     undo(qtbot, window)
-    with db(project_path) as p:
-        assert p.spans(DOC4, "alice") == []
+    assert p.spans(DOC4, "alice") == []
 
 
-def test_alias_is_offered_and_never_silent_for_pronouns_or_other_scripts(qtbot, window, project_path, sel):
+def test_alias_is_offered_and_never_silent_for_pronouns_or_other_scripts(qtbot, window, sel):
     window.show_document("zz-unicode")
     text = window.view.text()
     u = text.index("پاکستان")
@@ -63,8 +56,8 @@ def test_alias_is_offered_and_never_silent_for_pronouns_or_other_scripts(qtbot, 
     assert picker.current_actor_id() == "pakistan"
     assert picker.alias.isEnabled() and not picker.alias.isChecked()   # no capital letter: not offered silently
     qtbot.keyClick(picker.query, Qt.Key.Key_Return)                    # Enter: link only
-    with db(project_path) as p:
-        assert p.span(sid).actor_id == "pakistan" and "پاکستان" not in p.actor("pakistan").aliases
+    p = window.project
+    assert p.span(sid).actor_id == "pakistan" and "پاکستان" not in p.actor("pakistan").aliases
     undo(qtbot, window)
     # relink from the details form with Ctrl+Enter: link and keep the text as an alias, one step
     window.view.select_span(sid)
@@ -73,12 +66,10 @@ def test_alias_is_offered_and_never_silent_for_pronouns_or_other_scripts(qtbot, 
     picker.query.clear()
     qtbot.keyClicks(picker.query, "Pakistan")
     qtbot.keyClick(picker.query, Qt.Key.Key_Return, CTRL)
-    with db(project_path) as p:
-        assert p.span(sid).actor_id == "pakistan" and p.actor("pakistan").aliases[-1] == "پاکستان"
-        assert p.status("zz-unicode", "alice") == "in_progress"   # Ctrl+Enter did not mark the document done
+    assert p.span(sid).actor_id == "pakistan" and p.actor("pakistan").aliases[-1] == "پاکستان"
+    assert p.status("zz-unicode", "alice") == "in_progress"   # Ctrl+Enter did not mark the document done
     undo(qtbot, window)
-    with db(project_path) as p:
-        assert p.span(sid).actor_id is None and "پاکستان" not in p.actor("pakistan").aliases
+    assert p.span(sid).actor_id is None and "پاکستان" not in p.actor("pakistan").aliases
     # a pronoun is never ticked
     window.show_document(DOC4)
     text = window.view.text()
@@ -96,7 +87,7 @@ def test_alias_is_offered_and_never_silent_for_pronouns_or_other_scripts(qtbot, 
     assert picker.current_actor_id() == "asim-munir" and picker.alias.isChecked()
 
 
-def test_create_actor_from_the_picker_is_one_undo_step(qtbot, window, project_path, sel):
+def test_create_actor_from_the_picker_is_one_undo_step(qtbot, window, sel):
     window.show_document(DOC4)
     text = window.view.text()
     i = text.index("State Department")
@@ -111,28 +102,27 @@ def test_create_actor_from_the_picker_is_one_undo_step(qtbot, window, project_pa
     assert picker.alias.isChecked()
     n = len(window.project.actors())
     qtbot.keyClick(picker.query, Qt.Key.Key_Return)
-    with db(project_path) as p:
-        actor = p.actor(p.span(sid).actor_id)
-        assert (actor.name, actor.type, actor.aliases) == ("US State Department", "government_body",
-                                                           ["State Department"])
-        assert p.registry_log()[-1]["author"] == "alice"
+    p = window.project
+    actor = p.actor(p.span(sid).actor_id)
+    assert (actor.name, actor.type, actor.aliases) == ("US State Department", "government_body",
+                                                       ["State Department"])
+    assert p.registry_log()[-1]["author"] == "alice"
     key(qtbot, window, Qt.Key.Key_2, CTRL)          # the Actors tab lists the new actor
     assert window.kb.registry.table.rowCount() == n + 1
     undo(qtbot, window)
-    with db(project_path) as p:
-        assert len(p.actors()) == n and p.span(sid).actor_id is None
+    assert len(p.actors()) == n and p.span(sid).actor_id is None
     assert window.kb.registry.table.rowCount() == n
 
 
-def test_esc_leaves_the_span_unlinked_and_validation_shows_it(qtbot, window, project_path, sel):
+def test_esc_leaves_the_span_unlinked_and_validation_shows_it(qtbot, window, sel):
     window.show_document(DOC4)
     text = window.view.text()
     i = text.index("Hamas")
     sid = label_actor(qtbot, window, sel, i, i + 5)
     qtbot.keyClick(window.kb.picker.query, Qt.Key.Key_Escape)
     assert not window.kb.picker.isVisible() and window.view.hasFocus() and window.view.selected_span_id() == sid
-    with db(project_path) as p:
-        assert p.span(sid).actor_id is None
+    p = window.project
+    assert p.span(sid).actor_id is None
     assert "is not linked to an actor" in window.annotations.warnings.text()
     assert window.annotations.list.item(0).text().startswith("⚠ ACTOR")
     assert "not linked" in window.annotations.list.item(0).toolTip()
@@ -142,7 +132,7 @@ def test_esc_leaves_the_span_unlinked_and_validation_shows_it(qtbot, window, pro
     assert window.annotations.warnings.text() == "" and not window.annotations.list.item(0).text().startswith("⚠")
 
 
-def test_registry_editor_edit_new_merge_history(qtbot, window, project_path, sel):
+def test_registry_editor_edit_new_merge_history(qtbot, window, sel):
     window.show_document(DOC4)
     reg = window.kb.registry
     key(qtbot, window, Qt.Key.Key_2, CTRL)
@@ -154,12 +144,11 @@ def test_registry_editor_edit_new_merge_history(qtbot, window, project_path, sel
     reg.aliases.setPlainText("Islamabad\nPakistani government\nIslamic Republic of Pakistan")
     reg.note.setText("the state")
     qtbot.mouseClick(reg.save, Qt.MouseButton.LeftButton)
-    with db(project_path) as p:
-        assert p.actor("pakistan").aliases[-1] == "Islamic Republic of Pakistan" and p.actor("pakistan").note == "the state"
+    p = window.project
+    assert p.actor("pakistan").aliases[-1] == "Islamic Republic of Pakistan" and p.actor("pakistan").note == "the state"
     assert reg.table.item(0, 2).text() == "3"
     undo(qtbot, window)
-    with db(project_path) as p:
-        assert p.actor("pakistan").aliases == ["Islamabad", "Pakistani government"]
+    assert p.actor("pakistan").aliases == ["Islamabad", "Pakistani government"]
     assert reg.aliases.toPlainText() == "Islamabad\nPakistani government"
     # a new actor, then a span linked to it, then merge it into Pakistan
     reg.search.clear()
@@ -168,54 +157,50 @@ def test_registry_editor_edit_new_merge_history(qtbot, window, project_path, sel
     reg.type.setCurrentIndex(reg.type.findData("government_body"))
     qtbot.mouseClick(reg.save, Qt.MouseButton.LeftButton)
     new_id = reg.current_actor_id()
-    with db(project_path) as p:
-        assert p.actor(new_id).name == "Pak govt"
+    assert p.actor(new_id).name == "Pak govt"
     text = window.view.text()
     i = text.index("Pakistan")
     window.apply_change(window.project.annotate(DOC4, "alice", i, i + 8, "ACTOR", actor_id=new_id))
     qtbot.mouseClick(reg.merge, Qt.MouseButton.LeftButton)
-    dlg = window._dialogs[-1]
+    dlg = window.dialogs[-1]
     assert dlg.isVisible() and dlg.windowTitle() == "Merge actors"
     dlg.other.setCurrentIndex(dlg.other.findData("pakistan"))
     dlg.keep.setCurrentIndex(dlg.keep.findData("pakistan"))
     dlg._on_ok()
-    with db(project_path) as p:
-        assert p.spans(DOC4, "alice")[0].actor_id == "pakistan" and "Pak govt" in p.actor("pakistan").aliases
-        assert new_id not in {a.id for a in p.actors()}
+    assert p.spans(DOC4, "alice")[0].actor_id == "pakistan" and "Pak govt" in p.actor("pakistan").aliases
+    assert new_id not in {a.id for a in p.actors()}
     assert reg.current_actor_id() == "pakistan"
     assert "Pakistan (state)" in window.annotations.list.item(0).text()
     undo(qtbot, window)
-    with db(project_path) as p:
-        assert p.spans(DOC4, "alice")[0].actor_id == new_id and p.actor(new_id).name == "Pak govt"
+    assert p.spans(DOC4, "alice")[0].actor_id == new_id and p.actor(new_id).name == "Pak govt"
     # the history names who did what
     qtbot.mouseClick(reg.history, Qt.MouseButton.LeftButton)
-    log = window._dialogs[-1].table
+    log = window.dialogs[-1].table
     rows = [[log.item(r, c).text() for c in range(5)] for r in range(log.rowCount())]
     assert rows[0][1] == "alice" and rows[0][2].startswith("actor undo:merge")
     assert any("Islamic Republic of Pakistan" in r[4] for r in rows)
-    window._dialogs[-1].close()
+    window.dialogs[-1].close()
 
 
-def test_annotate_all_occurrences_in_document_and_project(qtbot, window, project_path, sel):
+def test_annotate_all_occurrences_in_document_and_project(qtbot, window, sel):
     window.show_document(DOC4)
     text = window.view.text()
     i = text.index("Pakistan")
     sid = label_actor(qtbot, window, sel, i, i + 8)
     qtbot.keyClick(window.kb.picker.query, Qt.Key.Key_Return)
     key(qtbot, window, Qt.Key.Key_A, CTRL | SHIFT)
-    dlg = window._dialogs[-1]
+    dlg = window.dialogs[-1]
     assert dlg.isVisible() and dlg.windowTitle() == "Occurrences of Pakistan"
     n = dlg.list.count()
     assert n >= 6 and "«Pakistan»" in dlg.list.item(0).text()
     dlg.set_ticked(0, False)
     assert dlg.go.text() == f"Annotate {n - 1}"
     qtbot.mouseClick(dlg.go, Qt.MouseButton.LeftButton)
-    with db(project_path) as p:
-        spans = p.spans(DOC4, "alice")
-        assert len(spans) == n and {s.actor_id for s in spans} == {"pakistan"} and {s.label for s in spans} == {"ACTOR"}
+    p = window.project
+    spans = p.spans(DOC4, "alice")
+    assert len(spans) == n and {s.actor_id for s in spans} == {"pakistan"} and {s.label for s in spans} == {"ACTOR"}
     undo(qtbot, window)   # one step
-    with db(project_path) as p:
-        assert [s.id for s in p.spans(DOC4, "alice")] == [sid]
+    assert [s.id for s in p.spans(DOC4, "alice")] == [sid]
     # the whole project: one undo step for every document
     window.view.select_span(sid)
     dlg = window.kb.occurrences_dialog()
@@ -223,18 +208,16 @@ def test_annotate_all_occurrences_in_document_and_project(qtbot, window, project
     docs = {o.document_id for o in dlg.ticked()}
     assert len(docs) >= 4 and dlg.list.count() > n
     qtbot.mouseClick(dlg.go, Qt.MouseButton.LeftButton)
-    with db(project_path) as p:
-        assert all(any(s.actor_id == "pakistan" for s in p.spans(d, "alice")) for d in docs)
-        assert all(p.status(d, "alice") == "in_progress" for d in docs)
+    assert all(any(s.actor_id == "pakistan" for s in p.spans(d, "alice")) for d in docs)
+    assert all(p.status(d, "alice") == "in_progress" for d in docs)
     shown = len([s for s in window.view.spans() if s.kind == "annotation"])
-    assert shown == len(window._spans) > 1   # the open document shows its new spans
+    assert shown == len(window.session.spans) > 1   # the open document shows its new spans
     undo(qtbot, window)
-    with db(project_path) as p:
-        assert sum(len(p.spans(d, "alice")) for d in docs) == 1
-    assert len(window._spans) == 1
+    assert sum(len(p.spans(d, "alice")) for d in docs) == 1
+    assert len(window.session.spans) == 1
 
 
-def test_suggestions_accept_reject_accept_all_and_toggle(qtbot, window, project_path, sel):
+def test_suggestions_accept_reject_accept_all_and_toggle(qtbot, window, sel):
     window.show_document(DOC4)
     text = window.view.text()
     sugg = [s for s in window.view.spans() if s.kind == "suggestion"]
@@ -244,28 +227,25 @@ def test_suggestions_accept_reject_accept_all_and_toggle(qtbot, window, project_
     window.view.setFocus()
     window.view.set_text_cursor_range(h + 1, h + 1)
     key(qtbot, window, Qt.Key.Key_A)
-    with db(project_path) as p:
-        [span] = p.spans(DOC4, "alice")
-        assert (span.start, span.end, span.actor_id) == (h, h + 5, "hamas")
+    p = window.project
+    [span] = p.spans(DOC4, "alice")
+    assert (span.start, span.end, span.actor_id) == (h, h + 5, "hamas")
     assert not any(s.kind == "suggestion" and s.start == h for s in window.view.spans())
     # X rejects one: nothing stored as a span, the suggestion disappears, undo brings it back
     w_ = text.index("Washington")
     window.view.set_text_cursor_range(w_ + 2, w_ + 2)
     key(qtbot, window, Qt.Key.Key_X)
-    with db(project_path) as p:
-        assert len(p.spans(DOC4, "alice")) == 1
+    assert len(p.spans(DOC4, "alice")) == 1
     assert not any(s.kind == "suggestion" and s.start == w_ for s in window.view.spans())
     undo(qtbot, window)
     assert any(s.kind == "suggestion" and s.start == w_ for s in window.view.spans())
     # accept all is one step
     n = len([s for s in window.view.spans() if s.kind == "suggestion"])
     key(qtbot, window, Qt.Key.Key_A, SHIFT)
-    with db(project_path) as p:
-        assert len(p.spans(DOC4, "alice")) == n + 1
+    assert len(p.spans(DOC4, "alice")) == n + 1
     assert not any(s.kind == "suggestion" for s in window.view.spans())
     undo(qtbot, window)
-    with db(project_path) as p:
-        assert len(p.spans(DOC4, "alice")) == 1
+    assert len(p.spans(DOC4, "alice")) == 1
     assert len([s for s in window.view.spans() if s.kind == "suggestion"]) == n
     # Tab skips suggestions; the View menu hides them
     window.view.clear_span_selection()

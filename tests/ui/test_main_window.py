@@ -5,14 +5,13 @@ import sys
 
 from PySide6.QtCore import Qt
 
-from isfannotate import Project
 
 DOC4 = "004_925ac23fd4dc491f"
 
 
-def db_spans(path, doc, layer="alice"):
-    with Project.open(path) as p:
-        return [(s.start, s.end, s.label) for s in p.spans(doc, layer)]
+def db_spans(window, doc, layer="alice"):
+    """What the database holds, read through the window's own project (a second open is refused)."""
+    return [(s.start, s.end, s.label) for s in window.project.spans(doc, layer)]
 
 
 def drawn(view):
@@ -31,13 +30,13 @@ def test_window_parts_have_names(window):
     assert "alice" in window.windowTitle()
 
 
-def test_select_and_press_key_creates_span(qtbot, window, project_path, sel):
+def test_select_and_press_key_creates_span(qtbot, window, sel):
     window.show_document(DOC4)
     text = window.view.text()
     i = text.index("Marco Rubio")
     sel(window, i, i + 11)
     key(qtbot, window, Qt.Key.Key_1)
-    assert db_spans(project_path, DOC4) == [(i, i + 11, "ACTOR")]
+    assert db_spans(window, DOC4) == [(i, i + 11, "ACTOR")]
     assert drawn(window.view)[0].label == "ACTOR"
     assert "saved ✓" in window.status_label.text()
     # the document is now in progress in the list
@@ -45,16 +44,16 @@ def test_select_and_press_key_creates_span(qtbot, window, project_path, sel):
     assert window.documents.model.data(window.documents.model.index(row), Qt.ItemDataRole.UserRole + 1) == "in_progress"
 
 
-def test_whitespace_is_trimmed_and_clicking_label_button_works(qtbot, window, project_path, sel):
+def test_whitespace_is_trimmed_and_clicking_label_button_works(qtbot, window, sel):
     window.show_document(DOC4)
     text = window.view.text()
     i = text.index("Pakistan has offered")
     sel(window, i - 1, i + 9)  # " Pakistan " with spaces around
     qtbot.mouseClick(window.label_bar.buttons["CLAIM"], Qt.MouseButton.LeftButton)
-    assert db_spans(project_path, DOC4) == [(i, i + 8, "CLAIM")]
+    assert db_spans(window, DOC4) == [(i, i + 8, "CLAIM")]
 
 
-def test_relabel_delete_and_undo_redo(qtbot, window, project_path, sel):
+def test_relabel_delete_and_undo_redo(qtbot, window, sel):
     window.show_document(DOC4)
     text = window.view.text()
     i = text.index("Pakistan")
@@ -62,19 +61,19 @@ def test_relabel_delete_and_undo_redo(qtbot, window, project_path, sel):
     key(qtbot, window, Qt.Key.Key_1)
     # the new span is selected: a label key relabels it
     key(qtbot, window, Qt.Key.Key_3)
-    assert db_spans(project_path, DOC4) == [(i, i + 8, "CUE")]
+    assert db_spans(window, DOC4) == [(i, i + 8, "CUE")]
     key(qtbot, window, Qt.Key.Key_Delete)
-    assert db_spans(project_path, DOC4) == []
+    assert db_spans(window, DOC4) == []
     key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert db_spans(project_path, DOC4) == [(i, i + 8, "CUE")]
+    assert db_spans(window, DOC4) == [(i, i + 8, "CUE")]
     key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert db_spans(project_path, DOC4) == [(i, i + 8, "ACTOR")]
+    assert db_spans(window, DOC4) == [(i, i + 8, "ACTOR")]
     key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert db_spans(project_path, DOC4) == [(i, i + 8, "CUE")]
+    assert db_spans(window, DOC4) == [(i, i + 8, "CUE")]
     assert [s.label for s in drawn(window.view)] == ["CUE"]
 
 
-def test_overlap_and_nesting(qtbot, window, project_path, sel):
+def test_overlap_and_nesting(qtbot, window, sel):
     window.show_document(DOC4)
     text = window.view.text()
     c = text.index("Pakistan has offered")
@@ -86,7 +85,7 @@ def test_overlap_and_nesting(qtbot, window, project_path, sel):
     o = text.index("send troops")
     sel(window, o, e + 1)  # overlaps the end of the claim, includes the final dot
     key(qtbot, window, Qt.Key.Key_3)
-    assert sorted(db_spans(project_path, DOC4)) == sorted([(c, e, "CLAIM"), (c, c + 8, "ACTOR"), (o, e + 1, "CUE")])
+    assert sorted(db_spans(window, DOC4)) == sorted([(c, e, "CLAIM"), (c, c + 8, "ACTOR"), (o, e + 1, "CUE")])
     levels = {k: v for k, v in window.view.underline_levels(c + 2).items() if not k.startswith("sugg:")}
     assert len(levels) == 3  # all three spans visible in that paragraph, stacked
     assert window.annotations.list.count() == 3
@@ -110,7 +109,7 @@ def test_tab_moves_between_spans_and_enter_focuses_details(qtbot, window, sel):
     assert window.annotations.list.currentItem().data(Qt.ItemDataRole.UserRole) == first
 
 
-def test_attribute_edited_in_side_panel(qtbot, window, project_path, sel):
+def test_attribute_edited_in_side_panel(qtbot, window, sel):
     from PySide6.QtWidgets import QComboBox
     window.show_document(DOC4)
     text = window.view.text()
@@ -119,12 +118,12 @@ def test_attribute_edited_in_side_panel(qtbot, window, project_path, sel):
     key(qtbot, window, Qt.Key.Key_2)
     combo = window.annotations.findChild(QComboBox, "attr_modality")
     combo.setCurrentIndex(combo.findData("hedged"))
-    with Project.open(project_path) as p:
-        assert p.spans(DOC4, "alice")[0].attrs == {"modality": "hedged"}
-        assert p.claims(DOC4, "alice") == {}  # an attribute is not the claim's quote type
+    p = window.project
+    assert p.spans(DOC4, "alice")[0].attrs == {"modality": "hedged"}
+    assert p.claims(DOC4, "alice") == {}  # an attribute is not the claim's quote type
 
 
-def test_unicode_document_offsets_are_code_points(qtbot, window, project_path, sel):
+def test_unicode_document_offsets_are_code_points(qtbot, window, sel):
     from PySide6.QtGui import QTextCursor
     window.show_document("zz-unicode")
     text = window.view.text()
@@ -141,16 +140,16 @@ def test_unicode_document_offsets_are_code_points(qtbot, window, project_path, s
         key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
     assert window.view.selected_range() == (u, u + 7)
     key(qtbot, window, Qt.Key.Key_1)
-    spans = db_spans(project_path, "zz-unicode")
+    spans = db_spans(window, "zz-unicode")
     assert (5, 13, "ACTOR") in spans and (u, u + 7, "ACTOR") in spans
     assert text[5:13] == "Pakistan" and text[u:u + 7] == "پاکستان"
 
 
-def test_next_document_and_mark_done(qtbot, window, project_path):
+def test_next_document_and_mark_done(qtbot, window):
     window.show_document(DOC4)
     key(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    with Project.open(project_path) as p:
-        assert p.status(DOC4, "alice") == "done"
+    p = window.project
+    assert p.status(DOC4, "alice") == "done"
     assert "✓" in window.documents.model.data(window.documents.model.index(window.documents.model.row_of(DOC4)))
     key(qtbot, window, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
     assert window.doc_id == "zz-unicode"
@@ -161,14 +160,14 @@ def test_next_document_and_mark_done(qtbot, window, project_path):
     assert window.documents.proxy.rowCount() == 1
 
 
-def test_undo_goes_back_to_the_document_of_the_action(qtbot, window, project_path, sel):
+def test_undo_goes_back_to_the_document_of_the_action(qtbot, window, sel):
     window.show_document(DOC4)
     sel(window, 0, 2)
     key(qtbot, window, Qt.Key.Key_1)
     key(qtbot, window, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
     assert window.doc_id != DOC4
     key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert window.doc_id == DOC4 and db_spans(project_path, DOC4) == [] and drawn(window.view) == []
+    assert window.doc_id == DOC4 and db_spans(window, DOC4) == [] and drawn(window.view) == []
 
 
 def test_snap_toggle_and_find(qtbot, window):
@@ -191,7 +190,7 @@ def test_f1_lists_keys_without_blocking(qtbot, window):
     from PySide6.QtWidgets import QTableWidget
     from isfannotate_ui.dialogs import ShortcutsDialog
     key(qtbot, window, Qt.Key.Key_F1)
-    dlg = window._dialogs[-1]
+    dlg = window.dialogs[-1]
     assert isinstance(dlg, ShortcutsDialog) and dlg.isVisible()  # reached: open() did not block
     table = dlg.findChild(QTableWidget, "shortcutsTable")
     keys = [table.item(r, 0).text() for r in range(table.rowCount())]
@@ -215,11 +214,11 @@ def test_annotator_is_asked_once_when_unknown(qtbot, project_path):
     w.close()
 
 
-def test_import_runs_in_a_worker(qtbot, window, tmp_path):
+def test_import_runs_as_a_job(qtbot, window, tmp_path):
     f = tmp_path / "new.txt"
     f.write_text("A new article about the stabilisation force.", encoding="utf-8")
-    job = window.start_import([str(f)])
-    with qtbot.waitSignal(job.done, timeout=20000):
+    job = window.files.start_import([str(f)])
+    with qtbot.waitSignal(job.succeeded, timeout=20000):
         pass
     assert window.documents.model.rowCount() == 7
 
@@ -269,21 +268,21 @@ def test_screenshot_command(tmp_path, project_path):
     assert (img.width(), img.height()) == (1280, 800)
 
 
-def test_export_from_the_window_in_a_worker(qtbot, window, project_path, sel, tmp_path):
+def test_export_from_the_window_as_a_job(qtbot, window, sel, tmp_path):
     import json
     window.show_document(DOC4)
     text = window.view.text()
     i = text.index("Hamas")
     sel(window, i, i + 5)
     key(qtbot, window, Qt.Key.Key_1)
-    dlg = window.export_dialog()
+    dlg = window.files.export_dialog()
     dlg.format.setCurrentIndex(dlg.format.findData("jsonl"))
     dlg.layer.setCurrentIndex(dlg.layer.findData("alice"))
     dlg.all_docs.setChecked(True)
     dlg.out.setText(str(tmp_path / "out"))
     dlg._on_ok()
-    job = window._jobs[-1]
-    with qtbot.waitSignal(job.done, timeout=30000):
+    job = window.files.jobs[-1]
+    with qtbot.waitSignal(job.succeeded, timeout=30000):
         pass
     lines = (tmp_path / "out" / "all.jsonl").read_text(encoding="utf-8").splitlines()
     rec = next(json.loads(x) for x in lines if json.loads(x)["id"] == DOC4)
@@ -291,7 +290,7 @@ def test_export_from_the_window_in_a_worker(qtbot, window, project_path, sel, tm
 
 
 def test_export_error_is_shown_not_raised(qtbot, window):
-    job = window.start_export("jsonl", layer="gold")
-    with qtbot.waitSignal(job.error, timeout=30000) as blocker:
+    job = window.files.start_export("jsonl", layer="gold")
+    with qtbot.waitSignal(job.failed, timeout=30000) as blocker:
         pass
     assert "gold layer is empty" in blocker.args[0]

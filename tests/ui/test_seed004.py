@@ -37,7 +37,7 @@ def find(text, needle, nth=0):
     return i
 
 
-def test_annotate_seed_004_and_round_trip_gold_jsonl(qtbot, window, project_path, sel, tmp_path):
+def test_annotate_seed_004_and_round_trip_gold_jsonl(qtbot, window, sel, tmp_path):
     window.show_document(DOC4)
     text = window.view.text()
     picker = window.kb.picker
@@ -89,11 +89,11 @@ def test_annotate_seed_004_and_round_trip_gold_jsonl(qtbot, window, project_path
         combo.setCurrentIndex(combo.findData(value))
     assert window.annotations.warnings.text() == ""
     key(qtbot, window, Qt.Key.Key_Return, CTRL)   # no problems: done at once
-    with Project.open(project_path) as p:
-        assert p.status(DOC4, "alice") == "done"
-        records, left_out = p.gold_records("alice")
+    p = window.project
+    assert p.status(DOC4, "alice") == "done"
+    records, left_out = p.gold_records("alice")
     [rec] = records
-    assert {d for d, _ in left_out} == {d for d, _ in Project.open(project_path).document_list()} - {DOC4}
+    assert {d for d, _ in left_out} == {d for d, _ in p.document_list()} - {DOC4}
     assert rec["id"] == DOC4 and rec["doc_labels"] == {"relevance": "relevant", "framing": "diplomacy"}
     assert {a["id"] for a in rec["actors"]} == {a for *_, a in ACTORS}
     by_id = {s["id"]: s for s in rec["spans"]}
@@ -122,13 +122,12 @@ def test_annotate_seed_004_and_round_trip_gold_jsonl(qtbot, window, project_path
         def spans_of(p, doc_id, layer):
             return {s.id: (s.start, s.end, s.label, s.actor_id) for s in p.spans(doc_id, layer)}
 
-        with Project.open(project_path) as p:
-            mine = spans_of(p, DOC4, "alice")
-            my_claims = {mine[k]: (c.source_kind, c.source_actor, mine.get(c.source_span), mine.get(c.cue_span), c.quote)
-                         for k, c in p.claims(DOC4, "alice").items()}
-            my_stances = [(s.holder, s.target, s.polarity, s.conditions, [mine[e] for e in s.evidence])
-                          for s in p.stances(DOC4, "alice")]
-            my_rel = [(mine[r.head], mine[r.tail], r.label) for r in p.relations(DOC4, "alice")]
+        mine = spans_of(p, DOC4, "alice")
+        my_claims = {mine[k]: (c.source_kind, c.source_actor, mine.get(c.source_span), mine.get(c.cue_span), c.quote)
+                     for k, c in p.claims(DOC4, "alice").items()}
+        my_stances = [(s.holder, s.target, s.polarity, s.conditions, [mine[e] for e in s.evidence])
+                      for s in p.stances(DOC4, "alice")]
+        my_rel = [(mine[r.head], mine[r.tail], r.label) for r in p.relations(DOC4, "alice")]
         theirs = spans_of(fresh, doc.id, "bob")
         assert sorted(theirs.values()) == sorted(mine.values())
         assert {theirs[k]: (c.source_kind, c.source_actor, theirs.get(c.source_span), theirs.get(c.cue_span), c.quote)

@@ -92,8 +92,15 @@ class AnnotationsPanel(QWidget):
         item.setBackground(QBrush(QColor(tint_color(color))))
         item.setToolTip("\n".join(x for x in (line1, line2, tip) if x))
 
+    MAX_WARNINGS = 5   # a label grows with its text, and the window with it: show a few, count the rest
+
     def set_warnings(self, lines: list[str]) -> None:
-        self.warnings.setText("\n".join(f"⚠ {w}" for w in lines))
+        """The document's problems under the list: the first few, then how many more there are
+        (every problem span is marked ⚠ in the list, with its problems in the tooltip)."""
+        shown = [f"⚠ {w}" for w in lines[:self.MAX_WARNINGS]]
+        if len(lines) > self.MAX_WARNINGS:
+            shown.append(f"… and {len(lines) - self.MAX_WARNINGS} more, marked ⚠ in the list above")
+        self.warnings.setText("\n".join(shown))
         self.warnings.setVisible(bool(lines))
 
     def select(self, span_id: str | None) -> None:

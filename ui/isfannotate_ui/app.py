@@ -5,7 +5,10 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QtMsgType, QTimer, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from isfannotate.errors import IsfError
 
 from .main_window import MainWindow
 
@@ -30,7 +33,9 @@ def ensure_app() -> QApplication:
 
 
 def create_main_window(project_path: str | Path, annotator: str | None) -> MainWindow:
-    """Build the main window on *project_path* for *annotator* without starting the event loop."""
+    """Build the main window on *project_path* for *annotator* without starting the event loop.
+    Raises ``ProjectLocked`` (one line naming the owner) when another program or window has the
+    project open: one owner per project."""
     ensure_app()
     return MainWindow(project_path, annotator)
 
@@ -51,7 +56,17 @@ def run(project_path: str, annotator: str | None = None, screenshot: str | None 
     app = ensure_app()
     if annotator is None:
         annotator = settings.get("annotator")
-    window = MainWindow(project_path, annotator, remember_layout=not screenshot)
+    try:
+        window = MainWindow(project_path, annotator, remember_layout=not screenshot)
+    except IsfError as e:
+        # e.g. ProjectLocked: the project is open in another program or window. The command
+        # line prints the one line; on a desktop (no terminal to read) it is also shown.
+        if not screenshot and QGuiApplication.platformName() not in ("offscreen", "minimal"):
+            box = QMessageBox(QMessageBox.Icon.Warning, "isfannotate", str(e), QMessageBox.StandardButton.Ok)
+            box.finished.connect(app.quit)
+            box.open()
+            app.exec()
+        raise
     if document:
         window.show_document(document)
     if screenshot:

@@ -1,15 +1,18 @@
-"""File → Export: the same choices as ``isfannotate export``, run in a worker with progress."""
+"""File → Export: the same choices as ``isfannotate export``; the export runs as a job of the
+project, with progress and Cancel in the status bar."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QSpinBox, QWidget)
 
-from isfannotate.exporting import FORMATS
+from isfannotate.exporting import FORMATS, missing_requirement
 
 FORMAT_NAMES = {
     "jsonl": "gold JSONL (isfannotate.gold/1)", "spacy": "spaCy DocBin", "hf": "Hugging Face token classification",
-    "stances": "stance rows (JSONL)", "claims": "claim rows (JSONL)", "brat": "brat standoff",
+    "stances": "stance rows (JSONL)", "claims": "claim rows (JSONL)",
+    "stance-semeval": "stance TSV (SemEval-2016 / P-Stance)", "attribution-parc": "attribution (PARC 3.0 style)",
+    "brat": "brat standoff",
     "doccano": "doccano JSONL", "labelstudio": "Label Studio JSON", "prodigy": "Prodigy JSONL", "conll": "CoNLL IOB2",
 }
 
@@ -84,6 +87,10 @@ class ExportDialog(QDialog):
             opts = self.options()
         except ValueError as e:
             self.error.setText(str(e))
+            return
+        missing = missing_requirement(opts["fmt"])   # e.g. spaCy not installed: say so before any work
+        if missing:
+            self.error.setText(missing)
             return
         self.exportRequested.emit(opts)
         self.accept()

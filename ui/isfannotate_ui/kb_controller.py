@@ -1,14 +1,13 @@
 """Actors, registry, occurrences, suggestions, validation and document labels in the window.
 
 ``KbController`` builds the side tabs and actions for them and turns their signals into core
-actions through the window's ``_run`` (so errors land in the status bar and the window repaints
-from the change). Claims, stances and relations live in ``claims_controller``.
+actions through ``Session.run`` (so errors land in the status bar and the window repaints from
+the change). It talks to the window only through the session and the ``WindowParts`` it is
+given. Claims, stances and relations live in ``claims_controller``.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QObject, QPoint
+from PySide6.QtCore import QObject, QPoint, Signal
 from PySide6.QtGui import QTextCursor
 
 from isfannotate import kb
@@ -18,22 +17,25 @@ from .article_view import SpanStyle
 from .doc_labels_panel import DocLabelsForm
 from .guide_panel import GuidePanel
 from .occurrences_dialog import OccurrencesDialog
+from .parts import WindowParts
 from .registry_dialogs import MergeDialog, RegistryLogDialog
 from .registry_panel import RegistryPanel
+from .session import Session
 from .validation_dialog import MarkDoneDialog
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
 
 SUGGESTION_PREFIX = "sugg:"
 SUGGESTION_COLOR = "#7f7f7f"
 
 
 class KbController(QObject):
-    def __init__(self, window: "MainWindow") -> None:
-        super().__init__(window)
-        self.w = window
-        self.problems: dict[str, list[str]] = {}
+    stanceRequested = Signal(str)   # a validation problem about a stance was clicked: show that stance
+
+    def __init__(self, session: Session, parts: WindowParts) -> None:
+        super().__init__(parts.window)
+        self.s = session
+        self.ui = parts
+        self.problems: dict[str, list[str]] = {}     # item id -> its problems' messages
+        self._found: dict[str, list] | None = None    # item id -> its Problems, for revalidate
         self._suggestions: dict[str, object] = {}   # style id -> Occurrence
         self._matches: list | None = None            # registry name matches in the document
         self._rejected: set | None = None
@@ -41,60 +43,60 @@ class KbController(QObject):
         self.picker: ActorPicker | None = None
         self.registry: RegistryPanel | None = None
         self.doc_labels: DocLabelsForm | None = None
-        self.guide = GuidePanel(window)
+        self.guide = GuidePanel(parts.side)
         self.show_suggestions = True
 
     # ----------------------------------------------------------------- setup
     def build_actions(self) -> None:
-        w = self.w
-        a = w.annotate_menu
+        m = self.ui.menus
+        a = m.annotate
         a.addSeparator()
-        w._act("&Link Actor…", self.link_selected, "Ctrl+L", a, tip="Link the selected ACTOR span to a registry actor")
-        w._act("Annotate All &Occurrences…", self.occurrences_dialog, "Ctrl+Shift+A", a,
+        m.add("&Link Actor…", self.link_selected, "Ctrl+L", a, tip="Link the selected ACTOR span to a registry actor")
+        m.add("Annotate All &Occurrences…", self.occurrences_dialog, "Ctrl+Shift+A", a,
                tip="Every other mention of the selected span's actor")
         a.addSeparator()
-        w._act("&Accept Suggestion", self.accept_suggestion, "A", a)
-        w._act("Re&ject Suggestion", self.reject_suggestion, "X", a)
-        w._act("Accept All Su&ggestions", self.accept_all_suggestions, "Shift+A", a)
-        w.view_menu.addSeparator()
-        self.suggestions_action = w._act("Show &Suggestions", self.toggle_suggestions, None, w.view_menu)
+        m.add("&Accept Suggestion", self.accept_suggestion, "A", a)
+        m.add("Re&ject Suggestion", self.reject_suggestion, "X", a)
+        m.add("Accept All Su&ggestions", self.accept_all_suggestions, "Shift+A", a)
+        m.view.addSeparator()
+        self.suggestions_action = m.add("Show &Suggestions", self.toggle_suggestions, None, m.view)
         self.suggestions_action.setCheckable(True)
         self.suggestions_action.setChecked(True)
-        w._act("&Actors", lambda: self.show_tab(self.registry), "Ctrl+2", w.view_menu)
-        w._act("&Guidelines", lambda: self.show_tab(self.guide), "Ctrl+5", w.view_menu)
-        w._act("Registry &History…", self.history_dialog, None, w.review_menu)
+        m.add("&Actors", lambda: self.show_tab(self.registry), "Ctrl+2", m.view)
+        m.add("&Guidelines", lambda: self.show_tab(self.guide), "Ctrl+5", m.view)
+        m.add("Registry &History…", self.history_dialog, None, m.review)
 
     def project_opened(self) -> None:
         """(Re)build what depends on the scheme: the picker, the Actors tab, the document labels."""
-        w, scheme = self.w, self.w.project.scheme
+        s, ui, scheme = self.s, self.ui, self.s.project.scheme
         if self.picker is not None:
             self.picker.deleteLater()
-        self.picker = ActorPicker(scheme.actor_types, w.view.viewport())
-        self.picker.actorChosen.connect(self._on_actor_chosen)
-        self.picker.createRequested.connect(self._on_create_actor)
-        self.picker.cancelled.connect(self._on_picker_closed)
+        self.picker = ActorPicker(scheme.actor_types, ui.view.viewport())
+        self.picker.actorChosen.connect(self.s.guarded(self._on_actor_chosen))
+        self.picker.createRequested.connect(self.s.guarded(self._on_create_actor))
+        self.picker.cancelled.connect(self.s.guarded(self._on_picker_closed))
         if self.registry is None:
-            self.registry = RegistryPanel(scheme.actor_types, w)
-            self.registry.actorSaved.connect(self._on_actor_saved)
-            self.registry.mergeRequested.connect(self.merge_dialog)
-            self.registry.occurrencesRequested.connect(self.occurrences_dialog)
-            self.registry.historyRequested.connect(self.history_dialog)
-            w.side.insertTab(1, self.registry, "Actors")
-            w.side.addTab(self.guide, "Guide")
-        self.registry.set_actors(w.project.actors())
+            self.registry = RegistryPanel(scheme.actor_types, ui.side)
+            self.registry.actorSaved.connect(self.s.guarded(self._on_actor_saved))
+            self.registry.mergeRequested.connect(self.s.guarded(self.merge_dialog))
+            self.registry.occurrencesRequested.connect(self.s.guarded(self.occurrences_dialog))
+            self.registry.historyRequested.connect(self.s.guarded(self.history_dialog))
+            ui.side.insertTab(1, self.registry, "Actors")
+            ui.side.addTab(self.guide, "Guide")
+        self.registry.set_actors(s.project.actors())
         if self.doc_labels is not None:
             self.doc_labels.deleteLater()
-        self.doc_labels = DocLabelsForm(scheme.doc_labels, w.annotations)
-        self.doc_labels.labelEdited.connect(self._on_doc_label)
-        w.annotations.layout().insertWidget(0, self.doc_labels)
+        self.doc_labels = DocLabelsForm(scheme.doc_labels, ui.annotations)
+        self.doc_labels.labelEdited.connect(self.s.guarded(self._on_doc_label))
+        ui.annotations.layout().insertWidget(0, self.doc_labels)
         self.guide.set_scheme(scheme)
 
     def show_tab(self, widget) -> None:
-        self.w.side.setCurrentWidget(widget)
+        self.ui.side.setCurrentWidget(widget)
 
     # ------------------------------------------------------------ document
     def document_shown(self) -> None:
-        w = self.w
+        s = self.s
         self._suggestions.clear()
         self._matches = self._rejected = None
         if self.picker is not None:
@@ -102,120 +104,132 @@ class KbController(QObject):
         self.refresh_suggestions()
         self.refresh_validation()
         if self.doc_labels is not None:
-            self.doc_labels.set_values(w.project.doc_labels(w.doc_id, w.annotator) if w.annotator else {})
+            self.doc_labels.set_values(s.project.doc_labels(s.doc_id, s.annotator) if s.annotator else {})
 
     def after_change(self, change) -> None:
-        w = self.w
+        s = self.s
         if self._link_span is not None:
-            span = w._spans.get(self._link_span)
-            if span is None or w.project.scheme.label(span.label).role != "actor":
+            span = s.spans.get(self._link_span)
+            if span is None or s.project.scheme.label(span.label).role != "actor":
                 self.close_picker()  # the span was relabelled or deleted meanwhile
         tables = {op.table for op in change.ops}
         if tables & {"actors", "targets"} or change.document_id is None:
-            self.registry.set_actors(w.project.actors())
-        if w.doc_id is None:
+            self.registry.set_actors(s.project.actors())
+        if s.doc_id is None:
             return
         if tables & {"spans", "actors", "suggestion_decisions"}:
             self.refresh_suggestions(registry_changed="actors" in tables,
                                      decisions_changed="suggestion_decisions" in tables)
         if "doc_labels" in tables and self.doc_labels is not None:
-            self.doc_labels.set_values(w.project.doc_labels(w.doc_id, w.annotator))
+            self.doc_labels.set_values(s.project.doc_labels(s.doc_id, s.annotator))
         if self._may_change_problems(change, tables):
-            self.refresh_validation()
+            self.refresh_validation(change)
 
     def _may_change_problems(self, change, tables: set[str]) -> bool:
         """Validation looks at actor links, claims and stances: a change that only adds or
         removes other spans (a CUE, a generic label) cannot change its result."""
         if tables & {"claims", "stances", "stance_evidence", "actors"}:
             return True
-        scheme = self.w.project.scheme
+        scheme = self.s.project.scheme
         for op in change.rows("spans"):
             labels = {row["label"] for row in (op.before, op.after) if row is not None}
             if any(scheme.label(lab) is not None and scheme.label(lab).role in ("actor", "claim") for lab in labels):
                 return True
         return False
 
-    def refresh_validation(self) -> None:
-        w = self.w
-        self.problems = {}
-        if w.doc_id is None or not w.annotator:
-            w.annotations.set_warnings([])
+    def refresh_validation(self, change=None) -> None:
+        """The document's problems: all of them, or after *change* (of the shown document) only
+        what it touched (``Project.revalidate``), listed in document order."""
+        s, ui = self.s, self.ui
+        if s.doc_id is None or not s.annotator:
+            self._found = {}
+            self.problems = {}
+            ui.annotations.set_warnings([])
             return
-        problems = w.project.validate(w.doc_id, w.annotator)
-        for p in problems:
-            self.problems.setdefault(p.item_id, []).append(p.message)
-        w.annotations.set_warnings([p.message for p in problems])
+        if change is None or change.document_id != s.doc_id or self._found is None:
+            found: dict[str, list] = {}
+            for p in s.project.validate(s.doc_id, s.annotator):
+                found.setdefault(p.item_id, []).append(p)
+        else:
+            found = s.project.revalidate(s.doc_id, s.annotator, change, self._found)
+        self._found = found
+        self.problems = {item: [p.message for p in ps] for item, ps in found.items()}
+        spans = s.spans
+        in_order = sorted(found, key=lambda item: (0, spans[item].start, -spans[item].end, spans[item].label, item)
+                          if item in spans else (1, 0, 0, "", ""))   # spans in the text, then stances
+        ui.annotations.set_warnings([p.message for item in in_order for p in found[item]])
 
     # ----------------------------------------------------------- suggestions
     def suggestion_styles(self) -> list[SpanStyle]:
         return [self._suggestion_style(sid, o) for sid, o in self._suggestions.items()]
 
     def _suggestion_style(self, sid: str, o) -> SpanStyle:
-        name = self.w.actor_text(o.actor_id)
-        return SpanStyle(sid, o.start, o.end, self.w.project.scheme.actor_label or "ACTOR", SUGGESTION_COLOR,
+        name = self.s.actor_text(o.actor_id)
+        return SpanStyle(sid, o.start, o.end, self.s.project.scheme.actor_label or "ACTOR", SUGGESTION_COLOR,
                          "suggestion", f"suggestion: {name} (A accept, X reject)")
 
     def refresh_suggestions(self, registry_changed: bool = True, decisions_changed: bool = True) -> None:
         """Draw the registry's suggestions for the document (never stored until accepted).
         The name matches are kept until the registry changes and the rejections until a
         decision changes; what is annotated comes from the window's spans (no query)."""
-        w = self.w
+        s, ui = self.s, self.ui
         new: dict[str, object] = {}
-        if self.show_suggestions and w.doc_id is not None and w.annotator and w.project.scheme.actor_label:
-            if registry_changed or self._matches is None:
-                self._matches = kb.name_matches(w.project, w.doc_id)
-            if decisions_changed or self._rejected is None:
-                self._rejected = kb.rejected_suggestions(w.project, w.doc_id, w.annotator)
-            covered = {(s.start, s.end) for s in w._spans.values()}
+        if self.show_suggestions and s.doc_id is not None and s.annotator and s.project.scheme.actor_label:
+            with s.project.read_snapshot():   # kb reads the connection itself: hold the project's guard
+                if registry_changed or self._matches is None:
+                    self._matches = kb.name_matches(s.project, s.doc_id)
+                if decisions_changed or self._rejected is None:
+                    self._rejected = kb.rejected_suggestions(s.project, s.doc_id, s.annotator)
+            covered = {(sp.start, sp.end) for sp in s.spans.values()}
             for o in kb.filter_suggestions(self._matches, covered, self._rejected):
                 new[f"{SUGGESTION_PREFIX}{o.start}:{o.end}:{o.actor_id}"] = o
         gone = [sid for sid in self._suggestions if sid not in new]
         added = [sid for sid in new if sid not in self._suggestions]
         self._suggestions = new
         if gone:
-            w.view.remove_spans(gone)
+            ui.view.remove_spans(gone)
         if added:
-            w.view.add_spans([self._suggestion_style(sid, new[sid]) for sid in added])
+            ui.view.add_spans([self._suggestion_style(sid, new[sid]) for sid in added])
 
     def is_suggestion(self, style_id: str | None) -> bool:
         return bool(style_id) and style_id.startswith(SUGGESTION_PREFIX)
 
     def suggestion_here(self):
         """The selected suggestion, else the innermost one under the caret."""
-        sel = self.w.view.selected_span_id()
+        sel = self.ui.view.selected_span_id()
         if self.is_suggestion(sel):
             return self._suggestions.get(sel)
-        for s in self.w.view.spans_at(self.w.view.cursor_position()):
-            if s.kind == "suggestion" and s.id in self._suggestions:
-                return self._suggestions[s.id]
+        for st in self.ui.view.spans_at(self.ui.view.cursor_position()):
+            if st.kind == "suggestion" and st.id in self._suggestions:
+                return self._suggestions[st.id]
         return None
 
     def accept_suggestion(self) -> None:
-        w = self.w
+        s, ui = self.s, self.ui
         o = self.suggestion_here()
-        if o is None or not w._require_annotator():
-            w.statusBar().showMessage("No suggestion here (suggestions are drawn dashed)", 3000)
+        if o is None or not s.require_annotator():
+            s.message("No suggestion here (suggestions are drawn dashed)", 3000)
             return
-        change = w._run(w.project.accept_suggestion, w.doc_id, w.annotator, o.start, o.end, o.actor_id)
+        change = s.run(s.project.accept_suggestion, s.doc_id, s.annotator, o.start, o.end, o.actor_id)
         if change is not None:
-            w.view.select_span(change.rows("spans")[0].after["id"])
+            ui.view.select_span(change.rows("spans")[0].after["id"])
 
     def reject_suggestion(self) -> None:
-        w = self.w
+        s = self.s
         o = self.suggestion_here()
-        if o is None or not w._require_annotator():
-            w.statusBar().showMessage("No suggestion here (suggestions are drawn dashed)", 3000)
+        if o is None or not s.require_annotator():
+            s.message("No suggestion here (suggestions are drawn dashed)", 3000)
             return
-        w._run(w.project.reject_suggestion, w.doc_id, w.annotator, o.start, o.end, o.actor_id)
+        s.run(s.project.reject_suggestion, s.doc_id, s.annotator, o.start, o.end, o.actor_id)
 
     def accept_all_suggestions(self) -> None:
-        w = self.w
-        if w.doc_id is None or not w._require_annotator():
+        s = self.s
+        if s.doc_id is None or not s.require_annotator():
             return
         if not self._suggestions:
-            w.statusBar().showMessage("No suggestions in this document", 3000)
+            s.message("No suggestions in this document", 3000)
             return
-        w._run(w.project.accept_all_suggestions, w.doc_id, w.annotator)
+        s.run(s.project.accept_all_suggestions, s.doc_id, s.annotator)
 
     def toggle_suggestions(self) -> None:
         self.show_suggestions = not self.show_suggestions
@@ -225,14 +239,14 @@ class KbController(QObject):
     # ---------------------------------------------------------- actor links
     def start_link(self, span_id: str) -> None:
         """Show the actor picker next to *span_id* (non-blocking)."""
-        w = self.w
-        span = w._spans[span_id]
+        s, ui = self.s, self.ui
+        span = s.spans[span_id]
         self._link_span = span_id
-        self.picker.start(w._text[span.start:span.end], w.project.actors(), span.actor_id)
-        cur = QTextCursor(w.view.document())
-        cur.setPosition(w.view.offsets.to_qt(span.end))
-        rect = w.view.cursorRect(cur)
-        vp = w.view.viewport()
+        self.picker.start(s.text[span.start:span.end], s.project.actors(), span.actor_id)
+        cur = QTextCursor(ui.view.document())
+        cur.setPosition(ui.view.offsets.to_qt(span.end))
+        rect = ui.view.cursorRect(cur)
+        vp = ui.view.viewport()
         x = min(max(0, rect.left() - 40), max(0, vp.width() - self.picker.width()))
         y = rect.bottom() + 4
         if y + self.picker.height() > vp.height():
@@ -240,37 +254,37 @@ class KbController(QObject):
         self.picker.move(QPoint(x, y))
 
     def link_selected(self) -> None:
-        w = self.w
-        sid = w.view.selected_span_id()
-        span = w._spans.get(sid) if sid else None
-        role = w.project.scheme.label(span.label).role if span else None
+        s, ui = self.s, self.ui
+        sid = ui.view.selected_span_id()
+        span = s.spans.get(sid) if sid else None
+        role = s.project.scheme.label(span.label).role if span else None
         if role != "actor":
-            w.statusBar().showMessage("Select an ACTOR span first (Tab moves between spans)", 3000)
+            s.message("Select an ACTOR span first (Tab moves between spans)", 3000)
             return
         self.start_link(sid)
 
     def _on_actor_chosen(self, actor_id: str, add_alias: bool) -> None:
-        w, sid = self.w, self._link_span
+        s, sid = self.s, self._link_span
         self._on_picker_closed()
-        if sid in w._spans:
-            w._run(w.project.link_actor, sid, actor_id, layer=w.annotator, add_alias=add_alias)
+        if sid in s.spans:
+            s.run(s.project.link_actor, sid, actor_id, layer=s.annotator, add_alias=add_alias)
 
     def _on_create_actor(self, name: str, type_: str, keep_alias: bool) -> None:
-        w, sid = self.w, self._link_span
+        s, sid = self.s, self._link_span
         self._on_picker_closed()
-        if sid not in w._spans:
+        if sid not in s.spans:
             return
-        span = w._spans[sid]
-        text = " ".join(w._text[span.start:span.end].split())
+        span = s.spans[sid]
+        text = " ".join(s.text[span.start:span.end].split())
         aliases = [text] if keep_alias and text != name else []
-        w._run(w.project.create_actor_for_span, sid, name, type_, aliases=aliases, layer=w.annotator)
+        s.run(s.project.create_actor_for_span, sid, name, type_, aliases=aliases, layer=s.annotator)
 
     def close_picker(self) -> None:
         """Hide the picker without linking (another span was chosen, or the span changed)."""
         if self.picker is not None and self.picker.isVisible():
             self.picker.hide()
             self._link_span = None
-            self.w.view.setFocus()
+            self.ui.view.setFocus()
 
     def on_span_selected(self, span_id: str) -> None:
         if self._link_span is not None and span_id != self._link_span:
@@ -279,122 +293,118 @@ class KbController(QObject):
     def _on_picker_closed(self) -> None:
         sid = self._link_span
         self._link_span = None
-        self.w.view.setFocus()
-        if sid in self.w._spans and self.w.view.selected_span_id() != sid:
-            self.w.view.select_span(sid)
+        self.ui.view.setFocus()
+        if sid in self.s.spans and self.ui.view.selected_span_id() != sid:
+            self.ui.view.select_span(sid)
 
     def actor_row(self, span):
         """The details row for an ACTOR span: its actor, and a button to change the link."""
         from PySide6.QtWidgets import QPushButton
-        w = self.w
+        s, ui = self.s, self.ui
         if span.actor_id:
-            text = f"{w.actor_text(span.actor_id, with_type=True)} — change…"
+            text = f"{s.actor_text(span.actor_id, with_type=True)} — change…"
         else:
             text = "⚠ not linked — link… (Ctrl+L)"
-        b = QPushButton(text, w.annotations.details)
+        b = QPushButton(text, ui.annotations.details)
         b.setObjectName("actorLinkButton")
-        b.clicked.connect(lambda: self.start_link(span.id))
+        b.clicked.connect(s.guarded(lambda *_: self.start_link(span.id)))
         return b
 
     # -------------------------------------------------------------- registry
     def _on_actor_saved(self, actor_id: str, values: dict) -> None:
-        w = self.w
+        s = self.s
         if actor_id:
-            w._run(w.project.update_actor, actor_id, **values)
+            s.run(s.project.update_actor, actor_id, **values)
         else:
-            change = w._run(w.project.add_actor, values["name"], values["type"], aliases=values["aliases"],
-                            external_id=values["external_id"], note=values["note"])
+            change = s.run(s.project.add_actor, values["name"], values["type"], aliases=values["aliases"],
+                           external_id=values["external_id"], note=values["note"])
             if change is not None:
                 self.registry.select_actor(change.rows("actors")[0].after["id"])
 
     def merge_dialog(self, actor_id: str) -> MergeDialog:
-        w = self.w
-        dlg = MergeDialog(w.project.actors(), actor_id, w)
-        dlg.mergeChosen.connect(lambda keep, drop: self._merge(keep, drop))
-        w._dialogs.append(dlg)
-        dlg.open()
+        s, ui = self.s, self.ui
+        dlg = MergeDialog(s.project.actors(), actor_id, ui.window)
+        dlg.mergeChosen.connect(s.guarded(self._merge))
+        ui.dialogs.show(dlg)
         return dlg
 
     def _merge(self, keep: str, drop: str) -> None:
-        if self.w._run(self.w.project.merge_actors, keep, drop) is not None:
+        if self.s.run(self.s.project.merge_actors, keep, drop) is not None:
             self.registry.select_actor(keep)
 
     def history_dialog(self) -> RegistryLogDialog:
-        dlg = RegistryLogDialog(self.w.project.registry_log(), self.w)
-        self.w._dialogs.append(dlg)
-        dlg.open()
+        dlg = RegistryLogDialog(self.s.project.registry_log(), self.ui.window)
+        self.ui.dialogs.show(dlg)
         return dlg
 
     # ----------------------------------------------------------- occurrences
     def occurrences_dialog(self, actor_id: str | None = None) -> OccurrencesDialog | None:
         """Every other unannotated mention of an actor (the registry's chosen one, else the
         selected ACTOR span's actor, else the selected span's text)."""
-        w = self.w
-        if w.doc_id is None or not w._require_annotator():
+        s, ui = self.s, self.ui
+        if s.doc_id is None or not s.require_annotator():
             return None
         text = None
         if actor_id is None:
-            sid = w.view.selected_span_id()
-            span = w._spans.get(sid) if sid else None
-            if span is not None and w.project.scheme.label(span.label).role == "actor":
+            sid = ui.view.selected_span_id()
+            span = s.spans.get(sid) if sid else None
+            if span is not None and s.project.scheme.label(span.label).role == "actor":
                 actor_id = span.actor_id
-                text = None if actor_id else w._text[span.start:span.end]
-            elif w.side.currentWidget() is self.registry:
+                text = None if actor_id else s.text[span.start:span.end]
+            elif ui.side.currentWidget() is self.registry:
                 actor_id = self.registry.current_actor_id()
         if actor_id is None and text is None:
-            w.statusBar().showMessage("Select an ACTOR span (or an actor in the Actors tab) first", 4000)
+            s.message("Select an ACTOR span (or an actor in the Actors tab) first", 4000)
             return None
-        name = w.project.actor(actor_id).name if actor_id else f"“{text}”"
-        layer, doc = w.annotator, w.doc_id
+        name = s.project.actor(actor_id).name if actor_id else f"“{text}”"
+        layer, doc = s.annotator, s.doc_id
 
         def fetch(whole: bool) -> list:
-            return w.project.occurrences(layer, actor_id=actor_id, text=text, document_ids=None if whole else [doc])
+            return s.project.occurrences(layer, actor_id=actor_id, text=text, document_ids=None if whole else [doc])
 
-        dlg = OccurrencesDialog(name, fetch, lambda d: w.project.document(d).text, doc, w)
-        dlg.annotateRequested.connect(self._annotate_occurrences)
-        w._dialogs.append(dlg)
-        dlg.open()
+        dlg = OccurrencesDialog(name, fetch, lambda d: s.project.document(d).text, doc, ui.window)
+        dlg.annotateRequested.connect(s.guarded(self._annotate_occurrences))
+        ui.dialogs.show(dlg)
         return dlg
 
     def _annotate_occurrences(self, occ: list) -> None:
         """All ticked occurrences, in one document or across the project, as ONE undo step."""
-        w = self.w
-        label = w.project.scheme.actor_label
-        if not occ or w._run(w.project.annotate_across, w.annotator,
-                             [(o.document_id, o.start, o.end, label, o.actor_id or None) for o in occ]) is None:
+        s = self.s
+        label = s.project.scheme.actor_label
+        if not occ or s.run(s.project.annotate_across, s.annotator,
+                            [(o.document_id, o.start, o.end, label, o.actor_id or None) for o in occ]) is None:
             return
         docs = len({o.document_id for o in occ})
         n = len(occ)
-        w.statusBar().showMessage(f"annotated {n} mention{'s' if n != 1 else ''} in {docs} "
-                                  f"document{'s' if docs != 1 else ''} (Ctrl+Z undoes all)", 4000)
+        s.message(f"annotated {n} mention{'s' if n != 1 else ''} in {docs} "
+                  f"document{'s' if docs != 1 else ''} (Ctrl+Z undoes all)", 4000)
 
     # ------------------------------------------------------ labels and done
     def _on_doc_label(self, key: str, value) -> None:
-        w = self.w
-        if w.doc_id is not None and w._require_annotator():
-            w._run(w.project.set_doc_label, w.doc_id, w.annotator, key, value)
+        s = self.s
+        if s.doc_id is not None and s.require_annotator():
+            s.run(s.project.set_doc_label, s.doc_id, s.annotator, key, value)
 
     def mark_done(self) -> MarkDoneDialog | None:
         """Mark the document done; with validation problems, ask for a reason (non-blocking)."""
-        w = self.w
-        problems = w.project.validate(w.doc_id, w.annotator)
+        s, ui = self.s, self.ui
+        problems = s.project.validate(s.doc_id, s.annotator)
         if not problems:
-            w._run(w.project.set_status, w.doc_id, w.annotator, "done")
+            s.run(s.project.set_status, s.doc_id, s.annotator, "done")
             return None
-        dlg = MarkDoneDialog(problems, w)
-        doc = w.doc_id
-        dlg.markDoneAnyway.connect(lambda reason: w._run(w.project.set_status, doc, w.annotator, "done",
-                                                         reason=reason))
-        dlg.problemClicked.connect(self._go_to_problem)
-        w._dialogs.append(dlg)
-        dlg.open()
+        dlg = MarkDoneDialog(problems, ui.window)
+        doc = s.doc_id
+        dlg.markDoneAnyway.connect(lambda reason: s.run(s.project.set_status, doc, s.annotator, "done",
+                                                        reason=reason))
+        dlg.problemClicked.connect(s.guarded(self._go_to_problem))
+        ui.dialogs.show(dlg)
         return dlg
 
     def _go_to_problem(self, item_id: str) -> None:
-        w = self.w
-        if item_id in w._spans:
-            w.view.select_span(item_id)
+        s, ui = self.s, self.ui
+        if item_id in s.spans:
+            ui.view.select_span(item_id)
         else:
-            w.claims.show_stance(item_id)
+            self.stanceRequested.emit(item_id)
 
 

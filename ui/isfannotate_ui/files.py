@@ -1,0 +1,181 @@
+"""File menu work in the window: new and open project, Open Recent, import and export.
+
+``FileController`` shows the file dialogs (with ``open()``, never ``exec()``), runs import and
+export in the project's job queue (the owner's one connection, one job at a time; progress and
+Cancel in the status bar, no modal dialog, so annotating goes on), and reports back with signals:
+the window opens a chosen project on ``projectChosen``, reloads its document list on
+``documentsImported`` and catches up on ``jobEnded``. Errors go to the status bar, and on a real
+display to a message box opened with ``open()``. Open Recent says which projects are open
+elsewhere, from their lock files only.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+
+from isfannotate import Project
+from isfannotate.errors import IsfError
+from isfannotate.store.ownership import owner_of
+
+from .job_relay import JobRelay
+from .job_status import JobStatus
+from .parts import WindowParts
+from .session import PROGRAM, Session
+
+PROJECT_FILTER = "isfannotate projects (*.isf);;All files (*)"
+
+
+def headless() -> bool:
+    """True on Qt's offscreen or minimal platform (tests, screenshots): no message boxes."""
+    return QGuiApplication.platformName() in ("offscreen", "minimal")
+
+
+class FileController(QObject):
+    projectChosen = Signal(str)        # a project the user chose to open (the window opens it)
+    documentsImported = Signal(str)    # an import finished: its summary
+    jobEnded = Signal()                # a job ended (the project is free again)
+
+    def __init__(self, session: Session, parts: WindowParts) -> None:
+        super().__init__(parts.window)
+        self.s = session
+        self.ui = parts
+        self.jobs: list[JobRelay] = []     # jobs submitted from this window that have not ended
+        self.recent_menu: QMenu | None = None
+        self.last_export = None
+        self.job_status = JobStatus(parts.window)
+        self.job_status.cancelRequested.connect(self._on_cancel_requested)
+
+    def build_actions(self) -> None:
+        m = self.ui.menus
+        f = m.file
+        m.add("&New Project…", self.new_project_dialog, QKeySequence.StandardKey.New, f)
+        m.add("&Open Project…", self.open_project_dialog, QKeySequence.StandardKey.Open, f)
+        self.recent_menu = f.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self.refresh_recent_menu)
+        f.addSeparator()
+        m.add("&Import Documents…", self.import_dialog, "Ctrl+I", f)
+        m.add("&Export…", self.export_dialog, "Ctrl+E", f)
+        f.addSeparator()
+
+    # --------------------------------------------------------------- errors
+    def show_error(self, message: str) -> None:
+        """One line in the status bar; on a real display also a message box (non-blocking)."""
+        self.s.message(f"⚠ {message}", 10000)
+        if not headless():
+            box = QMessageBox(QMessageBox.Icon.Warning, "isfannotate", message, QMessageBox.StandardButton.Ok,
+                              self.ui.window)
+            self.ui.dialogs.show(box)
+
+    # -------------------------------------------------------------- dialogs
+    def _file_dialog(self, title: str, save: bool, on_chosen, name_filter: str = PROJECT_FILTER,
+                     mode=None) -> QFileDialog:
+        dlg = QFileDialog(self.ui.window, title)
+        dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave if save else QFileDialog.AcceptMode.AcceptOpen)
+        if mode is not None:
+            dlg.setFileMode(mode)
+        dlg.setNameFilter(name_filter)
+        if save:
+            dlg.setDefaultSuffix("isf")
+        dlg.filesSelected.connect(on_chosen)
+        self.ui.dialogs.show(dlg)
+        return dlg
+
+    def new_project_dialog(self) -> QFileDialog:
+        def chosen(paths: list[str]) -> None:
+            try:
+                Project.create(paths[0], program=PROGRAM).close()
+            except IsfError as e:
+                self.show_error(str(e))
+                return
+            self.projectChosen.emit(paths[0])
+        return self._file_dialog("New project", True, chosen)
+
+    def open_project_dialog(self) -> QFileDialog:
+        return self._file_dialog("Open project", False, lambda paths: self.projectChosen.emit(paths[0]))
+
+    def update_recent_menu(self) -> None:
+        """Remember the open project and list the recent ones in File → Open Recent."""
+        from isfannotate import settings
+        settings.add_recent(str(self.s.project.path))
+        self.refresh_recent_menu()
+
+    def refresh_recent_menu(self) -> None:
+        """List the recent projects, each with who has it open elsewhere, read from its lock file
+        only (a project's database is never opened for this). Called each time the menu opens."""
+        from isfannotate import settings
+        self.recent_menu.clear()
+        mine = self.s.project.path.resolve() if self.s.project is not None else None
+        for path in settings.recent():
+            text = path
+            if mine is not None and Path(path).resolve() == mine:
+                text += " — open in this window"
+            else:
+                owner = owner_of(path)
+                if owner is not None:
+                    text += f" — open in {owner.describe()}"
+            act = self.recent_menu.addAction(text)
+            act.setData(path)
+            act.triggered.connect(lambda _c=False, p=path: self.projectChosen.emit(p))
+
+    # ----------------------------------------------------------------- jobs
+    def run_job(self, title: str, fn, on_success=None) -> JobRelay:
+        """Run ``fn(project, progress, cancelled)`` in the project's job queue (the one owning
+        connection, one job at a time; for import, export, and the coming merge and agreement);
+        progress and Cancel show in the status bar, errors in the status bar, and
+        ``on_success(result)`` runs on the UI thread."""
+        job = JobRelay(self.s.project.jobs.submit(title, fn), self)
+        if on_success is not None:
+            job.succeeded.connect(on_success)
+        job.failed.connect(self.show_error)
+        job.ended.connect(lambda j=job: self._on_job_ended(j))
+        self.jobs.append(job)
+        self.job_status.track(job)
+        self.s.message(f"{title} in the background: you can go on annotating", 4000)
+        return job
+
+    def _on_job_ended(self, job: JobRelay) -> None:
+        if job in self.jobs:
+            self.jobs.remove(job)
+        self.jobEnded.emit()
+
+    def import_dialog(self) -> QFileDialog:
+        return self._file_dialog("Import documents", False, self.start_import,
+                                 "Documents (*.txt *.jsonl);;All files (*)", QFileDialog.FileMode.ExistingFiles)
+
+    def start_import(self, paths: list[str], annotator: str | None = None) -> JobRelay:
+        """Import *paths* as a job (all-or-nothing; while it runs, actions are refused as busy)."""
+        def work(project, progress, _cancelled):
+            return project.import_paths(paths, annotator=annotator, progress=progress).summary()
+        return self.run_job("Importing documents", work, self.documentsImported.emit)
+
+    def export_dialog(self):
+        from .export_dialog import ExportDialog
+        layers = self.s.read(self.s.project.layers, default=None)
+        if layers is None:
+            return None
+        dlg = ExportDialog(layers, self.ui.window)
+        dlg.exportRequested.connect(lambda opts: self.start_export(**opts))
+        self.ui.dialogs.show(dlg)
+        return dlg
+
+    def start_export(self, fmt: str, layer: str = "gold", include_all: bool = False, split=None, seed: int = 0,
+                     out_dir: str | None = None, force: bool = False) -> JobRelay:
+        """Export as a job: it holds the project only while it reads, so annotating goes on."""
+        def work(project, progress, cancelled):
+            return project.export(fmt, out_dir, layer=layer, include_all=include_all, split=split, seed=seed,
+                                  force=force, progress=progress, cancelled=cancelled)
+        return self.run_job("Exporting", work, self._on_export_done)
+
+    def _on_export_done(self, result) -> None:
+        msg = f"exported {len(result.files)} files to {result.out_dir}"
+        if result.warnings:
+            msg += f" ({len(result.warnings)} warnings: see manifest.json)"
+        self.s.message(msg, 10000)
+        self.last_export = result
+
+    def _on_cancel_requested(self, job: JobRelay) -> None:
+        job.cancel()
+        self.s.message(f"{job.title}: cancelling…", 3000)

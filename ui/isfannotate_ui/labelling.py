@@ -1,0 +1,155 @@
+"""Labelling keys in the window: the label keys (1–9 and the scheme's own), relabel, delete,
+Tab between spans, Enter for details, W for word snapping and Ctrl+Enter for done.
+
+``LabellingController`` turns those keys into core actions through ``Session.run``. It uses the
+actors controller for suggestions and the actor picker, and reaches the window only through the
+session and the ``WindowParts`` it is given. Offsets are code points.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel
+
+from .kb_controller import KbController
+from .label_bar import LabelBar
+from .palette import color_for_label
+from .parts import WindowParts
+from .session import Session
+
+
+class LabellingController(QObject):
+    def __init__(self, session: Session, parts: WindowParts, label_bar: LabelBar, kb: KbController) -> None:
+        super().__init__(parts.window)
+        self.s = session
+        self.ui = parts
+        self.label_bar = label_bar
+        self.kb = kb
+        self.label_actions: dict[str, QAction] = {}
+        self.snap_action: QAction | None = None
+        self._label_menu_anchor: QAction | None = None
+        label_bar.labelClicked.connect(session.guarded(self.apply_label))
+        label_bar.snapClicked.connect(self.toggle_snap)
+
+    # ----------------------------------------------------------------- setup
+    def build_actions(self) -> None:
+        """View → Snap and the Annotate menu's span keys; label keys come with the scheme."""
+        m = self.ui.menus
+        self.snap_action = m.add("Snap Selections to &Words", self.toggle_snap, "W", m.view)
+        self.snap_action.setCheckable(True)
+        self.snap_action.setChecked(True)
+        a = m.annotate
+        self._label_menu_anchor = a.addSeparator()
+        m.add("Next Span", lambda: self.step_span(1), "Tab", a, view_only=True)
+        m.add("Previous Span", lambda: self.step_span(-1), "Shift+Tab", a, view_only=True)
+        m.add("Span &Details", self.focus_details, [QKeySequence("Return"), QKeySequence("Enter")], a, view_only=True)
+        self.delete_action = m.add("&Delete Span", self.delete_selected, [QKeySequence("Delete")], a, view_only=True)
+
+    def project_opened(self) -> None:
+        """One action per span label of the scheme (its key, or 1–9 in order) and the label bar."""
+        window, menu = self.ui.window, self.ui.menus.annotate
+        for act in self.label_actions.values():
+            window.removeAction(act)
+            menu.removeAction(act)
+        self.label_actions.clear()
+        labels = []
+        self.s.colors.clear()
+        for i, lab in enumerate(self.s.project.scheme.span_labels):
+            color = lab.color or color_for_label(i)
+            self.s.colors[lab.name] = color
+            key = lab.key or (str(i + 1) if i < 9 else None)
+            tip = lab.description
+            if lab.examples:
+                tip += "\nExamples: " + "; ".join(f"“{e}”" for e in lab.examples)
+            labels.append((lab.name, key, color, tip))
+            act = QAction(f"Label as {lab.name}", window)
+            if key:
+                act.setShortcut(QKeySequence(key))
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            act.triggered.connect(lambda _c=False, n=lab.name, apply=self.s.guarded(self.apply_label): apply(n))
+            window.addAction(act)
+            menu.insertAction(self._label_menu_anchor, act)
+            self.label_actions[lab.name] = act
+        self.label_bar.set_labels(labels)
+
+    # --------------------------------------------------------------- actions
+    def apply_label(self, label: str) -> None:
+        """The label key: annotate the selection, or relabel the selected span."""
+        s, view = self.s, self.ui.view
+        if s.doc_id is None or not s.require_annotator():
+            return
+        rng = view.selected_range()
+        sid = view.selected_span_id()
+        if rng is None and self.kb.is_suggestion(sid):
+            if label == s.project.scheme.actor_label:
+                self.kb.accept_suggestion()
+                return
+            rng = (view.span(sid).start, view.span(sid).end)
+        if rng is not None:
+            change = s.run(s.project.annotate, s.doc_id, s.annotator, rng[0], rng[1], label)
+            if change is not None:
+                new_id = change.rows("spans")[0].after["id"]
+                view.set_text_cursor_range(rng[1], rng[1])
+                view.select_span(new_id)
+                if s.role(label) == "actor":
+                    self.kb.start_link(new_id)
+            return
+        if sid is not None:
+            if s.spans[sid].label != label:
+                s.run(s.project.relabel, sid, label, layer=s.annotator)
+            return
+        s.message("Select some text first (drag, double-click, or Shift+arrows)", 4000)
+
+    def delete_selected(self) -> None:
+        s, view = self.s, self.ui.view
+        sid = view.selected_span_id()
+        if sid is None:
+            s.message("No span selected (Tab selects the next one)", 3000)
+            return
+        if self.kb.is_suggestion(sid):
+            self.kb.reject_suggestion()
+            return
+        nxt = view.next_span_id(sid) or view.previous_span_id(sid)
+        if s.run(s.project.delete_span, sid, layer=s.annotator) is not None and nxt and nxt in s.spans:
+            view.select_span(nxt)
+
+    def step_span(self, step: int) -> None:
+        view = self.ui.view
+        sid = view.selected_span_id()
+        while True:  # annotations only: suggestions are reached with the caret (A / X)
+            sid = view.next_span_id(sid) if step > 0 else view.previous_span_id(sid)
+            if sid is None or not self.kb.is_suggestion(sid):
+                break
+        if sid is not None:
+            view.select_span(sid)
+
+    def toggle_snap(self) -> None:
+        view = self.ui.view
+        on = not view.snap_words()
+        view.set_snap_words(on)
+        self.snap_action.setChecked(on)
+        self.label_bar.set_snap(on)
+
+    def focus_details(self) -> None:
+        """Enter: put the focus in the selected span's details (the first editable field)."""
+        ui = self.ui
+        if ui.view.selected_span_id() is None:
+            return
+        ui.side.setCurrentWidget(ui.annotations)
+        form = ui.annotations.form
+        for i in range(form.rowCount()):
+            item = form.itemAt(i, form.ItemRole.FieldRole)
+            w = item.widget() if item else None
+            if w is not None and w.focusPolicy() != Qt.FocusPolicy.NoFocus and not isinstance(w, QLabel):
+                w.setFocus()
+                return
+
+    def toggle_done(self) -> None:
+        s = self.s
+        if s.doc_id is None or not s.require_annotator():
+            return
+        status = s.read(s.project.status, s.doc_id, s.annotator)
+        if status == "done":
+            s.run(s.project.set_status, s.doc_id, s.annotator, "in_progress")
+        elif status is not None:
+            self.kb.mark_done()

@@ -1,0 +1,165 @@
+"""Drawing the shown document: the article's highlights, the Annotations list and the selected
+span's details, from the session and, after an action, from its change record.
+
+``DocumentPainter`` redraws only what a change touched (the change carries the rows, so a key
+press needs no query). It tells the window with ``repainted(saved)`` so the window updates its
+status line. Reads it makes can raise ``Busy`` while a job holds the project; the window catches
+that and draws the document again when the job ends. UI thread only; offsets are code points.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from isfannotate.changes import Change
+from isfannotate.models import Span
+
+from .article_view import SpanStyle
+from .claims_controller import ClaimsController
+from .document_list import DocumentPane
+from .kb_controller import KbController
+from .parts import WindowParts
+from .session import Session
+
+
+class DocumentPainter(QObject):
+    repainted = Signal(bool)    # after a change was drawn (True: it saved something)
+
+    def __init__(self, session: Session, parts: WindowParts, documents: DocumentPane, kb: KbController,
+                 claims: ClaimsController) -> None:
+        super().__init__(parts.window)
+        self.s = session
+        self.ui = parts
+        self.documents = documents
+        self.kb = kb
+        self.claims = claims
+        parts.view.spanSelected.connect(session.guarded(self.on_span_selected))
+        parts.annotations.spanClicked.connect(self._on_panel_span_clicked)
+        parts.annotations.attributeEdited.connect(session.guarded(self._on_attribute_edited))
+
+    def paint_document(self) -> None:
+        """Draw the document the session holds (text, spans, claims, suggestions, lists)."""
+        s = self.s
+        self.claims.load_claims()
+        self.ui.view.set_document(s.text, [self.style(sp) for sp in s.spans.values()])
+        self.documents.show_current(s.doc_id)
+        self.kb.document_shown()
+        self.claims.document_shown()
+        self.refresh_panel()
+        self.ui.annotations.clear_details()
+
+    def style(self, span: Span) -> SpanStyle:
+        s = self.s
+        tip = span.label
+        if span.actor_id:
+            tip += f" → {s.actor_text(span.actor_id, with_type=True)}"
+        source = self.claims.source_line(span)
+        if source:
+            tip += f"\n{source}"
+        tip += f"\nby {span.author}"
+        return SpanStyle(span.id, span.start, span.end, span.label, s.colors.get(span.label, "#999999"),
+                         "annotation", tip)
+
+    def restyle(self, span_ids: list[str]) -> None:
+        for sid in span_ids:
+            span = self.s.spans.get(sid)
+            if span is not None:
+                self.ui.view.update_span(self.style(span))
+
+    def _panel_row(self, sp: Span) -> tuple:
+        """The annotation list's row for span *sp*: (order key, id, colour, line 1, line 2, tooltip)."""
+        s = self.s
+        text = " ".join(s.span_text(sp).split())
+        line2 = self.claims.source_line(sp) or ""
+        if sp.actor_id:
+            line2 = f"→ {s.actor_text(sp.actor_id, with_type=True)}"
+        problems = self.kb.problems.get(sp.id, [])
+        mark = "⚠ " if problems else ""
+        return ((sp.start, -sp.end, sp.label), sp.id, s.colors.get(sp.label, "#999999"),
+                f"{mark}{sp.label}  “{text[:60]}{'…' if len(text) > 60 else ''}”", line2,
+                "\n".join(f"⚠ {p}" for p in problems))
+
+    def refresh_panel(self, only: set[str] | None = None) -> None:
+        """Rebuild the annotation list, or with *only* update just those spans' rows."""
+        spans = self.s.spans
+        if only is None:
+            self.ui.annotations.set_items([self._panel_row(sp) for sp in spans.values()])
+            return
+        for sid in only:
+            span = spans.get(sid)
+            if span is None:
+                self.ui.annotations.remove_item(sid)
+            else:
+                self.ui.annotations.upsert_item(*self._panel_row(span))
+
+    # ------------------------------------------------------------ changes
+    def apply_change(self, change: Change) -> None:
+        """Repaint from a change record: only the spans it touched are redrawn."""
+        s = self.s
+        if change.rows("actors"):
+            s.registry_changed()
+        if change.rows("claims"):
+            self.claims.load_claims()
+        if change.document_id == s.doc_id and change.layer == s.annotator:
+            added, removed, updated = s.take_change(change)
+            if removed:
+                self.ui.view.remove_spans(removed)
+            if added:
+                self.ui.view.add_spans([self.style(sp) for sp in added])
+            for sp in updated:
+                self.ui.view.update_span(self.style(sp))
+        elif change.document_id is None and s.doc_id is not None:
+            # registry edits: actor names in tooltips and the panel may have changed
+            spans = s.reload_spans()
+            self.ui.view.set_spans([self.style(sp) for sp in spans] + self.kb.suggestion_styles())
+        self.after_change(change)
+
+    def after_change(self, change: Change) -> None:
+        for op in change.rows("doc_status"):
+            row = op.after or op.before
+            if row["layer"] == self.s.annotator:
+                self.documents.model.set_status(row["document_id"], op.after["status"] if op.after else "new")
+        problems_before = dict(self.kb.problems)
+        self.kb.after_change(change)
+        self.claims.after_change(change)
+        if change.document_id == self.s.doc_id and change.layer == self.s.annotator:
+            touched = {op.key()[0] for op in change.rows("spans")} | change.touched_ids("claims")
+            touched |= {sid for sid in problems_before.keys() | self.kb.problems.keys()
+                        if problems_before.get(sid) != self.kb.problems.get(sid)}
+            self.refresh_panel(only=touched)
+        else:
+            self.refresh_panel()
+        self.on_span_selected(self.ui.view.selected_span_id() or "")
+        self.repainted.emit(True)
+
+    # ------------------------------------------------------------- side panel
+    def on_span_selected(self, span_id: str) -> None:
+        if self.claims.on_span_selected(span_id):
+            return
+        self.kb.on_span_selected(span_id)
+        self.ui.annotations.select(span_id or None)
+        span = self.s.spans.get(span_id) if span_id else None
+        if span is None:
+            self.ui.annotations.clear_details()
+            return
+        label = self.s.project.scheme.label(span.label)
+        self.ui.annotations.show_details(span.id, span.label, self.s.span_text(span),
+                                         label.attributes if label else [], span.attrs, self.detail_rows(span))
+
+    def detail_rows(self, span: Span) -> list[tuple[str, QWidget]]:
+        """Extra rows of the details form for *span*: the actor link, the claim's source and cue."""
+        role = self.s.role(span.label)
+        if role == "actor":
+            return [("Actor", self.kb.actor_row(span))]
+        if role == "claim":
+            return [("", self.claims.claim_editor(span))]
+        return []
+
+    def _on_panel_span_clicked(self, span_id: str) -> None:
+        if span_id in self.s.spans:
+            self.ui.view.select_span(span_id)
+
+    def _on_attribute_edited(self, span_id: str, name: str, value) -> None:
+        s = self.s
+        if span_id in s.spans and s.spans[span_id].attrs.get(name) != value:
+            s.run(s.project.set_span_attrs, span_id, {name: value}, layer=s.annotator)
