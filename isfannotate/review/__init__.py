@@ -143,24 +143,34 @@ def review_queue(project: "ProjectBase", *, progress: Callable[[int, int], None]
 def next_disagreement(project: "ProjectBase", after_doc: str | None = None, after_unit: str | None = None,
                       *, backwards: bool = False) -> tuple[str, str] | None:
     """The next (or previous) undecided disagreement or incomplete unit, across documents, in
-    document order then unit order: (document id, unit key), or None when all are decided."""
-    queue = review_queue(project)
-    rows = queue.rows[::-1] if backwards else queue.rows
+    document order then unit order: (document id, unit key), or None when all are decided.
+    The current document is looked at first, so the key costs one document's review."""
+    def open_of(units: list[ReviewUnit]) -> list[ReviewUnit]:
+        units = [u for u in units if not u.decided and u.state in ("disagree", "incomplete")]
+        return units[::-1] if backwards else units
+
+    if after_doc is not None:
+        every = review_document(project, after_doc).units
+        if backwards:
+            every = every[::-1]
+        keys = [u.key for u in every]
+        # after the unit's place (it may have just been decided, so it is looked up among all units)
+        rest = open_of(every[keys.index(after_unit) + 1:] if after_unit in keys else every)
+        if backwards:
+            rest = rest[::-1]
+        if rest:
+            return after_doc, rest[0].key
+    rows = review_queue(project).rows
+    if backwards:
+        rows = rows[::-1]
     start = 0
     if after_doc is not None:
-        start = next((i for i, r in enumerate(rows) if r.document_id == after_doc), 0)
-    for i in range(start, len(rows)):
-        r = rows[i]
-        if r.open_disagreements == 0:
-            continue
-        units = review_document(project, r.document_id).open_disagreements
-        if backwards:
-            units = units[::-1]
-        if r.document_id == after_doc and after_unit is not None:
-            keys = [u.key for u in units]
-            units = units[keys.index(after_unit) + 1:] if after_unit in keys else units
-        if units:
-            return r.document_id, units[0].key
+        start = next((i + 1 for i, r in enumerate(rows) if r.document_id == after_doc), 0)
+    for r in rows[start:]:
+        if r.open_disagreements:
+            units = open_of(review_document(project, r.document_id).units)
+            if units:
+                return r.document_id, units[0].key
     return None
 
 

@@ -183,3 +183,23 @@ def test_cli_adjudicate_and_export(three, tmp_path, capsys):
     assert out.split(";")[1] == capsys.readouterr().out.split(";")[1]   # nothing more to do
     assert cli(["adjudicate", str(path), "--auto", "unanimous", "--min", "2"]) == 2
     assert cli(["export", str(path), "--format", "jsonl", "--all", "--out", str(tmp_path / "e")]) == 0
+
+
+def test_handouts_carry_guideline_examples_not_decisions(three, tmp_path):
+    from isfannotate import Project
+    [stance] = by(three.review(D).units, "stance")
+    three.decide(D, stance.key, "accepted", annotator="chen", note="conditional")
+    three.add_guideline_example(D, stance.key)
+    three.assign_round_robin(["dana"], overlap=1)
+    [f] = three.handout(tmp_path / "h")
+    with Project.open(f) as h:
+        assert [e["label"] for e in h.guideline_examples()] == ["STANCE"]
+        assert h.conn.execute("SELECT count(*) FROM decisions").fetchone()[0] == 0
+
+
+def test_next_disagreement_backwards(three):
+    first = three.next_disagreement()
+    last = three.next_disagreement(backwards=True)
+    assert first and last and first != last
+    assert three.next_disagreement(*last) is None
+    assert three.next_disagreement(*first, backwards=True) is None
