@@ -155,11 +155,12 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
     @unguarded
     def export(self, fmt: str, out_dir: str | Path | None = None, *, layer: str = GOLD, include_all: bool = False,
                split: tuple[float, ...] | None = None, seed: int = 0, force: bool = False,
-               progress: Progress | None = None, cancelled: Callable[[], bool] | None = None):
-        """Export *layer* in *fmt* following DESIGN.md's export rules; returns an ExportResult."""
+               progress: Progress | None = None, cancelled: Callable[[], bool] | None = None, schema: int = 2):
+        """Export *layer* in *fmt* following DESIGN.md's export rules; returns an ExportResult.
+        *schema*: the gold record version the export builds on (2, or 1 for existing readers)."""
         from .gold import export_project
         return export_project(self, fmt, out_dir, layer=layer, include_all=include_all, split=split, seed=seed,
-                              force=force, progress=progress, cancelled=cancelled)
+                              force=force, progress=progress, cancelled=cancelled, schema_version=schema)
 
     def handout(self, out_dir: str | Path, *, force: bool = False, progress: Progress | None = None) -> list[Path]:
         """Write one project file per annotator with assigned documents (see ``team.handout``)."""
