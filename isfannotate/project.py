@@ -217,6 +217,12 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
         from .review import guideline_examples
         return guideline_examples(self, label)
 
+    def feedback(self, annotator: str):
+        """An annotator's decided units (their version, the decision, the note) and their
+        agreement with gold per label (see ``review.feedback``)."""
+        from .review.feedback import feedback
+        return feedback(self, annotator)
+
     def stats(self) -> dict[str, Any]:
         from .checks import stats
         return stats(self)

@@ -231,3 +231,22 @@ def test_gold_2_export_carries_notes_doc_label_provenance_and_rejections(three, 
     rec1 = json.loads((tmp_path / "g1" / "all.jsonl").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(gold_schema(1)).validate(rec1)
     assert "notes" not in rec1 and rec1["provenance"]
+
+
+def test_feedback_to_an_annotator(three, capsys):
+    rd = three.review(D)
+    [stance] = by(rd.units, "stance")
+    three.decide(D, stance.key, "accepted", annotator="chen", note="'could consider' is conditional")
+    for u in three.review(D).units:
+        if not u.decided:
+            three.decide(D, u.key, "accepted")
+    fb = three.feedback("alice")
+    items = fb.documents[D]
+    mine = next(i for i in items if i.unit.kind == "stance")
+    assert not mine.taken and mine.note == "'could consider' is conditional" and mine.mine["polarity"] == "support"
+    assert fb.per_label["ACTOR"]["exact"] is not None and 0 < fb.per_label["ACTOR"]["exact"] <= 1
+    path = three.path
+    three.close()
+    assert cli(["feedback", str(path), "alice"]) == 0
+    out = capsys.readouterr().out
+    assert "agreement with gold per label" in out and "could consider" in out
