@@ -62,19 +62,15 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
         conn, owner = connection.open_database(path, create=True, program=program)
         project = cls(path, conn, owner)
         project.author = "lead"
-        with project._tx():
-            conn.execute("INSERT INTO project_info VALUES ('scheme', ?)", (scheme.model_dump_json(),))
-            conn.execute("INSERT INTO project_info VALUES ('name', ?)", (name or path.stem,))
-            conn.execute("INSERT INTO project_info VALUES ('created_at', ?)", (now(),))
-            for t in scheme.targets:
-                conn.execute("INSERT INTO targets (id, name, description, created_by, created_at) "
-                             "VALUES (?, ?, ?, 'scheme', ?)", (t.id, t.name, t.description, now()))
-            for actor in actors:
-                conn.execute(
-                    "INSERT INTO actors (id, name, type, aliases, external_id, note, created_by, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, 'registry', ?)",
-                    (actor.id, actor.name, actor.type, json.dumps(actor.aliases, ensure_ascii=False),
-                     actor.external_id, actor.note, now()))
+        with project._action("create project", None, None, path.name, undoable=False) as rec:
+            for key, value in (("scheme", scheme.model_dump_json()), ("name", name or path.stem), ("created_at", now())):
+                rec.insert("project_info", {"key": key, "value": value})
+            rec.insert_many("targets", [{"id": t.id, "name": t.name, "description": t.description,
+                                         "created_by": "scheme", "created_at": now()} for t in scheme.targets])
+            rec.insert_many("actors", [{"id": a.id, "name": a.name, "type": a.type,
+                                        "aliases": json.dumps(a.aliases, ensure_ascii=False),
+                                        "external_id": a.external_id, "note": a.note, "created_by": "registry",
+                                        "created_at": now()} for a in actors])
         return project
 
     @classmethod
