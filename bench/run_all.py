@@ -1,0 +1,272 @@
+"""Every budget of issue 10 in one run, one table: median, best, worst, budget, raw limit.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/run_all.py [--quick]
+
+Rows (sample counts in the table's "n" column; smaller than the single benches' defaults so the
+whole run takes a few minutes on 2 cores):
+
+- app start to the first painted window (a fresh process each time, demo project);
+- opening a project of 100,000 documents in the window (list scrolled to the end, painted);
+- the article window on hard data (bench/hard_data.py, imported as gold JSONL for one annotator)
+  at 50 KB / 500 spans, 1 MB / 10,000 spans in paragraphs and one 1 MB paragraph, with 0% and
+  100% of the ACTORs unlinked: open → first paint of the whole window (``grab()``) against the
+  raw limit, a bare ``QPlainTextEdit`` + ``QSyntaxHighlighter`` over the same text and spans in
+  the same run; key press → committed span → ``grab()`` of the whole window; the window's height;
+- peak memory of a process with the 1 MB document open in the window;
+- import of 10,050 × ~5 KB articles against a plain ``executemany`` of the same rows into SQLite
+  (same WAL / synchronous=FULL settings; no parsing, no near-duplicates, no checks);
+- export of 100,000 spans as gold JSONL against a plain ``orjson.dumps`` of the same records to
+  one file.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+Row = dict
+
+
+def row(work: str, xs: list[float], budget: str, ok: bool, raw: list[float] | None = None, unit: str = "ms",
+        note: str = "") -> Row:
+    return {"work": work, "xs": xs, "budget": budget, "ok": ok, "raw": raw, "unit": unit, "note": note}
+
+
+def p95(xs: list[float]) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
+
+
+# ------------------------------------------------------------------------------------ app
+START = r"""
+import sys, time
+t0 = float(sys.argv[2])
+from isfannotate_ui.app import ensure_app, MainWindow
+app = ensure_app()
+w = MainWindow(sys.argv[1], "bench", remember_layout=False)
+w.resize(1280, 800)
+w.show()
+app.processEvents()
+w.grab()
+print(f"{time.time() - t0:.4f}", flush=True)
+w.close()
+"""
+
+MEMORY = r"""
+import resource, sys, time
+from isfannotate_ui.app import ensure_app, MainWindow
+app = ensure_app()
+w = MainWindow(sys.argv[1], "bench", remember_layout=False)
+w.resize(1280, 800)
+w.show()
+app.processEvents()
+w.show_document("hard")
+w.grab()
+w.view.select_span(w.view.previous_span_id(None))   # scroll to the end and paint there too
+w.grab()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, flush=True)
+w.close()
+"""
+
+
+def app_start(tmp: Path, n: int) -> list[float]:
+    os.environ["ISFANNOTATE_DATA_DIR"] = str(tmp / "data")
+    from isfannotate.demo import build_demo
+    demo = build_demo()
+    out = []
+    for _ in range(n):
+        t0 = time.time()
+        res = subprocess.run([sys.executable, "-c", START, str(demo), str(t0)], capture_output=True, text=True,
+                             check=True)
+        out.append(float(res.stdout.strip().splitlines()[-1]))
+    return out
+
+
+def big_project_open(tmp: Path, n: int) -> list[float]:
+    from isfannotate import Project
+    from isfannotate_ui.app import ensure_app
+    from isfannotate_ui.main_window import MainWindow
+    big = tmp / "big.isf"
+    src = tmp / "docs.jsonl"
+    rng = random.Random(3)
+    words = "pakistan troops gaza force islamabad hamas minister said plan peace council talks envoy".split()
+    with open(src, "w", encoding="utf-8") as fh:
+        for i in range(100_000):
+            text = " ".join(rng.choice(words) for _ in range(60)) + f" (item {i})."
+            fh.write(json.dumps({"id": f"d{i:06d}", "text": text, "meta": {"title": f"Report {i}"}}) + "\n")
+    p = Project.create(big)
+    p.import_paths([src])
+    p.close()
+    app = ensure_app()
+    out = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        w = MainWindow(big, "bench", remember_layout=False)
+        w.resize(1280, 800)
+        w.show()
+        app.processEvents()
+        lst = w.documents.view
+        lst.scrollToBottom()
+        w.grab()
+        out.append(time.perf_counter() - t0)
+        w.close()
+        w.deleteLater()
+        app.processEvents()
+    return out
+
+
+def peak_memory(tmp: Path) -> float:
+    from hard_data import make_hard_doc, write_project
+    path = write_project(tmp / "mem.isf", [make_hard_doc("hard", 1_000_000, 10_000, unlinked=1.0)])
+    res = subprocess.run([sys.executable, "-c", MEMORY, str(path)], capture_output=True, text=True, check=True)
+    return float(res.stdout.strip().splitlines()[-1])
+
+
+# ------------------------------------------------------------------------------- core
+def import_rows(tmp: Path, n: int) -> tuple[list[float], list[float]]:
+    from bench_import import article
+
+    from isfannotate import Project
+    rng = random.Random(7)
+    texts = [article(rng, i) for i in range(10_000)]
+    for i in range(50):
+        texts.append("Updated: " + texts[i * 7][:4000])
+    src = tmp / "articles.jsonl"
+    with open(src, "w", encoding="utf-8") as fh:
+        for i, t in enumerate(texts):
+            fh.write(json.dumps({"id": f"a{i}", "text": t}) + "\n")
+    times, raw = [], []
+    for run in range(n):
+        p = Project.create(tmp / f"imp{run}.isf")
+        t0 = time.perf_counter()
+        p.import_paths([src])
+        times.append(time.perf_counter() - t0)
+        p.close()
+        conn = sqlite3.connect(tmp / f"raw{run}.db")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("CREATE TABLE documents (id TEXT PRIMARY KEY, text TEXT NOT NULL)")
+        rows = [(f"a{i}", t) for i, t in enumerate(texts)]
+        t0 = time.perf_counter()
+        with conn:
+            conn.executemany("INSERT INTO documents VALUES (?, ?)", rows)
+        raw.append(time.perf_counter() - t0)
+        conn.close()
+    return times, raw
+
+
+def export_spans(tmp: Path, n: int) -> tuple[list[float], list[float], int]:
+    import orjson
+    from bench_export import make_record
+
+    from isfannotate.exporting import export_records
+    rnd = random.Random(20251217)
+    records = [make_record(rnd, i, 50) for i in range(2000)]
+    n_spans = sum(len(r["spans"]) for r in records)
+    times, raw = [], []
+    for k in range(n):
+        t0 = time.perf_counter()
+        export_records(records, "jsonl", tmp / f"exp{k}", project_name="bench", layer="gold", split=None)
+        times.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        with open(tmp / f"raw{k}.jsonl", "wb") as fh:
+            fh.write(b"".join(orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in records))
+        raw.append(time.perf_counter() - t0)
+    return times, raw, n_spans
+
+
+# ------------------------------------------------------------------------------ table
+def fmt_ms(x: float, unit: str) -> str:
+    return f"{x:,.0f}" if unit == "MB" else f"{x * 1000:,.1f}"
+
+
+def print_table(rows: list[Row]) -> None:
+    head = ("work", "n", "median", "best", "worst", "budget", "raw limit (median)", "ok")
+    print("| " + " | ".join(head) + " |")
+    print("|" + "|".join(["---"] * len(head)) + "|")
+    for r in rows:
+        xs, unit = r["xs"], r["unit"]
+        raw = "-"
+        if r["raw"]:
+            rm = statistics.median(r["raw"])
+            raw = f"{fmt_ms(rm, unit)} {unit} (×{statistics.median(xs) / rm:.1f})"
+        cells = [r["work"] + (f" — {r['note']}" if r["note"] else ""), str(len(xs)),
+                 f"{fmt_ms(statistics.median(xs), unit)} {unit}", f"{fmt_ms(min(xs), unit)} {unit}",
+                 f"{fmt_ms(max(xs), unit)} {unit}", r["budget"], raw, "yes" if r["ok"] else "**NO**"]
+        print("| " + " | ".join(cells) + " |")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer samples (a smoke run, not for the record)")
+    args = ap.parse_args()
+    q = args.quick
+    t_all = time.perf_counter()
+    tmp = Path(tempfile.mkdtemp(prefix="run-all-"))
+    rows: list[Row] = []
+    load = os.getloadavg()
+    print(f"# run_all: {platform.node()}, {os.cpu_count()} CPUs (nproc), load before {load[0]:.2f} {load[1]:.2f} "
+          f"{load[2]:.2f}, Python {platform.python_version()}, {platform.platform()}, "
+          f"QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']}", flush=True)
+
+    xs = app_start(tmp, 3 if q else 5)
+    rows.append(row("app start → first painted window (new process, demo)", xs, "≤ 1,000 ms",
+                    statistics.median(xs) <= 1.0))
+    print("app start done", flush=True)
+
+    import bench_window
+    cases = bench_window.CASES[:1] if q else bench_window.CASES
+    results = bench_window.run(repeat=3 if q else 5, presses=20 if q else 60, cases=cases)
+    for r in results:
+        name = f"{r['name']}, {int(r['unlinked'] * 100)}% ACTORs unlinked"
+        om, rm = statistics.median(r["open"]), statistics.median(r["raw"])
+        budget = r["open_budget"]
+        rows.append(row(f"open {name} → first paint (window)", r["open"],
+                        f"≤ {budget * 1000:.0f} ms and ≤ 2× raw", om <= budget and om <= 2 * rm, raw=r["raw"]))
+        k = r["key"]
+        rows.append(row(f"key → span → window repaint, {name}", k, "median ≤ 16 ms",
+                        statistics.median(k) <= 0.016, note=f"p95 {p95(k) * 1000:.1f} ms (≤ 25 ms)"
+                        + ("" if p95(k) <= 0.025 else " **MISS**") + f"; saved {r['saved']}/{len(k)}"))
+        rows.append(row(f"window height, {name}", [r["height"] / 1000], f"≤ screen ({r['screen']} px)",
+                        r["height"] <= r["screen"], unit="px", note=f"{r['problems']} problems listed"))
+    print("window done", flush=True)
+
+    xs = big_project_open(tmp, 3)
+    rows.append(row("open a 100,000-document project (window painted, list at the end)", xs, "≤ 1,000 ms",
+                    statistics.median(xs) <= 1.0))
+    mb = peak_memory(tmp)
+    rows.append(row("peak memory, window with the 1 MB / 10,000-span document open", [mb], "≤ 250 MB",
+                    mb <= 250, unit="MB"))
+    print("project open and memory done", flush=True)
+
+    xs, raw = import_rows(tmp, 2 if q else 3)
+    rows.append(row("import 10,050 × ~5 KB articles (JSONL, near-duplicates included)", xs, "≤ 1,000 ms",
+                    statistics.median(xs) <= 1.0, raw=raw, note="raw: executemany of the same rows"))
+    xs, raw, n_spans = export_spans(tmp, 3 if q else 5)
+    rows.append(row(f"export {n_spans:,} spans as gold JSONL", xs, "≤ 500 ms", statistics.median(xs) <= 0.5,
+                    raw=raw, note="raw: orjson.dumps of the same records to one file"))
+
+    print()
+    print_table(rows)
+    load = os.getloadavg()
+    print(f"\n(window heights and memory are single values in px / MB; total run {time.perf_counter() - t_all:.0f} s;"
+          f" load after {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})")
+    return 0 if all(r["ok"] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
