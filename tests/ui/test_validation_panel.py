@@ -49,8 +49,9 @@ def test_many_problems_do_not_grow_the_window(qtbot, window):
     qtbot.wait(20)
     problems = window.annotations.warnings
     assert problems.count() == len(full_validation(window)) == 300   # every problem, in a list that scrolls
-    row = problems.fontMetrics().height() + 2
+    row = problems.row_height()
     assert problems.height() <= problems.sizeHint().height() <= row * problems.VISIBLE_ROWS + 2 * problems.frameWidth()
+    assert row < 3 * problems.fontMetrics().height()
     screen = window.screen().availableGeometry().height()
     assert window.height() == 800 <= screen   # as asked, and within the screen
     assert window.minimumSizeHint().height() < 800

@@ -36,6 +36,8 @@ class KbController(QObject):
         self.ui = parts
         self.problems: dict[str, list[str]] = {}     # item id -> its problems' messages
         self._found: dict[str, list] | None = None    # item id -> its Problems, for revalidate
+        #: items whose problems the last change altered (None: all may have, after a full check)
+        self.changed_problem_items: set[str] | None = set()
         self._suggestions: dict[str, object] = {}   # style id -> Occurrence
         self._matches: list | None = None            # registry name matches in the document
         self._rejected: set | None = None
@@ -108,6 +110,7 @@ class KbController(QObject):
 
     def after_change(self, change) -> None:
         s = self.s
+        self.changed_problem_items = set()
         if self._link_span is not None:
             span = s.spans.get(self._link_span)
             if span is None or s.project.scheme.label(span.label).role != "actor":
@@ -139,26 +142,43 @@ class KbController(QObject):
 
     def refresh_validation(self, change=None) -> None:
         """The document's problems: all of them, or after *change* (of the shown document) only
-        what it touched (``Project.revalidate``), listed in document order."""
+        what it touched (``Project.revalidate``), listed in document order. After a change the
+        list is updated row by row, and ``changed_problem_items`` says whose problems changed
+        (None after a full check): a key press costs O(what it touched), not O(problems)."""
         s, ui = self.s, self.ui
         if s.doc_id is None or not s.annotator:
             self._found = {}
             self.problems = {}
-            ui.annotations.set_warnings([])
+            self.changed_problem_items = None
+            ui.annotations.set_problems([])
             return
         if change is None or change.document_id != s.doc_id or self._found is None:
             found: dict[str, list] = {}
             for p in s.project.validate(s.doc_id, s.annotator):
                 found.setdefault(p.item_id, []).append(p)
-        else:
-            found = s.project.revalidate(s.doc_id, s.annotator, change, self._found)
-        self._found = found
-        self.problems = {item: [p.message for p in ps] for item, ps in found.items()}
-        spans = s.spans
-        in_order = sorted(found, key=lambda item: (0, spans[item].start, -spans[item].end, spans[item].label, item)
-                          if item in spans else (1, 0, 0, "", ""))   # spans in the text, then stances
-        ui.annotations.set_warnings([p.message for item in in_order for p in found[item]],
-                                    [item for item in in_order for _ in found[item]])
+            self._found = found
+            self.problems = {item: [p.message for p in ps] for item, ps in found.items()}
+            self.changed_problem_items = None
+            ui.annotations.set_problems([(self._problem_key(item), item, msgs) for item, msgs in self.problems.items()])
+            return
+        touched = kb.touched_items(change)
+        self._found = s.project.revalidate(s.doc_id, s.annotator, change, self._found)
+        changed = set()
+        for item in touched:
+            msgs = [p.message for p in self._found.get(item, ())]
+            if msgs != self.problems.get(item, []):
+                changed.add(item)
+                if msgs:
+                    self.problems[item] = msgs
+                else:
+                    self.problems.pop(item, None)
+                ui.annotations.update_problem(item, self._problem_key(item), msgs)
+        self.changed_problem_items = changed
+
+    def _problem_key(self, item: str) -> tuple:
+        """Spans in the text's order, then the rest (stances)."""
+        sp = self.s.spans.get(item)
+        return (0, sp.start, -sp.end, sp.label, item) if sp is not None else (1, 0, 0, "", item)
 
     # ----------------------------------------------------------- suggestions
     def suggestion_styles(self) -> list[SpanStyle]:

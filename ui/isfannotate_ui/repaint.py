@@ -129,14 +129,12 @@ class DocumentPainter(QObject):
             row = op.after or op.before
             if row["layer"] == self.s.annotator:
                 self.documents.model.set_status(row["document_id"], op.after["status"] if op.after else "new")
-        problems_before = dict(self.kb.problems)
         self.kb.after_change(change)
         self.claims.after_change(change)
-        if change.document_id == self.s.doc_id and change.layer == self.s.annotator:
+        problems_changed = self.kb.changed_problem_items   # None: all problems were checked again
+        if change.document_id == self.s.doc_id and change.layer == self.s.annotator and problems_changed is not None:
             touched = {op.key()[0] for op in change.rows("spans")} | change.touched_ids("claims")
-            touched |= {sid for sid in problems_before.keys() | self.kb.problems.keys()
-                        if problems_before.get(sid) != self.kb.problems.get(sid)}
-            self.refresh_panel(only=touched)
+            self.refresh_panel(only=touched | problems_changed)
         else:
             self.refresh_panel()
         self.on_span_selected(self.ui.view.selected_span_id() or "")
