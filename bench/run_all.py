@@ -67,7 +67,7 @@ w.close()
 """
 
 MEMORY = r"""
-import resource, sys, time
+import sys
 from isfannotate_ui.app import ensure_app, MainWindow
 app = ensure_app()
 w = MainWindow(sys.argv[1], "bench", remember_layout=False)
@@ -78,7 +78,10 @@ w.show_document("hard")
 w.grab()
 w.view.select_span(w.view.previous_span_id(None))   # scroll to the end and paint there too
 w.grab()
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, flush=True)
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss across fork+exec, so a child would report the
+# (bigger) bench process's peak; VmHWM is this process's own high-water mark
+hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(int(hwm.split()[1]) / 1024, flush=True)
 w.close()
 """
 
@@ -129,11 +132,16 @@ def big_project_open(tmp: Path, n: int) -> list[float]:
     return out
 
 
-def peak_memory(tmp: Path) -> float:
+def peak_memory(tmp: Path) -> list[float]:
+    """Peak RSS (MB) of a fresh process showing the 1 MB document: in paragraphs, then as one paragraph."""
     from hard_data import make_hard_doc, write_project
-    path = write_project(tmp / "mem.isf", [make_hard_doc("hard", 1_000_000, 10_000, unlinked=1.0)])
-    res = subprocess.run([sys.executable, "-c", MEMORY, str(path)], capture_output=True, text=True, check=True)
-    return float(res.stdout.strip().splitlines()[-1])
+    out = []
+    for one in (False, True):
+        path = write_project(tmp / f"mem{int(one)}.isf",
+                             [make_hard_doc("hard", 1_000_000, 10_000, unlinked=1.0, one_paragraph=one)])
+        res = subprocess.run([sys.executable, "-c", MEMORY, str(path)], capture_output=True, text=True, check=True)
+        out.append(float(res.stdout.strip().splitlines()[-1]))
+    return out
 
 
 # ------------------------------------------------------------------------------- core
@@ -249,8 +257,8 @@ def main() -> int:
     rows.append(row("open a 100,000-document project (window painted, list at the end)", xs, "≤ 1,000 ms",
                     statistics.median(xs) <= 1.0))
     mb = peak_memory(tmp)
-    rows.append(row("peak memory, window with the 1 MB / 10,000-span document open", [mb], "≤ 250 MB",
-                    mb <= 250, unit="MB"))
+    rows.append(row("peak memory, window with the 1 MB / 10,000-span document open (paragraphs; one paragraph)",
+                    mb, "≤ 250 MB", max(mb) <= 250, unit="MB", note="worst counts"))
     print("project open and memory done", flush=True)
 
     xs, raw = import_rows(tmp, 2 if q else 3)

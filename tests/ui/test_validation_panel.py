@@ -66,3 +66,36 @@ def test_clicking_a_problem_selects_its_span(qtbot, window):
     problems.clicked.emit(ix)
     span = window.view.span(window.view.selected_span_id())
     assert (span.start, span.end, span.label) == (0, 4, "ACTOR")
+
+
+def statements_of_one_key_press(qtbot, window, start: int, end: int) -> list[str]:
+    window.view.setFocus()
+    window.view.set_text_cursor_range(start, end)
+    seen: list[str] = []
+    window.project.conn.set_trace_callback(seen.append)
+    try:
+        key(qtbot, window, Qt.Key.Key_1)
+    finally:
+        window.project.conn.set_trace_callback(None)
+    key(qtbot, window, Qt.Key.Key_Escape)       # leave the actor picker
+    return seen
+
+
+def test_a_key_press_costs_the_same_queries_and_rows_with_300_problems(qtbot, window, monkeypatch):
+    window.show_document(DOC4)
+    text = window.view.text()
+    words = [m.span() for m in __import__("re").finditer(r"[a-z]{4,}", text)]
+    statements_of_one_key_press(qtbot, window, *words[0])     # the first one also marks the document begun
+    few = statements_of_one_key_press(qtbot, window, *words[1])
+    n = len(text)
+    window.project.annotate_many(DOC4, "alice", [(k, k + 1, "ACTOR", None) for k in range(1, min(n - 1, 900), 3)])
+    window.show_document(DOC4)
+    model = window.annotations.warnings.model()
+    resets = []
+    monkeypatch.setattr(model, "beginResetModel", lambda: resets.append(1))
+    rows_before = model.rowCount()
+    many = statements_of_one_key_press(qtbot, window, *words[-1])
+    assert len(many) == len(few) < 40                       # bounded, whatever the document holds
+    assert resets == [] and model.rowCount() == rows_before + 1   # one row added, the list not rebuilt
+    assert [line.removeprefix("⚠ ") for line in window.annotations.warnings.text().splitlines()] == \
+        full_validation(window)
