@@ -91,17 +91,19 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
         self.close()
 
     # ------------------------------------------------ registry help & checks
-    def validate(self, document_id: str, layer: str, *, only=None):
+    def validate(self, document_id: str, layer: str, *, only=None, text: str | None = None):
         """Problems the scheme finds in a layer's document (see ``kb.validate``); *only* limits the
-        check to some span and stance ids."""
+        check to some span and stance ids; *text*: the document's text, if the caller holds it
+        (it never changes, and reading 1 MB of it costs milliseconds)."""
         from .kb import validate
-        return validate(self, document_id, layer, only=only)
+        return validate(self, document_id, layer, only=only, text=text)
 
-    def revalidate(self, document_id: str, layer: str, change: Change, problems: dict) -> dict:
+    def revalidate(self, document_id: str, layer: str, change: Change, problems: dict, *,
+                   text: str | None = None) -> dict:
         """*problems* (item id -> problems) brought up to date after *change*, re-checking only
-        what it touched (see ``kb.revalidate``)."""
+        what it touched (see ``kb.revalidate``); *text* as for ``validate``."""
         from .kb import revalidate
-        return revalidate(self, document_id, layer, change, problems)
+        return revalidate(self, document_id, layer, change, problems, text=text)
 
     def occurrences(self, layer: str, *, actor_id: str | None = None, text: str | None = None,
                     document_ids: list[str] | None = None):

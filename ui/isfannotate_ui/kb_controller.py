@@ -154,7 +154,7 @@ class KbController(QObject):
             return
         if change is None or change.document_id != s.doc_id or self._found is None:
             found: dict[str, list] = {}
-            for p in s.project.validate(s.doc_id, s.annotator):
+            for p in s.project.validate(s.doc_id, s.annotator, text=s.text):
                 found.setdefault(p.item_id, []).append(p)
             self._found = found
             self.problems = {item: [p.message for p in ps] for item, ps in found.items()}
@@ -162,7 +162,7 @@ class KbController(QObject):
             ui.annotations.set_problems([(self._problem_key(item), item, msgs) for item, msgs in self.problems.items()])
             return
         touched = kb.touched_items(change)
-        self._found = s.project.revalidate(s.doc_id, s.annotator, change, self._found)
+        self._found = s.project.revalidate(s.doc_id, s.annotator, change, self._found, text=s.text)
         changed = set()
         for item in touched:
             msgs = [p.message for p in self._found.get(item, ())]
