@@ -340,7 +340,7 @@ def test_a_repaint_that_meets_a_job_catches_up_when_it_ends(qtbot, window):
     change = window.session.run(annotate_then_the_job_takes_the_project, DOC4, "alice", i, i + 5, "CUE")
     assert change is not None
     assert "catches up" in window.statusBar().currentMessage()
-    assert window.annotations.list.count() == 0          # not yet drawn in the list
+    # (a key press's repaint reads nothing for a CUE: the span may already be drawn; the status line waits)
     release.set()
     qtbot.waitUntil(lambda: job.has_ended, timeout=20000)
     qtbot.waitUntil(lambda: window.annotations.list.count() == 1, timeout=10000)

@@ -7,6 +7,8 @@ given. Claims, stances and relations live in ``claims_controller``.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 from PySide6.QtCore import QObject, QPoint, Signal
 from PySide6.QtGui import QTextCursor
 
@@ -41,6 +43,8 @@ class KbController(QObject):
         self._suggestions: dict[str, object] = {}   # style id -> Occurrence
         self._matches: list | None = None            # registry name matches in the document
         self._rejected: set | None = None
+        self._covered: Counter = Counter()           # (start, end) -> how many spans sit there
+        self._matches_at: dict | None = None         # (start, end) -> name matches there; None: not drawn
         self._link_span: str | None = None
         self.picker: ActorPicker | None = None
         self.registry: RegistryPanel | None = None
@@ -121,8 +125,12 @@ class KbController(QObject):
         if s.doc_id is None:
             return
         if tables & {"spans", "actors", "suggestion_decisions"}:
-            self.refresh_suggestions(registry_changed="actors" in tables,
-                                     decisions_changed="suggestion_decisions" in tables)
+            if (tables & {"actors", "suggestion_decisions"} or self._matches_at is None
+                    or change.document_id != s.doc_id or change.layer != s.annotator):
+                self.refresh_suggestions(registry_changed="actors" in tables,
+                                         decisions_changed="suggestion_decisions" in tables)
+            else:
+                self._refresh_suggestions_for_spans(change)
         if "doc_labels" in tables and self.doc_labels is not None:
             self.doc_labels.set_values(s.project.doc_labels(s.doc_id, s.annotator))
         if self._may_change_problems(change, tables):
@@ -201,9 +209,14 @@ class KbController(QObject):
                     self._matches = kb.name_matches(s.project, s.doc_id)
                 if decisions_changed or self._rejected is None:
                     self._rejected = kb.rejected_suggestions(s.project, s.doc_id, s.annotator)
-            covered = {(sp.start, sp.end) for sp in s.spans.values()}
-            for o in kb.filter_suggestions(self._matches, covered, self._rejected):
+            self._covered = Counter((sp.start, sp.end) for sp in s.spans.values())
+            self._matches_at = {}
+            for o in self._matches:
+                self._matches_at.setdefault((o.start, o.end), []).append(o)
+            for o in kb.filter_suggestions(self._matches, self._covered.keys(), self._rejected):
                 new[f"{SUGGESTION_PREFIX}{o.start}:{o.end}:{o.actor_id}"] = o
+        else:
+            self._matches_at = None
         gone = [sid for sid in self._suggestions if sid not in new]
         added = [sid for sid in new if sid not in self._suggestions]
         self._suggestions = new
@@ -211,6 +224,34 @@ class KbController(QObject):
             ui.view.remove_spans(gone)
         if added:
             ui.view.add_spans([self._suggestion_style(sid, new[sid]) for sid in added])
+
+    def _refresh_suggestions_for_spans(self, change) -> None:
+        """After a change to spans alone: only suggestions at the offsets of the spans it wrote can
+        appear or go (O(change), not O(spans + matches))."""
+        ui = self.ui
+        gone, added = [], []
+        for op in change.rows("spans"):
+            for row, step in ((op.before, -1), (op.after, 1)):
+                if row is not None:
+                    self._covered[(row["start"], row["end"])] += step
+        for op in change.rows("spans"):
+            for row in (op.before, op.after):
+                if row is None:
+                    continue
+                pair = (row["start"], row["end"])
+                for o in self._matches_at.get(pair, ()):
+                    sid = f"{SUGGESTION_PREFIX}{o.start}:{o.end}:{o.actor_id}"
+                    show = self._covered[pair] <= 0 and (o.start, o.end, o.actor_id) not in self._rejected
+                    if show and sid not in self._suggestions and sid not in added:
+                        self._suggestions[sid] = o
+                        added.append(sid)
+                    elif not show and sid in self._suggestions:
+                        del self._suggestions[sid]
+                        gone.append(sid)
+        if gone:
+            ui.view.remove_spans(gone)
+        if added:
+            ui.view.add_spans([self._suggestion_style(sid, self._suggestions[sid]) for sid in added])
 
     def is_suggestion(self, style_id: str | None) -> bool:
         return bool(style_id) and style_id.startswith(SUGGESTION_PREFIX)

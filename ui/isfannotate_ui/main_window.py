@@ -316,7 +316,11 @@ class MainWindow(QMainWindow):
         self.painter.apply_change(change)
 
     def _on_repainted(self, saved: bool) -> None:
-        self._update_status(saved=saved)
+        try:
+            self._update_status(saved=saved)    # reads the document's status: a job may hold the project
+        except IsfError as e:
+            self._stale = True
+            self.statusBar().showMessage(f"saved ✓ — the window catches up when the job ends ({e})", 6000)
 
     def _repaint_or_catch_up(self, repaint, change: Change) -> None:
         """Repaint after an action. The action is saved; if a read for the repaint meets a
