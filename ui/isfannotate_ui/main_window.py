@@ -31,7 +31,7 @@ from .kb_controller import KbController
 from .label_bar import LabelBar
 from .labelling import LabellingController
 from .parts import Dialogs, Menus, WindowParts
-from .repaint import DocumentPainter
+from .repaint import DocumentPainter, paused_gc
 from .session import Session, open_project
 
 
@@ -245,8 +245,9 @@ class MainWindow(QMainWindow):
         return True
 
     def _show_document(self, doc_id: str) -> None:
-        self.session.load_document(doc_id)
-        self.painter.paint_document()
+        with paused_gc():      # 10,000 spans: no full collections mid-load (repaint.paused_gc)
+            self.session.load_document(doc_id)
+            self.painter.paint_document()
         self._update_status()
         self.view.setFocus()
         self.documentShown.emit(doc_id)
