@@ -192,9 +192,9 @@ class KbController(QObject):
     def suggestion_styles(self) -> list[SpanStyle]:
         return [self._suggestion_style(sid, o) for sid, o in self._suggestions.items()]
 
-    def _suggestion_style(self, sid: str, o) -> SpanStyle:
+    def _suggestion_style(self, sid: str, o, label: str | None = None) -> SpanStyle:
         name = self.s.actor_text(o.actor_id)
-        return SpanStyle(sid, o.start, o.end, self.s.project.scheme.actor_label or "ACTOR", SUGGESTION_COLOR,
+        return SpanStyle(sid, o.start, o.end, label or self.s.project.scheme.actor_label or "ACTOR", SUGGESTION_COLOR,
                          "suggestion", f"suggestion: {name} (A accept, X reject)")
 
     def refresh_suggestions(self, registry_changed: bool = True, decisions_changed: bool = True) -> None:
@@ -223,7 +223,8 @@ class KbController(QObject):
         if gone:
             ui.view.remove_spans(gone)
         if added:
-            ui.view.add_spans([self._suggestion_style(sid, new[sid]) for sid in added])
+            label = s.project.scheme.actor_label or "ACTOR"     # once, not per suggestion
+            ui.view.add_spans([self._suggestion_style(sid, new[sid], label) for sid in added])
 
     def _refresh_suggestions_for_spans(self, change) -> None:
         """After a change to spans alone: only suggestions at the offsets of the spans it wrote can

@@ -29,7 +29,7 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _PARAGRAPH = re.compile("[^\n\u2029]+")
 
 SPLIT_OVER = 8192       # paragraphs longer than this (code points) are shown as several blocks
-DISPLAY_PIECE = 4096    # ... of about this length, cut after a space where there is one
+DISPLAY_PIECE = 2048    # ... of about this length, cut after a space where there is one
 
 
 def display_breaks(text: str, split_over: int = SPLIT_OVER, piece: int = DISPLAY_PIECE) -> list[int]:
