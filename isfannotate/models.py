@@ -96,10 +96,25 @@ def span_from_dict(row: dict) -> Span:
                                                 "actor_id", "attrs", "author")))
 
 
+_SPAN_FIELDS = ("id", "document_id", "layer", "start", "end", "label", "actor_id", "attrs", "author")
+_new_object = object.__new__
+_set = object.__setattr__
+
+
 def span_from_row(row: tuple) -> Span:
-    """Row order: id, document_id, layer, start, end, label, actor_id, attrs, author."""
-    return Span.model_construct(id=row[0], document_id=row[1], layer=row[2], start=row[3], end=row[4],
-                                label=row[5], actor_id=row[6], attrs=json.loads(row[7]), author=row[8])
+    """Row order: id, document_id, layer, start, end, label, actor_id, attrs, author.
+
+    Rows come from our own tables (validated when written), so no validation here; this is
+    what ``Span.model_construct`` does with every field given, at half its cost (it runs for
+    each of a document's spans when the window opens it: 10,000 in a 1 MB article)."""
+    values = dict(zip(_SPAN_FIELDS, row))
+    values["attrs"] = {} if row[7] == "{}" else json.loads(row[7])
+    span = _new_object(Span)
+    _set(span, "__dict__", values)
+    _set(span, "__pydantic_fields_set__", set(_SPAN_FIELDS))
+    _set(span, "__pydantic_extra__", None)
+    _set(span, "__pydantic_private__", None)
+    return span
 
 
 def layer_name(name: str, *, allow_gold: bool = False) -> str:
