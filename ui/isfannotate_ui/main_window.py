@@ -30,6 +30,7 @@ from .files import FileController, headless
 from .kb_controller import KbController
 from .label_bar import LabelBar
 from .labelling import LabellingController
+from .layer_view import LayerController
 from .parts import Dialogs, Menus, WindowParts
 from .repaint import DocumentPainter
 from .session import Session, open_project
@@ -69,11 +70,13 @@ class MainWindow(QMainWindow):
         self.labelling = LabellingController(self.session, parts, self.label_bar, self.kb)
         self.files = FileController(self.session, parts)        # project files, import, export
         self.painter = DocumentPainter(self.session, parts, self.documents, self.kb, self.claims)
+        self.layers = LayerController(self.session, parts)      # View → Layer: any layer, read-only
 
         center = QWidget(self)
         cl = QVBoxLayout(center)
         cl.setContentsMargins(0, 0, 0, 0)
         cl.setSpacing(0)
+        cl.addWidget(self.layers.banner)
         cl.addWidget(self.label_bar)
         cl.addWidget(self.find_bar)
         cl.addWidget(self.view, 1)
@@ -105,6 +108,8 @@ class MainWindow(QMainWindow):
         self.files.documentsImported.connect(self._on_documents_imported)
         self.files.jobEnded.connect(self._on_job_ended)
         self.documents.documentActivated.connect(self.show_document)
+        self.layers.documentRequested.connect(self.show_document)
+        self.layers.layerShown.connect(self._on_layer_shown)
         self.find_bar.returnPressed.connect(self.find_next)
 
         self.open_project(project_path)
@@ -140,6 +145,7 @@ class MainWindow(QMainWindow):
         m.add("&Find in Document", self.show_find, QKeySequence.StandardKey.Find, m.edit)
 
         self.labelling.build_actions()      # View → Snap; Annotate → label keys, span keys
+        self.layers.build_actions()         # View → Layer
         m.view.addSeparator()
         m.add("&Next Document", lambda: self.step_document(1), "Ctrl+PgDown", m.view)
         m.add("&Previous Document", lambda: self.step_document(-1), "Ctrl+PgUp", m.view)
@@ -168,7 +174,11 @@ class MainWindow(QMainWindow):
         project = open_project(path)
         if self.project is not None:
             self.project.close()   # no job of ours runs: checkpoints and releases the file
+        recorded = project.recorded_annotator     # a handed-out file names its annotator: use it, never ask
+        if recorded and recorded != self.session.me:
+            self.session.set_annotator(recorded)
         self.session.set_project(project)
+        self.layers.banner.hide()
         self.labelling.project_opened()
         self.kb.project_opened()
         self.claims.project_opened()
@@ -229,8 +239,15 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         name = self.project.name if self.project else "isfannotate"
-        who = self.annotator or "no annotator"
+        who = self.session.me or "no annotator"
+        if self.session.read_only:
+            who += f" — showing {self.annotator}, read-only"
         self.setWindowTitle(f"isfannotate — {name} ({who})")
+
+    def _on_layer_shown(self, _layer: str) -> None:
+        self.reload_document_list()
+        self._update_title()
+        self._update_status()
 
     # --------------------------------------------------------------- document
     def show_document(self, doc_id: str) -> bool:
@@ -259,7 +276,9 @@ class MainWindow(QMainWindow):
         self.show_document(nxt)
 
     def _update_status(self, saved: bool = False) -> None:
-        who = self.annotator or "no annotator"
+        who = self.session.me or "no annotator"
+        if self.session.read_only:
+            who += f" · showing {self.annotator} (read-only)"
         where = self.doc_id or "no document"
         status = self.project.status(self.doc_id, self.annotator) if (self.doc_id and self.annotator) else "new"
         n = len(self.session.spans)
