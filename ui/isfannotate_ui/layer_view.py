@@ -39,7 +39,7 @@ class LayerBanner(QLabel):
         what = {GOLD: "the gold layer", UNANIMOUS: "the unanimous layer (what every annotator who marked "
                 "the document done agrees on)"}.get(layer, f"{layer}'s layer")
         back = f"View → Layer → {me} to edit your own" if me else "nothing can be edited here"
-        self.setText(f"👁 Showing {what} — read-only. {back} (Ctrl+Shift+L).")
+        self.setText(f"Read-only: showing {what}. {back} (Ctrl+Shift+L).")
         self.show()
 
 

@@ -21,6 +21,7 @@ from isfannotate import Project
 from isfannotate.changes import Change
 from isfannotate.errors import IsfError
 
+from .analysis_controller import AnalysisController
 from .annotations_panel import AnnotationsPanel
 from .article_view import ArticleView
 from .claims_controller import ClaimsController
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self.files = FileController(self.session, parts)        # project files, import, export
         self.painter = DocumentPainter(self.session, parts, self.documents, self.kb, self.claims)
         self.layers = LayerController(self.session, parts)      # View → Layer: any layer, read-only
+        self.analysis = AnalysisController(self.session, parts, self.documents, self.layers)   # stance map
 
         center = QWidget(self)
         cl = QVBoxLayout(center)
@@ -146,6 +148,7 @@ class MainWindow(QMainWindow):
 
         self.labelling.build_actions()      # View → Snap; Annotate → label keys, span keys
         self.layers.build_actions()         # View → Layer
+        self.analysis.build_actions()       # View → Stance Map
         m.view.addSeparator()
         m.add("&Next Document", lambda: self.step_document(1), "Ctrl+PgDown", m.view)
         m.add("&Previous Document", lambda: self.step_document(-1), "Ctrl+PgUp", m.view)
@@ -174,6 +177,7 @@ class MainWindow(QMainWindow):
         project = open_project(path)
         if self.project is not None:
             self.project.close()   # no job of ours runs: checkpoints and releases the file
+        self.analysis.close_windows()
         recorded = project.recorded_annotator     # a handed-out file names its annotator: use it, never ask
         if recorded and recorded != self.session.me:
             self.session.set_annotator(recorded)
@@ -433,6 +437,7 @@ class MainWindow(QMainWindow):
             s = QSettings("isfannotate", "isfannotate")
             s.setValue("window/geometry", self.saveGeometry())
             s.setValue("window/splitter", self.splitter.saveState())
+        self.analysis.close_windows()
         if self.project is not None:
             self.project.close()  # waits for a running job, checkpoints the WAL: the file is self-contained
             self.session.project = None
