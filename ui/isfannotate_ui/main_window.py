@@ -35,6 +35,7 @@ from .layer_view import LayerController
 from .parts import Dialogs, Menus, WindowParts
 from .repaint import DocumentPainter
 from .session import Session, open_project
+from .team_controller import TeamController
 
 
 class MainWindow(QMainWindow):
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.painter = DocumentPainter(self.session, parts, self.documents, self.kb, self.claims)
         self.layers = LayerController(self.session, parts)      # View → Layer: any layer, read-only
         self.analysis = AnalysisController(self.session, parts, self.documents, self.layers)   # stance map
+        self.team = TeamController(self.session, parts, self.files, self.analysis)   # assign, hand out, merge, agreement
 
         center = QWidget(self)
         cl = QVBoxLayout(center)
@@ -139,6 +141,7 @@ class MainWindow(QMainWindow):
         self.file_menu, self.edit_menu, self.view_menu = m.file, m.edit, m.view
         self.annotate_menu, self.review_menu, self.help_menu = m.annotate, m.review, m.help
         self.files.build_actions()
+        self.team.build_actions()           # File → Assign, Hand Out, Merge; Review → Agreement, Progress Board
         m.add("&Quit", self.close, QKeySequence.StandardKey.Quit, m.file)
 
         self.undo_action = m.add("&Undo", self.undo, [QKeySequence("Ctrl+Z")], m.edit)
@@ -178,6 +181,7 @@ class MainWindow(QMainWindow):
         if self.project is not None:
             self.project.close()   # no job of ours runs: checkpoints and releases the file
         self.analysis.close_windows()
+        self.team.close_windows()
         recorded = project.recorded_annotator     # a handed-out file names its annotator: use it, never ask
         if recorded and recorded != self.session.me:
             self.session.set_annotator(recorded)
@@ -438,6 +442,7 @@ class MainWindow(QMainWindow):
             s.setValue("window/geometry", self.saveGeometry())
             s.setValue("window/splitter", self.splitter.saveState())
         self.analysis.close_windows()
+        self.team.close_windows()
         if self.project is not None:
             self.project.close()  # waits for a running job, checkpoints the WAL: the file is self-contained
             self.session.project = None
