@@ -177,6 +177,45 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
         from .team.layers import agreement
         return agreement(self, annotators, documents=documents)
 
+    # ------------------------------------------------------------------ review
+    def review(self, document_id: str):
+        """The document's aligned units with their states (see ``review``)."""
+        from .review import review_document
+        return review_document(self, document_id)
+
+    def decide(self, document_id: str, unit_key: str, decision: str, *, annotator: str | None = None,
+               edited: dict | None = None, note: str = "") -> Change:
+        """Accept (an annotator's version, possibly edited) or reject a unit into gold: one action."""
+        from .review import decide
+        return decide(self, document_id, unit_key, decision, annotator=annotator, edited=edited, note=note)
+
+    def set_review_note(self, document_id: str, unit_key: str, note: str) -> Change:
+        from .review import set_note
+        return set_note(self, document_id, unit_key, note)
+
+    def adjudicate_auto(self, mode: str, *, min_k: int | None = None, documents: Sequence[str] | None = None,
+                        progress: Progress | None = None) -> Change:
+        """Auto-merge unanimous or majority units into gold, one action (see ``review.auto_merge``)."""
+        from .review import auto_merge
+        return auto_merge(self, mode, min_k=min_k, documents=documents, progress=progress)
+
+    def review_queue(self, *, progress: Progress | None = None):
+        from .review import review_queue
+        return review_queue(self, progress=progress)
+
+    def next_disagreement(self, after_doc: str | None = None, after_unit: str | None = None, *,
+                          backwards: bool = False):
+        from .review import next_disagreement
+        return next_disagreement(self, after_doc, after_unit, backwards=backwards)
+
+    def add_guideline_example(self, document_id: str, unit_key: str) -> Change:
+        from .review import add_guideline_example
+        return add_guideline_example(self, document_id, unit_key)
+
+    def guideline_examples(self, label: str | None = None) -> list[dict]:
+        from .review import guideline_examples
+        return guideline_examples(self, label)
+
     def stats(self) -> dict[str, Any]:
         from .checks import stats
         return stats(self)

@@ -31,7 +31,8 @@ def gold_records(project: "ProjectBase", layer: str = GOLD, *, include_all: bool
         if layer == GOLD:
             others = ", ".join(project.layers()) or "none yet"
             raise IsfError(f"the gold layer is empty; export an annotator's layer with --layer NAME "
-                           f"(layers: {others}) or fill gold with 'isfannotate adjudicate'")
+                           f"(layers: {others}) or fill gold with 'isfannotate adjudicate PROJECT --auto unanimous' "
+                           f"and the app's review screen")
         raise IsfError(f"layer {layer!r} has no annotations (layers: {', '.join(project.layers()) or 'none'})")
 
     status = project.statuses(layer)
