@@ -34,6 +34,7 @@ from .labelling import LabellingController
 from .layer_view import LayerController
 from .parts import Dialogs, Menus, WindowParts
 from .repaint import DocumentPainter
+from .review_controller import ReviewController
 from .session import Session, open_project
 from .team_controller import TeamController
 
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.layers = LayerController(self.session, parts)      # View → Layer: any layer, read-only
         self.analysis = AnalysisController(self.session, parts, self.documents, self.layers)   # stance map
         self.team = TeamController(self.session, parts, self.files, self.analysis)   # assign, hand out, merge, agreement
+        self.reviewing = ReviewController(self.session, parts, self.kb.guide)         # review window, auto-merge
 
         center = QWidget(self)
         cl = QVBoxLayout(center)
@@ -152,6 +154,7 @@ class MainWindow(QMainWindow):
         self.labelling.build_actions()      # View → Snap; Annotate → label keys, span keys
         self.layers.build_actions()         # View → Layer
         self.analysis.build_actions()       # View → Stance Map
+        self.reviewing.build_actions()      # Review → Review Disagreements, Auto-merge
         m.view.addSeparator()
         m.add("&Next Document", lambda: self.step_document(1), "Ctrl+PgDown", m.view)
         m.add("&Previous Document", lambda: self.step_document(-1), "Ctrl+PgUp", m.view)
@@ -190,6 +193,7 @@ class MainWindow(QMainWindow):
         self.labelling.project_opened()
         self.kb.project_opened()
         self.claims.project_opened()
+        self.reviewing.project_opened()
         self.reload_document_list()
         self._update_title()
         self.files.update_recent_menu()
@@ -443,6 +447,7 @@ class MainWindow(QMainWindow):
             s.setValue("window/splitter", self.splitter.saveState())
         self.analysis.close_windows()
         self.team.close_windows()
+        self.reviewing.close_windows()
         if self.project is not None:
             self.project.close()  # waits for a running job, checkpoints the WAL: the file is self-contained
             self.session.project = None
