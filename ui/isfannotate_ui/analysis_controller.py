@@ -16,6 +16,17 @@ from .parts import WindowParts
 from .session import Session
 
 
+# The keys of the lead's and analyst's windows, added to the F1 list.
+WINDOW_KEYS: list[tuple[str, str]] = [
+    ("Ctrl+Shift+L", "back to your own layer (View → Layer shows any layer read-only)"),
+    ("Ctrl+M", "the stance map (arrow keys move between cells, Enter opens the evidence in the document)"),
+    ("Ctrl+Shift+G", "the agreement view (click a number for the disagreements behind it)"),
+    ("Ctrl+Shift+B", "the progress board"),
+    ("Ctrl+Shift+R", "the review window: Enter accept, E accept with the selected boundary, R reject, 1–9 pick a "
+                     "version, N / Shift+N next / previous disagreement, G guideline example (there only)"),
+]
+
+
 class AnalysisController(QObject):
     def __init__(self, session: Session, parts: WindowParts, documents: DocumentPane, layers: LayerController) -> None:
         super().__init__(parts.window)

@@ -21,7 +21,7 @@ from isfannotate import Project
 from isfannotate.changes import Change
 from isfannotate.errors import IsfError
 
-from .analysis_controller import AnalysisController
+from .analysis_controller import WINDOW_KEYS, AnalysisController
 from .annotations_panel import AnnotationsPanel
 from .article_view import ArticleView
 from .claims_controller import ClaimsController
@@ -391,7 +391,7 @@ class MainWindow(QMainWindow):
 
     # -------------------------------------------------------------------- help
     def show_shortcuts(self) -> ShortcutsDialog:
-        return self.dialogs.show(ShortcutsDialog(self))
+        return self.dialogs.show(ShortcutsDialog(self, extra=WINDOW_KEYS))
 
     def show_about(self) -> None:
         from isfannotate import __version__

@@ -32,6 +32,8 @@ class ReviewController(QObject):
         r.addSeparator()
         m.add("&Review Disagreements…", self.show_review, "Ctrl+Shift+R", r,
               tip="decide what goes into gold, unit by unit")
+        m.add("Review &This Document", lambda: self.show_review(self.s.doc_id), None, r,
+              tip="the shown document in the review window")
         m.add("Auto-merge &Unanimous into Gold", lambda: self.auto_merge("unanimous"), None, r,
               tip="every unit all the document's annotators agree on, in one action")
 
