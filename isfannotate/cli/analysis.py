@@ -8,6 +8,7 @@ from .common import open_project
 def add_analysis_parsers(sub) -> None:
     add_agreement_parser(sub)
     add_adjudicate_parser(sub)
+    add_feedback_parser(sub)
     s = sub.add_parser("stancemap", help="who stands where on what",
                        description="The stance map: holders × targets with polarity (mixed when a holder's "
                                    "stances disagree), stance/document/evidence counts. Prints a table; writes "
@@ -59,6 +60,21 @@ def cmd_adjudicate(a) -> int:
     n = len(change.rows("decisions"))
     print(f"{n} units accepted into gold ({a.auto}); {queue.decided} of {queue.units} units decided, "
           f"{queue.open_disagreements} disagreements left for review")
+    return 0
+
+
+def add_feedback_parser(sub) -> None:
+    f = sub.add_parser("feedback", help="an annotator's decided units and agreement with gold",
+                       description="For one annotator: their agreement with gold per label (span F1 over the "
+                                   "documents gold has decided) and, per document, the decisions that differ "
+                                   "from their version, with the adjudicator's notes.")
+    f.add_argument("project")
+    f.add_argument("annotator")
+
+
+def cmd_feedback(a) -> int:
+    with open_project(a.project, "feedback", read_only=True) as project:
+        print(project.feedback(a.annotator).text())
     return 0
 
 
@@ -117,4 +133,5 @@ def cmd_stancemap(a) -> int:
     return 0
 
 
-ANALYSIS_COMMANDS = {"stancemap": cmd_stancemap, "agreement": cmd_agreement, "adjudicate": cmd_adjudicate}
+ANALYSIS_COMMANDS = {"stancemap": cmd_stancemap, "agreement": cmd_agreement, "adjudicate": cmd_adjudicate,
+                     "feedback": cmd_feedback}

@@ -167,10 +167,17 @@ def apply_decision(project: "ProjectBase", rec: "Recorder", rd: ReviewDoc, unit:
             chosen = "edited"
         base["_from"] = annotator or chosen
         version = base
-        _write(w, unit, version, _provenance(unit, version, adjudicator, stamp))
+        prov = _provenance(unit, version, adjudicator, stamp)
+        version["gold_item"] = _write(w, unit, version, prov)
+        version["provenance"] = prov
+    if version is None:   # rejected: what was rejected, for the record (gold/2 "rejected")
+        text = project.document(unit.doc).text
+        version = {"unit": {"start": unit.start, "end": unit.end, "label": unit.label or None,
+                            "text": text[unit.start:unit.end] if unit.end > unit.start else None,
+                            "proposed_by": sorted(unit.versions)}}
     rec.upsert("decisions", {"unit_key": unit.key, "document_id": unit.doc, "kind": unit.kind, "decision": decision,
-                             "version": json.dumps({k: v for k, v in (version or {}).items() if k != "_from"},
-                                                   ensure_ascii=False) if version else None,
+                             "version": json.dumps({k: v for k, v in version.items() if k != "_from"},
+                                                   ensure_ascii=False, default=str),
                              "chosen": chosen, "gold_items": json.dumps(w.created), "note": note,
                              "decided_by": adjudicator, "decided_at": stamp})
     unit.decision = {"decision": decision, "chosen": chosen, "note": note, "decided_by": adjudicator,

@@ -203,3 +203,50 @@ def test_next_disagreement_backwards(three):
     assert first and last and first != last
     assert three.next_disagreement(*last) is None
     assert three.next_disagreement(*first, backwards=True) is None
+
+
+def test_gold_2_export_carries_notes_doc_label_provenance_and_rejections(three, tmp_path):
+    import jsonschema
+    from isfannotate.exporting import gold_schema
+    text = three.document(D).text
+    three.set_doc_label(D, "alice", "relevance", "relevant")
+    three.set_doc_label(D, "bob", "relevance", "relevant")
+    three.adjudicate_auto("majority")
+    rd = three.review(D)
+    hamas = [u for u in rd.units if u.kind == "span" and text[u.start:u.end] == "Hamas"][0]
+    three.decide(D, hamas.key, "rejected", note="not an actor here")
+    [claim] = by(rd.units, "claim")
+    three.decide(D, claim.key, "accepted", annotator="bob", note="the article asserts it")
+    for u in three.review(D).units:
+        if not u.decided:
+            three.decide(D, u.key, "accepted")
+    three.export("jsonl", tmp_path / "g2")
+    [line] = (tmp_path / "g2" / "all.jsonl").read_text(encoding="utf-8").splitlines()
+    rec = json.loads(line)
+    jsonschema.Draft202012Validator(gold_schema(2)).validate(rec)
+    assert "the article asserts it" in rec["notes"].values()
+    assert rec["doc_label_provenance"]["relevance"]["agreed"] == ["alice", "bob"]
+    assert [(r["kind"], r["text"], r["note"]) for r in rec["rejected"]] == [("span", "Hamas", "not an actor here")]
+    three.export("jsonl", tmp_path / "g1", schema=1)
+    rec1 = json.loads((tmp_path / "g1" / "all.jsonl").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(gold_schema(1)).validate(rec1)
+    assert "notes" not in rec1 and rec1["provenance"]
+
+
+def test_feedback_to_an_annotator(three, capsys):
+    rd = three.review(D)
+    [stance] = by(rd.units, "stance")
+    three.decide(D, stance.key, "accepted", annotator="chen", note="'could consider' is conditional")
+    for u in three.review(D).units:
+        if not u.decided:
+            three.decide(D, u.key, "accepted")
+    fb = three.feedback("alice")
+    items = fb.documents[D]
+    mine = next(i for i in items if i.unit.kind == "stance")
+    assert not mine.taken and mine.note == "'could consider' is conditional" and mine.mine["polarity"] == "support"
+    assert fb.per_label["ACTOR"]["exact"] is not None and 0 < fb.per_label["ACTOR"]["exact"] <= 1
+    path = three.path
+    three.close()
+    assert cli(["feedback", str(path), "alice"]) == 0
+    out = capsys.readouterr().out
+    assert "agreement with gold per label" in out and "could consider" in out
