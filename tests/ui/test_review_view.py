@@ -175,3 +175,29 @@ def test_edit_boundary_then_accept(qtbot, three):
     qtbot.keyClick(rw.units, Qt.Key.Key_E)
     gold = [(x.label, text[x.start:x.end]) for x in p.spans(D, "gold")]
     assert ("ACTOR", "Secretary of State Marco Rubio") in gold
+
+
+def test_feedback_shows_an_annotators_version_the_gold_and_the_note(qtbot, three):
+    w = three
+    p = w.project
+    text = p.document(D).text
+    rd = p.review(D)
+    stance = next(u for u in rd.units if u.kind == "stance")
+    p.decide(D, stance.key, "accepted", annotator="chen", note="'could consider' is conditional")
+    fw = w.reviewing.show_feedback("bob")
+    qtbot.addWidget(fw)
+    rows = fw.model.rows
+    assert [(item.unit.kind, item.taken, item.note) for _d, item in rows] == [
+        ("stance", False, "'could consider' is conditional")]
+    assert "support" in fw.model.index(0, fw.model.YOURS).data()
+    assert "conditional" in fw.model.index(0, fw.model.GOLD_COL).data()
+    assert "1 differ from bob's version" in fw.summary.text()
+    # the Hamas span rejected: bob had it, so it is listed as differing, and opens in his layer
+    hamas = next(u for u in p.review(D).units if u.kind == "span" and text[u.start:u.end] == "Hamas")
+    p.decide(D, hamas.key, "rejected")
+    w.reviewing.load_feedback("bob")
+    row = next(i for i, (_d, item) in enumerate(fw.model.rows) if item.unit.key == hamas.key)
+    fw.items.clicked.emit(fw.model.index(row, fw.model.YOURS))
+    assert w.annotator == "bob" and w.doc_id == D
+    sel = w.view.selected_span_id()
+    assert sel is not None and text[w.session.spans[sel].start:w.session.spans[sel].end] == "Hamas"

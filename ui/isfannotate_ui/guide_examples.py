@@ -52,7 +52,8 @@ def examples_text(rows: list[dict]) -> str:
             lines += ["", f"{label}", "-" * len(label)]
         d = _decoded(r["decision"])
         decision = d.get("decision", "?") + (f" ({d['chosen']}'s version)" if d.get("chosen") else "")
-        lines.append(f"• “{r['text']}”  [{r.get('document_id') or ''}]")
+        quoted = f"“{r['text']}”" if r.get("text") else "(no text span: a stance or document label)"
+        lines.append(f"• {quoted}  [{r.get('document_id') or ''}]")
         lines += _versions(r["versions"])
         lines.append(f"    decided: {decision}" + (f" by {d['decided_by']}" if d.get("decided_by") else ""))
         if r.get("note"):

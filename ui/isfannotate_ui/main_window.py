@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.analysis = AnalysisController(self.session, parts, self.documents, self.layers)   # stance map
         self.team = TeamController(self.session, parts, self.files, self.analysis)   # assign, hand out, merge, agreement
         self.reviewing = ReviewController(self.session, parts, self.kb.guide)         # review window, auto-merge
+        self.reviewing.open_span = self.analysis.open_span
 
         center = QWidget(self)
         cl = QVBoxLayout(center)

@@ -23,6 +23,8 @@ class ReviewController(QObject):
         self.s = session
         self.ui = parts
         self.window = None
+        self.feedback_window = None
+        self.open_span = None          # set by the window: LayerController.open_span-like click-through
         self.examples = GuideExamples(guide)
         guide.layout().addWidget(self.examples)
 
@@ -34,6 +36,8 @@ class ReviewController(QObject):
               tip="decide what goes into gold, unit by unit")
         m.add("Review &This Document", lambda: self.show_review(self.s.doc_id), None, r,
               tip="the shown document in the review window")
+        m.add("&Feedback…", self.show_feedback, None, r,
+              tip="an annotator's decided units: their version, the gold and the note; agreement with gold per label")
         m.add("Auto-merge &Unanimous into Gold", lambda: self.auto_merge("unanimous"), None, r,
               tip="every unit all the document's annotators agree on, in one action")
 
@@ -127,8 +131,38 @@ class ReviewController(QObject):
             self.window.status.setText(f"added to the guidelines under {change.description} (Guide tab)")
         return change
 
+    # -------------------------------------------------------------- feedback
+    def show_feedback(self, annotator: str | None = None):
+        from .feedback_view import FeedbackWindow
+        if self.feedback_window is None:
+            fw = FeedbackWindow(lambda a: self.s.actor_text(a) if a else "?", self.ui.window)
+            fw.annotatorChosen.connect(self.s.guarded(self.load_feedback))
+            if self.open_span is not None:
+                fw.unitOpened.connect(self.s.guarded(self.open_span))
+            self.feedback_window = fw
+        layers = self.s.project.layers()
+        who = annotator or (self.s.me if self.s.me in layers else (layers[0] if layers else None))
+        self.feedback_window.set_annotators(layers, who)
+        if who is not None:
+            self.load_feedback(who)
+        self.feedback_window.show()
+        self.feedback_window.raise_()
+        return self.feedback_window
+
+    def load_feedback(self, annotator: str) -> None:
+        p = self.s.project
+        try:
+            fb = p.feedback(annotator)
+        except Exception as e:  # noqa: BLE001 (IsfError: no such layer, busy: shown, not raised)
+            self.feedback_window.show_error(str(e))
+            return
+        texts = {d: p.document(d).text for d in fb.documents}
+        self.feedback_window.set_feedback(fb, texts)
+
     def close_windows(self) -> None:
-        if self.window is not None:
-            self.window.close()
-            self.window.deleteLater()
-            self.window = None
+        for attr in ("window", "feedback_window"):
+            w = getattr(self, attr)
+            if w is not None:
+                w.close()
+                w.deleteLater()
+                setattr(self, attr, None)
