@@ -201,3 +201,26 @@ def test_feedback_shows_an_annotators_version_the_gold_and_the_note(qtbot, three
     assert w.annotator == "bob" and w.doc_id == D
     sel = w.view.selected_span_id()
     assert sel is not None and text[w.session.spans[sel].start:w.session.spans[sel].end] == "Hamas"
+
+
+def test_ctrl_e_edits_a_version_then_accepts_it(qtbot, three):
+    w = three
+    p = w.project
+    rw = w.reviewing.show_review()
+    qtbot.addWidget(rw)
+    qtbot.waitExposed(rw)
+    activate(qtbot, rw)
+    row = next(i for i, u in enumerate(rw.units_model.units) if u.kind == "stance")
+    rw.units.setCurrentIndex(rw.units_model.index(row, 0))
+    press(qtbot, rw, Qt.Key.Key_3)                                   # chen's conditional
+    press(qtbot, rw, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    dlg = next(d for d in w.dialogs if d.objectName() == "reviewEditDialog")
+    pol = dlg.findChild(type(dlg.fields["polarity"]), "edit-polarity")
+    pol.setCurrentIndex(pol.findData("conditional"))
+    dlg.fields["conditions"].setText("only if the force does not disarm Hamas")
+    assert dlg.edited() == {"conditions": "only if the force does not disarm Hamas"}
+    dlg._on_ok()
+    [st] = p.stances(D, "gold")
+    assert (st.polarity, st.conditions) == ("conditional", "only if the force does not disarm Hamas")
+    unit = p.review(D).unit(rw.units_model.units[row].key) or next(u for u in p.review(D).units if u.kind == "stance")
+    assert unit.decision["chosen"] == "edited"

@@ -22,8 +22,8 @@ WINDOW_KEYS: list[tuple[str, str]] = [
     ("Ctrl+M", "the stance map (arrow keys move between cells, Enter opens the evidence in the document)"),
     ("Ctrl+Shift+G", "the agreement view (click a number for the disagreements behind it)"),
     ("Ctrl+Shift+B", "the progress board"),
-    ("Ctrl+Shift+R", "the review window: Enter accept, E accept with the selected boundary, R reject, 1–9 pick a "
-                     "version, N / Shift+N next / previous disagreement, G guideline example (there only)"),
+    ("Ctrl+Shift+R", "the review window: Enter accept, E accept with the selected boundary, Ctrl+E edit then "
+                     "accept, R reject, 1–9 pick a version, N / Shift+N next / previous disagreement, G guideline example (there only)"),
 ]
 
 

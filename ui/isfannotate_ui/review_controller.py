@@ -60,6 +60,7 @@ class ReviewController(QObject):
             w.nextRequested.connect(self.s.guarded(self.next_disagreement))
             w.noteEdited.connect(self.s.guarded(self.set_note))
             w.documentChosen.connect(self.s.guarded(self.open_document))
+            w.editRequested.connect(self.s.guarded(self.edit_dialog))
             self.window = w
         self.refresh_queue()
         target = doc_id or self.window.doc_id
@@ -97,6 +98,24 @@ class ReviewController(QObject):
         else:
             self.open_document(*nxt)
         return change
+
+    def edit_dialog(self, doc_id: str, unit_key: str, picked: str = ""):
+        """Ctrl+E: edit the picked (or most shared) version's parts, then accept it."""
+        from .review_edit_dialog import ReviewEditDialog
+        p = self.s.project
+        unit = p.review(doc_id).unit(unit_key)
+        if unit is None or not unit.versions:
+            self.window.status.setText("this unit has no version to edit (R rejects it)")
+            return None
+        who = picked if picked in unit.versions else unit.groups()[0][1][0]
+        base = {**unit.versions[who], "_from": who}
+        dlg = ReviewEditDialog(unit, base, [x.name for x in p.scheme.span_labels],
+                               [(a.id, a.name) for a in p.actors()], list(p.scheme.stance.polarities), self.window)
+        note = self.window.note.text()
+        dlg.editedAccepted.connect(self.s.guarded(
+            lambda edited: self.decide(doc_id, unit_key, "accepted", who, edited or None, note)))
+        self.ui.dialogs.show(dlg)
+        return dlg
 
     def next_disagreement(self, backwards: bool = False):
         w = self.window

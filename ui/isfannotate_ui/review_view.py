@@ -14,6 +14,8 @@ or S/W/A/X there:
 
 - **Enter** accept (the version picked with 1–9, else the largest group's);
 - **E** accept the picked version with its boundary edited to the text selected in the view;
+- **Ctrl+E** edit the picked version's other parts (label, link, source, quote, polarity,
+  conditions, value), then accept it;
 - **R** reject every version;
 - **N** / **Shift+N** next / previous undecided disagreement, across documents;
 - **1–9** pick annotator 1–9's version (the column headers are numbered);
@@ -49,6 +51,7 @@ class ReviewWindow(QWidget):
     exampleRequested = Signal(str, str)
     nextRequested = Signal(bool)
     noteEdited = Signal(str, str, str)
+    editRequested = Signal(str, str, str)            # doc, unit key, picked annotator ("" none)
     documentChosen = Signal(str)
 
     def __init__(self, actor_name: Callable[[str | None], str], parent: QWidget | None = None) -> None:
@@ -125,7 +128,7 @@ class ReviewWindow(QWidget):
         self.note.setObjectName("reviewNote")
         self.note.setPlaceholderText("note on this unit (saved with the decision, or on Enter once decided)")
         self.note.returnPressed.connect(self._on_note_entered)
-        self.hint = QLabel("Enter accept · E accept with the selected boundary · R reject all · 1–9 pick a version · "
+        self.hint = QLabel("Enter accept · E accept with the selected boundary · Ctrl+E edit, then accept · R reject all · 1–9 pick a version · "
                            "N / Shift+N next / previous disagreement · G add to guidelines", self)
         self.hint.setObjectName("reviewKeys")
         self.status = QLabel(self)
@@ -160,6 +163,7 @@ class ReviewWindow(QWidget):
     def _build_keys(self) -> None:
         self._key(["Return", "Enter"], self.accept_current)
         self._key(["E"], self.accept_edited)
+        self._key(["Ctrl+E"], self.edit_current)
         self._key(["R"], self.reject_current)
         self._key(["N"], lambda: self.nextRequested.emit(False))
         self._key(["Shift+N"], lambda: self.nextRequested.emit(True))
@@ -270,6 +274,11 @@ class ReviewWindow(QWidget):
             return
         self.decisionRequested.emit(self.doc_id, u.key, "accepted", self.units_model.picked.get(u.key, ""),
                                     {"start": rng[0], "end": rng[1]}, self.note.text())
+
+    def edit_current(self) -> None:
+        u = self.current_unit()
+        if u is not None:
+            self.editRequested.emit(self.doc_id, u.key, self.units_model.picked.get(u.key, ""))
 
     def reject_current(self) -> None:
         u = self.current_unit()
