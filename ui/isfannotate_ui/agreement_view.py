@@ -247,7 +247,8 @@ class AgreementWindow(QWidget):
             ids = list(dict.fromkeys(fa.disagreements + fa.incomplete))
             rows.append([(name.replace("_", " "), None, None), (fa.cohen_mean, fa.disagreements, f"{name}: Cohen κ"),
                          (fa.fleiss.value, fa.disagreements, f"{name}: Fleiss κ"),
-                         (fa.alpha.value, fa.disagreements, f"{name}: α"), (fa.ac1.value, fa.disagreements, f"{name}: AC1"),
+                         (fa.alpha.value, fa.disagreements, f"{name}: α"),
+                         (fa.ac1.value, fa.disagreements, f"{name}: AC1"),
                          (str(fa.n_units), ids, f"{name}: every disagreement and incomplete unit"),
                          (str(fa.n_incomplete), fa.incomplete, f"{name}: incomplete units")])
         self._rows(self.facets, rows)

@@ -23,7 +23,8 @@ WINDOW_KEYS: list[tuple[str, str]] = [
     ("Ctrl+Shift+G", "the agreement view (click a number for the disagreements behind it)"),
     ("Ctrl+Shift+B", "the progress board"),
     ("Ctrl+Shift+R", "the review window: Enter accept, E accept with the selected boundary, Ctrl+E edit then "
-                     "accept, R reject, 1–9 pick a version, N / Shift+N next / previous disagreement, G guideline example (there only)"),
+                     "accept, R reject, 1–9 pick a version, N / Shift+N next / previous disagreement, "
+                     "G guideline example (there only)"),
 ]
 
 

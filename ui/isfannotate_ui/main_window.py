@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self.painter = DocumentPainter(self.session, parts, self.documents, self.kb, self.claims)
         self.layers = LayerController(self.session, parts)      # View → Layer: any layer, read-only
         self.analysis = AnalysisController(self.session, parts, self.documents, self.layers)   # stance map
-        self.team = TeamController(self.session, parts, self.files, self.analysis)   # assign, hand out, merge, agreement
+        self.team = TeamController(self.session, parts, self.files, self.analysis)   # hand out, merge, agreement
         self.reviewing = ReviewController(self.session, parts, self.kb.guide)         # review window, auto-merge
         self.reviewing.open_span = self.analysis.open_span
 

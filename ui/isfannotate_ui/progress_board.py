@@ -116,8 +116,9 @@ class ProgressBoard(QWidget):
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
             pct = f" ({100 * row.done_assigned // row.assigned}%)" if row.assigned else ""
+            last = (row.last or "—")[:16].replace("T", " ")
             values = [row.annotator, str(row.assigned), f"{row.done} ({row.done_assigned}){pct}", str(row.in_progress),
-                      str(row.spans), str(row.stances), hours_minutes(row.active), (row.last or "—")[:16].replace("T", " ")]
+                      str(row.spans), str(row.stances), hours_minutes(row.active), last]
             for c, v in enumerate(values):
                 item = QTableWidgetItem(v)
                 if c:

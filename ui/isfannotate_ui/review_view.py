@@ -128,7 +128,8 @@ class ReviewWindow(QWidget):
         self.note.setObjectName("reviewNote")
         self.note.setPlaceholderText("note on this unit (saved with the decision, or on Enter once decided)")
         self.note.returnPressed.connect(self._on_note_entered)
-        self.hint = QLabel("Enter accept · E accept with the selected boundary · Ctrl+E edit, then accept · R reject all · 1–9 pick a version · "
+        self.hint = QLabel("Enter accept · E accept with the selected boundary · Ctrl+E edit, then accept · "
+                           "R reject all · 1–9 pick a version · "
                            "N / Shift+N next / previous disagreement · G add to guidelines", self)
         self.hint.setObjectName("reviewKeys")
         self.status = QLabel(self)

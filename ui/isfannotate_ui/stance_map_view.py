@@ -150,8 +150,9 @@ class StanceMapWindow(QWidget):
         export.setObjectName("mapExport")
         export.clicked.connect(self.export_dialog)
         top = QHBoxLayout()
-        for text, w in [("Layer", self.layer), ("Documents", self.docs), ("", self.sort), ("Actor type", self.actor_type),
-                        ("Outlet", self.outlet), ("Dates", self.date_from), ("–", self.date_to)]:
+        for text, w in [("Layer", self.layer), ("Documents", self.docs), ("", self.sort),
+                        ("Actor type", self.actor_type), ("Outlet", self.outlet), ("Dates", self.date_from),
+                        ("–", self.date_to)]:
             if text:
                 top.addWidget(QLabel(text, self))
             top.addWidget(w)
