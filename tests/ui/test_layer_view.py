@@ -20,6 +20,7 @@ def test_another_annotators_layer_is_shown_read_only(qtbot, window, sel):
     assert window.session.read_only and window.annotator == "bob"
     assert [(s.start, s.end, s.label) for s in window.session.spans.values()] == [(i, i + 11, "ACTOR")]
     assert [s.label for s in window.view.spans() if s.kind == "annotation"] == ["ACTOR"]
+    assert not [s for s in window.view.spans() if s.kind == "suggestion"]   # nothing to take in a read-only layer
     assert window.layers.banner.isVisible() and "bob's layer" in window.layers.banner.text()
     assert "showing bob, read-only" in window.windowTitle()
 
@@ -38,6 +39,7 @@ def test_another_annotators_layer_is_shown_read_only(qtbot, window, sel):
     # back to one's own layer: editable again
     window.layers.show_layer(None)
     assert not window.session.read_only and not window.layers.banner.isVisible()
+    assert [s for s in window.view.spans() if s.kind == "suggestion"]       # one's own layer: suggestions again
     sel(window, j, j + 8)
     qtbot.keyClick(window.view, Qt.Key.Key_1)
     assert [(s.start, s.end, s.label) for s in p.spans(DOC4, "alice")] == [(j, j + 8, "ACTOR")]
