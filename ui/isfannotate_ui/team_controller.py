@@ -112,6 +112,10 @@ class TeamController(QObject):
             dlg.show_report(report.summary())
             self._fill_conflicts(dlg)
             self.s.message("merged: " + report.summary().replace("\n", "; "), 10000)
+            if self.board is not None and self.board.isVisible():
+                self.board.refresh()
+            if self.agreement_window is not None and self.agreement_window.isVisible():
+                job.ended.connect(self.compute_agreement)     # once the merge has let go of the project
         job = self.files.run_job("Merging", work, done)
         job.progressed.connect(dlg.set_progress)
         job.failed.connect(dlg.show_error)
