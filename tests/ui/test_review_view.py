@@ -224,3 +224,20 @@ def test_ctrl_e_edits_a_version_then_accepts_it(qtbot, three):
     assert (st.polarity, st.conditions) == ("conditional", "only if the force does not disarm Hamas")
     unit = p.review(D).unit(rw.units_model.units[row].key) or next(u for u in p.review(D).units if u.kind == "stance")
     assert unit.decision["chosen"] == "edited"
+
+
+def test_undo_in_the_main_window_shows_in_the_review_window_when_it_is_active_again(qtbot, three):
+    w = three
+    rw = w.reviewing.show_review()
+    qtbot.addWidget(rw)
+    qtbot.waitExposed(rw)
+    activate(qtbot, rw)
+    row = next(i for i, u in enumerate(rw.units_model.units) if u.kind == "stance")
+    rw.units.setCurrentIndex(rw.units_model.index(row, 0))
+    key = rw.current_key()
+    press(qtbot, rw, Qt.Key.Key_R)
+    assert rw.units_model.units[rw.units_model.row_of(key)].state == "rejected"
+    activate(qtbot, w)
+    w.undo()
+    activate(qtbot, rw)
+    assert rw.units_model.units[rw.units_model.row_of(key)].state == "disagree"

@@ -61,6 +61,7 @@ class ReviewController(QObject):
             w.noteEdited.connect(self.s.guarded(self.set_note))
             w.documentChosen.connect(self.s.guarded(self.open_document))
             w.editRequested.connect(self.s.guarded(self.edit_dialog))
+            w.reactivated.connect(self.s.guarded(lambda: self.open_document(w.doc_id, w.current_key())))
             self.window = w
         self.refresh_queue()
         target = doc_id or self.window.doc_id

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
                                QSpinBox, QSplitter, QTableView, QVBoxLayout, QWidget)
@@ -52,6 +52,7 @@ class ReviewWindow(QWidget):
     nextRequested = Signal(bool)
     noteEdited = Signal(str, str, str)
     editRequested = Signal(str, str, str)            # doc, unit key, picked annotator ("" none)
+    reactivated = Signal()                           # the window became active again: read the review again
     documentChosen = Signal(str)
 
     def __init__(self, actor_name: Callable[[str | None], str], parent: QWidget | None = None) -> None:
@@ -151,6 +152,12 @@ class ReviewWindow(QWidget):
         lay.addWidget(main, 1)
         self._build_keys()
         self.resize(1300, 820)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        # an undo in the main window, or work there, may have changed what is decided
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() and self.doc_id is not None:
+            self.reactivated.emit()
+        super().changeEvent(event)
 
     # ------------------------------------------------------------------ keys
     def _key(self, keys: list[str], slot) -> QAction:
