@@ -51,7 +51,7 @@ class TimelineStrip(QWidget):
         self.setObjectName("stanceTimeline")
         self.items: list[Evidence] = []
         self.title = ""
-        self.setMinimumHeight(90)
+        self.setMinimumHeight(110)
 
     def set_items(self, items: list[Evidence], title: str) -> None:
         self.items, self.title = list(items), title
@@ -63,11 +63,11 @@ class TimelineStrip(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), QColor("#ffffff"))
         p.setPen(QColor("#333333"))
-        p.drawText(QRectF(8, 4, self.width() - 16, 18), Qt.AlignmentFlag.AlignLeft,
+        p.drawText(QRectF(8, 4, self.width() - 16, 36), Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap,
                    self.title or "Over time: choose a cell")
         if not self.items:
             return
-        y, left, right = 44.0, 60.0, self.width() - 60.0
+        y, left, right = 60.0, 60.0, self.width() - 60.0
         p.setPen(QPen(QColor("#999999"), 1))
         p.drawLine(QPointF(left, y), QPointF(right, y))
         n = len(self.items)
