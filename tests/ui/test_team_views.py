@@ -72,6 +72,15 @@ def test_hand_out_merge_conflicts_agreement_and_board(qtbot, window, tmp_path):
     wait_jobs(qtbot, window)
     files = {f.stem.split("-")[-1]: f for f in window.team.last_handout}
     assert sorted(files) == ["bob", "carol"]
+    # handing out again into the same folder asks before writing over the files
+    window.team.last_handout = None
+    window.team.start_handout(str(tmp_path / "out"))
+    wait_jobs(qtbot, window)
+    box = next(d for d in window.dialogs if d.objectName() == "handoutOverwrite")
+    assert window.team.last_handout is None
+    next(b for b in box.buttons() if b.text() == "Overwrite").click()
+    wait_jobs(qtbot, window)
+    assert sorted(f.stem.split("-")[-1] for f in window.team.last_handout) == ["bob", "carol"]
     _work_in(files["bob"], "bob", "Marco Rubio", rename="Asim Munir (army chief)")
     _work_in(files["carol"], "carol", "Marco Rubio")
     _work_in(files["carol"], "carol", "Pakistan")            # carol only: a disagreement

@@ -11,7 +11,7 @@ annotator's layer through ``LayerController.open_span``. UI thread only.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QAbstractItemView, QFileDialog
+from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMessageBox
 
 from .analysis_controller import AnalysisController
 from .files import FileController
@@ -85,7 +85,24 @@ class TeamController(QObject):
             self.last_handout = list(paths)
             self.s.message(f"handed out {len(paths)} files to {out_dir}: "
                            + ", ".join(p.name for p in paths), 12000)
-        return self.files.run_job("Handing out", work, done)
+        job = self.files.run_job("Handing out", work, done)
+        if not force:
+            job.failed.connect(lambda message: self._offer_overwrite(out_dir, message))
+        return job
+
+    def _offer_overwrite(self, out_dir: str, message: str):
+        """A hand-out refused because its files exist: offer to write over them (non-blocking)."""
+        if "already exists" not in message:
+            return None
+        box = QMessageBox(QMessageBox.Icon.Question, "Hand out",
+                          f"{message.split(';')[0]}.\nWrite the annotators' files again over the old ones?",
+                          QMessageBox.StandardButton.NoButton, self.ui.window)
+        box.setObjectName("handoutOverwrite")
+        again = box.addButton("Overwrite", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+        box.buttonClicked.connect(lambda b: self.start_handout(out_dir, force=True) if b is again else None)
+        self.ui.dialogs.show(box)
+        return box
 
     # ----------------------------------------------------------------- merge
     def merge_file_dialog(self) -> QFileDialog:
