@@ -96,6 +96,14 @@ def test_filters_layers_and_exports(qtbot, gold_window, tmp_path):
     smw.docs.setCurrentIndex(smw.docs.findData("current"))
     assert {(t.id, smw.model.index(0, c).data().split("\n")[0]) for c, (t, _L) in enumerate(smw.model.columns)} == {
         ("isf-troops", "support"), ("disarm-hamas", "oppose")}
+    # the documents selected in the list
+    docs = w.documents
+    sm = docs.view.selectionModel()
+    sm.clearSelection()
+    idx = docs.proxy.mapFromSource(docs.model.index(docs.model.row_of("004_925ac23fd4dc491f")))
+    sm.select(idx, sm.SelectionFlag.Select)
+    smw.docs.setCurrentIndex(smw.docs.findData("selected"))
+    assert smw.scope.documents == ["004_925ac23fd4dc491f"] and smw.model.rowCount() == 1
     smw.docs.setCurrentIndex(0)
     smw.date_from.setText("2099")
     smw.refresh()

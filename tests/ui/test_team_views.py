@@ -119,6 +119,12 @@ def test_hand_out_merge_conflicts_agreement_and_board(qtbot, window, tmp_path):
     # the per-label figure for ACTOR lists the same unit
     row = next(r for r in range(aw.labels.rowCount()) if aw.labels.item(r, 0).text() == "ACTOR")
     assert aw.list_figure(aw.labels.item(row, 1)) == 1
+    # and so do the per-document figure and the span-label facet's incomplete count
+    assert aw.documents.item(0, 0).text() == DOC4 and aw.list_figure(aw.documents.item(0, 1)) == 1
+    facet = next(r for r in range(aw.facets.rowCount()) if aw.facets.item(r, 0).text() == "span label")
+    assert aw.facets.item(facet, 6).text() == "1" and aw.list_figure(aw.facets.item(facet, 6)) == 1
+    aw.mode.setCurrentIndex(aw.mode.findData("overlap"))
+    assert aw.pairs.item(0, 1).text() == "0.667"
     shot(aw, tmp_path, "agreement-view.png")
 
     # the progress board
