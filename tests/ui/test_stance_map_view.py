@@ -92,6 +92,12 @@ def test_filters_layers_and_exports(qtbot, gold_window, tmp_path):
     smw.actor_type.setCurrentIndex(smw.actor_type.findData("armed_group"))
     assert [h.name for h in smw.model.holders] == ["Hamas"]
     smw.actor_type.setCurrentIndex(0)
+    assert [smw.outlet.itemData(i) for i in range(smw.outlet.count())] == [None, "Middle East Eye", "NewsX"]
+    smw.outlet.setCurrentIndex(smw.outlet.findData("Middle East Eye"))
+    mee = {d.id for d in p.documents() if d.meta.get("outlet") == "Middle East Eye"}
+    assert all(smw.model.index(r, c).data(CellRole) is None or smw.model.index(r, c).data(CellRole).documents <= mee
+               for r in range(smw.model.rowCount()) for c in range(smw.model.columnCount()))
+    smw.outlet.setCurrentIndex(0)
     w.show_document("004_925ac23fd4dc491f")
     smw.docs.setCurrentIndex(smw.docs.findData("current"))
     assert {(t.id, smw.model.index(0, c).data().split("\n")[0]) for c, (t, _L) in enumerate(smw.model.columns)} == {

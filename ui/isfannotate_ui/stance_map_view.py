@@ -230,11 +230,13 @@ class StanceMapWindow(QWidget):
     def load_choices(self) -> None:
         """Fill the layer, actor type and outlet choices from the project (keeps current picks)."""
         p = self._project()
+        with p.read_snapshot() as conn:   # the outlets only: never every document's text
+            outlets = [r[0] for r in conn.execute(
+                "SELECT DISTINCT json_extract(meta, '$.outlet') AS o FROM documents WHERE o IS NOT NULL ORDER BY o")]
         for combo, items in [
             (self.layer, [("gold", "gold"), ("all annotators side by side", ALL)] + [(L, L) for L in p.layers()]),
             (self.actor_type, [("any", None)] + [(t.replace("_", " "), t) for t in p.scheme.actor_types]),
-            (self.outlet, [("any", None)] + [(o, o) for o in sorted({d.meta.get("outlet") for d in p.documents()
-                                                                   if d.meta.get("outlet")})]),
+            (self.outlet, [("any", None)] + [(str(o), o) for o in outlets]),
         ]:
             keep = combo.currentData()
             combo.blockSignals(True)

@@ -182,7 +182,7 @@ class TeamController(QObject):
 
         def work(project, _progress, _cancelled):
             result = project.agreement()
-            texts = {d.id: d.text for d in project.documents() if d.id in result.documents}
+            texts = {d: project.document(d).text for d in result.documents}
             return result, texts
         job = self.files.run_job("Measuring agreement", work, win.set_result)
         job.failed.connect(win.show_error)
