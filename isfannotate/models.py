@@ -101,6 +101,17 @@ _new_object = object.__new__
 _set = object.__setattr__
 
 
+def model_from_row(cls, fields: tuple[str, ...], row) -> Any:
+    """A *cls* from a row of our own tables (validated when written), every field in *fields*
+    given in order: what ``cls.model_construct(**dict(zip(fields, row)))`` makes, at half the cost."""
+    m = _new_object(cls)
+    _set(m, "__dict__", dict(zip(fields, row)))
+    _set(m, "__pydantic_fields_set__", set(fields))
+    _set(m, "__pydantic_extra__", None)
+    _set(m, "__pydantic_private__", None)
+    return m
+
+
 def span_from_row(row: tuple) -> Span:
     """Row order: id, document_id, layer, start, end, label, actor_id, attrs, author.
 

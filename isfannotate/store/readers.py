@@ -9,8 +9,10 @@ import json
 from typing import Any
 
 from ..errors import ValidationError
-from ..models import GOLD, Actor, Claim, Document, Relation, Span, Stance, Target, span_from_row
+from ..models import GOLD, Actor, Claim, Document, Relation, Span, Stance, Target, model_from_row, span_from_row
 from .session import guard_public_methods
+
+_CLAIM_FIELDS = ("span_id", "source_kind", "source_actor", "source_span", "cue_span", "quote")
 
 SPAN_COLS = 'id, document_id, layer, start, "end", label, actor_id, attrs, author'
 
@@ -98,8 +100,7 @@ class Readers:
             "SELECT c.span_id, c.source_kind, c.source_actor, c.source_span, c.cue_span, c.quote "
             "FROM claims c JOIN spans s ON s.id = c.span_id WHERE s.document_id=? AND s.layer=?",
             (document_id, layer))
-        return {r[0]: Claim.model_construct(span_id=r[0], source_kind=r[1], source_actor=r[2], source_span=r[3],
-                                            cue_span=r[4], quote=r[5]) for r in rows}
+        return {r[0]: model_from_row(Claim, _CLAIM_FIELDS, r) for r in rows}
 
     def stances(self, document_id: str, layer: str) -> list[Stance]:
         rows = self.conn.execute(

@@ -19,3 +19,21 @@ def test_span_from_row_equals_a_validated_span():
     other = span_from_row(("s3", "doc", "alice", 0, 1, "CUE", None, "{}", "bob"))
     fresh.attrs["x"] = 1                 # each span gets its own attrs dict
     assert other.attrs == {}
+
+
+def test_claims_read_in_bulk_equal_validated_claims(tmp_path):
+    from isfannotate import Project
+    from isfannotate.models import Claim
+    p = Project.create(tmp_path / "c.isf")
+    try:
+        (tmp_path / "d.txt").write_text("Rubio said Pakistan has offered troops.", encoding="utf-8")
+        p.import_paths([tmp_path / "d.txt"])
+        ch = p.annotate("d", "alice", 11, 38, "CLAIM")
+        sid = ch.rows("spans")[0].after["id"]
+        p.set_claim(sid, source_kind="article", layer="alice")
+        claims = p.claims("d", "alice")
+        assert claims[sid].source_kind == "article"
+        for c in claims.values():
+            assert c == Claim(**c.model_dump()) and c.model_fields_set == set(Claim.model_fields)
+    finally:
+        p.close()

@@ -598,3 +598,18 @@ def test_a_huge_paragraph_is_shown_as_display_blocks_with_offsets_unchanged(view
     formats = block_formats(view, bn)
     assert any(style == Qt.BrushStyle.SolidPattern and color == tint_color(ORANGE, selected=False)
                for _, _, color, style in formats)
+
+
+def test_adding_many_spans_at_once_matches_loading_them(view):
+    text = "\n".join(f"Paragraph {i} about the stabilisation force." for i in range(200))
+    spans = [SpanStyle(f"s{i}", *at(text, f"Paragraph {i} "), "ACTOR", ORANGE) for i in range(200)]
+    more = [SpanStyle(f"m{i}", *at(text, "stabilisation", i), "CLAIM", BLUE, kind="suggestion") for i in range(200)]
+    view.set_document(text, spans)
+    view.add_spans(more)                                   # many: added with one sort
+    added = [(s.id, view.underline_levels(s.start)) for s in view.spans()]
+    order = [s.id for s in view.spans()]
+    view.set_document(text, spans + more)
+    assert [s.id for s in view.spans()] == order and [(s.id, view.underline_levels(s.start)) for s in view.spans()] == added
+    assert view.next_span_id("s5") == "m5"
+    with pytest.raises(ValueError):
+        view.add_spans([SpanStyle(f"x{i}", 0, 3, "ACTOR", ORANGE) for i in range(40)] + [spans[0]])

@@ -171,6 +171,34 @@ class SpanIndex:
             self._levels.pop(b, None)
         return blocks
 
+    def add_many(self, spans: Iterable[SpanStyle]) -> set[int]:
+        """Add several spans (one sort, not an insertion each); returns the blocks to redraw.
+        ValueError on a bad or duplicate span (the spans before it stay added)."""
+        blocks: set[int] = set()
+        keys = []
+        try:
+            for span in spans:
+                if span.id in self._by_id:
+                    raise ValueError(f"span {span.id!r} is already shown")
+                if span.end > self.text_length:
+                    raise ValueError(
+                        f"span {span.id!r}: end {span.end} beyond the text ({self.text_length} code points)")
+                self._by_id[span.id] = span
+                keys.append((span.start, -span.end, span.id))
+                rng = self.block_range(span.start, span.end)
+                for b in rng:
+                    lst = self._by_block.get(b)
+                    if lst is None:
+                        self._by_block[b] = [span]
+                    else:
+                        lst.append(span)
+                    self._levels.pop(b, None)
+                blocks.update(rng)
+        finally:
+            self._order.extend(keys)
+            self._order.sort()
+        return blocks
+
     def remove(self, span_id: str) -> range:
         """Remove one span; returns the blocks to redraw (empty if the id is unknown)."""
         span = self._by_id.pop(span_id, None)
