@@ -26,7 +26,6 @@ from bisect import bisect_left, bisect_right
 __all__ = ["OffsetMap", "display_breaks", "with_breaks", "SPLIT_OVER", "DISPLAY_PIECE"]
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-_PARAGRAPH = re.compile("[^\n\u2029]+")
 
 SPLIT_OVER = 8192       # paragraphs longer than this (code points) are shown as several blocks
 DISPLAY_PIECE = 2048    # ... of about this length, cut after a space where there is one
@@ -37,8 +36,9 @@ def display_breaks(text: str, split_over: int = SPLIT_OVER, piece: int = DISPLAY
     than *split_over*, about every *piece* code points, just after whitespace (within the last
     eighth of the piece), else at the piece's end. Ascending; never 0, never a paragraph start."""
     out: list[int] = []
-    for m in _PARAGRAPH.finditer(text):
-        p0, p1 = m.span()
+    if len(text) <= split_over:
+        return out
+    for p0, p1 in _paragraphs(text):
         if p1 - p0 <= split_over:
             continue
         at = p0
@@ -51,6 +51,18 @@ def display_breaks(text: str, split_over: int = SPLIT_OVER, piece: int = DISPLAY
             out.append(b)
             at = b
     return out
+
+
+def _paragraphs(text: str):
+    """(start, end) of each paragraph (text between LF / U+2029), by C-level ``str.find``."""
+    if "\u2029" in text:
+        text = text.replace("\u2029", "\n")    # same length: offsets unchanged
+    at, n = 0, len(text)
+    while at <= n:
+        nl = text.find("\n", at)
+        end = n if nl < 0 else nl
+        yield at, end
+        at = end + 1
 
 
 def with_breaks(text: str, breaks: list[int]) -> str:

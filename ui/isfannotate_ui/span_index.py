@@ -222,13 +222,21 @@ class SpanIndex:
         starts = self.block_starts
         by_block = self._by_block
         for s in spans:
-            if s.id in by_id:
-                raise ValueError(f"span {s.id!r} appears twice")
-            if s.end > n:
-                raise ValueError(f"span {s.id!r}: end {s.end} beyond the text ({n} code points)")
-            by_id[s.id] = s
-            b0 = bisect_right(starts, s.start) - 1
-            b1 = bisect_right(starts, s.end - 1) - 1
+            sid, start, end = s.id, s.start, s.end
+            if sid in by_id:
+                raise ValueError(f"span {sid!r} appears twice")
+            if end > n:
+                raise ValueError(f"span {sid!r}: end {end} beyond the text ({n} code points)")
+            by_id[sid] = s
+            b0 = bisect_right(starts, start) - 1
+            b1 = bisect_right(starts, end - 1, b0) - 1
+            if b0 == b1:        # most spans sit in one block
+                lst = by_block.get(b0)
+                if lst is None:
+                    by_block[b0] = [s]
+                else:
+                    lst.append(s)
+                continue
             for b in range(b0, b1 + 1):
                 lst = by_block.get(b)
                 if lst is None:
