@@ -181,7 +181,8 @@ def validate(project: "ProjectBase", document_id: str, layer: str, *, only: Iter
     for sid, label, start, end, is_actor in rows:
         snippet = doc_text[start:min(end, start + 80)]
         if is_actor:
-            problems.append(Problem("actor-unlinked", sid, f"{label} “{_snippet(snippet)}” is not linked to an actor"))
+            problems.append(Problem("actor-unlinked", sid,
+                                    f"{label} “{_snippet(snippet)}” is not linked to an actor"))
         else:
             problems.append(Problem("claim-without-source", sid, f"claim “{_snippet(snippet)}” has no source"))
     for sid, holder, target in conn.execute(
