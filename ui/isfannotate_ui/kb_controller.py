@@ -199,6 +199,11 @@ class KbController(QObject):
         sel = self.ui.view.selected_span_id()
         if self.is_suggestion(sel):
             return self._suggestions.get(sel)
+        rng = self.ui.view.selected_range()
+        if rng is not None:   # selected text (a find match, a drag): the suggestion it covers (B10)
+            inside = [o for o in self._suggestions.values() if rng[0] <= o.start and o.end <= rng[1]]
+            if inside:
+                return min(inside, key=lambda o: (o.start - rng[0]) + (rng[1] - o.end))
         for st in self.ui.view.spans_at(self.ui.view.cursor_position()):
             if st.kind == "suggestion" and st.id in self._suggestions:
                 return self._suggestions[st.id]
@@ -252,6 +257,13 @@ class KbController(QObject):
         if y + self.picker.height() > vp.height():
             y = max(0, rect.top() - self.picker.height() - 4)
         self.picker.move(QPoint(x, y))
+
+    def known_actor(self, text: str) -> str | None:
+        """The registry actor whose name or alias is exactly *text* (case- and quote-folded),
+        when exactly one is; None otherwise (the picker is opened instead)."""
+        exact = [a for a in kb.search_actors(self.s.project.actors(), text, limit=3)
+                 if kb._fold(text) in {kb._fold(n) for n in (a.name, *a.aliases)}]
+        return exact[0].id if len(exact) == 1 else None
 
     def link_selected(self) -> None:
         s, ui = self.s, self.ui

@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.kb = KbController(self.session, parts)             # actors, registry, suggestions, validation
         self.claims = ClaimsController(self.session, parts)     # claims, stances, relations
         self.labelling = LabellingController(self.session, parts, self.label_bar, self.kb)
+        self.labelling.claims = self.claims
         self.files = FileController(self.session, parts)        # project files, import, export
         self.painter = DocumentPainter(self.session, parts, self.documents, self.kb, self.claims)
 
@@ -279,7 +280,7 @@ class MainWindow(QMainWindow):
     def clear_selection(self) -> None:
         """Esc: stop picking a claim's source, else close the find bar (keeping what it found
         selected), else clear the selection."""
-        if self.claims.cancel_pick():
+        if self.claims.cancel_pick() or self.claims.dismiss_proposal():
             return
         if self.find_bar.isVisible():
             self.find_bar.hide()

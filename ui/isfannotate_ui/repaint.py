@@ -8,8 +8,8 @@ that and draws the document again when the job ends. UI thread only; offsets are
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication, QWidget
 
 from isfannotate.changes import Change
 from isfannotate.models import Span
@@ -143,8 +143,18 @@ class DocumentPainter(QObject):
             self.ui.annotations.clear_details()
             return
         label = self.s.project.scheme.label(span.label)
+        details = self.ui.annotations.details
+        focus = QApplication.focusWidget()
+        keep = focus.objectName() if focus is not None and details.isAncestorOf(focus) else ""
         self.ui.annotations.show_details(span.id, span.label, self.s.span_text(span),
                                          label.attributes if label else [], span.attrs, self.detail_rows(span))
+        if keep:
+            # the details are rebuilt after every edit: the field that had the focus keeps it, so
+            # the next key goes on there and never to the document search (B1)
+            again = details.findChild(QWidget, keep)
+            if again is not None:
+                again.show()      # a new row is shown by the layout only later: show it now to focus it
+                again.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def detail_rows(self, span: Span) -> list[tuple[str, QWidget]]:
         """Extra rows of the details form for *span*: the actor link, the claim's source and cue."""
