@@ -44,6 +44,8 @@ class ClaimsController(QObject):
         m.annotate.addSeparator()
         m.add("New &Stance", self.new_stance, "S", m.annotate,
               tip="A stance from the selection (as a CLAIM) or the selected claim")
+        m.add("Add to Stance as &Evidence", self.add_to_stance, "Shift+S", m.annotate,
+              tip="The selected span becomes more evidence of the stance being written")
         m.add("&Stances", lambda: side.setCurrentWidget(self.stances), "Ctrl+3", m.view)
         m.add("&Relations", lambda: side.setCurrentWidget(self.relations), "Ctrl+4", m.view)
 
@@ -368,17 +370,27 @@ class ClaimsController(QObject):
         self.dismiss_proposal(quiet=True)
         ev = [(evidence_id, self._evidence_line(evidence_id))] if evidence_id else []
         ed = self.stances.editor
-        if ed.isVisible() and ed.stance_id is None and not ed.is_blank() and evidence_id is not None:
-            # a stance is being written: S on another claim adds it as evidence
-            ed.add_evidence(*ev[0])
-            ui.side.setCurrentWidget(self.stances)
-            ed.target.setFocus()
-            s.message("added as evidence to the stance being written (Enter saves)", 3000)
-            return
         ed.edit(s.project.actors(), s.project.targets(), holder=holder, evidence=ev, candidates=candidates)
         ui.side.setCurrentWidget(self.stances)
         # the holder is proposed: start on the target (Shift+Tab goes back to the holder)
         (ed.target if holder else ed.holder).setFocus()
+
+    def add_to_stance(self) -> None:
+        """Shift+S: the selected span (a claim) becomes more evidence of the stance being written;
+        the focus goes back to the editor (a number key or Enter saves)."""
+        s, ui = self.s, self.ui
+        ed = self.stances.editor if self.stances is not None else None
+        sid = ui.view.selected_span_id()
+        if ed is None or not ed.isVisible():
+            s.message("No stance is being written: S starts one from the selected claim", 3000)
+            return
+        if sid not in s.spans:
+            s.message("Select a span in the text first (click it, or Tab)", 3000)
+            return
+        ed.add_evidence(sid, self._evidence_line(sid))
+        ui.side.setCurrentWidget(self.stances)
+        ed.target.setFocus()
+        s.message(f"evidence {self.describe(sid)} added to the stance (a number key or Enter saves)", 3000)
 
     def _evidence_line(self, span_id: str) -> str:
         sp = self.s.spans[span_id]

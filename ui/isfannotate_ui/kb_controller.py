@@ -62,6 +62,7 @@ class KbController(QObject):
         self.suggestions_action = m.add("Show &Suggestions", self.toggle_suggestions, None, m.view)
         self.suggestions_action.setCheckable(True)
         self.suggestions_action.setChecked(True)
+        m.add("A&nnotations and Document Labels", self.focus_doc_labels, "Ctrl+1", m.view)
         m.add("&Actors", lambda: self.show_tab(self.registry), "Ctrl+2", m.view)
         m.add("&Guidelines", lambda: self.show_tab(self.guide), "Ctrl+5", m.view)
         m.add("Registry &History…", self.history_dialog, None, m.review)
@@ -90,6 +91,13 @@ class KbController(QObject):
         self.doc_labels.labelEdited.connect(self.s.guarded(self._on_doc_label))
         ui.annotations.layout().insertWidget(0, self.doc_labels)
         self.guide.set_scheme(scheme)
+
+    def focus_doc_labels(self) -> None:
+        """Ctrl+1: the Annotations tab, the focus in the first document label (Tab: the next)."""
+        self.ui.side.setCurrentWidget(self.ui.annotations)
+        if self.doc_labels is not None and self.doc_labels.editors:
+            first = next(iter(self.doc_labels.editors.values()))
+            first.setFocus()
 
     def show_tab(self, widget) -> None:
         self.ui.side.setCurrentWidget(widget)

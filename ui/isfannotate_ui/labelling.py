@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QWidget
 
 from .kb_controller import KbController
 from .label_bar import LabelBar
@@ -153,6 +153,11 @@ class LabellingController(QObject):
         if ui.view.selected_span_id() is None:
             return
         ui.side.setCurrentWidget(ui.annotations)
+        source = ui.annotations.details.findChild(QWidget, "claimSource")
+        if source is not None:     # a claim: its source first (Tab: cue, quote, modality)
+            source.show()
+            source.setFocus()
+            return
         form = ui.annotations.form
         for i in range(form.rowCount()):
             item = form.itemAt(i, form.ItemRole.FieldRole)

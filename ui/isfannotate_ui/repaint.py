@@ -148,6 +148,7 @@ class DocumentPainter(QObject):
         keep = focus.objectName() if focus is not None and details.isAncestorOf(focus) else ""
         self.ui.annotations.show_details(span.id, span.label, self.s.span_text(span),
                                          label.attributes if label else [], span.attrs, self.detail_rows(span))
+        self._claim_tab_order(details)
         if keep:
             # the details are rebuilt after every edit: the field that had the focus keeps it, so
             # the next key goes on there and never to the document search (B1)
@@ -155,6 +156,19 @@ class DocumentPainter(QObject):
             if again is not None:
                 again.show()      # a new row is shown by the layout only later: show it now to focus it
                 again.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _claim_tab_order(self, details: QWidget) -> None:
+        """Tab in a claim's details: source → cue → quote → the attributes (modality) → the pick
+        buttons, then back to the article, never on to the document filter."""
+        names = ["claimSource", "claimCue", "claimQuote"]
+        chain = [w for n in names if (w := details.findChild(QWidget, n)) is not None]
+        if not chain:
+            return
+        chain += [w for w in details.findChildren(QWidget) if w.objectName().startswith("attr_")]
+        chain += [w for n in ("pick_source", "pick_cue") if (w := details.findChild(QWidget, n)) is not None]
+        chain.append(self.ui.view)
+        for a, b in zip(chain, chain[1:]):
+            QWidget.setTabOrder(a, b)
 
     def detail_rows(self, span: Span) -> list[tuple[str, QWidget]]:
         """Extra rows of the details form for *span*: the actor link, the claim's source and cue."""

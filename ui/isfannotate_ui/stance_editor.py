@@ -3,8 +3,9 @@ added inline), polarity, conditions, evidence spans. Shown inside the Stances ta
 
 Keyboard: the holder searches names and aliases as the actor picker does (``kb.search_actors``);
 Tab goes holder → target → conditions → evidence → Save; the number keys 1–5 choose the polarity
-while the focus is in the editor but not in a text field; Enter (or Ctrl+Enter) anywhere in the
-editor saves, Esc cancels. Every edit of a new stance emits ``draftChanged`` so the window can
+while the focus is in the editor but not in a text field, and save the stance when its holder and
+target are chosen (the polarity is the last key); Enter (or Ctrl+Enter) anywhere in the editor
+saves, Esc cancels. Every edit of a new stance emits ``draftChanged`` so the window can
 keep it as a draft."""
 from __future__ import annotations
 
@@ -84,7 +85,7 @@ class StanceEditor(QGroupBox):
         ev_buttons.addWidget(remove)
         ev_buttons.addStretch(1)
         self.keys_hint = QLabel(" · ".join(f"{i + 1} {p}" for i, p in enumerate(polarities))
-                                + " · Enter saves · Esc cancels", self)
+                                + " (saves when holder and target are set) · Enter saves · Esc cancels", self)
         self.keys_hint.setObjectName("stanceKeys")
         self.keys_hint.setWordWrap(True)
         self.keys_hint.setStyleSheet("color: palette(placeholder-text); font-size: 11px;")
@@ -269,6 +270,8 @@ class StanceEditor(QGroupBox):
                     e.accept()
                     return True
                 b.setChecked(True)
+                if self.holder_id() and self.target.currentData() not in (None, NEW_TARGET):
+                    self._on_save()     # holder and target chosen: the polarity is the last key, it saves
                 return True
         return super().eventFilter(obj, e)
 
