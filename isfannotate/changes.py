@@ -34,6 +34,8 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "merge_ids": ("annotator", "kind", "file_id"),
     "merge_digests": ("annotator", "document_id"),
     "merge_conflicts": ("id",),
+    "decisions": ("unit_key",),
+    "guideline_examples": ("id",),
 }
 
 

@@ -29,6 +29,8 @@ from isfannotate.splits import SPLIT_NAMES, assign_splits, check_ratios, reached
 __all__ = ["FORMATS", "ExportResult", "ExportCancelled", "export_records", "GOLD_SCHEMA_ID", "gold_schema"]
 
 GOLD_SCHEMA_ID = "isfannotate.gold/1"
+GOLD_SCHEMA_IDS = {1: "isfannotate.gold/1", 2: "isfannotate.gold/2"}
+GOLD_SCHEMA_DEFAULT = 2
 
 FORMATS = ("jsonl", "spacy", "hf", "stances", "claims", "stance-semeval", "attribution-parc", "brat", "doccano",
            "labelstudio", "prodigy", "conll")
@@ -98,11 +100,17 @@ class ExportResult:
     manifest: dict = field(default_factory=dict)
 
 
-def gold_schema() -> dict:
-    """The shipped JSON Schema (draft 2020-12) of one gold JSONL line."""
+# What /2 adds to a line (docs/gold-jsonl.md): the adjudicator's notes, document-label provenance,
+# and the rejected units.
+GOLD2_EXTRA = ("notes", "doc_label_provenance", "rejected")
+GOLD_KEYS_2 = (*GOLD_KEYS, *GOLD2_EXTRA)
+
+
+def gold_schema(version: int = 1) -> dict:
+    """The shipped JSON Schema (draft 2020-12) of one gold JSONL line of schema *version*."""
     from importlib import resources
 
-    text = resources.files("isfannotate").joinpath("schemas/gold-1.schema.json").read_text("utf-8")
+    text = resources.files("isfannotate").joinpath(f"schemas/gold-{version}.schema.json").read_text("utf-8")
     return json.loads(text)
 
 
@@ -122,7 +130,7 @@ def _fail(doc_id: object, message: str) -> IsfError:
     return IsfError(f"document {doc_id!r}: {message}")
 
 
-def _normalise(record: dict, layer: str, index: int) -> dict:
+def _normalise(record: dict, layer: str, index: int, version: int = GOLD_SCHEMA_DEFAULT) -> dict:
     """A copy of ``record`` in canonical key order with defaults filled in, after checking
     every span (``text == doc_text[start:end]``) and every id reference. Raises IsfError."""
     if not isinstance(record, dict):
@@ -133,11 +141,11 @@ def _normalise(record: dict, layer: str, index: int) -> dict:
     text = record.get("text")
     if not isinstance(text, str):
         raise _fail(doc_id, "missing text")
-    unknown = [k for k in record if k not in GOLD_KEYS]
+    unknown = [k for k in record if k not in GOLD_KEYS_2]
     if unknown:
-        raise _fail(doc_id, f"unknown field {unknown[0]!r} (not in {GOLD_SCHEMA_ID})")
-    if record.get("schema", GOLD_SCHEMA_ID) != GOLD_SCHEMA_ID:
-        raise _fail(doc_id, f"schema {record.get('schema')!r} is not {GOLD_SCHEMA_ID}")
+        raise _fail(doc_id, f"unknown field {unknown[0]!r} (not in {GOLD_SCHEMA_IDS[2]})")
+    if record.get("schema", GOLD_SCHEMA_ID) not in GOLD_SCHEMA_IDS.values():
+        raise _fail(doc_id, f"schema {record.get('schema')!r} is not {' or '.join(GOLD_SCHEMA_IDS.values())}")
     if record.get("offset_unit", "codepoint") != "codepoint":
         raise _fail(doc_id, f"offset_unit {record.get('offset_unit')!r}: only 'codepoint' is exported")
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -145,7 +153,7 @@ def _normalise(record: dict, layer: str, index: int) -> dict:
         raise _fail(doc_id, "sha256 does not match the text")
 
     out = {
-        "schema": GOLD_SCHEMA_ID,
+        "schema": GOLD_SCHEMA_IDS[version],
         "id": doc_id,
         "text": text,
         "sha256": digest,
@@ -163,6 +171,10 @@ def _normalise(record: dict, layer: str, index: int) -> dict:
         "relations": record.get("relations") or [],
         "provenance": record.get("provenance") or {},
     }
+    if version == 2:
+        out["notes"] = record.get("notes") or {}
+        out["doc_label_provenance"] = record.get("doc_label_provenance") or {}
+        out["rejected"] = record.get("rejected") or []
 
     spans = out["spans"]
     if not _spans_look_valid(text, spans):
@@ -342,7 +354,8 @@ def gold_lines(docs: Iterable[dict]) -> Iterator[bytes]:
     """The gold JSONL line (UTF-8, newline included) of each normalised record, keys in the
     order DESIGN.md lists them."""
     for d in docs:
-        yield _json_line({k: d[k] for k in GOLD_KEYS})
+        keys = GOLD_KEYS_2 if d["schema"] == GOLD_SCHEMA_IDS[2] else GOLD_KEYS
+        yield _json_line({k: d[k] for k in keys})
 
 
 def content_digest(fmt: str, group_digests: Iterable[tuple[str, str]]) -> str:
@@ -386,6 +399,7 @@ def export_records(
     language: str = "en",
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    schema_version: int = GOLD_SCHEMA_DEFAULT,
 ) -> ExportResult:
     """Write ``records`` (gold JSONL dicts, code-point offsets) in format ``fmt`` to ``out_dir``.
 
@@ -407,7 +421,9 @@ def export_records(
     if type(seed) is not int:
         raise IsfError(f"--seed takes an integer, got {seed!r}")
 
-    docs = [_normalise(r, layer, i) for i, r in enumerate(records)]
+    if schema_version not in GOLD_SCHEMA_IDS:
+        raise IsfError(f"--schema takes 1 or 2, not {schema_version!r}")
+    docs = [_normalise(r, layer, i, schema_version) for i, r in enumerate(records)]
     seen: set[str] = set()
     for d in docs:
         if d["id"] in seen:
@@ -465,7 +481,7 @@ def export_records(
             "tool_version": tool_version(),
             "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "format": fmt,
-            "gold_schema": GOLD_SCHEMA_ID,
+            "gold_schema": GOLD_SCHEMA_IDS[schema_version],
             "offset_unit": OFFSET_UNITS[fmt],
             "project": project_name,
             "layer": layer,

@@ -62,19 +62,15 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
         conn, owner = connection.open_database(path, create=True, program=program)
         project = cls(path, conn, owner)
         project.author = "lead"
-        with project._tx():
-            conn.execute("INSERT INTO project_info VALUES ('scheme', ?)", (scheme.model_dump_json(),))
-            conn.execute("INSERT INTO project_info VALUES ('name', ?)", (name or path.stem,))
-            conn.execute("INSERT INTO project_info VALUES ('created_at', ?)", (now(),))
-            for t in scheme.targets:
-                conn.execute("INSERT INTO targets (id, name, description, created_by, created_at) "
-                             "VALUES (?, ?, ?, 'scheme', ?)", (t.id, t.name, t.description, now()))
-            for actor in actors:
-                conn.execute(
-                    "INSERT INTO actors (id, name, type, aliases, external_id, note, created_by, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, 'registry', ?)",
-                    (actor.id, actor.name, actor.type, json.dumps(actor.aliases, ensure_ascii=False),
-                     actor.external_id, actor.note, now()))
+        with project._action("create project", None, None, path.name, undoable=False) as rec:
+            for key, value in (("scheme", scheme.model_dump_json()), ("name", name or path.stem), ("created_at", now())):
+                rec.insert("project_info", {"key": key, "value": value})
+            rec.insert_many("targets", [{"id": t.id, "name": t.name, "description": t.description,
+                                         "created_by": "scheme", "created_at": now()} for t in scheme.targets])
+            rec.insert_many("actors", [{"id": a.id, "name": a.name, "type": a.type,
+                                        "aliases": json.dumps(a.aliases, ensure_ascii=False),
+                                        "external_id": a.external_id, "note": a.note, "created_by": "registry",
+                                        "created_at": now()} for a in actors])
         return project
 
     @classmethod
@@ -155,11 +151,12 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
     @unguarded
     def export(self, fmt: str, out_dir: str | Path | None = None, *, layer: str = GOLD, include_all: bool = False,
                split: tuple[float, ...] | None = None, seed: int = 0, force: bool = False,
-               progress: Progress | None = None, cancelled: Callable[[], bool] | None = None):
-        """Export *layer* in *fmt* following DESIGN.md's export rules; returns an ExportResult."""
+               progress: Progress | None = None, cancelled: Callable[[], bool] | None = None, schema: int = 2):
+        """Export *layer* in *fmt* following DESIGN.md's export rules; returns an ExportResult.
+        *schema*: the gold record version the export builds on (2, or 1 for existing readers)."""
         from .gold import export_project
         return export_project(self, fmt, out_dir, layer=layer, include_all=include_all, split=split, seed=seed,
-                              force=force, progress=progress, cancelled=cancelled)
+                              force=force, progress=progress, cancelled=cancelled, schema_version=schema)
 
     def handout(self, out_dir: str | Path, *, force: bool = False, progress: Progress | None = None) -> list[Path]:
         """Write one project file per annotator with assigned documents (see ``team.handout``)."""
@@ -176,6 +173,51 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
         ``agreement.AgreementResult``; render it with ``agreement.report_text/json/write_html``."""
         from .team.layers import agreement
         return agreement(self, annotators, documents=documents)
+
+    # ------------------------------------------------------------------ review
+    def review(self, document_id: str):
+        """The document's aligned units with their states (see ``review``)."""
+        from .review import review_document
+        return review_document(self, document_id)
+
+    def decide(self, document_id: str, unit_key: str, decision: str, *, annotator: str | None = None,
+               edited: dict | None = None, note: str = "") -> Change:
+        """Accept (an annotator's version, possibly edited) or reject a unit into gold: one action."""
+        from .review import decide
+        return decide(self, document_id, unit_key, decision, annotator=annotator, edited=edited, note=note)
+
+    def set_review_note(self, document_id: str, unit_key: str, note: str) -> Change:
+        from .review import set_note
+        return set_note(self, document_id, unit_key, note)
+
+    def adjudicate_auto(self, mode: str, *, min_k: int | None = None, documents: Sequence[str] | None = None,
+                        progress: Progress | None = None) -> Change:
+        """Auto-merge unanimous or majority units into gold, one action (see ``review.auto_merge``)."""
+        from .review import auto_merge
+        return auto_merge(self, mode, min_k=min_k, documents=documents, progress=progress)
+
+    def review_queue(self, *, progress: Progress | None = None):
+        from .review import review_queue
+        return review_queue(self, progress=progress)
+
+    def next_disagreement(self, after_doc: str | None = None, after_unit: str | None = None, *,
+                          backwards: bool = False):
+        from .review import next_disagreement
+        return next_disagreement(self, after_doc, after_unit, backwards=backwards)
+
+    def add_guideline_example(self, document_id: str, unit_key: str) -> Change:
+        from .review import add_guideline_example
+        return add_guideline_example(self, document_id, unit_key)
+
+    def guideline_examples(self, label: str | None = None) -> list[dict]:
+        from .review import guideline_examples
+        return guideline_examples(self, label)
+
+    def feedback(self, annotator: str):
+        """An annotator's decided units (their version, the decision, the note) and their
+        agreement with gold per label (see ``review.feedback``)."""
+        from .review.feedback import feedback
+        return feedback(self, annotator)
 
     def stats(self) -> dict[str, Any]:
         from .checks import stats

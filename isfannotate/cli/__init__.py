@@ -67,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--split", help="ratios TRAIN,DEV,TEST, e.g. 0.8,0.1,0.1")
     ex.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")
     ex.add_argument("--force", action="store_true", help="write into a non-empty output folder")
+    ex.add_argument("--schema", type=int, choices=[1, 2], default=2,
+                    help="gold record version (default 2: adds adjudication notes, document-label provenance and "
+                         "rejected units; 1 for existing readers)")
 
     s = sub.add_parser("stats", help="counts of documents, spans, layers", description="Print project statistics.")
     s.add_argument("project")
@@ -127,7 +130,7 @@ def cmd_export(a) -> int:
     with _open(a.project, "export", read_only=True) as project:
         bar = ProgressBar("exporting")
         result = project.export(a.format, a.out, layer=a.layer, include_all=a.all, split=split, seed=a.seed,
-                                force=a.force, progress=bar)
+                                force=a.force, progress=bar, schema=a.schema)
         bar.finish()
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)

@@ -7,6 +7,8 @@ from .common import open_project
 
 def add_analysis_parsers(sub) -> None:
     add_agreement_parser(sub)
+    add_adjudicate_parser(sub)
+    add_feedback_parser(sub)
     s = sub.add_parser("stancemap", help="who stands where on what",
                        description="The stance map: holders × targets with polarity (mixed when a holder's "
                                    "stances disagree), stance/document/evidence counts. Prints a table; writes "
@@ -33,6 +35,47 @@ def add_agreement_parser(sub) -> None:
     g.add_argument("--annotators", metavar="A,B,...", help="compare only these layers (default: every annotator)")
     g.add_argument("--json", action="store_true", help="print JSON with the documented keys")
     g.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report with charts")
+
+
+def add_adjudicate_parser(sub) -> None:
+    j = sub.add_parser("adjudicate", help="put agreed units into gold",
+                       description="Auto-merge into the gold layer, in one action: 'unanimous' takes the units every "
+                                   "annotator who marked the document done has identically; 'majority' those more "
+                                   "than half of them have (or at least K with --min K). Decisions already made are "
+                                   "never overwritten; running it twice changes nothing. The rest is decided in the "
+                                   "app's review screen (docs/reviewing.md).")
+    j.add_argument("project")
+    j.add_argument("--auto", required=True, choices=["unanimous", "majority"])
+    j.add_argument("--min", type=int, metavar="K", help="with majority: at least K annotators agree")
+
+
+def cmd_adjudicate(a) -> int:
+    from ..progress import ProgressBar
+    with open_project(a.project, "adjudicate") as project:
+        project.author = "lead"
+        bar = ProgressBar("adjudicating")
+        change = project.adjudicate_auto(a.auto, min_k=a.min, progress=bar)
+        bar.finish()
+        queue = project.review_queue()
+    n = len(change.rows("decisions"))
+    print(f"{n} units accepted into gold ({a.auto}); {queue.decided} of {queue.units} units decided, "
+          f"{queue.open_disagreements} disagreements left for review")
+    return 0
+
+
+def add_feedback_parser(sub) -> None:
+    f = sub.add_parser("feedback", help="an annotator's decided units and agreement with gold",
+                       description="For one annotator: their agreement with gold per label (span F1 over the "
+                                   "documents gold has decided) and, per document, the decisions that differ "
+                                   "from their version, with the adjudicator's notes.")
+    f.add_argument("project")
+    f.add_argument("annotator")
+
+
+def cmd_feedback(a) -> int:
+    with open_project(a.project, "feedback", read_only=True) as project:
+        print(project.feedback(a.annotator).text())
+    return 0
 
 
 def cmd_agreement(a) -> int:
@@ -90,4 +133,5 @@ def cmd_stancemap(a) -> int:
     return 0
 
 
-ANALYSIS_COMMANDS = {"stancemap": cmd_stancemap, "agreement": cmd_agreement}
+ANALYSIS_COMMANDS = {"stancemap": cmd_stancemap, "agreement": cmd_agreement, "adjudicate": cmd_adjudicate,
+                     "feedback": cmd_feedback}

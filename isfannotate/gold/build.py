@@ -31,7 +31,8 @@ def gold_records(project: "ProjectBase", layer: str = GOLD, *, include_all: bool
         if layer == GOLD:
             others = ", ".join(project.layers()) or "none yet"
             raise IsfError(f"the gold layer is empty; export an annotator's layer with --layer NAME "
-                           f"(layers: {others}) or fill gold with 'isfannotate adjudicate'")
+                           f"(layers: {others}) or fill gold with 'isfannotate adjudicate PROJECT --auto unanimous' "
+                           f"and the app's review screen")
         raise IsfError(f"layer {layer!r} has no annotations (layers: {', '.join(project.layers()) or 'none'})")
 
     status = project.statuses(layer)
@@ -68,6 +69,7 @@ def gold_records(project: "ProjectBase", layer: str = GOLD, *, include_all: bool
         for item, d, data in conn.execute("SELECT item_id, document_id, data FROM provenance"):
             prov.setdefault(d, {})[item] = json.loads(data)
 
+    extras = _adjudication(conn, layer)
     records: list[dict] = []
     left_out: list[tuple[str, str]] = []
     total = len(docs)
@@ -111,10 +113,37 @@ def gold_records(project: "ProjectBase", layer: str = GOLD, *, include_all: bool
             "stances": stance_out,
             "relations": [relation_record(h, t, lab) for _, h, t, lab in relations_by_doc.get(doc_id, [])],
             "provenance": prov.get(doc_id, {}),
+            **extras.get(doc_id, {}),
         })
     if progress:
         progress(total, total)
     return records, left_out
+
+
+def _adjudication(conn, layer: str) -> dict[str, dict]:
+    """What isfannotate.gold/2 adds for the gold layer, per document: the adjudicator's notes
+    (keyed by gold item), document-label provenance, and the rejected units. (A /1 export
+    leaves these out: ``exporting`` drops the keys.)"""
+    if layer != GOLD:
+        return {}
+    out: dict[str, dict] = {}
+    for doc, kind, decision, version, note, by, at in conn.execute(
+            "SELECT document_id, kind, decision, version, note, decided_by, decided_at FROM decisions "
+            "ORDER BY document_id, decided_at, unit_key"):
+        v = json.loads(version or "{}")
+        rec = out.setdefault(doc, {"notes": {}, "doc_label_provenance": {}, "rejected": []})
+        if decision == "accepted":
+            if note and v.get("gold_item"):
+                rec["notes"][v["gold_item"]] = note
+            if kind == "doc_label" and v.get("provenance"):
+                rec["doc_label_provenance"][v["key"]] = v["provenance"]
+        else:
+            unit = v.get("unit") or {}
+            rec["rejected"].append({"kind": kind, "start": unit.get("start", 0), "end": unit.get("end", 0),
+                                    "label": unit.get("label"), "text": unit.get("text"),
+                                    "proposed_by": unit.get("proposed_by", []), "note": note, "decided_by": by,
+                                    "at": at})
+    return out
 
 
 def _span_key(s: dict) -> tuple:
@@ -210,7 +239,7 @@ def _agree(recs: list[dict], voters: list[str]) -> dict:
 
 
 def export_project(project: "ProjectBase", fmt: str, out_dir, *, layer: str, include_all: bool,
-                   split, seed: int, force: bool, progress=None, cancelled=None):
+                   split, seed: int, force: bool, progress=None, cancelled=None, schema_version: int = 2):
     from ..exporting import export_records
     records, left_out = gold_records(project, layer, include_all=include_all)
     if not records:
@@ -219,4 +248,4 @@ def export_project(project: "ProjectBase", fmt: str, out_dir, *, layer: str, inc
     return export_records(records, fmt, Path(out_dir) if out_dir else None, project_name=project.name, layer=layer,
                           left_out=left_out, split=split, seed=seed, force=force,
                           scheme=json.loads(project.scheme.model_dump_json()), language=project.scheme.language,
-                          progress=progress, cancelled=cancelled)
+                          progress=progress, cancelled=cancelled, schema_version=schema_version)

@@ -66,7 +66,7 @@ class GoldRelation(_M):
 
 
 class GoldRecord(_M):
-    schema_: Literal["isfannotate.gold/1"]
+    schema_: Literal["isfannotate.gold/1", "isfannotate.gold/2"]
     id: str | None = None
     text: str
     sha256: str | None = None

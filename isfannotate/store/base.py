@@ -57,3 +57,27 @@ class ProjectBase(Readers, Session):
     def _after_replay(self, change) -> None:
         if change.rows("project_info"):
             self._scheme = None   # an undone or redone scheme change
+
+    # Tables whose rows change what a document's review shows.
+    _REVIEWED = frozenset({"spans", "claims", "stances", "stance_evidence", "doc_labels", "doc_status", "decisions",
+                           "actors", "documents"})
+
+    def _after_change(self, change) -> None:
+        """Drop the review counts of the documents *change* touched (all of them when it touched
+        something without a document: a registry merge relinks everywhere)."""
+        docs = {change.document_id} - {None}
+        everywhere = False
+        for op in change.ops:
+            if op.table not in self._REVIEWED:
+                continue
+            row = op.after if op.after is not None else op.before
+            doc = row.get("document_id") if op.table != "documents" else row.get("id")
+            if doc is not None:
+                docs.add(doc)
+            elif change.document_id is None:
+                everywhere = True
+        if everywhere:
+            self.conn.execute("DELETE FROM review_cache")
+        elif docs:
+            self.conn.execute("DELETE FROM review_cache WHERE document_id IN (SELECT value FROM json_each(?))",
+                              (json.dumps(sorted(docs)),))

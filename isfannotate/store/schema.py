@@ -204,9 +204,50 @@ def m004_team(db: "sqlite_utils.Database") -> None:
     )
 
 
+def m005_review(db: "sqlite_utils.Database") -> None:
+    """Adjudication: the lead's decision on each aligned unit (what went into gold, by whom,
+    when, with a note), worked examples for the guidelines (kept apart from the scheme and
+    shown as plain text), and a per-document cache of the review counts that every action on
+    the document drops (so the queue of 10,000 documents opens at once)."""
+    db.executescript(
+        """
+        CREATE TABLE decisions (
+            unit_key TEXT PRIMARY KEY,
+            document_id TEXT NOT NULL REFERENCES documents(id),
+            kind TEXT NOT NULL CHECK (kind IN ('span', 'claim', 'stance', 'doc_label')),
+            decision TEXT NOT NULL CHECK (decision IN ('accepted', 'rejected')),
+            version TEXT,
+            chosen TEXT,
+            gold_items TEXT NOT NULL DEFAULT '[]',
+            note TEXT NOT NULL DEFAULT '',
+            decided_by TEXT NOT NULL,
+            decided_at TEXT NOT NULL
+        );
+        CREATE INDEX decisions_doc ON decisions(document_id);
+        CREATE TABLE guideline_examples (
+            id TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            document_id TEXT,
+            text TEXT NOT NULL,
+            versions TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE review_cache (
+            document_id TEXT PRIMARY KEY REFERENCES documents(id),
+            units INTEGER NOT NULL,
+            decided INTEGER NOT NULL,
+            open_disagreements INTEGER NOT NULL
+        );
+        """
+    )
+
+
 # The numbered migrations, in order: the only place tables are defined. Append; never edit one
 # that has shipped.
-MIGRATIONS = [m001_initial, m002_suggestions_and_notes, m003_near_duplicate_index, m004_team]
+MIGRATIONS = [m001_initial, m002_suggestions_and_notes, m003_near_duplicate_index, m004_team, m005_review]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -131,6 +131,8 @@ class Session:
             yield rec
             if layer is not None and layer != GOLD:
                 self._ensure_annotator(rec, layer)
+            if change.ops:
+                self._after_change(change)
         if change.ops and undoable:
             self._undo.append(change)
             self._redo.clear()
@@ -166,6 +168,7 @@ class Session:
         with self._tx():
             replay(self.conn, inv)
             self._log_registry_undo(change, "undo")
+            self._after_change(inv)
         self._after_replay(inv)
         self._undo.pop()
         self._redo.append(change)
@@ -180,6 +183,7 @@ class Session:
         with self._tx():
             replay(self.conn, fwd)
             self._log_registry_undo(change, "redo")
+            self._after_change(fwd)
         self._after_replay(fwd)
         self._redo.pop()
         self._undo.append(change)
@@ -187,6 +191,10 @@ class Session:
 
     def _after_replay(self, change: Change) -> None:
         """Drop what a front caches from rows *change* rewrote (overridden)."""
+
+    def _after_change(self, change: Change) -> None:
+        """Inside the transaction of every action, undo and redo: keep derived tables in step
+        (overridden)."""
 
     def _log_registry_undo(self, change: Change, what: str) -> None:
         for op in change.rows("registry_log"):

@@ -86,6 +86,9 @@ def _trim(path: Path, annotator: str, docs: list[str], project_name: str) -> Non
         conn.execute("DELETE FROM assignments WHERE annotator<>?", (annotator,))
         conn.execute("DELETE FROM merge_ids")
         conn.execute("DELETE FROM merge_conflicts")
+        conn.execute("DELETE FROM merge_digests")
+        conn.execute("DELETE FROM decisions")       # the lead's adjudication stays with the lead
+        conn.execute("DELETE FROM review_cache")   # (guideline examples travel: they teach)
         conn.execute("DELETE FROM annotators WHERE name<>?", (annotator,))
         conn.execute("DELETE FROM documents WHERE id NOT IN (SELECT id FROM keep)")
         for key, value in (("annotator", annotator), ("handout_of", project_name), ("handout_at", now()),

@@ -25,22 +25,25 @@ def annotator_layers(project: "ProjectBase", annotators: Sequence[str] | None = 
     if unknown:
         raise IsfError(f"no layer {', '.join(map(repr, unknown))} (layers: {', '.join(project.layers()) or 'none'})")
     only = set(documents) if documents is not None else None
+    in_docs, args = ("", ()) if documents is None else (
+        " AND document_id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(only)),))
     out = []
     with project.read_snapshot() as conn:
         for name in names:
             if done_only:
-                docs = {r[0] for r in conn.execute("SELECT document_id FROM doc_status WHERE layer=? AND status='done'",
-                                                   (name,))}
+                docs = {r[0] for r in conn.execute("SELECT document_id FROM doc_status WHERE layer=? AND status='done'"
+                                                   + in_docs, (name, *args))}
             else:
-                docs = {r[0] for r in conn.execute("SELECT document_id FROM spans WHERE layer=? UNION SELECT document_id "
-                                                   "FROM stances WHERE layer=? UNION SELECT document_id FROM doc_status "
-                                                   "WHERE layer=? AND status<>'new'", (name, name, name))}
+                docs = {r[0] for r in conn.execute(
+                    "SELECT document_id FROM spans WHERE layer=?" + in_docs + " UNION SELECT document_id FROM stances "
+                    "WHERE layer=?" + in_docs + " UNION SELECT document_id FROM doc_status WHERE layer=? "
+                    "AND status<>'new'" + in_docs, (name, *args, name, *args, name, *args))}
             if only is not None:
                 docs &= only
             spans, by_id = [], {}
             for sid, doc, s, e, label, actor in conn.execute(
-                    'SELECT id, document_id, start, "end", label, actor_id FROM spans WHERE layer=? '
-                    'ORDER BY document_id, start, "end", label, id', (name,)):
+                    'SELECT id, document_id, start, "end", label, actor_id FROM spans WHERE layer=?' + in_docs +
+                    ' ORDER BY document_id, start, "end", label, id', (name, *args)):
                 if doc in docs:
                     span = SpanAnn(doc, s, e, label, actor, sid)
                     spans.append(span)
@@ -48,7 +51,8 @@ def annotator_layers(project: "ProjectBase", annotators: Sequence[str] | None = 
             claims = []
             for span_id, kind, actor, src_span in conn.execute(
                     "SELECT c.span_id, c.source_kind, c.source_actor, c.source_span FROM claims c JOIN spans s "
-                    "ON s.id = c.span_id WHERE s.layer=?", (name,)):
+                    "ON s.id = c.span_id WHERE s.layer=?" + in_docs.replace("document_id", "s.document_id"),
+                    (name, *args)):
                 sp = by_id.get(span_id)
                 if sp is None:
                     continue
@@ -56,11 +60,11 @@ def annotator_layers(project: "ProjectBase", annotators: Sequence[str] | None = 
                 claims.append(ClaimAnn(sp.doc, sp.start, sp.end, kind, actor,
                                        (src.start, src.end) if src is not None else None, span_id))
             stances = [StanceAnn(doc, holder, target, pol, sid) for sid, doc, holder, target, pol in conn.execute(
-                "SELECT id, document_id, holder, target, polarity FROM stances WHERE layer=? ORDER BY document_id, id",
-                (name,)) if doc in docs]
+                "SELECT id, document_id, holder, target, polarity FROM stances WHERE layer=?" + in_docs +
+                " ORDER BY document_id, id", (name, *args)) if doc in docs]
             labels = [DocLabelAnn(doc, key, json.loads(value)) for doc, key, value in conn.execute(
-                "SELECT document_id, key, value FROM doc_labels WHERE layer=? ORDER BY document_id, key", (name,))
-                if doc in docs]
+                "SELECT document_id, key, value FROM doc_labels WHERE layer=?" + in_docs + " ORDER BY document_id, key",
+                (name, *args)) if doc in docs]
             out.append(Layer(name, frozenset(docs), tuple(spans), tuple(claims), tuple(stances), tuple(labels)))
     return out
 

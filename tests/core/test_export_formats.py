@@ -199,10 +199,10 @@ def test_corpus_is_valid_and_every_format_is_listed():
 def test_jsonl_validates_against_the_shipped_schema_and_round_trips(corpus, tmp_path):
     import jsonschema
 
-    schema = gold_schema()
+    schema = gold_schema(1)
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
-    result = run(corpus, "jsonl", tmp_path)
+    result = run(corpus, "jsonl", tmp_path, schema_version=1)   # --schema 1 for existing readers
     assert [p.name for p in result.files] == ["all.jsonl", "manifest.json"]
     lines = (tmp_path / "jsonl" / "all.jsonl").read_text("utf-8").splitlines()
     assert len(lines) == len(corpus)
@@ -217,6 +217,21 @@ def test_jsonl_validates_against_the_shipped_schema_and_round_trips(corpus, tmp_
         for s in data["spans"]:
             assert data["text"][s["start"]:s["end"]] == s["text"]
     assert result.warnings == []
+
+
+def test_jsonl_schema_2_is_the_default_and_validates(corpus, tmp_path):
+    import jsonschema
+
+    schema = gold_schema(2)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    result = run(corpus, "jsonl", tmp_path)
+    assert result.manifest["gold_schema"] == "isfannotate.gold/2"
+    for line in (tmp_path / "jsonl" / "all.jsonl").read_text("utf-8").splitlines():
+        data = json.loads(line)
+        validator.validate(data)
+        assert data["schema"] == "isfannotate.gold/2"
+        assert list(data)[-3:] == ["notes", "doc_label_provenance", "rejected"]
 
 
 def test_line_encoder_writes_json_that_reads_back_identically(corpus):
@@ -258,13 +273,16 @@ def test_schema_describes_every_property():
             for i, v in enumerate(node):
                 walk(v, f"{path}[{i}]")
 
-    walk(gold_schema(), "$")
+    walk(gold_schema(1), "$")
+    walk(gold_schema(2), "$")
 
 
 def test_docs_show_the_shipped_schema_verbatim():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "gold-jsonl.md").read_text("utf-8")
     block = doc.split("<!-- schema:begin -->\n```json\n", 1)[1].split("\n```\n<!-- schema:end -->", 1)[0]
-    assert json.loads(block) == gold_schema()
+    assert json.loads(block) == gold_schema(1)
+    block2 = doc.split("<!-- schema2:begin -->\n```json\n", 1)[1].split("\n```\n<!-- schema2:end -->", 1)[0]
+    assert json.loads(block2) == gold_schema(2)
     example = json.loads(doc.split("pretty-printed)\n\n```json\n", 1)[1].split("\n```", 1)[0])
     assert not [s for s in example["spans"] if example["text"][s["start"]:s["end"]] != s["text"]]
 

@@ -1,0 +1,208 @@
+"""Review and adjudication (issue 13): aligned units, decisions into gold, auto-merge, the queue,
+and worked examples for the guidelines. Pure reads and actions over a project; no Qt.
+docs/reviewing.md is the lead's guide."""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..changes import Change
+from ..errors import ValidationError
+from ..ids import new_id, now
+from ..models import GOLD
+from .decide import apply_decision, update_gold_status
+from .units import PARTS, ReviewDoc, ReviewUnit, review_document, review_documents
+
+if TYPE_CHECKING:
+    from ..store.base import ProjectBase
+
+__all__ = ["PARTS", "ReviewDoc", "ReviewUnit", "QueueRow", "Queue", "auto_merge", "decide", "review_document",
+           "review_documents", "review_queue", "next_disagreement", "set_note", "add_guideline_example",
+           "guideline_examples"]
+
+
+def decide(project: "ProjectBase", document_id: str, unit_key: str, decision: str, *, annotator: str | None = None,
+           edited: dict | None = None, note: str = "") -> Change:
+    """Accept a unit (an annotator's version, or the largest group's, optionally *edited*) or
+    reject every version, as one action. Deciding again replaces the earlier decision."""
+    rd = review_document(project, document_id)
+    unit = rd.unit(unit_key)
+    if unit is None:
+        raise ValidationError(f"no unit {unit_key!r} in document {document_id!r} (its versions may have changed)")
+    with project._action(f"{decision[:-2] if decision.endswith('ed') else decision}", document_id, GOLD,
+                         f"{unit.kind} {unit.label} {unit.start}-{unit.end}".replace("  ", " ")) as rec:
+        apply_decision(project, rec, rd, unit, decision, annotator=annotator, edited=edited, note=note)
+        update_gold_status(rec, rd)
+    return rec.change
+
+
+def set_note(project: "ProjectBase", document_id: str, unit_key: str, note: str) -> Change:
+    """Leave (or change) the adjudicator's note on a decided unit."""
+    row = project.conn.execute("SELECT 1 FROM decisions WHERE unit_key=?", (unit_key,)).fetchone()
+    if row is None:
+        raise ValidationError("decide the unit first (accept or reject it), then add a note; or give the note "
+                              "with the decision")
+    with project._action("note", document_id, GOLD) as rec:
+        rec.update("decisions", (unit_key,), {"note": note})
+    return rec.change
+
+
+def auto_merge(project: "ProjectBase", mode: str, *, min_k: int | None = None,
+               documents: Sequence[str] | None = None,
+               progress: Callable[[int, int], None] | None = None) -> Change:
+    """Put units into gold in ONE action: ``unanimous`` (every coder of the document has the
+    unit, identically) or ``majority`` (more than half of the coders have the same version, or
+    at least *min_k* with ``min_k``). Never overwrites a decision; running it twice changes
+    nothing."""
+    if mode not in ("unanimous", "majority"):
+        raise ValidationError("auto-merge is 'unanimous' or 'majority'")
+    if min_k is not None and (mode != "majority" or min_k < 1):
+        raise ValidationError("--min K goes with --auto majority, K at least 1")
+    docs = review_documents(project, documents)
+    n = 0
+    with project._action(f"auto-merge {mode}", None, GOLD, "") as rec:
+        for i, (doc, rd) in enumerate(docs.items()):
+            if progress and i % 200 == 0:
+                progress(i, len(docs))
+            touched = False
+            for unit in rd.units:
+                if unit.decided or not unit.versions:
+                    continue
+                (key, who), = unit.groups()[:1]
+                need = len(unit.coders) if mode == "unanimous" else (min_k or len(unit.coders) // 2 + 1)
+                if len(who) >= need and (mode == "majority" or not unit.differs()):
+                    apply_decision(project, rec, rd, unit, "accepted", annotator=who[0],
+                                   decided_by=f"auto:{mode}")
+                    n += 1
+                    touched = True
+            if touched:
+                update_gold_status(rec, rd)
+        rec.change.description = f"{n} units"
+    if progress:
+        progress(len(docs), len(docs))
+    return rec.change
+
+
+@dataclass
+class QueueRow:
+    document_id: str
+    title: str
+    units: int
+    decided: int
+    open_disagreements: int
+
+    @property
+    def done(self) -> bool:
+        return self.units > 0 and self.decided == self.units
+
+
+@dataclass
+class Queue:
+    rows: list[QueueRow] = field(default_factory=list)
+
+    @property
+    def units(self) -> int:
+        return sum(r.units for r in self.rows)
+
+    @property
+    def decided(self) -> int:
+        return sum(r.decided for r in self.rows)
+
+    @property
+    def open_disagreements(self) -> int:
+        return sum(r.open_disagreements for r in self.rows)
+
+
+def review_queue(project: "ProjectBase", *, progress: Callable[[int, int], None] | None = None) -> Queue:
+    """Per document: units, decided, open disagreements; from the review cache, computing (and
+    caching) only the documents an action changed since (every action drops its documents'
+    rows). The first opening of a large project computes everything once."""
+    conn = project.conn
+    docs = [r[0] for r in conn.execute(
+        "SELECT d.id FROM documents d WHERE EXISTS (SELECT 1 FROM doc_status s WHERE s.document_id = d.id "
+        "AND s.layer <> ? AND s.status <> 'new') ORDER BY d.seq", (GOLD,))]
+    cached = {r[0]: r[1:] for r in conn.execute("SELECT document_id, units, decided, open_disagreements FROM review_cache")}
+    missing = [d for d in docs if d not in cached]
+    for k in range(0, len(missing), 500):
+        if progress:
+            progress(k, len(missing))
+        chunk = missing[k:k + 500]
+        fresh = review_documents(project, chunk)
+        rows = [(d, len(rd.units), rd.decided, len(rd.open_disagreements)) for d, rd in fresh.items()]
+        rows += [(d, 0, 0, 0) for d in chunk if d not in fresh]
+        if not project.read_only:
+            with project._tx() as c:
+                c.executemany("INSERT OR REPLACE INTO review_cache VALUES (?,?,?,?)", rows)
+        cached.update({r[0]: r[1:] for r in rows})
+    titles = dict(project.document_list())
+    return Queue([QueueRow(d, titles.get(d, d), *cached[d]) for d in docs])
+
+
+def next_disagreement(project: "ProjectBase", after_doc: str | None = None, after_unit: str | None = None,
+                      *, backwards: bool = False) -> tuple[str, str] | None:
+    """The next (or previous) undecided disagreement or incomplete unit, across documents, in
+    document order then unit order: (document id, unit key), or None when all are decided.
+    The current document is looked at first, so the key costs one document's review."""
+    def open_of(units: list[ReviewUnit]) -> list[ReviewUnit]:
+        units = [u for u in units if not u.decided and u.state in ("disagree", "incomplete")]
+        return units[::-1] if backwards else units
+
+    if after_doc is not None:
+        every = review_document(project, after_doc).units
+        if backwards:
+            every = every[::-1]
+        keys = [u.key for u in every]
+        # after the unit's place (it may have just been decided, so it is looked up among all units)
+        rest = open_of(every[keys.index(after_unit) + 1:] if after_unit in keys else every)
+        if backwards:
+            rest = rest[::-1]
+        if rest:
+            return after_doc, rest[0].key
+    rows = review_queue(project).rows
+    if backwards:
+        rows = rows[::-1]
+    start = 0
+    if after_doc is not None:
+        start = next((i + 1 for i, r in enumerate(rows) if r.document_id == after_doc), 0)
+    for r in rows[start:]:
+        if r.open_disagreements:
+            units = open_of(review_document(project, r.document_id).units)
+            if units:
+                return r.document_id, units[0].key
+    return None
+
+
+def add_guideline_example(project: "ProjectBase", document_id: str, unit_key: str) -> Change:
+    """From a decided unit: a worked example for the guidelines (its text, every version, the
+    decision and the note), shown in the Guide tab under its label as plain text."""
+    rd = review_document(project, document_id)
+    unit = rd.unit(unit_key)
+    if unit is None or unit.decision is None:
+        raise ValidationError("an example is made from a decided unit; decide it first")
+    text = project.document(document_id).text
+    snippet = text[max(0, unit.start - 80):unit.end + 80] if unit.end > unit.start else ""
+    label = unit.label or {"stance": "STANCE", "doc_label": "DOCUMENT"}.get(unit.kind, unit.kind)
+    with project._action("guideline example", None, None, label) as rec:
+        rec.insert("guideline_examples", {
+            "id": new_id("ex"), "label": label, "document_id": document_id, "text": " ".join(snippet.split()),
+            "versions": json.dumps(unit.versions, ensure_ascii=False, default=str),
+            "decision": json.dumps({k: unit.decision.get(k) for k in ("decision", "chosen", "decided_by", "decided_at")},
+                                   ensure_ascii=False),
+            "note": unit.decision.get("note") or "", "created_by": project.author, "created_at": now()})
+    return rec.change
+
+
+def guideline_examples(project: "ProjectBase", label: str | None = None) -> list[dict]:
+    cur = project.conn.execute("SELECT * FROM guideline_examples" + (" WHERE label=?" if label else "")
+                               + " ORDER BY label, created_at", (label,) if label else ())
+    names = [d[0] for d in cur.description]
+    out = []
+    for r in cur:
+        d = dict(zip(names, r))
+        d["versions"], d["decision"] = json.loads(d["versions"]), json.loads(d["decision"])
+        out.append(d)
+    return out
+
+
