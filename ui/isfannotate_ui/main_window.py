@@ -11,11 +11,12 @@ undo/redo, the status line and find. Offsets from the article view are code poin
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from isfannotate import Project
 from isfannotate.changes import Change
@@ -27,6 +28,7 @@ from .claims_controller import ClaimsController
 from .dialogs import AnnotatorDialog, ShortcutsDialog
 from .document_list import DocumentPane
 from .files import FileController, headless
+from .find_bar import FindBar
 from .kb_controller import KbController
 from .label_bar import LabelBar
 from .labelling import LabellingController
@@ -49,10 +51,9 @@ class MainWindow(QMainWindow):
         self.documents = DocumentPane(self)
         self.label_bar = LabelBar(self)
         self.view = ArticleView(self)
-        self.find_bar = QLineEdit(self)
-        self.find_bar.setObjectName("findBar")
-        self.find_bar.setPlaceholderText("find in document (Enter: next, Esc: close)")
-        self.find_bar.hide()
+        self.find_row = FindBar(self)
+        self.find_bar = self.find_row.edit
+        self.find_count = self.find_row.count
         self.side = QTabWidget(self)
         self.side.setObjectName("sidePanel")
         self.annotations = AnnotationsPanel(self)
@@ -76,7 +77,7 @@ class MainWindow(QMainWindow):
         cl.setContentsMargins(0, 0, 0, 0)
         cl.setSpacing(0)
         cl.addWidget(self.label_bar)
-        cl.addWidget(self.find_bar)
+        cl.addWidget(self.find_row)
         cl.addWidget(self.view, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
@@ -168,6 +169,7 @@ class MainWindow(QMainWindow):
             return
         project = open_project(path)
         if self.project is not None:
+            self._remember_place()
             self.project.close()   # no job of ours runs: checkpoints and releases the file
         self.session.set_project(project)
         self.labelling.project_opened()
@@ -176,12 +178,33 @@ class MainWindow(QMainWindow):
         self.reload_document_list()
         self._update_title()
         self.files.update_recent_menu()
-        first = self.documents.neighbour(None, 1)
+        last, pos = self._last_place()
+        first = last if last is not None and self.documents.model.row_of(last) >= 0 else \
+            self.documents.neighbour(None, 1)
         if first is not None:
             self.show_document(first)
+            if first == last and pos:
+                self.view.scroll_to(min(pos, len(self.session.text)))   # where the annotator left off
         else:
             self.view.set_document("")
             self._update_status()
+
+    def _place_key(self) -> str:
+        import hashlib
+        return "lastPlace/" + hashlib.sha1(str(self.project.path.resolve()).encode()).hexdigest()[:16]
+
+    def _last_place(self) -> tuple[str | None, int]:
+        """The document and caret the project was left at (QSettings, per project file)."""
+        v = QSettings("isfannotate", "isfannotate").value(self._place_key())
+        if not v or "@" not in str(v):
+            return None, 0
+        doc, _, pos = str(v).rpartition("@")
+        return doc, int(pos) if pos.isdigit() else 0
+
+    def _remember_place(self) -> None:
+        if self.project is not None and self.doc_id is not None:
+            QSettings("isfannotate", "isfannotate").setValue(self._place_key(),
+                                                             f"{self.doc_id}@{self.view.cursor_position()}")
 
     def open_project_or_warn(self, path: str) -> None:
         """Open *path*; when it cannot be opened say why and keep the current project."""
@@ -246,6 +269,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _show_document(self, doc_id: str) -> None:
+        self._remember_place()         # the document being left, at its caret
         self.session.load_document(doc_id)
         self.painter.paint_document()
         self._update_status()
@@ -268,13 +292,12 @@ class MainWindow(QMainWindow):
         if saved:
             text += " · saved ✓"
         self.status_label.setText(text)
-        self.undo_action.setEnabled(self.project.can_undo)
-        self.redo_action.setEnabled(self.project.can_redo)
+        # Ctrl+Z stays live at the start of history, to say there is nothing more to undo
         last = self.project.next_undo
         if last is not None:
-            self.undo_action.setText(f"&Undo {last.action} {last.description}".strip())
+            self.undo_action.setText(f"&Undo {self.describe_change(last)}")
         else:
-            self.undo_action.setText("&Undo")
+            self.undo_action.setText("&Undo (nothing to undo)")
 
     # --------------------------------------------------------------- editing
     def clear_selection(self) -> None:
@@ -283,7 +306,7 @@ class MainWindow(QMainWindow):
         if self.claims.cancel_pick() or self.claims.dismiss_proposal():
             return
         if self.find_bar.isVisible():
-            self.find_bar.hide()
+            self.find_row.hide()
             self.view.setFocus()
             return
         self.view.clear_span_selection()
@@ -291,12 +314,37 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
 
     def undo(self) -> None:
-        self._replay(self.project.undo())   # Busy (a job runs) is shown by the action's guard
+        if not self.project.can_undo:
+            self.statusBar().showMessage("Nothing to undo: this is the start of this session's history", 4000)
+            return
+        self._replay(self.project.undo(), "undid")   # Busy (a job runs) is shown by the action's guard
 
     def redo(self) -> None:
-        self._replay(self.project.redo())
+        if not self.project.can_redo:
+            self.statusBar().showMessage("Nothing to redo", 3000)
+            return
+        self._replay(self.project.redo(), "redid")
 
-    def _replay(self, change: Change | None) -> None:
+    _SPAN_DESC = re.compile(r"(\S+) (\d+)-(\d+)$")
+
+    def describe_change(self, change: Change) -> str:
+        """"annotate ACTOR “State Department”" rather than "annotate ACTOR 2327-2343"."""
+        desc = change.description or ""
+        m = self._SPAN_DESC.search(desc)
+        if m and change.document_id is not None:
+            start, end = int(m.group(2)), int(m.group(3))
+            text = self.session.text if change.document_id == self.doc_id else None
+            if text is None:
+                try:
+                    text = self.project.document(change.document_id).text
+                except IsfError:
+                    text = None
+            if text is not None and end <= len(text):
+                t = " ".join(text[start:end].split())
+                desc = desc[:m.start()] + f"{m.group(1)} “{t if len(t) <= 40 else t[:39] + '…'}”"
+        return f"{change.action} {desc}".strip()
+
+    def _replay(self, change: Change | None, verb: str = "undid") -> None:
         if change is None:
             self.statusBar().showMessage("nothing to undo or redo", 2000)
             return
@@ -306,7 +354,8 @@ class MainWindow(QMainWindow):
                 self._repaint_or_catch_up(self.painter.after_change, change)
         else:
             self._repaint_or_catch_up(self.painter.apply_change, change)
-        self.statusBar().showMessage(f"{change.action} {change.description}".strip(), 3000)
+        said = self.describe_change(change)
+        self.statusBar().showMessage(said if said.startswith(("undo", "redo")) else f"{verb}: {said}", 3000)
 
     # ------------------------------------------------------------ repainting
     def _on_change_applied(self, change: Change) -> None:
@@ -341,23 +390,19 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------- find
     def show_find(self) -> None:
-        self.find_bar.show()
+        self.find_row.show()
         self.find_bar.setFocus()
         self.find_bar.selectAll()
 
     def find_next(self) -> None:
-        needle = self.find_bar.text()
-        if not needle:
+        """Enter in the find bar: the next match after the caret, selected (see ``FindBar``)."""
+        hit = self.find_row.next_match(self.session.text, self.view.cursor_position())
+        if hit is None:
+            if self.find_bar.text():
+                self.statusBar().showMessage(f"“{self.find_bar.text()}” is not in this document", 3000)
             return
-        text = self.session.text.casefold()
-        i = text.find(needle.casefold(), self.view.cursor_position())
-        if i < 0:
-            i = text.find(needle.casefold())
-        if i < 0:
-            self.statusBar().showMessage(f"“{needle}” is not in this document", 3000)
-            return
-        self.view.scroll_to(i)
-        self.view.set_text_cursor_range(i, i + len(needle))
+        self.view.scroll_to(hit[0])
+        self.view.set_text_cursor_range(*hit)
 
     # -------------------------------------------------------------------- help
     def show_shortcuts(self) -> ShortcutsDialog:
@@ -401,6 +446,12 @@ class MainWindow(QMainWindow):
         geo = s.value("window/geometry")
         if geo is not None:
             self.restoreGeometry(geo)
+        else:
+            # the first start: most of the screen (a 1600×1000 screen gives 1440×900), centred
+            screen = self.screen().availableGeometry()
+            w, h = int(screen.width() * 0.9), int(screen.height() * 0.9)
+            self.resize(w, h)
+            self.move(screen.x() + (screen.width() - w) // 2, screen.y() + (screen.height() - h) // 2)
         state = s.value("window/splitter")
         if state is not None:
             self.splitter.restoreState(state)
@@ -411,6 +462,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             self._ask_before_closing()
             return
+        self._remember_place()
         if self._remember_layout:
             s = QSettings("isfannotate", "isfannotate")
             s.setValue("window/geometry", self.saveGeometry())
