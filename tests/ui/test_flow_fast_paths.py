@@ -158,3 +158,36 @@ def test_the_window_reopens_on_the_last_document_at_its_place(qtbot, project_pat
     finally:
         w2.close()
     assert QSettings("isfannotate", "isfannotate").value("window/geometry") is not None
+
+
+def _point(view, cp, right=False):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QTextCursor
+    cur = QTextCursor(view.document())
+    cur.setPosition(view.offsets.to_qt(cp))
+    r = view.cursorRect(cur)
+    if right:   # the right half of the letter at cp
+        nxt = QTextCursor(view.document())
+        nxt.setPosition(view.offsets.to_qt(cp + 1))
+        return QPoint((r.left() + view.cursorRect(nxt).left()) // 2 + 2, r.center().y())
+    return QPoint(r.left() + 2, r.center().y())
+
+
+def test_selection_drag_from_a_last_letter_and_ctrl_shift_right(qtbot, window):
+    from PySide6.QtTest import QTest
+    window.show_document(DOC4)
+    view = window.view
+    text = view.text()
+    i = text.index("State Department")
+    view.scroll_to(i)
+    qtbot.wait(10)
+    vp = view.viewport()
+    a, b = _point(view, i + 4, right=True), _point(view, i + 14, right=True)   # "Stat[e]" … "Departmen[t]"
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
+    QTest.mouseMove(vp, b)
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, b)
+    assert view.selected_range() == (i, i + 16)
+    # Ctrl+Shift+→ after a word takes the next word, not only the space
+    window.view.set_text_cursor_range(i, i + 5)
+    qtbot.keyClick(view, Qt.Key.Key_Right, CTRL | SHIFT)
+    assert view.selected_range() == (i, i + 16)

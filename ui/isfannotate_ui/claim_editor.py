@@ -22,7 +22,7 @@ class ClaimEditor(QWidget):
         self.source.addItem("— no source yet —", "")
         self.source.addItem("the article itself", "article")
         for sid, desc in actor_spans:
-            self.source.addItem(f"in text {desc}", f"span:{sid}")
+            self.source.addItem(f"in text: {desc}", f"span:{sid}")
         self.source.insertSeparator(self.source.count())
         for a in actors:
             self.source.addItem(f"{a.name} ({a.type.replace('_', ' ')})", f"actor:{a.id}")

@@ -177,15 +177,24 @@ class ClaimsController(ProposalsMixin, StanceDraftsMixin, QObject):
     def claim_editor(self, span) -> ClaimEditor:
         s, ui = self.s, self.ui
         scheme = s.project.scheme
-        ordered = sorted(s.spans.values(), key=lambda sp: (sp.start, -sp.end))
+        def distance(sp) -> int:
+            return span.start - sp.end if sp.end <= span.start else sp.start - span.end if sp.start >= span.end else 0
+
+        def context(sp) -> str:
+            """Where the mention is: before / inside / after the claim, with the words around it."""
+            left = " ".join(s.text[max(0, sp.start - 24):sp.start].split()[-3:])
+            right = " ".join(s.text[sp.end:sp.end + 24].split()[:3])
+            where = "before" if sp.end <= span.start else "after" if sp.start >= span.end else "inside"
+            return f"{where}: …{left} [{' '.join(s.text[sp.start:sp.end].split())}] {right}…"
+
+        # nearest the claim first: the right "Pakistan" of ten is the one beside it
+        ordered = sorted(s.spans.values(), key=lambda sp: (abs(distance(sp)), sp.start))
         actor_spans = []
         for sp in ordered:
             if scheme.label(sp.label).role == "actor":
-                text = " ".join(s.text[sp.start:sp.end].split())
                 name = self._actor_name(sp.actor_id) if sp.actor_id else "⚠ unlinked"
-                actor_spans.append((sp.id, quoted(text, 28) + ("" if name == text else f" → {name}")))
-        cue_spans = [(sp.id, quoted(s.text[sp.start:sp.end], 28)) for sp in ordered
-                     if scheme.label(sp.label).role == "cue"]
+                actor_spans.append((sp.id, f"{name} — {context(sp)}"))
+        cue_spans = [(sp.id, context(sp)) for sp in ordered if scheme.label(sp.label).role == "cue"]
         ed = ClaimEditor(self.claims.get(span.id), actor_spans, cue_spans, s.project.actors(), ui.annotations.details)
         ed.setObjectName("claimEditor")
         ed.claimEdited.connect(lambda values, sid=span.id: self.set_claim(sid, **values))

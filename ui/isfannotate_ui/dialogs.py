@@ -71,7 +71,10 @@ class ShortcutsDialog(QDialog):
         lay.addWidget(table)
         lay.addWidget(buttons)
         self.resize(860, 640)
-        table.resizeRowsToContents()
+
+    def showEvent(self, e) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(e)
+        self.table.resizeRowsToContents()   # once the "Does" column has its width: wrapped, never cut
 
 
 class AnnotatorDialog(QDialog):

@@ -71,6 +71,10 @@ class DocumentPainter(QObject):
         s = self.s
         text = " ".join(s.span_text(sp).split())
         line2 = self.claims.source_line(sp) or ""
+        if not line2 and s.role(sp.label) == "cue":   # a CUE: the claim it introduces, never an empty line
+            of = [cid for cid, c in self.claims.claims.items() if c.cue_span == sp.id and cid in s.spans]
+            line2 = (f"cue of {self.claims.describe(of[0])}" + (f" and {len(of) - 1} more" if len(of) > 1 else "")
+                     if of else "cue of no claim yet")
         if sp.actor_id:
             line2 = f"→ {s.actor_text(sp.actor_id, with_type=True)}"
         problems = self.kb.problems.get(sp.id, [])
@@ -124,6 +128,8 @@ class DocumentPainter(QObject):
         self.claims.after_change(change)
         if change.document_id == self.s.doc_id and change.layer == self.s.annotator:
             touched = {op.key()[0] for op in change.rows("spans")} | change.touched_ids("claims")
+            touched |= {row["cue_span"] for op in change.rows("claims") for row in (op.before, op.after)
+                        if row is not None and row.get("cue_span")}   # a CUE's row names its claim
             touched |= {sid for sid in problems_before.keys() | self.kb.problems.keys()
                         if problems_before.get(sid) != self.kb.problems.get(sid)}
             self.refresh_panel(only=touched)
