@@ -62,12 +62,14 @@ class Utf16Map:
         # every astral character strictly before cp adds one unit
         return cp + bisect_left(self._astral, cp)
 
-    def from_utf16(self, unit: int) -> int:
+    def from_utf16(self, unit: int, *, inside_pair: str = "error") -> int:
         """Code point offset of UTF-16 offset ``unit`` (0 <= unit <= utf16_length).
 
-        ValueError outside that range, and for an offset that falls between the two halves
-        of a surrogate pair (no character boundary is there: the file is not in UTF-16 units
-        or is broken).
+        ValueError outside that range. An offset between the two halves of a surrogate pair
+        (no character boundary is there) raises ValueError with *inside_pair* ``"error"`` (a
+        file whose offsets split a character is broken), or is rounded ``"down"`` to the
+        character's start or ``"up"`` past it (a widget's hand-made cursor: a converted range
+        then never splits a character).
         """
         n16 = self.length + len(self._astral)
         if unit < 0 or unit > n16:
@@ -76,6 +78,10 @@ class Utf16Map:
             return unit
         k = bisect_right(self._ustarts, unit - 1)  # astral characters starting before unit
         if k and self._ustarts[k - 1] == unit - 1:
+            if inside_pair == "down":
+                return unit - k
+            if inside_pair == "up":
+                return unit - k + 1
             raise ValueError(f"UTF-16 offset {unit} splits a surrogate pair (an emoji or other astral character)")
         return unit - k
 

@@ -65,6 +65,9 @@ class ProjectBase(Readers, Session):
     def _after_change(self, change) -> None:
         """Drop the review counts of the documents *change* touched (all of them when it touched
         something without a document: a registry merge relinks everywhere)."""
+        if len(change.ops) > 5000:   # bulk work (imports, merges): dropping every row is cheaper than finding them
+            self.conn.execute("DELETE FROM review_cache")
+            return
         docs = {change.document_id} - {None}
         everywhere = False
         for op in change.ops:

@@ -31,48 +31,9 @@ def test_import_linter_contracts_are_kept():
     assert "Contracts: 3 kept, 0 broken" in r.stdout, r.stdout + r.stderr
 
 
-def _cycles(package: str) -> list[list[str]]:
-    """Strongly connected groups of modules of *package* (type-checking imports included)."""
+def test_no_import_circles_in_the_core(import_cycles):
+    """Type-checking imports included (a circle through a type hint is still a circle).
+    The app's package is checked by tests/ui/test_ui_imports.py, from its source."""
     import grimp
-    graph = grimp.build_graph(package)
-    edges = {m: sorted(graph.find_modules_directly_imported_by(m)) for m in graph.modules}
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-
-    def visit(v: str) -> None:
-        index[v] = low[v] = len(index)
-        stack.append(v)
-        on_stack.add(v)
-        for w in edges.get(v, ()):
-            if w not in index:
-                visit(w)
-                low[v] = min(low[v], low[w])
-            elif w in on_stack:
-                low[v] = min(low[v], index[w])
-        if low[v] == index[v]:
-            group = []
-            while True:
-                w = stack.pop()
-                on_stack.discard(w)
-                group.append(w)
-                if w == v:
-                    break
-            if len(group) > 1:
-                found.append(sorted(group))
-
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
-    for m in sorted(graph.modules):
-        if m not in index:
-            visit(m)
-    return found
-
-
-def test_no_import_circles_in_the_core():
-    assert _cycles("isfannotate") == []
-
-
-def test_no_import_circles_in_the_app():
-    assert _cycles("isfannotate_ui") == []
+    graph = grimp.build_graph("isfannotate")
+    assert import_cycles({m: graph.find_modules_directly_imported_by(m) for m in graph.modules}) == []

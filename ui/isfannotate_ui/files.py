@@ -56,7 +56,7 @@ class FileController(QObject):
         self.recent_menu = f.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self.refresh_recent_menu)
         f.addSeparator()
-        m.add("&Import Documents…", self.import_dialog, "Ctrl+I", f)
+        m.add("&Import…", self.import_dialog, "Ctrl+I", f)
         m.add("&Export…", self.export_dialog, "Ctrl+E", f)
         f.addSeparator()
 
@@ -148,15 +148,21 @@ class FileController(QObject):
             self.jobs.remove(job)
         self.jobEnded.emit()
 
-    def import_dialog(self) -> QFileDialog:
-        return self._file_dialog("Import documents", False, self.start_import,
-                                 "Documents (*.txt *.jsonl);;All files (*)", QFileDialog.FileMode.ExistingFiles)
+    def import_dialog(self):
+        """File → Import: documents or another tool's annotations; the detected format is shown."""
+        from .import_dialog import ImportDialog
+        dlg = ImportDialog(None, self.ui.window)
+        dlg.importRequested.connect(lambda opts: self.start_import(**opts))
+        self.ui.dialogs.show(dlg)
+        return dlg
 
-    def start_import(self, paths: list[str], annotator: str | None = None) -> JobRelay:
-        """Import *paths* as a job (all-or-nothing; while it runs, actions are refused as busy)."""
+    def start_import(self, paths: list[str], annotator: str | None = None, **options) -> JobRelay:
+        """Import *paths* as a job (all-or-nothing; while it runs, actions are refused as busy).
+        *options* are ``Project.import_paths``'s (format, annotator_map, add_labels, replace, ...)."""
         def work(project, progress, _cancelled):
-            return project.import_paths(paths, annotator=annotator, progress=progress).summary()
-        return self.run_job("Importing documents", work, self.documentsImported.emit)
+            report = project.import_paths(paths, annotator=annotator, progress=progress, **options)
+            return "; ".join(x for x in (report.detected and f"detected {report.detected}", report.summary()) if x)
+        return self.run_job("Importing", work, self.documentsImported.emit)
 
     def export_dialog(self):
         from .export_dialog import ExportDialog
