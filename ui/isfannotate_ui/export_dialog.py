@@ -115,8 +115,8 @@ class ExportDialog(QDialog):
             self.error.setText(missing)
             return
         if opts["layer"] == "gold" and self.gold_is_empty is not None and self.gold_is_empty():
-            self.error.setText("The gold layer is empty: choose an annotator's layer under Layer, or put agreed "
-                               "annotations into gold first (isfannotate adjudicate).")
+            self.error.setText("The gold layer is empty: nothing has been adjudicated into it yet. Choose an "
+                               "annotator's layer under Layer.")
             return
         self.exportRequested.emit(opts)
         self.accept()
