@@ -191,3 +191,38 @@ def test_selection_drag_from_a_last_letter_and_ctrl_shift_right(qtbot, window):
     window.view.set_text_cursor_range(i, i + 5)
     qtbot.keyClick(view, Qt.Key.Key_Right, CTRL | SHIFT)
     assert view.selected_range() == (i, i + 16)
+
+
+def test_pick_buttons_stay_put_when_the_no_source_line_goes(qtbot, window, sel):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QComboBox, QPushButton
+    window.show_document(DOC4)
+    claim = mark(qtbot, window, sel, "Washington has been urging Pakistan to contribute soldiers", Qt.Key.Key_2)
+    key(qtbot, window, Qt.Key.Key_Escape)                 # no proposal: the claim has no source
+    qtbot.wait(20)
+    assert "has no source" in window.annotations.warnings.text()
+
+    def pick_y():
+        b = window.annotations.findChild(QPushButton, "pick_source")
+        return b.mapTo(window, QPoint(0, 0)).y()
+
+    before = pick_y()
+    ed = window.annotations.findChild(QComboBox, "claimSource").parent().parent()
+    ed.select_source("article")
+    qtbot.wait(20)
+    assert window.project.claims(DOC4, "alice")[claim].source_kind == "article"
+    assert "has no source" not in window.annotations.warnings.text()
+    assert pick_y() == before
+
+
+def test_enter_on_the_pickers_type_field_creates_the_actor(qtbot, window, sel):
+    window.show_document(DOC4)
+    sid = mark(qtbot, window, sel, "officials", Qt.Key.Key_1)
+    picker = window.kb.picker
+    assert picker.isVisible() and picker.current_actor_id() == "\x00create"
+    picker.type.setFocus()
+    qtbot.keyClick(picker.type, Qt.Key.Key_Down)           # another type, by key
+    chosen = picker.type.currentData()
+    qtbot.keyClick(picker.type, Qt.Key.Key_Return)
+    actor = window.project.actor(window.project.span(sid).actor_id)
+    assert (actor.name, actor.type) == ("officials", chosen) and not picker.isVisible()

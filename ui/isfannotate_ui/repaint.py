@@ -36,6 +36,13 @@ class DocumentPainter(QObject):
         parts.view.spanSelected.connect(session.guarded(self.on_span_selected))
         parts.annotations.spanClicked.connect(self._on_panel_span_clicked)
         parts.annotations.attributeEdited.connect(session.guarded(self._on_attribute_edited))
+        # the problem lines above the details keep two lines of room, shown or not: the details
+        # (and a claim's pick buttons) do not jump when "has no source" comes or goes
+        warnings = parts.annotations.warnings
+        policy = warnings.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        warnings.setSizePolicy(policy)
+        warnings.setMinimumHeight(2 * warnings.fontMetrics().lineSpacing() + 4)
 
     def paint_document(self) -> None:
         """Draw the document the session holds (text, spans, claims, suggestions, lists)."""
