@@ -226,3 +226,22 @@ def test_enter_on_the_pickers_type_field_creates_the_actor(qtbot, window, sel):
     qtbot.keyClick(picker.type, Qt.Key.Key_Return)
     actor = window.project.actor(window.project.span(sid).actor_id)
     assert (actor.name, actor.type) == ("officials", chosen) and not picker.isVisible()
+
+
+def test_the_article_keeps_its_width_whatever_the_side_panel_shows(qtbot, window, sel):
+    window.show_document(DOC4)
+    qtbot.wait(20)
+    width = window.view.width()
+    for i in range(window.side.count()):
+        window.side.setCurrentIndex(i)
+        qtbot.wait(10)
+        assert window.view.width() == width, window.side.tabText(i)
+    mark(qtbot, window, sel, "Washington has been urging Pakistan to contribute soldiers", Qt.Key.Key_2)
+    key(qtbot, window, Qt.Key.Key_Escape)
+    key(qtbot, window, Qt.Key.Key_Return)           # the claim's details
+    qtbot.wait(10)
+    assert window.view.width() == width
+    window.view.setFocus()
+    key(qtbot, window, Qt.Key.Key_S)                # the stance editor, with long actor names in its lists
+    qtbot.wait(10)
+    assert window.claims.stances.editor.isVisible() and window.view.width() == width

@@ -69,6 +69,10 @@ class StanceEditor(QGroupBox):
         second.addStretch(1)
         pol_grid.addLayout(first)
         pol_grid.addLayout(second)
+        for combo in (self.holder, self.target):
+            # long actor or target names must not widen the side panel (the article would re-wrap)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
         self.conditions = QLineEdit(self)
         self.conditions.setObjectName("stanceConditions")
         self.conditions.setPlaceholderText("optional, e.g. only if the ISF does not disarm Hamas")
