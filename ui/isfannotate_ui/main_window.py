@@ -455,6 +455,10 @@ class MainWindow(QMainWindow):
         state = s.value("window/splitter")
         if state is not None:
             self.splitter.restoreState(state)
+        else:   # the first start: documents ~22%, side panel ~30% (never narrower than before), article the rest
+            w = self.width()
+            docs, side = max(250, int(w * 0.22)), max(410, int(w * 0.30))
+            self.splitter.setSizes([docs, max(300, w - docs - side), side])
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if self.files.jobs and not self._close_when_free and self.ask_before_closing:
