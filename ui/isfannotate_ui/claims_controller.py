@@ -185,7 +185,7 @@ class ClaimsController(ProposalsMixin, StanceDraftsMixin, QObject):
             left = " ".join(s.text[max(0, sp.start - 24):sp.start].split()[-3:])
             right = " ".join(s.text[sp.end:sp.end + 24].split()[:3])
             where = "before" if sp.end <= span.start else "after" if sp.start >= span.end else "inside"
-            return f"{where}: …{left} [{' '.join(s.text[sp.start:sp.end].split())}] {right}…"
+            return f"{where} · …{left} [{' '.join(s.text[sp.start:sp.end].split())}] {right}…"
 
         # nearest the claim first: the right "Pakistan" of ten is the one beside it
         ordered = sorted(s.spans.values(), key=lambda sp: (abs(distance(sp)), sp.start))
@@ -193,8 +193,9 @@ class ClaimsController(ProposalsMixin, StanceDraftsMixin, QObject):
         for sp in ordered:
             if scheme.label(sp.label).role == "actor":
                 name = self._actor_name(sp.actor_id) if sp.actor_id else "⚠ unlinked"
-                actor_spans.append((sp.id, f"{name} — {context(sp)}"))
-        cue_spans = [(sp.id, context(sp)) for sp in ordered if scheme.label(sp.label).role == "cue"]
+                actor_spans.append((sp.id, f"{name} · {context(sp)}"))
+        cue_spans = [(sp.id, f"{quoted(s.text[sp.start:sp.end], 20)} · {context(sp)}") for sp in ordered
+                     if scheme.label(sp.label).role == "cue"]
         ed = ClaimEditor(self.claims.get(span.id), actor_spans, cue_spans, s.project.actors(), ui.annotations.details)
         ed.setObjectName("claimEditor")
         ed.claimEdited.connect(lambda values, sid=span.id: self.set_claim(sid, **values))
