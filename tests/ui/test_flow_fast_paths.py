@@ -245,3 +245,43 @@ def test_the_article_keeps_its_width_whatever_the_side_panel_shows(qtbot, window
     key(qtbot, window, Qt.Key.Key_S)                # the stance editor, with long actor names in its lists
     qtbot.wait(10)
     assert window.claims.stances.editor.isVisible() and window.view.width() == width
+
+
+def test_tab_in_the_claim_details_runs_source_cue_quote_modality_and_back_to_the_article(qtbot, window, sel):
+    window.show_document(DOC4)
+    mark(qtbot, window, sel, "Washington has been urging Pakistan to contribute soldiers", Qt.Key.Key_2)
+    key(qtbot, window, Qt.Key.Key_Escape)
+    key(qtbot, window, Qt.Key.Key_Return)                     # Enter: the details, on the source
+    qtbot.wait(10)
+    seen = [QApplication.focusWidget().objectName()]
+    for _ in range(7):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget().objectName())
+        if seen[-1] == "articleView":
+            break
+    assert seen[:4] == ["claimSource", "claimCue", "claimQuote", "attr_modality"]
+    assert seen[-1] == "articleView" and QApplication.focusWidget() is not window.documents.search
+
+
+def test_a_half_filled_stance_survives_closing_the_app(qtbot, window, project_path):
+    from isfannotate_ui.app import create_main_window
+    w = window
+    w.show_document(DOC4)
+    text = w.view.text()
+    i = text.index("Washington has been urging")
+    w.view.setFocus()
+    w.view.set_text_cursor_range(i, i + len("Washington has been urging Pakistan to contribute soldiers"))
+    qtbot.keyClick(w.view, Qt.Key.Key_S)                      # a CLAIM and the stance editor
+    ed = w.claims.stances.editor
+    assert ed.isVisible()
+    ed.conditions.setFocus()
+    qtbot.keyClicks(ed.conditions, "if the ISF")
+    w.close()                                                 # no question asked
+    w2 = create_main_window(project_path, "alice")
+    qtbot.addWidget(w2)
+    try:
+        ed2 = w2.claims.stances.editor
+        assert w2.doc_id == DOC4 and ed2.isVisibleTo(w2) and ed2.conditions.text() == "if the ISF"
+        assert len(ed2.evidence_ids()) == 1
+    finally:
+        w2.close()

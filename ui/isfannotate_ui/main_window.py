@@ -455,10 +455,22 @@ class MainWindow(QMainWindow):
         state = s.value("window/splitter")
         if state is not None:
             self.splitter.restoreState(state)
-        else:   # the first start: documents ~22%, side panel ~30% (never narrower than before), article the rest
+        else:
+            self._first_split = True    # sized when first shown, at the size the window then has
+
+    _first_split = False
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._first_split:
+            # the first start: documents ~22%, side panel ~30%, the article the rest; with room
+            # enough, the panes are never narrower than they were before (250 / 410)
+            self._first_split = False
             w = self.width()
-            docs, side = max(250, int(w * 0.22)), max(410, int(w * 0.30))
-            self.splitter.setSizes([docs, max(300, w - docs - side), side])
+            docs, side = int(w * 0.22), int(w * 0.30)
+            if w >= 1200:
+                docs, side = max(250, docs), max(410, side)
+            self.splitter.setSizes([docs, w - docs - side, side])
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if self.files.jobs and not self._close_when_free and self.ask_before_closing:
