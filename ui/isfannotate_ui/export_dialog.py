@@ -48,6 +48,8 @@ class ExportDialog(QDialog):
         self.layer.setObjectName("exportLayer")
         for name in ["gold", *layers]:
             self.layer.addItem(name, name)
+        # derived: the units every annotator who marked a document done agrees on
+        self.layer.addItem("unanimous (what every annotator who marked a document done agrees on)", "unanimous")
         self.all_docs = QCheckBox("include documents not marked done", self)
         self.split = QLineEdit(self)
         self.split.setPlaceholderText("no split; e.g. 0.8,0.1,0.1")

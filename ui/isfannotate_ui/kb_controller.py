@@ -182,7 +182,8 @@ class KbController(QObject):
         decision changes; what is annotated comes from the window's spans (no query)."""
         s, ui = self.s, self.ui
         new: dict[str, object] = {}
-        if self.show_suggestions and s.doc_id is not None and s.annotator and s.project.scheme.actor_label:
+        if self.show_suggestions and s.doc_id is not None and s.annotator and s.project.scheme.actor_label \
+                and not s.read_only:   # a layer shown read-only gets no suggestions: they could not be taken
             with s.project.read_snapshot():   # kb reads the connection itself: hold the project's guard
                 if registry_changed or self._matches is None:
                     self._matches = kb.name_matches(s.project, s.doc_id)

@@ -22,6 +22,7 @@ from isfannotate import Project
 from isfannotate.changes import Change
 from isfannotate.errors import IsfError
 
+from .analysis_controller import WINDOW_KEYS, AnalysisController
 from .annotations_panel import AnnotationsPanel
 from .article_view import ArticleView
 from .claims_controller import ClaimsController
@@ -32,9 +33,12 @@ from .find_bar import FindBar
 from .kb_controller import KbController
 from .label_bar import LabelBar
 from .labelling import LabellingController
+from .layer_view import LayerController
 from .parts import Dialogs, Menus, WindowParts
 from .repaint import DocumentPainter
+from .review_controller import ReviewController
 from .session import Session, open_project
+from .team_controller import TeamController
 
 
 class MainWindow(QMainWindow):
@@ -71,11 +75,17 @@ class MainWindow(QMainWindow):
         self.labelling.claims = self.claims
         self.files = FileController(self.session, parts)        # project files, import, export
         self.painter = DocumentPainter(self.session, parts, self.documents, self.kb, self.claims)
+        self.layers = LayerController(self.session, parts)      # View → Layer: any layer, read-only
+        self.analysis = AnalysisController(self.session, parts, self.documents, self.layers)   # stance map
+        self.team = TeamController(self.session, parts, self.files, self.analysis)   # hand out, merge, agreement
+        self.reviewing = ReviewController(self.session, parts, self.kb.guide)         # review window, auto-merge
+        self.reviewing.open_span = self.analysis.open_span
 
         center = QWidget(self)
         cl = QVBoxLayout(center)
         cl.setContentsMargins(0, 0, 0, 0)
         cl.setSpacing(0)
+        cl.addWidget(self.layers.banner)
         cl.addWidget(self.label_bar)
         cl.addWidget(self.find_row)
         cl.addWidget(self.view, 1)
@@ -107,6 +117,8 @@ class MainWindow(QMainWindow):
         self.files.documentsImported.connect(self._on_documents_imported)
         self.files.jobEnded.connect(self._on_job_ended)
         self.documents.documentActivated.connect(self.show_document)
+        self.layers.documentRequested.connect(self.show_document)
+        self.layers.layerShown.connect(self._on_layer_shown)
         self.find_bar.returnPressed.connect(self.find_next)
 
         self.open_project(project_path)
@@ -134,6 +146,7 @@ class MainWindow(QMainWindow):
         self.file_menu, self.edit_menu, self.view_menu = m.file, m.edit, m.view
         self.annotate_menu, self.review_menu, self.help_menu = m.annotate, m.review, m.help
         self.files.build_actions()
+        self.team.build_actions()           # File → Assign, Hand Out, Merge; Review → Agreement, Progress Board
         m.add("&Quit", self.close, QKeySequence.StandardKey.Quit, m.file)
 
         self.undo_action = m.add("&Undo", self.undo, [QKeySequence("Ctrl+Z")], m.edit)
@@ -142,6 +155,9 @@ class MainWindow(QMainWindow):
         m.add("&Find in Document", self.show_find, QKeySequence.StandardKey.Find, m.edit)
 
         self.labelling.build_actions()      # View → Snap; Annotate → label keys, span keys
+        self.layers.build_actions()         # View → Layer
+        self.analysis.build_actions()       # View → Stance Map
+        self.reviewing.build_actions()      # Review → Review Disagreements, Auto-merge
         m.view.addSeparator()
         m.add("&Next Document", lambda: self.step_document(1), "Ctrl+PgDown", m.view)
         m.add("&Previous Document", lambda: self.step_document(-1), "Ctrl+PgUp", m.view)
@@ -171,10 +187,17 @@ class MainWindow(QMainWindow):
         if self.project is not None:
             self._remember_place()
             self.project.close()   # no job of ours runs: checkpoints and releases the file
+        self.analysis.close_windows()
+        self.team.close_windows()
+        recorded = project.recorded_annotator     # a handed-out file names its annotator: use it, never ask
+        if recorded and recorded != self.session.me:
+            self.session.set_annotator(recorded)
         self.session.set_project(project)
+        self.layers.banner.hide()
         self.labelling.project_opened()
         self.kb.project_opened()
         self.claims.project_opened()
+        self.reviewing.project_opened()
         self.reload_document_list()
         self._update_title()
         self.files.update_recent_menu()
@@ -253,8 +276,15 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         name = self.project.name if self.project else "isfannotate"
-        who = self.annotator or "no annotator"
+        who = self.session.me or "no annotator"
+        if self.session.read_only:
+            who += f" — showing {self.annotator}, read-only"
         self.setWindowTitle(f"isfannotate — {name} ({who})")
+
+    def _on_layer_shown(self, _layer: str) -> None:
+        self.reload_document_list()
+        self._update_title()
+        self._update_status()
 
     # --------------------------------------------------------------- document
     def show_document(self, doc_id: str) -> bool:
@@ -284,7 +314,9 @@ class MainWindow(QMainWindow):
         self.show_document(nxt)
 
     def _update_status(self, saved: bool = False) -> None:
-        who = self.annotator or "no annotator"
+        who = self.session.me or "no annotator"
+        if self.session.read_only:
+            who += f" · showing {self.annotator} (read-only)"
         where = self.doc_id or "no document"
         status = self.project.status(self.doc_id, self.annotator) if (self.doc_id and self.annotator) else "new"
         n = len(self.session.spans)
@@ -406,7 +438,7 @@ class MainWindow(QMainWindow):
 
     # -------------------------------------------------------------------- help
     def show_shortcuts(self) -> ShortcutsDialog:
-        return self.dialogs.show(ShortcutsDialog(self))
+        return self.dialogs.show(ShortcutsDialog(self, extra=WINDOW_KEYS))
 
     def show_about(self) -> None:
         from isfannotate import __version__
@@ -483,6 +515,9 @@ class MainWindow(QMainWindow):
             s = QSettings("isfannotate", "isfannotate")
             s.setValue("window/geometry", self.saveGeometry())
             s.setValue("window/splitter", self.splitter.saveState())
+        self.analysis.close_windows()
+        self.team.close_windows()
+        self.reviewing.close_windows()
         if self.project is not None:
             self.project.close()  # waits for a running job, checkpoints the WAL: the file is self-contained
             self.session.project = None

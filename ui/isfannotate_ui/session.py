@@ -7,7 +7,14 @@ the window. What they need from the window comes back as the session's signals:
 
 - ``changeApplied(Change)`` after every action that wrote something (the window repaints from it),
 - ``statusMessage(str, int)`` for a line in the status bar (milliseconds, 0 = until replaced),
-- ``annotatorNeeded()`` when an action needs an annotator and there is none yet.
+- ``annotatorNeeded()`` when an action needs an annotator and there is none yet,
+- ``layerChanged(str)`` when the window starts showing another layer (View → Layer).
+
+**Layers.** ``me`` is who sits at the keyboard; ``annotator`` is the layer the window shows
+(``me`` unless View → Layer shows another one: an annotator's, ``unanimous`` or ``gold``).
+Readers in the controllers use ``annotator``, so they show the chosen layer; while it is not
+``me``'s (``read_only``), :meth:`Session.run` and :meth:`Session.require_annotator` refuse every
+edit with a status-bar line saying why.
 
 All of it lives on the UI thread. Offsets are code points, as in the core.
 """
@@ -21,6 +28,7 @@ from PySide6.QtCore import QObject, Signal
 from isfannotate import Project
 from isfannotate.changes import Change
 from isfannotate.errors import IsfError
+from isfannotate.gold.record import UNANIMOUS
 from isfannotate.models import Span, span_from_dict
 
 PROGRAM = "isfannotate gui"     # how the app names itself in a project's lock file
@@ -42,44 +50,92 @@ class Session(QObject):
     changeApplied = Signal(object)        # Change: an action wrote something; repaint from it
     statusMessage = Signal(str, int)      # text, milliseconds to show it (0: until replaced)
     annotatorNeeded = Signal()            # an action needs an annotator: ask who it is
+    layerChanged = Signal(str)            # the window now shows this layer (View → Layer)
 
     def __init__(self, annotator: str | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project: Project | None = None
-        self.annotator: str | None = annotator
+        self.me: str | None = annotator                 # who edits
+        self.shown_layer: str | None = None             # another layer shown read-only; None = me's
+        self._derived: dict[str, list[Span]] = {}       # 'unanimous' spans per document (derived, not stored)
         self.doc_id: str | None = None
         self.text = ""                                  # the shown document's text
         self.spans: dict[str, Span] = {}                # the shown document's spans in the annotator's layer
         self.colors: dict[str, str] = {}                # label -> colour, set from the scheme
         self._actors: dict | None = None                # registry copy for names; None = reload on next use
 
+    @property
+    def annotator(self) -> str | None:
+        """The layer the window shows and reads: ``me``'s unless another layer is shown."""
+        return self.shown_layer or self.me
+
+    @property
+    def read_only(self) -> bool:
+        """True while the window shows a layer that is not ``me``'s: every edit is refused."""
+        return self.shown_layer is not None and self.shown_layer != self.me
+
+    def show_layer(self, layer: str | None) -> None:
+        """Show *layer* (None or ``me``: one's own, editable). Emits ``layerChanged``; the caller
+        shows the document again."""
+        self.shown_layer = None if (layer is None or layer == self.me) else layer
+        self._derived = {}
+        self.layerChanged.emit(self.annotator or "")
+
+    def refuse_read_only(self) -> bool:
+        """True (and say why in the status bar) when the shown layer is not one's own."""
+        if not self.read_only:
+            return False
+        self.message(f"⚠ {self.shown_layer}'s layer is shown read-only: nothing was changed "
+                     f"(View → Layer → {self.me or 'your own'} to edit)", 6000)
+        return True
+
     # -------------------------------------------------------------- project
     def set_project(self, project: Project) -> None:
         """Make *project* the open one (the caller closes the previous one). Clears the document."""
         self.project = project
-        project.author = self.annotator or "unknown"
+        project.author = self.me or "unknown"
         self._actors = None
+        self.shown_layer = None
+        self._derived = {}
         self.doc_id = None
         self.text = ""
         self.spans = {}
 
     def set_annotator(self, name: str) -> None:
-        self.annotator = name
+        self.me = name
         if self.project is not None:
             self.project.author = name
 
     def load_document(self, doc_id: str) -> None:
         """Read *doc_id*'s text and the annotator's spans into the session (no painting)."""
         doc = self.project.document(doc_id)
-        spans = self.project.spans(doc_id, self.annotator) if self.annotator else []
+        spans = self._layer_spans(doc_id)
         self.doc_id = doc_id
         self.text = doc.text
         self.spans = {s.id: s for s in spans}
 
     def reload_spans(self) -> list[Span]:
-        spans = self.project.spans(self.doc_id, self.annotator) if (self.doc_id and self.annotator) else []
+        spans = self._layer_spans(self.doc_id) if self.doc_id else []
         self.spans = {s.id: s for s in spans}
         return spans
+
+    def _layer_spans(self, doc_id: str) -> list[Span]:
+        """The shown layer's spans of *doc_id*; for 'unanimous' (derived at export, not stored)
+        the spans every annotator who marked the document done agrees on."""
+        layer = self.annotator
+        if not layer:
+            return []
+        if layer != UNANIMOUS:
+            return self.project.spans(doc_id, layer)
+        if not self._derived:
+            from isfannotate.gold.build import unanimous_records
+            records, _ = unanimous_records(self.project, include_all=False)
+            self._derived = {r["id"]: [Span(id=d["id"], document_id=r["id"], layer=UNANIMOUS, start=d["start"],
+                                            end=d["end"], label=d["label"], actor_id=d.get("actor_id"),
+                                            attrs=d.get("attrs") or {}, author=UNANIMOUS)
+                                       for d in r["spans"]] for r in records}
+            self._derived.setdefault("", [])   # computed, even when nothing is unanimous
+        return self._derived.get(doc_id, [])
 
     def take_change(self, change: Change) -> tuple[list[Span], list[str], list[Span]]:
         """Bring the shown document's spans up to date from *change* (the change carries the rows:
@@ -130,7 +186,10 @@ class Session(QObject):
         self.statusMessage.emit(text, ms)
 
     def require_annotator(self) -> bool:
-        """True when there is an annotator; else say so and ask for one (non-blocking)."""
+        """True when there is an annotator and the shown layer is theirs; else say why (and ask
+        for a name when there is none, non-blocking)."""
+        if self.refuse_read_only():
+            return False
         if self.annotator:
             return True
         self.message("Say who you are first (File → the annotator prompt)", 4000)
@@ -139,7 +198,16 @@ class Session(QObject):
 
     def run(self, fn: Callable[..., Change], *args: Any, **kwargs: Any) -> Change | None:
         """Call a core action; on success emit ``changeApplied`` (the window repaints before this
-        returns) and return the change; on an ``IsfError`` show it in the status bar and return None."""
+        returns) and return the change; on an ``IsfError`` show it in the status bar and return None.
+        Refused (None, said in the status bar) while the shown layer is not one's own: use
+        :meth:`run_lead` for the lead's project-wide actions (assignments, conflicts, review)."""
+        if self.refuse_read_only():
+            return None
+        return self.run_lead(fn, *args, **kwargs)
+
+    def run_lead(self, fn: Callable[..., Change], *args: Any, **kwargs: Any) -> Change | None:
+        """Like :meth:`run` for actions that write no annotator's layer (assigning documents,
+        deciding merge conflicts, adjudicating gold): allowed whatever layer is shown."""
         try:
             change = fn(*args, **kwargs)
         except IsfError as e:

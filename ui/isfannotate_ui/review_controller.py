@@ -1,0 +1,188 @@
+"""Review in the window (issue 13): Review → Review Disagreements… opens the review window;
+its decisions, auto-merge, notes and guideline examples run as core actions through
+``Session.run_lead`` (one undoable action each, whatever layer the main window shows), and
+the Guide tab lists the guideline examples under their labels as plain text.
+
+``ReviewController`` reads only through the session's project (the window's one connection).
+After every action it reads the document's review and the queue again (the core caches the
+queue per document and drops what an action touched). UI thread only.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+
+from .guide_examples import GuideExamples
+from .parts import WindowParts
+from .session import Session
+
+
+class ReviewController(QObject):
+    def __init__(self, session: Session, parts: WindowParts, guide) -> None:
+        """*guide*: the Guide tab's panel; the examples list is added under it."""
+        super().__init__(parts.window)
+        self.s = session
+        self.ui = parts
+        self.window = None
+        self.feedback_window = None
+        self.open_span = None          # set by the window: LayerController.open_span-like click-through
+        self.examples = GuideExamples(guide)
+        guide.layout().addWidget(self.examples)
+
+    def build_actions(self) -> None:
+        m = self.ui.menus
+        r = m.review
+        r.addSeparator()
+        m.add("&Review Disagreements…", self.show_review, "Ctrl+Shift+R", r,
+              tip="decide what goes into gold, unit by unit")
+        m.add("Review &This Document", lambda: self.show_review(self.s.doc_id), None, r,
+              tip="the shown document in the review window")
+        m.add("&Feedback…", self.show_feedback, None, r,
+              tip="an annotator's decided units: their version, the gold and the note; agreement with gold per label")
+        m.add("Auto-merge &Unanimous into Gold", lambda: self.auto_merge("unanimous"), None, r,
+              tip="every unit all the document's annotators agree on, in one action")
+
+    def project_opened(self) -> None:
+        self.close_windows()
+        self.refresh_examples()
+
+    def refresh_examples(self) -> None:
+        rows = self.s.read(self.s.project.guideline_examples, default=[])
+        self.examples.set_examples(rows or [])
+
+    # ---------------------------------------------------------------- window
+    def show_review(self, doc_id: str | None = None):
+        from .review_view import ReviewWindow
+        if self.window is None:
+            w = ReviewWindow(lambda a: self.s.actor_text(a) if a else "?", self.ui.window)
+            w.decisionRequested.connect(self.s.guarded(self.decide))
+            w.autoMergeRequested.connect(self.s.guarded(lambda mode, k: self.auto_merge(mode, k or None)))
+            w.exampleRequested.connect(self.s.guarded(self.add_example))
+            w.nextRequested.connect(self.s.guarded(self.next_disagreement))
+            w.noteEdited.connect(self.s.guarded(self.set_note))
+            w.documentChosen.connect(self.s.guarded(self.open_document))
+            w.editRequested.connect(self.s.guarded(self.edit_dialog))
+            w.reactivated.connect(self.s.guarded(lambda: self.open_document(w.doc_id, w.current_key())))
+            self.window = w
+        self.refresh_queue()
+        target = doc_id or self.window.doc_id
+        if target is None:
+            nxt = self.s.project.next_disagreement()
+            target = nxt[0] if nxt else (self.window.queue_model.rows[0].document_id
+                                         if self.window.queue_model.rows else None)
+        if target is not None:
+            self.open_document(target)
+        self.window.show()
+        self.window.raise_()
+        self.window.units.setFocus()
+        return self.window
+
+    def refresh_queue(self) -> None:
+        self.window.set_queue(self.s.project.review_queue())
+
+    def open_document(self, doc_id: str, unit_key: str | None = None) -> None:
+        p = self.s.project
+        self.window.show_document(p.review(doc_id), p.document(doc_id).text, unit_key)
+        self.refresh_queue()
+        self.window.units.setFocus()
+
+    # --------------------------------------------------------------- actions
+    def decide(self, doc_id: str, unit_key: str, decision: str, annotator: str = "", edited=None, note: str = ""):
+        change = self.s.run_lead(self.s.project.decide, doc_id, unit_key, decision, annotator=annotator or None,
+                                 edited=edited, note=note)
+        if change is None:
+            return None
+        self.s.message(f"{decision} ✓ (Ctrl+Z in the main window undoes it)", 3000)
+        nxt = self.s.project.next_disagreement(doc_id, unit_key)
+        if nxt is None:
+            self.open_document(doc_id, unit_key)
+            self.window.status.setText("every disagreement is decided ✓")
+        else:
+            self.open_document(*nxt)
+        return change
+
+    def edit_dialog(self, doc_id: str, unit_key: str, picked: str = ""):
+        """Ctrl+E: edit the picked (or most shared) version's parts, then accept it."""
+        from .review_edit_dialog import ReviewEditDialog
+        p = self.s.project
+        unit = p.review(doc_id).unit(unit_key)
+        if unit is None or not unit.versions:
+            self.window.status.setText("this unit has no version to edit (R rejects it)")
+            return None
+        who = picked if picked in unit.versions else unit.groups()[0][1][0]
+        base = {**unit.versions[who], "_from": who}
+        dlg = ReviewEditDialog(unit, base, [x.name for x in p.scheme.span_labels],
+                               [(a.id, a.name) for a in p.actors()], list(p.scheme.stance.polarities), self.window)
+        note = self.window.note.text()
+        dlg.editedAccepted.connect(self.s.guarded(
+            lambda edited: self.decide(doc_id, unit_key, "accepted", who, edited or None, note)))
+        self.ui.dialogs.show(dlg)
+        return dlg
+
+    def next_disagreement(self, backwards: bool = False):
+        w = self.window
+        nxt = self.s.project.next_disagreement(w.doc_id, w.current_key(), backwards=backwards)
+        if nxt is None:
+            w.status.setText("no more undecided disagreements" + (" before this one" if backwards else ""))
+            return None
+        self.open_document(*nxt)
+        return nxt
+
+    def auto_merge(self, mode: str, min_k: int | None = None):
+        change = self.s.run_lead(self.s.project.adjudicate_auto, mode, min_k=min_k)
+        if change is not None:
+            self.s.message(f"auto-merge {mode}: {change.description} into gold (one action: Ctrl+Z undoes it)", 8000)
+            if self.window is not None:
+                if self.window.doc_id:
+                    self.open_document(self.window.doc_id)
+                else:
+                    self.refresh_queue()
+        return change
+
+    def set_note(self, doc_id: str, unit_key: str, note: str):
+        change = self.s.run_lead(self.s.project.set_review_note, doc_id, unit_key, note)
+        if change is not None:
+            self.open_document(doc_id, unit_key)
+        return change
+
+    def add_example(self, doc_id: str, unit_key: str):
+        change = self.s.run_lead(self.s.project.add_guideline_example, doc_id, unit_key)
+        if change is not None:
+            self.refresh_examples()
+            self.window.status.setText(f"added to the guidelines under {change.description} (Guide tab)")
+        return change
+
+    # -------------------------------------------------------------- feedback
+    def show_feedback(self, annotator: str | None = None):
+        from .feedback_view import FeedbackWindow
+        if self.feedback_window is None:
+            fw = FeedbackWindow(lambda a: self.s.actor_text(a) if a else "?", self.ui.window)
+            fw.annotatorChosen.connect(self.s.guarded(self.load_feedback))
+            if self.open_span is not None:
+                fw.unitOpened.connect(self.s.guarded(self.open_span))
+            self.feedback_window = fw
+        layers = self.s.project.layers()
+        who = annotator or (self.s.me if self.s.me in layers else (layers[0] if layers else None))
+        self.feedback_window.set_annotators(layers, who)
+        if who is not None:
+            self.load_feedback(who)
+        self.feedback_window.show()
+        self.feedback_window.raise_()
+        return self.feedback_window
+
+    def load_feedback(self, annotator: str) -> None:
+        p = self.s.project
+        try:
+            fb = p.feedback(annotator)
+        except Exception as e:  # noqa: BLE001 (IsfError: no such layer, busy: shown, not raised)
+            self.feedback_window.show_error(str(e))
+            return
+        texts = {d: p.document(d).text for d in fb.documents}
+        self.feedback_window.set_feedback(fb, texts)
+
+    def close_windows(self) -> None:
+        for attr in ("window", "feedback_window"):
+            w = getattr(self, attr)
+            if w is not None:
+                w.close()
+                w.deleteLater()
+                setattr(self, attr, None)
