@@ -108,6 +108,7 @@ class Driver:
         from PySide6.QtCore import Qt
         self._show(cp, cp + 1)
         vp = self.w.view.viewport()
+        self.QTest.qWait(self.app.doubleClickInterval() + 20)   # as far apart as a person's clicks
         self.QTest.mouseDClick(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, self._point(cp, True))
         self.c.count(selection=True)
         self.settle()
@@ -118,6 +119,7 @@ class Driver:
         self._show(cp, cp + 1)
         vp = self.w.view.viewport()
         p = self._point(cp, True)
+        self.QTest.qWait(self.app.doubleClickInterval() + 20)   # a new click, never a triple-click
         self.QTest.mouseClick(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, p)
         self.c.count(selection=True)
         self.settle()
@@ -247,6 +249,10 @@ def annotate(window, ref: dict, c: Counter, *, bulk: bool = False) -> None:
             d.key(K.Key_Tab)
         else:
             raise AssertionError(f"the source of {text[start:end]!r} is not among the candidates")
+        for _ in range(3):
+            if ctl.proposal.quote == cl["quote"]:
+                break
+            d.key(K.Key_Q)            # Q: the next quote type
         d.key(K.Key_Return)
         claim = my_span(start, end, label)
         got = p.claims(DOC, WHO)[claim.id]
@@ -279,7 +285,10 @@ def annotate(window, ref: dict, c: Counter, *, bulk: bool = False) -> None:
         spot = next(i for i in range(first["start"], first["end"]) if text[i].isalpha()
                     and not any(x["start"] <= i < x["end"] for x in inner))
         d.click_text(spot)
-        assert window.view.selected_span_id() == my_span(first["start"], first["end"], "CLAIM").id
+        got = window.view.selected_span_id()
+        assert got == my_span(first["start"], first["end"], "CLAIM").id, (
+            spot, text[spot], got, window.session.spans.get(got), window.view.cursor_position(),
+            window.view.selected_range())
         d.key(K.Key_S)
         assert ed.isVisible()
         if ed.holder_id() != st["holder"]:

@@ -70,11 +70,10 @@ class ProposalsMixin:
             parts.append(f"cue {self.describe(p.cue_span)}")
         elif p.new_cue:
             parts.append(f"cue {quoted(self.s.text[p.new_cue[0]:p.new_cue[1]], 24)} (new)")
-        if p.quote:
-            parts.append(f"quote {p.quote}")
+        parts.append(f"quote {p.quote or 'none'}")
         if p.modality:
             parts.append(p.modality)
-        return "Proposed: " + " · ".join(parts) + " — Enter accepts · Tab other source · Esc dismisses"
+        return "Proposed: " + " · ".join(parts) + " — Enter accepts · Tab other source · Q quote type · Esc dismisses"
 
     def _show_proposal(self) -> None:
         self.s.message(self.proposal_text(), 0)
@@ -87,6 +86,15 @@ class ProposalsMixin:
         if not self.has_proposal() or not self.proposal.sources:
             return
         self._proposal_index = (self._proposal_index + step) % len(self.proposal.sources)
+        self._show_proposal()
+
+    def cycle_proposal_quote(self) -> None:
+        """Q while a proposal is shown: its quote type goes direct → reported → none → direct."""
+        if not self.has_proposal():
+            self.s.message("Q changes the quote type of a claim's proposal (none is shown)", 3000)
+            return
+        order = ["direct", "reported", None]
+        self.proposal.quote = order[(order.index(self.proposal.quote) + 1) % 3]
         self._show_proposal()
 
     def dismiss_proposal(self, quiet: bool = False) -> bool:

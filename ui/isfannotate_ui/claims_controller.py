@@ -40,6 +40,8 @@ class ClaimsController(ProposalsMixin, StanceDraftsMixin, QObject):
         m.annotate.addSeparator()
         m.add("New &Stance", self.new_stance, "S", m.annotate,
               tip="A stance from the selection (as a CLAIM) or the selected claim")
+        m.add("Proposal: Next &Quote Type", self.cycle_proposal_quote, "Q", m.annotate,
+              tip="While a new claim's proposal is shown: direct → reported → none")
         m.add("Add to Stance as &Evidence", self.add_to_stance, "Shift+S", m.annotate,
               tip="The selected span becomes more evidence of the stance being written")
         m.add("&Stances", lambda: side.setCurrentWidget(self.stances), "Ctrl+3", m.view)

@@ -13,8 +13,8 @@ KEYS: list[tuple[str, str]] = [
                                    "which; Ctrl+L changes it); an unknown name opens the picker on "
                                    "“+ Create actor” with a type guessed from the words"),
     ("2 (CLAIM)", "the claim and a proposal: its source, cue, quote type and modality from the text around it"),
-    ("Enter / Tab / Shift+Tab / Esc (a proposal shown)", "accept it (one undo step) / next / previous "
-                                                         "source / dismiss it"),
+    ("Enter / Tab / Shift+Tab / Q / Esc (a proposal shown)", "accept it (one undo step) / next / previous "
+                                                             "source / next quote type / dismiss it"),
     ("double-click / drag", "select a word / words (snapped to words while snap: word is on)"),
     ("W", "toggle snapping between whole words and exact characters"),
     ("Shift+← / →", "extend the selection by exactly one character"),

@@ -11,7 +11,6 @@ undo/redo, the status line and find. Offsets from the article view are code poin
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -38,6 +37,7 @@ from .parts import Dialogs, Menus, WindowParts
 from .repaint import DocumentPainter
 from .review_controller import ReviewController
 from .session import Session, open_project
+from .window_memory import describe_change, first_split, last_place, remember_place
 from .team_controller import TeamController
 
 
@@ -212,22 +212,12 @@ class MainWindow(QMainWindow):
             self.view.set_document("")
             self._update_status()
 
-    def _place_key(self) -> str:
-        import hashlib
-        return "lastPlace/" + hashlib.sha1(str(self.project.path.resolve()).encode()).hexdigest()[:16]
-
     def _last_place(self) -> tuple[str | None, int]:
-        """The document and caret the project was left at (QSettings, per project file)."""
-        v = QSettings("isfannotate", "isfannotate").value(self._place_key())
-        if not v or "@" not in str(v):
-            return None, 0
-        doc, _, pos = str(v).rpartition("@")
-        return doc, int(pos) if pos.isdigit() else 0
+        return last_place(self.project.path)
 
     def _remember_place(self) -> None:
         if self.project is not None and self.doc_id is not None:
-            QSettings("isfannotate", "isfannotate").setValue(self._place_key(),
-                                                             f"{self.doc_id}@{self.view.cursor_position()}")
+            remember_place(self.project.path, self.doc_id, self.view.cursor_position())
 
     def open_project_or_warn(self, path: str) -> None:
         """Open *path*; when it cannot be opened say why and keep the current project."""
@@ -357,24 +347,10 @@ class MainWindow(QMainWindow):
             return
         self._replay(self.project.redo(), "redid")
 
-    _SPAN_DESC = re.compile(r"(\S+) (\d+)-(\d+)$")
-
     def describe_change(self, change: Change) -> str:
         """"annotate ACTOR “State Department”" rather than "annotate ACTOR 2327-2343"."""
-        desc = change.description or ""
-        m = self._SPAN_DESC.search(desc)
-        if m and change.document_id is not None:
-            start, end = int(m.group(2)), int(m.group(3))
-            text = self.session.text if change.document_id == self.doc_id else None
-            if text is None:
-                try:
-                    text = self.project.document(change.document_id).text
-                except IsfError:
-                    text = None
-            if text is not None and end <= len(text):
-                t = " ".join(text[start:end].split())
-                desc = desc[:m.start()] + f"{m.group(1)} “{t if len(t) <= 40 else t[:39] + '…'}”"
-        return f"{change.action} {desc}".strip()
+        return describe_change(change, self.session.text if change.document_id == self.doc_id else None,
+                               self.project)
 
     def _replay(self, change: Change | None, verb: str = "undid") -> None:
         if change is None:
@@ -495,14 +471,8 @@ class MainWindow(QMainWindow):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
         if self._first_split:
-            # the first start: documents ~22%, side panel ~30%, the article the rest; with room
-            # enough, the panes are never narrower than they were before (250 / 410)
             self._first_split = False
-            w = self.width()
-            docs, side = int(w * 0.22), int(w * 0.30)
-            if w >= 1200:
-                docs, side = max(250, docs), max(410, side)
-            self.splitter.setSizes([docs, w - docs - side, side])
+            self.splitter.setSizes(first_split(self.width()))
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if self.files.jobs and not self._close_when_free and self.ask_before_closing:
