@@ -285,3 +285,18 @@ def test_a_half_filled_stance_survives_closing_the_app(qtbot, window, project_pa
         assert len(ed2.evidence_ids()) == 1
     finally:
         w2.close()
+
+
+def test_q_steps_the_quote_type_of_a_proposal(qtbot, window, sel):
+    window.show_document(DOC4)
+    mark(qtbot, window, sel, "Reports say", Qt.Key.Key_3)
+    claim = mark(qtbot, window, sel, "Washington has been urging Pakistan to contribute soldiers", Qt.Key.Key_2)
+    assert "quote reported" in window.statusBar().currentMessage()
+    key(qtbot, window, Qt.Key.Key_Q)
+    assert "quote none" in window.statusBar().currentMessage()
+    key(qtbot, window, Qt.Key.Key_Q)
+    assert "quote direct" in window.statusBar().currentMessage()
+    key(qtbot, window, Qt.Key.Key_Return)
+    c = window.project.claims(DOC4, "alice")[claim]
+    assert (c.source_kind, c.quote) == ("article", "direct")
+    assert window.project.span(claim).attrs == {"modality": "hedged"}
