@@ -300,3 +300,19 @@ def test_q_steps_the_quote_type_of_a_proposal(qtbot, window, sel):
     c = window.project.claims(DOC4, "alice")[claim]
     assert (c.source_kind, c.quote) == ("article", "direct")
     assert window.project.span(claim).attrs == {"modality": "hedged"}
+
+
+def test_tab_in_the_stance_editor_never_lands_on_a_polarity(qtbot, window, sel):
+    window.show_document(DOC4)
+    mark(qtbot, window, sel, "Washington has been urging Pakistan to contribute soldiers", Qt.Key.Key_2)
+    key(qtbot, window, Qt.Key.Key_Escape)
+    key(qtbot, window, Qt.Key.Key_S)
+    ed = window.claims.stances.editor
+    ed.polarity_buttons["oppose"].setChecked(True)          # as a previous stance might have left it
+    ed.holder.setFocus()
+    seen = []
+    for _ in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    assert seen[0] is ed.target and seen[1] is ed.conditions
+    assert not any(w in ed.polarity_buttons.values() for w in seen)
