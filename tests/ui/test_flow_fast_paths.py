@@ -316,3 +316,12 @@ def test_tab_in_the_stance_editor_never_lands_on_a_polarity(qtbot, window, sel):
         seen.append(QApplication.focusWidget())
     assert seen[0] is ed.target and seen[1] is ed.conditions
     assert not any(w in ed.polarity_buttons.values() for w in seen)
+
+
+def test_a_lower_case_word_is_never_linked_as_a_known_name(qtbot, window, sel):
+    window.show_document("zz-unicode")
+    window.session.run(window.project.add_actor, "Families", "person")   # a name, capitalised
+    sid = mark(qtbot, window, sel, "Pakistan", Qt.Key.Key_1)
+    assert window.project.span(sid).actor_id == "pakistan" and not window.kb.picker.isVisible()
+    sid = mark(qtbot, window, sel, "families", Qt.Key.Key_1)               # the same letters, a common noun
+    assert window.kb.picker.isVisible() and window.project.span(sid).actor_id is None

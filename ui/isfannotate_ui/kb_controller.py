@@ -268,10 +268,14 @@ class KbController(QObject):
         self.picker.move(QPoint(x, y))
 
     def known_actor(self, text: str) -> str | None:
-        """The registry actor whose name or alias is exactly *text* (case- and quote-folded),
-        when exactly one is; None otherwise (the picker is opened instead)."""
-        exact = [a for a in kb.search_actors(self.s.project.actors(), text, limit=3)
-                 if kb._fold(text) in {kb._fold(n) for n in (a.name, *a.aliases)}]
+        """The registry actor whose name or alias is exactly *text* (spaces and ’ / ' aside, case
+        kept: "US" is the United States, "us" is not), when exactly one is; None otherwise (the
+        picker is opened instead)."""
+        def norm(t: str) -> str:
+            return " ".join(t.split()).replace("’", "'")
+        want = norm(text)
+        exact = [a for a in kb.search_actors(self.s.project.actors(), text, limit=5)
+                 if want in {norm(n) for n in (a.name, *a.aliases)}]
         return exact[0].id if len(exact) == 1 else None
 
     def link_selected(self) -> None:
