@@ -229,7 +229,7 @@ def _is_subsequence(needle: str, hay: str) -> bool:
 
 def search_actors(actors, query: str, limit: int = 20) -> list:
     """Actors whose name or an alias matches *query*, best first: exact, prefix, a word's prefix,
-    contained, then the query's letters in order (fuzzy); within a rank a match on the canonical
+    contained (three letters or more), then the query's letters in order (fuzzy); within a rank a match on the canonical
     name beats one on an alias, and a shorter name a longer one. Case- and apostrophe-insensitive;
     an empty query lists every actor by name."""
     q = _fold(query)
@@ -246,7 +246,7 @@ def search_actors(actors, query: str, limit: int = 20) -> list:
                 rank = 1
             elif any(w.startswith(q) for w in f.split()) or f" {q}" in f:
                 rank = 2
-            elif q in f:
+            elif q in f and len(q) >= 3:   # "US" inside "Russia" is noise, "pak" inside a name is not
                 rank = 3
             elif len(q) >= 3 and _is_subsequence(q.replace(" ", ""), f.replace(" ", "")):
                 rank = 4

@@ -18,9 +18,12 @@ class ClaimActions:
 
     def set_claim(self, span_id: str, *, source_kind: str | None = None, source_actor: str | None = None,
                   source_span: str | None = None, cue_span: str | None = None, quote: str | None = None,
-                  layer: str | None = None) -> Change:
+                  layer: str | None = None, new_cue: tuple[int, int, str] | None = None,
+                  attrs: dict | None = None) -> Change:
         """Set a CLAIM span's source (an actor, optionally via the ACTOR span naming them, or the
-        article), cue span and quote type. A source span implies its actor."""
+        article), cue span and quote type. A source span implies its actor. *new_cue* (start,
+        end, label) annotates the cue span in the same action (it becomes the cue), and *attrs*
+        are merged into the claim span's attributes: a proposal accepted is ONE undo step."""
         span = self._own_span(span_id, layer)
         if self.scheme.label(span.label).role != "claim":
             raise ValidationError(f"span {span_id} is a {span.label}, not a claim")
@@ -41,7 +44,18 @@ class ClaimActions:
         if source_actor is not None:
             self.actor(source_actor)
             source_kind = "actor"
+        cue_row = None
+        if new_cue is not None:
+            self._check_label(new_cue[2])
+            cue_row = self._span_row(span.document_id, span.layer, new_cue[0], new_cue[1], new_cue[2], None, None)
+            cue_span = cue_row["id"]
         with self._action("claim", span.document_id, span.layer) as rec:
+            if cue_row is not None:
+                rec.insert("spans", cue_row)
+            if attrs:
+                merged = {**span.attrs, **attrs}
+                if merged != span.attrs:
+                    rec.update("spans", (span_id,), {"attrs": json.dumps(merged, ensure_ascii=False)})
             rec.upsert("claims", {"span_id": span_id, "source_kind": source_kind, "source_actor": source_actor,
                                   "source_span": source_span, "cue_span": cue_span, "quote": quote})
         return rec.change

@@ -20,6 +20,10 @@ def undo(qtbot, w):
 def label_actor(qtbot, window, sel, start, end):
     sel(window, start, end)
     key(qtbot, window, Qt.Key.Key_1)
+    if not window.kb.picker.isVisible():
+        # a known name or alias is linked as it is made; Ctrl+L opens the picker on it
+        assert window.project.span(window.view.selected_span_id()).actor_id is not None
+        key(qtbot, window, Qt.Key.Key_L, CTRL)
     assert window.kb.picker.isVisible()
     return window.view.selected_span_id()
 
@@ -39,10 +43,18 @@ def test_picker_links_with_enter_and_undo_unlinks(qtbot, window, sel):
     p = window.project
     assert p.span(sid).actor_id == "ishaq-dar"
     assert "Mohammad Ishaq Dar" in window.annotations.list.currentItem().text()
+    undo(qtbot, window)     # the span was linked as it was made: one step
+    assert p.spans(DOC4, "alice") == []
+    # an unknown name: the picker opens on "create"; Enter links a chosen match, undo unlinks
+    i = text.index("officials admit")
+    sid = label_actor(qtbot, window, sel, i, i + 9)
+    assert picker.current_actor_id() == "\x00create"
+    picker.query.clear()
+    qtbot.keyClicks(picker.query, "Pakistan")
+    qtbot.keyClick(picker.query, Qt.Key.Key_Return)
+    assert p.span(sid).actor_id == "pakistan"
     undo(qtbot, window)
     assert p.span(sid).actor_id is None
-    undo(qtbot, window)
-    assert p.spans(DOC4, "alice") == []
 
 
 def test_alias_is_offered_and_never_silent_for_pronouns_or_other_scripts(qtbot, window, sel):
@@ -117,8 +129,8 @@ def test_create_actor_from_the_picker_is_one_undo_step(qtbot, window, sel):
 def test_esc_leaves_the_span_unlinked_and_validation_shows_it(qtbot, window, sel):
     window.show_document(DOC4)
     text = window.view.text()
-    i = text.index("Hamas")
-    sid = label_actor(qtbot, window, sel, i, i + 5)
+    i = text.index(" he continued") + 1
+    sid = label_actor(qtbot, window, sel, i, i + 2)
     qtbot.keyClick(window.kb.picker.query, Qt.Key.Key_Escape)
     assert not window.kb.picker.isVisible() and window.view.hasFocus() and window.view.selected_span_id() == sid
     p = window.project

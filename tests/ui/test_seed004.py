@@ -46,6 +46,10 @@ def test_annotate_seed_004_and_round_trip_gold_jsonl(qtbot, window, sel, tmp_pat
         i = find(text, needle, nth)
         sel(window, i, i + len(needle))
         key(qtbot, window, Qt.Key.Key_1)
+        if not picker.isVisible():      # a known name or alias: linked as it is made
+            assert window.project.span(window.view.selected_span_id()).actor_id == actor
+            spans[(needle, nth)] = window.view.selected_span_id()
+            continue
         if typed is not None:
             picker.query.clear()
             qtbot.keyClicks(picker.query, typed)
@@ -74,6 +78,7 @@ def test_annotate_seed_004_and_round_trip_gold_jsonl(qtbot, window, sel, tmp_pat
     key(qtbot, window, Qt.Key.Key_S)
     ed = window.claims.stances.editor
     evidence = ed.evidence_ids()[0]
+    ed.holder.lineEdit().clear()
     qtbot.keyClicks(ed.holder.lineEdit(), "Pakistan (state)")
     ed.target.setCurrentIndex(ed.target.findData("disarm-hamas"))
     qtbot.mouseClick(ed.polarity_buttons["oppose"], Qt.MouseButton.LeftButton)

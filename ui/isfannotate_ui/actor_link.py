@@ -10,7 +10,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QVBoxLayout, QWidget)
 
-from isfannotate.kb import is_safe_alias, search_actors
+from isfannotate.kb import _fold, is_safe_alias, search_actors
+from isfannotate.proposals import guess_actor_type
 
 CREATE = "\x00create"
 
@@ -36,6 +37,9 @@ class ActorPicker(QFrame):
         self.matches = QListWidget(self)
         self.matches.setObjectName("actorMatches")
         self.matches.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.matches.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.matches.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.matches.setUniformItemSizes(True)
         self.type = QComboBox(self)
         self.type.setObjectName("actorType")
         for t in actor_types:
@@ -55,9 +59,10 @@ class ActorPicker(QFrame):
         lay.addLayout(row)
         lay.addWidget(self.alias)
         lay.addWidget(hint)
-        self.setFixedWidth(360)
+        self.setFixedWidth(400)
         self.query.textChanged.connect(self._on_query_changed)
         self.query.installEventFilter(self)
+        self.type.installEventFilter(self)   # Enter on the type field creates the actor
         self.matches.itemClicked.connect(lambda _i: self.accept())
         self.matches.currentRowChanged.connect(lambda _r: self._update_alias())
         self.hide()
@@ -71,6 +76,12 @@ class ActorPicker(QFrame):
         self.query.setText(self._span_text)
         self.query.selectAll()
         self._on_query_changed(self._span_text)
+        types = [self.type.itemData(i) for i in range(self.type.count())]
+        guess = guess_actor_type(self._span_text, types)
+        self.type.setCurrentIndex(max(0, self.type.findData(guess)) if guess else 0)
+        exact = any(_fold(self._span_text) in {_fold(n) for n in (a.name, *a.aliases)} for a in self._actors)
+        if not exact and current_id is None and self.matches.count():
+            self.matches.setCurrentRow(self.matches.count() - 1)   # an unknown name: "create" is proposed
         if current_id is not None:
             for i in range(self.matches.count()):
                 if self.matches.item(i).data(Qt.ItemDataRole.UserRole) == current_id:
@@ -127,7 +138,7 @@ class ActorPicker(QFrame):
             item.setData(Qt.ItemDataRole.UserRole, CREATE)
             self.matches.addItem(item)
         self.matches.setCurrentRow(0)
-        rows = max(2, min(8, self.matches.count()))
+        rows = max(3, min(8, self.matches.count()))
         self.matches.setFixedHeight(rows * max(18, self.matches.sizeHintForRow(0)) + 6)
         self.adjustSize()
         self._update_alias()
@@ -151,6 +162,10 @@ class ActorPicker(QFrame):
         if e.type() == QEvent.Type.ShortcutOverride and e.key() in keys:
             e.accept()  # these keys belong to the picker, not to the window's shortcuts
             return True
+        if e.type() not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return super().eventFilter(obj, e)
+        if obj is self.type and e.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
+            return super().eventFilter(obj, e)   # Up / Down choose the type
         if e.type() == QEvent.Type.KeyPress and e.key() in keys:
             k = e.key()
             if k in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

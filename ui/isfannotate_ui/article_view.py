@@ -52,6 +52,7 @@ class ArticleView(QPlainTextEdit):
         self._selection_source = "api"  # "mouse" | "keyboard" | "api"
         self._press_pos: QPoint | None = None
         self._tooltip_provider: Callable[[str], str] | None = None
+        self._press_cp: int | None = None    # the letter a mouse selection started on
 
         doc = self.document()
         self._layout = SpacedLayout(doc)
@@ -277,7 +278,16 @@ class ArticleView(QPlainTextEdit):
         if not cur.hasSelection():
             return None
         start, end = self._offsets.from_qt_range(cur.selectionStart(), cur.selectionEnd())
-        return self._normalise(start, end, snap=self._snap_words and self._selection_source == "mouse")
+        snap = self._snap_words and self._selection_source == "mouse"
+        p = self._press_cp
+        if snap and p is not None and p < len(self._text) and _is_word_char(self._text[p]):
+            # a drag that starts on the right half of a word's last letter starts after it in Qt:
+            # the letter pressed belongs to the selection ("State Department", not "Department")
+            if p == start - 1:
+                start = p
+            elif p == end:
+                end = p + 1
+        return self._normalise(start, end, snap=snap)
 
     def _normalise(self, start: int, end: int, snap: bool) -> tuple[int, int] | None:
         t = self._text
@@ -351,12 +361,32 @@ class ArticleView(QPlainTextEdit):
     # -- events ----------------------------------------------------------------------
     def keyPressEvent(self, e) -> None:  # noqa: N802 (Qt override)
         self._selection_source = "keyboard"
+        self._press_cp = None
+        mods = e.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if e.key() == Qt.Key.Key_Right and mods == (Qt.KeyboardModifier.ControlModifier
+                                                    | Qt.KeyboardModifier.ShiftModifier):
+            self._extend_to_next_word_end()   # Qt stops at the next word's start: only the space
+            return
         super().keyPressEvent(e)
+
+    def _extend_to_next_word_end(self) -> None:
+        """Ctrl+Shift+→: extend the selection over the next word (spaces and signs before it
+        included), to its end."""
+        t, cur = self._text, self.textCursor()
+        pos = self._offsets.from_qt(cur.position())
+        n = len(t)
+        while pos < n and not _is_word_char(t[pos]):
+            pos += 1
+        while pos < n and _is_word_char(t[pos]):
+            pos += 1
+        cur.setPosition(self._offsets.to_qt(pos), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cur)
 
     def mousePressEvent(self, e) -> None:  # noqa: N802 (Qt override)
         if e.button() == Qt.MouseButton.LeftButton:
             self._selection_source = "mouse"
             self._press_pos = e.position().toPoint()
+            self._press_cp = self.cp_at_point(self._press_pos)
         super().mousePressEvent(e)
 
     def mouseDoubleClickEvent(self, e) -> None:  # noqa: N802 (Qt override)

@@ -4,7 +4,7 @@ Every change leaves as one ``claimEdited`` signal carrying
 the whole claim (the core's ``set_claim`` arguments)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QPushButton, QWidget
 
 
@@ -22,7 +22,7 @@ class ClaimEditor(QWidget):
         self.source.addItem("— no source yet —", "")
         self.source.addItem("the article itself", "article")
         for sid, desc in actor_spans:
-            self.source.addItem(f"in text {desc}", f"span:{sid}")
+            self.source.addItem(desc, f"span:{sid}")
         self.source.insertSeparator(self.source.count())
         for a in actors:
             self.source.addItem(f"{a.name} ({a.type.replace('_', ' ')})", f"actor:{a.id}")
@@ -36,6 +36,9 @@ class ClaimEditor(QWidget):
             self.cue.addItem(desc, sid)
         self.cue.setMinimumContentsLength(18)
         self.cue.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        for combo in (self.source, self.cue):   # the list shows each mention's words around it in full
+            combo.view().setMinimumWidth(460)
+            combo.view().setTextElideMode(Qt.TextElideMode.ElideNone)
         self.quote = QComboBox(self)
         self.quote.setObjectName("claimQuote")
         for text, value in (("—", None), ("direct", "direct"), ("reported", "reported")):

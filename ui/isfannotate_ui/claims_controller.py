@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from isfannotate.proposals import stance_holder
+
 from .claim_editor import ClaimEditor
+from .claim_flow import ProposalsMixin, StanceDraftsMixin, quoted
 from .parts import WindowParts
 from .relations_panel import RelationsPanel
 from .session import Session
 from .stance_panel import StancePanel
 
 
-def quoted(text: str, n: int = 40) -> str:
-    t = " ".join(text.split())
-    return f"“{t if len(t) <= n else t[:n - 1] + '…'}”"
+__all__ = ["ClaimsController", "quoted"]
 
 
-class ClaimsController(QObject):
+class ClaimsController(ProposalsMixin, StanceDraftsMixin, QObject):
     spansRestyled = Signal(list)    # span ids whose drawing (a claim's source in its tooltip) changed
 
     def __init__(self, session: Session, parts: WindowParts) -> None:
@@ -27,6 +28,9 @@ class ClaimsController(QObject):
         self._relation_spans_stale = False   # the Relations tab's span list, rebuilt when shown
         self.claims: dict = {}           # span id -> Claim, for the current document and layer
         self._pick: tuple[str, str] | None = None   # (claim span id, "source" | "cue")
+        self.proposal: ClaimProposal | None = None  # shown for self._proposal_claim until Enter / Esc / next action
+        self._proposal_claim: str | None = None
+        self._proposal_index = 0
         self.stances: StancePanel | None = None
         self.relations: RelationsPanel | None = None
         parts.side.currentChanged.connect(self._on_tab_changed)
@@ -36,6 +40,10 @@ class ClaimsController(QObject):
         m.annotate.addSeparator()
         m.add("New &Stance", self.new_stance, "S", m.annotate,
               tip="A stance from the selection (as a CLAIM) or the selected claim")
+        m.add("Proposal: Next &Quote Type", self.cycle_proposal_quote, "Q", m.annotate,
+              tip="While a new claim's proposal is shown: direct → reported → none")
+        m.add("Add to Stance as &Evidence", self.add_to_stance, "Shift+S", m.annotate,
+              tip="The selected span becomes more evidence of the stance being written")
         m.add("&Stances", lambda: side.setCurrentWidget(self.stances), "Ctrl+3", m.view)
         m.add("&Relations", lambda: side.setCurrentWidget(self.relations), "Ctrl+4", m.view)
 
@@ -56,6 +64,8 @@ class ClaimsController(QObject):
         self.stances.deleteRequested.connect(s.guarded(self._delete_stance))
         self.stances.stanceSelected.connect(s.guarded(self.highlight_stance))
         ed.saved.connect(s.guarded(self._save_stance))
+        ed.cancelled.connect(self._on_stance_cancelled)
+        ed.draftChanged.connect(self._keep_draft)
         ed.targetCreated.connect(s.guarded(self._create_target))
         ed.addEvidenceRequested.connect(s.guarded(self._add_selected_evidence))
         ed.evidenceClicked.connect(self._select_span)
@@ -85,9 +95,11 @@ class ClaimsController(QObject):
 
     def document_shown(self) -> None:
         self._pick = None
+        self.dismiss_proposal(quiet=True)
         if self.stances is not None:
             self.stances.editor.hide()
         self.refresh()
+        self._restore_draft()
 
     def refresh(self) -> None:
         """Reload claims, stances and relations of the document (small lists)."""
@@ -171,14 +183,24 @@ class ClaimsController(QObject):
     def claim_editor(self, span) -> ClaimEditor:
         s, ui = self.s, self.ui
         scheme = s.project.scheme
-        ordered = sorted(s.spans.values(), key=lambda sp: (sp.start, -sp.end))
+        def distance(sp) -> int:
+            return span.start - sp.end if sp.end <= span.start else sp.start - span.end if sp.start >= span.end else 0
+
+        def context(sp) -> str:
+            """Where the mention is: before / inside / after the claim, with the words around it."""
+            left = " ".join(s.text[max(0, sp.start - 24):sp.start].split()[-3:])
+            right = " ".join(s.text[sp.end:sp.end + 24].split()[:3])
+            where = "before" if sp.end <= span.start else "after" if sp.start >= span.end else "inside"
+            return f"{where} · …{left} [{' '.join(s.text[sp.start:sp.end].split())}] {right}…"
+
+        # nearest the claim first: the right "Pakistan" of ten is the one beside it
+        ordered = sorted(s.spans.values(), key=lambda sp: (abs(distance(sp)), sp.start))
         actor_spans = []
         for sp in ordered:
             if scheme.label(sp.label).role == "actor":
-                text = " ".join(s.text[sp.start:sp.end].split())
                 name = self._actor_name(sp.actor_id) if sp.actor_id else "⚠ unlinked"
-                actor_spans.append((sp.id, quoted(text, 28) + ("" if name == text else f" → {name}")))
-        cue_spans = [(sp.id, quoted(s.text[sp.start:sp.end], 28)) for sp in ordered
+                actor_spans.append((sp.id, f"{name} · {context(sp)}"))
+        cue_spans = [(sp.id, f"{quoted(s.text[sp.start:sp.end], 20)} · {context(sp)}") for sp in ordered
                      if scheme.label(sp.label).role == "cue"]
         ed = ClaimEditor(self.claims.get(span.id), actor_spans, cue_spans, s.project.actors(), ui.annotations.details)
         ed.setObjectName("claimEditor")
@@ -200,14 +222,17 @@ class ClaimsController(QObject):
         if self._pick is None:
             return False
         self._pick = None
-        self.s.message("picking cancelled", 2000)
+        self.s.message("picking cancelled: the claim is as it was", 3000)
         return True
 
     def on_span_selected(self, span_id: str) -> bool:
         """While picking a claim's source or cue, the selected span is taken. True if consumed."""
+        if self._proposal_claim is not None and span_id != self._proposal_claim:
+            self.dismiss_proposal()
         if self._pick is None or not span_id or span_id == self._pick[0] or span_id not in self.s.spans:
-            if not span_id:
+            if not span_id and self._pick is not None:
                 self._pick = None
+                self.s.message("picking cancelled: nothing was selected, the claim is as it was", 4000)
             return False
         claim_id, which = self._pick
         self._pick = None
@@ -219,7 +244,8 @@ class ClaimsController(QObject):
         else:
             values["cue_span"] = span_id
         self.ui.view.select_span(claim_id)
-        self.set_claim(claim_id, **values)
+        if self.s.run(self.s.project.set_claim, claim_id, layer=self.s.annotator, **values) is not None:
+            self.s.message(f"{which} of the claim: {self.describe(span_id)} (Ctrl+Z undoes)", 4000)
         return True
 
     # --------------------------------------------------------------- stances
@@ -246,16 +272,36 @@ class ClaimsController(QObject):
                 ui.view.select_span(evidence_id)
         elif ui.view.selected_span_id() in s.spans:
             evidence_id = ui.view.selected_span_id()
-        holder = None
+        holder, candidates = None, []
         if evidence_id is not None:
-            c = self.claims.get(evidence_id)
-            holder = c.source_actor if c else None
+            span = s.spans[evidence_id]
+            holder, candidates = stance_holder(span, list(s.spans.values()), self.claims.get(evidence_id))
             if holder is None:
-                holder = s.spans[evidence_id].actor_id
+                holder = span.actor_id
+        self.dismiss_proposal(quiet=True)
         ev = [(evidence_id, self._evidence_line(evidence_id))] if evidence_id else []
-        self.stances.editor.edit(s.project.actors(), s.project.targets(), holder=holder, evidence=ev)
+        ed = self.stances.editor
+        ed.edit(s.project.actors(), s.project.targets(), holder=holder, evidence=ev, candidates=candidates)
         ui.side.setCurrentWidget(self.stances)
-        self.stances.editor.holder.setFocus()
+        # the holder is proposed: start on the target (Shift+Tab goes back to the holder)
+        (ed.target if holder else ed.holder).setFocus()
+
+    def add_to_stance(self) -> None:
+        """Shift+S: the selected span (a claim) becomes more evidence of the stance being written;
+        the focus goes back to the editor (a number key or Enter saves)."""
+        s, ui = self.s, self.ui
+        ed = self.stances.editor if self.stances is not None else None
+        sid = ui.view.selected_span_id()
+        if ed is None or not ed.isVisible():
+            s.message("No stance is being written: S starts one from the selected claim", 3000)
+            return
+        if sid not in s.spans:
+            s.message("Select a span in the text first (click it, or Tab)", 3000)
+            return
+        ed.add_evidence(sid, self._evidence_line(sid))
+        ui.side.setCurrentWidget(self.stances)
+        ed.target.setFocus()
+        s.message(f"evidence {self.describe(sid)} added to the stance (a number key or Enter saves)", 3000)
 
     def _evidence_line(self, span_id: str) -> str:
         sp = self.s.spans[span_id]
@@ -285,6 +331,7 @@ class ClaimsController(QObject):
                        stance_id=v["stance_id"])
         if change is not None:
             self.stances.editor.hide()
+            self._drop_draft()
             sid = change.rows("stances")[0].after["id"] if change.rows("stances") else v["stance_id"]
             if sid:
                 self.stances.select(sid)

@@ -7,27 +7,39 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QLineEdit, QTa
 
 # Every key of the annotation window, for the F1 help (the window binds them as QActions).
 KEYS: list[tuple[str, str]] = [
-    ("1–9 (or the label's key)", "label the selection, or relabel the selected span"),
+    ("1–9 (or the label's key)", "label the selection, or relabel the selected span (in the article only; "
+                                 "in a field the key is typed)"),
+    ("1 on a known name or alias", "the ACTOR span is linked to that actor at once (the status line says "
+                                   "which; Ctrl+L changes it); an unknown name opens the picker on "
+                                   "“+ Create actor” with a type guessed from the words"),
+    ("2 (CLAIM)", "the claim and a proposal: its source, cue, quote type and modality from the text around it"),
+    ("Enter / Tab / Shift+Tab / Q / Esc (a proposal shown)", "accept it (one undo step) / next / previous "
+                                                             "source / next quote type / dismiss it"),
     ("double-click / drag", "select a word / words (snapped to words while snap: word is on)"),
     ("W", "toggle snapping between whole words and exact characters"),
     ("Shift+← / →", "extend the selection by exactly one character"),
     ("Ctrl+Shift+← / →", "extend the selection by one word"),
-    ("S", "new stance from the selection (made a CLAIM) or the selected claim: opens the stance editor"),
+    ("S", "new stance from the selection (made a CLAIM) or the selected claim: holder proposed, the focus "
+          "on the target (type its first letters)"),
+    ("Shift+S", "the selected claim becomes more evidence of the stance being written"),
+    ("1–5 (in the stance editor)", "the polarity; with holder and target set it saves the stance"),
+    ("Enter / Ctrl+Enter / Esc (in the stance editor)", "save the stance / save it / cancel it"),
     ("Tab / Shift+Tab", "next / previous span"),
-    ("Enter", "open the selected span's details (actor link, claim source and cue)"),
+    ("Enter", "open the selected span's details (claim: source → cue → quote → modality with Tab)"),
     ("Delete", "remove the selected span"),
-    ("A / X", "accept / reject the suggestion under the cursor (or the selected one)"),
+    ("A / X", "accept / reject the suggestion under the cursor, selected, or covered by the selected text"),
     ("Shift+A", "accept all suggestions of the document"),
     ("Ctrl+L", "link the selected ACTOR span to an actor (the picker: Enter link, Ctrl+Enter link and add "
                "the text as an alias, Esc leave unlinked)"),
     ("Ctrl+Shift+A", "annotate all other occurrences of the selected span's actor"),
+    ("Ctrl+1", "Annotations tab, the focus in the document labels (a letter chooses, Tab: the next)"),
     ("Ctrl+2 / 3 / 4 / 5", "side panel: Actors / Stances / Relations / Guide"),
     ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo (every action of the session)"),
     ("Ctrl+PgDn / Ctrl+PgUp", "next / previous document"),
     ("Ctrl+Enter", "mark the document done (with problems: list them, or mark done anyway with a reason; "
                    "again: back to in progress)"),
     ("Ctrl+F", "find in the document"),
-    ("Esc", "clear the selection"),
+    ("Esc", "cancel a pick, dismiss a proposal, close find, else clear the selection"),
     ("F1", "this list"),
 ]
 
@@ -45,15 +57,24 @@ class ShortcutsDialog(QDialog):
         for i, (key, does) in enumerate(rows):
             table.setItem(i, 0, QTableWidgetItem(key))
             table.setItem(i, 1, QTableWidgetItem(does))
-        table.resizeColumnsToContents()
-        table.horizontalHeader().setStretchLastSection(True)
+        table.setWordWrap(True)
+        table.resizeColumnToContents(0)
+        table.setColumnWidth(0, min(table.columnWidth(0), 260))
+        table.horizontalHeader().setStretchLastSection(True)   # "Does" takes the rest and wraps
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.resizeRowsToContents()
+        self.table = table
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel("Every action is saved when you make it: there is nothing to save.", self))
         lay.addWidget(table)
         lay.addWidget(buttons)
-        self.resize(620, 520)
+        self.resize(860, 640)
+
+    def showEvent(self, e) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(e)
+        self.table.resizeRowsToContents()   # once the "Does" column has its width: wrapped, never cut
 
 
 class AnnotatorDialog(QDialog):

@@ -119,6 +119,9 @@ class DocumentPane(QWidget):
         self.view.setObjectName("documentList")
         self.view.setModel(self.proxy)
         self.view.setUniformItemSizes(True)
+        # a title longer than the pane ends in "…" (the tooltip has it whole), never behind a scrollbar
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 0, 4)

@@ -2,7 +2,7 @@
 project, with progress and Cancel in the status bar."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QSpinBox, QWidget)
 
@@ -27,8 +27,23 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export")
         self.format = QComboBox(self)
         self.format.setObjectName("exportFormat")
+        self.reason = QLabel("", self)   # why a greyed-out format cannot be chosen
+        self.reason.setObjectName("exportFormatReason")
+        self.reason.setWordWrap(True)
+        self.reason.setStyleSheet("color: palette(placeholder-text);")
+        model = self.format.model()
+        greyed = []
         for f in FORMATS:
             self.format.addItem(FORMAT_NAMES.get(f, f), f)
+            missing = missing_requirement(f)
+            if missing:   # not installed here: greyed out, the reason on hover and under the list
+                item = model.item(self.format.count() - 1)
+                item.setEnabled(False)
+                item.setToolTip(missing)
+                greyed.append(missing)
+        if greyed:
+            self.reason.setText("Greyed out: " + "; ".join(dict.fromkeys(greyed)))
+        self.reason.setVisible(bool(greyed))
         self.layer = QComboBox(self)
         self.layer.setObjectName("exportLayer")
         for name in ["gold", *layers]:
@@ -52,6 +67,7 @@ class ExportDialog(QDialog):
         self.error.setStyleSheet("color: #b00020;")
         form = QFormLayout(self)
         form.addRow("Format", self.format)
+        form.addRow("", self.reason)
         form.addRow("Layer", self.layer)
         form.addRow("", self.all_docs)
         form.addRow("Split", self.split)
@@ -65,10 +81,16 @@ class ExportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self._browser: QFileDialog | None = None
+        self.gold_is_empty = None     # set by the window: a check before anything is exported
 
     def _on_browse(self) -> None:
         self._browser = QFileDialog(self, "Export folder")
         self._browser.setFileMode(QFileDialog.FileMode.Directory)
+        settings = QSettings("isfannotate", "isfannotate")
+        last = settings.value("dialogs/Export folder")
+        if last:
+            self._browser.setDirectory(str(last))    # where the last export went
+        self._browser.fileSelected.connect(lambda d: settings.setValue("dialogs/Export folder", d))
         self._browser.fileSelected.connect(self.out.setText)
         self._browser.open()
 
@@ -93,6 +115,10 @@ class ExportDialog(QDialog):
         missing = missing_requirement(opts["fmt"])   # e.g. spaCy not installed: say so before any work
         if missing:
             self.error.setText(missing)
+            return
+        if opts["layer"] == "gold" and self.gold_is_empty is not None and self.gold_is_empty():
+            self.error.setText("The gold layer is empty: nothing has been adjudicated into it yet. Choose an "
+                               "annotator's layer under Layer.")
             return
         self.exportRequested.emit(opts)
         self.accept()

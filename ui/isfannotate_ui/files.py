@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
@@ -79,6 +79,13 @@ class FileController(QObject):
         dlg.setNameFilter(name_filter)
         if save:
             dlg.setDefaultSuffix("isf")
+        key = f"dialogs/{title}"     # each dialog starts where it was last used (QSettings)
+        last = QSettings("isfannotate", "isfannotate").value(key)
+        if last and Path(str(last)).is_dir():
+            dlg.setDirectory(str(last))
+        dlg.filesSelected.connect(
+            lambda paths, k=key: QSettings("isfannotate", "isfannotate").setValue(k, str(Path(paths[0]).parent))
+            if paths else None)
         dlg.filesSelected.connect(on_chosen)
         self.ui.dialogs.show(dlg)
         return dlg
@@ -163,9 +170,21 @@ class FileController(QObject):
         if layers is None:
             return None
         dlg = ExportDialog(layers, self.ui.window)
+        dlg.gold_is_empty = self._gold_is_empty
         dlg.exportRequested.connect(lambda opts: self.start_export(**opts))
         self.ui.dialogs.show(dlg)
         return dlg
+
+    def _gold_is_empty(self) -> bool:
+        """No span and no stance in the gold layer (the export would refuse it): the dialog says
+        so in the app's own words before a job starts. A busy project answers False (the job
+        then reports)."""
+        try:
+            with self.s.project.read_snapshot() as conn:
+                return not conn.execute("SELECT 1 FROM spans WHERE layer='gold' UNION ALL "
+                                        "SELECT 1 FROM stances WHERE layer='gold' LIMIT 1").fetchone()
+        except IsfError:
+            return False
 
     def start_export(self, fmt: str, layer: str = "gold", include_all: bool = False, split=None, seed: int = 0,
                      out_dir: str | None = None, force: bool = False) -> JobRelay:

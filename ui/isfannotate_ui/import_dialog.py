@@ -4,7 +4,9 @@ and can be changed; the options are those of ``isfannotate import``. The import 
 a job of the project (all-or-nothing), with progress and Cancel in the status bar."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QSpinBox, QWidget)
 
@@ -84,6 +86,12 @@ class ImportDialog(QDialog):
     def _browse(self, mode) -> None:
         self._browser = QFileDialog(self, "Import from")
         self._browser.setFileMode(mode)
+        settings = QSettings("isfannotate", "isfannotate")
+        last = settings.value("dialogs/Import from")
+        if last:
+            self._browser.setDirectory(str(last))    # where the last import came from
+        self._browser.filesSelected.connect(
+            lambda paths: settings.setValue("dialogs/Import from", str(Path(paths[0]).parent)) if paths else None)
         self._browser.filesSelected.connect(self.set_paths)
         self._browser.open()
 

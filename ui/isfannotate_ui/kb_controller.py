@@ -23,9 +23,9 @@ from .parts import WindowParts
 from .registry_dialogs import MergeDialog, RegistryLogDialog
 from .registry_panel import RegistryPanel
 from .session import Session
+from .suggestion_sync import SUGGESTION_PREFIX, suggestion_id, sync_at_offsets
 from .validation_dialog import MarkDoneDialog
 
-SUGGESTION_PREFIX = "sugg:"
 SUGGESTION_COLOR = "#7f7f7f"
 
 
@@ -68,6 +68,7 @@ class KbController(QObject):
         self.suggestions_action = m.add("Show &Suggestions", self.toggle_suggestions, None, m.view)
         self.suggestions_action.setCheckable(True)
         self.suggestions_action.setChecked(True)
+        m.add("A&nnotations and Document Labels", self.focus_doc_labels, "Ctrl+1", m.view)
         m.add("&Actors", lambda: self.show_tab(self.registry), "Ctrl+2", m.view)
         m.add("&Guidelines", lambda: self.show_tab(self.guide), "Ctrl+5", m.view)
         m.add("Registry &History…", self.history_dialog, None, m.review)
@@ -96,6 +97,13 @@ class KbController(QObject):
         self.doc_labels.labelEdited.connect(self.s.guarded(self._on_doc_label))
         ui.annotations.layout().insertWidget(0, self.doc_labels)
         self.guide.set_scheme(scheme)
+
+    def focus_doc_labels(self) -> None:
+        """Ctrl+1: the Annotations tab, the focus in the first document label (Tab: the next)."""
+        self.ui.side.setCurrentWidget(self.ui.annotations)
+        if self.doc_labels is not None and self.doc_labels.editors:
+            first = next(iter(self.doc_labels.editors.values()))
+            first.setFocus()
 
     def show_tab(self, widget) -> None:
         self.ui.side.setCurrentWidget(widget)
@@ -150,9 +158,9 @@ class KbController(QObject):
 
     def refresh_validation(self, change=None) -> None:
         """The document's problems: all of them, or after *change* (of the shown document) only
-        what it touched (``validate(only=...)``, as ``Project.revalidate``), in document order. After a change the
-        list is updated row by row, and ``changed_problem_items`` says whose problems changed
-        (None after a full check): a key press costs O(what it touched), not O(problems)."""
+        what it touched (``validate(only=...)``, as ``Project.revalidate``), in document order.
+        After a change the list is updated row by row, and ``changed_problem_items`` says whose
+        problems changed (None after a full check): a key press costs O(change), not O(problems)."""
         s, ui = self.s, self.ui
         if s.doc_id is None or not s.annotator:
             self._found = {}
@@ -223,7 +231,7 @@ class KbController(QObject):
             for o in self._matches:
                 self._matches_at.setdefault((o.start, o.end), []).append(o)
             for o in kb.filter_suggestions(self._matches, self._covered.keys(), self._rejected):
-                new[f"{SUGGESTION_PREFIX}{o.start}:{o.end}:{o.actor_id}"] = o
+                new[suggestion_id(o)] = o
         else:
             self._matches_at = None
         gone = [sid for sid in self._suggestions if sid not in new]
@@ -236,32 +244,12 @@ class KbController(QObject):
             ui.view.add_spans([self._suggestion_style(sid, new[sid], label) for sid in added])
 
     def _refresh_suggestions_for_spans(self, change) -> None:
-        """After a change to spans alone: only suggestions at the offsets of the spans it wrote can
-        appear or go (O(change), not O(spans + matches))."""
-        ui = self.ui
-        gone, added = [], []
-        for op in change.rows("spans"):
-            for row, step in ((op.before, -1), (op.after, 1)):
-                if row is not None:
-                    self._covered[(row["start"], row["end"])] += step
-        for op in change.rows("spans"):
-            for row in (op.before, op.after):
-                if row is None:
-                    continue
-                pair = (row["start"], row["end"])
-                for o in self._matches_at.get(pair, ()):
-                    sid = f"{SUGGESTION_PREFIX}{o.start}:{o.end}:{o.actor_id}"
-                    show = self._covered[pair] <= 0 and (o.start, o.end, o.actor_id) not in self._rejected
-                    if show and sid not in self._suggestions and sid not in added:
-                        self._suggestions[sid] = o
-                        added.append(sid)
-                    elif not show and sid in self._suggestions:
-                        del self._suggestions[sid]
-                        gone.append(sid)
+        """After a change to spans alone: only suggestions at its rows' offsets can appear or go."""
+        gone, added = sync_at_offsets(change, self._covered, self._matches_at, self._rejected, self._suggestions)
         if gone:
-            ui.view.remove_spans(gone)
+            self.ui.view.remove_spans(gone)
         if added:
-            ui.view.add_spans([self._suggestion_style(sid, self._suggestions[sid]) for sid in added])
+            self.ui.view.add_spans([self._suggestion_style(sid, self._suggestions[sid]) for sid in added])
 
     def is_suggestion(self, style_id: str | None) -> bool:
         return bool(style_id) and style_id.startswith(SUGGESTION_PREFIX)
@@ -271,6 +259,11 @@ class KbController(QObject):
         sel = self.ui.view.selected_span_id()
         if self.is_suggestion(sel):
             return self._suggestions.get(sel)
+        rng = self.ui.view.selected_range()
+        if rng is not None:   # selected text (a find match, a drag): the suggestion it covers (B10)
+            inside = [o for o in self._suggestions.values() if rng[0] <= o.start and o.end <= rng[1]]
+            if inside:
+                return min(inside, key=lambda o: (o.start - rng[0]) + (rng[1] - o.end))
         for st in self.ui.view.spans_at(self.ui.view.cursor_position()):
             if st.kind == "suggestion" and st.id in self._suggestions:
                 return self._suggestions[st.id]
@@ -324,6 +317,17 @@ class KbController(QObject):
         if y + self.picker.height() > vp.height():
             y = max(0, rect.top() - self.picker.height() - 4)
         self.picker.move(QPoint(x, y))
+
+    def known_actor(self, text: str) -> str | None:
+        """The registry actor whose name or alias is exactly *text* (spaces and ’ / ' aside, case
+        kept: "US" is the United States, "us" is not), when exactly one is; None otherwise (the
+        picker is opened instead)."""
+        def norm(t: str) -> str:
+            return " ".join(t.split()).replace("’", "'")
+        want = norm(text)
+        exact = [a for a in kb.search_actors(self.s.project.actors(), text, limit=5)
+                 if want in {norm(n) for n in (a.name, *a.aliases)}]
+        return exact[0].id if len(exact) == 1 else None
 
     def link_selected(self) -> None:
         s, ui = self.s, self.ui

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QWidget
 
 from .kb_controller import KbController
 from .label_bar import LabelBar
@@ -25,6 +25,7 @@ class LabellingController(QObject):
         self.ui = parts
         self.label_bar = label_bar
         self.kb = kb
+        self.claims = None       # the ClaimsController (set by the window): claim proposals
         self.label_actions: dict[str, QAction] = {}
         self.snap_action: QAction | None = None
         self._label_menu_anchor: QAction | None = None
@@ -49,7 +50,7 @@ class LabellingController(QObject):
         """One action per span label of the scheme (its key, or 1–9 in order) and the label bar."""
         window, menu = self.ui.window, self.ui.menus.annotate
         for act in self.label_actions.values():
-            window.removeAction(act)
+            self.ui.view.removeAction(act)
             menu.removeAction(act)
         self.label_actions.clear()
         labels = []
@@ -65,9 +66,10 @@ class LabellingController(QObject):
             act = QAction(f"Label as {lab.name}", window)
             if key:
                 act.setShortcut(QKeySequence(key))
-            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            # a label key types in a field: it labels only while the article view has focus (B2)
+            act.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
             act.triggered.connect(lambda _c=False, n=lab.name, apply=self.s.guarded(self.apply_label): apply(n))
-            window.addAction(act)
+            self.ui.view.addAction(act)
             menu.insertAction(self._label_menu_anchor, act)
             self.label_actions[lab.name] = act
         self.label_bar.set_labels(labels)
@@ -78,6 +80,8 @@ class LabellingController(QObject):
         s, view = self.s, self.ui.view
         if s.doc_id is None or not s.require_annotator():
             return
+        if self.claims is not None:
+            self.claims.dismiss_proposal(quiet=True)    # the next action ends a proposal
         rng = view.selected_range()
         sid = view.selected_span_id()
         if rng is None and self.kb.is_suggestion(sid):
@@ -86,13 +90,21 @@ class LabellingController(QObject):
                 return
             rng = (view.span(sid).start, view.span(sid).end)
         if rng is not None:
-            change = s.run(s.project.annotate, s.doc_id, s.annotator, rng[0], rng[1], label)
+            role = s.role(label)
+            known = self.kb.known_actor(s.text[rng[0]:rng[1]]) if role == "actor" else None
+            change = s.run(s.project.annotate, s.doc_id, s.annotator, rng[0], rng[1], label, actor_id=known)
             if change is not None:
                 new_id = change.rows("spans")[0].after["id"]
                 view.set_text_cursor_range(rng[1], rng[1])
                 view.select_span(new_id)
-                if s.role(label) == "actor":
+                if role == "actor" and known is not None:
+                    # a known name or alias is linked as it is made (one undo step); Ctrl+L changes it
+                    s.message(f"{label} → {s.actor_text(known, with_type=True)} (a known name; Ctrl+L changes it)",
+                              4000)
+                elif role == "actor":
                     self.kb.start_link(new_id)
+                elif role == "claim" and self.claims is not None:
+                    self.claims.propose(new_id)
             return
         if sid is not None:
             if s.spans[sid].label != label:
@@ -114,6 +126,9 @@ class LabellingController(QObject):
             view.select_span(nxt)
 
     def step_span(self, step: int) -> None:
+        if self.claims is not None and self.claims.has_proposal():
+            self.claims.cycle_proposal(step)    # Tab / Shift+Tab cycle a proposal's sources
+            return
         view = self.ui.view
         sid = view.selected_span_id()
         while True:  # annotations only: suggestions are reached with the caret (A / X)
@@ -133,9 +148,16 @@ class LabellingController(QObject):
     def focus_details(self) -> None:
         """Enter: put the focus in the selected span's details (the first editable field)."""
         ui = self.ui
+        if self.claims is not None and self.claims.accept_proposal():
+            return
         if ui.view.selected_span_id() is None:
             return
         ui.side.setCurrentWidget(ui.annotations)
+        source = ui.annotations.details.findChild(QWidget, "claimSource")
+        if source is not None:     # a claim: its source first (Tab: cue, quote, modality)
+            source.show()
+            source.setFocus()
+            return
         form = ui.annotations.form
         for i in range(form.rowCount()):
             item = form.itemAt(i, form.ItemRole.FieldRole)

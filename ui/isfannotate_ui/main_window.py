@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from isfannotate import Project
 from isfannotate.changes import Change
@@ -28,6 +28,7 @@ from .claims_controller import ClaimsController
 from .dialogs import AnnotatorDialog, ShortcutsDialog
 from .document_list import DocumentPane
 from .files import FileController, headless
+from .find_bar import FindBar
 from .kb_controller import KbController
 from .label_bar import LabelBar
 from .labelling import LabellingController
@@ -36,6 +37,7 @@ from .parts import Dialogs, Menus, WindowParts
 from .repaint import DocumentPainter, paused_gc
 from .review_controller import ReviewController
 from .session import Session, open_project
+from .window_memory import describe_change, first_split, last_place, remember_place
 from .team_controller import TeamController
 
 
@@ -53,10 +55,9 @@ class MainWindow(QMainWindow):
         self.documents = DocumentPane(self)
         self.label_bar = LabelBar(self)
         self.view = ArticleView(self)
-        self.find_bar = QLineEdit(self)
-        self.find_bar.setObjectName("findBar")
-        self.find_bar.setPlaceholderText("find in document (Enter: next, Esc: close)")
-        self.find_bar.hide()
+        self.find_row = FindBar(self)
+        self.find_bar = self.find_row.edit
+        self.find_count = self.find_row.count
         self.side = QTabWidget(self)
         self.side.setObjectName("sidePanel")
         self.annotations = AnnotationsPanel(self)
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self.kb = KbController(self.session, parts)             # actors, registry, suggestions, validation
         self.claims = ClaimsController(self.session, parts)     # claims, stances, relations
         self.labelling = LabellingController(self.session, parts, self.label_bar, self.kb)
+        self.labelling.claims = self.claims
         self.files = FileController(self.session, parts)        # project files, import, export
         self.painter = DocumentPainter(self.session, parts, self.documents, self.kb, self.claims)
         self.layers = LayerController(self.session, parts)      # View → Layer: any layer, read-only
@@ -85,7 +87,7 @@ class MainWindow(QMainWindow):
         cl.setSpacing(0)
         cl.addWidget(self.layers.banner)
         cl.addWidget(self.label_bar)
-        cl.addWidget(self.find_bar)
+        cl.addWidget(self.find_row)
         cl.addWidget(self.view, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
@@ -183,6 +185,7 @@ class MainWindow(QMainWindow):
             return
         project = open_project(path)
         if self.project is not None:
+            self._remember_place()
             self.project.close()   # no job of ours runs: checkpoints and releases the file
         self.analysis.close_windows()
         self.team.close_windows()
@@ -198,12 +201,23 @@ class MainWindow(QMainWindow):
         self.reload_document_list()
         self._update_title()
         self.files.update_recent_menu()
-        first = self.documents.neighbour(None, 1)
+        last, pos = self._last_place()
+        first = last if last is not None and self.documents.model.row_of(last) >= 0 else \
+            self.documents.neighbour(None, 1)
         if first is not None:
             self.show_document(first)
+            if first == last and pos:
+                self.view.scroll_to(min(pos, len(self.session.text)))   # where the annotator left off
         else:
             self.view.set_document("")
             self._update_status()
+
+    def _last_place(self) -> tuple[str | None, int]:
+        return last_place(self.project.path)
+
+    def _remember_place(self) -> None:
+        if self.project is not None and self.doc_id is not None:
+            remember_place(self.project.path, self.doc_id, self.view.cursor_position())
 
     def open_project_or_warn(self, path: str) -> None:
         """Open *path*; when it cannot be opened say why and keep the current project."""
@@ -275,6 +289,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _show_document(self, doc_id: str) -> None:
+        self._remember_place()         # the document being left, at its caret
         with paused_gc():      # 10,000 spans: no full collections mid-load (repaint.paused_gc)
             self.session.load_document(doc_id)
             self.painter.paint_document()
@@ -300,22 +315,21 @@ class MainWindow(QMainWindow):
         if saved:
             text += " · saved ✓"
         self.status_label.setText(text)
-        self.undo_action.setEnabled(self.project.can_undo)
-        self.redo_action.setEnabled(self.project.can_redo)
+        # Ctrl+Z stays live at the start of history, to say there is nothing more to undo
         last = self.project.next_undo
         if last is not None:
-            self.undo_action.setText(f"&Undo {last.action} {last.description}".strip())
+            self.undo_action.setText(f"&Undo {self.describe_change(last)}")
         else:
-            self.undo_action.setText("&Undo")
+            self.undo_action.setText("&Undo (nothing to undo)")
 
     # --------------------------------------------------------------- editing
     def clear_selection(self) -> None:
         """Esc: stop picking a claim's source, else close the find bar (keeping what it found
         selected), else clear the selection."""
-        if self.claims.cancel_pick():
+        if self.claims.cancel_pick() or self.claims.dismiss_proposal():
             return
         if self.find_bar.isVisible():
-            self.find_bar.hide()
+            self.find_row.hide()
             self.view.setFocus()
             return
         self.view.clear_span_selection()
@@ -323,12 +337,23 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
 
     def undo(self) -> None:
-        self._replay(self.project.undo())   # Busy (a job runs) is shown by the action's guard
+        if not self.project.can_undo:
+            self.statusBar().showMessage("Nothing to undo: this is the start of this session's history", 4000)
+            return
+        self._replay(self.project.undo(), "undid")   # Busy (a job runs) is shown by the action's guard
 
     def redo(self) -> None:
-        self._replay(self.project.redo())
+        if not self.project.can_redo:
+            self.statusBar().showMessage("Nothing to redo", 3000)
+            return
+        self._replay(self.project.redo(), "redid")
 
-    def _replay(self, change: Change | None) -> None:
+    def describe_change(self, change: Change) -> str:
+        """"annotate ACTOR “State Department”" rather than "annotate ACTOR 2327-2343"."""
+        return describe_change(change, self.session.text if change.document_id == self.doc_id else None,
+                               self.project)
+
+    def _replay(self, change: Change | None, verb: str = "undid") -> None:
         if change is None:
             self.statusBar().showMessage("nothing to undo or redo", 2000)
             return
@@ -338,7 +363,8 @@ class MainWindow(QMainWindow):
                 self._repaint_or_catch_up(self.painter.after_change, change)
         else:
             self._repaint_or_catch_up(self.painter.apply_change, change)
-        self.statusBar().showMessage(f"{change.action} {change.description}".strip(), 3000)
+        said = self.describe_change(change)
+        self.statusBar().showMessage(said if said.startswith(("undo", "redo")) else f"{verb}: {said}", 3000)
 
     # ------------------------------------------------------------ repainting
     def _on_change_applied(self, change: Change) -> None:
@@ -377,23 +403,19 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------- find
     def show_find(self) -> None:
-        self.find_bar.show()
+        self.find_row.show()
         self.find_bar.setFocus()
         self.find_bar.selectAll()
 
     def find_next(self) -> None:
-        needle = self.find_bar.text()
-        if not needle:
+        """Enter in the find bar: the next match after the caret, selected (see ``FindBar``)."""
+        hit = self.find_row.next_match(self.session.text, self.view.cursor_position())
+        if hit is None:
+            if self.find_bar.text():
+                self.statusBar().showMessage(f"“{self.find_bar.text()}” is not in this document", 3000)
             return
-        text = self.session.text.casefold()
-        i = text.find(needle.casefold(), self.view.cursor_position())
-        if i < 0:
-            i = text.find(needle.casefold())
-        if i < 0:
-            self.statusBar().showMessage(f"“{needle}” is not in this document", 3000)
-            return
-        self.view.scroll_to(i)
-        self.view.set_text_cursor_range(i, i + len(needle))
+        self.view.scroll_to(hit[0])
+        self.view.set_text_cursor_range(*hit)
 
     # -------------------------------------------------------------------- help
     def show_shortcuts(self) -> ShortcutsDialog:
@@ -437,9 +459,25 @@ class MainWindow(QMainWindow):
         geo = s.value("window/geometry")
         if geo is not None:
             self.restoreGeometry(geo)
+        else:
+            # the first start: most of the screen (a 1600×1000 screen gives 1440×900), centred
+            screen = self.screen().availableGeometry()
+            w, h = int(screen.width() * 0.9), int(screen.height() * 0.9)
+            self.resize(w, h)
+            self.move(screen.x() + (screen.width() - w) // 2, screen.y() + (screen.height() - h) // 2)
         state = s.value("window/splitter")
         if state is not None:
             self.splitter.restoreState(state)
+        else:
+            self._first_split = True    # sized when first shown, at the size the window then has
+
+    _first_split = False
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._first_split:
+            self._first_split = False
+            self.splitter.setSizes(first_split(self.width()))
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if self.files.jobs and not self._close_when_free and self.ask_before_closing:
@@ -447,6 +485,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             self._ask_before_closing()
             return
+        self._remember_place()
         if self._remember_layout:
             s = QSettings("isfannotate", "isfannotate")
             s.setValue("window/geometry", self.saveGeometry())

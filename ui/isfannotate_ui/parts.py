@@ -18,6 +18,17 @@ from .annotations_panel import AnnotationsPanel
 from .article_view import ArticleView
 
 
+def typing_key(seq: QKeySequence) -> bool:
+    """True for a key that types something in a field: a letter, digit or sign, alone or with
+    Shift (``A``, ``Shift+A``, ``1``). Such keys act only while the article view has focus."""
+    if seq.count() != 1:
+        return False
+    combo = seq[0]
+    mods = combo.keyboardModifiers() & ~Qt.KeyboardModifier.ShiftModifier & ~Qt.KeyboardModifier.KeypadModifier
+    key = combo.key()
+    return mods == Qt.KeyboardModifier.NoModifier and 0x20 < int(key.value if hasattr(key, "value") else key) < 0x7f
+
+
 class Menus:
     """The window's menus and the one way to add a menu action with keys."""
 
@@ -40,10 +51,12 @@ class Menus:
             view_only: bool = False) -> QAction:
         """A menu action with keys (a key sequence, a standard key, or a list of sequences).
         *view_only* keys (Tab, Enter, Delete) act only while the article view has focus, so they
-        keep their usual meaning in fields and lists."""
+        keep their usual meaning in fields and lists. Keys that type (a letter, a digit) are
+        always view-only: in a field they are typed, never taken as a command."""
         a = QAction(text, self._window)
         if shortcut is not None:
             a.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
+            view_only = view_only or all(typing_key(seq) for seq in a.shortcuts())
             a.setShortcutContext(Qt.ShortcutContext.WidgetShortcut if view_only else Qt.ShortcutContext.WindowShortcut)
         guarded = self.guard(slot)
         a.triggered.connect(lambda _checked=False: guarded())

@@ -11,8 +11,8 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication, QWidget
 
 from isfannotate.changes import Change
 from isfannotate.models import Span
@@ -55,6 +55,13 @@ class DocumentPainter(QObject):
         parts.annotations.spanClicked.connect(self._on_panel_span_clicked)
         parts.annotations.attributeEdited.connect(session.guarded(self._on_attribute_edited))
         parts.view.set_tooltip_provider(self.tooltip)
+        # the problem lines above the details keep two lines of room, shown or not: the details
+        # (and a claim's pick buttons) do not jump when "has no source" comes or goes
+        warnings = parts.annotations.warnings
+        policy = warnings.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        warnings.setSizePolicy(policy)
+        warnings.setMinimumHeight(2 * warnings.fontMetrics().lineSpacing() + 4)
 
     def paint_document(self) -> None:
         """Draw the document the session holds (text, spans, claims, suggestions, lists)."""
@@ -97,6 +104,10 @@ class DocumentPainter(QObject):
         s = self.s
         text = " ".join(s.span_text(sp).split())
         line2 = self.claims.source_line(sp) or ""
+        if not line2 and s.role(sp.label) == "cue":   # a CUE: the claim it introduces, never an empty line
+            of = [cid for cid, c in self.claims.claims.items() if c.cue_span == sp.id and cid in s.spans]
+            line2 = (f"cue of {self.claims.describe(of[0])}" + (f" and {len(of) - 1} more" if len(of) > 1 else "")
+                     if of else "cue of no claim yet")
         if sp.actor_id:
             line2 = f"→ {s.actor_text(sp.actor_id, with_type=True)}"
         problems = self.kb.problems.get(sp.id, [])
@@ -152,6 +163,8 @@ class DocumentPainter(QObject):
         problems_changed = self.kb.changed_problem_items   # None: all problems were checked again
         if change.document_id == self.s.doc_id and change.layer == self.s.annotator and problems_changed is not None:
             touched = {op.key()[0] for op in change.rows("spans")} | change.touched_ids("claims")
+            touched |= {row["cue_span"] for op in change.rows("claims") for row in (op.before, op.after)
+                        if row is not None and row.get("cue_span")}   # a CUE's row names its claim
             self.refresh_panel(only=touched | problems_changed)
         else:
             self.refresh_panel()
@@ -169,8 +182,32 @@ class DocumentPainter(QObject):
             self.ui.annotations.clear_details()
             return
         label = self.s.project.scheme.label(span.label)
+        details = self.ui.annotations.details
+        focus = QApplication.focusWidget()
+        keep = focus.objectName() if focus is not None and details.isAncestorOf(focus) else ""
         self.ui.annotations.show_details(span.id, span.label, self.s.span_text(span),
                                          label.attributes if label else [], span.attrs, self.detail_rows(span))
+        self._claim_tab_order(details)
+        if keep:
+            # the details are rebuilt after every edit: the field that had the focus keeps it, so
+            # the next key goes on there and never to the document search (B1)
+            again = details.findChild(QWidget, keep)
+            if again is not None:
+                again.show()      # a new row is shown by the layout only later: show it now to focus it
+                again.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _claim_tab_order(self, details: QWidget) -> None:
+        """Tab in a claim's details: source → cue → quote → the attributes (modality) → the pick
+        buttons, then back to the article, never on to the document filter."""
+        names = ["claimSource", "claimCue", "claimQuote"]
+        chain = [w for n in names if (w := details.findChild(QWidget, n)) is not None]
+        if not chain:
+            return
+        chain += [w for w in details.findChildren(QWidget) if w.objectName().startswith("attr_")]
+        chain += [w for n in ("pick_source", "pick_cue") if (w := details.findChild(QWidget, n)) is not None]
+        chain.append(self.ui.view)
+        for a, b in zip(chain, chain[1:]):
+            QWidget.setTabOrder(a, b)
 
     def detail_rows(self, span: Span) -> list[tuple[str, QWidget]]:
         """Extra rows of the details form for *span*: the actor link, the claim's source and cue."""

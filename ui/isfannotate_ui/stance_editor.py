@@ -1,10 +1,17 @@
 """The stance editor: holder (actor autocomplete) → target (from the target list, or a new one
-added inline), polarity, conditions, evidence spans. Shown inside the Stances tab, never modal."""
+added inline), polarity, conditions, evidence spans. Shown inside the Stances tab, never modal.
+
+Keyboard: the holder searches names and aliases as the actor picker does (``kb.search_actors``);
+Tab goes holder → target → conditions → evidence → Save; the number keys 1–5 choose the polarity
+while the focus is in the editor but not in a text field, and save the stance when its holder and
+target are chosen (the polarity is the last key); Enter (or Ctrl+Enter) anywhere in the editor
+saves, Esc cancels. Every edit of a new stance emits ``draftChanged`` so the window can
+keep it as a draft."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QCompleter, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit,
-                               QListWidget, QListWidgetItem, QPushButton, QRadioButton, QVBoxLayout, QWidget)
+                               QListWidget, QListWidgetItem, QPushButton, QRadioButton, QVBoxLayout, QWidget, QLabel)
 
 from isfannotate.kb import search_actors
 
@@ -17,6 +24,7 @@ class StanceEditor(QGroupBox):
     targetCreated = Signal(str)      # name of a new target
     addEvidenceRequested = Signal()  # add the span selected in the text
     evidenceClicked = Signal(str)    # span id
+    draftChanged = Signal()          # a field of a new stance changed (keep it as a draft)
 
     def __init__(self, polarities: list[str], parent: QWidget | None = None) -> None:
         super().__init__("Stance", parent)
@@ -27,8 +35,13 @@ class StanceEditor(QGroupBox):
         self.holder.setObjectName("stanceHolder")
         self.holder.setEditable(True)
         self.holder.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.holder.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-        self.holder.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        # one search for names and aliases, the actor picker's (B8): the completer shows its answer
+        self._offers = QStringListModel(self)
+        completer = QCompleter(self._offers, self.holder)
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.holder.setCompleter(completer)
+        self.holder.lineEdit().textEdited.connect(self._on_holder_typed)
         self.holder.lineEdit().setPlaceholderText("who holds it (type a name)")
         self.target = QComboBox(self)
         self.target.setObjectName("stanceTarget")
@@ -41,6 +54,8 @@ class StanceEditor(QGroupBox):
         for i, p in enumerate(polarities):
             b = QRadioButton(p, self)
             b.setObjectName(f"polarity_{p}")
+            b.setToolTip(f"key {i + 1}")
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)   # the number keys choose; Tab never lands here
             self.polarity.addButton(b, i)
             self.polarity_buttons[p] = b
         pol = QWidget(self)
@@ -54,6 +69,10 @@ class StanceEditor(QGroupBox):
         second.addStretch(1)
         pol_grid.addLayout(first)
         pol_grid.addLayout(second)
+        for combo in (self.holder, self.target):
+            # long actor or target names must not widen the side panel (the article would re-wrap)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
         self.conditions = QLineEdit(self)
         self.conditions.setObjectName("stanceConditions")
         self.conditions.setPlaceholderText("optional, e.g. only if the ISF does not disarm Hamas")
@@ -69,6 +88,11 @@ class StanceEditor(QGroupBox):
         ev_buttons.addWidget(add)
         ev_buttons.addWidget(remove)
         ev_buttons.addStretch(1)
+        self.keys_hint = QLabel(" · ".join(f"{i + 1} {p}" for i, p in enumerate(polarities))
+                                + " (saves when holder and target are set) · Enter saves · Esc cancels", self)
+        self.keys_hint.setObjectName("stanceKeys")
+        self.keys_hint.setWordWrap(True)
+        self.keys_hint.setStyleSheet("color: palette(placeholder-text); font-size: 11px;")
         self.save = QPushButton("Save stance", self)
         self.save.setObjectName("saveStance")
         self.save.setDefault(True)
@@ -88,7 +112,25 @@ class StanceEditor(QGroupBox):
         form.addRow("", self._wrap(ev_buttons))
         lay = QVBoxLayout(self)
         lay.addLayout(form)
+        lay.addWidget(self.keys_hint)
         lay.addLayout(buttons)
+        self.cancel_button = cancel
+        QWidget.setTabOrder(self.holder, self.target)
+        QWidget.setTabOrder(self.target, self.new_target)
+        QWidget.setTabOrder(self.new_target, self.conditions)
+        QWidget.setTabOrder(self.conditions, self.evidence)
+        QWidget.setTabOrder(self.evidence, add)
+        QWidget.setTabOrder(add, remove)
+        QWidget.setTabOrder(remove, self.save)
+        QWidget.setTabOrder(self.save, cancel)
+        for w in (self, *self.findChildren(QWidget)):
+            w.installEventFilter(self)
+        self.holder.completer().popup().installEventFilter(self)
+        self.holder.currentIndexChanged.connect(lambda _i: self._draft())
+        self.holder.lineEdit().textEdited.connect(lambda _t: self._draft())
+        self.target.currentIndexChanged.connect(lambda _i: self._draft())
+        self.polarity.idToggled.connect(lambda _i, on: self._draft() if on else None)
+        self.conditions.textEdited.connect(lambda _t: self._draft())
         self.target.currentIndexChanged.connect(self._on_target_changed)
         self.new_target.returnPressed.connect(self._on_new_target)
         add.clicked.connect(self.addEvidenceRequested)
@@ -105,30 +147,36 @@ class StanceEditor(QGroupBox):
 
     # ------------------------------------------------------------------ public
     def edit(self, actors: list, targets: list, stance=None, *, holder: str | None = None,
-             evidence: list[tuple[str, str]] = ()) -> None:
+             evidence: list[tuple[str, str]] = (), candidates: list[str] = (), target: str | None = None,
+             polarity: str | None = None, conditions: str | None = None) -> None:
         """Fill the editor: an existing *stance*, or a new one with *holder* and *evidence*
-        ((span id, description) pairs) prefilled."""
+        ((span id, description) pairs) prefilled; *candidates* (actor ids, e.g. the claim's
+        subject and source) come first in the holder's list. *target*, *polarity* and
+        *conditions* refill a draft."""
         self._stance_id = stance.id if stance else None
         self.setTitle("Edit stance" if stance else "New stance")
         self._actors = list(actors)
+        self._filling = True
         self.holder.blockSignals(True)
         self.holder.clear()
         self.holder.addItem("", None)
-        for a in actors:
+        first = [a for c in candidates for a in actors if a.id == c]
+        for a in first + [a for a in actors if a.id not in candidates]:
             self.holder.addItem(f"{a.name} ({a.type.replace('_', ' ')})", a.id)
         hid = stance.holder if stance else holder
         self.holder.setCurrentIndex(max(0, self.holder.findData(hid)) if hid else 0)
         self.holder.blockSignals(False)
-        self.set_targets(targets, stance.target if stance else None)
-        pol = stance.polarity if stance else None
+        self.set_targets(targets, stance.target if stance else target)
+        pol = stance.polarity if stance else polarity
         self.polarity.setExclusive(False)
         for p, b in self.polarity_buttons.items():
             b.setChecked(p == pol)
         self.polarity.setExclusive(True)
-        self.conditions.setText((stance.conditions or "") if stance else "")
+        self.conditions.setText((stance.conditions or "") if stance else (conditions or ""))
         self.evidence.clear()
         for sid, desc in evidence:
             self.add_evidence(sid, desc)
+        self._filling = False
         self.show()
 
     @property
@@ -175,7 +223,62 @@ class StanceEditor(QGroupBox):
                 "polarity": b.text() if b else None, "conditions": self.conditions.text().strip() or None,
                 "evidence": self.evidence_ids()}
 
+    def holder_offers(self) -> list[str]:
+        """The actor ids the holder's completer offers now, best first."""
+        return [self.holder.itemData(self.holder.findText(n)) for n in self._offers.stringList()]
+
+    def is_blank(self) -> bool:
+        """Nothing chosen yet but what was prefilled: no target, no polarity, no conditions."""
+        v = self.values()
+        return v["target"] in (None, NEW_TARGET) and v["polarity"] is None and not v["conditions"]
+
     # --------------------------------------------------------------- internals
+    _filling = False
+
+    def _draft(self) -> None:
+        if not self._filling and self._stance_id is None and self.isVisible():
+            self.draftChanged.emit()
+
+    def _on_holder_typed(self, text: str) -> None:
+        found = search_actors(self._actors, text, limit=12) if text.strip() else []
+        self._offers.setStringList([f"{a.name} ({a.type.replace('_', ' ')})" for a in found])
+        if found:
+            self.holder.completer().complete()
+
+    def eventFilter(self, obj: QObject, e: QEvent) -> bool:  # noqa: N802 (Qt override)
+        t = e.type()
+        if t not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return super().eventFilter(obj, e)
+        k = e.key()
+        popup = self.holder.completer().popup()
+        if k in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if obj is popup or obj is self.new_target or (popup.isVisible() and obj is self.holder.lineEdit()):
+                return False        # the completer takes its row; the new target's name is made
+            if t == QEvent.Type.ShortcutOverride:
+                e.accept()          # Ctrl+Enter here saves the stance, it never marks the document done (B3)
+                return True
+            self.holder.completer().popup().hide()
+            self._on_save()
+            return True
+        if k == Qt.Key.Key_Escape and obj is not popup:
+            if t == QEvent.Type.ShortcutOverride:
+                e.accept()
+                return True
+            self.cancelled.emit()
+            return True
+        if (Qt.Key.Key_1 <= k <= Qt.Key.Key_9 and not isinstance(obj, QLineEdit)
+                and not (e.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)):
+            b = self.polarity.button(k - Qt.Key.Key_1)
+            if b is not None:
+                if t == QEvent.Type.ShortcutOverride:
+                    e.accept()
+                    return True
+                b.setChecked(True)
+                if self.holder_id() and self.target.currentData() not in (None, NEW_TARGET):
+                    self._on_save()     # holder and target chosen: the polarity is the last key, it saves
+                return True
+        return super().eventFilter(obj, e)
+
     def _on_target_changed(self, _i: int) -> None:
         if self.target.currentData() == NEW_TARGET:
             self.new_target.show()

@@ -1,0 +1,63 @@
+"""What the window remembers between sessions and how it names what it did.
+
+- The last document and caret of each project (QSettings, keyed by the project file's path), so
+  the app reopens where the annotator left off.
+- The first start's split of the window into documents / article / side panel.
+- An action named with its text ("annotate ACTOR “State Department”"), for undo and redo.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+from isfannotate.changes import Change
+from isfannotate.errors import IsfError
+
+_SPAN_DESC = re.compile(r"(\S+) (\d+)-(\d+)$")
+
+
+def _place_key(path: Path) -> str:
+    return "lastPlace/" + hashlib.sha1(str(Path(path).resolve()).encode()).hexdigest()[:16]
+
+
+def last_place(path: Path) -> tuple[str | None, int]:
+    """The document and caret (code points) the project at *path* was left at, or (None, 0)."""
+    v = QSettings("isfannotate", "isfannotate").value(_place_key(path))
+    if not v or "@" not in str(v):
+        return None, 0
+    doc, _, pos = str(v).rpartition("@")
+    return doc, int(pos) if pos.isdigit() else 0
+
+
+def remember_place(path: Path, doc_id: str, caret: int) -> None:
+    QSettings("isfannotate", "isfannotate").setValue(_place_key(path), f"{doc_id}@{caret}")
+
+
+def first_split(width: int) -> list[int]:
+    """Documents ~22%, side panel ~30%, the article the rest; with room enough (1200 px), the
+    panes are never narrower than they were before (250 / 410)."""
+    docs, side = int(width * 0.22), int(width * 0.30)
+    if width >= 1200:
+        docs, side = max(250, docs), max(410, side)
+    return [docs, width - docs - side, side]
+
+
+def describe_change(change: Change, text: str | None, project) -> str:
+    """The change as the window names it, a span by its text: *text* is its document's text when
+    known (else it is read from *project*, if it can be)."""
+    desc = change.description or ""
+    m = _SPAN_DESC.search(desc)
+    if m and change.document_id is not None:
+        start, end = int(m.group(2)), int(m.group(3))
+        if text is None:
+            try:
+                text = project.document(change.document_id).text
+            except IsfError:
+                text = None
+        if text is not None and end <= len(text):
+            t = " ".join(text[start:end].split())
+            desc = desc[:m.start()] + f"{m.group(1)} “{t if len(t) <= 40 else t[:39] + '…'}”"
+    return f"{change.action} {desc}".strip()
