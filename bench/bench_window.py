@@ -89,7 +89,8 @@ def run_case(app, tmp: Path, name: str, size: int, n_spans: int, one_paragraph: 
 
     doc = make_hard_doc("hard", size, n_spans, unlinked=unlinked, one_paragraph=one_paragraph)
     blank = make_hard_doc("blank", 300, 1, seed=1)
-    path = write_project(tmp / f"{abs(hash(name)) % 10**8}-{int(unlinked * 100)}.isf", [blank, doc])
+    slug = "".join(c if c.isalnum() else "-" for c in name)
+    path = write_project(tmp / f"{slug}-{int(unlinked * 100)}.isf", [blank, doc])
     w = MainWindow(path, "bench", remember_layout=False)
     w.resize(1280, 800)
     w.show()
