@@ -49,6 +49,11 @@ class Utf16Map:
         return not self._astral
 
     @property
+    def astral(self) -> tuple[int, ...]:
+        """Code point offsets of the astral characters (each two UTF-16 units), ascending."""
+        return tuple(self._astral)
+
+    @property
     def utf16_length(self) -> int:
         """Length of the text in UTF-16 code units."""
         return self.length + len(self._astral)

@@ -8,8 +8,9 @@ models), call :func:`compute_agreement`, and render the result with :func:`repor
 from .compute import AgreementResult, F1Summary, FacetAgreement, PairCoefficient, PairF1, SpanF1, compute_agreement
 from .measures import (Coefficient, cohen_kappa, cohen_kappa_table, fleiss_kappa, gwet_ac1,
                        krippendorff_alpha_nominal, mean_sd)
+from .matching import match_pair
 from .units import (ClaimAnn, DocLabelAnn, DocumentUnits, Layer, SpanAnn, StanceAnn, Unit, align_spans,
-                    build_units, match_pair)
+                    build_units)
 
 __all__ = [
     "AgreementResult", "ClaimAnn", "Coefficient", "DocLabelAnn", "DocumentUnits", "F1Summary", "FacetAgreement",

@@ -22,9 +22,8 @@ from itertools import combinations
 from typing import Any
 
 from . import measures as M
-from .units import (CROSS_LABEL_MIN_OVERLAP, DocumentUnits, Layer, Unit, _overlap,
-                    build_units, claim_source_key, exact_keys, group_by_doc, match_exact_keys,
-                    match_overlap_rest)
+from .matching import _overlap, exact_keys, match_exact_keys, match_overlap_rest
+from .units import CROSS_LABEL_MIN_OVERLAP, DocumentUnits, Layer, Unit, build_units, claim_source_key, group_by_doc
 
 UNLINKED = "(unlinked)"
 FACETS = ("span_label", "actor_link", "claim_source", "stance_polarity")

@@ -1,6 +1,8 @@
 """Conversion between code points (what the app stores) and Qt's UTF-16 positions.
 
-This is the one module that knows Qt counts UTF-16 code units. Everything above the
+This is the one module of the app that knows Qt counts UTF-16 code units; the arithmetic
+itself is the core's one converter (``isfannotate.utf16.Utf16Map``), and this module adds
+what is Qt's own: the display breaks below. Everything above the
 widget boundary speaks code points (Python ``str`` indices, end exclusive); everything a
 ``QTextCursor`` or ``QTextBlock.position()`` returns is UTF-16. A character outside the
 Basic Multilingual Plane (an emoji, a regional indicator of a flag, ...) is one code point
@@ -20,12 +22,11 @@ position on one (the end of a display block) maps to the code point that follows
 """
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 
-__all__ = ["OffsetMap", "display_breaks", "with_breaks", "SPLIT_OVER", "DISPLAY_PIECE"]
+from isfannotate.utf16 import Utf16Map
 
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+__all__ = ["OffsetMap", "display_breaks", "with_breaks", "SPLIT_OVER", "DISPLAY_PIECE"]
 
 SPLIT_OVER = 8192       # paragraphs longer than this (code points) are shown as several blocks
 DISPLAY_PIECE = 2048    # ... of about this length, cut after a space where there is one
@@ -85,14 +86,13 @@ class OffsetMap:
     precomputed positions). Instances are immutable; safe to share between threads.
     """
 
-    __slots__ = ("_n", "_astral", "_qstarts", "_breaks", "_extra", "_low")
+    __slots__ = ("_n", "_u16", "_astral", "_breaks", "_extra", "_low")
 
     def __init__(self, text: str, breaks: list[int] | tuple[int, ...] = ()) -> None:
         self._n = len(text)
+        self._u16 = Utf16Map(text)          # the core's code point <-> UTF-16 arithmetic
         # Code-point indices of the astral characters, ascending.
-        self._astral: list[int] = [m.start() for m in _ASTRAL.finditer(text)]
-        # UTF-16 index of the high surrogate of each astral character (without breaks).
-        self._qstarts: list[int] = [a + i for i, a in enumerate(self._astral)]
+        self._astral = self._u16.astral
         self._breaks: list[int] = list(breaks)
         if any(not 0 < b < self._n for b in self._breaks) or self._breaks != sorted(set(self._breaks)):
             raise ValueError("display breaks must be ascending code points inside the text")
@@ -118,7 +118,7 @@ class OffsetMap:
     @property
     def qt_length(self) -> int:
         """Length of the text in UTF-16 units (Qt positions), display breaks included."""
-        return self._n + len(self._astral) + len(self._breaks)
+        return self._u16.utf16_length + len(self._breaks)
 
     @property
     def is_identity(self) -> bool:
@@ -138,10 +138,8 @@ class OffsetMap:
         """
         if cp < 0 or cp > self._n:
             raise ValueError(f"code point offset {cp} outside 0..{self._n}")
-        if not self._astral and not self._breaks:
-            return cp
-        # Every astral character strictly before cp adds one unit, every break at or before it one.
-        q = cp + bisect_right(self._astral, cp - 1)
+        q = self._u16.to_utf16(cp)
+        # every display break at or before cp adds one unit
         return q + bisect_right(self._breaks, cp) if self._breaks else q
 
     def from_qt(self, pos: int, *, round_up: bool = False) -> int:
@@ -161,11 +159,7 @@ class OffsetMap:
         if self._breaks:
             cp = pos - bisect_left(self._extra, pos)
             return cp - 1 if (pos in self._low and not round_up) else cp
-        if round_up:
-            # astral characters whose both units lie before pos
-            return pos - bisect_right(self._qstarts, pos - 2)
-        # astral characters that start before pos (a split one counts whole)
-        return pos - bisect_right(self._qstarts, pos - 1)
+        return self._u16.from_utf16(pos, inside_pair="up" if round_up else "down")
 
     def to_qt_range(self, start: int, end: int) -> tuple[int, int]:
         """Convert a code point range (end exclusive) to a Qt range."""
