@@ -121,8 +121,9 @@ def import_tool_annotations(project: "ProjectBase", paths: Sequence[str | Path],
         pairs[(doc_id, layer)] = pd
         targets.append((doc_id, layer, pd))
     if not replace:
+        existing_ids = set(ids.existing_sha.values())
         for doc_id, layer, pd in targets:
-            if doc_id in ids.existing_sha.values() and conn.execute(
+            if doc_id in existing_ids and conn.execute(
                     "SELECT 1 FROM spans WHERE document_id=? AND layer=? UNION SELECT 1 FROM stances "
                     "WHERE document_id=? AND layer=? LIMIT 1", (doc_id, layer, doc_id, layer)).fetchone():
                 raise IsfError(f"{pd.path}: layer {layer!r} already has annotations for document {doc_id!r}; "
