@@ -116,7 +116,8 @@ class Recorder:
         self.conn.executemany(
             f"INSERT INTO {_q(table)} ({', '.join(map(_q, cols))}) VALUES ({', '.join('?' * len(cols))})",
             map(values, rows))
-        self.change.ops.extend(Op(table, None, row) for row in rows)
+        new = tuple.__new__   # the named tuple's own __new__ is a Python call; this is one C call per row
+        self.change.ops.extend(new(Op, (table, None, row)) for row in rows)
 
     def delete_where(self, table: str, where: str, params: tuple | list) -> int:
         """Delete the rows matching *where* in one statement, each logged with its full content

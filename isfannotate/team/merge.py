@@ -373,7 +373,8 @@ def _digest(spans, claims, stances, evidence, relations, labels, status) -> str:
     merging the same file again reads nothing of the project's layer and changes nothing."""
     def f(v) -> str:
         return "\x00" if v is None else str(v)
-    key = {s["id"]: "\x1f".join(map(f, (s["start"], s["end"], s["label"], s["actor_id"], s["attrs"]))) for s in spans}
+    # one f-string per span (its parts as text; an unset link reads "None", which no actor id is)
+    key = {s["id"]: f"{s['start']}\x1f{s['end']}\x1f{s['label']}\x1f{s['actor_id']}\x1f{s['attrs']}" for s in spans}
     ev: dict[str, list[str]] = {}
     for e in evidence:
         ev.setdefault(e["stance_id"], []).append(key[e["span_id"]])
