@@ -19,6 +19,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+WORDS = "pakistan troops gaza force islamabad hamas minister said plan peace council talks envoy".split()
+
 START = r"""
 import sys, time
 t0 = float(sys.argv[2])
@@ -44,6 +46,21 @@ def app_start(project: Path) -> float:
     return statistics.median(runs)
 
 
+def make_big_project(tmp: Path) -> Path:
+    """A project of 100,000 short documents with titles (seeded), for the open-and-scroll figure."""
+    big = tmp / "big.isf"
+    src = tmp / "docs.jsonl"
+    rng = random.Random(3)
+    with open(src, "w", encoding="utf-8") as fh:
+        for i in range(100_000):
+            text = " ".join(rng.choice(WORDS) for _ in range(60)) + f" (item {i})."
+            fh.write(json.dumps({"id": f"d{i:06d}", "text": text, "meta": {"title": f"Report {i}"}}) + "\n")
+    from isfannotate import Project
+    with Project.create(big) as p:
+        p.import_paths([src])
+    return big
+
+
 def main() -> None:
     from isfannotate import Project
     from isfannotate.demo import build_demo
@@ -52,18 +69,9 @@ def main() -> None:
     demo = build_demo()
     start = app_start(demo)
 
-    # a project of 100,000 short documents
-    big = tmp / "big.isf"
-    src = tmp / "docs.jsonl"
+    big = make_big_project(tmp)   # a project of 100,000 short documents
     rng = random.Random(3)
-    words = "pakistan troops gaza force islamabad hamas minister said plan peace council talks envoy".split()
-    with open(src, "w", encoding="utf-8") as fh:
-        for i in range(100_000):
-            text = " ".join(rng.choice(words) for _ in range(60)) + f" (item {i})."
-            fh.write(json.dumps({"id": f"d{i:06d}", "text": text, "meta": {"title": f"Report {i}"}}) + "\n")
-    p = Project.create(big)
-    p.import_paths([src])
-    p.close()
+    words = WORDS
 
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest

@@ -100,20 +100,10 @@ def app_start(tmp: Path, n: int) -> list[float]:
 
 
 def big_project_open(tmp: Path, n: int) -> list[float]:
-    from isfannotate import Project
     from isfannotate_ui.app import ensure_app
     from isfannotate_ui.main_window import MainWindow
-    big = tmp / "big.isf"
-    src = tmp / "docs.jsonl"
-    rng = random.Random(3)
-    words = "pakistan troops gaza force islamabad hamas minister said plan peace council talks envoy".split()
-    with open(src, "w", encoding="utf-8") as fh:
-        for i in range(100_000):
-            text = " ".join(rng.choice(words) for _ in range(60)) + f" (item {i})."
-            fh.write(json.dumps({"id": f"d{i:06d}", "text": text, "meta": {"title": f"Report {i}"}}) + "\n")
-    p = Project.create(big)
-    p.import_paths([src])
-    p.close()
+    from bench_app import make_big_project
+    big = make_big_project(tmp)
     app = ensure_app()
     out = []
     for _ in range(n):
