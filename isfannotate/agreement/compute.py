@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -242,13 +242,17 @@ def _unit_dict(u: Unit, texts: dict[str, str] | None) -> dict:
 
 def compute_agreement(layers: Sequence[Layer], *, annotators: Sequence[str] | None = None,
                       link_labels: Iterable[str] | None = None, texts: dict[str, str] | None = None,
+                      categories: Mapping[str, Iterable[str]] | None = None,
                       cross_label_min_overlap: float = CROSS_LABEL_MIN_OVERLAP) -> AgreementResult:
     """Span F1 (exact and overlap) and kappa / alpha / AC1 on matched units, for ``layers``.
 
     ``annotators`` restricts and orders the compared layers (default: all, in the given order).
     ``link_labels``: the span labels whose link is compared as the actor link (default: every
     label that carries a link in some layer). ``texts`` (``{doc: text}``, optional) only adds the
-    covered text to the units in ``to_dict()``. Deterministic for the same input.
+    covered text to the units in ``to_dict()``. ``categories`` (``{facet: values}``, optional):
+    the scheme's full set of values for a facet, e.g. ``{"stance_polarity": scheme polarities,
+    "span_label": scheme labels}``; only Gwet's AC1 uses it (its q counts the categories of the
+    scale, not only those used). Deterministic for the same input.
     """
     if annotators is not None:
         by_name = {layer.annotator: layer for layer in layers}
@@ -258,7 +262,7 @@ def compute_agreement(layers: Sequence[Layer], *, annotators: Sequence[str] | No
         layers = [by_name[a] for a in annotators]
     layers = list(layers)
     with _gc_paused():
-        return _compute(layers, link_labels, texts, cross_label_min_overlap)
+        return _compute(layers, link_labels, texts, dict(categories or {}), cross_label_min_overlap)
 
 
 @contextmanager
@@ -276,7 +280,7 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _compute(layers: list[Layer], link_labels: Iterable[str] | None, texts: dict[str, str] | None,
-             cross_label_min_overlap: float) -> AgreementResult:
+             categories: dict[str, Iterable[str]], cross_label_min_overlap: float) -> AgreementResult:
     names = [layer.annotator for layer in layers]
     spans_by_doc = group_by_doc(layers, "spans")
     doc_units = build_units(layers, cross_label_min_overlap=cross_label_min_overlap, _spans_by_doc=spans_by_doc)
@@ -296,20 +300,21 @@ def _compute(layers: list[Layer], link_labels: Iterable[str] | None, texts: dict
 
     facets: dict[str, FacetAgreement] = {}
     span_u = [u for du in doc_units.values() for u in du.spans]
-    facets["span_label"] = _facet("span_label", names, span_u, _span_labels)
-    facets["actor_link"] = _facet("actor_link", names, span_u, _actor_links(link_labels))
+    facets["span_label"] = _facet("span_label", names, span_u, _span_labels, categories.get("span_label"))
+    facets["actor_link"] = _facet("actor_link", names, span_u, _actor_links(link_labels),
+                                  categories.get("actor_link"))
     facets["claim_source"] = _facet("claim_source", names, [u for du in doc_units.values() for u in du.claims],
-                                    _claim_source_values)
+                                    _claim_source_values, categories.get("claim_source"))
     facets["stance_polarity"] = _facet("stance_polarity", names,
                                        [u for du in doc_units.values() for u in du.stances],
-                                       _stance_polarities)
+                                       _stance_polarities, categories.get("stance_polarity"))
     label_units: dict[str, list[Unit]] = defaultdict(list)
     for du in doc_units.values():
         for u in du.doc_labels:
             label_units[next(iter(u.versions.values())).key].append(u)
     for key in sorted(label_units):
-        facets[f"doc_label:{key}"] = _facet(f"doc_label:{key}", names, label_units[key],
-                                            _doc_label_values)
+        facets[f"doc_label:{key}"] = _facet(f"doc_label:{key}", names, label_units[key], _doc_label_values,
+                                            categories.get(f"doc_label:{key}"))
     return AgreementResult(names, {d: list(du.coders) for d, du in doc_units.items()}, pair_info, span_f1,
                            facets, units, texts)
 
@@ -414,9 +419,11 @@ def _span_f1(spans: dict[str, dict[str, list]], pairs: list[tuple[str, str]], do
     return out
 
 
-def _facet(name: str, annotators: list[str], units: list[Unit], values_of) -> FacetAgreement:
+def _facet(name: str, annotators: list[str], units: list[Unit], values_of,
+           scale: Iterable[str] | None = None) -> FacetAgreement:
     """Coefficients for one facet. ``values_of(unit)`` gives one value per coder of the unit's
     document (``None``: no value), or ``None`` when the facet does not apply to the unit.
+    ``scale``: all the facet's possible values, if known (for AC1's number of categories).
 
     Units are tallied by their pattern (coders, values): all coefficients are computed from the
     distinct patterns with their counts, then the units behind disagreements are listed.
@@ -488,7 +495,7 @@ def _facet(name: str, annotators: list[str], units: list[Unit], values_of) -> Fa
              for x, y in joint]
     return FacetAgreement(name, n_complete + n_incomplete, n_complete, n_incomplete, n_single, cohen,
                           M.fleiss_kappa_weighted(complete_patterns), M.krippendorff_alpha_weighted(patterns),
-                          M.gwet_ac1_weighted(patterns, cats), M.percent_agreement_weighted(patterns),
+                          M.gwet_ac1_weighted(patterns, cats | set(scale or ())), M.percent_agreement_weighted(patterns),
                           disagreements, incomplete, sorted(cats, key=str))
 
 

@@ -177,10 +177,10 @@ def _charts(result: AgreementResult) -> dict[str, str]:
             ax.set_yticks(range(n), names)
             for i in range(n):
                 for j in range(n):
-                    if i != j:
-                        v = mat[i][j]
-                        ax.text(j, i, "n/a" if v != v else f"{v:.2f}", ha="center", va="center",
-                                color="white" if v == v and v < 0.6 else "black", fontsize=9)
+                    v = mat[i][j]
+                    label = "—" if i == j else "n/a" if v != v else f"{v:.2f}"
+                    ax.text(j, i, label, ha="center", va="center",
+                            color="white" if v == v and v < 0.6 else "black", fontsize=9)
             ax.set_title(f"span F1, {mode} match")
         fig.colorbar(im, ax=list(axes), shrink=0.8)
         charts["pairs"] = _png(fig)

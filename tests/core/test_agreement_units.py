@@ -105,6 +105,12 @@ def test_stance_polarity_with_incomplete_units_hand_worked():
     pe = sum(p * (1 - p) for p in pi) / 3
     assert f.ac1.value == pytest.approx((2 / 3 - pe) / (1 - pe))
     assert f.ac1.value == pytest.approx(0.56522, abs=1e-5)  # irrCAC 0.4.4 gives the same on these 5 units
+    # with the scheme's five polarities AC1's q is 5, not the 4 used: p_e = sum pi(1-pi) / 4
+    r5 = compute_agreement([a, b], categories={"stance_polarity": ["support", "oppose", "conditional", "neutral",
+                                                                   "unclear"]})
+    pe5 = sum(p * (1 - p) for p in pi) / 4
+    assert r5.facets["stance_polarity"].ac1.value == pytest.approx((2 / 3 - pe5) / (1 - pe5))
+    assert r5.facets["stance_polarity"].alpha.value == f.alpha.value  # alpha and kappa do not depend on it
     # the drill-down names the units, with each version
     [dis] = r.disagreements(f.disagreements)
     assert {k: v.polarity for k, v in dis.versions.items()} == {"A": "support", "B": "neutral"}
