@@ -82,4 +82,7 @@ def agreement(project: "ProjectBase", annotators: Sequence[str] | None = None, *
     if with_texts:
         docs = set().union(*(layer.documents for layer in layers))
         texts = {d.id: d.text for d in project.documents() if d.id in docs}
-    return compute_agreement(layers, link_labels=actor_labels, texts=texts)
+    scheme = project.scheme
+    categories = {"span_label": [lab.name for lab in scheme.span_labels],
+                  "stance_polarity": list(scheme.stance.polarities)}   # the scales, for Gwet's AC1
+    return compute_agreement(layers, link_labels=actor_labels, texts=texts, categories=categories)
