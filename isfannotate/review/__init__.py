@@ -31,7 +31,7 @@ def decide(project: "ProjectBase", document_id: str, unit_key: str, decision: st
     unit = rd.unit(unit_key)
     if unit is None:
         raise ValidationError(f"no unit {unit_key!r} in document {document_id!r} (its versions may have changed)")
-    with project._action(f"{decision[:-2] if decision.endswith('ed') else decision}", document_id, GOLD,
+    with project._action({"accepted": "accept", "rejected": "reject"}.get(decision, decision), document_id, GOLD,
                          f"{unit.kind} {unit.label} {unit.start}-{unit.end}".replace("  ", " ")) as rec:
         apply_decision(project, rec, rd, unit, decision, annotator=annotator, edited=edited, note=note)
         update_gold_status(rec, rd)

@@ -117,21 +117,22 @@ def _unit_key(kind: str, doc: str, versions: dict[str, dict]) -> str:
 
 def review_documents(project: "ProjectBase", documents: Sequence[str] | None = None) -> dict[str, ReviewDoc]:
     """ReviewDocs for *documents* (default: every document some annotator worked on), in bulk."""
+    from ..agreement.units import Layer
     from ..team.layers import annotator_layers
-    layers = annotator_layers(project, done_only=True, documents=documents)
-    anyone = annotator_layers(project, done_only=False, documents=documents)
-    done_docs = set().union(*(layer.documents for layer in layers)) if layers else set()
-    # documents nobody marked done yet: every annotator who worked on them is a coder
-    extra = [type(layer)(layer.annotator, frozenset(d for d in layer.documents if d not in done_docs),
-                         *(tuple(x for x in getattr(layer, k) if x.doc not in done_docs)
-                           for k in ("spans", "claims", "stances", "doc_labels")))
-             for layer in anyone]
+    anyone = annotator_layers(project, done_only=False, documents=documents)   # read once
+    done: dict[str, set[str]] = {}
+    for doc, layer in project.conn.execute("SELECT document_id, layer FROM doc_status WHERE status='done'"):
+        done.setdefault(layer, set()).add(doc)
+    done_docs = set().union(*done.values()) if done else set()
     merged = []
-    for done, more in zip(layers, extra):
-        merged.append(type(done)(done.annotator, done.documents | more.documents,
-                                 *(getattr(done, k) + getattr(more, k) for k in ("spans", "claims", "stances",
-                                                                                 "doc_labels"))))
-    merged = [layer for layer in merged if layer.documents]
+    for layer in anyone:
+        # the annotator's done documents, and the documents nobody marked done yet (there every
+        # annotator who worked on them is a coder)
+        mine = done.get(layer.annotator, set())
+        keep = frozenset(d for d in layer.documents if d in mine or d not in done_docs)
+        if keep:
+            merged.append(Layer(layer.annotator, keep, *(tuple(x for x in getattr(layer, k) if x.doc in keep)
+                                                        for k in ("spans", "claims", "stances", "doc_labels"))))
     if not merged:
         return {}
     units = build_units(merged)
