@@ -142,3 +142,47 @@ def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def _import_cycles_fixture():
     """``import_cycles(graph)``: the import circles of a module graph (core and UI tests)."""
     return import_cycles
+
+
+REVIEW_DOC = "004_925ac23fd4dc491f"
+REVIEW_TEAM = ("alice", "bob", "chen")
+
+
+def annotate_three(p) -> None:
+    """Three annotators on seed 004 with known disagreements (review and adjudication tests):
+    - "Marco Rubio" (alice, bob) vs "Rubio" (chen): one ACTOR unit, boundary differs;
+    - "Pakistan" ACTOR nested in the CLAIM "Pakistan has offered to send troops": all agree;
+    - the claim's source: Rubio (alice, chen) vs the article (bob);
+    - a stance Pakistan -> isf-troops: support (alice, bob) vs conditional (chen);
+    - "Hamas": only alice and bob (incomplete).
+    Everyone marks the document done; the project's author becomes "lead"."""
+    d = REVIEW_DOC
+    text = p.document(d).text
+
+    def at(phrase):
+        i = text.index(phrase)
+        return i, i + len(phrase)
+
+    actors = {a.name: a.id for a in p.actors()}
+    for who in REVIEW_TEAM:
+        s, e = at("Rubio") if who == "chen" else at("Marco Rubio")
+        rubio = p.annotate(d, who, s, e, "ACTOR", actor_id=actors["Marco Rubio"]).rows("spans")[0].after["id"]
+        cs, ce = at("Pakistan has offered to send troops")
+        claim = p.annotate(d, who, cs, ce, "CLAIM").rows("spans")[0].after["id"]
+        p.annotate(d, who, cs, cs + 8, "ACTOR", actor_id=actors["Pakistan"])       # nested in the claim
+        if who == "bob":
+            p.set_claim(claim, source_kind="article", quote="reported")
+        else:
+            p.set_claim(claim, source_span=rubio, quote="reported")
+        if who != "chen":
+            hs, he = at("Hamas")
+            p.annotate(d, who, hs, he, "ACTOR", actor_id=actors["Hamas"])
+        p.set_stance(d, who, holder=actors["Pakistan"], target="isf-troops",
+                     polarity="conditional" if who == "chen" else "support", evidence=[claim])
+        p.set_status(d, who, "done", reason="test")
+    p.author = "lead"
+
+
+@pytest.fixture(name="annotate_three")
+def _annotate_three_fixture():
+    return annotate_three

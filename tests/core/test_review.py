@@ -21,34 +21,10 @@ def at(text, phrase, nth=0):
 
 
 @pytest.fixture
-def three(seeded):
-    """Three annotators on seed 004 with known disagreements:
-    - "Marco Rubio" (alice, bob) vs "Rubio" (chen): one ACTOR unit, boundary differs;
-    - "Pakistan" ACTOR nested in the CLAIM "Pakistan has offered to send troops": all agree;
-    - the claim's source: Rubio (alice, chen) vs the article (bob);
-    - a stance Pakistan -> isf-troops: support (alice, bob) vs conditional (chen);
-    - "Hamas": only alice and bob (incomplete)."""
-    p = seeded
-    text = p.document(D).text
-    actors = {a.name: a.id for a in p.actors()}
-    for who in TEAM:
-        s, e = at(text, "Rubio") if who == "chen" else at(text, "Marco Rubio")
-        rubio = p.annotate(D, who, s, e, "ACTOR", actor_id=actors["Marco Rubio"]).rows("spans")[0].after["id"]
-        cs, ce = at(text, "Pakistan has offered to send troops")
-        claim = p.annotate(D, who, cs, ce, "CLAIM").rows("spans")[0].after["id"]
-        p.annotate(D, who, cs, cs + 8, "ACTOR", actor_id=actors["Pakistan"])
-        if who == "bob":
-            p.set_claim(claim, source_kind="article", quote="reported")
-        else:
-            p.set_claim(claim, source_span=rubio, quote="reported")
-        if who != "chen":
-            hs, he = at(text, "Hamas")
-            p.annotate(D, who, hs, he, "ACTOR", actor_id=actors["Hamas"])
-        p.set_stance(D, who, holder=actors["Pakistan"], target="isf-troops",
-                     polarity="conditional" if who == "chen" else "support", evidence=[claim])
-        p.set_status(D, who, "done", reason="test")
-    p.author = "lead"
-    return p
+def three(seeded, annotate_three):
+    """Three annotators with known disagreements (tests/conftest.py: annotate_three)."""
+    annotate_three(seeded)
+    return seeded
 
 
 def by(units, kind, **kw):
@@ -72,7 +48,7 @@ def test_units_states_and_which_part_differs(three):
 
 
 def test_auto_merge_unanimous_is_one_step_idempotent_and_never_overwrites(three, snapshot):
-    change = three.adjudicate_auto("unanimous")
+    three.adjudicate_auto("unanimous")
     rd = three.review(D)
     accepted = [u for u in rd.units if u.state == "accepted"]
     assert accepted and all(u.decision["decided_by"] == "auto:unanimous" for u in accepted)

@@ -21,27 +21,9 @@ def at(text, phrase):
 
 
 @pytest.fixture
-def three(window):
-    p = window.project
-    text = p.document(D).text
-    actors = {a.name: a.id for a in p.actors()}
-    for who in TEAM:
-        s, e = at(text, "Rubio") if who == "chen" else at(text, "Marco Rubio")
-        rubio = p.annotate(D, who, s, e, "ACTOR", actor_id=actors["Marco Rubio"]).rows("spans")[0].after["id"]
-        cs, ce = at(text, "Pakistan has offered to send troops")
-        claim = p.annotate(D, who, cs, ce, "CLAIM").rows("spans")[0].after["id"]
-        p.annotate(D, who, cs, cs + 8, "ACTOR", actor_id=actors["Pakistan"])       # nested in the claim
-        if who == "bob":
-            p.set_claim(claim, source_kind="article", quote="reported")
-        else:
-            p.set_claim(claim, source_span=rubio, quote="reported")
-        if who != "chen":
-            hs, he = at(text, "Hamas")
-            p.annotate(D, who, hs, he, "ACTOR", actor_id=actors["Hamas"])
-        p.set_stance(D, who, holder=actors["Pakistan"], target="isf-troops",
-                     polarity="conditional" if who == "chen" else "support", evidence=[claim])
-        p.set_status(D, who, "done", reason="test")
-    p.author = "lead"
+def three(window, annotate_three):
+    """Three annotators with known disagreements (tests/conftest.py: annotate_three)."""
+    annotate_three(window.project)
     window.session.set_annotator("lead")
     return window
 
@@ -88,6 +70,15 @@ def activate(qtbot, w):
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)
 
 
+def open_review(qtbot, w):
+    """The review window, shown and active (its keys need an active window)."""
+    rw = w.reviewing.show_review()
+    qtbot.addWidget(rw)
+    qtbot.waitExposed(rw)
+    activate(qtbot, rw)
+    return rw
+
+
 def press(qtbot, rw, key, mod=Qt.KeyboardModifier.NoModifier):
     rw.units.setFocus()
     qtbot.keyClick(rw.units, key, mod)
@@ -97,10 +88,7 @@ def test_auto_merge_then_keys_decide_the_rest_and_gold_is_as_expected(qtbot, thr
     w = three
     p = w.project
     text = p.document(D).text
-    rw = w.reviewing.show_review()
-    qtbot.addWidget(rw)
-    qtbot.waitExposed(rw)
-    activate(qtbot, rw)
+    rw = open_review(qtbot, w)
     assert [r.document_id for r in rw.queue_model.rows] == [D]
     assert rw.units_model.coders == list(TEAM)
     n_units = len(rw.units_model.units)
@@ -179,10 +167,7 @@ def test_auto_merge_then_keys_decide_the_rest_and_gold_is_as_expected(qtbot, thr
 
 def test_review_keys_act_only_in_the_review_area(qtbot, three):
     w = three
-    rw = w.reviewing.show_review()
-    qtbot.addWidget(rw)
-    qtbot.waitExposed(rw)
-    activate(qtbot, rw)
+    rw = open_review(qtbot, w)
     before = rw.current_key()
     rw.note.setFocus()
     qtbot.keyClicks(rw.note, "NR1")                   # typed into the note, not review keys
@@ -199,10 +184,7 @@ def test_edit_boundary_then_accept(qtbot, three):
     w = three
     p = w.project
     text = p.document(D).text
-    rw = w.reviewing.show_review()
-    qtbot.addWidget(rw)
-    qtbot.waitExposed(rw)
-    activate(qtbot, rw)
+    rw = open_review(qtbot, w)
     row = next(i for i, u in enumerate(rw.units_model.units) if u.kind == "span" and "Rubio" in text[u.start:u.end])
     rw.units.setCurrentIndex(rw.units_model.index(row, 0))
     s, e = at(text, "Secretary of State Marco Rubio")
@@ -242,10 +224,7 @@ def test_feedback_shows_an_annotators_version_the_gold_and_the_note(qtbot, three
 def test_ctrl_e_edits_a_version_then_accepts_it(qtbot, three):
     w = three
     p = w.project
-    rw = w.reviewing.show_review()
-    qtbot.addWidget(rw)
-    qtbot.waitExposed(rw)
-    activate(qtbot, rw)
+    rw = open_review(qtbot, w)
     row = next(i for i, u in enumerate(rw.units_model.units) if u.kind == "stance")
     rw.units.setCurrentIndex(rw.units_model.index(row, 0))
     press(qtbot, rw, Qt.Key.Key_3)                                   # chen's conditional
@@ -264,10 +243,7 @@ def test_ctrl_e_edits_a_version_then_accepts_it(qtbot, three):
 
 def test_undo_in_the_main_window_shows_in_the_review_window_when_it_is_active_again(qtbot, three):
     w = three
-    rw = w.reviewing.show_review()
-    qtbot.addWidget(rw)
-    qtbot.waitExposed(rw)
-    activate(qtbot, rw)
+    rw = open_review(qtbot, w)
     row = next(i for i, u in enumerate(rw.units_model.units) if u.kind == "stance")
     rw.units.setCurrentIndex(rw.units_model.index(row, 0))
     key = rw.current_key()
