@@ -124,14 +124,6 @@ class JobQueue:
         self._queue.put(job)
         return job
 
-    def run(self, title: str, fn: Callable[..., Any], progress: ProgressCb | None = None) -> Any:
-        """Submit and wait: the result, or the job's error raised here."""
-        job = self.submit(title, fn)
-        if progress is not None:
-            job.on_progress(progress)
-        job.wait()
-        return job.outcome()
-
     def _loop(self) -> None:
         while True:
             job = self._queue.get()
