@@ -48,8 +48,10 @@ class GoldPlan:
             target_map = _reconcile_targets(rec, record.targets, project.author, stamp)
             span_ids: dict[str, str] = {}
             span_rows = []
+            taken = {r[0] for r in conn.execute("SELECT id FROM spans WHERE id IN (SELECT value FROM json_each(?))",
+                                                (json.dumps([x.id for x in record.spans]),))}
             for s in record.spans:
-                sid = s.id if not conn.execute("SELECT 1 FROM spans WHERE id=?", (s.id,)).fetchone() else new_id("s")
+                sid = s.id if s.id not in taken else new_id("s")
                 span_ids[s.id] = sid
                 span_rows.append({"id": sid, "document_id": doc_id, "layer": self.layer, "start": s.start,
                                   "end": s.end, "label": s.label,
@@ -63,8 +65,11 @@ class GoldPlan:
                  "source_span": span_ids.get(c.source_span) if c.source_span else None,
                  "cue_span": span_ids.get(c.cue) if c.cue else None, "quote": c.quote} for c in record.claims])
             stance_ids: dict[str, str] = {}
+            taken_st = {r[0] for r in conn.execute(
+                "SELECT id FROM stances WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps([x.id for x in record.stances]),))}
             for st in record.stances:
-                stid = st.id if not conn.execute("SELECT 1 FROM stances WHERE id=?", (st.id,)).fetchone() else new_id("st")
+                stid = st.id if st.id not in taken_st else new_id("st")
                 stance_ids[st.id] = stid
                 rec.insert("stances", {"id": stid, "document_id": doc_id, "layer": self.layer,
                                        "holder": actor_map.get(st.holder) if st.holder else None,
