@@ -12,15 +12,14 @@ a pair with no shared document gets no figure (``None``), never a perfect score.
 """
 from __future__ import annotations
 
-import gc
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+from ..gcpause import paused_gc
 from . import measures as M
 from .matching import _overlap, exact_keys, match_exact_keys, match_overlap_rest
 from .units import CROSS_LABEL_MIN_OVERLAP, DocumentUnits, Layer, Unit, build_units, claim_source_key, group_by_doc
@@ -75,7 +74,7 @@ class _UnitIndex:
         if self._of is None:
             of: dict[int, tuple[int, str]] = {}
             k = 0
-            with _gc_paused():
+            with paused_gc():
                 for du in self._doc_units.values():
                     for u in du.spans:
                         key = (k, u.id)
@@ -261,22 +260,8 @@ def compute_agreement(layers: Sequence[Layer], *, annotators: Sequence[str] | No
             raise ValueError(f"no layer for annotator(s) {', '.join(map(repr, missing))}")
         layers = [by_name[a] for a in annotators]
     layers = list(layers)
-    with _gc_paused():
+    with paused_gc():
         return _compute(layers, link_labels, texts, dict(categories or {}), cross_label_min_overlap)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Hundreds of thousands of small objects are made here and all stay alive: the cyclic GC
-    would only walk them again and again (a third of the time on the bench), so pause it.
-    Reference counting still frees everything as usual."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _compute(layers: list[Layer], link_labels: Iterable[str] | None, texts: dict[str, str] | None,

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import IsfError
-from .compute import FACETS, AgreementResult, F1Summary, FacetAgreement, _gc_paused
+from ..gcpause import paused_gc
+from .compute import FACETS, AgreementResult, F1Summary, FacetAgreement
 from .measures import Coefficient
 from .units import ClaimAnn, DocLabelAnn, SpanAnn, StanceAnn, Unit
 
@@ -140,7 +141,7 @@ def report_text(result: AgreementResult, *, max_documents: int = 20) -> str:
 def report_json(result: AgreementResult, *, units: bool = True, indent: int | None = None) -> str:
     """``result.to_dict()`` as JSON (keys in docs/agreement.md); ``units=False`` leaves out the
     ``units`` table that the ``disagreements`` lists refer to."""
-    with _gc_paused():  # tens of thousands of small dicts that all stay alive until dumped
+    with paused_gc():  # tens of thousands of small dicts that all stay alive until dumped
         return json.dumps(result.to_dict(units=units), ensure_ascii=False, indent=indent, sort_keys=False)
 
 

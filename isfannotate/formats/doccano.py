@@ -11,6 +11,7 @@ import json
 from collections import Counter
 
 from isfannotate.errors import InputError
+from isfannotate.gcpause import paused_gc
 from isfannotate.formats.common import ExportContext, by_split
 from isfannotate.formats.parsed import (
     IMPORTED,
@@ -25,7 +26,6 @@ from isfannotate.formats.parsed import (
     loads,
     parse_json_document,
     parse_json_line,
-    paused_gc,
     raw_range,
     read_text_file,
 )

@@ -14,6 +14,7 @@ import json
 from xml.sax.saxutils import quoteattr
 
 from isfannotate.errors import InputError
+from isfannotate.gcpause import paused_gc
 from isfannotate.formats.common import ExportContext, by_split, span_links
 from isfannotate.formats.parsed import (
     IMPORTED,
@@ -26,7 +27,6 @@ from isfannotate.formats.parsed import (
     expand_paths,
     find_line,
     parse_json_document,
-    paused_gc,
     raw_range,
     read_text_file,
 )

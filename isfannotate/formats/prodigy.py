@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 
 from isfannotate.errors import InputError
+from isfannotate.gcpause import paused_gc
 from isfannotate.formats.common import ExportContext, by_split, span_links
 from isfannotate.formats.parsed import (
     IMPORTED,
@@ -25,7 +26,6 @@ from isfannotate.formats.parsed import (
     doc_id_of,
     expand_paths,
     json_lines,
-    paused_gc,
     raw_range,
     read_text_file,
 )

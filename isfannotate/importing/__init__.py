@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError, IsfError
-from ..formats.parsed import paused_gc
+from ..gcpause import paused_gc
 from .documents import DOCUMENT_FORMATS, ImportReport, import_documents
 
 if TYPE_CHECKING:
