@@ -25,8 +25,7 @@ class ProjectBase(Readers, Session):
     def db(self):
         """A sqlite-utils ``Database`` on this project's connection, for schema work and bulk writes
         (use it inside a job or a transaction of this session)."""
-        import sqlite_utils
-        return sqlite_utils.Database(self.conn)
+        return schema.sqlite_utils_module().Database(self.conn)
 
     @property
     def name(self) -> str:
@@ -65,7 +64,7 @@ class ProjectBase(Readers, Session):
     def _after_change(self, change) -> None:
         """Drop the review counts of the documents *change* touched (all of them when it touched
         something without a document: a registry merge relinks everywhere)."""
-        if len(change.ops) > 5000:   # bulk work (imports, merges): dropping every row is cheaper than finding them
+        if change.size > 5000:   # bulk work (imports, merges): dropping every row is cheaper than finding them
             self.conn.execute("DELETE FROM review_cache")
             return
         docs = {change.document_id} - {None}

@@ -93,3 +93,19 @@ def test_opening_an_up_to_date_project_does_not_load_sqlite_utils(tmp_path):
             "assert 'sqlite_utils' not in sys.modules and 'pandas' not in sys.modules, 'loaded'")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+def test_sqlite_utils_is_imported_without_pandas_and_numpy(tmp_path):
+    """sqlite-utils imports pandas and numpy whenever they are installed (0.37 s), only to accept
+    their values, which we never pass: they stay unloaded, and importable afterwards."""
+    import subprocess
+    import sys
+    code = ("import sys\nfrom isfannotate.store import schema\n"
+            "su = schema.sqlite_utils_module()\n"
+            "assert 'pandas' not in sys.modules and 'numpy' not in sys.modules, 'loaded'\n"
+            f"from isfannotate import Project\nProject.create({str(tmp_path / 'new.isf')!r}).close()\n"
+            "assert 'pandas' not in sys.modules, 'loaded by create'\n"
+            "import importlib.util\n"
+            "if importlib.util.find_spec('numpy'):\n    import numpy\n    assert numpy.zeros(2).sum() == 0\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
