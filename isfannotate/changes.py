@@ -8,7 +8,8 @@ explicitly by the actions (never left to ON DELETE CASCADE), so the log is compl
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -43,6 +44,17 @@ def _q(name: str) -> str:
     return '"' + name + '"'
 
 
+def _text_literal(value: str) -> str:
+    """An SQL string literal for *value* (quotes doubled; text only)."""
+    if not isinstance(value, str) or "\x00" in value:
+        raise TypeError(f"not a text value for an SQL literal: {value!r}")
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _insert_sql(table: str, cols) -> str:
+    return f"INSERT INTO {_q(table)} ({', '.join(map(_q, cols))}) VALUES ({', '.join('?' * len(cols))})"
+
+
 class Op(NamedTuple):
     """One row written by an action: *before* None for an insert, *after* None for a delete.
     (A named tuple: bulk actions log hundreds of thousands of them.)"""
@@ -63,14 +75,66 @@ class Op(NamedTuple):
         return tuple(row[c] for c in PRIMARY_KEYS[self.table])
 
 
-@dataclass
+class _Bulk(NamedTuple):
+    """Rows one ``executemany`` inserted, kept as the tuples that were written (plus the values
+    every row shares); they become Ops (a dict each) only when the change's ops are read."""
+    table: str
+    columns: tuple[str, ...]
+    rows: list[tuple]
+    same: dict[str, Any]
+
+
 class Change:
-    """What one action did: its name, where, and the row-level ops, in order."""
-    action: str
-    document_id: str | None
-    layer: str | None
-    ops: list[Op] = field(default_factory=list)
-    description: str = ""
+    """What one action did: its name, where, and the row-level ops, in order.
+
+    Bulk inserts (a merge's 150,000 spans) are held as their tuples and turned into Ops the
+    first time ``ops`` is read: undo, a repaint, a listener. The action itself never needs them
+    (``size`` counts without building them), so the merge does not pay for a dict per row."""
+
+    __slots__ = ("action", "document_id", "layer", "description", "_ops", "_bulk")
+
+    def __init__(self, action: str, document_id: str | None, layer: str | None, ops: list[Op] | None = None,
+                 description: str = ""):
+        self.action = action
+        self.document_id = document_id
+        self.layer = layer
+        self.description = description
+        self._ops: list = list(ops) if ops else []
+        self._bulk = False
+
+    def __repr__(self) -> str:
+        return f"Change({self.action!r}, {self.document_id!r}, {self.layer!r}, {self.size} ops)"
+
+    @property
+    def ops(self) -> list[Op]:
+        if self._bulk:
+            new = tuple.__new__   # one C call per row, not the named tuple's Python __new__
+            expanded: list[Op] = []
+            for op in self._ops:
+                if type(op) is _Bulk:
+                    cols, same = op.columns, op.same
+                    expanded.extend(new(Op, (op.table, None, {**same, **dict(zip(cols, row))})) for row in op.rows)
+                else:
+                    expanded.append(op)
+            self._ops[:] = expanded
+            self._bulk = False
+        return self._ops
+
+    @property
+    def size(self) -> int:
+        """How many rows the change wrote (without building bulk rows' Ops)."""
+        if not self._bulk:
+            return len(self._ops)
+        return sum(len(op.rows) if type(op) is _Bulk else 1 for op in self._ops)
+
+    def _truncate(self, n: int) -> None:
+        """Forget every op after the first *n* (their rows were rolled back)."""
+        del self._ops[n:]
+        self._bulk = any(type(op) is _Bulk for op in self._ops)
+
+    def add_bulk(self, table: str, columns: tuple[str, ...], rows: list[tuple], same: dict[str, Any]) -> None:
+        self._ops.append(_Bulk(table, columns, rows, same))
+        self._bulk = True
 
     def rows(self, table: str) -> list[Op]:
         return [op for op in self.ops if op.table == table]
@@ -103,7 +167,7 @@ class Recorder:
         if table == "registry_log" and "seq" not in row:
             row = {**row, "seq": cur.lastrowid}
         full = self._fetch(table, tuple(row[c] for c in PRIMARY_KEYS[table]))
-        self.change.ops.append(Op(table, None, full))
+        self.change._ops.append(Op(table, None, full))
         return full
 
     def insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
@@ -113,11 +177,39 @@ class Recorder:
             return
         cols = list(rows[0])
         values = itemgetter(*cols) if len(cols) > 1 else (lambda row: (row[cols[0]],))
-        self.conn.executemany(
-            f"INSERT INTO {_q(table)} ({', '.join(map(_q, cols))}) VALUES ({', '.join('?' * len(cols))})",
-            map(values, rows))
+        self.conn.executemany(_insert_sql(table, cols), map(values, rows))
         new = tuple.__new__   # the named tuple's own __new__ is a Python call; this is one C call per row
-        self.change.ops.extend(new(Op, (table, None, row)) for row in rows)
+        self.change._ops.extend(new(Op, (table, None, row)) for row in rows)
+
+    def insert_tuples(self, table: str, columns: tuple[str, ...], rows: list[tuple],
+                      same: dict[str, str] | None = None) -> None:
+        """``insert_many`` for rows that are already tuples in *columns* order (the bulkiest work,
+        a merge's spans, never builds a dict). *same* holds text values every row shares (a
+        layer, an author): they are written into the statement, not bound once per row. The rows
+        are logged in bulk and become Ops (a dict each) only when the change's ops are read."""
+        if not rows:
+            return
+        same = dict(same or {})
+        names = [*columns, *same]
+        values = ["?"] * len(columns) + [_text_literal(v) for v in same.values()]
+        self.conn.executemany(f"INSERT INTO {_q(table)} ({', '.join(map(_q, names))}) VALUES ({', '.join(values)})",
+                              rows)
+        self.change.add_bulk(table, columns, rows, same)
+
+    @contextmanager
+    def attempt(self) -> Iterator[None]:
+        """A nested try inside the action: when the block raises, the rows it wrote are rolled
+        back (an SQL savepoint) and dropped from the change record, and the error propagates."""
+        mark = len(self.change._ops)
+        self.conn.execute("SAVEPOINT attempt")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO attempt")
+            self.conn.execute("RELEASE attempt")
+            self.change._truncate(mark)
+            raise
+        self.conn.execute("RELEASE attempt")
 
     def delete_where(self, table: str, where: str, params: tuple | list) -> int:
         """Delete the rows matching *where* in one statement, each logged with its full content
@@ -127,7 +219,7 @@ class Recorder:
         rows = [dict(zip(names, r)) for r in cur.fetchall()]
         if rows:
             self.conn.execute(f"DELETE FROM {_q(table)} WHERE {where}", params)
-            self.change.ops.extend(Op(table, row, None) for row in rows)
+            self.change._ops.extend(Op(table, row, None) for row in rows)
         return len(rows)
 
     def update(self, table: str, key: tuple, values: dict[str, Any]) -> dict[str, Any]:
@@ -140,7 +232,7 @@ class Recorder:
         where = " AND ".join(f"{_q(c)} = ?" for c in PRIMARY_KEYS[table])
         self.conn.execute(f"UPDATE {_q(table)} SET {sets} WHERE {where}", [*values.values(), *key])
         after = {**before, **values}
-        self.change.ops.append(Op(table, before, after))
+        self.change._ops.append(Op(table, before, after))
         return after
 
     def delete(self, table: str, key: tuple) -> dict[str, Any] | None:
@@ -149,7 +241,7 @@ class Recorder:
             return None
         where = " AND ".join(f"{_q(c)} = ?" for c in PRIMARY_KEYS[table])
         self.conn.execute(f"DELETE FROM {_q(table)} WHERE {where}", key)
-        self.change.ops.append(Op(table, before, None))
+        self.change._ops.append(Op(table, before, None))
         return before
 
     def upsert(self, table: str, row: dict[str, Any]) -> dict[str, Any]:

@@ -65,7 +65,7 @@ class RegistryActions:
             values["note"] = note
         with self._action("edit actor", None, None, actor.name) as rec:
             after = rec.update("actors", (actor_id,), values)
-            if rec.change.ops:
+            if rec.change.size:
                 self._log(rec, "actor", actor_id, "edit", actor.model_dump(), after)
         return rec.change
 

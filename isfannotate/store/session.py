@@ -131,9 +131,9 @@ class Session:
             yield rec
             if layer is not None and layer != GOLD:
                 self._ensure_annotator(rec, layer)
-            if change.ops:
+            if change.size:
                 self._after_change(change)
-        if change.ops and undoable:
+        if change.size and undoable:
             self._undo.append(change)
             self._redo.clear()
 

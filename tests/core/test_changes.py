@@ -1,0 +1,62 @@
+"""The change record's bulk form and nested attempts (changes.py), on a real project file."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from isfannotate import Project
+
+
+@pytest.fixture
+def project(tmp_path):
+    p = Project.create(tmp_path / "c.isf")
+    yield p
+    p.close()
+
+
+def _doc(p, tmp_path):
+    src = tmp_path / "d.txt"
+    src.write_text("Rubio met Munir in Islamabad.", encoding="utf-8")
+    p.import_paths([src])
+    return p.documents()[0].id
+
+
+COLS = ("id", "document_id", "start", "end", "label", "actor_id", "attrs", "created_at")
+
+
+def test_bulk_rows_are_logged_as_tuples_and_become_ops_when_read(project, tmp_path):
+    doc = _doc(project, tmp_path)
+    rows = [("s-a", doc, 0, 5, "ACTOR", None, "{}", "t"), ("s-b", doc, 10, 15, "ACTOR", None, "{}", "t")]
+    with project._action("bulk", None, "zoe") as rec:
+        rec.insert_tuples("spans", COLS, rows, {"layer": "zoe", "author": "it's zoe"})
+        change = rec.change
+        assert change.size == 2 and change._bulk          # two rows in bulk, no Op built
+    assert change.size == 3                               # + the new annotator, at the action's end
+    stored = project.conn.execute("SELECT id, layer, author FROM spans ORDER BY id").fetchall()
+    assert stored == [("s-a", "zoe", "it's zoe"), ("s-b", "zoe", "it's zoe")]   # the quote is kept
+    ops = change.rows("spans")
+    assert [op.after["id"] for op in ops] == ["s-a", "s-b"] and ops[0].after["layer"] == "zoe"
+    assert not change._bulk and change.size == 3
+    project.undo()
+    assert project.conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 0
+    project.redo()
+    assert project.conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 2
+
+
+def test_a_failed_attempt_leaves_no_rows_and_no_ops(project, tmp_path):
+    doc = _doc(project, tmp_path)
+    with project._action("try", None, "zoe") as rec:
+        rec.insert_tuples("spans", COLS, [("s-a", doc, 0, 5, "ACTOR", None, "{}", "t")], {"layer": "zoe", "author": "z"})
+        before = rec.change.size
+        with pytest.raises(sqlite3.IntegrityError):
+            with rec.attempt():
+                rec.insert_tuples("spans", COLS, [("s-b", doc, 0, 5, "ACTOR", None, "{}", "t"),
+                                                  ("s-a", doc, 1, 5, "ACTOR", None, "{}", "t")],   # taken id
+                                  {"layer": "zoe", "author": "z"})
+        assert rec.change.size == before
+        with rec.attempt():
+            rec.insert_tuples("spans", COLS, [("s-c", doc, 2, 5, "ACTOR", None, "{}", "t")], {"layer": "zoe", "author": "z"})
+    ids = [r[0] for r in project.conn.execute("SELECT id FROM spans ORDER BY id")]
+    assert ids == ["s-a", "s-c"]
+    assert [op.after["id"] for op in project.next_undo.rows("spans")] == ["s-a", "s-c"]
