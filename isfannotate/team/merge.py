@@ -1,15 +1,11 @@
 """Bringing annotators' files back: ``isfannotate merge PROJECT FILE...``.
 
-An annotator's file is untrusted input. It is never opened in place: it is copied (with a
-``-wal`` a crashed app left beside it) into a temporary folder, and the copy is opened with
-``PRAGMA trusted_schema=OFF``. It is refused when it is still owned by a running app, fails
-SQLite's integrity check, holds triggers or views or any table that is not exactly ours, or
-comes from a newer version; an older one is migrated as that temporary copy. Nothing it
-contains is executed: it is only read with plain SELECTs, and every row is validated
-(offsets inside the text, labels in the scheme, references that resolve) before anything is
-written.
+An annotator's file is untrusted input: ``untrusted.UntrustedFile`` copies, checks, reads and
+validates it (every row) before anything of it is written. The next file's copy and SQLite's
+integrity check of it run in a worker thread while the previous file is written.
 
-Then, in ONE action (all-or-nothing, one undo step):
+Then, in ONE action (all-or-nothing, one undo step; a file refused half-way through rolls back
+everything):
 - documents are matched by the SHA-256 of their text;
 - the file's registry and target list are reconciled by id, then external id, then canonical
   name (remembered per annotator in ``merge_ids``); new entries get new ids; differences are
@@ -24,20 +20,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import sqlite3
-import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from itertools import groupby
+from operator import itemgetter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import InputError, IsfError, ValidationError
+from ..errors import InputError, IsfError
+from ..gcpause import paused_gc
 from ..ids import new_id, now
-from ..models import GOLD, layer_name
-from ..scheme import Scheme, parse_scheme
-from ..store import ownership, schema
+from ..store.connection import bulk_cache
 from ..store.layers import clear_layer
+from .untrusted import SPAN_COLUMNS, FileData, UntrustedFile
 
 if TYPE_CHECKING:
     from ..changes import Recorder
@@ -74,228 +72,8 @@ class MergeReport:
         return "\n".join(lines)
 
 
-# --------------------------------------------------------------------------- reading a file
-def _reference_schema() -> set[tuple[str, str, str]]:
-    """(type, name, sql) of every table and index a project of this version has."""
-    import sqlite_utils
-    conn = sqlite3.connect(":memory:")
-    schema.migration_set().apply(sqlite_utils.Database(conn))
-    rows = {tuple(r) for r in conn.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")}
-    conn.close()
-    return rows
-
-
-@dataclass
-class _FileData:
-    path: str
-    annotator: str
-    scheme: Scheme
-    docs: dict[str, tuple[str, str]]                 # file doc id -> (sha256, text)
-    actors: dict[str, dict]
-    targets: dict[str, dict]
-    spans: list[dict]
-    claims: list[dict]
-    stances: list[dict]
-    evidence: list[dict]
-    relations: list[dict]
-    doc_labels: list[dict]
-    status: list[dict]
-
-
-def _rows(conn: sqlite3.Connection, sql: str, params: Sequence = ()) -> list[dict]:
-    cur = conn.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
-
-
-def read_annotator_file(path: str | Path, reference: set | None = None) -> _FileData:
-    """Copy, check and read an annotator's file; raises InputError naming the file."""
-    path = Path(path)
-    src = str(path)
-    if not path.is_file():
-        raise InputError(src, "no such file")
-    owner = ownership.owner_of(path)
-    if owner is not None:
-        raise InputError(src, f"still open in {owner.describe()}; close it there, then merge")
-    with open(path, "rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            raise InputError(src, "not an isfannotate project (not an SQLite file)")
-    with tempfile.TemporaryDirectory(prefix="isf-merge-") as tmp:
-        copy = Path(tmp) / "in.isf"
-        shutil.copyfile(path, copy)
-        wal = path.with_name(path.name + "-wal")
-        if wal.exists():   # a crashed app's last work: replayed into the copy, never into the original
-            shutil.copyfile(wal, Path(tmp) / "in.isf-wal")
-        conn = sqlite3.connect(copy, isolation_level=None)
-        try:
-            conn.execute("PRAGMA trusted_schema=OFF")
-            try:
-                return _read_checked(conn, src, reference)
-            except sqlite3.DatabaseError as e:
-                raise InputError(src, f"damaged or not a project file ({e})") from None
-        finally:
-            conn.close()
-
-
-def _read_checked(conn: sqlite3.Connection, src: str, reference: set | None) -> _FileData:
-    objects = conn.execute("SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view')").fetchall()
-    if objects:
-        raise InputError(src, "holds " + ", ".join(f"{t} {n}" for t, n in objects)
-                         + "; a project file never has triggers or views, so it is refused")
-    check = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-    if check != ["ok"]:
-        raise InputError(src, f"fails SQLite's integrity check: {check[0]}")
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    if "documents" not in tables or schema.MIGRATIONS_TABLE not in tables:
-        raise InputError(src, "not an isfannotate project (no project tables)")
-    applied = schema.applied(conn)
-    known = [fn.__name__ for fn in schema.MIGRATIONS]
-    if [n for n in applied if n not in known]:
-        raise InputError(src, "written by a newer isfannotate; upgrade isfannotate to merge it")
-    if applied != known:
-        schema.migrate(conn)   # the temporary copy only
-    reference = reference if reference is not None else _reference_schema()
-    have = {tuple(r) for r in conn.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")}
-    if have - reference:
-        odd = sorted(n for _, n, _ in have - reference)
-        raise InputError(src, f"its tables are not an isfannotate project's ({', '.join(odd[:5])}); refused")
-    conn.execute("PRAGMA query_only=ON")
-    info = dict(conn.execute("SELECT key, value FROM project_info"))
-    try:
-        scheme = parse_scheme(json.loads(info["scheme"]), f"{src} (stored scheme)")
-    except (KeyError, ValueError) as e:
-        raise InputError(src, f"its stored scheme is missing or invalid: {e}") from None
-    docs = {}
-    for doc_id, text, sha in conn.execute("SELECT id, text, sha256 FROM documents"):
-        if not isinstance(text, str) or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() != sha:
-            raise InputError(src, f"document {doc_id!r}: its text does not match its sha256")
-        docs[doc_id] = (sha, text)
-    layers = {r[0] for r in conn.execute("SELECT layer FROM spans UNION SELECT layer FROM stances "
-                                         "UNION SELECT layer FROM doc_status")} - {GOLD}
-    annotator = info.get("annotator")
-    if annotator is None:
-        if len(layers) > 1:
-            raise InputError(src, f"holds several annotators' layers ({', '.join(sorted(layers))}) and records no "
-                                  "annotator; merge files written by 'isfannotate handout'")
-        if not layers:
-            raise InputError(src, "holds no annotator's work")
-        annotator = next(iter(layers))
-    try:
-        annotator = layer_name(annotator)
-    except ValidationError as e:
-        raise InputError(src, str(e)) from None
-    q = (annotator,)
-    return _FileData(
-        path=src, annotator=annotator, scheme=scheme, docs=docs,
-        actors={r["id"]: r for r in _rows(conn, "SELECT id, name, type, aliases, external_id, note FROM actors")},
-        targets={r["id"]: r for r in _rows(conn, "SELECT id, name, description FROM targets")},
-        spans=_rows(conn, 'SELECT id, document_id, start, "end", label, actor_id, attrs, created_at FROM spans '
-                          "WHERE layer=?", q),
-        claims=_rows(conn, "SELECT c.* FROM claims c JOIN spans s ON s.id=c.span_id WHERE s.layer=?", q),
-        stances=_rows(conn, "SELECT id, document_id, holder, target, polarity, conditions, created_at FROM stances "
-                            "WHERE layer=?", q),
-        evidence=_rows(conn, "SELECT e.* FROM stance_evidence e JOIN stances s ON s.id=e.stance_id WHERE s.layer=? "
-                             "ORDER BY e.stance_id, e.position", q),
-        relations=_rows(conn, "SELECT id, document_id, head, tail, label FROM relations WHERE layer=?", q),
-        doc_labels=_rows(conn, "SELECT document_id, key, value FROM doc_labels WHERE layer=?", q),
-        status=_rows(conn, "SELECT document_id, status, reason, updated_at FROM doc_status WHERE layer=?", q),
-    )
-
-
-# --------------------------------------------------------------------------- validation
-def check_scheme(project_scheme: Scheme, file_scheme: Scheme, src: str) -> None:
-    """The file's labels, attributes, actor types and polarities must be a subset of the project's."""
-    diff = []
-    mine = {lab.name: lab for lab in project_scheme.span_labels}
-    for lab in file_scheme.span_labels:
-        if lab.name not in mine:
-            diff.append(f"label {lab.name}")
-            continue
-        attrs = {a.name: a for a in mine[lab.name].attributes}
-        for a in lab.attributes:
-            if a.name not in attrs or attrs[a.name].type != a.type:
-                diff.append(f"attribute {lab.name}.{a.name}")
-            elif a.type == "choice" and set(a.choices) - set(attrs[a.name].choices):
-                diff.append(f"choices {lab.name}.{a.name}: {', '.join(sorted(set(a.choices) - set(attrs[a.name].choices)))}")
-    diff += [f"actor type {t}" for t in file_scheme.actor_types if t not in project_scheme.actor_types]
-    diff += [f"polarity {p}" for p in file_scheme.stance.polarities if p not in project_scheme.stance.polarities]
-    rels = {r.name for r in project_scheme.relation_types}
-    diff += [f"relation {r.name}" for r in file_scheme.relation_types if r.name not in rels]
-    dls = {d.name for d in project_scheme.doc_labels}
-    diff += [f"document label {d.name}" for d in file_scheme.doc_labels if d.name not in dls]
-    if diff:
-        raise InputError(src, "its scheme is not a subset of the project's; not in the project: " + "; ".join(diff))
-
-
-def _validate_rows(data: _FileData, scheme: Scheme) -> None:
-    src = data.path
-    labels = {lab.name: lab for lab in scheme.span_labels}
-    for a in data.actors.values():
-        if a["type"] not in scheme.actor_types:
-            raise InputError(src, f"actor {a['id']}: type {a['type']!r} is not in the scheme")
-        try:
-            aliases = json.loads(a["aliases"])
-        except (TypeError, ValueError):
-            aliases = None
-        if not isinstance(aliases, list) or not all(isinstance(x, str) for x in aliases):
-            raise InputError(src, f"actor {a['id']}: aliases are not a JSON list of names")
-        if not isinstance(a["name"], str) or not a["name"].strip():
-            raise InputError(src, f"actor {a['id']}: no name")
-    spans = {}
-    for s in data.spans:
-        doc = data.docs.get(s["document_id"])
-        if doc is None:
-            raise InputError(src, f"span {s['id']}: document {s['document_id']!r} is not in the file")
-        if not (isinstance(s["start"], int) and isinstance(s["end"], int) and 0 <= s["start"] < s["end"] <= len(doc[1])):
-            raise InputError(src, f"span {s['id']} {s['start']}-{s['end']} is outside its text "
-                                  f"(length {len(doc[1])}) or empty")
-        if s["label"] not in labels:
-            raise InputError(src, f"span {s['id']}: label {s['label']!r} is not in the scheme")
-        if s["actor_id"] is not None and s["actor_id"] not in data.actors:
-            raise InputError(src, f"span {s['id']}: actor {s['actor_id']!r} is not in the file's registry")
-        try:
-            if s["attrs"] != "{}" and not isinstance(json.loads(s["attrs"]), dict):
-                raise ValueError("not an object")
-        except (TypeError, ValueError):
-            raise InputError(src, f"span {s['id']}: attributes are not a JSON object") from None
-        spans[s["id"]] = s
-    for c in data.claims:
-        claim = spans.get(c["span_id"])
-        for ref in (c["span_id"], c["source_span"], c["cue_span"]):
-            if ref is not None and (ref not in spans or spans[ref]["document_id"] != claim["document_id"]):
-                raise InputError(src, f"claim {c['span_id']}: span {ref!r} is not in the same document and layer")
-        if c["source_actor"] is not None and c["source_actor"] not in data.actors:
-            raise InputError(src, f"claim {c['span_id']}: source {c['source_actor']!r} is not in the file's registry")
-    stances = {}
-    for st in data.stances:
-        if st["document_id"] not in data.docs:
-            raise InputError(src, f"stance {st['id']}: document {st['document_id']!r} is not in the file")
-        if st["polarity"] not in scheme.stance.polarities:
-            raise InputError(src, f"stance {st['id']}: polarity {st['polarity']!r} is not in the scheme")
-        if st["holder"] is not None and st["holder"] not in data.actors:
-            raise InputError(src, f"stance {st['id']}: holder {st['holder']!r} is not in the file's registry")
-        if st["target"] is not None and st["target"] not in data.targets:
-            raise InputError(src, f"stance {st['id']}: target {st['target']!r} is not in the file's target list")
-        stances[st["id"]] = st
-    for e in data.evidence:
-        if e["stance_id"] not in stances or e["span_id"] not in spans \
-                or spans[e["span_id"]]["document_id"] != stances[e["stance_id"]]["document_id"]:
-            raise InputError(src, f"stance {e['stance_id']}: evidence {e['span_id']!r} does not resolve")
-    for r in data.relations:
-        for end in (r["head"], r["tail"]):
-            if end not in spans or spans[end]["document_id"] != r["document_id"]:
-                raise InputError(src, f"relation {r['id']}: span {end!r} is not in the same document and layer")
-    doc_label_names = {d.name for d in scheme.doc_labels}
-    for d in data.doc_labels:
-        if d["key"] not in doc_label_names or d["document_id"] not in data.docs:
-            raise InputError(src, f"document label {d['key']!r} of {d['document_id']!r} does not resolve")
-    for st in data.status:
-        if st["status"] not in ("new", "in_progress", "done") or st["document_id"] not in data.docs:
-            raise InputError(src, f"document status {st['status']!r} of {st['document_id']!r} is not valid")
-
-
 # --------------------------------------------------------------------------- writing
-def _reconcile(project: "ProjectBase", rec: "Recorder", data: _FileData, report: FileReport, stamp: str,
+def _reconcile(project: "ProjectBase", rec: "Recorder", data: FileData, report: FileReport, stamp: str,
                kind: str) -> dict[str, str]:
     """file id -> project id for the file's actors (or targets); new entries get new ids; the
     differences found are listed as conflicts."""
@@ -367,14 +145,24 @@ def _conflict(rec, kind, pid, data, field_name, ours, theirs, stamp, report) -> 
                                    "status": "open", "created_at": stamp})
 
 
-def _digest(spans, claims, stances, evidence, relations, labels, status) -> str:
+# The columns of a merged span row: the file's own span tuples, whose document id and actor may
+# be mapped (layer and author are the same for every row of a file, and are given once).
+_SPAN_INSERT = SPAN_COLUMNS
+
+
+def _span_keys(spans) -> dict[str, str]:
+    """span id -> the span's parts as text (an unset link reads "None", which no actor id is),
+    for *spans* in SPAN_COLUMNS order."""
+    return {sid: f"{a}\x1f{b}\x1f{lab}\x1f{actor}\x1f{attrs}" for sid, _d, a, b, lab, actor, attrs, _c in spans}
+
+
+def _digest(key: dict[str, str], claims, stances, evidence, relations, labels, status) -> str:
     """A digest of one document's layer as the file has it (after the registry mapping), free of
     ids and of order: what a merge of this document wrote last time is remembered by it, so
-    merging the same file again reads nothing of the project's layer and changes nothing."""
+    merging the same file again reads nothing of the project's layer and changes nothing.
+    *key*: ``_span_keys`` of the document's spans."""
     def f(v) -> str:
         return "\x00" if v is None else str(v)
-    # one f-string per span (its parts as text; an unset link reads "None", which no actor id is)
-    key = {s["id"]: f"{s['start']}\x1f{s['end']}\x1f{s['label']}\x1f{s['actor_id']}\x1f{s['attrs']}" for s in spans}
     ev: dict[str, list[str]] = {}
     for e in evidence:
         ev.setdefault(e["stance_id"], []).append(key[e["span_id"]])
@@ -397,110 +185,146 @@ def _digest(spans, claims, stances, evidence, relations, labels, status) -> str:
 
 def merge_files(project: "ProjectBase", paths: Sequence[str | Path], *,
                 progress: Callable[[int, int], None] | None = None) -> MergeReport:
-    """Merge annotators' files into *project*, all-or-nothing, as one action."""
+    """Merge annotators' files into *project*, all-or-nothing, as one action.
+
+    Each file's copy and whole-file checks (SQLite's integrity check above all) run in a worker
+    thread while the file before it is written; its rows are then read and validated before
+    any of them is written. Any refusal (a bad file, a second file of the same annotator,
+    documents the project lacks) rolls the whole action back."""
     if not paths:
         raise IsfError("give at least one annotator file to merge")
-    reference = _reference_schema()
     scheme = project.scheme
-    datas = []
-    for i, p in enumerate(paths):
-        if progress:
-            progress(i, len(paths) * 2)
-        data = read_annotator_file(p, reference)
-        check_scheme(scheme, data.scheme, data.path)
-        _validate_rows(data, scheme)
-        datas.append(data)
-    by_layer: dict[str, str] = {}
     known = {name.casefold(): name for name in project.layers()}
-    for d in datas:
-        if d.annotator in by_layer:
-            raise IsfError(f"{d.path} and {by_layer[d.annotator]} both hold {d.annotator}'s work; merge one of them")
-        other = known.get(d.annotator.casefold())
-        if other is not None and other != d.annotator:
-            raise InputError(d.path, f"its annotator {d.annotator!r} would become a second layer beside {other!r}")
-        by_layer[d.annotator] = d.path
     sha_to_doc = dict(project.conn.execute("SELECT sha256, id FROM documents"))
-    for d in datas:
-        missing = [fid for fid, (sha, _) in d.docs.items() if sha not in sha_to_doc]
-        if missing:
-            raise InputError(d.path, f"{len(missing)} of its documents are not in the project (e.g. {missing[0]!r}); "
-                                     "import them first")
     report = MergeReport()
     stamp = now()
-    with project._action("merge", None, None, ", ".join(d.annotator for d in datas)) as rec:
-        for i, data in enumerate(datas):
-            if progress:
-                progress(len(paths) + i, len(paths) * 2)
-            report.files.append(_merge_one(project, rec, data, sha_to_doc, stamp))
+    by_layer: dict[str, str] = {}
+    total = len(paths) * 2
+    files = [UntrustedFile(p, scheme) for p in paths]
+    # exits in reverse: the worker is joined before the temporary copies are removed
+    with paused_gc(), ExitStack() as cleanup, ThreadPoolExecutor(1, thread_name_prefix="isf-merge-check") as pool:
+        for f in files:
+            cleanup.callback(f.close)
+        checked = [pool.submit(f.check) for f in files]
+        try:
+            with bulk_cache(project.conn), project._action("merge", None, None) as rec:
+                for i, future in enumerate(checked):
+                    if progress:
+                        progress(2 * i, total)
+                    data = future.result().read()
+                    files[i].close()
+                    _check_file(data, by_layer, known, sha_to_doc)
+                    if progress:
+                        progress(2 * i + 1, total)
+                    report.files.append(_merge_one(project, rec, data, sha_to_doc, stamp))
+                rec.change.description = ", ".join(by_layer)
+        finally:
+            for future in checked:
+                future.cancel()
     return report
 
 
-def _merge_one(project, rec, data: _FileData, sha_to_doc: dict[str, str], stamp: str) -> FileReport:
+def _check_file(data: FileData, by_layer: dict[str, str], known: dict[str, str], sha_to_doc: dict[str, str]) -> None:
+    """What a file is checked against outside itself: the other files and the project."""
+    if data.annotator in by_layer:
+        raise IsfError(f"{data.path} and {by_layer[data.annotator]} both hold {data.annotator}'s work; merge one of them")
+    other = known.get(data.annotator.casefold())
+    if other is not None and other != data.annotator:
+        raise InputError(data.path, f"its annotator {data.annotator!r} would become a second layer beside {other!r}")
+    missing = [fid for fid, (sha, _) in data.docs.items() if sha not in sha_to_doc]
+    if missing:
+        raise InputError(data.path, f"{len(missing)} of its documents are not in the project (e.g. {missing[0]!r}); "
+                                    "import them first")
+    by_layer[data.annotator] = data.path
+
+
+def _merge_one(project, rec, data: FileData, sha_to_doc: dict[str, str], stamp: str) -> FileReport:
     conn = rec.conn
     layer = data.annotator
     fr = FileReport(data.path, layer)
     actor_map = _reconcile(project, rec, data, fr, stamp, "actor")
     target_map = _reconcile(project, rec, data, fr, stamp, "target")
     project._ensure_annotator(rec, layer)
-    group: dict[str, dict[str, list]] = {}
-    for name in ("spans", "stances", "relations", "doc_labels", "status"):
+    amap = actor_map.get
+    same_actors = all(k == v for k, v in actor_map.items())   # the usual case: the lead's own registry
+    group: dict[str, dict[str, list]] = {fdoc: {"spans": list(rows)}
+                                         for fdoc, rows in groupby(data.spans, itemgetter(1))}
+    for name in ("stances", "relations", "doc_labels", "status"):
         for row in getattr(data, name):
             group.setdefault(row["document_id"], {}).setdefault(name, []).append(row)
-    span_doc = {s["id"]: s["document_id"] for s in data.spans}
+    span_doc = data.span_doc
     stance_doc = {s["id"]: s["document_id"] for s in data.stances}
     for c in data.claims:
         group[span_doc[c["span_id"]]].setdefault("claims", []).append(c)
     for e in data.evidence:
         group[stance_doc[e["stance_id"]]].setdefault("evidence", []).append(e)
     merged = dict(conn.execute("SELECT document_id, digest FROM merge_digests WHERE annotator=?", (layer,)))
-    replaced: list[str] = []
-    new: dict[str, list[dict]] = {k: [] for k in ("spans", "claims", "stances", "stance_evidence", "relations",
-                                                  "doc_labels", "doc_status", "merge_digests")}
-    taken_spans = {r[0] for r in conn.execute("SELECT id FROM spans WHERE id IN (SELECT value FROM json_each(?))",
-                                              (json.dumps(list(span_doc)),))}
-    taken_stances = {r[0] for r in conn.execute("SELECT id FROM stances WHERE id IN (SELECT value FROM json_each(?))",
-                                                (json.dumps(list(stance_doc)),))}
+    docs: list[tuple[str, dict]] = []   # (project doc id, that document's rows, mapped), to be written
     for fdoc, parts in sorted(group.items()):
         doc = sha_to_doc[data.docs[fdoc][0]]
-        spans = [{**s, "document_id": doc, "actor_id": actor_map.get(s["actor_id"])} for s in parts.get("spans", [])]
-        claims = [{**c, "source_actor": actor_map.get(c["source_actor"])} for c in parts.get("claims", [])]
-        stances = [{**s, "document_id": doc, "holder": actor_map.get(s["holder"]), "target": target_map.get(s["target"])}
-                   for s in parts.get("stances", [])]
-        evidence = parts.get("evidence", [])
-        relations = parts.get("relations", [])
-        labels = parts.get("doc_labels", [])
-        status = parts.get("status", [])
+        spans = parts.get("spans", [])
+        if not same_actors:
+            spans = [(sid, d, a, b, lab, amap(actor), attrs, c) for sid, d, a, b, lab, actor, attrs, c in spans]
+        parts["spans"] = spans
+        parts["claims"] = [{**c, "source_actor": amap(c["source_actor"])} for c in parts.get("claims", [])]
+        parts["stances"] = [{**s, "document_id": doc, "holder": amap(s["holder"]), "target": target_map.get(s["target"])}
+                            for s in parts.get("stances", [])]
         fr.documents += 1
-        digest = _digest(spans, claims, stances, evidence, relations, labels, status)
+        digest = _digest(_span_keys(spans), parts["claims"], parts["stances"], parts.get("evidence", []),
+                         parts.get("relations", []), parts.get("doc_labels", []), parts.get("status", []))
         if merged.get(doc) == digest:
             fr.unchanged += 1
             continue
-        replaced.append(doc)
-        new["merge_digests"].append({"annotator": layer, "document_id": doc, "digest": digest})
-        # keep the annotator's ids unless one is taken in the project by another document or layer
-        ids = {s["id"]: new_id("s") if s["id"] in taken_spans else s["id"] for s in spans}
-        sids = {st["id"]: new_id("st") if st["id"] in taken_stances else st["id"] for st in stances}
-        new["spans"] += [{"id": ids[s["id"]], "document_id": doc, "layer": layer, "start": s["start"], "end": s["end"],
-                          "label": s["label"], "actor_id": s["actor_id"], "attrs": s["attrs"], "author": layer,
-                          "created_at": s["created_at"]} for s in spans]
-        new["claims"] += [{**c, "span_id": ids[c["span_id"]], "source_span": ids.get(c["source_span"]),
-                           "cue_span": ids.get(c["cue_span"])} for c in claims]
-        new["stances"] += [{"id": sids[st["id"]], "document_id": doc, "layer": layer, "holder": st["holder"],
-                            "target": st["target"], "polarity": st["polarity"], "conditions": st["conditions"],
-                            "author": layer, "created_at": st["created_at"]} for st in stances]
-        new["stance_evidence"] += [{"stance_id": sids[e["stance_id"]], "span_id": ids[e["span_id"]],
-                                    "position": e["position"]} for e in evidence]
-        new["relations"] += [{"id": new_id("r"), "document_id": doc, "layer": layer, "head": ids[r["head"]],
-                              "tail": ids[r["tail"]], "label": r["label"]} for r in relations]
-        new["doc_labels"] += [{"document_id": doc, "layer": layer, "key": d["key"], "value": d["value"]} for d in labels]
-        new["doc_status"] += [{"document_id": doc, "layer": layer, "status": s["status"], "reason": s["reason"],
-                               "updated_at": s["updated_at"]} for s in status]
+        parts["digest"] = digest
+        docs.append((doc, parts))
         fr.replaced += 1
         fr.spans += len(spans)
-    if replaced:
+    if docs:
+        replaced = [doc for doc, _ in docs]
         clear_layer(rec, replaced, layer, status=True)
         rec.delete_where("merge_digests", "document_id IN (SELECT value FROM json_each(?)) AND annotator=?",
                          (json.dumps(replaced), layer))
-        for table, rows in new.items():
-            rec.insert_many(table, rows)
+        try:   # the annotator's ids are kept: almost always free in the project
+            with rec.attempt():
+                _write_layer(rec, layer, docs, set(), set())
+        except sqlite3.IntegrityError:   # some are taken (by another document or layer): new ids for those
+            taken_spans = {r[0] for r in conn.execute("SELECT id FROM spans WHERE id IN (SELECT value FROM json_each(?))",
+                                                      (json.dumps(list(span_doc)),))}
+            taken_stances = {r[0] for r in conn.execute("SELECT id FROM stances WHERE id IN "
+                                                        "(SELECT value FROM json_each(?))", (json.dumps(list(stance_doc)),))}
+            _write_layer(rec, layer, docs, taken_spans, taken_stances)
     return fr
+
+
+def _write_layer(rec, layer: str, docs: list[tuple[str, dict]], taken_spans: set[str], taken_stances: set[str]) -> None:
+    """Insert *layer*'s rows of *docs*; the ids in *taken_spans* / *taken_stances* get new ones."""
+    spans_out: list[tuple] = []
+    new: dict[str, list[dict]] = {k: [] for k in ("claims", "stances", "stance_evidence", "relations",
+                                                  "doc_labels", "doc_status", "merge_digests")}
+    for doc, parts in docs:
+        spans, stances = parts["spans"], parts["stances"]
+        ids = {s[0]: new_id("s") for s in spans if s[0] in taken_spans} if taken_spans else {}
+        sids = {st["id"]: new_id("st") if st["id"] in taken_stances else st["id"] for st in stances}
+        rid = ids.get
+        if ids or (spans and spans[0][1] != doc):
+            spans_out += [(rid(sid, sid), doc, a, b, lab, actor, attrs, c) for sid, _d, a, b, lab, actor, attrs, c in spans]
+        else:   # the file's own tuples are the rows to write
+            spans_out += spans
+        new["merge_digests"].append({"annotator": layer, "document_id": doc, "digest": parts["digest"]})
+        new["claims"] += [{**c, "span_id": rid(c["span_id"], c["span_id"]),
+                           "source_span": rid(c["source_span"], c["source_span"]),
+                           "cue_span": rid(c["cue_span"], c["cue_span"])} for c in parts["claims"]]
+        new["stances"] += [{"id": sids[st["id"]], "document_id": doc, "layer": layer, "holder": st["holder"],
+                            "target": st["target"], "polarity": st["polarity"], "conditions": st["conditions"],
+                            "author": layer, "created_at": st["created_at"]} for st in stances]
+        new["stance_evidence"] += [{"stance_id": sids[e["stance_id"]], "span_id": rid(e["span_id"], e["span_id"]),
+                                    "position": e["position"]} for e in parts.get("evidence", [])]
+        new["relations"] += [{"id": new_id("r"), "document_id": doc, "layer": layer, "head": rid(r["head"], r["head"]),
+                              "tail": rid(r["tail"], r["tail"]), "label": r["label"]} for r in parts.get("relations", [])]
+        new["doc_labels"] += [{"document_id": doc, "layer": layer, "key": d["key"], "value": d["value"]}
+                              for d in parts.get("doc_labels", [])]
+        new["doc_status"] += [{"document_id": doc, "layer": layer, "status": s["status"], "reason": s["reason"],
+                               "updated_at": s["updated_at"]} for s in parts.get("status", [])]
+    rec.insert_tuples("spans", _SPAN_INSERT, spans_out, {"layer": layer, "author": layer})
+    for table, rows in new.items():
+        rec.insert_many(table, rows)

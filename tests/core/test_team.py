@@ -153,6 +153,11 @@ def _tamper(path, sql, foreign_keys=False):
     ("CREATE VIEW v AS SELECT * FROM spans;", "view v"),
     ("CREATE TABLE extra (x);", "not an isfannotate project's"),
     ("UPDATE documents SET text = text || ' (edited)'", "does not match its sha256"),
+    ("UPDATE spans SET attrs = '[1]' WHERE label = 'ACTOR'", "attributes are not a JSON object"),
+    ("UPDATE spans SET attrs = 'not json' WHERE label = 'ACTOR'", "attributes are not a JSON object"),
+    ("UPDATE spans SET start = 2.5 WHERE label = 'ACTOR'", "outside its text"),
+    ("PRAGMA ignore_check_constraints=ON; UPDATE spans SET start = 'x' WHERE label = 'ACTOR'", "integrity check"),
+    ("UPDATE spans SET document_id = 'nowhere' WHERE label = 'ACTOR'", "is not in the file"),
 ])
 def test_tampered_files_are_refused_and_the_project_is_unchanged(lead, tmp_path, snapshot, sql, message):
     files = handouts(lead, tmp_path)
@@ -163,6 +168,46 @@ def test_tampered_files_are_refused_and_the_project_is_unchanged(lead, tmp_path,
         lead.merge([files["alice"]])
     assert str(files["alice"]) in str(e.value)
     assert snapshot(lead) == before
+
+
+def test_a_span_the_sql_check_suspects_but_the_rules_accept_is_merged(lead, tmp_path):
+    """The spans are screened inside SQLite, which is stricter than the rules (its JSON has no
+    NaN): a suspect is judged by the rules themselves, so nothing valid is refused."""
+    files = handouts(lead, tmp_path)
+    _annotate(files["alice"], "alice")
+    _tamper(files["alice"], "UPDATE spans SET attrs = '{\"weight\": NaN}' WHERE label = 'ACTOR'")
+    report = lead.merge([files["alice"]])
+    assert report.files[0].spans == 2
+    actor = next(s for s in lead.spans(DOC4, "alice") if s.label == "ACTOR")
+    assert "weight" in actor.attrs
+
+
+def test_span_and_stance_ids_taken_in_the_project_get_new_ids(lead, tmp_path, snapshot):
+    """The annotator's ids are kept unless the project already uses one (another layer here):
+    those get new ids, and the claim's source, the stance and its evidence follow them."""
+    files = handouts(lead, tmp_path)
+    _annotate(files["alice"], "alice")
+    with Project.open(files["alice"]) as h:
+        actor_id = next(s.id for s in h.spans(DOC4, "alice") if s.label == "ACTOR")
+        stance_id = h.stances(DOC4, "alice")[0].id
+    zoe = lead.annotate(DOC4, "zoe", 0, 4, "ACTOR").rows("spans")[0].after["id"]
+    lead.conn.execute("UPDATE spans SET id=? WHERE id=?", (actor_id, zoe))   # the same id, in zoe's layer
+    lead.set_stance(DOC4, "zoe", holder=lead.actors()[0].id, target=lead.targets()[0].id, polarity="oppose")
+    lead.conn.execute("UPDATE stances SET id=? WHERE layer='zoe'", (stance_id,))
+    lead.merge([files["alice"]])
+    spans = {s.label: s for s in lead.spans(DOC4, "alice")}
+    assert spans["ACTOR"].id != actor_id and lead.spans(DOC4, "zoe")[0].id == actor_id
+    claim = lead.claims(DOC4, "alice")[spans["CLAIM"].id]
+    assert claim.source_span == spans["ACTOR"].id
+    stance = lead.stances(DOC4, "alice")[0]
+    assert stance.id != stance_id and stance.evidence == [spans["CLAIM"].id]
+    def rows():   # the registry log is append-only: undo and redo add to it
+        return {t: v for t, v in snapshot(lead).items() if t not in ("registry_log", "sqlite_sequence")}
+    merged = rows()
+    lead.undo()
+    assert lead.spans(DOC4, "alice") == [] and lead.spans(DOC4, "zoe")[0].id == actor_id
+    lead.redo()
+    assert rows() == merged
 
 
 def test_file_still_open_in_an_app_and_a_newer_or_damaged_file_are_refused(lead, tmp_path, snapshot):

@@ -1,0 +1,351 @@
+"""Reading an annotator's file, which is untrusted input, for ``merge``.
+
+The file is never opened in place: it is copied (with a ``-wal`` a crashed app left beside it)
+into a temporary folder, and the copy is opened with ``PRAGMA trusted_schema=OFF``. It is
+refused when it is still owned by a running app, fails SQLite's integrity check, holds triggers
+or views or any table that is not exactly ours, or comes from a newer version; an older one is
+migrated as that temporary copy. Nothing it contains is executed: it is only read with plain
+SELECTs, and every row is validated (offsets inside the text, labels in the scheme, references
+that resolve) before anything is written.
+
+Spans, by far the most numerous rows, are kept as tuples in ``SPAN_COLUMNS`` order from the
+file to the insert; the other rows are dicts keyed by column.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError, ValidationError
+from ..models import GOLD, layer_name
+from ..scheme import Scheme, parse_scheme
+from ..store import ownership, schema
+
+# A span of the file, as read: (id, document_id, start, end, label, actor_id, attrs, created_at).
+SPAN_COLUMNS = ("id", "document_id", "start", "end", "label", "actor_id", "attrs", "created_at")
+
+
+@functools.lru_cache(maxsize=1)
+def reference_schema() -> frozenset[tuple[str, str, str]]:
+    """(type, name, sql) of every table and index a project of this version has (built once)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        schema.migration_set().apply(schema.sqlite_utils_module().Database(conn))
+        return frozenset(tuple(r) for r in conn.execute("SELECT type, name, sql FROM sqlite_master "
+                                                        "WHERE sql IS NOT NULL"))
+    finally:
+        conn.close()
+
+
+@dataclass
+class FileData:
+    path: str
+    annotator: str
+    scheme: Scheme
+    docs: dict[str, tuple[str, str]]                 # file doc id -> (sha256, text)
+    actors: dict[str, dict]
+    targets: dict[str, dict]
+    spans: list[tuple]                               # SPAN_COLUMNS, in document order
+    claims: list[dict]
+    stances: list[dict]
+    evidence: list[dict]
+    relations: list[dict]
+    doc_labels: list[dict]
+    status: list[dict]
+    span_doc: dict[str, str]                         # span id -> file doc id
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params: Sequence = ()) -> list[dict]:
+    cur = conn.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+class UntrustedFile:
+    """One annotator's file on its way in, to be checked against the project's *scheme*.
+
+    ``check()`` copies the file to a temporary folder and does the work that is mostly inside
+    SQLite, hashlib and the file copy, with the GIL released: the ownership, the header,
+    triggers and views, SQLite's integrity check, the tables, the scheme, the documents' hashes,
+    and one query that finds every span breaking a rule. A merge runs it in a worker thread for
+    the next file while the main thread writes the previous one. ``read()`` then reads the rows
+    and validates them; a span the query found is explained (and refused) there, so the rules
+    and their messages live in one place, ``_validate_spans``. ``close()`` (or the ``with``
+    block) removes the temporary copy."""
+
+    def __init__(self, path: str | Path, scheme: Scheme):
+        self.path = Path(path)
+        self.src = str(self.path)
+        self.scheme = scheme
+        self._tmp: tempfile.TemporaryDirectory | None = None
+        self._conn: sqlite3.Connection | None = None
+        self._annotator: str | None = None
+        self._file_scheme: Scheme | None = None
+        self._docs: dict[str, tuple[str, str]] = {}
+        self._suspects: list[tuple] = []
+
+    def __enter__(self) -> "UntrustedFile":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def check(self) -> "UntrustedFile":
+        """Copy and check the file; raises InputError naming it. Safe in a worker thread."""
+        path, src = self.path, self.src
+        if not path.is_file():
+            raise InputError(src, "no such file")
+        owner = ownership.owner_of(path)
+        if owner is not None:
+            raise InputError(src, f"still open in {owner.describe()}; close it there, then merge")
+        with open(path, "rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                raise InputError(src, "not an isfannotate project (not an SQLite file)")
+        reference = reference_schema()
+        self._tmp = tempfile.TemporaryDirectory(prefix="isf-merge-")
+        copy = Path(self._tmp.name) / "in.isf"
+        shutil.copyfile(path, copy)
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists():   # a crashed app's last work: replayed into the copy, never into the original
+            shutil.copyfile(wal, Path(self._tmp.name) / "in.isf-wal")
+        self._conn = conn = sqlite3.connect(copy, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA trusted_schema=OFF")
+        try:
+            self._annotator, self._file_scheme = _check(conn, src, reference)
+            check_scheme(self.scheme, self._file_scheme, src)
+            self._docs = _documents(conn, src)
+            lengths = json.dumps({d: len(text) for d, (_, text) in self._docs.items()})
+            labels = json.dumps([lab.name for lab in self.scheme.span_labels])
+            self._suspects = conn.execute(_SUSPECT_SPANS, {"layer": self._annotator, "lengths": lengths,
+                                                           "labels": labels}).fetchall()
+        except sqlite3.DatabaseError as e:
+            raise InputError(src, f"damaged or not a project file ({e})") from None
+        return self
+
+    def read(self) -> FileData:
+        """Read every row of the checked copy and validate it against the project's scheme."""
+        assert self._conn is not None and self._file_scheme is not None and self._annotator is not None, \
+            "check() first"
+        try:
+            data = _read(self._conn, self.src, self._annotator, self._file_scheme, self._docs)
+        except sqlite3.DatabaseError as e:
+            raise InputError(self.src, f"damaged or not a project file ({e})") from None
+        validate_rows(data, self.scheme, self._suspects)
+        return data
+
+
+def read_annotator_file(path: str | Path, scheme: Scheme) -> FileData:
+    """Copy, check, read and validate an annotator's file against the project's *scheme*;
+    raises InputError naming the file."""
+    with UntrustedFile(path, scheme) as f:
+        return f.check().read()
+
+
+# Every span of the layer that breaks one of _validate_spans' rules (NULL anywhere counts as
+# breaking), found inside SQLite; Python explains the first one it confirms.
+_SUSPECT_SPANS = """
+WITH lengths(id, n) AS (SELECT key, value FROM json_each(:lengths)),
+     labels(name) AS (SELECT value FROM json_each(:labels))
+SELECT s.id, s.document_id, s.start, s."end", s.label, s.actor_id, s.attrs, s.created_at
+FROM spans s LEFT JOIN lengths d ON d.id = s.document_id
+WHERE s.layer = :layer AND NOT coalesce(
+    d.n IS NOT NULL AND typeof(s.start) = 'integer' AND typeof(s."end") = 'integer'
+    AND s.start >= 0 AND s.start < s."end" AND s."end" <= d.n
+    AND s.label IN (SELECT name FROM labels)
+    AND (s.actor_id IS NULL OR s.actor_id IN (SELECT id FROM actors))
+    AND CASE WHEN s.attrs = '{}' THEN 1 WHEN json_valid(s.attrs) THEN json_type(s.attrs) = 'object' ELSE 0 END, 0)
+"""
+
+
+def _check(conn: sqlite3.Connection, src: str, reference: frozenset) -> tuple[str, Scheme]:
+    """The file's annotator and scheme, once the file is known to be one of our projects."""
+    objects = conn.execute("SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view')").fetchall()
+    if objects:
+        raise InputError(src, "holds " + ", ".join(f"{t} {n}" for t, n in objects)
+                         + "; a project file never has triggers or views, so it is refused")
+    check = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    if check != ["ok"]:
+        raise InputError(src, f"fails SQLite's integrity check: {check[0]}")
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "documents" not in tables or schema.MIGRATIONS_TABLE not in tables:
+        raise InputError(src, "not an isfannotate project (no project tables)")
+    applied = schema.applied(conn)
+    known = [fn.__name__ for fn in schema.MIGRATIONS]
+    if [n for n in applied if n not in known]:
+        raise InputError(src, "written by a newer isfannotate; upgrade isfannotate to merge it")
+    if applied != known:
+        schema.migrate(conn)   # the temporary copy only
+    have = {tuple(r) for r in conn.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")}
+    if have - reference:
+        odd = sorted(n for _, n, _ in have - reference)
+        raise InputError(src, f"its tables are not an isfannotate project's ({', '.join(odd[:5])}); refused")
+    conn.execute("PRAGMA query_only=ON")
+    info = dict(conn.execute("SELECT key, value FROM project_info"))
+    try:
+        scheme = parse_scheme(json.loads(info["scheme"]), f"{src} (stored scheme)")
+    except (KeyError, ValueError) as e:
+        raise InputError(src, f"its stored scheme is missing or invalid: {e}") from None
+    layers = {r[0] for r in conn.execute("SELECT layer FROM spans UNION SELECT layer FROM stances "
+                                         "UNION SELECT layer FROM doc_status")} - {GOLD}
+    annotator = info.get("annotator")
+    if annotator is None:
+        if len(layers) > 1:
+            raise InputError(src, f"holds several annotators' layers ({', '.join(sorted(layers))}) and records no "
+                                  "annotator; merge files written by 'isfannotate handout'")
+        if not layers:
+            raise InputError(src, "holds no annotator's work")
+        annotator = next(iter(layers))
+    try:
+        return layer_name(annotator), scheme
+    except ValidationError as e:
+        raise InputError(src, str(e)) from None
+
+
+def _documents(conn: sqlite3.Connection, src: str) -> dict[str, tuple[str, str]]:
+    docs = {}
+    for doc_id, text, sha in conn.execute("SELECT id, text, sha256 FROM documents"):
+        if not isinstance(text, str) or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() != sha:
+            raise InputError(src, f"document {doc_id!r}: its text does not match its sha256")
+        docs[doc_id] = (sha, text)
+    return docs
+
+
+def _read(conn: sqlite3.Connection, src: str, annotator: str, scheme: Scheme,
+          docs: dict[str, tuple[str, str]]) -> FileData:
+    q = (annotator,)
+    spans = conn.execute(f"SELECT {', '.join(map(schema_quote, SPAN_COLUMNS))} FROM spans WHERE layer=? "
+                         "ORDER BY document_id", q).fetchall()
+    return FileData(
+        path=src, annotator=annotator, scheme=scheme, docs=docs,
+        actors={r["id"]: r for r in _rows(conn, "SELECT id, name, type, aliases, external_id, note FROM actors")},
+        targets={r["id"]: r for r in _rows(conn, "SELECT id, name, description FROM targets")},
+        spans=spans,
+        claims=_rows(conn, "SELECT c.* FROM claims c JOIN spans s ON s.id=c.span_id WHERE s.layer=?", q),
+        stances=_rows(conn, "SELECT id, document_id, holder, target, polarity, conditions, created_at FROM stances "
+                            "WHERE layer=?", q),
+        evidence=_rows(conn, "SELECT e.* FROM stance_evidence e JOIN stances s ON s.id=e.stance_id WHERE s.layer=? "
+                             "ORDER BY e.stance_id, e.position", q),
+        relations=_rows(conn, "SELECT id, document_id, head, tail, label FROM relations WHERE layer=?", q),
+        doc_labels=_rows(conn, "SELECT document_id, key, value FROM doc_labels WHERE layer=?", q),
+        status=_rows(conn, "SELECT document_id, status, reason, updated_at FROM doc_status WHERE layer=?", q),
+        span_doc={s[0]: s[1] for s in spans},
+    )
+
+
+def schema_quote(name: str) -> str:
+    return f'"{name}"'
+
+
+# --------------------------------------------------------------------------- validation
+def check_scheme(project_scheme: Scheme, file_scheme: Scheme, src: str) -> None:
+    """The file's labels, attributes, actor types and polarities must be a subset of the project's."""
+    diff = []
+    mine = {lab.name: lab for lab in project_scheme.span_labels}
+    for lab in file_scheme.span_labels:
+        if lab.name not in mine:
+            diff.append(f"label {lab.name}")
+            continue
+        attrs = {a.name: a for a in mine[lab.name].attributes}
+        for a in lab.attributes:
+            if a.name not in attrs or attrs[a.name].type != a.type:
+                diff.append(f"attribute {lab.name}.{a.name}")
+            elif a.type == "choice" and set(a.choices) - set(attrs[a.name].choices):
+                diff.append(f"choices {lab.name}.{a.name}: {', '.join(sorted(set(a.choices) - set(attrs[a.name].choices)))}")
+    diff += [f"actor type {t}" for t in file_scheme.actor_types if t not in project_scheme.actor_types]
+    diff += [f"polarity {p}" for p in file_scheme.stance.polarities if p not in project_scheme.stance.polarities]
+    rels = {r.name for r in project_scheme.relation_types}
+    diff += [f"relation {r.name}" for r in file_scheme.relation_types if r.name not in rels]
+    dls = {d.name for d in project_scheme.doc_labels}
+    diff += [f"document label {d.name}" for d in file_scheme.doc_labels if d.name not in dls]
+    if diff:
+        raise InputError(src, "its scheme is not a subset of the project's; not in the project: " + "; ".join(diff))
+
+
+def validate_rows(data: FileData, scheme: Scheme, suspects: list[tuple] | None = None) -> None:
+    """Refuse the file at its first row that breaks a rule. *suspects*: the spans that may break
+    one, found by ``_SUSPECT_SPANS`` (None: check every span here)."""
+    src = data.path
+    labels = {lab.name for lab in scheme.span_labels}
+    for a in data.actors.values():
+        if a["type"] not in scheme.actor_types:
+            raise InputError(src, f"actor {a['id']}: type {a['type']!r} is not in the scheme")
+        try:
+            aliases = json.loads(a["aliases"])
+        except (TypeError, ValueError):
+            aliases = None
+        if not isinstance(aliases, list) or not all(isinstance(x, str) for x in aliases):
+            raise InputError(src, f"actor {a['id']}: aliases are not a JSON list of names")
+        if not isinstance(a["name"], str) or not a["name"].strip():
+            raise InputError(src, f"actor {a['id']}: no name")
+    _validate_spans(data, labels, data.spans if suspects is None else suspects)
+    span_doc = data.span_doc
+    for c in data.claims:
+        doc = span_doc.get(c["span_id"])
+        for ref in (c["span_id"], c["source_span"], c["cue_span"]):
+            if ref is not None and (doc is None or span_doc.get(ref) != doc):
+                raise InputError(src, f"claim {c['span_id']}: span {ref!r} is not in the same document and layer")
+        if c["source_actor"] is not None and c["source_actor"] not in data.actors:
+            raise InputError(src, f"claim {c['span_id']}: source {c['source_actor']!r} is not in the file's registry")
+    stances = {}
+    for st in data.stances:
+        if st["document_id"] not in data.docs:
+            raise InputError(src, f"stance {st['id']}: document {st['document_id']!r} is not in the file")
+        if st["polarity"] not in scheme.stance.polarities:
+            raise InputError(src, f"stance {st['id']}: polarity {st['polarity']!r} is not in the scheme")
+        if st["holder"] is not None and st["holder"] not in data.actors:
+            raise InputError(src, f"stance {st['id']}: holder {st['holder']!r} is not in the file's registry")
+        if st["target"] is not None and st["target"] not in data.targets:
+            raise InputError(src, f"stance {st['id']}: target {st['target']!r} is not in the file's target list")
+        stances[st["id"]] = st["document_id"]
+    for e in data.evidence:
+        if e["stance_id"] not in stances or span_doc.get(e["span_id"]) != stances[e["stance_id"]]:
+            raise InputError(src, f"stance {e['stance_id']}: evidence {e['span_id']!r} does not resolve")
+    for r in data.relations:
+        for end in (r["head"], r["tail"]):
+            if span_doc.get(end) != r["document_id"]:
+                raise InputError(src, f"relation {r['id']}: span {end!r} is not in the same document and layer")
+    doc_label_names = {d.name for d in scheme.doc_labels}
+    for d in data.doc_labels:
+        if d["key"] not in doc_label_names or d["document_id"] not in data.docs:
+            raise InputError(src, f"document label {d['key']!r} of {d['document_id']!r} does not resolve")
+    for st in data.status:
+        if st["status"] not in ("new", "in_progress", "done") or st["document_id"] not in data.docs:
+            raise InputError(src, f"document status {st['status']!r} of {st['document_id']!r} is not valid")
+
+
+def _validate_spans(data: FileData, labels: set[str], spans: list[tuple]) -> None:
+    """Refuse the first of *spans* (SPAN_COLUMNS tuples) that breaks a rule."""
+    src, docs, actors = data.path, data.docs, data.actors
+    for sid, doc_id, start, end, label, actor_id, attrs, _created in spans:
+        doc = docs.get(doc_id)
+        if doc is None:
+            raise InputError(src, f"span {sid}: document {doc_id!r} is not in the file")
+        n = len(doc[1])
+        if not (type(start) is int and type(end) is int and 0 <= start < end <= n):
+            raise InputError(src, f"span {sid} {start}-{end} is outside its text (length {n}) or empty")
+        if label not in labels:
+            raise InputError(src, f"span {sid}: label {label!r} is not in the scheme")
+        if actor_id is not None and actor_id not in actors:
+            raise InputError(src, f"span {sid}: actor {actor_id!r} is not in the file's registry")
+        if attrs != "{}":
+            try:
+                ok = isinstance(json.loads(attrs), dict)
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
+                raise InputError(src, f"span {sid}: attributes are not a JSON object")
