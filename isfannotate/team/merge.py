@@ -205,14 +205,18 @@ def merge_files(project: "ProjectBase", paths: Sequence[str | Path], *,
     with paused_gc(), ExitStack() as cleanup, ThreadPoolExecutor(1, thread_name_prefix="isf-merge-check") as pool:
         for f in files:
             cleanup.callback(f.close)
-        checked = [pool.submit(f.check) for f in files]
+        # the next file is checked while this one is written (not while it is read: both would
+        # want the GIL, where the check and SQLite's inserts mostly run without it)
+        checked = [pool.submit(files[0].check)]
         try:
             with bulk_cache(project.conn), project._action("merge", None, None) as rec:
-                for i, future in enumerate(checked):
+                for i, f in enumerate(files):
                     if progress:
                         progress(2 * i, total)
-                    data = future.result().read()
-                    files[i].close()
+                    data = checked[i].result().read()
+                    f.close()
+                    if i + 1 < len(files):
+                        checked.append(pool.submit(files[i + 1].check))
                     _check_file(data, by_layer, known, sha_to_doc)
                     if progress:
                         progress(2 * i + 1, total)

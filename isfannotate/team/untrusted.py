@@ -200,10 +200,10 @@ def _check(conn: sqlite3.Connection, src: str, reference: frozenset) -> tuple[st
         scheme = parse_scheme(json.loads(info["scheme"]), f"{src} (stored scheme)")
     except (KeyError, ValueError) as e:
         raise InputError(src, f"its stored scheme is missing or invalid: {e}") from None
-    layers = {r[0] for r in conn.execute("SELECT layer FROM spans UNION SELECT layer FROM stances "
-                                         "UNION SELECT layer FROM doc_status")} - {GOLD}
     annotator = info.get("annotator")
-    if annotator is None:
+    if annotator is None:   # not a handout: its one annotator's layer (a scan, so only then)
+        layers = {r[0] for r in conn.execute("SELECT layer FROM spans UNION SELECT layer FROM stances "
+                                             "UNION SELECT layer FROM doc_status")} - {GOLD}
         if len(layers) > 1:
             raise InputError(src, f"holds several annotators' layers ({', '.join(sorted(layers))}) and records no "
                                   "annotator; merge files written by 'isfannotate handout'")
