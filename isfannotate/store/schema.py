@@ -246,9 +246,26 @@ def m005_review(db: "sqlite_utils.Database") -> None:
     )
 
 
+def m006_span_reference_indexes(db: "sqlite_utils.Database") -> None:
+    """Indexes on the columns that refer to a span. Deleting a span makes SQLite look for rows
+    that still refer to it (the foreign keys); without these, each deleted span scanned the
+    claims, the evidence and the relations whole: replacing a tenth of three annotators'
+    150,000 spans in a merge took 18.8 s."""
+    db.executescript(
+        """
+        CREATE INDEX claims_source_span ON claims(source_span) WHERE source_span IS NOT NULL;
+        CREATE INDEX claims_cue_span ON claims(cue_span) WHERE cue_span IS NOT NULL;
+        CREATE INDEX stance_evidence_span ON stance_evidence(span_id);
+        CREATE INDEX relations_head ON relations(head);
+        CREATE INDEX relations_tail ON relations(tail);
+        """
+    )
+
+
 # The numbered migrations, in order: the only place tables are defined. Append; never edit one
 # that has shipped.
-MIGRATIONS = [m001_initial, m002_suggestions_and_notes, m003_near_duplicate_index, m004_team, m005_review]
+MIGRATIONS = [m001_initial, m002_suggestions_and_notes, m003_near_duplicate_index, m004_team, m005_review,
+              m006_span_reference_indexes]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

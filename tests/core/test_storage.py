@@ -109,3 +109,21 @@ def test_sqlite_utils_is_imported_without_pandas_and_numpy(tmp_path):
             "if importlib.util.find_spec('numpy'):\n    import numpy\n    assert numpy.zeros(2).sum() == 0\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+def test_every_column_that_refers_to_a_span_is_indexed(new_project):
+    """Deleting a span makes SQLite look up the rows still referring to it; a column without an
+    index made every deleted span scan its table (a merge replacing 15,000 spans: 18.8 s)."""
+    conn = new_project().conn
+    refs = [(t, fk["from"]) for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            for fk in (dict(zip(("id", "seq", "table", "from", "to"), r[:5]))
+                       for r in conn.execute("SELECT * FROM pragma_foreign_key_list(?)", (t,)))
+            if fk["table"] in ("spans", "stances")]
+    assert ("claims", "source_span") in refs and ("stance_evidence", "span_id") in refs
+    for table, column in refs:
+        leading = {r[0] for (name,) in conn.execute("SELECT name FROM pragma_index_list(?)", (table,))
+                   for r in conn.execute("SELECT name FROM pragma_index_info(?) WHERE seqno = 0", (name,))}
+        assert column in leading, f"{table}.{column} refers to a span or stance and has no index"
+        plan = " ".join(r[3] for r in conn.execute(f'EXPLAIN QUERY PLAN SELECT 1 FROM {table} WHERE "{column}" = ?',
+                                                    ("x",)))
+        assert "USING" in plan and "SCAN" not in plan, (table, column, plan)
