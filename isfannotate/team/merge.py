@@ -205,15 +205,16 @@ def merge_files(project: "ProjectBase", paths: Sequence[str | Path], *,
     with paused_gc(), ExitStack() as cleanup, ThreadPoolExecutor(1, thread_name_prefix="isf-merge-check") as pool:
         for f in files:
             cleanup.callback(f.close)
-        # the next file is checked while this one is written (not while it is read: both would
-        # want the GIL, where the check and SQLite's inserts mostly run without it)
-        checked = [pool.submit(files[0].check)]
+        # the first file is verified in the worker while it is read here; each next one is
+        # opened and verified there while this one is written (not while it is read: both would
+        # want the GIL, where the checks and SQLite's inserts mostly run without it)
+        checked = [pool.submit(files[0].open().verify)]
         try:
             with bulk_cache(project.conn), project._action("merge", None, None) as rec:
                 for i, f in enumerate(files):
                     if progress:
                         progress(2 * i, total)
-                    data = checked[i].result().read()
+                    data = f.read(checked[0].result) if i == 0 else checked[i].result().read()
                     f.close()
                     if i + 1 < len(files):
                         checked.append(pool.submit(files[i + 1].check))

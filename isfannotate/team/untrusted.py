@@ -19,7 +19,8 @@ import json
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,24 +72,28 @@ def _rows(conn: sqlite3.Connection, sql: str, params: Sequence = ()) -> list[dic
 class UntrustedFile:
     """One annotator's file on its way in, to be checked against the project's *scheme*.
 
-    ``check()`` copies the file to a temporary folder and does the work that is mostly inside
-    SQLite, hashlib and the file copy, with the GIL released: the ownership, the header,
-    triggers and views, SQLite's integrity check, the tables, the scheme, the documents' hashes,
-    and one query that finds every span breaking a rule. A merge runs it in a worker thread for
-    the next file while the main thread writes the previous one. ``read()`` then reads the rows
-    and validates them; a span the query found is explained (and refused) there, so the rules
-    and their messages live in one place, ``_validate_spans``. ``close()`` (or the ``with``
-    block) removes the temporary copy."""
+    ``open()`` copies the file to a temporary folder and checks what it is: the ownership, the
+    header, no triggers or views, exactly our tables, not newer (an older copy is migrated), its
+    scheme and annotator. ``verify()`` does the whole-file work that runs inside SQLite and
+    hashlib with the GIL released, on a connection of its own: SQLite's integrity check, the
+    documents' hashes, and one query that finds every span breaking a rule. ``read()`` reads the
+    rows and validates them; a span the query found is explained (and refused) there, so the
+    rules and their messages live in one place, ``_validate_spans``. A merge verifies the first
+    file in a worker thread while reading it, and opens and verifies each next file there while
+    writing the one before. ``close()`` (or the ``with`` block) removes the temporary copy.
+    Nothing of the file is written anywhere before ``read()`` has returned."""
 
     def __init__(self, path: str | Path, scheme: Scheme):
         self.path = Path(path)
         self.src = str(self.path)
         self.scheme = scheme
         self._tmp: tempfile.TemporaryDirectory | None = None
+        self._copy: Path | None = None
         self._conn: sqlite3.Connection | None = None
         self._annotator: str | None = None
         self._file_scheme: Scheme | None = None
-        self._docs: dict[str, tuple[str, str]] = {}
+        self._integrity_checked = False
+        self._docs: dict[str, tuple[str, str]] | None = None
         self._suspects: list[tuple] = []
 
     def __enter__(self) -> "UntrustedFile":
@@ -106,7 +111,12 @@ class UntrustedFile:
             self._tmp = None
 
     def check(self) -> "UntrustedFile":
-        """Copy and check the file; raises InputError naming it. Safe in a worker thread."""
+        """``open()`` then ``verify()``; safe in a worker thread."""
+        self.open()
+        return self.verify()
+
+    def open(self) -> "UntrustedFile":
+        """Copy the file and check what it is; raises InputError naming it."""
         path, src = self.path, self.src
         if not path.is_file():
             raise InputError(src, "no such file")
@@ -118,35 +128,72 @@ class UntrustedFile:
                 raise InputError(src, "not an isfannotate project (not an SQLite file)")
         reference = reference_schema()
         self._tmp = tempfile.TemporaryDirectory(prefix="isf-merge-")
-        copy = Path(self._tmp.name) / "in.isf"
-        shutil.copyfile(path, copy)
+        self._copy = Path(self._tmp.name) / "in.isf"
+        shutil.copyfile(path, self._copy)
         wal = path.with_name(path.name + "-wal")
         if wal.exists():   # a crashed app's last work: replayed into the copy, never into the original
             shutil.copyfile(wal, Path(self._tmp.name) / "in.isf-wal")
-        self._conn = conn = sqlite3.connect(copy, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA trusted_schema=OFF")
-        try:
-            self._annotator, self._file_scheme = _check(conn, src, reference)
-            check_scheme(self.scheme, self._file_scheme, src)
-            self._docs = _documents(conn, src)
-            lengths = json.dumps({d: len(text) for d, (_, text) in self._docs.items()})
-            labels = json.dumps([lab.name for lab in self.scheme.span_labels])
-            self._suspects = conn.execute(_SUSPECT_SPANS, {"layer": self._annotator, "lengths": lengths,
-                                                           "labels": labels}).fetchall()
-        except sqlite3.DatabaseError as e:
-            raise InputError(src, f"damaged or not a project file ({e})") from None
+        self._conn = _connect(self._copy)
+        with _damaged(src):
+            self._annotator, self._file_scheme, self._integrity_checked = _check(self._conn, src, reference)
+        check_scheme(self.scheme, self._file_scheme, src)
         return self
 
-    def read(self) -> FileData:
-        """Read every row of the checked copy and validate it against the project's scheme."""
-        assert self._conn is not None and self._file_scheme is not None and self._annotator is not None, \
-            "check() first"
+    def verify(self) -> "UntrustedFile":
+        """SQLite's integrity check, the documents' hashes and the span screen, on a connection
+        of its own (``open()`` first); raises InputError naming the file."""
+        assert self._copy is not None and self._annotator is not None, "open() first"
+        conn = _connect(self._copy)
         try:
-            data = _read(self._conn, self.src, self._annotator, self._file_scheme, self._docs)
-        except sqlite3.DatabaseError as e:
-            raise InputError(self.src, f"damaged or not a project file ({e})") from None
+            with _damaged(self.src):
+                if not self._integrity_checked:
+                    _integrity(conn, self.src)
+                conn.execute("PRAGMA query_only=ON")
+                docs = _documents(conn, self.src)
+                lengths = json.dumps({d: len(text) for d, (_, text) in docs.items()})
+                labels = json.dumps([lab.name for lab in self.scheme.span_labels])
+                self._suspects = conn.execute(_SUSPECT_SPANS, {"layer": self._annotator, "lengths": lengths,
+                                                               "labels": labels}).fetchall()
+                self._docs = docs
+        finally:
+            conn.close()
+        return self
+
+    def read(self, verified: Callable[[], object] | None = None) -> FileData:
+        """Read every row of the opened copy and validate it against the project's scheme.
+        *verified*: called once the rows are read and before they are validated, to wait for a
+        ``verify()`` running meanwhile in another thread (None: ``verify()`` has returned)."""
+        assert self._conn is not None and self._file_scheme is not None and self._annotator is not None, \
+            "open() first"
+        with _damaged(self.src):
+            data = _read(self._conn, self.src, self._annotator, self._file_scheme)
+        if verified is not None:
+            verified()
+        assert self._docs is not None, "verify() first"
+        data.docs = self._docs
         validate_rows(data, self.scheme, self._suspects)
         return data
+
+
+def _connect(copy: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(copy, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA trusted_schema=OFF")
+    return conn
+
+
+@contextmanager
+def _damaged(src: str) -> Iterator[None]:
+    """SQLite's own errors on a file that is not a sound project, as the InputError naming it."""
+    try:
+        yield
+    except sqlite3.DatabaseError as e:
+        raise InputError(src, f"damaged or not a project file ({e})") from None
+
+
+def _integrity(conn: sqlite3.Connection, src: str) -> None:
+    check = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    if check != ["ok"]:
+        raise InputError(src, f"fails SQLite's integrity check: {check[0]}")
 
 
 def read_annotator_file(path: str | Path, scheme: Scheme) -> FileData:
@@ -172,15 +219,14 @@ WHERE s.layer = :layer AND NOT coalesce(
 """
 
 
-def _check(conn: sqlite3.Connection, src: str, reference: frozenset) -> tuple[str, Scheme]:
-    """The file's annotator and scheme, once the file is known to be one of our projects."""
+def _check(conn: sqlite3.Connection, src: str, reference: frozenset) -> tuple[str, Scheme, bool]:
+    """The file's annotator and scheme, once the file is known to be one of our projects, and
+    whether SQLite's integrity check was run (before migrating an older copy; otherwise
+    ``verify()`` runs it)."""
     objects = conn.execute("SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view')").fetchall()
     if objects:
         raise InputError(src, "holds " + ", ".join(f"{t} {n}" for t, n in objects)
                          + "; a project file never has triggers or views, so it is refused")
-    check = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-    if check != ["ok"]:
-        raise InputError(src, f"fails SQLite's integrity check: {check[0]}")
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     if "documents" not in tables or schema.MIGRATIONS_TABLE not in tables:
         raise InputError(src, "not an isfannotate project (no project tables)")
@@ -188,7 +234,9 @@ def _check(conn: sqlite3.Connection, src: str, reference: frozenset) -> tuple[st
     known = [fn.__name__ for fn in schema.MIGRATIONS]
     if [n for n in applied if n not in known]:
         raise InputError(src, "written by a newer isfannotate; upgrade isfannotate to merge it")
-    if applied != known:
+    integrity_checked = applied != known
+    if integrity_checked:   # never migrate a damaged file
+        _integrity(conn, src)
         schema.migrate(conn)   # the temporary copy only
     have = {tuple(r) for r in conn.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")}
     if have - reference:
@@ -211,7 +259,7 @@ def _check(conn: sqlite3.Connection, src: str, reference: frozenset) -> tuple[st
             raise InputError(src, "holds no annotator's work")
         annotator = next(iter(layers))
     try:
-        return layer_name(annotator), scheme
+        return layer_name(annotator), scheme, integrity_checked
     except ValidationError as e:
         raise InputError(src, str(e)) from None
 
@@ -225,13 +273,13 @@ def _documents(conn: sqlite3.Connection, src: str) -> dict[str, tuple[str, str]]
     return docs
 
 
-def _read(conn: sqlite3.Connection, src: str, annotator: str, scheme: Scheme,
-          docs: dict[str, tuple[str, str]]) -> FileData:
+def _read(conn: sqlite3.Connection, src: str, annotator: str, scheme: Scheme) -> FileData:
+    """Every row of *annotator*'s layer (the documents come from ``verify()``)."""
     q = (annotator,)
     spans = conn.execute(f"SELECT {', '.join(map(schema_quote, SPAN_COLUMNS))} FROM spans WHERE layer=? "
                          "ORDER BY document_id", q).fetchall()
     return FileData(
-        path=src, annotator=annotator, scheme=scheme, docs=docs,
+        path=src, annotator=annotator, scheme=scheme, docs={},
         actors={r["id"]: r for r in _rows(conn, "SELECT id, name, type, aliases, external_id, note FROM actors")},
         targets={r["id"]: r for r in _rows(conn, "SELECT id, name, description FROM targets")},
         spans=spans,
