@@ -187,10 +187,11 @@ def merge_files(project: "ProjectBase", paths: Sequence[str | Path], *,
                 progress: Callable[[int, int], None] | None = None) -> MergeReport:
     """Merge annotators' files into *project*, all-or-nothing, as one action.
 
-    Each file's copy and whole-file checks (SQLite's integrity check above all) run in a worker
-    thread while the file before it is written; its rows are then read and validated before
-    any of them is written. Any refusal (a bad file, a second file of the same annotator,
-    documents the project lacks) rolls the whole action back."""
+    Each file's whole-file checks (SQLite's integrity check above all, see ``UntrustedFile``)
+    run in a worker thread: the first file's while its rows are read, each next one's while the
+    file before it is written. A file's rows are read and validated before any of them is
+    written. Any refusal (a bad file, a second file of the same annotator, documents the project
+    lacks) rolls the whole action back."""
     if not paths:
         raise IsfError("give at least one annotator file to merge")
     scheme = project.scheme
