@@ -76,12 +76,28 @@ class Op(NamedTuple):
 
 
 class _Bulk(NamedTuple):
-    """Rows one ``executemany`` inserted, kept as the tuples that were written (plus the values
-    every row shares); they become Ops (a dict each) only when the change's ops are read."""
+    """Rows one statement inserted, kept as tuples (plus the values every row shares, and the
+    columns whose values were mapped on the way in: column -> {value: stored value}); they
+    become Ops (a dict each) only when the change's ops are read."""
     table: str
     columns: tuple[str, ...]
     rows: list[tuple]
     same: dict[str, Any]
+    remap: dict[str, dict]
+
+    def ops(self) -> Iterator[Op]:
+        new = tuple.__new__   # one C call per row, not the named tuple's Python __new__
+        cols, same, table = self.columns, self.same, self.table
+        if not self.remap:
+            return (new(Op, (table, None, {**same, **dict(zip(cols, row))})) for row in self.rows)
+        remap = [(cols.index(c), m) for c, m in self.remap.items()]
+
+        def mapped(row: tuple) -> dict:
+            values = list(row)
+            for i, m in remap:
+                values[i] = m.get(values[i], values[i])
+            return {**same, **dict(zip(cols, values))}
+        return (new(Op, (table, None, mapped(row))) for row in self.rows)
 
 
 class Change:
@@ -108,12 +124,10 @@ class Change:
     @property
     def ops(self) -> list[Op]:
         if self._bulk:
-            new = tuple.__new__   # one C call per row, not the named tuple's Python __new__
             expanded: list[Op] = []
             for op in self._ops:
                 if type(op) is _Bulk:
-                    cols, same = op.columns, op.same
-                    expanded.extend(new(Op, (op.table, None, {**same, **dict(zip(cols, row))})) for row in op.rows)
+                    expanded.extend(op.ops())
                 else:
                     expanded.append(op)
             self._ops[:] = expanded
@@ -132,8 +146,9 @@ class Change:
         del self._ops[n:]
         self._bulk = any(type(op) is _Bulk for op in self._ops)
 
-    def add_bulk(self, table: str, columns: tuple[str, ...], rows: list[tuple], same: dict[str, Any]) -> None:
-        self._ops.append(_Bulk(table, columns, rows, same))
+    def add_bulk(self, table: str, columns: tuple[str, ...], rows: list[tuple], same: dict[str, Any],
+                 remap: dict[str, dict] | None = None) -> None:
+        self._ops.append(_Bulk(table, columns, rows, same, remap or {}))
         self._bulk = True
 
     def rows(self, table: str) -> list[Op]:
@@ -195,6 +210,18 @@ class Recorder:
         self.conn.executemany(f"INSERT INTO {_q(table)} ({', '.join(map(_q, names))}) VALUES ({', '.join(values)})",
                               rows)
         self.change.add_bulk(table, columns, rows, same)
+
+    def insert_select(self, table: str, sql: str, params: dict | tuple, columns: tuple[str, ...], rows: list[tuple],
+                      same: dict[str, Any], remap: dict[str, dict]) -> None:
+        """Run *sql*, an ``INSERT INTO table ... SELECT`` that copies rows from another database
+        inside SQLite (no Python per row), and log what it inserted: *rows* (tuples in *columns*
+        order, as read from the source), *same* (values every row got) and *remap* (column ->
+        {source value: stored value}). The statement must insert exactly those rows: the count is
+        checked, and a mismatch raises (rolling the action back) rather than log a wrong undo."""
+        cur = self.conn.execute(sql, params)
+        if cur.rowcount != len(rows):
+            raise RuntimeError(f"{table}: the copy inserted {cur.rowcount} rows where {len(rows)} were read")
+        self.change.add_bulk(table, columns, rows, same, remap)
 
     @contextmanager
     def attempt(self) -> Iterator[None]:

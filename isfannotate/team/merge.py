@@ -150,10 +150,12 @@ def _conflict(rec, kind, pid, data, field_name, ours, theirs, stamp, report) -> 
 _SPAN_INSERT = SPAN_COLUMNS
 
 
-def _span_keys(spans) -> dict[str, str]:
-    """span id -> the span's parts as text (an unset link reads "None", which no actor id is),
-    for *spans* in SPAN_COLUMNS order."""
-    return {sid: f"{a}\x1f{b}\x1f{lab}\x1f{actor}\x1f{attrs}" for sid, _d, a, b, lab, actor, attrs, _c in spans}
+def _span_keys(spans, amap=None) -> dict[str, str]:
+    """span id -> the span's parts as text, its link mapped by *amap* (an unset link reads
+    "None", which no actor id is), for *spans* in SPAN_COLUMNS order."""
+    if amap is None:
+        return {sid: f"{a}\x1f{b}\x1f{lab}\x1f{actor}\x1f{attrs}" for sid, _d, a, b, lab, actor, attrs, _c in spans}
+    return {sid: f"{a}\x1f{b}\x1f{lab}\x1f{amap(actor)}\x1f{attrs}" for sid, _d, a, b, lab, actor, attrs, _c in spans}
 
 
 def _digest(key: dict[str, str], claims, stances, evidence, relations, labels, status) -> str:
@@ -202,6 +204,7 @@ def merge_files(project: "ProjectBase", paths: Sequence[str | Path], *,
     by_layer: dict[str, str] = {}
     total = len(paths) * 2
     files = [UntrustedFile(p, scheme) for p in paths]
+    attached: list[str] = []
     # exits in reverse: the worker is joined before the temporary copies are removed
     with paused_gc(), ExitStack() as cleanup, ThreadPoolExecutor(1, thread_name_prefix="isf-merge-check") as pool:
         for f in files:
@@ -216,18 +219,40 @@ def merge_files(project: "ProjectBase", paths: Sequence[str | Path], *,
                     if progress:
                         progress(2 * i, total)
                     data = f.read(checked[0].result) if i == 0 else checked[i].result().read()
-                    f.close()
+                    f.release()
                     if i + 1 < len(files):
                         checked.append(pool.submit(files[i + 1].check))
                     _check_file(data, by_layer, known, sha_to_doc)
                     if progress:
                         progress(2 * i + 1, total)
-                    report.files.append(_merge_one(project, rec, data, sha_to_doc, stamp))
+                    source = _attach(project.conn, f, attached)
+                    report.files.append(_merge_one(project, rec, data, sha_to_doc, stamp, source))
                 rec.change.description = ", ".join(by_layer)
         finally:
             for future in checked:
                 future.cancel()
+            _detach(project.conn, attached)
     return report
+
+
+def _attach(conn, f: UntrustedFile, attached: list[str]) -> str | None:
+    """Attach *f*'s checked copy to the project's connection, so its spans are copied inside
+    SQLite; None when SQLite's limit of attached files is reached (then they are bound row by
+    row). Inside the action: an attached file can only be detached after it ends."""
+    if len(attached) >= conn.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED):
+        return None
+    alias = f"merge_src{len(attached)}"
+    conn.execute("ATTACH DATABASE ? AS " + alias, (str(f.copy_path),))
+    attached.append(alias)
+    return alias
+
+
+def _detach(conn, attached: list[str]) -> None:
+    """After the action: detach the copies and drop the temporary id maps."""
+    conn.execute("DROP TABLE IF EXISTS temp.merge_map")
+    for alias in attached:
+        conn.execute("DETACH DATABASE " + alias)
+    attached.clear()
 
 
 def _check_file(data: FileData, by_layer: dict[str, str], known: dict[str, str], sha_to_doc: dict[str, str]) -> None:
@@ -244,7 +269,9 @@ def _check_file(data: FileData, by_layer: dict[str, str], known: dict[str, str],
     by_layer[data.annotator] = data.path
 
 
-def _merge_one(project, rec, data: FileData, sha_to_doc: dict[str, str], stamp: str) -> FileReport:
+def _merge_one(project, rec, data: FileData, sha_to_doc: dict[str, str], stamp: str, source: str | None) -> FileReport:
+    """Merge one file's layer; *source*: the schema its checked copy is attached as (None: not
+    attached, the spans are bound row by row)."""
     conn = rec.conn
     layer = data.annotator
     fr = FileReport(data.path, layer)
@@ -252,7 +279,7 @@ def _merge_one(project, rec, data: FileData, sha_to_doc: dict[str, str], stamp: 
     target_map = _reconcile(project, rec, data, fr, stamp, "target")
     project._ensure_annotator(rec, layer)
     amap = actor_map.get
-    same_actors = all(k == v for k, v in actor_map.items())   # the usual case: the lead's own registry
+    moved = {k: v for k, v in actor_map.items() if k != v}   # usually none: the lead's own registry
     group: dict[str, dict[str, list]] = {fdoc: {"spans": list(rows)}
                                          for fdoc, rows in groupby(data.spans, itemgetter(1))}
     for name in ("stances", "relations", "doc_labels", "status"):
@@ -265,57 +292,58 @@ def _merge_one(project, rec, data: FileData, sha_to_doc: dict[str, str], stamp: 
     for e in data.evidence:
         group[stance_doc[e["stance_id"]]].setdefault("evidence", []).append(e)
     merged = dict(conn.execute("SELECT document_id, digest FROM merge_digests WHERE annotator=?", (layer,)))
-    docs: list[tuple[str, dict]] = []   # (project doc id, that document's rows, mapped), to be written
+    docs: list[tuple[str, str, dict]] = []   # (project doc id, file doc id, its rows), to be written
     for fdoc, parts in sorted(group.items()):
         doc = sha_to_doc[data.docs[fdoc][0]]
-        spans = parts.get("spans", [])
-        if not same_actors:
-            spans = [(sid, d, a, b, lab, amap(actor), attrs, c) for sid, d, a, b, lab, actor, attrs, c in spans]
-        parts["spans"] = spans
+        spans = parts.setdefault("spans", [])   # the file's tuples: links mapped when written
         parts["claims"] = [{**c, "source_actor": amap(c["source_actor"])} for c in parts.get("claims", [])]
         parts["stances"] = [{**s, "document_id": doc, "holder": amap(s["holder"]), "target": target_map.get(s["target"])}
                             for s in parts.get("stances", [])]
         fr.documents += 1
-        digest = _digest(_span_keys(spans), parts["claims"], parts["stances"], parts.get("evidence", []),
-                         parts.get("relations", []), parts.get("doc_labels", []), parts.get("status", []))
+        digest = _digest(_span_keys(spans, amap if moved else None), parts["claims"], parts["stances"],
+                         parts.get("evidence", []), parts.get("relations", []), parts.get("doc_labels", []),
+                         parts.get("status", []))
         if merged.get(doc) == digest:
             fr.unchanged += 1
             continue
         parts["digest"] = digest
-        docs.append((doc, parts))
+        docs.append((doc, fdoc, parts))
         fr.replaced += 1
         fr.spans += len(spans)
     if docs:
-        replaced = [doc for doc, _ in docs]
+        replaced = [doc for doc, _, _ in docs]
         clear_layer(rec, replaced, layer, status=True)
         rec.delete_where("merge_digests", "document_id IN (SELECT value FROM json_each(?)) AND annotator=?",
                          (json.dumps(replaced), layer))
+        maps = {"actor_id": moved, "document_id": {fdoc: doc for doc, fdoc, _ in docs if fdoc != doc}}
         try:   # the annotator's ids are kept: almost always free in the project
             with rec.attempt():
-                _write_layer(rec, layer, docs, set(), set())
+                _write_layer(rec, layer, docs, maps, set(), set(), source)
         except sqlite3.IntegrityError:   # some are taken (by another document or layer): new ids for those
             taken_spans = {r[0] for r in conn.execute("SELECT id FROM spans WHERE id IN (SELECT value FROM json_each(?))",
                                                       (json.dumps(list(span_doc)),))}
             taken_stances = {r[0] for r in conn.execute("SELECT id FROM stances WHERE id IN "
                                                         "(SELECT value FROM json_each(?))", (json.dumps(list(stance_doc)),))}
-            _write_layer(rec, layer, docs, taken_spans, taken_stances)
+            _write_layer(rec, layer, docs, maps, taken_spans, taken_stances, None)
     return fr
 
 
-def _write_layer(rec, layer: str, docs: list[tuple[str, dict]], taken_spans: set[str], taken_stances: set[str]) -> None:
-    """Insert *layer*'s rows of *docs*; the ids in *taken_spans* / *taken_stances* get new ones."""
+def _write_layer(rec, layer: str, docs: list[tuple[str, str, dict]], maps: dict[str, dict], taken_spans: set[str],
+                 taken_stances: set[str], source: str | None) -> None:
+    """Insert *layer*'s rows of *docs*: the spans' links and documents mapped by *maps*
+    (column -> {file value: project value}); the ids in *taken_spans* / *taken_stances* get new
+    ones. With *source* (the file's attached copy, and no id taken) the spans are copied inside
+    SQLite, else bound row by row."""
     spans_out: list[tuple] = []
     new: dict[str, list[dict]] = {k: [] for k in ("claims", "stances", "stance_evidence", "relations",
                                                   "doc_labels", "doc_status", "merge_digests")}
-    for doc, parts in docs:
+    amap, dmap = maps["actor_id"].get, maps["document_id"]
+    for doc, _fdoc, parts in docs:
         spans, stances = parts["spans"], parts["stances"]
         ids = {s[0]: new_id("s") for s in spans if s[0] in taken_spans} if taken_spans else {}
         sids = {st["id"]: new_id("st") if st["id"] in taken_stances else st["id"] for st in stances}
         rid = ids.get
-        if ids or (spans and spans[0][1] != doc):
-            spans_out += [(rid(sid, sid), doc, a, b, lab, actor, attrs, c) for sid, _d, a, b, lab, actor, attrs, c in spans]
-        else:   # the file's own tuples are the rows to write
-            spans_out += spans
+        spans_out += [(rid(sid, sid), *rest) for sid, *rest in spans] if ids else spans
         new["merge_digests"].append({"annotator": layer, "document_id": doc, "digest": parts["digest"]})
         new["claims"] += [{**c, "span_id": rid(c["span_id"], c["span_id"]),
                            "source_span": rid(c["source_span"], c["source_span"]),
@@ -331,6 +359,37 @@ def _write_layer(rec, layer: str, docs: list[tuple[str, dict]], taken_spans: set
                               for d in parts.get("doc_labels", [])]
         new["doc_status"] += [{"document_id": doc, "layer": layer, "status": s["status"], "reason": s["reason"],
                                "updated_at": s["updated_at"]} for s in parts.get("status", [])]
-    rec.insert_tuples("spans", _SPAN_INSERT, spans_out, {"layer": layer, "author": layer})
+    same = {"layer": layer, "author": layer}
+    if source is not None and not taken_spans:
+        _copy_spans(rec, source, layer, [fdoc for _, fdoc, _ in docs], spans_out, maps, same)
+    else:
+        if maps["actor_id"] or dmap:
+            spans_out = [(sid, dmap.get(d, d), a, b, lab, amap(actor, actor), attrs, c)
+                         for sid, d, a, b, lab, actor, attrs, c in spans_out]
+        rec.insert_tuples("spans", _SPAN_INSERT, spans_out, same)
     for table, rows in new.items():
         rec.insert_many(table, rows)
+
+
+def _copy_spans(rec, source: str, layer: str, fdocs: list[str], rows: list[tuple], maps: dict[str, dict],
+                same: dict[str, str]) -> None:
+    """Copy the layer's spans of *fdocs* from the attached copy *source* inside SQLite, the
+    links and documents mapped through a temporary table; *rows* are the same spans as read
+    (logged for undo, the maps applied when they are)."""
+    conn = rec.conn
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS merge_map (kind TEXT, file_id TEXT, project_id TEXT, "
+                 "PRIMARY KEY (kind, file_id))")
+    conn.execute("DELETE FROM temp.merge_map")
+    conn.executemany("INSERT INTO temp.merge_map VALUES (?, ?, ?)",
+                     [(kind, k, v) for kind, m in maps.items() for k, v in m.items()])
+    cols = ", ".join(f'"{c}"' for c in (*_SPAN_INSERT, *same))
+    rec.insert_select(
+        "spans",
+        f"INSERT INTO main.spans ({cols}) "
+        f"SELECT s.id, coalesce(d.project_id, s.document_id), s.start, s.\"end\", s.label, "
+        f"coalesce(a.project_id, s.actor_id), s.attrs, s.created_at, :layer, :author "
+        f"FROM {source}.spans s "
+        f"LEFT JOIN temp.merge_map a ON a.kind = 'actor_id' AND a.file_id = s.actor_id "
+        f"LEFT JOIN temp.merge_map d ON d.kind = 'document_id' AND d.file_id = s.document_id "
+        f"WHERE s.layer = :layer AND s.document_id IN (SELECT value FROM json_each(:docs))",
+        {**same, "docs": json.dumps(fdocs)}, _SPAN_INSERT, rows, same, maps)

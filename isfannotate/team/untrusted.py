@@ -102,10 +102,20 @@ class UntrustedFile:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def close(self) -> None:
+    @property
+    def copy_path(self) -> Path:
+        """The checked temporary copy (after ``open()``; gone after ``close()``)."""
+        assert self._copy is not None and self._tmp is not None, "open() first"
+        return self._copy
+
+    def release(self) -> None:
+        """Close the reading connection, keeping the copy (a merge attaches it to copy rows)."""
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+    def close(self) -> None:
+        self.release()
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None

@@ -210,6 +210,43 @@ def test_span_and_stance_ids_taken_in_the_project_get_new_ids(lead, tmp_path, sn
     assert rows() == merged
 
 
+def _layers(project):   # everything but ids and times, which differ between two projects
+    return {"spans": project.conn.execute('SELECT document_id, layer, start, "end", label, actor_id, attrs, author '
+                                          "FROM spans ORDER BY 1, 2, 3, 4, 5").fetchall(),
+            "stances": project.conn.execute("SELECT document_id, layer, holder, polarity, conditions, author "
+                                            "FROM stances ORDER BY 1, 2").fetchall(),
+            "claims": project.conn.execute("SELECT source_kind, source_actor, quote FROM claims").fetchall(),
+            "doc_status": project.conn.execute("SELECT document_id, layer, status FROM doc_status ORDER BY 1, 2")
+            .fetchall()}
+
+
+def test_spans_bound_row_by_row_equal_spans_copied_inside_sqlite(seeds_dir, tmp_path):
+    """Past SQLite's limit of attached files the spans are bound row by row: the same rows, the
+    same undo. The file's documents here have other ids than the project's (matched by hash)."""
+    results = []
+    for limit in (10, 0):
+        lead = Project.create(tmp_path / f"l{limit}.isf", registry=seeds_dir / "registry.json")
+        lead.import_paths(sorted(seeds_dir.glob("*.txt")))
+        files = handouts(lead, tmp_path / f"h{limit}")
+        _annotate(files["alice"], "alice")
+        _tamper(files["alice"], "".join(f"UPDATE {t} SET document_id = 'renamed' WHERE document_id = '{DOC4}';"
+                                        for t in ("spans", "stances", "doc_status", "relations", "doc_labels",
+                                                  "assignments", "provenance", "notes"))
+                + f"UPDATE documents SET id = 'renamed' WHERE id = '{DOC4}';")
+        lead.conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, limit)
+        lead.merge([files["alice"], files["bob"]])
+        assert {s.label for s in lead.spans(DOC4, "alice")} == {"ACTOR", "CLAIM"}
+        results.append(_layers(lead))
+        ops = lead.next_undo.rows("spans")
+        assert {op.after["document_id"] for op in ops} == {DOC4} and all(op.after["layer"] == "alice" for op in ops)
+        lead.undo()
+        assert lead.spans(DOC4, "alice") == []
+        lead.redo()
+        assert _layers(lead) == results[-1]
+        lead.close()
+    assert results[0] == results[1]
+
+
 def test_file_still_open_in_an_app_and_a_newer_or_damaged_file_are_refused(lead, tmp_path, snapshot):
     files = handouts(lead, tmp_path)
     holder = subprocess.Popen([sys.executable, "-c", "import sys; from isfannotate import Project; "
