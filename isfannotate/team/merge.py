@@ -213,6 +213,8 @@ def merge_files(project: "ProjectBase", paths: Sequence[str | Path], *,
         # opened and verified there while this one is written (not while it is read: both would
         # want the GIL, where the checks and SQLite's inserts mostly run without it)
         checked = [pool.submit(files[0].open().verify)]
+        trusted = project.conn.execute("PRAGMA trusted_schema").fetchone()[0]
+        project.conn.execute("PRAGMA trusted_schema=OFF")   # nothing in an attached copy may run (it holds nothing)
         try:
             with bulk_cache(project.conn), project._action("merge", None, None) as rec:
                 for i, f in enumerate(files):
@@ -232,6 +234,7 @@ def merge_files(project: "ProjectBase", paths: Sequence[str | Path], *,
             for future in checked:
                 future.cancel()
             _detach(project.conn, attached)
+            project.conn.execute(f"PRAGMA trusted_schema={int(trusted)}")
     return report
 
 
