@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.session = Session(annotator, self)
         self.dialogs = Dialogs()
+        self._settings = QSettings("isfannotate", "isfannotate")   # kept: see remember_place
 
         self.documents = DocumentPane(self)
         self.label_bar = LabelBar(self)
@@ -217,7 +218,7 @@ class MainWindow(QMainWindow):
 
     def _remember_place(self) -> None:
         if self.project is not None and self.doc_id is not None:
-            remember_place(self.project.path, self.doc_id, self.view.cursor_position())
+            remember_place(self.project.path, self.doc_id, self.view.cursor_position(), self._settings)
 
     def open_project_or_warn(self, path: str) -> None:
         """Open *path*; when it cannot be opened say why and keep the current project."""
@@ -487,9 +488,10 @@ class MainWindow(QMainWindow):
             return
         self._remember_place()
         if self._remember_layout:
-            s = QSettings("isfannotate", "isfannotate")
+            s = self._settings
             s.setValue("window/geometry", self.saveGeometry())
             s.setValue("window/splitter", self.splitter.saveState())
+        self._settings.sync()
         self.analysis.close_windows()
         self.team.close_windows()
         self.reviewing.close_windows()
