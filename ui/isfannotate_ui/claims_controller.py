@@ -94,10 +94,18 @@ class ClaimsController(ProposalsMixin, StanceDraftsMixin, QObject):
         self.claims = s.project.claims(s.doc_id, s.annotator) if (s.doc_id and s.annotator) else {}
 
     def document_shown(self) -> None:
+        """A document is shown: forget the last one's claims and empty the Stances and Relations
+        lists until ``fill_panels`` reads the new one's."""
         self._pick = None
         self.dismiss_proposal(quiet=True)
+        self.claims = {}
         if self.stances is not None:
             self.stances.editor.hide()
+            self.stances.set_items([])
+            self.relations.set_items([], [])
+
+    def fill_panels(self) -> None:
+        """The shown document's claims, stances and relations, after its first paint."""
         self.refresh()
         self._restore_draft()
 

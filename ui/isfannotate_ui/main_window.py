@@ -37,12 +37,12 @@ from .parts import Dialogs, Menus, WindowParts
 from .repaint import DocumentPainter, paused_gc
 from .review_controller import ReviewController
 from .session import Session, open_project
-from .window_memory import describe_change, first_split, last_place, remember_place
+from .window_memory import describe_change, first_split, last_place, remember_place, restore_layout
 from .team_controller import TeamController
 
 
 class MainWindow(QMainWindow):
-    documentShown = Signal(str)
+    documentShown = Signal(str)     # its article is drawn by the next paint, then painter.panelsFilled
 
     def __init__(self, project_path: str | Path, annotator: str | None, parent: QWidget | None = None,
                  *, remember_layout: bool = True) -> None:
@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self.kb.stanceRequested.connect(self.claims.show_stance)
         self.claims.spansRestyled.connect(self.painter.restyle)
         self.painter.repainted.connect(self._on_repainted)
+        self.painter.panelsMissed.connect(self._on_panels_missed)
         self.files.projectChosen.connect(self.open_project_or_warn)
         self.files.documentsImported.connect(self._on_documents_imported)
         self.files.jobEnded.connect(self._on_job_ended)
@@ -296,7 +297,12 @@ class MainWindow(QMainWindow):
             self.painter.paint_document()
         self._update_status()
         self.view.setFocus()
+        self.painter.fill_panels_after_paint()     # painter.panelsFilled says when
         self.documentShown.emit(doc_id)
+
+    def _on_panels_missed(self, why: str) -> None:
+        self._stale = True      # a job held the project: the document is shown again when it ends
+        self.statusBar().showMessage(f"⚠ {why}", 6000)
 
     def step_document(self, step: int) -> None:
         nxt = self.documents.neighbour(self.doc_id, step)
@@ -311,7 +317,7 @@ class MainWindow(QMainWindow):
             who += f" · showing {self.annotator} (read-only)"
         where = self.doc_id or "no document"
         status = self.project.status(self.doc_id, self.annotator) if (self.doc_id and self.annotator) else "new"
-        n = len(self.session.spans)
+        n = self.session.span_count()
         text = f"{who} · {where} · {n} span{'s' if n != 1 else ''} · {status.replace('_', ' ')}"
         if saved:
             text += " · saved ✓"
@@ -456,21 +462,7 @@ class MainWindow(QMainWindow):
         self._catch_up()
 
     def _restore_layout(self) -> None:
-        s = QSettings("isfannotate", "isfannotate")
-        geo = s.value("window/geometry")
-        if geo is not None:
-            self.restoreGeometry(geo)
-        else:
-            # the first start: most of the screen (a 1600×1000 screen gives 1440×900), centred
-            screen = self.screen().availableGeometry()
-            w, h = int(screen.width() * 0.9), int(screen.height() * 0.9)
-            self.resize(w, h)
-            self.move(screen.x() + (screen.width() - w) // 2, screen.y() + (screen.height() - h) // 2)
-        state = s.value("window/splitter")
-        if state is not None:
-            self.splitter.restoreState(state)
-        else:
-            self._first_split = True    # sized when first shown, at the size the window then has
+        self._first_split = restore_layout(self._settings, self, self.splitter)   # True: split when shown
 
     _first_split = False
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from isfannotate.changes import Change
+from isfannotate.errors import IsfError
 from isfannotate.models import Span
 
 from .article_view import SpanStyle
@@ -42,6 +43,8 @@ def paused_gc():
 
 class DocumentPainter(QObject):
     repainted = Signal(bool)    # after a change was drawn (True: it saved something)
+    panelsFilled = Signal(str)  # document id: the side panels show it (after its first paint)
+    panelsMissed = Signal(str)  # why they could not be filled (a job holds the project)
 
     def __init__(self, session: Session, parts: WindowParts, documents: DocumentPane, kb: KbController,
                  claims: ClaimsController) -> None:
@@ -64,15 +67,47 @@ class DocumentPainter(QObject):
         warnings.setMinimumHeight(2 * warnings.fontMetrics().lineSpacing() + 4)
 
     def paint_document(self) -> None:
-        """Draw the document the session holds (text, spans, claims, suggestions, lists)."""
+        """Draw the article of the document the session holds, all of what its first paint shows
+        (text, spans, suggestions), and empty the side panels of the document shown before;
+        ``fill_panels`` fills them (the window runs it after that paint)."""
         s = self.s
-        # the claims are read by claims.document_shown below (tooltips and rows are built later, on demand)
-        self.ui.view.set_document(s.text, [self.style(sp) for sp in s.spans.values()])
+        colors, trusted = s.colors, SpanStyle.trusted
+        # styles from the rows read at open: no Span object per span before the first paint
+        self.ui.view.set_document(s.text, [trusted(r[0], r[1], r[2], r[3], colors.get(r[3], "#999999"))
+                                           for r in s.span_rows()])
         self.documents.show_current(s.doc_id)
         self.kb.document_shown()
         self.claims.document_shown()
-        self.refresh_panel()
+        self.ui.annotations.set_lazy_items([], lambda sid: self._panel_row(s.spans[sid])[2:])
         self.ui.annotations.clear_details()
+
+    def fill_panels_after_paint(self) -> None:
+        """Fill the side panels once the article has been painted (at once when it is hidden).
+        Until then the session holds the fill as deferred: any action settles it first."""
+        self.s.defer(self._fill_deferred)
+        if self.ui.view.viewport().isVisible():
+            self.ui.view.call_after_next_paint(self.s.settle)
+        else:
+            self.s.settle()
+
+    def _fill_deferred(self) -> None:
+        s = self.s
+        if s.project is None or s.doc_id is None:
+            return
+        try:
+            with paused_gc():
+                self.fill_panels()
+        except IsfError as e:
+            self.panelsMissed.emit(str(e))
+            return
+        self.panelsFilled.emit(s.doc_id)
+
+    def fill_panels(self) -> None:
+        """Fill the side panels for the shown document: the annotation list, the problems, the
+        claims, stances and relations (tooltips and list rows are built later, when shown)."""
+        self.kb.fill_panels()
+        self.claims.fill_panels()
+        self.refresh_panel()
 
     def style(self, span: Span) -> SpanStyle:
         """What the view draws for *span*; its hover text is built only on hover (``tooltip``)."""

@@ -40,6 +40,25 @@ def remember_place(path: Path, doc_id: str, caret: int, settings: QSettings | No
         _place_key(path), f"{doc_id}@{caret}")
 
 
+def restore_layout(settings: QSettings, window, splitter) -> bool:
+    """Restore *window*'s geometry and *splitter*'s pane widths from *settings*. True when there
+    were no widths (the first start): split the panes when first shown (``first_split``)."""
+    geo = settings.value("window/geometry")
+    if geo is not None:
+        window.restoreGeometry(geo)
+    else:
+        # the first start: most of the screen (a 1600×1000 screen gives 1440×900), centred
+        screen = window.screen().availableGeometry()
+        w, h = int(screen.width() * 0.9), int(screen.height() * 0.9)
+        window.resize(w, h)
+        window.move(screen.x() + (screen.width() - w) // 2, screen.y() + (screen.height() - h) // 2)
+    state = settings.value("window/splitter")
+    if state is not None:
+        splitter.restoreState(state)
+        return False
+    return True
+
+
 def first_split(width: int) -> list[int]:
     """Documents ~22%, side panel ~30%, the article the rest; with room enough (1200 px), the
     panes are never narrower than they were before (250 / 410)."""

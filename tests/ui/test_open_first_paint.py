@@ -1,0 +1,104 @@
+"""Opening a document (issue 10): the article with all its highlights is drawn by the first
+paint; the side panels (annotations, problems, claims, stances, relations) fill right after it.
+Nothing a person does in between acts on another document's panels: an action settles first."""
+import re
+
+from PySide6.QtCore import Qt
+
+from isfannotate.kb import validate
+
+DOC4 = "004_925ac23fd4dc491f"
+
+
+def problems_shown(window):
+    return [line.removeprefix("⚠ ") for line in window.annotations.warnings.text().splitlines() if line]
+
+
+def listed_ids(window):
+    m = window.annotations.model
+    return [m.index(i, 0).data(Qt.ItemDataRole.UserRole) for i in range(m.rowCount())]
+
+
+def some_spans(window, doc_id, n=40):
+    """*n* unlinked ACTOR spans on words of *doc_id* (each one a problem), and a CLAIM without a source."""
+    text = window.project.document(doc_id).text
+    words = [m.span() for m in re.finditer(r"[a-z]{4,}", text)]
+    window.project.annotate_many(doc_id, "alice", [(a, b, "ACTOR", None) for a, b in words[:n]]
+                                 + [(words[n][0], words[n + 5][1], "CLAIM", None)])
+    return words
+
+
+def test_the_first_paint_needs_two_reads_and_no_span_objects(qtbot, window, filled, monkeypatch):
+    import isfannotate_ui.session as session_module
+    other = window.documents.neighbour(DOC4, -1)
+    some_spans(window, DOC4)
+    some_spans(window, other, 5)
+    filled(window, other)
+    assert window.annotations.problem_count() == 6
+    made = []
+    real = session_module.span_from_short_row
+    monkeypatch.setattr(session_module, "span_from_short_row", lambda *a: made.append(1) or real(*a))
+    seen: list[str] = []
+    window.project.conn.set_trace_callback(seen.append)
+    try:
+        window.show_document(DOC4)
+    finally:
+        window.project.conn.set_trace_callback(None)
+    stored = window.project.spans(DOC4, "alice")
+    # the article holds every span (and the registry's suggestions) before anything is painted
+    assert {s.id for s in window.view.spans() if s.kind == "annotation"} == {s.id for s in stored}
+    assert any(s.kind == "suggestion" for s in window.view.spans())
+    # ... read with one query for the text and one for the spans, no Span object made, and no
+    # claims, problems, stances or relations read yet
+    reads = [q for q in seen if q.lstrip().upper().startswith("SELECT")]
+    assert sum(" FROM spans " in q for q in reads) == 1 and made == []
+    assert not any(re.search(r"FROM (claims|stances|relations)\b|LEFT JOIN claims", q) for q in reads), reads
+    assert len(seen) <= 12, seen
+    # the side panels no longer show the other document, and fill after the first paint
+    assert not window.session.settled
+    assert listed_ids(window) == [] and problems_shown(window) == []
+    with qtbot.waitSignal(window.painter.panelsFilled, timeout=5000) as filled_signal:
+        window.grab()       # the first paint
+    assert filled_signal.args == [DOC4] and window.session.settled
+    assert len(made) == len(stored) == 41
+    assert sorted(listed_ids(window)) == sorted(s.id for s in stored)
+    assert problems_shown(window) == [p.message for p in validate(window.project, DOC4, "alice")]
+    assert len(problems_shown(window)) == 41
+
+
+def test_a_key_press_before_the_panels_fill_acts_on_the_shown_document(qtbot, window, filled):
+    other = window.documents.neighbour(DOC4, -1)
+    words = some_spans(window, DOC4)
+    some_spans(window, other, 5)
+    filled(window, other)
+    fills = []
+    window.painter.panelsFilled.connect(fills.append)
+    window.show_document(DOC4)
+    assert not window.session.settled
+    a, b = words[-1]
+    window.view.setFocus()
+    window.view.set_text_cursor_range(a, b)
+    qtbot.keyClick(window.view, Qt.Key.Key_1)        # before any paint: the fill runs first, then the action
+    assert window.session.settled and fills == [DOC4]
+    stored = window.project.spans(DOC4, "alice")
+    new = window.view.selected_span_id()
+    assert any(s.id == new and (s.start, s.end, s.label) == (a, b, "ACTOR") for s in stored)
+    assert window.kb.picker.isVisible()                        # an unknown word: the actor picker
+    qtbot.keyClick(window.kb.picker.query, Qt.Key.Key_Escape)
+    assert sorted(listed_ids(window)) == sorted(s.id for s in stored) and len(stored) == 42
+    assert problems_shown(window) == [p.message for p in validate(window.project, DOC4, "alice")]
+    assert window.status_label.text().startswith("alice · 004_925ac23fd4dc491f · 42 spans")
+    qtbot.wait(50)          # the paint's own call to settle finds nothing left to do
+    assert fills == [DOC4]
+
+
+def test_a_document_shown_in_a_hidden_window_fills_its_panels_at_once(qtbot, project_path):
+    from isfannotate_ui.app import create_main_window
+    w = create_main_window(project_path, "alice")
+    qtbot.addWidget(w)
+    try:
+        some_spans(w, DOC4, 3)
+        w.show_document(DOC4)
+        assert w.session.settled and w.annotations.problem_count() == 4 and len(listed_ids(w)) == 4
+    finally:
+        w.close()
