@@ -102,3 +102,17 @@ def test_a_document_shown_in_a_hidden_window_fills_its_panels_at_once(qtbot, pro
         assert w.session.settled and w.annotations.problem_count() == 4 and len(listed_ids(w)) == 4
     finally:
         w.close()
+
+
+def test_a_tooltip_before_the_panels_fill_names_the_claims_source(qtbot, window, filled):
+    """A claim's source is read with the side panels: hovering before they fill waits for them."""
+    text = window.project.document(DOC4).text
+    start = text.index("We’re very grateful")
+    ch = window.project.annotate(DOC4, "alice", start, start + 30, "CLAIM")
+    sid = ch.rows("spans")[0].after["id"]
+    window.project.set_claim(sid, source_kind="article", layer="alice")
+    filled(window, window.documents.neighbour(DOC4, -1))
+    window.show_document(DOC4)
+    assert not window.session.settled
+    assert "source: the article" in window.view.tooltip_at(start + 1)
+    assert window.session.settled

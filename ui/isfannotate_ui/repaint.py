@@ -116,6 +116,7 @@ class DocumentPainter(QObject):
     def tooltip(self, span_id: str) -> str:
         """The hover text of an annotation: label, actor, a claim's source, who annotated."""
         s = self.s
+        s.settle()      # the claims are read with the side panels: a hover before they fill waits for them
         span = s.spans.get(span_id)
         if span is None:
             return ""
@@ -170,6 +171,7 @@ class DocumentPainter(QObject):
     def apply_change(self, change: Change) -> None:
         """Repaint from a change record: only the spans it touched are redrawn."""
         s = self.s
+        s.settle()      # a change from a job, before the side panels filled: fill them first
         if change.rows("actors"):
             s.registry_changed()
         if change.rows("claims"):
