@@ -43,7 +43,7 @@ class KbController(QObject):
         self._suggestions: dict[str, object] = {}   # style id -> Occurrence
         self._matches: list | None = None            # registry name matches in the document
         self._rejected: set | None = None
-        self._covered: Counter = Counter()           # (start, end) -> how many spans sit there
+        self._covered: Counter = Counter()           # (start, end) -> how many spans sit there (at names)
         self._matches_at: dict | None = None         # (start, end) -> name matches there; None: not drawn
         self._link_span: str | None = None
         self.picker: ActorPicker | None = None
@@ -233,10 +233,12 @@ class KbController(QObject):
                     self._matches = kb.name_matches(s.project, s.doc_id, text=s.text)
                 if decisions_changed or self._rejected is None:
                     self._rejected = kb.rejected_suggestions(s.project, s.doc_id, s.annotator)
-            self._covered = Counter((r[1], r[2]) for r in s.span_rows())
             self._matches_at = {}
             for o in self._matches:
                 self._matches_at.setdefault((o.start, o.end), []).append(o)
+            # spans per (start, end), counted only where a name matches: only those are ever read
+            starts = {o.start for o in self._matches}
+            self._covered = Counter((r[1], r[2]) for r in s.span_rows() if r[1] in starts)
             for o in kb.filter_suggestions(self._matches, self._covered.keys(), self._rejected):
                 new[suggestion_id(o)] = o
         else:
