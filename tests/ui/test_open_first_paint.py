@@ -116,3 +116,25 @@ def test_a_tooltip_before_the_panels_fill_names_the_claims_source(qtbot, window,
     assert not window.session.settled
     assert "source: the article" in window.view.tooltip_at(start + 1)
     assert window.session.settled
+
+
+def test_the_place_left_is_written_after_the_next_documents_panels_fill(qtbot, window, filled):
+    """Leaving a document remembers it and its caret, written once the next document's side
+    panels are filled (after its first paint), never lost to a second switch."""
+    from isfannotate_ui.window_memory import last_place
+    path = window.project.path
+    before = window.documents.neighbour(DOC4, -1)
+    filled(window, DOC4)
+    window.view.scroll_to(300)
+    window.show_document(before)
+    assert last_place(path) != (DOC4, 300)      # held until the panels of *before* are filled
+    qtbot.waitUntil(lambda: window.session.settled)
+    assert last_place(path) == (DOC4, 300)
+    window.view.scroll_to(40)
+    window.show_document(DOC4)
+    window.show_document(before)                # a second switch before any fill: the newest place wins
+    qtbot.waitUntil(lambda: window.session.settled)
+    assert last_place(path) == (DOC4, 0)
+    window.view.scroll_to(10)
+    window.close()
+    assert last_place(path) == (before, 10)

@@ -37,7 +37,7 @@ from .parts import Dialogs, Menus, WindowParts
 from .repaint import DocumentPainter, paused_gc
 from .review_controller import ReviewController
 from .session import Session, open_project
-from .window_memory import describe_change, first_split, last_place, remember_place, restore_layout
+from .window_memory import Places, describe_change, first_split, last_place, restore_layout
 from .team_controller import TeamController
 
 
@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
         self.session = Session(annotator, self)
         self.dialogs = Dialogs()
         self._settings = QSettings("isfannotate", "isfannotate")   # kept: see remember_place
+        self.places = Places(self._settings)
 
         self.documents = DocumentPane(self)
         self.label_bar = LabelBar(self)
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self.claims.spansRestyled.connect(self.painter.restyle)
         self.painter.repainted.connect(self._on_repainted)
         self.painter.panelsMissed.connect(self._on_panels_missed)
+        self.painter.panelsFilled.connect(self.places.write_pending)
         self.files.projectChosen.connect(self.open_project_or_warn)
         self.files.documentsImported.connect(self._on_documents_imported)
         self.files.jobEnded.connect(self._on_job_ended)
@@ -217,9 +219,9 @@ class MainWindow(QMainWindow):
     def _last_place(self) -> tuple[str | None, int]:
         return last_place(self.project.path)
 
-    def _remember_place(self) -> None:
+    def _remember_place(self, later: bool = False) -> None:
         if self.project is not None and self.doc_id is not None:
-            remember_place(self.project.path, self.doc_id, self.view.cursor_position(), self._settings)
+            self.places.leave(self.project.path, self.doc_id, self.view.cursor_position(), later=later)
 
     def open_project_or_warn(self, path: str) -> None:
         """Open *path*; when it cannot be opened say why and keep the current project."""
@@ -291,7 +293,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _show_document(self, doc_id: str) -> None:
-        self._remember_place()         # the document being left, at its caret
+        self._remember_place(later=True)        # the document being left, at its caret
         with paused_gc():      # 10,000 spans: no full collections mid-load (repaint.paused_gc)
             self.session.load_document(doc_id)
             self.painter.paint_document()
