@@ -3,7 +3,7 @@ Stances tab with its editor (key S), and the Relations tab. Signals become core 
 ``Session.run``; the window is reached only through the session and the ``WindowParts``."""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSettings, Signal
 
 from isfannotate.proposals import stance_holder
 
@@ -33,6 +33,7 @@ class ClaimsController(ProposalsMixin, StanceDraftsMixin, QObject):
         self._proposal_index = 0
         self.stances: StancePanel | None = None
         self.relations: RelationsPanel | None = None
+        self.drafts = QSettings("isfannotate", "isfannotate")    # half-filled stances (claim_flow)
         parts.side.currentChanged.connect(self._on_tab_changed)
 
     def build_actions(self) -> None:
