@@ -199,6 +199,7 @@ class DocumentPainter(QObject):
         self.after_change(change)
 
     def after_change(self, change: Change) -> None:
+        self.s.settle()     # e.g. undo in another document: that document was just shown
         for op in change.rows("doc_status"):
             row = op.after or op.before
             if row["layer"] == self.s.annotator:
