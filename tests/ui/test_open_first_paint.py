@@ -138,3 +138,26 @@ def test_the_place_left_is_written_after_the_next_documents_panels_fill(qtbot, w
     window.view.scroll_to(10)
     window.close()
     assert last_place(path) == (before, 10)
+
+
+def test_a_cue_row_names_the_claims_it_introduces(qtbot, window, filled):
+    """The annotation list's row of a CUE names its claims (from an index of the claims read,
+    kept in step with every change that writes claims)."""
+    p = window.project
+    text = p.document(DOC4).text
+    a = text.index("We’re very grateful")
+    cue = p.annotate(DOC4, "alice", a - 6, a - 2, "CUE").rows("spans")[0].after["id"]
+    c1 = p.annotate(DOC4, "alice", a, a + 20, "CLAIM").rows("spans")[0].after["id"]
+    c2 = p.annotate(DOC4, "alice", a + 21, a + 40, "CLAIM").rows("spans")[0].after["id"]
+    filled(window, DOC4)
+
+    def cue_line():
+        m = window.annotations.model
+        [row] = [m.index(i, 0).data() for i in range(m.rowCount()) if m.index(i, 0).data(Qt.ItemDataRole.UserRole) == cue]
+        return row.splitlines()[1].strip()
+
+    assert cue_line() == "cue of no claim yet"
+    window.session.run(p.set_claim, c1, source_kind="article", cue_span=cue, layer="alice")
+    assert cue_line().startswith("cue of “") and "more" not in cue_line()
+    window.session.run(p.set_claim, c2, source_kind="article", cue_span=cue, layer="alice")
+    assert cue_line().endswith("and 1 more")

@@ -149,7 +149,7 @@ class DocumentPainter(QObject):
         text = " ".join(s.span_text(sp).split())
         line2 = self.claims.source_line(sp) or ""
         if not line2 and s.role(sp.label) == "cue":   # a CUE: the claim it introduces, never an empty line
-            of = [cid for cid, c in self.claims.claims.items() if c.cue_span == sp.id and cid in s.spans]
+            of = [cid for cid in self.claims.claims_with_cue(sp.id) if cid in s.spans]
             line2 = (f"cue of {self.claims.describe(of[0])}" + (f" and {len(of) - 1} more" if len(of) > 1 else "")
                      if of else "cue of no claim yet")
         if sp.actor_id:
