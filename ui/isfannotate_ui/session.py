@@ -16,6 +16,11 @@ Readers in the controllers use ``annotator``, so they show the chosen layer; whi
 ``me``'s (``read_only``), :meth:`Session.run` and :meth:`Session.require_annotator` refuse every
 edit with a status-bar line saying why.
 
+**Deferred work.** Opening a document draws its article first; the window fills the side
+panels right after that paint (``defer``). Every action (``run``, ``run_lead``) and every slot
+wrapped by ``guarded`` runs the deferred work first (``settle``), so nothing a person does acts
+on panels that still show nothing, or another document.
+
 All of it lives on the UI thread. Offsets are code points, as in the core.
 """
 from __future__ import annotations
