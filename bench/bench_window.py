@@ -9,7 +9,8 @@ for one annotator, opened in ``MainWindow`` (1280×800), and timed:
 - open: ``show_document`` + ``grab()`` of the whole main window (first paint: the article with
   every highlight and suggestion; the side panels are emptied of the document shown before),
   against the raw limit: a bare ``QPlainTextEdit`` with a ``QSyntaxHighlighter`` tinting the same
-  spans (``setPlainText`` + ``grab()``), the same size as the article view, in the same process;
+  spans (``setPlainText`` + ``grab()``), the same size as the article view, in the same process,
+  one raw open after each window open (so a slower spell of the machine hits both);
 - open, panels complete: from the same start until the side panels (annotations, problems,
   claims, stances, relations), which the window fills from the event loop right after the first
   paint, are filled and the whole window has been grabbed again;
@@ -42,8 +43,10 @@ CASES = [  # name, size, spans, one paragraph, open budget (s)
 ]
 
 
-def raw_limit(app, doc: HardDoc, size, repeat: int) -> list[float]:
-    """A bare QPlainTextEdit + QSyntaxHighlighter tinting the same spans: setPlainText + grab()."""
+def raw_sampler(app, doc: HardDoc, size):
+    """A function that times one raw open: a new bare QPlainTextEdit + QSyntaxHighlighter tinting
+    the same spans, ``setPlainText`` + ``grab()``. Its first sample (fonts, caches) is taken here
+    and thrown away."""
     from bisect import bisect_right
 
     from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat
@@ -65,8 +68,7 @@ def raw_limit(app, doc: HardDoc, size, repeat: int) -> list[float]:
             for a, e in by_block.get(b.blockNumber(), ()):
                 self.setFormat(max(a - b0, 0), min(e - b0, len(t)) - max(a - b0, 0), fmt)
 
-    times = []
-    for k in range(repeat + 1):     # the first run warms fonts and caches up: not counted
+    def once() -> float:
         w = QPlainTextEdit()
         w.setReadOnly(True)
         w.resize(size)
@@ -76,12 +78,20 @@ def raw_limit(app, doc: HardDoc, size, repeat: int) -> list[float]:
         t0 = time.perf_counter()
         w.setPlainText(text)
         w.grab()
-        if k:
-            times.append(time.perf_counter() - t0)
+        took = time.perf_counter() - t0
         w.close()
         w.deleteLater()
         app.processEvents()
-    return times
+        return took
+
+    once()
+    return once
+
+
+def raw_limit(app, doc: HardDoc, size, repeat: int) -> list[float]:
+    """*repeat* raw opens (see ``raw_sampler``), one after another."""
+    once = raw_sampler(app, doc, size)
+    return [once() for _ in range(repeat)]
 
 
 def run_case(app, tmp: Path, name: str, size: int, n_spans: int, one_paragraph: bool, unlinked: float,
@@ -101,11 +111,12 @@ def run_case(app, tmp: Path, name: str, size: int, n_spans: int, one_paragraph: 
     app.processEvents()
     w.activateWindow()
     QTest.qWaitForWindowActive(w)
-    opens, completes = [], []
+    opens, completes, raw = [], [], []
     w.show_document("hard")     # a first open warms fonts and caches up: not counted
     w.grab()
     settle(app, w)
-    for _ in range(repeat):
+    raw_once = raw_sampler(app, doc, w.view.size())
+    for _ in range(repeat):     # window and raw opens taken in turn: a slower spell of the machine hits both
         w.show_document("blank")
         w.grab()
         settle(app, w)
@@ -117,10 +128,10 @@ def run_case(app, tmp: Path, name: str, size: int, n_spans: int, one_paragraph: 
         w.grab()
         completes.append(time.perf_counter() - t0)
         app.processEvents()
+        raw.append(raw_once())
     screen = w.screen().availableGeometry().height()
     height = w.height()
     problems = w.annotations.problem_count() if hasattr(w.annotations, "problem_count") else -1
-    raw = raw_limit(app, doc, w.view.size(), repeat)
     w.activateWindow()      # the raw editor was a window of its own: shortcuts need ours active
     QTest.qWaitForWindowActive(w)
     w.view.setFocus()
