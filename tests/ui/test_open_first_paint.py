@@ -161,3 +161,30 @@ def test_a_cue_row_names_the_claims_it_introduces(qtbot, window, filled):
     assert cue_line().startswith("cue of “") and "more" not in cue_line()
     window.session.run(p.set_claim, c2, source_kind="article", cue_span=cue, layer="alice")
     assert cue_line().endswith("and 1 more")
+
+
+def test_switching_again_before_the_fill_waits_for_the_new_documents_paint(qtbot, window, filled):
+    """A paint of the document shown first starts its fill's timer; a second document shown
+    before that timer runs keeps its own fill for after its own paint."""
+    from PySide6.QtCore import QEvent, QObject
+
+    seen: list[tuple[str, str]] = []
+
+    class Paints(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                seen.append(("paint", window.doc_id))
+            return False
+
+    first = window.documents.neighbour(DOC4, -1)
+    filled(window, DOC4)
+    spy = Paints()
+    window.view.viewport().installEventFilter(spy)
+    window.painter.panelsFilled.connect(lambda d: seen.append(("filled", d)))
+    window.show_document(first)
+    window.view.viewport().repaint()            # the first document's paint: its timer is started
+    window.show_document(DOC4)                   # ... and another document shown before it runs
+    qtbot.waitUntil(lambda: ("filled", DOC4) in seen, timeout=5000)
+    assert ("filled", first) not in seen         # its fill was replaced, never run
+    assert seen.index(("paint", DOC4)) < seen.index(("filled", DOC4))
+    window.view.viewport().removeEventFilter(spy)

@@ -92,9 +92,11 @@ class DocumentPainter(QObject):
     def fill_panels_after_paint(self) -> None:
         """Fill the side panels once the article has been painted (at once when it is hidden).
         Until then the session holds the fill as deferred: any action settles it first."""
-        self.s.defer(self._fill_deferred)
+        def fill() -> None:     # this document's fill: a paint of the one shown before must not run it
+            self._fill_deferred()
+        self.s.defer(fill)
         if self.ui.view.viewport().isVisible():
-            self.ui.view.call_after_next_paint(self.s.settle)
+            self.ui.view.call_after_next_paint(lambda: self.s.settle(only=fill))
         else:
             self.s.settle()
 

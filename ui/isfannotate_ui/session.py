@@ -165,8 +165,11 @@ class Session(QObject):
         deferred call not yet run (it was about the document shown before)."""
         self._pending = fn
 
-    def settle(self) -> None:
-        """Run the deferred call now, if there is one (once)."""
+    def settle(self, only: Callable[[], object] | None = None) -> None:
+        """Run the deferred call now, if there is one (once); with *only*, just if it is that one
+        (a timer started for one document leaves the next document's fill to its own paint)."""
+        if only is not None and self._pending is not only:
+            return
         fn, self._pending = self._pending, None
         if fn is not None:
             fn()
