@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self.annotations = AnnotationsPanel(self)
         self.side.addTab(self.annotations, "Annotations")
         self.side.setUsesScrollButtons(True)
+        self.side.setDocumentMode(True)     # no frame round the panel: it cost ~1 ms of every window paint
         self.menus = Menus(self, self.view, guard=self.session.guarded)
         self._stale = False     # a repaint met a running job: draw the document again once it ends
         self._close_when_free = False   # closing was asked while a job ran: close when it has ended
