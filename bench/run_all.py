@@ -11,7 +11,8 @@ whole run takes a few minutes on 2 cores):
   at 50 KB / 500 spans, 1 MB / 10,000 spans in paragraphs and one 1 MB paragraph, with 0% and
   100% of the ACTORs unlinked: open → first paint of the whole window (``grab()``) against the
   raw limit, a bare ``QPlainTextEdit`` + ``QSyntaxHighlighter`` over the same text and spans in
-  the same run; key press → committed span → ``grab()`` of the whole window; the window's height;
+  the same run (one raw open after each window open); open → side panels filled (they fill from the event loop right after the first
+  paint) and the whole window grabbed again, against the same absolute budget; key press → committed span → ``grab()`` of the whole window; the window's height;
 - peak memory of a process with the 1 MB document open in the window;
 - import of 10,050 × ~5 KB articles against a plain ``executemany`` of the same rows into SQLite
   (same WAL / synchronous=FULL settings; no parsing, no near-duplicates, no checks);
@@ -76,6 +77,8 @@ w.show()
 app.processEvents()
 w.show_document("hard")
 w.grab()
+while not getattr(w.session, "settled", True):   # the side panels fill after the first paint
+    app.processEvents()
 w.view.select_span(w.view.previous_span_id(None))   # scroll to the end and paint there too
 w.grab()
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss across fork+exec, so a child would report the
@@ -235,6 +238,9 @@ def main() -> int:
         budget = r["open_budget"]
         rows.append(row(f"open {name} → first paint (window)", r["open"],
                         f"≤ {budget * 1000:.0f} ms and ≤ 2× raw", om <= budget and om <= 2 * rm, raw=r["raw"]))
+        c = r["complete"]
+        rows.append(row(f"open {name} → side panels filled, window painted again", c,
+                        f"≤ {budget * 1000:.0f} ms", statistics.median(c) <= budget, raw=r["raw"]))
         k = r["key"]
         rows.append(row(f"key → span → window repaint, {name}", k, "median ≤ 16 ms",
                         statistics.median(k) <= 0.016, note=f"p95 {p95(k) * 1000:.1f} ms (≤ 25 ms)"

@@ -140,3 +140,16 @@ def layer_name(name: str, *, allow_gold: bool = False) -> str:
     if clean.lower() in RESERVED_LAYERS and not (allow_gold and clean.lower() == GOLD):
         raise ValidationError(f"{clean!r} is a reserved layer name, not an annotator")
     return GOLD if clean.lower() == GOLD else clean
+
+
+def span_from_short_row(document_id: str, layer: str, row: tuple) -> Span:
+    """A Span from a row of ``Readers.span_rows``: (id, start, end, label, actor_id, attrs, author)."""
+    values = {"id": row[0], "document_id": document_id, "layer": layer, "start": row[1], "end": row[2],
+              "label": row[3], "actor_id": row[4], "attrs": {} if row[5] == "{}" else json.loads(row[5]),
+              "author": row[6]}
+    span = _new_object(Span)
+    _set(span, "__dict__", values)
+    _set(span, "__pydantic_fields_set__", set(_SPAN_FIELDS))
+    _set(span, "__pydantic_extra__", None)
+    _set(span, "__pydantic_private__", None)
+    return span

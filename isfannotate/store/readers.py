@@ -55,6 +55,15 @@ class Readers:
             (document_id, layer)).fetchall()
         return [span_from_row(r) for r in rows]
 
+    def span_rows(self, document_id: str, layer: str) -> list[tuple]:
+        """The spans of one document in one layer as plain rows, (id, start, end, label, actor_id,
+        attrs as JSON text, author), in the order of the (document, layer, start) index: by start.
+        For clients that draw thousands of spans and need no model per span (the window's open);
+        ``models.span_from_short_row`` makes a ``Span`` of one."""
+        return self.conn.execute(
+            'SELECT id, start, "end", label, actor_id, attrs, author FROM spans WHERE document_id=? AND layer=? '
+            'ORDER BY start', (document_id, layer)).fetchall()
+
     def span(self, span_id: str) -> Span:
         r = self.conn.execute(f"SELECT {SPAN_COLS} FROM spans WHERE id=?", (span_id,)).fetchone()
         if r is None:

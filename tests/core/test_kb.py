@@ -101,3 +101,24 @@ def test_revalidate_rechecks_only_what_the_action_touched(seeded):
     step(seeded.undo())
     kinds = {pr.kind for ps in state["problems"].values() for pr in ps}
     assert kinds == set()
+
+
+def test_names_pattern_matches_what_a_lookbehind_first_pattern_matches():
+    """The names regex checks the word boundary after each name's first letter (so re can skip
+    to those letters): it must find exactly what "(?<!\\w)(?:names)(?!\\w)" finds."""
+    import random
+    import re
+
+    from isfannotate.kb import _names_pattern
+
+    rnd = random.Random(7)
+    names = {n: "a" for n in ["Pakistan", "Pak", "Asim Munir", "Munir", "US", "U.S.", "(UN)", "Hamas’", "é", "x y",
+                              "Islamabad", "Ab"]}
+    reference = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+                           + r")(?!\w)")
+    pieces = list(names) + ["a", "b", " ", "\n", "_", "X", ".", "(", ")", "’", "é", "🇵🇰", "9"]
+    for _ in range(300):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 40)))
+        assert [m.span() for m in _names_pattern(names).finditer(text)] == \
+            [m.span() for m in reference.finditer(text)], text
+    assert _names_pattern({}) is None and _names_pattern({"": "a"}) is None

@@ -37,3 +37,22 @@ def test_claims_read_in_bulk_equal_validated_claims(tmp_path):
             assert c == Claim(**c.model_dump()) and c.model_fields_set == set(Claim.model_fields)
     finally:
         p.close()
+
+
+def test_span_rows_give_the_same_spans_as_spans(tmp_path):
+    """``span_rows`` (the window's open) and ``span_from_short_row`` equal ``Project.spans``."""
+    from isfannotate import Project
+    from isfannotate.models import span_from_short_row
+    p = Project.create(tmp_path / "r.isf")
+    try:
+        (tmp_path / "d.txt").write_text("Rubio said Pakistan has offered troops to Gaza.", encoding="utf-8")
+        p.import_paths([tmp_path / "d.txt"])
+        for start, end, label in ((11, 19, "ACTOR"), (0, 5, "ACTOR"), (11, 38, "CLAIM"), (6, 10, "CUE")):
+            p.annotate("d", "alice", start, end, label)
+        rows = p.span_rows("d", "alice")
+        assert [r[1] for r in rows] == sorted(r[1] for r in rows)
+        fast = {r[0]: span_from_short_row("d", "alice", r) for r in rows}
+        assert fast == {s.id: s for s in p.spans("d", "alice")}
+        assert all(s.model_fields_set == set(Span.model_fields) for s in fast.values())
+    finally:
+        p.close()

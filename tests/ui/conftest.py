@@ -46,3 +46,16 @@ def select(window, start: int, end: int) -> None:
 @pytest.fixture
 def sel():
     return select
+
+
+def show_filled(qtbot, window, doc_id: str) -> None:
+    """Show *doc_id* and wait until its side panels are filled, as they are right after the
+    article's first paint (``DocumentPainter.fill_panels_after_paint``)."""
+    with qtbot.waitSignal(window.painter.panelsFilled, timeout=5000):
+        window.show_document(doc_id)
+
+
+@pytest.fixture
+def filled(qtbot):
+    """``filled(window, doc_id)``: show a document and wait for its side panels (see show_filled)."""
+    return lambda window, doc_id: show_filled(qtbot, window, doc_id)

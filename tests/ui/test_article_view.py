@@ -613,3 +613,40 @@ def test_adding_many_spans_at_once_matches_loading_them(view):
     assert view.next_span_id("s5") == "m5"
     with pytest.raises(ValueError):
         view.add_spans([SpanStyle(f"x{i}", 0, 3, "ACTOR", ORANGE) for i in range(40)] + [spans[0]])
+
+
+def test_span_index_blocks_and_order_after_a_bulk_load():
+    """Block starts found with str.find equal Qt's blocks (LF and U+2029 separate, U+2028 does
+    not); the document order sorted on first use after ``bulk_load`` stays right through adds
+    and removes made before and after it is first asked for."""
+    import random
+    import re
+
+    from PySide6.QtGui import QTextDocument
+
+    from isfannotate_ui.span_index import SpanIndex, block_starts
+
+    for text in ["", "a", "\n", "a\nb\u2029c\u2028d\n\n", "🇵🇰 x\ny\u2029"]:
+        assert block_starts(text) == [0] + [m.end() for m in re.finditer("[\n\u2029]", text)]
+        doc = QTextDocument()
+        doc.setPlainText(text)
+        assert len(block_starts(text)) == doc.blockCount()
+    rnd = random.Random(3)
+    text = "\n".join("word " * rnd.randint(1, 30) for _ in range(40))
+    styles = []
+    for i in range(300):
+        a = rnd.randrange(len(text) - 1)
+        styles.append(SpanStyle(f"s{i}", a, rnd.randint(a + 1, min(len(text), a + 80)), "ACTOR", "#000000"))
+    for ask_first in (False, True):
+        idx = SpanIndex(text)
+        idx.bulk_load(styles[:200])
+        if ask_first:
+            idx.ordered()
+        for s in styles[200:250]:
+            idx.add(s)
+        idx.add_many(styles[250:])
+        for s in styles[:20]:
+            idx.remove(s.id)
+        want = sorted(styles[20:], key=lambda s: (s.start, -s.end, s.id))
+        assert idx.ordered() == want
+        assert idx.neighbour(None, 1) == want[0].id and idx.neighbour(want[5].id, 1) == want[6].id

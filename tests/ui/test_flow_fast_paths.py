@@ -94,7 +94,7 @@ def test_esc_dismisses_and_the_next_action_ends_a_proposal(qtbot, window, sel):
     assert window.view.selected_span_id() != claim
 
 
-def test_a_stance_in_four_keys_and_a_draft_that_comes_back(qtbot, window, sel):
+def test_a_stance_in_four_keys_and_a_draft_that_comes_back(qtbot, window, sel, filled):
     window.show_document(DOC4)
     p = window.project
     mark(qtbot, window, sel, "Washington", Qt.Key.Key_1)
@@ -119,7 +119,7 @@ def test_a_stance_in_four_keys_and_a_draft_that_comes_back(qtbot, window, sel):
     target = ed.target.currentData()
     window.step_document(1)
     assert not ed.isVisible()
-    window.show_document(DOC4)
+    filled(window, DOC4)         # the draft comes back with the side panels
     assert ed.isVisible() and ed.target.currentData() == target and ed.evidence_ids() == [claim]
     assert "draft" in window.statusBar().currentMessage()
     qtbot.keyClick(ed.target, Qt.Key.Key_Escape)                        # Esc drops it

@@ -42,12 +42,11 @@ def test_warnings_after_each_action_equal_a_full_validation(qtbot, window, sel):
     assert shown_warnings(window) == full_validation(window) and len(full_validation(window)) == 3
 
 
-def test_many_problems_do_not_grow_the_window(qtbot, window):
+def test_many_problems_do_not_grow_the_window(qtbot, window, filled):
     window.show_document(DOC4)
     n = len(window.view.text())
     window.project.annotate_many(DOC4, "alice", [(k, k + 1, "ACTOR", None) for k in range(0, min(n - 1, 900), 3)])
-    window.show_document(DOC4)
-    qtbot.wait(20)
+    filled(window, DOC4)
     problems = window.annotations.warnings
     assert problems.count() == len(full_validation(window)) == 300   # every problem, in a list that scrolls
     row = problems.row_height()
@@ -58,10 +57,10 @@ def test_many_problems_do_not_grow_the_window(qtbot, window):
     assert window.minimumSizeHint().height() < 800
 
 
-def test_clicking_a_problem_selects_its_span(qtbot, window):
+def test_clicking_a_problem_selects_its_span(qtbot, window, filled):
     window.show_document(DOC4)
     window.project.annotate_many(DOC4, "alice", [(0, 4, "ACTOR", None)])
-    window.show_document(DOC4)
+    filled(window, DOC4)
     problems = window.annotations.warnings
     ix = problems.model().index(0, 0)
     problems.clicked.emit(ix)
@@ -82,7 +81,7 @@ def statements_of_one_key_press(qtbot, window, start: int, end: int) -> list[str
     return seen
 
 
-def test_a_key_press_costs_the_same_queries_and_rows_with_300_problems(qtbot, window, monkeypatch):
+def test_a_key_press_costs_the_same_queries_and_rows_with_300_problems(qtbot, window, monkeypatch, filled):
     window.show_document(DOC4)
     text = window.view.text()
     words = [m.span() for m in __import__("re").finditer(r"[a-z]{4,}", text)]
@@ -90,7 +89,7 @@ def test_a_key_press_costs_the_same_queries_and_rows_with_300_problems(qtbot, wi
     few = statements_of_one_key_press(qtbot, window, *words[1])
     n = len(text)
     window.project.annotate_many(DOC4, "alice", [(k, k + 1, "ACTOR", None) for k in range(1, min(n - 1, 900), 3)])
-    window.show_document(DOC4)
+    filled(window, DOC4)
     model = window.annotations.warnings.model()
     resets = []
     monkeypatch.setattr(model, "beginResetModel", lambda: resets.append(1))

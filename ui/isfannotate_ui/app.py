@@ -45,6 +45,7 @@ def take_screenshot(window: MainWindow, path: str | Path) -> None:
     window.show()
     for _ in range(5):
         app.processEvents()
+    window.session.settle()     # the side panels too, if a paint has not filled them yet
     window.grab().save(str(path))
 
 

@@ -9,7 +9,7 @@ import html
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
-from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPalette, QResizeEvent, QTextCursor, QTextOption
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
@@ -53,6 +53,7 @@ class ArticleView(QPlainTextEdit):
         self._press_pos: QPoint | None = None
         self._tooltip_provider: Callable[[str], str] | None = None
         self._press_cp: int | None = None    # the letter a mouse selection started on
+        self._after_paint: Callable[[], object] | None = None
 
         doc = self.document()
         self._layout = SpacedLayout(doc)
@@ -231,13 +232,11 @@ class ArticleView(QPlainTextEdit):
         self._set_selected(None)
 
     def next_span_id(self, after: str | None = None) -> str | None:
-        """Id of the span after ``after`` in document order (the first if None); None at
-        the end."""
+        """Id of the span after ``after`` in document order (the first if None); None at the end."""
         return self._index.neighbour(after, 1)
 
     def previous_span_id(self, before: str | None = None) -> str | None:
-        """Id of the span before ``before`` in document order (the last if None); None at
-        the start."""
+        """Id of the span before ``before`` in document order (the last if None); None at the start."""
         return self._index.neighbour(before, -1)
 
     def _set_selected(self, span_id: str | None) -> None:
@@ -263,8 +262,7 @@ class ArticleView(QPlainTextEdit):
         return self._snap_words
 
     def selection_source(self) -> str:
-        """Where the last selection change came from: "mouse", "keyboard" or "api"."""
-        return self._selection_source
+        return self._selection_source   # where the last selection came from: mouse, keyboard or api
 
     def cursor_position(self) -> int:
         """The caret's position in code points."""
@@ -455,16 +453,23 @@ class ArticleView(QPlainTextEdit):
             for block in self.visible_blocks():
                 hl.ensure(block)
         super().paintEvent(e)
-        if len(self._index) == 0:
-            return
-        painter = QPainter(self.viewport())
-        try:
-            paint_span_decorations(
-                self, painter, QRectF(e.rect()), self._index, self._offsets,
-                self._selected_id, self._layout.line_gap,
-            )
-        finally:
-            painter.end()
+        if len(self._index):
+            painter = QPainter(self.viewport())
+            try:
+                paint_span_decorations(
+                    self, painter, QRectF(e.rect()), self._index, self._offsets,
+                    self._selected_id, self._layout.line_gap,
+                )
+            finally:
+                painter.end()
+        if self._after_paint is not None:    # call_after_next_paint
+            QTimer.singleShot(0, self._after_paint)
+            self._after_paint = None
+
+    def call_after_next_paint(self, fn: Callable[[], object]) -> None:
+        """Run *fn* from the event loop once the view has next painted, so that frame shows first
+        (a zero timer started now would run before it: Qt paints on its next frame)."""
+        self._after_paint = fn
 
     def changeEvent(self, e: QEvent) -> None:  # noqa: N802 (Qt override)
         super().changeEvent(e)

@@ -43,7 +43,7 @@ class KbController(QObject):
         self._suggestions: dict[str, object] = {}   # style id -> Occurrence
         self._matches: list | None = None            # registry name matches in the document
         self._rejected: set | None = None
-        self._covered: Counter = Counter()           # (start, end) -> how many spans sit there
+        self._covered: Counter = Counter()           # (start, end) -> how many spans sit there (at names)
         self._matches_at: dict | None = None         # (start, end) -> name matches there; None: not drawn
         self._link_span: str | None = None
         self.picker: ActorPicker | None = None
@@ -110,15 +110,22 @@ class KbController(QObject):
 
     # ------------------------------------------------------------ document
     def document_shown(self) -> None:
+        """A document is shown: its suggestions (drawn in the article) and document labels now;
+        the problems list is emptied until ``fill_panels``."""
         s = self.s
         self._suggestions.clear()
         self._matches = self._rejected = None
         if self.picker is not None:
             self.picker.hide()
         self.refresh_suggestions()
-        self.refresh_validation()
+        self._found, self.problems, self.changed_problem_items = None, {}, None
+        self.ui.annotations.set_problems([])
         if self.doc_labels is not None:
             self.doc_labels.set_values(s.project.doc_labels(s.doc_id, s.annotator) if s.annotator else {})
+
+    def fill_panels(self) -> None:
+        """The shown document's problems, after its first paint (``DocumentPainter.fill_panels``)."""
+        self.refresh_validation()
 
     def after_change(self, change) -> None:
         s = self.s
@@ -223,13 +230,15 @@ class KbController(QObject):
                 and not s.read_only:   # a layer shown read-only gets no suggestions: they could not be taken
             with s.project.read_snapshot():   # kb reads the connection itself: hold the project's guard
                 if registry_changed or self._matches is None:
-                    self._matches = kb.name_matches(s.project, s.doc_id)
+                    self._matches = kb.name_matches(s.project, s.doc_id, text=s.text)
                 if decisions_changed or self._rejected is None:
                     self._rejected = kb.rejected_suggestions(s.project, s.doc_id, s.annotator)
-            self._covered = Counter((sp.start, sp.end) for sp in s.spans.values())
             self._matches_at = {}
             for o in self._matches:
                 self._matches_at.setdefault((o.start, o.end), []).append(o)
+            # spans per (start, end), counted only where a name matches: only those are ever read
+            starts = {o.start for o in self._matches}
+            self._covered = Counter((r[1], r[2]) for r in s.span_rows() if r[1] in starts)
             for o in kb.filter_suggestions(self._matches, self._covered.keys(), self._rejected):
                 new[suggestion_id(o)] = o
         else:

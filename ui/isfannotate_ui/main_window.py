@@ -37,12 +37,12 @@ from .parts import Dialogs, Menus, WindowParts
 from .repaint import DocumentPainter, paused_gc
 from .review_controller import ReviewController
 from .session import Session, open_project
-from .window_memory import describe_change, first_split, last_place, remember_place
+from .window_memory import Places, describe_change, first_split, last_place, restore_layout
 from .team_controller import TeamController
 
 
 class MainWindow(QMainWindow):
-    documentShown = Signal(str)
+    documentShown = Signal(str)     # its article is drawn by the next paint, then painter.panelsFilled
 
     def __init__(self, project_path: str | Path, annotator: str | None, parent: QWidget | None = None,
                  *, remember_layout: bool = True) -> None:
@@ -51,6 +51,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.session = Session(annotator, self)
         self.dialogs = Dialogs()
+        self._settings = QSettings("isfannotate", "isfannotate")   # kept: see remember_place
+        self.places = Places(self._settings)
 
         self.documents = DocumentPane(self)
         self.label_bar = LabelBar(self)
@@ -63,6 +65,7 @@ class MainWindow(QMainWindow):
         self.annotations = AnnotationsPanel(self)
         self.side.addTab(self.annotations, "Annotations")
         self.side.setUsesScrollButtons(True)
+        self.side.setDocumentMode(True)     # no frame round the panel: it cost ~1 ms of every window paint
         self.menus = Menus(self, self.view, guard=self.session.guarded)
         self._stale = False     # a repaint met a running job: draw the document again once it ends
         self._close_when_free = False   # closing was asked while a job ran: close when it has ended
@@ -113,6 +116,8 @@ class MainWindow(QMainWindow):
         self.kb.stanceRequested.connect(self.claims.show_stance)
         self.claims.spansRestyled.connect(self.painter.restyle)
         self.painter.repainted.connect(self._on_repainted)
+        self.painter.panelsMissed.connect(self._on_panels_missed)
+        self.painter.panelsFilled.connect(self.places.write_pending)
         self.files.projectChosen.connect(self.open_project_or_warn)
         self.files.documentsImported.connect(self._on_documents_imported)
         self.files.jobEnded.connect(self._on_job_ended)
@@ -215,9 +220,9 @@ class MainWindow(QMainWindow):
     def _last_place(self) -> tuple[str | None, int]:
         return last_place(self.project.path)
 
-    def _remember_place(self) -> None:
+    def _remember_place(self, later: bool = False) -> None:
         if self.project is not None and self.doc_id is not None:
-            remember_place(self.project.path, self.doc_id, self.view.cursor_position())
+            self.places.leave(self.project.path, self.doc_id, self.view.cursor_position(), later=later)
 
     def open_project_or_warn(self, path: str) -> None:
         """Open *path*; when it cannot be opened say why and keep the current project."""
@@ -289,13 +294,18 @@ class MainWindow(QMainWindow):
         return True
 
     def _show_document(self, doc_id: str) -> None:
-        self._remember_place()         # the document being left, at its caret
+        self._remember_place(later=True)        # the document being left, at its caret
         with paused_gc():      # 10,000 spans: no full collections mid-load (repaint.paused_gc)
             self.session.load_document(doc_id)
             self.painter.paint_document()
         self._update_status()
         self.view.setFocus()
+        self.painter.fill_panels_after_paint()     # painter.panelsFilled says when
         self.documentShown.emit(doc_id)
+
+    def _on_panels_missed(self, why: str) -> None:
+        self._stale = True      # a job held the project: the document is shown again when it ends
+        self.statusBar().showMessage(f"⚠ {why}", 6000)
 
     def step_document(self, step: int) -> None:
         nxt = self.documents.neighbour(self.doc_id, step)
@@ -310,7 +320,7 @@ class MainWindow(QMainWindow):
             who += f" · showing {self.annotator} (read-only)"
         where = self.doc_id or "no document"
         status = self.project.status(self.doc_id, self.annotator) if (self.doc_id and self.annotator) else "new"
-        n = len(self.session.spans)
+        n = self.session.span_count()
         text = f"{who} · {where} · {n} span{'s' if n != 1 else ''} · {status.replace('_', ' ')}"
         if saved:
             text += " · saved ✓"
@@ -455,21 +465,7 @@ class MainWindow(QMainWindow):
         self._catch_up()
 
     def _restore_layout(self) -> None:
-        s = QSettings("isfannotate", "isfannotate")
-        geo = s.value("window/geometry")
-        if geo is not None:
-            self.restoreGeometry(geo)
-        else:
-            # the first start: most of the screen (a 1600×1000 screen gives 1440×900), centred
-            screen = self.screen().availableGeometry()
-            w, h = int(screen.width() * 0.9), int(screen.height() * 0.9)
-            self.resize(w, h)
-            self.move(screen.x() + (screen.width() - w) // 2, screen.y() + (screen.height() - h) // 2)
-        state = s.value("window/splitter")
-        if state is not None:
-            self.splitter.restoreState(state)
-        else:
-            self._first_split = True    # sized when first shown, at the size the window then has
+        self._first_split = restore_layout(self._settings, self, self.splitter)   # True: split when shown
 
     _first_split = False
 
@@ -487,9 +483,10 @@ class MainWindow(QMainWindow):
             return
         self._remember_place()
         if self._remember_layout:
-            s = QSettings("isfannotate", "isfannotate")
+            s = self._settings
             s.setValue("window/geometry", self.saveGeometry())
             s.setValue("window/splitter", self.splitter.saveState())
+        self._settings.sync()
         self.analysis.close_windows()
         self.team.close_windows()
         self.reviewing.close_windows()

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from isfannotate.changes import Change
+from isfannotate.errors import IsfError
 from isfannotate.models import Span
 
 from .article_view import SpanStyle
@@ -30,18 +31,28 @@ def paused_gc():
     """Run a bounded burst of allocation (reading and drawing a document) without Python's cyclic
     garbage collector: opening 10,000 spans allocates ~100,000 objects, which set off full
     collections over every object of the app (160 ms of a 410 ms open, measured with 1 MB).
-    Nothing of a document's rows forms cycles; collection resumes after the burst."""
+    Nothing of a document's rows forms cycles; collection resumes after the burst.
+
+    The burst's objects then go straight to the oldest generation (``gc.freeze`` and
+    ``gc.unfreeze``: two list merges): they live as long as the document is shown, and left in
+    the youngest one, the first allocation after the burst traversed all of them (a young
+    collection of 14–25 ms after each 1 MB open and each filling of its side panels). They
+    are still collected with the oldest generation, when Python next examines it."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
+        gc.unfreeze()
         if was:
             gc.enable()
 
 
 class DocumentPainter(QObject):
     repainted = Signal(bool)    # after a change was drawn (True: it saved something)
+    panelsFilled = Signal(str)  # document id: the side panels show it (after its first paint)
+    panelsMissed = Signal(str)  # why they could not be filled (a job holds the project)
 
     def __init__(self, session: Session, parts: WindowParts, documents: DocumentPane, kb: KbController,
                  claims: ClaimsController) -> None:
@@ -64,15 +75,49 @@ class DocumentPainter(QObject):
         warnings.setMinimumHeight(2 * warnings.fontMetrics().lineSpacing() + 4)
 
     def paint_document(self) -> None:
-        """Draw the document the session holds (text, spans, claims, suggestions, lists)."""
+        """Draw the article of the document the session holds, all of what its first paint shows
+        (text, spans, suggestions), and empty the side panels of the document shown before;
+        ``fill_panels`` fills them (the window runs it after that paint)."""
         s = self.s
-        # the claims are read by claims.document_shown below (tooltips and rows are built later, on demand)
-        self.ui.view.set_document(s.text, [self.style(sp) for sp in s.spans.values()])
+        colors, trusted = s.colors, SpanStyle.trusted
+        # styles from the rows read at open: no Span object per span before the first paint
+        self.ui.view.set_document(s.text, [trusted(r[0], r[1], r[2], r[3], colors.get(r[3], "#999999"))
+                                           for r in s.span_rows()])
         self.documents.show_current(s.doc_id)
         self.kb.document_shown()
         self.claims.document_shown()
-        self.refresh_panel()
+        self.ui.annotations.set_lazy_items([], lambda sid: self._panel_row(s.spans[sid])[2:])
         self.ui.annotations.clear_details()
+
+    def fill_panels_after_paint(self) -> None:
+        """Fill the side panels once the article has been painted (at once when it is hidden).
+        Until then the session holds the fill as deferred: any action settles it first."""
+        def fill() -> None:     # this document's fill: a paint of the one shown before must not run it
+            self._fill_deferred()
+        self.s.defer(fill)
+        if self.ui.view.viewport().isVisible():
+            self.ui.view.call_after_next_paint(lambda: self.s.settle(only=fill))
+        else:
+            self.s.settle()
+
+    def _fill_deferred(self) -> None:
+        s = self.s
+        if s.project is None or s.doc_id is None:
+            return
+        try:
+            with paused_gc():
+                self.fill_panels()
+        except IsfError as e:
+            self.panelsMissed.emit(str(e))
+            return
+        self.panelsFilled.emit(s.doc_id)
+
+    def fill_panels(self) -> None:
+        """Fill the side panels for the shown document: the annotation list, the problems, the
+        claims, stances and relations (tooltips and list rows are built later, when shown)."""
+        self.kb.fill_panels()
+        self.claims.fill_panels()
+        self.refresh_panel()
 
     def style(self, span: Span) -> SpanStyle:
         """What the view draws for *span*; its hover text is built only on hover (``tooltip``)."""
@@ -81,6 +126,7 @@ class DocumentPainter(QObject):
     def tooltip(self, span_id: str) -> str:
         """The hover text of an annotation: label, actor, a claim's source, who annotated."""
         s = self.s
+        s.settle()      # the claims are read with the side panels: a hover before they fill waits for them
         span = s.spans.get(span_id)
         if span is None:
             return ""
@@ -105,7 +151,7 @@ class DocumentPainter(QObject):
         text = " ".join(s.span_text(sp).split())
         line2 = self.claims.source_line(sp) or ""
         if not line2 and s.role(sp.label) == "cue":   # a CUE: the claim it introduces, never an empty line
-            of = [cid for cid, c in self.claims.claims.items() if c.cue_span == sp.id and cid in s.spans]
+            of = [cid for cid in self.claims.claims_with_cue(sp.id) if cid in s.spans]
             line2 = (f"cue of {self.claims.describe(of[0])}" + (f" and {len(of) - 1} more" if len(of) > 1 else "")
                      if of else "cue of no claim yet")
         if sp.actor_id:
@@ -135,6 +181,7 @@ class DocumentPainter(QObject):
     def apply_change(self, change: Change) -> None:
         """Repaint from a change record: only the spans it touched are redrawn."""
         s = self.s
+        s.settle()      # a change from a job, before the side panels filled: fill them first
         if change.rows("actors"):
             s.registry_changed()
         if change.rows("claims"):
@@ -154,6 +201,7 @@ class DocumentPainter(QObject):
         self.after_change(change)
 
     def after_change(self, change: Change) -> None:
+        self.s.settle()     # e.g. undo in another document: that document was just shown
         for op in change.rows("doc_status"):
             row = op.after or op.before
             if row["layer"] == self.s.annotator:

@@ -16,6 +16,11 @@ Readers in the controllers use ``annotator``, so they show the chosen layer; whi
 ``me``'s (``read_only``), :meth:`Session.run` and :meth:`Session.require_annotator` refuse every
 edit with a status-bar line saying why.
 
+**Deferred work.** Opening a document draws its article first; the window fills the side
+panels right after that paint (``defer``). Every action (``run``, ``run_lead``) and every slot
+wrapped by ``guarded`` runs the deferred work first (``settle``), so nothing a person does acts
+on panels that still show nothing, or another document.
+
 All of it lives on the UI thread. Offsets are code points, as in the core.
 """
 from __future__ import annotations
@@ -29,7 +34,7 @@ from isfannotate import Project
 from isfannotate.changes import Change
 from isfannotate.errors import IsfError
 from isfannotate.gold.record import UNANIMOUS
-from isfannotate.models import Span, span_from_dict
+from isfannotate.models import Span, span_from_dict, span_from_short_row
 
 PROGRAM = "isfannotate gui"     # how the app names itself in a project's lock file
 CONNECTION_WAIT = 0.05          # seconds an action waits for a running job before it is refused as busy
@@ -60,7 +65,9 @@ class Session(QObject):
         self._derived: dict[str, list[Span]] = {}       # 'unanimous' spans per document (derived, not stored)
         self.doc_id: str | None = None
         self.text = ""                                  # the shown document's text
-        self.spans: dict[str, Span] = {}                # the shown document's spans in the annotator's layer
+        self._rows: list[tuple] = []                    # its spans as read at open (Readers.span_rows)
+        self._spans: dict[str, Span] | None = {}        # ... as Spans, made on first use (see spans)
+        self._pending: Callable[[], object] | None = None   # work deferred to after a paint (see defer)
         self.colors: dict[str, str] = {}                # label -> colour, set from the scheme
         self._actors: dict | None = None                # registry copy for names; None = reload on next use
 
@@ -100,6 +107,7 @@ class Session(QObject):
         self.doc_id = None
         self.text = ""
         self.spans = {}
+        self._pending = None
 
     def set_annotator(self, name: str) -> None:
         self.me = name
@@ -107,17 +115,69 @@ class Session(QObject):
             self.project.author = name
 
     def load_document(self, doc_id: str) -> None:
-        """Read *doc_id*'s text and the annotator's spans into the session (no painting)."""
+        """Read *doc_id*'s text and the shown layer's spans into the session (no painting): one
+        query for the text, one for the spans as rows; their ``Span`` objects are made when
+        ``spans`` is first used (the article's first paint needs only ``span_rows``)."""
         doc = self.project.document(doc_id)
-        spans = self._layer_spans(doc_id)
+        layer = self.annotator
+        if layer and layer != UNANIMOUS:
+            rows, spans = self.project.span_rows(doc_id, layer), None
+        else:
+            rows, spans = [], {s.id: s for s in self._layer_spans(doc_id)}
         self.doc_id = doc_id
         self.text = doc.text
-        self.spans = {s.id: s for s in spans}
+        self._rows, self._spans = rows, spans
+
+    @property
+    def spans(self) -> dict[str, Span]:
+        """The shown document's spans in the shown layer, by id. Made from the rows read at open
+        on first use: 10,000 ``Span`` objects cost ~17 ms, which the first paint need not wait for."""
+        if self._spans is None:
+            doc, layer = self.doc_id, self.annotator
+            self._spans = {r[0]: span_from_short_row(doc, layer, r) for r in self._rows}
+            self._rows = []
+        return self._spans
+
+    @spans.setter
+    def spans(self, value: dict[str, Span]) -> None:
+        self._spans, self._rows = value, []
+
+    def span_rows(self) -> list[tuple]:
+        """The shown spans as rows (id, start, end, label, ...) in no particular order, without
+        making a ``Span`` of each (what the article's first paint and the suggestions need)."""
+        if self._spans is None:
+            return self._rows
+        return [(s.id, s.start, s.end, s.label) for s in self._spans.values()]
+
+    def span_count(self) -> int:
+        return len(self._rows) if self._spans is None else len(self._spans)
 
     def reload_spans(self) -> list[Span]:
         spans = self._layer_spans(self.doc_id) if self.doc_id else []
         self.spans = {s.id: s for s in spans}
         return spans
+
+    # ------------------------------------------------------------- deferred
+    def defer(self, fn: Callable[[], object]) -> None:
+        """Keep *fn* (filling the side panels after a document's first paint) to run later, by
+        ``settle``: the window runs it after that paint, and anything a person triggers first
+        (an action, a guarded slot, a tooltip) settles before it reads anything. Replaces a
+        deferred call not yet run (it was about the document shown before)."""
+        self._pending = fn
+
+    def settle(self, only: Callable[[], object] | None = None) -> None:
+        """Run the deferred call now, if there is one (once); with *only*, just if it is that one
+        (a timer started for one document leaves the next document's fill to its own paint)."""
+        if only is not None and self._pending is not only:
+            return
+        fn, self._pending = self._pending, None
+        if fn is not None:
+            fn()
+
+    @property
+    def settled(self) -> bool:
+        """True when no deferred call waits (the side panels show the document)."""
+        return self._pending is None
 
     def _layer_spans(self, doc_id: str) -> list[Span]:
         """The shown layer's spans of *doc_id*; for 'unanimous' (derived at export, not stored)
@@ -209,6 +269,7 @@ class Session(QObject):
         """Like :meth:`run` for actions that write no annotator's layer (assigning documents,
         deciding merge conflicts, adjudicating gold): allowed whatever layer is shown."""
         try:
+            self.settle()
             change = fn(*args, **kwargs)
         except IsfError as e:
             self.message(f"⚠ {e}", 6000)
@@ -221,6 +282,7 @@ class Session(QObject):
         e.g. ``Busy`` while a job holds the project, becomes a status-bar line, not a traceback."""
         def call(*args: Any) -> Any:
             try:
+                self.settle()       # a key pressed before the side panels filled acts on the filled state
                 return slot(*args)
             except IsfError as e:
                 self.message(f"⚠ {e}", 6000)

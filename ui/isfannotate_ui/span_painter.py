@@ -136,6 +136,8 @@ class SpanHighlighter(QSyntaxHighlighter):
         return fmt
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
+        if self._allow < 0:
+            return      # Qt's own call (a new text: every block): no call back into Qt (1 MB: 1,763 blocks)
         block = self.currentBlock()
         bn = block.blockNumber()
         if bn != self._allow:

@@ -32,8 +32,54 @@ def last_place(path: Path) -> tuple[str | None, int]:
     return doc, int(pos) if pos.isdigit() else 0
 
 
-def remember_place(path: Path, doc_id: str, caret: int) -> None:
-    QSettings("isfannotate", "isfannotate").setValue(_place_key(path), f"{doc_id}@{caret}")
+def remember_place(path: Path, doc_id: str, caret: int, settings: QSettings | None = None) -> None:
+    """Remember *doc_id* and *caret* for the project at *path*. Pass the window's *settings*: a
+    ``QSettings`` made and dropped per call writes the file at once (~1–3 ms on every document
+    opened); a kept one writes later, from the event loop or when it is synced or deleted."""
+    (settings if settings is not None else QSettings("isfannotate", "isfannotate")).setValue(
+        _place_key(path), f"{doc_id}@{caret}")
+
+
+class Places:
+    """The window's memory of where each project was left, written through its kept *settings*.
+
+    ``leave(..., later=True)`` (a document is being left for another) holds the place until
+    ``write_pending``, which the window calls once the next document's side panels are filled,
+    after its first paint: QSettings writes its file from the event loop, and that write
+    (~1–3 ms) must not come before the paint."""
+
+    def __init__(self, settings: QSettings) -> None:
+        self.settings = settings
+        self._pending: tuple | None = None
+
+    def leave(self, path: Path, doc_id: str, caret: int, later: bool = False) -> None:
+        self._pending = (path, doc_id, caret) if later else None
+        if not later:
+            remember_place(path, doc_id, caret, self.settings)
+
+    def write_pending(self, *_args) -> None:
+        if self._pending is not None:
+            remember_place(*self._pending, self.settings)
+            self._pending = None
+
+
+def restore_layout(settings: QSettings, window, splitter) -> bool:
+    """Restore *window*'s geometry and *splitter*'s pane widths from *settings*. True when there
+    were no widths (the first start): split the panes when first shown (``first_split``)."""
+    geo = settings.value("window/geometry")
+    if geo is not None:
+        window.restoreGeometry(geo)
+    else:
+        # the first start: most of the screen (a 1600×1000 screen gives 1440×900), centred
+        screen = window.screen().availableGeometry()
+        w, h = int(screen.width() * 0.9), int(screen.height() * 0.9)
+        window.resize(w, h)
+        window.move(screen.x() + (screen.width() - w) // 2, screen.y() + (screen.height() - h) // 2)
+    state = settings.value("window/splitter")
+    if state is not None:
+        splitter.restoreState(state)
+        return False
+    return True
 
 
 def first_split(width: int) -> list[int]:
