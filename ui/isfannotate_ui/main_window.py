@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabW
 from isfannotate import Project
 from isfannotate.changes import Change
 from isfannotate.errors import IsfError
+from isfannotate.gcpause import paused_gc
 
 from .analysis_controller import WINDOW_KEYS, AnalysisController
 from .annotations_panel import AnnotationsPanel
@@ -34,7 +35,7 @@ from .label_bar import LabelBar
 from .labelling import LabellingController
 from .layer_view import LayerController
 from .parts import Dialogs, Menus, WindowParts
-from .repaint import DocumentPainter, paused_gc
+from .repaint import DocumentPainter
 from .review_controller import ReviewController
 from .session import Session, open_project
 from .window_memory import Places, describe_change, first_split, last_place, restore_layout
@@ -295,7 +296,7 @@ class MainWindow(QMainWindow):
 
     def _show_document(self, doc_id: str) -> None:
         self._remember_place(later=True)        # the document being left, at its caret
-        with paused_gc():      # 10,000 spans: no full collections mid-load (repaint.paused_gc)
+        with paused_gc():      # 10,000 spans: no full collections mid-load (isfannotate.gcpause)
             self.session.load_document(doc_id)
             self.painter.paint_document()
         self._update_status()

@@ -8,14 +8,12 @@ that and draws the document again when the job ends. UI thread only; offsets are
 """
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
-
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from isfannotate.changes import Change
 from isfannotate.errors import IsfError
+from isfannotate.gcpause import paused_gc
 from isfannotate.models import Span
 
 from .article_view import SpanStyle
@@ -24,29 +22,6 @@ from .document_list import DocumentPane
 from .kb_controller import KbController
 from .parts import WindowParts
 from .session import Session
-
-
-@contextmanager
-def paused_gc():
-    """Run a bounded burst of allocation (reading and drawing a document) without Python's cyclic
-    garbage collector: opening 10,000 spans allocates ~100,000 objects, which set off full
-    collections over every object of the app (160 ms of a 410 ms open, measured with 1 MB).
-    Nothing of a document's rows forms cycles; collection resumes after the burst.
-
-    The burst's objects then go straight to the oldest generation (``gc.freeze`` and
-    ``gc.unfreeze``: two list merges): they live as long as the document is shown, and left in
-    the youngest one, the first allocation after the burst traversed all of them (a young
-    collection of 14–25 ms after each 1 MB open and each filling of its side panels). They
-    are still collected with the oldest generation, when Python next examines it."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        if was:
-            gc.enable()
 
 
 class DocumentPainter(QObject):
