@@ -145,14 +145,10 @@ def _conflict(rec, kind, pid, data, field_name, ours, theirs, stamp, report) -> 
                                    "status": "open", "created_at": stamp})
 
 
-# The columns of a merged span row: the file's own span tuples, whose document id and actor may
-# be mapped (layer and author are the same for every row of a file, and are given once).
-_SPAN_INSERT = SPAN_COLUMNS
-
-
 def _span_keys(spans, amap=None) -> dict[str, str]:
     """span id -> the span's parts as text, its link mapped by *amap* (an unset link reads
-    "None", which no actor id is), for *spans* in SPAN_COLUMNS order."""
+    "None", which no actor id is), for *spans* in SPAN_COLUMNS order. (Two comprehensions: the
+    usual case, no link mapped, makes no call per span.)"""
     if amap is None:
         return {sid: f"{a}\x1f{b}\x1f{lab}\x1f{actor}\x1f{attrs}" for sid, _d, a, b, lab, actor, attrs, _c in spans}
     return {sid: f"{a}\x1f{b}\x1f{lab}\x1f{amap(actor)}\x1f{attrs}" for sid, _d, a, b, lab, actor, attrs, _c in spans}
@@ -233,8 +229,10 @@ def merge_files(project: "ProjectBase", paths: Sequence[str | Path], *,
         finally:
             for future in checked:
                 future.cancel()
-            _detach(project.conn, attached)
-            project.conn.execute(f"PRAGMA trusted_schema={int(trusted)}")
+            try:
+                _detach(project.conn, attached)
+            finally:
+                project.conn.execute(f"PRAGMA trusted_schema={int(trusted)}")
     return report
 
 
@@ -369,7 +367,7 @@ def _write_layer(rec, layer: str, docs: list[tuple[str, str, dict]], maps: dict[
         if maps["actor_id"] or dmap:
             spans_out = [(sid, dmap.get(d, d), a, b, lab, amap(actor, actor), attrs, c)
                          for sid, d, a, b, lab, actor, attrs, c in spans_out]
-        rec.insert_tuples("spans", _SPAN_INSERT, spans_out, same)
+        rec.insert_tuples("spans", SPAN_COLUMNS, spans_out, same)
     for table, rows in new.items():
         rec.insert_many(table, rows)
 
@@ -385,7 +383,7 @@ def _copy_spans(rec, source: str, layer: str, fdocs: list[str], rows: list[tuple
     conn.execute("DELETE FROM temp.merge_map")
     conn.executemany("INSERT INTO temp.merge_map VALUES (?, ?, ?)",
                      [(kind, k, v) for kind, m in maps.items() for k, v in m.items()])
-    cols = ", ".join(f'"{c}"' for c in (*_SPAN_INSERT, *same))
+    cols = ", ".join(f'"{c}"' for c in (*SPAN_COLUMNS, *same))
     rec.insert_select(
         "spans",
         f"INSERT INTO main.spans ({cols}) "
@@ -395,4 +393,4 @@ def _copy_spans(rec, source: str, layer: str, fdocs: list[str], rows: list[tuple
         f"LEFT JOIN temp.merge_map a ON a.kind = 'actor_id' AND a.file_id = s.actor_id "
         f"LEFT JOIN temp.merge_map d ON d.kind = 'document_id' AND d.file_id = s.document_id "
         f"WHERE s.layer = :layer AND s.document_id IN (SELECT value FROM json_each(:docs))",
-        {**same, "docs": json.dumps(fdocs)}, _SPAN_INSERT, rows, same, maps)
+        {**same, "docs": json.dumps(fdocs)}, SPAN_COLUMNS, rows, same, maps)
