@@ -93,8 +93,9 @@ def fleiss_kappa(counts: Iterable[Mapping[Hashable, int]]) -> Coefficient:
     return fleiss_kappa_weighted((c, 1) for c in counts)
 
 
-def fleiss_kappa_weighted(patterns: Iterable[tuple[Mapping[Hashable, int], int]]) -> Coefficient:
-    """:func:`fleiss_kappa` from ``(category counts, number of units with those counts)`` pairs."""
+def _pairwise_agreement(patterns: Iterable[tuple[Mapping[Hashable, int], int]]) -> tuple[float, int, int, dict]:
+    """Over the units rated by >= 2 coders: sum of P_i (weighted), units, values, and the
+    weighted category totals (Fleiss' p_k before dividing)."""
     p_sum = 0.0
     totals: dict = {}
     n_units = n_values = 0
@@ -107,6 +108,12 @@ def fleiss_kappa_weighted(patterns: Iterable[tuple[Mapping[Hashable, int], int]]
         p_sum += w * (sum(v * v for v in c.values()) - ni) / (ni * (ni - 1))
         for k, v in c.items():
             totals[k] = totals.get(k, 0) + v * w
+    return p_sum, n_units, n_values, totals
+
+
+def fleiss_kappa_weighted(patterns: Iterable[tuple[Mapping[Hashable, int], int]]) -> Coefficient:
+    """:func:`fleiss_kappa` from ``(category counts, number of units with those counts)`` pairs."""
+    p_sum, n_units, n_values, totals = _pairwise_agreement(patterns)
     if not n_units:
         return _chance_corrected(0.0, 0.0, 0, 0)
     pe = sum((v / n_values) ** 2 for v in totals.values())
@@ -209,19 +216,11 @@ def percent_agreement(counts: Iterable[Mapping[Hashable, int]]) -> Coefficient:
 
 def percent_agreement_weighted(patterns: Iterable[tuple[Mapping[Hashable, int], int]]) -> Coefficient:
     """:func:`percent_agreement` from ``(category counts, number of units)`` pairs."""
-    s = 0.0
-    n_units = nv = 0
-    for c, w in patterns:
-        ni = sum(c.values())
-        if ni < 2:
-            continue
-        n_units += w
-        nv += ni * w
-        s += w * (sum(v * v for v in c.values()) - ni) / (ni * (ni - 1))
+    p_sum, n_units, n_values, _ = _pairwise_agreement(patterns)
     if not n_units:
         return Coefficient(None, None, None, 0, 0, "no units to compare")
-    p = s / n_units
-    return Coefficient(p, p, None, n_units, nv)
+    p = p_sum / n_units
+    return Coefficient(p, p, None, n_units, n_values)
 
 
 def cohen_kappa_joint(joint: Mapping[tuple[Hashable, Hashable], int]) -> Coefficient:

@@ -11,7 +11,6 @@ import json
 from collections import Counter
 
 from isfannotate.errors import InputError
-from isfannotate.gcpause import paused_gc
 from isfannotate.formats.common import ExportContext, by_split
 from isfannotate.formats.parsed import (
     IMPORTED,
@@ -29,6 +28,7 @@ from isfannotate.formats.parsed import (
     raw_range,
     read_text_file,
 )
+from isfannotate.gcpause import paused_gc
 from isfannotate.utf16 import Utf16Map
 
 

@@ -14,7 +14,6 @@ import json
 from xml.sax.saxutils import quoteattr
 
 from isfannotate.errors import InputError
-from isfannotate.gcpause import paused_gc
 from isfannotate.formats.common import ExportContext, by_split, span_links
 from isfannotate.formats.parsed import (
     IMPORTED,
@@ -30,6 +29,7 @@ from isfannotate.formats.parsed import (
     raw_range,
     read_text_file,
 )
+from isfannotate.gcpause import paused_gc
 
 
 def _scheme_labels(scheme: dict | None) -> list[str]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 
 from isfannotate.errors import InputError
-from isfannotate.gcpause import paused_gc
 from isfannotate.formats.common import ExportContext, by_split, span_links
 from isfannotate.formats.parsed import (
     IMPORTED,
@@ -30,6 +29,7 @@ from isfannotate.formats.parsed import (
     read_text_file,
 )
 from isfannotate.formats.tokens import blank_pipeline
+from isfannotate.gcpause import paused_gc
 
 
 def split_tokens(doc, starts: set[int], ends: set[int]) -> list[dict]:

@@ -9,8 +9,10 @@ core action (one undoable action). Opened with ``open()``, never ``exec()``.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QRadioButton,
+from PySide6.QtWidgets import (QButtonGroup, QDialog, QFormLayout, QLabel, QLineEdit, QRadioButton,
                                QSpinBox, QWidget)
+
+from .dialogs import ok_cancel
 
 
 class AssignDialog(QDialog):
@@ -62,9 +64,7 @@ class AssignDialog(QDialog):
         form.addRow("Seed", self.seed)
         form.addRow("Now assigned", now)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self._on_ok)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._on_ok)
         form.addRow(buttons)
 
     def options(self) -> dict:

@@ -5,6 +5,16 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QLineEdit, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
+def ok_cancel(dialog: QDialog, on_ok, ok_text: str | None = None) -> QDialogButtonBox:
+    """A dialog's OK / Cancel row: OK (named *ok_text*) calls *on_ok*, Cancel rejects."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
+    if ok_text:
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 # Every key of the annotation window, for the F1 help (the window binds them as QActions).
 KEYS: list[tuple[str, str]] = [
     ("1–9 (or the label's key)", "label the selection, or relabel the selected span (in the article only; "

@@ -3,10 +3,12 @@ project, with progress and Cancel in the status bar."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QSpinBox, QWidget)
 
 from isfannotate.exporting import FORMATS, missing_requirement
+
+from .dialogs import ok_cancel
 
 FORMAT_NAMES = {
     "jsonl": "gold JSONL (isfannotate.gold/1)", "spacy": "spaCy DocBin", "hf": "Hugging Face token classification",
@@ -75,10 +77,7 @@ class ExportDialog(QDialog):
         form.addRow("Folder", row)
         form.addRow("", self.force)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
-        buttons.accepted.connect(self._on_ok)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._on_ok, "Export")
         form.addRow(buttons)
         self._browser: QFileDialog | None = None
         self.gold_is_empty = None     # set by the window: a check before anything is exported

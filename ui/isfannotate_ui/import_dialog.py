@@ -7,11 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QSpinBox, QWidget)
 
 from isfannotate.errors import IsfError
 from isfannotate.importing import FORMATS, detect
+
+from .dialogs import ok_cancel
 
 FORMAT_NAMES = {
     "auto": "detect from the files", "txt": "plain text (.txt)", "jsonl": "JSONL: documents or gold JSONL",
@@ -76,10 +78,7 @@ class ImportDialog(QDialog):
         form.addRow("", self.split_discontinuous)
         form.addRow("CoNLL tag column", self.tag_column)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
-        buttons.accepted.connect(self._on_ok)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._on_ok, "Import")
         form.addRow(buttons)
         self._browser: QFileDialog | None = None
 

@@ -7,6 +7,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+from .dialogs import ok_cancel
+
 
 class MergeDialog(QDialog):
     """Merge the chosen actor with another; the user says which one to keep."""
@@ -36,10 +38,7 @@ class MergeDialog(QDialog):
         note = QLabel("Every span, claim source and stance holder of the other actor is relinked to the one "
                       "kept; its name and aliases become aliases. Ctrl+Z undoes the merge.", self)
         note.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Merge")
-        buttons.accepted.connect(self._on_ok)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._on_ok, "Merge")
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(note)

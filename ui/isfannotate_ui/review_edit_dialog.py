@@ -9,7 +9,9 @@ document label's value. The boundary is edited in the text (select it, then E). 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QWidget
+
+from .dialogs import ok_cancel
 
 
 class ReviewEditDialog(QDialog):
@@ -57,10 +59,7 @@ class ReviewEditDialog(QDialog):
             e.setObjectName("edit-value")
             self.fields["value"] = e
             form.addRow("Value", e)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Accept edited")
-        buttons.accepted.connect(self._on_ok)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._on_ok, "Accept edited")
         form.addRow(buttons)
 
     def edited(self) -> dict:
