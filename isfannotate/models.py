@@ -120,6 +120,11 @@ def span_from_row(row: tuple) -> Span:
     each of a document's spans when the window opens it: 10,000 in a 1 MB article)."""
     values = dict(zip(_SPAN_FIELDS, row))
     values["attrs"] = {} if row[7] == "{}" else json.loads(row[7])
+    return _trusted_span(values)
+
+
+def _trusted_span(values: dict) -> Span:
+    """A Span of *values* (every field, already valid), built as ``model_construct`` would."""
     span = _new_object(Span)
     _set(span, "__dict__", values)
     _set(span, "__pydantic_fields_set__", set(_SPAN_FIELDS))
@@ -147,9 +152,4 @@ def span_from_short_row(document_id: str, layer: str, row: tuple) -> Span:
     values = {"id": row[0], "document_id": document_id, "layer": layer, "start": row[1], "end": row[2],
               "label": row[3], "actor_id": row[4], "attrs": {} if row[5] == "{}" else json.loads(row[5]),
               "author": row[6]}
-    span = _new_object(Span)
-    _set(span, "__dict__", values)
-    _set(span, "__pydantic_fields_set__", set(_SPAN_FIELDS))
-    _set(span, "__pydantic_extra__", None)
-    _set(span, "__pydantic_private__", None)
-    return span
+    return _trusted_span(values)
