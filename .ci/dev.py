@@ -3,6 +3,7 @@
 
     python3 .ci/dev.py app [ARGS...]    install, then open the app on the demo project (or ARGS for `isfannotate gui`)
     python3 .ci/dev.py test [ARGS...]   install (with test extras), then run the whole test suite (ARGS go to pytest)
+    python3 .ci/dev.py bundle [--clean-debian]   build the standalone app (no Python needed to run it) and check it
 
 Needs only python3 with venv (and git for the checkout). On Debian/Ubuntu it installs the few
 system libraries Qt needs when they are missing (apt-get, as root or through sudo). The
@@ -95,10 +96,12 @@ def ensure_venv(extras: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("app", "test"):
+    if not argv or argv[0] not in ("app", "test", "bundle"):
         print(__doc__)
         return 2
     what, rest = argv[0], argv[1:]
+    if what == "bundle":
+        return subprocess.run([sys.executable, str(ROOT / ".ci" / "bundle.py"), *rest], cwd=ROOT).returncode
     if what == "test":
         install_system_packages(missing_libs(HEADLESS_LIBS))
         ensure_venv("test")
