@@ -67,10 +67,8 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
                 rec.insert("project_info", {"key": key, "value": value})
             rec.insert_many("targets", [{"id": t.id, "name": t.name, "description": t.description,
                                          "created_by": "scheme", "created_at": now()} for t in scheme.targets])
-            rec.insert_many("actors", [{"id": a.id, "name": a.name, "type": a.type,
-                                        "aliases": json.dumps(a.aliases, ensure_ascii=False),
-                                        "external_id": a.external_id, "note": a.note, "created_by": "registry",
-                                        "created_at": now()} for a in actors])
+            from .registry import actor_rows
+            rec.insert_many("actors", actor_rows(actors))
         return project
 
     @classmethod
