@@ -4,7 +4,7 @@ A plain list model over (id, title) tuples, so 100,000 documents open and scroll
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QLineEdit, QListView, QVBoxLayout, QWidget
 
@@ -147,8 +147,13 @@ class DocumentPane(QWidget):
         if row >= 0:
             idx = self.proxy.mapFromSource(self.model.index(row))
             if idx.isValid():
-                self.view.setCurrentIndex(idx)
+                # explicit: the list allows several selected (File → Assign), and setCurrentIndex
+                # would read the keys held (Ctrl of Ctrl+PgUp) as "add to the selection"
+                flags = QItemSelectionModel.SelectionFlag
+                self.view.selectionModel().setCurrentIndex(idx, flags.ClearAndSelect)
                 self.view.scrollTo(idx)
+            else:       # filtered out: nothing else may look current
+                self.view.selectionModel().clearSelection()
 
     def neighbour(self, doc_id: str | None, step: int) -> str | None:
         """The next (step=1) or previous (-1) document in the list as filtered."""

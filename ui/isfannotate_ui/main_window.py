@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
@@ -22,6 +22,7 @@ from isfannotate.changes import Change
 from isfannotate.errors import IsfError
 from isfannotate.gcpause import paused_gc
 
+from .app_settings import app_settings
 from .analysis_controller import WINDOW_KEYS, AnalysisController
 from .annotations_panel import AnnotationsPanel
 from .article_view import ArticleView
@@ -52,7 +53,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.session = Session(annotator, self)
         self.dialogs = Dialogs()
-        self._settings = QSettings("isfannotate", "isfannotate")   # kept: see remember_place
+        self._settings = app_settings()   # kept: see remember_place
         self.places = Places(self._settings)
 
         self.documents = DocumentPane(self)

@@ -16,6 +16,8 @@ from PySide6.QtCore import QSettings
 from isfannotate.changes import Change
 from isfannotate.errors import IsfError
 
+from .app_settings import app_settings
+
 _SPAN_DESC = re.compile(r"(\S+) (\d+)-(\d+)$")
 
 
@@ -25,7 +27,7 @@ def _place_key(path: Path) -> str:
 
 def last_place(path: Path) -> tuple[str | None, int]:
     """The document and caret (code points) the project at *path* was left at, or (None, 0)."""
-    v = QSettings("isfannotate", "isfannotate").value(_place_key(path))
+    v = app_settings().value(_place_key(path))
     if not v or "@" not in str(v):
         return None, 0
     doc, _, pos = str(v).rpartition("@")
@@ -36,7 +38,7 @@ def remember_place(path: Path, doc_id: str, caret: int, settings: QSettings | No
     """Remember *doc_id* and *caret* for the project at *path*. Pass the window's *settings*: a
     ``QSettings`` made and dropped per call writes the file at once (~1–3 ms on every document
     opened); a kept one writes later, from the event loop or when it is synced or deleted."""
-    (settings if settings is not None else QSettings("isfannotate", "isfannotate")).setValue(
+    (settings if settings is not None else app_settings()).setValue(
         _place_key(path), f"{doc_id}@{caret}")
 
 
