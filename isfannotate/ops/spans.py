@@ -14,6 +14,7 @@ from ..errors import ValidationError
 from ..ids import new_id, now
 from ..models import STATUSES, Span, layer_name
 from ..store.session import guard_public_methods
+from . import naming
 
 
 @guard_public_methods
@@ -140,7 +141,9 @@ class SpanActions:
                 if d.type == "boolean" and not isinstance(v, bool):
                     raise ValidationError(f"{span.label}.{k} must be true or false")
             merged[k] = v
-        with self._action("attributes", span.document_id, span.layer) as rec:
+        role = label.role if label else None
+        with self._action("claim" if role == "claim" else "attributes", span.document_id, span.layer,
+                          naming.details(naming.changed_attrs(span.attrs, merged))) as rec:
             rec.update("spans", (span_id,), {"attrs": json.dumps(merged, ensure_ascii=False)})
         return rec.change
 
@@ -150,7 +153,9 @@ class SpanActions:
         alias of the actor in the same action (one undo step), unless it already is a name of it."""
         span = self._own_span(span_id, layer)
         actor = self.actor(actor_id) if actor_id is not None else None
-        with self._action("link actor", span.document_id, span.layer) as rec:
+        name = f"{naming.quoted(self.document(span.document_id).text[span.start:span.end])} → " + \
+            (actor.name if actor is not None else "no actor")
+        with self._action("link actor", span.document_id, span.layer, name) as rec:
             rec.update("spans", (span_id,), {"actor_id": actor_id})
             if add_alias and actor is not None:
                 self._append_alias(rec, actor, self.document(span.document_id).text[span.start:span.end])

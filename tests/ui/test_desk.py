@@ -57,3 +57,71 @@ def test_settings_live_in_the_data_folder(qtbot, project_path, tmp_path):
     assert "lastPlace" in body and "geometry" in body
     config = Path(os.environ["XDG_CONFIG_HOME"])
     assert not any(config.rglob("*.conf")), list(config.rglob("*"))
+
+
+EVIDENCE = "Pakistan has said it is willing to take part in peacekeeping but will not disarm Hamas"
+CLAIM4 = "Washington has been urging Pakistan to contribute soldiers"
+
+
+def _undo_line(qtbot, w):
+    qtbot.keyClick(w.view, Qt.Key.Key_Z, CTRL)
+    return w.statusBar().currentMessage()
+
+
+def test_undo_names_the_stance_and_the_claim_details_it_undoes(qtbot, window, sel):
+    from PySide6.QtWidgets import QComboBox
+    window.show_document(DOC4)
+    text = window.view.text()
+    i = text.index(EVIDENCE)
+    sel(window, i, i + len(EVIDENCE))
+    qtbot.keyClick(window.view, Qt.Key.Key_S)
+    ed = window.claims.stances.editor
+    qtbot.keyClicks(ed.holder.lineEdit(), "Pakistan (state)")
+    ed.target.setCurrentIndex(ed.target.findData("disarm-hamas"))
+    qtbot.mouseClick(ed.polarity_buttons["oppose"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(ed.save, Qt.MouseButton.LeftButton)
+    assert window.undo_action.text() == "&Undo stance Pakistan → disarming Hamas: oppose"
+    claim = window.project.spans(DOC4, "alice")[0].id
+    window.view.setFocus()
+    window.view.select_span(claim)
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)        # the details
+    modality = window.annotations.findChild(QComboBox, "attr_modality")
+    modality.setCurrentIndex(modality.findData("hedged"))
+    quote = window.annotations.findChild(QComboBox, "claimQuote")
+    quote.setCurrentIndex(quote.findData("reported"))
+    window.view.setFocus()
+    assert _undo_line(qtbot, window) == "undo claim details (quote: reported)"
+    assert _undo_line(qtbot, window) == "undo claim details (modality: hedged)"
+    assert _undo_line(qtbot, window) == "undo stance Pakistan → disarming Hamas: oppose"
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert window.statusBar().currentMessage() == "redo stance Pakistan → disarming Hamas: oppose"
+
+
+def test_claim_details_follow_the_screen_with_tab_and_show_the_focus(qtbot, window, sel):
+    from PySide6.QtWidgets import QApplication, QWidget
+    window.show_document(DOC4)
+    i = window.view.text().index(CLAIM4)
+    sel(window, i, i + len(CLAIM4))
+    qtbot.keyClick(window.view, Qt.Key.Key_2)
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)           # Enter: the details, on the first field
+    qtbot.wait(20)
+    details = window.annotations.details
+    seen = [QApplication.focusWidget()]
+    for _ in range(3):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    assert [w.objectName() for w in seen] == ["claimSource", "claimCue", "claimQuote", "attr_modality"]
+    ys = [w.mapTo(details, w.rect().topLeft()).y() for w in seen]
+    assert ys == sorted(ys) and len(set(ys)) == 4, ys      # top to bottom, as drawn
+    # the focused field is drawn differently from the same field without the focus
+    quote = details.findChild(QWidget, "claimQuote")
+    quote.setFocus()
+    qtbot.wait(20)
+    focused = quote.grab().toImage()
+    window.view.setFocus()
+    qtbot.wait(20)
+    plain = quote.grab().toImage()
+    assert focused != plain
+    hl = quote.palette().highlight().color().rgb()
+    assert any(focused.pixel(x, focused.height() // 2) == hl for x in range(3))

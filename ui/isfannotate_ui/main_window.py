@@ -352,20 +352,20 @@ class MainWindow(QMainWindow):
         if not self.project.can_undo:
             self.statusBar().showMessage("Nothing to undo: this is the start of this session's history", 4000)
             return
-        self._replay(self.project.undo(), "undid")   # Busy (a job runs) is shown by the action's guard
+        self._replay(self.project.undo(), "undo")   # Busy (a job runs) is shown by the action's guard
 
     def redo(self) -> None:
         if not self.project.can_redo:
             self.statusBar().showMessage("Nothing to redo", 3000)
             return
-        self._replay(self.project.redo(), "redid")
+        self._replay(self.project.redo(), "redo")
 
     def describe_change(self, change: Change) -> str:
         """"annotate ACTOR “State Department”" rather than "annotate ACTOR 2327-2343"."""
         return describe_change(change, self.session.text if change.document_id == self.doc_id else None,
                                self.project)
 
-    def _replay(self, change: Change | None, verb: str = "undid") -> None:
+    def _replay(self, change: Change | None, verb: str = "undo") -> None:
         if change is None:
             self.statusBar().showMessage("nothing to undo or redo", 2000)
             return
@@ -376,7 +376,7 @@ class MainWindow(QMainWindow):
         else:
             self._repaint_or_catch_up(self.painter.apply_change, change)
         said = self.describe_change(change)
-        self.statusBar().showMessage(said if said.startswith(("undo", "redo")) else f"{verb}: {said}", 3000)
+        self.statusBar().showMessage(said if said.startswith(("undo ", "redo ")) else f"{verb} {said}", 3000)
 
     # ------------------------------------------------------------ repainting
     def _on_change_applied(self, change: Change) -> None:
