@@ -125,3 +125,32 @@ def test_claim_details_follow_the_screen_with_tab_and_show_the_focus(qtbot, wind
     assert focused != plain
     hl = quote.palette().highlight().color().rgb()
     assert any(focused.pixel(x, focused.height() // 2) == hl for x in range(3))
+
+
+def test_reopening_restores_the_scroll_position_and_the_selected_span(qtbot, window, sel, project_path):
+    from isfannotate_ui.app import create_main_window
+    from isfannotate_ui.window_memory import top_code_point
+    window.show_document(DOC4)
+    text = window.view.text()
+    i = text.index("Hamas")
+    sel(window, i, i + len("Hamas"))
+    qtbot.keyClick(window.view, Qt.Key.Key_1)
+    span = window.view.selected_span_id()
+    assert span is not None and window.project.span(span).actor_id == "hamas"
+    bar = window.view.verticalScrollBar()
+    assert bar.maximum() > 10
+    bar.setValue(bar.maximum() - 3)        # scrolled on, away from the span and the caret
+    top = top_code_point(window.view)
+    assert top > text.index("Hamas") + 200
+    window.close()
+    w2 = create_main_window(project_path, "alice")
+    qtbot.addWidget(w2)
+    w2.resize(1280, 800)
+    w2.show()
+    qtbot.waitExposed(w2)
+    try:
+        assert w2.doc_id == DOC4 and w2.view.selected_span_id() == span
+        qtbot.waitUntil(lambda: top_code_point(w2.view) == top, timeout=3000)
+        assert w2.annotations.list.currentIndex().data(Qt.ItemDataRole.UserRole) == span
+    finally:
+        w2.close()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
@@ -213,8 +213,8 @@ class MainWindow(QMainWindow):
             self.documents.neighbour(None, 1)
         if first is not None:
             self.show_document(first)
-            if first == last and pos:
-                self.view.scroll_to(min(pos, len(self.session.text)))   # where the annotator left off
+            if first == last:     # where the annotator left off: span, caret, scroll
+                self.places.restore(self.project.path, first, self.view, pos)
         else:
             self.view.set_document("")
             self._update_status()
@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
 
     def _remember_place(self, later: bool = False) -> None:
         if self.project is not None and self.doc_id is not None:
-            self.places.leave(self.project.path, self.doc_id, self.view.cursor_position(), later=later)
+            self.places.leave(self.project.path, self.doc_id, self.view, later=later)
 
     def open_project_or_warn(self, path: str) -> None:
         """Open *path*; when it cannot be opened say why and keep the current project."""
@@ -473,6 +473,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
+        QTimer.singleShot(0, self.places.apply_scroll)     # laid out now: the scroll bar has its range
         if self._first_split:
             self._first_split = False
             self.splitter.setSizes(first_split(self.width()))
