@@ -154,3 +154,94 @@ def test_reopening_restores_the_scroll_position_and_the_selected_span(qtbot, win
         assert w2.annotations.list.currentIndex().data(Qt.ItemDataRole.UserRole) == span
     finally:
         w2.close()
+
+
+LAST = "zz-unicode"
+DOC0, DOC1 = "000_79b6248a8f5a8456", "001_9bdde0be44e8882d"
+
+
+def test_ctrl_pgdn_at_the_last_document_goes_on_to_the_first_unfinished_one(qtbot, window):
+    window.show_document(DOC0)
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, CTRL)    # 000 done (it has no problems)
+    qtbot.waitUntil(lambda: window.doc_id == DOC1, timeout=3000)
+    window.show_document(LAST)
+    qtbot.keyClick(window.view, Qt.Key.Key_PageDown, CTRL)
+    assert window.doc_id == DOC1        # 000 is done: the first one not done
+    assert "first one not done" in window.statusBar().currentMessage()
+    assert _selected_docs(window) == [DOC1]
+
+
+def test_marking_done_moves_to_the_next_unfinished_and_undo_returns_and_unmarks(qtbot, window):
+    assert window.navigator.after_done_action.isChecked()       # on by default
+    window.show_document(DOC0)
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: window.doc_id == DOC1, timeout=3000)
+    assert window.project.status(DOC0, "alice") == "done"
+    assert "next unfinished: " + DOC1 in window.statusBar().currentMessage()
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
+    assert window.doc_id == DOC0 and window.project.status(DOC0, "alice") != "done"
+    assert _selected_docs(window) == [DOC0]
+    # the setting off (Annotate menu, a checkable action): Ctrl+Enter stays on the document
+    window.navigator.after_done_action.trigger()
+    assert not window.navigator.after_done_action.isChecked()
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, CTRL)
+    qtbot.wait(50)
+    assert window.doc_id == DOC0 and window.project.status(DOC0, "alice") == "done"
+
+
+def _point(view, cp):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QTextCursor
+    cur = QTextCursor(view.document())
+    cur.setPosition(view.offsets.to_qt(cp))
+    r = view.cursorRect(cur)
+    return QPoint(r.left() + 4, r.center().y())
+
+
+def test_double_click_on_a_possessive_selects_the_name_and_links_it(qtbot, window):
+    from PySide6.QtTest import QTest
+    window.show_document(DOC4)
+    view = window.view
+    text = view.text()
+    i = text.index("Pakistan’s")
+    view.scroll_to(i)
+    qtbot.wait(10)
+    n_actors = len(window.project.actors())
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, _point(view, i + 2))
+    assert view.selected_range() == (i, i + len("Pakistan"))
+    assert view.textCursor().selectedText() == "Pakistan"        # what is shown selected is what is labelled
+    qtbot.keyClick(view, Qt.Key.Key_1)
+    span = window.project.span(view.selected_span_id())
+    assert (span.start, span.end, span.actor_id) == (i, i + len("Pakistan"), "pakistan")
+    assert not window.kb.picker.isVisible() and len(window.project.actors()) == n_actors
+
+
+def test_the_picker_offers_the_registry_name_of_a_possessive_first(qtbot, window, sel):
+    window.show_document(DOC4)
+    text = window.view.text()
+    i = text.index("Pakistan’s")
+    sel(window, i, i + len("Pakistan’s"))       # the keyboard keeps the ending: the picker opens
+    qtbot.keyClick(window.view, Qt.Key.Key_1)
+    picker = window.kb.picker
+    assert picker.isVisible() and picker.query.text() == "Pakistan"
+    assert picker.current_actor_id() == "pakistan"
+    n_actors = len(window.project.actors())
+    qtbot.keyClick(picker.query, Qt.Key.Key_Return)
+    span = window.project.span(window.view.selected_span_id())
+    assert span.actor_id == "pakistan" and len(window.project.actors()) == n_actors
+    assert "Pakistan’s" not in window.project.actor("pakistan").aliases
+
+
+def test_a_new_actor_from_a_possessive_is_an_explicit_choice(qtbot, window, sel):
+    window.show_document(DOC4)
+    text = window.view.text()
+    i = text.index("force’s")
+    sel(window, i, i + len("force’s"))
+    qtbot.keyClick(window.view, Qt.Key.Key_1)
+    picker = window.kb.picker
+    assert picker.isVisible() and picker.current_actor_id() is None      # nothing preselected
+    n_actors = len(window.project.actors())
+    qtbot.keyClick(picker.query, Qt.Key.Key_Return)                        # Enter alone does nothing
+    assert picker.isVisible() and len(window.project.actors()) == n_actors
+    last = picker.matches.item(picker.matches.count() - 1)
+    assert last.text() == "+ Create actor “force”"

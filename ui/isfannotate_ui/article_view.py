@@ -13,6 +13,8 @@ from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPalette, QResizeEvent, QTextCursor, QTextOption
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
+from isfannotate.kb import split_possessive
+
 from .offsets import OffsetMap, display_breaks, with_breaks
 from .span_index import SpanIndex, SpanStyle
 from .span_painter import SpacedLayout, SpanHighlighter, paint_span_decorations
@@ -301,6 +303,7 @@ class ArticleView(QPlainTextEdit):
             n = len(t)
             while end < n and _is_word_char(t[end]) and _is_word_char(t[end - 1]):
                 end += 1
+            end = start + len(split_possessive(t[start:end])[0])    # "Pakistan’s": the name, as annotators mark it
         return start, end
 
     def set_text_cursor_range(self, start: int, end: int) -> None:
@@ -391,6 +394,8 @@ class ArticleView(QPlainTextEdit):
         self._selection_source = "mouse"
         self._press_pos = None  # a double click selects a word, not a span
         super().mouseDoubleClickEvent(e)
+        if self.textCursor().hasSelection():
+            self._snap_visible_selection(self.textCursor())     # "Pakistan’s" shows "Pakistan" selected
 
     def mouseReleaseEvent(self, e) -> None:  # noqa: N802 (Qt override)
         super().mouseReleaseEvent(e)

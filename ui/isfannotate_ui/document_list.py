@@ -63,6 +63,10 @@ class DocumentListModel(QAbstractListModel):
     def doc_id(self, row: int) -> str:
         return self._rows[row][0]
 
+    def status(self, doc_id: str) -> str:
+        """The current annotator's status of *doc_id* as the list shows it (new when unknown)."""
+        return self._status.get(doc_id, "new")
+
     def set_status(self, doc_id: str, status: str) -> None:
         self._status[doc_id] = status
         self._changed(doc_id)

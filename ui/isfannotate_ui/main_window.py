@@ -35,6 +35,7 @@ from .kb_controller import KbController
 from .label_bar import LabelBar
 from .labelling import LabellingController
 from .layer_view import LayerController
+from .navigation import DocumentNavigator
 from .parts import Dialogs, Menus, WindowParts
 from .repaint import DocumentPainter
 from .review_controller import ReviewController
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.team = TeamController(self.session, parts, self.files, self.analysis)   # hand out, merge, agreement
         self.reviewing = ReviewController(self.session, parts, self.kb.guide)         # review window, auto-merge
         self.reviewing.open_span = self.analysis.open_span
+        self.navigator = DocumentNavigator(self.session, parts, self.documents, self.show_document)
 
         center = QWidget(self)
         cl = QVBoxLayout(center)
@@ -113,6 +115,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self.session.changeApplied.connect(self._on_change_applied)
+        self.session.changeApplied.connect(self.navigator.after_change)     # after the repaint
         self.session.statusMessage.connect(self.statusBar().showMessage)
         self.session.annotatorNeeded.connect(self.ask_annotator)
         self.kb.stanceRequested.connect(self.claims.show_stance)
@@ -172,6 +175,7 @@ class MainWindow(QMainWindow):
         m.annotate.addSeparator()
         self.done_action = m.add("Mark Document &Done", self.labelling.toggle_done,
                                  [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")], m.annotate)
+        self.navigator.build_actions()      # Annotate → After Done, Go to the Next Unfinished Document
         self.kb.build_actions()
         self.claims.build_actions()
         m.add("&Keyboard Shortcuts", self.show_shortcuts, "F1", m.help)
@@ -310,11 +314,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"⚠ {why}", 6000)
 
     def step_document(self, step: int) -> None:
-        nxt = self.documents.neighbour(self.doc_id, step)
-        if nxt is None:
-            self.statusBar().showMessage("no more documents" if step > 0 else "this is the first document", 3000)
-            return
-        self.show_document(nxt)
+        """Ctrl+PgDn / Ctrl+PgUp; at the end, on to the first unfinished document (navigation)."""
+        self.navigator.step(step)
 
     def _update_status(self, saved: bool = False) -> None:
         who = self.session.me or "no annotator"
