@@ -120,9 +120,14 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
         return self.annotate(document_id, layer, start, end, label, actor_id=actor_id)
 
     def accept_all_suggestions(self, document_id: str, layer: str) -> Change:
+        """Every suggestion of the document as a linked actor span (one action). Rejected ones
+        (X, or a suggested span deleted) are never re-added; a document marked done is refused."""
         label = self.scheme.actor_label
         if label is None:
             raise ValidationError("the scheme has no actor label")
+        if self.status(document_id, layer) == "done":
+            raise ValidationError(f"{document_id} is marked done: accepting all suggestions would change it; "
+                                  "set it back to in progress first (Ctrl+Enter), or accept them one by one (A)")
         return self.annotate_many(document_id, layer, [(o.start, o.end, label, o.actor_id)
                                                        for o in self.suggestions(document_id, layer)])
 

@@ -105,9 +105,25 @@ class SpanActions:
     def delete_span(self, span_id: str, *, layer: str | None = None) -> Change:
         """Remove a span with everything that hangs on it (claim, evidence, relations), as one action."""
         span = self._own_span(span_id, layer)
+        suggested = self._suggested_here(span)
         with self._action("delete", span.document_id, span.layer, f"{span.label} {span.start}-{span.end}") as rec:
             self._delete_span_rows(rec, span_id)
+            if suggested:
+                # the registry would suggest this name here again at once (and Shift+A re-add it):
+                # deleting it rejects that suggestion, in the same undo step
+                rec.upsert("suggestion_decisions", {"document_id": span.document_id, "layer": span.layer,
+                                                    "start": span.start, "end": span.end,
+                                                    "actor_id": span.actor_id, "decision": "rejected"})
         return rec.change
+
+    def _suggested_here(self, span: Span) -> bool:
+        """True when *span* is an actor span linked to the actor whose registry name or alias it
+        reads: what a suggestion accepted at these offsets is (see ``kb.suggestions``)."""
+        if span.actor_id is None or span.label != self.scheme.actor_label:
+            return False
+        from ..kb import actor_names
+        text = self.document(span.document_id).text[span.start:span.end]
+        return actor_names(self, [span.actor_id]).get(" ".join(text.split())) == span.actor_id
 
     def _delete_span_rows(self, rec: Recorder, span_id: str) -> None:
         for (claim_id,) in self.conn.execute("SELECT span_id FROM claims WHERE source_span=? OR cue_span=?",

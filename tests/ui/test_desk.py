@@ -245,3 +245,45 @@ def test_a_new_actor_from_a_possessive_is_an_explicit_choice(qtbot, window, sel)
     assert picker.isVisible() and len(window.project.actors()) == n_actors
     last = picker.matches.item(picker.matches.count() - 1)
     assert last.text() == "+ Create actor “force”"
+
+
+def _click(qtbot, view, cp):
+    qtbot.wait(QApplication_double_click_gap())
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, _point(view, cp))
+
+
+def QApplication_double_click_gap():
+    from PySide6.QtWidgets import QApplication
+    return QApplication.instance().doubleClickInterval() + 20
+
+
+def test_a_deleted_suggestion_stays_rejected_and_shift_a_leaves_a_done_document_alone(qtbot, window):
+    SHIFT = Qt.KeyboardModifier.ShiftModifier
+    window.show_document(DOC4)
+    view, p = window.view, window.project
+    qtbot.keyClick(view, Qt.Key.Key_A, SHIFT)
+    n = len(p.spans(DOC4, "alice"))
+    i = view.text().index("Russia")
+    view.scroll_to(i)
+    qtbot.wait(10)
+    _click(qtbot, view, i + 1)                              # a click selects the span
+    sid = view.selected_span_id()
+    assert sid is not None and p.span(sid).start == i
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert len(p.spans(DOC4, "alice")) == n - 1
+    assert not any(st.kind == "suggestion" for st in view.spans_at(i))      # not drawn as a suggestion again
+    qtbot.keyClick(view, Qt.Key.Key_A, SHIFT)
+    assert len(p.spans(DOC4, "alice")) == n - 1             # never re-added
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)                # undo the delete: the span and no rejection
+    if len(p.spans(DOC4, "alice")) != n:                    # the empty Shift+A may have been a step
+        qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+    assert len(p.spans(DOC4, "alice")) == n
+    assert p.conn.execute("SELECT count(*) FROM suggestion_decisions").fetchone()[0] == 0
+    # a done document: Shift+A says so and changes nothing
+    window.navigator.after_done_action.trigger()            # stay on the document once it is done
+    window.show_document(DOC3)
+    assert window.kb.suggestion_styles()
+    window.session.run(p.set_status, DOC3, "alice", "done", reason="checked by hand")
+    qtbot.keyClick(view, Qt.Key.Key_A, SHIFT)
+    assert p.spans(DOC3, "alice") == [] and p.status(DOC3, "alice") == "done"
+    assert "marked done" in window.statusBar().currentMessage()
