@@ -116,6 +116,37 @@ class SpanActions:
                                                     "actor_id": span.actor_id, "decision": "rejected"})
         return rec.change
 
+    def resize_span(self, span_id: str, start: int, end: int, *, layer: str | None = None) -> Change:
+        """Give a span new offsets [start, end) (code points), as one action: its label, link,
+        attributes, claim and everything that refers to it stay. Refused like a new span: empty,
+        outside the document, or the same offsets and label as another span of the layer."""
+        span = self._own_span(span_id, layer)
+        self._span_row(span.document_id, span.layer, start, end, span.label, None, None)     # the same checks
+        if (start, end) == (span.start, span.end):
+            raise ValidationError(f"{span.label} {start}-{end} already has these offsets")
+        if self.conn.execute('SELECT 1 FROM spans WHERE document_id=? AND layer=? AND start=? AND "end"=? '
+                             "AND label=? AND id<>?", (span.document_id, span.layer, start, end, span.label,
+                                                      span_id)).fetchone():
+            raise ValidationError(f"{span.label} {start}-{end} is already annotated in {span.layer}'s layer")
+        with self._action("resize", span.document_id, span.layer, f"{span.label} {start}-{end}") as rec:
+            rec.update("spans", (span_id,), {"start": start, "end": end})
+        return rec.change
+
+    def resize_span_by_word(self, span_id: str, edge: str, step: int, *, layer: str | None = None) -> Change:
+        """Move a span's *edge* ("start" or "end") one word right (*step* 1) or left (-1), see
+        ``words.moved_edges``; a span keeps at least one character."""
+        if edge not in ("start", "end") or step not in (1, -1):
+            raise ValidationError("edge is 'start' or 'end', step 1 or -1")
+        span = self._own_span(span_id, layer)
+        from ..words import moved_edges
+        start, end = moved_edges(self.document(span.document_id).text, span.start, span.end, edge, step)
+        if start >= end:
+            raise ValidationError(f"{span.label} {span.start}-{span.end}: a span keeps at least one word")
+        if (start, end) == (span.start, span.end):
+            raise ValidationError(f"{span.label} {span.start}-{span.end}: no word further "
+                                  f"{'right' if step > 0 else 'left'} in the document")
+        return self.resize_span(span_id, start, end, layer=span.layer)
+
     def _suggested_here(self, span: Span) -> bool:
         """True when *span* is an actor span linked to the actor whose registry name or alias it
         reads: what a suggestion accepted at these offsets is (see ``kb.suggestions``)."""

@@ -78,3 +78,34 @@ def test_structure_actions_are_named_for_undo(seeded):
     sid = p.stances(DOC4, "alice")[0].id
     assert p.delete_stance(sid).description == "Pakistan → disarming Hamas: oppose"
     assert p.set_doc_label(DOC4, "alice", "relevance", "relevant").description == "relevance: relevant"
+
+
+def test_resize_span_by_a_word_is_one_checked_undoable_action(seeded):
+    p = seeded
+    text = p.document(DOC4).text
+    i = text.index("Marco Rubio said")
+    p.annotate(DOC4, "alice", i, i + len("Marco Rubio said"), "ACTOR", actor_id="marco-rubio")
+    [span] = p.spans(DOC4, "alice")
+    ch = p.resize_span_by_word(span.id, "end", -1, layer="alice")
+    assert (ch.action, ch.document_id) == ("resize", DOC4) and len(ch.ops) == 1
+    got = p.span(span.id)
+    assert text[got.start:got.end] == "Marco Rubio" and got.actor_id == "marco-rubio"
+    p.resize_span_by_word(span.id, "start", -1, layer="alice")
+    assert text[p.span(span.id).start:p.span(span.id).end] == "State Marco Rubio"
+    p.undo()
+    assert text[p.span(span.id).start:p.span(span.id).end] == "Marco Rubio"
+    with pytest.raises(ValidationError, match="at least one word"):
+        p.resize_span_by_word(span.id, "start", 1, layer="alice")
+        p.resize_span_by_word(span.id, "start", 1, layer="alice")
+    # the same offsets and label as another span: refused, nothing changed
+    j = text.index("Pakistan")
+    p.annotate(DOC4, "alice", j, j + len("Pakistan"), "ACTOR", actor_id="pakistan")
+    other = next(s for s in p.spans(DOC4, "alice") if s.start == j)
+    now = p.span(span.id)
+    assert text[now.start:now.end] == "Rubio"
+    with pytest.raises(ValidationError, match="already annotated"):
+        p.resize_span(other.id, now.start, now.end, layer="alice")
+    with pytest.raises(ValidationError, match="outside document"):
+        p.resize_span(other.id, j, len(text) + 1, layer="alice")
+    with pytest.raises(ValidationError, match="cannot edit"):
+        p.resize_span(other.id, j, j + 3, layer="bob")

@@ -287,3 +287,34 @@ def test_a_deleted_suggestion_stays_rejected_and_shift_a_leaves_a_done_document_
     qtbot.keyClick(view, Qt.Key.Key_A, SHIFT)
     assert p.spans(DOC3, "alice") == [] and p.status(DOC3, "alice") == "done"
     assert "marked done" in window.statusBar().currentMessage()
+
+
+def test_alt_shift_arrows_move_a_selected_spans_end_and_start_by_a_word(qtbot, window, sel):
+    ALT, SHIFT = Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ShiftModifier
+    window.show_document(DOC4)
+    view, p = window.view, window.project
+    text = view.text()
+    i = text.index("Marco Rubio")
+    j = i + len("Marco Rubio")
+    sel(window, i - len("Secretary of State "), j + len(" said"))       # one word too long at both ends
+    qtbot.keyClick(view, Qt.Key.Key_3)                                  # a CUE-labelled span, no picker
+    sid = view.selected_span_id()
+    assert text[p.span(sid).start:p.span(sid).end] == "Secretary of State Marco Rubio said"
+    qtbot.keyClick(view, Qt.Key.Key_Left, ALT | SHIFT)                  # the end: one word back
+    sp = p.span(sid)
+    assert text[sp.start:sp.end] == "Secretary of State Marco Rubio" and view.selected_span_id() == sid
+    assert window.undo_action.text() == "&Undo resize CUE “Secretary of State Marco Rubio”"
+    qtbot.keyClick(view, Qt.Key.Key_Right, ALT | CTRL | SHIFT)          # the start: one word on
+    assert text[p.span(sid).start:p.span(sid).end] == "of State Marco Rubio"
+    assert view.span(sid).start == p.span(sid).start                    # drawn where it is stored
+    qtbot.keyClick(view, Qt.Key.Key_Left, ALT | CTRL | SHIFT)
+    qtbot.keyClick(view, Qt.Key.Key_Right, ALT | SHIFT)
+    assert text[p.span(sid).start:p.span(sid).end] == "Secretary of State Marco Rubio said"
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)                            # one undo step per key
+    assert text[p.span(sid).start:p.span(sid).end] == "Secretary of State Marco Rubio"
+    # a span keeps at least one word: refused, said, nothing changed
+    for _ in range(5):
+        qtbot.keyClick(view, Qt.Key.Key_Left, ALT | SHIFT)
+    sp = p.span(sid)
+    assert text[sp.start:sp.end] == "Secretary"
+    assert "at least one word" in window.statusBar().currentMessage()

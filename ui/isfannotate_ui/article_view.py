@@ -6,7 +6,6 @@ exclusive. Qt positions are converted through ``OffsetMap`` and never leave the 
 from __future__ import annotations
 
 import html
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, QTimer, Signal
@@ -14,6 +13,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPalette, QResizeEvent
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
 from isfannotate.kb import split_possessive
+from isfannotate.words import is_word_char as _is_word_char
 
 from .offsets import OffsetMap, display_breaks, with_breaks
 from .span_index import SpanIndex, SpanStyle
@@ -25,11 +25,6 @@ __all__ = ["ArticleView", "SpanStyle"]
 FONT_FAMILIES = ["Source Serif 4", "Charter", "Georgia", "Noto Serif", "DejaVu Serif", "Times New Roman"]
 FONT_POINT_SIZE = 12.0
 MAX_CHARS_PER_LINE = 88  # readable measure: ~70–90 characters per line
-_JOINERS = "\u200c\u200d\u00ad"
-
-
-def _is_word_char(c: str) -> bool:
-    return c.isalnum() or c == "_" or c in _JOINERS or unicodedata.category(c)[0] == "M"
 
 
 class ArticleView(QPlainTextEdit):
