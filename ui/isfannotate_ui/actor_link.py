@@ -157,9 +157,12 @@ class ActorPicker(QFrame):
         Ticked by default only for a proper-name-like text (never a pronoun or common noun)."""
         aid = self.current_actor_id()
         t = self._name
-        if aid is None:
-            new = False
-        elif aid == CREATE:
+        if aid is None:     # a possessive with no registry name: the choice is the annotator's
+            self.alias.setText("↓ / ↑ choose an actor, or “+ Create” for a new one")
+            self.alias.setEnabled(False)
+            self.alias.setChecked(False)
+            return
+        if aid == CREATE:
             new = t != " ".join(self.query.text().split())
         else:
             actor = next((a for a in self._actors if a.id == aid), None)
