@@ -318,3 +318,16 @@ def test_alt_shift_arrows_move_a_selected_spans_end_and_start_by_a_word(qtbot, w
     sp = p.span(sid)
     assert text[sp.start:sp.end] == "Secretary"
     assert "at least one word" in window.statusBar().currentMessage()
+
+
+def test_ctrl_click_in_the_list_adds_to_the_selection_for_assigning_and_keeps_the_document(qtbot, window):
+    window.show_document(DOC4)
+    docs = window.documents
+    idx = docs.proxy.mapFromSource(docs.model.index(docs.model.row_of(DOC2)))
+    rect = docs.view.visualRect(idx)
+    qtbot.mouseClick(docs.view.viewport(), Qt.MouseButton.LeftButton, CTRL, rect.center())
+    assert window.doc_id == DOC4
+    assert _selected_docs(window) == sorted([DOC2, DOC4])
+    assert window.analysis.selected_documents() and sorted(window.analysis.selected_documents()) == sorted([DOC2, DOC4])
+    qtbot.mouseClick(docs.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center())
+    assert window.doc_id == DOC2 and _selected_docs(window) == [DOC2]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractListModel, QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QComboBox, QLineEdit, QListView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QListView, QVBoxLayout, QWidget
 
 STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "✓"}
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done"}
@@ -141,6 +141,9 @@ class DocumentPane(QWidget):
         self.proxy.set(self.filter.currentData(), self.search.text())
 
     def _on_activated(self, index: QModelIndex) -> None:
+        mods = QApplication.keyboardModifiers()
+        if mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier):
+            return      # Ctrl/Shift+click adds to the selection (File → Assign), the shown document stays
         doc_id = index.data(IdRole)
         if doc_id:
             self.documentActivated.emit(doc_id)
