@@ -69,11 +69,29 @@ def uses_xcb(environ: os._Environ | dict[str, str] | None = None, platform: str 
     return not env.get("WAYLAND_DISPLAY")
 
 
+def bundled_libraries() -> str:
+    """The file names of the shared libraries a standalone build carries beside its program
+    (``sys.frozen``, PyInstaller): those need no system package. Empty when not frozen."""
+    if not getattr(sys, "frozen", False):
+        return ""
+    roots = {Path(sys.executable).resolve().parent, Path(getattr(sys, "_MEIPASS", sys.executable)).resolve()}
+    names = {f.name for root in roots if root.is_dir() for f in root.rglob("*.so*")}
+    return "\n".join(sorted(names))
+
+
 def display_problem(environ=None, platform: str | None = None, listing: str | None = None) -> str | None:
     """One line naming the missing packages and the ``apt-get install`` line when the X11 plugin
-    would start without its libraries; None when nothing is missing (or nothing can be checked)."""
-    if not uses_xcb(environ, platform):
+    would start without its libraries; None when nothing is missing (or nothing can be checked).
+    ``ISFANNOTATE_SKIP_QT_CHECK=1`` turns the check off (a system that keeps its libraries where
+    ``ldconfig`` does not list them)."""
+    env = os.environ if environ is None else environ
+    if env.get("ISFANNOTATE_SKIP_QT_CHECK") == "1" or not uses_xcb(environ, platform):
         return None
+    if listing is None:
+        listing = ldconfig_listing()
+        if listing is None:
+            return None
+        listing += "\n" + bundled_libraries()
     pkgs = missing_packages({**HEADLESS_LIBS, **DISPLAY_LIBS}, listing)
     if not pkgs:
         return None

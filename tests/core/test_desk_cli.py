@@ -83,3 +83,18 @@ def test_the_library_check_runs_only_where_qt_starts_its_x11_plugin(env, expecte
     assert qtdeps.uses_xcb(env, "linux") is expected
     assert qtdeps.uses_xcb(env, "win32") is False
     assert (qtdeps.display_problem(env, "linux", LISTING_WITHOUT_THREE) is not None) is expected
+
+
+def test_the_library_check_can_be_turned_off():
+    env = {"DISPLAY": ":0", "ISFANNOTATE_SKIP_QT_CHECK": "1"}
+    assert qtdeps.display_problem(env, "linux", LISTING_WITHOUT_THREE) is None
+
+
+def test_libraries_a_standalone_build_carries_count_as_present(tmp_path, monkeypatch):
+    (tmp_path / "_internal").mkdir()
+    for lib in ("libxcb-icccm.so.4", "libxcb-keysyms.so.1", "libxcb-xinerama.so.0"):
+        (tmp_path / "_internal" / lib).write_bytes(b"")
+    monkeypatch.setattr(qtdeps.sys, "frozen", True, raising=False)
+    monkeypatch.setattr(qtdeps.sys, "executable", str(tmp_path / "isfannotate"))
+    monkeypatch.setattr(qtdeps, "ldconfig_listing", lambda: LISTING_WITHOUT_THREE)
+    assert qtdeps.display_problem({"DISPLAY": ":0"}, "linux") is None
