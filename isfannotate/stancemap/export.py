@@ -56,28 +56,34 @@ def stance_rows(project: "ProjectBase", scope: Scope | None = None) -> list[Stan
     sql = (
         "SELECT s.id, s.layer, a.name, s.holder, a.type, coalesce(t.name, s.target), s.target, s.polarity, "
         "s.conditions, s.document_id, coalesce(json_extract(d.meta, '$.title'), ''), json_extract(d.meta, '$.date'), "
-        "json_extract(d.meta, '$.outlet'), "
-        "(SELECT json_group_array(json_array(sp.start, sp.\"end\")) FROM "
-        "  (SELECT sp.start, sp.\"end\" FROM stance_evidence e JOIN spans sp ON sp.id = e.span_id "
-        "   WHERE e.stance_id = s.id ORDER BY e.position) sp) "
+        "json_extract(d.meta, '$.outlet'), substr(d.text, sp.start + 1, sp.\"end\" - sp.start) "   # code points
         "FROM stances s JOIN documents d ON d.id = s.document_id JOIN actors a ON a.id = s.holder "
         "LEFT JOIN targets t ON t.id = s.target "
+        "LEFT JOIN stance_evidence e ON e.stance_id = s.id LEFT JOIN spans sp ON sp.id = e.span_id "
         "WHERE s.layer IN (SELECT value FROM json_each(?)) AND s.target IS NOT NULL" + extra +
-        " ORDER BY s.layer, d.seq, s.created_at, s.id")
-    texts: dict[str, str] = {}
+        " ORDER BY s.layer, d.seq, s.created_at, s.id, e.position")
     out: list[StanceRow] = []
     with project.read_snapshot() as conn:
-        for (sid, layer, holder, holder_id, htype, target, target_id, pol, cond, doc, title, date, outlet,
-             spans) in conn.execute(sql, [json.dumps(layers), *params]):
-            if not _date_ok(scope, date):
-                continue
-            offsets = [tuple(x) for x in json.loads(spans or "[]") if x[0] is not None]
-            if offsets and doc not in texts:
-                texts[doc] = conn.execute("SELECT text FROM documents WHERE id = ?", (doc,)).fetchone()[0]
-            ev = tuple(texts[doc][a:b] for a, b in offsets)
-            out.append(StanceRow(sid, layer, holder, holder_id, display_type(htype or ""), target, target_id, pol,
-                                 cond or "", doc, title or "", date or "", "" if outlet is None else str(outlet), ev))
+        last, ev = None, []
+        for *head, text in conn.execute(sql, [json.dumps(layers), *params]):
+            if last is not None and head[0] != last[0]:
+                out.append(_row(last, ev))
+                last, ev = None, []
+            if last is None:
+                if not _date_ok(scope, head[11]):
+                    continue
+                last = head
+            if text is not None:
+                ev.append(text)
+        if last is not None:
+            out.append(_row(last, ev))
     return out
+
+
+def _row(head, ev: list[str]) -> StanceRow:
+    sid, layer, holder, holder_id, htype, target, target_id, pol, cond, doc, title, date, outlet = head
+    return StanceRow(sid, layer, holder, holder_id, display_type(htype or ""), target, target_id, pol, cond or "", doc,
+                     title or "", date or "", "" if outlet is None else str(outlet), tuple(ev))
 
 
 def write_long_csv(rows: list[StanceRow], path: str | Path) -> int:

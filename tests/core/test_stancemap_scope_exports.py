@@ -226,3 +226,19 @@ def test_partial_dates_are_intervals_and_never_ordered_inside():
     rows_year = set(range(year.row, year.row + len(year.items)))
     assert not rows_month & rows_year
     assert month.days() == (d17.days()[0] - 16, d17.days()[0] + 15)
+
+
+def test_long_rows_evidence_text_in_code_points_after_an_emoji(new_project, tmp_path):
+    p = new_project()
+    f = tmp_path / "a.txt"
+    f.write_text("🇵🇰 Pakistan will send troops. Ok.", encoding="utf-8")
+    p.import_paths([f])
+    d = p.documents()[0].id
+    i = p.document(d).text.index("Pakistan will")
+    sp = p.annotate(d, "gold", i, i + len("Pakistan will send troops"), "CLAIM").rows("spans")[0].after["id"]
+    pk = next(a.id for a in p.actors() if a.name == "Pakistan")
+    p.set_stance(d, "gold", holder=pk, target="isf-troops", polarity="support", evidence=[sp])
+    p.set_stance(d, "gold", holder=pk, target="disarm-hamas", polarity="oppose")     # no evidence: still a row
+    rows = {r.target_id: r for r in stance_rows(p)}
+    assert rows["isf-troops"].evidence == ("Pakistan will send troops",)
+    assert rows["disarm-hamas"].evidence == () and rows["disarm-hamas"].csv_row()[-2:] == [0, ""]
