@@ -112,7 +112,7 @@ def _header(fig, lines: list[tuple[str, float, str]]) -> float:
 def _save(fig, path: str | Path, header_in: float) -> None:
     h = fig.get_size_inches()[1]
     fig.tight_layout(rect=(0, 0, 1, 1 - header_in / h))
-    fig.savefig(path, dpi=110, bbox_inches="tight", pad_inches=0.15)
+    fig.savefig(path, dpi=110)    # tight_layout and the header's sizing keep every text inside
 
 
 def _title_lines(smap: StanceMap, title: str, caption: str) -> list[tuple[str, float, str]]:
@@ -202,21 +202,31 @@ def network_figure(smap: StanceMap, *, polarities=None, title: str = "Stance net
 
     ax.set_xlim(-0.6, 1.6)
     ax.set_ylim(n + 0.5, -0.5)
-    renderer = fig.canvas.get_renderer()
-    placed = []                     # label boxes so far: a label moves along its edge to a free place
+    # label boxes in data units, estimated from the figure's size (no drawing needed): a label
+    # slides along its edge to the first free place, so crossing edges keep readable counts
+    fw, fh = fig.get_size_inches()
+    x_per_in, y_per_in = 2.2 / (fw * 0.8), (n + 1) / (fh * 0.8)
+    placed: list[tuple[float, float, float, float]] = []
+    unlabelled = 0
     for key, c in sorted(smap.cells.items(), key=lambda kc: (-kc[1].stances, kc[0])):
         y0, y1 = hy[c.holder], ty[c.target]
         ax.plot([0, 1], [y0, y1], color=colour(c.polarity), alpha=1.0, linewidth=width(c),
                 linestyle=(0, (4, 2)) if c.mixed else "-", solid_capstyle="butt", zorder=1)
-        label = ax.text(0.5, 0, edge_label(c) + (f" [{key[0]}]" if multi else ""), ha="center", va="center",
-                        fontsize=7, zorder=3, bbox={"facecolor": "white", "edgecolor": colour(c.polarity),
-                                                     "boxstyle": "round,pad=0.2", "linewidth": 1})
-        for t in (0.5, 0.35, 0.65, 0.25, 0.75, 0.42, 0.58, 0.5):
-            label.set_position((t, y0 + (y1 - y0) * t))
-            box = label.get_window_extent(renderer).expanded(1.05, 1.2)
-            if not any(box.overlaps(o) for o in placed):
+        text = edge_label(c) + (f" [{key[0]}]" if multi else "")
+        half_w = (len(text) * 7 * 0.55 / 72 + 0.1) * x_per_in / 2
+        half_h = (7 * 1.7 / 72) * y_per_in / 2
+        for t in (0.5, 0.35, 0.65, 0.25, 0.75, 0.42, 0.58, 0.18, 0.82):
+            cx, cy = t, y0 + (y1 - y0) * t
+            box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
+            if not any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in placed):
                 break
+        else:              # no free place: left out and counted (the most stances are labelled first)
+            unlabelled += 1
+            continue
         placed.append(box)
+        ax.text(cx, cy, text, ha="center", va="center", fontsize=7, zorder=3,
+                bbox={"facecolor": "white", "edgecolor": colour(c.polarity), "boxstyle": "round,pad=0.2",
+                      "linewidth": 1})
     ax.scatter([0] * len(holders), list(hy.values()), s=40, color="#333333", zorder=2)
     ax.scatter([1] * len(targets), list(ty.values()), s=60, marker="s", color="#0072B2", zorder=2)
     for h in holders:
@@ -231,10 +241,11 @@ def network_figure(smap: StanceMap, *, polarities=None, title: str = "Stance net
     ax.legend(handles=handles, loc="upper center", ncol=min(6, len(handles)), fontsize=8, frameon=False,
               bbox_to_anchor=(0.5, 0.0))
     nst = sum(c.stances for c in smap.cells.values())
-    header = _header(fig, _title_lines(smap, title, (
-        f"{_n(len(holders), 'holder')} (left) → {_n(len(targets), 'target')} (right) · {_n(nst, 'stance')} · "
-        "an edge: its stances "
-        "by polarity, wider with more; (N): stances")))
+    caption = (f"{_n(len(holders), 'holder')} (left) → {_n(len(targets), 'target')} (right) · {_n(nst, 'stance')} · "
+               "an edge: its stances by polarity, wider with more; (N): stances")
+    if unlabelled:
+        caption += f" · {_n(unlabelled, 'edge')} without a label for lack of room (all counts: --gexf, --long)"
+    header = _header(fig, _title_lines(smap, title, caption))
     return fig, header
 
 

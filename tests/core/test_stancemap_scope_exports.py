@@ -242,3 +242,24 @@ def test_long_rows_evidence_text_in_code_points_after_an_emoji(new_project, tmp_
     rows = {r.target_id: r for r in stance_rows(p)}
     assert rows["isf-troops"].evidence == ("Pakistan will send troops",)
     assert rows["disarm-hamas"].evidence == () and rows["disarm-hamas"].csv_row()[-2:] == [0, ""]
+
+
+def test_crowded_network_leaves_labels_out_and_says_how_many():
+    from matplotlib.text import Text
+
+    from isfannotate.stancemap.query import Axis, Cell, StanceMap
+    cells = {}
+    for h in range(40):
+        for t in range(10):
+            cells[("gold", f"a{h}", f"t{t}")] = Cell("gold", f"a{h}", f"t{t}", {"support": 1 + (h + t) % 3},
+                                                    {f"d{h}"}, 1)
+    smap = StanceMap(Scope(), ["gold"], [Axis(f"a{h}", f"Actor {h}", "state", 10) for h in range(40)],
+                     [Axis(f"t{t}", f"Question {t}", "target", 40) for t in range(10)], cells)
+    fig, _header = network_figure(smap)
+    texts = [t.get_text() for t in fig.findobj(Text)]
+    labels = [t for t in texts if t.endswith(" support")]
+    caption = next(t for t in texts if t.startswith("40 holders"))
+    left_out = 400 - len(labels)
+    assert 0 < left_out < 400
+    assert f"{left_out} edges without a label for lack of room" in caption
+    assert sum(t == "3 support" for t in labels) >= sum(t == "1 support" for t in labels)   # most stances first
