@@ -103,9 +103,13 @@ def resolve_scope(project: "ProjectBase", scope: Scope) -> Scope:
     return replace(scope, actor_types=types, outlets=outlets)
 
 
-def describe_scope(scope: Scope) -> str:
-    """The scope in one line, for pictures and summaries: layer, documents and every filter."""
-    parts = [f"layer {scope.layer}"]
+def describe_scope(scope: Scope, layers: Sequence[str] | None = None) -> str:
+    """The scope in one line, for pictures and summaries: layer (with *layers*, the annotators
+    that 'all' put side by side), documents and every filter."""
+    if scope.layer == ALL and layers:
+        parts = ["layers " + ", ".join(layers) + " side by side"]
+    else:
+        parts = [f"layer {scope.layer}"]
     docs = list(scope.documents) if scope.documents is not None else None
     if docs is None:
         parts.append("all documents")

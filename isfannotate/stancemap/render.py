@@ -116,7 +116,7 @@ def _save(fig, path: str | Path, header_in: float) -> None:
 
 
 def _title_lines(smap: StanceMap, title: str, caption: str) -> list[tuple[str, float, str]]:
-    return [(title, 12, "bold"), ("Scope: " + describe_scope(smap.scope), 9, "normal"), (caption, 8, "normal")]
+    return [(title, 12, "bold"), ("Scope: " + describe_scope(smap.scope, smap.layers), 9, "normal"), (caption, 8, "normal")]
 
 
 def _legend_handles(polarities):

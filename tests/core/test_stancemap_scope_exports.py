@@ -263,3 +263,11 @@ def test_crowded_network_leaves_labels_out_and_says_how_many():
     assert 0 < left_out < 400
     assert f"{left_out} edges without a label for lack of room" in caption
     assert sum(t == "3 support" for t in labels) >= sum(t == "1 support" for t in labels)   # most stances first
+
+
+def test_scope_line_names_the_layers_side_by_side():
+    from isfannotate.stancemap import describe_scope
+    assert describe_scope(Scope(layer="all"), ["alice", "bob"]) == "layers alice, bob side by side · all documents"
+    assert describe_scope(Scope(documents=["d1", "d2", "d3", "d4"], outlets=["Dawn", "NewsX"],
+                                date_to="2025-12")) == \
+        "layer gold · 4 documents · outlet Dawn or NewsX · dates … to 2025-12"
