@@ -280,8 +280,9 @@ class StanceMapWindow(QWidget):
             return
         mixed = len(self.smap.mixed_cells)
         n = sum(c.stances for c in self.smap.cells.values())
+        scope = describe_scope(self.scope, self.smap.layers)
         self.summary.setText(f"{len(self.smap.holders)} holders × {len(self.smap.targets)} targets · {n} stances · "
-                             f"{mixed} mixed cell{'s' if mixed != 1 else ''} · {describe_scope(self.scope, self.smap.layers)}"
+                             f"{mixed} mixed cell{'s' if mixed != 1 else ''} · {scope}"
                              + ("" if n else " — no stances in this scope (gold empty? try an annotator's layer)"))
 
     def _fit_columns(self) -> None:
