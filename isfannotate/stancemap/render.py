@@ -116,7 +116,8 @@ def _save(fig, path: str | Path, header_in: float) -> None:
 
 
 def _title_lines(smap: StanceMap, title: str, caption: str) -> list[tuple[str, float, str]]:
-    return [(title, 12, "bold"), ("Scope: " + describe_scope(smap.scope, smap.layers), 9, "normal"), (caption, 8, "normal")]
+    return [(title, 12, "bold"), ("Scope: " + describe_scope(smap.scope, smap.layers), 9, "normal"),
+            (caption, 8, "normal")]
 
 
 def _legend_handles(polarities):
@@ -241,7 +242,8 @@ def network_figure(smap: StanceMap, *, polarities=None, title: str = "Stance net
     ax.legend(handles=handles, loc="upper center", ncol=min(6, len(handles)), fontsize=8, frameon=False,
               bbox_to_anchor=(0.5, 0.0))
     nst = sum(c.stances for c in smap.cells.values())
-    caption = (f"{_n(len(holders), 'holder')} (left) → {_n(len(targets), 'target')} (right) · {_n(nst, 'stance')} · "
+    caption = (f"{_n(len(holders), 'holder')} (left) → {_n(len(targets), 'target')} (right) · "
+               f"{_n(nst, 'stance')} · "
                "an edge: its stances by polarity, wider with more; (N): stances")
     if unlabelled:
         caption += f" · {_n(unlabelled, 'edge')} without a label for lack of room (all counts: --gexf, --long)"

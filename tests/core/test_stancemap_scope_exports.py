@@ -63,7 +63,8 @@ def test_cli_filters_and_refusals(corpus, capsys):
     assert cli(["stancemap", str(path), "--from", "2025-12-18", "--to", "2025-12-31"]) == 0
     out = capsys.readouterr().out
     assert "dates 2025-12-18 to 2025-12-31" in out
-    for args, said in ((["--actor-type", "militia"], "known: "), (["--outlet", "Dawn"], "known: Middle East Eye, NewsX"),
+    for args, said in ((["--actor-type", "militia"], "known: "),
+                       (["--outlet", "Dawn"], "known: Middle East Eye, NewsX"),
                        (["--from", "yesterday"], "use an ISO date")):
         assert cli(["stancemap", str(path), *args]) == 2
         err = capsys.readouterr().err.strip()

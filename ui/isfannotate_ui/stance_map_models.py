@@ -79,7 +79,8 @@ class StanceMatrixModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if not cell.mixed:
                 return f"{cell.polarity}\n{cell.evidence} ev · {len(cell.documents)} doc"
-            return "◆ mixed\n" + "\n".join(cell_caption(cell)[:-1]) + f"\n{cell.evidence} ev · {len(cell.documents)} doc"
+            split = "\n".join(cell_caption(cell)[:-1])     # every polarity with its stances
+            return f"◆ mixed\n{split}\n{cell.evidence} ev · {len(cell.documents)} doc"
         if role == Qt.ItemDataRole.BackgroundRole:
             brush = QBrush(QColor(colour(cell.polarity)))
             if cell.polarity == MIXED:
