@@ -219,6 +219,13 @@ def test_nothing_clipped_at_the_default_size(qtbot, gold_window):
     for r in range(ev.model().rowCount()):
         assert ev.rowHeight(r) >= ev.sizeHintForRow(r)
     assert header.height() >= fm.height() * 3
+    # the timeline: the two month-only stances are one bar over December, not points before the 17th
+    marks = smw.timeline.marks
+    month = next(m for m in marks if not m.exact)
+    assert (month.label, month.start, month.end, len(month.items)) == ("2025-12", "2025-12-01", "2025-12-31", 2)
+    assert sorted(m.label for m in marks if m.exact) == ["2025-12-17", "2025-12-20"]
+    assert not smw.timeline.grab().isNull()
+    assert smw.timeline.height() >= smw.timeline.minimumHeight()
 
 
 def _option(view, index):
