@@ -16,6 +16,14 @@ from .parts import WindowParts
 from .session import Session
 
 
+REVIEW_ACTIONS = ("decision:", "note", "guideline example")
+
+
+def is_review_action(change) -> bool:
+    """The lead's review work: a decision, a note, an auto-merge or a worked example."""
+    return change.action in REVIEW_ACTIONS or change.action.startswith("auto-merge")
+
+
 class ReviewController(QObject):
     def __init__(self, session: Session, parts: WindowParts, guide) -> None:
         """*guide*: the Guide tab's panel; the examples list is added under it."""
@@ -61,6 +69,7 @@ class ReviewController(QObject):
             w.noteEdited.connect(self.s.guarded(self.set_note))
             w.documentChosen.connect(self.s.guarded(self.open_document))
             w.editRequested.connect(self.s.guarded(self.edit_dialog))
+            w.undoRequested.connect(self.s.guarded(self.undo_decision))
             w.reactivated.connect(self.s.guarded(lambda: self.open_document(w.doc_id, w.current_key())))
             self.window = w
         self.refresh_queue()
@@ -91,13 +100,39 @@ class ReviewController(QObject):
                                  edited=edited, note=note)
         if change is None:
             return None
-        self.s.message(f"{decision} ✓ (Ctrl+Z in the main window undoes it)", 3000)
+        self.s.message(f"{decision} ✓ (Ctrl+Z undoes it)", 3000)
         nxt = self.s.project.next_disagreement(doc_id, unit_key)
         if nxt is None:
             self.open_document(doc_id, unit_key)
             self.window.status.setText("every disagreement is decided ✓")
         else:
             self.open_document(*nxt)
+        return change
+
+    def undo_decision(self, redo: bool = False):
+        """Ctrl+Z / Ctrl+Shift+Z in the review window: undo (redo) the project's last action when
+        it is the lead's work on gold (a decision, a note, an auto-merge, a worked example), through
+        the main window's undo so every view repaints; else say where the last action was.
+        Returns the change applied, or None."""
+        p = self.s.project
+        change = p.next_redo if redo else p.next_undo
+        verb = "redo" if redo else "undo"
+        if change is None:
+            self.window.status.setText(f"nothing to {verb} in this session")
+            return None
+        if not is_review_action(change):
+            self.window.status.setText(f"the last action is “{self.ui.window.describe_change(change)}”, not a "
+                                       f"decision: {verb} it in the main window ({'Ctrl+Shift+Z' if redo else 'Ctrl+Z'})")
+            return None
+        (self.ui.window.redo if redo else self.ui.window.undo)()
+        doc = change.document_id or self.window.doc_id
+        if doc is not None:
+            self.open_document(doc, self.window.current_key() if doc == self.window.doc_id else None)
+        else:
+            self.refresh_queue()
+        said = self.ui.window.describe_change(change)
+        self.window.status.setText(f"{verb} {said}" + ("" if redo else " (Ctrl+Shift+Z redoes it)"))
+        self.s.message(f"{verb} {said}", 4000)
         return change
 
     def edit_dialog(self, doc_id: str, unit_key: str, picked: str = ""):

@@ -16,13 +16,18 @@ or S/W/A/X there:
 - **E** accept the picked version with its boundary edited to the text selected in the view;
 - **Ctrl+E** edit the picked version's other parts (label, link, source, quote, polarity,
   conditions, value), then accept it;
-- **R** reject every version;
+- **R** reject every version: asks first in the status line; **R** again confirms, any other
+  key or unit cancels;
+- **Ctrl+Z** / **Ctrl+Shift+Z** undo / redo the last decision (named in the status line),
+  through the project's undo, the same history as the main window's;
 - **N** / **Shift+N** next / previous undecided disagreement, across documents;
 - **1–9** pick annotator 1–9's version (the column headers are numbered);
 - **G** add the current (decided) unit to the guidelines as a worked example.
 
-Every decision is one core action run through the session (``run_lead``), so Ctrl+Z in the
-main window undoes it; auto-merge is one action too. UI thread only; offsets are code points.
+Every decision is one core action run through the session (``run_lead``), so Ctrl+Z here or
+in the main window undoes it; auto-merge is one action too. A note typed before picking a
+version (1–9) stays: the note field is reset only when another unit becomes current. UI thread
+only; offsets are code points.
 """
 from __future__ import annotations
 
@@ -52,6 +57,7 @@ class ReviewWindow(QWidget):
     nextRequested = Signal(bool)
     noteEdited = Signal(str, str, str)
     editRequested = Signal(str, str, str)            # doc, unit key, picked annotator ("" none)
+    undoRequested = Signal(bool)                     # redo: Ctrl+Shift+Z
     reactivated = Signal()                           # the window became active again: read the review again
     documentChosen = Signal(str)
 
@@ -62,6 +68,8 @@ class ReviewWindow(QWidget):
         self.actor_name = actor_name
         self.doc_id: str | None = None
         self.rd = None
+        self._note_key: str | None = None        # the unit the note field was filled for
+        self._reject_armed: str | None = None    # R pressed once on this unit: R again rejects
 
         # --- top: overall progress and auto-merge
         self.overall = QProgressBar(self)
@@ -72,9 +80,10 @@ class ReviewWindow(QWidget):
         self.mode.addItem("unanimous", "unanimous")
         self.mode.addItem("majority", "majority")
         self.min_k = QSpinBox(self)
-        self.min_k.setRange(0, 99)
-        self.min_k.setSpecialValueText("min K: —")
-        self.min_k.setToolTip("majority: at least K annotators (0: more than half)")
+        self.min_k.setRange(2, 99)          # one annotator is no majority (issue 19)
+        self.min_k.setPrefix("min K ")
+        self.min_k.setToolTip("majority: a version held by more than half of the document's annotators, and by "
+                              "at least K of them (K ≥ 2); a tie is never decided")
         merge = QPushButton("Auto-merge", self)
         merge.setObjectName("autoMerge")
         merge.setToolTip("put every unanimous (or majority) unit into gold in one action; never overwrites a decision")
@@ -129,9 +138,11 @@ class ReviewWindow(QWidget):
         self.note.setObjectName("reviewNote")
         self.note.setPlaceholderText("note on this unit (saved with the decision, or on Enter once decided)")
         self.note.returnPressed.connect(self._on_note_entered)
+        self.note.textEdited.connect(lambda _t: setattr(self, "_reject_armed", None))
         self.hint = QLabel("Enter accept · E accept with the selected boundary · Ctrl+E edit, then accept · "
-                           "R reject all · 1–9 pick a version · "
-                           "N / Shift+N next / previous disagreement · G add to guidelines", self)
+                           "R R reject all · 1–9 pick a version · N / Shift+N next / previous disagreement · "
+                           "G add to guidelines · Ctrl+Z / Ctrl+Shift+Z undo / redo a decision", self)
+        self.hint.setWordWrap(True)
         self.hint.setObjectName("reviewKeys")
         self.status = QLabel(self)
         self.status.setObjectName("reviewStatus")
@@ -164,7 +175,7 @@ class ReviewWindow(QWidget):
         a = QAction(self.area)
         a.setShortcuts([QKeySequence(k) for k in keys])
         a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)   # the review area only
-        a.triggered.connect(lambda _c=False: slot())
+        a.triggered.connect(lambda _c=False: self._on_key(slot))
         self.area.addAction(a)
         return a
 
@@ -178,6 +189,22 @@ class ReviewWindow(QWidget):
         self._key(["G"], self.example_current)
         for i in range(1, 10):
             self._key([str(i)], lambda i=i: self.pick(i))
+        # the whole window (the note field keeps its own Ctrl+Z for its text while it has focus)
+        for keys, redo in ((["Ctrl+Z"], False), (["Ctrl+Shift+Z", "Ctrl+Y"], True)):
+            a = QAction(self)
+            a.setShortcuts([QKeySequence(k) for k in keys])
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            a.triggered.connect(lambda _c=False, r=redo: self._request_undo(r))
+            self.addAction(a)
+
+    def _on_key(self, slot) -> None:
+        if slot != self.reject_current:      # any other key cancels a pending R
+            self._reject_armed = None
+        slot()
+
+    def _request_undo(self, redo: bool) -> None:
+        self._reject_armed = None
+        self.undoRequested.emit(redo)
 
     # ---------------------------------------------------------------- showing
     def set_queue(self, queue) -> None:
@@ -236,7 +263,11 @@ class ReviewWindow(QWidget):
         u = self.units_model.units[index.row()] if index.isValid() else None
         if u is None:
             return
-        self.note.setText((u.decision or {}).get("note") or "")
+        if u.key != self._reject_armed:
+            self._reject_armed = None
+        if u.key != self._note_key:      # another unit: its saved note (a note being typed stays)
+            self._note_key = u.key
+            self.note.setText((u.decision or {}).get("note") or "")
         picked = self.units_model.picked.get(u.key)
         first = picked if picked in u.versions else next(iter(u.versions), None)
         if first is not None:
@@ -289,9 +320,19 @@ class ReviewWindow(QWidget):
             self.editRequested.emit(self.doc_id, u.key, self.units_model.picked.get(u.key, ""))
 
     def reject_current(self) -> None:
+        """R asks (in the status line, non-modal); R again on the same unit rejects every version."""
         u = self.current_unit()
-        if u is not None:
-            self.decisionRequested.emit(self.doc_id, u.key, "rejected", "", None, self.note.text())
+        if u is None:
+            return
+        if self._reject_armed != u.key:
+            self._reject_armed = u.key
+            n = len(u.versions)
+            self.status.setText(f"reject every version ({n}) of this {u.kind} {u.label}? R again rejects; "
+                                "any other key keeps them".replace("  ", " "))
+            return
+        self._reject_armed = None
+        self.decisionRequested.emit(self.doc_id, u.key, "rejected", "", None, self.note.text())
+
 
     def example_current(self) -> None:
         u = self.current_unit()

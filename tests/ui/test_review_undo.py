@@ -1,0 +1,105 @@
+"""Issue 19 in the review window: the note typed before picking a version is kept; R asks
+before rejecting every version; Ctrl+Z / Ctrl+Shift+Z there undo / redo the last decision,
+named, through the project's undo (the main window's history)."""
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+D = "004_925ac23fd4dc491f"
+
+
+@pytest.fixture
+def three(window, annotate_three):
+    annotate_three(window.project)
+    window.session.set_annotator("lead")
+    return window
+
+
+def activate(qtbot, w):
+    w.windowHandle().requestActivate()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)
+
+
+def open_review(qtbot, w):
+    rw = w.reviewing.show_review()
+    qtbot.addWidget(rw)
+    qtbot.waitExposed(rw)
+    activate(qtbot, rw)
+    return rw
+
+
+def press(qtbot, rw, key, mod=Qt.KeyboardModifier.NoModifier):
+    rw.units.setFocus()
+    qtbot.keyClick(rw.units, key, mod)
+
+
+def go_to(rw, pred):
+    row = next(i for i, u in enumerate(rw.units_model.units) if pred(u))
+    rw.units.setCurrentIndex(rw.units_model.index(row, 0))
+    return rw.units_model.units[row]
+
+
+def test_a_note_typed_before_picking_a_version_is_saved_with_the_decision(qtbot, three):
+    p = three.project
+    rw = open_review(qtbot, three)
+    stance = go_to(rw, lambda u: u.kind == "stance")
+    rw.note.setFocus()
+    qtbot.keyClicks(rw.note, "could consider = conditional")
+    press(qtbot, rw, Qt.Key.Key_3)                      # chen's version
+    assert rw.note.text() == "could consider = conditional"
+    press(qtbot, rw, Qt.Key.Key_Return)
+    unit = p.review(D).unit(stance.key)
+    assert unit.decision["chosen"] == "chen" and unit.decision["note"] == "could consider = conditional"
+    # another unit shows its own (empty) note; back on the stance, its saved note
+    go_to(rw, lambda u: u.kind == "claim")
+    assert rw.note.text() == ""
+    go_to(rw, lambda u: u.key == stance.key)
+    assert rw.note.text() == "could consider = conditional"
+
+
+def test_r_asks_then_rejects_and_ctrl_z_undoes_it_named(qtbot, three):
+    p = three.project
+    text = p.document(D).text
+    rw = open_review(qtbot, three)
+    hamas = go_to(rw, lambda u: u.kind == "span" and text[u.start:u.end] == "Hamas")
+    press(qtbot, rw, Qt.Key.Key_R)
+    assert "R again rejects" in rw.status.text()
+    assert not p.review(D).unit(hamas.key).decided
+    press(qtbot, rw, Qt.Key.Key_1)                      # another key cancels the question
+    press(qtbot, rw, Qt.Key.Key_R)
+    assert not p.review(D).unit(hamas.key).decided      # asked again, not rejected
+    press(qtbot, rw, Qt.Key.Key_R)
+    assert p.review(D).unit(hamas.key).state == "rejected"
+    # Ctrl+Z in the review window: the decision is undone, and named
+    go_to(rw, lambda u: u.key == hamas.key)
+    press(qtbot, rw, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert not p.review(D).unit(hamas.key).decided
+    assert "undo decision: reject every version of ACTOR “Hamas”" in rw.status.text()
+    assert rw.units_model.units[rw.units_model.row_of(hamas.key)].state == "incomplete"
+    press(qtbot, rw, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert p.review(D).unit(hamas.key).state == "rejected"
+    assert "redo decision: reject every version of ACTOR “Hamas”" in rw.status.text()
+
+
+def test_ctrl_z_undoes_a_take_and_restores_gold(qtbot, three):
+    p = three.project
+    text = p.document(D).text
+    rw = open_review(qtbot, three)
+    rubio = go_to(rw, lambda u: u.kind == "span" and "Rubio" in text[u.start:u.end])
+    press(qtbot, rw, Qt.Key.Key_1)
+    press(qtbot, rw, Qt.Key.Key_Return)
+    assert [text[s.start:s.end] for s in p.spans(D, "gold")] == ["Marco Rubio"]
+    press(qtbot, rw, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert p.spans(D, "gold") == [] and not p.review(D).unit(rubio.key).decided
+    assert "undo decision: take alice on ACTOR “Marco Rubio”" in rw.status.text()
+
+
+def test_ctrl_z_in_review_leaves_the_main_windows_annotation_alone(qtbot, three):
+    p = three.project
+    text = p.document(D).text
+    rw = open_review(qtbot, three)
+    s = text.index("Hamas")
+    p.annotate(D, "lead", s, s + 5, "ACTOR")             # the last action: an annotator's work
+    press(qtbot, rw, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "not a decision" in rw.status.text() and "main window" in rw.status.text()
+    assert [text[x.start:x.end] for x in p.spans(D, "lead")] == ["Hamas"]
