@@ -12,7 +12,7 @@ from pathlib import Path
 from ..errors import IsfError
 from ..exporting import FORMATS as EXPORT_FORMATS
 from ..importing import FORMATS as IMPORT_FORMATS
-from .common import open_project as _open
+from .common import GUI_WINDOWS, open_project as _open
 from .analysis import ANALYSIS_COMMANDS, add_analysis_parsers
 from .review import REVIEW_COMMANDS, add_review_parsers
 from .team import TEAM_COMMANDS, add_team_parsers
@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--screenshot", metavar="PNG", help="render the window offscreen to PNG and exit")
     g.add_argument("--document", metavar="ID", help="with --screenshot: the document to show")
     g.add_argument("--size", default="1280x800", help="with --screenshot: window size WxH (default 1280x800)")
+    g.add_argument("--window", default="main", metavar="NAME",
+                   help="open (and with --screenshot grab) this window: " + "|".join(GUI_WINDOWS))
 
     i = sub.add_parser("init", help="create a project", description="Create a new, empty project file.")
     i.add_argument("project", help="path of the new project file (suggested extension .isf)")
@@ -174,6 +176,8 @@ def cmd_check(a) -> int:
 def cmd_gui(a) -> int:
     from .. import settings
     from ..demo import build_demo
+    if a.window not in GUI_WINDOWS:
+        raise IsfError(f"--window {a.window!r}: choose from {', '.join(GUI_WINDOWS)}")
     if a.demo:
         path = build_demo()
     elif a.project:
@@ -194,13 +198,17 @@ def cmd_gui(a) -> int:
         settings.put("annotator", annotator)
     elif a.screenshot:
         annotator = settings.get("annotator") or "annotator"
+    if a.screenshot:   # headless: no display needed (a set QT_QPA_PLATFORM is kept)
+        import os
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
         from isfannotate_ui.app import run
     except ImportError as e:
         raise IsfError(f"the desktop app cannot start: {e} (install isfannotate with its Qt dependency)") from None
     if not a.screenshot:
         settings.add_recent(str(path))
-    return run(str(path), annotator=annotator, screenshot=a.screenshot, document=a.document, size=a.size)
+    return run(str(path), annotator=annotator, screenshot=a.screenshot, document=a.document, size=a.size,
+               window_name=a.window)
 
 
 def cmd_unlock(a) -> int:

@@ -103,3 +103,20 @@ def test_ctrl_z_in_review_leaves_the_main_windows_annotation_alone(qtbot, three)
     press(qtbot, rw, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert "not a decision" in rw.status.text() and "main window" in rw.status.text()
     assert [text[x.start:x.end] for x in p.spans(D, "lead")] == ["Hamas"]
+
+
+def test_window_majority_needs_k_of_at_least_two(qtbot, three):
+    from PySide6.QtWidgets import QPushButton
+    p = three.project
+    rw = open_review(qtbot, three)
+    assert not rw.min_k.isEnabled()                       # K is majority's
+    rw.mode.setCurrentIndex(rw.mode.findData("majority"))
+    assert rw.min_k.isEnabled() and rw.min_k.minimum() == 2
+    rw.min_k.setValue(1)
+    assert rw.min_k.value() == 2
+    qtbot.mouseClick(rw.findChild(QPushButton, "autoMerge"), Qt.MouseButton.LeftButton)
+    [g] = p.stances(D, "gold")
+    assert g.polarity == "support"                        # alice and bob: 2 of 3
+    rw.units.setFocus()
+    press(qtbot, rw, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)   # the auto-merge is one step
+    assert p.stances(D, "gold") == [] and "undo auto-merge majority" in rw.status.text()

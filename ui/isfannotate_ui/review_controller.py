@@ -32,6 +32,7 @@ class ReviewController(QObject):
         self.ui = parts
         self.window = None
         self.feedback_window = None
+        self._targets: dict[str, str] | None = None
         self.open_span = None          # set by the window: LayerController.open_span-like click-through
         self.examples = GuideExamples(guide)
         guide.layout().addWidget(self.examples)
@@ -61,7 +62,7 @@ class ReviewController(QObject):
     def show_review(self, doc_id: str | None = None):
         from .review_view import ReviewWindow
         if self.window is None:
-            w = ReviewWindow(lambda a: self.s.actor_text(a) if a else "?", self.ui.window)
+            w = ReviewWindow(self.name_of, self.ui.window)
             w.decisionRequested.connect(self.s.guarded(self.decide))
             w.autoMergeRequested.connect(self.s.guarded(lambda mode, k: self.auto_merge(mode, k or None)))
             w.exampleRequested.connect(self.s.guarded(self.add_example))
@@ -85,11 +86,20 @@ class ReviewController(QObject):
         self.window.units.setFocus()
         return self.window
 
+    def name_of(self, ident: str | None) -> str:
+        """An actor's or a stance target's name for the review window (the id when unknown)."""
+        if not ident:
+            return "?"
+        if self._targets is None:     # read once per document shown (painting asks per cell)
+            self._targets = {t.id: t.name for t in self.s.read(self.s.project.targets, default=[]) or []}
+        return self._targets.get(ident) or self.s.actor_text(ident)
+
     def refresh_queue(self) -> None:
         self.window.set_queue(self.s.project.review_queue())
 
     def open_document(self, doc_id: str, unit_key: str | None = None) -> None:
         p = self.s.project
+        self._targets = None
         self.window.show_document(p.review(doc_id), p.document(doc_id).text, unit_key)
         self.refresh_queue()
         self.window.units.setFocus()

@@ -35,7 +35,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton,
                                QSpinBox, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from .article_view import ArticleView
@@ -87,7 +87,10 @@ class ReviewWindow(QWidget):
         merge = QPushButton("Auto-merge", self)
         merge.setObjectName("autoMerge")
         merge.setToolTip("put every unanimous (or majority) unit into gold in one action; never overwrites a decision")
-        merge.clicked.connect(lambda: self.autoMergeRequested.emit(self.mode.currentData(), self.min_k.value()))
+        merge.clicked.connect(lambda: self.autoMergeRequested.emit(
+            self.mode.currentData(), self.min_k.value() if self.mode.currentData() == "majority" else 0))
+        self.min_k.setEnabled(False)          # K is majority's
+        self.mode.currentIndexChanged.connect(lambda _i: self.min_k.setEnabled(self.mode.currentData() == "majority"))
         top = QHBoxLayout()
         top.addWidget(self.overall, 1)
         top.addWidget(QLabel("Auto-merge:", self))
@@ -104,7 +107,11 @@ class ReviewWindow(QWidget):
         self.queue.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.queue.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.queue.verticalHeader().hide()
-        self.queue.horizontalHeader().setStretchLastSection(False)
+        qh = self.queue.horizontalHeader()
+        qh.setStretchLastSection(False)
+        qh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)       # the title takes what is left
+        for c in (1, 2):
+            qh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         self.queue.clicked.connect(lambda i: self.documentChosen.emit(i.data(DocRole)))
 
         # --- right: the review area (keys act here only)
@@ -125,10 +132,12 @@ class ReviewWindow(QWidget):
         self.units.verticalHeader().hide()
         self.units.horizontalHeader().setStretchLastSection(True)
         self.units.selectionModel().currentRowChanged.connect(self._on_current_unit)
+        self.units.setWordWrap(True)
+        self.units.installEventFilter(self)
         split = QSplitter(Qt.Orientation.Vertical, self.area)
         split.addWidget(self.view)
         split.addWidget(self.units)
-        split.setSizes([330, 260])
+        split.setSizes([290, 320])
         al = QVBoxLayout(self.area)
         al.setContentsMargins(0, 0, 0, 0)
         al.addWidget(self.legend)
@@ -157,7 +166,7 @@ class ReviewWindow(QWidget):
         main = QSplitter(Qt.Orientation.Horizontal, self)
         main.addWidget(self.queue)
         main.addWidget(right)
-        main.setSizes([240, 1040])
+        main.setSizes([290, 990])
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(main, 1)
@@ -241,8 +250,8 @@ class ReviewWindow(QWidget):
             for i, (a, c) in enumerate(colours.items())))
         self.units_model.set_doc(rd, text, self.actor_name)
         self.units.resizeColumnsToContents()
-        for c in range(self.units_model.columnCount()):
-            self.units.setColumnWidth(c, min(self.units.columnWidth(c), 200))
+        self._content_widths = [self.units.columnWidth(c) for c in range(self.units_model.columnCount())]
+        self._fit_columns()
         row = self.units_model.row_of(keep) if keep else -1
         if row < 0:
             row = next((i for i, u in enumerate(self.units_model.units) if not u.decided and u.state != "agree"), 0)
@@ -250,6 +259,31 @@ class ReviewWindow(QWidget):
             self.units.setCurrentIndex(self.units_model.index(row, 0))
             self._on_current_unit(self.units_model.index(row, 0))
         self.setWindowTitle(f"Review — {rd.doc}")
+
+    def _fit_columns(self) -> None:
+        """Every annotator's column in view: the fixed columns capped, the annotators sharing what
+        is left of the table's width (their versions wrap), the note taking the rest."""
+        widths = getattr(self, "_content_widths", None)
+        if not widths or len(widths) != self.units_model.columnCount():
+            return
+        n_fixed, n_coders = len(UnitsModel.FIXED), len(self.units_model.coders)
+        caps = {0: 90, 1: 60, 2: 80, 3: 150, 4: 110}
+        fixed = [min(widths[c], caps.get(c, 200)) for c in range(n_fixed)]
+        decision = min(widths[n_fixed + n_coders], 170) if len(widths) > n_fixed + n_coders else 0
+        left = self.units.viewport().width() - sum(fixed) - decision - 40
+        each = max(120, min(260, left // max(n_coders, 1)))
+        for c, w in enumerate(fixed):
+            self.units.setColumnWidth(c, w)
+        for c in range(n_fixed, n_fixed + n_coders):
+            self.units.setColumnWidth(c, each)
+        if decision:
+            self.units.setColumnWidth(n_fixed + n_coders, decision)
+        self.units.resizeRowsToContents()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        if obj is self.units and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(obj, event)
 
     def current_unit(self):
         idx = self.units.currentIndex()
