@@ -1,6 +1,8 @@
 """Issue 19 in the review window: the note typed before picking a version is kept; R asks
 before rejecting every version; Ctrl+Z / Ctrl+Shift+Z there undo / redo the last decision,
 named, through the project's undo (the main window's history)."""
+import json
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -120,3 +122,77 @@ def test_window_majority_needs_k_of_at_least_two(qtbot, three):
     rw.units.setFocus()
     press(qtbot, rw, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)   # the auto-merge is one step
     assert p.stances(D, "gold") == [] and "undo auto-merge majority" in rw.status.text()
+
+
+def gold_of(p):
+    """Gold and its decisions without ids and timestamps."""
+    text = p.document(D).text
+    spans = sorted((s.label, text[s.start:s.end], s.actor_id) for s in p.spans(D, "gold"))
+    stances = sorted((s.holder, s.target, s.polarity, s.conditions) for s in p.stances(D, "gold"))
+    claims = sorted((c.source_kind, c.quote) for c in p.claims(D, "gold").values())
+    decisions = sorted(tuple(r) for r in p.conn.execute("SELECT kind, decision, chosen, note, decided_by FROM decisions"))
+    return spans, stances, claims, decisions
+
+
+
+def test_review_decide_on_the_command_line_equals_the_window_and_shows_in_it(qtbot, three, tmp_path, capsys,
+                                                                            annotate_three):
+    from pathlib import Path
+
+    from isfannotate import Project
+    from isfannotate.cli import main as cli
+    from isfannotate_ui.app import create_main_window
+    repo = Path(__file__).resolve().parents[2]
+    # the same three annotators in a second project, decided from the command line
+    other = tmp_path / "cli.isf"
+    q = Project.create(other, registry=repo / "seeds" / "registry.json")
+    q.import_paths(sorted((repo / "seeds").glob("*.txt")))
+    annotate_three(q)
+    q.close()
+    assert cli(["review", "list", str(other), "--json"]) == 0
+    units = json.loads(capsys.readouterr().out)
+    text = three.project.document(D).text
+    for u in units:
+        covered = text[u["start"]:u["end"]]
+        if u["kind"] == "span" and "Rubio" in covered:
+            how = ["--take", "alice"]
+        elif u["kind"] == "span":
+            how = ["--reject"]
+        elif u["kind"] == "claim":
+            how = ["--take", "bob"]
+        else:
+            how = ["--take", "chen", "--note", "'could consider' is conditional"]
+        assert cli(["review", "decide", str(other), u["id"], *how]) == 0
+    capsys.readouterr()
+
+    # the same decisions with the window's keys
+    p = three.project
+    rw = open_review(qtbot, three)
+    go_to(rw, lambda u: u.kind == "span" and "Rubio" in text[u.start:u.end])
+    press(qtbot, rw, Qt.Key.Key_1)
+    press(qtbot, rw, Qt.Key.Key_Return)
+    go_to(rw, lambda u: u.kind == "span" and text[u.start:u.end] == "Hamas")
+    press(qtbot, rw, Qt.Key.Key_R)
+    press(qtbot, rw, Qt.Key.Key_R)
+    go_to(rw, lambda u: u.kind == "claim")
+    press(qtbot, rw, Qt.Key.Key_2)
+    press(qtbot, rw, Qt.Key.Key_Return)
+    go_to(rw, lambda u: u.kind == "stance")
+    rw.note.setText("'could consider' is conditional")
+    press(qtbot, rw, Qt.Key.Key_3)
+    press(qtbot, rw, Qt.Key.Key_Return)
+    with Project.open(other, read_only=True) as q:
+        assert gold_of(q) == gold_of(p)
+        assert len(gold_of(q)[3]) == 4
+
+    # and the command line's decisions show in the app's review window
+    w2 = create_main_window(other, "lead")
+    qtbot.addWidget(w2)
+    w2.show()
+    qtbot.waitExposed(w2)
+    rw2 = w2.reviewing.show_review(D)
+    qtbot.addWidget(rw2)
+    states = sorted(u.state for u in rw2.units_model.units)
+    assert states.count("accepted") == 3 and states.count("rejected") == 1
+    assert "0 open disagreements" in rw2.overall.format()
+    w2.close()
