@@ -178,6 +178,9 @@ def cmd_gui(a) -> int:
     from ..demo import build_demo
     if a.window not in GUI_WINDOWS:
         raise IsfError(f"--window {a.window!r}: choose from {', '.join(GUI_WINDOWS)}")
+    w, _, h = a.size.partition("x")
+    if not (w.isdigit() and h.isdigit() and int(w) > 0 and int(h) > 0):
+        raise IsfError(f"--size {a.size!r}: give the window size as WIDTHxHEIGHT, e.g. 1280x800")
     if a.demo:
         path = build_demo()
     elif a.project:

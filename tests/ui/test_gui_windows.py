@@ -39,6 +39,14 @@ def test_every_window_screenshots_headless(qtbot, three_closed, tmp_path, capsys
     assert err[-1] == ("isfannotate gui: --window 'board': choose from main, review, agreement, stancemap, "
                        "progress, feedback")
     assert not (tmp_path / "x.png").exists()
+    assert cli(["gui", str(three_closed), "--screenshot", str(tmp_path / "x.png"), "--size", "big"]) == 2
+    assert capsys.readouterr().err.strip() == ("isfannotate gui: --size 'big': give the window size as "
+                                               "WIDTHxHEIGHT, e.g. 1280x800")
+    assert cli(["gui", str(three_closed), "--screenshot", str(tmp_path / "x.png"), "--window", "review",
+                "--document", "nope"]) == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1] == "isfannotate gui: no document with id 'nope'"
+    assert not (tmp_path / "x.png").exists()
+    assert cli(["stats", str(three_closed)]) == 0          # the refused window let the project go
 
 
 def test_open_window_gives_each_window_content(qtbot, window, annotate_three):

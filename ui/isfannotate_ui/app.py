@@ -120,12 +120,14 @@ def run(project_path: str, annotator: str | None = None, screenshot: str | None 
         window.show_document(document)
     if screenshot:
         w, _, h = size.partition("x")
-        window.resize(int(w), int(h))
-        window.show()
-        shown = open_window(window, window_name, document)
-        shown.resize(int(w), int(h))
-        take_screenshot(window, screenshot, shown)
-        window.close()
+        try:
+            window.resize(int(w), int(h))
+            window.show()
+            shown = open_window(window, window_name, document)   # IsfError: e.g. no such document
+            shown.resize(int(w), int(h))
+            take_screenshot(window, screenshot, shown)
+        finally:
+            window.close()          # releases the project, also when refused
         print(f"screenshot written to {screenshot}")
         return 0
     window.show()
