@@ -260,10 +260,16 @@ def main(argv: list[str] | None = None) -> int:
     if a.command is None:
         a = parser.parse_args(["gui"])
     try:
-        return COMMANDS[a.command](a)
+        rc = COMMANDS[a.command](a)
+        sys.stdout.flush()      # a closed pipe is met here, not in the interpreter's exit
+        return rc
     except IsfError as e:
         print(f"isfannotate {a.command}: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:     # the reader went away (`| head`): stop quietly, as other tools do
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print(f"isfannotate {a.command}: interrupted; nothing was changed by the unfinished step", file=sys.stderr)
         return 130

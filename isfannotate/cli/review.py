@@ -9,6 +9,7 @@ an annotator changes their version (then the unit is new and undecided again).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from ..errors import IsfError
@@ -119,6 +120,7 @@ def cmd_review(a) -> int:
 
 def cmd_review_list(a) -> int:
     from ..progress import ProgressBar
+    from ..review import unit_name
     states = _states(a.state)
     with open_project(a.project, "review", read_only=True) as project:
         if a.document:
@@ -134,9 +136,12 @@ def cmd_review_list(a) -> int:
         texts = {rd.doc: project.document(rd.doc).text for rd in reviews if any(u in units for u in rd.units)}
         for u in units:
             text = texts[u.doc]
-            where = f" {u.start}-{u.end} “{' '.join(text[u.start:u.end].split())[:60]}”" if u.end > u.start else ""
+            if u.end > u.start:
+                what = f"{u.kind} {u.label} {u.start}-{u.end} “{' '.join(text[u.start:u.end].split())[:60]}”"
+            else:
+                what = unit_name(project, u)            # STANCE holder → target, document label KEY
             differs = f"  differs: {', '.join(u.differs())}" if u.differs() else ""
-            print(f"{u.key}  {u.kind} {u.label}{where}  {u.state}{differs}")
+            print(f"{u.key}  {what}  {u.state}{differs}")
             width = max(len(c) for c in u.coders) if u.coders else 0
             for c in u.coders:
                 v = u.versions.get(c)
@@ -218,9 +223,19 @@ def cmd_review_decide(a) -> int:
         else:
             change = project.decide(doc, unit.key, "accepted", annotator=a.take, note=a.note)
         queue = project.review_queue()
-    print(f"{change.description} ({a.unit}); {queue.decided} of {queue.units} units decided, "
+        text = project.document(doc).text
+    print(f"{_with_text(change.description, text)} ({a.unit}); {queue.decided} of {queue.units} units decided, "
           f"{queue.open_disagreements} disagreements left for review")
     return 0
+
+
+def _with_text(description: str, text: str) -> str:
+    """"take alice on ACTOR 22-33" → "take alice on ACTOR “Marco Rubio”" (as the app names it)."""
+    m = re.search(r"(\S+) (\d+)-(\d+)$", description)
+    if m is None or int(m.group(3)) > len(text):
+        return description
+    t = " ".join(text[int(m.group(2)):int(m.group(3))].split())
+    return description[:m.start()] + f"{m.group(1)} “{t if len(t) <= 40 else t[:39] + '…'}”"
 
 
 REVIEW_COMMANDS = {"review": cmd_review}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["PARTS", "ReviewDoc", "ReviewUnit", "QueueRow", "Queue", "auto_merge", "decide", "review_document",
            "review_documents", "review_queue", "next_disagreement", "set_note", "add_guideline_example",
-           "guideline_examples"]
+           "guideline_examples", "unit_name", "describe_decision", "majority_of"]
 
 
 def decide(project: "ProjectBase", document_id: str, unit_key: str, decision: str, *, annotator: str | None = None,

@@ -104,7 +104,7 @@ def test_review_list_and_decide_round_trip(two, capsys):
     out = capsys.readouterr().out
     assert "take bilal on STANCE Pakistan → contributing troops to the ISF" in out
     assert cli(["review", "decide", str(path), rubio["id"], "--reject"]) == 0
-    capsys.readouterr()
+    assert capsys.readouterr().out.startswith("reject every version of ACTOR “Marco Rubio”")
     assert listed(path, capsys) == []                           # nothing open
     decided = {u["id"]: u for u in listed(path, capsys, "--state", "decided")}
     assert decided[stance["id"]]["decision"]["chosen"] == "bilal"
@@ -201,3 +201,17 @@ def test_review_list_text_names_versions(two, capsys):
     assert "ayesha: ACTOR" in out and "“Marco Rubio”" in out and "bilal:" in out and "“Rubio”" in out
     assert "Pakistan → contributing troops to the ISF: conditional" in out
     assert out.strip().splitlines()[-1] == "2 units (open); 2 open"
+
+
+def test_a_reader_that_goes_away_is_no_traceback(two):
+    """``isfannotate review list P | head -1``: the closed pipe ends the command quietly."""
+    import subprocess
+    import sys
+    path = two.path
+    two.close()
+    proc = subprocess.Popen([sys.executable, "-m", "isfannotate", "review", "list", str(path), "--state", "all"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()                       # the reader is gone before the first line is written
+    with proc.stderr:
+        err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0 and "Traceback" not in err and "BrokenPipe" not in err, err
