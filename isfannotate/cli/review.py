@@ -40,13 +40,15 @@ def add_review_parsers(sub) -> None:
                       description="Decide UNIT (an id from 'review list'): --take an annotator's version, --reject "
                                   "every version, or --edit FILE (a JSON object shaped like a version in "
                                   "'review list --json'; the parts that may change are checked against the scheme). "
-                                  "Deciding a unit again replaces the earlier decision.")
+                                  "Deciding a unit again replaces the earlier decision; --undecide takes it back.")
     d.add_argument("project")
     d.add_argument("unit", help="a unit id from 'isfannotate review list'")
     how = d.add_mutually_exclusive_group(required=True)
     how.add_argument("--take", metavar="ANNOTATOR", help="accept this annotator's version")
     how.add_argument("--reject", action="store_true", help="reject every version (nothing goes into gold)")
     how.add_argument("--edit", metavar="FILE", help="accept the version in FILE (JSON)")
+    how.add_argument("--undecide", action="store_true",
+                     help="take back the unit's decision (what it put into gold goes; the unit is open again)")
     d.add_argument("--note", default="", help="the adjudicator's note, kept with the decision")
     d.add_argument("--by", default="lead", metavar="NAME", help="who decides (recorded as decided_by; default lead)")
 
@@ -215,7 +217,10 @@ def cmd_review_decide(a) -> int:
         if a.take is not None and a.take not in unit.versions:
             has = ", ".join(c for c in unit.coders if c in unit.versions)
             raise IsfError(f"{a.take!r} has no version of {a.unit} (versions: {has or 'none'})")
-        if a.reject:
+        if a.undecide:
+            from ..review import undecide
+            change = undecide(project, doc, unit.key)
+        elif a.reject:
             change = project.decide(doc, unit.key, "rejected", note=a.note)
         elif a.edit:
             who, edited = _edit_from_file(a.edit, unit)

@@ -12,7 +12,7 @@ from ..changes import Change
 from ..errors import ValidationError
 from ..ids import new_id, now
 from ..models import GOLD
-from .decide import apply_decision, update_gold_status
+from .decide import _undo_earlier, _used_elsewhere, apply_decision, update_gold_status
 from .units import PARTS, ReviewDoc, ReviewUnit, review_document, review_documents
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["PARTS", "ReviewDoc", "ReviewUnit", "QueueRow", "Queue", "auto_merge", "decide", "review_document",
            "review_documents", "review_queue", "next_disagreement", "set_note", "add_guideline_example",
-           "guideline_examples", "unit_name", "describe_decision", "majority_of"]
+           "guideline_examples", "undecide", "unit_name", "describe_decision", "majority_of"]
 
 
 def decide(project: "ProjectBase", document_id: str, unit_key: str, decision: str, *, annotator: str | None = None,
@@ -34,6 +34,24 @@ def decide(project: "ProjectBase", document_id: str, unit_key: str, decision: st
     with project._action("decision:", document_id, GOLD,
                          describe_decision(project, unit, decision, annotator, edited)) as rec:
         apply_decision(project, rec, rd, unit, decision, annotator=annotator, edited=edited, note=note)
+        update_gold_status(rec, rd)
+    return rec.change
+
+
+def undecide(project: "ProjectBase", document_id: str, unit_key: str) -> Change:
+    """Take back a unit's decision as one action: what it put into gold goes (items another
+    decision uses stay), the unit is open again. For a decision made in another session (the
+    command line), where undo cannot reach it."""
+    rd = review_document(project, document_id)
+    unit = rd.unit(unit_key)
+    if unit is None:
+        raise ValidationError(f"no unit {unit_key!r} in document {document_id!r} (its versions may have changed)")
+    if unit.decision is None:
+        raise ValidationError(f"{unit_key} is not decided; nothing to take back")
+    with project._action("decision:", document_id, GOLD, f"take back the decision on {unit_name(project, unit)}") as rec:
+        _undo_earlier(rec, unit.decision, unit, _used_elsewhere(rec.conn, unit.doc, unit.key))
+        rec.delete("decisions", (unit.key,))
+        unit.decision = None
         update_gold_status(rec, rd)
     return rec.change
 

@@ -215,3 +215,20 @@ def test_a_reader_that_goes_away_is_no_traceback(two):
     with proc.stderr:
         err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 0 and "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_review_decide_undecide_takes_a_decision_back(two, capsys, snapshot):
+    gold_tables = ("spans", "claims", "stances", "stance_evidence", "provenance", "decisions", "doc_labels")
+    before = {t: v for t, v in snapshot(two).items() if t in gold_tables}
+    path = two.path
+    two.close()
+    [rubio] = [u for u in listed(path, capsys) if u["kind"] == "span"]
+    assert cli(["review", "decide", str(path), rubio["id"], "--take", "ayesha", "--note", "title left out"]) == 0
+    assert cli(["review", "decide", str(path), rubio["id"], "--undecide"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1].startswith("take back the decision on ACTOR “Marco Rubio”")
+    assert [u["id"] for u in listed(path, capsys)] == [rubio["id"]] + [
+        u["id"] for u in listed(path, capsys) if u["kind"] == "stance"]
+    assert {t: v for t, v in snapshot(path).items() if t in gold_tables} == before
+    assert cli(["review", "decide", str(path), rubio["id"], "--undecide"]) == 2
+    assert "is not decided" in capsys.readouterr().err
