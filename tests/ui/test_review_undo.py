@@ -196,3 +196,18 @@ def test_review_decide_on_the_command_line_equals_the_window_and_shows_in_it(qtb
     assert states.count("accepted") == 3 and states.count("rejected") == 1
     assert "0 open disagreements" in rw2.overall.format()
     w2.close()
+
+
+def test_ctrl_z_works_from_the_merged_text_and_the_queue_too(qtbot, three):
+    p = three.project
+    text = p.document(D).text
+    rw = open_review(qtbot, three)
+    rubio = go_to(rw, lambda u: u.kind == "span" and "Rubio" in text[u.start:u.end])
+    press(qtbot, rw, Qt.Key.Key_Return)
+    assert p.review(D).unit(rubio.key).decided
+    for widget in (rw.view, rw.queue):
+        widget.setFocus()
+        qtbot.keyClick(widget, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert not p.review(D).unit(rubio.key).decided, widget.objectName()
+        qtbot.keyClick(widget, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        assert p.review(D).unit(rubio.key).decided, widget.objectName()
