@@ -314,6 +314,8 @@ class ReviewWindow(QWidget):
         self.status.setText(f"{u.kind} {u.label}: {u.state}" + (f" — differs in {', '.join(u.differs())}"
                                                                  if u.differs() else "")
                             + (f" — not marked by {', '.join(u.missing)}" if u.missing else ""))
+        if self._reject_armed == u.key:      # shown again (e.g. the window reactivated): still asking
+            self._ask_reject(u)
 
     # --------------------------------------------------------------- actions
     def pick(self, n: int) -> None:
@@ -331,6 +333,10 @@ class ReviewWindow(QWidget):
                                           self.units_model.index(row, self.units_model.columnCount() - 1))
         self._on_current_unit(self.units.currentIndex())
         self.status.setText(f"picked {who}'s version: Enter accepts it")
+
+    def _ask_reject(self, u) -> None:
+        self.status.setText(f"reject every version ({len(u.versions)}) of this {u.kind} {u.label}? R again "
+                            "rejects; any other key keeps them".replace("  ", " "))
 
     def accept_current(self) -> None:
         u = self.current_unit()
@@ -360,9 +366,7 @@ class ReviewWindow(QWidget):
             return
         if self._reject_armed != u.key:
             self._reject_armed = u.key
-            n = len(u.versions)
-            self.status.setText(f"reject every version ({n}) of this {u.kind} {u.label}? R again rejects; "
-                                "any other key keeps them".replace("  ", " "))
+            self._ask_reject(u)
             return
         self._reject_armed = None
         self.decisionRequested.emit(self.doc_id, u.key, "rejected", "", None, self.note.text())
