@@ -70,6 +70,8 @@ def test_r_asks_then_rejects_and_ctrl_z_undoes_it_named(qtbot, three):
     press(qtbot, rw, Qt.Key.Key_1)                      # another key cancels the question
     press(qtbot, rw, Qt.Key.Key_R)
     assert not p.review(D).unit(hamas.key).decided      # asked again, not rejected
+    three.reviewing.open_document(D, hamas.key)          # shown again (the window reactivated): still asking
+    assert "R again rejects" in rw.status.text()
     press(qtbot, rw, Qt.Key.Key_R)
     assert p.review(D).unit(hamas.key).state == "rejected"
     # Ctrl+Z in the review window: the decision is undone, and named
