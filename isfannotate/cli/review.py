@@ -73,14 +73,14 @@ def _wanted(unit, states: set[str]) -> bool:
 
 
 def _reviews(project, documents: list[str] | None, progress):
-    """Every document's review in document order, read 200 documents at a time (with progress)."""
+    """Every document's review in document order, read 500 documents at a time (with progress)."""
     from ..review import review_documents
     docs = documents if documents is not None else [d for d, _t in project.document_list()]
     out = []
-    for k in range(0, len(docs), 200):
+    for k in range(0, len(docs), 500):
         progress(k, len(docs))
-        got = review_documents(project, docs[k:k + 200])
-        out += [got[d] for d in docs[k:k + 200] if d in got]
+        got = review_documents(project, docs[k:k + 500])
+        out += [got[d] for d in docs[k:k + 500] if d in got]
     progress(len(docs), len(docs))
     return out
 
@@ -135,7 +135,8 @@ def cmd_review_list(a) -> int:
             print(json.dumps([unit_json(u) for u in units], ensure_ascii=False, indent=1, default=str))
             return 0
         names = _namer(project)
-        texts = {rd.doc: project.document(rd.doc).text for rd in reviews if any(u in units for u in rd.units)}
+        shown = {u.doc for u in units}
+        texts = {rd.doc: project.document(rd.doc).text for rd in reviews if rd.doc in shown}
         for u in units:
             text = texts[u.doc]
             if u.end > u.start:
