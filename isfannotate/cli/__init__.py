@@ -204,6 +204,10 @@ def cmd_gui(a) -> int:
     if a.screenshot:   # headless: no display needed (a set QT_QPA_PLATFORM is kept)
         import os
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from ..qtdeps import display_problem
+    problem = display_problem()     # before Qt starts: its own message names the wrong library
+    if problem:
+        raise IsfError(problem)
     try:
         from isfannotate_ui.app import run
     except ImportError as e:
