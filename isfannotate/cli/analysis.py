@@ -50,17 +50,22 @@ def add_agreement_parser(sub) -> None:
 def add_adjudicate_parser(sub) -> None:
     j = sub.add_parser("adjudicate", help="put agreed units into gold",
                        description="Auto-merge into the gold layer, in one action: 'unanimous' takes the units every "
-                                   "annotator who marked the document done has identically; 'majority' those more "
-                                   "than half of them have (or at least K with --min K). Decisions already made are "
-                                   "never overwritten; running it twice changes nothing. The rest is decided in the "
-                                   "app's review screen (docs/reviewing.md).")
+                                   "annotator who marked the document done has identically; 'majority' a version "
+                                   "held by a strict majority of them (more than half: a tie is never decided) and "
+                                   "by at least K of them (--min K, K >= 2, default 2). Decisions already made are "
+                                   "never overwritten; running it twice changes nothing. The rest is decided with "
+                                   "'isfannotate review' or in the app's review window (docs/reviewing.md).")
     j.add_argument("project")
     j.add_argument("--auto", required=True, choices=["unanimous", "majority"])
-    j.add_argument("--min", type=int, metavar="K", help="with majority: at least K annotators agree")
+    j.add_argument("--min", type=int, metavar="K",
+                   help="with majority: at least K annotators hold the version, besides more than half (K >= 2)")
 
 
 def cmd_adjudicate(a) -> int:
     from ..progress import ProgressBar
+    if a.min is not None and (a.auto != "majority" or a.min < 2):   # refused before the project is opened
+        raise IsfError("--min K goes with --auto majority" if a.auto != "majority" else
+                       f"--min {a.min}: a majority needs at least 2 annotators who agree (K >= 2)")
     with open_project(a.project, "adjudicate") as project:
         project.author = "lead"
         bar = ProgressBar("adjudicating")
