@@ -18,6 +18,7 @@ from isfannotate.errors import InputError
 from isfannotate.formats.conll import looks_like_conll
 from isfannotate.formats.doccano import is_doccano1_annotations
 from isfannotate.formats.labelstudio import is_json_min
+from isfannotate.formats.parsed import loads
 
 READ_FORMATS = ("brat", "doccano", "labelstudio", "prodigy", "conll", "webanno-tsv3")
 """The outside tools' formats we read, as ``--format`` names them."""
@@ -98,6 +99,10 @@ def sniff_file(path: Path) -> tuple[str, str]:
     head = _head(path)
     if head.startswith("#FORMAT=WebAnno TSV 3"):
         return "webanno-tsv3", f"{path.name} starts with #FORMAT=WebAnno TSV 3"
+    if _OLD_WEBANNO.search(head[:4096]):
+        raise InputError(str(path), "this is a WebAnno TSV file of an old version (TSV 1 or 2), which is not "
+                         "supported: export the documents as WebAnno TSV 3 (\"WebAnno TSV v3.x\") from "
+                         "INCEpTION or WebAnno and import that")
     if name.endswith(".txt") and path.with_name(path.name[:-4] + ".ann").is_file():
         return "brat", f"{path.name} has a .ann file beside it"
     stripped = head.lstrip()
@@ -110,6 +115,14 @@ def sniff_file(path: Path) -> tuple[str, str]:
     if name.endswith((".conll", ".conllu", ".iob", ".iob2", ".bio")):
         raise _unknown(path, "no column holds IOB tags (O, B-X, I-X) on every line")
     return "txt", f"{path.name} is plain text (no .ann beside it, no IOB column)"
+
+
+_OLD_WEBANNO = re.compile(
+    r"\A\s*(?:#FORMAT=WebAnno TSV [012]\b|#\s*(?:de\.tudarmstadt\.ukp\.|webanno\.custom\.))"
+    r"|^#id=\d+\s*\n#text=", re.MULTILINE)
+"""WebAnno TSV 1/2: a ``#FORMAT=WebAnno TSV 2`` line, or a header naming DKPro/WebAnno layer
+types (`` # de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity | value``), or ``#id=``
+``#text=`` sentence headers."""
 
 
 def _head(path: Path) -> str:
@@ -130,7 +143,7 @@ def _records_after(head: str) -> list:
     for line in lines:
         if _ANNOTATION_KEYS.search(line):
             try:
-                out.append(json.loads(line))
+                out.append(loads(line))
             except ValueError:
                 continue
     return out
@@ -142,21 +155,27 @@ def _records(path: Path, head: str) -> list:
     if stripped.startswith("[") or stripped.startswith("{\n") or stripped.startswith("{\r\n") \
             or stripped.rstrip() == "{":
         try:
-            whole = json.loads(path.read_text("utf-8-sig"))
-        except (ValueError, UnicodeDecodeError):
+            whole = loads(path.read_text("utf-8-sig"))
+        except UnicodeDecodeError:
             whole = None
+        except json.JSONDecodeError as e:
+            # a JSON document (a list of tasks, a pretty-printed object) broken here, which is what
+            # its reader says too
+            raise InputError(str(path), f"bad JSON: {e.msg} (column {e.colno})", e.lineno) from None
         if whole is not None:
             return (whole if isinstance(whole, list) else [whole])[:_SNIFF_RECORDS]
     out = []
     lines = head.split("\n")
     if len(head) == _SNIFF_BYTES:
         lines = lines[:-1]  # the last line may be cut
-    for line in lines:
+    for lineno, line in enumerate(lines, 1):
         if line.strip():
             try:
-                out.append(json.loads(line))
-            except ValueError:
-                raise _unknown(path, "a line is not valid JSON") from None
+                out.append(loads(line))
+            except json.JSONDecodeError as e:
+                if out:   # the records before it tell the format; its reader names this line
+                    break
+                raise InputError(str(path), f"bad JSON: {e.msg} (column {e.colno})", lineno) from None
             if len(out) >= _SNIFF_RECORDS:
                 break
     return out
@@ -179,7 +198,7 @@ def _later_annotated_records(path: Path) -> list:
             line = raw.decode("utf-8", errors="ignore")
             if _ANNOTATION_KEYS.search(line):
                 try:
-                    out.append(json.loads(line))
+                    out.append(loads(line))
                 except ValueError:
                     continue
                 if len(out) >= _SNIFF_RECORDS:

@@ -81,6 +81,9 @@ class ParsedDocument:
     relations: list[ParsedRelation] = field(default_factory=list)
     doc_labels: dict[str, Any] = field(default_factory=dict)
     line: int | None = None
+    annotated: bool = True
+    """False for a text that nobody annotated (a Label Studio task with no annotation, or only
+    predictions): the importer adds the document and puts nothing in any layer."""
 
 
 @dataclass(slots=True)
@@ -130,7 +133,8 @@ class ParsedCollection:
         """Distinct source annotators in order of first appearance (None = not given)."""
         seen: dict[str | None, None] = {}
         for d in self.documents:
-            seen.setdefault(d.annotator, None)
+            if d.annotated:
+                seen.setdefault(d.annotator, None)
         return list(seen)
 
     def summary(self) -> list[tuple[str, str, str, int]]:
@@ -237,14 +241,50 @@ def index_keys(n: int) -> list[str]:
 
 def loads(data: str) -> Any:
     """``json.loads`` (one place to swap in a faster parser; orjson measured no faster on
-    this machine's noisy 2-core VM, so the standard library it is)."""
-    return json.loads(data)
+    this machine's noisy 2-core VM, so the standard library it is).
+
+    JSON nested deeper than Python's parser can follow (``[[[[...`` 100,000 times) raises
+    ``json.JSONDecodeError`` placed where the nesting gets too deep, never ``RecursionError``."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise json.JSONDecodeError(f"nested more than {_DEPTH_SHOWN} levels deep ([ and {{); "
+                                   "no annotation file nests like this", data, _deep_position(data)) from None
+
+
+_DEPTH_SHOWN = 500
+
+
+def _deep_position(data: str) -> int:
+    """Index of the bracket that opens nesting level ``_DEPTH_SHOWN + 1`` (outside strings),
+    else of the deepest one: where a too-deeply nested JSON text goes wrong."""
+    depth = best = where = 0
+    in_string = escaped = False
+    for i, ch in enumerate(data):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > best:
+                best, where = depth, i
+                if depth > _DEPTH_SHOWN:
+                    return i
+        elif ch in "]}":
+            depth -= 1
+    return where
 
 
 def parse_json_document(path: str, text: str) -> Any:
-    """A whole file as one JSON value; bad JSON -> InputError with the line."""
+    """A whole file as one JSON value; bad JSON -> InputError with the line and column."""
     try:
-        return json.loads(text)
+        return loads(text)
     except json.JSONDecodeError as e:
         raise InputError(path, f"bad JSON: {e.msg} (column {e.colno})", e.lineno) from None
 

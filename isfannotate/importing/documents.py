@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..changes import Op
 from ..errors import InputError, IsfError, ValidationError
+from ..formats.parsed import loads
 from ..models import layer_name
 from ..neardup import find_groups
 from ..textclean import MAX_DOCUMENT_BYTES, clean_and_hash, decode_utf8
@@ -39,6 +40,8 @@ class ImportReport:
     per_label: list[tuple[str, str, int, int, int]] = field(default_factory=list)   # kind, label, imported, converted, skipped
     skipped_items: list[tuple[str, str, str, int]] = field(default_factory=list)    # kind, label, reason, n
     added_labels: list[str] = field(default_factory=list)
+    unannotated: list[str] = field(default_factory=list)        # documents added with no layer (nobody annotated them)
+    mapped_ids: list[str] = field(default_factory=list)         # "target 'x' is the project's 'y' (same name)"
 
     def table(self) -> list[str]:
         """The per-label lines of an annotation import: imported, converted, skipped."""
@@ -57,6 +60,11 @@ class ImportReport:
             parts.append("added to the scheme: " + ", ".join(self.added_labels))
         if self.annotated_documents:
             parts.append(f"{self.spans} spans in {len(self.annotated_documents)} annotated documents")
+        if self.unannotated:
+            n = len(self.unannotated)
+            parts.append(f"{n} document{'s' if n != 1 else ''} with no annotation (in no layer, not done)")
+        if self.mapped_ids:
+            parts.append("ids mapped: " + "; ".join(self.mapped_ids))
         if self.skipped:
             parts.append(f"skipped {len(self.skipped)} already in the project")
         if self.renamed:
@@ -107,7 +115,7 @@ def _read_jsonl(path: Path, data: bytes, docs: list[_Doc], gold: list[tuple[str,
         if len(line) > MAX_DOCUMENT_BYTES:
             raise InputError(str(path), f"line longer than the {MAX_DOCUMENT_BYTES // 1048576} MiB limit for one document", lineno)
         try:
-            obj = json.loads(line)
+            obj = loads(line)
         except json.JSONDecodeError as e:
             raise InputError(str(path), f"not valid JSON: {e.msg} (column {e.colno})", lineno) from None
         if not isinstance(obj, dict):
