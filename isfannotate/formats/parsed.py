@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from isfannotate.errors import InputError
-from isfannotate.textclean import clean_and_hash, decode_utf8
+from isfannotate.textclean import MAX_DOCUMENT_BYTES, clean_and_hash, decode_utf8
 from isfannotate.utf16 import Utf16Map
 
 IMPORTED = "imported"
@@ -181,6 +181,12 @@ class SourceText:
 
     def __init__(self, raw: str, path: str, line: int | None = None) -> None:
         self.raw = raw
+        # one document is at most MAX_DOCUMENT_BYTES of UTF-8, whichever file it comes in; a
+        # text of fewer code points than a quarter of that cannot be over it (no encoding needed)
+        if len(raw) * 4 > MAX_DOCUMENT_BYTES and len(raw.encode("utf-8", "surrogatepass")) > MAX_DOCUMENT_BYTES:
+            size = len(raw.encode("utf-8", "surrogatepass"))
+            raise InputError(path, f"a document of {size / 1048576:.1f} MiB is over the limit of "
+                             f"{MAX_DOCUMENT_BYTES // 1048576} MiB for one document (split it)", line)
         self.text, self.sha256 = clean_and_hash(raw, path, line)
         removed: list[int] = []
         if "\r" in raw or raw.startswith("\ufeff"):
@@ -303,11 +309,54 @@ def json_lines(path: str, text: str) -> Iterable[tuple[int, Any]]:
             yield lineno, parse_json_line(path, line, lineno)
 
 
-def find_line(text: str, needle: str, default: int | None = None) -> int | None:
-    """Line of the first occurrence of ``needle`` in a pretty-printed JSON file (for error
-    messages about values a JSON parser does not place); ``default`` when absent."""
-    i = text.find(needle)
+def find_line(text: str, needle: str, default: int | None = None, start: int = 0, end: int | None = None) -> int | None:
+    """Line of the first occurrence of ``needle`` in ``text[start:end]`` of a pretty-printed
+    JSON file (for error messages about values a JSON parser does not place); ``default`` when
+    absent."""
+    i = text.find(needle, start, len(text) if end is None else end)
     return line_at(text, i) if i >= 0 else default
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+def json_list_items(path: str, text: str) -> list[tuple[int, int, Any]]:
+    """``(start offset, end offset, value)`` of each item of a JSON list (or of the one value
+    when the text is not a list), parsed item by item so that every item knows where it is in
+    the file. Bad JSON -> InputError with the line and column where it breaks."""
+    decoder = json.JSONDecoder()
+    pos = _WS.match(text, 0).end()
+    try:
+        if not text.startswith("[", pos):
+            value, end = decoder.raw_decode(text, pos)
+            if _WS.match(text, end).end() != len(text):
+                raise json.JSONDecodeError("Extra data", text, _WS.match(text, end).end())
+            return [(pos, end, value)]
+        items: list[tuple[int, int, Any]] = []
+        pos = _WS.match(text, pos + 1).end()
+        if text.startswith("]", pos):
+            end = pos + 1
+        else:
+            while True:
+                value, end = decoder.raw_decode(text, pos)
+                items.append((pos, end, value))
+                pos = _WS.match(text, end).end()
+                if text.startswith(",", pos):
+                    pos = _WS.match(text, pos + 1).end()
+                    continue
+                if text.startswith("]", pos):
+                    end = pos + 1
+                    break
+                raise json.JSONDecodeError("Expecting ',' delimiter or ']'", text, pos)
+        if _WS.match(text, end).end() != len(text):
+            raise json.JSONDecodeError("Extra data", text, _WS.match(text, end).end())
+        return items
+    except RecursionError:
+        e = json.JSONDecodeError(f"nested more than {_DEPTH_SHOWN} levels deep ([ and {{); no annotation file "
+                                 "nests like this", text, _deep_position(text))
+        raise InputError(path, f"bad JSON: {e.msg} (column {e.colno})", e.lineno) from None
+    except json.JSONDecodeError as e:
+        raise InputError(path, f"bad JSON: {e.msg} (column {e.colno})", e.lineno) from None
 
 
 # --------------------------------------------------------------------------- checks
