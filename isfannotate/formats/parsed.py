@@ -366,11 +366,13 @@ def check_offsets(path: str, line: int | None, start: Any, end: Any, length: int
     """Refuse offsets that are not integers, run backwards or end past the text."""
     if type(start) is not int or type(end) is not int:
         raise InputError(path, f"{what}: offsets must be integers, got {start!r}, {end!r}", line)
-    if start < 0 or end < start:
-        raise InputError(path, f"{what}: bad offsets {start}-{end}", line)
+    if start < 0:
+        raise InputError(path, f"{what}: bad offsets: start {start}, end {end} (a start cannot be negative)", line)
+    if end < start:
+        raise InputError(path, f"{what}: bad offsets: start {start}, end {end} (the end is before the start)", line)
     if end > length:
         raise InputError(
-            path, f"{what}: offsets {start}-{end} are past the end of the text ({length}{unit and ' ' + unit})", line
+            path, f"{what}: start {start}, end {end}: past the end of the text ({length}{unit and ' ' + unit})", line
         )
 
 
@@ -407,7 +409,7 @@ def raw_range(
                 check_offsets(path, line, start, end, n, what, "characters")
                 raise InputError(
                     path,
-                    f"{what}: the stated text {stated!r} does not match the document at {start}-{end} "
+                    f"{what}: the stated text {stated!r} does not match the document at start {start}, end {end} "
                     f"({src.raw[s:e]!r}), neither in code points nor in UTF-16 units",
                     line,
                 )

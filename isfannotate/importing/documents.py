@@ -245,6 +245,7 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
                 annotated, n_spans = gold_plan.apply(project, rec)
                 report.annotated_documents.extend(annotated)
                 report.spans += n_spans
+                report.mapped_ids.extend(gold_plan.mapped)
     except BaseException:
         project._scheme = old_scheme   # a scheme change was rolled back with the rest
         raise
