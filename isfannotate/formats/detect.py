@@ -132,8 +132,13 @@ def _head(path: Path) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
+class UnknownFormat(InputError):
+    """The file reads, but fits none of the formats (never to be imported as plain documents:
+    the keys it holds would be lost)."""
+
+
 def _unknown(path: Path, why: str) -> InputError:
-    return InputError(str(path), f"cannot tell the format ({why}); tried: {'; '.join(TRIED)}")
+    return UnknownFormat(str(path), f"cannot tell the format ({why}); tried: {'; '.join(TRIED)}")
 
 
 def _records_after(head: str) -> list:
@@ -220,7 +225,8 @@ def _sniff_json(path: Path, head: str) -> tuple[str, str]:
         keys = set(r)
         if "schema" in keys:
             verdicts.setdefault("jsonl", f"{path.name}: gold JSONL lines (schema {r['schema']!r})")
-        elif is_doccano1_annotations(r.get("annotations")) and "data" not in keys:
+        elif (is_doccano1_annotations(r.get("annotations")) or r.get("annotations") == [] and
+              isinstance(r.get("text"), str)) and "data" not in keys:
             verdicts.setdefault("doccano", f"{path.name}: doccano 1.0 lines (annotations with start_offset)")
         elif is_json_min(r):
             verdicts.setdefault("labelstudio", f"{path.name}: Label Studio JSON-MIN tasks (text + regions)")
@@ -231,7 +237,7 @@ def _sniff_json(path: Path, head: str) -> tuple[str, str]:
             verdicts.setdefault("prodigy", f"{path.name}: Prodigy tasks ({', '.join(sorted(keys & _PRODIGY_KEYS))})")
         elif keys & _DOCCANO_KEYS:
             verdicts.setdefault("doccano", f"{path.name}: doccano lines ({', '.join(sorted(keys & _DOCCANO_KEYS))})")
-        elif keys <= _PLAIN_KEYS and "text" in keys:
+        elif keys <= _PLAIN_KEYS:   # without "text" too: the plain reader names the line
             verdicts.setdefault("jsonl", f"{path.name}: plain JSONL documents (text, id, meta)")
         else:
             raise _unknown(path, f"a record has the keys {', '.join(sorted(keys))}")

@@ -71,10 +71,12 @@ def import_paths(project: "ProjectBase", paths: Sequence[str | Path], *, format:
             try:
                 fmt, reason = detect(paths)
                 detected = f"{fmt}: {reason}"
-            except InputError:
+            except InputError as e:
                 # plain document files the sniffer cannot read (a bad line): the document importer
-                # reads them line by line and names the exact file and line
-                if not _all_plain(paths):
+                # reads them line by line and names the exact file and line. A file that reads but
+                # fits no format is refused: read as plain documents, its other keys would be lost.
+                from ..formats.detect import UnknownFormat
+                if isinstance(e, UnknownFormat) or not _all_plain(paths):
                     raise
                 fmt = "jsonl"
         else:
