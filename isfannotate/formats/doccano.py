@@ -236,13 +236,19 @@ def _label_spans(where, lineno, src: SourceText, triples: list, counts: Counter,
     n = len(src.raw)
     fast = src.u16.is_identity and not src.changed
     plain = fast and _all_plain(triples, n)
+    if not plain:
+        for t in triples:
+            if type(t) is not list or len(t) != 3:
+                raise InputError(where, f"doccano: a label must be [start, end, label], got {t!r}", lineno)
     if len(triples) > 1 and len(set(map(tuple, triples) if plain else map(_hashable, triples))) != len(triples):
         seen: set = set()
         unique = []
         for t in triples:
             k = _hashable(t)
             if k in seen:
-                counts["span", t[2] if len(t) > 2 else "?", "skipped:exact duplicate"] += 1
+                if not isinstance(t[2], str):
+                    raise InputError(where, f"doccano: label {t[2]!r} of span {t!r} is not a string", lineno)
+                counts["span", t[2], "skipped:exact duplicate"] += 1
                 continue
             seen.add(k)
             unique.append(t)

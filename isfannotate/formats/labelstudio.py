@@ -114,6 +114,10 @@ def read(paths) -> ParsedCollection:
                 counted = start
                 if isinstance(task, dict) and "data" not in task and is_json_min(task):
                     task = json_min_task(task, coll.counts)
+                elif isinstance(task, dict) and "data" not in task and not task.keys() & _TASK_KEYS:
+                    # Label Studio's import form ``[{"text": ...}]``: the task's fields are its data
+                    task = {"data": task}
+                    coll.counts["document", "task", 'converted:a task without "data" (import form)'] += 1
                 _task(where, _Loc(raw, start, end, line), n, task, coll)
     return coll
 
@@ -131,6 +135,7 @@ class _Loc:
         return find_line(self.raw, needle, self.line, self.start, self.end)
 
 
+_TASK_KEYS = frozenset({"annotations", "completions", "predictions", "result"})
 _MIN_KEYS = frozenset({"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time"})
 
 

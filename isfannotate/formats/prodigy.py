@@ -250,7 +250,8 @@ def _task(where: str, lineno: int, task, counts, seen: set) -> ParsedDocument | 
                 s0, e0 = sp.get("start"), sp.get("end")
                 if isinstance(s0, int) and isinstance(e0, int):
                     s1, e1 = src.to_clean(s0), src.to_clean(e0)
-                    key = by_offsets.get((s1, e1, sp.get("label"))) or by_offsets.get((s1, e1, None))
+                    label = sp.get("label") if isinstance(sp.get("label"), str) else None
+                    key = by_offsets.get((s1, e1, label)) or by_offsets.get((s1, e1, None))
                 where_span = f"{s0}-{e0}"
             else:
                 key = by_token_end.get(r.get(side)) if isinstance(r.get(side), int) else None

@@ -222,12 +222,16 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
     from ..gold import plan_gold_import
     scheme, missing = project.scheme, {}
     if gold:
-        missing = missing_labels(scheme, {s.get("label") for _, _, o in gold for s in o.get("spans") or []
+        def items(o: dict, key: str) -> list:   # a malformed record is refused by the gold check, with its line
+            value = o.get(key)
+            return value if isinstance(value, list) else []
+
+        missing = missing_labels(scheme, {s.get("label") for _, _, o in gold for s in items(o, "spans")
                                           if isinstance(s, dict) and isinstance(s.get("label"), str)},
-                                 {r.get("label") for _, _, o in gold for r in o.get("relations") or []
+                                 {r.get("label") for _, _, o in gold for r in items(o, "relations")
                                   if isinstance(r, dict) and isinstance(r.get("label"), str)},
-                                 {k for _, _, o in gold for k in (o.get("doc_labels") or {})
-                                  if isinstance(o.get("doc_labels"), dict)})
+                                 {k for _, _, o in gold if isinstance(o.get("doc_labels"), dict)
+                                  for k in o["doc_labels"]})
         scheme = extended_scheme(scheme, missing, add=add_labels, source=gold[0][0])
     gold_plan = plan_gold_import(project, gold, layer, replace, existing_sha, batch_sha, assign_id,
                                  scheme=scheme) if gold else None

@@ -38,9 +38,10 @@ def extended_scheme(scheme: Scheme, missing: dict[str, list[str]], *, add: bool,
         raise IsfError(f"{source}: labels that are not in the project's scheme: {describe(missing)}; "
                        "add them with --add-labels (or change the scheme first)")
     bad = [n for n in missing["span labels"] if not is_label_name(n)]
+    bad += [n for n in missing["relations"] + missing["document labels"] if not n.strip()]
     if bad:
         raise IsfError(f"{source}: {', '.join(repr(b) for b in bad)} cannot be a label name of the scheme "
-                       f"({LABEL_NAME_RULE})")
+                       f"({LABEL_NAME_RULE}; relation and document labels: not empty)")
     n = len(scheme.span_labels)
     spans = [*scheme.span_labels, *(SpanLabel(name=name, color=_COLOURS[(n + i) % len(_COLOURS)],
                                               description=f"added by an import from {source}")
