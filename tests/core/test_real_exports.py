@@ -347,3 +347,52 @@ def test_gold_import_reports_every_id_it_maps(seeded, new_project, tmp_path):
     report = other.import_paths([p], annotator="bob")
     assert "target 'disarming-hamas' -> the project's 'disarm-hamas' (same name 'disarming Hamas')" in report.mapped_ids
     assert "ids mapped: " in report.summary()
+
+
+# --------------------------------------------------------------------------- found by fuzzing
+
+
+def test_label_studio_import_form_tasks_without_data(new_project, tmp_path):
+    p = tmp_path / "tasks.json"
+    p.write_text(json.dumps([{"text": "zzz"}, {"data": {"text": "opop"}, "predictions": [
+        {"result": [{"from_name": "c", "to_name": "text", "type": "choices", "value": {"choices": ["A"]}}]}]}]))
+    coll = labelstudio.read([p])
+    assert [(d.text, d.annotated) for d in coll.documents] == [("zzz", False), ("opop", False)]
+    assert coll.count("document", "converted") == 1 and coll.count("result", "skipped") == 1
+
+
+@pytest.mark.parametrize("rows,match", [
+    ([{"text": "Gaza", "label": [None, None]}], r"a label must be \[start, end, label\], got None"),
+    ([{"text": "Gaza", "label": [[0, 4, 5], [0, 4, 5]]}], "is not a string"),
+])
+def test_doccano_malformed_label_lists_are_refused_with_their_line(tmp_path, rows, match):
+    p = jsonl(tmp_path / "d.jsonl", rows)
+    with pytest.raises(InputError, match=match) as e:
+        doccano.read([p])
+    assert e.value.line == 1
+
+
+def test_prodigy_relation_span_with_a_list_label_is_refused_not_a_type_error(tmp_path):
+    task = ner_task("Gaza and Rafah", [{"start": 0, "end": 4, "label": "LOC"}])
+    task["relations"] = [{"head": 0, "child": 0, "label": "near", "head_span": {"start": 0, "end": 4, "label": ["x"]},
+                          "child_span": {"start": 9, "end": 14, "label": "LOC"}}]
+    p = jsonl(tmp_path / "p.jsonl", [task])
+    with pytest.raises(InputError, match="child span 9-14"):
+        prodigy.read([p])
+
+
+def test_gold_lines_with_fields_of_the_wrong_type_are_refused(new_project, tmp_path):
+    p = jsonl(tmp_path / "g.jsonl", [{"schema": "isfannotate.gold/2", "id": "a", "text": "Gaza", "spans": 5,
+                                      "relations": "x", "doc_labels": True}])
+    with pytest.raises(InputError) as e:
+        new_project().import_paths([p], annotator="bob", add_labels=True)
+    assert e.value.line == 1
+
+
+def test_empty_relation_label_names_are_refused(new_project, tmp_path):
+    p = jsonl(tmp_path / "r.jsonl", [{"text": "Gaza and Rafah", "entities": [
+        {"id": 1, "start_offset": 0, "end_offset": 4, "label": "LOC"},
+        {"id": 2, "start_offset": 9, "end_offset": 14, "label": "LOC"}],
+        "relations": [{"from_id": 1, "to_id": 2, "type": ""}]}])
+    with pytest.raises(IsfError, match="'' cannot be a label name"):
+        new_project().import_paths([p], annotator="bob", add_labels=True)
