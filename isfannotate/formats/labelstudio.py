@@ -271,7 +271,7 @@ def _result(where: str, loc: _Loc, n: int, src: SourceText, result, doc: ParsedD
     for i, r in enumerate(result):
         if not isinstance(r, dict):
             raise InputError(where, f"labelstudio: task {n}: a result is not a JSON object", loc.line)
-        rtype = r.get("type")
+        rtype = r.get("type") if isinstance(r.get("type"), str) else repr(r.get("type"))
         value = r.get("value") if isinstance(r.get("value"), dict) else {}
         if rtype == "labels":
             rid = str(r.get("id", f"r{i}"))

@@ -396,3 +396,11 @@ def test_empty_relation_label_names_are_refused(new_project, tmp_path):
         "relations": [{"from_id": 1, "to_id": 2, "type": ""}]}])
     with pytest.raises(IsfError, match="'' cannot be a label name"):
         new_project().import_paths([p], annotator="bob", add_labels=True)
+
+
+def test_label_studio_result_type_of_another_json_type_is_counted_not_a_type_error(tmp_path):
+    p = tmp_path / "ls.json"
+    p.write_text(json.dumps([{"data": {"text": "Gaza"}, "annotations": [{"completed_by": 1, "result": [
+        {"id": "a", "type": ["labels"], "value": {"start": 0, "end": 4, "labels": ["LOC"]}}]}]}]))
+    coll = labelstudio.read([p])
+    assert coll.summary() == [("result", "['labels']", "skipped:result type ['labels'] is not read", 1)]
