@@ -49,7 +49,7 @@ def _check_explicit_format(paths: Sequence[str | Path], format: str) -> None:
     if seen == format or seen in PLAIN_FORMATS:
         return
     what = ("would import its annotation files as documents and lose the annotations"
-            if format in DOCUMENT_FORMATS else f"would not read the annotations in it")
+            if format in DOCUMENT_FORMATS else "would not read the annotations in it")
     raise IsfError(f"{', '.join(map(str, paths))}: --format {format} {what}: this looks like {seen} "
                    f"({reason}); use --format {seen}, or --format auto")
 
