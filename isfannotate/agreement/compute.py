@@ -23,6 +23,8 @@ from ..gcpause import paused_gc
 from . import measures as M
 from .matching import _overlap, exact_keys, match_exact_keys, match_overlap_rest
 from .units import CROSS_LABEL_MIN_OVERLAP, DocumentUnits, Layer, Unit, build_units, claim_source_key, group_by_doc
+from .describe import unit_dict
+from .unitizing import UnitizingSummary, pairwise_unitizing
 
 UNLINKED = "(unlinked)"
 FACETS = ("span_label", "actor_link", "claim_source", "stance_polarity")
@@ -212,6 +214,8 @@ class AgreementResult:
     facets: dict[str, FacetAgreement]         # FACETS, then "doc_label:<key>"
     units: dict[str, Unit]
     texts: dict[str, str] | None = None
+    unitizing: UnitizingSummary | None = None  # αU for spans, per pair
+    names: dict[str, str] | None = None        # actor / target id -> name, for the reports
 
     def disagreements(self, ids: Iterable[str]) -> list[Unit]:
         """The units behind a figure's ``disagreements`` (or ``incomplete``) list."""
@@ -223,17 +227,11 @@ class AgreementResult:
              "documents": [{"id": k, "coders": v} for k, v in self.documents.items()],
              "pairs": self.pairs,
              "span_f1": {k: v.to_dict() for k, v in self.span_f1.items()},
+             "unitizing_alpha": self.unitizing.to_dict() if self.unitizing is not None else None,
              "facets": {k: v.to_dict() for k, v in self.facets.items()}}
         if units:
-            d["units"] = {k: _unit_dict(u, self.texts) for k, u in self.units.items()}
+            d["units"] = {k: unit_dict(u, self.texts, self.names) for k, u in self.units.items()}
         return d
-
-
-def _unit_dict(u: Unit, texts: dict[str, str] | None) -> dict:
-    d = u.to_dict()
-    if texts is not None and u.doc in texts and u.end > u.start:
-        d["text"] = texts[u.doc][u.start:u.end]
-    return d
 
 
 # ----------------------------------------------------------------------------- computation
@@ -242,7 +240,8 @@ def _unit_dict(u: Unit, texts: dict[str, str] | None) -> dict:
 def compute_agreement(layers: Sequence[Layer], *, annotators: Sequence[str] | None = None,
                       link_labels: Iterable[str] | None = None, texts: dict[str, str] | None = None,
                       categories: Mapping[str, Iterable[str]] | None = None,
-                      cross_label_min_overlap: float = CROSS_LABEL_MIN_OVERLAP) -> AgreementResult:
+                      cross_label_min_overlap: float = CROSS_LABEL_MIN_OVERLAP,
+                      lengths: Mapping[str, int] | None = None) -> AgreementResult:
     """Span F1 (exact and overlap) and kappa / alpha / AC1 on matched units, for ``layers``.
 
     ``annotators`` restricts and orders the compared layers (default: all, in the given order).
@@ -251,7 +250,9 @@ def compute_agreement(layers: Sequence[Layer], *, annotators: Sequence[str] | No
     covered text to the units in ``to_dict()``. ``categories`` (``{facet: values}``, optional):
     the scheme's full set of values for a facet, e.g. ``{"stance_polarity": scheme polarities,
     "span_label": scheme labels}``; only Gwet's AC1 uses it (its q counts the categories of the
-    scale, not only those used). Deterministic for the same input.
+    scale, not only those used). ``lengths`` (``{doc: length in code points}``): the texts'
+    lengths, for Krippendorff's αU (taken from ``texts`` when not given; without either, αU is
+    left out with a note). Deterministic for the same input.
     """
     if annotators is not None:
         by_name = {layer.annotator: layer for layer in layers}
@@ -261,11 +262,14 @@ def compute_agreement(layers: Sequence[Layer], *, annotators: Sequence[str] | No
         layers = [by_name[a] for a in annotators]
     layers = list(layers)
     with paused_gc():
-        return _compute(layers, link_labels, texts, dict(categories or {}), cross_label_min_overlap)
+        if lengths is None and texts is not None:
+            lengths = {d: len(t) for d, t in texts.items()}
+        return _compute(layers, link_labels, texts, dict(categories or {}), cross_label_min_overlap, lengths)
 
 
 def _compute(layers: list[Layer], link_labels: Iterable[str] | None, texts: dict[str, str] | None,
-             categories: dict[str, Iterable[str]], cross_label_min_overlap: float) -> AgreementResult:
+             categories: dict[str, Iterable[str]], cross_label_min_overlap: float,
+             lengths: Mapping[str, int] | None = None) -> AgreementResult:
     names = [layer.annotator for layer in layers]
     spans_by_doc = group_by_doc(layers, "spans")
     doc_units = build_units(layers, cross_label_min_overlap=cross_label_min_overlap, _spans_by_doc=spans_by_doc)
@@ -301,7 +305,7 @@ def _compute(layers: list[Layer], link_labels: Iterable[str] | None, texts: dict
         facets[f"doc_label:{key}"] = _facet(f"doc_label:{key}", names, label_units[key], _doc_label_values,
                                             categories.get(f"doc_label:{key}"))
     return AgreementResult(names, {d: list(du.coders) for d, du in doc_units.items()}, pair_info, span_f1,
-                           facets, units, texts)
+                           facets, units, texts, pairwise_unitizing(spans_by_doc, pairs, docsets, lengths))
 
 
 def _claim_source_values(u: Unit) -> tuple:
