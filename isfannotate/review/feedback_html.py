@@ -20,7 +20,7 @@ th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .unit{border:1px solid #ddd;border-left:4px solid #c0392b;border-radius:4px;padding:.5em .8em;margin:.7em 0}
 .unit.same{border-left-color:#27ae60}.where{color:#666;font-size:.9em}
 .sentence{background:#fafafa;padding:.3em .5em;margin:.3em 0;font-style:italic}
-.row{display:grid;grid-template-columns:5.5em 1fr;gap:.2em .6em}.k{color:#666}
+table.v{border:none;margin:.2em 0}table.v td{border:none;padding:1px 8px 1px 0}td.k{color:#666;width:4.5em}
 .yours{color:#8e2c1f}.gold{color:#1d6b3c}.note{background:#fff8dc;padding:.1em .3em}
 details{margin:.4em 0}summary{cursor:pointer}.muted{color:#888}
 """
@@ -33,12 +33,12 @@ def _unit_html(i: FeedbackItem) -> str:
              f"{' · same as gold' if i.taken else ' · gold differs from yours'}</div>"]
     if i.sentence:
         parts.append(f"<div class=sentence>{e(i.sentence)}</div>")
-    parts.append("<div class=row>")
-    parts.append(f"<span class=k>yours</span><span class=yours>{e(i.mine_shown)}</span>")
-    parts.append(f"<span class=k>gold</span><span class=gold>{e(i.gold_shown)}</span>")
+    parts.append("<table class=v>")
+    parts.append(f"<tr><td class=k>yours</td><td class=yours>{e(i.mine_shown)}</td></tr>")
+    parts.append(f"<tr><td class=k>gold</td><td class=gold>{e(i.gold_shown)}</td></tr>")
     if i.note:
-        parts.append(f"<span class=k>note</span><span class=note>{e(i.note)}</span>")
-    parts.append("</div></div>")
+        parts.append(f"<tr><td class=k>note</td><td><span class=note>{e(i.note)}</span></td></tr>")
+    parts.append("</table></div>")
     return "".join(parts)
 
 
