@@ -146,8 +146,19 @@ class AgreementResult:
     facets: dict[str, FacetAgreement]         # FACETS, then "doc_label:<key>"
     units: dict[str, Unit]
     texts: dict[str, str] | None = None
-    unitizing: UnitizingSummary | None = None  # αU for spans, per pair
+    _unitizing_input: tuple | None = field(default=None, repr=False, compare=False)
     names: dict[str, str] | None = None        # actor / target id -> name, for the reports
+    _unitizing: UnitizingSummary | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def unitizing(self) -> UnitizingSummary | None:
+        """Krippendorff's αU for spans, per pair (``unitizing.UnitizingSummary``), worked out on
+        first use (it costs about as much as the rest of the figures) and kept."""
+        if self._unitizing is None and self._unitizing_input is not None:
+            with paused_gc():
+                self._unitizing = pairwise_unitizing(*self._unitizing_input)
+            self._unitizing_input = None
+        return self._unitizing
 
     def disagreements(self, ids: Iterable[str]) -> list[Unit]:
         """The units behind a figure's ``disagreements`` (or ``incomplete``) list."""
@@ -237,7 +248,7 @@ def _compute(layers: list[Layer], link_labels: Iterable[str] | None, texts: dict
         facets[f"doc_label:{key}"] = _facet(f"doc_label:{key}", names, label_units[key], _doc_label_values,
                                             categories.get(f"doc_label:{key}"))
     return AgreementResult(names, {d: list(du.coders) for d, du in doc_units.items()}, pair_info, span_f1,
-                           facets, units, texts, pairwise_unitizing(spans_by_doc, pairs, docsets, lengths))
+                           facets, units, texts, (spans_by_doc, pairs, docsets, lengths))
 
 
 def _span_f1(spans: dict[str, dict[str, list]], pairs: list[tuple[str, str]], docsets: dict[str, frozenset],

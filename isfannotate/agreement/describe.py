@@ -23,11 +23,12 @@ def sentence_around(text: str, start: int, end: int, limit: int = SENTENCE_LIMIT
     a line break. Longer than ``limit`` characters: cut around the span, "…" marking each cut
     (the returned offset is then that of the first character kept)."""
     start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
-    lo = 0
-    for m in _END.finditer(text, 0, start):
+    # look for the sentence ends only within reach (a long text without one stays cheap)
+    lo = floor = max(0, start - 2 * limit)
+    for m in _END.finditer(text, floor, start):
         lo = m.end()
-    m = _END.search(text, max(end, lo))
-    hi = m.start() + len(m.group(0).rstrip()) if m else len(text)
+    m = _END.search(text, max(end, lo), min(len(text), end + 2 * limit))
+    hi = m.start() + len(m.group(0).rstrip()) if m else min(len(text), end + 2 * limit)
     while lo < start and text[lo].isspace():
         lo += 1
     if hi - lo > limit:

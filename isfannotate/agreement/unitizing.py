@@ -91,9 +91,12 @@ def _segments(units: list[tuple[int, int]], begin: int, end: int) -> list[tuple[
 
 def _merge(units: Iterable[tuple[int, int]]) -> tuple[list[tuple[int, int]], int]:
     """Sorted units with overlapping ones merged into their union; and how many merges."""
+    units = sorted(units)
+    if all(units[k][1] <= units[k + 1][0] for k in range(len(units) - 1)):
+        return units, 0                     # the usual case: nothing to merge
     out: list[list[int]] = []
     merged = 0
-    for s, e in sorted(units):
+    for s, e in units:
         if out and s < out[-1][1]:
             out[-1][1] = max(out[-1][1], e)
             merged += 1
@@ -166,11 +169,11 @@ def unitizing_alpha(units: Mapping[Hashable, Iterable[tuple[int, int, Hashable]]
         suffix = [0] * (len(gaps) + 1)    # suffix[k] = sum of gaps[k:]
         for k in range(len(gaps) - 1, -1, -1):
             suffix[k] = suffix[k + 1] + gaps[k]
-        num = 0
+        num = 0   # l (l - 1)(2 l - 1) is 6 times a sum of squares: the division by 3 is exact
         for ln in lengths:
             k = bisect_left(gaps, ln)
             n_ge = len(gaps) - k
-            num += Fraction((n_c - 1) * ln * (ln - 1) * (2 * ln - 1), 3) + ln * ln * (suffix[k] - (ln - 1) * n_ge)
+            num += (n_c - 1) * ln * (ln - 1) * (2 * ln - 1) // 3 + ln * ln * (suffix[k] - (ln - 1) * n_ge)
         denom = m * L * (m * L - 1) - sum(ln * (ln - 1) for ln in lengths)
         d_e = Fraction(2, L) * num / denom if denom else Fraction(0)
         cats[cat] = _alpha(d_o, d_e, n_c, merged)
