@@ -110,3 +110,18 @@ def test_overlapping_units_of_one_coder_are_merged_and_counted():
         unitizing_alpha({0: [(0, 11, "X")], 1: []}, length=10)
     with pytest.raises(ValueError):
         unitizing_alpha({0: []}, length=10)
+
+
+def test_pairs_lay_their_shared_documents_end_to_end():
+    from isfannotate.agreement import Layer, SpanAnn, compute_agreement
+    a = Layer("a", {"d1", "d2"}, spans=(SpanAnn("d1", 2, 8, "X"), SpanAnn("d2", 0, 4, "Y")))
+    b = Layer("b", {"d1", "d2", "d3"}, spans=(SpanAnn("d1", 3, 8, "X"), SpanAnn("d3", 0, 1, "X")))
+    r = compute_agreement([a, b], lengths={"d1": 10, "d2": 6, "d3": 5})
+    [pair] = r.unitizing.pairs
+    assert (pair.documents, pair.length) == (2, 16)                  # d3 is b's only: not compared
+    direct = unitizing_alpha({"a": [(2, 8, "X"), (10, 14, "Y")], "b": [(3, 8, "X")]}, length=16)
+    assert pair.overall.value == direct.overall.value and pair.labels["Y"].value == direct.categories["Y"].value
+    assert r.unitizing.mean_sd("X")[0] == direct.categories["X"].value
+    assert r.to_dict()["unitizing_alpha"]["labels"]["X"]["n_pairs"] == 1
+    no_lengths = compute_agreement([a, b])
+    assert no_lengths.unitizing.pairs == [] and "lengths" in no_lengths.unitizing.note
