@@ -134,6 +134,18 @@ class SuggestActions:
                 out.append(s)
         return out
 
+    def registry_recommendations(self, document_id: str, layer: str) -> list:
+        """The registry matcher as a recommender of the same interface: its actor suggestions
+        (``kb.suggestions``: registry names and aliases not yet marked, rejections left out) as
+        ``Suggestion`` objects of kind span, score 1, no model version, with their actor."""
+        from ..kb import suggestions
+        from ..suggest import Suggestion
+        label = self.scheme.actor_label
+        if label is None:
+            return []
+        return [Suggestion("span", o.start, o.end, label, 1.0, None, actor_id=o.actor_id)
+                for o in suggestions(self, document_id, layer)]
+
     # ------------------------------------------------------ accept / reject
     def _log_row(self, document_id: str, layer: str, s, decision: str, corrected=None) -> dict:
         return {"id": new_id("sl"), "document_id": document_id, "layer": layer, "model_version": s.model_version,
@@ -170,7 +182,7 @@ class SuggestActions:
             raise ValidationError(f"{label} {start}-{end} is already annotated in {layer}'s layer")
         actor_id = None
         if scheme.label(label) is not None and scheme.label(label).role == "actor":
-            actor_id = self._registry_actor(document_id, start, end)
+            actor_id = s.actor_id if s.actor_id and not corrected else self._registry_actor(document_id, start, end)
         row = self._span_row(document_id, layer, start, end, label, actor_id, None)
         rec.insert("spans", row)
         if s.kind != "claim":

@@ -210,3 +210,17 @@ def test_a_handout_carries_the_enabled_model(trained, tmp_path):
         assert [(m.version, m.enabled) for m in models] == [(info.version, True)]
         assert h.suggestion_model_bytes(info.version) == p.suggestion_model_bytes(info.version)
         assert h.model_suggestions(docs[0], "gina")
+
+
+def test_the_registry_matcher_is_a_recommender_of_the_same_interface(seeded):
+    p = seeded
+    doc = p.document_list()[4][0]
+    found = p.registry_recommendations(doc, "hal")
+    assert found and all(s.kind == "span" and s.label == "ACTOR" and s.actor_id and s.model_version is None
+                         for s in found)
+    assert [(s.start, s.end, s.actor_id) for s in found] == [(o.start, o.end, o.actor_id)
+                                                             for o in p.suggestions(doc, "hal")]
+    p.accept_model_suggestion(doc, "hal", found[0])
+    span = p.spans(doc, "hal")[0]
+    assert (span.start, span.end, span.actor_id) == (found[0].start, found[0].end, found[0].actor_id)
+    assert p.suggestion_log(layer="hal")[0]["model_version"] is None
