@@ -64,8 +64,9 @@ class SuggestActions:
         return self._store_model(layer, include, len(data["docs"]), metrics, blob)
 
     def _store_model(self, layer: str, include: list[str], n_docs: int, metrics: dict, blob: bytes) -> ModelInfo:
-        version = (self.conn.execute("SELECT max(version) FROM models").fetchone()[0] or 0) + 1
-        with self._action("train suggestions", None, None, f"model {version}", undoable=False) as rec:
+        with self._action("train suggestions", None, None, "model", undoable=False) as rec:
+            version = (self.conn.execute("SELECT max(version) FROM models").fetchone()[0] or 0) + 1
+            rec.change.description = f"model {version}"
             for (v,) in self.conn.execute("SELECT version FROM models WHERE enabled=1").fetchall():
                 rec.update("models", (v,), {"enabled": 0})
             rec.insert("models", {"version": version, "created_at": now(), "layer": layer,
@@ -133,6 +134,29 @@ class SuggestActions:
             if s.score >= limit and (s.kind, s.start, s.end, s.label) not in rejected:
                 out.append(s)
         return out
+
+    @unguarded
+    def documents_by_uncertainty(self, layer: str, document_ids: Sequence[str] | None = None, *,
+                                 progress: Progress | None = None,
+                                 cancelled: Callable[[], bool] | None = None) -> list[tuple[str, float]]:
+        """(document id, uncertainty) of the documents not marked done in *layer* (or of
+        *document_ids*), most uncertain first (``Recommender.uncertainty``; ties by import
+        order): "which document next". Empty when no model is enabled. A job function."""
+        rec = self.load_suggestion_model()
+        if rec is None:
+            return []
+        statuses = self.statuses(layer)
+        ids = list(document_ids) if document_ids is not None else [
+            d for d, _ in self.document_list() if statuses.get(d) != "done"]
+        out = []
+        for i, doc_id in enumerate(ids):
+            if cancelled is not None and cancelled():
+                from ..errors import JobCancelled
+                raise JobCancelled("ordering by uncertainty cancelled")
+            out.append((doc_id, rec.uncertainty(self.document(doc_id).text), i))
+            if progress:
+                progress(i + 1, len(ids))
+        return [(d, u) for d, u, _ in sorted(out, key=lambda t: (-t[1], t[2]))]
 
     def registry_recommendations(self, document_id: str, layer: str) -> list:
         """The registry matcher as a recommender of the same interface: its actor suggestions

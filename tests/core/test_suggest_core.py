@@ -224,3 +224,14 @@ def test_the_registry_matcher_is_a_recommender_of_the_same_interface(seeded):
     span = p.spans(doc, "hal")[0]
     assert (span.start, span.end, span.actor_id) == (found[0].start, found[0].end, found[0].actor_id)
     assert p.suggestion_log(layer="hal")[0]["model_version"] is None
+
+
+def test_documents_by_uncertainty_orders_unfinished_documents(trained):
+    p, _ = trained
+    order = p.documents_by_uncertainty("kim")
+    ids = [d for d, _ in p.document_list()]
+    assert sorted(d for d, _ in order) == sorted(ids)
+    values = [u for _, u in order]
+    assert values == sorted(values, reverse=True) and all(0 <= u <= 1 for u in values)
+    p.set_status(ids[0], "kim", "done", reason="test")
+    assert ids[0] not in [d for d, _ in p.documents_by_uncertainty("kim")]
