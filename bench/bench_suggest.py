@@ -27,6 +27,17 @@ from suggest_data import write_corpus  # noqa: E402
 from isfannotate import Project  # noqa: E402
 
 
+def _cpu() -> tuple[float, float]:
+    """(this process's, its children's) CPU seconds so far."""
+    t = os.times()
+    return t.user + t.system, t.children_user + t.children_system
+
+
+def _cpu_since(before: tuple[float, float]) -> dict:
+    now = _cpu()
+    return {"cpu_s_parent": round(now[0] - before[0], 1), "cpu_s_child": round(now[1] - before[1], 1)}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=500)
@@ -39,17 +50,19 @@ def main() -> int:
         path = tmp / "bench.isf"
         p = Project.create(path)
         p.import_paths([write_corpus(tmp / "gold.jsonl", a.docs, size=a.size, seed=0)], annotator="gold")
-        t = time.perf_counter()
+        t, c = time.perf_counter(), _cpu()
         info = p.train_suggestions()
         out["train_scratch_s"] = round(time.perf_counter() - t, 1)
+        out["train_scratch_cpu"] = _cpu_since(c)
         out["train_scratch_metrics"] = {k: info.metrics.get(k) for k in ("epochs", "span_seconds", "seconds")}
         out["model_kb"] = info.size // 1024
         p.import_paths([write_corpus(tmp / "new.jsonl", a.new, size=a.size, seed=1, start=a.docs)], annotator="gold")
-        t = time.perf_counter()
+        t, c = time.perf_counter(), _cpu()
         info = p.train_suggestions(update=True)
         out["train_update_s"] = round(time.perf_counter() - t, 1)
+        out["train_update_cpu"] = _cpu_since(c)
         out["train_update_metrics"] = {k: info.metrics.get(k) for k in ("mode", "new_documents", "replayed_documents",
-                                                                      "seconds")}
+                                                                      "span_seconds", "seconds")}
         # a fresh 5 KB article, not in training
         p.import_paths([write_corpus(tmp / "probe.jsonl", 1, size=a.size, seed=99, start=90000)], annotator="other")
         probe = "gen90000"
@@ -59,7 +72,9 @@ def main() -> int:
                 f"p = Project.open({str(path)!r}); t1 = time.perf_counter(); p.load_suggestion_model()\n"
                 "t2 = time.perf_counter(); p.load_suggestion_model(p.suggestion_model().version - 1)\n"
                 "t3 = time.perf_counter(); print(t2 - t1, t3 - t2); p.close()")
+        c = _cpu()
         r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        out["load_process_cpu_s"] = _cpu_since(c)["cpu_s_child"]
         cold, warm = (float(x) for x in r.stdout.split())
         out["load_cold_s"] = round(cold, 2)
         out["load_warm_s"] = round(warm, 2)

@@ -37,6 +37,22 @@ def trained(tmp_path_factory):
     p.close()
 
 
+def _worker_children() -> list[int]:
+    """Our child processes running the trainer (Linux /proc)."""
+    import os
+    out = []
+    for d in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (d / "stat").read_text()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            state = stat.rsplit(")", 1)[1].split()[0]
+            if ppid == os.getpid() and state != "Z" and b"isfannotate.suggest.worker" in (d / "cmdline").read_bytes():
+                out.append(int(d.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return out
+
+
 def _doc(p):
     return p.document_list()[0][0]
 
@@ -174,10 +190,18 @@ def test_cancelled_training_leaves_the_project_unchanged(trained, snapshot):
     p, _ = trained
     before = snapshot(p)
     job = p.jobs.submit("train", lambda proj, prog, cancel: proj.train_suggestions(progress=prog, cancelled=cancel))
-    job.on_progress(lambda done, total: job.cancel())   # cancel as soon as the child reports
+    seen = []
+
+    def on_progress(done, total):
+        seen.extend(_worker_children())
+        job.cancel()                                   # cancel as soon as the child reports
+
+    job.on_progress(on_progress)
     assert job.wait(120)
     with pytest.raises(JobCancelled):
         job.outcome()
+    if Path("/proc/self/stat").exists():               # Linux: the training child ran, and was killed
+        assert seen and _worker_children() == []
     assert snapshot(p) == before
     assert [m.version for m in p.suggestion_models()] == [1]
 
