@@ -171,7 +171,7 @@ def _take_ownership(conn: sqlite3.Connection, path: Path, exists: bool) -> None:
 
 
 def open_database(path: str | Path, *, create: bool, read_only: bool = False,
-                  program: str = "isfannotate") -> tuple[sqlite3.Connection, ownership.OwnerInfo | None]:
+                  program: str = "isfannotate", break_lock: ownership.OwnerInfo | None = None) -> tuple[sqlite3.Connection, ownership.OwnerInfo | None]:
     """Open (or create) a project file as its one owner, upgrading an older schema after a backup
     copy. Returns the connection and the owner record written to the lock file (None when a
     reader could not write one: a read-only folder, a full disk).
@@ -181,7 +181,8 @@ def open_database(path: str | Path, *, create: bool, read_only: bool = False,
     (nothing is written to such a file), and a ``StorageError`` for a fault of the disk (full,
     read-only, damaged). *read_only*: the connection refuses writes (``PRAGMA query_only``) but
     still owns the file, so it recovers a crashed owner's WAL like any owner; in a read-only
-    place, a project closed cleanly is read as it is, without a lock."""
+    place, a project closed cleanly is read as it is, without a lock. *break_lock*: another
+    computer's lock (as read) that is replaced by this opener's once it holds the project."""
     path = Path(path)
     exists = path.exists() and path.is_file() and path.stat().st_size > 0
     if path.exists() and not path.is_file():
@@ -204,7 +205,7 @@ def open_database(path: str | Path, *, create: bool, read_only: bool = False,
         _probe(path)
     ownership.check_lock_path(path)
     held = ownership.read_lock(path)
-    if held is not None and not held.local:
+    if held is not None and not held.local and held != break_lock:
         raise ProjectLocked(_locked_message(path, held), held)
     why = _file_read_only(path) if exists else None
     if why is None:
@@ -229,7 +230,7 @@ def _open_owner(path: Path, exists: bool, read_only: bool,
         path.unlink()   # an empty file given to create: SQLite would adopt it anyway
     conn = None
     try:
-        with faults.storage_faults(path, "opening the project"):
+        with faults.storage_faults(path, "opening the project" if exists else "the new project"):
             conn = _connect(path)
             _take_ownership(conn, path, exists)
             if exists:

@@ -64,6 +64,9 @@ def translate(e: BaseException, path: str | Path, what: str = "the last action")
     """The ``StorageError`` for *e*, or None when *e* is not a fault of the machine's storage."""
     if isinstance(e, IsfError):
         return None
+    if isinstance(e, UnicodeDecodeError) or (isinstance(e, sqlite3.OperationalError)
+                                             and "could not decode to utf-8" in str(e).lower()):
+        return damaged(path, "it holds text that is not UTF-8")
     if isinstance(e, OSError):
         if e.errno in FULL_ERRNOS:
             return disk_full(path, what)
@@ -94,7 +97,7 @@ def storage_faults(path: str | Path, what: str = "the last action") -> Iterator[
     """Raise the ``StorageError`` for a fault of the storage inside the block (others pass)."""
     try:
         yield
-    except (sqlite3.Error, OSError) as e:
+    except (sqlite3.Error, OSError, UnicodeDecodeError) as e:
         err = translate(e, path, what)
         if err is None:
             raise
