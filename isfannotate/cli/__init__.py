@@ -237,10 +237,15 @@ def cmd_unlock(a) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             print("left locked")
             return 1
+    from ..errors import ProjectLocked
     from ..project import Project
     # Own the project first (recovering the WAL that owner may have left); the lock goes only
     # once this computer holds the project, never before.
-    Project.open(path, read_only=True, program="isfannotate unlock", break_lock=held).close()
+    try:
+        Project.open(path, read_only=True, program="isfannotate unlock", break_lock=held).close()
+    except ProjectLocked:
+        raise IsfError(f"{path}: the project is still in use (its file is locked, by a program on this computer "
+                       f"or through the shared folder); the lock of {held.describe()} was left as it is") from None
     ownership.remove_lock(path, held)   # when this opener could not write its own lock over it
     print(f"{path}: lock of {held.describe()} broken")
     return 0
