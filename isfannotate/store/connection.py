@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import DiskFull, ProjectError, ProjectLocked, StorageError
+from ..errors import DiskFull, ProjectError, ProjectLocked, ReadOnlyStorage, StorageError
 from . import faults, ownership, schema
 
 BUSY_TIMEOUT_MS = 0   # the ownership probe never waits: a refusal is immediate
@@ -218,7 +218,8 @@ def open_database(path: str | Path, *, create: bool, read_only: bool = False,
             if why is None:
                 raise
     if not exists:
-        raise faults.read_only(path, f"{why}; create the project in a folder you can write to") from None
+        raise ReadOnlyStorage(f"{path}: cannot create the project there: {why}; create it in a folder you can "
+                              f"write to") from None
     if not read_only or _wal_left(path):
         raise faults.read_only(path, _read_only_message(path, why, read_only)) from None
     return _open_read_only_place(path), None

@@ -183,6 +183,9 @@ def test_a_read_only_folder(project_file, tmp_path, immutable, capsys):
     assert cli(["import", str(project_file), str(project_file)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "is read-only" in err and "disk I/O error" not in err
+    assert cli(["init", str(project_file.parent / "new.isf")]) == 2
+    err = capsys.readouterr().err
+    assert "new.isf: cannot create the project there: its folder" in err and err.count("\n") == 1
     assert project_file.read_bytes() == before
 
 
