@@ -314,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         return _quiet_closed_pipe()
     except (sqlite3.Error, OSError) as e:   # a fault of the machine the store did not translate
         from ..store import faults
-        err = faults.translate(e, getattr(a, "project", None) or "", "the last step")
+        err = faults.translate(e, getattr(a, "project", None) or "the project", "the last step")
         if err is None and isinstance(e, OSError) and e.filename:
             err = IsfError(f"{e.filename}: {e.strerror or e}")
         if err is None:

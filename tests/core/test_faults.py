@@ -92,6 +92,25 @@ def _run(*args, cwd=None):
                           timeout=300)
 
 
+def test_an_upgrade_whose_backup_does_not_fit_leaves_no_partial_backup(tmp_path, monkeypatch):
+    import sqlite_utils
+
+    from isfannotate.store import connection
+    from isfannotate.store.schema import migration_set
+    path = tmp_path / "old.isf"
+    db = sqlite_utils.Database(path)
+    migration_set().apply(db, stop_before="m002_suggestions_and_notes")
+    db.close()
+
+    def copy_that_fills(src, dst):
+        Path(dst).write_bytes(b"partial")
+        raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+    monkeypatch.setattr(connection.shutil, "copy2", copy_that_fills)
+    with pytest.raises(DiskFull, match="the backup copy before the upgrade was not saved"):
+        Project.open(path)
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["old.isf"]
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="a tmpfs is Linux")
 def test_a_really_full_disk(tmp_path, seeds_dir):
     disk = tmp_path / "disk"
