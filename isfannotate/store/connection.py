@@ -88,7 +88,7 @@ def _probe(path: Path) -> None:
             tables, applied, user_version = _read_shape(conn)
         finally:
             conn.close()
-    except sqlite3.Error as e:
+    except (sqlite3.Error, UnicodeDecodeError) as e:
         if faults.sqlite_code(e) == faults.SQLITE_NOTADB:
             raise ProjectError(f"{path}: not an isfannotate project ({e})") from None
         return

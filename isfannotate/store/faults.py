@@ -64,6 +64,9 @@ def translate(e: BaseException, path: str | Path, what: str = "the last action")
     """The ``StorageError`` for *e*, or None when *e* is not a fault of the machine's storage."""
     if isinstance(e, IsfError):
         return None
+    if isinstance(e, UnicodeDecodeError) and isinstance(e.object, bytes) and e.object.startswith(b"malformed"):
+        # SQLite's own message quotes the damaged schema, which Python then cannot decode
+        return damaged(path, e.object.decode("utf-8", "replace"))
     if isinstance(e, UnicodeDecodeError) or (isinstance(e, sqlite3.OperationalError)
                                              and "could not decode to utf-8" in str(e).lower()):
         return damaged(path, "it holds text that is not UTF-8")

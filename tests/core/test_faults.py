@@ -212,6 +212,23 @@ def test_check_reports_a_malformed_database(project_file, capsys):
     assert "Traceback" not in out.err
 
 
+def test_check_reports_a_damaged_schema_whose_message_is_not_utf8(project_file, capsys):
+    conn = sqlite3.connect(project_file)
+    conn.execute("CREATE TABLE extra (a)")
+    conn.execute("PRAGMA writable_schema=ON")
+    conn.execute("UPDATE sqlite_master SET name=CAST(x'65ff' AS TEXT), tbl_name=CAST(x'65ff' AS TEXT) "
+                 "WHERE name='extra'")
+    conn.commit()
+    conn.close()
+    before = project_file.read_bytes()
+    assert cli(["check", str(project_file)]) == 2
+    out = capsys.readouterr()
+    assert "the project file is damaged (malformed database schema" in out.out and "internal error" not in out.err
+    assert cli(["stats", str(project_file)]) == 2
+    assert "damaged" in capsys.readouterr().err
+    assert project_file.read_bytes() == before
+
+
 def test_damage_in_a_reader_is_a_damaged_project_error(project_file):
     conn = sqlite3.connect(project_file)
     conn.execute("UPDATE spans SET label = CAST(x'ff' AS TEXT)")
