@@ -299,3 +299,31 @@ def test_a_copied_crashed_project_with_its_wal_still_opens(project_file, tmp_pat
     p.close()
     with Project.open(dest / "n.isf", read_only=True) as q:
         assert q.document_count() == 0
+
+
+def test_damaged_files_end_in_exit_0_or_2_never_a_traceback(project_file, tmp_path, capsys):
+    """Seeded damage (bytes overwritten, a page overwritten, the file cut short): `check` and
+    `stats` end with exit 0 or 2 and one line on stderr, never an internal error."""
+    import random
+    raw = project_file.read_bytes()
+    rnd = random.Random(18)
+    target = tmp_path / "t.isf"
+    for trial in range(40):
+        b = bytearray(raw)
+        kind = ("bytes", "page", "cut")[trial % 3]
+        if kind == "bytes":
+            for _ in range(rnd.randint(1, 20)):
+                b[rnd.randrange(100, len(b))] = rnd.randrange(256)
+        elif kind == "page":
+            at = rnd.randrange(1, len(b) // 4096) * 4096
+            b[at:at + rnd.randint(8, 4096)] = rnd.randbytes(rnd.randint(8, 4096))
+        else:
+            b = b[:rnd.randrange(100, len(b))]
+        for leftover in (target, target.with_name("t.isf-wal"), target.with_name("t.isf.lock")):
+            leftover.unlink(missing_ok=True)
+        target.write_bytes(bytes(b))
+        for cmd in ("check", "stats"):
+            code = cli([cmd, str(target)])
+            err = capsys.readouterr().err
+            assert code in (0, 2), (trial, kind, cmd, code, err)
+            assert "internal error" not in err and err.count("\n") <= 1, (trial, kind, cmd, err)
