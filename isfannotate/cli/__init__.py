@@ -302,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
         a = parser.parse_args(["gui"])
     try:
         code = COMMANDS[a.command](a)
-        sys.stdout.flush()   # a closed pipe shows here, inside the guard, not in Python's exit
+        if sys.stdout is not None:
+            sys.stdout.flush()   # a closed pipe shows here, inside the guard, not in Python's exit
         return code
     except IsfError as e:
         print(f"isfannotate {a.command}: {e}", file=sys.stderr)
@@ -314,7 +315,8 @@ def main(argv: list[str] | None = None) -> int:
         return _quiet_closed_pipe()
     except (sqlite3.Error, OSError) as e:   # a fault of the machine the store did not translate
         from ..store import faults
-        err = faults.translate(e, getattr(a, "project", None) or "the project", "the last step")
+        where = (e.filename if isinstance(e, OSError) and e.filename else None) or getattr(a, "project", None)
+        err = faults.translate(e, where or "the project", "the last step")
         if err is None and isinstance(e, OSError) and e.filename:
             err = IsfError(f"{e.filename}: {e.strerror or e}")
         if err is None:

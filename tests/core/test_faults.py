@@ -87,6 +87,19 @@ def _tmpfs(path: Path, size: str) -> None:
         pytest.skip(f"cannot mount a small tmpfs here ({r.stderr.decode().strip() or 'mount failed'})")
 
 
+def _fill_disk(disk: Path) -> None:
+    fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    try:
+        for size in (65536, 4096, 512, 1):
+            try:
+                while True:
+                    os.write(fd, b"x" * size)
+            except OSError as e:
+                assert e.errno == errno.ENOSPC
+    finally:
+        os.close(fd)
+
+
 def _run(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "isfannotate", *args], capture_output=True, text=True, cwd=cwd,
                           timeout=300)
@@ -120,22 +133,23 @@ def test_a_really_full_disk(tmp_path, seeds_dir):
         with Project.create(path) as p:
             p.import_paths([seeds_dir / f"{DOC4}.txt"])
         p = Project.open(path)
-        fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)
-        try:
-            while True:
-                os.write(fd, b"x" * 4096)
-        except OSError as e:
-            assert e.errno == errno.ENOSPC
-        finally:
-            os.close(fd)
+        first = p.annotate(DOC4, "alice", 0, 4, "ACTOR").ops[0].after["id"]
+        _fill_disk(disk)
         saved, err = _annotate_until_full(p)
+        saved.append(first)
         assert "the disk is full" in str(err)
         p.close()   # its checkpoint fails: not an error
         for cmd in (["stats", str(path)], ["check", str(path)]):
             r = _run(*cmd)
             assert r.returncode == 0 and r.stdout and "Traceback" not in r.stderr, (cmd, r.stdout, r.stderr)
+        _fill_disk(disk)   # what a close or a reader freed
         r = _run("import", str(path), str(seeds_dir / "001_9bdde0be44e8882d.txt"))
         assert r.returncode == 2 and r.stderr.count("\n") == 1 and "the disk is full" in r.stderr, r.stderr
+        _fill_disk(disk)
+        r = _run("export", str(path), "--format", "jsonl", "--layer", "alice", "--all", "--out", str(disk / "exp"))
+        assert r.returncode == 2 and "the disk is full" in r.stderr and r.stderr.count("\n") == 1, r.stderr
+        shutil.rmtree(disk / "exp", ignore_errors=True)
+        _fill_disk(disk)
         r = _run("init", str(disk / "new.isf"))
         assert r.returncode == 2 and "the disk is full" in r.stderr and "Traceback" not in r.stderr, r.stderr
         left = sorted(x.name for x in disk.iterdir())
