@@ -25,6 +25,8 @@ def test_a_full_disk_is_said_in_the_status_bar_and_nothing_is_half_done(qtbot, w
     n = project.conn.execute("PRAGMA page_count").fetchone()[0]
     project.conn.execute(f"PRAGMA max_page_count={n}")   # the disk is full from here on
     capfd.readouterr()
+    said = []
+    window.session.statusMessage.connect(lambda text, ms: said.append((text, ms)))
     refused = 0
     for start, end in words[1:80]:
         spans, undo = len(project.spans(DOC4, "alice")), len(project._undo)
@@ -37,6 +39,8 @@ def test_a_full_disk_is_said_in_the_status_bar_and_nothing_is_half_done(qtbot, w
             if refused >= 3:
                 break
     assert refused >= 3, "the disk never filled"
+    full = [ms for text, ms in said if "the disk is full" in text]
+    assert len(full) == refused and set(full) == {0}   # it stays until the next message
     err = capfd.readouterr().err
     assert "Traceback" not in err and "OperationalError" not in err, err
     kept = {(s.start, s.end) for s in project.spans(DOC4, "alice")}
