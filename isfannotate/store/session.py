@@ -230,6 +230,11 @@ class Session:
                 conn.execute("PRAGMA query_only=OFF")
             try:
                 conn.execute("VACUUM INTO ?", (str(dest),))
+            except BaseException:   # a full disk: no half-written copy is left behind
+                for part in (dest, dest.with_name(dest.name + "-journal")):
+                    with contextlib.suppress(OSError):
+                        part.unlink()
+                raise
             finally:
                 if self.read_only:
                     conn.execute("PRAGMA query_only=ON")

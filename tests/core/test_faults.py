@@ -150,6 +150,9 @@ def test_a_really_full_disk(tmp_path, seeds_dir):
         assert r.returncode == 2 and "the disk is full" in r.stderr and r.stderr.count("\n") == 1, r.stderr
         shutil.rmtree(disk / "exp", ignore_errors=True)
         _fill_disk(disk)
+        with Project.open(path, read_only=True) as q, pytest.raises(DiskFull):
+            q.copy_to(disk / "copy.isf")   # what handout and hand-over copies use
+        _fill_disk(disk)
         r = _run("init", str(disk / "new.isf"))
         assert r.returncode == 2 and "the disk is full" in r.stderr and "Traceback" not in r.stderr, r.stderr
         left = sorted(x.name for x in disk.iterdir())
