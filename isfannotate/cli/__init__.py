@@ -196,6 +196,10 @@ def cmd_gui(a) -> int:
         settings.put("annotator", annotator)
     elif a.screenshot:
         annotator = settings.get("annotator") or "annotator"
+    from ..qtdeps import display_problem
+    problem = display_problem()     # before Qt starts: its own message names the wrong library
+    if problem:
+        raise IsfError(problem)
     try:
         from isfannotate_ui.app import run
     except ImportError as e:

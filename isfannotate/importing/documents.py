@@ -39,6 +39,7 @@ class ImportReport:
     per_label: list[tuple[str, str, int, int, int]] = field(default_factory=list)   # kind, label, imported, converted, skipped
     skipped_items: list[tuple[str, str, str, int]] = field(default_factory=list)    # kind, label, reason, n
     added_labels: list[str] = field(default_factory=list)
+    registry: str = ""                                          # what became of a folder's registry.json
 
     def table(self) -> list[str]:
         """The per-label lines of an annotation import: imported, converted, skipped."""
@@ -63,6 +64,8 @@ class ImportReport:
             parts.append(f"{len(self.renamed)} ids renamed")
         if self.near_duplicate_groups:
             parts.append(f"{len(self.near_duplicate_groups)} near-duplicate groups")
+        if self.registry:
+            parts.append(self.registry)
         return "; ".join(parts)
 
 
@@ -226,9 +229,22 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
     if gold_plan is not None:
         new_rows.extend(gold_plan.new_document_rows(ids.next_seq, stamp))
 
+    registry_file, registry_actors = _folder_registry(paths)
+    if registry_file is not None:
+        have = project.conn.execute("SELECT count(*) FROM actors").fetchone()[0]
+        if have:
+            registry_actors = []
+            report.registry = (f"{registry_file} not loaded: the project already has {have} actors (a folder's "
+                               "registry is loaded only into an empty registry; add actors in the app's registry)")
+        else:
+            report.registry = f"{len(registry_actors)} actors from {registry_file}"
+
     old_scheme = project._scheme
     try:
         with project._action("import", None, None, f"{len(new_rows)} documents", undoable=False) as rec:
+            if registry_actors:
+                from ..registry import actor_rows
+                rec.insert_many("actors", actor_rows(registry_actors))
             if scheme is not project.scheme:
                 write_scheme(project, rec, scheme)
                 report.added_labels = added_names(missing)
@@ -242,6 +258,17 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
         raise
     project._doc_lengths.clear()
     return report
+
+
+def _folder_registry(paths: Sequence[str | Path]):
+    """The first imported folder's ``registry.json`` (as in seeds/) and its actors, read and
+    checked before anything is written; (None, []) when no folder holds one."""
+    from ..registry import REGISTRY_FILE, read_registry_file
+    for p in map(Path, paths):
+        f = p / REGISTRY_FILE
+        if p.is_dir() and f.is_file():
+            return f, read_registry_file(f)
+    return None, []
 
 
 class DocumentIds:
