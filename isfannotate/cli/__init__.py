@@ -319,10 +319,13 @@ def main(argv: list[str] | None = None) -> int:
         return _quiet_closed_pipe()
     except (sqlite3.Error, OSError) as e:   # a fault of the machine the store did not translate
         from ..store import faults
-        where = (e.filename if isinstance(e, OSError) and e.filename else None) or getattr(a, "project", None)
-        err = faults.translate(e, where or "the project", "the last step")
-        if err is None and isinstance(e, OSError) and e.filename:
-            err = IsfError(f"{e.filename}: {e.strerror or e}")
+        project = getattr(a, "project", None) or "the project"
+        if isinstance(e, OSError):   # a file of the user's (an input, an output folder) or the disk under it
+            where = e.filename or project
+            err = (faults.disk_full(where, "the last step") if e.errno in faults.FULL_ERRNOS
+                   else IsfError(f"{where}: {e.strerror or e}"))
+        else:
+            err = faults.translate(e, project, "the last step")
         if err is None:
             return _internal_error(a.command, e)
         print(f"isfannotate {a.command}: {err}", file=sys.stderr)

@@ -95,12 +95,22 @@ def translate(e: BaseException, path: str | Path, what: str = "the last action")
     return None
 
 
+def _from_sqlite(e: BaseException) -> bool:
+    """Whether *e* came from SQLite: its errors, or its message that Python could not decode."""
+    return isinstance(e, sqlite3.Error) or (isinstance(e, UnicodeDecodeError) and isinstance(e.object, bytes)
+                                            and e.object.startswith(b"malformed"))
+
+
 @contextmanager
-def storage_faults(path: str | Path, what: str = "the last action") -> Iterator[None]:
-    """Raise the ``StorageError`` for a fault of the storage inside the block (others pass)."""
+def storage_faults(path: str | Path, what: str = "the last action", *, sqlite_only: bool = False) -> Iterator[None]:
+    """Raise the ``StorageError`` for a fault of the storage inside the block (others pass).
+    *sqlite_only*: translate SQLite's errors only, for blocks that also read the user's own
+    files (an unreadable input file is not a read-only project)."""
     try:
         yield
     except (sqlite3.Error, OSError, UnicodeDecodeError) as e:
+        if sqlite_only and not _from_sqlite(e):
+            raise
         err = translate(e, path, what)
         if err is None:
             raise

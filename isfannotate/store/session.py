@@ -86,7 +86,7 @@ class Session:
             what = job.title if job is not None else "a background job"
             raise Busy(f"busy: {what} is using the project; nothing was changed; try again when it finishes")
         try:
-            with faults.storage_faults(self.path):   # a full disk, a read-only file: one StorageError
+            with faults.storage_faults(self.path, sqlite_only=True):   # a full disk, a read-only file: one StorageError
                 yield self.conn
         finally:
             self._guard.release()

@@ -344,3 +344,18 @@ def test_damaged_files_end_in_exit_0_or_2_never_a_traceback(project_file, tmp_pa
             err = capsys.readouterr().err
             assert code in (0, 2), (trial, kind, cmd, code, err)
             assert "internal error" not in err and err.count("\n") <= 1, (trial, kind, cmd, err)
+
+
+def test_an_unreadable_input_file_is_not_called_a_read_only_project(project_file, tmp_path, monkeypatch, capsys):
+    """Inside the project's guard only SQLite's errors are storage faults: an input file the
+    system refuses to read is named as itself."""
+    from isfannotate import checks
+
+    def reads_an_input(project):
+        raise PermissionError(13, "Permission denied", str(tmp_path / "input.txt"))
+    monkeypatch.setattr(checks, "stats", reads_an_input)
+    with Project.open(project_file, read_only=True) as p, pytest.raises(PermissionError):
+        p.stats()
+    assert cli(["stats", str(project_file)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"isfannotate stats: {tmp_path / 'input.txt'}: Permission denied\n"
