@@ -43,7 +43,8 @@ def _undecodable(conn) -> list[str]:
     """Every text value SQLite holds that is not UTF-8 (Python cannot read it), by table, column
     and row; read as bytes, so nothing here fails on what it reports."""
     problems: list[str] = []
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
     for table in tables:
         columns = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
         for column in columns:

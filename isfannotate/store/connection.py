@@ -171,7 +171,8 @@ def _take_ownership(conn: sqlite3.Connection, path: Path, exists: bool) -> None:
 
 
 def open_database(path: str | Path, *, create: bool, read_only: bool = False,
-                  program: str = "isfannotate", break_lock: ownership.OwnerInfo | None = None) -> tuple[sqlite3.Connection, ownership.OwnerInfo | None]:
+                  program: str = "isfannotate", break_lock: ownership.OwnerInfo | None = None
+                  ) -> tuple[sqlite3.Connection, ownership.OwnerInfo | None]:
     """Open (or create) a project file as its one owner, upgrading an older schema after a backup
     copy. Returns the connection and the owner record written to the lock file (None when a
     reader could not write one: a read-only folder, a full disk).
