@@ -136,13 +136,14 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
     def import_paths(self, paths: Sequence[str | Path], *, format: str = "auto", annotator: str | None = None,
                      annotator_map: str | dict | None = None, add_labels: bool = False, replace: bool = False,
                      split_discontinuous: bool = False, conll_tag_column: int | None = None,
+                     webanno_layer: str | None = None,
                      progress: Progress | None = None):
         """Import documents, gold JSONL, or another tool's annotations (brat, doccano, Label Studio,
         Prodigy, CoNLL, WebAnno TSV3) all-or-nothing; see ``importing`` and docs/importing.md."""
         from .importing import import_paths
         return import_paths(self, paths, format=format, annotator=annotator, annotator_map=annotator_map,
                             add_labels=add_labels, replace=replace, split_discontinuous=split_discontinuous,
-                            conll_tag_column=conll_tag_column, progress=progress)
+                            conll_tag_column=conll_tag_column, webanno_layer=webanno_layer, progress=progress)
 
     def gold_records(self, layer: str = GOLD, *, include_all: bool = False,
                      progress: Progress | None = None) -> tuple[list[dict], list[tuple[str, str]]]:

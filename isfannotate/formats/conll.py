@@ -131,6 +131,60 @@ def read(paths, *, tag_column: int | None = None) -> ParsedCollection:
     return coll
 
 
+# CoNLL-2000 phrase chunk types: a column of ``B-NP``/``I-VP`` tags (CoNLL-2003's third
+# column) holds chunks, not entities
+CHUNK_TYPES = frozenset({"NP", "VP", "PP", "ADVP", "ADJP", "SBAR", "PRT", "INTJ", "CONJP", "LST", "UCP"})
+
+
+def entity_count(tags: list[tuple[int, str]]) -> int:
+    """Entities in a column of ``(line index, tag)``: every ``B-``, and every ``I-`` that does not
+    continue the entity of the line before (IOB1 openings); a gap in line numbers (a sentence
+    break) ends an entity."""
+    n = 0
+    prev_line, prev = -2, "O"
+    for i, tag in tags:
+        if tag.startswith("B-") or (tag.startswith("I-") and (i != prev_line + 1 or prev[2:] != tag[2:])):
+            n += 1
+        prev_line, prev = i, tag
+    return n
+
+
+def _pick_tag_column(where: str, body: dict[int, list[str]], tok_col: int, coll: ParsedCollection) -> int:
+    """The column of IOB tags (0-based) when none is named: the one IOB column with entities in it
+    (phrase-chunk columns aside). Several with entities: refused, listing them, since taking one
+    would drop the others' entities without a word."""
+    iob = [k for k in range(tok_col + 1, max(len(c) for c in body.values()))
+           if all(len(c) > k and IOB_TAG.fullmatch(c[k]) for c in body.values())]
+    if not iob:
+        raise InputError(where, "conll: no column holds IOB tags (O, B-X, I-X) on every line; "
+                         "name one with tag_column (--conll-tag-column N)", None)
+    found = {}
+    chunks = []
+    for k in iob:
+        labels = {c[k][2:] for c in body.values() if c[k] != "O"}
+        if labels and labels <= CHUNK_TYPES:
+            chunks.append(k)
+            continue
+        found[k] = entity_count([(i, c[k]) for i, c in body.items()])
+    with_entities = [k for k, n in found.items() if n]
+    if len(with_entities) > 1:
+        listing = ", ".join(f"column {k + 1}: {found[k]} entities" for k in with_entities)
+        raise InputError(where, f"conll: {len(with_entities)} columns hold IOB tags with entities ({listing}); "
+                         "choose one with --conll-tag-column N", None)
+    if with_entities:
+        col = with_entities[0]
+    elif found:
+        col = max(found)
+    else:
+        raise InputError(where, "conll: the only IOB columns hold phrase chunks (NP, VP ...), not entities; "
+                         "name a column with --conll-tag-column N", None)
+    note = f"{where}: read the tags of column {col + 1}"
+    if chunks:
+        note += "; " + ", ".join(f"column {k + 1}" for k in chunks) + " holds phrase chunks, not read"
+    coll.notes.append(note)
+    return col
+
+
 def _read_file(path: Path, tag_column: int | None, coll: ParsedCollection) -> None:
     where = str(path)
     raw = read_text_file(path, one_document=False)
@@ -152,7 +206,11 @@ def _read_file(path: Path, tag_column: int | None, coll: ParsedCollection) -> No
     for i, cells in rows.items():
         if len(cells) < 2:
             raise InputError(where, f"conll: a token line needs a token and a tag: {lines[i]!r}", i + 1)
-    body = {i: c for i, c in rows.items() if not _SKIP_ID.fullmatch(c[0])}
+    body = {i: c for i, c in sorted(rows.items()) if not _SKIP_ID.fullmatch(c[0])}
+    if not body:
+        hint = (" (this is WebAnno TSV: import it with --format webanno-tsv3)"
+                if lines[0].startswith("#FORMAT=WebAnno") else "")
+        raise InputError(where, "conll: every token line has a range id (1-2) and no token line is left" + hint, None)
     tok_col = 1 if ncols >= 3 and all(_RUNNING.fullmatch(c[0]) for c in body.values()) else 0
     # -- the tag column
     if tag_column is not None:
@@ -166,14 +224,9 @@ def _read_file(path: Path, tag_column: int | None, coll: ParsedCollection) -> No
             if not IOB_TAG.fullmatch(c[col]):
                 raise InputError(where, f"conll: column {tag_column} holds {c[col]!r}, not an IOB tag", i + 1)
     else:
-        col = None
-        for k in range(max(len(c) for c in body.values()) - 1, tok_col, -1):
-            if all(len(c) > k and IOB_TAG.fullmatch(c[k]) for c in body.values()):
-                col = k
-                break
-        if col is None:
-            raise InputError(where, "conll: no column holds IOB tags (O, B-X, I-X) on every line; "
-                             "name one with tag_column (--conll-tag-column N)", None)
+        col = _pick_tag_column(where, body, tok_col, coll)
+    if tag_column is not None:
+        coll.notes.append(f"{where}: read the tags of column {col + 1} (--conll-tag-column)")
     # -- pass 2: documents and sentences
     docs: list[dict] = []
     cur = {"id": None, "line": 1, "sents": [[]], "texts": [None]}

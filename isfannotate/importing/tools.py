@@ -90,13 +90,15 @@ def _layers(coll: "ParsedCollection", annotator: str | None, mapping: dict[str, 
 def import_tool_annotations(project: "ProjectBase", paths: Sequence[str | Path], fmt: str, *,
                             annotator: str | None, annotator_map: str | dict | None = None,
                             add_labels: bool = False, replace: bool = False, split_discontinuous: bool = False,
-                            conll_tag_column: int | None = None, detected: str = "",
+                            conll_tag_column: int | None = None, webanno_layer: str | None = None,
+                            detected: str = "",
                             progress: Callable[[int, int], None] | None = None) -> ImportReport:
     from ..formats.readers import read_annotations
     source = ", ".join(map(str, paths))
     if progress:
         progress(0, 2)
-    coll = read_annotations(paths, fmt, split_discontinuous=split_discontinuous, conll_tag_column=conll_tag_column)
+    coll = read_annotations(paths, fmt, split_discontinuous=split_discontinuous, conll_tag_column=conll_tag_column,
+                            webanno_layer=webanno_layer)
     if not coll.documents:
         raise IsfError(f"{source}: no documents found in these {fmt} files")
     layers = _layers(coll, annotator, parse_annotator_map(annotator_map), project.layers(), source)
@@ -104,6 +106,7 @@ def import_tool_annotations(project: "ProjectBase", paths: Sequence[str | Path],
     missing = missing_labels(project.scheme, seen["spans"], seen["relations"], seen["doc_labels"])
     scheme = extended_scheme(project.scheme, missing, add=add_labels, source=source)
     report = ImportReport(detected=detected)
+    report.messages = list(coll.notes)
     ids = DocumentIds(project, report)
     conn = project.conn
     new_rows, targets = [], []
