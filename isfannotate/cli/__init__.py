@@ -138,6 +138,12 @@ def cmd_export(a) -> int:
         bar.finish()
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)
+    dropped = (result.counts.get("format") or {}).get("dropped") if isinstance(result.counts, dict) else None
+    if dropped:
+        print("left out (nested or overlapping, see the warnings): "
+              + ", ".join(f"{label} {n}" for label, n in dropped.items()))
+    for name in result.not_written:
+        print(f"not written: {name} (nothing to write in it)")
     print(f"exported {len(result.files)} files to {result.out_dir}")
     return 0
 

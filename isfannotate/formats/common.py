@@ -189,6 +189,16 @@ class ExportContext:
                 size += len(chunk)
         return size, h.hexdigest()
 
+    def drop_empty(self) -> list[str]:
+        """Delete every staged file that is empty (a split without one row of this format) and
+        return their names: a format with nothing to write writes no file (an empty JSONL
+        file breaks its readers, e.g. ``datasets.load_dataset``)."""
+        empty = [name for name in self._staged if self.file_digest(name)[0] == 0]
+        for name in empty:
+            self._staged.pop(name).unlink(missing_ok=True)
+            self._digests.pop(name, None)
+        return empty
+
     def staged_names(self) -> list[str]:
         return list(self._staged)
 
