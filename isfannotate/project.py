@@ -166,10 +166,12 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
         from .team.handout import write_handouts
         return write_handouts(self, out_dir, force=force, progress=progress)
 
-    def merge(self, paths: Sequence[str | Path], *, progress: Progress | None = None):
-        """Merge annotators' files into this project, all-or-nothing, one action (see ``team.merge``)."""
+    def merge(self, paths: Sequence[str | Path], *, new_annotators: Sequence[str] = (),
+              progress: Progress | None = None):
+        """Merge annotators' files into this project, all-or-nothing, one action (see ``team.merge``);
+        *new_annotators*: names whose files are taken although this project did not hand them out."""
         from .team.merge import merge_files
-        return merge_files(self, paths, progress=progress)
+        return merge_files(self, paths, new_annotators=new_annotators, progress=progress)
 
     def agreement(self, annotators: Sequence[str] | None = None, *, documents: Sequence[str] | None = None):
         """Inter-annotator agreement over the annotator layers (docs/agreement.md): an

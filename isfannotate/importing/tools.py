@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import IsfError, ValidationError
 from ..ids import IdMaker
-from ..models import GOLD, layer_name
+from ..models import GOLD, layer_name, name_key
 from ..store.layers import clear_layer
 from .documents import DocumentIds, ImportReport, insert_documents
 from .schemechange import added_names, extended_scheme, missing_labels, write_scheme
@@ -72,16 +72,16 @@ def _layers(coll: "ParsedCollection", annotator: str | None, mapping: dict[str, 
             out[s] = layer_name(name, allow_gold=True)
         except ValidationError as e:
             raise IsfError(f"{source}: annotator {s!r}: {e}; map it with --annotator-map {s}=NAME") from None
-    known = {x.casefold(): x for x in existing}
+    known = {name_key(x): x for x in existing}
     by_fold: dict[str, str] = {}
     for s, name in out.items():
-        other = known.get(name.casefold())
+        other = known.get(name_key(name))
         if other is not None and other != name:
             raise IsfError(f"{source}: layer {name!r} would be a second layer beside {other!r}; "
                            f"map it with --annotator-map {s}={other}")
-        if name.casefold() in by_fold and by_fold[name.casefold()] != name:
-            raise IsfError(f"{source}: {by_fold[name.casefold()]!r} and {name!r} would be two layers for one person")
-        by_fold[name.casefold()] = name
+        if name_key(name) in by_fold and by_fold[name_key(name)] != name:
+            raise IsfError(f"{source}: {by_fold[name_key(name)]!r} and {name!r} would be two layers for one person")
+        by_fold[name_key(name)] = name
     if len(set(out.values())) < len(out):
         raise IsfError(f"{source}: two source annotators would go to one layer ({out}); give each its own name")
     return out
