@@ -30,12 +30,13 @@ def with_claim(doc_id: str) -> dict:
     return r
 
 
-@pytest.mark.parametrize("fmt", ["claims", "attribution-parc", "stances"])
-def test_nothing_to_write_is_refused_and_writes_no_file(tmp_path, fmt):
+@pytest.mark.parametrize("fmt,name", [("claims", "all.jsonl"), ("attribution-parc", "all.jsonl"),
+                                      ("stances", "all.jsonl"), ("stance-semeval", "all.tsv")])
+def test_nothing_to_write_is_refused_and_writes_no_file(tmp_path, fmt, name):
     out = tmp_path / "o"
     with pytest.raises(IsfError, match="nothing to write") as e:
         export([rec("a"), rec("b")], fmt, out)
-    assert "all.jsonl would be empty" in str(e.value) and "\n" not in str(e.value)
+    assert f"{name} would be empty" in str(e.value) and "\n" not in str(e.value)
     assert not out.exists()
 
 

@@ -200,6 +200,8 @@ class FileController(QObject):
         msg = f"exported {len(result.files)} files to {result.out_dir}"
         if result.warnings:
             msg += f" ({len(result.warnings)} warnings: see manifest.json)"
+        if result.not_written:
+            msg += "; not written, nothing to write in them: " + ", ".join(result.not_written)
         self.s.message(msg, 10000)
         self.last_export = result
 
