@@ -84,6 +84,8 @@ def pick_layer(where: str, span_layers: list[str], wanted: str | None) -> str | 
     """The span layer to read: ``wanted`` matched by full name, dotted tail or short name, else the
     named-entity layer; None when the file has no span layer at all (nothing to choose)."""
     if not span_layers:
+        if wanted is not None:
+            raise InputError(where, f"webanno-tsv3: no span layer {wanted!r}; this file has no span layer", None)
         return None
     listing = ", ".join(span_layers)
     if wanted is None:

@@ -126,7 +126,7 @@ def test_webanno_relation_between_multi_token_spans(shared):
 
 
 def test_webanno_token_relations_are_skipped_and_counted(shared):
-    coll = webanno.read([shared("peer-formats", "webanno-tsv3", "testSingleTokenRelationWithFeatureValue.tsv")], layer="Span")
+    coll = webanno.read([shared("peer-formats", "webanno-tsv3", "testSingleTokenRelationWithFeatureValue.tsv")])
     assert coll.documents[0].relations == []
     assert coll.counts["relation", "nsubj", "skipped:between tokens of Token (no span layer)"] == 1
 

@@ -72,6 +72,14 @@ def test_without_named_entity_layer_refused_listing_layers(tmp_path):
         webanno.read([p], layer="Entity")
 
 
+def test_a_file_without_span_layers_is_read_for_its_text_unless_a_layer_is_asked_for(shared):
+    path = shared("peer-formats", "webanno-tsv3", "testSingleTokenRelationWithFeatureValue.tsv")
+    coll = webanno.read([path])
+    assert coll.documents[0].spans == [] and coll.count("relation", "skipped") == 1
+    with pytest.raises(InputError, match="this file has no span layer"):
+        webanno.read([path], layer="NamedEntity")
+
+
 def test_slot_feature_role_is_never_a_label(tmp_path):
     # the shape of testMultiTokenSlotFeature: a host layer with only a slot feature
     p = tmp_path / "slot.tsv"
