@@ -24,7 +24,7 @@ FORMAT_NAMES = {
 
 
 PREVIEW_FORMATS = ("conll", "webanno-tsv3")
-PREVIEW_BYTES = 4 << 20      # read at most this much in the dialog (the import job reads any size)
+PREVIEW_BYTES = 1 << 20      # read at most this much in the dialog (the import job reads any size)
 
 
 class ImportDialog(QDialog):
