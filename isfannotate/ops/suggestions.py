@@ -47,21 +47,23 @@ class SuggestActions:
         require_spacy()
         layer = layer_name(layer, allow_gold=True)
         include = [layer_name(x, allow_gold=True) for x in include_layers if x != layer]
-        data = training_data(self, layer, include)
-        if not data["docs"]:
-            raise SuggestError(f"nothing to learn from: no document is {data['rule']} in {layer}"
-                               + (f" or in {', '.join(include)}" if include else "")
-                               + "; annotate some (or import gold) first")
-        data["seed"] = seed
-        resume = None
+        resume = seen = None
         if update:
             prev = self.suggestion_model()
             if prev is None:
                 raise SuggestError("--update needs an enabled model to continue from; train one first")
             resume = self.suggestion_model_bytes(prev.version)
+            from ..suggest.runner import read_meta
+            seen = set(read_meta(resume).get("train_docs", []))
+        data = training_data(self, layer, include, seen=seen, seed=seed)
+        if not data["docs"]:
+            raise SuggestError(f"nothing to learn from: no document is {data['rule']} in {layer}"
+                               + (f" or in {', '.join(include)}" if include else "")
+                               + "; annotate some (or import gold) first")
+        data["seed"] = seed
         blob, metrics = run_training(data, resume_blob=resume, progress=progress, cancelled=cancelled)
         metrics["skipped_documents"] = len(data["skipped"])
-        return self._store_model(layer, include, len(data["docs"]), metrics, blob)
+        return self._store_model(layer, include, metrics.get("trained_documents", len(data["docs"])), metrics, blob)
 
     def _store_model(self, layer: str, include: list[str], n_docs: int, metrics: dict, blob: bytes) -> ModelInfo:
         with self._action("train suggestions", None, None, "model", undoable=False) as rec:

@@ -24,7 +24,8 @@ def _covered(project: "ProjectBase", layer: str, doc_ids: list[str]) -> tuple[se
     return set(project.annotated_documents(layer)), "annotated"
 
 
-def training_data(project: "ProjectBase", layer: str, include_layers=(), *, only: set[str] | None = None) -> dict:
+def training_data(project: "ProjectBase", layer: str, include_layers=(), *, only: set[str] | None = None,
+                  seen: set[str] | None = None, seed: int = 0) -> dict:
     """{"lang", "labels", "roles", "docs": [...], "skipped": [(id, reason)], "rule": ...}; each doc:
     id, text, group (near-duplicate group or id), layer, spans [[start, end, label]], claims
     [{span, source_rank, cue}], stances [{text, polarity, target}]."""
@@ -39,12 +40,24 @@ def training_data(project: "ProjectBase", layer: str, include_layers=(), *, only
     actors = {a.id: a.name for a in project.actors()}
     targets = {t.id: t.name for t in project.targets()}
     docs, skipped = [], []
+    usable = []
     for doc_id in ids:
         src = next((lay for lay, cov, _ in covers if doc_id in cov), None)
         if src is None:
             skipped.append((doc_id, f"not {covers[0][2]} in {layer}" + (" nor in an included layer" if include_layers
                                                                          else "")))
             continue
+        usable.append((doc_id, src))
+    n_seen = 0
+    if seen is not None:
+        # an update: the documents the previous model has not seen, plus as many of the others
+        import random
+        new = [u for u in usable if u[0] not in seen]
+        old = [u for u in usable if u[0] in seen]
+        n_seen = len(old)
+        keep = set(random.Random(seed).sample(range(len(old)), min(len(old), max(len(new), 1))))
+        usable = new + [u for k, u in enumerate(old) if k in keep]
+    for doc_id, src in usable:
         doc = project.document(doc_id)
         spans = project.spans(doc_id, src)
         claims = project.claims(doc_id, src)
@@ -88,7 +101,7 @@ def training_data(project: "ProjectBase", layer: str, include_layers=(), *, only
                      "stances": out_stances})
     return {"lang": "en", "labels": [lab.name for lab in scheme.span_labels], "roles": roles,
             "polarities": list(scheme.stance.polarities), "targets": sorted(targets), "docs": docs,
-            "skipped": skipped, "rule": covers[0][2]}
+            "skipped": skipped, "rule": covers[0][2], "seen_usable": n_seen}
 
 
 def stance_text(holder: str, target: str, claim: str) -> str:

@@ -40,6 +40,13 @@ def unpack(blob: bytes, folder: Path) -> Path:
     return folder
 
 
+def read_meta(blob: bytes) -> dict:
+    """The ``meta.json`` of a packed model (labels, training documents, proposal counts)."""
+    with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as tar:
+        f = tar.extractfile("meta.json")
+        return json.loads(f.read().decode("utf-8")) if f is not None else {}
+
+
 def run_training(data: dict, *, resume_blob: bytes | None = None,
                  progress: Callable[[int, int], None] | None = None,
                  cancelled: Callable[[], bool] | None = None) -> tuple[bytes, dict]:

@@ -114,13 +114,12 @@ def train(data: dict, out_dir: str | Path, *, resume_dir: str | Path | None = No
         metrics["mode"] = "scratch (the labels changed since the previous model)"
     train_docs = docs
     epochs = scratch_epochs(docs)
+    new_ids: set[str] = set()
     if resume:
         seen = set(prev_meta.get("train_docs", []))
-        new = [d for d in docs if d["id"] not in seen]
-        old = [d for d in docs if d["id"] in seen]
-        train_docs = new + rng.sample(old, min(len(old), max(len(new), 1)))
+        new_ids = {d["id"] for d in docs if d["id"] not in seen}
         epochs = UPDATE_EPOCHS
-        metrics.update(mode="update", new_documents=len(new), replayed_documents=len(train_docs) - len(new))
+        metrics.update(mode="update", new_documents=len(new_ids), replayed_documents=len(docs) - len(new_ids))
     total = steps(len(train_docs) if labels else 0, len(stances), epochs)
     done = 0
 
@@ -153,11 +152,21 @@ def train(data: dict, out_dir: str | Path, *, resume_dir: str | Path | None = No
     if len(tgt) >= 2:
         _train_textcat(data, [(s["claim_text"], s["target"]) for s in stances if s["target"]], tgt,
                        out_dir / "target", rng, tick)
-    ranks = Counter(c["source_rank"] for d in docs for c in d["claims"] if c["has_source"])
-    with_cue = [c for d in docs for c in d["claims"] if c["cue"]]
-    meta = {"span_labels": labels, "train_docs": [d["id"] for d in docs], "polarities": pol, "targets": tgt,
-            "source_ranks": {str(k): v for k, v in ranks.items()},
-            "cue_right": sum(c["cue_proposed_right"] for c in with_cue), "cue_total": len(with_cue),
+    # what gold says of the claim proposals: counted once per document (an update adds its new ones)
+    counted = [d for d in docs if d["id"] in new_ids] if resume else docs
+    ranks = Counter(str(c["source_rank"]) for d in counted for c in d["claims"] if c["has_source"])
+    with_cue = [c for d in counted for c in d["claims"] if c["cue"]]
+    cue_right, cue_total = sum(c["cue_proposed_right"] for c in with_cue), len(with_cue)
+    train_ids = [d["id"] for d in docs]
+    if resume:
+        ranks.update(prev_meta.get("source_ranks", {}))
+        cue_right += prev_meta.get("cue_right", 0)
+        cue_total += prev_meta.get("cue_total", 0)
+        train_ids = list(dict.fromkeys(prev_meta.get("train_docs", []) + train_ids))
+    metrics["trained_documents"] = len(train_ids)
+    meta = {"span_labels": labels, "train_docs": train_ids, "polarities": pol, "targets": tgt,
+            "source_ranks": dict(ranks),
+            "cue_right": cue_right, "cue_total": cue_total,
             "roles": data.get("roles", {}), "lang": data.get("lang", "en")}
     (out_dir / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     metrics["seconds"] = round(time.perf_counter() - t0, 2)
