@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 
-from .document_list import DocumentPane, IdRole
-from .layer_view import LayerController
+from .annotate.layer_view import LayerController
+from .documents.document_list import DocumentPane, IdRole
 from .parts import WindowParts
 from .session import Session
 
@@ -66,7 +66,7 @@ class AnalysisController(QObject):
 
     # -------------------------------------------------------- stance map
     def show_stance_map(self):
-        from .stance_map_view import StanceMapWindow
+        from .stancemap.stance_map_view import StanceMapWindow
         if self.stance_map is None:
             self.stance_map = StanceMapWindow(lambda: self.s.project, self._documents_for, self.ui.window)
             self.stance_map.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)

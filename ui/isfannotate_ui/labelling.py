@@ -11,10 +11,10 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QWidget
 
-from .kb_controller import KbController
-from .label_bar import LabelBar
-from .palette import color_for_label
+from .annotate.label_bar import LabelBar
+from .annotate.palette import color_for_label
 from .parts import WindowParts
+from .registry.kb_controller import KbController
 from .session import Session
 
 

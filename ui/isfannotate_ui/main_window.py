@@ -22,26 +22,26 @@ from isfannotate.changes import Change
 from isfannotate.errors import IsfError
 from isfannotate.gcpause import paused_gc
 
-from .app_settings import app_settings
 from .analysis_controller import WINDOW_KEYS, AnalysisController
-from .annotations_panel import AnnotationsPanel
-from .article_view import ArticleView
-from .claims_controller import ClaimsController
-from .dialogs import AnnotatorDialog, ShortcutsDialog
-from .document_list import DocumentPane
-from .files import FileController, headless
-from .find_bar import FindBar
-from .kb_controller import KbController
-from .label_bar import LabelBar
+from .annotate.annotations_panel import AnnotationsPanel
+from .annotate.article_view import ArticleView
+from .annotate.find_bar import FindBar
+from .annotate.label_bar import LabelBar
+from .annotate.layer_view import LayerController
+from .app_settings import app_settings
+from .claims.claims_controller import ClaimsController
+from .dialogs.small_dialogs import AnnotatorDialog, ShortcutsDialog
+from .document_painter import DocumentPainter
+from .documents.document_list import DocumentPane
+from .documents.navigation import DocumentNavigator
+from .files.file_controller import FileController, headless
 from .labelling import LabellingController
-from .layer_view import LayerController
-from .navigation import DocumentNavigator
 from .parts import Dialogs, Menus, WindowParts
-from .repaint import DocumentPainter
-from .review_controller import ReviewController
+from .registry.kb_controller import KbController
+from .review.review_controller import ReviewController
 from .session import Session, open_project
+from .team.team_controller import TeamController
 from .window_memory import Places, describe_change, first_split, last_place, restore_layout
-from .team_controller import TeamController
 
 
 class MainWindow(QMainWindow):

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QForm
 from isfannotate.errors import IsfError
 from isfannotate.importing import FORMATS, detect
 
-from .app_settings import app_settings
-from .dialogs import ok_cancel
+from ..app_settings import app_settings
+from ..dialogs.small_dialogs import ok_cancel
 
 FORMAT_NAMES = {
     "auto": "detect from the files", "txt": "plain text (.txt)", "jsonl": "JSONL: documents or gold JSONL",

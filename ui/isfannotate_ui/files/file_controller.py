@@ -20,11 +20,11 @@ from isfannotate import Project
 from isfannotate.errors import IsfError
 from isfannotate.store.ownership import owner_of
 
-from .app_settings import app_settings
+from ..app_settings import app_settings
+from ..parts import WindowParts
+from ..session import PROGRAM, Session
 from .job_relay import JobRelay
 from .job_status import JobStatus
-from .parts import WindowParts
-from .session import PROGRAM, Session
 
 PROJECT_FILTER = "isfannotate projects (*.isf);;All files (*)"
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
+from ..parts import WindowParts
+from ..session import Session
 from .guide_examples import GuideExamples
-from .parts import WindowParts
-from .session import Session
 
 
 REVIEW_ACTIONS = ("decision:", "note", "guideline example")

@@ -16,11 +16,11 @@ from isfannotate.errors import IsfError
 from isfannotate.gcpause import paused_gc
 from isfannotate.models import Span
 
-from .article_view import SpanStyle
-from .claims_controller import ClaimsController
-from .document_list import DocumentPane
-from .kb_controller import KbController
+from .annotate.article_view import SpanStyle
+from .claims.claims_controller import ClaimsController
+from .documents.document_list import DocumentPane
 from .parts import WindowParts
+from .registry.kb_controller import KbController
 from .session import Session
 
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMessageBox
 
-from .analysis_controller import AnalysisController
-from .files import FileController
-from .parts import WindowParts
-from .session import Session
+from ..analysis_controller import AnalysisController
+from ..files.file_controller import FileController
+from ..parts import WindowParts
+from ..session import Session
 
 
 class TeamController(QObject):
@@ -165,7 +165,7 @@ class TeamController(QObject):
 
     # ------------------------------------------------------- agreement, board
     def show_agreement(self):
-        from .agreement_view import AgreementWindow
+        from ..agreement.agreement_view import AgreementWindow
         if self.agreement_window is None:
             self.agreement_window = AgreementWindow(self.ui.window)
             self.agreement_window.unitOpened.connect(self.s.guarded(self.analysis.open_span))

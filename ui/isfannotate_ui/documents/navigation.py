@@ -13,10 +13,10 @@ from PySide6.QtCore import QObject, QTimer
 
 from isfannotate.changes import Change
 
-from .app_settings import app_settings
+from ..app_settings import app_settings
+from ..parts import WindowParts
+from ..session import Session
 from .document_list import DocumentPane, IdRole
-from .parts import WindowParts
-from .session import Session
 
 NEXT_AFTER_DONE = "annotate/nextUnfinishedAfterDone"
 

@@ -7,12 +7,12 @@ from PySide6.QtCore import QObject, Signal
 
 from isfannotate.proposals import stance_holder
 
-from .app_settings import app_settings
+from ..app_settings import app_settings
+from ..parts import WindowParts
+from ..session import Session
 from .claim_editor import ClaimEditor
 from .claim_flow import ProposalsMixin, StanceDraftsMixin, quoted
-from .parts import WindowParts
 from .relations_panel import RelationsPanel
-from .session import Session
 from .stance_panel import StancePanel
 
 

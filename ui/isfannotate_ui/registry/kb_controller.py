@@ -14,17 +14,17 @@ from PySide6.QtGui import QTextCursor
 
 from isfannotate import kb
 
+from ..annotate.article_view import SpanStyle
+from ..annotate.doc_labels_panel import DocLabelsForm
+from ..annotate.guide_panel import GuidePanel
+from ..dialogs.validation_dialog import MarkDoneDialog
+from ..parts import WindowParts
+from ..session import Session
 from .actor_link import ActorPicker
-from .article_view import SpanStyle
-from .doc_labels_panel import DocLabelsForm
-from .guide_panel import GuidePanel
 from .occurrences_dialog import OccurrencesDialog
-from .parts import WindowParts
 from .registry_dialogs import MergeDialog, RegistryLogDialog
 from .registry_panel import RegistryPanel
-from .session import Session
 from .suggestion_sync import SUGGESTION_PREFIX, suggestion_id, sync_at_offsets
-from .validation_dialog import MarkDoneDialog
 
 SUGGESTION_COLOR = "#7f7f7f"
 

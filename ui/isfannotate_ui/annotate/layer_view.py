@@ -20,8 +20,8 @@ from PySide6.QtWidgets import QLabel, QMenu, QWidget
 from isfannotate.gold.record import UNANIMOUS
 from isfannotate.models import GOLD
 
-from .parts import WindowParts
-from .session import Session
+from ..parts import WindowParts
+from ..session import Session
 
 
 class LayerBanner(QLabel):

@@ -1,0 +1,1 @@
+"""The document list and moving through it."""
