@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 
-from .annotate.layer_view import LayerController
 from .documents.document_list import DocumentPane, IdRole
+from .documents.layer_view import LayerController
 from .parts import WindowParts
 from .session import Session
 

@@ -27,12 +27,12 @@ from .annotate.annotations_panel import AnnotationsPanel
 from .annotate.article_view import ArticleView
 from .annotate.find_bar import FindBar
 from .annotate.label_bar import LabelBar
-from .annotate.layer_view import LayerController
 from .app_settings import app_settings
 from .claims.claims_controller import ClaimsController
 from .dialogs.small_dialogs import AnnotatorDialog, ShortcutsDialog
 from .document_painter import DocumentPainter
 from .documents.document_list import DocumentPane
+from .documents.layer_view import LayerController
 from .documents.navigation import DocumentNavigator
 from .files.file_controller import FileController, headless
 from .labelling import LabellingController

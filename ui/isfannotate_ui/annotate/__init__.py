@@ -1,2 +1,2 @@
 """The article and what draws and edits it: the view, its span index and painters, the label bar,
-the find bar, the layer shown, and the side panels of the shown document."""
+the find bar, and the side panels of the shown document."""

@@ -1,1 +1,1 @@
-"""The document list and moving through it."""
+"""The documents shown: the document list, moving through it, and the layer the window shows."""
