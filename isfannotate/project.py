@@ -72,12 +72,16 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
         return project
 
     @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = False, program: str = "isfannotate") -> "Project":
+    def open(cls, path: str | Path, *, read_only: bool = False, program: str = "isfannotate",
+             break_lock=None) -> "Project":
         """Open *path* as its one owner. Raises ``ProjectLocked`` at once (no waiting) when another
         program or window has it open. *read_only*: for tools that only read (export, stats,
         check, agreement); writes are refused, a crashed owner's work is still recovered.
-        *program* names this opener in the lock file (what others are told)."""
-        conn, owner = connection.open_database(path, create=False, read_only=read_only, program=program)
+        *program* names this opener in the lock file (what others are told). *break_lock*: the
+        ``OwnerInfo`` of another computer's lock that ``isfannotate unlock`` was told to break: it
+        is replaced only once this process holds the project."""
+        conn, owner = connection.open_database(path, create=False, read_only=read_only, program=program,
+                                               break_lock=break_lock)
         project = cls(Path(path), conn, owner, read_only=read_only)
         project._only_layer = project.recorded_annotator   # a handed-out file: its annotator's layer only
         return project
