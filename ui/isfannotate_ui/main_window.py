@@ -241,9 +241,7 @@ class MainWindow(QMainWindow):
         p = self.project
         rows = p.document_list()
         statuses = p.statuses(self.annotator) if self.annotator else {}
-        with p.read_snapshot() as conn:
-            groups = dict(conn.execute("SELECT id, near_dup_group FROM documents WHERE near_dup_group IS NOT NULL"))
-        self.documents.model.reset(rows, statuses, groups)
+        self.documents.model.reset(rows, statuses, p.near_dup_groups())
         if self.doc_id:
             self.documents.show_current(self.doc_id)
 

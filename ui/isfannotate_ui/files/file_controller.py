@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from isfannotate import Project
 from isfannotate.errors import IsfError
+from isfannotate.models import GOLD
 from isfannotate.store.ownership import owner_of
 
 from ..app_settings import app_settings
@@ -181,9 +182,7 @@ class FileController(QObject):
         so in the app's own words before a job starts. A busy project answers False (the job
         then reports)."""
         try:
-            with self.s.project.read_snapshot() as conn:
-                return not conn.execute("SELECT 1 FROM spans WHERE layer='gold' UNION ALL "
-                                        "SELECT 1 FROM stances WHERE layer='gold' LIMIT 1").fetchone()
+            return not self.s.project.layer_has_annotations(GOLD)
         except IsfError:
             return False
 
