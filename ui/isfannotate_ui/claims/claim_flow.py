@@ -19,7 +19,7 @@ def quoted(text: str, n: int = 40) -> str:
 
 
 class ProposalsMixin:
-    """Needs ``s`` (Session), ``ui`` (WindowParts), ``claims``, ``describe``, ``source_line`` and
+    """Needs ``session`` (Session), ``parts`` (WindowParts), ``claims``, ``describe``, ``source_line`` and
     ``_actor_name`` from the controller."""
 
     proposal: ClaimProposal | None = None
@@ -138,7 +138,7 @@ class ProposalsMixin:
 
 
 class StanceDraftsMixin:
-    """Needs ``s``, ``ui``, ``stances``, ``_evidence_line`` and ``drafts`` (a kept ``QSettings``:
+    """Needs ``session``, ``parts``, ``stances``, ``_evidence_line`` and ``drafts`` (a kept ``QSettings``:
     one made per read syncs the file, ~1–3 ms on every document opened) from the controller."""
 
     # A half-filled new stance is kept in QSettings (per user, keyed by project file and
