@@ -14,6 +14,7 @@ from ..exporting import FORMATS as EXPORT_FORMATS
 from ..importing import FORMATS as IMPORT_FORMATS
 from .common import open_project as _open
 from .analysis import ANALYSIS_COMMANDS, add_analysis_parsers
+from .served import SERVED, forward
 from .team import TEAM_COMMANDS, add_team_parsers
 
 EPILOG = "Offsets are Unicode code points. Docs: docs/ in the source, or README.md."
@@ -247,6 +248,10 @@ def main(argv: list[str] | None = None) -> int:
     if a.command is None:
         a = parser.parse_args(["gui"])
     try:
+        if a.command in SERVED:   # the app owns the project here: it runs the read command (cli.served)
+            code = forward(a.project, sys.argv[1:] if argv is None else list(argv))
+            if code is not None:
+                return code
         return COMMANDS[a.command](a)
     except IsfError as e:
         print(f"isfannotate {a.command}: {e}", file=sys.stderr)

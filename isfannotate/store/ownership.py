@@ -69,6 +69,9 @@ class OwnerInfo:
     user: str
     program: str
     since: str
+    #: where this owner serves read commands to the terminal (``store.serve``): "unix:PATH" or
+    #: "tcp:127.0.0.1:PORT"; empty when it does not serve
+    serve: str = ""
 
     @property
     def local(self) -> bool:
@@ -96,7 +99,8 @@ def read_lock(project_path: str | Path) -> OwnerInfo | None:
     try:
         data = json.loads(lock_path(project_path).read_text(encoding="utf-8"))
         return OwnerInfo(pid=int(data["pid"]), host=str(data["host"]), user=str(data.get("user", "")),
-                         program=str(data.get("program", "isfannotate")), since=str(data.get("since", "")))
+                         program=str(data.get("program", "isfannotate")), since=str(data.get("since", "")),
+                         serve=str(data.get("serve", "")))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
