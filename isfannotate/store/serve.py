@@ -257,21 +257,25 @@ class Server:
         if argv[0] not in self.commands:
             _send(conn, {"refused": f"{argv[0]} is not served (only {', '.join(self.commands)})"})
             return
-        started = threading.Event()
+        started, moved = threading.Event(), threading.Event()
 
         def run(project, progress, cancelled):
             started.set()
+            moved.set()
             return self.handler(project, list(argv), cwd)
 
         running = self.project.jobs.current
         job = self.project.jobs.submit(f"isfannotate {argv[0]} (from a terminal)", run)
+        job.on_done(lambda _job: moved.set())
         _send(conn, {"queued": running.title if running is not None else ""})
         told = False
-        while not job.wait(0.05):
+        while not job.done:
+            moved.wait(0.05)
+            moved.clear()
             if started.is_set() and not told:
                 _send(conn, {"started": True})
                 told = True
-            elif not started.is_set() and _peer_gone(conn):
+            elif not started.is_set() and not job.done and _peer_gone(conn):
                 job.cancel()           # the client gave up while it waited: never run it
                 return
         if job.error is not None:
