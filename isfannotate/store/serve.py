@@ -260,6 +260,8 @@ class Server:
         started, moved = threading.Event(), threading.Event()
 
         def run(project, progress, cancelled):
+            if _peer_gone(conn):        # the client gave up while it waited: never run it
+                raise JobCancelled("the terminal stopped waiting")
             started.set()
             moved.set()
             return self.handler(project, list(argv), cwd)

@@ -141,7 +141,10 @@ def test_a_wrong_token_is_refused_and_nothing_runs(owner, corpus):
 
 
 def test_a_busy_owner_is_reported_in_one_line_then_serves(owner, corpus, capsys):
-    p, _ = owner
+    p, server = owner
+    handled = []
+    handler = server.handler
+    server.handler = lambda *a: handled.append(a[1]) or handler(*a)
     inside, release = threading.Event(), threading.Event()
 
     def hold(project, progress, cancelled):
@@ -157,12 +160,14 @@ def test_a_busy_owner_is_reported_in_one_line_then_serves(owner, corpus, capsys)
     finally:
         release.set()
     job.wait(10)
+    p.jobs.submit("after", lambda *a: None).wait(10)
+    assert handled == []                       # the request it gave up on never ran later
     assert code == 2 and out == "" and 1.9 < took < 4
     [line] = err.splitlines()
     assert line == (f"isfannotate stats: corpus.isf: the project is open in {ownership.read_lock(corpus).describe()}, "
                     "which is busy (Importing documents); try again when it has finished")
     code, out, _ = run(capsys, "stats", "corpus.isf")
-    assert code == 0 and "documents 5" in out
+    assert code == 0 and "documents 5" in out and handled == [["stats", "corpus.isf"]]
 
 
 def test_an_owner_that_does_not_answer_is_reported_within_2_s(corpus, capsys):
