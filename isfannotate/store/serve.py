@@ -159,6 +159,7 @@ class Server:
         self.address = ""
         self._token = ""
         self._home = Path(project.path).resolve()
+        self._lock_of = Path(os.path.abspath(project.path))   # beside the path as opened (a served job changes cwd)
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
@@ -200,7 +201,7 @@ class Server:
         if owner is None or self.project.conn is None:
             return
         updated = replace(owner, serve=address)
-        ownership.write_lock(self.project.path, updated)
+        ownership.write_lock(self._lock_of, updated)
         self.project.owner = updated
 
     def stop(self) -> None:
@@ -218,7 +219,7 @@ class Server:
             except OSError:
                 pass
         self._files = []
-        if ownership.read_lock(self.project.path) == self.project.owner:
+        if ownership.read_lock(self._lock_of) == self.project.owner:
             self._record("")
 
     def _accept_loop(self) -> None:

@@ -234,3 +234,22 @@ def test_served_to_another_process(owner, corpus, tmp_path):
                        capture_output=True, timeout=60)
     assert r.returncode == 0 and r.stderr == b""
     assert r.stdout.startswith(b"corpus  (corpus.isf, schema ")
+
+
+def test_owner_opened_by_a_relative_path_serves_a_terminal_in_another_folder(corpus, capsys, tmp_path, monkeypatch):
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    monkeypatch.chdir(sub)
+    closed = run(capsys, "stats", "../corpus.isf")
+    monkeypatch.chdir(tmp_path)
+    p = Project.open("corpus.isf", program="isfannotate gui")        # as `isfannotate gui corpus.isf` does
+    server = start_serving(p, cli)
+    monkeypatch.chdir(sub)
+    served = run(capsys, "stats", "../corpus.isf")
+    assert os.getcwd() == str(sub)                                    # the served job gave the folder back
+    monkeypatch.chdir(tmp_path)
+    server.stop()
+    assert ownership.read_lock(corpus).serve == ""
+    p.close()
+    assert served == closed and closed[0] == 0 and "(../corpus.isf, schema" in closed[1]
+    assert not corpus.with_name("corpus.isf.lock").exists()
