@@ -116,9 +116,11 @@ def run_served(main: Callable[[list[str]], int], project, home: Path, argv: list
     return code, out.getvalue(), err.getvalue()
 
 
-def start_serving(project, main: Callable[[list[str]], int], *, transport: str | None = None) -> serve.Server:
-    """Serve the read commands of the open *project* (its owner: the app) until ``.stop()``.
-    Raises ``OSError`` or ``serve.NotServed`` when it cannot (then nothing changed)."""
+def start_serving(project, main: Callable[[list[str]], int], *, transport: str | None = None,
+                  on_served: Callable[[list[str], int], None] | None = None) -> serve.Server:
+    """Serve the read commands of the open *project* (its owner: the app) until ``.stop()``;
+    *on_served(argv, exit code)* after each, on a server thread. Raises ``OSError`` or
+    ``serve.NotServed`` when it cannot (then nothing changed)."""
     home = Path(project.path).resolve()
     return serve.Server(project, lambda p, argv, cwd: run_served(main, p, home, argv, cwd), SERVED,
-                        transport=transport).start()
+                        transport=transport, on_served=on_served).start()

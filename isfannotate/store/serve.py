@@ -151,9 +151,11 @@ def _peer_gone(sock: socket.socket) -> bool:
 class Server:
     """Serves *commands* of an open *project* through *handler*, each request one job."""
 
-    def __init__(self, project, handler: Handler, commands: Sequence[str], *, transport: str | None = None):
+    def __init__(self, project, handler: Handler, commands: Sequence[str], *, transport: str | None = None,
+                 on_served: Callable[[list[str], int], None] | None = None):
         self.project = project
         self.handler = handler
+        self.on_served = on_served      # called (on a server thread) with argv and exit code after each answer
         self.commands = tuple(commands)
         self.transport = transport or ("unix" if _unix_available() else "tcp")
         self.address = ""
@@ -293,6 +295,8 @@ class Server:
         if not told:
             _send(conn, {"started": True})
         _send(conn, {"code": code, "stdout": out, "stderr": err})
+        if self.on_served is not None:
+            self.on_served(list(argv), code)
 
 
 # ------------------------------------------------------------------ client

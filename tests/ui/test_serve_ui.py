@@ -54,6 +54,8 @@ def test_stats_and_export_from_a_terminal_are_served_by_the_window(qtbot, window
     qtbot.keyClick(window.view, Qt.Key.Key_3)                       # CUE, saved at once
     assert ownership.read_lock(project_path).serve                  # the window serves
     served = outputs(qtbot, tmp_path / "a")
+    qtbot.waitUntil(lambda: "A terminal's isfannotate export ran here" in window.statusBar().currentMessage(),
+                    timeout=5000)
     assert window.project is not None and "1 span" in window.status_label.text()   # the window went on
 
     # a write from the terminal is still refused, with the one line it always had

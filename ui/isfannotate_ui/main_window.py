@@ -189,7 +189,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"⚠ {job.title} is still running: wait for it, or cancel it in the "
                                          f"status bar, then open {path}", 8000)
             return
-        project = open_project(path)
+        project = open_project(path, self.session.message)
         if self.project is not None:
             self._remember_place()
             close_project(self.project)   # no job of ours runs: checkpoints and releases the file

@@ -42,13 +42,13 @@ PROGRAM = "isfannotate gui"     # how the app names itself in a project's lock f
 CONNECTION_WAIT = 0.05          # seconds an action waits for a running job before it is refused as busy
 
 
-def open_project(path) -> Project:
+def open_project(path, say: Callable[[str, int], None] | None = None) -> Project:
     """Open *path* as the app does: named "isfannotate gui" in the lock file, and refusing an
     action at once (``Busy``) rather than freezing the window while a job uses the project.
     Raises ``ProjectLocked`` (one line naming the owner) when another program or window has it."""
     project = Project.open(path, program=PROGRAM)
     project.connection_wait = CONNECTION_WAIT
-    serve_reads(project)      # the terminal's stats, export, ... run here (docs/storage.md)
+    serve_reads(project, say)   # the terminal's stats, export, ... run here (docs/storage.md); *say* tells of them
     return project
 
 
