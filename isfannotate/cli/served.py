@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import IsfError
+from ..progress import stop_when
 from ..store import ownership, serve
 from .common import serving, serving_thread
 
@@ -90,10 +91,12 @@ def _captured():
         sys.stdout, sys.stderr = old_out, old_err
 
 
-def run_served(main: Callable[[list[str]], int], project, home: Path, argv: list[str], cwd: str) -> tuple[int, str, str]:
+def run_served(main: Callable[[list[str]], int], project, home: Path, argv: list[str], cwd: str,
+               cancelled: Callable[[], bool] = lambda: False) -> tuple[int, str, str]:
     """Run ``main(argv)`` in *cwd* against the owner's *project* (the file *home*); returns the
-    exit code and what it wrote to stdout and stderr."""
-    with _RUN, _captured() as (out, err):
+    exit code and what it wrote to stdout and stderr. Its progress bars raise ``JobCancelled``
+    once *cancelled()* (the terminal went away), as Ctrl+C would stop it on a closed project."""
+    with _RUN, _captured() as (out, err), stop_when(cancelled):
         try:
             before = os.getcwd()
             try:
@@ -122,5 +125,5 @@ def start_serving(project, main: Callable[[list[str]], int], *, transport: str |
     *on_served(argv, exit code)* after each, on a server thread. Raises ``OSError`` or
     ``serve.NotServed`` when it cannot (then nothing changed)."""
     home = Path(project.path).resolve()
-    return serve.Server(project, lambda p, argv, cwd: run_served(main, p, home, argv, cwd), SERVED,
+    return serve.Server(project, lambda p, argv, cwd, cancelled: run_served(main, p, home, argv, cwd, cancelled), SERVED,
                         transport=transport, on_served=on_served).start()

@@ -19,8 +19,9 @@ Transport and trust:
 - The client waits at most ``ANSWER_WITHIN`` seconds for the job to start: an owner that does
   not answer, or is busy with a longer job, is reported in one line (``ServeError``).
 
-The server knows nothing of the command line: it is given ``handler(project, argv, cwd)``
-returning ``(exit code, stdout text, stderr text)`` and the names of the commands it serves.
+The server knows nothing of the command line: it is given ``handler(project, argv, cwd,
+cancelled)`` returning ``(exit code, stdout text, stderr text)`` and the names of the commands it
+serves; ``cancelled()`` turns true when the client goes away while its command runs.
 """
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ MAX_REQUEST = 1 << 20        # bytes of one request line
 PROTOCOL = 1
 TOKEN_SUFFIX = ".token"
 
-Handler = Callable[[object, list[str], str], tuple[int, str, str]]
+Handler = Callable[[object, list[str], str, Callable[[], bool]], tuple[int, str, str]]
 
 
 class ServeError(IsfError):
@@ -267,7 +268,7 @@ class Server:
                 raise JobCancelled("the terminal stopped waiting")
             started.set()
             moved.set()
-            return self.handler(project, list(argv), cwd)
+            return self.handler(project, list(argv), cwd, cancelled)
 
         running = self.project.jobs.current
         job = self.project.jobs.submit(f"isfannotate {argv[0]} (from a terminal)", run)
@@ -280,9 +281,10 @@ class Server:
             if started.is_set() and not told:
                 _send(conn, {"started": True})
                 told = True
-            elif not started.is_set() and not job.done and _peer_gone(conn):
-                job.cancel()           # the client gave up while it waited: never run it
-                return
+            if not job.cancelled and not job.done and _peer_gone(conn):
+                job.cancel()           # the client went away: never run it, or stop it at its next progress step
+                if not started.is_set():
+                    return
         if job.error is not None:
             if isinstance(job.error, JobCancelled):
                 return

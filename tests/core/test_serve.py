@@ -253,3 +253,50 @@ def test_owner_opened_by_a_relative_path_serves_a_terminal_in_another_folder(cor
     p.close()
     assert served == closed and closed[0] == 0 and "(../corpus.isf, schema" in closed[1]
     assert not corpus.with_name("corpus.isf.lock").exists()
+
+
+def test_a_served_command_stops_when_its_terminal_goes_away(corpus, capsys):
+    """Ctrl+C in the terminal closes its end: the served command stops at its next progress step
+    (an export then removes its temporary files), as it would on a closed project."""
+    from isfannotate.progress import ProgressBar
+    steps, outcome = [], []
+
+    def long_command(argv):               # stands in for `main`: a command with a progress bar
+        bar = ProgressBar("exporting")
+        try:
+            for k in range(600):
+                bar(k, 600)
+                steps.append(k)
+                time.sleep(0.05)
+        except IsfError as e:
+            outcome.append(str(e))
+            raise
+        outcome.append("finished")
+        return 0
+
+    p = Project.open(corpus.resolve(), program="isfannotate gui")
+    server = start_serving(p, long_command)
+    try:
+        client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        client.connect(server.address.removeprefix("unix:"))
+        token = serve.token_path(corpus).read_text()
+        client.sendall(json.dumps({"token": token, "argv": ["export", "corpus.isf"], "cwd": os.getcwd()}).encode()
+                       + b"\n")
+        reader = client.makefile("rb")
+        assert json.loads(reader.readline()) == {"queued": ""}
+        assert json.loads(reader.readline()) == {"started": True}
+        deadline = time.monotonic() + 10
+        while len(steps) < 3:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        reader.close()
+        client.close()                         # the terminal is gone
+        deadline = time.monotonic() + 10
+        while not outcome:
+            assert time.monotonic() < deadline, "the served command did not stop"
+            time.sleep(0.02)
+    finally:
+        server.stop()
+        p.close()
+    assert outcome[0].startswith("exporting: stopped, the terminal that asked for it went away") and len(steps) < 100
+    assert capsys.readouterr() == ("", "")     # its output went to the terminal's capture, not to the app's
