@@ -35,6 +35,8 @@ class ProgressBar:
         self.start = time.monotonic()
         self.enabled = force if force is not None else (
             os.environ.get("ISFANNOTATE_PROGRESS") == "1" or getattr(self.stream, "isatty", lambda: False)())
+        if getattr(_stop, "cancelled", None) is not None:
+            self.enabled = False      # served to a terminal: never drawn into the captured output
         self.drawn = False
         self._last = 0.0
 

@@ -300,3 +300,22 @@ def test_a_served_command_stops_when_its_terminal_goes_away(corpus, capsys):
         p.close()
     assert outcome[0].startswith("exporting: stopped, the terminal that asked for it went away") and len(steps) < 100
     assert capsys.readouterr() == ("", "")     # its output went to the terminal's capture, not to the app's
+
+
+def test_served_output_carries_no_progress_bar_even_when_the_app_forces_them(owner, corpus, capsys, monkeypatch):
+    """ISFANNOTATE_PROGRESS=1 in the owner's environment draws bars in its own terminal; a served
+    command's output must stay the command's output."""
+    monkeypatch.setenv("ISFANNOTATE_PROGRESS", "1")
+    from isfannotate.cli.served import run_served
+    p, _ = owner
+
+    def with_bar(argv):
+        from isfannotate.progress import ProgressBar
+        bar = ProgressBar("exporting", delay=0)
+        for k in range(3):
+            bar(k + 1, 3)
+        bar.finish()
+        print("exported")
+        return 0
+
+    assert run_served(with_bar, p, corpus.resolve(), ["export"], os.getcwd()) == (0, "exported\n", "")
