@@ -3,6 +3,7 @@
 
     python3 .ci/dev.py app [ARGS...]    install, then open the app on the demo project (or ARGS for `isfannotate gui`)
     python3 .ci/dev.py test [ARGS...]   install (with test extras), then run the whole test suite (ARGS go to pytest)
+    python3 .ci/dev.py bundle [--clean-debian]   build the standalone app (no Python needed to run it) and check it
 
 Needs only python3 with venv (and git for the checkout). On Debian/Ubuntu it installs the few
 system libraries Qt needs when they are missing (apt-get, as root or through sudo). The
@@ -22,20 +23,20 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 
-# shared library -> Debian package: what Qt needs offscreen (STYLE.md) ...
-HEADLESS_LIBS = {
-    "libGL.so.1": "libgl1", "libEGL.so.1": "libegl1", "libxkbcommon.so.0": "libxkbcommon0",
-    "libfontconfig.so.1": "libfontconfig1", "libdbus-1.so.3": "libdbus-1-3", "libglib-2.0.so.0": "libglib2.0-0",
-}
-# ... and on a real X11 display (the xcb platform plugin).
-DISPLAY_LIBS = {
-    "libxcb-cursor.so.0": "libxcb-cursor0", "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
-    "libxcb-icccm.so.4": "libxcb-icccm4", "libxcb-image.so.0": "libxcb-image0",
-    "libxcb-keysyms.so.1": "libxcb-keysyms1", "libxcb-randr.so.0": "libxcb-randr0",
-    "libxcb-render-util.so.0": "libxcb-render-util0", "libxcb-shape.so.0": "libxcb-shape0",
-    "libxcb-xinerama.so.0": "libxcb-xinerama0", "libxcb-xkb.so.1": "libxcb-xkb1", "libX11-xcb.so.1": "libx11-xcb1",
-    "libfreetype.so.6": "libfreetype6", "libharfbuzz.so.0": "libharfbuzz0b", "libfontconfig.so.1": "fonts-dejavu-core",
-}
+
+def _load_qtdeps():
+    """isfannotate/qtdeps.py holds the one list of Qt's system libraries (the `gui` command checks
+    the same list); loaded by path, since this script runs before the package is installed."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("_isfannotate_qtdeps", ROOT / "isfannotate" / "qtdeps.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+QTDEPS = _load_qtdeps()
+HEADLESS_LIBS = QTDEPS.HEADLESS_LIBS    # what Qt needs offscreen ...
+DISPLAY_LIBS = QTDEPS.DISPLAY_LIBS      # ... and on a real X11 display (the xcb platform plugin)
 
 
 def say(msg: str) -> None:
@@ -47,15 +48,7 @@ def run(cmd: list[str], **kw) -> None:
 
 
 def missing_libs(libs: dict[str, str]) -> list[str]:
-    if not sys.platform.startswith("linux") or not shutil.which("ldconfig") and not Path("/sbin/ldconfig").exists():
-        return []
-    ldconfig = shutil.which("ldconfig") or "/sbin/ldconfig"
-    known = subprocess.run([ldconfig, "-p"], capture_output=True, text=True).stdout
-    pkgs = []
-    for lib, pkg in libs.items():
-        if lib not in known and pkg not in pkgs:
-            pkgs.append(pkg)
-    return pkgs
+    return QTDEPS.missing_packages(libs)
 
 
 def install_system_packages(pkgs: list[str]) -> None:
@@ -95,10 +88,12 @@ def ensure_venv(extras: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("app", "test"):
+    if not argv or argv[0] not in ("app", "test", "bundle"):
         print(__doc__)
         return 2
     what, rest = argv[0], argv[1:]
+    if what == "bundle":
+        return subprocess.run([sys.executable, str(ROOT / ".ci" / "bundle.py"), *rest], cwd=ROOT).returncode
     if what == "test":
         install_system_packages(missing_libs(HEADLESS_LIBS))
         ensure_venv("test")

@@ -11,6 +11,7 @@ line is JSON.
 What counts as one input: a key press (a typed letter included), a click, a double-click, a
 drag. "Selection" inputs are the drags / double-clicks / clicks that select text or a span in
 the article; ``mouse_inputs_after_selection`` counts every other mouse input.
+``span_one_word_too_long_fixed``: the inputs that fix a span dragged one word too far.
 """
 from __future__ import annotations
 
@@ -367,9 +368,8 @@ def compare(project, ref: dict) -> list[str]:
     return out
 
 
-def run(path: Path, ref: dict, *, bulk: bool) -> Counter | None:
-    """Annotate seed 004 in a fresh project at *path* through the real window; the inputs, or
-    None (said on stderr) when the result differs from the reference."""
+def _open_window(path: Path):
+    """A fresh project at *path* holding seed 004, shown in the real window."""
     from isfannotate import Project
     from isfannotate_ui.app import create_main_window, ensure_app
     p = Project.create(path, registry=REPO / "seeds" / "registry.json")
@@ -383,6 +383,39 @@ def run(path: Path, ref: dict, *, bulk: bool) -> Counter | None:
     for _ in range(5):
         app.processEvents()
     window.show_document(DOC)
+    return window
+
+
+def span_too_long_fixed(path: Path, ref: dict) -> int:
+    """A span dragged one word too far ("said on" for the cue "said"), labelled, then fixed:
+    the inputs the fix takes (Alt+Shift+← moves its end one word back; before: undo, drag
+    again, the label key)."""
+    from PySide6.QtCore import Qt
+    from isfannotate.words import next_word_end
+    window = _open_window(path)
+    c = Counter()
+    d = Driver(window, c)
+    text = ref["text"]
+    cue = min((s for s in ref["spans"] if s["label"] == "CUE"), key=lambda s: s["start"])
+    try:
+        c.on("span_select_and_label", "")
+        d.drag(cue["start"], next_word_end(text, cue["end"]))
+        d.key(Qt.Key.Key_3)                                   # CUE
+        sid = window.view.selected_span_id()
+        c.on("span_too_long_fix", "")
+        d.key(Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier,
+              widget=window.view)
+        span = window.project.span(sid)
+        assert (span.start, span.end) == (cue["start"], cue["end"]), (text[span.start:span.end], cue)
+    finally:
+        window.close()
+    return c.by_item[("span_too_long_fix", "")]
+
+
+def run(path: Path, ref: dict, *, bulk: bool) -> Counter | None:
+    """Annotate seed 004 in a fresh project at *path* through the real window; the inputs, or
+    None (said on stderr) when the result differs from the reference."""
+    window = _open_window(path)
     c = Counter()
     try:
         annotate(window, ref, c, bulk=bulk)
@@ -407,6 +440,7 @@ def main() -> int:
     fast = run(tmp / "with-suggestions.isf", ref, bulk=True)
     if c is None or fast is None:
         return 1
+    fix = span_too_long_fixed(tmp / "too-long.isf", ref)
     kinds = c.per_kind()
 
     def mean(kind: str) -> float | None:
@@ -437,7 +471,9 @@ def main() -> int:
         "seed004_total": fast.total,
         "seed004_total_one_by_one": c.total,
         "mouse_inputs_after_selection": max(fast.mouse_after_selection, c.mouse_after_selection),
+        "span_one_word_too_long_fixed": fix,    # extra inputs: Alt+Shift+← (goal 1)
     }
+    print(f"\na span one word too long, fixed: {fix} input{'s' if fix != 1 else ''}")
     print(json.dumps(result))
     return 0
 

@@ -225,6 +225,21 @@ def revalidate(project: "ProjectBase", document_id: str, layer: str, change: Cha
     return out
 
 
+_APOSTROPHES = "’'"
+
+
+def split_possessive(text: str) -> tuple[str, str]:
+    """A name and its possessive ending: "Pakistan’s" → ("Pakistan", "’s"), "Hamas’" →
+    ("Hamas", "’"); anything else → (text, ""). Annotators mark the name without the ending
+    (the seed 004 reference), and a possessive is never a new actor's name."""
+    t = text.rstrip()
+    if len(t) > 2 and t[-1] in "sS" and t[-2] in _APOSTROPHES and t[-3].isalpha():
+        return t[:-2], t[-2:]
+    if len(t) > 2 and t[-1] in _APOSTROPHES and t[-2] in "sS" and t[-3].isalpha():
+        return t[:-1], t[-1:]
+    return text, ""
+
+
 def _fold(text: str) -> str:
     return " ".join(text.replace("’", "'").split()).casefold()
 

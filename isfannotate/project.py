@@ -67,10 +67,8 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
                 rec.insert("project_info", {"key": key, "value": value})
             rec.insert_many("targets", [{"id": t.id, "name": t.name, "description": t.description,
                                          "created_by": "scheme", "created_at": now()} for t in scheme.targets])
-            rec.insert_many("actors", [{"id": a.id, "name": a.name, "type": a.type,
-                                        "aliases": json.dumps(a.aliases, ensure_ascii=False),
-                                        "external_id": a.external_id, "note": a.note, "created_by": "registry",
-                                        "created_at": now()} for a in actors])
+            from .registry import actor_rows
+            rec.insert_many("actors", actor_rows(actors))
         return project
 
     @classmethod
@@ -122,9 +120,14 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
         return self.annotate(document_id, layer, start, end, label, actor_id=actor_id)
 
     def accept_all_suggestions(self, document_id: str, layer: str) -> Change:
+        """Every suggestion of the document as a linked actor span (one action). Rejected ones
+        (X, or a suggested span deleted) are never re-added; a document marked done is refused."""
         label = self.scheme.actor_label
         if label is None:
             raise ValidationError("the scheme has no actor label")
+        if self.status(document_id, layer) == "done":
+            raise ValidationError(f"{document_id} is marked done: accepting all suggestions would change it; "
+                                  "set it back to in progress first (Ctrl+Enter), or accept them one by one (A)")
         return self.annotate_many(document_id, layer, [(o.start, o.end, label, o.actor_id)
                                                        for o in self.suggestions(document_id, layer)])
 

@@ -33,3 +33,15 @@ def read_registry_file(path: str | Path) -> list[Actor]:
         seen.add(actor.id)
         out.append(actor)
     return out
+
+
+REGISTRY_FILE = "registry.json"
+
+
+def actor_rows(actors: list[Actor], created_by: str = "registry") -> list[dict]:
+    """Rows of the ``actors`` table for *actors* read from a registry file."""
+    from .ids import now
+    stamp = now()
+    return [{"id": a.id, "name": a.name, "type": a.type, "aliases": json.dumps(a.aliases, ensure_ascii=False),
+             "external_id": a.external_id, "note": a.note, "created_by": created_by, "created_at": stamp}
+            for a in actors]

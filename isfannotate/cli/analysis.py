@@ -12,17 +12,27 @@ def add_analysis_parsers(sub) -> None:
     s = sub.add_parser("stancemap", help="who stands where on what",
                        description="The stance map: holders × targets with polarity (mixed when a holder's "
                                    "stances disagree), stance/document/evidence counts. Prints a table; writes "
-                                   "CSV, PNG or SVG on request.")
+                                   "the matrix (CSV, PNG, SVG), one row per stance (--long), the network as a "
+                                   "picture or for Gephi/networkx (GEXF, GraphML) on request.")
     s.add_argument("project")
     s.add_argument("--layer", default="gold", help="gold (default), an annotator, or all (every annotator side by side)")
     s.add_argument("--documents", metavar="ID,...", help="only these documents")
+    s.add_argument("--actor-type", action="append", metavar="TYPE", dest="actor_types",
+                   help="only holders of this type ('armed group' or armed_group; repeat for several)")
+    s.add_argument("--outlet", action="append", metavar="NAME", dest="outlets",
+                   help="only documents of this outlet (the document meta's 'outlet'; repeat for several)")
+    s.add_argument("--from", metavar="DATE", dest="date_from",
+                   help="only documents dated on or after DATE (ISO; 2025-12 and 2025 mean the whole month/year)")
+    s.add_argument("--to", metavar="DATE", dest="date_to", help="only documents dated on or before DATE (ISO)")
     s.add_argument("--sort", choices=["count", "name"], default="count", help="order of rows and columns")
     s.add_argument("--csv", metavar="FILE", help="write the matrix as CSV")
+    s.add_argument("--long", metavar="FILE", help="write one row per stance as CSV (for pivots)")
     s.add_argument("--png", metavar="FILE", help="draw the matrix as PNG")
     s.add_argument("--svg", metavar="FILE", help="draw the matrix as SVG")
     s.add_argument("--network-png", metavar="FILE", help="draw the network as PNG")
     s.add_argument("--network-svg", metavar="FILE", help="draw the network as SVG")
-
+    s.add_argument("--gexf", metavar="FILE", help="write the network as GEXF (Gephi)")
+    s.add_argument("--graphml", metavar="FILE", help="write the network as GraphML (networkx, igraph, yEd)")
 
 def add_agreement_parser(sub) -> None:
     g = sub.add_parser("agreement", help="inter-annotator agreement",
@@ -40,17 +50,22 @@ def add_agreement_parser(sub) -> None:
 def add_adjudicate_parser(sub) -> None:
     j = sub.add_parser("adjudicate", help="put agreed units into gold",
                        description="Auto-merge into the gold layer, in one action: 'unanimous' takes the units every "
-                                   "annotator who marked the document done has identically; 'majority' those more "
-                                   "than half of them have (or at least K with --min K). Decisions already made are "
-                                   "never overwritten; running it twice changes nothing. The rest is decided in the "
-                                   "app's review screen (docs/reviewing.md).")
+                                   "annotator who marked the document done has identically; 'majority' a version "
+                                   "held by a strict majority of them (more than half: a tie is never decided) and "
+                                   "by at least K of them (--min K, K >= 2, default 2). Decisions already made are "
+                                   "never overwritten; running it twice changes nothing. The rest is decided with "
+                                   "'isfannotate review' or in the app's review window (docs/reviewing.md).")
     j.add_argument("project")
     j.add_argument("--auto", required=True, choices=["unanimous", "majority"])
-    j.add_argument("--min", type=int, metavar="K", help="with majority: at least K annotators agree")
+    j.add_argument("--min", type=int, metavar="K",
+                   help="with majority: at least K annotators hold the version, besides more than half (K >= 2)")
 
 
 def cmd_adjudicate(a) -> int:
     from ..progress import ProgressBar
+    if a.min is not None and (a.auto != "majority" or a.min < 2):   # refused before the project is opened
+        raise IsfError("--min K goes with --auto majority" if a.auto != "majority" else
+                       f"--min {a.min}: a majority needs at least 2 annotators who agree (K >= 2)")
     with open_project(a.project, "adjudicate") as project:
         project.author = "lead"
         bar = ProgressBar("adjudicating")
@@ -97,29 +112,39 @@ def cmd_agreement(a) -> int:
 
 
 def cmd_stancemap(a) -> int:
-    from ..stancemap import Scope, build_map
-    from ..stancemap import render
+    from ..stancemap import Scope, build_map, describe_scope, resolve_scope
+    from ..stancemap import export, render
     docs = [d.strip() for d in a.documents.split(",") if d.strip()] if a.documents else None
     with open_project(a.project, "stancemap", read_only=True) as project:
         if docs:
             for d in docs:
                 project.document(d)
-        smap = build_map(project, Scope(layer=a.layer, documents=docs))
+        scope = resolve_scope(project, Scope(layer=a.layer, documents=docs, actor_types=a.actor_types,
+                                             outlets=a.outlets, date_from=a.date_from, date_to=a.date_to))
+        smap = build_map(project, scope)
+        rows = export.stance_rows(project, scope) if a.long else None
         polarities = list(project.scheme.stance.polarities)
+        title, net_title = f"Stance map — {project.name}", f"Stance network — {project.name}"
     if not smap.cells:
-        raise IsfError(f"no stances with a holder and a target in layer {a.layer!r}"
-                       + (" for those documents" if docs else ""))
-    for path, draw in ((a.csv, lambda p: render.write_csv(smap, p, sort=a.sort)),
-                       (a.png, lambda p: render.draw_matrix(smap, p, sort=a.sort, polarities=polarities)),
-                       (a.svg, lambda p: render.draw_matrix(smap, p, sort=a.sort, polarities=polarities)),
-                       (a.network_png, lambda p: render.draw_network(smap, p, polarities=polarities)),
-                       (a.network_svg, lambda p: render.draw_network(smap, p, polarities=polarities))):
+        raise IsfError(f"no stances with a holder and a target in this scope ({describe_scope(scope)})")
+    writers = (
+        (a.csv, lambda p: render.write_csv(smap, p, sort=a.sort), ""),
+        (a.long, lambda p: export.write_long_csv(rows, p), f" ({len(rows or [])} stances, one per row)"),
+        (a.png, lambda p: render.draw_matrix(smap, p, sort=a.sort, polarities=polarities, title=title), ""),
+        (a.svg, lambda p: render.draw_matrix(smap, p, sort=a.sort, polarities=polarities, title=title), ""),
+        (a.network_png, lambda p: render.draw_network(smap, p, polarities=polarities, title=net_title), ""),
+        (a.network_svg, lambda p: render.draw_network(smap, p, polarities=polarities, title=net_title), ""),
+        (a.gexf, lambda p: export.write_gexf(smap, p, polarities), f" ({len(smap.cells)} edges)"),
+        (a.graphml, lambda p: export.write_graphml(smap, p, polarities), f" ({len(smap.cells)} edges)"))
+    for path, draw, what in writers:
         if path:
             try:
                 draw(path)
             except OSError as e:
                 raise IsfError(f"{path}: cannot write: {e.strerror}") from None
-            print(f"wrote {path}")
+            print(f"wrote {path}{what}")
+    if scope.actor_types or scope.outlets or scope.date_from or scope.date_to or docs:
+        print(f"scope: {describe_scope(scope)}")
     for layer in smap.layers:
         if len(smap.layers) > 1:
             print(f"[{layer}]")
@@ -131,7 +156,6 @@ def cmd_stancemap(a) -> int:
                     print(f"{h.name} → {t.name}: {c.label()} ({c.stances} stances, {len(c.documents)} documents, "
                           f"{c.evidence} evidence){flag}")
     return 0
-
 
 ANALYSIS_COMMANDS = {"stancemap": cmd_stancemap, "agreement": cmd_agreement, "adjudicate": cmd_adjudicate,
                      "feedback": cmd_feedback}

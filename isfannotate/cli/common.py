@@ -58,3 +58,7 @@ class ServedProject:
         st = self._project.stats()
         st["path"] = str(self.path)
         return st
+
+
+# The app's windows ``gui --window`` opens (and ``--screenshot`` grabs); the app dispatches on them.
+GUI_WINDOWS = ("main", "review", "agreement", "stancemap", "progress", "feedback")

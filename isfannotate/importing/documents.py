@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..changes import Op
 from ..errors import InputError, IsfError, ValidationError
+from ..formats.parsed import loads
 from ..models import layer_name
 from ..neardup import find_groups
 from ..textclean import MAX_DOCUMENT_BYTES, clean_and_hash, decode_utf8
@@ -39,6 +40,9 @@ class ImportReport:
     per_label: list[tuple[str, str, int, int, int]] = field(default_factory=list)   # kind, label, imported, converted, skipped
     skipped_items: list[tuple[str, str, str, int]] = field(default_factory=list)    # kind, label, reason, n
     added_labels: list[str] = field(default_factory=list)
+    unannotated: list[str] = field(default_factory=list)        # documents added with no layer (nobody annotated them)
+    mapped_ids: list[str] = field(default_factory=list)         # "target 'x' is the project's 'y' (same name)"
+    registry: str = ""                                          # what became of a folder's registry.json
 
     def table(self) -> list[str]:
         """The per-label lines of an annotation import: imported, converted, skipped."""
@@ -57,12 +61,19 @@ class ImportReport:
             parts.append("added to the scheme: " + ", ".join(self.added_labels))
         if self.annotated_documents:
             parts.append(f"{self.spans} spans in {len(self.annotated_documents)} annotated documents")
+        if self.unannotated:
+            n = len(self.unannotated)
+            parts.append(f"{n} document{'s' if n != 1 else ''} with no annotation (in no layer, not done)")
+        if self.mapped_ids:
+            parts.append("ids mapped: " + "; ".join(self.mapped_ids))
         if self.skipped:
             parts.append(f"skipped {len(self.skipped)} already in the project")
         if self.renamed:
             parts.append(f"{len(self.renamed)} ids renamed")
         if self.near_duplicate_groups:
             parts.append(f"{len(self.near_duplicate_groups)} near-duplicate groups")
+        if self.registry:
+            parts.append(self.registry)
         return "; ".join(parts)
 
 
@@ -107,7 +118,7 @@ def _read_jsonl(path: Path, data: bytes, docs: list[_Doc], gold: list[tuple[str,
         if len(line) > MAX_DOCUMENT_BYTES:
             raise InputError(str(path), f"line longer than the {MAX_DOCUMENT_BYTES // 1048576} MiB limit for one document", lineno)
         try:
-            obj = json.loads(line)
+            obj = loads(line)
         except json.JSONDecodeError as e:
             raise InputError(str(path), f"not valid JSON: {e.msg} (column {e.colno})", lineno) from None
         if not isinstance(obj, dict):
@@ -214,21 +225,38 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
     from ..gold import plan_gold_import
     scheme, missing = project.scheme, {}
     if gold:
-        missing = missing_labels(scheme, {s.get("label") for _, _, o in gold for s in o.get("spans") or []
+        def items(o: dict, key: str) -> list:   # a malformed record is refused by the gold check, with its line
+            value = o.get(key)
+            return value if isinstance(value, list) else []
+
+        missing = missing_labels(scheme, {s.get("label") for _, _, o in gold for s in items(o, "spans")
                                           if isinstance(s, dict) and isinstance(s.get("label"), str)},
-                                 {r.get("label") for _, _, o in gold for r in o.get("relations") or []
+                                 {r.get("label") for _, _, o in gold for r in items(o, "relations")
                                   if isinstance(r, dict) and isinstance(r.get("label"), str)},
-                                 {k for _, _, o in gold for k in (o.get("doc_labels") or {})
-                                  if isinstance(o.get("doc_labels"), dict)})
+                                 {k for _, _, o in gold if isinstance(o.get("doc_labels"), dict)
+                                  for k in o["doc_labels"]})
         scheme = extended_scheme(scheme, missing, add=add_labels, source=gold[0][0])
     gold_plan = plan_gold_import(project, gold, layer, replace, existing_sha, batch_sha, assign_id,
                                  scheme=scheme) if gold else None
     if gold_plan is not None:
         new_rows.extend(gold_plan.new_document_rows(ids.next_seq, stamp))
 
+    registry_file, registry_actors = _folder_registry(paths)
+    if registry_file is not None:
+        have = project.conn.execute("SELECT count(*) FROM actors").fetchone()[0]
+        if have:
+            registry_actors = []
+            report.registry = (f"{registry_file} not loaded: the project already has {have} actors (a folder's "
+                               "registry is loaded only into an empty registry; add actors in the app's registry)")
+        else:
+            report.registry = f"{len(registry_actors)} actors from {registry_file}"
+
     old_scheme = project._scheme
     try:
         with project._action("import", None, None, f"{len(new_rows)} documents", undoable=False) as rec:
+            if registry_actors:
+                from ..registry import actor_rows
+                rec.insert_many("actors", actor_rows(registry_actors))
             if scheme is not project.scheme:
                 write_scheme(project, rec, scheme)
                 report.added_labels = added_names(missing)
@@ -237,11 +265,23 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
                 annotated, n_spans = gold_plan.apply(project, rec)
                 report.annotated_documents.extend(annotated)
                 report.spans += n_spans
+                report.mapped_ids.extend(gold_plan.mapped)
     except BaseException:
         project._scheme = old_scheme   # a scheme change was rolled back with the rest
         raise
     project._doc_lengths.clear()
     return report
+
+
+def _folder_registry(paths: Sequence[str | Path]):
+    """The first imported folder's ``registry.json`` (as in seeds/) and its actors, read and
+    checked before anything is written; (None, []) when no folder holds one."""
+    from ..registry import REGISTRY_FILE, read_registry_file
+    for p in map(Path, paths):
+        f = p / REGISTRY_FILE
+        if p.is_dir() and f.is_file():
+            return f, read_registry_file(f)
+    return None, []
 
 
 class DocumentIds:

@@ -10,6 +10,7 @@ from ..errors import ValidationError
 from ..ids import new_id, now
 from ..models import layer_name
 from ..store.session import guard_public_methods
+from . import naming
 
 
 @guard_public_methods
@@ -49,7 +50,24 @@ class ClaimActions:
             self._check_label(new_cue[2])
             cue_row = self._span_row(span.document_id, span.layer, new_cue[0], new_cue[1], new_cue[2], None, None)
             cue_span = cue_row["id"]
-        with self._action("claim", span.document_id, span.layer) as rec:
+        before = self.conn.execute("SELECT source_kind, source_actor, cue_span, quote FROM claims WHERE span_id=?",
+                                   (span_id,)).fetchone() or (None, None, None, None)
+        parts = []
+        if (source_kind, source_actor) != tuple(before[:2]):
+            parts.append("source: " + ("the article" if source_kind == "article" else
+                                       naming.actor_name(self.conn, source_actor) if source_actor else "—"))
+        if cue_span != before[2]:
+            if cue_span is None:
+                parts.append("cue: —")
+            else:
+                cue = self.span(cue_span) if cue_row is None else None
+                cs, ce = (new_cue[0], new_cue[1]) if cue is None else (cue.start, cue.end)
+                parts.append("cue: " + naming.quoted(self.document(span.document_id).text[cs:ce]))
+        if quote != before[3]:
+            parts.append(f"quote: {naming.value_text(quote)}")
+        if attrs:
+            parts += naming.changed_attrs(span.attrs, {**span.attrs, **attrs})
+        with self._action("claim", span.document_id, span.layer, naming.details(parts)) as rec:
             if cue_row is not None:
                 rec.insert("spans", cue_row)
             if attrs:
@@ -77,7 +95,7 @@ class ClaimActions:
             if s.document_id != document_id or s.layer != layer:
                 raise ValidationError(f"evidence span {sid} is not in document {document_id} / layer {layer}")
         sid = stance_id or new_id("st")
-        with self._action("stance", document_id, layer) as rec:
+        with self._action("stance", document_id, layer, naming.stance_name(self.conn, holder, target, polarity)) as rec:
             row = {"id": sid, "document_id": document_id, "layer": layer, "holder": holder, "target": target,
                    "polarity": polarity, "conditions": conditions or None, "author": layer, "created_at": now()}
             if stance_id is not None:
@@ -95,10 +113,11 @@ class ClaimActions:
         return rec.change
 
     def delete_stance(self, stance_id: str) -> Change:
-        r = self.conn.execute("SELECT document_id, layer FROM stances WHERE id=?", (stance_id,)).fetchone()
+        r = self.conn.execute("SELECT document_id, layer, holder, target, polarity FROM stances WHERE id=?",
+                              (stance_id,)).fetchone()
         if r is None:
             raise ValidationError(f"no stance with id {stance_id!r}")
-        with self._action("delete stance", r[0], r[1]) as rec:
+        with self._action("delete stance", r[0], r[1], naming.stance_name(self.conn, *r[2:])) as rec:
             for (span_id,) in self.conn.execute("SELECT span_id FROM stance_evidence WHERE stance_id=?",
                                                 (stance_id,)).fetchall():
                 rec.delete("stance_evidence", (stance_id, span_id))
@@ -117,16 +136,22 @@ class ClaimActions:
             raise ValidationError(f"{label} starts at a {', '.join(rel.head_labels)} span, not {h.label}")
         if rel.tail_labels and t.label not in rel.tail_labels:
             raise ValidationError(f"{label} ends at a {', '.join(rel.tail_labels)} span, not {t.label}")
-        with self._action("relation", h.document_id, h.layer) as rec:
+        text = self.document(h.document_id).text
+        name = f"{label} {naming.quoted(text[h.start:h.end])} → {naming.quoted(text[t.start:t.end])}"
+        with self._action("relation", h.document_id, h.layer, name) as rec:
             rec.insert("relations", {"id": new_id("r"), "document_id": h.document_id, "layer": h.layer,
                                      "head": head, "tail": tail, "label": label})
         return rec.change
 
     def delete_relation(self, relation_id: str) -> Change:
-        r = self.conn.execute("SELECT document_id, layer FROM relations WHERE id=?", (relation_id,)).fetchone()
+        r = self.conn.execute("SELECT document_id, layer, label, head, tail FROM relations WHERE id=?",
+                              (relation_id,)).fetchone()
         if r is None:
             raise ValidationError(f"no relation with id {relation_id!r}")
-        with self._action("delete relation", r[0], r[1]) as rec:
+        text = self.document(r[0]).text
+        h, t = self.span(r[3]), self.span(r[4])
+        name = f"{r[2]} {naming.quoted(text[h.start:h.end])} → {naming.quoted(text[t.start:t.end])}"
+        with self._action("delete relation", r[0], r[1], name) as rec:
             rec.delete("relations", (relation_id,))
         return rec.change
 
@@ -140,7 +165,7 @@ class ClaimActions:
             raise ValidationError(f"{key} must be one of {', '.join(d.choices)}")
         layer = layer_name(layer, allow_gold=True)
         self._doc_length(document_id)
-        with self._action("document label", document_id, layer) as rec:
+        with self._action("document label", document_id, layer, f"{key}: {naming.value_text(value)}") as rec:
             if value is None:
                 rec.delete("doc_labels", (document_id, layer, key))
             else:

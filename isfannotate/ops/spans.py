@@ -14,6 +14,7 @@ from ..errors import ValidationError
 from ..ids import new_id, now
 from ..models import STATUSES, Span, layer_name
 from ..store.session import guard_public_methods
+from . import naming
 
 
 @guard_public_methods
@@ -104,9 +105,56 @@ class SpanActions:
     def delete_span(self, span_id: str, *, layer: str | None = None) -> Change:
         """Remove a span with everything that hangs on it (claim, evidence, relations), as one action."""
         span = self._own_span(span_id, layer)
+        suggested = self._suggested_here(span)
         with self._action("delete", span.document_id, span.layer, f"{span.label} {span.start}-{span.end}") as rec:
             self._delete_span_rows(rec, span_id)
+            if suggested:
+                # the registry would suggest this name here again at once (and Shift+A re-add it):
+                # deleting it rejects that suggestion, in the same undo step
+                rec.upsert("suggestion_decisions", {"document_id": span.document_id, "layer": span.layer,
+                                                    "start": span.start, "end": span.end,
+                                                    "actor_id": span.actor_id, "decision": "rejected"})
         return rec.change
+
+    def resize_span(self, span_id: str, start: int, end: int, *, layer: str | None = None) -> Change:
+        """Give a span new offsets [start, end) (code points), as one action: its label, link,
+        attributes, claim and everything that refers to it stay. Refused like a new span: empty,
+        outside the document, or the same offsets and label as another span of the layer."""
+        span = self._own_span(span_id, layer)
+        self._span_row(span.document_id, span.layer, start, end, span.label, None, None)     # the same checks
+        if (start, end) == (span.start, span.end):
+            raise ValidationError(f"{span.label} {start}-{end} already has these offsets")
+        if self.conn.execute('SELECT 1 FROM spans WHERE document_id=? AND layer=? AND start=? AND "end"=? '
+                             "AND label=? AND id<>?", (span.document_id, span.layer, start, end, span.label,
+                                                      span_id)).fetchone():
+            raise ValidationError(f"{span.label} {start}-{end} is already annotated in {span.layer}'s layer")
+        with self._action("resize", span.document_id, span.layer, f"{span.label} {start}-{end}") as rec:
+            rec.update("spans", (span_id,), {"start": start, "end": end})
+        return rec.change
+
+    def resize_span_by_word(self, span_id: str, edge: str, step: int, *, layer: str | None = None) -> Change:
+        """Move a span's *edge* ("start" or "end") one word right (*step* 1) or left (-1), see
+        ``words.moved_edges``; a span keeps at least one character."""
+        if edge not in ("start", "end") or step not in (1, -1):
+            raise ValidationError("edge is 'start' or 'end', step 1 or -1")
+        span = self._own_span(span_id, layer)
+        from ..words import moved_edges
+        start, end = moved_edges(self.document(span.document_id).text, span.start, span.end, edge, step)
+        if start >= end:
+            raise ValidationError(f"{span.label} {span.start}-{span.end}: a span keeps at least one word")
+        if (start, end) == (span.start, span.end):
+            raise ValidationError(f"{span.label} {span.start}-{span.end}: no word further "
+                                  f"{'right' if step > 0 else 'left'} in the document")
+        return self.resize_span(span_id, start, end, layer=span.layer)
+
+    def _suggested_here(self, span: Span) -> bool:
+        """True when *span* is an actor span linked to the actor whose registry name or alias it
+        reads: what a suggestion accepted at these offsets is (see ``kb.suggestions``)."""
+        if span.actor_id is None or span.label != self.scheme.actor_label:
+            return False
+        from ..kb import actor_names
+        text = self.document(span.document_id).text[span.start:span.end]
+        return actor_names(self, [span.actor_id]).get(" ".join(text.split())) == span.actor_id
 
     def _delete_span_rows(self, rec: Recorder, span_id: str) -> None:
         for (claim_id,) in self.conn.execute("SELECT span_id FROM claims WHERE source_span=? OR cue_span=?",
@@ -140,7 +188,9 @@ class SpanActions:
                 if d.type == "boolean" and not isinstance(v, bool):
                     raise ValidationError(f"{span.label}.{k} must be true or false")
             merged[k] = v
-        with self._action("attributes", span.document_id, span.layer) as rec:
+        role = label.role if label else None
+        with self._action("claim" if role == "claim" else "attributes", span.document_id, span.layer,
+                          naming.details(naming.changed_attrs(span.attrs, merged))) as rec:
             rec.update("spans", (span_id,), {"attrs": json.dumps(merged, ensure_ascii=False)})
         return rec.change
 
@@ -150,7 +200,9 @@ class SpanActions:
         alias of the actor in the same action (one undo step), unless it already is a name of it."""
         span = self._own_span(span_id, layer)
         actor = self.actor(actor_id) if actor_id is not None else None
-        with self._action("link actor", span.document_id, span.layer) as rec:
+        name = f"{naming.quoted(self.document(span.document_id).text[span.start:span.end])} → " + \
+            (actor.name if actor is not None else "no actor")
+        with self._action("link actor", span.document_id, span.layer, name) as rec:
             rec.update("spans", (span_id,), {"actor_id": actor_id})
             if add_alias and actor is not None:
                 self._append_alias(rec, actor, self.document(span.document_id).text[span.start:span.end])

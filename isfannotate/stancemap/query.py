@@ -7,10 +7,12 @@ target disagree (across documents or within one) is *mixed*, shown as such, neve
 """
 from __future__ import annotations
 
+import calendar
+import datetime as _dt
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..errors import ValidationError
@@ -25,18 +27,32 @@ MIXED = "mixed"
 
 def date_interval(value: str | None) -> tuple[str, str] | None:
     """An ISO date, or a partial one ("2025", "2025-12"), as its first and last day (strings that
-    compare in date order); None when there is no usable date."""
+    compare in date order); None when there is no usable date (or no such day: "2025-02-30")."""
     if not isinstance(value, str):
         return None
     m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
     if not m:
         return None
     y, mo, d = m.groups()
-    if d:
-        return f"{y}-{mo}-{d}", f"{y}-{mo}-{d}"
-    if mo:
-        return f"{y}-{mo}-01", f"{y}-{mo}-31"
+    try:
+        if d:
+            day = _dt.date(int(y), int(mo), int(d)).isoformat()
+            return day, day
+        if mo:
+            last = calendar.monthrange(int(y), int(mo))[1]
+            return _dt.date(int(y), int(mo), 1).isoformat(), _dt.date(int(y), int(mo), last).isoformat()
+    except ValueError:
+        return None
     return f"{y}-01-01", f"{y}-12-31"
+
+
+def display_type(stored: str) -> str:
+    """An actor type as people write it: ``armed_group`` -> "armed group"."""
+    return stored.replace("_", " ")
+
+
+def _type_key(value: str) -> str:
+    return "_".join(re.split(r"[\s_-]+", value.strip().casefold()))
 
 
 @dataclass
@@ -49,6 +65,65 @@ class Scope:
     outlets: Sequence[str] | None = None
     date_from: str | None = None
     date_to: str | None = None
+
+
+def resolve_scope(project: "ProjectBase", scope: Scope) -> Scope:
+    """*scope* with its filters checked and in stored form, the one place that normalises them.
+
+    Actor types may be given as shown ("armed group") or as stored (``armed_group``), in any
+    case; outlets in any case. An unknown type, outlet or unreadable date raises a
+    ``ValidationError`` that lists the known ones (never an empty map without a word)."""
+    types, outlets = scope.actor_types, scope.outlets
+    if scope.actor_types:
+        with project.read_snapshot() as conn:
+            stored = [r[0] for r in conn.execute("SELECT DISTINCT type FROM actors WHERE type IS NOT NULL")]
+        known = {_type_key(t): t for t in [*project.scheme.actor_types, *stored]}
+        types = []
+        for t in scope.actor_types:
+            hit = known.get(_type_key(str(t)))
+            if hit is None:
+                raise ValidationError(f"unknown actor type {t!r}; known: "
+                                      + ", ".join(sorted({display_type(k) for k in known.values()})))
+            types.append(hit)
+    if scope.outlets:
+        with project.read_snapshot() as conn:
+            stored = [r[0] for r in conn.execute(
+                "SELECT DISTINCT json_extract(meta, '$.outlet') AS o FROM documents WHERE o IS NOT NULL ORDER BY o")]
+        known = {str(o).strip().casefold(): o for o in stored}
+        outlets = []
+        for o in scope.outlets:
+            hit = known.get(str(o).strip().casefold())
+            if hit is None:
+                raise ValidationError(f"unknown outlet {o!r}; known: " + (", ".join(map(str, stored)) or
+                                                                       "none (no document has an outlet in its meta)"))
+            outlets.append(hit)
+    for name, value in (("from", scope.date_from), ("to", scope.date_to)):
+        if value is not None and date_interval(value) is None:
+            raise ValidationError(f"date {name} {value!r}: use an ISO date such as 2025-12-17, 2025-12 or 2025")
+    return replace(scope, actor_types=types, outlets=outlets)
+
+
+def describe_scope(scope: Scope, layers: Sequence[str] | None = None) -> str:
+    """The scope in one line, for pictures and summaries: layer (with *layers*, the annotators
+    that 'all' put side by side), documents and every filter."""
+    if scope.layer == ALL and layers:
+        parts = ["layers " + ", ".join(layers) + " side by side"]
+    else:
+        parts = [f"layer {scope.layer}"]
+    docs = list(scope.documents) if scope.documents is not None else None
+    if docs is None:
+        parts.append("all documents")
+    elif len(docs) <= 3:
+        parts.append("documents " + ", ".join(docs))
+    else:
+        parts.append(f"{len(docs)} documents")
+    if scope.actor_types:
+        parts.append("actor type " + " or ".join(display_type(t) for t in scope.actor_types))
+    if scope.outlets:
+        parts.append("outlet " + " or ".join(map(str, scope.outlets)))
+    if scope.date_from or scope.date_to:
+        parts.append(f"dates {scope.date_from or '…'} to {scope.date_to or '…'}")
+    return " · ".join(parts)
 
 
 @dataclass
@@ -153,7 +228,7 @@ def _date_ok(scope: Scope, date: str | None) -> bool:
 
 def build_map(project: "ProjectBase", scope: Scope | None = None) -> StanceMap:
     """The map of *scope*: cells per (layer, holder, target), axes with their stance counts."""
-    scope = scope or Scope()
+    scope = resolve_scope(project, scope or Scope())
     layers = _layers(project, scope.layer)
     extra, params = _doc_filter(scope)
     sql = (
@@ -223,7 +298,7 @@ def evidence(project: "ProjectBase", holder: str, target: str, scope: Scope | No
     """Every evidence span of the stances of *holder* on *target* in *scope*, in date order (a
     stance without evidence is listed once with no span), for the list under a cell and for
     the timeline."""
-    scope = scope or Scope()
+    scope = resolve_scope(project, scope or Scope())
     layers = _layers(project, scope.layer)
     extra, params = _doc_filter(scope)
     sql = (

@@ -12,6 +12,7 @@ import sys
 from isfannotate import Project
 from isfannotate.errors import ValidationError
 p = Project.open(sys.argv[1])
+print("ready", flush=True)
 doc = sys.argv[2]
 n = len(p.document(doc).text)
 i = int(sys.argv[3])
@@ -37,6 +38,8 @@ def test_acknowledged_actions_survive_sigkill(tmp_path, seeds_dir):
     for round_ in range(12):
         proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path), doc, str(len(acknowledged) + round_)],
                                 stdout=subprocess.PIPE, text=True)
+        # the kill lands while it writes, however long the import and open took on a loaded machine
+        assert proc.stdout.readline() == "ready\n"
         time.sleep(0.3 + 0.05 * round_)
         os.kill(proc.pid, signal.SIGKILL)
         out, _ = proc.communicate()

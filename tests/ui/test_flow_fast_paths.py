@@ -157,7 +157,8 @@ def test_the_window_reopens_on_the_last_document_at_its_place(qtbot, project_pat
         assert w2.doc_id == DOC4 and w2.view.cursor_position() == 1200
     finally:
         w2.close()
-    assert QSettings("isfannotate", "isfannotate").value("window/geometry") is not None
+    from isfannotate_ui.app_settings import app_settings
+    assert app_settings().value("window/geometry") is not None
 
 
 def _point(view, cp, right=False):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from isfannotate_ui.stance_map_models import CellRole
 
@@ -131,3 +131,108 @@ def test_filters_layers_and_exports(qtbot, gold_window, tmp_path):
     assert (tmp_path / "net.png").read_bytes()[:4] == b"\x89PNG"
     smw.tabs.setCurrentIndex(1)
     assert not smw.network.pixmap().isNull()
+
+
+def test_typed_dates_fit_filter_the_map_and_exports_are_in_the_menu(qtbot, gold_window, tmp_path):
+    """Issue 19: the date fields show a whole date, a typed date filters the map, a bad one is
+    said; the Export menu writes the long CSV, GEXF and GraphML of the window's scope."""
+    w = gold_window
+    smw = w.analysis.show_stance_map()
+    qtbot.addWidget(smw)
+    qtbot.waitExposed(smw)
+    smw.windowHandle().requestActivate()   # keys go to the active window's focus, not the main window's view
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is smw, timeout=3000)
+    fm = smw.date_from.fontMetrics()
+    for field in (smw.date_from, smw.date_to):
+        assert field.width() >= fm.horizontalAdvance("2025-11-18") + 12   # was 28 px: "-18"
+    assert smw.model.rowCount() == 3
+    smw.date_from.setFocus()
+    qtbot.keyClicks(smw.date_from, "2025-12-18")
+    qtbot.keyClick(smw.date_from, Qt.Key.Key_Return)
+    smw.date_to.setFocus()
+    qtbot.keyClicks(smw.date_to, "2025-12-19")
+    qtbot.keyClick(smw.date_to, Qt.Key.Key_Return)
+    assert smw.date_from.text() == "2025-12-18", smw.date_from.text()
+    assert smw.scope.date_from == "2025-12-18" and smw.scope.date_to == "2025-12-19"
+    dates = {d.id: d.meta.get("date") for d in w.project.documents()}
+    shown = {d for r in range(smw.model.rowCount()) for c in range(smw.model.columnCount())
+             if smw.model.index(r, c).data(CellRole) for d in smw.model.index(r, c).data(CellRole).documents}
+    assert shown and {dates[d] for d in shown} == {"2025-12"}      # only the month-only documents may fall in it
+    assert "dates 2025-12-18 to 2025-12-19" in smw.summary.text()
+    smw.date_to.selectAll()
+    qtbot.keyClicks(smw.date_to, "19/12/2025")
+    qtbot.keyClick(smw.date_to, Qt.Key.Key_Return)
+    assert "use an ISO date" in smw.summary.text() and smw.model.rowCount() == 0
+    smw.date_to.clear()
+    smw.date_from.clear()
+    smw.refresh()
+    smw.actor_type.setCurrentIndex(smw.actor_type.findText("armed group"))
+    assert [h.name for h in smw.model.holders] == ["Hamas"]
+    smw.actor_type.setCurrentIndex(0)
+    kinds = [a.objectName() for a in smw.export_menu.actions()]
+    assert {"mapExport-long-csv", "mapExport-gexf", "mapExport-graphml"} <= set(kinds)
+    out = tmp_path / "long.csv"
+    dlg = smw.export_dialog("long-csv")
+    qtbot.addWidget(dlg)
+    dlg.filesSelected.emit([str(out)])          # what the dialog emits when the user saves
+    dlg.close()
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("stance_id,layer,holder") and len(lines) == 1 + 9
+    import networkx as nx
+    for kind, read in (("gexf", nx.read_gexf), ("graphml", nx.read_graphml)):
+        path = tmp_path / f"net.{kind}"
+        smw.export_menu.actions()[kinds.index(f"mapExport-{kind}")].trigger()
+        dlg = smw.findChildren(QFileDialog)[-1]
+        assert dlg.nameFilters()[0].endswith(f"(*.{kind})")
+        dlg.filesSelected.emit([str(path)])
+        dlg.close()
+        assert read(path).number_of_edges() == 5
+
+
+def test_nothing_clipped_at_the_default_size(qtbot, gold_window):
+    """Issue 19: headers, cells (a mixed cell lists its split in bold) and evidence rows fit
+    their text at the window's default size."""
+    from PySide6.QtGui import QFont, QFontMetrics
+    w = gold_window
+    smw = w.analysis.show_stance_map()
+    qtbot.addWidget(smw)
+    qtbot.waitExposed(smw)
+    assert (smw.width(), smw.height()) == (1150, 760)
+    smw.select_cell(actor_id(w.project, "Pakistan"), "isf-troops")
+    qtbot.wait(50)
+    table, header = smw.table, smw.table.horizontalHeader()
+    bold = QFont(header.font())
+    bold.setBold(True)                          # the current column's header is drawn bold
+    fm = QFontMetrics(bold)
+    for c in range(smw.model.columnCount()):
+        text = smw.model.headerData(c, Qt.Orientation.Horizontal)
+        assert header.sectionSize(c) >= max(fm.horizontalAdvance(x) for x in text.split("\n")) + 8, text
+        for r in range(smw.model.rowCount()):
+            idx = smw.model.index(r, c)
+            hint = table.itemDelegate().sizeHint(table.viewOptions() if hasattr(table, "viewOptions") else
+                                                 _option(table, idx), idx)
+            assert table.columnWidth(c) >= hint.width() and table.rowHeight(r) >= hint.height(), (r, c)
+    mixed = smw.model.index(0, 0).data()
+    assert "2 support" in mixed and "1 conditional / 1 oppose" in mixed
+    ev = smw.evidence_view
+    assert ev.model().rowCount() == 4
+    for r in range(ev.model().rowCount()):
+        assert ev.rowHeight(r) >= ev.sizeHintForRow(r)
+    assert header.height() >= fm.height() * 3
+    # the timeline: the two month-only stances are one bar over December, not points before the 17th
+    marks = smw.timeline.marks
+    month = next(m for m in marks if not m.exact)
+    assert (month.label, month.start, month.end, len(month.items)) == ("2025-12", "2025-12-01", "2025-12-31", 2)
+    assert sorted(m.label for m in marks if m.exact) == ["2025-12-17", "2025-12-20"]
+    assert not smw.timeline.grab().isNull()
+    assert smw.timeline.height() >= smw.timeline.minimumHeight()
+
+
+def _option(view, index):
+    from PySide6.QtWidgets import QStyleOptionViewItem
+    opt = QStyleOptionViewItem()
+    opt.initFrom(view)
+    opt.font = view.font()
+    opt.fontMetrics = view.fontMetrics()
+    opt.rect = view.visualRect(index)
+    return opt

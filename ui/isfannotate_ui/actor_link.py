@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QVBoxLayout, QWidget)
 
-from isfannotate.kb import _fold, is_safe_alias, search_actors
+from isfannotate.kb import _fold, is_safe_alias, search_actors, split_possessive
 from isfannotate.proposals import guess_actor_type
 
 CREATE = "\x00create"
@@ -29,6 +29,7 @@ class ActorPicker(QFrame):
         self.setStyleSheet("#actorPicker { background: palette(window); border: 1px solid #888; border-radius: 4px; }")
         self._actors: list = []
         self._span_text = ""
+        self._name = ""     # the span text without a possessive ending
         self.title = QLabel(self)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.query = QLineEdit(self)
@@ -71,17 +72,25 @@ class ActorPicker(QFrame):
     def start(self, span_text: str, actors: list, current_id: str | None = None) -> None:
         """Show the picker for a span reading *span_text*, over *actors* (the registry)."""
         self._span_text = " ".join(span_text.split())
+        # "Pakistan’s" is Pakistan plus an ending: the registry is searched for the name, and the
+        # name (never the possessive) would be a new actor's name or an alias
+        name, ending = split_possessive(self._span_text)
+        self._name = name
         self._actors = list(actors)
         self.title.setText(f"Link “{self._short(self._span_text)}” to an actor")
-        self.query.setText(self._span_text)
+        self.query.setText(name)
         self.query.selectAll()
-        self._on_query_changed(self._span_text)
+        self._on_query_changed(name)
         types = [self.type.itemData(i) for i in range(self.type.count())]
-        guess = guess_actor_type(self._span_text, types)
+        guess = guess_actor_type(name, types)
         self.type.setCurrentIndex(max(0, self.type.findData(guess)) if guess else 0)
-        exact = any(_fold(self._span_text) in {_fold(n) for n in (a.name, *a.aliases)} for a in self._actors)
+        exact = any(_fold(name) in {_fold(n) for n in (a.name, *a.aliases)} for a in self._actors)
         if not exact and current_id is None and self.matches.count():
-            self.matches.setCurrentRow(self.matches.count() - 1)   # an unknown name: "create" is proposed
+            if ending:      # a new actor from a possessive is an explicit choice: nothing preselected
+                self.matches.setCurrentRow(-1)
+                self._update_alias()
+            else:           # an unknown name: "create" is proposed
+                self.matches.setCurrentRow(self.matches.count() - 1)
         if current_id is not None:
             for i in range(self.matches.count()):
                 if self.matches.item(i).data(Qt.ItemDataRole.UserRole) == current_id:
@@ -147,7 +156,12 @@ class ActorPicker(QFrame):
         """Offer the span text as a new alias when the chosen actor does not have it yet.
         Ticked by default only for a proper-name-like text (never a pronoun or common noun)."""
         aid = self.current_actor_id()
-        t = self._span_text
+        t = self._name
+        if aid is None:     # a possessive with no registry name: the choice is the annotator's
+            self.alias.setText("↓ / ↑ choose an actor, or “+ Create” for a new one")
+            self.alias.setEnabled(False)
+            self.alias.setChecked(False)
+            return
         if aid == CREATE:
             new = t != " ".join(self.query.text().split())
         else:

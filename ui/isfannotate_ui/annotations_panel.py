@@ -242,6 +242,10 @@ class ProblemsList(RowList):
         return "\n".join(f"⚠ {line}" for line in self.model().lines)
 
 
+FOCUS_FRAME = ("QComboBox:focus, QLineEdit:focus, QPushButton:focus, QCheckBox:focus "
+               "{ border: 2px solid palette(highlight); border-radius: 3px; }")
+
+
 class AnnotationsPanel(QWidget):
     spanClicked = Signal(str)
     attributeEdited = Signal(str, str, object)   # span id, attribute name, value (None clears)
@@ -252,6 +256,10 @@ class AnnotationsPanel(QWidget):
         self.list = RowList(self.model, self, lines=2)
         self.list.setObjectName("annotationList")
         self.details = QGroupBox("Selected span", self)
+        self.details.setObjectName("spanDetails")
+        # the field that has the keyboard shows it: a frame in the highlight colour (some desktop
+        # styles draw no focus on a combo box at all)
+        self.details.setStyleSheet(FOCUS_FRAME)
         self.form = QFormLayout(self.details)
         self.hint = QLabel("Select a span (click it, or Tab) to see its details.", self.details)
         self.hint.setWordWrap(True)
@@ -355,7 +363,7 @@ class AnnotationsPanel(QWidget):
 
     def show_details(self, span_id: str, label: str, text: str, attributes: list, values: dict[str, Any],
                      extra_rows: list[tuple[str, QWidget]] = ()) -> None:
-        """Show one span: its label, text, scheme attributes as editors, then *extra_rows*."""
+        """Show one span: its label, text, *extra_rows*, then the scheme attributes as editors."""
         self.clear_details()
         self.hint.hide()
         shown = text if len(text) < 300 else text[:297] + "…"
@@ -366,13 +374,15 @@ class AnnotationsPanel(QWidget):
         t.setTextFormat(Qt.TextFormat.PlainText)  # document text is never rich text
         t.setWordWrap(True)
         self.form.addRow("Text", t)
-        for a in attributes:
-            self.form.addRow(a.name, self._editor(span_id, a, values.get(a.name)))
+        # the span's own rows (actor link; a claim's source, cue, quote) come first, then the
+        # attributes (modality): the order Tab runs through them, top to bottom (issue 20)
         for name, widget in extra_rows:
             if name:
                 self.form.addRow(name, widget)
             else:
                 self.form.addRow(widget)  # a sub-form of its own spans both columns
+        for a in attributes:
+            self.form.addRow(a.name, self._editor(span_id, a, values.get(a.name)))
 
     def _editor(self, span_id: str, attr, value) -> QWidget:
         if attr.type == "choice":

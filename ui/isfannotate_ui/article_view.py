@@ -6,12 +6,14 @@ exclusive. Qt positions are converted through ``OffsetMap`` and never leave the 
 from __future__ import annotations
 
 import html
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPalette, QResizeEvent, QTextCursor, QTextOption
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
+
+from isfannotate.kb import split_possessive
+from isfannotate.words import is_word_char as _is_word_char
 
 from .offsets import OffsetMap, display_breaks, with_breaks
 from .span_index import SpanIndex, SpanStyle
@@ -23,11 +25,6 @@ __all__ = ["ArticleView", "SpanStyle"]
 FONT_FAMILIES = ["Source Serif 4", "Charter", "Georgia", "Noto Serif", "DejaVu Serif", "Times New Roman"]
 FONT_POINT_SIZE = 12.0
 MAX_CHARS_PER_LINE = 88  # readable measure: ~70–90 characters per line
-_JOINERS = "\u200c\u200d\u00ad"
-
-
-def _is_word_char(c: str) -> bool:
-    return c.isalnum() or c == "_" or c in _JOINERS or unicodedata.category(c)[0] == "M"
 
 
 class ArticleView(QPlainTextEdit):
@@ -301,6 +298,7 @@ class ArticleView(QPlainTextEdit):
             n = len(t)
             while end < n and _is_word_char(t[end]) and _is_word_char(t[end - 1]):
                 end += 1
+            end = start + len(split_possessive(t[start:end])[0])    # "Pakistan’s": the name, as annotators mark it
         return start, end
 
     def set_text_cursor_range(self, start: int, end: int) -> None:
@@ -391,6 +389,8 @@ class ArticleView(QPlainTextEdit):
         self._selection_source = "mouse"
         self._press_pos = None  # a double click selects a word, not a span
         super().mouseDoubleClickEvent(e)
+        if self.textCursor().hasSelection():
+            self._snap_visible_selection(self.textCursor())     # "Pakistan’s" shows "Pakistan" selected
 
     def mouseReleaseEvent(self, e) -> None:  # noqa: N802 (Qt override)
         super().mouseReleaseEvent(e)

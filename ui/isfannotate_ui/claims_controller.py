@@ -3,10 +3,11 @@ Stances tab with its editor (key S), and the Relations tab. Signals become core 
 ``Session.run``; the window is reached only through the session and the ``WindowParts``."""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, Signal
 
 from isfannotate.proposals import stance_holder
 
+from .app_settings import app_settings
 from .claim_editor import ClaimEditor
 from .claim_flow import ProposalsMixin, StanceDraftsMixin, quoted
 from .parts import WindowParts
@@ -33,7 +34,7 @@ class ClaimsController(ProposalsMixin, StanceDraftsMixin, QObject):
         self._proposal_index = 0
         self.stances: StancePanel | None = None
         self.relations: RelationsPanel | None = None
-        self.drafts = QSettings("isfannotate", "isfannotate")    # half-filled stances (claim_flow)
+        self.drafts = app_settings()    # half-filled stances (claim_flow)
         self._cue_index: tuple[dict, dict[str, list[str]]] | None = None   # (claims read, cue -> claims)
         parts.side.currentChanged.connect(self._on_tab_changed)
 

@@ -36,18 +36,21 @@ KEYS: list[tuple[str, str]] = [
     ("Enter / Ctrl+Enter / Esc (in the stance editor)", "save the stance / save it / cancel it"),
     ("Tab / Shift+Tab", "next / previous span"),
     ("Enter", "open the selected span's details (claim: source → cue → quote → modality with Tab)"),
-    ("Delete", "remove the selected span"),
+    ("Delete", "remove the selected span (one accepted from a suggestion: the suggestion is rejected too)"),
+    ("Alt+Shift+← / →", "move the selected span's end one word left / right (one undo step)"),
+    ("Alt+Ctrl+Shift+← / →", "move the selected span's start one word left / right (one undo step)"),
     ("A / X", "accept / reject the suggestion under the cursor, selected, or covered by the selected text"),
-    ("Shift+A", "accept all suggestions of the document"),
+    ("Shift+A", "accept all suggestions of the document (not on a document marked done)"),
     ("Ctrl+L", "link the selected ACTOR span to an actor (the picker: Enter link, Ctrl+Enter link and add "
                "the text as an alias, Esc leave unlinked)"),
     ("Ctrl+Shift+A", "annotate all other occurrences of the selected span's actor"),
     ("Ctrl+1", "Annotations tab, the focus in the document labels (a letter chooses, Tab: the next)"),
     ("Ctrl+2 / 3 / 4 / 5", "side panel: Actors / Stances / Relations / Guide"),
     ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo (every action of the session)"),
-    ("Ctrl+PgDn / Ctrl+PgUp", "next / previous document"),
-    ("Ctrl+Enter", "mark the document done (with problems: list them, or mark done anyway with a reason; "
-                   "again: back to in progress)"),
+    ("Ctrl+PgDn / Ctrl+PgUp", "next / previous document (after the last: the first one not done)"),
+    ("Ctrl+Enter", "mark the document done, then go on to the next one not done (Annotate menu; Ctrl+Z "
+                   "returns and un-marks it); with problems: list them, or mark done anyway with a reason; "
+                   "again: back to in progress"),
     ("Ctrl+F", "find in the document"),
     ("Esc", "cancel a pick, dismiss a proposal, close find, else clear the selection"),
     ("F1", "this list"),

@@ -4,9 +4,9 @@ A plain list model over (id, title) tuples, so 100,000 documents open and scroll
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QComboBox, QLineEdit, QListView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QListView, QVBoxLayout, QWidget
 
 STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "✓"}
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done"}
@@ -62,6 +62,10 @@ class DocumentListModel(QAbstractListModel):
 
     def doc_id(self, row: int) -> str:
         return self._rows[row][0]
+
+    def status(self, doc_id: str) -> str:
+        """The current annotator's status of *doc_id* as the list shows it (new when unknown)."""
+        return self._status.get(doc_id, "new")
 
     def set_status(self, doc_id: str, status: str) -> None:
         self._status[doc_id] = status
@@ -137,6 +141,9 @@ class DocumentPane(QWidget):
         self.proxy.set(self.filter.currentData(), self.search.text())
 
     def _on_activated(self, index: QModelIndex) -> None:
+        mods = QApplication.keyboardModifiers()
+        if mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier):
+            return      # Ctrl/Shift+click adds to the selection (File → Assign), the shown document stays
         doc_id = index.data(IdRole)
         if doc_id:
             self.documentActivated.emit(doc_id)
@@ -147,8 +154,13 @@ class DocumentPane(QWidget):
         if row >= 0:
             idx = self.proxy.mapFromSource(self.model.index(row))
             if idx.isValid():
-                self.view.setCurrentIndex(idx)
+                # explicit: the list allows several selected (File → Assign), and setCurrentIndex
+                # would read the keys held (Ctrl of Ctrl+PgUp) as "add to the selection"
+                flags = QItemSelectionModel.SelectionFlag
+                self.view.selectionModel().setCurrentIndex(idx, flags.ClearAndSelect)
                 self.view.scrollTo(idx)
+            else:       # filtered out: nothing else may look current
+                self.view.selectionModel().clearSelection()
 
     def neighbour(self, doc_id: str | None, step: int) -> str | None:
         """The next (step=1) or previous (-1) document in the list as filtered."""

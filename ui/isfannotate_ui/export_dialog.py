@@ -2,12 +2,13 @@
 project, with progress and Cancel in the status bar."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QSpinBox, QWidget)
 
 from isfannotate.exporting import FORMATS, missing_requirement
 
+from .app_settings import app_settings
 from .dialogs import ok_cancel
 
 FORMAT_NAMES = {
@@ -85,7 +86,7 @@ class ExportDialog(QDialog):
     def _on_browse(self) -> None:
         self._browser = QFileDialog(self, "Export folder")
         self._browser.setFileMode(QFileDialog.FileMode.Directory)
-        settings = QSettings("isfannotate", "isfannotate")
+        settings = app_settings()
         last = settings.value("dialogs/Export folder")
         if last:
             self._browser.setDirectory(str(last))    # where the last export went

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
@@ -20,6 +20,7 @@ from isfannotate import Project
 from isfannotate.errors import IsfError
 from isfannotate.store.ownership import owner_of
 
+from .app_settings import app_settings
 from .job_relay import JobRelay
 from .job_status import JobStatus
 from .parts import WindowParts
@@ -80,11 +81,11 @@ class FileController(QObject):
         if save:
             dlg.setDefaultSuffix("isf")
         key = f"dialogs/{title}"     # each dialog starts where it was last used (QSettings)
-        last = QSettings("isfannotate", "isfannotate").value(key)
+        last = app_settings().value(key)
         if last and Path(str(last)).is_dir():
             dlg.setDirectory(str(last))
         dlg.filesSelected.connect(
-            lambda paths, k=key: QSettings("isfannotate", "isfannotate").setValue(k, str(Path(paths[0]).parent))
+            lambda paths, k=key: app_settings().setValue(k, str(Path(paths[0]).parent))
             if paths else None)
         dlg.filesSelected.connect(on_chosen)
         self.ui.dialogs.show(dlg)

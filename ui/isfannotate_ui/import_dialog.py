@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QSpinBox, QWidget)
 
 from isfannotate.errors import IsfError
 from isfannotate.importing import FORMATS, detect
 
+from .app_settings import app_settings
 from .dialogs import ok_cancel
 
 FORMAT_NAMES = {
@@ -85,7 +86,7 @@ class ImportDialog(QDialog):
     def _browse(self, mode) -> None:
         self._browser = QFileDialog(self, "Import from")
         self._browser.setFileMode(mode)
-        settings = QSettings("isfannotate", "isfannotate")
+        settings = app_settings()
         last = settings.value("dialogs/Import from")
         if last:
             self._browser.setDirectory(str(last))    # where the last import came from

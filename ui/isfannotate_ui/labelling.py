@@ -45,6 +45,12 @@ class LabellingController(QObject):
         m.add("Previous Span", lambda: self.step_span(-1), "Shift+Tab", a, view_only=True)
         m.add("Span &Details", self.focus_details, [QKeySequence("Return"), QKeySequence("Enter")], a, view_only=True)
         self.delete_action = m.add("&Delete Span", self.delete_selected, [QKeySequence("Delete")], a, view_only=True)
+        # a span one word too long or short: one key, one undo step (Alt+Shift: the end; +Ctrl: the start)
+        for text, edge, step, keys in (("Span End One Word Left", "end", -1, "Alt+Shift+Left"),
+                                       ("Span End One Word Right", "end", 1, "Alt+Shift+Right"),
+                                       ("Span Start One Word Left", "start", -1, "Alt+Ctrl+Shift+Left"),
+                                       ("Span Start One Word Right", "start", 1, "Alt+Ctrl+Shift+Right")):
+            m.add(text, lambda e=edge, st=step: self.resize_selected(e, st), keys, a, view_only=True)
 
     def project_opened(self) -> None:
         """One action per span label of the scheme (its key, or 1–9 in order) and the label bar."""
@@ -124,6 +130,15 @@ class LabellingController(QObject):
         nxt = view.next_span_id(sid) or view.previous_span_id(sid)
         if s.run(s.project.delete_span, sid, layer=s.annotator) is not None and nxt and nxt in s.spans:
             view.select_span(nxt)
+
+    def resize_selected(self, edge: str, step: int) -> None:
+        """Move the selected span's *edge* ("start" / "end") one word left (-1) or right (1)."""
+        s, view = self.s, self.ui.view
+        sid = view.selected_span_id()
+        if sid is None or sid not in s.spans:
+            s.message("Select a span first (click it, or Tab) to move its start or end by a word", 4000)
+            return
+        s.run(s.project.resize_span_by_word, sid, edge, step, layer=s.annotator)
 
     def step_span(self, step: int) -> None:
         if self.claims is not None and self.claims.has_proposal():

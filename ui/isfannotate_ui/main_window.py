@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
@@ -22,6 +22,7 @@ from isfannotate.changes import Change
 from isfannotate.errors import IsfError
 from isfannotate.gcpause import paused_gc
 
+from .app_settings import app_settings
 from .analysis_controller import WINDOW_KEYS, AnalysisController
 from .annotations_panel import AnnotationsPanel
 from .article_view import ArticleView
@@ -34,6 +35,7 @@ from .kb_controller import KbController
 from .label_bar import LabelBar
 from .labelling import LabellingController
 from .layer_view import LayerController
+from .navigation import DocumentNavigator
 from .parts import Dialogs, Menus, WindowParts
 from .repaint import DocumentPainter
 from .review_controller import ReviewController
@@ -52,7 +54,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.session = Session(annotator, self)
         self.dialogs = Dialogs()
-        self._settings = QSettings("isfannotate", "isfannotate")   # kept: see remember_place
+        self._settings = app_settings()   # kept: see remember_place
         self.places = Places(self._settings)
 
         self.documents = DocumentPane(self)
@@ -84,6 +86,7 @@ class MainWindow(QMainWindow):
         self.team = TeamController(self.session, parts, self.files, self.analysis)   # hand out, merge, agreement
         self.reviewing = ReviewController(self.session, parts, self.kb.guide)         # review window, auto-merge
         self.reviewing.open_span = self.analysis.open_span
+        self.navigator = DocumentNavigator(self.session, parts, self.documents, self.show_document)
 
         center = QWidget(self)
         cl = QVBoxLayout(center)
@@ -112,6 +115,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self.session.changeApplied.connect(self._on_change_applied)
+        self.session.changeApplied.connect(self.navigator.after_change)     # after the repaint
         self.session.statusMessage.connect(self.statusBar().showMessage)
         self.session.annotatorNeeded.connect(self.ask_annotator)
         self.kb.stanceRequested.connect(self.claims.show_stance)
@@ -171,6 +175,7 @@ class MainWindow(QMainWindow):
         m.annotate.addSeparator()
         self.done_action = m.add("Mark Document &Done", self.labelling.toggle_done,
                                  [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")], m.annotate)
+        self.navigator.build_actions()      # Annotate → After Done, Go to the Next Unfinished Document
         self.kb.build_actions()
         self.claims.build_actions()
         m.add("&Keyboard Shortcuts", self.show_shortcuts, "F1", m.help)
@@ -212,8 +217,8 @@ class MainWindow(QMainWindow):
             self.documents.neighbour(None, 1)
         if first is not None:
             self.show_document(first)
-            if first == last and pos:
-                self.view.scroll_to(min(pos, len(self.session.text)))   # where the annotator left off
+            if first == last:     # where the annotator left off: span, caret, scroll
+                self.places.restore(self.project.path, first, self.view, pos)
         else:
             self.view.set_document("")
             self._update_status()
@@ -223,7 +228,7 @@ class MainWindow(QMainWindow):
 
     def _remember_place(self, later: bool = False) -> None:
         if self.project is not None and self.doc_id is not None:
-            self.places.leave(self.project.path, self.doc_id, self.view.cursor_position(), later=later)
+            self.places.leave(self.project.path, self.doc_id, self.view, later=later)
 
     def open_project_or_warn(self, path: str) -> None:
         """Open *path*; when it cannot be opened say why and keep the current project."""
@@ -309,11 +314,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"⚠ {why}", 6000)
 
     def step_document(self, step: int) -> None:
-        nxt = self.documents.neighbour(self.doc_id, step)
-        if nxt is None:
-            self.statusBar().showMessage("no more documents" if step > 0 else "this is the first document", 3000)
-            return
-        self.show_document(nxt)
+        """Ctrl+PgDn / Ctrl+PgUp; at the end, on to the first unfinished document (navigation)."""
+        self.navigator.step(step)
 
     def _update_status(self, saved: bool = False) -> None:
         who = self.session.me or "no annotator"
@@ -351,20 +353,20 @@ class MainWindow(QMainWindow):
         if not self.project.can_undo:
             self.statusBar().showMessage("Nothing to undo: this is the start of this session's history", 4000)
             return
-        self._replay(self.project.undo(), "undid")   # Busy (a job runs) is shown by the action's guard
+        self._replay(self.project.undo(), "undo")   # Busy (a job runs) is shown by the action's guard
 
     def redo(self) -> None:
         if not self.project.can_redo:
             self.statusBar().showMessage("Nothing to redo", 3000)
             return
-        self._replay(self.project.redo(), "redid")
+        self._replay(self.project.redo(), "redo")
 
     def describe_change(self, change: Change) -> str:
         """"annotate ACTOR “State Department”" rather than "annotate ACTOR 2327-2343"."""
         return describe_change(change, self.session.text if change.document_id == self.doc_id else None,
                                self.project)
 
-    def _replay(self, change: Change | None, verb: str = "undid") -> None:
+    def _replay(self, change: Change | None, verb: str = "undo") -> None:
         if change is None:
             self.statusBar().showMessage("nothing to undo or redo", 2000)
             return
@@ -375,7 +377,7 @@ class MainWindow(QMainWindow):
         else:
             self._repaint_or_catch_up(self.painter.apply_change, change)
         said = self.describe_change(change)
-        self.statusBar().showMessage(said if said.startswith(("undo", "redo")) else f"{verb}: {said}", 3000)
+        self.statusBar().showMessage(said if said.startswith(("undo ", "redo ")) else f"{verb} {said}", 3000)
 
     # ------------------------------------------------------------ repainting
     def _on_change_applied(self, change: Change) -> None:
@@ -472,6 +474,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
+        QTimer.singleShot(0, self.places.apply_scroll)     # laid out now: the scroll bar has its range
         if self._first_split:
             self._first_split = False
             self.splitter.setSizes(first_split(self.width()))

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import textwrap
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate
 
 from isfannotate.stancemap import MIXED, Cell, Evidence, StanceMap
-from isfannotate.stancemap.render import colour
+from isfannotate.stancemap.render import cell_caption, colour
 
 CellRole = Qt.ItemDataRole.UserRole + 1       # the Cell (or None) of a matrix index
 EvidenceRole = Qt.ItemDataRole.UserRole + 2   # the Evidence of an evidence-list row
@@ -77,8 +77,10 @@ class StanceMatrixModel(QAbstractTableModel):
                 return f"{h.name} → {t.name}: no stance"
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            head = "◆ mixed" if cell.mixed else cell.polarity
-            return f"{head}\n{cell.evidence} ev · {len(cell.documents)} doc"
+            if not cell.mixed:
+                return f"{cell.polarity}\n{cell.evidence} ev · {len(cell.documents)} doc"
+            split = "\n".join(cell_caption(cell)[:-1])     # every polarity with its stances
+            return f"◆ mixed\n{split}\n{cell.evidence} ev · {len(cell.documents)} doc"
         if role == Qt.ItemDataRole.BackgroundRole:
             brush = QBrush(QColor(colour(cell.polarity)))
             if cell.polarity == MIXED:
@@ -171,6 +173,17 @@ class MatrixCellDelegate(QStyledItemDelegate):
     mixed colour (it stands out in grey print too); the current cell framed in black rather
     than filled, so its colour stays readable."""
 
+    def sizeHint(self, option, index: QModelIndex):  # noqa: N802 (Qt override)
+        """Room for the text as painted: a mixed cell's text is bold, plus its white plate."""
+        cell = index.data(CellRole)
+        if cell is None or not cell.mixed:
+            return super().sizeHint(option, index)
+        font = QFont(option.font)
+        font.setBold(True)
+        fm = QFontMetrics(font)
+        lines = (index.data(Qt.ItemDataRole.DisplayRole) or "").split("\n")
+        return QSize(max(fm.horizontalAdvance(line) for line in lines) + 24, fm.height() * len(lines) + 12)
+
     def paint(self, painter: QPainter, option, index: QModelIndex) -> None:
         painter.save()
         r = option.rect.adjusted(1, 1, -1, -1)
@@ -187,14 +200,14 @@ class MatrixCellDelegate(QStyledItemDelegate):
                 painter.fillRect(r, QColor(colour(cell.polarity)))
             fg = index.data(Qt.ItemDataRole.ForegroundRole) or QColor("#000000")
             text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+            font = QFont(option.font)
+            font.setBold(cell.mixed)
             if cell.mixed:       # a white plate under the text keeps it readable over the stripes
-                fm = option.fontMetrics
+                fm = QFontMetrics(font)
                 w = max(fm.horizontalAdvance(line) for line in text.split("\n")) + 10
-                h = fm.height() * 2 + 4
+                h = fm.height() * (text.count("\n") + 1) + 4
                 painter.fillRect(r.center().x() - w // 2, r.center().y() - h // 2, w, h, QColor(255, 255, 255, 230))
             painter.setPen(fg)
-            font = option.font
-            font.setBold(cell.mixed)
             painter.setFont(font)
             painter.drawText(r, int(Qt.AlignmentFlag.AlignCenter), text)
         if option.state & QStyle.StateFlag.State_Selected:

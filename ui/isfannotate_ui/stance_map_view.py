@@ -19,17 +19,32 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent, QPainter, QPen, QPixmap
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QPushButton, QScrollArea, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
+                               QMenu, QPushButton, QScrollArea, QSplitter, QTableView, QTabWidget, QVBoxLayout,
+                               QWidget)
 
-from isfannotate.stancemap import ALL, MIXED, Evidence, Scope, StanceMap, build_map, evidence, timeline
-from isfannotate.stancemap.render import POLARITY_COLOURS, colour, draw_matrix, draw_network, write_csv
+from isfannotate.stancemap import (ALL, MIXED, Scope, StanceMap, build_map, describe_scope, display_type, evidence,
+                                   timeline)
+from isfannotate.stancemap.export import stance_rows, write_gexf, write_graphml, write_long_csv
+from isfannotate.stancemap.render import POLARITY_COLOURS, draw_matrix, draw_network, write_csv
+
+from .stance_timeline import TimelineStrip
 
 from .stance_map_models import CellRole, EvidenceModel, EvidenceRole, MatrixCellDelegate, StanceMatrixModel
 
-EXPORT_FILTER = "CSV matrix (*.csv);;Matrix picture (*.png *.svg);;Network picture (*.png *.svg)"
+# what the Export menu offers: (kind, menu text, file dialog filter)
+EXPORTS = [
+    ("matrix-csv", "Matrix as CSV…", "CSV matrix (*.csv)"),
+    ("long-csv", "One row per stance (long CSV)…", "Long CSV, one row per stance (*.csv)"),
+    ("matrix-picture", "Matrix picture (PNG, SVG)…", "Matrix picture (*.png *.svg)"),
+    ("network-picture", "Network picture (PNG, SVG)…", "Network picture (*.png *.svg)"),
+    ("gexf", "Network for Gephi (GEXF)…", "GEXF network (*.gexf)"),
+    ("graphml", "Network as GraphML…", "GraphML network (*.graphml)"),
+]
+EXPORT_FILTER = ";;".join(f for _k, _t, f in EXPORTS)
+DATE_SAMPLE = "2025-11-18"     # the widest date a field must show in full
 
 
 class _Matrix(QTableView):
@@ -41,44 +56,6 @@ class _Matrix(QTableView):
             self.enterPressed.emit()
             return
         super().keyPressEvent(event)
-
-
-class TimelineStrip(QWidget):
-    """One holder's stances on one target in date order: a dot per stance, coloured by polarity."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("stanceTimeline")
-        self.items: list[Evidence] = []
-        self.title = ""
-        self.setMinimumHeight(110)
-
-    def set_items(self, items: list[Evidence], title: str) -> None:
-        self.items, self.title = list(items), title
-        self.setToolTip("\n".join(f"{e.date or 'undated'}  {e.polarity}  {e.title}" for e in self.items))
-        self.update()
-
-    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt override)
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("#ffffff"))
-        p.setPen(QColor("#333333"))
-        p.drawText(QRectF(8, 4, self.width() - 16, 36), Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap,
-                   self.title or "Over time: choose a cell")
-        if not self.items:
-            return
-        y, left, right = 60.0, 60.0, self.width() - 60.0
-        p.setPen(QPen(QColor("#999999"), 1))
-        p.drawLine(QPointF(left, y), QPointF(right, y))
-        n = len(self.items)
-        step = (right - left) / max(1, n - 1)
-        for i, e in enumerate(self.items):
-            x = left + i * step if n > 1 else (left + right) / 2
-            p.setPen(QPen(QColor("#333333"), 1))
-            p.setBrush(QColor(colour(e.polarity)))
-            p.drawEllipse(QPointF(x, y), 7, 7)
-            p.drawText(QRectF(x - 60, y + 10, 120, 16), Qt.AlignmentFlag.AlignHCenter, e.date or "undated")
-            p.drawText(QRectF(x - 60, y + 25, 120, 16), Qt.AlignmentFlag.AlignHCenter, e.polarity)
 
 
 def legend(parent: QWidget) -> QWidget:
@@ -141,23 +118,36 @@ class StanceMapWindow(QWidget):
         self.outlet = QComboBox(self)
         self.outlet.setObjectName("mapOutlet")
         self.date_from = QLineEdit(self)
-        self.date_from.setPlaceholderText("from (2025-12)")
+        self.date_from.setObjectName("mapDateFrom")
+        self.date_from.setPlaceholderText("from: 2025-12")
         self.date_to = QLineEdit(self)
-        self.date_to.setPlaceholderText("to")
-        for w in (self.date_from, self.date_to):
-            w.setMaximumWidth(110)
-        export = QPushButton("Export…", self)
+        self.date_to.setObjectName("mapDateTo")
+        self.date_to.setPlaceholderText("to: 2025-12-31")
+        for w in (self.date_from, self.date_to):     # a whole date and the placeholder, never cut
+            fm = w.fontMetrics()
+            w.setMinimumWidth(max(fm.horizontalAdvance(DATE_SAMPLE), fm.horizontalAdvance(w.placeholderText())) + 24)
+            w.setToolTip("ISO date: 2025-12-17, or a month (2025-12) or a year (2025) meaning all of it; Enter applies")
+        self.export_button = export = QPushButton("Export", self)
         export.setObjectName("mapExport")
-        export.clicked.connect(self.export_dialog)
+        self.export_menu = QMenu(export)
+        for kind, text, _filter in EXPORTS:
+            act = self.export_menu.addAction(text)
+            act.setObjectName(f"mapExport-{kind}")
+            act.triggered.connect(lambda _checked=False, k=kind: self.export_dialog(k))
+        export.setMenu(self.export_menu)
         top = QHBoxLayout()
-        for text, w in [("Layer", self.layer), ("Documents", self.docs), ("", self.sort),
-                        ("Actor type", self.actor_type), ("Outlet", self.outlet), ("Dates", self.date_from),
-                        ("–", self.date_to)]:
+        for text, w in [("Layer", self.layer), ("Documents", self.docs), ("", self.sort)]:
             if text:
                 top.addWidget(QLabel(text, self))
             top.addWidget(w)
         top.addStretch(1)
         top.addWidget(export)
+        filters = QHBoxLayout()
+        for text, w in [("Actor type", self.actor_type), ("Outlet", self.outlet), ("Dates", self.date_from),
+                        ("–", self.date_to)]:
+            filters.addWidget(QLabel(text, self))
+            filters.addWidget(w)
+        filters.addStretch(1)
 
         self.model = StanceMatrixModel(self)
         self.table = _Matrix(self)
@@ -173,6 +163,7 @@ class StanceMapWindow(QWidget):
         self.summary = QLabel(self)
         self.summary.setObjectName("mapSummary")
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)     # a long scope wraps; it never widens the window
 
         self.ev_model = EvidenceModel(self)
         self.evidence_view = QTableView(self)
@@ -184,6 +175,9 @@ class StanceMapWindow(QWidget):
         self.evidence_view.setWordWrap(True)
         self.evidence_view.horizontalHeader().setStretchLastSection(True)
         self.evidence_view.verticalHeader().hide()
+        # the sentence column stretches with the window: rows follow it, so no sentence is cut
+        # (one cell's evidence: a few rows, cheap to measure)
+        self.evidence_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.timeline = TimelineStrip(self)
 
         matrix_page = QWidget(self)
@@ -195,7 +189,7 @@ class StanceMapWindow(QWidget):
         self.network = QLabel(self)
         self.network.setObjectName("stanceNetwork")
         self.network.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        net_scroll = QScrollArea(self)
+        self.net_scroll = net_scroll = QScrollArea(self)
         net_scroll.setWidget(self.network)
         net_scroll.setWidgetResizable(True)
         self.tabs = QTabWidget(self)
@@ -204,13 +198,14 @@ class StanceMapWindow(QWidget):
         lower = QSplitter(Qt.Orientation.Horizontal, self)
         lower.addWidget(self.evidence_view)
         lower.addWidget(self.timeline)
-        lower.setSizes([820, 300])
+        lower.setSizes([760, 390])
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(self.tabs)
         split.addWidget(lower)
         split.setSizes([420, 260])
         lay = QVBoxLayout(self)
         lay.addLayout(top)
+        lay.addLayout(filters)
         lay.addWidget(split, 1)
 
         self.table.selectionModel().currentChanged.connect(self._on_current_cell)
@@ -235,7 +230,7 @@ class StanceMapWindow(QWidget):
                 "SELECT DISTINCT json_extract(meta, '$.outlet') AS o FROM documents WHERE o IS NOT NULL ORDER BY o")]
         for combo, items in [
             (self.layer, [("gold", "gold"), ("all annotators side by side", ALL)] + [(L, L) for L in p.layers()]),
-            (self.actor_type, [("any", None)] + [(t.replace("_", " "), t) for t in p.scheme.actor_types]),
+            (self.actor_type, [("any", None)] + [(display_type(t), t) for t in p.scheme.actor_types]),
             (self.outlet, [("any", None)] + [(str(o), o) for o in outlets]),
         ]:
             keep = combo.currentData()
@@ -278,15 +273,38 @@ class StanceMapWindow(QWidget):
 
     def _show_map(self) -> None:
         self.model.set_map(self.smap, self.sort.currentData())
+        self._fit_columns()
         self.ev_model.set_items([], "")
         self.timeline.set_items([], "")
         if self.smap is None:
             return
         mixed = len(self.smap.mixed_cells)
         n = sum(c.stances for c in self.smap.cells.values())
+        scope = describe_scope(self.scope, self.smap.layers)
         self.summary.setText(f"{len(self.smap.holders)} holders × {len(self.smap.targets)} targets · {n} stances · "
-                             f"{mixed} mixed cell{'s' if mixed != 1 else ''} · layer {self.scope.layer}"
+                             f"{mixed} mixed cell{'s' if mixed != 1 else ''} · {scope}"
                              + ("" if n else " — no stances in this scope (gold empty? try an annotator's layer)"))
+
+    def _fit_columns(self) -> None:
+        """Each target column as wide as its header and cells need (at least 150 px), so no
+        header or cell text is clipped."""
+        header = self.table.horizontalHeader()
+        self.table.resizeColumnsToContents()
+        for col in range(self.model.columnCount()):
+            header.resizeSection(col, max(150, header.sectionSize(col) + 12))
+        self.table.resizeRowsToContents()
+        for row in range(self.model.rowCount()):
+            self.table.setRowHeight(row, max(44, self.table.rowHeight(row)))
+
+    def _fit_evidence_columns(self) -> None:
+        """Short columns fit their contents; the document and conditions columns get a fair
+        width; the evidence sentence takes the rest."""
+        view = self.evidence_view
+        fm = view.fontMetrics()
+        for col in (0, 2, 3, 5):
+            view.resizeColumnToContents(col)
+        view.setColumnWidth(1, min(view.sizeHintForColumn(1), 14 * fm.horizontalAdvance("x") + 60, 170))
+        view.setColumnWidth(4, min(max(fm.horizontalAdvance("Conditions") + 16, view.sizeHintForColumn(4)), 130))
 
     # ---------------------------------------------------------- evidence
     def select_cell(self, holder: str, target: str, layer: str | None = None) -> bool:
@@ -314,9 +332,7 @@ class StanceMapWindow(QWidget):
             self.summary.setText(f"⚠ {e}")
             return
         self.ev_model.set_items(items, holder.name)
-        for col, width in enumerate((80, 190, 100, 105, 170, 70)):
-            self.evidence_view.setColumnWidth(col, width)
-        self.evidence_view.resizeRowsToContents()
+        self._fit_evidence_columns()
         self.timeline.set_items(over_time, f"Over time: {holder.name} → {target.name} ({cell.label()})")
 
     def open_first_evidence(self) -> None:
@@ -341,31 +357,72 @@ class StanceMapWindow(QWidget):
         if self._network is None:
             with tempfile.TemporaryDirectory(prefix="isf-stancemap-") as tmp:
                 path = str(Path(tmp) / "network.png")
-                draw_network(self.smap, path)
+                p = self._project()
+                draw_network(self.smap, path, polarities=list(p.scheme.stance.polarities),
+                             title=f"Stance network — {p.name}")
                 self._network = QPixmap(path)
-        self.network.setPixmap(self._network)
+        self._fit_network()
 
-    def export_dialog(self) -> QFileDialog:
-        dlg = QFileDialog(self, "Export the stance map")
+    def _fit_network(self) -> None:
+        """The network picture at most as wide as its tab (scaled down, never up), so its labels
+        are never cut off at the window's edge."""
+        if self._network is None:
+            return
+        room = self.net_scroll.viewport().width() - 4
+        pm = self._network
+        if pm.width() > room > 100:
+            pm = pm.scaledToWidth(room, Qt.TransformationMode.SmoothTransformation)
+        self.network.setPixmap(pm)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if self.tabs.currentIndex() == 1:
+            self._fit_network()
+
+    def export_dialog(self, kind: str = "matrix-csv") -> QFileDialog:
+        """The save dialog for one export of the Export menu (opened, never exec'd)."""
+        text, filt = next((t, f) for k, t, f in EXPORTS if k == kind)
+        dlg = QFileDialog(self, "Export the stance map: " + text.rstrip("…"))
         dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dlg.setNameFilter(EXPORT_FILTER)
-        dlg.filesSelected.connect(lambda paths: self.export_to(paths[0], dlg.selectedNameFilter()))
+        dlg.setNameFilter(filt)
+        dlg.setDefaultSuffix(filt.split("*.")[1].split(" ")[0].rstrip(")"))
+        dlg.filesSelected.connect(lambda paths: self.export_to(paths[0], kind))
         dlg.open()
         return dlg
 
     def export_to(self, path: str, what: str = "") -> str:
-        """Write the map: ``.csv`` the matrix; ``.png``/``.svg`` the matrix, or the network when
-        *what* names it. Returns a line for the summary."""
+        """Write the map in the window's scope: *what* is an export kind (:data:`EXPORTS`) or a
+        dialog filter naming one; without it the extension decides (``.csv`` the matrix,
+        ``.png``/``.svg`` the matrix picture, ``.gexf``, ``.graphml``). Returns a line for the summary."""
         if self.smap is None:
             return ""
-        kind = Path(path).suffix.lower()
+        kind = next((k for k, t, f in EXPORTS if what in (k, t, f)), "")
+        if not kind:
+            suffix = Path(path).suffix.lower()
+            kind = {".csv": "matrix-csv", ".gexf": "gexf", ".graphml": "graphml"}.get(suffix, "matrix-picture")
+            if "network" in what.lower() and suffix in (".png", ".svg"):
+                kind = "network-picture"
+        p = self._project()
         sort = self.sort.currentData()
-        if kind == ".csv":
-            write_csv(self.smap, path, sort=sort)
-        elif "network" in what.lower():
-            draw_network(self.smap, path)
+        pols = list(p.scheme.stance.polarities)
+        title = f"Stance map — {p.name}"
+        try:
+            if kind == "matrix-csv":
+                write_csv(self.smap, path, sort=sort)
+            elif kind == "long-csv":
+                n = write_long_csv(stance_rows(p, self.scope), path)
+                path = f"{path} ({n} stances)"
+            elif kind == "network-picture":
+                draw_network(self.smap, path, polarities=pols, title=title)
+            elif kind == "gexf":
+                write_gexf(self.smap, path, pols)
+            elif kind == "graphml":
+                write_graphml(self.smap, path, pols)
+            else:
+                draw_matrix(self.smap, path, sort=sort, polarities=pols, title=title)
+        except Exception as e:  # noqa: BLE001 (a full disk or a busy project: said, not raised)
+            line = f"⚠ export failed: {e}"
         else:
-            draw_matrix(self.smap, path, sort=sort)
-        line = f"exported {path}"
+            line = f"exported {path}"
         self.summary.setText(line)
         return line
