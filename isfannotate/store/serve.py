@@ -172,32 +172,49 @@ class Server:
         """Listen, write the token, record the address in the lock file. Raises OSError or
         NotServed (a folder others could enter) when it cannot serve; the project is untouched."""
         folder = _private_dir(create=True)
-        token_file = token_path(self._home, folder)
-        if self.transport == "unix":
-            path = socket_path(self._home, folder)
-            path.unlink(missing_ok=True)      # left by a crashed owner (one owner per project)
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            sock.bind(str(path))
-            os.chmod(path, 0o600)
-            self._files.append(path)
-            self.address = f"unix:{path}"
-        else:
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.bind(("127.0.0.1", 0))      # loopback only, never another address
-            self.address = f"tcp:127.0.0.1:{sock.getsockname()[1]}"
-        sock.listen(8)
-        sock.settimeout(0.2)
-        self._token = secrets.token_hex(32)
-        token_file.unlink(missing_ok=True)
-        fd = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as f:
-            f.write(self._token)
-        self._files.append(token_file)
-        self._sock = sock
+        try:
+            self._listen(folder)
+        except BaseException:
+            if self._sock is not None:
+                self._sock.close()
+                self._sock = None
+            self._remove_files()
+            raise
         self._thread = threading.Thread(target=self._accept_loop, name="isfannotate-serve", daemon=True)
         self._thread.start()
         self._record(self.address)
         return self
+
+    def _listen(self, folder: Path) -> None:
+        token_file = token_path(self._home, folder)
+        self._token = secrets.token_hex(32)
+        token_file.unlink(missing_ok=True)
+        fd = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        self._files.append(token_file)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(self._token)
+        if self.transport == "unix":
+            path = socket_path(self._home, folder)
+            path.unlink(missing_ok=True)      # left by a crashed owner (one owner per project)
+            self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self._sock.bind(str(path))
+            self._files.append(path)
+            os.chmod(path, 0o600)
+            self.address = f"unix:{path}"
+        else:
+            self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            self._sock.bind(("127.0.0.1", 0))      # loopback only, never another address
+            self.address = f"tcp:127.0.0.1:{self._sock.getsockname()[1]}"
+        self._sock.listen(8)
+        self._sock.settimeout(0.2)
+
+    def _remove_files(self) -> None:
+        for f in self._files:
+            try:
+                f.unlink()
+            except OSError:
+                pass
+        self._files = []
 
     def _record(self, address: str) -> None:
         owner = self.project.owner
@@ -212,16 +229,15 @@ class Server:
         if self._sock is None:
             return
         self._stop.set()
+        try:
+            self._sock.shutdown(socket.SHUT_RDWR)     # wakes accept() at once where the system allows
+        except OSError:
+            pass
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._sock.close()
         self._sock = None
-        for f in self._files:
-            try:
-                f.unlink()
-            except OSError:
-                pass
-        self._files = []
+        self._remove_files()
         if ownership.read_lock(self._lock_of) == self.project.owner:
             self._record("")
 

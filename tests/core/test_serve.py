@@ -319,3 +319,18 @@ def test_served_output_carries_no_progress_bar_even_when_the_app_forces_them(own
         return 0
 
     assert run_served(with_bar, p, corpus.resolve(), ["export"], os.getcwd()) == (0, "exported\n", "")
+
+
+def test_a_server_that_cannot_listen_leaves_nothing_behind(corpus):
+    """Something in the way of the socket: start raises OSError (the app then says it does not
+    serve), no token file is left, the lock file names no address."""
+    folder = serve._private_dir(create=True)
+    serve.socket_path(corpus, folder).mkdir()
+    p = Project.open(corpus.resolve(), program="isfannotate gui")
+    try:
+        with pytest.raises(OSError):
+            start_serving(p, cli)
+        assert not serve.token_path(corpus, folder).exists()
+        assert ownership.read_lock(corpus).serve == ""
+    finally:
+        p.close()
