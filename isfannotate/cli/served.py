@@ -125,5 +125,6 @@ def start_serving(project, main: Callable[[list[str]], int], *, transport: str |
     *on_served(argv, exit code)* after each, on a server thread. Raises ``OSError`` or
     ``serve.NotServed`` when it cannot (then nothing changed)."""
     home = Path(project.path).resolve()
-    return serve.Server(project, lambda p, argv, cwd, cancelled: run_served(main, p, home, argv, cwd, cancelled), SERVED,
-                        transport=transport, on_served=on_served).start()
+    def handler(p, argv, cwd, cancelled):
+        return run_served(main, p, home, argv, cwd, cancelled)
+    return serve.Server(project, handler, SERVED, transport=transport, on_served=on_served).start()
