@@ -4,7 +4,8 @@ It reads and writes the project only through the core's public ``Project`` (no S
 the UI thread, through the window's one ``Session``. Its layout, top-down:
 
 - ``app.py`` starts it; ``main_window.py`` builds the window, its parts and its controllers and
-  connects them; ``session.py`` holds the open project, who annotates and the document shown;
+  connects them; ``session.py`` holds the open project, who annotates and the document shown
+  (``serving.py``: while it is open, the project answers the terminal's read commands);
   ``parts.py`` hands the window's pieces to the controllers (which never import the window).
 - Window-level coordinators that tie several features together: ``labelling.py`` (the label
   keys), ``document_painter.py`` (drawing a document and each change to it),
