@@ -16,6 +16,7 @@ from .common import GUI_WINDOWS, open_project as _open
 from .analysis import ANALYSIS_COMMANDS, add_analysis_parsers
 from .review import REVIEW_COMMANDS, add_review_parsers
 from .served import SERVED, forward
+from .suggest import SUGGEST_COMMANDS, add_suggest_parsers
 from .team import TEAM_COMMANDS, add_team_parsers
 
 EPILOG = "Offsets are Unicode code points. Docs: docs/ in the source, or README.md."
@@ -90,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     add_team_parsers(sub)
     add_analysis_parsers(sub)
     add_review_parsers(sub)
+    add_suggest_parsers(sub)
 
     u = sub.add_parser("unlock", help="break a project's lock left by another computer",
                        description="A project is owned by one program at a time; its lock file names the owner. "
@@ -279,7 +281,8 @@ def cmd_unlock(a) -> int:
     return 0
 
 
-COMMANDS = {**TEAM_COMMANDS, **ANALYSIS_COMMANDS, **REVIEW_COMMANDS, "unlock": cmd_unlock, "init": cmd_init, "import": cmd_import, "export": cmd_export,
+COMMANDS = {**TEAM_COMMANDS, **ANALYSIS_COMMANDS, **REVIEW_COMMANDS, **SUGGEST_COMMANDS, "unlock": cmd_unlock, "init": cmd_init,
+            "import": cmd_import, "export": cmd_export,
             "stats": cmd_stats, "check": cmd_check,
             "gui": cmd_gui}
 
