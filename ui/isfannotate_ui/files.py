@@ -22,7 +22,7 @@ from isfannotate.store.ownership import owner_of
 
 from .app_settings import app_settings
 from .job_relay import JobRelay
-from .job_status import JobStatus
+from .job_status import JobStatus, too_late
 from .parts import WindowParts
 from .session import PROGRAM, Session
 
@@ -137,6 +137,10 @@ class FileController(QObject):
         job = JobRelay(self.s.project.jobs.submit(title, fn), self)
         if on_success is not None:
             job.succeeded.connect(on_success)
+        # Cancel pressed during the job's commit: the work is kept; say so (after on_success's own message)
+        job.succeeded.connect(lambda _r, j=job: j.cancel_requested and self.s.message(
+            f"{j.title}: {too_late(j.title)} (Cancel came during its final commit: the work is kept)",
+            10000))
         job.failed.connect(self.show_error)
         job.ended.connect(lambda j=job: self._on_job_ended(j))
         self.jobs.append(job)
