@@ -290,7 +290,9 @@ def test_cli_assign_handout_merge(lead, tmp_path, capsys):
     path = lead.path
     lead.close()
     assert cli(["assign", str(path), "--annotators", "alice,bob", "--overlap", "2"]) == 0
-    assert "alice: 5 documents" in capsys.readouterr().out
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "assigned 5 documents to 2 annotators, 2 per document (seed 0)"
+    assert out[3].split() == ["alice", "5", "bob", "5"] and out[4].split() == ["bob", "5", "alice", "5"]
     assert cli(["handout", str(path), "--out", str(tmp_path / "h")]) == 0
     _annotate(tmp_path / "h" / "corpus-alice.isf", "alice")
     assert cli(["merge", str(path), str(tmp_path / "h" / "corpus-alice.isf")]) == 0
@@ -316,3 +318,16 @@ def test_merge_in_a_new_process_does_not_import_sqlite_utils(lead, tmp_path):
     out = subprocess.run([sys.executable, "-c", code, str(lead_path), str(files["alice"])], capture_output=True,
                          text=True, check=True).stdout.split()
     assert out == ["2", "False"]
+
+
+def test_cli_assign_prints_what_it_assigned_with_the_overlap(lead, capsys):
+    path = lead.path
+    lead.close()
+    assert cli(["assign", str(path), "--annotators", "alice,bob,chen", "--overlap", "2", "--documents",
+                "004_925ac23fd4dc491f"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "assigned 1 documents to 3 annotators, 2 per document (seed 0)"
+    rows = {line.split()[0]: line.split()[1:] for line in out[3:]}
+    assert sorted(int(r[0]) for r in rows.values()) == [0, 1, 1]     # one document, two of the three
+    nobody = next(n for n, r in rows.items() if r[0] == "0")
+    assert rows[nobody] == ["0", "—"]

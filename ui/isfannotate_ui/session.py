@@ -32,21 +32,31 @@ from PySide6.QtCore import QObject, Signal
 
 from isfannotate import Project
 from isfannotate.changes import Change
-from isfannotate.errors import IsfError
+from isfannotate.errors import IsfError, StorageError
 from isfannotate.gold.record import UNANIMOUS
 from isfannotate.models import Span, span_from_dict, span_from_short_row
+
+from .serving import serve_reads, stop_serving
 
 PROGRAM = "isfannotate gui"     # how the app names itself in a project's lock file
 CONNECTION_WAIT = 0.05          # seconds an action waits for a running job before it is refused as busy
 
 
-def open_project(path) -> Project:
+def open_project(path, say: Callable[[str, int], None] | None = None) -> Project:
     """Open *path* as the app does: named "isfannotate gui" in the lock file, and refusing an
     action at once (``Busy``) rather than freezing the window while a job uses the project.
     Raises ``ProjectLocked`` (one line naming the owner) when another program or window has it."""
     project = Project.open(path, program=PROGRAM)
     project.connection_wait = CONNECTION_WAIT
+    serve_reads(project, say)   # the terminal's stats, export, ... run here (docs/storage.md); *say* tells of them
     return project
+
+
+def close_project(project: Project) -> None:
+    """Stop serving the terminal, then close: waits for a running job (a served one too),
+    checkpoints the WAL and releases the file."""
+    stop_serving(project)
+    project.close()
 
 
 class Session(QObject):
@@ -245,6 +255,12 @@ class Session(QObject):
         """Show *text* in the window's status bar for *ms* milliseconds."""
         self.statusMessage.emit(text, ms)
 
+    def refused(self, e: IsfError) -> None:
+        """Say why an action or a read was refused. A fault of the storage (a full disk, a
+        read-only file) stays in the status bar until the next message: it holds for every
+        action until it is fixed."""
+        self.message(f"⚠ {e}", 0 if isinstance(e, StorageError) else 6000)
+
     def require_annotator(self) -> bool:
         """True when there is an annotator and the shown layer is theirs; else say why (and ask
         for a name when there is none, non-blocking)."""
@@ -272,7 +288,7 @@ class Session(QObject):
             self.settle()
             change = fn(*args, **kwargs)
         except IsfError as e:
-            self.message(f"⚠ {e}", 6000)
+            self.refused(e)
             return None
         self.changeApplied.emit(change)
         return change
@@ -285,7 +301,7 @@ class Session(QObject):
                 self.settle()       # a key pressed before the side panels filled acts on the filled state
                 return slot(*args)
             except IsfError as e:
-                self.message(f"⚠ {e}", 6000)
+                self.refused(e)
                 return None
         return call
 
@@ -295,5 +311,5 @@ class Session(QObject):
         try:
             return fn(*args, **kwargs)
         except IsfError as e:
-            self.message(f"⚠ {e}", 6000)
+            self.refused(e)
             return default
