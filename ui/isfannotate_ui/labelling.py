@@ -108,8 +108,8 @@ class LabellingController(QObject):
                     # a known name or alias is linked as it is made (one undo step); Ctrl+L changes it
                     session.message(f"{label} → {session.actor_text(known, with_type=True)} "
                                     "(a known name; Ctrl+L changes it)", 4000)
-                elif role == "actor":     # (the registry known_actor read: this action wrote no actor)
-                    self.kb.start_link(new_id, self.kb.last_actors)
+                elif role == "actor":
+                    self.kb.start_link(new_id)
                 elif role == "claim" and self.claims is not None:
                     self.claims.propose(new_id)
             return

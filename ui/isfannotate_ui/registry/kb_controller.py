@@ -37,7 +37,6 @@ class KbController(QObject):
         self.session = session
         self.parts = parts
         self.problems: dict[str, list[str]] = {}     # item id -> its problems' messages
-        self.last_actors: list | None = None          # the registry as known_actor last read it
         self._found: dict[str, list] | None = None    # item id -> its Problems, for revalidate
         #: items whose problems the last change altered (None: all may have, after a full check)
         self.changed_problem_items: set[str] | None = set()
@@ -316,14 +315,12 @@ class KbController(QObject):
         self.refresh_suggestions()
 
     # ---------------------------------------------------------- actor links
-    def start_link(self, span_id: str, actors: list | None = None) -> None:
-        """Show the actor picker next to *span_id* (non-blocking). *actors*: the registry, when
-        the caller has just read it (a label key reads it once for ``known_actor`` and this)."""
+    def start_link(self, span_id: str) -> None:
+        """Show the actor picker next to *span_id* (non-blocking)."""
         session, parts = self.session, self.parts
         span = session.spans[span_id]
         self._link_span = span_id
-        self.picker.start(session.text[span.start:span.end],
-                          session.project.actors() if actors is None else actors, span.actor_id)
+        self.picker.start(session.text[span.start:span.end], session.project.actors(), span.actor_id)
         cur = QTextCursor(parts.view.document())
         cur.setPosition(parts.view.offsets.to_qt(span.end))
         rect = parts.view.cursorRect(cur)
@@ -341,8 +338,7 @@ class KbController(QObject):
         def norm(t: str) -> str:
             return " ".join(t.split()).replace("’", "'")
         want = norm(text)
-        self.last_actors = self.session.project.actors()
-        exact = [a for a in kb.search_actors(self.last_actors, text, limit=5)
+        exact = [a for a in kb.search_actors(self.session.project.actors(), text, limit=5)
                  if want in {norm(n) for n in (a.name, *a.aliases)}]
         return exact[0].id if len(exact) == 1 else None
 
