@@ -16,6 +16,7 @@ from ..errors import InputError, IsfError, ValidationError
 from ..formats.parsed import loads
 from ..models import layer_name
 from ..neardup import find_groups
+from ..progress import Phases, chunks
 from ..textclean import MAX_DOCUMENT_BYTES, clean_and_hash, decode_utf8
 from .schemechange import added_names, extended_scheme, missing_labels, write_scheme
 
@@ -107,11 +108,17 @@ def _expand(paths: Sequence[str | Path], fmt: str) -> list[tuple[Path, str]]:
     return out
 
 
-def _read_jsonl(path: Path, data: bytes, docs: list[_Doc], gold: list[tuple[str, int, dict]]) -> None:
+def _read_jsonl(path: Path, data: bytes, docs: list[_Doc], gold: list[tuple[str, int, dict]],
+                read: Callable[[float], None] | None = None) -> None:
+    """*read(fraction)* is told how far into the file's lines it is (25 times a file)."""
     text = decode_utf8(data, str(path), limit=None)
     if text.startswith("\ufeff"):
         text = text[1:]
-    for lineno, line in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n")
+    every = max(1, len(lines) // 25)
+    for lineno, line in enumerate(lines, start=1):
+        if read is not None and lineno % every == 0:
+            read(lineno / len(lines))
         line = line.rstrip("\r")
         if not line.strip():
             continue
@@ -180,8 +187,9 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
     docs: list[_Doc] = []
     gold: list[tuple[str, int, dict]] = []
     manifests: dict[Path, dict[str, dict]] = {}
-    if progress:
-        progress(0, total_bytes)
+    phases = Phases(progress)       # one scale for every phase, ending before the commit
+    reading = phases.part(0.0, 0.35)
+    reading(0, total_bytes)
     for (path, kind), size in zip(files, sizes):
         try:
             data = path.read_bytes()
@@ -194,10 +202,10 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
         else:
             if not data.strip():
                 raise InputError(str(path), "the file is empty")
-            _read_jsonl(path, data, docs, gold)
+            _read_jsonl(path, data, docs, gold,
+                        lambda frac, base=done_bytes, size=size: reading(base + int(size * frac), total_bytes))
         done_bytes += size
-        if progress:
-            progress(done_bytes, total_bytes)
+        reading(done_bytes, total_bytes)
 
     layer = None
     if gold:
@@ -260,12 +268,13 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
             if scheme is not project.scheme:
                 write_scheme(project, rec, scheme)
                 report.added_labels = added_names(missing)
-            insert_documents(rec, new_rows, report, progress)
+            insert_documents(rec, new_rows, report, phases.part(0.4, 0.85))
             if gold_plan is not None:
                 annotated, n_spans = gold_plan.apply(project, rec)
                 report.annotated_documents.extend(annotated)
                 report.spans += n_spans
                 report.mapped_ids.extend(gold_plan.mapped)
+            phases.end()    # the last point a Cancel stops the import: the commit follows
     except BaseException:
         project._scheme = old_scheme   # a scheme change was rolled back with the rest
         raise
@@ -327,12 +336,16 @@ _DOC_COLS = ("id", "seq", "text", "sha256", "meta", "imported_at")
 def insert_documents(rec: "Recorder", rows: list[tuple], report: ImportReport, progress=None) -> None:
     """Insert new document rows (from ``DocumentIds.new_row``) inside the import's action and
     regroup the near-duplicates."""
-    rec.insert_many("documents", [dict(zip(_DOC_COLS, r)) for r in rows])
+    parts = chunks(len(rows))
+    for k, (i, j) in enumerate(parts):     # in slices, so that a long import shows its progress
+        rec.insert_many("documents", [dict(zip(_DOC_COLS, r)) for r in rows[i:j]])
+        if progress:
+            progress(3 * (k + 1), 4 * len(parts))
     report.added = [r[0] for r in rows]
-    if progress:
-        progress(len(rows), len(rows))
     if rows:
         _regroup_near_duplicates(rec, report, {r[0]: r[2] for r in rows})
+    if progress:
+        progress(1, 1)
 
 
 def _regroup_near_duplicates(rec: "Recorder", report: ImportReport, new_texts: dict[str, str]) -> None:

@@ -13,13 +13,13 @@ from ..errors import ValidationError
 from ..ids import new_id, now
 from ..models import GOLD
 from .decide import _undo_earlier, _used_elsewhere, apply_decision, update_gold_status
-from .units import PARTS, ReviewDoc, ReviewUnit, review_document, review_documents
+from .units import PARTS, ReviewDoc, ReviewUnit, review_counts, review_document, review_documents
 
 if TYPE_CHECKING:
     from ..store.base import ProjectBase
 
 __all__ = ["PARTS", "ReviewDoc", "ReviewUnit", "QueueRow", "Queue", "auto_merge", "decide", "review_document",
-           "review_documents", "review_queue", "next_disagreement", "set_note", "add_guideline_example",
+           "review_counts", "review_documents", "review_queue", "next_disagreement", "set_note", "add_guideline_example",
            "guideline_examples", "undecide", "unit_name", "describe_decision", "majority_of"]
 
 
@@ -184,13 +184,10 @@ def review_queue(project: "ProjectBase", *, progress: Callable[[int, int], None]
         "AND s.layer <> ? AND s.status <> 'new') ORDER BY d.seq", (GOLD,))]
     cached = {r[0]: r[1:] for r in conn.execute("SELECT document_id, units, decided, open_disagreements FROM review_cache")}
     missing = [d for d in docs if d not in cached]
-    for k in range(0, len(missing), 500):
-        if progress:
-            progress(k, len(missing))
-        chunk = missing[k:k + 500]
-        fresh = review_documents(project, chunk)
-        rows = [(d, len(rd.units), rd.decided, len(rd.open_disagreements)) for d, rd in fresh.items()]
-        rows += [(d, 0, 0, 0) for d in chunk if d not in fresh]
+    if missing:
+        # the first opening: every document is missing, and reading all of them needs no filter
+        counts = review_counts(project, None if len(missing) == len(docs) else missing, progress=progress)
+        rows = [(d, *counts.get(d, (0, 0, 0))) for d in missing]
         if not project.read_only:
             with project._tx() as c:
                 c.executemany("INSERT OR REPLACE INTO review_cache VALUES (?,?,?,?)", rows)
