@@ -138,7 +138,7 @@ def suggestions(project: "ProjectBase", document_id: str, layer: str) -> list[Oc
 
 
 def reject_suggestion(project: "ProjectBase", document_id: str, layer: str, start: int, end: int, actor_id: str) -> Change:
-    with project._action("reject suggestion", document_id, layer) as rec:
+    with project.action("reject suggestion", document_id, layer) as rec:
         rec.upsert("suggestion_decisions", {"document_id": document_id, "layer": layer, "start": start, "end": end,
                                             "actor_id": actor_id, "decision": "rejected"})
     return rec.change

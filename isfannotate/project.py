@@ -62,7 +62,7 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
         conn, owner = connection.open_database(path, create=True, program=program)
         project = cls(path, conn, owner)
         project.author = "lead"
-        with project._action("create project", None, None, path.name, undoable=False) as rec:
+        with project.action("create project", None, None, path.name, undoable=False) as rec:
             for key, value in (("scheme", scheme.model_dump_json()), ("name", name or path.stem), ("created_at", now())):
                 rec.insert("project_info", {"key": key, "value": value})
             rec.insert_many("targets", [{"id": t.id, "name": t.name, "description": t.description,
@@ -83,7 +83,7 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
         conn, owner = connection.open_database(path, create=False, read_only=read_only, program=program,
                                                break_lock=break_lock)
         project = cls(Path(path), conn, owner, read_only=read_only)
-        project._only_layer = project.recorded_annotator   # a handed-out file: its annotator's layer only
+        project.only_layer = project.recorded_annotator   # a handed-out file: its annotator's layer only
         return project
 
     def __enter__(self) -> "Project":

@@ -21,10 +21,16 @@ if TYPE_CHECKING:
 def gold_records(project: "ProjectBase", layer: str = GOLD, *, include_all: bool = False,
                  progress: Callable[[int, int], None] | None = None) -> tuple[list[dict], list[tuple[str, str]]]:
     """Records for every document of *layer* that is marked done (all with *include_all*), and
-    (document id, reason) for those left out. 'unanimous' is not a stored layer (see agreement)."""
-    conn = project.conn
-    if layer == UNANIMOUS:
-        return unanimous_records(project, include_all=include_all, progress=progress)
+    (document id, reason) for those left out. 'unanimous' is not a stored layer (see agreement).
+    Every read is one guarded snapshot: another thread's open action is waited for, never read."""
+    with project.snapshot() as conn:
+        if layer == UNANIMOUS:
+            return unanimous_records(project, include_all=include_all, progress=progress)
+        return _layer_records(project, conn, layer, include_all, progress)
+
+
+def _layer_records(project: "ProjectBase", conn, layer: str, include_all: bool,
+                   progress: Callable[[int, int], None] | None) -> tuple[list[dict], list[tuple[str, str]]]:
     n_spans = conn.execute("SELECT count(*) FROM spans WHERE layer=?", (layer,)).fetchone()[0]
     n_stances = conn.execute("SELECT count(*) FROM stances WHERE layer=?", (layer,)).fetchone()[0]
     if n_spans == 0 and n_stances == 0:
@@ -157,6 +163,12 @@ def unanimous_records(project: "ProjectBase", *, include_all: bool = False,
     attributes; a claim, stance (holder, target, polarity, conditions, evidence), relation or
     document label when all of them have it identically on such spans. With *include_all*, a
     document nobody marked done uses every annotator who annotated it. Provenance lists them."""
+    with project.snapshot():
+        return _unanimous_records(project, include_all, progress)
+
+
+def _unanimous_records(project: "ProjectBase", include_all: bool,
+                       progress: Callable[[int, int], None] | None) -> tuple[list[dict], list[tuple[str, str]]]:
     layers = [L for L in project.layers() if project.conn.execute(
         "SELECT 1 FROM spans WHERE layer=? UNION SELECT 1 FROM stances WHERE layer=? LIMIT 1", (L, L)).fetchone()]
     if not layers:
@@ -241,11 +253,14 @@ def _agree(recs: list[dict], voters: list[str]) -> dict:
 def export_project(project: "ProjectBase", fmt: str, out_dir, *, layer: str, include_all: bool,
                    split, seed: int, force: bool, progress=None, cancelled=None, schema_version: int = 2):
     from ..exporting import export_records
-    records, left_out = gold_records(project, layer, include_all=include_all)
+    # one bar for both halves: reading the layer is the first half, writing the files the second
+    reading = None if progress is None else (lambda done, total: progress(done, 2 * total))
+    writing = None if progress is None else (lambda done, total: progress(total + done, 2 * total))
+    records, left_out = gold_records(project, layer, include_all=include_all, progress=reading)
     if not records:
         raise IsfError(f"no document of layer {layer!r} is marked done; mark documents done, or export "
                        f"everything with --all ({len(left_out)} documents left out)")
     return export_records(records, fmt, Path(out_dir) if out_dir else None, project_name=project.name, layer=layer,
                           left_out=left_out, split=split, seed=seed, force=force,
                           scheme=json.loads(project.scheme.model_dump_json()), language=project.scheme.language,
-                          progress=progress, cancelled=cancelled, schema_version=schema_version)
+                          progress=writing, cancelled=cancelled, schema_version=schema_version)

@@ -95,7 +95,7 @@ class GoldPlan:
             annotated.append(doc_id)
             n_spans += len(record.spans)
         if self.items and self.layer != GOLD:
-            project._ensure_annotator(rec, self.layer)
+            project.ensure_annotator(rec, self.layer)
         return annotated, n_spans
 
 

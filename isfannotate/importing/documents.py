@@ -251,9 +251,8 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
         else:
             report.registry = f"{len(registry_actors)} actors from {registry_file}"
 
-    old_scheme = project._scheme
     try:
-        with project._action("import", None, None, f"{len(new_rows)} documents", undoable=False) as rec:
+        with project.action("import", None, None, f"{len(new_rows)} documents", undoable=False) as rec:
             if registry_actors:
                 from ..registry import actor_rows
                 rec.insert_many("actors", actor_rows(registry_actors))
@@ -266,10 +265,8 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
                 report.annotated_documents.extend(annotated)
                 report.spans += n_spans
                 report.mapped_ids.extend(gold_plan.mapped)
-    except BaseException:
-        project._scheme = old_scheme   # a scheme change was rolled back with the rest
-        raise
-    project._doc_lengths.clear()
+    finally:
+        project.invalidate()   # new documents; a scheme change kept, or rolled back with the rest
     return report
 
 

@@ -133,9 +133,8 @@ def import_tool_annotations(project: "ProjectBase", paths: Sequence[str | Path],
                                "use --replace to replace them")
     actor_label = scheme.actor_label
     by_external = {r[0]: r[1] for r in conn.execute("SELECT external_id, id FROM actors WHERE external_id IS NOT NULL")}
-    old_scheme = project._scheme
     try:
-        with project._action("import", None, None, f"{fmt}: {len(targets)} annotated documents",
+        with project.action("import", None, None, f"{fmt}: {len(targets)} annotated documents",
                              undoable=False) as rec:
             if scheme is not project.scheme:
                 write_scheme(project, rec, scheme)
@@ -186,9 +185,9 @@ def import_tool_annotations(project: "ProjectBase", paths: Sequence[str | Path],
                 rec.upsert("doc_labels", row)
             rec.insert_many("doc_status", status)
             for layer in set(layers.values()) - {GOLD}:
-                project._ensure_annotator(rec, layer)
+                project.ensure_annotator(rec, layer)
     except BaseException:
-        project._scheme = old_scheme   # the scheme change was rolled back with the rest
+        project.invalidate()   # the scheme change was rolled back with the rest
         raise
     report.spans = len(spans)
     report.per_label = [(k, lab, r["imported"], r["converted"], r["skipped"]) for (k, lab), r in coll.per_label().items()]

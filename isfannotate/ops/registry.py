@@ -39,7 +39,7 @@ class RegistryActions:
         aid, name = row["id"], row["name"]
         with self._action("add actor", None, None, name) as rec:
             after = rec.insert("actors", row)
-            self._log(rec, "actor", aid, "add", None, after)
+            self.log_registry(rec, "actor", aid, "add", None, after)
         return rec.change
 
     def update_actor(self, actor_id: str, *, name: str | None = None, type: str | None = None,
@@ -66,7 +66,7 @@ class RegistryActions:
         with self._action("edit actor", None, None, actor.name) as rec:
             after = rec.update("actors", (actor_id,), values)
             if rec.change.size:
-                self._log(rec, "actor", actor_id, "edit", actor.model_dump(), after)
+                self.log_registry(rec, "actor", actor_id, "edit", actor.model_dump(), after)
         return rec.change
 
     def _append_alias(self, rec: Recorder, actor: Actor, alias: str) -> bool:
@@ -76,7 +76,7 @@ class RegistryActions:
         if not alias or alias == actor.name or alias in actor.aliases:
             return False
         after = rec.update("actors", (actor.id,), {"aliases": json.dumps([*actor.aliases, alias], ensure_ascii=False)})
-        self._log(rec, "actor", actor.id, "edit", actor.model_dump(), after)
+        self.log_registry(rec, "actor", actor.id, "edit", actor.model_dump(), after)
         return True
 
     def add_alias(self, actor_id: str, alias: str) -> Change:
@@ -103,7 +103,7 @@ class RegistryActions:
             rec.update("actors", (keep_id,), {"aliases": json.dumps(aliases, ensure_ascii=False),
                                               "external_id": keep.external_id or drop.external_id})
             rec.delete("actors", (drop_id,))
-            self._log(rec, "actor", drop_id, f"merge into {keep_id}", drop.model_dump(), None)
+            self.log_registry(rec, "actor", drop_id, f"merge into {keep_id}", drop.model_dump(), None)
         return rec.change
 
     def add_target(self, name: str, *, description: str = "", target_id: str | None = None) -> Change:
@@ -116,7 +116,7 @@ class RegistryActions:
         with self._action("add target", None, None, name) as rec:
             after = rec.insert("targets", {"id": tid, "name": name, "description": description,
                                            "created_by": self.author, "created_at": now()})
-            self._log(rec, "target", tid, "add", None, after)
+            self.log_registry(rec, "target", tid, "add", None, after)
         return rec.change
 
     def registry_log(self) -> list[dict]:

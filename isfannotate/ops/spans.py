@@ -217,7 +217,7 @@ class SpanActions:
         aid = row["id"]
         with self._action("create actor", span.document_id, span.layer, name) as rec:
             after = rec.insert("actors", row)
-            self._log(rec, "actor", aid, "add", None, after)
+            self.log_registry(rec, "actor", aid, "add", None, after)
             rec.update("spans", (span_id,), {"actor_id": aid})
         return rec.change
 

@@ -111,6 +111,6 @@ class TeamActions:
                 if before is None:
                     raise ValidationError(f"{kind} {entity} no longer exists")
                 after = rec.update(table, (entity,), {field: json.loads(file_value)})
-                self._log(rec, kind, entity, "merge conflict taken", {field: before[0]}, after)
+                self.log_registry(rec, kind, entity, "merge conflict taken", {field: before[0]}, after)
             rec.update("merge_conflicts", (conflict_id,), {"status": choice})
         return rec.change

@@ -31,7 +31,7 @@ def decide(project: "ProjectBase", document_id: str, unit_key: str, decision: st
     unit = rd.unit(unit_key)
     if unit is None:
         raise ValidationError(f"no unit {unit_key!r} in document {document_id!r} (its versions may have changed)")
-    with project._action("decision:", document_id, GOLD,
+    with project.action("decision:", document_id, GOLD,
                          describe_decision(project, unit, decision, annotator, edited)) as rec:
         apply_decision(project, rec, rd, unit, decision, annotator=annotator, edited=edited, note=note)
         update_gold_status(rec, rd)
@@ -48,7 +48,7 @@ def undecide(project: "ProjectBase", document_id: str, unit_key: str) -> Change:
         raise ValidationError(f"no unit {unit_key!r} in document {document_id!r} (its versions may have changed)")
     if unit.decision is None:
         raise ValidationError(f"{unit_key} is not decided; nothing to take back")
-    with project._action("decision:", document_id, GOLD, f"take back the decision on {unit_name(project, unit)}") as rec:
+    with project.action("decision:", document_id, GOLD, f"take back the decision on {unit_name(project, unit)}") as rec:
         _undo_earlier(rec, unit.decision, unit, _used_elsewhere(rec.conn, unit.doc, unit.key))
         rec.delete("decisions", (unit.key,))
         unit.decision = None
@@ -87,7 +87,7 @@ def set_note(project: "ProjectBase", document_id: str, unit_key: str, note: str)
     if row is None:
         raise ValidationError("decide the unit first (accept or reject it), then add a note; or give the note "
                               "with the decision")
-    with project._action("note", document_id, GOLD) as rec:
+    with project.action("note", document_id, GOLD) as rec:
         rec.update("decisions", (unit_key,), {"note": note})
     return rec.change
 
@@ -108,7 +108,7 @@ def auto_merge(project: "ProjectBase", mode: str, *, min_k: int | None = None,
         raise ValidationError(f"--min {min_k}: a majority needs at least 2 annotators who agree (K >= 2)")
     docs = review_documents(project, documents)
     n = 0
-    with project._action(f"auto-merge {mode}", None, GOLD, "") as rec:
+    with project.action(f"auto-merge {mode}", None, GOLD, "") as rec:
         for i, (doc, rd) in enumerate(docs.items()):
             if progress and i % 200 == 0:
                 progress(i, len(docs))
@@ -192,8 +192,7 @@ def review_queue(project: "ProjectBase", *, progress: Callable[[int, int], None]
         rows = [(d, len(rd.units), rd.decided, len(rd.open_disagreements)) for d, rd in fresh.items()]
         rows += [(d, 0, 0, 0) for d in chunk if d not in fresh]
         if not project.read_only:
-            with project._tx() as c:
-                c.executemany("INSERT OR REPLACE INTO review_cache VALUES (?,?,?,?)", rows)
+            project.cache_review_counts(rows)
         cached.update({r[0]: r[1:] for r in rows})
     titles = dict(project.document_list())
     return Queue([QueueRow(d, titles.get(d, d), *cached[d]) for d in docs])
@@ -243,7 +242,7 @@ def add_guideline_example(project: "ProjectBase", document_id: str, unit_key: st
     text = project.document(document_id).text
     snippet = text[max(0, unit.start - 80):unit.end + 80] if unit.end > unit.start else ""
     label = unit.label or {"stance": "STANCE", "doc_label": "DOCUMENT"}.get(unit.kind, unit.kind)
-    with project._action("guideline example", None, None, label) as rec:
+    with project.action("guideline example", None, None, label) as rec:
         rec.insert("guideline_examples", {
             "id": new_id("ex"), "label": label, "document_id": document_id, "text": " ".join(snippet.split()),
             "versions": json.dumps(unit.versions, ensure_ascii=False, default=str),

@@ -48,14 +48,27 @@ class ProjectBase(Readers, Session):
         with self._using() as conn:
             return schema.schema_version(conn)
 
-    def _log(self, rec: Recorder, kind: str, entity_id: str, op: str, before: dict | None, after: dict | None) -> None:
+    def log_registry(self, rec: Recorder, kind: str, entity_id: str, op: str, before: dict | None,
+                     after: dict | None) -> None:
+        """Append a registry log entry (inside an action): who changed which actor or target, how."""
         rec.insert("registry_log", {"at": now(), "author": self.author, "kind": kind, "entity_id": entity_id,
                                     "op": op, "before": json.dumps(before, ensure_ascii=False) if before else None,
                                     "after": json.dumps(after, ensure_ascii=False) if after else None})
 
+    def invalidate(self) -> None:
+        """Drop the cached scheme and document lengths: read again from the rows on next use."""
+        self._scheme = None
+        self._doc_lengths.clear()
+
     def _after_replay(self, change) -> None:
         if change.rows("project_info"):
             self._scheme = None   # an undone or redone scheme change
+
+    def cache_review_counts(self, rows: list[tuple[str, int, int, int]]) -> None:
+        """Keep (document id, units, decided, open disagreements) in the review cache: derived
+        rows, written in their own transaction and never undone (every change drops its own)."""
+        with self._tx() as conn:
+            conn.executemany("INSERT OR REPLACE INTO review_cache VALUES (?,?,?,?)", rows)
 
     # Tables whose rows change what a document's review shows.
     _REVIEWED = frozenset({"spans", "claims", "stances", "stance_evidence", "doc_labels", "doc_status", "decisions",

@@ -100,7 +100,7 @@ def _reconcile(project: "ProjectBase", rec: "Recorder", data: FileData, report: 
             pid = new_id("a" if kind == "actor" else "t")
             row = {**{k: item[k] for k in item}, "id": pid, "created_by": data.annotator, "created_at": stamp}
             after = rec.insert(table, row)
-            project._log(rec, kind, pid, f"merge from {data.annotator}", None, after)
+            project.log_registry(rec, kind, pid, f"merge from {data.annotator}", None, after)
             if kind == "actor":
                 report.new_actors += 1
             else:
@@ -115,7 +115,7 @@ def _reconcile(project: "ProjectBase", rec: "Recorder", data: FileData, report: 
                 if theirs != current[f]:
                     if f == "external_id" and not current[f]:   # a QID the annotator found: take it
                         after = rec.update(table, (pid,), {f: theirs})
-                        project._log(rec, kind, pid, f"merge from {data.annotator}", current, after)
+                        project.log_registry(rec, kind, pid, f"merge from {data.annotator}", current, after)
                         continue
                     _conflict(rec, kind, pid, data, f, current[f], theirs, stamp, report)
             if kind == "actor":
@@ -125,7 +125,7 @@ def _reconcile(project: "ProjectBase", rec: "Recorder", data: FileData, report: 
                          if a not in mine and a != name]
                 if extra:
                     after = rec.update("actors", (pid,), {"aliases": json.dumps([*mine, *extra], ensure_ascii=False)})
-                    project._log(rec, "actor", pid, f"merge from {data.annotator}", {"aliases": mine}, after)
+                    project.log_registry(rec, "actor", pid, f"merge from {data.annotator}", {"aliases": mine}, after)
         if rec.conn.execute("SELECT 1 FROM merge_ids WHERE annotator=? AND kind=? AND file_id=? AND project_id=?",
                             (data.annotator, kind, fid, pid)).fetchone() is None:
             rec.upsert("merge_ids", {"annotator": data.annotator, "kind": kind, "file_id": fid, "project_id": pid})
@@ -212,7 +212,7 @@ def merge_files(project: "ProjectBase", paths: Sequence[str | Path], *,
         trusted = project.conn.execute("PRAGMA trusted_schema").fetchone()[0]
         project.conn.execute("PRAGMA trusted_schema=OFF")   # nothing in an attached copy may run (it holds nothing)
         try:
-            with bulk_cache(project.conn), project._action("merge", None, None) as rec:
+            with bulk_cache(project.conn), project.action("merge", None, None) as rec:
                 for i, f in enumerate(files):
                     if progress:
                         progress(2 * i, total)
@@ -278,7 +278,7 @@ def _merge_one(project, rec, data: FileData, sha_to_doc: dict[str, str], stamp: 
     fr = FileReport(data.path, layer)
     actor_map = _reconcile(project, rec, data, fr, stamp, "actor")
     target_map = _reconcile(project, rec, data, fr, stamp, "target")
-    project._ensure_annotator(rec, layer)
+    project.ensure_annotator(rec, layer)
     amap = actor_map.get
     moved = {k: v for k, v in actor_map.items() if k != v}   # usually none: the lead's own registry
     group: dict[str, dict[str, list]] = {fdoc: {"spans": list(rows)}

@@ -1,0 +1,47 @@
+"""The public store interface (issue 21): every read of a job, export included, goes through
+the connection guard, so no job ever sees another action's uncommitted rows."""
+from __future__ import annotations
+
+import threading
+
+from isfannotate import Project
+
+DOC4 = "004_925ac23fd4dc491f"
+
+
+def _project(tmp_path, seeds_dir):
+    path = tmp_path / "s.isf"
+    with Project.create(path) as p:
+        p.import_paths([seeds_dir / f"{DOC4}.txt"])
+        p.annotate(DOC4, "alice", 0, 4, "ACTOR")
+    return path
+
+
+def test_export_waits_for_an_open_action_and_never_reads_its_uncommitted_rows(tmp_path, seeds_dir):
+    """A job holds an action open with an uncommitted change (the layer's only span deleted),
+    then rolls it back; an export started meanwhile from another thread must wait for the guard
+    and read the committed state (before the fix it counted the layer's spans without the guard,
+    saw none and refused: "layer 'alice' has no annotations")."""
+    with Project.open(_project(tmp_path, seeds_dir)) as p:
+        p.connection_wait = 10
+        started, release = threading.Event(), threading.Event()
+        span_id = p.spans(DOC4, "alice")[0].id
+
+        def uncommitted_then_rolled_back(project, progress, cancelled):
+            with project.action("relabel", DOC4, "alice") as rec:
+                rec.delete("spans", (span_id,))
+                started.set()
+                release.wait(10)
+                raise RuntimeError("rolled back on purpose")
+
+        job = p.jobs.submit("a long action", uncommitted_then_rolled_back)
+        assert started.wait(10)
+        threading.Timer(0.3, release.set).start()
+        steps: list[tuple[int, int]] = []
+        result = p.export("jsonl", tmp_path / "out", layer="alice", include_all=True,
+                          progress=lambda done, total: steps.append((done, total)))
+        job.wait(10)
+        assert "rolled back" in str(job.error)
+        text = "".join(f.read_text(encoding="utf-8") for f in result.files if f.suffix == ".jsonl")
+        assert f'"{span_id}"' in text and '"ACTOR"' in text
+        assert steps and steps[-1][0] == steps[-1][1]     # progress is passed on to the caller
