@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .changes import Change
+from .store.changes import Change
 
 if TYPE_CHECKING:
     from .store.base import ProjectBase

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .changes import Change
+from .store.changes import Change
 from .errors import ProjectError, ValidationError
 from .ids import new_id, now
 from .models import GOLD

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import IsfError
-from ..models import GOLD
-from .record import (SCHEMA_ID, UNANIMOUS, actor_record, claim_record, relation_record, span_record, stance_record,
+from ..models import GOLD, GOLD_SCHEMA_IDS
+from .record import (UNANIMOUS, actor_record, claim_record, relation_record, span_record, stance_record,
                      target_record)
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def _layer_records(project: "ProjectBase", conn, layer: str, include_all: bool,
                 used_targets[target] = None
             stance_out.append(stance_record(stid, holder, target, polarity, cond, evidence.get(stid, [])))
         records.append({
-            "schema": SCHEMA_ID, "id": doc_id, "text": text, "sha256": sha, "offset_unit": "codepoint",
+            "schema": GOLD_SCHEMA_IDS[1], "id": doc_id, "text": text, "sha256": sha, "offset_unit": "codepoint",
             "meta": json.loads(meta), "split": None, "near_duplicate_group": group, "layer": layer,
             "doc_labels": labels_by_doc.get(doc_id, {}),
             "actors": [actor_record(a.id, a.name, a.type, a.aliases, a.external_id)

@@ -13,7 +13,7 @@ from ..textclean import clean_and_hash, sha256_text
 from .record import GoldActor, GoldRecord, GoldTarget
 
 if TYPE_CHECKING:
-    from ..changes import Recorder
+    from ..store.changes import Recorder
     from ..store.base import ProjectBase
 
 

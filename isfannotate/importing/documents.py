@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..changes import Op
+from ..store.changes import Op
 from ..errors import InputError, IsfError, ValidationError
 from ..formats.parsed import loads
 from ..models import layer_name
@@ -20,7 +20,7 @@ from ..textclean import MAX_DOCUMENT_BYTES, clean_and_hash, decode_utf8
 from .schemechange import added_names, extended_scheme, missing_labels, write_scheme
 
 if TYPE_CHECKING:
-    from ..changes import Recorder
+    from ..store.changes import Recorder
     from ..store.base import ProjectBase
 
 DOCUMENT_FORMATS = ("txt", "jsonl")

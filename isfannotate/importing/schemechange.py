@@ -9,7 +9,7 @@ from ..errors import IsfError
 from ..scheme import LABEL_NAME_RULE, DocLabelDef, RelationType, Scheme, SpanLabel, is_label_name
 
 if TYPE_CHECKING:
-    from ..changes import Recorder
+    from ..store.changes import Recorder
     from ..store.base import ProjectBase
 
 # Okabe–Ito, in the order new labels take them (colour-blind safe; DESIGN.md)

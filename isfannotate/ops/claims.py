@@ -5,7 +5,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ..changes import Change
+from ..store.changes import Change
 from ..errors import ValidationError
 from ..ids import new_id, now
 from ..models import layer_name

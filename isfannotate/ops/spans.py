@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..changes import Change, Recorder
+from ..store.changes import Change, Recorder
 from ..errors import ValidationError
 from ..ids import new_id, now
 from ..models import STATUSES, Span, layer_name

@@ -7,7 +7,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 
-from ..changes import Change
+from ..store.changes import Change
 from ..errors import ValidationError
 from ..ids import now
 from ..models import layer_name

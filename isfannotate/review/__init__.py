@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..changes import Change
+from ..store.changes import Change
 from ..errors import ValidationError
 from ..ids import new_id, now
 from ..models import GOLD

@@ -23,7 +23,7 @@ from ..models import GOLD
 from .units import ReviewDoc, ReviewUnit, version_key
 
 if TYPE_CHECKING:
-    from ..changes import Recorder
+    from ..store.changes import Recorder
     from ..store.base import ProjectBase
 
 EDITABLE = {"span": ("start", "end", "label", "link"), "claim": ("source_kind", "source", "quote", "modality"),

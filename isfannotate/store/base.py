@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..changes import Recorder
+from .changes import Recorder
 from ..errors import ProjectError
 from ..ids import now
 from ..scheme import Scheme, parse_scheme

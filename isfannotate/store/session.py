@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..changes import Change, Recorder, inverse, replay
+from .changes import Change, Recorder, inverse, replay
 from ..errors import Busy, ProjectError, ValidationError
 from ..models import GOLD
 from . import connection, faults, ownership

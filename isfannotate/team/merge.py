@@ -38,7 +38,7 @@ from ..store.layers import clear_layer
 from .untrusted import SPAN_COLUMNS, FileData, UntrustedFile
 
 if TYPE_CHECKING:
-    from ..changes import Recorder
+    from ..store.changes import Recorder
     from ..store.base import ProjectBase
 
 
