@@ -143,13 +143,14 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
     def import_paths(self, paths: Sequence[str | Path], *, format: str = "auto", annotator: str | None = None,
                      annotator_map: str | dict | None = None, add_labels: bool = False, replace: bool = False,
                      split_discontinuous: bool = False, conll_tag_column: int | None = None,
+                     webanno_layer: str | None = None,
                      progress: Progress | None = None):
         """Import documents, gold JSONL, or another tool's annotations (brat, doccano, Label Studio,
         Prodigy, CoNLL, WebAnno TSV3) all-or-nothing; see ``importing`` and docs/importing.md."""
         from .importing import import_paths
         return import_paths(self, paths, format=format, annotator=annotator, annotator_map=annotator_map,
                             add_labels=add_labels, replace=replace, split_discontinuous=split_discontinuous,
-                            conll_tag_column=conll_tag_column, progress=progress)
+                            conll_tag_column=conll_tag_column, webanno_layer=webanno_layer, progress=progress)
 
     def gold_records(self, layer: str = GOLD, *, include_all: bool = False,
                      progress: Progress | None = None) -> tuple[list[dict], list[tuple[str, str]]]:
@@ -172,10 +173,12 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
         from .team.handout import write_handouts
         return write_handouts(self, out_dir, force=force, progress=progress)
 
-    def merge(self, paths: Sequence[str | Path], *, progress: Progress | None = None):
-        """Merge annotators' files into this project, all-or-nothing, one action (see ``team.merge``)."""
+    def merge(self, paths: Sequence[str | Path], *, new_annotators: Sequence[str] = (),
+              progress: Progress | None = None):
+        """Merge annotators' files into this project, all-or-nothing, one action (see ``team.merge``);
+        *new_annotators*: names whose files are taken although this project did not hand them out."""
         from .team.merge import merge_files
-        return merge_files(self, paths, progress=progress)
+        return merge_files(self, paths, new_annotators=new_annotators, progress=progress)
 
     def agreement(self, annotators: Sequence[str] | None = None, *, documents: Sequence[str] | None = None):
         """Inter-annotator agreement over the annotator layers (docs/agreement.md): an

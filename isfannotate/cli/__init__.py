@@ -59,7 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     im.add_argument("--split-discontinuous", action="store_true",
                     help="brat: import each fragment of a discontinuous span as its own span (default: refuse)")
     im.add_argument("--conll-tag-column", type=int, metavar="N",
-                    help="CoNLL: the 1-based column holding the IOB tags (default: the last that holds IOB tags)")
+                    help="CoNLL: the 1-based column holding the IOB tags (default: the one IOB column with "
+                         "entities; several: refused, listing them)")
+    im.add_argument("--webanno-layer", metavar="LAYER",
+                    help="WebAnno TSV3: the span layer to read, e.g. NamedEntity, pos.POS or a custom layer's name "
+                         "(default: the named-entity layer; other layers are skipped and counted)")
 
     ex = sub.add_parser("export", help="export a layer as a dataset", description="Export a layer (default gold).")
     ex.add_argument("project")
@@ -111,11 +115,11 @@ def cmd_import(a) -> int:
         report = project.import_paths(a.paths, format=a.format, annotator=a.annotator, annotator_map=a.annotator_map,
                                       add_labels=a.add_labels, replace=a.replace,
                                       split_discontinuous=a.split_discontinuous, conll_tag_column=a.conll_tag_column,
-                                      progress=bar)
+                                      webanno_layer=a.webanno_layer, progress=bar)
         bar.finish()
     if report.detected:
         print(f"detected {report.detected}")
-    for line in report.skipped + report.renamed + report.table():
+    for line in report.messages + report.skipped + report.renamed + report.table():
         print(line)
     for g in report.near_duplicate_groups:
         print("near-duplicates: " + ", ".join(g))
@@ -138,6 +142,12 @@ def cmd_export(a) -> int:
         bar.finish()
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)
+    dropped = (result.counts.get("format") or {}).get("dropped") if isinstance(result.counts, dict) else None
+    if dropped:
+        print("left out (nested or overlapping, see the warnings): "
+              + ", ".join(f"{label} {n}" for label, n in dropped.items()))
+    for name in result.not_written:
+        print(f"not written: {name} (nothing to write in it)")
     print(f"exported {len(result.files)} files to {result.out_dir}")
     return 0
 
