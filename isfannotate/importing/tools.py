@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from ..errors import IsfError, ValidationError
 from ..ids import IdMaker
 from ..models import GOLD, layer_name, name_key
+from ..store import imports as stored
 from ..store.layers import clear_layer
 from .documents import DocumentIds, ImportReport, insert_documents
 from .schemechange import added_names, extended_scheme, missing_labels, write_scheme
@@ -108,7 +109,6 @@ def import_tool_annotations(project: "ProjectBase", paths: Sequence[str | Path],
     report = ImportReport(detected=detected)
     report.messages = list(coll.notes)
     ids = DocumentIds(project, report)
-    conn = project.conn
     new_rows, targets = [], []
     pairs: dict[tuple[str, str], "ParsedDocument"] = {}
     for pd in coll.documents:
@@ -126,16 +126,16 @@ def import_tool_annotations(project: "ProjectBase", paths: Sequence[str | Path],
                            f"{layer!r} in the same import")
         pairs[(doc_id, layer)] = pd
         targets.append((doc_id, layer, pd))
-    if not replace:
+    with project.snapshot() as conn:
         existing_ids = set(ids.existing_sha.values())
-        for doc_id, layer, pd in targets:
-            if doc_id in existing_ids and conn.execute(
-                    "SELECT 1 FROM spans WHERE document_id=? AND layer=? UNION SELECT 1 FROM stances "
-                    "WHERE document_id=? AND layer=? LIMIT 1", (doc_id, layer, doc_id, layer)).fetchone():
-                raise IsfError(f"{pd.path}: layer {layer!r} already has annotations for document {doc_id!r}; "
-                               "use --replace to replace them")
+        taken = None if replace else next(((doc_id, layer, pd) for doc_id, layer, pd in targets if doc_id in existing_ids
+                                           and stored.layer_has_annotations(conn, doc_id, layer)), None)
+        by_external = stored.actor_ids_by_external_id(conn)
+    if taken is not None:
+        doc_id, layer, pd = taken
+        raise IsfError(f"{pd.path}: layer {layer!r} already has annotations for document {doc_id!r}; "
+                       "use --replace to replace them")
     actor_label = scheme.actor_label
-    by_external = {r[0]: r[1] for r in conn.execute("SELECT external_id, id FROM actors WHERE external_id IS NOT NULL")}
     try:
         with project.action("import", None, None, f"{fmt}: {len(targets)} annotated documents",
                              undoable=False) as rec:
@@ -178,7 +178,7 @@ def import_tool_annotations(project: "ProjectBase", paths: Sequence[str | Path],
                 for row in status:
                     rec.delete("doc_status", (row["document_id"], row["layer"]))
             else:
-                have = {tuple(r) for r in conn.execute("SELECT document_id, layer FROM doc_status")}
+                have = stored.status_keys(rec.conn)
                 for row in status:
                     if (row["document_id"], row["layer"]) in have:
                         rec.delete("doc_status", (row["document_id"], row["layer"]))

@@ -81,7 +81,7 @@ def write_handouts(project: "ProjectBase", out_dir: str | Path, *, force: bool =
         handed[handout_id] = {"annotator": annotator, "at": stamp, "file": dest.name, "documents": len(docs)}
         written.append(dest)
     # what was handed out, so that merge knows its own files (and to whom each went)
-    with project._action("handout", None, None, f"{len(written)} files", undoable=False) as rec:
+    with project.action("handout", None, None, f"{len(written)} files", undoable=False) as rec:
         rec.upsert("project_info", {"key": HANDOUTS_KEY, "value": json.dumps(handed, ensure_ascii=False)})
     if progress:
         progress(len(assignments), len(assignments))

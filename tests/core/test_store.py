@@ -45,3 +45,17 @@ def test_export_waits_for_an_open_action_and_never_reads_its_uncommitted_rows(tm
         text = "".join(f.read_text(encoding="utf-8") for f in result.files if f.suffix == ".jsonl")
         assert f'"{span_id}"' in text and '"ACTOR"' in text
         assert steps and steps[-1][0] == steps[-1][1]     # progress is passed on to the caller
+
+
+def test_a_column_set_on_many_rows_is_recorded_and_undone_without_reading_the_text(tmp_path, seeds_dir):
+    """The import's near-duplicate regrouping writes through the recorder (``set_column``): one
+    statement, logged as partial rows (id and column), undone like any action."""
+    with Project.open(_project(tmp_path, seeds_dir)) as p:
+        with p.action("regroup", None, None) as rec:
+            rec.set_column("documents", "near_dup_group", [(DOC4, None, "g7")])
+        ops = rec.change.ops
+        assert [(op.table, op.before, op.after) for op in ops] == [
+            ("documents", {"id": DOC4, "near_dup_group": None}, {"id": DOC4, "near_dup_group": "g7"})]
+        assert p.document(DOC4).near_dup_group == "g7"
+        p.undo()
+        assert p.document(DOC4).near_dup_group is None
