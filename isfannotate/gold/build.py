@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import IsfError
 from ..models import GOLD, GOLD_SCHEMA_IDS
+from ..store import gold as stored
 from .record import (UNANIMOUS, actor_record, claim_record, relation_record, span_record, stance_record,
                      target_record)
 
@@ -31,9 +32,7 @@ def gold_records(project: "ProjectBase", layer: str = GOLD, *, include_all: bool
 
 def _layer_records(project: "ProjectBase", conn, layer: str, include_all: bool,
                    progress: Callable[[int, int], None] | None) -> tuple[list[dict], list[tuple[str, str]]]:
-    n_spans = conn.execute("SELECT count(*) FROM spans WHERE layer=?", (layer,)).fetchone()[0]
-    n_stances = conn.execute("SELECT count(*) FROM stances WHERE layer=?", (layer,)).fetchone()[0]
-    if n_spans == 0 and n_stances == 0:
+    if stored.layer_is_empty(conn, layer):
         if layer == GOLD:
             others = ", ".join(project.layers()) or "none yet"
             raise IsfError(f"the gold layer is empty; export an annotator's layer with --layer NAME "
@@ -44,36 +43,14 @@ def _layer_records(project: "ProjectBase", conn, layer: str, include_all: bool,
     status = project.statuses(layer)
     actors = {a.id: a for a in project.actors()}
     targets = {t.id: t for t in project.targets()}
-    docs = conn.execute("SELECT id, text, sha256, meta, near_dup_group FROM documents ORDER BY seq").fetchall()
-
-    spans_by_doc: dict[str, list[tuple]] = {}
-    for r in conn.execute('SELECT id, document_id, start, "end", label, actor_id, attrs FROM spans WHERE layer=? '
-                          'ORDER BY document_id, start, "end" DESC, id', (layer,)):
-        spans_by_doc.setdefault(r[1], []).append(r)
-    claims_by_doc: dict[str, list[tuple]] = {}
-    for r in conn.execute("SELECT s.document_id, c.span_id, c.source_kind, c.source_actor, c.source_span, c.cue_span, "
-                          "c.quote FROM claims c JOIN spans s ON s.id=c.span_id WHERE s.layer=? "
-                          "ORDER BY s.document_id, s.start, s.id", (layer,)):
-        claims_by_doc.setdefault(r[0], []).append(r)
-    evidence: dict[str, list[str]] = {}
-    for sid, span_id in conn.execute("SELECT e.stance_id, e.span_id FROM stance_evidence e JOIN stances s "
-                                     "ON s.id=e.stance_id WHERE s.layer=? ORDER BY e.stance_id, e.position", (layer,)):
-        evidence.setdefault(sid, []).append(span_id)
-    stances_by_doc: dict[str, list[tuple]] = {}
-    for r in conn.execute("SELECT document_id, id, holder, target, polarity, conditions FROM stances WHERE layer=? "
-                          "ORDER BY document_id, created_at, id", (layer,)):
-        stances_by_doc.setdefault(r[0], []).append(r)
-    relations_by_doc: dict[str, list[tuple]] = {}
-    for r in conn.execute("SELECT document_id, head, tail, label FROM relations WHERE layer=? ORDER BY document_id, id",
-                          (layer,)):
-        relations_by_doc.setdefault(r[0], []).append(r)
-    labels_by_doc: dict[str, dict] = {}
-    for d, k, v in conn.execute("SELECT document_id, key, value FROM doc_labels WHERE layer=? ORDER BY key", (layer,)):
-        labels_by_doc.setdefault(d, {})[k] = json.loads(v)
-    prov: dict[str, dict] = {}
-    if layer == GOLD:
-        for item, d, data in conn.execute("SELECT item_id, document_id, data FROM provenance"):
-            prov.setdefault(d, {})[item] = json.loads(data)
+    docs = stored.documents_for_export(conn)
+    spans_by_doc = stored.spans_by_document(conn, layer)
+    claims_by_doc = stored.claims_by_document(conn, layer)
+    evidence = stored.stance_evidence(conn, layer)
+    stances_by_doc = stored.stances_by_document(conn, layer)
+    relations_by_doc = stored.relations_by_document(conn, layer)
+    labels_by_doc = stored.document_labels_by_document(conn, layer)
+    prov = stored.gold_provenance_by_document(conn) if layer == GOLD else {}
 
     extras = _adjudication(conn, layer)
     records: list[dict] = []
@@ -133,9 +110,7 @@ def _adjudication(conn, layer: str) -> dict[str, dict]:
     if layer != GOLD:
         return {}
     out: dict[str, dict] = {}
-    for doc, kind, decision, version, note, by, at in conn.execute(
-            "SELECT document_id, kind, decision, version, note, decided_by, decided_at FROM decisions "
-            "ORDER BY document_id, decided_at, unit_key"):
+    for doc, kind, decision, version, note, by, at in stored.decisions_in_order(conn):
         v = json.loads(version or "{}")
         rec = out.setdefault(doc, {"notes": {}, "doc_label_provenance": {}, "rejected": []})
         if decision == "accepted":
@@ -163,14 +138,13 @@ def unanimous_records(project: "ProjectBase", *, include_all: bool = False,
     attributes; a claim, stance (holder, target, polarity, conditions, evidence), relation or
     document label when all of them have it identically on such spans. With *include_all*, a
     document nobody marked done uses every annotator who annotated it. Provenance lists them."""
-    with project.snapshot():
-        return _unanimous_records(project, include_all, progress)
+    with project.snapshot() as conn:
+        return _unanimous_records(project, conn, include_all, progress)
 
 
-def _unanimous_records(project: "ProjectBase", include_all: bool,
+def _unanimous_records(project: "ProjectBase", conn, include_all: bool,
                        progress: Callable[[int, int], None] | None) -> tuple[list[dict], list[tuple[str, str]]]:
-    layers = [L for L in project.layers() if project.conn.execute(
-        "SELECT 1 FROM spans WHERE layer=? UNION SELECT 1 FROM stances WHERE layer=? LIMIT 1", (L, L)).fetchone()]
+    layers = [L for L in project.layers() if not stored.layer_is_empty(conn, L)]
     if not layers:
         raise IsfError("no annotator has annotations yet, so there is nothing unanimous to export")
     per = {L: {r["id"]: r for r in gold_records(project, L, include_all=True)[0]} for L in layers}
