@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ..errors import InputError
 from ..models import GOLD
 from ..store.layers import clear_layer
+from ..store.matching import match_entry
 from ..textclean import clean_and_hash, sha256_text
 from .record import GoldActor, GoldRecord, GoldTarget
 
@@ -103,21 +104,13 @@ def _reconcile_actors(rec: "Recorder", actors: list[GoldActor], scheme, author: 
                       mapped: dict[str, None]) -> dict[str, str]:
     """Map record actor ids to registry ids: by id, then external id, then canonical name; else add.
     Every id mapped to another one is noted in *mapped* (the import reports it)."""
-    conn = rec.conn
     out = {}
     for a in actors:
-        row = conn.execute("SELECT id FROM actors WHERE id=?", (a.id,)).fetchone()
-        how = ""
-        if row is None and a.external_id:
-            row = conn.execute("SELECT id FROM actors WHERE external_id=?", (a.external_id,)).fetchone()
-            how = f"same external id {a.external_id!r}"
-        if row is None:
-            row = conn.execute("SELECT id FROM actors WHERE name=? COLLATE NOCASE", (a.name,)).fetchone()
-            how = f"same name {a.name!r}"
-        if row is not None:
-            out[a.id] = row[0]
-            if row[0] != a.id:
-                mapped[f"actor {a.id!r} -> the project's {row[0]!r} ({how})"] = None
+        found = match_entry(rec.conn, "actor", a.id, a.name, a.external_id)
+        if found is not None:
+            out[a.id] = found[0]
+            if found[0] != a.id:
+                mapped[f"actor {a.id!r} -> the project's {found[0]!r} ({found[1]})"] = None
             continue
         typ = a.type if a.type in scheme.actor_types else "other"
         rec.insert("actors", {"id": a.id, "name": a.name, "type": typ,
@@ -132,15 +125,13 @@ def _reconcile_actors(rec: "Recorder", actors: list[GoldActor], scheme, author: 
 def _reconcile_targets(rec: "Recorder", targets: list[GoldTarget], author: str, stamp: str,
                        mapped: dict[str, None]) -> dict[str, str]:
     """Map record target ids to the project's: by id, then by name; else add (mapped ids noted)."""
-    conn = rec.conn
     out = {}
     for t in targets:
-        row = conn.execute("SELECT id FROM targets WHERE id=?", (t.id,)).fetchone() or conn.execute(
-            "SELECT id FROM targets WHERE name=? COLLATE NOCASE", (t.name,)).fetchone()
-        if row is not None:
-            out[t.id] = row[0]
-            if row[0] != t.id:
-                mapped[f"target {t.id!r} -> the project's {row[0]!r} (same name {t.name!r})"] = None
+        found = match_entry(rec.conn, "target", t.id, t.name)
+        if found is not None:
+            out[t.id] = found[0]
+            if found[0] != t.id:
+                mapped[f"target {t.id!r} -> the project's {found[0]!r} ({found[1]})"] = None
             continue
         rec.insert("targets", {"id": t.id, "name": t.name, "description": "", "created_by": author,
                                "created_at": stamp})

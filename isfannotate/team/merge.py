@@ -35,6 +35,7 @@ from ..gcpause import paused_gc
 from ..ids import new_id, now
 from ..store.connection import bulk_cache
 from ..store.layers import clear_layer
+from ..store.matching import entry_exists, match_entry
 from ..models import layer_name, name_key
 from .handout import handouts
 from .untrusted import SPAN_COLUMNS, FileData, UntrustedFile
@@ -88,16 +89,11 @@ def _reconcile(project: "ProjectBase", rec: "Recorder", data: FileData, report: 
         pid = None
         row = conn.execute("SELECT project_id FROM merge_ids WHERE annotator=? AND kind=? AND file_id=?",
                            (data.annotator, kind, fid)).fetchone()
-        if row and conn.execute(f"SELECT 1 FROM {table} WHERE id=?", (row[0],)).fetchone():
-            pid = row[0]
-        if pid is None and conn.execute(f"SELECT 1 FROM {table} WHERE id=?", (fid,)).fetchone():
-            pid = fid
-        if pid is None and kind == "actor" and item.get("external_id"):
-            r = conn.execute("SELECT id FROM actors WHERE external_id=? ORDER BY id", (item["external_id"],)).fetchone()
-            pid = r[0] if r else None
+        if row and entry_exists(conn, kind, row[0]):
+            pid = row[0]   # matched in an earlier merge of this annotator's file
         if pid is None:
-            r = conn.execute(f"SELECT id FROM {table} WHERE name=? COLLATE NOCASE ORDER BY id", (item["name"],)).fetchone()
-            pid = r[0] if r else None
+            found = match_entry(conn, kind, fid, item["name"], item.get("external_id") if kind == "actor" else None)
+            pid = found[0] if found else None
         if pid is None:
             pid = new_id("a" if kind == "actor" else "t")
             row = {**{k: item[k] for k in item}, "id": pid, "created_by": data.annotator, "created_at": stamp}

@@ -59,3 +59,20 @@ def test_a_column_set_on_many_rows_is_recorded_and_undone_without_reading_the_te
         assert p.document(DOC4).near_dup_group == "g7"
         p.undo()
         assert p.document(DOC4).near_dup_group is None
+
+
+def test_actors_and_targets_are_matched_by_one_rule(tmp_path, seeds_dir):
+    """Gold import and merge share ``store.matching``: the same id, else (actors) the same
+    external id, else the same name ignoring case; the lowest id wins a tie."""
+    from isfannotate.store.matching import match_entry
+
+    with Project.open(_project(tmp_path, seeds_dir)) as p:
+        p.add_actor("Freedonia", "state", actor_id="zz", external_id="Q1")
+        p.add_actor("freedonia", "state", actor_id="aa")
+        with p.snapshot() as conn:
+            assert match_entry(conn, "actor", "zz", "other") == ("zz", "same id")
+            assert match_entry(conn, "actor", "x", "other", "Q1") == ("zz", "same external id 'Q1'")
+            assert match_entry(conn, "actor", "x", "FREEDONIA") == ("aa", "same name 'FREEDONIA'")
+            assert match_entry(conn, "actor", "x", "nobody", "Q9") is None
+            target = p.targets()[0]
+            assert match_entry(conn, "target", "x", target.name.upper()) == (target.id, f"same name {target.name.upper()!r}")
