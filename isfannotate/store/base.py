@@ -12,12 +12,12 @@ from ..ids import now
 from ..scheme import Scheme, parse_scheme
 from . import schema
 from .readers import Readers
-from .session import Session
+from .session import StoreSession
 
 
-class ProjectBase(Readers, Session):
+class ProjectBase(Readers, StoreSession):
     def __init__(self, path: Path, conn, owner=None, *, read_only: bool = False):
-        Session.__init__(self, path, conn, owner, read_only=read_only)
+        StoreSession.__init__(self, path, conn, owner, read_only=read_only)
         self._scheme: Scheme | None = None
         self._doc_lengths: dict[str, int] = {}
 

@@ -15,21 +15,17 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .changes import Change, Recorder, inverse, replay
 from ..errors import Busy, ProjectError, ValidationError
+from ..ids import now
 from ..models import GOLD
 from . import connection, faults, ownership
+from .changes import Change, Recorder, inverse, replay
 from .jobs import JobQueue
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 def uses_connection(fn: F) -> F:
@@ -57,8 +53,10 @@ def guard_public_methods(cls: type) -> type:
     return cls
 
 
-class Session:
-    """An open project file, owned by this process. Subclassed by ``Project``, the public front."""
+class StoreSession:
+    """An open project file, owned by this process: the store the core's jobs receive.
+    Subclassed by ``Project``, the public front. (The app's ``Session`` is another thing: a
+    window's hold on an open project.)"""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, owner: ownership.OwnerInfo | None = None,
                  *, read_only: bool = False):
