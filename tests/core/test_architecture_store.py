@@ -19,6 +19,23 @@ SQL_CALLS = {"execute", "executemany", "executescript"}
 # fewer calls than listed fails too, so whoever moves SQL out also shortens the list.
 # The app's four files (R2's branch `applayout` removes them) are listed the same way.
 SQL_NOT_MOVED_YET = {
+    "isfannotate/checks.py": 13,
+    "isfannotate/gold/load.py": 3,
+    "isfannotate/kb.py": 4,
+    "isfannotate/review/__init__.py": 6,
+    "isfannotate/review/decide.py": 7,
+    "isfannotate/review/feedback.py": 3,
+    "isfannotate/review/units.py": 6,
+    "isfannotate/stancemap/export.py": 1,
+    "isfannotate/stancemap/query.py": 6,
+    "isfannotate/team/handout.py": 22,
+    "isfannotate/team/layers.py": 10,
+    "isfannotate/team/merge.py": 19,
+    "isfannotate/team/untrusted.py": 15,
+    "ui/isfannotate_ui/files.py": 1,
+    "ui/isfannotate_ui/main_window.py": 1,
+    "ui/isfannotate_ui/progress_board.py": 4,
+    "ui/isfannotate_ui/stance_map_view.py": 1,
 }
 
 
