@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..models import GOLD
+from ..store import imports as stored
 from ..store.layers import clear_layer
 from ..store.matching import match_entry
 from ..textclean import clean_and_hash, sha256_text
@@ -38,7 +39,6 @@ class GoldPlan:
         """Write the planned records through the import action's recorder (one transaction,
         one change record). Returns the annotated document ids and the number of spans."""
         from ..ids import new_id, now
-        conn = project.conn
         stamp = now()
         scheme = project.scheme
         annotated: list[str] = []
@@ -50,8 +50,7 @@ class GoldPlan:
             target_map = _reconcile_targets(rec, record.targets, project.author, stamp, self.mapped)
             span_ids: dict[str, str] = {}
             span_rows = []
-            taken = {r[0] for r in conn.execute("SELECT id FROM spans WHERE id IN (SELECT value FROM json_each(?))",
-                                                (json.dumps([x.id for x in record.spans]),))}
+            taken = stored.taken_ids(rec.conn, "spans", [x.id for x in record.spans])
             for s in record.spans:
                 sid = s.id if s.id not in taken else new_id("s")
                 span_ids[s.id] = sid
@@ -67,9 +66,7 @@ class GoldPlan:
                  "source_span": span_ids.get(c.source_span) if c.source_span else None,
                  "cue_span": span_ids.get(c.cue) if c.cue else None, "quote": c.quote} for c in record.claims])
             stance_ids: dict[str, str] = {}
-            taken_st = {r[0] for r in conn.execute(
-                "SELECT id FROM stances WHERE id IN (SELECT value FROM json_each(?))",
-                (json.dumps([x.id for x in record.stances]),))}
+            taken_st = stored.taken_ids(rec.conn, "stances", [x.id for x in record.stances])
             for st in record.stances:
                 stid = st.id if st.id not in taken_st else new_id("st")
                 stance_ids[st.id] = stid
@@ -205,10 +202,7 @@ def plan_gold_import(project: "ProjectBase", lines: list[tuple[str, int, dict]],
             batch_sha[sha] = doc_id
             plan.new_docs.append((doc_id, rec))
         elif not replace and doc_id in existing_ids:
-            has = project.conn.execute(
-                "SELECT 1 FROM spans WHERE document_id=? AND layer=? UNION SELECT 1 FROM stances WHERE document_id=? "
-                "AND layer=? LIMIT 1", (doc_id, layer, doc_id, layer)).fetchone()
-            if has:
+            if stored.layer_has_annotations(project.conn, doc_id, layer):
                 raise InputError(src, f"layer {layer!r} already has annotations for document {doc_id!r}; "
                                       "use --replace to replace them", line)
         if doc_id in seen_docs:

@@ -12,6 +12,7 @@ from ..store.changes import Change
 from ..errors import ValidationError
 from ..ids import new_id, now
 from ..models import GOLD
+from ..store import review as stored
 from .decide import _undo_earlier, _used_elsewhere, apply_decision, update_gold_status
 from .units import PARTS, ReviewDoc, ReviewUnit, review_document, review_documents
 
@@ -61,8 +62,8 @@ def unit_name(project: "ProjectBase", unit: ReviewUnit) -> str:
     text), "STANCE Pakistan → contributing troops", "document label relevance"."""
     if unit.kind == "stance":
         v = next(iter(unit.versions.values()), {})
-        names = dict(project.conn.execute("SELECT id, name FROM actors WHERE id=?", (v.get("holder"),)))
-        names |= dict(project.conn.execute("SELECT id, name FROM targets WHERE id=?", (v.get("target"),)))
+        with project.snapshot() as conn:
+            names = stored.entry_names(conn, v.get("holder"), v.get("target"))
         return f"STANCE {names.get(v.get('holder'), v.get('holder') or '?')} → " \
                f"{names.get(v.get('target'), v.get('target') or '?')}"
     if unit.kind == "doc_label":
@@ -83,8 +84,9 @@ def describe_decision(project: "ProjectBase", unit: ReviewUnit, decision: str, a
 
 def set_note(project: "ProjectBase", document_id: str, unit_key: str, note: str) -> Change:
     """Leave (or change) the adjudicator's note on a decided unit."""
-    row = project.conn.execute("SELECT 1 FROM decisions WHERE unit_key=?", (unit_key,)).fetchone()
-    if row is None:
+    with project.snapshot() as conn:
+        decided = stored.is_decided(conn, unit_key)
+    if not decided:
         raise ValidationError("decide the unit first (accept or reject it), then add a note; or give the note "
                               "with the decision")
     with project.action("note", document_id, GOLD) as rec:
@@ -178,11 +180,9 @@ def review_queue(project: "ProjectBase", *, progress: Callable[[int, int], None]
     """Per document: units, decided, open disagreements; from the review cache, computing (and
     caching) only the documents an action changed since (every action drops its documents'
     rows). The first opening of a large project computes everything once."""
-    conn = project.conn
-    docs = [r[0] for r in conn.execute(
-        "SELECT d.id FROM documents d WHERE EXISTS (SELECT 1 FROM doc_status s WHERE s.document_id = d.id "
-        "AND s.layer <> ? AND s.status <> 'new') ORDER BY d.seq", (GOLD,))]
-    cached = {r[0]: r[1:] for r in conn.execute("SELECT document_id, units, decided, open_disagreements FROM review_cache")}
+    with project.snapshot() as conn:
+        docs = stored.documents_under_review(conn)
+        cached = stored.cached_review_counts(conn)
     missing = [d for d in docs if d not in cached]
     for k in range(0, len(missing), 500):
         if progress:
@@ -253,14 +253,7 @@ def add_guideline_example(project: "ProjectBase", document_id: str, unit_key: st
 
 
 def guideline_examples(project: "ProjectBase", label: str | None = None) -> list[dict]:
-    cur = project.conn.execute("SELECT * FROM guideline_examples" + (" WHERE label=?" if label else "")
-                               + " ORDER BY label, created_at", (label,) if label else ())
-    names = [d[0] for d in cur.description]
-    out = []
-    for r in cur:
-        d = dict(zip(names, r))
-        d["versions"], d["decision"] = json.loads(d["versions"]), json.loads(d["decision"])
-        out.append(d)
-    return out
+    with project.snapshot() as conn:
+        return stored.guideline_examples(conn, label)
 
 

@@ -54,3 +54,18 @@ def actor_ids_by_external_id(conn: sqlite3.Connection) -> dict[str, str]:
 def status_keys(conn: sqlite3.Connection) -> set[tuple[str, str]]:
     """(document id, layer) of every stored document status."""
     return {tuple(r) for r in conn.execute("SELECT document_id, layer FROM doc_status")}
+
+
+def taken_ids(conn: sqlite3.Connection, table: str, ids: list[str]) -> set[str]:
+    """Those of *ids* already used in *table* (spans, stances)."""
+    if table not in ("spans", "stances"):
+        raise ValueError(table)
+    return {r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
+                                       (json.dumps(ids),))}
+
+
+def rejected_suggestions(conn: sqlite3.Connection, document_id: str, layer: str) -> set[tuple[int, int, str]]:
+    """(start, end, actor id) of the suggestions rejected in *layer*'s document."""
+    return {(r[0], r[1], r[2]) for r in conn.execute(
+        'SELECT start, "end", actor_id FROM suggestion_decisions WHERE document_id=? AND layer=?',
+        (document_id, layer))}
