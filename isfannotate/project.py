@@ -232,9 +232,9 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
         return feedback(self, annotator)
 
     def stats(self) -> dict[str, Any]:
-        from .checks import stats
+        from .store.checks import stats
         return stats(self)
 
     def check(self) -> list[str]:
-        from .checks import check
+        from .store.checks import check
         return check(self)

@@ -61,3 +61,46 @@ def texts_of(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
 def documents_done_in(conn: sqlite3.Connection, layer: str) -> set[str]:
     return {r[0] for r in conn.execute("SELECT document_id FROM doc_status WHERE layer=? AND status='done'",
                                        (layer,))}
+
+
+# -- inside a decision's action (the recorder's connection)
+
+def gold_span_at(conn: sqlite3.Connection, document_id: str, start: int, end: int,
+                 label: str) -> tuple[str, str | None] | None:
+    """(id, actor id) of the gold span with these offsets and label, or None."""
+    return conn.execute('SELECT id, actor_id FROM spans WHERE document_id=? AND layer=? AND start=? AND "end"=? '
+                        'AND label=?', (document_id, GOLD, start, end, label)).fetchone()
+
+
+def span_content(conn: sqlite3.Connection, span_id: str) -> tuple[int, int, str, str | None, str] | None:
+    """(start, end, label, actor id, attrs as JSON) of a span, or None."""
+    return conn.execute('SELECT start, "end", label, actor_id, attrs FROM spans WHERE id=?', (span_id,)).fetchone()
+
+
+def span_actor(conn: sqlite3.Connection, span_id: str) -> str | None:
+    row = conn.execute("SELECT actor_id FROM spans WHERE id=?", (span_id,)).fetchone()
+    return row[0] if row else None
+
+
+def target_exists(conn: sqlite3.Connection, target_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM targets WHERE id=?", (target_id,)).fetchone() is not None
+
+
+def claims_pointing_at(conn: sqlite3.Connection, span_id: str) -> list[tuple[str, str | None, str | None]]:
+    """(claim span, source span, cue span) of the claims whose source or cue is *span_id*."""
+    return conn.execute("SELECT span_id, source_span, cue_span FROM claims WHERE source_span=? OR cue_span=?",
+                        (span_id, span_id)).fetchall()
+
+
+def gold_items_of_other_decisions(conn: sqlite3.Connection, document_id: str, unit_key: str) -> set[str]:
+    """The gold items the document's other decisions put there."""
+    used: set[str] = set()
+    for (items,) in conn.execute("SELECT gold_items FROM decisions WHERE document_id=? AND unit_key<>?",
+                                 (document_id, unit_key)):
+        used.update(json.loads(items))
+    return used
+
+
+def gold_status(conn: sqlite3.Connection, document_id: str) -> str | None:
+    row = conn.execute("SELECT status FROM doc_status WHERE document_id=? AND layer=?", (document_id, GOLD)).fetchone()
+    return row[0] if row else None
