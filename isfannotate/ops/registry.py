@@ -11,10 +11,11 @@ from ..errors import ValidationError
 from ..ids import new_id, now
 from ..models import Actor
 from ..store.session import guard_public_methods
+from . import OnStore
 
 
 @guard_public_methods
-class RegistryActions:
+class RegistryActions(OnStore):
     """Mixed into ``Project``."""
 
     def _actor_row(self, name: str, type: str, aliases: Iterable[str], external_id: str | None, note: str,
@@ -37,7 +38,7 @@ class RegistryActions:
                   note: str = "", actor_id: str | None = None) -> Change:
         row = self._actor_row(name, type, aliases, external_id, note, actor_id)
         aid, name = row["id"], row["name"]
-        with self._action("add actor", None, None, name) as rec:
+        with self.action("add actor", None, None, name) as rec:
             after = rec.insert("actors", row)
             self.log_registry(rec, "actor", aid, "add", None, after)
         return rec.change
@@ -63,7 +64,7 @@ class RegistryActions:
             values["external_id"] = external_id or None
         if note is not None:
             values["note"] = note
-        with self._action("edit actor", None, None, actor.name) as rec:
+        with self.action("edit actor", None, None, actor.name) as rec:
             after = rec.update("actors", (actor_id,), values)
             if rec.change.size:
                 self.log_registry(rec, "actor", actor_id, "edit", actor.model_dump(), after)
@@ -81,7 +82,7 @@ class RegistryActions:
 
     def add_alias(self, actor_id: str, alias: str) -> Change:
         actor = self.actor(actor_id)
-        with self._action("add alias", None, None, actor.name) as rec:
+        with self.action("add alias", None, None, actor.name) as rec:
             if not self._append_alias(rec, actor, alias):
                 raise ValidationError(f"{' '.join(alias.split())!r} is already a name of {actor.name}")
         return rec.change
@@ -92,7 +93,7 @@ class RegistryActions:
         if keep_id == drop_id:
             raise ValidationError("cannot merge an actor with itself")
         keep, drop = self.actor(keep_id), self.actor(drop_id)
-        with self._action("merge actors", None, None, f"{drop.name} → {keep.name}") as rec:
+        with self.action("merge actors", None, None, f"{drop.name} → {keep.name}") as rec:
             for (sid,) in self.conn.execute("SELECT id FROM spans WHERE actor_id=?", (drop_id,)).fetchall():
                 rec.update("spans", (sid,), {"actor_id": keep_id})
             for (cid,) in self.conn.execute("SELECT span_id FROM claims WHERE source_actor=?", (drop_id,)).fetchall():
@@ -113,7 +114,7 @@ class RegistryActions:
         tid = target_id or new_id("t")
         if self.conn.execute("SELECT 1 FROM targets WHERE id=?", (tid,)).fetchone():
             raise ValidationError(f"target id {tid!r} is taken")
-        with self._action("add target", None, None, name) as rec:
+        with self.action("add target", None, None, name) as rec:
             after = rec.insert("targets", {"id": tid, "name": name, "description": description,
                                            "created_by": self.author, "created_at": now()})
             self.log_registry(rec, "target", tid, "add", None, after)
