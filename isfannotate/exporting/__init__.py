@@ -21,8 +21,6 @@ from pathlib import Path
 
 from isfannotate.errors import IsfError
 from isfannotate.exporting.records import normalise
-from isfannotate.formats import (brat, conll, doccano, hf, jsonl, labelstudio, parc, prodigy, rows, semeval,
-                                 spacy_fmt)
 from isfannotate.formats.common import ExportCancelled, ExportContext, sanitise_name
 from isfannotate.formats.jsonl import gold_lines
 from isfannotate.models import GOLD_SCHEMA_DEFAULT, GOLD_SCHEMA_IDS
@@ -34,20 +32,15 @@ __all__ = ["FORMATS", "ExportResult", "ExportCancelled", "export_records", "GOLD
 FORMATS = ("jsonl", "spacy", "hf", "stances", "claims", "stance-semeval", "attribution-parc", "brat", "doccano",
            "labelstudio", "prodigy", "conll")
 
-_MODULES = {
-    "jsonl": jsonl,
-    "spacy": spacy_fmt,
-    "hf": hf,
-    "stances": rows,
-    "claims": rows,
-    "stance-semeval": semeval,
-    "attribution-parc": parc,
-    "brat": brat,
-    "doccano": doccano,
-    "labelstudio": labelstudio,
-    "prodigy": prodigy,
-    "conll": conll,
-}
+def _format_module(fmt: str):
+    """The writer module of *fmt*, imported at the first export (not when a dialog or the CLI
+    imports this package: the readers of brat and the rest cost half a second under load).
+    Plain import statements, which the import tools see."""
+    from isfannotate.formats import (brat, conll, doccano, hf, jsonl, labelstudio, parc, prodigy, rows, semeval,
+                                     spacy_fmt)
+    return {"jsonl": jsonl, "spacy": spacy_fmt, "hf": hf, "stances": rows, "claims": rows, "stance-semeval": semeval,
+            "attribution-parc": parc, "brat": brat, "doccano": doccano, "labelstudio": labelstudio,
+            "prodigy": prodigy, "conll": conll}[fmt]
 
 # Formats that tokenize with spaCy (an optional extra: pip install 'isfannotate[ml]').
 NEEDS_SPACY = frozenset({"spacy", "hf", "stances", "claims", "stance-semeval", "attribution-parc", "prodigy", "conll"})
@@ -263,7 +256,7 @@ def export_records(
     created = not target.exists()
     target.mkdir(parents=True, exist_ok=True)
 
-    module = _MODULES[fmt]
+    module = _format_module(fmt)
     ctx = ExportContext(
         target,
         language=language,
