@@ -13,9 +13,10 @@ from ..scheme import Scheme, parse_scheme
 from . import schema
 from .readers import Readers
 from .session import StoreSession
+from .summaries import Summaries
 
 
-class ProjectBase(Readers, StoreSession):
+class ProjectBase(Readers, Summaries, StoreSession):
     def __init__(self, path: Path, conn, owner=None, *, read_only: bool = False):
         StoreSession.__init__(self, path, conn, owner, read_only=read_only)
         self._scheme: Scheme | None = None
