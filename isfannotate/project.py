@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .changes import Change
+from .store.changes import Change
 from .errors import ProjectError, ValidationError
 from .ids import new_id, now
 from .models import GOLD
@@ -64,7 +64,7 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, SuggestAc
         conn, owner = connection.open_database(path, create=True, program=program)
         project = cls(path, conn, owner)
         project.author = "lead"
-        with project._action("create project", None, None, path.name, undoable=False) as rec:
+        with project.action("create project", None, None, path.name, undoable=False) as rec:
             for key, value in (("scheme", scheme.model_dump_json()), ("name", name or path.stem), ("created_at", now())):
                 rec.insert("project_info", {"key": key, "value": value})
             rec.insert_many("targets", [{"id": t.id, "name": t.name, "description": t.description,
@@ -85,7 +85,7 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, SuggestAc
         conn, owner = connection.open_database(path, create=False, read_only=read_only, program=program,
                                                break_lock=break_lock)
         project = cls(Path(path), conn, owner, read_only=read_only)
-        project._only_layer = project.recorded_annotator   # a handed-out file: its annotator's layer only
+        project.only_layer = project.recorded_annotator   # a handed-out file: its annotator's layer only
         return project
 
     def __enter__(self) -> "Project":
@@ -234,9 +234,9 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, SuggestAc
         return feedback(self, annotator)
 
     def stats(self) -> dict[str, Any]:
-        from .checks import stats
+        from .store.checks import stats
         return stats(self)
 
     def check(self) -> list[str]:
-        from .checks import check
+        from .store.checks import check
         return check(self)

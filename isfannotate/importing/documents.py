@@ -11,17 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..changes import Op
 from ..errors import InputError, IsfError, ValidationError
 from ..formats.parsed import loads
 from ..models import layer_name
 from ..neardup import find_groups
 from ..progress import Phases, chunks
+from ..store import imports as stored
 from ..textclean import MAX_DOCUMENT_BYTES, clean_and_hash, decode_utf8
 from .schemechange import added_names, extended_scheme, missing_labels, write_scheme
 
 if TYPE_CHECKING:
-    from ..changes import Recorder
+    from ..store.changes import Recorder
     from ..store.base import ProjectBase
 
 DOCUMENT_FORMATS = ("txt", "jsonl")
@@ -251,7 +251,8 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
 
     registry_file, registry_actors = _folder_registry(paths)
     if registry_file is not None:
-        have = project.conn.execute("SELECT count(*) FROM actors").fetchone()[0]
+        with project.snapshot() as conn:
+            have = stored.actor_count(conn)
         if have:
             registry_actors = []
             report.registry = (f"{registry_file} not loaded: the project already has {have} actors (a folder's "
@@ -259,9 +260,8 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
         else:
             report.registry = f"{len(registry_actors)} actors from {registry_file}"
 
-    old_scheme = project._scheme
     try:
-        with project._action("import", None, None, f"{len(new_rows)} documents", undoable=False) as rec:
+        with project.action("import", None, None, f"{len(new_rows)} documents", undoable=False) as rec:
             if registry_actors:
                 from ..registry import actor_rows
                 rec.insert_many("actors", actor_rows(registry_actors))
@@ -275,10 +275,8 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
                 report.spans += n_spans
                 report.mapped_ids.extend(gold_plan.mapped)
             phases.end()    # the last point a Cancel stops the import: the commit follows
-    except BaseException:
-        project._scheme = old_scheme   # a scheme change was rolled back with the rest
-        raise
-    project._doc_lengths.clear()
+    finally:
+        project.invalidate()   # new documents; a scheme change kept, or rolled back with the rest
     return report
 
 
@@ -300,11 +298,11 @@ class DocumentIds:
 
     def __init__(self, project: "ProjectBase", report: ImportReport):
         from ..ids import now
-        conn = project.conn
         self.report = report
-        self.existing_sha: dict[str, str] = dict(conn.execute("SELECT sha256, id FROM documents"))
-        self.taken_ids = {r[0] for r in conn.execute("SELECT id FROM documents")}
-        self.next_seq = (conn.execute("SELECT max(seq) FROM documents").fetchone()[0] or 0) + 1
+        with project.snapshot() as conn:
+            self.existing_sha: dict[str, str] = stored.document_ids_by_sha(conn)
+            self.taken_ids = stored.document_ids(conn)
+            self.next_seq = stored.last_document_seq(conn) + 1
         self.batch_sha: dict[str, str] = {}
         self.stamp = now()
 
@@ -353,11 +351,9 @@ def _regroup_near_duplicates(rec: "Recorder", report: ImportReport, new_texts: d
     transaction). Group names g1, g2, ... follow the import order of each group's first document.
     *new_texts* (id -> text) are the documents just inserted, so their texts are not read back."""
     # ids come before the text in a row and groups from their partial index: no text is read here
-    conn = rec.conn
-    groups_now = dict(conn.execute("SELECT id, near_dup_group FROM documents WHERE near_dup_group IS NOT NULL"))
-    rows = [(doc_id, groups_now.get(doc_id)) for (doc_id,) in conn.execute("SELECT id FROM documents ORDER BY seq")]
-    old_texts = dict(conn.execute("SELECT id, text FROM documents WHERE id NOT IN (SELECT value FROM json_each(?))",
-                                  (json.dumps(list(new_texts)),))) if len(rows) > len(new_texts) else {}
+    groups_now = stored.near_duplicate_groups(rec.conn)
+    rows = [(doc_id, groups_now.get(doc_id)) for doc_id in stored.document_ids_in_order(rec.conn)]
+    old_texts = stored.texts_except(rec.conn, list(new_texts)) if len(rows) > len(new_texts) else {}
     rows = [(doc_id, new_texts.get(doc_id) or old_texts[doc_id], group) for doc_id, group in rows]
     groups = find_groups([r[1] for r in rows])
     wanted: dict[str, str | None] = {r[0]: None for r in rows}
@@ -365,10 +361,8 @@ def _regroup_near_duplicates(rec: "Recorder", report: ImportReport, new_texts: d
         for i in g:
             wanted[rows[i][0]] = f"g{n}"
     changed = [(grp, doc_id) for (doc_id, _, old) in rows for grp in [wanted[doc_id]] if grp != old]
-    conn.executemany("UPDATE documents SET near_dup_group=? WHERE id=?", changed)
-    for grp, doc_id in changed:   # logged as partial rows (id + group): no text is read back
-        rec.change.ops.append(Op("documents", {"id": doc_id, "near_dup_group": groups_now.get(doc_id)},
-                                 {"id": doc_id, "near_dup_group": grp}))
+    rec.set_column("documents", "near_dup_group",
+                   [(doc_id, groups_now.get(doc_id), grp) for grp, doc_id in changed])
     added = set(report.added)
     for g in groups:
         ids = [rows[i][0] for i in g]
