@@ -11,6 +11,8 @@ Reads go through the window's one project (``read_snapshot``). UI thread only.
 """
 from __future__ import annotations
 
+import json
+
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -74,6 +76,13 @@ def board_rows(project) -> list[Row]:
     return rows
 
 
+def documents_done(project, annotators: list[str]) -> int:
+    """How many documents at least one of *annotators* marked done (each counted once)."""
+    with project.read_snapshot() as conn:
+        return conn.execute("SELECT count(DISTINCT document_id) FROM doc_status WHERE status='done' AND layer IN "
+                            "(SELECT value FROM json_each(?))", (json.dumps(annotators),)).fetchone()[0]
+
+
 class ProgressBoard(QWidget):
     layerRequested = Signal(str)     # show this annotator's layer in the window
 
@@ -126,6 +135,7 @@ class ProgressBoard(QWidget):
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
         n_docs = p.document_count()
-        self.total.setText(f"{len(self.rows)} annotators · {n_docs} documents · "
-                           f"{sum(r.done for r in self.rows)} documents marked done in all · "
+        marks, docs_done = sum(r.done for r in self.rows), documents_done(p, [r.annotator for r in self.rows])
+        self.total.setText(f"{len(self.rows)} annotators · {n_docs} documents, {docs_done} done by at least one "
+                           f"annotator · {marks} done marks in all · "
                            f"{hours_minutes(sum(r.active for r in self.rows))} active in all")
