@@ -244,7 +244,11 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
     registry_file, registry_actors = _folder_registry(paths)
     if registry_file is not None:
         have = project.conn.execute("SELECT count(*) FROM actors").fetchone()[0]
-        if have:
+        known = {r[0] for r in project.conn.execute("SELECT id FROM actors")} if have else set()
+        if have and registry_actors and all(a.id in known for a in registry_actors):
+            report.registry = f"{registry_file}: its {len(registry_actors)} actors are already in the project"
+            registry_actors = []
+        elif have:
             registry_actors = []
             report.registry = (f"{registry_file} not loaded: the project already has {have} actors (a folder's "
                                "registry is loaded only into an empty registry; add actors in the app's registry)")
