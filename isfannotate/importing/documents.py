@@ -244,8 +244,8 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
     registry_file, registry_actors = _folder_registry(paths)
     if registry_file is not None:
         have = project.conn.execute("SELECT count(*) FROM actors").fetchone()[0]
-        known = {r[0] for r in project.conn.execute("SELECT id FROM actors")} if have else set()
-        if have and registry_actors and all(a.id in known for a in registry_actors):
+        known = {a.id: a for a in project.actors()} if have else {}
+        if have and registry_actors and all(known.get(a.id) == a for a in registry_actors):   # the same entries
             report.registry = f"{registry_file}: its {len(registry_actors)} actors are already in the project"
             registry_actors = []
         elif have:
