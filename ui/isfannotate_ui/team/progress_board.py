@@ -11,8 +11,6 @@ Reads go through the window's one project (``Project.work_by_annotator``). UI th
 """
 from __future__ import annotations
 
-import json
-
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -71,9 +69,8 @@ def board_rows(project) -> list[Row]:
 
 def documents_done(project, annotators: list[str]) -> int:
     """How many documents at least one of *annotators* marked done (each counted once)."""
-    with project.read_snapshot() as conn:
-        return conn.execute("SELECT count(DISTINCT document_id) FROM doc_status WHERE status='done' AND layer IN "
-                            "(SELECT value FROM json_each(?))", (json.dumps(annotators),)).fetchone()[0]
+    work = project.work_by_annotator()
+    return len({d for a in annotators if a in work for d, s in work[a].statuses.items() if s == "done"})
 
 
 class ProgressBoard(QWidget):
