@@ -244,7 +244,12 @@ def main() -> int:
         k = r["key"]
         rows.append(row(f"key → span → window repaint, {name}", k, "median ≤ 16 ms",
                         statistics.median(k) <= 0.016, note=f"p95 {p95(k) * 1000:.1f} ms (≤ 25 ms)"
-                        + ("" if p95(k) <= 0.025 else " **MISS**") + f"; saved {r['saved']}/{len(k)}"))
+                        + ("" if p95(k) <= 0.025 else " **MISS**")
+                        + f"; saved {r['saved']}/{len(k) + len(r['key_loop'])}"))
+        k = r["key_loop"]
+        rows.append(row(f"key → span → event loop → window repaint, {name}", k, "median ≤ 16 ms",
+                        statistics.median(k) <= 0.016, note=f"p95 {p95(k) * 1000:.1f} ms (≤ 25 ms)"
+                        + ("" if p95(k) <= 0.025 else " **MISS**")))
         rows.append(row(f"window height, {name}", [r["height"] / 1000], f"≤ screen ({r['screen']} px)",
                         r["height"] <= r["screen"], unit="px", note=f"{r['problems']} problems listed"))
     print("window done", flush=True)

@@ -4,13 +4,14 @@ Pure reads over a Project, plus the small actions on suggestions. Offsets are co
 """
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .changes import Change
+from .store import imports as stored
+from .store import problems as problems_of
+from .store.changes import Change
 
 if TYPE_CHECKING:
     from .store.base import ProjectBase
@@ -116,8 +117,8 @@ def name_matches(project: "ProjectBase", document_id: str, *, text: str | None =
 
 def rejected_suggestions(project: "ProjectBase", document_id: str, layer: str) -> set[tuple[int, int, str]]:
     """(start, end, actor id) of the suggestions rejected in *layer*'s document."""
-    return {(r[0], r[1], r[2]) for r in project.conn.execute(
-        'SELECT start, "end", actor_id FROM suggestion_decisions WHERE document_id=? AND layer=?', (document_id, layer))}
+    with project.snapshot() as conn:
+        return stored.rejected_suggestions(conn, document_id, layer)
 
 
 def filter_suggestions(matches: list[Occurrence], covered: set[tuple[int, int]],
@@ -138,7 +139,7 @@ def suggestions(project: "ProjectBase", document_id: str, layer: str) -> list[Oc
 
 
 def reject_suggestion(project: "ProjectBase", document_id: str, layer: str, start: int, end: int, actor_id: str) -> Change:
-    with project._action("reject suggestion", document_id, layer) as rec:
+    with project.action("reject suggestion", document_id, layer) as rec:
         rec.upsert("suggestion_decisions", {"document_id": document_id, "layer": layer, "start": start, "end": end,
                                             "actor_id": actor_id, "decision": "rejected"})
     return rec.change
@@ -157,34 +158,17 @@ def validate(project: "ProjectBase", document_id: str, layer: str, *, only: Iter
     the ids its change touched: see ``revalidate``). *text*: the document's text when the caller
     holds it (saves reading it; the stored text never changes)."""
     scheme = project.scheme
-    only_sql, only_args = "", []
     if only is not None:
-        only_sql = " AND s.id IN (SELECT value FROM json_each(?))"
-        only_args = [json.dumps(list(only))]
-    actor_labels = scheme.labels_with_role("actor")
-    claim_labels = scheme.labels_with_role("claim")
-    conn = project.conn
+        only = list(only)
     problems = []
-    marks = lambda labels: ",".join("?" * len(labels))  # noqa: E731
-    # snippets are cut in Python from the text, read once (or given): SQLite's substr() walks
-    # the UTF-8 text from its start on every row, O(spans x text) (4.6 s for 10,000 problems
-    # in a 1 MB article, 4 ms for one span at its end)
-    doc_text = text
-    # with *only*, look the few spans up by id: "+" keeps SQLite off the (document, layer) index,
-    # which made it scan all 10,000 spans of a document for one (2.5 ms a key press)
-    plus = "+" if only is not None else ""
-    rows = conn.execute(
-        f"""SELECT s.id, s.label, s.start, s."end", s.label IN ({marks(actor_labels)}) AS is_actor
-            FROM spans s LEFT JOIN claims c ON c.span_id = s.id
-            WHERE {plus}s.document_id = ? AND {plus}s.layer = ? AND (
-                (s.label IN ({marks(actor_labels)}) AND s.actor_id IS NULL) OR
-                (s.label IN ({marks(claim_labels)}) AND (c.span_id IS NULL OR c.source_kind IS NULL
-                 OR (c.source_kind = 'actor' AND c.source_actor IS NULL))))
-            {only_sql}
-            ORDER BY s.start, s."end" DESC, s.label, s.id""",
-        [*actor_labels, document_id, layer, *actor_labels, *claim_labels, *only_args]).fetchall()
-    if rows and doc_text is None:
-        doc_text = conn.execute("SELECT text FROM documents WHERE id=?", (document_id,)).fetchone()[0]
+    with project.snapshot() as conn:
+        rows = problems_of.spans_lacking_links(conn, document_id, layer, scheme.labels_with_role("actor"),
+                                               scheme.labels_with_role("claim"), only)
+        # snippets are cut in Python from the text, read once (or given): SQLite's substr() walks
+        # the UTF-8 text from its start on every row, O(spans x text) (4.6 s for 10,000 problems
+        # in a 1 MB article, 4 ms for one span at its end)
+        doc_text = text if text is not None or not rows else problems_of.document_text(conn, document_id)
+        stances = problems_of.stances_lacking_ends(conn, document_id, layer, only)
     for sid, label, start, end, is_actor in rows:
         snippet = doc_text[start:min(end, start + 80)]
         if is_actor:
@@ -192,10 +176,7 @@ def validate(project: "ProjectBase", document_id: str, layer: str, *, only: Iter
                                     f"{label} “{_snippet(snippet)}” is not linked to an actor"))
         else:
             problems.append(Problem("claim-without-source", sid, f"claim “{_snippet(snippet)}” has no source"))
-    for sid, holder, target in conn.execute(
-            "SELECT s.id, s.holder, s.target FROM stances s WHERE s.document_id=? AND s.layer=? "
-            "AND (s.target IS NULL OR s.holder IS NULL)" + only_sql + " ORDER BY s.created_at, s.id",
-            (document_id, layer, *only_args)):
+    for sid, holder, target in stances:
         if target is None:
             problems.append(Problem("stance-without-target", sid, "a stance has no target"))
         if holder is None:

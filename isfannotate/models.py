@@ -16,6 +16,10 @@ from .errors import ValidationError
 RESERVED_LAYERS = frozenset({"gold", "unanimous"})
 GOLD = "gold"
 STATUSES = ("new", "in_progress", "done")
+#: The gold JSONL's schema id per version (docs/gold-jsonl.md): records are built as /1, an
+#: export writes the version asked for (/2 by default).
+GOLD_SCHEMA_IDS = {1: "isfannotate.gold/1", 2: "isfannotate.gold/2"}
+GOLD_SCHEMA_DEFAULT = 2
 
 
 class _Frozen(BaseModel):

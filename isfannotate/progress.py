@@ -60,3 +60,40 @@ class ProgressBar:
         if self.drawn:
             self.stream.write("\n")
             self.stream.flush()
+
+
+class Phases:
+    """One job's progress over its phases, on one scale of ``SCALE`` steps, never going back.
+
+    ``part(lo, hi)`` gives a ``progress(done, total)`` callback for one phase that fills the
+    share lo..hi of the scale (0..1); the job's own callback is called only when the step
+    changes. ``end()`` reports the whole scale: a job calls it as the last thing before its
+    commit, so a Cancel pressed later cannot stop it (the import is then too late to cancel)."""
+
+    SCALE = 1000
+
+    def __init__(self, progress):
+        self._progress = progress
+        self._last = -1
+
+    def report(self, frac: float) -> None:
+        if self._progress is None:
+            return
+        step = min(self.SCALE, max(0, int(frac * self.SCALE)))
+        if step > self._last:
+            self._last = step
+            self._progress(step, self.SCALE)
+
+    def part(self, lo: float, hi: float):
+        def cb(done: int, total: int) -> None:
+            self.report(lo + (hi - lo) * (done / total if total else 1.0))
+        return cb
+
+    def end(self) -> None:
+        self.report(1.0)
+
+
+def chunks(n: int, parts: int = 25) -> list[tuple[int, int]]:
+    """(start, stop) of about *parts* equal slices of range(n) (at least one row each)."""
+    size = max(1, -(-n // parts))
+    return [(i, min(n, i + size)) for i in range(0, n, size)]

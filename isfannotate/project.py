@@ -17,18 +17,20 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .changes import Change
+from .store.changes import Change
 from .errors import ProjectError, ValidationError
 from .ids import new_id, now
 from .models import GOLD
 from .ops.claims import ClaimActions
 from .ops.registry import RegistryActions
 from .ops.spans import SpanActions
+from .ops.suggestions import SuggestActions
 from .ops.team import TeamActions
 from .scheme import Scheme, load_scheme
 from .store import connection
 from .store.base import ProjectBase
 from .store.session import guard_public_methods, unguarded
+from .store.suggestions import SuggestionReads
 
 Progress = Callable[[int, int], None]
 
@@ -36,7 +38,7 @@ __all__ = ["Project", "new_id", "now"]
 
 
 @guard_public_methods
-class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBase):
+class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, SuggestActions, SuggestionReads, ProjectBase):
     """An open project file. Use ``Project.create`` / ``Project.open``; close it (or use ``with``)."""
 
     # ----------------------------------------------------------------- lifecycle
@@ -62,7 +64,7 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
         conn, owner = connection.open_database(path, create=True, program=program)
         project = cls(path, conn, owner)
         project.author = "lead"
-        with project._action("create project", None, None, path.name, undoable=False) as rec:
+        with project.action("create project", None, None, path.name, undoable=False) as rec:
             for key, value in (("scheme", scheme.model_dump_json()), ("name", name or path.stem), ("created_at", now())):
                 rec.insert("project_info", {"key": key, "value": value})
             rec.insert_many("targets", [{"id": t.id, "name": t.name, "description": t.description,
@@ -83,7 +85,7 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
         conn, owner = connection.open_database(path, create=False, read_only=read_only, program=program,
                                                break_lock=break_lock)
         project = cls(Path(path), conn, owner, read_only=read_only)
-        project._only_layer = project.recorded_annotator   # a handed-out file: its annotator's layer only
+        project.only_layer = project.recorded_annotator   # a handed-out file: its annotator's layer only
         return project
 
     def __enter__(self) -> "Project":
@@ -232,9 +234,9 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBa
         return feedback(self, annotator)
 
     def stats(self) -> dict[str, Any]:
-        from .checks import stats
+        from .store.checks import stats
         return stats(self)
 
     def check(self) -> list[str]:
-        from .checks import check
+        from .store.checks import check
         return check(self)

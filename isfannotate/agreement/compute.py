@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from ..gcpause import paused_gc
-from . import measures as M
+from . import measures
 from .describe import unit_dict
 from .facets import (UNLINKED, FacetAgreement, PairCoefficient, _actor_links, _claim_source_values,  # noqa: F401
                      _doc_label_values, _facet, _span_labels, _stance_polarities)
@@ -53,7 +53,7 @@ class PairF1:
 
     @property
     def f1(self) -> float | None:
-        return M.f1(self.matched, self.n_a, self.n_b)
+        return measures.f1(self.matched, self.n_a, self.n_b)
 
     @property
     def disagreements(self) -> list[str]:
@@ -96,11 +96,11 @@ class F1Summary:
 
     @property
     def mean(self) -> float | None:
-        return M.mean_sd(p.f1 for p in self.pairs)[0]
+        return measures.mean_sd(p.f1 for p in self.pairs)[0]
 
     @property
     def sd(self) -> float | None:
-        return M.mean_sd(p.f1 for p in self.pairs)[1]
+        return measures.mean_sd(p.f1 for p in self.pairs)[1]
 
     @property
     def n_pairs(self) -> int:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-from . import measures as M
+from . import measures
 from .matching import _overlap
 from .units import Unit, claim_source_key
 
@@ -25,7 +25,7 @@ class PairCoefficient:
 
     a: str
     b: str
-    kappa: M.Coefficient
+    kappa: measures.Coefficient
     incomplete: int
     disagreements: list[str]
 
@@ -53,26 +53,26 @@ class FacetAgreement:
     n_incomplete: int
     n_single_coder: int
     cohen: list[PairCoefficient]
-    fleiss: M.Coefficient
-    alpha: M.Coefficient
-    ac1: M.Coefficient
-    agreement: M.Coefficient
+    fleiss: measures.Coefficient
+    alpha: measures.Coefficient
+    ac1: measures.Coefficient
+    agreement: measures.Coefficient
     disagreements: list[str]
     incomplete: list[str]
     categories: list[str]
 
     @property
     def cohen_mean(self) -> float | None:
-        return M.mean_sd(p.kappa.value for p in self.cohen)[0]
+        return measures.mean_sd(p.kappa.value for p in self.cohen)[0]
 
     @property
     def cohen_sd(self) -> float | None:
-        return M.mean_sd(p.kappa.value for p in self.cohen)[1]
+        return measures.mean_sd(p.kappa.value for p in self.cohen)[1]
 
     @property
     def cohen_n_pairs(self) -> int:
         """Pairs with a Cohen's kappa (the mean and SD are over these)."""
-        return M.mean_sd(p.kappa.value for p in self.cohen)[2]
+        return measures.mean_sd(p.kappa.value for p in self.cohen)[2]
 
     def to_dict(self) -> dict:
         return {"facet": self.facet, "n_units": self.n_units, "n_complete": self.n_complete,
@@ -176,11 +176,13 @@ def _facet(name: str, annotators: list[str], units: list[Unit], values_of,
     disagreements = [units[k].id for k in sorted(dis_pos)]
     incomplete = [units[k].id for k in sorted(inc_pos)]
     pair_ids = {pair: [units[k].id for k in sorted(pos)] for pair, pos in pair_pos.items()}
-    cohen = [PairCoefficient(x, y, M.cohen_kappa_joint(joint[(x, y)]), pair_incomplete[(x, y)], pair_ids[(x, y)])
-             for x, y in joint]
+    cohen = [PairCoefficient(x, y, measures.cohen_kappa_joint(joint[(x, y)]), pair_incomplete[(x, y)],
+                             pair_ids[(x, y)]) for x, y in joint]
     return FacetAgreement(name, n_complete + n_incomplete, n_complete, n_incomplete, n_single, cohen,
-                          M.fleiss_kappa_weighted(complete_patterns), M.krippendorff_alpha_weighted(patterns),
-                          M.gwet_ac1_weighted(patterns, cats | set(scale or ())), M.percent_agreement_weighted(patterns),
+                          measures.fleiss_kappa_weighted(complete_patterns),
+                          measures.krippendorff_alpha_weighted(patterns),
+                          measures.gwet_ac1_weighted(patterns, cats | set(scale or ())),
+                          measures.percent_agreement_weighted(patterns),
                           disagreements, incomplete, sorted(cats, key=str))
 
 

@@ -454,11 +454,12 @@ def build_units(layers: Sequence[Layer], *, cross_label_min_overlap: float = CRO
         coders = tuple(layer.annotator for layer in layers if d in layer.documents)
         out[d] = DocumentUnits(
             d, coders,
-            align_spans(d, coders, spans.get(d, {}), cross_label_min_overlap=cross_label_min_overlap),
-            align_spans(d, coders, claims.get(d, {}), kind="claim", label_of=_claim_label,
-                        link_of=claim_source_key),
-            align_stances(d, coders, stances.get(d, {})),
-            align_doc_labels(d, coders, labels.get(d, {})))
+            # (a document without claims, stances or labels skips their aligners: most have none)
+            align_spans(d, coders, spans[d], cross_label_min_overlap=cross_label_min_overlap) if d in spans else [],
+            align_spans(d, coders, claims[d], kind="claim", label_of=_claim_label,
+                        link_of=claim_source_key) if d in claims else [],
+            align_stances(d, coders, stances[d]) if d in stances else [],
+            align_doc_labels(d, coders, labels[d]) if d in labels else [])
     return out
 
 

@@ -16,6 +16,7 @@ from .common import GUI_WINDOWS, open_project as _open
 from .analysis import ANALYSIS_COMMANDS, add_analysis_parsers
 from .review import REVIEW_COMMANDS, add_review_parsers
 from .served import SERVED, forward
+from .suggest import SUGGEST_COMMANDS, add_suggest_parsers
 from .team import TEAM_COMMANDS, add_team_parsers
 
 EPILOG = "Offsets are Unicode code points. Docs: docs/ in the source, or README.md."
@@ -90,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     add_team_parsers(sub)
     add_analysis_parsers(sub)
     add_review_parsers(sub)
+    add_suggest_parsers(sub)
 
     u = sub.add_parser("unlock", help="break a project's lock left by another computer",
                        description="A project is owned by one program at a time; its lock file names the owner. "
@@ -102,21 +104,22 @@ def _parser() -> argparse.ArgumentParser:
 
 
 
-def cmd_init(a) -> int:
+def cmd_init(args) -> int:
     from ..project import Project
-    Project.create(a.project, a.scheme, a.registry, program="isfannotate init").close()
-    print(f"created {a.project}")
+    Project.create(args.project, args.scheme, args.registry, program="isfannotate init").close()
+    print(f"created {args.project}")
     return 0
 
 
-def cmd_import(a) -> int:
+def cmd_import(args) -> int:
     from ..progress import ProgressBar
-    with _open(a.project, "import") as project:
+    with _open(args.project, "import") as project:
         bar = ProgressBar("importing")
-        report = project.import_paths(a.paths, format=a.format, annotator=a.annotator, annotator_map=a.annotator_map,
-                                      add_labels=a.add_labels, replace=a.replace,
-                                      split_discontinuous=a.split_discontinuous, conll_tag_column=a.conll_tag_column,
-                                      webanno_layer=a.webanno_layer, progress=bar)
+        report = project.import_paths(args.paths, format=args.format, annotator=args.annotator,
+                                      annotator_map=args.annotator_map, add_labels=args.add_labels,
+                                      replace=args.replace, split_discontinuous=args.split_discontinuous,
+                                      conll_tag_column=args.conll_tag_column, webanno_layer=args.webanno_layer,
+                                      progress=bar)
         bar.finish()
     if report.detected:
         print(f"detected {report.detected}")
@@ -128,18 +131,18 @@ def cmd_import(a) -> int:
     return 0
 
 
-def cmd_export(a) -> int:
+def cmd_export(args) -> int:
     from ..progress import ProgressBar
     split = None
-    if a.split:
+    if args.split:
         try:
-            split = tuple(float(x) for x in a.split.split(","))
+            split = tuple(float(x) for x in args.split.split(","))
         except ValueError:
-            raise IsfError(f"--split takes ratios like 0.8,0.1,0.1, not {a.split!r}") from None
-    with _open(a.project, "export", read_only=True) as project:
+            raise IsfError(f"--split takes ratios like 0.8,0.1,0.1, not {args.split!r}") from None
+    with _open(args.project, "export", read_only=True) as project:
         bar = ProgressBar("exporting")
-        result = project.export(a.format, a.out, layer=a.layer, include_all=a.all, split=split, seed=a.seed,
-                                force=a.force, progress=bar, schema=a.schema)
+        result = project.export(args.format, args.out, layer=args.layer, include_all=args.all, split=split,
+                                seed=args.seed, force=args.force, progress=bar, schema=args.schema)
         bar.finish()
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)
@@ -153,10 +156,10 @@ def cmd_export(a) -> int:
     return 0
 
 
-def cmd_stats(a) -> int:
-    with _open(a.project, "stats", read_only=True) as project:
+def cmd_stats(args) -> int:
+    with _open(args.project, "stats", read_only=True) as project:
         st = project.stats()
-    if a.json:
+    if args.json:
         print(json.dumps(st, ensure_ascii=False, indent=1))
         return 0
     print(f"{st['project']}  ({st['path']}, schema {st['schema_version']})")
@@ -171,10 +174,10 @@ def cmd_stats(a) -> int:
     return 0
 
 
-def cmd_check(a) -> int:
+def cmd_check(args) -> int:
     from ..errors import DamagedProject
     try:
-        with _open(a.project, "check", read_only=True) as project:
+        with _open(args.project, "check", read_only=True) as project:
             problems = project.check()
             n = project.document_count() if not problems else 0
     except DamagedProject as e:   # too damaged to open: that is the finding
@@ -182,30 +185,30 @@ def cmd_check(a) -> int:
     if problems:
         for p in problems:
             print(p)
-        print(f"isfannotate check: {a.project}: {len(problems)} problems (listed above)", file=sys.stderr)
+        print(f"isfannotate check: {args.project}: {len(problems)} problems (listed above)", file=sys.stderr)
         return 2
     print(f"ok: {n} documents, every span consistent with its text")
     return 0
 
 
-def cmd_gui(a) -> int:
+def cmd_gui(args) -> int:
     from .. import settings
     from ..demo import build_demo
-    if a.window not in GUI_WINDOWS:
-        raise IsfError(f"--window {a.window!r}: choose from {', '.join(GUI_WINDOWS)}")
-    w, _, h = a.size.partition("x")
+    if args.window not in GUI_WINDOWS:
+        raise IsfError(f"--window {args.window!r}: choose from {', '.join(GUI_WINDOWS)}")
+    w, _, h = args.size.partition("x")
     if not (w.isdigit() and h.isdigit() and int(w) > 0 and int(h) > 0):
-        raise IsfError(f"--size {a.size!r}: give the window size as WIDTHxHEIGHT, e.g. 1280x800")
-    if a.demo:
+        raise IsfError(f"--size {args.size!r}: give the window size as WIDTHxHEIGHT, e.g. 1280x800")
+    if args.demo:
         path = build_demo()
-    elif a.project:
-        path = Path(a.project)
+    elif args.project:
+        path = Path(args.project)
         if not path.exists():
             raise IsfError(f"{path}: no such project (create one with: isfannotate init {path})")
     else:
         recent = settings.recent()
         path = Path(recent[0]) if recent else build_demo()
-    annotator = a.annotator
+    annotator = args.annotator
     if annotator:
         from ..models import layer_name
         from ..errors import ValidationError
@@ -214,9 +217,9 @@ def cmd_gui(a) -> int:
         except ValidationError as e:
             raise IsfError(str(e)) from None
         settings.put("annotator", annotator)
-    elif a.screenshot:
+    elif args.screenshot:
         annotator = settings.get("annotator") or "annotator"
-    if a.screenshot:   # headless: no display needed (a set QT_QPA_PLATFORM is kept)
+    if args.screenshot:   # headless: no display needed (a set QT_QPA_PLATFORM is kept)
         import os
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from ..qtdeps import display_problem
@@ -227,15 +230,15 @@ def cmd_gui(a) -> int:
         from isfannotate_ui.app import run
     except ImportError as e:
         raise IsfError(f"the desktop app cannot start: {e} (install isfannotate with its Qt dependency)") from None
-    if not a.screenshot:
+    if not args.screenshot:
         settings.add_recent(str(path))
-    return run(str(path), annotator=annotator, screenshot=a.screenshot, document=a.document, size=a.size,
-               window_name=a.window)
+    return run(str(path), annotator=annotator, screenshot=args.screenshot, document=args.document, size=args.size,
+               window_name=args.window)
 
 
-def cmd_unlock(a) -> int:
+def cmd_unlock(args) -> int:
     from ..store import ownership
-    path = Path(a.project)
+    path = Path(args.project)
     if not path.exists():
         raise IsfError(f"{path}: no such project")
     held = ownership.read_lock(path)
@@ -253,7 +256,7 @@ def cmd_unlock(a) -> int:
         ownership.remove_lock(path, held)
         print(f"{path}: removed a stale lock of {held.describe()} (that program is no longer running)")
         return 0
-    if not a.yes:
+    if not args.yes:
         if not sys.stdin.isatty():
             raise IsfError(f"{path}: locked by {held.describe()}; run with --yes to break that lock")
         try:
@@ -279,7 +282,8 @@ def cmd_unlock(a) -> int:
     return 0
 
 
-COMMANDS = {**TEAM_COMMANDS, **ANALYSIS_COMMANDS, **REVIEW_COMMANDS, "unlock": cmd_unlock, "init": cmd_init, "import": cmd_import, "export": cmd_export,
+COMMANDS = {**TEAM_COMMANDS, **ANALYSIS_COMMANDS, **REVIEW_COMMANDS, **SUGGEST_COMMANDS, "unlock": cmd_unlock, "init": cmd_init,
+            "import": cmd_import, "export": cmd_export,
             "stats": cmd_stats, "check": cmd_check,
             "gui": cmd_gui}
 

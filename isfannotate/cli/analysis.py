@@ -64,19 +64,19 @@ def add_adjudicate_parser(sub) -> None:
                    help="with majority: at least K annotators hold the version, besides more than half (K >= 2)")
 
 
-def cmd_adjudicate(a) -> int:
+def cmd_adjudicate(args) -> int:
     from ..progress import ProgressBar
-    if a.min is not None and (a.auto != "majority" or a.min < 2):   # refused before the project is opened
-        raise IsfError("--min K goes with --auto majority" if a.auto != "majority" else
-                       f"--min {a.min}: a majority needs at least 2 annotators who agree (K >= 2)")
-    with open_project(a.project, "adjudicate") as project:
+    if args.min is not None and (args.auto != "majority" or args.min < 2):   # refused before the project is opened
+        raise IsfError("--min K goes with --auto majority" if args.auto != "majority" else
+                       f"--min {args.min}: a majority needs at least 2 annotators who agree (K >= 2)")
+    with open_project(args.project, "adjudicate") as project:
         project.author = "lead"
         bar = ProgressBar("adjudicating")
-        change = project.adjudicate_auto(a.auto, min_k=a.min, progress=bar)
+        change = project.adjudicate_auto(args.auto, min_k=args.min, progress=bar)
         bar.finish()
         queue = project.review_queue()
     n = len(change.rows("decisions"))
-    print(f"{n} units accepted into gold ({a.auto}); {queue.decided} of {queue.units} units decided, "
+    print(f"{n} units accepted into gold ({args.auto}); {queue.decided} of {queue.units} units decided, "
           f"{queue.open_disagreements} disagreements left for review")
     return 0
 
@@ -95,90 +95,90 @@ def add_feedback_parser(sub) -> None:
     f.add_argument("--json", action="store_true", help="print JSON (one object per annotator, in a list)")
 
 
-def cmd_feedback(a) -> int:
+def cmd_feedback(args) -> int:
     import json
     from pathlib import Path
 
     from ..review.feedback_html import write_feedback_html, write_feedback_pages
-    if a.all and a.annotator:
+    if args.all and args.annotator:
         raise IsfError("give an ANNOTATOR or --all, not both")
-    with open_project(a.project, "feedback", read_only=True) as project:
-        names = [a.annotator] if a.annotator else project.layers()
+    with open_project(args.project, "feedback", read_only=True) as project:
+        names = [args.annotator] if args.annotator else project.layers()
         if not names:
-            raise IsfError(f"{a.project}: no annotator layers yet")
+            raise IsfError(f"{args.project}: no annotator layers yet")
         fbs = [project.feedback(n) for n in names]
         pname = project.name
-    if a.html:
+    if args.html:
         try:
-            if a.annotator:
-                if Path(a.html).is_dir():
-                    raise IsfError(f"{a.html} is a folder: for one annotator --html takes a file name "
+            if args.annotator:
+                if Path(args.html).is_dir():
+                    raise IsfError(f"{args.html} is a folder: for one annotator --html takes a file name "
                                    "(for every annotator, omit ANNOTATOR and give a folder)")
-                paths = [write_feedback_html(fbs[0], a.html, project_name=pname)]
+                paths = [write_feedback_html(fbs[0], args.html, project_name=pname)]
             else:
-                if Path(a.html).exists() and not Path(a.html).is_dir():
-                    raise IsfError(f"{a.html} is a file: for every annotator --html takes a folder")
-                paths = write_feedback_pages(fbs, a.html, project_name=pname)
+                if Path(args.html).exists() and not Path(args.html).is_dir():
+                    raise IsfError(f"{args.html} is a file: for every annotator --html takes a folder")
+                paths = write_feedback_pages(fbs, args.html, project_name=pname)
         except OSError as e:
-            raise IsfError(f"{a.html}: cannot write: {e.strerror}") from None
+            raise IsfError(f"{args.html}: cannot write: {e.strerror}") from None
         for fb, path in zip(fbs, paths):
             print(f"wrote feedback for {fb.annotator} to {path}")
         return 0
-    if a.json:
+    if args.json:
         print(json.dumps([fb.to_dict() for fb in fbs], ensure_ascii=False, indent=1))
         return 0
     print("\n".join(fb.text() for fb in fbs), end="")
     return 0
 
 
-def cmd_agreement(a) -> int:
+def cmd_agreement(args) -> int:
     from ..agreement import report_json, report_text, write_html
     from ..team.layers import agreement
-    names = [x.strip() for x in a.annotators.split(",") if x.strip()] if a.annotators else None
-    if a.units < 0:
-        raise IsfError(f"--units takes a number of units, 0 for all (got {a.units})")
-    with open_project(a.project, "agreement", read_only=True) as project:
+    names = [x.strip() for x in args.annotators.split(",") if x.strip()] if args.annotators else None
+    if args.units < 0:
+        raise IsfError(f"--units takes a number of units, 0 for all (got {args.units})")
+    with open_project(args.project, "agreement", read_only=True) as project:
         result = agreement(project, names, with_texts=True)
         title = f"Agreement — {project.name}"
-    if a.html:
+    if args.html:
         try:
-            write_html(result, a.html, title=title)
+            write_html(result, args.html, title=title)
         except OSError as e:
-            raise IsfError(f"{a.html}: cannot write: {e.strerror}") from None
-    if a.json:
+            raise IsfError(f"{args.html}: cannot write: {e.strerror}") from None
+    if args.json:
         print(report_json(result))
-    elif a.html:
-        print(f"wrote the HTML agreement report to {a.html}")
+    elif args.html:
+        print(f"wrote the HTML agreement report to {args.html}")
     else:
-        print(report_text(result, max_units=a.units or None), end="")
+        print(report_text(result, max_units=args.units or None), end="")
     return 0
 
 
-def cmd_stancemap(a) -> int:
+def cmd_stancemap(args) -> int:
     from ..stancemap import Scope, build_map, describe_scope, resolve_scope
     from ..stancemap import export, render
-    docs = [d.strip() for d in a.documents.split(",") if d.strip()] if a.documents else None
-    with open_project(a.project, "stancemap", read_only=True) as project:
+    docs = [d.strip() for d in args.documents.split(",") if d.strip()] if args.documents else None
+    with open_project(args.project, "stancemap", read_only=True) as project:
         if docs:
             for d in docs:
                 project.document(d)
-        scope = resolve_scope(project, Scope(layer=a.layer, documents=docs, actor_types=a.actor_types,
-                                             outlets=a.outlets, date_from=a.date_from, date_to=a.date_to))
+        scope = resolve_scope(project, Scope(layer=args.layer, documents=docs, actor_types=args.actor_types,
+                                             outlets=args.outlets, date_from=args.date_from, date_to=args.date_to))
         smap = build_map(project, scope)
-        rows = export.stance_rows(project, scope) if a.long else None
+        rows = export.stance_rows(project, scope) if args.long else None
         polarities = list(project.scheme.stance.polarities)
         title, net_title = f"Stance map — {project.name}", f"Stance network — {project.name}"
     if not smap.cells:
         raise IsfError(f"no stances with a holder and a target in this scope ({describe_scope(scope)})")
     writers = (
-        (a.csv, lambda p: render.write_csv(smap, p, sort=a.sort), ""),
-        (a.long, lambda p: export.write_long_csv(rows, p), f" ({len(rows or [])} stances, one per row)"),
-        (a.png, lambda p: render.draw_matrix(smap, p, sort=a.sort, polarities=polarities, title=title), ""),
-        (a.svg, lambda p: render.draw_matrix(smap, p, sort=a.sort, polarities=polarities, title=title), ""),
-        (a.network_png, lambda p: render.draw_network(smap, p, polarities=polarities, title=net_title), ""),
-        (a.network_svg, lambda p: render.draw_network(smap, p, polarities=polarities, title=net_title), ""),
-        (a.gexf, lambda p: export.write_gexf(smap, p, polarities), f" ({len(smap.cells)} edges)"),
-        (a.graphml, lambda p: export.write_graphml(smap, p, polarities), f" ({len(smap.cells)} edges)"))
+        (args.csv, lambda p: render.write_csv(smap, p, sort=args.sort), ""),
+        (args.long, lambda p: export.write_long_csv(rows, p), f" ({len(rows or [])} stances, one per row)"),
+        (args.png, lambda p: render.draw_matrix(smap, p, sort=args.sort, polarities=polarities, title=title), ""),
+        (args.svg, lambda p: render.draw_matrix(smap, p, sort=args.sort, polarities=polarities, title=title), ""),
+        (args.network_png, lambda p: render.draw_network(smap, p, polarities=polarities, title=net_title), ""),
+        (args.network_svg, lambda p: render.draw_network(smap, p, polarities=polarities, title=net_title), ""),
+        (args.gexf, lambda p: export.write_gexf(smap, p, polarities), f" ({len(smap.cells)} edges)"),
+        (args.graphml, lambda p: export.write_graphml(smap, p, polarities), f" ({len(smap.cells)} edges)"))
     for path, draw, what in writers:
         if path:
             try:
@@ -191,8 +191,8 @@ def cmd_stancemap(a) -> int:
     for layer in smap.layers:
         if len(smap.layers) > 1:
             print(f"[{layer}]")
-        for h in smap.sorted_holders(a.sort):
-            for t in smap.sorted_targets(a.sort):
+        for h in smap.sorted_holders(args.sort):
+            for t in smap.sorted_targets(args.sort):
                 c = smap.cell(h.id, t.id, layer)
                 if c is not None:
                     flag = "  <- mixed evidence" if c.mixed else ""

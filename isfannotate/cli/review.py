@@ -116,22 +116,22 @@ def _version_text(kind: str, v: dict, text: str, names) -> str:
     return f"{v.get('key')} = {json.dumps(v.get('value'), ensure_ascii=False)}"
 
 
-def cmd_review(a) -> int:
-    return {"list": cmd_review_list, "decide": cmd_review_decide}[a.review_command](a)
+def cmd_review(args) -> int:
+    return {"list": cmd_review_list, "decide": cmd_review_decide}[args.review_command](args)
 
 
-def cmd_review_list(a) -> int:
+def cmd_review_list(args) -> int:
     from ..progress import ProgressBar
     from ..review import unit_name
-    states = _states(a.state)
-    with open_project(a.project, "review", read_only=True) as project:
-        if a.document:
-            project.document(a.document)          # one line for an unknown document
+    states = _states(args.state)
+    with open_project(args.project, "review", read_only=True) as project:
+        if args.document:
+            project.document(args.document)          # one line for an unknown document
         bar = ProgressBar("reading the review")
-        reviews = _reviews(project, [a.document] if a.document else None, bar)
+        reviews = _reviews(project, [args.document] if args.document else None, bar)
         bar.finish()
         units = [u for rd in reviews for u in rd.units if _wanted(u, states)]
-        if a.json:
+        if args.json:
             print(json.dumps([unit_json(u) for u in units], ensure_ascii=False, indent=1, default=str))
             return 0
         names = _namer(project)
@@ -196,41 +196,41 @@ def _edit_from_file(path: str, unit) -> tuple[str, dict]:
     return base, edited
 
 
-def cmd_review_decide(a) -> int:
+def cmd_review_decide(args) -> int:
     from ..models import layer_name
     from ..review import review_document
-    kind, _, rest = a.unit.partition(":")
+    kind, _, rest = args.unit.partition(":")
     doc, _, _hash = rest.rpartition(":")
-    with open_project(a.project, "review") as project:
+    with open_project(args.project, "review") as project:
         try:
-            project.author = layer_name(a.by)
+            project.author = layer_name(args.by)
         except IsfError as e:
-            raise IsfError(f"--by {a.by!r}: {e}") from None
+            raise IsfError(f"--by {args.by!r}: {e}") from None
         known = {d for d, _t in project.document_list()}
         if not (kind and doc and _hash) or doc not in known:
-            raise IsfError(f"no unit {a.unit!r}: unit ids look like span:DOCUMENT:HASH (isfannotate review list "
-                           f"{a.project} --state all)")
-        unit = review_document(project, doc).unit(a.unit)
+            raise IsfError(f"no unit {args.unit!r}: unit ids look like span:DOCUMENT:HASH (isfannotate review list "
+                           f"{args.project} --state all)")
+        unit = review_document(project, doc).unit(args.unit)
         if unit is None:
-            raise IsfError(f"no unit {a.unit!r} in document {doc} (an annotator may have changed their version, "
-                           f"which makes it a new unit): isfannotate review list {a.project} --document {doc} "
+            raise IsfError(f"no unit {args.unit!r} in document {doc} (an annotator may have changed their version, "
+                           f"which makes it a new unit): isfannotate review list {args.project} --document {doc} "
                            "--state all")
-        if a.take is not None and a.take not in unit.versions:
+        if args.take is not None and args.take not in unit.versions:
             has = ", ".join(c for c in unit.coders if c in unit.versions)
-            raise IsfError(f"{a.take!r} has no version of {a.unit} (versions: {has or 'none'})")
-        if a.undecide:
+            raise IsfError(f"{args.take!r} has no version of {args.unit} (versions: {has or 'none'})")
+        if args.undecide:
             from ..review import undecide
             change = undecide(project, doc, unit.key)
-        elif a.reject:
-            change = project.decide(doc, unit.key, "rejected", note=a.note)
-        elif a.edit:
-            who, edited = _edit_from_file(a.edit, unit)
-            change = project.decide(doc, unit.key, "accepted", annotator=who, edited=edited or None, note=a.note)
+        elif args.reject:
+            change = project.decide(doc, unit.key, "rejected", note=args.note)
+        elif args.edit:
+            who, edited = _edit_from_file(args.edit, unit)
+            change = project.decide(doc, unit.key, "accepted", annotator=who, edited=edited or None, note=args.note)
         else:
-            change = project.decide(doc, unit.key, "accepted", annotator=a.take, note=a.note)
+            change = project.decide(doc, unit.key, "accepted", annotator=args.take, note=args.note)
         queue = project.review_queue()
         text = project.document(doc).text
-    print(f"{_with_text(change.description, text)} ({a.unit}); {queue.decided} of {queue.units} units decided, "
+    print(f"{_with_text(change.description, text)} ({args.unit}); {queue.decided} of {queue.units} units decided, "
           f"{queue.open_disagreements} disagreements left for review")
     return 0
 

@@ -43,13 +43,14 @@ def _names(raw: str) -> list[str]:
     return names
 
 
-def cmd_assign(a) -> int:
-    docs = [d.strip() for d in a.documents.split(",") if d.strip()] if a.documents else None
-    with open_project(a.project, "assign") as project:
+def cmd_assign(args) -> int:
+    docs = [d.strip() for d in args.documents.split(",") if d.strip()] if args.documents else None
+    with open_project(args.project, "assign") as project:
         project.author = "lead"
-        change = project.assign_round_robin(_names(a.annotators), overlap=a.overlap, seed=a.seed, document_ids=docs)
+        change = project.assign_round_robin(_names(args.annotators), overlap=args.overlap, seed=args.seed,
+                                            document_ids=docs)
     print(assignment_table([op.after for op in change.rows("assignments") if op.after is not None],
-                           _names(a.annotators), a.overlap, a.seed))
+                           _names(args.annotators), args.overlap, args.seed))
     return 0
 
 
@@ -70,23 +71,23 @@ def assignment_table(rows: list[dict], names: list[str], overlap: int, seed: int
     return "\n".join(lines)
 
 
-def cmd_handout(a) -> int:
+def cmd_handout(args) -> int:
     from ..progress import ProgressBar
-    with open_project(a.project, "handout") as project:   # records what it handed out
+    with open_project(args.project, "handout") as project:   # records what it handed out
         bar = ProgressBar("writing")
-        paths = project.handout(a.out, force=a.force, progress=bar)
+        paths = project.handout(args.out, force=args.force, progress=bar)
         bar.finish()
     for p in paths:
         print(p)
     return 0
 
 
-def cmd_merge(a) -> int:
+def cmd_merge(args) -> int:
     from ..progress import ProgressBar
-    with open_project(a.project, "merge") as project:
+    with open_project(args.project, "merge") as project:
         project.author = "lead"
         bar = ProgressBar("merging")
-        report = project.merge(a.files, new_annotators=a.new_annotator, progress=bar)
+        report = project.merge(args.files, new_annotators=args.new_annotator, progress=bar)
         bar.finish()
     print(report.summary())
     conflicts = [c for f in report.files for c in f.conflicts]

@@ -2,7 +2,7 @@
 from a layer, and importing them back into a layer."""
 from .build import export_project, gold_records, unanimous_records
 from .load import GoldPlan, plan_gold_import
-from .record import SCHEMA_ID, UNANIMOUS, GoldRecord
+from .record import UNANIMOUS, GoldRecord
 
-__all__ = ["SCHEMA_ID", "UNANIMOUS", "GoldRecord", "GoldPlan", "export_project", "gold_records", "plan_gold_import",
+__all__ = ["UNANIMOUS", "GoldRecord", "GoldPlan", "export_project", "gold_records", "plan_gold_import",
            "unanimous_records"]

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import IsfError
-from ..models import GOLD
-from .record import (SCHEMA_ID, UNANIMOUS, actor_record, claim_record, relation_record, span_record, stance_record,
+from ..models import GOLD, GOLD_SCHEMA_IDS
+from ..store import gold as stored
+from .record import (UNANIMOUS, actor_record, claim_record, relation_record, span_record, stance_record,
                      target_record)
 
 if TYPE_CHECKING:
@@ -21,13 +22,17 @@ if TYPE_CHECKING:
 def gold_records(project: "ProjectBase", layer: str = GOLD, *, include_all: bool = False,
                  progress: Callable[[int, int], None] | None = None) -> tuple[list[dict], list[tuple[str, str]]]:
     """Records for every document of *layer* that is marked done (all with *include_all*), and
-    (document id, reason) for those left out. 'unanimous' is not a stored layer (see agreement)."""
-    conn = project.conn
-    if layer == UNANIMOUS:
-        return unanimous_records(project, include_all=include_all, progress=progress)
-    n_spans = conn.execute("SELECT count(*) FROM spans WHERE layer=?", (layer,)).fetchone()[0]
-    n_stances = conn.execute("SELECT count(*) FROM stances WHERE layer=?", (layer,)).fetchone()[0]
-    if n_spans == 0 and n_stances == 0:
+    (document id, reason) for those left out. 'unanimous' is not a stored layer (see agreement).
+    Every read is one guarded snapshot: another thread's open action is waited for, never read."""
+    with project.snapshot() as conn:
+        if layer == UNANIMOUS:
+            return unanimous_records(project, include_all=include_all, progress=progress)
+        return _layer_records(project, conn, layer, include_all, progress)
+
+
+def _layer_records(project: "ProjectBase", conn, layer: str, include_all: bool,
+                   progress: Callable[[int, int], None] | None) -> tuple[list[dict], list[tuple[str, str]]]:
+    if stored.layer_is_empty(conn, layer):
         if layer == GOLD:
             others = ", ".join(project.layers()) or "none yet"
             raise IsfError(f"the gold layer is empty; export an annotator's layer with --layer NAME "
@@ -38,36 +43,14 @@ def gold_records(project: "ProjectBase", layer: str = GOLD, *, include_all: bool
     status = project.statuses(layer)
     actors = {a.id: a for a in project.actors()}
     targets = {t.id: t for t in project.targets()}
-    docs = conn.execute("SELECT id, text, sha256, meta, near_dup_group FROM documents ORDER BY seq").fetchall()
-
-    spans_by_doc: dict[str, list[tuple]] = {}
-    for r in conn.execute('SELECT id, document_id, start, "end", label, actor_id, attrs FROM spans WHERE layer=? '
-                          'ORDER BY document_id, start, "end" DESC, id', (layer,)):
-        spans_by_doc.setdefault(r[1], []).append(r)
-    claims_by_doc: dict[str, list[tuple]] = {}
-    for r in conn.execute("SELECT s.document_id, c.span_id, c.source_kind, c.source_actor, c.source_span, c.cue_span, "
-                          "c.quote FROM claims c JOIN spans s ON s.id=c.span_id WHERE s.layer=? "
-                          "ORDER BY s.document_id, s.start, s.id", (layer,)):
-        claims_by_doc.setdefault(r[0], []).append(r)
-    evidence: dict[str, list[str]] = {}
-    for sid, span_id in conn.execute("SELECT e.stance_id, e.span_id FROM stance_evidence e JOIN stances s "
-                                     "ON s.id=e.stance_id WHERE s.layer=? ORDER BY e.stance_id, e.position", (layer,)):
-        evidence.setdefault(sid, []).append(span_id)
-    stances_by_doc: dict[str, list[tuple]] = {}
-    for r in conn.execute("SELECT document_id, id, holder, target, polarity, conditions FROM stances WHERE layer=? "
-                          "ORDER BY document_id, created_at, id", (layer,)):
-        stances_by_doc.setdefault(r[0], []).append(r)
-    relations_by_doc: dict[str, list[tuple]] = {}
-    for r in conn.execute("SELECT document_id, head, tail, label FROM relations WHERE layer=? ORDER BY document_id, id",
-                          (layer,)):
-        relations_by_doc.setdefault(r[0], []).append(r)
-    labels_by_doc: dict[str, dict] = {}
-    for d, k, v in conn.execute("SELECT document_id, key, value FROM doc_labels WHERE layer=? ORDER BY key", (layer,)):
-        labels_by_doc.setdefault(d, {})[k] = json.loads(v)
-    prov: dict[str, dict] = {}
-    if layer == GOLD:
-        for item, d, data in conn.execute("SELECT item_id, document_id, data FROM provenance"):
-            prov.setdefault(d, {})[item] = json.loads(data)
+    docs = stored.documents_for_export(conn)
+    spans_by_doc = stored.spans_by_document(conn, layer)
+    claims_by_doc = stored.claims_by_document(conn, layer)
+    evidence = stored.stance_evidence(conn, layer)
+    stances_by_doc = stored.stances_by_document(conn, layer)
+    relations_by_doc = stored.relations_by_document(conn, layer)
+    labels_by_doc = stored.document_labels_by_document(conn, layer)
+    prov = stored.gold_provenance_by_document(conn) if layer == GOLD else {}
 
     extras = _adjudication(conn, layer)
     records: list[dict] = []
@@ -102,7 +85,7 @@ def gold_records(project: "ProjectBase", layer: str = GOLD, *, include_all: bool
                 used_targets[target] = None
             stance_out.append(stance_record(stid, holder, target, polarity, cond, evidence.get(stid, [])))
         records.append({
-            "schema": SCHEMA_ID, "id": doc_id, "text": text, "sha256": sha, "offset_unit": "codepoint",
+            "schema": GOLD_SCHEMA_IDS[1], "id": doc_id, "text": text, "sha256": sha, "offset_unit": "codepoint",
             "meta": json.loads(meta), "split": None, "near_duplicate_group": group, "layer": layer,
             "doc_labels": labels_by_doc.get(doc_id, {}),
             "actors": [actor_record(a.id, a.name, a.type, a.aliases, a.external_id)
@@ -127,9 +110,7 @@ def _adjudication(conn, layer: str) -> dict[str, dict]:
     if layer != GOLD:
         return {}
     out: dict[str, dict] = {}
-    for doc, kind, decision, version, note, by, at in conn.execute(
-            "SELECT document_id, kind, decision, version, note, decided_by, decided_at FROM decisions "
-            "ORDER BY document_id, decided_at, unit_key"):
+    for doc, kind, decision, version, note, by, at in stored.decisions_in_order(conn):
         v = json.loads(version or "{}")
         rec = out.setdefault(doc, {"notes": {}, "doc_label_provenance": {}, "rejected": []})
         if decision == "accepted":
@@ -157,8 +138,13 @@ def unanimous_records(project: "ProjectBase", *, include_all: bool = False,
     attributes; a claim, stance (holder, target, polarity, conditions, evidence), relation or
     document label when all of them have it identically on such spans. With *include_all*, a
     document nobody marked done uses every annotator who annotated it. Provenance lists them."""
-    layers = [L for L in project.layers() if project.conn.execute(
-        "SELECT 1 FROM spans WHERE layer=? UNION SELECT 1 FROM stances WHERE layer=? LIMIT 1", (L, L)).fetchone()]
+    with project.snapshot() as conn:
+        return _unanimous_records(project, conn, include_all, progress)
+
+
+def _unanimous_records(project: "ProjectBase", conn, include_all: bool,
+                       progress: Callable[[int, int], None] | None) -> tuple[list[dict], list[tuple[str, str]]]:
+    layers = [L for L in project.layers() if not stored.layer_is_empty(conn, L)]
     if not layers:
         raise IsfError("no annotator has annotations yet, so there is nothing unanimous to export")
     per = {L: {r["id"]: r for r in gold_records(project, L, include_all=True)[0]} for L in layers}
@@ -241,11 +227,14 @@ def _agree(recs: list[dict], voters: list[str]) -> dict:
 def export_project(project: "ProjectBase", fmt: str, out_dir, *, layer: str, include_all: bool,
                    split, seed: int, force: bool, progress=None, cancelled=None, schema_version: int = 2):
     from ..exporting import export_records
-    records, left_out = gold_records(project, layer, include_all=include_all)
+    # one bar for both halves: reading the layer is the first half, writing the files the second
+    reading = None if progress is None else (lambda done, total: progress(done, 2 * total))
+    writing = None if progress is None else (lambda done, total: progress(total + done, 2 * total))
+    records, left_out = gold_records(project, layer, include_all=include_all, progress=reading)
     if not records:
         raise IsfError(f"no document of layer {layer!r} is marked done; mark documents done, or export "
                        f"everything with --all ({len(left_out)} documents left out)")
     return export_records(records, fmt, Path(out_dir) if out_dir else None, project_name=project.name, layer=layer,
                           left_out=left_out, split=split, seed=seed, force=force,
                           scheme=json.loads(project.scheme.model_dump_json()), language=project.scheme.language,
-                          progress=progress, cancelled=cancelled, schema_version=schema_version)
+                          progress=writing, cancelled=cancelled, schema_version=schema_version)

@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..models import GOLD
+from ..store import imports as stored
 from ..store.layers import clear_layer
+from ..store.matching import match_entry
 from ..textclean import clean_and_hash, sha256_text
 from .record import GoldActor, GoldRecord, GoldTarget
 
 if TYPE_CHECKING:
-    from ..changes import Recorder
+    from ..store.changes import Recorder
     from ..store.base import ProjectBase
 
 
@@ -37,7 +39,6 @@ class GoldPlan:
         """Write the planned records through the import action's recorder (one transaction,
         one change record). Returns the annotated document ids and the number of spans."""
         from ..ids import new_id, now
-        conn = project.conn
         stamp = now()
         scheme = project.scheme
         annotated: list[str] = []
@@ -49,8 +50,7 @@ class GoldPlan:
             target_map = _reconcile_targets(rec, record.targets, project.author, stamp, self.mapped)
             span_ids: dict[str, str] = {}
             span_rows = []
-            taken = {r[0] for r in conn.execute("SELECT id FROM spans WHERE id IN (SELECT value FROM json_each(?))",
-                                                (json.dumps([x.id for x in record.spans]),))}
+            taken = stored.taken_ids(rec.conn, "spans", [x.id for x in record.spans])
             for s in record.spans:
                 sid = s.id if s.id not in taken else new_id("s")
                 span_ids[s.id] = sid
@@ -66,9 +66,7 @@ class GoldPlan:
                  "source_span": span_ids.get(c.source_span) if c.source_span else None,
                  "cue_span": span_ids.get(c.cue) if c.cue else None, "quote": c.quote} for c in record.claims])
             stance_ids: dict[str, str] = {}
-            taken_st = {r[0] for r in conn.execute(
-                "SELECT id FROM stances WHERE id IN (SELECT value FROM json_each(?))",
-                (json.dumps([x.id for x in record.stances]),))}
+            taken_st = stored.taken_ids(rec.conn, "stances", [x.id for x in record.stances])
             for st in record.stances:
                 stid = st.id if st.id not in taken_st else new_id("st")
                 stance_ids[st.id] = stid
@@ -95,7 +93,7 @@ class GoldPlan:
             annotated.append(doc_id)
             n_spans += len(record.spans)
         if self.items and self.layer != GOLD:
-            project._ensure_annotator(rec, self.layer)
+            project.ensure_annotator(rec, self.layer)
         return annotated, n_spans
 
 
@@ -103,21 +101,13 @@ def _reconcile_actors(rec: "Recorder", actors: list[GoldActor], scheme, author: 
                       mapped: dict[str, None]) -> dict[str, str]:
     """Map record actor ids to registry ids: by id, then external id, then canonical name; else add.
     Every id mapped to another one is noted in *mapped* (the import reports it)."""
-    conn = rec.conn
     out = {}
     for a in actors:
-        row = conn.execute("SELECT id FROM actors WHERE id=?", (a.id,)).fetchone()
-        how = ""
-        if row is None and a.external_id:
-            row = conn.execute("SELECT id FROM actors WHERE external_id=?", (a.external_id,)).fetchone()
-            how = f"same external id {a.external_id!r}"
-        if row is None:
-            row = conn.execute("SELECT id FROM actors WHERE name=? COLLATE NOCASE", (a.name,)).fetchone()
-            how = f"same name {a.name!r}"
-        if row is not None:
-            out[a.id] = row[0]
-            if row[0] != a.id:
-                mapped[f"actor {a.id!r} -> the project's {row[0]!r} ({how})"] = None
+        found = match_entry(rec.conn, "actor", a.id, a.name, a.external_id)
+        if found is not None:
+            out[a.id] = found[0]
+            if found[0] != a.id:
+                mapped[f"actor {a.id!r} -> the project's {found[0]!r} ({found[1]})"] = None
             continue
         typ = a.type if a.type in scheme.actor_types else "other"
         rec.insert("actors", {"id": a.id, "name": a.name, "type": typ,
@@ -132,15 +122,13 @@ def _reconcile_actors(rec: "Recorder", actors: list[GoldActor], scheme, author: 
 def _reconcile_targets(rec: "Recorder", targets: list[GoldTarget], author: str, stamp: str,
                        mapped: dict[str, None]) -> dict[str, str]:
     """Map record target ids to the project's: by id, then by name; else add (mapped ids noted)."""
-    conn = rec.conn
     out = {}
     for t in targets:
-        row = conn.execute("SELECT id FROM targets WHERE id=?", (t.id,)).fetchone() or conn.execute(
-            "SELECT id FROM targets WHERE name=? COLLATE NOCASE", (t.name,)).fetchone()
-        if row is not None:
-            out[t.id] = row[0]
-            if row[0] != t.id:
-                mapped[f"target {t.id!r} -> the project's {row[0]!r} (same name {t.name!r})"] = None
+        found = match_entry(rec.conn, "target", t.id, t.name)
+        if found is not None:
+            out[t.id] = found[0]
+            if found[0] != t.id:
+                mapped[f"target {t.id!r} -> the project's {found[0]!r} ({found[1]})"] = None
             continue
         rec.insert("targets", {"id": t.id, "name": t.name, "description": "", "created_by": author,
                                "created_at": stamp})
@@ -214,10 +202,7 @@ def plan_gold_import(project: "ProjectBase", lines: list[tuple[str, int, dict]],
             batch_sha[sha] = doc_id
             plan.new_docs.append((doc_id, rec))
         elif not replace and doc_id in existing_ids:
-            has = project.conn.execute(
-                "SELECT 1 FROM spans WHERE document_id=? AND layer=? UNION SELECT 1 FROM stances WHERE document_id=? "
-                "AND layer=? LIMIT 1", (doc_id, layer, doc_id, layer)).fetchone()
-            if has:
+            if stored.layer_has_annotations(project.conn, doc_id, layer):
                 raise InputError(src, f"layer {layer!r} already has annotations for document {doc_id!r}; "
                                       "use --replace to replace them", line)
         if doc_id in seen_docs:

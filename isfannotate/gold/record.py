@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError as PydanticValidatio
 
 from ..errors import InputError
 
-SCHEMA_ID = "isfannotate.gold/1"
 UNANIMOUS = "unanimous"
 
 

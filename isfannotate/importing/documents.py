@@ -11,16 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..changes import Op
 from ..errors import InputError, IsfError, ValidationError
 from ..formats.parsed import loads
 from ..models import layer_name
 from ..neardup import find_groups
+from ..progress import Phases, chunks
+from ..store import imports as stored
 from ..textclean import MAX_DOCUMENT_BYTES, clean_and_hash, decode_utf8
 from .schemechange import added_names, extended_scheme, missing_labels, write_scheme
 
 if TYPE_CHECKING:
-    from ..changes import Recorder
+    from ..store.changes import Recorder
     from ..store.base import ProjectBase
 
 DOCUMENT_FORMATS = ("txt", "jsonl")
@@ -107,11 +108,17 @@ def _expand(paths: Sequence[str | Path], fmt: str) -> list[tuple[Path, str]]:
     return out
 
 
-def _read_jsonl(path: Path, data: bytes, docs: list[_Doc], gold: list[tuple[str, int, dict]]) -> None:
+def _read_jsonl(path: Path, data: bytes, docs: list[_Doc], gold: list[tuple[str, int, dict]],
+                read: Callable[[float], None] | None = None) -> None:
+    """*read(fraction)* is told how far into the file's lines it is (25 times a file)."""
     text = decode_utf8(data, str(path), limit=None)
     if text.startswith("\ufeff"):
         text = text[1:]
-    for lineno, line in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n")
+    every = max(1, len(lines) // 25)
+    for lineno, line in enumerate(lines, start=1):
+        if read is not None and lineno % every == 0:
+            read(lineno / len(lines))
         line = line.rstrip("\r")
         if not line.strip():
             continue
@@ -180,8 +187,9 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
     docs: list[_Doc] = []
     gold: list[tuple[str, int, dict]] = []
     manifests: dict[Path, dict[str, dict]] = {}
-    if progress:
-        progress(0, total_bytes)
+    phases = Phases(progress)       # one scale for every phase, ending before the commit
+    reading = phases.part(0.0, 0.35)
+    reading(0, total_bytes)
     for (path, kind), size in zip(files, sizes):
         try:
             data = path.read_bytes()
@@ -194,10 +202,10 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
         else:
             if not data.strip():
                 raise InputError(str(path), "the file is empty")
-            _read_jsonl(path, data, docs, gold)
+            _read_jsonl(path, data, docs, gold,
+                        lambda frac, base=done_bytes, size=size: reading(base + int(size * frac), total_bytes))
         done_bytes += size
-        if progress:
-            progress(done_bytes, total_bytes)
+        reading(done_bytes, total_bytes)
 
     layer = None
     if gold:
@@ -243,7 +251,8 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
 
     registry_file, registry_actors = _folder_registry(paths)
     if registry_file is not None:
-        have = project.conn.execute("SELECT count(*) FROM actors").fetchone()[0]
+        with project.snapshot() as conn:
+            have = stored.actor_count(conn)
         known = {a.id: a for a in project.actors()} if have else {}
         if have and registry_actors and all(known.get(a.id) == a for a in registry_actors):   # the same entries
             report.registry = f"{registry_file}: its {len(registry_actors)} actors are already in the project"
@@ -255,25 +264,23 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
         else:
             report.registry = f"{len(registry_actors)} actors from {registry_file}"
 
-    old_scheme = project._scheme
     try:
-        with project._action("import", None, None, f"{len(new_rows)} documents", undoable=False) as rec:
+        with project.action("import", None, None, f"{len(new_rows)} documents", undoable=False) as rec:
             if registry_actors:
                 from ..registry import actor_rows
                 rec.insert_many("actors", actor_rows(registry_actors))
             if scheme is not project.scheme:
                 write_scheme(project, rec, scheme)
                 report.added_labels = added_names(missing)
-            insert_documents(rec, new_rows, report, progress)
+            insert_documents(rec, new_rows, report, phases.part(0.4, 0.85))
             if gold_plan is not None:
                 annotated, n_spans = gold_plan.apply(project, rec)
                 report.annotated_documents.extend(annotated)
                 report.spans += n_spans
                 report.mapped_ids.extend(gold_plan.mapped)
-    except BaseException:
-        project._scheme = old_scheme   # a scheme change was rolled back with the rest
-        raise
-    project._doc_lengths.clear()
+            phases.end()    # the last point a Cancel stops the import: the commit follows
+    finally:
+        project.invalidate()   # new documents; a scheme change kept, or rolled back with the rest
     return report
 
 
@@ -295,11 +302,11 @@ class DocumentIds:
 
     def __init__(self, project: "ProjectBase", report: ImportReport):
         from ..ids import now
-        conn = project.conn
         self.report = report
-        self.existing_sha: dict[str, str] = dict(conn.execute("SELECT sha256, id FROM documents"))
-        self.taken_ids = {r[0] for r in conn.execute("SELECT id FROM documents")}
-        self.next_seq = (conn.execute("SELECT max(seq) FROM documents").fetchone()[0] or 0) + 1
+        with project.snapshot() as conn:
+            self.existing_sha: dict[str, str] = stored.document_ids_by_sha(conn)
+            self.taken_ids = stored.document_ids(conn)
+            self.next_seq = stored.last_document_seq(conn) + 1
         self.batch_sha: dict[str, str] = {}
         self.stamp = now()
 
@@ -331,12 +338,16 @@ _DOC_COLS = ("id", "seq", "text", "sha256", "meta", "imported_at")
 def insert_documents(rec: "Recorder", rows: list[tuple], report: ImportReport, progress=None) -> None:
     """Insert new document rows (from ``DocumentIds.new_row``) inside the import's action and
     regroup the near-duplicates."""
-    rec.insert_many("documents", [dict(zip(_DOC_COLS, r)) for r in rows])
+    parts = chunks(len(rows))
+    for k, (i, j) in enumerate(parts):     # in slices, so that a long import shows its progress
+        rec.insert_many("documents", [dict(zip(_DOC_COLS, r)) for r in rows[i:j]])
+        if progress:
+            progress(3 * (k + 1), 4 * len(parts))
     report.added = [r[0] for r in rows]
-    if progress:
-        progress(len(rows), len(rows))
     if rows:
         _regroup_near_duplicates(rec, report, {r[0]: r[2] for r in rows})
+    if progress:
+        progress(1, 1)
 
 
 def _regroup_near_duplicates(rec: "Recorder", report: ImportReport, new_texts: dict[str, str]) -> None:
@@ -344,11 +355,9 @@ def _regroup_near_duplicates(rec: "Recorder", report: ImportReport, new_texts: d
     transaction). Group names g1, g2, ... follow the import order of each group's first document.
     *new_texts* (id -> text) are the documents just inserted, so their texts are not read back."""
     # ids come before the text in a row and groups from their partial index: no text is read here
-    conn = rec.conn
-    groups_now = dict(conn.execute("SELECT id, near_dup_group FROM documents WHERE near_dup_group IS NOT NULL"))
-    rows = [(doc_id, groups_now.get(doc_id)) for (doc_id,) in conn.execute("SELECT id FROM documents ORDER BY seq")]
-    old_texts = dict(conn.execute("SELECT id, text FROM documents WHERE id NOT IN (SELECT value FROM json_each(?))",
-                                  (json.dumps(list(new_texts)),))) if len(rows) > len(new_texts) else {}
+    groups_now = stored.near_duplicate_groups(rec.conn)
+    rows = [(doc_id, groups_now.get(doc_id)) for doc_id in stored.document_ids_in_order(rec.conn)]
+    old_texts = stored.texts_except(rec.conn, list(new_texts)) if len(rows) > len(new_texts) else {}
     rows = [(doc_id, new_texts.get(doc_id) or old_texts[doc_id], group) for doc_id, group in rows]
     groups = find_groups([r[1] for r in rows])
     wanted: dict[str, str | None] = {r[0]: None for r in rows}
@@ -356,10 +365,8 @@ def _regroup_near_duplicates(rec: "Recorder", report: ImportReport, new_texts: d
         for i in g:
             wanted[rows[i][0]] = f"g{n}"
     changed = [(grp, doc_id) for (doc_id, _, old) in rows for grp in [wanted[doc_id]] if grp != old]
-    conn.executemany("UPDATE documents SET near_dup_group=? WHERE id=?", changed)
-    for grp, doc_id in changed:   # logged as partial rows (id + group): no text is read back
-        rec.change.ops.append(Op("documents", {"id": doc_id, "near_dup_group": groups_now.get(doc_id)},
-                                 {"id": doc_id, "near_dup_group": grp}))
+    rec.set_column("documents", "near_dup_group",
+                   [(doc_id, groups_now.get(doc_id), grp) for grp, doc_id in changed])
     added = set(report.added)
     for g in groups:
         ids = [rows[i][0] for i in g]

@@ -9,7 +9,7 @@ from ..errors import IsfError
 from ..scheme import LABEL_NAME_RULE, DocLabelDef, RelationType, Scheme, SpanLabel, is_label_name
 
 if TYPE_CHECKING:
-    from ..changes import Recorder
+    from ..store.changes import Recorder
     from ..store.base import ProjectBase
 
 # Okabe–Ito, in the order new labels take them (colour-blind safe; DESIGN.md)
@@ -54,7 +54,7 @@ def extended_scheme(scheme: Scheme, missing: dict[str, list[str]], *, add: bool,
 def write_scheme(project: "ProjectBase", rec: "Recorder", scheme: Scheme) -> None:
     """Store *scheme* in the open action (undone with it) and make the project use it."""
     rec.update("project_info", ("scheme",), {"value": scheme.model_dump_json()})
-    project._scheme = scheme
+    project.invalidate()   # read again from the row just written (and again after a rollback)
 
 
 def added_names(missing: dict[str, list[str]]) -> list[str]:

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 from ..errors import IsfError, ValidationError
 from ..ids import IdMaker
 from ..models import GOLD, layer_name, name_key
+from ..progress import Phases, chunks
+from ..store import imports as stored
 from ..store.layers import clear_layer
 from .documents import DocumentIds, ImportReport, insert_documents
 from .schemechange import added_names, extended_scheme, missing_labels, write_scheme
@@ -95,8 +97,8 @@ def import_tool_annotations(project: "ProjectBase", paths: Sequence[str | Path],
                             progress: Callable[[int, int], None] | None = None) -> ImportReport:
     from ..formats.readers import read_annotations
     source = ", ".join(map(str, paths))
-    if progress:
-        progress(0, 2)
+    phases = Phases(progress)       # one scale for every phase, ending before the commit
+    phases.report(0.0)
     coll = read_annotations(paths, fmt, split_discontinuous=split_discontinuous, conll_tag_column=conll_tag_column,
                             webanno_layer=webanno_layer)
     if not coll.documents:
@@ -108,7 +110,6 @@ def import_tool_annotations(project: "ProjectBase", paths: Sequence[str | Path],
     report = ImportReport(detected=detected)
     report.messages = list(coll.notes)
     ids = DocumentIds(project, report)
-    conn = project.conn
     new_rows, targets = [], []
     pairs: dict[tuple[str, str], "ParsedDocument"] = {}
     for pd in coll.documents:
@@ -126,32 +127,34 @@ def import_tool_annotations(project: "ProjectBase", paths: Sequence[str | Path],
                            f"{layer!r} in the same import")
         pairs[(doc_id, layer)] = pd
         targets.append((doc_id, layer, pd))
-    if not replace:
+    with project.snapshot() as conn:
         existing_ids = set(ids.existing_sha.values())
-        for doc_id, layer, pd in targets:
-            if doc_id in existing_ids and conn.execute(
-                    "SELECT 1 FROM spans WHERE document_id=? AND layer=? UNION SELECT 1 FROM stances "
-                    "WHERE document_id=? AND layer=? LIMIT 1", (doc_id, layer, doc_id, layer)).fetchone():
-                raise IsfError(f"{pd.path}: layer {layer!r} already has annotations for document {doc_id!r}; "
-                               "use --replace to replace them")
+        taken = None if replace else next(((doc_id, layer, pd) for doc_id, layer, pd in targets if doc_id in existing_ids
+                                           and stored.layer_has_annotations(conn, doc_id, layer)), None)
+        by_external = stored.actor_ids_by_external_id(conn)
+    if taken is not None:
+        doc_id, layer, pd = taken
+        raise IsfError(f"{pd.path}: layer {layer!r} already has annotations for document {doc_id!r}; "
+                       "use --replace to replace them")
     actor_label = scheme.actor_label
-    by_external = {r[0]: r[1] for r in conn.execute("SELECT external_id, id FROM actors WHERE external_id IS NOT NULL")}
-    old_scheme = project._scheme
     try:
-        with project._action("import", None, None, f"{fmt}: {len(targets)} annotated documents",
+        with project.action("import", None, None, f"{fmt}: {len(targets)} annotated documents",
                              undoable=False) as rec:
             if scheme is not project.scheme:
                 write_scheme(project, rec, scheme)
                 report.added_labels = added_names(missing)
-            insert_documents(rec, new_rows, report)
-            if progress:
-                progress(1, 2)
+            phases.report(0.4)      # (read and checked)
+            insert_documents(rec, new_rows, report, phases.part(0.4, 0.6))
             spans, relations, labels, status = [], [], [], []
             new_id = IdMaker()
             if replace:
                 for layer in set(layers.values()):
                     clear_layer(rec, [d for d, lay, _ in targets if lay == layer], layer)
-            for doc_id, layer, pd in targets:
+            building = phases.part(0.6, 0.75)
+            every = max(1, len(targets) // 25)
+            for n_done, (doc_id, layer, pd) in enumerate(targets):
+                if n_done % every == 0:
+                    building(n_done, len(targets))
                 keys: dict[str, str] = {}
                 for s in pd.spans:
                     sid = keys[s.key] = new_id("s")
@@ -179,24 +182,27 @@ def import_tool_annotations(project: "ProjectBase", paths: Sequence[str | Path],
                 for row in status:
                     rec.delete("doc_status", (row["document_id"], row["layer"]))
             else:
-                have = {tuple(r) for r in conn.execute("SELECT document_id, layer FROM doc_status")}
+                have = stored.status_keys(rec.conn)
                 for row in status:
                     if (row["document_id"], row["layer"]) in have:
                         rec.delete("doc_status", (row["document_id"], row["layer"]))
-            rec.insert_many("spans", spans)
+            writing = phases.part(0.75, 0.98)
+            parts = chunks(len(spans))
+            for k, (i, j) in enumerate(parts):   # in slices, so that a long import shows its progress
+                rec.insert_many("spans", spans[i:j])
+                writing(k + 1, len(parts))
             rec.insert_many("relations", relations)
             for row in labels:
                 rec.upsert("doc_labels", row)
             rec.insert_many("doc_status", status)
             for layer in set(layers.values()) - {GOLD}:
-                project._ensure_annotator(rec, layer)
+                project.ensure_annotator(rec, layer)
+            phases.end()    # the last point a Cancel stops the import: the commit follows
     except BaseException:
-        project._scheme = old_scheme   # the scheme change was rolled back with the rest
+        project.invalidate()   # the scheme change was rolled back with the rest
         raise
     report.spans = len(spans)
     report.per_label = [(k, lab, r["imported"], r["converted"], r["skipped"]) for (k, lab), r in coll.per_label().items()]
     report.skipped_items = [(k, lab, st.split(":", 1)[1], n) for k, lab, st, n in coll.summary()
                             if st.startswith("skipped")]
-    if progress:
-        progress(2, 2)
     return report

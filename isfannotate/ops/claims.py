@@ -5,16 +5,16 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ..changes import Change
+from ..store.changes import Change
 from ..errors import ValidationError
 from ..ids import new_id, now
 from ..models import layer_name
 from ..store.session import guard_public_methods
-from . import naming
+from . import OnStore, naming
 
 
 @guard_public_methods
-class ClaimActions:
+class ClaimActions(OnStore):
     """Mixed into ``Project``."""
 
     def set_claim(self, span_id: str, *, source_kind: str | None = None, source_actor: str | None = None,
@@ -67,7 +67,7 @@ class ClaimActions:
             parts.append(f"quote: {naming.value_text(quote)}")
         if attrs:
             parts += naming.changed_attrs(span.attrs, {**span.attrs, **attrs})
-        with self._action("claim", span.document_id, span.layer, naming.details(parts)) as rec:
+        with self.action("claim", span.document_id, span.layer, naming.details(parts)) as rec:
             if cue_row is not None:
                 rec.insert("spans", cue_row)
             if attrs:
@@ -95,7 +95,7 @@ class ClaimActions:
             if s.document_id != document_id or s.layer != layer:
                 raise ValidationError(f"evidence span {sid} is not in document {document_id} / layer {layer}")
         sid = stance_id or new_id("st")
-        with self._action("stance", document_id, layer, naming.stance_name(self.conn, holder, target, polarity)) as rec:
+        with self.action("stance", document_id, layer, naming.stance_name(self.conn, holder, target, polarity)) as rec:
             row = {"id": sid, "document_id": document_id, "layer": layer, "holder": holder, "target": target,
                    "polarity": polarity, "conditions": conditions or None, "author": layer, "created_at": now()}
             if stance_id is not None:
@@ -117,7 +117,7 @@ class ClaimActions:
                               (stance_id,)).fetchone()
         if r is None:
             raise ValidationError(f"no stance with id {stance_id!r}")
-        with self._action("delete stance", r[0], r[1], naming.stance_name(self.conn, *r[2:])) as rec:
+        with self.action("delete stance", r[0], r[1], naming.stance_name(self.conn, *r[2:])) as rec:
             for (span_id,) in self.conn.execute("SELECT span_id FROM stance_evidence WHERE stance_id=?",
                                                 (stance_id,)).fetchall():
                 rec.delete("stance_evidence", (stance_id, span_id))
@@ -138,7 +138,7 @@ class ClaimActions:
             raise ValidationError(f"{label} ends at a {', '.join(rel.tail_labels)} span, not {t.label}")
         text = self.document(h.document_id).text
         name = f"{label} {naming.quoted(text[h.start:h.end])} → {naming.quoted(text[t.start:t.end])}"
-        with self._action("relation", h.document_id, h.layer, name) as rec:
+        with self.action("relation", h.document_id, h.layer, name) as rec:
             rec.insert("relations", {"id": new_id("r"), "document_id": h.document_id, "layer": h.layer,
                                      "head": head, "tail": tail, "label": label})
         return rec.change
@@ -151,7 +151,7 @@ class ClaimActions:
         text = self.document(r[0]).text
         h, t = self.span(r[3]), self.span(r[4])
         name = f"{r[2]} {naming.quoted(text[h.start:h.end])} → {naming.quoted(text[t.start:t.end])}"
-        with self._action("delete relation", r[0], r[1], name) as rec:
+        with self.action("delete relation", r[0], r[1], name) as rec:
             rec.delete("relations", (relation_id,))
         return rec.change
 
@@ -165,7 +165,7 @@ class ClaimActions:
             raise ValidationError(f"{key} must be one of {', '.join(d.choices)}")
         layer = layer_name(layer, allow_gold=True)
         self._doc_length(document_id)
-        with self._action("document label", document_id, layer, f"{key}: {naming.value_text(value)}") as rec:
+        with self.action("document label", document_id, layer, f"{key}: {naming.value_text(value)}") as rec:
             if value is None:
                 rec.delete("doc_labels", (document_id, layer, key))
             else:

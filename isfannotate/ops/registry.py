@@ -6,15 +6,16 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..changes import Change, Recorder
+from ..store.changes import Change, Recorder
 from ..errors import ValidationError
 from ..ids import new_id, now
 from ..models import Actor
 from ..store.session import guard_public_methods
+from . import OnStore
 
 
 @guard_public_methods
-class RegistryActions:
+class RegistryActions(OnStore):
     """Mixed into ``Project``."""
 
     def _actor_row(self, name: str, type: str, aliases: Iterable[str], external_id: str | None, note: str,
@@ -37,9 +38,9 @@ class RegistryActions:
                   note: str = "", actor_id: str | None = None) -> Change:
         row = self._actor_row(name, type, aliases, external_id, note, actor_id)
         aid, name = row["id"], row["name"]
-        with self._action("add actor", None, None, name) as rec:
+        with self.action("add actor", None, None, name) as rec:
             after = rec.insert("actors", row)
-            self._log(rec, "actor", aid, "add", None, after)
+            self.log_registry(rec, "actor", aid, "add", None, after)
         return rec.change
 
     def update_actor(self, actor_id: str, *, name: str | None = None, type: str | None = None,
@@ -63,10 +64,10 @@ class RegistryActions:
             values["external_id"] = external_id or None
         if note is not None:
             values["note"] = note
-        with self._action("edit actor", None, None, actor.name) as rec:
+        with self.action("edit actor", None, None, actor.name) as rec:
             after = rec.update("actors", (actor_id,), values)
             if rec.change.size:
-                self._log(rec, "actor", actor_id, "edit", actor.model_dump(), after)
+                self.log_registry(rec, "actor", actor_id, "edit", actor.model_dump(), after)
         return rec.change
 
     def _append_alias(self, rec: Recorder, actor: Actor, alias: str) -> bool:
@@ -76,12 +77,12 @@ class RegistryActions:
         if not alias or alias == actor.name or alias in actor.aliases:
             return False
         after = rec.update("actors", (actor.id,), {"aliases": json.dumps([*actor.aliases, alias], ensure_ascii=False)})
-        self._log(rec, "actor", actor.id, "edit", actor.model_dump(), after)
+        self.log_registry(rec, "actor", actor.id, "edit", actor.model_dump(), after)
         return True
 
     def add_alias(self, actor_id: str, alias: str) -> Change:
         actor = self.actor(actor_id)
-        with self._action("add alias", None, None, actor.name) as rec:
+        with self.action("add alias", None, None, actor.name) as rec:
             if not self._append_alias(rec, actor, alias):
                 raise ValidationError(f"{' '.join(alias.split())!r} is already a name of {actor.name}")
         return rec.change
@@ -92,7 +93,7 @@ class RegistryActions:
         if keep_id == drop_id:
             raise ValidationError("cannot merge an actor with itself")
         keep, drop = self.actor(keep_id), self.actor(drop_id)
-        with self._action("merge actors", None, None, f"{drop.name} → {keep.name}") as rec:
+        with self.action("merge actors", None, None, f"{drop.name} → {keep.name}") as rec:
             for (sid,) in self.conn.execute("SELECT id FROM spans WHERE actor_id=?", (drop_id,)).fetchall():
                 rec.update("spans", (sid,), {"actor_id": keep_id})
             for (cid,) in self.conn.execute("SELECT span_id FROM claims WHERE source_actor=?", (drop_id,)).fetchall():
@@ -103,7 +104,7 @@ class RegistryActions:
             rec.update("actors", (keep_id,), {"aliases": json.dumps(aliases, ensure_ascii=False),
                                               "external_id": keep.external_id or drop.external_id})
             rec.delete("actors", (drop_id,))
-            self._log(rec, "actor", drop_id, f"merge into {keep_id}", drop.model_dump(), None)
+            self.log_registry(rec, "actor", drop_id, f"merge into {keep_id}", drop.model_dump(), None)
         return rec.change
 
     def add_target(self, name: str, *, description: str = "", target_id: str | None = None) -> Change:
@@ -113,10 +114,10 @@ class RegistryActions:
         tid = target_id or new_id("t")
         if self.conn.execute("SELECT 1 FROM targets WHERE id=?", (tid,)).fetchone():
             raise ValidationError(f"target id {tid!r} is taken")
-        with self._action("add target", None, None, name) as rec:
+        with self.action("add target", None, None, name) as rec:
             after = rec.insert("targets", {"id": tid, "name": name, "description": description,
                                            "created_by": self.author, "created_at": now()})
-            self._log(rec, "target", tid, "add", None, after)
+            self.log_registry(rec, "target", tid, "add", None, after)
         return rec.change
 
     def registry_log(self) -> list[dict]:

@@ -9,16 +9,16 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..changes import Change, Recorder
+from ..store.changes import Change, Recorder
 from ..errors import ValidationError
 from ..ids import new_id, now
 from ..models import STATUSES, Span, layer_name
 from ..store.session import guard_public_methods
-from . import naming
+from . import OnStore, naming
 
 
 @guard_public_methods
-class SpanActions:
+class SpanActions(OnStore):
     """Mixed into ``Project``."""
 
     def _check_label(self, label: str) -> None:
@@ -54,7 +54,7 @@ class SpanActions:
         if self.conn.execute('SELECT 1 FROM spans WHERE document_id=? AND layer=? AND start=? AND "end"=? AND label=?',
                              (document_id, layer, start, end, label)).fetchone():
             raise ValidationError(f"{label} {start}-{end} is already annotated in {layer}'s layer")
-        with self._action("annotate", document_id, layer, f"{label} {start}-{end}") as rec:
+        with self.action("annotate", document_id, layer, f"{label} {start}-{end}") as rec:
             rec.insert("spans", row)
             self._touch_status(rec, document_id, layer)
         return rec.change
@@ -72,7 +72,7 @@ class SpanActions:
         layer = layer_name(layer, allow_gold=True)
         rows = [self._span_row(d, layer, s, e, lab, act, None) for d, s, e, lab, act in items]
         docs = list(dict.fromkeys(row["document_id"] for row in rows))
-        with self._action("annotate all", docs[0] if len(docs) == 1 else None, layer,
+        with self.action("annotate all", docs[0] if len(docs) == 1 else None, layer,
                           f"{len(rows)} spans" + (f" in {len(docs)} documents" if len(docs) > 1 else "")) as rec:
             for row in rows:
                 if not self.conn.execute(
@@ -92,7 +92,7 @@ class SpanActions:
     def relabel(self, span_id: str, label: str, *, layer: str | None = None) -> Change:
         span = self._own_span(span_id, layer)
         self._check_label(label)
-        with self._action("relabel", span.document_id, span.layer, f"{span.label} → {label}") as rec:
+        with self.action("relabel", span.document_id, span.layer, f"{span.label} → {label}") as rec:
             values: dict[str, Any] = {"label": label}
             scheme = self.scheme
             if scheme.label(label).role != "actor":
@@ -106,7 +106,7 @@ class SpanActions:
         """Remove a span with everything that hangs on it (claim, evidence, relations), as one action."""
         span = self._own_span(span_id, layer)
         suggested = self._suggested_here(span)
-        with self._action("delete", span.document_id, span.layer, f"{span.label} {span.start}-{span.end}") as rec:
+        with self.action("delete", span.document_id, span.layer, f"{span.label} {span.start}-{span.end}") as rec:
             self._delete_span_rows(rec, span_id)
             if suggested:
                 # the registry would suggest this name here again at once (and Shift+A re-add it):
@@ -128,7 +128,7 @@ class SpanActions:
                              "AND label=? AND id<>?", (span.document_id, span.layer, start, end, span.label,
                                                       span_id)).fetchone():
             raise ValidationError(f"{span.label} {start}-{end} is already annotated in {span.layer}'s layer")
-        with self._action("resize", span.document_id, span.layer, f"{span.label} {start}-{end}") as rec:
+        with self.action("resize", span.document_id, span.layer, f"{span.label} {start}-{end}") as rec:
             rec.update("spans", (span_id,), {"start": start, "end": end})
         return rec.change
 
@@ -189,7 +189,7 @@ class SpanActions:
                     raise ValidationError(f"{span.label}.{k} must be true or false")
             merged[k] = v
         role = label.role if label else None
-        with self._action("claim" if role == "claim" else "attributes", span.document_id, span.layer,
+        with self.action("claim" if role == "claim" else "attributes", span.document_id, span.layer,
                           naming.details(naming.changed_attrs(span.attrs, merged))) as rec:
             rec.update("spans", (span_id,), {"attrs": json.dumps(merged, ensure_ascii=False)})
         return rec.change
@@ -202,7 +202,7 @@ class SpanActions:
         actor = self.actor(actor_id) if actor_id is not None else None
         name = f"{naming.quoted(self.document(span.document_id).text[span.start:span.end])} → " + \
             (actor.name if actor is not None else "no actor")
-        with self._action("link actor", span.document_id, span.layer, name) as rec:
+        with self.action("link actor", span.document_id, span.layer, name) as rec:
             rec.update("spans", (span_id,), {"actor_id": actor_id})
             if add_alias and actor is not None:
                 self._append_alias(rec, actor, self.document(span.document_id).text[span.start:span.end])
@@ -215,9 +215,9 @@ class SpanActions:
         span = self._own_span(span_id, layer)
         row = self._actor_row(name, type, aliases, external_id, "", actor_id)
         aid = row["id"]
-        with self._action("create actor", span.document_id, span.layer, name) as rec:
+        with self.action("create actor", span.document_id, span.layer, name) as rec:
             after = rec.insert("actors", row)
-            self._log(rec, "actor", aid, "add", None, after)
+            self.log_registry(rec, "actor", aid, "add", None, after)
             rec.update("spans", (span_id,), {"actor_id": aid})
         return rec.change
 
@@ -234,7 +234,7 @@ class SpanActions:
                 raise ValidationError(f"cannot mark done: {len(problems)} problem{'s' if len(problems) > 1 else ''} "
                                       f"({'; '.join(p.message for p in problems[:3])}{'; …' if len(problems) > 3 else ''})"
                                       "; resolve them or give a reason to override")
-        with self._action("status", document_id, layer, status) as rec:
+        with self.action("status", document_id, layer, status) as rec:
             rec.upsert("doc_status", {"document_id": document_id, "layer": layer, "status": status,
                                       "reason": reason, "updated_at": now()})
         return rec.change

@@ -7,11 +7,12 @@ import hashlib
 import json
 from collections.abc import Sequence
 
-from ..changes import Change
+from ..store.changes import Change
 from ..errors import ValidationError
 from ..ids import now
 from ..models import layer_name, name_key
 from ..store.session import guard_public_methods
+from . import OnStore
 
 
 def round_robin(document_ids: Sequence[str], annotators: Sequence[str], overlap: int, seed: int) -> dict[str, list[str]]:
@@ -29,7 +30,7 @@ def round_robin(document_ids: Sequence[str], annotators: Sequence[str], overlap:
 
 
 @guard_public_methods
-class TeamActions:
+class TeamActions(OnStore):
     """Mixed into ``Project``."""
 
     def _clean_annotators(self, annotators: Sequence[str]) -> list[str]:
@@ -56,7 +57,7 @@ class TeamActions:
             self._doc_length(d)
         plan = round_robin(docs, names, overlap, seed)
         stamp = now()
-        with self._action("assign", None, None, f"{len(docs)} documents to {', '.join(names)} (overlap {overlap})") as rec:
+        with self.action("assign", None, None, f"{len(docs)} documents to {', '.join(names)} (overlap {overlap})") as rec:
             for d in docs:
                 rec.delete_where("assignments", "document_id=?", (d,))
             rec.insert_many("assignments", [{"document_id": d, "annotator": a, "assigned_at": stamp}
@@ -70,13 +71,13 @@ class TeamActions:
             self._doc_length(d)
         have = set(self.conn.execute("SELECT document_id, annotator FROM assignments"))
         stamp = now()
-        with self._action("assign", None, None, f"{len(document_ids)} documents to {', '.join(names)}") as rec:
+        with self.action("assign", None, None, f"{len(document_ids)} documents to {', '.join(names)}") as rec:
             rec.insert_many("assignments", [{"document_id": d, "annotator": a, "assigned_at": stamp}
                                             for d in document_ids for a in names if (d, a) not in have])
         return rec.change
 
     def unassign(self, document_ids: Sequence[str], annotators: Sequence[str]) -> Change:
-        with self._action("unassign", None, None, f"{len(document_ids)} documents") as rec:
+        with self.action("unassign", None, None, f"{len(document_ids)} documents") as rec:
             for d in document_ids:
                 for a in annotators:
                     rec.delete("assignments", (d, a))
@@ -104,13 +105,13 @@ class TeamActions:
         if row is None:
             raise ValidationError(f"no merge conflict with id {conflict_id!r}")
         kind, entity, field, file_value = row
-        with self._action("decide conflict", None, None, f"{kind} {entity} {field}: {choice}") as rec:
+        with self.action("decide conflict", None, None, f"{kind} {entity} {field}: {choice}") as rec:
             if choice == "taken":
                 table = "actors" if kind == "actor" else "targets"
                 before = self.conn.execute(f"SELECT {field} FROM {table} WHERE id=?", (entity,)).fetchone()
                 if before is None:
                     raise ValidationError(f"{kind} {entity} no longer exists")
                 after = rec.update(table, (entity,), {field: json.loads(file_value)})
-                self._log(rec, kind, entity, "merge conflict taken", {field: before[0]}, after)
+                self.log_registry(rec, kind, entity, "merge conflict taken", {field: before[0]}, after)
             rec.update("merge_conflicts", (conflict_id,), {"status": choice})
         return rec.change

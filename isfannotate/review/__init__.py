@@ -8,18 +8,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..changes import Change
+from ..store.changes import Change
 from ..errors import ValidationError
 from ..ids import new_id, now
 from ..models import GOLD
+from ..store import review as stored
 from .decide import _undo_earlier, _used_elsewhere, apply_decision, update_gold_status
-from .units import PARTS, ReviewDoc, ReviewUnit, review_document, review_documents
+from .units import PARTS, ReviewDoc, ReviewUnit, review_counts, review_document, review_documents
 
 if TYPE_CHECKING:
     from ..store.base import ProjectBase
 
 __all__ = ["PARTS", "ReviewDoc", "ReviewUnit", "QueueRow", "Queue", "auto_merge", "decide", "review_document",
-           "review_documents", "review_queue", "next_disagreement", "set_note", "add_guideline_example",
+           "review_counts", "review_documents", "review_queue", "next_disagreement", "set_note", "add_guideline_example",
            "guideline_examples", "undecide", "unit_name", "describe_decision", "majority_of"]
 
 
@@ -31,7 +32,7 @@ def decide(project: "ProjectBase", document_id: str, unit_key: str, decision: st
     unit = rd.unit(unit_key)
     if unit is None:
         raise ValidationError(f"no unit {unit_key!r} in document {document_id!r} (its versions may have changed)")
-    with project._action("decision:", document_id, GOLD,
+    with project.action("decision:", document_id, GOLD,
                          describe_decision(project, unit, decision, annotator, edited)) as rec:
         apply_decision(project, rec, rd, unit, decision, annotator=annotator, edited=edited, note=note)
         update_gold_status(rec, rd)
@@ -48,7 +49,7 @@ def undecide(project: "ProjectBase", document_id: str, unit_key: str) -> Change:
         raise ValidationError(f"no unit {unit_key!r} in document {document_id!r} (its versions may have changed)")
     if unit.decision is None:
         raise ValidationError(f"{unit_key} is not decided; nothing to take back")
-    with project._action("decision:", document_id, GOLD, f"take back the decision on {unit_name(project, unit)}") as rec:
+    with project.action("decision:", document_id, GOLD, f"take back the decision on {unit_name(project, unit)}") as rec:
         _undo_earlier(rec, unit.decision, unit, _used_elsewhere(rec.conn, unit.doc, unit.key))
         rec.delete("decisions", (unit.key,))
         unit.decision = None
@@ -61,8 +62,8 @@ def unit_name(project: "ProjectBase", unit: ReviewUnit) -> str:
     text), "STANCE Pakistan → contributing troops", "document label relevance"."""
     if unit.kind == "stance":
         v = next(iter(unit.versions.values()), {})
-        names = dict(project.conn.execute("SELECT id, name FROM actors WHERE id=?", (v.get("holder"),)))
-        names |= dict(project.conn.execute("SELECT id, name FROM targets WHERE id=?", (v.get("target"),)))
+        with project.snapshot() as conn:
+            names = stored.entry_names(conn, v.get("holder"), v.get("target"))
         return f"STANCE {names.get(v.get('holder'), v.get('holder') or '?')} → " \
                f"{names.get(v.get('target'), v.get('target') or '?')}"
     if unit.kind == "doc_label":
@@ -83,11 +84,12 @@ def describe_decision(project: "ProjectBase", unit: ReviewUnit, decision: str, a
 
 def set_note(project: "ProjectBase", document_id: str, unit_key: str, note: str) -> Change:
     """Leave (or change) the adjudicator's note on a decided unit."""
-    row = project.conn.execute("SELECT 1 FROM decisions WHERE unit_key=?", (unit_key,)).fetchone()
-    if row is None:
+    with project.snapshot() as conn:
+        decided = stored.is_decided(conn, unit_key)
+    if not decided:
         raise ValidationError("decide the unit first (accept or reject it), then add a note; or give the note "
                               "with the decision")
-    with project._action("note", document_id, GOLD) as rec:
+    with project.action("note", document_id, GOLD) as rec:
         rec.update("decisions", (unit_key,), {"note": note})
     return rec.change
 
@@ -108,7 +110,7 @@ def auto_merge(project: "ProjectBase", mode: str, *, min_k: int | None = None,
         raise ValidationError(f"--min {min_k}: a majority needs at least 2 annotators who agree (K >= 2)")
     docs = review_documents(project, documents)
     n = 0
-    with project._action(f"auto-merge {mode}", None, GOLD, "") as rec:
+    with project.action(f"auto-merge {mode}", None, GOLD, "") as rec:
         for i, (doc, rd) in enumerate(docs.items()):
             if progress and i % 200 == 0:
                 progress(i, len(docs))
@@ -178,22 +180,16 @@ def review_queue(project: "ProjectBase", *, progress: Callable[[int, int], None]
     """Per document: units, decided, open disagreements; from the review cache, computing (and
     caching) only the documents an action changed since (every action drops its documents'
     rows). The first opening of a large project computes everything once."""
-    conn = project.conn
-    docs = [r[0] for r in conn.execute(
-        "SELECT d.id FROM documents d WHERE EXISTS (SELECT 1 FROM doc_status s WHERE s.document_id = d.id "
-        "AND s.layer <> ? AND s.status <> 'new') ORDER BY d.seq", (GOLD,))]
-    cached = {r[0]: r[1:] for r in conn.execute("SELECT document_id, units, decided, open_disagreements FROM review_cache")}
+    with project.snapshot() as conn:
+        docs = stored.documents_under_review(conn)
+        cached = stored.cached_review_counts(conn)
     missing = [d for d in docs if d not in cached]
-    for k in range(0, len(missing), 500):
-        if progress:
-            progress(k, len(missing))
-        chunk = missing[k:k + 500]
-        fresh = review_documents(project, chunk)
-        rows = [(d, len(rd.units), rd.decided, len(rd.open_disagreements)) for d, rd in fresh.items()]
-        rows += [(d, 0, 0, 0) for d in chunk if d not in fresh]
+    if missing:
+        # the first opening: every document is missing, and reading all of them needs no filter
+        counts = review_counts(project, None if len(missing) == len(docs) else missing, progress=progress)
+        rows = [(d, *counts.get(d, (0, 0, 0))) for d in missing]
         if not project.read_only:
-            with project._tx() as c:
-                c.executemany("INSERT OR REPLACE INTO review_cache VALUES (?,?,?,?)", rows)
+            project.cache_review_counts(rows)
         cached.update({r[0]: r[1:] for r in rows})
     titles = dict(project.document_list())
     return Queue([QueueRow(d, titles.get(d, d), *cached[d]) for d in docs])
@@ -243,7 +239,7 @@ def add_guideline_example(project: "ProjectBase", document_id: str, unit_key: st
     text = project.document(document_id).text
     snippet = text[max(0, unit.start - 80):unit.end + 80] if unit.end > unit.start else ""
     label = unit.label or {"stance": "STANCE", "doc_label": "DOCUMENT"}.get(unit.kind, unit.kind)
-    with project._action("guideline example", None, None, label) as rec:
+    with project.action("guideline example", None, None, label) as rec:
         rec.insert("guideline_examples", {
             "id": new_id("ex"), "label": label, "document_id": document_id, "text": " ".join(snippet.split()),
             "versions": json.dumps(unit.versions, ensure_ascii=False, default=str),
@@ -254,14 +250,7 @@ def add_guideline_example(project: "ProjectBase", document_id: str, unit_key: st
 
 
 def guideline_examples(project: "ProjectBase", label: str | None = None) -> list[dict]:
-    cur = project.conn.execute("SELECT * FROM guideline_examples" + (" WHERE label=?" if label else "")
-                               + " ORDER BY label, created_at", (label,) if label else ())
-    names = [d[0] for d in cur.description]
-    out = []
-    for r in cur:
-        d = dict(zip(names, r))
-        d["versions"], d["decision"] = json.loads(d["versions"]), json.loads(d["decision"])
-        out.append(d)
-    return out
+    with project.snapshot() as conn:
+        return stored.guideline_examples(conn, label)
 
 

@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ValidationError
 from ..ids import new_id, now
 from ..models import GOLD
+from ..store import review as stored
 from .units import ReviewDoc, ReviewUnit, version_key
 
 if TYPE_CHECKING:
-    from ..changes import Recorder
+    from ..store.changes import Recorder
     from ..store.base import ProjectBase
 
 EDITABLE = {"span": ("start", "end", "label", "link"), "claim": ("source_kind", "source", "quote", "modality"),
@@ -39,8 +40,7 @@ class GoldWriter:
         self.created: list[str] = []
 
     def span(self, start: int, end: int, label: str, link: str | None = None, attrs: dict | None = None) -> str:
-        row = self.conn.execute('SELECT id, actor_id FROM spans WHERE document_id=? AND layer=? AND start=? '
-                                'AND "end"=? AND label=?', (self.doc, GOLD, start, end, label)).fetchone()
+        row = stored.gold_span_at(self.conn, self.doc, start, end, label)
         if row is not None:
             if link is not None and row[1] != link:
                 self.rec.update("spans", (row[0],), {"actor_id": link})
@@ -59,7 +59,7 @@ class GoldWriter:
         """The gold copy of an annotator's span (by id), made when missing."""
         if not span_id:
             return None
-        r = self.conn.execute('SELECT start, "end", label, actor_id, attrs FROM spans WHERE id=?', (span_id,)).fetchone()
+        r = stored.span_content(self.conn, span_id)
         if r is None:
             return None
         return self.span(r[0], r[1], r[2], r[3], json.loads(r[4]))
@@ -111,7 +111,7 @@ def check_edit(project: "ProjectBase", unit: ReviewUnit, edited: dict) -> None:
         one_of("polarity", tuple(scheme.stance.polarities), "a polarity")
         actor("holder")
         target = edited.get("target")
-        if target is not None and not project.conn.execute("SELECT 1 FROM targets WHERE id=?", (target,)).fetchone():
+        if target is not None and not stored.target_exists(project.conn, target):
             raise ValidationError(f"no target with id {target!r}")
         if edited.get("conditions") is not None and not isinstance(edited["conditions"], str):
             raise ValidationError("conditions is a text or null")
@@ -143,7 +143,7 @@ def _write(w: GoldWriter, unit: ReviewUnit, v: dict, prov: dict) -> str | None:
         cue = w.span_of(v.get("cue_id") or base.get("cue_id"))
         source = v.get("source")
         if source_span and not source:
-            source = w.conn.execute("SELECT actor_id FROM spans WHERE id=?", (source_span,)).fetchone()[0]
+            source = stored.span_actor(w.conn, source_span)
         rec.upsert("claims", {"span_id": item, "source_kind": v.get("source_kind") or ("actor" if source else None),
                               "source_actor": source, "source_span": source_span, "cue_span": cue,
                               "quote": v.get("quote")})
@@ -172,8 +172,7 @@ def _undo_earlier(rec: "Recorder", decision: dict | None, unit: ReviewUnit, stil
     for item in json.loads(decision["gold_items"]):
         if item in still_used:
             continue
-        for claim, src, cue in conn.execute("SELECT span_id, source_span, cue_span FROM claims "
-                                            "WHERE source_span=? OR cue_span=?", (item, item)).fetchall():
+        for claim, src, cue in stored.claims_pointing_at(conn, item):
             rec.update("claims", (claim,), {"source_span": None if src == item else src,
                                             "cue_span": None if cue == item else cue})
         rec.delete("claims", (item,))
@@ -188,10 +187,7 @@ def _undo_earlier(rec: "Recorder", decision: dict | None, unit: ReviewUnit, stil
 
 
 def _used_elsewhere(conn, doc: str, key: str) -> set[str]:
-    used: set[str] = set()
-    for (items,) in conn.execute("SELECT gold_items FROM decisions WHERE document_id=? AND unit_key<>?", (doc, key)):
-        used.update(json.loads(items))
-    return used
+    return stored.gold_items_of_other_decisions(conn, doc, key)
 
 
 def apply_decision(project: "ProjectBase", rec: "Recorder", rd: ReviewDoc, unit: ReviewUnit, decision: str, *,
@@ -244,7 +240,6 @@ def update_gold_status(rec: "Recorder", rd: ReviewDoc) -> None:
     if not rd.units:
         return
     status = "done" if all(u.decided for u in rd.units) else "in_progress"
-    row = rec.conn.execute("SELECT status FROM doc_status WHERE document_id=? AND layer=?", (rd.doc, GOLD)).fetchone()
-    if row is None or row[0] != status:
+    if stored.gold_status(rec.conn, rd.doc) != status:
         rec.upsert("doc_status", {"document_id": rd.doc, "layer": GOLD, "status": status,
                                   "reason": "adjudicated" if status == "done" else None, "updated_at": now()})

@@ -15,6 +15,7 @@ from ..agreement.describe import describe_version, sentence_around
 from ..agreement.units import ClaimAnn, DocLabelAnn, SpanAnn, StanceAnn
 from ..errors import IsfError
 from ..models import GOLD
+from ..store import review as stored
 from .units import ReviewUnit, review_documents, version_key
 
 if TYPE_CHECKING:
@@ -136,11 +137,9 @@ def feedback(project: "ProjectBase", annotator: str) -> Feedback:
     from ..team.layers import annotator_layers, registry_names
     out = Feedback(annotator)
     names = registry_names(project)
-    docs = [r[0] for r in project.conn.execute(
-        "SELECT DISTINCT d.document_id FROM decisions d WHERE EXISTS (SELECT 1 FROM doc_status s WHERE "
-        "s.document_id = d.document_id AND s.layer = ? AND s.status <> 'new')", (annotator,))]
-    texts = dict(project.conn.execute("SELECT id, text FROM documents WHERE id IN (SELECT value FROM json_each(?))",
-                                      (json.dumps(docs),)))
+    with project.snapshot() as conn:
+        docs = stored.decided_documents_of(conn, annotator)
+        texts = stored.texts_of(conn, docs)
     for doc, rd in review_documents(project, docs).items():
         text = texts.get(doc)
         items = []
@@ -164,8 +163,8 @@ def feedback(project: "ProjectBase", annotator: str) -> Feedback:
             items.append(item)
         if items:
             out.documents[doc] = items
-    gold_docs = {r[0] for r in project.conn.execute("SELECT document_id FROM doc_status WHERE layer=? AND "
-                                                    "status='done'", (GOLD,))}
+    with project.snapshot() as conn:
+        gold_docs = stored.documents_done_in(conn, GOLD)
     layers = annotator_layers(project, [annotator, GOLD], done_only=False, documents=sorted(gold_docs))
     if gold_docs and all(layer.documents for layer in layers):
         result = compute_agreement(layers)

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..agreement.units import build_units
+from ..agreement.units import align_spans, build_units, group_by_doc
 
 if TYPE_CHECKING:
     from ..store.base import ProjectBase
@@ -115,8 +115,8 @@ def _unit_key(kind: str, doc: str, versions: dict[str, dict]) -> str:
     return f"{kind}:{doc}:{hashlib.sha1(sig.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
 
 
-def review_documents(project: "ProjectBase", documents: Sequence[str] | None = None) -> dict[str, ReviewDoc]:
-    """ReviewDocs for *documents* (default: every document some annotator worked on), in bulk."""
+def _coded_layers(project: "ProjectBase", documents: Sequence[str] | None) -> list:
+    """Each annotator's layer cut to the documents they code (see the module's docstring)."""
     from ..agreement.units import Layer
     from ..team.layers import annotator_layers
     anyone = annotator_layers(project, done_only=False, documents=documents)   # read once
@@ -133,6 +133,12 @@ def review_documents(project: "ProjectBase", documents: Sequence[str] | None = N
         if keep:
             merged.append(Layer(layer.annotator, keep, *(tuple(x for x in getattr(layer, k) if x.doc in keep)
                                                         for k in ("spans", "claims", "stances", "doc_labels"))))
+    return merged
+
+
+def review_documents(project: "ProjectBase", documents: Sequence[str] | None = None) -> dict[str, ReviewDoc]:
+    """ReviewDocs for *documents* (default: every document some annotator worked on), in bulk."""
+    merged = _coded_layers(project, documents)
     if not merged:
         return {}
     units = build_units(merged)
@@ -152,6 +158,88 @@ def review_documents(project: "ProjectBase", documents: Sequence[str] | None = N
                                            decisions.get(key), label))
         out[doc] = rd
     return out
+
+
+def review_counts(project: "ProjectBase", documents: Sequence[str] | None = None, *,
+                  progress: Callable[[int, int], None] | None = None) -> dict[str, tuple[int, int, int]]:
+    """(units, decided, open disagreements) per document, as ``review_documents`` would count
+    them, without building what only the review screen needs: one read of the layers, and the
+    unit keys (a hash of every version) only for documents that have decisions. A span's
+    version is compared on its offsets, label and link alone (its attributes are no part of
+    its decision). The review queue's first opening over a large project runs on this."""
+    merged = _coded_layers(project, documents)
+    if not merged:
+        return {}
+    spans = group_by_doc(merged, "spans")
+    units = build_units(merged, _spans_by_doc={})       # spans are counted below, by _span_counts
+    with_decisions = {r[0] for r in project.conn.execute(
+        "SELECT DISTINCT document_id FROM decisions WHERE document_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(units)),))}
+    full = review_documents(project, sorted(with_decisions)) if with_decisions else {}
+    details = _Details({}, {}, {}, {})
+    if any(layer.claims or layer.stances for layer in merged):
+        details = _details(project, merged)
+    out: dict[str, tuple[int, int, int]] = {}
+    step = max(1, len(units) // 50)
+    for i, (doc, du) in enumerate(units.items()):
+        if progress and i % step == 0:
+            progress(i, len(units))
+        rd = full.get(doc)
+        if rd is not None:
+            out[doc] = (len(rd.units), rd.decided, len(rd.open_disagreements))
+            continue
+        n, open_ = _span_counts(doc, du.coders, spans.get(doc))
+        n += len(du.claims) + len(du.stances) + len(du.doc_labels)
+        for kind, group in (("claim", du.claims), ("stance", du.stances), ("doc_label", du.doc_labels)):
+            for u in group:
+                versions = {a: details.version(kind, a, v) for a, v in u.versions.items()}
+                ru = ReviewUnit("", kind, doc, u.start, u.end, du.coders, versions)
+                open_ += ru.state in ("disagree", "incomplete")
+        out[doc] = (n, 0, open_)
+    if progress:
+        progress(len(units), len(units))
+    return out
+
+
+def _span_counts(doc: str, coders: tuple[str, ...], by_annotator: dict[str, list] | None) -> tuple[int, int]:
+    """(units, open units) of one document's spans, as ``align_spans`` makes them. A version
+    every coder has identically (offsets, label, link) is a unit of its own that agrees (the
+    aligner never joins it to anything), so it is counted without aligning; the rest is
+    aligned. A unit is open when a coder lacks it or its versions differ."""
+    if not by_annotator:
+        return 0, 0
+    keys = {a: [(s.start, s.end, s.label, s.link) for s in items] for a, items in by_annotator.items()}
+    common: dict[tuple, int] = {}
+    if len(keys) == len(coders):        # (every coder has spans here: otherwise nothing is common)
+        lists = [keys[c] for c in coders]
+        for k in lists[0]:
+            common[k] = common.get(k, 0) + 1
+        for other in lists[1:]:
+            mine: dict[tuple, int] = {}
+            for k in other:
+                if k in common:
+                    mine[k] = mine.get(k, 0) + 1
+            common = {k: min(v, mine[k]) for k, v in common.items() if k in mine}
+    n_full = sum(common.values())
+    rest = by_annotator
+    if n_full:
+        rest = {}
+        for a, items in by_annotator.items():
+            skip = dict(common)
+            kept = []
+            for s, k in zip(items, keys[a]):
+                if skip.get(k, 0) > 0:
+                    skip[k] -= 1
+                else:
+                    kept.append(s)
+            if kept:
+                rest[a] = kept
+    if not rest:
+        return n_full, 0
+    units = align_spans(doc, coders, rest)
+    open_ = sum(1 for u in units if len(u.versions) < len(coders)
+                or len({(v.start, v.end, v.label, v.link) for v in u.versions.values()}) > 1)
+    return n_full + len(units), open_
 
 
 def review_document(project: "ProjectBase", document_id: str) -> ReviewDoc:

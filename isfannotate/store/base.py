@@ -6,19 +6,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..changes import Recorder
+from .changes import Recorder
 from ..errors import ProjectError
 from ..ids import now
 from ..scheme import Scheme, parse_scheme
 from . import schema
 from .readers import Readers
-from .session import Session
+from .session import StoreSession
 from .summaries import Summaries
 
 
-class ProjectBase(Readers, Summaries, Session):
+class ProjectBase(Readers, Summaries, StoreSession):
     def __init__(self, path: Path, conn, owner=None, *, read_only: bool = False):
-        Session.__init__(self, path, conn, owner, read_only=read_only)
+        StoreSession.__init__(self, path, conn, owner, read_only=read_only)
         self._scheme: Scheme | None = None
         self._doc_lengths: dict[str, int] = {}
 
@@ -49,14 +49,27 @@ class ProjectBase(Readers, Summaries, Session):
         with self._using() as conn:
             return schema.schema_version(conn)
 
-    def _log(self, rec: Recorder, kind: str, entity_id: str, op: str, before: dict | None, after: dict | None) -> None:
+    def log_registry(self, rec: Recorder, kind: str, entity_id: str, op: str, before: dict | None,
+                     after: dict | None) -> None:
+        """Append a registry log entry (inside an action): who changed which actor or target, how."""
         rec.insert("registry_log", {"at": now(), "author": self.author, "kind": kind, "entity_id": entity_id,
                                     "op": op, "before": json.dumps(before, ensure_ascii=False) if before else None,
                                     "after": json.dumps(after, ensure_ascii=False) if after else None})
 
+    def invalidate(self) -> None:
+        """Drop the cached scheme and document lengths: read again from the rows on next use."""
+        self._scheme = None
+        self._doc_lengths.clear()
+
     def _after_replay(self, change) -> None:
         if change.rows("project_info"):
             self._scheme = None   # an undone or redone scheme change
+
+    def cache_review_counts(self, rows: list[tuple[str, int, int, int]]) -> None:
+        """Keep (document id, units, decided, open disagreements) in the review cache: derived
+        rows, written in their own transaction and never undone (every change drops its own)."""
+        with self._tx() as conn:
+            conn.executemany("INSERT OR REPLACE INTO review_cache VALUES (?,?,?,?)", rows)
 
     # Tables whose rows change what a document's review shows.
     _REVIEWED = frozenset({"spans", "claims", "stances", "stance_evidence", "doc_labels", "doc_status", "decisions",

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..changes import Recorder
+    from .changes import Recorder
 
 
 def clear_layer(rec: "Recorder", document_ids: Sequence[str], layer: str, *, status: bool = False) -> None:

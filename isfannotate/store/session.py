@@ -15,21 +15,17 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..changes import Change, Recorder, inverse, replay
 from ..errors import Busy, ProjectError, ValidationError
+from ..ids import now
 from ..models import GOLD
 from . import connection, faults, ownership
+from .changes import Change, Recorder, inverse, replay
 from .jobs import JobQueue
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 def uses_connection(fn: F) -> F:
@@ -57,8 +53,10 @@ def guard_public_methods(cls: type) -> type:
     return cls
 
 
-class Session:
-    """An open project file, owned by this process. Subclassed by ``Project``, the public front."""
+class StoreSession:
+    """An open project file, owned by this process: the store the core's jobs receive.
+    Subclassed by ``Project``, the public front. (The app's ``Session`` is another thing: a
+    window's hold on an open project.)"""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, owner: ownership.OwnerInfo | None = None,
                  *, read_only: bool = False):
@@ -71,7 +69,8 @@ class Session:
         self.connection_wait = 30.0
         self.jobs = JobQueue(self)
         self._guard = threading.RLock()
-        self._only_layer: str | None = None   # a handed-out file accepts its annotator's layer only
+        #: a handed-out file accepts its annotator's layer only (set by ``Project.open``)
+        self.only_layer: str | None = None
         self._undo: list[Change] = []
         self._redo: list[Change] = []
 
@@ -124,13 +123,35 @@ class Session:
                     with contextlib.suppress(sqlite3.Error):
                         conn.execute("COMMIT")
 
+    # ------------------------------------------------ the public store interface
+    # The core's jobs (import, merge, review, gold, registry help) receive the project as a store
+    # and use only these: ``action`` to write, ``snapshot`` to read, ``ensure_annotator``,
+    # ``log_registry`` and ``invalidate``. They never touch the session's private members.
+
+    def snapshot(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """A guarded read transaction: every read of a job goes through it (export included), so
+        it waits for another thread's open action instead of reading its uncommitted rows."""
+        return self.read_snapshot()
+
+    def action(self, name: str, document_id: str | None, layer: str | None, description: str = "", *,
+               undoable: bool = True) -> contextlib.AbstractContextManager[Recorder]:
+        """One user action: a write transaction whose every write goes through the yielded
+        ``Recorder``; it goes on the undo stack when it changed anything (and *undoable*)."""
+        return self._action(name, document_id, layer, description, undoable=undoable)
+
+    def ensure_annotator(self, rec: Recorder, layer: str) -> None:
+        """Record *layer* as an annotator (inside an action) unless it is one already."""
+        self._ensure_annotator(rec, layer)
+
+    def invalidate(self) -> None:
+        """Drop what this front caches from stored rows (overridden): after a job rewrote them
+        or rolled back a change it made to them."""
+
     @contextmanager
     def _action(self, action: str, document_id: str | None, layer: str | None,
                 description: str = "", *, undoable: bool = True) -> Iterator[Recorder]:
-        """One user action: a transaction whose every write goes through a Recorder. The change
-        goes on the undo stack when it changed anything (and *undoable*)."""
-        if self._only_layer is not None and layer is not None and layer != self._only_layer:
-            raise ValidationError(f"this file was handed out to {self._only_layer}; it cannot hold {layer}'s work")
+        if self.only_layer is not None and layer is not None and layer != self.only_layer:
+            raise ValidationError(f"this file was handed out to {self.only_layer}; it cannot hold {layer}'s work")
         change = Change(action, document_id, layer, description=description)
         with self._tx():
             rec = Recorder(self.conn, change)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -22,26 +21,12 @@ from typing import TYPE_CHECKING
 from ..errors import IsfError
 from ..formats.common import sanitise_name
 from ..ids import now
+from ..store.handouts import HANDOUTS_KEY, handouts, trim_to_annotator
 
 if TYPE_CHECKING:
     from ..store.base import ProjectBase
 
-# Tables with a layer column: only the annotator's own rows are handed out.
-_LAYERED = ("spans", "stances", "relations", "doc_status", "doc_labels", "notes", "suggestion_decisions")
-
-
-HANDOUTS_KEY = "handouts"   # project_info: {handout id: {"annotator", "at", "file", "documents"}}
-
-
-def handouts(conn: sqlite3.Connection) -> dict[str, dict]:
-    """Every file this project handed out, by the handout id written into the file."""
-    row = conn.execute("SELECT value FROM project_info WHERE key=?", (HANDOUTS_KEY,)).fetchone()
-    try:
-        value = json.loads(row[0]) if row else {}
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
+__all__ = ["HANDOUTS_KEY", "handout_path", "handouts", "write_handouts"]
 
 def handout_path(out_dir: Path, project_name: str, annotator: str) -> Path:
     return Path(out_dir) / f"{sanitise_name(project_name)}-{sanitise_name(annotator)}.isf"
@@ -63,7 +48,8 @@ def write_handouts(project: "ProjectBase", out_dir: str | Path, *, force: bool =
     if clash and not force:
         raise IsfError(f"{clash[0]} already exists; choose another folder or use --force")
     written = []
-    handed = handouts(project.conn)
+    with project.snapshot() as conn:
+        handed = handouts(conn)
     stamp = now()
     for i, (annotator, docs) in enumerate(assignments.items()):
         if progress:
@@ -74,51 +60,15 @@ def write_handouts(project: "ProjectBase", out_dir: str | Path, *, force: bool =
         project.copy_to(tmp)
         handout_id = uuid.uuid4().hex
         try:
-            _trim(tmp, annotator, docs, name, handout_id)
+            trim_to_annotator(tmp, annotator, docs, name, handout_id)
             os.replace(tmp, dest)
         finally:
             tmp.unlink(missing_ok=True)
         handed[handout_id] = {"annotator": annotator, "at": stamp, "file": dest.name, "documents": len(docs)}
         written.append(dest)
     # what was handed out, so that merge knows its own files (and to whom each went)
-    with project._action("handout", None, None, f"{len(written)} files", undoable=False) as rec:
+    with project.action("handout", None, None, f"{len(written)} files", undoable=False) as rec:
         rec.upsert("project_info", {"key": HANDOUTS_KEY, "value": json.dumps(handed, ensure_ascii=False)})
     if progress:
         progress(len(assignments), len(assignments))
     return written
-
-
-def _trim(path: Path, annotator: str, docs: list[str], project_name: str, handout_id: str) -> None:
-    """Keep only *annotator*'s documents and layer in the fresh copy at *path* (no one else has
-    it open: it was just written under a temporary name)."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        conn.execute("PRAGMA journal_mode=DELETE")   # a handed-out file is one file, no WAL beside it
-        conn.execute("BEGIN")
-        conn.execute("CREATE TEMP TABLE keep (id TEXT PRIMARY KEY)")
-        conn.executemany("INSERT INTO keep VALUES (?)", [(d,) for d in docs])
-        conn.execute("DELETE FROM claims WHERE span_id IN (SELECT id FROM spans WHERE layer<>? "
-                     "OR document_id NOT IN (SELECT id FROM keep))", (annotator,))
-        conn.execute("DELETE FROM stance_evidence WHERE stance_id IN (SELECT id FROM stances WHERE layer<>? "
-                     "OR document_id NOT IN (SELECT id FROM keep))", (annotator,))
-        conn.execute("DELETE FROM relations WHERE layer<>? OR document_id NOT IN (SELECT id FROM keep)", (annotator,))
-        for table in _LAYERED:
-            conn.execute(f"DELETE FROM {table} WHERE layer<>? OR document_id NOT IN (SELECT id FROM keep)",
-                         (annotator,))
-        conn.execute("DELETE FROM provenance")
-        conn.execute("DELETE FROM project_info WHERE key=?", (HANDOUTS_KEY,))
-        conn.execute("DELETE FROM assignments WHERE annotator<>?", (annotator,))
-        conn.execute("DELETE FROM merge_ids")
-        conn.execute("DELETE FROM merge_conflicts")
-        conn.execute("DELETE FROM merge_digests")
-        conn.execute("DELETE FROM decisions")       # the lead's adjudication stays with the lead
-        conn.execute("DELETE FROM review_cache")   # (guideline examples travel: they teach)
-        conn.execute("DELETE FROM annotators WHERE name<>?", (annotator,))
-        conn.execute("DELETE FROM documents WHERE id NOT IN (SELECT id FROM keep)")
-        for key, value in (("annotator", annotator), ("handout_of", project_name), ("handout_at", now()),
-                           ("handout_documents", json.dumps(docs)), ("handout_id", handout_id)):
-            conn.execute("INSERT OR REPLACE INTO project_info VALUES (?, ?)", (key, value))
-        conn.execute("COMMIT")
-        conn.execute("VACUUM")   # nothing of the others' work stays in free pages
-    finally:
-        conn.close()

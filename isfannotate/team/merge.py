@@ -35,12 +35,13 @@ from ..gcpause import paused_gc
 from ..ids import new_id, now
 from ..store.connection import bulk_cache
 from ..store.layers import clear_layer
+from ..store.matching import entry_exists, match_entry
 from ..models import layer_name, name_key
 from .handout import handouts
 from .untrusted import SPAN_COLUMNS, FileData, UntrustedFile
 
 if TYPE_CHECKING:
-    from ..changes import Recorder
+    from ..store.changes import Recorder
     from ..store.base import ProjectBase
 
 
@@ -88,21 +89,16 @@ def _reconcile(project: "ProjectBase", rec: "Recorder", data: FileData, report: 
         pid = None
         row = conn.execute("SELECT project_id FROM merge_ids WHERE annotator=? AND kind=? AND file_id=?",
                            (data.annotator, kind, fid)).fetchone()
-        if row and conn.execute(f"SELECT 1 FROM {table} WHERE id=?", (row[0],)).fetchone():
-            pid = row[0]
-        if pid is None and conn.execute(f"SELECT 1 FROM {table} WHERE id=?", (fid,)).fetchone():
-            pid = fid
-        if pid is None and kind == "actor" and item.get("external_id"):
-            r = conn.execute("SELECT id FROM actors WHERE external_id=? ORDER BY id", (item["external_id"],)).fetchone()
-            pid = r[0] if r else None
+        if row and entry_exists(conn, kind, row[0]):
+            pid = row[0]   # matched in an earlier merge of this annotator's file
         if pid is None:
-            r = conn.execute(f"SELECT id FROM {table} WHERE name=? COLLATE NOCASE ORDER BY id", (item["name"],)).fetchone()
-            pid = r[0] if r else None
+            found = match_entry(conn, kind, fid, item["name"], item.get("external_id") if kind == "actor" else None)
+            pid = found[0] if found else None
         if pid is None:
             pid = new_id("a" if kind == "actor" else "t")
             row = {**{k: item[k] for k in item}, "id": pid, "created_by": data.annotator, "created_at": stamp}
             after = rec.insert(table, row)
-            project._log(rec, kind, pid, f"merge from {data.annotator}", None, after)
+            project.log_registry(rec, kind, pid, f"merge from {data.annotator}", None, after)
             if kind == "actor":
                 report.new_actors += 1
             else:
@@ -117,7 +113,7 @@ def _reconcile(project: "ProjectBase", rec: "Recorder", data: FileData, report: 
                 if theirs != current[f]:
                     if f == "external_id" and not current[f]:   # a QID the annotator found: take it
                         after = rec.update(table, (pid,), {f: theirs})
-                        project._log(rec, kind, pid, f"merge from {data.annotator}", current, after)
+                        project.log_registry(rec, kind, pid, f"merge from {data.annotator}", current, after)
                         continue
                     _conflict(rec, kind, pid, data, f, current[f], theirs, stamp, report)
             if kind == "actor":
@@ -127,7 +123,7 @@ def _reconcile(project: "ProjectBase", rec: "Recorder", data: FileData, report: 
                          if a not in mine and a != name]
                 if extra:
                     after = rec.update("actors", (pid,), {"aliases": json.dumps([*mine, *extra], ensure_ascii=False)})
-                    project._log(rec, "actor", pid, f"merge from {data.annotator}", {"aliases": mine}, after)
+                    project.log_registry(rec, "actor", pid, f"merge from {data.annotator}", {"aliases": mine}, after)
         if rec.conn.execute("SELECT 1 FROM merge_ids WHERE annotator=? AND kind=? AND file_id=? AND project_id=?",
                             (data.annotator, kind, fid, pid)).fetchone() is None:
             rec.upsert("merge_ids", {"annotator": data.annotator, "kind": kind, "file_id": fid, "project_id": pid})
@@ -220,7 +216,7 @@ def merge_files(project: "ProjectBase", paths: Sequence[str | Path], *, new_anno
         trusted = project.conn.execute("PRAGMA trusted_schema").fetchone()[0]
         project.conn.execute("PRAGMA trusted_schema=OFF")   # nothing in an attached copy may run (it holds nothing)
         try:
-            with bulk_cache(project.conn), project._action("merge", None, None) as rec:
+            with bulk_cache(project.conn), project.action("merge", None, None) as rec:
                 for i, f in enumerate(files):
                     if progress:
                         progress(2 * i, total)
@@ -307,7 +303,7 @@ def _merge_one(project, rec, data: FileData, sha_to_doc: dict[str, str], stamp: 
     fr = FileReport(data.path, layer)
     actor_map = _reconcile(project, rec, data, fr, stamp, "actor")
     target_map = _reconcile(project, rec, data, fr, stamp, "target")
-    project._ensure_annotator(rec, layer)
+    project.ensure_annotator(rec, layer)
     amap = actor_map.get
     moved = {k: v for k, v in actor_map.items() if k != v}   # usually none: the lead's own registry
     group: dict[str, dict[str, list]] = {fdoc: {"spans": list(rows)}

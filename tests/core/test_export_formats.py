@@ -236,7 +236,8 @@ def test_jsonl_schema_2_is_the_default_and_validates(corpus, tmp_path):
 
 
 def test_line_encoder_writes_json_that_reads_back_identically(corpus):
-    from isfannotate.exporting import _normalise, gold_lines
+    from isfannotate.exporting.records import normalise as _normalise
+    from isfannotate.formats.jsonl import gold_lines
 
     docs = [_normalise(r, "gold", i) for i, r in enumerate(corpus)]
     docs[0]["spans"][0] = {**docs[0]["spans"][0], "attrs": {"certainty": "high", "quoted": True, "tags": ["a", "é"]}}

@@ -269,7 +269,7 @@ def test_output_to_a_closed_pipe_ends_quietly(project_file):
 
 
 def test_an_sqlite_fault_that_reaches_main_is_one_line(project_file, monkeypatch, capsys):
-    from isfannotate import checks
+    from isfannotate.store import checks
 
     def failing(project):
         raise sqlite3.OperationalError("disk I/O error")
@@ -280,7 +280,7 @@ def test_an_sqlite_fault_that_reaches_main_is_one_line(project_file, monkeypatch
 
 
 def test_an_unexpected_error_is_one_line_with_a_report_file(project_file, monkeypatch, capsys):
-    from isfannotate import checks
+    from isfannotate.store import checks
 
     def bug(project):
         raise KeyError("boom")
@@ -294,7 +294,7 @@ def test_an_unexpected_error_is_one_line_with_a_report_file(project_file, monkey
 
 
 def test_ctrl_c_is_one_line_and_exit_130(project_file, monkeypatch, capsys):
-    from isfannotate import checks
+    from isfannotate.store import checks
 
     def interrupted(project):
         raise KeyboardInterrupt
@@ -349,7 +349,7 @@ def test_damaged_files_end_in_exit_0_or_2_never_a_traceback(project_file, tmp_pa
 def test_an_unreadable_input_file_is_not_called_a_read_only_project(project_file, tmp_path, monkeypatch, capsys):
     """Inside the project's guard only SQLite's errors are storage faults: an input file the
     system refuses to read is named as itself."""
-    from isfannotate import checks
+    from isfannotate.store import checks
 
     def reads_an_input(project):
         raise PermissionError(13, "Permission denied", str(tmp_path / "input.txt"))

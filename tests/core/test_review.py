@@ -226,3 +226,57 @@ def test_feedback_to_an_annotator(three, capsys):
     assert cli(["feedback", str(path), "alice"]) == 0
     out = capsys.readouterr().out
     assert "agreement with gold per label" in out and "could consider" in out
+
+
+def test_queue_counts_equal_the_full_review_on_every_document(three, tmp_path):
+    """The queue's first opening counts units without building the review screen's units (issue
+    21's budget); its counts equal the full review's on documents with identical, shifted,
+    relabelled, missing and repeated spans, claims, stances and decisions."""
+    import random
+
+    from isfannotate.review import review_counts, review_documents
+    words = "the of and to in said troops force minister government security army".split()
+    for who, name in enumerate(TEAM):
+        rnd = random.Random(who)
+        lines = []
+        for d in range(40):
+            drnd = random.Random(d)
+            text = " ".join(drnd.choice(words) for _ in range(40))
+            starts, pos = [], 0
+            for w in text.split(" "):
+                starts.append((pos, pos + len(w)))
+                pos += len(w) + 1
+            spans = []
+            for k in range(6):
+                s, e = starts[(k * 5) % len(starts)]
+                r = 0.5 if d == 3 else rnd.random()             # d3: all three agree
+                if r < 0.15 or (d == 7 and name == "chen"):
+                    continue                                    # missed (chen has nothing in d7)
+                if r < 0.3:
+                    e = starts[(k * 5) % len(starts) + 1][1]    # boundary
+                label = "CLAIM" if r > 0.9 else ("ACTOR" if k % 2 else "CUE")
+                spans.append({"id": f"s{who}-{d}-{k}", "start": s, "end": e, "label": label, "text": text[s:e],
+                              "actor_id": None, "attrs": {}})
+                if k == 2 and d % 5 == 0:                       # the same span twice
+                    spans.append(dict(spans[-1], id=f"s{who}-{d}-{k}b"))
+            lines.append(json.dumps({"schema": "isfannotate.gold/1", "id": f"d{d}", "text": text, "spans": spans,
+                                     "actors": [], "targets": [], "claims": [], "stances": [], "relations": [],
+                                     "doc_labels": {}, "provenance": {}}))
+        f = tmp_path / f"{name}.jsonl"
+        f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        three.import_paths([f], annotator=name)
+
+    def full():
+        return {d: (len(rd.units), rd.decided, len(rd.open_disagreements))
+                for d, rd in review_documents(three).items()}
+
+    counts = review_counts(three)
+    assert counts == full() and len(counts) == 41 and D in counts
+    assert sum(c[2] for c in counts.values()) > 40 and any(c[2] == 0 and c[0] for c in counts.values())
+    three.adjudicate_auto("unanimous")
+    assert review_counts(three) == full()
+    three.conn.execute("DELETE FROM review_cache")
+    three.conn.commit()
+    q = three.review_queue()
+    assert {r.document_id: (r.units, r.decided, r.open_disagreements) for r in q.rows} == \
+        {d: c for d, c in full().items() if d in {r.document_id for r in q.rows}}

@@ -303,6 +303,23 @@ def test_cli_assign_handout_merge(lead, tmp_path, capsys):
         assert len(p.spans(DOC4, "alice")) == 2
 
 
+def test_merge_in_a_new_process_does_not_import_sqlite_utils(lead, tmp_path):
+    """A merge checks each file's schema against a reference built without sqlite-utils (whose
+    import cost a merge in a new process 0.2-0.3 s; issue 21); the reference equals the one
+    sqlite-utils' migrations build."""
+    from isfannotate.team.untrusted import reference_schema, reference_schema_by_sqlite_utils
+    assert reference_schema() == reference_schema_by_sqlite_utils()
+    files = handouts(lead, tmp_path)
+    _annotate(files["alice"], "alice")
+    lead_path = lead.path
+    lead.close()
+    code = ("import sys\nfrom isfannotate import Project\nwith Project.open(sys.argv[1]) as p:\n"
+            "    r = p.merge([sys.argv[2]])\nprint(r.files[0].spans, 'sqlite_utils' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(lead_path), str(files["alice"])], capture_output=True,
+                         text=True, check=True).stdout.split()
+    assert out == ["2", "False"]
+
+
 def test_cli_assign_prints_what_it_assigned_with_the_overlap(lead, capsys):
     path = lead.path
     lead.close()

@@ -347,3 +347,36 @@ def test_a_repaint_that_meets_a_job_catches_up_when_it_ends(qtbot, window):
     assert spans_in_db(window, DOC4) == {(i, i + 5, "CUE")}
     assert {(s.start, s.end, s.label) for s in window.view.spans() if s.kind == "annotation"} == {(i, i + 5, "CUE")}
     assert "1 span " in window.status_label.text()
+
+
+def test_cancel_during_the_imports_commit_says_too_late_to_cancel_imported(qtbot, big_project, tmp_path):
+    """Cancel pressed after the import's last step, while it commits: the import is kept, and
+    the job label says "too late to cancel: imported" instead of staying at "cancelling…"."""
+    src = tmp_path / "more.jsonl"
+    with open(src, "w", encoding="utf-8") as f:
+        for i in range(300):
+            f.write(json.dumps({"id": f"m{i:04d}", "text": f"Dispatch {i}: troops and mandate"}) + "\n")
+    w = open_window(qtbot, big_project)
+    try:
+        last, release = threading.Event(), threading.Event()
+        job = w.files.start_import([str(src)])
+
+        def hold_at_last_step(done, total):     # on the job's thread, after its last cancel point
+            if done == total:
+                last.set()
+                release.wait(20)
+
+        job.job.on_progress(hold_at_last_step)
+        qtbot.waitUntil(last.is_set, timeout=30000)
+        qtbot.mouseClick(w.files.job_status.cancel, Qt.MouseButton.LeftButton)
+        assert "cancelling" in w.files.job_status.label.text()
+        release.set()
+        with qtbot.waitSignal(job.ended, timeout=30000):
+            pass
+        status = w.files.job_status
+        assert status.isVisible() and status.label.text() == "Importing: too late to cancel: imported"
+        assert "too late to cancel: imported" in w.statusBar().currentMessage()
+        assert w.documents.model.rowCount() == 1800
+        qtbot.waitUntil(lambda: not status.isVisible(), timeout=10000)
+    finally:
+        w.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
-from isfannotate.changes import Change
+from isfannotate.store.changes import Change
 from isfannotate.errors import IsfError
 from isfannotate.gcpause import paused_gc
 from isfannotate.models import Span

@@ -18,7 +18,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from isfannotate import Project
-from isfannotate.changes import Change
+from isfannotate.store.changes import Change
 from isfannotate.errors import IsfError
 from isfannotate.gcpause import paused_gc
 

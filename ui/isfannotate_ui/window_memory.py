@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSettings
 
-from isfannotate.changes import Change
+from isfannotate.store.changes import Change
 from isfannotate.errors import IsfError
 
 from .app_settings import app_settings

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
-from isfannotate.changes import Change
+from isfannotate.store.changes import Change
 
 from ..app_settings import app_settings
 from ..parts import WindowParts

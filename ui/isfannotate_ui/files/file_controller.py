@@ -25,7 +25,7 @@ from ..app_settings import app_settings
 from ..parts import WindowParts
 from ..session import PROGRAM, Session
 from .job_relay import JobRelay
-from .job_status import JobStatus
+from .job_status import JobStatus, too_late
 
 PROJECT_FILTER = "isfannotate projects (*.isf);;All files (*)"
 
@@ -138,6 +138,10 @@ class FileController(QObject):
         job = JobRelay(self.session.project.jobs.submit(title, fn), self)
         if on_success is not None:
             job.succeeded.connect(on_success)
+        # Cancel pressed during the job's commit: the work is kept; say so (after on_success's own message)
+        job.succeeded.connect(lambda _r, j=job: j.cancel_requested and self.session.message(
+            f"{j.title}: {too_late(j.title)} (Cancel came during its final commit: the work is kept)",
+            10000))
         job.failed.connect(self.show_error)
         job.ended.connect(lambda j=job: self._on_job_ended(j))
         self.jobs.append(job)

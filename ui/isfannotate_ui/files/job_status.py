@@ -5,10 +5,20 @@ time (the core's queue), so it shows the oldest job that has not ended and how m
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from .job_relay import JobRelay
+
+
+TOO_LATE = "too late to cancel:"
+DONE_WORDS = {"Importing": "imported", "Exporting": "exported", "Merging": "merged"}
+LATE_NOTICE_MS = 6000
+
+
+def too_late(title: str) -> str:
+    """"too late to cancel: imported" (for a job titled "Importing")."""
+    return f"{TOO_LATE} {DONE_WORDS.get(title.split()[0], 'done') if title else 'done'}"
 
 
 class JobStatus(QWidget):
@@ -35,12 +45,14 @@ class JobStatus(QWidget):
         lay.addWidget(self.cancel)
         self.cancel.clicked.connect(self._on_cancel_clicked)
         self._jobs: list[JobRelay] = []
+        self._late: JobRelay | None = None     # a job that ended although Cancel was pressed
         self.hide()
 
     def track(self, job: JobRelay) -> None:
         """Show *job* (after the ones already shown) until it ends."""
         self._jobs.append(job)
         job.progressed.connect(lambda done, total, j=job: self._on_progress(j, done, total))
+        job.succeeded.connect(lambda _result, j=job: self._on_succeeded(j))
         job.ended.connect(lambda j=job: self._on_ended(j))
         self._show_current()
 
@@ -48,6 +60,7 @@ class JobStatus(QWidget):
         return self._jobs[0] if self._jobs else None
 
     def _show_current(self) -> None:
+        self._late = None
         job = self.current()
         if job is None:
             self.hide()
@@ -65,9 +78,23 @@ class JobStatus(QWidget):
         self.bar.setRange(0, total // scale)
         self.bar.setValue(min(done, total) // scale)
 
+    def _on_succeeded(self, job: JobRelay) -> None:
+        """A Cancel that came after the job's last step (during its commit) did not stop it:
+        say so where "cancelling…" stood, for a few seconds, rather than leave that standing."""
+        if not job.cancel_requested or job is not self.current():
+            return
+        self._late = job
+        self.label.setText(f"{job.title}: {too_late(job.title)}")
+        self.bar.setRange(0, 1)
+        self.bar.setValue(1)
+        self.cancel.setEnabled(False)
+
     def _on_ended(self, job: JobRelay) -> None:
         if job in self._jobs:
             self._jobs.remove(job)
+        if self._late is job and not self._jobs:
+            QTimer.singleShot(LATE_NOTICE_MS, self, self._show_current)   # the notice stays a moment, then goes
+            return
         self._show_current()
 
     def _on_cancel_clicked(self) -> None:

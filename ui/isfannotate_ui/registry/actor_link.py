@@ -78,9 +78,11 @@ class ActorPicker(QFrame):
         self._name = name
         self._actors = list(actors)
         self.title.setText(f"Link “{self._short(self._span_text)}” to an actor")
-        self.query.setText(name)
+        if self.query.text() == name:
+            self._on_query_changed(name)    # (no textChanged: search once, not twice)
+        else:
+            self.query.setText(name)        # textChanged searches
         self.query.selectAll()
-        self._on_query_changed(name)
         types = [self.type.itemData(i) for i in range(self.type.count())]
         guess = guess_actor_type(name, types)
         self.type.setCurrentIndex(max(0, self.type.findData(guess)) if guess else 0)

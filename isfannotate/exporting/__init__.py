@@ -11,44 +11,36 @@ Heavy libraries (spaCy) are imported only by the formats that need them.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-import orjson
-
 from isfannotate.errors import IsfError
+from isfannotate.exporting.records import normalise
 from isfannotate.formats.common import ExportCancelled, ExportContext, sanitise_name
+from isfannotate.formats.jsonl import gold_lines
+from isfannotate.models import GOLD_SCHEMA_DEFAULT, GOLD_SCHEMA_IDS
 from isfannotate.splits import SPLIT_NAMES, assign_splits, check_ratios, reached_ratios
 
-__all__ = ["FORMATS", "ExportResult", "ExportCancelled", "export_records", "GOLD_SCHEMA_ID", "gold_schema"]
+__all__ = ["FORMATS", "ExportResult", "ExportCancelled", "export_records", "GOLD_SCHEMA_IDS", "gold_schema"]
 
-GOLD_SCHEMA_ID = "isfannotate.gold/1"
-GOLD_SCHEMA_IDS = {1: "isfannotate.gold/1", 2: "isfannotate.gold/2"}
-GOLD_SCHEMA_DEFAULT = 2
 
 FORMATS = ("jsonl", "spacy", "hf", "stances", "claims", "stance-semeval", "attribution-parc", "brat", "doccano",
            "labelstudio", "prodigy", "conll")
 
-_MODULES = {
-    "jsonl": "jsonl",
-    "spacy": "spacy_fmt",
-    "hf": "hf",
-    "stances": "rows",
-    "claims": "rows",
-    "stance-semeval": "semeval",
-    "attribution-parc": "parc",
-    "brat": "brat",
-    "doccano": "doccano",
-    "labelstudio": "labelstudio",
-    "prodigy": "prodigy",
-    "conll": "conll",
-}
+def _format_module(fmt: str):
+    """The writer module of *fmt*, imported at the first export (not when a dialog or the CLI
+    imports this package: the readers of brat and the rest cost half a second under load).
+    Plain import statements, which the import tools see."""
+    from isfannotate.formats import (brat, conll, doccano, hf, jsonl, labelstudio, parc, prodigy, rows, semeval,
+                                     spacy_fmt)
+    return {"jsonl": jsonl, "spacy": spacy_fmt, "hf": hf, "stances": rows, "claims": rows, "stance-semeval": semeval,
+            "attribution-parc": parc, "brat": brat, "doccano": doccano, "labelstudio": labelstudio,
+            "prodigy": prodigy, "conll": conll}[fmt]
 
 # Formats that tokenize with spaCy (an optional extra: pip install 'isfannotate[ml]').
 NEEDS_SPACY = frozenset({"spacy", "hf", "stances", "claims", "stance-semeval", "attribution-parc", "prodigy", "conll"})
@@ -81,11 +73,6 @@ OFFSET_UNITS = {
     "conll": "token",
 }
 
-# Gold JSONL keys in the order DESIGN.md lists them; output lines follow this order.
-GOLD_KEYS = (
-    "schema", "id", "text", "sha256", "offset_unit", "meta", "split", "near_duplicate_group",
-    "layer", "doc_labels", "actors", "targets", "spans", "claims", "stances", "relations", "provenance",
-)
 
 
 @dataclass
@@ -101,10 +88,6 @@ class ExportResult:
     not_written: list[str] = field(default_factory=list)   # files left out: nothing to write in them
 
 
-# What /2 adds to a line (docs/gold-jsonl.md): the adjudicator's notes, document-label provenance,
-# and the rejected units.
-GOLD2_EXTRA = ("notes", "doc_label_provenance", "rejected")
-GOLD_KEYS_2 = (*GOLD_KEYS, *GOLD2_EXTRA)
 
 
 def gold_schema(version: int = 1) -> dict:
@@ -122,165 +105,6 @@ def tool_version() -> str:
         return version("isfannotate")
     except PackageNotFoundError:
         return "0+unknown"
-
-
-# --------------------------------------------------------------------------- validation
-
-
-def _fail(doc_id: object, message: str) -> IsfError:
-    return IsfError(f"document {doc_id!r}: {message}")
-
-
-def _normalise(record: dict, layer: str, index: int, version: int = GOLD_SCHEMA_DEFAULT) -> dict:
-    """A copy of ``record`` in canonical key order with defaults filled in, after checking
-    every span (``text == doc_text[start:end]``) and every id reference. Raises IsfError."""
-    if not isinstance(record, dict):
-        raise IsfError(f"record {index + 1}: not a JSON object")
-    doc_id = record.get("id")
-    if not isinstance(doc_id, str) or not doc_id:
-        raise IsfError(f"record {index + 1}: missing or empty document id")
-    text = record.get("text")
-    if not isinstance(text, str):
-        raise _fail(doc_id, "missing text")
-    unknown = [k for k in record if k not in GOLD_KEYS_2]
-    if unknown:
-        raise _fail(doc_id, f"unknown field {unknown[0]!r} (not in {GOLD_SCHEMA_IDS[2]})")
-    if record.get("schema", GOLD_SCHEMA_ID) not in GOLD_SCHEMA_IDS.values():
-        raise _fail(doc_id, f"schema {record.get('schema')!r} is not {' or '.join(GOLD_SCHEMA_IDS.values())}")
-    if record.get("offset_unit", "codepoint") != "codepoint":
-        raise _fail(doc_id, f"offset_unit {record.get('offset_unit')!r}: only 'codepoint' is exported")
-    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    if record.get("sha256", digest) != digest:
-        raise _fail(doc_id, "sha256 does not match the text")
-
-    out = {
-        "schema": GOLD_SCHEMA_IDS[version],
-        "id": doc_id,
-        "text": text,
-        "sha256": digest,
-        "offset_unit": "codepoint",
-        "meta": record.get("meta") or {},
-        "split": None,
-        "near_duplicate_group": record.get("near_duplicate_group"),
-        "layer": record.get("layer") or layer,
-        "doc_labels": record.get("doc_labels") or {},
-        "actors": record.get("actors") or [],
-        "targets": record.get("targets") or [],
-        "spans": record.get("spans") or [],
-        "claims": record.get("claims") or [],
-        "stances": record.get("stances") or [],
-        "relations": record.get("relations") or [],
-        "provenance": record.get("provenance") or {},
-    }
-    if version == 2:
-        out["notes"] = record.get("notes") or {}
-        out["doc_label_provenance"] = record.get("doc_label_provenance") or {}
-        out["rejected"] = record.get("rejected") or []
-
-    spans = out["spans"]
-    if not _spans_look_valid(text, spans):
-        _check_spans_slowly(doc_id, text, spans)
-    span_ids = {s["id"] for s in spans}
-    actor_ids = {a["id"] for a in out["actors"]}
-    target_ids = {t["id"] for t in out["targets"]}
-
-    unknown_actor = {s.get("actor_id") for s in spans} - actor_ids - {None}
-    if unknown_actor:
-        bad = next(s for s in spans if s.get("actor_id") in unknown_actor)
-        raise _fail(doc_id, f"span {bad['id']!r} refers to unknown actor {bad['actor_id']!r}")
-
-    claims, stances, relations = out["claims"], out["stances"], out["relations"]
-    # Set arithmetic first (fast); the loops below only run to name a broken reference.
-    refs_ok = (
-        {c.get("span") for c in claims} <= span_ids
-        and {c.get("source_span") for c in claims} | {c.get("cue") for c in claims} <= span_ids | {None}
-        and {c.get("source") for c in claims} <= actor_ids | {None}
-        and {st.get("holder") for st in stances} <= actor_ids | {None}
-        and {st.get("target") for st in stances} <= target_ids | {None}
-        and {ev for st in stances for ev in (st.get("evidence") or [])} <= span_ids
-        and {r.get("head") for r in relations} | {r.get("tail") for r in relations} <= span_ids
-    )
-    if not refs_ok:
-        _name_broken_reference(doc_id, out, span_ids, actor_ids, target_ids)
-    return out
-
-
-def _name_broken_reference(doc_id: str, out: dict, span_ids: set, actor_ids: set, target_ids: set) -> None:
-    """Raise an IsfError naming the first reference to a span, actor or target that does not exist."""
-
-    def need(ref: object, pool: set, what: str, owner: str) -> None:
-        if ref is not None and ref not in pool:
-            raise _fail(doc_id, f"{owner} refers to unknown {what} {ref!r}")
-
-    for claim in out["claims"]:
-        owner = f"claim on span {claim.get('span')!r}"
-        if claim.get("span") not in span_ids:
-            raise _fail(doc_id, f"{owner} refers to unknown span {claim.get('span')!r}")
-        need(claim.get("source"), actor_ids, "actor", owner)
-        need(claim.get("source_span"), span_ids, "span", owner)
-        need(claim.get("cue"), span_ids, "span", owner)
-    for stance in out["stances"]:
-        owner = f"stance {stance.get('id')!r}"
-        need(stance.get("holder"), actor_ids, "actor", owner)
-        need(stance.get("target"), target_ids, "target", owner)
-        for ev in stance.get("evidence") or []:
-            need(ev, span_ids, "evidence span", owner)
-    for rel in out["relations"]:
-        owner = f"relation {rel.get('label')!r}"
-        need(rel.get("head"), span_ids, "span", owner)
-        need(rel.get("tail"), span_ids, "span", owner)
-
-    raise _fail(doc_id, "has a reference that is not a plain id")
-
-
-def _spans_look_valid(text: str, spans: list) -> bool:
-    """Fast check of every span (this loop is most of the jsonl budget): one slice comparison
-    and a few integer comparisons per span, unique ids. False means: look closer."""
-    n = len(text)
-    try:
-        for span in spans:
-            start = span["start"]
-            end = span["end"]
-            if (
-                text[start:end] != span["text"]
-                or type(start) is not int
-                or type(end) is not int
-                or start < 0
-                or start >= end
-                or end > n
-                or not span["label"]
-            ):
-                return False
-    except (KeyError, TypeError):
-        return False
-    return len({s["id"] for s in spans}) == len(spans)
-
-
-def _check_spans_slowly(doc_id: str, text: str, spans: list) -> None:
-    """Find and report the first bad span (the fast path in :func:`_normalise` only detects)."""
-    n = len(text)
-    span_ids: set[str] = set()
-    for span in spans:
-        try:
-            sid, start, end, label, stext = span["id"], span["start"], span["end"], span["label"], span["text"]
-        except (KeyError, TypeError) as exc:
-            raise _fail(doc_id, f"span {span!r} lacks {exc}") from None
-        if sid in span_ids:
-            raise _fail(doc_id, f"span id {sid!r} used twice")
-        span_ids.add(sid)
-        if not isinstance(label, str) or not label:
-            raise _fail(doc_id, f"span {sid!r} has no label")
-        if type(start) is not int or type(end) is not int or not 0 <= start < end <= n:
-            raise _fail(doc_id, f"span {sid!r} [{start},{end}) is not within the text (length {n}) or is empty")
-        if text[start:end] != stext:
-            raise _fail(
-                doc_id,
-                f"span {sid!r} [{start},{end}) {label} has text {stext!r} but the document has "
-                f"{text[start:end]!r} there",
-            )
-
-
-# --------------------------------------------------------------------------- helpers
 
 
 def _default_out_dir(project_name: str, layer: str, fmt: str) -> Path:
@@ -336,27 +160,6 @@ def _counts(docs: list[dict], n_splits: int | None, warnings: int) -> dict:
 
 
 CONTENT_DIGEST_PREFIX = b"isfannotate-export/1\n"
-
-
-def _json_line(record: dict) -> bytes:
-    """One gold JSONL line (with its newline) in orjson's compact form.
-
-    orjson encodes 100,000 spans' records about four times faster than the standard library
-    (bench/bench_export.py). It refuses integers over 64 bits (a free ``meta`` from an import
-    may hold one) and lone surrogates; those records go through ``json`` with the same compact
-    separators, so every line has one form."""
-    try:
-        return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
-    except (orjson.JSONEncodeError, TypeError):
-        return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8", "surrogatepass")
-
-
-def gold_lines(docs: Iterable[dict]) -> Iterator[bytes]:
-    """The gold JSONL line (UTF-8, newline included) of each normalised record, keys in the
-    order DESIGN.md lists them."""
-    for d in docs:
-        keys = GOLD_KEYS_2 if d["schema"] == GOLD_SCHEMA_IDS[2] else GOLD_KEYS
-        yield _json_line({k: d[k] for k in keys})
 
 
 def content_digest(fmt: str, group_digests: Iterable[tuple[str, str]]) -> str:
@@ -424,7 +227,7 @@ def export_records(
 
     if schema_version not in GOLD_SCHEMA_IDS:
         raise IsfError(f"--schema takes 1 or 2, not {schema_version!r}")
-    docs = [_normalise(r, layer, i, schema_version) for i, r in enumerate(records)]
+    docs = [normalise(r, layer, i, schema_version) for i, r in enumerate(records)]
     seen: set[str] = set()
     for d in docs:
         if d["id"] in seen:
@@ -453,7 +256,7 @@ def export_records(
     created = not target.exists()
     target.mkdir(parents=True, exist_ok=True)
 
-    module = importlib.import_module(f"isfannotate.formats.{_MODULES[fmt]}")
+    module = _format_module(fmt)
     ctx = ExportContext(
         target,
         language=language,

@@ -37,6 +37,8 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "merge_conflicts": ("id",),
     "decisions": ("unit_key",),
     "guideline_examples": ("id",),
+    "models": ("version",),
+    "suggestion_log": ("id",),
 }
 
 
@@ -270,6 +272,19 @@ class Recorder:
         self.conn.execute(f"DELETE FROM {_q(table)} WHERE {where}", key)
         self.change._ops.append(Op(table, before, None))
         return before
+
+    def set_column(self, table: str, column: str, changes: list[tuple[Any, Any, Any]]) -> None:
+        """Set one *column* of many rows of a table keyed by one column, in one ``executemany``:
+        *changes* are (key, value before, value after). Each is logged as a partial row (the key
+        and the column), so nothing else is read back (a document's text stays unread); undo
+        writes the value before."""
+        (key,) = PRIMARY_KEYS[table]
+        if not changes:
+            return
+        self.conn.executemany(f"UPDATE {_q(table)} SET {_q(column)} = ? WHERE {_q(key)} = ?",
+                              [(after, k) for k, _, after in changes])
+        self.change._ops.extend(Op(table, {key: k, column: before}, {key: k, column: after})
+                                for k, before, after in changes)
 
     def upsert(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
         key = tuple(row[c] for c in PRIMARY_KEYS[table])

@@ -4,11 +4,11 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from .errors import IsfError
-from .store import schema
+from ..errors import IsfError
+from . import schema
 
 if TYPE_CHECKING:
-    from .store.base import ProjectBase
+    from .base import ProjectBase
 
 
 def stats(project: "ProjectBase") -> dict[str, Any]:
@@ -94,7 +94,7 @@ def _consistency(project: "ProjectBase", conn) -> list[str]:
         problems.append(f"foreign key: {table} row {rowid} points at a missing {parent}")
     if project.schema_version != schema.SCHEMA_VERSION:
         problems.append(f"schema version {project.schema_version}, expected {schema.SCHEMA_VERSION}")
-    from .textclean import sha256_text
+    from ..textclean import sha256_text
     for doc_id, text, sha in conn.execute("SELECT id, text, sha256 FROM documents"):
         if sha256_text(text) != sha:
             problems.append(f"document {doc_id}: text does not match its sha256 (the text changed after import)")

@@ -1,0 +1,106 @@
+"""Reads of the review jobs (``review/``): which documents are under review, their cached
+counts, decisions, guideline examples, the names a unit is shown with. Each takes the
+connection of the caller's snapshot."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from ..models import GOLD
+
+
+def entry_names(conn: sqlite3.Connection, actor_id: str | None, target_id: str | None) -> dict[str, str]:
+    """id -> name of one actor and one target (either may be None or unknown)."""
+    names = dict(conn.execute("SELECT id, name FROM actors WHERE id=?", (actor_id,)))
+    return names | dict(conn.execute("SELECT id, name FROM targets WHERE id=?", (target_id,)))
+
+
+def is_decided(conn: sqlite3.Connection, unit_key: str) -> bool:
+    return conn.execute("SELECT 1 FROM decisions WHERE unit_key=?", (unit_key,)).fetchone() is not None
+
+
+def documents_under_review(conn: sqlite3.Connection) -> list[str]:
+    """Documents some annotator has started or finished, in import order."""
+    return [r[0] for r in conn.execute(
+        "SELECT d.id FROM documents d WHERE EXISTS (SELECT 1 FROM doc_status s WHERE s.document_id = d.id "
+        "AND s.layer <> ? AND s.status <> 'new') ORDER BY d.seq", (GOLD,))]
+
+
+def cached_review_counts(conn: sqlite3.Connection) -> dict[str, tuple[int, int, int]]:
+    """document id -> (units, decided, open disagreements) as the review cache holds them."""
+    return {r[0]: r[1:] for r in conn.execute("SELECT document_id, units, decided, open_disagreements "
+                                              "FROM review_cache")}
+
+
+def guideline_examples(conn: sqlite3.Connection, label: str | None = None) -> list[dict]:
+    """The guideline examples (of one *label*, or all), by label then time, JSON fields read."""
+    cur = conn.execute("SELECT * FROM guideline_examples" + (" WHERE label=?" if label else "")
+                       + " ORDER BY label, created_at", (label,) if label else ())
+    names = [d[0] for d in cur.description]
+    out = []
+    for r in cur:
+        d = dict(zip(names, r))
+        d["versions"], d["decision"] = json.loads(d["versions"]), json.loads(d["decision"])
+        out.append(d)
+    return out
+
+
+def decided_documents_of(conn: sqlite3.Connection, annotator: str) -> list[str]:
+    """Documents with a review decision that *annotator* has started or finished."""
+    return [r[0] for r in conn.execute(
+        "SELECT DISTINCT d.document_id FROM decisions d WHERE EXISTS (SELECT 1 FROM doc_status s WHERE "
+        "s.document_id = d.document_id AND s.layer = ? AND s.status <> 'new')", (annotator,))]
+
+
+def texts_of(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
+    """id -> text of the documents *ids*."""
+    return dict(conn.execute("SELECT id, text FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+                             (json.dumps(ids),)))
+
+
+def documents_done_in(conn: sqlite3.Connection, layer: str) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT document_id FROM doc_status WHERE layer=? AND status='done'",
+                                       (layer,))}
+
+
+# -- inside a decision's action (the recorder's connection)
+
+def gold_span_at(conn: sqlite3.Connection, document_id: str, start: int, end: int,
+                 label: str) -> tuple[str, str | None] | None:
+    """(id, actor id) of the gold span with these offsets and label, or None."""
+    return conn.execute('SELECT id, actor_id FROM spans WHERE document_id=? AND layer=? AND start=? AND "end"=? '
+                        'AND label=?', (document_id, GOLD, start, end, label)).fetchone()
+
+
+def span_content(conn: sqlite3.Connection, span_id: str) -> tuple[int, int, str, str | None, str] | None:
+    """(start, end, label, actor id, attrs as JSON) of a span, or None."""
+    return conn.execute('SELECT start, "end", label, actor_id, attrs FROM spans WHERE id=?', (span_id,)).fetchone()
+
+
+def span_actor(conn: sqlite3.Connection, span_id: str) -> str | None:
+    row = conn.execute("SELECT actor_id FROM spans WHERE id=?", (span_id,)).fetchone()
+    return row[0] if row else None
+
+
+def target_exists(conn: sqlite3.Connection, target_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM targets WHERE id=?", (target_id,)).fetchone() is not None
+
+
+def claims_pointing_at(conn: sqlite3.Connection, span_id: str) -> list[tuple[str, str | None, str | None]]:
+    """(claim span, source span, cue span) of the claims whose source or cue is *span_id*."""
+    return conn.execute("SELECT span_id, source_span, cue_span FROM claims WHERE source_span=? OR cue_span=?",
+                        (span_id, span_id)).fetchall()
+
+
+def gold_items_of_other_decisions(conn: sqlite3.Connection, document_id: str, unit_key: str) -> set[str]:
+    """The gold items the document's other decisions put there."""
+    used: set[str] = set()
+    for (items,) in conn.execute("SELECT gold_items FROM decisions WHERE document_id=? AND unit_key<>?",
+                                 (document_id, unit_key)):
+        used.update(json.loads(items))
+    return used
+
+
+def gold_status(conn: sqlite3.Connection, document_id: str) -> str | None:
+    row = conn.execute("SELECT status FROM doc_status WHERE document_id=? AND layer=?", (document_id, GOLD)).fetchone()
+    return row[0] if row else None
