@@ -253,7 +253,11 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
     if registry_file is not None:
         with project.snapshot() as conn:
             have = stored.actor_count(conn)
-        if have:
+        known = {a.id: a for a in project.actors()} if have else {}
+        if have and registry_actors and all(known.get(a.id) == a for a in registry_actors):   # the same entries
+            report.registry = f"{registry_file}: its {len(registry_actors)} actors are already in the project"
+            registry_actors = []
+        elif have:
             registry_actors = []
             report.registry = (f"{registry_file} not loaded: the project already has {have} actors (a folder's "
                                "registry is loaded only into an empty registry; add actors in the app's registry)")

@@ -88,6 +88,10 @@ def _private_dir(create: bool) -> Path:
     d = serve_dir()
     if create:
         d.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return _checked_private(d)
+
+
+def _checked_private(d: Path) -> Path:
     try:
         st = os.stat(d)
     except OSError:
@@ -345,13 +349,27 @@ def _connect(project_path: Path, address: str, folder: Path) -> socket.socket:
     return sock
 
 
+def _owner_folder(project_path: Path, address: str) -> Path:
+    """The folder of the owner's token: beside the socket the lock file records when that folder
+    is private to this user (ours, or another when the app started with another XDG_RUNTIME_DIR
+    or ISFANNOTATE_DATA_DIR than this terminal, e.g. a desktop session and an ssh shell); ours
+    for a TCP address."""
+    kind, _, where = address.partition(":")
+    if kind != "unix" or not _unix_available():
+        return _private_dir(create=False)
+    folder = Path(where).parent
+    if Path(where) != socket_path(project_path, folder):
+        raise NotServed("the recorded socket is not ours")
+    return _checked_private(folder)
+
+
 def request(project_path: str | Path, owner: ownership.OwnerInfo, argv: list[str], cwd: str, *,
             token: str | None = None, wait: float = ANSWER_WITHIN) -> Reply:
     """Ask *owner* (from the lock file) to run *argv* as if typed in *cwd*. Raises NotServed
     (open the project as usual), or ServeError with one line: busy, silent, refused."""
     path = Path(project_path)
     who = owner.describe()
-    folder = _private_dir(create=False)
+    folder = _owner_folder(path, owner.serve)
     if token is None:
         try:
             token = token_path(path, folder).read_text(encoding="ascii").strip()

@@ -35,6 +35,19 @@ def test_a_folder_registry_is_not_loaded_over_an_existing_registry_and_the_summa
     assert _stats(proj, capsys)["actors"] == 1
 
 
+def test_a_folder_registry_the_project_already_holds_is_said_to_be_there_not_refused(tmp_path, seeds_dir, capsys):
+    """The README's run: init with the seeds' registry, then import the seeds folder (which holds the
+    same registry.json): the summary says its actors are there, not that it was "not loaded"."""
+    proj = str(tmp_path / "c.isf")
+    assert main(["init", proj, "--registry", str(seeds_dir / "registry.json")]) == 0
+    capsys.readouterr()
+    assert main(["import", proj, str(seeds_dir)]) == 0
+    out = capsys.readouterr().out
+    n = len(json.loads((seeds_dir / "registry.json").read_text(encoding="utf-8"))["actors"])
+    assert f"registry.json: its {n} actors are already in the project" in out and "not loaded" not in out
+    assert _stats(proj, capsys)["actors"] == n
+
+
 def test_a_bad_folder_registry_refuses_the_import_in_one_line(tmp_path, capsys):
     folder = tmp_path / "in"
     folder.mkdir()

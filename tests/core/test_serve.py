@@ -334,3 +334,25 @@ def test_a_server_that_cannot_listen_leaves_nothing_behind(corpus):
         assert ownership.read_lock(corpus).serve == ""
     finally:
         p.close()
+
+
+def test_a_terminal_with_another_runtime_folder_is_served_from_the_recorded_one(corpus, capsys, tmp_path, monkeypatch):
+    """The app started in a desktop session (its XDG_RUNTIME_DIR) and a terminal without it (ssh,
+    sudo, another data folder): the token is found beside the socket the lock file records, since
+    that folder is private to this user; the same folder made enterable by others is not trusted."""
+    closed = run(capsys, "stats", "corpus.isf", "--json")
+    p = Project.open(corpus.resolve(), program="isfannotate gui")
+    server = start_serving(p, cli)
+    try:
+        other = tmp_path / "elsewhere"
+        other.mkdir(mode=0o700)
+        monkeypatch.setenv("XDG_RUNTIME_DIR", str(other))            # this terminal's own, empty
+        assert run(capsys, "stats", "corpus.isf", "--json") == closed
+        recorded = ownership.read_lock(corpus).serve.partition(":")[2]
+        os.chmod(os.path.dirname(recorded), 0o755)
+        code, out, err = run(capsys, "stats", "corpus.isf", "--json")
+        assert code == 2 and out == "" and "the project is open in isfannotate gui" in err
+        os.chmod(os.path.dirname(recorded), 0o700)
+    finally:
+        server.stop()
+        p.close()

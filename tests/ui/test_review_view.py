@@ -255,3 +255,22 @@ def test_undo_in_the_main_window_shows_in_the_review_window_when_it_is_active_ag
     w.undo()
     activate(qtbot, rw)
     assert rw.units_model.units[rw.units_model.row_of(key)].state == "disagree"
+
+
+def test_feedback_window_shows_the_sentence_and_the_same_lines_as_the_cli(qtbot, three):
+    """The window shows each unit's sentence, a stance's evidence as its text, and the versions
+    as ``isfannotate feedback`` words them (the target's name, not its id)."""
+    w = three
+    p = w.project
+    stance = next(u for u in p.review(D).units if u.kind == "stance")
+    p.decide(D, stance.key, "accepted", annotator="chen")
+    fw = w.reviewing.show_feedback("bob")
+    qtbot.addWidget(fw)
+    [(doc, item)] = fw.model.rows
+    cli = next(i for i in p.feedback("bob").items if i.unit.key == stance.key)
+    row = lambda col: fw.model.index(0, col).data()  # noqa: E731
+    assert cli.sentence and row(fw.model.SENTENCE) == " ".join(cli.sentence.split())
+    assert "Pakistan has offered to send troops" in row(3)
+    assert row(fw.model.YOURS) == cli.mine_shown and "contributing troops to the ISF" in row(fw.model.YOURS)
+    assert row(fw.model.GOLD_COL) == cli.gold_shown and "conditional" in row(fw.model.GOLD_COL)
+    assert "sentence: " in fw.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)

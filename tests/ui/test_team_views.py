@@ -173,3 +173,14 @@ def test_merge_of_a_file_not_handed_out_offers_to_take_it_as_a_new_annotator(qtb
     qtbot.mouseClick(dlg.accept_new, Qt.MouseButton.LeftButton)
     wait_jobs(qtbot, window)
     assert "dana" in p.layers() and "dana" in window.team.merge_window.report.toPlainText()
+
+
+def test_the_progress_board_total_counts_each_document_done_once(qtbot, window, annotate_three):
+    """Three annotators mark the same document done: one document done, three done marks (not
+    "3 documents marked done" on a project where only one is)."""
+    annotate_three(window.project)
+    board = window.team.show_board()
+    qtbot.addWidget(board)
+    assert [r.done for r in board.rows if r.annotator in ("alice", "bob", "chen")] == [1, 1, 1]
+    total = board.total.text()
+    assert "1 done by at least one annotator" in total and "3 done marks in all" in total

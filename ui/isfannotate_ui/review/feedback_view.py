@@ -1,5 +1,6 @@
 """Feedback to an annotator (Review → Feedback…): their agreement with gold per label, and
-every decided unit on their documents with their version, the gold decision and the note.
+every decided unit on their documents with its sentence, their version, the gold decision and
+the note: the same lines as ``isfannotate feedback`` (the core's ``FeedbackItem``).
 
 Clicking a unit opens its document: in the "Yours" column in the annotator's own layer with
 their span selected, elsewhere in the gold layer with the gold span selected (read-only).
@@ -8,7 +9,6 @@ main window's one project. Text is plain, never rich. UI thread only; offsets ar
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
@@ -22,8 +22,8 @@ from .review_models import short, version_line
 
 
 class FeedbackModel(QAbstractTableModel):
-    HEADERS = ["", "Document", "Kind", "Text", "Yours", "Gold", "Note"]
-    YOURS, GOLD_COL = 4, 5
+    HEADERS = ["", "Document", "Kind", "Text", "Sentence", "Yours", "Gold", "Note"]
+    SENTENCE, YOURS, GOLD_COL = 4, 5, 6
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -38,13 +38,7 @@ class FeedbackModel(QAbstractTableModel):
         self.endResetModel()
 
     def gold_version(self, item) -> dict | None:
-        if item.decision != "accepted":
-            return None
-        raw = item.unit.decision.get("version") if item.unit.decision else None
-        try:
-            return json.loads(raw) if isinstance(raw, str) else raw
-        except ValueError:
-            return None
+        return item.gold if item.decision == "accepted" else None
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt override)
         return 0 if parent.isValid() else len(self.rows)
@@ -66,17 +60,23 @@ class FeedbackModel(QAbstractTableModel):
             if col == 2:
                 return f"{u.kind} {u.label}".strip()
             if col == 3:
-                return short(text[u.start:u.end], 50) if u.end > u.start else ""
+                return short(item.text or (text[u.start:u.end] if u.end > u.start else ""), 50)
+            if col == self.SENTENCE:
+                return " ".join(item.sentence.split())
             if col == self.YOURS:
-                return version_line(u, item.mine, text, self.actor_name) if item.mine else "(you did not mark it)"
+                return item.mine_shown or (version_line(u, item.mine, text, self.actor_name) if item.mine
+                                           else "(you did not mark it)")
             if col == self.GOLD_COL:
                 g = self.gold_version(item)
-                return version_line(u, g, text, self.actor_name) if g else "rejected: not in gold"
+                return item.gold_shown or (version_line(u, g, text, self.actor_name) if g
+                                           else "rejected: not in gold")
             return item.note
         if role == Qt.ItemDataRole.BackgroundRole and col == 0:
             return QColor("#d7efe6" if item.taken else "#f7d9c4")
         if role == Qt.ItemDataRole.ToolTipRole:
             return ("gold took your version" if item.taken else "gold differs from your version") + \
+                   (f"\nsentence: {' '.join(item.sentence.split())}" if item.sentence else "") + \
+                   f"\nyours: {item.mine_shown}\ngold: {item.gold_shown}" + \
                    (f"\nnote: {item.note}" if item.note else "") + "\nClick: open it (Yours: in your layer)"
         return None
 
@@ -127,7 +127,7 @@ class FeedbackWindow(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(split, 1)
-        self.resize(1100, 620)
+        self.resize(1280, 620)
 
     def set_annotators(self, names: list[str], current: str | None) -> None:
         self.annotator.clear()
@@ -146,8 +146,8 @@ class FeedbackWindow(QWidget):
         self.labels.resizeColumnsToContents()
         self.model.set_feedback(fb, texts, self.actor_name)
         self.items.resizeColumnsToContents()
-        for c in range(self.model.columnCount()):
-            self.items.setColumnWidth(c, min(self.items.columnWidth(c), 260))
+        for c in range(self.model.columnCount()):   # Text narrower: the sentence and the versions carry it
+            self.items.setColumnWidth(c, min(self.items.columnWidth(c), 150 if c == 3 else 230))
         n = len(self.model.rows)
         differ = sum(1 for _d, i in self.model.rows if not i.taken)
         self.summary.setText(f"{n} decided units on {len(fb.documents)} documents; {differ} differ from "

@@ -67,6 +67,12 @@ def board_rows(project) -> list[Row]:
     return rows
 
 
+def documents_done(project, annotators: list[str]) -> int:
+    """How many documents at least one of *annotators* marked done (each counted once)."""
+    work = project.work_by_annotator()
+    return len({d for a in annotators if a in work for d, s in work[a].statuses.items() if s == "done"})
+
+
 class ProgressBoard(QWidget):
     layerRequested = Signal(str)     # show this annotator's layer in the window
 
@@ -119,6 +125,7 @@ class ProgressBoard(QWidget):
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
         n_docs = p.document_count()
-        self.total.setText(f"{len(self.rows)} annotators · {n_docs} documents · "
-                           f"{sum(r.done for r in self.rows)} documents marked done in all · "
+        marks, docs_done = sum(r.done for r in self.rows), documents_done(p, [r.annotator for r in self.rows])
+        self.total.setText(f"{len(self.rows)} annotators · {n_docs} documents, {docs_done} done by at least one "
+                           f"annotator · {marks} done marks in all · "
                            f"{hours_minutes(sum(r.active for r in self.rows))} active in all")
