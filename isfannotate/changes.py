@@ -37,6 +37,8 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "merge_conflicts": ("id",),
     "decisions": ("unit_key",),
     "guideline_examples": ("id",),
+    "models": ("version",),
+    "suggestion_log": ("id",),
 }
 
 

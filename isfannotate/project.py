@@ -24,11 +24,13 @@ from .models import GOLD
 from .ops.claims import ClaimActions
 from .ops.registry import RegistryActions
 from .ops.spans import SpanActions
+from .ops.suggestions import SuggestActions
 from .ops.team import TeamActions
 from .scheme import Scheme, load_scheme
 from .store import connection
 from .store.base import ProjectBase
 from .store.session import guard_public_methods, unguarded
+from .store.suggestions import SuggestionReads
 
 Progress = Callable[[int, int], None]
 
@@ -36,7 +38,7 @@ __all__ = ["Project", "new_id", "now"]
 
 
 @guard_public_methods
-class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, ProjectBase):
+class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, SuggestActions, SuggestionReads, ProjectBase):
     """An open project file. Use ``Project.create`` / ``Project.open``; close it (or use ``with``)."""
 
     # ----------------------------------------------------------------- lifecycle

@@ -262,10 +262,49 @@ def m006_span_reference_indexes(db: "sqlite_utils.Database") -> None:
     )
 
 
+def m007_suggestion_models(db: "sqlite_utils.Database") -> None:
+    """Suggestions learned from gold (issue 22): the trained models, versioned (``blob``: a tar of
+    spaCy's ``to_disk`` output; at most one ``enabled``), and the log of every accept, reject and
+    correction of a model's suggestion (``suggest stats`` reads it; a logged rejection keeps that
+    suggestion away for that text in that document)."""
+    db.executescript(
+        """
+        CREATE TABLE models (
+            version INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            layer TEXT NOT NULL,
+            include_layers TEXT NOT NULL DEFAULT '[]',
+            n_documents INTEGER NOT NULL,
+            labels TEXT NOT NULL DEFAULT '[]',
+            metrics TEXT NOT NULL DEFAULT '{}',
+            enabled INTEGER NOT NULL DEFAULT 0 CHECK (enabled IN (0, 1)),
+            blob BLOB NOT NULL
+        );
+        CREATE TABLE suggestion_log (
+            id TEXT PRIMARY KEY,
+            document_id TEXT NOT NULL REFERENCES documents(id),
+            layer TEXT NOT NULL,
+            model_version INTEGER,
+            kind TEXT NOT NULL CHECK (kind IN ('span', 'claim', 'stance')),
+            label TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            score REAL,
+            decision TEXT NOT NULL CHECK (decision IN ('accept', 'reject', 'correct')),
+            corrected_start INTEGER,
+            corrected_end INTEGER,
+            corrected_label TEXT,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX suggestion_log_doc ON suggestion_log(document_id, layer);
+        """
+    )
+
+
 # The numbered migrations, in order: the only place tables are defined. Append; never edit one
 # that has shipped.
 MIGRATIONS = [m001_initial, m002_suggestions_and_notes, m003_near_duplicate_index, m004_team, m005_review,
-              m006_span_reference_indexes]
+              m006_span_reference_indexes, m007_suggestion_models]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,0 +1,285 @@
+"""Suggestion actions (issue 22): training a model as a job, switching it, and accepting or
+rejecting what it suggests. Mixed into ``Project``.
+
+Suggestions are never annotations: ``model_suggestions`` computes them and writes nothing.
+Accepting one writes the annotation AND its line in ``suggestion_log`` in one action (one undo
+step, which removes both); rejecting one writes only the log line, which keeps that suggestion
+away for that text in that document (whatever model version makes it again).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+
+from ..changes import Change, Recorder
+from ..errors import ValidationError
+from ..ids import new_id, now
+from ..models import GOLD, layer_name
+from ..store.session import guard_public_methods, unguarded
+from ..store.suggestions import ModelInfo
+
+Progress = Callable[[int, int], None]
+
+#: inputs a person needs for each kind by hand (a drag and a label key for a span; a claim also
+#: needs its cue marked; a stance its holder, target and polarity chosen and confirmed), and
+#: with a suggestion: one key (A) to accept, two to accept and fix, one (X) to reject
+MANUAL_INPUTS = {"span": 2, "claim": 4, "stance": 4}
+
+
+@guard_public_methods
+class SuggestActions:
+    """Mixed into ``Project``."""
+
+    # ------------------------------------------------------------- training
+    @unguarded
+    def train_suggestions(self, layer: str = GOLD, include_layers: Sequence[str] = (), *, update: bool = False,
+                          progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
+                          seed: int = 0) -> ModelInfo:
+        """Train a model on *layer* (and *include_layers*) in a child process and store it as the
+        next version, enabled, in ONE action at the end: a cancelled or failed training leaves the
+        project unchanged. *update*: continue from the enabled model on the documents it has not
+        seen plus a sample of the others (much faster; see docs/suggestions.md). A job function:
+        ``project.jobs.submit("train", lambda p, prog, cancel: p.train_suggestions(progress=prog,
+        cancelled=cancel))``."""
+        from ..suggest import SuggestError, require_spacy
+        from ..suggest.data import training_data
+        from ..suggest.runner import run_training
+        require_spacy()
+        layer = layer_name(layer, allow_gold=True)
+        include = [layer_name(x, allow_gold=True) for x in include_layers if x != layer]
+        data = training_data(self, layer, include)
+        if not data["docs"]:
+            raise SuggestError(f"nothing to learn from: no document is {data['rule']} in {layer}"
+                               + (f" or in {', '.join(include)}" if include else "")
+                               + "; annotate some (or import gold) first")
+        data["seed"] = seed
+        resume = None
+        if update:
+            prev = self.suggestion_model()
+            if prev is None:
+                raise SuggestError("--update needs an enabled model to continue from; train one first")
+            resume = self.suggestion_model_bytes(prev.version)
+        blob, metrics = run_training(data, resume_blob=resume, progress=progress, cancelled=cancelled)
+        metrics["skipped_documents"] = len(data["skipped"])
+        return self._store_model(layer, include, len(data["docs"]), metrics, blob)
+
+    def _store_model(self, layer: str, include: list[str], n_docs: int, metrics: dict, blob: bytes) -> ModelInfo:
+        version = (self.conn.execute("SELECT max(version) FROM models").fetchone()[0] or 0) + 1
+        with self._action("train suggestions", None, None, f"model {version}", undoable=False) as rec:
+            for (v,) in self.conn.execute("SELECT version FROM models WHERE enabled=1").fetchall():
+                rec.update("models", (v,), {"enabled": 0})
+            rec.insert("models", {"version": version, "created_at": now(), "layer": layer,
+                                  "include_layers": json.dumps(include), "n_documents": n_docs,
+                                  "labels": json.dumps(metrics.get("labels", [])),
+                                  "metrics": json.dumps(metrics), "enabled": 1, "blob": blob})
+        self._recommenders = {}
+        return self.suggestion_model(version)
+
+    def set_suggestions_enabled(self, version: int | None) -> Change:
+        """Enable model *version* (the others off), or None: no model suggests anything."""
+        if version is not None and self.suggestion_model(version) is None:
+            known = ", ".join(str(m.version) for m in self.suggestion_models()) or "none yet"
+            raise ValidationError(f"no suggestion model version {version} (versions: {known})")
+        with self._action("suggestions", None, None, f"model {version}" if version else "off",
+                          undoable=False) as rec:
+            for (v, enabled) in self.conn.execute("SELECT version, enabled FROM models").fetchall():
+                want = int(v == version)
+                if enabled != want:
+                    rec.update("models", (v,), {"enabled": want})
+        return rec.change
+
+    # ------------------------------------------------------------ suggesting
+    @unguarded
+    def load_suggestion_model(self, version: int | None = None):
+        """The ``Recommender`` of model *version* (default: the enabled one), loaded once and
+        cached; None when no model is enabled. Call it off the window's thread (it imports spaCy)."""
+        info = self.suggestion_model(version)
+        if info is None:
+            return None
+        cache = getattr(self, "_recommenders", None)
+        if cache is None:
+            cache = self._recommenders = {}
+        rec = cache.get(info.version)
+        if rec is None:
+            from ..suggest.recommender import Recommender
+            rec = cache[info.version] = Recommender.from_bytes(info.version, self.suggestion_model_bytes(info.version))
+        return rec
+
+    @unguarded
+    def model_suggestions(self, document_id: str, layer: str, *, min_score: float | dict | None = None,
+                          version: int | None = None) -> list:
+        """The enabled model's suggestions for a document's *layer* (``suggest.Suggestion``), those
+        the layer already holds and those rejected there left out; writes nothing. *min_score*: one
+        number, or label -> number (a stance's label is its polarity; missing labels: 0.5)."""
+        rec = self.load_suggestion_model(version)
+        if rec is None:
+            return []
+        with self.read_snapshot():
+            doc = self.document(document_id)
+            spans = self.spans(document_id, layer)
+            claims = self.claims(document_id, layer)
+            stances = self.stances(document_id, layer)
+            rejected = self.rejected_model_suggestions(document_id, layer)
+            actors = {a.id: a.name for a in self.actors()}
+            targets = {t.id: t.name for t in self.targets()}
+            roles = {lab.name: lab.role for lab in self.scheme.span_labels}
+        floor = min_score if isinstance(min_score, (int, float)) else 0.0
+        found = rec.suggest(doc.text, spans, claims, stances, roles=roles, actor_names=actors, target_names=targets,
+                            min_score=min(floor, 0.5) if isinstance(min_score, dict) else floor)
+        out = []
+        for s in found:
+            limit = (min_score.get(s.label, 0.5) if isinstance(min_score, dict) else
+                     min_score if min_score is not None else 0.0)
+            if s.score >= limit and (s.kind, s.start, s.end, s.label) not in rejected:
+                out.append(s)
+        return out
+
+    # ------------------------------------------------------ accept / reject
+    def _log_row(self, document_id: str, layer: str, s, decision: str, corrected=None) -> dict:
+        return {"id": new_id("sl"), "document_id": document_id, "layer": layer, "model_version": s.model_version,
+                "kind": s.kind, "label": s.label, "start": s.start, "end": s.end, "score": s.score,
+                "decision": decision, "corrected_start": corrected[0] if corrected else None,
+                "corrected_end": corrected[1] if corrected else None,
+                "corrected_label": corrected[2] if corrected else None, "at": now()}
+
+    def _find_span(self, document_id: str, layer: str, start: int, end: int, labels: set[str]) -> str | None:
+        r = self.conn.execute(
+            f'SELECT id FROM spans WHERE document_id=? AND layer=? AND start=? AND "end"=? '
+            f"AND label IN ({', '.join('?' * len(labels))}) ORDER BY id", (document_id, layer, start, end, *labels)
+        ).fetchone() if labels else None
+        return r[0] if r else None
+
+    def _apply(self, rec: Recorder, document_id: str, layer: str, s, corrected=None) -> None:
+        """The rows of accepting *s* (with *corrected* (start, end, label) for a span or claim)."""
+        scheme = self.scheme
+        start, end, label = corrected if corrected else (s.start, s.end, s.label)
+        if s.kind == "stance":
+            claim_labels = set(scheme.labels_with_role("claim"))
+            evidence = self._find_span(document_id, layer, s.start, s.end, claim_labels)
+            if evidence is None:
+                raise ValidationError(f"the claim {s.start}-{s.end} of this stance suggestion is no longer there")
+            if label not in scheme.stance.polarities:
+                raise ValidationError(f"polarity must be one of {', '.join(scheme.stance.polarities)}")
+            sid = new_id("st")
+            rec.insert("stances", {"id": sid, "document_id": document_id, "layer": layer, "holder": s.holder,
+                                   "target": s.target, "polarity": label, "conditions": None, "author": layer,
+                                   "created_at": now()})
+            rec.insert("stance_evidence", {"stance_id": sid, "span_id": evidence, "position": 0})
+            return
+        if self._find_span(document_id, layer, start, end, {label}):
+            raise ValidationError(f"{label} {start}-{end} is already annotated in {layer}'s layer")
+        actor_id = None
+        if scheme.label(label) is not None and scheme.label(label).role == "actor":
+            actor_id = self._registry_actor(document_id, start, end)
+        row = self._span_row(document_id, layer, start, end, label, actor_id, None)
+        rec.insert("spans", row)
+        if s.kind != "claim":
+            return
+        source_span = source_actor = None
+        source_kind = None
+        if s.source is not None:
+            kind, value = s.source
+            if kind == "article":
+                source_kind = "article"
+            elif kind == "actor":
+                source_kind, source_actor = "actor", value
+            elif kind == "span":
+                a_start, a_end = value
+                actor_labels = set(scheme.labels_with_role("actor"))
+                source_span = self._find_span(document_id, layer, a_start, a_end, actor_labels)
+                if source_span is None and actor_labels:
+                    a_row = self._span_row(document_id, layer, a_start, a_end, sorted(actor_labels)[0],
+                                           self._registry_actor(document_id, a_start, a_end), None)
+                    rec.insert("spans", a_row)
+                    source_span = a_row["id"]
+                if source_span is not None:
+                    source_kind = "actor"
+                    source_actor = self.conn.execute("SELECT actor_id FROM spans WHERE id=?",
+                                                     (source_span,)).fetchone()[0]
+        cue_span = None
+        if s.cue is not None:
+            cue_labels = set(scheme.labels_with_role("cue"))
+            cue_span = self._find_span(document_id, layer, s.cue[0], s.cue[1], cue_labels)
+            if cue_span is None and cue_labels:
+                c_row = self._span_row(document_id, layer, s.cue[0], s.cue[1], sorted(cue_labels)[0], None, None)
+                rec.insert("spans", c_row)
+                cue_span = c_row["id"]
+        rec.insert("claims", {"span_id": row["id"], "source_kind": source_kind, "source_actor": source_actor,
+                              "source_span": source_span, "cue_span": cue_span, "quote": None})
+
+    def _registry_actor(self, document_id: str, start: int, end: int) -> str | None:
+        from ..kb import actor_names, split_possessive
+        text = " ".join(self.document(document_id).text[start:end].split())
+        return actor_names(self).get(split_possessive(text)[0])
+
+    def accept_model_suggestion(self, document_id: str, layer: str, suggestion, *,
+                                corrected: tuple[int, int, str] | None = None) -> Change:
+        """Accept *suggestion* (a ``Suggestion`` of ``model_suggestions``) into *layer*, logged, in
+        one action. A span or claim comes with its proposed actor link (the registry's name at
+        those offsets), source and cue; a stance with its holder and target. *corrected*: the
+        (start, end, label) the annotator fixed it to before accepting (logged as a correction)."""
+        layer = layer_name(layer, allow_gold=True)
+        if corrected is not None and tuple(corrected) == (suggestion.start, suggestion.end, suggestion.label):
+            corrected = None
+        what = f"{suggestion.label} {suggestion.start}-{suggestion.end}"
+        with self._action("accept suggestion", document_id, layer, what) as rec:
+            self._apply(rec, document_id, layer, suggestion, corrected)
+            rec.insert("suggestion_log", self._log_row(document_id, layer, suggestion,
+                                                       "correct" if corrected else "accept", corrected))
+            self._touch_status(rec, document_id, layer)
+        return rec.change
+
+    def reject_model_suggestion(self, document_id: str, layer: str, suggestion) -> Change:
+        """Reject *suggestion*: logged, and never suggested again for that text in that document
+        (undo brings it back)."""
+        layer = layer_name(layer, allow_gold=True)
+        self._doc_length(document_id)
+        with self._action("reject suggestion", document_id, layer,
+                          f"{suggestion.label} {suggestion.start}-{suggestion.end}") as rec:
+            rec.insert("suggestion_log", self._log_row(document_id, layer, suggestion, "reject"))
+        return rec.change
+
+    @unguarded
+    def accept_all_model_suggestions(self, document_id: str, layer: str, min_score: float | dict | None = 0.5) -> Change:
+        """Every suggestion at or above *min_score* in the document, accepted as ONE action (one
+        undo step): spans first, then stances (of the claims there before). Refuses a document
+        marked done (nothing changes)."""
+        layer = layer_name(layer, allow_gold=True)
+        if self.status(document_id, layer) == "done":
+            raise ValidationError(f"{document_id} is marked done: accepting all suggestions would change it; "
+                                  "set it back to in progress first, or accept them one by one")
+        found = self.model_suggestions(document_id, layer, min_score=min_score)
+        return self._accept_many(document_id, layer, found)
+
+    def _accept_many(self, document_id: str, layer: str, found: list) -> Change:
+        with self._action("accept all suggestions", document_id, layer, f"{len(found)} suggestions") as rec:
+            taken: set[tuple[int, int, str]] = set()
+            for s in sorted(found, key=lambda s: (s.kind == "stance", s.start, -s.end, s.label)):
+                if s.kind != "stance" and (s.start, s.end, s.label) in taken:
+                    continue
+                # a claim's proposed source or cue may be another suggestion accepted in this loop
+                if s.kind != "stance" and self._find_span(document_id, layer, s.start, s.end, {s.label}):
+                    continue
+                self._apply(rec, document_id, layer, s)
+                rec.insert("suggestion_log", self._log_row(document_id, layer, s, "accept"))
+                taken.add((s.start, s.end, s.label))
+            self._touch_status(rec, document_id, layer)
+        return rec.change
+
+    # ------------------------------------------------------------- measuring
+    def suggestion_stats(self, *, layer: str | None = None) -> dict:
+        """Per model version and label, from the logged decisions: accepted, corrected (accepted
+        after a fix), rejected, the acceptance rate ((accepted + corrected) / all decisions), and
+        the inputs saved per document (MANUAL_INPUTS; docs/suggestions.md)."""
+        from ..suggest.stats import stats_from_log
+        return stats_from_log(self.suggestion_log(layer=layer), MANUAL_INPUTS)
+
+    @unguarded
+    def evaluate_suggestions(self, layer: str = GOLD, *, folds: int = 5, seed: int = 0,
+                             shares: Sequence[float] = (0.25, 0.5, 0.75, 1.0), min_score: float = 0.5,
+                             progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> dict:
+        """Cross-validation by document on *layer* (see ``suggest.evaluate``); writes nothing."""
+        from ..suggest.evaluate import evaluate
+        layer = layer_name(layer, allow_gold=True)
+        return evaluate(self, layer, folds=folds, seed=seed, shares=shares, min_score=min_score,
+                        progress=progress, cancelled=cancelled)

@@ -1,0 +1,123 @@
+"""A loaded suggestion model: spaCy pipelines cached, proposals for one document at a time.
+
+``Recommender.from_bytes`` unpacks a stored model and loads its pipelines (well under a
+second for the small ones ``train`` makes); ``suggest`` is then pure computation, callable from
+any thread (no Qt, no project access: the caller passes the document's text and annotations).
+"""
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..proposals import propose_claim, stance_holder
+from . import Suggestion, require_spacy
+from .data import stance_text
+from .runner import unpack
+from .tags import decode
+
+
+@dataclass(frozen=True)
+class _Pred:
+    """A predicted span, shaped like a ``Span`` for the proposal functions."""
+    id: str
+    start: int
+    end: int
+    label: str
+    actor_id: str | None = None
+
+
+class Recommender:
+    def __init__(self, version: int | None, folder: Path):
+        require_spacy()
+        import spacy
+        self.version = version
+        self.meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        self.spans = spacy.load(folder / "spans") if (folder / "spans").exists() else None
+        self.stance = spacy.load(folder / "stance") if (folder / "stance").exists() else None
+        self.target = spacy.load(folder / "target") if (folder / "target").exists() else None
+        ranks = {int(k) if k != "None" else None: v for k, v in self.meta.get("source_ranks", {}).items()}
+        total = sum(ranks.values())
+        self._rank_score = lambda k: (ranks.get(k, 0) + 1) / (total + 5)   # add-one over ~5 candidates
+        self._cue_score = (self.meta.get("cue_right", 0) + 1) / (self.meta.get("cue_total", 0) + 2)
+
+    @classmethod
+    def from_bytes(cls, version: int | None, blob: bytes) -> "Recommender":
+        with tempfile.TemporaryDirectory(prefix="isf-model-") as tmp:
+            return cls(version, unpack(blob, Path(tmp)))
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.meta.get("span_labels", []))
+
+    # ------------------------------------------------------------------ spans
+    def predict_spans(self, text: str, min_score: float = 0.0) -> list[tuple[int, int, str, float]]:
+        """(start, end, label, score) of the span model on *text* (see ``tags.decode``)."""
+        if self.spans is None or not text.strip():
+            return []
+        tagger = self.spans.get_pipe("tagger")
+        doc = self.spans.make_doc(text)
+        probs = tagger.model.predict([doc])[0]
+        return decode(doc, list(tagger.labels), probs, self.labels, min_score)
+
+    def classify(self, nlp, text: str) -> tuple[str, float] | None:
+        if nlp is None:
+            return None
+        cats = nlp(text).cats
+        if not cats:
+            return None
+        best = max(cats.items(), key=lambda kv: (kv[1], kv[0]))
+        return best[0], float(best[1])
+
+    # ---------------------------------------------------------------- document
+    def suggest(self, text: str, spans: list, claims: dict, stances: list, *, roles: dict[str, str],
+                actor_names: dict[str, str], target_names: dict[str, str], min_score: float = 0.0) -> list[Suggestion]:
+        """Suggestions for one document: spans the layer lacks (claims with a proposed source and
+        cue), and stances for its claims that no stance cites. *spans*, *claims*, *stances*: the
+        layer's (``Span``, ``Claim``, ``Stance`` objects); *roles*: label -> role."""
+        have = {(s.start, s.end, s.label) for s in spans}
+        preds = [p for p in self.predict_spans(text, min_score) if p[:3] not in have]
+        actor_role = {lab for lab, r in roles.items() if r == "actor"}
+        cue_role = {lab for lab, r in roles.items() if r == "cue"}
+        pseudo = [_Pred(f"pred:{s}:{e}", s, e, lab) for s, e, lab, _ in preds
+                  if lab in actor_role or lab in cue_role]
+        context = list(spans) + pseudo
+        by_id = {s.id: s for s in context}
+        out: list[Suggestion] = []
+        for s, e, lab, score in preds:
+            if roles.get(lab) != "claim":
+                out.append(Suggestion("span", s, e, lab, score, self.version))
+                continue
+            prop = propose_claim(text, (s, e), context, claims, actor_role=actor_role, cue_role=cue_role)
+            source = source_score = cue = cue_score = None
+            if prop.sources:
+                k, first = 0, prop.sources[0]
+                if first[0] == "span" and first[1] in by_id:
+                    src = by_id[first[1]]
+                    source = ("span", (src.start, src.end))
+                else:
+                    source = first
+                source_score = self._rank_score(k)
+            c = by_id.get(prop.cue_span) if prop.cue_span else None
+            if c is not None or prop.new_cue is not None:
+                cue = (c.start, c.end) if c is not None else tuple(prop.new_cue)
+                cue_score = self._cue_score
+            out.append(Suggestion("claim", s, e, lab, score, self.version, source=source, source_score=source_score,
+                                  cue=cue, cue_score=cue_score))
+        # stances for the layer's claims that no stance cites yet
+        cited = {sid for st in stances for sid in st.evidence}
+        for sp in spans:
+            if roles.get(sp.label) != "claim" or sp.id in cited:
+                continue
+            holder, _ = stance_holder(sp, spans, claims.get(sp.id))
+            claim_text = text[sp.start:sp.end]
+            tgt = self.classify(self.target, claim_text)
+            target, target_score = (tgt if tgt else (None, None))
+            pol = self.classify(self.stance, stance_text(actor_names.get(holder or "", ""),
+                                                         target_names.get(target or "", ""), claim_text))
+            if pol is None or pol[1] < min_score:
+                continue
+            out.append(Suggestion("stance", sp.start, sp.end, pol[0], pol[1], self.version, holder=holder,
+                                  target=target, target_score=target_score))
+        return out
