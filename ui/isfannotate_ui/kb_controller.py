@@ -51,6 +51,7 @@ class KbController(QObject):
         self.doc_labels: DocLabelsForm | None = None
         self.guide = GuidePanel(parts.side)
         self.show_suggestions = True
+        self.model = None   # the model's suggestions (suggestions.SuggestionController), set by the window
 
     # ----------------------------------------------------------------- setup
     def build_actions(self) -> None:
@@ -72,6 +73,7 @@ class KbController(QObject):
         m.add("&Actors", lambda: self.show_tab(self.registry), "Ctrl+2", m.view)
         m.add("&Guidelines", lambda: self.show_tab(self.guide), "Ctrl+5", m.view)
         m.add("Registry &History…", self.history_dialog, None, m.review)
+        self.model.build_actions()
 
     def project_opened(self) -> None:
         """(Re)build what depends on the scheme: the picker, the Actors tab, the document labels."""
@@ -97,6 +99,7 @@ class KbController(QObject):
         self.doc_labels.labelEdited.connect(self.s.guarded(self._on_doc_label))
         ui.annotations.layout().insertWidget(0, self.doc_labels)
         self.guide.set_scheme(scheme)
+        self.model.project_opened()
 
     def focus_doc_labels(self) -> None:
         """Ctrl+1: the Annotations tab, the focus in the first document label (Tab: the next)."""
@@ -118,6 +121,7 @@ class KbController(QObject):
         if self.picker is not None:
             self.picker.hide()
         self.refresh_suggestions()
+        self.model.document_shown()
         self._found, self.problems, self.changed_problem_items = None, {}, None
         self.ui.annotations.set_problems([])
         if self.doc_labels is not None:
@@ -139,6 +143,7 @@ class KbController(QObject):
             self.registry.set_actors(s.project.actors())
         if s.doc_id is None:
             return
+        self.model.after_change(change)
         if tables & {"spans", "actors", "suggestion_decisions"}:
             if (tables & {"actors", "suggestion_decisions"} or self._matches_at is None
                     or change.document_id != s.doc_id or change.layer != s.annotator):
@@ -213,7 +218,7 @@ class KbController(QObject):
 
     # ----------------------------------------------------------- suggestions
     def suggestion_styles(self) -> list[SpanStyle]:
-        return [self._suggestion_style(sid, o) for sid, o in self._suggestions.items()]
+        return [self._suggestion_style(sid, o) for sid, o in self._suggestions.items()] + self.model.styles()
 
     def _suggestion_style(self, sid: str, o, label: str | None = None) -> SpanStyle:
         name = self.s.actor_text(o.actor_id)
@@ -261,12 +266,18 @@ class KbController(QObject):
             self.ui.view.add_spans([self._suggestion_style(sid, self._suggestions[sid]) for sid in added])
 
     def is_suggestion(self, style_id: str | None) -> bool:
+        return self.is_registry_suggestion(style_id) or self.model.owns(style_id)
+
+    def is_registry_suggestion(self, style_id: str | None) -> bool:
         return bool(style_id) and style_id.startswith(SUGGESTION_PREFIX)
+
+    def registry_count(self) -> int:
+        return len(self._suggestions)
 
     def suggestion_here(self):
         """The selected suggestion, else the innermost one under the caret."""
         sel = self.ui.view.selected_span_id()
-        if self.is_suggestion(sel):
+        if self.is_registry_suggestion(sel):
             return self._suggestions.get(sel)
         rng = self.ui.view.selected_range()
         if rng is not None:   # selected text (a find match, a drag): the suggestion it covers (B10)
@@ -280,6 +291,8 @@ class KbController(QObject):
 
     def accept_suggestion(self) -> None:
         s, ui = self.s, self.ui
+        if self.model.accept_here():   # the model's suggestion selected or under the caret
+            return
         o = self.suggestion_here()
         if o is None or not s.require_annotator():
             s.message("No suggestion here (suggestions are drawn dashed)", 3000)
@@ -290,6 +303,8 @@ class KbController(QObject):
 
     def reject_suggestion(self) -> None:
         s = self.s
+        if self.model.reject_here():
+            return
         o = self.suggestion_here()
         if o is None or not s.require_annotator():
             s.message("No suggestion here (suggestions are drawn dashed)", 3000)
@@ -298,7 +313,7 @@ class KbController(QObject):
 
     def accept_all_suggestions(self) -> None:
         s = self.s
-        if s.doc_id is None or not s.require_annotator():
+        if s.doc_id is None or not s.require_annotator() or self.model.accept_all():   # the model's first
             return
         if not self._suggestions:
             s.message("No suggestions in this document", 3000)
@@ -309,6 +324,7 @@ class KbController(QObject):
         self.show_suggestions = not self.show_suggestions
         self.suggestions_action.setChecked(self.show_suggestions)
         self.refresh_suggestions()
+        self.model.document_shown()
 
     # ---------------------------------------------------------- actor links
     def start_link(self, span_id: str) -> None:
@@ -372,6 +388,7 @@ class KbController(QObject):
             self.ui.view.setFocus()
 
     def on_span_selected(self, span_id: str) -> None:
+        self.model.on_selected(span_id)
         if self._link_span is not None and span_id != self._link_span:
             self.close_picker()
 

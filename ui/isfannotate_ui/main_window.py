@@ -40,6 +40,7 @@ from .parts import Dialogs, Menus, WindowParts
 from .repaint import DocumentPainter
 from .review_controller import ReviewController
 from .session import Session, open_project
+from .suggestions import SuggestionController
 from .window_memory import Places, describe_change, first_split, last_place, restore_layout
 from .team_controller import TeamController
 
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self.labelling = LabellingController(self.session, parts, self.label_bar, self.kb)
         self.labelling.claims = self.claims
         self.files = FileController(self.session, parts)        # project files, import, export
+        self.kb.model = SuggestionController(self.session, parts, self.kb, self.files, self.documents)   # issue 22
         self.painter = DocumentPainter(self.session, parts, self.documents, self.kb, self.claims)
         self.layers = LayerController(self.session, parts)      # View → Layer: any layer, read-only
         self.analysis = AnalysisController(self.session, parts, self.documents, self.layers)   # stance map

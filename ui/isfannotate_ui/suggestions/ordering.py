@@ -1,0 +1,87 @@
+"""View → Order Documents by Model Uncertainty: the unfinished documents the model is least
+sure of first (uncertainty sampling, as INCEpTION's and Prodigy's active learning).
+
+A document's uncertainty is the mean, over the enabled model's suggestions for the shown layer
+(every score, no minimum), of ``1 - |2·score - 1|``: 1 for a suggestion at 0.5, 0 for one at 0
+or 1. A document with no suggestion scores 0. Documents marked done go last, in their order. The
+scores are computed on the background thread; the list's header says how the list is ordered.
+"""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel
+
+ORDER_NOTE = "Ordered by model uncertainty: unfinished documents, least certain first"
+
+
+def uncertainty(suggestions) -> float:
+    scores = [sg.score for sg in suggestions]
+    return sum(1.0 - abs(2.0 * x - 1.0) for x in scores) / len(scores) if scores else 0.0
+
+
+def rank_documents(project, layer: str, doc_ids: list[str]) -> dict[str, float]:
+    """doc id -> uncertainty, for *doc_ids* (the unfinished ones). Off the UI thread."""
+    return {d: uncertainty(project.model_suggestions(d, layer, min_score=0.0)) for d in doc_ids}
+
+
+class UncertaintyOrder:
+    def __init__(self, session, documents, background) -> None:
+        self.s = session
+        self.pane = documents
+        self.bg = background
+        self.action = None
+        self.rank: dict[str, float] | None = None
+        self.note = QLabel(documents)
+        self.note.setObjectName("documentOrderNote")
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: palette(mid); font-size: 90%;")
+        self.note.hide()
+        documents.layout().insertWidget(1, self.note)
+
+    @property
+    def on(self) -> bool:
+        return self.action is not None and self.action.isChecked()
+
+    def toggle(self) -> None:
+        if self.on:
+            self.compute()
+        else:
+            self.bg.forget("order")
+            self.rank = None
+            self.pane.set_rank(None)
+            self.note.hide()
+
+    def reset(self) -> None:
+        """A model was trained or switched, or another project opened: order again if asked."""
+        self.bg.forget("order")
+        self.rank = None
+        self.pane.set_rank(None)
+        self.note.hide()
+        if self.on:
+            self.compute()
+
+    def compute(self) -> None:
+        s = self.s
+        layer = s.annotator
+        if s.project is None or not layer:
+            return
+        if s.read(s.project.suggestion_model) is None:
+            self.note.setText("No suggestion model is switched on: the list keeps its order "
+                              "(Review → Train Suggestions)")
+            self.note.show()
+            return
+        model = self.pane.model
+        todo = [model.doc_id(r) for r in range(model.rowCount()) if model.status(model.doc_id(r)) != "done"]
+        self.note.setText(f"Ordering {len(todo)} unfinished documents by model uncertainty…")
+        self.note.show()
+        project = s.project
+        self.bg.submit("order", lambda: rank_documents(project, layer, todo))
+
+    def finished(self, kind: str, result, error) -> None:
+        if kind != "order" or not self.on:
+            return
+        if error is not None:
+            self.note.setText(f"⚠ could not order by uncertainty: {error}")
+            return
+        self.rank = result
+        self.pane.set_rank(result)
+        self.note.setText(ORDER_NOTE)
