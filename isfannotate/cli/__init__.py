@@ -14,6 +14,7 @@ from ..exporting import FORMATS as EXPORT_FORMATS
 from ..importing import FORMATS as IMPORT_FORMATS
 from .common import open_project as _open
 from .analysis import ANALYSIS_COMMANDS, add_analysis_parsers
+from .suggest import SUGGEST_COMMANDS, add_suggest_parsers
 from .team import TEAM_COMMANDS, add_team_parsers
 
 EPILOG = "Offsets are Unicode code points. Docs: docs/ in the source, or README.md."
@@ -81,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_team_parsers(sub)
     add_analysis_parsers(sub)
+    add_suggest_parsers(sub)
 
     u = sub.add_parser("unlock", help="break a project's lock left by another computer",
                        description="A project is owned by one program at a time; its lock file names the owner. "
@@ -236,7 +238,7 @@ def cmd_unlock(a) -> int:
     return 0
 
 
-COMMANDS = {**TEAM_COMMANDS, **ANALYSIS_COMMANDS, "unlock": cmd_unlock, "init": cmd_init, "import": cmd_import, "export": cmd_export,
+COMMANDS = {**TEAM_COMMANDS, **ANALYSIS_COMMANDS, **SUGGEST_COMMANDS, "unlock": cmd_unlock, "init": cmd_init, "import": cmd_import, "export": cmd_export,
             "stats": cmd_stats, "check": cmd_check,
             "gui": cmd_gui}
 

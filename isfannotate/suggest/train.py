@@ -37,7 +37,7 @@ TOK2VEC = {"@architectures": "spacy.Tok2Vec.v2",
 TAGGER = {"model": {"@architectures": "spacy.Tagger.v2", "nO": None, "normalize": False, "tok2vec": TOK2VEC}}
 TEXTCAT = {"model": {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True, "ngram_size": 2,
                      "no_output_layer": False, "length": 262144}}
-TOKEN_BUDGET = 1_000_000   # from scratch: epochs = this / the corpus's tokens, within 2..15
+TOKEN_BUDGET = 1_000_000   # from scratch: epochs = this / the corpus's tokens, within 2..30
 UPDATE_EPOCHS = 4          # resuming: the new documents plus as many old ones, sampled
 BATCH = 8
 TEXTCAT_BATCH = 64
@@ -85,7 +85,7 @@ def steps(n_docs: int, n_stances: int, epochs: int) -> int:
 
 def scratch_epochs(docs: list[dict]) -> int:
     tokens = sum(len(d["text"]) for d in docs) / 5.5   # about 5.5 characters a token in news English
-    return max(2, min(15, int(TOKEN_BUDGET / max(tokens, 1))))
+    return max(2, min(30, int(TOKEN_BUDGET / max(tokens, 1))))
 
 
 def train(data: dict, out_dir: str | Path, *, resume_dir: str | Path | None = None, seed: int = 0,
