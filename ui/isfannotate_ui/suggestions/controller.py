@@ -142,8 +142,11 @@ class SuggestionController(QObject):
     def _redraw(self) -> None:
         new: dict[str, object] = {}
         if self._active() and self._for == (self.s.doc_id, self.s.annotator):
+            # a name the registry suggests already (grey, linked to its actor) is not suggested twice
+            actor = self.s.project.scheme.actor_label
+            named = {(st.start, st.end) for st in self.ui.view.spans() if self.kb.is_registry_suggestion(st.id)}
             for sg in self._all:
-                if sg.score >= self.min_score(sg):
+                if sg.score >= self.min_score(sg) and not (sg.label == actor and (sg.start, sg.end) in named):
                     new[style_id(sg)] = sg
         view = self.ui.view
         gone = [sid for sid in self._shown if sid not in new]
@@ -254,7 +257,7 @@ class SuggestionController(QObject):
         corrected = None
         if corrected_label is not None and corrected_label != sg.label and sg.kind != "stance":
             corrected = (sg.start, sg.end, corrected_label)
-        nxt = self._neighbour(sg, 1)
+        nxt = self._next_id(style_id(sg), 1)
         change = s.run(s.project.accept_model_suggestion, s.doc_id, s.annotator, sg, corrected=corrected)
         if change is not None:
             what = describe(sg, s.actor_text).splitlines()[0]
@@ -269,7 +272,7 @@ class SuggestionController(QObject):
         s = self.s
         if not s.require_annotator():
             return True
-        nxt = self._neighbour(sg, 1)
+        nxt = self._next_id(style_id(sg), 1)
         if s.run(s.project.reject_model_suggestion, s.doc_id, s.annotator, sg) is not None:
             self._select(nxt)
         return True
@@ -289,16 +292,21 @@ class SuggestionController(QObject):
             s.message(f"{n} model suggestions accepted (one undo step: Ctrl+Z){rest}", 5000)
         return True
 
-    def _neighbour(self, sg, step: int):
-        order = self.shown()
-        if sg not in order:
-            return None
-        i = order.index(sg) + step
-        return order[i] if 0 <= i < len(order) else None
+    def _next_id(self, sid: str | None, step: int) -> str | None:
+        """The next / previous suggestion (the model's or the registry's) in the article's order."""
+        view = self.ui.view
+        here = view.span(sid) if sid else None
+        while True:
+            sid = view.next_span_id(sid) if step > 0 else view.previous_span_id(sid)
+            if sid is None:
+                return None
+            st = view.span(sid)
+            if self.kb.is_suggestion(sid) and (here is None or (st.start, st.end) != (here.start, here.end)):
+                return sid
 
-    def _select(self, sg) -> None:
-        if sg is not None and style_id(sg) in self._shown:
-            self.ui.view.select_span(style_id(sg))
+    def _select(self, sid: str | None) -> None:
+        if sid is not None and self.ui.view.span(sid) is not None:
+            self.ui.view.select_span(sid)
 
     def step(self, step: int) -> None:
         """F8 / Shift+F8 (and Tab / Shift+Tab from a selected suggestion): the next / previous
@@ -311,11 +319,7 @@ class SuggestionController(QObject):
                      and (st.start >= pos if step > 0 else st.start < pos)]
             target = (after[0] if step > 0 else after[-1]) if after else None
         else:
-            target = sid
-            while True:
-                target = view.next_span_id(target) if step > 0 else view.previous_span_id(target)
-                if target is None or self.kb.is_suggestion(target):
-                    break
+            target = self._next_id(sid, step)
         if target is None:
             self.s.message("No more suggestions in this document" if self._shown or self.kb.registry_count()
                            else "No suggestions in this document", 3000)
