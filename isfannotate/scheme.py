@@ -7,16 +7,37 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError as PydanticValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .errors import InputError
 
 # Keys the annotation window keeps for itself (UI.md); a scheme may not bind them to labels.
 RESERVED_KEYS = frozenset({"S", "W", "A", "X"})
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+def is_label_name(name: str) -> bool:
+    """A span label name: a letter of any script first, then letters (with their combining
+    marks, as in Devanagari), decimal digits, ``_`` and ``-``: ``Straßenname``, ``Universität``,
+    ``ORG-2``. No spaces, so a label survives whitespace-separated formats (brat, CoNLL)."""
+    if not name or not unicodedata.category(name[0]).startswith("L"):
+        return False
+    return all(ch in "_-" or unicodedata.category(ch)[0] in "LM" or unicodedata.category(ch) == "Nd"
+               for ch in name[1:])
+
+
+LABEL_NAME_RULE = "a letter first, then letters, digits, _ and -"
 
 
 class _Model(BaseModel):
@@ -37,13 +58,20 @@ class AttributeDef(_Model):
 
 
 class SpanLabel(_Model):
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")
+    name: str = Field(min_length=1)
     key: str | None = Field(default=None, description="one character, e.g. '1'")
     color: str = "#999999"
     description: str = ""
     examples: list[str] = []
     role: Literal["actor", "claim", "cue", "generic"] = "generic"
     attributes: list[AttributeDef] = []
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not is_label_name(v):
+            raise ValueError(f"label name {v!r} is not allowed ({LABEL_NAME_RULE})")
+        return v
 
     @model_validator(mode="after")
     def _check(self):

@@ -12,19 +12,20 @@ a pair with no shared document gets no figure (``None``), never a perfect score.
 """
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any
 
 from ..gcpause import paused_gc
 from . import measures as M
-from .matching import _overlap, exact_keys, match_exact_keys, match_overlap_rest
-from .units import CROSS_LABEL_MIN_OVERLAP, DocumentUnits, Layer, Unit, build_units, claim_source_key, group_by_doc
+from .describe import unit_dict
+from .facets import (UNLINKED, FacetAgreement, PairCoefficient, _actor_links, _claim_source_values,  # noqa: F401
+                     _doc_label_values, _facet, _span_labels, _stance_polarities)
+from .matching import exact_keys, match_exact_keys, match_overlap_rest
+from .units import CROSS_LABEL_MIN_OVERLAP, DocumentUnits, Layer, Unit, build_units, group_by_doc
+from .unitizing import UnitizingSummary, pairwise_unitizing
 
-UNLINKED = "(unlinked)"
 FACETS = ("span_label", "actor_link", "claim_source", "stance_polarity")
 
 
@@ -135,73 +136,6 @@ class SpanF1:
 
 
 @dataclass
-class PairCoefficient:
-    """Cohen's kappa for one pair: over units both marked on their shared documents;
-    ``incomplete``: units there that only one of the two marked."""
-
-    a: str
-    b: str
-    kappa: M.Coefficient
-    incomplete: int
-    disagreements: list[str]
-
-    def to_dict(self) -> dict:
-        return {"a": self.a, "b": self.b, "kappa": self.kappa.to_dict(), "incomplete": self.incomplete,
-                "disagreements": self.disagreements}
-
-
-@dataclass
-class FacetAgreement:
-    """Coefficients for one compared part of the units (a *facet*: span label, actor link, ...).
-
-    Unit counts (only units on documents with two or more coders can agree or disagree):
-    ``n_units`` all of those, ``n_complete`` marked by every coder of their document,
-    ``n_incomplete`` marked by some but not all, ``n_single_coder`` units on documents only one
-    compared annotator has. ``cohen``: per pair; ``fleiss``: over complete units;
-    ``alpha``: every unit coded by >= 2 (its own missing-value handling); ``ac1``: Gwet's AC1
-    with missing ratings; ``agreement``: observed pairwise agreement on units coded by >= 2.
-    ``disagreements``: units whose values differ; ``incomplete``: units some coder left out.
-    """
-
-    facet: str
-    n_units: int
-    n_complete: int
-    n_incomplete: int
-    n_single_coder: int
-    cohen: list[PairCoefficient]
-    fleiss: M.Coefficient
-    alpha: M.Coefficient
-    ac1: M.Coefficient
-    agreement: M.Coefficient
-    disagreements: list[str]
-    incomplete: list[str]
-    categories: list[str]
-
-    @property
-    def cohen_mean(self) -> float | None:
-        return M.mean_sd(p.kappa.value for p in self.cohen)[0]
-
-    @property
-    def cohen_sd(self) -> float | None:
-        return M.mean_sd(p.kappa.value for p in self.cohen)[1]
-
-    @property
-    def cohen_n_pairs(self) -> int:
-        """Pairs with a Cohen's kappa (the mean and SD are over these)."""
-        return M.mean_sd(p.kappa.value for p in self.cohen)[2]
-
-    def to_dict(self) -> dict:
-        return {"facet": self.facet, "n_units": self.n_units, "n_complete": self.n_complete,
-                "n_incomplete": self.n_incomplete, "n_single_coder": self.n_single_coder,
-                "categories": self.categories,
-                "cohen": {"mean": self.cohen_mean, "sd": self.cohen_sd, "n_pairs": self.cohen_n_pairs,
-                          "pairs": [p.to_dict() for p in self.cohen]},
-                "fleiss": self.fleiss.to_dict(), "alpha": self.alpha.to_dict(), "ac1": self.ac1.to_dict(),
-                "agreement": self.agreement.to_dict(),
-                "disagreements": self.disagreements, "incomplete": self.incomplete}
-
-
-@dataclass
 class AgreementResult:
     """Everything :func:`compute_agreement` found; ``to_dict()`` gives the documented JSON."""
 
@@ -212,6 +146,19 @@ class AgreementResult:
     facets: dict[str, FacetAgreement]         # FACETS, then "doc_label:<key>"
     units: dict[str, Unit]
     texts: dict[str, str] | None = None
+    _unitizing_input: tuple | None = field(default=None, repr=False, compare=False)
+    names: dict[str, str] | None = None        # actor / target id -> name, for the reports
+    _unitizing: UnitizingSummary | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def unitizing(self) -> UnitizingSummary | None:
+        """Krippendorff's αU for spans, per pair (``unitizing.UnitizingSummary``), worked out on
+        first use (it costs about as much as the rest of the figures) and kept."""
+        if self._unitizing is None and self._unitizing_input is not None:
+            with paused_gc():
+                self._unitizing = pairwise_unitizing(*self._unitizing_input)
+            self._unitizing_input = None
+        return self._unitizing
 
     def disagreements(self, ids: Iterable[str]) -> list[Unit]:
         """The units behind a figure's ``disagreements`` (or ``incomplete``) list."""
@@ -223,17 +170,11 @@ class AgreementResult:
              "documents": [{"id": k, "coders": v} for k, v in self.documents.items()],
              "pairs": self.pairs,
              "span_f1": {k: v.to_dict() for k, v in self.span_f1.items()},
+             "unitizing_alpha": self.unitizing.to_dict() if self.unitizing is not None else None,
              "facets": {k: v.to_dict() for k, v in self.facets.items()}}
         if units:
-            d["units"] = {k: _unit_dict(u, self.texts) for k, u in self.units.items()}
+            d["units"] = {k: unit_dict(u, self.texts, self.names) for k, u in self.units.items()}
         return d
-
-
-def _unit_dict(u: Unit, texts: dict[str, str] | None) -> dict:
-    d = u.to_dict()
-    if texts is not None and u.doc in texts and u.end > u.start:
-        d["text"] = texts[u.doc][u.start:u.end]
-    return d
 
 
 # ----------------------------------------------------------------------------- computation
@@ -242,7 +183,8 @@ def _unit_dict(u: Unit, texts: dict[str, str] | None) -> dict:
 def compute_agreement(layers: Sequence[Layer], *, annotators: Sequence[str] | None = None,
                       link_labels: Iterable[str] | None = None, texts: dict[str, str] | None = None,
                       categories: Mapping[str, Iterable[str]] | None = None,
-                      cross_label_min_overlap: float = CROSS_LABEL_MIN_OVERLAP) -> AgreementResult:
+                      cross_label_min_overlap: float = CROSS_LABEL_MIN_OVERLAP,
+                      lengths: Mapping[str, int] | None = None) -> AgreementResult:
     """Span F1 (exact and overlap) and kappa / alpha / AC1 on matched units, for ``layers``.
 
     ``annotators`` restricts and orders the compared layers (default: all, in the given order).
@@ -251,7 +193,9 @@ def compute_agreement(layers: Sequence[Layer], *, annotators: Sequence[str] | No
     covered text to the units in ``to_dict()``. ``categories`` (``{facet: values}``, optional):
     the scheme's full set of values for a facet, e.g. ``{"stance_polarity": scheme polarities,
     "span_label": scheme labels}``; only Gwet's AC1 uses it (its q counts the categories of the
-    scale, not only those used). Deterministic for the same input.
+    scale, not only those used). ``lengths`` (``{doc: length in code points}``): the texts'
+    lengths, for Krippendorff's αU (taken from ``texts`` when not given; without either, αU is
+    left out with a note). Deterministic for the same input.
     """
     if annotators is not None:
         by_name = {layer.annotator: layer for layer in layers}
@@ -261,11 +205,14 @@ def compute_agreement(layers: Sequence[Layer], *, annotators: Sequence[str] | No
         layers = [by_name[a] for a in annotators]
     layers = list(layers)
     with paused_gc():
-        return _compute(layers, link_labels, texts, dict(categories or {}), cross_label_min_overlap)
+        if lengths is None and texts is not None:
+            lengths = {d: len(t) for d, t in texts.items()}
+        return _compute(layers, link_labels, texts, dict(categories or {}), cross_label_min_overlap, lengths)
 
 
 def _compute(layers: list[Layer], link_labels: Iterable[str] | None, texts: dict[str, str] | None,
-             categories: dict[str, Iterable[str]], cross_label_min_overlap: float) -> AgreementResult:
+             categories: dict[str, Iterable[str]], cross_label_min_overlap: float,
+             lengths: Mapping[str, int] | None = None) -> AgreementResult:
     names = [layer.annotator for layer in layers]
     spans_by_doc = group_by_doc(layers, "spans")
     doc_units = build_units(layers, cross_label_min_overlap=cross_label_min_overlap, _spans_by_doc=spans_by_doc)
@@ -301,26 +248,7 @@ def _compute(layers: list[Layer], link_labels: Iterable[str] | None, texts: dict
         facets[f"doc_label:{key}"] = _facet(f"doc_label:{key}", names, label_units[key], _doc_label_values,
                                             categories.get(f"doc_label:{key}"))
     return AgreementResult(names, {d: list(du.coders) for d, du in doc_units.items()}, pair_info, span_f1,
-                           facets, units, texts)
-
-
-def _claim_source_values(u: Unit) -> tuple:
-    """Claim sources as categories; sources given only by a span count as equal when their
-    source spans overlap (the first such span in coder order names the category)."""
-    out = dict.fromkeys(u.coders)
-    seen: list[tuple[int, int, str]] = []
-    for a, c in u.versions.items():
-        v = claim_source_key(c)
-        if v.startswith("span:"):
-            s, e = c.source_span
-            for s2, e2, name in seen:
-                if _overlap(s, e, s2, e2):
-                    v = name
-                    break
-            else:
-                seen.append((s, e, v))
-        out[a] = v
-    return tuple(out.values())
+                           facets, units, texts, (spans_by_doc, pairs, docsets, lengths))
 
 
 def _span_f1(spans: dict[str, dict[str, list]], pairs: list[tuple[str, str]], docsets: dict[str, frozenset],
@@ -404,118 +332,3 @@ def _span_f1(spans: dict[str, dict[str, list]], pairs: list[tuple[str, str]], do
     return out
 
 
-def _facet(name: str, annotators: list[str], units: list[Unit], values_of,
-           scale: Iterable[str] | None = None) -> FacetAgreement:
-    """Coefficients for one facet. ``values_of(unit)`` gives one value per coder of the unit's
-    document (``None``: no value), or ``None`` when the facet does not apply to the unit.
-    ``scale``: all the facet's possible values, if known (for AC1's number of categories).
-
-    Units are tallied by their pattern (coders, values): all coefficients are computed from the
-    distinct patterns with their counts, then the units behind disagreements are listed.
-    """
-    members: dict[tuple, list[int]] = {}  # pattern -> positions of its units in ``units``
-    n_single = 0
-    for k, u in enumerate(units):
-        vals = values_of(u)
-        if vals is None:
-            continue
-        if len(u.coders) < 2:
-            n_single += 1
-            continue
-        key = (u.coders, vals)
-        lst = members.get(key)
-        if lst is None:
-            members[key] = [k]
-        else:
-            lst.append(k)
-    patterns = []
-    complete_patterns = []
-    n_complete = n_incomplete = 0
-    cats: set = set()
-    joint: dict[tuple[str, str], dict] = {p: {} for p in combinations(annotators, 2)}
-    pair_incomplete: dict[tuple[str, str], int] = dict.fromkeys(joint, 0)
-    flags: dict[tuple, tuple[bool, bool, list]] = {}
-    for key, lst in members.items():
-        coders, vals = key
-        w = len(lst)
-        c = Counter(v for v in vals if v is not None)
-        cats.update(c)
-        patterns.append((c, w))
-        complete = sum(c.values()) == len(coders)
-        if complete:
-            n_complete += w
-            complete_patterns.append((c, w))
-        else:
-            n_incomplete += w
-        pair_dis = []
-        for i, j in combinations(range(len(coders)), 2):
-            x, y = vals[i], vals[j]
-            pair = (coders[i], coders[j])
-            if x is None or y is None:
-                if x is not None or y is not None:
-                    pair_incomplete[pair] += w
-                continue
-            jt = joint[pair]
-            jt[(x, y)] = jt.get((x, y), 0) + w
-            if x != y:
-                pair_dis.append(pair)
-        if len(c) > 1 or not complete:
-            flags[key] = (len(c) > 1, not complete, pair_dis)
-    # the units behind each list, in unit order
-    dis_pos: list[int] = []
-    inc_pos: list[int] = []
-    pair_pos: dict[tuple[str, str], list[int]] = {p: [] for p in joint}
-    for key, (differ, missing, pair_dis) in flags.items():
-        lst = members[key]
-        if differ:
-            dis_pos.extend(lst)
-        if missing:
-            inc_pos.extend(lst)
-        for pair in pair_dis:
-            pair_pos[pair].extend(lst)
-    disagreements = [units[k].id for k in sorted(dis_pos)]
-    incomplete = [units[k].id for k in sorted(inc_pos)]
-    pair_ids = {pair: [units[k].id for k in sorted(pos)] for pair, pos in pair_pos.items()}
-    cohen = [PairCoefficient(x, y, M.cohen_kappa_joint(joint[(x, y)]), pair_incomplete[(x, y)], pair_ids[(x, y)])
-             for x, y in joint]
-    return FacetAgreement(name, n_complete + n_incomplete, n_complete, n_incomplete, n_single, cohen,
-                          M.fleiss_kappa_weighted(complete_patterns), M.krippendorff_alpha_weighted(patterns),
-                          M.gwet_ac1_weighted(patterns, cats | set(scale or ())), M.percent_agreement_weighted(patterns),
-                          disagreements, incomplete, sorted(cats, key=str))
-
-
-def _span_labels(u: Unit) -> tuple | None:
-    vs = u.versions
-    if len(vs) == len(u.coders):  # versions are in coder order
-        return tuple([v.label for v in vs.values()])
-    return tuple([vs[c].label if c in vs else None for c in u.coders])
-
-
-def _actor_links(link_labels: set[str]):
-    def values(u: Unit) -> tuple | None:
-        vs = u.versions
-        out = [None] * len(u.coders)
-        hit = False
-        for k, c in enumerate(u.coders):
-            v = vs.get(c)
-            if v is not None and v.label in link_labels:
-                out[k] = v.link if v.link is not None else UNLINKED
-                hit = True
-        return tuple(out) if hit else None
-    return values
-
-
-def _stance_polarities(u: Unit) -> tuple | None:
-    vs = u.versions
-    return tuple(vs[c].polarity if c in vs else None for c in u.coders)
-
-
-def _doc_label_values(u: Unit) -> tuple | None:
-    vs = u.versions
-    return tuple(_label_value(vs[c].value) if c in vs else None for c in u.coders)
-
-
-def _label_value(v: Any) -> str:
-    """Document-label values compare as text: strings as they are, anything else as JSON
-    (so that true and 1 stay different)."""
-    return v if isinstance(v, str) else json.dumps(v, sort_keys=True, ensure_ascii=False)

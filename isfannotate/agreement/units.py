@@ -62,13 +62,15 @@ class ClaimAnn:
 
 @dataclass(frozen=True, slots=True)
 class StanceAnn:
-    """One annotator's stance record: holder (actor id) -> target (target id), polarity."""
+    """One annotator's stance record: holder (actor id) -> target (target id), polarity;
+    ``evidence``: the offsets of its evidence spans (shown with the stance, never compared)."""
 
     doc: str
     holder: str | None
     target: str | None
     polarity: str
     id: str | None = None
+    evidence: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +138,9 @@ class Layer:
             src = by_id.get(c.source_span) if c.source_span else None
             out_claims.append(ClaimAnn(sp.document_id, sp.start, sp.end, c.source_kind, c.source_actor,
                                        (src.start, src.end) if src is not None else None, c.span_id))
-        out_stances = tuple(StanceAnn(s.document_id, s.holder, s.target, s.polarity, s.id) for s in stances)
+        out_stances = tuple(StanceAnn(s.document_id, s.holder, s.target, s.polarity, s.id,
+                                      tuple((by_id[e].start, by_id[e].end) for e in (getattr(s, "evidence", None) or ())
+                                            if e in by_id)) for s in stances)
         out_labels = tuple(DocLabelAnn(d, k, v) for d, kv in sorted((doc_labels or {}).items())
                            for k, v in sorted(kv.items()))
         return cls(annotator, frozenset(documents), out_spans, tuple(out_claims), out_stances, out_labels)
@@ -224,6 +228,8 @@ def version_dict(v: Any) -> dict:
     d = {name: getattr(v, name) for name in v.__slots__ if name != "doc"}
     if isinstance(v, ClaimAnn) and v.source_span is not None:
         d["source_span"] = list(v.source_span)
+    if isinstance(v, StanceAnn):
+        d["evidence"] = [list(e) for e in v.evidence]
     return d
 
 

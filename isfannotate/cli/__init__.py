@@ -12,8 +12,9 @@ from pathlib import Path
 from ..errors import IsfError
 from ..exporting import FORMATS as EXPORT_FORMATS
 from ..importing import FORMATS as IMPORT_FORMATS
-from .common import open_project as _open
+from .common import GUI_WINDOWS, open_project as _open
 from .analysis import ANALYSIS_COMMANDS, add_analysis_parsers
+from .review import REVIEW_COMMANDS, add_review_parsers
 from .suggest import SUGGEST_COMMANDS, add_suggest_parsers
 from .team import TEAM_COMMANDS, add_team_parsers
 
@@ -34,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--screenshot", metavar="PNG", help="render the window offscreen to PNG and exit")
     g.add_argument("--document", metavar="ID", help="with --screenshot: the document to show")
     g.add_argument("--size", default="1280x800", help="with --screenshot: window size WxH (default 1280x800)")
+    g.add_argument("--window", default="main", metavar="NAME",
+                   help="open (and with --screenshot grab) this window: " + "|".join(GUI_WINDOWS))
 
     i = sub.add_parser("init", help="create a project", description="Create a new, empty project file.")
     i.add_argument("project", help="path of the new project file (suggested extension .isf)")
@@ -82,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_team_parsers(sub)
     add_analysis_parsers(sub)
+    add_review_parsers(sub)
     add_suggest_parsers(sub)
 
     u = sub.add_parser("unlock", help="break a project's lock left by another computer",
@@ -174,6 +178,11 @@ def cmd_check(a) -> int:
 def cmd_gui(a) -> int:
     from .. import settings
     from ..demo import build_demo
+    if a.window not in GUI_WINDOWS:
+        raise IsfError(f"--window {a.window!r}: choose from {', '.join(GUI_WINDOWS)}")
+    w, _, h = a.size.partition("x")
+    if not (w.isdigit() and h.isdigit() and int(w) > 0 and int(h) > 0):
+        raise IsfError(f"--size {a.size!r}: give the window size as WIDTHxHEIGHT, e.g. 1280x800")
     if a.demo:
         path = build_demo()
     elif a.project:
@@ -194,6 +203,9 @@ def cmd_gui(a) -> int:
         settings.put("annotator", annotator)
     elif a.screenshot:
         annotator = settings.get("annotator") or "annotator"
+    if a.screenshot:   # headless: no display needed (a set QT_QPA_PLATFORM is kept)
+        import os
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from ..qtdeps import display_problem
     problem = display_problem()     # before Qt starts: its own message names the wrong library
     if problem:
@@ -204,7 +216,8 @@ def cmd_gui(a) -> int:
         raise IsfError(f"the desktop app cannot start: {e} (install isfannotate with its Qt dependency)") from None
     if not a.screenshot:
         settings.add_recent(str(path))
-    return run(str(path), annotator=annotator, screenshot=a.screenshot, document=a.document, size=a.size)
+    return run(str(path), annotator=annotator, screenshot=a.screenshot, document=a.document, size=a.size,
+               window_name=a.window)
 
 
 def cmd_unlock(a) -> int:
@@ -238,7 +251,8 @@ def cmd_unlock(a) -> int:
     return 0
 
 
-COMMANDS = {**TEAM_COMMANDS, **ANALYSIS_COMMANDS, **SUGGEST_COMMANDS, "unlock": cmd_unlock, "init": cmd_init, "import": cmd_import, "export": cmd_export,
+COMMANDS = {**TEAM_COMMANDS, **ANALYSIS_COMMANDS, **REVIEW_COMMANDS, **SUGGEST_COMMANDS, "unlock": cmd_unlock, "init": cmd_init,
+            "import": cmd_import, "export": cmd_export,
             "stats": cmd_stats, "check": cmd_check,
             "gui": cmd_gui}
 
@@ -253,10 +267,16 @@ def main(argv: list[str] | None = None) -> int:
     if a.command is None:
         a = parser.parse_args(["gui"])
     try:
-        return COMMANDS[a.command](a)
+        rc = COMMANDS[a.command](a)
+        sys.stdout.flush()      # a closed pipe is met here, not in the interpreter's exit
+        return rc
     except IsfError as e:
         print(f"isfannotate {a.command}: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:     # the reader went away (`| head`): stop quietly, as other tools do
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print(f"isfannotate {a.command}: interrupted; nothing was changed by the unfinished step", file=sys.stderr)
         return 130

@@ -44,23 +44,31 @@ def add_agreement_parser(sub) -> None:
     g.add_argument("project")
     g.add_argument("--annotators", metavar="A,B,...", help="compare only these layers (default: every annotator)")
     g.add_argument("--json", action="store_true", help="print JSON with the documented keys")
-    g.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report with charts")
+    g.add_argument("--html", metavar="FILE", help="write a self-contained HTML report with charts (instead of "
+                                                  "printing the text report; prints where it went)")
+    g.add_argument("--units", type=int, default=100, metavar="N",
+                   help="disagreement units listed per list in the text report (default 100; 0: all)")
 
 
 def add_adjudicate_parser(sub) -> None:
     j = sub.add_parser("adjudicate", help="put agreed units into gold",
                        description="Auto-merge into the gold layer, in one action: 'unanimous' takes the units every "
-                                   "annotator who marked the document done has identically; 'majority' those more "
-                                   "than half of them have (or at least K with --min K). Decisions already made are "
-                                   "never overwritten; running it twice changes nothing. The rest is decided in the "
-                                   "app's review screen (docs/reviewing.md).")
+                                   "annotator who marked the document done has identically; 'majority' a version "
+                                   "held by a strict majority of them (more than half: a tie is never decided) and "
+                                   "by at least K of them (--min K, K >= 2, default 2). Decisions already made are "
+                                   "never overwritten; running it twice changes nothing. The rest is decided with "
+                                   "'isfannotate review' or in the app's review window (docs/reviewing.md).")
     j.add_argument("project")
     j.add_argument("--auto", required=True, choices=["unanimous", "majority"])
-    j.add_argument("--min", type=int, metavar="K", help="with majority: at least K annotators agree")
+    j.add_argument("--min", type=int, metavar="K",
+                   help="with majority: at least K annotators hold the version, besides more than half (K >= 2)")
 
 
 def cmd_adjudicate(a) -> int:
     from ..progress import ProgressBar
+    if a.min is not None and (a.auto != "majority" or a.min < 2):   # refused before the project is opened
+        raise IsfError("--min K goes with --auto majority" if a.auto != "majority" else
+                       f"--min {a.min}: a majority needs at least 2 annotators who agree (K >= 2)")
     with open_project(a.project, "adjudicate") as project:
         project.author = "lead"
         bar = ProgressBar("adjudicating")
@@ -75,16 +83,51 @@ def cmd_adjudicate(a) -> int:
 
 def add_feedback_parser(sub) -> None:
     f = sub.add_parser("feedback", help="an annotator's decided units and agreement with gold",
-                       description="For one annotator: their agreement with gold per label (span F1 over the "
-                                   "documents gold has decided) and, per document, the decisions that differ "
-                                   "from their version, with the adjudicator's notes.")
+                       description="For one annotator (or every annotator): their agreement with gold per label "
+                                   "(span F1 over the documents gold has decided) and each decided unit on their "
+                                   "documents with their version, gold's version, the sentence and the lead's note. "
+                                   "--html writes one self-contained page per annotator.")
     f.add_argument("project")
-    f.add_argument("annotator")
+    f.add_argument("annotator", nargs="?", help="the annotator (omitted: every annotator)")
+    f.add_argument("--all", action="store_true", help="every annotator (as when ANNOTATOR is omitted)")
+    f.add_argument("--html", metavar="PATH", help="write HTML: a FILE for one annotator, a DIR (one page per "
+                                                  "annotator, feedback-NAME.html) for every annotator")
+    f.add_argument("--json", action="store_true", help="print JSON (one object per annotator, in a list)")
 
 
 def cmd_feedback(a) -> int:
+    import json
+    from pathlib import Path
+
+    from ..review.feedback_html import write_feedback_html, write_feedback_pages
+    if a.all and a.annotator:
+        raise IsfError("give an ANNOTATOR or --all, not both")
     with open_project(a.project, "feedback", read_only=True) as project:
-        print(project.feedback(a.annotator).text())
+        names = [a.annotator] if a.annotator else project.layers()
+        if not names:
+            raise IsfError(f"{a.project}: no annotator layers yet")
+        fbs = [project.feedback(n) for n in names]
+        pname = project.name
+    if a.html:
+        try:
+            if a.annotator:
+                if Path(a.html).is_dir():
+                    raise IsfError(f"{a.html} is a folder: for one annotator --html takes a file name "
+                                   "(for every annotator, omit ANNOTATOR and give a folder)")
+                paths = [write_feedback_html(fbs[0], a.html, project_name=pname)]
+            else:
+                if Path(a.html).exists() and not Path(a.html).is_dir():
+                    raise IsfError(f"{a.html} is a file: for every annotator --html takes a folder")
+                paths = write_feedback_pages(fbs, a.html, project_name=pname)
+        except OSError as e:
+            raise IsfError(f"{a.html}: cannot write: {e.strerror}") from None
+        for fb, path in zip(fbs, paths):
+            print(f"wrote feedback for {fb.annotator} to {path}")
+        return 0
+    if a.json:
+        print(json.dumps([fb.to_dict() for fb in fbs], ensure_ascii=False, indent=1))
+        return 0
+    print("\n".join(fb.text() for fb in fbs), end="")
     return 0
 
 
@@ -92,17 +135,22 @@ def cmd_agreement(a) -> int:
     from ..agreement import report_json, report_text, write_html
     from ..team.layers import agreement
     names = [x.strip() for x in a.annotators.split(",") if x.strip()] if a.annotators else None
+    if a.units < 0:
+        raise IsfError(f"--units takes a number of units, 0 for all (got {a.units})")
     with open_project(a.project, "agreement", read_only=True) as project:
-        result = agreement(project, names, with_texts=bool(a.html))
+        result = agreement(project, names, with_texts=True)
         title = f"Agreement — {project.name}"
     if a.html:
         try:
             write_html(result, a.html, title=title)
         except OSError as e:
             raise IsfError(f"{a.html}: cannot write: {e.strerror}") from None
-    print(report_json(result) if a.json else report_text(result))
-    if a.html and not a.json:
-        print(f"wrote {a.html}")
+    if a.json:
+        print(report_json(result))
+    elif a.html:
+        print(f"wrote the HTML agreement report to {a.html}")
+    else:
+        print(report_text(result, max_units=a.units or None), end="")
     return 0
 
 

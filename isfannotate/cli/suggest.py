@@ -55,7 +55,7 @@ def add_suggest_parsers(sub) -> None:
     st.add_argument("--json", action="store_true", help="print JSON")
     u = ss.add_parser("use", help="enable a stored model version")
     u.add_argument("project")
-    u.add_argument("version", type=int)
+    u.add_argument("model_version", type=int, metavar="VERSION")
     o = ss.add_parser("off", help="switch suggestions off (no model suggests anything)")
     o.add_argument("project")
     ls = ss.add_parser("models", help="list the stored model versions")
@@ -188,8 +188,8 @@ def _stats(a) -> int:
 
 def _use(a) -> int:
     with open_project(a.project, "suggest use") as project:
-        project.set_suggestions_enabled(a.version)
-    print(f"model {a.version} enabled")
+        project.set_suggestions_enabled(a.model_version)
+    print(f"model {a.model_version} enabled")
     return 0
 
 

@@ -44,10 +44,27 @@ def cmd_assign(a) -> int:
     docs = [d.strip() for d in a.documents.split(",") if d.strip()] if a.documents else None
     with open_project(a.project, "assign") as project:
         project.author = "lead"
-        project.assign_round_robin(_names(a.annotators), overlap=a.overlap, seed=a.seed, document_ids=docs)
-        for annotator, ids in project.assignments().items():
-            print(f"{annotator}: {len(ids)} documents")
+        change = project.assign_round_robin(_names(a.annotators), overlap=a.overlap, seed=a.seed, document_ids=docs)
+    print(assignment_table([op.after for op in change.rows("assignments") if op.after is not None],
+                           _names(a.annotators), a.overlap, a.seed))
     return 0
+
+
+def assignment_table(rows: list[dict], names: list[str], overlap: int, seed: int) -> str:
+    """What one ``assign`` did: per annotator, how many documents and how many of them each other
+    annotator shares (the overlap that agreement is measured on)."""
+    per: dict[str, set[str]] = {n: set() for n in names}
+    for r in rows:
+        per.setdefault(r["annotator"], set()).add(r["document_id"])
+    docs = {r["document_id"] for r in rows}
+    lines = [f"assigned {len(docs)} documents to {len(per)} annotators, {overlap} per document (seed {seed})"]
+    width = max(len("annotator"), *(len(n) for n in per))
+    lines.append(f"{'annotator'.ljust(width)}  documents  shared with")
+    lines.append(f"{'-' * width}  ---------  -----------")
+    for n, mine in per.items():
+        shared = ", ".join(f"{o} {len(mine & theirs)}" for o, theirs in per.items() if o != n and mine & theirs)
+        lines.append(f"{n.ljust(width)}  {len(mine):>9}  {shared or '—'}")
+    return "\n".join(lines)
 
 
 def cmd_handout(a) -> int:

@@ -18,6 +18,7 @@ from isfannotate.errors import InputError
 from isfannotate.formats.conll import looks_like_conll
 from isfannotate.formats.doccano import is_doccano1_annotations
 from isfannotate.formats.labelstudio import is_json_min
+from isfannotate.formats.parsed import loads
 
 READ_FORMATS = ("brat", "doccano", "labelstudio", "prodigy", "conll", "webanno-tsv3")
 """The outside tools' formats we read, as ``--format`` names them."""
@@ -98,6 +99,10 @@ def sniff_file(path: Path) -> tuple[str, str]:
     head = _head(path)
     if head.startswith("#FORMAT=WebAnno TSV 3"):
         return "webanno-tsv3", f"{path.name} starts with #FORMAT=WebAnno TSV 3"
+    if _OLD_WEBANNO.search(head[:4096]):
+        raise InputError(str(path), "this is a WebAnno TSV file of an old version (TSV 1 or 2), which is not "
+                         "supported: export the documents as WebAnno TSV 3 (\"WebAnno TSV v3.x\") from "
+                         "INCEpTION or WebAnno and import that")
     if name.endswith(".txt") and path.with_name(path.name[:-4] + ".ann").is_file():
         return "brat", f"{path.name} has a .ann file beside it"
     stripped = head.lstrip()
@@ -112,6 +117,14 @@ def sniff_file(path: Path) -> tuple[str, str]:
     return "txt", f"{path.name} is plain text (no .ann beside it, no IOB column)"
 
 
+_OLD_WEBANNO = re.compile(
+    r"\A\s*(?:#FORMAT=WebAnno TSV [012]\b|#\s*(?:de\.tudarmstadt\.ukp\.|webanno\.custom\.))"
+    r"|^#id=\d+\s*\n#text=", re.MULTILINE)
+"""WebAnno TSV 1/2: a ``#FORMAT=WebAnno TSV 2`` line, or a header naming DKPro/WebAnno layer
+types (`` # de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity | value``), or ``#id=``
+``#text=`` sentence headers."""
+
+
 def _head(path: Path) -> str:
     with open(path, "rb") as fh:
         data = fh.read(_SNIFF_BYTES)
@@ -119,8 +132,13 @@ def _head(path: Path) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
+class UnknownFormat(InputError):
+    """The file reads, but fits none of the formats (never to be imported as plain documents:
+    the keys it holds would be lost)."""
+
+
 def _unknown(path: Path, why: str) -> InputError:
-    return InputError(str(path), f"cannot tell the format ({why}); tried: {'; '.join(TRIED)}")
+    return UnknownFormat(str(path), f"cannot tell the format ({why}); tried: {'; '.join(TRIED)}")
 
 
 def _records_after(head: str) -> list:
@@ -130,7 +148,7 @@ def _records_after(head: str) -> list:
     for line in lines:
         if _ANNOTATION_KEYS.search(line):
             try:
-                out.append(json.loads(line))
+                out.append(loads(line))
             except ValueError:
                 continue
     return out
@@ -142,21 +160,27 @@ def _records(path: Path, head: str) -> list:
     if stripped.startswith("[") or stripped.startswith("{\n") or stripped.startswith("{\r\n") \
             or stripped.rstrip() == "{":
         try:
-            whole = json.loads(path.read_text("utf-8-sig"))
-        except (ValueError, UnicodeDecodeError):
+            whole = loads(path.read_text("utf-8-sig"))
+        except UnicodeDecodeError:
             whole = None
+        except json.JSONDecodeError as e:
+            # a JSON document (a list of tasks, a pretty-printed object) broken here, which is what
+            # its reader says too
+            raise InputError(str(path), f"bad JSON: {e.msg} (column {e.colno})", e.lineno) from None
         if whole is not None:
             return (whole if isinstance(whole, list) else [whole])[:_SNIFF_RECORDS]
     out = []
     lines = head.split("\n")
     if len(head) == _SNIFF_BYTES:
         lines = lines[:-1]  # the last line may be cut
-    for line in lines:
+    for lineno, line in enumerate(lines, 1):
         if line.strip():
             try:
-                out.append(json.loads(line))
-            except ValueError:
-                raise _unknown(path, "a line is not valid JSON") from None
+                out.append(loads(line))
+            except json.JSONDecodeError as e:
+                if out:   # the records before it tell the format; its reader names this line
+                    break
+                raise InputError(str(path), f"bad JSON: {e.msg} (column {e.colno})", lineno) from None
             if len(out) >= _SNIFF_RECORDS:
                 break
     return out
@@ -179,7 +203,7 @@ def _later_annotated_records(path: Path) -> list:
             line = raw.decode("utf-8", errors="ignore")
             if _ANNOTATION_KEYS.search(line):
                 try:
-                    out.append(json.loads(line))
+                    out.append(loads(line))
                 except ValueError:
                     continue
                 if len(out) >= _SNIFF_RECORDS:
@@ -201,7 +225,8 @@ def _sniff_json(path: Path, head: str) -> tuple[str, str]:
         keys = set(r)
         if "schema" in keys:
             verdicts.setdefault("jsonl", f"{path.name}: gold JSONL lines (schema {r['schema']!r})")
-        elif is_doccano1_annotations(r.get("annotations")) and "data" not in keys:
+        elif (is_doccano1_annotations(r.get("annotations")) or r.get("annotations") == [] and
+              isinstance(r.get("text"), str)) and "data" not in keys:
             verdicts.setdefault("doccano", f"{path.name}: doccano 1.0 lines (annotations with start_offset)")
         elif is_json_min(r):
             verdicts.setdefault("labelstudio", f"{path.name}: Label Studio JSON-MIN tasks (text + regions)")
@@ -212,7 +237,7 @@ def _sniff_json(path: Path, head: str) -> tuple[str, str]:
             verdicts.setdefault("prodigy", f"{path.name}: Prodigy tasks ({', '.join(sorted(keys & _PRODIGY_KEYS))})")
         elif keys & _DOCCANO_KEYS:
             verdicts.setdefault("doccano", f"{path.name}: doccano lines ({', '.join(sorted(keys & _DOCCANO_KEYS))})")
-        elif keys <= _PLAIN_KEYS and "text" in keys:
+        elif keys <= _PLAIN_KEYS:   # without "text" too: the plain reader names the line
             verdicts.setdefault("jsonl", f"{path.name}: plain JSONL documents (text, id, meta)")
         else:
             raise _unknown(path, f"a record has the keys {', '.join(sorted(keys))}")

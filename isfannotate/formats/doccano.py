@@ -57,6 +57,7 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
 # Other keys go to ``meta`` (an empty ``Comments`` list is dropped). Exact duplicate spans
 # (same offsets and label) are kept once and counted.
 
+_DOCCANO_ANNOTATION_KEYS = frozenset({"label", "labels", "entities"})
 _KNOWN = frozenset({"id", "text", "data", "label", "labels", "entities", "relations", "meta", "annotations"})
 
 
@@ -81,7 +82,7 @@ def json_records(path: str, raw: str) -> list[tuple[int, object]]:
                 return [(lineno, parse_json_document(path, raw))]  # a broken one: its own line
             if not out and line.lstrip().startswith("{"):
                 try:
-                    return [(lineno, json.loads(raw))]
+                    return [(lineno, loads(raw))]
                 except json.JSONDecodeError:
                     pass
             parse_json_line(path, line, lineno)  # raises with the line's own message
@@ -94,6 +95,7 @@ def read(paths) -> ParsedCollection:
     """Read doccano JSONL exports (files, or folders searched for ``*.jsonl``/``*.json``)."""
     coll = ParsedCollection("doccano")
     imported: Counter = Counter()
+    id_labels: set[str] = set()   # labels made from bare doccano label ids: every such span is converted
     with paused_gc():
         for path in expand_paths(paths, (".jsonl", ".json")):
             where = str(path)
@@ -102,11 +104,15 @@ def read(paths) -> ParsedCollection:
             for lineno, obj in json_records(where, raw):
                 doc = _document(where, lineno, obj, coll.counts, imported)
                 if isinstance(obj.get("annotations"), list) and obj["annotations"]:
-                    coll.documents.extend(_per_user(where, lineno, doc, obj, coll.counts, imported))
+                    coll.documents.extend(_per_user(where, lineno, doc, obj, coll.counts, imported, id_labels))
                 else:
+                    if obj.get("annotations") == [] and not doc.spans and not doc.doc_labels \
+                            and not _DOCCANO_ANNOTATION_KEYS & obj.keys():
+                        doc.annotated = False   # doccano 1.x: nobody annotated this text
                     coll.documents.append(doc)
     for label, n in imported.items():
-        coll.counts["span", label, IMPORTED] += n
+        status = "converted:a doccano label id (the file has no label name)" if label in id_labels else IMPORTED
+        coll.counts["span", label, status] += n
     return coll
 
 
@@ -180,9 +186,17 @@ def is_doccano1_annotations(value) -> bool:
     )
 
 
-def _per_user(where, lineno, doc: ParsedDocument, obj: dict, counts: Counter, imported: Counter) -> list[ParsedDocument]:
-    """One document per ``user`` of a doccano 1.0 line; labels there are doccano label ids
-    (the names are not in that export), kept as strings."""
+ID_LABEL_PREFIX = "label-"
+
+
+def _per_user(where, lineno, doc: ParsedDocument, obj: dict, counts: Counter, imported: Counter,
+              id_labels: set[str]) -> list[ParsedDocument]:
+    """One document per annotator of a doccano 1.x line.
+
+    doccano 1.0 writes ``{"label": <label id>, "label_name": "ORG", "start_offset", "end_offset",
+    "user": <user id>, "user_name": "user1"}``; older 1.x exports have no names. The label is
+    ``label_name``; a bare id (no name anywhere) becomes ``label-<id>`` (a label name must start
+    with a letter), counted as converted. The annotator is ``user_name``, else the ``user`` id."""
     anns = obj["annotations"]
     if not is_doccano1_annotations(anns):
         raise InputError(where, 'doccano: "annotations" must be a list of {"label", "start_offset", '
@@ -191,17 +205,27 @@ def _per_user(where, lineno, doc: ParsedDocument, obj: dict, counts: Counter, im
     src = SourceText(raw, where, lineno)  # offsets count into the text as doccano stored it
     by_user: dict = {}
     for a in anns:
-        by_user.setdefault(a.get("user"), []).append(a)
+        who = a.get("user_name") if isinstance(a.get("user_name"), str) and a["user_name"].strip() else a.get("user")
+        if who is not None and not isinstance(who, (str, int)) or isinstance(who, bool):
+            raise InputError(where, f"doccano: annotation user must be a name or an id, got {who!r}", lineno)
+        by_user.setdefault(who, []).append(a)
     out = []
     for user, items in by_user.items():
-        ents = [{"id": f"{i}", "start_offset": a["start_offset"], "end_offset": a["end_offset"],
-                 "label": a["label"] if isinstance(a.get("label"), str) else str(a.get("label"))}
-                for i, a in enumerate(items)]
+        ents = []
+        for i, a in enumerate(items):
+            label = a.get("label_name") if isinstance(a.get("label_name"), str) else a.get("label")
+            if isinstance(label, int) and not isinstance(label, bool):
+                label = f"{ID_LABEL_PREFIX}{label}"
+                id_labels.add(label)
+            elif not isinstance(label, str):
+                raise InputError(where, f"doccano: annotation {a.get('id', i)!s} has no label name or id", lineno)
+            ents.append({"id": str(i), "start_offset": a["start_offset"], "end_offset": a["end_offset"],
+                         "label": label})
         spans, _alias, _dropped = _entity_spans(where, lineno, src, ents, counts, imported)
         out.append(ParsedDocument(doc.path, doc.doc_id, doc.text, doc.sha256, dict(doc.meta),
                                   None if user is None else str(user), doc.spans + spans, list(doc.relations),
                                   dict(doc.doc_labels), doc.line))
-        counts["document", "doccano 1.0", "converted:one layer per user; labels are doccano label ids"] += 1
+        counts["document", "doccano 1.x", "converted:one layer per user"] += 1
     return out
 
 
@@ -212,13 +236,19 @@ def _label_spans(where, lineno, src: SourceText, triples: list, counts: Counter,
     n = len(src.raw)
     fast = src.u16.is_identity and not src.changed
     plain = fast and _all_plain(triples, n)
+    if not plain:
+        for t in triples:
+            if type(t) is not list or len(t) != 3:
+                raise InputError(where, f"doccano: a label must be [start, end, label], got {t!r}", lineno)
     if len(triples) > 1 and len(set(map(tuple, triples) if plain else map(_hashable, triples))) != len(triples):
         seen: set = set()
         unique = []
         for t in triples:
             k = _hashable(t)
             if k in seen:
-                counts["span", t[2] if len(t) > 2 else "?", "skipped:exact duplicate"] += 1
+                if not isinstance(t[2], str):
+                    raise InputError(where, f"doccano: label {t[2]!r} of span {t!r} is not a string", lineno)
+                counts["span", t[2], "skipped:exact duplicate"] += 1
                 continue
             seen.add(k)
             unique.append(t)

@@ -25,7 +25,7 @@ from isfannotate.formats.parsed import (
     doc_id_of,
     expand_paths,
     find_line,
-    parse_json_document,
+    json_list_items,
     raw_range,
     read_text_file,
 )
@@ -107,15 +107,35 @@ def read(paths) -> ParsedCollection:
         for path in expand_paths(paths, (".json",)):
             where = str(path)
             raw = read_text_file(path, one_document=False)
-            value = parse_json_document(where, raw)
-            tasks = value if isinstance(value, list) else [value]
-            for n, task in enumerate(tasks, 1):
+            raw = raw[1:] if raw.startswith("\ufeff") else raw
+            line, counted = 1, 0
+            for n, (start, end, task) in enumerate(json_list_items(where, raw), 1):
+                line += raw.count("\n", counted, start)
+                counted = start
                 if isinstance(task, dict) and "data" not in task and is_json_min(task):
                     task = json_min_task(task, coll.counts)
-                _task(where, raw, n, task, coll)
+                elif isinstance(task, dict) and "data" not in task and not task.keys() & _TASK_KEYS:
+                    # Label Studio's import form ``[{"text": ...}]``: the task's fields are its data
+                    task = {"data": task}
+                    coll.counts["document", "task", 'converted:a task without "data" (import form)'] += 1
+                _task(where, _Loc(raw, start, end, line), n, task, coll)
     return coll
 
 
+class _Loc:
+    """Where a task sits in its file: its first line, and the line of a string inside it (for
+    errors about values a JSON parser does not place)."""
+
+    __slots__ = ("raw", "start", "end", "line")
+
+    def __init__(self, raw: str, start: int, end: int, line: int) -> None:
+        self.raw, self.start, self.end, self.line = raw, start, end, line
+
+    def find(self, needle: str) -> int | None:
+        return find_line(self.raw, needle, self.line, self.start, self.end)
+
+
+_TASK_KEYS = frozenset({"annotations", "completions", "predictions", "result"})
 _MIN_KEYS = frozenset({"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time"})
 
 
@@ -153,10 +173,10 @@ def json_min_task(record: dict, counts) -> dict:
             "annotations": [{"completed_by": record.get("annotator"), "result": result}]}
 
 
-def _text_of(where: str, raw: str, n: int, task: dict) -> tuple[str, str | None]:
+def _text_of(where: str, loc: _Loc, n: int, task: dict) -> tuple[str, str | None]:
     data = task.get("data")
     if not isinstance(data, dict):
-        raise InputError(where, f'labelstudio: task {n} has no "data" object', find_line(raw, '"data"'))
+        raise InputError(where, f'labelstudio: task {n} has no "data" object', loc.find('"data"'))
     if isinstance(data.get("text"), str):
         return data["text"], "text"
     strings = [k for k, v in data.items() if isinstance(v, str) and k not in ("doc_id", "id")]
@@ -164,7 +184,7 @@ def _text_of(where: str, raw: str, n: int, task: dict) -> tuple[str, str | None]
         return data[strings[0]], strings[0]
     raise InputError(
         where, f'labelstudio: task {n}: cannot tell which "data" field holds the text (no "text"; '
-        f"string fields: {', '.join(strings) or 'none'})", None)
+        f"string fields: {', '.join(strings) or 'none'})", loc.line)
 
 
 def _annotator(ann: dict) -> str | None:
@@ -176,12 +196,12 @@ def _annotator(ann: dict) -> str | None:
     return None if who is None or who == "" else str(who)
 
 
-def _task(where: str, raw: str, n: int, task, coll: ParsedCollection) -> None:
+def _task(where: str, loc: _Loc, n: int, task, coll: ParsedCollection) -> None:
     counts = coll.counts
     if not isinstance(task, dict):
-        raise InputError(where, f"labelstudio: task {n} is not a JSON object", None)
-    text, text_key = _text_of(where, raw, n, task)
-    src = SourceText(text, where)
+        raise InputError(where, f"labelstudio: task {n} is not a JSON object", loc.line)
+    text, text_key = _text_of(where, loc, n, task)
+    src = SourceText(text, where, loc.line)
     data = task["data"]
     doc_id = doc_id_of(data.get("doc_id")) or doc_id_of(task.get("id"))
     meta = {k: v for k, v in data.items() if k not in (text_key, "doc_id")}
@@ -189,45 +209,69 @@ def _task(where: str, raw: str, n: int, task, coll: ParsedCollection) -> None:
         meta.update(task["meta"])
     if task.get("id") is not None and "doc_id" in data:
         meta.setdefault("labelstudio_task", task["id"])
-    for pred in task.get("predictions") or []:
-        counts["document", "prediction", "skipped:prediction (not an annotation)"] += 1
+    preds = task.get("predictions") or []
+    if not isinstance(preds, list):
+        raise InputError(where, f'labelstudio: task {n}: "predictions" must be a list', loc.line)
+    for pred in preds:
+        _skip(pred, "prediction (not an annotation)", counts)
     anns = task.get("annotations")
     if anns is None:
         anns = task.get("completions")
     if anns is None:
         anns = []
     if not isinstance(anns, list):
-        raise InputError(where, f'labelstudio: task {n}: "annotations" must be a list', None)
-    if not anns:
-        coll.documents.append(ParsedDocument(where, doc_id, src.text, src.sha256, dict(meta)))
-        return
+        raise InputError(where, f'labelstudio: task {n}: "annotations" must be a list', loc.line)
     seen_annotators: set = set()
+    docs = []
     for ann in anns:
         if not isinstance(ann, dict):
-            raise InputError(where, f"labelstudio: task {n}: an annotation is not a JSON object", None)
+            raise InputError(where, f"labelstudio: task {n}: an annotation is not a JSON object", loc.line)
         if ann.get("was_cancelled"):
-            counts["document", "annotation", "skipped:cancelled (skipped in Label Studio)"] += 1
+            _skip(ann, "cancelled (skipped in Label Studio)", counts)
             continue
         who = _annotator(ann)
         if who in seen_annotators:
-            counts["document", "annotation", "skipped:a second annotation by the same annotator"] += 1
+            _skip(ann, "a second annotation by the same annotator", counts)
             continue
         seen_annotators.add(who)
-        doc = ParsedDocument(where, doc_id, src.text, src.sha256, dict(meta), who)
-        _result(where, raw, n, src, ann.get("result") or [], doc, counts)
-        coll.documents.append(doc)
+        doc = ParsedDocument(where, doc_id, src.text, src.sha256, dict(meta), who, line=loc.line)
+        _result(where, loc, n, src, ann.get("result") or [], doc, counts)
+        docs.append(doc)
+    if not docs:
+        # nobody annotated this task (no annotation, only predictions, or only cancelled ones): the
+        # document is added, but it is in no annotator's layer and not done
+        docs.append(ParsedDocument(where, doc_id, src.text, src.sha256, dict(meta), line=loc.line, annotated=False))
+    coll.documents.extend(docs)
 
 
-def _result(where: str, raw: str, n: int, src: SourceText, result, doc: ParsedDocument, counts) -> None:
+def _skip(ann, why: str, counts) -> None:
+    """Count an annotation or prediction that is not imported, with every result in it."""
+    counts["document", "prediction" if why.startswith("prediction") else "annotation", f"skipped:{why}"] += 1
+    result = ann.get("result") if isinstance(ann, dict) else None
+    for r in result if isinstance(result, list) else []:
+        rtype = r.get("type") if isinstance(r, dict) else None
+        value = r.get("value") if isinstance(r, dict) and isinstance(r.get("value"), dict) else {}
+        if rtype == "labels" and isinstance(value.get("labels"), list):
+            for label in value["labels"] or ["(none)"]:
+                counts["span", str(label), f"skipped:{why}"] += 1
+        elif rtype == "relation":
+            labels = r.get("labels") if isinstance(r.get("labels"), list) else []
+            for label in labels or ["related"]:
+                counts["relation", str(label), f"skipped:{why}"] += 1
+        else:
+            counts["result", str(rtype), f"skipped:{why}"] += 1
+
+
+def _result(where: str, loc: _Loc, n: int, src: SourceText, result, doc: ParsedDocument, counts) -> None:
     if not isinstance(result, list):
-        raise InputError(where, f'labelstudio: task {n}: "result" must be a list', None)
+        raise InputError(where, f'labelstudio: task {n}: "result" must be a list', loc.line)
     regions: dict[str, list[str]] = {}  # region id -> span keys (one per label)
     spans: dict[str, ParsedSpan] = {}
     later = []
     for i, r in enumerate(result):
         if not isinstance(r, dict):
-            raise InputError(where, f"labelstudio: task {n}: a result is not a JSON object", None)
-        rtype = r.get("type")
+            raise InputError(where, f"labelstudio: task {n}: a result is not a JSON object", loc.line)
+        rtype = r.get("type") if isinstance(r.get("type"), str) else repr(r.get("type"))
         value = r.get("value") if isinstance(r.get("value"), dict) else {}
         if rtype == "labels":
             rid = str(r.get("id", f"r{i}"))
@@ -235,16 +279,16 @@ def _result(where: str, raw: str, n: int, src: SourceText, result, doc: ParsedDo
             what = f"region {rid}"
             if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
                 raise InputError(where, f"labelstudio: {what}: value.labels must be a list of strings",
-                                 find_line(raw, f'"{rid}"'))
+                                 loc.find(f'"{rid}"'))
             if rid in regions:
                 raise InputError(where, f"labelstudio: region id {rid} is used twice in one annotation",
-                                 find_line(raw, f'"{rid}"'))
+                                 loc.find(f'"{rid}"'))
             stated = value.get("text") if isinstance(value.get("text"), str) else None
             try:
                 a, b, conv = raw_range(src, value.get("start"), value.get("end"), stated, path=where, line=None,
                                        what=f"labelstudio: {what}")
             except InputError as e:
-                raise InputError(where, str(e).split(": ", 1)[1], find_line(raw, f'"{rid}"')) from None
+                raise InputError(where, str(e).split(": ", 1)[1], loc.find(f'"{rid}"')) from None
             keys = []
             for j, label in enumerate(labels):
                 key = rid if j == 0 else f"{rid}#{j + 1}"
@@ -275,12 +319,12 @@ def _result(where: str, raw: str, n: int, src: SourceText, result, doc: ParsedDo
                 rid = str(r.get(side))
                 if rid not in regions:
                     raise InputError(where, f"labelstudio: task {n}: a relation refers to region {rid}, "
-                                     "which is not a labels region of this annotation", find_line(raw, f'"{rid}"'))
+                                     "which is not a labels region of this annotation", loc.find(f'"{rid}"'))
                 ends.append(rid)
             labels = r.get("labels") or []
             if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
                 raise InputError(where, f"labelstudio: task {n}: relation labels must be a list of strings",
-                                 find_line(raw, '"relation"'))
+                                 loc.find('"relation"'))
             head, tail = regions[ends[0]], regions[ends[1]]
             if not head or not tail:
                 counts["relation", (labels or ["related"])[0], "skipped:to a skipped region"] += 1

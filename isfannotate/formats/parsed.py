@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from isfannotate.errors import InputError
-from isfannotate.textclean import clean_and_hash, decode_utf8
+from isfannotate.textclean import MAX_DOCUMENT_BYTES, clean_and_hash, decode_utf8
 from isfannotate.utf16 import Utf16Map
 
 IMPORTED = "imported"
@@ -81,6 +81,9 @@ class ParsedDocument:
     relations: list[ParsedRelation] = field(default_factory=list)
     doc_labels: dict[str, Any] = field(default_factory=dict)
     line: int | None = None
+    annotated: bool = True
+    """False for a text that nobody annotated (a Label Studio task with no annotation, or only
+    predictions): the importer adds the document and puts nothing in any layer."""
 
 
 @dataclass(slots=True)
@@ -130,7 +133,8 @@ class ParsedCollection:
         """Distinct source annotators in order of first appearance (None = not given)."""
         seen: dict[str | None, None] = {}
         for d in self.documents:
-            seen.setdefault(d.annotator, None)
+            if d.annotated:
+                seen.setdefault(d.annotator, None)
         return list(seen)
 
     def summary(self) -> list[tuple[str, str, str, int]]:
@@ -177,6 +181,12 @@ class SourceText:
 
     def __init__(self, raw: str, path: str, line: int | None = None) -> None:
         self.raw = raw
+        # one document is at most MAX_DOCUMENT_BYTES of UTF-8, whichever file it comes in; a
+        # text of fewer code points than a quarter of that cannot be over it (no encoding needed)
+        if len(raw) * 4 > MAX_DOCUMENT_BYTES and len(raw.encode("utf-8", "surrogatepass")) > MAX_DOCUMENT_BYTES:
+            size = len(raw.encode("utf-8", "surrogatepass"))
+            raise InputError(path, f"a document of {size / 1048576:.1f} MiB is over the limit of "
+                             f"{MAX_DOCUMENT_BYTES // 1048576} MiB for one document (split it)", line)
         self.text, self.sha256 = clean_and_hash(raw, path, line)
         removed: list[int] = []
         if "\r" in raw or raw.startswith("\ufeff"):
@@ -237,14 +247,50 @@ def index_keys(n: int) -> list[str]:
 
 def loads(data: str) -> Any:
     """``json.loads`` (one place to swap in a faster parser; orjson measured no faster on
-    this machine's noisy 2-core VM, so the standard library it is)."""
-    return json.loads(data)
+    this machine's noisy 2-core VM, so the standard library it is).
+
+    JSON nested deeper than Python's parser can follow (``[[[[...`` 100,000 times) raises
+    ``json.JSONDecodeError`` placed where the nesting gets too deep, never ``RecursionError``."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise json.JSONDecodeError(f"nested more than {_DEPTH_SHOWN} levels deep ([ and {{); "
+                                   "no annotation file nests like this", data, _deep_position(data)) from None
+
+
+_DEPTH_SHOWN = 500
+
+
+def _deep_position(data: str) -> int:
+    """Index of the bracket that opens nesting level ``_DEPTH_SHOWN + 1`` (outside strings),
+    else of the deepest one: where a too-deeply nested JSON text goes wrong."""
+    depth = best = where = 0
+    in_string = escaped = False
+    for i, ch in enumerate(data):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > best:
+                best, where = depth, i
+                if depth > _DEPTH_SHOWN:
+                    return i
+        elif ch in "]}":
+            depth -= 1
+    return where
 
 
 def parse_json_document(path: str, text: str) -> Any:
-    """A whole file as one JSON value; bad JSON -> InputError with the line."""
+    """A whole file as one JSON value; bad JSON -> InputError with the line and column."""
     try:
-        return json.loads(text)
+        return loads(text)
     except json.JSONDecodeError as e:
         raise InputError(path, f"bad JSON: {e.msg} (column {e.colno})", e.lineno) from None
 
@@ -263,11 +309,54 @@ def json_lines(path: str, text: str) -> Iterable[tuple[int, Any]]:
             yield lineno, parse_json_line(path, line, lineno)
 
 
-def find_line(text: str, needle: str, default: int | None = None) -> int | None:
-    """Line of the first occurrence of ``needle`` in a pretty-printed JSON file (for error
-    messages about values a JSON parser does not place); ``default`` when absent."""
-    i = text.find(needle)
+def find_line(text: str, needle: str, default: int | None = None, start: int = 0, end: int | None = None) -> int | None:
+    """Line of the first occurrence of ``needle`` in ``text[start:end]`` of a pretty-printed
+    JSON file (for error messages about values a JSON parser does not place); ``default`` when
+    absent."""
+    i = text.find(needle, start, len(text) if end is None else end)
     return line_at(text, i) if i >= 0 else default
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+def json_list_items(path: str, text: str) -> list[tuple[int, int, Any]]:
+    """``(start offset, end offset, value)`` of each item of a JSON list (or of the one value
+    when the text is not a list), parsed item by item so that every item knows where it is in
+    the file. Bad JSON -> InputError with the line and column where it breaks."""
+    decoder = json.JSONDecoder()
+    pos = _WS.match(text, 0).end()
+    try:
+        if not text.startswith("[", pos):
+            value, end = decoder.raw_decode(text, pos)
+            if _WS.match(text, end).end() != len(text):
+                raise json.JSONDecodeError("Extra data", text, _WS.match(text, end).end())
+            return [(pos, end, value)]
+        items: list[tuple[int, int, Any]] = []
+        pos = _WS.match(text, pos + 1).end()
+        if text.startswith("]", pos):
+            end = pos + 1
+        else:
+            while True:
+                value, end = decoder.raw_decode(text, pos)
+                items.append((pos, end, value))
+                pos = _WS.match(text, end).end()
+                if text.startswith(",", pos):
+                    pos = _WS.match(text, pos + 1).end()
+                    continue
+                if text.startswith("]", pos):
+                    end = pos + 1
+                    break
+                raise json.JSONDecodeError("Expecting ',' delimiter or ']'", text, pos)
+        if _WS.match(text, end).end() != len(text):
+            raise json.JSONDecodeError("Extra data", text, _WS.match(text, end).end())
+        return items
+    except RecursionError:
+        e = json.JSONDecodeError(f"nested more than {_DEPTH_SHOWN} levels deep ([ and {{); no annotation file "
+                                 "nests like this", text, _deep_position(text))
+        raise InputError(path, f"bad JSON: {e.msg} (column {e.colno})", e.lineno) from None
+    except json.JSONDecodeError as e:
+        raise InputError(path, f"bad JSON: {e.msg} (column {e.colno})", e.lineno) from None
 
 
 # --------------------------------------------------------------------------- checks
@@ -277,11 +366,13 @@ def check_offsets(path: str, line: int | None, start: Any, end: Any, length: int
     """Refuse offsets that are not integers, run backwards or end past the text."""
     if type(start) is not int or type(end) is not int:
         raise InputError(path, f"{what}: offsets must be integers, got {start!r}, {end!r}", line)
-    if start < 0 or end < start:
-        raise InputError(path, f"{what}: bad offsets {start}-{end}", line)
+    if start < 0:
+        raise InputError(path, f"{what}: bad offsets: start {start}, end {end} (a start cannot be negative)", line)
+    if end < start:
+        raise InputError(path, f"{what}: bad offsets: start {start}, end {end} (the end is before the start)", line)
     if end > length:
         raise InputError(
-            path, f"{what}: offsets {start}-{end} are past the end of the text ({length}{unit and ' ' + unit})", line
+            path, f"{what}: start {start}, end {end}: past the end of the text ({length}{unit and ' ' + unit})", line
         )
 
 
@@ -318,7 +409,7 @@ def raw_range(
                 check_offsets(path, line, start, end, n, what, "characters")
                 raise InputError(
                     path,
-                    f"{what}: the stated text {stated!r} does not match the document at {start}-{end} "
+                    f"{what}: the stated text {stated!r} does not match the document at start {start}, end {end} "
                     f"({src.raw[s:e]!r}), neither in code points nor in UTF-16 units",
                     line,
                 )

@@ -118,11 +118,64 @@ def read(paths) -> ParsedCollection:
             raw = read_text_file(path, one_document=False)
             raw = raw[1:] if raw.startswith("\ufeff") else raw
             seen: set = set()
+            by_text: dict[tuple, ParsedDocument] = {}   # (text sha256, annotator) -> the document so far
             for lineno, task in json_lines(where, raw):
                 doc = _task(where, lineno, task, coll.counts, seen)
-                if doc is not None:
+                if doc is None:
+                    continue
+                first = by_text.get((doc.sha256, doc.annotator))
+                if first is None:
+                    by_text[(doc.sha256, doc.annotator)] = doc
                     coll.documents.append(doc)
+                else:
+                    _join(first, doc, coll.counts)
     return coll
+
+
+def _join(first: ParsedDocument, doc: ParsedDocument, counts) -> None:
+    """Several tasks on one text by one annotator (a binary ``ner.teach`` dataset: one
+    suggestion per task) make one document: the later task's spans and relations join the
+    first's (an exact duplicate span is kept once and counted)."""
+    have = {(s.start, s.end, s.label): s.key for s in first.spans}
+    alias: dict[str, str] = {}
+    for s in doc.spans:
+        k = (s.start, s.end, s.label)
+        if k in have:
+            alias[s.key] = have[k]
+            # it was counted as it was read: move that count (imported, else a conversion) to skipped
+            status = next(st for (kind, lab, st), n in counts.items()
+                          if kind == "span" and lab == s.label and n > 0 and not st.startswith("skipped"))
+            counts["span", s.label, status] -= 1
+            if not counts["span", s.label, status]:
+                del counts["span", s.label, status]
+            counts["span", s.label, "skipped:exact duplicate (accepted in another task on the same text)"] += 1
+            continue
+        new_key = f"{doc.line}:{s.key}"
+        alias[s.key] = have[k] = new_key
+        s.key = new_key
+        first.spans.append(s)
+    for r in doc.relations:
+        r.head_key, r.tail_key = alias[r.head_key], alias[r.tail_key]
+        first.relations.append(r)
+    for k, v in doc.doc_labels.items():
+        if k == "accept" and isinstance(first.doc_labels.get(k), list):
+            first.doc_labels[k] = first.doc_labels[k] + [x for x in v if x not in first.doc_labels[k]]
+        else:
+            first.doc_labels[k] = v
+
+
+_BINARY_VIEWS = frozenset({"ner", "classification", "binary"})
+"""Views of Prodigy's binary recipes (``ner.teach``, ``textcat.teach``): each task is one
+suggestion that the annotator accepted or rejected."""
+
+
+def _skip(counts, view: str, why: str, spans_in: list, rels_in: list) -> None:
+    """Count a task that is not imported, with every span and relation in it."""
+    counts["document", view, f"skipped:{why}"] += 1
+    for s in spans_in:
+        counts["span", str(s.get("label")) if isinstance(s, dict) else "?", f"skipped:{why}"] += 1
+    for r in rels_in:
+        counts["relation", str(r.get("label")) if isinstance(r, dict) else "?", f"skipped:{why}"] += 1
 
 
 def _task(where: str, lineno: int, task, counts, seen: set) -> ParsedDocument | None:
@@ -138,13 +191,13 @@ def _task(where: str, lineno: int, task, counts, seen: set) -> ParsedDocument | 
     answer = task.get("answer")
     view = str(task.get("_view_id") or "task")
     if answer is not None and answer != "accept":
-        counts["document", view, f"skipped:answer {answer}"] += 1
-        for s in spans_in:
-            if isinstance(s, dict):
-                counts["span", str(s.get("label")), f"skipped:answer {answer}"] += 1
-        for r in rels_in:
-            if isinstance(r, dict):
-                counts["relation", str(r.get("label")), f"skipped:answer {answer}"] += 1
+        why = f"answer {answer}"
+        if answer == "reject" and view in _BINARY_VIEWS:
+            why = "rejected suggestion"
+        _skip(counts, view, why, spans_in, rels_in)
+        return None
+    if not text.strip():
+        _skip(counts, view, "the task's text is empty or only whitespace", spans_in, rels_in)
         return None
     who = task.get("_session_id")
     if who is None:
@@ -152,10 +205,11 @@ def _task(where: str, lineno: int, task, counts, seen: set) -> ParsedDocument | 
     who = None if who is None else str(who)
     task_hash = task.get("_task_hash")
     if task_hash is not None:
-        if (task_hash, who) in seen:
-            counts["document", view, "skipped:the same task answered twice in one session"] += 1
+        hkey = json.dumps(task_hash) if isinstance(task_hash, (list, dict)) else task_hash
+        if (hkey, who) in seen:
+            _skip(counts, view, "the same task answered twice in one session", spans_in, rels_in)
             return None
-        seen.add((task_hash, who))
+        seen.add((hkey, who))
     src = SourceText(text, where, lineno)
     meta = dict(task["meta"]) if isinstance(task.get("meta"), dict) else {}
     doc = ParsedDocument(where, doc_id_of(meta.get("id")), src.text, src.sha256, meta, who, line=lineno)
@@ -196,7 +250,8 @@ def _task(where: str, lineno: int, task, counts, seen: set) -> ParsedDocument | 
                 s0, e0 = sp.get("start"), sp.get("end")
                 if isinstance(s0, int) and isinstance(e0, int):
                     s1, e1 = src.to_clean(s0), src.to_clean(e0)
-                    key = by_offsets.get((s1, e1, sp.get("label"))) or by_offsets.get((s1, e1, None))
+                    label = sp.get("label") if isinstance(sp.get("label"), str) else None
+                    key = by_offsets.get((s1, e1, label)) or by_offsets.get((s1, e1, None))
                 where_span = f"{s0}-{e0}"
             else:
                 key = by_token_end.get(r.get(side)) if isinstance(r.get(side), int) else None

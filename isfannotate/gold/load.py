@@ -24,6 +24,7 @@ class GoldPlan:
     replace: bool
     items: list[tuple[str, int, GoldRecord, str]] = field(default_factory=list)  # src, line, record, doc id
     new_docs: list[tuple[str, GoldRecord]] = field(default_factory=list)
+    mapped: dict[str, None] = field(default_factory=dict)   # "target 'a' -> the project's 'b' (same name)", in order
 
     def new_document_rows(self, seq: int, stamp: str) -> list[tuple]:
         rows = []
@@ -44,8 +45,8 @@ class GoldPlan:
         for src, line, record, doc_id in self.items:
             if self.replace:
                 clear_layer(rec, [doc_id], self.layer)
-            actor_map = _reconcile_actors(rec, record.actors, scheme, project.author, stamp)
-            target_map = _reconcile_targets(rec, record.targets, project.author, stamp)
+            actor_map = _reconcile_actors(rec, record.actors, scheme, project.author, stamp, self.mapped)
+            target_map = _reconcile_targets(rec, record.targets, project.author, stamp, self.mapped)
             span_ids: dict[str, str] = {}
             span_rows = []
             taken = {r[0] for r in conn.execute("SELECT id FROM spans WHERE id IN (SELECT value FROM json_each(?))",
@@ -98,18 +99,25 @@ class GoldPlan:
         return annotated, n_spans
 
 
-def _reconcile_actors(rec: "Recorder", actors: list[GoldActor], scheme, author: str, stamp: str) -> dict[str, str]:
-    """Map record actor ids to registry ids: by id, then external id, then canonical name; else add."""
+def _reconcile_actors(rec: "Recorder", actors: list[GoldActor], scheme, author: str, stamp: str,
+                      mapped: dict[str, None]) -> dict[str, str]:
+    """Map record actor ids to registry ids: by id, then external id, then canonical name; else add.
+    Every id mapped to another one is noted in *mapped* (the import reports it)."""
     conn = rec.conn
     out = {}
     for a in actors:
         row = conn.execute("SELECT id FROM actors WHERE id=?", (a.id,)).fetchone()
+        how = ""
         if row is None and a.external_id:
             row = conn.execute("SELECT id FROM actors WHERE external_id=?", (a.external_id,)).fetchone()
+            how = f"same external id {a.external_id!r}"
         if row is None:
             row = conn.execute("SELECT id FROM actors WHERE name=? COLLATE NOCASE", (a.name,)).fetchone()
+            how = f"same name {a.name!r}"
         if row is not None:
             out[a.id] = row[0]
+            if row[0] != a.id:
+                mapped[f"actor {a.id!r} -> the project's {row[0]!r} ({how})"] = None
             continue
         typ = a.type if a.type in scheme.actor_types else "other"
         rec.insert("actors", {"id": a.id, "name": a.name, "type": typ,
@@ -121,7 +129,9 @@ def _reconcile_actors(rec: "Recorder", actors: list[GoldActor], scheme, author: 
     return out
 
 
-def _reconcile_targets(rec: "Recorder", targets: list[GoldTarget], author: str, stamp: str) -> dict[str, str]:
+def _reconcile_targets(rec: "Recorder", targets: list[GoldTarget], author: str, stamp: str,
+                       mapped: dict[str, None]) -> dict[str, str]:
+    """Map record target ids to the project's: by id, then by name; else add (mapped ids noted)."""
     conn = rec.conn
     out = {}
     for t in targets:
@@ -129,6 +139,8 @@ def _reconcile_targets(rec: "Recorder", targets: list[GoldTarget], author: str, 
             "SELECT id FROM targets WHERE name=? COLLATE NOCASE", (t.name,)).fetchone()
         if row is not None:
             out[t.id] = row[0]
+            if row[0] != t.id:
+                mapped[f"target {t.id!r} -> the project's {row[0]!r} (same name {t.name!r})"] = None
             continue
         rec.insert("targets", {"id": t.id, "name": t.name, "description": "", "created_by": author,
                                "created_at": stamp})

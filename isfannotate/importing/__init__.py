@@ -36,6 +36,24 @@ def detect(paths: Sequence[str | Path]) -> tuple[str, str]:
     return detect_format(paths)
 
 
+def _check_explicit_format(paths: Sequence[str | Path], format: str) -> None:
+    """Refuse an explicit ``--format`` that would not read what the files hold: annotations the
+    chosen reader ignores (a Prodigy file read as doccano keeps no span), or annotation files it
+    would take for documents (a brat folder read as txt). Files whose format detection cannot
+    tell are left to the chosen reader, which names what it cannot read."""
+    from ..formats.detect import PLAIN_FORMATS, detect_format
+    try:
+        seen, reason = detect_format(paths)
+    except InputError:
+        return
+    if seen == format or seen in PLAIN_FORMATS:
+        return
+    what = ("would import its annotation files as documents and lose the annotations"
+            if format in DOCUMENT_FORMATS else "would not read the annotations in it")
+    raise IsfError(f"{', '.join(map(str, paths))}: --format {format} {what}: this looks like {seen} "
+                   f"({reason}); use --format {seen}, or --format auto")
+
+
 def import_paths(project: "ProjectBase", paths: Sequence[str | Path], *, format: str = "auto",
                  annotator: str | None = None, annotator_map: str | dict | None = None, add_labels: bool = False,
                  replace: bool = False, split_discontinuous: bool = False, conll_tag_column: int | None = None,
@@ -53,12 +71,16 @@ def import_paths(project: "ProjectBase", paths: Sequence[str | Path], *, format:
             try:
                 fmt, reason = detect(paths)
                 detected = f"{fmt}: {reason}"
-            except InputError:
+            except InputError as e:
                 # plain document files the sniffer cannot read (a bad line): the document importer
-                # reads them line by line and names the exact file and line
-                if not _all_plain(paths):
+                # reads them line by line and names the exact file and line. A file that reads but
+                # fits no format is refused: read as plain documents, its other keys would be lost.
+                from ..formats.detect import UnknownFormat
+                if isinstance(e, UnknownFormat) or not _all_plain(paths):
                     raise
                 fmt = "jsonl"
+        else:
+            _check_explicit_format(paths, format)
         if fmt in ANNOTATION_FORMATS:
             from .tools import import_tool_annotations
             return import_tool_annotations(project, paths, fmt, annotator=annotator, annotator_map=annotator_map,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..changes import Op
 from ..errors import InputError, IsfError, ValidationError
+from ..formats.parsed import loads
 from ..models import layer_name
 from ..neardup import find_groups
 from ..textclean import MAX_DOCUMENT_BYTES, clean_and_hash, decode_utf8
@@ -39,6 +40,8 @@ class ImportReport:
     per_label: list[tuple[str, str, int, int, int]] = field(default_factory=list)   # kind, label, imported, converted, skipped
     skipped_items: list[tuple[str, str, str, int]] = field(default_factory=list)    # kind, label, reason, n
     added_labels: list[str] = field(default_factory=list)
+    unannotated: list[str] = field(default_factory=list)        # documents added with no layer (nobody annotated them)
+    mapped_ids: list[str] = field(default_factory=list)         # "target 'x' is the project's 'y' (same name)"
     registry: str = ""                                          # what became of a folder's registry.json
 
     def table(self) -> list[str]:
@@ -58,6 +61,11 @@ class ImportReport:
             parts.append("added to the scheme: " + ", ".join(self.added_labels))
         if self.annotated_documents:
             parts.append(f"{self.spans} spans in {len(self.annotated_documents)} annotated documents")
+        if self.unannotated:
+            n = len(self.unannotated)
+            parts.append(f"{n} document{'s' if n != 1 else ''} with no annotation (in no layer, not done)")
+        if self.mapped_ids:
+            parts.append("ids mapped: " + "; ".join(self.mapped_ids))
         if self.skipped:
             parts.append(f"skipped {len(self.skipped)} already in the project")
         if self.renamed:
@@ -110,7 +118,7 @@ def _read_jsonl(path: Path, data: bytes, docs: list[_Doc], gold: list[tuple[str,
         if len(line) > MAX_DOCUMENT_BYTES:
             raise InputError(str(path), f"line longer than the {MAX_DOCUMENT_BYTES // 1048576} MiB limit for one document", lineno)
         try:
-            obj = json.loads(line)
+            obj = loads(line)
         except json.JSONDecodeError as e:
             raise InputError(str(path), f"not valid JSON: {e.msg} (column {e.colno})", lineno) from None
         if not isinstance(obj, dict):
@@ -217,12 +225,16 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
     from ..gold import plan_gold_import
     scheme, missing = project.scheme, {}
     if gold:
-        missing = missing_labels(scheme, {s.get("label") for _, _, o in gold for s in o.get("spans") or []
+        def items(o: dict, key: str) -> list:   # a malformed record is refused by the gold check, with its line
+            value = o.get(key)
+            return value if isinstance(value, list) else []
+
+        missing = missing_labels(scheme, {s.get("label") for _, _, o in gold for s in items(o, "spans")
                                           if isinstance(s, dict) and isinstance(s.get("label"), str)},
-                                 {r.get("label") for _, _, o in gold for r in o.get("relations") or []
+                                 {r.get("label") for _, _, o in gold for r in items(o, "relations")
                                   if isinstance(r, dict) and isinstance(r.get("label"), str)},
-                                 {k for _, _, o in gold for k in (o.get("doc_labels") or {})
-                                  if isinstance(o.get("doc_labels"), dict)})
+                                 {k for _, _, o in gold if isinstance(o.get("doc_labels"), dict)
+                                  for k in o["doc_labels"]})
         scheme = extended_scheme(scheme, missing, add=add_labels, source=gold[0][0])
     gold_plan = plan_gold_import(project, gold, layer, replace, existing_sha, batch_sha, assign_id,
                                  scheme=scheme) if gold else None
@@ -253,6 +265,7 @@ def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format
                 annotated, n_spans = gold_plan.apply(project, rec)
                 report.annotated_documents.extend(annotated)
                 report.spans += n_spans
+                report.mapped_ids.extend(gold_plan.mapped)
     except BaseException:
         project._scheme = old_scheme   # a scheme change was rolled back with the rest
         raise

@@ -2,18 +2,16 @@
 ``--add-labels`` — inside the import's own action, so an import that fails adds nothing."""
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..errors import IsfError
-from ..scheme import DocLabelDef, RelationType, Scheme, SpanLabel
+from ..scheme import LABEL_NAME_RULE, DocLabelDef, RelationType, Scheme, SpanLabel, is_label_name
 
 if TYPE_CHECKING:
     from ..changes import Recorder
     from ..store.base import ProjectBase
 
-_LABEL_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 # Okabe–Ito, in the order new labels take them (colour-blind safe; DESIGN.md)
 _COLOURS = ["#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#E69F00", "#999999"]
 
@@ -39,10 +37,11 @@ def extended_scheme(scheme: Scheme, missing: dict[str, list[str]], *, add: bool,
     if not add:
         raise IsfError(f"{source}: labels that are not in the project's scheme: {describe(missing)}; "
                        "add them with --add-labels (or change the scheme first)")
-    bad = [n for n in missing["span labels"] if not _LABEL_NAME.match(n)]
+    bad = [n for n in missing["span labels"] if not is_label_name(n)]
+    bad += [n for n in missing["relations"] + missing["document labels"] if not n.strip()]
     if bad:
         raise IsfError(f"{source}: {', '.join(repr(b) for b in bad)} cannot be a label name of the scheme "
-                       "(letters, digits, _ and -, starting with a letter)")
+                       f"({LABEL_NAME_RULE}; relation and document labels: not empty)")
     n = len(scheme.span_labels)
     spans = [*scheme.span_labels, *(SpanLabel(name=name, color=_COLOURS[(n + i) % len(_COLOURS)],
                                               description=f"added by an import from {source}")

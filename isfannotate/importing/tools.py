@@ -114,6 +114,9 @@ def import_tool_annotations(project: "ProjectBase", paths: Sequence[str | Path],
             row = ids.new_row(pd.doc_id, pd.text, pd.sha256, pd.meta, f"{pd.path}:{pd.line or 1}")
             new_rows.append(row)
             doc_id = row[0]
+        if not pd.annotated:
+            report.unannotated.append(doc_id)
+            continue
         layer = layers[pd.annotator]
         if (doc_id, layer) in pairs:
             raise IsfError(f"{pd.path}:{pd.line or 1}: a second annotation of document {doc_id!r} for layer "

@@ -253,16 +253,14 @@ class SuggestActions:
 
     def _accept_many(self, document_id: str, layer: str, found: list) -> Change:
         with self._action("accept all suggestions", document_id, layer, f"{len(found)} suggestions") as rec:
-            taken: set[tuple[int, int, str]] = set()
-            for s in sorted(found, key=lambda s: (s.kind == "stance", s.start, -s.end, s.label)):
-                if s.kind != "stance" and (s.start, s.end, s.label) in taken:
-                    continue
-                # a claim's proposed source or cue may be another suggestion accepted in this loop
+            # plain spans first, then claims (their proposed source and cue may be among those
+            # spans: they are then used, not added twice), then stances
+            order = {"span": 0, "claim": 1, "stance": 2}
+            for s in sorted(found, key=lambda s: (order[s.kind], s.start, -s.end, s.label)):
                 if s.kind != "stance" and self._find_span(document_id, layer, s.start, s.end, {s.label}):
-                    continue
+                    continue   # the same span suggested twice (as a span and as a claim's source or cue)
                 self._apply(rec, document_id, layer, s)
                 rec.insert("suggestion_log", self._log_row(document_id, layer, s, "accept"))
-                taken.add((s.start, s.end, s.label))
             self._touch_status(rec, document_id, layer)
         return rec.change
 

@@ -12,7 +12,7 @@ from ..changes import Change
 from ..errors import ValidationError
 from ..ids import new_id, now
 from ..models import GOLD
-from .decide import apply_decision, update_gold_status
+from .decide import _undo_earlier, _used_elsewhere, apply_decision, update_gold_status
 from .units import PARTS, ReviewDoc, ReviewUnit, review_document, review_documents
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["PARTS", "ReviewDoc", "ReviewUnit", "QueueRow", "Queue", "auto_merge", "decide", "review_document",
            "review_documents", "review_queue", "next_disagreement", "set_note", "add_guideline_example",
-           "guideline_examples"]
+           "guideline_examples", "undecide", "unit_name", "describe_decision", "majority_of"]
 
 
 def decide(project: "ProjectBase", document_id: str, unit_key: str, decision: str, *, annotator: str | None = None,
@@ -31,11 +31,54 @@ def decide(project: "ProjectBase", document_id: str, unit_key: str, decision: st
     unit = rd.unit(unit_key)
     if unit is None:
         raise ValidationError(f"no unit {unit_key!r} in document {document_id!r} (its versions may have changed)")
-    with project._action({"accepted": "accept", "rejected": "reject"}.get(decision, decision), document_id, GOLD,
-                         f"{unit.kind} {unit.label} {unit.start}-{unit.end}".replace("  ", " ")) as rec:
+    with project._action("decision:", document_id, GOLD,
+                         describe_decision(project, unit, decision, annotator, edited)) as rec:
         apply_decision(project, rec, rd, unit, decision, annotator=annotator, edited=edited, note=note)
         update_gold_status(rec, rd)
     return rec.change
+
+
+def undecide(project: "ProjectBase", document_id: str, unit_key: str) -> Change:
+    """Take back a unit's decision as one action: what it put into gold goes (items another
+    decision uses stay), the unit is open again. For a decision made in another session (the
+    command line), where undo cannot reach it."""
+    rd = review_document(project, document_id)
+    unit = rd.unit(unit_key)
+    if unit is None:
+        raise ValidationError(f"no unit {unit_key!r} in document {document_id!r} (its versions may have changed)")
+    if unit.decision is None:
+        raise ValidationError(f"{unit_key} is not decided; nothing to take back")
+    with project._action("decision:", document_id, GOLD, f"take back the decision on {unit_name(project, unit)}") as rec:
+        _undo_earlier(rec, unit.decision, unit, _used_elsewhere(rec.conn, unit.doc, unit.key))
+        rec.delete("decisions", (unit.key,))
+        unit.decision = None
+        update_gold_status(rec, rd)
+    return rec.change
+
+
+def unit_name(project: "ProjectBase", unit: ReviewUnit) -> str:
+    """A unit as a person names it: "CLAIM 10-40" (offsets, which a window replaces by the
+    text), "STANCE Pakistan → contributing troops", "document label relevance"."""
+    if unit.kind == "stance":
+        v = next(iter(unit.versions.values()), {})
+        names = dict(project.conn.execute("SELECT id, name FROM actors WHERE id=?", (v.get("holder"),)))
+        names |= dict(project.conn.execute("SELECT id, name FROM targets WHERE id=?", (v.get("target"),)))
+        return f"STANCE {names.get(v.get('holder'), v.get('holder') or '?')} → " \
+               f"{names.get(v.get('target'), v.get('target') or '?')}"
+    if unit.kind == "doc_label":
+        return f"document label {next(iter(unit.versions.values()), {}).get('key', '')}".strip()
+    return f"{unit.label or unit.kind.upper()} {unit.start}-{unit.end}"
+
+
+def describe_decision(project: "ProjectBase", unit: ReviewUnit, decision: str, annotator: str | None,
+                      edited: dict | None) -> str:
+    """"take ayesha on CLAIM 10-40", "reject every version of ACTOR 5-9", "take an edit of
+    bob's version on STANCE …": what an undo names."""
+    if decision == "rejected":
+        return f"reject every version of {unit_name(project, unit)}"
+    who = annotator or (unit.groups()[0][1][0] if unit.versions else "?")
+    what = f"an edit of {who}'s version" if edited else who
+    return f"take {what} on {unit_name(project, unit)}"
 
 
 def set_note(project: "ProjectBase", document_id: str, unit_key: str, note: str) -> Change:
@@ -53,13 +96,16 @@ def auto_merge(project: "ProjectBase", mode: str, *, min_k: int | None = None,
                documents: Sequence[str] | None = None,
                progress: Callable[[int, int], None] | None = None) -> Change:
     """Put units into gold in ONE action: ``unanimous`` (every coder of the document has the
-    unit, identically) or ``majority`` (more than half of the coders have the same version, or
-    at least *min_k* with ``min_k``). Never overwrites a decision; running it twice changes
-    nothing."""
+    unit, identically) or ``majority``: one version held by a strict majority of the unit's
+    coders (the annotators who saw the document, ``ReviewUnit.coders``: more than half, so a tie
+    is never decided) and by at least *min_k* of them (default 2, never less: one annotator is
+    not a majority of anything). Never overwrites a decision; running it twice changes nothing."""
     if mode not in ("unanimous", "majority"):
         raise ValidationError("auto-merge is 'unanimous' or 'majority'")
-    if min_k is not None and (mode != "majority" or min_k < 1):
-        raise ValidationError("--min K goes with --auto majority, K at least 1")
+    if min_k is not None and mode != "majority":
+        raise ValidationError("--min K goes with --auto majority")
+    if min_k is not None and min_k < 2:
+        raise ValidationError(f"--min {min_k}: a majority needs at least 2 annotators who agree (K >= 2)")
     docs = review_documents(project, documents)
     n = 0
     with project._action(f"auto-merge {mode}", None, GOLD, "") as rec:
@@ -70,9 +116,13 @@ def auto_merge(project: "ProjectBase", mode: str, *, min_k: int | None = None,
             for unit in rd.units:
                 if unit.decided or not unit.versions:
                     continue
-                (key, who), = unit.groups()[:1]
-                need = len(unit.coders) if mode == "unanimous" else (min_k or len(unit.coders) // 2 + 1)
-                if len(who) >= need and (mode == "majority" or not unit.differs()):
+                groups = unit.groups()
+                (_key, who) = groups[0]
+                if mode == "unanimous":
+                    take = len(who) == len(unit.coders) and not unit.differs()
+                else:
+                    take = majority_of(len(who), len(unit.coders), min_k or MIN_MAJORITY)
+                if take:
                     apply_decision(project, rec, rd, unit, "accepted", annotator=who[0],
                                    decided_by=f"auto:{mode}")
                     n += 1
@@ -83,6 +133,15 @@ def auto_merge(project: "ProjectBase", mode: str, *, min_k: int | None = None,
     if progress:
         progress(len(docs), len(docs))
     return rec.change
+
+
+MIN_MAJORITY = 2
+
+
+def majority_of(agree: int, coders: int, min_k: int = MIN_MAJORITY) -> bool:
+    """*agree* annotators holding one version are a majority of a unit's *coders*: strictly more
+    than half (2 of 4 is a tie, never decided) and at least *min_k*."""
+    return 2 * agree > coders and agree >= max(min_k, MIN_MAJORITY)
 
 
 @dataclass

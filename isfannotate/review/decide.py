@@ -65,6 +65,63 @@ class GoldWriter:
         return self.span(r[0], r[1], r[2], r[3], json.loads(r[4]))
 
 
+def check_edit(project: "ProjectBase", unit: ReviewUnit, edited: dict) -> None:
+    """Refuse an edited version the scheme or the registry does not allow, naming the part:
+    only the parts in ``EDITABLE``; a span inside the text (code points, end exclusive) with a
+    scheme label; actors, targets, polarities, quote types, modalities and document-label
+    values that exist."""
+    bad = set(edited) - set(EDITABLE[unit.kind])
+    if bad:
+        raise ValidationError(f"cannot edit {', '.join(sorted(bad))} of a {unit.kind} "
+                              f"(editable: {', '.join(EDITABLE[unit.kind])})")
+    scheme = project.scheme
+
+    def actor(part: str) -> None:
+        v = edited.get(part)
+        if v is not None:
+            if not isinstance(v, str):
+                raise ValidationError(f"{part} is an actor id (a string) or null, not {v!r}")
+            project.actor(v)          # ValidationError: no actor with id ...
+
+    def one_of(part: str, allowed, what: str) -> None:
+        if part in edited and edited[part] not in allowed:
+            raise ValidationError(f"{part} {edited[part]!r} is not {what}: "
+                                  + ", ".join("null" if a is None else str(a) for a in allowed))
+
+    if unit.kind == "span":
+        if "label" in edited and scheme.label(edited["label"]) is None:
+            raise ValidationError(f"label {edited['label']!r} is not in the scheme "
+                                  f"({', '.join(x.name for x in scheme.span_labels)})")
+        if "start" in edited or "end" in edited:
+            start, end = edited.get("start", unit.start), edited.get("end", unit.end)
+            n = len(project.document(unit.doc).text)
+            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= n):
+                raise ValidationError(f"start {start!r} / end {end!r}: a span is 0 <= start < end <= {n} "
+                                      "(code points, end exclusive)")
+        actor("link")
+    elif unit.kind == "claim":
+        one_of("source_kind", (None, "actor", "article"), "a source kind")
+        one_of("quote", (None, "direct", "reported"), "a quote type")
+        actor("source")
+        claim = next((x for x in scheme.span_labels if x.role == "claim"), None)
+        mod = next((a for a in (claim.attributes if claim else []) if a.name == "modality"), None)
+        if mod is not None and mod.type == "choice":
+            one_of("modality", (None, *mod.choices), "a modality")
+    elif unit.kind == "stance":
+        one_of("polarity", tuple(scheme.stance.polarities), "a polarity")
+        actor("holder")
+        target = edited.get("target")
+        if target is not None and not project.conn.execute("SELECT 1 FROM targets WHERE id=?", (target,)).fetchone():
+            raise ValidationError(f"no target with id {target!r}")
+        if edited.get("conditions") is not None and not isinstance(edited["conditions"], str):
+            raise ValidationError("conditions is a text or null")
+    elif unit.kind == "doc_label" and "value" in edited:
+        key = next(iter(unit.versions.values()), {}).get("key")
+        d = next((x for x in scheme.doc_labels if x.name == key), None)
+        if d is not None and d.type == "choice" and edited["value"] is not None and edited["value"] not in d.choices:
+            raise ValidationError(f"{key} must be one of {', '.join(d.choices)}")
+
+
 def _provenance(unit: ReviewUnit, version: dict, adjudicator: str, stamp: str) -> dict:
     key = version_key(unit.kind, version)
     return {"proposed_by": sorted(unit.versions), "agreed": sorted(a for a, v in unit.versions.items()
@@ -160,9 +217,7 @@ def apply_decision(project: "ProjectBase", rec: "Recorder", rd: ReviewDoc, unit:
         else:
             raise ValidationError("this unit has no version to accept")
         if edited:
-            bad = set(edited) - set(EDITABLE[unit.kind])
-            if bad:
-                raise ValidationError(f"cannot edit {', '.join(sorted(bad))} of a {unit.kind}")
+            check_edit(project, unit, edited)
             base.update(edited)
             chosen = "edited"
         base["_from"] = annotator or chosen

@@ -1,8 +1,8 @@
 """``suggest eval``: how good the suggestions are on documents the model never saw.
 
 Cross-validation by document: the documents are split into K folds, near-duplicate groups kept
-in one fold; each fold is predicted by a model trained on the other folds (in the child
-process, as ``train``). Spans are scored per label against the layer's spans with the
+in one fold; each fold is predicted by a model trained on the other folds (``train``, in
+this process: a CLI command or a job; nothing is written to the project). Spans are scored per label against the layer's spans with the
 agreement's matching (``agreement.matching``): exact (same label, start and end) and overlap
 (same label, at least one shared code point, one-to-one). A predicted span counts when its score
 is at least *min_score*. Stance polarity is scored as accuracy on the held-out claims that have
@@ -86,8 +86,9 @@ def _r(x):
 def evaluate(project: "ProjectBase", layer: str, *, folds: int = 5, seed: int = 0,
              shares: Sequence[float] = (0.25, 0.5, 0.75, 1.0), min_score: float = 0.5,
              progress: Callable[[int, int], None] | None = None, cancelled: Callable[[], bool] | None = None) -> dict:
+    from ..errors import JobCancelled
     from .recommender import Recommender
-    from .runner import run_training, unpack
+    from .train import train
     data = training_data(project, layer)
     docs = data["docs"]
     groups = len({d["group"] for d in docs})
@@ -111,17 +112,17 @@ def evaluate(project: "ProjectBase", layer: str, *, folds: int = 5, seed: int = 
         n_train = []
         for k, held in enumerate(parts):
             if cancelled is not None and cancelled():
-                from ..errors import JobCancelled
-                raise JobCancelled("evaluation cancelled")
+                raise JobCancelled("evaluation cancelled; nothing was changed")
             held_set = set(held)
             train_idx = [i for i in range(len(docs)) if i not in held_set]
             if share < 1.0:
                 train_idx = sorted(rng.sample(train_idx, max(1, round(len(train_idx) * share))))
             n_train.append(len(train_idx))
             sub = {**data, "docs": [docs[i] for i in train_idx], "seed": seed}
-            blob, _ = run_training(sub, cancelled=cancelled)
             with tempfile.TemporaryDirectory(prefix="isf-eval-") as tmp:
-                rec = Recommender(None, unpack(blob, Path(tmp)))
+                # in this process (the CLI's, or a job's): evaluation writes nothing to the project
+                train(sub, tmp, seed=seed, progress=lambda d, t: _check(cancelled))
+                rec = Recommender(None, Path(tmp))
             for i in held:
                 d = docs[i]
                 gold_all.append([tuple(x) for x in d["spans"]])
@@ -148,6 +149,12 @@ def evaluate(project: "ProjectBase", layer: str, *, folds: int = 5, seed: int = 
             "note": ("held-out documents only; with fewer than 50 documents these figures say little "
                      "(each fold's model learned from a handful of articles)") if len(docs) < 50 else
                     "held-out documents only"}
+
+
+def _check(cancelled) -> None:
+    if cancelled is not None and cancelled():
+        from ..errors import JobCancelled
+        raise JobCancelled("evaluation cancelled; nothing was changed")
 
 
 def write_png(result: dict, path: str | Path) -> Path:

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from ..store.base import ProjectBase
 
 # Tables with a layer column: only the annotator's own rows are handed out.
-_LAYERED = ("spans", "stances", "relations", "doc_status", "doc_labels", "notes", "suggestion_decisions")
+_LAYERED = ("spans", "stances", "relations", "doc_status", "doc_labels", "notes", "suggestion_decisions",
+            "suggestion_log")
 
 
 def handout_path(out_dir: Path, project_name: str, annotator: str) -> Path:
@@ -90,6 +91,7 @@ def _trim(path: Path, annotator: str, docs: list[str], project_name: str) -> Non
         conn.execute("DELETE FROM decisions")       # the lead's adjudication stays with the lead
         conn.execute("DELETE FROM review_cache")   # (guideline examples travel: they teach)
         conn.execute("DELETE FROM annotators WHERE name<>?", (annotator,))
+        conn.execute("DELETE FROM models WHERE enabled=0")   # the enabled suggestion model travels (offline use)
         conn.execute("DELETE FROM documents WHERE id NOT IN (SELECT id FROM keep)")
         for key, value in (("annotator", annotator), ("handout_of", project_name), ("handout_at", now()),
                            ("handout_documents", json.dumps(docs))):

@@ -59,9 +59,18 @@ def annotator_layers(project: "ProjectBase", annotators: Sequence[str] | None = 
                 src = by_id.get(src_span) if src_span else None
                 claims.append(ClaimAnn(sp.doc, sp.start, sp.end, kind, actor,
                                        (src.start, src.end) if src is not None else None, span_id))
-            stances = [StanceAnn(doc, holder, target, pol, sid) for sid, doc, holder, target, pol in conn.execute(
-                "SELECT id, document_id, holder, target, polarity FROM stances WHERE layer=?" + in_docs +
-                " ORDER BY document_id, id", (name, *args)) if doc in docs]
+            evidence: dict[str, list[tuple[int, int]]] = {}
+            for stance_id, span_id in conn.execute(
+                    "SELECT e.stance_id, e.span_id FROM stance_evidence e JOIN stances t ON t.id = e.stance_id "
+                    "WHERE t.layer=?" + in_docs.replace("document_id", "t.document_id") + " ORDER BY e.stance_id, "
+                    "e.position", (name, *args)):
+                sp = by_id.get(span_id)
+                if sp is not None:
+                    evidence.setdefault(stance_id, []).append((sp.start, sp.end))
+            stances = [StanceAnn(doc, holder, target, pol, sid, tuple(evidence.get(sid, ())))
+                       for sid, doc, holder, target, pol in conn.execute(
+                           "SELECT id, document_id, holder, target, polarity FROM stances WHERE layer=?" + in_docs +
+                           " ORDER BY document_id, id", (name, *args)) if doc in docs]
             labels = [DocLabelAnn(doc, key, json.loads(value)) for doc, key, value in conn.execute(
                 "SELECT document_id, key, value FROM doc_labels WHERE layer=?" + in_docs + " ORDER BY document_id, key",
                 (name, *args)) if doc in docs]
@@ -85,4 +94,15 @@ def agreement(project: "ProjectBase", annotators: Sequence[str] | None = None, *
     scheme = project.scheme
     categories = {"span_label": [lab.name for lab in scheme.span_labels],
                   "stance_polarity": list(scheme.stance.polarities)}   # the scales, for Gwet's AC1
-    return compute_agreement(layers, link_labels=actor_labels, texts=texts, categories=categories)
+    docs = set().union(*(layer.documents for layer in layers))
+    lengths = {d: n for d, n in project.conn.execute("SELECT id, length(text) FROM documents") if d in docs}
+    result = compute_agreement(layers, link_labels=actor_labels, texts=texts, categories=categories, lengths=lengths)
+    result.names = registry_names(project)
+    return result
+
+
+def registry_names(project: "ProjectBase") -> dict[str, str]:
+    """``{actor or target id: name}``, so that reports show names, not ids."""
+    names = dict(project.conn.execute("SELECT id, name FROM targets"))
+    names.update(project.conn.execute("SELECT id, name FROM actors"))
+    return names

@@ -122,6 +122,9 @@ def test_krippendorff_2011(expected):
     # Gwet's AC1 with missing ratings on the same data; 0.77544 is what irrCAC 0.4.4
     # (Gwet's own package, CAC(...).gwet()) gives for it, computed once by hand, not a dependency
     assert gwet_ac1(units).value == pytest.approx(0.77544, abs=1e-5)
+    # The other reading of a missing rating: leave a unit rated by one coder out of pi as well
+    # (unit 12 here); this gives 0.77515. docs/agreement.md states which one we use and why.
+    assert gwet_ac1([u for u in units if sum(v is not None for v in u) >= 2]).value == pytest.approx(0.77515, abs=1e-5)
 
 
 def test_toy_stance_example(expected):

@@ -337,7 +337,8 @@ def test_report_text_has_the_tables(small_result):
 def test_report_json_keys(small_result):
     d = json.loads(report_json(small_result))
     assert d["schema"] == "isfannotate.agreement/1" and d["offset_unit"] == "codepoint"
-    assert set(d) == {"schema", "offset_unit", "annotators", "documents", "pairs", "span_f1", "facets", "units"}
+    assert set(d) == {"schema", "offset_unit", "annotators", "documents", "pairs", "span_f1", "unitizing_alpha", "facets",
+                      "units"}
     assert set(d["span_f1"]["overlap"]) == {"mode", "total", "labels", "documents"}
     assert set(d["span_f1"]["overlap"]["total"]) == {"mean", "sd", "n_pairs", "n_pairs_undefined", "pairs"}
     f = d["facets"]["stance_polarity"]
@@ -345,7 +346,7 @@ def test_report_json_keys(small_result):
                       "fleiss", "alpha", "ac1", "agreement", "disagreements", "incomplete"}
     assert set(f["alpha"]) == {"value", "observed", "expected", "n_units", "n_values", "note"}
     unit = d["units"][f["disagreements"][0]]
-    assert unit["versions"]["Bo"] == {"holder": "h", "target": "t", "polarity": "oppose", "id": None}
+    assert unit["versions"]["Bo"] == {"holder": "h", "target": "t", "polarity": "oppose", "id": None, "evidence": []}
     span_unit = d["units"]["span:doc&1:0"]
     assert span_unit["text"] == "<i>Ru" and span_unit["differs"] == ["boundary"]
 

@@ -274,7 +274,10 @@ def test_doccano_1_0_annotations_one_layer_per_user(tmp_path):
     assert detect_format([p])[0] == "doccano"
     coll = doccano.read([p])
     assert [(d.doc_id, d.annotator, tuples(d)) for d in coll.documents] == [
-        ("3", "1", [(2, 6, "4", "Gaza"), (11, 16, "5", "Hamas")]), ("3", "2", [(2, 6, "4", "Gaza")])]
+        ("3", "1", [(2, 6, "label-4", "Gaza"), (11, 16, "label-5", "Hamas")]),
+        ("3", "2", [(2, 6, "label-4", "Gaza")])]
+    # bare label ids (older doccano 1.x: no label_name) are counted as converted
+    assert coll.per_label()["span", "label-4"] == {"imported": 2, "converted": 2, "skipped": 0}
 
 
 def test_per_label_summary(shared):

@@ -290,7 +290,9 @@ def test_cli_assign_handout_merge(lead, tmp_path, capsys):
     path = lead.path
     lead.close()
     assert cli(["assign", str(path), "--annotators", "alice,bob", "--overlap", "2"]) == 0
-    assert "alice: 5 documents" in capsys.readouterr().out
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "assigned 5 documents to 2 annotators, 2 per document (seed 0)"
+    assert out[3].split() == ["alice", "5", "bob", "5"] and out[4].split() == ["bob", "5", "alice", "5"]
     assert cli(["handout", str(path), "--out", str(tmp_path / "h")]) == 0
     _annotate(tmp_path / "h" / "corpus-alice.isf", "alice")
     assert cli(["merge", str(path), str(tmp_path / "h" / "corpus-alice.isf")]) == 0
@@ -299,3 +301,16 @@ def test_cli_assign_handout_merge(lead, tmp_path, capsys):
     assert "missing.isf: no such file" in capsys.readouterr().err
     with Project.open(path) as p:
         assert len(p.spans(DOC4, "alice")) == 2
+
+
+def test_cli_assign_prints_what_it_assigned_with_the_overlap(lead, capsys):
+    path = lead.path
+    lead.close()
+    assert cli(["assign", str(path), "--annotators", "alice,bob,chen", "--overlap", "2", "--documents",
+                "004_925ac23fd4dc491f"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "assigned 1 documents to 3 annotators, 2 per document (seed 0)"
+    rows = {line.split()[0]: line.split()[1:] for line in out[3:]}
+    assert sorted(int(r[0]) for r in rows.values()) == [0, 1, 1]     # one document, two of the three
+    nobody = next(n for n, r in rows.items() if r[0] == "0")
+    assert rows[nobody] == ["0", "—"]

@@ -127,7 +127,8 @@ def test_auto_merge_then_keys_decide_the_rest_and_gold_is_as_expected(qtbot, thr
             press(qtbot, rw, Qt.Key.Key_1)              # alice: "Marco Rubio"
             assert rw.units_model.picked[u.key] == "alice"
             press(qtbot, rw, Qt.Key.Key_Return)
-        elif u.kind == "span":                          # Hamas, only alice and bob: rejected
+        elif u.kind == "span":                          # Hamas, only alice and bob: rejected (R asks, R again)
+            press(qtbot, rw, Qt.Key.Key_R)
             press(qtbot, rw, Qt.Key.Key_R)
         elif u.kind == "claim":
             press(qtbot, rw, Qt.Key.Key_2)              # bob: the article is the source
@@ -247,6 +248,7 @@ def test_undo_in_the_main_window_shows_in_the_review_window_when_it_is_active_ag
     row = next(i for i, u in enumerate(rw.units_model.units) if u.kind == "stance")
     rw.units.setCurrentIndex(rw.units_model.index(row, 0))
     key = rw.current_key()
+    press(qtbot, rw, Qt.Key.Key_R)
     press(qtbot, rw, Qt.Key.Key_R)
     assert rw.units_model.units[rw.units_model.row_of(key)].state == "rejected"
     activate(qtbot, w)

@@ -16,6 +16,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QSplitter, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from isfannotate.agreement.describe import describe_version
+
 IdsRole = Qt.ItemDataRole.UserRole + 1      # a figure cell's disagreement unit ids
 WhatRole = Qt.ItemDataRole.UserRole + 2     # what the figure is ("alice × bob, exact F1")
 
@@ -32,21 +34,13 @@ def _tint(v: float | None) -> QColor:
     return QColor.fromHsvF(0.33 * v, 0.28, 1.0)
 
 
-def version_text(v, text: str | None) -> str:
-    """One annotator's version of a unit as a short line."""
+def version_text(v, text: str | None, names: dict[str, str] | None = None) -> str:
+    """One annotator's version of a unit as a short line, as the reports show it: a span as its
+    label, text and actor name; a claim as source → claim text; a stance as holder → target:
+    polarity (names from the registry when given)."""
     if v is None:
         return "—"
-    if hasattr(v, "label"):                      # span
-        s = f"{v.label} “{text[v.start:v.end] if text else ''}” {v.start}–{v.end}"
-        return s + (f" → {v.link}" if v.link else "")
-    if hasattr(v, "source_kind"):                # claim
-        src = v.source if v.source_kind == "actor" else (v.source_kind or "no source")
-        return f"claim {v.start}–{v.end}, source {src}"
-    if hasattr(v, "polarity"):                   # stance
-        return f"{v.holder} → {v.target}: {v.polarity}"
-    if hasattr(v, "value"):                      # document label
-        return f"{v.key} = {v.value}"
-    return str(v)
+    return describe_version(v, names, text)
 
 
 class DisagreementModel(QAbstractTableModel):
@@ -60,10 +54,12 @@ class DisagreementModel(QAbstractTableModel):
         self.units: list = []
         self.annotators: list[str] = []
         self.texts: dict[str, str] = {}
+        self.names: dict[str, str] | None = None
 
-    def set_units(self, units: list, annotators: list[str], texts: dict[str, str]) -> None:
+    def set_units(self, units: list, annotators: list[str], texts: dict[str, str],
+                  names: dict[str, str] | None = None) -> None:
         self.beginResetModel()
-        self.units, self.annotators, self.texts = list(units), list(annotators), texts
+        self.units, self.annotators, self.texts, self.names = list(units), list(annotators), texts, names
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt override)
@@ -87,7 +83,7 @@ class DisagreementModel(QAbstractTableModel):
             a = self.annotator_of_column(col)
             if a not in u.coders:
                 return "(not theirs)"
-            return version_text(u.versions.get(a), self.texts.get(u.doc))
+            return version_text(u.versions.get(a), self.texts.get(u.doc), self.names)
         if role == Qt.ItemDataRole.ToolTipRole:
             a = self.annotator_of_column(col)
             who = a if a in u.versions else next(iter(u.versions), "")
@@ -152,17 +148,20 @@ class AgreementWindow(QWidget):
         top.addWidget(self.status, 1)
 
         self.pairs = _table(self, "agreementPairs", [])
-        self.labels = _table(self, "agreementLabels", ["Label", "F1 mean", "± SD", "pairs"])
+        self.labels = _table(self, "agreementLabels", ["Label", "F1 mean", "± SD", "pairs", "αU"])
         self.documents = _table(self, "agreementDocuments", ["Document", "F1 mean", "coders"])
         self.facets = _table(self, "agreementFacets", ["Compared", "Cohen κ (mean)", "Fleiss κ", "Krippendorff α",
                                                        "Gwet AC1", "units", "incomplete"])
         grid = QGridLayout()
-        for i, (title, w) in enumerate([("Annotator pairs (F1, all labels)", self.pairs),
-                                        ("Per label", self.labels), ("Per document", self.documents)]):
-            box = QGroupBox(title, self)
+        self.boxes: list[QGroupBox] = []
+        for i, w in enumerate([self.pairs, self.labels, self.documents]):
+            box = QGroupBox(self)
             QVBoxLayout(box).addWidget(w)
             grid.addWidget(box, 0, i)
-        box = QGroupBox("Labels and links on matched units (incomplete units counted beside each figure)", self)
+            self.boxes.append(box)
+        self._titles("exact")
+        box = QGroupBox("Labels, links, claim sources and stances on matched units (aligned by overlap; "
+                        "incomplete units counted beside each figure)", self)
         QVBoxLayout(box).addWidget(self.facets)
         grid.addWidget(box, 1, 0, 1, 3)
         figures = QWidget(self)
@@ -197,6 +196,13 @@ class AgreementWindow(QWidget):
         self.dis_view.activated.connect(self._on_unit_clicked)
         self.resize(1200, 780)
 
+    def _titles(self, mode: str) -> None:
+        """Every table says its match mode (and αU, which has none, says what it is)."""
+        for box, title in zip(self.boxes, (f"Annotator pairs ({mode}-match F1, all labels)",
+                                           f"Per label ({mode}-match F1; αU: unitizing α)",
+                                           f"Per document ({mode}-match F1)")):
+            box.setTitle(title)
+
     # ------------------------------------------------------------- result
     def set_busy(self) -> None:
         self.status.setText("measuring…")
@@ -208,8 +214,9 @@ class AgreementWindow(QWidget):
         """*outcome*: (AgreementResult, document texts by id) from the team controller's job."""
         self.result, self.texts = outcome
         r = self.result
+        alpha_u = r.unitizing.mean_sd()[0] if r.unitizing is not None else None
         self.status.setText(f"{len(r.annotators)} annotators ({', '.join(r.annotators)}), "
-                            f"{len(r.documents)} documents, {len(r.units)} units")
+                            f"{len(r.documents)} documents, {len(r.units)} units; αU (all labels) {fmt(alpha_u)}")
         self._fill()
 
     def _fill(self) -> None:
@@ -217,7 +224,9 @@ class AgreementWindow(QWidget):
         if r is None:
             return
         f1 = r.span_f1[self.mode.currentData()]
+        self._titles(f1.mode)
         names = r.annotators
+        unitizing = r.unitizing
         self.pairs.clear()
         self.pairs.setRowCount(len(names))
         self.pairs.setColumnCount(len(names))
@@ -237,9 +246,11 @@ class AgreementWindow(QWidget):
                                     f"{p.documents} shared documents) — click for the disagreements")
                 self.pairs.setItem(i, j, item)
         self.pairs.resizeColumnsToContents()
-        self._rows(self.labels, [[(lab, None, None), (s.mean, s.disagreements, f"label {lab}"), (s.sd, None, None),
-                                  (str(s.n_pairs), None, None)] for lab, s in sorted(f1.labels.items())])
-        self._rows(self.documents, [[(doc, None, None), (s.mean, s.disagreements, f"document {doc}"),
+        self._rows(self.labels, [[(lab, None, None), (s.mean, s.disagreements, f"label {lab}, {f1.mode}-match F1"),
+                                  (s.sd, None, None), (str(s.n_pairs), None, None),
+                                  (unitizing.mean_sd(lab)[0] if unitizing is not None else None, None, None)]
+                                 for lab, s in sorted(f1.labels.items())])
+        self._rows(self.documents, [[(doc, None, None), (s.mean, s.disagreements, f"document {doc}, {f1.mode}-match F1"),
                                      (", ".join(r.documents.get(doc, [])), None, None)]
                                     for doc, s in sorted(f1.documents.items())])
         rows = []
@@ -273,11 +284,29 @@ class AgreementWindow(QWidget):
             return 0
         ids = item.data(IdsRole)
         units = self.result.disagreements(ids)
-        self.dis_model.set_units(units, self.result.annotators, self.texts)
-        self.dis_view.resizeColumnsToContents()
+        self.dis_model.set_units(units, self.result.annotators, self.texts, self.result.names)
+        self._fit_columns()
         self.list_title.setText(f"{item.data(WhatRole)}: {len(units)} unit{'s' if len(units) != 1 else ''} "
                                 "behind it. Click a unit (in an annotator's column) to open it in their layer.")
         return len(units)
+
+    def _fit_columns(self) -> None:
+        """Columns to their contents; when that is wider than the view, the annotators' columns
+        share what is left and their text wraps (rows grow) instead of running off the edge."""
+        view = self.dis_view
+        view.setWordWrap(True)
+        view.resizeColumnsToContents()
+        fixed = len(self.dis_model.FIXED)
+        n = self.dis_model.columnCount()
+        header = view.horizontalHeader()
+        total = sum(header.sectionSize(c) for c in range(n))
+        room = view.viewport().width()
+        if n > fixed and total > room:
+            left = room - sum(header.sectionSize(c) for c in range(fixed))
+            width = max(160, left // (n - fixed))
+            for c in range(fixed, n):
+                header.resizeSection(c, min(header.sectionSize(c), width))
+        view.resizeRowsToContents()
 
     def _on_unit_clicked(self, index: QModelIndex) -> None:
         if not index.isValid():

@@ -6,14 +6,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QtMsgType, QTimer, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from isfannotate.cli.common import GUI_WINDOWS as WINDOWS
 from isfannotate.errors import IsfError
 
 from .main_window import MainWindow
 
 
-_QUIET = ("This plugin does not support propagateSizeHints()",)
+_QUIET = ("This plugin does not support propagateSizeHints()", "This plugin does not support raise()")
 
 
 def _qt_messages(mode: QtMsgType, context, message: str) -> None:
@@ -40,18 +41,65 @@ def create_main_window(project_path: str | Path, annotator: str | None) -> MainW
     return MainWindow(project_path, annotator)
 
 
-def take_screenshot(window: MainWindow, path: str | Path) -> None:
+def take_screenshot(window: MainWindow, path: str | Path, shown: QWidget | None = None) -> None:
+    """Grab *shown* (a window opened from *window* by :func:`open_window`; default the main
+    window) once it has settled: events processed, side panels filled, jobs ended."""
     app = ensure_app()
     window.show()
+    if shown is not None and shown is not window:
+        shown.show()
+    settle(window)
+    (shown or window).grab().save(str(path))
+
+
+def settle(window: MainWindow, timeout: float = 120.0) -> None:
+    """Process events until *window*'s jobs (e.g. the agreement's) have ended and delivered
+    their results, and its side panels are filled. UI thread only."""
+    import time
+    app = ensure_app()
+    for _ in range(5):
+        app.processEvents()
+    end = time.monotonic() + timeout
+    while window.files.jobs and time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
     for _ in range(5):
         app.processEvents()
     window.session.settle()     # the side panels too, if a paint has not filled them yet
-    window.grab().save(str(path))
+
+
+def open_window(window: MainWindow, name: str, document: str | None = None) -> QWidget:
+    """Open the window called *name* (``WINDOWS``) from the main *window*, with content to look
+    at: the review on *document* (or the first open disagreement), the agreement over every
+    annotator, the stance map (every annotator side by side when gold has no stance), the
+    progress board, the first annotator's feedback. Returns it (the main window for "main")."""
+    if name not in WINDOWS:
+        raise IsfError(f"--window {name!r}: choose from {', '.join(WINDOWS)}")
+    if name == "main":
+        return window
+    if name == "review":
+        return window.reviewing.show_review(document)
+    if name == "agreement":
+        return window.team.show_agreement()
+    if name == "progress":
+        return window.team.show_board()
+    if name == "feedback":
+        return window.reviewing.show_feedback()
+    sm = window.analysis.show_stance_map()
+    if sm.smap is not None and not sm.smap.cells:
+        from isfannotate.stancemap import ALL
+        sm.set_layer(ALL)
+        sm.refresh()
+    if sm.smap is not None and sm.smap.cells:
+        layer, holder, target = next(iter(sm.smap.cells))
+        sm.select_cell(holder, target, layer)
+    return sm
 
 
 def run(project_path: str, annotator: str | None = None, screenshot: str | None = None,
-        document: str | None = None, size: str = "1280x800") -> int:
+        document: str | None = None, size: str = "1280x800", window_name: str = "main") -> int:
     """Open the window (event loop) or, with *screenshot*, render it to a PNG and exit.
+    *window_name* (``WINDOWS``) opens that window too and, with *screenshot*, grabs it.
     Without an annotator (and no remembered one) the window asks once, non-blocking."""
     from isfannotate import settings
     app = ensure_app()
@@ -72,12 +120,19 @@ def run(project_path: str, annotator: str | None = None, screenshot: str | None 
         window.show_document(document)
     if screenshot:
         w, _, h = size.partition("x")
-        window.resize(int(w), int(h))
-        take_screenshot(window, screenshot)
-        window.close()
+        try:
+            window.resize(int(w), int(h))
+            window.show()
+            shown = open_window(window, window_name, document)   # IsfError: e.g. no such document
+            shown.resize(int(w), int(h))
+            take_screenshot(window, screenshot, shown)
+        finally:
+            window.close()          # releases the project, also when refused
         print(f"screenshot written to {screenshot}")
         return 0
     window.show()
+    if window_name != "main":
+        open_window(window, window_name, document)
     if not annotator:
         QTimer.singleShot(0, window.ask_annotator)
     return app.exec()

@@ -16,6 +16,14 @@ from .parts import WindowParts
 from .session import Session
 
 
+REVIEW_ACTIONS = ("decision:", "note", "guideline example")
+
+
+def is_review_action(change) -> bool:
+    """The lead's review work: a decision, a note, an auto-merge or a worked example."""
+    return change.action in REVIEW_ACTIONS or change.action.startswith("auto-merge")
+
+
 class ReviewController(QObject):
     def __init__(self, session: Session, parts: WindowParts, guide) -> None:
         """*guide*: the Guide tab's panel; the examples list is added under it."""
@@ -24,6 +32,7 @@ class ReviewController(QObject):
         self.ui = parts
         self.window = None
         self.feedback_window = None
+        self._targets: dict[str, str] | None = None
         self.open_span = None          # set by the window: LayerController.open_span-like click-through
         self.examples = GuideExamples(guide)
         guide.layout().addWidget(self.examples)
@@ -53,7 +62,7 @@ class ReviewController(QObject):
     def show_review(self, doc_id: str | None = None):
         from .review_view import ReviewWindow
         if self.window is None:
-            w = ReviewWindow(lambda a: self.s.actor_text(a) if a else "?", self.ui.window)
+            w = ReviewWindow(self.name_of, self.ui.window)
             w.decisionRequested.connect(self.s.guarded(self.decide))
             w.autoMergeRequested.connect(self.s.guarded(lambda mode, k: self.auto_merge(mode, k or None)))
             w.exampleRequested.connect(self.s.guarded(self.add_example))
@@ -61,6 +70,7 @@ class ReviewController(QObject):
             w.noteEdited.connect(self.s.guarded(self.set_note))
             w.documentChosen.connect(self.s.guarded(self.open_document))
             w.editRequested.connect(self.s.guarded(self.edit_dialog))
+            w.undoRequested.connect(self.s.guarded(self.undo_decision))
             w.reactivated.connect(self.s.guarded(lambda: self.open_document(w.doc_id, w.current_key())))
             self.window = w
         self.refresh_queue()
@@ -76,11 +86,20 @@ class ReviewController(QObject):
         self.window.units.setFocus()
         return self.window
 
+    def name_of(self, ident: str | None) -> str:
+        """An actor's or a stance target's name for the review window (the id when unknown)."""
+        if not ident:
+            return "?"
+        if self._targets is None:     # read once per document shown (painting asks per cell)
+            self._targets = {t.id: t.name for t in self.s.read(self.s.project.targets, default=[]) or []}
+        return self._targets.get(ident) or self.s.actor_text(ident)
+
     def refresh_queue(self) -> None:
         self.window.set_queue(self.s.project.review_queue())
 
     def open_document(self, doc_id: str, unit_key: str | None = None) -> None:
         p = self.s.project
+        self._targets = None
         self.window.show_document(p.review(doc_id), p.document(doc_id).text, unit_key)
         self.refresh_queue()
         self.window.units.setFocus()
@@ -91,13 +110,39 @@ class ReviewController(QObject):
                                  edited=edited, note=note)
         if change is None:
             return None
-        self.s.message(f"{decision} ✓ (Ctrl+Z in the main window undoes it)", 3000)
+        self.s.message(f"{decision} ✓ (Ctrl+Z undoes it)", 3000)
         nxt = self.s.project.next_disagreement(doc_id, unit_key)
         if nxt is None:
             self.open_document(doc_id, unit_key)
             self.window.status.setText("every disagreement is decided ✓")
         else:
             self.open_document(*nxt)
+        return change
+
+    def undo_decision(self, redo: bool = False):
+        """Ctrl+Z / Ctrl+Shift+Z in the review window: undo (redo) the project's last action when
+        it is the lead's work on gold (a decision, a note, an auto-merge, a worked example), through
+        the main window's undo so every view repaints; else say where the last action was.
+        Returns the change applied, or None."""
+        p = self.s.project
+        change = p.next_redo if redo else p.next_undo
+        verb = "redo" if redo else "undo"
+        if change is None:
+            self.window.status.setText(f"nothing to {verb} in this session")
+            return None
+        if not is_review_action(change):
+            self.window.status.setText(f"the last action is “{self.ui.window.describe_change(change)}”, not a "
+                                       f"decision: {verb} it in the main window ({'Ctrl+Shift+Z' if redo else 'Ctrl+Z'})")
+            return None
+        (self.ui.window.redo if redo else self.ui.window.undo)()
+        doc = change.document_id or self.window.doc_id
+        if doc is not None:
+            self.open_document(doc, self.window.current_key() if doc == self.window.doc_id else None)
+        else:
+            self.refresh_queue()
+        said = self.ui.window.describe_change(change)
+        self.window.status.setText(f"{verb} {said}" + ("" if redo else " (Ctrl+Shift+Z redoes it)"))
+        self.s.message(f"{verb} {said}", 4000)
         return change
 
     def edit_dialog(self, doc_id: str, unit_key: str, picked: str = ""):

@@ -40,8 +40,16 @@ def version_line(unit, v: dict | None, text: str, actor_name) -> str:
         return f"“{short(text[v['start']:v['end']], 30)}” ← {src}" + (f" ({', '.join(extra)})" if extra else "")
     if unit.kind == "stance":
         cond = f" if {v['conditions']}" if v.get("conditions") else ""
-        return f"{actor_name(v.get('holder'))} → {v.get('target')}: {v.get('polarity')}{cond}"
+        return f"{actor_name(v.get('holder'))} → {actor_name(v.get('target'))}: {v.get('polarity')}{cond}"
     return f"{v.get('key')} = {v.get('value')}"
+
+
+def _stance_text(unit, name) -> str:
+    """A stance unit's "text": holder → target (its versions share them), by name."""
+    if unit.kind != "stance" or not unit.versions:
+        return ""
+    v = next(iter(unit.versions.values()))
+    return short(f"{name(v.get('holder'))} → {name(v.get('target'))}", 50)
 
 
 class QueueModel(QAbstractTableModel):
@@ -130,7 +138,7 @@ class UnitsModel(QAbstractTableModel):
             return u
         if role == Qt.ItemDataRole.DisplayRole:
             if col < n_fixed:
-                text = short(self.text[u.start:u.end], 50) if u.end > u.start else ""
+                text = short(self.text[u.start:u.end], 50) if u.end > u.start else _stance_text(u, self.actor_name)
                 return [u.state, u.kind, u.label or u.kind.upper(), text, ", ".join(u.differs()) or "—"][col]
             if col < n_fixed + n_coders:
                 a = self.coders[col - n_fixed]

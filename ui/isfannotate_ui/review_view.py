@@ -16,13 +16,18 @@ or S/W/A/X there:
 - **E** accept the picked version with its boundary edited to the text selected in the view;
 - **Ctrl+E** edit the picked version's other parts (label, link, source, quote, polarity,
   conditions, value), then accept it;
-- **R** reject every version;
+- **R** reject every version: asks first in the status line; **R** again confirms, any other
+  key or unit cancels;
+- **Ctrl+Z** / **Ctrl+Shift+Z** undo / redo the last decision (named in the status line),
+  through the project's undo, the same history as the main window's;
 - **N** / **Shift+N** next / previous undecided disagreement, across documents;
 - **1–9** pick annotator 1–9's version (the column headers are numbered);
 - **G** add the current (decided) unit to the guidelines as a worked example.
 
-Every decision is one core action run through the session (``run_lead``), so Ctrl+Z in the
-main window undoes it; auto-merge is one action too. UI thread only; offsets are code points.
+Every decision is one core action run through the session (``run_lead``), so Ctrl+Z here or
+in the main window undoes it; auto-merge is one action too. A note typed before picking a
+version (1–9) stays: the note field is reset only when another unit becomes current. UI thread
+only; offsets are code points.
 """
 from __future__ import annotations
 
@@ -30,7 +35,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton,
                                QSpinBox, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from .article_view import ArticleView
@@ -52,6 +57,7 @@ class ReviewWindow(QWidget):
     nextRequested = Signal(bool)
     noteEdited = Signal(str, str, str)
     editRequested = Signal(str, str, str)            # doc, unit key, picked annotator ("" none)
+    undoRequested = Signal(bool)                     # redo: Ctrl+Shift+Z
     reactivated = Signal()                           # the window became active again: read the review again
     documentChosen = Signal(str)
 
@@ -62,6 +68,8 @@ class ReviewWindow(QWidget):
         self.actor_name = actor_name
         self.doc_id: str | None = None
         self.rd = None
+        self._note_key: str | None = None        # the unit the note field was filled for
+        self._reject_armed: str | None = None    # R pressed once on this unit: R again rejects
 
         # --- top: overall progress and auto-merge
         self.overall = QProgressBar(self)
@@ -72,13 +80,17 @@ class ReviewWindow(QWidget):
         self.mode.addItem("unanimous", "unanimous")
         self.mode.addItem("majority", "majority")
         self.min_k = QSpinBox(self)
-        self.min_k.setRange(0, 99)
-        self.min_k.setSpecialValueText("min K: —")
-        self.min_k.setToolTip("majority: at least K annotators (0: more than half)")
+        self.min_k.setRange(2, 99)          # one annotator is no majority (issue 19)
+        self.min_k.setPrefix("min K ")
+        self.min_k.setToolTip("majority: a version held by more than half of the document's annotators, and by "
+                              "at least K of them (K ≥ 2); a tie is never decided")
         merge = QPushButton("Auto-merge", self)
         merge.setObjectName("autoMerge")
         merge.setToolTip("put every unanimous (or majority) unit into gold in one action; never overwrites a decision")
-        merge.clicked.connect(lambda: self.autoMergeRequested.emit(self.mode.currentData(), self.min_k.value()))
+        merge.clicked.connect(lambda: self.autoMergeRequested.emit(
+            self.mode.currentData(), self.min_k.value() if self.mode.currentData() == "majority" else 0))
+        self.min_k.setEnabled(False)          # K is majority's
+        self.mode.currentIndexChanged.connect(lambda _i: self.min_k.setEnabled(self.mode.currentData() == "majority"))
         top = QHBoxLayout()
         top.addWidget(self.overall, 1)
         top.addWidget(QLabel("Auto-merge:", self))
@@ -95,7 +107,11 @@ class ReviewWindow(QWidget):
         self.queue.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.queue.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.queue.verticalHeader().hide()
-        self.queue.horizontalHeader().setStretchLastSection(False)
+        qh = self.queue.horizontalHeader()
+        qh.setStretchLastSection(False)
+        qh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)       # the title takes what is left
+        for c in (1, 2):
+            qh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         self.queue.clicked.connect(lambda i: self.documentChosen.emit(i.data(DocRole)))
 
         # --- right: the review area (keys act here only)
@@ -116,10 +132,12 @@ class ReviewWindow(QWidget):
         self.units.verticalHeader().hide()
         self.units.horizontalHeader().setStretchLastSection(True)
         self.units.selectionModel().currentRowChanged.connect(self._on_current_unit)
+        self.units.setWordWrap(True)
+        self.units.installEventFilter(self)
         split = QSplitter(Qt.Orientation.Vertical, self.area)
         split.addWidget(self.view)
         split.addWidget(self.units)
-        split.setSizes([330, 260])
+        split.setSizes([290, 320])
         al = QVBoxLayout(self.area)
         al.setContentsMargins(0, 0, 0, 0)
         al.addWidget(self.legend)
@@ -129,9 +147,11 @@ class ReviewWindow(QWidget):
         self.note.setObjectName("reviewNote")
         self.note.setPlaceholderText("note on this unit (saved with the decision, or on Enter once decided)")
         self.note.returnPressed.connect(self._on_note_entered)
+        self.note.textEdited.connect(lambda _t: setattr(self, "_reject_armed", None))
         self.hint = QLabel("Enter accept · E accept with the selected boundary · Ctrl+E edit, then accept · "
-                           "R reject all · 1–9 pick a version · "
-                           "N / Shift+N next / previous disagreement · G add to guidelines", self)
+                           "R R reject all · 1–9 pick a version · N / Shift+N next / previous disagreement · "
+                           "G add to guidelines · Ctrl+Z / Ctrl+Shift+Z undo / redo a decision", self)
+        self.hint.setWordWrap(True)
         self.hint.setObjectName("reviewKeys")
         self.status = QLabel(self)
         self.status.setObjectName("reviewStatus")
@@ -146,7 +166,7 @@ class ReviewWindow(QWidget):
         main = QSplitter(Qt.Orientation.Horizontal, self)
         main.addWidget(self.queue)
         main.addWidget(right)
-        main.setSizes([240, 1040])
+        main.setSizes([290, 990])
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(main, 1)
@@ -164,7 +184,7 @@ class ReviewWindow(QWidget):
         a = QAction(self.area)
         a.setShortcuts([QKeySequence(k) for k in keys])
         a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)   # the review area only
-        a.triggered.connect(lambda _c=False: slot())
+        a.triggered.connect(lambda _c=False: self._on_key(slot))
         self.area.addAction(a)
         return a
 
@@ -178,6 +198,22 @@ class ReviewWindow(QWidget):
         self._key(["G"], self.example_current)
         for i in range(1, 10):
             self._key([str(i)], lambda i=i: self.pick(i))
+        # the whole window (the note field keeps its own Ctrl+Z for its text while it has focus)
+        for keys, redo in ((["Ctrl+Z"], False), (["Ctrl+Shift+Z", "Ctrl+Y"], True)):
+            a = QAction(self)
+            a.setShortcuts([QKeySequence(k) for k in keys])
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            a.triggered.connect(lambda _c=False, r=redo: self._request_undo(r))
+            self.addAction(a)
+
+    def _on_key(self, slot) -> None:
+        if slot != self.reject_current:      # any other key cancels a pending R
+            self._reject_armed = None
+        slot()
+
+    def _request_undo(self, redo: bool) -> None:
+        self._reject_armed = None
+        self.undoRequested.emit(redo)
 
     # ---------------------------------------------------------------- showing
     def set_queue(self, queue) -> None:
@@ -214,8 +250,8 @@ class ReviewWindow(QWidget):
             for i, (a, c) in enumerate(colours.items())))
         self.units_model.set_doc(rd, text, self.actor_name)
         self.units.resizeColumnsToContents()
-        for c in range(self.units_model.columnCount()):
-            self.units.setColumnWidth(c, min(self.units.columnWidth(c), 200))
+        self._content_widths = [self.units.columnWidth(c) for c in range(self.units_model.columnCount())]
+        self._fit_columns()
         row = self.units_model.row_of(keep) if keep else -1
         if row < 0:
             row = next((i for i, u in enumerate(self.units_model.units) if not u.decided and u.state != "agree"), 0)
@@ -223,6 +259,31 @@ class ReviewWindow(QWidget):
             self.units.setCurrentIndex(self.units_model.index(row, 0))
             self._on_current_unit(self.units_model.index(row, 0))
         self.setWindowTitle(f"Review — {rd.doc}")
+
+    def _fit_columns(self) -> None:
+        """Every annotator's column in view: the fixed columns capped, the annotators sharing what
+        is left of the table's width (their versions wrap), the note taking the rest."""
+        widths = getattr(self, "_content_widths", None)
+        if not widths or len(widths) != self.units_model.columnCount():
+            return
+        n_fixed, n_coders = len(UnitsModel.FIXED), len(self.units_model.coders)
+        caps = {0: 90, 1: 60, 2: 80, 3: 150, 4: 110}
+        fixed = [min(widths[c], caps.get(c, 200)) for c in range(n_fixed)]
+        decision = min(widths[n_fixed + n_coders], 170) if len(widths) > n_fixed + n_coders else 0
+        left = self.units.viewport().width() - sum(fixed) - decision - 40
+        each = max(120, min(260, left // max(n_coders, 1)))
+        for c, w in enumerate(fixed):
+            self.units.setColumnWidth(c, w)
+        for c in range(n_fixed, n_fixed + n_coders):
+            self.units.setColumnWidth(c, each)
+        if decision:
+            self.units.setColumnWidth(n_fixed + n_coders, decision)
+        self.units.resizeRowsToContents()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        if obj is self.units and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(obj, event)
 
     def current_unit(self):
         idx = self.units.currentIndex()
@@ -236,7 +297,11 @@ class ReviewWindow(QWidget):
         u = self.units_model.units[index.row()] if index.isValid() else None
         if u is None:
             return
-        self.note.setText((u.decision or {}).get("note") or "")
+        if u.key != self._reject_armed:
+            self._reject_armed = None
+        if u.key != self._note_key:      # another unit: its saved note (a note being typed stays)
+            self._note_key = u.key
+            self.note.setText((u.decision or {}).get("note") or "")
         picked = self.units_model.picked.get(u.key)
         first = picked if picked in u.versions else next(iter(u.versions), None)
         if first is not None:
@@ -249,6 +314,8 @@ class ReviewWindow(QWidget):
         self.status.setText(f"{u.kind} {u.label}: {u.state}" + (f" — differs in {', '.join(u.differs())}"
                                                                  if u.differs() else "")
                             + (f" — not marked by {', '.join(u.missing)}" if u.missing else ""))
+        if self._reject_armed == u.key:      # shown again (e.g. the window reactivated): still asking
+            self._ask_reject(u)
 
     # --------------------------------------------------------------- actions
     def pick(self, n: int) -> None:
@@ -266,6 +333,10 @@ class ReviewWindow(QWidget):
                                           self.units_model.index(row, self.units_model.columnCount() - 1))
         self._on_current_unit(self.units.currentIndex())
         self.status.setText(f"picked {who}'s version: Enter accepts it")
+
+    def _ask_reject(self, u) -> None:
+        self.status.setText(f"reject every version ({len(u.versions)}) of this {u.kind} {u.label}? R again "
+                            "rejects; any other key keeps them".replace("  ", " "))
 
     def accept_current(self) -> None:
         u = self.current_unit()
@@ -289,9 +360,17 @@ class ReviewWindow(QWidget):
             self.editRequested.emit(self.doc_id, u.key, self.units_model.picked.get(u.key, ""))
 
     def reject_current(self) -> None:
+        """R asks (in the status line, non-modal); R again on the same unit rejects every version."""
         u = self.current_unit()
-        if u is not None:
-            self.decisionRequested.emit(self.doc_id, u.key, "rejected", "", None, self.note.text())
+        if u is None:
+            return
+        if self._reject_armed != u.key:
+            self._reject_armed = u.key
+            self._ask_reject(u)
+            return
+        self._reject_armed = None
+        self.decisionRequested.emit(self.doc_id, u.key, "rejected", "", None, self.note.text())
+
 
     def example_current(self) -> None:
         u = self.current_unit()

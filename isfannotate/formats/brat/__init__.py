@@ -8,7 +8,8 @@ itself does. What goes where:
 - span -> ``T`` (label with whitespace replaced by ``_``);
 - actor link -> ``N`` line ``Reference T1 isfannotate:<actor id>`` with the canonical name;
 - span attributes -> ``A`` lines (``true`` booleans as binary attributes, other values with
-  whitespace replaced by ``_``, lists joined by ``,``);
+  whitespace replaced by ``_``, lists joined by ``,``), except the text attribute ``note``
+  (where the reader puts ``AnnotatorNotes``) -> one ``#N AnnotatorNotes`` line per line of it;
 - relation -> ``R`` line; claim source span -> ``R`` ``source``; claim cue -> ``R`` ``cue``;
   claim quote type and source kind -> ``A`` ``Quote`` / ``Source_kind``; claim source actor ->
   ``N`` line with the database ``isfannotate_source``;
@@ -49,6 +50,10 @@ def scheme_names(scheme: dict | None, *keys: str) -> list[str]:
                         names.append(item[k])
                         break
     return names
+
+
+NOTE_ATTR = "note"
+"""The span attribute that holds brat ``AnnotatorNotes`` text (read and written as notes)."""
 
 
 def brat_token(value: str) -> str:
@@ -135,6 +140,13 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
             if span.get("actor_id"):
                 norm(t, "isfannotate", span["actor_id"])
             for key, value in sorted((span.get("attrs") or {}).items()):
+                if key == NOTE_ATTR and isinstance(value, str):
+                    # the reader's note text (brat AnnotatorNotes; several joined by line breaks)
+                    # goes back as notes, free text, not as an attribute token
+                    for note in value.split("\n"):
+                        n_note += 1
+                        lines.append(f"#{n_note}\tAnnotatorNotes {t}\t{one_line(note)}")
+                    continue
                 attr(brat_token(key), t, value)
 
         def rel(label: str, head: str, tail: str) -> None:

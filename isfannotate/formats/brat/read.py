@@ -228,7 +228,7 @@ def _read_ann(path: Path, src: SourceText, doc: ParsedDocument, counts, split: b
         what = f"{ident} {label}"
         for a, b in frags:
             if b < a:
-                raise InputError(where, f"brat: {what}: bad offsets {a}-{b}", lineno)
+                raise InputError(where, f"brat: {what}: bad offsets: start {a}, end {b}", lineno)
             if b > len(src.raw) and (stated is None or src.u16.is_identity or b > src.u16.utf16_length):
                 raise InputError(
                     where, f"brat: {what}: offsets {a}-{b} are past the end of the text ({len(src.raw)} characters)",
