@@ -9,4 +9,4 @@ def open_project(path: str, command: str, read_only: bool = False):
 
 
 # The app's windows ``gui --window`` opens (and ``--screenshot`` grabs); the app dispatches on them.
-GUI_WINDOWS = ("main", "review", "agreement", "stancemap", "progress", "feedback")
+GUI_WINDOWS = ("main", "review", "agreement", "stancemap", "progress", "feedback", "suggestions")
