@@ -72,6 +72,10 @@ def make_stances_from_suggestions(window, d, ref: dict, seen: dict) -> set[str]:
     shown = ctl.shown()
     seen["model_span_suggestions"] = sum(1 for sg in shown if sg.kind != "stance")
     seen["model_stance_suggestions"] = sum(1 for sg in shown if sg.kind == "stance")
+    every = ctl._all     # at any score: what a lower minimum score would have shown
+    seen["model_suggestions_any_score"] = len(every)
+    seen["model_stance_suggestions_right_any_score"] = sum(1 for st in ref["stances"] if any(matches(sg, st)
+                                                                                           for sg in every))
     right = {st["id"]: sg for st in ref["stances"] for sg in shown if matches(sg, st)}
     seen["model_stance_suggestions_right"] = len(right)
     if not right:

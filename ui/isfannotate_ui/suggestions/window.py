@@ -205,6 +205,7 @@ class SuggestionsWindow(QDialog):
                 spin.setRange(0.0, 1.0)
                 spin.setSingleStep(0.05)
                 spin.setDecimals(2)
+                spin.setMaximumWidth(90)
                 spin.valueChanged.connect(lambda value, lab=label: c.set_threshold(lab, value))
                 self.spins[label] = spin
                 self.thresholds_form.addRow(label if label != "stance" else "stance (polarity)", spin)
