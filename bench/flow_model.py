@@ -51,12 +51,15 @@ def wait_for_suggestions(window) -> None:
     raise AssertionError("the model's suggestions never arrived")
 
 
-def make_stances_from_suggestions(window, d, ref: dict, seen: dict) -> set[str]:
-    """The reference stances accepted from the model's suggestions (ids); the rest are made by hand."""
+def make_stances_from_suggestions(window, d, ref: dict, seen: dict, stance_min: float | None = None) -> set[str]:
+    """The reference stances accepted from the model's suggestions (ids); the rest are made by hand.
+    *stance_min*: the stances' minimum score as the lead set it in the Suggestions window (None: 0.5)."""
     from PySide6.QtCore import Qt
     K = Qt.Key
-    wait_for_suggestions(window)
     ctl = window.kb.model
+    if stance_min is not None:
+        ctl.set_threshold("stance", stance_min)
+    wait_for_suggestions(window)
     p = window.project
     by_id = {s["id"]: s for s in ref["spans"]}
     names = {a["id"]: a["name"] for a in ref["actors"]}
