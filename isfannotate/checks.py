@@ -1,8 +1,10 @@
 """``isfannotate stats`` and ``isfannotate check``."""
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
+from .errors import IsfError
 from .store import schema
 
 if TYPE_CHECKING:
@@ -37,14 +39,57 @@ def stats(project: "ProjectBase") -> dict[str, Any]:
     }
 
 
+def _undecodable(conn) -> list[str]:
+    """Every text value SQLite holds that is not UTF-8 (Python cannot read it), by table, column
+    and row; read as bytes, so nothing here fails on what it reports."""
+    problems: list[str] = []
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+    for table in tables:
+        columns = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+        for column in columns:
+            rows = conn.execute(f'SELECT rowid, CAST("{column}" AS BLOB) FROM "{table}" '
+                                f'WHERE typeof("{column}") = \'text\'')
+            for rowid, raw in rows:
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError as e:
+                    problems.append(f"undecodable text: {table}.{column} row {rowid}: byte {e.start} is not UTF-8")
+                    if len(problems) >= 50:
+                        return problems
+    return problems
+
+
 def check(project: "ProjectBase") -> list[str]:
     """Problems found (empty when the project is sound): SQLite integrity, foreign keys, schema
-    version, and every span consistent with its document's text."""
+    version, text SQLite holds but cannot be read as UTF-8, and every span consistent with its
+    document's text. Damage is reported in this list, never raised."""
     conn = project.conn
-    problems = []
-    res = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    problems: list[str] = []
+    try:
+        res = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as e:
+        return [f"damaged: the database is malformed ({e}); restore a backup copy, or recover what SQLite "
+                f"can read with: sqlite3 {project.path} .recover"]
     if res != ["ok"]:
         problems.extend(f"integrity: {r}" for r in res[:20])
+    try:
+        problems.extend(_undecodable(conn))
+    except sqlite3.DatabaseError as e:
+        problems.append(f"damaged: the database is malformed ({e})")
+    if problems:   # the checks below read the text: they would stop at the first damaged row
+        return problems
+    try:
+        problems.extend(_consistency(project, conn))
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as e:
+        problems.append(f"damaged: {e}")
+    except IsfError as e:   # e.g. a stored scheme that no longer reads
+        problems.append(str(e))
+    return problems
+
+
+def _consistency(project: "ProjectBase", conn) -> list[str]:
+    problems = []
     for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchall()[:20]:
         problems.append(f"foreign key: {table} row {rowid} points at a missing {parent}")
     if project.schema_version != schema.SCHEMA_VERSION:

@@ -41,3 +41,23 @@ class Busy(IsfError):
 class JobCancelled(IsfError):
     """Raised inside a job's progress callback once the job was cancelled; the job's transaction
     is rolled back, so nothing it did is kept."""
+
+
+class StorageError(ProjectError):
+    """The machine's storage failed under the project (a full disk, a read-only folder or file,
+    a damaged file, an I/O error). Raised instead of ``sqlite3.OperationalError``/``OSError``
+    (``store.faults`` translates them at the store's boundary); the message says what was
+    kept and what to do."""
+
+
+class DiskFull(StorageError):
+    """The disk (or the project's size limit) is full: the action was not applied; every action
+    before it is saved."""
+
+
+class ReadOnlyStorage(StorageError):
+    """The project's file or its folder cannot be written (permissions, a read-only mount)."""
+
+
+class DamagedProject(StorageError):
+    """The project file is damaged (SQLite reports it malformed, or its text cannot be decoded)."""

@@ -98,6 +98,7 @@ class ExportResult:
     counts: dict
     warnings: list[str] = field(default_factory=list)
     manifest: dict = field(default_factory=dict)
+    not_written: list[str] = field(default_factory=list)   # files left out: nothing to write in them
 
 
 # What /2 adds to a line (docs/gold-jsonl.md): the adjudicator's notes, document-label provenance,
@@ -468,6 +469,11 @@ def export_records(
         ctx.stats["format"] = fmt
         module.write(ctx, docs)
         ctx.check_cancelled()
+        not_written = ctx.drop_empty()
+        if not ctx.staged_names():
+            what = f" ({', '.join(not_written)} would be empty)" if not_written else ""
+            raise IsfError(f"{fmt}: nothing to write in the {len(docs)} exported documents of layer {layer!r}"
+                           f"{what}; no file was written")
         counts = _counts(docs, len(ratios) if ratios else None, len(ctx.warnings))
         if ctx.stats.get("extra"):
             counts["format"] = ctx.stats["extra"]
@@ -502,6 +508,7 @@ def export_records(
             "content_sha256": content_digest(fmt, ctx.stats.get("gold_digests") or gold_group_digests(docs)),
             "files": files_meta,
             "warnings": list(ctx.warnings),
+            "not_written": [{"name": n, "reason": "nothing to write"} for n in not_written],
         }
         if ctx.stats.get("names"):
             manifest["file_names"] = ctx.stats["names"]
@@ -521,7 +528,8 @@ def export_records(
                 pass
         raise
     ctx.report(len(docs))
-    return ExportResult(out_dir=target, files=files, counts=counts, warnings=list(ctx.warnings), manifest=manifest)
+    return ExportResult(out_dir=target, files=files, counts=counts, warnings=list(ctx.warnings), manifest=manifest,
+                        not_written=not_written)
 
 
 def _groups(docs: list[dict]) -> dict[str, list[str]]:

@@ -147,6 +147,11 @@ def layer_name(name: str, *, allow_gold: bool = False) -> str:
     return GOLD if clean.lower() == GOLD else clean
 
 
+def name_key(name: str) -> str:
+    """The key under which two annotator names are one person: NFC, case-folded, NFC again."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+
+
 def span_from_short_row(document_id: str, layer: str, row: tuple) -> Span:
     """A Span from a row of ``Readers.span_rows``: (id, start, end, label, actor_id, attrs, author)."""
     values = {"id": row[0], "document_id": document_id, "layer": layer, "start": row[1], "end": row[2],

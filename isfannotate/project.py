@@ -74,12 +74,16 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, SuggestAc
         return project
 
     @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = False, program: str = "isfannotate") -> "Project":
+    def open(cls, path: str | Path, *, read_only: bool = False, program: str = "isfannotate",
+             break_lock=None) -> "Project":
         """Open *path* as its one owner. Raises ``ProjectLocked`` at once (no waiting) when another
         program or window has it open. *read_only*: for tools that only read (export, stats,
         check, agreement); writes are refused, a crashed owner's work is still recovered.
-        *program* names this opener in the lock file (what others are told)."""
-        conn, owner = connection.open_database(path, create=False, read_only=read_only, program=program)
+        *program* names this opener in the lock file (what others are told). *break_lock*: the
+        ``OwnerInfo`` of another computer's lock that ``isfannotate unlock`` was told to break: it
+        is replaced only once this process holds the project."""
+        conn, owner = connection.open_database(path, create=False, read_only=read_only, program=program,
+                                               break_lock=break_lock)
         project = cls(Path(path), conn, owner, read_only=read_only)
         project._only_layer = project.recorded_annotator   # a handed-out file: its annotator's layer only
         return project
@@ -141,13 +145,14 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, SuggestAc
     def import_paths(self, paths: Sequence[str | Path], *, format: str = "auto", annotator: str | None = None,
                      annotator_map: str | dict | None = None, add_labels: bool = False, replace: bool = False,
                      split_discontinuous: bool = False, conll_tag_column: int | None = None,
+                     webanno_layer: str | None = None,
                      progress: Progress | None = None):
         """Import documents, gold JSONL, or another tool's annotations (brat, doccano, Label Studio,
         Prodigy, CoNLL, WebAnno TSV3) all-or-nothing; see ``importing`` and docs/importing.md."""
         from .importing import import_paths
         return import_paths(self, paths, format=format, annotator=annotator, annotator_map=annotator_map,
                             add_labels=add_labels, replace=replace, split_discontinuous=split_discontinuous,
-                            conll_tag_column=conll_tag_column, progress=progress)
+                            conll_tag_column=conll_tag_column, webanno_layer=webanno_layer, progress=progress)
 
     def gold_records(self, layer: str = GOLD, *, include_all: bool = False,
                      progress: Progress | None = None) -> tuple[list[dict], list[tuple[str, str]]]:
@@ -170,10 +175,12 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, SuggestAc
         from .team.handout import write_handouts
         return write_handouts(self, out_dir, force=force, progress=progress)
 
-    def merge(self, paths: Sequence[str | Path], *, progress: Progress | None = None):
-        """Merge annotators' files into this project, all-or-nothing, one action (see ``team.merge``)."""
+    def merge(self, paths: Sequence[str | Path], *, new_annotators: Sequence[str] = (),
+              progress: Progress | None = None):
+        """Merge annotators' files into this project, all-or-nothing, one action (see ``team.merge``);
+        *new_annotators*: names whose files are taken although this project did not hand them out."""
         from .team.merge import merge_files
-        return merge_files(self, paths, progress=progress)
+        return merge_files(self, paths, new_annotators=new_annotators, progress=progress)
 
     def agreement(self, annotators: Sequence[str] | None = None, *, documents: Sequence[str] | None = None):
         """Inter-annotator agreement over the annotator layers (docs/agreement.md): an

@@ -60,7 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     im.add_argument("--split-discontinuous", action="store_true",
                     help="brat: import each fragment of a discontinuous span as its own span (default: refuse)")
     im.add_argument("--conll-tag-column", type=int, metavar="N",
-                    help="CoNLL: the 1-based column holding the IOB tags (default: the last that holds IOB tags)")
+                    help="CoNLL: the 1-based column holding the IOB tags (default: the one IOB column with "
+                         "entities; several: refused, listing them)")
+    im.add_argument("--webanno-layer", metavar="LAYER",
+                    help="WebAnno TSV3: the span layer to read, e.g. NamedEntity, pos.POS or a custom layer's name "
+                         "(default: the named-entity layer; other layers are skipped and counted)")
 
     ex = sub.add_parser("export", help="export a layer as a dataset", description="Export a layer (default gold).")
     ex.add_argument("project")
@@ -113,11 +117,11 @@ def cmd_import(a) -> int:
         report = project.import_paths(a.paths, format=a.format, annotator=a.annotator, annotator_map=a.annotator_map,
                                       add_labels=a.add_labels, replace=a.replace,
                                       split_discontinuous=a.split_discontinuous, conll_tag_column=a.conll_tag_column,
-                                      progress=bar)
+                                      webanno_layer=a.webanno_layer, progress=bar)
         bar.finish()
     if report.detected:
         print(f"detected {report.detected}")
-    for line in report.skipped + report.renamed + report.table():
+    for line in report.messages + report.skipped + report.renamed + report.table():
         print(line)
     for g in report.near_duplicate_groups:
         print("near-duplicates: " + ", ".join(g))
@@ -140,6 +144,12 @@ def cmd_export(a) -> int:
         bar.finish()
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)
+    dropped = (result.counts.get("format") or {}).get("dropped") if isinstance(result.counts, dict) else None
+    if dropped:
+        print("left out (nested or overlapping, see the warnings): "
+              + ", ".join(f"{label} {n}" for label, n in dropped.items()))
+    for name in result.not_written:
+        print(f"not written: {name} (nothing to write in it)")
     print(f"exported {len(result.files)} files to {result.out_dir}")
     return 0
 
@@ -163,14 +173,18 @@ def cmd_stats(a) -> int:
 
 
 def cmd_check(a) -> int:
-    with _open(a.project, "check", read_only=True) as project:
-        problems = project.check()
-        n = project.document_count()
+    from ..errors import DamagedProject
+    try:
+        with _open(a.project, "check", read_only=True) as project:
+            problems = project.check()
+            n = project.document_count() if not problems else 0
+    except DamagedProject as e:   # too damaged to open: that is the finding
+        problems = [str(e)]
     if problems:
         for p in problems:
             print(p)
-        print(f"{len(problems)} problems", file=sys.stderr)
-        return 1
+        print(f"isfannotate check: {a.project}: {len(problems)} problems (listed above)", file=sys.stderr)
+        return 2
     print(f"ok: {n} documents, every span consistent with its text")
     return 0
 
@@ -227,6 +241,10 @@ def cmd_unlock(a) -> int:
         raise IsfError(f"{path}: no such project")
     held = ownership.read_lock(path)
     if held is None:
+        if ownership.lock_path(path).is_file():   # a lock file that holds no owner (garbage): nobody's
+            ownership.remove_lock(path)
+            print(f"{path}: removed a lock file that named no owner")
+            return 0
         print(f"{path}: not locked")
         return 0
     if held.local and held.alive:
@@ -239,14 +257,25 @@ def cmd_unlock(a) -> int:
     if not a.yes:
         if not sys.stdin.isatty():
             raise IsfError(f"{path}: locked by {held.describe()}; run with --yes to break that lock")
-        answer = input(f"{path} is open on {held.host}: {held.describe()}.\nBreak this lock? Only do this if "
-                       f"that computer no longer has the project open, or its work may be lost. [y/N] ")
+        try:
+            answer = input(f"{path} is open on {held.host}: {held.describe()}.\nBreak this lock? Only do this if "
+                           f"that computer no longer has the project open, or its work may be lost. [y/N] ")
+        except EOFError:   # Ctrl-D: no
+            answer = ""
+            print()
         if answer.strip().lower() not in ("y", "yes"):
             print("left locked")
             return 1
-    ownership.remove_lock(path, held)
-    with _open(a.project, "unlock", read_only=True):   # recover the WAL that owner may have left
-        pass
+    from ..errors import ProjectLocked
+    from ..project import Project
+    # Own the project first (recovering the WAL that owner may have left); the lock goes only
+    # once this computer holds the project, never before.
+    try:
+        Project.open(path, read_only=True, program="isfannotate unlock", break_lock=held).close()
+    except ProjectLocked:
+        raise IsfError(f"{path}: the project is still in use (its file is locked, by a program on this computer "
+                       f"or through the shared folder); the lock of {held.describe()} was left as it is") from None
+    ownership.remove_lock(path, held)   # when this opener could not write its own lock over it
     print(f"{path}: lock of {held.describe()} broken")
     return 0
 
@@ -257,7 +286,42 @@ COMMANDS = {**TEAM_COMMANDS, **ANALYSIS_COMMANDS, **REVIEW_COMMANDS, **SUGGEST_C
             "gui": cmd_gui}
 
 
+def _internal_error(command: str, e: BaseException) -> int:
+    """The last line of defence: a defect of isfannotate, told in one line with where the details
+    went (a report file), never as a traceback on the terminal."""
+    import tempfile
+    import traceback
+    where = e.__traceback__
+    while where is not None and where.tb_next is not None:
+        where = where.tb_next
+    place = f" at {Path(where.tb_frame.f_code.co_filename).name}:{where.tb_lineno}" if where is not None else ""
+    try:
+        fd, report = tempfile.mkstemp(prefix="isfannotate-error-", suffix=".txt")
+        with open(fd, "w", encoding="utf-8") as fh:
+            fh.write(f"isfannotate {command}\n{' '.join(sys.argv)}\n\n")
+            traceback.print_exception(e, file=fh)
+        said = f"the details are in {report}; please send that file with a bug report"
+    except OSError:
+        said = "please report it with the command you ran"
+    print(f"isfannotate {command}: internal error ({type(e).__name__}{place}: {e}); nothing more was changed "
+          f"after the last completed step; {said}", file=sys.stderr)
+    return 70   # EX_SOFTWARE
+
+
+def _quiet_closed_pipe() -> int:
+    """stdout's reader went away (``| head``): end quietly, as Unix tools do. Python's own flush
+    at exit would raise again, so stdout is pointed at devnull (Python docs, "Note on SIGPIPE")."""
+    import os
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    return 141   # 128 + SIGPIPE, what a shell reports for a tool ended by a closed pipe
+
+
 def main(argv: list[str] | None = None) -> int:
+    import sqlite3
     parser = _parser()
     a = parser.parse_args(argv)
     if a.version:
@@ -267,19 +331,33 @@ def main(argv: list[str] | None = None) -> int:
     if a.command is None:
         a = parser.parse_args(["gui"])
     try:
-        rc = COMMANDS[a.command](a)
-        sys.stdout.flush()      # a closed pipe is met here, not in the interpreter's exit
-        return rc
+        code = COMMANDS[a.command](a)
+        if sys.stdout is not None:
+            sys.stdout.flush()   # a closed pipe shows here, inside the guard, not in Python's exit
+        return code
     except IsfError as e:
         print(f"isfannotate {a.command}: {e}", file=sys.stderr)
         return 2
-    except BrokenPipeError:     # the reader went away (`| head`): stop quietly, as other tools do
-        import os
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
     except KeyboardInterrupt:
         print(f"isfannotate {a.command}: interrupted; nothing was changed by the unfinished step", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _quiet_closed_pipe()
+    except (sqlite3.Error, OSError) as e:   # a fault of the machine the store did not translate
+        from ..store import faults
+        project = getattr(a, "project", None) or "the project"
+        if isinstance(e, OSError):   # a file of the user's (an input, an output folder) or the disk under it
+            where = e.filename or project
+            err = (faults.disk_full(where, "the last step") if e.errno in faults.FULL_ERRNOS
+                   else IsfError(f"{where}: {e.strerror or e}"))
+        else:
+            err = faults.translate(e, project, "the last step")
+        if err is None:
+            return _internal_error(a.command, e)
+        print(f"isfannotate {a.command}: {err}", file=sys.stderr)
+        return 2
+    except Exception as e:  # noqa: BLE001 - a defect: one line and a report file, never a traceback
+        return _internal_error(a.command, e)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,9 @@ def add_team_parsers(sub) -> None:
                                    "merging the same file twice changes nothing.")
     m.add_argument("project")
     m.add_argument("files", nargs="+", metavar="FILE")
+    m.add_argument("--new-annotator", action="append", default=[], metavar="NAME",
+                   help="accept NAME's file although this project did not hand it out to NAME (a new annotator, "
+                        "or a file made elsewhere); repeat for several")
 
 
 def _names(raw: str) -> list[str]:
@@ -69,7 +72,7 @@ def assignment_table(rows: list[dict], names: list[str], overlap: int, seed: int
 
 def cmd_handout(a) -> int:
     from ..progress import ProgressBar
-    with open_project(a.project, "handout", read_only=True) as project:
+    with open_project(a.project, "handout") as project:   # records what it handed out
         bar = ProgressBar("writing")
         paths = project.handout(a.out, force=a.force, progress=bar)
         bar.finish()
@@ -83,7 +86,7 @@ def cmd_merge(a) -> int:
     with open_project(a.project, "merge") as project:
         project.author = "lead"
         bar = ProgressBar("merging")
-        report = project.merge(a.files, progress=bar)
+        report = project.merge(a.files, new_annotators=a.new_annotator, progress=bar)
         bar.finish()
     print(report.summary())
     conflicts = [c for f in report.files for c in f.conflicts]

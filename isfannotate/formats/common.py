@@ -119,6 +119,7 @@ class ExportContext:
         self._cancelled = cancelled
         self._done = 0
         self._staged: dict[str, Path] = {}
+        self._empty: set[str] = set()
         self._digests: dict[str, HashingWriter] = {}
         self._out_resolved = out_dir.resolve()
 
@@ -188,6 +189,20 @@ class ExportContext:
                 h.update(chunk)
                 size += len(chunk)
         return size, h.hexdigest()
+
+    def mark_empty(self, name: str) -> None:
+        """A staged file that holds no data (a header only): :meth:`drop_empty` drops it."""
+        self._empty.add(name)
+
+    def drop_empty(self) -> list[str]:
+        """Delete every staged file that is empty (a split without one row of this format) or
+        marked so, and return their names: a format with nothing to write writes no file (an
+        empty JSONL file breaks its readers, e.g. ``datasets.load_dataset``)."""
+        empty = [name for name in self._staged if name in self._empty or self.file_digest(name)[0] == 0]
+        for name in empty:
+            self._staged.pop(name).unlink(missing_ok=True)
+            self._digests.pop(name, None)
+        return empty
 
     def staged_names(self) -> list[str]:
         return list(self._staged)

@@ -1,24 +1,36 @@
 """``conll``: IOB2, ``token<TAB>tag``, one token per line, a blank line after each sentence.
 
-Each document starts with a comment line ``# doc_id = <id>`` (CoNLL-U style, as in the UNER
-files; not ``-DOCSTART-``). Tags cover the ACTOR spans labelled with the actor's type, under
-the same non-overlap policy as spaCy ``doc.ents``. Whitespace-only tokens are left out;
-whitespace inside a token (never produced by spaCy's tokenizer for ordinary text) becomes
-``_``. Sentences an entity crosses are merged. Files ``<split>.conll`` or ``all.conll``.
+Each document starts with the line ``-DOCSTART- -X- O O`` and a blank line (the CoNLL-2003
+document separator, in the exact form spaCy's ``spacy convert -c ner`` splits documents at;
+every other CoNLL reader takes any line starting with ``-DOCSTART-``). The document ids are
+in ``manifest.json`` (``documents_exported``, in file order), which our reader uses when it
+reads the export folder back. Tags cover every span label: ACTOR spans labelled with the
+actor's type (the spaCy ``doc.ents`` policy among them), then the other spans (CLAIM, CUE
+...) longest first wherever their tokens are still free. A span that is nested in or overlaps
+one already tagged cannot be written in one tag column: it is left out, warned about, and
+counted per label (``counts.format.dropped`` in the manifest). Whitespace-only tokens are
+left out; whitespace inside a token (never produced by spaCy's tokenizer for ordinary text)
+becomes ``_``. Sentences an entity crosses are merged. Files ``<split>.conll`` or ``all.conll``.
 """
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
 from pathlib import Path
 
 from isfannotate.errors import InputError
 from isfannotate.formats.common import (
+    Entity,
     ExportContext,
     actor_entities,
+    align,
     bio_tags,
     by_split,
+    entity_label,
     is_space_token,
     sentence_blocks,
+    span_where,
 )
 from isfannotate.formats.parsed import (
     IMPORTED,
@@ -33,6 +45,7 @@ from isfannotate.formats.tokens import blank_pipeline
 
 
 _WS = re.compile(r"\s+")
+DOCSTART = "-DOCSTART- -X- O O"
 
 
 def comment_value(value: str) -> str:
@@ -40,16 +53,48 @@ def comment_value(value: str) -> str:
     return "".join(ch if ch.isprintable() else "_" for ch in value)
 
 
+def tag_entities(doc, record: dict, ctx: ExportContext, dropped: Counter) -> list[Entity]:
+    """ACTOR entities (:func:`actor_entities`), then every other span longest first where its
+    tokens are free; the rest warned about and counted in ``dropped`` per label."""
+    kept = actor_entities(doc, record, ctx, "conll tags")
+    kept_ids = {e.span["id"] for e in kept}
+    taken = {i: e for e in kept for i in range(e.token_start, e.token_end)}
+    for span in record["spans"]:
+        if span["label"] in ctx.actor_labels and span["id"] not in kept_ids:
+            dropped[entity_label(span["label"])] += 1     # overlapping or unalignable: warned there
+    others = sorted((s for s in record["spans"] if s["label"] not in ctx.actor_labels),
+                    key=lambda s: (-(s["end"] - s["start"]), s["start"], s["id"]))
+    for span in others:
+        sp = align(doc, record, span, ctx, "conll tags")
+        if sp is None:
+            dropped[entity_label(span["label"])] += 1
+            continue
+        clash = next((taken[i] for i in range(sp.start, sp.end) if i in taken), None)
+        if clash is not None:
+            ctx.warn(f"{span_where(record, span)}: conll tags: overlaps span {clash.span['id']} "
+                     f"[{clash.span['start']},{clash.span['end']}) ({clash.label}), left out")
+            dropped[entity_label(span["label"])] += 1
+            continue
+        ent = Entity(sp.start, sp.end, entity_label(span["label"]), span.get("actor_id") or "", span)
+        for i in range(sp.start, sp.end):
+            taken[i] = ent
+        kept.append(ent)
+    kept.sort(key=lambda e: e.token_start)
+    return kept
+
+
 def write(ctx: ExportContext, docs: list[dict]) -> None:
     nlp = blank_pipeline(ctx.language)
-    n_sent = 0
+    n_sent = n_ent = 0
+    dropped: Counter = Counter()
     for stem, group in by_split(docs):
         with ctx.open_text(f"{stem}.conll") as fh:
             for record in ctx.each(group):
                 doc = nlp(record["text"])
-                ents = actor_entities(doc, record, ctx, "conll tags")
+                ents = tag_entities(doc, record, ctx, dropped)
+                n_ent += len(ents)
                 tags = bio_tags(len(doc), ents)
-                fh.write(f"# doc_id = {comment_value(record['id'])}\n")
+                fh.write(f"{DOCSTART}\n\n")
                 for a, b in sentence_blocks(doc, ents):
                     toks = [t for t in doc[a:b] if not is_space_token(t.text)]
                     if not toks:
@@ -58,7 +103,7 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
                         fh.write(f"{_WS.sub('_', t.text)}\t{tags[t.i]}\n")
                     fh.write("\n")
                     n_sent += 1
-    ctx.stats["extra"] = {"sentences": n_sent}
+    ctx.stats["extra"] = {"sentences": n_sent, "entities": n_ent, "dropped": dict(sorted(dropped.items()))}
 
 
 # =========================================================================== reading
@@ -131,6 +176,60 @@ def read(paths, *, tag_column: int | None = None) -> ParsedCollection:
     return coll
 
 
+# CoNLL-2000 phrase chunk types: a column of ``B-NP``/``I-VP`` tags (CoNLL-2003's third
+# column) holds chunks, not entities
+CHUNK_TYPES = frozenset({"NP", "VP", "PP", "ADVP", "ADJP", "SBAR", "PRT", "INTJ", "CONJP", "LST", "UCP"})
+
+
+def entity_count(tags: list[tuple[int, str]]) -> int:
+    """Entities in a column of ``(line index, tag)``: every ``B-``, and every ``I-`` that does not
+    continue the entity of the line before (IOB1 openings); a gap in line numbers (a sentence
+    break) ends an entity."""
+    n = 0
+    prev_line, prev = -2, "O"
+    for i, tag in tags:
+        if tag.startswith("B-") or (tag.startswith("I-") and (i != prev_line + 1 or prev[2:] != tag[2:])):
+            n += 1
+        prev_line, prev = i, tag
+    return n
+
+
+def _pick_tag_column(where: str, body: dict[int, list[str]], tok_col: int, coll: ParsedCollection) -> int:
+    """The column of IOB tags (0-based) when none is named: the one IOB column with entities in it
+    (phrase-chunk columns aside). Several with entities: refused, listing them, since taking one
+    would drop the others' entities without a word."""
+    iob = [k for k in range(tok_col + 1, max(len(c) for c in body.values()))
+           if all(len(c) > k and IOB_TAG.fullmatch(c[k]) for c in body.values())]
+    if not iob:
+        raise InputError(where, "conll: no column holds IOB tags (O, B-X, I-X) on every line; "
+                         "name one with tag_column (--conll-tag-column N)", None)
+    found = {}
+    chunks = []
+    for k in iob:
+        labels = {c[k][2:] for c in body.values() if c[k] != "O"}
+        if labels and labels <= CHUNK_TYPES:
+            chunks.append(k)
+            continue
+        found[k] = entity_count([(i, c[k]) for i, c in body.items()])
+    with_entities = [k for k, n in found.items() if n]
+    if len(with_entities) > 1:
+        listing = ", ".join(f"column {k + 1}: {found[k]} entities" for k in with_entities)
+        raise InputError(where, f"conll: {len(with_entities)} columns hold IOB tags with entities ({listing}); "
+                         "choose one with --conll-tag-column N", None)
+    if with_entities:
+        col = with_entities[0]
+    elif found:
+        col = max(found)
+    else:
+        raise InputError(where, "conll: the only IOB columns hold phrase chunks (NP, VP ...), not entities; "
+                         "name a column with --conll-tag-column N", None)
+    note = f"{where}: read the tags of column {col + 1}"
+    if chunks:
+        note += "; " + ", ".join(f"column {k + 1}" for k in chunks) + " holds phrase chunks, not read"
+    coll.notes.append(note)
+    return col
+
+
 def _read_file(path: Path, tag_column: int | None, coll: ParsedCollection) -> None:
     where = str(path)
     raw = read_text_file(path, one_document=False)
@@ -152,7 +251,11 @@ def _read_file(path: Path, tag_column: int | None, coll: ParsedCollection) -> No
     for i, cells in rows.items():
         if len(cells) < 2:
             raise InputError(where, f"conll: a token line needs a token and a tag: {lines[i]!r}", i + 1)
-    body = {i: c for i, c in rows.items() if not _SKIP_ID.fullmatch(c[0])}
+    body = {i: c for i, c in sorted(rows.items()) if not _SKIP_ID.fullmatch(c[0])}
+    if not body:
+        hint = (" (this is WebAnno TSV: import it with --format webanno-tsv3)"
+                if lines[0].startswith("#FORMAT=WebAnno") else "")
+        raise InputError(where, "conll: every token line has a range id (1-2) and no token line is left" + hint, None)
     tok_col = 1 if ncols >= 3 and all(_RUNNING.fullmatch(c[0]) for c in body.values()) else 0
     # -- the tag column
     if tag_column is not None:
@@ -166,14 +269,9 @@ def _read_file(path: Path, tag_column: int | None, coll: ParsedCollection) -> No
             if not IOB_TAG.fullmatch(c[col]):
                 raise InputError(where, f"conll: column {tag_column} holds {c[col]!r}, not an IOB tag", i + 1)
     else:
-        col = None
-        for k in range(max(len(c) for c in body.values()) - 1, tok_col, -1):
-            if all(len(c) > k and IOB_TAG.fullmatch(c[k]) for c in body.values()):
-                col = k
-                break
-        if col is None:
-            raise InputError(where, "conll: no column holds IOB tags (O, B-X, I-X) on every line; "
-                             "name one with tag_column (--conll-tag-column N)", None)
+        col = _pick_tag_column(where, body, tok_col, coll)
+    if tag_column is not None:
+        coll.notes.append(f"{where}: read the tags of column {col + 1} (--conll-tag-column)")
     # -- pass 2: documents and sentences
     docs: list[dict] = []
     cur = {"id": None, "line": 1, "sents": [[]], "texts": [None]}
@@ -211,9 +309,28 @@ def _read_file(path: Path, tag_column: int | None, coll: ParsedCollection) -> No
             cur["sents"].append([])
             cur["texts"].append(None)
     close_doc(None, len(lines))
+    named = exported_ids(path)
+    if named is not None and (len(named) != len(docs) or any(d["id"] for d in docs)):
+        named = None
+    if named is not None:
+        coll.notes.append(f"{where}: document ids from {path.parent / 'manifest.json'}")
     for n, d in enumerate(docs, 1):
-        doc_id = d["id"] or (path.stem if len(docs) == 1 else f"{path.stem}-{n}")
+        doc_id = d["id"] or (named[n - 1] if named else path.stem if len(docs) == 1 else f"{path.stem}-{n}")
         coll.documents.append(_build(where, doc_id, d, coll.counts))
+
+
+def exported_ids(path: Path) -> list[str] | None:
+    """The document ids of our own CoNLL export file ``path`` (``all.conll``, ``train.conll`` ...),
+    in file order, from the ``manifest.json`` beside it; None when there is none to trust."""
+    try:
+        manifest = json.loads((path.parent / "manifest.json").read_text("utf-8"))
+        if manifest.get("tool") != "isfannotate" or manifest.get("format") != "conll":
+            return None
+        ids = [d["id"] for d in manifest["documents_exported"]
+               if d.get("split") == path.stem or (path.stem == "all" and d.get("split") is None)]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return ids if all(isinstance(i, str) and i for i in ids) else None
 
 
 def _build(where: str, doc_id: str, d: dict, counts) -> ParsedDocument:

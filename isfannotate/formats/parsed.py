@@ -92,13 +92,15 @@ class ParsedCollection:
 
     ``declared`` holds what the files' own configuration declares (brat ``annotation.conf``:
     ``entities``/``relations``/``events``/``attributes`` name lists), which may list labels
-    that no document uses.
+    that no document uses. ``notes`` are lines for the import summary saying what the reader
+    chose where a file offered several things (the CoNLL tag column, the WebAnno layer).
     """
 
     format: str
     documents: list[ParsedDocument] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
     declared: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)   # what the reader chose (a CoNLL column, a TSV layer)
 
     @property
     def span_labels(self) -> list[str]:

@@ -33,10 +33,12 @@ def read_annotations(
     *,
     split_discontinuous: bool = False,
     conll_tag_column: int | None = None,
+    webanno_layer: str | None = None,
 ) -> ParsedCollection:
     """Read ``paths`` in ``format`` (one of :data:`READ_FORMATS`, or ``auto``).
 
-    ``split_discontinuous`` is for brat, ``conll_tag_column`` (1-based) for CoNLL; giving one
+    ``split_discontinuous`` is for brat, ``conll_tag_column`` (1-based) for CoNLL,
+    ``webanno_layer`` (the span layer to read) for WebAnno TSV3; giving one
     for another format is an error, so that an option is never silently ignored. Raises
     :class:`~isfannotate.errors.InputError` naming the file and line for bad input, and
     IsfError for an unknown format or plain documents. Runs in the calling thread.
@@ -51,8 +53,12 @@ def read_annotations(
         raise IsfError("--split-discontinuous applies to brat only")
     if conll_tag_column is not None and format != "conll":
         raise IsfError("--conll-tag-column applies to conll only")
+    if webanno_layer is not None and format != "webanno-tsv3":
+        raise IsfError("--webanno-layer applies to webanno-tsv3 only")
     if format == "brat":
         return brat.read(paths, split_discontinuous=split_discontinuous)
     if format == "conll":
         return conll.read(paths, tag_column=conll_tag_column)
+    if format == "webanno-tsv3":
+        return webanno.read(paths, layer=webanno_layer)
     return READERS[format](paths)

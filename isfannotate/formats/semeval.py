@@ -27,6 +27,7 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
     rows = 0
     left_out: dict[str, int] = {}
     for stem, group in by_split(docs):
+        before = rows
         with ctx.open_text(f"{stem}.tsv") as fh:
             fh.write("\t".join(COLUMNS) + "\n")
             for record in ctx.each(group):
@@ -55,4 +56,6 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
                         sents.context([(s["start"], s["end"]) for s in evidence]), label,
                         holder["name"] if holder else "", st["polarity"], record["id"])) + "\n")
                     rows += 1
+        if rows == before:
+            ctx.mark_empty(f"{stem}.tsv")   # a header and no row: nothing to write
     ctx.stats["extra"] = {"rows": rows, "left_out": left_out, "labels": LABELS}

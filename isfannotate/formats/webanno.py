@@ -61,12 +61,45 @@ def short_name(layer: str) -> str:
     return layer.rsplit(".", 1)[-1]
 
 
-def read(paths) -> ParsedCollection:
-    """Read WebAnno/INCEpTION TSV3 files (files, or folders searched for ``*.tsv``)."""
+NAMED_ENTITY = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
+
+
+def read(paths, *, layer: str | None = None) -> ParsedCollection:
+    """Read WebAnno/INCEpTION TSV3 files (files, or folders searched for ``*.tsv``).
+
+    One span layer is read: ``layer`` (its full name, its short name ``NamedEntity``, or a
+    dotted tail such as ``pos.POS``), by default the named-entity layer; the spans of every
+    other layer, and relations over them, are skipped and counted per layer.
+    """
     coll = ParsedCollection("webanno-tsv3")
     for path in expand_paths(paths, (".tsv",)):
-        coll.documents.append(_read_file(path, coll.counts))
+        doc, chosen = _read_file(path, coll.counts, layer)
+        coll.documents.append(doc)
+        if chosen is not None:
+            coll.notes.append(f"{path}: read the span layer {chosen}")
     return coll
+
+
+def pick_layer(where: str, span_layers: list[str], wanted: str | None) -> str | None:
+    """The span layer to read: ``wanted`` matched by full name, dotted tail or short name, else the
+    named-entity layer; None when the file has no span layer at all (nothing to choose)."""
+    if not span_layers:
+        if wanted is not None:
+            raise InputError(where, f"webanno-tsv3: no span layer {wanted!r}; this file has no span layer", None)
+        return None
+    listing = ", ".join(span_layers)
+    if wanted is None:
+        if NAMED_ENTITY in span_layers:
+            return NAMED_ENTITY
+        raise InputError(where, f"webanno-tsv3: no named-entity layer; this file has the span layers {listing}: "
+                         "choose one with --webanno-layer LAYER", None)
+    hits = [lay for lay in span_layers if lay == wanted or lay.endswith("." + wanted)]
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        raise InputError(where, f"webanno-tsv3: no span layer {wanted!r}; this file has {listing}", None)
+    raise InputError(where, f"webanno-tsv3: {wanted!r} names {len(hits)} layers ({', '.join(hits)}); "
+                     "give more of the name", None)
 
 
 def _ids(path: Path) -> tuple[str, str | None]:
@@ -76,7 +109,7 @@ def _ids(path: Path) -> tuple[str, str | None]:
     return path.stem, None
 
 
-def _read_file(path: Path, counts) -> ParsedDocument:
+def _read_file(path: Path, counts, wanted: str | None) -> tuple[ParsedDocument, str | None]:
     where = str(path)
     raw = read_text_file(path)
     raw = raw[1:] if raw.startswith("\ufeff") else raw
@@ -169,9 +202,10 @@ def _read_file(path: Path, counts) -> ParsedDocument:
                              f"(UTF-16) = {text[a:b]!r}", lineno)
         tok[cells[0]] = (a, b, lineno)
 
-    # -- span layers
+    # -- span layers: the chosen one is read, the others counted
     layers_sp = [layer for kind, layer, _f in dict.fromkeys(columns) if kind == "SP"]
     layers_sp = list(dict.fromkeys(layers_sp))
+    chosen = pick_layer(where, layers_sp, wanted)
     spans: dict[tuple[str, str], dict] = {}  # (layer, id or row:k) -> {start, end, label, attrs, line}
     at_row: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (layer, address) -> span ids (stack order)
     for layer in layers_sp:
@@ -180,16 +214,37 @@ def _read_file(path: Path, counts) -> ParsedDocument:
         # target type; event arguments are not read (counted below)
         slots = {i for i, f in every if f.startswith("ROLE_")}
         slots |= {i + 1 for i in slots}
-        cols = [(i, f) for i, f in every if i not in slots] or every[:1]
-        label_col = next((i for i, f in cols if f == "value"), cols[0][0])
+        cols = [(i, f) for i, f in every if i not in slots]
+        label_col = next((i for i, f in cols if f == "value"), cols[0][0] if cols else None)
+        if layer != chosen:
+            # not read: its spans (distinct ids, or one per row without an id) counted under its name
+            seen: set[str] = set()
+            span_col = label_col if label_col is not None else min(slots)
+            for lineno, cells in rows:
+                for k, item in enumerate(split_stack(cells[3 + span_col])):
+                    m = _VALUE.fullmatch(item)
+                    if item not in ("_", ""):
+                        seen.add(m.group(2) if m.group(2) is not None else f"{cells[0]}:{k}")
+            if seen:
+                counts["layer", short_name(layer),
+                       "skipped:spans of a layer not read (choose it with --webanno-layer)"] += len(seen)
+            continue
         for lineno, cells in rows:
             addr = cells[0]
             a, b, _ = tok[addr]
             for i in sorted(slots):
-                if columns[i][2].startswith("ROLE_") and cells[3 + i] not in ("_", ""):
-                    counts["attribute", columns[i][2].split(":")[-1],
-                           "skipped:slot (link) features are not read"] += 1
-            stack = split_stack(cells[3 + label_col])
+                links = [x for x in re.split(r"(?<!\\);", cells[3 + i]) if x not in ("_", "*", "")]
+                if columns[i][2].startswith("ROLE_") and links:
+                    counts["attribute", columns[i][2].split(":")[-1].rsplit("_", 1)[0],
+                           "skipped:slot (link) features are not read"] += len(links)
+            if label_col is not None:
+                stack = split_stack(cells[3 + label_col])
+            else:
+                # a layer with slot features only: a span wherever its first role cell is filled,
+                # labelled with the layer's name (a role is a link's, never the span's label)
+                stack = ["*" if m.group(2) is None else f"*[{m.group(2)}]"
+                         for m in map(_VALUE.fullmatch, split_stack(cells[3 + min(slots)]))]
+                stack = ["_"] if stack in (["*"], ["_"]) and cells[3 + min(slots)] == "_" else stack
             if stack == ["_"]:
                 continue
             ids_here = []
@@ -237,6 +292,12 @@ def _read_file(path: Path, counts) -> ParsedDocument:
     for layer in rl_layers:
         cols = [(i, f) for i, (k, lay, f) in enumerate(columns) if k == "RL" and lay == layer]
         bt_col, bt = cols[-1][0], cols[-1][1][3:]
+        if bt in layers_sp and bt != chosen:
+            n = sum(len(split_stack(cells[3 + bt_col])) for _ln, cells in rows if cells[3 + bt_col] != "_")
+            if n:
+                counts["layer", short_name(layer),
+                       f"skipped:relations over the layer {short_name(bt)}, which is not read"] += n
+            continue
         feats = cols[:-1]
         label_col = next((i for i, f in feats if f == "value"), feats[0][0] if feats else None)
         for lineno, cells in rows:
@@ -264,7 +325,7 @@ def _read_file(path: Path, counts) -> ParsedDocument:
     for layer in dict.fromkeys(lay for k, lay, _f in columns if k == "CH"):
         counts["chain", short_name(layer), "skipped:chain layers (coreference) are not read"] += 1
     doc.spans.sort(key=lambda s: (s.start, -s.end, s.label, s.key))
-    return doc
+    return doc, chosen
 
 
 def _span_at(where, lineno, layer, addr, sid, at_row, keys, tok) -> str | None:

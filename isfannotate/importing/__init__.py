@@ -57,6 +57,7 @@ def _check_explicit_format(paths: Sequence[str | Path], format: str) -> None:
 def import_paths(project: "ProjectBase", paths: Sequence[str | Path], *, format: str = "auto",
                  annotator: str | None = None, annotator_map: str | dict | None = None, add_labels: bool = False,
                  replace: bool = False, split_discontinuous: bool = False, conll_tag_column: int | None = None,
+                 webanno_layer: str | None = None,
                  progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Import *paths* (files or folders) into *project*, all-or-nothing. Raises IsfError
     subclasses naming the file and line. *progress(done, total)* reports the work."""
@@ -86,11 +87,12 @@ def import_paths(project: "ProjectBase", paths: Sequence[str | Path], *, format:
             return import_tool_annotations(project, paths, fmt, annotator=annotator, annotator_map=annotator_map,
                                            add_labels=add_labels, replace=replace,
                                            split_discontinuous=split_discontinuous,
-                                           conll_tag_column=conll_tag_column, detected=detected, progress=progress)
+                                           conll_tag_column=conll_tag_column, webanno_layer=webanno_layer,
+                                           detected=detected, progress=progress)
         if annotator_map:
             raise IsfError("--annotator-map applies to files that name their annotators, not to plain documents")
-        if split_discontinuous or conll_tag_column is not None:
-            raise IsfError(f"--split-discontinuous and --conll-tag-column do not apply to {fmt} files")
+        if split_discontinuous or conll_tag_column is not None or webanno_layer is not None:
+            raise IsfError(f"--split-discontinuous, --conll-tag-column and --webanno-layer do not apply to {fmt} files")
         report = import_documents(project, paths, format, annotator, replace, progress, add_labels=add_labels)
         report.detected = detected
         return report

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import IsfError, ValidationError
 from ..ids import IdMaker
-from ..models import GOLD, layer_name
+from ..models import GOLD, layer_name, name_key
 from ..store.layers import clear_layer
 from .documents import DocumentIds, ImportReport, insert_documents
 from .schemechange import added_names, extended_scheme, missing_labels, write_scheme
@@ -72,16 +72,16 @@ def _layers(coll: "ParsedCollection", annotator: str | None, mapping: dict[str, 
             out[s] = layer_name(name, allow_gold=True)
         except ValidationError as e:
             raise IsfError(f"{source}: annotator {s!r}: {e}; map it with --annotator-map {s}=NAME") from None
-    known = {x.casefold(): x for x in existing}
+    known = {name_key(x): x for x in existing}
     by_fold: dict[str, str] = {}
     for s, name in out.items():
-        other = known.get(name.casefold())
+        other = known.get(name_key(name))
         if other is not None and other != name:
             raise IsfError(f"{source}: layer {name!r} would be a second layer beside {other!r}; "
                            f"map it with --annotator-map {s}={other}")
-        if name.casefold() in by_fold and by_fold[name.casefold()] != name:
-            raise IsfError(f"{source}: {by_fold[name.casefold()]!r} and {name!r} would be two layers for one person")
-        by_fold[name.casefold()] = name
+        if name_key(name) in by_fold and by_fold[name_key(name)] != name:
+            raise IsfError(f"{source}: {by_fold[name_key(name)]!r} and {name!r} would be two layers for one person")
+        by_fold[name_key(name)] = name
     if len(set(out.values())) < len(out):
         raise IsfError(f"{source}: two source annotators would go to one layer ({out}); give each its own name")
     return out
@@ -90,13 +90,15 @@ def _layers(coll: "ParsedCollection", annotator: str | None, mapping: dict[str, 
 def import_tool_annotations(project: "ProjectBase", paths: Sequence[str | Path], fmt: str, *,
                             annotator: str | None, annotator_map: str | dict | None = None,
                             add_labels: bool = False, replace: bool = False, split_discontinuous: bool = False,
-                            conll_tag_column: int | None = None, detected: str = "",
+                            conll_tag_column: int | None = None, webanno_layer: str | None = None,
+                            detected: str = "",
                             progress: Callable[[int, int], None] | None = None) -> ImportReport:
     from ..formats.readers import read_annotations
     source = ", ".join(map(str, paths))
     if progress:
         progress(0, 2)
-    coll = read_annotations(paths, fmt, split_discontinuous=split_discontinuous, conll_tag_column=conll_tag_column)
+    coll = read_annotations(paths, fmt, split_discontinuous=split_discontinuous, conll_tag_column=conll_tag_column,
+                            webanno_layer=webanno_layer)
     if not coll.documents:
         raise IsfError(f"{source}: no documents found in these {fmt} files")
     layers = _layers(coll, annotator, parse_annotator_map(annotator_map), project.layers(), source)
@@ -104,6 +106,7 @@ def import_tool_annotations(project: "ProjectBase", paths: Sequence[str | Path],
     missing = missing_labels(project.scheme, seen["spans"], seen["relations"], seen["doc_labels"])
     scheme = extended_scheme(project.scheme, missing, add=add_labels, source=source)
     report = ImportReport(detected=detected)
+    report.messages = list(coll.notes)
     ids = DocumentIds(project, report)
     conn = project.conn
     new_rows, targets = [], []

@@ -64,8 +64,9 @@ class SuggestActions:
         return self._store_model(layer, include, len(data["docs"]), metrics, blob)
 
     def _store_model(self, layer: str, include: list[str], n_docs: int, metrics: dict, blob: bytes) -> ModelInfo:
-        version = (self.conn.execute("SELECT max(version) FROM models").fetchone()[0] or 0) + 1
-        with self._action("train suggestions", None, None, f"model {version}", undoable=False) as rec:
+        with self._action("train suggestions", None, None, "model", undoable=False) as rec:
+            version = (self.conn.execute("SELECT max(version) FROM models").fetchone()[0] or 0) + 1
+            rec.change.description = f"model {version}"
             for (v,) in self.conn.execute("SELECT version FROM models WHERE enabled=1").fetchall():
                 rec.update("models", (v,), {"enabled": 0})
             rec.insert("models", {"version": version, "created_at": now(), "layer": layer,
@@ -134,6 +135,41 @@ class SuggestActions:
                 out.append(s)
         return out
 
+    @unguarded
+    def documents_by_uncertainty(self, layer: str, document_ids: Sequence[str] | None = None, *,
+                                 progress: Progress | None = None,
+                                 cancelled: Callable[[], bool] | None = None) -> list[tuple[str, float]]:
+        """(document id, uncertainty) of the documents not marked done in *layer* (or of
+        *document_ids*), most uncertain first (``Recommender.uncertainty``; ties by import
+        order): "which document next". Empty when no model is enabled. A job function."""
+        rec = self.load_suggestion_model()
+        if rec is None:
+            return []
+        statuses = self.statuses(layer)
+        ids = list(document_ids) if document_ids is not None else [
+            d for d, _ in self.document_list() if statuses.get(d) != "done"]
+        out = []
+        for i, doc_id in enumerate(ids):
+            if cancelled is not None and cancelled():
+                from ..errors import JobCancelled
+                raise JobCancelled("ordering by uncertainty cancelled")
+            out.append((doc_id, rec.uncertainty(self.document(doc_id).text), i))
+            if progress:
+                progress(i + 1, len(ids))
+        return [(d, u) for d, u, _ in sorted(out, key=lambda t: (-t[1], t[2]))]
+
+    def registry_recommendations(self, document_id: str, layer: str) -> list:
+        """The registry matcher as a recommender of the same interface: its actor suggestions
+        (``kb.suggestions``: registry names and aliases not yet marked, rejections left out) as
+        ``Suggestion`` objects of kind span, score 1, no model version, with their actor."""
+        from ..kb import suggestions
+        from ..suggest import Suggestion
+        label = self.scheme.actor_label
+        if label is None:
+            return []
+        return [Suggestion("span", o.start, o.end, label, 1.0, None, actor_id=o.actor_id)
+                for o in suggestions(self, document_id, layer)]
+
     # ------------------------------------------------------ accept / reject
     def _log_row(self, document_id: str, layer: str, s, decision: str, corrected=None) -> dict:
         return {"id": new_id("sl"), "document_id": document_id, "layer": layer, "model_version": s.model_version,
@@ -170,7 +206,7 @@ class SuggestActions:
             raise ValidationError(f"{label} {start}-{end} is already annotated in {layer}'s layer")
         actor_id = None
         if scheme.label(label) is not None and scheme.label(label).role == "actor":
-            actor_id = self._registry_actor(document_id, start, end)
+            actor_id = s.actor_id if s.actor_id and not corrected else self._registry_actor(document_id, start, end)
         row = self._span_row(document_id, layer, start, end, label, actor_id, None)
         rec.insert("spans", row)
         if s.kind != "claim":

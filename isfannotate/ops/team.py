@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from ..changes import Change
 from ..errors import ValidationError
 from ..ids import now
-from ..models import layer_name
+from ..models import layer_name, name_key
 from ..store.session import guard_public_methods
 
 
@@ -35,14 +35,14 @@ class TeamActions:
     def _clean_annotators(self, annotators: Sequence[str]) -> list[str]:
         names = [layer_name(a) for a in annotators]
         folded: dict[str, str] = {}
-        known = {name.casefold(): name for name in self.layers()}
+        known = {name_key(name): name for name in self.layers()}
         for name in names:
-            if name.casefold() in folded:
-                raise ValidationError(f"{folded[name.casefold()]!r} and {name!r} would be two layers for one person")
-            other = known.get(name.casefold())
+            if name_key(name) in folded:
+                raise ValidationError(f"{folded[name_key(name)]!r} and {name!r} would be two layers for one person")
+            other = known.get(name_key(name))
             if other is not None and other != name:
                 raise ValidationError(f"{name!r}: the project already has the layer {other!r}; use that name")
-            folded[name.casefold()] = name
+            folded[name_key(name)] = name
         return list(dict.fromkeys(names))
 
     def assign_round_robin(self, annotators: Sequence[str], *, overlap: int = 2, seed: int = 0,

@@ -14,14 +14,17 @@ thread (``check_same_thread=False``), but only through the session's guard (``st
 """
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import ProjectError, ProjectLocked
-from . import ownership, schema
+from ..errors import DiskFull, ProjectError, ProjectLocked, ReadOnlyStorage, StorageError
+from . import faults, ownership, schema
 
 BUSY_TIMEOUT_MS = 0   # the ownership probe never waits: a refusal is immediate
 
@@ -43,32 +46,148 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _take_ownership(conn: sqlite3.Connection, path: Path) -> None:
-    """Take the file's exclusive lock now, or raise ProjectLocked at once."""
+def _uri(path: Path, **params: int) -> str:
+    return path.resolve().as_uri() + "?" + "&".join(f"{k}={v}" for k, v in params.items())
+
+
+def _wal_left(path: Path) -> bool:
+    """Whether a ``-wal`` file with content sits beside *path* (it was not closed cleanly)."""
+    wal = path.with_name(path.name + "-wal")
     try:
-        conn.execute("PRAGMA journal_mode=WAL").fetchone()
+        return wal.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _verdict(path: Path, tables: set[str], applied: list[str], user_version: int) -> None:
+    """Raise ProjectError unless these are the tables of a project this version can open."""
+    if "documents" not in tables or schema.MIGRATIONS_TABLE not in tables:
+        raise ProjectError(f"{path}: not an isfannotate project (no project tables)")
+    known = [fn.__name__ for fn in schema.MIGRATIONS]
+    newer = [n for n in applied if n not in known]
+    if newer or user_version > schema.SCHEMA_VERSION:
+        version = max(user_version, len(applied))
+        raise ProjectError(f"{path}: written by a newer isfannotate (schema {version}, this version knows "
+                           f"{schema.SCHEMA_VERSION}); upgrade isfannotate to open it")
+
+
+def _read_shape(conn: sqlite3.Connection) -> tuple[set[str], list[str], int]:
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    applied = schema.applied(conn) if schema.MIGRATIONS_TABLE in tables else []
+    return tables, applied, schema.schema_version(conn)
+
+
+def _probe(path: Path) -> None:
+    """Refuse a file that is not ours, or is newer, without writing a byte of it: read its main
+    file as it is (``immutable=1``: no lock, no journal, no WAL replayed). Undecided (returns)
+    when the file cannot be read this way, or when its schema is empty and a ``-wal`` file sits
+    beside it (a project that crashed before its first checkpoint): the owner's open decides."""
+    try:
+        conn = sqlite3.connect(_uri(path, immutable=1), uri=True)
+        try:
+            tables, applied, user_version = _read_shape(conn)
+        finally:
+            conn.close()
+    except (sqlite3.Error, UnicodeDecodeError) as e:
+        if faults.sqlite_code(e) == faults.SQLITE_NOTADB:
+            raise ProjectError(f"{path}: not an isfannotate project ({e})") from None
+        return
+    if not tables and _wal_left(path):
+        return
+    _verdict(path, tables, applied, user_version)
+
+
+def _file_read_only(path: Path) -> str | None:
+    """Why the existing file *path* cannot be written, or None (it is opened for writing and
+    closed, nothing written)."""
+    if not path.exists():
+        return None
+    try:
+        with open(path, "r+b"):
+            pass
+    except OSError as e:
+        if e.errno in faults.READ_ONLY_ERRNOS:
+            return f"the file cannot be written ({e.strerror})"
+        raise
+    return None
+
+
+def _writable(path: Path) -> str | None:
+    """Why *path* (an existing file) or its folder cannot be written, or None when both can.
+    Writes nothing to the file; in the folder, a probe file is made and removed at once."""
+    why = _file_read_only(path)
+    if why is not None:
+        return why
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=folder)
+    except OSError as e:
+        if e.errno in faults.READ_ONLY_ERRNOS:
+            return f"its folder {folder} cannot be written ({e.strerror})"
+        if e.errno in faults.FULL_ERRNOS:
+            return None
+        raise
+    os.close(fd)
+    os.unlink(probe)
+    return None
+
+
+def _read_only_message(path: Path, why: str, read_only: bool) -> str:
+    if read_only:   # only reached when a -wal file is beside it
+        return (f"{why}, and the project was not closed cleanly (its -wal file is beside it, with work not yet "
+                f"in the file); copy the project and its -wal file to a folder you can write to and use the copy")
+    return (f"{why}; commands that only read it (stats, check, export, agreement) work there; to change it, "
+            f"copy it to a folder you can write to")
+
+
+def _open_immutable(path: Path) -> sqlite3.Connection:
+    """A reader's connection to a project in a read-only place that was closed cleanly (no
+    ``-wal`` beside it): nothing can change the file, so SQLite reads it without locks."""
+    conn = sqlite3.connect(_uri(path, immutable=1), uri=True, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA query_only=ON")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn
+
+
+def _take_ownership(conn: sqlite3.Connection, path: Path, exists: bool) -> None:
+    """Take the file's lock now (or raise ProjectLocked at once), check the file is ours, and
+    only then switch it to WAL: nothing is written to a file that is not a project."""
+    try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()   # the first read takes the lock
+        if exists:
+            _verdict(path, *_read_shape(conn))
+        conn.execute("PRAGMA journal_mode=WAL").fetchone()
     except sqlite3.OperationalError as e:
         if "locked" in str(e) or "busy" in str(e):
-            raise ProjectLocked(_locked_message(path, ownership.owner_of(path)), ownership.owner_of(path)) from None
-        raise ProjectError(f"{path}: cannot open the project: {e}") from None
+            owner = ownership.owner_of(path)
+            raise ProjectLocked(_locked_message(path, owner), owner) from None
+        raise
     except sqlite3.DatabaseError as e:
-        raise ProjectError(f"{path}: not an isfannotate project ({e})") from None
+        if faults.sqlite_code(e) == faults.SQLITE_NOTADB:
+            raise ProjectError(f"{path}: not an isfannotate project ({e})") from None
+        raise
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
 
 
 def open_database(path: str | Path, *, create: bool, read_only: bool = False,
-                  program: str = "isfannotate") -> tuple[sqlite3.Connection, ownership.OwnerInfo]:
+                  program: str = "isfannotate", break_lock: ownership.OwnerInfo | None = None
+                  ) -> tuple[sqlite3.Connection, ownership.OwnerInfo | None]:
     """Open (or create) a project file as its one owner, upgrading an older schema after a backup
-    copy. Returns the connection and the owner record written to the lock file.
+    copy. Returns the connection and the owner record written to the lock file (None when a
+    reader could not write one: a read-only folder, a full disk).
 
     Raises ProjectLocked when another program owns the file (never waits), ProjectError for a
-    missing file (when not creating), a file that is not a project, or one from a newer version.
-    *read_only*: the connection refuses writes (``PRAGMA query_only``) but still owns the file,
-    so it recovers a crashed owner's WAL like any owner."""
+    missing file (when not creating), a file that is not a project, or one from a newer version
+    (nothing is written to such a file), and a ``StorageError`` for a fault of the disk (full,
+    read-only, damaged). *read_only*: the connection refuses writes (``PRAGMA query_only``) but
+    still owns the file, so it recovers a crashed owner's WAL like any owner; in a read-only
+    place, a project closed cleanly is read as it is, without a lock. *break_lock*: another
+    computer's lock (as read) that is replaced by this opener's once it holds the project."""
     path = Path(path)
-    exists = path.exists() and path.stat().st_size > 0
+    exists = path.exists() and path.is_file() and path.stat().st_size > 0
+    if path.exists() and not path.is_file():
+        raise ProjectError(f"{path}: is a folder, not an isfannotate project")
     if not exists and not create:
         if path.exists():
             raise ProjectError(f"{path}: the file is empty, not an isfannotate project "
@@ -77,55 +196,130 @@ def open_database(path: str | Path, *, create: bool, read_only: bool = False,
     if exists and create:
         raise ProjectError(f"{path}: already exists; open it instead of creating it")
     if exists:
-        with open(path, "rb") as fh:
-            if fh.read(16) != b"SQLite format 3\x00":
-                raise ProjectError(f"{path}: not an isfannotate project (not an SQLite file)")
-    elif path.exists():
-        path.unlink()   # an empty file given to create: SQLite would adopt it anyway
+        try:
+            with open(path, "rb") as fh:
+                magic = fh.read(16)
+        except OSError as e:
+            raise ProjectError(f"{path}: cannot be read ({e.strerror})") from None
+        if magic != b"SQLite format 3\x00":
+            raise ProjectError(f"{path}: not an isfannotate project (not an SQLite file)")
+        _probe(path)
+    ownership.check_lock_path(path)
     held = ownership.read_lock(path)
-    if held is not None and not held.local:
+    if held is not None and not held.local and held != break_lock:
         raise ProjectLocked(_locked_message(path, held), held)
-    conn = _connect(path)
+    why = _file_read_only(path) if exists else None
+    if why is None:
+        try:
+            return _open_owner(path, exists, read_only, program)
+        except StorageError as e:
+            if isinstance(e, DiskFull):
+                raise
+            why = _writable(path)
+            if why is None:
+                raise
+    if not exists:
+        raise ReadOnlyStorage(f"{path}: cannot create the project there: {why}; create it in a folder you can "
+                              f"write to") from None
+    if not read_only or _wal_left(path):
+        raise faults.read_only(path, _read_only_message(path, why, read_only)) from None
+    return _open_read_only_place(path), None
+
+
+def _open_owner(path: Path, exists: bool, read_only: bool,
+                program: str) -> tuple[sqlite3.Connection, ownership.OwnerInfo | None]:
+    if not exists and path.exists():
+        path.unlink()   # an empty file given to create: SQLite would adopt it anyway
+    conn = None
     try:
-        _take_ownership(conn, path)
-        if exists:
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if "documents" not in tables or schema.MIGRATIONS_TABLE not in tables:
-                raise ProjectError(f"{path}: not an isfannotate project (no project tables)")
-            applied = schema.applied(conn)
-            known = [fn.__name__ for fn in schema.MIGRATIONS]
-            if [n for n in applied if n not in known]:
-                raise ProjectError(
-                    f"{path}: written by a newer isfannotate (schema {len(applied)}, this version "
-                    f"knows {schema.SCHEMA_VERSION}); upgrade isfannotate to open it")
-            if applied != known:
-                if read_only:
-                    raise ProjectError(f"{path}: written by an older isfannotate; open it once for writing "
-                                       f"to upgrade it (a backup copy is kept)")
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                shutil.copy2(path, path.with_name(f"{path.name}.v{len(applied)}.bak"))
+        with faults.storage_faults(path, "opening the project" if exists else "the new project"):
+            conn = _connect(path)
+            _take_ownership(conn, path, exists)
+            if exists:
+                applied = schema.applied(conn)
+                if applied != [fn.__name__ for fn in schema.MIGRATIONS]:
+                    if read_only:
+                        raise ProjectError(f"{path}: written by an older isfannotate; open it once for writing "
+                                           f"to upgrade it (a backup copy is kept)")
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    _backup(path, len(applied))
+                    schema.migrate(conn)
+            else:
                 schema.migrate(conn)
-        else:
-            schema.migrate(conn)
-        owner = ownership.current(program)
-        ownership.write_lock(path, owner)
+        owner: ownership.OwnerInfo | None = ownership.current(program)
+        try:
+            ownership.write_lock(path, owner)
+        except OSError as e:
+            if not read_only:
+                raise faults.translate(e, path, "the lock file") or ProjectError(
+                    f"{path}: cannot write the lock file ({e.strerror}: {e.filename})") from None
+            owner = None   # a reader goes on without one: SQLite's lock still keeps others out here
         if read_only:
             conn.execute("PRAGMA query_only=ON")
+    except sqlite3.Error as e:   # what storage_faults did not recognise
+        _close_quietly(conn)
+        if not exists:
+            _remove_created(path)
+        raise ProjectError(f"{path}: cannot open the project: {e}") from None
     except BaseException:
-        conn.close()
+        _close_quietly(conn)
+        if not exists:
+            _remove_created(path)
         raise
     return conn, owner
 
 
+def _open_read_only_place(path: Path) -> sqlite3.Connection:
+    conn = _open_immutable(path)
+    try:
+        with faults.storage_faults(path, "reading the project"):
+            _verdict(path, *_read_shape(conn))
+            if schema.applied(conn) != [fn.__name__ for fn in schema.MIGRATIONS]:
+                raise ProjectError(f"{path}: written by an older isfannotate and in a read-only place; copy it to "
+                                   f"a folder you can write to and open it once for writing to upgrade it")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _backup(path: Path, version: int) -> None:
+    backup = path.with_name(f"{path.name}.v{version}.bak")
+    try:
+        shutil.copy2(path, backup)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            backup.unlink()
+        raise faults.translate(e, path, "the backup copy before the upgrade") or e from None
+
+
+def _close_quietly(conn: sqlite3.Connection | None) -> None:
+    if conn is not None:
+        with contextlib.suppress(sqlite3.Error):
+            conn.close()
+
+
+def _remove_created(path: Path) -> None:
+    """A project whose creation failed (a full disk) leaves no half-made files behind."""
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-journal")):
+        with contextlib.suppress(OSError):
+            p.unlink()
+
+
 def close(conn: sqlite3.Connection, path: str | Path, owner: ownership.OwnerInfo | None) -> None:
     """Checkpoint the WAL into the main file (a closed project is one self-contained file), close,
-    and remove the lock file if it is still ours."""
+    and remove the lock file if it is still ours. A checkpoint that fails (a full disk) is not a
+    failure: the WAL stays beside the file with every committed action, and the next opener
+    replays it."""
     try:
         conn.execute("PRAGMA query_only=OFF")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.Error:
+        pass
     finally:
-        conn.close()
-        ownership.remove_lock(path, owner)
+        _close_quietly(conn)
+        if owner is not None:
+            ownership.remove_lock(path, owner)
 
 
 BULK_CACHE_MIB = 64

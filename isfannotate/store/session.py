@@ -9,6 +9,7 @@ refused with ``Busy``.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import sqlite3
 import threading
@@ -21,7 +22,7 @@ from typing import Any, TypeVar
 from ..changes import Change, Recorder, inverse, replay
 from ..errors import Busy, ProjectError, ValidationError
 from ..models import GOLD
-from . import connection, ownership
+from . import connection, faults, ownership
 from .jobs import JobQueue
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -85,7 +86,8 @@ class Session:
             what = job.title if job is not None else "a background job"
             raise Busy(f"busy: {what} is using the project; nothing was changed; try again when it finishes")
         try:
-            yield self.conn
+            with faults.storage_faults(self.path, sqlite_only=True):   # a full disk, a read-only file: one StorageError
+                yield self.conn
         finally:
             self._guard.release()
 
@@ -99,11 +101,13 @@ class Session:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            else:
                 conn.execute("COMMIT")
+            except BaseException:
+                # SQLite may have rolled back already (a full disk, an I/O error): the first error is the one told
+                if conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                raise
 
     @contextmanager
     def read_snapshot(self) -> Iterator[sqlite3.Connection]:
@@ -116,7 +120,9 @@ class Session:
             try:
                 yield conn
             finally:
-                conn.execute("COMMIT")
+                if conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("COMMIT")
 
     @contextmanager
     def _action(self, action: str, document_id: str | None, layer: str | None,
@@ -224,6 +230,11 @@ class Session:
                 conn.execute("PRAGMA query_only=OFF")
             try:
                 conn.execute("VACUUM INTO ?", (str(dest),))
+            except BaseException:   # a full disk: no half-written copy is left behind
+                for part in (dest, dest.with_name(dest.name + "-journal")):
+                    with contextlib.suppress(OSError):
+                        part.unlink()
+                raise
             finally:
                 if self.read_only:
                     conn.execute("PRAGMA query_only=ON")

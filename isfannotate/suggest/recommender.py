@@ -61,6 +61,22 @@ class Recommender:
         probs = tagger.model.predict([doc])[0]
         return decode(doc, list(tagger.labels), probs, self.labels, min_score)
 
+    def uncertainty(self, text: str) -> float:
+        """How unsure the span model is on *text*: the mean over its tokens of 1 - the probability
+        of the most likely tag (0: sure of every token). For "which document next"."""
+        if self.spans is None or not text.strip():
+            return 0.0
+        import numpy
+        tagger = self.spans.get_pipe("tagger")
+        doc = self.spans.make_doc(text)
+        probs = numpy.asarray(tagger.model.predict([doc])[0], dtype="float64")
+        if not len(probs):
+            return 0.0
+        if not numpy.allclose(probs.sum(axis=1), 1.0, atol=1e-3):
+            probs = numpy.exp(probs - probs.max(axis=1, keepdims=True))
+            probs /= probs.sum(axis=1, keepdims=True)
+        return float(1.0 - probs.max(axis=1).mean())
+
     def classify(self, nlp, text: str) -> tuple[str, float] | None:
         if nlp is None:
             return None

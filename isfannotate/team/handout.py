@@ -5,13 +5,16 @@ Each file is written whole (``VACUUM INTO`` a temporary name, trimmed, vacuumed,
 so a reader never sees a half-written file and nothing of other annotators' work is left in
 its free pages. The file records its annotator (``project_info.annotator``): the app opens it
 as that annotator and its actions refuse any other layer, so "Alice" and "alice" cannot
-become two layers.
+become two layers. Each file gets a handout id (``project_info.handout_id``), which the
+project records with the annotator it went to (``project_info.handouts``): ``merge`` takes
+back only files this project handed out, from the annotator they went to.
 """
 from __future__ import annotations
 
 import json
 import os
 import sqlite3
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +29,19 @@ if TYPE_CHECKING:
 # Tables with a layer column: only the annotator's own rows are handed out.
 _LAYERED = ("spans", "stances", "relations", "doc_status", "doc_labels", "notes", "suggestion_decisions",
             "suggestion_log")
+
+
+HANDOUTS_KEY = "handouts"   # project_info: {handout id: {"annotator", "at", "file", "documents"}}
+
+
+def handouts(conn: sqlite3.Connection) -> dict[str, dict]:
+    """Every file this project handed out, by the handout id written into the file."""
+    row = conn.execute("SELECT value FROM project_info WHERE key=?", (HANDOUTS_KEY,)).fetchone()
+    try:
+        value = json.loads(row[0]) if row else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def handout_path(out_dir: Path, project_name: str, annotator: str) -> Path:
@@ -48,6 +64,8 @@ def write_handouts(project: "ProjectBase", out_dir: str | Path, *, force: bool =
     if clash and not force:
         raise IsfError(f"{clash[0]} already exists; choose another folder or use --force")
     written = []
+    handed = handouts(project.conn)
+    stamp = now()
     for i, (annotator, docs) in enumerate(assignments.items()):
         if progress:
             progress(i, len(assignments))
@@ -55,18 +73,23 @@ def write_handouts(project: "ProjectBase", out_dir: str | Path, *, force: bool =
         tmp = dest.with_name(dest.name + ".part")
         tmp.unlink(missing_ok=True)
         project.copy_to(tmp)
+        handout_id = uuid.uuid4().hex
         try:
-            _trim(tmp, annotator, docs, name)
+            _trim(tmp, annotator, docs, name, handout_id)
             os.replace(tmp, dest)
         finally:
             tmp.unlink(missing_ok=True)
+        handed[handout_id] = {"annotator": annotator, "at": stamp, "file": dest.name, "documents": len(docs)}
         written.append(dest)
+    # what was handed out, so that merge knows its own files (and to whom each went)
+    with project._action("handout", None, None, f"{len(written)} files", undoable=False) as rec:
+        rec.upsert("project_info", {"key": HANDOUTS_KEY, "value": json.dumps(handed, ensure_ascii=False)})
     if progress:
         progress(len(assignments), len(assignments))
     return written
 
 
-def _trim(path: Path, annotator: str, docs: list[str], project_name: str) -> None:
+def _trim(path: Path, annotator: str, docs: list[str], project_name: str, handout_id: str) -> None:
     """Keep only *annotator*'s documents and layer in the fresh copy at *path* (no one else has
     it open: it was just written under a temporary name)."""
     conn = sqlite3.connect(path, isolation_level=None)
@@ -84,6 +107,7 @@ def _trim(path: Path, annotator: str, docs: list[str], project_name: str) -> Non
             conn.execute(f"DELETE FROM {table} WHERE layer<>? OR document_id NOT IN (SELECT id FROM keep)",
                          (annotator,))
         conn.execute("DELETE FROM provenance")
+        conn.execute("DELETE FROM project_info WHERE key=?", (HANDOUTS_KEY,))
         conn.execute("DELETE FROM assignments WHERE annotator<>?", (annotator,))
         conn.execute("DELETE FROM merge_ids")
         conn.execute("DELETE FROM merge_conflicts")
@@ -94,7 +118,7 @@ def _trim(path: Path, annotator: str, docs: list[str], project_name: str) -> Non
         conn.execute("DELETE FROM models WHERE enabled=0")   # the enabled suggestion model travels (offline use)
         conn.execute("DELETE FROM documents WHERE id NOT IN (SELECT id FROM keep)")
         for key, value in (("annotator", annotator), ("handout_of", project_name), ("handout_at", now()),
-                           ("handout_documents", json.dumps(docs))):
+                           ("handout_documents", json.dumps(docs)), ("handout_id", handout_id)):
             conn.execute("INSERT OR REPLACE INTO project_info VALUES (?, ?)", (key, value))
         conn.execute("COMMIT")
         conn.execute("VACUUM")   # nothing of the others' work stays in free pages

@@ -30,11 +30,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import InputError, IsfError
+from ..errors import InputError, IsfError, ValidationError
 from ..gcpause import paused_gc
 from ..ids import new_id, now
 from ..store.connection import bulk_cache
 from ..store.layers import clear_layer
+from ..models import layer_name, name_key
+from .handout import handouts
 from .untrusted import SPAN_COLUMNS, FileData, UntrustedFile
 
 if TYPE_CHECKING:
@@ -181,7 +183,7 @@ def _digest(key: dict[str, str], claims, stances, evidence, relations, labels, s
     return h.hexdigest()
 
 
-def merge_files(project: "ProjectBase", paths: Sequence[str | Path], *,
+def merge_files(project: "ProjectBase", paths: Sequence[str | Path], *, new_annotators: Sequence[str] = (),
                 progress: Callable[[int, int], None] | None = None) -> MergeReport:
     """Merge annotators' files into *project*, all-or-nothing, as one action.
 
@@ -189,11 +191,17 @@ def merge_files(project: "ProjectBase", paths: Sequence[str | Path], *,
     run in a worker thread: the first file's while its rows are read, each next one's while the
     file before it is written. A file's rows are read and validated before any of them is
     written. Any refusal (a bad file, a second file of the same annotator, documents the project
-    lacks) rolls the whole action back."""
+    lacks, a file this project did not hand out to its annotator unless that annotator is one of
+    *new_annotators*) rolls the whole action back."""
     if not paths:
         raise IsfError("give at least one annotator file to merge")
+    try:
+        welcome = {layer_name(n) for n in new_annotators}
+    except ValidationError as e:
+        raise IsfError(f"--new-annotator: {e}") from None
+    handed = handouts(project.conn)
     scheme = project.scheme
-    known = {name.casefold(): name for name in project.layers()}
+    known = {name_key(name): name for name in project.layers()}
     sha_to_doc = dict(project.conn.execute("SELECT sha256, id FROM documents"))
     report = MergeReport()
     stamp = now()
@@ -221,10 +229,14 @@ def merge_files(project: "ProjectBase", paths: Sequence[str | Path], *,
                     if i + 1 < len(files):
                         checked.append(pool.submit(files[i + 1].check))
                     _check_file(data, by_layer, known, sha_to_doc)
+                    _check_handout(data, handed, welcome)
                     if progress:
                         progress(2 * i + 1, total)
                     source = _attach(project.conn, f, attached)
                     report.files.append(_merge_one(project, rec, data, sha_to_doc, stamp, source))
+                unused = sorted(welcome - set(by_layer))
+                if unused:
+                    raise IsfError(f"--new-annotator {unused[0]}: no file given holds {unused[0]}'s work")
                 rec.change.description = ", ".join(by_layer)
         finally:
             for future in checked:
@@ -256,11 +268,28 @@ def _detach(conn, attached: list[str]) -> None:
     attached.clear()
 
 
+def _check_handout(data: FileData, handed: dict[str, dict], welcome: set[str]) -> None:
+    """A file is taken when this project handed it out to the annotator it holds, or when the
+    lead names that annotator with ``--new-annotator``."""
+    if data.annotator in welcome:
+        return
+    given = handed.get(data.handout_id) if data.handout_id else None
+    if given is None:
+        why = "was not handed out by this project"
+    elif not isinstance(given, dict) or layer_name(str(given.get("annotator"))) != data.annotator:
+        to = given.get("annotator") if isinstance(given, dict) else "?"
+        why = f"was handed out to {to}, but holds the work of {data.annotator}"
+    else:
+        return
+    raise InputError(data.path, f"{why}; to take it as {data.annotator}'s work, merge with "
+                                f"--new-annotator {data.annotator}")
+
+
 def _check_file(data: FileData, by_layer: dict[str, str], known: dict[str, str], sha_to_doc: dict[str, str]) -> None:
     """What a file is checked against outside itself: the other files and the project."""
     if data.annotator in by_layer:
         raise IsfError(f"{data.path} and {by_layer[data.annotator]} both hold {data.annotator}'s work; merge one of them")
-    other = known.get(data.annotator.casefold())
+    other = known.get(name_key(data.annotator))
     if other is not None and other != data.annotator:
         raise InputError(data.path, f"its annotator {data.annotator!r} would become a second layer beside {other!r}")
     missing = [fid for fid, (sha, _) in data.docs.items() if sha not in sha_to_doc]

@@ -19,6 +19,7 @@ import json
 import shutil
 import sqlite3
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ class FileData:
     doc_labels: list[dict]
     status: list[dict]
     span_doc: dict[str, str]                         # span id -> file doc id
+    handout_id: str | None = None                    # project_info.handout_id of a handed-out file
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params: Sequence = ()) -> list[dict]:
@@ -91,6 +93,7 @@ class UntrustedFile:
         self._copy: Path | None = None
         self._conn: sqlite3.Connection | None = None
         self._annotator: str | None = None
+        self.handout_id: str | None = None
         self._file_scheme: Scheme | None = None
         self._integrity_checked = False
         self._docs: dict[str, tuple[str, str]] | None = None
@@ -134,8 +137,10 @@ class UntrustedFile:
         if owner is not None:
             raise InputError(src, f"still open in {owner.describe()}; close it there, then merge")
         with open(path, "rb") as fh:
-            if fh.read(16) != b"SQLite format 3\x00":
-                raise InputError(src, "not an isfannotate project (not an SQLite file)")
+            header = fh.read(100)
+        if header[:16] != b"SQLite format 3\x00":
+            raise InputError(src, "not an isfannotate project (not an SQLite file)")
+        check_size(src, header, path.stat().st_size, path.with_name(path.name + "-wal").exists())
         reference = reference_schema()
         self._tmp = tempfile.TemporaryDirectory(prefix="isf-merge-")
         self._copy = Path(self._tmp.name) / "in.isf"
@@ -145,7 +150,8 @@ class UntrustedFile:
             shutil.copyfile(wal, Path(self._tmp.name) / "in.isf-wal")
         self._conn = _connect(self._copy)
         with _damaged(src):
-            self._annotator, self._file_scheme, self._integrity_checked = _check(self._conn, src, reference)
+            self._annotator, self._file_scheme, self._integrity_checked, self.handout_id = \
+                _check(self._conn, src, reference)
         check_scheme(self.scheme, self._file_scheme, src)
         return self
 
@@ -181,8 +187,38 @@ class UntrustedFile:
             verified()
         assert self._docs is not None, "verify() first"
         data.docs = self._docs
+        data.handout_id = self.handout_id
         validate_rows(data, self.scheme, self._suspects)
         return data
+
+
+MAX_FILE_BYTES = 4 << 30   # an annotator's file larger than this is refused before it is copied
+
+
+def _size(n: int) -> str:
+    return f"{n / (1 << 30):.1f} GiB" if n >= 1 << 30 else f"{n / (1 << 20):.1f} MiB" if n >= 1 << 20 else f"{n} bytes"
+
+
+def check_size(src: str, header: bytes, size: int, has_wal: bool) -> None:
+    """Refuse a file whose size is not what its SQLite header declares (page count x page size,
+    bytes 28-31 and 16-17, when the header says that count is valid) or is beyond a sane limit,
+    before anything copies it: a sparse file with a hole of gigabytes is a few KB on disk but
+    would be copied in full."""
+    if len(header) < 100:
+        raise InputError(src, f"damaged: {size} bytes, shorter than an SQLite header")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    valid = pages > 0 and header[24:28] == header[92:96] and page_size >= 512 and page_size & (page_size - 1) == 0
+    if valid:
+        declared = pages * page_size
+        if size > declared or (size < declared and not has_wal):
+            raise InputError(src, f"is {_size(size)} but its SQLite header declares {_size(declared)} "
+                                  f"({pages} pages of {page_size} bytes); damaged or not a project file: ask for "
+                                  "the file again")
+    if size > MAX_FILE_BYTES:
+        raise InputError(src, f"is {_size(size)}, more than an annotator's file can be ({_size(MAX_FILE_BYTES)}); "
+                              "refused before copying it")
 
 
 def _connect(copy: Path) -> sqlite3.Connection:
@@ -229,10 +265,14 @@ WHERE s.layer = :layer AND NOT coalesce(
 """
 
 
-def _check(conn: sqlite3.Connection, src: str, reference: frozenset) -> tuple[str, Scheme, bool]:
-    """The file's annotator and scheme, once the file is known to be one of our projects, and
+# Tables with a layer column (every one of them is checked for rows of another layer)
+LAYERED = ("spans", "stances", "relations", "doc_status", "doc_labels", "notes", "suggestion_decisions")
+
+
+def _check(conn: sqlite3.Connection, src: str, reference: frozenset) -> tuple[str, Scheme, bool, str | None]:
+    """The file's annotator and scheme, once the file is known to be one of our projects,
     whether SQLite's integrity check was run (before migrating an older copy; otherwise
-    ``verify()`` runs it)."""
+    ``verify()`` runs it), and its handout id (None: not handed out by any project)."""
     objects = conn.execute("SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view')").fetchall()
     if objects:
         raise InputError(src, "holds " + ", ".join(f"{t} {n}" for t, n in objects)
@@ -252,26 +292,38 @@ def _check(conn: sqlite3.Connection, src: str, reference: frozenset) -> tuple[st
     if have - reference:
         odd = sorted(n for _, n, _ in have - reference)
         raise InputError(src, f"its tables are not an isfannotate project's ({', '.join(odd[:5])}); refused")
-    conn.execute("PRAGMA query_only=ON")
     info = dict(conn.execute("SELECT key, value FROM project_info"))
     try:
         scheme = parse_scheme(json.loads(info["scheme"]), f"{src} (stored scheme)")
     except (KeyError, ValueError) as e:
         raise InputError(src, f"its stored scheme is missing or invalid: {e}") from None
+    stored = {r[0] for t in LAYERED for r in conn.execute(f"SELECT DISTINCT layer FROM {t}")}
+    bad = sorted(repr(x) for x in stored if not isinstance(x, str))
+    if bad:
+        raise InputError(src, f"holds rows whose layer is not a name ({', '.join(bad)})")
     annotator = info.get("annotator")
-    if annotator is None:   # not a handout: its one annotator's layer (a scan, so only then)
-        layers = {r[0] for r in conn.execute("SELECT layer FROM spans UNION SELECT layer FROM stances "
-                                             "UNION SELECT layer FROM doc_status")} - {GOLD}
-        if len(layers) > 1:
-            raise InputError(src, f"holds several annotators' layers ({', '.join(sorted(layers))}) and records no "
-                                  "annotator; merge files written by 'isfannotate handout'")
-        if not layers:
-            raise InputError(src, "holds no annotator's work")
-        annotator = next(iter(layers))
     try:
-        return layer_name(annotator), scheme, integrity_checked
+        if annotator is None:   # not a handout: its one annotator's layer
+            layers = {unicodedata.normalize("NFC", x) for x in stored} - {GOLD}
+            if len(layers) > 1:
+                raise InputError(src, f"holds several annotators' layers ({', '.join(sorted(layers))}) and records "
+                                      "no annotator; merge files written by 'isfannotate handout'")
+            if not layers:
+                raise InputError(src, "holds no annotator's work")
+            annotator = next(iter(layers))
+        name = layer_name(annotator)
     except ValidationError as e:
         raise InputError(src, str(e)) from None
+    others = sorted(x for x in stored if unicodedata.normalize("NFC", x) != name)
+    if others:
+        raise InputError(src, f"is {name}'s file but holds rows in other layers ({', '.join(others)}); "
+                              f"a file brings back one annotator's work: ask {name} for their own file")
+    for x in stored - {name}:   # the same name, not in NFC: stored under the NFC name (in the copy only)
+        for t in LAYERED:
+            conn.execute(f"UPDATE {t} SET layer=? WHERE layer=?", (name, x))
+    conn.execute("PRAGMA query_only=ON")
+    handout_id = info.get("handout_id")
+    return name, scheme, integrity_checked, handout_id if isinstance(handout_id, str) else None
 
 
 def _documents(conn: sqlite3.Connection, src: str) -> dict[str, tuple[str, str]]:

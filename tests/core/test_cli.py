@@ -73,7 +73,7 @@ def test_check_reports_a_span_that_does_not_fit(tmp_path, seeds_dir, capsys):
     conn.commit()
     conn.close()
     capsys.readouterr()
-    assert main(["check", proj]) == 1
+    assert main(["check", proj]) == 2   # problems found: exit 2, like every refusal (issue 18)
     assert "span bad in 004_925ac23fd4dc491f: 5-999999 is outside the text" in capsys.readouterr().out
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -571,12 +572,16 @@ def test_prodigy_splits_tokens_at_span_boundaries(tmp_path):
 
 
 def read_conll(path: Path) -> dict[str, list[list[tuple[str, str]]]]:
+    """Documents start at ``-DOCSTART- -X- O O``; their ids are in the manifest, in order."""
+    manifest = json.loads((path.parent / "manifest.json").read_text("utf-8"))
+    ids = iter(d["id"] for d in manifest["documents_exported"])
     docs: dict[str, list[list[tuple[str, str]]]] = {}
     current = None
     sentence: list = []
     for line in path.read_text("utf-8").split("\n"):
-        if line.startswith("# doc_id = "):
-            current = docs.setdefault(line.removeprefix("# doc_id = "), [])
+        if line == "-DOCSTART- -X- O O":
+            assert not sentence
+            current = docs.setdefault(next(ids), [])
         elif not line:
             if sentence:
                 current.append(sentence)
@@ -584,14 +589,31 @@ def read_conll(path: Path) -> dict[str, list[list[tuple[str, str]]]]:
         else:
             token, tag = line.split("\t")
             sentence.append((token, tag))
-    assert not sentence
+    assert not sentence and next(ids, None) is None
     return docs
 
 
+def expected_conll(record) -> tuple[set[tuple[int, int, str]], Counter]:
+    """The ACTOR entities, then every other span longest first where no kept one overlaps it
+    (independent oracle); and the left-out spans per label."""
+    kept = expected_entities(record)
+    actor_kept = {(a, b) for a, b, _l in kept}
+    dropped = Counter("_".join(s["label"].split()) for s in record["spans"]
+                      if s["label"] == "ACTOR" and (s["start"], s["end"]) not in actor_kept)
+    for s in sorted((s for s in record["spans"] if s["label"] != "ACTOR"),
+                    key=lambda s: (s["start"] - s["end"], s["start"], s["id"])):
+        if all(s["end"] <= a or b <= s["start"] for a, b, _l in kept):
+            kept.add((s["start"], s["end"], s["label"]))
+        else:
+            dropped[s["label"]] += 1
+    return kept, dropped
+
+
 def test_conll_iob2_reassembles_to_our_entities(corpus, tmp_path):
-    run(corpus, "conll", tmp_path)
+    result = run(corpus, "conll", tmp_path)
     docs = read_conll(tmp_path / "conll" / "all.conll")
     assert list(docs) == [r["id"] for r in corpus]
+    dropped_total: Counter = Counter()
     for record in corpus:
         text, cursor = record["text"], 0
         tags, offsets = [], []
@@ -603,7 +625,13 @@ def test_conll_iob2_reassembles_to_our_entities(corpus, tmp_path):
                 tags.append(tag)
                 offsets.append((start, cursor))
         assert not text[cursor:].strip()
-        assert bio_to_spans(tags, offsets) == expected_entities(record), record["id"]
+        want, dropped = expected_conll(record)
+        assert bio_to_spans(tags, offsets) == want, record["id"]
+        dropped_total += dropped
+    # issue 18: other labels than actors are written; what does not fit is counted, per label
+    assert {"CLAIM", "CUE"} <= {t[2:] for d in docs.values() for sent in d for _tok, t in sent if t != "O"}
+    assert result.manifest["counts"]["format"]["dropped"] == dict(sorted(dropped_total.items()))
+    assert result.manifest["counts"]["warnings"] >= sum(dropped_total.values()) > 0
 
 
 def test_conll_with_the_urdu_tokenizer(corpus, tmp_path):

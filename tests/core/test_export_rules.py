@@ -254,8 +254,9 @@ def test_progress_reports_start_and_end(tmp_path):
     assert seen[0] == (0, 5) and seen[-1] == (5, 5)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
     seen.clear()
-    export([], "jsonl", tmp_path / "empty", progress=lambda d, t: seen.append((d, t)))
-    assert seen == [(0, 0), (0, 0)]
+    with pytest.raises(IsfError, match="nothing to write"):   # issue 18: nothing to write, no file
+        export([], "jsonl", tmp_path / "empty", progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(0, 0)] and not (tmp_path / "empty").exists()
 
 
 # --------------------------------------------------------------------------- validation

@@ -30,7 +30,7 @@ def spans_of(p, layer):
     ("label-studio/named_entity.task_with_annotations.json", "labelstudio", {"annotator": "x"}, {"x": 1}),
     ("prodigy/news_headlines_ner_manual.first40.jsonl", "prodigy", {"annotator": "x"}, {"x": 39}),
     ("conll-iob/dkpro_conll2003_en-orig.conll", "conll", {"annotator": "x"}, {"x": 3}),
-    ("webanno-tsv3/testSentenceWithEmoji.tsv", "webanno-tsv3", {"annotator": "x"}, None),
+    ("webanno-tsv3/testSentenceWithEmoji.tsv", "webanno-tsv3", {"annotator": "x", "webanno_layer": "Span"}, None),
 ])
 def test_every_peer_sample_imports_detected_and_counted(new_project, shared, sample, fmt, opts, expect):
     p = new_project(registry=False)

@@ -167,7 +167,7 @@ def test_read_annotations_detects_and_dispatches(shared, tmp_path):
     from isfannotate.errors import IsfError
     from isfannotate.formats.readers import read_annotations
 
-    coll = read_annotations([shared("peer-formats", "webanno-tsv3", "testSentenceWithEmoji.tsv")])
+    coll = read_annotations([shared("peer-formats", "webanno-tsv3", "testSentenceWithEmoji.tsv")], webanno_layer="Span")
     assert coll.format == "webanno-tsv3" and coll.documents[0].text == "I like it 😊 ."
     coll = read_annotations([shared("peer-formats", "brat-opennlp-voa")], "brat", split_discontinuous=True)
     assert len(coll.documents) == 3

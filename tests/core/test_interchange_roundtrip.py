@@ -111,7 +111,7 @@ def test_spans_labels_relations_survive_export_import_export(fmt, tmp_path):
 
 def conll_rows(path) -> list[tuple[str, str]]:
     return [tuple(line.split("\t")) for line in path.read_text("utf-8").splitlines()
-            if line and not line.startswith("#")]
+            if line and not line.startswith("-DOCSTART-")]
 
 
 def test_conll_tokens_and_tags_survive_but_labels_are_actor_types(tmp_path):
@@ -126,6 +126,8 @@ def test_conll_tokens_and_tags_survive_but_labels_are_actor_types(tmp_path):
                                "external_id": None}
         r["actors"] = list(actors.values())
         r["relations"] = []
+        r["spans"] = [s for s in r["spans"] if s["label"] == "ACTOR"]   # other labels are written too
+        r["claims"] = []
     export(records, "conll", tmp_path / "one")
     rows_one = conll_rows(tmp_path / "one" / "all.conll")
     coll = conll.read([tmp_path / "one" / "all.conll"])

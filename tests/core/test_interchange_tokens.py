@@ -102,12 +102,12 @@ def test_conll_broken_variants(tmp_path):
 
 
 def tsv(shared, name):
-    (doc,) = webanno.read([shared("peer-formats", "webanno-tsv3", name)]).documents
+    (doc,) = webanno.read([shared("peer-formats", "webanno-tsv3", name)], layer="Span").documents
     return doc
 
 
 def test_webanno_emoji_offsets_are_utf16(shared):
-    coll = webanno.read([shared("peer-formats", "webanno-tsv3", "testSentenceWithEmoji.tsv")])
+    coll = webanno.read([shared("peer-formats", "webanno-tsv3", "testSentenceWithEmoji.tsv")], layer="Span")
     (doc,) = coll.documents
     assert doc.text == "I like it 😊 ."
     assert [(s.start, s.end, doc.text[s.start:s.end]) for s in doc.spans] == [(10, 11, "😊")]
@@ -132,13 +132,13 @@ def test_webanno_token_relations_are_skipped_and_counted(shared):
 
 
 def test_webanno_sub_token_spans_and_zero_length(shared):
-    coll = webanno.read([shared("peer-formats", "webanno-tsv3", "testStackedSubMultiTokenSpanWithFeatureValue.tsv")])
+    coll = webanno.read([shared("peer-formats", "webanno-tsv3", "testStackedSubMultiTokenSpanWithFeatureValue.tsv")], layer="Span")
     (doc,) = coll.documents
     got = {s.label: doc.text[s.start:s.end] for s in doc.spans}
     assert got["2a"] == "aaaaaa bbbbbb" and got["9a"] == "aaa bbbbbb ccc" and got["3a"] == "b" and got["4b"] == "bbb"
     assert len(doc.spans) == 18
     assert coll.count("span", "skipped") == 6
-    zero = webanno.read([shared("peer-formats", "webanno-tsv3", "testZeroLengthSpansWithFeatureValues.tsv")])
+    zero = webanno.read([shared("peer-formats", "webanno-tsv3", "testZeroLengthSpansWithFeatureValues.tsv")], layer="Span")
     assert zero.documents[0].spans == []
     assert zero.counts["span", "PERSON", "skipped:zero-length"] == 1
     assert zero.counts["span", "ORG", "skipped:zero-length"] == 1
@@ -151,15 +151,15 @@ def test_webanno_broken_variants(tmp_path):
     p = tmp_path / "a.tsv"
     p.write_text(HEAD + "#Text=Gaza now\n1-1\t0-4\tGaza\tLOC\t_\t_\t\n1-2\t5-12\tnow\t_\t_\t_\t\n")
     with pytest.raises(InputError, match="past the end") as e:
-        webanno.read([p])
+        webanno.read([p], layer="Span")
     assert e.value.line == 8
     p.write_text(HEAD + "#Text=Gaza now\n1-1\t0-4\tGaza\tLOC\t_\t_\t\n1-2\t5-8\tnow\tT\tr\t1-3\t\n")
     with pytest.raises(InputError, match="1-3") as e:
-        webanno.read([p])
+        webanno.read([p], layer="Span")
     assert e.value.line == 8
     p.write_text(HEAD + "#Text=Gaza now\n1-1\t0-4\tGozo\tLOC\t_\t_\t\n")
     with pytest.raises(InputError, match="does not match") as e:
-        webanno.read([p])
+        webanno.read([p], layer="Span")
     assert e.value.line == 7
 
 
@@ -167,7 +167,7 @@ def test_webanno_inception_export_layout_names_the_annotator(tmp_path):
     d = tmp_path / "annotation" / "story.txt"
     d.mkdir(parents=True)
     (d / "alice.tsv").write_text(HEAD + "#Text=Gaza now\n1-1\t0-4\tGaza\tLOC\t_\t_\t\n1-2\t5-8\tnow\t_\t_\t_\t\n")
-    (doc,) = webanno.read([tmp_path]).documents
+    (doc,) = webanno.read([tmp_path], layer="Span").documents
     assert (doc.doc_id, doc.annotator, ents(doc)) == ("story", "alice", [("Gaza", "LOC")])
 
 
@@ -175,7 +175,7 @@ def test_webanno_sentence_with_a_line_break_has_two_text_lines(tmp_path):
     p = tmp_path / "a.tsv"
     p.write_text("#FORMAT=WebAnno TSV 3.3\n#T_SP=webanno.custom.Span|value\n\n\n#Text=Gaza\n#Text=now 😊\n"
                  "1-1\t0-4\tGaza\tLOC\t\n1-2\t5-8\tnow\t_\t\n1-3\t9-11\t😊\tEMO\t\n\n#Text=Hamas\n2-1\t12-17\tHamas\tORG\t\n", "utf-8")
-    (doc,) = webanno.read([p]).documents
+    (doc,) = webanno.read([p], layer="Span").documents
     assert doc.text == "Gaza\nnow 😊\nHamas"
     assert ents(doc) == [("Gaza", "LOC"), ("😊", "EMO"), ("Hamas", "ORG")]
 
@@ -186,7 +186,7 @@ def test_webanno_slot_features_are_skipped_and_counted(tmp_path):
                  "#T_SP=webanno.custom.Event|ROLE_webanno.custom.Event:args_webanno.custom.EventArgsLink|"
                  "webanno.custom.Span|value\n\n\n#Text=Gaza talks\n"
                  "1-1\t0-4\tGaza\t_\t_\t_\t\n1-2\t5-10\ttalks\tplace\t1-1\tTALK\t\n")
-    coll = webanno.read([p])
+    coll = webanno.read([p], layer="Event")
     (doc,) = coll.documents
     assert ents(doc) == [("talks", "TALK")]
     assert coll.count("attribute", "skipped") == 1

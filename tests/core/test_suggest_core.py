@@ -37,6 +37,22 @@ def trained(tmp_path_factory):
     p.close()
 
 
+def _worker_children() -> list[int]:
+    """Our child processes running the trainer (Linux /proc)."""
+    import os
+    out = []
+    for d in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (d / "stat").read_text()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            state = stat.rsplit(")", 1)[1].split()[0]
+            if ppid == os.getpid() and state != "Z" and b"isfannotate.suggest.worker" in (d / "cmdline").read_bytes():
+                out.append(int(d.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return out
+
+
 def _doc(p):
     return p.document_list()[0][0]
 
@@ -174,10 +190,18 @@ def test_cancelled_training_leaves_the_project_unchanged(trained, snapshot):
     p, _ = trained
     before = snapshot(p)
     job = p.jobs.submit("train", lambda proj, prog, cancel: proj.train_suggestions(progress=prog, cancelled=cancel))
-    job.on_progress(lambda done, total: job.cancel())   # cancel as soon as the child reports
+    seen = []
+
+    def on_progress(done, total):
+        seen.extend(_worker_children())
+        job.cancel()                                   # cancel as soon as the child reports
+
+    job.on_progress(on_progress)
     assert job.wait(120)
     with pytest.raises(JobCancelled):
         job.outcome()
+    if Path("/proc/self/stat").exists():               # Linux: the training child ran, and was killed
+        assert seen and _worker_children() == []
     assert snapshot(p) == before
     assert [m.version for m in p.suggestion_models()] == [1]
 
@@ -210,3 +234,28 @@ def test_a_handout_carries_the_enabled_model(trained, tmp_path):
         assert [(m.version, m.enabled) for m in models] == [(info.version, True)]
         assert h.suggestion_model_bytes(info.version) == p.suggestion_model_bytes(info.version)
         assert h.model_suggestions(docs[0], "gina")
+
+
+def test_the_registry_matcher_is_a_recommender_of_the_same_interface(seeded):
+    p = seeded
+    doc = p.document_list()[4][0]
+    found = p.registry_recommendations(doc, "hal")
+    assert found and all(s.kind == "span" and s.label == "ACTOR" and s.actor_id and s.model_version is None
+                         for s in found)
+    assert [(s.start, s.end, s.actor_id) for s in found] == [(o.start, o.end, o.actor_id)
+                                                             for o in p.suggestions(doc, "hal")]
+    p.accept_model_suggestion(doc, "hal", found[0])
+    span = p.spans(doc, "hal")[0]
+    assert (span.start, span.end, span.actor_id) == (found[0].start, found[0].end, found[0].actor_id)
+    assert p.suggestion_log(layer="hal")[0]["model_version"] is None
+
+
+def test_documents_by_uncertainty_orders_unfinished_documents(trained):
+    p, _ = trained
+    order = p.documents_by_uncertainty("kim")
+    ids = [d for d, _ in p.document_list()]
+    assert sorted(d for d, _ in order) == sorted(ids)
+    values = [u for _, u in order]
+    assert values == sorted(values, reverse=True) and all(0 <= u <= 1 for u in values)
+    p.set_status(ids[0], "kim", "done", reason="test")
+    assert ids[0] not in [d for d, _ in p.documents_by_uncertainty("kim")]

@@ -294,3 +294,17 @@ def test_export_error_is_shown_not_raised(qtbot, window):
     with qtbot.waitSignal(job.failed, timeout=30000) as blocker:
         pass
     assert "gold layer is empty" in blocker.args[0]
+
+
+def test_export_with_nothing_to_write_says_so_in_the_status_bar(qtbot, window, sel, tmp_path):
+    """Issue 18: a claims export of a layer without claims writes no file and says so."""
+    window.show_document(DOC4)
+    i = window.view.text().index("Hamas")
+    sel(window, i, i + 5)
+    key(qtbot, window, Qt.Key.Key_1)
+    job = window.files.start_export("claims", layer="alice", include_all=True, out_dir=str(tmp_path / "out"))
+    with qtbot.waitSignal(job.failed, timeout=30000) as blocker:
+        pass
+    assert "nothing to write" in blocker.args[0] and "all.jsonl would be empty" in blocker.args[0]
+    assert "nothing to write" in window.statusBar().currentMessage()
+    assert not (tmp_path / "out").exists()

@@ -151,3 +151,25 @@ def test_export_offers_the_unanimous_layer(window):
     assert dlg.layer.findData("unanimous") >= 0
     dlg.layer.setCurrentIndex(dlg.layer.findData("unanimous"))
     dlg.reject()
+
+
+def test_merge_of_a_file_not_handed_out_offers_to_take_it_as_a_new_annotator(qtbot, window, tmp_path, seeds_dir):
+    """Issue 18: refused with the reason; one click takes it as that annotator's work."""
+    from isfannotate import Project
+    p = window.project
+    other = Project.create(tmp_path / "elsewhere.isf", registry=seeds_dir / "registry.json")
+    other.import_paths([seeds_dir / f"{DOC4}.txt"])
+    other.close()
+    with Project.open(tmp_path / "elsewhere.isf") as h:      # dana's own project, not a hand-out
+        text = h.document(DOC4).text
+        h.annotate(DOC4, "dana", text.index("Rubio"), text.index("Rubio") + 5, "ACTOR")
+    window.team.start_merge([str(tmp_path / "elsewhere.isf")])
+    wait_jobs(qtbot, window)
+    dlg = window.team.merge_window
+    assert "was not handed out by this project" in dlg.report.toPlainText()
+    assert "dana" not in p.layers()
+    assert dlg.accept_new.isVisible() and "dana" in dlg.accept_new.text()
+    shot(dlg, tmp_path, "merge-refused.png")
+    qtbot.mouseClick(dlg.accept_new, Qt.MouseButton.LeftButton)
+    wait_jobs(qtbot, window)
+    assert "dana" in p.layers() and "dana" in window.team.merge_window.report.toPlainText()

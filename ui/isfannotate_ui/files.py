@@ -162,7 +162,9 @@ class FileController(QObject):
         *options* are ``Project.import_paths``'s (format, annotator_map, add_labels, replace, ...)."""
         def work(project, progress, _cancelled):
             report = project.import_paths(paths, annotator=annotator, progress=progress, **options)
-            return "; ".join(x for x in (report.detected and f"detected {report.detected}", report.summary()) if x)
+            notes = "; ".join(report.messages) if len(report.messages) <= 3 else ""
+            return "; ".join(x for x in (report.detected and f"detected {report.detected}", notes,
+                                         report.summary()) if x)
         return self.run_job("Importing", work, self.documentsImported.emit)
 
     def export_dialog(self):
@@ -199,6 +201,8 @@ class FileController(QObject):
         msg = f"exported {len(result.files)} files to {result.out_dir}"
         if result.warnings:
             msg += f" ({len(result.warnings)} warnings: see manifest.json)"
+        if result.not_written:
+            msg += "; not written, nothing to write in them: " + ", ".join(result.not_written)
         self.s.message(msg, 10000)
         self.last_export = result
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QForm
                                QLabel, QLineEdit, QPushButton, QSpinBox, QWidget)
 
 from isfannotate.errors import IsfError
+from isfannotate.formats.readers import read_annotations
 from isfannotate.importing import FORMATS, detect
 
 from .app_settings import app_settings
@@ -21,6 +22,10 @@ FORMAT_NAMES = {
     "brat": "brat standoff (.txt + .ann)", "doccano": "doccano JSONL", "labelstudio": "Label Studio JSON",
     "prodigy": "Prodigy JSONL", "conll": "CoNLL (IOB1/IOB2)", "webanno-tsv3": "WebAnno / INCEpTION TSV 3",
 }
+
+
+PREVIEW_FORMATS = ("conll", "webanno-tsv3")
+PREVIEW_BYTES = 1 << 20      # read at most this much in the dialog (the import job reads any size)
 
 
 class ImportDialog(QDialog):
@@ -63,7 +68,11 @@ class ImportDialog(QDialog):
                                              self)
         self.tag_column = QSpinBox(self)
         self.tag_column.setRange(0, 99)
-        self.tag_column.setSpecialValueText("the last column holding IOB tags")
+        self.tag_column.setSpecialValueText("the one column of IOB tags with entities")
+        self.tag_column.setObjectName("importTagColumn")
+        self.webanno_layer = QLineEdit(self)
+        self.webanno_layer.setObjectName("importWebannoLayer")
+        self.webanno_layer.setPlaceholderText("NamedEntity (default), pos.POS, a custom layer's name …")
         self.error = QLabel("", self)
         self.error.setObjectName("importError")
         self.error.setWordWrap(True)
@@ -78,6 +87,7 @@ class ImportDialog(QDialog):
         form.addRow("", self.replace)
         form.addRow("", self.split_discontinuous)
         form.addRow("CoNLL tag column", self.tag_column)
+        form.addRow("WebAnno layer", self.webanno_layer)
         form.addRow(self.error)
         buttons = ok_cancel(self, self._on_ok, "Import")
         form.addRow(buttons)
@@ -112,6 +122,29 @@ class ImportDialog(QDialog):
         i = self.format.findData(fmt)
         if i >= 0:
             self.format.setCurrentIndex(i)
+        self.preview()
+
+    def preview(self) -> bool:
+        """Read small CoNLL and WebAnno files now, with the options as set, so that a choice the
+        reader needs (several IOB columns, no named-entity layer) shows its refusal line here
+        before any job starts. True when there is nothing to say."""
+        fmt = self.format.currentData()
+        if fmt not in PREVIEW_FORMATS or not self._paths:
+            return True
+        try:
+            files = [f for p in map(Path, self._paths) for f in (p.rglob("*") if p.is_dir() else [p]) if f.is_file()]
+            if sum(f.stat().st_size for f in files) > PREVIEW_BYTES:
+                return True
+            opts = self.options()
+            read_annotations(self._paths, fmt, conll_tag_column=opts["conll_tag_column"] if fmt == "conll" else None,
+                             webanno_layer=opts["webanno_layer"] if fmt == "webanno-tsv3" else None)
+        except IsfError as e:
+            self.error.setText(str(e))
+            return False
+        except OSError:
+            return True          # the import itself names the file it cannot read
+        self.error.setText("")
+        return True
 
     def options(self) -> dict:
         return {"paths": list(self._paths), "format": self.format.currentData(),
@@ -119,11 +152,14 @@ class ImportDialog(QDialog):
                 "annotator_map": self.annotator_map.text().strip() or None,
                 "add_labels": self.add_labels.isChecked(), "replace": self.replace.isChecked(),
                 "split_discontinuous": self.split_discontinuous.isChecked(),
-                "conll_tag_column": self.tag_column.value() or None}
+                "conll_tag_column": self.tag_column.value() or None,
+                "webanno_layer": self.webanno_layer.text().strip() or None}
 
     def _on_ok(self) -> None:
         if not self._paths:
             self.error.setText("choose files or a folder first")
+            return
+        if not self.preview():
             return
         self.importRequested.emit(self.options())
         self.accept()

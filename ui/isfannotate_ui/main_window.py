@@ -296,7 +296,7 @@ class MainWindow(QMainWindow):
         try:
             self._show_document(doc_id)
         except IsfError as e:
-            self.statusBar().showMessage(f"⚠ {e}", 6000)
+            self.session.refused(e)   # a storage fault stays until the next message
             self._stale = True
             return False
         return True

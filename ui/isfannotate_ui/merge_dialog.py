@@ -10,6 +10,7 @@ and calls :meth:`MergeDialog.set_conflicts` again. Opened with ``open()``; non-m
 from __future__ import annotations
 
 import json
+import re
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar,
@@ -29,8 +30,12 @@ def _value(v: str | None) -> str:
     return "—" if x is None else str(x)
 
 
+NEW_ANNOTATOR = re.compile(r"--new-annotator (.+)$")
+
+
 class MergeDialog(QDialog):
     conflictDecided = Signal(str, str)      # conflict id, 'kept' | 'taken'
+    newAnnotatorAccepted = Signal(str)      # the lead takes a file not handed out as NAME's work
 
     HEADERS = ["Kind", "Entry", "Field", "From", "Project's value", "File's value", "Decide"]
 
@@ -57,12 +62,17 @@ class MergeDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.accept_new = QPushButton(self)
+        self.accept_new.setObjectName("mergeNewAnnotator")
+        self.accept_new.hide()
+        self.accept_new.clicked.connect(lambda: self.newAnnotatorAccepted.emit(self.accept_new.property("name")))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(self.heading)
         lay.addWidget(self.progress)
         lay.addWidget(self.report)
+        lay.addWidget(self.accept_new, 0, Qt.AlignmentFlag.AlignLeft)
         lay.addWidget(self.conflicts_label)
         lay.addWidget(self.table, 1)
         lay.addWidget(buttons)
@@ -84,6 +94,11 @@ class MergeDialog(QDialog):
         self.progress.setValue(0)
         self.heading.setText("Nothing was merged: the project is exactly as it was.")
         self.report.setPlainText(message)
+        m = NEW_ANNOTATOR.search(message.strip())
+        if m:   # a file this project did not hand out to that annotator: the lead may take it
+            self.accept_new.setProperty("name", m.group(1))
+            self.accept_new.setText(f"Take this file as {m.group(1)}'s work (a new annotator) and merge again")
+            self.accept_new.show()
 
     # ----------------------------------------------------------- conflicts
     def set_conflicts(self, rows: list[dict], names: dict[str, str] | None = None) -> None:

@@ -32,7 +32,7 @@ from PySide6.QtCore import QObject, Signal
 
 from isfannotate import Project
 from isfannotate.changes import Change
-from isfannotate.errors import IsfError
+from isfannotate.errors import IsfError, StorageError
 from isfannotate.gold.record import UNANIMOUS
 from isfannotate.models import Span, span_from_dict, span_from_short_row
 
@@ -245,6 +245,12 @@ class Session(QObject):
         """Show *text* in the window's status bar for *ms* milliseconds."""
         self.statusMessage.emit(text, ms)
 
+    def refused(self, e: IsfError) -> None:
+        """Say why an action or a read was refused. A fault of the storage (a full disk, a
+        read-only file) stays in the status bar until the next message: it holds for every
+        action until it is fixed."""
+        self.message(f"⚠ {e}", 0 if isinstance(e, StorageError) else 6000)
+
     def require_annotator(self) -> bool:
         """True when there is an annotator and the shown layer is theirs; else say why (and ask
         for a name when there is none, non-blocking)."""
@@ -272,7 +278,7 @@ class Session(QObject):
             self.settle()
             change = fn(*args, **kwargs)
         except IsfError as e:
-            self.message(f"⚠ {e}", 6000)
+            self.refused(e)
             return None
         self.changeApplied.emit(change)
         return change
@@ -285,7 +291,7 @@ class Session(QObject):
                 self.settle()       # a key pressed before the side panels filled acts on the filled state
                 return slot(*args)
             except IsfError as e:
-                self.message(f"⚠ {e}", 6000)
+                self.refused(e)
                 return None
         return call
 
@@ -295,5 +301,5 @@ class Session(QObject):
         try:
             return fn(*args, **kwargs)
         except IsfError as e:
-            self.message(f"⚠ {e}", 6000)
+            self.refused(e)
             return default

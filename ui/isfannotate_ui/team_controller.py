@@ -113,17 +113,19 @@ class TeamController(QObject):
         self.ui.dialogs.show(dlg)
         return dlg
 
-    def start_merge(self, paths: list[str]):
+    def start_merge(self, paths: list[str], new_annotators: tuple[str, ...] = ()):
         """Merge *paths* as a job; the merge dialog shows progress, then the report and the
-        registry conflicts to decide."""
+        registry conflicts to decide. *new_annotators*: names whose files are taken although
+        this project did not hand them out (the dialog offers it when a merge is refused so)."""
         from .merge_dialog import MergeDialog
         dlg = MergeDialog(paths, self.ui.window)
         dlg.conflictDecided.connect(self.s.guarded(self.decide_conflict))
+        dlg.newAnnotatorAccepted.connect(lambda name: (dlg.close(), self.start_merge(paths, (*new_annotators, name))))
         self.merge_window = dlg
         self.ui.dialogs.show(dlg)
 
         def work(project, progress, _cancelled):
-            return project.merge(paths, progress=progress)
+            return project.merge(paths, new_annotators=new_annotators, progress=progress)
 
         def done(report) -> None:
             dlg.show_report(report.summary())

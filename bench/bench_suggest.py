@@ -1,0 +1,101 @@
+"""Suggestion model costs (issue 22): training from scratch on 500 generated 5 KB articles of
+gold, an update after 20 new ones, loading a model, and suggesting for a 5 KB article.
+
+    .venv/bin/python bench/bench_suggest.py [--docs 500] [--new 20] [--size 5000]
+
+The gold is generated (bench/suggest_data.py: varied sentence shapes, ~120 actor names, 14 cues,
+thousands of claim combinations): it measures cost only. No quality figure comes from it
+(quality: ``isfannotate suggest eval`` on real gold). The last line is JSON.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+
+from suggest_data import write_corpus  # noqa: E402
+
+from isfannotate import Project  # noqa: E402
+
+
+def _cpu() -> tuple[float, float]:
+    """(this process's, its children's) CPU seconds so far."""
+    t = os.times()
+    return t.user + t.system, t.children_user + t.children_system
+
+
+def _cpu_since(before: tuple[float, float]) -> dict:
+    now = _cpu()
+    return {"cpu_s_parent": round(now[0] - before[0], 1), "cpu_s_child": round(now[1] - before[1], 1)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--docs", type=int, default=500)
+    ap.add_argument("--new", type=int, default=20)
+    ap.add_argument("--size", type=int, default=5000)
+    a = ap.parse_args()
+    out: dict = {"docs": a.docs, "new": a.new, "size": a.size, "load_average": os.getloadavg()[0]}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        path = tmp / "bench.isf"
+        p = Project.create(path)
+        p.import_paths([write_corpus(tmp / "gold.jsonl", a.docs, size=a.size, seed=0)], annotator="gold")
+        t, c = time.perf_counter(), _cpu()
+        info = p.train_suggestions()
+        out["train_scratch_s"] = round(time.perf_counter() - t, 1)
+        out["train_scratch_cpu"] = _cpu_since(c)
+        out["train_scratch_metrics"] = {k: info.metrics.get(k) for k in ("epochs", "span_seconds", "seconds")}
+        out["model_kb"] = info.size // 1024
+        p.import_paths([write_corpus(tmp / "new.jsonl", a.new, size=a.size, seed=1, start=a.docs)], annotator="gold")
+        t, c = time.perf_counter(), _cpu()
+        info = p.train_suggestions(update=True)
+        out["train_update_s"] = round(time.perf_counter() - t, 1)
+        out["train_update_cpu"] = _cpu_since(c)
+        out["train_update_metrics"] = {k: info.metrics.get(k) for k in ("mode", "new_documents", "replayed_documents",
+                                                                      "span_seconds", "seconds")}
+        # a fresh 5 KB article, not in training
+        p.import_paths([write_corpus(tmp / "probe.jsonl", 1, size=a.size, seed=99, start=90000)], annotator="other")
+        probe = "gen90000"
+        p.close()
+        # loading in a fresh process: spaCy's import included (what the app pays once, off its window's thread)
+        code = ("import time; t0 = time.perf_counter(); from isfannotate import Project\n"
+                f"p = Project.open({str(path)!r}); t1 = time.perf_counter(); p.load_suggestion_model()\n"
+                "t2 = time.perf_counter(); p.load_suggestion_model(p.suggestion_model().version - 1)\n"
+                "t3 = time.perf_counter(); print(t2 - t1, t3 - t2); p.close()")
+        c = _cpu()
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        out["load_process_cpu_s"] = _cpu_since(c)["cpu_s_child"]
+        cold, warm = (float(x) for x in r.stdout.split())
+        out["load_cold_s"] = round(cold, 2)
+        out["load_warm_s"] = round(warm, 2)
+        p = Project.open(path)
+        p.load_suggestion_model()
+        times = []
+        for _ in range(15):
+            t = time.perf_counter()
+            found = p.model_suggestions(probe, "bench")
+            times.append(time.perf_counter() - t)
+        out["suggest_ms_median"] = round(statistics.median(times) * 1000, 1)
+        out["suggest_ms_max"] = round(max(times) * 1000, 1)
+        out["suggestions_on_probe"] = len(found)
+        out["probe_chars"] = len(p.document(probe).text)
+        p.close()
+    out["load_average_after"] = os.getloadavg()[0]
+    for k, v in out.items():
+        print(f"{k}: {v}")
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
