@@ -1,10 +1,10 @@
 """View → Order Documents by Model Uncertainty: the unfinished documents the model is least
 sure of first (uncertainty sampling, as INCEpTION's and Prodigy's active learning).
 
-A document's uncertainty is the mean, over the enabled model's suggestions for the shown layer
-(every score, no minimum), of ``1 - |2·score - 1|``: 1 for a suggestion at 0.5, 0 for one at 0
-or 1. A document with no suggestion scores 0. Documents marked done go last, in their order. The
-scores are computed on the background thread; the list's header says how the list is ordered.
+A document's uncertainty is the core's (``Project.documents_by_uncertainty``, the same as the
+command line's): the mean over its tokens of 1 − the probability of the span model's most likely
+tag. Documents marked done go last, in their order. The scores are computed on the background
+thread; a line above the list says how it is ordered.
 """
 from __future__ import annotations
 
@@ -13,14 +13,9 @@ from PySide6.QtWidgets import QLabel
 ORDER_NOTE = "Ordered by model uncertainty: unfinished documents, least certain first"
 
 
-def uncertainty(suggestions) -> float:
-    scores = [sg.score for sg in suggestions]
-    return sum(1.0 - abs(2.0 * x - 1.0) for x in scores) / len(scores) if scores else 0.0
-
-
 def rank_documents(project, layer: str, doc_ids: list[str]) -> dict[str, float]:
     """doc id -> uncertainty, for *doc_ids* (the unfinished ones). Off the UI thread."""
-    return {d: uncertainty(project.model_suggestions(d, layer, min_score=0.0)) for d in doc_ids}
+    return dict(project.documents_by_uncertainty(layer, doc_ids))
 
 
 class UncertaintyOrder:
