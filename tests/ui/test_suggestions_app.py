@@ -122,6 +122,16 @@ def test_f8_tab_then_a_accepts_and_x_rejects_for_good(qtbot, win):
     win.view.set_text_cursor_range(0, 0)
     key(qtbot, win, Qt.Key.Key_F8)                       # F8: the first suggestion from the caret
     assert win.view.selected_span_id() == ids[0]
+    # from a selected annotation, F8 goes on from the caret too (not from the end of the article)
+    first = ctl.shown()[0]
+    change = win.session.run(win.project.annotate, DOC, "alice", first.end + 1, first.end + 3, "CUE")
+    win.view.select_span(change.rows("spans")[0].after["id"])
+    key(qtbot, win, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    assert not win.kb.is_suggestion(win.view.selected_span_id())
+    key(qtbot, win, Qt.Key.Key_F8)
+    assert win.view.selected_span_id() == ids[0]
+    key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert win.project.spans(DOC, "alice") == []
     key(qtbot, win, Qt.Key.Key_Tab)                      # from a suggestion, Tab goes to the next suggestion
     assert win.view.selected_span_id() == ids[1]
     key(qtbot, win, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from isfannotate.errors import IsfError
+
 from ..app_settings import app_settings
 from ..span_index import SpanStyle
 from .background import Background
@@ -169,7 +171,11 @@ class SuggestionController(QObject):
             self.bg.forget("document")
             return
         project, doc, layer = self.s.project, self.s.doc_id, self.s.annotator
-        if project.suggestion_model() is None:
+        try:
+            model = project.suggestion_model()
+        except IsfError:        # a job holds the project: asked again after the next change
+            return
+        if model is None:
             self.bg.forget("document")
             self._all, self._for = [], (doc, layer)
             self._redraw()
@@ -313,7 +319,7 @@ class SuggestionController(QObject):
         suggestion, the model's and the registry's, in document order."""
         view = self.ui.view
         sid = view.selected_span_id()
-        if sid is None:       # from the caret
+        if not self.kb.is_suggestion(sid):       # from the caret (an annotation selected or none)
             pos = view.cursor_position()
             after = [st.id for st in view.spans() if self.kb.is_suggestion(st.id)
                      and (st.start >= pos if step > 0 else st.start < pos)]
