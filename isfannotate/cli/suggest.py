@@ -153,7 +153,8 @@ def _eval(a) -> int:
         print(f"{lab:<12} {_fmt(ex['precision']):>8} {_fmt(ex['recall']):>8} {_fmt(ex['f1']):>8}   "
               f"{_fmt(ov['precision']):>8} {_fmt(ov['recall']):>8} {_fmt(ov['f1']):>8}  {ex['tp'] + ex['fn']:>5}")
     sp = result["stance_polarity"]
-    print(f"stance polarity: accuracy {_fmt(sp['accuracy'])} on {sp['n']} held-out stances")
+    print(f"stance polarity: accuracy {_fmt(sp['accuracy'])} on {sp['n']} held-out stances "
+          f"(always the training part's most common polarity: {_fmt(sp['majority_baseline'])})")
     print("learning curve (all labels, F1 exact / overlap): " + "; ".join(
         f"{c['train_documents']:g} docs {_fmt(c['f1_exact'])}/{_fmt(c['f1_overlap'])}" for c in result["learning_curve"]))
     if a.json:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,7 +107,7 @@ def evaluate(project: "ProjectBase", layer: str, *, folds: int = 5, seed: int = 
     rng = random.Random(seed)
     curve = []
     result_full = None
-    stance_right = stance_n = 0
+    stance_right = stance_n = majority_right = 0
     for share in shares:
         gold_all, pred_all = [], []
         n_train = []
@@ -128,10 +129,13 @@ def evaluate(project: "ProjectBase", layer: str, *, folds: int = 5, seed: int = 
                 gold_all.append([tuple(x) for x in d["spans"]])
                 pred_all.append([(s, e, lab) for s, e, lab, _ in rec.predict_spans(d["text"], min_score)])
                 if share == 1.0:
+                    seen = Counter(st["polarity"] for j in train_idx for st in docs[j]["stances"])
+                    majority = min(seen, key=lambda c: (-seen[c], c)) if seen else None
                     for st in d["stances"]:
                         got = rec.classify(rec.stance, st["text"])
                         stance_n += 1
                         stance_right += bool(got and got[0] == st["polarity"])
+                        majority_right += st["polarity"] == majority
             step += 1
             if progress:
                 progress(step, total)
@@ -144,7 +148,8 @@ def evaluate(project: "ProjectBase", layer: str, *, folds: int = 5, seed: int = 
     return {"layer": layer, "folds": folds, "seed": seed, "min_score": min_score, "documents": len(docs),
             "document_groups": groups, "skipped_documents": len(data["skipped"]), "rule": data["rule"],
             "fold_sizes": [len(p) for p in parts], "spans": result_full,
-            "stance_polarity": {"n": stance_n, "accuracy": _r(stance_right / stance_n) if stance_n else None},
+            "stance_polarity": {"n": stance_n, "accuracy": _r(stance_right / stance_n) if stance_n else None,
+                                "majority_baseline": _r(majority_right / stance_n) if stance_n else None},
             "learning_curve": curve,
             "note": ("held-out documents only; with fewer than 50 documents these figures say little "
                      "(each fold's model learned from a handful of articles)") if len(docs) < 50 else

@@ -66,6 +66,7 @@ def test_eval_cross_validates_real_gold_from_the_cli(seed_gold, tmp_path, capsys
     claims = r["spans"]["CLAIM"]["exact"]
     assert claims["tp"] + claims["fn"] == 9            # each gold claim scored once, on a held-out document
     assert r["stance_polarity"]["n"] == 9             # the stances citing a claim, each held out once
+    assert 0 <= r["stance_polarity"]["majority_baseline"] <= 1 and "most common polarity" in text
     assert "say little" in r["note"] and "say little" in text
     assert [c["share"] for c in r["learning_curve"]] == [1.0]
     assert out_png.read_bytes()[:4] == b"\x89PNG"
