@@ -2,7 +2,25 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from .errors import JobCancelled
+
+_stop = threading.local()
+
+
+@contextmanager
+def stop_when(cancelled: Callable[[], bool]) -> Iterator[None]:
+    """On this thread, every ProgressBar call raises ``JobCancelled`` once ``cancelled()`` is
+    true: a command served to a terminal (``store.serve``) stops when that terminal goes away."""
+    _stop.cancelled = cancelled
+    try:
+        yield
+    finally:
+        _stop.cancelled = None
 
 
 class ProgressBar:
@@ -17,10 +35,15 @@ class ProgressBar:
         self.start = time.monotonic()
         self.enabled = force if force is not None else (
             os.environ.get("ISFANNOTATE_PROGRESS") == "1" or getattr(self.stream, "isatty", lambda: False)())
+        if getattr(_stop, "cancelled", None) is not None:
+            self.enabled = False      # served to a terminal: never drawn into the captured output
         self.drawn = False
         self._last = 0.0
 
     def __call__(self, done: int, total: int) -> None:
+        cancelled = getattr(_stop, "cancelled", None)
+        if cancelled is not None and cancelled():
+            raise JobCancelled(f"{self.label}: stopped, the terminal that asked for it went away; nothing was written")
         if not self.enabled:
             return
         t = time.monotonic()

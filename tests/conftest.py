@@ -27,6 +27,7 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
         ("XDG_CACHE_HOME", "cache"),
         ("HF_HOME", "hf"),
         ("ISFANNOTATE_DATA_DIR", "isfdata"),
+        ("XDG_RUNTIME_DIR", "run"),        # where an open project's server listens (store/serve.py)
     ]:
         d = home / sub
         d.mkdir()

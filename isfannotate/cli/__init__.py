@@ -15,6 +15,7 @@ from ..importing import FORMATS as IMPORT_FORMATS
 from .common import GUI_WINDOWS, open_project as _open
 from .analysis import ANALYSIS_COMMANDS, add_analysis_parsers
 from .review import REVIEW_COMMANDS, add_review_parsers
+from .served import SERVED, forward
 from .suggest import SUGGEST_COMMANDS, add_suggest_parsers
 from .team import TEAM_COMMANDS, add_team_parsers
 
@@ -331,6 +332,10 @@ def main(argv: list[str] | None = None) -> int:
     if a.command is None:
         a = parser.parse_args(["gui"])
     try:
+        if a.command in SERVED:   # the app owns the project here: it runs the read command (cli.served)
+            code = forward(a.project, sys.argv[1:] if argv is None else list(argv))
+            if code is not None:
+                return code
         code = COMMANDS[a.command](a)
         if sys.stdout is not None:
             sys.stdout.flush()   # a closed pipe shows here, inside the guard, not in Python's exit

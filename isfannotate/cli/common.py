@@ -1,11 +1,63 @@
 """What the commands share."""
 from __future__ import annotations
 
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+_served = threading.local()   # .project, .home: set while this thread runs a command for the owner
+
 
 def open_project(path: str, command: str, read_only: bool = False):
-    """Open *path* as its one owner, named ``isfannotate COMMAND`` in the lock file."""
+    """Open *path* as its one owner, named ``isfannotate COMMAND`` in the lock file. While the
+    program that owns it serves this command (``cli.served``), the owner's open project instead."""
+    owner = getattr(_served, "project", None)
+    if owner is not None:
+        from ..errors import IsfError
+        if not (Path(path).exists() and os.path.samefile(path, _served.home)):
+            raise IsfError(f"{path}: not the project this program serves")
+        return ServedProject(owner, path)
     from ..project import Project
     return Project.open(path, read_only=read_only, program=f"isfannotate {command}")
+
+
+def serving_thread() -> bool:
+    """True on a thread that runs a command for the project's owner."""
+    return getattr(_served, "project", None) is not None
+
+
+@contextmanager
+def serving(project, home: Path):
+    """On this thread, ``open_project(path)`` of the file *home* gives the owner's *project*."""
+    _served.project, _served.home = project, home
+    try:
+        yield
+    finally:
+        _served.project = _served.home = None
+
+
+class ServedProject:
+    """The owner's open project as a served command sees it: left open at the end of the
+    command's ``with``, and named by the path the user typed (as ``Project.open`` would be)."""
+
+    def __init__(self, project, path: str):
+        self._project = project
+        self.path = Path(path)
+
+    def __getattr__(self, name):
+        return getattr(self._project, name)
+
+    def __enter__(self) -> "ServedProject":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None       # the owner keeps it open
+
+    def stats(self) -> dict:
+        st = self._project.stats()
+        st["path"] = str(self.path)
+        return st
 
 
 # The app's windows ``gui --window`` opens (and ``--screenshot`` grabs); the app dispatches on them.

@@ -91,6 +91,9 @@ class OwnerInfo:
     program: str
     since: str
     start: str | None = None   # the process's start time (``start_time``), None when unknown
+    #: where this owner serves read commands to the terminal (``store.serve``): "unix:PATH" or
+    #: "tcp:127.0.0.1:PORT"; empty when it does not serve
+    serve: str = ""
 
     @property
     def local(self) -> bool:
@@ -141,7 +144,7 @@ def read_lock(project_path: str | Path) -> OwnerInfo | None:
         start = data.get("start")
         return OwnerInfo(pid=pid, host=_text(data["host"]), user=_text(data.get("user", "")),
                          program=_text(data.get("program", "isfannotate")), since=_text(data.get("since", "")),
-                         start=None if start is None else _text(start))
+                         start=None if start is None else _text(start), serve=_text(data.get("serve", ""), 400))
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
 

@@ -39,8 +39,12 @@ from .navigation import DocumentNavigator
 from .parts import Dialogs, Menus, WindowParts
 from .repaint import DocumentPainter
 from .review_controller import ReviewController
+<<<<<<< HEAD
 from .session import Session, open_project
 from .suggestions import SuggestionController
+=======
+from .session import Session, close_project, open_project
+>>>>>>> main
 from .window_memory import Places, describe_change, first_split, last_place, restore_layout
 from .team_controller import TeamController
 
@@ -196,10 +200,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"⚠ {job.title} is still running: wait for it, or cancel it in the "
                                          f"status bar, then open {path}", 8000)
             return
-        project = open_project(path)
+        project = open_project(path, self.session.message)
         if self.project is not None:
             self._remember_place()
-            self.project.close()   # no job of ours runs: checkpoints and releases the file
+            close_project(self.project)   # no job of ours runs: checkpoints and releases the file
         self.analysis.close_windows()
         self.team.close_windows()
         recorded = project.recorded_annotator     # a handed-out file names its annotator: use it, never ask
@@ -497,6 +501,6 @@ class MainWindow(QMainWindow):
         self.team.close_windows()
         self.reviewing.close_windows()
         if self.project is not None:
-            self.project.close()  # waits for a running job, checkpoints the WAL: the file is self-contained
+            close_project(self.project)  # waits for a running job, checkpoints the WAL: the file is self-contained
             self.session.project = None
         super().closeEvent(event)

@@ -36,17 +36,27 @@ from isfannotate.errors import IsfError, StorageError
 from isfannotate.gold.record import UNANIMOUS
 from isfannotate.models import Span, span_from_dict, span_from_short_row
 
+from .serving import serve_reads, stop_serving
+
 PROGRAM = "isfannotate gui"     # how the app names itself in a project's lock file
 CONNECTION_WAIT = 0.05          # seconds an action waits for a running job before it is refused as busy
 
 
-def open_project(path) -> Project:
+def open_project(path, say: Callable[[str, int], None] | None = None) -> Project:
     """Open *path* as the app does: named "isfannotate gui" in the lock file, and refusing an
     action at once (``Busy``) rather than freezing the window while a job uses the project.
     Raises ``ProjectLocked`` (one line naming the owner) when another program or window has it."""
     project = Project.open(path, program=PROGRAM)
     project.connection_wait = CONNECTION_WAIT
+    serve_reads(project, say)   # the terminal's stats, export, ... run here (docs/storage.md); *say* tells of them
     return project
+
+
+def close_project(project: Project) -> None:
+    """Stop serving the terminal, then close: waits for a running job (a served one too),
+    checkpoints the WAL and releases the file."""
+    stop_serving(project)
+    project.close()
 
 
 class Session(QObject):
