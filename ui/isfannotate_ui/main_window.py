@@ -39,12 +39,8 @@ from .navigation import DocumentNavigator
 from .parts import Dialogs, Menus, WindowParts
 from .repaint import DocumentPainter
 from .review_controller import ReviewController
-<<<<<<< HEAD
-from .session import Session, open_project
-from .suggestions import SuggestionController
-=======
 from .session import Session, close_project, open_project
->>>>>>> main
+from .suggestions import SuggestionController
 from .window_memory import Places, describe_change, first_split, last_place, restore_layout
 from .team_controller import TeamController
 

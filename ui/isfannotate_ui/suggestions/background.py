@@ -8,6 +8,7 @@ delivered (the annotator moved on to another document meanwhile).
 """
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -30,6 +31,9 @@ class Background(QObject):
         self._busy = False
         self._thread: threading.Thread | None = None
         self._done_on_thread.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        # a program ending while a model loads waits for it (at most a few seconds) rather than
+        # pulling its temporary folder from under it (a traceback at exit)
+        atexit.register(self.stop, 10.0)
 
     def submit(self, kind: str, fn: Callable[[], Any]) -> int:
         """Run *fn()* on the background thread; its result arrives as ``finished(kind, token, ...)``."""
@@ -59,11 +63,15 @@ class Background(QObject):
         with self._lock:
             return not self._pending and not self._busy
 
-    def stop(self) -> None:
+    def stop(self, wait: float = 0.0) -> None:
+        """No more requests; with *wait*, give the one running up to *wait* seconds to finish."""
         with self._lock:
             self._stop = True
             self._pending.clear()
             self._wake.notify()
+            thread = self._thread
+        if wait and thread is not None and thread is not threading.current_thread():
+            thread.join(wait)
 
     def _loop(self) -> None:
         while True:
