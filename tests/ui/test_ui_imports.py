@@ -55,7 +55,8 @@ def ui_graph() -> dict[str, set[str]]:
 
 def test_the_walk_finds_every_module():
     mods = ui_modules()
-    on_disk = {p.stem for p in Path(isfannotate_ui.__file__).parent.glob("*.py") if p.stem != "__init__"}
+    root = Path(isfannotate_ui.__file__).parent    # modules, and the feature folders (packages) among them
+    on_disk = {p.stem for p in root.rglob("*.py") if p.stem != "__init__"} | {p.parent.name for p in root.glob("*/__init__.py")}
     assert {m.rpartition(".")[2] for m in mods if m != PACKAGE} == on_disk
     assert f"{PACKAGE}.main_window" in mods and f"{PACKAGE}.kb_controller" in mods
 

@@ -265,19 +265,13 @@ class KbController(QObject):
         if added:
             self.ui.view.add_spans([self._suggestion_style(sid, self._suggestions[sid]) for sid in added])
 
-    def is_suggestion(self, style_id: str | None) -> bool:
-        return self.is_registry_suggestion(style_id) or self.model.owns(style_id)
-
-    def is_registry_suggestion(self, style_id: str | None) -> bool:
-        return bool(style_id) and style_id.startswith(SUGGESTION_PREFIX)
-
-    def registry_count(self) -> int:
-        return len(self._suggestions)
+    def is_suggestion(self, style_id: str | None) -> bool:   # the registry's or the model's
+        return bool(style_id) and (style_id.startswith(SUGGESTION_PREFIX) or self.model.owns(style_id))
 
     def suggestion_here(self):
         """The selected suggestion, else the innermost one under the caret."""
         sel = self.ui.view.selected_span_id()
-        if self.is_registry_suggestion(sel):
+        if self.is_suggestion(sel):
             return self._suggestions.get(sel)
         rng = self.ui.view.selected_range()
         if rng is not None:   # selected text (a find match, a drag): the suggestion it covers (B10)

@@ -291,8 +291,7 @@ class MainWindow(QMainWindow):
 
     # --------------------------------------------------------------- document
     def show_document(self, doc_id: str) -> bool:
-        """Show *doc_id*; False (said in the status bar) when a job holds the project: the window
-        then shows the document again once the job ends."""
+        """Show *doc_id*; False (said in the status bar) while a job holds the project (shown when it ends)."""
         try:
             self._show_document(doc_id)
         except IsfError as e:
@@ -339,8 +338,7 @@ class MainWindow(QMainWindow):
 
     # --------------------------------------------------------------- editing
     def clear_selection(self) -> None:
-        """Esc: stop picking a claim's source, else close the find bar (keeping what it found
-        selected), else clear the selection."""
+        """Esc: stop picking a source, else close the find bar (its match stays selected), else unselect."""
         if self.claims.cancel_pick() or self.claims.dismiss_proposal():
             return
         if self.find_bar.isVisible():

@@ -17,6 +17,7 @@ from isfannotate.errors import IsfError
 
 from ..app_settings import app_settings
 from ..span_index import SpanStyle
+from ..suggestion_sync import SUGGESTION_PREFIX
 from .background import Background
 from .ordering import UncertaintyOrder
 
@@ -146,7 +147,7 @@ class SuggestionController(QObject):
         if self._active() and self._for == (self.s.doc_id, self.s.annotator):
             # a name the registry suggests already (grey, linked to its actor) is not suggested twice
             actor = self.s.project.scheme.actor_label
-            named = {(st.start, st.end) for st in self.ui.view.spans() if self.kb.is_registry_suggestion(st.id)}
+            named = {(st.start, st.end) for st in self.ui.view.spans() if st.id.startswith(SUGGESTION_PREFIX)}
             for sg in self._all:
                 if sg.score >= self.min_score(sg) and not (sg.label == actor and (sg.start, sg.end) in named):
                     new[style_id(sg)] = sg
@@ -245,7 +246,7 @@ class SuggestionController(QObject):
         sel = view.selected_span_id()
         if self.owns(sel):
             return self._shown.get(sel)
-        if sel and self.kb.is_registry_suggestion(sel):
+        if sel and sel.startswith(SUGGESTION_PREFIX):
             return None
         pos = view.cursor_position()
         under = [sg for sg in self._shown.values() if sg.start <= pos < sg.end]
@@ -294,9 +295,12 @@ class SuggestionController(QObject):
         n = len(self._shown)
         change = s.run(s.project.accept_all_model_suggestions, s.doc_id, s.annotator, self.min_scores())
         if change is not None:
-            rest = " · registry suggestions left: Shift+A again" if self.kb.registry_count() else ""
+            rest = " · registry suggestions left: Shift+A again" if self._registry_count() else ""
             s.message(f"{n} model suggestions accepted (one undo step: Ctrl+Z){rest}", 5000)
         return True
+
+    def _registry_count(self) -> int:
+        return sum(1 for st in self.ui.view.spans() if st.id.startswith(SUGGESTION_PREFIX))
 
     def _next_id(self, sid: str | None, step: int) -> str | None:
         """The next / previous suggestion (the model's or the registry's) in the article's order."""
@@ -327,7 +331,7 @@ class SuggestionController(QObject):
         else:
             target = self._next_id(sid, step)
         if target is None:
-            self.s.message("No more suggestions in this document" if self._shown or self.kb.registry_count()
+            self.s.message("No more suggestions in this document" if self._shown or self._registry_count()
                            else "No suggestions in this document", 3000)
             return
         view.select_span(target)
