@@ -51,7 +51,6 @@ class KbController(QObject):
         self.doc_labels: DocLabelsForm | None = None
         self.guide = GuidePanel(parts.side)
         self.show_suggestions = True
-        self.model = None   # the model's suggestions (suggestions.SuggestionController), set by the window
 
     # ----------------------------------------------------------------- setup
     def build_actions(self) -> None:
@@ -141,9 +140,8 @@ class KbController(QObject):
         tables = {op.table for op in change.ops}
         if tables & {"actors", "targets"} or change.document_id is None:
             self.registry.set_actors(s.project.actors())
-        if s.doc_id is None:
+        if s.doc_id is None or self.model.after_change(change):   # (returns None)
             return
-        self.model.after_change(change)
         if tables & {"spans", "actors", "suggestion_decisions"}:
             if (tables & {"actors", "suggestion_decisions"} or self._matches_at is None
                     or change.document_id != s.doc_id or change.layer != s.annotator):
@@ -285,8 +283,7 @@ class KbController(QObject):
 
     def accept_suggestion(self) -> None:
         s, ui = self.s, self.ui
-        if self.model.accept_here():   # the model's suggestion selected or under the caret
-            return
+        if self.model.accept_here(): return   # noqa: E701 (the model's suggestion, selected or under the caret)
         o = self.suggestion_here()
         if o is None or not s.require_annotator():
             s.message("No suggestion here (suggestions are drawn dashed)", 3000)
@@ -297,8 +294,7 @@ class KbController(QObject):
 
     def reject_suggestion(self) -> None:
         s = self.s
-        if self.model.reject_here():
-            return
+        if self.model.reject_here(): return   # noqa: E701
         o = self.suggestion_here()
         if o is None or not s.require_annotator():
             s.message("No suggestion here (suggestions are drawn dashed)", 3000)
@@ -318,7 +314,6 @@ class KbController(QObject):
         self.show_suggestions = not self.show_suggestions
         self.suggestions_action.setChecked(self.show_suggestions)
         self.refresh_suggestions()
-        self.model.document_shown()
 
     # ---------------------------------------------------------- actor links
     def start_link(self, span_id: str) -> None:
@@ -382,7 +377,6 @@ class KbController(QObject):
             self.ui.view.setFocus()
 
     def on_span_selected(self, span_id: str) -> None:
-        self.model.on_selected(span_id)
         if self._link_span is not None and span_id != self._link_span:
             self.close_picker()
 

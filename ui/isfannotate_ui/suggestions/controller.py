@@ -75,12 +75,14 @@ class SuggestionController(QObject):
         self._again.setInterval(120)
         self._again.timeout.connect(self.request)
         self.window = None
+        parts.view.spanSelected.connect(self.on_selected)     # the status line names a selected suggestion
         self.train_job = None
         self.eval_job = None
 
     # ----------------------------------------------------------------- setup
     def build_actions(self) -> None:
         m = self.ui.menus
+        self.kb.suggestions_action.triggered.connect(self.document_shown)   # View → Show Suggestions
         m.add("Next Suggestion", lambda: self.step(1), "F8", m.annotate,
               tip="Select the next suggestion (then Tab / Shift+Tab move between suggestions)")
         m.add("Previous Suggestion", lambda: self.step(-1), "Shift+F8", m.annotate)
