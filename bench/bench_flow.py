@@ -151,9 +151,10 @@ def _is_word(text: str) -> bool:
     return all(ch.isalnum() for ch in text)
 
 
-def annotate(window, ref: dict, c: Counter, *, bulk: bool = False) -> None:
+def annotate(window, ref: dict, c: Counter, *, bulk: bool = False, model_stances=None) -> None:
     """Annotate seed 004 to *ref*: each actor selected and labelled, or with *bulk* the registry's
-    suggestions accepted at once (Shift+A) and the wrong ones rejected (X)."""
+    suggestions accepted at once (Shift+A) and the wrong ones rejected (X); *model_stances*
+    (flow_model.py) takes the stances the model suggests right before the rest are made by hand."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QComboBox
     K = Qt.Key
@@ -279,7 +280,10 @@ def annotate(window, ref: dict, c: Counter, *, bulk: bool = False) -> None:
     polarities = p.scheme.stance.polarities
     targets = {t.id: t.name for t in p.targets()}
     ed = window.claims.stances.editor
+    from_model = model_stances(window, d) if model_stances else set()
     for st in ref["stances"]:
+        if st["id"] in from_model:
+            continue
         c.on("stance_from_claim", st["id"])
         first, *more = [by_id[e] for e in st["evidence"]]
         inner = [x for x in ref["spans"] if x["label"] != "CLAIM" and first["start"] <= x["start"] < first["end"]]
@@ -368,13 +372,14 @@ def compare(project, ref: dict) -> list[str]:
     return out
 
 
-def _open_window(path: Path):
-    """A fresh project at *path* holding seed 004, shown in the real window."""
+def _open_window(path: Path, existing: bool = False):
+    """A fresh project at *path* holding seed 004 (or the *existing* one there), shown in the real window."""
     from isfannotate import Project
     from isfannotate_ui.app import create_main_window, ensure_app
-    p = Project.create(path, registry=REPO / "seeds" / "registry.json")
-    p.import_paths([REPO / "seeds" / f"{DOC}.txt"])
-    p.close()
+    if not existing:
+        p = Project.create(path, registry=REPO / "seeds" / "registry.json")
+        p.import_paths([REPO / "seeds" / f"{DOC}.txt"])
+        p.close()
     app = ensure_app()
     window = create_main_window(path, WHO)
     window.resize(1280, 800)
@@ -412,13 +417,21 @@ def span_too_long_fixed(path: Path, ref: dict) -> int:
     return c.by_item[("span_too_long_fix", "")]
 
 
-def run(path: Path, ref: dict, *, bulk: bool) -> Counter | None:
+def run(path: Path, ref: dict, *, bulk: bool, model: dict | None = None, stance_min: float | None = None) -> Counter | None:
     """Annotate seed 004 in a fresh project at *path* through the real window; the inputs, or
-    None (said on stderr) when the result differs from the reference."""
-    window = _open_window(path)
+    None (said on stderr) when the result differs from the reference. *model* (a dict, filled
+    with what the model suggested): with a suggestion model in the loop (flow_model.py)."""
+    from functools import partial
+    stances = None
+    if model is not None:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import flow_model
+        model.update(flow_model.build(path, DOC))
+        stances = partial(flow_model.make_stances_from_suggestions, ref=ref, seen=model, stance_min=stance_min)
+    window = _open_window(path, existing=model is not None)
     c = Counter()
     try:
-        annotate(window, ref, c, bulk=bulk)
+        annotate(window, ref, c, bulk=bulk, model_stances=stances)
         diff = compare(window.project, ref)
     finally:
         window.close()
@@ -431,6 +444,8 @@ def run(path: Path, ref: dict, *, bulk: bool) -> Counter | None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reference", type=Path, default=REFERENCE)
+    ap.add_argument("--no-model", dest="model", action="store_false",
+                    help="skip the run with a suggestion model (needs spaCy; trains one, ~1 min)")
     args = ap.parse_args()
     ref = json.loads(args.reference.read_text(encoding="utf-8").splitlines()[0])
     tmp = Path(tempfile.mkdtemp(prefix="bench_flow_"))
@@ -438,7 +453,11 @@ def main() -> int:
         os.environ[var] = str(tmp / var.lower())
     c = run(tmp / "one-by-one.isf", ref, bulk=False)
     fast = run(tmp / "with-suggestions.isf", ref, bulk=True)
-    if c is None or fast is None:
+    seen: dict = {}
+    with_model = run(tmp / "with-model.isf", ref, bulk=True, model=seen) if args.model else None
+    low: dict = {}
+    with_low = run(tmp / "with-model-035.isf", ref, bulk=True, model=low, stance_min=0.35) if args.model else None
+    if c is None or fast is None or (args.model and (with_model is None or with_low is None)):
         return 1
     fix = span_too_long_fixed(tmp / "too-long.isf", ref)
     kinds = c.per_kind()
@@ -450,8 +469,15 @@ def main() -> int:
     n_claims = len(kinds["claim"])
     claim_min = min(kinds["claim"])
     print(f"seed 004 annotated twice to {args.reference.name}; both match it (spans, links, claims, stances, labels)")
-    for title, counter in (("one by one: every actor selected and labelled", c),
-                           ("with suggestions: Shift+A, then the wrong one deleted", fast)):
+    runs = [("one by one: every actor selected and labelled", c),
+            ("with suggestions: Shift+A, then the wrong one deleted", fast)]
+    if with_model is not None:
+        runs.append((f"with the model too (trained on {seen['documents']} seeds' gold: {', '.join(seen['labels'])}; "
+                     f"{seen['model_span_suggestions']} span and {seen['model_stance_suggestions']} stance "
+                     f"suggestions, {seen['model_stance_suggestions_right']} stances right)", with_model))
+        runs.append((f"with the model, stances' minimum score lowered to 0.35 ({low['model_stance_suggestions']} stance "
+                     f"suggestions, {low['model_stance_suggestions_right']} right)", with_low))
+    for title, counter in runs:
         print(f"\n{title}")
         print(f"{'kind':<26}{'items':>6}{'inputs':>8}{'mean':>7}{'min':>5}{'max':>5}")
         for kind, v in sorted(counter.per_kind().items()):
@@ -470,6 +496,10 @@ def main() -> int:
         "stance_from_claim": mean("stance_from_claim"),
         "seed004_total": fast.total,
         "seed004_total_one_by_one": c.total,
+        "seed004_total_with_model": with_model.total if with_model is not None else None,
+        "model_suggestions": seen or None,
+        "seed004_total_with_model_stance_min_035": with_low.total if with_low is not None else None,
+        "model_suggestions_stance_min_035": low or None,
         "mouse_inputs_after_selection": max(fast.mouse_after_selection, c.mouse_after_selection),
         "span_one_word_too_long_fixed": fix,    # extra inputs: Alt+Shift+← (goal 1)
     }

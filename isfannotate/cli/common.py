@@ -61,4 +61,4 @@ class ServedProject:
 
 
 # The app's windows ``gui --window`` opens (and ``--screenshot`` grabs); the app dispatches on them.
-GUI_WINDOWS = ("main", "review", "agreement", "stancemap", "progress", "feedback")
+GUI_WINDOWS = ("main", "review", "agreement", "stancemap", "progress", "feedback", "suggestions")

@@ -37,7 +37,7 @@ def test_every_window_screenshots_headless(qtbot, three_closed, tmp_path, capsys
     assert cli(["gui", str(three_closed), "--screenshot", str(tmp_path / "x.png"), "--window", "board"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1] == ("isfannotate gui: --window 'board': choose from main, review, agreement, stancemap, "
-                       "progress, feedback")
+                       "progress, feedback, suggestions")
     assert not (tmp_path / "x.png").exists()
     assert cli(["gui", str(three_closed), "--screenshot", str(tmp_path / "x.png"), "--size", "big"]) == 2
     assert capsys.readouterr().err.strip() == ("isfannotate gui: --size 'big': give the window size as "

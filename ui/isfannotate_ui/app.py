@@ -85,6 +85,8 @@ def open_window(window: MainWindow, name: str, document: str | None = None) -> Q
         return window.team.show_board()
     if name == "feedback":
         return window.reviewing.show_feedback()
+    if name == "suggestions":
+        return window.kb.model.open_window()
     sm = window.analysis.show_stance_map()
     if sm.smap is not None and not sm.smap.cells:
         from isfannotate.stancemap import ALL

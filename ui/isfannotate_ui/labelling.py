@@ -90,6 +90,9 @@ class LabellingController(QObject):
             self.claims.dismiss_proposal(quiet=True)    # the next action ends a proposal
         rng = view.selected_range()
         sid = view.selected_span_id()
+        if rng is None and self.kb.model.owns(sid):   # the model's: accepted with this label (a correction if other)
+            self.kb.model.accept_here(corrected_label=label)
+            return
         if rng is None and self.kb.is_suggestion(sid):
             if label == session.project.scheme.actor_label:
                 self.kb.accept_suggestion()
@@ -148,7 +151,10 @@ class LabellingController(QObject):
             return
         view = self.parts.view
         sid = view.selected_span_id()
-        while True:  # annotations only: suggestions are reached with the caret (A / X)
+        if self.kb.is_suggestion(sid):      # from a suggestion: the next / previous suggestion (F8 from anywhere)
+            self.kb.model.step(step)
+            return
+        while True:  # annotations only: suggestions are reached with F8, a click, or the caret (A / X)
             sid = view.next_span_id(sid) if step > 0 else view.previous_span_id(sid)
             if sid is None or not self.kb.is_suggestion(sid):
                 break
@@ -166,6 +172,9 @@ class LabellingController(QObject):
         """Enter: put the focus in the selected span's details (the first editable field)."""
         parts = self.parts
         if self.claims is not None and self.claims.accept_proposal():
+            return
+        if self.kb.is_suggestion(parts.view.selected_span_id()):     # Enter on a suggestion accepts it, as A
+            self.kb.accept_suggestion()
             return
         if parts.view.selected_span_id() is None:
             return

@@ -40,6 +40,7 @@ from .parts import Dialogs, Menus, WindowParts
 from .registry.kb_controller import KbController
 from .review.review_controller import ReviewController
 from .session import Session, close_project, open_project
+from .suggestions import SuggestionController
 from .team.team_controller import TeamController
 from .window_memory import Places, describe_change, first_split, last_place, restore_layout
 
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self.labelling = LabellingController(self.session, parts, self.label_bar, self.kb)
         self.labelling.claims = self.claims
         self.files = FileController(self.session, parts)        # project files, import, export
+        self.kb.model = SuggestionController(self.session, parts, self.kb, self.files, self.documents)   # issue 22
         self.painter = DocumentPainter(self.session, parts, self.documents, self.kb, self.claims)
         self.layers = LayerController(self.session, parts)      # View → Layer: any layer, read-only
         self.analysis = AnalysisController(self.session, parts, self.documents, self.layers)   # stance map
@@ -287,8 +289,7 @@ class MainWindow(QMainWindow):
 
     # --------------------------------------------------------------- document
     def show_document(self, doc_id: str) -> bool:
-        """Show *doc_id*; False (said in the status bar) when a job holds the project: the window
-        then shows the document again once the job ends."""
+        """Show *doc_id*; False (said in the status bar) while a job holds the project (shown when it ends)."""
         try:
             self._show_document(doc_id)
         except IsfError as e:
@@ -335,8 +336,7 @@ class MainWindow(QMainWindow):
 
     # --------------------------------------------------------------- editing
     def clear_selection(self) -> None:
-        """Esc: stop picking a claim's source, else close the find bar (keeping what it found
-        selected), else clear the selection."""
+        """Esc: stop picking a source, else close the find bar (its match stays selected), else unselect."""
         if self.claims.cancel_pick() or self.claims.dismiss_proposal():
             return
         if self.find_bar.isVisible():

@@ -34,13 +34,16 @@ KEYS: list[tuple[str, str]] = [
     ("Shift+S", "the selected claim becomes more evidence of the stance being written"),
     ("1–5 (in the stance editor)", "the polarity; with holder and target set it saves the stance"),
     ("Enter / Ctrl+Enter / Esc (in the stance editor)", "save the stance / save it / cancel it"),
-    ("Tab / Shift+Tab", "next / previous span"),
-    ("Enter", "open the selected span's details (claim: source → cue → quote → modality with Tab)"),
+    ("Tab / Shift+Tab", "next / previous span (from a selected suggestion: the next / previous suggestion)"),
+    ("F8 / Shift+F8", "select the next / previous suggestion (the model's or the registry's)"),
+    ("Enter", "accept the selected suggestion; else open the selected span's details (claim: source → cue → quote → modality with Tab)"),
     ("Delete", "remove the selected span (one accepted from a suggestion: the suggestion is rejected too)"),
     ("Alt+Shift+← / →", "move the selected span's end one word left / right (one undo step)"),
     ("Alt+Ctrl+Shift+← / →", "move the selected span's start one word left / right (one undo step)"),
-    ("A / X", "accept / reject the suggestion under the cursor, selected, or covered by the selected text"),
-    ("Shift+A", "accept all suggestions of the document (not on a document marked done)"),
+    ("A / X", "accept / reject the suggestion under the cursor, selected, or covered by the selected text "
+              "(a model's claim comes with its source and cue; a label key accepts it with that label)"),
+    ("Shift+A", "accept all suggestions of the document at or above their minimum score, one undo step "
+                "(the model's first, then the registry's; not on a document marked done)"),
     ("Ctrl+L", "link the selected ACTOR span to an actor (the picker: Enter link, Ctrl+Enter link and add "
                "the text as an alias, Esc leave unlinked)"),
     ("Ctrl+Shift+A", "annotate all other occurrences of the selected span's actor"),

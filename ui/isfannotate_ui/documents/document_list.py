@@ -89,6 +89,13 @@ class _Filter(QSortFilterProxyModel):
         super().__init__(parent)
         self.status: str | None = None
         self.needle = ""
+        self.rank: dict[str, float] | None = None     # doc id -> order key, highest first (None: as stored)
+
+    def lessThan(self, a: QModelIndex, b: QModelIndex) -> bool:  # noqa: N802 (Qt override)
+        if self.rank is None:
+            return a.row() < b.row()
+        ra, rb = self.rank.get(a.data(IdRole), -1.0), self.rank.get(b.data(IdRole), -1.0)
+        return (-ra, a.row()) < (-rb, b.row())
 
     def set(self, status: str | None, needle: str) -> None:
         self.status, self.needle = status, needle.casefold()
@@ -136,6 +143,12 @@ class DocumentPane(QWidget):
         self.filter.currentIndexChanged.connect(self._on_filter_changed)
         self.view.activated.connect(self._on_activated)
         self.view.clicked.connect(self._on_activated)
+
+    def set_rank(self, rank: dict[str, float] | None) -> None:
+        """Order the list by *rank* (doc id -> key, highest first; missing ones last), or as stored (None)."""
+        self.proxy.rank = rank
+        self.proxy.sort(0 if rank is not None else -1)
+        self.proxy.invalidate()
 
     def _on_filter_changed(self, *_args) -> None:
         self.proxy.set(self.filter.currentData(), self.search.text())

@@ -1,10 +1,7 @@
-"""Actors, registry, occurrences, suggestions, validation and document labels in the window.
-
-``KbController`` builds the side tabs and actions for them and turns their signals into core
-actions through ``Session.run`` (so errors land in the status bar and the window repaints from
-the change). It talks to the window only through the session and the ``WindowParts`` it is
-given. Claims, stances and relations live in ``claims_controller``.
-"""
+"""Actors, registry, occurrences, suggestions, validation and document labels in the window:
+``KbController`` builds their side tabs and actions and turns signals into core actions through
+``Session.run`` (errors land in the status bar; the window repaints from the change), through the
+session and the ``WindowParts`` only. Claims, stances and relations: ``claims_controller``."""
 from __future__ import annotations
 
 from collections import Counter
@@ -72,6 +69,7 @@ class KbController(QObject):
         m.add("&Actors", lambda: self.show_tab(self.registry), "Ctrl+2", m.view)
         m.add("&Guidelines", lambda: self.show_tab(self.guide), "Ctrl+5", m.view)
         m.add("Registry &History…", self.history_dialog, None, m.review)
+        self.model.build_actions()
 
     def project_opened(self) -> None:
         """(Re)build what depends on the scheme: the picker, the Actors tab, the document labels."""
@@ -97,6 +95,7 @@ class KbController(QObject):
         self.doc_labels.labelEdited.connect(self.session.guarded(self._on_doc_label))
         parts.annotations.layout().insertWidget(0, self.doc_labels)
         self.guide.set_scheme(scheme)
+        self.model.project_opened()
 
     def focus_doc_labels(self) -> None:
         """Ctrl+1: the Annotations tab, the focus in the first document label (Tab: the next)."""
@@ -118,6 +117,7 @@ class KbController(QObject):
         if self.picker is not None:
             self.picker.hide()
         self.refresh_suggestions()
+        self.model.document_shown()
         self._found, self.problems, self.changed_problem_items = None, {}, None
         self.parts.annotations.set_problems([])
         if self.doc_labels is not None:
@@ -138,7 +138,7 @@ class KbController(QObject):
         tables = {op.table for op in change.ops}
         if tables & {"actors", "targets"} or change.document_id is None:
             self.registry.set_actors(session.project.actors())
-        if session.doc_id is None:
+        if session.doc_id is None or self.model.after_change(change):   # (returns None)
             return
         if tables & {"spans", "actors", "suggestion_decisions"}:
             if (tables & {"actors", "suggestion_decisions"} or self._matches_at is None
@@ -215,7 +215,7 @@ class KbController(QObject):
 
     # ----------------------------------------------------------- suggestions
     def suggestion_styles(self) -> list[SpanStyle]:
-        return [self._suggestion_style(sid, o) for sid, o in self._suggestions.items()]
+        return [self._suggestion_style(sid, o) for sid, o in self._suggestions.items()] + self.model.styles()
 
     def _suggestion_style(self, sid: str, o, label: str | None = None) -> SpanStyle:
         name = self.session.actor_text(o.actor_id)
@@ -263,8 +263,8 @@ class KbController(QObject):
         if added:
             self.parts.view.add_spans([self._suggestion_style(sid, self._suggestions[sid]) for sid in added])
 
-    def is_suggestion(self, style_id: str | None) -> bool:
-        return bool(style_id) and style_id.startswith(SUGGESTION_PREFIX)
+    def is_suggestion(self, style_id: str | None) -> bool:   # the registry's or the model's
+        return bool(style_id) and (style_id.startswith(SUGGESTION_PREFIX) or self.model.owns(style_id))
 
     def suggestion_here(self):
         """The selected suggestion, else the innermost one under the caret."""
@@ -281,11 +281,16 @@ class KbController(QObject):
                 return self._suggestions[st.id]
         return None
 
+    def _registry_suggestion(self):
+        o = self.suggestion_here()
+        if o is None or not self.session.require_annotator():
+            self.session.message("No suggestion here (suggestions are drawn dashed)", 3000)
+            return None
+        return o
+
     def accept_suggestion(self) -> None:
         session, parts = self.session, self.parts
-        o = self.suggestion_here()
-        if o is None or not session.require_annotator():
-            session.message("No suggestion here (suggestions are drawn dashed)", 3000)
+        if self.model.accept_here() or (o := self._registry_suggestion()) is None:   # the model's first
             return
         change = session.run(session.project.accept_suggestion, session.doc_id, session.annotator, o.start, o.end,
                              o.actor_id)
@@ -294,15 +299,13 @@ class KbController(QObject):
 
     def reject_suggestion(self) -> None:
         session = self.session
-        o = self.suggestion_here()
-        if o is None or not session.require_annotator():
-            session.message("No suggestion here (suggestions are drawn dashed)", 3000)
+        if self.model.reject_here() or (o := self._registry_suggestion()) is None:   # the model's first
             return
         session.run(session.project.reject_suggestion, session.doc_id, session.annotator, o.start, o.end, o.actor_id)
 
     def accept_all_suggestions(self) -> None:
         session = self.session
-        if session.doc_id is None or not session.require_annotator():
+        if session.doc_id is None or not session.require_annotator() or self.model.accept_all():   # the model's first
             return
         if not self._suggestions:
             session.message("No suggestions in this document", 3000)
