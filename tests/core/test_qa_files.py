@@ -68,3 +68,20 @@ def test_labelstudio_only_image_tasks_refused_with_the_reason(new_project, tmp_p
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "skipped 2 document task: a task without text" in err[0]
     assert path.read_bytes() == before
+
+
+def test_ctrl_c_while_the_command_is_still_loading_is_one_line(tmp_path):
+    """A Ctrl-C before cli.main runs (Python still importing pydantic ...): one line, exit 130."""
+    import subprocess
+    import sys
+
+    code = ("import sys, os, signal; sys.argv[0] = '/usr/bin/isfannotate'; import isfannotate; "
+            "os.kill(os.getpid(), signal.SIGINT); import time; time.sleep(5); print('not interrupted')")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 130, r.stderr
+    assert r.stderr.strip().splitlines() == ["isfannotate: interrupted while starting; nothing was changed"]
+    # cli.main puts Python's handler back: from there on Ctrl-C is KeyboardInterrupt, caught by main
+    code = ("import sys, signal; sys.argv[0] = 'isfannotate'; from isfannotate.cli import main; "
+            "main(['--version']); print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.stdout.strip().splitlines()[-1] == "True"
