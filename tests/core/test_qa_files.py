@@ -85,3 +85,28 @@ def test_ctrl_c_while_the_command_is_still_loading_is_one_line(tmp_path):
             "main(['--version']); print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.stdout.strip().splitlines()[-1] == "True"
+
+
+def test_our_export_folder_imports_as_it_is(tmp_path, capsys):
+    """``export --out DIR`` then ``import DIR``: the manifest.json beside the data is not read as data."""
+    import pytest
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"text": "Angela Merkel left Berlin.", "label": [[0, 13, "PER"], [19, 25, "LOC"]]}) + "\n",
+                   encoding="utf-8")
+    a, b = tmp_path / "a.isf", tmp_path / "b.isf"
+    for fmt in ("doccano", "labelstudio"):
+        for p in (a, b):
+            if p.exists():
+                p.unlink()
+            assert cli(["init", str(p)]) == 0
+        assert cli(["import", str(a), str(src), "--annotator", "x", "--add-labels"]) == 0
+        out = tmp_path / f"out-{fmt}"
+        assert cli(["export", str(a), "--format", fmt, "--layer", "x", "--all", "--out", str(out)]) == 0
+        assert (out / "manifest.json").exists()
+        capsys.readouterr()
+        code = cli(["import", str(b), str(out), "--annotator", "x", "--add-labels"])
+        cap = capsys.readouterr()
+        if code != 0:
+            pytest.fail(f"{fmt}: {cap.err}")
+        assert "2 spans in 1 annotated documents" in cap.out
