@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ui"))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from isfannotate_ui.article_view import ArticleView, SpanStyle  # noqa: E402
-from isfannotate_ui.palette import color_for_label  # noqa: E402
+from isfannotate_ui.annotate.article_view import ArticleView, SpanStyle  # noqa: E402
+from isfannotate_ui.annotate.palette import color_for_label  # noqa: E402
 
 WORDS = (
     "the of and to in a that for on is said Pakistan troops force Gaza stabilisation "

@@ -13,9 +13,10 @@ from ..scheme import Scheme, parse_scheme
 from . import schema
 from .readers import Readers
 from .session import Session
+from .summaries import Summaries
 
 
-class ProjectBase(Readers, Session):
+class ProjectBase(Readers, Summaries, Session):
     def __init__(self, path: Path, conn, owner=None, *, read_only: bool = False):
         Session.__init__(self, path, conn, owner, read_only=read_only)
         self._scheme: Scheme | None = None

@@ -3,7 +3,7 @@ drill-down shows stances, claims and links with names and text (never "0–0" or
 import os
 from pathlib import Path
 
-from isfannotate_ui.agreement_view import AgreementWindow
+from isfannotate_ui.agreement.agreement_view import AgreementWindow
 
 D = "004_925ac23fd4dc491f"
 

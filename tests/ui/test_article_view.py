@@ -6,10 +6,10 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QHelpEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QApplication, QMainWindow, QToolTip, QVBoxLayout, QWidget
 
-from isfannotate_ui import span_painter
-from isfannotate_ui.article_view import ArticleView, SpanStyle
-from isfannotate_ui.offsets import DISPLAY_PIECE
-from isfannotate_ui.palette import color_for_label, tint_color, underline_color
+from isfannotate_ui.annotate import span_highlighter
+from isfannotate_ui.annotate.article_view import ArticleView, SpanStyle
+from isfannotate_ui.annotate.offsets import DISPLAY_PIECE
+from isfannotate_ui.annotate.palette import color_for_label, tint_color, underline_color
 
 ORANGE, BLUE, GREEN = color_for_label(0), color_for_label(1), color_for_label(2)
 
@@ -495,17 +495,17 @@ def test_underlines_are_painted_stacked_below_the_text(view):
     qa = view.offsets.to_qt(a[0]) + 2  # inside "Pakistan"
     line = layout.lineForTextPosition(qa)
     x = line.cursorToX(qa)[0]
-    base = top + line.y() + line.height() + 1 + span_painter.UNDERLINE_WIDTH / 2
+    base = top + line.y() + line.height() + 1 + span_highlighter.UNDERLINE_WIDTH / 2
     assert pixel_rgb(img, x, base) == underline_color(BLUE)  # the claim: level 0
-    assert pixel_rgb(img, x, base + span_painter.UNDERLINE_STEP) == underline_color(ORANGE)  # actor: 1
+    assert pixel_rgb(img, x, base + span_highlighter.UNDERLINE_STEP) == underline_color(ORANGE)  # actor: 1
     qc = view.offsets.to_qt(c[1]) - 2  # in the claim, after the actor
     cl = layout.lineForTextPosition(qc)
     xc = cl.cursorToX(qc)[0]
-    yc = top + cl.y() + cl.height() + 1 + span_painter.UNDERLINE_WIDTH / 2
+    yc = top + cl.y() + cl.height() + 1 + span_highlighter.UNDERLINE_WIDTH / 2
     assert pixel_rgb(img, xc, yc) == underline_color(BLUE)
-    assert pixel_rgb(img, xc, yc + span_painter.UNDERLINE_STEP) == "#FFFFFF"
+    assert pixel_rgb(img, xc, yc + span_highlighter.UNDERLINE_STEP) == "#FFFFFF"
     # and the lines do not reach into the next line of text
-    assert base + span_painter.UNDERLINE_STEP + 2 < top + line.y() + line.height() + view._layout.line_gap + 0.5
+    assert base + span_highlighter.UNDERLINE_STEP + 2 < top + line.y() + line.height() + view._layout.line_gap + 0.5
 
 
 def test_long_single_line_lays_out_and_highlights(view):
@@ -541,7 +541,7 @@ def test_screenshot_of_a_seed_like_paragraph(view, tmp_path):
 
 
 def test_palette_is_okabe_ito_and_derived_shades_stay_readable():
-    from isfannotate_ui.palette import OKABE_ITO, blend, relative_luminance
+    from isfannotate_ui.annotate.palette import OKABE_ITO, blend, relative_luminance
 
     assert color_for_label(0) == OKABE_ITO["orange"]
     assert color_for_label(7) == color_for_label(0)  # cycles after seven
@@ -624,7 +624,7 @@ def test_span_index_blocks_and_order_after_a_bulk_load():
 
     from PySide6.QtGui import QTextDocument
 
-    from isfannotate_ui.span_index import SpanIndex, block_starts
+    from isfannotate_ui.annotate.span_index import SpanIndex, block_starts
 
     for text in ["", "a", "\n", "a\nb\u2029c\u2028d\n\n", "🇵🇰 x\ny\u2029"]:
         assert block_starts(text) == [0] + [m.end() for m in re.finditer("[\n\u2029]", text)]

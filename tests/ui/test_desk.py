@@ -11,12 +11,12 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def _selected_docs(w):
-    from isfannotate_ui.document_list import IdRole
+    from isfannotate_ui.documents.document_list import IdRole
     return sorted(i.data(IdRole) for i in w.documents.view.selectionModel().selectedIndexes())
 
 
 def _current_doc(w):
-    from isfannotate_ui.document_list import IdRole
+    from isfannotate_ui.documents.document_list import IdRole
     return w.documents.view.currentIndex().data(IdRole)
 
 

@@ -6,7 +6,7 @@ from isfannotate.exporting import FORMATS, missing_requirement
 
 
 def test_export_dialog_greys_out_what_is_not_installed_and_names_an_empty_gold(qtbot, window, monkeypatch):
-    import isfannotate_ui.export_dialog as ed
+    import isfannotate_ui.files.export_dialog as ed
     monkeypatch.setattr(ed, "missing_requirement",
                         lambda f: "the spacy format needs spaCy, which is not installed: pip install …"
                         if f == "spacy" else missing_requirement(f))

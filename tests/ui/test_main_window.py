@@ -188,7 +188,7 @@ def test_snap_toggle_and_find(qtbot, window):
 
 def test_f1_lists_keys_without_blocking(qtbot, window):
     from PySide6.QtWidgets import QTableWidget
-    from isfannotate_ui.dialogs import ShortcutsDialog
+    from isfannotate_ui.dialogs.small_dialogs import ShortcutsDialog
     key(qtbot, window, Qt.Key.Key_F1)
     dlg = window.dialogs[-1]
     assert isinstance(dlg, ShortcutsDialog) and dlg.isVisible()  # reached: open() did not block

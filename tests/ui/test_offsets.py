@@ -6,7 +6,7 @@ import random
 import pytest
 from PySide6.QtGui import QTextCursor, QTextDocument
 
-from isfannotate_ui.offsets import DISPLAY_PIECE, SPLIT_OVER, OffsetMap, display_breaks, with_breaks
+from isfannotate_ui.annotate.offsets import DISPLAY_PIECE, SPLIT_OVER, OffsetMap, display_breaks, with_breaks
 
 pytestmark = pytest.mark.usefixtures("qapp")  # QTextDocument wants a Qt application
 

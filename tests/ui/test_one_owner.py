@@ -276,7 +276,7 @@ def test_import_from_the_app_while_annotating_refuses_visibly_and_loses_nothing(
 
 
 def test_export_dialog_names_a_missing_library_before_any_work(qtbot, window, monkeypatch):
-    import isfannotate_ui.export_dialog as export_dialog
+    import isfannotate_ui.files.export_dialog as export_dialog
     reason = "the spacy format needs spaCy, which is not installed: pip install 'isfannotate[ml]'"
     monkeypatch.setattr(export_dialog, "missing_requirement", lambda fmt: reason if fmt == "spacy" else None)
     dlg = window.files.export_dialog()

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from isfannotate_ui.stance_map_models import CellRole
+from isfannotate_ui.stancemap.stance_map_models import CellRole
 
 GOLD = Path(__file__).resolve().parents[1] / "data" / "seed-gold-stances.jsonl"
 

@@ -2,7 +2,7 @@
 from collections import Counter
 from types import SimpleNamespace as NS
 
-from isfannotate_ui.suggestion_sync import suggestion_id, sync_at_offsets
+from isfannotate_ui.registry.suggestion_sync import suggestion_id, sync_at_offsets
 
 
 class FakeChange:

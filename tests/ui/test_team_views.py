@@ -140,7 +140,7 @@ def test_hand_out_merge_conflicts_agreement_and_board(qtbot, window, tmp_path):
 
 
 def test_active_time_counts_gaps_up_to_the_idle_limit():
-    from isfannotate_ui.progress_board import active_seconds
+    from isfannotate_ui.team.progress_board import active_seconds
     stamps = ["2025-01-01T10:00:00Z", "2025-01-01T10:01:00Z", "2025-01-01T10:03:00Z",
               "2025-01-01T11:00:00Z", "2025-01-01T11:00:30Z"]
     assert active_seconds(stamps) == 60 + 120 + 30

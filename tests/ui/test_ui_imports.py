@@ -55,9 +55,11 @@ def ui_graph() -> dict[str, set[str]]:
 
 def test_the_walk_finds_every_module():
     mods = ui_modules()
-    on_disk = {p.stem for p in Path(isfannotate_ui.__file__).parent.glob("*.py") if p.stem != "__init__"}
-    assert {m.rpartition(".")[2] for m in mods if m != PACKAGE} == on_disk
-    assert f"{PACKAGE}.main_window" in mods and f"{PACKAGE}.kb_controller" in mods
+    root = Path(isfannotate_ui.__file__).parent
+    on_disk = {".".join((PACKAGE,) + p.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+               for p in root.rglob("*.py")}
+    assert set(mods) == on_disk
+    assert f"{PACKAGE}.main_window" in mods and f"{PACKAGE}.registry.kb_controller" in mods
 
 
 def test_the_check_sees_a_circle(import_cycles):

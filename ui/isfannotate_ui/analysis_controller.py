@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 
-from .document_list import DocumentPane, IdRole
-from .layer_view import LayerController
+from .documents.document_list import DocumentPane, IdRole
+from .documents.layer_view import LayerController
 from .parts import WindowParts
 from .session import Session
 
@@ -31,14 +31,14 @@ WINDOW_KEYS: list[tuple[str, str]] = [
 class AnalysisController(QObject):
     def __init__(self, session: Session, parts: WindowParts, documents: DocumentPane, layers: LayerController) -> None:
         super().__init__(parts.window)
-        self.s = session
-        self.ui = parts
+        self.session = session
+        self.parts = parts
         self.documents = documents
         self.layers = layers
         self.stance_map = None
 
     def build_actions(self) -> None:
-        m = self.ui.menus
+        m = self.parts.menus
         m.view.addSeparator()
         m.add("Stance &Map", self.show_stance_map, "Ctrl+M", m.view,
               tip="who stands where on what, with the evidence")
@@ -48,11 +48,11 @@ class AnalysisController(QObject):
         """Document ids selected in the document list (the shown one when none is)."""
         ids = [i.data(IdRole) for i in self.documents.view.selectionModel().selectedIndexes()]
         ids = [d for d in ids if d]
-        return ids or ([self.s.doc_id] if self.s.doc_id else [])
+        return ids or ([self.session.doc_id] if self.session.doc_id else [])
 
     def _documents_for(self, kind: str) -> list[str] | None:
         if kind == "current":
-            return [self.s.doc_id] if self.s.doc_id else []
+            return [self.session.doc_id] if self.session.doc_id else []
         if kind == "selected":
             return self.selected_documents()
         return None
@@ -60,17 +60,17 @@ class AnalysisController(QObject):
     def open_span(self, doc_id: str, layer: str, start: int, end: int, span_id: str) -> None:
         """A click-through: the document in *layer* with the span selected, the main window raised."""
         self.layers.open_span(doc_id, layer, None if start < 0 else start, None if end < 0 else end, span_id or None)
-        w = self.ui.window
+        w = self.parts.window
         w.raise_()
         w.activateWindow()
 
     # -------------------------------------------------------- stance map
     def show_stance_map(self):
-        from .stance_map_view import StanceMapWindow
+        from .stancemap.stance_map_view import StanceMapWindow
         if self.stance_map is None:
-            self.stance_map = StanceMapWindow(lambda: self.s.project, self._documents_for, self.ui.window)
+            self.stance_map = StanceMapWindow(lambda: self.session.project, self._documents_for, self.parts.window)
             self.stance_map.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-            self.stance_map.evidenceOpened.connect(self.s.guarded(self.open_span))
+            self.stance_map.evidenceOpened.connect(self.session.guarded(self.open_span))
         self.stance_map.load_choices()
         self.stance_map.refresh()
         self.stance_map.show()

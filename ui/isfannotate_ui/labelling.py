@@ -11,18 +11,18 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QWidget
 
-from .kb_controller import KbController
-from .label_bar import LabelBar
-from .palette import color_for_label
+from .annotate.label_bar import LabelBar
+from .annotate.palette import color_for_label
 from .parts import WindowParts
+from .registry.kb_controller import KbController
 from .session import Session
 
 
 class LabellingController(QObject):
     def __init__(self, session: Session, parts: WindowParts, label_bar: LabelBar, kb: KbController) -> None:
         super().__init__(parts.window)
-        self.s = session
-        self.ui = parts
+        self.session = session
+        self.parts = parts
         self.label_bar = label_bar
         self.kb = kb
         self.claims = None       # the ClaimsController (set by the window): claim proposals
@@ -35,7 +35,7 @@ class LabellingController(QObject):
     # ----------------------------------------------------------------- setup
     def build_actions(self) -> None:
         """View → Snap and the Annotate menu's span keys; label keys come with the scheme."""
-        m = self.ui.menus
+        m = self.parts.menus
         self.snap_action = m.add("Snap Selections to &Words", self.toggle_snap, "W", m.view)
         self.snap_action.setCheckable(True)
         self.snap_action.setChecked(True)
@@ -54,16 +54,16 @@ class LabellingController(QObject):
 
     def project_opened(self) -> None:
         """One action per span label of the scheme (its key, or 1–9 in order) and the label bar."""
-        window, menu = self.ui.window, self.ui.menus.annotate
+        window, menu = self.parts.window, self.parts.menus.annotate
         for act in self.label_actions.values():
-            self.ui.view.removeAction(act)
+            self.parts.view.removeAction(act)
             menu.removeAction(act)
         self.label_actions.clear()
         labels = []
-        self.s.colors.clear()
-        for i, lab in enumerate(self.s.project.scheme.span_labels):
+        self.session.colors.clear()
+        for i, lab in enumerate(self.session.project.scheme.span_labels):
             color = lab.color or color_for_label(i)
-            self.s.colors[lab.name] = color
+            self.session.colors[lab.name] = color
             key = lab.key or (str(i + 1) if i < 9 else None)
             tip = lab.description
             if lab.examples:
@@ -74,8 +74,8 @@ class LabellingController(QObject):
                 act.setShortcut(QKeySequence(key))
             # a label key types in a field: it labels only while the article view has focus (B2)
             act.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            act.triggered.connect(lambda _c=False, n=lab.name, apply=self.s.guarded(self.apply_label): apply(n))
-            self.ui.view.addAction(act)
+            act.triggered.connect(lambda _c=False, n=lab.name, apply=self.session.guarded(self.apply_label): apply(n))
+            self.parts.view.addAction(act)
             menu.insertAction(self._label_menu_anchor, act)
             self.label_actions[lab.name] = act
         self.label_bar.set_labels(labels)
@@ -83,68 +83,70 @@ class LabellingController(QObject):
     # --------------------------------------------------------------- actions
     def apply_label(self, label: str) -> None:
         """The label key: annotate the selection, or relabel the selected span."""
-        s, view = self.s, self.ui.view
-        if s.doc_id is None or not s.require_annotator():
+        session, view = self.session, self.parts.view
+        if session.doc_id is None or not session.require_annotator():
             return
         if self.claims is not None:
             self.claims.dismiss_proposal(quiet=True)    # the next action ends a proposal
         rng = view.selected_range()
         sid = view.selected_span_id()
         if rng is None and self.kb.is_suggestion(sid):
-            if label == s.project.scheme.actor_label:
+            if label == session.project.scheme.actor_label:
                 self.kb.accept_suggestion()
                 return
             rng = (view.span(sid).start, view.span(sid).end)
         if rng is not None:
-            role = s.role(label)
-            known = self.kb.known_actor(s.text[rng[0]:rng[1]]) if role == "actor" else None
-            change = s.run(s.project.annotate, s.doc_id, s.annotator, rng[0], rng[1], label, actor_id=known)
+            role = session.role(label)
+            known = self.kb.known_actor(session.text[rng[0]:rng[1]]) if role == "actor" else None
+            change = session.run(session.project.annotate, session.doc_id, session.annotator, rng[0], rng[1], label,
+                                 actor_id=known)
             if change is not None:
                 new_id = change.rows("spans")[0].after["id"]
                 view.set_text_cursor_range(rng[1], rng[1])
                 view.select_span(new_id)
                 if role == "actor" and known is not None:
                     # a known name or alias is linked as it is made (one undo step); Ctrl+L changes it
-                    s.message(f"{label} → {s.actor_text(known, with_type=True)} (a known name; Ctrl+L changes it)",
-                              4000)
+                    session.message(f"{label} → {session.actor_text(known, with_type=True)} "
+                                    "(a known name; Ctrl+L changes it)", 4000)
                 elif role == "actor":
                     self.kb.start_link(new_id)
                 elif role == "claim" and self.claims is not None:
                     self.claims.propose(new_id)
             return
         if sid is not None:
-            if s.spans[sid].label != label:
-                s.run(s.project.relabel, sid, label, layer=s.annotator)
+            if session.spans[sid].label != label:
+                session.run(session.project.relabel, sid, label, layer=session.annotator)
             return
-        s.message("Select some text first (drag, double-click, or Shift+arrows)", 4000)
+        session.message("Select some text first (drag, double-click, or Shift+arrows)", 4000)
 
     def delete_selected(self) -> None:
-        s, view = self.s, self.ui.view
+        session, view = self.session, self.parts.view
         sid = view.selected_span_id()
         if sid is None:
-            s.message("No span selected (Tab selects the next one)", 3000)
+            session.message("No span selected (Tab selects the next one)", 3000)
             return
         if self.kb.is_suggestion(sid):
             self.kb.reject_suggestion()
             return
         nxt = view.next_span_id(sid) or view.previous_span_id(sid)
-        if s.run(s.project.delete_span, sid, layer=s.annotator) is not None and nxt and nxt in s.spans:
+        deleted = session.run(session.project.delete_span, sid, layer=session.annotator) is not None
+        if deleted and nxt and nxt in session.spans:
             view.select_span(nxt)
 
     def resize_selected(self, edge: str, step: int) -> None:
         """Move the selected span's *edge* ("start" / "end") one word left (-1) or right (1)."""
-        s, view = self.s, self.ui.view
+        session, view = self.session, self.parts.view
         sid = view.selected_span_id()
-        if sid is None or sid not in s.spans:
-            s.message("Select a span first (click it, or Tab) to move its start or end by a word", 4000)
+        if sid is None or sid not in session.spans:
+            session.message("Select a span first (click it, or Tab) to move its start or end by a word", 4000)
             return
-        s.run(s.project.resize_span_by_word, sid, edge, step, layer=s.annotator)
+        session.run(session.project.resize_span_by_word, sid, edge, step, layer=session.annotator)
 
     def step_span(self, step: int) -> None:
         if self.claims is not None and self.claims.has_proposal():
             self.claims.cycle_proposal(step)    # Tab / Shift+Tab cycle a proposal's sources
             return
-        view = self.ui.view
+        view = self.parts.view
         sid = view.selected_span_id()
         while True:  # annotations only: suggestions are reached with the caret (A / X)
             sid = view.next_span_id(sid) if step > 0 else view.previous_span_id(sid)
@@ -154,7 +156,7 @@ class LabellingController(QObject):
             view.select_span(sid)
 
     def toggle_snap(self) -> None:
-        view = self.ui.view
+        view = self.parts.view
         on = not view.snap_words()
         view.set_snap_words(on)
         self.snap_action.setChecked(on)
@@ -162,18 +164,18 @@ class LabellingController(QObject):
 
     def focus_details(self) -> None:
         """Enter: put the focus in the selected span's details (the first editable field)."""
-        ui = self.ui
+        parts = self.parts
         if self.claims is not None and self.claims.accept_proposal():
             return
-        if ui.view.selected_span_id() is None:
+        if parts.view.selected_span_id() is None:
             return
-        ui.side.setCurrentWidget(ui.annotations)
-        source = ui.annotations.details.findChild(QWidget, "claimSource")
+        parts.side.setCurrentWidget(parts.annotations)
+        source = parts.annotations.details.findChild(QWidget, "claimSource")
         if source is not None:     # a claim: its source first (Tab: cue, quote, modality)
             source.show()
             source.setFocus()
             return
-        form = ui.annotations.form
+        form = parts.annotations.form
         for i in range(form.rowCount()):
             item = form.itemAt(i, form.ItemRole.FieldRole)
             w = item.widget() if item else None
@@ -182,11 +184,11 @@ class LabellingController(QObject):
                 return
 
     def toggle_done(self) -> None:
-        s = self.s
-        if s.doc_id is None or not s.require_annotator():
+        session = self.session
+        if session.doc_id is None or not session.require_annotator():
             return
-        status = s.read(s.project.status, s.doc_id, s.annotator)
+        status = session.read(session.project.status, session.doc_id, session.annotator)
         if status == "done":
-            s.run(s.project.set_status, s.doc_id, s.annotator, "in_progress")
+            session.run(session.project.set_status, session.doc_id, session.annotator, "in_progress")
         elif status is not None:
             self.kb.mark_done()

@@ -22,26 +22,26 @@ from isfannotate.changes import Change
 from isfannotate.errors import IsfError
 from isfannotate.gcpause import paused_gc
 
-from .app_settings import app_settings
 from .analysis_controller import WINDOW_KEYS, AnalysisController
-from .annotations_panel import AnnotationsPanel
-from .article_view import ArticleView
-from .claims_controller import ClaimsController
-from .dialogs import AnnotatorDialog, ShortcutsDialog
-from .document_list import DocumentPane
-from .files import FileController, headless
-from .find_bar import FindBar
-from .kb_controller import KbController
-from .label_bar import LabelBar
+from .annotate.annotations_panel import AnnotationsPanel
+from .annotate.article_view import ArticleView
+from .annotate.find_bar import FindBar
+from .annotate.label_bar import LabelBar
+from .app_settings import app_settings
+from .claims.claims_controller import ClaimsController
+from .dialogs.small_dialogs import AnnotatorDialog, ShortcutsDialog
+from .document_painter import DocumentPainter
+from .documents.document_list import DocumentPane
+from .documents.layer_view import LayerController
+from .documents.navigation import DocumentNavigator
+from .files.file_controller import FileController, headless
 from .labelling import LabellingController
-from .layer_view import LayerController
-from .navigation import DocumentNavigator
 from .parts import Dialogs, Menus, WindowParts
-from .repaint import DocumentPainter
-from .review_controller import ReviewController
+from .registry.kb_controller import KbController
+from .review.review_controller import ReviewController
 from .session import Session, close_project, open_project
+from .team.team_controller import TeamController
 from .window_memory import Places, describe_change, first_split, last_place, restore_layout
-from .team_controller import TeamController
 
 
 class MainWindow(QMainWindow):
@@ -241,9 +241,7 @@ class MainWindow(QMainWindow):
         p = self.project
         rows = p.document_list()
         statuses = p.statuses(self.annotator) if self.annotator else {}
-        with p.read_snapshot() as conn:
-            groups = dict(conn.execute("SELECT id, near_dup_group FROM documents WHERE near_dup_group IS NOT NULL"))
-        self.documents.model.reset(rows, statuses, groups)
+        self.documents.model.reset(rows, statuses, p.near_dup_groups())
         if self.doc_id:
             self.documents.show_current(self.doc_id)
 

@@ -14,8 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMainWindow, QTabWidget, QWidget
 
-from .annotations_panel import AnnotationsPanel
-from .article_view import ArticleView
+from .annotate.annotations_panel import AnnotationsPanel
+from .annotate.article_view import ArticleView
 
 
 def typing_key(seq: QKeySequence) -> bool:

@@ -12,7 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QButtonGroup, QDialog, QFormLayout, QLabel, QLineEdit, QRadioButton,
                                QSpinBox, QWidget)
 
-from .dialogs import ok_cancel
+from ..dialogs.small_dialogs import ok_cancel
 
 
 class AssignDialog(QDialog):

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
+from ..parts import WindowParts
+from ..session import Session
 from .guide_examples import GuideExamples
-from .parts import WindowParts
-from .session import Session
 
 
 REVIEW_ACTIONS = ("decision:", "note", "guideline example")
@@ -28,8 +28,8 @@ class ReviewController(QObject):
     def __init__(self, session: Session, parts: WindowParts, guide) -> None:
         """*guide*: the Guide tab's panel; the examples list is added under it."""
         super().__init__(parts.window)
-        self.s = session
-        self.ui = parts
+        self.session = session
+        self.parts = parts
         self.window = None
         self.feedback_window = None
         self._targets: dict[str, str] | None = None
@@ -38,12 +38,12 @@ class ReviewController(QObject):
         guide.layout().addWidget(self.examples)
 
     def build_actions(self) -> None:
-        m = self.ui.menus
+        m = self.parts.menus
         r = m.review
         r.addSeparator()
         m.add("&Review Disagreements…", self.show_review, "Ctrl+Shift+R", r,
               tip="decide what goes into gold, unit by unit")
-        m.add("Review &This Document", lambda: self.show_review(self.s.doc_id), None, r,
+        m.add("Review &This Document", lambda: self.show_review(self.session.doc_id), None, r,
               tip="the shown document in the review window")
         m.add("&Feedback…", self.show_feedback, None, r,
               tip="an annotator's decided units: their version, the gold and the note; agreement with gold per label")
@@ -55,28 +55,28 @@ class ReviewController(QObject):
         self.refresh_examples()
 
     def refresh_examples(self) -> None:
-        rows = self.s.read(self.s.project.guideline_examples, default=[])
+        rows = self.session.read(self.session.project.guideline_examples, default=[])
         self.examples.set_examples(rows or [])
 
     # ---------------------------------------------------------------- window
     def show_review(self, doc_id: str | None = None):
         from .review_view import ReviewWindow
         if self.window is None:
-            w = ReviewWindow(self.name_of, self.ui.window)
-            w.decisionRequested.connect(self.s.guarded(self.decide))
-            w.autoMergeRequested.connect(self.s.guarded(lambda mode, k: self.auto_merge(mode, k or None)))
-            w.exampleRequested.connect(self.s.guarded(self.add_example))
-            w.nextRequested.connect(self.s.guarded(self.next_disagreement))
-            w.noteEdited.connect(self.s.guarded(self.set_note))
-            w.documentChosen.connect(self.s.guarded(self.open_document))
-            w.editRequested.connect(self.s.guarded(self.edit_dialog))
-            w.undoRequested.connect(self.s.guarded(self.undo_decision))
-            w.reactivated.connect(self.s.guarded(lambda: self.open_document(w.doc_id, w.current_key())))
+            w = ReviewWindow(self.name_of, self.parts.window)
+            w.decisionRequested.connect(self.session.guarded(self.decide))
+            w.autoMergeRequested.connect(self.session.guarded(lambda mode, k: self.auto_merge(mode, k or None)))
+            w.exampleRequested.connect(self.session.guarded(self.add_example))
+            w.nextRequested.connect(self.session.guarded(self.next_disagreement))
+            w.noteEdited.connect(self.session.guarded(self.set_note))
+            w.documentChosen.connect(self.session.guarded(self.open_document))
+            w.editRequested.connect(self.session.guarded(self.edit_dialog))
+            w.undoRequested.connect(self.session.guarded(self.undo_decision))
+            w.reactivated.connect(self.session.guarded(lambda: self.open_document(w.doc_id, w.current_key())))
             self.window = w
         self.refresh_queue()
         target = doc_id or self.window.doc_id
         if target is None:
-            nxt = self.s.project.next_disagreement()
+            nxt = self.session.project.next_disagreement()
             target = nxt[0] if nxt else (self.window.queue_model.rows[0].document_id
                                          if self.window.queue_model.rows else None)
         if target is not None:
@@ -91,14 +91,14 @@ class ReviewController(QObject):
         if not ident:
             return "?"
         if self._targets is None:     # read once per document shown (painting asks per cell)
-            self._targets = {t.id: t.name for t in self.s.read(self.s.project.targets, default=[]) or []}
-        return self._targets.get(ident) or self.s.actor_text(ident)
+            self._targets = {t.id: t.name for t in self.session.read(self.session.project.targets, default=[]) or []}
+        return self._targets.get(ident) or self.session.actor_text(ident)
 
     def refresh_queue(self) -> None:
-        self.window.set_queue(self.s.project.review_queue())
+        self.window.set_queue(self.session.project.review_queue())
 
     def open_document(self, doc_id: str, unit_key: str | None = None) -> None:
-        p = self.s.project
+        p = self.session.project
         self._targets = None
         self.window.show_document(p.review(doc_id), p.document(doc_id).text, unit_key)
         self.refresh_queue()
@@ -106,12 +106,12 @@ class ReviewController(QObject):
 
     # --------------------------------------------------------------- actions
     def decide(self, doc_id: str, unit_key: str, decision: str, annotator: str = "", edited=None, note: str = ""):
-        change = self.s.run_lead(self.s.project.decide, doc_id, unit_key, decision, annotator=annotator or None,
-                                 edited=edited, note=note)
+        change = self.session.run_lead(self.session.project.decide, doc_id, unit_key, decision,
+                                       annotator=annotator or None, edited=edited, note=note)
         if change is None:
             return None
-        self.s.message(f"{decision} ✓ (Ctrl+Z undoes it)", 3000)
-        nxt = self.s.project.next_disagreement(doc_id, unit_key)
+        self.session.message(f"{decision} ✓ (Ctrl+Z undoes it)", 3000)
+        nxt = self.session.project.next_disagreement(doc_id, unit_key)
         if nxt is None:
             self.open_document(doc_id, unit_key)
             self.window.status.setText("every disagreement is decided ✓")
@@ -124,31 +124,32 @@ class ReviewController(QObject):
         it is the lead's work on gold (a decision, a note, an auto-merge, a worked example), through
         the main window's undo so every view repaints; else say where the last action was.
         Returns the change applied, or None."""
-        p = self.s.project
+        p = self.session.project
         change = p.next_redo if redo else p.next_undo
         verb = "redo" if redo else "undo"
         if change is None:
             self.window.status.setText(f"nothing to {verb} in this session")
             return None
         if not is_review_action(change):
-            self.window.status.setText(f"the last action is “{self.ui.window.describe_change(change)}”, not a "
-                                       f"decision: {verb} it in the main window ({'Ctrl+Shift+Z' if redo else 'Ctrl+Z'})")
+            undo_key = "Ctrl+Shift+Z" if redo else "Ctrl+Z"
+            self.window.status.setText(f"the last action is “{self.parts.window.describe_change(change)}”, not a "
+                                       f"decision: {verb} it in the main window ({undo_key})")
             return None
-        (self.ui.window.redo if redo else self.ui.window.undo)()
+        (self.parts.window.redo if redo else self.parts.window.undo)()
         doc = change.document_id or self.window.doc_id
         if doc is not None:
             self.open_document(doc, self.window.current_key() if doc == self.window.doc_id else None)
         else:
             self.refresh_queue()
-        said = self.ui.window.describe_change(change)
+        said = self.parts.window.describe_change(change)
         self.window.status.setText(f"{verb} {said}" + ("" if redo else " (Ctrl+Shift+Z redoes it)"))
-        self.s.message(f"{verb} {said}", 4000)
+        self.session.message(f"{verb} {said}", 4000)
         return change
 
     def edit_dialog(self, doc_id: str, unit_key: str, picked: str = ""):
         """Ctrl+E: edit the picked (or most shared) version's parts, then accept it."""
         from .review_edit_dialog import ReviewEditDialog
-        p = self.s.project
+        p = self.session.project
         unit = p.review(doc_id).unit(unit_key)
         if unit is None or not unit.versions:
             self.window.status.setText("this unit has no version to edit (R rejects it)")
@@ -158,14 +159,14 @@ class ReviewController(QObject):
         dlg = ReviewEditDialog(unit, base, [x.name for x in p.scheme.span_labels],
                                [(a.id, a.name) for a in p.actors()], list(p.scheme.stance.polarities), self.window)
         note = self.window.note.text()
-        dlg.editedAccepted.connect(self.s.guarded(
+        dlg.editedAccepted.connect(self.session.guarded(
             lambda edited: self.decide(doc_id, unit_key, "accepted", who, edited or None, note)))
-        self.ui.dialogs.show(dlg)
+        self.parts.dialogs.show(dlg)
         return dlg
 
     def next_disagreement(self, backwards: bool = False):
         w = self.window
-        nxt = self.s.project.next_disagreement(w.doc_id, w.current_key(), backwards=backwards)
+        nxt = self.session.project.next_disagreement(w.doc_id, w.current_key(), backwards=backwards)
         if nxt is None:
             w.status.setText("no more undecided disagreements" + (" before this one" if backwards else ""))
             return None
@@ -173,9 +174,10 @@ class ReviewController(QObject):
         return nxt
 
     def auto_merge(self, mode: str, min_k: int | None = None):
-        change = self.s.run_lead(self.s.project.adjudicate_auto, mode, min_k=min_k)
+        change = self.session.run_lead(self.session.project.adjudicate_auto, mode, min_k=min_k)
         if change is not None:
-            self.s.message(f"auto-merge {mode}: {change.description} into gold (one action: Ctrl+Z undoes it)", 8000)
+            self.session.message(f"auto-merge {mode}: {change.description} into gold (one action: Ctrl+Z undoes it)",
+                                 8000)
             if self.window is not None:
                 if self.window.doc_id:
                     self.open_document(self.window.doc_id)
@@ -184,13 +186,13 @@ class ReviewController(QObject):
         return change
 
     def set_note(self, doc_id: str, unit_key: str, note: str):
-        change = self.s.run_lead(self.s.project.set_review_note, doc_id, unit_key, note)
+        change = self.session.run_lead(self.session.project.set_review_note, doc_id, unit_key, note)
         if change is not None:
             self.open_document(doc_id, unit_key)
         return change
 
     def add_example(self, doc_id: str, unit_key: str):
-        change = self.s.run_lead(self.s.project.add_guideline_example, doc_id, unit_key)
+        change = self.session.run_lead(self.session.project.add_guideline_example, doc_id, unit_key)
         if change is not None:
             self.refresh_examples()
             self.window.status.setText(f"added to the guidelines under {change.description} (Guide tab)")
@@ -200,13 +202,13 @@ class ReviewController(QObject):
     def show_feedback(self, annotator: str | None = None):
         from .feedback_view import FeedbackWindow
         if self.feedback_window is None:
-            fw = FeedbackWindow(lambda a: self.s.actor_text(a) if a else "?", self.ui.window)
-            fw.annotatorChosen.connect(self.s.guarded(self.load_feedback))
+            fw = FeedbackWindow(lambda a: self.session.actor_text(a) if a else "?", self.parts.window)
+            fw.annotatorChosen.connect(self.session.guarded(self.load_feedback))
             if self.open_span is not None:
-                fw.unitOpened.connect(self.s.guarded(self.open_span))
+                fw.unitOpened.connect(self.session.guarded(self.open_span))
             self.feedback_window = fw
-        layers = self.s.project.layers()
-        who = annotator or (self.s.me if self.s.me in layers else (layers[0] if layers else None))
+        layers = self.session.project.layers()
+        who = annotator or (self.session.me if self.session.me in layers else (layers[0] if layers else None))
         self.feedback_window.set_annotators(layers, who)
         if who is not None:
             self.load_feedback(who)
@@ -215,7 +217,7 @@ class ReviewController(QObject):
         return self.feedback_window
 
     def load_feedback(self, annotator: str) -> None:
-        p = self.s.project
+        p = self.session.project
         try:
             fb = p.feedback(annotator)
         except Exception as e:  # noqa: BLE001 (IsfError: no such layer, busy: shown, not raised)

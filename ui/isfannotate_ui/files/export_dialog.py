@@ -8,8 +8,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QForm
 
 from isfannotate.exporting import FORMATS, missing_requirement
 
-from .app_settings import app_settings
-from .dialogs import ok_cancel
+from ..app_settings import app_settings
+from ..dialogs.small_dialogs import ok_cancel
 
 FORMAT_NAMES = {
     "jsonl": "gold JSONL (isfannotate.gold/1)", "spacy": "spaCy DocBin", "hf": "Hugging Face token classification",

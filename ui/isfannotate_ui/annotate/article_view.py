@@ -16,8 +16,8 @@ from isfannotate.kb import split_possessive
 from isfannotate.words import is_word_char as _is_word_char
 
 from .offsets import OffsetMap, display_breaks, with_breaks
+from .span_highlighter import SpacedLayout, SpanHighlighter, paint_span_decorations
 from .span_index import SpanIndex, SpanStyle
-from .span_painter import SpacedLayout, SpanHighlighter, paint_span_decorations
 
 __all__ = ["ArticleView", "SpanStyle"]
 

@@ -14,8 +14,8 @@ from isfannotate.errors import IsfError
 from isfannotate.formats.readers import read_annotations
 from isfannotate.importing import FORMATS, detect
 
-from .app_settings import app_settings
-from .dialogs import ok_cancel
+from ..app_settings import app_settings
+from ..dialogs.small_dialogs import ok_cancel
 
 FORMAT_NAMES = {
     "auto": "detect from the files", "txt": "plain text (.txt)", "jsonl": "JSONL: documents or gold JSONL",

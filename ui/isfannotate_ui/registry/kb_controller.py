@@ -14,17 +14,17 @@ from PySide6.QtGui import QTextCursor
 
 from isfannotate import kb
 
+from ..annotate.article_view import SpanStyle
+from ..annotate.doc_labels_panel import DocLabelsForm
+from ..annotate.guide_panel import GuidePanel
+from ..dialogs.validation_dialog import MarkDoneDialog
+from ..parts import WindowParts
+from ..session import Session
 from .actor_link import ActorPicker
-from .article_view import SpanStyle
-from .doc_labels_panel import DocLabelsForm
-from .guide_panel import GuidePanel
 from .occurrences_dialog import OccurrencesDialog
-from .parts import WindowParts
 from .registry_dialogs import MergeDialog, RegistryLogDialog
 from .registry_panel import RegistryPanel
-from .session import Session
 from .suggestion_sync import SUGGESTION_PREFIX, suggestion_id, sync_at_offsets
-from .validation_dialog import MarkDoneDialog
 
 SUGGESTION_COLOR = "#7f7f7f"
 
@@ -34,8 +34,8 @@ class KbController(QObject):
 
     def __init__(self, session: Session, parts: WindowParts) -> None:
         super().__init__(parts.window)
-        self.s = session
-        self.ui = parts
+        self.session = session
+        self.parts = parts
         self.problems: dict[str, list[str]] = {}     # item id -> its problems' messages
         self._found: dict[str, list] | None = None    # item id -> its Problems, for revalidate
         #: items whose problems the last change altered (None: all may have, after a full check)
@@ -54,7 +54,7 @@ class KbController(QObject):
 
     # ----------------------------------------------------------------- setup
     def build_actions(self) -> None:
-        m = self.ui.menus
+        m = self.parts.menus
         a = m.annotate
         a.addSeparator()
         m.add("&Link Actor…", self.link_selected, "Ctrl+L", a, tip="Link the selected ACTOR span to a registry actor")
@@ -75,79 +75,80 @@ class KbController(QObject):
 
     def project_opened(self) -> None:
         """(Re)build what depends on the scheme: the picker, the Actors tab, the document labels."""
-        s, ui, scheme = self.s, self.ui, self.s.project.scheme
+        session, parts, scheme = self.session, self.parts, self.session.project.scheme
         if self.picker is not None:
             self.picker.deleteLater()
-        self.picker = ActorPicker(scheme.actor_types, ui.view.viewport())
-        self.picker.actorChosen.connect(self.s.guarded(self._on_actor_chosen))
-        self.picker.createRequested.connect(self.s.guarded(self._on_create_actor))
-        self.picker.cancelled.connect(self.s.guarded(self._on_picker_closed))
+        self.picker = ActorPicker(scheme.actor_types, parts.view.viewport())
+        self.picker.actorChosen.connect(self.session.guarded(self._on_actor_chosen))
+        self.picker.createRequested.connect(self.session.guarded(self._on_create_actor))
+        self.picker.cancelled.connect(self.session.guarded(self._on_picker_closed))
         if self.registry is None:
-            self.registry = RegistryPanel(scheme.actor_types, ui.side)
-            self.registry.actorSaved.connect(self.s.guarded(self._on_actor_saved))
-            self.registry.mergeRequested.connect(self.s.guarded(self.merge_dialog))
-            self.registry.occurrencesRequested.connect(self.s.guarded(self.occurrences_dialog))
-            self.registry.historyRequested.connect(self.s.guarded(self.history_dialog))
-            ui.side.insertTab(1, self.registry, "Actors")
-            ui.side.addTab(self.guide, "Guide")
-        self.registry.set_actors(s.project.actors())
+            self.registry = RegistryPanel(scheme.actor_types, parts.side)
+            self.registry.actorSaved.connect(self.session.guarded(self._on_actor_saved))
+            self.registry.mergeRequested.connect(self.session.guarded(self.merge_dialog))
+            self.registry.occurrencesRequested.connect(self.session.guarded(self.occurrences_dialog))
+            self.registry.historyRequested.connect(self.session.guarded(self.history_dialog))
+            parts.side.insertTab(1, self.registry, "Actors")
+            parts.side.addTab(self.guide, "Guide")
+        self.registry.set_actors(session.project.actors())
         if self.doc_labels is not None:
             self.doc_labels.deleteLater()
-        self.doc_labels = DocLabelsForm(scheme.doc_labels, ui.annotations)
-        self.doc_labels.labelEdited.connect(self.s.guarded(self._on_doc_label))
-        ui.annotations.layout().insertWidget(0, self.doc_labels)
+        self.doc_labels = DocLabelsForm(scheme.doc_labels, parts.annotations)
+        self.doc_labels.labelEdited.connect(self.session.guarded(self._on_doc_label))
+        parts.annotations.layout().insertWidget(0, self.doc_labels)
         self.guide.set_scheme(scheme)
 
     def focus_doc_labels(self) -> None:
         """Ctrl+1: the Annotations tab, the focus in the first document label (Tab: the next)."""
-        self.ui.side.setCurrentWidget(self.ui.annotations)
+        self.parts.side.setCurrentWidget(self.parts.annotations)
         if self.doc_labels is not None and self.doc_labels.editors:
             first = next(iter(self.doc_labels.editors.values()))
             first.setFocus()
 
     def show_tab(self, widget) -> None:
-        self.ui.side.setCurrentWidget(widget)
+        self.parts.side.setCurrentWidget(widget)
 
     # ------------------------------------------------------------ document
     def document_shown(self) -> None:
         """A document is shown: its suggestions (drawn in the article) and document labels now;
         the problems list is emptied until ``fill_panels``."""
-        s = self.s
+        session = self.session
         self._suggestions.clear()
         self._matches = self._rejected = None
         if self.picker is not None:
             self.picker.hide()
         self.refresh_suggestions()
         self._found, self.problems, self.changed_problem_items = None, {}, None
-        self.ui.annotations.set_problems([])
+        self.parts.annotations.set_problems([])
         if self.doc_labels is not None:
-            self.doc_labels.set_values(s.project.doc_labels(s.doc_id, s.annotator) if s.annotator else {})
+            values = session.project.doc_labels(session.doc_id, session.annotator) if session.annotator else {}
+            self.doc_labels.set_values(values)
 
     def fill_panels(self) -> None:
         """The shown document's problems, after its first paint (``DocumentPainter.fill_panels``)."""
         self.refresh_validation()
 
     def after_change(self, change) -> None:
-        s = self.s
+        session = self.session
         self.changed_problem_items = set()
         if self._link_span is not None:
-            span = s.spans.get(self._link_span)
-            if span is None or s.project.scheme.label(span.label).role != "actor":
+            span = session.spans.get(self._link_span)
+            if span is None or session.project.scheme.label(span.label).role != "actor":
                 self.close_picker()  # the span was relabelled or deleted meanwhile
         tables = {op.table for op in change.ops}
         if tables & {"actors", "targets"} or change.document_id is None:
-            self.registry.set_actors(s.project.actors())
-        if s.doc_id is None:
+            self.registry.set_actors(session.project.actors())
+        if session.doc_id is None:
             return
         if tables & {"spans", "actors", "suggestion_decisions"}:
             if (tables & {"actors", "suggestion_decisions"} or self._matches_at is None
-                    or change.document_id != s.doc_id or change.layer != s.annotator):
+                    or change.document_id != session.doc_id or change.layer != session.annotator):
                 self.refresh_suggestions(registry_changed="actors" in tables,
                                          decisions_changed="suggestion_decisions" in tables)
             else:
                 self._refresh_suggestions_for_spans(change)
         if "doc_labels" in tables and self.doc_labels is not None:
-            self.doc_labels.set_values(s.project.doc_labels(s.doc_id, s.annotator))
+            self.doc_labels.set_values(session.project.doc_labels(session.doc_id, session.annotator))
         if self._may_change_problems(change, tables):
             self.refresh_validation(change)
 
@@ -156,7 +157,7 @@ class KbController(QObject):
         removes other spans (a CUE, a generic label) cannot change its result."""
         if tables & {"claims", "stances", "stance_evidence", "actors"}:
             return True
-        scheme = self.s.project.scheme
+        scheme = self.session.project.scheme
         for op in change.rows("spans"):
             labels = {row["label"] for row in (op.before, op.after) if row is not None}
             if any(scheme.label(lab) is not None and scheme.label(lab).role in ("actor", "claim") for lab in labels):
@@ -168,27 +169,28 @@ class KbController(QObject):
         what it touched (``validate(only=...)``, as ``Project.revalidate``), in document order.
         After a change the list is updated row by row, and ``changed_problem_items`` says whose
         problems changed (None after a full check): a key press costs O(change), not O(problems)."""
-        s, ui = self.s, self.ui
-        if s.doc_id is None or not s.annotator:
+        session, parts = self.session, self.parts
+        if session.doc_id is None or not session.annotator:
             self._found = {}
             self.problems = {}
             self.changed_problem_items = None
-            ui.annotations.set_problems([])
+            parts.annotations.set_problems([])
             return
-        if change is None or change.document_id != s.doc_id or self._found is None:
+        if change is None or change.document_id != session.doc_id or self._found is None:
             found: dict[str, list] = {}
-            for p in s.project.validate(s.doc_id, s.annotator, text=s.text):
+            for p in session.project.validate(session.doc_id, session.annotator, text=session.text):
                 found.setdefault(p.item_id, []).append(p)
             self._found = found
             self.problems = {item: [p.message for p in ps] for item, ps in found.items()}
             self.changed_problem_items = None
-            ui.annotations.set_problems([(self._problem_key(item), item, msgs) for item, msgs in self.problems.items()])
+            parts.annotations.set_problems([(self._problem_key(item), item, msgs)
+                                            for item, msgs in self.problems.items()])
             return
         # what Project.revalidate does, in place: its copy of 10,000 problems cost 1 ms a key press
         touched = kb.touched_items(change)
         fresh: dict[str, list] = {}
         if touched:
-            for p in s.project.validate(s.doc_id, s.annotator, only=touched, text=s.text):
+            for p in session.project.validate(session.doc_id, session.annotator, only=touched, text=session.text):
                 fresh.setdefault(p.item_id, []).append(p)
         changed = set()
         for item in touched:
@@ -203,12 +205,12 @@ class KbController(QObject):
                     self.problems[item] = msgs
                 else:
                     self.problems.pop(item, None)
-                ui.annotations.update_problem(item, self._problem_key(item), msgs)
+                parts.annotations.update_problem(item, self._problem_key(item), msgs)
         self.changed_problem_items = changed
 
     def _problem_key(self, item: str) -> tuple:
         """Spans in the text's order, then the rest (stances)."""
-        sp = self.s.spans.get(item)
+        sp = self.session.spans.get(item)
         return (0, sp.start, -sp.end, sp.label, item) if sp is not None else (1, 0, 0, "", item)
 
     # ----------------------------------------------------------- suggestions
@@ -216,29 +218,30 @@ class KbController(QObject):
         return [self._suggestion_style(sid, o) for sid, o in self._suggestions.items()]
 
     def _suggestion_style(self, sid: str, o, label: str | None = None) -> SpanStyle:
-        name = self.s.actor_text(o.actor_id)
-        return SpanStyle(sid, o.start, o.end, label or self.s.project.scheme.actor_label or "ACTOR", SUGGESTION_COLOR,
-                         "suggestion", f"suggestion: {name} (A accept, X reject)")
+        name = self.session.actor_text(o.actor_id)
+        return SpanStyle(sid, o.start, o.end, label or self.session.project.scheme.actor_label or "ACTOR",
+                         SUGGESTION_COLOR, "suggestion", f"suggestion: {name} (A accept, X reject)")
 
     def refresh_suggestions(self, registry_changed: bool = True, decisions_changed: bool = True) -> None:
         """Draw the registry's suggestions for the document (never stored until accepted).
         The name matches are kept until the registry changes and the rejections until a
         decision changes; what is annotated comes from the window's spans (no query)."""
-        s, ui = self.s, self.ui
+        session, parts = self.session, self.parts
         new: dict[str, object] = {}
-        if self.show_suggestions and s.doc_id is not None and s.annotator and s.project.scheme.actor_label \
-                and not s.read_only:   # a layer shown read-only gets no suggestions: they could not be taken
-            with s.project.read_snapshot():   # kb reads the connection itself: hold the project's guard
+        # a layer shown read-only gets no suggestions: they could not be taken
+        if self.show_suggestions and session.doc_id is not None and session.annotator \
+                and session.project.scheme.actor_label and not session.read_only:
+            with session.project.read_snapshot():   # kb reads the connection itself: hold the project's guard
                 if registry_changed or self._matches is None:
-                    self._matches = kb.name_matches(s.project, s.doc_id, text=s.text)
+                    self._matches = kb.name_matches(session.project, session.doc_id, text=session.text)
                 if decisions_changed or self._rejected is None:
-                    self._rejected = kb.rejected_suggestions(s.project, s.doc_id, s.annotator)
+                    self._rejected = kb.rejected_suggestions(session.project, session.doc_id, session.annotator)
             self._matches_at = {}
             for o in self._matches:
                 self._matches_at.setdefault((o.start, o.end), []).append(o)
             # spans per (start, end), counted only where a name matches: only those are ever read
             starts = {o.start for o in self._matches}
-            self._covered = Counter((r[1], r[2]) for r in s.span_rows() if r[1] in starts)
+            self._covered = Counter((r[1], r[2]) for r in session.span_rows() if r[1] in starts)
             for o in kb.filter_suggestions(self._matches, self._covered.keys(), self._rejected):
                 new[suggestion_id(o)] = o
         else:
@@ -247,63 +250,64 @@ class KbController(QObject):
         added = [sid for sid in new if sid not in self._suggestions]
         self._suggestions = new
         if gone:
-            ui.view.remove_spans(gone)
+            parts.view.remove_spans(gone)
         if added:
-            label = s.project.scheme.actor_label or "ACTOR"     # once, not per suggestion
-            ui.view.add_spans([self._suggestion_style(sid, new[sid], label) for sid in added])
+            label = session.project.scheme.actor_label or "ACTOR"     # once, not per suggestion
+            parts.view.add_spans([self._suggestion_style(sid, new[sid], label) for sid in added])
 
     def _refresh_suggestions_for_spans(self, change) -> None:
         """After a change to spans alone: only suggestions at its rows' offsets can appear or go."""
         gone, added = sync_at_offsets(change, self._covered, self._matches_at, self._rejected, self._suggestions)
         if gone:
-            self.ui.view.remove_spans(gone)
+            self.parts.view.remove_spans(gone)
         if added:
-            self.ui.view.add_spans([self._suggestion_style(sid, self._suggestions[sid]) for sid in added])
+            self.parts.view.add_spans([self._suggestion_style(sid, self._suggestions[sid]) for sid in added])
 
     def is_suggestion(self, style_id: str | None) -> bool:
         return bool(style_id) and style_id.startswith(SUGGESTION_PREFIX)
 
     def suggestion_here(self):
         """The selected suggestion, else the innermost one under the caret."""
-        sel = self.ui.view.selected_span_id()
+        sel = self.parts.view.selected_span_id()
         if self.is_suggestion(sel):
             return self._suggestions.get(sel)
-        rng = self.ui.view.selected_range()
+        rng = self.parts.view.selected_range()
         if rng is not None:   # selected text (a find match, a drag): the suggestion it covers (B10)
             inside = [o for o in self._suggestions.values() if rng[0] <= o.start and o.end <= rng[1]]
             if inside:
                 return min(inside, key=lambda o: (o.start - rng[0]) + (rng[1] - o.end))
-        for st in self.ui.view.spans_at(self.ui.view.cursor_position()):
+        for st in self.parts.view.spans_at(self.parts.view.cursor_position()):
             if st.kind == "suggestion" and st.id in self._suggestions:
                 return self._suggestions[st.id]
         return None
 
     def accept_suggestion(self) -> None:
-        s, ui = self.s, self.ui
+        session, parts = self.session, self.parts
         o = self.suggestion_here()
-        if o is None or not s.require_annotator():
-            s.message("No suggestion here (suggestions are drawn dashed)", 3000)
+        if o is None or not session.require_annotator():
+            session.message("No suggestion here (suggestions are drawn dashed)", 3000)
             return
-        change = s.run(s.project.accept_suggestion, s.doc_id, s.annotator, o.start, o.end, o.actor_id)
+        change = session.run(session.project.accept_suggestion, session.doc_id, session.annotator, o.start, o.end,
+                             o.actor_id)
         if change is not None:
-            ui.view.select_span(change.rows("spans")[0].after["id"])
+            parts.view.select_span(change.rows("spans")[0].after["id"])
 
     def reject_suggestion(self) -> None:
-        s = self.s
+        session = self.session
         o = self.suggestion_here()
-        if o is None or not s.require_annotator():
-            s.message("No suggestion here (suggestions are drawn dashed)", 3000)
+        if o is None or not session.require_annotator():
+            session.message("No suggestion here (suggestions are drawn dashed)", 3000)
             return
-        s.run(s.project.reject_suggestion, s.doc_id, s.annotator, o.start, o.end, o.actor_id)
+        session.run(session.project.reject_suggestion, session.doc_id, session.annotator, o.start, o.end, o.actor_id)
 
     def accept_all_suggestions(self) -> None:
-        s = self.s
-        if s.doc_id is None or not s.require_annotator():
+        session = self.session
+        if session.doc_id is None or not session.require_annotator():
             return
         if not self._suggestions:
-            s.message("No suggestions in this document", 3000)
+            session.message("No suggestions in this document", 3000)
             return
-        s.run(s.project.accept_all_suggestions, s.doc_id, s.annotator)
+        session.run(session.project.accept_all_suggestions, session.doc_id, session.annotator)
 
     def toggle_suggestions(self) -> None:
         self.show_suggestions = not self.show_suggestions
@@ -313,14 +317,14 @@ class KbController(QObject):
     # ---------------------------------------------------------- actor links
     def start_link(self, span_id: str) -> None:
         """Show the actor picker next to *span_id* (non-blocking)."""
-        s, ui = self.s, self.ui
-        span = s.spans[span_id]
+        session, parts = self.session, self.parts
+        span = session.spans[span_id]
         self._link_span = span_id
-        self.picker.start(s.text[span.start:span.end], s.project.actors(), span.actor_id)
-        cur = QTextCursor(ui.view.document())
-        cur.setPosition(ui.view.offsets.to_qt(span.end))
-        rect = ui.view.cursorRect(cur)
-        vp = ui.view.viewport()
+        self.picker.start(session.text[span.start:span.end], session.project.actors(), span.actor_id)
+        cur = QTextCursor(parts.view.document())
+        cur.setPosition(parts.view.offsets.to_qt(span.end))
+        rect = parts.view.cursorRect(cur)
+        vp = parts.view.viewport()
         x = min(max(0, rect.left() - 40), max(0, vp.width() - self.picker.width()))
         y = rect.bottom() + 4
         if y + self.picker.height() > vp.height():
@@ -334,42 +338,42 @@ class KbController(QObject):
         def norm(t: str) -> str:
             return " ".join(t.split()).replace("’", "'")
         want = norm(text)
-        exact = [a for a in kb.search_actors(self.s.project.actors(), text, limit=5)
+        exact = [a for a in kb.search_actors(self.session.project.actors(), text, limit=5)
                  if want in {norm(n) for n in (a.name, *a.aliases)}]
         return exact[0].id if len(exact) == 1 else None
 
     def link_selected(self) -> None:
-        s, ui = self.s, self.ui
-        sid = ui.view.selected_span_id()
-        span = s.spans.get(sid) if sid else None
-        role = s.project.scheme.label(span.label).role if span else None
+        session, parts = self.session, self.parts
+        sid = parts.view.selected_span_id()
+        span = session.spans.get(sid) if sid else None
+        role = session.project.scheme.label(span.label).role if span else None
         if role != "actor":
-            s.message("Select an ACTOR span first (Tab moves between spans)", 3000)
+            session.message("Select an ACTOR span first (Tab moves between spans)", 3000)
             return
         self.start_link(sid)
 
     def _on_actor_chosen(self, actor_id: str, add_alias: bool) -> None:
-        s, sid = self.s, self._link_span
+        session, sid = self.session, self._link_span
         self._on_picker_closed()
-        if sid in s.spans:
-            s.run(s.project.link_actor, sid, actor_id, layer=s.annotator, add_alias=add_alias)
+        if sid in session.spans:
+            session.run(session.project.link_actor, sid, actor_id, layer=session.annotator, add_alias=add_alias)
 
     def _on_create_actor(self, name: str, type_: str, keep_alias: bool) -> None:
-        s, sid = self.s, self._link_span
+        session, sid = self.session, self._link_span
         self._on_picker_closed()
-        if sid not in s.spans:
+        if sid not in session.spans:
             return
-        span = s.spans[sid]
-        text = " ".join(s.text[span.start:span.end].split())
+        span = session.spans[sid]
+        text = " ".join(session.text[span.start:span.end].split())
         aliases = [text] if keep_alias and text != name else []
-        s.run(s.project.create_actor_for_span, sid, name, type_, aliases=aliases, layer=s.annotator)
+        session.run(session.project.create_actor_for_span, sid, name, type_, aliases=aliases, layer=session.annotator)
 
     def close_picker(self) -> None:
         """Hide the picker without linking (another span was chosen, or the span changed)."""
         if self.picker is not None and self.picker.isVisible():
             self.picker.hide()
             self._link_span = None
-            self.ui.view.setFocus()
+            self.parts.view.setFocus()
 
     def on_span_selected(self, span_id: str) -> None:
         if self._link_span is not None and span_id != self._link_span:
@@ -378,117 +382,118 @@ class KbController(QObject):
     def _on_picker_closed(self) -> None:
         sid = self._link_span
         self._link_span = None
-        self.ui.view.setFocus()
-        if sid in self.s.spans and self.ui.view.selected_span_id() != sid:
-            self.ui.view.select_span(sid)
+        self.parts.view.setFocus()
+        if sid in self.session.spans and self.parts.view.selected_span_id() != sid:
+            self.parts.view.select_span(sid)
 
     def actor_row(self, span):
         """The details row for an ACTOR span: its actor, and a button to change the link."""
         from PySide6.QtWidgets import QPushButton
-        s, ui = self.s, self.ui
+        session, parts = self.session, self.parts
         if span.actor_id:
-            text = f"{s.actor_text(span.actor_id, with_type=True)} — change…"
+            text = f"{session.actor_text(span.actor_id, with_type=True)} — change…"
         else:
             text = "⚠ not linked — link… (Ctrl+L)"
-        b = QPushButton(text, ui.annotations.details)
+        b = QPushButton(text, parts.annotations.details)
         b.setObjectName("actorLinkButton")
-        b.clicked.connect(s.guarded(lambda *_: self.start_link(span.id)))
+        b.clicked.connect(session.guarded(lambda *_: self.start_link(span.id)))
         return b
 
     # -------------------------------------------------------------- registry
     def _on_actor_saved(self, actor_id: str, values: dict) -> None:
-        s = self.s
+        session = self.session
         if actor_id:
-            s.run(s.project.update_actor, actor_id, **values)
+            session.run(session.project.update_actor, actor_id, **values)
         else:
-            change = s.run(s.project.add_actor, values["name"], values["type"], aliases=values["aliases"],
-                           external_id=values["external_id"], note=values["note"])
+            change = session.run(session.project.add_actor, values["name"], values["type"], aliases=values["aliases"],
+                                 external_id=values["external_id"], note=values["note"])
             if change is not None:
                 self.registry.select_actor(change.rows("actors")[0].after["id"])
 
     def merge_dialog(self, actor_id: str) -> MergeDialog:
-        s, ui = self.s, self.ui
-        dlg = MergeDialog(s.project.actors(), actor_id, ui.window)
-        dlg.mergeChosen.connect(s.guarded(self._merge))
-        ui.dialogs.show(dlg)
+        session, parts = self.session, self.parts
+        dlg = MergeDialog(session.project.actors(), actor_id, parts.window)
+        dlg.mergeChosen.connect(session.guarded(self._merge))
+        parts.dialogs.show(dlg)
         return dlg
 
     def _merge(self, keep: str, drop: str) -> None:
-        if self.s.run(self.s.project.merge_actors, keep, drop) is not None:
+        if self.session.run(self.session.project.merge_actors, keep, drop) is not None:
             self.registry.select_actor(keep)
 
     def history_dialog(self) -> RegistryLogDialog:
-        dlg = RegistryLogDialog(self.s.project.registry_log(), self.ui.window)
-        self.ui.dialogs.show(dlg)
+        dlg = RegistryLogDialog(self.session.project.registry_log(), self.parts.window)
+        self.parts.dialogs.show(dlg)
         return dlg
 
     # ----------------------------------------------------------- occurrences
     def occurrences_dialog(self, actor_id: str | None = None) -> OccurrencesDialog | None:
         """Every other unannotated mention of an actor (the registry's chosen one, else the
         selected ACTOR span's actor, else the selected span's text)."""
-        s, ui = self.s, self.ui
-        if s.doc_id is None or not s.require_annotator():
+        session, parts = self.session, self.parts
+        if session.doc_id is None or not session.require_annotator():
             return None
         text = None
         if actor_id is None:
-            sid = ui.view.selected_span_id()
-            span = s.spans.get(sid) if sid else None
-            if span is not None and s.project.scheme.label(span.label).role == "actor":
+            sid = parts.view.selected_span_id()
+            span = session.spans.get(sid) if sid else None
+            if span is not None and session.project.scheme.label(span.label).role == "actor":
                 actor_id = span.actor_id
-                text = None if actor_id else s.text[span.start:span.end]
-            elif ui.side.currentWidget() is self.registry:
+                text = None if actor_id else session.text[span.start:span.end]
+            elif parts.side.currentWidget() is self.registry:
                 actor_id = self.registry.current_actor_id()
         if actor_id is None and text is None:
-            s.message("Select an ACTOR span (or an actor in the Actors tab) first", 4000)
+            session.message("Select an ACTOR span (or an actor in the Actors tab) first", 4000)
             return None
-        name = s.project.actor(actor_id).name if actor_id else f"“{text}”"
-        layer, doc = s.annotator, s.doc_id
+        name = session.project.actor(actor_id).name if actor_id else f"“{text}”"
+        layer, doc = session.annotator, session.doc_id
 
         def fetch(whole: bool) -> list:
-            return s.project.occurrences(layer, actor_id=actor_id, text=text, document_ids=None if whole else [doc])
+            return session.project.occurrences(layer, actor_id=actor_id, text=text,
+                                               document_ids=None if whole else [doc])
 
-        dlg = OccurrencesDialog(name, fetch, lambda d: s.project.document(d).text, doc, ui.window)
-        dlg.annotateRequested.connect(s.guarded(self._annotate_occurrences))
-        ui.dialogs.show(dlg)
+        dlg = OccurrencesDialog(name, fetch, lambda d: session.project.document(d).text, doc, parts.window)
+        dlg.annotateRequested.connect(session.guarded(self._annotate_occurrences))
+        parts.dialogs.show(dlg)
         return dlg
 
     def _annotate_occurrences(self, occ: list) -> None:
         """All ticked occurrences, in one document or across the project, as ONE undo step."""
-        s = self.s
-        label = s.project.scheme.actor_label
-        if not occ or s.run(s.project.annotate_across, s.annotator,
-                            [(o.document_id, o.start, o.end, label, o.actor_id or None) for o in occ]) is None:
+        session = self.session
+        label = session.project.scheme.actor_label
+        if not occ or session.run(session.project.annotate_across, session.annotator,
+                                  [(o.document_id, o.start, o.end, label, o.actor_id or None) for o in occ]) is None:
             return
         docs = len({o.document_id for o in occ})
         n = len(occ)
-        s.message(f"annotated {n} mention{'s' if n != 1 else ''} in {docs} "
-                  f"document{'s' if docs != 1 else ''} (Ctrl+Z undoes all)", 4000)
+        session.message(f"annotated {n} mention{'s' if n != 1 else ''} in {docs} "
+                        f"document{'s' if docs != 1 else ''} (Ctrl+Z undoes all)", 4000)
 
     # ------------------------------------------------------ labels and done
     def _on_doc_label(self, key: str, value) -> None:
-        s = self.s
-        if s.doc_id is not None and s.require_annotator():
-            s.run(s.project.set_doc_label, s.doc_id, s.annotator, key, value)
+        session = self.session
+        if session.doc_id is not None and session.require_annotator():
+            session.run(session.project.set_doc_label, session.doc_id, session.annotator, key, value)
 
     def mark_done(self) -> MarkDoneDialog | None:
         """Mark the document done; with validation problems, ask for a reason (non-blocking)."""
-        s, ui = self.s, self.ui
-        problems = s.project.validate(s.doc_id, s.annotator)
+        session, parts = self.session, self.parts
+        problems = session.project.validate(session.doc_id, session.annotator)
         if not problems:
-            s.run(s.project.set_status, s.doc_id, s.annotator, "done")
+            session.run(session.project.set_status, session.doc_id, session.annotator, "done")
             return None
-        dlg = MarkDoneDialog(problems, ui.window)
-        doc = s.doc_id
-        dlg.markDoneAnyway.connect(lambda reason: s.run(s.project.set_status, doc, s.annotator, "done",
-                                                        reason=reason))
-        dlg.problemClicked.connect(s.guarded(self._go_to_problem))
-        ui.dialogs.show(dlg)
+        dlg = MarkDoneDialog(problems, parts.window)
+        doc = session.doc_id
+        dlg.markDoneAnyway.connect(lambda reason: session.run(session.project.set_status, doc, session.annotator,
+                                                              "done", reason=reason))
+        dlg.problemClicked.connect(session.guarded(self._go_to_problem))
+        parts.dialogs.show(dlg)
         return dlg
 
     def _go_to_problem(self, item_id: str) -> None:
-        s, ui = self.s, self.ui
-        if item_id in s.spans:
-            ui.view.select_span(item_id)
+        session, parts = self.session, self.parts
+        if item_id in session.spans:
+            parts.view.select_span(item_id)
         else:
             self.stanceRequested.emit(item_id)
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from .dialogs import ok_cancel
+from ..dialogs.small_dialogs import ok_cancel
 
 
 class MergeDialog(QDialog):

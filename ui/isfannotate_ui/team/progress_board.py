@@ -7,7 +7,7 @@ timestamps are added up, counting a gap longer than ``IDLE_GAP`` seconds as a br
 nothing). Label Studio records a lead time per annotation the same way. It is an estimate:
 work that was later deleted leaves no timestamp, and merged files keep their annotators'
 original times. Double-clicking a row shows that annotator's layer (read-only).
-Reads go through the window's one project (``read_snapshot``). UI thread only.
+Reads go through the window's one project (``Project.work_by_annotator``). UI thread only.
 """
 from __future__ import annotations
 
@@ -54,23 +54,16 @@ class Row:
 
 
 def board_rows(project) -> list[Row]:
-    """One row per annotator (assigned or with work), read in one snapshot."""
-    assignments = project.assignments()
-    with project.read_snapshot() as conn:
-        layers = sorted(set(project.layers()) | set(assignments))
-        rows = []
-        for a in layers:
-            mine = set(assignments.get(a, []))
-            status = dict(conn.execute("SELECT document_id, status FROM doc_status WHERE layer=?", (a,)))
-            spans = conn.execute("SELECT count(*) FROM spans WHERE layer=?", (a,)).fetchone()[0]
-            stances = conn.execute("SELECT count(*) FROM stances WHERE layer=?", (a,)).fetchone()[0]
-            stamps = [r[0] for r in conn.execute(
-                "SELECT created_at FROM spans WHERE layer=? UNION ALL SELECT created_at FROM stances WHERE layer=? "
-                "UNION ALL SELECT updated_at FROM doc_status WHERE layer=?", (a, a, a))]
-            done = {d for d, s in status.items() if s == "done"}
-            rows.append(Row(a, len(mine), len(done), len(done & mine),
-                            sum(1 for s in status.values() if s == "in_progress"), spans, stances,
-                            active_seconds(stamps), max(stamps) if stamps else None))
+    """One row per annotator (assigned or with work), from one read of the project
+    (``Project.work_by_annotator``)."""
+    rows = []
+    for a, work in project.work_by_annotator().items():
+        mine = set(work.assigned)
+        done = {d for d, s in work.statuses.items() if s == "done"}
+        stamps = work.timestamps
+        rows.append(Row(a, len(mine), len(done), len(done & mine),
+                        sum(1 for s in work.statuses.values() if s == "in_progress"), work.spans, work.stances,
+                        active_seconds(stamps), max(stamps) if stamps else None))
     return rows
 
 

@@ -18,13 +18,14 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from isfannotate import Project
 from isfannotate.errors import IsfError
+from isfannotate.models import GOLD
 from isfannotate.store.ownership import owner_of
 
-from .app_settings import app_settings
+from ..app_settings import app_settings
+from ..parts import WindowParts
+from ..session import PROGRAM, Session
 from .job_relay import JobRelay
 from .job_status import JobStatus
-from .parts import WindowParts
-from .session import PROGRAM, Session
 
 PROJECT_FILTER = "isfannotate projects (*.isf);;All files (*)"
 
@@ -41,8 +42,8 @@ class FileController(QObject):
 
     def __init__(self, session: Session, parts: WindowParts) -> None:
         super().__init__(parts.window)
-        self.s = session
-        self.ui = parts
+        self.session = session
+        self.parts = parts
         self.jobs: list[JobRelay] = []     # jobs submitted from this window that have not ended
         self.recent_menu: QMenu | None = None
         self.last_export = None
@@ -50,7 +51,7 @@ class FileController(QObject):
         self.job_status.cancelRequested.connect(self._on_cancel_requested)
 
     def build_actions(self) -> None:
-        m = self.ui.menus
+        m = self.parts.menus
         f = m.file
         m.add("&New Project…", self.new_project_dialog, QKeySequence.StandardKey.New, f)
         m.add("&Open Project…", self.open_project_dialog, QKeySequence.StandardKey.Open, f)
@@ -64,16 +65,16 @@ class FileController(QObject):
     # --------------------------------------------------------------- errors
     def show_error(self, message: str) -> None:
         """One line in the status bar; on a real display also a message box (non-blocking)."""
-        self.s.message(f"⚠ {message}", 10000)
+        self.session.message(f"⚠ {message}", 10000)
         if not headless():
             box = QMessageBox(QMessageBox.Icon.Warning, "isfannotate", message, QMessageBox.StandardButton.Ok,
-                              self.ui.window)
-            self.ui.dialogs.show(box)
+                              self.parts.window)
+            self.parts.dialogs.show(box)
 
     # -------------------------------------------------------------- dialogs
     def _file_dialog(self, title: str, save: bool, on_chosen, name_filter: str = PROJECT_FILTER,
                      mode=None) -> QFileDialog:
-        dlg = QFileDialog(self.ui.window, title)
+        dlg = QFileDialog(self.parts.window, title)
         dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave if save else QFileDialog.AcceptMode.AcceptOpen)
         if mode is not None:
             dlg.setFileMode(mode)
@@ -88,7 +89,7 @@ class FileController(QObject):
             lambda paths, k=key: app_settings().setValue(k, str(Path(paths[0]).parent))
             if paths else None)
         dlg.filesSelected.connect(on_chosen)
-        self.ui.dialogs.show(dlg)
+        self.parts.dialogs.show(dlg)
         return dlg
 
     def new_project_dialog(self) -> QFileDialog:
@@ -107,7 +108,7 @@ class FileController(QObject):
     def update_recent_menu(self) -> None:
         """Remember the open project and list the recent ones in File → Open Recent."""
         from isfannotate import settings
-        settings.add_recent(str(self.s.project.path))
+        settings.add_recent(str(self.session.project.path))
         self.refresh_recent_menu()
 
     def refresh_recent_menu(self) -> None:
@@ -115,7 +116,7 @@ class FileController(QObject):
         only (a project's database is never opened for this). Called each time the menu opens."""
         from isfannotate import settings
         self.recent_menu.clear()
-        mine = self.s.project.path.resolve() if self.s.project is not None else None
+        mine = self.session.project.path.resolve() if self.session.project is not None else None
         for path in settings.recent():
             text = path
             if mine is not None and Path(path).resolve() == mine:
@@ -134,14 +135,14 @@ class FileController(QObject):
         connection, one job at a time; for import, export, and the coming merge and agreement);
         progress and Cancel show in the status bar, errors in the status bar, and
         ``on_success(result)`` runs on the UI thread."""
-        job = JobRelay(self.s.project.jobs.submit(title, fn), self)
+        job = JobRelay(self.session.project.jobs.submit(title, fn), self)
         if on_success is not None:
             job.succeeded.connect(on_success)
         job.failed.connect(self.show_error)
         job.ended.connect(lambda j=job: self._on_job_ended(j))
         self.jobs.append(job)
         self.job_status.track(job)
-        self.s.message(f"{title} in the background: you can go on annotating", 4000)
+        self.session.message(f"{title} in the background: you can go on annotating", 4000)
         return job
 
     def _on_job_ended(self, job: JobRelay) -> None:
@@ -152,9 +153,9 @@ class FileController(QObject):
     def import_dialog(self):
         """File → Import: documents or another tool's annotations; the detected format is shown."""
         from .import_dialog import ImportDialog
-        dlg = ImportDialog(None, self.ui.window)
+        dlg = ImportDialog(None, self.parts.window)
         dlg.importRequested.connect(lambda opts: self.start_import(**opts))
-        self.ui.dialogs.show(dlg)
+        self.parts.dialogs.show(dlg)
         return dlg
 
     def start_import(self, paths: list[str], annotator: str | None = None, **options) -> JobRelay:
@@ -169,13 +170,13 @@ class FileController(QObject):
 
     def export_dialog(self):
         from .export_dialog import ExportDialog
-        layers = self.s.read(self.s.project.layers, default=None)
+        layers = self.session.read(self.session.project.layers, default=None)
         if layers is None:
             return None
-        dlg = ExportDialog(layers, self.ui.window)
+        dlg = ExportDialog(layers, self.parts.window)
         dlg.gold_is_empty = self._gold_is_empty
         dlg.exportRequested.connect(lambda opts: self.start_export(**opts))
-        self.ui.dialogs.show(dlg)
+        self.parts.dialogs.show(dlg)
         return dlg
 
     def _gold_is_empty(self) -> bool:
@@ -183,9 +184,7 @@ class FileController(QObject):
         so in the app's own words before a job starts. A busy project answers False (the job
         then reports)."""
         try:
-            with self.s.project.read_snapshot() as conn:
-                return not conn.execute("SELECT 1 FROM spans WHERE layer='gold' UNION ALL "
-                                        "SELECT 1 FROM stances WHERE layer='gold' LIMIT 1").fetchone()
+            return not self.session.project.layer_has_annotations(GOLD)
         except IsfError:
             return False
 
@@ -203,9 +202,9 @@ class FileController(QObject):
             msg += f" ({len(result.warnings)} warnings: see manifest.json)"
         if result.not_written:
             msg += "; not written, nothing to write in them: " + ", ".join(result.not_written)
-        self.s.message(msg, 10000)
+        self.session.message(msg, 10000)
         self.last_export = result
 
     def _on_cancel_requested(self, job: JobRelay) -> None:
         job.cancel()
-        self.s.message(f"{job.title}: cancelling…", 3000)
+        self.session.message(f"{job.title}: cancelling…", 3000)

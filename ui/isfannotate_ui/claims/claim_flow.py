@@ -19,7 +19,7 @@ def quoted(text: str, n: int = 40) -> str:
 
 
 class ProposalsMixin:
-    """Needs ``s`` (Session), ``ui`` (WindowParts), ``claims``, ``describe``, ``source_line`` and
+    """Needs ``session`` (Session), ``parts`` (WindowParts), ``claims``, ``describe``, ``source_line`` and
     ``_actor_name`` from the controller."""
 
     proposal: ClaimProposal | None = None
@@ -30,14 +30,14 @@ class ProposalsMixin:
         """A new CLAIM: propose its source, cue, quote type and modality from the text around it.
         Shown in the status bar until Enter (accept), Esc or the next action; Tab / Shift+Tab
         cycle the source candidates."""
-        s = self.s
-        scheme = s.project.scheme
-        span = s.spans.get(claim_id)
+        session = self.session
+        scheme = session.project.scheme
+        span = session.spans.get(claim_id)
         if span is None:
             return
         mod = next((a for a in (scheme.label(span.label).attributes or []) if a.name == "modality"), None)
         self.proposal = propose_claim(
-            s.text, (span.start, span.end), list(s.spans.values()), self.claims,
+            session.text, (span.start, span.end), list(session.spans.values()), self.claims,
             actor_role=set(scheme.labels_with_role("actor")), cue_role=set(scheme.labels_with_role("cue")),
             attribute_choices=list(mod.choices) if mod is not None else [])
         if mod is None:
@@ -52,8 +52,8 @@ class ProposalsMixin:
             return "the article"
         if kind == "actor":
             return self._actor_name(value)
-        sp = self.s.spans.get(value)
-        text = quoted(self.s.text[sp.start:sp.end], 30) if sp else value
+        sp = self.session.spans.get(value)
+        text = quoted(self.session.text[sp.start:sp.end], 30) if sp else value
         return text + (f" → {self._actor_name(sp.actor_id)}" if sp and sp.actor_id else "")
 
     def proposal_text(self) -> str:
@@ -67,17 +67,17 @@ class ProposalsMixin:
         if p.cue_span:
             parts.append(f"cue {self.describe(p.cue_span)}")
         elif p.new_cue:
-            parts.append(f"cue {quoted(self.s.text[p.new_cue[0]:p.new_cue[1]], 24)} (new)")
+            parts.append(f"cue {quoted(self.session.text[p.new_cue[0]:p.new_cue[1]], 24)} (new)")
         parts.append(f"quote {p.quote or 'none'}")
         if p.modality:
             parts.append(p.modality)
         return "Proposed: " + " · ".join(parts) + " — Enter accepts · Tab other source · Q quote type · Esc dismisses"
 
     def _show_proposal(self) -> None:
-        self.s.message(self.proposal_text(), 0)
+        self.session.message(self.proposal_text(), 0)
 
     def has_proposal(self) -> bool:
-        return self.proposal is not None and self._proposal_claim in self.s.spans
+        return self.proposal is not None and self._proposal_claim in self.session.spans
 
     def cycle_proposal(self, step: int) -> None:
         """Tab / Shift+Tab while a proposal is shown: the next / previous source candidate."""
@@ -89,7 +89,7 @@ class ProposalsMixin:
     def cycle_proposal_quote(self) -> None:
         """Q while a proposal is shown: its quote type goes direct → reported → none → direct."""
         if not self.has_proposal():
-            self.s.message("Q changes the quote type of a claim's proposal (none is shown)", 3000)
+            self.session.message("Q changes the quote type of a claim's proposal (none is shown)", 3000)
             return
         order = ["direct", "reported", None]
         self.proposal.quote = order[(order.index(self.proposal.quote) + 1) % 3]
@@ -102,7 +102,7 @@ class ProposalsMixin:
         self.proposal = None
         self._proposal_claim = None
         if not quiet:
-            self.s.message("proposal dismissed: the claim has no source yet (Enter: details)", 3000)
+            self.session.message("proposal dismissed: the claim has no source yet (Enter: details)", 3000)
         return True
 
     def accept_proposal(self) -> bool:
@@ -111,7 +111,7 @@ class ProposalsMixin:
         if not self.has_proposal():
             self.dismiss_proposal(quiet=True)
             return False
-        s, p, claim_id = self.s, self.proposal, self._proposal_claim
+        session, p, claim_id = self.session, self.proposal, self._proposal_claim
         self.proposal = None
         self._proposal_claim = None
         values: dict = {"quote": p.quote, "cue_span": p.cue_span}
@@ -123,32 +123,33 @@ class ProposalsMixin:
                 values.update(source_kind="actor", source_actor=value)
             else:
                 values.update(source_kind="actor", source_span=value)
-        cue_label = next(iter(s.project.scheme.labels_with_role("cue")), None)
+        cue_label = next(iter(session.project.scheme.labels_with_role("cue")), None)
         if p.new_cue and cue_label:
             values["new_cue"] = (p.new_cue[0], p.new_cue[1], cue_label)
         if p.modality:
             values["attrs"] = {"modality": p.modality}
-        change = s.run(s.project.set_claim, claim_id, layer=s.annotator, **values)
+        change = session.run(session.project.set_claim, claim_id, layer=session.annotator, **values)
         if change is not None:
-            self.ui.view.select_span(claim_id)
-            s.message("claim: " + (self.source_line(s.spans[claim_id]) or "") + " — accepted (Ctrl+Z undoes)", 4000)
+            self.parts.view.select_span(claim_id)
+            source = self.source_line(session.spans[claim_id]) or ""
+            session.message(f"claim: {source} — accepted (Ctrl+Z undoes)", 4000)
         return True
 
 
 
 class StanceDraftsMixin:
-    """Needs ``s``, ``ui``, ``stances``, ``_evidence_line`` and ``drafts`` (a kept ``QSettings``:
+    """Needs ``session``, ``parts``, ``stances``, ``_evidence_line`` and ``drafts`` (a kept ``QSettings``:
     one made per read syncs the file, ~1–3 ms on every document opened) from the controller."""
 
     # A half-filled new stance is kept in QSettings (per user, keyed by project file and
     # document), not in the project: a draft is nobody's annotation, must not enter the undo
     # history, exports or agreement, and is written on every edit.
     def _draft_key(self) -> str | None:
-        s = self.s
-        if s.project is None or s.doc_id is None:
+        session = self.session
+        if session.project is None or session.doc_id is None:
             return None
-        h = hashlib.sha1(str(s.project.path.resolve()).encode()).hexdigest()[:16]
-        return f"stanceDrafts/{h}/{s.annotator}/{s.doc_id}"
+        h = hashlib.sha1(str(session.project.path.resolve()).encode()).hexdigest()[:16]
+        return f"stanceDrafts/{h}/{session.annotator}/{session.doc_id}"
 
     def _keep_draft(self) -> None:
         key = self._draft_key()
@@ -167,8 +168,8 @@ class StanceDraftsMixin:
     def _on_stance_cancelled(self) -> None:
         self.stances.editor.hide()
         self._drop_draft()
-        self.ui.view.setFocus()
-        self.s.message("stance cancelled", 2000)
+        self.parts.view.setFocus()
+        self.session.message("stance cancelled", 2000)
 
     def _restore_draft(self) -> None:
         key = self._draft_key()
@@ -181,10 +182,11 @@ class StanceDraftsMixin:
             v = json.loads(raw)
         except (TypeError, ValueError):
             return
-        s = self.s
-        ev = [(e, self._evidence_line(e)) for e in v.get("evidence") or [] if e in s.spans]
-        self.stances.editor.edit(s.project.actors(), s.project.targets(), holder=v.get("holder"), evidence=ev,
-                                 target=v.get("target"), polarity=v.get("polarity"), conditions=v.get("conditions"))
-        self.ui.side.setCurrentWidget(self.stances)
-        s.message("a half-filled stance came back as a draft (Enter saves, Esc drops it)", 6000)
+        session = self.session
+        ev = [(e, self._evidence_line(e)) for e in v.get("evidence") or [] if e in session.spans]
+        self.stances.editor.edit(session.project.actors(), session.project.targets(), holder=v.get("holder"),
+                                 evidence=ev, target=v.get("target"), polarity=v.get("polarity"),
+                                 conditions=v.get("conditions"))
+        self.parts.side.setCurrentWidget(self.stances)
+        session.message("a half-filled stance came back as a draft (Enter saves, Esc drops it)", 6000)
 

@@ -38,9 +38,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton,
                                QSpinBox, QSplitter, QTableView, QVBoxLayout, QWidget)
 
-from .article_view import ArticleView
+from ..annotate.article_view import ArticleView
+from ..annotate.span_index import SpanStyle
 from .review_models import DocRole, QueueModel, UnitsModel
-from .span_index import SpanStyle
 
 ANNOTATOR_COLOURS = ["#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442", "#999999", "#000000"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QWidget
 
-from .dialogs import ok_cancel
+from ..dialogs.small_dialogs import ok_cancel
 
 
 class ReviewEditDialog(QDialog):

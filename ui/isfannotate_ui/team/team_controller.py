@@ -13,18 +13,18 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMessageBox
 
-from .analysis_controller import AnalysisController
-from .files import FileController
-from .parts import WindowParts
-from .session import Session
+from ..analysis_controller import AnalysisController
+from ..files.file_controller import FileController
+from ..parts import WindowParts
+from ..session import Session
 
 
 class TeamController(QObject):
     def __init__(self, session: Session, parts: WindowParts, files: FileController,
                  analysis: AnalysisController) -> None:
         super().__init__(parts.window)
-        self.s = session
-        self.ui = parts
+        self.session = session
+        self.parts = parts
         self.files = files
         self.analysis = analysis
         self.merge_window = None
@@ -35,7 +35,7 @@ class TeamController(QObject):
         analysis.documents.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
 
     def build_actions(self) -> None:
-        m = self.ui.menus
+        m = self.parts.menus
         f = m.file
         f.addSeparator()
         m.add("&Assign Documents…", self.assign_dialog, None, f, tip="hand documents to annotators")
@@ -49,32 +49,32 @@ class TeamController(QObject):
     # ---------------------------------------------------------------- assign
     def assign_dialog(self):
         from .assign_dialog import AssignDialog
-        p = self.s.project
-        dlg = AssignDialog(p.layers(), self.analysis.selected_documents(), p.assignments(), self.ui.window)
-        dlg.assignRequested.connect(self.s.guarded(self.assign))
-        self.ui.dialogs.show(dlg)
+        p = self.session.project
+        dlg = AssignDialog(p.layers(), self.analysis.selected_documents(), p.assignments(), self.parts.window)
+        dlg.assignRequested.connect(self.session.guarded(self.assign))
+        self.parts.dialogs.show(dlg)
         return dlg
 
     def assign(self, opts: dict):
-        p = self.s.project
+        p = self.session.project
         if opts.get("documents") is None:
-            change = self.s.run_lead(p.assign_round_robin, opts["annotators"], overlap=opts.get("overlap", 2),
-                                     seed=opts.get("seed", 0))
+            change = self.session.run_lead(p.assign_round_robin, opts["annotators"], overlap=opts.get("overlap", 2),
+                                           seed=opts.get("seed", 0))
         else:
-            change = self.s.run_lead(p.assign, opts["documents"], opts["annotators"])
+            change = self.session.run_lead(p.assign, opts["documents"], opts["annotators"])
         if change is not None:
-            self.s.message(f"assigned: {change.description}", 6000)
+            self.session.message(f"assigned: {change.description}", 6000)
             if self.board is not None and self.board.isVisible():
                 self.board.refresh()
         return change
 
     # -------------------------------------------------------------- hand out
     def handout_dialog(self) -> QFileDialog:
-        dlg = QFileDialog(self.ui.window, "Hand out: choose a folder for the annotators' files")
+        dlg = QFileDialog(self.parts.window, "Hand out: choose a folder for the annotators' files")
         dlg.setFileMode(QFileDialog.FileMode.Directory)
         dlg.setOption(QFileDialog.Option.ShowDirsOnly, True)
         dlg.filesSelected.connect(lambda paths: self.start_handout(paths[0]))
-        self.ui.dialogs.show(dlg)
+        self.parts.dialogs.show(dlg)
         return dlg
 
     def start_handout(self, out_dir: str, force: bool = False):
@@ -83,8 +83,8 @@ class TeamController(QObject):
 
         def done(paths) -> None:
             self.last_handout = list(paths)
-            self.s.message(f"handed out {len(paths)} files to {out_dir}: "
-                           + ", ".join(p.name for p in paths), 12000)
+            self.session.message(f"handed out {len(paths)} files to {out_dir}: "
+                                 + ", ".join(p.name for p in paths), 12000)
         job = self.files.run_job("Handing out", work, done)
         if not force:
             job.failed.connect(lambda message: self._offer_overwrite(out_dir, message))
@@ -96,21 +96,21 @@ class TeamController(QObject):
             return None
         box = QMessageBox(QMessageBox.Icon.Question, "Hand out",
                           f"{message.split(';')[0]}.\nWrite the annotators' files again over the old ones?",
-                          QMessageBox.StandardButton.NoButton, self.ui.window)
+                          QMessageBox.StandardButton.NoButton, self.parts.window)
         box.setObjectName("handoutOverwrite")
         again = box.addButton("Overwrite", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
         box.buttonClicked.connect(lambda b: self.start_handout(out_dir, force=True) if b is again else None)
-        self.ui.dialogs.show(box)
+        self.parts.dialogs.show(box)
         return box
 
     # ----------------------------------------------------------------- merge
     def merge_file_dialog(self) -> QFileDialog:
-        dlg = QFileDialog(self.ui.window, "Merge annotators' files")
+        dlg = QFileDialog(self.parts.window, "Merge annotators' files")
         dlg.setFileMode(QFileDialog.FileMode.ExistingFiles)
         dlg.setNameFilter("isfannotate projects (*.isf);;All files (*)")
         dlg.filesSelected.connect(lambda paths: self.start_merge(list(paths)))
-        self.ui.dialogs.show(dlg)
+        self.parts.dialogs.show(dlg)
         return dlg
 
     def start_merge(self, paths: list[str], new_annotators: tuple[str, ...] = ()):
@@ -118,11 +118,11 @@ class TeamController(QObject):
         registry conflicts to decide. *new_annotators*: names whose files are taken although
         this project did not hand them out (the dialog offers it when a merge is refused so)."""
         from .merge_dialog import MergeDialog
-        dlg = MergeDialog(paths, self.ui.window)
-        dlg.conflictDecided.connect(self.s.guarded(self.decide_conflict))
+        dlg = MergeDialog(paths, self.parts.window)
+        dlg.conflictDecided.connect(self.session.guarded(self.decide_conflict))
         dlg.newAnnotatorAccepted.connect(lambda name: (dlg.close(), self.start_merge(paths, (*new_annotators, name))))
         self.merge_window = dlg
-        self.ui.dialogs.show(dlg)
+        self.parts.dialogs.show(dlg)
 
         def work(project, progress, _cancelled):
             return project.merge(paths, new_annotators=new_annotators, progress=progress)
@@ -130,7 +130,7 @@ class TeamController(QObject):
         def done(report) -> None:
             dlg.show_report(report.summary())
             self._fill_conflicts(dlg)
-            self.s.message("merged: " + report.summary().replace("\n", "; "), 10000)
+            self.session.message("merged: " + report.summary().replace("\n", "; "), 10000)
             if self.board is not None and self.board.isVisible():
                 self.board.refresh()
             if self.agreement_window is not None and self.agreement_window.isVisible():
@@ -141,36 +141,36 @@ class TeamController(QObject):
         return job
 
     def _fill_conflicts(self, dlg) -> None:
-        p = self.s.project
+        p = self.session.project
         names = {a.id: a.name for a in p.actors()} | {t.id: t.name for t in p.targets()}
         dlg.set_conflicts(p.merge_conflicts(), names)
 
     def show_conflicts(self):
         from .merge_dialog import MergeDialog
-        dlg = MergeDialog([], self.ui.window)
+        dlg = MergeDialog([], self.parts.window)
         dlg.heading.setText("Registry conflicts that merges found: keep the project's value or take the file's.")
         dlg.progress.hide()
         dlg.report.hide()
-        dlg.conflictDecided.connect(self.s.guarded(self.decide_conflict))
+        dlg.conflictDecided.connect(self.session.guarded(self.decide_conflict))
         self._fill_conflicts(dlg)
         self.merge_window = dlg
-        self.ui.dialogs.show(dlg)
+        self.parts.dialogs.show(dlg)
         return dlg
 
     def decide_conflict(self, conflict_id: str, choice: str):
-        change = self.s.run_lead(self.s.project.resolve_conflict, conflict_id, choice)
+        change = self.session.run_lead(self.session.project.resolve_conflict, conflict_id, choice)
         if change is not None:
-            self.s.registry_changed()
+            self.session.registry_changed()
             if self.merge_window is not None:
                 self._fill_conflicts(self.merge_window)
         return change
 
     # ------------------------------------------------------- agreement, board
     def show_agreement(self):
-        from .agreement_view import AgreementWindow
+        from ..agreement.agreement_view import AgreementWindow
         if self.agreement_window is None:
-            self.agreement_window = AgreementWindow(self.ui.window)
-            self.agreement_window.unitOpened.connect(self.s.guarded(self.analysis.open_span))
+            self.agreement_window = AgreementWindow(self.parts.window)
+            self.agreement_window.unitOpened.connect(self.session.guarded(self.analysis.open_span))
             self.agreement_window.refreshRequested.connect(self.compute_agreement)
         self.agreement_window.show()
         self.agreement_window.raise_()
@@ -194,8 +194,8 @@ class TeamController(QObject):
     def show_board(self):
         from .progress_board import ProgressBoard
         if self.board is None:
-            self.board = ProgressBoard(lambda: self.s.project, self.ui.window)
-            self.board.layerRequested.connect(self.s.guarded(self.analysis.layers.show_layer))
+            self.board = ProgressBoard(lambda: self.session.project, self.parts.window)
+            self.board.layerRequested.connect(self.session.guarded(self.analysis.layers.show_layer))
         self.board.refresh()
         self.board.show()
         self.board.raise_()

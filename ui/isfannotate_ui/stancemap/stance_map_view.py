@@ -225,9 +225,7 @@ class StanceMapWindow(QWidget):
     def load_choices(self) -> None:
         """Fill the layer, actor type and outlet choices from the project (keeps current picks)."""
         p = self._project()
-        with p.read_snapshot() as conn:   # the outlets only: never every document's text
-            outlets = [r[0] for r in conn.execute(
-                "SELECT DISTINCT json_extract(meta, '$.outlet') AS o FROM documents WHERE o IS NOT NULL ORDER BY o")]
+        outlets = p.outlets()   # the outlets only: never every document's text
         for combo, items in [
             (self.layer, [("gold", "gold"), ("all annotators side by side", ALL)] + [(L, L) for L in p.layers()]),
             (self.actor_type, [("any", None)] + [(display_type(t), t) for t in p.scheme.actor_types]),

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import QLabel, QMenu, QWidget
 from isfannotate.gold.record import UNANIMOUS
 from isfannotate.models import GOLD
 
-from .parts import WindowParts
-from .session import Session
+from ..parts import WindowParts
+from ..session import Session
 
 
 class LayerBanner(QLabel):
@@ -49,68 +49,68 @@ class LayerController(QObject):
 
     def __init__(self, session: Session, parts: WindowParts) -> None:
         super().__init__(parts.window)
-        self.s = session
-        self.ui = parts
+        self.session = session
+        self.parts = parts
         self.banner = LayerBanner(parts.window)
         self.menu: QMenu | None = None
         self._group: QActionGroup | None = None
 
     def build_actions(self) -> None:
-        m = self.ui.menus
+        m = self.parts.menus
         self.menu = m.view.addMenu("&Layer")
         self.menu.setObjectName("layerMenu")
-        self.menu.aboutToShow.connect(self.s.guarded(self.fill_menu))
+        self.menu.aboutToShow.connect(self.session.guarded(self.fill_menu))
         m.add("Show &My Layer", lambda: self.show_layer(None), "Ctrl+Shift+L", m.view,
               tip="back to your own, editable layer")
 
     def layer_choices(self) -> list[str]:
         """The layers View → Layer offers: one's own first, the annotators', unanimous, gold."""
-        me = self.s.me
-        others = [L for L in self.s.project.layers() if L != me]
+        me = self.session.me
+        others = [L for L in self.session.project.layers() if L != me]
         return ([me] if me else []) + others + [UNANIMOUS, GOLD]
 
     def fill_menu(self) -> None:
         self.menu.clear()
         self._group = QActionGroup(self.menu)
         for layer in self.layer_choices():
-            text = f"{layer} (mine)" if layer == self.s.me else layer
+            text = f"{layer} (mine)" if layer == self.session.me else layer
             act = QAction(text, self.menu, checkable=True)
             act.setData(layer)
-            act.setChecked(layer == self.s.annotator)
-            act.triggered.connect(lambda _c=False, L=layer: self.s.guarded(self.show_layer)(L))
+            act.setChecked(layer == self.session.annotator)
+            act.triggered.connect(lambda _c=False, L=layer: self.session.guarded(self.show_layer)(L))
             self._group.addAction(act)
             self.menu.addAction(act)
 
     def show_layer(self, layer: str | None) -> None:
         """Show *layer* (None: one's own) and draw the shown document again in it."""
-        self.s.show_layer(layer)
-        if self.s.read_only:
-            self.banner.show_layer(self.s.annotator, self.s.me)
+        self.session.show_layer(layer)
+        if self.session.read_only:
+            self.banner.show_layer(self.session.annotator, self.session.me)
         else:
             self.banner.hide()
-        if self.s.doc_id is not None:
-            self.documentRequested.emit(self.s.doc_id)
-        self.layerShown.emit(self.s.annotator or "")
+        if self.session.doc_id is not None:
+            self.documentRequested.emit(self.session.doc_id)
+        self.layerShown.emit(self.session.annotator or "")
 
     def open_span(self, doc_id: str, layer: str, start: int | None = None, end: int | None = None,
                   span_id: str | None = None) -> str | None:
         """Show *doc_id* in *layer* with the span selected: *span_id* when it is shown, else the
         layer's span at exactly [start, end), else the text [start, end). Returns the selected
         span's id (None when only the text was selected)."""
-        if layer != self.s.annotator:
-            self.s.show_layer(layer)
-            if self.s.read_only:
-                self.banner.show_layer(self.s.annotator, self.s.me)
+        if layer != self.session.annotator:
+            self.session.show_layer(layer)
+            if self.session.read_only:
+                self.banner.show_layer(self.session.annotator, self.session.me)
             else:
                 self.banner.hide()
-            self.layerShown.emit(self.s.annotator or "")
+            self.layerShown.emit(self.session.annotator or "")
         self.documentRequested.emit(doc_id)
-        if self.s.doc_id != doc_id:
+        if self.session.doc_id != doc_id:
             return None     # the window could not show it (busy): it said so
-        view = self.ui.view
-        sid = span_id if span_id in self.s.spans else None
+        view = self.parts.view
+        sid = span_id if span_id in self.session.spans else None
         if sid is None and start is not None:
-            sid = next((sp.id for sp in sorted(self.s.spans.values(), key=lambda x: x.label)
+            sid = next((sp.id for sp in sorted(self.session.spans.values(), key=lambda x: x.label)
                         if sp.start == start and sp.end == end), None)
         if start is not None:
             view.scroll_to(start)

@@ -1,0 +1,1 @@
+"""Claims, stances and relations: their editors, panels and the controller."""

@@ -1,0 +1,1 @@
+"""Small generic dialogs shared by the features."""

@@ -1,0 +1,1 @@
+"""Review and adjudication: the review window, its models, feedback and worked examples."""

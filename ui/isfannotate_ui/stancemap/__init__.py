@@ -1,0 +1,1 @@
+"""The stance map: the matrix, its evidence and the timeline."""
