@@ -110,3 +110,19 @@ def test_our_export_folder_imports_as_it_is(tmp_path, capsys):
         if code != 0:
             pytest.fail(f"{fmt}: {cap.err}")
         assert "2 spans in 1 annotated documents" in cap.out
+
+
+def test_conllu_with_entity_tags_in_misc(tmp_path):
+    from isfannotate.formats import conll
+
+    f = tmp_path / "u.conllu"
+    f.write_text("# sent_id = 1\n# text = Angela Merkel left Berlin.\n"
+                 "1\tAngela\tAngela\tPROPN\tNNP\t_\t3\tnsubj\t_\tNER=B-PER\n"
+                 "2\tMerkel\tMerkel\tPROPN\tNNP\t_\t1\tflat\t_\tNER=I-PER\n"
+                 "3\tleft\tleave\tVERB\tVBD\t_\t0\troot\t_\tNER=O\n"
+                 "4\tBerlin\tBerlin\tPROPN\tNNP\t_\t3\tobj\t_\tNER=B-LOC|SpaceAfter=No\n"
+                 "5\t.\t.\tPUNCT\t.\t_\t3\tpunct\t_\tNER=O\n\n", encoding="utf-8")
+    assert conll.looks_like_conll(f.read_text(encoding="utf-8"))
+    (doc,) = conll.read([f]).documents
+    assert doc.text == "Angela Merkel left Berlin."
+    assert [(doc.text[s.start:s.end], s.label) for s in doc.spans] == [("Angela Merkel", "PER"), ("Berlin", "LOC")]
