@@ -323,7 +323,11 @@ def _quiet_closed_pipe() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import signal
     import sqlite3
+    import threading
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)   # from here on Ctrl-C is caught below
     parser = _parser()
     a = parser.parse_args(argv)
     if a.version:

@@ -132,6 +132,22 @@ def _cells(line: str) -> list[str]:
     return line.split("\t") if "\t" in line else line.split()
 
 
+_MISC_NER = re.compile(r"(?:^|\|)(?:NER|Entity|NE)=([^|]*)")
+
+
+def misc_tags(rows: list[list[str]]) -> bool:
+    """CoNLL-U with its entity tags in MISC (``NER=B-PER|SpaceAfter=No``): the tag of every row is
+    appended as an extra last column (so it is read like any tag column). True when done."""
+    if not rows or any(len(r) != 10 for r in rows):
+        return False
+    found = [_MISC_NER.search(r[9]) for r in rows]
+    if not all(m and IOB_TAG.fullmatch(m.group(1)) for m in found):
+        return False
+    for r, m in zip(rows, found):
+        r.append(m.group(1))
+    return True
+
+
 def looks_like_conll(head: str) -> bool:
     """True when every token line of ``head`` (the start of a file) has a column of IOB tags
     after its first column."""
@@ -145,6 +161,7 @@ def looks_like_conll(head: str) -> bool:
         rows = rows[:-1]  # the caller read the first MiB: its last line may be cut
     if not rows:
         return False
+    misc_tags([r for r in rows if not _SKIP_ID.fullmatch(r[0])])
     width = min(len(r) for r in rows)
     if width >= 2 and any(all(IOB_TAG.fullmatch(r[k]) for r in rows) for k in range(1, width)):
         return True
@@ -257,6 +274,10 @@ def _read_file(path: Path, tag_column: int | None, coll: ParsedCollection) -> No
                 if lines[0].startswith("#FORMAT=WebAnno") else "")
         raise InputError(where, "conll: every token line has a range id (1-2) and no token line is left" + hint, None)
     tok_col = 1 if ncols >= 3 and all(_RUNNING.fullmatch(c[0]) for c in body.values()) else 0
+    from_misc = tag_column is None and misc_tags(list(body.values()))
+    if from_misc:
+        coll.notes.append(f"{where}: CoNLL-U: read the entity tags in MISC (NER=...), column 10")
+        tag_column = 11
     # -- the tag column
     if tag_column is not None:
         col = tag_column - 1
@@ -270,7 +291,7 @@ def _read_file(path: Path, tag_column: int | None, coll: ParsedCollection) -> No
                 raise InputError(where, f"conll: column {tag_column} holds {c[col]!r}, not an IOB tag", i + 1)
     else:
         col = _pick_tag_column(where, body, tok_col, coll)
-    if tag_column is not None:
+    if tag_column is not None and not from_misc:
         coll.notes.append(f"{where}: read the tags of column {col + 1} (--conll-tag-column)")
     # -- pass 2: documents and sentences
     docs: list[dict] = []

@@ -11,6 +11,7 @@ Files ``<split>.json`` or ``all.json``; task ``id`` counts from 1, ``data.doc_id
 from __future__ import annotations
 
 import json
+import re
 from xml.sax.saxutils import quoteattr
 
 from isfannotate.errors import InputError
@@ -187,6 +188,10 @@ def _text_of(where: str, loc: _Loc, n: int, task: dict) -> tuple[str, str | None
         f"string fields: {', '.join(strings) or 'none'})", loc.line)
 
 
+_MEDIA = re.compile(r"(?:https?://|s3://|gs://|azure-blob://|/data/|data:)\S*\Z|\S+\.(?:png|jpe?g|gif|bmp|tiff?|webp|"
+                    r"svg|mp3|wav|ogg|flac|m4a|mp4|webm|avi|mov|pdf)\Z", re.I)
+
+
 def _annotator(ann: dict) -> str | None:
     who = ann.get("completed_by")
     if isinstance(who, dict):
@@ -201,6 +206,14 @@ def _task(where: str, loc: _Loc, n: int, task, coll: ParsedCollection) -> None:
     if not isinstance(task, dict):
         raise InputError(where, f"labelstudio: task {n} is not a JSON object", loc.line)
     text, text_key = _text_of(where, loc, n, task)
+    if text_key != "text" and _MEDIA.match(text):
+        # an image/audio/video task (``data.image`` = a URL): no text to annotate; the task and
+        # everything in it is counted as skipped
+        why = f"a task without text (data.{text_key} is a file or URL)"
+        counts["document", "task", f"skipped:{why}"] += 1
+        for ann in (task.get("annotations") or task.get("completions") or []) + (task.get("predictions") or []):
+            _skip(ann, why, counts, document=False)
+        return
     src = SourceText(text, where, loc.line)
     data = task["data"]
     doc_id = doc_id_of(data.get("doc_id")) or doc_id_of(task.get("id"))
@@ -244,9 +257,10 @@ def _task(where: str, loc: _Loc, n: int, task, coll: ParsedCollection) -> None:
     coll.documents.extend(docs)
 
 
-def _skip(ann, why: str, counts) -> None:
+def _skip(ann, why: str, counts, document: bool = True) -> None:
     """Count an annotation or prediction that is not imported, with every result in it."""
-    counts["document", "prediction" if why.startswith("prediction") else "annotation", f"skipped:{why}"] += 1
+    if document:
+        counts["document", "prediction" if why.startswith("prediction") else "annotation", f"skipped:{why}"] += 1
     result = ann.get("result") if isinstance(ann, dict) else None
     for r in result if isinstance(result, list) else []:
         rtype = r.get("type") if isinstance(r, dict) else None

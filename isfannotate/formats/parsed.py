@@ -437,6 +437,19 @@ def doc_id_of(value: Any) -> str | None:
     return None
 
 
+def _our_manifest(f: Path) -> bool:
+    """The ``manifest.json`` isfannotate writes beside an export: not data, so a folder of our
+    own export imports as it is."""
+    if f.name != "manifest.json":
+        return False
+    try:
+        with open(f, "rb") as fh:
+            head = fh.read(200)
+    except OSError:
+        return False
+    return b'"tool": "isfannotate"' in head
+
+
 def expand_paths(paths: Sequence[str | Path], suffixes: Iterable[str]) -> list[Path]:
     """Files under ``paths`` (folders searched recursively, hidden files skipped) whose
     suffix is in ``suffixes``, sorted by path; files given by name are kept whatever their
@@ -448,6 +461,7 @@ def expand_paths(paths: Sequence[str | Path], suffixes: Iterable[str]) -> list[P
             out.extend(sorted(
                 f for f in p.rglob("*")
                 if f.is_file() and f.name.lower().endswith(sfx) and not f.name.startswith(".")
+                and not _our_manifest(f)
             ))
         elif p.exists():
             out.append(p)

@@ -15,7 +15,7 @@ What becomes what:
 - a relation layer value -> a relation from the span at the address in the ``BT_`` column
   (``1-1[1_2]``: token 1-1, source span id 1, target span id 2) to the span at the row;
   relations whose base layer is the token layer (no spans) are skipped and counted;
-- chain layers (coreference) are skipped and counted.
+- chain layers (coreference) are skipped, every mention (chain link) counted.
 An INCEpTION project export ``annotation/<document>/<user>.tsv`` gives document id
 ``<document>`` (extension dropped) and annotator ``<user>``; otherwise id = file stem.
 """
@@ -41,6 +41,7 @@ _ROW = re.compile(r"(\d+)-(\d+)(?:\.(\d+))?")
 _OFFSETS = re.compile(r"(\d+)-(\d+)")
 _VALUE = re.compile(r"(.*?)(?:\[(\d+)\])?", re.S)
 _BT = re.compile(r"(\d+-\d+(?:\.\d+)?)(?:\[(\d+)_(\d+)\])?")
+_LINK = re.compile(r".*->(\d+-\d+)", re.S)
 _ESCAPES = {"t": "\t", "n": "\n", "r": "\r"}
 _UNESCAPE = re.compile(r"\\(.)", re.S)
 
@@ -323,7 +324,17 @@ def _read_file(path: Path, counts, wanted: str | None) -> tuple[ParsedDocument, 
                 counts["relation", label, "converted:no feature value, labelled with the layer name"
                        if value in ("*", "_") else IMPORTED] += 1
     for layer in dict.fromkeys(lay for k, lay, _f in columns if k == "CH"):
-        counts["chain", short_name(layer), "skipped:chain layers (coreference) are not read"] += 1
+        # every mention (link) of every chain is counted: cells ``type->chain-link``, stacked with ``|``
+        ch_cols = [i for i, (k, lay, _f) in enumerate(columns) if k == "CH" and lay == layer]
+        links: set[str] = set()
+        for _ln, cells in rows:
+            for i in ch_cols:
+                for item in split_stack(cells[3 + i]):
+                    m = _LINK.fullmatch(item)
+                    if m:
+                        links.add(m.group(1))
+        if links:
+            counts["chain mention", short_name(layer), "skipped:chain layers (coreference) are not read"] += len(links)
     doc.spans.sort(key=lambda s: (s.start, -s.end, s.label, s.key))
     return doc, chosen
 

@@ -102,7 +102,10 @@ def import_tool_annotations(project: "ProjectBase", paths: Sequence[str | Path],
     coll = read_annotations(paths, fmt, split_discontinuous=split_discontinuous, conll_tag_column=conll_tag_column,
                             webanno_layer=webanno_layer)
     if not coll.documents:
-        raise IsfError(f"{source}: no documents found in these {fmt} files")
+        skipped = [f"{n} {kind} {label}: {status[8:]}" for (kind, label, status), n in coll.counts.items()
+                   if status.startswith("skipped:") and kind in ("document", "task")]
+        why = f" (skipped {'; '.join(skipped)})" if skipped else ""
+        raise IsfError(f"{source}: no documents found in these {fmt} files{why}")
     layers = _layers(coll, annotator, parse_annotator_map(annotator_map), project.layers(), source)
     seen = coll.labels_seen
     missing = missing_labels(project.scheme, seen["spans"], seen["relations"], seen["doc_labels"])
