@@ -1,4 +1,4 @@
-"""Agreement benchmark: 1,000 documents x 3 annotators x 50 spans against the 1 s budget (DESIGN.md).
+"""Agreement benchmark: 1,000 documents x 3 annotators x 50 spans against the 1 s budget (docs/architecture.md).
 
 Run: .venv/bin/python bench/bench_agreement.py [--docs 1000] [--annotators 3] [--spans-per-doc 50] [--repeat 5]
 
@@ -12,7 +12,7 @@ second label on ~1%, gives another claim source on ~10% and another stance polar
 and one annotator has the holder of ~5% of the stances as a different actor (unmatched stance
 units). Imported-looking data: spans arrive in no particular order.
 
-Timed: ``compute_agreement`` on the spans alone (DESIGN.md's budget case), then on the whole set
+Timed: ``compute_agreement`` on the spans alone (docs/architecture.md's budget case), then on the whole set
 (unit alignment of spans, claims, stances and document labels; pairwise span F1 exact and overlap per pair, label and document; Cohen's kappa
 per pair, Fleiss' kappa, Krippendorff's alpha, Gwet's AC1 and observed agreement for every
 facet, with every disagreement listed), then the text and JSON reports separately. Prints the

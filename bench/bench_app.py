@@ -1,4 +1,4 @@
-"""The annotation window against DESIGN.md's budgets: app start to first painted window (demo
+"""The annotation window against docs/architecture.md's budgets: app start to first painted window (demo
 built), opening a project of 100,000 documents (window usable, list scrolls), and key press ->
 committed span -> repaint in the window on a 50 KB article with 500 spans, also while an export
 runs as a job of the window.

@@ -1,4 +1,4 @@
-"""Export benchmark: gold JSONL with 100,000 spans against the 0.5 s budget (DESIGN.md).
+"""Export benchmark: gold JSONL with 100,000 spans against the 0.5 s budget (docs/architecture.md).
 
 Run: .venv/bin/python bench/bench_export.py [--docs 2000] [--spans-per-doc 50] [--repeat 5] [--all-formats]
 

@@ -1,5 +1,5 @@
 """Import of 10,000 generated 5 KB articles (in process, near-duplicate detection included) and
-single-action commit latency. Prints a table against DESIGN.md's budgets.
+single-action commit latency. Prints a table against docs/architecture.md's budgets.
 
     .venv/bin/python bench/bench_import.py
 """

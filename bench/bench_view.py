@@ -5,7 +5,7 @@ Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_view.py [--repeat N]
 Documents are generated deterministically (seeded random.Random): news-like paragraphs of
 40–120 words, an emoji flag at the start (so the non-BMP offset path is what is measured),
 claims of 6–40 words with actors nested inside, and free-floating actors that overlap
-claims' edges. Prints a table against the budgets in DESIGN.md.
+claims' edges. Prints a table against the budgets in docs/architecture.md.
 """
 from __future__ import annotations
 

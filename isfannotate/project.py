@@ -156,7 +156,7 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, SuggestAc
 
     def gold_records(self, layer: str = GOLD, *, include_all: bool = False,
                      progress: Progress | None = None) -> tuple[list[dict], list[tuple[str, str]]]:
-        """Gold JSONL records (DESIGN.md) of *layer*, and the (document id, reason) left out."""
+        """Gold JSONL records (docs/gold-jsonl.md) of *layer*, and the (document id, reason) left out."""
         from .gold import gold_records
         return gold_records(self, layer, include_all=include_all, progress=progress)
 
@@ -164,7 +164,7 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, SuggestAc
     def export(self, fmt: str, out_dir: str | Path | None = None, *, layer: str = GOLD, include_all: bool = False,
                split: tuple[float, ...] | None = None, seed: int = 0, force: bool = False,
                progress: Progress | None = None, cancelled: Callable[[], bool] | None = None, schema: int = 2):
-        """Export *layer* in *fmt* following DESIGN.md's export rules; returns an ExportResult.
+        """Export *layer* in *fmt* following the export rules of docs/formats.md; returns an ExportResult.
         *schema*: the gold record version the export builds on (2, or 1 for existing readers)."""
         from .gold import export_project
         return export_project(self, fmt, out_dir, layer=layer, include_all=include_all, split=split, seed=seed,

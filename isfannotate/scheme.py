@@ -22,7 +22,7 @@ from pydantic import (
 
 from .errors import InputError
 
-# Keys the annotation window keeps for itself (UI.md); a scheme may not bind them to labels.
+# Keys the annotation window keeps for itself (docs/annotating.md); a scheme may not bind them to labels.
 RESERVED_KEYS = frozenset({"S", "W", "A", "X"})
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 

@@ -1,4 +1,4 @@
-"""Cleaning document text once, at import (DESIGN.md invariant 2).
+"""Cleaning document text once, at import (docs/architecture.md, invariant 2).
 
 Rules, and nothing more: strict UTF-8, a leading BOM dropped, CRLF and lone CR turned into
 LF, lone surrogates and NUL bytes rejected. No Unicode normalisation: annotators annotate

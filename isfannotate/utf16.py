@@ -1,6 +1,6 @@
 """The core's one converter between code points and UTF-16 code units.
 
-The core speaks code points (Python ``str`` indices, end exclusive; DESIGN.md invariant 1).
+The core speaks code points (Python ``str`` indices, end exclusive; docs/architecture.md, invariant 1).
 Some outside tools count UTF-16 code units instead (JavaScript string indices: doccano;
 Java: WebAnno/INCEpTION TSV3). A character outside the Basic Multilingual Plane (an emoji,
 a regional indicator of a flag, ...) is one code point but two UTF-16 units, so every offset

@@ -16,7 +16,7 @@ import orjson
 from isfannotate.formats.common import ExportContext, by_split
 from isfannotate.models import GOLD_SCHEMA_IDS
 
-# Gold JSONL keys in the order DESIGN.md lists them; output lines follow this order.
+# Gold JSONL keys in the order docs/gold-jsonl.md lists them; output lines follow this order.
 GOLD_KEYS = (
     "schema", "id", "text", "sha256", "offset_unit", "meta", "split", "near_duplicate_group",
     "layer", "doc_labels", "actors", "targets", "spans", "claims", "stances", "relations", "provenance",
@@ -44,7 +44,7 @@ def _json_line(record: dict) -> bytes:
 
 def gold_lines(docs: Iterable[dict]) -> Iterator[bytes]:
     """The gold JSONL line (UTF-8, newline included) of each normalised record, keys in the
-    order DESIGN.md lists them."""
+    order docs/gold-jsonl.md lists them."""
     for d in docs:
         keys = GOLD_KEYS_2 if d["schema"] == GOLD_SCHEMA_IDS[2] else GOLD_KEYS
         yield _json_line({k: d[k] for k in keys})

@@ -2,7 +2,7 @@
 
 A reader turns files into a :class:`ParsedCollection` and touches nothing else: no project,
 no database. Offsets in the model are Unicode code points into the *cleaned* text (BOM
-dropped, CRLF/CR -> LF, see :mod:`isfannotate.textclean`), end exclusive (DESIGN.md
+dropped, CRLF/CR -> LF, see :mod:`isfannotate.textclean`), end exclusive (docs/architecture.md
 invariants 1 and 2); ``doc.text[span.start:span.end]`` is the annotated text. A reader whose
 format counts another unit, or counts into the raw text, converts here before it builds a
 span, and counts the conversion.

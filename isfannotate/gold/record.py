@@ -1,4 +1,4 @@
-"""The gold record (schema ``isfannotate.gold/1``, DESIGN.md): the one model of a gold JSONL
+"""The gold record (schema ``isfannotate.gold/1``, docs/gold-jsonl.md): the one model of a gold JSONL
 line, used by import (validation at the boundary) and by export (the dict builders below,
 whose keys a test holds equal to the models' fields; plain dicts keep the export fast).
 """

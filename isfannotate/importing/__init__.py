@@ -1,7 +1,7 @@
 """Importing: plain documents (``.txt``, folders, JSONL), gold JSONL annotations, and other
 tools' annotations (brat, doccano, Label Studio, Prodigy, CoNLL, WebAnno TSV3).
 
-All-or-nothing (DESIGN.md invariant 6): every file is read and checked first; only when all of
+All-or-nothing (docs/architecture.md, invariant 6): every file is read and checked first; only when all of
 it is good is anything written, in one action through the Recorder. Errors name the file and
 the line. ``--format auto`` tells the format from the files and says what it found; a file
 that carries annotations is never imported as plain documents.

@@ -1,6 +1,6 @@
 """Importing documents (``.txt`` files and folders, JSONL) and gold JSONL annotations.
 
-All-or-nothing (DESIGN.md invariant 6): every file is read and checked first; only when all
+All-or-nothing (docs/architecture.md, invariant 6): every file is read and checked first; only when all
 of it is good is anything written, in one transaction. Errors name the file and the line.
 """
 from __future__ import annotations

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from ..store.changes import Recorder
     from ..store.base import ProjectBase
 
-# Okabe–Ito, in the order new labels take them (colour-blind safe; DESIGN.md)
+# Okabe–Ito, in the order new labels take them (colour-blind safe; docs/architecture.md)
 _COLOURS = ["#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#E69F00", "#999999"]
 
 

@@ -1,5 +1,5 @@
 """Registry actions: actors and targets. Every edit is also written to the append-only
-registry log with its author (DESIGN.md: the registry belongs to the project)."""
+registry log with its author (docs/architecture.md: the registry belongs to the project)."""
 from __future__ import annotations
 
 import json

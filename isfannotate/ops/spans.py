@@ -1,7 +1,7 @@
 """Span actions: annotate, relabel, delete, attributes, actor links, document status.
 
 Each public method is one user action: it validates, writes in one transaction through a
-``Recorder`` and returns the ``Change`` (DESIGN.md). Offsets are code points, end exclusive.
+``Recorder`` and returns the ``Change`` (docs/architecture.md). Offsets are code points, end exclusive.
 """
 from __future__ import annotations
 

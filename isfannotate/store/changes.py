@@ -1,4 +1,4 @@
-"""Change records and undo/redo, in the core (STYLE.md: Anki's operations).
+"""Change records and undo/redo, in the core (docs/architecture.md, "The action and the change record").
 
 Every user action runs inside ``Recorder``: each row it inserts, updates or deletes is logged
 as an ``Op`` with the row before and after. The action's ``Change`` is what the UI repaints

@@ -1,4 +1,4 @@
-"""Opening a project file: one owner at a time (DESIGN.md invariant 3, docs/storage.md).
+"""Opening a project file: one owner at a time (docs/architecture.md, invariant 3, docs/storage.md).
 
 The owner's connection uses WAL in SQLite's *exclusive locking mode*: it takes an exclusive
 lock on the file at its first read and keeps it until it closes, and it keeps the WAL index in

@@ -1,4 +1,4 @@
-"""Every acknowledged action survives SIGKILL (DESIGN.md invariant 3)."""
+"""Every acknowledged action survives SIGKILL (docs/architecture.md, invariant 3)."""
 import os
 import signal
 import subprocess

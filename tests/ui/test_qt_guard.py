@@ -1,4 +1,4 @@
-"""The PySide6 pin (STYLE.md): 6.12.0 on Python 3.11 kills the process after a few thousand
+"""The PySide6 pin (docs/architecture.md, conventions): 6.12.0 on Python 3.11 kills the process after a few thousand
 calls of a Qt method that returns nothing. Run that pattern in a subprocess so a regression
 fails this test instead of the whole run."""
 import os
