@@ -31,8 +31,7 @@ class KbController(QObject):
 
     def __init__(self, session: Session, parts: WindowParts) -> None:
         super().__init__(parts.window)
-        self.session = session
-        self.parts = parts
+        self.session, self.parts = session, parts
         self.problems: dict[str, list[str]] = {}     # item id -> its problems' messages
         self._found: dict[str, list] | None = None    # item id -> its Problems, for revalidate
         #: items whose problems the last change altered (None: all may have, after a full check)
@@ -43,16 +42,13 @@ class KbController(QObject):
         self._covered: Counter = Counter()           # (start, end) -> how many spans sit there (at names)
         self._matches_at: dict | None = None         # (start, end) -> name matches there; None: not drawn
         self._link_span: str | None = None
-        self.picker: ActorPicker | None = None
-        self.registry: RegistryPanel | None = None
-        self.doc_labels: DocLabelsForm | None = None
+        self.picker, self.registry, self.doc_labels = None, None, None   # ActorPicker, RegistryPanel, DocLabelsForm
         self.guide = GuidePanel(parts.side)
         self.show_suggestions = True
 
     # ----------------------------------------------------------------- setup
     def build_actions(self) -> None:
-        m = self.parts.menus
-        a = m.annotate
+        m, a = self.parts.menus, self.parts.menus.annotate
         a.addSeparator()
         m.add("&Link Actor…", self.link_selected, "Ctrl+L", a, tip="Link the selected ACTOR span to a registry actor")
         m.add("Annotate All &Occurrences…", self.occurrences_dialog, "Ctrl+Shift+A", a,
