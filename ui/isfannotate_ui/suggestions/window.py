@@ -142,7 +142,7 @@ class SuggestionsWindow(QDialog):
 
     # ------------------------------------------------------------- refresh
     def refresh(self) -> None:
-        c, s = self.c, self.c.s
+        c, s = self.c, self.c.session
         project = s.project
         models = s.read(project.suggestion_models, default=[]) or []
         enabled = next((m for m in models if m.enabled), None)
@@ -236,7 +236,7 @@ class SuggestionsWindow(QDialog):
 
     # ------------------------------------------------------------ actions
     def _on_model_chosen(self, index: int) -> None:
-        self.c.s.guarded(self.c.switch)(self.model_combo.itemData(index))
+        self.c.session.guarded(self.c.switch)(self.model_combo.itemData(index))
 
     def _on_layer(self, text: str) -> None:
         if text:
