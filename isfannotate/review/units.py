@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..agreement.units import align_spans, build_units, group_by_doc
+from ..store import review as stored
 
 if TYPE_CHECKING:
     from ..store.base import ProjectBase
@@ -172,9 +173,8 @@ def review_counts(project: "ProjectBase", documents: Sequence[str] | None = None
         return {}
     spans = group_by_doc(merged, "spans")
     units = build_units(merged, _spans_by_doc={})       # spans are counted below, by _span_counts
-    with_decisions = {r[0] for r in project.conn.execute(
-        "SELECT DISTINCT document_id FROM decisions WHERE document_id IN (SELECT value FROM json_each(?))",
-        (json.dumps(list(units)),))}
+    with project.snapshot() as conn:
+        with_decisions = stored.documents_with_decisions(conn, units)
     full = review_documents(project, sorted(with_decisions)) if with_decisions else {}
     details = _Details({}, {}, {}, {})
     if any(layer.claims or layer.stances for layer in merged):

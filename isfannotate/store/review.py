@@ -104,3 +104,10 @@ def gold_items_of_other_decisions(conn: sqlite3.Connection, document_id: str, un
 def gold_status(conn: sqlite3.Connection, document_id: str) -> str | None:
     row = conn.execute("SELECT status FROM doc_status WHERE document_id=? AND layer=?", (document_id, GOLD)).fetchone()
     return row[0] if row else None
+
+
+def documents_with_decisions(conn: sqlite3.Connection, documents) -> set[str]:
+    """Which of *documents* have at least one review decision."""
+    return {r[0] for r in conn.execute(
+        "SELECT DISTINCT document_id FROM decisions WHERE document_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(documents)),))}

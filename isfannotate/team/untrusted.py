@@ -13,7 +13,6 @@ file to the insert; the other rows are dicts keyed by column.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import shutil
@@ -32,57 +31,6 @@ from ..store import ownership, schema
 
 # A span of the file, as read: (id, document_id, start, end, label, actor_id, attrs, created_at).
 SPAN_COLUMNS = ("id", "document_id", "start", "end", "label", "actor_id", "attrs", "created_at")
-
-
-# sqlite-utils' table of applied migrations, as its Migrations create it (a test compares the
-# reference built here with one built by sqlite-utils itself)
-_MIGRATIONS_SQL = (
-    'CREATE TABLE "_sqlite_migrations" (\n   "id" INTEGER PRIMARY KEY,\n   "migration_set" TEXT,\n'
-    '   "name" TEXT,\n   "applied_at" TEXT\n)',
-    'CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"\n    ON "_sqlite_migrations" '
-    '("migration_set", "name")')
-
-
-class _PlainDatabase:
-    """What our migrations use of a ``sqlite_utils.Database``: ``execute`` and ``executescript``."""
-
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
-
-    def execute(self, sql: str, params=()):
-        return self.conn.execute(sql, params)
-
-    def executescript(self, sql: str):
-        return self.conn.executescript(sql)
-
-
-@functools.lru_cache(maxsize=1)
-def reference_schema() -> frozenset[tuple[str, str, str]]:
-    """(type, name, sql) of every table and index a project of this version has (built once),
-    from the migrations run on a plain in-memory connection: importing sqlite-utils for it cost
-    a merge in a new process about 0.2-0.3 s (issue 21)."""
-    conn = sqlite3.connect(":memory:")
-    try:
-        for sql in _MIGRATIONS_SQL:
-            conn.execute(sql)
-        db = _PlainDatabase(conn)
-        for migration in schema.MIGRATIONS:
-            migration(db)
-        return frozenset(tuple(r) for r in conn.execute("SELECT type, name, sql FROM sqlite_master "
-                                                        "WHERE sql IS NOT NULL"))
-    finally:
-        conn.close()
-
-
-def reference_schema_by_sqlite_utils() -> frozenset[tuple[str, str, str]]:
-    """The same, built the way a project is created (sqlite-utils' Migrations): for the test."""
-    conn = sqlite3.connect(":memory:")
-    try:
-        schema.migration_set().apply(schema.sqlite_utils_module().Database(conn))
-        return frozenset(tuple(r) for r in conn.execute("SELECT type, name, sql FROM sqlite_master "
-                                                        "WHERE sql IS NOT NULL"))
-    finally:
-        conn.close()
 
 
 @dataclass
@@ -180,7 +128,7 @@ class UntrustedFile:
         if header[:16] != b"SQLite format 3\x00":
             raise InputError(src, "not an isfannotate project (not an SQLite file)")
         check_size(src, header, path.stat().st_size, path.with_name(path.name + "-wal").exists())
-        reference = reference_schema()
+        reference = schema.reference_schema()
         self._tmp = tempfile.TemporaryDirectory(prefix="isf-merge-")
         self._copy = Path(self._tmp.name) / "in.isf"
         shutil.copyfile(path, self._copy)

@@ -307,7 +307,7 @@ def test_merge_in_a_new_process_does_not_import_sqlite_utils(lead, tmp_path):
     """A merge checks each file's schema against a reference built without sqlite-utils (whose
     import cost a merge in a new process 0.2-0.3 s; issue 21); the reference equals the one
     sqlite-utils' migrations build."""
-    from isfannotate.team.untrusted import reference_schema, reference_schema_by_sqlite_utils
+    from isfannotate.store.schema import reference_schema, reference_schema_by_sqlite_utils
     assert reference_schema() == reference_schema_by_sqlite_utils()
     files = handouts(lead, tmp_path)
     _annotate(files["alice"], "alice")
