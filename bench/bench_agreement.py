@@ -31,8 +31,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from isfannotate.agreement import (ClaimAnn, DocLabelAnn, Layer, SpanAnn, StanceAnn, compute_agreement,  # noqa: E402
-                                   report_json, report_text)
+from isfannotate.agreement import (  # noqa: E402
+    ClaimAnn,
+    DocLabelAnn,
+    Layer,
+    SpanAnn,
+    StanceAnn,
+    compute_agreement,
+    report_json,
+    report_text,
+)
 
 BUDGET_S = 1.0
 ACTORS = [f"actor-{i}" for i in range(40)]

@@ -75,7 +75,8 @@ def main() -> None:
 
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
-    from isfannotate_ui.app import ensure_app, MainWindow
+
+    from isfannotate_ui.app import MainWindow, ensure_app
     app = ensure_app()
     t0 = time.perf_counter()
     w = MainWindow(big, "bench")

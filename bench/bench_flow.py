@@ -396,6 +396,7 @@ def span_too_long_fixed(path: Path, ref: dict) -> int:
     the inputs the fix takes (Alt+Shift+← moves its end one word back; before: undo, drag
     again, the label key)."""
     from PySide6.QtCore import Qt
+
     from isfannotate.words import next_word_end
     window = _open_window(path)
     c = Counter()

@@ -22,9 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
-from suggest_data import write_corpus  # noqa: E402
-
 from isfannotate import Project  # noqa: E402
+from suggest_data import write_corpus  # noqa: E402
 
 
 def _cpu() -> tuple[float, float]:

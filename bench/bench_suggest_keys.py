@@ -98,6 +98,7 @@ def main() -> int:
     print(f"project with {args.docs + 10} gold articles and a first model: {time.perf_counter() - t0:.0f} s")
 
     from PySide6.QtCore import QEventLoop, QTimer
+
     from isfannotate_ui.app import create_main_window, ensure_app
     app = ensure_app()
     w = create_main_window(path, "bench")

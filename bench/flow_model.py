@@ -38,8 +38,9 @@ def build(path: Path, doc: str) -> dict:
 
 
 def wait_for_suggestions(window) -> None:
-    from PySide6.QtWidgets import QApplication
     import time
+
+    from PySide6.QtWidgets import QApplication
     ctl = window.kb.model
     app = QApplication.instance()
     end = time.monotonic() + 60

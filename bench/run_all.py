@@ -103,9 +103,9 @@ def app_start(tmp: Path, n: int) -> list[float]:
 
 
 def big_project_open(tmp: Path, n: int) -> list[float]:
+    from bench_app import make_big_project
     from isfannotate_ui.app import ensure_app
     from isfannotate_ui.main_window import MainWindow
-    from bench_app import make_big_project
     big = make_big_project(tmp)
     app = ensure_app()
     out = []
@@ -140,7 +140,6 @@ def peak_memory(tmp: Path) -> list[float]:
 # ------------------------------------------------------------------------------- core
 def import_rows(tmp: Path, n: int) -> tuple[list[float], list[float]]:
     from bench_import import article
-
     from isfannotate import Project
     rng = random.Random(7)
     texts = [article(rng, i) for i in range(10_000)]
@@ -172,8 +171,8 @@ def import_rows(tmp: Path, n: int) -> tuple[list[float], list[float]]:
 
 def export_spans(tmp: Path, n: int) -> tuple[list[float], list[float], int]:
     import orjson
-    from bench_export import make_record
 
+    from bench_export import make_record
     from isfannotate.exporting import export_records
     rnd = random.Random(20251217)
     records = [make_record(rnd, i, 50) for i in range(2000)]

@@ -59,7 +59,7 @@ def _names_pattern(names: dict[str, str]) -> re.Pattern | None:
                       + r")(?!\w)", re.DOTALL)
 
 
-def actor_names(project: "ProjectBase", actor_ids: list[str] | None = None) -> dict[str, str]:
+def actor_names(project: ProjectBase, actor_ids: list[str] | None = None) -> dict[str, str]:
     """name or alias -> actor id (a name claimed by two actors is left out: it is ambiguous)."""
     out: dict[str, str] = {}
     clash: set[str] = set()
@@ -78,7 +78,7 @@ def actor_names(project: "ProjectBase", actor_ids: list[str] | None = None) -> d
     return out
 
 
-def occurrences(project: "ProjectBase", layer: str, *, actor_id: str | None = None, text: str | None = None,
+def occurrences(project: ProjectBase, layer: str, *, actor_id: str | None = None, text: str | None = None,
                 document_ids: list[str] | None = None) -> list[Occurrence]:
     """Every whole-word occurrence of an actor's names (or of *text*) in the given documents that
     is not yet an ACTOR span of *layer*. Ordered by document (import order) then offset."""
@@ -101,7 +101,7 @@ def occurrences(project: "ProjectBase", layer: str, *, actor_id: str | None = No
     return out
 
 
-def name_matches(project: "ProjectBase", document_id: str, *, text: str | None = None) -> list[Occurrence]:
+def name_matches(project: ProjectBase, document_id: str, *, text: str | None = None) -> list[Occurrence]:
     """Every whole-word match of a registry name or alias in the document (longest name wins,
     ambiguous names left out), whether annotated or not. Depends only on the text and the
     registry, so a client may keep it until the registry changes. *text*: the document's text
@@ -115,7 +115,7 @@ def name_matches(project: "ProjectBase", document_id: str, *, text: str | None =
     return [Occurrence(document_id, m.start(), m.end(), m.group(), names[m.group()]) for m in pattern.finditer(text)]
 
 
-def rejected_suggestions(project: "ProjectBase", document_id: str, layer: str) -> set[tuple[int, int, str]]:
+def rejected_suggestions(project: ProjectBase, document_id: str, layer: str) -> set[tuple[int, int, str]]:
     """(start, end, actor id) of the suggestions rejected in *layer*'s document."""
     with project.snapshot() as conn:
         return stored.rejected_suggestions(conn, document_id, layer)
@@ -127,7 +127,7 @@ def filter_suggestions(matches: list[Occurrence], covered: set[tuple[int, int]],
     return [o for o in matches if (o.start, o.end) not in covered and (o.start, o.end, o.actor_id) not in rejected]
 
 
-def suggestions(project: "ProjectBase", document_id: str, layer: str) -> list[Occurrence]:
+def suggestions(project: ProjectBase, document_id: str, layer: str) -> list[Occurrence]:
     """Registry names found in the document that are neither annotated (any span at those
     offsets in *layer*) nor rejected. Suggestions are not annotations: they are never stored
     as spans until accepted, and never exported or counted."""
@@ -138,7 +138,7 @@ def suggestions(project: "ProjectBase", document_id: str, layer: str) -> list[Oc
     return filter_suggestions(matches, covered, rejected_suggestions(project, document_id, layer))
 
 
-def reject_suggestion(project: "ProjectBase", document_id: str, layer: str, start: int, end: int, actor_id: str) -> Change:
+def reject_suggestion(project: ProjectBase, document_id: str, layer: str, start: int, end: int, actor_id: str) -> Change:
     with project.action("reject suggestion", document_id, layer) as rec:
         rec.upsert("suggestion_decisions", {"document_id": document_id, "layer": layer, "start": start, "end": end,
                                             "actor_id": actor_id, "decision": "rejected"})
@@ -150,7 +150,7 @@ def _snippet(text: str) -> str:
     return snippet if len(snippet) <= 40 else snippet[:39] + "…"
 
 
-def validate(project: "ProjectBase", document_id: str, layer: str, *, only: Iterable[str] | None = None,
+def validate(project: ProjectBase, document_id: str, layer: str, *, only: Iterable[str] | None = None,
              text: str | None = None) -> list[Problem]:
     """What the scheme requires and the layer's annotations of the document lack, in document
     order: ACTOR spans without an actor, claims without a source, stances without a target or
@@ -193,7 +193,7 @@ def touched_items(change: Change) -> set[str]:
     return ids
 
 
-def revalidate(project: "ProjectBase", document_id: str, layer: str, change: Change,
+def revalidate(project: ProjectBase, document_id: str, layer: str, change: Change,
                problems: dict[str, list[Problem]], *, text: str | None = None) -> dict[str, list[Problem]]:
     """Bring *problems* (item id -> its problems, as from ``validate``) up to date after *change*
     by re-checking only the items it touched: O(change), not O(document)."""

@@ -12,12 +12,10 @@ work runs in ``project.jobs`` (one job at a time, on the same connection).
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .store.changes import Change
 from .errors import ProjectError, ValidationError
 from .ids import new_id, now
 from .models import GOLD
@@ -29,6 +27,7 @@ from .ops.team import TeamActions
 from .scheme import Scheme, load_scheme
 from .store import connection
 from .store.base import ProjectBase
+from .store.changes import Change
 from .store.session import guard_public_methods, unguarded
 from .store.suggestions import SuggestionReads
 
@@ -45,7 +44,7 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, SuggestAc
     @classmethod
     def create(cls, path: str | Path, scheme: Scheme | str | Path | None = None,
                registry: str | Path | None = None, *, name: str | None = None,
-               program: str = "isfannotate") -> "Project":
+               program: str = "isfannotate") -> Project:
         """Create a new project file with *scheme* (default: the seeds' scheme) and, when given,
         a starter actor registry (JSON ``{"actors": [...]}``). The scheme's targets are loaded.
         The new project is open (owned by this process) until closed."""
@@ -75,7 +74,7 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, SuggestAc
 
     @classmethod
     def open(cls, path: str | Path, *, read_only: bool = False, program: str = "isfannotate",
-             break_lock=None) -> "Project":
+             break_lock=None) -> Project:
         """Open *path* as its one owner. Raises ``ProjectLocked`` at once (no waiting) when another
         program or window has it open. *read_only*: for tools that only read (export, stats,
         check, agreement); writes are refused, a crashed owner's work is still recovered.
@@ -88,7 +87,7 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, SuggestAc
         project.only_layer = project.recorded_annotator   # a handed-out file: its annotator's layer only
         return project
 
-    def __enter__(self) -> "Project":
+    def __enter__(self) -> Project:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -6,12 +6,18 @@ models), call :func:`compute_agreement`, and render the result with :func:`repor
 ``measures``; αU: ``unitizing``; definitions and a worked example: docs/agreement.md.
 """
 from .compute import AgreementResult, F1Summary, FacetAgreement, PairCoefficient, PairF1, SpanF1, compute_agreement
-from .measures import (Coefficient, cohen_kappa, cohen_kappa_table, fleiss_kappa, gwet_ac1,
-                       krippendorff_alpha_nominal, mean_sd)
 from .matching import match_pair
+from .measures import (
+    Coefficient,
+    cohen_kappa,
+    cohen_kappa_table,
+    fleiss_kappa,
+    gwet_ac1,
+    krippendorff_alpha_nominal,
+    mean_sd,
+)
 from .unitizing import UnitizingAlpha, UnitizingResult, UnitizingSummary, unitizing_alpha
-from .units import (ClaimAnn, DocLabelAnn, DocumentUnits, Layer, SpanAnn, StanceAnn, Unit, align_spans,
-                    build_units)
+from .units import ClaimAnn, DocLabelAnn, DocumentUnits, Layer, SpanAnn, StanceAnn, Unit, align_spans, build_units
 
 __all__ = [
     "AgreementResult", "ClaimAnn", "Coefficient", "DocLabelAnn", "DocumentUnits", "F1Summary", "FacetAgreement",

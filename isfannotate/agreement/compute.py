@@ -20,11 +20,20 @@ from itertools import combinations
 from ..gcpause import paused_gc
 from . import measures
 from .describe import unit_dict
-from .facets import (UNLINKED, FacetAgreement, PairCoefficient, _actor_links, _claim_source_values,  # noqa: F401
-                     _doc_label_values, _facet, _span_labels, _stance_polarities)
+from .facets import (  # noqa: F401
+    UNLINKED,
+    FacetAgreement,
+    PairCoefficient,
+    _actor_links,
+    _claim_source_values,
+    _doc_label_values,
+    _facet,
+    _span_labels,
+    _stance_polarities,
+)
 from .matching import exact_keys, match_exact_keys, match_overlap_rest
-from .units import CROSS_LABEL_MIN_OVERLAP, DocumentUnits, Layer, Unit, build_units, group_by_doc
 from .unitizing import UnitizingSummary, pairwise_unitizing
+from .units import CROSS_LABEL_MIN_OVERLAP, DocumentUnits, Layer, Unit, build_units, group_by_doc
 
 FACETS = ("span_label", "actor_link", "claim_source", "stance_polarity")
 

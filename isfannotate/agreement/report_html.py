@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import IsfError
 from .compute import AgreementResult
 from .describe import describe_version, unit_range, unit_sentence, unit_text
-from .report import DRILL_LIMIT, _cohen_cell, _coef, _f, _ms, facet_title
+from .report import DRILL_LIMIT, _coef, _cohen_cell, _f, _ms, facet_title
 from .units import Unit
 
 

@@ -12,8 +12,9 @@ from pathlib import Path
 from ..errors import IsfError
 from ..exporting import FORMATS as EXPORT_FORMATS
 from ..importing import FORMATS as IMPORT_FORMATS
-from .common import GUI_WINDOWS, open_project as _open
 from .analysis import ANALYSIS_COMMANDS, add_analysis_parsers
+from .common import GUI_WINDOWS
+from .common import open_project as _open
 from .review import REVIEW_COMMANDS, add_review_parsers
 from .served import SERVED, forward
 from .suggest import SUGGEST_COMMANDS, add_suggest_parsers
@@ -210,8 +211,8 @@ def cmd_gui(args) -> int:
         path = Path(recent[0]) if recent else build_demo()
     annotator = args.annotator
     if annotator:
-        from ..models import layer_name
         from ..errors import ValidationError
+        from ..models import layer_name
         try:
             annotator = layer_name(annotator)
         except ValidationError as e:

@@ -155,8 +155,7 @@ def cmd_agreement(args) -> int:
 
 
 def cmd_stancemap(args) -> int:
-    from ..stancemap import Scope, build_map, describe_scope, resolve_scope
-    from ..stancemap import export, render
+    from ..stancemap import Scope, build_map, describe_scope, export, render, resolve_scope
     docs = [d.strip() for d in args.documents.split(",") if d.strip()] if args.documents else None
     with open_project(args.project, "stancemap", read_only=True) as project:
         if docs:

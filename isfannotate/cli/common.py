@@ -48,7 +48,7 @@ class ServedProject:
     def __getattr__(self, name):
         return getattr(self._project, name)
 
-    def __enter__(self) -> "ServedProject":
+    def __enter__(self) -> ServedProject:
         return self
 
     def __exit__(self, *exc) -> None:

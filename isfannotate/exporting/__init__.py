@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from isfannotate.errors import IsfError
@@ -36,8 +36,19 @@ def _format_module(fmt: str):
     """The writer module of *fmt*, imported at the first export (not when a dialog or the CLI
     imports this package: the readers of brat and the rest cost half a second under load).
     Plain import statements, which the import tools see."""
-    from isfannotate.formats import (brat, conll, doccano, hf, jsonl, labelstudio, parc, prodigy, rows, semeval,
-                                     spacy_fmt)
+    from isfannotate.formats import (
+        brat,
+        conll,
+        doccano,
+        hf,
+        jsonl,
+        labelstudio,
+        parc,
+        prodigy,
+        rows,
+        semeval,
+        spacy_fmt,
+    )
     return {"jsonl": jsonl, "spacy": spacy_fmt, "hf": hf, "stances": rows, "claims": rows, "stance-semeval": semeval,
             "attribution-parc": parc, "brat": brat, "doccano": doccano, "labelstudio": labelstudio,
             "prodigy": prodigy, "conll": conll}[fmt]
@@ -288,7 +299,7 @@ def export_records(
         manifest = {
             "tool": "isfannotate",
             "tool_version": tool_version(),
-            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "format": fmt,
             "gold_schema": GOLD_SCHEMA_IDS[schema_version],
             "offset_unit": OFFSET_UNITS[fmt],

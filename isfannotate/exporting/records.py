@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from isfannotate.errors import IsfError
-from isfannotate.formats.jsonl import GOLD_KEYS, GOLD_KEYS_2
+from isfannotate.formats.jsonl import GOLD_KEYS_2
 from isfannotate.models import GOLD_SCHEMA_DEFAULT, GOLD_SCHEMA_IDS
 
 __all__ = ["normalise"]

@@ -170,7 +170,7 @@ class ExportContext:
         with open(self._stage(name), "wb") as fh:
             fh.write(data)
 
-    def open_hashed(self, name: str) -> "HashingWriter":
+    def open_hashed(self, name: str) -> HashingWriter:
         """A new binary file under a temporary name that hashes what is written to it, so the
         manifest does not read it back (used on the budgeted jsonl path)."""
         writer = HashingWriter(open(self._stage(name), "wb"))
@@ -246,7 +246,7 @@ class HashingWriter:
     def close(self) -> None:
         self._fh.close()
 
-    def __enter__(self) -> "HashingWriter":
+    def __enter__(self) -> HashingWriter:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -328,7 +328,7 @@ class Entity:
     span: dict
 
 
-def align(doc: "Doc", record: dict, span: dict, ctx: ExportContext, what: str):
+def align(doc: Doc, record: dict, span: dict, ctx: ExportContext, what: str):
     """``doc.char_span`` strict, else expand (with a warning), else None (with a warning)."""
     sp = doc.char_span(span["start"], span["end"], alignment_mode="strict")
     if sp is not None and len(sp):
@@ -344,7 +344,7 @@ def align(doc: "Doc", record: dict, span: dict, ctx: ExportContext, what: str):
     return sp
 
 
-def actor_entities(doc: "Doc", record: dict, ctx: ExportContext, what: str) -> list[Entity]:
+def actor_entities(doc: Doc, record: dict, ctx: ExportContext, what: str) -> list[Entity]:
     """ACTOR spans (labels with the scheme's actor role) as non-overlapping token entities,
     longest first.
 
@@ -391,7 +391,7 @@ def bio_tags(n_tokens: int, entities: list[Entity]) -> list[str]:
     return tags
 
 
-def sentence_blocks(doc: "Doc", entities: list[Entity]) -> list[tuple[int, int]]:
+def sentence_blocks(doc: Doc, entities: list[Entity]) -> list[tuple[int, int]]:
     """Sentence token ranges, merged where an entity crosses a sentence boundary, so that no
     entity is cut in two by one-row-per-sentence formats."""
     blocks: list[list[int]] = [[s.start, s.end] for s in doc.sents]

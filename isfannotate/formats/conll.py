@@ -43,7 +43,6 @@ from isfannotate.formats.parsed import (
 )
 from isfannotate.formats.tokens import blank_pipeline
 
-
 _WS = re.compile(r"\s+")
 DOCSTART = "-DOCSTART- -X- O O"
 

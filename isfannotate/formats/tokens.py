@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 
 @lru_cache(maxsize=8)
-def blank_pipeline(language: str) -> "Language":
+def blank_pipeline(language: str) -> Language:
     """A blank spaCy pipeline for ``language`` with a rule-based sentencizer (cached)."""
     try:
         import spacy
@@ -33,11 +33,11 @@ def blank_pipeline(language: str) -> "Language":
     return nlp
 
 
-def tokenize(text: str, language: str) -> "Doc":
+def tokenize(text: str, language: str) -> Doc:
     """Tokenize and sentence-split ``text``; token ``idx`` values are code-point offsets."""
     return blank_pipeline(language)(text)
 
 
-def sentence_ranges(doc: "Doc") -> list[tuple[int, int, int, int]]:
+def sentence_ranges(doc: Doc) -> list[tuple[int, int, int, int]]:
     """(first token, end token exclusive, start char, end char) of every sentence, in order."""
     return [(s.start, s.end, s.start_char, s.end_char) for s in doc.sents]

@@ -12,14 +12,13 @@ from typing import TYPE_CHECKING
 from ..errors import IsfError
 from ..models import GOLD, GOLD_SCHEMA_IDS
 from ..store import gold as stored
-from .record import (UNANIMOUS, actor_record, claim_record, relation_record, span_record, stance_record,
-                     target_record)
+from .record import UNANIMOUS, actor_record, claim_record, relation_record, span_record, stance_record, target_record
 
 if TYPE_CHECKING:
     from ..store.base import ProjectBase
 
 
-def gold_records(project: "ProjectBase", layer: str = GOLD, *, include_all: bool = False,
+def gold_records(project: ProjectBase, layer: str = GOLD, *, include_all: bool = False,
                  progress: Callable[[int, int], None] | None = None) -> tuple[list[dict], list[tuple[str, str]]]:
     """Records for every document of *layer* that is marked done (all with *include_all*), and
     (document id, reason) for those left out. 'unanimous' is not a stored layer (see agreement).
@@ -30,7 +29,7 @@ def gold_records(project: "ProjectBase", layer: str = GOLD, *, include_all: bool
         return _layer_records(project, conn, layer, include_all, progress)
 
 
-def _layer_records(project: "ProjectBase", conn, layer: str, include_all: bool,
+def _layer_records(project: ProjectBase, conn, layer: str, include_all: bool,
                    progress: Callable[[int, int], None] | None) -> tuple[list[dict], list[tuple[str, str]]]:
     if stored.layer_is_empty(conn, layer):
         if layer == GOLD:
@@ -131,7 +130,7 @@ def _span_key(s: dict) -> tuple:
     return (s["start"], s["end"], s["label"], s["actor_id"], json.dumps(s["attrs"], sort_keys=True, ensure_ascii=False))
 
 
-def unanimous_records(project: "ProjectBase", *, include_all: bool = False,
+def unanimous_records(project: ProjectBase, *, include_all: bool = False,
                       progress: Callable[[int, int], None] | None = None) -> tuple[list[dict], list[tuple[str, str]]]:
     """The 'unanimous' layer: per document, the units every annotator who marked it done agrees
     on. A span is a unit when all of them have the same offsets, label, actor link and
@@ -142,7 +141,7 @@ def unanimous_records(project: "ProjectBase", *, include_all: bool = False,
         return _unanimous_records(project, conn, include_all, progress)
 
 
-def _unanimous_records(project: "ProjectBase", conn, include_all: bool,
+def _unanimous_records(project: ProjectBase, conn, include_all: bool,
                        progress: Callable[[int, int], None] | None) -> tuple[list[dict], list[tuple[str, str]]]:
     layers = [L for L in project.layers() if not stored.layer_is_empty(conn, L)]
     if not layers:
@@ -224,7 +223,7 @@ def _agree(recs: list[dict], voters: list[str]) -> dict:
     }
 
 
-def export_project(project: "ProjectBase", fmt: str, out_dir, *, layer: str, include_all: bool,
+def export_project(project: ProjectBase, fmt: str, out_dir, *, layer: str, include_all: bool,
                    split, seed: int, force: bool, progress=None, cancelled=None, schema_version: int = 2):
     from ..exporting import export_records
     # one bar for both halves: reading the layer is the first half, writing the files the second

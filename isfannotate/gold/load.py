@@ -15,8 +15,8 @@ from ..textclean import clean_and_hash, sha256_text
 from .record import GoldActor, GoldRecord, GoldTarget
 
 if TYPE_CHECKING:
-    from ..store.changes import Recorder
     from ..store.base import ProjectBase
+    from ..store.changes import Recorder
 
 
 @dataclass
@@ -35,7 +35,7 @@ class GoldPlan:
             seq += 1
         return rows
 
-    def apply(self, project: "ProjectBase", rec: "Recorder") -> tuple[list[str], int]:
+    def apply(self, project: ProjectBase, rec: Recorder) -> tuple[list[str], int]:
         """Write the planned records through the import action's recorder (one transaction,
         one change record). Returns the annotated document ids and the number of spans."""
         from ..ids import new_id, now
@@ -97,7 +97,7 @@ class GoldPlan:
         return annotated, n_spans
 
 
-def _reconcile_actors(rec: "Recorder", actors: list[GoldActor], scheme, author: str, stamp: str,
+def _reconcile_actors(rec: Recorder, actors: list[GoldActor], scheme, author: str, stamp: str,
                       mapped: dict[str, None]) -> dict[str, str]:
     """Map record actor ids to registry ids: by id, then external id, then canonical name; else add.
     Every id mapped to another one is noted in *mapped* (the import reports it)."""
@@ -119,7 +119,7 @@ def _reconcile_actors(rec: "Recorder", actors: list[GoldActor], scheme, author: 
     return out
 
 
-def _reconcile_targets(rec: "Recorder", targets: list[GoldTarget], author: str, stamp: str,
+def _reconcile_targets(rec: Recorder, targets: list[GoldTarget], author: str, stamp: str,
                        mapped: dict[str, None]) -> dict[str, str]:
     """Map record target ids to the project's: by id, then by name; else add (mapped ids noted)."""
     out = {}
@@ -138,7 +138,7 @@ def _reconcile_targets(rec: "Recorder", targets: list[GoldTarget], author: str, 
     return out
 
 
-def plan_gold_import(project: "ProjectBase", lines: list[tuple[str, int, dict]], layer: str, replace: bool,
+def plan_gold_import(project: ProjectBase, lines: list[tuple[str, int, dict]], layer: str, replace: bool,
                      existing_sha: dict[str, str], batch_sha: dict[str, str], assign_id, *,
                      scheme=None) -> GoldPlan:
     """Check every gold line (structure, text form, sha256, span slices, references, labels) and

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError as PydanticValidationError
+from pydantic import BaseModel, ConfigDict
+from pydantic import ValidationError as PydanticValidationError
 
 from ..errors import InputError
 
@@ -83,7 +84,7 @@ class GoldRecord(_M):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     @classmethod
-    def parse(cls, obj: dict, src: str, line: int) -> "GoldRecord":
+    def parse(cls, obj: dict, src: str, line: int) -> GoldRecord:
         try:
             return cls.model_validate({**obj, "schema_": obj.get("schema")})
         except PydanticValidationError as e:

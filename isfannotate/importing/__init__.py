@@ -54,7 +54,7 @@ def _check_explicit_format(paths: Sequence[str | Path], format: str) -> None:
                    f"({reason}); use --format {seen}, or --format auto")
 
 
-def import_paths(project: "ProjectBase", paths: Sequence[str | Path], *, format: str = "auto",
+def import_paths(project: ProjectBase, paths: Sequence[str | Path], *, format: str = "auto",
                  annotator: str | None = None, annotator_map: str | dict | None = None, add_labels: bool = False,
                  replace: bool = False, split_discontinuous: bool = False, conll_tag_column: int | None = None,
                  webanno_layer: str | None = None,

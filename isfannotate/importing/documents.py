@@ -21,8 +21,8 @@ from ..textclean import MAX_DOCUMENT_BYTES, clean_and_hash, decode_utf8
 from .schemechange import added_names, extended_scheme, missing_labels, write_scheme
 
 if TYPE_CHECKING:
-    from ..store.changes import Recorder
     from ..store.base import ProjectBase
+    from ..store.changes import Recorder
 
 DOCUMENT_FORMATS = ("txt", "jsonl")
 
@@ -173,7 +173,7 @@ def _manifest_meta(path: Path, cache: dict[Path, dict[str, dict]]) -> dict[str, 
     return dict(cache[folder].get(path.name, {}))
 
 
-def import_documents(project: "ProjectBase", paths: Sequence[str | Path], format: str, annotator: str | None,
+def import_documents(project: ProjectBase, paths: Sequence[str | Path], format: str, annotator: str | None,
                      replace: bool, progress: Callable[[int, int], None] | None, *,
                      add_labels: bool = False) -> ImportReport:
     """Plain documents and gold JSONL (see the package docstring)."""
@@ -300,7 +300,7 @@ class DocumentIds:
     (same sha256) is not added again; a wanted id that is taken gets a numeric suffix (and is
     reported)."""
 
-    def __init__(self, project: "ProjectBase", report: ImportReport):
+    def __init__(self, project: ProjectBase, report: ImportReport):
         from ..ids import now
         self.report = report
         with project.snapshot() as conn:
@@ -335,7 +335,7 @@ class DocumentIds:
 _DOC_COLS = ("id", "seq", "text", "sha256", "meta", "imported_at")
 
 
-def insert_documents(rec: "Recorder", rows: list[tuple], report: ImportReport, progress=None) -> None:
+def insert_documents(rec: Recorder, rows: list[tuple], report: ImportReport, progress=None) -> None:
     """Insert new document rows (from ``DocumentIds.new_row``) inside the import's action and
     regroup the near-duplicates."""
     parts = chunks(len(rows))
@@ -350,7 +350,7 @@ def insert_documents(rec: "Recorder", rows: list[tuple], report: ImportReport, p
         progress(1, 1)
 
 
-def _regroup_near_duplicates(rec: "Recorder", report: ImportReport, new_texts: dict[str, str]) -> None:
+def _regroup_near_duplicates(rec: Recorder, report: ImportReport, new_texts: dict[str, str]) -> None:
     """Recompute near-duplicate groups over the whole project and store them (inside the caller's
     transaction). Group names g1, g2, ... follow the import order of each group's first document.
     *new_texts* (id -> text) are the documents just inserted, so their texts are not read back."""

@@ -9,8 +9,8 @@ from ..errors import IsfError
 from ..scheme import LABEL_NAME_RULE, DocLabelDef, RelationType, Scheme, SpanLabel, is_label_name
 
 if TYPE_CHECKING:
-    from ..store.changes import Recorder
     from ..store.base import ProjectBase
+    from ..store.changes import Recorder
 
 # Okabe–Ito, in the order new labels take them (colour-blind safe; docs/architecture.md)
 _COLOURS = ["#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#E69F00", "#999999"]
@@ -51,7 +51,7 @@ def extended_scheme(scheme: Scheme, missing: dict[str, list[str]], *, add: bool,
     return scheme.model_copy(update={"span_labels": spans, "relation_types": rels, "doc_labels": docs})
 
 
-def write_scheme(project: "ProjectBase", rec: "Recorder", scheme: Scheme) -> None:
+def write_scheme(project: ProjectBase, rec: Recorder, scheme: Scheme) -> None:
     """Store *scheme* in the open action (undone with it) and make the project use it."""
     rec.update("project_info", ("scheme",), {"value": scheme.model_dump_json()})
     project.invalidate()   # read again from the row just written (and again after a rollback)

@@ -49,7 +49,7 @@ def parse_annotator_map(raw: str | dict | None) -> dict[str, str]:
     return out
 
 
-def _layers(coll: "ParsedCollection", annotator: str | None, mapping: dict[str, str],
+def _layers(coll: ParsedCollection, annotator: str | None, mapping: dict[str, str],
             existing: list[str], source: str) -> dict[str | None, str]:
     """source annotator (None: unnamed) -> layer."""
     sources = coll.annotators
@@ -89,7 +89,7 @@ def _layers(coll: "ParsedCollection", annotator: str | None, mapping: dict[str, 
     return out
 
 
-def import_tool_annotations(project: "ProjectBase", paths: Sequence[str | Path], fmt: str, *,
+def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], fmt: str, *,
                             annotator: str | None, annotator_map: str | dict | None = None,
                             add_labels: bool = False, replace: bool = False, split_discontinuous: bool = False,
                             conll_tag_column: int | None = None, webanno_layer: str | None = None,
@@ -114,7 +114,7 @@ def import_tool_annotations(project: "ProjectBase", paths: Sequence[str | Path],
     report.messages = list(coll.notes)
     ids = DocumentIds(project, report)
     new_rows, targets = [], []
-    pairs: dict[tuple[str, str], "ParsedDocument"] = {}
+    pairs: dict[tuple[str, str], ParsedDocument] = {}
     for pd in coll.documents:
         doc_id = ids.known(pd.sha256)
         if doc_id is None:

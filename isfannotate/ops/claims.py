@@ -5,10 +5,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ..store.changes import Change
 from ..errors import ValidationError
 from ..ids import new_id, now
 from ..models import layer_name
+from ..store.changes import Change
 from ..store.session import guard_public_methods
 from . import OnStore, naming
 

@@ -9,10 +9,10 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..store.changes import Change, Recorder
 from ..errors import ValidationError
 from ..ids import new_id, now
 from ..models import STATUSES, Span, layer_name
+from ..store.changes import Change, Recorder
 from ..store.session import guard_public_methods
 from . import OnStore, naming
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 
-from ..store.changes import Change, Recorder
 from ..errors import ValidationError
 from ..ids import new_id, now
 from ..models import GOLD, layer_name
+from ..store.changes import Change, Recorder
 from ..store.session import guard_public_methods, unguarded
 from ..store.suggestions import ModelInfo
 

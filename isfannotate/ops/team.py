@@ -7,10 +7,10 @@ import hashlib
 import json
 from collections.abc import Sequence
 
-from ..store.changes import Change
 from ..errors import ValidationError
 from ..ids import now
 from ..models import layer_name, name_key
+from ..store.changes import Change
 from ..store.session import guard_public_methods
 from . import OnStore
 

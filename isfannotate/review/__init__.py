@@ -8,11 +8,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..store.changes import Change
 from ..errors import ValidationError
 from ..ids import new_id, now
 from ..models import GOLD
 from ..store import review as stored
+from ..store.changes import Change
 from .decide import _undo_earlier, _used_elsewhere, apply_decision, update_gold_status
 from .units import PARTS, ReviewDoc, ReviewUnit, review_counts, review_document, review_documents
 
@@ -24,7 +24,7 @@ __all__ = ["PARTS", "ReviewDoc", "ReviewUnit", "QueueRow", "Queue", "auto_merge"
            "guideline_examples", "undecide", "unit_name", "describe_decision", "majority_of"]
 
 
-def decide(project: "ProjectBase", document_id: str, unit_key: str, decision: str, *, annotator: str | None = None,
+def decide(project: ProjectBase, document_id: str, unit_key: str, decision: str, *, annotator: str | None = None,
            edited: dict | None = None, note: str = "") -> Change:
     """Accept a unit (an annotator's version, or the largest group's, optionally *edited*) or
     reject every version, as one action. Deciding again replaces the earlier decision."""
@@ -39,7 +39,7 @@ def decide(project: "ProjectBase", document_id: str, unit_key: str, decision: st
     return rec.change
 
 
-def undecide(project: "ProjectBase", document_id: str, unit_key: str) -> Change:
+def undecide(project: ProjectBase, document_id: str, unit_key: str) -> Change:
     """Take back a unit's decision as one action: what it put into gold goes (items another
     decision uses stay), the unit is open again. For a decision made in another session (the
     command line), where undo cannot reach it."""
@@ -57,7 +57,7 @@ def undecide(project: "ProjectBase", document_id: str, unit_key: str) -> Change:
     return rec.change
 
 
-def unit_name(project: "ProjectBase", unit: ReviewUnit) -> str:
+def unit_name(project: ProjectBase, unit: ReviewUnit) -> str:
     """A unit as a person names it: "CLAIM 10-40" (offsets, which a window replaces by the
     text), "STANCE Pakistan → contributing troops", "document label relevance"."""
     if unit.kind == "stance":
@@ -71,7 +71,7 @@ def unit_name(project: "ProjectBase", unit: ReviewUnit) -> str:
     return f"{unit.label or unit.kind.upper()} {unit.start}-{unit.end}"
 
 
-def describe_decision(project: "ProjectBase", unit: ReviewUnit, decision: str, annotator: str | None,
+def describe_decision(project: ProjectBase, unit: ReviewUnit, decision: str, annotator: str | None,
                       edited: dict | None) -> str:
     """"take ayesha on CLAIM 10-40", "reject every version of ACTOR 5-9", "take an edit of
     bob's version on STANCE …": what an undo names."""
@@ -82,7 +82,7 @@ def describe_decision(project: "ProjectBase", unit: ReviewUnit, decision: str, a
     return f"take {what} on {unit_name(project, unit)}"
 
 
-def set_note(project: "ProjectBase", document_id: str, unit_key: str, note: str) -> Change:
+def set_note(project: ProjectBase, document_id: str, unit_key: str, note: str) -> Change:
     """Leave (or change) the adjudicator's note on a decided unit."""
     with project.snapshot() as conn:
         decided = stored.is_decided(conn, unit_key)
@@ -94,7 +94,7 @@ def set_note(project: "ProjectBase", document_id: str, unit_key: str, note: str)
     return rec.change
 
 
-def auto_merge(project: "ProjectBase", mode: str, *, min_k: int | None = None,
+def auto_merge(project: ProjectBase, mode: str, *, min_k: int | None = None,
                documents: Sequence[str] | None = None,
                progress: Callable[[int, int], None] | None = None) -> Change:
     """Put units into gold in ONE action: ``unanimous`` (every coder of the document has the
@@ -176,7 +176,7 @@ class Queue:
         return sum(r.open_disagreements for r in self.rows)
 
 
-def review_queue(project: "ProjectBase", *, progress: Callable[[int, int], None] | None = None) -> Queue:
+def review_queue(project: ProjectBase, *, progress: Callable[[int, int], None] | None = None) -> Queue:
     """Per document: units, decided, open disagreements; from the review cache, computing (and
     caching) only the documents an action changed since (every action drops its documents'
     rows). The first opening of a large project computes everything once."""
@@ -195,7 +195,7 @@ def review_queue(project: "ProjectBase", *, progress: Callable[[int, int], None]
     return Queue([QueueRow(d, titles.get(d, d), *cached[d]) for d in docs])
 
 
-def next_disagreement(project: "ProjectBase", after_doc: str | None = None, after_unit: str | None = None,
+def next_disagreement(project: ProjectBase, after_doc: str | None = None, after_unit: str | None = None,
                       *, backwards: bool = False) -> tuple[str, str] | None:
     """The next (or previous) undecided disagreement or incomplete unit, across documents, in
     document order then unit order: (document id, unit key), or None when all are decided.
@@ -229,7 +229,7 @@ def next_disagreement(project: "ProjectBase", after_doc: str | None = None, afte
     return None
 
 
-def add_guideline_example(project: "ProjectBase", document_id: str, unit_key: str) -> Change:
+def add_guideline_example(project: ProjectBase, document_id: str, unit_key: str) -> Change:
     """From a decided unit: a worked example for the guidelines (its text, every version, the
     decision and the note), shown in the Guide tab under its label as plain text."""
     rd = review_document(project, document_id)
@@ -249,7 +249,7 @@ def add_guideline_example(project: "ProjectBase", document_id: str, unit_key: st
     return rec.change
 
 
-def guideline_examples(project: "ProjectBase", label: str | None = None) -> list[dict]:
+def guideline_examples(project: ProjectBase, label: str | None = None) -> list[dict]:
     with project.snapshot() as conn:
         return stored.guideline_examples(conn, label)
 

@@ -24,8 +24,8 @@ from ..store import review as stored
 from .units import ReviewDoc, ReviewUnit, version_key
 
 if TYPE_CHECKING:
-    from ..store.changes import Recorder
     from ..store.base import ProjectBase
+    from ..store.changes import Recorder
 
 EDITABLE = {"span": ("start", "end", "label", "link"), "claim": ("source_kind", "source", "quote", "modality"),
             "stance": ("holder", "target", "polarity", "conditions"), "doc_label": ("value",)}
@@ -34,7 +34,7 @@ EDITABLE = {"span": ("start", "end", "label", "link"), "claim": ("source_kind", 
 class GoldWriter:
     """Writes gold rows for decisions inside one open action (``rec``)."""
 
-    def __init__(self, project: "ProjectBase", rec: "Recorder", doc: str):
+    def __init__(self, project: ProjectBase, rec: Recorder, doc: str):
         self.project, self.rec, self.doc = project, rec, doc
         self.conn = rec.conn
         self.created: list[str] = []
@@ -65,7 +65,7 @@ class GoldWriter:
         return self.span(r[0], r[1], r[2], r[3], json.loads(r[4]))
 
 
-def check_edit(project: "ProjectBase", unit: ReviewUnit, edited: dict) -> None:
+def check_edit(project: ProjectBase, unit: ReviewUnit, edited: dict) -> None:
     """Refuse an edited version the scheme or the registry does not allow, naming the part:
     only the parts in ``EDITABLE``; a span inside the text (code points, end exclusive) with a
     scheme label; actors, targets, polarities, quote types, modalities and document-label
@@ -164,7 +164,7 @@ def _write(w: GoldWriter, unit: ReviewUnit, v: dict, prov: dict) -> str | None:
     return item
 
 
-def _undo_earlier(rec: "Recorder", decision: dict | None, unit: ReviewUnit, still_used: set[str]) -> None:
+def _undo_earlier(rec: Recorder, decision: dict | None, unit: ReviewUnit, still_used: set[str]) -> None:
     """Remove what an earlier decision of this unit put into gold (items other decisions use stay)."""
     if decision is None:
         return
@@ -190,7 +190,7 @@ def _used_elsewhere(conn, doc: str, key: str) -> set[str]:
     return stored.gold_items_of_other_decisions(conn, doc, key)
 
 
-def apply_decision(project: "ProjectBase", rec: "Recorder", rd: ReviewDoc, unit: ReviewUnit, decision: str, *,
+def apply_decision(project: ProjectBase, rec: Recorder, rd: ReviewDoc, unit: ReviewUnit, decision: str, *,
                    annotator: str | None = None, edited: dict | None = None, note: str = "",
                    decided_by: str | None = None) -> None:
     """Record *decision* ('accepted' or 'rejected') on *unit* inside the open action."""
@@ -235,7 +235,7 @@ def apply_decision(project: "ProjectBase", rec: "Recorder", rd: ReviewDoc, unit:
                      "decided_at": stamp, "gold_items": json.dumps(w.created)}
 
 
-def update_gold_status(rec: "Recorder", rd: ReviewDoc) -> None:
+def update_gold_status(rec: Recorder, rd: ReviewDoc) -> None:
     """A gold document is done once every unit of it is decided."""
     if not rd.units:
         return

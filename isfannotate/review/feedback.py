@@ -130,7 +130,7 @@ def show_version(kind: str, doc: str, v: dict | None, names: dict[str, str], tex
     return out
 
 
-def feedback(project: "ProjectBase", annotator: str) -> Feedback:
+def feedback(project: ProjectBase, annotator: str) -> Feedback:
     if annotator not in project.layers():
         raise IsfError(f"no layer {annotator!r} (layers: {', '.join(project.layers()) or 'none'})")
     from ..agreement import compute_agreement

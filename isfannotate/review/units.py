@@ -116,7 +116,7 @@ def _unit_key(kind: str, doc: str, versions: dict[str, dict]) -> str:
     return f"{kind}:{doc}:{hashlib.sha1(sig.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
 
 
-def _coded_layers(project: "ProjectBase", documents: Sequence[str] | None) -> list:
+def _coded_layers(project: ProjectBase, documents: Sequence[str] | None) -> list:
     """Each annotator's layer cut to the documents they code (see the module's docstring)."""
     from ..agreement.units import Layer
     from ..team.layers import annotator_layers
@@ -137,7 +137,7 @@ def _coded_layers(project: "ProjectBase", documents: Sequence[str] | None) -> li
     return merged
 
 
-def review_documents(project: "ProjectBase", documents: Sequence[str] | None = None) -> dict[str, ReviewDoc]:
+def review_documents(project: ProjectBase, documents: Sequence[str] | None = None) -> dict[str, ReviewDoc]:
     """ReviewDocs for *documents* (default: every document some annotator worked on), in bulk."""
     merged = _coded_layers(project, documents)
     if not merged:
@@ -161,7 +161,7 @@ def review_documents(project: "ProjectBase", documents: Sequence[str] | None = N
     return out
 
 
-def review_counts(project: "ProjectBase", documents: Sequence[str] | None = None, *,
+def review_counts(project: ProjectBase, documents: Sequence[str] | None = None, *,
                   progress: Callable[[int, int], None] | None = None) -> dict[str, tuple[int, int, int]]:
     """(units, decided, open disagreements) per document, as ``review_documents`` would count
     them, without building what only the review screen needs: one read of the layers, and the
@@ -242,12 +242,12 @@ def _span_counts(doc: str, coders: tuple[str, ...], by_annotator: dict[str, list
     return n_full + len(units), open_
 
 
-def review_document(project: "ProjectBase", document_id: str) -> ReviewDoc:
+def review_document(project: ProjectBase, document_id: str) -> ReviewDoc:
     project.document(document_id)
     return review_documents(project, [document_id]).get(document_id) or ReviewDoc(document_id, ())
 
 
-def _decisions(project: "ProjectBase", docs: list[str]) -> dict[str, dict]:
+def _decisions(project: ProjectBase, docs: list[str]) -> dict[str, dict]:
     cur = project.conn.execute("SELECT * FROM decisions WHERE document_id IN (SELECT value FROM json_each(?))",
                                (json.dumps(docs),))
     names = [d[0] for d in cur.description]
@@ -287,7 +287,7 @@ class _Details:
         return {"key": v.key, "value": v.value}
 
 
-def _details(project: "ProjectBase", layers) -> _Details:
+def _details(project: ProjectBase, layers) -> _Details:
     conn = project.conn
     docs = json.dumps(sorted(set().union(*(layer.documents for layer in layers))))
     names = json.dumps([layer.annotator for layer in layers])

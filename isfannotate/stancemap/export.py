@@ -47,7 +47,7 @@ class StanceRow:
                 len(self.evidence), EVIDENCE_JOIN.join(self.evidence)]
 
 
-def stance_rows(project: "ProjectBase", scope: Scope | None = None) -> list[StanceRow]:
+def stance_rows(project: ProjectBase, scope: Scope | None = None) -> list[StanceRow]:
     """Every stance the map of *scope* counts (a holder and a target set), one row each, in
     layer, document and creation order, with the text of its evidence spans (code points)."""
     scope = resolve_scope(project, scope or Scope())

@@ -67,7 +67,7 @@ class Scope:
     date_to: str | None = None
 
 
-def resolve_scope(project: "ProjectBase", scope: Scope) -> Scope:
+def resolve_scope(project: ProjectBase, scope: Scope) -> Scope:
     """*scope* with its filters checked and in stored form, the one place that normalises them.
 
     Actor types may be given as shown ("armed group") or as stored (``armed_group``), in any
@@ -192,7 +192,7 @@ def _sort(axes: list[Axis], by: str) -> list[Axis]:
     raise ValidationError("sort by 'count' or 'name'")
 
 
-def _layers(project: "ProjectBase", layer: str) -> list[str]:
+def _layers(project: ProjectBase, layer: str) -> list[str]:
     if layer == ALL:
         layers = project.layers()
         if not layers:
@@ -226,7 +226,7 @@ def _date_ok(scope: Scope, date: str | None) -> bool:
     return iv[1] >= lo and iv[0] <= hi
 
 
-def build_map(project: "ProjectBase", scope: Scope | None = None) -> StanceMap:
+def build_map(project: ProjectBase, scope: Scope | None = None) -> StanceMap:
     """The map of *scope*: cells per (layer, holder, target), axes with their stance counts."""
     scope = resolve_scope(project, scope or Scope())
     layers = _layers(project, scope.layer)
@@ -294,7 +294,7 @@ def sentence_around(text: str, start: int, end: int, limit: int = 400) -> str:
     return " ".join(text[left:right].split())
 
 
-def evidence(project: "ProjectBase", holder: str, target: str, scope: Scope | None = None) -> list[Evidence]:
+def evidence(project: ProjectBase, holder: str, target: str, scope: Scope | None = None) -> list[Evidence]:
     """Every evidence span of the stances of *holder* on *target* in *scope*, in date order (a
     stance without evidence is listed once with no span), for the list under a cell and for
     the timeline."""
@@ -321,7 +321,7 @@ def evidence(project: "ProjectBase", holder: str, target: str, scope: Scope | No
     return sorted(out, key=lambda e: ((date_interval(e.date) or ("9999",))[0], ))
 
 
-def timeline(project: "ProjectBase", holder: str, target: str, scope: Scope | None = None) -> list[Evidence]:
+def timeline(project: ProjectBase, holder: str, target: str, scope: Scope | None = None) -> list[Evidence]:
     """One entry per stance of *holder* on *target*, in date order (undated last), so that a
     shift of position shows."""
     seen, out = set(), []

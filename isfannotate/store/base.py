@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .changes import Recorder
 from ..errors import ProjectError
 from ..ids import now
 from ..scheme import Scheme, parse_scheme
 from . import schema
+from .changes import Recorder
 from .readers import Readers
 from .session import StoreSession
 from .summaries import Summaries

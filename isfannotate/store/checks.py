@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from .base import ProjectBase
 
 
-def stats(project: "ProjectBase") -> dict[str, Any]:
+def stats(project: ProjectBase) -> dict[str, Any]:
     conn = project.conn
     one = lambda sql, *a: conn.execute(sql, a).fetchone()[0]  # noqa: E731
     layers: dict[str, Any] = {}
@@ -60,7 +60,7 @@ def _undecodable(conn) -> list[str]:
     return problems
 
 
-def check(project: "ProjectBase") -> list[str]:
+def check(project: ProjectBase) -> list[str]:
     """Problems found (empty when the project is sound): SQLite integrity, foreign keys, schema
     version, text SQLite holds but cannot be read as UTF-8, and every span consistent with its
     document's text. Damage is reported in this list, never raised."""
@@ -88,7 +88,7 @@ def check(project: "ProjectBase") -> list[str]:
     return problems
 
 
-def _consistency(project: "ProjectBase", conn) -> list[str]:
+def _consistency(project: ProjectBase, conn) -> list[str]:
     problems = []
     for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchall()[:20]:
         problems.append(f"foreign key: {table} row {rowid} points at a missing {parent}")

@@ -57,7 +57,7 @@ class Job:
     def on_progress(self, cb: ProgressCb) -> None:
         self._progress_cbs.append(cb)
 
-    def on_done(self, cb: Callable[["Job"], None]) -> None:
+    def on_done(self, cb: Callable[[Job], None]) -> None:
         """Call *cb(job)* when the job ends (at once, on this thread, if it already has)."""
         with self._lock:
             if not self._finished.is_set():

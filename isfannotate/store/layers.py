@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from .changes import Recorder
 
 
-def clear_layer(rec: "Recorder", document_ids: Sequence[str], layer: str, *, status: bool = False) -> None:
+def clear_layer(rec: Recorder, document_ids: Sequence[str], layer: str, *, status: bool = False) -> None:
     """Delete *layer*'s spans, claims, stances, evidence, relations, document labels and their
     provenance in *document_ids* (and their status rows when *status*)."""
     if not document_ids:

@@ -23,7 +23,7 @@ import os
 import socket
 import sys
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import ProjectError
@@ -121,7 +121,7 @@ class OwnerInfo:
 
 def current(program: str) -> OwnerInfo:
     return OwnerInfo(pid=os.getpid(), host=this_host(), user=_user(), program=program,
-                     since=datetime.now(timezone.utc).isoformat(timespec="seconds"), start=start_time(os.getpid()))
+                     since=datetime.now(UTC).isoformat(timespec="seconds"), start=start_time(os.getpid()))
 
 
 def _text(value, limit: int = 200) -> str:

@@ -17,7 +17,7 @@ MIGRATION_SET = "isfannotate"
 MIGRATIONS_TABLE = "_sqlite_migrations"   # sqlite-utils' own table of applied migrations
 
 
-def m001_initial(db: "sqlite_utils.Database") -> None:
+def m001_initial(db: sqlite_utils.Database) -> None:
     db.executescript(
         """
         CREATE TABLE project_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -132,7 +132,7 @@ def m001_initial(db: "sqlite_utils.Database") -> None:
     )
 
 
-def m002_suggestions_and_notes(db: "sqlite_utils.Database") -> None:
+def m002_suggestions_and_notes(db: sqlite_utils.Database) -> None:
     """Decisions on registry suggestions (accepted ones become spans; rejected ones are remembered
     so they are not offered again) and free-text notes on documents."""
     db.executescript(
@@ -156,14 +156,14 @@ def m002_suggestions_and_notes(db: "sqlite_utils.Database") -> None:
     )
 
 
-def m003_near_duplicate_index(db: "sqlite_utils.Database") -> None:
+def m003_near_duplicate_index(db: sqlite_utils.Database) -> None:
     """The near-duplicate group is stored after the text, so reading it from every row walks every
     text's overflow pages (50 MB for 10,000 articles). A partial index answers "which documents
     are in a group" without touching the texts (import, the document list, stats)."""
     db.execute("CREATE INDEX documents_near_dup ON documents(near_dup_group) WHERE near_dup_group IS NOT NULL")
 
 
-def m004_team(db: "sqlite_utils.Database") -> None:
+def m004_team(db: sqlite_utils.Database) -> None:
     """The lead's team work: which annotator gets which document, how a merged annotator file's
     registry entries map to the project's and what each document's merged layer held (so
     merging again changes nothing), and the registry conflicts a merge found for the lead."""
@@ -206,7 +206,7 @@ def m004_team(db: "sqlite_utils.Database") -> None:
     )
 
 
-def m005_review(db: "sqlite_utils.Database") -> None:
+def m005_review(db: sqlite_utils.Database) -> None:
     """Adjudication: the lead's decision on each aligned unit (what went into gold, by whom,
     when, with a note), worked examples for the guidelines (kept apart from the scheme and
     shown as plain text), and a per-document cache of the review counts that every action on
@@ -247,7 +247,7 @@ def m005_review(db: "sqlite_utils.Database") -> None:
     )
 
 
-def m006_span_reference_indexes(db: "sqlite_utils.Database") -> None:
+def m006_span_reference_indexes(db: sqlite_utils.Database) -> None:
     """Indexes on the columns that refer to a span. Deleting a span makes SQLite look for rows
     that still refer to it (the foreign keys); without these, each deleted span scanned the
     claims, the evidence and the relations whole: replacing a tenth of three annotators'
@@ -263,7 +263,7 @@ def m006_span_reference_indexes(db: "sqlite_utils.Database") -> None:
     )
 
 
-def m007_suggestion_models(db: "sqlite_utils.Database") -> None:
+def m007_suggestion_models(db: sqlite_utils.Database) -> None:
     """Suggestions learned from gold (issue 22): the trained models, versioned (``blob``: a tar of
     spaCy's ``to_disk`` output; at most one ``enabled``), and the log of every accept, reject and
     correction of a model's suggestion (``suggest stats`` reads it; a logged rejection keeps that

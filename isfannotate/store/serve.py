@@ -129,7 +129,7 @@ def _read_line(sock: socket.socket, buf: bytearray, deadline: float | None) -> b
         if deadline is not None:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise socket.timeout
+                raise TimeoutError
             sock.settimeout(left)
         else:
             sock.settimeout(None)
@@ -172,7 +172,7 @@ class Server:
         self._stop = threading.Event()
         self._files: list[Path] = []
 
-    def start(self) -> "Server":
+    def start(self) -> Server:
         """Listen, write the token, record the address in the lock file. Raises OSError or
         NotServed (a folder others could enter) when it cannot serve; the project is untouched."""
         folder = _private_dir(create=True)
@@ -249,7 +249,7 @@ class Server:
         while not self._stop.is_set():
             try:
                 conn, _ = self._sock.accept()
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except OSError:
                 return
@@ -340,7 +340,7 @@ def _connect(project_path: Path, address: str, folder: Path) -> socket.socket:
     sock.settimeout(ANSWER_WITHIN)
     try:
         sock.connect(target)
-    except socket.timeout:
+    except TimeoutError:
         sock.close()
         raise
     except OSError:
@@ -380,7 +380,7 @@ def request(project_path: str | Path, owner: ownership.OwnerInfo, argv: list[str
     deadline = time.monotonic() + wait
     try:
         sock = _connect(path, owner.serve, folder)
-    except socket.timeout:
+    except TimeoutError:
         raise silent from None
     with sock:
         buf = bytearray()
@@ -398,7 +398,7 @@ def request(project_path: str | Path, owner: ownership.OwnerInfo, argv: list[str
                     busy_with = msg["queued"]
                 elif msg.get("started"):
                     break
-        except socket.timeout:
+        except TimeoutError:
             if busy_with:
                 raise ServeError(f"{path}: the project is open in {who}, which is busy ({busy_with}); "
                                  f"try again when it has finished") from None

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ..store.base import ProjectBase
 
 
-def _covered(project: "ProjectBase", layer: str, doc_ids: list[str]) -> tuple[set[str], str]:
+def _covered(project: ProjectBase, layer: str, doc_ids: list[str]) -> tuple[set[str], str]:
     statuses = project.statuses(layer)
     done = {d for d, s in statuses.items() if s == "done"}
     if done:
@@ -24,7 +24,7 @@ def _covered(project: "ProjectBase", layer: str, doc_ids: list[str]) -> tuple[se
     return set(project.annotated_documents(layer)), "annotated"
 
 
-def training_data(project: "ProjectBase", layer: str, include_layers=(), *, only: set[str] | None = None,
+def training_data(project: ProjectBase, layer: str, include_layers=(), *, only: set[str] | None = None,
                   seen: set[str] | None = None, seed: int = 0) -> dict:
     """{"lang", "labels", "roles", "docs": [...], "skipped": [(id, reason)], "rule": ...}; each doc:
     id, text, group (near-duplicate group or id), layer, spans [[start, end, label]], claims

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from ..agreement.matching import match_pair
 from . import SuggestError
-from .data import stance_text, training_data
+from .data import training_data
 
 if TYPE_CHECKING:
     from ..store.base import ProjectBase
@@ -84,7 +84,7 @@ def _r(x):
     return round(x, 4) if x is not None else None
 
 
-def evaluate(project: "ProjectBase", layer: str, *, folds: int = 5, seed: int = 0,
+def evaluate(project: ProjectBase, layer: str, *, folds: int = 5, seed: int = 0,
              shares: Sequence[float] = (0.25, 0.5, 0.75, 1.0), min_score: float = 0.5,
              progress: Callable[[int, int], None] | None = None, cancelled: Callable[[], bool] | None = None) -> dict:
     from ..errors import JobCancelled

@@ -43,7 +43,7 @@ class Recommender:
         self._cue_score = (self.meta.get("cue_right", 0) + 1) / (self.meta.get("cue_total", 0) + 2)
 
     @classmethod
-    def from_bytes(cls, version: int | None, blob: bytes) -> "Recommender":
+    def from_bytes(cls, version: int | None, blob: bytes) -> Recommender:
         with tempfile.TemporaryDirectory(prefix="isf-model-") as tmp:
             return cls(version, unpack(blob, Path(tmp)))
 

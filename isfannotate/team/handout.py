@@ -32,7 +32,7 @@ def handout_path(out_dir: Path, project_name: str, annotator: str) -> Path:
     return Path(out_dir) / f"{sanitise_name(project_name)}-{sanitise_name(annotator)}.isf"
 
 
-def write_handouts(project: "ProjectBase", out_dir: str | Path, *, force: bool = False,
+def write_handouts(project: ProjectBase, out_dir: str | Path, *, force: bool = False,
                    progress: Callable[[int, int], None] | None = None) -> list[Path]:
     """Write ``DIR/<project>-<annotator>.isf`` for every annotator with assigned documents.
     Refuses to overwrite an existing file unless *force*."""

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ..store.base import ProjectBase
 
 
-def annotator_layers(project: "ProjectBase", annotators: Sequence[str] | None = None, *,
+def annotator_layers(project: ProjectBase, annotators: Sequence[str] | None = None, *,
                      documents: Sequence[str] | None = None, done_only: bool = True) -> list[Layer]:
     """One ``Layer`` per annotator (default: every annotator layer, gold left out), holding the
     documents that annotator marked done (imported work counts as done); with *done_only*
@@ -93,7 +93,7 @@ def annotator_layers(project: "ProjectBase", annotators: Sequence[str] | None = 
     return out
 
 
-def agreement(project: "ProjectBase", annotators: Sequence[str] | None = None, *,
+def agreement(project: ProjectBase, annotators: Sequence[str] | None = None, *,
               documents: Sequence[str] | None = None, with_texts: bool = False):
     """``compute_agreement`` over the project's annotator layers (docs/agreement.md)."""
     from ..agreement import compute_agreement
@@ -116,7 +116,7 @@ def agreement(project: "ProjectBase", annotators: Sequence[str] | None = None, *
     return result
 
 
-def registry_names(project: "ProjectBase") -> dict[str, str]:
+def registry_names(project: ProjectBase) -> dict[str, str]:
     """``{actor or target id: name}``, so that reports show names, not ids."""
     names = dict(project.conn.execute("SELECT id, name FROM targets"))
     names.update(project.conn.execute("SELECT id, name FROM actors"))

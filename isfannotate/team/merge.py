@@ -24,25 +24,25 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
+from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError, IsfError, ValidationError
 from ..gcpause import paused_gc
 from ..ids import new_id, now
+from ..models import layer_name, name_key
 from ..store.connection import bulk_cache
 from ..store.layers import clear_layer
 from ..store.matching import entry_exists, match_entry
-from ..models import layer_name, name_key
 from .handout import handouts
 from .untrusted import SPAN_COLUMNS, FileData, UntrustedFile
 
 if TYPE_CHECKING:
-    from ..store.changes import Recorder
     from ..store.base import ProjectBase
+    from ..store.changes import Recorder
 
 
 @dataclass
@@ -76,7 +76,7 @@ class MergeReport:
 
 
 # --------------------------------------------------------------------------- writing
-def _reconcile(project: "ProjectBase", rec: "Recorder", data: FileData, report: FileReport, stamp: str,
+def _reconcile(project: ProjectBase, rec: Recorder, data: FileData, report: FileReport, stamp: str,
                kind: str) -> dict[str, str]:
     """file id -> project id for the file's actors (or targets); new entries get new ids; the
     differences found are listed as conflicts."""
@@ -179,7 +179,7 @@ def _digest(key: dict[str, str], claims, stances, evidence, relations, labels, s
     return h.hexdigest()
 
 
-def merge_files(project: "ProjectBase", paths: Sequence[str | Path], *, new_annotators: Sequence[str] = (),
+def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annotators: Sequence[str] = (),
                 progress: Callable[[int, int], None] | None = None) -> MergeReport:
     """Merge annotators' files into *project*, all-or-nothing, as one action.
 

@@ -86,7 +86,7 @@ class UntrustedFile:
         self._docs: dict[str, tuple[str, str]] | None = None
         self._suspects: list[tuple] = []
 
-    def __enter__(self) -> "UntrustedFile":
+    def __enter__(self) -> UntrustedFile:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -110,12 +110,12 @@ class UntrustedFile:
             self._tmp.cleanup()
             self._tmp = None
 
-    def check(self) -> "UntrustedFile":
+    def check(self) -> UntrustedFile:
         """``open()`` then ``verify()``; safe in a worker thread."""
         self.open()
         return self.verify()
 
-    def open(self) -> "UntrustedFile":
+    def open(self) -> UntrustedFile:
         """Copy the file and check what it is; raises InputError naming it."""
         path, src = self.path, self.src
         if not path.is_file():
@@ -142,7 +142,7 @@ class UntrustedFile:
         check_scheme(self.scheme, self._file_scheme, src)
         return self
 
-    def verify(self) -> "UntrustedFile":
+    def verify(self) -> UntrustedFile:
         """SQLite's integrity check, the documents' hashes and the span screen, on a connection
         of its own (``open()`` first); raises InputError naming the file."""
         assert self._copy is not None and self._annotator is not None, "open() first"

@@ -12,8 +12,14 @@ from collections import Counter
 
 import pytest
 
-from isfannotate.agreement import (Layer, SpanAnn, cohen_kappa, cohen_kappa_table, compute_agreement, fleiss_kappa,
-                                   gwet_ac1, krippendorff_alpha_nominal, mean_sd)
+from isfannotate.agreement import (
+    cohen_kappa,
+    cohen_kappa_table,
+    fleiss_kappa,
+    gwet_ac1,
+    krippendorff_alpha_nominal,
+    mean_sd,
+)
 
 REF = ("peer-formats", "iaa-reference-values")
 BRATIAA = ("peer-formats", "brat-iaa-bratiaa")

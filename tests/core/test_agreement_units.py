@@ -11,8 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from isfannotate.agreement import (ClaimAnn, DocLabelAnn, Layer, SpanAnn, StanceAnn, align_spans, build_units,
-                                   compute_agreement, match_pair, report_json, report_text, write_html)
+from isfannotate.agreement import (
+    ClaimAnn,
+    DocLabelAnn,
+    Layer,
+    SpanAnn,
+    StanceAnn,
+    align_spans,
+    build_units,
+    compute_agreement,
+    match_pair,
+    report_json,
+    report_text,
+    write_html,
+)
 
 AGREEMENT_DIR = Path(__file__).resolve().parents[2] / "isfannotate" / "agreement"
 

@@ -80,8 +80,9 @@ def test_check_reports_a_span_that_does_not_fit(tmp_path, seeds_dir, capsys):
 def test_import_progress_bar_is_shown_when_forced(tmp_path, seeds_dir):
     proj = tmp_path / "c.isf"
     run_cli("init", str(proj))
-    from isfannotate.progress import ProgressBar
     import io
+
+    from isfannotate.progress import ProgressBar
     buf = io.StringIO()
     bar = ProgressBar("importing", delay=0, stream=buf, force=True)
     bar(0, 10)

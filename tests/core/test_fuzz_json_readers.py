@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from isfannotate.errors import IsfError
 from isfannotate.formats import doccano, labelstudio, prodigy

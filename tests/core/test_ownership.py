@@ -2,7 +2,6 @@
 a killed owner loses nothing acknowledged, stale locks never block, remote locks are reported."""
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal

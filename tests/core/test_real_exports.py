@@ -7,7 +7,6 @@ example files (no third-party file is copied)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest

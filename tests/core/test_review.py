@@ -183,6 +183,7 @@ def test_next_disagreement_backwards(three):
 
 def test_gold_2_export_carries_notes_doc_label_provenance_and_rejections(three, tmp_path):
     import jsonschema
+
     from isfannotate.exporting import gold_schema
     text = three.document(D).text
     three.set_doc_label(D, "alice", "relevance", "relevant")

@@ -3,7 +3,6 @@ registry suggestions, each driven by keys and widgets and checked in the databas
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-
 DOC4 = "004_925ac23fd4dc491f"
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier

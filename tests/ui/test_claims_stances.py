@@ -3,7 +3,6 @@ by keys and widgets, each checked in the database and after undo."""
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QPushButton, QTableWidget
 
-
 DOC4 = "004_925ac23fd4dc491f"
 CTRL = Qt.KeyboardModifier.ControlModifier
 CLAIM = "Pakistan has offered to send troops for a proposed International Stabilisation Force (ISF) in Gaza"

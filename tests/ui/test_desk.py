@@ -46,6 +46,7 @@ def test_an_undo_that_jumps_to_another_document_moves_the_list_with_it(qtbot, wi
 
 def test_settings_live_in_the_data_folder(qtbot, project_path, tmp_path):
     import os
+
     from isfannotate_ui.app import create_main_window
     w = create_main_window(project_path, "alice")
     qtbot.addWidget(w)

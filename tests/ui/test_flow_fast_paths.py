@@ -2,7 +2,7 @@
 are made, unknown ones created in 3 inputs with a guessed type, a claim's proposal accepted in
 one undo step, stances saved by their last key, drafts that come back, find that folds quotes,
 undo that quotes the text, and the window reopening where it was left."""
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 DOC4 = "004_925ac23fd4dc491f"

@@ -5,7 +5,6 @@ import sys
 
 from PySide6.QtCore import Qt
 
-
 DOC4 = "004_925ac23fd4dc491f"
 
 
@@ -188,6 +187,7 @@ def test_snap_toggle_and_find(qtbot, window):
 
 def test_f1_lists_keys_without_blocking(qtbot, window):
     from PySide6.QtWidgets import QTableWidget
+
     from isfannotate_ui.dialogs.small_dialogs import ShortcutsDialog
     key(qtbot, window, Qt.Key.Key_F1)
     dlg = window.dialogs[-1]

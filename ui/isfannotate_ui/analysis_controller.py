@@ -15,7 +15,6 @@ from .documents.layer_view import LayerController
 from .parts import WindowParts
 from .session import Session
 
-
 # The keys of the lead's and analyst's windows, added to the F1 list.
 WINDOW_KEYS: list[tuple[str, str]] = [
     ("Ctrl+Shift+L", "back to your own layer (View → Layer shows any layer read-only)"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QtMsgType, QTimer, qInstallMessageHandler
+from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -12,7 +12,6 @@ from isfannotate.cli.common import GUI_WINDOWS as WINDOWS
 from isfannotate.errors import IsfError
 
 from .main_window import MainWindow
-
 
 _QUIET = ("This plugin does not support propagateSizeHints()", "This plugin does not support raise()")
 

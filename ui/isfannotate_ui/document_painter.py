@@ -11,10 +11,10 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
-from isfannotate.store.changes import Change
 from isfannotate.errors import IsfError
 from isfannotate.gcpause import paused_gc
 from isfannotate.models import Span
+from isfannotate.store.changes import Change
 
 from .annotate.article_view import SpanStyle
 from .claims.claims_controller import ClaimsController

@@ -18,9 +18,9 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from isfannotate import Project
-from isfannotate.store.changes import Change
 from isfannotate.errors import IsfError
 from isfannotate.gcpause import paused_gc
+from isfannotate.store.changes import Change
 
 from .analysis_controller import WINDOW_KEYS, AnalysisController
 from .annotate.annotations_panel import AnnotationsPanel

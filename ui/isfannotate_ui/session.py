@@ -31,10 +31,10 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from isfannotate import Project
-from isfannotate.store.changes import Change
 from isfannotate.errors import IsfError, StorageError
 from isfannotate.gold.record import UNANIMOUS
 from isfannotate.models import Span, span_from_dict, span_from_short_row
+from isfannotate.store.changes import Change
 
 from .serving import serve_reads, stop_serving
 

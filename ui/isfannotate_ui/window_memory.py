@@ -13,8 +13,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSettings
 
-from isfannotate.store.changes import Change
 from isfannotate.errors import IsfError
+from isfannotate.store.changes import Change
 
 from .app_settings import app_settings
 

@@ -25,8 +25,8 @@ import re
 
 from isfannotate.formats.common import ExportContext, NameAllocator, actor_index
 
-
 from .lines import _BREAK_RE
+
 _WS = re.compile(r"\s+")
 
 

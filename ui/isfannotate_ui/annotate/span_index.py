@@ -41,7 +41,7 @@ class SpanStyle(_StyleFields):
     __slots__ = ()
 
     def __new__(cls, id: str, start: int, end: int, label: str, color: str, kind: str = "annotation",
-                tooltip: str = "") -> "SpanStyle":
+                tooltip: str = "") -> SpanStyle:
         if kind not in KINDS:
             raise ValueError(f"span {id!r}: kind must be one of {KINDS}, got {kind!r}")
         if not 0 <= start < end:
@@ -49,7 +49,7 @@ class SpanStyle(_StyleFields):
         return tuple.__new__(cls, (id, start, end, label, color, kind, tooltip))
 
     @classmethod
-    def trusted(cls, id: str, start: int, end: int, label: str, color: str) -> "SpanStyle":
+    def trusted(cls, id: str, start: int, end: int, label: str, color: str) -> SpanStyle:
         """An annotation's style without the constructor's checks (for stored spans)."""
         return tuple.__new__(cls, (id, start, end, label, color, "annotation", ""))
 

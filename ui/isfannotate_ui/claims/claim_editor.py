@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QPushButton, QWidget
 
 
-
 class ClaimEditor(QWidget):
     claimEdited = Signal(dict)    # source_kind, source_actor, source_span, cue_span, quote
     pickRequested = Signal(str)   # "source" | "cue": the next span clicked in the text is used

@@ -15,7 +15,6 @@ from .claim_flow import ProposalsMixin, StanceDraftsMixin, quoted
 from .relations_panel import RelationsPanel
 from .stance_panel import StancePanel
 
-
 __all__ = ["ClaimsController", "quoted"]
 
 

@@ -10,8 +10,22 @@ keep it as a draft."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QCompleter, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit,
-                               QListWidget, QListWidgetItem, QPushButton, QRadioButton, QVBoxLayout, QWidget, QLabel)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from isfannotate.kb import search_actors
 

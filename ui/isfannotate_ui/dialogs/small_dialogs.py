@@ -2,8 +2,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QLineEdit, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
 
 def ok_cancel(dialog: QDialog, on_ok, ok_text: str | None = None) -> QDialogButtonBox:
     """A dialog's OK / Cancel row: OK (named *ok_text*) calls *on_ok*, Cancel rejects."""

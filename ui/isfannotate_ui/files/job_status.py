@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QW
 
 from .job_relay import JobRelay
 
-
 TOO_LATE = "too late to cancel:"
 DONE_WORDS = {"Importing": "imported", "Exporting": "exported", "Merging": "merged"}
 LATE_NOTICE_MS = 6000

@@ -15,7 +15,6 @@ from ..parts import WindowParts
 from ..session import Session
 from .guide_examples import GuideExamples
 
-
 REVIEW_ACTIONS = ("decision:", "note", "guideline example")
 
 

@@ -21,18 +21,40 @@ from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QPainter, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMenu, QPushButton, QScrollArea, QSplitter, QTableView, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from isfannotate.stancemap import (ALL, MIXED, Scope, StanceMap, build_map, describe_scope, display_type, evidence,
-                                   timeline)
+from isfannotate.stancemap import (
+    ALL,
+    MIXED,
+    Scope,
+    StanceMap,
+    build_map,
+    describe_scope,
+    display_type,
+    evidence,
+    timeline,
+)
 from isfannotate.stancemap.export import stance_rows, write_gexf, write_graphml, write_long_csv
 from isfannotate.stancemap.render import POLARITY_COLOURS, draw_matrix, draw_network, write_csv
 
-from .stance_timeline import TimelineStrip
-
 from .stance_map_models import CellRole, EvidenceModel, EvidenceRole, MatrixCellDelegate, StanceMatrixModel
+from .stance_timeline import TimelineStrip
 
 # what the Export menu offers: (kind, menu text, file dialog filter)
 EXPORTS = [

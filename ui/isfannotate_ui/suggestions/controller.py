@@ -15,8 +15,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from isfannotate.errors import IsfError
 
-from ..app_settings import app_settings
 from ..annotate.span_index import SpanStyle
+from ..app_settings import app_settings
 from ..registry.suggestion_sync import SUGGESTION_PREFIX
 from .background import Background
 from .ordering import UncertaintyOrder

@@ -9,8 +9,7 @@ core action (one undoable action). Opened with ``open()``, never ``exec()``.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QButtonGroup, QDialog, QFormLayout, QLabel, QLineEdit, QRadioButton,
-                               QSpinBox, QWidget)
+from PySide6.QtWidgets import QButtonGroup, QDialog, QFormLayout, QLabel, QLineEdit, QRadioButton, QSpinBox, QWidget
 
 from ..dialogs.small_dialogs import ok_cancel
 
