@@ -18,8 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from ..ops.teamsync import record_pulled, write_layer_file
-from ..store.teamsync import (PULLED_KEY, columns, document_ids, documents_by_id, layer_rows, project_json,
-                              project_value, table_rows)
+from ..store.teamsync import (
+    PULLED_KEY,
+    columns,
+    document_ids,
+    documents_by_id,
+    layer_rows,
+    project_json,
+    project_value,
+    table_rows,
+)
 from . import rows as srv
 from .connect import describe
 from .reports import SyncReport
@@ -125,8 +133,9 @@ def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
             paths.append(path)
         merged = merge_files(project, paths, new_annotators=layers)
     for fr in merged.files:
+        extra = f", {fr.new_actors} new actors" if fr.new_actors else ""
         report.merged.append(f"{fr.annotator}: {fr.documents} documents ({fr.replaced} updated, {fr.unchanged} "
-                             f"unchanged), {fr.spans} spans" + (f", {fr.new_actors} new actors" if fr.new_actors else ""))
+                             f"unchanged), {fr.spans} spans{extra}")
         report.conflicts += fr.conflicts
     record_pulled(project, changed)
     for layer in layers:
