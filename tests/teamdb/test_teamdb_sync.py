@@ -148,3 +148,27 @@ def test_a_cut_push_resumes_without_loss_or_doubles(team):
         assert sync(alice).pushed_documents == 0
     finally:
         alice.close()
+
+
+def test_the_lead_merges_through_merge_checks_a_bad_layer_is_refused_the_others_merge(team):
+    """alice's rows written past our client (raw SQL with her credentials: a label the scheme
+    lacks, a span past the text's end) are refused whole by merge's checks; bob's layer merges."""
+    docs = [d.id for d in team.lead.documents()]
+    alice, bob = team.join("alice"), team.join("bob")
+    try:
+        _annotate(alice, docs[0], "Pakistan")
+        _annotate(bob, docs[0], "Pakistan")
+        sync(alice)
+        sync(bob)
+        with team.raw("alice") as conn:
+            conn.execute("UPDATE spans SET label = 'NOT_A_LABEL', \"end\" = 10000000 WHERE layer = 'alice'")
+            conn.execute("UPDATE sync_marks SET digest = 'tampered' WHERE layer = 'alice'")
+        rep = sync(team.lead)
+        assert [line.split(":")[0] for line in rep.merged] == ["bob"]
+        assert len(rep.refused) == 1 and rep.refused[0].startswith("alice: not merged: ")
+        assert "\n" not in rep.refused[0] and "isf-team-pull" not in rep.refused[0]
+        assert _spans(team.lead, "alice") == [] and len(_spans(team.lead, "bob")) == 1
+        assert any(line.startswith("alice: not merged") for line in rep.lines())
+    finally:
+        alice.close()
+        bob.close()
