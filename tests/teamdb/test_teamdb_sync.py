@@ -172,3 +172,30 @@ def test_the_lead_merges_through_merge_checks_a_bad_layer_is_refused_the_others_
     finally:
         alice.close()
         bob.close()
+
+
+def test_registry_proposals_are_reconciled_by_the_lead_merge(team):
+    """alice's new actor becomes a lead's entry her span links to; her renaming of an entry the
+    lead has is a conflict listed for the lead; her copy keeps her version until it is merged."""
+    docs = [d.id for d in team.lead.documents()]
+    alice = team.join("alice")
+    try:
+        sid = _annotate(alice, docs[0], "Pakistan")
+        alice.create_actor_for_span(sid, "Pakistani Army", alice.scheme.actor_types[0])
+        known = alice.actors()[0]
+        alice.update_actor(known.id, name=known.name + " (renamed)")
+        rep = sync(alice)
+        assert rep.proposals == 2
+        assert alice.actor(known.id).name == known.name + " (renamed)"      # kept until the lead merges it
+        lead_rep = sync(team.lead)
+        new = [a for a in team.lead.actors() if a.name == "Pakistani Army"]
+        assert len(new) == 1
+        assert _spans(team.lead, "alice")[0][4] == new[0].id                 # her link follows the entry
+        assert len(lead_rep.conflicts) == 1 and "(renamed)" in lead_rep.conflicts[0]
+        assert team.lead.actor(known.id).name == known.name                   # the lead decides
+        assert sync(team.lead).conflicts == []                                # merged once
+        sync(alice)
+        assert alice.actor(known.id).name == known.name                       # the lead's version now
+        assert any(a.name == "Pakistani Army" for a in alice.actors())
+    finally:
+        alice.close()
