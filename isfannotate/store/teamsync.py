@@ -11,7 +11,9 @@ import functools
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from itertools import groupby
+from operator import itemgetter
+from pathlib import Path
 
 from . import schema
 
@@ -58,22 +60,25 @@ def _select(table: str, alias: str = "t") -> str:
 
 def layer_rows(conn: sqlite3.Connection, layer: str) -> dict[str, dict[str, list[tuple]]]:
     """*layer*'s rows per document: {document id: {table: [row tuple in ``columns(table)``
-    order, ...]}} for every table of ``LAYER_TABLES`` (and ``provenance`` of the gold layer's
-    items, which the lead shares with gold)."""
+    order, ...]}} for every table of ``LAYER_TABLES`` (and ``provenance`` of the layer's items,
+    which the lead shares with gold). Rows come ordered by document and are grouped as read."""
     out: dict[str, dict[str, list[tuple]]] = {}
-
-    def add(rows: Iterable[tuple], table: str) -> None:
-        for doc, *row in rows:
-            out.setdefault(doc, {}).setdefault(table, []).append(tuple(row))
-
     for table in LAYERED:
-        add(conn.execute(f"SELECT t.document_id, {_select(table)} FROM {_q(table)} t WHERE t.layer=?", (layer,)), table)
+        at = columns(table).index("document_id")
+        cur = conn.execute(f"SELECT {_select(table)} FROM {_q(table)} t WHERE t.layer=? ORDER BY t.document_id",
+                           (layer,))
+        for doc, rows in groupby(cur, itemgetter(at)):
+            out.setdefault(doc, {})[table] = list(rows)
     for table, (parent, key) in CHILD.items():
-        add(conn.execute(f"SELECT p.document_id, {_select(table)} FROM {_q(table)} t JOIN {parent} p "
-                         f"ON p.id = t.{key} WHERE p.layer=?", (layer,)), table)
-    add(conn.execute(f"SELECT t.document_id, {_select('provenance')} FROM provenance t WHERE t.item_id IN "
-                     "(SELECT id FROM spans WHERE layer=? UNION SELECT id FROM stances WHERE layer=?)",
-                     (layer, layer)), "provenance")
+        cur = conn.execute(f"SELECT p.document_id, {_select(table)} FROM {_q(table)} t JOIN {parent} p "
+                           f"ON p.id = t.{key} WHERE p.layer=? ORDER BY p.document_id", (layer,))
+        for doc, rows in groupby(cur, itemgetter(0)):
+            out.setdefault(doc, {})[table] = [r[1:] for r in rows]
+    cur = conn.execute(f"SELECT {_select('provenance')} FROM provenance t WHERE t.item_id IN "
+                       "(SELECT id FROM spans WHERE layer=? UNION SELECT id FROM stances WHERE layer=?) "
+                       "ORDER BY t.document_id", (layer, layer))
+    for doc, rows in groupby(cur, itemgetter(columns("provenance").index("document_id"))):
+        out.setdefault(doc, {})["provenance"] = list(rows)
     return out
 
 
@@ -127,3 +132,33 @@ def max_seq(conn: sqlite3.Connection) -> int:
 
 def annotator_assignments(conn: sqlite3.Connection, annotator: str) -> set[str]:
     return {r[0] for r in conn.execute("SELECT document_id FROM assignments WHERE annotator=?", (annotator,))}
+
+
+def write_layer_copy(path: Path, annotator: str, info: dict[str, str], documents: list[tuple], actors: list[tuple],
+                     targets: list[tuple], layer: dict[str, list[tuple]]) -> None:
+    """Write a new project file at *path* shaped like an annotator's handed-out file: *info*
+    (project_info: the scheme, the name), *annotator*, the *documents* (whole rows), the registry
+    (*actors*, *targets*) and the layer's rows (table -> rows in ``columns(table)`` order). A
+    scratch file the lead's sync hands to ``merge``, which checks it like any annotator's file:
+    written in one go without a journal (it is thrown away if anything fails)."""
+    from ..ids import now
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
+        schema.migrate(conn)
+        conn.execute("BEGIN")
+        stamp = now()
+        conn.executemany("INSERT INTO project_info VALUES (?, ?)",
+                         sorted({**info, "annotator": annotator, "created_at": stamp}.items()))
+        conn.execute("INSERT INTO annotators VALUES (?, ?)", (annotator, stamp))
+        for table, rows in (("documents", documents), ("actors", actors), ("targets", targets),
+                            *((t, layer.get(t, [])) for t in ("spans", "claims", "stances", "stance_evidence",
+                                                               "relations", "doc_status", "doc_labels", "notes"))):
+            if rows:
+                cols = columns(table)
+                conn.executemany(f"INSERT INTO {_q(table)} ({', '.join(map(_q, cols))}) "
+                                 f"VALUES ({', '.join('?' * len(cols))})", rows)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()

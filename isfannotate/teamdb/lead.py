@@ -12,13 +12,14 @@ listed conflicts), nothing but the annotator's own layer written, all-or-nothing
 from __future__ import annotations
 
 import json
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..errors import IsfError
-from ..ops.teamsync import record_pulled, write_layer_file
+from ..ops.teamsync import record_pulled
 from ..store.teamsync import (
     PULLED_KEY,
     columns,
@@ -28,6 +29,7 @@ from ..store.teamsync import (
     project_json,
     project_value,
     table_rows,
+    write_layer_copy,
 )
 from . import rows as srv
 from .connect import describe
@@ -93,16 +95,15 @@ def _changed_layers(conn: Any, pulled: dict[str, dict[str, str]]) -> dict[str, d
 def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
                 progress: Progress | None = None) -> None:
     """Merge every annotator's changed documents (and open registry proposals) into the lead's
-    project through ``merge_files`` (see the module's docstring), one annotator at a time: a
-    layer merge refuses is listed with the reason and the others still merge. The server is read
-    in one REPEATABLE READ transaction (the marks and the rows they describe agree)."""
-    from ..project import Project
-    from ..team.merge import merge_files
-
+    project through ``merge_files`` (see the module's docstring): all annotators in one merge
+    (one action); when merge refuses one of them, each on its own, so that a refused layer is
+    listed with the reason and the others still merge. The server is read in one REPEATABLE
+    READ transaction (the marks and the rows they describe agree)."""
     with project.snapshot() as lc:
         pulled = project_json(lc, PULLED_KEY, {})
         actors, targets = table_rows(lc, "actors"), table_rows(lc, "targets")
         local_docs = set(document_ids(lc))
+        info = {"scheme": project_value(lc, "scheme") or "", "name": f"{server}"}
     conn.commit()
     conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
     changed = _changed_layers(conn, pulled)
@@ -112,10 +113,12 @@ def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
             "ORDER BY annotator, kind, entity_id").fetchall():
         proposals.setdefault(annotator, []).append((kind, entity, row))
     layers = sorted(set(changed) | set(proposals))
+    merged: dict[str, list[str]] = {}   # layer -> its documents merged
     with tempfile.TemporaryDirectory(prefix="isf-team-pull-") as tmp:
+        files: dict[str, Path] = {}
         for i, layer in enumerate(layers):
             if progress is not None:
-                progress(i, len(layers) + 1)
+                progress(i, 2 * len(layers) + 1)
             docs = sorted(changed.get(layer, {}))
             unknown = [d for d in docs if d not in local_docs]
             if unknown:
@@ -130,30 +133,51 @@ def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
                 table = "actors" if kind == "actor" else "targets"
                 value = json.loads(raw)
                 mine[kind][entity] = tuple(value.get(c) for c in columns(table))
-            path = Path(tmp) / f"{i:04d}.isf"
-            target = Project.create(path, scheme=project.scheme, name=f"{server} {layer}")
-            try:
-                write_layer_file(target, layer, doc_rows, list(mine["actor"].values()), list(mine["target"].values()),
-                                 rows)
-            finally:
-                target.close()
-            try:
-                merged = merge_files(project, [path], new_annotators=[layer])
-            except IsfError as e:
-                report.refused.append(f"{layer}: not merged: {str(e).replace(str(path), 'the server copy')}")
-                continue
-            finally:
-                path.unlink(missing_ok=True)
-            for fr in merged.files:
-                extra = f", {fr.new_actors} new actors" if fr.new_actors else ""
-                report.merged.append(f"{layer}: {fr.documents} documents ({fr.replaced} updated, {fr.unchanged} "
-                                     f"unchanged), {fr.spans} spans{extra}")
-                report.conflicts += fr.conflicts
-            record_pulled(project, {layer: {d: changed[layer][d] for d in docs}})
+            files[layer] = Path(tmp) / f"{i:04d}.isf"
+            write_layer_copy(files[layer], layer, info, doc_rows, list(mine["actor"].values()),
+                             list(mine["target"].values()), rows)
+            merged[layer] = docs
+        _merge(project, files, report, progress)
+    for layer in layers:
+        if layer not in report.refused_layers:
+            record_pulled(project, {layer: {d: changed[layer][d] for d in merged[layer]}})
             for kind, entity, raw in proposals.get(layer, []):
                 conn.execute("UPDATE registry_proposals SET status = 'merged' WHERE annotator = %s AND kind = %s "
                              "AND entity_id = %s AND row = %s", (layer, kind, entity, raw))
     conn.commit()
+
+
+def _merge(project: Any, files: dict[str, Path], report: SyncReport, progress: Progress | None) -> None:
+    from ..team.merge import merge_files
+
+    if not files:
+        return
+    names = {str(path): layer for layer, path in files.items()}
+    try:
+        results = [merge_files(project, list(files.values()), new_annotators=list(files))]
+    except IsfError:
+        if len(files) == 1:
+            results = []
+            layer, path = next(iter(files.items()))
+            _refuse(report, layer, path, sys.exc_info()[1])
+        else:   # find the layer(s) merge refuses: each on its own
+            results = []
+            for layer, path in files.items():
+                try:
+                    results.append(merge_files(project, [path], new_annotators=[layer]))
+                except IsfError as e:
+                    _refuse(report, layer, path, e)
+    for result in results:
+        for fr in result.files:
+            extra = f", {fr.new_actors} new actors" if fr.new_actors else ""
+            report.merged.append(f"{names.get(fr.path, fr.annotator)}: {fr.documents} documents ({fr.replaced} "
+                                 f"updated, {fr.unchanged} unchanged), {fr.spans} spans{extra}")
+            report.conflicts += fr.conflicts
+
+
+def _refuse(report: SyncReport, layer: str, path: Path, e: BaseException | None) -> None:
+    report.refused_layers.add(layer)
+    report.refused.append(f"{layer}: not merged: {str(e).replace(str(path), 'the server copy')}")
 
 
 def sync_lead(conn: Any, project: Any, dsn: str, *, progress: Progress | None = None,
