@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import IsfError
+from ..errors import IsfError, JobCancelled
 from ..ops.teamsync import record_pulled
 from ..store.teamsync import (
     PULLED_KEY,
@@ -56,9 +56,7 @@ def push_shared(conn: Any, project: Any, *, progress: Progress | None = None,
     server_docs = {r[0] for r in conn.execute("SELECT id FROM documents").fetchall()}
     missing = [d for d in local_docs if d not in server_docs]
     for start in range(0, len(missing), DOC_BATCH):
-        if cancel is not None and cancel():
-            from ..errors import JobCancelled
-            raise JobCancelled(f"sync cancelled after {start} of {len(missing)} new documents; sync again")
+        _stop_if(cancel, f"after {start} of {len(missing)} new documents were sent")
         if progress is not None:
             progress(start, len(missing) + 1)
         with project.snapshot() as lc:
@@ -81,6 +79,11 @@ def push_shared(conn: Any, project: Any, *, progress: Progress | None = None,
     return counts
 
 
+def _stop_if(cancel: Callable[[], bool] | None, where: str) -> None:
+    if cancel is not None and cancel():
+        raise JobCancelled(f"sync cancelled {where}; sync again")
+
+
 def _changed_layers(conn: Any, pulled: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     """layer -> {document id: server digest} of the documents changed since the lead merged them."""
     out: dict[str, dict[str, str]] = {}
@@ -93,7 +96,7 @@ def _changed_layers(conn: Any, pulled: dict[str, dict[str, str]]) -> dict[str, d
 
 
 def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
-                progress: Progress | None = None) -> None:
+                progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> None:
     """Merge every annotator's changed documents (and open registry proposals) into the lead's
     project through ``merge_files`` (see the module's docstring): all annotators in one merge
     (one action); when merge refuses one of them, each on its own, so that a refused layer is
@@ -117,6 +120,7 @@ def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
     with tempfile.TemporaryDirectory(prefix="isf-team-pull-") as tmp:
         files: dict[str, Path] = {}
         for i, layer in enumerate(layers):
+            _stop_if(cancel, "before merging the annotators' work; nothing of it was merged")
             if progress is not None:
                 progress(i, 2 * len(layers) + 1)
             docs = sorted(changed.get(layer, {}))
@@ -137,6 +141,7 @@ def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
             write_layer_copy(files[layer], layer, info, doc_rows, list(mine["actor"].values()),
                              list(mine["target"].values()), rows)
             merged[layer] = docs
+        _stop_if(cancel, "before merging the annotators' work; nothing of it was merged")
         _merge(project, files, report, progress)
     for layer in layers:
         if layer not in report.refused_layers:
@@ -154,7 +159,7 @@ def _merge(project: Any, files: dict[str, Path], report: SyncReport, progress: P
         return
     names = {str(path): layer for layer, path in files.items()}
     try:
-        results = [merge_files(project, list(files.values()), new_annotators=list(files))]
+        results = [merge_files(project, list(files.values()), new_annotators=list(files), progress=progress)]
     except IsfError:
         if len(files) == 1:
             results = []
@@ -185,7 +190,7 @@ def sync_lead(conn: Any, project: Any, dsn: str, *, progress: Progress | None = 
     """The lead's sync: pull and merge the annotators' layers first (so the registry the lead
     then sends holds what they proposed), then push what the team shares and gold."""
     report = SyncReport(describe(dsn), "lead")
-    pull_layers(conn, project, describe(dsn), report, progress=progress)
+    pull_layers(conn, project, describe(dsn), report, progress=progress, cancel=cancel)
     counts = push_shared(conn, project, progress=progress, cancel=cancel)
     report.shared_rows, report.pushed_documents = counts["written"], counts["gold"]
     return report

@@ -199,3 +199,19 @@ def test_registry_proposals_are_reconciled_by_the_lead_merge(team):
         assert any(a.name == "Pakistani Army" for a in alice.actors())
     finally:
         alice.close()
+
+
+def test_a_cancelled_lead_sync_changes_nothing_and_the_next_one_merges(team, snapshot):
+    docs = [d.id for d in team.lead.documents()]
+    alice = team.join("alice")
+    try:
+        _annotate(alice, docs[0], "Pakistan")
+        sync(alice)
+        before = snapshot(team.lead)
+        with pytest.raises(JobCancelled, match="nothing of it was merged"):
+            sync(team.lead, cancel=lambda: True)
+        assert snapshot(team.lead) == before
+        assert len(sync(team.lead).merged) == 1
+        assert _spans(team.lead, "alice") == _spans(alice, "alice")
+    finally:
+        alice.close()
