@@ -85,11 +85,11 @@ def apply_pull(project: ProjectBase, pulled: Pulled, annotator: str) -> Applied:
             rec.upsert("project_info", {"key": "scheme", "value": pulled.scheme})
             out.scheme = True
         for table, kind, rows in (("actors", "actor", pulled.actors), ("targets", "target", pulled.targets)):
-            mine = {r[0]: r for r in table_rows(conn, table)}
-            for row in rows:
-                if (kind, row[0]) in pulled.keep_local or mine.get(row[0]) == tuple(row):
+            held = {r[0]: r for r in table_rows(conn, table)}
+            for entry in rows:
+                if (kind, entry[0]) in pulled.keep_local or held.get(entry[0]) == tuple(entry):
                     continue
-                rec.upsert(table, dict(zip(columns(table), row, strict=True)))
+                rec.upsert(table, dict(zip(columns(table), entry, strict=True)))
                 out.registry += 1
         local_examples = set(table_rows(conn, "guideline_examples"))
         if local_examples != set(map(tuple, pulled.examples)):

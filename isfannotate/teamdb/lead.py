@@ -68,10 +68,10 @@ def push_shared(conn: Any, project: Any, *, progress: Progress | None = None,
             "assignments": ("document_id", "annotator"), "decisions": ("unit_key",)}
     for table, key in keys.items():
         counts["written"] += srv.mirror(conn, table, key, shared[table])
-    for key, value in (("scheme", scheme), ("name", name)):
+    for item, value in (("scheme", scheme), ("name", name)):
         if value is not None:
             conn.execute("INSERT INTO team_info VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                         (key, value))
+                         (item, value))
     conn.commit()
     counts["gold"], _rows = srv.push_layer(conn, GOLD_LAYER, gold, with_provenance=True, cancel=cancel)
     if progress is not None:
