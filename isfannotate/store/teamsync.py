@@ -58,27 +58,45 @@ def _select(table: str, alias: str = "t") -> str:
     return ", ".join(f"{alias}.{_q(c)}" for c in columns(table))
 
 
-def layer_rows(conn: sqlite3.Connection, layer: str) -> dict[str, dict[str, list[tuple]]]:
+def layer_rows(conn: sqlite3.Connection, layer: str, documents: list[str] | None = None
+               ) -> dict[str, dict[str, list[tuple]]]:
     """*layer*'s rows per document: {document id: {table: [row tuple in ``columns(table)``
     order, ...]}} for every table of ``LAYER_TABLES`` (and ``provenance`` of the layer's items,
-    which the lead shares with gold). Rows come ordered by document and are grouped as read."""
+    which the lead shares with gold), in every document or in *documents* only. Rows come
+    ordered by document and are grouped as read."""
     out: dict[str, dict[str, list[tuple]]] = {}
+    only = "" if documents is None else " AND {} IN (SELECT value FROM json_each(?))"
+    extra: tuple = () if documents is None else (json.dumps(documents),)
     for table in LAYERED:
         at = columns(table).index("document_id")
-        cur = conn.execute(f"SELECT {_select(table)} FROM {_q(table)} t WHERE t.layer=? ORDER BY t.document_id",
-                           (layer,))
+        cur = conn.execute(f"SELECT {_select(table)} FROM {_q(table)} t WHERE t.layer=?"
+                           f"{only.format('t.document_id')} ORDER BY t.document_id", (layer, *extra))
         for doc, rows in groupby(cur, itemgetter(at)):
             out.setdefault(doc, {})[table] = list(rows)
     for table, (parent, key) in CHILD.items():
         cur = conn.execute(f"SELECT p.document_id, {_select(table)} FROM {_q(table)} t JOIN {parent} p "
-                           f"ON p.id = t.{key} WHERE p.layer=? ORDER BY p.document_id", (layer,))
+                           f"ON p.id = t.{key} WHERE p.layer=?{only.format('p.document_id')} ORDER BY p.document_id",
+                           (layer, *extra))
         for doc, rows in groupby(cur, itemgetter(0)):
             out.setdefault(doc, {})[table] = [r[1:] for r in rows]
     cur = conn.execute(f"SELECT {_select('provenance')} FROM provenance t WHERE t.item_id IN "
-                       "(SELECT id FROM spans WHERE layer=? UNION SELECT id FROM stances WHERE layer=?) "
-                       "ORDER BY t.document_id", (layer, layer))
+                       "(SELECT id FROM spans WHERE layer=? UNION SELECT id FROM stances WHERE layer=?)"
+                       f"{only.format('t.document_id')} ORDER BY t.document_id", (layer, layer, *extra))
     for doc, rows in groupby(cur, itemgetter(columns("provenance").index("document_id"))):
         out.setdefault(doc, {})["provenance"] = list(rows)
+    return out
+
+
+def layer_rows_in_slices(store, layer: str, size: int = 250) -> dict[str, dict[str, list[tuple]]]:
+    """``layer_rows`` of every document, read *size* documents per ``store.snapshot()``: the
+    guard is held for a slice at a time, so an action of the app (a key press) waits for one
+    slice at most, never for the whole layer. Each document's rows come from one snapshot."""
+    with store.snapshot() as conn:
+        docs = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")]
+    out: dict[str, dict[str, list[tuple]]] = {}
+    for start in range(0, len(docs), size):
+        with store.snapshot() as conn:
+            out.update(layer_rows(conn, layer, docs[start:start + size]))
     return out
 
 

@@ -128,12 +128,14 @@ def remove_annotator(dsn: str, name: str) -> None:
             conn.rollback()
 
 
-def status(dsn: str) -> TeamStatus:
-    """Per annotator: documents assigned, marked done on the server, pending, last sync."""
-    if isinstance(dsn, (str, Path)) and Path(str(dsn)).suffix == ".isf" and Path(str(dsn)).exists():
-        link = team_link(Path(str(dsn)))
+def status(dsn: Any) -> TeamStatus:
+    """Per annotator: documents assigned, marked done on the server, pending, last sync. *dsn*:
+    the team database's address, or a linked project (a path or an open project)."""
+    if hasattr(dsn, "snapshot") or Path(str(dsn)).is_file():
+        link = team_link(dsn if hasattr(dsn, "snapshot") else Path(str(dsn)))
         if link is None:
-            raise TeamDbError(f"{dsn}: not linked to a team database (isfannotate team link PROJECT DSN)")
+            raise TeamDbError(f"{getattr(dsn, 'path', dsn)}: not linked to a team database (isfannotate team link "
+                              "PROJECT DSN)")
         dsn = link["dsn"]
     with connect(str(dsn)) as conn, server_faults(str(dsn)):
         check_team(conn, str(dsn))

@@ -25,7 +25,7 @@ from ..store.teamsync import (
     columns,
     document_ids,
     documents_by_id,
-    layer_rows,
+    layer_rows_in_slices,
     project_json,
     project_value,
     table_rows,
@@ -51,7 +51,6 @@ def push_shared(conn: Any, project: Any, *, progress: Progress | None = None,
                                                  "decisions")}
         scheme = project_value(lc, "scheme")
         name = project_value(lc, "name") or Path(project.path).stem
-        gold = layer_rows(lc, GOLD_LAYER)
     counts = {"documents": len(local_docs), **{t: len(r) for t, r in shared.items()}, "written": 0}
     server_docs = {r[0] for r in conn.execute("SELECT id FROM documents").fetchall()}
     missing = [d for d in local_docs if d not in server_docs]
@@ -73,6 +72,7 @@ def push_shared(conn: Any, project: Any, *, progress: Progress | None = None,
             conn.execute("INSERT INTO team_info VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
                          (item, value))
     conn.commit()
+    gold = layer_rows_in_slices(project, GOLD_LAYER)
     counts["gold"], _rows = srv.push_layer(conn, GOLD_LAYER, gold, with_provenance=True, cancel=cancel)
     if progress is not None:
         progress(len(missing) + 1, len(missing) + 1)

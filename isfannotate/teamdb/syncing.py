@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errors import ProjectError
 from ..ops.teamsync import Pulled, apply_pull, update_link
-from ..store.teamsync import columns, document_ids, layer_rows, table_rows
+from ..store.teamsync import columns, document_ids, layer_rows_in_slices, table_rows
 from . import rows as srv
 from .connect import TeamDbError, connect, describe, parse_dsn, server_faults, with_user
 from .reports import SyncReport
@@ -151,8 +151,7 @@ def _sync_annotator(conn: Any, p: Any, dsn: str, user: str, *, progress: Progres
                     cancel: Callable[[], bool] | None) -> SyncReport:
     report = SyncReport(describe(dsn), "annotator", user)
     report.proposals = _proposals(conn, p, user)
-    with p.snapshot() as lc:
-        local = layer_rows(lc, user)
+    local = layer_rows_in_slices(p, user)
     report.pushed_documents, report.pushed_rows = srv.push_layer(conn, user, local, progress=progress, cancel=cancel)
     applied = apply_pull(p, _pull(conn, p, user), user)
     report.pulled_documents, report.skipped_documents = applied.documents, applied.skipped_documents
