@@ -143,12 +143,13 @@ def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
             merged[layer] = docs
         _stop_if(cancel, "before merging the annotators' work; nothing of it was merged")
         _merge(project, files, report, progress)
-    for layer in layers:
-        if layer not in report.refused_layers:
-            record_pulled(project, {layer: {d: changed[layer][d] for d in merged[layer]}})
-            for kind, entity, raw in proposals.get(layer, []):
-                conn.execute("UPDATE registry_proposals SET status = 'merged' WHERE annotator = %s AND kind = %s "
-                             "AND entity_id = %s AND row = %s", (layer, kind, entity, raw))
+    taken = [layer for layer in layers if layer not in report.refused_layers]
+    if taken:
+        record_pulled(project, {layer: {d: changed[layer][d] for d in merged[layer]} for layer in taken})
+    for layer in taken:
+        for kind, entity, raw in proposals.get(layer, []):
+            conn.execute("UPDATE registry_proposals SET status = 'merged' WHERE annotator = %s AND kind = %s "
+                         "AND entity_id = %s AND row = %s", (layer, kind, entity, raw))
     conn.commit()
 
 
@@ -160,6 +161,8 @@ def _merge(project: Any, files: dict[str, Path], report: SyncReport, progress: P
     names = {str(path): layer for layer, path in files.items()}
     try:
         results = [merge_files(project, list(files.values()), new_annotators=list(files), progress=progress)]
+    except JobCancelled:
+        raise
     except IsfError:
         if len(files) == 1:
             results = []
@@ -169,7 +172,9 @@ def _merge(project: Any, files: dict[str, Path], report: SyncReport, progress: P
             results = []
             for layer, path in files.items():
                 try:
-                    results.append(merge_files(project, [path], new_annotators=[layer]))
+                    results.append(merge_files(project, [path], new_annotators=[layer], progress=progress))
+                except JobCancelled:
+                    raise
                 except IsfError as e:
                     _refuse(report, layer, path, e)
     for result in results:

@@ -215,3 +215,17 @@ def test_a_cancelled_lead_sync_changes_nothing_and_the_next_one_merges(team, sna
         assert _spans(team.lead, "alice") == _spans(alice, "alice")
     finally:
         alice.close()
+
+
+def test_a_proposal_alone_is_merged_once(team):
+    """An annotator who only added a registry entry (no span yet): the lead's sync takes it."""
+    alice = team.join("alice")
+    try:
+        alice.add_actor("Norwegian Refugee Council", alice.scheme.actor_types[0])
+        assert sync(alice).proposals == 1 and sync(alice).proposals == 0
+        rep = sync(team.lead)
+        assert rep.refused == [] and [a.name for a in team.lead.actors()].count("Norwegian Refugee Council") == 1
+        sync(team.lead)
+        assert [a.name for a in team.lead.actors()].count("Norwegian Refugee Council") == 1
+    finally:
+        alice.close()
