@@ -84,7 +84,7 @@ def reference_doc(rnd: random.Random, doc: str, n_spans: int):
 def annotator_layer(name: str, seed: int, refs, docs: list[str], swap_holders: bool) -> Layer:
     rnd = random.Random(f"{seed}-{name}")
     spans, claims, stances, labels = [], [], [], []
-    for doc, (rs, rc, rt) in zip(docs, refs):
+    for doc, (rs, rc, rt) in zip(docs, refs, strict=True):
         for d, s, e, lbl, link in rs:
             if rnd.random() < 0.08:
                 continue

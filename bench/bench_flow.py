@@ -467,7 +467,6 @@ def main() -> int:
         vals = kinds.get(kind)
         return round(statistics.mean(vals), 2) if vals else None
 
-    n_claims = len(kinds["claim"])
     claim_min = min(kinds["claim"])
     print(f"seed 004 annotated twice to {args.reference.name}; both match it (spans, links, claims, stances, labels)")
     runs = [("one by one: every actor selected and labelled", c),

@@ -109,7 +109,7 @@ def model_from_row(cls, fields: tuple[str, ...], row) -> Any:
     """A *cls* from a row of our own tables (validated when written), every field in *fields*
     given in order: what ``cls.model_construct(**dict(zip(fields, row)))`` makes, at half the cost."""
     m = _new_object(cls)
-    _set(m, "__dict__", dict(zip(fields, row)))
+    _set(m, "__dict__", dict(zip(fields, row, strict=True)))
     _set(m, "__pydantic_fields_set__", set(fields))
     _set(m, "__pydantic_extra__", None)
     _set(m, "__pydantic_private__", None)
@@ -122,7 +122,7 @@ def span_from_row(row: tuple) -> Span:
     Rows come from our own tables (validated when written), so no validation here; this is
     what ``Span.model_construct`` does with every field given, at half its cost (it runs for
     each of a document's spans when the window opens it: 10,000 in a 1 MB article)."""
-    values = dict(zip(_SPAN_FIELDS, row))
+    values = dict(zip(_SPAN_FIELDS, row, strict=True))
     values["attrs"] = {} if row[7] == "{}" else json.loads(row[7])
     return _trusted_span(values)
 

@@ -57,7 +57,7 @@ def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> Coefficient:
     n = len(a)
     if n == 0:
         return _chance_corrected(0.0, 0.0, 0, 0)
-    po = sum(x == y for x, y in zip(a, b)) / n
+    po = sum(x == y for x, y in zip(a, b, strict=True)) / n
     ca, cb = Counter(a), Counter(b)
     pe = sum(ca[k] * cb[k] for k in ca) / (n * n)
     return _chance_corrected(po, pe, n, 2 * n)

@@ -34,7 +34,7 @@ def _table(header: list[str], rows: list[list[str]], right: set[int] | None = No
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
 
     def line(r):
-        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
+        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
     return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])
 
 
@@ -85,7 +85,7 @@ def report_text(result: AgreementResult, *, max_documents: int = 20, max_units: 
 
     out.append("\nAnnotator pairs (|A∩B| / |A| / |B|)")
     rows = []
-    for pe, po, info in zip(ex.total.pairs, ov.total.pairs, result.pairs):
+    for pe, po, info in zip(ex.total.pairs, ov.total.pairs, result.pairs, strict=True):
         rows.append([f"{pe.a} – {pe.b}", str(info["shared_documents"]),
                      f"{_f(pe.f1)} ({pe.matched}/{pe.n_a}/{pe.n_b})", f"{_f(po.f1)} ({po.matched}/{po.n_a}/{po.n_b})"])
     out.append(_table(["pair", "shared docs", "exact F1", "overlap F1"], rows) if rows else "(fewer than two annotators)")

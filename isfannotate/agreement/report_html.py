@@ -37,7 +37,7 @@ def _charts(result: AgreementResult) -> dict[str, str]:
     if n >= 2:
         fig = Figure(figsize=(4.2 * 2 + 1, 0.5 * n + 2.6), layout="constrained")
         axes = fig.subplots(1, 2)
-        for ax, mode in zip(axes, ("exact", "overlap")):
+        for ax, mode in zip(axes, ("exact", "overlap"), strict=True):
             mat = [[float("nan")] * n for _ in range(n)]
             for p in result.span_f1[mode].total.pairs:
                 i, j = names.index(p.a), names.index(p.b)
@@ -114,7 +114,7 @@ def heat_label(v: float) -> str:
 
 def error_bars(means: list[float], sds: list[float]) -> list[list[float]]:
     """± SD error bars clipped to [0, 1]: (lower, upper) lengths for matplotlib's ``yerr``."""
-    return [[min(sd, m) for m, sd in zip(means, sds)], [min(sd, max(0.0, 1.0 - m)) for m, sd in zip(means, sds)]]
+    return [[min(sd, m) for m, sd in zip(means, sds, strict=True)], [min(sd, max(0.0, 1.0 - m)) for m, sd in zip(means, sds, strict=True)]]
 
 
 def _units_table(result: AgreementResult, ids: list[str]) -> str:
@@ -178,12 +178,12 @@ def render_html(result: AgreementResult, *, title: str = "Agreement report") -> 
         p.append(f"<img alt='pair matrix of span F1' src='{charts['pairs']}'>")
     p.append("<table><tr><th>pair</th><th>shared documents</th><th>exact F1</th><th>|A∩B| / |A| / |B|</th>"
              "<th>overlap F1</th><th>|A∩B| / |A| / |B|</th></tr>")
-    for pe, po, info in zip(ex.total.pairs, ov.total.pairs, result.pairs):
+    for pe, po, info in zip(ex.total.pairs, ov.total.pairs, result.pairs, strict=True):
         p.append(f"<tr><td>{e(pe.a)} – {e(pe.b)}</td><td class=num>{info['shared_documents']}</td>"
                  f"<td class=num>{_f(pe.f1)}</td><td class=num>{pe.matched}/{pe.n_a}/{pe.n_b}</td>"
                  f"<td class=num>{_f(po.f1)}</td><td class=num>{po.matched}/{po.n_a}/{po.n_b}</td></tr>")
     p.append("</table>")
-    for pe, po in zip(ex.total.pairs, ov.total.pairs):
+    for pe, po in zip(ex.total.pairs, ov.total.pairs, strict=True):
         p.append(_details(result, f"exact-match disagreements {pe.a} – {pe.b}", pe.disagreements))
         p.append(_details(result, f"overlap-match disagreements {po.a} – {po.b}", po.disagreements))
 

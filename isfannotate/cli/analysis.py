@@ -121,7 +121,7 @@ def cmd_feedback(args) -> int:
                 paths = write_feedback_pages(fbs, args.html, project_name=pname)
         except OSError as e:
             raise IsfError(f"{args.html}: cannot write: {e.strerror}") from None
-        for fb, path in zip(fbs, paths):
+        for fb, path in zip(fbs, paths, strict=True):
             print(f"wrote feedback for {fb.annotator} to {path}")
         return 0
     if args.json:

@@ -309,7 +309,7 @@ def export_records(
             "split": None
             if ratios is None
             else {
-                "requested": dict(zip(SPLIT_NAMES, ratios)),
+                "requested": dict(zip(SPLIT_NAMES, ratios, strict=False)),
                 "reached": reached_ratios(assignment, len(ratios)),
                 "seed": seed,
                 "method": "near-duplicate groups whole; seeded sha256 order; largest shortfall first",

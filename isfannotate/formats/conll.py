@@ -142,7 +142,7 @@ def misc_tags(rows: list[list[str]]) -> bool:
     found = [_MISC_NER.search(r[9]) for r in rows]
     if not all(m and IOB_TAG.fullmatch(m.group(1)) for m in found):
         return False
-    for r, m in zip(rows, found):
+    for r, m in zip(rows, found, strict=True):
         r.append(m.group(1))
     return True
 
@@ -357,7 +357,7 @@ def _build(where: str, doc_id: str, d: dict, counts) -> ParsedDocument:
     pieces: list[str] = []
     offset = 0
     tokens: list[tuple[int, int, str, int, int]] = []  # start, end, tag, line, sentence
-    for k, (sent, stated) in enumerate(zip(d["sents"], d["texts"])):
+    for k, (sent, stated) in enumerate(zip(d["sents"], d["texts"], strict=True)):
         if not sent:
             continue
         placed = _place(stated, [t for t, _tag, _ln in sent]) if stated is not None else None
@@ -375,7 +375,7 @@ def _build(where: str, doc_id: str, d: dict, counts) -> ParsedDocument:
             stext, pos = stated, placed
         if pieces:
             offset += 1
-        for (t, tag, ln), p in zip(sent, pos):
+        for (t, tag, ln), p in zip(sent, pos, strict=True):
             tokens.append((offset + p, offset + p + len(t), tag, ln, k))
         pieces.append(stext)
         offset += len(stext)

@@ -257,7 +257,7 @@ def _label_spans(where, lineno, src: SourceText, triples: list, counts: Counter,
         labels = [t[2] for t in triples]
         imported.update(labels)
         return [ParsedSpan(k, s, e, lab, {}, None, None, lineno)
-                for k, (s, e, lab) in zip(index_keys(len(triples)), triples)]
+                for k, (s, e, lab) in zip(index_keys(len(triples)), triples, strict=True)]
     out: list[ParsedSpan] = []
     labels = []
     for i, t in enumerate(triples):
@@ -296,7 +296,7 @@ def _all_plain(triples: list, n: int) -> bool:
     ``map``s: the common case must not pay a Python-level test per span)."""
     if set(map(type, triples)) != {list} or set(map(len, triples)) != {3}:
         return False
-    starts, ends, labels = zip(*triples)
+    starts, ends, labels = zip(*triples, strict=True)
     return (
         set(map(type, starts)) == {int}
         and set(map(type, ends)) == {int}

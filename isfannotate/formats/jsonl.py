@@ -58,7 +58,7 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
     for stem, group in by_split(docs):
         name = f"{stem}.jsonl"
         with ctx.open_hashed(name) as fh:
-            for _doc, line in zip(ctx.each(group), gold_lines(group)):
+            for _doc, line in zip(ctx.each(group), gold_lines(group), strict=True):
                 fh.write(line)
         digests.append((stem, ctx.file_digest(name)[1]))
     ctx.stats["gold_digests"] = digests

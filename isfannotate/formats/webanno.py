@@ -221,7 +221,7 @@ def _read_file(path: Path, counts, wanted: str | None) -> tuple[ParsedDocument, 
             # not read: its spans (distinct ids, or one per row without an id) counted under its name
             seen: set[str] = set()
             span_col = label_col if label_col is not None else min(slots)
-            for lineno, cells in rows:
+            for _lineno, cells in rows:
                 for k, item in enumerate(split_stack(cells[3 + span_col])):
                     m = _VALUE.fullmatch(item)
                     if item not in ("_", ""):

@@ -189,9 +189,9 @@ def _agree(recs: list[dict], voters: list[str]) -> dict:
     def relation_keys(r, km):
         return {(km[x["head"]], km[x["tail"]], x["label"]) for x in r["relations"]}
 
-    agreed_claims = set.intersection(*(claim_keys(r, km) for r, km in zip(recs, keymaps)))
-    agreed_stances = set.intersection(*(stance_keys(r, km) for r, km in zip(recs, keymaps)))
-    agreed_relations = set.intersection(*(relation_keys(r, km) for r, km in zip(recs, keymaps)))
+    agreed_claims = set.intersection(*(claim_keys(r, km) for r, km in zip(recs, keymaps, strict=True)))
+    agreed_stances = set.intersection(*(stance_keys(r, km) for r, km in zip(recs, keymaps, strict=True)))
+    agreed_relations = set.intersection(*(relation_keys(r, km) for r, km in zip(recs, keymaps, strict=True)))
     km0 = keymaps[0]
     to_id = lambda key: base_id[key] if key in common else None  # noqa: E731
     claims = [c for c in base["claims"] if (km0[c["span"]], c["source_kind"], c["source"], ref(km0, c["source_span"]),

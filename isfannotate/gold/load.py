@@ -43,7 +43,7 @@ class GoldPlan:
         scheme = project.scheme
         annotated: list[str] = []
         n_spans = 0
-        for src, line, record, doc_id in self.items:
+        for _src, _line, record, doc_id in self.items:
             if self.replace:
                 clear_layer(rec, [doc_id], self.layer)
             actor_map = _reconcile_actors(rec, record.actors, scheme, project.author, stamp, self.mapped)

@@ -190,7 +190,7 @@ def import_documents(project: ProjectBase, paths: Sequence[str | Path], format: 
     phases = Phases(progress)       # one scale for every phase, ending before the commit
     reading = phases.part(0.0, 0.35)
     reading(0, total_bytes)
-    for (path, kind), size in zip(files, sizes):
+    for (path, kind), size in zip(files, sizes, strict=True):
         try:
             data = path.read_bytes()
         except OSError as e:
@@ -340,7 +340,7 @@ def insert_documents(rec: Recorder, rows: list[tuple], report: ImportReport, pro
     regroup the near-duplicates."""
     parts = chunks(len(rows))
     for k, (i, j) in enumerate(parts):     # in slices, so that a long import shows its progress
-        rec.insert_many("documents", [dict(zip(_DOC_COLS, r)) for r in rows[i:j]])
+        rec.insert_many("documents", [dict(zip(_DOC_COLS, r, strict=True)) for r in rows[i:j]])
         if progress:
             progress(3 * (k + 1), 4 * len(parts))
     report.added = [r[0] for r in rows]

@@ -123,5 +123,5 @@ class RegistryActions(OnStore):
     def registry_log(self) -> list[dict]:
         cur = self.conn.execute("SELECT * FROM registry_log ORDER BY seq")
         cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, r)) for r in cur]
+        return [dict(zip(cols, r, strict=True)) for r in cur]
 

@@ -94,7 +94,7 @@ class TeamActions(OnStore):
         sql = "SELECT * FROM merge_conflicts" + (" WHERE status=?" if status else "") + " ORDER BY created_at, id"
         cur = self.conn.execute(sql, (status,) if status else ())
         cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, r)) for r in cur]
+        return [dict(zip(cols, r, strict=True)) for r in cur]
 
     def resolve_conflict(self, conflict_id: str, choice: str) -> Change:
         """Decide a merge conflict: 'kept' keeps the project's value, 'taken' takes the file's."""

@@ -111,7 +111,7 @@ def auto_merge(project: ProjectBase, mode: str, *, min_k: int | None = None,
     docs = review_documents(project, documents)
     n = 0
     with project.action(f"auto-merge {mode}", None, GOLD, "") as rec:
-        for i, (doc, rd) in enumerate(docs.items()):
+        for i, rd in enumerate(docs.values()):
             if progress and i % 200 == 0:
                 progress(i, len(docs))
             touched = False

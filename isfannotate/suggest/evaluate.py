@@ -54,7 +54,7 @@ def score_spans(gold: Sequence[Sequence[tuple[int, int, str]]], pred: Sequence[S
     """Per label and over all labels, exact and overlap: tp, fp, fn, precision, recall, f1, from
     the per-document lists of gold and predicted (start, end, label)."""
     counts: dict[str, dict[str, list[int]]] = {}
-    for g_doc, p_doc in zip(gold, pred):
+    for g_doc, p_doc in zip(gold, pred, strict=True):
         g = [_S(*x) for x in g_doc]
         p = [_S(*x) for x in p_doc]
         for mode in ("exact", "overlap"):
@@ -111,7 +111,7 @@ def evaluate(project: ProjectBase, layer: str, *, folds: int = 5, seed: int = 0,
     for share in shares:
         gold_all, pred_all = [], []
         n_train = []
-        for k, held in enumerate(parts):
+        for held in parts:
             if cancelled is not None and cancelled():
                 raise JobCancelled("evaluation cancelled; nothing was changed")
             held_set = set(held)

@@ -105,7 +105,7 @@ def _reconcile(project: ProjectBase, rec: Recorder, data: FileData, report: File
                 report.new_targets += 1
         else:
             current = dict(zip(fields, conn.execute(f"SELECT {', '.join(fields)} FROM {table} WHERE id=?",
-                                                    (pid,)).fetchone()))
+                                                    (pid,)).fetchone(), strict=True))
             for f in fields:
                 theirs = item.get(f)
                 if f == "external_id" and not theirs:

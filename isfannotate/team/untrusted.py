@@ -55,7 +55,7 @@ class FileData:
 def _rows(conn: sqlite3.Connection, sql: str, params: Sequence = ()) -> list[dict]:
     cur = conn.execute(sql, params)
     names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
 class UntrustedFile:

@@ -169,7 +169,7 @@ def all_spans(record) -> set[tuple[int, int, str]]:
 
 def bio_to_spans(tags: list[str], offsets: list[tuple[int, int]]) -> set[tuple[int, int, str]]:
     out, cur = set(), None
-    for tag, (a, b) in zip(tags + ["O"], offsets + [(0, 0)]):
+    for tag, (a, b) in zip(tags + ["O"], offsets + [(0, 0)], strict=True):
         if cur and not (tag.startswith("I-") and tag[2:] == cur[2]):
             out.add(tuple(cur))
             cur = None
@@ -208,7 +208,7 @@ def test_jsonl_validates_against_the_shipped_schema_and_round_trips(corpus, tmp_
     lines = (tmp_path / "jsonl" / "all.jsonl").read_text("utf-8").splitlines()
     assert len(lines) == len(corpus)
     assert "🇵🇰🇺🇸" in lines[0]  # ensure_ascii=False
-    for line, record in zip(lines, corpus):
+    for line, record in zip(lines, corpus, strict=True):
         data = json.loads(line)
         validator.validate(data)
         assert data == {**record, "split": None}
@@ -246,7 +246,7 @@ def test_line_encoder_writes_json_that_reads_back_identically(corpus):
     docs[2]["spans"] = [{"id": "s\"1", "start": 0, "end": 5, "label": "Q\u00e9", "text": 'quote', "actor_id": None, "attrs": {}}]
     docs[3]["spans"] = [{"id": 7, "start": 0, "end": 2, "label": "X", "text": "Le", "actor_id": None, "attrs": {}}]
     docs[4]["meta"] = {"big": 2 ** 70, "lone": "\ud800"}   # orjson refuses both: the fallback writes them
-    for doc, line in zip(docs, gold_lines(docs)):
+    for doc, line in zip(docs, gold_lines(docs), strict=True):
         assert line.endswith(b"\n") and b"\n" not in line[:-1]
         assert json.loads(line.decode("utf-8", "surrogatepass")) == doc
         assert list(json.loads(line.decode("utf-8", "surrogatepass"))) == list(doc)   # keys in schema order
@@ -301,7 +301,7 @@ def test_spacy_docbin_ents_and_span_group_match_exactly(corpus, tmp_path):
     nlp = spacy.blank("en")
     docs = list(DocBin().from_disk(tmp_path / "spacy" / "all.spacy").get_docs(nlp.vocab))
     assert [d.user_data["id"] for d in docs] == [r["id"] for r in corpus]
-    for doc, record in zip(docs, corpus):
+    for doc, record in zip(docs, corpus, strict=True):
         assert doc.text == record["text"]
         assert doc.user_data["isfannotate"]["sha256"] == record["sha256"]
         assert {(e.start_char, e.end_char, e.label_) for e in doc.ents} == expected_entities(record)
@@ -488,7 +488,7 @@ def test_doccano_offsets_are_utf16_code_units(corpus, tmp_path):
     run(corpus, "doccano", tmp_path)
     rows = [json.loads(x) for x in (tmp_path / "doccano" / "all.jsonl").read_text("utf-8").splitlines()]
     assert [r["id"] for r in rows] == [r["id"] for r in corpus]
-    for row, record in zip(rows, corpus):
+    for row, record in zip(rows, corpus, strict=True):
         assert row["text"] == record["text"]
         units = row["text"].encode("utf-16-le")
         got = {(units[2 * s:2 * e].decode("utf-16-le"), lab) for s, e, lab in row["label"]}
@@ -510,7 +510,7 @@ def test_labelstudio_tasks_match_peer_shape_and_slices(corpus, tmp_path, shared)
     run(corpus, "labelstudio", tmp_path)
     tasks = json.loads((tmp_path / "labelstudio" / "all.json").read_text("utf-8"))
     assert isinstance(tasks, list) and len(tasks) == len(corpus)
-    for task, record in zip(tasks, corpus):
+    for task, record in zip(tasks, corpus, strict=True):
         assert task["data"]["text"] == record["text"] and task["data"]["doc_id"] == record["id"]
         result = task["annotations"][0]["result"]
         regions = [r for r in result if r["type"] == "labels"]
@@ -540,7 +540,7 @@ def test_prodigy_tokens_and_inclusive_token_end(corpus, tmp_path, shared):
     peer = json.loads(peer_line)
     run(corpus, "prodigy", tmp_path)
     tasks = [json.loads(x) for x in (tmp_path / "prodigy" / "all.jsonl").read_text("utf-8").splitlines()]
-    for task, record in zip(tasks, corpus):
+    for task, record in zip(tasks, corpus, strict=True):
         assert task["meta"]["id"] == record["id"] and task["answer"] == "accept"
         assert set(peer["tokens"][0]) <= set(task["tokens"][0])
         assert set(peer["spans"][0]) <= set(task["spans"][0])

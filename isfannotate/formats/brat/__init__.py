@@ -108,7 +108,8 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
         tid: dict[str, str] = {}
         n_a = n_n = n_r = n_note = 0
 
-        def attr(name: str, target: str, value) -> None:
+        # the helpers below run only within this record's iteration: its lines, actors and ids bound here
+        def attr(name: str, target: str, value, lines: list[str] = lines) -> None:
             nonlocal n_a
             v = _attr_value(value)
             if v is None:
@@ -117,7 +118,7 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
             attr_values.setdefault(name, set()).add(v)
             lines.append(f"A{n_a}\t{name} {target}" + ("" if v is True else f" {v}"))
 
-        def norm(target: str, db: str, actor_id: str) -> None:
+        def norm(target: str, db: str, actor_id: str, lines: list[str] = lines, actors: dict = actors) -> None:
             nonlocal n_n
             n_n += 1
             name = actors.get(actor_id, {}).get("name", "")
@@ -149,7 +150,7 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
                     continue
                 attr(brat_token(key), t, value)
 
-        def rel(label: str, head: str, tail: str) -> None:
+        def rel(label: str, head: str, tail: str, lines: list[str] = lines, tid: dict[str, str] = tid) -> None:
             nonlocal n_r
             if head not in tid or tail not in tid:
                 return

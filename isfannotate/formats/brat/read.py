@@ -250,7 +250,7 @@ def _read_ann(path: Path, src: SourceText, doc: ParsedDocument, counts, split: b
             status = "converted:UTF-16 offsets"
         clean = sorted((src.to_clean(a), src.to_clean(b)) for a, b in frags)
         if src.changed and status == IMPORTED and any(
-            (ca, cb) != (a, b) for (ca, cb), (a, b) in zip(clean, sorted(frags))
+            (ca, cb) != (a, b) for (ca, cb), (a, b) in zip(clean, sorted(frags), strict=True)
         ):
             status = "converted:offsets moved by text cleaning (BOM/CRLF)"
         nonempty = [(a, b) for a, b in clean if b > a]
@@ -260,7 +260,7 @@ def _read_ann(path: Path, src: SourceText, doc: ParsedDocument, counts, split: b
             continue
         if len(nonempty) > 1 and all(
             a2 >= b1 and all(ch in _LINE_BREAKS for ch in text[b1:a2])
-            for (_a1, b1), (a2, _b2) in zip(nonempty, nonempty[1:])
+            for (_a1, b1), (a2, _b2) in zip(nonempty, nonempty[1:], strict=False)
         ):
             # fragments separated only by line breaks: one span across lines
             nonempty = [(nonempty[0][0], nonempty[-1][1])]

@@ -213,7 +213,7 @@ class AgreementWindow(QWidget):
         """Every table says its match mode (and αU, which has none, says what it is)."""
         for box, title in zip(self.boxes, (f"Annotator pairs ({mode}-match F1, all labels)",
                                            f"Per label ({mode}-match F1; αU: unitizing α)",
-                                           f"Per document ({mode}-match F1)")):
+                                           f"Per document ({mode}-match F1)"), strict=True):
             box.setTitle(title)
 
     # ------------------------------------------------------------- result
