@@ -138,7 +138,9 @@ def suggestions(project: ProjectBase, document_id: str, layer: str) -> list[Occu
     return filter_suggestions(matches, covered, rejected_suggestions(project, document_id, layer))
 
 
-def reject_suggestion(project: ProjectBase, document_id: str, layer: str, start: int, end: int, actor_id: str) -> Change:
+def reject_suggestion(
+    project: ProjectBase, document_id: str, layer: str, start: int, end: int, actor_id: str
+) -> Change:
     with project.action("reject suggestion", document_id, layer) as rec:
         rec.upsert("suggestion_decisions", {"document_id": document_id, "layer": layer, "start": start, "end": end,
                                             "actor_id": actor_id, "decision": "rejected"})

@@ -1,4 +1,6 @@
-"""The actor registry file format (``seeds/registry.json``): ``{"actors": [{id, name, type, aliases, external_id, note}]}``."""
+"""The actor registry file format (``seeds/registry.json``):
+``{"actors": [{id, name, type, aliases, external_id, note}]}``."""
+
 from __future__ import annotations
 
 import json

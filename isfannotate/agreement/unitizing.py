@@ -234,7 +234,14 @@ class UnitizingSummary:
 
     def to_dict(self) -> dict:
         m, sd, n = self.mean_sd()
-        out = {"mean": m, "sd": sd, "n_pairs": n, "note": self.note, "labels": {}, "pairs": [p.to_dict() for p in self.pairs]}
+        out = {
+            "mean": m,
+            "sd": sd,
+            "n_pairs": n,
+            "note": self.note,
+            "labels": {},
+            "pairs": [p.to_dict() for p in self.pairs],
+        }
         for lbl in self.labels:
             lm, lsd, ln = self.mean_sd(lbl)
             out["labels"][lbl] = {"mean": lm, "sd": lsd, "n_pairs": ln}
@@ -263,7 +270,9 @@ def pairwise_unitizing(spans: Mapping[str, Mapping[str, Sequence]], pairs: Seque
                         units[name].append((base + s.start, base + e, s.label))
             base += n
         if base == 0:
-            out.append(PairUnitizing(a, b, len(shared), 0, UnitizingAlpha(None, None, None, 0, 0, "no shared text"), {}))
+            out.append(
+                PairUnitizing(a, b, len(shared), 0, UnitizingAlpha(None, None, None, 0, 0, "no shared text"), {})
+            )
             continue
         r = unitizing_alpha(units, length=base, coders=[a, b])
         out.append(PairUnitizing(a, b, len(shared), base, r.overall, {str(k): v for k, v in r.categories.items()}))

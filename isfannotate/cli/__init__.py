@@ -57,7 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     im.add_argument("--annotator-map", metavar="SRC=NAME,...",
                     help="layer names for the annotators a file names (Label Studio completed_by, Prodigy "
                          "_session_id, ...); unmapped ones keep their own name")
-    im.add_argument("--add-labels", action="store_true", help="add labels the scheme lacks (default: refuse, listing them)")
+    im.add_argument(
+        "--add-labels", action="store_true", help="add labels the scheme lacks (default: refuse, listing them)"
+    )
     im.add_argument("--replace", action="store_true", help="replace a layer's existing annotations of a document")
     im.add_argument("--split-discontinuous", action="store_true",
                     help="brat: import each fragment of a discontinuous span as its own span (default: refuse)")
@@ -283,10 +285,19 @@ def cmd_unlock(args) -> int:
     return 0
 
 
-COMMANDS = {**TEAM_COMMANDS, **ANALYSIS_COMMANDS, **REVIEW_COMMANDS, **SUGGEST_COMMANDS, "unlock": cmd_unlock, "init": cmd_init,
-            "import": cmd_import, "export": cmd_export,
-            "stats": cmd_stats, "check": cmd_check,
-            "gui": cmd_gui}
+COMMANDS = {
+    **TEAM_COMMANDS,
+    **ANALYSIS_COMMANDS,
+    **REVIEW_COMMANDS,
+    **SUGGEST_COMMANDS,
+    "unlock": cmd_unlock,
+    "init": cmd_init,
+    "import": cmd_import,
+    "export": cmd_export,
+    "stats": cmd_stats,
+    "check": cmd_check,
+    "gui": cmd_gui,
+}
 
 
 def _internal_error(command: str, e: BaseException) -> int:

@@ -15,7 +15,9 @@ def add_analysis_parsers(sub) -> None:
                                    "the matrix (CSV, PNG, SVG), one row per stance (--long), the network as a "
                                    "picture or for Gephi/networkx (GEXF, GraphML) on request.")
     s.add_argument("project")
-    s.add_argument("--layer", default="gold", help="gold (default), an annotator, or all (every annotator side by side)")
+    s.add_argument(
+        "--layer", default="gold", help="gold (default), an annotator, or all (every annotator side by side)"
+    )
     s.add_argument("--documents", metavar="ID,...", help="only these documents")
     s.add_argument("--actor-type", action="append", metavar="TYPE", dest="actor_types",
                    help="only holders of this type ('armed group' or armed_group; repeat for several)")

@@ -148,7 +148,9 @@ def cmd_review_list(args) -> int:
             width = max(len(c) for c in u.coders) if u.coders else 0
             for c in u.coders:
                 v = u.versions.get(c)
-                print(f"    {c + ':':<{width + 1}} " + (_version_text(u.kind, v, text, names) if v else "— (not marked)"))
+                print(
+                    f"    {c + ':':<{width + 1}} " + (_version_text(u.kind, v, text, names) if v else "— (not marked)")
+                )
             if u.decision:
                 d = u.decision
                 note = f"; note: {d['note']}" if d.get("note") else ""

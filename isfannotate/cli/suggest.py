@@ -155,8 +155,13 @@ def _eval(a) -> int:
     sp = result["stance_polarity"]
     print(f"stance polarity: accuracy {_fmt(sp['accuracy'])} on {sp['n']} held-out stances "
           f"(always the training part's most common polarity: {_fmt(sp['majority_baseline'])})")
-    print("learning curve (all labels, F1 exact / overlap): " + "; ".join(
-        f"{c['train_documents']:g} docs {_fmt(c['f1_exact'])}/{_fmt(c['f1_overlap'])}" for c in result["learning_curve"]))
+    print(
+        "learning curve (all labels, F1 exact / overlap): "
+        + "; ".join(
+            f"{c['train_documents']:g} docs {_fmt(c['f1_exact'])}/{_fmt(c['f1_overlap'])}"
+            for c in result["learning_curve"]
+        )
+    )
     if a.json:
         Path(a.json).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {a.json}")

@@ -41,7 +41,9 @@ _PLAIN_KEYS = frozenset({"text", "id", "meta"})
 _PRODIGY_KEYS = frozenset({"_view_id", "_input_hash", "_task_hash", "_session_id", "answer", "spans", "tokens"})
 _DOCCANO_KEYS = frozenset({"label", "labels", "entities"})
 _LS_KEYS = frozenset({"annotations", "completions", "predictions"})
-FOLDER_SUFFIXES = frozenset({".txt", ".jsonl", ".ndjson", ".json", ".conll", ".conllu", ".iob", ".iob2", ".bio", ".tsv"})
+FOLDER_SUFFIXES = frozenset(
+    {".txt", ".jsonl", ".ndjson", ".json", ".conll", ".conllu", ".iob", ".iob2", ".bio", ".tsv"}
+)
 """In a folder, files with other suffixes (``.md``, ``.csv`` ...) are not documents."""
 _IGNORED_NAMES = {"annotation.conf", "visual.conf", "tools.conf", "kb_shortcuts.conf"}
 

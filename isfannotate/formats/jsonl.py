@@ -3,7 +3,8 @@
 Files ``<split>.jsonl`` (train/dev/test) or ``all.jsonl``, UTF-8, LF line ends. Plain
 orjson encoding (compact, non-ASCII as UTF-8; the standard library for the rare record orjson
 refuses): no per-record schema validation on this path (the orchestrator has checked every
-span and reference), so 100,000 spans export inside the 0.5 s budget. Each line is encoded once; the file's digest doubles as the gold digest of its
+span and reference), so 100,000 spans export inside the 0.5 s budget. Each line is encoded once;
+the file's digest doubles as the gold digest of its
 split for the manifest's ``content_sha256``.
 """
 from __future__ import annotations

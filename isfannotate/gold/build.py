@@ -202,7 +202,13 @@ def _agree(recs: list[dict], voters: list[str]) -> dict:
                "cue": to_id(km0[c["cue"]]) if c["cue"] else None} for c in claims]
     stances = []
     for st in base["stances"]:
-        k = (st["holder"], st["target"], st["polarity"], st["conditions"], frozenset(ref(km0, e) for e in st["evidence"]))
+        k = (
+            st["holder"],
+            st["target"],
+            st["polarity"],
+            st["conditions"],
+            frozenset(ref(km0, e) for e in st["evidence"]),
+        )
         if k in agreed_stances and all(km0.get(e) in common for e in st["evidence"]):
             stances.append({**st, "evidence": [to_id(km0[e]) for e in st["evidence"]]})
     relations = [{**x, "head": to_id(km0[x["head"]]), "tail": to_id(km0[x["tail"]])} for x in base["relations"]

@@ -37,8 +37,10 @@ class ImportReport:
     annotated_documents: list[str] = field(default_factory=list)
     spans: int = 0
     messages: list[str] = field(default_factory=list)
-    layers: dict[str, int] = field(default_factory=dict)        # layer -> documents annotated in it
-    per_label: list[tuple[str, str, int, int, int]] = field(default_factory=list)   # kind, label, imported, converted, skipped
+    layers: dict[str, int] = field(default_factory=dict)  # layer -> documents annotated in it
+    per_label: list[tuple[str, str, int, int, int]] = field(
+        default_factory=list
+    )  # kind, label, imported, converted, skipped
     skipped_items: list[tuple[str, str, str, int]] = field(default_factory=list)    # kind, label, reason, n
     added_labels: list[str] = field(default_factory=list)
     unannotated: list[str] = field(default_factory=list)        # documents added with no layer (nobody annotated them)
@@ -123,7 +125,9 @@ def _read_jsonl(path: Path, data: bytes, docs: list[_Doc], gold: list[tuple[str,
         if not line.strip():
             continue
         if len(line) > MAX_DOCUMENT_BYTES:
-            raise InputError(str(path), f"line longer than the {MAX_DOCUMENT_BYTES // 1048576} MiB limit for one document", lineno)
+            raise InputError(
+                str(path), f"line longer than the {MAX_DOCUMENT_BYTES // 1048576} MiB limit for one document", lineno
+            )
         try:
             obj = loads(line)
         except json.JSONDecodeError as e:
@@ -166,7 +170,9 @@ def _manifest_meta(path: Path, cache: dict[Path, dict[str, dict]]) -> dict[str, 
                 line = getattr(e, "lineno", None)
                 raise InputError(str(mf), f"not a readable JSON manifest: {getattr(e, 'msg', e)}", line) from None
             docs = data.get("documents") if isinstance(data, dict) else None
-            if not isinstance(docs, list) or not all(isinstance(d, dict) and isinstance(d.get("file"), str) for d in docs):
+            if not isinstance(docs, list) or not all(
+                isinstance(d, dict) and isinstance(d.get("file"), str) for d in docs
+            ):
                 raise InputError(str(mf), 'a manifest is {"documents": [{"file": NAME, ...}, ...]}')
             entries = {d["file"]: {k: v for k, v in d.items() if k != "file" and v is not None} for d in docs}
         cache[folder] = entries

@@ -132,8 +132,18 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
         targets.append((doc_id, layer, pd))
     with project.snapshot() as conn:
         existing_ids = set(ids.existing_sha.values())
-        taken = None if replace else next(((doc_id, layer, pd) for doc_id, layer, pd in targets if doc_id in existing_ids
-                                           and stored.layer_has_annotations(conn, doc_id, layer)), None)
+        taken = (
+            None
+            if replace
+            else next(
+                (
+                    (doc_id, layer, pd)
+                    for doc_id, layer, pd in targets
+                    if doc_id in existing_ids and stored.layer_has_annotations(conn, doc_id, layer)
+                ),
+                None,
+            )
+        )
         by_external = stored.actor_ids_by_external_id(conn)
     if taken is not None:
         doc_id, layer, pd = taken
@@ -205,7 +215,9 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
         project.invalidate()   # the scheme change was rolled back with the rest
         raise
     report.spans = len(spans)
-    report.per_label = [(k, lab, r["imported"], r["converted"], r["skipped"]) for (k, lab), r in coll.per_label().items()]
+    report.per_label = [
+        (k, lab, r["imported"], r["converted"], r["skipped"]) for (k, lab), r in coll.per_label().items()
+    ]
     report.skipped_items = [(k, lab, st.split(":", 1)[1], n) for k, lab, st, n in coll.summary()
                             if st.startswith("skipped")]
     return report

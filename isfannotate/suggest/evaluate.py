@@ -2,7 +2,8 @@
 
 Cross-validation by document: the documents are split into K folds, near-duplicate groups kept
 in one fold; each fold is predicted by a model trained on the other folds (``train``, in
-this process: a CLI command or a job; nothing is written to the project). Spans are scored per label against the layer's spans with the
+this process: a CLI command or a job; nothing is written to the project). Spans are scored per
+label against the layer's spans with the
 agreement's matching (``agreement.matching``): exact (same label, start and end) and overlap
 (same label, at least one shared code point, one-to-one). A predicted span counts when its score
 is at least *min_score*. Stance polarity is scored as accuracy on the held-out claims that have

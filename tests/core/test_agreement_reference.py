@@ -70,7 +70,9 @@ def test_bratiaa_per_label_and_per_document(bratiaa, expected):
         assert labels[lbl].n_pairs == 6
     key = "per_document_sorted[100,1400,29,423,46,503,896]"
     docs = bratiaa.span_f1["exact"].documents
-    for n, m, sd in zip(["100", "1400", "29", "423", "46", "503", "896"], ref[key]["mean"], ref[key]["sd"], strict=True):
+    for n, m, sd in zip(
+        ["100", "1400", "29", "423", "46", "503", "896"], ref[key]["mean"], ref[key]["sd"], strict=True
+    ):
         assert docs[f"esp.train-doc-{n}"].mean == pytest.approx(m, abs=1e-7)
         assert docs[f"esp.train-doc-{n}"].sd == pytest.approx(sd, abs=1e-7)
 
@@ -101,8 +103,9 @@ def test_cohen_1960(expected):
             a += [i] * n
             b += [j] * n
     assert cohen_kappa(a, b).value == pytest.approx(ref["kappa"], abs=1e-4)
-    assert krippendorff_alpha_nominal(zip(a, b, strict=True)).value == pytest.approx(ref["krippendorff_alpha_nominal_same_data"],
-                                                                        abs=1e-4)
+    assert krippendorff_alpha_nominal(zip(a, b, strict=True)).value == pytest.approx(
+        ref["krippendorff_alpha_nominal_same_data"], abs=1e-4
+    )
     # Gwet's AC1, worked by hand: pi = (.55, .30, .15); pe = (.2475 + .21 + .1275) / 2 = .2925
     assert gwet_ac1(zip(a, b, strict=True)).value == pytest.approx((0.7 - 0.2925) / (1 - 0.2925), abs=1e-12)
 
@@ -155,8 +158,10 @@ def test_alpha_matches_the_krippendorff_package_with_missing_values():
         mine = krippendorff_alpha_nominal(zip(*data, strict=True))
         if len(values) < 2 or mine.value is None:
             continue
-        theirs = kd.alpha(reliability_data=np.array([[np.nan if v is None else v for v in r] for r in data], dtype=float),
-                          level_of_measurement="nominal")
+        theirs = kd.alpha(
+            reliability_data=np.array([[np.nan if v is None else v for v in r] for r in data], dtype=float),
+            level_of_measurement="nominal",
+        )
         assert mine.value == pytest.approx(float(theirs), abs=1e-9)
 
 

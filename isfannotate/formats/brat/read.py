@@ -291,7 +291,9 @@ def _read_ann(path: Path, src: SourceText, doc: ParsedDocument, counts, split: b
         if ident in events:
             ident = events[ident][2]
         if ident not in tlines:
-            raise InputError(where, f"brat: {what} refers to {ident}, which is not a text-bound annotation here", lineno)
+            raise InputError(
+                where, f"brat: {what} refers to {ident}, which is not a text-bound annotation here", lineno
+            )
         keys = keys_of[ident]
         if not keys:
             raise InputError(where, f"brat: {what} refers to {ident}, a zero-length span that was skipped", lineno)
@@ -303,7 +305,9 @@ def _read_ann(path: Path, src: SourceText, doc: ParsedDocument, counts, split: b
         counts["relation", label, IMPORTED] += 1
     for ident, (lineno, etype, trigger, args) in sorted(events.items(), key=lambda kv: kv[1][0]):
         if trigger not in tlines:
-            raise InputError(where, f"brat: event {ident}: trigger {trigger} is not a text-bound annotation here", lineno)
+            raise InputError(
+                where, f"brat: event {ident}: trigger {trigger} is not a text-bound annotation here", lineno
+            )
         head = ref(trigger, lineno, ident)
         for role, target in args:
             label = _ROLE_SUFFIX.sub("", role)
