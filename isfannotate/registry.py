@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
 
@@ -40,7 +41,7 @@ def read_registry_file(path: str | Path) -> list[Actor]:
 REGISTRY_FILE = "registry.json"
 
 
-def actor_rows(actors: list[Actor], created_by: str = "registry") -> list[dict]:
+def actor_rows(actors: list[Actor], created_by: str = "registry") -> list[dict[str, Any]]:
     """Rows of the ``actors`` table for *actors* read from a registry file."""
     from .ids import now
     stamp = now()
