@@ -116,7 +116,9 @@ def unit_sentence(u: Unit, text: str | None) -> str | None:
     return sentence_around(text, *rng)[0]
 
 
-def unit_dict(u: Unit, texts: Mapping[str, str] | None = None, names: Mapping[str, str] | None = None) -> dict:
+def unit_dict(
+    u: Unit, texts: Mapping[str, str] | None = None, names: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """``u.to_dict()`` plus what a person reads: ``versions_shown`` (annotator → one line, as
     :func:`describe_version`), and, with ``texts``, ``text`` and ``sentence``."""
     d = u.to_dict()

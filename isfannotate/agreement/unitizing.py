@@ -25,6 +25,7 @@ from bisect import bisect_left
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class UnitizingAlpha:
     merged: int = 0
     note: str = ""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"value": self.value, "d_o": self.d_o, "d_e": self.d_e, "n_units": self.n_units,
                 "merged": self.merged, "note": self.note}
 
@@ -56,7 +57,7 @@ class UnitizingResult:
     length: int
     categories: dict[Hashable, UnitizingAlpha]
     overall: UnitizingAlpha
-    _parts: dict = field(default_factory=dict, repr=False, compare=False)
+    _parts: dict[str, Any] = field(default_factory=dict[str, Any], repr=False, compare=False)
 
 
 def segment_distance(b1: int, l1: int, unit1: bool, b2: int, l2: int, unit2: bool) -> int:
@@ -105,7 +106,7 @@ def _merge(units: Iterable[tuple[int, int]]) -> tuple[list[tuple[int, int]], int
     return [(s, e) for s, e in out], merged
 
 
-def _observed_sum(segs_a: list, segs_b: list) -> int:
+def _observed_sum(segs_a: list[Any], segs_b: list[Any]) -> int:
     """Sum of distances over every overlapping pair of segments of two coders (a sweep)."""
     total = 0
     i = j = 0
@@ -209,7 +210,7 @@ class PairUnitizing:
     overall: UnitizingAlpha
     labels: dict[str, UnitizingAlpha]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"a": self.a, "b": self.b, "documents": self.documents, "length": self.length,
                 "overall": self.overall.to_dict(), "labels": {k: v.to_dict() for k, v in self.labels.items()}}
 
@@ -232,7 +233,7 @@ class UnitizingSummary:
     def labels(self) -> list[str]:
         return sorted({lbl for p in self.pairs for lbl in p.labels})
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         m, sd, n = self.mean_sd()
         out = {
             "mean": m,
@@ -248,8 +249,8 @@ class UnitizingSummary:
         return out
 
 
-def pairwise_unitizing(spans: Mapping[str, Mapping[str, Sequence]], pairs: Sequence[tuple[str, str]],
-                       docsets: Mapping[str, frozenset], lengths: Mapping[str, int] | None) -> UnitizingSummary:
+def pairwise_unitizing(spans: Mapping[str, Mapping[str, Sequence[Any]]], pairs: Sequence[tuple[str, str]],
+                       docsets: Mapping[str, frozenset[Any]], lengths: Mapping[str, int] | None) -> UnitizingSummary:
     """αU for each pair: ``spans`` is ``{doc: {annotator: [span, ...]}}`` (objects with ``start``,
     ``end``, ``label``); ``lengths`` ``{doc: length in code points}``. Each pair's shared documents
     are laid end to end in document order. Without ``lengths`` there is no figure (``note``)."""

@@ -5,6 +5,7 @@ import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 _served = threading.local()   # .project, .home: set while this thread runs a command for the owner
 
@@ -54,7 +55,7 @@ class ServedProject:
     def __exit__(self, *exc) -> None:
         return None       # the owner keeps it open
 
-    def stats(self) -> dict:
+    def stats(self) -> dict[str, Any]:
         st = self._project.stats()
         st["path"] = str(self.path)
         return st

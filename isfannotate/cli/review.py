@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from ..errors import IsfError
 from .common import open_project
@@ -85,7 +86,7 @@ def _reviews(project, documents: list[str] | None, progress):
     return out
 
 
-def unit_json(unit) -> dict:
+def unit_json(unit) -> dict[str, Any]:
     """A unit as ``review list --json`` prints it."""
     dec = unit.decision
     return {"id": unit.key, "document": unit.doc, "kind": unit.kind, "state": unit.state, "differs": unit.differs(),
@@ -96,7 +97,7 @@ def unit_json(unit) -> dict:
                                                                             "decided_by", "decided_at")}}
 
 
-def _version_text(kind: str, v: dict, text: str, names) -> str:
+def _version_text(kind: str, v: dict[str, Any], text: str, names) -> str:
     def quoted(s, e) -> str:
         t = " ".join(text[s:e].split())
         return f"“{t if len(t) <= 60 else t[:59] + '…'}”"
@@ -165,7 +166,7 @@ def _namer(project):
     return lambda i: names.get(i, i) if i else "—"
 
 
-def _edit_from_file(path: str, unit) -> tuple[str, dict]:
+def _edit_from_file(path: str, unit) -> tuple[str, dict[str, Any]]:
     """(the annotator whose version FILE starts from, the parts it changes). FILE is a version as
     ``review list --json`` prints it; the parts it does not change may be left out."""
     from ..review.decide import EDITABLE

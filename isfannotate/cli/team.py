@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from ..errors import IsfError
 from .common import open_project
@@ -54,7 +55,7 @@ def cmd_assign(args) -> int:
     return 0
 
 
-def assignment_table(rows: list[dict], names: list[str], overlap: int, seed: int) -> str:
+def assignment_table(rows: list[dict[str, Any]], names: list[str], overlap: int, seed: int) -> str:
     """What one ``assign`` did: per annotator, how many documents and how many of them each other
     annotator shares (the overlap that agreement is measured on)."""
     per: dict[str, set[str]] = {n: set() for n in names}

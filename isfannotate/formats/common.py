@@ -99,7 +99,7 @@ class ExportContext:
         out_dir: Path,
         *,
         language: str,
-        scheme: dict | None,
+        scheme: dict[str, Any] | None,
         layer: str,
         project_name: str,
         total: int,
@@ -132,7 +132,7 @@ class ExportContext:
         if self._progress is not None:
             self._progress(done, self.total)
 
-    def each(self, docs: Iterable[dict]) -> Iterator[dict]:
+    def each(self, docs: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         """Iterate documents, polling ``cancelled`` before each and reporting progress after
         each (except the last: the orchestrator reports the end once files are in place)."""
         for doc in docs:
@@ -256,22 +256,22 @@ class HashingWriter:
 # --------------------------------------------------------------------------- grouping
 
 
-def by_split(docs: list[dict]) -> list[tuple[str, list[dict]]]:
+def by_split(docs: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
     """(file stem, documents) per split in train/dev/test order, or ``[("all", docs)]`` without
     a split. Empty splits are left out (the manifest still counts them)."""
     if not docs or docs[0].get("split") is None:
         return [("all", docs)] if docs else []
-    groups: dict[str, list[dict]] = {}
+    groups: dict[str, list[dict[str, Any]]] = {}
     for d in docs:
         groups.setdefault(d["split"], []).append(d)
     return [(name, groups[name]) for name in SPLIT_ORDER if name in groups]
 
 
-def span_index(record: dict) -> dict[str, dict]:
+def span_index(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {s["id"]: s for s in record["spans"]}
 
 
-def span_links(record: dict) -> list[tuple[str, str, str]]:
+def span_links(record: dict[str, Any]) -> list[tuple[str, str, str]]:
     """Every (head span, tail span, label) link of a record for formats with one relation list:
     the relations, then each claim's source span ("source") and cue ("cue")."""
     links = [(r["head"], r["tail"], r["label"]) for r in record["relations"]]
@@ -283,11 +283,11 @@ def span_links(record: dict) -> list[tuple[str, str, str]]:
     return links
 
 
-def actor_index(record: dict) -> dict[str, dict]:
+def actor_index(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {a["id"]: a for a in record["actors"]}
 
 
-def span_where(record: dict, span: dict) -> str:
+def span_where(record: dict[str, Any], span: dict[str, Any]) -> str:
     return f"{record['id']}: span {span['id']} [{span['start']},{span['end']}) {span['text']!r}"
 
 
@@ -296,7 +296,7 @@ def span_where(record: dict, span: dict) -> str:
 ENTITY_SPAN_LABEL = "ACTOR"
 
 
-def actor_span_labels(scheme: dict | None) -> frozenset[str]:
+def actor_span_labels(scheme: dict[str, Any] | None) -> frozenset[str]:
     """The span labels whose spans name actors: those with ``role: "actor"`` in the scheme's
     ``span_labels``, else ``ACTOR``."""
     if isinstance(scheme, dict):
@@ -325,10 +325,10 @@ class Entity:
     token_end: int
     label: str
     kb_id: str
-    span: dict
+    span: dict[str, Any]
 
 
-def align(doc: Doc, record: dict, span: dict, ctx: ExportContext, what: str):
+def align(doc: Doc, record: dict[str, Any], span: dict[str, Any], ctx: ExportContext, what: str):
     """``doc.char_span`` strict, else expand (with a warning), else None (with a warning)."""
     sp = doc.char_span(span["start"], span["end"], alignment_mode="strict")
     if sp is not None and len(sp):
@@ -344,7 +344,7 @@ def align(doc: Doc, record: dict, span: dict, ctx: ExportContext, what: str):
     return sp
 
 
-def actor_entities(doc: Doc, record: dict, ctx: ExportContext, what: str) -> list[Entity]:
+def actor_entities(doc: Doc, record: dict[str, Any], ctx: ExportContext, what: str) -> list[Entity]:
     """ACTOR spans (labels with the scheme's actor role) as non-overlapping token entities,
     longest first.
 

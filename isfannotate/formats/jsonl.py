@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import orjson
 
@@ -30,7 +31,7 @@ GOLD2_EXTRA = ("notes", "doc_label_provenance", "rejected")
 GOLD_KEYS_2 = (*GOLD_KEYS, *GOLD2_EXTRA)
 
 
-def _json_line(record: dict) -> bytes:
+def _json_line(record: dict[str, Any]) -> bytes:
     """One gold JSONL line (with its newline) in orjson's compact form.
 
     orjson encodes 100,000 spans' records about four times faster than the standard library
@@ -43,7 +44,7 @@ def _json_line(record: dict) -> bytes:
         return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8", "surrogatepass")
 
 
-def gold_lines(docs: Iterable[dict]) -> Iterator[bytes]:
+def gold_lines(docs: Iterable[dict[str, Any]]) -> Iterator[bytes]:
     """The gold JSONL line (UTF-8, newline included) of each normalised record, keys in the
     order docs/gold-jsonl.md lists them."""
     for d in docs:
@@ -54,7 +55,7 @@ def gold_lines(docs: Iterable[dict]) -> Iterator[bytes]:
 
 
 
-def write(ctx: ExportContext, docs: list[dict]) -> None:
+def write(ctx: ExportContext, docs: list[dict[str, Any]]) -> None:
     digests = []
     for stem, group in by_split(docs):
         name = f"{stem}.jsonl"

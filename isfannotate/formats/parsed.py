@@ -98,7 +98,7 @@ class ParsedCollection:
 
     format: str
     documents: list[ParsedDocument] = field(default_factory=list)
-    counts: Counter = field(default_factory=Counter)
+    counts: Counter[Any] = field(default_factory=Counter[Any])
     declared: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)   # what the reader chose (a CoNLL column, a TSV layer)
 
@@ -121,9 +121,9 @@ class ParsedCollection:
         }
 
     @property
-    def attributes_seen(self) -> dict[str, list]:
+    def attributes_seen(self) -> dict[str, list[Any]]:
         """Span attribute name -> sorted distinct values (as strings for sorting)."""
-        out: dict[str, set] = {}
+        out: dict[str, set[Any]] = {}
         for d in self.documents:
             for s in d.spans:
                 for k, v in s.attrs.items():

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from isfannotate.errors import InputError
 from isfannotate.formats.parsed import (
@@ -207,7 +208,7 @@ def _read_file(path: Path, counts, wanted: str | None) -> tuple[ParsedDocument, 
     layers_sp = [layer for kind, layer, _f in dict.fromkeys(columns) if kind == "SP"]
     layers_sp = list(dict.fromkeys(layers_sp))
     chosen = pick_layer(where, layers_sp, wanted)
-    spans: dict[tuple[str, str], dict] = {}  # (layer, id or row:k) -> {start, end, label, attrs, line}
+    spans: dict[tuple[str, str], dict[str, Any]] = {}  # (layer, id or row:k) -> {start, end, label, attrs, line}
     at_row: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (layer, address) -> span ids (stack order)
     for layer in layers_sp:
         every = [(i, f) for i, (k, lay, f) in enumerate(columns) if k == "SP" and lay == layer]

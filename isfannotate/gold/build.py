@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import IsfError
 from ..models import GOLD, GOLD_SCHEMA_IDS
@@ -18,8 +18,13 @@ if TYPE_CHECKING:
     from ..store.base import ProjectBase
 
 
-def gold_records(project: ProjectBase, layer: str = GOLD, *, include_all: bool = False,
-                 progress: Callable[[int, int], None] | None = None) -> tuple[list[dict], list[tuple[str, str]]]:
+def gold_records(
+    project: ProjectBase,
+    layer: str = GOLD,
+    *,
+    include_all: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
     """Records for every document of *layer* that is marked done (all with *include_all*), and
     (document id, reason) for those left out. 'unanimous' is not a stored layer (see agreement).
     Every read is one guarded snapshot: another thread's open action is waited for, never read."""
@@ -30,7 +35,7 @@ def gold_records(project: ProjectBase, layer: str = GOLD, *, include_all: bool =
 
 
 def _layer_records(project: ProjectBase, conn, layer: str, include_all: bool,
-                   progress: Callable[[int, int], None] | None) -> tuple[list[dict], list[tuple[str, str]]]:
+                   progress: Callable[[int, int], None] | None) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
     if stored.layer_is_empty(conn, layer):
         if layer == GOLD:
             others = ", ".join(project.layers()) or "none yet"
@@ -52,7 +57,7 @@ def _layer_records(project: ProjectBase, conn, layer: str, include_all: bool,
     prov = stored.gold_provenance_by_document(conn) if layer == GOLD else {}
 
     extras = _adjudication(conn, layer)
-    records: list[dict] = []
+    records: list[dict[str, Any]] = []
     left_out: list[tuple[str, str]] = []
     total = len(docs)
     for i, (doc_id, text, sha, meta, group) in enumerate(docs):
@@ -102,13 +107,13 @@ def _layer_records(project: ProjectBase, conn, layer: str, include_all: bool,
     return records, left_out
 
 
-def _adjudication(conn, layer: str) -> dict[str, dict]:
+def _adjudication(conn, layer: str) -> dict[str, dict[str, Any]]:
     """What isfannotate.gold/2 adds for the gold layer, per document: the adjudicator's notes
     (keyed by gold item), document-label provenance, and the rejected units. (A /1 export
     leaves these out: ``exporting`` drops the keys.)"""
     if layer != GOLD:
         return {}
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Any]] = {}
     for doc, kind, decision, version, note, by, at in stored.decisions_in_order(conn):
         v = json.loads(version or "{}")
         rec = out.setdefault(doc, {"notes": {}, "doc_label_provenance": {}, "rejected": []})
@@ -126,12 +131,13 @@ def _adjudication(conn, layer: str) -> dict[str, dict]:
     return out
 
 
-def _span_key(s: dict) -> tuple:
+def _span_key(s: dict[str, Any]) -> tuple[Any, ...]:
     return (s["start"], s["end"], s["label"], s["actor_id"], json.dumps(s["attrs"], sort_keys=True, ensure_ascii=False))
 
 
-def unanimous_records(project: ProjectBase, *, include_all: bool = False,
-                      progress: Callable[[int, int], None] | None = None) -> tuple[list[dict], list[tuple[str, str]]]:
+def unanimous_records(
+    project: ProjectBase, *, include_all: bool = False, progress: Callable[[int, int], None] | None = None
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
     """The 'unanimous' layer: per document, the units every annotator who marked it done agrees
     on. A span is a unit when all of them have the same offsets, label, actor link and
     attributes; a claim, stance (holder, target, polarity, conditions, evidence), relation or
@@ -141,14 +147,15 @@ def unanimous_records(project: ProjectBase, *, include_all: bool = False,
         return _unanimous_records(project, conn, include_all, progress)
 
 
-def _unanimous_records(project: ProjectBase, conn, include_all: bool,
-                       progress: Callable[[int, int], None] | None) -> tuple[list[dict], list[tuple[str, str]]]:
+def _unanimous_records(
+    project: ProjectBase, conn, include_all: bool, progress: Callable[[int, int], None] | None
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
     layers = [L for L in project.layers() if not stored.layer_is_empty(conn, L)]
     if not layers:
         raise IsfError("no annotator has annotations yet, so there is nothing unanimous to export")
     per = {L: {r["id"]: r for r in gold_records(project, L, include_all=True)[0]} for L in layers}
     done = {L: project.statuses(L) for L in layers}
-    records: list[dict] = []
+    records: list[dict[str, Any]] = []
     left_out: list[tuple[str, str]] = []
     docs = project.document_list()
     for n, (doc_id, _title) in enumerate(docs):
@@ -166,16 +173,16 @@ def _unanimous_records(project: ProjectBase, conn, include_all: bool,
     return records, left_out
 
 
-def _agree(recs: list[dict], voters: list[str]) -> dict:
+def _agree(recs: list[dict[str, Any]], voters: list[str]) -> dict[str, Any]:
     base = recs[0]
     keymaps = [{s["id"]: _span_key(s) for s in r["spans"]} for r in recs]
     common = set.intersection(*(set(km.values()) for km in keymaps))
-    base_id: dict[tuple, str] = {}
+    base_id: dict[tuple[Any, ...], str] = {}
     for s in base["spans"]:
         base_id.setdefault(_span_key(s), s["id"])
     spans = [s for s in base["spans"] if s["id"] == base_id.get(_span_key(s)) and _span_key(s) in common]
 
-    def ref(km: dict, sid: str | None):
+    def ref(km: dict[str, Any], sid: str | None):
         return None if sid is None else km.get(sid, ("missing", sid))
 
     def claim_keys(r, km):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..models import GOLD
@@ -28,7 +28,7 @@ class GoldPlan:
     new_docs: list[tuple[str, GoldRecord]] = field(default_factory=list)
     mapped: dict[str, None] = field(default_factory=dict)   # "target 'a' -> the project's 'b' (same name)", in order
 
-    def new_document_rows(self, seq: int, stamp: str) -> list[tuple]:
+    def new_document_rows(self, seq: int, stamp: str) -> list[tuple[Any, ...]]:
         rows = []
         for doc_id, rec in self.new_docs:
             rows.append((doc_id, seq, rec.text, sha256_text(rec.text), json.dumps(rec.meta, ensure_ascii=False), stamp))
@@ -138,7 +138,7 @@ def _reconcile_targets(rec: Recorder, targets: list[GoldTarget], author: str, st
     return out
 
 
-def plan_gold_import(project: ProjectBase, lines: list[tuple[str, int, dict]], layer: str, replace: bool,
+def plan_gold_import(project: ProjectBase, lines: list[tuple[str, int, dict[str, Any]]], layer: str, replace: bool,
                      existing_sha: dict[str, str], batch_sha: dict[str, str], assign_id, *,
                      scheme=None) -> GoldPlan:
     """Check every gold line (structure, text form, sha256, span slices, references, labels) and

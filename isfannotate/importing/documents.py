@@ -110,7 +110,7 @@ def _expand(paths: Sequence[str | Path], fmt: str) -> list[tuple[Path, str]]:
     return out
 
 
-def _read_jsonl(path: Path, data: bytes, docs: list[_Doc], gold: list[tuple[str, int, dict]],
+def _read_jsonl(path: Path, data: bytes, docs: list[_Doc], gold: list[tuple[str, int, dict[str, Any]]],
                 read: Callable[[float], None] | None = None) -> None:
     """*read(fraction)* is told how far into the file's lines it is (25 times a file)."""
     text = decode_utf8(data, str(path), limit=None)
@@ -156,12 +156,12 @@ def _read_jsonl(path: Path, data: bytes, docs: list[_Doc], gold: list[tuple[str,
 MANIFEST = "manifest.json"
 
 
-def _manifest_meta(path: Path, cache: dict[Path, dict[str, dict]]) -> dict[str, Any]:
+def _manifest_meta(path: Path, cache: dict[Path, dict[str, dict[str, Any]]]) -> dict[str, Any]:
     """Meta for a .txt file from a ``manifest.json`` beside it (``{"documents": [{"file": ...,
     "title", "outlet", "date", ...}]}``, as in seeds/), without its ``file`` key and null values."""
     folder = path.parent
     if folder not in cache:
-        entries: dict[str, dict] = {}
+        entries: dict[str, dict[str, Any]] = {}
         mf = folder / MANIFEST
         if mf.is_file():
             try:
@@ -191,8 +191,8 @@ def import_documents(project: ProjectBase, paths: Sequence[str | Path], format: 
     sizes = [f.stat().st_size for f, _ in files]
     total_bytes, done_bytes = sum(sizes) or 1, 0
     docs: list[_Doc] = []
-    gold: list[tuple[str, int, dict]] = []
-    manifests: dict[Path, dict[str, dict]] = {}
+    gold: list[tuple[str, int, dict[str, Any]]] = []
+    manifests: dict[Path, dict[str, dict[str, Any]]] = {}
     phases = Phases(progress)       # one scale for every phase, ending before the commit
     reading = phases.part(0.0, 0.35)
     reading(0, total_bytes)
@@ -228,7 +228,7 @@ def import_documents(project: ProjectBase, paths: Sequence[str | Path], format: 
     ids = DocumentIds(project, report)
     existing_sha, batch_sha, assign_id = ids.existing_sha, ids.batch_sha, ids.assign_id
     stamp = ids.stamp
-    new_rows: list[tuple] = []
+    new_rows: list[tuple[Any, ...]] = []
     for d in docs:
         prior = existing_sha.get(d.sha) or batch_sha.get(d.sha)
         if prior is not None:
@@ -239,7 +239,10 @@ def import_documents(project: ProjectBase, paths: Sequence[str | Path], format: 
     from ..gold import plan_gold_import
     scheme, missing = project.scheme, {}
     if gold:
-        def items(o: dict, key: str) -> list:   # a malformed record is refused by the gold check, with its line
+
+        def items(
+            o: dict[str, Any], key: str
+        ) -> list[Any]:  # a malformed record is refused by the gold check, with its line
             value = o.get(key)
             return value if isinstance(value, list) else []
 
@@ -330,7 +333,7 @@ class DocumentIds:
     def known(self, sha: str) -> str | None:
         return self.existing_sha.get(sha) or self.batch_sha.get(sha)
 
-    def new_row(self, wanted: str | None, text: str, sha: str, meta: dict, source: str) -> tuple:
+    def new_row(self, wanted: str | None, text: str, sha: str, meta: dict[str, Any], source: str) -> tuple[Any, ...]:
         doc_id = self.assign_id(wanted, sha, source)
         self.batch_sha[sha] = doc_id
         row = (doc_id, self.next_seq, text, sha, json.dumps(meta, ensure_ascii=False), self.stamp)
@@ -341,7 +344,7 @@ class DocumentIds:
 _DOC_COLS = ("id", "seq", "text", "sha256", "meta", "imported_at")
 
 
-def insert_documents(rec: Recorder, rows: list[tuple], report: ImportReport, progress=None) -> None:
+def insert_documents(rec: Recorder, rows: list[tuple[Any, ...]], report: ImportReport, progress=None) -> None:
     """Insert new document rows (from ``DocumentIds.new_row``) inside the import's action and
     regroup the near-duplicates."""
     parts = chunks(len(rows))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import IsfError, ValidationError
 from ..ids import IdMaker
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ..store.base import ProjectBase
 
 
-def parse_annotator_map(raw: str | dict | None) -> dict[str, str]:
+def parse_annotator_map(raw: str | dict[str, Any] | None) -> dict[str, str]:
     """``"u1=alice,u2=bob"`` (the CLI's form) or a dict -> ``{source: layer name}``."""
     if raw is None or raw == "":
         return {}
@@ -90,7 +90,7 @@ def _layers(coll: ParsedCollection, annotator: str | None, mapping: dict[str, st
 
 
 def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], fmt: str, *,
-                            annotator: str | None, annotator_map: str | dict | None = None,
+                            annotator: str | None, annotator_map: str | dict[str, Any] | None = None,
                             add_labels: bool = False, replace: bool = False, split_discontinuous: bool = False,
                             conll_tag_column: int | None = None, webanno_layer: str | None = None,
                             detected: str = "",

@@ -22,6 +22,7 @@ manifest for the mapping).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from isfannotate.formats.common import ExportContext, NameAllocator, actor_index
 
@@ -30,7 +31,7 @@ from .lines import _BREAK_RE
 _WS = re.compile(r"\s+")
 
 
-def scheme_names(scheme: dict | None, *keys: str) -> list[str]:
+def scheme_names(scheme: dict[str, Any] | None, *keys: str) -> list[str]:
     """Names listed under the first of ``keys`` present in the scheme (e.g. ``span_labels``,
     then ``labels``), whether given as strings, dicts (``name``/``id``/``label``/``value``) or
     a mapping from name to properties. Empty when absent."""
@@ -88,12 +89,12 @@ def _attr_value(value) -> str | bool | None:
     return brat_token(str(value))
 
 
-def write(ctx: ExportContext, docs: list[dict]) -> None:
+def write(ctx: ExportContext, docs: list[dict[str, Any]]) -> None:
     names = NameAllocator()
     mapping: dict[str, str] = {}
     entity_types: list[str] = [brat_token(n) for n in scheme_names(ctx.scheme, "span_labels", "labels")]
     relation_types: list[str] = [brat_token(n) for n in scheme_names(ctx.scheme, "relation_types", "relations")]
-    attr_values: dict[str, set] = {}
+    attr_values: dict[str, set[Any]] = {}
 
     def note_type(bucket: list[str], value: str) -> None:
         if value not in bucket:
@@ -118,7 +119,9 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
             attr_values.setdefault(name, set()).add(v)
             lines.append(f"A{n_a}\t{name} {target}" + ("" if v is True else f" {v}"))
 
-        def norm(target: str, db: str, actor_id: str, lines: list[str] = lines, actors: dict = actors) -> None:
+        def norm(
+            target: str, db: str, actor_id: str, lines: list[str] = lines, actors: dict[str, Any] = actors
+        ) -> None:
             nonlocal n_n
             n_n += 1
             name = actors.get(actor_id, {}).get("name", "")
