@@ -11,12 +11,13 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from isfannotate.errors import IsfError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
 
 SPLIT_ORDER = ("train", "dev", "test")
 
@@ -233,7 +234,7 @@ class ExportContext:
 class HashingWriter:
     """Binary file writer that keeps the SHA-256 and size of everything written."""
 
-    def __init__(self, fh) -> None:
+    def __init__(self, fh: BinaryIO) -> None:
         self._fh = fh
         self.sha256 = hashlib.sha256()
         self.size = 0
@@ -249,7 +250,7 @@ class HashingWriter:
     def __enter__(self) -> HashingWriter:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
@@ -301,7 +302,7 @@ def actor_span_labels(scheme: dict[str, Any] | None) -> frozenset[str]:
     ``span_labels``, else ``ACTOR``."""
     if isinstance(scheme, dict):
         names = [
-            lab.get("name")
+            str(lab["name"])
             for lab in scheme.get("span_labels") or []
             if isinstance(lab, dict) and lab.get("role") == "actor" and isinstance(lab.get("name"), str)
         ]
@@ -328,7 +329,7 @@ class Entity:
     span: dict[str, Any]
 
 
-def align(doc: Doc, record: dict[str, Any], span: dict[str, Any], ctx: ExportContext, what: str):
+def align(doc: Doc, record: dict[str, Any], span: dict[str, Any], ctx: ExportContext, what: str) -> SpacySpan | None:
     """``doc.char_span`` strict, else expand (with a warning), else None (with a warning)."""
     sp = doc.char_span(span["start"], span["end"], alignment_mode="strict")
     if sp is not None and len(sp):

@@ -19,7 +19,7 @@ ELLIPSIS_JOIN = " … "
 class _Sentences:
     """Sentence character ranges of one document, for context lookups."""
 
-    def __init__(self, doc) -> None:
+    def __init__(self, doc: Any) -> None:   # a spaCy Doc
         self.text = doc.text
         self.ranges = [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(doc.text))]
         self.starts = [a for a, _ in self.ranges]

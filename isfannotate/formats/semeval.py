@@ -50,6 +50,7 @@ def write(ctx: ExportContext, docs: list[dict[str, Any]]) -> None:
                     if why is not None:
                         left_out[why] = left_out.get(why, 0) + 1
                         continue
+                    assert label is not None   # a polarity without a label was left out just above
                     if sents is None:
                         sents = _Sentences(nlp(record["text"]))
                     holder = actors.get(st.get("holder") or "")

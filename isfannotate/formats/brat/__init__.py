@@ -79,7 +79,7 @@ def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _attr_value(value) -> str | bool | None:
+def _attr_value(value: object) -> str | bool | None:
     if value is None or value is False:
         return None
     if value is True:
@@ -110,7 +110,7 @@ def write(ctx: ExportContext, docs: list[dict[str, Any]]) -> None:
         n_a = n_n = n_r = n_note = 0
 
         # the helpers below run only within this record's iteration: its lines, actors and ids bound here
-        def attr(name: str, target: str, value, lines: list[str] = lines) -> None:
+        def attr(name: str, target: str, value: object, lines: list[str] = lines) -> None:
             nonlocal n_a
             v = _attr_value(value)
             if v is None:
@@ -164,17 +164,17 @@ def write(ctx: ExportContext, docs: list[dict[str, Any]]) -> None:
         for r in record["relations"]:
             rel(brat_token(r["label"]), r["head"], r["tail"])
         for cl in record["claims"]:
-            t = tid.get(cl["span"])
-            if t is None:
+            ct = tid.get(cl["span"])
+            if ct is None:
                 continue
             if cl.get("source_span"):
                 rel("source", cl["span"], cl["source_span"])
             if cl.get("cue"):
                 rel("cue", cl["span"], cl["cue"])
-            attr("Source_kind", t, cl.get("source_kind"))
-            attr("Quote", t, cl.get("quote"))
+            attr("Source_kind", ct, cl.get("source_kind"))
+            attr("Quote", ct, cl.get("quote"))
             if cl.get("source"):
-                norm(t, "isfannotate_source", cl["source"])
+                norm(ct, "isfannotate_source", cl["source"])
         targets = {x["id"]: x for x in record["targets"]}
         for st in record["stances"]:
             holder = actors.get(st.get("holder") or "", {}).get("name", st.get("holder"))
