@@ -322,8 +322,8 @@ def _span_f1(spans: dict[str, dict[str, list[Any]]], pairs: list[tuple[str, str]
                     pd.lost = la + lb
                 per_doc[mode][d].append(pd)
         for mode in modes:
-            la = Counter(s.label for s in lost_a[mode])
-            total[mode].append(PairF1(a, b, ca.total() - la.total(), ca.total(), cb.total(), n_docs,
+            lost_labels = Counter(s.label for s in lost_a[mode])
+            total[mode].append(PairF1(a, b, ca.total() - lost_labels.total(), ca.total(), cb.total(), n_docs,
                                       lost_a[mode] + lost_b[mode], index))
             by_label: dict[str, list[Any]] = defaultdict(list[Any])
             for s in lost_a[mode]:

@@ -10,10 +10,12 @@ The JSON keys are listed in docs/agreement.md.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from ..gcpause import paused_gc
-from .compute import FACETS, AgreementResult, F1Summary, FacetAgreement
+from .compute import FACETS, AgreementResult, F1Summary
 from .describe import describe_version, unit_range, unit_sentence, unit_text
+from .facets import FacetAgreement
 from .measures import Coefficient
 from .units import Unit
 
@@ -33,7 +35,7 @@ def _table(header: list[str], rows: list[list[str]], right: set[int] | None = No
     right = right if right is not None else set(range(1, len(header)))
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
 
-    def line(r):
+    def line(r: Sequence[object]) -> str:
         return "  ".join(
             str(c).rjust(w) if i in right else str(c).ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
         )

@@ -235,7 +235,7 @@ class UnitizingSummary:
 
     def to_dict(self) -> dict[str, Any]:
         m, sd, n = self.mean_sd()
-        out = {
+        out: dict[str, Any] = {
             "mean": m,
             "sd": sd,
             "n_pairs": n,
@@ -259,7 +259,7 @@ def pairwise_unitizing(spans: Mapping[str, Mapping[str, Sequence[Any]]], pairs: 
     out = []
     for a, b in pairs:
         shared = sorted(docsets[a] & docsets[b])
-        units: dict[str, list[tuple[int, int, str]]] = {a: [], b: []}
+        units: dict[Hashable, list[tuple[int, int, str]]] = {a: [], b: []}
         base = 0
         for d in shared:
             n = lengths.get(d, 0)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from isfannotate.errors import IsfError
@@ -33,7 +34,7 @@ __all__ = ["FORMATS", "ExportResult", "ExportCancelled", "export_records", "GOLD
 FORMATS = ("jsonl", "spacy", "hf", "stances", "claims", "stance-semeval", "attribution-parc", "brat", "doccano",
            "labelstudio", "prodigy", "conll")
 
-def _format_module(fmt: str):
+def _format_module(fmt: str) -> ModuleType:
     """The writer module of *fmt*, imported at the first export (not when a dialog or the CLI
     imports this package: the readers of brat and the rest cost half a second under load).
     Plain import statements, which the import tools see."""
@@ -107,7 +108,8 @@ def gold_schema(version: int = 1) -> dict[str, Any]:
     from importlib import resources
 
     text = resources.files("isfannotate").joinpath(f"schemas/gold-{version}.schema.json").read_text("utf-8")
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def tool_version() -> str:
