@@ -8,18 +8,19 @@ an annotator changes their version (then the unit is new and undecided again).
 """
 from __future__ import annotations
 
+import argparse
 import json
 import re
 from pathlib import Path
 from typing import Any
 
 from ..errors import IsfError
-from .common import open_project
+from .common import SubParsers, open_project
 
 STATES = ("open", "undecided", "decided", "all", "agree", "disagree", "incomplete", "accepted", "rejected")
 
 
-def add_review_parsers(sub) -> None:
+def add_review_parsers(sub: SubParsers) -> None:
     r = sub.add_parser("review", help="list units to review, decide one into gold",
                        description="Review and adjudication unit by unit, as in the app's review window "
                                    "(docs/reviewing.md). 'review list' prints each unit's id, state, what differs "
@@ -117,11 +118,11 @@ def _version_text(kind: str, v: dict[str, Any], text: str, names) -> str:
     return f"{v.get('key')} = {json.dumps(v.get('value'), ensure_ascii=False)}"
 
 
-def cmd_review(args) -> int:
+def cmd_review(args: argparse.Namespace) -> int:
     return {"list": cmd_review_list, "decide": cmd_review_decide}[args.review_command](args)
 
 
-def cmd_review_list(args) -> int:
+def cmd_review_list(args: argparse.Namespace) -> int:
     from ..progress import ProgressBar
     from ..review import unit_name
     states = _states(args.state)
@@ -199,7 +200,7 @@ def _edit_from_file(path: str, unit) -> tuple[str, dict[str, Any]]:
     return base, edited
 
 
-def cmd_review_decide(args) -> int:
+def cmd_review_decide(args: argparse.Namespace) -> int:
     from ..models import layer_name
     from ..review import review_document
     kind, _, rest = args.unit.partition(":")
