@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +92,7 @@ def _sibling(path: Path, suffix: str) -> Path:
     return path.with_name(path.name[: -len(path.suffix)] + suffix)
 
 
-def _brat_pairs(paths: Iterable[str | Path]) -> list[tuple[Path, Path | None, Path | None]]:
+def _brat_pairs(paths: Sequence[str | Path]) -> list[tuple[Path, Path | None, Path | None]]:
     """(txt, ann or None, root folder or None) for every document under ``paths``."""
     out: list[tuple[Path, Path | None, Path | None]] = []
     seen: set[Path] = set()
@@ -127,7 +127,7 @@ def _brat_pairs(paths: Iterable[str | Path]) -> list[tuple[Path, Path | None, Pa
     return out
 
 
-def read(paths: Iterable[str | Path], *, split_discontinuous: bool = False) -> ParsedCollection:
+def read(paths: Sequence[str | Path], *, split_discontinuous: bool = False) -> ParsedCollection:
     """Read brat standoff (``.txt`` + ``.ann`` pairs; folders searched recursively).
 
     A document in a subfolder of a given folder gets the first subfolder's name as its
