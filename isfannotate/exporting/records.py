@@ -38,7 +38,7 @@ def _normalise(record: dict[str, Any], layer: str, index: int, version: int = GO
     if record.get("sha256", digest) != digest:
         raise _fail(doc_id, "sha256 does not match the text")
 
-    out = {
+    out: dict[str, Any] = {
         "schema": GOLD_SCHEMA_IDS[version],
         "id": doc_id,
         "text": text,

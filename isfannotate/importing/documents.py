@@ -21,6 +21,7 @@ from ..textclean import MAX_DOCUMENT_BYTES, clean_and_hash, decode_utf8
 from .schemechange import added_names, extended_scheme, missing_labels, write_scheme
 
 if TYPE_CHECKING:
+    from ..models import Actor
     from ..store.base import ProjectBase
     from ..store.changes import Recorder
 
@@ -208,8 +209,9 @@ def import_documents(project: ProjectBase, paths: Sequence[str | Path], format: 
         else:
             if not data.strip():
                 raise InputError(str(path), "the file is empty")
-            _read_jsonl(path, data, docs, gold,
-                        lambda frac, base=done_bytes, size=size: reading(base + int(size * frac), total_bytes))
+            def read_part(frac: float, base: int = done_bytes, size: int = size) -> None:
+                reading(base + int(size * frac), total_bytes)
+            _read_jsonl(path, data, docs, gold, read_part)
         done_bytes += size
         reading(done_bytes, total_bytes)
 
@@ -246,15 +248,15 @@ def import_documents(project: ProjectBase, paths: Sequence[str | Path], format: 
             value = o.get(key)
             return value if isinstance(value, list) else []
 
-        missing = missing_labels(scheme, {s.get("label") for _, _, o in gold for s in items(o, "spans")
+        missing = missing_labels(scheme, {s["label"] for _, _, o in gold for s in items(o, "spans")
                                           if isinstance(s, dict) and isinstance(s.get("label"), str)},
-                                 {r.get("label") for _, _, o in gold for r in items(o, "relations")
+                                 {r["label"] for _, _, o in gold for r in items(o, "relations")
                                   if isinstance(r, dict) and isinstance(r.get("label"), str)},
                                  {k for _, _, o in gold if isinstance(o.get("doc_labels"), dict)
                                   for k in o["doc_labels"]})
         scheme = extended_scheme(scheme, missing, add=add_labels, source=gold[0][0])
     gold_plan = plan_gold_import(project, gold, layer, replace, existing_sha, batch_sha, assign_id,
-                                 scheme=scheme) if gold else None
+                                 scheme=scheme) if gold and layer is not None else None
     if gold_plan is not None:
         new_rows.extend(gold_plan.new_document_rows(ids.next_seq, stamp))
 
@@ -293,7 +295,7 @@ def import_documents(project: ProjectBase, paths: Sequence[str | Path], format: 
     return report
 
 
-def _folder_registry(paths: Sequence[str | Path]):
+def _folder_registry(paths: Sequence[str | Path]) -> tuple[Path | None, list[Actor]]:
     """The first imported folder's ``registry.json`` (as in seeds/) and its actors, read and
     checked before anything is written; (None, []) when no folder holds one."""
     from ..registry import REGISTRY_FILE, read_registry_file
@@ -344,7 +346,8 @@ class DocumentIds:
 _DOC_COLS = ("id", "seq", "text", "sha256", "meta", "imported_at")
 
 
-def insert_documents(rec: Recorder, rows: list[tuple[Any, ...]], report: ImportReport, progress=None) -> None:
+def insert_documents(rec: Recorder, rows: list[tuple[Any, ...]], report: ImportReport,
+                     progress: Callable[[int, int], None] | None = None) -> None:
     """Insert new document rows (from ``DocumentIds.new_row``) inside the import's action and
     regroup the near-duplicates."""
     parts = chunks(len(rows))
@@ -367,17 +370,17 @@ def _regroup_near_duplicates(rec: Recorder, report: ImportReport, new_texts: dic
     groups_now = stored.near_duplicate_groups(rec.conn)
     rows = [(doc_id, groups_now.get(doc_id)) for doc_id in stored.document_ids_in_order(rec.conn)]
     old_texts = stored.texts_except(rec.conn, list(new_texts)) if len(rows) > len(new_texts) else {}
-    rows = [(doc_id, new_texts.get(doc_id) or old_texts[doc_id], group) for doc_id, group in rows]
-    groups = find_groups([r[1] for r in rows])
-    wanted: dict[str, str | None] = {r[0]: None for r in rows}
+    texts = [(doc_id, new_texts.get(doc_id) or old_texts[doc_id], group) for doc_id, group in rows]
+    groups = find_groups([r[1] for r in texts])
+    wanted: dict[str, str | None] = {r[0]: None for r in texts}
     for n, g in enumerate(groups, start=1):
         for i in g:
-            wanted[rows[i][0]] = f"g{n}"
-    changed = [(grp, doc_id) for (doc_id, _, old) in rows for grp in [wanted[doc_id]] if grp != old]
+            wanted[texts[i][0]] = f"g{n}"
+    changed = [(grp, doc_id) for (doc_id, _, old) in texts for grp in [wanted[doc_id]] if grp != old]
     rec.set_column("documents", "near_dup_group",
                    [(doc_id, groups_now.get(doc_id), grp) for grp, doc_id in changed])
     added = set(report.added)
     for g in groups:
-        ids = [rows[i][0] for i in g]
+        ids = [texts[i][0] for i in g]
         if added.intersection(ids):
             report.near_duplicate_groups.append(ids)

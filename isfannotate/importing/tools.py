@@ -192,21 +192,21 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
                 report.layers[layer] = report.layers.get(layer, 0) + 1
                 report.annotated_documents.append(doc_id)
             if replace:
-                for row in status:
-                    rec.delete("doc_status", (row["document_id"], row["layer"]))
+                for st in status:
+                    rec.delete("doc_status", (st["document_id"], st["layer"]))
             else:
                 have = stored.status_keys(rec.conn)
-                for row in status:
-                    if (row["document_id"], row["layer"]) in have:
-                        rec.delete("doc_status", (row["document_id"], row["layer"]))
+                for st in status:
+                    if (st["document_id"], st["layer"]) in have:
+                        rec.delete("doc_status", (st["document_id"], st["layer"]))
             writing = phases.part(0.75, 0.98)
             parts = chunks(len(spans))
             for k, (i, j) in enumerate(parts):   # in slices, so that a long import shows its progress
                 rec.insert_many("spans", spans[i:j])
                 writing(k + 1, len(parts))
             rec.insert_many("relations", relations)
-            for row in labels:
-                rec.upsert("doc_labels", row)
+            for label_row in labels:
+                rec.upsert("doc_labels", label_row)
             rec.insert_many("doc_status", status)
             for layer in set(layers.values()) - {GOLD}:
                 project.ensure_annotator(rec, layer)
