@@ -58,7 +58,7 @@ class PairF1:
     n_a: int = 0
     n_b: int = 0
     documents: int = 0
-    lost: list[Any] = field(default_factory=list[Any], repr=False)
+    lost: list[Any] = field(default_factory=list, repr=False)
     _index: _UnitIndex | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -325,13 +325,13 @@ def _span_f1(spans: dict[str, dict[str, list[Any]]], pairs: list[tuple[str, str]
             lost_labels = Counter(s.label for s in lost_a[mode])
             total[mode].append(PairF1(a, b, ca.total() - lost_labels.total(), ca.total(), cb.total(), n_docs,
                                       lost_a[mode] + lost_b[mode], index))
-            by_label: dict[str, list[Any]] = defaultdict(list[Any])
+            by_label: dict[str, list[Any]] = defaultdict(list)
             for s in lost_a[mode]:
                 by_label[s.label].append(s)
             for s in lost_b[mode]:
                 by_label[s.label].append(s)
             for lbl in ca.keys() | cb.keys():
-                per_label[mode][lbl][(a, b)] = PairF1(a, b, ca[lbl] - la[lbl], ca[lbl], cb[lbl], n_docs,
+                per_label[mode][lbl][(a, b)] = PairF1(a, b, ca[lbl] - lost_labels[lbl], ca[lbl], cb[lbl], n_docs,
                                                       by_label.get(lbl, []), index)
     out = {}
     for mode in modes:

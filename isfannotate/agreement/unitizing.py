@@ -57,7 +57,7 @@ class UnitizingResult:
     length: int
     categories: dict[Hashable, UnitizingAlpha]
     overall: UnitizingAlpha
-    _parts: dict[str, Any] = field(default_factory=dict[str, Any], repr=False, compare=False)
+    _parts: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 def segment_distance(b1: int, l1: int, unit1: bool, b2: int, l2: int, unit2: bool) -> int:

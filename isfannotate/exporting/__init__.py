@@ -97,7 +97,7 @@ class ExportResult:
     files: list[Path]
     counts: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
-    manifest: dict[str, Any] = field(default_factory=dict[str, Any])
+    manifest: dict[str, Any] = field(default_factory=dict)
     not_written: list[str] = field(default_factory=list)   # files left out: nothing to write in them
 
 

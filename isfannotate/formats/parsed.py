@@ -98,7 +98,7 @@ class ParsedCollection:
 
     format: str
     documents: list[ParsedDocument] = field(default_factory=list)
-    counts: Counter[Any] = field(default_factory=Counter[Any])
+    counts: Counter[Any] = field(default_factory=Counter)
     declared: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)   # what the reader chose (a CoNLL column, a TSV layer)
 

@@ -47,7 +47,7 @@ _VALUE = re.compile(r"(.*?)(?:\[(\d+)\])?", re.S)
 
 def _value(item: str) -> re.Match[str]:
     """``value[id]`` of a cell item (the pattern matches any text, so always a match)."""
-    m = _value(item)
+    m = _VALUE.fullmatch(item)
     assert m is not None
     return m
 _BT = re.compile(r"(\d+-\d+(?:\.\d+)?)(?:\[(\d+)_(\d+)\])?")

@@ -5,7 +5,7 @@ Records are plain dicts shaped by ``gold.record``'s builders (fast); offsets are
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +15,9 @@ from ..store import gold as stored
 from .record import UNANIMOUS, actor_record, claim_record, relation_record, span_record, stance_record, target_record
 
 if TYPE_CHECKING:
+    import sqlite3
+
+    from ..exporting import ExportResult
     from ..store.base import ProjectBase
 
 
@@ -34,7 +37,7 @@ def gold_records(
         return _layer_records(project, conn, layer, include_all, progress)
 
 
-def _layer_records(project: ProjectBase, conn, layer: str, include_all: bool,
+def _layer_records(project: ProjectBase, conn: sqlite3.Connection, layer: str, include_all: bool,
                    progress: Callable[[int, int], None] | None) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
     if stored.layer_is_empty(conn, layer):
         if layer == GOLD:
@@ -107,7 +110,7 @@ def _layer_records(project: ProjectBase, conn, layer: str, include_all: bool,
     return records, left_out
 
 
-def _adjudication(conn, layer: str) -> dict[str, dict[str, Any]]:
+def _adjudication(conn: sqlite3.Connection, layer: str) -> dict[str, dict[str, Any]]:
     """What isfannotate.gold/2 adds for the gold layer, per document: the adjudicator's notes
     (keyed by gold item), document-label provenance, and the rejected units. (A /1 export
     leaves these out: ``exporting`` drops the keys.)"""
@@ -148,7 +151,7 @@ def unanimous_records(
 
 
 def _unanimous_records(
-    project: ProjectBase, conn, include_all: bool, progress: Callable[[int, int], None] | None
+    project: ProjectBase, conn: sqlite3.Connection, include_all: bool, progress: Callable[[int, int], None] | None
 ) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
     layers = [L for L in project.layers() if not stored.layer_is_empty(conn, L)]
     if not layers:
@@ -182,25 +185,27 @@ def _agree(recs: list[dict[str, Any]], voters: list[str]) -> dict[str, Any]:
         base_id.setdefault(_span_key(s), s["id"])
     spans = [s for s in base["spans"] if s["id"] == base_id.get(_span_key(s)) and _span_key(s) in common]
 
-    def ref(km: dict[str, Any], sid: str | None):
+    def ref(km: dict[str, Any], sid: str | None) -> Any:
         return None if sid is None else km.get(sid, ("missing", sid))
 
-    def claim_keys(r, km):
+    def claim_keys(r: dict[str, Any], km: dict[str, Any]) -> set[tuple[Any, ...]]:
         return {(km[c["span"]], c["source_kind"], c["source"], ref(km, c["source_span"]), ref(km, c["cue"]), c["quote"])
                 for c in r["claims"]}
 
-    def stance_keys(r, km):
+    def stance_keys(r: dict[str, Any], km: dict[str, Any]) -> set[tuple[Any, ...]]:
         return {(st["holder"], st["target"], st["polarity"], st["conditions"],
                  frozenset(ref(km, e) for e in st["evidence"])) for st in r["stances"]}
 
-    def relation_keys(r, km):
+    def relation_keys(r: dict[str, Any], km: dict[str, Any]) -> set[tuple[Any, ...]]:
         return {(km[x["head"]], km[x["tail"]], x["label"]) for x in r["relations"]}
 
     agreed_claims = set.intersection(*(claim_keys(r, km) for r, km in zip(recs, keymaps, strict=True)))
     agreed_stances = set.intersection(*(stance_keys(r, km) for r, km in zip(recs, keymaps, strict=True)))
     agreed_relations = set.intersection(*(relation_keys(r, km) for r, km in zip(recs, keymaps, strict=True)))
     km0 = keymaps[0]
-    to_id = lambda key: base_id[key] if key in common else None  # noqa: E731
+    def to_id(key: Any) -> str | None:
+        return base_id[key] if key in common else None
+
     claims = [c for c in base["claims"] if (km0[c["span"]], c["source_kind"], c["source"], ref(km0, c["source_span"]),
                                             ref(km0, c["cue"]), c["quote"]) in agreed_claims
               and km0[c["span"]] in common]
@@ -236,8 +241,10 @@ def _agree(recs: list[dict[str, Any]], voters: list[str]) -> dict[str, Any]:
     }
 
 
-def export_project(project: ProjectBase, fmt: str, out_dir, *, layer: str, include_all: bool,
-                   split, seed: int, force: bool, progress=None, cancelled=None, schema_version: int = 2):
+def export_project(project: ProjectBase, fmt: str, out_dir: str | Path | None, *, layer: str, include_all: bool,
+                   split: Sequence[float] | None, seed: int, force: bool,
+                   progress: Callable[[int, int], None] | None = None, cancelled: Callable[[], bool] | None = None,
+                   schema_version: int = 2) -> ExportResult:
     from ..exporting import export_records
     # one bar for both halves: reading the layer is the first half, writing the files the second
     reading = None if progress is None else (lambda done, total: progress(done, 2 * total))
