@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -104,7 +104,7 @@ def _claim_source_values(u: Unit) -> tuple[Any, ...]:
     return tuple(out.values())
 
 
-def _facet(name: str, annotators: list[str], units: list[Unit], values_of,
+def _facet(name: str, annotators: list[str], units: list[Unit], values_of: Callable[[Unit], tuple[Any, ...] | None],
            scale: Iterable[str] | None = None) -> FacetAgreement:
     """Coefficients for one facet. ``values_of(unit)`` gives one value per coder of the unit's
     document (``None``: no value), or ``None`` when the facet does not apply to the unit.
@@ -132,7 +132,7 @@ def _facet(name: str, annotators: list[str], units: list[Unit], values_of,
     complete_patterns = []
     n_complete = n_incomplete = 0
     cats: set[Any] = set()
-    joint: dict[tuple[str, str], dict[str, Any]] = {p: {} for p in combinations(annotators, 2)}
+    joint: dict[tuple[str, str], dict[tuple[Hashable, Hashable], int]] = {p: {} for p in combinations(annotators, 2)}
     pair_incomplete: dict[tuple[str, str], int] = dict.fromkeys(joint, 0)
     flags: dict[tuple[Any, ...], tuple[bool, bool, list[Any]]] = {}
     for key, lst in members.items():
@@ -193,10 +193,10 @@ def _span_labels(u: Unit) -> tuple[Any, ...] | None:
     return tuple([vs[c].label if c in vs else None for c in u.coders])
 
 
-def _actor_links(link_labels: set[str]):
+def _actor_links(link_labels: set[str]) -> Callable[[Unit], tuple[Any, ...] | None]:
     def values(u: Unit) -> tuple[Any, ...] | None:
         vs = u.versions
-        out = [None] * len(u.coders)
+        out: list[Any] = [None] * len(u.coders)
         hit = False
         for k, c in enumerate(u.coders):
             v = vs.get(c)

@@ -9,16 +9,26 @@ import base64
 import html
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import IsfError
 from .compute import AgreementResult
 from .describe import describe_version, unit_range, unit_sentence, unit_text
+from .facets import FacetAgreement
 from .report import DRILL_LIMIT, _coef, _cohen_cell, _f, _ms, facet_title
 from .units import Unit
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-def _png(fig) -> str:
+
+def _or_zero(x: float | None) -> float:
+    return 0.0 if x is None else x
+
+
+def _png(fig: Figure) -> str:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     FigureCanvasAgg(fig)
@@ -62,8 +72,8 @@ def _charts(result: AgreementResult) -> dict[str, str]:
         ax = fig.subplots()
         w = 0.38
         for k, (mode, s) in enumerate((("exact", ex), ("overlap", ov))):
-            means = [s.labels[lbl].mean if lbl in s.labels and s.labels[lbl].mean is not None else 0 for lbl in labels]
-            sds = [s.labels[lbl].sd if lbl in s.labels and s.labels[lbl].sd is not None else 0 for lbl in labels]
+            means = [_or_zero(s.labels[lbl].mean) if lbl in s.labels else 0.0 for lbl in labels]
+            sds = [_or_zero(s.labels[lbl].sd) if lbl in s.labels else 0.0 for lbl in labels]
             ax.bar([i + (k - 0.5) * w for i in range(len(labels))], means, w, yerr=error_bars(means, sds), capsize=3,
                    label=mode)
         ax.set_xticks(range(len(labels)), labels, rotation=30 if len(labels) > 6 else 0)
@@ -89,8 +99,9 @@ def _charts(result: AgreementResult) -> dict[str, str]:
     if shown_facets:
         fig = Figure(figsize=(max(5.5, 1.3 * len(shown_facets) + 2), 3.4), layout="constrained")
         ax = fig.subplots()
-        kinds = [("Cohen κ (mean)", lambda f: f.cohen_mean), ("Fleiss κ", lambda f: f.fleiss.value),
-                 ("Krippendorff α", lambda f: f.alpha.value), ("Gwet AC1", lambda f: f.ac1.value)]
+        kinds: list[tuple[str, Callable[[FacetAgreement], float | None]]] = [
+            ("Cohen κ (mean)", lambda f: f.cohen_mean), ("Fleiss κ", lambda f: f.fleiss.value),
+            ("Krippendorff α", lambda f: f.alpha.value), ("Gwet AC1", lambda f: f.ac1.value)]
         w = 0.2
         for k, (lbl, get) in enumerate(kinds):
             vals = [get(f) for _, f in shown_facets]
@@ -272,8 +283,8 @@ def render_html(result: AgreementResult, *, title: str = "Agreement report") -> 
     ):
         s_ex, s_ov = ex.documents.get(d), ov.documents.get(d)
         drills = []
-        for sf in (s_ex, s_ov):
-            ids = sf.disagreements if sf else []
+        for summary in (s_ex, s_ov):
+            ids = summary.disagreements if summary else []
             drills.append(_details(result, "units", ids) if ids else "0")
         p.append(
             f"<tr><td>{e(d)}</td><td>{e(', '.join(coders))}</td><td class=num>{_f(s_ex.mean) if s_ex else 'n/a'}</td>"
@@ -283,7 +294,7 @@ def render_html(result: AgreementResult, *, title: str = "Agreement report") -> 
     return "".join(p)
 
 
-def write_html(result: AgreementResult, path: str | os.PathLike, *, title: str = "Agreement report") -> Path:
+def write_html(result: AgreementResult, path: str | os.PathLike[str], *, title: str = "Agreement report") -> Path:
     """Write the self-contained HTML report to ``path`` (charts inline as PNG ``data:`` URIs,
     no script, no stylesheet or font fetched) and return the path. Needs matplotlib (a
     dependency); without it raises IsfError with a one-line reason. The file is written

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -241,7 +241,8 @@ CROSS_LABEL_MIN_OVERLAP = 0.5
 
 
 def align_spans(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequence[Any]], *,
-                kind: str = "span", label_of=None, link_of=None,
+                kind: str = "span", label_of: Callable[[Any], str] | None = None,
+                link_of: Callable[[Any], str | None] | None = None,
                 cross_label_min_overlap: float = CROSS_LABEL_MIN_OVERLAP) -> list[Unit]:
     """Group the spans (or span-like claims) of the ``coders`` of one document into units.
 
@@ -274,7 +275,7 @@ def align_spans(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequ
                 key = (it.start, it.end, label_of(it) if label_of else it.label, link_of(it) if link_of else it.link)
             copies = groups.get(key)
             if copies is None:
-                node = [bit, key, i]
+                node: list[Any] = [bit, key, i]
                 groups[key] = [node]
                 nodes.append(node)
                 continue
@@ -372,7 +373,7 @@ def align_stances(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Se
     for a in coders:
         for s in by_annotator.get(a, ()):
             keyed[(s.holder or "", s.target or "", s.holder is None, s.target is None)][a].append(s)
-    units = []
+    units: list[Unit] = []
     for key in sorted(keyed):
         left = {a: sorted(v, key=lambda s: (s.polarity, s.id or "")) for a, v in keyed[key].items()}
         while any(left.values()):
@@ -383,11 +384,11 @@ def align_stances(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Se
             pol = min(counts, key=lambda p: (-counts[p], p))
             versions = {}
             for a in coders:
-                v = left.get(a)
-                if not v:
+                mine = left.get(a)
+                if not mine:
                     continue
-                pick = next((s for s in v if s.polarity == pol), v[0])
-                v.remove(pick)
+                pick = next((s for s in mine if s.polarity == pol), mine[0])
+                mine.remove(pick)
                 versions[a] = pick
             units.append(Unit(f"stance:{doc}:{len(units)}", "stance", doc, tuple(coders), versions))
     return units
