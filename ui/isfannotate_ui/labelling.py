@@ -86,15 +86,17 @@ class LabellingController(QObject):
     # --------------------------------------------------------------- actions
     def apply_label(self, label: str) -> None:
         """The label key: annotate the selection, or relabel the selected span. Python's cyclic
-        collector is paused for the key (``paused_gc``): a full collection over a 10,000-span
-        document's objects in the middle of a key press cost 10-40 ms (the p95 of the key budget)."""
+        collector is paused for the key's work (``paused_gc``): a collection that walks a
+        10,000-span document's objects inside a press would land in the key budget's p95 (one
+        after opening such a document took 14-25 ms, isfannotate/gcpause.py). Not while asking
+        who the annotator is (that may wait for a person)."""
+        if self.session.doc_id is None or not self.session.require_annotator():
+            return
         with paused_gc():
             self._apply_label(label)
 
     def _apply_label(self, label: str) -> None:
         session, view = self.session, self.parts.view
-        if session.doc_id is None or not session.require_annotator():
-            return
         if self.claims is not None:
             self.claims.dismiss_proposal(quiet=True)    # the next action ends a proposal
         rng = view.selected_range()
