@@ -12,14 +12,9 @@ whole run takes a few minutes on 2 cores):
   100% of the ACTORs unlinked: open → first paint of the whole window (``grab()``) against the
   raw limit, a bare ``QPlainTextEdit`` + ``QSyntaxHighlighter`` over the same text and spans in
   the same run (one raw open after each window open); open → side panels filled (they fill from
-<<<<<<< HEAD
   the event loop right after the first paint) and the whole window grabbed again, against the same
   absolute budget; key press → committed span → ``grab()`` of the whole window (median ≤ 16 ms and
   p95 ≤ 25 ms, every span saved), and with the event loop run before the grab; the window's height;
-=======
-  the event loop right after the first paint) and the whole window grabbed again, against the
-  same absolute budget; key press → committed span → ``grab()`` of the whole window; the window's height;
->>>>>>> main
 - peak memory of a process with the 1 MB document open in the window;
 - import of 10,050 × ~5 KB articles against a plain ``executemany`` of the same rows into SQLite
   (same WAL / synchronous=FULL settings; no parsing, no near-duplicates, no checks);
