@@ -149,11 +149,19 @@ class SuggestionController(QObject):
         new: dict[str, object] = {}
         if self._active() and self._for == (self.session.doc_id, self.session.annotator):
             # a name the registry suggests already (grey, linked to its actor) is not suggested twice
+            # (read only when a model suggests an actor: a label key on 10,000 spans must not walk them all)
             actor = self.session.project.scheme.actor_label
-            named = {(st.start, st.end) for st in self.parts.view.spans() if st.id.startswith(SUGGESTION_PREFIX)}
+            named: set[tuple[int, int]] | None = None
             for sg in self._all:
-                if sg.score >= self.min_score(sg) and not (sg.label == actor and (sg.start, sg.end) in named):
-                    new[style_id(sg)] = sg
+                if sg.score < self.min_score(sg):
+                    continue
+                if sg.label == actor:
+                    if named is None:
+                        named = {(st.start, st.end) for st in self.parts.view.spans()
+                                 if st.id.startswith(SUGGESTION_PREFIX)}
+                    if (sg.start, sg.end) in named:
+                        continue
+                new[style_id(sg)] = sg
         view = self.parts.view
         gone = [sid for sid in self._shown if sid not in new]
         added = [sid for sid in new if sid not in self._shown]
