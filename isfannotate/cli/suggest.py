@@ -32,7 +32,8 @@ def add_suggest_parsers(sub) -> None:
     r.add_argument("project")
     r.add_argument("--document", metavar="ID", help="only this document")
     r.add_argument("--layer", default="gold", help="the layer the suggestions are for (default: gold)")
-    r.add_argument("--min-score", type=float, default=0.5, metavar="X", help="leave out scores below X (default 0.5)")
+    r.add_argument("--min-score", type=float, default=None, metavar="X",
+                   help="leave out scores below X (default: the project's minimum score per label)")
     r.add_argument("--json", action="store_true", help="print JSON lines (one per document)")
     e = ss.add_parser("eval", help="cross-validated precision, recall and F1, and a learning curve",
                       description="K-fold cross-validation by document (near-duplicates kept in one fold): "
@@ -100,7 +101,8 @@ def _run(a) -> int:
         ids = [a.document] if a.document else [d for d, _ in project.document_list()]
         for doc_id in ids:
             text = project.document(doc_id).text
-            found = project.model_suggestions(doc_id, a.layer, min_score=a.min_score)
+            found = project.model_suggestions(doc_id, a.layer, min_score=project.min_score_map() if a.min_score is None
+                                              else a.min_score)
             if a.json:
                 print(json.dumps({"document": doc_id, "suggestions": [s.to_json() | {"text": text[s.start:s.end]}
                                                                       for s in found]}, ensure_ascii=False))
@@ -156,7 +158,8 @@ def _eval(a) -> int:
     print(f"stance polarity: accuracy {_fmt(sp['accuracy'])} on {sp['n']} held-out stances "
           f"(always the training part's most common polarity: {_fmt(sp['majority_baseline'])})")
     print("learning curve (all labels, F1 exact / overlap): " + "; ".join(
-        f"{c['train_documents']:g} docs {_fmt(c['f1_exact'])}/{_fmt(c['f1_overlap'])}" for c in result["learning_curve"]))
+        f"{c['train_documents']:g} docs {_fmt(c['f1_exact'])}/{_fmt(c['f1_overlap'])}"
+        for c in result["learning_curve"]))
     if a.json:
         Path(a.json).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {a.json}")

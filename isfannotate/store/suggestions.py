@@ -33,6 +33,10 @@ def _info(r) -> ModelInfo:
                      labels=json.loads(r[5]), metrics=json.loads(r[6]), enabled=bool(r[7]), size=r[8])
 
 
+MIN_SCORES_KEY = "suggestion_min_scores"   # project_info: {span label or "stance": minimum score}
+DEFAULT_MIN_SCORE = 0.5
+
+
 LOG_COLS = ("id", "document_id", "layer", "model_version", "kind", "label", "start", "end", "score", "decision",
             "corrected_start", "corrected_end", "corrected_label", "at")
 
@@ -57,6 +61,27 @@ class SuggestionReads:
         r = self.conn.execute("SELECT blob FROM models WHERE version=?", (version,)).fetchone()
         return bytes(r[0]) if r else b""
 
+    def suggestion_min_scores(self) -> dict[str, float]:
+        """The project's minimum score per span label of the scheme, and "stance" for a stance's
+        polarity (0.5 where none was set): a suggestion under it is not shown, and Shift+A does not
+        accept it. Stored in the project, so it travels with handouts like the model."""
+        row = self.conn.execute("SELECT value FROM project_info WHERE key=?", (MIN_SCORES_KEY,)).fetchone()
+        try:
+            stored = json.loads(row[0]) if row else {}
+        except ValueError:
+            stored = {}
+        stored = stored if isinstance(stored, dict) else {}
+        labels = [lab.name for lab in self.scheme.span_labels] + ["stance"]
+        out = {}
+        for lab in labels:
+            value = stored.get(lab, DEFAULT_MIN_SCORE)
+            out[lab] = float(value) if isinstance(value, (int, float)) and 0 <= value <= 1 else DEFAULT_MIN_SCORE
+        return out
+
+    def suggestion_min_scores_stored(self) -> bool:
+        """Whether the project holds minimum scores of its own (else every label has the default)."""
+        return self.conn.execute("SELECT 1 FROM project_info WHERE key=?", (MIN_SCORES_KEY,)).fetchone() is not None
+
     def annotated_documents(self, layer: str) -> list[str]:
         """Ids of the documents holding any span or stance in *layer*, in import order."""
         return [r[0] for r in self.conn.execute(
@@ -74,7 +99,7 @@ class SuggestionReads:
         """Every logged decision on a model suggestion (oldest first), as dicts of LOG_COLS."""
         cols = ", ".join(f'"{c}"' for c in LOG_COLS)
         sql = f"SELECT {cols} FROM suggestion_log" + (" WHERE layer=?" if layer else "") + " ORDER BY at, id"
-        return [dict(zip(LOG_COLS, r)) for r in self.conn.execute(sql, (layer,) if layer else ())]
+        return [dict(zip(LOG_COLS, r, strict=True)) for r in self.conn.execute(sql, (layer,) if layer else ())]
 
     def documents_with_suggestion_decisions(self) -> dict[tuple[str, int | None], int]:
         """(layer, model version) -> how many documents have a logged decision."""

@@ -80,7 +80,8 @@ class SuggestionsWindow(QDialog):
         self.models = self._table("suggestModels", ["version", "trained", "on", "documents", "labels", "size", ""])
         lay.addWidget(self._group("Model versions", self.models))
 
-        self.thresholds_box = QGroupBox("Minimum score per label (suggestions under it are not drawn)", self)
+        self.thresholds_box = QGroupBox("Minimum score per label (suggestions under it are not drawn; kept in the "
+                                        "project, handouts included; Ctrl+Z undoes a change)", self)
         self.thresholds_form = QFormLayout(self.thresholds_box)
         self.thresholds_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.spins: dict[str, QDoubleSpinBox] = {}
@@ -194,6 +195,7 @@ class SuggestionsWindow(QDialog):
 
     def _fill_thresholds(self) -> None:
         c = self.c
+        c.load_thresholds()
         wanted = [*c.thresholds, "stance"]
         if list(self.spins) != wanted:
             while self.thresholds_form.rowCount():
