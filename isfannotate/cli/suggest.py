@@ -26,6 +26,8 @@ def add_suggest_parsers(sub) -> None:
     t.add_argument("--update", action="store_true", help="continue from the enabled model on the documents it has "
                    "not seen plus a sample of the others (fast)")
     t.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    t.add_argument("--epochs", type=int, default=None, metavar="N",
+                   help="passes over the data when training from scratch (default: 600,000 tokens' worth, 1 to 30)")
     r = ss.add_parser("run", help="print the enabled model's suggestions (writes nothing)",
                       description="Print the suggestions for one document (or every document) of a layer: "
                                   "kind, offsets, label, score and the text. Writes nothing.")
@@ -79,7 +81,7 @@ def _train(a) -> int:
     with open_project(a.project, "suggest train") as project:
         bar = ProgressBar("training")
         info = project.train_suggestions(a.layer, _layers(a.include_layers), update=a.update, progress=bar,
-                                         seed=a.seed)
+                                         seed=a.seed, epochs=a.epochs)
         bar.finish()
     m = info.metrics
     print(f"model {info.version}: trained on {info.n_documents} documents of {info.layer} "

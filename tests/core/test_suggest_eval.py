@@ -73,7 +73,7 @@ def test_eval_cross_validates_real_gold_from_the_cli(seed_gold, tmp_path, capsys
 
 
 def test_cli_train_run_stats_use_off(seed_gold, capsys):
-    assert main(["suggest", "train", str(seed_gold)]) == 0
+    assert main(["suggest", "train", str(seed_gold), "--epochs", "2"]) == 0   # the mechanics: few epochs
     out = capsys.readouterr().out
     assert "model 1: trained on 5 documents of gold" in out and "enabled" in out
     assert main(["suggest", "run", str(seed_gold), "--layer", "zoe", "--json", "--min-score", "0"]) == 0

@@ -78,6 +78,9 @@ class SuggestionController(QObject):
         parts.view.spanSelected.connect(self.on_selected)     # the status line names a selected suggestion
         self.train_job = None
         self.eval_job = None
+        self.preload_token: int | None = None    # the background load started when the project opened
+        self.model_loaded = False                # ... and finished
+        self.eval_error: str | None = None   # the last evaluation's failure or cancellation, said in the window
 
     # ----------------------------------------------------------------- setup
     def build_actions(self) -> None:
@@ -96,6 +99,8 @@ class SuggestionController(QObject):
 
     def project_opened(self) -> None:
         self.bg.forget("document")
+        self.preload_token = None
+        self.model_loaded = False
         self.order.reset()
         self.evaluation = None
         self._all, self._shown, self._for = [], {}, None
@@ -115,7 +120,7 @@ class SuggestionController(QObject):
         except IsfError:
             return
         if enabled and self.kb.show_suggestions:
-            self.bg.submit("load", lambda: (project.load_suggestion_model(), None)[1])
+            self.preload_token = self.bg.submit("load", lambda: project.load_suggestion_model() is not None)
 
     def _migrate_settings(self) -> None:
         """Minimum scores this computer kept before they lived in the project: copied once into
@@ -222,6 +227,7 @@ class SuggestionController(QObject):
 
     def _on_finished(self, kind: str, _token: int, result, error) -> None:
         if kind == "load":        # the model loaded ahead of the first document (an error shows there)
+            self.model_loaded = error is None and bool(result)
             return
         if kind != "document":
             self.order.finished(kind, result, error)
@@ -408,19 +414,35 @@ class SuggestionController(QObject):
         self.order.reset()
         self.refresh()
 
-    def evaluate(self, folds: int = 5):
+    def evaluate(self, folds: int = 5, curve: bool = True):
+        """Cross-validate on the training layer as a job (*curve*: with the learning curve, four
+        times the work); the window shows the figures when it ends, or why it did not."""
         if self.eval_job is not None and not self.eval_job.has_ended:
             return self.eval_job
         layer = self.train_layer
+        shares = (0.25, 0.5, 0.75, 1.0) if curve else (1.0,)
 
         def work(project, progress, cancelled):
-            return project.evaluate_suggestions(layer, folds=folds, progress=progress, cancelled=cancelled)
+            return project.evaluate_suggestions(layer, folds=folds, shares=shares, progress=progress,
+                                                cancelled=cancelled)
+        self.eval_error = None
         self.eval_job = self.files.run_job("Evaluating suggestions", work, self._on_evaluated)
+        self.eval_job.failed.connect(self._on_eval_failed)
+        self.eval_job.ended.connect(self._on_eval_ended)
+        if self.window is not None:
+            self.window.refresh()
         return self.eval_job
 
     def _on_evaluated(self, result) -> None:
         self.evaluation = result
         self.refresh()
+
+    def _on_eval_failed(self, message: str) -> None:
+        self.eval_error = message
+
+    def _on_eval_ended(self) -> None:
+        if self.window is not None:
+            self.window.refresh()
 
     def switch(self, version: int | None) -> None:
         self.session.run_lead(self.session.project.set_suggestions_enabled, version)

@@ -103,7 +103,11 @@ class SuggestionsWindow(QDialog):
         er.addWidget(self.folds)
         self.eval_button = QPushButton("Evaluate (cross-validation, in the background)", self)
         self.eval_button.setObjectName("suggestEvaluate")
-        self.eval_button.clicked.connect(lambda: self.c.evaluate(self.folds.value()))
+        self.curve_box = QCheckBox("with the learning curve (4× the work)", self)
+        self.curve_box.setObjectName("suggestCurve")
+        self.curve_box.setChecked(True)
+        self.eval_button.clicked.connect(lambda: self.c.evaluate(self.folds.value(), self.curve_box.isChecked()))
+        er.addWidget(self.curve_box)
         er.addWidget(self.eval_button)
         er.addStretch(1)
         el.addLayout(er)
@@ -217,11 +221,12 @@ class SuggestionsWindow(QDialog):
             spin.blockSignals(False)
 
     def _fill_evaluation(self, ev: dict | None, busy: bool) -> None:
-        if ev is None or not ev.get("spans"):
+        if busy or ev is None or not ev.get("spans"):
             self._fill(self.eval_table, [])
+            why = f"The last evaluation did not finish: {self.c.eval_error}. " if self.c.eval_error else ""
             self.eval_note.setText("Evaluating… (status bar: progress and Cancel)" if busy else
-                                   "Not run yet in this session. It trains one model per fold and scores it on the "
-                                   "documents it did not learn from.")
+                                   why + "Not run yet in this session. It trains one model per fold and scores it "
+                                   "on the documents it did not learn from.")
             return
         rows = []
         for label, v in ev["spans"].items():
@@ -230,6 +235,7 @@ class SuggestionsWindow(QDialog):
                          _f(o["precision"]), _f(o["recall"]), _f(o["f1"])])
         self._fill(self.eval_table, rows)
         curve = " · ".join(f"{p['train_documents']:g} docs: F1 {_f(p['f1_overlap'])}" for p in ev["learning_curve"])
+        curve = curve if len(ev["learning_curve"]) > 1 else f"not asked for (all training documents: {curve})"
         pol = ev.get("stance_polarity") or {}
         stance = f"; stance polarity accuracy {_f(pol.get('accuracy'))} on {pol.get('n', 0)} claims" if pol else ""
         self.eval_note.setText(f"{ev['folds']}-fold cross-validation on {ev['documents']} {ev['layer']} documents"
