@@ -49,6 +49,7 @@ def add_suggest_parsers(sub) -> None:
     e.add_argument("--png", metavar="FILE", help="draw the learning curve as PNG")
     e.add_argument("--seed", type=int, default=0, help="fold assignment and sampling seed (default 0)")
     e.add_argument("--min-score", type=float, default=0.5, metavar="X", help="a suggestion counts at score ≥ X")
+    e.add_argument("--epochs", type=int, default=None, metavar="N", help="each fold's training: as suggest train's")
     e.add_argument("--curve", default="0.25,0.5,0.75,1", metavar="S,...",
                    help="shares of each training part for the learning curve (default 0.25,0.5,0.75,1)")
     st = ss.add_parser("stats", help="acceptance per model version and label, from the logged decisions",
@@ -146,7 +147,7 @@ def _eval(a) -> int:
     with open_project(a.project, "suggest eval", read_only=True) as project:
         bar = ProgressBar("cross-validating")
         result = project.evaluate_suggestions(a.layer, folds=a.folds, seed=a.seed, min_score=a.min_score,
-                                              shares=_shares(a.curve), progress=bar)
+                                              shares=_shares(a.curve), epochs=a.epochs, progress=bar)
         bar.finish()
     print(f"{result['folds']}-fold cross-validation on {result['layer']}: {result['documents']} documents "
           f"({result['document_groups']} groups), folds of {result['fold_sizes']}; {result['note']}")

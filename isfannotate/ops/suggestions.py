@@ -352,9 +352,12 @@ class SuggestActions:
     @unguarded
     def evaluate_suggestions(self, layer: str = GOLD, *, folds: int = 5, seed: int = 0,
                              shares: Sequence[float] = (0.25, 0.5, 0.75, 1.0), min_score: float = 0.5,
-                             progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> dict:
-        """Cross-validation by document on *layer* (see ``suggest.evaluate``); writes nothing."""
+                             epochs: int | None = None, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> dict:
+        """Cross-validation by document on *layer* (see ``suggest.evaluate``); writes nothing.
+        *epochs*: each fold's training from scratch (default as ``train_suggestions``)."""
         from ..suggest.evaluate import evaluate
         layer = layer_name(layer, allow_gold=True)
-        return evaluate(self, layer, folds=folds, seed=seed, shares=shares, min_score=min_score,
+        if epochs is not None and epochs < 1:
+            raise ValidationError(f"epochs must be 1 or more, not {epochs}")
+        return evaluate(self, layer, folds=folds, seed=seed, shares=shares, min_score=min_score, epochs=epochs,
                         progress=progress, cancelled=cancelled)

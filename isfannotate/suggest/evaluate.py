@@ -85,7 +85,7 @@ def _r(x):
 
 
 def evaluate(project: ProjectBase, layer: str, *, folds: int = 5, seed: int = 0,
-             shares: Sequence[float] = (0.25, 0.5, 0.75, 1.0), min_score: float = 0.5,
+             shares: Sequence[float] = (0.25, 0.5, 0.75, 1.0), min_score: float = 0.5, epochs: int | None = None,
              progress: Callable[[int, int], None] | None = None, cancelled: Callable[[], bool] | None = None) -> dict:
     from ..errors import JobCancelled
     from .recommender import Recommender
@@ -120,6 +120,8 @@ def evaluate(project: ProjectBase, layer: str, *, folds: int = 5, seed: int = 0,
                 train_idx = sorted(rng.sample(train_idx, max(1, round(len(train_idx) * share))))
             n_train.append(len(train_idx))
             sub = {**data, "docs": [docs[i] for i in train_idx], "seed": seed}
+            if epochs is not None:
+                sub["epochs"] = epochs
             with tempfile.TemporaryDirectory(prefix="isf-eval-") as tmp:
                 # in this process (the CLI's, or a job's): evaluation writes nothing to the project
                 train(sub, tmp, seed=seed, progress=lambda d, t: _check(cancelled))
@@ -145,7 +147,8 @@ def evaluate(project: ProjectBase, layer: str, *, folds: int = 5, seed: int = 0,
                       "per_label_f1_overlap": {lab: v["overlap"]["f1"] for lab, v in scores.items() if lab != "all"}})
         if share == 1.0:
             result_full = scores
-    return {"layer": layer, "folds": folds, "seed": seed, "min_score": min_score, "documents": len(docs),
+    return {"layer": layer, "folds": folds, "seed": seed, "min_score": min_score, "epochs": epochs or "default",
+            "documents": len(docs),
             "document_groups": groups, "skipped_documents": len(data["skipped"]), "rule": data["rule"],
             "fold_sizes": [len(p) for p in parts], "spans": result_full,
             "stance_polarity": {"n": stance_n, "accuracy": _r(stance_right / stance_n) if stance_n else None,
