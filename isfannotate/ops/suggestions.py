@@ -352,7 +352,8 @@ class SuggestActions:
     @unguarded
     def evaluate_suggestions(self, layer: str = GOLD, *, folds: int = 5, seed: int = 0,
                              shares: Sequence[float] = (0.25, 0.5, 0.75, 1.0), min_score: float = 0.5,
-                             epochs: int | None = None, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> dict:
+                             epochs: int | None = None, progress: Progress | None = None,
+                             cancelled: Callable[[], bool] | None = None) -> dict:
         """Cross-validation by document on *layer* (see ``suggest.evaluate``); writes nothing.
         *epochs*: each fold's training from scratch (default as ``train_suggestions``)."""
         from ..suggest.evaluate import evaluate
