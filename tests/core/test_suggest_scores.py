@@ -142,3 +142,25 @@ def test_epochs_can_be_asked_for_and_are_checked(tmp_path):
             p.train_suggestions(epochs=0)
         info = p.train_suggestions(epochs=1)
         assert info.metrics["epochs"] == 1 and info.metrics["mode"] == "scratch"
+
+
+def test_suggest_run_leaves_out_what_is_under_the_projects_minimum_scores(suggest_model_project, tmp_path, capsys):
+    import json
+
+    from isfannotate.cli import main
+
+    path = tmp_path / "p.isf"
+    shutil.copy(suggest_model_project, path)
+    with Project.open(path) as p:
+        p.set_suggestion_min_scores({"ACTOR": 0.0, "CLAIM": 0.0, "CUE": 0.0, "stance": 0.0})
+    assert main(["suggest", "run", str(path), "--document", DOC, "--layer", "kim", "--json"]) == 0
+    low = json.loads(capsys.readouterr().out)["suggestions"]
+    assert any(s["label"] == "ACTOR" and s["score"] < 0.5 for s in low)   # under the old default, shown
+    with Project.open(path) as again:
+        again.set_suggestion_min_scores({"ACTOR": 1.0})
+    assert main(["suggest", "run", str(path), "--document", DOC, "--layer", "kim", "--json"]) == 0
+    high = json.loads(capsys.readouterr().out)["suggestions"]
+    assert not [s for s in high if s["label"] == "ACTOR"] and len(high) == len(low) - sum(
+        1 for s in low if s["label"] == "ACTOR")
+    assert main(["suggest", "run", str(path), "--document", DOC, "--layer", "kim", "--json", "--min-score", "0"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["suggestions"]) == len(low)   # --min-score: every label
