@@ -14,8 +14,9 @@ the window opens, so the article shows the model's suggestions. In the real ``Ma
 first with nothing running ("idle"), then while Review → Train Suggestions runs on all N
 articles as a job (the child process at nice 10, one thread). The machine has 2 cores.
 Prints a table, the budget rows (key → repaint median ≤ 16 ms while training; the load average
-beside them: budget figures only from a quiet machine) and a JSON line. ``--quick``: 20 articles
-and 15 presses, about a minute (the training may end before the presses do: the row says n).
+beside them: budget figures only from a quiet machine) and a JSON line. ``--quick``: 20 articles,
+15 presses and a first model of 10 epochs, a few minutes (the training may end before the
+presses do: the row says n).
 """
 from __future__ import annotations
 
@@ -37,13 +38,13 @@ from suggest_data import write_corpus  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 
 
-def build(tmp: Path, n_docs: int) -> tuple[Path, str]:
+def build(tmp: Path, n_docs: int, first_epochs: int | None = None) -> tuple[Path, str]:
     from isfannotate import Project
     path = tmp / "keys.isf"
     p = Project.create(path, registry=REPO / "seeds" / "registry.json")
     # the first model learns from 10 articles; then the other N arrive (Train learns from all)
     p.import_paths([write_corpus(tmp / "first.jsonl", 10, size=5000, seed=5, start=5000)], annotator="gold")
-    p.train_suggestions("gold")
+    p.train_suggestions("gold", epochs=first_epochs)
     p.import_paths([write_corpus(tmp / "gold.jsonl", n_docs, size=5000, seed=3)], annotator="gold")
     new = write_corpus(tmp / "new.jsonl", 1, size=5000, seed=9, start=9000)
     rec = json.loads(new.read_text().splitlines()[0])
@@ -108,7 +109,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=100)
     ap.add_argument("--presses", type=int, default=40)
-    ap.add_argument("--quick", action="store_true", help="20 articles, 15 presses")
+    ap.add_argument("--quick", action="store_true", help="20 articles, 15 presses, a first model of 10 epochs")
     args = ap.parse_args()
     if args.quick:
         args.docs, args.presses = 20, 15
@@ -117,7 +118,7 @@ def main() -> int:
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "ISFANNOTATE_DATA_DIR"):
         os.environ[var] = str(tmp / var.lower())
     t0 = time.perf_counter()
-    path, doc = build(tmp, args.docs)
+    path, doc = build(tmp, args.docs, 10 if args.quick else None)
     print(f"project with {args.docs + 10} gold articles and a first model: {time.perf_counter() - t0:.0f} s")
 
     from PySide6.QtCore import QEventLoop, QTimer
