@@ -212,6 +212,7 @@ class SuggestionsWindow(QDialog):
                 spin.setSingleStep(0.05)
                 spin.setDecimals(2)
                 spin.setMaximumWidth(90)
+                spin.setKeyboardTracking(False)   # typing "0.75" is one change (one undo step), not two
                 spin.valueChanged.connect(lambda value, lab=label: c.set_threshold(lab, value))
                 self.spins[label] = spin
                 self.thresholds_form.addRow(label if label != "stance" else "stance (polarity)", spin)
