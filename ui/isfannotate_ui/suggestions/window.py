@@ -81,7 +81,7 @@ class SuggestionsWindow(QDialog):
         lay.addWidget(self._group("Model versions", self.models))
 
         self.thresholds_box = QGroupBox("Minimum score per label (suggestions under it are not drawn; kept in the "
-                                        "project, handouts included; Ctrl+Z undoes a change)", self)
+                                        "project, handouts included; Edit → Undo undoes a change)", self)
         self.thresholds_form = QFormLayout(self.thresholds_box)
         self.thresholds_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.spins: dict[str, QDoubleSpinBox] = {}
