@@ -46,6 +46,8 @@ class SuggestActions:
         from ..suggest.data import training_data
         from ..suggest.runner import run_training
         require_spacy()
+        if epochs is not None and epochs < 1:
+            raise ValidationError(f"epochs must be 1 or more, not {epochs}")
         layer = layer_name(layer, allow_gold=True)
         include = [layer_name(x, allow_gold=True) for x in include_layers if x != layer]
         resume = seen = None
@@ -63,8 +65,6 @@ class SuggestActions:
                                + "; annotate some (or import gold) first")
         data["seed"] = seed
         if epochs is not None:
-            if epochs < 1:
-                raise ValidationError(f"epochs must be 1 or more, not {epochs}")
             data["epochs"] = int(epochs)
         blob, metrics = run_training(data, resume_blob=resume, progress=progress, cancelled=cancelled)
         metrics["skipped_documents"] = len(data["skipped"])

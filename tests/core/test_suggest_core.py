@@ -220,7 +220,10 @@ def test_update_continues_from_the_enabled_model(tmp_path):
         p.import_paths([mod.write_corpus(tmp_path / "a.jsonl", 6, size=800, seed=1)], annotator="gold")
         with pytest.raises(Exception, match="needs an enabled model"):
             p.train_suggestions(update=True)
-        first = p.train_suggestions(epochs=2)
+        with pytest.raises(ValidationError, match="epochs must be 1 or more"):
+            p.train_suggestions(epochs=0)
+        first = p.train_suggestions(epochs=2)        # as asked (the default would be 30 here)
+        assert first.metrics["epochs"] == 2 and first.metrics["mode"] == "scratch"
         p.import_paths([mod.write_corpus(tmp_path / "b.jsonl", 2, size=800, seed=2, start=100)], annotator="gold")
         second = p.train_suggestions(update=True)
         assert second.version == 2 and second.enabled and not p.suggestion_model(first.version).enabled

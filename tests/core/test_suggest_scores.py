@@ -1,7 +1,8 @@
 """Suggestions (issue 22), the remaining gaps: the minimum score per label lives in the project
 (an undoable action; it travels with handouts), Shift+A's registry-and-model acceptance is one
 action, a model is ONE saved spaCy pipeline (models stored before as three still load), and the
-number of epochs can be asked for. On the session's trained project (tests/conftest.py), copied."""
+number of epochs can be asked for (tests/core/test_suggest_core.py's update test). On the
+session's trained project (tests/conftest.py), copied."""
 from __future__ import annotations
 
 import shutil
@@ -128,20 +129,6 @@ def test_a_model_is_one_pipeline_and_older_three_folder_models_still_load(projec
     assert new.classify(new.target, claim) == former.classify(former.target, claim)
     # the tokenizer the config builds (the saved one is not read back) splits as the trained one
     assert [t.text for t in new.nlp.make_doc(text)] == [t.text for t in spacy.blank("en").make_doc(text)]
-
-
-def test_epochs_can_be_asked_for_and_are_checked(tmp_path):
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("suggest_data", Path(__file__).resolve().parents[2]
-                                                  / "bench" / "suggest_data.py")
-    data = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(data)
-    with Project.create(tmp_path / "e.isf") as p:
-        p.import_paths([data.write_corpus(tmp_path / "g.jsonl", 3, size=600, seed=5)], annotator="gold")
-        with pytest.raises(ValidationError, match="epochs must be 1 or more"):
-            p.train_suggestions(epochs=0)
-        info = p.train_suggestions(epochs=1)
-        assert info.metrics["epochs"] == 1 and info.metrics["mode"] == "scratch"
 
 
 def test_suggest_run_leaves_out_what_is_under_the_projects_minimum_scores(suggest_model_project, tmp_path, capsys):
