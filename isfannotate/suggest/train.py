@@ -99,6 +99,8 @@ def train(data: dict, out_dir: str | Path, *, resume_dir: str | Path | None = No
     documents it has not seen plus a sample of the others (falls back to from scratch when the
     labels changed). ``data["epochs"]``, when set, replaces the epochs of a training from scratch."""
     import spacy
+    from spacy.util import fix_random_seed
+    fix_random_seed(seed)     # the weights' initialisation and dropout too: the same data and seed, the same model
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
