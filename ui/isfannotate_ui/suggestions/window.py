@@ -235,13 +235,16 @@ class SuggestionsWindow(QDialog):
             rows.append([label, _f(e["precision"]), _f(e["recall"]), _f(e["f1"]),
                          _f(o["precision"]), _f(o["recall"]), _f(o["f1"])])
         self._fill(self.eval_table, rows)
-        curve = " · ".join(f"{p['train_documents']:g} docs: F1 {_f(p['f1_overlap'])}" for p in ev["learning_curve"])
-        curve = curve if len(ev["learning_curve"]) > 1 else f"not asked for (all training documents: {curve})"
+        points = ev["learning_curve"]
+        if len(points) > 1:
+            curve = "Learning curve (overlap F1 by training documents): " + " · ".join(
+                f"{p['train_documents']:g} docs: F1 {_f(p['f1_overlap'])}" for p in points) + "."
+        else:
+            curve = "Learning curve not asked for."
         pol = ev.get("stance_polarity") or {}
         stance = f"; stance polarity accuracy {_f(pol.get('accuracy'))} on {pol.get('n', 0)} claims" if pol else ""
         self.eval_note.setText(f"{ev['folds']}-fold cross-validation on {ev['documents']} {ev['layer']} documents"
-                               f"{stance}. Learning curve (overlap F1 by training documents): {curve}. "
-                               f"{ev.get('note', '')}")
+                               f"{stance}. {curve} {ev.get('note', '')}")
 
     # ------------------------------------------------------------ actions
     def _on_model_chosen(self, index: int) -> None:
