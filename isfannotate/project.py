@@ -3,8 +3,9 @@
 One process owns an open project (``store.connection``): a second opener, here or elsewhere,
 is refused at once with ``ProjectLocked``. Every user action is one method that validates,
 writes in one transaction and returns a ``Change``; undo/redo and the job queue live in the
-session (``store.session``). The methods come from the readers (``store.readers``) and the
-actions (``ops/``); this module holds the lifecycle and the entry points of the larger jobs.
+session (``store.session``). The readers come from the store (``store.base``); the actions
+are parts built on it (``ops/``), forwarded by name; this module holds the lifecycle and the
+entry points of the larger jobs.
 All offsets are code points, end exclusive.
 
 Threading: any thread may call a Project; each call goes through the session's guard. Long
@@ -12,6 +13,7 @@ work runs in ``project.jobs`` (one job at a time, on the same connection).
 """
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from typing import Any
 from .errors import ProjectError, ValidationError
 from .ids import new_id, now
 from .models import GOLD
+from .ops import forward
 from .ops.claims import ClaimActions
 from .ops.registry import RegistryActions
 from .ops.spans import SpanActions
@@ -28,8 +31,8 @@ from .scheme import Scheme, load_scheme
 from .store import connection
 from .store.base import ProjectBase
 from .store.changes import Change
+from .store.ownership import OwnerInfo
 from .store.session import guard_public_methods, unguarded
-from .store.suggestions import SuggestionReads
 
 Progress = Callable[[int, int], None]
 
@@ -37,8 +40,67 @@ __all__ = ["Project", "new_id", "now"]
 
 
 @guard_public_methods
-class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, SuggestActions, SuggestionReads, ProjectBase):
-    """An open project file. Use ``Project.create`` / ``Project.open``; close it (or use ``with``)."""
+class Project(ProjectBase):
+    """An open project file. Use ``Project.create`` / ``Project.open``; close it (or use ``with``).
+
+    The store (``ProjectBase``: session, readers, scheme) with the action parts built on it:
+    ``registry_actions``, ``span_actions``, ``claim_actions``, ``team_actions`` and
+    ``suggestion_actions`` (``ops``). Their public methods are forwarded below, in one list, so
+    ``project.annotate(...)`` is ``project.span_actions.annotate(...)``."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, owner: OwnerInfo | None = None, *,
+                 read_only: bool = False) -> None:
+        super().__init__(path, conn, owner, read_only=read_only)
+        self.registry_actions = RegistryActions(self)
+        self.span_actions = SpanActions(self, self.registry_actions)
+        self.claim_actions = ClaimActions(self, self.span_actions)
+        self.team_actions = TeamActions(self)
+        self.suggestion_actions = SuggestActions(self, self.span_actions)
+
+    # ------------------------------------------ the actions, forwarded to their parts
+    annotate = forward("span_actions", SpanActions.annotate)
+    annotate_many = forward("span_actions", SpanActions.annotate_many)
+    annotate_across = forward("span_actions", SpanActions.annotate_across)
+    relabel = forward("span_actions", SpanActions.relabel)
+    delete_span = forward("span_actions", SpanActions.delete_span)
+    resize_span = forward("span_actions", SpanActions.resize_span)
+    resize_span_by_word = forward("span_actions", SpanActions.resize_span_by_word)
+    set_span_attrs = forward("span_actions", SpanActions.set_span_attrs)
+    link_actor = forward("span_actions", SpanActions.link_actor)
+    create_actor_for_span = forward("span_actions", SpanActions.create_actor_for_span)
+    set_status = forward("span_actions", SpanActions.set_status)
+
+    set_claim = forward("claim_actions", ClaimActions.set_claim)
+    set_stance = forward("claim_actions", ClaimActions.set_stance)
+    delete_stance = forward("claim_actions", ClaimActions.delete_stance)
+    add_relation = forward("claim_actions", ClaimActions.add_relation)
+    delete_relation = forward("claim_actions", ClaimActions.delete_relation)
+    set_doc_label = forward("claim_actions", ClaimActions.set_doc_label)
+
+    add_actor = forward("registry_actions", RegistryActions.add_actor)
+    update_actor = forward("registry_actions", RegistryActions.update_actor)
+    add_alias = forward("registry_actions", RegistryActions.add_alias)
+    merge_actors = forward("registry_actions", RegistryActions.merge_actors)
+    add_target = forward("registry_actions", RegistryActions.add_target)
+    registry_log = forward("registry_actions", RegistryActions.registry_log)
+
+    assign_round_robin = forward("team_actions", TeamActions.assign_round_robin)
+    assign = forward("team_actions", TeamActions.assign)
+    unassign = forward("team_actions", TeamActions.unassign)
+    merge_conflicts = forward("team_actions", TeamActions.merge_conflicts)
+    resolve_conflict = forward("team_actions", TeamActions.resolve_conflict)
+
+    train_suggestions = forward("suggestion_actions", SuggestActions.train_suggestions)
+    set_suggestions_enabled = forward("suggestion_actions", SuggestActions.set_suggestions_enabled)
+    load_suggestion_model = forward("suggestion_actions", SuggestActions.load_suggestion_model)
+    model_suggestions = forward("suggestion_actions", SuggestActions.model_suggestions)
+    documents_by_uncertainty = forward("suggestion_actions", SuggestActions.documents_by_uncertainty)
+    registry_recommendations = forward("suggestion_actions", SuggestActions.registry_recommendations)
+    accept_model_suggestion = forward("suggestion_actions", SuggestActions.accept_model_suggestion)
+    reject_model_suggestion = forward("suggestion_actions", SuggestActions.reject_model_suggestion)
+    accept_all_model_suggestions = forward("suggestion_actions", SuggestActions.accept_all_model_suggestions)
+    suggestion_stats = forward("suggestion_actions", SuggestActions.suggestion_stats)
+    evaluate_suggestions = forward("suggestion_actions", SuggestActions.evaluate_suggestions)
 
     # ----------------------------------------------------------------- lifecycle
     @classmethod
@@ -64,7 +126,8 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, SuggestAc
         project = cls(path, conn, owner)
         project.author = "lead"
         with project.action("create project", None, None, path.name, undoable=False) as rec:
-            for key, value in (("scheme", scheme.model_dump_json()), ("name", name or path.stem), ("created_at", now())):
+            info = (("scheme", scheme.model_dump_json()), ("name", name or path.stem), ("created_at", now()))
+            for key, value in info:
                 rec.insert("project_info", {"key": key, "value": value})
             rec.insert_many("targets", [{"id": t.id, "name": t.name, "description": t.description,
                                          "created_by": "scheme", "created_at": now()} for t in scheme.targets])

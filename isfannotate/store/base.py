@@ -1,6 +1,7 @@
-"""``ProjectBase``: an open project's session and readers, with its scheme. The lower half of
-``Project``, which adds the actions; the core's larger jobs (import, export, checks, the
-knowledge base) take a ``ProjectBase`` so they never need to import ``project``."""
+"""``ProjectBase``: the store. An open project's session and readers, with its scheme.
+``Project`` is a ``ProjectBase`` that holds the action parts (``ops``), each built on it; the
+core's larger jobs (import, export, checks, the knowledge base) take a ``ProjectBase`` so they
+never need to import ``project``."""
 from __future__ import annotations
 
 import json
@@ -12,11 +13,12 @@ from ..scheme import Scheme, parse_scheme
 from . import schema
 from .changes import Recorder
 from .readers import Readers
-from .session import StoreSession
+from .session import StoreSession, uses_connection
+from .suggestions import SuggestionReads
 from .summaries import Summaries
 
 
-class ProjectBase(Readers, Summaries, StoreSession):
+class ProjectBase(Readers, Summaries, SuggestionReads, StoreSession):
     def __init__(self, path: Path, conn, owner=None, *, read_only: bool = False):
         StoreSession.__init__(self, path, conn, owner, read_only=read_only)
         self._scheme: Scheme | None = None
@@ -43,6 +45,19 @@ class ProjectBase(Readers, Summaries, StoreSession):
                 raise ProjectError(f"{self.path}: the project has no scheme")
             self._scheme = parse_scheme(json.loads(raw[0]), f"{self.path} (stored scheme)")
         return self._scheme
+
+    @property
+    def recorded_annotator(self) -> str | None:
+        """The annotator a handed-out file belongs to (None for a lead's project)."""
+        with self._using() as conn:
+            row = conn.execute("SELECT value FROM project_info WHERE key='annotator'").fetchone()
+        return row[0] if row else None
+
+    @uses_connection
+    def document_length(self, document_id: str) -> int:
+        """The length of a document's text in code points (cached); ``ValidationError`` when
+        there is no such document."""
+        return self._doc_length(document_id)
 
     @property
     def schema_version(self) -> int:

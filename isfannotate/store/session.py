@@ -90,6 +90,11 @@ class StoreSession:
         finally:
             self._guard.release()
 
+    def connection_guard(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """The guard itself (no transaction): what every public reader and action holds while it
+        uses the connection. The action parts (``ops``) take it around each of their methods."""
+        return self._using()
+
     # ----------------------------------------------------------- transactions
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
