@@ -302,10 +302,17 @@ def m007_suggestion_models(db: sqlite_utils.Database) -> None:
     )
 
 
+def m008_drop_notes(db: sqlite_utils.Database) -> None:
+    """The ``notes`` table of m002 (free text per document and layer) was never written or read:
+    adjudication notes live in ``decisions``. Dropped (issue 21); a file that still has it is
+    upgraded like any older file, after the backup copy."""
+    db.execute("DROP TABLE IF EXISTS notes")
+
+
 # The numbered migrations, in order: the only place tables are defined. Append; never edit one
 # that has shipped.
 MIGRATIONS = [m001_initial, m002_suggestions_and_notes, m003_near_duplicate_index, m004_team, m005_review,
-              m006_span_reference_indexes, m007_suggestion_models]
+              m006_span_reference_indexes, m007_suggestion_models, m008_drop_notes]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
