@@ -14,9 +14,9 @@ work runs in ``project.jobs`` (one job at a time, on the same connection).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ProjectError, ValidationError
 from .ids import new_id, now
@@ -33,6 +33,16 @@ from .store.base import ProjectBase
 from .store.changes import Change
 from .store.ownership import OwnerInfo
 from .store.session import guard_public_methods, unguarded
+
+if TYPE_CHECKING:
+    from .agreement.compute import AgreementResult
+    from .exporting import ExportResult
+    from .importing.documents import ImportReport
+    from .kb import Occurrence, Problem
+    from .review import Queue
+    from .review.feedback import Feedback
+    from .review.units import ReviewDoc
+    from .team.merge import MergeReport
 
 Progress = Callable[[int, int], None]
 
@@ -137,7 +147,7 @@ class Project(ProjectBase):
 
     @classmethod
     def open(cls, path: str | Path, *, read_only: bool = False, program: str = "isfannotate",
-             break_lock=None) -> Project:
+             break_lock: OwnerInfo | None = None) -> Project:
         """Open *path* as its one owner. Raises ``ProjectLocked`` at once (no waiting) when another
         program or window has it open. *read_only*: for tools that only read (export, stats,
         check, agreement); writes are refused, a crashed owner's work is still recovered.
@@ -153,31 +163,32 @@ class Project(ProjectBase):
     def __enter__(self) -> Project:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # ------------------------------------------------ registry help & checks
-    def validate(self, document_id: str, layer: str, *, only=None, text: str | None = None):
+    def validate(self, document_id: str, layer: str, *, only: Iterable[str] | None = None,
+                 text: str | None = None) -> list[Problem]:
         """Problems the scheme finds in a layer's document (see ``kb.validate``); *only* limits the
         check to some span and stance ids; *text*: the document's text, if the caller holds it
         (it never changes, and reading 1 MB of it costs milliseconds)."""
         from .kb import validate
         return validate(self, document_id, layer, only=only, text=text)
 
-    def revalidate(self, document_id: str, layer: str, change: Change, problems: dict, *,
-                   text: str | None = None) -> dict:
+    def revalidate(self, document_id: str, layer: str, change: Change, problems: dict[str, list[Problem]], *,
+                   text: str | None = None) -> dict[str, list[Problem]]:
         """*problems* (item id -> problems) brought up to date after *change*, re-checking only
         what it touched (see ``kb.revalidate``); *text* as for ``validate``."""
         from .kb import revalidate
         return revalidate(self, document_id, layer, change, problems, text=text)
 
     def occurrences(self, layer: str, *, actor_id: str | None = None, text: str | None = None,
-                    document_ids: list[str] | None = None):
+                    document_ids: list[str] | None = None) -> list[Occurrence]:
         """Unannotated whole-word occurrences of an actor's names or of *text* (see ``kb.occurrences``)."""
         from .kb import occurrences
         return occurrences(self, layer, actor_id=actor_id, text=text, document_ids=document_ids)
 
-    def suggestions(self, document_id: str, layer: str):
+    def suggestions(self, document_id: str, layer: str) -> list[Occurrence]:
         from .kb import suggestions
         return suggestions(self, document_id, layer)
 
@@ -205,19 +216,21 @@ class Project(ProjectBase):
 
     # ------------------------------------------------------- import / export
     def import_paths(self, paths: Sequence[str | Path], *, format: str = "auto", annotator: str | None = None,
-                     annotator_map: str | dict | None = None, add_labels: bool = False, replace: bool = False,
+                     annotator_map: str | dict[str, str] | None = None, add_labels: bool = False, replace: bool = False,
                      split_discontinuous: bool = False, conll_tag_column: int | None = None,
                      webanno_layer: str | None = None,
-                     progress: Progress | None = None):
+                     progress: Progress | None = None) -> ImportReport:
         """Import documents, gold JSONL, or another tool's annotations (brat, doccano, Label Studio,
         Prodigy, CoNLL, WebAnno TSV3) all-or-nothing; see ``importing`` and docs/importing.md."""
         from .importing import import_paths
-        return import_paths(self, paths, format=format, annotator=annotator, annotator_map=annotator_map,
-                            add_labels=add_labels, replace=replace, split_discontinuous=split_discontinuous,
-                            conll_tag_column=conll_tag_column, webanno_layer=webanno_layer, progress=progress)
+        report: ImportReport = import_paths(
+            self, paths, format=format, annotator=annotator, annotator_map=annotator_map, add_labels=add_labels,
+            replace=replace, split_discontinuous=split_discontinuous, conll_tag_column=conll_tag_column,
+            webanno_layer=webanno_layer, progress=progress)
+        return report
 
     def gold_records(self, layer: str = GOLD, *, include_all: bool = False,
-                     progress: Progress | None = None) -> tuple[list[dict], list[tuple[str, str]]]:
+                     progress: Progress | None = None) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
         """Gold JSONL records (docs/gold-jsonl.md) of *layer*, and the (document id, reason) left out."""
         from .gold import gold_records
         return gold_records(self, layer, include_all=include_all, progress=progress)
@@ -225,12 +238,15 @@ class Project(ProjectBase):
     @unguarded
     def export(self, fmt: str, out_dir: str | Path | None = None, *, layer: str = GOLD, include_all: bool = False,
                split: tuple[float, ...] | None = None, seed: int = 0, force: bool = False,
-               progress: Progress | None = None, cancelled: Callable[[], bool] | None = None, schema: int = 2):
+               progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
+               schema: int = 2) -> ExportResult:
         """Export *layer* in *fmt* following the export rules of docs/formats.md; returns an ExportResult.
         *schema*: the gold record version the export builds on (2, or 1 for existing readers)."""
         from .gold import export_project
-        return export_project(self, fmt, out_dir, layer=layer, include_all=include_all, split=split, seed=seed,
-                              force=force, progress=progress, cancelled=cancelled, schema_version=schema)
+        result: ExportResult = export_project(
+            self, fmt, out_dir, layer=layer, include_all=include_all, split=split, seed=seed, force=force,
+            progress=progress, cancelled=cancelled, schema_version=schema)
+        return result
 
     def handout(self, out_dir: str | Path, *, force: bool = False, progress: Progress | None = None) -> list[Path]:
         """Write one project file per annotator with assigned documents (see ``team.handout``)."""
@@ -238,26 +254,28 @@ class Project(ProjectBase):
         return write_handouts(self, out_dir, force=force, progress=progress)
 
     def merge(self, paths: Sequence[str | Path], *, new_annotators: Sequence[str] = (),
-              progress: Progress | None = None):
+              progress: Progress | None = None) -> MergeReport:
         """Merge annotators' files into this project, all-or-nothing, one action (see ``team.merge``);
         *new_annotators*: names whose files are taken although this project did not hand them out."""
         from .team.merge import merge_files
         return merge_files(self, paths, new_annotators=new_annotators, progress=progress)
 
-    def agreement(self, annotators: Sequence[str] | None = None, *, documents: Sequence[str] | None = None):
+    def agreement(self, annotators: Sequence[str] | None = None, *,
+                  documents: Sequence[str] | None = None) -> AgreementResult:
         """Inter-annotator agreement over the annotator layers (docs/agreement.md): an
         ``agreement.AgreementResult``; render it with ``agreement.report_text/json/write_html``."""
         from .team.layers import agreement
-        return agreement(self, annotators, documents=documents)
+        result: AgreementResult = agreement(self, annotators, documents=documents)
+        return result
 
     # ------------------------------------------------------------------ review
-    def review(self, document_id: str):
+    def review(self, document_id: str) -> ReviewDoc:
         """The document's aligned units with their states (see ``review``)."""
         from .review import review_document
         return review_document(self, document_id)
 
     def decide(self, document_id: str, unit_key: str, decision: str, *, annotator: str | None = None,
-               edited: dict | None = None, note: str = "") -> Change:
+               edited: dict[str, Any] | None = None, note: str = "") -> Change:
         """Accept (an annotator's version, possibly edited) or reject a unit into gold: one action."""
         from .review import decide
         return decide(self, document_id, unit_key, decision, annotator=annotator, edited=edited, note=note)
@@ -272,12 +290,12 @@ class Project(ProjectBase):
         from .review import auto_merge
         return auto_merge(self, mode, min_k=min_k, documents=documents, progress=progress)
 
-    def review_queue(self, *, progress: Progress | None = None):
+    def review_queue(self, *, progress: Progress | None = None) -> Queue:
         from .review import review_queue
         return review_queue(self, progress=progress)
 
     def next_disagreement(self, after_doc: str | None = None, after_unit: str | None = None, *,
-                          backwards: bool = False):
+                          backwards: bool = False) -> tuple[str, str] | None:
         from .review import next_disagreement
         return next_disagreement(self, after_doc, after_unit, backwards=backwards)
 
@@ -285,11 +303,11 @@ class Project(ProjectBase):
         from .review import add_guideline_example
         return add_guideline_example(self, document_id, unit_key)
 
-    def guideline_examples(self, label: str | None = None) -> list[dict]:
+    def guideline_examples(self, label: str | None = None) -> list[dict[str, Any]]:
         from .review import guideline_examples
         return guideline_examples(self, label)
 
-    def feedback(self, annotator: str):
+    def feedback(self, annotator: str) -> Feedback:
         """An annotator's decided units (their version, the decision, the note) and their
         agreement with gold per label (see ``review.feedback``)."""
         from .review.feedback import feedback

@@ -27,13 +27,14 @@ class ClaimActions(Part):
     def set_claim(self, span_id: str, *, source_kind: str | None = None, source_actor: str | None = None,
                   source_span: str | None = None, cue_span: str | None = None, quote: str | None = None,
                   layer: str | None = None, new_cue: tuple[int, int, str] | None = None,
-                  attrs: dict | None = None) -> Change:
+                  attrs: dict[str, Any] | None = None) -> Change:
         """Set a CLAIM span's source (an actor, optionally via the ACTOR span naming them, or the
         article), cue span and quote type. A source span implies its actor. *new_cue* (start,
         end, label) annotates the cue span in the same action (it becomes the cue), and *attrs*
         are merged into the claim span's attributes: a proposal accepted is ONE undo step."""
         span = self.span_actions.own_span(span_id, layer)
-        if self.store.scheme.label(span.label).role != "claim":
+        claim_label = self.store.scheme.label(span.label)
+        if claim_label is None or claim_label.role != "claim":
             raise ValidationError(f"span {span_id} is a {span.label}, not a claim")
         if source_kind not in (None, "actor", "article"):
             raise ValidationError("source_kind must be 'actor' or 'article'")
@@ -68,8 +69,11 @@ class ClaimActions(Part):
             if cue_span is None:
                 parts.append("cue: —")
             else:
-                cue = self.store.span(cue_span) if cue_row is None else None
-                cs, ce = (new_cue[0], new_cue[1]) if cue is None else (cue.start, cue.end)
+                if cue_row is not None and new_cue is not None:
+                    cs, ce = new_cue[0], new_cue[1]
+                else:
+                    cue = self.store.span(cue_span)
+                    cs, ce = cue.start, cue.end
                 parts.append("cue: " + naming.quoted(self.store.document(span.document_id).text[cs:ce]))
         if quote != before[3]:
             parts.append(f"quote: {naming.value_text(quote)}")

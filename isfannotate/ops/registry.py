@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from types import EllipsisType
 from typing import Any
 
 from ..errors import ValidationError
@@ -22,7 +23,7 @@ class RegistryActions(Part):
     for_parts = ("new_actor_row", "append_alias")
 
     def new_actor_row(self, name: str, type: str, aliases: Iterable[str], external_id: str | None, note: str,
-                   actor_id: str | None) -> dict:
+                      actor_id: str | None) -> dict[str, Any]:
         """A validated new registry row: name and aliases with whitespace folded, a known type, a free id."""
         name = " ".join(name.split())
         if not name:
@@ -47,7 +48,7 @@ class RegistryActions(Part):
         return rec.change
 
     def update_actor(self, actor_id: str, *, name: str | None = None, type: str | None = None,
-                     aliases: Sequence[str] | None = None, external_id: str | None = ...,
+                     aliases: Sequence[str] | None = None, external_id: str | None | EllipsisType = ...,
                      note: str | None = None) -> Change:
         actor = self.store.actor(actor_id)
         values: dict[str, Any] = {}
@@ -64,7 +65,7 @@ class RegistryActions(Part):
             final_name = values.get("name", actor.name)
             kept = [a.strip() for a in dict.fromkeys(aliases) if a.strip() and a.strip() != final_name]
             values["aliases"] = json.dumps(kept, ensure_ascii=False)
-        if external_id is not ...:
+        if not isinstance(external_id, EllipsisType):
             values["external_id"] = external_id or None
         if note is not None:
             values["note"] = note
@@ -124,7 +125,7 @@ class RegistryActions(Part):
             self.store.log_registry(rec, "target", tid, "add", None, after)
         return rec.change
 
-    def registry_log(self) -> list[dict]:
+    def registry_log(self) -> list[dict[str, Any]]:
         cur = self.conn.execute("SELECT * FROM registry_log ORDER BY seq")
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r, strict=True)) for r in cur]

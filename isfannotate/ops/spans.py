@@ -12,6 +12,7 @@ from typing import Any
 from ..errors import ValidationError
 from ..ids import new_id, now
 from ..models import STATUSES, Span, layer_name
+from ..scheme import SpanLabel
 from ..store.base import ProjectBase
 from ..store.changes import Change, Recorder
 from ..store.session import guard_public_methods
@@ -31,10 +32,13 @@ class SpanActions(Part):
         super().__init__(store)
         self.registry_actions = registry_actions
 
-    def check_label(self, label: str) -> None:
-        if self.store.scheme.label(label) is None:
+    def check_label(self, label: str) -> SpanLabel:
+        """The scheme's span label *label*, or a ValidationError naming the labels there are."""
+        found = self.store.scheme.label(label)
+        if found is None:
             known = ", ".join(lab.name for lab in self.store.scheme.span_labels)
             raise ValidationError(f"label {label!r} is not in the scheme (labels: {known})")
+        return found
 
     def touch_status(self, rec: Recorder, document_id: str, layer: str) -> None:
         r = self.conn.execute("SELECT status FROM doc_status WHERE document_id=? AND layer=?",
@@ -44,7 +48,7 @@ class SpanActions(Part):
                                       "reason": None, "updated_at": now()})
 
     def new_span_row(self, document_id: str, layer: str, start: int, end: int, label: str,
-                  actor_id: str | None, attrs: dict | None) -> dict:
+                     actor_id: str | None, attrs: dict[str, Any] | None) -> dict[str, Any]:
         length = self.store.document_length(document_id)
         if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= length:
             raise ValidationError(f"span {start}-{end} is outside document {document_id!r} (0-{length}) or empty")
@@ -56,7 +60,7 @@ class SpanActions(Part):
                 "author": layer, "created_at": now()}
 
     def annotate(self, document_id: str, layer: str, start: int, end: int, label: str, *,
-                 actor_id: str | None = None, attrs: dict | None = None) -> Change:
+                 actor_id: str | None = None, attrs: dict[str, Any] | None = None) -> Change:
         """Add a span [start, end) (code points) labelled *label* to *layer*. Refuses an exact
         duplicate (same layer, offsets and label)."""
         layer = layer_name(layer, allow_gold=True)
@@ -101,14 +105,14 @@ class SpanActions(Part):
 
     def relabel(self, span_id: str, label: str, *, layer: str | None = None) -> Change:
         span = self.own_span(span_id, layer)
-        self.check_label(label)
+        new = self.check_label(label)
         with self.store.action("relabel", span.document_id, span.layer, f"{span.label} → {label}") as rec:
             values: dict[str, Any] = {"label": label}
-            scheme = self.store.scheme
-            if scheme.label(label).role != "actor":
+            if new.role != "actor":
                 values["actor_id"] = None
             rec.update("spans", (span_id,), values)
-            if scheme.label(span.label).role == "claim" and scheme.label(label).role != "claim":
+            old = self.store.scheme.label(span.label)
+            if old is not None and old.role == "claim" and new.role != "claim":
                 rec.delete("claims", (span_id,))
         return rec.change
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import ValidationError
 from ..ids import new_id, now
@@ -23,6 +23,7 @@ from . import Part
 from .spans import SpanActions
 
 if TYPE_CHECKING:
+    from ..suggest import Suggestion
     from ..suggest.recommender import Recommender
 
 Progress = Callable[[int, int], None]
@@ -79,7 +80,8 @@ class SuggestActions(Part):
         metrics["skipped_documents"] = len(data["skipped"])
         return self._store_model(layer, include, metrics.get("trained_documents", len(data["docs"])), metrics, blob)
 
-    def _store_model(self, layer: str, include: list[str], n_docs: int, metrics: dict, blob: bytes) -> ModelInfo:
+    def _store_model(self, layer: str, include: list[str], n_docs: int, metrics: dict[str, Any],
+                     blob: bytes) -> ModelInfo:
         with self.store.action("train suggestions", None, None, "model", undoable=False) as rec:
             version = (self.conn.execute("SELECT max(version) FROM models").fetchone()[0] or 0) + 1
             rec.change.description = f"model {version}"
@@ -90,7 +92,10 @@ class SuggestActions(Part):
                                   "labels": json.dumps(metrics.get("labels", [])),
                                   "metrics": json.dumps(metrics), "enabled": 1, "blob": blob})
         self._recommenders = {}
-        return self.store.suggestion_model(version)
+        stored = self.store.suggestion_model(version)
+        if stored is None:   # written in the action just committed
+            raise ValidationError(f"model version {version} was not stored")
+        return stored
 
     def set_suggestions_enabled(self, version: int | None) -> Change:
         """Enable model *version* (the others off), or None: no model suggests anything."""
@@ -107,7 +112,7 @@ class SuggestActions(Part):
 
     # ------------------------------------------------------------ suggesting
     @unguarded
-    def load_suggestion_model(self, version: int | None = None):
+    def load_suggestion_model(self, version: int | None = None) -> Recommender | None:
         """The ``Recommender`` of model *version* (default: the enabled one), loaded once and
         cached; None when no model is enabled. Call it off the window's thread (it imports spaCy)."""
         info = self.store.suggestion_model(version)
@@ -122,8 +127,8 @@ class SuggestActions(Part):
         return rec
 
     @unguarded
-    def model_suggestions(self, document_id: str, layer: str, *, min_score: float | dict | None = None,
-                          version: int | None = None) -> list:
+    def model_suggestions(self, document_id: str, layer: str, *, min_score: float | dict[str, float] | None = None,
+                          version: int | None = None) -> list[Suggestion]:
         """The enabled model's suggestions for a document's *layer* (``suggest.Suggestion``), those
         the layer already holds and those rejected there left out; writes nothing. *min_score*: one
         number, or label -> number (a stance's label is its polarity; missing labels: 0.5)."""
@@ -138,7 +143,7 @@ class SuggestActions(Part):
             rejected = self.store.rejected_model_suggestions(document_id, layer)
             actors = {a.id: a.name for a in self.store.actors()}
             targets = {t.id: t.name for t in self.store.targets()}
-            roles = {lab.name: lab.role for lab in self.store.scheme.span_labels}
+            roles: dict[str, str] = {lab.name: lab.role for lab in self.store.scheme.span_labels}
         floor = min_score if isinstance(min_score, (int, float)) else 0.0
         found = rec.suggest(doc.text, spans, claims, stances, roles=roles, actor_names=actors, target_names=targets,
                             min_score=min(floor, 0.5) if isinstance(min_score, dict) else floor)
@@ -173,7 +178,7 @@ class SuggestActions(Part):
                 progress(i + 1, len(ids))
         return [(d, u) for d, u, _ in sorted(out, key=lambda t: (-t[1], t[2]))]
 
-    def registry_recommendations(self, document_id: str, layer: str) -> list:
+    def registry_recommendations(self, document_id: str, layer: str) -> list[Suggestion]:
         """The registry matcher as a recommender of the same interface: its actor suggestions
         (``kb.suggestions``: registry names and aliases not yet marked, rejections left out) as
         ``Suggestion`` objects of kind span, score 1, no model version, with their actor."""
@@ -186,7 +191,8 @@ class SuggestActions(Part):
                 for o in suggestions(self.store, document_id, layer)]
 
     # ------------------------------------------------------ accept / reject
-    def _log_row(self, document_id: str, layer: str, s, decision: str, corrected=None) -> dict:
+    def _log_row(self, document_id: str, layer: str, s: Suggestion, decision: str,
+                 corrected: tuple[int, int, str] | None = None) -> dict[str, Any]:
         return {"id": new_id("sl"), "document_id": document_id, "layer": layer, "model_version": s.model_version,
                 "kind": s.kind, "label": s.label, "start": s.start, "end": s.end, "score": s.score,
                 "decision": decision, "corrected_start": corrected[0] if corrected else None,
@@ -200,7 +206,8 @@ class SuggestActions(Part):
         ).fetchone() if labels else None
         return r[0] if r else None
 
-    def _apply(self, rec: Recorder, document_id: str, layer: str, s, corrected=None) -> None:
+    def _apply(self, rec: Recorder, document_id: str, layer: str, s: Suggestion,
+               corrected: tuple[int, int, str] | None = None) -> None:
         """The rows of accepting *s* (with *corrected* (start, end, label) for a span or claim)."""
         scheme = self.store.scheme
         start, end, label = corrected if corrected else (s.start, s.end, s.label)
@@ -220,7 +227,8 @@ class SuggestActions(Part):
         if self._find_span(document_id, layer, start, end, {label}):
             raise ValidationError(f"{label} {start}-{end} is already annotated in {layer}'s layer")
         actor_id = None
-        if scheme.label(label) is not None and scheme.label(label).role == "actor":
+        span_label = scheme.label(label)
+        if span_label is not None and span_label.role == "actor":
             actor_id = s.actor_id if s.actor_id and not corrected else self._registry_actor(document_id, start, end)
         row = self.span_actions.new_span_row(document_id, layer, start, end, label, actor_id, None)
         rec.insert("spans", row)
@@ -235,7 +243,7 @@ class SuggestActions(Part):
             elif kind == "actor":
                 source_kind, source_actor = "actor", value
             elif kind == "span":
-                a_start, a_end = value
+                a_start, a_end = cast(tuple[int, int], value)
                 actor_labels = set(scheme.labels_with_role("actor"))
                 source_span = self._find_span(document_id, layer, a_start, a_end, actor_labels)
                 if source_span is None and actor_labels:
@@ -264,7 +272,7 @@ class SuggestActions(Part):
         text = " ".join(self.store.document(document_id).text[start:end].split())
         return actor_names(self.store).get(split_possessive(text)[0])
 
-    def accept_model_suggestion(self, document_id: str, layer: str, suggestion, *,
+    def accept_model_suggestion(self, document_id: str, layer: str, suggestion: Suggestion, *,
                                 corrected: tuple[int, int, str] | None = None) -> Change:
         """Accept *suggestion* (a ``Suggestion`` of ``model_suggestions``) into *layer*, logged, in
         one action. A span or claim comes with its proposed actor link (the registry's name at
@@ -281,7 +289,7 @@ class SuggestActions(Part):
             self.span_actions.touch_status(rec, document_id, layer)
         return rec.change
 
-    def reject_model_suggestion(self, document_id: str, layer: str, suggestion) -> Change:
+    def reject_model_suggestion(self, document_id: str, layer: str, suggestion: Suggestion) -> Change:
         """Reject *suggestion*: logged, and never suggested again for that text in that document
         (undo brings it back)."""
         layer = layer_name(layer, allow_gold=True)
@@ -293,7 +301,7 @@ class SuggestActions(Part):
 
     @unguarded
     def accept_all_model_suggestions(self, document_id: str, layer: str,
-                                     min_score: float | dict | None = 0.5) -> Change:
+                                     min_score: float | dict[str, float] | None = 0.5) -> Change:
         """Every suggestion at or above *min_score* in the document, accepted as ONE action (one
         undo step): spans first, then stances (of the claims there before). Refuses a document
         marked done (nothing changes)."""
@@ -304,7 +312,7 @@ class SuggestActions(Part):
         found = self.model_suggestions(document_id, layer, min_score=min_score)
         return self._accept_many(document_id, layer, found)
 
-    def _accept_many(self, document_id: str, layer: str, found: list) -> Change:
+    def _accept_many(self, document_id: str, layer: str, found: list[Suggestion]) -> Change:
         with self.store.action("accept all suggestions", document_id, layer, f"{len(found)} suggestions") as rec:
             # plain spans first, then claims (their proposed source and cue may be among those
             # spans: they are then used, not added twice), then stances
@@ -318,7 +326,7 @@ class SuggestActions(Part):
         return rec.change
 
     # ------------------------------------------------------------- measuring
-    def suggestion_stats(self, *, layer: str | None = None) -> dict:
+    def suggestion_stats(self, *, layer: str | None = None) -> dict[str, Any]:
         """Per model version and label, from the logged decisions: accepted, corrected (accepted
         after a fix), rejected, the acceptance rate ((accepted + corrected) / all decisions), and
         the inputs saved per document (MANUAL_INPUTS; docs/suggestions.md)."""
@@ -328,7 +336,8 @@ class SuggestActions(Part):
     @unguarded
     def evaluate_suggestions(self, layer: str = GOLD, *, folds: int = 5, seed: int = 0,
                              shares: Sequence[float] = (0.25, 0.5, 0.75, 1.0), min_score: float = 0.5,
-                             progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> dict:
+                             progress: Progress | None = None,
+                             cancelled: Callable[[], bool] | None = None) -> dict[str, Any]:
         """Cross-validation by document on *layer* (see ``suggest.evaluate``); writes nothing."""
         from ..suggest.evaluate import evaluate
         layer = layer_name(layer, allow_gold=True)

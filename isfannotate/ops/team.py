@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from ..errors import ValidationError
 from ..ids import now
@@ -85,7 +86,7 @@ class TeamActions(Part):
                     rec.delete("assignments", (d, a))
         return rec.change
 
-    def merge_conflicts(self, *, status: str | None = "open") -> list[dict]:
+    def merge_conflicts(self, *, status: str | None = "open") -> list[dict[str, Any]]:
         """Registry conflicts found by merges (open ones by default), oldest first."""
         sql = "SELECT * FROM merge_conflicts" + (" WHERE status=?" if status else "") + " ORDER BY created_at, id"
         cur = self.conn.execute(sql, (status,) if status else ())
