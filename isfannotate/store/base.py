@@ -5,13 +5,16 @@ never need to import ``project``."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 from ..errors import ProjectError
 from ..ids import now
 from ..scheme import Scheme, parse_scheme
 from . import schema
-from .changes import Recorder
+from .changes import Change, Recorder
+from .ownership import OwnerInfo
 from .readers import Readers
 from .session import StoreSession, uses_connection
 from .suggestions import SuggestionReads
@@ -19,13 +22,14 @@ from .summaries import Summaries
 
 
 class ProjectBase(Readers, Summaries, SuggestionReads, StoreSession):
-    def __init__(self, path: Path, conn, owner=None, *, read_only: bool = False):
+    def __init__(self, path: Path, conn: sqlite3.Connection, owner: OwnerInfo | None = None, *,
+                 read_only: bool = False) -> None:
         StoreSession.__init__(self, path, conn, owner, read_only=read_only)
         self._scheme: Scheme | None = None
         self._doc_lengths: dict[str, int] = {}
 
     @property
-    def db(self):
+    def db(self) -> Any:
         """A sqlite-utils ``Database`` on this project's connection, for schema work and bulk writes
         (use it inside a job or a transaction of this session)."""
         return schema.sqlite_utils_module().Database(self.conn)
@@ -64,8 +68,8 @@ class ProjectBase(Readers, Summaries, SuggestionReads, StoreSession):
         with self._using() as conn:
             return schema.schema_version(conn)
 
-    def log_registry(self, rec: Recorder, kind: str, entity_id: str, op: str, before: dict | None,
-                     after: dict | None) -> None:
+    def log_registry(self, rec: Recorder, kind: str, entity_id: str, op: str, before: dict[str, Any] | None,
+                     after: dict[str, Any] | None) -> None:
         """Append a registry log entry (inside an action): who changed which actor or target, how."""
         rec.insert("registry_log", {"at": now(), "author": self.author, "kind": kind, "entity_id": entity_id,
                                     "op": op, "before": json.dumps(before, ensure_ascii=False) if before else None,
@@ -76,7 +80,7 @@ class ProjectBase(Readers, Summaries, SuggestionReads, StoreSession):
         self._scheme = None
         self._doc_lengths.clear()
 
-    def _after_replay(self, change) -> None:
+    def _after_replay(self, change: Change) -> None:
         if change.rows("project_info"):
             self._scheme = None   # an undone or redone scheme change
 
@@ -90,11 +94,14 @@ class ProjectBase(Readers, Summaries, SuggestionReads, StoreSession):
     _REVIEWED = frozenset({"spans", "claims", "stances", "stance_evidence", "doc_labels", "doc_status", "decisions",
                            "actors", "documents"})
 
-    def _after_change(self, change) -> None:
+    def _after_change(self, change: Change) -> None:
         """Drop the review counts of the documents *change* touched (all of them when it touched
         something without a document: a registry merge relinks everywhere)."""
+        conn = self.conn
+        if conn is None:   # never: this runs inside an open transaction
+            raise ProjectError(f"{self.path}: the project is closed")
         if change.size > 5000:   # bulk work (imports, merges): dropping every row is cheaper than finding them
-            self.conn.execute("DELETE FROM review_cache")
+            conn.execute("DELETE FROM review_cache")
             return
         docs = {change.document_id} - {None}
         everywhere = False
@@ -102,13 +109,15 @@ class ProjectBase(Readers, Summaries, SuggestionReads, StoreSession):
             if op.table not in self._REVIEWED:
                 continue
             row = op.after if op.after is not None else op.before
+            if row is None:
+                continue
             doc = row.get("document_id") if op.table != "documents" else row.get("id")
             if doc is not None:
                 docs.add(doc)
             elif change.document_id is None:
                 everywhere = True
         if everywhere:
-            self.conn.execute("DELETE FROM review_cache")
+            conn.execute("DELETE FROM review_cache")
         elif docs:
-            self.conn.execute("DELETE FROM review_cache WHERE document_id IN (SELECT value FROM json_each(?))",
+            conn.execute("DELETE FROM review_cache WHERE document_id IN (SELECT value FROM json_each(?))",
                               (json.dumps(sorted(docs)),))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -316,7 +316,7 @@ MIGRATIONS = [m001_initial, m002_suggestions_and_notes, m003_near_duplicate_inde
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def sqlite_utils_module():
+def sqlite_utils_module() -> Any:
     """``sqlite_utils``, imported without pandas and numpy. sqlite-utils imports both whenever
     they are installed (the ``ml`` extra brings them), only to accept their values in inserts,
     which we never pass; that import measured 0.37 s, paid by the first project created,
