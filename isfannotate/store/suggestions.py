@@ -1,4 +1,4 @@
-"""Reads of the suggestion models and of the suggestion log (issue 22). Mixed into ``Project``.
+"""Reads of the suggestion models and of the suggestion log (issue 22). Part of the store (``ProjectBase``).
 
 The models table holds each trained version with its bytes (a tar of spaCy's output); the log
 holds every accept, reject and correction of a model's suggestion, with the model version.
@@ -43,7 +43,7 @@ LOG_COLS = ("id", "document_id", "layer", "model_version", "kind", "label", "sta
 
 @guard_public_methods
 class SuggestionReads:
-    """Mixed into ``Project`` (needs ``self.conn``)."""
+    """Mixed into the store, ``ProjectBase`` (needs ``self.conn``)."""
 
     def suggestion_models(self) -> list[ModelInfo]:
         """Every stored model version, oldest first."""
