@@ -22,7 +22,7 @@ Row = tuple[Any, ...]   # a table's row, in ``columns(table)`` order
 
 # Tables whose rows belong to a layer (``layer`` column), and those that belong to a row of one
 # (a claim to its span, evidence to its stance): the server gives the latter a layer column too.
-LAYERED = ("spans", "stances", "relations", "doc_status", "doc_labels", "notes")
+LAYERED = ("spans", "stances", "relations", "doc_status", "doc_labels")
 CHILD = {"claims": ("spans", "span_id"), "stance_evidence": ("stances", "stance_id")}
 LAYER_TABLES = (*LAYERED, *CHILD)
 # What the lead shares besides the layers.
@@ -199,7 +199,7 @@ def write_layer_copy(path: Path, annotator: str, info: dict[str, str], documents
         conn.execute("INSERT INTO annotators VALUES (?, ?)", (annotator, stamp))
         for table, rows in (("documents", documents), ("actors", actors), ("targets", targets),
                             *((t, layer.get(t, [])) for t in ("spans", "claims", "stances", "stance_evidence",
-                                                               "relations", "doc_status", "doc_labels", "notes"))):
+                                                               "relations", "doc_status", "doc_labels"))):
             if rows:
                 cols = columns(table)
                 conn.executemany(f"INSERT INTO {_q(table)} ({', '.join(map(_q, cols))}) "
