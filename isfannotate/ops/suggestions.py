@@ -16,7 +16,7 @@ from ..ids import new_id, now
 from ..models import GOLD, layer_name
 from ..store.changes import Change, Recorder
 from ..store.session import guard_public_methods, unguarded
-from ..store.suggestions import ModelInfo
+from ..store.suggestions import MIN_SCORES_KEY, ModelInfo
 
 Progress = Callable[[int, int], None]
 
@@ -34,17 +34,20 @@ class SuggestActions:
     @unguarded
     def train_suggestions(self, layer: str = GOLD, include_layers: Sequence[str] = (), *, update: bool = False,
                           progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
-                          seed: int = 0) -> ModelInfo:
+                          seed: int = 0, epochs: int | None = None) -> ModelInfo:
         """Train a model on *layer* (and *include_layers*) in a child process and store it as the
         next version, enabled, in ONE action at the end: a cancelled or failed training leaves the
         project unchanged. *update*: continue from the enabled model on the documents it has not
-        seen plus a sample of the others (much faster; see docs/suggestions.md). A job function:
+        seen plus a sample of the others (much faster; see docs/suggestions.md). *epochs*: passes
+        over the data from scratch (default: 600,000 tokens' worth, 1 to 30). A job function:
         ``project.jobs.submit("train", lambda p, prog, cancel: p.train_suggestions(progress=prog,
         cancelled=cancel))``."""
         from ..suggest import SuggestError, require_spacy
         from ..suggest.data import training_data
         from ..suggest.runner import run_training
         require_spacy()
+        if epochs is not None and epochs < 1:
+            raise ValidationError(f"epochs must be 1 or more, not {epochs}")
         layer = layer_name(layer, allow_gold=True)
         include = [layer_name(x, allow_gold=True) for x in include_layers if x != layer]
         resume = seen = None
@@ -61,6 +64,8 @@ class SuggestActions:
                                + (f" or in {', '.join(include)}" if include else "")
                                + "; annotate some (or import gold) first")
         data["seed"] = seed
+        if epochs is not None:
+            data["epochs"] = int(epochs)
         blob, metrics = run_training(data, resume_blob=resume, progress=progress, cancelled=cancelled)
         metrics["skipped_documents"] = len(data["skipped"])
         return self._store_model(layer, include, metrics.get("trained_documents", len(data["docs"])), metrics, blob)
@@ -278,28 +283,61 @@ class SuggestActions:
         return rec.change
 
     @unguarded
-    def accept_all_model_suggestions(self, document_id: str, layer: str,
-                                     min_score: float | dict | None = 0.5) -> Change:
-        """Every suggestion at or above *min_score* in the document, accepted as ONE action (one
-        undo step): spans first, then stances (of the claims there before). Refuses a document
+    def accept_all_model_suggestions(self, document_id: str, layer: str, min_score: float | dict | None = None, *,
+                                     registry: bool = False) -> Change:
+        """Every suggestion at or above *min_score* (None: the project's minimum score per label,
+        ``suggestion_min_scores``) in the document, accepted as ONE action (one undo step): spans
+        first, then stances (of the claims there before). *registry*: the registry matcher's actor
+        suggestions too, in the same action (Shift+A when both are shown). Refuses a document
         marked done (nothing changes)."""
         layer = layer_name(layer, allow_gold=True)
         if self.status(document_id, layer) == "done":
             raise ValidationError(f"{document_id} is marked done: accepting all suggestions would change it; "
                                   "set it back to in progress first, or accept them one by one")
-        found = self.model_suggestions(document_id, layer, min_score=min_score)
-        return self._accept_many(document_id, layer, found)
+        found = self.model_suggestions(document_id, layer, min_score=self.min_score_map() if min_score is None
+                                       else min_score)
+        extra = self.registry_recommendations(document_id, layer) if registry else []
+        return self._accept_many(document_id, layer, found, extra)
 
-    def _accept_many(self, document_id: str, layer: str, found: list) -> Change:
-        with self._action("accept all suggestions", document_id, layer, f"{len(found)} suggestions") as rec:
-            # plain spans first, then claims (their proposed source and cue may be among those
-            # spans: they are then used, not added twice), then stances
+    def min_score_map(self) -> dict[str, float]:
+        """``suggestion_min_scores`` as ``model_suggestions`` takes it: a stance's label is its polarity."""
+        scores = self.suggestion_min_scores()
+        stance = scores.pop("stance")
+        scores.update({pol: stance for pol in self.scheme.stance.polarities})
+        return scores
+
+    def set_suggestion_min_scores(self, scores: dict[str, float], *, undoable: bool = True) -> Change:
+        """Set the minimum score of some labels (span labels of the scheme, or "stance"), kept in
+        the project (it travels with handouts); one undoable action. Unknown labels or scores
+        outside 0..1 are refused (nothing changes)."""
+        known = self.suggestion_min_scores()
+        for label, value in scores.items():
+            if label not in known:
+                raise ValidationError(f"no span label {label!r} in the scheme (labels: {', '.join(known)})")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                raise ValidationError(f"the minimum score of {label} must be a number from 0 to 1, not {value!r}")
+        new = {**known, **{k: round(float(v), 4) for k, v in scores.items()}}
+        what = ", ".join(f"{k} {v:g}" for k, v in scores.items())
+        with self._action("minimum scores", None, None, what, undoable=undoable) as rec:
+            if new != known or not self.suggestion_min_scores_stored():
+                rec.upsert("project_info", {"key": MIN_SCORES_KEY, "value": json.dumps(new, ensure_ascii=False)})
+        return rec.change
+
+    def _accept_many(self, document_id: str, layer: str, found: list, registry: list = ()) -> Change:
+        n = len(found) + len(registry)
+        with self._action("accept all suggestions", document_id, layer, f"{n} suggestions") as rec:
+            # the registry's names first (linked to their actor; a model suggestion of the same
+            # span is then already there), plain spans, then claims (their proposed source and cue
+            # may be among those spans: they are then used, not added twice), then stances
             order = {"span": 0, "claim": 1, "stance": 2}
-            for s in sorted(found, key=lambda s: (order[s.kind], s.start, -s.end, s.label)):
+            tagged = [(s, False) for s in registry] + [(s, True) for s in found]
+            for s, logged in sorted(tagged, key=lambda t: (order[t[0].kind], t[1], t[0].start, -t[0].end,
+                                                           t[0].label)):
                 if s.kind != "stance" and self._find_span(document_id, layer, s.start, s.end, {s.label}):
                     continue   # the same span suggested twice (as a span and as a claim's source or cue)
                 self._apply(rec, document_id, layer, s)
-                rec.insert("suggestion_log", self._log_row(document_id, layer, s, "accept"))
+                if logged:   # the registry's accepted names are not logged (as when accepted alone)
+                    rec.insert("suggestion_log", self._log_row(document_id, layer, s, "accept"))
             self._touch_status(rec, document_id, layer)
         return rec.change
 
@@ -314,9 +352,13 @@ class SuggestActions:
     @unguarded
     def evaluate_suggestions(self, layer: str = GOLD, *, folds: int = 5, seed: int = 0,
                              shares: Sequence[float] = (0.25, 0.5, 0.75, 1.0), min_score: float = 0.5,
-                             progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> dict:
-        """Cross-validation by document on *layer* (see ``suggest.evaluate``); writes nothing."""
+                             epochs: int | None = None, progress: Progress | None = None,
+                             cancelled: Callable[[], bool] | None = None) -> dict:
+        """Cross-validation by document on *layer* (see ``suggest.evaluate``); writes nothing.
+        *epochs*: each fold's training from scratch (default as ``train_suggestions``)."""
         from ..suggest.evaluate import evaluate
         layer = layer_name(layer, allow_gold=True)
-        return evaluate(self, layer, folds=folds, seed=seed, shares=shares, min_score=min_score,
+        if epochs is not None and epochs < 1:
+            raise ValidationError(f"epochs must be 1 or more, not {epochs}")
+        return evaluate(self, layer, folds=folds, seed=seed, shares=shares, min_score=min_score, epochs=epochs,
                         progress=progress, cancelled=cancelled)
