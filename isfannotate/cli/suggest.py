@@ -124,7 +124,7 @@ def _run(a: argparse.Namespace) -> int:
     return 0
 
 
-def _fmt(x) -> str:
+def _fmt(x: float | None) -> str:
     return "  -  " if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3f}"
 
 
