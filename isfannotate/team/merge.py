@@ -36,7 +36,18 @@ from ..ids import new_id, now
 from ..models import layer_name, name_key
 from ..store.connection import bulk_cache
 from ..store.layers import clear_layer
-from ..store.matching import entry_exists, match_entry
+from ..store.matching import match_entry
+from ..store.merging import (
+    copy_spans,
+    documents_by_sha,
+    ids_taken,
+    logged_suggestion_ids,
+    merge_connection,
+    merge_digests,
+    merge_ids_of,
+    recorded_conflicts,
+    registry_entry,
+)
 from .handout import handouts
 from .untrusted import SPAN_COLUMNS, FileData, UntrustedFile
 
@@ -55,6 +66,7 @@ class FileReport:
     spans: int = 0
     new_actors: int = 0
     new_targets: int = 0
+    suggestion_decisions: int = 0   # logged decisions on model suggestions brought in (not merged before)
     conflicts: list[str] = field(default_factory=list)
 
 
@@ -65,10 +77,13 @@ class MergeReport:
     def summary(self) -> str:
         lines = []
         for f in self.files:
-            line = (f"{f.path}: {f.annotator}: {f.documents} documents ({f.replaced} updated, {f.unchanged} unchanged), "
+            line = (f"{f.path}: {f.annotator}: {f.documents} documents ({f.replaced} updated, "
+                    f"{f.unchanged} unchanged), "
                     f"{f.spans} spans")
             if f.new_actors or f.new_targets:
                 line += f", {f.new_actors} new actors, {f.new_targets} new targets"
+            if f.suggestion_decisions:
+                line += f", {f.suggestion_decisions} suggestion decisions"
             if f.conflicts:
                 line += f", {len(f.conflicts)} registry conflicts to decide"
             lines.append(line)
@@ -84,17 +99,17 @@ def _reconcile(project: ProjectBase, rec: Recorder, data: FileData, report: File
     table = "actors" if kind == "actor" else "targets"
     items = data.actors if kind == "actor" else data.targets
     fields = ("name", "type", "external_id") if kind == "actor" else ("name",)
+    known = merge_ids_of(conn, data.annotator, kind)
+    listed = recorded_conflicts(conn, data.annotator)
     out: dict[str, str] = {}
     for fid, item in sorted(items.items()):
-        pid = None
-        row = conn.execute("SELECT project_id FROM merge_ids WHERE annotator=? AND kind=? AND file_id=?",
-                           (data.annotator, kind, fid)).fetchone()
-        if row and entry_exists(conn, kind, row[0]):
-            pid = row[0]   # matched in an earlier merge of this annotator's file
-        if pid is None:
+        pid = known.get(fid)
+        current = registry_entry(conn, kind, pid) if pid is not None else None
+        if current is None:   # not matched in an earlier merge of this annotator's file (or gone since)
             found = match_entry(conn, kind, fid, item["name"], item.get("external_id") if kind == "actor" else None)
             pid = found[0] if found else None
-        if pid is None:
+            current = registry_entry(conn, kind, pid) if pid is not None else None
+        if pid is None or current is None:
             pid = new_id("a" if kind == "actor" else "t")
             row = {**{k: item[k] for k in item}, "id": pid, "created_by": data.annotator, "created_at": stamp}
             after = rec.insert(table, row)
@@ -104,8 +119,6 @@ def _reconcile(project: ProjectBase, rec: Recorder, data: FileData, report: File
             else:
                 report.new_targets += 1
         else:
-            current = dict(zip(fields, conn.execute(f"SELECT {', '.join(fields)} FROM {table} WHERE id=?",
-                                                    (pid,)).fetchone()))
             for f in fields:
                 theirs = item.get(f)
                 if f == "external_id" and not theirs:
@@ -113,30 +126,30 @@ def _reconcile(project: ProjectBase, rec: Recorder, data: FileData, report: File
                 if theirs != current[f]:
                     if f == "external_id" and not current[f]:   # a QID the annotator found: take it
                         after = rec.update(table, (pid,), {f: theirs})
-                        project.log_registry(rec, kind, pid, f"merge from {data.annotator}", current, after)
+                        project.log_registry(rec, kind, pid, f"merge from {data.annotator}",
+                                             {k: current[k] for k in fields}, after)
                         continue
-                    _conflict(rec, kind, pid, data, f, current[f], theirs, stamp, report)
+                    _conflict(rec, kind, pid, data, f, current[f], theirs, stamp, report, listed)
             if kind == "actor":
-                mine = json.loads(conn.execute("SELECT aliases FROM actors WHERE id=?", (pid,)).fetchone()[0])
-                name = conn.execute("SELECT name FROM actors WHERE id=?", (pid,)).fetchone()[0]
+                mine = json.loads(current["aliases"])
                 extra = [a for a in [item["name"], *json.loads(item["aliases"])]
-                         if a not in mine and a != name]
+                         if a not in mine and a != current["name"]]
                 if extra:
                     after = rec.update("actors", (pid,), {"aliases": json.dumps([*mine, *extra], ensure_ascii=False)})
                     project.log_registry(rec, "actor", pid, f"merge from {data.annotator}", {"aliases": mine}, after)
-        if rec.conn.execute("SELECT 1 FROM merge_ids WHERE annotator=? AND kind=? AND file_id=? AND project_id=?",
-                            (data.annotator, kind, fid, pid)).fetchone() is None:
+        if known.get(fid) != pid:
             rec.upsert("merge_ids", {"annotator": data.annotator, "kind": kind, "file_id": fid, "project_id": pid})
         out[fid] = pid
     return out
 
 
-def _conflict(rec, kind, pid, data, field_name, ours, theirs, stamp, report) -> None:
+def _conflict(rec: Recorder, kind: str, pid: str, data: FileData, field_name: str, ours: object, theirs: object,
+              stamp: str, report: FileReport, listed: set[tuple[str, str, str, str]]) -> None:
     enc = json.dumps(theirs, ensure_ascii=False)
     report.conflicts.append(f"{kind} {pid} {field_name}: project {ours!r}, {data.annotator} {theirs!r}")
-    if rec.conn.execute("SELECT 1 FROM merge_conflicts WHERE kind=? AND entity_id=? AND annotator=? AND field=? "
-                        "AND file_value=?", (kind, pid, data.annotator, field_name, enc)).fetchone():
+    if (kind, pid, field_name, enc) in listed:
         return
+    listed.add((kind, pid, field_name, enc))
     rec.insert("merge_conflicts", {"id": new_id("mc"), "kind": kind, "entity_id": pid, "annotator": data.annotator,
                                    "source": Path(data.path).name, "field": field_name,
                                    "project_value": json.dumps(ours, ensure_ascii=False), "file_value": enc,
@@ -198,13 +211,12 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
     handed = handouts(project.conn)
     scheme = project.scheme
     known = {name_key(name): name for name in project.layers()}
-    sha_to_doc = dict(project.conn.execute("SELECT sha256, id FROM documents"))
+    sha_to_doc = documents_by_sha(project.conn)
     report = MergeReport()
     stamp = now()
     by_layer: dict[str, str] = {}
     total = len(paths) * 2
     files = [UntrustedFile(p, scheme) for p in paths]
-    attached: list[str] = []
     # exits in reverse: the worker is joined before the temporary copies are removed
     with paused_gc(), ExitStack() as cleanup, ThreadPoolExecutor(1, thread_name_prefix="isf-merge-check") as pool:
         for f in files:
@@ -213,8 +225,7 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
         # opened and verified there while this one is written (not while it is read: both would
         # want the GIL, where the checks and SQLite's inserts mostly run without it)
         checked = [pool.submit(files[0].open().verify)]
-        trusted = project.conn.execute("PRAGMA trusted_schema").fetchone()[0]
-        project.conn.execute("PRAGMA trusted_schema=OFF")   # nothing in an attached copy may run (it holds nothing)
+        copies = cleanup.enter_context(merge_connection(project.conn))   # nothing in an attached copy may run
         try:
             with bulk_cache(project.conn), project.action("merge", None, None) as rec:
                 for i, f in enumerate(files):
@@ -228,7 +239,7 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
                     _check_handout(data, handed, welcome)
                     if progress:
                         progress(2 * i + 1, total)
-                    source = _attach(project.conn, f, attached)
+                    source = copies.attach(f.copy_path)
                     report.files.append(_merge_one(project, rec, data, sha_to_doc, stamp, source))
                 unused = sorted(welcome - set(by_layer))
                 if unused:
@@ -237,31 +248,7 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
         finally:
             for future in checked:
                 future.cancel()
-            try:
-                _detach(project.conn, attached)
-            finally:
-                project.conn.execute(f"PRAGMA trusted_schema={int(trusted)}")
     return report
-
-
-def _attach(conn, f: UntrustedFile, attached: list[str]) -> str | None:
-    """Attach *f*'s checked copy to the project's connection, so its spans are copied inside
-    SQLite; None when SQLite's limit of attached files is reached (then they are bound row by
-    row). Inside the action: an attached file can only be detached after it ends."""
-    if len(attached) >= conn.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED):
-        return None
-    alias = f"merge_src{len(attached)}"
-    conn.execute("ATTACH DATABASE ? AS " + alias, (str(f.copy_path),))
-    attached.append(alias)
-    return alias
-
-
-def _detach(conn, attached: list[str]) -> None:
-    """After the action: detach the copies and drop the temporary id maps."""
-    conn.execute("DROP TABLE IF EXISTS temp.merge_map")
-    for alias in attached:
-        conn.execute("DETACH DATABASE " + alias)
-    attached.clear()
 
 
 def _check_handout(data: FileData, handed: dict[str, dict], welcome: set[str]) -> None:
@@ -284,7 +271,8 @@ def _check_handout(data: FileData, handed: dict[str, dict], welcome: set[str]) -
 def _check_file(data: FileData, by_layer: dict[str, str], known: dict[str, str], sha_to_doc: dict[str, str]) -> None:
     """What a file is checked against outside itself: the other files and the project."""
     if data.annotator in by_layer:
-        raise IsfError(f"{data.path} and {by_layer[data.annotator]} both hold {data.annotator}'s work; merge one of them")
+        raise IsfError(f"{data.path} and {by_layer[data.annotator]} both hold {data.annotator}'s work; "
+                       "merge one of them")
     other = known.get(name_key(data.annotator))
     if other is not None and other != data.annotator:
         raise InputError(data.path, f"its annotator {data.annotator!r} would become a second layer beside {other!r}")
@@ -317,13 +305,14 @@ def _merge_one(project, rec, data: FileData, sha_to_doc: dict[str, str], stamp: 
         group[span_doc[c["span_id"]]].setdefault("claims", []).append(c)
     for e in data.evidence:
         group[stance_doc[e["stance_id"]]].setdefault("evidence", []).append(e)
-    merged = dict(conn.execute("SELECT document_id, digest FROM merge_digests WHERE annotator=?", (layer,)))
+    merged = merge_digests(conn, layer)
     docs: list[tuple[str, str, dict]] = []   # (project doc id, file doc id, its rows), to be written
     for fdoc, parts in sorted(group.items()):
         doc = sha_to_doc[data.docs[fdoc][0]]
         spans = parts.setdefault("spans", [])   # the file's tuples: links mapped when written
         parts["claims"] = [{**c, "source_actor": amap(c["source_actor"])} for c in parts.get("claims", [])]
-        parts["stances"] = [{**s, "document_id": doc, "holder": amap(s["holder"]), "target": target_map.get(s["target"])}
+        parts["stances"] = [{**s, "document_id": doc, "holder": amap(s["holder"]),
+                             "target": target_map.get(s["target"])}
                             for s in parts.get("stances", [])]
         fr.documents += 1
         digest = _digest(_span_keys(spans, amap if moved else None), parts["claims"], parts["stances"],
@@ -346,12 +335,26 @@ def _merge_one(project, rec, data: FileData, sha_to_doc: dict[str, str], stamp: 
             with rec.attempt():
                 _write_layer(rec, layer, docs, maps, set(), set(), source)
         except sqlite3.IntegrityError:   # some are taken (by another document or layer): new ids for those
-            taken_spans = {r[0] for r in conn.execute("SELECT id FROM spans WHERE id IN (SELECT value FROM json_each(?))",
-                                                      (json.dumps(list(span_doc)),))}
-            taken_stances = {r[0] for r in conn.execute("SELECT id FROM stances WHERE id IN "
-                                                        "(SELECT value FROM json_each(?))", (json.dumps(list(stance_doc)),))}
+            taken_spans = ids_taken(conn, "spans", span_doc)
+            taken_stances = ids_taken(conn, "stances", stance_doc)
             _write_layer(rec, layer, docs, maps, taken_spans, taken_stances, None)
+    fr.suggestion_decisions = _merge_suggestion_log(rec, data, sha_to_doc)
     return fr
+
+
+def _merge_suggestion_log(rec: Recorder, data: FileData, sha_to_doc: dict[str, str]) -> int:
+    """Bring in the file's logged decisions on model suggestions that the project's log does not
+    hold yet (by id: merging the same file again adds nothing), under the project's document ids
+    and the file's annotator; a model version the project does not have is kept as it is. Returns
+    how many were added. (The log is append-only: a decision changes no layer, so it is merged
+    whether or not its document's layer was.)"""
+    if not data.suggestion_log:
+        return 0
+    have = logged_suggestion_ids(rec.conn, [r["id"] for r in data.suggestion_log])
+    rows = [{**r, "document_id": sha_to_doc[data.docs[r["document_id"]][0]], "layer": data.annotator}
+            for r in data.suggestion_log if r["id"] not in have]
+    rec.insert_many("suggestion_log", rows)
+    return len(rows)
 
 
 def _write_layer(rec, layer: str, docs: list[tuple[str, str, dict]], maps: dict[str, dict], taken_spans: set[str],
@@ -380,14 +383,15 @@ def _write_layer(rec, layer: str, docs: list[tuple[str, str, dict]], maps: dict[
         new["stance_evidence"] += [{"stance_id": sids[e["stance_id"]], "span_id": rid(e["span_id"], e["span_id"]),
                                     "position": e["position"]} for e in parts.get("evidence", [])]
         new["relations"] += [{"id": new_id("r"), "document_id": doc, "layer": layer, "head": rid(r["head"], r["head"]),
-                              "tail": rid(r["tail"], r["tail"]), "label": r["label"]} for r in parts.get("relations", [])]
+                              "tail": rid(r["tail"], r["tail"]), "label": r["label"]}
+                             for r in parts.get("relations", [])]
         new["doc_labels"] += [{"document_id": doc, "layer": layer, "key": d["key"], "value": d["value"]}
                               for d in parts.get("doc_labels", [])]
         new["doc_status"] += [{"document_id": doc, "layer": layer, "status": s["status"], "reason": s["reason"],
                                "updated_at": s["updated_at"]} for s in parts.get("status", [])]
     same = {"layer": layer, "author": layer}
     if source is not None and not taken_spans:
-        _copy_spans(rec, source, layer, [fdoc for _, fdoc, _ in docs], spans_out, maps, same)
+        copy_spans(rec, source, layer, [fdoc for _, fdoc, _ in docs], spans_out, maps, same)
     else:
         if maps["actor_id"] or dmap:
             spans_out = [(sid, dmap.get(d, d), a, b, lab, amap(actor, actor), attrs, c)
@@ -395,27 +399,3 @@ def _write_layer(rec, layer: str, docs: list[tuple[str, str, dict]], maps: dict[
         rec.insert_tuples("spans", SPAN_COLUMNS, spans_out, same)
     for table, rows in new.items():
         rec.insert_many(table, rows)
-
-
-def _copy_spans(rec, source: str, layer: str, fdocs: list[str], rows: list[tuple], maps: dict[str, dict],
-                same: dict[str, str]) -> None:
-    """Copy the layer's spans of *fdocs* from the attached copy *source* inside SQLite, the
-    links and documents mapped through a temporary table; *rows* are the same spans as read
-    (logged for undo, the maps applied when they are)."""
-    conn = rec.conn
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS merge_map (kind TEXT, file_id TEXT, project_id TEXT, "
-                 "PRIMARY KEY (kind, file_id))")
-    conn.execute("DELETE FROM temp.merge_map")
-    conn.executemany("INSERT INTO temp.merge_map VALUES (?, ?, ?)",
-                     [(kind, k, v) for kind, m in maps.items() for k, v in m.items()])
-    cols = ", ".join(f'"{c}"' for c in (*SPAN_COLUMNS, *same))
-    rec.insert_select(
-        "spans",
-        f"INSERT INTO main.spans ({cols}) "
-        f"SELECT s.id, coalesce(d.project_id, s.document_id), s.start, s.\"end\", s.label, "
-        f"coalesce(a.project_id, s.actor_id), s.attrs, s.created_at, :layer, :author "
-        f"FROM {source}.spans s "
-        f"LEFT JOIN temp.merge_map a ON a.kind = 'actor_id' AND a.file_id = s.actor_id "
-        f"LEFT JOIN temp.merge_map d ON d.kind = 'document_id' AND d.file_id = s.document_id "
-        f"WHERE s.layer = :layer AND s.document_id IN (SELECT value FROM json_each(:docs))",
-        {**same, "docs": json.dumps(fdocs)}, SPAN_COLUMNS, rows, same, maps)
