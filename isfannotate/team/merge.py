@@ -22,13 +22,13 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, IsfError, ValidationError
 from ..gcpause import paused_gc
@@ -222,19 +222,22 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
         for f in files:
             cleanup.callback(f.close)
         # the first file is verified in the worker while it is read here; each next one is
-        # opened and verified there while this one is written (not while it is read: both would
-        # want the GIL, where the checks and SQLite's inserts mostly run without it)
-        checked = [pool.submit(files[0].open().verify)]
+        # opened, verified and read there while this one is written: the spans are copied by one
+        # INSERT ... SELECT, which runs inside SQLite without the GIL
+        checked: list[Future[Any]] = [pool.submit(files[0].open().verify)]
         copies = cleanup.enter_context(merge_connection(project.conn))   # nothing in an attached copy may run
         try:
             with bulk_cache(project.conn), project.action("merge", None, None) as rec:
                 for i, f in enumerate(files):
                     if progress:
                         progress(2 * i, total)
-                    data = f.read(checked[0].result) if i == 0 else checked[i].result().read()
-                    f.release()
+                    if i == 0:
+                        data = f.read(checked[0].result)
+                        f.release()
+                    else:
+                        data = checked[i].result()
                     if i + 1 < len(files):
-                        checked.append(pool.submit(files[i + 1].check))
+                        checked.append(pool.submit(_check_and_read, files[i + 1]))
                     _check_file(data, by_layer, known, sha_to_doc)
                     _check_handout(data, handed, welcome)
                     if progress:
@@ -249,6 +252,13 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
             for future in checked:
                 future.cancel()
     return report
+
+
+def _check_and_read(f: UntrustedFile) -> FileData:
+    """Open, verify and read *f* (in the worker thread), keeping its checked copy."""
+    data = f.check().read()
+    f.release()
+    return data
 
 
 def _check_handout(data: FileData, handed: dict[str, dict], welcome: set[str]) -> None:
