@@ -14,6 +14,7 @@ from ..store.layer_rows import LayerRows, document_lengths
 from ..store.layer_rows import registry_names as read_registry_names
 
 if TYPE_CHECKING:
+    from ..agreement.compute import AgreementResult
     from ..store.base import ProjectBase
 
 
@@ -73,7 +74,7 @@ def annotator_layers(project: ProjectBase, annotators: Sequence[str] | None = No
 
 
 def agreement(project: ProjectBase, annotators: Sequence[str] | None = None, *,
-              documents: Sequence[str] | None = None, with_texts: bool = False):
+              documents: Sequence[str] | None = None, with_texts: bool = False) -> AgreementResult:
     """``compute_agreement`` over the project's annotator layers (docs/agreement.md)."""
     from ..agreement import compute_agreement
     layers = annotator_layers(project, annotators, documents=documents)

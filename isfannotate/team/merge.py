@@ -55,6 +55,8 @@ if TYPE_CHECKING:
     from ..store.base import ProjectBase
     from ..store.changes import Recorder
 
+Rows = list[dict[str, Any]]
+
 
 @dataclass
 class FileReport:
@@ -156,7 +158,7 @@ def _conflict(rec: Recorder, kind: str, pid: str, data: FileData, field_name: st
                                    "status": "open", "created_at": stamp})
 
 
-def _span_keys(spans, amap=None) -> dict[str, str]:
+def _span_keys(spans: list[tuple[Any, ...]], amap: Callable[[Any], Any] | None = None) -> dict[str, str]:
     """span id -> the span's parts as text, its link mapped by *amap* (an unset link reads
     "None", which no actor id is), for *spans* in SPAN_COLUMNS order. (Two comprehensions: the
     usual case, no link mapped, makes no call per span.)"""
@@ -165,12 +167,13 @@ def _span_keys(spans, amap=None) -> dict[str, str]:
     return {sid: f"{a}\x1f{b}\x1f{lab}\x1f{amap(actor)}\x1f{attrs}" for sid, _d, a, b, lab, actor, attrs, _c in spans}
 
 
-def _digest(key: dict[str, str], claims, stances, evidence, relations, labels, status) -> str:
+def _digest(key: dict[str, str], claims: Rows, stances: Rows, evidence: Rows, relations: Rows, labels: Rows,
+            status: Rows) -> str:
     """A digest of one document's layer as the file has it (after the registry mapping), free of
     ids and of order: what a merge of this document wrote last time is remembered by it, so
     merging the same file again reads nothing of the project's layer and changes nothing.
     *key*: ``_span_keys`` of the document's spans."""
-    def f(v) -> str:
+    def f(v: object) -> str:
         return "\x00" if v is None else str(v)
     ev: dict[str, list[str]] = {}
     for e in evidence:
@@ -208,10 +211,11 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
         welcome = {layer_name(n) for n in new_annotators}
     except ValidationError as e:
         raise IsfError(f"--new-annotator: {e}") from None
-    handed = handouts(project.conn)
     scheme = project.scheme
     known = {name_key(name): name for name in project.layers()}
-    sha_to_doc = documents_by_sha(project.conn)
+    with project.snapshot() as conn:   # the connection every write of the merge goes through, too
+        handed = handouts(conn)
+        sha_to_doc = documents_by_sha(conn)
     report = MergeReport()
     stamp = now()
     by_layer: dict[str, str] = {}
@@ -225,9 +229,9 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
         # opened, verified and read there while this one is written: the spans are copied by one
         # INSERT ... SELECT, which runs inside SQLite without the GIL
         checked: list[Future[Any]] = [pool.submit(files[0].open().verify)]
-        copies = cleanup.enter_context(merge_connection(project.conn))   # nothing in an attached copy may run
+        copies = cleanup.enter_context(merge_connection(conn))   # nothing in an attached copy may run
         try:
-            with bulk_cache(project.conn), project.action("merge", None, None) as rec:
+            with bulk_cache(conn), project.action("merge", None, None) as rec:
                 for i, f in enumerate(files):
                     if progress:
                         progress(2 * i, total)
@@ -261,7 +265,7 @@ def _check_and_read(f: UntrustedFile) -> FileData:
     return data
 
 
-def _check_handout(data: FileData, handed: dict[str, dict], welcome: set[str]) -> None:
+def _check_handout(data: FileData, handed: dict[str, dict[str, Any]], welcome: set[str]) -> None:
     """A file is taken when this project handed it out to the annotator it holds, or when the
     lead names that annotator with ``--new-annotator``."""
     if data.annotator in welcome:
@@ -293,7 +297,8 @@ def _check_file(data: FileData, by_layer: dict[str, str], known: dict[str, str],
     by_layer[data.annotator] = data.path
 
 
-def _merge_one(project, rec, data: FileData, sha_to_doc: dict[str, str], stamp: str, source: str | None) -> FileReport:
+def _merge_one(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc: dict[str, str], stamp: str,
+               source: str | None) -> FileReport:
     """Merge one file's layer; *source*: the schema its checked copy is attached as (None: not
     attached, the spans are bound row by row)."""
     conn = rec.conn
@@ -304,7 +309,7 @@ def _merge_one(project, rec, data: FileData, sha_to_doc: dict[str, str], stamp: 
     project.ensure_annotator(rec, layer)
     amap = actor_map.get
     moved = {k: v for k, v in actor_map.items() if k != v}   # usually none: the lead's own registry
-    group: dict[str, dict[str, list]] = {fdoc: {"spans": list(rows)}
+    group: dict[str, dict[str, Any]] = {fdoc: {"spans": list(rows)}
                                          for fdoc, rows in groupby(data.spans, itemgetter(1))}
     for name in ("stances", "relations", "doc_labels", "status"):
         for row in getattr(data, name):
@@ -316,7 +321,7 @@ def _merge_one(project, rec, data: FileData, sha_to_doc: dict[str, str], stamp: 
     for e in data.evidence:
         group[stance_doc[e["stance_id"]]].setdefault("evidence", []).append(e)
     merged = merge_digests(conn, layer)
-    docs: list[tuple[str, str, dict]] = []   # (project doc id, file doc id, its rows), to be written
+    docs: list[tuple[str, str, dict[str, Any]]] = []   # (project doc id, file doc id, its rows), to be written
     for fdoc, parts in sorted(group.items()):
         doc = sha_to_doc[data.docs[fdoc][0]]
         spans = parts.setdefault("spans", [])   # the file's tuples: links mapped when written
@@ -367,14 +372,15 @@ def _merge_suggestion_log(rec: Recorder, data: FileData, sha_to_doc: dict[str, s
     return len(rows)
 
 
-def _write_layer(rec, layer: str, docs: list[tuple[str, str, dict]], maps: dict[str, dict], taken_spans: set[str],
+def _write_layer(rec: Recorder, layer: str, docs: list[tuple[str, str, dict[str, Any]]],
+                 maps: dict[str, dict[str, str]], taken_spans: set[str],
                  taken_stances: set[str], source: str | None) -> None:
     """Insert *layer*'s rows of *docs*: the spans' links and documents mapped by *maps*
     (column -> {file value: project value}); the ids in *taken_spans* / *taken_stances* get new
     ones. With *source* (the file's attached copy, and no id taken) the spans are copied inside
     SQLite, else bound row by row."""
-    spans_out: list[tuple] = []
-    new: dict[str, list[dict]] = {k: [] for k in ("claims", "stances", "stance_evidence", "relations",
+    spans_out: list[tuple[Any, ...]] = []
+    new: dict[str, list[dict[str, Any]]] = {k: [] for k in ("claims", "stances", "stance_evidence", "relations",
                                                   "doc_labels", "doc_status", "merge_digests")}
     amap, dmap = maps["actor_id"].get, maps["document_id"]
     for doc, _fdoc, parts in docs:

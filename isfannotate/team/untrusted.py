@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError, ValidationError
 from ..models import GOLD, layer_name
@@ -33,6 +34,8 @@ from ..store.bundles import LAYERED, SPAN_COLUMNS, BundleReader, connect_bundle
 __all__ = ["LAYERED", "SPAN_COLUMNS", "FileData", "UntrustedFile", "check_scheme", "check_size",
            "read_annotator_file", "validate_rows"]
 
+Row = dict[str, Any]   # a row of the file as read, keyed by column
+
 
 @dataclass
 class FileData:
@@ -40,18 +43,18 @@ class FileData:
     annotator: str
     scheme: Scheme
     docs: dict[str, tuple[str, str]]                 # file doc id -> (sha256, text)
-    actors: dict[str, dict]
-    targets: dict[str, dict]
-    spans: list[tuple]                               # SPAN_COLUMNS, in document order
-    claims: list[dict]
-    stances: list[dict]
-    evidence: list[dict]
-    relations: list[dict]
-    doc_labels: list[dict]
-    status: list[dict]
+    actors: dict[str, Row]
+    targets: dict[str, Row]
+    spans: list[tuple[Any, ...]]                               # SPAN_COLUMNS, in document order
+    claims: list[Row]
+    stances: list[Row]
+    evidence: list[Row]
+    relations: list[Row]
+    doc_labels: list[Row]
+    status: list[Row]
     span_doc: dict[str, str]                         # span id -> file doc id
     handout_id: str | None = None                    # project_info.handout_id of a handed-out file
-    suggestion_log: list[dict] = field(default_factory=list)   # decisions on model suggestions (issue 22)
+    suggestion_log: list[Row] = field(default_factory=list)   # decisions on model suggestions (issue 22)
 
 
 class UntrustedFile:
@@ -72,7 +75,7 @@ class UntrustedFile:
         self.path = Path(path)
         self.src = str(self.path)
         self.scheme = scheme
-        self._tmp: tempfile.TemporaryDirectory | None = None
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._copy: Path | None = None
         self._conn: sqlite3.Connection | None = None
         self._annotator: str | None = None
@@ -80,12 +83,12 @@ class UntrustedFile:
         self._file_scheme: Scheme | None = None
         self._integrity_checked = False
         self._docs: dict[str, tuple[str, str]] | None = None
-        self._suspects: list[tuple] = []
+        self._suspects: list[tuple[Any, ...]] = []
 
     def __enter__(self) -> UntrustedFile:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     @property
@@ -226,7 +229,7 @@ def read_annotator_file(path: str | Path, scheme: Scheme) -> FileData:
         return f.check().read()
 
 
-def _check(conn: sqlite3.Connection, src: str, reference: frozenset) -> tuple[str, Scheme, bool, str | None]:
+def _check(conn: sqlite3.Connection, src: str, reference: frozenset[Any]) -> tuple[str, Scheme, bool, str | None]:
     """The file's annotator and scheme, once the file is known to be one of our projects,
     whether SQLite's integrity check was run (before migrating an older copy; otherwise
     ``verify()`` runs it), and its handout id (None: not handed out by any project)."""
@@ -338,7 +341,7 @@ def check_scheme(project_scheme: Scheme, file_scheme: Scheme, src: str) -> None:
         raise InputError(src, "its scheme is not a subset of the project's; not in the project: " + "; ".join(diff))
 
 
-def validate_rows(data: FileData, scheme: Scheme, suspects: list[tuple] | None = None) -> None:
+def validate_rows(data: FileData, scheme: Scheme, suspects: list[tuple[Any, ...]] | None = None) -> None:
     """Refuse the file at its first row that breaks a rule. *suspects*: the spans that may break
     one, found by ``_SUSPECT_SPANS`` (None: check every span here)."""
     src = data.path
@@ -437,7 +440,7 @@ def _validate_suggestion_log(data: FileData) -> None:
             raise bad("corrected_label is not a short text")
 
 
-def _validate_spans(data: FileData, labels: set[str], spans: list[tuple]) -> None:
+def _validate_spans(data: FileData, labels: set[str], spans: list[tuple[Any, ...]]) -> None:
     """Refuse the first of *spans* (SPAN_COLUMNS tuples) that breaks a rule."""
     src, docs, actors = data.path, data.docs, data.actors
     for sid, doc_id, start, end, label, actor_id, attrs, _created in spans:
