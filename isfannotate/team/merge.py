@@ -1,8 +1,9 @@
 """Bringing annotators' files back: ``isfannotate merge PROJECT FILE...``.
 
 An annotator's file is untrusted input: ``untrusted.UntrustedFile`` copies, checks, reads and
-validates it (every row) before anything of it is written. The next file's copy and SQLite's
-integrity check of it run in a worker thread while the previous file is written.
+validates it (every row) before anything of it is written. The next file's copy, SQLite's
+integrity check of it and the reading of its rows run in a worker thread while the previous file
+is written.
 
 Then, in ONE action (all-or-nothing, one undo step; a file refused half-way through rolls back
 everything):
@@ -14,7 +15,9 @@ everything):
   file's version changed since it was last merged (a digest per annotator and document,
   ``merge_digests``), and left alone otherwise, so merging the same file twice changes nothing
   and reads nothing of the project's layers;
-- nothing but that annotator's own layer is written.
+- nothing but that annotator's own layer is written;
+- the annotator's logged decisions on model suggestions (``suggestion_log``) that the project
+  does not hold yet are added, by id (issue 22), whether or not the layer changed.
 """
 from __future__ import annotations
 
@@ -200,8 +203,8 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
     """Merge annotators' files into *project*, all-or-nothing, as one action.
 
     Each file's whole-file checks (SQLite's integrity check above all, see ``UntrustedFile``)
-    run in a worker thread: the first file's while its rows are read, each next one's while the
-    file before it is written. A file's rows are read and validated before any of them is
+    run in a worker thread: the first file's while its rows are read, each next one's, with the
+    reading of its rows, while the file before it is written. A file's rows are read and validated before any of them is
     written. Any refusal (a bad file, a second file of the same annotator, documents the project
     lacks, a file this project did not hand out to its annotator unless that annotator is one of
     *new_annotators*) rolls the whole action back."""
