@@ -116,3 +116,22 @@ def test_a_log_row_of_another_layer_in_the_file_is_refused(lead, tmp_path, capsy
     path = lead.path
     lead.close()
     refused_by_cli(path, [str(files["alice"])], capsys, str(files["alice"]), "mallory")
+
+
+def test_a_hostile_row_in_the_second_file_read_in_the_worker_refuses_both(lead, tmp_path, capsys):
+    """The second file is opened, verified and read in the merge's worker thread while the first
+    is written: its refusal still names it, and nothing of the first file stays."""
+    files = hand_out(lead, tmp_path)
+    _decide(files["alice"], "alice", ALICE)
+    _decide(files["bob"], "bob", BOB)
+    conn = sqlite3.connect(files["bob"])
+    conn.execute("UPDATE suggestion_log SET model_version = 'latest' WHERE decision = 'accept'")
+    conn.commit()
+    conn.close()
+    path = lead.path
+    lead.close()
+    err = refused_by_cli(path, [str(files["alice"]), str(files["bob"])], capsys, str(files["bob"]),
+                         "model version is str")
+    assert str(files["alice"]) not in err
+    with Project.open(path) as p:
+        assert p.suggestion_log() == [] and "alice" not in p.layers()
