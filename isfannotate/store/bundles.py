@@ -18,8 +18,7 @@ from typing import Any
 SPAN_COLUMNS = ("id", "document_id", "start", "end", "label", "actor_id", "attrs", "created_at")
 
 # Tables with a layer column (every one of them is checked for rows of another layer).
-LAYERED = ("spans", "stances", "relations", "doc_status", "doc_labels", "notes", "suggestion_decisions",
-           "suggestion_log")
+LAYERED = ("spans", "stances", "relations", "doc_status", "doc_labels", "suggestion_decisions", "suggestion_log")
 
 # The columns of a logged decision on a model suggestion (store/suggestions.py's LOG_COLS).
 SUGGESTION_LOG_COLUMNS = ("id", "document_id", "layer", "model_version", "kind", "label", "start", "end", "score",
