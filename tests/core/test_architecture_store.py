@@ -25,9 +25,6 @@ SQL_NOT_MOVED_YET = {
     "isfannotate/review/units.py": 6,
     "isfannotate/stancemap/export.py": 1,
     "isfannotate/stancemap/query.py": 6,
-    "isfannotate/team/layers.py": 10,
-    "isfannotate/team/merge.py": 19,
-    "isfannotate/team/untrusted.py": 14,
 }
 
 
