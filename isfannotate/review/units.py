@@ -121,9 +121,8 @@ def _coded_layers(project: ProjectBase, documents: Sequence[str] | None) -> list
     from ..agreement.units import Layer
     from ..team.layers import annotator_layers
     anyone = annotator_layers(project, done_only=False, documents=documents)   # read once
-    done: dict[str, set[str]] = {}
-    for doc, layer in project.conn.execute("SELECT document_id, layer FROM doc_status WHERE status='done'"):
-        done.setdefault(layer, set()).add(doc)
+    with project.snapshot() as conn:
+        done = stored.done_documents_by_layer(conn)
     done_docs = set().union(*done.values()) if done else set()
     merged = []
     for layer in anyone:
@@ -248,10 +247,8 @@ def review_document(project: ProjectBase, document_id: str) -> ReviewDoc:
 
 
 def _decisions(project: ProjectBase, docs: list[str]) -> dict[str, dict]:
-    cur = project.conn.execute("SELECT * FROM decisions WHERE document_id IN (SELECT value FROM json_each(?))",
-                               (json.dumps(docs),))
-    names = [d[0] for d in cur.description]
-    return {r[0]: dict(zip(names, r)) for r in cur.fetchall()}
+    with project.snapshot() as conn:
+        return stored.decisions_of_documents(conn, docs)
 
 
 class _Details:
@@ -288,23 +285,6 @@ class _Details:
 
 
 def _details(project: ProjectBase, layers) -> _Details:
-    conn = project.conn
-    docs = json.dumps(sorted(set().union(*(layer.documents for layer in layers))))
-    names = json.dumps([layer.annotator for layer in layers])
-    spans = {r[0]: {"start": r[1], "end": r[2], "label": r[3], "actor_id": r[4], "attrs": r[5]} for r in conn.execute(
-        'SELECT id, start, "end", label, actor_id, attrs FROM spans WHERE layer IN (SELECT value FROM json_each(?)) '
-        "AND document_id IN (SELECT value FROM json_each(?))", (names, docs))}
-    claims = {r[0]: {"source_span": r[1], "cue_span": r[2], "quote": r[3]} for r in conn.execute(
-        "SELECT c.span_id, c.source_span, c.cue_span, c.quote FROM claims c JOIN spans s ON s.id = c.span_id "
-        "WHERE s.layer IN (SELECT value FROM json_each(?)) AND s.document_id IN (SELECT value FROM json_each(?))",
-        (names, docs))}
-    stances = {r[0]: {"conditions": r[1]} for r in conn.execute(
-        "SELECT id, conditions FROM stances WHERE layer IN (SELECT value FROM json_each(?)) "
-        "AND document_id IN (SELECT value FROM json_each(?))", (names, docs))}
-    evidence: dict[str, list[str]] = {}
-    for sid, span_id in conn.execute(
-            "SELECT e.stance_id, e.span_id FROM stance_evidence e JOIN stances s ON s.id = e.stance_id "
-            "WHERE s.layer IN (SELECT value FROM json_each(?)) AND s.document_id IN (SELECT value FROM json_each(?)) "
-            "ORDER BY e.stance_id, e.position", (names, docs)):
-        evidence.setdefault(sid, []).append(span_id)
-    return _Details(spans, claims, stances, evidence)
+    docs = sorted(set().union(*(layer.documents for layer in layers)))
+    with project.snapshot() as conn:
+        return _Details(*stored.unit_details(conn, [layer.annotator for layer in layers], docs))

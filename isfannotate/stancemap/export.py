@@ -8,13 +8,13 @@ when a network file is asked for.
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import IsfError
-from .query import Scope, StanceMap, _date_ok, _doc_filter, _layers, display_type, resolve_scope
+from ..store import stancemap as stored
+from .query import Scope, StanceMap, _date_ok, _filter, _layers, display_type, resolve_scope
 
 if TYPE_CHECKING:
     from ..store.base import ProjectBase
@@ -52,20 +52,10 @@ def stance_rows(project: ProjectBase, scope: Scope | None = None) -> list[Stance
     layer, document and creation order, with the text of its evidence spans (code points)."""
     scope = resolve_scope(project, scope or Scope())
     layers = _layers(project, scope.layer)
-    extra, params = _doc_filter(scope)
-    sql = (
-        "SELECT s.id, s.layer, a.name, s.holder, a.type, coalesce(t.name, s.target), s.target, s.polarity, "
-        "s.conditions, s.document_id, coalesce(json_extract(d.meta, '$.title'), ''), json_extract(d.meta, '$.date'), "
-        "json_extract(d.meta, '$.outlet'), substr(d.text, sp.start + 1, sp.\"end\" - sp.start) "   # code points
-        "FROM stances s JOIN documents d ON d.id = s.document_id JOIN actors a ON a.id = s.holder "
-        "LEFT JOIN targets t ON t.id = s.target "
-        "LEFT JOIN stance_evidence e ON e.stance_id = s.id LEFT JOIN spans sp ON sp.id = e.span_id "
-        "WHERE s.layer IN (SELECT value FROM json_each(?)) AND s.target IS NOT NULL" + extra +
-        " ORDER BY s.layer, d.seq, s.created_at, s.id, e.position")
     out: list[StanceRow] = []
-    with project.read_snapshot() as conn:
+    with project.snapshot() as conn:
         last, ev = None, []
-        for *head, text in conn.execute(sql, [json.dumps(layers), *params]):
+        for *head, text in stored.stances_with_evidence_texts(conn, _filter(scope, layers)):
             if last is not None and head[0] != last[0]:
                 out.append(_row(last, ev))
                 last, ev = None, []

@@ -19,9 +19,6 @@ SQL_CALLS = {"execute", "executemany", "executescript"}
 # fewer calls than listed fails too, so whoever moves SQL out also shortens the list.
 # The app (ui/) runs no SQL at all: it is walked like the core and has no entry here.
 SQL_NOT_MOVED_YET = {
-    "isfannotate/review/units.py": 6,
-    "isfannotate/stancemap/export.py": 1,
-    "isfannotate/stancemap/query.py": 6,
     "isfannotate/team/layers.py": 10,
     "isfannotate/team/merge.py": 19,
     "isfannotate/team/untrusted.py": 14,
