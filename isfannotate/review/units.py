@@ -18,8 +18,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..agreement.units import align_spans, build_units, group_by_doc
+from ..agreement.units import build_units, span_groups
 from ..store import review as stored
+from ..store import review_counts as store_counts
+from ..store.review_counts import SpanKey
 
 if TYPE_CHECKING:
     from ..store.base import ProjectBase
@@ -163,82 +165,50 @@ def review_documents(project: ProjectBase, documents: Sequence[str] | None = Non
 def review_counts(project: ProjectBase, documents: Sequence[str] | None = None, *,
                   progress: Callable[[int, int], None] | None = None) -> dict[str, tuple[int, int, int]]:
     """(units, decided, open disagreements) per document, as ``review_documents`` would count
-    them, without building what only the review screen needs: one read of the layers, and the
-    unit keys (a hash of every version) only for documents that have decisions. A span's
-    version is compared on its offsets, label and link alone (its attributes are no part of
-    its decision). The review queue's first opening over a large project runs on this."""
-    merged = _coded_layers(project, documents)
-    if not merged:
-        return {}
-    spans = group_by_doc(merged, "spans")
-    units = build_units(merged, _spans_by_doc={})       # spans are counted below, by _span_counts
+    them, without building what only the review screen needs. The review queue's first
+    opening over a large project runs on this.
+
+    The coders of each document and their spans come from SQL as plain rows (no layers, no
+    span objects); a document whose review holds only spans is counted by ``_span_counts``
+    (a span's version is compared on its offsets, label and link alone: its attributes are
+    no part of its decision). Documents with a claim, stance, document label or decision are
+    built in full by ``review_documents`` (unit keys, versions), which is exact by definition."""
     with project.snapshot() as conn:
-        with_decisions = stored.documents_with_decisions(conn, units)
-    full = review_documents(project, sorted(with_decisions)) if with_decisions else {}
-    details = _Details({}, {}, {}, {})
-    if any(layer.claims or layer.stances for layer in merged):
-        details = _details(project, merged)
+        coders_of = store_counts.coders_by_document(conn, documents)
+        full_docs = store_counts.documents_beyond_spans(conn, coders_of)
+        spans = store_counts.coded_spans(conn, coders_of)
+    full = review_documents(project, sorted(full_docs)) if full_docs else {}
     out: dict[str, tuple[int, int, int]] = {}
-    step = max(1, len(units) // 50)
-    for i, (doc, du) in enumerate(units.items()):
+    step = max(1, len(coders_of) // 50)
+    for i, (doc, coders) in enumerate(coders_of.items()):
         if progress and i % step == 0:
-            progress(i, len(units))
+            progress(i, len(coders_of))
         rd = full.get(doc)
         if rd is not None:
             out[doc] = (len(rd.units), rd.decided, len(rd.open_disagreements))
-            continue
-        n, open_ = _span_counts(doc, du.coders, spans.get(doc))
-        n += len(du.claims) + len(du.stances) + len(du.doc_labels)
-        for kind, group in (("claim", du.claims), ("stance", du.stances), ("doc_label", du.doc_labels)):
-            for u in group:
-                versions = {a: details.version(kind, a, v) for a, v in u.versions.items()}
-                ru = ReviewUnit("", kind, doc, u.start, u.end, du.coders, versions)
-                open_ += ru.state in ("disagree", "incomplete")
-        out[doc] = (n, 0, open_)
+        elif doc not in full_docs:
+            n, open_ = _span_counts(tuple(coders), spans.get(doc))
+            out[doc] = (n, 0, open_)
     if progress:
-        progress(len(units), len(units))
+        progress(len(coders_of), len(coders_of))
     return out
 
 
-def _span_counts(doc: str, coders: tuple[str, ...], by_annotator: dict[str, list] | None) -> tuple[int, int]:
-    """(units, open units) of one document's spans, as ``align_spans`` makes them. A version
-    every coder has identically (offsets, label, link) is a unit of its own that agrees (the
-    aligner never joins it to anything), so it is counted without aligning; the rest is
-    aligned. A unit is open when a coder lacks it or its versions differ."""
+def _span_counts(coders: tuple[str, ...], by_annotator: dict[str, list[SpanKey]] | None) -> tuple[int, int]:
+    """(units, open units) of one document's spans, given as (start, end, label, link) per
+    coder in the review's order, aligned as ``align_spans`` aligns them (``span_groups`` is its
+    alignment, without the units). A unit is open when a coder lacks it or its versions differ."""
     if not by_annotator:
         return 0, 0
-    keys = {a: [(s.start, s.end, s.label, s.link) for s in items] for a, items in by_annotator.items()}
-    common: dict[tuple, int] = {}
-    if len(keys) == len(coders):        # (every coder has spans here: otherwise nothing is common)
-        lists = [keys[c] for c in coders]
-        for k in lists[0]:
-            common[k] = common.get(k, 0) + 1
-        for other in lists[1:]:
-            mine: dict[tuple, int] = {}
-            for k in other:
-                if k in common:
-                    mine[k] = mine.get(k, 0) + 1
-            common = {k: min(v, mine[k]) for k, v in common.items() if k in mine}
-    n_full = sum(common.values())
-    rest = by_annotator
-    if n_full:
-        rest = {}
-        for a, items in by_annotator.items():
-            skip = dict(common)
-            kept = []
-            for s, k in zip(items, keys[a]):
-                if skip.get(k, 0) > 0:
-                    skip[k] -= 1
-                else:
-                    kept.append(s)
-            if kept:
-                rest[a] = kept
-    if not rest:
-        return n_full, 0
-    units = align_spans(doc, coders, rest)
-    open_ = sum(1 for u in units if len(u.versions) < len(coders)
-                or len({(v.start, v.end, v.label, v.link) for v in u.versions.values()}) > 1)
-    return n_full + len(units), open_
+    keys = [by_annotator.get(c, []) for c in coders]
+    _, units = span_groups(keys)
+    flat = [k for mine in keys for k in mine]
+    n = len(coders)
+    open_ = 0
+    for _, idx, _, _ in units:
+        if len(idx) < n or (n > 1 and len({flat[i] for i in idx}) > 1):
+            open_ += 1
+    return len(units), open_
 
 
 def review_document(project: ProjectBase, document_id: str) -> ReviewDoc:
