@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from ..store.base import ProjectBase
 
 
+SPAN_COLUMNS = ("id", "document_id", "layer", "start", "end", "label", "actor_id", "attrs", "author")
+
+
 def parse_annotator_map(raw: str | dict | None) -> dict[str, str]:
     """``"u1=alice,u2=bob"`` (the CLI's form) or a dict -> ``{source: layer name}``."""
     if raw is None or raw == "":
@@ -132,7 +135,8 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
         targets.append((doc_id, layer, pd))
     with project.snapshot() as conn:
         existing_ids = set(ids.existing_sha.values())
-        taken = None if replace else next(((doc_id, layer, pd) for doc_id, layer, pd in targets if doc_id in existing_ids
+        taken = None if replace else next(((doc_id, layer, pd) for doc_id, layer, pd in targets
+                                           if doc_id in existing_ids
                                            and stored.layer_has_annotations(conn, doc_id, layer)), None)
         by_external = stored.actor_ids_by_external_id(conn)
     if taken is not None:
@@ -148,7 +152,8 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
                 report.added_labels = added_names(missing)
             phases.report(0.4)      # (read and checked)
             insert_documents(rec, new_rows, report, phases.part(0.4, 0.6))
-            spans, relations, labels, status = [], [], [], []
+            spans: list[tuple] = []
+            relations, labels, status = [], [], []
             new_id = IdMaker()
             if replace:
                 for layer in set(layers.values()):
@@ -158,9 +163,13 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
             for n_done, (doc_id, layer, pd) in enumerate(targets):
                 if n_done % every == 0:
                     building(n_done, len(targets))
-                keys: dict[str, str] = {}
-                for s in pd.spans:
-                    sid = keys[s.key] = new_id("s")
+                sids = new_id.many("s", len(pd.spans))
+                keys: dict[str, str] = {s.key: sid for s, sid in zip(pd.spans, sids, strict=True)} \
+                    if pd.relations else {}
+                for s, sid in zip(pd.spans, sids, strict=True):
+                    if not s.attrs and not s.external_id:       # (most spans: nothing to look up or write)
+                        spans.append((sid, doc_id, layer, s.start, s.end, s.label, None, "{}", layer))
+                        continue
                     attrs = dict(s.attrs)
                     actor_id = None
                     if s.external_id:
@@ -169,10 +178,8 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
                             attrs["external_id"] = s.external_id
                             if s.external_name:
                                 attrs["external_name"] = s.external_name
-                    spans.append({"id": sid, "document_id": doc_id, "layer": layer, "start": s.start, "end": s.end,
-                                  "label": s.label, "actor_id": actor_id,
-                                  "attrs": json.dumps(attrs, ensure_ascii=False) if attrs else "{}",
-                                  "author": layer, "created_at": ids.stamp})
+                    spans.append((sid, doc_id, layer, s.start, s.end, s.label, actor_id,
+                                  json.dumps(attrs, ensure_ascii=False) if attrs else "{}", layer))
                 relations += [{"id": new_id("r"), "document_id": doc_id, "layer": layer, "head": keys[r.head_key],
                                "tail": keys[r.tail_key], "label": r.label} for r in pd.relations]
                 labels += [{"document_id": doc_id, "layer": layer, "key": k,
@@ -192,7 +199,8 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
             writing = phases.part(0.75, 0.98)
             parts = chunks(len(spans))
             for k, (i, j) in enumerate(parts):   # in slices, so that a long import shows its progress
-                rec.insert_many("spans", spans[i:j])
+                # (as tuples, logged in bulk: no dict per span)
+                rec.insert_tuples("spans", SPAN_COLUMNS, spans[i:j], same={"created_at": ids.stamp})
                 writing(k + 1, len(parts))
             rec.insert_many("relations", relations)
             for row in labels:
@@ -205,7 +213,8 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
         project.invalidate()   # the scheme change was rolled back with the rest
         raise
     report.spans = len(spans)
-    report.per_label = [(k, lab, r["imported"], r["converted"], r["skipped"]) for (k, lab), r in coll.per_label().items()]
+    report.per_label = [(k, lab, r["imported"], r["converted"], r["skipped"])
+                        for (k, lab), r in coll.per_label().items()]
     report.skipped_items = [(k, lab, st.split(":", 1)[1], n) for k, lab, st, n in coll.summary()
                             if st.startswith("skipped")]
     return report
