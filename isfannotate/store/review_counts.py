@@ -66,10 +66,10 @@ def coded_spans(conn: sqlite3.Connection, coders: dict[str, list[str]]) -> dict[
     """document -> coder -> (start, end, label, link) of each of their spans there, for the
     documents and coders in *coders*, in the order the review aligns them (start, end,
     label, id)."""
-    rows: list[list[tuple[int, int, str, str, str | None]]] = []
-    out: dict[str, dict[str, list]] = {}
+    Row = tuple[int, int, str, str, str | None]     # start, end, label, id, link
+    rows: list[tuple[str, str, list[Row]]] = []
     last_doc, last_layer = None, None
-    mine: list[tuple[int, int, str, str, str | None]] | None = None
+    mine: list[Row] | None = None
     of_doc: Sequence[str] = ()
     # (in the order of the index on (document, layer, start): one group after another, no sort in SQL)
     for doc, layer, start, end, label, sid, link in conn.execute(
@@ -82,11 +82,11 @@ def coded_spans(conn: sqlite3.Connection, coders: dict[str, list[str]]) -> dict[
             mine = None
             if layer in of_doc:
                 mine = []
-                rows.append(mine)
-                out.setdefault(doc, {})[layer] = mine
+                rows.append((doc, layer, mine))
         if mine is not None:
             mine.append((start, end, label, sid, link))
-    for items in rows:
+    out: dict[str, dict[str, list[SpanKey]]] = {}
+    for doc, layer, items in rows:
         items.sort()        # by start, end, label and id (ids are unique: the link is never compared)
-        items[:] = [(s, e, label, link) for s, e, label, _, link in items]
+        out.setdefault(doc, {})[layer] = [(s, e, label, link) for s, e, label, _, link in items]
     return out
