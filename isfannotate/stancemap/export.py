@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import IsfError
 from ..store import stancemap as stored
@@ -41,7 +41,7 @@ class StanceRow:
     outlet: str
     evidence: tuple[str, ...]     # the text of each evidence span, in the stance's order
 
-    def csv_row(self) -> list:
+    def csv_row(self) -> list[str | int]:
         return [self.stance_id, self.layer, self.holder, self.holder_id, self.holder_type, self.target,
                 self.target_id, self.polarity, self.conditions, self.document, self.title, self.date, self.outlet,
                 len(self.evidence), EVIDENCE_JOIN.join(self.evidence)]
@@ -70,7 +70,7 @@ def stance_rows(project: ProjectBase, scope: Scope | None = None) -> list[Stance
     return out
 
 
-def _row(head, ev: list[str]) -> StanceRow:
+def _row(head: list[Any], ev: list[str]) -> StanceRow:
     sid, layer, holder, holder_id, htype, target, target_id, pol, cond, doc, title, date, outlet = head
     return StanceRow(sid, layer, holder, holder_id, display_type(htype or ""), target, target_id, pol, cond or "", doc,
                      title or "", date or "", "" if outlet is None else str(outlet), tuple(ev))
@@ -86,7 +86,7 @@ def write_long_csv(rows: list[StanceRow], path: str | Path) -> int:
     return len(rows)
 
 
-def network_graph(smap: StanceMap, polarities: list[str] | None = None):
+def network_graph(smap: StanceMap, polarities: list[str] | None = None) -> Any:
     """The map as a networkx graph: a node per holder (``actor:ID``, kind "actor", its type) and
     per target (``target:ID``, kind "target"); an edge holder → target per cell with ``stances``
     (the total, also ``weight``), ``n_<polarity>`` for every polarity (0 when none), ``polarity``
@@ -102,7 +102,7 @@ def network_graph(smap: StanceMap, polarities: list[str] | None = None):
             if p not in pols:
                 pols.append(p)
     multi = len(smap.layers) > 1
-    g = nx.MultiDiGraph() if multi else nx.DiGraph()
+    g: Any = nx.MultiDiGraph() if multi else nx.DiGraph()
     g.graph["layers"] = ", ".join(smap.layers)
     for h in smap.sorted_holders("name"):
         g.add_node(f"actor:{h.id}", label=h.name, kind="actor", actor_type=display_type(h.kind), stances=h.count)

@@ -211,8 +211,9 @@ def _date_ok(scope: Scope, date: str | None) -> bool:
     iv = date_interval(date)
     if iv is None:
         return False
-    lo = date_interval(scope.date_from)[0] if date_interval(scope.date_from) else "0000"
-    hi = date_interval(scope.date_to)[1] if date_interval(scope.date_to) else "9999"
+    lo_iv, hi_iv = date_interval(scope.date_from), date_interval(scope.date_to)
+    lo = lo_iv[0] if lo_iv else "0000"
+    hi = hi_iv[1] if hi_iv else "9999"
     return iv[1] >= lo and iv[0] <= hi
 
 
@@ -269,8 +270,8 @@ _SENTENCE_END = re.compile(r"[.!?…]['\"”’)]*\s|\n")
 def sentence_around(text: str, start: int, end: int, limit: int = 400) -> str:
     """The sentence(s) holding [start, end) (code points), cut to about *limit* characters."""
     left = text.rfind("\n", max(0, start - limit), start) + 1
-    for m in _SENTENCE_END.finditer(text, max(left, start - limit), start):
-        left = m.end()
+    for found in _SENTENCE_END.finditer(text, max(left, start - limit), start):
+        left = found.end()
     m = _SENTENCE_END.search(text, end, min(len(text), end + limit))
     right = m.end() if m else min(len(text), end + limit)
     return " ".join(text[left:right].split())

@@ -64,7 +64,7 @@ def stances_for_cells(conn: sqlite3.Connection, scope: StanceFilter) -> list[tup
         + " AND s.target IS NOT NULL", params).fetchall()
 
 
-def actor_names_and_types(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, tuple[str, str | None]]:
+def actor_names_and_types(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
     """actor id -> (name, type) of the actors *ids*."""
     return {r[0]: (r[1], r[2]) for r in conn.execute(
         "SELECT id, name, type FROM actors WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),))}
