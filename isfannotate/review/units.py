@@ -24,6 +24,7 @@ from ..store import review_counts as store_counts
 from ..store.review_counts import SpanKey
 
 if TYPE_CHECKING:
+    from ..agreement.units import Layer
     from ..store.base import ProjectBase
 
 # The parts each kind of unit is decided on: the review shows which of them differ.
@@ -35,7 +36,7 @@ PARTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _part(kind: str, part: str, v: dict) -> Any:
+def _part(kind: str, part: str, v: dict[str, Any]) -> Any:
     if part == "boundary":
         return (v["start"], v["end"])
     if part == "source":
@@ -46,7 +47,7 @@ def _part(kind: str, part: str, v: dict) -> Any:
     return tuple(val) if isinstance(val, list) else (json.dumps(val, sort_keys=True) if isinstance(val, dict) else val)
 
 
-def version_key(kind: str, v: dict) -> tuple:
+def version_key(kind: str, v: dict[str, Any]) -> tuple[Any, ...]:
     """What makes two versions the same decision (no ids)."""
     return tuple(_part(kind, p, v) for p in PARTS[kind])
 
@@ -59,8 +60,8 @@ class ReviewUnit:
     start: int
     end: int
     coders: tuple[str, ...]
-    versions: dict[str, dict]               # annotator -> their version (ids, offsets, parts)
-    decision: dict | None = None            # the decisions row, when decided
+    versions: dict[str, dict[str, Any]]               # annotator -> their version (ids, offsets, parts)
+    decision: dict[str, Any] | None = None            # the decisions row, when decided
     label: str = ""                         # a span's label (the first version's), a claim's "CLAIM"
 
     @property
@@ -77,7 +78,7 @@ class ReviewUnit:
     @property
     def state(self) -> str:
         if self.decision is not None:
-            return self.decision["decision"]
+            return str(self.decision["decision"])
         if self.differs():
             return "disagree"
         return "incomplete" if self.missing else "agree"
@@ -86,9 +87,9 @@ class ReviewUnit:
     def decided(self) -> bool:
         return self.decision is not None
 
-    def groups(self) -> list[tuple[tuple, list[str]]]:
+    def groups(self) -> list[tuple[tuple[Any, ...], list[str]]]:
         """Identical versions grouped: (version key, annotators), largest group first."""
-        out: dict[tuple, list[str]] = {}
+        out: dict[tuple[Any, ...], list[str]] = {}
         for a in self.coders:
             if a in self.versions:
                 out.setdefault(version_key(self.kind, self.versions[a]), []).append(a)
@@ -113,12 +114,12 @@ class ReviewDoc:
         return [u for u in self.units if not u.decided and u.state in ("disagree", "incomplete")]
 
 
-def _unit_key(kind: str, doc: str, versions: dict[str, dict]) -> str:
+def _unit_key(kind: str, doc: str, versions: dict[str, dict[str, Any]]) -> str:
     sig = json.dumps(sorted((a, repr(version_key(kind, v))) for a, v in versions.items()), ensure_ascii=False)
     return f"{kind}:{doc}:{hashlib.sha1(sig.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
 
 
-def _coded_layers(project: ProjectBase, documents: Sequence[str] | None) -> list:
+def _coded_layers(project: ProjectBase, documents: Sequence[str] | None) -> list[Any]:
     """Each annotator's layer cut to the documents they code (see the module's docstring)."""
     from ..agreement.units import Layer
     from ..team.layers import annotator_layers
@@ -216,7 +217,7 @@ def review_document(project: ProjectBase, document_id: str) -> ReviewDoc:
     return review_documents(project, [document_id]).get(document_id) or ReviewDoc(document_id, ())
 
 
-def _decisions(project: ProjectBase, docs: list[str]) -> dict[str, dict]:
+def _decisions(project: ProjectBase, docs: list[str]) -> dict[str, dict[str, Any]]:
     with project.snapshot() as conn:
         return stored.decisions_of_documents(conn, docs)
 
@@ -225,14 +226,15 @@ class _Details:
     """The full rows behind the aligned versions (attributes, cues, quote types, conditions,
     evidence), read once per review."""
 
-    def __init__(self, spans: dict, claims: dict, stances: dict, evidence: dict):
+    def __init__(self, spans: dict[str, Any], claims: dict[str, Any], stances: dict[str, Any],
+                 evidence: dict[str, Any]) -> None:
         self.spans, self.claims, self.stances, self.evidence = spans, claims, stances, evidence
 
     def _span(self, sid: str | None) -> list[int] | None:
         s = self.spans.get(sid) if sid else None
         return [s["start"], s["end"]] if s else None
 
-    def version(self, kind: str, annotator: str, v: Any) -> dict:
+    def version(self, kind: str, annotator: str, v: Any) -> dict[str, Any]:
         if kind == "span":
             row = self.spans.get(v.id, {})
             return {"id": v.id, "start": v.start, "end": v.end, "label": v.label, "link": v.link,
@@ -254,7 +256,7 @@ class _Details:
         return {"key": v.key, "value": v.value}
 
 
-def _details(project: ProjectBase, layers) -> _Details:
+def _details(project: ProjectBase, layers: Sequence[Layer]) -> _Details:
     docs = sorted(set().union(*(layer.documents for layer in layers)))
     with project.snapshot() as conn:
         return _Details(*stored.unit_details(conn, [layer.annotator for layer in layers], docs))
