@@ -202,6 +202,8 @@ def _span_counts(coders: tuple[str, ...], by_annotator: dict[str, list[SpanKey]]
     if not by_annotator:
         return 0, 0
     keys = [by_annotator.get(c, []) for c in coders]
+    if all(mine == keys[0] for mine in keys[1:]):
+        return len(keys[0]), 0      # every coder marked the same spans: each is a unit of its own, agreeing
     _, units = span_groups(keys)
     flat = [k for mine in keys for k in mine]
     n = len(coders)
