@@ -1,0 +1,201 @@
+"""The lead's sync: push what the team shares (documents, scheme, registry, guideline examples,
+assignments, decisions, gold), then pull every annotator's layer **through merge's checks**.
+
+Pulling: for each annotator whose documents changed on the server since the lead last merged
+them (the server's per-document digests against the lead's record, ``project_info.team_pulled``),
+the changed documents' rows are written into a temporary project file shaped like a handed-out
+annotator file (the documents, the lead's registry with that annotator's proposals over it, the
+layer), and all those files go through ``team.merge.merge_files`` as one action: every row
+validated against the scheme and the texts, the registry reconciled (proposals become entries or
+listed conflicts), nothing but the annotator's own layer written, all-or-nothing, one undo step.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..errors import IsfError, JobCancelled
+from ..ops.teamsync import record_pulled
+from ..store.teamsync import (
+    PULLED_KEY,
+    columns,
+    document_ids,
+    documents_by_id,
+    layer_rows_in_slices,
+    project_json,
+    project_value,
+    table_rows,
+    write_layer_copy,
+)
+from . import rows as srv
+from .connect import describe
+from .reports import SyncReport
+from .schema import GOLD_LAYER
+
+Progress = Callable[[int, int], None]
+DOC_BATCH = 500
+
+
+def push_shared(conn: Any, project: Any, *, progress: Progress | None = None,
+                cancel: Callable[[], bool] | None = None) -> dict[str, int]:
+    """Make the server hold the lead's documents (new ones added; a text never changes), scheme
+    and name, registry, guideline examples, assignments and decisions (mirrored), then push the
+    gold layer (with its provenance) like a layer. Returns counts per kind."""
+    with project.snapshot() as lc:
+        local_docs = document_ids(lc)
+        shared = {t: table_rows(lc, t) for t in ("actors", "targets", "guideline_examples", "assignments",
+                                                 "decisions")}
+        scheme = project_value(lc, "scheme")
+        name = project_value(lc, "name") or Path(project.path).stem
+    counts = {"documents": len(local_docs), **{t: len(r) for t, r in shared.items()}, "written": 0}
+    server_docs = {r[0] for r in conn.execute("SELECT id FROM documents").fetchall()}
+    missing = [d for d in local_docs if d not in server_docs]
+    for start in range(0, len(missing), DOC_BATCH):
+        _stop_if(cancel, f"after {start} of {len(missing)} new documents were sent")
+        if progress is not None:
+            progress(start, len(missing) + 1)
+        with project.snapshot() as lc:
+            batch = documents_by_id(lc, missing[start:start + DOC_BATCH])
+        srv.copy_in(conn, "documents", batch)
+        conn.commit()
+        counts["written"] += len(batch)
+    keys = {"actors": ("id",), "targets": ("id",), "guideline_examples": ("id",),
+            "assignments": ("document_id", "annotator"), "decisions": ("unit_key",)}
+    for table, key in keys.items():
+        counts["written"] += srv.mirror(conn, table, key, shared[table])
+    for item, value in (("scheme", scheme), ("name", name)):
+        if value is not None:
+            conn.execute("INSERT INTO team_info VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                         (item, value))
+    conn.commit()
+    gold = layer_rows_in_slices(project, GOLD_LAYER)
+    counts["gold"], _rows = srv.push_layer(conn, GOLD_LAYER, gold, with_provenance=True, cancel=cancel)
+    if progress is not None:
+        progress(len(missing) + 1, len(missing) + 1)
+    return counts
+
+
+def _stop_if(cancel: Callable[[], bool] | None, where: str) -> None:
+    if cancel is not None and cancel():
+        raise JobCancelled(f"sync cancelled {where}; sync again")
+
+
+def _changed_layers(conn: Any, pulled: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """layer -> {document id: server digest} of the documents changed since the lead merged them."""
+    out: dict[str, dict[str, str]] = {}
+    rows = conn.execute("SELECT layer, document_id, digest FROM sync_marks WHERE layer <> %s "
+                        "ORDER BY layer, document_id", (GOLD_LAYER,)).fetchall()
+    for layer, doc, dg in rows:
+        if pulled.get(layer, {}).get(doc) != dg:
+            out.setdefault(layer, {})[doc] = dg
+    return out
+
+
+def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
+                progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> None:
+    """Merge every annotator's changed documents (and open registry proposals) into the lead's
+    project through ``merge_files`` (see the module's docstring): all annotators in one merge
+    (one action); when merge refuses one of them, each on its own, so that a refused layer is
+    listed with the reason and the others still merge. The server is read in one REPEATABLE
+    READ transaction (the marks and the rows they describe agree)."""
+    with project.snapshot() as lc:
+        pulled = project_json(lc, PULLED_KEY, {})
+        actors, targets = table_rows(lc, "actors"), table_rows(lc, "targets")
+        local_docs = set(document_ids(lc))
+        info = {"scheme": project_value(lc, "scheme") or "", "name": f"{server}"}
+    conn.commit()
+    conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    changed = _changed_layers(conn, pulled)
+    proposals: dict[str, list[tuple[str, str, str]]] = {}
+    for annotator, kind, entity, row in conn.execute(
+            "SELECT annotator, kind, entity_id, row FROM registry_proposals WHERE status = 'open' "
+            "ORDER BY annotator, kind, entity_id").fetchall():
+        proposals.setdefault(annotator, []).append((kind, entity, row))
+    layers = sorted(set(changed) | set(proposals))
+    merged: dict[str, list[str]] = {}   # layer -> its documents merged
+    with tempfile.TemporaryDirectory(prefix="isf-team-pull-") as tmp:
+        files: dict[str, Path] = {}
+        for i, layer in enumerate(layers):
+            _stop_if(cancel, "before merging the annotators' work; nothing of it was merged")
+            if progress is not None:
+                progress(i, 2 * len(layers) + 1)
+            docs = sorted(changed.get(layer, {}))
+            unknown = [d for d in docs if d not in local_docs]
+            if unknown:
+                report.skipped_documents.append(f"{layer}: {len(unknown)} documents the lead's project does not "
+                                                f"have (e.g. {unknown[0]}), not merged")
+                docs = [d for d in docs if d in local_docs]
+            rows = srv.fetch_layer(conn, layer, docs)
+            with project.snapshot() as lc:
+                doc_rows = documents_by_id(lc, docs)
+            mine = {"actor": {r[0]: r for r in actors}, "target": {r[0]: r for r in targets}}
+            for kind, entity, raw in proposals.get(layer, []):
+                table = "actors" if kind == "actor" else "targets"
+                value = json.loads(raw)
+                mine[kind][entity] = tuple(value.get(c) for c in columns(table))
+            files[layer] = Path(tmp) / f"{i:04d}.isf"
+            write_layer_copy(files[layer], layer, info, doc_rows, list(mine["actor"].values()),
+                             list(mine["target"].values()), rows)
+            merged[layer] = docs
+        _stop_if(cancel, "before merging the annotators' work; nothing of it was merged")
+        _merge(project, files, report, progress)
+    taken = [layer for layer in layers if layer not in report.refused_layers]
+    if taken:
+        record_pulled(project, {layer: {d: changed[layer][d] for d in merged[layer]} for layer in taken})
+    for layer in taken:
+        for kind, entity, raw in proposals.get(layer, []):
+            conn.execute("UPDATE registry_proposals SET status = 'merged' WHERE annotator = %s AND kind = %s "
+                         "AND entity_id = %s AND row = %s", (layer, kind, entity, raw))
+    conn.commit()
+
+
+def _merge(project: Any, files: dict[str, Path], report: SyncReport, progress: Progress | None) -> None:
+    from ..team.merge import merge_files
+
+    if not files:
+        return
+    names = {str(path): layer for layer, path in files.items()}
+    try:
+        results = [merge_files(project, list(files.values()), new_annotators=list(files), progress=progress)]
+    except JobCancelled:
+        raise
+    except IsfError:
+        if len(files) == 1:
+            results = []
+            layer, path = next(iter(files.items()))
+            _refuse(report, layer, path, sys.exc_info()[1])
+        else:   # find the layer(s) merge refuses: each on its own
+            results = []
+            for layer, path in files.items():
+                try:
+                    results.append(merge_files(project, [path], new_annotators=[layer], progress=progress))
+                except JobCancelled:
+                    raise
+                except IsfError as e:
+                    _refuse(report, layer, path, e)
+    for result in results:
+        for fr in result.files:
+            extra = f", {fr.new_actors} new actors" if fr.new_actors else ""
+            report.merged.append(f"{names.get(fr.path, fr.annotator)}: {fr.documents} documents ({fr.replaced} "
+                                 f"updated, {fr.unchanged} unchanged), {fr.spans} spans{extra}")
+            report.conflicts += fr.conflicts
+
+
+def _refuse(report: SyncReport, layer: str, path: Path, e: BaseException | None) -> None:
+    report.refused_layers.add(layer)
+    report.refused.append(f"{layer}: not merged: {str(e).replace(str(path), 'the server copy')}")
+
+
+def sync_lead(conn: Any, project: Any, dsn: str, *, progress: Progress | None = None,
+              cancel: Callable[[], bool] | None = None) -> SyncReport:
+    """The lead's sync: pull and merge the annotators' layers first (so the registry the lead
+    then sends holds what they proposed), then push what the team shares and gold."""
+    report = SyncReport(describe(dsn), "lead")
+    pull_layers(conn, project, describe(dsn), report, progress=progress, cancel=cancel)
+    counts = push_shared(conn, project, progress=progress, cancel=cancel)
+    report.shared_rows, report.pushed_documents = counts["written"], counts["gold"]
+    return report
