@@ -71,19 +71,19 @@ def _layers(text: str | None) -> list[str]:
     return [x.strip() for x in (text or "").split(",") if x.strip()]
 
 
-def cmd_suggest(a: argparse.Namespace) -> int:
+def cmd_suggest(args: argparse.Namespace) -> int:
     return {"train": _train, "run": _run, "eval": _eval, "stats": _stats, "use": _use, "off": _off,
-            "models": _models}[a.suggest_command](a)
+            "models": _models}[args.suggest_command](args)
 
 
-def _train(a: argparse.Namespace) -> int:
+def _train(args: argparse.Namespace) -> int:
     from ..progress import ProgressBar
     from ..suggest import require_spacy
     require_spacy()
-    with open_project(a.project, "suggest train") as project:
+    with open_project(args.project, "suggest train") as project:
         bar = ProgressBar("training")
-        info = project.train_suggestions(a.layer, _layers(a.include_layers), update=a.update, progress=bar,
-                                         seed=a.seed, epochs=a.epochs)
+        info = project.train_suggestions(args.layer, _layers(args.include_layers), update=args.update, progress=bar,
+                                         seed=args.seed, epochs=args.epochs)
         bar.finish()
     m = info.metrics
     print(f"model {info.version}: trained on {info.n_documents} documents of {info.layer} "
@@ -95,19 +95,19 @@ def _train(a: argparse.Namespace) -> int:
     return 0
 
 
-def _run(a: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace) -> int:
     from ..suggest import require_spacy
     require_spacy()
-    with open_project(a.project, "suggest run", read_only=True) as project:
+    with open_project(args.project, "suggest run", read_only=True) as project:
         if project.suggestion_model() is None:
             raise IsfError("no model is enabled: train one (isfannotate suggest train PROJECT) or enable one "
                            "(isfannotate suggest use PROJECT VERSION)")
-        ids = [a.document] if a.document else [d for d, _ in project.document_list()]
+        ids = [args.document] if args.document else [d for d, _ in project.document_list()]
         for doc_id in ids:
             text = project.document(doc_id).text
-            found = project.model_suggestions(doc_id, a.layer, min_score=project.min_score_map() if a.min_score is None
-                                              else a.min_score)
-            if a.json:
+            minimum = project.min_score_map() if args.min_score is None else args.min_score
+            found = project.model_suggestions(doc_id, args.layer, min_score=minimum)
+            if args.json:
                 print(json.dumps({"document": doc_id, "suggestions": [s.to_json() | {"text": text[s.start:s.end]}
                                                                       for s in found]}, ensure_ascii=False))
                 continue
@@ -138,17 +138,17 @@ def _shares(text: str) -> list[float]:
     return shares
 
 
-def _eval(a: argparse.Namespace) -> int:
+def _eval(args: argparse.Namespace) -> int:
     from ..progress import ProgressBar
     from ..suggest import require_spacy
     require_spacy()
-    for out in (a.json, a.png):
+    for out in (args.json, args.png):
         if out and not Path(out).parent.exists():
             raise IsfError(f"{out}: folder {Path(out).parent} does not exist")
-    with open_project(a.project, "suggest eval", read_only=True) as project:
+    with open_project(args.project, "suggest eval", read_only=True) as project:
         bar = ProgressBar("cross-validating")
-        result = project.evaluate_suggestions(a.layer, folds=a.folds, seed=a.seed, min_score=a.min_score,
-                                              shares=_shares(a.curve), epochs=a.epochs, progress=bar)
+        result = project.evaluate_suggestions(args.layer, folds=args.folds, seed=args.seed, min_score=args.min_score,
+                                              shares=_shares(args.curve), epochs=args.epochs, progress=bar)
         bar.finish()
     print(f"{result['folds']}-fold cross-validation on {result['layer']}: {result['documents']} documents "
           f"({result['document_groups']} groups), folds of {result['fold_sizes']}; {result['note']}")
@@ -164,20 +164,20 @@ def _eval(a: argparse.Namespace) -> int:
     print("learning curve (all labels, F1 exact / overlap): " + "; ".join(
         f"{c['train_documents']:g} docs {_fmt(c['f1_exact'])}/{_fmt(c['f1_overlap'])}"
         for c in result["learning_curve"]))
-    if a.json:
-        Path(a.json).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"wrote {a.json}")
-    if a.png:
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"wrote {args.json}")
+    if args.png:
         from ..suggest.evaluate import write_png
-        write_png(result, a.png)
-        print(f"wrote {a.png}")
+        write_png(result, args.png)
+        print(f"wrote {args.png}")
     return 0
 
 
-def _stats(a: argparse.Namespace) -> int:
-    with open_project(a.project, "suggest stats", read_only=True) as project:
+def _stats(args: argparse.Namespace) -> int:
+    with open_project(args.project, "suggest stats", read_only=True) as project:
         result = project.suggestion_stats()
-    if a.json:
+    if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
         return 0
     if not result["versions"]:
@@ -194,22 +194,22 @@ def _stats(a: argparse.Namespace) -> int:
     return 0
 
 
-def _use(a: argparse.Namespace) -> int:
-    with open_project(a.project, "suggest use") as project:
-        project.set_suggestions_enabled(a.model_version)
-    print(f"model {a.model_version} enabled")
+def _use(args: argparse.Namespace) -> int:
+    with open_project(args.project, "suggest use") as project:
+        project.set_suggestions_enabled(args.model_version)
+    print(f"model {args.model_version} enabled")
     return 0
 
 
-def _off(a: argparse.Namespace) -> int:
-    with open_project(a.project, "suggest off") as project:
+def _off(args: argparse.Namespace) -> int:
+    with open_project(args.project, "suggest off") as project:
         project.set_suggestions_enabled(None)
     print("suggestions switched off (no model enabled); isfannotate suggest use PROJECT VERSION switches one on")
     return 0
 
 
-def _models(a: argparse.Namespace) -> int:
-    with open_project(a.project, "suggest models", read_only=True) as project:
+def _models(args: argparse.Namespace) -> int:
+    with open_project(args.project, "suggest models", read_only=True) as project:
         models = project.suggestion_models()
     if not models:
         print("no models yet: isfannotate suggest train PROJECT")

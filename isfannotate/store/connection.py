@@ -149,13 +149,17 @@ def _open_immutable(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _take_ownership(conn: sqlite3.Connection, path: Path, exists: bool) -> None:
-    """Take the file's lock now (or raise ProjectLocked at once), check the file is ours, and
-    only then switch it to WAL: nothing is written to a file that is not a project."""
+def _take_ownership(conn: sqlite3.Connection, path: Path, exists: bool, read_only: bool = False) -> None:
+    """Take the file's lock now (or raise ProjectLocked at once), check the file is ours (and, for
+    a reader, already upgraded), and only then switch it to WAL: nothing is written to a file
+    that is not a project, nor to one a reader must refuse."""
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()   # the first read takes the lock
         if exists:
             _verdict(path, *_read_shape(conn))
+            if read_only and schema.applied(conn) != [fn.__name__ for fn in schema.MIGRATIONS]:
+                raise ProjectError(f"{path}: written by an older isfannotate; open it once for writing "
+                                   f"to upgrade it (a backup copy is kept)")
         conn.execute("PRAGMA journal_mode=WAL").fetchone()
     except sqlite3.OperationalError as e:
         if "locked" in str(e) or "busy" in str(e):
@@ -234,7 +238,7 @@ def _open_owner(path: Path, exists: bool, read_only: bool,
     try:
         with faults.storage_faults(path, "opening the project" if exists else "the new project"):
             conn = _connect(path)
-            _take_ownership(conn, path, exists)
+            _take_ownership(conn, path, exists, read_only)
             if exists:
                 applied = schema.applied(conn)
                 if applied != [fn.__name__ for fn in schema.MIGRATIONS]:

@@ -145,8 +145,10 @@ def test_a_version_7_file_loses_only_the_unused_notes_table_on_its_first_writabl
                "VALUES ('s1', 'd1', 'alice', 0, 5, 'ACTOR', '{}', 'alice', 't')")
     db.conn.commit()
     db.close()
+    before = path.read_bytes()
     with pytest.raises(ProjectError, match="open it once"):
         Project.open(path, read_only=True)
+    assert path.read_bytes() == before   # a refusal leaves the file byte-identical (not even switched to WAL)
     with Project.open(path) as p:
         assert p.schema_version == SCHEMA_VERSION == 8
         assert "notes" not in p.db.table_names()
