@@ -90,7 +90,8 @@ def install_plan(folder: Path | None, version: int | None, *, has_apt: bool, is_
     if folder is not None:
         return InstallPlan(note=f"PostgreSQL {version} found in {folder}, but the team database needs "
                                 f"{MIN_VERSION} or newer: install a newer server "
-                                "(https://www.postgresql.org/download/) or set ISFANNOTATE_PG_BIN to its bin folder; the team-database tests skip")
+                                "(https://www.postgresql.org/download/) or set ISFANNOTATE_PG_BIN to its bin folder; "
+                                "the team-database tests skip")
     if not has_apt:
         return InstallPlan(note="PostgreSQL's server programs (initdb, pg_ctl, postgres) are not installed; install "
                                 f"PostgreSQL {MIN_VERSION}+ from your OS or set ISFANNOTATE_PG_BIN to its bin folder; "
