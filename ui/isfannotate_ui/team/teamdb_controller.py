@@ -36,15 +36,17 @@ class LinkInfo:
     server: str
     annotator: str | None
     lead: bool
+    last_sync: str | None = None
 
 
 def read_link(project) -> LinkInfo | None:
     """The open project's link to a team database (a read of the local project only), or None."""
     from isfannotate import teamdb
     link = teamdb.team_link(project)
-    if link is None:
+    if not link:
         return None
-    return LinkInfo(server=link.dsn, annotator=link.annotator, lead=link.lead)
+    return LinkInfo(server=link["dsn"], annotator=link.get("annotator"), lead=link.get("role") == "lead",
+                    last_sync=link.get("last_sync"))
 
 
 def sync_work(project, progress, cancelled):
