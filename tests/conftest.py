@@ -187,3 +187,47 @@ def annotate_three(p) -> None:
 @pytest.fixture(name="annotate_three")
 def _annotate_three_fixture():
     return annotate_three
+
+
+# --------------------------------------------------------------------------- a real PostgreSQL server
+def _pgserver_module():
+    import importlib.util
+    import sys
+
+    if "isf_tests_pgserver" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("isf_tests_pgserver", Path(__file__).with_name("pgserver.py"))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["isf_tests_pgserver"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["isf_tests_pgserver"]
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server for the session (tests/pgserver.py): skipped when the OS has no
+    PostgreSQL binaries, failed instead under CI=true or ISFANNOTATE_REQUIRE_SHARED=1."""
+    pgserver = _pgserver_module()
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        if pgserver.required():
+            pytest.fail("psycopg is required (CI=true or ISFANNOTATE_REQUIRE_SHARED=1): pip install -e .[team,test]")
+        pytest.skip("psycopg is not installed (the 'team' extra)")
+    if pgserver.binaries() is None:
+        if pgserver.required():
+            pytest.fail("PostgreSQL's initdb/pg_ctl are required (CI=true or ISFANNOTATE_REQUIRE_SHARED=1) but "
+                        "missing; install the postgresql package")
+        pytest.skip("no PostgreSQL binaries (initdb, pg_ctl) on this machine")
+    server = pgserver.server()
+    yield server
+    pgserver.stop()
+
+
+@pytest.fixture
+def team_db(pg_server, monkeypatch):
+    """A new empty database on the session's server; its DSN (the superuser, no password in it:
+    PGPASSFILE points at the server's pgpass file, as ~/.pgpass would)."""
+    monkeypatch.setenv("PGPASSFILE", str(pg_server.pgpass))
+    for var in ("PGSERVICE", "PGSERVICEFILE", "PGUSER", "PGHOST", "PGPORT", "PGDATABASE", "PGPASSWORD"):
+        monkeypatch.delenv(var, raising=False)
+    return pg_server.dsn(pg_server.create_database())

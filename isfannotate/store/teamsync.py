@@ -1,0 +1,129 @@
+"""What the team database's sync reads of a local project (``isfannotate.teamdb``): the tables'
+columns as our migrations define them (the server's tables are built from the same model), a
+layer's rows grouped by document with a digest each (what changed since the last push), and the
+rows the lead sends (documents, registry, assignments, guideline examples, decisions).
+
+Every function takes a connection of ``store.snapshot()`` (or an action's ``rec.conn``).
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable
+
+from . import schema
+
+# Tables whose rows belong to a layer (``layer`` column), and those that belong to a row of one
+# (a claim to its span, evidence to its stance): the server gives the latter a layer column too.
+LAYERED = ("spans", "stances", "relations", "doc_status", "doc_labels", "notes")
+CHILD = {"claims": ("spans", "span_id"), "stance_evidence": ("stances", "stance_id")}
+LAYER_TABLES = (*LAYERED, *CHILD)
+# What the lead shares besides the layers.
+SHARED = ("documents", "actors", "targets", "guideline_examples", "assignments", "decisions", "provenance")
+# The local ``project_info`` keys of the team database.
+LINK_KEY = "team_link"        # {"dsn": without password, "role": "annotator"|"lead", "annotator": name}
+PULLED_KEY = "team_pulled"    # the lead's: {annotator: {document id: digest merged}}
+
+
+@functools.lru_cache(maxsize=1)
+def reference_columns() -> dict[str, tuple[tuple[str, str, bool, int], ...]]:
+    """table -> ((column, declared type, not null, primary key position), ...) of a project of
+    this version, from the migrations run on an in-memory database."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        db = schema._PlainDatabase(conn)
+        for migration in schema.MIGRATIONS:
+            migration(db)
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' "
+                                             "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        return {t: tuple((r[1], (r[2] or "TEXT").upper(), bool(r[3]), int(r[5]))
+                         for r in conn.execute(f'PRAGMA table_info("{t}")')) for t in tables}
+    finally:
+        conn.close()
+
+
+def columns(table: str) -> tuple[str, ...]:
+    return tuple(c[0] for c in reference_columns()[table])
+
+
+def _q(name: str) -> str:
+    return '"' + name + '"'
+
+
+def _select(table: str, alias: str = "t") -> str:
+    return ", ".join(f"{alias}.{_q(c)}" for c in columns(table))
+
+
+def layer_rows(conn: sqlite3.Connection, layer: str) -> dict[str, dict[str, list[tuple]]]:
+    """*layer*'s rows per document: {document id: {table: [row tuple in ``columns(table)``
+    order, ...]}} for every table of ``LAYER_TABLES`` (and ``provenance`` of the gold layer's
+    items, which the lead shares with gold)."""
+    out: dict[str, dict[str, list[tuple]]] = {}
+
+    def add(rows: Iterable[tuple], table: str) -> None:
+        for doc, *row in rows:
+            out.setdefault(doc, {}).setdefault(table, []).append(tuple(row))
+
+    for table in LAYERED:
+        add(conn.execute(f"SELECT t.document_id, {_select(table)} FROM {_q(table)} t WHERE t.layer=?", (layer,)), table)
+    for table, (parent, key) in CHILD.items():
+        add(conn.execute(f"SELECT p.document_id, {_select(table)} FROM {_q(table)} t JOIN {parent} p "
+                         f"ON p.id = t.{key} WHERE p.layer=?", (layer,)), table)
+    add(conn.execute(f"SELECT t.document_id, {_select('provenance')} FROM provenance t WHERE t.item_id IN "
+                     "(SELECT id FROM spans WHERE layer=? UNION SELECT id FROM stances WHERE layer=?)",
+                     (layer, layer)), "provenance")
+    return out
+
+
+def digest(rows: dict[str, list[tuple]]) -> str:
+    """A digest of one document's rows of a layer (order-free): equal digests, equal rows."""
+    h = hashlib.sha256()
+    for table in sorted(rows):
+        h.update(table.encode())
+        for r in sorted(map(repr, rows[table])):
+            h.update(b"\x1e")
+            h.update(r.encode("utf-8", "surrogatepass"))
+        h.update(b"\x1d")
+    return h.hexdigest()
+
+
+EMPTY_DIGEST = digest({})
+
+
+def table_rows(conn: sqlite3.Connection, table: str, where: str = "", params: tuple = ()) -> list[tuple]:
+    """Every row of *table* (in ``columns(table)`` order), optionally filtered."""
+    return conn.execute(f"SELECT {_select(table)} FROM {_q(table)} t {where}", params).fetchall()
+
+
+def document_ids(conn: sqlite3.Connection) -> dict[str, str]:
+    """document id -> SHA-256 of its text, for every document."""
+    return dict(conn.execute("SELECT id, sha256 FROM documents"))
+
+
+def documents_by_id(conn: sqlite3.Connection, ids: list[str]) -> list[tuple]:
+    """The documents *ids* (whole rows, text included), in import order."""
+    return conn.execute(f"SELECT {_select('documents')} FROM documents t WHERE t.id IN "
+                        "(SELECT value FROM json_each(?)) ORDER BY t.seq", (json.dumps(ids),)).fetchall()
+
+
+def project_value(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM project_info WHERE key=?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def project_json(conn: sqlite3.Connection, key: str, default):
+    raw = project_value(conn, key)
+    try:
+        return json.loads(raw) if raw is not None else default
+    except ValueError:
+        return default
+
+
+def max_seq(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT coalesce(max(seq), 0) FROM documents").fetchone()[0]
+
+
+def annotator_assignments(conn: sqlite3.Connection, annotator: str) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT document_id FROM assignments WHERE annotator=?", (annotator,))}

@@ -1,0 +1,147 @@
+"""The lead's sync: push what the team shares (documents, scheme, registry, guideline examples,
+assignments, decisions, gold), then pull every annotator's layer **through merge's checks**.
+
+Pulling: for each annotator whose documents changed on the server since the lead last merged
+them (the server's per-document digests against the lead's record, ``project_info.team_pulled``),
+the changed documents' rows are written into a temporary project file shaped like a handed-out
+annotator file (the documents, the lead's registry with that annotator's proposals over it, the
+layer), and all those files go through ``team.merge.merge_files`` as one action: every row
+validated against the scheme and the texts, the registry reconciled (proposals become entries or
+listed conflicts), nothing but the annotator's own layer written, all-or-nothing, one undo step.
+"""
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..ops.teamsync import record_pulled, write_layer_file
+from ..store.teamsync import (PULLED_KEY, columns, document_ids, documents_by_id, layer_rows, project_json,
+                              project_value, table_rows)
+from . import rows as srv
+from .connect import describe
+from .reports import SyncReport
+from .schema import GOLD_LAYER
+
+Progress = Callable[[int, int], None]
+DOC_BATCH = 500
+
+
+def push_shared(conn: Any, project: Any, *, progress: Progress | None = None,
+                cancel: Callable[[], bool] | None = None) -> dict[str, int]:
+    """Make the server hold the lead's documents (new ones added; a text never changes), scheme
+    and name, registry, guideline examples, assignments and decisions (mirrored), then push the
+    gold layer (with its provenance) like a layer. Returns counts per kind."""
+    with project.snapshot() as lc:
+        local_docs = document_ids(lc)
+        shared = {t: table_rows(lc, t) for t in ("actors", "targets", "guideline_examples", "assignments",
+                                                 "decisions")}
+        scheme = project_value(lc, "scheme")
+        name = project_value(lc, "name") or Path(project.path).stem
+        gold = layer_rows(lc, GOLD_LAYER)
+    counts = {"documents": len(local_docs), **{t: len(r) for t, r in shared.items()}, "written": 0}
+    server_docs = {r[0] for r in conn.execute("SELECT id FROM documents").fetchall()}
+    missing = [d for d in local_docs if d not in server_docs]
+    for start in range(0, len(missing), DOC_BATCH):
+        if cancel is not None and cancel():
+            from ..errors import JobCancelled
+            raise JobCancelled(f"sync cancelled after {start} of {len(missing)} new documents; sync again")
+        if progress is not None:
+            progress(start, len(missing) + 1)
+        with project.snapshot() as lc:
+            batch = documents_by_id(lc, missing[start:start + DOC_BATCH])
+        srv.copy_in(conn, "documents", batch)
+        conn.commit()
+        counts["written"] += len(batch)
+    keys = {"actors": ("id",), "targets": ("id",), "guideline_examples": ("id",),
+            "assignments": ("document_id", "annotator"), "decisions": ("unit_key",)}
+    for table, key in keys.items():
+        counts["written"] += srv.mirror(conn, table, key, shared[table])
+    for key, value in (("scheme", scheme), ("name", name)):
+        if value is not None:
+            conn.execute("INSERT INTO team_info VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                         (key, value))
+    conn.commit()
+    counts["gold"], _rows = srv.push_layer(conn, GOLD_LAYER, gold, with_provenance=True, cancel=cancel)
+    if progress is not None:
+        progress(len(missing) + 1, len(missing) + 1)
+    return counts
+
+
+def _changed_layers(conn: Any, pulled: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """layer -> {document id: server digest} of the documents changed since the lead merged them."""
+    out: dict[str, dict[str, str]] = {}
+    rows = conn.execute("SELECT layer, document_id, digest FROM sync_marks WHERE layer <> %s "
+                        "ORDER BY layer, document_id", (GOLD_LAYER,)).fetchall()
+    for layer, doc, dg in rows:
+        if pulled.get(layer, {}).get(doc) != dg:
+            out.setdefault(layer, {})[doc] = dg
+    return out
+
+
+def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
+                progress: Progress | None = None) -> None:
+    """Merge every annotator's changed documents (and open registry proposals) into the lead's
+    project through ``merge_files`` (see the module's docstring)."""
+    from ..project import Project
+    from ..team.merge import merge_files
+
+    with project.snapshot() as lc:
+        pulled = project_json(lc, PULLED_KEY, {})
+        actors, targets = table_rows(lc, "actors"), table_rows(lc, "targets")
+    changed = _changed_layers(conn, pulled)
+    proposals: dict[str, list[tuple[str, str, str]]] = {}
+    for annotator, kind, entity, row in conn.execute(
+            "SELECT annotator, kind, entity_id, row FROM registry_proposals WHERE status = 'open' "
+            "ORDER BY annotator, kind, entity_id").fetchall():
+        proposals.setdefault(annotator, []).append((kind, entity, row))
+    layers = sorted(set(changed) | set(proposals))
+    if not layers:
+        return
+    with tempfile.TemporaryDirectory(prefix="isf-team-pull-") as tmp:
+        paths: list[Path] = []
+        for i, layer in enumerate(layers):
+            if progress is not None:
+                progress(i, len(layers) + 1)
+            docs = sorted(changed.get(layer, {}))
+            rows = srv.fetch_layer(conn, layer, docs)
+            conn.commit()
+            with project.snapshot() as lc:
+                doc_rows = documents_by_id(lc, docs)
+            mine = {"actor": {r[0]: r for r in actors}, "target": {r[0]: r for r in targets}}
+            for kind, entity, raw in proposals.get(layer, []):
+                table = "actors" if kind == "actor" else "targets"
+                value = json.loads(raw)
+                mine[kind][entity] = tuple(value.get(c) for c in columns(table))
+            path = Path(tmp) / f"{len(paths):03d}.isf"
+            target = Project.create(path, scheme=project.scheme, name=f"{server} {layer}")
+            try:
+                write_layer_file(target, layer, doc_rows, list(mine["actor"].values()), list(mine["target"].values()),
+                                 rows)
+            finally:
+                target.close()
+            paths.append(path)
+        merged = merge_files(project, paths, new_annotators=layers)
+    for fr in merged.files:
+        report.merged.append(f"{fr.annotator}: {fr.documents} documents ({fr.replaced} updated, {fr.unchanged} "
+                             f"unchanged), {fr.spans} spans" + (f", {fr.new_actors} new actors" if fr.new_actors else ""))
+        report.conflicts += fr.conflicts
+    record_pulled(project, changed)
+    for layer in layers:
+        for kind, entity, raw in proposals.get(layer, []):
+            conn.execute("UPDATE registry_proposals SET status = 'merged' WHERE annotator = %s AND kind = %s "
+                         "AND entity_id = %s AND row = %s", (layer, kind, entity, raw))
+    conn.commit()
+
+
+def sync_lead(conn: Any, project: Any, dsn: str, *, progress: Progress | None = None,
+              cancel: Callable[[], bool] | None = None) -> SyncReport:
+    """The lead's sync: pull and merge the annotators' layers first (so the registry the lead
+    then sends holds what they proposed), then push what the team shares and gold."""
+    report = SyncReport(describe(dsn), "lead")
+    pull_layers(conn, project, describe(dsn), report, progress=progress)
+    counts = push_shared(conn, project, progress=progress, cancel=cancel)
+    report.shared_rows, report.pushed_documents = counts["written"], counts["gold"]
+    return report

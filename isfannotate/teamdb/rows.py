@@ -1,0 +1,135 @@
+"""Server-side SQL of the sync (the team database's PostgreSQL, never a project file): reading a
+table or a layer's rows, and pushing a layer in batches, each committed with its documents'
+marks, so a sync cut off anywhere resumes where it stopped, with nothing lost or doubled.
+
+Rows are tuples in ``store.teamsync.columns(table)`` order, as a project file holds them; the
+server's claims and evidence carry their layer as one more column at the end.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import JobCancelled
+from ..store.teamsync import CHILD, EMPTY_DIGEST, LAYERED, columns, digest
+from .schema import ident
+
+BATCH = 250   # documents per committed push batch
+
+
+def select(conn: Any, table: str, where: str = "", params: tuple | list = ()) -> list[tuple]:
+    cols = ", ".join(f"t.{ident(c)}" for c in columns(table))
+    return conn.execute(f"SELECT {cols} FROM {ident(table)} t {where}", params).fetchall()
+
+
+def copy_in(conn: Any, table: str, rows: list[tuple], extra: tuple[str, ...] = ()) -> None:
+    """Insert *rows* with COPY (columns, then *extra* columns' values appended to each row)."""
+    if not rows:
+        return
+    cols = ", ".join(map(ident, (*columns(table), *extra)))
+    with conn.cursor() as cur, cur.copy(f"COPY {ident(table)} ({cols}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def upsert(conn: Any, table: str, key: tuple[str, ...], rows: list[tuple]) -> None:
+    if not rows:
+        return
+    cols = columns(table)
+    names = ", ".join(map(ident, cols))
+    sets = ", ".join(f"{ident(c)} = EXCLUDED.{ident(c)}" for c in cols if c not in key)
+    conn.cursor().executemany(
+        f"INSERT INTO {ident(table)} ({names}) VALUES ({', '.join(['%s'] * len(cols))}) "
+        f"ON CONFLICT ({', '.join(map(ident, key))}) DO UPDATE SET {sets}", rows)
+
+
+def mirror(conn: Any, table: str, key: tuple[str, ...], local: list[tuple], where: str = "",
+           params: tuple = ()) -> int:
+    """Make the server's *table* (the rows *where* selects) hold exactly *local*: changed and
+    new rows upserted, rows the project no longer has deleted. Returns the rows written."""
+    idx = [columns(table).index(k) for k in key]
+    server = {tuple(r[i] for i in idx): tuple(r) for r in select(conn, table, where, params)}
+    mine = {tuple(r[i] for i in idx): tuple(r) for r in local}
+    changed = [r for k, r in mine.items() if server.get(k) != r]
+    gone = [k for k in server if k not in mine]
+    upsert(conn, table, key, changed)
+    if gone:
+        cond = " AND ".join(f"{ident(k)} = %s" for k in key)
+        conn.cursor().executemany(f"DELETE FROM {ident(table)} WHERE {cond}", gone)
+    return len(changed) + len(gone)
+
+
+# ----------------------------------------------------------------------------- a layer
+def marks(conn: Any, layer: str) -> dict[str, str]:
+    """document id -> digest of *layer*'s rows the server holds (what was pushed last)."""
+    return dict(conn.execute("SELECT document_id, digest FROM sync_marks WHERE layer = %s", (layer,)).fetchall())
+
+
+def to_push(local: dict[str, dict[str, list[tuple]]], server_marks: dict[str, str]) -> list[tuple[str, str]]:
+    """(document id, digest) of the documents whose layer differs from what the server holds,
+    in document id order; a document the layer no longer has rows in is pushed empty."""
+    out = []
+    for doc in sorted(set(local) | set(server_marks)):
+        d = digest(local.get(doc, {}))
+        if server_marks.get(doc, EMPTY_DIGEST) != d:
+            out.append((doc, d))
+    return out
+
+
+def _delete_layer(conn: Any, layer: str, docs: list[str]) -> None:
+    for table, (parent, key) in CHILD.items():
+        conn.execute(f"DELETE FROM {ident(table)} WHERE layer = %s AND {ident(key)} IN "
+                     f"(SELECT id FROM {ident(parent)} WHERE layer = %s AND document_id = ANY(%s))",
+                     (layer, layer, docs))
+    for table in LAYERED:
+        conn.execute(f"DELETE FROM {ident(table)} WHERE layer = %s AND document_id = ANY(%s)", (layer, docs))
+
+
+def push_layer(conn: Any, layer: str, local: dict[str, dict[str, list[tuple]]], *, with_provenance: bool = False,
+               progress: Callable[[int, int], None] | None = None, cancel: Callable[[], bool] | None = None,
+               batch: int = BATCH) -> tuple[int, int]:
+    """Push *layer*'s changed documents (*local*: ``store.teamsync.layer_rows``), BATCH documents
+    per committed transaction: each batch replaces those documents' rows of the layer and writes
+    their marks in the same transaction. Returns (documents pushed, rows written). *conn* is not
+    in autocommit; *cancel* is asked between batches (what was committed stays)."""
+    todo = to_push(local, marks(conn, layer))
+    conn.commit()
+    rows_written = 0
+    for start in range(0, len(todo), batch):
+        if cancel is not None and cancel():
+            raise JobCancelled(f"sync cancelled after {start} of {len(todo)} documents; sync again to send the rest")
+        if progress is not None:
+            progress(start, len(todo))
+        part = todo[start:start + batch]
+        docs = [d for d, _ in part]
+        _delete_layer(conn, layer, docs)
+        if with_provenance:
+            conn.execute("DELETE FROM provenance WHERE document_id = ANY(%s)", (docs,))
+        for table in (*LAYERED, *CHILD, *(("provenance",) if with_provenance else ())):
+            rows = [r for d in docs for r in local.get(d, {}).get(table, [])]
+            copy_in(conn, table, [(*r, layer) for r in rows] if table in CHILD else rows,
+                    ("layer",) if table in CHILD else ())
+            rows_written += len(rows)
+        conn.cursor().executemany(
+            "INSERT INTO sync_marks (layer, document_id, digest, at) VALUES (%s, %s, %s, now()) "
+            "ON CONFLICT (layer, document_id) DO UPDATE SET digest = EXCLUDED.digest, at = now()",
+            [(layer, d, dg) for d, dg in part])
+        conn.commit()
+    if progress is not None:
+        progress(len(todo), len(todo))
+    return len(todo), rows_written
+
+
+def fetch_layer(conn: Any, layer: str, docs: list[str]) -> dict[str, list[tuple]]:
+    """*layer*'s rows of *docs* as the server holds them: table -> rows (``columns`` order)."""
+    out: dict[str, list[tuple]] = {}
+    for table in LAYERED:
+        out[table] = select(conn, table, "WHERE t.layer = %s AND t.document_id = ANY(%s)", (layer, docs))
+    for table, (parent, key) in CHILD.items():
+        out[table] = select(conn, table, f"JOIN {ident(parent)} p ON p.layer = t.layer AND p.id = t.{ident(key)} "
+                                         "WHERE t.layer = %s AND p.document_id = ANY(%s)", (layer, docs))
+    return out
+
+
+def info(conn: Any) -> dict[str, str]:
+    return dict(conn.execute("SELECT key, value FROM team_info").fetchall())

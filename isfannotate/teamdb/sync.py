@@ -1,0 +1,202 @@
+"""A project's link to its team database and the annotator's sync.
+
+The link lives in the project (``project_info.team_link``): the DSN **without a password**
+(host, port, database, user, or a libpq service name), the role (``annotator`` or ``lead``) and
+the annotator's name. Passwords come from ``~/.pgpass`` or the service file, as PostgreSQL users
+keep them.
+
+An annotator's sync pushes its own layer: the documents whose rows differ from what the server
+holds (a digest per document, kept on the server beside the rows in the same transaction), in
+committed batches, so a sync cut off anywhere resumes without loss or duplicates; then its
+registry proposals; then pulls the documents, scheme, registry, guideline examples and its
+assignments. The lead's sync is ``teamdb.lead``.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import ProjectError
+from ..ops.teamsync import Pulled, apply_pull, set_link, update_link
+from ..store.teamsync import LINK_KEY, columns, document_ids, layer_rows, project_json, table_rows
+from . import rows as srv
+from .admin import check_team
+from .connect import TeamDbError, connect, describe, parse_dsn, server_faults, strip_password, with_user
+from .reports import SyncReport
+from .schema import group_names
+
+Progress = Callable[[int, int], None]
+
+
+@contextlib.contextmanager
+def opened(project: Any) -> Iterator[Any]:
+    """*project* itself when it is an open project, else the project file at that path, opened
+    for the block (and closed after)."""
+    if hasattr(project, "snapshot"):
+        yield project
+        return
+    from ..project import Project
+    p = Project.open(Path(project), program="isfannotate team")
+    try:
+        yield p
+    finally:
+        p.close()
+
+
+def team_link(project: Any) -> dict | None:
+    """The project's link to its team database: {"dsn", "role", "annotator"?, "last_sync"?}, or None."""
+    with opened(project) as p, p.snapshot() as conn:
+        return project_json(conn, LINK_KEY, None)
+
+
+def store_link(project: Any, dsn: str, role: str, annotator: str | None) -> dict:
+    link = {"dsn": strip_password(dsn), "role": role, "server": describe(dsn)}
+    if annotator is not None:
+        link["annotator"] = annotator
+    set_link(project, link, annotator=annotator)
+    return link
+
+
+def _role_of(conn: Any) -> tuple[str, str]:
+    """(current user, "lead" | "annotator") on the server; refused when neither."""
+    user = conn.execute("SELECT current_user").fetchone()[0]
+    lead, annotators = group_names(conn.execute("SELECT current_database()").fetchone()[0])
+    is_super = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0]
+    if is_super or conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (lead,)).fetchone()[0]:
+        return user, "lead"
+    if conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (annotators,)).fetchone()[0]:
+        return user, "annotator"
+    raise TeamDbError(f"role {user} is neither the lead nor an annotator of this team; ask the lead")
+
+
+def link(project: Any, dsn: str) -> dict:
+    """Link an existing project (the lead's corpus, or an annotator's copy) to the team database
+    at *dsn* (checked: reachable, a team, and this role's part in it). Returns the link."""
+    with opened(project) as p:
+        with connect(dsn) as conn, server_faults(dsn):
+            check_team(conn, dsn)
+            user, role = _role_of(conn)
+        if role == "annotator":
+            mine = p.recorded_annotator
+            if mine is not None and mine != user:
+                raise TeamDbError(f"{p.path}: this copy is {mine}'s; the address logs in as {user}")
+        return store_link(p, dsn, role, user if role == "annotator" else None)
+
+
+def join(dsn: str, project_path: Path, *, annotator: str, progress: Progress | None = None,
+         cancel: Callable[[], bool] | None = None) -> Path:
+    """A new working copy for *annotator* at *project_path* (a project file), linked to the team
+    database (the DSN's user set to *annotator*, its password left to ~/.pgpass), filled by a
+    first sync. Refuses an existing file."""
+    from ..project import Project
+    from ..scheme import parse_scheme
+
+    path = Path(project_path)
+    if path.exists():
+        raise ProjectError(f"{path}: already exists; choose a new file for the working copy")
+    if parse_dsn(dsn).get("user") != annotator:
+        dsn = with_user(dsn, annotator)
+    with connect(dsn) as conn, server_faults(dsn):
+        info = check_team(conn, dsn)
+        user, role = _role_of(conn)
+        if role != "annotator":
+            raise TeamDbError(f"team database {describe(dsn)}: {user} is the lead; join as an annotator")
+    scheme = parse_scheme(json.loads(info["scheme"]), f"{describe(dsn)} (the team's scheme)")
+    p = Project.create(path, scheme=scheme, name=info.get("name") or path.stem)
+    try:
+        p.author = annotator
+        store_link(p, dsn, "annotator", annotator)
+        p.only_layer = annotator
+        sync(p, progress=progress, cancel=cancel)
+    except BaseException:
+        p.close()
+        path.unlink(missing_ok=True)
+        raise
+    p.close()
+    return path
+
+
+def sync(project: Any, *, progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> SyncReport:
+    """Sync *project* (a path or an open project) with its team database, both ways."""
+    with opened(project) as p:
+        lk = team_link(p)
+        if lk is None:
+            raise TeamDbError(f"{p.path}: not linked to a team database; join one (isfannotate team join) or link "
+                              "it (isfannotate team link PROJECT DSN)")
+        dsn = lk["dsn"]
+        with connect(dsn) as conn, server_faults(dsn):
+            check_team(conn, dsn)
+            user, role = _role_of(conn)
+            if role == "lead":
+                from .lead import sync_lead
+                report = sync_lead(conn, p, dsn, progress=progress, cancel=cancel)
+            else:
+                if lk.get("annotator") not in (None, user):
+                    raise TeamDbError(f"{p.path}: this copy is {lk['annotator']}'s, the server knows this login as "
+                                      f"{user}; fix the address (isfannotate team link)")
+                report = _sync_annotator(conn, p, dsn, user, progress=progress, cancel=cancel)
+            conn.execute("UPDATE members SET last_sync = now() WHERE role = current_user")
+            conn.commit()
+        update_link(p, last_sync=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return report
+
+
+def _proposals(conn: Any, p: Any, user: str) -> int:
+    """Send the registry entries this copy has that differ from the server's (new ones, or
+    changed): the lead's sync merges them like a file's registry. Returns the count sent."""
+    sent = 0
+    with p.snapshot() as lc:
+        local = {"actor": table_rows(lc, "actors"), "target": table_rows(lc, "targets")}
+    for kind, table in (("actor", "actors"), ("target", "targets")):
+        server = {r[0]: tuple(r) for r in srv.select(conn, table)}
+        proposed = dict(conn.execute("SELECT entity_id, row FROM registry_proposals WHERE annotator = current_user "
+                                     "AND kind = %s", (kind,)).fetchall())
+        for row in local[kind]:
+            if server.get(row[0]) == tuple(row):
+                continue
+            value = json.dumps(dict(zip(columns(table), row)), ensure_ascii=False, sort_keys=True)
+            if proposed.get(row[0]) == value:
+                continue
+            conn.execute("INSERT INTO registry_proposals (annotator, kind, entity_id, row) "
+                         "VALUES (current_user, %s, %s, %s) ON CONFLICT (annotator, kind, entity_id) "
+                         "DO UPDATE SET row = EXCLUDED.row, status = 'open', at = now()", (kind, row[0], value))
+            sent += 1
+    conn.commit()
+    return sent
+
+
+def _pull(conn: Any, p: Any, user: str) -> Pulled:
+    with p.snapshot() as lc:
+        local_ids = set(document_ids(lc))
+    server_ids = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY seq").fetchall()]
+    missing = [d for d in server_ids if d not in local_ids]
+    pulled = Pulled()
+    if missing:
+        pulled.documents = srv.select(conn, "documents", "WHERE t.id = ANY(%s) ORDER BY t.seq", (missing,))
+    pulled.scheme = srv.info(conn).get("scheme")
+    pulled.actors = srv.select(conn, "actors")
+    pulled.targets = srv.select(conn, "targets")
+    pulled.examples = srv.select(conn, "guideline_examples")
+    pulled.assignments = srv.select(conn, "assignments", "WHERE t.annotator = current_user")
+    pulled.keep_local = {(k, e) for k, e in conn.execute(
+        "SELECT kind, entity_id FROM registry_proposals WHERE annotator = current_user AND status = 'open'")}
+    conn.commit()
+    return pulled
+
+
+def _sync_annotator(conn: Any, p: Any, dsn: str, user: str, *, progress: Progress | None,
+                    cancel: Callable[[], bool] | None) -> SyncReport:
+    report = SyncReport(describe(dsn), "annotator", user)
+    report.proposals = _proposals(conn, p, user)
+    with p.snapshot() as lc:
+        local = layer_rows(lc, user)
+    report.pushed_documents, report.pushed_rows = srv.push_layer(conn, user, local, progress=progress, cancel=cancel)
+    applied = apply_pull(p, _pull(conn, p, user), user)
+    report.pulled_documents, report.skipped_documents = applied.documents, applied.skipped_documents
+    report.scheme_updated, report.registry_updated = applied.scheme, applied.registry
+    report.examples, report.assignments = applied.examples, applied.assignments
+    return report
