@@ -63,6 +63,7 @@ class PgServer:
         self.pgpass = self.root / "pgpass"
         self._count = 0
         self.running = False
+        self.known: set[str] = set()   # roles whose password is in the pgpass file
 
     # ------------------------------------------------------------------ running the binaries
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:

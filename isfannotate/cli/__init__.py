@@ -19,6 +19,7 @@ from .review import REVIEW_COMMANDS, add_review_parsers
 from .served import SERVED, forward
 from .suggest import SUGGEST_COMMANDS, add_suggest_parsers
 from .team import TEAM_COMMANDS, add_team_parsers
+from .teamdb import TEAMDB_COMMANDS, add_teamdb_parsers
 
 EPILOG = "Offsets are Unicode code points. Docs: docs/ in the source, or README.md."
 
@@ -90,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("project")
 
     add_team_parsers(sub)
+    add_teamdb_parsers(sub)
     add_analysis_parsers(sub)
     add_review_parsers(sub)
     add_suggest_parsers(sub)
@@ -283,7 +285,7 @@ def cmd_unlock(args) -> int:
     return 0
 
 
-COMMANDS = {**TEAM_COMMANDS, **ANALYSIS_COMMANDS, **REVIEW_COMMANDS, **SUGGEST_COMMANDS, "unlock": cmd_unlock, "init": cmd_init,
+COMMANDS = {**TEAM_COMMANDS, **TEAMDB_COMMANDS, **ANALYSIS_COMMANDS, **REVIEW_COMMANDS, **SUGGEST_COMMANDS, "unlock": cmd_unlock, "init": cmd_init,
             "import": cmd_import, "export": cmd_export,
             "stats": cmd_stats, "check": cmd_check,
             "gui": cmd_gui}

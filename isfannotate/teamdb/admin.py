@@ -12,12 +12,13 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 from ..models import GOLD, layer_name
 from ..errors import ValidationError
-from .connect import TeamDbError, connect, describe, server_faults, strip_password
+from .connect import TeamDbError, connect, describe, server_faults
 from .reports import AnnotatorStatus, CreateReport, TeamStatus
 from .schema import SERVER_SCHEMA, ddl, group_names, ident, literal
 
@@ -158,8 +159,8 @@ def status(dsn: str) -> TeamStatus:
             "(SELECT count(*) FROM assignments a JOIN doc_status s ON s.document_id = a.document_id "
             " AND s.layer = m.role AND s.status = 'done' WHERE a.annotator = m.role) "
             "FROM members m ORDER BY m.role").fetchall()
-    out = TeamStatus(strip_password(describe(str(dsn))), documents)
+    out = TeamStatus(describe(str(dsn)), documents)
     for role, last, removed, assigned, done in rows:
-        stamp = last.strftime("%Y-%m-%d %H:%M UTC") if last is not None else None
+        stamp = last.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if last is not None else None
         out.annotators.append(AnnotatorStatus(role, assigned, done, assigned - done, stamp, removed))
     return out

@@ -23,13 +23,20 @@ def select(conn: Any, table: str, where: str = "", params: tuple | list = ()) ->
 
 
 def copy_in(conn: Any, table: str, rows: list[tuple], extra: tuple[str, ...] = ()) -> None:
-    """Insert *rows* with COPY (columns, then *extra* columns' values appended to each row)."""
+    """Insert *rows* (columns, then *extra* columns' values appended to each row): COPY into a
+    temporary table of the same shape, then one INSERT ... SELECT, because PostgreSQL refuses
+    COPY into a table under row-level security, and the INSERT is where the policies' checks
+    apply to every row."""
     if not rows:
         return
     cols = ", ".join(map(ident, (*columns(table), *extra)))
-    with conn.cursor() as cur, cur.copy(f"COPY {ident(table)} ({cols}) FROM STDIN") as copy:
+    temp = ident("isf_in_" + table)
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {temp} (LIKE {ident(table)}) ON COMMIT DELETE ROWS")
+    with conn.cursor() as cur, cur.copy(f"COPY {temp} ({cols}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
+    conn.execute(f"INSERT INTO {ident(table)} ({cols}) SELECT {cols} FROM {temp}")
+    conn.execute(f"DELETE FROM {temp}")
 
 
 def upsert(conn: Any, table: str, key: tuple[str, ...], rows: list[tuple]) -> None:

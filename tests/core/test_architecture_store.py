@@ -10,6 +10,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 CORE, APP = REPO / "isfannotate", REPO / "ui" / "isfannotate_ui"
 SQL_HOMES = (CORE / "store", CORE / "ops")
+# The team database's package runs SQL on the PostgreSQL server (psycopg), never on a project
+# file: its local reads and writes are in store/teamsync.py and ops/teamsync.py like any job's.
+SERVER_SQL_HOME = CORE / "teamdb"
 # Names a project (or the store it is) goes by where it is passed around.
 STORE_NAMES = {"project", "proj", "store"}
 SQL_CALLS = {"execute", "executemany", "executescript"}
@@ -61,7 +64,7 @@ def private_reaches() -> list[str]:
 def sql_calls() -> list[tuple[str, str]]:
     places = []
     for path, tree in _sources(CORE, APP):
-        if any(path.is_relative_to(home) for home in SQL_HOMES):
+        if any(path.is_relative_to(home) for home in (*SQL_HOMES, SERVER_SQL_HOME)):
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SQL_CALLS:

@@ -1,0 +1,51 @@
+"""A team on a real PostgreSQL server (the session's, tests/pgserver.py): the lead's project
+with the five seed articles assigned to alice and bob, the team database created from it, both
+annotators added (their passwords in the test's pgpass file, as in ~/.pgpass)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+@dataclass
+class Team:
+    dsn: str
+    lead: Any
+    server: Any
+    tmp: Path
+    passwords: dict[str, str]
+
+    def annotator_dsn(self, name: str) -> str:
+        from isfannotate.teamdb.connect import with_user
+        return with_user(self.dsn, name)
+
+    def join(self, name: str):
+        from isfannotate import Project
+        from isfannotate.teamdb import join
+        path = join(self.dsn, self.tmp / f"{name}.isf", annotator=name)
+        p = Project.open(path)
+        p.author = name
+        return p
+
+    def raw(self, name: str):
+        """A plain psycopg connection as *name* (what a script with their credentials gets)."""
+        import psycopg
+        return psycopg.connect(self.annotator_dsn(name))
+
+
+@pytest.fixture
+def team(team_db, seeded, pg_server, tmp_path) -> Team:
+    from isfannotate.teamdb import add_annotator, create_team
+    docs = [d.id for d in seeded.documents()]
+    seeded.assign(docs, ["alice", "bob"])
+    create_team(team_db, seeded)
+    passwords = {}
+    for name in ("alice", "bob"):   # roles are the server's: the same person in every test's team
+        passwords[name] = add_annotator(team_db, name, password=f"{name}-secret-pw")
+        if name not in pg_server.known:
+            pg_server.add_password(name, passwords[name])
+            pg_server.known.add(name)
+    return Team(team_db, seeded, pg_server, tmp_path, passwords)

@@ -1,0 +1,150 @@
+"""End-to-end sync against a real PostgreSQL server (issue 23): annotators push their layers, the
+lead pulls them through merge's checks, gold, decisions and guideline examples go back, a second
+sync changes nothing, offline edits sync exactly, a cut push resumes without loss or doubles."""
+from __future__ import annotations
+
+import pytest
+
+from isfannotate.errors import JobCancelled
+from isfannotate.teamdb import status, sync, team_link
+
+
+def _spans(p, layer):
+    with p.snapshot() as conn:
+        return sorted(conn.execute('SELECT document_id, start, "end", label, actor_id FROM spans WHERE layer=?',
+                                   (layer,)).fetchall())
+
+
+def _server_spans(team, layer):
+    import psycopg
+    with psycopg.connect(team.dsn) as conn:
+        return sorted(tuple(r) for r in conn.execute(
+            'SELECT document_id, start, "end", label, actor_id FROM spans WHERE layer=%s', (layer,)).fetchall())
+
+
+def _annotate(p, doc, phrase, label="ACTOR"):
+    text = p.document(doc).text
+    i = text.index(phrase)
+    return p.annotate(doc, p.author, i, i + len(phrase), label).rows("spans")[0].after["id"]
+
+
+def test_create_then_join_gets_the_corpus_and_assignments(team):
+    docs = [d.id for d in team.lead.documents()]
+    alice = team.join("alice")
+    try:
+        assert [d.id for d in alice.documents()] == docs
+        assert alice.recorded_annotator == "alice"
+        assert sorted(alice.assignments()["alice"]) == sorted(docs)
+        assert "bob" not in alice.assignments()          # only its own assignments come down
+        assert {a.id for a in alice.actors()} == {a.id for a in team.lead.actors()}
+        link = team_link(alice)
+        assert link["role"] == "annotator" and link["annotator"] == "alice"
+        assert "secret" not in link["dsn"] and "password" not in link["dsn"]
+    finally:
+        alice.close()
+    assert team_link(team.lead)["role"] == "lead"
+
+
+def test_annotators_push_lead_merges_gold_and_examples_come_back(team):
+    docs = [d.id for d in team.lead.documents()]
+    alice, bob = team.join("alice"), team.join("bob")
+    try:
+        _annotate(alice, docs[0], "Pakistan")
+        alice.set_status(docs[0], "alice", "done", reason="test")
+        _annotate(bob, docs[0], "Pakistan")
+        _annotate(bob, docs[1], docs and bob.document(docs[1]).text.split()[0])
+        ra, rb = sync(alice), sync(bob)
+        assert (ra.pushed_documents, rb.pushed_documents) == (1, 2)
+        assert _server_spans(team, "alice") == _spans(alice, "alice")
+
+        lead_report = sync(team.lead)
+        assert len(lead_report.merged) == 2
+        assert _spans(team.lead, "alice") == _spans(alice, "alice")
+        assert _spans(team.lead, "bob") == _spans(bob, "bob")
+        assert team.lead.status(docs[0], "alice") == "done"
+
+        from isfannotate.review import review_document
+        unit = next(u for u in review_document(team.lead, docs[0]).units if u.kind == "span")
+        team.lead.decide(docs[0], unit.key, "accepted", annotator="alice")
+        team.lead.add_guideline_example(docs[0], unit.key)
+        sync(team.lead)
+        assert _server_spans(team, "gold") == _spans(team.lead, "gold") != []
+
+        ra2 = sync(alice)
+        assert ra2.examples == 1
+        assert len(alice.guideline_examples()) == 1
+        assert _spans(alice, "gold") == []          # blind annotation: gold never comes down
+        st = status(team.dsn)
+        assert {a.name: (a.assigned, a.done) for a in st.annotators} == {"alice": (5, 1), "bob": (5, 0)}
+        assert all(a.last_sync for a in st.annotators)
+    finally:
+        alice.close()
+        bob.close()
+
+
+def test_a_second_sync_changes_nothing(team, snapshot):
+    docs = [d.id for d in team.lead.documents()]
+    alice = team.join("alice")
+    try:
+        _annotate(alice, docs[2], "Pakistan")
+        sync(alice)
+        again = sync(alice)
+        assert (again.pushed_documents, again.pulled_documents, again.registry_updated, again.proposals) == (0, 0, 0, 0)
+        sync(team.lead)
+        before = snapshot(team.lead)
+        rep = sync(team.lead)
+        after = snapshot(team.lead)
+        assert rep.merged == [] and rep.pushed_documents == 0
+        before.pop("project_info"), after.pop("project_info")   # the link's last sync time
+        assert before == after
+    finally:
+        alice.close()
+
+
+def test_offline_edits_sync_exactly(team):
+    docs = [d.id for d in team.lead.documents()]
+    alice = team.join("alice")
+    try:
+        first = _annotate(alice, docs[0], "Pakistan")
+        _annotate(alice, docs[1], alice.document(docs[1]).text.split()[0])
+        sync(alice)
+        # offline: a deletion, an edit, a new document's work
+        alice.delete_span(first)
+        _annotate(alice, docs[3], alice.document(docs[3]).text.split()[0])
+        rep = sync(alice)
+        assert rep.pushed_documents == 2                  # docs[0] (now empty) and docs[3]
+        assert _server_spans(team, "alice") == _spans(alice, "alice")
+        sync(team.lead)
+        assert _spans(team.lead, "alice") == _spans(alice, "alice")
+    finally:
+        alice.close()
+
+
+def test_a_cut_push_resumes_without_loss_or_doubles(team):
+    from isfannotate.store.teamsync import layer_rows
+    from isfannotate.teamdb import rows as srv
+    from isfannotate.teamdb.connect import connect
+
+    docs = [d.id for d in team.lead.documents()]
+    alice = team.join("alice")
+    try:
+        for d in docs:
+            _annotate(alice, d, alice.document(d).text.split()[0])
+        with alice.snapshot() as conn:
+            local = layer_rows(conn, "alice")
+        asked = []
+
+        def cancel():
+            asked.append(1)
+            return len(asked) > 2          # cut after two committed batches
+        with connect(team.annotator_dsn("alice")) as conn:
+            with pytest.raises(JobCancelled):
+                srv.push_layer(conn, "alice", local, batch=1, cancel=cancel)
+            assert len(srv.marks(conn, "alice")) == 2
+            conn.rollback()
+            done, _rows = srv.push_layer(conn, "alice", local, batch=1)
+            assert done == len(docs) - 2
+        assert _server_spans(team, "alice") == _spans(alice, "alice")   # each once
+        assert sync(alice).pushed_documents == 0
+    finally:
+        alice.close()
