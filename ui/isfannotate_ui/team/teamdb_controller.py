@@ -36,6 +36,7 @@ class LinkInfo:
     server: str
     annotator: str | None
     lead: bool
+    shown: str = ""                  # user@host:port/database, as a person names it
     last_sync: str | None = None
 
 
@@ -46,7 +47,7 @@ def read_link(project) -> LinkInfo | None:
     if not link:
         return None
     return LinkInfo(server=link["dsn"], annotator=link.get("annotator"), lead=link.get("role") == "lead",
-                    last_sync=link.get("last_sync"))
+                    shown=link.get("server") or link["dsn"], last_sync=link.get("last_sync"))
 
 
 def sync_work(project, progress, cancelled):
@@ -120,7 +121,8 @@ class TeamDbController(QObject):
             return
         info = self.link_info()
         dlg.set_link(info.server if info else None, info.annotator if info else self.session.me,
-                     lead=bool(info and info.lead))
+                     lead=bool(info and info.lead), shown=info.shown if info else None,
+                     last_sync=info.last_sync if info else None)
         if info is None and self.session.me:
             dlg.annotator.setText(self.session.me)
         dlg.set_auto(self.auto_minutes())

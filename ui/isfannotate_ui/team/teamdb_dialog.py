@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -56,7 +57,7 @@ class TeamDbDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Team database")
         self.setObjectName("teamDbDialog")
-        self.resize(620, 560)
+        self.resize(640, 600)
         self.linked = QLabel("", self)
         self.linked.setObjectName("teamLinked")
         self.linked.setWordWrap(True)
@@ -88,14 +89,15 @@ class TeamDbDialog(QDialog):
         self.report.setObjectName("teamLastSync")
         self.report.setReadOnly(True)
         self.report.setPlaceholderText("no sync yet in this session")
-        self.report.setMaximumHeight(110)
+        self.report.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.report.setMinimumHeight(70)
         self.error = QLabel("", self)
         self.error.setObjectName("teamError")
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020;")
 
         conn = QGroupBox("Server", self)
-        form = QFormLayout(conn)
+        form = self.form = QFormLayout(conn)
         form.addRow(self.linked)
         form.addRow("Server", self.server)
         form.addRow("Annotator", self.annotator)
@@ -105,7 +107,7 @@ class TeamDbDialog(QDialog):
         row.addStretch(1)
         form.addRow(row)
 
-        syncing = QGroupBox("Sync", self)
+        syncing = self.syncing = QGroupBox("Sync", self)
         sl = QVBoxLayout(syncing)
         row = QHBoxLayout()
         row.addWidget(self.sync)
@@ -115,7 +117,7 @@ class TeamDbDialog(QDialog):
         row.addStretch(1)
         sl.addLayout(row)
         sl.addWidget(QLabel("Last sync", self))
-        sl.addWidget(self.report)
+        sl.addWidget(self.report, 1)
 
         self.team_box = QGroupBox("Team (lead)", self)
         self.team_box.setObjectName("teamStatusBox")
@@ -138,10 +140,10 @@ class TeamDbDialog(QDialog):
 
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
+        lay = self.lay = QVBoxLayout(self)
         lay.addWidget(conn)
-        lay.addWidget(syncing)
-        lay.addWidget(self.team_box, 1)
+        lay.addWidget(syncing, 1)
+        lay.addWidget(self.team_box, 2)
         lay.addWidget(self.error)
         lay.addWidget(close)
 
@@ -154,19 +156,26 @@ class TeamDbDialog(QDialog):
         self.set_link(None, None, lead=False)
 
     # ------------------------------------------------------------ filling
-    def set_link(self, server: str | None, annotator: str | None, *, lead: bool) -> None:
-        """Show what the open project is linked to (None: not linked)."""
+    def set_link(self, server: str | None, annotator: str | None, *, lead: bool, shown: str | None = None,
+                 last_sync: str | None = None) -> None:
+        """Show what the open project is linked to: *server* (its address, None: not linked),
+        *shown* (how it is named: user@host:port/database), the last sync's time."""
         if server:
             who = "the lead's project" if lead else f"annotator {annotator}" if annotator else "linked"
-            self.linked.setText(f"This project syncs with <b>{_escape(server)}</b> ({who}).")
+            when = f"; last synced {last_sync.replace('T', ' ').replace('Z', ' UTC')}" if last_sync else ""
+            self.linked.setText(f"This project syncs with <b>{_escape(shown or server)}</b> ({who}{when}).")
             self.server.setText(server)
             if annotator:
                 self.annotator.setText(annotator)
         else:
             self.linked.setText("This project is not linked to a team database. Join a team (a new working "
                                 "copy) or link this project.")
+        self.form.setRowVisible(self.annotator, not (server and lead))   # a lead is no annotator
         self.sync.setEnabled(bool(server))
-        self.team_box.setVisible(bool(server) and lead)
+        team = bool(server) and lead
+        self.team_box.setVisible(team)
+        self.lay.setStretchFactor(self.syncing, 0 if team else 1)
+        self.report.setMaximumHeight(110 if team else 16777215)
 
     def set_auto(self, minutes: int) -> None:
         """Show the automatic sync's setting without emitting ``autoSyncChanged``."""
