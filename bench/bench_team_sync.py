@@ -32,7 +32,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_merge import annotate_file, make_docs  # noqa: E402
-
 from isfannotate import Project  # noqa: E402
 
 PUSH_BUDGET_S = 2.0
