@@ -31,6 +31,8 @@ def open_window(qtbot, path, who):
     w.resize(1280, 800)
     w.show()
     qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=5000)
     return w
 
 

@@ -12,7 +12,6 @@ so the corpus has 300 short documents (two batches).
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -128,14 +127,204 @@ def one_line(message: str, *, forbidden=("fault-pw", "Traceback")) -> str:
     return message
 
 
-def stop_at_second_batch(action):
+def at_second_batch(action):
     """A progress callback that runs *action* once, when the push reaches its second batch (the
-    first is committed on the server by then)."""
-    fired = []
+    first 250 documents are committed on the server by then)."""
+    fired: list[tuple[int, int]] = []
 
     def progress(done: int, total: int) -> None:
-        if total == DOCS + 0 and 0 < done < total and not fired or (total > 250 and done >= 250 and not fired):
+        if not fired and total == DOCS and 0 < done < total:
             fired.append((done, total))
             action()
     progress.fired = fired
     return progress
+
+
+def sync(project, **kw):
+    from isfannotate import teamdb
+    return teamdb.sync(project, **kw)
+
+
+# ----------------------------------------------------------------------------- the faults
+def test_server_stopped_in_the_middle_of_a_sync(team, fault_server):
+    dsn, _lead, tmp = team
+    path = join(dsn, tmp, "alice")
+    with Project.open(path) as p:
+        progress = at_second_batch(fault_server.kill)
+        try:
+            with pytest.raises(IsfError) as e:
+                sync(p, progress=progress)
+        finally:
+            fault_server.restart()
+        assert progress.fired == [(250, DOCS)]
+        line = one_line(str(e.value))
+        assert "the server stopped during the sync" in line and "sync again" in line and "alice@" in line
+        report = sync(p)                        # the next sync completes, sending only what is missing
+        assert report.pushed_documents in (DOCS - 250, DOCS)   # (DOCS: the server lost its last commits)
+        assert_exact(dsn, p, "alice")
+        assert sync(p).pushed_documents == 0
+
+
+def test_connection_cut_in_the_middle_of_a_sync(team, fault_server):
+    """The network cut: the sync's own connection is closed under it (its backend terminated, as
+    a firewall or a dropped link does), the server itself keeps running."""
+    import psycopg
+    dsn, _lead, tmp = team
+    path = join(dsn, tmp, "alice")
+
+    def cut() -> None:
+        with psycopg.connect(dsn, autocommit=True) as admin:
+            n = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                              "WHERE usename = 'alice' AND datname = current_database()").fetchone()[0]
+        assert n == 1
+    with Project.open(path) as p:
+        progress = at_second_batch(cut)
+        with pytest.raises(IsfError) as e:
+            sync(p, progress=progress)
+        assert progress.fired
+        line = one_line(str(e.value))
+        assert "alice@" in line and "sync again" in line
+        assert server_counts(dsn, "alice")[2] == 250            # the first batch is there, whole
+        assert sync(p).pushed_documents == DOCS - 250
+        assert_exact(dsn, p, "alice")
+
+
+CHILD = """
+import os, sys
+from isfannotate.teamdb import rows
+real = rows.push_layer
+def push_layer(*args, progress=None, **kw):
+    def step(done, total):
+        if 0 < done < total:
+            print("BATCH", done, flush=True)
+            sys.stdin.readline()          # held here until killed
+        if progress is not None:
+            progress(done, total)
+    return real(*args, progress=step, **kw)
+rows.push_layer = push_layer
+from isfannotate.cli import main
+sys.exit(main(["team", "sync", sys.argv[1]]))
+"""
+
+
+def test_app_killed_during_a_sync_and_the_same_sync_from_a_second_program(team, tmp_path):
+    """``isfannotate team sync`` killed (SIGKILL) after its first batch: the working copy opens
+    again, and the next sync sends the rest. While it held the copy, a second sync of the same
+    copy was refused in one line (one owner per project file) and changed nothing."""
+    dsn, _lead, tmp = team
+    path = join(dsn, tmp, "alice")
+    script = tmp_path / "child.py"
+    script.write_text(CHILD)
+    child = subprocess.Popen([sys.executable, str(script), str(path)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+    try:
+        line = child.stdout.readline()
+        assert line.startswith("BATCH 250"), line + child.stderr.read()
+        second = subprocess.run([sys.executable, "-m", "isfannotate", "team", "sync", str(path)],
+                                capture_output=True, text=True, cwd=REPO, timeout=120)
+        assert second.returncode == 2
+        err = one_line(second.stderr.strip().splitlines()[-1])
+        assert "open" in err and str(path.name) in err
+        assert server_counts(dsn, "alice")[2] == 250
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(30)
+        child.stdout.close()
+        child.stderr.close()
+        child.stdin.close()
+    assert server_counts(dsn, "alice")[2] == 250                # the first batch, whole; no more
+    with Project.open(path) as p:                                # the dead owner's lock is taken over
+        assert sync(p).pushed_documents == DOCS - 250
+        assert_exact(dsn, p, "alice")
+
+
+def test_the_same_sync_twice(team):
+    dsn, _lead, tmp = team
+    path = join(dsn, tmp, "alice")
+    with Project.open(path) as p:
+        first, again = sync(p), sync(p)
+        assert (first.pushed_documents, again.pushed_documents) == (DOCS, 0)
+        assert again.pushed_rows == 0 and again.pulled_documents == 0
+        assert_exact(dsn, p, "alice")
+
+
+def test_two_annotators_syncing_at_once(team):
+    """alice and bob push at the same moment (both held at their second batch until the other
+    is there too): both complete, each layer exact, neither touched by the other."""
+    dsn, lead, tmp = team
+    paths = {name: join(dsn, tmp, name) for name in ("alice", "bob")}
+    both = threading.Barrier(2, timeout=30)
+    outcome: dict[str, object] = {}
+
+    def run(name: str) -> None:
+        try:
+            with Project.open(paths[name]) as p:
+                outcome[name] = sync(p, progress=at_second_batch(both.wait))
+        except BaseException as e:  # reported below
+            outcome[name] = e
+    threads = [threading.Thread(target=run, args=(n,)) for n in paths]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    for name in paths:
+        assert not isinstance(outcome[name], BaseException), outcome[name]
+        assert outcome[name].pushed_documents == DOCS
+        assert_exact(dsn, paths[name], name)
+    with Project.open(lead) as p:                               # the lead takes both in, once
+        report = sync(p)
+        assert len(report.merged) == 2
+        assert len(local_spans(p, "alice")) == len(local_spans(p, "bob")) == DOCS + 10
+        assert sync(p).merged == []
+
+
+def test_the_app_with_its_server_stopped(qtbot, team, fault_server):
+    """The server stopped under the app: Sync now and the automatic sync each say so in one line
+    (the dialog, the status bar; no box, no traceback), annotating goes on, and once the server
+    is back the next sync sends everything, exactly."""
+    from PySide6.QtCore import Qt
+
+    from isfannotate_ui.app import create_main_window
+
+    dsn, _lead, tmp = team
+    path = join(dsn, tmp, "alice")
+    w = create_main_window(path, "alice")
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    db = w.team.db
+    try:
+        fault_server.kill()
+        try:
+            dlg = db.show_dialog()
+            qtbot.mouseClick(dlg.sync, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: not w.files.jobs, timeout=30000)
+            line = one_line(dlg.error.text())
+            assert "cannot be reached" in line and "alice@" in line
+            assert w.statusBar().currentMessage() == f"⚠ {line}"
+            dlg.close()
+            # the automatic sync: one line in the status bar, tried again at its next turn
+            assert db.auto_sync() is not None
+            qtbot.waitUntil(lambda: not w.files.jobs, timeout=30000)
+            said = one_line(w.statusBar().currentMessage())
+            assert said.startswith("⚠ automatic sync did not complete: team database alice@")
+            # annotating goes on
+            w.activateWindow()
+            qtbot.waitUntil(w.isActiveWindow, timeout=5000)
+            w.show_document("d050")
+            w.view.setFocus()
+            i = w.view.text().index("Pakistan")           # a name the registry knows: linked at once
+            w.view.set_text_cursor_range(i, i + 8)
+            qtbot.keyClick(w.view, Qt.Key.Key_1)
+            assert ("d050", i, i + 8) in [(s[1], s[2], s[3]) for s in local_spans(w.project, "alice")]
+        finally:
+            fault_server.restart()
+        dlg = db.show_dialog()
+        assert "did not complete" not in dlg.error.text() and "cannot be reached" in dlg.error.text()
+        qtbot.mouseClick(dlg.sync, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not w.files.jobs, timeout=30000)
+        assert dlg.error.text() == "" and dlg.report.toPlainText().startswith("synced alice")
+        mine = local_spans(w.project, "alice")
+        assert len(mine) == DOCS + 11 and server_counts(dsn, "alice")[0] == mine
+    finally:
+        w.close()
