@@ -285,7 +285,8 @@ def cmd_unlock(args) -> int:
     return 0
 
 
-COMMANDS = {**TEAM_COMMANDS, **TEAMDB_COMMANDS, **ANALYSIS_COMMANDS, **REVIEW_COMMANDS, **SUGGEST_COMMANDS, "unlock": cmd_unlock, "init": cmd_init,
+COMMANDS = {**TEAM_COMMANDS, **TEAMDB_COMMANDS, **ANALYSIS_COMMANDS, **REVIEW_COMMANDS, **SUGGEST_COMMANDS,
+            "unlock": cmd_unlock, "init": cmd_init,
             "import": cmd_import, "export": cmd_export,
             "stats": cmd_stats, "check": cmd_check,
             "gui": cmd_gui}

@@ -11,8 +11,17 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..store.teamsync import (LINK_KEY, PULLED_KEY, annotator_assignments, columns, document_ids, max_seq,
-                              project_json, project_value, table_rows)
+from ..store.teamsync import (
+    LINK_KEY,
+    PULLED_KEY,
+    annotator_assignments,
+    columns,
+    document_ids,
+    max_seq,
+    project_json,
+    project_value,
+    table_rows,
+)
 
 if TYPE_CHECKING:
     from ..store.base import ProjectBase
@@ -42,7 +51,7 @@ class Applied:
 
 def _as_dicts(table: str, rows: list[tuple]) -> list[dict]:
     cols = columns(table)
-    return [dict(zip(cols, r)) for r in rows]
+    return [dict(zip(cols, r, strict=True)) for r in rows]
 
 
 def apply_pull(project: ProjectBase, pulled: Pulled, annotator: str) -> Applied:
@@ -81,7 +90,7 @@ def apply_pull(project: ProjectBase, pulled: Pulled, annotator: str) -> Applied:
             for row in rows:
                 if (kind, row[0]) in pulled.keep_local or mine.get(row[0]) == tuple(row):
                     continue
-                rec.upsert(table, dict(zip(columns(table), row)))
+                rec.upsert(table, dict(zip(columns(table), row, strict=True)))
                 out.registry += 1
         local_examples = set(table_rows(conn, "guideline_examples"))
         if local_examples != set(map(tuple, pulled.examples)):
@@ -94,7 +103,8 @@ def apply_pull(project: ProjectBase, pulled: Pulled, annotator: str) -> Applied:
         gone = sorted(local - set(server))
         for doc in gone:
             rec.delete("assignments", (doc, annotator))
-        added = [dict(zip(("document_id", "annotator", "assigned_at"), server[d])) for d in sorted(set(server) - local)]
+        added = [dict(zip(("document_id", "annotator", "assigned_at"), server[d], strict=True))
+                 for d in sorted(set(server) - local)]
         rec.insert_many("assignments", added)
         out.assignments = len(gone) + len(added)
         if new_docs or out.scheme:

@@ -80,7 +80,7 @@ def layer_rows(conn: sqlite3.Connection, layer: str) -> dict[str, dict[str, list
 def digest(rows: dict[str, list[tuple]]) -> str:
     """A digest of one document's rows of a layer (order-free): equal digests, equal rows."""
     h = hashlib.sha256()
-    for table in sorted(rows):
+    for table in sorted(t for t in rows if rows[t]):   # a table without rows is no rows
         h.update(table.encode())
         for r in sorted(map(repr, rows[table])):
             h.update(b"\x1e")

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
+# (no module of this package is named like a function here: importing ``teamdb.x`` sets the
+# package's attribute ``x``, which would hide the function)
 from .connect import TeamDbError
 from .reports import AnnotatorStatus, CreateReport, SyncReport, TeamStatus
 
@@ -39,22 +41,22 @@ def remove_annotator(dsn: str, name: str) -> None:
 
 
 def join(dsn: str, project_path: Any, *, annotator: str, progress=None, cancel=None) -> Any:
-    from .sync import join as run
+    from .syncing import join as run
     return run(dsn, project_path, annotator=annotator, progress=progress, cancel=cancel)
 
 
 def link(project: Any, dsn: str) -> dict:
-    from .sync import link as run
+    from .syncing import link as run
     return run(project, dsn)
 
 
 def team_link(project: Any) -> dict | None:
-    from .sync import team_link as run
+    from .syncing import team_link as run
     return run(project)
 
 
 def sync(project: Any, *, progress=None, cancel=None) -> SyncReport:
-    from .sync import sync as run
+    from .syncing import sync as run
     return run(project, progress=progress, cancel=cancel)
 
 

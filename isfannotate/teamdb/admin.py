@@ -16,11 +16,12 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from ..models import GOLD, layer_name
 from ..errors import ValidationError
+from ..models import GOLD, layer_name
 from .connect import TeamDbError, connect, describe, server_faults
 from .reports import AnnotatorStatus, CreateReport, TeamStatus
-from .schema import SERVER_SCHEMA, ddl, group_names, ident, literal
+from .schema import ddl, group_names, ident, literal
+from .team import check_team, opened, store_link, team_link
 
 
 def scram_verifier(password: str, *, iterations: int = 4096, salt: bytes | None = None) -> str:
@@ -38,24 +39,6 @@ def _role_exists(conn: Any, name: str) -> bool:
     return conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone() is not None
 
 
-def check_team(conn: Any, dsn: str) -> dict[str, str]:
-    """The team database's ``team_info``, refused with one line when *dsn*'s database holds no
-    team or one of another version."""
-    if conn.execute("SELECT to_regclass('team_info')").fetchone()[0] is None:
-        raise TeamDbError(f"team database {describe(dsn)}: holds no team (or this role may not see it); create "
-                          "it with isfannotate team create, or check the address")
-    info = dict(conn.execute("SELECT key, value FROM team_info").fetchall())
-    if info.get("server_schema") != str(SERVER_SCHEMA):
-        raise TeamDbError(f"team database {describe(dsn)}: schema version {info.get('server_schema')} where this "
-                          f"isfannotate knows {SERVER_SCHEMA}; use the isfannotate version the team uses")
-    from ..store.schema import SCHEMA_VERSION
-    if info.get("app_schema") != str(SCHEMA_VERSION):
-        raise TeamDbError(f"team database {describe(dsn)}: made for project files of version {info.get('app_schema')}, "
-                          f"this isfannotate writes version {SCHEMA_VERSION}; use the isfannotate version the team "
-                          "uses")
-    return info
-
-
 def create_team(dsn: str, source_project: Any, *, progress: Callable[[int, int], None] | None = None,
                 cancel: Callable[[], bool] | None = None) -> CreateReport:
     """Create the team database in *dsn*'s (empty) database: the tables, the two group roles and
@@ -63,7 +46,6 @@ def create_team(dsn: str, source_project: Any, *, progress: Callable[[int, int],
     open ``Project``): documents, scheme, registry, guideline examples, assignments, decisions
     and gold. The project is then linked to the team database as the lead's."""
     from . import lead as lead_sync
-    from .sync import opened, store_link
 
     server = describe(dsn)
     with opened(source_project) as project:
@@ -145,7 +127,6 @@ def remove_annotator(dsn: str, name: str) -> None:
 def status(dsn: str) -> TeamStatus:
     """Per annotator: documents assigned, marked done on the server, pending, last sync."""
     if isinstance(dsn, (str, Path)) and Path(str(dsn)).suffix == ".isf" and Path(str(dsn)).exists():
-        from .sync import team_link
         link = team_link(Path(str(dsn)))
         if link is None:
             raise TeamDbError(f"{dsn}: not linked to a team database (isfannotate team link PROJECT DSN)")

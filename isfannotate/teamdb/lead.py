@@ -17,9 +17,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..errors import IsfError
 from ..ops.teamsync import record_pulled, write_layer_file
-from ..store.teamsync import (PULLED_KEY, columns, document_ids, documents_by_id, layer_rows, project_json,
-                              project_value, table_rows)
+from ..store.teamsync import (
+    PULLED_KEY,
+    columns,
+    document_ids,
+    documents_by_id,
+    layer_rows,
+    project_json,
+    project_value,
+    table_rows,
+)
 from . import rows as srv
 from .connect import describe
 from .reports import SyncReport
@@ -84,13 +93,18 @@ def _changed_layers(conn: Any, pulled: dict[str, dict[str, str]]) -> dict[str, d
 def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
                 progress: Progress | None = None) -> None:
     """Merge every annotator's changed documents (and open registry proposals) into the lead's
-    project through ``merge_files`` (see the module's docstring)."""
+    project through ``merge_files`` (see the module's docstring), one annotator at a time: a
+    layer merge refuses is listed with the reason and the others still merge. The server is read
+    in one REPEATABLE READ transaction (the marks and the rows they describe agree)."""
     from ..project import Project
     from ..team.merge import merge_files
 
     with project.snapshot() as lc:
         pulled = project_json(lc, PULLED_KEY, {})
         actors, targets = table_rows(lc, "actors"), table_rows(lc, "targets")
+        local_docs = set(document_ids(lc))
+    conn.commit()
+    conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
     changed = _changed_layers(conn, pulled)
     proposals: dict[str, list[tuple[str, str, str]]] = {}
     for annotator, kind, entity, row in conn.execute(
@@ -98,16 +112,17 @@ def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
             "ORDER BY annotator, kind, entity_id").fetchall():
         proposals.setdefault(annotator, []).append((kind, entity, row))
     layers = sorted(set(changed) | set(proposals))
-    if not layers:
-        return
     with tempfile.TemporaryDirectory(prefix="isf-team-pull-") as tmp:
-        paths: list[Path] = []
         for i, layer in enumerate(layers):
             if progress is not None:
                 progress(i, len(layers) + 1)
             docs = sorted(changed.get(layer, {}))
+            unknown = [d for d in docs if d not in local_docs]
+            if unknown:
+                report.skipped_documents.append(f"{layer}: {len(unknown)} documents the lead's project does not "
+                                                f"have (e.g. {unknown[0]}), not merged")
+                docs = [d for d in docs if d in local_docs]
             rows = srv.fetch_layer(conn, layer, docs)
-            conn.commit()
             with project.snapshot() as lc:
                 doc_rows = documents_by_id(lc, docs)
             mine = {"actor": {r[0]: r for r in actors}, "target": {r[0]: r for r in targets}}
@@ -115,24 +130,29 @@ def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
                 table = "actors" if kind == "actor" else "targets"
                 value = json.loads(raw)
                 mine[kind][entity] = tuple(value.get(c) for c in columns(table))
-            path = Path(tmp) / f"{len(paths):03d}.isf"
+            path = Path(tmp) / f"{i:04d}.isf"
             target = Project.create(path, scheme=project.scheme, name=f"{server} {layer}")
             try:
                 write_layer_file(target, layer, doc_rows, list(mine["actor"].values()), list(mine["target"].values()),
                                  rows)
             finally:
                 target.close()
-            paths.append(path)
-        merged = merge_files(project, paths, new_annotators=layers)
-    for fr in merged.files:
-        report.merged.append(f"{fr.annotator}: {fr.documents} documents ({fr.replaced} updated, {fr.unchanged} "
-                             f"unchanged), {fr.spans} spans" + (f", {fr.new_actors} new actors" if fr.new_actors else ""))
-        report.conflicts += fr.conflicts
-    record_pulled(project, changed)
-    for layer in layers:
-        for kind, entity, raw in proposals.get(layer, []):
-            conn.execute("UPDATE registry_proposals SET status = 'merged' WHERE annotator = %s AND kind = %s "
-                         "AND entity_id = %s AND row = %s", (layer, kind, entity, raw))
+            try:
+                merged = merge_files(project, [path], new_annotators=[layer])
+            except IsfError as e:
+                report.refused.append(f"{layer}: not merged: {str(e).replace(str(path), 'the server copy')}")
+                continue
+            finally:
+                path.unlink(missing_ok=True)
+            for fr in merged.files:
+                extra = f", {fr.new_actors} new actors" if fr.new_actors else ""
+                report.merged.append(f"{layer}: {fr.documents} documents ({fr.replaced} updated, {fr.unchanged} "
+                                     f"unchanged), {fr.spans} spans{extra}")
+                report.conflicts += fr.conflicts
+            record_pulled(project, {layer: {d: changed[layer][d] for d in docs}})
+            for kind, entity, raw in proposals.get(layer, []):
+                conn.execute("UPDATE registry_proposals SET status = 'merged' WHERE annotator = %s AND kind = %s "
+                             "AND entity_id = %s AND row = %s", (layer, kind, entity, raw))
     conn.commit()
 
 

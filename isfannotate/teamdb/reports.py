@@ -43,12 +43,15 @@ class SyncReport:
     shared_rows: int = 0               # lead: documents, registry, assignments, examples, decisions written
     merged: list[str] = field(default_factory=list)      # lead: one line per annotator merged
     conflicts: list[str] = field(default_factory=list)   # lead: registry conflicts to decide
+    refused: list[str] = field(default_factory=list)     # lead: layers merge refused, with the reason
 
     def lines(self) -> list[str]:
         if self.role == "lead":
             out = [f"synced with {self.server} (lead): sent {self.shared_rows} shared rows and gold of "
                    f"{self.pushed_documents} documents; merged {len(self.merged)} annotators"]
             out += self.merged
+            out += self.refused
+            out += [f"skipped {s}" for s in self.skipped_documents]
             if self.conflicts:
                 out.append(f"{len(self.conflicts)} registry conflicts to decide (Review > Merge Conflicts, or "
                            "isfannotate conflicts)")

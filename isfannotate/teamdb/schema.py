@@ -42,7 +42,8 @@ def group_names(dbname: str) -> tuple[str, str]:
 
 def server_columns(table: str) -> list[tuple[str, str, bool]]:
     """(column, PostgreSQL type, not null) of *table* on the server."""
-    cols = [(name, _TYPES.get(decl, "text"), notnull or pk > 0) for name, decl, notnull, pk in reference_columns()[table]]
+    cols = [(name, _TYPES.get(decl, "text"), notnull or pk > 0)
+            for name, decl, notnull, pk in reference_columns()[table]]
     if table in CHILD:
         cols.append(("layer", "text", True))
     return cols

@@ -92,8 +92,9 @@ def test_our_client_cannot_push_another_layer(both):
         mine = layer_rows(conn, "alice")
     from isfannotate.store.teamsync import columns
     for layer in ("bob", "gold"):   # alice's rows relabelled as another layer's, pushed as that layer
-        theirs = {doc: {t: [tuple(layer if c == "layer" else v for c, v in zip(columns(t), r)) for r in rows]
-                        for t, rows in tables.items()} for doc, tables in mine.items()}
+        def relabel(t, r, layer=layer):
+            return tuple(layer if c == "layer" else v for c, v in zip(columns(t), r, strict=True))
+        theirs = {doc: {t: [relabel(t, r) for r in rows] for t, rows in tables.items()} for doc, tables in mine.items()}
         with connect(team.annotator_dsn("alice")) as conn:
             with pytest.raises(TeamDbError, match="refused by the server.*row-level security"), \
                     server_faults(team.dsn):

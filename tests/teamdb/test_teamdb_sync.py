@@ -148,3 +148,54 @@ def test_a_cut_push_resumes_without_loss_or_doubles(team):
         assert sync(alice).pushed_documents == 0
     finally:
         alice.close()
+
+
+def test_the_lead_merges_through_merge_checks_a_bad_layer_is_refused_the_others_merge(team):
+    """alice's rows written past our client (raw SQL with her credentials: a label the scheme
+    lacks, a span past the text's end) are refused whole by merge's checks; bob's layer merges."""
+    docs = [d.id for d in team.lead.documents()]
+    alice, bob = team.join("alice"), team.join("bob")
+    try:
+        _annotate(alice, docs[0], "Pakistan")
+        _annotate(bob, docs[0], "Pakistan")
+        sync(alice)
+        sync(bob)
+        with team.raw("alice") as conn:
+            conn.execute("UPDATE spans SET label = 'NOT_A_LABEL', \"end\" = 10000000 WHERE layer = 'alice'")
+            conn.execute("UPDATE sync_marks SET digest = 'tampered' WHERE layer = 'alice'")
+        rep = sync(team.lead)
+        assert [line.split(":")[0] for line in rep.merged] == ["bob"]
+        assert len(rep.refused) == 1 and rep.refused[0].startswith("alice: not merged: ")
+        assert "\n" not in rep.refused[0] and "isf-team-pull" not in rep.refused[0]
+        assert _spans(team.lead, "alice") == [] and len(_spans(team.lead, "bob")) == 1
+        assert any(line.startswith("alice: not merged") for line in rep.lines())
+    finally:
+        alice.close()
+        bob.close()
+
+
+def test_registry_proposals_are_reconciled_by_the_lead_merge(team):
+    """alice's new actor becomes a lead's entry her span links to; her renaming of an entry the
+    lead has is a conflict listed for the lead; her copy keeps her version until it is merged."""
+    docs = [d.id for d in team.lead.documents()]
+    alice = team.join("alice")
+    try:
+        sid = _annotate(alice, docs[0], "Pakistan")
+        alice.create_actor_for_span(sid, "Pakistani Army", alice.scheme.actor_types[0])
+        known = alice.actors()[0]
+        alice.update_actor(known.id, name=known.name + " (renamed)")
+        rep = sync(alice)
+        assert rep.proposals == 2
+        assert alice.actor(known.id).name == known.name + " (renamed)"      # kept until the lead merges it
+        lead_rep = sync(team.lead)
+        new = [a for a in team.lead.actors() if a.name == "Pakistani Army"]
+        assert len(new) == 1
+        assert _spans(team.lead, "alice")[0][4] == new[0].id                 # her link follows the entry
+        assert len(lead_rep.conflicts) == 1 and "(renamed)" in lead_rep.conflicts[0]
+        assert team.lead.actor(known.id).name == known.name                   # the lead decides
+        assert sync(team.lead).conflicts == []                                # merged once
+        sync(alice)
+        assert alice.actor(known.id).name == known.name                       # the lead's version now
+        assert any(a.name == "Pakistani Army" for a in alice.actors())
+    finally:
+        alice.close()

@@ -13,64 +13,21 @@ assignments. The lead's sync is ``teamdb.lead``.
 """
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ..errors import ProjectError
-from ..ops.teamsync import Pulled, apply_pull, set_link, update_link
-from ..store.teamsync import LINK_KEY, columns, document_ids, layer_rows, project_json, table_rows
+from ..ops.teamsync import Pulled, apply_pull, update_link
+from ..store.teamsync import columns, document_ids, layer_rows, table_rows
 from . import rows as srv
-from .admin import check_team
-from .connect import TeamDbError, connect, describe, parse_dsn, server_faults, strip_password, with_user
+from .connect import TeamDbError, connect, describe, parse_dsn, server_faults, with_user
 from .reports import SyncReport
-from .schema import group_names
+from .team import check_team, opened, role_of, store_link, team_link
 
 Progress = Callable[[int, int], None]
-
-
-@contextlib.contextmanager
-def opened(project: Any) -> Iterator[Any]:
-    """*project* itself when it is an open project, else the project file at that path, opened
-    for the block (and closed after)."""
-    if hasattr(project, "snapshot"):
-        yield project
-        return
-    from ..project import Project
-    p = Project.open(Path(project), program="isfannotate team")
-    try:
-        yield p
-    finally:
-        p.close()
-
-
-def team_link(project: Any) -> dict | None:
-    """The project's link to its team database: {"dsn", "role", "annotator"?, "last_sync"?}, or None."""
-    with opened(project) as p, p.snapshot() as conn:
-        return project_json(conn, LINK_KEY, None)
-
-
-def store_link(project: Any, dsn: str, role: str, annotator: str | None) -> dict:
-    link = {"dsn": strip_password(dsn), "role": role, "server": describe(dsn)}
-    if annotator is not None:
-        link["annotator"] = annotator
-    set_link(project, link, annotator=annotator)
-    return link
-
-
-def _role_of(conn: Any) -> tuple[str, str]:
-    """(current user, "lead" | "annotator") on the server; refused when neither."""
-    user = conn.execute("SELECT current_user").fetchone()[0]
-    lead, annotators = group_names(conn.execute("SELECT current_database()").fetchone()[0])
-    is_super = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0]
-    if is_super or conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (lead,)).fetchone()[0]:
-        return user, "lead"
-    if conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (annotators,)).fetchone()[0]:
-        return user, "annotator"
-    raise TeamDbError(f"role {user} is neither the lead nor an annotator of this team; ask the lead")
 
 
 def link(project: Any, dsn: str) -> dict:
@@ -79,7 +36,7 @@ def link(project: Any, dsn: str) -> dict:
     with opened(project) as p:
         with connect(dsn) as conn, server_faults(dsn):
             check_team(conn, dsn)
-            user, role = _role_of(conn)
+            user, role = role_of(conn)
         if role == "annotator":
             mine = p.recorded_annotator
             if mine is not None and mine != user:
@@ -102,7 +59,7 @@ def join(dsn: str, project_path: Path, *, annotator: str, progress: Progress | N
         dsn = with_user(dsn, annotator)
     with connect(dsn) as conn, server_faults(dsn):
         info = check_team(conn, dsn)
-        user, role = _role_of(conn)
+        user, role = role_of(conn)
         if role != "annotator":
             raise TeamDbError(f"team database {describe(dsn)}: {user} is the lead; join as an annotator")
     scheme = parse_scheme(json.loads(info["scheme"]), f"{describe(dsn)} (the team's scheme)")
@@ -130,7 +87,7 @@ def sync(project: Any, *, progress: Progress | None = None, cancel: Callable[[],
         dsn = lk["dsn"]
         with connect(dsn) as conn, server_faults(dsn):
             check_team(conn, dsn)
-            user, role = _role_of(conn)
+            user, role = role_of(conn)
             if role == "lead":
                 from .lead import sync_lead
                 report = sync_lead(conn, p, dsn, progress=progress, cancel=cancel)
@@ -158,7 +115,7 @@ def _proposals(conn: Any, p: Any, user: str) -> int:
         for row in local[kind]:
             if server.get(row[0]) == tuple(row):
                 continue
-            value = json.dumps(dict(zip(columns(table), row)), ensure_ascii=False, sort_keys=True)
+            value = json.dumps(dict(zip(columns(table), row, strict=True)), ensure_ascii=False, sort_keys=True)
             if proposed.get(row[0]) == value:
                 continue
             conn.execute("INSERT INTO registry_proposals (annotator, kind, entity_id, row) "

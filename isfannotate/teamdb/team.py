@@ -1,0 +1,72 @@
+"""What every team database command needs: the team's checks on the server (a team of our
+version; the connected role's part in it) and a project's stored link to its team database."""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..ops.teamsync import set_link
+from ..store.teamsync import LINK_KEY, project_json
+from .connect import TeamDbError, describe, strip_password
+from .schema import SERVER_SCHEMA, group_names
+
+
+def check_team(conn: Any, dsn: str) -> dict[str, str]:
+    """The team database's ``team_info``, refused with one line when *dsn*'s database holds no
+    team or one of another version."""
+    if conn.execute("SELECT to_regclass('team_info')").fetchone()[0] is None:
+        raise TeamDbError(f"team database {describe(dsn)}: holds no team (or this role may not see it); create "
+                          "it with isfannotate team create, or check the address")
+    info = dict(conn.execute("SELECT key, value FROM team_info").fetchall())
+    if info.get("server_schema") != str(SERVER_SCHEMA):
+        raise TeamDbError(f"team database {describe(dsn)}: schema version {info.get('server_schema')} where this "
+                          f"isfannotate knows {SERVER_SCHEMA}; use the isfannotate version the team uses")
+    from ..store.schema import SCHEMA_VERSION
+    if info.get("app_schema") != str(SCHEMA_VERSION):
+        raise TeamDbError(f"team database {describe(dsn)}: made for project files of version {info.get('app_schema')}, "
+                          f"this isfannotate writes version {SCHEMA_VERSION}; use the isfannotate version the team "
+                          "uses")
+    return info
+
+
+@contextlib.contextmanager
+def opened(project: Any) -> Iterator[Any]:
+    """*project* itself when it is an open project, else the project file at that path, opened
+    for the block (and closed after)."""
+    if hasattr(project, "snapshot"):
+        yield project
+        return
+    from ..project import Project
+    p = Project.open(Path(project), program="isfannotate team")
+    try:
+        yield p
+    finally:
+        p.close()
+
+
+def team_link(project: Any) -> dict | None:
+    """The project's link to its team database: {"dsn", "role", "annotator"?, "last_sync"?}, or None."""
+    with opened(project) as p, p.snapshot() as conn:
+        return project_json(conn, LINK_KEY, None)
+
+
+def store_link(project: Any, dsn: str, role: str, annotator: str | None) -> dict:
+    link = {"dsn": strip_password(dsn), "role": role, "server": describe(dsn)}
+    if annotator is not None:
+        link["annotator"] = annotator
+    set_link(project, link, annotator=annotator)
+    return link
+
+
+def role_of(conn: Any) -> tuple[str, str]:
+    """(current user, "lead" | "annotator") on the server; refused when neither."""
+    user = conn.execute("SELECT current_user").fetchone()[0]
+    lead, annotators = group_names(conn.execute("SELECT current_database()").fetchone()[0])
+    is_super = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0]
+    if is_super or conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (lead,)).fetchone()[0]:
+        return user, "lead"
+    if conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (annotators,)).fetchone()[0]:
+        return user, "annotator"
+    raise TeamDbError(f"role {user} is neither the lead nor an annotator of this team; ask the lead")
