@@ -64,11 +64,3 @@ def status(dsn_or_project: Any) -> TeamStatus:
     from .admin import status as run
     return run(dsn_or_project)
 
-
-# ``teamdb.sync`` must stay the function: importing the submodule ``teamdb/sync.py`` (as the functions
-# above do on first use) binds the package's attribute ``sync`` to that module, so a second
-# ``teamdb.sync(...)`` in one process (the app's automatic sync) would call a module. Load it now,
-# then bind the name to the function again. (A rename of the submodule would end this.)
-_sync_function = sync
-_sync_module = __import__("importlib").import_module(f"{__name__}.sync")
-sync = _sync_function
