@@ -63,4 +63,3 @@ def sync(project: Any, *, progress=None, cancel=None) -> SyncReport:
 def status(dsn_or_project: Any) -> TeamStatus:
     from .admin import status as run
     return run(dsn_or_project)
-
