@@ -240,3 +240,35 @@ def test_join_and_link_from_the_dialog(qtbot, team, tmp_path, new_project):
         assert db.link_info().annotator == "alice"       # the old link stands
     finally:
         w.close()
+
+
+def test_cancel_in_the_status_bar_stops_the_sync_and_the_next_one_completes(qtbot, alice_window, team, monkeypatch):
+    import isfannotate_ui.team.teamdb_controller as ctl
+
+    w = alice_window
+    reached, release = threading.Event(), threading.Event()
+    real = ctl.sync_work
+
+    def paused(project, progress, cancelled):
+        def step(done, total):
+            if not reached.is_set():
+                reached.set()
+                release.wait(20)
+            progress(done, total)
+        return real(project, step, cancelled)
+    monkeypatch.setattr(ctl, "sync_work", paused)
+    span = label_by_key(qtbot, w, "Marco Rubio")
+    dlg = w.team.db.show_dialog()
+    qtbot.mouseClick(dlg.sync, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(reached.is_set, timeout=20000)
+    status = w.files.job_status
+    assert status.isVisible() and status.label.text().startswith("Syncing")
+    qtbot.mouseClick(status.cancel, Qt.MouseButton.LeftButton)
+    release.set()
+    wait_jobs(qtbot, w)
+    assert dlg.error.text() == ctl.CANCELLED and "\n" not in ctl.CANCELLED
+    assert span not in server_spans(team)
+    monkeypatch.setattr(ctl, "sync_work", real)
+    qtbot.mouseClick(dlg.sync, Qt.MouseButton.LeftButton)
+    wait_jobs(qtbot, w)
+    assert dlg.error.text() == "" and server_spans(team) == local_spans(w)

@@ -56,9 +56,12 @@ def sync_work(project, progress, cancelled):
     from isfannotate import teamdb
 
     def step(done: int, total: int) -> None:
-        if cancelled():
-            raise JobCancelled(CANCELLED)
-        progress(done, total)
+        try:
+            if cancelled():
+                raise JobCancelled(CANCELLED)
+            progress(done, total)        # the job's own: raises its "nothing was changed" when cancelled
+        except JobCancelled:
+            raise JobCancelled(CANCELLED) from None
     return teamdb.sync(project, progress=step, cancel=cancelled)
 
 
