@@ -10,8 +10,10 @@ the next turn. The interval ("every N minutes", or off) is an app setting. UI th
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog
@@ -23,6 +25,7 @@ from ..files.file_controller import FileController
 from ..files.job_relay import JobRelay
 from ..parts import WindowParts
 from ..session import Session
+from .teamdb_dialog import TeamDbDialog
 
 AUTO_KEY = "team/autoSyncSeconds"
 AUTO_DEFAULT = 300          # seconds: every five minutes
@@ -40,7 +43,7 @@ class LinkInfo:
     last_sync: str | None = None
 
 
-def read_link(project) -> LinkInfo | None:
+def read_link(project: Any) -> LinkInfo | None:
     """The open project's link to a team database (a read of the local project only), or None."""
     from isfannotate import teamdb
     link = teamdb.team_link(project)
@@ -50,7 +53,7 @@ def read_link(project) -> LinkInfo | None:
                     shown=link.get("server") or link["dsn"], last_sync=link.get("last_sync"))
 
 
-def sync_work(project, progress, cancelled):
+def sync_work(project: Any, progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
     """The sync job: ``teamdb.sync`` on the job thread. A Cancel stops it between batches with an
     honest line (the batches sent are kept: a sync resumes, it is never all-or-nothing)."""
     from isfannotate import teamdb
@@ -74,7 +77,7 @@ class TeamDbController(QObject):
         self.session = session
         self.parts = parts
         self.files = files
-        self.dialog = None
+        self.dialog: TeamDbDialog | None = None
         self.sync_job: JobRelay | None = None
         self.last_lines: list[str] = []
         self.last_error: str | None = None
@@ -83,7 +86,7 @@ class TeamDbController(QObject):
         self.timer.setObjectName("teamAutoSyncTimer")
         self.timer.timeout.connect(self.auto_sync)
         try:
-            seconds = float(app_settings().value(AUTO_KEY, AUTO_DEFAULT))
+            seconds = float(str(app_settings().value(AUTO_KEY, AUTO_DEFAULT)))
         except (TypeError, ValueError):
             seconds = AUTO_DEFAULT
         self.set_auto_seconds(seconds, remember=False)
@@ -97,11 +100,11 @@ class TeamDbController(QObject):
         p = self.session.project
         if p is None:
             return None
-        return self.session.read(read_link, p, default=None)
+        info: LinkInfo | None = self.session.read(read_link, p, default=None)
+        return info
 
     # ----------------------------------------------------------------- dialog
-    def show_dialog(self):
-        from .teamdb_dialog import TeamDbDialog
+    def show_dialog(self) -> TeamDbDialog:
         if self.dialog is None:
             dlg = TeamDbDialog(self.parts.window)
             dlg.syncRequested.connect(self.session.guarded(self.sync_now))
@@ -162,7 +165,7 @@ class TeamDbController(QObject):
         if self.dialog is not None:
             self.dialog.set_busy(f"syncing… {done:,} of {total:,}")
 
-    def _on_synced(self, report) -> None:
+    def _on_synced(self, report: Any) -> None:
         self.last_lines = list(report.lines())
         self.last_error = None
         first = self.last_lines[0] if self.last_lines else "synced"
@@ -181,6 +184,10 @@ class TeamDbController(QObject):
         if self.dialog is not None:
             self.dialog.show_error(message)
         self.syncFailed.emit(message)
+
+    def _dialog_error(self, message: str) -> None:
+        if self.dialog is not None:
+            self.dialog.show_error(message)
 
     def _on_sync_ended(self) -> None:
         self.sync_job = None
@@ -227,28 +234,28 @@ class TeamDbController(QObject):
     def join(self, server: str, annotator: str, path: str) -> JobRelay:
         """Make *path*, *annotator*'s working copy of the team's project, as a job; open it in this
         window when the job has ended (the first sync brings the documents)."""
-        def work(_project, _progress, _cancelled):
+        def work(_project: Any, _progress: Any, _cancelled: Any) -> Any:
             from isfannotate import teamdb
             return teamdb.join(server, Path(path), annotator=annotator)
 
-        def done(made) -> None:
+        def done(made: Path) -> None:
             self.session.message(f"joined the team as {annotator}: {made}", 8000)
             job.ended.connect(lambda: self.files.projectChosen.emit(str(made)))   # after the job let go
         job = self.files.run_job("Joining the team", work, done)
-        job.failed.connect(lambda m: self.dialog is not None and self.dialog.show_error(m))
+        job.failed.connect(self._dialog_error)
         return job
 
     def link(self, server: str) -> JobRelay:
-        def work(project, _progress, _cancelled):
+        def work(project: Any, _progress: Any, _cancelled: Any) -> Any:
             from isfannotate import teamdb
             return teamdb.link(project, server)
 
-        def done(_result) -> None:
+        def done(_result: Any) -> None:
             self.session.message(f"this project now syncs with {server}: Sync now, or wait for the automatic sync",
                                  8000)
             self._fill_dialog()
         job = self.files.run_job("Linking", work, done)
-        job.failed.connect(lambda m: self.dialog is not None and self.dialog.show_error(m))
+        job.failed.connect(self._dialog_error)
         return job
 
     # ------------------------------------------------------------ team status
@@ -258,24 +265,24 @@ class TeamDbController(QObject):
         if info is None:
             return None
 
-        def work(_project, _progress, _cancelled):
+        def work(_project: Any, _progress: Any, _cancelled: Any) -> Any:
             from isfannotate import teamdb
             return status_rows(teamdb.status(info.server))
 
-        def done(rows) -> None:
+        def done(rows: list[tuple[Any, ...]]) -> None:
             if self.dialog is not None:
                 self.dialog.set_status(rows)
         job = self.files.run_job("Reading the team's status", work, done, quiet=True)
-        job.failed.connect(lambda m: self.dialog is not None and self.dialog.show_error(m))
+        job.failed.connect(self._dialog_error)
         return job
 
 
-def status_rows(status) -> list[tuple]:
+def status_rows(status: Any) -> list[tuple[Any, ...]]:
     """(annotator, assigned, done, pending, last sync) per annotator of a ``TeamStatus``."""
     return [(a.name, a.assigned, a.done, a.pending, _when(a.last_sync)) for a in status.annotators]
 
 
-def _when(value) -> str | None:
+def _when(value: Any) -> str | None:
     if value is None:
         return None
     text = value.isoformat(sep=" ", timespec="minutes") if hasattr(value, "isoformat") else str(value)

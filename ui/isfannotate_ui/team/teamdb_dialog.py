@@ -205,7 +205,7 @@ class TeamDbDialog(QDialog):
     def show_error(self, message: str) -> None:
         self.error.setText(message)
 
-    def set_status(self, rows: list[tuple]) -> None:
+    def set_status(self, rows: list[tuple[object, ...]]) -> None:
         """*rows*: (annotator, assigned, done, pending, last sync or None) per annotator."""
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
@@ -245,7 +245,7 @@ class TeamDbDialog(QDialog):
     def _on_sync(self) -> None:
         self.syncRequested.emit()
 
-    def _on_auto_changed(self, *_args) -> None:
+    def _on_auto_changed(self, *_args: object) -> None:
         self.minutes.setEnabled(self.auto.isChecked())
         self.autoSyncChanged.emit(self.minutes.value() if self.auto.isChecked() else 0)
 
