@@ -328,3 +328,33 @@ def test_the_app_with_its_server_stopped(qtbot, team, fault_server):
         assert len(mine) == DOCS + 11 and server_counts(dsn, "alice")[0] == mine
     finally:
         w.close()
+
+
+def test_server_stopped_while_the_lead_pulls(team, fault_server):
+    """The lead's sync merges one annotator at a time: the server stopped before bob's layer is
+    read leaves alice's merged (once) and bob's not at all; the next sync merges bob's only."""
+    dsn, lead, tmp = team
+    for name in ("alice", "bob"):
+        with Project.open(join(dsn, tmp, name)) as p:
+            assert sync(p).pushed_documents == DOCS
+    with Project.open(lead) as p:
+        fired = []
+
+        def progress(done: int, total: int) -> None:
+            if done == 1 and total == 3 and not fired:        # layer 2 of 2 (the third step: the push)
+                fired.append(done)
+                fault_server.kill()
+        try:
+            with pytest.raises(IsfError) as e:
+                sync(p, progress=progress)
+        finally:
+            fault_server.restart()
+        assert fired and "the server stopped during the sync" in one_line(str(e.value))
+        assert len(local_spans(p, "alice")) == DOCS + 10 and local_spans(p, "bob") == []
+        report = sync(p)
+        merged = dict(m.split(": ", 1) for m in report.merged)
+        assert merged["bob"].startswith(f"{DOCS} documents")
+        assert merged.get("alice", "0 documents").startswith("0 documents")     # nothing of alice's again
+        for name in ("alice", "bob"):
+            assert local_spans(p, name) == server_counts(dsn, name)[0]
+        assert sync(p).merged == []
