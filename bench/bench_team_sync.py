@@ -109,6 +109,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="isf-bench-team-"))
     names = [f"ann{k:02d}" for k in range(a.annotators)]
     rows: list[tuple[str, list[float], float | None]] = []
+    say = lambda msg: print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)  # noqa: E731
     try:
         # push: a fresh copy of the same filled working copy per repeat, pushed to a fresh team
         push, push_again = [], []
@@ -117,6 +118,7 @@ def main() -> int:
             run.mkdir()
             dsn, _lead = team_on(server, run, a.docs, names[:1])
             copy = working_copy(dsn, run, names[0], a.spans, seed=1)
+            say(f"push {r + 1}/{a.repeat}: working copy filled")
             t, report = sync_open(copy)
             push.append(t)
             assert report.pushed_documents == a.docs, report.lines()
@@ -132,6 +134,7 @@ def main() -> int:
         dsn, lead = team_on(server, run, a.docs, names)
         for k, name in enumerate(names):
             sync_open(working_copy(dsn, run, name, a.spans, seed=10 + k))
+            say(f"lead pull: annotator {k + 1}/{len(names)} filled and pushed")
         pristine = run / "lead-pristine.isf"
         shutil.copy(lead, pristine)
         pull, pull_again = [], []
@@ -145,6 +148,10 @@ def main() -> int:
             pull_again.append(t)
         rows.append((f"lead pulls {len(names)} annotators x {a.docs} docs", pull, PULL_BUDGET_S))
         rows.append(("the lead's sync again (nothing new)", pull_again, None))
+        import psycopg
+        with psycopg.connect(dsn) as conn:
+            size_mb = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 2**20
+            span_rows = conn.execute("SELECT count(*) FROM spans").fetchone()[0]
     finally:
         server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -159,9 +166,10 @@ def main() -> int:
               + (f"{budget:>8.1f}s" if budget else f"{'-':>9}"))
         if budget and med > budget:
             over.append(f"{name} {med:.2f}s > {budget:.1f}s")
+    print(f"the team database after the lead's pull: {span_rows:,} span rows, {size_mb:,.0f} MiB on disk")
     print("within budget" if not over else "OVER BUDGET: " + "; ".join(over))
     print(json.dumps({"bench": "team_sync", "load": round(load, 2), "docs": a.docs, "spans": a.spans,
-                      "annotators": a.annotators,
+                      "annotators": a.annotators, "span_rows": span_rows, "db_mib": round(size_mb),
                       **{name: [round(x, 3) for x in ts] for name, ts, _ in rows},
                       "budgets": {"push_s": PUSH_BUDGET_S, "lead_pull_s": PULL_BUDGET_S}, "over": over}))
     return 1 if over else 0
