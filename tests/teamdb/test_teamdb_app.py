@@ -77,7 +77,7 @@ def test_sync_now_sends_a_span_made_by_a_key_press(qtbot, alice_window, team, tm
     span = label_by_key(qtbot, w, "Marco Rubio")
     assert span in local_spans(w)
     assert span not in server_spans(team)
-    db = w.team.db
+    db = w.team.teamdb
     dlg = db.show_dialog()
     assert "alice" in dlg.linked.text() and dlg.sync.isEnabled()
     assert not dlg.team_box.isVisible()                 # an annotator sees no team table
@@ -98,7 +98,7 @@ def test_sync_now_sends_a_span_made_by_a_key_press(qtbot, alice_window, team, tm
 
 def test_the_automatic_sync_fires_on_its_timer(qtbot, alice_window, team):
     w = alice_window
-    db = w.team.db
+    db = w.team.teamdb
     span = label_by_key(qtbot, w, "Marco Rubio")
     db.set_auto_seconds(0.2, remember=False)
     qtbot.waitUntil(lambda: span in server_spans(team), timeout=20000)
@@ -117,7 +117,7 @@ def test_the_automatic_sync_fires_on_its_timer(qtbot, alice_window, team):
 
 def test_the_automatic_sync_skips_its_turn_while_another_job_runs(qtbot, alice_window, team):
     w = alice_window
-    db = w.team.db
+    db = w.team.teamdb
     release = threading.Event()
     other = w.files.run_job("Exporting", lambda *_a: release.wait(10))
     assert db.auto_sync() is None and db.auto_runs == 0        # skipped, quietly
@@ -147,7 +147,7 @@ def test_a_key_press_during_a_sync_is_not_held(qtbot, alice_window, team, monkey
         return real(project, step, cancelled)
     monkeypatch.setattr(ctl, "sync_work", paused)
     first = label_by_key(qtbot, w, "Marco Rubio")
-    job = w.team.db.sync_now()
+    job = w.team.teamdb.sync_now()
     qtbot.waitUntil(reached.is_set, timeout=20000)
     t = time.perf_counter()
     second = label_by_key(qtbot, w, "Donald Trump")
@@ -157,7 +157,7 @@ def test_a_key_press_during_a_sync_is_not_held(qtbot, alice_window, team, monkey
     release.set()
     wait_jobs(qtbot, w)
     assert job.has_ended and first in server_spans(team)
-    w.team.db.sync_now()          # the span made during the sync goes with the next one
+    w.team.teamdb.sync_now()          # the span made during the sync goes with the next one
     wait_jobs(qtbot, w)
     assert server_spans(team) == local_spans(w)
 
@@ -175,7 +175,7 @@ def test_the_lead_sees_the_team_table(qtbot, team, tmp_path):
     team.lead.close()
     w = open_window(qtbot, lead_path, "lead")
     try:
-        dlg = w.team.db.show_dialog()
+        dlg = w.team.teamdb.show_dialog()
         assert dlg.team_box.isVisible() and "the lead's project" in dlg.linked.text()
         qtbot.waitUntil(lambda: dlg.table.rowCount() == 2, timeout=20000)
         rows = {dlg.table.item(r, 0).text(): [dlg.table.item(r, c).text() for c in range(1, 5)]
@@ -197,7 +197,7 @@ def test_the_dialog_refuses_a_password_and_an_unlinked_project_says_how(qtbot, t
     p.close()
     w = open_window(qtbot, path, "alice")
     try:
-        db = w.team.db
+        db = w.team.teamdb
         dlg = db.show_dialog()
         assert "not linked" in dlg.linked.text() and not dlg.sync.isEnabled()
         assert db.sync_now() is None and "not linked" in w.statusBar().currentMessage()
@@ -224,7 +224,7 @@ def test_join_and_link_from_the_dialog(qtbot, team, tmp_path, new_project):
     p.close()
     w = open_window(qtbot, path, "alice")
     try:
-        db = w.team.db
+        db = w.team.teamdb
         dlg = db.show_dialog()
         copy = tmp_path / "alice-copy.isf"
         db.join(team.annotator_dsn("alice"), "alice", str(copy))
@@ -258,7 +258,7 @@ def test_cancel_in_the_status_bar_stops_the_sync_and_the_next_one_completes(qtbo
         return real(project, step, cancelled)
     monkeypatch.setattr(ctl, "sync_work", paused)
     span = label_by_key(qtbot, w, "Marco Rubio")
-    dlg = w.team.db.show_dialog()
+    dlg = w.team.teamdb.show_dialog()
     qtbot.mouseClick(dlg.sync, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(reached.is_set, timeout=20000)
     status = w.files.job_status

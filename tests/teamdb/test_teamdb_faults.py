@@ -292,7 +292,7 @@ def test_the_app_with_its_server_stopped(qtbot, team, fault_server):
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
-    db = w.team.db
+    db = w.team.teamdb
     try:
         fault_server.kill()
         try:
