@@ -230,4 +230,6 @@ def team_db(pg_server, monkeypatch):
     monkeypatch.setenv("PGPASSFILE", str(pg_server.pgpass))
     for var in ("PGSERVICE", "PGSERVICEFILE", "PGUSER", "PGHOST", "PGPORT", "PGDATABASE", "PGPASSWORD"):
         monkeypatch.delenv(var, raising=False)
-    return pg_server.dsn(pg_server.create_database())
+    name = pg_server.create_database()
+    yield pg_server.dsn(name)
+    pg_server.drop_database(name)

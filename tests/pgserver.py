@@ -126,8 +126,15 @@ class PgServer:
         self._count += 1
         name = f"{prefix}{os.getpid()}_{self._count}"
         with psycopg.connect(self.dsn(), autocommit=True, passfile=str(self.pgpass)) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}" STRATEGY FILE_COPY')   # no WAL for the copy: faster
         return name
+
+    def drop_database(self, name: str) -> None:
+        """Drop a test's database (its sessions ended first), so the files do not pile up."""
+        import psycopg
+
+        with psycopg.connect(self.dsn(), autocommit=True, passfile=str(self.pgpass)) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 _server: PgServer | None = None

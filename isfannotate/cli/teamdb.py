@@ -90,9 +90,9 @@ def cmd_team(args) -> int:
         print(f"{args.project}: linked to {link['server']} as {link['role']}")
     elif sub == "sync":
         bar = ProgressBar("syncing")
-        report = teamdb.sync(Path(args.project), progress=bar)
+        synced = teamdb.sync(Path(args.project), progress=bar)
         bar.finish()
-        _print(report.lines())
+        _print(synced.lines())
     else:   # status
         _print(teamdb.status(args.target).lines())
     return 0

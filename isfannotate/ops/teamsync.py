@@ -1,7 +1,6 @@
 """The team database's local writes (``isfannotate.teamdb``), each one action through the store's
 recorder: what an annotator's sync brings down (documents, scheme, registry, guideline examples,
-its assignments), the link to the server, the lead's record of what it merged, and the layer
-file a lead's sync builds from the server's rows to merge it through ``team.merge``'s checks.
+its assignments), the link to the server, and the lead's record of what it merged.
 
 Nothing here talks to the server: ``teamdb`` reads it and hands plain rows in.
 """
@@ -86,11 +85,11 @@ def apply_pull(project: ProjectBase, pulled: Pulled, annotator: str) -> Applied:
             rec.upsert("project_info", {"key": "scheme", "value": pulled.scheme})
             out.scheme = True
         for table, kind, rows in (("actors", "actor", pulled.actors), ("targets", "target", pulled.targets)):
-            mine = {r[0]: r for r in table_rows(conn, table)}
-            for row in rows:
-                if (kind, row[0]) in pulled.keep_local or mine.get(row[0]) == tuple(row):
+            held = {r[0]: r for r in table_rows(conn, table)}
+            for entry in rows:
+                if (kind, entry[0]) in pulled.keep_local or held.get(entry[0]) == tuple(entry):
                     continue
-                rec.upsert(table, dict(zip(columns(table), row, strict=True)))
+                rec.upsert(table, dict(zip(columns(table), entry, strict=True)))
                 out.registry += 1
         local_examples = set(table_rows(conn, "guideline_examples"))
         if local_examples != set(map(tuple, pulled.examples)):
@@ -146,24 +145,3 @@ def record_pulled(project: ProjectBase, pulled: dict[str, dict[str, str]]) -> No
         known.setdefault(layer, {}).update(marks)
     with project.action("team sync", None, None, "merged from the team database", undoable=False) as rec:
         rec.upsert("project_info", {"key": PULLED_KEY, "value": json.dumps(known, sort_keys=True)})
-
-
-def write_layer_file(target: ProjectBase, annotator: str, documents: list[tuple], actors: list[tuple],
-                     targets: list[tuple], layer: dict[str, list[tuple]]) -> None:
-    """Fill *target*, a new project, as an annotator's file of *annotator*: the *documents*
-    (whole rows), the registry (the lead's, with the annotator's proposals over it) and the
-    layer's rows as the server holds them (``layer``: table -> rows in ``columns(table)``
-    order), for ``merge`` to check and take like a handed-out file."""
-    with target.action("team layer", None, None, annotator, undoable=False) as rec:
-        rec.upsert("project_info", {"key": "annotator", "value": annotator})
-        target.ensure_annotator(rec, annotator)
-        rec.insert_many("documents", _as_dicts("documents", documents))
-        for table, rows in (("actors", actors), ("targets", targets)):
-            have = {r[0] for r in table_rows(rec.conn, table)}
-            rec.insert_many(table, [r for r in _as_dicts(table, rows) if r["id"] not in have])
-            for r in _as_dicts(table, rows):
-                if r["id"] in have:
-                    rec.upsert(table, r)
-        for table in ("spans", "claims", "stances", "stance_evidence", "relations", "doc_status", "doc_labels",
-                      "notes"):
-            rec.insert_many(table, _as_dicts(table, layer.get(table, [])))

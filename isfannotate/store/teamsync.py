@@ -11,7 +11,9 @@ import functools
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from itertools import groupby
+from operator import itemgetter
+from pathlib import Path
 
 from . import schema
 
@@ -35,7 +37,7 @@ def reference_columns() -> dict[str, tuple[tuple[str, str, bool, int], ...]]:
     try:
         db = schema._PlainDatabase(conn)
         for migration in schema.MIGRATIONS:
-            migration(db)
+            migration(db)   # type: ignore[arg-type]  # what a migration uses of a Database
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' "
                                              "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
         return {t: tuple((r[1], (r[2] or "TEXT").upper(), bool(r[3]), int(r[5]))
@@ -56,24 +58,45 @@ def _select(table: str, alias: str = "t") -> str:
     return ", ".join(f"{alias}.{_q(c)}" for c in columns(table))
 
 
-def layer_rows(conn: sqlite3.Connection, layer: str) -> dict[str, dict[str, list[tuple]]]:
+def layer_rows(conn: sqlite3.Connection, layer: str, documents: list[str] | None = None
+               ) -> dict[str, dict[str, list[tuple]]]:
     """*layer*'s rows per document: {document id: {table: [row tuple in ``columns(table)``
-    order, ...]}} for every table of ``LAYER_TABLES`` (and ``provenance`` of the gold layer's
-    items, which the lead shares with gold)."""
+    order, ...]}} for every table of ``LAYER_TABLES`` (and ``provenance`` of the layer's items,
+    which the lead shares with gold), in every document or in *documents* only. Rows come
+    ordered by document and are grouped as read."""
     out: dict[str, dict[str, list[tuple]]] = {}
-
-    def add(rows: Iterable[tuple], table: str) -> None:
-        for doc, *row in rows:
-            out.setdefault(doc, {}).setdefault(table, []).append(tuple(row))
-
+    only = "" if documents is None else " AND {} IN (SELECT value FROM json_each(?))"
+    extra: tuple = () if documents is None else (json.dumps(documents),)
     for table in LAYERED:
-        add(conn.execute(f"SELECT t.document_id, {_select(table)} FROM {_q(table)} t WHERE t.layer=?", (layer,)), table)
+        at = columns(table).index("document_id")
+        cur = conn.execute(f"SELECT {_select(table)} FROM {_q(table)} t WHERE t.layer=?"
+                           f"{only.format('t.document_id')} ORDER BY t.document_id", (layer, *extra))
+        for doc, rows in groupby(cur, itemgetter(at)):
+            out.setdefault(doc, {})[table] = list(rows)
     for table, (parent, key) in CHILD.items():
-        add(conn.execute(f"SELECT p.document_id, {_select(table)} FROM {_q(table)} t JOIN {parent} p "
-                         f"ON p.id = t.{key} WHERE p.layer=?", (layer,)), table)
-    add(conn.execute(f"SELECT t.document_id, {_select('provenance')} FROM provenance t WHERE t.item_id IN "
-                     "(SELECT id FROM spans WHERE layer=? UNION SELECT id FROM stances WHERE layer=?)",
-                     (layer, layer)), "provenance")
+        cur = conn.execute(f"SELECT p.document_id, {_select(table)} FROM {_q(table)} t JOIN {parent} p "
+                           f"ON p.id = t.{key} WHERE p.layer=?{only.format('p.document_id')} ORDER BY p.document_id",
+                           (layer, *extra))
+        for doc, rows in groupby(cur, itemgetter(0)):
+            out.setdefault(doc, {})[table] = [r[1:] for r in rows]
+    cur = conn.execute(f"SELECT {_select('provenance')} FROM provenance t WHERE t.item_id IN "
+                       "(SELECT id FROM spans WHERE layer=? UNION SELECT id FROM stances WHERE layer=?)"
+                       f"{only.format('t.document_id')} ORDER BY t.document_id", (layer, layer, *extra))
+    for doc, rows in groupby(cur, itemgetter(columns("provenance").index("document_id"))):
+        out.setdefault(doc, {})["provenance"] = list(rows)
+    return out
+
+
+def layer_rows_in_slices(store, layer: str, size: int = 250) -> dict[str, dict[str, list[tuple]]]:
+    """``layer_rows`` of every document, read *size* documents per ``store.snapshot()``: the
+    guard is held for a slice at a time, so an action of the app (a key press) waits for one
+    slice at most, never for the whole layer. Each document's rows come from one snapshot."""
+    with store.snapshot() as conn:
+        docs = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")]
+    out: dict[str, dict[str, list[tuple]]] = {}
+    for start in range(0, len(docs), size):
+        with store.snapshot() as conn:
+            out.update(layer_rows(conn, layer, docs[start:start + size]))
     return out
 
 
@@ -127,3 +150,59 @@ def max_seq(conn: sqlite3.Connection) -> int:
 
 def annotator_assignments(conn: sqlite3.Connection, annotator: str) -> set[str]:
     return {r[0] for r in conn.execute("SELECT document_id FROM assignments WHERE annotator=?", (annotator,))}
+
+
+@functools.lru_cache(maxsize=1)
+def _empty_project() -> bytes:
+    """The bytes of a new project file with no rows (the migrations run once per process)."""
+    import os
+    import tempfile
+    fd, name = tempfile.mkstemp(suffix=".isf")
+    os.close(fd)
+    try:
+        conn = sqlite3.connect(name, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=DELETE")
+            schema.migrate(conn)
+        finally:
+            conn.close()
+        return Path(name).read_bytes()
+    finally:
+        os.unlink(name)
+
+
+def write_layer_copy(path: Path, annotator: str, info: dict[str, str], documents: list[tuple], actors: list[tuple],
+                     targets: list[tuple], layer: dict[str, list[tuple]]) -> None:
+    """Write a new project file at *path* shaped like an annotator's handed-out file: *info*
+    (project_info: the scheme, the name), *annotator*, the *documents* (whole rows), the registry
+    (*actors*, *targets*) and the layer's rows (table -> rows in ``columns(table)`` order). A
+    scratch file the lead's sync hands to ``merge``, which checks it like any annotator's file:
+    written in one go without a journal (it is thrown away if anything fails), the indexes of
+    the bulky tables built after their rows (the same indexes, by their stored SQL)."""
+    from ..ids import now
+    Path(path).write_bytes(_empty_project())
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.execute("BEGIN")
+        indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL "
+                               "AND tbl_name IN ('spans', 'claims', 'stance_evidence', 'relations')").fetchall()
+        for name, _sql in indexes:
+            conn.execute(f"DROP INDEX {_q(name)}")
+        stamp = now()
+        conn.executemany("INSERT INTO project_info VALUES (?, ?)",
+                         sorted({**info, "annotator": annotator, "created_at": stamp}.items()))
+        conn.execute("INSERT INTO annotators VALUES (?, ?)", (annotator, stamp))
+        for table, rows in (("documents", documents), ("actors", actors), ("targets", targets),
+                            *((t, layer.get(t, [])) for t in ("spans", "claims", "stances", "stance_evidence",
+                                                               "relations", "doc_status", "doc_labels", "notes"))):
+            if rows:
+                cols = columns(table)
+                conn.executemany(f"INSERT INTO {_q(table)} ({', '.join(map(_q, cols))}) "
+                                 f"VALUES ({', '.join('?' * len(cols))})", rows)
+        for _name, sql in indexes:
+            conn.execute(sql)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import ValidationError
 from ..models import GOLD, layer_name
-from .connect import TeamDbError, connect, describe, server_faults
+from .connect import TeamDbError, connect, describe, psycopg, server_faults
 from .reports import AnnotatorStatus, CreateReport, TeamStatus
 from .schema import ddl, group_names, ident, literal
 from .team import check_team, opened, store_link, team_link
@@ -118,18 +118,24 @@ def remove_annotator(dsn: str, name: str) -> None:
             conn.execute(f"REVOKE {ident(annotators)} FROM {ident(name)}")
         conn.execute("UPDATE members SET removed_at = now() WHERE role = %s", (name,))
         conn.commit()
-        # sessions already open keep their rights until they end: end them (needs the right to signal)
-        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s "
-                     "AND datname = current_database()", (name,))
-        conn.commit()
+        # sessions already open keep their rights until they end: end them, where this role may
+        # (a superuser, pg_signal_backend); else they end at their next connection
+        try:
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s "
+                         "AND datname = current_database()", (name,))
+            conn.commit()
+        except psycopg().Error:
+            conn.rollback()
 
 
-def status(dsn: str) -> TeamStatus:
-    """Per annotator: documents assigned, marked done on the server, pending, last sync."""
-    if isinstance(dsn, (str, Path)) and Path(str(dsn)).suffix == ".isf" and Path(str(dsn)).exists():
-        link = team_link(Path(str(dsn)))
+def status(dsn: Any) -> TeamStatus:
+    """Per annotator: documents assigned, marked done on the server, pending, last sync. *dsn*:
+    the team database's address, or a linked project (a path or an open project)."""
+    if hasattr(dsn, "snapshot") or Path(str(dsn)).is_file():
+        link = team_link(dsn if hasattr(dsn, "snapshot") else Path(str(dsn)))
         if link is None:
-            raise TeamDbError(f"{dsn}: not linked to a team database (isfannotate team link PROJECT DSN)")
+            raise TeamDbError(f"{getattr(dsn, 'path', dsn)}: not linked to a team database (isfannotate team link "
+                              "PROJECT DSN)")
         dsn = link["dsn"]
     with connect(str(dsn)) as conn, server_faults(str(dsn)):
         check_team(conn, str(dsn))

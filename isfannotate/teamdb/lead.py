@@ -12,22 +12,24 @@ listed conflicts), nothing but the annotator's own layer written, all-or-nothing
 from __future__ import annotations
 
 import json
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import IsfError
-from ..ops.teamsync import record_pulled, write_layer_file
+from ..errors import IsfError, JobCancelled
+from ..ops.teamsync import record_pulled
 from ..store.teamsync import (
     PULLED_KEY,
     columns,
     document_ids,
     documents_by_id,
-    layer_rows,
+    layer_rows_in_slices,
     project_json,
     project_value,
     table_rows,
+    write_layer_copy,
 )
 from . import rows as srv
 from .connect import describe
@@ -49,14 +51,11 @@ def push_shared(conn: Any, project: Any, *, progress: Progress | None = None,
                                                  "decisions")}
         scheme = project_value(lc, "scheme")
         name = project_value(lc, "name") or Path(project.path).stem
-        gold = layer_rows(lc, GOLD_LAYER)
     counts = {"documents": len(local_docs), **{t: len(r) for t, r in shared.items()}, "written": 0}
     server_docs = {r[0] for r in conn.execute("SELECT id FROM documents").fetchall()}
     missing = [d for d in local_docs if d not in server_docs]
     for start in range(0, len(missing), DOC_BATCH):
-        if cancel is not None and cancel():
-            from ..errors import JobCancelled
-            raise JobCancelled(f"sync cancelled after {start} of {len(missing)} new documents; sync again")
+        _stop_if(cancel, f"after {start} of {len(missing)} new documents were sent")
         if progress is not None:
             progress(start, len(missing) + 1)
         with project.snapshot() as lc:
@@ -68,15 +67,21 @@ def push_shared(conn: Any, project: Any, *, progress: Progress | None = None,
             "assignments": ("document_id", "annotator"), "decisions": ("unit_key",)}
     for table, key in keys.items():
         counts["written"] += srv.mirror(conn, table, key, shared[table])
-    for key, value in (("scheme", scheme), ("name", name)):
+    for item, value in (("scheme", scheme), ("name", name)):
         if value is not None:
             conn.execute("INSERT INTO team_info VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                         (key, value))
+                         (item, value))
     conn.commit()
+    gold = layer_rows_in_slices(project, GOLD_LAYER)
     counts["gold"], _rows = srv.push_layer(conn, GOLD_LAYER, gold, with_provenance=True, cancel=cancel)
     if progress is not None:
         progress(len(missing) + 1, len(missing) + 1)
     return counts
+
+
+def _stop_if(cancel: Callable[[], bool] | None, where: str) -> None:
+    if cancel is not None and cancel():
+        raise JobCancelled(f"sync cancelled {where}; sync again")
 
 
 def _changed_layers(conn: Any, pulled: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
@@ -91,18 +96,17 @@ def _changed_layers(conn: Any, pulled: dict[str, dict[str, str]]) -> dict[str, d
 
 
 def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
-                progress: Progress | None = None) -> None:
+                progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> None:
     """Merge every annotator's changed documents (and open registry proposals) into the lead's
-    project through ``merge_files`` (see the module's docstring), one annotator at a time: a
-    layer merge refuses is listed with the reason and the others still merge. The server is read
-    in one REPEATABLE READ transaction (the marks and the rows they describe agree)."""
-    from ..project import Project
-    from ..team.merge import merge_files
-
+    project through ``merge_files`` (see the module's docstring): all annotators in one merge
+    (one action); when merge refuses one of them, each on its own, so that a refused layer is
+    listed with the reason and the others still merge. The server is read in one REPEATABLE
+    READ transaction (the marks and the rows they describe agree)."""
     with project.snapshot() as lc:
         pulled = project_json(lc, PULLED_KEY, {})
         actors, targets = table_rows(lc, "actors"), table_rows(lc, "targets")
         local_docs = set(document_ids(lc))
+        info = {"scheme": project_value(lc, "scheme") or "", "name": f"{server}"}
     conn.commit()
     conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
     changed = _changed_layers(conn, pulled)
@@ -112,10 +116,13 @@ def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
             "ORDER BY annotator, kind, entity_id").fetchall():
         proposals.setdefault(annotator, []).append((kind, entity, row))
     layers = sorted(set(changed) | set(proposals))
+    merged: dict[str, list[str]] = {}   # layer -> its documents merged
     with tempfile.TemporaryDirectory(prefix="isf-team-pull-") as tmp:
+        files: dict[str, Path] = {}
         for i, layer in enumerate(layers):
+            _stop_if(cancel, "before merging the annotators' work; nothing of it was merged")
             if progress is not None:
-                progress(i, len(layers) + 1)
+                progress(i, 2 * len(layers) + 1)
             docs = sorted(changed.get(layer, {}))
             unknown = [d for d in docs if d not in local_docs]
             if unknown:
@@ -130,30 +137,57 @@ def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
                 table = "actors" if kind == "actor" else "targets"
                 value = json.loads(raw)
                 mine[kind][entity] = tuple(value.get(c) for c in columns(table))
-            path = Path(tmp) / f"{i:04d}.isf"
-            target = Project.create(path, scheme=project.scheme, name=f"{server} {layer}")
-            try:
-                write_layer_file(target, layer, doc_rows, list(mine["actor"].values()), list(mine["target"].values()),
-                                 rows)
-            finally:
-                target.close()
-            try:
-                merged = merge_files(project, [path], new_annotators=[layer])
-            except IsfError as e:
-                report.refused.append(f"{layer}: not merged: {str(e).replace(str(path), 'the server copy')}")
-                continue
-            finally:
-                path.unlink(missing_ok=True)
-            for fr in merged.files:
-                extra = f", {fr.new_actors} new actors" if fr.new_actors else ""
-                report.merged.append(f"{layer}: {fr.documents} documents ({fr.replaced} updated, {fr.unchanged} "
-                                     f"unchanged), {fr.spans} spans{extra}")
-                report.conflicts += fr.conflicts
-            record_pulled(project, {layer: {d: changed[layer][d] for d in docs}})
-            for kind, entity, raw in proposals.get(layer, []):
-                conn.execute("UPDATE registry_proposals SET status = 'merged' WHERE annotator = %s AND kind = %s "
-                             "AND entity_id = %s AND row = %s", (layer, kind, entity, raw))
+            files[layer] = Path(tmp) / f"{i:04d}.isf"
+            write_layer_copy(files[layer], layer, info, doc_rows, list(mine["actor"].values()),
+                             list(mine["target"].values()), rows)
+            merged[layer] = docs
+        _stop_if(cancel, "before merging the annotators' work; nothing of it was merged")
+        _merge(project, files, report, progress)
+    taken = [layer for layer in layers if layer not in report.refused_layers]
+    if taken:
+        record_pulled(project, {layer: {d: changed[layer][d] for d in merged[layer]} for layer in taken})
+    for layer in taken:
+        for kind, entity, raw in proposals.get(layer, []):
+            conn.execute("UPDATE registry_proposals SET status = 'merged' WHERE annotator = %s AND kind = %s "
+                         "AND entity_id = %s AND row = %s", (layer, kind, entity, raw))
     conn.commit()
+
+
+def _merge(project: Any, files: dict[str, Path], report: SyncReport, progress: Progress | None) -> None:
+    from ..team.merge import merge_files
+
+    if not files:
+        return
+    names = {str(path): layer for layer, path in files.items()}
+    try:
+        results = [merge_files(project, list(files.values()), new_annotators=list(files), progress=progress)]
+    except JobCancelled:
+        raise
+    except IsfError:
+        if len(files) == 1:
+            results = []
+            layer, path = next(iter(files.items()))
+            _refuse(report, layer, path, sys.exc_info()[1])
+        else:   # find the layer(s) merge refuses: each on its own
+            results = []
+            for layer, path in files.items():
+                try:
+                    results.append(merge_files(project, [path], new_annotators=[layer], progress=progress))
+                except JobCancelled:
+                    raise
+                except IsfError as e:
+                    _refuse(report, layer, path, e)
+    for result in results:
+        for fr in result.files:
+            extra = f", {fr.new_actors} new actors" if fr.new_actors else ""
+            report.merged.append(f"{names.get(fr.path, fr.annotator)}: {fr.documents} documents ({fr.replaced} "
+                                 f"updated, {fr.unchanged} unchanged), {fr.spans} spans{extra}")
+            report.conflicts += fr.conflicts
+
+
+def _refuse(report: SyncReport, layer: str, path: Path, e: BaseException | None) -> None:
+    report.refused_layers.add(layer)
+    report.refused.append(f"{layer}: not merged: {str(e).replace(str(path), 'the server copy')}")
 
 
 def sync_lead(conn: Any, project: Any, dsn: str, *, progress: Progress | None = None,
@@ -161,7 +195,7 @@ def sync_lead(conn: Any, project: Any, dsn: str, *, progress: Progress | None = 
     """The lead's sync: pull and merge the annotators' layers first (so the registry the lead
     then sends holds what they proposed), then push what the team shares and gold."""
     report = SyncReport(describe(dsn), "lead")
-    pull_layers(conn, project, describe(dsn), report, progress=progress)
+    pull_layers(conn, project, describe(dsn), report, progress=progress, cancel=cancel)
     counts = push_shared(conn, project, progress=progress, cancel=cancel)
     report.shared_rows, report.pushed_documents = counts["written"], counts["gold"]
     return report

@@ -44,6 +44,7 @@ class SyncReport:
     merged: list[str] = field(default_factory=list)      # lead: one line per annotator merged
     conflicts: list[str] = field(default_factory=list)   # lead: registry conflicts to decide
     refused: list[str] = field(default_factory=list)     # lead: layers merge refused, with the reason
+    refused_layers: set[str] = field(default_factory=set)
 
     def lines(self) -> list[str]:
         if self.role == "lead":

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errors import ProjectError
 from ..ops.teamsync import Pulled, apply_pull, update_link
-from ..store.teamsync import columns, document_ids, layer_rows, table_rows
+from ..store.teamsync import columns, document_ids, layer_rows_in_slices, table_rows
 from . import rows as srv
 from .connect import TeamDbError, connect, describe, parse_dsn, server_faults, with_user
 from .reports import SyncReport
@@ -68,7 +68,7 @@ def join(dsn: str, project_path: Path, *, annotator: str, progress: Progress | N
         p.author = annotator
         store_link(p, dsn, "annotator", annotator)
         p.only_layer = annotator
-        sync(p, progress=progress, cancel=cancel)
+        sync(p, progress=progress, cancel=cancel, dsn=dsn)   # as given: a password in it serves this once
     except BaseException:
         p.close()
         path.unlink(missing_ok=True)
@@ -77,14 +77,16 @@ def join(dsn: str, project_path: Path, *, annotator: str, progress: Progress | N
     return path
 
 
-def sync(project: Any, *, progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> SyncReport:
-    """Sync *project* (a path or an open project) with its team database, both ways."""
+def sync(project: Any, *, progress: Progress | None = None, cancel: Callable[[], bool] | None = None,
+         dsn: str | None = None) -> SyncReport:
+    """Sync *project* (a path or an open project) with its team database, both ways. *dsn*:
+    this once, the address to use instead of the stored one (e.g. with a password in it)."""
     with opened(project) as p:
         lk = team_link(p)
         if lk is None:
             raise TeamDbError(f"{p.path}: not linked to a team database; join one (isfannotate team join) or link "
                               "it (isfannotate team link PROJECT DSN)")
-        dsn = lk["dsn"]
+        dsn = dsn or lk["dsn"]
         with connect(dsn) as conn, server_faults(dsn):
             check_team(conn, dsn)
             user, role = role_of(conn)
@@ -149,8 +151,7 @@ def _sync_annotator(conn: Any, p: Any, dsn: str, user: str, *, progress: Progres
                     cancel: Callable[[], bool] | None) -> SyncReport:
     report = SyncReport(describe(dsn), "annotator", user)
     report.proposals = _proposals(conn, p, user)
-    with p.snapshot() as lc:
-        local = layer_rows(lc, user)
+    local = layer_rows_in_slices(p, user)
     report.pushed_documents, report.pushed_rows = srv.push_layer(conn, user, local, progress=progress, cancel=cancel)
     applied = apply_pull(p, _pull(conn, p, user), user)
     report.pulled_documents, report.skipped_documents = applied.documents, applied.skipped_documents

@@ -75,3 +75,19 @@ def test_refused_password_other_version_and_no_link(team, capsys, tmp_path):
     other.close()
     assert main(["team", "sync", str(tmp_path / "other.isf")]) == 2
     assert "not linked to a team database" in capsys.readouterr().err
+
+
+def test_a_password_given_in_the_address_serves_once_and_is_never_stored(team, tmp_path):
+    from isfannotate.teamdb import add_annotator, team_link
+    from isfannotate.teamdb.connect import make_dsn, parse_dsn
+
+    team.lead.assign([d.id for d in team.lead.documents()][:2], ["dora"])
+    sync(team.lead)
+    pw = add_annotator(team.dsn, "dora")             # not in the pgpass file
+    given = make_dsn({**parse_dsn(with_user(team.dsn, "dora")), "password": pw})
+    path = join(given, tmp_path / "dora.isf", annotator="dora")
+    assert path.exists() and pw not in path.read_bytes().decode("latin-1")
+    assert "password" not in team_link(path)["dsn"]
+    with pytest.raises(TeamDbError, match="password was refused") as e:
+        sync(path)                                    # from now on it comes from ~/.pgpass
+    assert pw not in str(e.value)

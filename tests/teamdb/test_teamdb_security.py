@@ -116,3 +116,39 @@ def test_a_removed_annotator_can_no_longer_connect_or_sync(both, snapshot):
         team.raw("alice")
     from isfannotate.teamdb import status
     assert [a.removed for a in status(team.dsn).annotators if a.name == "alice"] == [True]
+
+
+def test_a_lead_without_superuser_rights_runs_the_team(team_db, pg_server, seeded, tmp_path):
+    """What an IT person hands a lead: a role with CREATEROLE that owns the team's database (no
+    superuser). It creates the team, adds an annotator, merges their work; policies bind it too
+    (FORCE), through the lead's group."""
+    from isfannotate import Project
+    from isfannotate.teamdb import add_annotator, create_team, join, remove_annotator
+    from isfannotate.teamdb.connect import with_user
+
+    dbname = team_db.rsplit("/", 1)[1]
+    with psycopg.connect(team_db, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = 'lena'").fetchone() is None:
+            conn.execute("CREATE ROLE lena LOGIN CREATEROLE PASSWORD 'lena-pw'")
+            pg_server.add_password("lena", "lena-pw")
+        conn.execute(f'ALTER DATABASE "{dbname}" OWNER TO lena')
+        conn.execute("GRANT CREATE ON SCHEMA public TO lena")
+    lead_dsn = with_user(team_db, "lena")
+    seeded.assign([d.id for d in seeded.documents()], ["alice"])
+    create_team(lead_dsn, seeded)
+    add_annotator(lead_dsn, "alice", password="alice-secret-pw")
+    if "alice" not in pg_server.known:
+        pg_server.add_password("alice", "alice-secret-pw")
+        pg_server.known.add("alice")
+    alice = Project.open(join(lead_dsn, tmp_path / "alice.isf", annotator="alice"))
+    alice.author = "alice"
+    try:
+        _annotate(alice, seeded.documents()[0].id, "Pakistan")
+        sync(alice)
+        assert len(sync(seeded).merged) == 1
+        assert len(seeded.spans(seeded.documents()[0].id, "alice")) == 1
+        remove_annotator(lead_dsn, "alice")
+        with pytest.raises(TeamDbError, match="may no longer use"):
+            sync(alice)
+    finally:
+        alice.close()

@@ -199,3 +199,33 @@ def test_registry_proposals_are_reconciled_by_the_lead_merge(team):
         assert any(a.name == "Pakistani Army" for a in alice.actors())
     finally:
         alice.close()
+
+
+def test_a_cancelled_lead_sync_changes_nothing_and_the_next_one_merges(team, snapshot):
+    docs = [d.id for d in team.lead.documents()]
+    alice = team.join("alice")
+    try:
+        _annotate(alice, docs[0], "Pakistan")
+        sync(alice)
+        before = snapshot(team.lead)
+        with pytest.raises(JobCancelled, match="nothing of it was merged"):
+            sync(team.lead, cancel=lambda: True)
+        assert snapshot(team.lead) == before
+        assert len(sync(team.lead).merged) == 1
+        assert _spans(team.lead, "alice") == _spans(alice, "alice")
+    finally:
+        alice.close()
+
+
+def test_a_proposal_alone_is_merged_once(team):
+    """An annotator who only added a registry entry (no span yet): the lead's sync takes it."""
+    alice = team.join("alice")
+    try:
+        alice.add_actor("Norwegian Refugee Council", alice.scheme.actor_types[0])
+        assert sync(alice).proposals == 1 and sync(alice).proposals == 0
+        rep = sync(team.lead)
+        assert rep.refused == [] and [a.name for a in team.lead.actors()].count("Norwegian Refugee Council") == 1
+        sync(team.lead)
+        assert [a.name for a in team.lead.actors()].count("Norwegian Refugee Council") == 1
+    finally:
+        alice.close()
