@@ -2,7 +2,8 @@
 """Set up everything isfannotate needs, then run the app or the tests.
 
     python3 .ci/dev.py app [ARGS...]    install, then open the app on the demo project (or ARGS for `isfannotate gui`)
-    python3 .ci/dev.py test [ARGS...]   install (with test extras), then run the whole test suite (ARGS go to pytest)
+    python3 .ci/dev.py test [ARGS...]   install (with test extras), check the code (ruff, mypy), then run the
+                                        whole test suite (ARGS go to pytest)
     python3 .ci/dev.py bundle [--clean-debian]   build the standalone app (no Python needed to run it) and check it
 
 Needs only python3 with venv (and git for the checkout). On Debian/Ubuntu it installs the few
@@ -114,6 +115,22 @@ def ensure_venv(extras: str) -> None:
     stamp_file.write_text("\n".join([*have, want]))
 
 
+def code_checks(root: Path = ROOT) -> str | None:
+    """Lint and types before the tests: ``ruff check .`` and ``mypy`` (both configured in
+    pyproject.toml), each showing its own findings. None when both pass, else the one-line reason."""
+    checks = [
+        ([str(BIN / "ruff"), "check", "."],
+         "ruff check . failed: fix the findings above (`.venv/bin/ruff check --fix` fixes some)"),
+        ([str(BIN / "mypy")],
+         "mypy failed: fix the type errors above (modules not yet strict: pyproject.toml's [tool.mypy] "
+         "overrides, a list that may only shrink)"),
+    ]
+    for cmd, reason in checks:
+        if subprocess.run(cmd, cwd=root).returncode != 0:
+            return reason
+    return None
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("app", "test", "bundle"):
         print(__doc__)
@@ -125,6 +142,10 @@ def main(argv: list[str]) -> int:
         install_system_packages(missing_libs(HEADLESS_LIBS))
         ensure_postgresql()
         ensure_venv("test")
+        failed = code_checks()
+        if failed:
+            say(failed)
+            return 1
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
         return subprocess.run([str(PY), "-m", "pytest", *rest], cwd=ROOT, env=env).returncode
     has_display = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or sys.platform != "linux"

@@ -13,7 +13,8 @@ and one annotator has the holder of ~5% of the stances as a different actor (unm
 units). Imported-looking data: spans arrive in no particular order.
 
 Timed: ``compute_agreement`` on the spans alone (docs/architecture.md's budget case), then on the whole set
-(unit alignment of spans, claims, stances and document labels; pairwise span F1 exact and overlap per pair, label and document; Cohen's kappa
+(unit alignment of spans, claims, stances and document labels; pairwise span F1 exact and overlap
+per pair, label and document; Cohen's kappa
 per pair, Fleiss' kappa, Krippendorff's alpha, Gwet's AC1 and observed agreement for every
 facet, with every disagreement listed), then the text and JSON reports separately. Prints the
 median, best and worst of ``--repeat`` runs.
@@ -84,7 +85,7 @@ def reference_doc(rnd: random.Random, doc: str, n_spans: int):
 def annotator_layer(name: str, seed: int, refs, docs: list[str], swap_holders: bool) -> Layer:
     rnd = random.Random(f"{seed}-{name}")
     spans, claims, stances, labels = [], [], [], []
-    for doc, (rs, rc, rt) in zip(docs, refs):
+    for doc, (rs, rc, rt) in zip(docs, refs, strict=True):
         for d, s, e, lbl, link in rs:
             if rnd.random() < 0.08:
                 continue

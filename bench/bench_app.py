@@ -181,7 +181,7 @@ def main() -> None:
     ]
     print(f"{'work':<66} {'measured':>10} {'budget':>9}")
     for name, ms, budget in rows:
-        print(f"{name:<66} {ms:>7.1f} ms {('%d ms' % budget) if budget else '-':>9}")
+        print(f"{name:<66} {ms:>7.1f} ms {f'{budget} ms' if budget else '-':>9}")
     print(f"(spans after the key presses: {spans_now}; the export took {export_s:.1f} s, {presses_s:.1f} s of it with "
           f"{len(during)} key presses: {refused} refused as busy, {kept} saved, "
           f"{'none lost' if kept == len(during) - refused else 'SOME LOST'})")

@@ -120,7 +120,10 @@ def main() -> None:
     for label, split in (("jsonl, no split", None), ("jsonl, --split 0.8,0.1,0.1", (0.8, 0.1, 0.1))):
         med, best, size = timed(records, "jsonl", split, args.repeat)
         ok = "yes" if med <= BUDGET_S else "NO"
-        print(f"| {'export ' + label:<40} | {med:>6.3f} s | {best:>6.3f} s | {size / 1e6:>5.1f} MB | {BUDGET_S:>5.1f} s | {ok:<2} |")
+        print(
+            f"| {'export ' + label:<40} | {med:>6.3f} s | {best:>6.3f} s | {size / 1e6:>5.1f} MB "
+            f"| {BUDGET_S:>5.1f} s | {ok:<2} |"
+        )
     if args.all_formats:
         for fmt in FORMATS:
             if fmt == "jsonl":

@@ -418,7 +418,9 @@ def span_too_long_fixed(path: Path, ref: dict) -> int:
     return c.by_item[("span_too_long_fix", "")]
 
 
-def run(path: Path, ref: dict, *, bulk: bool, model: dict | None = None, stance_min: float | None = None) -> Counter | None:
+def run(
+    path: Path, ref: dict, *, bulk: bool, model: dict | None = None, stance_min: float | None = None
+) -> Counter | None:
     """Annotate seed 004 in a fresh project at *path* through the real window; the inputs, or
     None (said on stderr) when the result differs from the reference. *model* (a dict, filled
     with what the model suggested): with a suggestion model in the loop (flow_model.py)."""
@@ -467,7 +469,6 @@ def main() -> int:
         vals = kinds.get(kind)
         return round(statistics.mean(vals), 2) if vals else None
 
-    n_claims = len(kinds["claim"])
     claim_min = min(kinds["claim"])
     print(f"seed 004 annotated twice to {args.reference.name}; both match it (spans, links, claims, stances, labels)")
     runs = [("one by one: every actor selected and labelled", c),
@@ -476,8 +477,13 @@ def main() -> int:
         runs.append((f"with the model too (trained on {seen['documents']} seeds' gold: {', '.join(seen['labels'])}; "
                      f"{seen['model_span_suggestions']} span and {seen['model_stance_suggestions']} stance "
                      f"suggestions, {seen['model_stance_suggestions_right']} stances right)", with_model))
-        runs.append((f"with the model, stances' minimum score lowered to 0.35 ({low['model_stance_suggestions']} stance "
-                     f"suggestions, {low['model_stance_suggestions_right']} right)", with_low))
+        runs.append(
+            (
+                f"with the model, stances' minimum score lowered to 0.35 ({low['model_stance_suggestions']} stance "
+                f"suggestions, {low['model_stance_suggestions_right']} right)",
+                with_low,
+            )
+        )
     for title, counter in runs:
         print(f"\n{title}")
         print(f"{'kind':<26}{'items':>6}{'inputs':>8}{'mean':>7}{'min':>5}{'max':>5}")

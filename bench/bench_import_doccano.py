@@ -88,7 +88,7 @@ def main() -> None:
     # issue 21's budget: the whole import within 1.3x its parse plus the raw executemany (the
     # medians, and run by run, since each run's three are taken back to back)
     limit = statistics.median(parse) + statistics.median(raw)
-    ratios = [w / (p + r) for w, p, r in zip(whole, parse, raw)]
+    ratios = [w / (p + r) for w, p, r in zip(whole, parse, raw, strict=True)]
     print(f"{'whole / (parse + raw)':<44}{statistics.median(whole) / limit:>8.2f}x{min(ratios):>8.2f}x"
           f"{max(ratios):>8.2f}x{RATIO:>8.1f}x")
     ok = statistics.median(whole) <= RATIO * limit

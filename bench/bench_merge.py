@@ -153,7 +153,7 @@ def main() -> None:
             friendly = p.handout(tmp / "friendly")
             hard = p.handout(tmp / "hard")
         t0 = time.perf_counter()
-        for i, (f, h) in enumerate(zip(friendly, hard)):
+        for i, (f, h) in enumerate(zip(friendly, hard, strict=True)):
             who = f.stem.rsplit("-", 1)[1]
             annotate_file(f, who, a.spans, i)
             annotate_file(h, who, a.spans, i, own_actors=40)

@@ -36,7 +36,9 @@ def make_gold(path: Path, docs: int, per_doc: int) -> None:
     targets = [{"id": f"t{i}", "name": f"Question {i}"} for i in range(20)]
     with open(path, "w", encoding="utf-8") as fh:
         for d in range(docs):
-            text = f"Report {d}. " + " ".join(f"Actor {rnd.randrange(60)} said it backs question {j}." for j in range(per_doc))
+            text = f"Report {d}. " + " ".join(
+                f"Actor {rnd.randrange(60)} said it backs question {j}." for j in range(per_doc)
+            )
             spans, stances = [], []
             pos = len(f"Report {d}. ")
             for j in range(per_doc):

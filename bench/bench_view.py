@@ -86,7 +86,9 @@ def make_spans(rnd: random.Random, text: str, count: int) -> list[SpanStyle]:
         elif kind < 0.85:  # an actor or a cue somewhere, possibly crossing a claim's edge
             label = "ACTOR" if kind < 0.7 else "CUE"
             spans.append(
-                SpanStyle(f"s{i}", words[w][0], words[w + rnd.randint(0, 2)][1], label, color_for_label(LABELS.index(label)))
+                SpanStyle(
+                    f"s{i}", words[w][0], words[w + rnd.randint(0, 2)][1], label, color_for_label(LABELS.index(label))
+                )
             )
             i += 1
         else:  # a suggestion

@@ -11,8 +11,9 @@ whole run takes a few minutes on 2 cores):
   at 50 KB / 500 spans, 1 MB / 10,000 spans in paragraphs and one 1 MB paragraph, with 0% and
   100% of the ACTORs unlinked: open → first paint of the whole window (``grab()``) against the
   raw limit, a bare ``QPlainTextEdit`` + ``QSyntaxHighlighter`` over the same text and spans in
-  the same run (one raw open after each window open); open → side panels filled (they fill from the event loop right after the first
-  paint) and the whole window grabbed again, against the same absolute budget; key press → committed span → ``grab()`` of the whole window; the window's height;
+  the same run (one raw open after each window open); open → side panels filled (they fill from
+  the event loop right after the first paint) and the whole window grabbed again, against the
+  same absolute budget; key press → committed span → ``grab()`` of the whole window; the window's height;
 - peak memory of a process with the 1 MB document open in the window;
 - import of 10,050 × ~5 KB articles against a plain ``executemany`` of the same rows into SQLite
   (same WAL / synchronous=FULL settings; no parsing, no near-duplicates, no checks);

@@ -44,8 +44,8 @@ FILLER = ["The meeting took place in the capital on Tuesday.", "Officials gave n
 def _actors(rng: random.Random) -> list[dict]:
     out = []
     for i in range(60):
-        f, l, t = rng.choice(FIRST), rng.choice(LAST), rng.choice(TITLES)
-        name = f"{f} {l}"
+        first, last, t = rng.choice(FIRST), rng.choice(LAST), rng.choice(TITLES)
+        name = f"{first} {last}"
         out.append({"id": f"p{i}", "name": name, "type": "person", "mention": f"{t} {name}".strip()})
     for i, o in enumerate(ORGS):
         out.append({"id": f"o{i}", "name": o, "type": "government_body", "mention": f"the {o}"})

@@ -11,7 +11,7 @@ if _sys.argv and _sys.argv[0].replace("\\", "/").rsplit("/", 1)[-1].removesuffix
     import os as _os
     import signal as _signal
 
-    def _interrupted_while_starting(_signum, _frame):
+    def _interrupted_while_starting(_signum: int, _frame: object) -> None:
         _os.write(2, b"isfannotate: interrupted while starting; nothing was changed\n")
         _os._exit(130)
 

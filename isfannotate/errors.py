@@ -29,7 +29,7 @@ class ProjectLocked(ProjectError):
 
     ``owner`` is the ``OwnerInfo`` read from the lock file, or None when the owner left none."""
 
-    def __init__(self, message: str, owner=None):
+    def __init__(self, message: str, owner: object | None = None) -> None:
         self.owner = owner
         super().__init__(message)
 

@@ -14,6 +14,7 @@ from .store import problems as problems_of
 from .store.changes import Change
 
 if TYPE_CHECKING:
+    from .models import Actor
     from .store.base import ProjectBase
 
 # Words that name an actor only in context: never stored as an alias without the user asking.
@@ -46,7 +47,7 @@ class Problem:
     message: str
 
 
-def _names_pattern(names: dict[str, str]) -> re.Pattern | None:
+def _names_pattern(names: dict[str, str]) -> re.Pattern[str] | None:
     """One regex matching any of *names* (name -> actor id) as whole words, longest first."""
     alts = sorted((n for n in names if n), key=lambda n: (-len(n), n))
     if not alts:
@@ -138,7 +139,9 @@ def suggestions(project: ProjectBase, document_id: str, layer: str) -> list[Occu
     return filter_suggestions(matches, covered, rejected_suggestions(project, document_id, layer))
 
 
-def reject_suggestion(project: ProjectBase, document_id: str, layer: str, start: int, end: int, actor_id: str) -> Change:
+def reject_suggestion(
+    project: ProjectBase, document_id: str, layer: str, start: int, end: int, actor_id: str
+) -> Change:
     with project.action("reject suggestion", document_id, layer) as rec:
         rec.upsert("suggestion_decisions", {"document_id": document_id, "layer": layer, "start": start, "end": end,
                                             "actor_id": actor_id, "decision": "rejected"})
@@ -167,7 +170,7 @@ def validate(project: ProjectBase, document_id: str, layer: str, *, only: Iterab
         # snippets are cut in Python from the text, read once (or given): SQLite's substr() walks
         # the UTF-8 text from its start on every row, O(spans x text) (4.6 s for 10,000 problems
         # in a 1 MB article, 4 ms for one span at its end)
-        doc_text = text if text is not None or not rows else problems_of.document_text(conn, document_id)
+        doc_text = text if text is not None else problems_of.document_text(conn, document_id) if rows else ""
         stances = problems_of.stances_lacking_ends(conn, document_id, layer, only)
     for sid, label, start, end, is_actor in rows:
         snippet = doc_text[start:min(end, start + 80)]
@@ -230,7 +233,7 @@ def _is_subsequence(needle: str, hay: str) -> bool:
     return all(c in it for c in needle)
 
 
-def search_actors(actors, query: str, limit: int = 20) -> list:
+def search_actors(actors: Iterable[Actor], query: str, limit: int = 20) -> list[Actor]:
     """Actors whose name or an alias matches *query*, best first: exact, prefix, a word's prefix,
     contained (three letters or more), then the query's letters in order (fuzzy); within a rank a match on the canonical
     name beats one on an alias, and a shorter name a longer one. Case- and apostrophe-insensitive;

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -94,7 +95,7 @@ class Relation(_Frozen):
     label: str
 
 
-def span_from_dict(row: dict) -> Span:
+def span_from_dict(row: dict[str, Any]) -> Span:
     """A Span from a ``spans`` row as a dict (as change records carry it)."""
     return span_from_row(tuple(row[k] for k in ("id", "document_id", "layer", "start", "end", "label",
                                                 "actor_id", "attrs", "author")))
@@ -105,29 +106,29 @@ _new_object = object.__new__
 _set = object.__setattr__
 
 
-def model_from_row(cls, fields: tuple[str, ...], row) -> Any:
+def model_from_row(cls: type[BaseModel], fields: tuple[str, ...], row: Sequence[Any]) -> Any:
     """A *cls* from a row of our own tables (validated when written), every field in *fields*
     given in order: what ``cls.model_construct(**dict(zip(fields, row)))`` makes, at half the cost."""
     m = _new_object(cls)
-    _set(m, "__dict__", dict(zip(fields, row)))
+    _set(m, "__dict__", dict(zip(fields, row, strict=True)))
     _set(m, "__pydantic_fields_set__", set(fields))
     _set(m, "__pydantic_extra__", None)
     _set(m, "__pydantic_private__", None)
     return m
 
 
-def span_from_row(row: tuple) -> Span:
+def span_from_row(row: Sequence[Any]) -> Span:
     """Row order: id, document_id, layer, start, end, label, actor_id, attrs, author.
 
     Rows come from our own tables (validated when written), so no validation here; this is
     what ``Span.model_construct`` does with every field given, at half its cost (it runs for
     each of a document's spans when the window opens it: 10,000 in a 1 MB article)."""
-    values = dict(zip(_SPAN_FIELDS, row))
+    values = dict(zip(_SPAN_FIELDS, row, strict=True))
     values["attrs"] = {} if row[7] == "{}" else json.loads(row[7])
     return _trusted_span(values)
 
 
-def _trusted_span(values: dict) -> Span:
+def _trusted_span(values: dict[str, Any]) -> Span:
     """A Span of *values* (every field, already valid), built as ``model_construct`` would."""
     span = _new_object(Span)
     _set(span, "__dict__", values)
@@ -156,7 +157,7 @@ def name_key(name: str) -> str:
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
 
 
-def span_from_short_row(document_id: str, layer: str, row: tuple) -> Span:
+def span_from_short_row(document_id: str, layer: str, row: Sequence[Any]) -> Span:
     """A Span from a row of ``Readers.span_rows``: (id, start, end, label, actor_id, attrs, author)."""
     values = {"id": row[0], "document_id": document_id, "layer": layer, "start": row[1], "end": row[2],
               "label": row[3], "actor_id": row[4], "attrs": {} if row[5] == "{}" else json.loads(row[5]),

@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TextIO
 
 from .errors import JobCancelled
 
@@ -27,7 +28,8 @@ class ProgressBar:
     """Call with (done, total). Draws on stderr after *delay* seconds, when stderr is a terminal
     (or ISFANNOTATE_PROGRESS=1 forces it, for tests and logs)."""
 
-    def __init__(self, label: str, delay: float = 1.0, stream=None, force: bool | None = None):
+    def __init__(self, label: str, delay: float = 1.0, stream: TextIO | None = None,
+                 force: bool | None = None) -> None:
         import os
         self.label = label
         self.delay = delay
@@ -72,7 +74,7 @@ class Phases:
 
     SCALE = 1000
 
-    def __init__(self, progress):
+    def __init__(self, progress: Callable[[int, int], object] | None) -> None:
         self._progress = progress
         self._last = -1
 
@@ -84,7 +86,7 @@ class Phases:
             self._last = step
             self._progress(step, self.SCALE)
 
-    def part(self, lo: float, hi: float):
+    def part(self, lo: float, hi: float) -> Callable[[int, int], None]:
         def cb(done: int, total: int) -> None:
             self.report(lo + (hi - lo) * (done / total if total else 1.0))
         return cb

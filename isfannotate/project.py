@@ -64,7 +64,8 @@ class Project(SpanActions, ClaimActions, RegistryActions, TeamActions, SuggestAc
         project = cls(path, conn, owner)
         project.author = "lead"
         with project.action("create project", None, None, path.name, undoable=False) as rec:
-            for key, value in (("scheme", scheme.model_dump_json()), ("name", name or path.stem), ("created_at", now())):
+            for key, value in (("scheme", scheme.model_dump_json()), ("name", name or path.stem),
+                               ("created_at", now())):
                 rec.insert("project_info", {"key": key, "value": value})
             rec.insert_many("targets", [{"id": t.id, "name": t.name, "description": t.description,
                                          "created_by": "scheme", "created_at": now()} for t in scheme.targets])

@@ -7,7 +7,9 @@ they propose and the annotator accepts (Enter), cycles (Tab) or dismisses (Esc) 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 #: reporting phrases that join a source to what it said (a CUE), longest first where they overlap
 _CUE = re.compile(
@@ -61,8 +63,8 @@ def _sentence_end(text: str, pos: int, limit: int = 60) -> int:
     return min(ends) if ends else hi
 
 
-def propose_claim(text: str, claim: tuple[int, int], spans: list, claims: dict, *, actor_role: set[str],
-                  cue_role: set[str], attribute_choices: list[str] = ()) -> ClaimProposal:
+def propose_claim(text: str, claim: tuple[int, int], spans: list[Any], claims: dict[str, Any], *,
+                  actor_role: set[str], cue_role: set[str], attribute_choices: Sequence[str] = ()) -> ClaimProposal:
     """Propose a source, cue, quote type and modality for the claim at *claim* (start, end).
 
     *spans*: the document's spans (objects with id, start, end, label, actor_id); *claims*: span
@@ -92,9 +94,9 @@ def propose_claim(text: str, claim: tuple[int, int], spans: list, claims: dict, 
                 c = min(after, key=lambda c: c.start)
                 out.cue_span, cue_range = c.id, (c.start, c.end)
             else:
-                m = _CUE.search(text, ce, after_hi)
-                if m:
-                    cue_range = (m.start(), m.end())
+                later = _CUE.search(text, ce, after_hi)
+                if later:
+                    cue_range = (later.start(), later.end())
         if cue_range is not None and out.cue_span is None:
             out.new_cue = cue_range
     # the source: the actor joined by the cue ("Rubio said", "according to Reuters"), else none
@@ -120,8 +122,8 @@ def propose_claim(text: str, claim: tuple[int, int], spans: list, claims: dict, 
             if prior:
                 first = ("actor", max(prior)[1])
     # candidates for Tab: the proposal, then the ACTOR spans nearest the claim, then the article
-    def dist(a) -> int:
-        return cs - a.end if a.end <= cs else (a.start - ce) + 1
+    def dist(a: Any) -> int:
+        return int(cs - a.end if a.end <= cs else (a.start - ce) + 1)
     ranked = sorted(actors, key=lambda a: (dist(a) < 0, abs(dist(a))))
     cands = [first] if first else []
     cands += [("span", a.id) for a in ranked if ("span", a.id) != first]
@@ -154,7 +156,7 @@ def guess_actor_type(name: str, types: list[str]) -> str | None:
     return None
 
 
-def stance_holder(claim_span, spans: list, claim) -> tuple[str | None, list[str]]:
+def stance_holder(claim_span: Any, spans: list[Any], claim: Any) -> tuple[str | None, list[str]]:
     """A stance's proposed holder from its *claim_span* and claim record: the actor the claim is
     about when it opens with a linked ACTOR span other than its source ("Washington has been
     urging…"), else the claim's source. Returns (holder, candidates in order)."""

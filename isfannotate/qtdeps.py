@@ -57,7 +57,7 @@ def missing_packages(libs: dict[str, str], listing: str | None = None) -> list[s
     return pkgs
 
 
-def uses_xcb(environ: os._Environ | dict[str, str] | None = None, platform: str | None = None) -> bool:
+def uses_xcb(environ: os._Environ[str] | dict[str, str] | None = None, platform: str | None = None) -> bool:
     """True when Qt will start its X11 (xcb) platform plugin: Linux, a DISPLAY, and neither an
     explicit other platform (offscreen, minimal, wayland) nor a Wayland session."""
     env = os.environ if environ is None else environ
@@ -79,7 +79,8 @@ def bundled_libraries() -> str:
     return "\n".join(sorted(names))
 
 
-def display_problem(environ=None, platform: str | None = None, listing: str | None = None) -> str | None:
+def display_problem(environ: os._Environ[str] | dict[str, str] | None = None, platform: str | None = None,
+                    listing: str | None = None) -> str | None:
     """One line naming the missing packages and the ``apt-get install`` line when the X11 plugin
     would start without its libraries; None when nothing is missing (or nothing can be checked).
     ``ISFANNOTATE_SKIP_QT_CHECK=1`` turns the check off (a system that keeps its libraries where

@@ -1,8 +1,11 @@
-"""The actor registry file format (``seeds/registry.json``): ``{"actors": [{id, name, type, aliases, external_id, note}]}``."""
+"""The actor registry file format (``seeds/registry.json``):
+``{"actors": [{id, name, type, aliases, external_id, note}]}``."""
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
 
@@ -38,7 +41,7 @@ def read_registry_file(path: str | Path) -> list[Actor]:
 REGISTRY_FILE = "registry.json"
 
 
-def actor_rows(actors: list[Actor], created_by: str = "registry") -> list[dict]:
+def actor_rows(actors: list[Actor], created_by: str = "registry") -> list[dict[str, Any]]:
     """Rows of the ``actors`` table for *actors* read from a registry file."""
     from .ids import now
     stamp = now()

@@ -9,7 +9,7 @@ import json
 import re
 import unicodedata
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -53,7 +53,7 @@ class AttributeDef(_Model):
     description: str = ""
 
     @model_validator(mode="after")
-    def _choices(self):
+    def _choices(self) -> Self:
         if self.type == "choice" and not self.choices:
             raise ValueError(f"attribute {self.name!r} of type choice needs a non-empty 'choices' list")
         return self
@@ -76,7 +76,7 @@ class SpanLabel(_Model):
         return v
 
     @model_validator(mode="after")
-    def _check(self):
+    def _check(self) -> Self:
         if not _HEX.match(self.color):
             raise ValueError(f"color {self.color!r} is not of the form #RRGGBB")
         if self.key is not None:
@@ -126,7 +126,7 @@ class Scheme(_Model):
     guidelines: str = ""
 
     @model_validator(mode="after")
-    def _unique(self):
+    def _unique(self) -> Self:
         names = [label.name for label in self.span_labels]
         dup = {n for n in names if names.count(n) > 1}
         if dup:
@@ -156,7 +156,7 @@ class Scheme(_Model):
         return found[0] if found else None
 
 
-def parse_scheme(data: dict, path: str) -> Scheme:
+def parse_scheme(data: dict[str, Any], path: str) -> Scheme:
     """Validate a scheme dict; the error names *path* and the first bad field."""
     try:
         return Scheme.model_validate(data)

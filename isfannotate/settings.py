@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 from .resources import data_dir
@@ -11,7 +12,7 @@ from .resources import data_dir
 MAX_RECENT = 10
 
 
-def _path():
+def _path() -> Path:
     return data_dir() / "settings.json"
 
 

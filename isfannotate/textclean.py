@@ -16,8 +16,9 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
 def _line_of(data: bytes | str, offset: int) -> int:
-    nl = b"\n" if isinstance(data, bytes) else "\n"
-    return data.count(nl, 0, offset) + 1
+    if isinstance(data, bytes):
+        return data.count(b"\n", 0, offset) + 1
+    return data.count("\n", 0, offset) + 1
 
 
 def decode_utf8(data: bytes, path: str, *, limit: int | None = MAX_DOCUMENT_BYTES) -> str:

@@ -5,7 +5,10 @@ models), call :func:`compute_agreement`, and render the result with :func:`repor
 :func:`report_json` or :func:`write_html`. Units and matching: ``units``; coefficients:
 ``measures``; αU: ``unitizing``; definitions and a worked example: docs/agreement.md.
 """
-from .compute import AgreementResult, F1Summary, FacetAgreement, PairCoefficient, PairF1, SpanF1, compute_agreement
+from typing import Any
+
+from .compute import AgreementResult, F1Summary, PairF1, SpanF1, compute_agreement
+from .facets import FacetAgreement, PairCoefficient
 from .matching import match_pair
 from .measures import (
     Coefficient,
@@ -28,7 +31,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     # report.py stays out of the import until a report is asked for
     if name in ("report_text", "report_json"):
         from . import report

@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
 from ..gcpause import paused_gc
 from . import measures
@@ -57,7 +58,7 @@ class PairF1:
     n_a: int = 0
     n_b: int = 0
     documents: int = 0
-    lost: list = field(default_factory=list, repr=False)
+    lost: list[Any] = field(default_factory=list, repr=False)
     _index: _UnitIndex | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -68,7 +69,7 @@ class PairF1:
     def disagreements(self) -> list[str]:
         return self._index.ids(self.lost) if self.lost and self._index is not None else []
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"a": self.a, "b": self.b, "f1": self.f1, "matched": self.matched, "n_a": self.n_a,
                 "n_b": self.n_b, "documents": self.documents, "disagreements": self.disagreements}
 
@@ -80,7 +81,7 @@ class _UnitIndex:
         self._doc_units = doc_units
         self._of: dict[int, tuple[int, str]] | None = None
 
-    def ids(self, spans: Iterable) -> list[str]:
+    def ids(self, spans: Iterable[Any]) -> list[str]:
         if self._of is None:
             of: dict[int, tuple[int, str]] = {}
             k = 0
@@ -123,7 +124,7 @@ class F1Summary:
                 return p._index.ids(s for q in self.pairs for s in q.lost)
         return []
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"mean": self.mean, "sd": self.sd, "n_pairs": self.n_pairs,
                 "n_pairs_undefined": len(self.pairs) - self.n_pairs,
                 "pairs": [p.to_dict() for p in self.pairs]}
@@ -138,7 +139,7 @@ class SpanF1:
     labels: dict[str, F1Summary]
     documents: dict[str, F1Summary]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"mode": self.mode, "total": self.total.to_dict(),
                 "labels": {k: v.to_dict() for k, v in self.labels.items()},
                 "documents": {k: v.to_dict() for k, v in self.documents.items()}}
@@ -150,12 +151,12 @@ class AgreementResult:
 
     annotators: list[str]
     documents: dict[str, list[str]]          # doc -> its coders
-    pairs: list[dict]                         # {"a", "b", "shared_documents"}
+    pairs: list[dict[str, Any]]                         # {"a", "b", "shared_documents"}
     span_f1: dict[str, SpanF1]                # "exact", "overlap"
     facets: dict[str, FacetAgreement]         # FACETS, then "doc_label:<key>"
     units: dict[str, Unit]
     texts: dict[str, str] | None = None
-    _unitizing_input: tuple | None = field(default=None, repr=False, compare=False)
+    _unitizing_input: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
     names: dict[str, str] | None = None        # actor / target id -> name, for the reports
     _unitizing: UnitizingSummary | None = field(default=None, repr=False, compare=False)
 
@@ -173,7 +174,7 @@ class AgreementResult:
         """The units behind a figure's ``disagreements`` (or ``incomplete``) list."""
         return [self.units[i] for i in ids]
 
-    def to_dict(self, *, units: bool = True) -> dict:
+    def to_dict(self, *, units: bool = True) -> dict[str, Any]:
         d = {"schema": "isfannotate.agreement/1", "offset_unit": "codepoint",
              "annotators": self.annotators,
              "documents": [{"id": k, "coders": v} for k, v in self.documents.items()],
@@ -260,7 +261,7 @@ def _compute(layers: list[Layer], link_labels: Iterable[str] | None, texts: dict
                            facets, units, texts, (spans_by_doc, pairs, docsets, lengths))
 
 
-def _span_f1(spans: dict[str, dict[str, list]], pairs: list[tuple[str, str]], docsets: dict[str, frozenset],
+def _span_f1(spans: dict[str, dict[str, list[Any]]], pairs: list[tuple[str, str]], docsets: dict[str, frozenset[Any]],
              doc_units: dict[str, DocumentUnits]) -> dict[str, SpanF1]:
     """Pairwise span F1, exact and overlap, in one pass over the pairs' shared documents.
 
@@ -270,13 +271,13 @@ def _span_f1(spans: dict[str, dict[str, list]], pairs: list[tuple[str, str]], do
     index = _UnitIndex(doc_units)
     modes = ("exact", "overlap")
     total: dict[str, list[PairF1]] = {m: [] for m in modes}
-    per_label: dict[str, dict[str, dict[tuple, PairF1]]] = {m: defaultdict(dict) for m in modes}
+    per_label: dict[str, dict[str, dict[tuple[Any, ...], PairF1]]] = {m: defaultdict(dict) for m in modes}
     per_doc: dict[str, dict[str, list[PairF1]]] = {m: defaultdict(list) for m in modes}
-    no_spans: list = []
-    keys: dict[tuple[str, str], list] = {}
-    all_labels: dict[str, Counter] = {}
+    no_spans: list[Any] = []
+    keys: dict[tuple[str, str], list[Any]] = {}
+    all_labels: dict[str, Counter[Any]] = {}
 
-    def label_counts(name: str, shared: list[str]) -> Counter:
+    def label_counts(name: str, shared: list[str]) -> Counter[Any]:
         """|A| per label over the shared documents (counted once per annotator when the pair
         shares all of that annotator's documents, the usual case)."""
         if len(shared) == len(docsets[name]):
@@ -290,8 +291,8 @@ def _span_f1(spans: dict[str, dict[str, list]], pairs: list[tuple[str, str]], do
         shared = sorted(docsets[a] & docsets[b])
         n_docs = len(shared)
         ca, cb = label_counts(a, shared), label_counts(b, shared)
-        lost_a: dict[str, list] = {m: [] for m in modes}
-        lost_b: dict[str, list] = {m: [] for m in modes}
+        lost_a: dict[str, list[Any]] = {m: [] for m in modes}
+        lost_b: dict[str, list[Any]] = {m: [] for m in modes}
         for d in shared:
             per = spans.get(d)
             if per is None:
@@ -321,16 +322,16 @@ def _span_f1(spans: dict[str, dict[str, list]], pairs: list[tuple[str, str]], do
                     pd.lost = la + lb
                 per_doc[mode][d].append(pd)
         for mode in modes:
-            la = Counter(s.label for s in lost_a[mode])
-            total[mode].append(PairF1(a, b, ca.total() - la.total(), ca.total(), cb.total(), n_docs,
+            lost_labels = Counter(s.label for s in lost_a[mode])
+            total[mode].append(PairF1(a, b, ca.total() - lost_labels.total(), ca.total(), cb.total(), n_docs,
                                       lost_a[mode] + lost_b[mode], index))
-            by_label: dict[str, list] = defaultdict(list)
+            by_label: dict[str, list[Any]] = defaultdict(list)
             for s in lost_a[mode]:
                 by_label[s.label].append(s)
             for s in lost_b[mode]:
                 by_label[s.label].append(s)
             for lbl in ca.keys() | cb.keys():
-                per_label[mode][lbl][(a, b)] = PairF1(a, b, ca[lbl] - la[lbl], ca[lbl], cb[lbl], n_docs,
+                per_label[mode][lbl][(a, b)] = PairF1(a, b, ca[lbl] - lost_labels[lbl], ca[lbl], cb[lbl], n_docs,
                                                       by_label.get(lbl, []), index)
     out = {}
     for mode in modes:

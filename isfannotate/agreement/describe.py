@@ -27,8 +27,8 @@ def sentence_around(text: str, start: int, end: int, limit: int = SENTENCE_LIMIT
     lo = floor = max(0, start - 2 * limit)
     for m in _END.finditer(text, floor, start):
         lo = m.end()
-    m = _END.search(text, max(end, lo), min(len(text), end + 2 * limit))
-    hi = m.start() + len(m.group(0).rstrip()) if m else min(len(text), end + 2 * limit)
+    stop = _END.search(text, max(end, lo), min(len(text), end + 2 * limit))
+    hi = stop.start() + len(stop.group(0).rstrip()) if stop else min(len(text), end + 2 * limit)
     while lo < start and text[lo].isspace():
         lo += 1
     if hi - lo > limit:
@@ -116,7 +116,9 @@ def unit_sentence(u: Unit, text: str | None) -> str | None:
     return sentence_around(text, *rng)[0]
 
 
-def unit_dict(u: Unit, texts: Mapping[str, str] | None = None, names: Mapping[str, str] | None = None) -> dict:
+def unit_dict(
+    u: Unit, texts: Mapping[str, str] | None = None, names: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """``u.to_dict()`` plus what a person reads: ``versions_shown`` (annotator → one line, as
     :func:`describe_version`), and, with ``texts``, ``text`` and ``sentence``."""
     d = u.to_dict()
@@ -127,8 +129,8 @@ def unit_dict(u: Unit, texts: Mapping[str, str] | None = None, names: Mapping[st
     d["versions_shown"] = {a: describe_version(v, names, text) for a, v in u.versions.items()}
     if u.kind == "stance" and names:
         for a, v in u.versions.items():
-            d["versions"][a]["holder_name"] = _name(names, v.holder, None) if v.holder else None
-            d["versions"][a]["target_name"] = _name(names, v.target, None) if v.target else None
+            d["versions"][a]["holder_name"] = _name(names, v.holder) if v.holder else None
+            d["versions"][a]["target_name"] = _name(names, v.target) if v.target else None
     if text is not None:
         t = unit_text(u, text)
         if t is not None:

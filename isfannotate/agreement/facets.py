@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -29,7 +29,7 @@ class PairCoefficient:
     incomplete: int
     disagreements: list[str]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"a": self.a, "b": self.b, "kappa": self.kappa.to_dict(), "incomplete": self.incomplete,
                 "disagreements": self.disagreements}
 
@@ -74,7 +74,7 @@ class FacetAgreement:
         """Pairs with a Cohen's kappa (the mean and SD are over these)."""
         return measures.mean_sd(p.kappa.value for p in self.cohen)[2]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"facet": self.facet, "n_units": self.n_units, "n_complete": self.n_complete,
                 "n_incomplete": self.n_incomplete, "n_single_coder": self.n_single_coder,
                 "categories": self.categories,
@@ -85,7 +85,7 @@ class FacetAgreement:
                 "disagreements": self.disagreements, "incomplete": self.incomplete}
 
 
-def _claim_source_values(u: Unit) -> tuple:
+def _claim_source_values(u: Unit) -> tuple[Any, ...]:
     """Claim sources as categories; sources given only by a span count as equal when their
     source spans overlap (the first such span in coder order names the category)."""
     out = dict.fromkeys(u.coders)
@@ -104,7 +104,7 @@ def _claim_source_values(u: Unit) -> tuple:
     return tuple(out.values())
 
 
-def _facet(name: str, annotators: list[str], units: list[Unit], values_of,
+def _facet(name: str, annotators: list[str], units: list[Unit], values_of: Callable[[Unit], tuple[Any, ...] | None],
            scale: Iterable[str] | None = None) -> FacetAgreement:
     """Coefficients for one facet. ``values_of(unit)`` gives one value per coder of the unit's
     document (``None``: no value), or ``None`` when the facet does not apply to the unit.
@@ -113,7 +113,7 @@ def _facet(name: str, annotators: list[str], units: list[Unit], values_of,
     Units are tallied by their pattern (coders, values): all coefficients are computed from the
     distinct patterns with their counts, then the units behind disagreements are listed.
     """
-    members: dict[tuple, list[int]] = {}  # pattern -> positions of its units in ``units``
+    members: dict[tuple[Any, ...], list[int]] = {}  # pattern -> positions of its units in ``units``
     n_single = 0
     for k, u in enumerate(units):
         vals = values_of(u)
@@ -131,10 +131,10 @@ def _facet(name: str, annotators: list[str], units: list[Unit], values_of,
     patterns = []
     complete_patterns = []
     n_complete = n_incomplete = 0
-    cats: set = set()
-    joint: dict[tuple[str, str], dict] = {p: {} for p in combinations(annotators, 2)}
+    cats: set[Any] = set()
+    joint: dict[tuple[str, str], dict[tuple[Hashable, Hashable], int]] = {p: {} for p in combinations(annotators, 2)}
     pair_incomplete: dict[tuple[str, str], int] = dict.fromkeys(joint, 0)
-    flags: dict[tuple, tuple[bool, bool, list]] = {}
+    flags: dict[tuple[Any, ...], tuple[bool, bool, list[Any]]] = {}
     for key, lst in members.items():
         coders, vals = key
         w = len(lst)
@@ -186,17 +186,17 @@ def _facet(name: str, annotators: list[str], units: list[Unit], values_of,
                           disagreements, incomplete, sorted(cats, key=str))
 
 
-def _span_labels(u: Unit) -> tuple | None:
+def _span_labels(u: Unit) -> tuple[Any, ...] | None:
     vs = u.versions
     if len(vs) == len(u.coders):  # versions are in coder order
         return tuple([v.label for v in vs.values()])
     return tuple([vs[c].label if c in vs else None for c in u.coders])
 
 
-def _actor_links(link_labels: set[str]):
-    def values(u: Unit) -> tuple | None:
+def _actor_links(link_labels: set[str]) -> Callable[[Unit], tuple[Any, ...] | None]:
+    def values(u: Unit) -> tuple[Any, ...] | None:
         vs = u.versions
-        out = [None] * len(u.coders)
+        out: list[Any] = [None] * len(u.coders)
         hit = False
         for k, c in enumerate(u.coders):
             v = vs.get(c)
@@ -207,12 +207,12 @@ def _actor_links(link_labels: set[str]):
     return values
 
 
-def _stance_polarities(u: Unit) -> tuple | None:
+def _stance_polarities(u: Unit) -> tuple[Any, ...] | None:
     vs = u.versions
     return tuple(vs[c].polarity if c in vs else None for c in u.coders)
 
 
-def _doc_label_values(u: Unit) -> tuple | None:
+def _doc_label_values(u: Unit) -> tuple[Any, ...] | None:
     vs = u.versions
     return tuple(_label_value(vs[c].value) if c in vs else None for c in u.coders)
 

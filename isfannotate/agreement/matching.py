@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class SpanAnn(Protocol):
@@ -47,10 +47,12 @@ def exact_keys(spans: Sequence[SpanAnn]) -> list[tuple[int, int, str]]:
     return [(s.start, s.end, s.label) for s in spans]
 
 
-def match_exact_keys(ka: Sequence[tuple], kb: Sequence[tuple]) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+def match_exact_keys(
+    ka: Sequence[tuple[Any, ...]], kb: Sequence[tuple[Any, ...]]
+) -> tuple[list[tuple[int, int]], list[int], list[int]]:
     """Exact matches from :func:`exact_keys` lists (duplicates pair off in index order), with
     the indices left unmatched on each side, ascending."""
-    pool: dict[tuple, list[int]] = {}
+    pool: dict[tuple[Any, ...], list[int]] = {}
     for j, k in enumerate(kb):
         lst = pool.get(k)
         if lst is None:

@@ -14,6 +14,7 @@ import math
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Coefficient:
     n_values: int
     note: str = ""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -57,7 +58,7 @@ def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> Coefficient:
     n = len(a)
     if n == 0:
         return _chance_corrected(0.0, 0.0, 0, 0)
-    po = sum(x == y for x, y in zip(a, b)) / n
+    po = sum(x == y for x, y in zip(a, b, strict=True)) / n
     ca, cb = Counter(a), Counter(b)
     pe = sum(ca[k] * cb[k] for k in ca) / (n * n)
     return _chance_corrected(po, pe, n, 2 * n)
@@ -76,7 +77,7 @@ def cohen_kappa_table(table: Sequence[Sequence[float]]) -> Coefficient:
     return _chance_corrected(po, pe, int(n), int(2 * n))
 
 
-def category_counts(ratings: Iterable[Sequence[Hashable | None]]) -> list[Counter]:
+def category_counts(ratings: Iterable[Sequence[Hashable | None]]) -> list[Counter[Hashable]]:
     """Per unit, how many coders chose each category (``None`` left out)."""
     return [Counter(v for v in unit if v is not None) for unit in ratings]
 
@@ -93,11 +94,13 @@ def fleiss_kappa(counts: Iterable[Mapping[Hashable, int]]) -> Coefficient:
     return fleiss_kappa_weighted((c, 1) for c in counts)
 
 
-def _pairwise_agreement(patterns: Iterable[tuple[Mapping[Hashable, int], int]]) -> tuple[float, int, int, dict]:
+def _pairwise_agreement(
+    patterns: Iterable[tuple[Mapping[Hashable, int], int]],
+) -> tuple[float, int, int, dict[Hashable, float]]:
     """Over the units rated by >= 2 coders: sum of P_i (weighted), units, values, and the
     weighted category totals (Fleiss' p_k before dividing)."""
     p_sum = 0.0
-    totals: dict = {}
+    totals: dict[Hashable, float] = {}
     n_units = n_values = 0
     for c, w in patterns:
         ni = sum(c.values())
@@ -141,7 +144,7 @@ def krippendorff_alpha_from_counts(counts: Iterable[Mapping[Hashable, int]]) -> 
 def krippendorff_alpha_weighted(patterns: Iterable[tuple[Mapping[Hashable, int], int]]) -> Coefficient:
     """:func:`krippendorff_alpha_nominal` from ``(category counts, number of units)`` pairs."""
     disagree = 0.0
-    totals: dict = {}
+    totals: dict[Hashable, int] = {}
     n_units = 0
     for c, w in patterns:
         m = sum(c.values())
@@ -185,7 +188,7 @@ def gwet_ac1_weighted(patterns: Iterable[tuple[Mapping[Hashable, int], int]],
     """:func:`gwet_ac1` from ``(category counts, number of units)`` pairs."""
     pa_sum = 0.0
     n2 = n1 = n_values = 0
-    pi: dict = {}
+    pi: dict[Hashable, float] = {}
     for c, w in patterns:
         r = sum(c.values())
         if r == 0:
@@ -228,8 +231,8 @@ def cohen_kappa_joint(joint: Mapping[tuple[Hashable, Hashable], int]) -> Coeffic
     n = sum(joint.values())
     if n == 0:
         return _chance_corrected(0.0, 0.0, 0, 0)
-    ca: dict = {}
-    cb: dict = {}
+    ca: dict[Hashable, float] = {}
+    cb: dict[Hashable, float] = {}
     agree = 0
     for (x, y), w in joint.items():
         ca[x] = ca.get(x, 0) + w

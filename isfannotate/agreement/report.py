@@ -10,10 +10,12 @@ The JSON keys are listed in docs/agreement.md.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from ..gcpause import paused_gc
-from .compute import FACETS, AgreementResult, F1Summary, FacetAgreement
+from .compute import FACETS, AgreementResult, F1Summary
 from .describe import describe_version, unit_range, unit_sentence, unit_text
+from .facets import FacetAgreement
 from .measures import Coefficient
 from .units import Unit
 
@@ -33,8 +35,11 @@ def _table(header: list[str], rows: list[list[str]], right: set[int] | None = No
     right = right if right is not None else set(range(1, len(header)))
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
 
-    def line(r):
-        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
+    def line(r: Sequence[object]) -> str:
+        return "  ".join(
+            str(c).rjust(w) if i in right else str(c).ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+
     return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])
 
 
@@ -80,15 +85,19 @@ def report_text(result: AgreementResult, *, max_documents: int = 20, max_units: 
 
     out.append("\nSpan F1")
     rows = [["all labels", cell(ex.total), cell(ov.total)]]
-    rows += [[lbl, cell(ex.labels.get(lbl)), cell(ov.labels.get(lbl))] for lbl in sorted(set(ex.labels) | set(ov.labels))]
+    rows += [
+        [lbl, cell(ex.labels.get(lbl)), cell(ov.labels.get(lbl))] for lbl in sorted(set(ex.labels) | set(ov.labels))
+    ]
     out.append(_table(["label", "exact match", "overlap match"], rows))
 
     out.append("\nAnnotator pairs (|A∩B| / |A| / |B|)")
     rows = []
-    for pe, po, info in zip(ex.total.pairs, ov.total.pairs, result.pairs):
+    for pe, po, info in zip(ex.total.pairs, ov.total.pairs, result.pairs, strict=True):
         rows.append([f"{pe.a} – {pe.b}", str(info["shared_documents"]),
                      f"{_f(pe.f1)} ({pe.matched}/{pe.n_a}/{pe.n_b})", f"{_f(po.f1)} ({po.matched}/{po.n_a}/{po.n_b})"])
-    out.append(_table(["pair", "shared docs", "exact F1", "overlap F1"], rows) if rows else "(fewer than two annotators)")
+    out.append(
+        _table(["pair", "shared docs", "exact F1", "overlap F1"], rows) if rows else "(fewer than two annotators)"
+    )
     no_shared = [f"{p['a']} – {p['b']}" for p in result.pairs if p["shared_documents"] == 0]
     if no_shared:
         out.append("No shared documents (no figure, not a perfect one): " + ", ".join(no_shared))
@@ -113,9 +122,21 @@ def report_text(result: AgreementResult, *, max_documents: int = 20, max_units: 
     for name, fa in result.facets.items():
         if fa.n_units == 0 and fa.n_single_coder == 0 and name not in FACETS:
             continue
-        rows.append([facet_title(name), str(fa.n_units), str(fa.n_complete), str(fa.n_incomplete), str(fa.n_single_coder),
-                     _cohen_cell(fa),
-                     _coef(fa.fleiss), _coef(fa.alpha), _coef(fa.ac1), _coef(fa.agreement), str(len(fa.disagreements))])
+        rows.append(
+            [
+                facet_title(name),
+                str(fa.n_units),
+                str(fa.n_complete),
+                str(fa.n_incomplete),
+                str(fa.n_single_coder),
+                _cohen_cell(fa),
+                _coef(fa.fleiss),
+                _coef(fa.alpha),
+                _coef(fa.ac1),
+                _coef(fa.agreement),
+                str(len(fa.disagreements)),
+            ]
+        )
         for label, c in (("Fleiss κ", fa.fleiss), ("α", fa.alpha), ("AC1", fa.ac1)):
             if c.value is None and fa.n_units:
                 notes.append(f"{facet_title(name)}, {label}: {c.note}")
@@ -129,7 +150,9 @@ def report_text(result: AgreementResult, *, max_documents: int = 20, max_units: 
         for name, fa in result.facets.items():
             for p in fa.cohen:
                 if p.kappa.n_units or p.incomplete:
-                    prow.append([facet_title(name), f"{p.a} – {p.b}", _coef(p.kappa), str(p.kappa.n_units), str(p.incomplete)])
+                    prow.append(
+                        [facet_title(name), f"{p.a} – {p.b}", _coef(p.kappa), str(p.kappa.n_units), str(p.incomplete)]
+                    )
         out.append(_table(["facet", "pair", "κ", "units", "incomplete"], prow, right={2, 3, 4}) if prow else "(none)")
     if notes:
         out.append("\nn/a: " + "; ".join(notes))

@@ -9,16 +9,26 @@ import base64
 import html
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import IsfError
 from .compute import AgreementResult
 from .describe import describe_version, unit_range, unit_sentence, unit_text
+from .facets import FacetAgreement
 from .report import DRILL_LIMIT, _coef, _cohen_cell, _f, _ms, facet_title
 from .units import Unit
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-def _png(fig) -> str:
+
+def _or_zero(x: float | None) -> float:
+    return 0.0 if x is None else x
+
+
+def _png(fig: Figure) -> str:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     FigureCanvasAgg(fig)
@@ -37,7 +47,7 @@ def _charts(result: AgreementResult) -> dict[str, str]:
     if n >= 2:
         fig = Figure(figsize=(4.2 * 2 + 1, 0.5 * n + 2.6), layout="constrained")
         axes = fig.subplots(1, 2)
-        for ax, mode in zip(axes, ("exact", "overlap")):
+        for ax, mode in zip(axes, ("exact", "overlap"), strict=True):
             mat = [[float("nan")] * n for _ in range(n)]
             for p in result.span_f1[mode].total.pairs:
                 i, j = names.index(p.a), names.index(p.b)
@@ -62,8 +72,8 @@ def _charts(result: AgreementResult) -> dict[str, str]:
         ax = fig.subplots()
         w = 0.38
         for k, (mode, s) in enumerate((("exact", ex), ("overlap", ov))):
-            means = [s.labels[lbl].mean if lbl in s.labels and s.labels[lbl].mean is not None else 0 for lbl in labels]
-            sds = [s.labels[lbl].sd if lbl in s.labels and s.labels[lbl].sd is not None else 0 for lbl in labels]
+            means = [_or_zero(s.labels[lbl].mean) if lbl in s.labels else 0.0 for lbl in labels]
+            sds = [_or_zero(s.labels[lbl].sd) if lbl in s.labels else 0.0 for lbl in labels]
             ax.bar([i + (k - 0.5) * w for i in range(len(labels))], means, w, yerr=error_bars(means, sds), capsize=3,
                    label=mode)
         ax.set_xticks(range(len(labels)), labels, rotation=30 if len(labels) > 6 else 0)
@@ -89,8 +99,9 @@ def _charts(result: AgreementResult) -> dict[str, str]:
     if shown_facets:
         fig = Figure(figsize=(max(5.5, 1.3 * len(shown_facets) + 2), 3.4), layout="constrained")
         ax = fig.subplots()
-        kinds = [("Cohen κ (mean)", lambda f: f.cohen_mean), ("Fleiss κ", lambda f: f.fleiss.value),
-                 ("Krippendorff α", lambda f: f.alpha.value), ("Gwet AC1", lambda f: f.ac1.value)]
+        kinds: list[tuple[str, Callable[[FacetAgreement], float | None]]] = [
+            ("Cohen κ (mean)", lambda f: f.cohen_mean), ("Fleiss κ", lambda f: f.fleiss.value),
+            ("Krippendorff α", lambda f: f.alpha.value), ("Gwet AC1", lambda f: f.ac1.value)]
         w = 0.2
         for k, (lbl, get) in enumerate(kinds):
             vals = [get(f) for _, f in shown_facets]
@@ -114,7 +125,10 @@ def heat_label(v: float) -> str:
 
 def error_bars(means: list[float], sds: list[float]) -> list[list[float]]:
     """± SD error bars clipped to [0, 1]: (lower, upper) lengths for matplotlib's ``yerr``."""
-    return [[min(sd, m) for m, sd in zip(means, sds)], [min(sd, max(0.0, 1.0 - m)) for m, sd in zip(means, sds)]]
+    return [
+        [min(sd, m) for m, sd in zip(means, sds, strict=True)],
+        [min(sd, max(0.0, 1.0 - m)) for m, sd in zip(means, sds, strict=True)],
+    ]
 
 
 def _units_table(result: AgreementResult, ids: list[str]) -> str:
@@ -142,7 +156,11 @@ def _units_table(result: AgreementResult, ids: list[str]) -> str:
         rows.append(f"<tr><td>{e(u.doc)}</td><td class=nowrap>{where}</td><td>{e(u.kind.replace('_', ' '))}</td>"
                     f"<td>{e(', '.join(u.differs()) or u.state)}</td><td class=text>{e(snippet)}</td>"
                     f"<td class=text>{e(sentence)}</td>{''.join(cells)}</tr>")
-    more = f"<p class=muted>… and {len(ids) - DRILL_LIMIT} more (all are in the JSON report).</p>" if len(ids) > DRILL_LIMIT else ""
+    more = (
+        f"<p class=muted>… and {len(ids) - DRILL_LIMIT} more (all are in the JSON report).</p>"
+        if len(ids) > DRILL_LIMIT
+        else ""
+    )
     return ("<table class=units><tr><th>document</th><th>offsets</th><th>kind</th><th>differs</th><th>text</th>"
             f"<th>sentence</th>{head}</tr>" + "".join(rows) + "</table>" + more)
 
@@ -153,11 +171,14 @@ def _details(result: AgreementResult, title: str, ids: list[str]) -> str:
 
 
 CSS = """
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;
+     margin:2em auto;max-width:1200px;color:#222;padding:0 1em}
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;margin:.5em 0}
+td,th{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
 th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}.muted{color:#888}.missing{color:#b00}
-td.text{max-width:24em;white-space:pre-wrap}.nowrap{white-space:nowrap}details{margin:.3em 0}summary{cursor:pointer}img{max-width:100%}
+td.text{max-width:24em;white-space:pre-wrap}.nowrap{white-space:nowrap}
+details{margin:.3em 0}summary{cursor:pointer}img{max-width:100%}
 """
 
 
@@ -178,12 +199,12 @@ def render_html(result: AgreementResult, *, title: str = "Agreement report") -> 
         p.append(f"<img alt='pair matrix of span F1' src='{charts['pairs']}'>")
     p.append("<table><tr><th>pair</th><th>shared documents</th><th>exact F1</th><th>|A∩B| / |A| / |B|</th>"
              "<th>overlap F1</th><th>|A∩B| / |A| / |B|</th></tr>")
-    for pe, po, info in zip(ex.total.pairs, ov.total.pairs, result.pairs):
+    for pe, po, info in zip(ex.total.pairs, ov.total.pairs, result.pairs, strict=True):
         p.append(f"<tr><td>{e(pe.a)} – {e(pe.b)}</td><td class=num>{info['shared_documents']}</td>"
                  f"<td class=num>{_f(pe.f1)}</td><td class=num>{pe.matched}/{pe.n_a}/{pe.n_b}</td>"
                  f"<td class=num>{_f(po.f1)}</td><td class=num>{po.matched}/{po.n_a}/{po.n_b}</td></tr>")
     p.append("</table>")
-    for pe, po in zip(ex.total.pairs, ov.total.pairs):
+    for pe, po in zip(ex.total.pairs, ov.total.pairs, strict=True):
         p.append(_details(result, f"exact-match disagreements {pe.a} – {pe.b}", pe.disagreements))
         p.append(_details(result, f"overlap-match disagreements {po.a} – {po.b}", po.disagreements))
 
@@ -195,8 +216,10 @@ def render_html(result: AgreementResult, *, title: str = "Agreement report") -> 
              f"<td class=num>{_ms(ov.total.mean, ov.total.sd)} ({ov.total.n_pairs})</td></tr>")
     for lbl in sorted(set(ex.labels) | set(ov.labels)):
         a, b = ex.labels.get(lbl), ov.labels.get(lbl)
-        p.append(f"<tr><td>{e(lbl)}</td><td class=num>{_ms(a.mean, a.sd) if a else 'n/a'} ({a.n_pairs if a else 0})</td>"
-                 f"<td class=num>{_ms(b.mean, b.sd) if b else 'n/a'} ({b.n_pairs if b else 0})</td></tr>")
+        p.append(
+            f"<tr><td>{e(lbl)}</td><td class=num>{_ms(a.mean, a.sd) if a else 'n/a'} ({a.n_pairs if a else 0})</td>"
+            f"<td class=num>{_ms(b.mean, b.sd) if b else 'n/a'} ({b.n_pairs if b else 0})</td></tr>"
+        )
     p.append("</table>")
     for lbl in sorted(set(ex.labels) | set(ov.labels)):
         for mode, sf in (("exact", ex), ("overlap", ov)):
@@ -211,15 +234,19 @@ def render_html(result: AgreementResult, *, title: str = "Agreement report") -> 
              "(never dropped: counted here and listed below); single: on documents only one annotator has. Fleiss κ on "
              "complete units, Krippendorff α (nominal) on units coded by two or more, Gwet AC1 with missing ratings, "
              "Cohen κ per pair on units both marked.</p>")
-    p.append("<table><tr><th>facet</th><th>units</th><th>complete</th><th>incomplete</th><th>single</th><th>Cohen κ</th>"
-             "<th>Fleiss κ</th><th>Krippendorff α</th><th>Gwet AC1</th><th>observed</th></tr>")
+    p.append(
+        "<table><tr><th>facet</th><th>units</th><th>complete</th><th>incomplete</th><th>single</th><th>Cohen κ</th>"
+        "<th>Fleiss κ</th><th>Krippendorff α</th><th>Gwet AC1</th><th>observed</th></tr>"
+    )
     for name, fa in result.facets.items():
         ck = _cohen_cell(fa)
-        p.append(f"<tr><td>{e(facet_title(name))}</td><td class=num>{fa.n_units}</td><td class=num>{fa.n_complete}</td>"
-                 f"<td class=num>{fa.n_incomplete}</td><td class=num>{fa.n_single_coder}</td><td class=num>{ck}</td>"
-                 f"<td class=num title='{e(fa.fleiss.note)}'>{_coef(fa.fleiss)}</td>"
-                 f"<td class=num title='{e(fa.alpha.note)}'>{_coef(fa.alpha)}</td>"
-                 f"<td class=num title='{e(fa.ac1.note)}'>{_coef(fa.ac1)}</td><td class=num>{_coef(fa.agreement)}</td></tr>")
+        p.append(
+            f"<tr><td>{e(facet_title(name))}</td><td class=num>{fa.n_units}</td><td class=num>{fa.n_complete}</td>"
+            f"<td class=num>{fa.n_incomplete}</td><td class=num>{fa.n_single_coder}</td><td class=num>{ck}</td>"
+            f"<td class=num title='{e(fa.fleiss.note)}'>{_coef(fa.fleiss)}</td>"
+            f"<td class=num title='{e(fa.alpha.note)}'>{_coef(fa.alpha)}</td>"
+            f"<td class=num title='{e(fa.ac1.note)}'>{_coef(fa.ac1)}</td><td class=num>{_coef(fa.agreement)}</td></tr>"
+        )
     p.append("</table>")
     for name, fa in result.facets.items():
         if fa.disagreements:
@@ -227,12 +254,18 @@ def render_html(result: AgreementResult, *, title: str = "Agreement report") -> 
         if fa.incomplete:
             p.append(_details(result, f"{facet_title(name)}: incomplete units", fa.incomplete))
     if len(result.annotators) > 2:
-        p.append("<h3>Cohen κ per pair</h3><table><tr><th>facet</th><th>pair</th><th>κ</th><th>units</th><th>incomplete</th></tr>")
+        p.append(
+            "<h3>Cohen κ per pair</h3><table><tr><th>facet</th><th>pair</th><th>κ</th><th>units</th>"
+            "<th>incomplete</th></tr>"
+        )
         for name, fa in result.facets.items():
             for c in fa.cohen:
                 if c.kappa.n_units or c.incomplete:
-                    p.append(f"<tr><td>{e(facet_title(name))}</td><td>{e(c.a)} – {e(c.b)}</td><td class=num>{_coef(c.kappa)}</td>"
-                             f"<td class=num>{c.kappa.n_units}</td><td class=num>{c.incomplete}</td></tr>")
+                    p.append(
+                        f"<tr><td>{e(facet_title(name))}</td><td>{e(c.a)} – {e(c.b)}</td>"
+                        f"<td class=num>{_coef(c.kappa)}</td>"
+                        f"<td class=num>{c.kappa.n_units}</td><td class=num>{c.incomplete}</td></tr>"
+                    )
         p.append("</table>")
 
     p.append("<h2>Documents</h2>")
@@ -241,21 +274,27 @@ def render_html(result: AgreementResult, *, title: str = "Agreement report") -> 
     p.append("<p>Lowest overlap F1 first. Each mode's column lists the units behind that mode's F1.</p>")
     p.append("<table><tr><th>document</th><th>annotators</th><th>exact F1</th><th>exact-match disagreements</th>"
              "<th>overlap F1</th><th>overlap-match disagreements</th></tr>")
-    for d, coders in sorted(result.documents.items(),
-                            key=lambda kv: (ov.documents[kv[0]].mean if kv[0] in ov.documents and ov.documents[kv[0]].mean is not None
-                                            else 2.0, kv[0])):
+    for d, coders in sorted(
+        result.documents.items(),
+        key=lambda kv: (
+            ov.documents[kv[0]].mean if kv[0] in ov.documents and ov.documents[kv[0]].mean is not None else 2.0,
+            kv[0],
+        ),
+    ):
         s_ex, s_ov = ex.documents.get(d), ov.documents.get(d)
         drills = []
-        for sf in (s_ex, s_ov):
-            ids = sf.disagreements if sf else []
+        for summary in (s_ex, s_ov):
+            ids = summary.disagreements if summary else []
             drills.append(_details(result, "units", ids) if ids else "0")
-        p.append(f"<tr><td>{e(d)}</td><td>{e(', '.join(coders))}</td><td class=num>{_f(s_ex.mean) if s_ex else 'n/a'}</td>"
-                 f"<td>{drills[0]}</td><td class=num>{_f(s_ov.mean) if s_ov else 'n/a'}</td><td>{drills[1]}</td></tr>")
+        p.append(
+            f"<tr><td>{e(d)}</td><td>{e(', '.join(coders))}</td><td class=num>{_f(s_ex.mean) if s_ex else 'n/a'}</td>"
+            f"<td>{drills[0]}</td><td class=num>{_f(s_ov.mean) if s_ov else 'n/a'}</td><td>{drills[1]}</td></tr>"
+        )
     p.append("</table></body></html>\n")
     return "".join(p)
 
 
-def write_html(result: AgreementResult, path: str | os.PathLike, *, title: str = "Agreement report") -> Path:
+def write_html(result: AgreementResult, path: str | os.PathLike[str], *, title: str = "Agreement report") -> Path:
     """Write the self-contained HTML report to ``path`` (charts inline as PNG ``data:`` URIs,
     no script, no stylesheet or font fetched) and return the path. Needs matplotlib (a
     dependency); without it raises IsfError with a one-line reason. The file is written
@@ -280,7 +319,9 @@ def _unitizing_html(result: AgreementResult) -> str:
          "Agreement and INCEpTION compute it). Each pair on its shared documents laid end to end; mean ± population "
          "SD over pairs.</p>"]
     if u is None or not u.pairs:
-        p.append(f"<p class=muted>No figure: {e(u.note if u is not None and u.note else 'fewer than two annotators')}.</p>")
+        p.append(
+            f"<p class=muted>No figure: {e(u.note if u is not None and u.note else 'fewer than two annotators')}.</p>"
+        )
         return "".join(p)
     m, sd, n = u.mean_sd()
     p.append("<table><tr><th>label</th><th>αU (mean ± SD)</th><th>pairs</th></tr>")
@@ -290,7 +331,9 @@ def _unitizing_html(result: AgreementResult) -> str:
         p.append(f"<tr><td>{e(lbl)}</td><td class=num>{_ms(lm, lsd)}</td><td class=num>{ln}</td></tr>")
     p.append("</table><table><tr><th>pair</th><th>documents</th><th>αU</th><th>D<sub>o</sub></th><th>D<sub>e</sub></th></tr>")
     for q in u.pairs:
-        p.append(f"<tr><td>{e(q.a)} – {e(q.b)}</td><td class=num>{q.documents}</td><td class=num>{_f(q.overall.value)}</td>"
-                 f"<td class=num>{_f(q.overall.d_o, 5)}</td><td class=num>{_f(q.overall.d_e, 5)}</td></tr>")
+        p.append(
+            f"<tr><td>{e(q.a)} – {e(q.b)}</td><td class=num>{q.documents}</td><td class=num>{_f(q.overall.value)}</td>"
+            f"<td class=num>{_f(q.overall.d_o, 5)}</td><td class=num>{_f(q.overall.d_e, 5)}</td></tr>"
+        )
     p.append("</table>")
     return "".join(p)

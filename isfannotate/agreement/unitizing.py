@@ -25,6 +25,7 @@ from bisect import bisect_left
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class UnitizingAlpha:
     merged: int = 0
     note: str = ""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"value": self.value, "d_o": self.d_o, "d_e": self.d_e, "n_units": self.n_units,
                 "merged": self.merged, "note": self.note}
 
@@ -56,7 +57,7 @@ class UnitizingResult:
     length: int
     categories: dict[Hashable, UnitizingAlpha]
     overall: UnitizingAlpha
-    _parts: dict = field(default_factory=dict, repr=False, compare=False)
+    _parts: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 def segment_distance(b1: int, l1: int, unit1: bool, b2: int, l2: int, unit2: bool) -> int:
@@ -105,7 +106,7 @@ def _merge(units: Iterable[tuple[int, int]]) -> tuple[list[tuple[int, int]], int
     return [(s, e) for s, e in out], merged
 
 
-def _observed_sum(segs_a: list, segs_b: list) -> int:
+def _observed_sum(segs_a: list[Any], segs_b: list[Any]) -> int:
     """Sum of distances over every overlapping pair of segments of two coders (a sweep)."""
     total = 0
     i = j = 0
@@ -209,7 +210,7 @@ class PairUnitizing:
     overall: UnitizingAlpha
     labels: dict[str, UnitizingAlpha]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"a": self.a, "b": self.b, "documents": self.documents, "length": self.length,
                 "overall": self.overall.to_dict(), "labels": {k: v.to_dict() for k, v in self.labels.items()}}
 
@@ -232,17 +233,24 @@ class UnitizingSummary:
     def labels(self) -> list[str]:
         return sorted({lbl for p in self.pairs for lbl in p.labels})
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         m, sd, n = self.mean_sd()
-        out = {"mean": m, "sd": sd, "n_pairs": n, "note": self.note, "labels": {}, "pairs": [p.to_dict() for p in self.pairs]}
+        out: dict[str, Any] = {
+            "mean": m,
+            "sd": sd,
+            "n_pairs": n,
+            "note": self.note,
+            "labels": {},
+            "pairs": [p.to_dict() for p in self.pairs],
+        }
         for lbl in self.labels:
             lm, lsd, ln = self.mean_sd(lbl)
             out["labels"][lbl] = {"mean": lm, "sd": lsd, "n_pairs": ln}
         return out
 
 
-def pairwise_unitizing(spans: Mapping[str, Mapping[str, Sequence]], pairs: Sequence[tuple[str, str]],
-                       docsets: Mapping[str, frozenset], lengths: Mapping[str, int] | None) -> UnitizingSummary:
+def pairwise_unitizing(spans: Mapping[str, Mapping[str, Sequence[Any]]], pairs: Sequence[tuple[str, str]],
+                       docsets: Mapping[str, frozenset[Any]], lengths: Mapping[str, int] | None) -> UnitizingSummary:
     """αU for each pair: ``spans`` is ``{doc: {annotator: [span, ...]}}`` (objects with ``start``,
     ``end``, ``label``); ``lengths`` ``{doc: length in code points}``. Each pair's shared documents
     are laid end to end in document order. Without ``lengths`` there is no figure (``note``)."""
@@ -251,7 +259,7 @@ def pairwise_unitizing(spans: Mapping[str, Mapping[str, Sequence]], pairs: Seque
     out = []
     for a, b in pairs:
         shared = sorted(docsets[a] & docsets[b])
-        units: dict[str, list[tuple[int, int, str]]] = {a: [], b: []}
+        units: dict[Hashable, list[tuple[int, int, str]]] = {a: [], b: []}
         base = 0
         for d in shared:
             n = lengths.get(d, 0)
@@ -263,7 +271,9 @@ def pairwise_unitizing(spans: Mapping[str, Mapping[str, Sequence]], pairs: Seque
                         units[name].append((base + s.start, base + e, s.label))
             base += n
         if base == 0:
-            out.append(PairUnitizing(a, b, len(shared), 0, UnitizingAlpha(None, None, None, 0, 0, "no shared text"), {}))
+            out.append(
+                PairUnitizing(a, b, len(shared), 0, UnitizingAlpha(None, None, None, 0, 0, "no shared text"), {})
+            )
             continue
         r = unitizing_alpha(units, length=base, coders=[a, b])
         out.append(PairUnitizing(a, b, len(shared), base, r.overall, {str(k): v for k, v in r.categories.items()}))

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -199,7 +199,7 @@ class Unit:
             return "disagree"
         return "incomplete" if self.missing else "agree"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         differs = self.differs()
         return {"id": self.id, "kind": self.kind, "doc": self.doc, "start": self.start, "end": self.end,
                 "coders": list(self.coders), "missing": list(self.missing), "state": self._state(differs),
@@ -223,7 +223,7 @@ PARTS: dict[str, list[tuple[str, Any]]] = {
 }
 
 
-def version_dict(v: Any) -> dict:
+def version_dict(v: Any) -> dict[str, Any]:
     """An annotator's version as JSON-ready keys (the dataclass fields, ``doc`` left out)."""
     d = {name: getattr(v, name) for name in v.__slots__ if name != "doc"}
     if isinstance(v, ClaimAnn) and v.source_span is not None:
@@ -241,7 +241,8 @@ CROSS_LABEL_MIN_OVERLAP = 0.5
 
 
 def align_spans(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequence[Any]], *,
-                kind: str = "span", label_of=None, link_of=None,
+                kind: str = "span", label_of: Callable[[Any], str] | None = None,
+                link_of: Callable[[Any], str | None] | None = None,
                 cross_label_min_overlap: float = CROSS_LABEL_MIN_OVERLAP) -> list[Unit]:
     """Group the spans (or span-like claims) of the ``coders`` of one document into units.
 
@@ -258,8 +259,8 @@ def align_spans(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequ
     # so this only saves work. An annotator's k-th identical copy joins the k-th group.
     items: list[Any] = []
     ann: list[int] = []
-    groups: dict[tuple, list[list]] = {}
-    nodes: list[list] = []      # node: [coder mask, key, item index, item index, ...]
+    groups: dict[tuple[Any, ...], list[list[Any]]] = {}
+    nodes: list[list[Any]] = []      # node: [coder mask, key, item index, item index, ...]
     plain = label_of is None and link_of is None
     for ai, a in enumerate(coders):
         bit = 1 << ai
@@ -274,7 +275,7 @@ def align_spans(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequ
                 key = (it.start, it.end, label_of(it) if label_of else it.label, link_of(it) if link_of else it.link)
             copies = groups.get(key)
             if copies is None:
-                node = [bit, key, i]
+                node: list[Any] = [bit, key, i]
                 groups[key] = [node]
                 nodes.append(node)
                 continue
@@ -368,11 +369,11 @@ def align_stances(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Se
     their first one left (by polarity, then id). Units are numbered by (holder, target).
     A different holder or target makes a different unit (so it shows as incomplete units).
     """
-    keyed: dict[tuple, dict[str, list[StanceAnn]]] = defaultdict(lambda: defaultdict(list))
+    keyed: dict[tuple[Any, ...], dict[str, list[StanceAnn]]] = defaultdict(lambda: defaultdict(list))
     for a in coders:
         for s in by_annotator.get(a, ()):
             keyed[(s.holder or "", s.target or "", s.holder is None, s.target is None)][a].append(s)
-    units = []
+    units: list[Unit] = []
     for key in sorted(keyed):
         left = {a: sorted(v, key=lambda s: (s.polarity, s.id or "")) for a, v in keyed[key].items()}
         while any(left.values()):
@@ -383,11 +384,11 @@ def align_stances(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Se
             pol = min(counts, key=lambda p: (-counts[p], p))
             versions = {}
             for a in coders:
-                v = left.get(a)
-                if not v:
+                mine = left.get(a)
+                if not mine:
                     continue
-                pick = next((s for s in v if s.polarity == pol), v[0])
-                v.remove(pick)
+                pick = next((s for s in mine if s.polarity == pol), mine[0])
+                mine.remove(pick)
                 versions[a] = pick
             units.append(Unit(f"stance:{doc}:{len(units)}", "stance", doc, tuple(coders), versions))
     return units
@@ -419,9 +420,9 @@ class DocumentUnits:
         return self.spans + self.claims + self.stances + self.doc_labels
 
 
-def group_by_doc(layers: Sequence[Layer], kind: str) -> dict[str, dict[str, list]]:
+def group_by_doc(layers: Sequence[Layer], kind: str) -> dict[str, dict[str, list[Any]]]:
     """``{doc: {annotator: [items]}}`` for one kind (``spans``, ``claims``, ...)."""
-    out: dict[str, dict[str, list]] = {}
+    out: dict[str, dict[str, list[Any]]] = {}
     for layer in layers:
         name = layer.annotator
         for it in getattr(layer, kind):
@@ -437,7 +438,7 @@ def group_by_doc(layers: Sequence[Layer], kind: str) -> dict[str, dict[str, list
 
 
 def build_units(layers: Sequence[Layer], *, cross_label_min_overlap: float = CROSS_LABEL_MIN_OVERLAP,
-                _spans_by_doc: dict | None = None) -> dict[str, DocumentUnits]:
+                _spans_by_doc: dict[str, Any] | None = None) -> dict[str, DocumentUnits]:
     """Align every document that at least one layer has; ``{doc: DocumentUnits}`` in doc order.
 
     The review screen can call this for one document (pass layers holding just that document).

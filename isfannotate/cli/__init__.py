@@ -58,7 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     im.add_argument("--annotator-map", metavar="SRC=NAME,...",
                     help="layer names for the annotators a file names (Label Studio completed_by, Prodigy "
                          "_session_id, ...); unmapped ones keep their own name")
-    im.add_argument("--add-labels", action="store_true", help="add labels the scheme lacks (default: refuse, listing them)")
+    im.add_argument(
+        "--add-labels", action="store_true", help="add labels the scheme lacks (default: refuse, listing them)"
+    )
     im.add_argument("--replace", action="store_true", help="replace a layer's existing annotations of a document")
     im.add_argument("--split-discontinuous", action="store_true",
                     help="brat: import each fragment of a discontinuous span as its own span (default: refuse)")
@@ -107,14 +109,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 
-def cmd_init(args) -> int:
+def cmd_init(args: argparse.Namespace) -> int:
     from ..project import Project
     Project.create(args.project, args.scheme, args.registry, program="isfannotate init").close()
     print(f"created {args.project}")
     return 0
 
 
-def cmd_import(args) -> int:
+def cmd_import(args: argparse.Namespace) -> int:
     from ..progress import ProgressBar
     with _open(args.project, "import") as project:
         bar = ProgressBar("importing")
@@ -134,7 +136,7 @@ def cmd_import(args) -> int:
     return 0
 
 
-def cmd_export(args) -> int:
+def cmd_export(args: argparse.Namespace) -> int:
     from ..progress import ProgressBar
     split = None
     if args.split:
@@ -159,7 +161,7 @@ def cmd_export(args) -> int:
     return 0
 
 
-def cmd_stats(args) -> int:
+def cmd_stats(args: argparse.Namespace) -> int:
     with _open(args.project, "stats", read_only=True) as project:
         st = project.stats()
     if args.json:
@@ -177,7 +179,7 @@ def cmd_stats(args) -> int:
     return 0
 
 
-def cmd_check(args) -> int:
+def cmd_check(args: argparse.Namespace) -> int:
     from ..errors import DamagedProject
     try:
         with _open(args.project, "check", read_only=True) as project:
@@ -194,7 +196,7 @@ def cmd_check(args) -> int:
     return 0
 
 
-def cmd_gui(args) -> int:
+def cmd_gui(args: argparse.Namespace) -> int:
     from .. import settings
     from ..demo import build_demo
     if args.window not in GUI_WINDOWS:
@@ -235,11 +237,12 @@ def cmd_gui(args) -> int:
         raise IsfError(f"the desktop app cannot start: {e} (install isfannotate with its Qt dependency)") from None
     if not args.screenshot:
         settings.add_recent(str(path))
-    return run(str(path), annotator=annotator, screenshot=args.screenshot, document=args.document, size=args.size,
-               window_name=args.window)
+    code: int = run(str(path), annotator=annotator, screenshot=args.screenshot, document=args.document,
+                    size=args.size, window_name=args.window)
+    return code
 
 
-def cmd_unlock(args) -> int:
+def cmd_unlock(args: argparse.Namespace) -> int:
     from ..store import ownership
     path = Path(args.project)
     if not path.exists():
@@ -285,11 +288,20 @@ def cmd_unlock(args) -> int:
     return 0
 
 
-COMMANDS = {**TEAM_COMMANDS, **TEAMDB_COMMANDS, **ANALYSIS_COMMANDS, **REVIEW_COMMANDS, **SUGGEST_COMMANDS,
-            "unlock": cmd_unlock, "init": cmd_init,
-            "import": cmd_import, "export": cmd_export,
-            "stats": cmd_stats, "check": cmd_check,
-            "gui": cmd_gui}
+COMMANDS = {
+    **TEAM_COMMANDS,
+    **TEAMDB_COMMANDS,
+    **ANALYSIS_COMMANDS,
+    **REVIEW_COMMANDS,
+    **SUGGEST_COMMANDS,
+    "unlock": cmd_unlock,
+    "init": cmd_init,
+    "import": cmd_import,
+    "export": cmd_export,
+    "stats": cmd_stats,
+    "check": cmd_check,
+    "gui": cmd_gui,
+}
 
 
 def _internal_error(command: str, e: BaseException) -> int:
@@ -360,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     except (sqlite3.Error, OSError) as e:   # a fault of the machine the store did not translate
         from ..store import faults
         project = getattr(a, "project", None) or "the project"
+        err: IsfError | None
         if isinstance(e, OSError):   # a file of the user's (an input, an output folder) or the disk under it
             where = e.filename or project
             err = (faults.disk_full(where, "the last step") if e.errno in faults.FULL_ERRNOS

@@ -1,11 +1,13 @@
 """The reading commands: agreement and stancemap."""
 from __future__ import annotations
 
+import argparse
+
 from ..errors import IsfError
-from .common import open_project
+from .common import SubParsers, open_project
 
 
-def add_analysis_parsers(sub) -> None:
+def add_analysis_parsers(sub: SubParsers) -> None:
     add_agreement_parser(sub)
     add_adjudicate_parser(sub)
     add_feedback_parser(sub)
@@ -15,7 +17,9 @@ def add_analysis_parsers(sub) -> None:
                                    "the matrix (CSV, PNG, SVG), one row per stance (--long), the network as a "
                                    "picture or for Gephi/networkx (GEXF, GraphML) on request.")
     s.add_argument("project")
-    s.add_argument("--layer", default="gold", help="gold (default), an annotator, or all (every annotator side by side)")
+    s.add_argument(
+        "--layer", default="gold", help="gold (default), an annotator, or all (every annotator side by side)"
+    )
     s.add_argument("--documents", metavar="ID,...", help="only these documents")
     s.add_argument("--actor-type", action="append", metavar="TYPE", dest="actor_types",
                    help="only holders of this type ('armed group' or armed_group; repeat for several)")
@@ -34,7 +38,7 @@ def add_analysis_parsers(sub) -> None:
     s.add_argument("--gexf", metavar="FILE", help="write the network as GEXF (Gephi)")
     s.add_argument("--graphml", metavar="FILE", help="write the network as GraphML (networkx, igraph, yEd)")
 
-def add_agreement_parser(sub) -> None:
+def add_agreement_parser(sub: SubParsers) -> None:
     g = sub.add_parser("agreement", help="inter-annotator agreement",
                        description="Span F1 (exact and overlap) per label, document and annotator pair, with the "
                                    "mean and population SD over pairs; Cohen's and Fleiss' kappa, Krippendorff's "
@@ -50,7 +54,7 @@ def add_agreement_parser(sub) -> None:
                    help="disagreement units listed per list in the text report (default 100; 0: all)")
 
 
-def add_adjudicate_parser(sub) -> None:
+def add_adjudicate_parser(sub: SubParsers) -> None:
     j = sub.add_parser("adjudicate", help="put agreed units into gold",
                        description="Auto-merge into the gold layer, in one action: 'unanimous' takes the units every "
                                    "annotator who marked the document done has identically; 'majority' a version "
@@ -64,7 +68,7 @@ def add_adjudicate_parser(sub) -> None:
                    help="with majority: at least K annotators hold the version, besides more than half (K >= 2)")
 
 
-def cmd_adjudicate(args) -> int:
+def cmd_adjudicate(args: argparse.Namespace) -> int:
     from ..progress import ProgressBar
     if args.min is not None and (args.auto != "majority" or args.min < 2):   # refused before the project is opened
         raise IsfError("--min K goes with --auto majority" if args.auto != "majority" else
@@ -81,7 +85,7 @@ def cmd_adjudicate(args) -> int:
     return 0
 
 
-def add_feedback_parser(sub) -> None:
+def add_feedback_parser(sub: SubParsers) -> None:
     f = sub.add_parser("feedback", help="an annotator's decided units and agreement with gold",
                        description="For one annotator (or every annotator): their agreement with gold per label "
                                    "(span F1 over the documents gold has decided) and each decided unit on their "
@@ -95,7 +99,7 @@ def add_feedback_parser(sub) -> None:
     f.add_argument("--json", action="store_true", help="print JSON (one object per annotator, in a list)")
 
 
-def cmd_feedback(args) -> int:
+def cmd_feedback(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
@@ -121,7 +125,7 @@ def cmd_feedback(args) -> int:
                 paths = write_feedback_pages(fbs, args.html, project_name=pname)
         except OSError as e:
             raise IsfError(f"{args.html}: cannot write: {e.strerror}") from None
-        for fb, path in zip(fbs, paths):
+        for fb, path in zip(fbs, paths, strict=True):
             print(f"wrote feedback for {fb.annotator} to {path}")
         return 0
     if args.json:
@@ -131,7 +135,7 @@ def cmd_feedback(args) -> int:
     return 0
 
 
-def cmd_agreement(args) -> int:
+def cmd_agreement(args: argparse.Namespace) -> int:
     from ..agreement import report_json, report_text, write_html
     from ..team.layers import agreement
     names = [x.strip() for x in args.annotators.split(",") if x.strip()] if args.annotators else None
@@ -154,7 +158,7 @@ def cmd_agreement(args) -> int:
     return 0
 
 
-def cmd_stancemap(args) -> int:
+def cmd_stancemap(args: argparse.Namespace) -> int:
     from ..stancemap import Scope, build_map, describe_scope, export, render, resolve_scope
     docs = [d.strip() for d in args.documents.split(",") if d.strip()] if args.documents else None
     with open_project(args.project, "stancemap", read_only=True) as project:
@@ -171,7 +175,7 @@ def cmd_stancemap(args) -> int:
         raise IsfError(f"no stances with a holder and a target in this scope ({describe_scope(scope)})")
     writers = (
         (args.csv, lambda p: render.write_csv(smap, p, sort=args.sort), ""),
-        (args.long, lambda p: export.write_long_csv(rows, p), f" ({len(rows or [])} stances, one per row)"),
+        (args.long, lambda p: export.write_long_csv(rows or [], p), f" ({len(rows or [])} stances, one per row)"),
         (args.png, lambda p: render.draw_matrix(smap, p, sort=args.sort, polarities=polarities, title=title), ""),
         (args.svg, lambda p: render.draw_matrix(smap, p, sort=args.sort, polarities=polarities, title=title), ""),
         (args.network_png, lambda p: render.draw_network(smap, p, polarities=polarities, title=net_title), ""),

@@ -1,15 +1,24 @@
 """What the commands share."""
 from __future__ import annotations
 
+import argparse
 import os
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
+
+if TYPE_CHECKING:
+    from ..project import Project
+
+# what add_*_parsers receive: the sub-parsers of the `isfannotate` command
+SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 _served = threading.local()   # .project, .home: set while this thread runs a command for the owner
 
 
-def open_project(path: str, command: str, read_only: bool = False):
+def open_project(path: str, command: str, read_only: bool = False) -> Project:
     """Open *path* as its one owner, named ``isfannotate COMMAND`` in the lock file. While the
     program that owns it serves this command (``cli.served``), the owner's open project instead."""
     owner = getattr(_served, "project", None)
@@ -17,7 +26,8 @@ def open_project(path: str, command: str, read_only: bool = False):
         from ..errors import IsfError
         if not (Path(path).exists() and os.path.samefile(path, _served.home)):
             raise IsfError(f"{path}: not the project this program serves")
-        return ServedProject(owner, path)
+        # the proxy answers for the owner's Project (every other member through __getattr__)
+        return cast("Project", ServedProject(owner, path))
     from ..project import Project
     return Project.open(path, read_only=read_only, program=f"isfannotate {command}")
 
@@ -28,7 +38,7 @@ def serving_thread() -> bool:
 
 
 @contextmanager
-def serving(project, home: Path):
+def serving(project: Project, home: Path) -> Iterator[None]:
     """On this thread, ``open_project(path)`` of the file *home* gives the owner's *project*."""
     _served.project, _served.home = project, home
     try:
@@ -41,21 +51,21 @@ class ServedProject:
     """The owner's open project as a served command sees it: left open at the end of the
     command's ``with``, and named by the path the user typed (as ``Project.open`` would be)."""
 
-    def __init__(self, project, path: str):
+    def __init__(self, project: Project, path: str) -> None:
         self._project = project
         self.path = Path(path)
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._project, name)
 
     def __enter__(self) -> ServedProject:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         return None       # the owner keeps it open
 
-    def stats(self) -> dict:
-        st = self._project.stats()
+    def stats(self) -> dict[str, Any]:
+        st: dict[str, Any] = self._project.stats()
         st["path"] = str(self.path)
         return st
 

@@ -8,17 +8,19 @@ an annotator changes their version (then the unit is new and undecided again).
 """
 from __future__ import annotations
 
+import argparse
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from ..errors import IsfError
-from .common import open_project
+from .common import SubParsers, open_project
 
 STATES = ("open", "undecided", "decided", "all", "agree", "disagree", "incomplete", "accepted", "rejected")
 
 
-def add_review_parsers(sub) -> None:
+def add_review_parsers(sub: SubParsers) -> None:
     r = sub.add_parser("review", help="list units to review, decide one into gold",
                        description="Review and adjudication unit by unit, as in the app's review window "
                                    "(docs/reviewing.md). 'review list' prints each unit's id, state, what differs "
@@ -85,7 +87,7 @@ def _reviews(project, documents: list[str] | None, progress):
     return out
 
 
-def unit_json(unit) -> dict:
+def unit_json(unit) -> dict[str, Any]:
     """A unit as ``review list --json`` prints it."""
     dec = unit.decision
     return {"id": unit.key, "document": unit.doc, "kind": unit.kind, "state": unit.state, "differs": unit.differs(),
@@ -96,7 +98,7 @@ def unit_json(unit) -> dict:
                                                                             "decided_by", "decided_at")}}
 
 
-def _version_text(kind: str, v: dict, text: str, names) -> str:
+def _version_text(kind: str, v: dict[str, Any], text: str, names) -> str:
     def quoted(s, e) -> str:
         t = " ".join(text[s:e].split())
         return f"“{t if len(t) <= 60 else t[:59] + '…'}”"
@@ -116,11 +118,11 @@ def _version_text(kind: str, v: dict, text: str, names) -> str:
     return f"{v.get('key')} = {json.dumps(v.get('value'), ensure_ascii=False)}"
 
 
-def cmd_review(args) -> int:
+def cmd_review(args: argparse.Namespace) -> int:
     return {"list": cmd_review_list, "decide": cmd_review_decide}[args.review_command](args)
 
 
-def cmd_review_list(args) -> int:
+def cmd_review_list(args: argparse.Namespace) -> int:
     from ..progress import ProgressBar
     from ..review import unit_name
     states = _states(args.state)
@@ -148,7 +150,9 @@ def cmd_review_list(args) -> int:
             width = max(len(c) for c in u.coders) if u.coders else 0
             for c in u.coders:
                 v = u.versions.get(c)
-                print(f"    {c + ':':<{width + 1}} " + (_version_text(u.kind, v, text, names) if v else "— (not marked)"))
+                print(
+                    f"    {c + ':':<{width + 1}} " + (_version_text(u.kind, v, text, names) if v else "— (not marked)")
+                )
             if u.decision:
                 d = u.decision
                 note = f"; note: {d['note']}" if d.get("note") else ""
@@ -163,7 +167,7 @@ def _namer(project):
     return lambda i: names.get(i, i) if i else "—"
 
 
-def _edit_from_file(path: str, unit) -> tuple[str, dict]:
+def _edit_from_file(path: str, unit) -> tuple[str, dict[str, Any]]:
     """(the annotator whose version FILE starts from, the parts it changes). FILE is a version as
     ``review list --json`` prints it; the parts it does not change may be left out."""
     from ..review.decide import EDITABLE
@@ -196,7 +200,7 @@ def _edit_from_file(path: str, unit) -> tuple[str, dict]:
     return base, edited
 
 
-def cmd_review_decide(args) -> int:
+def cmd_review_decide(args: argparse.Namespace) -> int:
     from ..models import layer_name
     from ..review import review_document
     kind, _, rest = args.unit.partition(":")

@@ -1,15 +1,16 @@
 """``isfannotate suggest train|run|eval|stats|use|off``: the suggestion model (docs/suggestions.md)."""
 from __future__ import annotations
 
+import argparse
 import json
 import math
 from pathlib import Path
 
 from ..errors import IsfError
-from .common import open_project
+from .common import SubParsers, open_project
 
 
-def add_suggest_parsers(sub) -> None:
+def add_suggest_parsers(sub: SubParsers) -> None:
     s = sub.add_parser("suggest", help="suggestions learned from gold (train, run, eval, stats)",
                        description="A small model trained on the project's gold (spaCy, on this computer, no "
                                    "network) that suggests spans, claims' sources and cues, and stances. "
@@ -66,12 +67,12 @@ def _layers(text: str | None) -> list[str]:
     return [x.strip() for x in (text or "").split(",") if x.strip()]
 
 
-def cmd_suggest(a) -> int:
+def cmd_suggest(a: argparse.Namespace) -> int:
     return {"train": _train, "run": _run, "eval": _eval, "stats": _stats, "use": _use, "off": _off,
             "models": _models}[a.suggest_command](a)
 
 
-def _train(a) -> int:
+def _train(a: argparse.Namespace) -> int:
     from ..progress import ProgressBar
     from ..suggest import require_spacy
     require_spacy()
@@ -90,7 +91,7 @@ def _train(a) -> int:
     return 0
 
 
-def _run(a) -> int:
+def _run(a: argparse.Namespace) -> int:
     from ..suggest import require_spacy
     require_spacy()
     with open_project(a.project, "suggest run", read_only=True) as project:
@@ -132,7 +133,7 @@ def _shares(text: str) -> list[float]:
     return shares
 
 
-def _eval(a) -> int:
+def _eval(a: argparse.Namespace) -> int:
     from ..progress import ProgressBar
     from ..suggest import require_spacy
     require_spacy()
@@ -155,8 +156,13 @@ def _eval(a) -> int:
     sp = result["stance_polarity"]
     print(f"stance polarity: accuracy {_fmt(sp['accuracy'])} on {sp['n']} held-out stances "
           f"(always the training part's most common polarity: {_fmt(sp['majority_baseline'])})")
-    print("learning curve (all labels, F1 exact / overlap): " + "; ".join(
-        f"{c['train_documents']:g} docs {_fmt(c['f1_exact'])}/{_fmt(c['f1_overlap'])}" for c in result["learning_curve"]))
+    print(
+        "learning curve (all labels, F1 exact / overlap): "
+        + "; ".join(
+            f"{c['train_documents']:g} docs {_fmt(c['f1_exact'])}/{_fmt(c['f1_overlap'])}"
+            for c in result["learning_curve"]
+        )
+    )
     if a.json:
         Path(a.json).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {a.json}")
@@ -167,7 +173,7 @@ def _eval(a) -> int:
     return 0
 
 
-def _stats(a) -> int:
+def _stats(a: argparse.Namespace) -> int:
     with open_project(a.project, "suggest stats", read_only=True) as project:
         result = project.suggestion_stats()
     if a.json:
@@ -187,21 +193,21 @@ def _stats(a) -> int:
     return 0
 
 
-def _use(a) -> int:
+def _use(a: argparse.Namespace) -> int:
     with open_project(a.project, "suggest use") as project:
         project.set_suggestions_enabled(a.model_version)
     print(f"model {a.model_version} enabled")
     return 0
 
 
-def _off(a) -> int:
+def _off(a: argparse.Namespace) -> int:
     with open_project(a.project, "suggest off") as project:
         project.set_suggestions_enabled(None)
     print("suggestions switched off (no model enabled); isfannotate suggest use PROJECT VERSION switches one on")
     return 0
 
 
-def _models(a) -> int:
+def _models(a: argparse.Namespace) -> int:
     with open_project(a.project, "suggest models", read_only=True) as project:
         models = project.suggestion_models()
     if not models:

@@ -1,13 +1,15 @@
 """The lead's commands: assign, handout, merge."""
 from __future__ import annotations
 
+import argparse
 import sys
+from typing import Any
 
 from ..errors import IsfError
-from .common import open_project
+from .common import SubParsers, open_project
 
 
-def add_team_parsers(sub) -> None:
+def add_team_parsers(sub: SubParsers) -> None:
     a = sub.add_parser("assign", help="assign documents to annotators",
                        description="Assign every document to N annotators, round-robin (balanced, seeded). "
                                    "Replaces earlier assignments of those documents; undoable in the app.")
@@ -43,7 +45,7 @@ def _names(raw: str) -> list[str]:
     return names
 
 
-def cmd_assign(args) -> int:
+def cmd_assign(args: argparse.Namespace) -> int:
     docs = [d.strip() for d in args.documents.split(",") if d.strip()] if args.documents else None
     with open_project(args.project, "assign") as project:
         project.author = "lead"
@@ -54,7 +56,7 @@ def cmd_assign(args) -> int:
     return 0
 
 
-def assignment_table(rows: list[dict], names: list[str], overlap: int, seed: int) -> str:
+def assignment_table(rows: list[dict[str, Any]], names: list[str], overlap: int, seed: int) -> str:
     """What one ``assign`` did: per annotator, how many documents and how many of them each other
     annotator shares (the overlap that agreement is measured on)."""
     per: dict[str, set[str]] = {n: set() for n in names}
@@ -71,7 +73,7 @@ def assignment_table(rows: list[dict], names: list[str], overlap: int, seed: int
     return "\n".join(lines)
 
 
-def cmd_handout(args) -> int:
+def cmd_handout(args: argparse.Namespace) -> int:
     from ..progress import ProgressBar
     with open_project(args.project, "handout") as project:   # records what it handed out
         bar = ProgressBar("writing")
@@ -82,7 +84,7 @@ def cmd_handout(args) -> int:
     return 0
 
 
-def cmd_merge(args) -> int:
+def cmd_merge(args: argparse.Namespace) -> int:
     from ..progress import ProgressBar
     with open_project(args.project, "merge") as project:
         project.author = "lead"

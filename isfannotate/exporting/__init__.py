@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from isfannotate.errors import IsfError
 from isfannotate.exporting.records import normalise
@@ -32,7 +34,7 @@ __all__ = ["FORMATS", "ExportResult", "ExportCancelled", "export_records", "GOLD
 FORMATS = ("jsonl", "spacy", "hf", "stances", "claims", "stance-semeval", "attribution-parc", "brat", "doccano",
            "labelstudio", "prodigy", "conll")
 
-def _format_module(fmt: str):
+def _format_module(fmt: str) -> ModuleType:
     """The writer module of *fmt*, imported at the first export (not when a dialog or the CLI
     imports this package: the readers of brat and the rest cost half a second under load).
     Plain import statements, which the import tools see."""
@@ -93,20 +95,21 @@ class ExportResult:
 
     out_dir: Path
     files: list[Path]
-    counts: dict
+    counts: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
-    manifest: dict = field(default_factory=dict)
+    manifest: dict[str, Any] = field(default_factory=dict)
     not_written: list[str] = field(default_factory=list)   # files left out: nothing to write in them
 
 
 
 
-def gold_schema(version: int = 1) -> dict:
+def gold_schema(version: int = 1) -> dict[str, Any]:
     """The shipped JSON Schema (draft 2020-12) of one gold JSONL line of schema *version*."""
     from importlib import resources
 
     text = resources.files("isfannotate").joinpath(f"schemas/gold-{version}.schema.json").read_text("utf-8")
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def tool_version() -> str:
@@ -145,12 +148,12 @@ def _previous_export_files(out_dir: Path) -> list[Path]:
     return out + [manifest]
 
 
-def _counts(docs: list[dict], n_splits: int | None, warnings: int) -> dict:
+def _counts(docs: list[dict[str, Any]], n_splits: int | None, warnings: int) -> dict[str, Any]:
     by_split_label = Counter((d["split"], s["label"]) for d in docs for s in d["spans"])
-    labels: Counter = Counter()
+    labels: Counter[Any] = Counter()
     for (_split, label), n in by_split_label.items():
         labels[label] += n
-    per_split: dict[str, dict] = {}
+    per_split: dict[str, dict[str, Any]] = {}
     for name in SPLIT_NAMES[: n_splits or 0]:
         split_labels = {lab: n for (sp, lab), n in by_split_label.items() if sp == name}
         per_split[name] = {
@@ -183,7 +186,7 @@ def content_digest(fmt: str, group_digests: Iterable[tuple[str, str]]) -> str:
     return h.hexdigest()
 
 
-def gold_group_digests(docs: list[dict]) -> list[tuple[str, str]]:
+def gold_group_digests(docs: list[dict[str, Any]]) -> list[tuple[str, str]]:
     """(file stem, SHA-256 of the gold JSONL lines) per split, in export order."""
     from isfannotate.formats.common import by_split
 
@@ -200,7 +203,7 @@ def gold_group_digests(docs: list[dict]) -> list[tuple[str, str]]:
 
 
 def export_records(
-    records: Sequence[dict],
+    records: Sequence[dict[str, Any]],
     fmt: str,
     out_dir: Path | str | None = None,
     *,
@@ -210,7 +213,7 @@ def export_records(
     split: Sequence[float] | None = None,
     seed: int = 0,
     force: bool = False,
-    scheme: dict | None = None,
+    scheme: dict[str, Any] | None = None,
     language: str = "en",
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
@@ -309,7 +312,7 @@ def export_records(
             "split": None
             if ratios is None
             else {
-                "requested": dict(zip(SPLIT_NAMES, ratios)),
+                "requested": dict(zip(SPLIT_NAMES, ratios, strict=False)),
                 "reached": reached_ratios(assignment, len(ratios)),
                 "seed": seed,
                 "method": "near-duplicate groups whole; seeded sha256 order; largest shortfall first",
@@ -346,7 +349,7 @@ def export_records(
                         not_written=not_written)
 
 
-def _groups(docs: list[dict]) -> dict[str, list[str]]:
+def _groups(docs: list[dict[str, Any]]) -> dict[str, list[str]]:
     groups: dict[str, list[str]] = {}
     for d in docs:
         if d["near_duplicate_group"] is not None:

@@ -3,6 +3,7 @@ offsets, every id reference, the keys and schema of each line."""
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from isfannotate.errors import IsfError
 from isfannotate.formats.jsonl import GOLD_KEYS_2
@@ -15,7 +16,7 @@ def _fail(doc_id: object, message: str) -> IsfError:
     return IsfError(f"document {doc_id!r}: {message}")
 
 
-def _normalise(record: dict, layer: str, index: int, version: int = GOLD_SCHEMA_DEFAULT) -> dict:
+def _normalise(record: dict[str, Any], layer: str, index: int, version: int = GOLD_SCHEMA_DEFAULT) -> dict[str, Any]:
     """A copy of ``record`` in canonical key order with defaults filled in, after checking
     every span (``text == doc_text[start:end]``) and every id reference. Raises IsfError."""
     if not isinstance(record, dict):
@@ -37,7 +38,7 @@ def _normalise(record: dict, layer: str, index: int, version: int = GOLD_SCHEMA_
     if record.get("sha256", digest) != digest:
         raise _fail(doc_id, "sha256 does not match the text")
 
-    out = {
+    out: dict[str, Any] = {
         "schema": GOLD_SCHEMA_IDS[version],
         "id": doc_id,
         "text": text,
@@ -89,10 +90,12 @@ def _normalise(record: dict, layer: str, index: int, version: int = GOLD_SCHEMA_
     return out
 
 
-def _name_broken_reference(doc_id: str, out: dict, span_ids: set, actor_ids: set, target_ids: set) -> None:
+def _name_broken_reference(
+    doc_id: str, out: dict[str, Any], span_ids: set[Any], actor_ids: set[Any], target_ids: set[Any]
+) -> None:
     """Raise an IsfError naming the first reference to a span, actor or target that does not exist."""
 
-    def need(ref: object, pool: set, what: str, owner: str) -> None:
+    def need(ref: object, pool: set[Any], what: str, owner: str) -> None:
         if ref is not None and ref not in pool:
             raise _fail(doc_id, f"{owner} refers to unknown {what} {ref!r}")
 
@@ -117,7 +120,7 @@ def _name_broken_reference(doc_id: str, out: dict, span_ids: set, actor_ids: set
     raise _fail(doc_id, "has a reference that is not a plain id")
 
 
-def _spans_look_valid(text: str, spans: list) -> bool:
+def _spans_look_valid(text: str, spans: list[Any]) -> bool:
     """Fast check of every span (this loop is most of the jsonl budget): one slice comparison
     and a few integer comparisons per span, unique ids. False means: look closer."""
     n = len(text)
@@ -140,7 +143,7 @@ def _spans_look_valid(text: str, spans: list) -> bool:
     return len({s["id"] for s in spans}) == len(spans)
 
 
-def _check_spans_slowly(doc_id: str, text: str, spans: list) -> None:
+def _check_spans_slowly(doc_id: str, text: str, spans: list[Any]) -> None:
     """Find and report the first bad span (the fast path in :func:`_normalise` only detects)."""
     n = len(text)
     span_ids: set[str] = set()

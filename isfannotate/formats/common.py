@@ -11,12 +11,13 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from isfannotate.errors import IsfError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
 
 SPLIT_ORDER = ("train", "dev", "test")
 
@@ -99,7 +100,7 @@ class ExportContext:
         out_dir: Path,
         *,
         language: str,
-        scheme: dict | None,
+        scheme: dict[str, Any] | None,
         layer: str,
         project_name: str,
         total: int,
@@ -132,7 +133,7 @@ class ExportContext:
         if self._progress is not None:
             self._progress(done, self.total)
 
-    def each(self, docs: Iterable[dict]) -> Iterator[dict]:
+    def each(self, docs: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         """Iterate documents, polling ``cancelled`` before each and reporting progress after
         each (except the last: the orchestrator reports the end once files are in place)."""
         for doc in docs:
@@ -233,7 +234,7 @@ class ExportContext:
 class HashingWriter:
     """Binary file writer that keeps the SHA-256 and size of everything written."""
 
-    def __init__(self, fh) -> None:
+    def __init__(self, fh: BinaryIO) -> None:
         self._fh = fh
         self.sha256 = hashlib.sha256()
         self.size = 0
@@ -249,29 +250,29 @@ class HashingWriter:
     def __enter__(self) -> HashingWriter:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
 # --------------------------------------------------------------------------- grouping
 
 
-def by_split(docs: list[dict]) -> list[tuple[str, list[dict]]]:
+def by_split(docs: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
     """(file stem, documents) per split in train/dev/test order, or ``[("all", docs)]`` without
     a split. Empty splits are left out (the manifest still counts them)."""
     if not docs or docs[0].get("split") is None:
         return [("all", docs)] if docs else []
-    groups: dict[str, list[dict]] = {}
+    groups: dict[str, list[dict[str, Any]]] = {}
     for d in docs:
         groups.setdefault(d["split"], []).append(d)
     return [(name, groups[name]) for name in SPLIT_ORDER if name in groups]
 
 
-def span_index(record: dict) -> dict[str, dict]:
+def span_index(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {s["id"]: s for s in record["spans"]}
 
 
-def span_links(record: dict) -> list[tuple[str, str, str]]:
+def span_links(record: dict[str, Any]) -> list[tuple[str, str, str]]:
     """Every (head span, tail span, label) link of a record for formats with one relation list:
     the relations, then each claim's source span ("source") and cue ("cue")."""
     links = [(r["head"], r["tail"], r["label"]) for r in record["relations"]]
@@ -283,11 +284,11 @@ def span_links(record: dict) -> list[tuple[str, str, str]]:
     return links
 
 
-def actor_index(record: dict) -> dict[str, dict]:
+def actor_index(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {a["id"]: a for a in record["actors"]}
 
 
-def span_where(record: dict, span: dict) -> str:
+def span_where(record: dict[str, Any], span: dict[str, Any]) -> str:
     return f"{record['id']}: span {span['id']} [{span['start']},{span['end']}) {span['text']!r}"
 
 
@@ -296,12 +297,12 @@ def span_where(record: dict, span: dict) -> str:
 ENTITY_SPAN_LABEL = "ACTOR"
 
 
-def actor_span_labels(scheme: dict | None) -> frozenset[str]:
+def actor_span_labels(scheme: dict[str, Any] | None) -> frozenset[str]:
     """The span labels whose spans name actors: those with ``role: "actor"`` in the scheme's
     ``span_labels``, else ``ACTOR``."""
     if isinstance(scheme, dict):
         names = [
-            lab.get("name")
+            str(lab["name"])
             for lab in scheme.get("span_labels") or []
             if isinstance(lab, dict) and lab.get("role") == "actor" and isinstance(lab.get("name"), str)
         ]
@@ -325,10 +326,10 @@ class Entity:
     token_end: int
     label: str
     kb_id: str
-    span: dict
+    span: dict[str, Any]
 
 
-def align(doc: Doc, record: dict, span: dict, ctx: ExportContext, what: str):
+def align(doc: Doc, record: dict[str, Any], span: dict[str, Any], ctx: ExportContext, what: str) -> SpacySpan | None:
     """``doc.char_span`` strict, else expand (with a warning), else None (with a warning)."""
     sp = doc.char_span(span["start"], span["end"], alignment_mode="strict")
     if sp is not None and len(sp):
@@ -344,7 +345,7 @@ def align(doc: Doc, record: dict, span: dict, ctx: ExportContext, what: str):
     return sp
 
 
-def actor_entities(doc: Doc, record: dict, ctx: ExportContext, what: str) -> list[Entity]:
+def actor_entities(doc: Doc, record: dict[str, Any], ctx: ExportContext, what: str) -> list[Entity]:
     """ACTOR spans (labels with the scheme's actor role) as non-overlapping token entities,
     longest first.
 

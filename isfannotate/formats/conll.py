@@ -18,6 +18,7 @@ import json
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from isfannotate.errors import InputError
 from isfannotate.formats.common import (
@@ -52,7 +53,7 @@ def comment_value(value: str) -> str:
     return "".join(ch if ch.isprintable() else "_" for ch in value)
 
 
-def tag_entities(doc, record: dict, ctx: ExportContext, dropped: Counter) -> list[Entity]:
+def tag_entities(doc, record: dict[str, Any], ctx: ExportContext, dropped: Counter[Any]) -> list[Entity]:
     """ACTOR entities (:func:`actor_entities`), then every other span longest first where its
     tokens are free; the rest warned about and counted in ``dropped`` per label."""
     kept = actor_entities(doc, record, ctx, "conll tags")
@@ -82,10 +83,10 @@ def tag_entities(doc, record: dict, ctx: ExportContext, dropped: Counter) -> lis
     return kept
 
 
-def write(ctx: ExportContext, docs: list[dict]) -> None:
+def write(ctx: ExportContext, docs: list[dict[str, Any]]) -> None:
     nlp = blank_pipeline(ctx.language)
     n_sent = n_ent = 0
-    dropped: Counter = Counter()
+    dropped: Counter[Any] = Counter()
     for stem, group in by_split(docs):
         with ctx.open_text(f"{stem}.conll") as fh:
             for record in ctx.each(group):
@@ -142,7 +143,7 @@ def misc_tags(rows: list[list[str]]) -> bool:
     found = [_MISC_NER.search(r[9]) for r in rows]
     if not all(m and IOB_TAG.fullmatch(m.group(1)) for m in found):
         return False
-    for r, m in zip(rows, found):
+    for r, m in zip(rows, found, strict=True):
         r.append(m.group(1))
     return True
 
@@ -293,7 +294,7 @@ def _read_file(path: Path, tag_column: int | None, coll: ParsedCollection) -> No
     if tag_column is not None and not from_misc:
         coll.notes.append(f"{where}: read the tags of column {col + 1} (--conll-tag-column)")
     # -- pass 2: documents and sentences
-    docs: list[dict] = []
+    docs: list[dict[str, Any]] = []
     cur = {"id": None, "line": 1, "sents": [[]], "texts": [None]}
 
     def close_doc(next_id, line_no) -> None:
@@ -353,11 +354,11 @@ def exported_ids(path: Path) -> list[str] | None:
     return ids if all(isinstance(i, str) and i for i in ids) else None
 
 
-def _build(where: str, doc_id: str, d: dict, counts) -> ParsedDocument:
+def _build(where: str, doc_id: str, d: dict[str, Any], counts) -> ParsedDocument:
     pieces: list[str] = []
     offset = 0
     tokens: list[tuple[int, int, str, int, int]] = []  # start, end, tag, line, sentence
-    for k, (sent, stated) in enumerate(zip(d["sents"], d["texts"])):
+    for k, (sent, stated) in enumerate(zip(d["sents"], d["texts"], strict=True)):
         if not sent:
             continue
         placed = _place(stated, [t for t, _tag, _ln in sent]) if stated is not None else None
@@ -375,7 +376,7 @@ def _build(where: str, doc_id: str, d: dict, counts) -> ParsedDocument:
             stext, pos = stated, placed
         if pieces:
             offset += 1
-        for (t, tag, ln), p in zip(sent, pos):
+        for (t, tag, ln), p in zip(sent, pos, strict=True):
             tokens.append((offset + p, offset + p + len(t), tag, ln, k))
         pieces.append(stext)
         offset += len(stext)
@@ -384,7 +385,7 @@ def _build(where: str, doc_id: str, d: dict, counts) -> ParsedDocument:
     if src.changed:  # a token with a stray BOM: keep offsets honest rather than guess
         raise InputError(where, "conll: a token contains a byte order mark or a carriage return", d["line"])
     doc = ParsedDocument(where, doc_id, src.text, src.sha256, {}, None, line=d["line"])
-    open_: list | None = None  # [start, end, label, line, sentence, status]
+    open_: list[Any] | None = None  # [start, end, label, line, sentence, status]
 
     def close() -> None:
         nonlocal open_

@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from isfannotate.errors import InputError
 from isfannotate.formats.conll import looks_like_conll
@@ -41,7 +42,9 @@ _PLAIN_KEYS = frozenset({"text", "id", "meta"})
 _PRODIGY_KEYS = frozenset({"_view_id", "_input_hash", "_task_hash", "_session_id", "answer", "spans", "tokens"})
 _DOCCANO_KEYS = frozenset({"label", "labels", "entities"})
 _LS_KEYS = frozenset({"annotations", "completions", "predictions"})
-FOLDER_SUFFIXES = frozenset({".txt", ".jsonl", ".ndjson", ".json", ".conll", ".conllu", ".iob", ".iob2", ".bio", ".tsv"})
+FOLDER_SUFFIXES = frozenset(
+    {".txt", ".jsonl", ".ndjson", ".json", ".conll", ".conllu", ".iob", ".iob2", ".bio", ".tsv"}
+)
 """In a folder, files with other suffixes (``.md``, ``.csv`` ...) are not documents."""
 _IGNORED_NAMES = {"annotation.conf", "visual.conf", "tools.conf", "kb_shortcuts.conf"}
 
@@ -141,7 +144,7 @@ def _unknown(path: Path, why: str) -> InputError:
     return UnknownFormat(str(path), f"cannot tell the format ({why}); tried: {'; '.join(TRIED)}")
 
 
-def _records_after(head: str) -> list:
+def _records_after(head: str) -> list[Any]:
     """Records of a JSONL head past the first ``_SNIFF_RECORDS`` that carry annotation keys."""
     out = []
     lines = [ln for ln in head.split("\n") if ln.strip()][_SNIFF_RECORDS:]
@@ -154,7 +157,7 @@ def _records_after(head: str) -> list:
     return out
 
 
-def _records(path: Path, head: str) -> list:
+def _records(path: Path, head: str) -> list[Any]:
     stripped = head.lstrip()
     whole = None
     if stripped.startswith("[") or stripped.startswith("{\n") or stripped.startswith("{\r\n") \
@@ -191,7 +194,7 @@ _ANNOTATION_KEYS = re.compile(
 )
 
 
-def _later_annotated_records(path: Path) -> list:
+def _later_annotated_records(path: Path) -> list[Any]:
     """Lines past the sniffed head that carry an annotation key (a cheap substring test,
     then a parse of only those lines), so a JSONL whose first 50 lines are plain is not taken
     for plain documents when later lines carry labels."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import Any
 
 from isfannotate.errors import InputError
 from isfannotate.formats.common import ExportContext, by_split
@@ -32,7 +33,7 @@ from isfannotate.gcpause import paused_gc
 from isfannotate.utf16 import Utf16Map
 
 
-def write(ctx: ExportContext, docs: list[dict]) -> None:
+def write(ctx: ExportContext, docs: list[dict[str, Any]]) -> None:
     for stem, group in by_split(docs):
         with ctx.open_text(f"{stem}.jsonl") as fh:
             for record in ctx.each(group):
@@ -94,7 +95,7 @@ def json_records(path: str, raw: str) -> list[tuple[int, object]]:
 def read(paths) -> ParsedCollection:
     """Read doccano JSONL exports (files, or folders searched for ``*.jsonl``/``*.json``)."""
     coll = ParsedCollection("doccano")
-    imported: Counter = Counter()
+    imported: Counter[Any] = Counter()
     id_labels: set[str] = set()   # labels made from bare doccano label ids: every such span is converted
     with paused_gc():
         for path in expand_paths(paths, (".jsonl", ".json")):
@@ -116,7 +117,7 @@ def read(paths) -> ParsedCollection:
     return coll
 
 
-def _document(where: str, lineno: int, obj, counts: Counter, imported: Counter) -> ParsedDocument:
+def _document(where: str, lineno: int, obj, counts: Counter[Any], imported: Counter[Any]) -> ParsedDocument:
     if not isinstance(obj, dict):
         raise InputError(where, f"doccano: expected a JSON object, got {type(obj).__name__}", lineno)
     text = obj.get("text")
@@ -189,7 +190,7 @@ def is_doccano1_annotations(value) -> bool:
 ID_LABEL_PREFIX = "label-"
 
 
-def _per_user(where, lineno, doc: ParsedDocument, obj: dict, counts: Counter, imported: Counter,
+def _per_user(where, lineno, doc: ParsedDocument, obj: dict[str, Any], counts: Counter[Any], imported: Counter[Any],
               id_labels: set[str]) -> list[ParsedDocument]:
     """One document per annotator of a doccano 1.x line.
 
@@ -203,7 +204,7 @@ def _per_user(where, lineno, doc: ParsedDocument, obj: dict, counts: Counter, im
                          '"end_offset", "user"}', lineno)
     raw = obj.get("text") if isinstance(obj.get("text"), str) else obj["data"]
     src = SourceText(raw, where, lineno)  # offsets count into the text as doccano stored it
-    by_user: dict = {}
+    by_user: dict[str, Any] = {}
     for a in anns:
         who = a.get("user_name") if isinstance(a.get("user_name"), str) and a["user_name"].strip() else a.get("user")
         if who is not None and not isinstance(who, (str, int)) or isinstance(who, bool):
@@ -229,7 +230,9 @@ def _per_user(where, lineno, doc: ParsedDocument, obj: dict, counts: Counter, im
     return out
 
 
-def _label_spans(where, lineno, src: SourceText, triples: list, counts: Counter, imported: Counter) -> list[ParsedSpan]:
+def _label_spans(
+    where, lineno, src: SourceText, triples: list[Any], counts: Counter[Any], imported: Counter[Any]
+) -> list[ParsedSpan]:
     """``[[start, end, label], ...]`` -> spans (keys = list positions). The fast path (no
     astral character, nothing cleaned) checks inline: this runs 50 times per document on
     imports of 10,000 documents."""
@@ -241,7 +244,7 @@ def _label_spans(where, lineno, src: SourceText, triples: list, counts: Counter,
             if type(t) is not list or len(t) != 3:
                 raise InputError(where, f"doccano: a label must be [start, end, label], got {t!r}", lineno)
     if len(triples) > 1 and len(set(map(tuple, triples) if plain else map(_hashable, triples))) != len(triples):
-        seen: set = set()
+        seen: set[Any] = set()
         unique = []
         for t in triples:
             k = _hashable(t)
@@ -257,7 +260,7 @@ def _label_spans(where, lineno, src: SourceText, triples: list, counts: Counter,
         labels = [t[2] for t in triples]
         imported.update(labels)
         return [ParsedSpan(k, s, e, lab, {}, None, None, lineno)
-                for k, (s, e, lab) in zip(index_keys(len(triples)), triples)]
+                for k, (s, e, lab) in zip(index_keys(len(triples)), triples, strict=True)]
     out: list[ParsedSpan] = []
     labels = []
     for i, t in enumerate(triples):
@@ -291,12 +294,12 @@ def _hashable(item) -> object:
         else id(item)
 
 
-def _all_plain(triples: list, n: int) -> bool:
+def _all_plain(triples: list[Any], n: int) -> bool:
     """Every item is ``[int, int, str]`` with ``0 <= start < end <= n`` (checked with C-level
     ``map``s: the common case must not pay a Python-level test per span)."""
     if set(map(type, triples)) != {list} or set(map(len, triples)) != {3}:
         return False
-    starts, ends, labels = zip(*triples)
+    starts, ends, labels = zip(*triples, strict=True)
     return (
         set(map(type, starts)) == {int}
         and set(map(type, ends)) == {int}
@@ -308,7 +311,7 @@ def _all_plain(triples: list, n: int) -> bool:
 
 
 def _entity_spans(
-    where, lineno, src: SourceText, entities, counts: Counter, imported: Counter
+    where, lineno, src: SourceText, entities, counts: Counter[Any], imported: Counter[Any]
 ) -> tuple[list[ParsedSpan], dict[str, str], set[str]]:
     """Entities -> spans; also the ids of exact duplicates -> the id kept, and the ids of
     zero-length entities (skipped)."""
@@ -316,7 +319,7 @@ def _entity_spans(
         raise InputError(where, '"entities" must be a list', lineno)
     out: list[ParsedSpan] = []
     seen_ids: set[str] = set()
-    seen: dict[tuple, str] = {}
+    seen: dict[tuple[Any, ...], str] = {}
     alias: dict[str, str] = {}
     dropped: set[str] = set()
     for ent in entities:

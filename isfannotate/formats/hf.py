@@ -11,6 +11,7 @@ crosses are merged into one row. Loads with ``datasets.load_dataset("json", data
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from isfannotate.formats.common import (
     ExportContext,
@@ -23,12 +24,12 @@ from isfannotate.formats.common import (
 from isfannotate.formats.tokens import blank_pipeline
 
 
-def write(ctx: ExportContext, docs: list[dict]) -> None:
+def write(ctx: ExportContext, docs: list[dict[str, Any]]) -> None:
     nlp = blank_pipeline(ctx.language)
-    rows_by_stem: list[tuple[str, list[dict]]] = []
+    rows_by_stem: list[tuple[str, list[dict[str, Any]]]] = []
     labels: set[str] = set()
     for stem, group in by_split(docs):
-        rows: list[dict] = []
+        rows: list[dict[str, Any]] = []
         for record in ctx.each(group):
             doc = nlp(record["text"])
             ents = actor_entities(doc, record, ctx, "hf ner_tags")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from isfannotate.errors import InputError
@@ -33,13 +34,13 @@ from isfannotate.formats.parsed import (
 from isfannotate.gcpause import paused_gc
 
 
-def _scheme_labels(scheme: dict | None) -> list[str]:
+def _scheme_labels(scheme: dict[str, Any] | None) -> list[str]:
     from isfannotate.formats.brat import scheme_names
 
     return scheme_names(scheme, "span_labels", "labels")
 
 
-def write(ctx: ExportContext, docs: list[dict]) -> None:
+def write(ctx: ExportContext, docs: list[dict[str, Any]]) -> None:
     labels: set[str] = set(_scheme_labels(ctx.scheme))
     relation_labels: set[str] = set()
     task_id = 0
@@ -47,7 +48,7 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
         tasks = []
         for record in ctx.each(group):
             task_id += 1
-            result: list[dict] = []
+            result: list[dict[str, Any]] = []
             for s in record["spans"]:
                 labels.add(s["label"])
                 result.append(
@@ -146,17 +147,17 @@ def _region_list(value) -> bool:
     )
 
 
-def is_json_min(record: dict) -> bool:
+def is_json_min(record: dict[str, Any]) -> bool:
     """Label Studio's JSON-MIN export: one flat object per task, ``text`` beside the data
     fields and one key per labelling control (``{"label": [{"start", "end", "text", "labels"}]}``)."""
     return isinstance(record.get("text"), str) and any(_region_list(v) for k, v in record.items() if k != "text")
 
 
-def json_min_task(record: dict, counts) -> dict:
+def json_min_task(record: dict[str, Any], counts) -> dict[str, Any]:
     """A JSON-MIN record as a task of the full export. Region lists become ``labels`` results;
     every other value (data fields and choices cannot be told apart there) goes to ``data``,
     which the reader keeps as meta."""
-    data: dict = {"text": record["text"]}
+    data: dict[str, Any] = {"text": record["text"]}
     result = []
     for k, v in record.items():
         if k == "text" or k in _MIN_KEYS:
@@ -174,7 +175,7 @@ def json_min_task(record: dict, counts) -> dict:
             "annotations": [{"completed_by": record.get("annotator"), "result": result}]}
 
 
-def _text_of(where: str, loc: _Loc, n: int, task: dict) -> tuple[str, str | None]:
+def _text_of(where: str, loc: _Loc, n: int, task: dict[str, Any]) -> tuple[str, str | None]:
     data = task.get("data")
     if not isinstance(data, dict):
         raise InputError(where, f'labelstudio: task {n} has no "data" object', loc.find('"data"'))
@@ -192,7 +193,7 @@ _MEDIA = re.compile(r"(?:https?://|s3://|gs://|azure-blob://|/data/|data:)\S*\Z|
                     r"svg|mp3|wav|ogg|flac|m4a|mp4|webm|avi|mov|pdf)\Z", re.I)
 
 
-def _annotator(ann: dict) -> str | None:
+def _annotator(ann: dict[str, Any]) -> str | None:
     who = ann.get("completed_by")
     if isinstance(who, dict):
         who = who.get("email") or who.get("username") or who.get("id")
@@ -234,7 +235,7 @@ def _task(where: str, loc: _Loc, n: int, task, coll: ParsedCollection) -> None:
         anns = []
     if not isinstance(anns, list):
         raise InputError(where, f'labelstudio: task {n}: "annotations" must be a list', loc.line)
-    seen_annotators: set = set()
+    seen_annotators: set[Any] = set()
     docs = []
     for ann in anns:
         if not isinstance(ann, dict):

@@ -17,6 +17,7 @@ Offsets are code points; ``context`` is the sentence(s) around the content.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from isfannotate.formats.common import ExportContext, actor_index, by_split, span_index
 from isfannotate.formats.rows import _Sentences
@@ -25,11 +26,11 @@ from isfannotate.formats.tokens import blank_pipeline
 PARC_TYPES = {"direct": "direct", "reported": "indirect"}
 
 
-def _span(s: dict | None) -> dict | None:
+def _span(s: dict[str, Any] | None) -> dict[str, Any] | None:
     return None if s is None else {"start": s["start"], "end": s["end"], "text": s["text"]}
 
 
-def write(ctx: ExportContext, docs: list[dict]) -> None:
+def write(ctx: ExportContext, docs: list[dict[str, Any]]) -> None:
     nlp = blank_pipeline(ctx.language)
     rows = 0
     for stem, group in by_split(docs):

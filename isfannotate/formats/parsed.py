@@ -98,7 +98,7 @@ class ParsedCollection:
 
     format: str
     documents: list[ParsedDocument] = field(default_factory=list)
-    counts: Counter = field(default_factory=Counter)
+    counts: Counter[Any] = field(default_factory=Counter)
     declared: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)   # what the reader chose (a CoNLL column, a TSV layer)
 
@@ -121,9 +121,9 @@ class ParsedCollection:
         }
 
     @property
-    def attributes_seen(self) -> dict[str, list]:
+    def attributes_seen(self) -> dict[str, list[Any]]:
         """Span attribute name -> sorted distinct values (as strings for sorting)."""
-        out: dict[str, set] = {}
+        out: dict[str, set[Any]] = {}
         for d in self.documents:
             for s in d.spans:
                 for k, v in s.attrs.items():
@@ -319,7 +319,14 @@ def find_line(text: str, needle: str, default: int | None = None, start: int = 0
     return line_at(text, i) if i >= 0 else default
 
 
-_WS = re.compile(r"[ \t\n\r]*")
+_WS_RE = re.compile(r"[ \t\n\r]*")
+
+
+def _ws_end(text: str, pos: int) -> int:
+    """The end of the JSON whitespace run at *pos* (the pattern matches the empty string too)."""
+    m = _WS_RE.match(text, pos)
+    assert m is not None
+    return m.end()
 
 
 def json_list_items(path: str, text: str) -> list[tuple[int, int, Any]]:
@@ -327,31 +334,31 @@ def json_list_items(path: str, text: str) -> list[tuple[int, int, Any]]:
     when the text is not a list), parsed item by item so that every item knows where it is in
     the file. Bad JSON -> InputError with the line and column where it breaks."""
     decoder = json.JSONDecoder()
-    pos = _WS.match(text, 0).end()
+    pos = _ws_end(text, 0)
     try:
         if not text.startswith("[", pos):
             value, end = decoder.raw_decode(text, pos)
-            if _WS.match(text, end).end() != len(text):
-                raise json.JSONDecodeError("Extra data", text, _WS.match(text, end).end())
+            if _ws_end(text, end) != len(text):
+                raise json.JSONDecodeError("Extra data", text, _ws_end(text, end))
             return [(pos, end, value)]
         items: list[tuple[int, int, Any]] = []
-        pos = _WS.match(text, pos + 1).end()
+        pos = _ws_end(text, pos + 1)
         if text.startswith("]", pos):
             end = pos + 1
         else:
             while True:
                 value, end = decoder.raw_decode(text, pos)
                 items.append((pos, end, value))
-                pos = _WS.match(text, end).end()
+                pos = _ws_end(text, end)
                 if text.startswith(",", pos):
-                    pos = _WS.match(text, pos + 1).end()
+                    pos = _ws_end(text, pos + 1)
                     continue
                 if text.startswith("]", pos):
                     end = pos + 1
                     break
                 raise json.JSONDecodeError("Expecting ',' delimiter or ']'", text, pos)
-        if _WS.match(text, end).end() != len(text):
-            raise json.JSONDecodeError("Extra data", text, _WS.match(text, end).end())
+        if _ws_end(text, end) != len(text):
+            raise json.JSONDecodeError("Extra data", text, _ws_end(text, end))
         return items
     except RecursionError:
         e = json.JSONDecodeError(f"nested more than {_DEPTH_SHOWN} levels deep ([ and {{); no annotation file "

@@ -12,6 +12,7 @@ links, attributes, stances, quote types, document labels. Files ``<split>.jsonl`
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from isfannotate.errors import InputError
 from isfannotate.formats.common import ExportContext, by_split, span_links
@@ -32,10 +33,10 @@ from isfannotate.formats.tokens import blank_pipeline
 from isfannotate.gcpause import paused_gc
 
 
-def split_tokens(doc, starts: set[int], ends: set[int]) -> list[dict]:
+def split_tokens(doc, starts: set[int], ends: set[int]) -> list[dict[str, Any]]:
     """spaCy tokens cut at every boundary in ``starts | ends`` (code points)."""
     cuts = starts | ends
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     text = doc.text
     for tok in doc:
         a, b = tok.idx, tok.idx + len(tok.text)
@@ -53,7 +54,7 @@ def split_tokens(doc, starts: set[int], ends: set[int]) -> list[dict]:
     return [{"text": t["text"], "start": t["start"], "end": t["end"], "id": t["id"], "ws": t["ws"]} for t in out]
 
 
-def write(ctx: ExportContext, docs: list[dict]) -> None:
+def write(ctx: ExportContext, docs: list[dict[str, Any]]) -> None:
     nlp = blank_pipeline(ctx.language)
     for stem, group in by_split(docs):
         with ctx.open_text(f"{stem}.jsonl") as fh:
@@ -117,8 +118,8 @@ def read(paths) -> ParsedCollection:
             where = str(path)
             raw = read_text_file(path, one_document=False)
             raw = raw[1:] if raw.startswith("\ufeff") else raw
-            seen: set = set()
-            by_text: dict[tuple, ParsedDocument] = {}   # (text sha256, annotator) -> the document so far
+            seen: set[Any] = set()
+            by_text: dict[tuple[Any, ...], ParsedDocument] = {}   # (text sha256, annotator) -> the document so far
             for lineno, task in json_lines(where, raw):
                 doc = _task(where, lineno, task, coll.counts, seen)
                 if doc is None:
@@ -169,7 +170,7 @@ _BINARY_VIEWS = frozenset({"ner", "classification", "binary"})
 suggestion that the annotator accepted or rejected."""
 
 
-def _skip(counts, view: str, why: str, spans_in: list, rels_in: list) -> None:
+def _skip(counts, view: str, why: str, spans_in: list[Any], rels_in: list[Any]) -> None:
     """Count a task that is not imported, with every span and relation in it."""
     counts["document", view, f"skipped:{why}"] += 1
     for s in spans_in:
@@ -178,7 +179,7 @@ def _skip(counts, view: str, why: str, spans_in: list, rels_in: list) -> None:
         counts["relation", str(r.get("label")) if isinstance(r, dict) else "?", f"skipped:{why}"] += 1
 
 
-def _task(where: str, lineno: int, task, counts, seen: set) -> ParsedDocument | None:
+def _task(where: str, lineno: int, task, counts, seen: set[Any]) -> ParsedDocument | None:
     if not isinstance(task, dict):
         raise InputError(where, "prodigy: expected a JSON object", lineno)
     text = task.get("text")
@@ -215,7 +216,7 @@ def _task(where: str, lineno: int, task, counts, seen: set) -> ParsedDocument | 
     doc = ParsedDocument(where, doc_id_of(meta.get("id")), src.text, src.sha256, meta, who, line=lineno)
     if answer is None:
         counts["document", view, "converted:no answer (a source file), taken as it is"] += 1
-    by_offsets: dict[tuple, str] = {}
+    by_offsets: dict[tuple[Any, ...], str] = {}
     by_token_end: dict[int, str] = {}
     for i, s in enumerate(spans_in):
         if not isinstance(s, dict) or not isinstance(s.get("label"), str):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import json
+from typing import Any
 
 from isfannotate.formats.common import ExportContext, actor_index, by_split, span_index
 from isfannotate.formats.tokens import blank_pipeline
@@ -18,7 +19,7 @@ ELLIPSIS_JOIN = " … "
 class _Sentences:
     """Sentence character ranges of one document, for context lookups."""
 
-    def __init__(self, doc) -> None:
+    def __init__(self, doc: Any) -> None:   # a spaCy Doc
         self.text = doc.text
         self.ranges = [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(doc.text))]
         self.starts = [a for a, _ in self.ranges]
@@ -39,7 +40,7 @@ class _Sentences:
         return ELLIPSIS_JOIN.join(self.text[a:b].strip() for a, b in merged)
 
 
-def _stance_rows(record: dict, sents: _Sentences) -> list[dict]:
+def _stance_rows(record: dict[str, Any], sents: _Sentences) -> list[dict[str, Any]]:
     spans = span_index(record)
     actors = actor_index(record)
     targets = {t["id"]: t for t in record["targets"]}
@@ -66,7 +67,7 @@ def _stance_rows(record: dict, sents: _Sentences) -> list[dict]:
     return rows
 
 
-def _claim_rows(record: dict, sents: _Sentences) -> list[dict]:
+def _claim_rows(record: dict[str, Any], sents: _Sentences) -> list[dict[str, Any]]:
     spans = span_index(record)
     actors = actor_index(record)
     rows = []
@@ -94,7 +95,7 @@ def _claim_rows(record: dict, sents: _Sentences) -> list[dict]:
     return rows
 
 
-def write(ctx: ExportContext, docs: list[dict]) -> None:
+def write(ctx: ExportContext, docs: list[dict[str, Any]]) -> None:
     kind = ctx.stats["format"]
     make = _stance_rows if kind == "stances" else _claim_rows
     key = "stances" if kind == "stances" else "claims"

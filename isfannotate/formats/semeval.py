@@ -10,6 +10,8 @@ manifest (``extra.left_out``). Tabs and newlines inside a text become spaces.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from isfannotate.formats.common import ExportContext, actor_index, by_split, span_index
 from isfannotate.formats.rows import _Sentences
 from isfannotate.formats.tokens import blank_pipeline
@@ -22,7 +24,7 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def write(ctx: ExportContext, docs: list[dict]) -> None:
+def write(ctx: ExportContext, docs: list[dict[str, Any]]) -> None:
     nlp = blank_pipeline(ctx.language)
     rows = 0
     left_out: dict[str, int] = {}
@@ -48,6 +50,7 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
                     if why is not None:
                         left_out[why] = left_out.get(why, 0) + 1
                         continue
+                    assert label is not None   # a polarity without a label was left out just above
                     if sents is None:
                         sents = _Sentences(nlp(record["text"]))
                     holder = actors.get(st.get("holder") or "")

@@ -9,11 +9,13 @@ holds the document id, sha256, split and layer.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from isfannotate.formats.common import ExportContext, actor_entities, align, by_split
 from isfannotate.formats.tokens import blank_pipeline
 
 
-def write(ctx: ExportContext, docs: list[dict]) -> None:
+def write(ctx: ExportContext, docs: list[dict[str, Any]]) -> None:
     from spacy.tokens import DocBin, Span
 
     nlp = blank_pipeline(ctx.language)

@@ -22,7 +22,10 @@ An INCEpTION project export ``annotation/<document>/<user>.tsv`` gives document 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from isfannotate.errors import InputError
 from isfannotate.formats.parsed import (
@@ -40,6 +43,13 @@ from isfannotate.utf16 import Utf16Map, utf16_length
 _ROW = re.compile(r"(\d+)-(\d+)(?:\.(\d+))?")
 _OFFSETS = re.compile(r"(\d+)-(\d+)")
 _VALUE = re.compile(r"(.*?)(?:\[(\d+)\])?", re.S)
+
+
+def _value(item: str) -> re.Match[str]:
+    """``value[id]`` of a cell item (the pattern matches any text, so always a match)."""
+    m = _VALUE.fullmatch(item)
+    assert m is not None
+    return m
 _BT = re.compile(r"(\d+-\d+(?:\.\d+)?)(?:\[(\d+)_(\d+)\])?")
 _LINK = re.compile(r".*->(\d+-\d+)", re.S)
 _ESCAPES = {"t": "\t", "n": "\n", "r": "\r"}
@@ -65,7 +75,7 @@ def short_name(layer: str) -> str:
 NAMED_ENTITY = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
 
 
-def read(paths, *, layer: str | None = None) -> ParsedCollection:
+def read(paths: Sequence[str | Path], *, layer: str | None = None) -> ParsedCollection:
     """Read WebAnno/INCEpTION TSV3 files (files, or folders searched for ``*.tsv``).
 
     One span layer is read: ``layer`` (its full name, its short name ``NamedEntity``, or a
@@ -110,7 +120,7 @@ def _ids(path: Path) -> tuple[str, str | None]:
     return path.stem, None
 
 
-def _read_file(path: Path, counts, wanted: str | None) -> tuple[ParsedDocument, str | None]:
+def _read_file(path: Path, counts: Counter[Any], wanted: str | None) -> tuple[ParsedDocument, str | None]:
     where = str(path)
     raw = read_text_file(path)
     raw = raw[1:] if raw.startswith("\ufeff") else raw
@@ -207,7 +217,7 @@ def _read_file(path: Path, counts, wanted: str | None) -> tuple[ParsedDocument, 
     layers_sp = [layer for kind, layer, _f in dict.fromkeys(columns) if kind == "SP"]
     layers_sp = list(dict.fromkeys(layers_sp))
     chosen = pick_layer(where, layers_sp, wanted)
-    spans: dict[tuple[str, str], dict] = {}  # (layer, id or row:k) -> {start, end, label, attrs, line}
+    spans: dict[tuple[str, str], dict[str, Any]] = {}  # (layer, id or row:k) -> {start, end, label, attrs, line}
     at_row: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (layer, address) -> span ids (stack order)
     for layer in layers_sp:
         every = [(i, f) for i, (k, lay, f) in enumerate(columns) if k == "SP" and lay == layer]
@@ -221,9 +231,9 @@ def _read_file(path: Path, counts, wanted: str | None) -> tuple[ParsedDocument, 
             # not read: its spans (distinct ids, or one per row without an id) counted under its name
             seen: set[str] = set()
             span_col = label_col if label_col is not None else min(slots)
-            for lineno, cells in rows:
+            for _lineno, cells in rows:
                 for k, item in enumerate(split_stack(cells[3 + span_col])):
-                    m = _VALUE.fullmatch(item)
+                    m = _value(item)
                     if item not in ("_", ""):
                         seen.add(m.group(2) if m.group(2) is not None else f"{cells[0]}:{k}")
             if seen:
@@ -244,13 +254,13 @@ def _read_file(path: Path, counts, wanted: str | None) -> tuple[ParsedDocument, 
                 # a layer with slot features only: a span wherever its first role cell is filled,
                 # labelled with the layer's name (a role is a link's, never the span's label)
                 stack = ["*" if m.group(2) is None else f"*[{m.group(2)}]"
-                         for m in map(_VALUE.fullmatch, split_stack(cells[3 + min(slots)]))]
+                         for m in map(_value, split_stack(cells[3 + min(slots)]))]
                 stack = ["_"] if stack in (["*"], ["_"]) and cells[3 + min(slots)] == "_" else stack
             if stack == ["_"]:
                 continue
             ids_here = []
             for k, item in enumerate(stack):
-                m = _VALUE.fullmatch(item)
+                m = _value(item)
                 value, sid = m.group(1), m.group(2)
                 key = (layer, sid) if sid is not None else (layer, f"{addr}:{k}")
                 if key not in spans:
@@ -268,7 +278,7 @@ def _read_file(path: Path, counts, wanted: str | None) -> tuple[ParsedDocument, 
                         continue
                     other = split_stack(cells[3 + i])
                     if k < len(other):
-                        v = _VALUE.fullmatch(other[k]).group(1)
+                        v = _value(other[k]).group(1)
                         if v not in ("_", "*"):
                             spans[key]["attrs"][f] = unescape(v)
             at_row[(layer, addr)] = ids_here
@@ -277,9 +287,9 @@ def _read_file(path: Path, counts, wanted: str | None) -> tuple[ParsedDocument, 
         if sp["start"] == sp["end"]:
             counts["span", sp["label"], "skipped:zero-length"] += 1
             continue
-        key = f"{short_name(layer)}:{sid}"
-        keys[(layer, sid)] = key
-        doc.spans.append(ParsedSpan(key, sp["start"], sp["end"], sp["label"], sp["attrs"], None, None, sp["line"]))
+        span_key = f"{short_name(layer)}:{sid}"
+        keys[(layer, sid)] = span_key
+        doc.spans.append(ParsedSpan(span_key, sp["start"], sp["end"], sp["label"], sp["attrs"], None, None, sp["line"]))
         what = []
         if (u16.to_utf16(sp["start"]), u16.to_utf16(sp["end"])) != (sp["start"], sp["end"]):
             what.append("UTF-16 offsets")
@@ -326,20 +336,23 @@ def _read_file(path: Path, counts, wanted: str | None) -> tuple[ParsedDocument, 
     for layer in dict.fromkeys(lay for k, lay, _f in columns if k == "CH"):
         # every mention (link) of every chain is counted: cells ``type->chain-link``, stacked with ``|``
         ch_cols = [i for i, (k, lay, _f) in enumerate(columns) if k == "CH" and lay == layer]
-        links: set[str] = set()
+        mentions: set[str] = set()
         for _ln, cells in rows:
             for i in ch_cols:
                 for item in split_stack(cells[3 + i]):
                     m = _LINK.fullmatch(item)
                     if m:
-                        links.add(m.group(1))
-        if links:
-            counts["chain mention", short_name(layer), "skipped:chain layers (coreference) are not read"] += len(links)
+                        mentions.add(m.group(1))
+        if mentions:
+            counts["chain mention", short_name(layer), "skipped:chain layers (coreference) are not read"] += len(
+                mentions)
     doc.spans.sort(key=lambda s: (s.start, -s.end, s.label, s.key))
     return doc, chosen
 
 
-def _span_at(where, lineno, layer, addr, sid, at_row, keys, tok) -> str | None:
+def _span_at(where: str, lineno: int, layer: str, addr: str, sid: str | None,
+             at_row: dict[tuple[str, str], list[tuple[str, str]]], keys: dict[tuple[str, str], str],
+             tok: dict[str, Any]) -> str | None:
     """Key of the ``layer`` span at token ``addr`` (with id ``sid``; "0" or None = the one
     span without an id there). None when that span was skipped (zero-length)."""
     if addr not in tok:

@@ -5,9 +5,9 @@ Records are plain dicts shaped by ``gold.record``'s builders (fast); offsets are
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import IsfError
 from ..models import GOLD, GOLD_SCHEMA_IDS
@@ -15,11 +15,19 @@ from ..store import gold as stored
 from .record import UNANIMOUS, actor_record, claim_record, relation_record, span_record, stance_record, target_record
 
 if TYPE_CHECKING:
+    import sqlite3
+
+    from ..exporting import ExportResult
     from ..store.base import ProjectBase
 
 
-def gold_records(project: ProjectBase, layer: str = GOLD, *, include_all: bool = False,
-                 progress: Callable[[int, int], None] | None = None) -> tuple[list[dict], list[tuple[str, str]]]:
+def gold_records(
+    project: ProjectBase,
+    layer: str = GOLD,
+    *,
+    include_all: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
     """Records for every document of *layer* that is marked done (all with *include_all*), and
     (document id, reason) for those left out. 'unanimous' is not a stored layer (see agreement).
     Every read is one guarded snapshot: another thread's open action is waited for, never read."""
@@ -29,8 +37,8 @@ def gold_records(project: ProjectBase, layer: str = GOLD, *, include_all: bool =
         return _layer_records(project, conn, layer, include_all, progress)
 
 
-def _layer_records(project: ProjectBase, conn, layer: str, include_all: bool,
-                   progress: Callable[[int, int], None] | None) -> tuple[list[dict], list[tuple[str, str]]]:
+def _layer_records(project: ProjectBase, conn: sqlite3.Connection, layer: str, include_all: bool,
+                   progress: Callable[[int, int], None] | None) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
     if stored.layer_is_empty(conn, layer):
         if layer == GOLD:
             others = ", ".join(project.layers()) or "none yet"
@@ -52,7 +60,7 @@ def _layer_records(project: ProjectBase, conn, layer: str, include_all: bool,
     prov = stored.gold_provenance_by_document(conn) if layer == GOLD else {}
 
     extras = _adjudication(conn, layer)
-    records: list[dict] = []
+    records: list[dict[str, Any]] = []
     left_out: list[tuple[str, str]] = []
     total = len(docs)
     for i, (doc_id, text, sha, meta, group) in enumerate(docs):
@@ -102,13 +110,13 @@ def _layer_records(project: ProjectBase, conn, layer: str, include_all: bool,
     return records, left_out
 
 
-def _adjudication(conn, layer: str) -> dict[str, dict]:
+def _adjudication(conn: sqlite3.Connection, layer: str) -> dict[str, dict[str, Any]]:
     """What isfannotate.gold/2 adds for the gold layer, per document: the adjudicator's notes
     (keyed by gold item), document-label provenance, and the rejected units. (A /1 export
     leaves these out: ``exporting`` drops the keys.)"""
     if layer != GOLD:
         return {}
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Any]] = {}
     for doc, kind, decision, version, note, by, at in stored.decisions_in_order(conn):
         v = json.loads(version or "{}")
         rec = out.setdefault(doc, {"notes": {}, "doc_label_provenance": {}, "rejected": []})
@@ -126,12 +134,13 @@ def _adjudication(conn, layer: str) -> dict[str, dict]:
     return out
 
 
-def _span_key(s: dict) -> tuple:
+def _span_key(s: dict[str, Any]) -> tuple[Any, ...]:
     return (s["start"], s["end"], s["label"], s["actor_id"], json.dumps(s["attrs"], sort_keys=True, ensure_ascii=False))
 
 
-def unanimous_records(project: ProjectBase, *, include_all: bool = False,
-                      progress: Callable[[int, int], None] | None = None) -> tuple[list[dict], list[tuple[str, str]]]:
+def unanimous_records(
+    project: ProjectBase, *, include_all: bool = False, progress: Callable[[int, int], None] | None = None
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
     """The 'unanimous' layer: per document, the units every annotator who marked it done agrees
     on. A span is a unit when all of them have the same offsets, label, actor link and
     attributes; a claim, stance (holder, target, polarity, conditions, evidence), relation or
@@ -141,14 +150,15 @@ def unanimous_records(project: ProjectBase, *, include_all: bool = False,
         return _unanimous_records(project, conn, include_all, progress)
 
 
-def _unanimous_records(project: ProjectBase, conn, include_all: bool,
-                       progress: Callable[[int, int], None] | None) -> tuple[list[dict], list[tuple[str, str]]]:
+def _unanimous_records(
+    project: ProjectBase, conn: sqlite3.Connection, include_all: bool, progress: Callable[[int, int], None] | None
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
     layers = [L for L in project.layers() if not stored.layer_is_empty(conn, L)]
     if not layers:
         raise IsfError("no annotator has annotations yet, so there is nothing unanimous to export")
     per = {L: {r["id"]: r for r in gold_records(project, L, include_all=True)[0]} for L in layers}
     done = {L: project.statuses(L) for L in layers}
-    records: list[dict] = []
+    records: list[dict[str, Any]] = []
     left_out: list[tuple[str, str]] = []
     docs = project.document_list()
     for n, (doc_id, _title) in enumerate(docs):
@@ -166,34 +176,36 @@ def _unanimous_records(project: ProjectBase, conn, include_all: bool,
     return records, left_out
 
 
-def _agree(recs: list[dict], voters: list[str]) -> dict:
+def _agree(recs: list[dict[str, Any]], voters: list[str]) -> dict[str, Any]:
     base = recs[0]
     keymaps = [{s["id"]: _span_key(s) for s in r["spans"]} for r in recs]
     common = set.intersection(*(set(km.values()) for km in keymaps))
-    base_id: dict[tuple, str] = {}
+    base_id: dict[tuple[Any, ...], str] = {}
     for s in base["spans"]:
         base_id.setdefault(_span_key(s), s["id"])
     spans = [s for s in base["spans"] if s["id"] == base_id.get(_span_key(s)) and _span_key(s) in common]
 
-    def ref(km: dict, sid: str | None):
+    def ref(km: dict[str, Any], sid: str | None) -> Any:
         return None if sid is None else km.get(sid, ("missing", sid))
 
-    def claim_keys(r, km):
+    def claim_keys(r: dict[str, Any], km: dict[str, Any]) -> set[tuple[Any, ...]]:
         return {(km[c["span"]], c["source_kind"], c["source"], ref(km, c["source_span"]), ref(km, c["cue"]), c["quote"])
                 for c in r["claims"]}
 
-    def stance_keys(r, km):
+    def stance_keys(r: dict[str, Any], km: dict[str, Any]) -> set[tuple[Any, ...]]:
         return {(st["holder"], st["target"], st["polarity"], st["conditions"],
                  frozenset(ref(km, e) for e in st["evidence"])) for st in r["stances"]}
 
-    def relation_keys(r, km):
+    def relation_keys(r: dict[str, Any], km: dict[str, Any]) -> set[tuple[Any, ...]]:
         return {(km[x["head"]], km[x["tail"]], x["label"]) for x in r["relations"]}
 
-    agreed_claims = set.intersection(*(claim_keys(r, km) for r, km in zip(recs, keymaps)))
-    agreed_stances = set.intersection(*(stance_keys(r, km) for r, km in zip(recs, keymaps)))
-    agreed_relations = set.intersection(*(relation_keys(r, km) for r, km in zip(recs, keymaps)))
+    agreed_claims = set.intersection(*(claim_keys(r, km) for r, km in zip(recs, keymaps, strict=True)))
+    agreed_stances = set.intersection(*(stance_keys(r, km) for r, km in zip(recs, keymaps, strict=True)))
+    agreed_relations = set.intersection(*(relation_keys(r, km) for r, km in zip(recs, keymaps, strict=True)))
     km0 = keymaps[0]
-    to_id = lambda key: base_id[key] if key in common else None  # noqa: E731
+    def to_id(key: Any) -> str | None:
+        return base_id[key] if key in common else None
+
     claims = [c for c in base["claims"] if (km0[c["span"]], c["source_kind"], c["source"], ref(km0, c["source_span"]),
                                             ref(km0, c["cue"]), c["quote"]) in agreed_claims
               and km0[c["span"]] in common]
@@ -202,7 +214,13 @@ def _agree(recs: list[dict], voters: list[str]) -> dict:
                "cue": to_id(km0[c["cue"]]) if c["cue"] else None} for c in claims]
     stances = []
     for st in base["stances"]:
-        k = (st["holder"], st["target"], st["polarity"], st["conditions"], frozenset(ref(km0, e) for e in st["evidence"]))
+        k = (
+            st["holder"],
+            st["target"],
+            st["polarity"],
+            st["conditions"],
+            frozenset(ref(km0, e) for e in st["evidence"]),
+        )
         if k in agreed_stances and all(km0.get(e) in common for e in st["evidence"]):
             stances.append({**st, "evidence": [to_id(km0[e]) for e in st["evidence"]]})
     relations = [{**x, "head": to_id(km0[x["head"]]), "tail": to_id(km0[x["tail"]])} for x in base["relations"]
@@ -223,8 +241,10 @@ def _agree(recs: list[dict], voters: list[str]) -> dict:
     }
 
 
-def export_project(project: ProjectBase, fmt: str, out_dir, *, layer: str, include_all: bool,
-                   split, seed: int, force: bool, progress=None, cancelled=None, schema_version: int = 2):
+def export_project(project: ProjectBase, fmt: str, out_dir: str | Path | None, *, layer: str, include_all: bool,
+                   split: Sequence[float] | None, seed: int, force: bool,
+                   progress: Callable[[int, int], None] | None = None, cancelled: Callable[[], bool] | None = None,
+                   schema_version: int = 2) -> ExportResult:
     from ..exporting import export_records
     # one bar for both halves: reading the layer is the first half, writing the files the second
     reading = None if progress is None else (lambda done, total: progress(done, 2 * total))

@@ -3,8 +3,9 @@ the import action's Recorder. Errors name the file and line."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..models import GOLD
@@ -15,6 +16,7 @@ from ..textclean import clean_and_hash, sha256_text
 from .record import GoldActor, GoldRecord, GoldTarget
 
 if TYPE_CHECKING:
+    from ..scheme import Scheme
     from ..store.base import ProjectBase
     from ..store.changes import Recorder
 
@@ -28,7 +30,7 @@ class GoldPlan:
     new_docs: list[tuple[str, GoldRecord]] = field(default_factory=list)
     mapped: dict[str, None] = field(default_factory=dict)   # "target 'a' -> the project's 'b' (same name)", in order
 
-    def new_document_rows(self, seq: int, stamp: str) -> list[tuple]:
+    def new_document_rows(self, seq: int, stamp: str) -> list[tuple[Any, ...]]:
         rows = []
         for doc_id, rec in self.new_docs:
             rows.append((doc_id, seq, rec.text, sha256_text(rec.text), json.dumps(rec.meta, ensure_ascii=False), stamp))
@@ -43,7 +45,7 @@ class GoldPlan:
         scheme = project.scheme
         annotated: list[str] = []
         n_spans = 0
-        for src, line, record, doc_id in self.items:
+        for _src, _line, record, doc_id in self.items:
             if self.replace:
                 clear_layer(rec, [doc_id], self.layer)
             actor_map = _reconcile_actors(rec, record.actors, scheme, project.author, stamp, self.mapped)
@@ -97,7 +99,7 @@ class GoldPlan:
         return annotated, n_spans
 
 
-def _reconcile_actors(rec: Recorder, actors: list[GoldActor], scheme, author: str, stamp: str,
+def _reconcile_actors(rec: Recorder, actors: list[GoldActor], scheme: Scheme, author: str, stamp: str,
                       mapped: dict[str, None]) -> dict[str, str]:
     """Map record actor ids to registry ids: by id, then external id, then canonical name; else add.
     Every id mapped to another one is noted in *mapped* (the import reports it)."""
@@ -138,9 +140,9 @@ def _reconcile_targets(rec: Recorder, targets: list[GoldTarget], author: str, st
     return out
 
 
-def plan_gold_import(project: ProjectBase, lines: list[tuple[str, int, dict]], layer: str, replace: bool,
-                     existing_sha: dict[str, str], batch_sha: dict[str, str], assign_id, *,
-                     scheme=None) -> GoldPlan:
+def plan_gold_import(project: ProjectBase, lines: list[tuple[str, int, dict[str, Any]]], layer: str, replace: bool,
+                     existing_sha: dict[str, str], batch_sha: dict[str, str],
+                     assign_id: Callable[[str | None, str, str], str], *, scheme: Scheme | None = None) -> GoldPlan:
     """Check every gold line (structure, text form, sha256, span slices, references, labels) and
     decide which document each attaches to. Raises InputError naming the file and line."""
     plan = GoldPlan(layer, replace)
@@ -202,6 +204,7 @@ def plan_gold_import(project: ProjectBase, lines: list[tuple[str, int, dict]], l
             batch_sha[sha] = doc_id
             plan.new_docs.append((doc_id, rec))
         elif not replace and doc_id in existing_ids:
+            assert project.conn is not None   # an open project
             if stored.layer_has_annotations(project.conn, doc_id, layer):
                 raise InputError(src, f"layer {layer!r} already has annotations for document {doc_id!r}; "
                                       "use --replace to replace them", line)

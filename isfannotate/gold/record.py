@@ -84,7 +84,7 @@ class GoldRecord(_M):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     @classmethod
-    def parse(cls, obj: dict, src: str, line: int) -> GoldRecord:
+    def parse(cls, obj: dict[str, Any], src: str, line: int) -> GoldRecord:
         try:
             return cls.model_validate({**obj, "schema_": obj.get("schema")})
         except PydanticValidationError as e:
@@ -94,31 +94,31 @@ class GoldRecord(_M):
 
 
 # ------------------------------------------------------- builders (export path, plain dicts)
-def actor_record(actor_id: str, name: str, type: str, aliases: list[str], external_id: str | None) -> dict:
+def actor_record(actor_id: str, name: str, type: str, aliases: list[str], external_id: str | None) -> dict[str, Any]:
     return {"id": actor_id, "name": name, "type": type, "aliases": list(aliases), "external_id": external_id}
 
 
-def target_record(target_id: str, name: str) -> dict:
+def target_record(target_id: str, name: str) -> dict[str, Any]:
     return {"id": target_id, "name": name}
 
 
 def span_record(span_id: str, start: int, end: int, label: str, text: str, actor_id: str | None,
-                attrs: dict[str, Any]) -> dict:
+                attrs: dict[str, Any]) -> dict[str, Any]:
     return {"id": span_id, "start": start, "end": end, "label": label, "text": text, "actor_id": actor_id,
             "attrs": attrs}
 
 
 def claim_record(span: str, source_kind: str | None, source: str | None, source_span: str | None,
-                 cue: str | None, quote: str | None) -> dict:
+                 cue: str | None, quote: str | None) -> dict[str, Any]:
     return {"span": span, "source_kind": source_kind, "source": source, "source_span": source_span, "cue": cue,
             "quote": quote}
 
 
 def stance_record(stance_id: str, holder: str | None, target: str | None, polarity: str, conditions: str | None,
-                  evidence: list[str]) -> dict:
+                  evidence: list[str]) -> dict[str, Any]:
     return {"id": stance_id, "holder": holder, "target": target, "polarity": polarity, "conditions": conditions,
             "evidence": evidence}
 
 
-def relation_record(head: str, tail: str, label: str) -> dict:
+def relation_record(head: str, tail: str, label: str) -> dict[str, Any]:
     return {"head": head, "tail": tail, "label": label}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, IsfError
 from ..gcpause import paused_gc
@@ -54,11 +54,20 @@ def _check_explicit_format(paths: Sequence[str | Path], format: str) -> None:
                    f"({reason}); use --format {seen}, or --format auto")
 
 
-def import_paths(project: ProjectBase, paths: Sequence[str | Path], *, format: str = "auto",
-                 annotator: str | None = None, annotator_map: str | dict | None = None, add_labels: bool = False,
-                 replace: bool = False, split_discontinuous: bool = False, conll_tag_column: int | None = None,
-                 webanno_layer: str | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> ImportReport:
+def import_paths(
+    project: ProjectBase,
+    paths: Sequence[str | Path],
+    *,
+    format: str = "auto",
+    annotator: str | None = None,
+    annotator_map: str | dict[str, Any] | None = None,
+    add_labels: bool = False,
+    replace: bool = False,
+    split_discontinuous: bool = False,
+    conll_tag_column: int | None = None,
+    webanno_layer: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
     """Import *paths* (files or folders) into *project*, all-or-nothing. Raises IsfError
     subclasses naming the file and line. *progress(done, total)* reports the work."""
     if format not in FORMATS:

@@ -21,6 +21,7 @@ from ..textclean import MAX_DOCUMENT_BYTES, clean_and_hash, decode_utf8
 from .schemechange import added_names, extended_scheme, missing_labels, write_scheme
 
 if TYPE_CHECKING:
+    from ..models import Actor
     from ..store.base import ProjectBase
     from ..store.changes import Recorder
 
@@ -37,8 +38,10 @@ class ImportReport:
     annotated_documents: list[str] = field(default_factory=list)
     spans: int = 0
     messages: list[str] = field(default_factory=list)
-    layers: dict[str, int] = field(default_factory=dict)        # layer -> documents annotated in it
-    per_label: list[tuple[str, str, int, int, int]] = field(default_factory=list)   # kind, label, imported, converted, skipped
+    layers: dict[str, int] = field(default_factory=dict)  # layer -> documents annotated in it
+    per_label: list[tuple[str, str, int, int, int]] = field(
+        default_factory=list
+    )  # kind, label, imported, converted, skipped
     skipped_items: list[tuple[str, str, str, int]] = field(default_factory=list)    # kind, label, reason, n
     added_labels: list[str] = field(default_factory=list)
     unannotated: list[str] = field(default_factory=list)        # documents added with no layer (nobody annotated them)
@@ -108,7 +111,7 @@ def _expand(paths: Sequence[str | Path], fmt: str) -> list[tuple[Path, str]]:
     return out
 
 
-def _read_jsonl(path: Path, data: bytes, docs: list[_Doc], gold: list[tuple[str, int, dict]],
+def _read_jsonl(path: Path, data: bytes, docs: list[_Doc], gold: list[tuple[str, int, dict[str, Any]]],
                 read: Callable[[float], None] | None = None) -> None:
     """*read(fraction)* is told how far into the file's lines it is (25 times a file)."""
     text = decode_utf8(data, str(path), limit=None)
@@ -123,7 +126,9 @@ def _read_jsonl(path: Path, data: bytes, docs: list[_Doc], gold: list[tuple[str,
         if not line.strip():
             continue
         if len(line) > MAX_DOCUMENT_BYTES:
-            raise InputError(str(path), f"line longer than the {MAX_DOCUMENT_BYTES // 1048576} MiB limit for one document", lineno)
+            raise InputError(
+                str(path), f"line longer than the {MAX_DOCUMENT_BYTES // 1048576} MiB limit for one document", lineno
+            )
         try:
             obj = loads(line)
         except json.JSONDecodeError as e:
@@ -152,12 +157,12 @@ def _read_jsonl(path: Path, data: bytes, docs: list[_Doc], gold: list[tuple[str,
 MANIFEST = "manifest.json"
 
 
-def _manifest_meta(path: Path, cache: dict[Path, dict[str, dict]]) -> dict[str, Any]:
+def _manifest_meta(path: Path, cache: dict[Path, dict[str, dict[str, Any]]]) -> dict[str, Any]:
     """Meta for a .txt file from a ``manifest.json`` beside it (``{"documents": [{"file": ...,
     "title", "outlet", "date", ...}]}``, as in seeds/), without its ``file`` key and null values."""
     folder = path.parent
     if folder not in cache:
-        entries: dict[str, dict] = {}
+        entries: dict[str, dict[str, Any]] = {}
         mf = folder / MANIFEST
         if mf.is_file():
             try:
@@ -166,7 +171,9 @@ def _manifest_meta(path: Path, cache: dict[Path, dict[str, dict]]) -> dict[str, 
                 line = getattr(e, "lineno", None)
                 raise InputError(str(mf), f"not a readable JSON manifest: {getattr(e, 'msg', e)}", line) from None
             docs = data.get("documents") if isinstance(data, dict) else None
-            if not isinstance(docs, list) or not all(isinstance(d, dict) and isinstance(d.get("file"), str) for d in docs):
+            if not isinstance(docs, list) or not all(
+                isinstance(d, dict) and isinstance(d.get("file"), str) for d in docs
+            ):
                 raise InputError(str(mf), 'a manifest is {"documents": [{"file": NAME, ...}, ...]}')
             entries = {d["file"]: {k: v for k, v in d.items() if k != "file" and v is not None} for d in docs}
         cache[folder] = entries
@@ -185,12 +192,12 @@ def import_documents(project: ProjectBase, paths: Sequence[str | Path], format: 
     sizes = [f.stat().st_size for f, _ in files]
     total_bytes, done_bytes = sum(sizes) or 1, 0
     docs: list[_Doc] = []
-    gold: list[tuple[str, int, dict]] = []
-    manifests: dict[Path, dict[str, dict]] = {}
+    gold: list[tuple[str, int, dict[str, Any]]] = []
+    manifests: dict[Path, dict[str, dict[str, Any]]] = {}
     phases = Phases(progress)       # one scale for every phase, ending before the commit
     reading = phases.part(0.0, 0.35)
     reading(0, total_bytes)
-    for (path, kind), size in zip(files, sizes):
+    for (path, kind), size in zip(files, sizes, strict=True):
         try:
             data = path.read_bytes()
         except OSError as e:
@@ -202,8 +209,9 @@ def import_documents(project: ProjectBase, paths: Sequence[str | Path], format: 
         else:
             if not data.strip():
                 raise InputError(str(path), "the file is empty")
-            _read_jsonl(path, data, docs, gold,
-                        lambda frac, base=done_bytes, size=size: reading(base + int(size * frac), total_bytes))
+            def read_part(frac: float, base: int = done_bytes, size: int = size) -> None:
+                reading(base + int(size * frac), total_bytes)
+            _read_jsonl(path, data, docs, gold, read_part)
         done_bytes += size
         reading(done_bytes, total_bytes)
 
@@ -222,7 +230,7 @@ def import_documents(project: ProjectBase, paths: Sequence[str | Path], format: 
     ids = DocumentIds(project, report)
     existing_sha, batch_sha, assign_id = ids.existing_sha, ids.batch_sha, ids.assign_id
     stamp = ids.stamp
-    new_rows: list[tuple] = []
+    new_rows: list[tuple[Any, ...]] = []
     for d in docs:
         prior = existing_sha.get(d.sha) or batch_sha.get(d.sha)
         if prior is not None:
@@ -233,19 +241,22 @@ def import_documents(project: ProjectBase, paths: Sequence[str | Path], format: 
     from ..gold import plan_gold_import
     scheme, missing = project.scheme, {}
     if gold:
-        def items(o: dict, key: str) -> list:   # a malformed record is refused by the gold check, with its line
+
+        def items(
+            o: dict[str, Any], key: str
+        ) -> list[Any]:  # a malformed record is refused by the gold check, with its line
             value = o.get(key)
             return value if isinstance(value, list) else []
 
-        missing = missing_labels(scheme, {s.get("label") for _, _, o in gold for s in items(o, "spans")
+        missing = missing_labels(scheme, {s["label"] for _, _, o in gold for s in items(o, "spans")
                                           if isinstance(s, dict) and isinstance(s.get("label"), str)},
-                                 {r.get("label") for _, _, o in gold for r in items(o, "relations")
+                                 {r["label"] for _, _, o in gold for r in items(o, "relations")
                                   if isinstance(r, dict) and isinstance(r.get("label"), str)},
                                  {k for _, _, o in gold if isinstance(o.get("doc_labels"), dict)
                                   for k in o["doc_labels"]})
         scheme = extended_scheme(scheme, missing, add=add_labels, source=gold[0][0])
     gold_plan = plan_gold_import(project, gold, layer, replace, existing_sha, batch_sha, assign_id,
-                                 scheme=scheme) if gold else None
+                                 scheme=scheme) if gold and layer is not None else None
     if gold_plan is not None:
         new_rows.extend(gold_plan.new_document_rows(ids.next_seq, stamp))
 
@@ -284,7 +295,7 @@ def import_documents(project: ProjectBase, paths: Sequence[str | Path], format: 
     return report
 
 
-def _folder_registry(paths: Sequence[str | Path]):
+def _folder_registry(paths: Sequence[str | Path]) -> tuple[Path | None, list[Actor]]:
     """The first imported folder's ``registry.json`` (as in seeds/) and its actors, read and
     checked before anything is written; (None, []) when no folder holds one."""
     from ..registry import REGISTRY_FILE, read_registry_file
@@ -324,7 +335,7 @@ class DocumentIds:
     def known(self, sha: str) -> str | None:
         return self.existing_sha.get(sha) or self.batch_sha.get(sha)
 
-    def new_row(self, wanted: str | None, text: str, sha: str, meta: dict, source: str) -> tuple:
+    def new_row(self, wanted: str | None, text: str, sha: str, meta: dict[str, Any], source: str) -> tuple[Any, ...]:
         doc_id = self.assign_id(wanted, sha, source)
         self.batch_sha[sha] = doc_id
         row = (doc_id, self.next_seq, text, sha, json.dumps(meta, ensure_ascii=False), self.stamp)
@@ -335,12 +346,13 @@ class DocumentIds:
 _DOC_COLS = ("id", "seq", "text", "sha256", "meta", "imported_at")
 
 
-def insert_documents(rec: Recorder, rows: list[tuple], report: ImportReport, progress=None) -> None:
+def insert_documents(rec: Recorder, rows: list[tuple[Any, ...]], report: ImportReport,
+                     progress: Callable[[int, int], None] | None = None) -> None:
     """Insert new document rows (from ``DocumentIds.new_row``) inside the import's action and
     regroup the near-duplicates."""
     parts = chunks(len(rows))
     for k, (i, j) in enumerate(parts):     # in slices, so that a long import shows its progress
-        rec.insert_many("documents", [dict(zip(_DOC_COLS, r)) for r in rows[i:j]])
+        rec.insert_many("documents", [dict(zip(_DOC_COLS, r, strict=True)) for r in rows[i:j]])
         if progress:
             progress(3 * (k + 1), 4 * len(parts))
     report.added = [r[0] for r in rows]
@@ -358,17 +370,17 @@ def _regroup_near_duplicates(rec: Recorder, report: ImportReport, new_texts: dic
     groups_now = stored.near_duplicate_groups(rec.conn)
     rows = [(doc_id, groups_now.get(doc_id)) for doc_id in stored.document_ids_in_order(rec.conn)]
     old_texts = stored.texts_except(rec.conn, list(new_texts)) if len(rows) > len(new_texts) else {}
-    rows = [(doc_id, new_texts.get(doc_id) or old_texts[doc_id], group) for doc_id, group in rows]
-    groups = find_groups([r[1] for r in rows])
-    wanted: dict[str, str | None] = {r[0]: None for r in rows}
+    texts = [(doc_id, new_texts.get(doc_id) or old_texts[doc_id], group) for doc_id, group in rows]
+    groups = find_groups([r[1] for r in texts])
+    wanted: dict[str, str | None] = {r[0]: None for r in texts}
     for n, g in enumerate(groups, start=1):
         for i in g:
-            wanted[rows[i][0]] = f"g{n}"
-    changed = [(grp, doc_id) for (doc_id, _, old) in rows for grp in [wanted[doc_id]] if grp != old]
+            wanted[texts[i][0]] = f"g{n}"
+    changed = [(grp, doc_id) for (doc_id, _, old) in texts for grp in [wanted[doc_id]] if grp != old]
     rec.set_column("documents", "near_dup_group",
                    [(doc_id, groups_now.get(doc_id), grp) for grp, doc_id in changed])
     added = set(report.added)
     for g in groups:
-        ids = [rows[i][0] for i in g]
+        ids = [texts[i][0] for i in g]
         if added.intersection(ids):
             report.near_duplicate_groups.append(ids)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import IsfError, ValidationError
 from ..ids import IdMaker
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ..store.base import ProjectBase
 
 
-def parse_annotator_map(raw: str | dict | None) -> dict[str, str]:
+def parse_annotator_map(raw: str | dict[str, Any] | None) -> dict[str, str]:
     """``"u1=alice,u2=bob"`` (the CLI's form) or a dict -> ``{source: layer name}``."""
     if raw is None or raw == "":
         return {}
@@ -90,7 +90,7 @@ def _layers(coll: ParsedCollection, annotator: str | None, mapping: dict[str, st
 
 
 def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], fmt: str, *,
-                            annotator: str | None, annotator_map: str | dict | None = None,
+                            annotator: str | None, annotator_map: str | dict[str, Any] | None = None,
                             add_labels: bool = False, replace: bool = False, split_discontinuous: bool = False,
                             conll_tag_column: int | None = None, webanno_layer: str | None = None,
                             detected: str = "",
@@ -132,8 +132,18 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
         targets.append((doc_id, layer, pd))
     with project.snapshot() as conn:
         existing_ids = set(ids.existing_sha.values())
-        taken = None if replace else next(((doc_id, layer, pd) for doc_id, layer, pd in targets if doc_id in existing_ids
-                                           and stored.layer_has_annotations(conn, doc_id, layer)), None)
+        taken = (
+            None
+            if replace
+            else next(
+                (
+                    (doc_id, layer, pd)
+                    for doc_id, layer, pd in targets
+                    if doc_id in existing_ids and stored.layer_has_annotations(conn, doc_id, layer)
+                ),
+                None,
+            )
+        )
         by_external = stored.actor_ids_by_external_id(conn)
     if taken is not None:
         doc_id, layer, pd = taken
@@ -182,21 +192,21 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
                 report.layers[layer] = report.layers.get(layer, 0) + 1
                 report.annotated_documents.append(doc_id)
             if replace:
-                for row in status:
-                    rec.delete("doc_status", (row["document_id"], row["layer"]))
+                for st in status:
+                    rec.delete("doc_status", (st["document_id"], st["layer"]))
             else:
                 have = stored.status_keys(rec.conn)
-                for row in status:
-                    if (row["document_id"], row["layer"]) in have:
-                        rec.delete("doc_status", (row["document_id"], row["layer"]))
+                for st in status:
+                    if (st["document_id"], st["layer"]) in have:
+                        rec.delete("doc_status", (st["document_id"], st["layer"]))
             writing = phases.part(0.75, 0.98)
             parts = chunks(len(spans))
             for k, (i, j) in enumerate(parts):   # in slices, so that a long import shows its progress
                 rec.insert_many("spans", spans[i:j])
                 writing(k + 1, len(parts))
             rec.insert_many("relations", relations)
-            for row in labels:
-                rec.upsert("doc_labels", row)
+            for label_row in labels:
+                rec.upsert("doc_labels", label_row)
             rec.insert_many("doc_status", status)
             for layer in set(layers.values()) - {GOLD}:
                 project.ensure_annotator(rec, layer)
@@ -205,7 +215,9 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
         project.invalidate()   # the scheme change was rolled back with the rest
         raise
     report.spans = len(spans)
-    report.per_label = [(k, lab, r["imported"], r["converted"], r["skipped"]) for (k, lab), r in coll.per_label().items()]
+    report.per_label = [
+        (k, lab, r["imported"], r["converted"], r["skipped"]) for (k, lab), r in coll.per_label().items()
+    ]
     report.skipped_items = [(k, lab, st.split(":", 1)[1], n) for k, lab, st, n in coll.summary()
                             if st.startswith("skipped")]
     return report

@@ -44,7 +44,8 @@ class RegistryActions(OnStore):
         return rec.change
 
     def update_actor(self, actor_id: str, *, name: str | None = None, type: str | None = None,
-                     aliases: Sequence[str] | None = None, external_id: str | None = ..., note: str | None = None) -> Change:
+                     aliases: Sequence[str] | None = None, external_id: str | None = ...,
+                     note: str | None = None) -> Change:
         actor = self.actor(actor_id)
         values: dict[str, Any] = {}
         if name is not None:
@@ -58,7 +59,8 @@ class RegistryActions(OnStore):
             values["type"] = type
         if aliases is not None:
             final_name = values.get("name", actor.name)
-            values["aliases"] = json.dumps([a.strip() for a in dict.fromkeys(aliases) if a.strip() and a.strip() != final_name],
+            values["aliases"] = json.dumps([a.strip() for a in dict.fromkeys(aliases)
+                                            if a.strip() and a.strip() != final_name],
                                            ensure_ascii=False)
         if external_id is not ...:
             values["external_id"] = external_id or None
@@ -123,5 +125,5 @@ class RegistryActions(OnStore):
     def registry_log(self) -> list[dict]:
         cur = self.conn.execute("SELECT * FROM registry_log ORDER BY seq")
         cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, r)) for r in cur]
+        return [dict(zip(cols, r, strict=True)) for r in cur]
 

@@ -35,7 +35,8 @@ class SpanActions(OnStore):
 
     def _span_row(self, document_id: str, layer: str, start: int, end: int, label: str,
                   actor_id: str | None, attrs: dict | None) -> dict:
-        if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= self._doc_length(document_id):
+        if (not (isinstance(start, int) and isinstance(end, int))
+                or not 0 <= start < end <= self._doc_length(document_id)):
             raise ValidationError(f"span {start}-{end} is outside document {document_id!r} "
                                   f"(0-{self._doc_length(document_id)}) or empty")
         self._check_label(label)
@@ -232,7 +233,8 @@ class SpanActions(OnStore):
             problems = self.validate(document_id, layer)
             if problems:
                 raise ValidationError(f"cannot mark done: {len(problems)} problem{'s' if len(problems) > 1 else ''} "
-                                      f"({'; '.join(p.message for p in problems[:3])}{'; …' if len(problems) > 3 else ''})"
+                                      f"({'; '.join(p.message for p in problems[:3])}"
+                                      f"{'; …' if len(problems) > 3 else ''})"
                                       "; resolve them or give a reason to override")
         with self.action("status", document_id, layer, status) as rec:
             rec.upsert("doc_status", {"document_id": document_id, "layer": layer, "status": status,

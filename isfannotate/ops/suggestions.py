@@ -278,7 +278,8 @@ class SuggestActions:
         return rec.change
 
     @unguarded
-    def accept_all_model_suggestions(self, document_id: str, layer: str, min_score: float | dict | None = 0.5) -> Change:
+    def accept_all_model_suggestions(self, document_id: str, layer: str,
+                                     min_score: float | dict | None = 0.5) -> Change:
         """Every suggestion at or above *min_score* in the document, accepted as ONE action (one
         undo step): spans first, then stances (of the claims there before). Refuses a document
         marked done (nothing changes)."""

@@ -15,7 +15,8 @@ from ..store.session import guard_public_methods
 from . import OnStore
 
 
-def round_robin(document_ids: Sequence[str], annotators: Sequence[str], overlap: int, seed: int) -> dict[str, list[str]]:
+def round_robin(document_ids: Sequence[str], annotators: Sequence[str], overlap: int,
+                seed: int) -> dict[str, list[str]]:
     """document id -> annotators: each document to *overlap* annotators, balanced. The order of
     the documents is shuffled by a seeded SHA-256 (never ``hash()``), so the same inputs always
     give the same assignment."""
@@ -57,7 +58,8 @@ class TeamActions(OnStore):
             self._doc_length(d)
         plan = round_robin(docs, names, overlap, seed)
         stamp = now()
-        with self.action("assign", None, None, f"{len(docs)} documents to {', '.join(names)} (overlap {overlap})") as rec:
+        what = f"{len(docs)} documents to {', '.join(names)} (overlap {overlap})"
+        with self.action("assign", None, None, what) as rec:
             for d in docs:
                 rec.delete_where("assignments", "document_id=?", (d,))
             rec.insert_many("assignments", [{"document_id": d, "annotator": a, "assigned_at": stamp}
@@ -94,7 +96,7 @@ class TeamActions(OnStore):
         sql = "SELECT * FROM merge_conflicts" + (" WHERE status=?" if status else "") + " ORDER BY created_at, id"
         cur = self.conn.execute(sql, (status,) if status else ())
         cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, r)) for r in cur]
+        return [dict(zip(cols, r, strict=True)) for r in cur]
 
     def resolve_conflict(self, conflict_id: str, choice: str) -> Change:
         """Decide a merge conflict: 'kept' keeps the project's value, 'taken' takes the file's."""

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from ..store.base import ProjectBase
 
 __all__ = ["PARTS", "ReviewDoc", "ReviewUnit", "QueueRow", "Queue", "auto_merge", "decide", "review_document",
-           "review_counts", "review_documents", "review_queue", "next_disagreement", "set_note", "add_guideline_example",
+           "review_counts", "review_documents", "review_queue", "next_disagreement", "set_note",
+           "add_guideline_example",
            "guideline_examples", "undecide", "unit_name", "describe_decision", "majority_of"]
 
 
@@ -111,7 +112,7 @@ def auto_merge(project: ProjectBase, mode: str, *, min_k: int | None = None,
     docs = review_documents(project, documents)
     n = 0
     with project.action(f"auto-merge {mode}", None, GOLD, "") as rec:
-        for i, (doc, rd) in enumerate(docs.items()):
+        for i, rd in enumerate(docs.values()):
             if progress and i % 200 == 0:
                 progress(i, len(docs))
             touched = False
@@ -243,7 +244,8 @@ def add_guideline_example(project: ProjectBase, document_id: str, unit_key: str)
         rec.insert("guideline_examples", {
             "id": new_id("ex"), "label": label, "document_id": document_id, "text": " ".join(snippet.split()),
             "versions": json.dumps(unit.versions, ensure_ascii=False, default=str),
-            "decision": json.dumps({k: unit.decision.get(k) for k in ("decision", "chosen", "decided_by", "decided_at")},
+            "decision": json.dumps({k: unit.decision.get(k)
+                                    for k in ("decision", "chosen", "decided_by", "decided_at")},
                                    ensure_ascii=False),
             "note": unit.decision.get("note") or "", "created_by": project.author, "created_at": now()})
     return rec.change

@@ -13,9 +13,11 @@ from pathlib import Path
 from .feedback import Feedback, FeedbackItem, where
 
 CSS = """
-body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:980px;color:#222;padding:0 1em}
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;
+     margin:2em auto;max-width:980px;color:#222;padding:0 1em}
 h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.8em;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;margin:.5em 0}
+td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .unit{border:1px solid #ddd;border-left:4px solid #c0392b;border-radius:4px;padding:.5em .8em;margin:.7em 0}
 .unit.same{border-left-color:#27ae60}.where{color:#666;font-size:.9em}
@@ -70,7 +72,8 @@ def render_feedback_html(fb: Feedback, *, project_name: str = "") -> str:
         p.append("<p class=muted>None.</p>")
     p.append(f"<h2>Where gold took your version ({len(same)})</h2>")
     if same:
-        p.append(f"<details><summary>show the {len(same)} unit(s)</summary>{''.join(_unit_html(i) for i in same)}</details>")
+        p.append(f"<details><summary>show the {len(same)} unit(s)</summary>"
+                 f"{''.join(_unit_html(i) for i in same)}</details>")
     else:
         p.append("<p class=muted>None.</p>")
     p.append("</body></html>\n")

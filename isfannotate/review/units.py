@@ -227,7 +227,7 @@ def _span_counts(doc: str, coders: tuple[str, ...], by_annotator: dict[str, list
         for a, items in by_annotator.items():
             skip = dict(common)
             kept = []
-            for s, k in zip(items, keys[a]):
+            for s, k in zip(items, keys[a], strict=True):
                 if skip.get(k, 0) > 0:
                     skip[k] -= 1
                 else:
@@ -251,7 +251,7 @@ def _decisions(project: ProjectBase, docs: list[str]) -> dict[str, dict]:
     cur = project.conn.execute("SELECT * FROM decisions WHERE document_id IN (SELECT value FROM json_each(?))",
                                (json.dumps(docs),))
     names = [d[0] for d in cur.description]
-    return {r[0]: dict(zip(names, r)) for r in cur.fetchall()}
+    return {r[0]: dict(zip(names, r, strict=True)) for r in cur.fetchall()}
 
 
 class _Details:

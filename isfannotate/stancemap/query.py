@@ -255,7 +255,8 @@ def build_map(project: ProjectBase, scope: Scope | None = None) -> StanceMap:
             holder_n[holder] = holder_n.get(holder, 0) + 1
             target_n[target] = target_n.get(target, 0) + 1
         names = {r[0]: (r[1], r[2]) for r in conn.execute(
-            "SELECT id, name, type FROM actors WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(list(holder_n)),))}
+            "SELECT id, name, type FROM actors WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(holder_n)),))}
         tnames = dict(conn.execute("SELECT id, name FROM targets WHERE id IN (SELECT value FROM json_each(?))",
                                    (json.dumps(list(target_n)),)))
     holders = [Axis(h, names[h][0], names[h][1], n) for h, n in holder_n.items()]

@@ -91,14 +91,14 @@ class _Bulk(NamedTuple):
         new = tuple.__new__   # one C call per row, not the named tuple's Python __new__
         cols, same, table = self.columns, self.same, self.table
         if not self.remap:
-            return (new(Op, (table, None, {**same, **dict(zip(cols, row))})) for row in self.rows)
+            return (new(Op, (table, None, {**same, **dict(zip(cols, row, strict=True))})) for row in self.rows)
         remap = [(cols.index(c), m) for c, m in self.remap.items()]
 
         def mapped(row: tuple) -> dict:
             values = list(row)
             for i, m in remap:
                 values[i] = m.get(values[i], values[i])
-            return {**same, **dict(zip(cols, values))}
+            return {**same, **dict(zip(cols, values, strict=True))}
         return (new(Op, (table, None, mapped(row))) for row in self.rows)
 
 
@@ -174,7 +174,7 @@ class Recorder:
         row = cur.fetchone()
         if row is None:
             return None
-        return dict(zip([d[0] for d in cur.description], row))
+        return dict(zip([d[0] for d in cur.description], row, strict=True))
 
     def insert(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
         cols = list(row)
@@ -245,7 +245,7 @@ class Recorder:
         (read just before, in the same transaction); returns the count."""
         cur = self.conn.execute(f"SELECT * FROM {_q(table)} WHERE {where}", params)
         names = [d[0] for d in cur.description]
-        rows = [dict(zip(names, r)) for r in cur.fetchall()]
+        rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
         if rows:
             self.conn.execute(f"DELETE FROM {_q(table)} WHERE {where}", params)
             self.change._ops.extend(Op(table, row, None) for row in rows)

@@ -39,7 +39,7 @@ def guideline_examples(conn: sqlite3.Connection, label: str | None = None) -> li
     names = [d[0] for d in cur.description]
     out = []
     for r in cur:
-        d = dict(zip(names, r))
+        d = dict(zip(names, r, strict=True))
         d["versions"], d["decision"] = json.loads(d["versions"]), json.loads(d["decision"])
         out.append(d)
     return out

@@ -74,7 +74,7 @@ class SuggestionReads:
         """Every logged decision on a model suggestion (oldest first), as dicts of LOG_COLS."""
         cols = ", ".join(f'"{c}"' for c in LOG_COLS)
         sql = f"SELECT {cols} FROM suggestion_log" + (" WHERE layer=?" if layer else "") + " ORDER BY at, id"
-        return [dict(zip(LOG_COLS, r)) for r in self.conn.execute(sql, (layer,) if layer else ())]
+        return [dict(zip(LOG_COLS, r, strict=True)) for r in self.conn.execute(sql, (layer,) if layer else ())]
 
     def documents_with_suggestion_decisions(self) -> dict[tuple[str, int | None], int]:
         """(layer, model version) -> how many documents have a logged decision."""

@@ -13,6 +13,7 @@ docs/suggestions.md describes how it works and what the figures mean.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
 
 from ..errors import IsfError
 from ..store.suggestions import ModelInfo
@@ -26,7 +27,7 @@ class SuggestError(IsfError):
     """A suggestion model that cannot be trained, loaded or used (the message says why and what to do)."""
 
 
-def require_spacy():
+def require_spacy() -> ModuleType:
     """spaCy, or a one-line SuggestError naming the pip command."""
     try:
         import spacy

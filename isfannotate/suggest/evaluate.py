@@ -2,7 +2,8 @@
 
 Cross-validation by document: the documents are split into K folds, near-duplicate groups kept
 in one fold; each fold is predicted by a model trained on the other folds (``train``, in
-this process: a CLI command or a job; nothing is written to the project). Spans are scored per label against the layer's spans with the
+this process: a CLI command or a job; nothing is written to the project). Spans are scored per
+label against the layer's spans with the
 agreement's matching (``agreement.matching``): exact (same label, start and end) and overlap
 (same label, at least one shared code point, one-to-one). A predicted span counts when its score
 is at least *min_score*. Stance polarity is scored as accuracy on the held-out claims that have
@@ -54,7 +55,7 @@ def score_spans(gold: Sequence[Sequence[tuple[int, int, str]]], pred: Sequence[S
     """Per label and over all labels, exact and overlap: tp, fp, fn, precision, recall, f1, from
     the per-document lists of gold and predicted (start, end, label)."""
     counts: dict[str, dict[str, list[int]]] = {}
-    for g_doc, p_doc in zip(gold, pred):
+    for g_doc, p_doc in zip(gold, pred, strict=True):
         g = [_S(*x) for x in g_doc]
         p = [_S(*x) for x in p_doc]
         for mode in ("exact", "overlap"):
@@ -111,7 +112,7 @@ def evaluate(project: ProjectBase, layer: str, *, folds: int = 5, seed: int = 0,
     for share in shares:
         gold_all, pred_all = [], []
         n_train = []
-        for k, held in enumerate(parts):
+        for held in parts:
             if cancelled is not None and cancelled():
                 raise JobCancelled("evaluation cancelled; nothing was changed")
             held_set = set(held)

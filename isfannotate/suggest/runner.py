@@ -105,5 +105,6 @@ def run_training(data: dict, *, resume_blob: bytes | None = None,
                 proc.stdout.close()
         if proc.returncode != 0 or metrics is None:
             tail = err_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:] or [""]
-            raise SuggestError(f"training failed: {error or tail[0] or f'the trainer ended with code {proc.returncode}'}")
+            why = error or tail[0] or f"the trainer ended with code {proc.returncode}"
+            raise SuggestError(f"training failed: {why}")
         return pack(out), metrics

@@ -27,7 +27,8 @@ def token_tags(doc, spans: list[tuple[int, int, str]]) -> tuple[list[str], int]:
     return [" ".join(f"{lab}-{t[lab]}" for lab in sorted(t)) or OUTSIDE for t in per_token], lost
 
 
-def decode(doc, tag_names: list[str], probs, labels: list[str], min_score: float = 0.0) -> list[tuple[int, int, str, float]]:
+def decode(doc, tag_names: list[str], probs, labels: list[str],
+           min_score: float = 0.0) -> list[tuple[int, int, str, float]]:
     """(start, end, label, score) in code points from *probs* (tokens × tags, in *tag_names* order;
     raw scores are turned into probabilities first when a row does not sum to 1)."""
     import numpy

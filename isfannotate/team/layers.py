@@ -38,9 +38,9 @@ def annotator_layers(project: ProjectBase, annotators: Sequence[str] | None = No
             sql = "SELECT layer, document_id FROM doc_status WHERE status='done' AND " + in_layers
             rows = conn.execute(sql, largs)
         else:
-            sql = ("SELECT DISTINCT layer, document_id FROM spans WHERE " + in_layers + " UNION SELECT layer, document_id "
-                   "FROM stances WHERE " + in_layers + " UNION SELECT layer, document_id FROM doc_status WHERE "
-                   "status<>'new' AND " + in_layers)
+            sql = ("SELECT DISTINCT layer, document_id FROM spans WHERE " + in_layers
+                   + " UNION SELECT layer, document_id FROM stances WHERE " + in_layers
+                   + " UNION SELECT layer, document_id FROM doc_status WHERE status<>'new' AND " + in_layers)
             rows = conn.execute(sql, largs * 3)
         for layer, doc in rows:
             docs_of[layer].add(doc)

@@ -65,7 +65,8 @@ class MergeReport:
     def summary(self) -> str:
         lines = []
         for f in self.files:
-            line = (f"{f.path}: {f.annotator}: {f.documents} documents ({f.replaced} updated, {f.unchanged} unchanged), "
+            line = (f"{f.path}: {f.annotator}: {f.documents} documents "
+                    f"({f.replaced} updated, {f.unchanged} unchanged), "
                     f"{f.spans} spans")
             if f.new_actors or f.new_targets:
                 line += f", {f.new_actors} new actors, {f.new_targets} new targets"
@@ -105,7 +106,7 @@ def _reconcile(project: ProjectBase, rec: Recorder, data: FileData, report: File
                 report.new_targets += 1
         else:
             current = dict(zip(fields, conn.execute(f"SELECT {', '.join(fields)} FROM {table} WHERE id=?",
-                                                    (pid,)).fetchone()))
+                                                    (pid,)).fetchone(), strict=True))
             for f in fields:
                 theirs = item.get(f)
                 if f == "external_id" and not theirs:
@@ -284,7 +285,8 @@ def _check_handout(data: FileData, handed: dict[str, dict], welcome: set[str]) -
 def _check_file(data: FileData, by_layer: dict[str, str], known: dict[str, str], sha_to_doc: dict[str, str]) -> None:
     """What a file is checked against outside itself: the other files and the project."""
     if data.annotator in by_layer:
-        raise IsfError(f"{data.path} and {by_layer[data.annotator]} both hold {data.annotator}'s work; merge one of them")
+        raise IsfError(f"{data.path} and {by_layer[data.annotator]} both hold {data.annotator}'s work; "
+                       "merge one of them")
     other = known.get(name_key(data.annotator))
     if other is not None and other != data.annotator:
         raise InputError(data.path, f"its annotator {data.annotator!r} would become a second layer beside {other!r}")
@@ -323,7 +325,8 @@ def _merge_one(project, rec, data: FileData, sha_to_doc: dict[str, str], stamp: 
         doc = sha_to_doc[data.docs[fdoc][0]]
         spans = parts.setdefault("spans", [])   # the file's tuples: links mapped when written
         parts["claims"] = [{**c, "source_actor": amap(c["source_actor"])} for c in parts.get("claims", [])]
-        parts["stances"] = [{**s, "document_id": doc, "holder": amap(s["holder"]), "target": target_map.get(s["target"])}
+        parts["stances"] = [{**s, "document_id": doc, "holder": amap(s["holder"]),
+                             "target": target_map.get(s["target"])}
                             for s in parts.get("stances", [])]
         fr.documents += 1
         digest = _digest(_span_keys(spans, amap if moved else None), parts["claims"], parts["stances"],
@@ -346,10 +349,12 @@ def _merge_one(project, rec, data: FileData, sha_to_doc: dict[str, str], stamp: 
             with rec.attempt():
                 _write_layer(rec, layer, docs, maps, set(), set(), source)
         except sqlite3.IntegrityError:   # some are taken (by another document or layer): new ids for those
-            taken_spans = {r[0] for r in conn.execute("SELECT id FROM spans WHERE id IN (SELECT value FROM json_each(?))",
+            taken_spans = {r[0] for r in conn.execute("SELECT id FROM spans WHERE id IN "
+                                                      "(SELECT value FROM json_each(?))",
                                                       (json.dumps(list(span_doc)),))}
             taken_stances = {r[0] for r in conn.execute("SELECT id FROM stances WHERE id IN "
-                                                        "(SELECT value FROM json_each(?))", (json.dumps(list(stance_doc)),))}
+                                                        "(SELECT value FROM json_each(?))",
+                                                        (json.dumps(list(stance_doc)),))}
             _write_layer(rec, layer, docs, maps, taken_spans, taken_stances, None)
     return fr
 
@@ -380,7 +385,8 @@ def _write_layer(rec, layer: str, docs: list[tuple[str, str, dict]], maps: dict[
         new["stance_evidence"] += [{"stance_id": sids[e["stance_id"]], "span_id": rid(e["span_id"], e["span_id"]),
                                     "position": e["position"]} for e in parts.get("evidence", [])]
         new["relations"] += [{"id": new_id("r"), "document_id": doc, "layer": layer, "head": rid(r["head"], r["head"]),
-                              "tail": rid(r["tail"], r["tail"]), "label": r["label"]} for r in parts.get("relations", [])]
+                              "tail": rid(r["tail"], r["tail"]), "label": r["label"]}
+                             for r in parts.get("relations", [])]
         new["doc_labels"] += [{"document_id": doc, "layer": layer, "key": d["key"], "value": d["value"]}
                               for d in parts.get("doc_labels", [])]
         new["doc_status"] += [{"document_id": doc, "layer": layer, "status": s["status"], "reason": s["reason"],

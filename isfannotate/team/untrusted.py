@@ -55,7 +55,7 @@ class FileData:
 def _rows(conn: sqlite3.Connection, sql: str, params: Sequence = ()) -> list[dict]:
     cur = conn.execute(sql, params)
     names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
 class UntrustedFile:
@@ -362,7 +362,8 @@ def check_scheme(project_scheme: Scheme, file_scheme: Scheme, src: str) -> None:
             if a.name not in attrs or attrs[a.name].type != a.type:
                 diff.append(f"attribute {lab.name}.{a.name}")
             elif a.type == "choice" and set(a.choices) - set(attrs[a.name].choices):
-                diff.append(f"choices {lab.name}.{a.name}: {', '.join(sorted(set(a.choices) - set(attrs[a.name].choices)))}")
+                gone = sorted(set(a.choices) - set(attrs[a.name].choices))
+                diff.append(f"choices {lab.name}.{a.name}: {', '.join(gone)}")
     diff += [f"actor type {t}" for t in file_scheme.actor_types if t not in project_scheme.actor_types]
     diff += [f"polarity {p}" for p in file_scheme.stance.polarities if p not in project_scheme.stance.polarities]
     rels = {r.name for r in project_scheme.relation_types}

@@ -64,20 +64,22 @@ def test_bratiaa_per_label_and_per_document(bratiaa, expected):
     labels = bratiaa.span_f1["exact"].labels
     assert sorted(labels) == ["LOC", "MISC", "ORG", "PER"]
     key = "per_label_sorted[LOC,MISC,ORG,PER]"
-    for lbl, m, sd in zip(sorted(labels), ref[key]["mean"], ref[key]["sd"]):
+    for lbl, m, sd in zip(sorted(labels), ref[key]["mean"], ref[key]["sd"], strict=True):
         assert labels[lbl].mean == pytest.approx(m, abs=1e-7), lbl
         assert labels[lbl].sd == pytest.approx(sd, abs=1e-7), lbl
         assert labels[lbl].n_pairs == 6
     key = "per_document_sorted[100,1400,29,423,46,503,896]"
     docs = bratiaa.span_f1["exact"].documents
-    for n, m, sd in zip(["100", "1400", "29", "423", "46", "503", "896"], ref[key]["mean"], ref[key]["sd"]):
+    for n, m, sd in zip(
+        ["100", "1400", "29", "423", "46", "503", "896"], ref[key]["mean"], ref[key]["sd"], strict=True
+    ):
         assert docs[f"esp.train-doc-{n}"].mean == pytest.approx(m, abs=1e-7)
         assert docs[f"esp.train-doc-{n}"].sd == pytest.approx(sd, abs=1e-7)
 
 
 def test_bratiaa_overlap_match_is_at_least_exact_and_disagreements_drill_down(bratiaa):
     ex, ov = bratiaa.span_f1["exact"], bratiaa.span_f1["overlap"]
-    for pe, po in zip(ex.total.pairs, ov.total.pairs):
+    for pe, po in zip(ex.total.pairs, ov.total.pairs, strict=True):
         assert po.matched >= pe.matched and (po.n_a, po.n_b) == (pe.n_a, pe.n_b)
     # every pair's unmatched spans are listed as units, with each annotator's version
     pair = ex.total.pairs[0]
@@ -101,10 +103,11 @@ def test_cohen_1960(expected):
             a += [i] * n
             b += [j] * n
     assert cohen_kappa(a, b).value == pytest.approx(ref["kappa"], abs=1e-4)
-    assert krippendorff_alpha_nominal(zip(a, b)).value == pytest.approx(ref["krippendorff_alpha_nominal_same_data"],
-                                                                        abs=1e-4)
+    assert krippendorff_alpha_nominal(zip(a, b, strict=True)).value == pytest.approx(
+        ref["krippendorff_alpha_nominal_same_data"], abs=1e-4
+    )
     # Gwet's AC1, worked by hand: pi = (.55, .30, .15); pe = (.2475 + .21 + .1275) / 2 = .2925
-    assert gwet_ac1(zip(a, b)).value == pytest.approx((0.7 - 0.2925) / (1 - 0.2925), abs=1e-12)
+    assert gwet_ac1(zip(a, b, strict=True)).value == pytest.approx((0.7 - 0.2925) / (1 - 0.2925), abs=1e-12)
 
 
 def test_fleiss_1971(shared, expected):
@@ -120,7 +123,7 @@ def test_fleiss_1971(shared, expected):
 
 def test_krippendorff_2011(expected):
     ref = expected["krippendorff_2011_example"]
-    units = list(zip(*ref["data"]))  # rows are coders
+    units = list(zip(*ref["data"], strict=True))  # rows are coders
     a = krippendorff_alpha_nominal(units)
     assert a.value == pytest.approx(ref["alpha"]["nominal"], abs=1e-3)
     assert a.n_units == 11  # unit 12 has one value only: not pairable, left out by alpha's own rule
@@ -135,7 +138,7 @@ def test_krippendorff_2011(expected):
 
 def test_toy_stance_example(expected):
     ref = expected["toy_stance_2_annotators"]
-    pairs = list(zip(ref["a"], ref["b"]))
+    pairs = list(zip(ref["a"], ref["b"], strict=True))
     assert cohen_kappa(ref["a"], ref["b"]).value == pytest.approx(ref["cohen_kappa"], abs=1e-7)
     assert fleiss_kappa([Counter(p) for p in pairs]).value == pytest.approx(ref["fleiss_kappa"], abs=1e-7)
     assert krippendorff_alpha_nominal(pairs).value == pytest.approx(ref["krippendorff_alpha_nominal"], abs=1e-7)
@@ -149,20 +152,22 @@ def test_alpha_matches_the_krippendorff_package_with_missing_values():
     for _ in range(20):
         coders, n = rnd.randint(2, 5), rnd.randint(5, 60)
         data = [[rnd.choice([None, 1, 2, 3, 3, 4]) for _ in range(n)] for _ in range(coders)]
-        if sum(sum(v is not None for v in col) >= 2 for col in zip(*data)) == 0:
+        if sum(sum(v is not None for v in col) >= 2 for col in zip(*data, strict=True)) == 0:
             continue
         values = {v for row in data for v in row if v is not None}
-        mine = krippendorff_alpha_nominal(zip(*data))
+        mine = krippendorff_alpha_nominal(zip(*data, strict=True))
         if len(values) < 2 or mine.value is None:
             continue
-        theirs = kd.alpha(reliability_data=np.array([[np.nan if v is None else v for v in r] for r in data], dtype=float),
-                          level_of_measurement="nominal")
+        theirs = kd.alpha(
+            reliability_data=np.array([[np.nan if v is None else v for v in r] for r in data], dtype=float),
+            level_of_measurement="nominal",
+        )
         assert mine.value == pytest.approx(float(theirs), abs=1e-9)
 
 
 def test_undefined_coefficients_are_none_not_perfect():
     one_category = [("a", "a"), ("a", "a")]
-    assert cohen_kappa(*zip(*one_category)).value is None
+    assert cohen_kappa(*zip(*one_category, strict=True)).value is None
     assert fleiss_kappa([Counter(u) for u in one_category]).value is None
     assert krippendorff_alpha_nominal(one_category).value is None
     assert gwet_ac1(one_category).value is None

@@ -78,7 +78,9 @@ def test_stances_claims_and_links_are_shown_with_names_and_text(three, tmp_path,
     data = json.loads(capsys.readouterr().out)
     [stance] = [u for u in data["units"].values() if u["kind"] == "stance"]
     assert stance["versions_shown"]["chen"] == f"Pakistan → {target}: conditional"
-    assert stance["versions"]["alice"]["holder"] == pakistan and stance["versions"]["alice"]["holder_name"] == "Pakistan"
+    assert (
+        stance["versions"]["alice"]["holder"] == pakistan and stance["versions"]["alice"]["holder_name"] == "Pakistan"
+    )
     assert (stance["start"], stance["end"]) != (0, 0) and stance["text"].startswith("Pakistan has offered")
     assert "Pakistan has offered to send troops" in stance["sentence"]
     [claim] = [u for u in data["units"].values() if u["kind"] == "claim"]

@@ -127,7 +127,10 @@ def test_stance_polarity_with_incomplete_units_hand_worked():
     [dis] = r.disagreements(f.disagreements)
     assert {k: v.polarity for k, v in dis.versions.items()} == {"A": "support", "B": "neutral"}
     inc = r.disagreements(f.incomplete)
-    assert sorted((next(iter(u.versions.values())).holder, u.missing) for u in inc) == [("islamabad", ("A",)), ("pk", ("B",))]
+    assert sorted((next(iter(u.versions.values())).holder, u.missing) for u in inc) == [
+        ("islamabad", ("A",)),
+        ("pk", ("B",)),
+    ]
 
 
 def test_two_stances_on_one_holder_and_target_pair_by_polarity():
@@ -349,8 +352,17 @@ def test_report_text_has_the_tables(small_result):
 def test_report_json_keys(small_result):
     d = json.loads(report_json(small_result))
     assert d["schema"] == "isfannotate.agreement/1" and d["offset_unit"] == "codepoint"
-    assert set(d) == {"schema", "offset_unit", "annotators", "documents", "pairs", "span_f1", "unitizing_alpha", "facets",
-                      "units"}
+    assert set(d) == {
+        "schema",
+        "offset_unit",
+        "annotators",
+        "documents",
+        "pairs",
+        "span_f1",
+        "unitizing_alpha",
+        "facets",
+        "units",
+    }
     assert set(d["span_f1"]["overlap"]) == {"mode", "total", "labels", "documents"}
     assert set(d["span_f1"]["overlap"]["total"]) == {"mean", "sd", "n_pairs", "n_pairs_undefined", "pairs"}
     f = d["facets"]["stance_polarity"]

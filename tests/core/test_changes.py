@@ -47,7 +47,9 @@ def test_bulk_rows_are_logged_as_tuples_and_become_ops_when_read(project, tmp_pa
 def test_a_failed_attempt_leaves_no_rows_and_no_ops(project, tmp_path):
     doc = _doc(project, tmp_path)
     with project._action("try", None, "zoe") as rec:
-        rec.insert_tuples("spans", COLS, [("s-a", doc, 0, 5, "ACTOR", None, "{}", "t")], {"layer": "zoe", "author": "z"})
+        rec.insert_tuples(
+            "spans", COLS, [("s-a", doc, 0, 5, "ACTOR", None, "{}", "t")], {"layer": "zoe", "author": "z"}
+        )
         before = rec.change.size
         with pytest.raises(sqlite3.IntegrityError):
             with rec.attempt():
@@ -56,7 +58,9 @@ def test_a_failed_attempt_leaves_no_rows_and_no_ops(project, tmp_path):
                                   {"layer": "zoe", "author": "z"})
         assert rec.change.size == before
         with rec.attempt():
-            rec.insert_tuples("spans", COLS, [("s-c", doc, 2, 5, "ACTOR", None, "{}", "t")], {"layer": "zoe", "author": "z"})
+            rec.insert_tuples(
+                "spans", COLS, [("s-c", doc, 2, 5, "ACTOR", None, "{}", "t")], {"layer": "zoe", "author": "z"}
+            )
     ids = [r[0] for r in project.conn.execute("SELECT id FROM spans ORDER BY id")]
     assert ids == ["s-a", "s-c"]
     assert [op.after["id"] for op in project.next_undo.rows("spans")] == ["s-a", "s-c"]

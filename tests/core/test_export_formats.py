@@ -98,8 +98,16 @@ def build_corpus(seeds_dir: Path) -> list[dict]:
                 ("q1", "said", "CUE", None),
             ],
             claims=[claim("c1", "rubio", "a3", "q1", "reported")],
-            stances=[{"id": "st1", "holder": "pk", "target": "troops", "polarity": "support",
-                      "conditions": "a leadership role", "evidence": ["c1"]}],
+            stances=[
+                {
+                    "id": "st1",
+                    "holder": "pk",
+                    "target": "troops",
+                    "polarity": "support",
+                    "conditions": "a leadership role",
+                    "evidence": ["c1"],
+                }
+            ],
             relations=[{"head": "a2", "tail": "a1", "label": "agrees_with"}],
         ),
         make_record(
@@ -114,15 +122,31 @@ def build_corpus(seeds_dir: Path) -> list[dict]:
                 ("c1", "met in Gaza.\nHamas rejected disarmament", "CLAIM", None),
             ],
             claims=[claim("c1", kind="article")],
-            stances=[{"id": "st1", "holder": "hamas", "target": "disarm", "polarity": "oppose",
-                      "conditions": None, "evidence": ["c1"]}],
+            stances=[
+                {
+                    "id": "st1",
+                    "holder": "hamas",
+                    "target": "disarm",
+                    "polarity": "oppose",
+                    "conditions": None,
+                    "evidence": ["c1"],
+                }
+            ],
         ),
-        make_record("urdu", URDU, [("a1", "پاکستان", "ACTOR", "pk"), ("c1", "وہ فوج بھیجے گا", "CLAIM", None)],
-                    claims=[claim("c1", "pk", "a1", None, "direct")]),
+        make_record(
+            "urdu",
+            URDU,
+            [("a1", "پاکستان", "ACTOR", "pk"), ("c1", "وہ فوج بھیجے گا", "CLAIM", None)],
+            claims=[claim("c1", "pk", "a1", None, "direct")],
+        ),
         make_record(
             "combining",
             COMBINING,
-            [("a1", "Islamabad", "ACTOR", "pk"), ("a2", "Asim Munir", "ACTOR", "munir"), ("a3", "che\u0301f", "ROLE", None)],
+            [
+                ("a1", "Islamabad", "ACTOR", "pk"),
+                ("a2", "Asim Munir", "ACTOR", "munir"),
+                ("a3", "che\u0301f", "ROLE", None),
+            ],
         ),
     ]
     for path in sorted(seeds_dir.glob("*.txt")):
@@ -140,7 +164,9 @@ def build_corpus(seeds_dir: Path) -> list[dict]:
             spans.append(("a3", "Trump", "ACTOR", "trump"))
         group = "g-seeds" if key in ("001", "002") else None
         docs.append(
-            make_record(path.stem, text, spans, claims=[claim("c1", kind="article")], group=group, meta={"file": path.name})
+            make_record(
+                path.stem, text, spans, claims=[claim("c1", kind="article")], group=group, meta={"file": path.name}
+            )
         )
     return docs
 
@@ -155,7 +181,9 @@ def corpus(seeds_dir):
 def expected_entities(record) -> set[tuple[int, int, str]]:
     """ACTOR spans by actor type, longest first, overlapping ones left out (independent oracle)."""
     types = {a["id"]: "_".join(a["type"].split()) for a in record["actors"]}
-    actors = sorted((s for s in record["spans"] if s["label"] == "ACTOR"), key=lambda s: (s["start"] - s["end"], s["start"]))
+    actors = sorted(
+        (s for s in record["spans"] if s["label"] == "ACTOR"), key=lambda s: (s["start"] - s["end"], s["start"])
+    )
     kept: list[dict] = []
     for s in actors:
         if all(s["end"] <= k["start"] or k["end"] <= s["start"] for k in kept):
@@ -169,7 +197,7 @@ def all_spans(record) -> set[tuple[int, int, str]]:
 
 def bio_to_spans(tags: list[str], offsets: list[tuple[int, int]]) -> set[tuple[int, int, str]]:
     out, cur = set(), None
-    for tag, (a, b) in zip(tags + ["O"], offsets + [(0, 0)]):
+    for tag, (a, b) in zip(tags + ["O"], offsets + [(0, 0)], strict=True):
         if cur and not (tag.startswith("I-") and tag[2:] == cur[2]):
             out.add(tuple(cur))
             cur = None
@@ -208,7 +236,7 @@ def test_jsonl_validates_against_the_shipped_schema_and_round_trips(corpus, tmp_
     lines = (tmp_path / "jsonl" / "all.jsonl").read_text("utf-8").splitlines()
     assert len(lines) == len(corpus)
     assert "🇵🇰🇺🇸" in lines[0]  # ensure_ascii=False
-    for line, record in zip(lines, corpus):
+    for line, record in zip(lines, corpus, strict=True):
         data = json.loads(line)
         validator.validate(data)
         assert data == {**record, "split": None}
@@ -243,10 +271,12 @@ def test_line_encoder_writes_json_that_reads_back_identically(corpus):
     docs[0]["spans"][0] = {**docs[0]["spans"][0], "attrs": {"certainty": "high", "quoted": True, "tags": ["a", "é"]}}
     docs[1]["spans"] = []
     docs[2]["text"] = 'quote " back\\slash \u2028 tab\t nul\0 \U0001F1F5'
-    docs[2]["spans"] = [{"id": "s\"1", "start": 0, "end": 5, "label": "Q\u00e9", "text": 'quote', "actor_id": None, "attrs": {}}]
+    docs[2]["spans"] = [
+        {"id": 's"1', "start": 0, "end": 5, "label": "Q\u00e9", "text": "quote", "actor_id": None, "attrs": {}}
+    ]
     docs[3]["spans"] = [{"id": 7, "start": 0, "end": 2, "label": "X", "text": "Le", "actor_id": None, "attrs": {}}]
     docs[4]["meta"] = {"big": 2 ** 70, "lone": "\ud800"}   # orjson refuses both: the fallback writes them
-    for doc, line in zip(docs, gold_lines(docs)):
+    for doc, line in zip(docs, gold_lines(docs), strict=True):
         assert line.endswith(b"\n") and b"\n" not in line[:-1]
         assert json.loads(line.decode("utf-8", "surrogatepass")) == doc
         assert list(json.loads(line.decode("utf-8", "surrogatepass"))) == list(doc)   # keys in schema order
@@ -301,12 +331,16 @@ def test_spacy_docbin_ents_and_span_group_match_exactly(corpus, tmp_path):
     nlp = spacy.blank("en")
     docs = list(DocBin().from_disk(tmp_path / "spacy" / "all.spacy").get_docs(nlp.vocab))
     assert [d.user_data["id"] for d in docs] == [r["id"] for r in corpus]
-    for doc, record in zip(docs, corpus):
+    for doc, record in zip(docs, corpus, strict=True):
         assert doc.text == record["text"]
         assert doc.user_data["isfannotate"]["sha256"] == record["sha256"]
         assert {(e.start_char, e.end_char, e.label_) for e in doc.ents} == expected_entities(record)
         for e in doc.ents:
-            span = next(s for s in record["spans"] if (s["start"], s["end"]) == (e.start_char, e.end_char) and s["label"] == "ACTOR")
+            span = next(
+                s
+                for s in record["spans"]
+                if (s["start"], s["end"]) == (e.start_char, e.end_char) and s["label"] == "ACTOR"
+            )
             assert e.kb_id_ == span["actor_id"]
         assert {(s.start_char, s.end_char, s.label_) for s in doc.spans["sc"]} == all_spans(record)
         assert doc.has_annotation("SENT_START")
@@ -396,7 +430,10 @@ def test_stance_rows(corpus, tmp_path):
         "context": "Rubio said that Pakistan has offered to send troops.",
     }
     # evidence across a line break: the context covers both sentences
-    assert rows[1]["context"] == "The family 👨‍👩‍👧 watched as Hamas officials met in Gaza.\nHamas rejected disarmament outright."
+    assert (
+        rows[1]["context"]
+        == "The family 👨‍👩‍👧 watched as Hamas officials met in Gaza.\nHamas rejected disarmament outright."
+    )
     for row in rows:
         assert all(e["text"] in row["context"] for e in row["evidence"])
 
@@ -467,7 +504,9 @@ def test_brat_standoff_slices_match_every_span(corpus, tmp_path):
         assert got == all_spans(record)
         by_t = {t: (f[0][0], f[-1][1]) for t, (_, f, _) in ann["T"].items()}
         linked = {(by_t[t], ref) for t, ref, _ in ann["N"] if ref.startswith("isfannotate:")}
-        assert linked == {((s["start"], s["end"]), f"isfannotate:{s['actor_id']}") for s in record["spans"] if s["actor_id"]}
+        assert linked == {
+            ((s["start"], s["end"]), f"isfannotate:{s['actor_id']}") for s in record["spans"] if s["actor_id"]
+        }
     flags = parse_ann(folder / "flags.ann")
     tid = {(f[0][0], f[-1][1], lab): t for t, (lab, f, _) in flags["T"].items()}
     span = {s["id"]: tid[(s["start"], s["end"], s["label"])] for s in corpus[0]["spans"]}
@@ -475,7 +514,10 @@ def test_brat_standoff_slices_match_every_span(corpus, tmp_path):
     assert ("cue", span["c1"], span["q1"]) in flags["R"]
     assert ("agrees_with", span["a2"], span["a1"]) in flags["R"]
     assert ("Quote", span["c1"], "reported") in flags["A"]
-    assert any(n.startswith("AnnotatorNotes " + span["c1"]) and "Pakistan -> contributing troops to the ISF: support" in n for n in flags["#"])
+    assert any(
+        n.startswith("AnnotatorNotes " + span["c1"]) and "Pakistan -> contributing troops to the ISF: support" in n
+        for n in flags["#"]
+    )
     zwj = parse_ann(folder / "zwj.ann")
     (multi,) = [f for _, f, _ in zwj["T"].values() if len(f) > 1]
     assert len(multi) == 2  # the CLAIM across "\n"
@@ -488,7 +530,7 @@ def test_doccano_offsets_are_utf16_code_units(corpus, tmp_path):
     run(corpus, "doccano", tmp_path)
     rows = [json.loads(x) for x in (tmp_path / "doccano" / "all.jsonl").read_text("utf-8").splitlines()]
     assert [r["id"] for r in rows] == [r["id"] for r in corpus]
-    for row, record in zip(rows, corpus):
+    for row, record in zip(rows, corpus, strict=True):
         assert row["text"] == record["text"]
         units = row["text"].encode("utf-16-le")
         got = {(units[2 * s:2 * e].decode("utf-16-le"), lab) for s, e, lab in row["label"]}
@@ -505,12 +547,14 @@ def test_doccano_offsets_are_utf16_code_units(corpus, tmp_path):
 
 
 def test_labelstudio_tasks_match_peer_shape_and_slices(corpus, tmp_path, shared):
-    peer = json.loads(shared("peer-formats", "label-studio", "named_entity.task_with_annotations.json").read_text("utf-8"))
+    peer = json.loads(
+        shared("peer-formats", "label-studio", "named_entity.task_with_annotations.json").read_text("utf-8")
+    )
     peer_region = peer["annotations"][0]["result"][0]
     run(corpus, "labelstudio", tmp_path)
     tasks = json.loads((tmp_path / "labelstudio" / "all.json").read_text("utf-8"))
     assert isinstance(tasks, list) and len(tasks) == len(corpus)
-    for task, record in zip(tasks, corpus):
+    for task, record in zip(tasks, corpus, strict=True):
         assert task["data"]["text"] == record["text"] and task["data"]["doc_id"] == record["id"]
         result = task["annotations"][0]["result"]
         regions = [r for r in result if r["type"] == "labels"]
@@ -523,7 +567,11 @@ def test_labelstudio_tasks_match_peer_shape_and_slices(corpus, tmp_path, shared)
         ids = {r["id"] for r in regions}
         for rel in (r for r in result if r["type"] == "relation"):
             assert rel["from_id"] in ids and rel["to_id"] in ids and rel["direction"] == "right"
-    rels = {(r["from_id"], r["to_id"], r["labels"][0]) for r in tasks[0]["annotations"][0]["result"] if r["type"] == "relation"}
+    rels = {
+        (r["from_id"], r["to_id"], r["labels"][0])
+        for r in tasks[0]["annotations"][0]["result"]
+        if r["type"] == "relation"
+    }
     assert rels == {("a2", "a1", "agrees_with"), ("c1", "a3", "source"), ("c1", "q1", "cue")}
     config = (tmp_path / "labelstudio" / "config.xml").read_text("utf-8")
     import xml.etree.ElementTree as ET
@@ -536,11 +584,13 @@ def test_labelstudio_tasks_match_peer_shape_and_slices(corpus, tmp_path, shared)
 
 
 def test_prodigy_tokens_and_inclusive_token_end(corpus, tmp_path, shared):
-    peer_line = shared("peer-formats", "prodigy", "news_headlines_ner_manual.first40.jsonl").read_text("utf-8").splitlines()[0]
+    peer_line = (
+        shared("peer-formats", "prodigy", "news_headlines_ner_manual.first40.jsonl").read_text("utf-8").splitlines()[0]
+    )
     peer = json.loads(peer_line)
     run(corpus, "prodigy", tmp_path)
     tasks = [json.loads(x) for x in (tmp_path / "prodigy" / "all.jsonl").read_text("utf-8").splitlines()]
-    for task, record in zip(tasks, corpus):
+    for task, record in zip(tasks, corpus, strict=True):
         assert task["meta"]["id"] == record["id"] and task["answer"] == "accept"
         assert set(peer["tokens"][0]) <= set(task["tokens"][0])
         assert set(peer["spans"][0]) <= set(task["spans"][0])
@@ -553,7 +603,10 @@ def test_prodigy_tokens_and_inclusive_token_end(corpus, tmp_path, shared):
         assert {(s["start"], s["end"], s["label"]) for s in task["spans"]} == all_spans(record)
     # the claim source as a Prodigy relation, head/child on the spans' last tokens
     rel = next(r for r in tasks[0]["relations"] if r["label"] == "source")
-    assert (rel["head_span"]["start"], rel["child_span"]["start"]) == (FLAGS.index("Pakistan has"), FLAGS.index("Rubio"))
+    assert (rel["head_span"]["start"], rel["child_span"]["start"]) == (
+        FLAGS.index("Pakistan has"),
+        FLAGS.index("Rubio"),
+    )
     assert rel["head"] == rel["head_span"]["token_end"]
 
 

@@ -27,7 +27,9 @@ def rec(doc_id: str, text: str = "Pakistan offered troops.", group: str | None =
         "doc_labels": {},
         "actors": [{"id": "pk", "name": "Pakistan", "type": "state", "aliases": [], "external_id": None}],
         "targets": [],
-        "spans": [{"id": "s1", "start": 0, "end": 8, "label": "ACTOR", "text": text[:8], "actor_id": "pk", "attrs": {}}],
+        "spans": [
+            {"id": "s1", "start": 0, "end": 8, "label": "ACTOR", "text": text[:8], "actor_id": "pk", "attrs": {}}
+        ],
         "claims": [],
         "stances": [],
         "relations": [],
@@ -101,7 +103,10 @@ def test_export_with_split_reports_reached_ratios_and_keeps_groups(tmp_path):
         n = sum(1 for s in lines.values() if s == name)
         assert split_info["reached"][name] == round(n / 20, 6)
         assert result.counts["splits"][name]["documents"] == n
-    assert result.manifest["near_duplicate_groups"] == {"g1": ["doc003", "doc004", "doc005"], "g2": ["doc011", "doc012"]}
+    assert result.manifest["near_duplicate_groups"] == {
+        "g1": ["doc003", "doc004", "doc005"],
+        "g2": ["doc011", "doc012"],
+    }
     # same records and seed: same files, same digest; another seed: another split
     again = export(records, "jsonl", tmp_path / "again", split=(0.7, 0.15, 0.15), seed=5)
     assert again.manifest["content_sha256"] == result.manifest["content_sha256"]
@@ -264,7 +269,9 @@ def test_progress_reports_start_and_end(tmp_path):
 
 def test_span_text_mismatch_is_refused_naming_document_and_span(tmp_path):
     bad = rec("doc-7")
-    bad["spans"].append({"id": "s9", "start": 9, "end": 16, "label": "CLAIM", "text": "offered!", "actor_id": None, "attrs": {}})
+    bad["spans"].append(
+        {"id": "s9", "start": 9, "end": 16, "label": "CLAIM", "text": "offered!", "actor_id": None, "attrs": {}}
+    )
     with pytest.raises(IsfError) as err:
         export([rec("ok"), bad], "jsonl", tmp_path / "o")
     msg = str(err.value)

@@ -38,46 +38,155 @@ def _lines(rows) -> bytes:
 
 
 SEEDS: dict[str, tuple[str, bytes]] = {
-    "doccano-seq": ("d.jsonl", _lines([
-        {"id": 1, "text": TEXT, "label": [[3, 11, "GPE"], [28, 33, "ORG"], [3, 11, "GPE"], [5, 5, "X"]]},
-        {"id": 2, "text": "Gaza talks", "label": ["relevant"]},
-        {"text": "Rafah", "label": []}])),
-    "doccano-rel": ("r.jsonl", _lines([
-        {"text": TEXT, "entities": [{"id": 10, "start_offset": 3, "end_offset": 11, "label": "GPE"},
-                                    {"id": 11, "start_offset": 28, "end_offset": 33, "label": "ORG"}],
-         "relations": [{"id": 1, "from_id": 10, "to_id": 11, "type": "opposes"}]}])),
-    "doccano-1": ("d1.jsonl", _lines([
-        {"id": 1, "text": "EU rejects German call", "annotations": [
-            {"id": 1, "label": 2, "label_name": "ORG", "start_offset": 0, "end_offset": 2, "user": 1,
-             "user_name": "user1"},
-            {"id": 2, "label": 3, "start_offset": 11, "end_offset": 17, "user": 2}], "meta": {}},
-        {"id": 2, "text": "Nobody", "annotations": []}])),
-    "prodigy": ("p.jsonl", _lines([
-        {"text": TEXT, "spans": [{"start": 2, "end": 10, "label": "GPE", "token_start": 1, "token_end": 1},
-                                 {"start": 27, "end": 32, "label": "ORG", "token_start": 5, "token_end": 5}],
-         "relations": [{"head": 1, "child": 5, "label": "opposes",
-                        "head_span": {"start": 2, "end": 10, "label": "GPE"},
-                        "child_span": {"start": 27, "end": 32, "label": "ORG"}}],
-         "answer": "accept", "_view_id": "relations", "_session_id": "x-alice", "_task_hash": 1, "meta": {"id": "a"}},
-        {"text": "Gaza talks", "spans": [{"start": 0, "end": 4, "label": "LOC"}], "answer": "reject",
-         "_view_id": "ner", "_session_id": "x-alice", "_task_hash": 2},
-        {"text": "Gaza talks", "spans": [{"start": 0, "end": 4, "label": "GPE"}], "answer": "accept",
-         "_view_id": "ner", "_session_id": "x-alice", "_task_hash": 3},
-        {"text": " ", "spans": [], "answer": "accept", "_task_hash": 4},
-        {"text": "Is this news?", "label": "NEWS", "answer": "accept", "_view_id": "classification"}])),
-    "labelstudio": ("ls.json", json.dumps([
-        {"id": 1, "data": {"text": TEXT}, "annotations": [{"completed_by": 1, "result": [
-            {"id": "a", "type": "labels", "from_name": "label", "to_name": "text",
-             "value": {"start": 2, "end": 10, "text": "Pakistan", "labels": ["GPE"]}},
-            {"id": "b", "type": "labels", "from_name": "label", "to_name": "text",
-             "value": {"start": 27, "end": 32, "labels": ["ORG", "ACTOR"]}},
-            {"id": "a", "type": "choices", "from_name": "certainty", "value": {"choices": ["high"]}},
-            {"type": "relation", "from_id": "a", "to_id": "b", "direction": "right", "labels": ["opposes"]},
-            {"type": "choices", "from_name": "relevance", "value": {"choices": ["yes"]}}]},
-            {"completed_by": 2, "was_cancelled": True, "result": []}],
-         "predictions": [{"result": [{"id": "p", "type": "labels", "value": {"start": 0, "end": 1, "labels": ["X"]}}]}]},
-        {"id": 2, "data": {"text": "Gaza talks"}, "annotations": []},
-    ], ensure_ascii=False, indent=1).encode("utf-8")),
+    "doccano-seq": (
+        "d.jsonl",
+        _lines(
+            [
+                {"id": 1, "text": TEXT, "label": [[3, 11, "GPE"], [28, 33, "ORG"], [3, 11, "GPE"], [5, 5, "X"]]},
+                {"id": 2, "text": "Gaza talks", "label": ["relevant"]},
+                {"text": "Rafah", "label": []},
+            ]
+        ),
+    ),
+    "doccano-rel": (
+        "r.jsonl",
+        _lines(
+            [
+                {
+                    "text": TEXT,
+                    "entities": [
+                        {"id": 10, "start_offset": 3, "end_offset": 11, "label": "GPE"},
+                        {"id": 11, "start_offset": 28, "end_offset": 33, "label": "ORG"},
+                    ],
+                    "relations": [{"id": 1, "from_id": 10, "to_id": 11, "type": "opposes"}],
+                }
+            ]
+        ),
+    ),
+    "doccano-1": (
+        "d1.jsonl",
+        _lines(
+            [
+                {
+                    "id": 1,
+                    "text": "EU rejects German call",
+                    "annotations": [
+                        {
+                            "id": 1,
+                            "label": 2,
+                            "label_name": "ORG",
+                            "start_offset": 0,
+                            "end_offset": 2,
+                            "user": 1,
+                            "user_name": "user1",
+                        },
+                        {"id": 2, "label": 3, "start_offset": 11, "end_offset": 17, "user": 2},
+                    ],
+                    "meta": {},
+                },
+                {"id": 2, "text": "Nobody", "annotations": []},
+            ]
+        ),
+    ),
+    "prodigy": (
+        "p.jsonl",
+        _lines(
+            [
+                {
+                    "text": TEXT,
+                    "spans": [
+                        {"start": 2, "end": 10, "label": "GPE", "token_start": 1, "token_end": 1},
+                        {"start": 27, "end": 32, "label": "ORG", "token_start": 5, "token_end": 5},
+                    ],
+                    "relations": [
+                        {
+                            "head": 1,
+                            "child": 5,
+                            "label": "opposes",
+                            "head_span": {"start": 2, "end": 10, "label": "GPE"},
+                            "child_span": {"start": 27, "end": 32, "label": "ORG"},
+                        }
+                    ],
+                    "answer": "accept",
+                    "_view_id": "relations",
+                    "_session_id": "x-alice",
+                    "_task_hash": 1,
+                    "meta": {"id": "a"},
+                },
+                {
+                    "text": "Gaza talks",
+                    "spans": [{"start": 0, "end": 4, "label": "LOC"}],
+                    "answer": "reject",
+                    "_view_id": "ner",
+                    "_session_id": "x-alice",
+                    "_task_hash": 2,
+                },
+                {
+                    "text": "Gaza talks",
+                    "spans": [{"start": 0, "end": 4, "label": "GPE"}],
+                    "answer": "accept",
+                    "_view_id": "ner",
+                    "_session_id": "x-alice",
+                    "_task_hash": 3,
+                },
+                {"text": " ", "spans": [], "answer": "accept", "_task_hash": 4},
+                {"text": "Is this news?", "label": "NEWS", "answer": "accept", "_view_id": "classification"},
+            ]
+        ),
+    ),
+    "labelstudio": (
+        "ls.json",
+        json.dumps(
+            [
+                {
+                    "id": 1,
+                    "data": {"text": TEXT},
+                    "annotations": [
+                        {
+                            "completed_by": 1,
+                            "result": [
+                                {
+                                    "id": "a",
+                                    "type": "labels",
+                                    "from_name": "label",
+                                    "to_name": "text",
+                                    "value": {"start": 2, "end": 10, "text": "Pakistan", "labels": ["GPE"]},
+                                },
+                                {
+                                    "id": "b",
+                                    "type": "labels",
+                                    "from_name": "label",
+                                    "to_name": "text",
+                                    "value": {"start": 27, "end": 32, "labels": ["ORG", "ACTOR"]},
+                                },
+                                {
+                                    "id": "a",
+                                    "type": "choices",
+                                    "from_name": "certainty",
+                                    "value": {"choices": ["high"]},
+                                },
+                                {
+                                    "type": "relation",
+                                    "from_id": "a",
+                                    "to_id": "b",
+                                    "direction": "right",
+                                    "labels": ["opposes"],
+                                },
+                                {"type": "choices", "from_name": "relevance", "value": {"choices": ["yes"]}},
+                            ],
+                        },
+                        {"completed_by": 2, "was_cancelled": True, "result": []},
+                    ],
+                    "predictions": [
+                        {"result": [{"id": "p", "type": "labels", "value": {"start": 0, "end": 1, "labels": ["X"]}}]}
+                    ],
+                },
+                {"id": 2, "data": {"text": "Gaza talks"}, "annotations": []},
+            ],
+            ensure_ascii=False,
+            indent=1,
+        ).encode("utf-8"),
+    ),
     "plain": ("docs.jsonl", _lines([{"id": "a", "text": TEXT, "meta": {"outlet": "Dawn"}}, {"text": "Second one"}])),
 }
 
@@ -141,7 +250,9 @@ def wrong_types(draw, fmt: str, data: bytes) -> bytes:
     rnd = random.Random(draw(st.integers(0, 2**32)))
     value = draw(JSON_VALUES)
     if fmt == "labelstudio":
-        return json.dumps(_swap_value(rnd, json.loads(data), value), ensure_ascii=False).encode("utf-8", "surrogatepass")
+        return json.dumps(_swap_value(rnd, json.loads(data), value), ensure_ascii=False).encode(
+            "utf-8", "surrogatepass"
+        )
     rows = [json.loads(x) for x in data.decode("utf-8").splitlines() if x.strip()]
     i = rnd.randrange(len(rows))
     rows[i] = _swap_value(rnd, rows[i], value)

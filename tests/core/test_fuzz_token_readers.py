@@ -25,12 +25,14 @@ from .test_token_readers_choice import GERMEVAL, TSV_POS_NE  # noqa: E402
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
-TSV_CUSTOM = ("#FORMAT=WebAnno TSV 3.3\n#T_SP=webanno.custom.Span|value\n"
-              "#T_SP=webanno.custom.Event|ROLE_webanno.custom.Event:args_webanno.custom.EventArgsLink|"
-              "webanno.custom.Span\n#T_RL=webanno.custom.Relation|value|BT_webanno.custom.Span\n\n\n"
-              "#Text=Gaza now 😊\n1-1\t0-4\tGaza\tLOC[1]\t_\t_\t_\t_\t\n1-2\t5-8\tnow\tTIME\tplace\t1-1[1]\tr\t1-1[1_0]\t\n"
-              "1-3\t9-11\t😊\t*\t_\t_\t_\t_\t\n\n#Text=Hamas\n2-1\t12-17\tHamas\tORG|LOC\t_\t_\t_\t_\t\n"
-              "2-1.1\t12-14\tHa\tX\t_\t_\t_\t_\t\n")
+TSV_CUSTOM = (
+    "#FORMAT=WebAnno TSV 3.3\n#T_SP=webanno.custom.Span|value\n"
+    "#T_SP=webanno.custom.Event|ROLE_webanno.custom.Event:args_webanno.custom.EventArgsLink|"
+    "webanno.custom.Span\n#T_RL=webanno.custom.Relation|value|BT_webanno.custom.Span\n\n\n"
+    "#Text=Gaza now 😊\n1-1\t0-4\tGaza\tLOC[1]\t_\t_\t_\t_\t\n1-2\t5-8\tnow\tTIME\tplace\t1-1[1]\tr\t1-1[1_0]\t\n"
+    "1-3\t9-11\t😊\t*\t_\t_\t_\t_\t\n\n#Text=Hamas\n2-1\t12-17\tHamas\tORG|LOC\t_\t_\t_\t_\t\n"
+    "2-1.1\t12-14\tHa\tX\t_\t_\t_\t_\t\n"
+)
 CONLL_U = ("# newdoc id = d1\n# text = To kendte Andronik Mirganjan.\n1\tTo\tO\ts\n2\tkendte\tO\ts\n"
            "3\tAndronik\tB-PER\ts\n4\tMirganjan\tI-PER\ts\n5\t.\tO\ts\n\n-DOCSTART- -X- O O\n\n"
            "1-2\tdu\t_\t_\n1\tde\tI-LOC\ts\n2\tle\tI-LOC\ts\n\n")
@@ -61,8 +63,10 @@ def mutate(data, raw: bytes) -> bytes:
             lines[i] = b"\t".join(cells)
         elif op == "col+":
             cells = line.split(b"\t")
-            cells.insert(data.draw(st.integers(0, len(cells)), label="c"),
-                         data.draw(st.sampled_from([b"", b"_", b"B-X", b"I-", b"*[3]", b"1-1[9_9]", b"O#O"]), label="v"))
+            cells.insert(
+                data.draw(st.integers(0, len(cells)), label="c"),
+                data.draw(st.sampled_from([b"", b"_", b"B-X", b"I-", b"*[3]", b"1-1[9_9]", b"O#O"]), label="v"),
+            )
             lines[i] = b"\t".join(cells)
         elif op == "swap":
             j = data.draw(st.integers(0, len(lines) - 1), label="j")

@@ -39,13 +39,33 @@ def comparable(rec):
     spans = {s["id"]: (s["start"], s["end"], s["label"], s["text"], s["actor_id"], s["attrs"]) for s in rec["spans"]}
     key = lambda sid: spans.get(sid)  # noqa: E731
     return {
-        "text": rec["text"], "sha256": rec["sha256"], "spans": sorted(spans.values(), key=repr),
-        "claims": sorted(((key(c["span"]), c["source_kind"], c["source"], key(c["source_span"]) if c["source_span"]
-                           else None, key(c["cue"]) if c["cue"] else None, c["quote"]) for c in rec["claims"]), key=repr),
-        "stances": sorted(((s["holder"], s["target"], s["polarity"], s["conditions"], [key(e) for e in s["evidence"]])
-                           for s in rec["stances"]), key=repr),
+        "text": rec["text"],
+        "sha256": rec["sha256"],
+        "spans": sorted(spans.values(), key=repr),
+        "claims": sorted(
+            (
+                (
+                    key(c["span"]),
+                    c["source_kind"],
+                    c["source"],
+                    key(c["source_span"]) if c["source_span"] else None,
+                    key(c["cue"]) if c["cue"] else None,
+                    c["quote"],
+                )
+                for c in rec["claims"]
+            ),
+            key=repr,
+        ),
+        "stances": sorted(
+            (
+                (s["holder"], s["target"], s["polarity"], s["conditions"], [key(e) for e in s["evidence"]])
+                for s in rec["stances"]
+            ),
+            key=repr,
+        ),
         "relations": sorted(((key(r["head"]), key(r["tail"]), r["label"]) for r in rec["relations"]), key=repr),
-        "doc_labels": rec["doc_labels"], "actors": sorted(a["id"] for a in rec["actors"]),
+        "doc_labels": rec["doc_labels"],
+        "actors": sorted(a["id"] for a in rec["actors"]),
         "targets": sorted(t["id"] for t in rec["targets"]),
     }
 

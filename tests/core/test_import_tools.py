@@ -88,7 +88,9 @@ def test_several_annotators_in_one_file_get_one_layer_each(new_project, tmp_path
 def test_new_labels_are_refused_with_a_list_unless_added(new_project, shared, snapshot):
     p = new_project(registry=False)
     before = snapshot(p)
-    with pytest.raises(IsfError, match=r"labels that are not in the project's scheme: span labels: .*Organization.*--add-labels"):
+    with pytest.raises(
+        IsfError, match=r"labels that are not in the project's scheme: span labels: .*Organization.*--add-labels"
+    ):
         p.import_paths([shared(*PF, "brat-tutorial-news")], annotator="x")
     assert snapshot(p) == before
     p.import_paths([shared(*PF, "brat-tutorial-news")], annotator="x", add_labels=True)

@@ -130,21 +130,41 @@ def test_labelstudio_relations_choices_layers_and_old_completions(tmp_path):
     s = text.index("Pakistan")
     r = text.index("Rubio")
     tasks = [
-        {"id": 1, "data": {"text": text},
-         "annotations": [
-             {"completed_by": 11, "result": [
-                 region("a", s, s + 8, "ACTOR", "Pakistan"),
-                 region("b", r, r + 5, "ACTOR", "Rubio"),
-                 {"type": "relation", "from_id": "a", "to_id": "b", "direction": "right", "labels": ["said_by"]},
-                 {"type": "relation", "from_id": "a", "to_id": "b", "direction": "left", "labels": ["says"]},
-                 {"id": "a", "type": "choices", "from_name": "certainty", "to_name": "text",
-                  "value": {"start": s, "end": s + 8, "choices": ["high"]}},
-                 {"type": "choices", "from_name": "relevance", "to_name": "text", "value": {"choices": ["relevant"]}},
-             ]},
-             {"completed_by": {"id": 12, "email": "b@example.org"}, "result": [region("c", s, s + 8, "ACTOR")]},
-             {"completed_by": 13, "was_cancelled": True, "result": []},
-         ]},
-        {"id": 2, "data": {"text": "Gaza"}, "completions": [{"completed_by": 11, "result": [region("z", 0, 4, "LOC")]}]},
+        {
+            "id": 1,
+            "data": {"text": text},
+            "annotations": [
+                {
+                    "completed_by": 11,
+                    "result": [
+                        region("a", s, s + 8, "ACTOR", "Pakistan"),
+                        region("b", r, r + 5, "ACTOR", "Rubio"),
+                        {"type": "relation", "from_id": "a", "to_id": "b", "direction": "right", "labels": ["said_by"]},
+                        {"type": "relation", "from_id": "a", "to_id": "b", "direction": "left", "labels": ["says"]},
+                        {
+                            "id": "a",
+                            "type": "choices",
+                            "from_name": "certainty",
+                            "to_name": "text",
+                            "value": {"start": s, "end": s + 8, "choices": ["high"]},
+                        },
+                        {
+                            "type": "choices",
+                            "from_name": "relevance",
+                            "to_name": "text",
+                            "value": {"choices": ["relevant"]},
+                        },
+                    ],
+                },
+                {"completed_by": {"id": 12, "email": "b@example.org"}, "result": [region("c", s, s + 8, "ACTOR")]},
+                {"completed_by": 13, "was_cancelled": True, "result": []},
+            ],
+        },
+        {
+            "id": 2,
+            "data": {"text": "Gaza"},
+            "completions": [{"completed_by": 11, "result": [region("z", 0, 4, "LOC")]}],
+        },
     ]
     p = tmp_path / "ls.json"
     p.write_text(json.dumps(tasks, ensure_ascii=False, indent=2), "utf-8")

@@ -132,19 +132,24 @@ def test_webanno_token_relations_are_skipped_and_counted(shared):
 
 
 def test_webanno_sub_token_spans_and_zero_length(shared):
-    coll = webanno.read([shared("peer-formats", "webanno-tsv3", "testStackedSubMultiTokenSpanWithFeatureValue.tsv")], layer="Span")
+    coll = webanno.read(
+        [shared("peer-formats", "webanno-tsv3", "testStackedSubMultiTokenSpanWithFeatureValue.tsv")], layer="Span"
+    )
     (doc,) = coll.documents
     got = {s.label: doc.text[s.start:s.end] for s in doc.spans}
     assert got["2a"] == "aaaaaa bbbbbb" and got["9a"] == "aaa bbbbbb ccc" and got["3a"] == "b" and got["4b"] == "bbb"
     assert len(doc.spans) == 18
     assert coll.count("span", "skipped") == 6
-    zero = webanno.read([shared("peer-formats", "webanno-tsv3", "testZeroLengthSpansWithFeatureValues.tsv")], layer="Span")
+    zero = webanno.read(
+        [shared("peer-formats", "webanno-tsv3", "testZeroLengthSpansWithFeatureValues.tsv")], layer="Span"
+    )
     assert zero.documents[0].spans == []
     assert zero.counts["span", "PERSON", "skipped:zero-length"] == 1
     assert zero.counts["span", "ORG", "skipped:zero-length"] == 1
 
 
-HEAD = "#FORMAT=WebAnno TSV 3.3\n#T_SP=webanno.custom.Span|value\n#T_RL=webanno.custom.Relation|value|BT_webanno.custom.Span\n\n\n"
+HEAD = ("#FORMAT=WebAnno TSV 3.3\n#T_SP=webanno.custom.Span|value\n"
+        "#T_RL=webanno.custom.Relation|value|BT_webanno.custom.Span\n\n\n")
 
 
 def test_webanno_broken_variants(tmp_path):
@@ -173,8 +178,11 @@ def test_webanno_inception_export_layout_names_the_annotator(tmp_path):
 
 def test_webanno_sentence_with_a_line_break_has_two_text_lines(tmp_path):
     p = tmp_path / "a.tsv"
-    p.write_text("#FORMAT=WebAnno TSV 3.3\n#T_SP=webanno.custom.Span|value\n\n\n#Text=Gaza\n#Text=now 😊\n"
-                 "1-1\t0-4\tGaza\tLOC\t\n1-2\t5-8\tnow\t_\t\n1-3\t9-11\t😊\tEMO\t\n\n#Text=Hamas\n2-1\t12-17\tHamas\tORG\t\n", "utf-8")
+    p.write_text(
+        "#FORMAT=WebAnno TSV 3.3\n#T_SP=webanno.custom.Span|value\n\n\n#Text=Gaza\n#Text=now 😊\n"
+        "1-1\t0-4\tGaza\tLOC\t\n1-2\t5-8\tnow\t_\t\n1-3\t9-11\t😊\tEMO\t\n\n#Text=Hamas\n2-1\t12-17\tHamas\tORG\t\n",
+        "utf-8",
+    )
     (doc,) = webanno.read([p], layer="Span").documents
     assert doc.text == "Gaza\nnow 😊\nHamas"
     assert ents(doc) == [("Gaza", "LOC"), ("😊", "EMO"), ("Hamas", "ORG")]

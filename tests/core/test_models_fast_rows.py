@@ -14,7 +14,7 @@ def test_span_from_row_equals_a_validated_span():
         assert fast.model_fields_set == slow.model_fields_set
         assert fast.model_dump() == slow.model_dump() and fast.model_copy(update={"end": 10}).end == 10
         assert span_from_dict(dict(zip(("id", "document_id", "layer", "start", "end", "label", "actor_id",
-                                        "attrs", "author"), row))) == slow
+                                        "attrs", "author"), row, strict=True))) == slow
     fresh = span_from_row(("s2", "doc", "alice", 0, 1, "CUE", None, "{}", "bob"))
     other = span_from_row(("s3", "doc", "alice", 0, 1, "CUE", None, "{}", "bob"))
     fresh.attrs["x"] = 1                 # each span gets its own attrs dict

@@ -19,7 +19,9 @@ def test_only_001_and_002_pair():
 
 def test_shared_boilerplate_sentence_alone_does_not_pair():
     boiler = "Subscribe to our newsletter for the latest news and analysis every day."
-    texts = [f"{boiler}\nStory number {i} is about something else entirely, with its own words {i * 7}." for i in range(60)]
+    texts = [
+        f"{boiler}\nStory number {i} is about something else entirely, with its own words {i * 7}." for i in range(60)
+    ]
     assert find_groups(texts) == []
 
 

@@ -242,7 +242,7 @@ def test_window_killed_twelve_times_while_others_try_to_open(project_file, seeds
     rnd = random.Random(8)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     acknowledged: set[str] = set()
-    for kill in range(12):
+    for _kill in range(12):
         win = subprocess.Popen([sys.executable, "-c", WINDOW, str(project_file), DOC4, str(len(acknowledged))],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         first = win.stdout.readline().strip()      # the window is up and labelling

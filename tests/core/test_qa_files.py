@@ -37,10 +37,26 @@ def test_webanno_chain_layer_without_chains_counts_nothing(tmp_path):
 
 
 def _image_task(n):
-    return {"id": n, "data": {"image": f"/data/upload/1/{n}.png"}, "annotations": [{"id": n, "completed_by": 1, "result": [
-        {"id": "r1", "from_name": "label", "to_name": "image", "type": "polygonlabels",
-         "value": {"points": [[1, 2], [3, 4], [5, 6]], "polygonlabels": ["Car"]}}]}],
-        "predictions": [{"result": [{"id": "p", "type": "rectanglelabels", "value": {"rectanglelabels": ["Car"]}}]}]}
+    return {
+        "id": n,
+        "data": {"image": f"/data/upload/1/{n}.png"},
+        "annotations": [
+            {
+                "id": n,
+                "completed_by": 1,
+                "result": [
+                    {
+                        "id": "r1",
+                        "from_name": "label",
+                        "to_name": "image",
+                        "type": "polygonlabels",
+                        "value": {"points": [[1, 2], [3, 4], [5, 6]], "polygonlabels": ["Car"]},
+                    }
+                ],
+            }
+        ],
+        "predictions": [{"result": [{"id": "p", "type": "rectanglelabels", "value": {"rectanglelabels": ["Car"]}}]}],
+    }
 
 
 def test_labelstudio_image_task_is_skipped_not_imported_as_text(tmp_path):
@@ -92,8 +108,10 @@ def test_our_export_folder_imports_as_it_is(tmp_path, capsys):
     import pytest
 
     src = tmp_path / "in.jsonl"
-    src.write_text(json.dumps({"text": "Angela Merkel left Berlin.", "label": [[0, 13, "PER"], [19, 25, "LOC"]]}) + "\n",
-                   encoding="utf-8")
+    src.write_text(
+        json.dumps({"text": "Angela Merkel left Berlin.", "label": [[0, 13, "PER"], [19, 25, "LOC"]]}) + "\n",
+        encoding="utf-8",
+    )
     a, b = tmp_path / "a.isf", tmp_path / "b.isf"
     for fmt in ("doccano", "labelstudio"):
         for p in (a, b):

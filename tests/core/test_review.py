@@ -81,7 +81,9 @@ def test_structures_are_decided_whole_with_provenance(three):
     [gclaim] = three.claims(D, "gold").values()
     src = gold[gclaim.source_span]
     assert three.document(D).text[src.start:src.end] == "Marco Rubio" and gclaim.quote == "reported"
-    prov = json.loads(three.conn.execute("SELECT data FROM provenance WHERE item_id=?", (gclaim.span_id,)).fetchone()[0])
+    prov = json.loads(
+        three.conn.execute("SELECT data FROM provenance WHERE item_id=?", (gclaim.span_id,)).fetchone()[0]
+    )
     # chen's source span is "Rubio", not "Marco Rubio": only alice had exactly this claim
     assert prov["proposed_by"] == ["alice", "bob", "chen"] and prov["agreed"] == ["alice"]
     assert prov["decided_by"] == "lead" and prov["at"]

@@ -48,7 +48,10 @@ def test_seed_map_cells_exactly(corpus):
 def test_filters_documents_outlet_dates_and_actor_types(corpus):
     pk = names(corpus)["Pakistan"]
     one = build_map(corpus, Scope(documents=["004_925ac23fd4dc491f"]))
-    assert {(c.target, c.label()) for c in one.cells.values()} == {("isf-troops", "support"), ("disarm-hamas", "oppose")}
+    assert {(c.target, c.label()) for c in one.cells.values()} == {
+        ("isf-troops", "support"),
+        ("disarm-hamas", "oppose"),
+    }
     assert build_map(corpus, Scope(actor_types=["armed_group"])).holders[0].name == "Hamas"
     december = build_map(corpus, Scope(date_from="2025-12", date_to="2025-12"))
     assert december.cell(pk, "isf-troops") is not None
@@ -118,12 +121,18 @@ def test_stance_semeval_export(corpus, tmp_path):
     lines = (tmp_path / "sem" / "all.tsv").read_text(encoding="utf-8").splitlines()
     assert lines[0].split("\t") == ["ID", "Target", "Text", "Stance", "Holder", "Polarity", "Document"]
     rows = [line.split("\t") for line in lines[1:]]
-    assert sorted((r[1], r[3], r[4]) for r in rows) == sorted([
-        ("disarming Hamas", "AGAINST", "Pakistan"), ("disarming Hamas", "AGAINST", "Hamas"),
-        ("leading or commanding the ISF", "FAVOR", "Pakistan"), ("contributing troops to the ISF", "FAVOR", "Pakistan"),
-        ("contributing troops to the ISF", "AGAINST", "Pakistan"), ("disarming Hamas", "AGAINST", "Pakistan"),
-        ("contributing troops to the ISF", "FAVOR", "United States"), ("contributing troops to the ISF", "FAVOR", "Pakistan"),
-    ])   # the conditional stance has no SemEval label: left out and counted
+    assert sorted((r[1], r[3], r[4]) for r in rows) == sorted(
+        [
+            ("disarming Hamas", "AGAINST", "Pakistan"),
+            ("disarming Hamas", "AGAINST", "Hamas"),
+            ("leading or commanding the ISF", "FAVOR", "Pakistan"),
+            ("contributing troops to the ISF", "FAVOR", "Pakistan"),
+            ("contributing troops to the ISF", "AGAINST", "Pakistan"),
+            ("disarming Hamas", "AGAINST", "Pakistan"),
+            ("contributing troops to the ISF", "FAVOR", "United States"),
+            ("contributing troops to the ISF", "FAVOR", "Pakistan"),
+        ]
+    )   # the conditional stance has no SemEval label: left out and counted
     assert res.manifest["counts"]["format"]["left_out"] == {"polarity conditional": 1}
     assert res.manifest["counts"]["format"]["rows"] == 8
     troops = next(r for r in rows if r[6].startswith("004") and r[1].startswith("contributing"))

@@ -116,7 +116,7 @@ def test_every_column_that_refers_to_a_span_is_indexed(new_project):
     index made every deleted span scan its table (a merge replacing 15,000 spans: 18.8 s)."""
     conn = new_project().conn
     refs = [(t, fk["from"]) for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            for fk in (dict(zip(("id", "seq", "table", "from", "to"), r[:5]))
+            for fk in (dict(zip(("id", "seq", "table", "from", "to"), r[:5], strict=True))
                        for r in conn.execute("SELECT * FROM pragma_foreign_key_list(?)", (t,)))
             if fk["table"] in ("spans", "stances")]
     assert ("claims", "source_span") in refs and ("stance_evidence", "span_id") in refs

@@ -75,4 +75,7 @@ def test_actors_and_targets_are_matched_by_one_rule(tmp_path, seeds_dir):
             assert match_entry(conn, "actor", "x", "FREEDONIA") == ("aa", "same name 'FREEDONIA'")
             assert match_entry(conn, "actor", "x", "nobody", "Q9") is None
             target = p.targets()[0]
-            assert match_entry(conn, "target", "x", target.name.upper()) == (target.id, f"same name {target.name.upper()!r}")
+            assert match_entry(conn, "target", "x", target.name.upper()) == (
+                target.id,
+                f"same name {target.name.upper()!r}",
+            )

@@ -55,7 +55,9 @@ def test_webanno_layer_picks_pos_by_dotted_tail_and_reads_its_relations(pos_ne):
     (doc,) = coll.documents
     assert [lab for _t, lab in ents(doc)] == ["NNP", ",", "IN", "NNP", ",", "VBD", "."]
     assert len(doc.relations) == 6
-    assert coll.counts["layer", "NamedEntity", "skipped:spans of a layer not read (choose it with --webanno-layer)"] == 2
+    assert (
+        coll.counts["layer", "NamedEntity", "skipped:spans of a layer not read (choose it with --webanno-layer)"] == 2
+    )
     lemma = webanno.read([pos_ne], layer="Lemma")
     assert [lab for _t, lab in ents(lemma.documents[0])][-2:] == ["speak", "."]
 
@@ -95,7 +97,10 @@ def test_slot_feature_role_is_never_a_label(tmp_path):
     assert "p1" not in coll.span_labels and "p1;p2" not in coll.span_labels
     spans = webanno.read([p], layer="SimpleSpan")
     assert ents(spans.documents[0]) == [("This is", "SimpleSpan"), ("a test", "SimpleSpan")]
-    assert spans.counts["layer", "SimpleLinkHost", "skipped:spans of a layer not read (choose it with --webanno-layer)"] == 1
+    assert (
+        spans.counts["layer", "SimpleLinkHost", "skipped:spans of a layer not read (choose it with --webanno-layer)"]
+        == 1
+    )
 
 
 def test_webanno_file_read_as_conll_is_refused_not_a_crash(pos_ne, tmp_path, capsys):

@@ -15,8 +15,14 @@ def project_path(tmp_path):
     p = Project.create(path, registry=REPO / "seeds" / "registry.json")
     p.import_paths(sorted((REPO / "seeds").glob("*.txt")))
     extra = tmp_path / "unicode.jsonl"
-    extra.write_text(json.dumps({"id": "zz-unicode", "text": "🇵🇰🇺🇸 Pakistan and 👨‍👩‍👧 families. پاکستان نے کہا\nIslamabad agreed."},
-                                ensure_ascii=False) + "\n", encoding="utf-8")
+    extra.write_text(
+        json.dumps(
+            {"id": "zz-unicode", "text": "🇵🇰🇺🇸 Pakistan and 👨‍👩‍👧 families. پاکستان نے کہا\nIslamabad agreed."},
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     p.import_paths([extra])
     p.close()
     return path

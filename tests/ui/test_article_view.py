@@ -289,7 +289,9 @@ def test_incremental_updates_rehighlight_only_touched_blocks(view, monkeypatch):
     assert seen == []       # coloured when painted
     view.repaint()
     assert seen == [2]
-    assert block_formats(view, 2) == [(h[0] - TEXT.index("Hamas said") + 0, 5, tint_color(ORANGE), Qt.BrushStyle.SolidPattern)]
+    assert block_formats(view, 2) == [
+        (h[0] - TEXT.index("Hamas said") + 0, 5, tint_color(ORANGE), Qt.BrushStyle.SolidPattern)
+    ]
     assert block_formats(view, 0) == before[0] and block_formats(view, 1) == before[1]
 
     seen.clear()
@@ -609,7 +611,9 @@ def test_adding_many_spans_at_once_matches_loading_them(view):
     added = [(s.id, view.underline_levels(s.start)) for s in view.spans()]
     order = [s.id for s in view.spans()]
     view.set_document(text, spans + more)
-    assert [s.id for s in view.spans()] == order and [(s.id, view.underline_levels(s.start)) for s in view.spans()] == added
+    assert [s.id for s in view.spans()] == order and [
+        (s.id, view.underline_levels(s.start)) for s in view.spans()
+    ] == added
     assert view.next_span_id("s5") == "m5"
     with pytest.raises(ValueError):
         view.add_spans([SpanStyle(f"x{i}", 0, 3, "ACTOR", ORANGE) for i in range(40)] + [spans[0]])

@@ -260,8 +260,25 @@ def test_killed_after_actions_reopens_with_every_span(qtbot, project_path):
 def test_screenshot_command(tmp_path, project_path):
     out = tmp_path / "shot.png"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    r = subprocess.run([sys.executable, "-m", "isfannotate", "gui", str(project_path), "--screenshot", str(out),
-                        "--document", DOC4, "--annotator", "carol"], capture_output=True, text=True, env=env, timeout=60)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "isfannotate",
+            "gui",
+            str(project_path),
+            "--screenshot",
+            str(out),
+            "--document",
+            DOC4,
+            "--annotator",
+            "carol",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert r.returncode == 0, r.stderr
     from PySide6.QtGui import QImage
     img = QImage(str(out))

@@ -159,7 +159,7 @@ def test_only_paragraphs_longer_than_the_limit_get_display_breaks():
     breaks = display_breaks(text)
     assert breaks and all(10 < b < 10 + len(long) for b in breaks)
     assert all(text[b - 1] == " " for b in breaks)      # cut after a space, inside the paragraph
-    pieces = [b - a for a, b in zip([10, *breaks], [*breaks, 10 + len(long)])]
+    pieces = [b - a for a, b in zip([10, *breaks], [*breaks, 10 + len(long)], strict=True)]
     assert max(pieces) <= DISPLAY_PIECE * 5 // 4 and min(pieces) >= DISPLAY_PIECE // 2
     assert display_breaks("x" * SPLIT_OVER) == [] and display_breaks("seed 000 line " * 400) == []
     assert display_breaks("x" * 20_000)                  # no space at all: cut anyway

@@ -153,7 +153,9 @@ def test_a_cue_row_names_the_claims_it_introduces(qtbot, window, filled):
 
     def cue_line():
         m = window.annotations.model
-        [row] = [m.index(i, 0).data() for i in range(m.rowCount()) if m.index(i, 0).data(Qt.ItemDataRole.UserRole) == cue]
+        [row] = [
+            m.index(i, 0).data() for i in range(m.rowCount()) if m.index(i, 0).data(Qt.ItemDataRole.UserRole) == cue
+        ]
         return row.splitlines()[1].strip()
 
     assert cue_line() == "cue of no claim yet"

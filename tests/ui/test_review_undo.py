@@ -132,7 +132,9 @@ def gold_of(p):
     spans = sorted((s.label, text[s.start:s.end], s.actor_id) for s in p.spans(D, "gold"))
     stances = sorted((s.holder, s.target, s.polarity, s.conditions) for s in p.stances(D, "gold"))
     claims = sorted((c.source_kind, c.quote) for c in p.claims(D, "gold").values())
-    decisions = sorted(tuple(r) for r in p.conn.execute("SELECT kind, decision, chosen, note, decided_by FROM decisions"))
+    decisions = sorted(
+        tuple(r) for r in p.conn.execute("SELECT kind, decision, chosen, note, decided_by FROM decisions")
+    )
     return spans, stances, claims, decisions
 
 

@@ -43,7 +43,7 @@ def create_main_window(project_path: str | Path, annotator: str | None) -> MainW
 def take_screenshot(window: MainWindow, path: str | Path, shown: QWidget | None = None) -> None:
     """Grab *shown* (a window opened from *window* by :func:`open_window`; default the main
     window) once it has settled: events processed, side panels filled, jobs ended."""
-    app = ensure_app()
+    ensure_app()
     window.show()
     if shown is not None and shown is not window:
         shown.show()

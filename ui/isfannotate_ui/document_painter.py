@@ -230,7 +230,7 @@ class DocumentPainter(QObject):
         chain += [w for w in details.findChildren(QWidget) if w.objectName().startswith("attr_")]
         chain += [w for n in ("pick_source", "pick_cue") if (w := details.findChild(QWidget, n)) is not None]
         chain.append(self.parts.view)
-        for a, b in zip(chain, chain[1:]):
+        for a, b in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(a, b)
 
     def detail_rows(self, span: Span) -> list[tuple[str, QWidget]]:

@@ -61,6 +61,7 @@ class LabellingController(QObject):
         self.label_actions.clear()
         labels = []
         self.session.colors.clear()
+        apply = self.session.guarded(self.apply_label)
         for i, lab in enumerate(self.session.project.scheme.span_labels):
             color = lab.color or color_for_label(i)
             self.session.colors[lab.name] = color
@@ -74,7 +75,7 @@ class LabellingController(QObject):
                 act.setShortcut(QKeySequence(key))
             # a label key types in a field: it labels only while the article view has focus (B2)
             act.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            act.triggered.connect(lambda _c=False, n=lab.name, apply=self.session.guarded(self.apply_label): apply(n))
+            act.triggered.connect(lambda _c=False, n=lab.name: apply(n))
             self.parts.view.addAction(act)
             menu.insertAction(self._label_menu_anchor, act)
             self.label_actions[lab.name] = act

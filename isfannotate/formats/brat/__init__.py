@@ -22,6 +22,7 @@ manifest for the mapping).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from isfannotate.formats.common import ExportContext, NameAllocator, actor_index
 
@@ -30,7 +31,7 @@ from .lines import _BREAK_RE
 _WS = re.compile(r"\s+")
 
 
-def scheme_names(scheme: dict | None, *keys: str) -> list[str]:
+def scheme_names(scheme: dict[str, Any] | None, *keys: str) -> list[str]:
     """Names listed under the first of ``keys`` present in the scheme (e.g. ``span_labels``,
     then ``labels``), whether given as strings, dicts (``name``/``id``/``label``/``value``) or
     a mapping from name to properties. Empty when absent."""
@@ -78,7 +79,7 @@ def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _attr_value(value) -> str | bool | None:
+def _attr_value(value: object) -> str | bool | None:
     if value is None or value is False:
         return None
     if value is True:
@@ -88,12 +89,12 @@ def _attr_value(value) -> str | bool | None:
     return brat_token(str(value))
 
 
-def write(ctx: ExportContext, docs: list[dict]) -> None:
+def write(ctx: ExportContext, docs: list[dict[str, Any]]) -> None:
     names = NameAllocator()
     mapping: dict[str, str] = {}
     entity_types: list[str] = [brat_token(n) for n in scheme_names(ctx.scheme, "span_labels", "labels")]
     relation_types: list[str] = [brat_token(n) for n in scheme_names(ctx.scheme, "relation_types", "relations")]
-    attr_values: dict[str, set] = {}
+    attr_values: dict[str, set[Any]] = {}
 
     def note_type(bucket: list[str], value: str) -> None:
         if value not in bucket:
@@ -108,7 +109,8 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
         tid: dict[str, str] = {}
         n_a = n_n = n_r = n_note = 0
 
-        def attr(name: str, target: str, value) -> None:
+        # the helpers below run only within this record's iteration: its lines, actors and ids bound here
+        def attr(name: str, target: str, value: object, lines: list[str] = lines) -> None:
             nonlocal n_a
             v = _attr_value(value)
             if v is None:
@@ -117,7 +119,9 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
             attr_values.setdefault(name, set()).add(v)
             lines.append(f"A{n_a}\t{name} {target}" + ("" if v is True else f" {v}"))
 
-        def norm(target: str, db: str, actor_id: str) -> None:
+        def norm(
+            target: str, db: str, actor_id: str, lines: list[str] = lines, actors: dict[str, Any] = actors
+        ) -> None:
             nonlocal n_n
             n_n += 1
             name = actors.get(actor_id, {}).get("name", "")
@@ -149,7 +153,7 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
                     continue
                 attr(brat_token(key), t, value)
 
-        def rel(label: str, head: str, tail: str) -> None:
+        def rel(label: str, head: str, tail: str, lines: list[str] = lines, tid: dict[str, str] = tid) -> None:
             nonlocal n_r
             if head not in tid or tail not in tid:
                 return
@@ -160,17 +164,17 @@ def write(ctx: ExportContext, docs: list[dict]) -> None:
         for r in record["relations"]:
             rel(brat_token(r["label"]), r["head"], r["tail"])
         for cl in record["claims"]:
-            t = tid.get(cl["span"])
-            if t is None:
+            ct = tid.get(cl["span"])
+            if ct is None:
                 continue
             if cl.get("source_span"):
                 rel("source", cl["span"], cl["source_span"])
             if cl.get("cue"):
                 rel("cue", cl["span"], cl["cue"])
-            attr("Source_kind", t, cl.get("source_kind"))
-            attr("Quote", t, cl.get("quote"))
+            attr("Source_kind", ct, cl.get("source_kind"))
+            attr("Quote", ct, cl.get("quote"))
             if cl.get("source"):
-                norm(t, "isfannotate_source", cl["source"])
+                norm(ct, "isfannotate_source", cl["source"])
         targets = {x["id"]: x for x in record["targets"]}
         for st in record["stances"]:
             holder = actors.get(st.get("holder") or "", {}).get("name", st.get("holder"))

@@ -3,8 +3,10 @@ model. The writer and what both share are in ``brat/__init__``."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from isfannotate.errors import InputError
 from isfannotate.formats.parsed import (
@@ -90,7 +92,7 @@ def _sibling(path: Path, suffix: str) -> Path:
     return path.with_name(path.name[: -len(path.suffix)] + suffix)
 
 
-def _brat_pairs(paths) -> list[tuple[Path, Path | None, Path | None]]:
+def _brat_pairs(paths: Sequence[str | Path]) -> list[tuple[Path, Path | None, Path | None]]:
     """(txt, ann or None, root folder or None) for every document under ``paths``."""
     out: list[tuple[Path, Path | None, Path | None]] = []
     seen: set[Path] = set()
@@ -125,7 +127,7 @@ def _brat_pairs(paths) -> list[tuple[Path, Path | None, Path | None]]:
     return out
 
 
-def read(paths, *, split_discontinuous: bool = False) -> ParsedCollection:
+def read(paths: Sequence[str | Path], *, split_discontinuous: bool = False) -> ParsedCollection:
     """Read brat standoff (``.txt`` + ``.ann`` pairs; folders searched recursively).
 
     A document in a subfolder of a given folder gets the first subfolder's name as its
@@ -166,14 +168,14 @@ def _stated_matches(raw: str, frags: list[tuple[int, int]], stated: str) -> bool
     return stated == flat
 
 
-def _read_ann(path: Path, src: SourceText, doc: ParsedDocument, counts, split: bool) -> None:
+def _read_ann(path: Path, src: SourceText, doc: ParsedDocument, counts: Counter[Any], split: bool) -> None:
     where = str(path)
     ann = read_text_file(path)
     ann = ann[1:] if ann.startswith("\ufeff") else ann
     tlines: dict[str, tuple[int, str, list[tuple[int, int]], str | None]] = {}
     events: dict[str, tuple[int, str, str, list[tuple[str, str]]]] = {}
     rels: dict[str, tuple[int, str, str, str]] = {}
-    others: list[tuple[int, str, re.Match]] = []
+    others: list[tuple[int, str, re.Match[str]]] = []
     ids: dict[str, int] = {}
 
     def new_id(ident: str, lineno: int) -> None:
@@ -238,7 +240,7 @@ def _read_ann(path: Path, src: SourceText, doc: ParsedDocument, counts, split: b
         past = any(b > len(src.raw) for _a, b in frags)  # only possible in UTF-16 units (checked above)
         if past or (stated is not None and not _stated_matches(src.raw, frags, stated)):
             alt = _utf16_frags(src, frags)
-            if alt is None or not _stated_matches(src.raw, alt, stated):
+            if alt is None or stated is None or not _stated_matches(src.raw, alt, stated):
                 shown = " ".join(src.raw[a:b] for a, b in frags)
                 raise InputError(
                     where,
@@ -250,7 +252,7 @@ def _read_ann(path: Path, src: SourceText, doc: ParsedDocument, counts, split: b
             status = "converted:UTF-16 offsets"
         clean = sorted((src.to_clean(a), src.to_clean(b)) for a, b in frags)
         if src.changed and status == IMPORTED and any(
-            (ca, cb) != (a, b) for (ca, cb), (a, b) in zip(clean, sorted(frags))
+            (ca, cb) != (a, b) for (ca, cb), (a, b) in zip(clean, sorted(frags), strict=True)
         ):
             status = "converted:offsets moved by text cleaning (BOM/CRLF)"
         nonempty = [(a, b) for a, b in clean if b > a]
@@ -260,7 +262,7 @@ def _read_ann(path: Path, src: SourceText, doc: ParsedDocument, counts, split: b
             continue
         if len(nonempty) > 1 and all(
             a2 >= b1 and all(ch in _LINE_BREAKS for ch in text[b1:a2])
-            for (_a1, b1), (a2, _b2) in zip(nonempty, nonempty[1:])
+            for (_a1, b1), (a2, _b2) in zip(nonempty, nonempty[1:], strict=False)
         ):
             # fragments separated only by line breaks: one span across lines
             nonempty = [(nonempty[0][0], nonempty[-1][1])]
@@ -291,7 +293,9 @@ def _read_ann(path: Path, src: SourceText, doc: ParsedDocument, counts, split: b
         if ident in events:
             ident = events[ident][2]
         if ident not in tlines:
-            raise InputError(where, f"brat: {what} refers to {ident}, which is not a text-bound annotation here", lineno)
+            raise InputError(
+                where, f"brat: {what} refers to {ident}, which is not a text-bound annotation here", lineno
+            )
         keys = keys_of[ident]
         if not keys:
             raise InputError(where, f"brat: {what} refers to {ident}, a zero-length span that was skipped", lineno)
@@ -303,7 +307,9 @@ def _read_ann(path: Path, src: SourceText, doc: ParsedDocument, counts, split: b
         counts["relation", label, IMPORTED] += 1
     for ident, (lineno, etype, trigger, args) in sorted(events.items(), key=lambda kv: kv[1][0]):
         if trigger not in tlines:
-            raise InputError(where, f"brat: event {ident}: trigger {trigger} is not a text-bound annotation here", lineno)
+            raise InputError(
+                where, f"brat: event {ident}: trigger {trigger} is not a text-bound annotation here", lineno
+            )
         head = ref(trigger, lineno, ident)
         for role, target in args:
             label = _ROLE_SUFFIX.sub("", role)
@@ -314,7 +320,7 @@ def _read_ann(path: Path, src: SourceText, doc: ParsedDocument, counts, split: b
                else "converted:trigger span"] += 1
 
     # -- attributes, normalisations, notes, equivalences
-    notes: dict[str, list[str]] = defaultdict(list)
+    notes: dict[tuple[str, str], list[str]] = defaultdict(list)
     for lineno, kind, m in others:
         if kind == "*":
             counts["equivalence", m.group(1), "skipped:equivalence set (brat *)"] += 1

@@ -213,7 +213,7 @@ class AgreementWindow(QWidget):
         """Every table says its match mode (and αU, which has none, says what it is)."""
         for box, title in zip(self.boxes, (f"Annotator pairs ({mode}-match F1, all labels)",
                                            f"Per label ({mode}-match F1; αU: unitizing α)",
-                                           f"Per document ({mode}-match F1)")):
+                                           f"Per document ({mode}-match F1)"), strict=True):
             box.setTitle(title)
 
     # ------------------------------------------------------------- result
@@ -263,9 +263,17 @@ class AgreementWindow(QWidget):
                                   (s.sd, None, None), (str(s.n_pairs), None, None),
                                   (unitizing.mean_sd(lab)[0] if unitizing is not None else None, None, None)]
                                  for lab, s in sorted(f1.labels.items())])
-        self._rows(self.documents, [[(doc, None, None), (s.mean, s.disagreements, f"document {doc}, {f1.mode}-match F1"),
-                                     (", ".join(r.documents.get(doc, [])), None, None)]
-                                    for doc, s in sorted(f1.documents.items())])
+        self._rows(
+            self.documents,
+            [
+                [
+                    (doc, None, None),
+                    (s.mean, s.disagreements, f"document {doc}, {f1.mode}-match F1"),
+                    (", ".join(r.documents.get(doc, [])), None, None),
+                ]
+                for doc, s in sorted(f1.documents.items())
+            ],
+        )
         rows = []
         for name, fa in r.facets.items():
             ids = list(dict.fromkeys(fa.disagreements + fa.incomplete))

@@ -404,7 +404,9 @@ class AnnotationsPanel(QWidget):
             for c in attr.choices:
                 w.addItem(c, c)
             w.setCurrentIndex(max(0, w.findData(value)))
-            w.currentIndexChanged.connect(lambda _i, w=w: self.attributeEdited.emit(span_id, attr.name, w.currentData()))
+            w.currentIndexChanged.connect(
+                lambda _i, w=w: self.attributeEdited.emit(span_id, attr.name, w.currentData())
+            )
             return w
         if attr.type == "boolean":
             w = QCheckBox(self.details)

@@ -64,7 +64,7 @@ def _parse(color: str) -> tuple[int, int, int]:
 
 
 def _fmt(rgb: tuple[float, float, float]) -> str:
-    return "#%02X%02X%02X" % tuple(max(0, min(255, round(v))) for v in rgb)
+    return "#" + "".join(f"{max(0, min(255, round(v))):02X}" for v in rgb)
 
 
 def blend(color: str, background: str = "#FFFFFF", alpha: float = 0.25) -> str:

@@ -163,7 +163,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         selected = self.selected_id
         run_a = run_b = -1
         run_fmt: QTextCharFormat | None = None
-        for a, b in zip(cuts, cuts[1:]):
+        for a, b in zip(cuts, cuts[1:], strict=False):
             chosen: SpanStyle | None = None
             for s in ordered:
                 if s.start <= a and s.end >= b:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from isfannotate.proposals import stance_holder
+from isfannotate.proposals import ClaimProposal, stance_holder
 
 from ..app_settings import app_settings
 from ..parts import WindowParts

@@ -99,7 +99,10 @@ class RelationsPanel(QWidget):
 
     def _fill_ends(self) -> None:
         rel = self._types.get(self.label.currentData())
-        for combo, allowed in ((self.head, rel.head_labels if rel else []), (self.tail, rel.tail_labels if rel else [])):
+        for combo, allowed in (
+            (self.head, rel.head_labels if rel else []),
+            (self.tail, rel.tail_labels if rel else []),
+        ):
             keep = combo.currentData()
             combo.clear()
             for sid, label, desc in self._spans:

@@ -26,43 +26,69 @@ def ok_cancel(dialog: QDialog, on_ok, ok_text: str | None = None) -> QDialogButt
 
 # Every key of the annotation window, for the F1 help (the window binds them as QActions).
 KEYS: list[tuple[str, str]] = [
-    ("1–9 (or the label's key)", "label the selection, or relabel the selected span (in the article only; "
-                                 "in a field the key is typed)"),
-    ("1 on a known name or alias", "the ACTOR span is linked to that actor at once (the status line says "
-                                   "which; Ctrl+L changes it); an unknown name opens the picker on "
-                                   "“+ Create actor” with a type guessed from the words"),
+    (
+        "1–9 (or the label's key)",
+        "label the selection, or relabel the selected span (in the article only; in a field the key is typed)",
+    ),
+    (
+        "1 on a known name or alias",
+        "the ACTOR span is linked to that actor at once (the status line says "
+        "which; Ctrl+L changes it); an unknown name opens the picker on "
+        "“+ Create actor” with a type guessed from the words",
+    ),
     ("2 (CLAIM)", "the claim and a proposal: its source, cue, quote type and modality from the text around it"),
-    ("Enter / Tab / Shift+Tab / Q / Esc (a proposal shown)", "accept it (one undo step) / next / previous "
-                                                             "source / next quote type / dismiss it"),
+    (
+        "Enter / Tab / Shift+Tab / Q / Esc (a proposal shown)",
+        "accept it (one undo step) / next / previous source / next quote type / dismiss it",
+    ),
     ("double-click / drag", "select a word / words (snapped to words while snap: word is on)"),
     ("W", "toggle snapping between whole words and exact characters"),
     ("Shift+← / →", "extend the selection by exactly one character"),
     ("Ctrl+Shift+← / →", "extend the selection by one word"),
-    ("S", "new stance from the selection (made a CLAIM) or the selected claim: holder proposed, the focus "
-          "on the target (type its first letters)"),
+    (
+        "S",
+        "new stance from the selection (made a CLAIM) or the selected claim: holder proposed, the focus "
+        "on the target (type its first letters)",
+    ),
     ("Shift+S", "the selected claim becomes more evidence of the stance being written"),
     ("1–5 (in the stance editor)", "the polarity; with holder and target set it saves the stance"),
     ("Enter / Ctrl+Enter / Esc (in the stance editor)", "save the stance / save it / cancel it"),
     ("Tab / Shift+Tab", "next / previous span (from a selected suggestion: the next / previous suggestion)"),
     ("F8 / Shift+F8", "select the next / previous suggestion (the model's or the registry's)"),
-    ("Enter", "accept the selected suggestion; else open the selected span's details (claim: source → cue → quote → modality with Tab)"),
+    (
+        "Enter",
+        "accept the selected suggestion; else open the selected span's details "
+        "(claim: source → cue → quote → modality with Tab)",
+    ),
     ("Delete", "remove the selected span (one accepted from a suggestion: the suggestion is rejected too)"),
     ("Alt+Shift+← / →", "move the selected span's end one word left / right (one undo step)"),
     ("Alt+Ctrl+Shift+← / →", "move the selected span's start one word left / right (one undo step)"),
-    ("A / X", "accept / reject the suggestion under the cursor, selected, or covered by the selected text "
-              "(a model's claim comes with its source and cue; a label key accepts it with that label)"),
-    ("Shift+A", "accept all suggestions of the document at or above their minimum score, one undo step "
-                "(the model's first, then the registry's; not on a document marked done)"),
-    ("Ctrl+L", "link the selected ACTOR span to an actor (the picker: Enter link, Ctrl+Enter link and add "
-               "the text as an alias, Esc leave unlinked)"),
+    (
+        "A / X",
+        "accept / reject the suggestion under the cursor, selected, or covered by the selected text "
+        "(a model's claim comes with its source and cue; a label key accepts it with that label)",
+    ),
+    (
+        "Shift+A",
+        "accept all suggestions of the document at or above their minimum score, one undo step "
+        "(the model's first, then the registry's; not on a document marked done)",
+    ),
+    (
+        "Ctrl+L",
+        "link the selected ACTOR span to an actor (the picker: Enter link, Ctrl+Enter link and add "
+        "the text as an alias, Esc leave unlinked)",
+    ),
     ("Ctrl+Shift+A", "annotate all other occurrences of the selected span's actor"),
     ("Ctrl+1", "Annotations tab, the focus in the document labels (a letter chooses, Tab: the next)"),
     ("Ctrl+2 / 3 / 4 / 5", "side panel: Actors / Stances / Relations / Guide"),
     ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo (every action of the session)"),
     ("Ctrl+PgDn / Ctrl+PgUp", "next / previous document (after the last: the first one not done)"),
-    ("Ctrl+Enter", "mark the document done, then go on to the next one not done (Annotate menu; Ctrl+Z "
-                   "returns and un-marks it); with problems: list them, or mark done anyway with a reason; "
-                   "again: back to in progress"),
+    (
+        "Ctrl+Enter",
+        "mark the document done, then go on to the next one not done (Annotate menu; Ctrl+Z "
+        "returns and un-marks it); with problems: list them, or mark done anyway with a reason; "
+        "again: back to in progress",
+    ),
     ("Ctrl+F", "find in the document"),
     ("Esc", "cancel a pick, dismiss a proposal, close find, else clear the selection"),
     ("F1", "this list"),

@@ -141,7 +141,8 @@ class SuggestionController(QObject):
 
     def _active(self) -> bool:
         session = self.session
-        return bool(self.kb.show_suggestions and session.project is not None and session.doc_id is not None and session.annotator
+        return bool(self.kb.show_suggestions and session.project is not None and session.doc_id is not None
+                    and session.annotator
                     and not session.read_only)
 
     def _redraw(self) -> None:
@@ -267,10 +268,12 @@ class SuggestionController(QObject):
         if corrected_label is not None and corrected_label != sg.label and sg.kind != "stance":
             corrected = (sg.start, sg.end, corrected_label)
         nxt = self._next_id(style_id(sg), 1)
-        change = session.run(session.project.accept_model_suggestion, session.doc_id, session.annotator, sg, corrected=corrected)
+        change = session.run(session.project.accept_model_suggestion, session.doc_id, session.annotator, sg,
+                             corrected=corrected)
         if change is not None:
             what = describe(sg, session.actor_text).splitlines()[0]
-            session.message(f"accepted: {what}; Ctrl+Z undoes" + ("" if nxt is None else " · next suggestion selected"), 4000)
+            session.message(f"accepted: {what}; Ctrl+Z undoes"
+                            + ("" if nxt is None else " · next suggestion selected"), 4000)
             self._select(nxt)
         return True
 
@@ -295,7 +298,8 @@ class SuggestionController(QObject):
         if session.doc_id is None or not session.require_annotator():
             return True
         n = len(self._shown)
-        change = session.run(session.project.accept_all_model_suggestions, session.doc_id, session.annotator, self.min_scores())
+        change = session.run(session.project.accept_all_model_suggestions, session.doc_id, session.annotator,
+                             self.min_scores())
         if change is not None:
             rest = " · registry suggestions left: Shift+A again" if self._registry_count() else ""
             session.message(f"{n} model suggestions accepted (one undo step: Ctrl+Z){rest}", 5000)

@@ -32,7 +32,7 @@ def active_seconds(timestamps: Iterable[str], idle_gap: float = IDLE_GAP) -> flo
     """Seconds of work implied by *timestamps* (ISO strings, any order): the sum of the gaps
     between consecutive ones that are at most *idle_gap* long."""
     xs = sorted(x for x in (_seconds(t) for t in timestamps) if x is not None)
-    return sum(b - a for a, b in zip(xs, xs[1:]) if b - a <= idle_gap)
+    return sum(b - a for a, b in zip(xs, xs[1:], strict=False) if b - a <= idle_gap)
 
 
 def hours_minutes(seconds: float) -> str:

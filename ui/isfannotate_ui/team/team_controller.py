@@ -187,7 +187,7 @@ class TeamController(QObject):
 
         def work(project, _progress, _cancelled):
             result = project.agreement()
-            result.unitizing    # αU is worked out on first use: here in the job, not in the window
+            _ = result.unitizing    # αU is worked out on first use: here in the job, not in the window
             texts = {d: project.document(d).text for d in result.documents}
             return result, texts
         job = self.files.run_job("Measuring agreement", work, win.set_result)
