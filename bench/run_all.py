@@ -1,4 +1,4 @@
-"""Every budget of issue 10 in one run, one table: median, best, worst, budget, raw limit.
+"""Every budget of issues 10 and 21 in one run, one table: median, best, worst, budget, raw limit, within/missed.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/run_all.py [--quick]
 
@@ -12,13 +12,22 @@ whole run takes a few minutes on 2 cores):
   100% of the ACTORs unlinked: open → first paint of the whole window (``grab()``) against the
   raw limit, a bare ``QPlainTextEdit`` + ``QSyntaxHighlighter`` over the same text and spans in
   the same run (one raw open after each window open); open → side panels filled (they fill from
-  the event loop right after the first paint) and the whole window grabbed again, against the
-  same absolute budget; key press → committed span → ``grab()`` of the whole window; the window's height;
+  the event loop right after the first paint) and the whole window grabbed again, against the same
+  absolute budget; key press → committed span → ``grab()`` of the whole window (median ≤ 16 ms and
+  p95 ≤ 25 ms, every span saved), and with the event loop run before the grab; the window's height;
 - peak memory of a process with the 1 MB document open in the window;
 - import of 10,050 × ~5 KB articles against a plain ``executemany`` of the same rows into SQLite
   (same WAL / synchronous=FULL settings; no parsing, no near-duplicates, no checks);
 - export of 100,000 spans as gold JSONL against a plain ``orjson.dumps`` of the same records to
-  one file.
+  one file;
+- issue 21's other budgets, each from its own bench run as a person runs it (a new process; its
+  table printed as it is, then its rows taken into this table): merging three annotators' files of
+  1,000 documents (bench_merge.py, ≤ 2 s), the review queue's first opening over 10,000 documents
+  × 3 (bench_review.py, ≤ 1 s) and the doccano import of 10,000 documents × 50 spans
+  (bench_import_doccano.py, within 1.3× its parse plus a raw ``executemany``).
+
+Every row says its budget and ends "within" or "**MISSED**"; the exit status is 1 when any row
+missed. ``--only window`` (or ``core``, ``benches``) runs one part.
 """
 from __future__ import annotations
 
@@ -27,6 +36,7 @@ import json
 import os
 import platform
 import random
+import re
 import sqlite3
 import statistics
 import subprocess
@@ -192,11 +202,61 @@ def export_spans(tmp: Path, n: int) -> tuple[list[float], list[float], int]:
 
 # ------------------------------------------------------------------------------ table
 def fmt_ms(x: float, unit: str) -> str:
+    if unit == "×":
+        return f"{x:,.2f}"
     return f"{x:,.0f}" if unit == "MB" else f"{x * 1000:,.1f}"
 
 
+# ------------------------------------------------------------- the other benches of issue 21
+# their tables: work, then median, best, worst (and a budget) each with its unit ("1.84s", "950.0ms", "1.12x")
+BENCH_ROW = re.compile(r"^(?P<work>\S.*?)\s+(?P<med>[\d.]+)(?P<unit>ms|s|x)\s+(?P<best>[\d.]+)(?:ms|s|x)"
+                       r"\s+(?P<worst>[\d.]+)(?:ms|s|x)(?:\s+(?P<budget>[\d.]+)(?:ms|s|x))?\s*$")
+COLD_ROW = re.compile(r"^(?P<work>review queue, first opening.*?)\s+(?P<med>[\d.]+)ms\s*$")
+BENCHES = [  # script, its arguments (full / --quick), what its rows are checked against
+    ("bench_merge.py", ["--repeat", "3"], ["--docs", "300", "--repeat", "1"]),
+    ("bench_review.py", ["--repeat", "3"], ["--docs", "2000", "--repeat", "1"]),
+    ("bench_import_doccano.py", ["--repeat", "3"], ["--docs", "2000", "--repeat", "1"]),
+]
+REVIEW_FIRST_OPEN_S = 1.0      # issue 21: the review queue's first opening over 10,000 documents × 3
+DOCCANO_RATIO = 1.3            # issue 21: the doccano import within 1.3× its parse plus a raw executemany
+
+
+def bench_rows(script: str, args: list[str]) -> list[Row]:
+    """Run bench/*script* in a new process, print its own output, and take its table's rows:
+    a row with a budget column is within when its median is; the review queue's first opening
+    (one cold figure) against 1 s; the doccano ratio row against 1.3×. A bench that fails is a
+    missed row naming its exit status."""
+    res = subprocess.run([sys.executable, str(HERE / script), *args], capture_output=True, text=True)
+    print(f"## {script} {' '.join(args)}\n{res.stdout.rstrip()}", flush=True)
+    if res.returncode != 0:
+        tail = (res.stderr.strip().splitlines() or ["no output"])[-1]
+        return [row(f"{script} failed (exit {res.returncode}): {tail}", [0.0], "runs", False)]
+    out: list[Row] = []
+    for line in res.stdout.splitlines():
+        m = COLD_ROW.match(line)
+        if m:
+            x = float(m["med"]) / 1000
+            out.append(row(f"{m['work'].strip()} ({script})", [x], f"≤ {REVIEW_FIRST_OPEN_S * 1000:,.0f} ms",
+                           x <= REVIEW_FIRST_OPEN_S))
+            continue
+        m = BENCH_ROW.match(line)
+        if not m or not m["budget"]:
+            continue
+        scale = {"ms": 0.001, "s": 1.0, "x": 1.0}[m["unit"]]
+        xs = [float(m["med"]) * scale, float(m["best"]) * scale, float(m["worst"]) * scale]
+        budget = float(m["budget"]) * scale
+        unit = "×" if m["unit"] == "x" else "ms"
+        shown = f"≤ {budget:.1f}×" if unit == "×" else f"≤ {budget * 1000:,.0f} ms"
+        r = row(f"{m['work'].strip()} ({script})", xs, shown, xs[0] <= budget, unit=unit)
+        r["n"] = args[args.index("--repeat") + 1] if "--repeat" in args else "?"   # its runs (median, best, worst)
+        out.append(r)
+    if not out:
+        out.append(row(f"{script}: no budget row found in its output", [0.0], "a table", False))
+    return out
+
+
 def print_table(rows: list[Row]) -> None:
-    head = ("work", "n", "median", "best", "worst", "budget", "raw limit (median)", "ok")
+    head = ("work", "n", "median", "best", "worst", "budget", "raw limit (median)", "within budget")
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join(["---"] * len(head)) + "|")
     for r in rows:
@@ -205,15 +265,18 @@ def print_table(rows: list[Row]) -> None:
         if r["raw"]:
             rm = statistics.median(r["raw"])
             raw = f"{fmt_ms(rm, unit)} {unit} (×{statistics.median(xs) / rm:.1f})"
-        cells = [r["work"] + (f" — {r['note']}" if r["note"] else ""), str(len(xs)),
+        cells = [r["work"] + (f" — {r['note']}" if r["note"] else ""), str(r.get("n") or len(xs)),
                  f"{fmt_ms(statistics.median(xs), unit)} {unit}", f"{fmt_ms(min(xs), unit)} {unit}",
-                 f"{fmt_ms(max(xs), unit)} {unit}", r["budget"], raw, "yes" if r["ok"] else "**NO**"]
+                 f"{fmt_ms(max(xs), unit)} {unit}", r["budget"], raw, "within" if r["ok"] else "**MISSED**"]
         print("| " + " | ".join(cells) + " |")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer samples (a smoke run, not for the record)")
+    ap.add_argument("--only", choices=("window", "core", "benches"),
+                    help="one part: the window rows, the core rows (project open, memory, import, export), or "
+                         "the other benches of issue 21 (merge, review queue, doccano import)")
     args = ap.parse_args()
     q = args.quick
     t_all = time.perf_counter()
@@ -224,6 +287,33 @@ def main() -> int:
           f"{load[2]:.2f}, Python {platform.python_version()}, {platform.platform()}, "
           f"QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']}", flush=True)
 
+    parts = {"window", "core", "benches"} if args.only is None else {args.only}
+    if "window" in parts:
+        window_rows(rows, tmp, q)
+    if "core" in parts:
+        core_rows(rows, tmp, q)
+    if "benches" in parts:
+        for script, full, quick in BENCHES:
+            rows.extend(bench_rows(script, quick if q else full))
+        print("benches done", flush=True)
+
+    print()
+    print_table(rows)
+    load = os.getloadavg()
+    print(f"\n(window heights and memory are single values in px / MB; total run {time.perf_counter() - t_all:.0f} s;"
+          f" load after {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})")
+    missed = [r["work"] for r in rows if not r["ok"]]
+    print(f"{len(rows) - len(missed)} of {len(rows)} rows within budget"
+          + (f"; missed: {len(missed)}" if missed else ""))
+    return 0 if not missed else 1
+
+
+def key_ok(k: list[float]) -> bool:
+    """The key budget: median ≤ 16 ms and p95 ≤ 25 ms."""
+    return statistics.median(k) <= 0.016 and p95(k) <= 0.025
+
+
+def window_rows(rows: list[Row], tmp: Path, q: bool) -> None:
     xs = app_start(tmp, 3 if q else 5)
     rows.append(row("app start → first painted window (new process, demo)", xs, "≤ 1,000 ms",
                     statistics.median(xs) <= 1.0))
@@ -242,18 +332,18 @@ def main() -> int:
         rows.append(row(f"open {name} → side panels filled, window painted again", c,
                         f"≤ {budget * 1000:.0f} ms", statistics.median(c) <= budget, raw=r["raw"]))
         k = r["key"]
-        rows.append(row(f"key → span → window repaint, {name}", k, "median ≤ 16 ms",
-                        statistics.median(k) <= 0.016, note=f"p95 {p95(k) * 1000:.1f} ms (≤ 25 ms)"
-                        + ("" if p95(k) <= 0.025 else " **MISS**")
-                        + f"; saved {r['saved']}/{len(k) + len(r['key_loop'])}"))
+        rows.append(row(f"key → span → window repaint, {name}", k, "median ≤ 16 ms, p95 ≤ 25 ms",
+                        key_ok(k) and r["saved"] == len(k) + len(r["key_loop"]),
+                        note=f"p95 {p95(k) * 1000:.1f} ms; saved {r['saved']}/{len(k) + len(r['key_loop'])}"))
         k = r["key_loop"]
-        rows.append(row(f"key → span → event loop → window repaint, {name}", k, "median ≤ 16 ms",
-                        statistics.median(k) <= 0.016, note=f"p95 {p95(k) * 1000:.1f} ms (≤ 25 ms)"
-                        + ("" if p95(k) <= 0.025 else " **MISS**")))
+        rows.append(row(f"key → span → event loop → window repaint, {name}", k, "median ≤ 16 ms, p95 ≤ 25 ms",
+                        key_ok(k), note=f"p95 {p95(k) * 1000:.1f} ms"))
         rows.append(row(f"window height, {name}", [r["height"] / 1000], f"≤ screen ({r['screen']} px)",
                         r["height"] <= r["screen"], unit="px", note=f"{r['problems']} problems listed"))
     print("window done", flush=True)
 
+
+def core_rows(rows: list[Row], tmp: Path, q: bool) -> None:
     xs = big_project_open(tmp, 3)
     rows.append(row("open a 100,000-document project (window painted, list at the end)", xs, "≤ 1,000 ms",
                     statistics.median(xs) <= 1.0))
@@ -268,13 +358,7 @@ def main() -> int:
     xs, raw, n_spans = export_spans(tmp, 3 if q else 5)
     rows.append(row(f"export {n_spans:,} spans as gold JSONL", xs, "≤ 500 ms", statistics.median(xs) <= 0.5,
                     raw=raw, note="raw: orjson.dumps of the same records to one file"))
-
-    print()
-    print_table(rows)
-    load = os.getloadavg()
-    print(f"\n(window heights and memory are single values in px / MB; total run {time.perf_counter() - t_all:.0f} s;"
-          f" load after {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})")
-    return 0 if all(r["ok"] for r in rows) else 1
+    print("core done", flush=True)
 
 
 if __name__ == "__main__":

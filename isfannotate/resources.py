@@ -21,10 +21,6 @@ def default_scheme_path() -> Path:
     return seeds_dir() / "scheme.json"
 
 
-def gold_schema_path() -> Path:
-    return _PKG / "schemas" / "gold-1.schema.json"
-
-
 def data_dir() -> Path:
     """The user's data folder (demo project, remembered settings). ISFANNOTATE_DATA_DIR overrides it."""
     override = os.environ.get("ISFANNOTATE_DATA_DIR")

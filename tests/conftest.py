@@ -189,6 +189,39 @@ def _annotate_three_fixture():
     return annotate_three
 
 
+SUGGEST_EPOCHS = 20   # measured: 12 suggest no claim above 0.5, 18 do (claims with source and cue)
+
+
+@pytest.fixture(scope="session")
+def suggest_model_project(tmp_path_factory) -> Path:
+    """A project FILE (copy it before writing: tests share it) with the seeds' registry, 24
+    generated gold documents (bench/suggest_data.py: the suggestion mechanics only, never
+    quality), a small suggestion model trained on them once per session (version 1, enabled),
+    and two plain documents, gen0100 and gen0101, that nobody annotated."""
+    pytest.importorskip("spacy")
+    import importlib.util
+    import json
+
+    from isfannotate import Project
+
+    spec = importlib.util.spec_from_file_location("suggest_data", REPO / "bench" / "suggest_data.py")
+    data = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(data)
+    folder = tmp_path_factory.mktemp("suggest_model")
+    p = Project.create(folder / "trained.isf", registry=REPO / "seeds" / "registry.json")
+    try:
+        p.import_paths([data.write_corpus(folder / "gold.jsonl", 24, size=1200, seed=1)], annotator="gold")
+        p.train_suggestions("gold", epochs=SUGGEST_EPOCHS)
+        data.write_corpus(folder / "new.jsonl", 2, size=1200, seed=7, start=100)
+        plain = folder / "plain.jsonl"
+        plain.write_text("".join(json.dumps({"id": r["id"], "text": r["text"]}) + "\n" for r in
+                                 map(json.loads, (folder / "new.jsonl").read_text().splitlines())))
+        p.import_paths([plain])
+    finally:
+        p.close()
+    return folder / "trained.isf"
+
+
 # --------------------------------------------------------------------------- a real PostgreSQL server
 def _pgserver_module():
     import importlib.util

@@ -211,14 +211,9 @@ def gwet_ac1_weighted(patterns: Iterable[tuple[Mapping[Hashable, int], int]],
     return _chance_corrected(pa, pe, n2, n_values)
 
 
-def percent_agreement(counts: Iterable[Mapping[Hashable, int]]) -> Coefficient:
-    """Observed pairwise agreement over units rated by >= 2 coders (Fleiss' P_bar), no chance
-    correction: ``value == observed``."""
-    return percent_agreement_weighted((c, 1) for c in counts)
-
-
 def percent_agreement_weighted(patterns: Iterable[tuple[Mapping[Hashable, int], int]]) -> Coefficient:
-    """:func:`percent_agreement` from ``(category counts, number of units)`` pairs."""
+    """Observed pairwise agreement over units rated by >= 2 coders (Fleiss' P_bar), no chance
+    correction (``value == observed``), from ``(category counts, number of units)`` pairs."""
     p_sum, n_units, n_values, _ = _pairwise_agreement(patterns)
     if not n_units:
         return Coefficient(None, None, None, 0, 0, "no units to compare")

@@ -11,11 +11,16 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import IsfError
 from .common import SubParsers, open_project
+
+if TYPE_CHECKING:
+    from ..project import Project
+    from ..review.units import ReviewDoc, ReviewUnit
 
 STATES = ("open", "undecided", "decided", "all", "agree", "disagree", "incomplete", "accepted", "rejected")
 
@@ -66,7 +71,7 @@ def _states(given: list[str] | None) -> set[str]:
     return out
 
 
-def _wanted(unit, states: set[str]) -> bool:
+def _wanted(unit: ReviewUnit, states: set[str]) -> bool:
     st = unit.state
     return ("all" in states or st in states
             or ("open" in states and not unit.decided and st in ("disagree", "incomplete"))
@@ -74,11 +79,12 @@ def _wanted(unit, states: set[str]) -> bool:
             or ("decided" in states and unit.decided))
 
 
-def _reviews(project, documents: list[str] | None, progress):
+def _reviews(project: Project, documents: list[str] | None,
+             progress: Callable[[int, int], None]) -> list[ReviewDoc]:
     """Every document's review in document order, read 500 documents at a time (with progress)."""
     from ..review import review_documents
     docs = documents if documents is not None else [d for d, _t in project.document_list()]
-    out = []
+    out: list[ReviewDoc] = []
     for k in range(0, len(docs), 500):
         progress(k, len(docs))
         got = review_documents(project, docs[k:k + 500])
@@ -87,7 +93,7 @@ def _reviews(project, documents: list[str] | None, progress):
     return out
 
 
-def unit_json(unit) -> dict[str, Any]:
+def unit_json(unit: ReviewUnit) -> dict[str, Any]:
     """A unit as ``review list --json`` prints it."""
     dec = unit.decision
     return {"id": unit.key, "document": unit.doc, "kind": unit.kind, "state": unit.state, "differs": unit.differs(),
@@ -98,8 +104,8 @@ def unit_json(unit) -> dict[str, Any]:
                                                                             "decided_by", "decided_at")}}
 
 
-def _version_text(kind: str, v: dict[str, Any], text: str, names) -> str:
-    def quoted(s, e) -> str:
+def _version_text(kind: str, v: dict[str, Any], text: str, names: Callable[[str | None], str]) -> str:
+    def quoted(s: int, e: int) -> str:
         t = " ".join(text[s:e].split())
         return f"“{t if len(t) <= 60 else t[:59] + '…'}”"
     if kind == "span":
@@ -162,12 +168,12 @@ def cmd_review_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _namer(project):
+def _namer(project: Project) -> Callable[[str | None], str]:
     names = {x.id: x.name for x in project.actors()} | {t.id: t.name for t in project.targets()}
     return lambda i: names.get(i, i) if i else "—"
 
 
-def _edit_from_file(path: str, unit) -> tuple[str, dict[str, Any]]:
+def _edit_from_file(path: str, unit: ReviewUnit) -> tuple[str, dict[str, Any]]:
     """(the annotator whose version FILE starts from, the parts it changes). FILE is a version as
     ``review list --json`` prints it; the parts it does not change may be left out."""
     from ..review.decide import EDITABLE

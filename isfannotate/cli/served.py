@@ -13,14 +13,18 @@ import os
 import sys
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..errors import IsfError
 from ..progress import stop_when
 from ..store import ownership, serve
 from .common import serving, serving_thread
+
+if TYPE_CHECKING:
+    from ..project import Project
 
 #: the commands that only read: served by an owner. Every other command is refused as before.
 SERVED = ("stats", "export", "agreement", "stancemap", "feedback")
@@ -52,10 +56,10 @@ class _ThreadStream(io.TextIOBase):
     """sys.stdout/sys.stderr while a command is served: the serving thread writes to *buf*,
     every other thread (the app's) to the stream it had."""
 
-    def __init__(self, base, buf: io.StringIO, thread: int):
+    def __init__(self, base: TextIO | None, buf: io.StringIO, thread: int) -> None:
         self._base, self._buf, self._thread = base, buf, thread
 
-    def _target(self):
+    def _target(self) -> TextIO | None:
         return self._buf if threading.get_ident() == self._thread else self._base
 
     def write(self, s: str) -> int:
@@ -75,12 +79,12 @@ class _ThreadStream(io.TextIOBase):
         return True
 
     @property
-    def encoding(self):
+    def encoding(self) -> str:  # type: ignore[override]  # read-only here, as on sys.stdout
         return getattr(self._base, "encoding", "utf-8")
 
 
 @contextmanager
-def _captured():
+def _captured() -> Iterator[tuple[io.StringIO, io.StringIO]]:
     out, err = io.StringIO(), io.StringIO()
     me = threading.get_ident()
     old_out, old_err = sys.stdout, sys.stderr
@@ -91,7 +95,7 @@ def _captured():
         sys.stdout, sys.stderr = old_out, old_err
 
 
-def run_served(main: Callable[[list[str]], int], project, home: Path, argv: list[str], cwd: str,
+def run_served(main: Callable[[list[str]], int], project: Project, home: Path, argv: list[str], cwd: str,
                cancelled: Callable[[], bool] = lambda: False) -> tuple[int, str, str]:
     """Run ``main(argv)`` in *cwd* against the owner's *project* (the file *home*); returns the
     exit code and what it wrote to stdout and stderr. Its progress bars raise ``JobCancelled``
@@ -119,12 +123,12 @@ def run_served(main: Callable[[list[str]], int], project, home: Path, argv: list
     return code, out.getvalue(), err.getvalue()
 
 
-def start_serving(project, main: Callable[[list[str]], int], *, transport: str | None = None,
+def start_serving(project: Project, main: Callable[[list[str]], int], *, transport: str | None = None,
                   on_served: Callable[[list[str], int], None] | None = None) -> serve.Server:
     """Serve the read commands of the open *project* (its owner: the app) until ``.stop()``;
     *on_served(argv, exit code)* after each, on a server thread. Raises ``OSError`` or
     ``serve.NotServed`` when it cannot (then nothing changed)."""
     home = Path(project.path).resolve()
-    def handler(p, argv, cwd, cancelled):
+    def handler(p: Any, argv: list[str], cwd: str, cancelled: Callable[[], bool]) -> tuple[int, str, str]:
         return run_served(main, p, home, argv, cwd, cancelled)
     return serve.Server(project, handler, SERVED, transport=transport, on_served=on_served).start()

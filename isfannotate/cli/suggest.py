@@ -27,13 +27,16 @@ def add_suggest_parsers(sub: SubParsers) -> None:
     t.add_argument("--update", action="store_true", help="continue from the enabled model on the documents it has "
                    "not seen plus a sample of the others (fast)")
     t.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    t.add_argument("--epochs", type=int, default=None, metavar="N",
+                   help="passes over the data when training from scratch (default: 600,000 tokens' worth, 1 to 30)")
     r = ss.add_parser("run", help="print the enabled model's suggestions (writes nothing)",
                       description="Print the suggestions for one document (or every document) of a layer: "
                                   "kind, offsets, label, score and the text. Writes nothing.")
     r.add_argument("project")
     r.add_argument("--document", metavar="ID", help="only this document")
     r.add_argument("--layer", default="gold", help="the layer the suggestions are for (default: gold)")
-    r.add_argument("--min-score", type=float, default=0.5, metavar="X", help="leave out scores below X (default 0.5)")
+    r.add_argument("--min-score", type=float, default=None, metavar="X",
+                   help="leave out scores below X (default: the project's minimum score per label)")
     r.add_argument("--json", action="store_true", help="print JSON lines (one per document)")
     e = ss.add_parser("eval", help="cross-validated precision, recall and F1, and a learning curve",
                       description="K-fold cross-validation by document (near-duplicates kept in one fold): "
@@ -47,6 +50,7 @@ def add_suggest_parsers(sub: SubParsers) -> None:
     e.add_argument("--png", metavar="FILE", help="draw the learning curve as PNG")
     e.add_argument("--seed", type=int, default=0, help="fold assignment and sampling seed (default 0)")
     e.add_argument("--min-score", type=float, default=0.5, metavar="X", help="a suggestion counts at score ≥ X")
+    e.add_argument("--epochs", type=int, default=None, metavar="N", help="each fold's training: as suggest train's")
     e.add_argument("--curve", default="0.25,0.5,0.75,1", metavar="S,...",
                    help="shares of each training part for the learning curve (default 0.25,0.5,0.75,1)")
     st = ss.add_parser("stats", help="acceptance per model version and label, from the logged decisions",
@@ -79,7 +83,7 @@ def _train(a: argparse.Namespace) -> int:
     with open_project(a.project, "suggest train") as project:
         bar = ProgressBar("training")
         info = project.train_suggestions(a.layer, _layers(a.include_layers), update=a.update, progress=bar,
-                                         seed=a.seed)
+                                         seed=a.seed, epochs=a.epochs)
         bar.finish()
     m = info.metrics
     print(f"model {info.version}: trained on {info.n_documents} documents of {info.layer} "
@@ -101,7 +105,8 @@ def _run(a: argparse.Namespace) -> int:
         ids = [a.document] if a.document else [d for d, _ in project.document_list()]
         for doc_id in ids:
             text = project.document(doc_id).text
-            found = project.model_suggestions(doc_id, a.layer, min_score=a.min_score)
+            found = project.model_suggestions(doc_id, a.layer, min_score=project.min_score_map() if a.min_score is None
+                                              else a.min_score)
             if a.json:
                 print(json.dumps({"document": doc_id, "suggestions": [s.to_json() | {"text": text[s.start:s.end]}
                                                                       for s in found]}, ensure_ascii=False))
@@ -119,7 +124,7 @@ def _run(a: argparse.Namespace) -> int:
     return 0
 
 
-def _fmt(x) -> str:
+def _fmt(x: float | None) -> str:
     return "  -  " if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3f}"
 
 
@@ -143,7 +148,7 @@ def _eval(a: argparse.Namespace) -> int:
     with open_project(a.project, "suggest eval", read_only=True) as project:
         bar = ProgressBar("cross-validating")
         result = project.evaluate_suggestions(a.layer, folds=a.folds, seed=a.seed, min_score=a.min_score,
-                                              shares=_shares(a.curve), progress=bar)
+                                              shares=_shares(a.curve), epochs=a.epochs, progress=bar)
         bar.finish()
     print(f"{result['folds']}-fold cross-validation on {result['layer']}: {result['documents']} documents "
           f"({result['document_groups']} groups), folds of {result['fold_sizes']}; {result['note']}")
@@ -156,13 +161,9 @@ def _eval(a: argparse.Namespace) -> int:
     sp = result["stance_polarity"]
     print(f"stance polarity: accuracy {_fmt(sp['accuracy'])} on {sp['n']} held-out stances "
           f"(always the training part's most common polarity: {_fmt(sp['majority_baseline'])})")
-    print(
-        "learning curve (all labels, F1 exact / overlap): "
-        + "; ".join(
-            f"{c['train_documents']:g} docs {_fmt(c['f1_exact'])}/{_fmt(c['f1_overlap'])}"
-            for c in result["learning_curve"]
-        )
-    )
+    print("learning curve (all labels, F1 exact / overlap): " + "; ".join(
+        f"{c['train_documents']:g} docs {_fmt(c['f1_exact'])}/{_fmt(c['f1_overlap'])}"
+        for c in result["learning_curve"]))
     if a.json:
         Path(a.json).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {a.json}")

@@ -6,11 +6,14 @@ libpq address (``postgresql://USER@HOST:PORT/DB`` or ``service=NAME``); password
 """
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
+from .common import SubParsers
 
-def add_teamdb_parsers(sub) -> None:
+
+def add_teamdb_parsers(sub: SubParsers) -> None:
     t = sub.add_parser("team", help="the team database on a PostgreSQL server",
                        description="Share documents, assignments, scheme, registry and guidelines through a "
                                    "PostgreSQL database; each desktop keeps working offline and syncs "
@@ -59,7 +62,7 @@ def _print(lines: list[str]) -> None:
         print(line)
 
 
-def cmd_team(args) -> int:
+def cmd_team(args: argparse.Namespace) -> int:
     from .. import teamdb
     from ..progress import ProgressBar
 

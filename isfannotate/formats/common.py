@@ -208,9 +208,6 @@ class ExportContext:
     def staged_names(self) -> list[str]:
         return list(self._staged)
 
-    def staged_path(self, name: str) -> Path:
-        return self._staged[name]
-
     def commit(self, last: str | None = None) -> list[Path]:
         """Rename every staged file to its final name, ``last`` (the manifest) at the very end."""
         order = [n for n in self._staged if n != last] + ([last] if last in self._staged else [])

@@ -48,11 +48,6 @@ _WS = re.compile(r"\s+")
 DOCSTART = "-DOCSTART- -X- O O"
 
 
-def comment_value(value: str) -> str:
-    """A document id made safe for a one-line comment (control characters and newlines -> ``_``)."""
-    return "".join(ch if ch.isprintable() else "_" for ch in value)
-
-
 def tag_entities(doc, record: dict[str, Any], ctx: ExportContext, dropped: Counter[Any]) -> list[Entity]:
     """ACTOR entities (:func:`actor_entities`), then every other span longest first where its
     tokens are free; the rest warned about and counted in ``dropped`` per label."""

@@ -121,16 +121,6 @@ class ParsedCollection:
         }
 
     @property
-    def attributes_seen(self) -> dict[str, list[Any]]:
-        """Span attribute name -> sorted distinct values (as strings for sorting)."""
-        out: dict[str, set[Any]] = {}
-        for d in self.documents:
-            for s in d.spans:
-                for k, v in s.attrs.items():
-                    out.setdefault(k, set()).add(v if isinstance(v, (str, bool, int, float)) else json.dumps(v))
-        return {k: sorted(v, key=str) for k, v in sorted(out.items())}
-
-    @property
     def annotators(self) -> list[str | None]:
         """Distinct source annotators in order of first appearance (None = not given)."""
         seen: dict[str | None, None] = {}

@@ -13,7 +13,6 @@ from isfannotate.errors import IsfError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.language import Language
-    from spacy.tokens import Doc
 
 
 @lru_cache(maxsize=8)
@@ -31,13 +30,3 @@ def blank_pipeline(language: str) -> Language:
         raise IsfError(f"spaCy has no tokenizer for language {language!r}: {exc}") from exc
     nlp.add_pipe("sentencizer")
     return nlp
-
-
-def tokenize(text: str, language: str) -> Doc:
-    """Tokenize and sentence-split ``text``; token ``idx`` values are code-point offsets."""
-    return blank_pipeline(language)(text)
-
-
-def sentence_ranges(doc: Doc) -> list[tuple[int, int, int, int]]:
-    """(first token, end token exclusive, start char, end char) of every sentence, in order."""
-    return [(s.start, s.end, s.start_char, s.end_char) for s in doc.sents]

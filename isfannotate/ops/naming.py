@@ -49,7 +49,7 @@ def details(parts: Iterable[str]) -> str:
     return f"details ({', '.join(parts)})" if parts else "details"
 
 
-def changed_attrs(before: dict, after: dict) -> list[str]:
+def changed_attrs(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """"key: value" for every attribute *after* sets differently from *before* (removed: "key: —")."""
     keys = list(dict.fromkeys([*after, *before]))
     return [f"{k}: {value_text(after.get(k))}" for k in keys if before.get(k) != after.get(k)]

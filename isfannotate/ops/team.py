@@ -6,13 +6,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from ..errors import ValidationError
 from ..ids import now
 from ..models import layer_name, name_key
 from ..store.changes import Change
 from ..store.session import guard_public_methods
-from . import OnStore
+from . import Part
 
 
 def round_robin(document_ids: Sequence[str], annotators: Sequence[str], overlap: int,
@@ -31,13 +32,13 @@ def round_robin(document_ids: Sequence[str], annotators: Sequence[str], overlap:
 
 
 @guard_public_methods
-class TeamActions(OnStore):
-    """Mixed into ``Project``."""
+class TeamActions(Part):
+    """Assignments and merge conflicts: ``project.team_actions``. Needs the store only."""
 
     def _clean_annotators(self, annotators: Sequence[str]) -> list[str]:
         names = [layer_name(a) for a in annotators]
         folded: dict[str, str] = {}
-        known = {name_key(name): name for name in self.layers()}
+        known = {name_key(name): name for name in self.store.layers()}
         for name in names:
             if name_key(name) in folded:
                 raise ValidationError(f"{folded[name_key(name)]!r} and {name!r} would be two layers for one person")
@@ -55,11 +56,11 @@ class TeamActions(OnStore):
         docs = list(document_ids) if document_ids is not None else [r[0] for r in self.conn.execute(
             "SELECT id FROM documents ORDER BY seq")]
         for d in docs:
-            self._doc_length(d)
+            self.store.document_length(d)
         plan = round_robin(docs, names, overlap, seed)
         stamp = now()
         what = f"{len(docs)} documents to {', '.join(names)} (overlap {overlap})"
-        with self.action("assign", None, None, what) as rec:
+        with self.store.action("assign", None, None, what) as rec:
             for d in docs:
                 rec.delete_where("assignments", "document_id=?", (d,))
             rec.insert_many("assignments", [{"document_id": d, "annotator": a, "assigned_at": stamp}
@@ -70,28 +71,22 @@ class TeamActions(OnStore):
         """Assign documents to annotators by hand (added to what they already have)."""
         names = self._clean_annotators(annotators)
         for d in document_ids:
-            self._doc_length(d)
+            self.store.document_length(d)
         have = set(self.conn.execute("SELECT document_id, annotator FROM assignments"))
         stamp = now()
-        with self.action("assign", None, None, f"{len(document_ids)} documents to {', '.join(names)}") as rec:
+        with self.store.action("assign", None, None, f"{len(document_ids)} documents to {', '.join(names)}") as rec:
             rec.insert_many("assignments", [{"document_id": d, "annotator": a, "assigned_at": stamp}
                                             for d in document_ids for a in names if (d, a) not in have])
         return rec.change
 
     def unassign(self, document_ids: Sequence[str], annotators: Sequence[str]) -> Change:
-        with self.action("unassign", None, None, f"{len(document_ids)} documents") as rec:
+        with self.store.action("unassign", None, None, f"{len(document_ids)} documents") as rec:
             for d in document_ids:
                 for a in annotators:
                     rec.delete("assignments", (d, a))
         return rec.change
 
-    @property
-    def recorded_annotator(self) -> str | None:
-        """The annotator a handed-out file belongs to (None for a lead's project)."""
-        row = self.conn.execute("SELECT value FROM project_info WHERE key='annotator'").fetchone()
-        return row[0] if row else None
-
-    def merge_conflicts(self, *, status: str | None = "open") -> list[dict]:
+    def merge_conflicts(self, *, status: str | None = "open") -> list[dict[str, Any]]:
         """Registry conflicts found by merges (open ones by default), oldest first."""
         sql = "SELECT * FROM merge_conflicts" + (" WHERE status=?" if status else "") + " ORDER BY created_at, id"
         cur = self.conn.execute(sql, (status,) if status else ())
@@ -107,13 +102,13 @@ class TeamActions(OnStore):
         if row is None:
             raise ValidationError(f"no merge conflict with id {conflict_id!r}")
         kind, entity, field, file_value = row
-        with self.action("decide conflict", None, None, f"{kind} {entity} {field}: {choice}") as rec:
+        with self.store.action("decide conflict", None, None, f"{kind} {entity} {field}: {choice}") as rec:
             if choice == "taken":
                 table = "actors" if kind == "actor" else "targets"
                 before = self.conn.execute(f"SELECT {field} FROM {table} WHERE id=?", (entity,)).fetchone()
                 if before is None:
                     raise ValidationError(f"{kind} {entity} no longer exists")
                 after = rec.update(table, (entity,), {field: json.loads(file_value)})
-                self.log_registry(rec, kind, entity, "merge conflict taken", {field: before[0]}, after)
+                self.store.log_registry(rec, kind, entity, "merge conflict taken", {field: before[0]}, after)
             rec.update("merge_conflicts", (conflict_id,), {"status": choice})
         return rec.change

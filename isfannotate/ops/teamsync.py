@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..store.teamsync import (
     LINK_KEY,
     PULLED_KEY,
+    Row,
     annotator_assignments,
     columns,
     document_ids,
@@ -29,12 +30,12 @@ if TYPE_CHECKING:
 @dataclass
 class Pulled:
     """What an annotator's sync brought down from the server (rows in ``columns(table)`` order)."""
-    documents: list[tuple] = field(default_factory=list)
+    documents: list[Row] = field(default_factory=list)
     scheme: str | None = None
-    actors: list[tuple] = field(default_factory=list)
-    targets: list[tuple] = field(default_factory=list)
-    examples: list[tuple] = field(default_factory=list)
-    assignments: list[tuple] = field(default_factory=list)   # (document_id, annotator, assigned_at)
+    actors: list[Row] = field(default_factory=list)
+    targets: list[Row] = field(default_factory=list)
+    examples: list[Row] = field(default_factory=list)
+    assignments: list[Row] = field(default_factory=list)   # (document_id, annotator, assigned_at)
     keep_local: set[tuple[str, str]] = field(default_factory=set)   # (kind, id) with an open proposal
 
 
@@ -48,7 +49,7 @@ class Applied:
     assignments: int = 0
 
 
-def _as_dicts(table: str, rows: list[tuple]) -> list[dict]:
+def _as_dicts(table: str, rows: list[Row]) -> list[dict[str, Any]]:
     cols = columns(table)
     return [dict(zip(cols, r, strict=True)) for r in rows]
 
@@ -113,7 +114,7 @@ def apply_pull(project: ProjectBase, pulled: Pulled, annotator: str) -> Applied:
     return out
 
 
-def set_link(project: ProjectBase, link: dict | None, *, annotator: str | None = None) -> None:
+def set_link(project: ProjectBase, link: dict[str, Any] | None, *, annotator: str | None = None) -> None:
     """Store (or with None remove) the project's link to its team database; *annotator* also
     records the copy's annotator (the app then writes that layer only)."""
     with project.action("team link", None, None, "team database", undoable=False) as rec:
@@ -126,7 +127,7 @@ def set_link(project: ProjectBase, link: dict | None, *, annotator: str | None =
             project.ensure_annotator(rec, annotator)
 
 
-def update_link(project: ProjectBase, **values) -> None:
+def update_link(project: ProjectBase, **values: Any) -> None:
     """Merge *values* into the stored link (e.g. the last sync time), one small action."""
     with project.snapshot() as conn:
         link = project_json(conn, LINK_KEY, None)

@@ -1,29 +1,35 @@
-"""``ProjectBase``: an open project's session and readers, with its scheme. The lower half of
-``Project``, which adds the actions; the core's larger jobs (import, export, checks, the
-knowledge base) take a ``ProjectBase`` so they never need to import ``project``."""
+"""``ProjectBase``: the store. An open project's session and readers, with its scheme.
+``Project`` is a ``ProjectBase`` that holds the action parts (``ops``), each built on it; the
+core's larger jobs (import, export, checks, the knowledge base) take a ``ProjectBase`` so they
+never need to import ``project``."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 from ..errors import ProjectError
 from ..ids import now
 from ..scheme import Scheme, parse_scheme
 from . import schema
-from .changes import Recorder
+from .changes import Change, Recorder
+from .ownership import OwnerInfo
 from .readers import Readers
-from .session import StoreSession
+from .session import StoreSession, uses_connection
+from .suggestions import SuggestionReads
 from .summaries import Summaries
 
 
-class ProjectBase(Readers, Summaries, StoreSession):
-    def __init__(self, path: Path, conn, owner=None, *, read_only: bool = False):
+class ProjectBase(Readers, Summaries, SuggestionReads, StoreSession):
+    def __init__(self, path: Path, conn: sqlite3.Connection, owner: OwnerInfo | None = None, *,
+                 read_only: bool = False) -> None:
         StoreSession.__init__(self, path, conn, owner, read_only=read_only)
         self._scheme: Scheme | None = None
         self._doc_lengths: dict[str, int] = {}
 
     @property
-    def db(self):
+    def db(self) -> Any:
         """A sqlite-utils ``Database`` on this project's connection, for schema work and bulk writes
         (use it inside a job or a transaction of this session)."""
         return schema.sqlite_utils_module().Database(self.conn)
@@ -45,12 +51,25 @@ class ProjectBase(Readers, Summaries, StoreSession):
         return self._scheme
 
     @property
+    def recorded_annotator(self) -> str | None:
+        """The annotator a handed-out file belongs to (None for a lead's project)."""
+        with self._using() as conn:
+            row = conn.execute("SELECT value FROM project_info WHERE key='annotator'").fetchone()
+        return row[0] if row else None
+
+    @uses_connection
+    def document_length(self, document_id: str) -> int:
+        """The length of a document's text in code points (cached); ``ValidationError`` when
+        there is no such document."""
+        return self._doc_length(document_id)
+
+    @property
     def schema_version(self) -> int:
         with self._using() as conn:
             return schema.schema_version(conn)
 
-    def log_registry(self, rec: Recorder, kind: str, entity_id: str, op: str, before: dict | None,
-                     after: dict | None) -> None:
+    def log_registry(self, rec: Recorder, kind: str, entity_id: str, op: str, before: dict[str, Any] | None,
+                     after: dict[str, Any] | None) -> None:
         """Append a registry log entry (inside an action): who changed which actor or target, how."""
         rec.insert("registry_log", {"at": now(), "author": self.author, "kind": kind, "entity_id": entity_id,
                                     "op": op, "before": json.dumps(before, ensure_ascii=False) if before else None,
@@ -61,7 +80,7 @@ class ProjectBase(Readers, Summaries, StoreSession):
         self._scheme = None
         self._doc_lengths.clear()
 
-    def _after_replay(self, change) -> None:
+    def _after_replay(self, change: Change) -> None:
         if change.rows("project_info"):
             self._scheme = None   # an undone or redone scheme change
 
@@ -75,11 +94,14 @@ class ProjectBase(Readers, Summaries, StoreSession):
     _REVIEWED = frozenset({"spans", "claims", "stances", "stance_evidence", "doc_labels", "doc_status", "decisions",
                            "actors", "documents"})
 
-    def _after_change(self, change) -> None:
+    def _after_change(self, change: Change) -> None:
         """Drop the review counts of the documents *change* touched (all of them when it touched
         something without a document: a registry merge relinks everywhere)."""
+        conn = self.conn
+        if conn is None:   # never: this runs inside an open transaction
+            raise ProjectError(f"{self.path}: the project is closed")
         if change.size > 5000:   # bulk work (imports, merges): dropping every row is cheaper than finding them
-            self.conn.execute("DELETE FROM review_cache")
+            conn.execute("DELETE FROM review_cache")
             return
         docs = {change.document_id} - {None}
         everywhere = False
@@ -87,13 +109,15 @@ class ProjectBase(Readers, Summaries, StoreSession):
             if op.table not in self._REVIEWED:
                 continue
             row = op.after if op.after is not None else op.before
+            if row is None:
+                continue
             doc = row.get("document_id") if op.table != "documents" else row.get("id")
             if doc is not None:
                 docs.add(doc)
             elif change.document_id is None:
                 everywhere = True
         if everywhere:
-            self.conn.execute("DELETE FROM review_cache")
+            conn.execute("DELETE FROM review_cache")
         elif docs:
-            self.conn.execute("DELETE FROM review_cache WHERE document_id IN (SELECT value FROM json_each(?))",
+            conn.execute("DELETE FROM review_cache WHERE document_id IN (SELECT value FROM json_each(?))",
                               (json.dumps(sorted(docs)),))

@@ -23,7 +23,6 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "relations": ("id",),
     "doc_status": ("document_id", "layer"),
     "doc_labels": ("document_id", "layer", "key"),
-    "notes": ("document_id", "layer"),
     "actors": ("id",),
     "targets": ("id",),
     "registry_log": ("seq",),

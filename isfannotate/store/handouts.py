@@ -9,7 +9,7 @@ from pathlib import Path
 from ..ids import now
 
 # Tables with a layer column: only the annotator's own rows are handed out.
-_LAYERED = ("spans", "stances", "relations", "doc_status", "doc_labels", "notes", "suggestion_decisions",
+_LAYERED = ("spans", "stances", "relations", "doc_status", "doc_labels", "suggestion_decisions",
             "suggestion_log")
 
 

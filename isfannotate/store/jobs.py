@@ -79,7 +79,7 @@ class Job:
         for cb in self._progress_cbs:
             cb(done, total)
 
-    def _run(self, project) -> None:
+    def _run(self, project: object) -> None:
         try:
             if self._cancel.is_set():
                 raise JobCancelled(f"{self.title}: cancelled before it started; nothing was changed")
@@ -96,7 +96,8 @@ class Job:
 class JobQueue:
     """Runs a project's jobs one at a time on one daemon thread, started on first use."""
 
-    def __init__(self, project):
+    def __init__(self, project: object) -> None:
+        """*project*: the store every job function receives (passed through, never used here)."""
         self._project = project
         self._queue: queue.Queue[Job | None] = queue.Queue()
         self._thread: threading.Thread | None = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -302,14 +302,21 @@ def m007_suggestion_models(db: sqlite_utils.Database) -> None:
     )
 
 
+def m008_drop_notes(db: sqlite_utils.Database) -> None:
+    """The ``notes`` table of m002 (free text per document and layer) was never written or read:
+    adjudication notes live in ``decisions``. Dropped (issue 21); a file that still has it is
+    upgraded like any older file, after the backup copy."""
+    db.execute("DROP TABLE IF EXISTS notes")
+
+
 # The numbered migrations, in order: the only place tables are defined. Append; never edit one
 # that has shipped.
 MIGRATIONS = [m001_initial, m002_suggestions_and_notes, m003_near_duplicate_index, m004_team, m005_review,
-              m006_span_reference_indexes, m007_suggestion_models]
+              m006_span_reference_indexes, m007_suggestion_models, m008_drop_notes]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def sqlite_utils_module():
+def sqlite_utils_module() -> Any:
     """``sqlite_utils``, imported without pandas and numpy. sqlite-utils imports both whenever
     they are installed (the ``ml`` extra brings them), only to accept their values in inserts,
     which we never pass; that import measured 0.37 s, paid by the first project created,

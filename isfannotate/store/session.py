@@ -31,7 +31,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def uses_connection(fn: F) -> F:
     """Run a method of the session's front inside its connection guard."""
     @functools.wraps(fn)
-    def guarded(self, *args, **kwargs):
+    def guarded(self: Any, *args: Any, **kwargs: Any) -> Any:
         with self._using():
             return fn(self, *args, **kwargs)
     return guarded  # type: ignore[return-value]
@@ -89,6 +89,11 @@ class StoreSession:
                 yield self.conn
         finally:
             self._guard.release()
+
+    def connection_guard(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """The guard itself (no transaction): what every public reader and action holds while it
+        uses the connection. The action parts (``ops``) take it around each of their methods."""
+        return self._using()
 
     # ----------------------------------------------------------- transactions
     @contextmanager
@@ -153,8 +158,8 @@ class StoreSession:
         if self.only_layer is not None and layer is not None and layer != self.only_layer:
             raise ValidationError(f"this file was handed out to {self.only_layer}; it cannot hold {layer}'s work")
         change = Change(action, document_id, layer, description=description)
-        with self._tx():
-            rec = Recorder(self.conn, change)
+        with self._tx() as conn:
+            rec = Recorder(conn, change)
             yield rec
             if layer is not None and layer != GOLD:
                 self._ensure_annotator(rec, layer)
@@ -165,7 +170,7 @@ class StoreSession:
             self._redo.clear()
 
     def _ensure_annotator(self, rec: Recorder, layer: str) -> None:
-        if self.conn.execute("SELECT 1 FROM annotators WHERE name=?", (layer,)).fetchone() is None:
+        if rec.conn.execute("SELECT 1 FROM annotators WHERE name=?", (layer,)).fetchone() is None:
             rec.insert("annotators", {"name": layer, "created_at": now()})
 
     # -------------------------------------------------------------- undo/redo
@@ -192,9 +197,9 @@ class StoreSession:
             return None
         change = self._undo[-1]
         inv = inverse(change)
-        with self._tx():
-            replay(self.conn, inv)
-            self._log_registry_undo(change, "undo")
+        with self._tx() as conn:
+            replay(conn, inv)
+            self._log_registry_undo(conn, change, "undo")
             self._after_change(inv)
         self._after_replay(inv)
         self._undo.pop()
@@ -207,9 +212,9 @@ class StoreSession:
         change = self._redo[-1]
         fwd = Change(change.action, change.document_id, change.layer,
                      [op for op in change.ops if op.table != "registry_log"], change.description)
-        with self._tx():
-            replay(self.conn, fwd)
-            self._log_registry_undo(change, "redo")
+        with self._tx() as conn:
+            replay(conn, fwd)
+            self._log_registry_undo(conn, change, "redo")
             self._after_change(fwd)
         self._after_replay(fwd)
         self._redo.pop()
@@ -223,10 +228,12 @@ class StoreSession:
         """Inside the transaction of every action, undo and redo: keep derived tables in step
         (overridden)."""
 
-    def _log_registry_undo(self, change: Change, what: str) -> None:
+    def _log_registry_undo(self, conn: sqlite3.Connection, change: Change, what: str) -> None:
         for op in change.rows("registry_log"):
             row = op.after
-            self.conn.execute(
+            if row is None:
+                continue
+            conn.execute(
                 "INSERT INTO registry_log (at, author, kind, entity_id, op, before, after) VALUES (?,?,?,?,?,?,?)",
                 (now(), self.author, row["kind"], row["entity_id"], f"{what}:{row['op']}", row["after"], row["before"]))
 

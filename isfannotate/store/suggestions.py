@@ -1,4 +1,4 @@
-"""Reads of the suggestion models and of the suggestion log (issue 22). Mixed into ``Project``.
+"""Reads of the suggestion models and of the suggestion log (issue 22). Part of the store (``ProjectBase``).
 
 The models table holds each trained version with its bytes (a tar of spaCy's output); the log
 holds every accept, reject and correction of a model's suggestion, with the model version.
@@ -33,13 +33,17 @@ def _info(r) -> ModelInfo:
                      labels=json.loads(r[5]), metrics=json.loads(r[6]), enabled=bool(r[7]), size=r[8])
 
 
+MIN_SCORES_KEY = "suggestion_min_scores"   # project_info: {span label or "stance": minimum score}
+DEFAULT_MIN_SCORE = 0.5
+
+
 LOG_COLS = ("id", "document_id", "layer", "model_version", "kind", "label", "start", "end", "score", "decision",
             "corrected_start", "corrected_end", "corrected_label", "at")
 
 
 @guard_public_methods
 class SuggestionReads:
-    """Mixed into ``Project`` (needs ``self.conn``)."""
+    """Mixed into the store, ``ProjectBase`` (needs ``self.conn``)."""
 
     def suggestion_models(self) -> list[ModelInfo]:
         """Every stored model version, oldest first."""
@@ -56,6 +60,27 @@ class SuggestionReads:
     def suggestion_model_bytes(self, version: int) -> bytes:
         r = self.conn.execute("SELECT blob FROM models WHERE version=?", (version,)).fetchone()
         return bytes(r[0]) if r else b""
+
+    def suggestion_min_scores(self) -> dict[str, float]:
+        """The project's minimum score per span label of the scheme, and "stance" for a stance's
+        polarity (0.5 where none was set): a suggestion under it is not shown, and Shift+A does not
+        accept it. Stored in the project, so it travels with handouts like the model."""
+        row = self.conn.execute("SELECT value FROM project_info WHERE key=?", (MIN_SCORES_KEY,)).fetchone()
+        try:
+            stored = json.loads(row[0]) if row else {}
+        except ValueError:
+            stored = {}
+        stored = stored if isinstance(stored, dict) else {}
+        labels = [lab.name for lab in self.scheme.span_labels] + ["stance"]
+        out = {}
+        for lab in labels:
+            value = stored.get(lab, DEFAULT_MIN_SCORE)
+            out[lab] = float(value) if isinstance(value, (int, float)) and 0 <= value <= 1 else DEFAULT_MIN_SCORE
+        return out
+
+    def suggestion_min_scores_stored(self) -> bool:
+        """Whether the project holds minimum scores of its own (else every label has the default)."""
+        return self.conn.execute("SELECT 1 FROM project_info WHERE key=?", (MIN_SCORES_KEY,)).fetchone() is not None
 
     def annotated_documents(self, layer: str) -> list[str]:
         """Ids of the documents holding any span or stance in *layer*, in import order."""

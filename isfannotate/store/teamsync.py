@@ -14,12 +14,15 @@ import sqlite3
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from . import schema
 
+Row = tuple[Any, ...]   # a table's row, in ``columns(table)`` order
+
 # Tables whose rows belong to a layer (``layer`` column), and those that belong to a row of one
 # (a claim to its span, evidence to its stance): the server gives the latter a layer column too.
-LAYERED = ("spans", "stances", "relations", "doc_status", "doc_labels", "notes")
+LAYERED = ("spans", "stances", "relations", "doc_status", "doc_labels")
 CHILD = {"claims": ("spans", "span_id"), "stance_evidence": ("stances", "stance_id")}
 LAYER_TABLES = (*LAYERED, *CHILD)
 # What the lead shares besides the layers.
@@ -59,14 +62,14 @@ def _select(table: str, alias: str = "t") -> str:
 
 
 def layer_rows(conn: sqlite3.Connection, layer: str, documents: list[str] | None = None
-               ) -> dict[str, dict[str, list[tuple]]]:
+               ) -> dict[str, dict[str, list[Row]]]:
     """*layer*'s rows per document: {document id: {table: [row tuple in ``columns(table)``
     order, ...]}} for every table of ``LAYER_TABLES`` (and ``provenance`` of the layer's items,
     which the lead shares with gold), in every document or in *documents* only. Rows come
     ordered by document and are grouped as read."""
-    out: dict[str, dict[str, list[tuple]]] = {}
+    out: dict[str, dict[str, list[Row]]] = {}
     only = "" if documents is None else " AND {} IN (SELECT value FROM json_each(?))"
-    extra: tuple = () if documents is None else (json.dumps(documents),)
+    extra: Row = () if documents is None else (json.dumps(documents),)
     for table in LAYERED:
         at = columns(table).index("document_id")
         cur = conn.execute(f"SELECT {_select(table)} FROM {_q(table)} t WHERE t.layer=?"
@@ -87,20 +90,20 @@ def layer_rows(conn: sqlite3.Connection, layer: str, documents: list[str] | None
     return out
 
 
-def layer_rows_in_slices(store, layer: str, size: int = 250) -> dict[str, dict[str, list[tuple]]]:
+def layer_rows_in_slices(store: Any, layer: str, size: int = 250) -> dict[str, dict[str, list[Row]]]:
     """``layer_rows`` of every document, read *size* documents per ``store.snapshot()``: the
     guard is held for a slice at a time, so an action of the app (a key press) waits for one
     slice at most, never for the whole layer. Each document's rows come from one snapshot."""
     with store.snapshot() as conn:
         docs = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")]
-    out: dict[str, dict[str, list[tuple]]] = {}
+    out: dict[str, dict[str, list[Row]]] = {}
     for start in range(0, len(docs), size):
         with store.snapshot() as conn:
             out.update(layer_rows(conn, layer, docs[start:start + size]))
     return out
 
 
-def digest(rows: dict[str, list[tuple]]) -> str:
+def digest(rows: dict[str, list[Row]]) -> str:
     """A digest of one document's rows of a layer (order-free): equal digests, equal rows."""
     h = hashlib.sha256()
     for table in sorted(t for t in rows if rows[t]):   # a table without rows is no rows
@@ -115,7 +118,7 @@ def digest(rows: dict[str, list[tuple]]) -> str:
 EMPTY_DIGEST = digest({})
 
 
-def table_rows(conn: sqlite3.Connection, table: str, where: str = "", params: tuple = ()) -> list[tuple]:
+def table_rows(conn: sqlite3.Connection, table: str, where: str = "", params: Row = ()) -> list[Row]:
     """Every row of *table* (in ``columns(table)`` order), optionally filtered."""
     return conn.execute(f"SELECT {_select(table)} FROM {_q(table)} t {where}", params).fetchall()
 
@@ -125,7 +128,7 @@ def document_ids(conn: sqlite3.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT id, sha256 FROM documents"))
 
 
-def documents_by_id(conn: sqlite3.Connection, ids: list[str]) -> list[tuple]:
+def documents_by_id(conn: sqlite3.Connection, ids: list[str]) -> list[Row]:
     """The documents *ids* (whole rows, text included), in import order."""
     return conn.execute(f"SELECT {_select('documents')} FROM documents t WHERE t.id IN "
                         "(SELECT value FROM json_each(?)) ORDER BY t.seq", (json.dumps(ids),)).fetchall()
@@ -136,7 +139,7 @@ def project_value(conn: sqlite3.Connection, key: str) -> str | None:
     return row[0] if row else None
 
 
-def project_json(conn: sqlite3.Connection, key: str, default):
+def project_json(conn: sqlite3.Connection, key: str, default: Any) -> Any:
     raw = project_value(conn, key)
     try:
         return json.loads(raw) if raw is not None else default
@@ -145,7 +148,7 @@ def project_json(conn: sqlite3.Connection, key: str, default):
 
 
 def max_seq(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT coalesce(max(seq), 0) FROM documents").fetchone()[0]
+    return int(conn.execute("SELECT coalesce(max(seq), 0) FROM documents").fetchone()[0])
 
 
 def annotator_assignments(conn: sqlite3.Connection, annotator: str) -> set[str]:
@@ -171,8 +174,8 @@ def _empty_project() -> bytes:
         os.unlink(name)
 
 
-def write_layer_copy(path: Path, annotator: str, info: dict[str, str], documents: list[tuple], actors: list[tuple],
-                     targets: list[tuple], layer: dict[str, list[tuple]]) -> None:
+def write_layer_copy(path: Path, annotator: str, info: dict[str, str], documents: list[Row], actors: list[Row],
+                     targets: list[Row], layer: dict[str, list[Row]]) -> None:
     """Write a new project file at *path* shaped like an annotator's handed-out file: *info*
     (project_info: the scheme, the name), *annotator*, the *documents* (whole rows), the registry
     (*actors*, *targets*) and the layer's rows (table -> rows in ``columns(table)`` order). A
@@ -196,7 +199,7 @@ def write_layer_copy(path: Path, annotator: str, info: dict[str, str], documents
         conn.execute("INSERT INTO annotators VALUES (?, ?)", (annotator, stamp))
         for table, rows in (("documents", documents), ("actors", actors), ("targets", targets),
                             *((t, layer.get(t, [])) for t in ("spans", "claims", "stances", "stance_evidence",
-                                                               "relations", "doc_status", "doc_labels", "notes"))):
+                                                               "relations", "doc_status", "doc_labels"))):
             if rows:
                 cols = columns(table)
                 conn.executemany(f"INSERT INTO {_q(table)} ({', '.join(map(_q, cols))}) "

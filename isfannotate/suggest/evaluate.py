@@ -1,14 +1,13 @@
 """``suggest eval``: how good the suggestions are on documents the model never saw.
 
-Cross-validation by document: the documents are split into K folds, near-duplicate groups kept
-in one fold; each fold is predicted by a model trained on the other folds (``train``, in
-this process: a CLI command or a job; nothing is written to the project). Spans are scored per
-label against the layer's spans with the
-agreement's matching (``agreement.matching``): exact (same label, start and end) and overlap
-(same label, at least one shared code point, one-to-one). A predicted span counts when its score
-is at least *min_score*. Stance polarity is scored as accuracy on the held-out claims that have
-a stance. The learning curve repeats the same folds with a growing share of each training part.
-Never measured on training documents.
+Cross-validation by document: the documents are split into K folds, near-duplicate groups kept in
+one fold; each fold is predicted by a model trained on the other folds (``train``, in this
+process: a CLI command or a job; nothing is written to the project). Spans are scored per label
+against the layer's spans with the agreement's matching (``agreement.matching``): exact (same
+label, start and end) and overlap (same label, at least one shared code point, one-to-one). A
+predicted span counts when its score is at least *min_score*. Stance polarity is scored as
+accuracy on the held-out claims that have a stance. The learning curve repeats the same folds with
+a growing share of each training part. Never measured on training documents.
 """
 from __future__ import annotations
 
@@ -86,7 +85,7 @@ def _r(x):
 
 
 def evaluate(project: ProjectBase, layer: str, *, folds: int = 5, seed: int = 0,
-             shares: Sequence[float] = (0.25, 0.5, 0.75, 1.0), min_score: float = 0.5,
+             shares: Sequence[float] = (0.25, 0.5, 0.75, 1.0), min_score: float = 0.5, epochs: int | None = None,
              progress: Callable[[int, int], None] | None = None, cancelled: Callable[[], bool] | None = None) -> dict:
     from ..errors import JobCancelled
     from .recommender import Recommender
@@ -121,6 +120,8 @@ def evaluate(project: ProjectBase, layer: str, *, folds: int = 5, seed: int = 0,
                 train_idx = sorted(rng.sample(train_idx, max(1, round(len(train_idx) * share))))
             n_train.append(len(train_idx))
             sub = {**data, "docs": [docs[i] for i in train_idx], "seed": seed}
+            if epochs is not None:
+                sub["epochs"] = epochs
             with tempfile.TemporaryDirectory(prefix="isf-eval-") as tmp:
                 # in this process (the CLI's, or a job's): evaluation writes nothing to the project
                 train(sub, tmp, seed=seed, progress=lambda d, t: _check(cancelled))
@@ -146,7 +147,8 @@ def evaluate(project: ProjectBase, layer: str, *, folds: int = 5, seed: int = 0,
                       "per_label_f1_overlap": {lab: v["overlap"]["f1"] for lab, v in scores.items() if lab != "all"}})
         if share == 1.0:
             result_full = scores
-    return {"layer": layer, "folds": folds, "seed": seed, "min_score": min_score, "documents": len(docs),
+    return {"layer": layer, "folds": folds, "seed": seed, "min_score": min_score, "epochs": epochs or "default",
+            "documents": len(docs),
             "document_groups": groups, "skipped_documents": len(data["skipped"]), "rule": data["rule"],
             "fold_sizes": [len(p) for p in parts], "spans": result_full,
             "stance_polarity": {"n": stance_n, "accuracy": _r(stance_right / stance_n) if stance_n else None,

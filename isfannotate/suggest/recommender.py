@@ -1,8 +1,15 @@
 """A loaded suggestion model: spaCy pipelines cached, proposals for one document at a time.
 
-``Recommender.from_bytes`` unpacks a stored model and loads its pipelines (well under a
-second for the small ones ``train`` makes); ``suggest`` is then pure computation, callable from
-any thread (no Qt, no project access: the caller passes the document's text and annotations).
+``Recommender.from_bytes`` unpacks a stored model and loads its one pipeline (the span tagger
+and the two classifiers; models stored before kept three pipelines, still read); ``suggest`` is
+then pure computation, callable from any thread (no Qt, no project access: the caller passes the
+document's text and annotations).
+
+What a load costs (docs/suggestions.md): importing spaCy (most of it, once per process), then
+building one English tokenizer (its ~1,300 special cases and affix patterns) and reading the
+weights. The saved tokenizer is not read back (``exclude=["tokenizer"]``): ``train`` never
+changes the blank language's tokenizer, so the one the config builds is the same, and reading
+the saved one would build its special cases a second time.
 """
 from __future__ import annotations
 
@@ -16,6 +23,7 @@ from . import Suggestion, require_spacy
 from .data import stance_text
 from .runner import unpack
 from .tags import decode
+from .train import PIPELINE
 
 
 @dataclass(frozen=True)
@@ -28,15 +36,28 @@ class _Pred:
     actor_id: str | None = None
 
 
+def _load(folder: Path):
+    from spacy.util import load_model_from_path
+    return load_model_from_path(folder, exclude=["tokenizer"])
+
+
 class Recommender:
     def __init__(self, version: int | None, folder: Path):
         require_spacy()
-        import spacy
         self.version = version
         self.meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        self.spans = spacy.load(folder / "spans") if (folder / "spans").exists() else None
-        self.stance = spacy.load(folder / "stance") if (folder / "stance").exists() else None
-        self.target = spacy.load(folder / "target") if (folder / "target").exists() else None
+        if (folder / PIPELINE).exists():
+            nlp = _load(folder / PIPELINE)
+            self.nlp = nlp
+            self.spans = nlp if "tagger" in nlp.pipe_names else None
+            self.stance = nlp.get_pipe("stance") if "stance" in nlp.pipe_names else None
+            self.target = nlp.get_pipe("target") if "target" in nlp.pipe_names else None
+        else:   # stored before one pipeline: three, each its own
+            parts = {n: _load(folder / n) if (folder / n).exists() else None for n in ("spans", "stance", "target")}
+            self.spans = parts["spans"]
+            self.stance = parts["stance"].get_pipe("textcat") if parts["stance"] else None
+            self.target = parts["target"].get_pipe("textcat") if parts["target"] else None
+            self.nlp = next((x for x in parts.values() if x is not None), None)
         ranks = {int(k) if k != "None" else None: v for k, v in self.meta.get("source_ranks", {}).items()}
         total = sum(ranks.values())
         self._rank_score = lambda k: (ranks.get(k, 0) + 1) / (total + 5)   # add-one over ~5 candidates
@@ -77,10 +98,11 @@ class Recommender:
             probs /= probs.sum(axis=1, keepdims=True)
         return float(1.0 - probs.max(axis=1).mean())
 
-    def classify(self, nlp, text: str) -> tuple[str, float] | None:
-        if nlp is None:
+    def classify(self, pipe, text: str) -> tuple[str, float] | None:
+        """The best class of a text classifier (``self.stance`` or ``self.target``) and its score."""
+        if pipe is None:
             return None
-        cats = nlp(text).cats
+        cats = pipe(self.nlp.make_doc(text)).cats
         if not cats:
             return None
         best = max(cats.items(), key=lambda kv: (kv[1], kv[0]))

@@ -1,6 +1,8 @@
 """Training the suggestion model (run in the child process, ``worker``; also in-process by tests).
 
-Three small spaCy pipelines from blank ones (no pretrained download, no network):
+Three small spaCy components trained from blank pipelines (no pretrained download, no network),
+then saved as ONE pipeline (``pipeline/``: one tokenizer and vocabulary to load, which is most of
+a load's cost; models stored before kept three folders, which ``Recommender`` still reads):
 - ``spans``: one ``tagger`` over every span label at once. Labels overlap (an ACTOR inside a
   CLAIM), so a token's tag is the combination of its B/I tags in every label ("ACTOR-B CLAIM-I",
   "O" for none); at suggestion time each label's B/I/O probabilities are summed out of the
@@ -95,8 +97,10 @@ def train(data: dict, out_dir: str | Path, *, resume_dir: str | Path | None = No
     metrics (counts and timings; never quality: that is ``evaluate``'s, on held-out documents).
     With *resume_dir* (a previous model's folder) the span model continues from it on the
     documents it has not seen plus a sample of the others (falls back to from scratch when the
-    labels changed)."""
+    labels changed). ``data["epochs"]``, when set, replaces the epochs of a training from scratch."""
     import spacy
+    from spacy.util import fix_random_seed
+    fix_random_seed(seed)     # the weights' initialisation and dropout too: the same data and seed, the same model
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -109,11 +113,12 @@ def train(data: dict, out_dir: str | Path, *, resume_dir: str | Path | None = No
     prev_meta = None
     if resume_dir is not None and (Path(resume_dir) / "meta.json").exists():
         prev_meta = json.loads((Path(resume_dir) / "meta.json").read_text(encoding="utf-8"))
-    resume = prev_meta is not None and prev_meta.get("span_labels") == labels and (Path(resume_dir) / "spans").exists()
+    resume = prev_meta is not None and prev_meta.get("span_labels") == labels and (
+        "tagger" in prev_meta.get("pipes", []) or (Path(resume_dir) / "spans").exists())
     if prev_meta is not None and not resume:
         metrics["mode"] = "scratch (the labels changed since the previous model)"
     train_docs = docs
-    epochs = scratch_epochs(docs)
+    epochs = int(data.get("epochs") or scratch_epochs(docs))
     new_ids: set[str] = set()
     if resume:
         seen = set(prev_meta.get("train_docs", []))
@@ -129,9 +134,10 @@ def train(data: dict, out_dir: str | Path, *, resume_dir: str | Path | None = No
         if progress:
             progress(min(done, total), total)
 
+    nlp = None
     if labels:
         if resume:
-            nlp = spacy.load(Path(resume_dir) / "spans")
+            nlp = load_spans(Path(resume_dir))
             optimizer = nlp.resume_training()
             examples, dropped = _span_examples(nlp, train_docs, set(labels))
         else:
@@ -142,16 +148,17 @@ def train(data: dict, out_dir: str | Path, *, resume_dir: str | Path | None = No
         metrics["spans_not_on_token_boundaries"] = dropped
         metrics["epochs"] = epochs
         metrics["span_loss"] = round(_loop(nlp, examples, optimizer, epochs, rng, tick), 4)
-        nlp.to_disk(out_dir / "spans")
     metrics["span_seconds"] = round(time.perf_counter() - t0, 2)
     # stance polarity and target: bag-of-words classifiers (fast; the gold has few stances)
     pol = sorted({s["polarity"] for s in stances})
+    stance = target = None
     if len(pol) >= 2:
-        _train_textcat(data, [(s["text"], s["polarity"]) for s in stances], pol, out_dir / "stance", rng, tick)
+        stance = _train_textcat(data, [(s["text"], s["polarity"]) for s in stances], pol, rng, tick)
     tgt = sorted({s["target"] for s in stances if s["target"]})
     if len(tgt) >= 2:
-        _train_textcat(data, [(s["claim_text"], s["target"]) for s in stances if s["target"]], tgt,
-                       out_dir / "target", rng, tick)
+        target = _train_textcat(data, [(s["claim_text"], s["target"]) for s in stances if s["target"]], tgt,
+                                rng, tick)
+    pipes = _save_pipeline(data.get("lang", "en"), nlp, stance, target, out_dir / PIPELINE)
     # what gold says of the claim proposals: counted once per document (an update adds its new ones)
     counted = [d for d in docs if d["id"] in new_ids] if resume else docs
     ranks = Counter(str(c["source_rank"]) for d in counted for c in d["claims"] if c["has_source"])
@@ -167,7 +174,7 @@ def train(data: dict, out_dir: str | Path, *, resume_dir: str | Path | None = No
     meta = {"span_labels": labels, "train_docs": train_ids, "polarities": pol, "targets": tgt,
             "source_ranks": dict(ranks),
             "cue_right": cue_right, "cue_total": cue_total,
-            "roles": data.get("roles", {}), "lang": data.get("lang", "en")}
+            "roles": data.get("roles", {}), "lang": data.get("lang", "en"), "pipes": pipes}
     (out_dir / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     metrics["seconds"] = round(time.perf_counter() - t0, 2)
     if progress:
@@ -175,14 +182,37 @@ def train(data: dict, out_dir: str | Path, *, resume_dir: str | Path | None = No
     return metrics
 
 
-def _train_textcat(data: dict, items: list[tuple[str, str]], classes: list[str], path: Path,
-                   rng: random.Random, tick) -> None:
+PIPELINE = "pipeline"   # the one saved pipeline: "tagger" (spans), "stance" and "target" (textcat)
+
+
+def load_spans(folder: Path):
+    """The span tagger's pipeline of a model folder (one pipeline, or the older ``spans/``)."""
+    import spacy
+    if (folder / PIPELINE).exists():
+        return spacy.load(folder / PIPELINE, exclude=["stance", "target"])
+    return spacy.load(folder / "spans")
+
+
+def _save_pipeline(lang: str, spans, stance, target, path: Path) -> list[str]:
+    """The tagger and the two classifiers as one pipeline at *path* (the classifiers copied in
+    with ``source``: their weights as trained); returns its component names."""
+    import spacy
+    nlp = spans if spans is not None else spacy.blank(lang)
+    for name, other in (("stance", stance), ("target", target)):
+        if other is not None:
+            nlp.add_pipe("textcat", name=name, source=other)
+    nlp.to_disk(path)
+    return list(nlp.pipe_names)
+
+
+def _train_textcat(data: dict, items: list[tuple[str, str]], classes: list[str],
+                   rng: random.Random, tick):
     import spacy
     if len(items) > TEXTCAT_MAX:
         items = rng.sample(items, TEXTCAT_MAX)
         classes = [c for c in classes if any(cls == c for _, cls in items)]
         if len(classes) < 2:
-            return
+            return None
     nlp = spacy.blank(data.get("lang", "en"))
     tc = nlp.add_pipe("textcat", config=TEXTCAT)
     for c in classes:
@@ -190,4 +220,4 @@ def _train_textcat(data: dict, items: list[tuple[str, str]], classes: list[str],
     examples = _textcat_examples(nlp, items, classes)
     optimizer = nlp.initialize(lambda: examples)
     _loop(nlp, examples, optimizer, TEXTCAT_EPOCHS, rng, tick, TEXTCAT_BATCH)
-    nlp.to_disk(path)
+    return nlp

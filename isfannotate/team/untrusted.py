@@ -253,7 +253,7 @@ WHERE s.layer = :layer AND NOT coalesce(
 
 
 # Tables with a layer column (every one of them is checked for rows of another layer)
-LAYERED = ("spans", "stances", "relations", "doc_status", "doc_labels", "notes", "suggestion_decisions")
+LAYERED = ("spans", "stances", "relations", "doc_status", "doc_labels", "suggestion_decisions")
 
 
 def _check(conn: sqlite3.Connection, src: str, reference: frozenset) -> tuple[str, Scheme, bool, str | None]:

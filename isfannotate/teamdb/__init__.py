@@ -14,6 +14,7 @@ package costs nothing, and a missing extra is one line (``TeamDbError``).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 # (no module of this package is named like a function here: importing ``teamdb.x`` sets the
@@ -21,11 +22,15 @@ from typing import Any
 from .connect import TeamDbError
 from .reports import AnnotatorStatus, CreateReport, SyncReport, TeamStatus
 
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+
 __all__ = ["AnnotatorStatus", "CreateReport", "SyncReport", "TeamDbError", "TeamStatus", "add_annotator",
            "create_team", "join", "link", "remove_annotator", "status", "sync", "team_link"]
 
 
-def create_team(dsn: str, source_project: Any, *, progress=None, cancel=None) -> CreateReport:
+def create_team(dsn: str, source_project: Any, *, progress: Progress | None = None,
+                cancel: Cancel | None = None) -> CreateReport:
     from .admin import create_team as run
     return run(dsn, source_project, progress=progress, cancel=cancel)
 
@@ -40,22 +45,23 @@ def remove_annotator(dsn: str, name: str) -> None:
     run(dsn, name)
 
 
-def join(dsn: str, project_path: Any, *, annotator: str, progress=None, cancel=None) -> Any:
+def join(dsn: str, project_path: Any, *, annotator: str, progress: Progress | None = None,
+         cancel: Cancel | None = None) -> Any:
     from .syncing import join as run
     return run(dsn, project_path, annotator=annotator, progress=progress, cancel=cancel)
 
 
-def link(project: Any, dsn: str) -> dict:
+def link(project: Any, dsn: str) -> dict[str, Any]:
     from .syncing import link as run
     return run(project, dsn)
 
 
-def team_link(project: Any) -> dict | None:
-    from .syncing import team_link as run
+def team_link(project: Any) -> dict[str, Any] | None:
+    from .team import team_link as run
     return run(project)
 
 
-def sync(project: Any, *, progress=None, cancel=None) -> SyncReport:
+def sync(project: Any, *, progress: Progress | None = None, cancel: Cancel | None = None) -> SyncReport:
     from .syncing import sync as run
     return run(project, progress=progress, cancel=cancel)
 

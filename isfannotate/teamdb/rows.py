@@ -11,18 +11,19 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import JobCancelled
-from ..store.teamsync import CHILD, EMPTY_DIGEST, LAYERED, columns, digest
+from ..store.teamsync import CHILD, EMPTY_DIGEST, LAYERED, Row, columns, digest
 from .schema import ident
 
 BATCH = 250   # documents per committed push batch
 
 
-def select(conn: Any, table: str, where: str = "", params: tuple | list = ()) -> list[tuple]:
+def select(conn: Any, table: str, where: str = "", params: tuple[Any, ...] | list[Any] = ()) -> list[Row]:
     cols = ", ".join(f"t.{ident(c)}" for c in columns(table))
-    return conn.execute(f"SELECT {cols} FROM {ident(table)} t {where}", params).fetchall()
+    rows: list[Row] = conn.execute(f"SELECT {cols} FROM {ident(table)} t {where}", params).fetchall()
+    return rows
 
 
-def copy_in(conn: Any, table: str, rows: list[tuple], extra: tuple[str, ...] = ()) -> None:
+def copy_in(conn: Any, table: str, rows: list[Row], extra: tuple[str, ...] = ()) -> None:
     """Insert *rows* (columns, then *extra* columns' values appended to each row): COPY into a
     temporary table of the same shape, then one INSERT ... SELECT, because PostgreSQL refuses
     COPY into a table under row-level security, and the INSERT is where the policies' checks
@@ -39,7 +40,7 @@ def copy_in(conn: Any, table: str, rows: list[tuple], extra: tuple[str, ...] = (
     conn.execute(f"DELETE FROM {temp}")
 
 
-def upsert(conn: Any, table: str, key: tuple[str, ...], rows: list[tuple]) -> None:
+def upsert(conn: Any, table: str, key: tuple[str, ...], rows: list[Row]) -> None:
     if not rows:
         return
     cols = columns(table)
@@ -50,8 +51,8 @@ def upsert(conn: Any, table: str, key: tuple[str, ...], rows: list[tuple]) -> No
         f"ON CONFLICT ({', '.join(map(ident, key))}) DO UPDATE SET {sets}", rows)
 
 
-def mirror(conn: Any, table: str, key: tuple[str, ...], local: list[tuple], where: str = "",
-           params: tuple = ()) -> int:
+def mirror(conn: Any, table: str, key: tuple[str, ...], local: list[Row], where: str = "",
+           params: Row = ()) -> int:
     """Make the server's *table* (the rows *where* selects) hold exactly *local*: changed and
     new rows upserted, rows the project no longer has deleted. Returns the rows written."""
     idx = [columns(table).index(k) for k in key]
@@ -72,7 +73,7 @@ def marks(conn: Any, layer: str) -> dict[str, str]:
     return dict(conn.execute("SELECT document_id, digest FROM sync_marks WHERE layer = %s", (layer,)).fetchall())
 
 
-def to_push(local: dict[str, dict[str, list[tuple]]], server_marks: dict[str, str]) -> list[tuple[str, str]]:
+def to_push(local: dict[str, dict[str, list[Row]]], server_marks: dict[str, str]) -> list[tuple[str, str]]:
     """(document id, digest) of the documents whose layer differs from what the server holds,
     in document id order; a document the layer no longer has rows in is pushed empty."""
     out = []
@@ -92,7 +93,7 @@ def _delete_layer(conn: Any, layer: str, docs: list[str]) -> None:
         conn.execute(f"DELETE FROM {ident(table)} WHERE layer = %s AND document_id = ANY(%s)", (layer, docs))
 
 
-def push_layer(conn: Any, layer: str, local: dict[str, dict[str, list[tuple]]], *, with_provenance: bool = False,
+def push_layer(conn: Any, layer: str, local: dict[str, dict[str, list[Row]]], *, with_provenance: bool = False,
                progress: Callable[[int, int], None] | None = None, cancel: Callable[[], bool] | None = None,
                batch: int = BATCH) -> tuple[int, int]:
     """Push *layer*'s changed documents (*local*: ``store.teamsync.layer_rows``), BATCH documents
@@ -127,9 +128,9 @@ def push_layer(conn: Any, layer: str, local: dict[str, dict[str, list[tuple]]], 
     return len(todo), rows_written
 
 
-def fetch_layer(conn: Any, layer: str, docs: list[str]) -> dict[str, list[tuple]]:
+def fetch_layer(conn: Any, layer: str, docs: list[str]) -> dict[str, list[Row]]:
     """*layer*'s rows of *docs* as the server holds them: table -> rows (``columns`` order)."""
-    out: dict[str, list[tuple]] = {}
+    out: dict[str, list[Row]] = {}
     for table in LAYERED:
         out[table] = select(conn, table, "WHERE t.layer = %s AND t.document_id = ANY(%s)", (layer, docs))
     for table, (parent, key) in CHILD.items():

@@ -30,7 +30,7 @@ from .team import check_team, opened, role_of, store_link, team_link
 Progress = Callable[[int, int], None]
 
 
-def link(project: Any, dsn: str) -> dict:
+def link(project: Any, dsn: str) -> dict[str, Any]:
     """Link an existing project (the lead's corpus, or an annotator's copy) to the team database
     at *dsn* (checked: reachable, a team, and this role's part in it). Returns the link."""
     with opened(project) as p:

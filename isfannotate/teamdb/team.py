@@ -46,13 +46,14 @@ def opened(project: Any) -> Iterator[Any]:
         p.close()
 
 
-def team_link(project: Any) -> dict | None:
+def team_link(project: Any) -> dict[str, Any] | None:
     """The project's link to its team database: {"dsn", "role", "annotator"?, "last_sync"?}, or None."""
     with opened(project) as p, p.snapshot() as conn:
-        return project_json(conn, LINK_KEY, None)
+        link: dict[str, Any] | None = project_json(conn, LINK_KEY, None)
+        return link
 
 
-def store_link(project: Any, dsn: str, role: str, annotator: str | None) -> dict:
+def store_link(project: Any, dsn: str, role: str, annotator: str | None) -> dict[str, Any]:
     link = {"dsn": strip_password(dsn), "role": role, "server": describe(dsn)}
     if annotator is not None:
         link["annotator"] = annotator

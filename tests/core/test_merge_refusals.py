@@ -129,7 +129,10 @@ def test_an_annotator_name_not_in_nfc_keeps_its_spans(lead, tmp_path):
     assert len(lead.spans(DOC4, nfc)) == 2
 
 
-def test_a_sparse_file_is_refused_before_it_is_copied(lead, tmp_path, capsys):
+def test_a_sparse_file_is_refused_before_it_is_copied(lead, tmp_path, capsys, monkeypatch):
+    # a temp folder of this test's own: other processes' merges on the machine cannot show up in it
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     files = hand_out(lead, tmp_path)
     _annotate(files["alice"], "alice")
     real = files["alice"].stat().st_size

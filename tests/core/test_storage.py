@@ -1,3 +1,4 @@
+import hashlib
 import shutil
 import sqlite3
 
@@ -127,3 +128,32 @@ def test_every_column_that_refers_to_a_span_is_indexed(new_project):
         plan = " ".join(r[3] for r in conn.execute(f'EXPLAIN QUERY PLAN SELECT 1 FROM {table} WHERE "{column}" = ?',
                                                     ("x",)))
         assert "USING" in plan and "SCAN" not in plan, (table, column, plan)
+
+
+def test_a_version_7_file_loses_only_the_unused_notes_table_on_its_first_writable_open(tmp_path):
+    """Migration 8 (issue 21) drops ``notes``, which nothing wrote or read; a v7 file upgrades
+    after its backup copy, with its work intact; a read-only open asks for a writable one first."""
+    path = tmp_path / "v7.isf"
+    db = sqlite_utils.Database(path)
+    migration_set().apply(db, stop_before="m008_drop_notes")
+    db.execute("PRAGMA user_version=7")
+    db.execute("INSERT INTO project_info VALUES ('scheme', ?)",
+               ['{"span_labels": [{"name": "ACTOR", "role": "actor"}]}'])
+    db.execute("INSERT INTO documents (id, seq, text, sha256, meta, imported_at) VALUES "
+               "('d1', 1, 'Munir said so.', ?, '{}', 't')", [hashlib.sha256(b"Munir said so.").hexdigest()])
+    db.execute("INSERT INTO spans (id, document_id, layer, start, \"end\", label, attrs, author, created_at) "
+               "VALUES ('s1', 'd1', 'alice', 0, 5, 'ACTOR', '{}', 'alice', 't')")
+    db.conn.commit()
+    db.close()
+    with pytest.raises(ProjectError, match="open it once"):
+        Project.open(path, read_only=True)
+    with Project.open(path) as p:
+        assert p.schema_version == SCHEMA_VERSION == 8
+        assert "notes" not in p.db.table_names()
+        assert [(s.id, s.start, s.end) for s in p.spans("d1", "alice")] == [("s1", 0, 5)]
+        assert p.check() == []
+    backup = sqlite3.connect(tmp_path / "v7.isf.v7.bak")
+    assert "notes" in [r[0] for r in backup.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    backup.close()
+    with Project.open(path, read_only=True) as p:   # upgraded: now it opens read-only too
+        assert p.schema_version == 8

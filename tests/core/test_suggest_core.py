@@ -1,11 +1,13 @@
 """Suggestions learned from gold (issue 22): training as a cancellable job, suggestions never
 written as annotations, accept/reject/undo, rejections remembered, stats from the log, handouts.
 
-One small model is trained once for the module on generated gold (bench/suggest_data.py: the
-mechanics only; quality figures come from real gold, tests/core/test_suggest_eval.py)."""
+One small model is trained once per test session on generated gold (``suggest_model_project``
+in tests/conftest.py; bench/suggest_data.py: the mechanics only; quality figures come from real
+gold, tests/core/test_suggest_eval.py); this module works on its own copy."""
 from __future__ import annotations
 
 import importlib.util
+import shutil
 from pathlib import Path
 
 import pytest
@@ -27,13 +29,12 @@ def _corpus_module():
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("suggest")
-    corpus = _corpus_module().write_corpus(tmp / "gold.jsonl", 14, size=1500, seed=3)
-    p = Project.create(tmp / "p.isf", registry=REPO / "seeds" / "registry.json")
-    p.import_paths([corpus], annotator="gold")
-    info = p.train_suggestions()
-    yield p, info
+def trained(tmp_path_factory, suggest_model_project):
+    """The session's trained project (tests/conftest.py), copied for this module's tests."""
+    path = tmp_path_factory.mktemp("suggest") / "p.isf"
+    shutil.copy(suggest_model_project, path)
+    p = Project.open(path)
+    yield p, p.suggestion_model()
     p.close()
 
 
@@ -59,10 +60,11 @@ def _doc(p):
 
 def test_training_stores_one_enabled_version_with_counts(trained):
     p, info = trained
-    assert info.version == 1 and info.enabled and info.n_documents == 14
+    assert info.version == 1 and info.enabled and info.n_documents == 24
     assert info.labels == ["ACTOR", "CLAIM", "CUE"] and info.size > 0
     assert [m.version for m in p.suggestion_models()] == [1]
-    assert info.metrics["documents"] == 14 and info.metrics["skipped_documents"] == 0
+    assert info.metrics["documents"] == 24 and info.metrics["skipped_documents"] == 0
+    assert info.metrics["epochs"] == 20                # as asked (tests/conftest.py)
 
 
 def test_suggestions_are_never_written_as_annotations(trained, snapshot):
@@ -218,7 +220,10 @@ def test_update_continues_from_the_enabled_model(tmp_path):
         p.import_paths([mod.write_corpus(tmp_path / "a.jsonl", 6, size=800, seed=1)], annotator="gold")
         with pytest.raises(Exception, match="needs an enabled model"):
             p.train_suggestions(update=True)
-        first = p.train_suggestions()
+        with pytest.raises(ValidationError, match="epochs must be 1 or more"):
+            p.train_suggestions(epochs=0)
+        first = p.train_suggestions(epochs=2)        # as asked (the default would be 30 here)
+        assert first.metrics["epochs"] == 2 and first.metrics["mode"] == "scratch"
         p.import_paths([mod.write_corpus(tmp_path / "b.jsonl", 2, size=800, seed=2, start=100)], annotator="gold")
         second = p.train_suggestions(update=True)
         assert second.version == 2 and second.enabled and not p.suggestion_model(first.version).enabled

@@ -58,11 +58,11 @@ def test_eval_cross_validates_real_gold_from_the_cli(seed_gold, tmp_path, capsys
     is counted once, and the figures are what five articles give (small, said in the output)."""
     out_json, out_png = tmp_path / "eval.json", tmp_path / "curve.png"
     rc = main(["suggest", "eval", str(seed_gold), "--folds", "2", "--curve", "1", "--json", str(out_json),
-               "--png", str(out_png)])
+               "--png", str(out_png), "--epochs", "3"])   # the counting on real gold; the window's test: defaults
     text = capsys.readouterr().out
     assert rc == 0, text
     r = json.loads(out_json.read_text())
-    assert r["folds"] == 2 and sum(r["fold_sizes"]) == r["documents"] == 5
+    assert r["folds"] == 2 and sum(r["fold_sizes"]) == r["documents"] == 5 and r["epochs"] == 3
     claims = r["spans"]["CLAIM"]["exact"]
     assert claims["tp"] + claims["fn"] == 9            # each gold claim scored once, on a held-out document
     assert r["stance_polarity"]["n"] == 9             # the stances citing a claim, each held out once
@@ -73,7 +73,7 @@ def test_eval_cross_validates_real_gold_from_the_cli(seed_gold, tmp_path, capsys
 
 
 def test_cli_train_run_stats_use_off(seed_gold, capsys):
-    assert main(["suggest", "train", str(seed_gold)]) == 0
+    assert main(["suggest", "train", str(seed_gold), "--epochs", "2"]) == 0   # the mechanics: few epochs
     out = capsys.readouterr().out
     assert "model 1: trained on 5 documents of gold" in out and "enabled" in out
     assert main(["suggest", "run", str(seed_gold), "--layer", "zoe", "--json", "--min-score", "0"]) == 0

@@ -231,7 +231,7 @@ def test_spans_bound_row_by_row_equal_spans_copied_inside_sqlite(seeds_dir, tmp_
         _annotate(files["alice"], "alice")
         _tamper(files["alice"], "".join(f"UPDATE {t} SET document_id = 'renamed' WHERE document_id = '{DOC4}';"
                                         for t in ("spans", "stances", "doc_status", "relations", "doc_labels",
-                                                  "assignments", "provenance", "notes"))
+                                                  "assignments", "provenance"))
                 + f"UPDATE documents SET id = 'renamed' WHERE id = '{DOC4}';")
         lead.conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, limit)
         lead.merge([files["alice"], files["bob"]])

@@ -229,3 +229,32 @@ def test_a_proposal_alone_is_merged_once(team):
         assert [a.name for a in team.lead.actors()].count("Norwegian Refugee Council") == 1
     finally:
         alice.close()
+
+
+def test_two_annotators_syncing_at_once_lose_nothing(team):
+    import threading
+    docs = [d.id for d in team.lead.documents()]
+    alice, bob = team.join("alice"), team.join("bob")
+    try:
+        for p in (alice, bob):
+            for d in docs:
+                _annotate(p, d, p.document(d).text.split()[0])
+        errors: list[BaseException] = []
+
+        def run(p):
+            try:
+                sync(p)
+            except BaseException as e:   # noqa: BLE001 - reported below
+                errors.append(e)
+        threads = [threading.Thread(target=run, args=(p,)) for p in (alice, bob)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert errors == []
+        assert _server_spans(team, "alice") == _spans(alice, "alice")
+        assert _server_spans(team, "bob") == _spans(bob, "bob")
+        assert [line.split(":")[0] for line in sync(team.lead).merged] == ["alice", "bob"]
+    finally:
+        alice.close()
+        bob.close()

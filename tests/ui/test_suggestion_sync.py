@@ -30,7 +30,5 @@ def test_a_span_hides_the_suggestion_at_its_offsets_and_deleting_it_brings_it_ba
     gone, added = sync_at_offsets(FakeChange([NS(before=row(0, 8), after=None)]), covered, matches_at, rejected, shown)
     assert (gone, added) == ([], []) and set(shown) == {suggestion_id(isl)}
     # a span elsewhere (one word longer) leaves every suggestion as it was
-    assert sync_at_offsets(FakeChange([NS(before=None, after=row(20, 35))]), covered, matches_at, set(), shown) == (
-        [],
-        [],
-    )
+    elsewhere = FakeChange([NS(before=None, after=row(20, 35))])
+    assert sync_at_offsets(elsewhere, covered, matches_at, set(), shown) == ([], [])

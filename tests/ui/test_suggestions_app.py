@@ -2,14 +2,12 @@
 keys (F8 / Tab, A / Enter, X, Shift+A, a label key), the minimum score, training as a job,
 the Suggestions window and its verdict, and ordering by uncertainty.
 
-One model is trained once per module on a small generated corpus (mechanics only: its quality
-is never measured here; bench/suggest_data.py says how the corpus is made); every test works on
-its own copy of that project file.
+One model is trained once per test session on a small generated corpus (``suggest_model_project``
+in tests/conftest.py; mechanics only: its quality is never measured here; bench/suggest_data.py
+says how the corpus is made); every test works on its own copy of that project file.
 """
 from __future__ import annotations
 
-import importlib.util
-import json
 import shutil
 from pathlib import Path
 
@@ -22,39 +20,12 @@ REPO = Path(__file__).resolve().parents[2]
 DOC = "gen0100"
 
 
-def _corpus_module():
-    spec = importlib.util.spec_from_file_location("suggest_data", REPO / "bench" / "suggest_data.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory):
-    """A project with 24 generated gold documents, a model trained on them, and two more
-    documents (plain text, nobody's annotations) to annotate with its suggestions."""
-    from isfannotate import Project
-
-    folder = tmp_path_factory.mktemp("trained")
-    data = _corpus_module()
-    p = Project.create(folder / "t.isf", registry=REPO / "seeds" / "registry.json")
-    p.import_paths([data.write_corpus(folder / "gold.jsonl", 24, size=1200, seed=1)], annotator="gold")
-    p.train_suggestions("gold")
-    data.write_corpus(folder / "new.jsonl", 2, size=1200, seed=7, start=100)
-    plain = folder / "plain.jsonl"
-    plain.write_text("".join(json.dumps({"id": r["id"], "text": r["text"]}) + "\n" for r in
-                             map(json.loads, (folder / "new.jsonl").read_text().splitlines())))
-    p.import_paths([plain])
-    p.close()
-    return folder / "t.isf"
-
-
 @pytest.fixture
-def win(qtbot, trained, tmp_path):
+def win(qtbot, suggest_model_project, tmp_path):
     from isfannotate_ui.app import create_main_window
 
     path = tmp_path / "p.isf"
-    shutil.copy(trained, path)
+    shutil.copy(suggest_model_project, path)
     w = create_main_window(path, "alice")
     qtbot.addWidget(w)
     w.resize(1280, 800)

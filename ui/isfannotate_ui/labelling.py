@@ -11,6 +11,8 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QWidget
 
+from isfannotate.gcpause import paused_gc
+
 from .annotate.label_bar import LabelBar
 from .annotate.palette import color_for_label
 from .parts import WindowParts
@@ -83,10 +85,18 @@ class LabellingController(QObject):
 
     # --------------------------------------------------------------- actions
     def apply_label(self, label: str) -> None:
-        """The label key: annotate the selection, or relabel the selected span."""
-        session, view = self.session, self.parts.view
-        if session.doc_id is None or not session.require_annotator():
+        """The label key: annotate the selection, or relabel the selected span. Python's cyclic
+        collector is paused for the key's work (``paused_gc``): a collection that walks a
+        10,000-span document's objects inside a press would land in the key budget's p95 (one
+        after opening such a document took 14-25 ms, isfannotate/gcpause.py). Not while asking
+        who the annotator is (that may wait for a person)."""
+        if self.session.doc_id is None or not self.session.require_annotator():
             return
+        with paused_gc():
+            self._apply_label(label)
+
+    def _apply_label(self, label: str) -> None:
+        session, view = self.session, self.parts.view
         if self.claims is not None:
             self.claims.dismiss_proposal(quiet=True)    # the next action ends a proposal
         rng = view.selected_range()
@@ -106,8 +116,7 @@ class LabellingController(QObject):
                                  actor_id=known)
             if change is not None:
                 new_id = change.rows("spans")[0].after["id"]
-                view.set_text_cursor_range(rng[1], rng[1])
-                view.select_span(new_id)
+                view.select_span(new_id)    # the caret to its start: the text selection goes (one cursor move)
                 if role == "actor" and known is not None:
                     # a known name or alias is linked as it is made (one undo step); Ctrl+L changes it
                     session.message(f"{label} → {session.actor_text(known, with_type=True)} "

@@ -129,6 +129,7 @@ class Session(QObject):
         query for the text, one for the spans as rows; their ``Span`` objects are made when
         ``spans`` is first used (the article's first paint needs only ``span_rows``)."""
         doc = self.project.document(doc_id)
+        self._actors = None     # a job (a registry import) may have changed the registry meanwhile
         layer = self.annotator
         if layer and layer != UNANIMOUS:
             rows, spans = self.project.span_rows(doc_id, layer), None
@@ -239,6 +240,13 @@ class Session(QObject):
         """The scheme role of *label* ("actor", "claim", "cue", ...), None for an unknown label."""
         lab = self.project.scheme.label(label)
         return lab.role if lab is not None else None
+
+    def actors(self) -> list:
+        """The registry's actors in the project's order (``Project.actors``), from the per-session
+        copy that ``registry_changed`` drops: a label key reads the registry once, not per look."""
+        if self._actors is None:
+            self._actors = {a.id: a for a in self.project.actors()}
+        return list(self._actors.values())
 
     def actor_text(self, actor_id: str, with_type: bool = False) -> str:
         """An actor as the window names it: "Pakistan" or "Pakistan (state)"; its id if it left the

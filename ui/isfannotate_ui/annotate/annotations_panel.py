@@ -319,11 +319,6 @@ class AnnotationsPanel(QWidget):
         self.warnings.model().update(item, key, msgs)
         self._problems_shown()
 
-    def set_warnings(self, lines: list[str], items: list[str | None] | None = None) -> None:
-        """Problems as plain lines in this order (*items*: the id each line is about)."""
-        ids = list(items) if items is not None else [f"#{i}" for i in range(len(lines))]
-        self.set_problems([((i,), ids[i] or f"#{i}", [line]) for i, line in enumerate(lines)])
-
     def _problems_shown(self) -> None:
         n = self.warnings.count()
         if (n > 0) != self.warnings.isVisibleTo(self):

@@ -458,7 +458,7 @@ class ArticleView(QPlainTextEdit):
             try:
                 paint_span_decorations(
                     self, painter, QRectF(e.rect()), self._index, self._offsets,
-                    self._selected_id, self._layout.line_gap,
+                    self._selected_id, self._layout.line_gap, self._highlighter.decorations,
                 )
             finally:
                 painter.end()

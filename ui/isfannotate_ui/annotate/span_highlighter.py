@@ -7,7 +7,7 @@ a code point.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -58,10 +58,10 @@ class SpacedLayout(QPlainTextDocumentLayout):
         if n == 0 or not block.isVisible():
             return r
         gap = self.line_gap
-        last = tl.lineAt(n - 1)
         if n > 1:
             first, second = tl.lineAt(0), tl.lineAt(1)
             if second.y() <= first.y() + first.height() + 0.01:  # fresh from the base layout
+                last = tl.lineAt(n - 1)
                 base_extra = r.height() - (last.y() + last.height())
                 y = first.y()
                 for i in range(n):
@@ -93,16 +93,23 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.selected_id: str | None = None
         self._formats: dict[tuple[str, str], QTextCharFormat] = {}
         self.done: set[int] = set()
+        #: block number -> its underlines as ``paint_span_decorations`` draws them (see there);
+        #: dropped with the block's colours, and all of them when the lines are laid out anew
+        self.decorations: dict[int, tuple] = {}
         self._allow = -1        # the block ``ensure`` is colouring; Qt's own calls leave blocks plain
         super().__init__(document)
 
     def reset(self) -> None:
         """Forget every coloured block (new text or all spans replaced)."""
         self.done.clear()
+        self.decorations.clear()
 
     def invalidate(self, blocks) -> None:
         """Blocks whose spans changed: coloured again the next time they are ensured."""
+        blocks = list(blocks)
         self.done.difference_update(blocks)
+        for bn in blocks:
+            self.decorations.pop(bn, None)
 
     def ensure(self, block: QTextBlock) -> bool:
         """Colour *block* from the current spans unless it already is; True if it was coloured now."""
@@ -243,17 +250,24 @@ def paint_span_decorations(
     offsets: OffsetMap,
     selected_id: str | None,
     line_gap: float,
+    cache: dict[int, tuple] | None = None,
 ) -> int:
     """Draw stacked underlines (one per nesting level) and the selected span's outline for
     the blocks intersecting ``clip`` (viewport coordinates). Returns the number of blocks
-    visited, for tests and benchmarks."""
+    visited, for tests and benchmarks.
+
+    With *cache* (``SpanHighlighter.decorations``), a block's underlines are measured once
+    (``_block_decorations``: lines per pen, relative to the block's top) and drawn from there
+    by every later paint, a handful of calls per block: a key press repaints the window
+    without measuring every span of the visible blocks again. The caller drops a block's entry
+    when its spans or the selection in it change; an entry whose block was laid out anew (a
+    resize, a font: its line count, width or height differ) is measured again."""
     if len(index) == 0:
         return 0
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
     block = view.firstVisibleBlock()
     offset = view.contentOffset()
     visited = 0
-    identity = offsets.is_identity
     while block.isValid():
         geom = view.blockBoundingGeometry(block).translated(offset)
         if geom.top() > clip.bottom():
@@ -261,39 +275,66 @@ def paint_span_decorations(
         if geom.bottom() >= clip.top() and block.isVisible():
             visited += 1
             bn = block.blockNumber()
-            spans = index.in_block(bn)
-            if spans:
-                levels = index.levels(bn)
-                depth = max(levels.values()) + 1
-                step = UNDERLINE_STEP
-                width = UNDERLINE_WIDTH
-                if depth * step > line_gap:  # very deep nesting: squeeze to fit the gap
-                    step = max(1.0, (line_gap - 1.0) / depth)
-                    width = max(1.0, step - 0.5)
-                qpos = block.position()
-                blen = block.length() - 1
+            if index.in_block(bn):
+                tl = block.layout()
+                first = tl.lineAt(0)
+                laid = (tl.lineCount(), first.width(), first.height())     # laid out anew: measured anew
+                entry = cache.get(bn) if cache is not None else None
+                if entry is None or entry[0] != laid:
+                    entry = (laid, *_block_decorations(block, index, offsets, line_gap))
+                    if cache is not None:
+                        cache[bn] = entry
+                _, groups, outlines = entry
                 top = geom.top()
-                for s in spans:
-                    if identity:
-                        qs, qe = s.start - qpos, s.end - qpos
-                    else:
-                        qs = offsets.to_qt(s.start) - qpos
-                        qe = offsets.to_qt(s.end) - qpos
-                    qs = max(qs, 0)
-                    qe = min(qe, blen)
-                    if qs >= qe:
-                        continue
-                    suggestion = s.kind == "suggestion"
-                    painter.setPen(_pen(s.color, suggestion, width))
-                    dy = 1.0 + width / 2 + levels[s.id] * step
-                    for line, x1, x2 in _line_segments(block, qs, qe):
-                        y = top + line.y() + line.height() + dy
-                        painter.drawLine(QPointF(x1, y), QPointF(x2, y))
-                        if s.id == selected_id:
-                            _outline(painter, s, x1, x2, top + line.y(), line.height())
-                            painter.setPen(_pen(s.color, suggestion, width))
+                painter.translate(0.0, top)
+                for pen, segs in groups:
+                    painter.setPen(pen)
+                    painter.drawLines(segs)
+                painter.translate(0.0, -top)
+                if selected_id is not None:
+                    for span, x1, x2, y, h in outlines:
+                        if span.id == selected_id:
+                            _outline(painter, span, x1, x2, top + y, h)
         block = block.next()
     return visited
+
+
+def _block_decorations(block: QTextBlock, index: SpanIndex, offsets: OffsetMap, line_gap: float) -> tuple:
+    """One block's underlines, relative to its top: ``(pen, [QLineF, ...])`` groups in the order
+    of the spans, and every span segment's box ``(span, x1, x2, line y, line height)`` for the
+    outline of a selected span."""
+    bn = block.blockNumber()
+    spans = index.in_block(bn)
+    levels = index.levels(bn)
+    depth = max(levels.values()) + 1
+    step = UNDERLINE_STEP
+    width = UNDERLINE_WIDTH
+    if depth * step > line_gap:  # very deep nesting: squeeze to fit the gap
+        step = max(1.0, (line_gap - 1.0) / depth)
+        width = max(1.0, step - 0.5)
+    qpos = block.position()
+    blen = block.length() - 1
+    identity = offsets.is_identity
+    groups: dict[int, tuple[QPen, list[QLineF]]] = {}
+    outlines = []
+    for s in spans:
+        if identity:
+            qs, qe = s.start - qpos, s.end - qpos
+        else:
+            qs = offsets.to_qt(s.start) - qpos
+            qe = offsets.to_qt(s.end) - qpos
+        qs = max(qs, 0)
+        qe = min(qe, blen)
+        if qs >= qe:
+            continue
+        pen = _pen(s.color, s.kind == "suggestion", width)
+        segs = groups.setdefault(id(pen), (pen, []))[1]
+        dy = 1.0 + width / 2 + levels[s.id] * step
+        for line, x1, x2 in _line_segments(block, qs, qe):
+            ly, lh = line.y(), line.height()
+            segs.append(QLineF(x1, ly + lh + dy, x2, ly + lh + dy))
+            outlines.append((s, x1, x2, ly, lh))
+    return list(groups.values()), outlines
 
 
 def _outline(painter: QPainter, span: SpanStyle, x1: float, x2: float, y: float, h: float) -> None:

@@ -237,15 +237,6 @@ class StanceEditor(QGroupBox):
                 "polarity": b.text() if b else None, "conditions": self.conditions.text().strip() or None,
                 "evidence": self.evidence_ids()}
 
-    def holder_offers(self) -> list[str]:
-        """The actor ids the holder's completer offers now, best first."""
-        return [self.holder.itemData(self.holder.findText(n)) for n in self._offers.stringList()]
-
-    def is_blank(self) -> bool:
-        """Nothing chosen yet but what was prefilled: no target, no polarity, no conditions."""
-        v = self.values()
-        return v["target"] in (None, NEW_TARGET) and v["polarity"] is None and not v["conditions"]
-
     # --------------------------------------------------------------- internals
     _filling = False
 

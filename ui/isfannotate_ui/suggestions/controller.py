@@ -24,7 +24,7 @@ from .ordering import UncertaintyOrder
 PREFIX = "msugg:"
 STANCE_COLOR = "#6a5acd"
 DEFAULT_MIN_SCORE = 0.5
-SETTINGS_KEY = "suggestions/min_score"
+SETTINGS_KEY = "suggestions/min_score"   # where the app kept them before they moved into the project
 
 
 def style_id(s) -> str:
@@ -78,6 +78,9 @@ class SuggestionController(QObject):
         parts.view.spanSelected.connect(self.on_selected)     # the status line names a selected suggestion
         self.train_job = None
         self.eval_job = None
+        self.preload_token: int | None = None    # the background load started when the project opened
+        self.model_loaded = False                # ... and finished
+        self.eval_error: str | None = None   # the last evaluation's failure or cancellation, said in the window
 
     # ----------------------------------------------------------------- setup
     def build_actions(self) -> None:
@@ -96,16 +99,52 @@ class SuggestionController(QObject):
 
     def project_opened(self) -> None:
         self.bg.forget("document")
+        self.preload_token = None
+        self.model_loaded = False
         self.order.reset()
         self.evaluation = None
         self._all, self._shown, self._for = [], {}, None
-        saved = app_settings().value(SETTINGS_KEY, {}) or {}
-        labels = [lab.name for lab in self.session.project.scheme.span_labels]
-        self.thresholds = {lab: float(saved.get(lab, DEFAULT_MIN_SCORE)) for lab in labels}
-        self.stance_threshold = float(saved.get("stance", DEFAULT_MIN_SCORE))
+        self._migrate_settings()
+        self.load_thresholds()
         if self.window is not None:
             self.window.close()
             self.window = None
+        self.preload()
+
+    def preload(self) -> None:
+        """Start loading the enabled model (importing spaCy) in the background as soon as the
+        project opens, so the first document's suggestions do not wait for it."""
+        project = self.session.project
+        try:
+            enabled = project.suggestion_model() is not None
+        except IsfError:
+            return
+        if enabled and self.kb.show_suggestions:
+            self.preload_token = self.bg.submit("load", lambda: project.load_suggestion_model() is not None)
+
+    def _migrate_settings(self) -> None:
+        """Minimum scores this computer kept before they lived in the project: copied once into
+        the first project opened that has none of its own (not on the undo stack), then forgotten."""
+        saved = app_settings().value(SETTINGS_KEY, None)
+        session = self.session
+        if not saved or session.read_only or session.project.suggestion_min_scores_stored():
+            return
+        known = session.project.suggestion_min_scores()
+        try:
+            values = {k: float(v) for k, v in dict(saved).items() if k in known and 0 <= float(v) <= 1}
+            session.project.set_suggestion_min_scores(values, undoable=False)
+        except (IsfError, TypeError, ValueError):
+            return
+        app_settings().remove(SETTINGS_KEY)
+
+    def load_thresholds(self) -> None:
+        """The project's minimum scores (``suggestion_min_scores``), read again."""
+        project = self.session.project
+        scores = self.session.read(project.suggestion_min_scores, default=None)
+        if scores is None:
+            return
+        self.stance_threshold = scores.pop("stance", DEFAULT_MIN_SCORE)
+        self.thresholds = scores
 
     # --------------------------------------------------------------- drawing
     def styles(self) -> list[SpanStyle]:
@@ -129,15 +168,14 @@ class SuggestionController(QObject):
         return out
 
     def set_threshold(self, label: str, value: float) -> None:
-        """The minimum score of *label* ("stance" for stances), remembered, applied at once."""
-        if label == "stance":
-            self.stance_threshold = float(value)
-        else:
-            self.thresholds[label] = float(value)
-        saved = dict(app_settings().value(SETTINGS_KEY, {}) or {})
-        saved[label] = float(value)
-        app_settings().setValue(SETTINGS_KEY, saved)
-        self._redraw()
+        """The minimum score of *label* ("stance" for stances), kept in the project by an action
+        (Ctrl+Z undoes it), applied at once."""
+        session = self.session
+        if session.run_lead(session.project.set_suggestion_min_scores, {label: float(value)}) is not None:
+            self.load_thresholds()
+            self._redraw()
+        elif self.window is not None:
+            self.window.refresh()     # refused: the spin box shows the stored value again
 
     def _active(self) -> bool:
         session = self.session
@@ -149,11 +187,19 @@ class SuggestionController(QObject):
         new: dict[str, object] = {}
         if self._active() and self._for == (self.session.doc_id, self.session.annotator):
             # a name the registry suggests already (grey, linked to its actor) is not suggested twice
+            # (read only when a model suggests an actor: a label key on 10,000 spans must not walk them all)
             actor = self.session.project.scheme.actor_label
-            named = {(st.start, st.end) for st in self.parts.view.spans() if st.id.startswith(SUGGESTION_PREFIX)}
+            named: set[tuple[int, int]] | None = None
             for sg in self._all:
-                if sg.score >= self.min_score(sg) and not (sg.label == actor and (sg.start, sg.end) in named):
-                    new[style_id(sg)] = sg
+                if sg.score < self.min_score(sg):
+                    continue
+                if sg.label == actor:
+                    if named is None:
+                        named = {(st.start, st.end) for st in self.parts.view.spans()
+                                 if st.id.startswith(SUGGESTION_PREFIX)}
+                    if (sg.start, sg.end) in named:
+                        continue
+                new[style_id(sg)] = sg
         view = self.parts.view
         gone = [sid for sid in self._shown if sid not in new]
         added = [sid for sid in new if sid not in self._shown]
@@ -188,6 +234,9 @@ class SuggestionController(QObject):
         self.bg.submit("document", lambda: ((doc, layer), project.model_suggestions(doc, layer, min_score=0.0)))
 
     def _on_finished(self, kind: str, _token: int, result, error) -> None:
+        if kind == "load":        # the model loaded ahead of the first document (an error shows there)
+            self.model_loaded = error is None and bool(result)
+            return
         if kind != "document":
             self.order.finished(kind, result, error)
             return
@@ -205,6 +254,11 @@ class SuggestionController(QObject):
 
     def after_change(self, change) -> None:
         tables = {op.table for op in change.ops}
+        if "project_info" in tables:      # minimum scores set, undone or redone
+            self.load_thresholds()
+            self._redraw()
+            if self.window is not None:
+                self.window.refresh()
         if change.document_id == self.session.doc_id and change.layer == self.session.annotator and \
                 tables & {"spans", "claims", "stances", "stance_evidence", "suggestion_log"}:
             # what the change annotated or rejected goes at once; the rest is asked again
@@ -297,12 +351,12 @@ class SuggestionController(QObject):
             return False
         if session.doc_id is None or not session.require_annotator():
             return True
-        n = len(self._shown)
+        n, names = len(self._shown), self._registry_count()
         change = session.run(session.project.accept_all_model_suggestions, session.doc_id, session.annotator,
-                             self.min_scores())
+                             self.min_scores(), registry=bool(names))
         if change is not None:
-            rest = " · registry suggestions left: Shift+A again" if self._registry_count() else ""
-            session.message(f"{n} model suggestions accepted (one undo step: Ctrl+Z){rest}", 5000)
+            also = f" and {names} registry names" if names else ""
+            session.message(f"{n} model suggestions{also} accepted (one undo step: Ctrl+Z)", 5000)
         return True
 
     def _registry_count(self) -> int:
@@ -368,19 +422,35 @@ class SuggestionController(QObject):
         self.order.reset()
         self.refresh()
 
-    def evaluate(self, folds: int = 5):
+    def evaluate(self, folds: int = 5, curve: bool = True):
+        """Cross-validate on the training layer as a job (*curve*: with the learning curve, four
+        times the work); the window shows the figures when it ends, or why it did not."""
         if self.eval_job is not None and not self.eval_job.has_ended:
             return self.eval_job
         layer = self.train_layer
+        shares = (0.25, 0.5, 0.75, 1.0) if curve else (1.0,)
 
         def work(project, progress, cancelled):
-            return project.evaluate_suggestions(layer, folds=folds, progress=progress, cancelled=cancelled)
+            return project.evaluate_suggestions(layer, folds=folds, shares=shares, progress=progress,
+                                                cancelled=cancelled)
+        self.eval_error = None
         self.eval_job = self.files.run_job("Evaluating suggestions", work, self._on_evaluated)
+        self.eval_job.failed.connect(self._on_eval_failed)
+        self.eval_job.ended.connect(self._on_eval_ended)
+        if self.window is not None:
+            self.window.refresh()
         return self.eval_job
 
     def _on_evaluated(self, result) -> None:
         self.evaluation = result
         self.refresh()
+
+    def _on_eval_failed(self, message: str) -> None:
+        self.eval_error = message
+
+    def _on_eval_ended(self) -> None:
+        if self.window is not None:
+            self.window.refresh()
 
     def switch(self, version: int | None) -> None:
         self.session.run_lead(self.session.project.set_suggestions_enabled, version)

@@ -80,7 +80,8 @@ class SuggestionsWindow(QDialog):
         self.models = self._table("suggestModels", ["version", "trained", "on", "documents", "labels", "size", ""])
         lay.addWidget(self._group("Model versions", self.models))
 
-        self.thresholds_box = QGroupBox("Minimum score per label (suggestions under it are not drawn)", self)
+        self.thresholds_box = QGroupBox("Minimum score per label (suggestions under it are not drawn; kept in the "
+                                        "project, handouts included; Edit → Undo undoes a change)", self)
         self.thresholds_form = QFormLayout(self.thresholds_box)
         self.thresholds_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.spins: dict[str, QDoubleSpinBox] = {}
@@ -102,7 +103,11 @@ class SuggestionsWindow(QDialog):
         er.addWidget(self.folds)
         self.eval_button = QPushButton("Evaluate (cross-validation, in the background)", self)
         self.eval_button.setObjectName("suggestEvaluate")
-        self.eval_button.clicked.connect(lambda: self.c.evaluate(self.folds.value()))
+        self.curve_box = QCheckBox("with the learning curve (4× the work)", self)
+        self.curve_box.setObjectName("suggestCurve")
+        self.curve_box.setChecked(True)
+        self.eval_button.clicked.connect(lambda: self.c.evaluate(self.folds.value(), self.curve_box.isChecked()))
+        er.addWidget(self.curve_box)
         er.addWidget(self.eval_button)
         er.addStretch(1)
         el.addLayout(er)
@@ -194,6 +199,7 @@ class SuggestionsWindow(QDialog):
 
     def _fill_thresholds(self) -> None:
         c = self.c
+        c.load_thresholds()
         wanted = [*c.thresholds, "stance"]
         if list(self.spins) != wanted:
             while self.thresholds_form.rowCount():
@@ -206,6 +212,7 @@ class SuggestionsWindow(QDialog):
                 spin.setSingleStep(0.05)
                 spin.setDecimals(2)
                 spin.setMaximumWidth(90)
+                spin.setKeyboardTracking(False)   # typing "0.75" is one change (one undo step), not two
                 spin.valueChanged.connect(lambda value, lab=label: c.set_threshold(lab, value))
                 self.spins[label] = spin
                 self.thresholds_form.addRow(label if label != "stance" else "stance (polarity)", spin)
@@ -215,11 +222,12 @@ class SuggestionsWindow(QDialog):
             spin.blockSignals(False)
 
     def _fill_evaluation(self, ev: dict | None, busy: bool) -> None:
-        if ev is None or not ev.get("spans"):
+        if busy or ev is None or not ev.get("spans"):
             self._fill(self.eval_table, [])
+            why = f"The last evaluation did not finish: {self.c.eval_error}. " if self.c.eval_error else ""
             self.eval_note.setText("Evaluating… (status bar: progress and Cancel)" if busy else
-                                   "Not run yet in this session. It trains one model per fold and scores it on the "
-                                   "documents it did not learn from.")
+                                   why + "Not run yet in this session. It trains one model per fold and scores it "
+                                   "on the documents it did not learn from.")
             return
         rows = []
         for label, v in ev["spans"].items():
@@ -227,12 +235,16 @@ class SuggestionsWindow(QDialog):
             rows.append([label, _f(e["precision"]), _f(e["recall"]), _f(e["f1"]),
                          _f(o["precision"]), _f(o["recall"]), _f(o["f1"])])
         self._fill(self.eval_table, rows)
-        curve = " · ".join(f"{p['train_documents']:g} docs: F1 {_f(p['f1_overlap'])}" for p in ev["learning_curve"])
+        points = ev["learning_curve"]
+        if len(points) > 1:
+            curve = "Learning curve (overlap F1 by training documents): " + " · ".join(
+                f"{p['train_documents']:g} docs: F1 {_f(p['f1_overlap'])}" for p in points) + "."
+        else:
+            curve = "Learning curve not asked for."
         pol = ev.get("stance_polarity") or {}
         stance = f"; stance polarity accuracy {_f(pol.get('accuracy'))} on {pol.get('n', 0)} claims" if pol else ""
         self.eval_note.setText(f"{ev['folds']}-fold cross-validation on {ev['documents']} {ev['layer']} documents"
-                               f"{stance}. Learning curve (overlap F1 by training documents): {curve}. "
-                               f"{ev.get('note', '')}")
+                               f"{stance}. {curve} {ev.get('note', '')}")
 
     # ------------------------------------------------------------ actions
     def _on_model_chosen(self, index: int) -> None:
