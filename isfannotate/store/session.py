@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import Busy, ProjectError, ValidationError
 from ..ids import now
@@ -51,6 +51,20 @@ def guard_public_methods(cls: type) -> type:
                 and not isinstance(value, (staticmethod, classmethod, type))):
             setattr(cls, name, uses_connection(value))
     return cls
+
+
+class OnConnection:
+    """A group of reads mixed into the store (``ProjectBase``): the connection it reads through,
+    declared, and a closed project refused in one line."""
+
+    if TYPE_CHECKING:   # provided by StoreSession
+        conn: sqlite3.Connection | None
+        path: Path
+
+    def _open_conn(self) -> sqlite3.Connection:
+        if self.conn is None:
+            raise ProjectError(f"{self.path}: the project is closed")
+        return self.conn
 
 
 class StoreSession:

@@ -8,11 +8,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ProjectError
-from .session import guard_public_methods
+from .session import OnConnection, guard_public_methods
 
 if TYPE_CHECKING:
     from ..scheme import Scheme
@@ -49,20 +47,12 @@ LOG_COLS = ("id", "document_id", "layer", "model_version", "kind", "label", "sta
 
 
 @guard_public_methods
-class SuggestionReads:
+class SuggestionReads(OnConnection):
     """Mixed into the store, ``ProjectBase`` (needs ``conn``, ``path`` and ``scheme``)."""
 
-    if TYPE_CHECKING:   # what the store it is mixed into provides (StoreSession)
-        conn: sqlite3.Connection | None
-        path: Path
-
+    if TYPE_CHECKING:   # what the store it is mixed into provides (ProjectBase)
         @property
         def scheme(self) -> Scheme: ...
-
-    def _open_conn(self) -> sqlite3.Connection:
-        if self.conn is None:
-            raise ProjectError(f"{self.path}: the project is closed")
-        return self.conn
 
     def suggestion_models(self) -> list[ModelInfo]:
         """Every stored model version, oldest first."""
