@@ -128,14 +128,34 @@ def push_layer(conn: Any, layer: str, local: dict[str, dict[str, list[Row]]], *,
     return len(todo), rows_written
 
 
-def fetch_layer(conn: Any, layer: str, docs: list[str]) -> dict[str, list[Row]]:
-    """*layer*'s rows of *docs* as the server holds them: table -> rows (``columns`` order)."""
-    out: dict[str, list[Row]] = {}
+def fetch_layers(conn: Any, wanted: dict[str, list[str]]) -> dict[str, dict[str, list[Row]]]:
+    """Every layer's rows of its documents in *wanted* (layer -> document ids) as the server
+    holds them: layer -> table -> rows (``columns`` order). One query per table for all layers,
+    joined to a temporary table of the (layer, document) pairs that is analyzed first, so the
+    plan does not hang on the tables' statistics (an array of ids per layer planned badly right
+    after a bulk push: seconds per layer)."""
+    out: dict[str, dict[str, list[Row]]] = {layer: {} for layer in wanted}
+    pairs = [(layer, d) for layer, docs in wanted.items() for d in docs]
+    if not pairs:
+        return out
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS isf_want (layer text NOT NULL, document_id text NOT NULL, "
+                 "PRIMARY KEY (layer, document_id)) ON COMMIT DELETE ROWS")
+    conn.execute("DELETE FROM isf_want")
+    with conn.cursor() as cur, cur.copy("COPY isf_want (layer, document_id) FROM STDIN") as copy:
+        for pair in pairs:
+            copy.write_row(pair)
+    conn.execute("ANALYZE isf_want")
     for table in LAYERED:
-        out[table] = select(conn, table, "WHERE t.layer = %s AND t.document_id = ANY(%s)", (layer, docs))
+        at = columns(table).index("layer")
+        for row in select(conn, table, "JOIN isf_want w ON w.layer = t.layer AND w.document_id = t.document_id"):
+            out[row[at]].setdefault(table, []).append(row)
     for table, (parent, key) in CHILD.items():
-        out[table] = select(conn, table, f"JOIN {ident(parent)} p ON p.layer = t.layer AND p.id = t.{ident(key)} "
-                                         "WHERE t.layer = %s AND p.document_id = ANY(%s)", (layer, docs))
+        cols = ", ".join(f"t.{ident(c)}" for c in columns(table))
+        rows = conn.execute(f"SELECT t.layer, {cols} FROM {ident(table)} t JOIN {ident(parent)} p ON p.layer = t.layer "
+                            f"AND p.id = t.{ident(key)} JOIN isf_want w ON w.layer = p.layer "
+                            "AND w.document_id = p.document_id").fetchall()
+        for row in rows:
+            out[row[0]].setdefault(table, []).append(tuple(row[1:]))
     return out
 
 
