@@ -258,3 +258,33 @@ def test_two_annotators_syncing_at_once_lose_nothing(team):
     finally:
         alice.close()
         bob.close()
+
+
+def test_the_lead_reads_every_changed_layer_at_once_and_only_its_documents(team):
+    """The lead's pull reads the server once per table for all layers: each layer gets exactly
+    its own rows of the documents asked for it, claims and evidence included, nothing else."""
+    from isfannotate.store.teamsync import layer_rows
+    from isfannotate.teamdb import rows as srv
+    from isfannotate.teamdb.connect import connect
+
+    docs = [d.id for d in team.lead.documents()]
+    alice, bob = team.join("alice"), team.join("bob")
+    try:
+        for p, mine in ((alice, docs[:3]), (bob, docs[1:4])):
+            for d in mine:
+                _annotate(p, d, p.document(d).text.split()[0])
+            sync(p)
+        want = {"alice": [docs[0], docs[2]], "bob": [docs[1], docs[2], docs[3]]}
+        with connect(team.dsn) as conn:
+            got = srv.fetch_layers(conn, want)
+        for p, layer in ((alice, "alice"), (bob, "bob")):
+            with p.snapshot() as lc:
+                local = layer_rows(lc, layer, want[layer])
+            expected = {t: sorted(r for d in want[layer] for r in local.get(d, {}).get(t, []))
+                        for t in ("spans", "claims", "stances", "stance_evidence", "relations", "doc_status",
+                                  "doc_labels")}
+            assert {t: sorted(got[layer].get(t, [])) for t in expected} == expected
+            assert len(got[layer]["spans"]) == len(want[layer])
+    finally:
+        alice.close()
+        bob.close()
