@@ -7,8 +7,10 @@
     python3 .ci/dev.py bundle [--clean-debian]   build the standalone app (no Python needed to run it) and check it
 
 Needs only python3 with venv (and git for the checkout). On Debian/Ubuntu it installs the few
-system libraries Qt needs when they are missing (apt-get, as root or through sudo). The
-virtual environment is `.venv/` in the checkout; it is reinstalled when pyproject.toml changes.
+system libraries Qt needs when they are missing (apt-get, as root or through sudo), and for the
+tests the OS's PostgreSQL server (the `postgresql` package, as root only; the team database's tests
+start a throwaway server). The virtual environment is `.venv/` in the checkout; it is reinstalled
+when pyproject.toml changes.
 """
 from __future__ import annotations
 
@@ -25,17 +27,20 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
-def _load_qtdeps():
+def _load_qtdeps(name: str = "qtdeps"):
     """isfannotate/qtdeps.py holds the one list of Qt's system libraries (the `gui` command checks
-    the same list); loaded by path, since this script runs before the package is installed."""
+    the same list), isfannotate/pgdeps.py where PostgreSQL's server programs are (the test fixture
+    looks in the same places); loaded by path, since this script runs before the package is installed."""
     import importlib.util
-    spec = importlib.util.spec_from_file_location("_isfannotate_qtdeps", ROOT / "isfannotate" / "qtdeps.py")
+    spec = importlib.util.spec_from_file_location(f"_isfannotate_{name}", ROOT / "isfannotate" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module     # dataclasses look their module up while it runs
     spec.loader.exec_module(module)
     return module
 
 
 QTDEPS = _load_qtdeps()
+PGDEPS = _load_qtdeps("pgdeps")    # where PostgreSQL's server programs are (the team database's tests)
 HEADLESS_LIBS = QTDEPS.HEADLESS_LIBS    # what Qt needs offscreen ...
 DISPLAY_LIBS = QTDEPS.DISPLAY_LIBS      # ... and on a real X11 display (the xcb platform plugin)
 
@@ -52,7 +57,7 @@ def missing_libs(libs: dict[str, str]) -> list[str]:
     return QTDEPS.missing_packages(libs)
 
 
-def install_system_packages(pkgs: list[str]) -> None:
+def install_system_packages(pkgs: list[str], what: str = "libraries for Qt") -> None:
     if not pkgs:
         return
     if not shutil.which("apt-get"):
@@ -63,10 +68,32 @@ def install_system_packages(pkgs: list[str]) -> None:
         if not shutil.which("sudo"):
             sys.exit(f"Qt needs system libraries; as root run: apt-get install -y {' '.join(pkgs)}")
         prefix = ["sudo"]
-    say("installing system libraries for Qt: " + " ".join(pkgs))
+    say(f"installing system {what}: " + " ".join(pkgs))
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    run(prefix + ["apt-get", "update", "-q"], env=env)
+    if not _APT_UPDATED:
+        run(prefix + ["apt-get", "update", "-q"], env=env)
+        _APT_UPDATED.append(True)
     run(prefix + ["apt-get", "install", "-y", "-q", "--no-install-recommends", *pkgs], env=env)
+
+
+_APT_UPDATED: list[bool] = []    # apt-get update runs once per setup
+
+
+def ensure_postgresql() -> None:
+    """The team database's tests start a real PostgreSQL server: install the OS's `postgresql`
+    package when its server programs are missing (Debian/Ubuntu, as root only); else one line
+    saying how, and those tests skip (they fail instead under CI=true or ISFANNOTATE_REQUIRE_SHARED=1)."""
+    folder = PGDEPS.find_server_bin()
+    version = PGDEPS.server_version(folder) if folder is not None else None
+    is_root = os.name != "nt" and os.geteuid() == 0
+    plan = PGDEPS.install_plan(folder, version, has_apt=bool(shutil.which("apt-get")), is_root=is_root)
+    if plan.note:
+        say(plan.note)
+    if plan.packages:
+        try:
+            install_system_packages(plan.packages, "packages for the team database's tests")
+        except subprocess.CalledProcessError as e:
+            say(f"installing {' '.join(plan.packages)} failed ({e}); the team-database tests skip")
 
 
 def ensure_venv(extras: str) -> None:
@@ -113,6 +140,7 @@ def main(argv: list[str]) -> int:
         return subprocess.run([sys.executable, str(ROOT / ".ci" / "bundle.py"), *rest], cwd=ROOT).returncode
     if what == "test":
         install_system_packages(missing_libs(HEADLESS_LIBS))
+        ensure_postgresql()
         ensure_venv("test")
         failed = code_checks()
         if failed:

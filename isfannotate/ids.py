@@ -25,3 +25,9 @@ class IdMaker:
     def __call__(self, prefix: str) -> str:
         self._n += 1
         return f"{prefix}{self._base}{self._n:06x}"
+
+    def many(self, prefix: str, count: int) -> list[str]:
+        """*count* new ids at once (the same ids as *count* calls would give)."""
+        first, self._n = self._n + 1, self._n + count
+        head = f"{prefix}{self._base}"
+        return [f"{head}{n:06x}" for n in range(first, first + count)]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import glob
 import os
 import secrets
 import shutil
@@ -26,15 +25,11 @@ SUPERUSER = "isf_super"
 
 
 def binaries() -> Path | None:
-    """The folder holding ``initdb`` and ``pg_ctl`` (the newest Debian version, else the PATH)."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(Path(p).parts[-3])
-                   if Path(p).parts[-3].isdigit() else 0)
-    if found:
-        return Path(found[-1]).parent
-    which = shutil.which("pg_ctl")
-    if which and shutil.which("initdb"):
-        return Path(which).parent
-    return None
+    """The folder holding ``initdb``, ``pg_ctl`` and ``postgres``: where the test command's install
+    step looks too (isfannotate/pgdeps.py: ISFANNOTATE_PG_BIN, the PATH, then the newest
+    /usr/lib/postgresql/N/bin)."""
+    from isfannotate.pgdeps import find_server_bin
+    return find_server_bin()
 
 
 def required() -> bool:

@@ -254,25 +254,41 @@ def align_spans(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequ
     exactly one unit; units are numbered by (start, end, label, link) of their first version.
     ``label_of`` / ``link_of`` default to the items' ``label`` / ``link``.
     """
+    items: list[Any] = []
+    keys: list[list[tuple[Any, ...]]] = []
+    plain = label_of is None and link_of is None
+    for a in coders:
+        got = by_annotator.get(a, ())
+        items.extend(got)
+        if plain:
+            keys.append([(it.start, it.end, it.label, it.link) for it in got])
+        else:
+            keys.append([(it.start, it.end, label_of(it) if label_of else it.label, link_of(it) if link_of else it.link)
+                         for it in got])
+    ann, out = span_groups(keys, cross_label_min_overlap)
+    coders = tuple(coders)
+    return [Unit(f"{kind}:{doc}:{k}", kind, doc, coders, {coders[ann[i]]: items[i] for i in idx}, lo, hi)
+            for k, (_, idx, lo, hi) in enumerate(out)]
+
+
+def span_groups(keys: Sequence[Sequence[tuple[Any, ...]]], cross_label_min_overlap: float = CROSS_LABEL_MIN_OVERLAP
+                ) -> tuple[list[int], list[tuple[int, list[int], int, int]]]:
+    """The alignment of ``align_spans`` on plain keys: *keys* holds, per coder (in coder order),
+    the (start, end, label, link) of each of their spans. Returns (the coder of each span, by
+    its index over all coders' spans in order; the units in unit order, each as (rank, the
+    indices of its spans in coder order, start, end)). ``align_spans`` builds its units from
+    this; the review queue counts units from it without building them."""
     # Identical spans (offsets, label, link) of different annotators are joined first: the
     # greedy below would take their pairs first anyway (no pair ranks before an identical one),
     # so this only saves work. An annotator's k-th identical copy joins the k-th group.
-    items: list[Any] = []
     ann: list[int] = []
     groups: dict[tuple[Any, ...], list[list[Any]]] = {}
     nodes: list[list[Any]] = []      # node: [coder mask, key, item index, item index, ...]
-    plain = label_of is None and link_of is None
-    for ai, a in enumerate(coders):
+    base = 0
+    for ai, got in enumerate(keys):
         bit = 1 << ai
-        got = by_annotator.get(a, ())
-        base = len(items)
-        items.extend(got)
         ann.extend([ai] * len(got))
-        for i, it in enumerate(got, base):
-            if plain:
-                key = (it.start, it.end, it.label, it.link)
-            else:
-                key = (it.start, it.end, label_of(it) if label_of else it.label, link_of(it) if link_of else it.link)
+        for i, key in enumerate(got, base):
             copies = groups.get(key)
             if copies is None:
                 node: list[Any] = [bit, key, i]
@@ -288,6 +304,7 @@ def align_spans(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequ
                 node = [bit, key, i]
                 copies.append(node)
                 nodes.append(node)
+        base += len(got)
     n_nodes = len(nodes)
     first = [node[2] for node in nodes]
     mask = [node[0] for node in nodes]
@@ -303,7 +320,7 @@ def align_spans(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequ
     for r, n in enumerate(ranked):
         rank[n] = r
     # a node every coder is in cannot join anything: leave it out of the search
-    full = (1 << len(coders)) - 1
+    full = (1 << len(keys)) - 1
     order = [n for n in ranked if mask[n] != full]
     n_open = len(order)
     edges = []
@@ -356,9 +373,7 @@ def align_spans(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequ
             idx = sorted([i for n in ms for i in nodes[n][2:]], key=ann.__getitem__)
             out.append((min([rank[n] for n in ms]), idx, min([starts[n] for n in ms]), max([ends[n] for n in ms])))
     out.sort()
-    coders = tuple(coders)
-    return [Unit(f"{kind}:{doc}:{k}", kind, doc, coders, {coders[ann[i]]: items[i] for i in idx}, lo, hi)
-            for k, (_, idx, lo, hi) in enumerate(out)]
+    return ann, out
 
 
 def align_stances(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequence[StanceAnn]]) -> list[Unit]:

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from ..store.base import ProjectBase
 
 
+SPAN_COLUMNS = ("id", "document_id", "layer", "start", "end", "label", "actor_id", "attrs", "author")
+
+
 def parse_annotator_map(raw: str | dict[str, Any] | None) -> dict[str, str]:
     """``"u1=alice,u2=bob"`` (the CLI's form) or a dict -> ``{source: layer name}``."""
     if raw is None or raw == "":
@@ -158,7 +161,10 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
                 report.added_labels = added_names(missing)
             phases.report(0.4)      # (read and checked)
             insert_documents(rec, new_rows, report, phases.part(0.4, 0.6))
-            spans, relations, labels, status = [], [], [], []
+            spans: list[tuple[Any, ...]] = []
+            relations: list[dict[str, Any]] = []
+            labels: list[dict[str, Any]] = []
+            status: list[dict[str, Any]] = []
             new_id = IdMaker()
             if replace:
                 for layer in set(layers.values()):
@@ -168,9 +174,13 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
             for n_done, (doc_id, layer, pd) in enumerate(targets):
                 if n_done % every == 0:
                     building(n_done, len(targets))
-                keys: dict[str, str] = {}
-                for s in pd.spans:
-                    sid = keys[s.key] = new_id("s")
+                sids = new_id.many("s", len(pd.spans))
+                keys: dict[str, str] = {s.key: sid for s, sid in zip(pd.spans, sids, strict=True)} \
+                    if pd.relations else {}
+                for s, sid in zip(pd.spans, sids, strict=True):
+                    if not s.attrs and not s.external_id:       # (most spans: nothing to look up or write)
+                        spans.append((sid, doc_id, layer, s.start, s.end, s.label, None, "{}", layer))
+                        continue
                     attrs = dict(s.attrs)
                     actor_id = None
                     if s.external_id:
@@ -179,10 +189,8 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
                             attrs["external_id"] = s.external_id
                             if s.external_name:
                                 attrs["external_name"] = s.external_name
-                    spans.append({"id": sid, "document_id": doc_id, "layer": layer, "start": s.start, "end": s.end,
-                                  "label": s.label, "actor_id": actor_id,
-                                  "attrs": json.dumps(attrs, ensure_ascii=False) if attrs else "{}",
-                                  "author": layer, "created_at": ids.stamp})
+                    spans.append((sid, doc_id, layer, s.start, s.end, s.label, actor_id,
+                                  json.dumps(attrs, ensure_ascii=False) if attrs else "{}", layer))
                 relations += [{"id": new_id("r"), "document_id": doc_id, "layer": layer, "head": keys[r.head_key],
                                "tail": keys[r.tail_key], "label": r.label} for r in pd.relations]
                 labels += [{"document_id": doc_id, "layer": layer, "key": k,
@@ -202,7 +210,8 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
             writing = phases.part(0.75, 0.98)
             parts = chunks(len(spans))
             for k, (i, j) in enumerate(parts):   # in slices, so that a long import shows its progress
-                rec.insert_many("spans", spans[i:j])
+                # (as tuples, logged in bulk: no dict per span)
+                rec.insert_tuples("spans", SPAN_COLUMNS, spans[i:j], same={"created_at": ids.stamp})
                 writing(k + 1, len(parts))
             rec.insert_many("relations", relations)
             for label_row in labels:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ValidationError
 from ..ids import new_id, now
@@ -26,7 +26,7 @@ __all__ = ["PARTS", "ReviewDoc", "ReviewUnit", "QueueRow", "Queue", "auto_merge"
 
 
 def decide(project: ProjectBase, document_id: str, unit_key: str, decision: str, *, annotator: str | None = None,
-           edited: dict | None = None, note: str = "") -> Change:
+           edited: dict[str, Any] | None = None, note: str = "") -> Change:
     """Accept a unit (an annotator's version, or the largest group's, optionally *edited*) or
     reject every version, as one action. Deciding again replaces the earlier decision."""
     rd = review_document(project, document_id)
@@ -65,15 +65,15 @@ def unit_name(project: ProjectBase, unit: ReviewUnit) -> str:
         v = next(iter(unit.versions.values()), {})
         with project.snapshot() as conn:
             names = stored.entry_names(conn, v.get("holder"), v.get("target"))
-        return f"STANCE {names.get(v.get('holder'), v.get('holder') or '?')} → " \
-               f"{names.get(v.get('target'), v.get('target') or '?')}"
+        holder, target = str(v.get("holder") or "?"), str(v.get("target") or "?")
+        return f"STANCE {names.get(holder, holder)} → {names.get(target, target)}"
     if unit.kind == "doc_label":
         return f"document label {next(iter(unit.versions.values()), {}).get('key', '')}".strip()
     return f"{unit.label or unit.kind.upper()} {unit.start}-{unit.end}"
 
 
 def describe_decision(project: ProjectBase, unit: ReviewUnit, decision: str, annotator: str | None,
-                      edited: dict | None) -> str:
+                      edited: dict[str, Any] | None) -> str:
     """"take ayesha on CLAIM 10-40", "reject every version of ACTOR 5-9", "take an edit of
     bob's version on STANCE …": what an undo names."""
     if decision == "rejected":
@@ -251,7 +251,7 @@ def add_guideline_example(project: ProjectBase, document_id: str, unit_key: str)
     return rec.change
 
 
-def guideline_examples(project: ProjectBase, label: str | None = None) -> list[dict]:
+def guideline_examples(project: ProjectBase, label: str | None = None) -> list[dict[str, Any]]:
     with project.snapshot() as conn:
         return stored.guideline_examples(conn, label)
 

@@ -15,6 +15,8 @@ earlier decision put into gold.
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ValidationError
@@ -39,7 +41,8 @@ class GoldWriter:
         self.conn = rec.conn
         self.created: list[str] = []
 
-    def span(self, start: int, end: int, label: str, link: str | None = None, attrs: dict | None = None) -> str:
+    def span(self, start: int, end: int, label: str, link: str | None = None,
+             attrs: dict[str, Any] | None = None) -> str:
         row = stored.gold_span_at(self.conn, self.doc, start, end, label)
         if row is not None:
             if link is not None and row[1] != link:
@@ -65,7 +68,7 @@ class GoldWriter:
         return self.span(r[0], r[1], r[2], r[3], json.loads(r[4]))
 
 
-def check_edit(project: ProjectBase, unit: ReviewUnit, edited: dict) -> None:
+def check_edit(project: ProjectBase, unit: ReviewUnit, edited: dict[str, Any]) -> None:
     """Refuse an edited version the scheme or the registry does not allow, naming the part:
     only the parts in ``EDITABLE``; a span inside the text (code points, end exclusive) with a
     scheme label; actors, targets, polarities, quote types, modalities and document-label
@@ -83,7 +86,7 @@ def check_edit(project: ProjectBase, unit: ReviewUnit, edited: dict) -> None:
                 raise ValidationError(f"{part} is an actor id (a string) or null, not {v!r}")
             project.actor(v)          # ValidationError: no actor with id ...
 
-    def one_of(part: str, allowed, what: str) -> None:
+    def one_of(part: str, allowed: Sequence[Any], what: str) -> None:
         if part in edited and edited[part] not in allowed:
             raise ValidationError(f"{part} {edited[part]!r} is not {what}: "
                                   + ", ".join("null" if a is None else str(a) for a in allowed))
@@ -111,8 +114,10 @@ def check_edit(project: ProjectBase, unit: ReviewUnit, edited: dict) -> None:
         one_of("polarity", tuple(scheme.stance.polarities), "a polarity")
         actor("holder")
         target = edited.get("target")
-        if target is not None and not stored.target_exists(project.conn, target):
-            raise ValidationError(f"no target with id {target!r}")
+        if target is not None:
+            with project.snapshot() as conn:
+                if not stored.target_exists(conn, target):
+                    raise ValidationError(f"no target with id {target!r}")
         if edited.get("conditions") is not None and not isinstance(edited["conditions"], str):
             raise ValidationError("conditions is a text or null")
     elif unit.kind == "doc_label" and "value" in edited:
@@ -122,14 +127,14 @@ def check_edit(project: ProjectBase, unit: ReviewUnit, edited: dict) -> None:
             raise ValidationError(f"{key} must be one of {', '.join(d.choices)}")
 
 
-def _provenance(unit: ReviewUnit, version: dict, adjudicator: str, stamp: str) -> dict:
+def _provenance(unit: ReviewUnit, version: dict[str, Any], adjudicator: str, stamp: str) -> dict[str, Any]:
     key = version_key(unit.kind, version)
     return {"proposed_by": sorted(unit.versions), "agreed": sorted(a for a, v in unit.versions.items()
                                                                    if version_key(unit.kind, v) == key),
             "decided_by": adjudicator, "at": stamp}
 
 
-def _write(w: GoldWriter, unit: ReviewUnit, v: dict, prov: dict) -> str | None:
+def _write(w: GoldWriter, unit: ReviewUnit, v: dict[str, Any], prov: dict[str, Any]) -> str | None:
     """Write *v* (a version of *unit*) into gold; returns the gold item that carries provenance."""
     rec = w.rec
     if unit.kind == "span":
@@ -164,7 +169,7 @@ def _write(w: GoldWriter, unit: ReviewUnit, v: dict, prov: dict) -> str | None:
     return item
 
 
-def _undo_earlier(rec: Recorder, decision: dict | None, unit: ReviewUnit, still_used: set[str]) -> None:
+def _undo_earlier(rec: Recorder, decision: dict[str, Any] | None, unit: ReviewUnit, still_used: set[str]) -> None:
     """Remove what an earlier decision of this unit put into gold (items other decisions use stay)."""
     if decision is None:
         return
@@ -186,12 +191,12 @@ def _undo_earlier(rec: Recorder, decision: dict | None, unit: ReviewUnit, still_
         rec.delete("doc_labels", (unit.doc, GOLD, v.get("key")))
 
 
-def _used_elsewhere(conn, doc: str, key: str) -> set[str]:
+def _used_elsewhere(conn: sqlite3.Connection, doc: str, key: str) -> set[str]:
     return stored.gold_items_of_other_decisions(conn, doc, key)
 
 
 def apply_decision(project: ProjectBase, rec: Recorder, rd: ReviewDoc, unit: ReviewUnit, decision: str, *,
-                   annotator: str | None = None, edited: dict | None = None, note: str = "",
+                   annotator: str | None = None, edited: dict[str, Any] | None = None, note: str = "",
                    decided_by: str | None = None) -> None:
     """Record *decision* ('accepted' or 'rejected') on *unit* inside the open action."""
     if decision not in ("accepted", "rejected"):

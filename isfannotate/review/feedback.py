@@ -25,11 +25,11 @@ if TYPE_CHECKING:
 @dataclass
 class FeedbackItem:
     unit: ReviewUnit
-    mine: dict | None          # this annotator's version (None: they did not mark the unit)
+    mine: dict[str, Any] | None          # this annotator's version (None: they did not mark the unit)
     decision: str              # accepted / rejected
     taken: bool                # the gold version is theirs (exactly)
     note: str
-    gold: dict | None = None   # gold's version (None: rejected, nothing in gold)
+    gold: dict[str, Any] | None = None   # gold's version (None: rejected, nothing in gold)
     mine_shown: str = ""       # both versions as one readable line each
     gold_shown: str = ""
     text: str = ""             # the unit's text (a stance: its evidence)
@@ -40,7 +40,8 @@ class FeedbackItem:
 class Feedback:
     annotator: str
     documents: dict[str, list[FeedbackItem]] = field(default_factory=dict)
-    per_label: dict[str, dict] = field(default_factory=dict)     # label -> {"exact": f1, "overlap": f1, "n": spans}
+    # label -> {"exact": f1, "overlap": f1, "n": spans}
+    per_label: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def items(self) -> list[FeedbackItem]:
@@ -74,7 +75,7 @@ class Feedback:
                 lines.append(f"  ✓ {where(i)}: {i.mine_shown}" + (f" — note: {i.note}" if i.note else ""))
         return "\n".join(lines) + "\n"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"annotator": self.annotator, "per_label": self.per_label,
                 "units": [{"document": i.unit.doc, "kind": i.unit.kind, "decision": i.decision, "same_as_gold": i.taken,
                            "yours": i.mine, "gold": i.gold, "yours_shown": i.mine_shown, "gold_shown": i.gold_shown,
@@ -93,7 +94,7 @@ def _one_line(s: str) -> str:
     return " ".join(s.split())
 
 
-def _range(u: ReviewUnit, *versions: dict | None) -> tuple[int, int] | None:
+def _range(u: ReviewUnit, *versions: dict[str, Any] | None) -> tuple[int, int] | None:
     if u.kind in ("span", "claim"):
         return (u.start, u.end)
     if u.kind == "stance":
@@ -103,7 +104,7 @@ def _range(u: ReviewUnit, *versions: dict | None) -> tuple[int, int] | None:
     return None
 
 
-def show_version(kind: str, doc: str, v: dict | None, names: dict[str, str], text: str | None,
+def show_version(kind: str, doc: str, v: dict[str, Any] | None, names: dict[str, str], text: str | None,
                  missing: str) -> str:
     """A review version (the dict ``review.units`` reads) as one readable line."""
     if v is None:

@@ -86,7 +86,7 @@ def _write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def write_feedback_html(fb: Feedback, path: str | os.PathLike, *, project_name: str = "") -> Path:
+def write_feedback_html(fb: Feedback, path: str | os.PathLike[str], *, project_name: str = "") -> Path:
     """Write one annotator's page to ``path`` (written to ``path.part`` and renamed)."""
     out = Path(path)
     _write(out, render_feedback_html(fb, project_name=project_name))
@@ -103,7 +103,7 @@ def file_name(annotator: str, taken: set[str]) -> str:
     return name
 
 
-def write_feedback_pages(feedbacks: Iterable[Feedback], directory: str | os.PathLike, *,
+def write_feedback_pages(feedbacks: Iterable[Feedback], directory: str | os.PathLike[str], *,
                          project_name: str = "") -> list[Path]:
     """One page per annotator in ``directory`` (created if needed); the paths written."""
     d = Path(directory)

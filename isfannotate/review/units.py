@@ -18,10 +18,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..agreement.units import align_spans, build_units, group_by_doc
+from ..agreement.units import build_units, span_groups
 from ..store import review as stored
+from ..store import review_counts as store_counts
+from ..store.review_counts import SpanKey
 
 if TYPE_CHECKING:
+    from ..agreement.units import Layer
     from ..store.base import ProjectBase
 
 # The parts each kind of unit is decided on: the review shows which of them differ.
@@ -33,7 +36,7 @@ PARTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _part(kind: str, part: str, v: dict) -> Any:
+def _part(kind: str, part: str, v: dict[str, Any]) -> Any:
     if part == "boundary":
         return (v["start"], v["end"])
     if part == "source":
@@ -44,7 +47,7 @@ def _part(kind: str, part: str, v: dict) -> Any:
     return tuple(val) if isinstance(val, list) else (json.dumps(val, sort_keys=True) if isinstance(val, dict) else val)
 
 
-def version_key(kind: str, v: dict) -> tuple:
+def version_key(kind: str, v: dict[str, Any]) -> tuple[Any, ...]:
     """What makes two versions the same decision (no ids)."""
     return tuple(_part(kind, p, v) for p in PARTS[kind])
 
@@ -57,8 +60,8 @@ class ReviewUnit:
     start: int
     end: int
     coders: tuple[str, ...]
-    versions: dict[str, dict]               # annotator -> their version (ids, offsets, parts)
-    decision: dict | None = None            # the decisions row, when decided
+    versions: dict[str, dict[str, Any]]               # annotator -> their version (ids, offsets, parts)
+    decision: dict[str, Any] | None = None            # the decisions row, when decided
     label: str = ""                         # a span's label (the first version's), a claim's "CLAIM"
 
     @property
@@ -75,7 +78,7 @@ class ReviewUnit:
     @property
     def state(self) -> str:
         if self.decision is not None:
-            return self.decision["decision"]
+            return str(self.decision["decision"])
         if self.differs():
             return "disagree"
         return "incomplete" if self.missing else "agree"
@@ -84,9 +87,9 @@ class ReviewUnit:
     def decided(self) -> bool:
         return self.decision is not None
 
-    def groups(self) -> list[tuple[tuple, list[str]]]:
+    def groups(self) -> list[tuple[tuple[Any, ...], list[str]]]:
         """Identical versions grouped: (version key, annotators), largest group first."""
-        out: dict[tuple, list[str]] = {}
+        out: dict[tuple[Any, ...], list[str]] = {}
         for a in self.coders:
             if a in self.versions:
                 out.setdefault(version_key(self.kind, self.versions[a]), []).append(a)
@@ -111,19 +114,18 @@ class ReviewDoc:
         return [u for u in self.units if not u.decided and u.state in ("disagree", "incomplete")]
 
 
-def _unit_key(kind: str, doc: str, versions: dict[str, dict]) -> str:
+def _unit_key(kind: str, doc: str, versions: dict[str, dict[str, Any]]) -> str:
     sig = json.dumps(sorted((a, repr(version_key(kind, v))) for a, v in versions.items()), ensure_ascii=False)
     return f"{kind}:{doc}:{hashlib.sha1(sig.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
 
 
-def _coded_layers(project: ProjectBase, documents: Sequence[str] | None) -> list:
+def _coded_layers(project: ProjectBase, documents: Sequence[str] | None) -> list[Any]:
     """Each annotator's layer cut to the documents they code (see the module's docstring)."""
     from ..agreement.units import Layer
     from ..team.layers import annotator_layers
     anyone = annotator_layers(project, done_only=False, documents=documents)   # read once
-    done: dict[str, set[str]] = {}
-    for doc, layer in project.conn.execute("SELECT document_id, layer FROM doc_status WHERE status='done'"):
-        done.setdefault(layer, set()).add(doc)
+    with project.snapshot() as conn:
+        done = stored.done_documents_by_layer(conn)
     done_docs = set().union(*done.values()) if done else set()
     merged = []
     for layer in anyone:
@@ -164,82 +166,52 @@ def review_documents(project: ProjectBase, documents: Sequence[str] | None = Non
 def review_counts(project: ProjectBase, documents: Sequence[str] | None = None, *,
                   progress: Callable[[int, int], None] | None = None) -> dict[str, tuple[int, int, int]]:
     """(units, decided, open disagreements) per document, as ``review_documents`` would count
-    them, without building what only the review screen needs: one read of the layers, and the
-    unit keys (a hash of every version) only for documents that have decisions. A span's
-    version is compared on its offsets, label and link alone (its attributes are no part of
-    its decision). The review queue's first opening over a large project runs on this."""
-    merged = _coded_layers(project, documents)
-    if not merged:
-        return {}
-    spans = group_by_doc(merged, "spans")
-    units = build_units(merged, _spans_by_doc={})       # spans are counted below, by _span_counts
+    them, without building what only the review screen needs. The review queue's first
+    opening over a large project runs on this.
+
+    The coders of each document and their spans come from SQL as plain rows (no layers, no
+    span objects); a document whose review holds only spans is counted by ``_span_counts``
+    (a span's version is compared on its offsets, label and link alone: its attributes are
+    no part of its decision). Documents with a claim, stance, document label or decision are
+    built in full by ``review_documents`` (unit keys, versions), which is exact by definition."""
     with project.snapshot() as conn:
-        with_decisions = stored.documents_with_decisions(conn, units)
-    full = review_documents(project, sorted(with_decisions)) if with_decisions else {}
-    details = _Details({}, {}, {}, {})
-    if any(layer.claims or layer.stances for layer in merged):
-        details = _details(project, merged)
+        coders_of = store_counts.coders_by_document(conn, documents)
+        full_docs = store_counts.documents_beyond_spans(conn, coders_of)
+        spans = store_counts.coded_spans(conn, coders_of)
+    full = review_documents(project, sorted(full_docs)) if full_docs else {}
     out: dict[str, tuple[int, int, int]] = {}
-    step = max(1, len(units) // 50)
-    for i, (doc, du) in enumerate(units.items()):
+    step = max(1, len(coders_of) // 50)
+    for i, (doc, coders) in enumerate(coders_of.items()):
         if progress and i % step == 0:
-            progress(i, len(units))
+            progress(i, len(coders_of))
         rd = full.get(doc)
         if rd is not None:
             out[doc] = (len(rd.units), rd.decided, len(rd.open_disagreements))
-            continue
-        n, open_ = _span_counts(doc, du.coders, spans.get(doc))
-        n += len(du.claims) + len(du.stances) + len(du.doc_labels)
-        for kind, group in (("claim", du.claims), ("stance", du.stances), ("doc_label", du.doc_labels)):
-            for u in group:
-                versions = {a: details.version(kind, a, v) for a, v in u.versions.items()}
-                ru = ReviewUnit("", kind, doc, u.start, u.end, du.coders, versions)
-                open_ += ru.state in ("disagree", "incomplete")
-        out[doc] = (n, 0, open_)
+        elif doc not in full_docs:
+            n, open_ = _span_counts(tuple(coders), spans.get(doc))
+            out[doc] = (n, 0, open_)
     if progress:
-        progress(len(units), len(units))
+        progress(len(coders_of), len(coders_of))
     return out
 
 
-def _span_counts(doc: str, coders: tuple[str, ...], by_annotator: dict[str, list] | None) -> tuple[int, int]:
-    """(units, open units) of one document's spans, as ``align_spans`` makes them. A version
-    every coder has identically (offsets, label, link) is a unit of its own that agrees (the
-    aligner never joins it to anything), so it is counted without aligning; the rest is
-    aligned. A unit is open when a coder lacks it or its versions differ."""
+def _span_counts(coders: tuple[str, ...], by_annotator: dict[str, list[SpanKey]] | None) -> tuple[int, int]:
+    """(units, open units) of one document's spans, given as (start, end, label, link) per
+    coder in the review's order, aligned as ``align_spans`` aligns them (``span_groups`` is its
+    alignment, without the units). A unit is open when a coder lacks it or its versions differ."""
     if not by_annotator:
         return 0, 0
-    keys = {a: [(s.start, s.end, s.label, s.link) for s in items] for a, items in by_annotator.items()}
-    common: dict[tuple, int] = {}
-    if len(keys) == len(coders):        # (every coder has spans here: otherwise nothing is common)
-        lists = [keys[c] for c in coders]
-        for k in lists[0]:
-            common[k] = common.get(k, 0) + 1
-        for other in lists[1:]:
-            mine: dict[tuple, int] = {}
-            for k in other:
-                if k in common:
-                    mine[k] = mine.get(k, 0) + 1
-            common = {k: min(v, mine[k]) for k, v in common.items() if k in mine}
-    n_full = sum(common.values())
-    rest = by_annotator
-    if n_full:
-        rest = {}
-        for a, items in by_annotator.items():
-            skip = dict(common)
-            kept = []
-            for s, k in zip(items, keys[a], strict=True):
-                if skip.get(k, 0) > 0:
-                    skip[k] -= 1
-                else:
-                    kept.append(s)
-            if kept:
-                rest[a] = kept
-    if not rest:
-        return n_full, 0
-    units = align_spans(doc, coders, rest)
-    open_ = sum(1 for u in units if len(u.versions) < len(coders)
-                or len({(v.start, v.end, v.label, v.link) for v in u.versions.values()}) > 1)
-    return n_full + len(units), open_
+    keys = [by_annotator.get(c, []) for c in coders]
+    if all(mine == keys[0] for mine in keys[1:]):
+        return len(keys[0]), 0      # every coder marked the same spans: each is a unit of its own, agreeing
+    _, units = span_groups(keys)
+    flat = [k for mine in keys for k in mine]
+    n = len(coders)
+    open_ = 0
+    for _, idx, _, _ in units:
+        if len(idx) < n or (n > 1 and len({flat[i] for i in idx}) > 1):
+            open_ += 1
+    return len(units), open_
 
 
 def review_document(project: ProjectBase, document_id: str) -> ReviewDoc:
@@ -247,25 +219,24 @@ def review_document(project: ProjectBase, document_id: str) -> ReviewDoc:
     return review_documents(project, [document_id]).get(document_id) or ReviewDoc(document_id, ())
 
 
-def _decisions(project: ProjectBase, docs: list[str]) -> dict[str, dict]:
-    cur = project.conn.execute("SELECT * FROM decisions WHERE document_id IN (SELECT value FROM json_each(?))",
-                               (json.dumps(docs),))
-    names = [d[0] for d in cur.description]
-    return {r[0]: dict(zip(names, r, strict=True)) for r in cur.fetchall()}
+def _decisions(project: ProjectBase, docs: list[str]) -> dict[str, dict[str, Any]]:
+    with project.snapshot() as conn:
+        return stored.decisions_of_documents(conn, docs)
 
 
 class _Details:
     """The full rows behind the aligned versions (attributes, cues, quote types, conditions,
     evidence), read once per review."""
 
-    def __init__(self, spans: dict, claims: dict, stances: dict, evidence: dict):
+    def __init__(self, spans: dict[str, Any], claims: dict[str, Any], stances: dict[str, Any],
+                 evidence: dict[str, Any]) -> None:
         self.spans, self.claims, self.stances, self.evidence = spans, claims, stances, evidence
 
     def _span(self, sid: str | None) -> list[int] | None:
         s = self.spans.get(sid) if sid else None
         return [s["start"], s["end"]] if s else None
 
-    def version(self, kind: str, annotator: str, v: Any) -> dict:
+    def version(self, kind: str, annotator: str, v: Any) -> dict[str, Any]:
         if kind == "span":
             row = self.spans.get(v.id, {})
             return {"id": v.id, "start": v.start, "end": v.end, "label": v.label, "link": v.link,
@@ -287,24 +258,7 @@ class _Details:
         return {"key": v.key, "value": v.value}
 
 
-def _details(project: ProjectBase, layers) -> _Details:
-    conn = project.conn
-    docs = json.dumps(sorted(set().union(*(layer.documents for layer in layers))))
-    names = json.dumps([layer.annotator for layer in layers])
-    spans = {r[0]: {"start": r[1], "end": r[2], "label": r[3], "actor_id": r[4], "attrs": r[5]} for r in conn.execute(
-        'SELECT id, start, "end", label, actor_id, attrs FROM spans WHERE layer IN (SELECT value FROM json_each(?)) '
-        "AND document_id IN (SELECT value FROM json_each(?))", (names, docs))}
-    claims = {r[0]: {"source_span": r[1], "cue_span": r[2], "quote": r[3]} for r in conn.execute(
-        "SELECT c.span_id, c.source_span, c.cue_span, c.quote FROM claims c JOIN spans s ON s.id = c.span_id "
-        "WHERE s.layer IN (SELECT value FROM json_each(?)) AND s.document_id IN (SELECT value FROM json_each(?))",
-        (names, docs))}
-    stances = {r[0]: {"conditions": r[1]} for r in conn.execute(
-        "SELECT id, conditions FROM stances WHERE layer IN (SELECT value FROM json_each(?)) "
-        "AND document_id IN (SELECT value FROM json_each(?))", (names, docs))}
-    evidence: dict[str, list[str]] = {}
-    for sid, span_id in conn.execute(
-            "SELECT e.stance_id, e.span_id FROM stance_evidence e JOIN stances s ON s.id = e.stance_id "
-            "WHERE s.layer IN (SELECT value FROM json_each(?)) AND s.document_id IN (SELECT value FROM json_each(?)) "
-            "ORDER BY e.stance_id, e.position", (names, docs)):
-        evidence.setdefault(sid, []).append(span_id)
-    return _Details(spans, claims, stances, evidence)
+def _details(project: ProjectBase, layers: Sequence[Layer]) -> _Details:
+    docs = sorted(set().union(*(layer.documents for layer in layers)))
+    with project.snapshot() as conn:
+        return _Details(*stored.unit_details(conn, [layer.annotator for layer in layers], docs))

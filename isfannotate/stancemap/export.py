@@ -8,13 +8,13 @@ when a network file is asked for.
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import IsfError
-from .query import Scope, StanceMap, _date_ok, _doc_filter, _layers, display_type, resolve_scope
+from ..store import stancemap as stored
+from .query import Scope, StanceMap, _date_ok, _filter, _layers, display_type, resolve_scope
 
 if TYPE_CHECKING:
     from ..store.base import ProjectBase
@@ -41,7 +41,7 @@ class StanceRow:
     outlet: str
     evidence: tuple[str, ...]     # the text of each evidence span, in the stance's order
 
-    def csv_row(self) -> list:
+    def csv_row(self) -> list[str | int]:
         return [self.stance_id, self.layer, self.holder, self.holder_id, self.holder_type, self.target,
                 self.target_id, self.polarity, self.conditions, self.document, self.title, self.date, self.outlet,
                 len(self.evidence), EVIDENCE_JOIN.join(self.evidence)]
@@ -52,20 +52,10 @@ def stance_rows(project: ProjectBase, scope: Scope | None = None) -> list[Stance
     layer, document and creation order, with the text of its evidence spans (code points)."""
     scope = resolve_scope(project, scope or Scope())
     layers = _layers(project, scope.layer)
-    extra, params = _doc_filter(scope)
-    sql = (
-        "SELECT s.id, s.layer, a.name, s.holder, a.type, coalesce(t.name, s.target), s.target, s.polarity, "
-        "s.conditions, s.document_id, coalesce(json_extract(d.meta, '$.title'), ''), json_extract(d.meta, '$.date'), "
-        "json_extract(d.meta, '$.outlet'), substr(d.text, sp.start + 1, sp.\"end\" - sp.start) "   # code points
-        "FROM stances s JOIN documents d ON d.id = s.document_id JOIN actors a ON a.id = s.holder "
-        "LEFT JOIN targets t ON t.id = s.target "
-        "LEFT JOIN stance_evidence e ON e.stance_id = s.id LEFT JOIN spans sp ON sp.id = e.span_id "
-        "WHERE s.layer IN (SELECT value FROM json_each(?)) AND s.target IS NOT NULL" + extra +
-        " ORDER BY s.layer, d.seq, s.created_at, s.id, e.position")
     out: list[StanceRow] = []
-    with project.read_snapshot() as conn:
+    with project.snapshot() as conn:
         last, ev = None, []
-        for *head, text in conn.execute(sql, [json.dumps(layers), *params]):
+        for *head, text in stored.stances_with_evidence_texts(conn, _filter(scope, layers)):
             if last is not None and head[0] != last[0]:
                 out.append(_row(last, ev))
                 last, ev = None, []
@@ -80,7 +70,7 @@ def stance_rows(project: ProjectBase, scope: Scope | None = None) -> list[Stance
     return out
 
 
-def _row(head, ev: list[str]) -> StanceRow:
+def _row(head: list[Any], ev: list[str]) -> StanceRow:
     sid, layer, holder, holder_id, htype, target, target_id, pol, cond, doc, title, date, outlet = head
     return StanceRow(sid, layer, holder, holder_id, display_type(htype or ""), target, target_id, pol, cond or "", doc,
                      title or "", date or "", "" if outlet is None else str(outlet), tuple(ev))
@@ -96,7 +86,7 @@ def write_long_csv(rows: list[StanceRow], path: str | Path) -> int:
     return len(rows)
 
 
-def network_graph(smap: StanceMap, polarities: list[str] | None = None):
+def network_graph(smap: StanceMap, polarities: list[str] | None = None) -> Any:
     """The map as a networkx graph: a node per holder (``actor:ID``, kind "actor", its type) and
     per target (``target:ID``, kind "target"); an edge holder → target per cell with ``stances``
     (the total, also ``weight``), ``n_<polarity>`` for every polarity (0 when none), ``polarity``
@@ -112,7 +102,7 @@ def network_graph(smap: StanceMap, polarities: list[str] | None = None):
             if p not in pols:
                 pols.append(p)
     multi = len(smap.layers) > 1
-    g = nx.MultiDiGraph() if multi else nx.DiGraph()
+    g: Any = nx.MultiDiGraph() if multi else nx.DiGraph()
     g.graph["layers"] = ", ".join(smap.layers)
     for h in smap.sorted_holders("name"):
         g.add_node(f"actor:{h.id}", label=h.name, kind="actor", actor_type=display_type(h.kind), stances=h.count)

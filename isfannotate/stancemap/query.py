@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ValidationError
 from ..models import GOLD
+from ..store import stancemap as stored
 
 if TYPE_CHECKING:
     from ..store.base import ProjectBase
@@ -75,9 +75,9 @@ def resolve_scope(project: ProjectBase, scope: Scope) -> Scope:
     ``ValidationError`` that lists the known ones (never an empty map without a word)."""
     types, outlets = scope.actor_types, scope.outlets
     if scope.actor_types:
-        with project.read_snapshot() as conn:
-            stored = [r[0] for r in conn.execute("SELECT DISTINCT type FROM actors WHERE type IS NOT NULL")]
-        known = {_type_key(t): t for t in [*project.scheme.actor_types, *stored]}
+        with project.snapshot() as conn:
+            in_use = stored.actor_types_in_use(conn)
+        known = {_type_key(t): t for t in [*project.scheme.actor_types, *in_use]}
         types = []
         for t in scope.actor_types:
             hit = known.get(_type_key(str(t)))
@@ -86,15 +86,14 @@ def resolve_scope(project: ProjectBase, scope: Scope) -> Scope:
                                       + ", ".join(sorted({display_type(k) for k in known.values()})))
             types.append(hit)
     if scope.outlets:
-        with project.read_snapshot() as conn:
-            stored = [r[0] for r in conn.execute(
-                "SELECT DISTINCT json_extract(meta, '$.outlet') AS o FROM documents WHERE o IS NOT NULL ORDER BY o")]
-        known = {str(o).strip().casefold(): o for o in stored}
+        with project.snapshot() as conn:
+            in_use = stored.outlets_in_use(conn)
+        known = {str(o).strip().casefold(): o for o in in_use}
         outlets = []
         for o in scope.outlets:
             hit = known.get(str(o).strip().casefold())
             if hit is None:
-                raise ValidationError(f"unknown outlet {o!r}; known: " + (", ".join(map(str, stored)) or
+                raise ValidationError(f"unknown outlet {o!r}; known: " + (", ".join(map(str, in_use)) or
                                                                        "none (no document has an outlet in its meta)"))
             outlets.append(hit)
     for name, value in (("from", scope.date_from), ("to", scope.date_to)):
@@ -201,18 +200,9 @@ def _layers(project: ProjectBase, layer: str) -> list[str]:
     return [layer]
 
 
-def _doc_filter(scope: Scope) -> tuple[str, list]:
-    where, params = [], []
-    if scope.documents is not None:
-        where.append("s.document_id IN (SELECT value FROM json_each(?))")
-        params.append(json.dumps(list(scope.documents)))
-    if scope.outlets:
-        where.append("json_extract(d.meta, '$.outlet') IN (SELECT value FROM json_each(?))")
-        params.append(json.dumps(list(scope.outlets)))
-    if scope.actor_types:
-        where.append("a.type IN (SELECT value FROM json_each(?))")
-        params.append(json.dumps(list(scope.actor_types)))
-    return (" AND " + " AND ".join(where)) if where else "", params
+def _filter(scope: Scope, layers: list[str]) -> stored.StanceFilter:
+    """The stored filter of *scope* (resolved) over *layers*; dates are filtered here, by ``_date_ok``."""
+    return stored.StanceFilter(layers, scope.documents, scope.outlets, scope.actor_types)
 
 
 def _date_ok(scope: Scope, date: str | None) -> bool:
@@ -221,8 +211,9 @@ def _date_ok(scope: Scope, date: str | None) -> bool:
     iv = date_interval(date)
     if iv is None:
         return False
-    lo = date_interval(scope.date_from)[0] if date_interval(scope.date_from) else "0000"
-    hi = date_interval(scope.date_to)[1] if date_interval(scope.date_to) else "9999"
+    lo_iv, hi_iv = date_interval(scope.date_from), date_interval(scope.date_to)
+    lo = lo_iv[0] if lo_iv else "0000"
+    hi = hi_iv[1] if hi_iv else "9999"
     return iv[1] >= lo and iv[0] <= hi
 
 
@@ -230,18 +221,12 @@ def build_map(project: ProjectBase, scope: Scope | None = None) -> StanceMap:
     """The map of *scope*: cells per (layer, holder, target), axes with their stance counts."""
     scope = resolve_scope(project, scope or Scope())
     layers = _layers(project, scope.layer)
-    extra, params = _doc_filter(scope)
-    sql = (
-        "SELECT s.layer, s.holder, s.target, s.polarity, s.document_id, json_extract(d.meta, '$.date'), "
-        "(SELECT count(*) FROM stance_evidence e WHERE e.stance_id = s.id) "
-        "FROM stances s JOIN documents d ON d.id = s.document_id JOIN actors a ON a.id = s.holder "
-        "WHERE s.layer IN (SELECT value FROM json_each(?)) AND s.target IS NOT NULL" + extra)
     cells: dict[tuple[str, str, str], Cell] = {}
     holder_n: dict[str, int] = {}
     target_n: dict[str, int] = {}
     dated = scope.date_from is not None or scope.date_to is not None
-    with project.read_snapshot() as conn:
-        rows = conn.execute(sql, [json.dumps(layers), *params]).fetchall()
+    with project.snapshot() as conn:
+        rows = stored.stances_for_cells(conn, _filter(scope, layers))
         for layer, holder, target, polarity, doc, date, n_ev in rows:
             if dated and not _date_ok(scope, date):
                 continue
@@ -254,11 +239,8 @@ def build_map(project: ProjectBase, scope: Scope | None = None) -> StanceMap:
             c.evidence += n_ev
             holder_n[holder] = holder_n.get(holder, 0) + 1
             target_n[target] = target_n.get(target, 0) + 1
-        names = {r[0]: (r[1], r[2]) for r in conn.execute(
-            "SELECT id, name, type FROM actors WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(list(holder_n)),))}
-        tnames = dict(conn.execute("SELECT id, name FROM targets WHERE id IN (SELECT value FROM json_each(?))",
-                                   (json.dumps(list(target_n)),)))
+        names = stored.actor_names_and_types(conn, list(holder_n))
+        tnames = stored.target_names(conn, list(target_n))
     holders = [Axis(h, names[h][0], names[h][1], n) for h, n in holder_n.items()]
     targets = [Axis(t, tnames.get(t, t), "target", n) for t, n in target_n.items()]
     return StanceMap(scope, layers, _sort(holders, "count"), _sort(targets, "count"), cells)
@@ -288,8 +270,8 @@ _SENTENCE_END = re.compile(r"[.!?…]['\"”’)]*\s|\n")
 def sentence_around(text: str, start: int, end: int, limit: int = 400) -> str:
     """The sentence(s) holding [start, end) (code points), cut to about *limit* characters."""
     left = text.rfind("\n", max(0, start - limit), start) + 1
-    for m in _SENTENCE_END.finditer(text, max(left, start - limit), start):
-        left = m.end()
+    for found in _SENTENCE_END.finditer(text, max(left, start - limit), start):
+        left = found.end()
     m = _SENTENCE_END.search(text, end, min(len(text), end + limit))
     right = m.end() if m else min(len(text), end + limit)
     return " ".join(text[left:right].split())
@@ -301,19 +283,10 @@ def evidence(project: ProjectBase, holder: str, target: str, scope: Scope | None
     the timeline."""
     scope = resolve_scope(project, scope or Scope())
     layers = _layers(project, scope.layer)
-    extra, params = _doc_filter(scope)
-    sql = (
-        "SELECT s.id, s.layer, s.document_id, coalesce(json_extract(d.meta, '$.title'), d.id), "
-        "json_extract(d.meta, '$.date'), json_extract(d.meta, '$.outlet'), s.polarity, s.conditions, "
-        'sp.id, sp.start, sp."end", d.text '
-        "FROM stances s JOIN documents d ON d.id = s.document_id JOIN actors a ON a.id = s.holder "
-        "LEFT JOIN stance_evidence e ON e.stance_id = s.id LEFT JOIN spans sp ON sp.id = e.span_id "
-        "WHERE s.layer IN (SELECT value FROM json_each(?)) AND s.holder = ? AND s.target = ?" + extra +
-        " ORDER BY d.seq, s.created_at, e.position")
     out = []
-    with project.read_snapshot() as conn:
-        for sid, layer, doc, title, date, outlet, pol, cond, span_id, start, end, text in conn.execute(
-                sql, [json.dumps(layers), holder, target, *params]):
+    with project.snapshot() as conn:
+        for sid, layer, doc, title, date, outlet, pol, cond, span_id, start, end, text in stored.evidence_of_cell(
+                conn, _filter(scope, layers), holder, target):
             if not _date_ok(scope, date):
                 continue
             sentence = sentence_around(text, start, end) if span_id else ""

@@ -22,6 +22,3 @@ def match_entry(conn: sqlite3.Connection, kind: str, entry_id: str, name: str,
     row = conn.execute(f"SELECT id FROM {table} WHERE name=? COLLATE NOCASE ORDER BY id", (name,)).fetchone()
     return (row[0], f"same name {name!r}") if row else None
 
-
-def entry_exists(conn: sqlite3.Connection, kind: str, entry_id: str) -> bool:
-    return conn.execute(f"SELECT 1 FROM {_TABLES[kind]} WHERE id=?", (entry_id,)).fetchone() is not None

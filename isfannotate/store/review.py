@@ -106,8 +106,47 @@ def gold_status(conn: sqlite3.Connection, document_id: str) -> str | None:
     return row[0] if row else None
 
 
-def documents_with_decisions(conn: sqlite3.Connection, documents) -> set[str]:
-    """Which of *documents* have at least one review decision."""
-    return {r[0] for r in conn.execute(
-        "SELECT DISTINCT document_id FROM decisions WHERE document_id IN (SELECT value FROM json_each(?))",
-        (json.dumps(list(documents)),))}
+# -- the units of a review (review/units.py)
+
+def done_documents_by_layer(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    """layer -> the documents it marked done (every layer, gold included)."""
+    done: dict[str, set[str]] = {}
+    for doc, layer in conn.execute("SELECT document_id, layer FROM doc_status WHERE status='done'"):
+        done.setdefault(layer, set()).add(doc)
+    return done
+
+
+def decisions_of_documents(conn: sqlite3.Connection, documents: list[str]) -> dict[str, dict]:
+    """unit key -> the decisions row (as a dict) of every decision in *documents*."""
+    cur = conn.execute("SELECT * FROM decisions WHERE document_id IN (SELECT value FROM json_each(?))",
+                       (json.dumps(documents),))
+    names = [d[0] for d in cur.description]
+    return {r[0]: dict(zip(names, r, strict=True)) for r in cur.fetchall()}
+
+
+Rows = dict[str, dict]
+
+
+def unit_details(conn: sqlite3.Connection, layers: list[str],
+                 documents: list[str]) -> tuple[Rows, Rows, Rows, dict[str, list[str]]]:
+    """The full rows behind a review's versions in *layers* and *documents*: spans (id -> start,
+    end, label, actor_id, attrs as JSON), claims (span id -> source_span, cue_span, quote),
+    stances (id -> conditions) and each stance's evidence span ids in their order."""
+    names, docs = json.dumps(layers), json.dumps(documents)
+    spans = {r[0]: {"start": r[1], "end": r[2], "label": r[3], "actor_id": r[4], "attrs": r[5]} for r in conn.execute(
+        'SELECT id, start, "end", label, actor_id, attrs FROM spans WHERE layer IN (SELECT value FROM json_each(?)) '
+        "AND document_id IN (SELECT value FROM json_each(?))", (names, docs))}
+    claims = {r[0]: {"source_span": r[1], "cue_span": r[2], "quote": r[3]} for r in conn.execute(
+        "SELECT c.span_id, c.source_span, c.cue_span, c.quote FROM claims c JOIN spans s ON s.id = c.span_id "
+        "WHERE s.layer IN (SELECT value FROM json_each(?)) AND s.document_id IN (SELECT value FROM json_each(?))",
+        (names, docs))}
+    stances = {r[0]: {"conditions": r[1]} for r in conn.execute(
+        "SELECT id, conditions FROM stances WHERE layer IN (SELECT value FROM json_each(?)) "
+        "AND document_id IN (SELECT value FROM json_each(?))", (names, docs))}
+    evidence: dict[str, list[str]] = {}
+    for sid, span_id in conn.execute(
+            "SELECT e.stance_id, e.span_id FROM stance_evidence e JOIN stances s ON s.id = e.stance_id "
+            "WHERE s.layer IN (SELECT value FROM json_each(?)) AND s.document_id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY e.stance_id, e.position", (names, docs)):
+        evidence.setdefault(sid, []).append(span_id)
+    return spans, claims, stances, evidence

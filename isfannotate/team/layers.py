@@ -10,8 +10,11 @@ from typing import TYPE_CHECKING
 from ..agreement.units import ClaimAnn, DocLabelAnn, Layer, SpanAnn, StanceAnn
 from ..errors import IsfError
 from ..models import GOLD
+from ..store.layer_rows import LayerRows, document_lengths
+from ..store.layer_rows import registry_names as read_registry_names
 
 if TYPE_CHECKING:
+    from ..agreement.compute import AgreementResult
     from ..store.base import ProjectBase
 
 
@@ -26,41 +29,25 @@ def annotator_layers(project: ProjectBase, annotators: Sequence[str] | None = No
     if unknown:
         raise IsfError(f"no layer {', '.join(map(repr, unknown))} (layers: {', '.join(layers) or 'none'})")
     only = set(documents) if documents is not None else None
-    in_docs, args = ("", ()) if documents is None else (
-        " AND document_id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(only)),))
-    # one scan per kind for every annotator (not one per annotator: each scan reads the whole table)
-    in_layers = "layer IN (SELECT value FROM json_each(?))" + in_docs
-    largs = (json.dumps(names), *args)
     docs_of: dict[str, set[str]] = {name: set() for name in names}
     out = []
-    with project.read_snapshot() as conn:
-        if done_only:
-            sql = "SELECT layer, document_id FROM doc_status WHERE status='done' AND " + in_layers
-            rows = conn.execute(sql, largs)
-        else:
-            sql = ("SELECT DISTINCT layer, document_id FROM spans WHERE " + in_layers
-                   + " UNION SELECT layer, document_id FROM stances WHERE " + in_layers
-                   + " UNION SELECT layer, document_id FROM doc_status WHERE status<>'new' AND " + in_layers)
-            rows = conn.execute(sql, largs * 3)
-        for layer, doc in rows:
+    with project.snapshot() as conn:
+        rows = LayerRows(conn, names, documents)
+        for layer, doc in (rows.documents_done() if done_only else rows.documents_annotated()):
             docs_of[layer].add(doc)
         if only is not None:
             for docs in docs_of.values():
                 docs &= only
-        spans_of: dict[str, list] = {name: [] for name in names}
+        spans_of: dict[str, list[SpanAnn]] = {name: [] for name in names}
         by_id: dict[str, SpanAnn] = {}
-        for layer, sid, doc, s, e, label, actor in conn.execute(
-                'SELECT layer, id, document_id, start, "end", label, actor_id FROM spans WHERE ' + in_layers +
-                ' ORDER BY layer, document_id, start, "end", label, id', largs):
+        for layer, sid, doc, s, e, label, actor in rows.spans():
             if doc in docs_of[layer]:
                 span = SpanAnn(doc, s, e, label, actor, sid)
                 spans_of[layer].append(span)
                 by_id[sid] = span
-        claims_of: dict[str, list] = {name: [] for name in names}
+        claims_of: dict[str, list[ClaimAnn]] = {name: [] for name in names}
         # (claims first: most projects have far fewer claims than spans)
-        for layer, span_id, kind, actor, src_span in conn.execute(
-                "SELECT s.layer, c.span_id, c.source_kind, c.source_actor, c.source_span FROM claims c CROSS JOIN "
-                "spans s ON s.id = c.span_id WHERE s." + in_layers.replace("document_id", "s.document_id"), largs):
+        for layer, span_id, kind, actor, src_span in rows.claims():
             sp = by_id.get(span_id)
             if sp is None:
                 continue
@@ -68,23 +55,16 @@ def annotator_layers(project: ProjectBase, annotators: Sequence[str] | None = No
             claims_of[layer].append(ClaimAnn(sp.doc, sp.start, sp.end, kind, actor,
                                              (src.start, src.end) if src is not None else None, span_id))
         evidence: dict[str, list[tuple[int, int]]] = {}
-        for stance_id, span_id in conn.execute(
-                "SELECT e.stance_id, e.span_id FROM stance_evidence e JOIN stances t ON t.id = e.stance_id "
-                "WHERE t." + in_layers.replace("document_id", "t.document_id") + " ORDER BY e.stance_id, "
-                "e.position", largs):
+        for stance_id, span_id in rows.evidence():
             sp = by_id.get(span_id)
             if sp is not None:
                 evidence.setdefault(stance_id, []).append((sp.start, sp.end))
-        stances_of: dict[str, list] = {name: [] for name in names}
-        for layer, sid, doc, holder, target, pol in conn.execute(
-                "SELECT layer, id, document_id, holder, target, polarity FROM stances WHERE " + in_layers +
-                " ORDER BY layer, document_id, id", largs):
+        stances_of: dict[str, list[StanceAnn]] = {name: [] for name in names}
+        for layer, sid, doc, holder, target, pol in rows.stances():
             if doc in docs_of[layer]:
                 stances_of[layer].append(StanceAnn(doc, holder, target, pol, sid, tuple(evidence.get(sid, ()))))
-        labels_of: dict[str, list] = {name: [] for name in names}
-        for layer, doc, key, value in conn.execute(
-                "SELECT layer, document_id, key, value FROM doc_labels WHERE " + in_layers +
-                " ORDER BY layer, document_id, key", largs):
+        labels_of: dict[str, list[DocLabelAnn]] = {name: [] for name in names}
+        for layer, doc, key, value in rows.doc_labels():
             if doc in docs_of[layer]:
                 labels_of[layer].append(DocLabelAnn(doc, key, json.loads(value)))
         for name in names:
@@ -94,7 +74,7 @@ def annotator_layers(project: ProjectBase, annotators: Sequence[str] | None = No
 
 
 def agreement(project: ProjectBase, annotators: Sequence[str] | None = None, *,
-              documents: Sequence[str] | None = None, with_texts: bool = False):
+              documents: Sequence[str] | None = None, with_texts: bool = False) -> AgreementResult:
     """``compute_agreement`` over the project's annotator layers (docs/agreement.md)."""
     from ..agreement import compute_agreement
     layers = annotator_layers(project, annotators, documents=documents)
@@ -110,7 +90,8 @@ def agreement(project: ProjectBase, annotators: Sequence[str] | None = None, *,
     categories = {"span_label": [lab.name for lab in scheme.span_labels],
                   "stance_polarity": list(scheme.stance.polarities)}   # the scales, for Gwet's AC1
     docs = set().union(*(layer.documents for layer in layers))
-    lengths = {d: n for d, n in project.conn.execute("SELECT id, length(text) FROM documents") if d in docs}
+    with project.snapshot() as conn:
+        lengths = {d: n for d, n in document_lengths(conn).items() if d in docs}
     result = compute_agreement(layers, link_labels=actor_labels, texts=texts, categories=categories, lengths=lengths)
     result.names = registry_names(project)
     return result
@@ -118,6 +99,5 @@ def agreement(project: ProjectBase, annotators: Sequence[str] | None = None, *,
 
 def registry_names(project: ProjectBase) -> dict[str, str]:
     """``{actor or target id: name}``, so that reports show names, not ids."""
-    names = dict(project.conn.execute("SELECT id, name FROM targets"))
-    names.update(project.conn.execute("SELECT id, name FROM actors"))
-    return names
+    with project.snapshot() as conn:
+        return read_registry_names(conn)

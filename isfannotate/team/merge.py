@@ -1,8 +1,9 @@
 """Bringing annotators' files back: ``isfannotate merge PROJECT FILE...``.
 
 An annotator's file is untrusted input: ``untrusted.UntrustedFile`` copies, checks, reads and
-validates it (every row) before anything of it is written. The next file's copy and SQLite's
-integrity check of it run in a worker thread while the previous file is written.
+validates it (every row) before anything of it is written. The next file's copy, SQLite's
+integrity check of it and the reading of its rows run in a worker thread while the previous file
+is written.
 
 Then, in ONE action (all-or-nothing, one undo step; a file refused half-way through rolls back
 everything):
@@ -14,7 +15,9 @@ everything):
   file's version changed since it was last merged (a digest per annotator and document,
   ``merge_digests``), and left alone otherwise, so merging the same file twice changes nothing
   and reads nothing of the project's layers;
-- nothing but that annotator's own layer is written.
+- nothing but that annotator's own layer is written;
+- the annotator's logged decisions on model suggestions (``suggestion_log``) that the project
+  does not hold yet are added, by id (issue 22), whether or not the layer changed.
 """
 from __future__ import annotations
 
@@ -22,13 +25,13 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, IsfError, ValidationError
 from ..gcpause import paused_gc
@@ -36,13 +39,26 @@ from ..ids import new_id, now
 from ..models import layer_name, name_key
 from ..store.connection import bulk_cache
 from ..store.layers import clear_layer
-from ..store.matching import entry_exists, match_entry
+from ..store.matching import match_entry
+from ..store.merging import (
+    copy_spans,
+    documents_by_sha,
+    ids_taken,
+    logged_suggestion_ids,
+    merge_connection,
+    merge_digests,
+    merge_ids_of,
+    recorded_conflicts,
+    registry_entry,
+)
 from .handout import handouts
 from .untrusted import SPAN_COLUMNS, FileData, UntrustedFile
 
 if TYPE_CHECKING:
     from ..store.base import ProjectBase
     from ..store.changes import Recorder
+
+Rows = list[dict[str, Any]]
 
 
 @dataclass
@@ -55,6 +71,7 @@ class FileReport:
     spans: int = 0
     new_actors: int = 0
     new_targets: int = 0
+    suggestion_decisions: int = 0   # logged decisions on model suggestions brought in (not merged before)
     conflicts: list[str] = field(default_factory=list)
 
 
@@ -65,11 +82,13 @@ class MergeReport:
     def summary(self) -> str:
         lines = []
         for f in self.files:
-            line = (f"{f.path}: {f.annotator}: {f.documents} documents "
-                    f"({f.replaced} updated, {f.unchanged} unchanged), "
+            line = (f"{f.path}: {f.annotator}: {f.documents} documents ({f.replaced} updated, "
+                    f"{f.unchanged} unchanged), "
                     f"{f.spans} spans")
             if f.new_actors or f.new_targets:
                 line += f", {f.new_actors} new actors, {f.new_targets} new targets"
+            if f.suggestion_decisions:
+                line += f", {f.suggestion_decisions} suggestion decisions"
             if f.conflicts:
                 line += f", {len(f.conflicts)} registry conflicts to decide"
             lines.append(line)
@@ -85,17 +104,17 @@ def _reconcile(project: ProjectBase, rec: Recorder, data: FileData, report: File
     table = "actors" if kind == "actor" else "targets"
     items = data.actors if kind == "actor" else data.targets
     fields = ("name", "type", "external_id") if kind == "actor" else ("name",)
+    known = merge_ids_of(conn, data.annotator, kind)
+    listed = recorded_conflicts(conn, data.annotator)
     out: dict[str, str] = {}
     for fid, item in sorted(items.items()):
-        pid = None
-        row = conn.execute("SELECT project_id FROM merge_ids WHERE annotator=? AND kind=? AND file_id=?",
-                           (data.annotator, kind, fid)).fetchone()
-        if row and entry_exists(conn, kind, row[0]):
-            pid = row[0]   # matched in an earlier merge of this annotator's file
-        if pid is None:
+        pid = known.get(fid)
+        current = registry_entry(conn, kind, pid) if pid is not None else None
+        if current is None:   # not matched in an earlier merge of this annotator's file (or gone since)
             found = match_entry(conn, kind, fid, item["name"], item.get("external_id") if kind == "actor" else None)
             pid = found[0] if found else None
-        if pid is None:
+            current = registry_entry(conn, kind, pid) if pid is not None else None
+        if pid is None or current is None:
             pid = new_id("a" if kind == "actor" else "t")
             row = {**{k: item[k] for k in item}, "id": pid, "created_by": data.annotator, "created_at": stamp}
             after = rec.insert(table, row)
@@ -105,8 +124,6 @@ def _reconcile(project: ProjectBase, rec: Recorder, data: FileData, report: File
             else:
                 report.new_targets += 1
         else:
-            current = dict(zip(fields, conn.execute(f"SELECT {', '.join(fields)} FROM {table} WHERE id=?",
-                                                    (pid,)).fetchone(), strict=True))
             for f in fields:
                 theirs = item.get(f)
                 if f == "external_id" and not theirs:
@@ -114,37 +131,37 @@ def _reconcile(project: ProjectBase, rec: Recorder, data: FileData, report: File
                 if theirs != current[f]:
                     if f == "external_id" and not current[f]:   # a QID the annotator found: take it
                         after = rec.update(table, (pid,), {f: theirs})
-                        project.log_registry(rec, kind, pid, f"merge from {data.annotator}", current, after)
+                        project.log_registry(rec, kind, pid, f"merge from {data.annotator}",
+                                             {k: current[k] for k in fields}, after)
                         continue
-                    _conflict(rec, kind, pid, data, f, current[f], theirs, stamp, report)
+                    _conflict(rec, kind, pid, data, f, current[f], theirs, stamp, report, listed)
             if kind == "actor":
-                mine = json.loads(conn.execute("SELECT aliases FROM actors WHERE id=?", (pid,)).fetchone()[0])
-                name = conn.execute("SELECT name FROM actors WHERE id=?", (pid,)).fetchone()[0]
+                mine = json.loads(current["aliases"])
                 extra = [a for a in [item["name"], *json.loads(item["aliases"])]
-                         if a not in mine and a != name]
+                         if a not in mine and a != current["name"]]
                 if extra:
                     after = rec.update("actors", (pid,), {"aliases": json.dumps([*mine, *extra], ensure_ascii=False)})
                     project.log_registry(rec, "actor", pid, f"merge from {data.annotator}", {"aliases": mine}, after)
-        if rec.conn.execute("SELECT 1 FROM merge_ids WHERE annotator=? AND kind=? AND file_id=? AND project_id=?",
-                            (data.annotator, kind, fid, pid)).fetchone() is None:
+        if known.get(fid) != pid:
             rec.upsert("merge_ids", {"annotator": data.annotator, "kind": kind, "file_id": fid, "project_id": pid})
         out[fid] = pid
     return out
 
 
-def _conflict(rec, kind, pid, data, field_name, ours, theirs, stamp, report) -> None:
+def _conflict(rec: Recorder, kind: str, pid: str, data: FileData, field_name: str, ours: object, theirs: object,
+              stamp: str, report: FileReport, listed: set[tuple[str, str, str, str]]) -> None:
     enc = json.dumps(theirs, ensure_ascii=False)
     report.conflicts.append(f"{kind} {pid} {field_name}: project {ours!r}, {data.annotator} {theirs!r}")
-    if rec.conn.execute("SELECT 1 FROM merge_conflicts WHERE kind=? AND entity_id=? AND annotator=? AND field=? "
-                        "AND file_value=?", (kind, pid, data.annotator, field_name, enc)).fetchone():
+    if (kind, pid, field_name, enc) in listed:
         return
+    listed.add((kind, pid, field_name, enc))
     rec.insert("merge_conflicts", {"id": new_id("mc"), "kind": kind, "entity_id": pid, "annotator": data.annotator,
                                    "source": Path(data.path).name, "field": field_name,
                                    "project_value": json.dumps(ours, ensure_ascii=False), "file_value": enc,
                                    "status": "open", "created_at": stamp})
 
 
-def _span_keys(spans, amap=None) -> dict[str, str]:
+def _span_keys(spans: list[tuple[Any, ...]], amap: Callable[[Any], Any] | None = None) -> dict[str, str]:
     """span id -> the span's parts as text, its link mapped by *amap* (an unset link reads
     "None", which no actor id is), for *spans* in SPAN_COLUMNS order. (Two comprehensions: the
     usual case, no link mapped, makes no call per span.)"""
@@ -153,12 +170,13 @@ def _span_keys(spans, amap=None) -> dict[str, str]:
     return {sid: f"{a}\x1f{b}\x1f{lab}\x1f{amap(actor)}\x1f{attrs}" for sid, _d, a, b, lab, actor, attrs, _c in spans}
 
 
-def _digest(key: dict[str, str], claims, stances, evidence, relations, labels, status) -> str:
+def _digest(key: dict[str, str], claims: Rows, stances: Rows, evidence: Rows, relations: Rows, labels: Rows,
+            status: Rows) -> str:
     """A digest of one document's layer as the file has it (after the registry mapping), free of
     ids and of order: what a merge of this document wrote last time is remembered by it, so
     merging the same file again reads nothing of the project's layer and changes nothing.
     *key*: ``_span_keys`` of the document's spans."""
-    def f(v) -> str:
+    def f(v: object) -> str:
         return "\x00" if v is None else str(v)
     ev: dict[str, list[str]] = {}
     for e in evidence:
@@ -185,8 +203,8 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
     """Merge annotators' files into *project*, all-or-nothing, as one action.
 
     Each file's whole-file checks (SQLite's integrity check above all, see ``UntrustedFile``)
-    run in a worker thread: the first file's while its rows are read, each next one's while the
-    file before it is written. A file's rows are read and validated before any of them is
+    run in a worker thread: the first file's while its rows are read, each next one's, with the
+    reading of its rows, while the file before it is written. A file's rows are read and validated before any of them is
     written. Any refusal (a bad file, a second file of the same annotator, documents the project
     lacks, a file this project did not hand out to its annotator unless that annotator is one of
     *new_annotators*) rolls the whole action back."""
@@ -196,40 +214,42 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
         welcome = {layer_name(n) for n in new_annotators}
     except ValidationError as e:
         raise IsfError(f"--new-annotator: {e}") from None
-    handed = handouts(project.conn)
     scheme = project.scheme
     known = {name_key(name): name for name in project.layers()}
-    sha_to_doc = dict(project.conn.execute("SELECT sha256, id FROM documents"))
+    with project.snapshot() as conn:   # the connection every write of the merge goes through, too
+        handed = handouts(conn)
+        sha_to_doc = documents_by_sha(conn)
     report = MergeReport()
     stamp = now()
     by_layer: dict[str, str] = {}
     total = len(paths) * 2
     files = [UntrustedFile(p, scheme) for p in paths]
-    attached: list[str] = []
     # exits in reverse: the worker is joined before the temporary copies are removed
     with paused_gc(), ExitStack() as cleanup, ThreadPoolExecutor(1, thread_name_prefix="isf-merge-check") as pool:
         for f in files:
             cleanup.callback(f.close)
         # the first file is verified in the worker while it is read here; each next one is
-        # opened and verified there while this one is written (not while it is read: both would
-        # want the GIL, where the checks and SQLite's inserts mostly run without it)
-        checked = [pool.submit(files[0].open().verify)]
-        trusted = project.conn.execute("PRAGMA trusted_schema").fetchone()[0]
-        project.conn.execute("PRAGMA trusted_schema=OFF")   # nothing in an attached copy may run (it holds nothing)
+        # opened, verified and read there while this one is written: the spans are copied by one
+        # INSERT ... SELECT, which runs inside SQLite without the GIL
+        checked: list[Future[Any]] = [pool.submit(files[0].open().verify)]
+        copies = cleanup.enter_context(merge_connection(conn))   # nothing in an attached copy may run
         try:
-            with bulk_cache(project.conn), project.action("merge", None, None) as rec:
+            with bulk_cache(conn), project.action("merge", None, None) as rec:
                 for i, f in enumerate(files):
                     if progress:
                         progress(2 * i, total)
-                    data = f.read(checked[0].result) if i == 0 else checked[i].result().read()
-                    f.release()
+                    if i == 0:
+                        data = f.read(checked[0].result)
+                        f.release()
+                    else:
+                        data = checked[i].result()
                     if i + 1 < len(files):
-                        checked.append(pool.submit(files[i + 1].check))
+                        checked.append(pool.submit(_check_and_read, files[i + 1]))
                     _check_file(data, by_layer, known, sha_to_doc)
                     _check_handout(data, handed, welcome)
                     if progress:
                         progress(2 * i + 1, total)
-                    source = _attach(project.conn, f, attached)
+                    source = copies.attach(f.copy_path)
                     report.files.append(_merge_one(project, rec, data, sha_to_doc, stamp, source))
                 unused = sorted(welcome - set(by_layer))
                 if unused:
@@ -238,34 +258,17 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
         finally:
             for future in checked:
                 future.cancel()
-            try:
-                _detach(project.conn, attached)
-            finally:
-                project.conn.execute(f"PRAGMA trusted_schema={int(trusted)}")
     return report
 
 
-def _attach(conn, f: UntrustedFile, attached: list[str]) -> str | None:
-    """Attach *f*'s checked copy to the project's connection, so its spans are copied inside
-    SQLite; None when SQLite's limit of attached files is reached (then they are bound row by
-    row). Inside the action: an attached file can only be detached after it ends."""
-    if len(attached) >= conn.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED):
-        return None
-    alias = f"merge_src{len(attached)}"
-    conn.execute("ATTACH DATABASE ? AS " + alias, (str(f.copy_path),))
-    attached.append(alias)
-    return alias
+def _check_and_read(f: UntrustedFile) -> FileData:
+    """Open, verify and read *f* (in the worker thread), keeping its checked copy."""
+    data = f.check().read()
+    f.release()
+    return data
 
 
-def _detach(conn, attached: list[str]) -> None:
-    """After the action: detach the copies and drop the temporary id maps."""
-    conn.execute("DROP TABLE IF EXISTS temp.merge_map")
-    for alias in attached:
-        conn.execute("DETACH DATABASE " + alias)
-    attached.clear()
-
-
-def _check_handout(data: FileData, handed: dict[str, dict], welcome: set[str]) -> None:
+def _check_handout(data: FileData, handed: dict[str, dict[str, Any]], welcome: set[str]) -> None:
     """A file is taken when this project handed it out to the annotator it holds, or when the
     lead names that annotator with ``--new-annotator``."""
     if data.annotator in welcome:
@@ -297,7 +300,8 @@ def _check_file(data: FileData, by_layer: dict[str, str], known: dict[str, str],
     by_layer[data.annotator] = data.path
 
 
-def _merge_one(project, rec, data: FileData, sha_to_doc: dict[str, str], stamp: str, source: str | None) -> FileReport:
+def _merge_one(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc: dict[str, str], stamp: str,
+               source: str | None) -> FileReport:
     """Merge one file's layer; *source*: the schema its checked copy is attached as (None: not
     attached, the spans are bound row by row)."""
     conn = rec.conn
@@ -308,7 +312,7 @@ def _merge_one(project, rec, data: FileData, sha_to_doc: dict[str, str], stamp: 
     project.ensure_annotator(rec, layer)
     amap = actor_map.get
     moved = {k: v for k, v in actor_map.items() if k != v}   # usually none: the lead's own registry
-    group: dict[str, dict[str, list]] = {fdoc: {"spans": list(rows)}
+    group: dict[str, dict[str, Any]] = {fdoc: {"spans": list(rows)}
                                          for fdoc, rows in groupby(data.spans, itemgetter(1))}
     for name in ("stances", "relations", "doc_labels", "status"):
         for row in getattr(data, name):
@@ -319,8 +323,8 @@ def _merge_one(project, rec, data: FileData, sha_to_doc: dict[str, str], stamp: 
         group[span_doc[c["span_id"]]].setdefault("claims", []).append(c)
     for e in data.evidence:
         group[stance_doc[e["stance_id"]]].setdefault("evidence", []).append(e)
-    merged = dict(conn.execute("SELECT document_id, digest FROM merge_digests WHERE annotator=?", (layer,)))
-    docs: list[tuple[str, str, dict]] = []   # (project doc id, file doc id, its rows), to be written
+    merged = merge_digests(conn, layer)
+    docs: list[tuple[str, str, dict[str, Any]]] = []   # (project doc id, file doc id, its rows), to be written
     for fdoc, parts in sorted(group.items()):
         doc = sha_to_doc[data.docs[fdoc][0]]
         spans = parts.setdefault("spans", [])   # the file's tuples: links mapped when written
@@ -349,24 +353,37 @@ def _merge_one(project, rec, data: FileData, sha_to_doc: dict[str, str], stamp: 
             with rec.attempt():
                 _write_layer(rec, layer, docs, maps, set(), set(), source)
         except sqlite3.IntegrityError:   # some are taken (by another document or layer): new ids for those
-            taken_spans = {r[0] for r in conn.execute("SELECT id FROM spans WHERE id IN "
-                                                      "(SELECT value FROM json_each(?))",
-                                                      (json.dumps(list(span_doc)),))}
-            taken_stances = {r[0] for r in conn.execute("SELECT id FROM stances WHERE id IN "
-                                                        "(SELECT value FROM json_each(?))",
-                                                        (json.dumps(list(stance_doc)),))}
+            taken_spans = ids_taken(conn, "spans", span_doc)
+            taken_stances = ids_taken(conn, "stances", stance_doc)
             _write_layer(rec, layer, docs, maps, taken_spans, taken_stances, None)
+    fr.suggestion_decisions = _merge_suggestion_log(rec, data, sha_to_doc)
     return fr
 
 
-def _write_layer(rec, layer: str, docs: list[tuple[str, str, dict]], maps: dict[str, dict], taken_spans: set[str],
+def _merge_suggestion_log(rec: Recorder, data: FileData, sha_to_doc: dict[str, str]) -> int:
+    """Bring in the file's logged decisions on model suggestions that the project's log does not
+    hold yet (by id: merging the same file again adds nothing), under the project's document ids
+    and the file's annotator; a model version the project does not have is kept as it is. Returns
+    how many were added. (The log is append-only: a decision changes no layer, so it is merged
+    whether or not its document's layer was.)"""
+    if not data.suggestion_log:
+        return 0
+    have = logged_suggestion_ids(rec.conn, [r["id"] for r in data.suggestion_log])
+    rows = [{**r, "document_id": sha_to_doc[data.docs[r["document_id"]][0]], "layer": data.annotator}
+            for r in data.suggestion_log if r["id"] not in have]
+    rec.insert_many("suggestion_log", rows)
+    return len(rows)
+
+
+def _write_layer(rec: Recorder, layer: str, docs: list[tuple[str, str, dict[str, Any]]],
+                 maps: dict[str, dict[str, str]], taken_spans: set[str],
                  taken_stances: set[str], source: str | None) -> None:
     """Insert *layer*'s rows of *docs*: the spans' links and documents mapped by *maps*
     (column -> {file value: project value}); the ids in *taken_spans* / *taken_stances* get new
     ones. With *source* (the file's attached copy, and no id taken) the spans are copied inside
     SQLite, else bound row by row."""
-    spans_out: list[tuple] = []
-    new: dict[str, list[dict]] = {k: [] for k in ("claims", "stances", "stance_evidence", "relations",
+    spans_out: list[tuple[Any, ...]] = []
+    new: dict[str, list[dict[str, Any]]] = {k: [] for k in ("claims", "stances", "stance_evidence", "relations",
                                                   "doc_labels", "doc_status", "merge_digests")}
     amap, dmap = maps["actor_id"].get, maps["document_id"]
     for doc, _fdoc, parts in docs:
@@ -393,7 +410,7 @@ def _write_layer(rec, layer: str, docs: list[tuple[str, str, dict]], maps: dict[
                                "updated_at": s["updated_at"]} for s in parts.get("status", [])]
     same = {"layer": layer, "author": layer}
     if source is not None and not taken_spans:
-        _copy_spans(rec, source, layer, [fdoc for _, fdoc, _ in docs], spans_out, maps, same)
+        copy_spans(rec, source, layer, [fdoc for _, fdoc, _ in docs], spans_out, maps, same)
     else:
         if maps["actor_id"] or dmap:
             spans_out = [(sid, dmap.get(d, d), a, b, lab, amap(actor, actor), attrs, c)
@@ -401,27 +418,3 @@ def _write_layer(rec, layer: str, docs: list[tuple[str, str, dict]], maps: dict[
         rec.insert_tuples("spans", SPAN_COLUMNS, spans_out, same)
     for table, rows in new.items():
         rec.insert_many(table, rows)
-
-
-def _copy_spans(rec, source: str, layer: str, fdocs: list[str], rows: list[tuple], maps: dict[str, dict],
-                same: dict[str, str]) -> None:
-    """Copy the layer's spans of *fdocs* from the attached copy *source* inside SQLite, the
-    links and documents mapped through a temporary table; *rows* are the same spans as read
-    (logged for undo, the maps applied when they are)."""
-    conn = rec.conn
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS merge_map (kind TEXT, file_id TEXT, project_id TEXT, "
-                 "PRIMARY KEY (kind, file_id))")
-    conn.execute("DELETE FROM temp.merge_map")
-    conn.executemany("INSERT INTO temp.merge_map VALUES (?, ?, ?)",
-                     [(kind, k, v) for kind, m in maps.items() for k, v in m.items()])
-    cols = ", ".join(f'"{c}"' for c in (*SPAN_COLUMNS, *same))
-    rec.insert_select(
-        "spans",
-        f"INSERT INTO main.spans ({cols}) "
-        f"SELECT s.id, coalesce(d.project_id, s.document_id), s.start, s.\"end\", s.label, "
-        f"coalesce(a.project_id, s.actor_id), s.attrs, s.created_at, :layer, :author "
-        f"FROM {source}.spans s "
-        f"LEFT JOIN temp.merge_map a ON a.kind = 'actor_id' AND a.file_id = s.actor_id "
-        f"LEFT JOIN temp.merge_map d ON d.kind = 'document_id' AND d.file_id = s.document_id "
-        f"WHERE s.layer = :layer AND s.document_id IN (SELECT value FROM json_each(:docs))",
-        {**same, "docs": json.dumps(fdocs)}, SPAN_COLUMNS, rows, same, maps)

@@ -19,18 +19,22 @@ import shutil
 import sqlite3
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError, ValidationError
 from ..models import GOLD, layer_name
 from ..scheme import Scheme, parse_scheme
 from ..store import ownership, schema
+from ..store.bundles import LAYERED, SPAN_COLUMNS, BundleReader, connect_bundle
 
-# A span of the file, as read: (id, document_id, start, end, label, actor_id, attrs, created_at).
-SPAN_COLUMNS = ("id", "document_id", "start", "end", "label", "actor_id", "attrs", "created_at")
+__all__ = ["LAYERED", "SPAN_COLUMNS", "FileData", "UntrustedFile", "check_scheme", "check_size",
+           "read_annotator_file", "validate_rows"]
+
+Row = dict[str, Any]   # a row of the file as read, keyed by column
 
 
 @dataclass
@@ -39,23 +43,18 @@ class FileData:
     annotator: str
     scheme: Scheme
     docs: dict[str, tuple[str, str]]                 # file doc id -> (sha256, text)
-    actors: dict[str, dict]
-    targets: dict[str, dict]
-    spans: list[tuple]                               # SPAN_COLUMNS, in document order
-    claims: list[dict]
-    stances: list[dict]
-    evidence: list[dict]
-    relations: list[dict]
-    doc_labels: list[dict]
-    status: list[dict]
+    actors: dict[str, Row]
+    targets: dict[str, Row]
+    spans: list[tuple[Any, ...]]                               # SPAN_COLUMNS, in document order
+    claims: list[Row]
+    stances: list[Row]
+    evidence: list[Row]
+    relations: list[Row]
+    doc_labels: list[Row]
+    status: list[Row]
     span_doc: dict[str, str]                         # span id -> file doc id
     handout_id: str | None = None                    # project_info.handout_id of a handed-out file
-
-
-def _rows(conn: sqlite3.Connection, sql: str, params: Sequence = ()) -> list[dict]:
-    cur = conn.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    suggestion_log: list[Row] = field(default_factory=list)   # decisions on model suggestions (issue 22)
 
 
 class UntrustedFile:
@@ -76,7 +75,7 @@ class UntrustedFile:
         self.path = Path(path)
         self.src = str(self.path)
         self.scheme = scheme
-        self._tmp: tempfile.TemporaryDirectory | None = None
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._copy: Path | None = None
         self._conn: sqlite3.Connection | None = None
         self._annotator: str | None = None
@@ -84,12 +83,12 @@ class UntrustedFile:
         self._file_scheme: Scheme | None = None
         self._integrity_checked = False
         self._docs: dict[str, tuple[str, str]] | None = None
-        self._suspects: list[tuple] = []
+        self._suspects: list[tuple[Any, ...]] = []
 
     def __enter__(self) -> UntrustedFile:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     @property
@@ -135,7 +134,7 @@ class UntrustedFile:
         wal = path.with_name(path.name + "-wal")
         if wal.exists():   # a crashed app's last work: replayed into the copy, never into the original
             shutil.copyfile(wal, Path(self._tmp.name) / "in.isf-wal")
-        self._conn = _connect(self._copy)
+        self._conn = connect_bundle(self._copy)
         with _damaged(src):
             self._annotator, self._file_scheme, self._integrity_checked, self.handout_id = \
                 _check(self._conn, src, reference)
@@ -146,17 +145,17 @@ class UntrustedFile:
         """SQLite's integrity check, the documents' hashes and the span screen, on a connection
         of its own (``open()`` first); raises InputError naming the file."""
         assert self._copy is not None and self._annotator is not None, "open() first"
-        conn = _connect(self._copy)
+        conn = connect_bundle(self._copy)
         try:
             with _damaged(self.src):
+                bundle = BundleReader(conn)
                 if not self._integrity_checked:
-                    _integrity(conn, self.src)
-                conn.execute("PRAGMA query_only=ON")
-                docs = _documents(conn, self.src)
+                    _integrity(bundle, self.src)
+                bundle.make_read_only()
+                docs = _documents(bundle, self.src)
                 lengths = json.dumps({d: len(text) for d, (_, text) in docs.items()})
                 labels = json.dumps([lab.name for lab in self.scheme.span_labels])
-                self._suspects = conn.execute(_SUSPECT_SPANS, {"layer": self._annotator, "lengths": lengths,
-                                                               "labels": labels}).fetchall()
+                self._suspects = bundle.suspect_spans(self._annotator, lengths, labels)
                 self._docs = docs
         finally:
             conn.close()
@@ -208,12 +207,6 @@ def check_size(src: str, header: bytes, size: int, has_wal: bool) -> None:
                               "refused before copying it")
 
 
-def _connect(copy: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(copy, isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA trusted_schema=OFF")
-    return conn
-
-
 @contextmanager
 def _damaged(src: str) -> Iterator[None]:
     """SQLite's own errors on a file that is not a sound project, as the InputError naming it."""
@@ -223,8 +216,8 @@ def _damaged(src: str) -> Iterator[None]:
         raise InputError(src, f"damaged or not a project file ({e})") from None
 
 
-def _integrity(conn: sqlite3.Connection, src: str) -> None:
-    check = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+def _integrity(bundle: BundleReader, src: str) -> None:
+    check = bundle.integrity_problems()
     if check != ["ok"]:
         raise InputError(src, f"fails SQLite's integrity check: {check[0]}")
 
@@ -236,35 +229,16 @@ def read_annotator_file(path: str | Path, scheme: Scheme) -> FileData:
         return f.check().read()
 
 
-# Every span of the layer that breaks one of _validate_spans' rules (NULL anywhere counts as
-# breaking), found inside SQLite; Python explains the first one it confirms.
-_SUSPECT_SPANS = """
-WITH lengths(id, n) AS (SELECT key, value FROM json_each(:lengths)),
-     labels(name) AS (SELECT value FROM json_each(:labels))
-SELECT s.id, s.document_id, s.start, s."end", s.label, s.actor_id, s.attrs, s.created_at
-FROM spans s LEFT JOIN lengths d ON d.id = s.document_id
-WHERE s.layer = :layer AND NOT coalesce(
-    d.n IS NOT NULL AND typeof(s.start) = 'integer' AND typeof(s."end") = 'integer'
-    AND s.start >= 0 AND s.start < s."end" AND s."end" <= d.n
-    AND s.label IN (SELECT name FROM labels)
-    AND (s.actor_id IS NULL OR s.actor_id IN (SELECT id FROM actors))
-    AND CASE WHEN s.attrs = '{}' THEN 1 WHEN json_valid(s.attrs) THEN json_type(s.attrs) = 'object' ELSE 0 END, 0)
-"""
-
-
-# Tables with a layer column (every one of them is checked for rows of another layer)
-LAYERED = ("spans", "stances", "relations", "doc_status", "doc_labels", "suggestion_decisions")
-
-
-def _check(conn: sqlite3.Connection, src: str, reference: frozenset) -> tuple[str, Scheme, bool, str | None]:
+def _check(conn: sqlite3.Connection, src: str, reference: frozenset[Any]) -> tuple[str, Scheme, bool, str | None]:
     """The file's annotator and scheme, once the file is known to be one of our projects,
     whether SQLite's integrity check was run (before migrating an older copy; otherwise
     ``verify()`` runs it), and its handout id (None: not handed out by any project)."""
-    objects = conn.execute("SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view')").fetchall()
+    bundle = BundleReader(conn)
+    objects = bundle.triggers_and_views()
     if objects:
         raise InputError(src, "holds " + ", ".join(f"{t} {n}" for t, n in objects)
                          + "; a project file never has triggers or views, so it is refused")
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    tables = bundle.table_names()
     if "documents" not in tables or schema.MIGRATIONS_TABLE not in tables:
         raise InputError(src, "not an isfannotate project (no project tables)")
     applied = schema.applied(conn)
@@ -273,18 +247,18 @@ def _check(conn: sqlite3.Connection, src: str, reference: frozenset) -> tuple[st
         raise InputError(src, "written by a newer isfannotate; upgrade isfannotate to merge it")
     integrity_checked = applied != known
     if integrity_checked:   # never migrate a damaged file
-        _integrity(conn, src)
+        _integrity(bundle, src)
         schema.migrate(conn)   # the temporary copy only
-    have = {tuple(r) for r in conn.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")}
+    have = bundle.schema_entries()
     if have - reference:
         odd = sorted(n for _, n, _ in have - reference)
         raise InputError(src, f"its tables are not an isfannotate project's ({', '.join(odd[:5])}); refused")
-    info = dict(conn.execute("SELECT key, value FROM project_info"))
+    info = bundle.project_info()
     try:
         scheme = parse_scheme(json.loads(info["scheme"]), f"{src} (stored scheme)")
     except (KeyError, ValueError) as e:
         raise InputError(src, f"its stored scheme is missing or invalid: {e}") from None
-    stored = {r[0] for t in LAYERED for r in conn.execute(f"SELECT DISTINCT layer FROM {t}")}
+    stored = bundle.stored_layers()
     bad = sorted(repr(x) for x in stored if not isinstance(x, str))
     if bad:
         raise InputError(src, f"holds rows whose layer is not a name ({', '.join(bad)})")
@@ -306,16 +280,15 @@ def _check(conn: sqlite3.Connection, src: str, reference: frozenset) -> tuple[st
         raise InputError(src, f"is {name}'s file but holds rows in other layers ({', '.join(others)}); "
                               f"a file brings back one annotator's work: ask {name} for their own file")
     for x in stored - {name}:   # the same name, not in NFC: stored under the NFC name (in the copy only)
-        for t in LAYERED:
-            conn.execute(f"UPDATE {t} SET layer=? WHERE layer=?", (name, x))
-    conn.execute("PRAGMA query_only=ON")
+        bundle.rename_layer_in_copy(x, name)
+    bundle.make_read_only()
     handout_id = info.get("handout_id")
     return name, scheme, integrity_checked, handout_id if isinstance(handout_id, str) else None
 
 
-def _documents(conn: sqlite3.Connection, src: str) -> dict[str, tuple[str, str]]:
+def _documents(bundle: BundleReader, src: str) -> dict[str, tuple[str, str]]:
     docs = {}
-    for doc_id, text, sha in conn.execute("SELECT id, text, sha256 FROM documents"):
+    for doc_id, text, sha in bundle.documents():
         if not isinstance(text, str) or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() != sha:
             raise InputError(src, f"document {doc_id!r}: its text does not match its sha256")
         docs[doc_id] = (sha, text)
@@ -324,28 +297,22 @@ def _documents(conn: sqlite3.Connection, src: str) -> dict[str, tuple[str, str]]
 
 def _read(conn: sqlite3.Connection, src: str, annotator: str, scheme: Scheme) -> FileData:
     """Every row of *annotator*'s layer (the documents come from ``verify()``)."""
-    q = (annotator,)
-    spans = conn.execute(f"SELECT {', '.join(map(schema_quote, SPAN_COLUMNS))} FROM spans WHERE layer=? "
-                         "ORDER BY document_id", q).fetchall()
+    bundle = BundleReader(conn)
+    spans = bundle.spans(annotator)
     return FileData(
         path=src, annotator=annotator, scheme=scheme, docs={},
-        actors={r["id"]: r for r in _rows(conn, "SELECT id, name, type, aliases, external_id, note FROM actors")},
-        targets={r["id"]: r for r in _rows(conn, "SELECT id, name, description FROM targets")},
+        actors={r["id"]: r for r in bundle.actors()},
+        targets={r["id"]: r for r in bundle.targets()},
         spans=spans,
-        claims=_rows(conn, "SELECT c.* FROM claims c JOIN spans s ON s.id=c.span_id WHERE s.layer=?", q),
-        stances=_rows(conn, "SELECT id, document_id, holder, target, polarity, conditions, created_at FROM stances "
-                            "WHERE layer=?", q),
-        evidence=_rows(conn, "SELECT e.* FROM stance_evidence e JOIN stances s ON s.id=e.stance_id WHERE s.layer=? "
-                             "ORDER BY e.stance_id, e.position", q),
-        relations=_rows(conn, "SELECT id, document_id, head, tail, label FROM relations WHERE layer=?", q),
-        doc_labels=_rows(conn, "SELECT document_id, key, value FROM doc_labels WHERE layer=?", q),
-        status=_rows(conn, "SELECT document_id, status, reason, updated_at FROM doc_status WHERE layer=?", q),
+        claims=bundle.claims(annotator),
+        stances=bundle.stances(annotator),
+        evidence=bundle.evidence(annotator),
+        relations=bundle.relations(annotator),
+        doc_labels=bundle.doc_labels(annotator),
+        status=bundle.status(annotator),
         span_doc={s[0]: s[1] for s in spans},
+        suggestion_log=bundle.suggestion_log(annotator),
     )
-
-
-def schema_quote(name: str) -> str:
-    return f'"{name}"'
 
 
 # --------------------------------------------------------------------------- validation
@@ -362,8 +329,8 @@ def check_scheme(project_scheme: Scheme, file_scheme: Scheme, src: str) -> None:
             if a.name not in attrs or attrs[a.name].type != a.type:
                 diff.append(f"attribute {lab.name}.{a.name}")
             elif a.type == "choice" and set(a.choices) - set(attrs[a.name].choices):
-                gone = sorted(set(a.choices) - set(attrs[a.name].choices))
-                diff.append(f"choices {lab.name}.{a.name}: {', '.join(gone)}")
+                extra = sorted(set(a.choices) - set(attrs[a.name].choices))
+                diff.append(f"choices {lab.name}.{a.name}: {', '.join(extra)}")
     diff += [f"actor type {t}" for t in file_scheme.actor_types if t not in project_scheme.actor_types]
     diff += [f"polarity {p}" for p in file_scheme.stance.polarities if p not in project_scheme.stance.polarities]
     rels = {r.name for r in project_scheme.relation_types}
@@ -374,7 +341,7 @@ def check_scheme(project_scheme: Scheme, file_scheme: Scheme, src: str) -> None:
         raise InputError(src, "its scheme is not a subset of the project's; not in the project: " + "; ".join(diff))
 
 
-def validate_rows(data: FileData, scheme: Scheme, suspects: list[tuple] | None = None) -> None:
+def validate_rows(data: FileData, scheme: Scheme, suspects: list[tuple[Any, ...]] | None = None) -> None:
     """Refuse the file at its first row that breaks a rule. *suspects*: the spans that may break
     one, found by ``_SUSPECT_SPANS`` (None: check every span here)."""
     src = data.path
@@ -424,9 +391,56 @@ def validate_rows(data: FileData, scheme: Scheme, suspects: list[tuple] | None =
     for st in data.status:
         if st["status"] not in ("new", "in_progress", "done") or st["document_id"] not in data.docs:
             raise InputError(src, f"document status {st['status']!r} of {st['document_id']!r} is not valid")
+    _validate_suggestion_log(data)
 
 
-def _validate_spans(data: FileData, labels: set[str], spans: list[tuple]) -> None:
+# A logged decision's text values are short: an id, a label, a timestamp. Longer is not ours.
+MAX_LOG_TEXT = 200
+_LOG_KINDS = ("span", "claim", "stance")
+_LOG_DECISIONS = ("accept", "reject", "correct")
+
+
+def _validate_suggestion_log(data: FileData) -> None:
+    """Refuse the file at its first logged suggestion decision that is not one the app writes:
+    the row named by its position in the log (and its id when that is text)."""
+    src, docs = data.path, data.docs
+    for i, r in enumerate(data.suggestion_log, 1):
+        rid = r["id"]
+        where = f"suggestion log row {i}" + (f" ({rid[:40]!r})" if isinstance(rid, str) else "")
+
+        def bad(why: str, where: str = where) -> InputError:
+            return InputError(src, f"{where}: {why}; a decision the app logs never looks like this, so the file "
+                                   "is refused")
+        for col in ("id", "label", "at", "kind", "decision"):
+            v = r[col]
+            if not isinstance(v, str) or not v.strip():
+                raise bad(f"{col} is {type(v).__name__}, not text")
+            if len(v) > MAX_LOG_TEXT:
+                raise bad(f"{col} is {len(v)} characters long (at most {MAX_LOG_TEXT})")
+        if r["kind"] not in _LOG_KINDS:
+            raise bad(f"kind {r['kind']!r} is not one of {', '.join(_LOG_KINDS)}")
+        if r["decision"] not in _LOG_DECISIONS:
+            raise bad(f"decision {r['decision']!r} is not one of {', '.join(_LOG_DECISIONS)}")
+        doc = docs.get(r["document_id"])
+        if doc is None:
+            raise bad(f"document {str(r['document_id'])[:40]!r} is not in the file")
+        n = len(doc[1])
+        if r["model_version"] is not None and type(r["model_version"]) is not int:
+            raise bad(f"model version is {type(r['model_version']).__name__}, not a whole number")
+        if r["score"] is not None and type(r["score"]) not in (int, float):
+            raise bad(f"score is {type(r['score']).__name__}, not a number")
+        for a, b in (("start", "end"), ("corrected_start", "corrected_end")):
+            start, end = r[a], r[b]
+            if a == "corrected_start" and start is None and end is None:
+                continue
+            if not (type(start) is int and type(end) is int and 0 <= start <= end <= n):
+                raise bad(f"{a}-{b} {start!r}-{end!r} is not inside its text (length {n})")
+        label = r["corrected_label"]
+        if label is not None and (not isinstance(label, str) or len(label) > MAX_LOG_TEXT):
+            raise bad("corrected_label is not a short text")
+
+
+def _validate_spans(data: FileData, labels: set[str], spans: list[tuple[Any, ...]]) -> None:
     """Refuse the first of *spans* (SPAN_COLUMNS tuples) that breaks a rule."""
     src, docs, actors = data.path, data.docs, data.actors
     for sid, doc_id, start, end, label, actor_id, attrs, _created in spans:

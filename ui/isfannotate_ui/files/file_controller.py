@@ -130,11 +130,13 @@ class FileController(QObject):
             act.triggered.connect(lambda _c=False, p=path: self.projectChosen.emit(p))
 
     # ----------------------------------------------------------------- jobs
-    def run_job(self, title: str, fn, on_success=None) -> JobRelay:
+    def run_job(self, title: str, fn, on_success=None, *, quiet: bool = False) -> JobRelay:
         """Run ``fn(project, progress, cancelled)`` in the project's job queue (the one owning
         connection, one job at a time; for import, export, and the coming merge and agreement);
         progress and Cancel show in the status bar, errors in the status bar, and
-        ``on_success(result)`` runs on the UI thread."""
+        ``on_success(result)`` runs on the UI thread. *quiet* (a job the app starts by itself,
+        e.g. the automatic team sync): no "in the background" line and no error box; the caller
+        says what its ``failed`` means."""
         job = JobRelay(self.session.project.jobs.submit(title, fn), self)
         if on_success is not None:
             job.succeeded.connect(on_success)
@@ -142,11 +144,13 @@ class FileController(QObject):
         job.succeeded.connect(lambda _r, j=job: j.cancel_requested and self.session.message(
             f"{j.title}: {too_late(j.title)} (Cancel came during its final commit: the work is kept)",
             10000))
-        job.failed.connect(self.show_error)
+        if not quiet:
+            job.failed.connect(self.show_error)
         job.ended.connect(lambda j=job: self._on_job_ended(j))
         self.jobs.append(job)
         self.job_status.track(job)
-        self.session.message(f"{title} in the background: you can go on annotating", 4000)
+        if not quiet:
+            self.session.message(f"{title} in the background: you can go on annotating", 4000)
         return job
 
     def _on_job_ended(self, job: JobRelay) -> None:

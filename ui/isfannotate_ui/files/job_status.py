@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QW
 from .job_relay import JobRelay
 
 TOO_LATE = "too late to cancel:"
-DONE_WORDS = {"Importing": "imported", "Exporting": "exported", "Merging": "merged"}
+DONE_WORDS = {"Importing": "imported", "Exporting": "exported", "Merging": "merged", "Syncing": "synced"}
 LATE_NOTICE_MS = 6000
 
 

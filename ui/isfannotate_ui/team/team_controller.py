@@ -17,6 +17,7 @@ from ..analysis_controller import AnalysisController
 from ..files.file_controller import FileController
 from ..parts import WindowParts
 from ..session import Session
+from .teamdb_controller import TeamDbController
 
 
 class TeamController(QObject):
@@ -31,6 +32,7 @@ class TeamController(QObject):
         self.agreement_window = None
         self.board = None
         self.last_handout: list | None = None
+        self.teamdb = TeamDbController(session, parts, files)     # File → Team…: the team database, sync
         # by-hand assignment works on the documents selected in the list
         analysis.documents.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
 
@@ -41,6 +43,7 @@ class TeamController(QObject):
         m.add("&Assign Documents…", self.assign_dialog, None, f, tip="hand documents to annotators")
         m.add("&Hand Out…", self.handout_dialog, None, f, tip="one project file per annotator")
         m.add("&Merge Annotators' Files…", self.merge_file_dialog, None, f, tip="bring annotators' work back")
+        self.teamdb.build_actions()
         r = m.review
         m.add("&Agreement…", self.show_agreement, "Ctrl+Shift+G", r, tip="inter-annotator agreement, drill-down")
         m.add("&Progress Board…", self.show_board, "Ctrl+Shift+B", r, tip="each annotator's progress")

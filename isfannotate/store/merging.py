@@ -1,0 +1,134 @@
+"""The project's side of a merge (``team.merge``): what it reads of the lead's project, the
+checked copies of annotators' files attached to the project's connection while their rows are
+copied, and the spans copied inside SQLite through the change recorder."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .bundles import SPAN_COLUMNS
+
+if TYPE_CHECKING:
+    from .changes import Recorder
+
+# --------------------------------------------------------------------------- reads
+def documents_by_sha(conn: sqlite3.Connection) -> dict[str, str]:
+    """sha256 of the text -> document id."""
+    return dict(conn.execute("SELECT sha256, id FROM documents").fetchall())
+
+
+def merge_ids_of(conn: sqlite3.Connection, annotator: str, kind: str) -> dict[str, str]:
+    """file id -> project id of *annotator*'s actors or targets (*kind*), as earlier merges matched them."""
+    return dict(conn.execute("SELECT file_id, project_id FROM merge_ids WHERE annotator=? AND kind=?",
+                             (annotator, kind)).fetchall())
+
+
+def registry_entry(conn: sqlite3.Connection, kind: str, entry_id: str) -> dict[str, Any] | None:
+    """The fields a merge compares of one actor (name, type, external_id, aliases) or target
+    (name); None when there is no such entry."""
+    if kind == "actor":
+        cur = conn.execute("SELECT name, type, external_id, aliases FROM actors WHERE id=?", (entry_id,))
+    else:
+        cur = conn.execute("SELECT name FROM targets WHERE id=?", (entry_id,))
+    row = cur.fetchone()
+    return None if row is None else dict(zip([d[0] for d in cur.description], row, strict=True))
+
+
+def recorded_conflicts(conn: sqlite3.Connection, annotator: str) -> set[tuple[str, str, str, str]]:
+    """(kind, entity id, field, file value) of the conflicts already listed for *annotator*."""
+    return {(r[0], r[1], r[2], r[3]) for r in conn.execute(
+        "SELECT kind, entity_id, field, file_value FROM merge_conflicts WHERE annotator=?", (annotator,))}
+
+
+def merge_digests(conn: sqlite3.Connection, annotator: str) -> dict[str, str]:
+    """document id -> the digest of *annotator*'s layer there as last merged."""
+    return dict(conn.execute("SELECT document_id, digest FROM merge_digests WHERE annotator=?",
+                             (annotator,)).fetchall())
+
+
+def ids_taken(conn: sqlite3.Connection, table: str, ids: Iterable[str]) -> set[str]:
+    """Which of *ids* are already ids of rows in *table* ('spans' or 'stances')."""
+    if table not in ("spans", "stances"):
+        raise ValueError(table)
+    return {r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
+                                       (json.dumps(list(ids)),))}
+
+
+def logged_suggestion_ids(conn: sqlite3.Connection, ids: Iterable[str]) -> set[str]:
+    """Which of *ids* are in the project's suggestion log already."""
+    return {r[0] for r in conn.execute("SELECT id FROM suggestion_log WHERE id IN (SELECT value FROM json_each(?))",
+                                       (json.dumps(list(ids)),))}
+
+
+# --------------------------------------------------------------------------- attached copies
+class AttachedCopies:
+    """Checked copies of annotators' files attached to the project's connection (read-only use:
+    their spans are copied inside SQLite). Made by ``merge_connection``."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.aliases: list[str] = []
+
+    def attach(self, copy: Path) -> str | None:
+        """Attach *copy*; its schema name, or None when SQLite's limit of attached files is reached
+        (then the caller binds its rows one by one). Inside an action: detached after it ends."""
+        if len(self.aliases) >= self.conn.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED):
+            return None
+        alias = f"merge_src{len(self.aliases)}"
+        self.conn.execute("ATTACH DATABASE ? AS " + alias, (str(copy),))
+        self.aliases.append(alias)
+        return alias
+
+    def detach_all(self) -> None:
+        """After the action: detach the copies and drop the temporary id maps."""
+        self.conn.execute("DROP TABLE IF EXISTS temp.merge_map")
+        for alias in self.aliases:
+            self.conn.execute("DETACH DATABASE " + alias)
+        self.aliases.clear()
+
+
+@contextmanager
+def merge_connection(conn: sqlite3.Connection) -> Iterator[AttachedCopies]:
+    """The project's connection made ready for attaching untrusted copies: ``trusted_schema``
+    off while they are attached (nothing stored in them may run), everything attached detached
+    and the setting restored afterwards, whatever happens."""
+    trusted = conn.execute("PRAGMA trusted_schema").fetchone()[0]
+    conn.execute("PRAGMA trusted_schema=OFF")
+    copies = AttachedCopies(conn)
+    try:
+        yield copies
+    finally:
+        try:
+            copies.detach_all()
+        finally:
+            conn.execute(f"PRAGMA trusted_schema={int(trusted)}")
+
+
+def copy_spans(rec: Recorder, source: str, layer: str, fdocs: list[str], rows: list[tuple[Any, ...]],
+               maps: dict[str, dict[str, str]], same: dict[str, str]) -> None:
+    """Copy *layer*'s spans of the file documents *fdocs* from the attached copy *source* inside
+    SQLite, the links and documents mapped through a temporary table; *rows* are the same spans
+    as read (logged for undo, the maps applied when they are)."""
+    conn = rec.conn
+    if not source.startswith("merge_src") or not source[9:].isdigit():
+        raise ValueError(source)
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS merge_map (kind TEXT, file_id TEXT, project_id TEXT, "
+                 "PRIMARY KEY (kind, file_id))")
+    conn.execute("DELETE FROM temp.merge_map")
+    conn.executemany("INSERT INTO temp.merge_map VALUES (?, ?, ?)",
+                     [(kind, k, v) for kind, m in maps.items() for k, v in m.items()])
+    cols = ", ".join(f'"{c}"' for c in (*SPAN_COLUMNS, *same))
+    rec.insert_select(
+        "spans",
+        f"INSERT INTO main.spans ({cols}) "
+        f"SELECT s.id, coalesce(d.project_id, s.document_id), s.start, s.\"end\", s.label, "
+        f"coalesce(a.project_id, s.actor_id), s.attrs, s.created_at, :layer, :author "
+        f"FROM {source}.spans s "
+        f"LEFT JOIN temp.merge_map a ON a.kind = 'actor_id' AND a.file_id = s.actor_id "
+        f"LEFT JOIN temp.merge_map d ON d.kind = 'document_id' AND d.file_id = s.document_id "
+        f"WHERE s.layer = :layer AND s.document_id IN (SELECT value FROM json_each(:docs))",
+        {**same, "docs": json.dumps(fdocs)}, SPAN_COLUMNS, rows, same, maps)

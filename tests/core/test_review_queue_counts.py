@@ -1,0 +1,133 @@
+"""The review queue's counts (issue 21): the first opening counts from plain rows, later
+openings read the review cache; after any edit, registry merge, decision or undo the queue's
+counts equal a recount from scratch (the full review of every document), never a stale row."""
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from isfannotate import Project
+from isfannotate.review import review_counts, review_documents
+
+TEAM = ("alice", "bob", "chen")
+D = "004_925ac23fd4dc491f"
+WORDS = "the of and to in said troops force minister government security army".split()
+
+
+def _import_team(project, tmp_path, docs=12):
+    """Every annotator's spans on *docs* documents: identical, shifted, relabelled, missing and
+    repeated spans; chen leaves d5 undone (a status row of 'in_progress'), so d5 is coded only by
+    those who marked it done."""
+    for who, name in enumerate(TEAM):
+        rnd = random.Random(who)
+        lines = []
+        for d in range(docs):
+            drnd = random.Random(d)
+            text = " ".join(drnd.choice(WORDS) for _ in range(40))
+            starts, pos = [], 0
+            for w in text.split(" "):
+                starts.append((pos, pos + len(w)))
+                pos += len(w) + 1
+            spans = []
+            for k in range(6):
+                s, e = starts[(k * 5) % len(starts)]
+                r = rnd.random()
+                if r < 0.15:
+                    continue
+                if r < 0.3:
+                    e = starts[(k * 5) % len(starts) + 1][1]
+                label = "CLAIM" if r > 0.9 else ("ACTOR" if k % 2 else "CUE")
+                spans.append({"id": f"s{who}-{d}-{k}", "start": s, "end": e, "label": label, "text": text[s:e],
+                              "actor_id": None, "attrs": {}})
+                if k == 2 and d % 4 == 0:
+                    spans.append(dict(spans[-1], id=f"s{who}-{d}-{k}b"))
+            lines.append(json.dumps({"schema": "isfannotate.gold/1", "id": f"d{d}", "text": text, "spans": spans,
+                                     "actors": [], "targets": [], "claims": [], "stances": [], "relations": [],
+                                     "doc_labels": {}, "provenance": {}}))
+        f = tmp_path / f"{name}.jsonl"
+        f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        project.import_paths([f], annotator=name)
+
+
+def _queue(project) -> dict[str, tuple[int, int, int]]:
+    return {r.document_id: (r.units, r.decided, r.open_disagreements) for r in project.review_queue().rows}
+
+
+def _from_scratch(project) -> dict[str, tuple[int, int, int]]:
+    """What the queue must show: the full review of every document under review (units with
+    versions and keys), no cache and no shortcut."""
+    full = {d: (len(rd.units), rd.decided, len(rd.open_disagreements)) for d, rd in review_documents(project).items()}
+    return {d: full.get(d, (0, 0, 0)) for d in _queue_docs(project)}
+
+
+def _queue_docs(project) -> list[str]:
+    return [r.document_id for r in project.review_queue().rows]
+
+
+@pytest.fixture
+def team(seeded, annotate_three, tmp_path):
+    annotate_three(seeded)
+    _import_team(seeded, tmp_path)
+    return seeded
+
+
+def test_the_first_opening_counts_what_the_full_review_counts(team):
+    full = {d: (len(rd.units), rd.decided, len(rd.open_disagreements)) for d, rd in review_documents(team).items()}
+    assert review_counts(team) == full and len(full) == 13
+    assert review_counts(team, ["d1", D]) == {d: full[d] for d in ("d1", D)}
+    first = _queue(team)
+    assert first == _from_scratch(team)
+    assert first[D][2] >= 3 and sum(c[2] for c in first.values()) > 12
+
+
+def test_after_an_edit_in_one_layer_the_queue_equals_a_recount(team):
+    before = _queue(team)
+
+    def key(s):
+        return s.start, s.end, s.label
+
+    # a span all three marked alike (an agreeing unit), relabelled in bob's layer: one more open unit
+    doc, span = next((d, s) for d in before if d.startswith("d") for s in team.spans(d, "bob")
+                     if all(key(s) in {key(o) for o in team.spans(d, who)} for who in ("alice", "chen")))
+    team.relabel(span.id, "ACTOR" if span.label != "ACTOR" else "CUE", layer="bob")
+    after = _queue(team)
+    assert after == _from_scratch(team)
+    assert after[doc] == (before[doc][0], 0, before[doc][2] + 1) and {d: c for d, c in after.items() if d != doc} == \
+        {d: c for d, c in before.items() if d != doc}
+    team.delete_span(team.spans(doc, "alice")[0].id, layer="alice")
+    assert _queue(team) == _from_scratch(team)
+    team.undo()
+    team.undo()
+    assert _queue(team) == before == _from_scratch(team)
+    team.redo()
+    assert _queue(team) == after == _from_scratch(team)
+
+
+def test_after_a_registry_merge_a_decision_and_their_undo_the_queue_equals_a_recount(team):
+    before = _queue(team)
+    actors = {a.name: a.id for a in team.actors()}
+    team.merge_actors(actors["Marco Rubio"], actors["Hamas"])          # links change in every layer
+    merged = _queue(team)
+    assert merged == _from_scratch(team)
+    rd = team.review(D)
+    unit = next(u for u in rd.units if u.state == "disagree")
+    team.decide(D, unit.key, "accepted", annotator="alice")
+    decided = _queue(team)
+    assert decided == _from_scratch(team) and decided[D][1] == merged[D][1] + 1
+    team.undo()
+    assert _queue(team) == merged == _from_scratch(team)
+    team.undo()
+    assert _queue(team) == before == _from_scratch(team)
+
+
+def test_a_reopened_project_reads_the_counts_it_cached_and_they_stay_exact(team, tmp_path):
+    first = _queue(team)
+    path = team.path
+    team.close()
+    with Project.open(path) as p:
+        assert _queue(p) == first
+        doc = next(d for d in first if d.startswith("d"))
+        p.annotate(doc, "chen", 0, 3, "ACTOR")
+        assert _queue(p) == _from_scratch(p)
