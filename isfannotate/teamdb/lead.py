@@ -127,6 +127,8 @@ def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
             docs = [d for d in docs if d in local_docs]
         merged[layer] = docs
     _stop_if(cancel, "before merging the annotators' work; nothing of it was merged")
+    if progress is not None:
+        progress(0, 2 * len(layers) + 1)   # reading the server: every layer at once
     fetched = srv.fetch_layers(conn, merged)
     every = sorted({d for docs in merged.values() for d in docs})
     with tempfile.TemporaryDirectory(prefix="isf-team-pull-") as tmp:
