@@ -140,10 +140,10 @@ def push_layer(conn: Any, layer: str, local: dict[str, dict[str, list[Row]]], *,
 
 def fetch_layers(conn: Any, wanted: dict[str, list[str]]) -> dict[str, dict[str, list[Row]]]:
     """Every layer's rows of its documents in *wanted* (layer -> document ids) as the server
-    holds them: layer -> table -> rows (``columns`` order). One query per table for all layers,
-    joined to a temporary table of the (layer, document) pairs that is analyzed first, so the
-    plan does not hang on the tables' statistics (an array of ids per layer planned badly right
-    after a bulk push: seconds per layer)."""
+    holds them: layer -> table -> rows (``columns`` order). Each query is joined to a temporary
+    table of the (layer, document) pairs, analyzed first, so the plan does not hang on the
+    tables' statistics (an array of ids per layer, joined to the spans, planned badly right after
+    a bulk push: seconds per layer)."""
     out: dict[str, dict[str, list[Row]]] = {layer: {} for layer in wanted}
     pairs = [(layer, d) for layer, docs in wanted.items() for d in docs]
     if not pairs:
@@ -155,17 +155,15 @@ def fetch_layers(conn: Any, wanted: dict[str, list[str]]) -> dict[str, dict[str,
         for pair in pairs:
             copy.write_row(pair)
     conn.execute("ANALYZE isf_want")
-    for table in LAYERED:
-        at = columns(table).index("layer")
-        for row in select(conn, table, "JOIN isf_want w ON w.layer = t.layer AND w.document_id = t.document_id"):
-            out[row[at]].setdefault(table, []).append(row)
-    for table, (parent, key) in CHILD.items():
-        cols = ", ".join(f"t.{ident(c)}" for c in columns(table))
-        rows = conn.execute(f"SELECT t.layer, {cols} FROM {ident(table)} t JOIN {ident(parent)} p ON p.layer = t.layer "
-                            f"AND p.id = t.{ident(key)} JOIN isf_want w ON w.layer = p.layer "
-                            "AND w.document_id = p.document_id").fetchall()
-        for row in rows:
-            out[row[0]].setdefault(table, []).append(tuple(row[1:]))
+    for layer in wanted:   # one query per table and layer: the rows come grouped, no sorting here
+        got = out[layer]
+        for table in LAYERED:
+            got[table] = select(conn, table, "JOIN isf_want w ON w.layer = t.layer AND w.document_id = t.document_id "
+                                             "WHERE w.layer = %s", (layer,))
+        for table, (parent, key) in CHILD.items():
+            got[table] = select(conn, table, f"JOIN {ident(parent)} p ON p.layer = t.layer AND p.id = t.{ident(key)} "
+                                             "JOIN isf_want w ON w.layer = p.layer AND w.document_id = p.document_id "
+                                             "WHERE w.layer = %s", (layer,))
     return out
 
 
