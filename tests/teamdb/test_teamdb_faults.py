@@ -43,7 +43,7 @@ def fault_server(pg_server):
             if self._run("pg_ctl", "status", "-D", str(self.data), check=False).returncode == 0:
                 return      # still running (the test failed before it stopped it)
             opts = (f"-c listen_addresses={self.host} -p {self.port} -k {self.sockdir} -c fsync=off "
-                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60")
+                    "-c synchronous_commit=on -c full_page_writes=off -c max_connections=60")
             self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data), "-l", str(self.log), "-o", opts)
 
     server = FaultServer(pg_server.bindir).start()
