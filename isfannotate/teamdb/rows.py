@@ -36,8 +36,8 @@ def copy_in(conn: Any, table: str, rows: list[Row], extra: tuple[str, ...] = ())
     with conn.cursor() as cur, cur.copy(f"COPY {temp} ({cols}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
-    conn.execute(f"INSERT INTO {ident(table)} ({cols}) SELECT {cols} FROM {temp}")
-    conn.execute(f"DELETE FROM {temp}")
+    # one round trip (no parameters: the simple protocol takes both statements)
+    conn.execute(f"INSERT INTO {ident(table)} ({cols}) SELECT {cols} FROM {temp}; DELETE FROM {temp}")
 
 
 def upsert(conn: Any, table: str, key: tuple[str, ...], rows: list[Row]) -> None:
