@@ -260,9 +260,10 @@ def test_two_annotators_syncing_at_once_lose_nothing(team):
         bob.close()
 
 
-def test_the_lead_reads_every_changed_layer_at_once_and_only_its_documents(team):
-    """The lead's pull reads the server once per table for all layers: each layer gets exactly
-    its own rows of the documents asked for it, claims and evidence included, nothing else."""
+def test_the_lead_reads_each_changed_layer_s_documents_only(team):
+    """The lead's pull reads the server for every changed layer before writing anything: each
+    layer gets exactly its own rows of the documents asked for it, claims and evidence (read by
+    their spans' and stances' ids) included, nothing else."""
     from isfannotate.store.teamsync import layer_rows
     from isfannotate.teamdb import rows as srv
     from isfannotate.teamdb.connect import connect
