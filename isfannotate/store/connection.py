@@ -250,9 +250,10 @@ def _open_owner(path: Path, exists: bool, read_only: bool,
                     schema.migrate(conn)
             else:
                 schema.migrate(conn)
-        owner: ownership.OwnerInfo | None = ownership.current(program)
+        me = ownership.current(program)
+        owner: ownership.OwnerInfo | None = me
         try:
-            ownership.write_lock(path, owner)
+            ownership.write_lock(path, me)
         except OSError as e:
             if not read_only:
                 raise faults.translate(e, path, "the lock file") or ProjectError(

@@ -39,9 +39,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import IsfError, JobCancelled
 from . import ownership
+
+if TYPE_CHECKING:
+    from .session import StoreSession
 
 ANSWER_WITHIN = 2.0          # seconds a client waits for the owner to start its request
 MAX_REQUEST = 1 << 20        # bytes of one request line
@@ -118,7 +122,7 @@ def _unix_available() -> bool:
 
 
 # ------------------------------------------------------------------ wire
-def _send(sock: socket.socket, message: dict) -> None:
+def _send(sock: socket.socket, message: dict[str, object]) -> None:
     sock.sendall(json.dumps(message).encode("utf-8") + b"\n")
 
 
@@ -156,8 +160,8 @@ def _peer_gone(sock: socket.socket) -> bool:
 class Server:
     """Serves *commands* of an open *project* through *handler*, each request one job."""
 
-    def __init__(self, project, handler: Handler, commands: Sequence[str], *, transport: str | None = None,
-                 on_served: Callable[[list[str], int], None] | None = None):
+    def __init__(self, project: StoreSession, handler: Handler, commands: Sequence[str], *,
+                 transport: str | None = None, on_served: Callable[[list[str], int], None] | None = None) -> None:
         self.project = project
         self.handler = handler
         self.on_served = on_served      # called (on a server thread) with argv and exit code after each answer
@@ -246,9 +250,11 @@ class Server:
             self._record("")
 
     def _accept_loop(self) -> None:
+        listening = self._sock
+        assert listening is not None            # set by start() before the thread runs
         while not self._stop.is_set():
             try:
-                conn, _ = self._sock.accept()
+                conn, _ = listening.accept()
             except TimeoutError:
                 continue
             except OSError:
@@ -283,7 +289,7 @@ class Server:
             return
         started, moved = threading.Event(), threading.Event()
 
-        def run(project, progress, cancelled):
+        def run(project: object, progress: object, cancelled: Callable[[], bool]) -> object:
             if _peer_gone(conn):        # the client gave up while it waited: never run it
                 raise JobCancelled("the terminal stopped waiting")
             started.set()
@@ -328,7 +334,7 @@ def _connect(project_path: Path, address: str, folder: Path) -> socket.socket:
         if Path(where) != socket_path(project_path, folder):
             raise NotServed("the recorded socket is not ours")
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        target: object = where
+        target: str | tuple[str, int] = where
     elif kind == "tcp":
         host, _, port = where.rpartition(":")
         if host != "127.0.0.1" or not port.isdigit():

@@ -7,7 +7,11 @@ name, whether a layer holds any work, and what each annotator has done. Mixed in
 """
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .session import guard_public_methods
 
@@ -32,6 +36,12 @@ class AnnotatorWork:
 class Summaries:
     """Whole-project summaries (mixed into ``Project``; needs ``read_snapshot``, ``layers`` and
     ``assignments``)."""
+
+    if TYPE_CHECKING:   # what the store it is mixed into provides (StoreSession, Readers)
+        @contextmanager
+        def read_snapshot(self) -> Iterator[sqlite3.Connection]: ...
+        def layers(self) -> list[str]: ...
+        def assignments(self) -> dict[str, list[str]]: ...
 
     def near_dup_groups(self) -> dict[str, str]:
         """Document id -> its near-duplicate group, for the documents that have one."""
