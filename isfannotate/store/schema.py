@@ -8,16 +8,21 @@ from __future__ import annotations
 import functools
 import sqlite3
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    import sqlite_utils
+
+class MigrationDb(Protocol):
+    """What a migration uses of its database: sqlite-utils' ``Database`` when a project is created
+    or upgraded, a plain connection's wrapper when the reference schema is built."""
+
+    def execute(self, sql: str, parameters: Any = ...) -> Any: ...
+    def executescript(self, sql: str) -> Any: ...
 
 MIGRATION_SET = "isfannotate"
 MIGRATIONS_TABLE = "_sqlite_migrations"   # sqlite-utils' own table of applied migrations
 
 
-def m001_initial(db: sqlite_utils.Database) -> None:
+def m001_initial(db: MigrationDb) -> None:
     db.executescript(
         """
         CREATE TABLE project_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -132,7 +137,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
-def m002_suggestions_and_notes(db: sqlite_utils.Database) -> None:
+def m002_suggestions_and_notes(db: MigrationDb) -> None:
     """Decisions on registry suggestions (accepted ones become spans; rejected ones are remembered
     so they are not offered again) and free-text notes on documents."""
     db.executescript(
@@ -156,14 +161,14 @@ def m002_suggestions_and_notes(db: sqlite_utils.Database) -> None:
     )
 
 
-def m003_near_duplicate_index(db: sqlite_utils.Database) -> None:
+def m003_near_duplicate_index(db: MigrationDb) -> None:
     """The near-duplicate group is stored after the text, so reading it from every row walks every
     text's overflow pages (50 MB for 10,000 articles). A partial index answers "which documents
     are in a group" without touching the texts (import, the document list, stats)."""
     db.execute("CREATE INDEX documents_near_dup ON documents(near_dup_group) WHERE near_dup_group IS NOT NULL")
 
 
-def m004_team(db: sqlite_utils.Database) -> None:
+def m004_team(db: MigrationDb) -> None:
     """The lead's team work: which annotator gets which document, how a merged annotator file's
     registry entries map to the project's and what each document's merged layer held (so
     merging again changes nothing), and the registry conflicts a merge found for the lead."""
@@ -206,7 +211,7 @@ def m004_team(db: sqlite_utils.Database) -> None:
     )
 
 
-def m005_review(db: sqlite_utils.Database) -> None:
+def m005_review(db: MigrationDb) -> None:
     """Adjudication: the lead's decision on each aligned unit (what went into gold, by whom,
     when, with a note), worked examples for the guidelines (kept apart from the scheme and
     shown as plain text), and a per-document cache of the review counts that every action on
@@ -247,7 +252,7 @@ def m005_review(db: sqlite_utils.Database) -> None:
     )
 
 
-def m006_span_reference_indexes(db: sqlite_utils.Database) -> None:
+def m006_span_reference_indexes(db: MigrationDb) -> None:
     """Indexes on the columns that refer to a span. Deleting a span makes SQLite look for rows
     that still refer to it (the foreign keys); without these, each deleted span scanned the
     claims, the evidence and the relations whole: replacing a tenth of three annotators'
@@ -263,7 +268,7 @@ def m006_span_reference_indexes(db: sqlite_utils.Database) -> None:
     )
 
 
-def m007_suggestion_models(db: sqlite_utils.Database) -> None:
+def m007_suggestion_models(db: MigrationDb) -> None:
     """Suggestions learned from gold (issue 22): the trained models, versioned (``blob``: a tar of
     spaCy's ``to_disk`` output; at most one ``enabled``), and the log of every accept, reject and
     correction of a model's suggestion (``suggest stats`` reads it; a logged rejection keeps that
@@ -302,7 +307,7 @@ def m007_suggestion_models(db: sqlite_utils.Database) -> None:
     )
 
 
-def m008_drop_notes(db: sqlite_utils.Database) -> None:
+def m008_drop_notes(db: MigrationDb) -> None:
     """The ``notes`` table of m002 (free text per document and layer) was never written or read:
     adjudication notes live in ``decisions``. Dropped (issue 21); a file that still has it is
     upgraded like any older file, after the backup copy."""
@@ -335,7 +340,7 @@ def sqlite_utils_module() -> Any:
     return sqlite_utils
 
 
-def migration_set():
+def migration_set() -> Any:
     """The sqlite-utils ``Migrations`` of MIGRATIONS. Built on demand: importing sqlite-utils
     is kept off the path of opening an up-to-date project, so the app starts fast."""
     Migrations = sqlite_utils_module().migrations.Migrations  # noqa: N806
@@ -360,7 +365,7 @@ def migrate(conn: sqlite3.Connection) -> None:
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
-    return conn.execute("PRAGMA user_version").fetchone()[0]
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 # sqlite-utils' table of applied migrations, as its Migrations create it (a test compares the
@@ -375,13 +380,13 @@ _MIGRATIONS_SQL = (
 class _PlainDatabase:
     """What our migrations use of a ``sqlite_utils.Database``: ``execute`` and ``executescript``."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
-    def execute(self, sql: str, params=()):
-        return self.conn.execute(sql, params)
+    def execute(self, sql: str, parameters: Any = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, parameters)
 
-    def executescript(self, sql: str):
+    def executescript(self, sql: str) -> sqlite3.Cursor:
         return self.conn.executescript(sql)
 
 

@@ -40,7 +40,7 @@ def reference_columns() -> dict[str, tuple[tuple[str, str, bool, int], ...]]:
     try:
         db = schema._PlainDatabase(conn)
         for migration in schema.MIGRATIONS:
-            migration(db)   # type: ignore[arg-type]  # what a migration uses of a Database
+            migration(db)
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' "
                                              "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
         return {t: tuple((r[1], (r[2] or "TEXT").upper(), bool(r[3]), int(r[5]))
