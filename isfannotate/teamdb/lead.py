@@ -29,6 +29,7 @@ from ..store.teamsync import (
     project_json,
     project_value,
     table_rows,
+    write_documents_base,
     write_layer_copy,
 )
 from . import rows as srv
@@ -117,30 +118,36 @@ def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
         proposals.setdefault(annotator, []).append((kind, entity, row))
     layers = sorted(set(changed) | set(proposals))
     merged: dict[str, list[str]] = {}   # layer -> its documents merged
+    for layer in layers:
+        docs = sorted(changed.get(layer, {}))
+        unknown = [d for d in docs if d not in local_docs]
+        if unknown:
+            report.skipped_documents.append(f"{layer}: {len(unknown)} documents the lead's project does not "
+                                            f"have (e.g. {unknown[0]}), not merged")
+            docs = [d for d in docs if d in local_docs]
+        merged[layer] = docs
+    _stop_if(cancel, "before merging the annotators' work; nothing of it was merged")
+    if progress is not None:
+        progress(0, 2 * len(layers) + 1)   # reading the server: every layer at once
+    fetched = srv.fetch_layers(conn, merged)
+    every = sorted({d for docs in merged.values() for d in docs})
     with tempfile.TemporaryDirectory(prefix="isf-team-pull-") as tmp:
+        base = Path(tmp) / "documents.isf"   # the documents once; each layer's file starts as a copy
+        with project.snapshot() as lc:
+            write_documents_base(base, documents_by_id(lc, every))
         files: dict[str, Path] = {}
         for i, layer in enumerate(layers):
             _stop_if(cancel, "before merging the annotators' work; nothing of it was merged")
             if progress is not None:
                 progress(i, 2 * len(layers) + 1)
-            docs = sorted(changed.get(layer, {}))
-            unknown = [d for d in docs if d not in local_docs]
-            if unknown:
-                report.skipped_documents.append(f"{layer}: {len(unknown)} documents the lead's project does not "
-                                                f"have (e.g. {unknown[0]}), not merged")
-                docs = [d for d in docs if d in local_docs]
-            rows = srv.fetch_layer(conn, layer, docs)
-            with project.snapshot() as lc:
-                doc_rows = documents_by_id(lc, docs)
             mine = {"actor": {r[0]: r for r in actors}, "target": {r[0]: r for r in targets}}
             for kind, entity, raw in proposals.get(layer, []):
                 table = "actors" if kind == "actor" else "targets"
                 value = json.loads(raw)
                 mine[kind][entity] = tuple(value.get(c) for c in columns(table))
             files[layer] = Path(tmp) / f"{i:04d}.isf"
-            write_layer_copy(files[layer], layer, info, doc_rows, list(mine["actor"].values()),
-                             list(mine["target"].values()), rows)
-            merged[layer] = docs
+            write_layer_copy(files[layer], layer, info, merged[layer], list(mine["actor"].values()),
+                             list(mine["target"].values()), fetched[layer], base=base)
         _stop_if(cancel, "before merging the annotators' work; nothing of it was merged")
         _merge(project, files, report, progress)
     taken = [layer for layer in layers if layer not in report.refused_layers]

@@ -333,7 +333,7 @@ def test_the_app_with_its_server_stopped(qtbot, team, fault_server):
 
 
 def test_server_stopped_while_the_lead_pulls(team, fault_server):
-    """The server stopped while the lead's sync reads bob's layer (alice's read already): the
+    """The server stopped while the lead's sync reads the layers (one read for all of them): the
     lead's merge is all-or-nothing, so nothing of either is merged; the next sync merges what the
     server holds, once (an immediate stop may lose the server's very last commits: the annotators'
     next syncs send those again), and when all have synced the lead holds exactly their work."""
@@ -346,7 +346,7 @@ def test_server_stopped_while_the_lead_pulls(team, fault_server):
         fired = []
 
         def progress(done: int, total: int) -> None:
-            if done == 1 and total == 5 and not fired:        # reading layer 2 of 2 (steps: 2 per layer + 1)
+            if done == 0 and total == 5 and not fired:        # reading both layers (steps: 2 per layer + 1)
                 fired.append(done)
                 fault_server.kill()
         try:

@@ -138,3 +138,41 @@ def test_the_layer_read_in_slices_is_the_layer_read_whole(seeded, annotate_three
     assert set(whole) and {"spans", "claims", "stances", "stance_evidence"} <= {t for v in whole.values() for t in v}
     assert layer_rows_in_slices(seeded, "alice", size=1) == whole
     assert layer_rows_in_slices(seeded, "alice", size=2) == whole
+
+
+def test_a_scratch_file_of_the_lead_s_pull_keeps_only_its_layer_s_documents(seeded, annotate_three, tmp_path):
+    """The lead's pull writes the documents once and copies them per layer: each layer's file
+    holds only that layer's documents (whole rows, as in the project), its annotator and rows."""
+    import sqlite3
+
+    from isfannotate.store.teamsync import (
+        documents_by_id,
+        layer_rows,
+        table_rows,
+        write_documents_base,
+        write_layer_copy,
+    )
+    annotate_three(seeded)
+    docs = [d.id for d in seeded.documents()]
+    with seeded.snapshot() as conn:
+        rows = layer_rows(conn, "alice")
+        whole = documents_by_id(conn, docs)
+        actors = table_rows(conn, "actors")
+    mine = sorted(rows)
+    layer = {t: [r for d in mine for r in rows[d].get(t, [])] for t in ("spans", "claims", "stances",
+                                                                          "stance_evidence")}
+    base = tmp_path / "base.isf"
+    write_documents_base(base, whole)
+    out = tmp_path / "alice.isf"
+    write_layer_copy(out, "alice", {"scheme": "{}", "name": "x"}, mine, actors, [], layer, base=base)
+    conn = sqlite3.connect(out)
+    try:
+        assert [tuple(r) for r in conn.execute("SELECT * FROM documents ORDER BY seq")] == \
+            [r for r in whole if r[0] in mine]
+        assert conn.execute("SELECT value FROM project_info WHERE key='annotator'").fetchone() == ("alice",)
+        assert conn.execute("SELECT count(*) FROM spans").fetchone()[0] == len(layer["spans"]) > 0
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        conn.close()
+    assert len(mine) < len(docs)   # the base held more: the copy dropped them
+    assert sqlite3.connect(base).execute("SELECT count(*) FROM documents").fetchone()[0] == len(docs)

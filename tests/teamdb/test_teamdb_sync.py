@@ -258,3 +258,74 @@ def test_two_annotators_syncing_at_once_lose_nothing(team):
     finally:
         alice.close()
         bob.close()
+
+
+def test_the_lead_reads_each_changed_layer_s_documents_only(team):
+    """The lead's pull reads the server for every changed layer before writing anything: each
+    layer gets exactly its own rows of the documents asked for it, claims and evidence (read by
+    their spans' and stances' ids) included, nothing else."""
+    from isfannotate.store.teamsync import layer_rows
+    from isfannotate.teamdb import rows as srv
+    from isfannotate.teamdb.connect import connect
+
+    docs = [d.id for d in team.lead.documents()]
+    alice, bob = team.join("alice"), team.join("bob")
+    try:
+        for p, mine in ((alice, docs[:3]), (bob, docs[1:4])):
+            for d in mine:
+                _annotate(p, d, p.document(d).text.split()[0])
+            sync(p)
+        want = {"alice": [docs[0], docs[2]], "bob": [docs[1], docs[2], docs[3]]}
+        with connect(team.dsn) as conn:
+            got = srv.fetch_layers(conn, want)
+        for p, layer in ((alice, "alice"), (bob, "bob")):
+            with p.snapshot() as lc:
+                local = layer_rows(lc, layer, want[layer])
+            expected = {t: sorted(r for d in want[layer] for r in local.get(d, {}).get(t, []))
+                        for t in ("spans", "claims", "stances", "stance_evidence", "relations", "doc_status",
+                                  "doc_labels")}
+            assert {t: sorted(got[layer].get(t, [])) for t in expected} == expected
+            assert len(got[layer]["spans"]) == len(want[layer])
+    finally:
+        alice.close()
+        bob.close()
+
+
+def test_a_repush_replaces_claims_and_evidence_exactly(team):
+    """A document pushed again after its claim span and stance were deleted and new ones made:
+    the server drops the old claims and evidence (found by the old spans' and stances' ids) and
+    holds exactly the new ones, in that layer only; bob's rows of the same document stay."""
+    import psycopg
+
+    doc = [d.id for d in team.lead.documents()][0]
+    alice, bob = team.join("alice"), team.join("bob")
+    try:
+        holder = alice.actors()[0].id
+        for p in (alice, bob):
+            words = p.document(doc).text.split()
+            claim = _annotate(p, doc, " ".join(words[:3]), "CLAIM")
+            p.set_claim(claim, source_kind="article", quote="reported")
+            p.set_stance(doc, p.author, holder=holder, target="isf-troops", polarity="support", evidence=[claim])
+            sync(p)
+        old = [s.id for s in alice.spans(doc, "alice")]
+        for sid in old:
+            alice.delete_span(sid)
+        for st in alice.stances(doc, "alice"):
+            alice.delete_stance(st.id)
+        words = alice.document(doc).text.split()
+        claim = _annotate(alice, doc, " ".join(words[1:4]), "CLAIM")
+        alice.set_claim(claim, source_kind="article", quote="direct")
+        alice.set_stance(doc, "alice", holder=holder, target="isf-troops", polarity="oppose", evidence=[claim])
+        assert sync(alice).pushed_documents == 1
+
+        def server(table, layer):
+            with psycopg.connect(team.dsn) as conn:
+                return conn.execute(f"SELECT count(*) FROM {table} WHERE layer = %s", (layer,)).fetchone()[0]
+        with psycopg.connect(team.dsn) as conn:
+            assert [r[0] for r in conn.execute("SELECT span_id FROM claims WHERE layer = 'alice'")] == [claim]
+            assert [r[0] for r in conn.execute("SELECT span_id FROM stance_evidence WHERE layer = 'alice'")] == [claim]
+        assert (server("claims", "bob"), server("stance_evidence", "bob"), server("stances", "bob")) == (1, 1, 1)
+        assert server("stances", "alice") == 1
+    finally:
+        alice.close()
+        bob.close()
