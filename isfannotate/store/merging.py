@@ -21,6 +21,13 @@ def documents_by_sha(conn: sqlite3.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT sha256, id FROM documents").fetchall())
 
 
+def documents_for_merge(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """document id -> (sha256, text) of those of *ids* the project has."""
+    return {r[0]: (r[1], r[2]) for r in conn.execute(
+        "SELECT id, sha256, text FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(ids)),))}
+
+
 def merge_ids_of(conn: sqlite3.Connection, annotator: str, kind: str) -> dict[str, str]:
     """file id -> project id of *annotator*'s actors or targets (*kind*), as earlier merges matched them."""
     return dict(conn.execute("SELECT file_id, project_id FROM merge_ids WHERE annotator=? AND kind=?",

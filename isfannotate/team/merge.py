@@ -245,12 +245,12 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
                         data = checked[i].result()
                     if i + 1 < len(files):
                         checked.append(pool.submit(_check_and_read, files[i + 1]))
-                    _check_file(data, by_layer, known, sha_to_doc)
+                    check_file(data, by_layer, known, sha_to_doc)
                     _check_handout(data, handed, welcome)
                     if progress:
                         progress(2 * i + 1, total)
                     source = copies.attach(f.copy_path)
-                    report.files.append(_merge_one(project, rec, data, sha_to_doc, stamp, source))
+                    report.files.append(merge_layer(project, rec, data, sha_to_doc, stamp, source))
                 unused = sorted(welcome - set(by_layer))
                 if unused:
                     raise IsfError(f"--new-annotator {unused[0]}: no file given holds {unused[0]}'s work")
@@ -285,7 +285,7 @@ def _check_handout(data: FileData, handed: dict[str, dict[str, Any]], welcome: s
                                 f"--new-annotator {data.annotator}")
 
 
-def _check_file(data: FileData, by_layer: dict[str, str], known: dict[str, str], sha_to_doc: dict[str, str]) -> None:
+def check_file(data: FileData, by_layer: dict[str, str], known: dict[str, str], sha_to_doc: dict[str, str]) -> None:
     """What a file is checked against outside itself: the other files and the project."""
     if data.annotator in by_layer:
         raise IsfError(f"{data.path} and {by_layer[data.annotator]} both hold {data.annotator}'s work; "
@@ -300,7 +300,7 @@ def _check_file(data: FileData, by_layer: dict[str, str], known: dict[str, str],
     by_layer[data.annotator] = data.path
 
 
-def _merge_one(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc: dict[str, str], stamp: str,
+def merge_layer(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc: dict[str, str], stamp: str,
                source: str | None) -> FileReport:
     """Merge one file's layer; *source*: the schema its checked copy is attached as (None: not
     attached, the spans are bound row by row)."""

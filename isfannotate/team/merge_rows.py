@@ -1,0 +1,184 @@
+"""Merging annotators' layers given as rows (the team database's, read by the lead's sync)
+instead of files: ``merge_rows(project, layers)``.
+
+The rows are untrusted exactly like an annotator's file, and go through the same checks as
+``merge_files`` does after reading a file: every row validated (``untrusted.validate_rows``:
+offsets inside the document's text, labels, polarities, attributes and document labels of the
+scheme, references that resolve), rows of another layer refused, the documents must be the
+project's, the registry reconciled (new entries, listed conflicts), and only the annotator's own
+layer written, through the same ``merge.merge_layer`` (digests per document: merging the same
+rows twice changes nothing). All layers in ONE action, all-or-nothing, one undo step, one change
+record. No scratch file is written: the rows go from Python straight into the project.
+
+A refusal is one line naming the layer and, where a row is at fault, its document:
+``SOURCE: ann03's layer, document d12: span s9 40-20 is outside its text (length 30) or empty``.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InputError, IsfError, ValidationError
+from ..gcpause import paused_gc
+from ..ids import now
+from ..models import layer_name, name_key
+from ..store.bundles import SPAN_COLUMNS
+from ..store.connection import bulk_cache
+from ..store.merging import documents_for_merge
+from .merge import FileReport, MergeReport, check_file, merge_layer
+from .untrusted import FileData, validate_rows
+
+if TYPE_CHECKING:
+    from ..store.base import ProjectBase
+
+Row = tuple[Any, ...]
+
+# What of each table the merge reads (the same columns ``store.bundles.BundleReader`` reads of a file).
+_KEEP = {
+    "actors": ("id", "name", "type", "aliases", "external_id", "note"),
+    "targets": ("id", "name", "description"),
+    "claims": ("span_id", "source_kind", "source_actor", "source_span", "cue_span", "quote"),
+    "stances": ("id", "document_id", "holder", "target", "polarity", "conditions", "created_at"),
+    "stance_evidence": ("stance_id", "span_id", "position"),
+    "relations": ("id", "document_id", "head", "tail", "label"),
+    "doc_labels": ("document_id", "key", "value"),
+    "doc_status": ("document_id", "status", "reason", "updated_at"),
+}
+_LAYERED = ("spans", "stances", "relations", "doc_status", "doc_labels")
+
+
+@dataclass
+class LayerIn:
+    """One annotator's layer to merge, as rows: *rows* maps a table (spans, claims, stances,
+    stance_evidence, relations, doc_status, doc_labels) to its rows as tuples in *columns*'
+    order for that table; *actors* / *targets*: the registry the rows refer to (tuples in
+    *columns* order of ``actors`` / ``targets``); *documents*: the project's document ids
+    the rows are of (as with a file, a document's layer is replaced by its rows when they differ
+    from what was merged last; a document without any row of the layer is left as it is)."""
+    annotator: str
+    documents: list[str]
+    columns: dict[str, tuple[str, ...]]
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+    actors: list[Row] = field(default_factory=list)
+    targets: list[Row] = field(default_factory=list)
+
+
+def merge_rows(project: ProjectBase, layers: Sequence[LayerIn], *, source: str = "rows",
+               progress: Callable[[int, int], None] | None = None) -> MergeReport:
+    """Merge *layers* into *project* as one action (see the module's docstring); *source* names
+    where the rows come from in messages and in the listed conflicts. The report has one
+    ``FileReport`` per layer, its ``path`` being ``"SOURCE: NAME's layer"``."""
+    scheme = project.scheme
+    known = {name_key(name): name for name in project.layers()}
+    wanted = sorted({d for layer in layers for d in layer.documents})
+    with project.snapshot() as conn:
+        docs = documents_for_merge(conn, wanted)
+    sha_to_doc = {sha: doc for doc, (sha, _text) in docs.items()}
+    datas = [_layer_data(layer, docs, scheme, source) for layer in layers]
+    by_layer: dict[str, str] = {}
+    for data in datas:
+        check_file(data, by_layer, known, sha_to_doc)
+    report = MergeReport()
+    stamp = now()
+    with paused_gc(), project.action("merge", None, None) as rec:
+        conn = rec.conn
+        with bulk_cache(conn):
+            for i, data in enumerate(datas):
+                if progress:
+                    progress(i, len(datas))
+                report.files.append(merge_layer(project, rec, data, sha_to_doc, stamp, None))
+            rec.change.description = ", ".join(by_layer)
+    return report
+
+
+def _layer_data(layer: LayerIn, docs: dict[str, tuple[str, str]], scheme: Any, source: str) -> FileData:
+    """The layer's rows as ``FileData`` (what a file's read gives), validated."""
+    try:
+        name = layer_name(layer.annotator)
+    except ValidationError as e:
+        raise IsfError(f"{source}: {e}") from None
+    where = f"{source}: {name}'s layer"
+    cols = layer.columns
+    for table in _LAYERED:
+        if layer.rows.get(table):
+            at = cols[table].index("layer")
+            other = next((r for r in layer.rows[table] if r[at] != name), None)
+            if other is not None:
+                doc = other[cols[table].index("document_id")]
+                raise InputError(f"{where}, document {doc}", f"holds {table} rows of another layer "
+                                                             f"({other[at]!r}); refused")
+    missing = [d for d in layer.documents if d not in docs]
+    if missing:
+        raise InputError(where, f"{len(missing)} of its documents are not in the project (e.g. {missing[0]!r}); "
+                                "import them first")
+
+    def dicts(table: str, rows: list[Row]) -> list[dict[str, Any]]:
+        if not rows:
+            return []
+        keep = _KEEP[table]
+        pick = itemgetter(*(cols[table].index(c) for c in keep))
+        return [dict(zip(keep, pick(r), strict=True)) for r in rows]
+
+    span_pick = itemgetter(*(cols["spans"].index(c) for c in SPAN_COLUMNS))
+    spans = list(map(span_pick, layer.rows.get("spans", [])))
+    try:
+        spans.sort(key=itemgetter(1))   # in document order, as a file's read gives them
+    except TypeError:   # a document id that is not text: refused by the validation below
+        spans.sort(key=lambda s: str(s[1]))
+    rows = layer.rows
+    data = FileData(
+        path=where, annotator=name, scheme=scheme,
+        docs={d: docs[d] for d in layer.documents},
+        actors={r["id"]: r for r in dicts("actors", layer.actors)},
+        targets={r["id"]: r for r in dicts("targets", layer.targets)},
+        spans=spans,
+        claims=dicts("claims", rows.get("claims", [])),
+        stances=dicts("stances", rows.get("stances", [])),
+        evidence=sorted(dicts("stance_evidence", rows.get("stance_evidence", [])),
+                        key=lambda e: (str(e["stance_id"]), e["position"] if type(e["position"]) is int else 0)),
+        relations=dicts("relations", rows.get("relations", [])),
+        doc_labels=dicts("doc_labels", rows.get("doc_labels", [])),
+        status=dicts("doc_status", rows.get("doc_status", [])),
+        span_doc={s[0]: s[1] for s in spans},
+    )
+    _validate(data, where)
+    return data
+
+
+def _validate(data: FileData, where: str) -> None:
+    """``validate_rows`` over the whole layer; when it refuses, the refusal is made again naming
+    the document at fault (or the registry), each checked on its own."""
+    try:
+        validate_rows(data, data.scheme)
+        return
+    except InputError:
+        pass
+    empty = replace(data, spans=[], claims=[], stances=[], evidence=[], relations=[], doc_labels=[], status=[],
+                    path=f"{where}, its registry")
+    validate_rows(empty, data.scheme)
+    stance_doc = {st["id"]: st["document_id"] for st in data.stances}
+    per: dict[Any, dict[str, list[Any]]] = {}
+    for s in data.spans:
+        per.setdefault(s[1], {}).setdefault("spans", []).append(s)
+    for name in ("stances", "relations", "doc_labels", "status"):
+        for r in getattr(data, name):
+            per.setdefault(r["document_id"], {}).setdefault(name, []).append(r)
+    for c in data.claims:
+        per.setdefault(data.span_doc.get(c["span_id"]), {}).setdefault("claims", []).append(c)
+    for e in data.evidence:
+        per.setdefault(stance_doc.get(e["stance_id"]), {}).setdefault("evidence", []).append(e)
+    for doc in sorted(per, key=str):
+        parts = per[doc]
+        one = replace(empty, path=f"{where}, document {doc}",
+                      docs={doc: data.docs[doc]} if doc in data.docs else {},
+                      spans=parts.get("spans", []), claims=parts.get("claims", []),
+                      stances=parts.get("stances", []), evidence=parts.get("evidence", []),
+                      relations=parts.get("relations", []), doc_labels=parts.get("doc_labels", []),
+                      status=parts.get("status", []))
+        validate_rows(one, data.scheme)
+    validate_rows(data, data.scheme)   # not located in one document: the refusal as it is
+
+
+__all__ = ["FileReport", "LayerIn", "MergeReport", "merge_rows"]
