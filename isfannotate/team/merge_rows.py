@@ -6,9 +6,11 @@ The rows are untrusted exactly like an annotator's file, and go through the same
 offsets inside the document's text, labels, polarities, attributes and document labels of the
 scheme, references that resolve), rows of another layer refused, the documents must be the
 project's, the registry reconciled (new entries, listed conflicts), and only the annotator's own
-layer written, through the same ``merge.merge_layer`` (digests per document: merging the same
-rows twice changes nothing). All layers in ONE action, all-or-nothing, one undo step, one change
-record. No scratch file is written: the rows go from Python straight into the project.
+layer written, through the same steps as a file's layer (``merge.plan_layer``, ``clear_planned``,
+``write_planned``; digests per document: merging the same rows twice changes nothing). All
+layers in ONE action, all-or-nothing, one undo step, one change record; every layer's old rows
+are cleared before any layer is written. No scratch file is written: the rows go from Python
+straight into the project.
 
 A refusal is one line naming the layer and, where a row is at fault, its document:
 ``SOURCE: ann03's layer, document d12: span s9 40-20 is outside its text (length 30) or empty``.
@@ -26,8 +28,8 @@ from ..ids import now
 from ..models import layer_name, name_key
 from ..store.bundles import SPAN_COLUMNS
 from ..store.connection import bulk_cache
-from ..store.merging import documents_for_merge
-from .merge import FileReport, MergeReport, check_file, merge_layer
+from ..store.merging import DeferredIndexes, documents_for_merge
+from .merge import FileReport, MergeReport, check_file, clear_planned, plan_layer, write_planned
 from .untrusted import FileData, validate_rows
 
 if TYPE_CHECKING:
@@ -85,10 +87,21 @@ def merge_rows(project: ProjectBase, layers: Sequence[LayerIn], *, source: str =
     with paused_gc(), project.action("merge", None, None) as rec:
         conn = rec.conn
         with bulk_cache(conn):
-            for i, data in enumerate(datas):
+            indexes = DeferredIndexes(conn)
+            # every layer's old rows cleared before any is written: the clears find them through
+            # the indexes, which a bulk write may drop until the end (``DeferredIndexes``)
+            plans = []
+            for data in datas:
+                fr, plan = plan_layer(project, rec, data, sha_to_doc, stamp)
+                report.files.append(fr)
+                plans.append(plan)
+            for plan in plans:
+                clear_planned(rec, plan)
+            for i, plan in enumerate(plans):
                 if progress:
-                    progress(i, len(datas))
-                report.files.append(merge_layer(project, rec, data, sha_to_doc, stamp, None))
+                    progress(i, len(plans))
+                write_planned(rec, plan, None, indexes)
+            indexes.restore()
             rec.change.description = ", ".join(by_layer)
     return report
 

@@ -158,3 +158,66 @@ def test_registry_and_missing_documents_refused_naming_the_layer(lead, tmp_path)
             merge_rows(p, [rows_of(files["alice"], "alice"), rows_of(files["alice"], "alice")],
                        source="the team database")
     assert digest(corpus) == before
+
+
+def _schema(path: Path) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return sorted(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master "
+                                   "WHERE name NOT LIKE 'sqlite_%'"))
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("how", ["files", "rows"])
+def test_a_bulk_merge_builds_the_span_indexes_after_its_rows(lead, tmp_path, monkeypatch, how):
+    """A merge that inserts more spans than the project holds drops the spans' two secondary
+    indexes and builds them again before its commit: the schema ends as it was, the queries
+    that use them still answer, undo removes the rows, and a refusal after the drop leaves the
+    project byte-identical (the drop is rolled back with everything)."""
+    from isfannotate.store.merging import DeferredIndexes
+
+    corpus, files = lead
+    monkeypatch.setattr(DeferredIndexes, "MIN_ROWS", 1)
+    dropped: list[str] = []
+    real = DeferredIndexes.before_insert
+
+    def spy(self, rows):
+        real(self, rows)
+        dropped.extend(self.sql)
+    monkeypatch.setattr(DeferredIndexes, "before_insert", spy)
+    schema = _schema(corpus)
+    before = digest(corpus)
+    bad = rows_of(files["bob"], "bob", 'UPDATE spans SET "end" = 999999 WHERE label = \'ACTOR\'')
+    with Project.open(corpus) as p:
+        if how == "files":
+            broken = tmp_path / "broken.isf"
+            shutil.copyfile(files["bob"], broken)
+            conn = sqlite3.connect(broken)
+            conn.execute('UPDATE spans SET "end" = 999999 WHERE label = \'ACTOR\'')
+            conn.commit()
+            conn.close()
+            with pytest.raises(IsfError, match="outside its text"):
+                p.merge([files["alice"], broken])
+        else:
+            with pytest.raises(IsfError, match="outside its text"):
+                merge_rows(p, [rows_of(files["alice"], "alice"), bad], source="the team database")
+    assert digest(corpus) == before and _schema(corpus) == schema
+    with Project.open(corpus) as p:
+        if how == "files":
+            p.merge([files["alice"], files["bob"]])
+        else:
+            merge_rows(p, [rows_of(files["alice"], "alice"), rows_of(files["bob"], "bob")], source="x")
+        assert sorted(set(dropped)) == ["spans_actor", "spans_doc_layer"]
+        assert len(p.spans(DOC4, "alice")) == 2 and len(p.spans(DOC4, "bob")) == 2
+        p.undo()
+        assert p.spans(DOC4, "alice") == [] and p.spans(DOC4, "bob") == []
+    assert _schema(corpus) == schema
+    conn = sqlite3.connect(corpus)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        plan = " ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN SELECT * FROM spans WHERE document_id = ? "
+                                                   "AND layer = ?", (DOC4, "alice")))
+        assert "spans_doc_layer" in plan
+    finally:
+        conn.close()
