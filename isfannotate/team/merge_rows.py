@@ -97,6 +97,7 @@ def merge_rows(project: ProjectBase, layers: Sequence[LayerIn], *, source: str =
                 plans.append(plan)
             for plan in plans:
                 clear_planned(rec, plan)
+            indexes.before_insert(sum(len(parts["spans"]) for plan in plans for _, _, parts in plan.docs))
             for i, plan in enumerate(plans):
                 if progress:
                     progress(i, len(plans))
