@@ -17,6 +17,7 @@ A refusal is one line naming the layer and, where a row is at fault, its documen
 """
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
@@ -83,6 +84,17 @@ def merge_rows(project: ProjectBase, layers: Sequence[LayerIn], *, source: str =
     for data in datas:
         check_file(data, by_layer, known, sha_to_doc)
     report = MergeReport()
+    try:
+        _write(project, datas, sha_to_doc, by_layer, report, progress)
+    except sqlite3.IntegrityError as e:   # a rule of the project's tables no check above foresaw
+        raise IsfError(f"{source}: the rows of {', '.join(by_layer)} break a rule of the project's tables ({e}); "
+                       "nothing was merged") from None
+    return report
+
+
+def _write(project: ProjectBase, datas: list[FileData], sha_to_doc: dict[str, str], by_layer: dict[str, str],
+           report: MergeReport, progress: Callable[[int, int], None] | None) -> None:
+    """The merge's one action: every layer planned, cleared, then written."""
     stamp = now()
     with paused_gc(), project.action("merge", None, None) as rec:
         conn = rec.conn
@@ -104,7 +116,6 @@ def merge_rows(project: ProjectBase, layers: Sequence[LayerIn], *, source: str =
                 write_planned(rec, plan, None, indexes)
             indexes.restore()
             rec.change.description = ", ".join(by_layer)
-    return report
 
 
 def _layer_data(layer: LayerIn, docs: dict[str, tuple[str, str]], scheme: Any, source: str) -> FileData:
@@ -135,6 +146,16 @@ def _layer_data(layer: LayerIn, docs: dict[str, tuple[str, str]], scheme: Any, s
         pick = itemgetter(*(cols[table].index(c) for c in keep))
         return [dict(zip(keep, pick(r), strict=True)) for r in rows]
 
+    registry = {"actors": dicts("actors", layer.actors), "targets": dicts("targets", layer.targets)}
+    texts = {"actors": ("id", "name", "type", "aliases", "note"), "targets": ("id", "name", "description")}
+    for table, rows_of_table in registry.items():   # proposals arrive as JSON: any type at all
+        for r in rows_of_table:
+            odd = next((c for c in texts[table] if not isinstance(r[c], str)), None)
+            if odd is None and table == "actors" and not isinstance(r["external_id"], str | None):
+                odd = "external_id"
+            if odd is not None:
+                raise InputError(f"{where}, its registry", f"{table[:-1]} {r['id']!r}: {odd} is "
+                                                           f"{type(r[odd]).__name__}, not text")
     span_pick = itemgetter(*(cols["spans"].index(c) for c in SPAN_COLUMNS))
     spans = list(map(span_pick, layer.rows.get("spans", [])))
     try:
@@ -145,8 +166,8 @@ def _layer_data(layer: LayerIn, docs: dict[str, tuple[str, str]], scheme: Any, s
     data = FileData(
         path=where, annotator=name, scheme=scheme,
         docs={d: docs[d] for d in layer.documents},
-        actors={r["id"]: r for r in dicts("actors", layer.actors)},
-        targets={r["id"]: r for r in dicts("targets", layer.targets)},
+        actors={r["id"]: r for r in registry["actors"]},
+        targets={r["id"]: r for r in registry["targets"]},
         spans=spans,
         claims=dicts("claims", rows.get("claims", [])),
         stances=dicts("stances", rows.get("stances", [])),

@@ -145,12 +145,18 @@ def test_registry_and_missing_documents_refused_naming_the_layer(lead, tmp_path)
     corpus, files = lead
     before = digest(corpus)
     bad_actor = rows_of(files["alice"], "alice", "UPDATE actors SET type = 'spaceship' WHERE id = 'a-new-alice'")
+    null_note = rows_of(files["alice"], "alice")   # a proposal read from JSON can hold anything
+    at = null_note.columns["actors"].index("note")
+    null_note.actors = [(*r[:at], None, *r[at + 1:]) if r[0] == "a-new-alice" else r for r in null_note.actors]
     unknown_doc = rows_of(files["alice"], "alice")
     unknown_doc.documents.append("no-such-document")
     with Project.open(corpus) as p:
         with pytest.raises(IsfError, match=r"^the team database: alice's layer, its registry: actor a-new-alice: "
                                            r"type 'spaceship' is not in the scheme$"):
             merge_rows(p, [bad_actor], source="the team database")
+        with pytest.raises(IsfError, match=r"^the team database: alice's layer, its registry: actor 'a-new-alice': "
+                                           r"note is NoneType, not text$"):
+            merge_rows(p, [null_note], source="the team database")
         with pytest.raises(IsfError, match=r"^the team database: alice's layer: 1 of its documents are not in the "
                                            r"project \(e.g. 'no-such-document'\)"):
             merge_rows(p, [unknown_doc], source="the team database")
