@@ -15,7 +15,9 @@ everything):
   file's version changed since it was last merged (a digest per annotator and document,
   ``merge_digests``), and left alone otherwise, so merging the same file twice changes nothing
   and reads nothing of the project's layers;
-- nothing but that annotator's own layer is written;
+- nothing but that annotator's own layer is written; when the merge brings more spans than the
+  project holds (a lead's first merge), the spans' secondary indexes are built once after the
+  rows instead of updated row by row, inside the same transaction (``store.merging.DeferredIndexes``);
 - the annotator's logged decisions on model suggestions (``suggestion_log``) that the project
   does not hold yet are added, by id (issue 22), whether or not the layer changed.
 """
