@@ -33,8 +33,8 @@ def _info(*args: Any, **kwargs: Any) -> Any:
 def import_spacy() -> types.ModuleType:
     """spaCy, imported without ``spacy.cli`` when spaCy is not imported yet (ImportError when
     spaCy is not installed)."""
-    if "spacy" in sys.modules:
-        return sys.modules["spacy"]
+    if "spacy" in sys.modules:     # imported already (or blocked: None, an ImportError)
+        return importlib.import_module("spacy")
     spec = importlib.util.find_spec("spacy")
     if spec is None or spec.origin is None:
         raise ImportError("spacy")
