@@ -91,6 +91,37 @@ def test_minimum_scores_are_edited_in_the_window_kept_in_the_project_and_undone(
     assert dlg.spins[label].value() == 0.5 and any(sg.label == label for sg in ctl.shown())
 
 
+def test_ctrl_z_in_the_suggestions_window_undoes_and_redoes_a_minimum_score(qtbot, win):
+    """Ctrl+Z pressed in the Suggestions window, focus in the spin box just changed, undoes the
+    change (one step each, the project's undo stack); Ctrl+Shift+Z redoes it."""
+    from PySide6.QtWidgets import QApplication
+
+    ctl = win.kb.model
+    dlg = ctl.open_window()
+    dlg.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dlg)
+    spin = dlg.spins["ACTOR"]
+    spin.setFocus()
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin, "0.9")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)               # committed: one change
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin, "0.7")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)               # a second change
+    assert win.project.suggestion_min_scores()["ACTOR"] == 0.7
+    assert ctl.train_job is None and ctl.eval_job is None  # Enter commits the box, never presses Train
+    qtbot.keyClick(spin, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert win.project.suggestion_min_scores()["ACTOR"] == 0.9 and spin.value() == 0.9
+    qtbot.keyClick(spin, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert win.project.suggestion_min_scores()["ACTOR"] == 0.5 and spin.value() == 0.5
+    redo = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(spin, Qt.Key.Key_Z, redo)
+    assert win.project.suggestion_min_scores()["ACTOR"] == 0.9 and spin.value() == 0.9
+    dlg.models.setFocus()                                 # elsewhere in the window: the same keys
+    qtbot.keyClick(dlg.models, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert win.project.suggestion_min_scores()["ACTOR"] == 0.5 and not win.project.can_undo
+
+
 def test_minimum_scores_of_the_old_app_settings_migrate_once(qtbot, suggest_model_project, tmp_path):
     from isfannotate import Project
     from isfannotate_ui.app_settings import app_settings
