@@ -149,6 +149,31 @@ def test_the_model_starts_loading_when_the_project_opens(qtbot, win):
     qtbot.waitUntil(lambda: ctl.model_loaded, timeout=60000)
 
 
+def test_the_model_loads_off_the_windows_thread(qtbot, suggest_model_project, tmp_path, monkeypatch):
+    """Importing spaCy and loading the model (issue 22: <= 1 s, off the window's thread) run on
+    the suggestions' background thread: the window draws and takes keys meanwhile."""
+    import threading
+
+    from isfannotate.suggest.recommender import Recommender
+
+    threads = []
+    original = Recommender.__init__
+
+    def recording(self, *args, **kwargs):
+        threads.append(threading.current_thread())
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Recommender, "__init__", recording)
+    path = tmp_path / "p.isf"
+    shutil.copy(suggest_model_project, path)
+    w = open_window(qtbot, path)
+    qtbot.waitUntil(lambda: w.kb.model.model_loaded, timeout=60000)
+    ctl = show_with_suggestions(qtbot, w)
+    assert ctl.shown()
+    assert threads and all(t is not threading.main_thread() for t in threads)
+    w.close()
+
+
 @pytest.fixture
 def seed_gold_project(tmp_path):
     """The seeds' real gold (5 articles, 9 claims) with a model of 2 epochs trained on it."""
