@@ -12,6 +12,7 @@ from pathlib import Path
 from ..errors import IsfError
 from ..exporting import FORMATS as EXPORT_FORMATS
 from ..importing import FORMATS as IMPORT_FORMATS
+from ..plural import counted
 from .analysis import ANALYSIS_COMMANDS, add_analysis_parsers
 from .common import GUI_WINDOWS
 from .common import open_project as _open
@@ -157,7 +158,7 @@ def cmd_export(args: argparse.Namespace) -> int:
               + ", ".join(f"{label} {n}" for label, n in dropped.items()))
     for name in result.not_written:
         print(f"not written: {name} (nothing to write in it)")
-    print(f"exported {len(result.files)} files to {result.out_dir}")
+    print(f"exported {counted(len(result.files), 'file')} to {result.out_dir}")
     return 0
 
 
@@ -173,7 +174,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     for layer, info in st["layers"].items():
         labels = ", ".join(f"{k} {v}" for k, v in info["labels"].items())
         done = info.get("done", 0)
-        print(f"  layer {layer}: {info['spans']} spans ({labels or 'none'}); {done} documents done")
+        print(f"  layer {layer}: {counted(info['spans'], 'span')} ({labels or 'none'}); "
+              f"{counted(done, 'document')} done")
     for g in st["near_duplicate_groups"]:
         print(f"  near-duplicates: {g}")
     return 0
@@ -190,9 +192,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if problems:
         for p in problems:
             print(p)
-        print(f"isfannotate check: {args.project}: {len(problems)} problems (listed above)", file=sys.stderr)
+        print(f"isfannotate check: {args.project}: {counted(len(problems), 'problem')} (listed above)", file=sys.stderr)
         return 2
-    print(f"ok: {n} documents, every span consistent with its text")
+    print(f"ok: {counted(n, 'document')}, every span consistent with its text")
     return 0
 
 

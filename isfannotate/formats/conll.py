@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +50,7 @@ _WS = re.compile(r"\s+")
 DOCSTART = "-DOCSTART- -X- O O"
 
 
-def tag_entities(doc, record: dict[str, Any], ctx: ExportContext, dropped: Counter[Any]) -> list[Entity]:
+def tag_entities(doc: Any, record: dict[str, Any], ctx: ExportContext, dropped: Counter[Any]) -> list[Entity]:
     """ACTOR entities (:func:`actor_entities`), then every other span longest first where its
     tokens are free; the rest warned about and counted in ``dropped`` per label."""
     kept = actor_entities(doc, record, ctx, "conll tags")
@@ -136,10 +138,11 @@ def misc_tags(rows: list[list[str]]) -> bool:
     if not rows or any(len(r) != 10 for r in rows):
         return False
     found = [_MISC_NER.search(r[9]) for r in rows]
-    if not all(m and IOB_TAG.fullmatch(m.group(1)) for m in found):
+    tags = [m.group(1) for m in found if m is not None and IOB_TAG.fullmatch(m.group(1))]
+    if len(tags) != len(rows):
         return False
-    for r, m in zip(rows, found, strict=True):
-        r.append(m.group(1))
+    for r, tag in zip(rows, tags, strict=True):
+        r.append(tag)
     return True
 
 
@@ -171,7 +174,7 @@ def looks_like_conll(head: str) -> bool:
     return False
 
 
-def read(paths, *, tag_column: int | None = None) -> ParsedCollection:
+def read(paths: Iterable[str | Path], *, tag_column: int | None = None) -> ParsedCollection:
     """Read CoNLL-style IOB files (files, or folders searched for ``*.conll``, ``*.iob`` ...;
     in a folder a ``.txt`` file is read only when it looks like CoNLL, so a README is not).
 
@@ -289,19 +292,19 @@ def _read_file(path: Path, tag_column: int | None, coll: ParsedCollection) -> No
     if tag_column is not None and not from_misc:
         coll.notes.append(f"{where}: read the tags of column {col + 1} (--conll-tag-column)")
     # -- pass 2: documents and sentences
-    docs: list[dict[str, Any]] = []
-    cur = {"id": None, "line": 1, "sents": [[]], "texts": [None]}
+    docs: list[_RawDoc] = []
+    cur = _RawDoc(None, 1)
 
-    def close_doc(next_id, line_no) -> None:
+    def close_doc(next_id: str | None, line_no: int) -> None:
         nonlocal cur
-        if any(cur["sents"]):
+        if any(cur.sents):
             docs.append(cur)
-        cur = {"id": next_id, "line": line_no, "sents": [[]], "texts": [None]}
+        cur = _RawDoc(next_id, line_no)
 
     for i, ln in enumerate(lines):
         if i in rows:
             if i in body:
-                cur["sents"][-1].append((body[i][tok_col], body[i][col], i + 1))
+                cur.sents[-1].append((body[i][tok_col], body[i][col], i + 1))
             continue
         if ln.startswith("-DOCSTART-"):
             close_doc(None, i + 1)
@@ -312,27 +315,37 @@ def _read_file(path: Path, tag_column: int | None, coll: ParsedCollection) -> No
             if key in ("doc_id", "newdoc id", "newdoc"):
                 close_doc(value.strip() or None, i + 1)
             elif key == "text":
-                if cur["sents"][-1]:
-                    cur["sents"].append([])
-                    cur["texts"].append(None)
-                cur["texts"][-1] = value
+                if cur.sents[-1]:
+                    cur.sents.append([])
+                    cur.texts.append(None)
+                cur.texts[-1] = value
             continue
         if ln.startswith("#"):
             if ln.startswith("# newdoc"):
                 close_doc(None, i + 1)
             continue
-        if not ln.strip() and cur["sents"][-1]:
-            cur["sents"].append([])
-            cur["texts"].append(None)
+        if not ln.strip() and cur.sents[-1]:
+            cur.sents.append([])
+            cur.texts.append(None)
     close_doc(None, len(lines))
     named = exported_ids(path)
-    if named is not None and (len(named) != len(docs) or any(d["id"] for d in docs)):
+    if named is not None and (len(named) != len(docs) or any(d.id for d in docs)):
         named = None
     if named is not None:
         coll.notes.append(f"{where}: document ids from {path.parent / 'manifest.json'}")
     for n, d in enumerate(docs, 1):
-        doc_id = d["id"] or (named[n - 1] if named else path.stem if len(docs) == 1 else f"{path.stem}-{n}")
+        doc_id = d.id or (named[n - 1] if named else path.stem if len(docs) == 1 else f"{path.stem}-{n}")
         coll.documents.append(_build(where, doc_id, d, coll.counts))
+
+
+@dataclass
+class _RawDoc:
+    """One document as pass 2 collects it: its id (None: named later), its first line, and its
+    sentences of (token, tag, line), each with the text a ``# text =`` comment stated (or None)."""
+    id: str | None
+    line: int
+    sents: list[list[tuple[str, str, int]]] = field(default_factory=lambda: [[]])
+    texts: list[str | None] = field(default_factory=lambda: [None])
 
 
 def exported_ids(path: Path) -> list[str] | None:
@@ -349,26 +362,27 @@ def exported_ids(path: Path) -> list[str] | None:
     return ids if all(isinstance(i, str) and i for i in ids) else None
 
 
-def _build(where: str, doc_id: str, d: dict[str, Any], counts) -> ParsedDocument:
+def _build(where: str, doc_id: str, d: _RawDoc, counts: Counter[Any]) -> ParsedDocument:
     pieces: list[str] = []
     offset = 0
     tokens: list[tuple[int, int, str, int, int]] = []  # start, end, tag, line, sentence
-    for k, (sent, stated) in enumerate(zip(d["sents"], d["texts"], strict=True)):
+    for k, (sent, stated) in enumerate(zip(d.sents, d.texts, strict=True)):
         if not sent:
             continue
         placed = _place(stated, [t for t, _tag, _ln in sent]) if stated is not None else None
-        if placed is None:
+        if stated is not None and placed is not None:
+            stext, pos = stated, placed
+        else:
             if stated is not None:
                 counts["sentence", "# text", "converted:the tokens are not in # text, text rebuilt from them"] += 1
-            text, pos = [], []
+            words: list[str] = []
+            pos = []
             p = 0
             for t, _tag, _ln in sent:
                 pos.append(p)
-                text.append(t)
+                words.append(t)
                 p += len(t) + 1
-            stext = " ".join(text)
-        else:
-            stext, pos = stated, placed
+            stext = " ".join(words)
         if pieces:
             offset += 1
         for (t, tag, ln), p in zip(sent, pos, strict=True):
@@ -376,10 +390,10 @@ def _build(where: str, doc_id: str, d: dict[str, Any], counts) -> ParsedDocument
         pieces.append(stext)
         offset += len(stext)
     text = "\n".join(pieces)
-    src = SourceText(text, where, d["line"])
+    src = SourceText(text, where, d.line)
     if src.changed:  # a token with a stray BOM: keep offsets honest rather than guess
-        raise InputError(where, "conll: a token contains a byte order mark or a carriage return", d["line"])
-    doc = ParsedDocument(where, doc_id, src.text, src.sha256, {}, None, line=d["line"])
+        raise InputError(where, "conll: a token contains a byte order mark or a carriage return", d.line)
+    doc = ParsedDocument(where, doc_id, src.text, src.sha256, {}, None, line=d.line)
     open_: list[Any] | None = None  # [start, end, label, line, sentence, status]
 
     def close() -> None:

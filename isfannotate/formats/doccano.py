@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from isfannotate.errors import InputError
@@ -92,7 +94,7 @@ def json_records(path: str, raw: str) -> list[tuple[int, object]]:
     return out
 
 
-def read(paths) -> ParsedCollection:
+def read(paths: Sequence[str | Path]) -> ParsedCollection:
     """Read doccano JSONL exports (files, or folders searched for ``*.jsonl``/``*.json``)."""
     coll = ParsedCollection("doccano")
     imported: Counter[Any] = Counter()
@@ -103,6 +105,8 @@ def read(paths) -> ParsedCollection:
             raw = read_text_file(path, one_document=False)
             raw = raw[1:] if raw.startswith("\ufeff") else raw
             for lineno, obj in json_records(where, raw):
+                if not isinstance(obj, dict):
+                    raise InputError(where, f"doccano: expected a JSON object, got {type(obj).__name__}", lineno)
                 doc = _document(where, lineno, obj, coll.counts, imported)
                 if isinstance(obj.get("annotations"), list) and obj["annotations"]:
                     coll.documents.extend(_per_user(where, lineno, doc, obj, coll.counts, imported, id_labels))
@@ -117,9 +121,8 @@ def read(paths) -> ParsedCollection:
     return coll
 
 
-def _document(where: str, lineno: int, obj, counts: Counter[Any], imported: Counter[Any]) -> ParsedDocument:
-    if not isinstance(obj, dict):
-        raise InputError(where, f"doccano: expected a JSON object, got {type(obj).__name__}", lineno)
+def _document(where: str, lineno: int, obj: dict[str, Any], counts: Counter[Any],
+              imported: Counter[Any]) -> ParsedDocument:
     text = obj.get("text")
     if text is None and isinstance(obj.get("data"), str):
         text = obj["data"]
@@ -179,7 +182,7 @@ def _document(where: str, lineno: int, obj, counts: Counter[Any], imported: Coun
     return doc
 
 
-def is_doccano1_annotations(value) -> bool:
+def is_doccano1_annotations(value: Any) -> bool:
     """doccano 1.0's export: ``"annotations": [{"label": <label id>, "start_offset", "end_offset",
     "user": <user id>}]``."""
     return isinstance(value, list) and bool(value) and all(
@@ -190,8 +193,8 @@ def is_doccano1_annotations(value) -> bool:
 ID_LABEL_PREFIX = "label-"
 
 
-def _per_user(where, lineno, doc: ParsedDocument, obj: dict[str, Any], counts: Counter[Any], imported: Counter[Any],
-              id_labels: set[str]) -> list[ParsedDocument]:
+def _per_user(where: str, lineno: int, doc: ParsedDocument, obj: dict[str, Any], counts: Counter[Any],
+              imported: Counter[Any], id_labels: set[str]) -> list[ParsedDocument]:
     """One document per annotator of a doccano 1.x line.
 
     doccano 1.0 writes ``{"label": <label id>, "label_name": "ORG", "start_offset", "end_offset",
@@ -202,9 +205,10 @@ def _per_user(where, lineno, doc: ParsedDocument, obj: dict[str, Any], counts: C
     if not is_doccano1_annotations(anns):
         raise InputError(where, 'doccano: "annotations" must be a list of {"label", "start_offset", '
                          '"end_offset", "user"}', lineno)
-    raw = obj.get("text") if isinstance(obj.get("text"), str) else obj["data"]
+    stated = obj.get("text")
+    raw = stated if isinstance(stated, str) else obj["data"]
     src = SourceText(raw, where, lineno)  # offsets count into the text as doccano stored it
-    by_user: dict[str, Any] = {}
+    by_user: dict[str | int | None, list[Any]] = {}   # user name, else user id -> annotations
     for a in anns:
         who = a.get("user_name") if isinstance(a.get("user_name"), str) and a["user_name"].strip() else a.get("user")
         if who is not None and not isinstance(who, (str, int)) or isinstance(who, bool):
@@ -231,7 +235,7 @@ def _per_user(where, lineno, doc: ParsedDocument, obj: dict[str, Any], counts: C
 
 
 def _label_spans(
-    where, lineno, src: SourceText, triples: list[Any], counts: Counter[Any], imported: Counter[Any]
+    where: str, lineno: int, src: SourceText, triples: list[Any], counts: Counter[Any], imported: Counter[Any]
 ) -> list[ParsedSpan]:
     """``[[start, end, label], ...]`` -> spans (keys = list positions). The fast path (no
     astral character, nothing cleaned) checks inline: this runs 50 times per document on
@@ -289,7 +293,7 @@ def _label_spans(
     return out
 
 
-def _hashable(item) -> object:
+def _hashable(item: Any) -> object:
     return tuple(map(_hashable, item)) if isinstance(item, list) else item if isinstance(item, (str, int, float)) \
         else id(item)
 
@@ -311,7 +315,7 @@ def _all_plain(triples: list[Any], n: int) -> bool:
 
 
 def _entity_spans(
-    where, lineno, src: SourceText, entities, counts: Counter[Any], imported: Counter[Any]
+    where: str, lineno: int, src: SourceText, entities: Any, counts: Counter[Any], imported: Counter[Any]
 ) -> tuple[list[ParsedSpan], dict[str, str], set[str]]:
     """Entities -> spans; also the ids of exact duplicates -> the id kept, and the ids of
     zero-length entities (skipped)."""

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
@@ -102,7 +105,7 @@ _VALUE_TYPES = {"choices": "choices", "textarea": "text", "rating": "rating", "n
                 "datetime": "datetime", "taxonomy": "taxonomy"}
 
 
-def read(paths) -> ParsedCollection:
+def read(paths: Sequence[str | Path]) -> ParsedCollection:
     """Read Label Studio JSON exports (files, or folders searched for ``*.json``)."""
     coll = ParsedCollection("labelstudio")
     with paused_gc():
@@ -141,7 +144,7 @@ _TASK_KEYS = frozenset({"annotations", "completions", "predictions", "result"})
 _MIN_KEYS = frozenset({"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time"})
 
 
-def _region_list(value) -> bool:
+def _region_list(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(
         isinstance(x, dict) and "start" in x and "end" in x and isinstance(x.get("labels"), list) for x in value
     )
@@ -153,7 +156,7 @@ def is_json_min(record: dict[str, Any]) -> bool:
     return isinstance(record.get("text"), str) and any(_region_list(v) for k, v in record.items() if k != "text")
 
 
-def json_min_task(record: dict[str, Any], counts) -> dict[str, Any]:
+def json_min_task(record: dict[str, Any], counts: Counter[Any]) -> dict[str, Any]:
     """A JSON-MIN record as a task of the full export. Region lists become ``labels`` results;
     every other value (data fields and choices cannot be told apart there) goes to ``data``,
     which the reader keeps as meta."""
@@ -202,7 +205,7 @@ def _annotator(ann: dict[str, Any]) -> str | None:
     return None if who is None or who == "" else str(who)
 
 
-def _task(where: str, loc: _Loc, n: int, task, coll: ParsedCollection) -> None:
+def _task(where: str, loc: _Loc, n: int, task: Any, coll: ParsedCollection) -> None:
     counts = coll.counts
     if not isinstance(task, dict):
         raise InputError(where, f"labelstudio: task {n} is not a JSON object", loc.line)
@@ -258,14 +261,14 @@ def _task(where: str, loc: _Loc, n: int, task, coll: ParsedCollection) -> None:
     coll.documents.extend(docs)
 
 
-def _skip(ann, why: str, counts, document: bool = True) -> None:
+def _skip(ann: Any, why: str, counts: Counter[Any], document: bool = True) -> None:
     """Count an annotation or prediction that is not imported, with every result in it."""
     if document:
         counts["document", "prediction" if why.startswith("prediction") else "annotation", f"skipped:{why}"] += 1
     result = ann.get("result") if isinstance(ann, dict) else None
     for r in result if isinstance(result, list) else []:
         rtype = r.get("type") if isinstance(r, dict) else None
-        value = r.get("value") if isinstance(r, dict) and isinstance(r.get("value"), dict) else {}
+        value = _value_of(r)
         if rtype == "labels" and isinstance(value.get("labels"), list):
             for label in value["labels"] or ["(none)"]:
                 counts["span", str(label), f"skipped:{why}"] += 1
@@ -277,7 +280,14 @@ def _skip(ann, why: str, counts, document: bool = True) -> None:
             counts["result", str(rtype), f"skipped:{why}"] += 1
 
 
-def _result(where: str, loc: _Loc, n: int, src: SourceText, result, doc: ParsedDocument, counts) -> None:
+def _value_of(result: Any) -> dict[str, Any]:
+    """A result's ``value`` object ({} when it has none or it is not an object)."""
+    value = result.get("value") if isinstance(result, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def _result(where: str, loc: _Loc, n: int, src: SourceText, result: Any, doc: ParsedDocument,
+            counts: Counter[Any]) -> None:
     if not isinstance(result, list):
         raise InputError(where, f'labelstudio: task {n}: "result" must be a list', loc.line)
     regions: dict[str, list[str]] = {}  # region id -> span keys (one per label)
@@ -287,7 +297,7 @@ def _result(where: str, loc: _Loc, n: int, src: SourceText, result, doc: ParsedD
         if not isinstance(r, dict):
             raise InputError(where, f"labelstudio: task {n}: a result is not a JSON object", loc.line)
         rtype = r.get("type") if isinstance(r.get("type"), str) else repr(r.get("type"))
-        value = r.get("value") if isinstance(r.get("value"), dict) else {}
+        value = _value_of(r)
         if rtype == "labels":
             rid = str(r.get("id", f"r{i}"))
             labels = value.get("labels")
@@ -327,7 +337,7 @@ def _result(where: str, loc: _Loc, n: int, src: SourceText, result, doc: ParsedD
     relations = []
     for r in later:
         rtype = r["type"]
-        value = r.get("value") if isinstance(r.get("value"), dict) else {}
+        value = _value_of(r)
         if rtype == "relation":
             ends = []
             for side in ("from_id", "to_id"):
@@ -362,9 +372,9 @@ def _result(where: str, loc: _Loc, n: int, src: SourceText, result, doc: ParsedD
         v = value.get(_VALUE_TYPES[rtype])
         if isinstance(v, list) and len(v) == 1 and rtype in ("choices", "textarea"):
             v = v[0]
-        rid = r.get("id")
-        if rid is not None and str(rid) in regions:
-            for key in regions[str(rid)]:
+        region = r.get("id")
+        if region is not None and str(region) in regions:
+            for key in regions[str(region)]:
                 spans[key].attrs[name] = v
             counts["attribute", name, IMPORTED] += 1
         elif "start" in value:

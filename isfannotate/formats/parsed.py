@@ -376,10 +376,11 @@ def check_offsets(path: str, line: int | None, start: Any, end: Any, length: int
 
 
 def raw_range(
-    src: SourceText, start: int, end: int, stated: str | None, *, path: str, line: int | None, what: str,
+    src: SourceText, start: Any, end: Any, stated: str | None, *, path: str, line: int | None, what: str,
     utf16: bool = False,
 ) -> tuple[int, int, bool]:
     """Check a span given as offsets into the raw text, return it in *clean* code points.
+    *start* and *end* are the file's values as read (JSON: anything); they are checked here.
 
     ``utf16`` says the format counts UTF-16 units. Otherwise, where the file states the
     span's text and it disagrees with the code-point slice, UTF-16 units are tried; the

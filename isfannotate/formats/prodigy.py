@@ -12,6 +12,9 @@ links, attributes, stances, quote types, document labels. Files ``<split>.jsonl`
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from isfannotate.errors import InputError
@@ -33,7 +36,7 @@ from isfannotate.formats.tokens import blank_pipeline
 from isfannotate.gcpause import paused_gc
 
 
-def split_tokens(doc, starts: set[int], ends: set[int]) -> list[dict[str, Any]]:
+def split_tokens(doc: Any, starts: set[int], ends: set[int]) -> list[dict[str, Any]]:
     """spaCy tokens cut at every boundary in ``starts | ends`` (code points)."""
     cuts = starts | ends
     out: list[dict[str, Any]] = []
@@ -110,7 +113,7 @@ def write(ctx: ExportContext, docs: list[dict[str, Any]]) -> None:
 # source annotator. Span texts are kept exactly as annotated (the ": @ev" slip stays).
 
 
-def read(paths) -> ParsedCollection:
+def read(paths: Sequence[str | Path]) -> ParsedCollection:
     """Read Prodigy JSONL (``prodigy db-out``; files, or folders searched for ``*.jsonl``)."""
     coll = ParsedCollection("prodigy")
     with paused_gc():
@@ -133,7 +136,7 @@ def read(paths) -> ParsedCollection:
     return coll
 
 
-def _join(first: ParsedDocument, doc: ParsedDocument, counts) -> None:
+def _join(first: ParsedDocument, doc: ParsedDocument, counts: Counter[Any]) -> None:
     """Several tasks on one text by one annotator (a binary ``ner.teach`` dataset: one
     suggestion per task) make one document: the later task's spans and relations join the
     first's (an exact duplicate span is kept once and counted)."""
@@ -158,11 +161,11 @@ def _join(first: ParsedDocument, doc: ParsedDocument, counts) -> None:
     for r in doc.relations:
         r.head_key, r.tail_key = alias[r.head_key], alias[r.tail_key]
         first.relations.append(r)
-    for k, v in doc.doc_labels.items():
-        if k == "accept" and isinstance(first.doc_labels.get(k), list):
-            first.doc_labels[k] = first.doc_labels[k] + [x for x in v if x not in first.doc_labels[k]]
+    for name, v in doc.doc_labels.items():
+        if name == "accept" and isinstance(first.doc_labels.get(name), list):
+            first.doc_labels[name] = first.doc_labels[name] + [x for x in v if x not in first.doc_labels[name]]
         else:
-            first.doc_labels[k] = v
+            first.doc_labels[name] = v
 
 
 _BINARY_VIEWS = frozenset({"ner", "classification", "binary"})
@@ -170,7 +173,7 @@ _BINARY_VIEWS = frozenset({"ner", "classification", "binary"})
 suggestion that the annotator accepted or rejected."""
 
 
-def _skip(counts, view: str, why: str, spans_in: list[Any], rels_in: list[Any]) -> None:
+def _skip(counts: Counter[Any], view: str, why: str, spans_in: list[Any], rels_in: list[Any]) -> None:
     """Count a task that is not imported, with every span and relation in it."""
     counts["document", view, f"skipped:{why}"] += 1
     for s in spans_in:
@@ -179,7 +182,7 @@ def _skip(counts, view: str, why: str, spans_in: list[Any], rels_in: list[Any]) 
         counts["relation", str(r.get("label")) if isinstance(r, dict) else "?", f"skipped:{why}"] += 1
 
 
-def _task(where: str, lineno: int, task, counts, seen: set[Any]) -> ParsedDocument | None:
+def _task(where: str, lineno: int, task: Any, counts: Counter[Any], seen: set[Any]) -> ParsedDocument | None:
     if not isinstance(task, dict):
         raise InputError(where, "prodigy: expected a JSON object", lineno)
     text = task.get("text")
@@ -246,21 +249,22 @@ def _task(where: str, lineno: int, task, counts, seen: set[Any]) -> ParsedDocume
         ends = []
         for side in ("head", "child"):
             sp = r.get(f"{side}_span")
-            key = None
+            end_key: str | None = None
             if isinstance(sp, dict):
                 s0, e0 = sp.get("start"), sp.get("end")
                 if isinstance(s0, int) and isinstance(e0, int):
                     s1, e1 = src.to_clean(s0), src.to_clean(e0)
-                    label = sp.get("label") if isinstance(sp.get("label"), str) else None
-                    key = by_offsets.get((s1, e1, label)) or by_offsets.get((s1, e1, None))
+                    sp_label = sp.get("label") if isinstance(sp.get("label"), str) else None
+                    end_key = by_offsets.get((s1, e1, sp_label)) or by_offsets.get((s1, e1, None))
                 where_span = f"{s0}-{e0}"
             else:
-                key = by_token_end.get(r.get(side)) if isinstance(r.get(side), int) else None
-                where_span = f"token {r.get(side)!r}"
-            if key is None:
+                token = r.get(side)
+                end_key = by_token_end.get(token) if isinstance(token, int) else None
+                where_span = f"token {token!r}"
+            if end_key is None:
                 raise InputError(where, f"prodigy: relation {r['label']} refers to the {side} span {where_span}, "
                                  'which is not in "spans"', lineno)
-            ends.append(key)
+            ends.append(end_key)
         doc.relations.append(ParsedRelation(ends[0], ends[1], r["label"], lineno))
         counts["relation", r["label"], IMPORTED] += 1
     accept = task.get("accept")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import IsfError
 from ..models import GOLD, GOLD_SCHEMA_IDS
+from ..plural import counted
 from ..store import gold as stored
 from .record import UNANIMOUS, actor_record, claim_record, relation_record, span_record, stance_record, target_record
 
@@ -252,7 +253,7 @@ def export_project(project: ProjectBase, fmt: str, out_dir: str | Path | None, *
     records, left_out = gold_records(project, layer, include_all=include_all, progress=reading)
     if not records:
         raise IsfError(f"no document of layer {layer!r} is marked done; mark documents done, or export "
-                       f"everything with --all ({len(left_out)} documents left out)")
+                       f"everything with --all ({counted(len(left_out), 'document')} left out)")
     return export_records(records, fmt, Path(out_dir) if out_dir else None, project_name=project.name, layer=layer,
                           left_out=left_out, split=split, seed=seed, force=force,
                           scheme=json.loads(project.scheme.model_dump_json()), language=project.scheme.language,

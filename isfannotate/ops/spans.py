@@ -12,6 +12,7 @@ from typing import Any
 from ..errors import ValidationError
 from ..ids import new_id, now
 from ..models import STATUSES, Span, layer_name
+from ..plural import counted
 from ..scheme import SpanLabel
 from ..store.base import ProjectBase
 from ..store.changes import Change, Recorder
@@ -87,7 +88,7 @@ class SpanActions(Part):
         rows = [self.new_span_row(d, layer, s, e, lab, act, None) for d, s, e, lab, act in items]
         docs = list(dict.fromkeys(row["document_id"] for row in rows))
         with self.store.action("annotate all", docs[0] if len(docs) == 1 else None, layer,
-                          f"{len(rows)} spans" + (f" in {len(docs)} documents" if len(docs) > 1 else "")) as rec:
+                          counted(len(rows), "span") + (f" in {len(docs)} documents" if len(docs) > 1 else "")) as rec:
             for row in rows:
                 if not self.conn.execute(
                         'SELECT 1 FROM spans WHERE document_id=? AND layer=? AND start=? AND "end"=? AND label=?',

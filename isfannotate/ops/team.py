@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import ValidationError
 from ..ids import now
 from ..models import layer_name, name_key
+from ..plural import counted
 from ..store.changes import Change
 from ..store.session import guard_public_methods
 from . import Part
@@ -59,7 +60,7 @@ class TeamActions(Part):
             self.store.document_length(d)
         plan = round_robin(docs, names, overlap, seed)
         stamp = now()
-        what = f"{len(docs)} documents to {', '.join(names)} (overlap {overlap})"
+        what = f"{counted(len(docs), 'document')} to {', '.join(names)} (overlap {overlap})"
         with self.store.action("assign", None, None, what) as rec:
             for d in docs:
                 rec.delete_where("assignments", "document_id=?", (d,))
@@ -74,13 +75,14 @@ class TeamActions(Part):
             self.store.document_length(d)
         have = set(self.conn.execute("SELECT document_id, annotator FROM assignments"))
         stamp = now()
-        with self.store.action("assign", None, None, f"{len(document_ids)} documents to {', '.join(names)}") as rec:
+        what = f"{counted(len(document_ids), 'document')} to {', '.join(names)}"
+        with self.store.action("assign", None, None, what) as rec:
             rec.insert_many("assignments", [{"document_id": d, "annotator": a, "assigned_at": stamp}
                                             for d in document_ids for a in names if (d, a) not in have])
         return rec.change
 
     def unassign(self, document_ids: Sequence[str], annotators: Sequence[str]) -> Change:
-        with self.store.action("unassign", None, None, f"{len(document_ids)} documents") as rec:
+        with self.store.action("unassign", None, None, counted(len(document_ids), "document")) as rec:
             for d in document_ids:
                 for a in annotators:
                     rec.delete("assignments", (d, a))

@@ -9,9 +9,16 @@ network *files* (GEXF, GraphML) are written with networkx in ``export.py``.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .query import MIXED, StanceMap, describe_scope
+from .query import MIXED, Cell, StanceMap, describe_scope
+
+if TYPE_CHECKING:   # matplotlib is imported only when a picture is drawn
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
 
 # Okabe–Ito (colour-blind safe); mixed also gets a hatch, so it stands out without colour.
 POLARITY_COLOURS = {
@@ -29,7 +36,7 @@ def colour(polarity: str) -> str:
     return POLARITY_COLOURS.get(polarity, OTHER_COLOUR)
 
 
-def cell_text(cell) -> str:
+def cell_text(cell: Cell) -> str:
     """What a CSV cell holds: the polarity (or mixed with the polarities) and the counts."""
     return (f"{cell.label()} | stances {cell.stances} | documents {len(cell.documents)} | "
             f"evidence {cell.evidence}")
@@ -52,7 +59,7 @@ def write_csv(smap: StanceMap, path: str | Path, *, sort: str = "count") -> None
             w.writerow(row)
 
 
-def cell_caption(cell, width: int = 24) -> list[str]:
+def cell_caption(cell: Cell, width: int = 24) -> list[str]:
     """What a picture's cell says: every polarity with its count, the most frequent first
     ("2 support / 1 oppose"), wrapped to *width* characters at the slashes, then the evidence
     and document counts ("3 ev. · 2 doc.")."""
@@ -79,7 +86,7 @@ def _ink(hex_colour: str) -> str:
     return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "white"
 
 
-def _figure(width: float, height: float):
+def _figure(width: float, height: float) -> tuple[Figure, Axes]:
     """A figure on its own Agg canvas: no pyplot, no global backend switch that could disturb
     a Qt app in the same process."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -92,10 +99,10 @@ def _figure(width: float, height: float):
 HEADER_LINE = 0.24    # inches per header line
 
 
-def _header(fig, lines: list[tuple[str, float, str]]) -> float:
+def _header(fig: Figure, lines: list[tuple[str, float, str]]) -> float:
     """Title, scope and caption lines at the top left of *fig*, each in full: the figure is made
     wide enough for the longest. Returns the header's height in inches."""
-    renderer = fig.canvas.get_renderer()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]  # Agg's (see _figure); matplotlib leaves it untyped
     texts = []
     for text, size, weight in lines:
         texts.append(fig.text(0, 1, text, fontsize=size, fontweight=weight, ha="left", va="top"))
@@ -109,7 +116,7 @@ def _header(fig, lines: list[tuple[str, float, str]]) -> float:
     return 0.25 + len(lines) * HEADER_LINE
 
 
-def _save(fig, path: str | Path, header_in: float) -> None:
+def _save(fig: Figure, path: str | Path, header_in: float) -> None:
     h = fig.get_size_inches()[1]
     fig.tight_layout(rect=(0, 0, 1, 1 - header_in / h))
     fig.savefig(path, dpi=110)    # tight_layout and the header's sizing keep every text inside
@@ -120,7 +127,7 @@ def _title_lines(smap: StanceMap, title: str, caption: str) -> list[tuple[str, f
             (caption, 8, "normal")]
 
 
-def _legend_handles(polarities):
+def _legend_handles(polarities: Iterable[str]) -> list[Patch]:
     from matplotlib.patches import Patch
     handles = [Patch(facecolor=colour(p), edgecolor="black", label=p) for p in polarities]
     handles.append(Patch(facecolor=colour(MIXED), edgecolor="black", hatch="///",
@@ -128,7 +135,8 @@ def _legend_handles(polarities):
     return handles
 
 
-def matrix_figure(smap: StanceMap, *, sort: str = "count", polarities=None, title: str = "Stance map"):
+def matrix_figure(smap: StanceMap, *, sort: str = "count", polarities: list[str] | None = None,
+                  title: str = "Stance map") -> tuple[Figure, float]:
     """The matrix as a matplotlib figure that stands alone: the title, the scope and filters,
     a coloured cell per holder and target with every polarity and its count, evidence and
     documents; mixed cells hatched; the legend."""
@@ -171,14 +179,14 @@ def matrix_figure(smap: StanceMap, *, sort: str = "count", polarities=None, titl
     return fig, header
 
 
-def draw_matrix(smap: StanceMap, path: str | Path, *, sort: str = "count", polarities=None,
+def draw_matrix(smap: StanceMap, path: str | Path, *, sort: str = "count", polarities: list[str] | None = None,
                 title: str = "Stance map") -> None:
     """The matrix as PNG or SVG (by *path*'s extension), see :func:`matrix_figure`."""
     fig, header = matrix_figure(smap, sort=sort, polarities=polarities, title=title)
     _save(fig, path, header)
 
 
-def edge_label(cell) -> str:
+def edge_label(cell: Cell) -> str:
     """What an edge says: its stances, split by polarity when mixed ("3: 2 support, 1 oppose")."""
     if not cell.mixed:
         return f"{cell.stances} {cell.polarity}"
@@ -186,7 +194,8 @@ def edge_label(cell) -> str:
     return f"{cell.stances}: {split}"
 
 
-def network_figure(smap: StanceMap, *, polarities=None, title: str = "Stance network"):
+def network_figure(smap: StanceMap, *, polarities: list[str] | None = None,
+                   title: str = "Stance network") -> tuple[Figure, float]:
     """Holders (left) and targets (right) as nodes, stances as opaque edges in the legend's
     colours, wider with more stances, each labelled with its counts; mixed edges dashed in the
     mixed colour. Readable for 50 holders and 20 targets."""
@@ -198,8 +207,8 @@ def network_figure(smap: StanceMap, *, polarities=None, title: str = "Stance net
     ty = {t.id: (i + 0.5) * n / max(1, len(targets)) for i, t in enumerate(targets)}
     multi = len(smap.layers) > 1
 
-    def width(c) -> float:
-        return 1 + 1.5 * min(c.stances, 6) ** 0.5
+    def width(c: Cell) -> float:
+        return float(1 + 1.5 * min(c.stances, 6) ** 0.5)
 
     ax.set_xlim(-0.6, 1.6)
     ax.set_ylim(n + 0.5, -0.5)
@@ -216,8 +225,8 @@ def network_figure(smap: StanceMap, *, polarities=None, title: str = "Stance net
         text = edge_label(c) + (f" [{key[0]}]" if multi else "")
         half_w = (len(text) * 7 * 0.55 / 72 + 0.1) * x_per_in / 2
         half_h = (7 * 1.7 / 72) * y_per_in / 2
-        for t in (0.5, 0.35, 0.65, 0.25, 0.75, 0.42, 0.58, 0.18, 0.82):
-            cx, cy = t, y0 + (y1 - y0) * t
+        for along in (0.5, 0.35, 0.65, 0.25, 0.75, 0.42, 0.58, 0.18, 0.82):
+            cx, cy = along, y0 + (y1 - y0) * along
             box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
             if not any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in placed):
                 break
@@ -251,7 +260,8 @@ def network_figure(smap: StanceMap, *, polarities=None, title: str = "Stance net
     return fig, header
 
 
-def draw_network(smap: StanceMap, path: str | Path, *, polarities=None, title: str = "Stance network") -> None:
+def draw_network(smap: StanceMap, path: str | Path, *, polarities: list[str] | None = None,
+                 title: str = "Stance network") -> None:
     """The network as PNG or SVG (by *path*'s extension), see :func:`network_figure`."""
     fig, header = network_figure(smap, polarities=polarities, title=title)
     _save(fig, path, header)

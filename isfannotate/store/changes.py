@@ -11,7 +11,11 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
+
+# A row as SQLite gives it (column -> value) and a primary key's values: the driver's values are untyped.
+Row = dict[str, Any]
+Key = tuple[Any, ...]
 
 # The primary key columns of every table an action may touch.
 PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
@@ -52,7 +56,7 @@ def _text_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _insert_sql(table: str, cols) -> str:
+def _insert_sql(table: str, cols: list[str]) -> str:
     return f"INSERT INTO {_q(table)} ({', '.join(map(_q, cols))}) VALUES ({', '.join('?' * len(cols))})"
 
 
@@ -71,8 +75,10 @@ class Op(NamedTuple):
             return "delete"
         return "update"
 
-    def key(self) -> tuple:
+    def key(self) -> Key:
         row = self.after if self.after is not None else self.before
+        if row is None:
+            raise ValueError(f"an op on {self.table} without a row before or after")
         return tuple(row[c] for c in PRIMARY_KEYS[self.table])
 
 
@@ -82,9 +88,9 @@ class _Bulk(NamedTuple):
     become Ops (a dict each) only when the change's ops are read."""
     table: str
     columns: tuple[str, ...]
-    rows: list[tuple]
-    same: dict[str, Any]
-    remap: dict[str, dict]
+    rows: list[Key]
+    same: Row
+    remap: dict[str, dict[Any, Any]]
 
     def ops(self) -> Iterator[Op]:
         new = tuple.__new__   # one C call per row, not the named tuple's Python __new__
@@ -93,7 +99,7 @@ class _Bulk(NamedTuple):
             return (new(Op, (table, None, {**same, **dict(zip(cols, row, strict=True))})) for row in self.rows)
         remap = [(cols.index(c), m) for c, m in self.remap.items()]
 
-        def mapped(row: tuple) -> dict:
+        def mapped(row: Key) -> Row:
             values = list(row)
             for i, m in remap:
                 values[i] = m.get(values[i], values[i])
@@ -116,7 +122,7 @@ class Change:
         self.document_id = document_id
         self.layer = layer
         self.description = description
-        self._ops: list = list(ops) if ops else []
+        self._ops: list[Op | _Bulk] = list(ops) if ops else []
         self._bulk = False
 
     def __repr__(self) -> str:
@@ -127,13 +133,13 @@ class Change:
         if self._bulk:
             expanded: list[Op] = []
             for op in self._ops:
-                if type(op) is _Bulk:
+                if isinstance(op, _Bulk):
                     expanded.extend(op.ops())
                 else:
                     expanded.append(op)
             self._ops[:] = expanded
             self._bulk = False
-        return self._ops
+        return cast("list[Op]", self._ops)   # no _Bulk is left once expanded
 
     @property
     def size(self) -> int:
@@ -147,15 +153,15 @@ class Change:
         del self._ops[n:]
         self._bulk = any(type(op) is _Bulk for op in self._ops)
 
-    def add_bulk(self, table: str, columns: tuple[str, ...], rows: list[tuple], same: dict[str, Any],
-                 remap: dict[str, dict] | None = None) -> None:
+    def add_bulk(self, table: str, columns: tuple[str, ...], rows: list[Key], same: Row,
+                 remap: dict[str, dict[Any, Any]] | None = None) -> None:
         self._ops.append(_Bulk(table, columns, rows, same, remap or {}))
         self._bulk = True
 
     def rows(self, table: str) -> list[Op]:
         return [op for op in self.ops if op.table == table]
 
-    def touched_ids(self, table: str) -> set:
+    def touched_ids(self, table: str) -> set[Any]:
         return {op.key()[0] for op in self.ops if op.table == table}
 
 
@@ -166,7 +172,7 @@ class Recorder:
         self.conn = conn
         self.change = change
 
-    def _fetch(self, table: str, key: tuple) -> dict[str, Any] | None:
+    def _fetch(self, table: str, key: Key) -> Row | None:
         cols = PRIMARY_KEYS[table]
         where = " AND ".join(f"{_q(c)} = ?" for c in cols)
         cur = self.conn.execute(f"SELECT * FROM {_q(table)} WHERE {where}", key)
@@ -183,6 +189,8 @@ class Recorder:
         if table == "registry_log" and "seq" not in row:
             row = {**row, "seq": cur.lastrowid}
         full = self._fetch(table, tuple(row[c] for c in PRIMARY_KEYS[table]))
+        if full is None:   # a trigger or a key the statement did not set: refuse to log a wrong undo
+            raise RuntimeError(f"{table}: the row just inserted cannot be read back by its key")
         self.change._ops.append(Op(table, None, full))
         return full
 
@@ -197,7 +205,7 @@ class Recorder:
         new = tuple.__new__   # the named tuple's own __new__ is a Python call; this is one C call per row
         self.change._ops.extend(new(Op, (table, None, row)) for row in rows)
 
-    def insert_tuples(self, table: str, columns: tuple[str, ...], rows: list[tuple],
+    def insert_tuples(self, table: str, columns: tuple[str, ...], rows: list[Key],
                       same: dict[str, str] | None = None) -> None:
         """``insert_many`` for rows that are already tuples in *columns* order (the bulkiest work,
         a merge's spans, never builds a dict). *same* holds text values every row shares (a
@@ -212,8 +220,8 @@ class Recorder:
                               rows)
         self.change.add_bulk(table, columns, rows, same)
 
-    def insert_select(self, table: str, sql: str, params: dict | tuple, columns: tuple[str, ...], rows: list[tuple],
-                      same: dict[str, Any], remap: dict[str, dict]) -> None:
+    def insert_select(self, table: str, sql: str, params: Row | Key, columns: tuple[str, ...], rows: list[Key],
+                      same: Row, remap: dict[str, dict[Any, Any]]) -> None:
         """Run *sql*, an ``INSERT INTO table ... SELECT`` that copies rows from another database
         inside SQLite (no Python per row), and log what it inserted: *rows* (tuples in *columns*
         order, as read from the source), *same* (values every row got) and *remap* (column ->
@@ -239,7 +247,7 @@ class Recorder:
             raise
         self.conn.execute("RELEASE attempt")
 
-    def delete_where(self, table: str, where: str, params: tuple | list) -> int:
+    def delete_where(self, table: str, where: str, params: Key | list[Any]) -> int:
         """Delete the rows matching *where* in one statement, each logged with its full content
         (read just before, in the same transaction); returns the count."""
         cur = self.conn.execute(f"SELECT * FROM {_q(table)} WHERE {where}", params)
@@ -250,7 +258,7 @@ class Recorder:
             self.change._ops.extend(Op(table, row, None) for row in rows)
         return len(rows)
 
-    def update(self, table: str, key: tuple, values: dict[str, Any]) -> dict[str, Any]:
+    def update(self, table: str, key: Key, values: dict[str, Any]) -> dict[str, Any]:
         before = self._fetch(table, key)
         if before is None:
             raise KeyError(f"{table} {key} does not exist")
@@ -263,7 +271,7 @@ class Recorder:
         self.change._ops.append(Op(table, before, after))
         return after
 
-    def delete(self, table: str, key: tuple) -> dict[str, Any] | None:
+    def delete(self, table: str, key: Key) -> dict[str, Any] | None:
         before = self._fetch(table, key)
         if before is None:
             return None
@@ -296,6 +304,8 @@ def _write_row(conn: sqlite3.Connection, table: str, row: dict[str, Any] | None,
     """Make the stored row equal to *row* (None: absent), where it is currently *other*."""
     cols = PRIMARY_KEYS[table]
     ref = row if row is not None else other
+    if ref is None:
+        raise ValueError(f"an op on {table} without a row before or after")
     key = [ref[c] for c in cols]
     where = " AND ".join(f"{_q(c)} = ?" for c in cols)
     if row is None:

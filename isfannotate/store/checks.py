@@ -2,18 +2,38 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, Protocol
 
-from ..errors import IsfError
+from ..errors import IsfError, ProjectError
+from ..scheme import Scheme
 from . import schema
 
-if TYPE_CHECKING:
-    from .base import ProjectBase
+
+class Checked(Protocol):
+    """What the counts and the checks read of a project (``ProjectBase`` has it)."""
+    conn: sqlite3.Connection | None
+    path: Path
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def schema_version(self) -> int: ...
+    @property
+    def scheme(self) -> Scheme: ...
 
 
-def stats(project: ProjectBase) -> dict[str, Any]:
-    conn = project.conn
-    one = lambda sql, *a: conn.execute(sql, a).fetchone()[0]  # noqa: E731
+def _open(project: Checked) -> sqlite3.Connection:
+    if project.conn is None:
+        raise ProjectError(f"{project.path}: the project is closed")
+    return project.conn
+
+
+def stats(project: Checked) -> dict[str, Any]:
+    conn = _open(project)
+
+    def one(sql: str) -> int:
+        return int(conn.execute(sql).fetchone()[0])
     layers: dict[str, Any] = {}
     for layer, n in conn.execute("SELECT layer, count(*) FROM spans GROUP BY layer ORDER BY layer"):
         layers[layer] = {"spans": n, "labels": dict(conn.execute(
@@ -39,7 +59,7 @@ def stats(project: ProjectBase) -> dict[str, Any]:
     }
 
 
-def _undecodable(conn) -> list[str]:
+def _undecodable(conn: sqlite3.Connection) -> list[str]:
     """Every text value SQLite holds that is not UTF-8 (Python cannot read it), by table, column
     and row; read as bytes, so nothing here fails on what it reports."""
     problems: list[str] = []
@@ -60,11 +80,11 @@ def _undecodable(conn) -> list[str]:
     return problems
 
 
-def check(project: ProjectBase) -> list[str]:
+def check(project: Checked) -> list[str]:
     """Problems found (empty when the project is sound): SQLite integrity, foreign keys, schema
     version, text SQLite holds but cannot be read as UTF-8, and every span consistent with its
     document's text. Damage is reported in this list, never raised."""
-    conn = project.conn
+    conn = _open(project)
     problems: list[str] = []
     try:
         res = [r[0] for r in conn.execute("PRAGMA integrity_check")]
@@ -88,8 +108,8 @@ def check(project: ProjectBase) -> list[str]:
     return problems
 
 
-def _consistency(project: ProjectBase, conn) -> list[str]:
-    problems = []
+def _consistency(project: Checked, conn: sqlite3.Connection) -> list[str]:
+    problems: list[str] = []
     for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchall()[:20]:
         problems.append(f"foreign key: {table} row {rowid} points at a missing {parent}")
     if project.schema_version != schema.SCHEMA_VERSION:

@@ -42,7 +42,7 @@ def sqlite_code(e: BaseException) -> int | None:
         if "disk i/o error" in text:
             return SQLITE_IOERR
         return None
-    return code & 0xFF
+    return int(code) & 0xFF
 
 
 def disk_full(path: str | Path, what: str = "the last action") -> DiskFull:

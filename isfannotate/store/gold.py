@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
+from typing import Any
 
 from ..models import GOLD
 
+Row = tuple[Any, ...]   # a row as sqlite3 gives it (its values untyped); each reader's docstring names the columns
 
-def _by_document(rows, key: int = 0) -> dict[str, list[tuple]]:
-    out: dict[str, list[tuple]] = {}
+
+def _by_document(rows: Iterable[Row], key: int = 0) -> dict[str, list[Row]]:
+    out: dict[str, list[Row]] = {}
     for r in rows:
         out.setdefault(r[key], []).append(r)
     return out
@@ -21,18 +25,18 @@ def layer_is_empty(conn: sqlite3.Connection, layer: str) -> bool:
                         (layer, layer)).fetchone() is None
 
 
-def documents_for_export(conn: sqlite3.Connection) -> list[tuple]:
+def documents_for_export(conn: sqlite3.Connection) -> list[Row]:
     """(id, text, sha256, meta, near-duplicate group) of every document, in import order."""
     return conn.execute("SELECT id, text, sha256, meta, near_dup_group FROM documents ORDER BY seq").fetchall()
 
 
-def spans_by_document(conn: sqlite3.Connection, layer: str) -> dict[str, list[tuple]]:
+def spans_by_document(conn: sqlite3.Connection, layer: str) -> dict[str, list[Row]]:
     """(id, document id, start, end, label, actor id, attrs), by start, longest first."""
     return _by_document(conn.execute('SELECT id, document_id, start, "end", label, actor_id, attrs FROM spans '
                                      'WHERE layer=? ORDER BY document_id, start, "end" DESC, id', (layer,)), key=1)
 
 
-def claims_by_document(conn: sqlite3.Connection, layer: str) -> dict[str, list[tuple]]:
+def claims_by_document(conn: sqlite3.Connection, layer: str) -> dict[str, list[Row]]:
     """(document id, span id, source kind, source actor, source span, cue span, quote), by span."""
     return _by_document(conn.execute(
         "SELECT s.document_id, c.span_id, c.source_kind, c.source_actor, c.source_span, c.cue_span, c.quote "
@@ -50,36 +54,36 @@ def stance_evidence(conn: sqlite3.Connection, layer: str) -> dict[str, list[str]
     return out
 
 
-def stances_by_document(conn: sqlite3.Connection, layer: str) -> dict[str, list[tuple]]:
+def stances_by_document(conn: sqlite3.Connection, layer: str) -> dict[str, list[Row]]:
     """(document id, id, holder, target, polarity, conditions), in the order they were made."""
     return _by_document(conn.execute("SELECT document_id, id, holder, target, polarity, conditions FROM stances "
                                      "WHERE layer=? ORDER BY document_id, created_at, id", (layer,)))
 
 
-def relations_by_document(conn: sqlite3.Connection, layer: str) -> dict[str, list[tuple]]:
+def relations_by_document(conn: sqlite3.Connection, layer: str) -> dict[str, list[Row]]:
     """(document id, head, tail, label)."""
     return _by_document(conn.execute("SELECT document_id, head, tail, label FROM relations WHERE layer=? "
                                      "ORDER BY document_id, id", (layer,)))
 
 
-def document_labels_by_document(conn: sqlite3.Connection, layer: str) -> dict[str, dict]:
+def document_labels_by_document(conn: sqlite3.Connection, layer: str) -> dict[str, dict[str, Any]]:
     """document id -> {key: value}, keys sorted."""
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Any]] = {}
     for doc, key, value in conn.execute("SELECT document_id, key, value FROM doc_labels WHERE layer=? ORDER BY key",
                                         (layer,)):
         out.setdefault(doc, {})[key] = json.loads(value)
     return out
 
 
-def gold_provenance_by_document(conn: sqlite3.Connection) -> dict[str, dict]:
+def gold_provenance_by_document(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
     """document id -> {gold item id: provenance}."""
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Any]] = {}
     for item, doc, data in conn.execute("SELECT item_id, document_id, data FROM provenance"):
         out.setdefault(doc, {})[item] = json.loads(data)
     return out
 
 
-def decisions_in_order(conn: sqlite3.Connection) -> list[tuple]:
+def decisions_in_order(conn: sqlite3.Connection) -> list[Row]:
     """(document id, kind, decision, version, note, decided by, decided at) of every review
     decision, by document then time."""
     return conn.execute("SELECT document_id, kind, decision, version, note, decided_by, decided_at FROM decisions "

@@ -5,18 +5,15 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from ..ids import now
-
-# Tables with a layer column: only the annotator's own rows are handed out.
-_LAYERED = ("spans", "stances", "relations", "doc_status", "doc_labels", "suggestion_decisions",
-            "suggestion_log")
-
+from .bundles import LAYERED  # the tables with a layer column: only the annotator's own rows are handed out
 
 HANDOUTS_KEY = "handouts"   # project_info: {handout id: {"annotator", "at", "file", "documents"}}
 
 
-def handouts(conn: sqlite3.Connection) -> dict[str, dict]:
+def handouts(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
     """Every file this project handed out, by the handout id written into the file."""
     row = conn.execute("SELECT value FROM project_info WHERE key=?", (HANDOUTS_KEY,)).fetchone()
     try:
@@ -40,7 +37,7 @@ def trim_to_annotator(path: Path, annotator: str, docs: list[str], project_name:
         conn.execute("DELETE FROM stance_evidence WHERE stance_id IN (SELECT id FROM stances WHERE layer<>? "
                      "OR document_id NOT IN (SELECT id FROM keep))", (annotator,))
         conn.execute("DELETE FROM relations WHERE layer<>? OR document_id NOT IN (SELECT id FROM keep)", (annotator,))
-        for table in _LAYERED:
+        for table in LAYERED:
             conn.execute(f"DELETE FROM {table} WHERE layer<>? OR document_id NOT IN (SELECT id FROM keep)",
                          (annotator,))
         conn.execute("DELETE FROM provenance")

@@ -17,11 +17,11 @@ def document_ids(conn: sqlite3.Connection) -> set[str]:
 
 def last_document_seq(conn: sqlite3.Connection) -> int:
     """The import order of the last stored document (0 in an empty project)."""
-    return conn.execute("SELECT max(seq) FROM documents").fetchone()[0] or 0
+    return int(conn.execute("SELECT max(seq) FROM documents").fetchone()[0] or 0)
 
 
 def actor_count(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT count(*) FROM actors").fetchone()[0]
+    return int(conn.execute("SELECT count(*) FROM actors").fetchone()[0])
 
 
 def near_duplicate_groups(conn: sqlite3.Connection) -> dict[str, str]:

@@ -124,7 +124,7 @@ def current(program: str) -> OwnerInfo:
                      since=datetime.now(UTC).isoformat(timespec="seconds"), start=start_time(os.getpid()))
 
 
-def _text(value, limit: int = 200) -> str:
+def _text(value: object, limit: int = 200) -> str:
     return "".join(c if c.isprintable() else "?" for c in str(value))[:limit]
 
 

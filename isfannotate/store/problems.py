@@ -6,19 +6,24 @@ import json
 import sqlite3
 from collections.abc import Iterable
 
+from ..errors import ValidationError
 
-def _only(only: Iterable[str] | None) -> tuple[str, list]:
+
+def _only(only: Iterable[str] | None) -> tuple[str, list[str]]:
     if only is None:
         return "", []
     return " AND s.id IN (SELECT value FROM json_each(?))", [json.dumps(list(only))]
 
 
 def spans_lacking_links(conn: sqlite3.Connection, document_id: str, layer: str, actor_labels: list[str],
-                        claim_labels: list[str], only: Iterable[str] | None = None) -> list[tuple]:
+                        claim_labels: list[str], only: Iterable[str] | None = None,
+                        ) -> list[tuple[str, str, int, int, int]]:
     """(id, label, start, end, is an actor span) of the actor spans without an actor and the
     claim spans without a source, in document order; *only*: just these span ids."""
     only_sql, only_args = _only(only)
-    marks = lambda labels: ",".join("?" * len(labels))  # noqa: E731
+
+    def marks(labels: list[str]) -> str:
+        return ",".join("?" * len(labels))
     # with *only*, look the few spans up by id: "+" keeps SQLite off the (document, layer) index,
     # which made it scan all 10,000 spans of a document for one (2.5 ms a key press)
     plus = "+" if only is not None else ""
@@ -35,7 +40,7 @@ def spans_lacking_links(conn: sqlite3.Connection, document_id: str, layer: str, 
 
 
 def stances_lacking_ends(conn: sqlite3.Connection, document_id: str, layer: str,
-                         only: Iterable[str] | None = None) -> list[tuple]:
+                         only: Iterable[str] | None = None) -> list[tuple[str, str | None, str | None]]:
     """(id, holder, target) of the stances without a holder or a target, in the order made."""
     only_sql, only_args = _only(only)
     return conn.execute("SELECT s.id, s.holder, s.target FROM stances s WHERE s.document_id=? AND s.layer=? "
@@ -44,4 +49,7 @@ def stances_lacking_ends(conn: sqlite3.Connection, document_id: str, layer: str,
 
 
 def document_text(conn: sqlite3.Connection, document_id: str) -> str:
-    return conn.execute("SELECT text FROM documents WHERE id=?", (document_id,)).fetchone()[0]
+    row = conn.execute("SELECT text FROM documents WHERE id=?", (document_id,)).fetchone()
+    if row is None:
+        raise ValidationError(f"no document with id {document_id!r}")
+    return str(row[0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from typing import Any
 
 from ..models import GOLD
 
@@ -32,7 +33,7 @@ def cached_review_counts(conn: sqlite3.Connection) -> dict[str, tuple[int, int, 
                                               "FROM review_cache")}
 
 
-def guideline_examples(conn: sqlite3.Connection, label: str | None = None) -> list[dict]:
+def guideline_examples(conn: sqlite3.Connection, label: str | None = None) -> list[dict[str, Any]]:
     """The guideline examples (of one *label*, or all), by label then time, JSON fields read."""
     cur = conn.execute("SELECT * FROM guideline_examples" + (" WHERE label=?" if label else "")
                        + " ORDER BY label, created_at", (label,) if label else ())
@@ -68,13 +69,17 @@ def documents_done_in(conn: sqlite3.Connection, layer: str) -> set[str]:
 def gold_span_at(conn: sqlite3.Connection, document_id: str, start: int, end: int,
                  label: str) -> tuple[str, str | None] | None:
     """(id, actor id) of the gold span with these offsets and label, or None."""
-    return conn.execute('SELECT id, actor_id FROM spans WHERE document_id=? AND layer=? AND start=? AND "end"=? '
-                        'AND label=?', (document_id, GOLD, start, end, label)).fetchone()
+    row: tuple[str, str | None] | None = conn.execute(
+        'SELECT id, actor_id FROM spans WHERE document_id=? AND layer=? AND start=? AND "end"=? AND label=?',
+        (document_id, GOLD, start, end, label)).fetchone()
+    return row
 
 
 def span_content(conn: sqlite3.Connection, span_id: str) -> tuple[int, int, str, str | None, str] | None:
     """(start, end, label, actor id, attrs as JSON) of a span, or None."""
-    return conn.execute('SELECT start, "end", label, actor_id, attrs FROM spans WHERE id=?', (span_id,)).fetchone()
+    row: tuple[int, int, str, str | None, str] | None = conn.execute(
+        'SELECT start, "end", label, actor_id, attrs FROM spans WHERE id=?', (span_id,)).fetchone()
+    return row
 
 
 def span_actor(conn: sqlite3.Connection, span_id: str) -> str | None:
@@ -116,7 +121,7 @@ def done_documents_by_layer(conn: sqlite3.Connection) -> dict[str, set[str]]:
     return done
 
 
-def decisions_of_documents(conn: sqlite3.Connection, documents: list[str]) -> dict[str, dict]:
+def decisions_of_documents(conn: sqlite3.Connection, documents: list[str]) -> dict[str, dict[str, Any]]:
     """unit key -> the decisions row (as a dict) of every decision in *documents*."""
     cur = conn.execute("SELECT * FROM decisions WHERE document_id IN (SELECT value FROM json_each(?))",
                        (json.dumps(documents),))
@@ -124,7 +129,7 @@ def decisions_of_documents(conn: sqlite3.Connection, documents: list[str]) -> di
     return {r[0]: dict(zip(names, r, strict=True)) for r in cur.fetchall()}
 
 
-Rows = dict[str, dict]
+Rows = dict[str, dict[str, Any]]
 
 
 def unit_details(conn: sqlite3.Connection, layers: list[str],

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from ..errors import IsfError
 from ..formats.common import sanitise_name
 from ..ids import now
+from ..plural import counted
 from ..store.handouts import HANDOUTS_KEY, handouts, trim_to_annotator
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def write_handouts(project: ProjectBase, out_dir: str | Path, *, force: bool = F
         handed[handout_id] = {"annotator": annotator, "at": stamp, "file": dest.name, "documents": len(docs)}
         written.append(dest)
     # what was handed out, so that merge knows its own files (and to whom each went)
-    with project.action("handout", None, None, f"{len(written)} files", undoable=False) as rec:
+    with project.action("handout", None, None, counted(len(written), "file"), undoable=False) as rec:
         rec.upsert("project_info", {"key": HANDOUTS_KEY, "value": json.dumps(handed, ensure_ascii=False)})
     if progress:
         progress(len(assignments), len(assignments))

@@ -18,9 +18,10 @@ from typing import Any
 
 from ..errors import ValidationError
 from ..models import GOLD, layer_name
+from ..store.server import members, roles
+from ..store.server.schema import group_names
 from .connect import TeamDbError, connect, describe, psycopg, server_faults
 from .reports import AnnotatorStatus, CreateReport, TeamStatus
-from .schema import ddl, group_names, ident, literal
 from .team import check_team, opened, store_link, team_link
 
 
@@ -37,10 +38,6 @@ def scram_verifier(password: str, *, iterations: int = 4096, salt: bytes | None 
     return f"SCRAM-SHA-256${iterations}:{b64(salt)}${b64(stored_key)}:{b64(server_key)}"
 
 
-def _role_exists(conn: Any, name: str) -> bool:
-    return conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone() is not None
-
-
 def create_team(dsn: str, source_project: Any, *, progress: Callable[[int, int], None] | None = None,
                 cancel: Callable[[], bool] | None = None) -> CreateReport:
     """Create the team database in *dsn*'s (empty) database: the tables, the two group roles and
@@ -52,17 +49,12 @@ def create_team(dsn: str, source_project: Any, *, progress: Callable[[int, int],
     server = describe(dsn)
     with opened(source_project) as project:
         with connect(dsn) as conn, server_faults(dsn):
-            if conn.execute("SELECT to_regclass('team_info')").fetchone()[0] is not None:
+            if roles.holds_team(conn):
                 raise TeamDbError(f"team database {server}: already holds a team; sync with it (isfannotate team "
                                   "link, then team sync), or give an empty database")
-            dbname = conn.execute("SELECT current_database()").fetchone()[0]
+            dbname = roles.current_database(conn)
             lead, annotators = group_names(dbname)
-            for role in (lead, annotators):
-                if not _role_exists(conn, role):
-                    conn.execute(f"CREATE ROLE {ident(role)} NOLOGIN")
-            conn.execute(f"GRANT {ident(lead)} TO CURRENT_USER")
-            for statement in ddl(dbname):
-                conn.execute(statement)
+            roles.install_team(conn, dbname, lead, annotators)
             conn.commit()
             store_link(project, dsn, "lead", None)
             report = CreateReport(server, lead_group=lead, annotators_group=annotators)
@@ -74,7 +66,7 @@ def create_team(dsn: str, source_project: Any, *, progress: Callable[[int, int],
 
 
 def _groups(conn: Any) -> tuple[str, str]:
-    return group_names(conn.execute("SELECT current_database()").fetchone()[0])
+    return group_names(roles.current_database(conn))
 
 
 def add_annotator(dsn: str, name: str, *, password: str | None = None) -> str:
@@ -92,17 +84,13 @@ def add_annotator(dsn: str, name: str, *, password: str | None = None) -> str:
         check_team(conn, dsn)
         _lead, annotators = _groups(conn)
         given = password
-        if _role_exists(conn, name):
-            if given is not None:
-                conn.execute(f"ALTER ROLE {ident(name)} LOGIN PASSWORD {literal(scram_verifier(given))}")
-            else:
-                conn.execute(f"ALTER ROLE {ident(name)} LOGIN")
+        if roles.role_exists(conn, name):
+            roles.set_login(conn, name, scram_verifier(given) if given is not None else None, create=False)
         else:
             password = given if given is not None else secrets.token_urlsafe(15)
-            conn.execute(f"CREATE ROLE {ident(name)} LOGIN PASSWORD {literal(scram_verifier(password))}")
-        conn.execute(f"GRANT {ident(annotators)} TO {ident(name)}")
-        conn.execute("INSERT INTO members (role) VALUES (%s) ON CONFLICT (role) DO UPDATE SET removed_at = NULL",
-                     (name,))
+            roles.set_login(conn, name, scram_verifier(password), create=True)
+        roles.grant_group(conn, annotators, name)
+        members.add_member(conn, name)
         conn.commit()
     return password if password is not None else ""
 
@@ -113,18 +101,16 @@ def remove_annotator(dsn: str, name: str) -> None:
     with connect(dsn) as conn, server_faults(dsn):
         check_team(conn, dsn)
         _lead, annotators = _groups(conn)
-        row = conn.execute("SELECT 1 FROM members WHERE role = %s", (name,)).fetchone()
-        if row is None:
+        if not members.is_member(conn, name):
             raise TeamDbError(f"team database {describe(dsn)}: {name!r} is not an annotator of this team")
-        if _role_exists(conn, name):
-            conn.execute(f"REVOKE {ident(annotators)} FROM {ident(name)}")
-        conn.execute("UPDATE members SET removed_at = now() WHERE role = %s", (name,))
+        if roles.role_exists(conn, name):
+            roles.revoke_group(conn, annotators, name)
+        members.mark_removed(conn, name)
         conn.commit()
         # sessions already open keep their rights until they end: end them, where this role may
         # (a superuser, pg_signal_backend); else they end at their next connection
         try:
-            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s "
-                         "AND datname = current_database()", (name,))
+            roles.end_sessions(conn, name)
             conn.commit()
         except psycopg().Error:
             conn.rollback()
@@ -141,13 +127,8 @@ def status(dsn: Any) -> TeamStatus:
         dsn = link["dsn"]
     with connect(str(dsn)) as conn, server_faults(str(dsn)):
         check_team(conn, str(dsn))
-        documents = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-        rows = conn.execute(
-            "SELECT m.role, m.last_sync, m.removed_at IS NOT NULL, "
-            "(SELECT count(*) FROM assignments a WHERE a.annotator = m.role), "
-            "(SELECT count(*) FROM assignments a JOIN doc_status s ON s.document_id = a.document_id "
-            " AND s.layer = m.role AND s.status = 'done' WHERE a.annotator = m.role) "
-            "FROM members m ORDER BY m.role").fetchall()
+        documents = members.document_count(conn)
+        rows = members.members_status(conn)
     out = TeamStatus(describe(str(dsn)), documents)
     for role, last, removed, assigned, done in rows:
         stamp = last.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if last is not None else None

@@ -20,6 +20,10 @@ from typing import Any
 
 from ..errors import IsfError, JobCancelled
 from ..ops.teamsync import record_pulled
+from ..store.server import marks as server_marks
+from ..store.server import proposals as server_proposals
+from ..store.server import rows as srv
+from ..store.server.schema import GOLD_LAYER
 from ..store.teamsync import (
     PULLED_KEY,
     columns,
@@ -32,10 +36,8 @@ from ..store.teamsync import (
     write_documents_base,
     write_layer_copy,
 )
-from . import rows as srv
 from .connect import describe
 from .reports import SyncReport
-from .schema import GOLD_LAYER
 
 Progress = Callable[[int, int], None]
 DOC_BATCH = 500
@@ -53,7 +55,7 @@ def push_shared(conn: Any, project: Any, *, progress: Progress | None = None,
         scheme = project_value(lc, "scheme")
         name = project_value(lc, "name") or Path(project.path).stem
     counts = {"documents": len(local_docs), **{t: len(r) for t, r in shared.items()}, "written": 0}
-    server_docs = {r[0] for r in conn.execute("SELECT id FROM documents").fetchall()}
+    server_docs = set(server_marks.server_document_ids(conn))
     missing = [d for d in local_docs if d not in server_docs]
     for start in range(0, len(missing), DOC_BATCH):
         _stop_if(cancel, f"after {start} of {len(missing)} new documents were sent")
@@ -70,8 +72,7 @@ def push_shared(conn: Any, project: Any, *, progress: Progress | None = None,
         counts["written"] += srv.mirror(conn, table, key, shared[table])
     for item, value in (("scheme", scheme), ("name", name)):
         if value is not None:
-            conn.execute("INSERT INTO team_info VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                         (item, value))
+            server_marks.set_team_info(conn, item, value)
     conn.commit()
     gold = layer_rows_in_slices(project, GOLD_LAYER)
     counts["gold"], _rows = srv.push_layer(conn, GOLD_LAYER, gold, with_provenance=True, cancel=cancel)
@@ -88,9 +89,7 @@ def _stop_if(cancel: Callable[[], bool] | None, where: str) -> None:
 def _changed_layers(conn: Any, pulled: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     """layer -> {document id: server digest} of the documents changed since the lead merged them."""
     out: dict[str, dict[str, str]] = {}
-    rows = conn.execute("SELECT layer, document_id, digest FROM sync_marks WHERE layer <> %s "
-                        "ORDER BY layer, document_id", (GOLD_LAYER,)).fetchall()
-    for layer, doc, dg in rows:
+    for layer, doc, dg in server_marks.annotator_marks(conn):
         if pulled.get(layer, {}).get(doc) != dg:
             out.setdefault(layer, {})[doc] = dg
     return out
@@ -108,14 +107,9 @@ def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
         actors, targets = table_rows(lc, "actors"), table_rows(lc, "targets")
         local_docs = set(document_ids(lc))
         info = {"scheme": project_value(lc, "scheme") or "", "name": f"{server}"}
-    conn.commit()
-    conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    server_marks.begin_repeatable_read(conn)
     changed = _changed_layers(conn, pulled)
-    proposals: dict[str, list[tuple[str, str, str]]] = {}
-    for annotator, kind, entity, row in conn.execute(
-            "SELECT annotator, kind, entity_id, row FROM registry_proposals WHERE status = 'open' "
-            "ORDER BY annotator, kind, entity_id").fetchall():
-        proposals.setdefault(annotator, []).append((kind, entity, row))
+    proposals = server_proposals.open_proposals(conn)
     layers = sorted(set(changed) | set(proposals))
     merged: dict[str, list[str]] = {}   # layer -> its documents merged
     for layer in layers:
@@ -154,9 +148,7 @@ def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
     if taken:
         record_pulled(project, {layer: {d: changed[layer][d] for d in merged[layer]} for layer in taken})
     for layer in taken:
-        for kind, entity, raw in proposals.get(layer, []):
-            conn.execute("UPDATE registry_proposals SET status = 'merged' WHERE annotator = %s AND kind = %s "
-                         "AND entity_id = %s AND row = %s", (layer, kind, entity, raw))
+        server_proposals.mark_merged(conn, layer, proposals.get(layer, []))
     conn.commit()
 
 

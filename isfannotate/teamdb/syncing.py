@@ -21,8 +21,11 @@ from typing import Any
 
 from ..errors import ProjectError
 from ..ops.teamsync import Pulled, apply_pull, update_link
+from ..store.server import marks as server_marks
+from ..store.server import members as server_members
+from ..store.server import proposals as server_proposals
+from ..store.server import rows as srv
 from ..store.teamsync import columns, document_ids, layer_rows_in_slices, table_rows
-from . import rows as srv
 from .connect import TeamDbError, connect, describe, parse_dsn, server_faults, with_user
 from .reports import SyncReport
 from .team import check_team, opened, role_of, store_link, team_link
@@ -98,7 +101,7 @@ def sync(project: Any, *, progress: Progress | None = None, cancel: Callable[[],
                     raise TeamDbError(f"{p.path}: this copy is {lk['annotator']}'s, the server knows this login as "
                                       f"{user}; fix the address (isfannotate team link)")
                 report = _sync_annotator(conn, p, dsn, user, progress=progress, cancel=cancel)
-            conn.execute("UPDATE members SET last_sync = now() WHERE role = current_user")
+            server_members.mark_synced(conn)
             conn.commit()
         update_link(p, last_sync=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     return report
@@ -112,17 +115,14 @@ def _proposals(conn: Any, p: Any, user: str) -> int:
         local = {"actor": table_rows(lc, "actors"), "target": table_rows(lc, "targets")}
     for kind, table in (("actor", "actors"), ("target", "targets")):
         server = {r[0]: tuple(r) for r in srv.select(conn, table)}
-        proposed = dict(conn.execute("SELECT entity_id, row FROM registry_proposals WHERE annotator = current_user "
-                                     "AND kind = %s", (kind,)).fetchall())
+        proposed = server_proposals.proposals_of(conn, kind)
         for row in local[kind]:
             if server.get(row[0]) == tuple(row):
                 continue
             value = json.dumps(dict(zip(columns(table), row, strict=True)), ensure_ascii=False, sort_keys=True)
             if proposed.get(row[0]) == value:
                 continue
-            conn.execute("INSERT INTO registry_proposals (annotator, kind, entity_id, row) "
-                         "VALUES (current_user, %s, %s, %s) ON CONFLICT (annotator, kind, entity_id) "
-                         "DO UPDATE SET row = EXCLUDED.row, status = 'open', at = now()", (kind, row[0], value))
+            server_proposals.propose(conn, kind, row[0], value)
             sent += 1
     conn.commit()
     return sent
@@ -131,7 +131,7 @@ def _proposals(conn: Any, p: Any, user: str) -> int:
 def _pull(conn: Any, p: Any, user: str) -> Pulled:
     with p.snapshot() as lc:
         local_ids = set(document_ids(lc))
-    server_ids = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY seq").fetchall()]
+    server_ids = server_marks.server_document_ids(conn)
     missing = [d for d in server_ids if d not in local_ids]
     pulled = Pulled()
     if missing:
@@ -141,8 +141,7 @@ def _pull(conn: Any, p: Any, user: str) -> Pulled:
     pulled.targets = srv.select(conn, "targets")
     pulled.examples = srv.select(conn, "guideline_examples")
     pulled.assignments = srv.select(conn, "assignments", "WHERE t.annotator = current_user")
-    pulled.keep_local = {(k, e) for k, e in conn.execute(
-        "SELECT kind, entity_id FROM registry_proposals WHERE annotator = current_user AND status = 'open'")}
+    pulled.keep_local = server_proposals.open_proposal_keys(conn)
     conn.commit()
     return pulled
 

@@ -8,18 +8,20 @@ from pathlib import Path
 from typing import Any
 
 from ..ops.teamsync import set_link
+from ..store.server import roles
+from ..store.server.rows import info as team_info
+from ..store.server.schema import SERVER_SCHEMA, group_names
 from ..store.teamsync import LINK_KEY, project_json
 from .connect import TeamDbError, describe, strip_password
-from .schema import SERVER_SCHEMA, group_names
 
 
 def check_team(conn: Any, dsn: str) -> dict[str, str]:
     """The team database's ``team_info``, refused with one line when *dsn*'s database holds no
     team or one of another version."""
-    if conn.execute("SELECT to_regclass('team_info')").fetchone()[0] is None:
+    if not roles.holds_team(conn):
         raise TeamDbError(f"team database {describe(dsn)}: holds no team (or this role may not see it); create "
                           "it with isfannotate team create, or check the address")
-    info = dict(conn.execute("SELECT key, value FROM team_info").fetchall())
+    info = team_info(conn)
     if info.get("server_schema") != str(SERVER_SCHEMA):
         raise TeamDbError(f"team database {describe(dsn)}: schema version {info.get('server_schema')} where this "
                           f"isfannotate knows {SERVER_SCHEMA}; use the isfannotate version the team uses")
@@ -63,11 +65,9 @@ def store_link(project: Any, dsn: str, role: str, annotator: str | None) -> dict
 
 def role_of(conn: Any) -> tuple[str, str]:
     """(current user, "lead" | "annotator") on the server; refused when neither."""
-    user = conn.execute("SELECT current_user").fetchone()[0]
-    lead, annotators = group_names(conn.execute("SELECT current_database()").fetchone()[0])
-    is_super = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0]
-    if is_super or conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (lead,)).fetchone()[0]:
+    user, is_lead, is_annotator = roles.current_role(conn, *group_names(roles.current_database(conn)))
+    if is_lead:
         return user, "lead"
-    if conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (annotators,)).fetchone()[0]:
+    if is_annotator:
         return user, "annotator"
     raise TeamDbError(f"role {user} is neither the lead nor an annotator of this team; ask the lead")

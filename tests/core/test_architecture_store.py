@@ -9,10 +9,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 CORE, APP = REPO / "isfannotate", REPO / "ui" / "isfannotate_ui"
+# The team database's SQL on its PostgreSQL server is the store's too (``store/server/``):
+# ``teamdb/`` connects, runs the sync jobs and reports, and calls it.
 SQL_HOMES = (CORE / "store", CORE / "ops")
-# The team database's package runs SQL on the PostgreSQL server (psycopg), never on a project
-# file: its local reads and writes are in store/teamsync.py and ops/teamsync.py like any job's.
-SERVER_SQL_HOME = CORE / "teamdb"
 # Names a project (or the store it is) goes by where it is passed around.
 STORE_NAMES = {"project", "proj", "store"}
 SQL_CALLS = {"execute", "executemany", "executescript"}
@@ -56,7 +55,7 @@ def private_reaches() -> list[str]:
 def sql_calls() -> list[tuple[str, str]]:
     places = []
     for path, tree in _sources(CORE, APP):
-        if any(path.is_relative_to(home) for home in (*SQL_HOMES, SERVER_SQL_HOME)):
+        if any(path.is_relative_to(home) for home in SQL_HOMES):
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SQL_CALLS:
@@ -86,3 +85,28 @@ def test_sql_runs_only_in_the_store_and_the_actions():
     assert grown == [], "SQL outside isfannotate/store and isfannotate/ops (move it there):\n" + "\n".join(grown)
     shrunk = {f: (n, per_file.get(f, 0)) for f, n in SQL_NOT_MOVED_YET.items() if per_file.get(f, 0) < n}
     assert shrunk == {}, f"SQL was moved out (listed, found): shorten SQL_NOT_MOVED_YET: {shrunk}"
+
+
+def test_importing_the_store_does_not_import_psycopg():
+    """The team database's SQL lives in ``store/server/``, yet psycopg (the optional ``team``
+    extra) is imported only when a team command connects: importing the store, every module of
+    ``store.server`` and the project costs nothing of it."""
+    import subprocess
+    import sys
+    code = ("import sys, importlib, pkgutil, isfannotate.store, isfannotate.store.server, isfannotate.project\n"
+            "for m in pkgutil.walk_packages(isfannotate.store.__path__, 'isfannotate.store.'):\n"
+            "    importlib.import_module(m.name)\n"
+            "import isfannotate.teamdb\n"
+            "assert 'isfannotate.store.server.rows' in sys.modules\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'psycopg'))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
+
+
+def test_the_team_database_runs_no_sql_outside_the_store():
+    """``teamdb/`` is held to the rule like every package (it was a named exception until its
+    SQL moved to ``store/server/``)."""
+    teamdb = [where for f, where in sql_calls() if f.startswith("isfannotate/teamdb/")]
+    assert teamdb == []
+    assert any(path.is_relative_to(CORE / "store" / "server") for path, _tree in _sources(CORE / "store"))

@@ -64,3 +64,14 @@ def test_a_failed_attempt_leaves_no_rows_and_no_ops(project, tmp_path):
     ids = [r[0] for r in project.conn.execute("SELECT id FROM spans ORDER BY id")]
     assert ids == ["s-a", "s-c"]
     assert [op.after["id"] for op in project.next_undo.rows("spans")] == ["s-a", "s-c"]
+
+
+def test_an_insert_that_cannot_be_read_back_rolls_back_rather_than_log_an_empty_op(project):
+    # A row gone by the time it is read back (here a trigger deletes it) used to be logged as
+    # Op(table, None, None): an op undo cannot apply. The action now refuses and rolls back.
+    project.conn.execute("CREATE TEMP TRIGGER vanish AFTER INSERT ON project_info "
+                         "BEGIN DELETE FROM project_info WHERE key = NEW.key; END")
+    undo_depth = project.can_undo
+    with pytest.raises(RuntimeError, match="cannot be read back"), project._action("info", None, None) as rec:
+        rec.insert("project_info", {"key": "k", "value": "v"})
+    assert project.can_undo == undo_depth

@@ -175,7 +175,7 @@ def test_a_read_only_folder(project_file, tmp_path, immutable, capsys):
     for args in READERS:
         assert cli([args[0], str(project_file), *args[1:]]) == 0, capsys.readouterr().err
     out = capsys.readouterr()
-    assert "ok: 1 documents" in out.out and out.err == ""
+    assert "ok: 1 document," in out.out and out.err == ""
     assert cli(["export", str(project_file), "--format", "jsonl", "--layer", "alice", "--all",
                 "--out", str(tmp_path.parent / f"{tmp_path.name}-export")]) == 0
     with pytest.raises(ReadOnlyStorage, match=r"l\.isf is read-only: its folder .* cannot be written"):

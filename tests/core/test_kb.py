@@ -122,3 +122,10 @@ def test_names_pattern_matches_what_a_lookbehind_first_pattern_matches():
         assert [m.span() for m in _names_pattern(names).finditer(text)] == \
             [m.span() for m in reference.finditer(text)], text
     assert _names_pattern({}) is None and _names_pattern({"": "a"}) is None
+
+
+def test_the_checks_text_read_refuses_a_missing_document_in_one_line(seeded):
+    # store/problems.document_text (kb.validate's text read) failed with "'NoneType' object is not subscriptable"
+    from isfannotate.store import problems
+    with pytest.raises(ValidationError, match="no document with id 'nope'"):
+        problems.document_text(seeded.conn, "nope")

@@ -193,7 +193,7 @@ def test_connection_cut_in_the_middle_of_a_sync(team, fault_server):
 
 CHILD = """
 import os, sys
-from isfannotate.teamdb import rows
+from isfannotate.store.server import rows
 real = rows.push_layer
 def push_layer(*args, progress=None, **kw):
     def step(done, total):

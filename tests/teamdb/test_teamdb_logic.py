@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 import isfannotate.teamdb as teamdb
+from isfannotate.store.server.rows import to_push
 from isfannotate.store.teamsync import EMPTY_DIGEST, LAYER_TABLES, digest
 from isfannotate.teamdb.connect import TeamDbError, describe, explain, parse_dsn, strip_password, with_user
-from isfannotate.teamdb.rows import to_push
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -69,7 +69,7 @@ def test_a_push_sends_exactly_the_documents_that_differ():
 
 
 def test_every_server_table_is_under_forced_row_level_security():
-    from isfannotate.teamdb.schema import ddl
+    from isfannotate.store.server.schema import ddl
     statements = ddl("team")
     created = [s.split()[2].strip('"') for s in statements if s.startswith("CREATE TABLE")]
     for table in created:

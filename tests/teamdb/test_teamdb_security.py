@@ -83,8 +83,8 @@ def test_raw_sql_cannot_write_another_layer_gold_or_decisions(both):
 
 
 def test_our_client_cannot_push_another_layer(both):
+    from isfannotate.store.server import rows as srv
     from isfannotate.store.teamsync import layer_rows
-    from isfannotate.teamdb import rows as srv
     from isfannotate.teamdb.connect import connect, server_faults
 
     team, alice, _bob, _docs = both

@@ -121,8 +121,8 @@ def test_offline_edits_sync_exactly(team):
 
 
 def test_a_cut_push_resumes_without_loss_or_doubles(team):
+    from isfannotate.store.server import rows as srv
     from isfannotate.store.teamsync import layer_rows
-    from isfannotate.teamdb import rows as srv
     from isfannotate.teamdb.connect import connect
 
     docs = [d.id for d in team.lead.documents()]
@@ -264,8 +264,8 @@ def test_the_lead_reads_each_changed_layer_s_documents_only(team):
     """The lead's pull reads the server for every changed layer before writing anything: each
     layer gets exactly its own rows of the documents asked for it, claims and evidence (read by
     their spans' and stances' ids) included, nothing else."""
+    from isfannotate.store.server import rows as srv
     from isfannotate.store.teamsync import layer_rows
-    from isfannotate.teamdb import rows as srv
     from isfannotate.teamdb.connect import connect
 
     docs = [d.id for d in team.lead.documents()]

@@ -16,8 +16,8 @@ lead's group reads and writes everything.
 """
 from __future__ import annotations
 
-from ..store.schema import SCHEMA_VERSION
-from ..store.teamsync import CHILD, LAYERED, SHARED, reference_columns
+from ..schema import SCHEMA_VERSION
+from ..teamsync import CHILD, LAYERED, SHARED, reference_columns
 
 SERVER_SCHEMA = 1            # the server's own tables (team_info, members, marks, proposals) and policies
 GOLD_LAYER = "gold"

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import JobCancelled
-from ..store.teamsync import CHILD, EMPTY_DIGEST, LAYERED, Row, columns, digest
+from ...errors import JobCancelled
+from ..teamsync import CHILD, EMPTY_DIGEST, LAYERED, Row, columns, digest
 from .schema import ident
 
 BATCH = 250   # documents per committed push batch
