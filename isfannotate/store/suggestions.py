@@ -110,9 +110,3 @@ class SuggestionReads(OnConnection):
         cols = ", ".join(f'"{c}"' for c in LOG_COLS)
         sql = f"SELECT {cols} FROM suggestion_log" + (" WHERE layer=?" if layer else "") + " ORDER BY at, id"
         return [dict(zip(LOG_COLS, r, strict=True)) for r in self._open_conn().execute(sql, (layer,) if layer else ())]
-
-    def documents_with_suggestion_decisions(self) -> dict[tuple[str, int | None], int]:
-        """(layer, model version) -> how many documents have a logged decision."""
-        return {(r[0], r[1]): r[2] for r in self._open_conn().execute(
-            "SELECT layer, model_version, count(DISTINCT document_id) FROM suggestion_log "
-            "GROUP BY layer, model_version")}

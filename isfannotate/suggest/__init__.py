@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 from ..errors import IsfError
 from ..store.suggestions import ModelInfo
@@ -28,12 +29,13 @@ class SuggestError(IsfError):
 
 
 def require_spacy() -> ModuleType:
-    """spaCy, or a one-line SuggestError naming the pip command."""
+    """spaCy, or a one-line SuggestError naming the pip command. Imported without its command
+    line when not imported yet (``lean``: a quarter less of a fresh process's load)."""
+    from .lean import import_spacy
     try:
-        import spacy
+        return import_spacy()
     except ImportError:
         raise SuggestError(ML_MISSING) from None
-    return spacy
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,8 @@ class Suggestion:
     def key(self) -> tuple[int, int, str]:
         return (self.start, self.end, self.label)
 
-    def to_json(self) -> dict:
-        out = {"kind": self.kind, "start": self.start, "end": self.end, "label": self.label,
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "start": self.start, "end": self.end, "label": self.label,
                "score": round(self.score, 4), "model_version": self.model_version}
         for name in ("source", "source_score", "cue", "cue_score", "holder", "target", "target_score", "actor_id"):
             value = getattr(self, name)

@@ -8,11 +8,13 @@ included layer that covers it by the same rule. Every document is either used or
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..proposals import propose_claim
 
 if TYPE_CHECKING:
+    from ..models import Span
     from ..store.base import ProjectBase
 
 
@@ -24,8 +26,8 @@ def _covered(project: ProjectBase, layer: str, doc_ids: list[str]) -> tuple[set[
     return set(project.annotated_documents(layer)), "annotated"
 
 
-def training_data(project: ProjectBase, layer: str, include_layers=(), *, only: set[str] | None = None,
-                  seen: set[str] | None = None, seed: int = 0) -> dict:
+def training_data(project: ProjectBase, layer: str, include_layers: Sequence[str] = (), *,
+                  only: set[str] | None = None, seen: set[str] | None = None, seed: int = 0) -> dict[str, Any]:
     """{"lang", "labels", "roles", "docs": [...], "skipped": [(id, reason)], "rule": ...}; each doc:
     id, text, group (near-duplicate group or id), layer, spans [[start, end, label]], claims
     [{span, source_rank, cue}], stances [{text, polarity, target}]."""
@@ -72,19 +74,23 @@ def training_data(project: ProjectBase, layer: str, include_layers=(), *, only: 
             gold_src = (("span", c.source_span) if c.source_span else ("article", None) if c.source_kind == "article"
                         else ("actor", c.source_actor) if c.source_actor else None)
             rank = None
+
+            def actor_of(span_id: str | None, by_id: dict[str, Span] = by_id) -> str | None:
+                sp = by_id.get(span_id) if span_id is not None else None
+                return sp.actor_id if sp is not None else None
             if gold_src is not None:
                 for k, cand in enumerate(prop.sources):
                     if cand == gold_src or (gold_src[0] == "actor" and cand[0] == "span"
-                                            and by_id.get(cand[1]) and by_id[cand[1]].actor_id == gold_src[1]):
+                                            and actor_of(cand[1]) is not None and actor_of(cand[1]) == gold_src[1]):
                         rank = k
                         break
-                if rank is None and gold_src[0] == "span" and by_id.get(gold_src[1]):
-                    aid = by_id[gold_src[1]].actor_id
-                    rank = next((k for k, cand in enumerate(prop.sources) if cand[0] == "span" and aid
-                                 and by_id.get(cand[1]) and by_id[cand[1]].actor_id == aid), None)
+                aid = actor_of(gold_src[1]) if gold_src[0] == "span" else None
+                if rank is None and aid:
+                    rank = next((k for k, cand in enumerate(prop.sources)
+                                 if cand[0] == "span" and actor_of(cand[1]) == aid), None)
             cue = by_id.get(c.cue_span) if c.cue_span else None
-            proposed_cue = (by_id[prop.cue_span].start, by_id[prop.cue_span].end) if prop.cue_span in by_id \
-                else prop.new_cue
+            prop_cue = by_id.get(prop.cue_span) if prop.cue_span is not None else None
+            proposed_cue = (prop_cue.start, prop_cue.end) if prop_cue is not None else prop.new_cue
             out_claims.append({"span": [s.start, s.end], "has_source": gold_src is not None, "source_rank": rank,
                                "cue": [cue.start, cue.end] if cue else None,
                                "cue_proposed_right": bool(cue and proposed_cue == (cue.start, cue.end))})
@@ -92,8 +98,8 @@ def training_data(project: ProjectBase, layer: str, include_layers=(), *, only: 
         for st in project.stances(doc_id, src):
             ev = [by_id[e] for e in st.evidence if e in by_id and roles.get(by_id[e].label) == "claim"]
             for e in ev[:1]:
-                out_stances.append({"text": stance_text(actors.get(st.holder, ""), targets.get(st.target, ""),
-                                                        doc.text[e.start:e.end]),
+                out_stances.append({"text": stance_text(actors.get(st.holder or "", ""),
+                                                        targets.get(st.target or "", ""), doc.text[e.start:e.end]),
                                     "claim_text": doc.text[e.start:e.end],
                                     "polarity": st.polarity, "target": st.target})
         docs.append({"id": doc_id, "text": doc.text, "group": doc.near_dup_group or doc_id, "layer": src,

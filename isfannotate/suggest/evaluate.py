@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..agreement.matching import match_pair
 from . import SuggestError
@@ -27,14 +27,14 @@ if TYPE_CHECKING:
     from ..store.base import ProjectBase
 
 
-@dataclass(frozen=True)
-class _S:
+@dataclass
+class _S:     # what matching reads of a span (``agreement.matching.SpanAnn``)
     start: int
     end: int
     label: str
 
 
-def assign_folds(docs: list[dict], k: int, seed: int) -> list[list[int]]:
+def assign_folds(docs: list[dict[str, Any]], k: int, seed: int) -> list[list[int]]:
     """Document indices per fold: whole near-duplicate groups, shuffled by *seed*, each given to
     the fold with the fewest documents so far (ties: the lower fold)."""
     groups: dict[str, list[int]] = {}
@@ -50,7 +50,7 @@ def assign_folds(docs: list[dict], k: int, seed: int) -> list[list[int]]:
 
 
 def score_spans(gold: Sequence[Sequence[tuple[int, int, str]]], pred: Sequence[Sequence[tuple[int, int, str]]],
-                labels: Sequence[str] | None = None) -> dict:
+                labels: Sequence[str] | None = None) -> dict[str, Any]:
     """Per label and over all labels, exact and overlap: tp, fp, fn, precision, recall, f1, from
     the per-document lists of gold and predicted (start, end, label)."""
     counts: dict[str, dict[str, list[int]]] = {}
@@ -73,20 +73,21 @@ def score_spans(gold: Sequence[Sequence[tuple[int, int, str]]], pred: Sequence[S
     return out
 
 
-def _prf(tp: int, fp: int, fn: int) -> dict:
+def _prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
     p = tp / (tp + fp) if tp + fp else None
     r = tp / (tp + fn) if tp + fn else None
     f = 2 * p * r / (p + r) if p is not None and r is not None and p + r else (0.0 if tp + fp + fn else None)
     return {"tp": tp, "fp": fp, "fn": fn, "precision": _r(p), "recall": _r(r), "f1": _r(f)}
 
 
-def _r(x):
+def _r(x: float | None) -> float | None:
     return round(x, 4) if x is not None else None
 
 
 def evaluate(project: ProjectBase, layer: str, *, folds: int = 5, seed: int = 0,
              shares: Sequence[float] = (0.25, 0.5, 0.75, 1.0), min_score: float = 0.5, epochs: int | None = None,
-             progress: Callable[[int, int], None] | None = None, cancelled: Callable[[], bool] | None = None) -> dict:
+             progress: Callable[[int, int], None] | None = None,
+             cancelled: Callable[[], bool] | None = None) -> dict[str, Any]:
     from ..errors import JobCancelled
     from .recommender import Recommender
     from .train import train
@@ -105,11 +106,12 @@ def evaluate(project: ProjectBase, layer: str, *, folds: int = 5, seed: int = 0,
     total = folds * len(shares)
     step = 0
     rng = random.Random(seed)
-    curve = []
+    curve: list[dict[str, Any]] = []
     result_full = None
     stance_right = stance_n = majority_right = 0
     for share in shares:
-        gold_all, pred_all = [], []
+        gold_all: list[list[tuple[int, int, str]]] = []
+        pred_all: list[list[tuple[int, int, str]]] = []
         n_train = []
         for held in parts:
             if cancelled is not None and cancelled():
@@ -128,7 +130,7 @@ def evaluate(project: ProjectBase, layer: str, *, folds: int = 5, seed: int = 0,
                 rec = Recommender(None, Path(tmp))
             for i in held:
                 d = docs[i]
-                gold_all.append([tuple(x) for x in d["spans"]])
+                gold_all.append([(s, e, lab) for s, e, lab in d["spans"]])
                 pred_all.append([(s, e, lab) for s, e, lab, _ in rec.predict_spans(d["text"], min_score)])
                 if share == 1.0:
                     seen = Counter(st["polarity"] for j in train_idx for st in docs[j]["stances"])
@@ -159,13 +161,13 @@ def evaluate(project: ProjectBase, layer: str, *, folds: int = 5, seed: int = 0,
                     "held-out documents only"}
 
 
-def _check(cancelled) -> None:
+def _check(cancelled: Callable[[], bool] | None) -> None:
     if cancelled is not None and cancelled():
         from ..errors import JobCancelled
         raise JobCancelled("evaluation cancelled; nothing was changed")
 
 
-def write_png(result: dict, path: str | Path) -> Path:
+def write_png(result: dict[str, Any], path: str | Path) -> Path:
     """The learning curve (F1 exact and overlap over the training share) as a PNG (matplotlib Agg)."""
     import matplotlib
     matplotlib.use("Agg")

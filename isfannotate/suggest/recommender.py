@@ -5,11 +5,11 @@ and the two classifiers; models stored before kept three pipelines, still read);
 then pure computation, callable from any thread (no Qt, no project access: the caller passes the
 document's text and annotations).
 
-What a load costs (docs/suggestions.md): importing spaCy (most of it, once per process), then
-building one English tokenizer (its ~1,300 special cases and affix patterns) and reading the
-weights. The saved tokenizer is not read back (``exclude=["tokenizer"]``): ``train`` never
-changes the blank language's tokenizer, so the one the config builds is the same, and reading
-the saved one would build its special cases a second time.
+What a load costs (docs/suggestions.md): importing spaCy (most of it, once per process; without
+its command line, ``lean``), then the tokenizer and the weights. The saved tokenizer is not read
+back (``exclude=["tokenizer"]``): ``train`` never changes the blank language's tokenizer, so the
+language's own is the same; it is built with its special cases added only when a text can use
+them (``tokenizer.LazyTokenizer``: the same tokens, without building ~1,350 cases up front).
 """
 from __future__ import annotations
 
@@ -17,13 +17,18 @@ import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..proposals import propose_claim, stance_holder
 from . import Suggestion, require_spacy
 from .data import stance_text
 from .runner import unpack
 from .tags import decode
+from .tokenizer import REGISTERED, register
 from .train import PIPELINE
+
+if TYPE_CHECKING:
+    from ..models import Claim, Span, Stance
 
 
 @dataclass(frozen=True)
@@ -36,16 +41,26 @@ class _Pred:
     actor_id: str | None = None
 
 
-def _load(folder: Path):
+def _load(folder: Path) -> Any:
+    """A saved pipeline (a spaCy ``Language``), with the tokenizer its language builds
+    (``tokenizer.LazyTokenizer``)."""
     from spacy.util import load_model_from_path
-    return load_model_from_path(folder, exclude=["tokenizer"])
+    register()
+    lazy = {"nlp": {"tokenizer": {"@tokenizers": REGISTERED}}}
+    return load_model_from_path(folder, exclude=["tokenizer"], config=lazy)
 
 
 class Recommender:
+    # spaCy's objects (a ``Language``, its text classifiers), typed loosely: compiled parts without types
+    nlp: Any
+    spans: Any
+    stance: Any
+    target: Any
+
     def __init__(self, version: int | None, folder: Path):
         require_spacy()
         self.version = version
-        self.meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        self.meta: dict[str, Any] = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         if (folder / PIPELINE).exists():
             nlp = _load(folder / PIPELINE)
             self.nlp = nlp
@@ -58,10 +73,13 @@ class Recommender:
             self.stance = parts["stance"].get_pipe("textcat") if parts["stance"] else None
             self.target = parts["target"].get_pipe("textcat") if parts["target"] else None
             self.nlp = next((x for x in parts.values() if x is not None), None)
-        ranks = {int(k) if k != "None" else None: v for k, v in self.meta.get("source_ranks", {}).items()}
-        total = sum(ranks.values())
-        self._rank_score = lambda k: (ranks.get(k, 0) + 1) / (total + 5)   # add-one over ~5 candidates
+        self._ranks: dict[int | None, int] = {int(k) if k != "None" else None: v
+                                              for k, v in self.meta.get("source_ranks", {}).items()}
         self._cue_score = (self.meta.get("cue_right", 0) + 1) / (self.meta.get("cue_total", 0) + 2)
+
+    def _rank_score(self, k: int | None) -> float:
+        """How often gold's source was the proposal's candidate *k* (add-one over ~5 candidates)."""
+        return (self._ranks.get(k, 0) + 1) / (sum(self._ranks.values()) + 5)
 
     @classmethod
     def from_bytes(cls, version: int | None, blob: bytes) -> Recommender:
@@ -98,7 +116,7 @@ class Recommender:
             probs /= probs.sum(axis=1, keepdims=True)
         return float(1.0 - probs.max(axis=1).mean())
 
-    def classify(self, pipe, text: str) -> tuple[str, float] | None:
+    def classify(self, pipe: Any, text: str) -> tuple[str, float] | None:
         """The best class of a text classifier (``self.stance`` or ``self.target``) and its score."""
         if pipe is None:
             return None
@@ -109,8 +127,9 @@ class Recommender:
         return best[0], float(best[1])
 
     # ---------------------------------------------------------------- document
-    def suggest(self, text: str, spans: list, claims: dict, stances: list, *, roles: dict[str, str],
-                actor_names: dict[str, str], target_names: dict[str, str], min_score: float = 0.0) -> list[Suggestion]:
+    def suggest(self, text: str, spans: list[Span], claims: dict[str, Claim], stances: list[Stance], *,
+                roles: dict[str, str], actor_names: dict[str, str], target_names: dict[str, str],
+                min_score: float = 0.0) -> list[Suggestion]:
         """Suggestions for one document: spans the layer lacks (claims with a proposed source and
         cue), and stances for its claims that no stance cites. *spans*, *claims*, *stances*: the
         layer's (``Span``, ``Claim``, ``Stance`` objects); *roles*: label -> role."""
@@ -128,7 +147,10 @@ class Recommender:
                 out.append(Suggestion("span", s, e, lab, score, self.version))
                 continue
             prop = propose_claim(text, (s, e), context, claims, actor_role=actor_role, cue_role=cue_role)
-            source = source_score = cue = cue_score = None
+            source: tuple[str, object] | None = None
+            source_score: float | None = None
+            cue: tuple[int, int] | None = None
+            cue_score: float | None = None
             if prop.sources:
                 k, first = 0, prop.sources[0]
                 if first[0] == "span" and first[1] in by_id:
@@ -138,8 +160,8 @@ class Recommender:
                     source = first
                 source_score = self._rank_score(k)
             c = by_id.get(prop.cue_span) if prop.cue_span else None
-            if c is not None or prop.new_cue is not None:
-                cue = (c.start, c.end) if c is not None else tuple(prop.new_cue)
+            cue = (c.start, c.end) if c is not None else prop.new_cue
+            if cue is not None:
                 cue_score = self._cue_score
             out.append(Suggestion("claim", s, e, lab, score, self.version, source=source, source_score=source_score,
                                   cue=cue, cue_score=cue_score))

@@ -17,6 +17,7 @@ import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO, Any, cast
 
 from ..errors import JobCancelled
 from . import SuggestError
@@ -40,20 +41,21 @@ def unpack(blob: bytes, folder: Path) -> Path:
     return folder
 
 
-def read_meta(blob: bytes) -> dict:
+def read_meta(blob: bytes) -> dict[str, Any]:
     """The ``meta.json`` of a packed model (labels, training documents, proposal counts)."""
     with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as tar:
         f = tar.extractfile("meta.json")
-        return json.loads(f.read().decode("utf-8")) if f is not None else {}
+        meta: dict[str, Any] = json.loads(f.read().decode("utf-8")) if f is not None else {}
+        return meta
 
 
-def run_training(data: dict, *, resume_blob: bytes | None = None,
+def run_training(data: dict[str, Any], *, resume_blob: bytes | None = None,
                  progress: Callable[[int, int], None] | None = None,
-                 cancelled: Callable[[], bool] | None = None) -> tuple[bytes, dict]:
+                 cancelled: Callable[[], bool] | None = None) -> tuple[bytes, dict[str, Any]]:
     """Train in a child process; returns (the packed model, its metrics). On cancel the child is
     killed at once and ``JobCancelled`` raised; nothing was written anywhere but a temporary folder."""
-    with tempfile.TemporaryDirectory(prefix="isf-train-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="isf-train-") as tmp_name:
+        tmp = Path(tmp_name)
         inp = tmp / "input.json"
         inp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         prev = ""
@@ -65,10 +67,11 @@ def run_training(data: dict, *, resume_blob: bytes | None = None,
         with err_path.open("wb") as err:
             proc = subprocess.Popen([sys.executable, "-m", "isfannotate.suggest.worker", str(inp), str(out), prev],
                                     stdout=subprocess.PIPE, stderr=err, env=env, text=True, encoding="utf-8")
-            lines: queue.Queue = queue.Queue()
+            lines: queue.Queue[str | None] = queue.Queue()
+            stdout = cast(IO[str], proc.stdout)    # stdout=PIPE: never None
 
             def read() -> None:
-                for line in proc.stdout:
+                for line in stdout:
                     lines.put(line)
                 lines.put(None)
 
@@ -102,7 +105,7 @@ def run_training(data: dict, *, resume_blob: bytes | None = None,
                     proc.kill()
                     proc.wait()
                 reader.join(timeout=5)
-                proc.stdout.close()
+                stdout.close()
         if proc.returncode != 0 or metrics is None:
             tail = err_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:] or [""]
             why = error or tail[0] or f"the trainer ended with code {proc.returncode}"

@@ -1,14 +1,16 @@
 """``suggest stats``: what the logged decisions say of each model version and label."""
 from __future__ import annotations
 
+from typing import Any
 
-def stats_from_log(rows: list[dict], manual_inputs: dict[str, int]) -> dict:
+
+def stats_from_log(rows: list[dict[str, Any]], manual_inputs: dict[str, int]) -> dict[str, Any]:
     """{"versions": [{"model_version", "documents", "inputs_saved", "inputs_saved_per_document",
     "labels": {label: {accepted, corrected, rejected, decisions, acceptance_rate, corrected_share}}}]}.
 
     Inputs saved: for an accepted suggestion, the inputs its kind costs by hand less one (the
     accepting key); for a corrected one, less two (accept and fix); a rejection costs one (X)."""
-    versions: dict = {}
+    versions: dict[Any, dict[str, Any]] = {}
     for r in rows:
         v = versions.setdefault(r["model_version"], {"labels": {}, "docs": set(), "saved": 0})
         v["docs"].add((r["document_id"], r["layer"]))

@@ -8,10 +8,12 @@ beats the others, and scores the mean probability of its tokens' tags.
 """
 from __future__ import annotations
 
+from typing import Any
+
 OUTSIDE = "O"
 
 
-def token_tags(doc, spans: list[tuple[int, int, str]]) -> tuple[list[str], int]:
+def token_tags(doc: Any, spans: list[tuple[int, int, str]]) -> tuple[list[str], int]:
     """The combined tag of each token of *doc* for *spans* (start, end, label in code points), and
     how many spans were left out: not on token boundaries (a part of a word), or overlapping a
     span of the same label."""
@@ -27,7 +29,7 @@ def token_tags(doc, spans: list[tuple[int, int, str]]) -> tuple[list[str], int]:
     return [" ".join(f"{lab}-{t[lab]}" for lab in sorted(t)) or OUTSIDE for t in per_token], lost
 
 
-def decode(doc, tag_names: list[str], probs, labels: list[str],
+def decode(doc: Any, tag_names: list[str], probs: Any, labels: list[str],
            min_score: float = 0.0) -> list[tuple[int, int, str, float]]:
     """(start, end, label, score) in code points from *probs* (tokens × tags, in *tag_names* order;
     raw scores are turned into probabilities first when a row does not sum to 1)."""

@@ -23,6 +23,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from .tags import token_tags
 
@@ -47,9 +48,10 @@ TEXTCAT_EPOCHS = 5
 TEXTCAT_MAX = 800          # examples per classifier (sampled beyond): 1,800 took 10 s, most of an update
 
 
-def _span_examples(nlp, docs: list[dict], labels: set[str]) -> tuple[list, int]:
+def _span_examples(nlp: Any, docs: list[dict[str, Any]], labels: set[str]) -> tuple[list[Any], int]:
     from spacy.training import Example
-    out, dropped = [], 0
+    out: list[Any] = []
+    dropped = 0
     for d in docs:
         pred = nlp.make_doc(d["text"])
         tags, lost = token_tags(pred, [(s, e, lab) for s, e, lab in d["spans"] if lab in labels])
@@ -58,7 +60,7 @@ def _span_examples(nlp, docs: list[dict], labels: set[str]) -> tuple[list, int]:
     return out, dropped
 
 
-def _textcat_examples(nlp, items: list[tuple[str, str]], classes: list[str]) -> list:
+def _textcat_examples(nlp: Any, items: list[tuple[str, str]], classes: list[str]) -> list[Any]:
     from spacy.training import Example
     out = []
     for text, cls in items:
@@ -68,14 +70,15 @@ def _textcat_examples(nlp, items: list[tuple[str, str]], classes: list[str]) -> 
     return out
 
 
-def _loop(nlp, examples: list, optimizer, epochs: int, rng: random.Random, tick: Callable[[], None],
+def _loop(nlp: Any, examples: list[Any], optimizer: Any, epochs: int, rng: random.Random, tick: Callable[[], None],
           size: int = BATCH) -> float:
     from spacy.util import minibatch
+    batches: Callable[..., Any] = minibatch    # untyped in spaCy
     loss = 0.0
     for _ in range(epochs):
         rng.shuffle(examples)
-        losses: dict = {}
-        for batch in minibatch(examples, size=size):
+        losses: dict[str, float] = {}
+        for batch in batches(examples, size=size):
             nlp.update(batch, sgd=optimizer, drop=0.1, losses=losses)
             tick()
         loss = sum(losses.values())
@@ -86,20 +89,20 @@ def steps(n_docs: int, n_stances: int, epochs: int) -> int:
     return epochs * -(-n_docs // BATCH) + 2 * TEXTCAT_EPOCHS * -(-min(n_stances, TEXTCAT_MAX) // TEXTCAT_BATCH)
 
 
-def scratch_epochs(docs: list[dict]) -> int:
+def scratch_epochs(docs: list[dict[str, Any]]) -> int:
     tokens = sum(len(d["text"]) for d in docs) / 5.5   # about 5.5 characters a token in news English
     return max(1, min(30, int(TOKEN_BUDGET / max(tokens, 1))))
 
 
-def train(data: dict, out_dir: str | Path, *, resume_dir: str | Path | None = None, seed: int = 0,
-          progress: Callable[[int, int], None] | None = None) -> dict:
+def train(data: dict[str, Any], out_dir: str | Path, *, resume_dir: str | Path | None = None, seed: int = 0,
+          progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Train on *data* (``data.training_data``) and write the pipelines to *out_dir*; returns the
     metrics (counts and timings; never quality: that is ``evaluate``'s, on held-out documents).
     With *resume_dir* (a previous model's folder) the span model continues from it on the
     documents it has not seen plus a sample of the others (falls back to from scratch when the
     labels changed). ``data["epochs"]``, when set, replaces the epochs of a training from scratch."""
     import spacy
-    from spacy.util import fix_random_seed
+    from thinc.api import fix_random_seed
     fix_random_seed(seed)     # the weights' initialisation and dropout too: the same data and seed, the same model
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -108,20 +111,24 @@ def train(data: dict, out_dir: str | Path, *, resume_dir: str | Path | None = No
     docs = data["docs"]
     labels = sorted({lab for d in docs for _, _, lab in d["spans"]})
     stances = [s for d in docs for s in d["stances"]]
-    metrics: dict = {"documents": len(docs), "spans": sum(len(d["spans"]) for d in docs), "stances": len(stances),
-                     "labels": labels, "mode": "scratch"}
-    prev_meta = None
-    if resume_dir is not None and (Path(resume_dir) / "meta.json").exists():
-        prev_meta = json.loads((Path(resume_dir) / "meta.json").read_text(encoding="utf-8"))
-    resume = prev_meta is not None and prev_meta.get("span_labels") == labels and (
-        "tagger" in prev_meta.get("pipes", []) or (Path(resume_dir) / "spans").exists())
+    metrics: dict[str, Any] = {"documents": len(docs), "spans": sum(len(d["spans"]) for d in docs),
+                               "stances": len(stances), "labels": labels, "mode": "scratch"}
+    prev_meta: dict[str, Any] | None = None
+    prev_dir = Path(resume_dir) if resume_dir is not None else None
+    if prev_dir is not None and (prev_dir / "meta.json").exists():
+        prev_meta = json.loads((prev_dir / "meta.json").read_text(encoding="utf-8"))
+    resume_from: tuple[Path, dict[str, Any]] | None = None    # the previous model's folder and meta
+    if prev_dir is not None and prev_meta is not None and prev_meta.get("span_labels") == labels and (
+            "tagger" in prev_meta.get("pipes", []) or (prev_dir / "spans").exists()):
+        resume_from = (prev_dir, prev_meta)
+    resume = resume_from is not None
     if prev_meta is not None and not resume:
         metrics["mode"] = "scratch (the labels changed since the previous model)"
     train_docs = docs
     epochs = int(data.get("epochs") or scratch_epochs(docs))
     new_ids: set[str] = set()
-    if resume:
-        seen = set(prev_meta.get("train_docs", []))
+    if resume_from is not None:
+        seen = set(resume_from[1].get("train_docs", []))
         new_ids = {d["id"] for d in docs if d["id"] not in seen}
         epochs = UPDATE_EPOCHS
         metrics.update(mode="update", new_documents=len(new_ids), replayed_documents=len(docs) - len(new_ids))
@@ -136,8 +143,8 @@ def train(data: dict, out_dir: str | Path, *, resume_dir: str | Path | None = No
 
     nlp = None
     if labels:
-        if resume:
-            nlp = load_spans(Path(resume_dir))
+        if resume_from is not None:
+            nlp = load_spans(resume_from[0])
             optimizer = nlp.resume_training()
             examples, dropped = _span_examples(nlp, train_docs, set(labels))
         else:
@@ -165,11 +172,12 @@ def train(data: dict, out_dir: str | Path, *, resume_dir: str | Path | None = No
     with_cue = [c for d in counted for c in d["claims"] if c["cue"]]
     cue_right, cue_total = sum(c["cue_proposed_right"] for c in with_cue), len(with_cue)
     train_ids = [d["id"] for d in docs]
-    if resume:
-        ranks.update(prev_meta.get("source_ranks", {}))
-        cue_right += prev_meta.get("cue_right", 0)
-        cue_total += prev_meta.get("cue_total", 0)
-        train_ids = list(dict.fromkeys(prev_meta.get("train_docs", []) + train_ids))
+    if resume_from is not None:
+        prev = resume_from[1]
+        ranks.update(prev.get("source_ranks", {}))
+        cue_right += prev.get("cue_right", 0)
+        cue_total += prev.get("cue_total", 0)
+        train_ids = list(dict.fromkeys(prev.get("train_docs", []) + train_ids))
     metrics["trained_documents"] = len(train_ids)
     meta = {"span_labels": labels, "train_docs": train_ids, "polarities": pol, "targets": tgt,
             "source_ranks": dict(ranks),
@@ -185,7 +193,7 @@ def train(data: dict, out_dir: str | Path, *, resume_dir: str | Path | None = No
 PIPELINE = "pipeline"   # the one saved pipeline: "tagger" (spans), "stance" and "target" (textcat)
 
 
-def load_spans(folder: Path):
+def load_spans(folder: Path) -> Any:
     """The span tagger's pipeline of a model folder (one pipeline, or the older ``spans/``)."""
     import spacy
     if (folder / PIPELINE).exists():
@@ -193,7 +201,7 @@ def load_spans(folder: Path):
     return spacy.load(folder / "spans")
 
 
-def _save_pipeline(lang: str, spans, stance, target, path: Path) -> list[str]:
+def _save_pipeline(lang: str, spans: Any, stance: Any, target: Any, path: Path) -> list[str]:
     """The tagger and the two classifiers as one pipeline at *path* (the classifiers copied in
     with ``source``: their weights as trained); returns its component names."""
     import spacy
@@ -205,8 +213,8 @@ def _save_pipeline(lang: str, spans, stance, target, path: Path) -> list[str]:
     return list(nlp.pipe_names)
 
 
-def _train_textcat(data: dict, items: list[tuple[str, str]], classes: list[str],
-                   rng: random.Random, tick):
+def _train_textcat(data: dict[str, Any], items: list[tuple[str, str]], classes: list[str],
+                   rng: random.Random, tick: Callable[[], None]) -> Any:
     import spacy
     if len(items) > TEXTCAT_MAX:
         items = rng.sample(items, TEXTCAT_MAX)
@@ -214,7 +222,7 @@ def _train_textcat(data: dict, items: list[tuple[str, str]], classes: list[str],
         if len(classes) < 2:
             return None
     nlp = spacy.blank(data.get("lang", "en"))
-    tc = nlp.add_pipe("textcat", config=TEXTCAT)
+    tc: Any = nlp.add_pipe("textcat", config=TEXTCAT)
     for c in classes:
         tc.add_label(c)
     examples = _textcat_examples(nlp, items, classes)

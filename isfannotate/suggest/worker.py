@@ -22,7 +22,7 @@ def main(argv: list[str]) -> int:
     inp, out = argv[0], argv[1]
     resume = argv[2] if len(argv) > 2 and argv[2] else None
 
-    def say(obj) -> None:
+    def say(obj: object) -> None:
         sys.stdout.write(json.dumps(obj) + "\n")
         sys.stdout.flush()
 

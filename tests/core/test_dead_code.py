@@ -32,7 +32,6 @@ CALLED_BY_NAME = {
     "redo_action": "window action", "done_action": "window action", "delete_action": "window action",
     "cancel_button": "dialog button", "export_button": "view button",
     # owned by other work in progress (issue 21/22): the owner removes or uses them
-    "documents_with_suggestion_decisions": "suggestion reads (issue 22)",
     "read_annotator_file": "team/untrusted.py (the store-team work)",
 }
 

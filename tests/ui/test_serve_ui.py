@@ -68,7 +68,7 @@ def test_stats_and_export_from_a_terminal_are_served_by_the_window(qtbot, window
     assert ownership.owner_of(project_path) is None
     closed = outputs(qtbot, tmp_path / "b")
     assert served == closed
-    assert closed[0][0] == 0 and b"layer alice: 1 spans (CUE 1)" in closed[0][1] and closed[0][2] == b""
+    assert closed[0][0] == 0 and b"layer alice: 1 span (CUE 1)" in closed[0][1] and closed[0][2] == b""
     assert closed[2][0] == 0 and closed[2][1].startswith(b"exported ") and closed[2][1].endswith(b" to out\n")
     assert exported(tmp_path / "a" / "out") == exported(tmp_path / "b" / "out")
     span = f'"start":{i},"end":{i + 5}'.encode()

@@ -91,6 +91,37 @@ def test_minimum_scores_are_edited_in_the_window_kept_in_the_project_and_undone(
     assert dlg.spins[label].value() == 0.5 and any(sg.label == label for sg in ctl.shown())
 
 
+def test_ctrl_z_in_the_suggestions_window_undoes_and_redoes_a_minimum_score(qtbot, win):
+    """Ctrl+Z pressed in the Suggestions window, focus in the spin box just changed, undoes the
+    change (one step each, the project's undo stack); Ctrl+Shift+Z redoes it."""
+    from PySide6.QtWidgets import QApplication
+
+    ctl = win.kb.model
+    dlg = ctl.open_window()
+    dlg.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dlg)
+    spin = dlg.spins["ACTOR"]
+    spin.setFocus()
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin, "0.9")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)               # committed: one change
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin, "0.7")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)               # a second change
+    assert win.project.suggestion_min_scores()["ACTOR"] == 0.7
+    assert ctl.train_job is None and ctl.eval_job is None  # Enter commits the box, never presses Train
+    qtbot.keyClick(spin, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert win.project.suggestion_min_scores()["ACTOR"] == 0.9 and spin.value() == 0.9
+    qtbot.keyClick(spin, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert win.project.suggestion_min_scores()["ACTOR"] == 0.5 and spin.value() == 0.5
+    redo = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(spin, Qt.Key.Key_Z, redo)
+    assert win.project.suggestion_min_scores()["ACTOR"] == 0.9 and spin.value() == 0.9
+    dlg.models.setFocus()                                 # elsewhere in the window: the same keys
+    qtbot.keyClick(dlg.models, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert win.project.suggestion_min_scores()["ACTOR"] == 0.5 and not win.project.can_undo
+
+
 def test_minimum_scores_of_the_old_app_settings_migrate_once(qtbot, suggest_model_project, tmp_path):
     from isfannotate import Project
     from isfannotate_ui.app_settings import app_settings
@@ -116,6 +147,31 @@ def test_the_model_starts_loading_when_the_project_opens(qtbot, win):
     ctl = win.kb.model
     assert ctl.preload_token is not None                 # submitted at once, before any document asks
     qtbot.waitUntil(lambda: ctl.model_loaded, timeout=60000)
+
+
+def test_the_model_loads_off_the_windows_thread(qtbot, suggest_model_project, tmp_path, monkeypatch):
+    """Importing spaCy and loading the model (issue 22: <= 1 s, off the window's thread) run on
+    the suggestions' background thread: the window draws and takes keys meanwhile."""
+    import threading
+
+    from isfannotate.suggest.recommender import Recommender
+
+    threads = []
+    original = Recommender.__init__
+
+    def recording(self, *args, **kwargs):
+        threads.append(threading.current_thread())
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Recommender, "__init__", recording)
+    path = tmp_path / "p.isf"
+    shutil.copy(suggest_model_project, path)
+    w = open_window(qtbot, path)
+    qtbot.waitUntil(lambda: w.kb.model.model_loaded, timeout=60000)
+    ctl = show_with_suggestions(qtbot, w)
+    assert ctl.shown()
+    assert threads and all(t is not threading.main_thread() for t in threads)
+    w.close()
 
 
 @pytest.fixture

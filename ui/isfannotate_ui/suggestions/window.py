@@ -7,7 +7,8 @@ verdict (``verdict.py``).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,6 +38,21 @@ def _pct(x) -> str:
 
 def _f(x) -> str:
     return "–" if x is None else f"{x:.2f}"
+
+
+class _UndoKeysPass(QObject):
+    """On a minimum-score spin box: Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y are the window's Undo and
+    Redo (the project's undo stack), not the spin box's own undo of its typed text."""
+
+    def __init__(self, keys: list[QKeySequence], parent: QObject) -> None:
+        super().__init__(parent)
+        self.keys = {k.toString() for k in keys}
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and \
+                QKeySequence(event.keyCombination()).toString() in self.keys:
+            return True       # left unaccepted: the shortcut (the shared Undo/Redo action) fires
+        return super().eventFilter(watched, event)
 
 
 class SuggestionsWindow(QDialog):
@@ -81,7 +97,8 @@ class SuggestionsWindow(QDialog):
         lay.addWidget(self._group("Model versions", self.models))
 
         self.thresholds_box = QGroupBox("Minimum score per label (suggestions under it are not drawn; kept in the "
-                                        "project, handouts included; Edit → Undo undoes a change)", self)
+                                        "project, handouts included; Ctrl+Z undoes a change, here or in the "
+                                        "main window)", self)
         self.thresholds_form = QFormLayout(self.thresholds_box)
         self.thresholds_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.spins: dict[str, QDoubleSpinBox] = {}
@@ -119,6 +136,17 @@ class SuggestionsWindow(QDialog):
         self.eval_note.setWordWrap(True)
         el.addWidget(self.eval_note)
         lay.addWidget(self._group("Evaluation on held-out documents", ev), 1)
+        for button in (self.train_button, self.eval_button):
+            button.setAutoDefault(False)   # Enter in a minimum-score box commits it; it never trains or evaluates
+        self._share_undo(parent)
+
+    def _share_undo(self, main: QWidget | None) -> None:
+        """The main window's Edit → Undo and Redo work in this window too (a minimum-score change
+        is one step on the project's undo stack, as in the main window)."""
+        actions = [a for a in (getattr(main, "undo_action", None), getattr(main, "redo_action", None)) if a]
+        for action in actions:
+            self.addAction(action)
+        self._undo_keys = _UndoKeysPass([k for a in actions for k in a.shortcuts()], self)
 
     def _table(self, name: str, headers: list[str]) -> QTableWidget:
         t = QTableWidget(0, len(headers), self)
@@ -214,6 +242,8 @@ class SuggestionsWindow(QDialog):
                 spin.setMaximumWidth(90)
                 spin.setKeyboardTracking(False)   # typing "0.75" is one change (one undo step), not two
                 spin.valueChanged.connect(lambda value, lab=label: c.set_threshold(lab, value))
+                spin.installEventFilter(self._undo_keys)
+                spin.lineEdit().installEventFilter(self._undo_keys)
                 self.spins[label] = spin
                 self.thresholds_form.addRow(label if label != "stance" else "stance (polarity)", spin)
         for label, spin in self.spins.items():
