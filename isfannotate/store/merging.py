@@ -21,6 +21,13 @@ def documents_by_sha(conn: sqlite3.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT sha256, id FROM documents").fetchall())
 
 
+def documents_for_merge(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """document id -> (sha256, text) of those of *ids* the project has."""
+    return {r[0]: (r[1], r[2]) for r in conn.execute(
+        "SELECT id, sha256, text FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(ids)),))}
+
+
 def merge_ids_of(conn: sqlite3.Connection, annotator: str, kind: str) -> dict[str, str]:
     """file id -> project id of *annotator*'s actors or targets (*kind*), as earlier merges matched them."""
     return dict(conn.execute("SELECT file_id, project_id FROM merge_ids WHERE annotator=? AND kind=?",
@@ -132,3 +139,42 @@ def copy_spans(rec: Recorder, source: str, layer: str, fdocs: list[str], rows: l
         f"LEFT JOIN temp.merge_map d ON d.kind = 'document_id' AND d.file_id = s.document_id "
         f"WHERE s.layer = :layer AND s.document_id IN (SELECT value FROM json_each(:docs))",
         {**same, "docs": json.dumps(fdocs)}, SPAN_COLUMNS, rows, same, maps)
+
+
+class DeferredIndexes:
+    """The spans' secondary indexes (by document and layer, by actor) built after a bulk write
+    instead of kept up row by row, inside the merge's transaction: when a merge is about to
+    insert more spans than the project holds (a lead's first merge or pull), they are dropped
+    before the insert and built again from their stored SQL by ``restore()``, before the commit.
+    Nothing of the data is dropped (an index is derived from its table); a rollback of the action
+    (or of a savepoint around the drop) brings them back with it, and ``restore()`` builds only
+    the ones missing, so it is right either way. A later write that is small against what the
+    project holds keeps them."""
+
+    NAMES = ("spans_doc_layer", "spans_actor")
+    MIN_ROWS = 5000   # below this many rows, upkeep costs less than a build
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.held = int(conn.execute("SELECT coalesce(max(rowid), 0) FROM main.spans").fetchone()[0])
+        self.sql: dict[str, str] = {}
+
+    def _present(self) -> dict[str, str]:
+        return dict(self.conn.execute(
+            "SELECT name, sql FROM main.sqlite_master WHERE type='index' AND tbl_name='spans' AND sql IS NOT NULL "
+            "AND name IN (SELECT value FROM json_each(?))", (json.dumps(self.NAMES),)).fetchall())
+
+    def before_insert(self, rows: int) -> None:
+        """About to insert *rows* spans: drop the indexes when that is more than the table held
+        when the merge began (``held``: the largest rowid, at least the row count)."""
+        if rows < self.MIN_ROWS or rows <= self.held:
+            return
+        for name, sql in self._present().items():
+            self.sql[name] = sql
+            self.conn.execute(f'DROP INDEX main."{name}"')
+
+    def restore(self) -> None:
+        """Build the dropped indexes that are missing again (inside the same transaction)."""
+        missing = set(self.sql) - set(self._present())
+        for name in sorted(missing):
+            self.conn.execute(self.sql[name])

@@ -15,7 +15,9 @@ everything):
   file's version changed since it was last merged (a digest per annotator and document,
   ``merge_digests``), and left alone otherwise, so merging the same file twice changes nothing
   and reads nothing of the project's layers;
-- nothing but that annotator's own layer is written;
+- nothing but that annotator's own layer is written; when the merge brings more spans than the
+  project holds (a lead's first merge), the spans' secondary indexes are built once after the
+  rows instead of updated row by row, inside the same transaction (``store.merging.DeferredIndexes``);
 - the annotator's logged decisions on model suggestions (``suggestion_log``) that the project
   does not hold yet are added, by id (issue 22), whether or not the layer changed.
 """
@@ -41,6 +43,7 @@ from ..store.connection import bulk_cache
 from ..store.layers import clear_layer
 from ..store.matching import match_entry
 from ..store.merging import (
+    DeferredIndexes,
     copy_spans,
     documents_by_sha,
     ids_taken,
@@ -235,6 +238,7 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
         copies = cleanup.enter_context(merge_connection(conn))   # nothing in an attached copy may run
         try:
             with bulk_cache(conn), project.action("merge", None, None) as rec:
+                indexes = DeferredIndexes(conn)
                 for i, f in enumerate(files):
                     if progress:
                         progress(2 * i, total)
@@ -245,15 +249,16 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
                         data = checked[i].result()
                     if i + 1 < len(files):
                         checked.append(pool.submit(_check_and_read, files[i + 1]))
-                    _check_file(data, by_layer, known, sha_to_doc)
+                    check_file(data, by_layer, known, sha_to_doc)
                     _check_handout(data, handed, welcome)
                     if progress:
                         progress(2 * i + 1, total)
                     source = copies.attach(f.copy_path)
-                    report.files.append(_merge_one(project, rec, data, sha_to_doc, stamp, source))
+                    report.files.append(merge_layer(project, rec, data, sha_to_doc, stamp, source, indexes))
                 unused = sorted(welcome - set(by_layer))
                 if unused:
                     raise IsfError(f"--new-annotator {unused[0]}: no file given holds {unused[0]}'s work")
+                indexes.restore()
                 rec.change.description = ", ".join(by_layer)
         finally:
             for future in checked:
@@ -285,7 +290,7 @@ def _check_handout(data: FileData, handed: dict[str, dict[str, Any]], welcome: s
                                 f"--new-annotator {data.annotator}")
 
 
-def _check_file(data: FileData, by_layer: dict[str, str], known: dict[str, str], sha_to_doc: dict[str, str]) -> None:
+def check_file(data: FileData, by_layer: dict[str, str], known: dict[str, str], sha_to_doc: dict[str, str]) -> None:
     """What a file is checked against outside itself: the other files and the project."""
     if data.annotator in by_layer:
         raise IsfError(f"{data.path} and {by_layer[data.annotator]} both hold {data.annotator}'s work; "
@@ -300,10 +305,33 @@ def _check_file(data: FileData, by_layer: dict[str, str], known: dict[str, str],
     by_layer[data.annotator] = data.path
 
 
-def _merge_one(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc: dict[str, str], stamp: str,
-               source: str | None) -> FileReport:
+@dataclass
+class LayerPlan:
+    """What a merge writes of one layer: the documents whose layer is replaced (project doc id,
+    file doc id, its rows), the maps of the spans' links and documents, and the file's span and
+    stance ids by document (to find the ids the project has taken)."""
+    layer: str
+    docs: list[tuple[str, str, dict[str, Any]]]
+    maps: dict[str, dict[str, str]]
+    span_doc: dict[str, str]
+    stance_doc: dict[str, str]
+
+
+def merge_layer(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc: dict[str, str], stamp: str,
+                source: str | None, indexes: DeferredIndexes | None = None) -> FileReport:
     """Merge one file's layer; *source*: the schema its checked copy is attached as (None: not
-    attached, the spans are bound row by row)."""
+    attached, the spans are bound row by row); *indexes*: the span indexes a bulk write may
+    build after its rows (see ``DeferredIndexes``)."""
+    fr, plan = plan_layer(project, rec, data, sha_to_doc, stamp)
+    clear_planned(rec, plan)
+    write_planned(rec, plan, source, indexes)
+    fr.suggestion_decisions = _merge_suggestion_log(rec, data, sha_to_doc)
+    return fr
+
+
+def plan_layer(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc: dict[str, str],
+               stamp: str) -> tuple[FileReport, LayerPlan]:
+    """The registry reconciled (written) and what is to be written of the layer (read only)."""
     conn = rec.conn
     layer = data.annotator
     fr = FileReport(data.path, layer)
@@ -343,21 +371,33 @@ def _merge_one(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc: 
         docs.append((doc, fdoc, parts))
         fr.replaced += 1
         fr.spans += len(spans)
-    if docs:
-        replaced = [doc for doc, _, _ in docs]
-        clear_layer(rec, replaced, layer, status=True)
+    maps = {"actor_id": moved, "document_id": {fdoc: doc for doc, fdoc, _ in docs if fdoc != doc}}
+    return fr, LayerPlan(layer, docs, maps, span_doc, stance_doc)
+
+
+def clear_planned(rec: Recorder, plan: LayerPlan) -> None:
+    """Delete the layer's rows (and digests) in the documents *plan* replaces."""
+    if plan.docs:
+        replaced = [doc for doc, _, _ in plan.docs]
+        clear_layer(rec, replaced, plan.layer, status=True)
         rec.delete_where("merge_digests", "document_id IN (SELECT value FROM json_each(?)) AND annotator=?",
-                         (json.dumps(replaced), layer))
-        maps = {"actor_id": moved, "document_id": {fdoc: doc for doc, fdoc, _ in docs if fdoc != doc}}
-        try:   # the annotator's ids are kept: almost always free in the project
-            with rec.attempt():
-                _write_layer(rec, layer, docs, maps, set(), set(), source)
-        except sqlite3.IntegrityError:   # some are taken (by another document or layer): new ids for those
-            taken_spans = ids_taken(conn, "spans", span_doc)
-            taken_stances = ids_taken(conn, "stances", stance_doc)
-            _write_layer(rec, layer, docs, maps, taken_spans, taken_stances, None)
-    fr.suggestion_decisions = _merge_suggestion_log(rec, data, sha_to_doc)
-    return fr
+                         (json.dumps(replaced), plan.layer))
+
+
+def write_planned(rec: Recorder, plan: LayerPlan, source: str | None, indexes: DeferredIndexes | None) -> None:
+    """Write the layer's rows of the documents *plan* replaces (``clear_planned`` first)."""
+    if not plan.docs:
+        return
+    layer, docs, maps = plan.layer, plan.docs, plan.maps
+    if indexes is not None:
+        indexes.before_insert(sum(len(parts["spans"]) for _, _, parts in docs))
+    try:   # the annotator's ids are kept: almost always free in the project
+        with rec.attempt():
+            _write_layer(rec, layer, docs, maps, set(), set(), source)
+    except sqlite3.IntegrityError:   # some are taken (by another document or layer): new ids for those
+        taken_spans = ids_taken(rec.conn, "spans", plan.span_doc)
+        taken_stances = ids_taken(rec.conn, "stances", plan.stance_doc)
+        _write_layer(rec, layer, docs, maps, taken_spans, taken_stances, None)
 
 
 def _merge_suggestion_log(rec: Recorder, data: FileData, sha_to_doc: dict[str, str]) -> int:

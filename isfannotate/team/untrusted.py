@@ -441,8 +441,14 @@ def _validate_suggestion_log(data: FileData) -> None:
 
 
 def _validate_spans(data: FileData, labels: set[str], spans: list[tuple[Any, ...]]) -> None:
-    """Refuse the first of *spans* (SPAN_COLUMNS tuples) that breaks a rule."""
+    """Refuse the first of *spans* (SPAN_COLUMNS tuples) that breaks a rule. One pass keeps the
+    spans that may break one (attributes other than ``{}`` are parsed below); the loop explains
+    the first of them that does."""
     src, docs, actors = data.path, data.docs, data.actors
+    n_of = {d: len(text) for d, (_sha, text) in docs.items()}
+    spans = [s for s in spans
+             if not (type(s[2]) is int and type(s[3]) is int and 0 <= s[2] < s[3] <= n_of.get(s[1], -1)
+                     and s[4] in labels and (s[5] is None or s[5] in actors) and s[6] == "{}")]
     for sid, doc_id, start, end, label, actor_id, attrs, _created in spans:
         doc = docs.get(doc_id)
         if doc is None:

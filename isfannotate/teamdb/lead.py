@@ -3,17 +3,15 @@ assignments, decisions, gold), then pull every annotator's layer **through merge
 
 Pulling: for each annotator whose documents changed on the server since the lead last merged
 them (the server's per-document digests against the lead's record, ``project_info.team_pulled``),
-the changed documents' rows are written into a temporary project file shaped like a handed-out
-annotator file (the documents, the lead's registry with that annotator's proposals over it, the
-layer), and all those files go through ``team.merge.merge_files`` as one action: every row
-validated against the scheme and the texts, the registry reconciled (proposals become entries or
-listed conflicts), nothing but the annotator's own layer written, all-or-nothing, one undo step.
+the changed documents' rows, with the lead's registry and that annotator's proposals over it,
+go through ``team.merge_rows.merge_rows`` (the checks of ``merge`` on rows instead of files; no
+scratch file is written), all layers as one action: every row validated against the scheme and
+the texts, the registry reconciled (proposals become entries or listed conflicts), nothing but
+the annotator's own layer written, all-or-nothing, one undo step.
 """
 from __future__ import annotations
 
 import json
-import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from ..store.server import proposals as server_proposals
 from ..store.server import rows as srv
 from ..store.server.schema import GOLD_LAYER
 from ..store.teamsync import (
+    LAYER_TABLES,
     PULLED_KEY,
     columns,
     document_ids,
@@ -33,14 +32,14 @@ from ..store.teamsync import (
     project_json,
     project_value,
     table_rows,
-    write_documents_base,
-    write_layer_copy,
 )
+from ..team.merge_rows import LayerIn, merge_rows
 from .connect import describe
 from .reports import SyncReport
 
 Progress = Callable[[int, int], None]
 DOC_BATCH = 500
+SOURCE = "the team database"   # where the rows come from, in the merge's messages and listed conflicts
 
 
 def push_shared(conn: Any, project: Any, *, progress: Progress | None = None,
@@ -98,7 +97,7 @@ def _changed_layers(conn: Any, pulled: dict[str, dict[str, str]]) -> dict[str, d
 def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
                 progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> None:
     """Merge every annotator's changed documents (and open registry proposals) into the lead's
-    project through ``merge_files`` (see the module's docstring): all annotators in one merge
+    project through ``merge_rows`` (see the module's docstring): all annotators in one merge
     (one action); when merge refuses one of them, each on its own, so that a refused layer is
     listed with the reason and the others still merge. The server is read in one REPEATABLE
     READ transaction (the marks and the rows they describe agree)."""
@@ -106,7 +105,6 @@ def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
         pulled = project_json(lc, PULLED_KEY, {})
         actors, targets = table_rows(lc, "actors"), table_rows(lc, "targets")
         local_docs = set(document_ids(lc))
-        info = {"scheme": project_value(lc, "scheme") or "", "name": f"{server}"}
     server_marks.begin_repeatable_read(conn)
     changed = _changed_layers(conn, pulled)
     proposals = server_proposals.open_proposals(conn)
@@ -124,26 +122,18 @@ def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
     if progress is not None:
         progress(0, 2 * len(layers) + 1)   # reading the server: every layer at once
     fetched = srv.fetch_layers(conn, merged)
-    every = sorted({d for docs in merged.values() for d in docs})
-    with tempfile.TemporaryDirectory(prefix="isf-team-pull-") as tmp:
-        base = Path(tmp) / "documents.isf"   # the documents once; each layer's file starts as a copy
-        with project.snapshot() as lc:
-            write_documents_base(base, documents_by_id(lc, every))
-        files: dict[str, Path] = {}
-        for i, layer in enumerate(layers):
-            _stop_if(cancel, "before merging the annotators' work; nothing of it was merged")
-            if progress is not None:
-                progress(i, 2 * len(layers) + 1)
-            mine = {"actor": {r[0]: r for r in actors}, "target": {r[0]: r for r in targets}}
-            for kind, entity, raw in proposals.get(layer, []):
-                table = "actors" if kind == "actor" else "targets"
-                value = json.loads(raw)
-                mine[kind][entity] = tuple(value.get(c) for c in columns(table))
-            files[layer] = Path(tmp) / f"{i:04d}.isf"
-            write_layer_copy(files[layer], layer, info, merged[layer], list(mine["actor"].values()),
-                             list(mine["target"].values()), fetched[layer], base=base)
-        _stop_if(cancel, "before merging the annotators' work; nothing of it was merged")
-        _merge(project, files, report, progress)
+    cols = {t: columns(t) for t in ("actors", "targets", *LAYER_TABLES)}
+    given: list[LayerIn] = []
+    for layer in layers:
+        mine = {"actor": {r[0]: r for r in actors}, "target": {r[0]: r for r in targets}}
+        for kind, entity, raw in proposals.get(layer, []):
+            table = "actors" if kind == "actor" else "targets"
+            value = json.loads(raw)
+            mine[kind][entity] = tuple(value.get(c) for c in columns(table))
+        given.append(LayerIn(layer, merged[layer], cols, fetched[layer], list(mine["actor"].values()),
+                             list(mine["target"].values())))
+    _stop_if(cancel, "before merging the annotators' work; nothing of it was merged")
+    _merge(project, given, report, progress)
     taken = [layer for layer in layers if layer not in report.refused_layers]
     if taken:
         record_pulled(project, {layer: {d: changed[layer][d] for d in merged[layer]} for layer in taken})
@@ -152,41 +142,36 @@ def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
     conn.commit()
 
 
-def _merge(project: Any, files: dict[str, Path], report: SyncReport, progress: Progress | None) -> None:
-    from ..team.merge import merge_files
-
-    if not files:
+def _merge(project: Any, given: list[LayerIn], report: SyncReport, progress: Progress | None) -> None:
+    if not given:
         return
-    names = {str(path): layer for layer, path in files.items()}
     try:
-        results = [merge_files(project, list(files.values()), new_annotators=list(files), progress=progress)]
+        results = [merge_rows(project, given, source=SOURCE, progress=progress)]
     except JobCancelled:
         raise
-    except IsfError:
-        if len(files) == 1:
-            results = []
-            layer, path = next(iter(files.items()))
-            _refuse(report, layer, path, sys.exc_info()[1])
+    except IsfError as e:
+        results = []
+        if len(given) == 1:
+            _refuse(report, given[0].annotator, e)
         else:   # find the layer(s) merge refuses: each on its own
-            results = []
-            for layer, path in files.items():
+            for layer in given:
                 try:
-                    results.append(merge_files(project, [path], new_annotators=[layer], progress=progress))
+                    results.append(merge_rows(project, [layer], source=SOURCE, progress=progress))
                 except JobCancelled:
                     raise
                 except IsfError as e:
-                    _refuse(report, layer, path, e)
+                    _refuse(report, layer.annotator, e)
     for result in results:
         for fr in result.files:
             extra = f", {fr.new_actors} new actors" if fr.new_actors else ""
-            report.merged.append(f"{names.get(fr.path, fr.annotator)}: {fr.documents} documents ({fr.replaced} "
+            report.merged.append(f"{fr.annotator}: {fr.documents} documents ({fr.replaced} "
                                  f"updated, {fr.unchanged} unchanged), {fr.spans} spans{extra}")
             report.conflicts += fr.conflicts
 
 
-def _refuse(report: SyncReport, layer: str, path: Path, e: BaseException | None) -> None:
+def _refuse(report: SyncReport, layer: str, e: BaseException) -> None:
     report.refused_layers.add(layer)
-    report.refused.append(f"{layer}: not merged: {str(e).replace(str(path), 'the server copy')}")
+    report.refused.append(f"{layer}: not merged: {e}")
 
 
 def sync_lead(conn: Any, project: Any, dsn: str, *, progress: Progress | None = None,

@@ -7,6 +7,7 @@ server's claims and evidence carry their layer as one more column at the end.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -138,6 +139,12 @@ def push_layer(conn: Any, layer: str, local: dict[str, dict[str, list[Row]]], *,
     return len(todo), rows_written
 
 
+# A list of ids sent as one JSON text and unpacked by the server (an initplan: still an index
+# condition): psycopg's dump of a Python list as an array checks every element with a regular
+# expression, 0.13 s for a layer's 50,000 span ids.
+_ANY_JSON = "ANY(ARRAY(SELECT json_array_elements_text(%s::json)))"
+
+
 def fetch_layers(conn: Any, wanted: dict[str, list[str]]) -> dict[str, dict[str, list[Row]]]:
     """Every layer's rows of its documents in *wanted* (layer -> document ids) as the server
     holds them: layer -> table -> rows (``columns`` order). No joins: each layered table is read
@@ -149,12 +156,12 @@ def fetch_layers(conn: Any, wanted: dict[str, list[str]]) -> dict[str, dict[str,
     for layer, docs in wanted.items():
         got: dict[str, list[Row]] = {}
         for table in LAYERED:
-            got[table] = select(conn, table, "WHERE t.layer = %s AND t.document_id = ANY(%s)", (layer, docs)) \
-                if docs else []
+            got[table] = select(conn, table, f"WHERE t.layer = %s AND t.document_id = {_ANY_JSON}",
+                                (layer, json.dumps(docs))) if docs else []
         for table, (parent, key) in CHILD.items():
             ids = [r[0] for r in got[parent]]   # ``id`` is the parents' first column
-            got[table] = select(conn, table, f"WHERE t.layer = %s AND t.{ident(key)} = ANY(%s)", (layer, ids)) \
-                if ids else []
+            got[table] = select(conn, table, f"WHERE t.layer = %s AND t.{ident(key)} = {_ANY_JSON}",
+                                (layer, json.dumps(ids))) if ids else []
         out[layer] = got
     return out
 
