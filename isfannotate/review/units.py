@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..agreement.alignment import span_counts
+from ..agreement.alignment import span_counts, span_groups
 from ..agreement.units import build_units
 from ..gcpause import paused_gc
 from ..store import review as stored
@@ -117,7 +117,12 @@ class ReviewDoc:
 
 
 def _unit_key(kind: str, doc: str, versions: dict[str, dict[str, Any]]) -> str:
-    sig = json.dumps(sorted((a, repr(version_key(kind, v))) for a, v in versions.items()), ensure_ascii=False)
+    return _key_of(kind, doc, {a: version_key(kind, v) for a, v in versions.items()})
+
+
+def _key_of(kind: str, doc: str, version_keys: dict[str, tuple[Any, ...]]) -> str:
+    """A unit's key from each annotator's ``version_key``."""
+    sig = json.dumps(sorted((a, repr(k)) for a, k in version_keys.items()), ensure_ascii=False)
     return f"{kind}:{doc}:{hashlib.sha1(sig.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
 
 
@@ -209,6 +214,38 @@ def _span_counts(coders: list[str], by_annotator: dict[str, list[SpanKey]] | Non
     if all(mine == keys[0] for mine in keys[1:]):
         return len(keys[0]), 0      # every coder marked the same spans: each is a unit of its own, agreeing
     return span_counts(keys)
+
+
+def unit_states(project: ProjectBase, document_id: str) -> list[tuple[str, bool]]:
+    """(key, open) of each unit of a document, in the review's unit order: what the
+    next-disagreement key needs, equal to ``review_document``'s ``(u.key, u in
+    open_disagreements)``. A document whose units are all spans is read as plain keys
+    (``store.review_counts.coded_spans``: a span's version key is its offsets, label and link,
+    so neither the versions' details nor the project's layers are read); one with claims,
+    stances or document labels goes through the full review."""
+    project.document_length(document_id)     # (ValidationError for an unknown document)
+    with project.snapshot() as conn:
+        more = store_counts.holds_more_than_spans(conn, document_id)
+        if not more:
+            coders_of, spans = store_counts.coded_spans(conn, [document_id])
+            decided = stored.decisions_of_documents(conn, [document_id])
+    if more:
+        rd = review_document(project, document_id)
+        open_ = {id(u) for u in rd.open_disagreements}
+        return [(u.key, id(u) in open_) for u in rd.units]
+    coders = coders_of.get(document_id, [])
+    by_annotator = spans.get(document_id, {})
+    keys = [by_annotator.get(c, []) for c in coders]
+    if not any(keys):
+        return []
+    ann, units = span_groups(keys)
+    flat = [k for mine in keys for k in mine]
+    out = []
+    for _, idx, _, _ in units:
+        versions = {coders[ann[i]]: ((flat[i][0], flat[i][1]), flat[i][2], flat[i][3]) for i in idx}
+        key = _key_of("span", document_id, versions)
+        out.append((key, key not in decided and (len(idx) < len(coders) or len(set(versions.values())) > 1)))
+    return out
 
 
 def review_document(project: ProjectBase, document_id: str) -> ReviewDoc:

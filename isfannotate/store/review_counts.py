@@ -51,7 +51,8 @@ def coded_spans(conn: sqlite3.Connection, documents: Sequence[str] | None = None
                                    (GOLD, *args)):
         anyone.setdefault(doc, set()).add(layer)
     done: dict[str, set[str]] = {}
-    for doc, layer, status in conn.execute("SELECT document_id, layer, status FROM doc_status WHERE status <> 'new'"):
+    for doc, layer, status in conn.execute(
+            f"SELECT document_id, layer, status FROM doc_status WHERE status <> 'new'{only}", args):
         if status == "done":
             done.setdefault(doc, set()).add(layer)
         if layer != GOLD:
@@ -91,3 +92,13 @@ def documents_beyond_spans(conn: sqlite3.Connection, coders: dict[str, list[str]
     out = {doc for doc, layer in pairs if layer in coders.get(doc, ())}
     out.update(r[0] for r in conn.execute("SELECT DISTINCT document_id FROM decisions") if r[0] in coders)
     return out
+
+
+def holds_more_than_spans(conn: sqlite3.Connection, document_id: str) -> bool:
+    """Whether an annotator layer (gold left out) has a claim, stance or document label on the
+    document: its review then needs the full versions."""
+    row = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM spans s JOIN claims c ON c.span_id = s.id WHERE s.document_id = ? "
+        "AND s.layer <> ?) OR EXISTS (SELECT 1 FROM stances WHERE document_id = ? AND layer <> ?) "
+        "OR EXISTS (SELECT 1 FROM doc_labels WHERE document_id = ? AND layer <> ?)", (document_id, GOLD) * 3).fetchone()
+    return bool(row[0])

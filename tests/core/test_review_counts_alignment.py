@@ -14,7 +14,7 @@ import pytest
 
 from isfannotate.agreement import SpanAnn, align_spans
 from isfannotate.agreement.alignment import span_counts, span_groups
-from isfannotate.review import review_counts, review_documents
+from isfannotate.review import review_counts, review_documents, unit_states
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -85,11 +85,9 @@ def test_counts_on_hand_worked_cases():
     assert span_counts([]) == (0, 0)
 
 
-def test_the_queue_counts_equal_the_full_review_on_crlf_and_emoji_texts(new_project, tmp_path):
+def _crlf_emoji_project(p, tmp_path):
     """Four layers imported from doccano files whose texts have CRLF line ends and emoji (astral
-    code points) before the spans, with overlapping, nested, relabelled and repeated spans: the
-    first opening's counts equal the full review's, for every document and for a subset."""
-    p = new_project()
+    code points) before the spans, with overlapping, nested, relabelled and repeated spans."""
     team = ("ana", "ben", "cleo", "dev")
     texts = {}
     for d in range(30):
@@ -133,6 +131,12 @@ def test_the_queue_counts_equal_the_full_review_on_crlf_and_emoji_texts(new_proj
     assert "\n" in doc.text and "\r" not in doc.text
     assert any(any(ord(ch) > 0xFFFF for ch in doc.text[:s.start]) and "\n" in doc.text[:s.start]
                for s in p.spans(doc.id, "ana"))
+    return p
+
+
+def test_the_queue_counts_equal_the_full_review_on_crlf_and_emoji_texts(new_project, tmp_path):
+    """The first opening's counts equal the full review's, for every document and for a subset."""
+    p = _crlf_emoji_project(new_project(), tmp_path)
     full = {d: (len(rd.units), rd.decided, len(rd.open_disagreements)) for d, rd in review_documents(p).items()}
     assert len(full) == 30 and sum(c[2] for c in full.values()) > 30
     assert review_counts(p) == full
@@ -140,6 +144,47 @@ def test_the_queue_counts_equal_the_full_review_on_crlf_and_emoji_texts(new_proj
     assert review_counts(p, some) == {d: full[d] for d in some}
     queue = {r.document_id: (r.units, r.decided, r.open_disagreements) for r in p.review_queue().rows}
     assert queue == full
+
+
+def _states_of_the_full_review(p, doc):
+    rd = p.review(doc)
+    return [(u.key, u in rd.open_disagreements) for u in rd.units]
+
+
+def test_the_next_disagreement_key_reads_the_units_the_full_review_has(new_project, tmp_path):
+    """``unit_states`` (plain keys, no versions) gives each unit's key and openness as the full
+    review does, before and after decisions; the next-disagreement key walks the open units
+    of every document in order, forwards and backwards."""
+    p = _crlf_emoji_project(new_project(), tmp_path)
+    docs = [r.document_id for r in p.review_queue().rows]
+    for doc in docs:
+        assert unit_states(p, doc) == _states_of_the_full_review(p, doc)
+    rd = p.review(docs[3])
+    first, other = rd.open_disagreements[:2]
+    p.decide(docs[3], first.key, "accepted", annotator=next(iter(first.versions)))
+    p.decide(docs[3], other.key, "rejected")
+    states = unit_states(p, docs[3])
+    assert states == _states_of_the_full_review(p, docs[3])
+    assert (first.key, False) in states and (other.key, False) in states
+    expected = [(d, u.key) for d in docs for u in p.review(d).open_disagreements]
+    walked, at = [], p.next_disagreement()
+    while at is not None:
+        walked.append(at)
+        at = p.next_disagreement(*at)
+    assert walked == expected
+    back, at = [], p.next_disagreement(backwards=True)
+    while at is not None:
+        back.append(at)
+        at = p.next_disagreement(*at, backwards=True)
+    assert back == expected[::-1]
+
+
+def test_unit_states_of_a_document_with_claims_and_stances(seeded, annotate_three):
+    """A document whose review holds claims and stances is read through the full review."""
+    annotate_three(seeded)
+    for doc, _ in seeded.document_list():
+        assert unit_states(seeded, doc) == _states_of_the_full_review(seeded, doc)
+    assert any(open_ for _, open_ in unit_states(seeded, "004_925ac23fd4dc491f"))
 
 
 def test_the_review_does_not_import_the_agreement_coefficients():
