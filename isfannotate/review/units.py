@@ -132,7 +132,7 @@ def _coded_layers(project: ProjectBase, documents: Sequence[str] | None) -> list
     from ..team.layers import annotator_layers
     anyone = annotator_layers(project, done_only=False, documents=documents)   # read once
     with project.snapshot() as conn:
-        done = stored.done_documents_by_layer(conn)
+        done = stored.done_documents_by_layer(conn, None if documents is None else list(documents))
     done_docs = set().union(*done.values()) if done else set()
     merged = []
     for layer in anyone:
