@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ValidationError
+from ..gcpause import paused_gc
 from ..ids import new_id, now
 from ..models import GOLD
 from ..store import review as stored
@@ -181,19 +182,20 @@ def review_queue(project: ProjectBase, *, progress: Callable[[int, int], None] |
     """Per document: units, decided, open disagreements; from the review cache, computing (and
     caching) only the documents an action changed since (every action drops its documents'
     rows). The first opening of a large project computes everything once."""
-    with project.snapshot() as conn:
-        docs = stored.documents_under_review(conn)
-        cached = stored.cached_review_counts(conn)
-    missing = [d for d in docs if d not in cached]
-    if missing:
-        # the first opening: every document is missing, and reading all of them needs no filter
-        counts = review_counts(project, None if len(missing) == len(docs) else missing, progress=progress)
-        rows = [(d, *counts.get(d, (0, 0, 0))) for d in missing]
-        if not project.read_only:
-            project.cache_review_counts(rows)
-        cached.update({r[0]: r[1:] for r in rows})
-    titles = dict(project.document_list())
-    return Queue([QueueRow(d, titles.get(d, d), *cached[d]) for d in docs])
+    with paused_gc():      # (tens of thousands of rows and counts, none in a cycle)
+        with project.snapshot() as conn:
+            docs = stored.documents_under_review(conn)
+            cached = stored.cached_review_counts(conn)
+        missing = [d for d in docs if d not in cached]
+        if missing:
+            # the first opening: every document is missing, and reading all of them needs no filter
+            counts = review_counts(project, None if len(missing) == len(docs) else missing, progress=progress)
+            rows = [(d, *counts.get(d, (0, 0, 0))) for d in missing]
+            if not project.read_only:
+                project.cache_review_counts(rows)
+            cached.update({r[0]: r[1:] for r in rows})
+        titles = dict(project.document_list())
+        return Queue([QueueRow(d, titles.get(d, d), *cached[d]) for d in docs])
 
 
 def next_disagreement(project: ProjectBase, after_doc: str | None = None, after_unit: str | None = None,
