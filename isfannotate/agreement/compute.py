@@ -20,6 +20,7 @@ from typing import Any
 
 from ..gcpause import paused_gc
 from . import measures
+from .alignment import CROSS_LABEL_MIN_OVERLAP
 from .describe import unit_dict
 from .facets import (  # noqa: F401
     UNLINKED,
@@ -34,7 +35,7 @@ from .facets import (  # noqa: F401
 )
 from .matching import exact_keys, match_exact_keys, match_overlap_rest
 from .unitizing import UnitizingSummary, pairwise_unitizing
-from .units import CROSS_LABEL_MIN_OVERLAP, DocumentUnits, Layer, Unit, build_units, group_by_doc
+from .units import DocumentUnits, Layer, Unit, build_units, group_by_doc
 
 FACETS = ("span_label", "actor_link", "claim_source", "stance_polarity")
 

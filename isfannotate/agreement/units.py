@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .matching import _overlap
+from .alignment import CROSS_LABEL_MIN_OVERLAP, span_groups
 
 # ----------------------------------------------------------------------------- input model
 
@@ -235,11 +235,6 @@ def version_dict(v: Any) -> dict[str, Any]:
 
 # ----------------------------------------------------------------------------- multi-annotator alignment
 
-#: A span joins a unit of a *different* label only when their overlap covers at least this share
-#: of the longer of the two (so an ACTOR nested in a CLAIM is not a label disagreement with it).
-CROSS_LABEL_MIN_OVERLAP = 0.5
-
-
 def align_spans(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequence[Any]], *,
                 kind: str = "span", label_of: Callable[[Any], str] | None = None,
                 link_of: Callable[[Any], str | None] | None = None,
@@ -269,111 +264,6 @@ def align_spans(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequ
     coders = tuple(coders)
     return [Unit(f"{kind}:{doc}:{k}", kind, doc, coders, {coders[ann[i]]: items[i] for i in idx}, lo, hi)
             for k, (_, idx, lo, hi) in enumerate(out)]
-
-
-def span_groups(keys: Sequence[Sequence[tuple[Any, ...]]], cross_label_min_overlap: float = CROSS_LABEL_MIN_OVERLAP
-                ) -> tuple[list[int], list[tuple[int, list[int], int, int]]]:
-    """The alignment of ``align_spans`` on plain keys: *keys* holds, per coder (in coder order),
-    the (start, end, label, link) of each of their spans. Returns (the coder of each span, by
-    its index over all coders' spans in order; the units in unit order, each as (rank, the
-    indices of its spans in coder order, start, end)). ``align_spans`` builds its units from
-    this; the review queue counts units from it without building them."""
-    # Identical spans (offsets, label, link) of different annotators are joined first: the
-    # greedy below would take their pairs first anyway (no pair ranks before an identical one),
-    # so this only saves work. An annotator's k-th identical copy joins the k-th group.
-    ann: list[int] = []
-    groups: dict[tuple[Any, ...], list[list[Any]]] = {}
-    nodes: list[list[Any]] = []      # node: [coder mask, key, item index, item index, ...]
-    base = 0
-    for ai, got in enumerate(keys):
-        bit = 1 << ai
-        ann.extend([ai] * len(got))
-        for i, key in enumerate(got, base):
-            copies = groups.get(key)
-            if copies is None:
-                node: list[Any] = [bit, key, i]
-                groups[key] = [node]
-                nodes.append(node)
-                continue
-            for node in copies:
-                if not node[0] & bit:
-                    node[0] |= bit
-                    node.append(i)
-                    break
-            else:
-                node = [bit, key, i]
-                copies.append(node)
-                nodes.append(node)
-        base += len(got)
-    n_nodes = len(nodes)
-    first = [node[2] for node in nodes]
-    mask = [node[0] for node in nodes]
-    starts = [node[1][0] for node in nodes]
-    ends = [node[1][1] for node in nodes]
-    nlabel = [node[1][2] for node in nodes]
-    nlink = [node[1][3] for node in nodes]
-    # Nodes in unit order: (start, end, label, link) of their first version, then coder and
-    # input order. Sorted by start first, so the same order drives the search for overlaps.
-    ranked = sorted(range(n_nodes), key=lambda n: (starts[n], ends[n], nlabel[n], nlink[n] or "", ann[first[n]],
-                                                   first[n]))
-    rank = [0] * n_nodes
-    for r, n in enumerate(ranked):
-        rank[n] = r
-    # a node every coder is in cannot join anything: leave it out of the search
-    full = (1 << len(keys)) - 1
-    order = [n for n in ranked if mask[n] != full]
-    n_open = len(order)
-    edges = []
-    for x in range(n_open):
-        n = order[x]
-        s0, e0, a0, l0, k0 = starts[n], ends[n], mask[n], nlabel[n], nlink[n]
-        for y in range(x + 1, n_open):
-            m = order[y]
-            s1 = starts[m]
-            if s1 >= e0 and not (s1 == e0 == s0):
-                break
-            if mask[m] & a0:
-                continue
-            e1 = ends[m]
-            ov = (e0 if e0 < e1 else e1) - s1  # s1 >= s0
-            if ov <= 0:
-                if not (s1 == s0 and e1 == e0):
-                    continue
-                ov = 1  # two empty spans at one offset
-            same_label = l0 == nlabel[m]
-            if not same_label and ov < cross_label_min_overlap * max(e0 - s0, e1 - s1):
-                continue
-            fn, fm = first[n], first[m]
-            edges.append((not same_label, k0 != nlink[m], -ov, abs(s0 - s1) + abs(e0 - e1),
-                          fn if fn < fm else fm, fm if fn < fm else fn, n, m))
-    edges.sort()
-    unit_of = list(range(n_nodes))
-    members: dict[int, list[int]] = {n: [n] for n in range(n_nodes)}
-    for e in edges:
-        u, v = unit_of[e[6]], unit_of[e[7]]
-        if u == v or mask[u] & mask[v]:
-            continue
-        mu, mv = members[u], members[v]
-        if (len(mu) > 1 or len(mv) > 1) and any(
-                not _overlap(starts[p], ends[p], starts[q], ends[q]) for p in mu for q in mv):
-            continue
-        if len(mu) < len(mv):
-            u, v, mu, mv = v, u, mv, mu
-        mu.extend(mv)
-        mask[u] |= mask[v]
-        for n in mv:
-            unit_of[n] = u
-        del members[v]
-    out = []
-    for ms in members.values():
-        if len(ms) == 1:  # identical versions, already in coder order
-            n = ms[0]
-            out.append((rank[n], nodes[n][2:], starts[n], ends[n]))
-        else:
-            idx = sorted([i for n in ms for i in nodes[n][2:]], key=ann.__getitem__)
-            out.append((min([rank[n] for n in ms]), idx, min([starts[n] for n in ms]), max([ends[n] for n in ms])))
-    out.sort()
-    return ann, out
 
 
 def align_stances(doc: str, coders: Sequence[str], by_annotator: Mapping[str, Sequence[StanceAnn]]) -> list[Unit]:

@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ValidationError
+from ..gcpause import paused_gc
 from ..ids import new_id, now
 from ..models import GOLD
 from ..store import review as stored
 from ..store.changes import Change
 from .decide import _undo_earlier, _used_elsewhere, apply_decision, update_gold_status
-from .units import PARTS, ReviewDoc, ReviewUnit, review_counts, review_document, review_documents
+from .units import PARTS, ReviewDoc, ReviewUnit, review_counts, review_document, review_documents, unit_states
 
 if TYPE_CHECKING:
     from ..store.base import ProjectBase
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["PARTS", "ReviewDoc", "ReviewUnit", "QueueRow", "Queue", "auto_merge", "decide", "review_document",
            "review_counts", "review_documents", "review_queue", "next_disagreement", "set_note",
            "add_guideline_example",
-           "guideline_examples", "undecide", "unit_name", "describe_decision", "majority_of"]
+           "guideline_examples", "undecide", "unit_name", "unit_states", "describe_decision", "majority_of"]
 
 
 def decide(project: ProjectBase, document_id: str, unit_key: str, decision: str, *, annotator: str | None = None,
@@ -181,41 +182,42 @@ def review_queue(project: ProjectBase, *, progress: Callable[[int, int], None] |
     """Per document: units, decided, open disagreements; from the review cache, computing (and
     caching) only the documents an action changed since (every action drops its documents'
     rows). The first opening of a large project computes everything once."""
-    with project.snapshot() as conn:
-        docs = stored.documents_under_review(conn)
-        cached = stored.cached_review_counts(conn)
-    missing = [d for d in docs if d not in cached]
-    if missing:
-        # the first opening: every document is missing, and reading all of them needs no filter
-        counts = review_counts(project, None if len(missing) == len(docs) else missing, progress=progress)
-        rows = [(d, *counts.get(d, (0, 0, 0))) for d in missing]
-        if not project.read_only:
-            project.cache_review_counts(rows)
-        cached.update({r[0]: r[1:] for r in rows})
-    titles = dict(project.document_list())
-    return Queue([QueueRow(d, titles.get(d, d), *cached[d]) for d in docs])
+    with paused_gc():      # (tens of thousands of rows and counts, none in a cycle)
+        with project.snapshot() as conn:
+            docs = stored.documents_under_review(conn)
+            cached = stored.cached_review_counts(conn)
+        missing = [d for d in docs if d not in cached]
+        if missing:
+            # the first opening: every document is missing, and reading all of them needs no filter
+            counts = review_counts(project, None if len(missing) == len(docs) else missing, progress=progress)
+            rows = [(d, *counts.get(d, (0, 0, 0))) for d in missing]
+            if not project.read_only:
+                project.cache_review_counts(rows)
+            cached.update({r[0]: r[1:] for r in rows})
+        titles = dict(project.document_list())
+        return Queue([QueueRow(d, titles.get(d, d), *cached[d]) for d in docs])
 
 
 def next_disagreement(project: ProjectBase, after_doc: str | None = None, after_unit: str | None = None,
                       *, backwards: bool = False) -> tuple[str, str] | None:
     """The next (or previous) undecided disagreement or incomplete unit, across documents, in
     document order then unit order: (document id, unit key), or None when all are decided.
-    The current document is looked at first, so the key costs one document's review."""
-    def open_of(units: list[ReviewUnit]) -> list[ReviewUnit]:
-        units = [u for u in units if not u.decided and u.state in ("disagree", "incomplete")]
-        return units[::-1] if backwards else units
+    The current document is looked at first, so the key costs one document's unit keys and
+    states (``unit_states``: no versions built for a document of spans); then the queue's
+    cached counts say which documents have open units."""
+    def first_open(states: list[tuple[str, bool]]) -> str | None:
+        return next((key for key, open_ in (states[::-1] if backwards else states) if open_), None)
 
     if after_doc is not None:
-        every = review_document(project, after_doc).units
+        every = unit_states(project, after_doc)
         if backwards:
             every = every[::-1]
-        keys = [u.key for u in every]
+        keys = [key for key, _ in every]
         # after the unit's place (it may have just been decided, so it is looked up among all units)
-        rest = open_of(every[keys.index(after_unit) + 1:] if after_unit in keys else every)
-        if backwards:
-            rest = rest[::-1]
-        if rest:
-            return after_doc, rest[0].key
+        rest = every[keys.index(after_unit) + 1:] if after_unit in keys else every
+        key = next((k for k, open_ in rest if open_), None)
+        if key is not None:
+            return after_doc, key
     rows = review_queue(project).rows
     if backwards:
         rows = rows[::-1]
@@ -224,9 +226,9 @@ def next_disagreement(project: ProjectBase, after_doc: str | None = None, after_
         start = next((i + 1 for i, r in enumerate(rows) if r.document_id == after_doc), 0)
     for r in rows[start:]:
         if r.open_disagreements:
-            units = open_of(review_document(project, r.document_id).units)
-            if units:
-                return r.document_id, units[0].key
+            found = first_open(unit_states(project, r.document_id))
+            if found is not None:
+                return r.document_id, found
     return None
 
 

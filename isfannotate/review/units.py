@@ -18,7 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..agreement.units import build_units, span_groups
+from ..agreement.alignment import span_counts, span_groups
+from ..agreement.units import build_units
+from ..gcpause import paused_gc
 from ..store import review as stored
 from ..store import review_counts as store_counts
 from ..store.review_counts import SpanKey
@@ -115,7 +117,12 @@ class ReviewDoc:
 
 
 def _unit_key(kind: str, doc: str, versions: dict[str, dict[str, Any]]) -> str:
-    sig = json.dumps(sorted((a, repr(version_key(kind, v))) for a, v in versions.items()), ensure_ascii=False)
+    return _key_of(kind, doc, {a: version_key(kind, v) for a, v in versions.items()})
+
+
+def _key_of(kind: str, doc: str, version_keys: dict[str, tuple[Any, ...]]) -> str:
+    """A unit's key from each annotator's ``version_key``."""
+    sig = json.dumps(sorted((a, repr(k)) for a, k in version_keys.items()), ensure_ascii=False)
     return f"{kind}:{doc}:{hashlib.sha1(sig.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
 
 
@@ -125,7 +132,7 @@ def _coded_layers(project: ProjectBase, documents: Sequence[str] | None) -> list
     from ..team.layers import annotator_layers
     anyone = annotator_layers(project, done_only=False, documents=documents)   # read once
     with project.snapshot() as conn:
-        done = stored.done_documents_by_layer(conn)
+        done = stored.done_documents_by_layer(conn, None if documents is None else list(documents))
     done_docs = set().union(*done.values()) if done else set()
     merged = []
     for layer in anyone:
@@ -169,49 +176,76 @@ def review_counts(project: ProjectBase, documents: Sequence[str] | None = None, 
     them, without building what only the review screen needs. The review queue's first
     opening over a large project runs on this.
 
-    The coders of each document and their spans come from SQL as plain rows (no layers, no
-    span objects); a document whose review holds only spans is counted by ``_span_counts``
-    (a span's version is compared on its offsets, label and link alone: its attributes are
-    no part of its decision). Documents with a claim, stance, document label or decision are
-    built in full by ``review_documents`` (unit keys, versions), which is exact by definition."""
-    with project.snapshot() as conn:
-        coders_of = store_counts.coders_by_document(conn, documents)
-        full_docs = store_counts.documents_beyond_spans(conn, coders_of)
-        spans = store_counts.coded_spans(conn, coders_of)
-    full = review_documents(project, sorted(full_docs)) if full_docs else {}
-    out: dict[str, tuple[int, int, int]] = {}
-    step = max(1, len(coders_of) // 50)
-    for i, (doc, coders) in enumerate(coders_of.items()):
-        if progress and i % step == 0:
-            progress(i, len(coders_of))
-        rd = full.get(doc)
-        if rd is not None:
-            out[doc] = (len(rd.units), rd.decided, len(rd.open_disagreements))
-        elif doc not in full_docs:
-            n, open_ = _span_counts(tuple(coders), spans.get(doc))
-            out[doc] = (n, 0, open_)
+    The coders of each document and their spans come from SQL as plain keys (no layers, no
+    span objects: ``store.review_counts.coded_spans``); a document whose review holds only
+    spans is counted by ``_span_counts`` (a span's version is compared on its offsets, label
+    and link alone: its attributes are no part of its decision). Documents with a claim,
+    stance, document label or decision are built in full by ``review_documents`` (unit keys,
+    versions), which is exact by definition."""
+    with paused_gc():   # (hundreds of thousands of small objects, none in a cycle: no collection walks them)
+        with project.snapshot() as conn:
+            coders_of, spans = store_counts.coded_spans(conn, documents)
+            full_docs = store_counts.documents_beyond_spans(conn, coders_of)
+        full = review_documents(project, sorted(full_docs)) if full_docs else {}
+        out: dict[str, tuple[int, int, int]] = {}
+        step = max(1, len(coders_of) // 50)
+        for i, (doc, coders) in enumerate(coders_of.items()):
+            if progress and i % step == 0:
+                progress(i, len(coders_of))
+            rd = full.get(doc)
+            if rd is not None:
+                out[doc] = (len(rd.units), rd.decided, len(rd.open_disagreements))
+            elif doc not in full_docs:
+                n, open_ = _span_counts(coders, spans.get(doc))
+                out[doc] = (n, 0, open_)
     if progress:
         progress(len(coders_of), len(coders_of))
     return out
 
 
-def _span_counts(coders: tuple[str, ...], by_annotator: dict[str, list[SpanKey]] | None) -> tuple[int, int]:
+def _span_counts(coders: list[str], by_annotator: dict[str, list[SpanKey]] | None) -> tuple[int, int]:
     """(units, open units) of one document's spans, given as (start, end, label, link) per
-    coder in the review's order, aligned as ``align_spans`` aligns them (``span_groups`` is its
-    alignment, without the units). A unit is open when a coder lacks it or its versions differ."""
+    coder in the review's order, aligned as ``align_spans`` aligns them (``span_counts`` counts
+    its alignment without building the units). A unit is open when a coder lacks it or its
+    versions differ."""
     if not by_annotator:
         return 0, 0
     keys = [by_annotator.get(c, []) for c in coders]
     if all(mine == keys[0] for mine in keys[1:]):
         return len(keys[0]), 0      # every coder marked the same spans: each is a unit of its own, agreeing
-    _, units = span_groups(keys)
+    return span_counts(keys)
+
+
+def unit_states(project: ProjectBase, document_id: str) -> list[tuple[str, bool]]:
+    """(key, open) of each unit of a document, in the review's unit order: what the
+    next-disagreement key needs, equal to ``review_document``'s ``(u.key, u in
+    open_disagreements)``. A document whose units are all spans is read as plain keys
+    (``store.review_counts.coded_spans``: a span's version key is its offsets, label and link,
+    so neither the versions' details nor the project's layers are read); one with claims,
+    stances or document labels goes through the full review."""
+    project.document_length(document_id)     # (ValidationError for an unknown document)
+    with project.snapshot() as conn:
+        more = store_counts.holds_more_than_spans(conn, document_id)
+        if not more:
+            coders_of, spans = store_counts.coded_spans(conn, [document_id])
+            decided = stored.decisions_of_documents(conn, [document_id])
+    if more:
+        rd = review_document(project, document_id)
+        open_ = {id(u) for u in rd.open_disagreements}
+        return [(u.key, id(u) in open_) for u in rd.units]
+    coders = coders_of.get(document_id, [])
+    by_annotator = spans.get(document_id, {})
+    keys = [by_annotator.get(c, []) for c in coders]
+    if not any(keys):
+        return []
+    ann, units = span_groups(keys)
     flat = [k for mine in keys for k in mine]
-    n = len(coders)
-    open_ = 0
+    out = []
     for _, idx, _, _ in units:
-        if len(idx) < n or (n > 1 and len({flat[i] for i in idx}) > 1):
-            open_ += 1
-    return len(units), open_
+        versions = {coders[ann[i]]: ((flat[i][0], flat[i][1]), flat[i][2], flat[i][3]) for i in idx}
+        key = _key_of("span", document_id, versions)
+        out.append((key, key not in decided and (len(idx) < len(coders) or len(set(versions.values())) > 1)))
+    return out
 
 
 def review_document(project: ProjectBase, document_id: str) -> ReviewDoc:

@@ -113,10 +113,12 @@ def gold_status(conn: sqlite3.Connection, document_id: str) -> str | None:
 
 # -- the units of a review (review/units.py)
 
-def done_documents_by_layer(conn: sqlite3.Connection) -> dict[str, set[str]]:
-    """layer -> the documents it marked done (every layer, gold included)."""
+def done_documents_by_layer(conn: sqlite3.Connection, documents: list[str] | None = None) -> dict[str, set[str]]:
+    """layer -> the documents it marked done (every layer, gold included), of *documents* if given."""
     done: dict[str, set[str]] = {}
-    for doc, layer in conn.execute("SELECT document_id, layer FROM doc_status WHERE status='done'"):
+    only, args = ("", ()) if documents is None else (
+        " AND document_id IN (SELECT value FROM json_each(?))", (json.dumps(documents),))
+    for doc, layer in conn.execute("SELECT document_id, layer FROM doc_status WHERE status='done'" + only, args):
         done.setdefault(layer, set()).add(doc)
     return done
 

@@ -1,5 +1,5 @@
 """Reads behind the review queue's counts (``review.units.review_counts``): which annotators
-code which document, their spans as plain rows, and which documents hold more than spans.
+code which document, their spans as plain keys, and which documents hold more than spans.
 Each is one scan of a table, without joins or sorting in SQL: the queue's first opening
 over 10,000 documents reads them in a few hundred milliseconds.
 
@@ -13,6 +13,8 @@ import json
 import sqlite3
 from collections.abc import Sequence
 
+import orjson
+
 from ..models import GOLD
 
 SpanKey = tuple[int, int, str, str | None]     # start, end, label, link
@@ -24,30 +26,60 @@ def _only(documents: Sequence[str] | None, column: str = "document_id") -> tuple
     return f" AND {column} IN (SELECT value FROM json_each(?))", (json.dumps(list(documents)),)
 
 
-def coders_by_document(conn: sqlite3.Connection, documents: Sequence[str] | None = None) -> dict[str, list[str]]:
-    """document id -> its coders, sorted by name (the order the review's units take them in)."""
+def coded_spans(conn: sqlite3.Connection, documents: Sequence[str] | None = None
+                ) -> tuple[dict[str, list[str]], dict[str, dict[str, list[SpanKey]]]]:
+    """(document id -> its coders, sorted by name (the order the review's units take them in);
+    document -> coder -> (start, end, label, link) of each of their spans there, in the order
+    the review aligns them: start, end, label, id).
+
+    The spans come as one JSON array per document and layer (``json_group_array``, in the
+    order of the index on (document, layer, start): no sort in SQL), decoded by orjson only
+    for the layers that code the document: no row object per span, and the layers that have
+    spans need no scan of their own."""
     only, args = _only(documents)
-    anyone: dict[str, set[str]] = {}
-    for table in ("spans", "stances"):
-        for doc, layer in conn.execute(f"SELECT DISTINCT document_id, layer FROM {table} WHERE layer <> ?{only}",
-                                       (GOLD, *args)):
-            anyone.setdefault(doc, set()).add(layer)
+    arrays: dict[str, dict[str, str]] = {}
+    for doc, layer, items in conn.execute(
+            "SELECT document_id, layer, json_group_array(json_array(start, \"end\", label, id, actor_id)) "
+            f"FROM spans WHERE layer <> ?{only} GROUP BY document_id, layer", (GOLD, *args)):
+        got = arrays.get(doc)
+        if got is None:
+            arrays[doc] = {layer: items}
+        else:
+            got[layer] = items
+    anyone: dict[str, set[str]] = {doc: set(layers) for doc, layers in arrays.items()}
+    for doc, layer in conn.execute(f"SELECT DISTINCT document_id, layer FROM stances WHERE layer <> ?{only}",
+                                   (GOLD, *args)):
+        anyone.setdefault(doc, set()).add(layer)
     done: dict[str, set[str]] = {}
-    for doc, layer, status in conn.execute("SELECT document_id, layer, status FROM doc_status WHERE status <> 'new'"):
+    for doc, layer, status in conn.execute(
+            f"SELECT document_id, layer, status FROM doc_status WHERE status <> 'new'{only}", args):
         if status == "done":
             done.setdefault(doc, set()).add(layer)
         if layer != GOLD:
             anyone.setdefault(doc, set()).add(layer)
     keep = set(documents) if documents is not None else None
-    out: dict[str, list[str]] = {}
+    coders: dict[str, list[str]] = {}
+    spans: dict[str, dict[str, list[SpanKey]]] = {}
     for doc, layers in anyone.items():
         if keep is not None and doc not in keep:
             continue
         done_here = done.get(doc)
-        coders = sorted(layers if done_here is None else layers & done_here)
-        if coders:
-            out[doc] = coders
-    return out
+        mine = sorted(layers if done_here is None else layers & done_here)
+        if not mine:
+            continue
+        coders[doc] = mine
+        of_doc = arrays.get(doc)
+        if of_doc is None:
+            continue
+        by_coder: dict[str, list[SpanKey]] = {}
+        for layer in mine:
+            text = of_doc.get(layer)
+            if text is not None:
+                items = orjson.loads(text)
+                items.sort()        # by start, end, label and id (ids are unique: the link is never compared)
+                by_coder[layer] = [(s, e, label, link) for s, e, label, _, link in items]
+        spans[doc] = by_coder
+    return coders, spans
 
 
 def documents_beyond_spans(conn: sqlite3.Connection, coders: dict[str, list[str]]) -> set[str]:
@@ -62,31 +94,11 @@ def documents_beyond_spans(conn: sqlite3.Connection, coders: dict[str, list[str]
     return out
 
 
-def coded_spans(conn: sqlite3.Connection, coders: dict[str, list[str]]) -> dict[str, dict[str, list[SpanKey]]]:
-    """document -> coder -> (start, end, label, link) of each of their spans there, for the
-    documents and coders in *coders*, in the order the review aligns them (start, end,
-    label, id)."""
-    Row = tuple[int, int, str, str, str | None]     # start, end, label, id, link
-    rows: list[tuple[str, str, list[Row]]] = []
-    last_doc, last_layer = None, None
-    mine: list[Row] | None = None
-    of_doc: Sequence[str] = ()
-    # (in the order of the index on (document, layer, start): one group after another, no sort in SQL)
-    for doc, layer, start, end, label, sid, link in conn.execute(
-            'SELECT document_id, layer, start, "end", label, id, actor_id FROM spans WHERE layer <> ? '
-            "ORDER BY document_id, layer, start", (GOLD,)):
-        if layer != last_layer or doc != last_doc:
-            if doc != last_doc:
-                last_doc, of_doc = doc, coders.get(doc, ())
-            last_layer = layer
-            mine = None
-            if layer in of_doc:
-                mine = []
-                rows.append((doc, layer, mine))
-        if mine is not None:
-            mine.append((start, end, label, sid, link))
-    out: dict[str, dict[str, list[SpanKey]]] = {}
-    for doc, layer, items in rows:
-        items.sort()        # by start, end, label and id (ids are unique: the link is never compared)
-        out.setdefault(doc, {})[layer] = [(s, e, label, link) for s, e, label, _, link in items]
-    return out
+def holds_more_than_spans(conn: sqlite3.Connection, document_id: str) -> bool:
+    """Whether an annotator layer (gold left out) has a claim, stance or document label on the
+    document: its review then needs the full versions."""
+    row = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM spans s JOIN claims c ON c.span_id = s.id WHERE s.document_id = ? "
+        "AND s.layer <> ?) OR EXISTS (SELECT 1 FROM stances WHERE document_id = ? AND layer <> ?) "
+        "OR EXISTS (SELECT 1 FROM doc_labels WHERE document_id = ? AND layer <> ?)", (document_id, GOLD) * 3).fetchone()
+    return bool(row[0])

@@ -1,6 +1,7 @@
-"""Import progress (issue 21): one scale in many steps for plain JSONL, gold JSONL and another
-tool's annotations, never going back, and ending before the commit, so that a Cancel is
-either in time (nothing changed) or too late (everything imported), never half of each."""
+"""Import progress (issue 21): one scale in many steps for plain JSONL, gold JSONL and every other
+tool's annotations (doccano, Label Studio, Prodigy, brat, CoNLL, WebAnno TSV), never going
+back, and ending before the commit, so that a Cancel is either in time (nothing changed) or
+too late (everything imported), never half of each."""
 from __future__ import annotations
 
 import json
@@ -43,13 +44,77 @@ def gold_jsonl(path, n=400):
     return path
 
 
-CASES = {"plain JSONL": (plain_jsonl, {}), "doccano": (doccano_jsonl, {"annotator": "bob", "format": "doccano"}),
-         "gold JSONL": (gold_jsonl, {"annotator": "bob"})}
+def labelstudio_json(path, n=500):
+    tasks = []
+    for i, t in enumerate(texts(n)):
+        s = t.index("troops")
+        tasks.append({"id": i, "data": {"text": t}, "annotations": [{"id": i, "result": [
+            {"id": f"r{i}", "from_name": "label", "to_name": "text", "type": "labels",
+             "value": {"start": s, "end": s + 6, "text": "troops", "labels": ["ACTOR"]}}]}]})
+    path = path.with_suffix(".json")
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    return path
+
+
+def prodigy_jsonl(path, n=500):
+    lines = []
+    for i, t in enumerate(texts(n)):
+        s = t.index("troops")
+        lines.append(json.dumps({"text": t, "spans": [{"start": s, "end": s + 6, "label": "ACTOR"}],
+                                 "answer": "accept", "_input_hash": i, "_task_hash": i}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def brat_folder(path, n=300):
+    folder = path.parent / "brat"
+    folder.mkdir()
+    for i, t in enumerate(texts(n)):
+        s = t.index("troops")
+        (folder / f"doc{i}.txt").write_text(t, encoding="utf-8")
+        (folder / f"doc{i}.ann").write_text(f"T1\tACTOR {s} {s + 6}\ttroops\nT2\tCUE 0 6\tReport\n", encoding="utf-8")
+    return folder
+
+
+def conll_file(path, n=300):
+    lines = []
+    for t in texts(n):
+        lines += ["-DOCSTART- -X- O O", ""]
+        lines += [f"{w} {'B-ACTOR' if w == 'troops' else 'O'}" for w in t.split(" ")]
+        lines.append("")
+    path = path.with_suffix(".conll")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def webanno_folder(path, n=300):
+    folder = path.parent / "webanno"
+    folder.mkdir()
+    for i, t in enumerate(texts(n)):
+        rows, pos = [], 0
+        for k, w in enumerate(t.split(" "), 1):
+            rows.append(f"1-{k}\t{pos}-{pos + len(w)}\t{w}\t{'ACTOR' if w == 'troops' else '_'}\t")
+            pos += len(w) + 1
+        (folder / f"doc{i}.tsv").write_text(
+            "#FORMAT=WebAnno TSV 3.3\n#T_SP=webanno.custom.Span|value\n\n\n#Text=" + t + "\n" + "\n".join(rows) + "\n",
+            encoding="utf-8")
+    return folder
+
+
+# case -> (writer, import options, documents)
+CASES = {"plain JSONL": (plain_jsonl, {}, 1000),
+         "doccano": (doccano_jsonl, {"annotator": "bob", "format": "doccano"}, 600),
+         "gold JSONL": (gold_jsonl, {"annotator": "bob"}, 400),
+         "Label Studio": (labelstudio_json, {"annotator": "bob", "format": "labelstudio"}, 500),
+         "Prodigy": (prodigy_jsonl, {"annotator": "bob", "format": "prodigy"}, 500),
+         "brat": (brat_folder, {"annotator": "bob", "format": "brat"}, 300),
+         "CoNLL": (conll_file, {"annotator": "bob", "format": "conll"}, 300),
+         "WebAnno TSV": (webanno_folder, {"annotator": "bob", "format": "webanno-tsv3", "webanno_layer": "Span"}, 300)}
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_an_import_reports_progress_in_many_steps_on_one_scale(tmp_path, case):
-    make, options = CASES[case]
+    make, options, n_docs = CASES[case]
     src = make(tmp_path / "in.jsonl")
     calls = []
     with Project.create(tmp_path / "p.isf") as p:
@@ -64,7 +129,7 @@ def test_an_import_reports_progress_in_many_steps_on_one_scale(tmp_path, case):
 def test_cancel_at_the_last_step_changes_nothing_and_later_is_too_late(tmp_path, case, snapshot):
     """The last progress call comes before the commit: a Cancel up to it rolls everything back
     (JobCancelled); a Cancel after it (during the commit) finds the import done."""
-    make, options = CASES[case]
+    make, options, n_docs = CASES[case]
     src = make(tmp_path / "in.jsonl")
     with Project.create(tmp_path / "p.isf") as p:
         before = snapshot(p)
@@ -85,4 +150,6 @@ def test_cancel_at_the_last_step_changes_nothing_and_later_is_too_late(tmp_path,
             [src], progress=lambda d, t: after_last(d, t, progress), **options))
         job2.wait(60)
         assert late and job2.cancelled and job2.error is None, job2.error
-        assert len(p.documents()) == len(texts(1000 if case == "plain JSONL" else 600 if case == "doccano" else 400))
+        assert len(p.documents()) == n_docs
+        if options.get("annotator"):    # (and every document's annotation came in)
+            assert all(p.spans(d.id, "bob") for d in p.documents())
