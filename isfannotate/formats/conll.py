@@ -43,6 +43,7 @@ from isfannotate.formats.parsed import (
     SourceText,
     expand_paths,
     read_text_file,
+    records,
 )
 from isfannotate.formats.tokens import blank_pipeline
 
@@ -333,7 +334,7 @@ def _read_file(path: Path, tag_column: int | None, coll: ParsedCollection) -> No
         named = None
     if named is not None:
         coll.notes.append(f"{where}: document ids from {path.parent / 'manifest.json'}")
-    for n, d in enumerate(docs, 1):
+    for n, d in enumerate(records(docs), 1):
         doc_id = d.id or (named[n - 1] if named else path.stem if len(docs) == 1 else f"{path.stem}-{n}")
         coll.documents.append(_build(where, doc_id, d, coll.counts))
 

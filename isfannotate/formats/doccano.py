@@ -30,6 +30,7 @@ from isfannotate.formats.parsed import (
     parse_json_line,
     raw_range,
     read_text_file,
+    records,
 )
 from isfannotate.gcpause import paused_gc
 from isfannotate.utf16 import Utf16Map
@@ -104,7 +105,7 @@ def read(paths: Sequence[str | Path]) -> ParsedCollection:
             where = str(path)
             raw = read_text_file(path, one_document=False)
             raw = raw[1:] if raw.startswith("\ufeff") else raw
-            for lineno, obj in json_records(where, raw):
+            for lineno, obj in records(json_records(where, raw)):
                 if not isinstance(obj, dict):
                     raise InputError(where, f"doccano: expected a JSON object, got {type(obj).__name__}", lineno)
                 doc = _document(where, lineno, obj, coll.counts, imported)

@@ -33,6 +33,7 @@ from isfannotate.formats.parsed import (
     json_list_items,
     raw_range,
     read_text_file,
+    records,
 )
 from isfannotate.gcpause import paused_gc
 
@@ -114,7 +115,7 @@ def read(paths: Sequence[str | Path]) -> ParsedCollection:
             raw = read_text_file(path, one_document=False)
             raw = raw[1:] if raw.startswith("\ufeff") else raw
             line, counted = 1, 0
-            for n, (start, end, task) in enumerate(json_list_items(where, raw), 1):
+            for n, (start, end, task) in enumerate(records(json_list_items(where, raw)), 1):
                 line += raw.count("\n", counted, start)
                 counted = start
                 if isinstance(task, dict) and "data" not in task and is_json_min(task):

@@ -98,12 +98,14 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
                             conll_tag_column: int | None = None, webanno_layer: str | None = None,
                             detected: str = "",
                             progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    from ..formats.parsed import reading_progress
     from ..formats.readers import read_annotations
     source = ", ".join(map(str, paths))
     phases = Phases(progress)       # one scale for every phase, ending before the commit
     phases.report(0.0)
-    coll = read_annotations(paths, fmt, split_discontinuous=split_discontinuous, conll_tag_column=conll_tag_column,
-                            webanno_layer=webanno_layer)
+    with reading_progress(phases.part(0.0, 0.35)):     # the readers say how far through the files they are
+        coll = read_annotations(paths, fmt, split_discontinuous=split_discontinuous,
+                                conll_tag_column=conll_tag_column, webanno_layer=webanno_layer)
     if not coll.documents:
         skipped = [f"{n} {kind} {label}: {status[8:]}" for (kind, label, status), n in coll.counts.items()
                    if status.startswith("skipped:") and kind in ("document", "task")]

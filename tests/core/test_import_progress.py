@@ -153,3 +153,32 @@ def test_cancel_at_the_last_step_changes_nothing_and_later_is_too_late(tmp_path,
         assert len(p.documents()) == n_docs
         if options.get("annotator"):    # (and every document's annotation came in)
             assert all(p.spans(d.id, "bob") for d in p.documents())
+
+
+TOOL_CASES = [c for c in CASES if c not in ("plain JSONL", "gold JSONL")]
+
+
+@pytest.mark.parametrize("case", TOOL_CASES)
+def test_reading_another_tool_s_files_moves_the_bar_and_a_cancel_there_changes_nothing(tmp_path, case, snapshot):
+    """Reading the files is the first third of the scale (0-35%): the bar moves through it (a 10,000-document
+    export took seconds there at 0%), and a Cancel pressed while the files are read stops the import at once."""
+    make, options, n_docs = CASES[case]
+    src = make(tmp_path / "in.jsonl")
+    calls = []
+    with Project.create(tmp_path / "p.isf") as p:
+        p.import_paths([src], progress=lambda done, total: calls.append(done / total), **options)
+    reading = sorted({f for f in calls if f < 0.35})
+    assert len(reading) >= 10 and reading[-1] > 0.3, reading
+
+    with Project.create(tmp_path / "q.isf") as q:
+        before = snapshot(q)
+        seen = []
+
+        def progress(done, total):
+            seen.append(done / total)
+            if 0.1 < done / total < 0.35:       # while the files are being read
+                raise JobCancelled("Importing: cancelled; nothing was changed")
+        with pytest.raises(JobCancelled):
+            q.import_paths([src], progress=progress, **options)
+        assert max(seen) < 0.35
+        assert snapshot(q) == before

@@ -17,6 +17,7 @@ from isfannotate.formats.parsed import (
     ParsedSpan,
     SourceText,
     read_text_file,
+    reading_files,
 )
 
 from .lines import _BREAK_RE, _LINE_BREAKS
@@ -124,6 +125,7 @@ def _brat_pairs(paths: Sequence[str | Path]) -> list[tuple[Path, Path | None, Pa
             raise InputError(str(p), "brat: expected a folder, .ann or .txt files")
         else:
             raise InputError(str(p), "no such file or folder")
+    reading_files(f for txt, ann, _root in out for f in (txt, ann) if f is not None)
     return out
 
 
