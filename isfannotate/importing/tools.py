@@ -24,6 +24,7 @@ from ..models import GOLD, layer_name, name_key
 from ..progress import Phases, chunks
 from ..store import imports as stored
 from ..store.layers import clear_layer
+from ..store.merging import DeferredIndexes
 from .documents import DocumentIds, ImportReport, insert_documents
 from .schemechange import added_names, extended_scheme, missing_labels, write_scheme
 
@@ -209,10 +210,14 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
                         rec.delete("doc_status", (st["document_id"], st["layer"]))
             writing = phases.part(0.75, 0.98)
             parts = chunks(len(spans))
+            # more spans than the project holds: their secondary indexes built once after the rows
+            indexes = DeferredIndexes(rec.conn)
+            indexes.before_insert(len(spans))
             for k, (i, j) in enumerate(parts):   # in slices, so that a long import shows its progress
                 # (as tuples, logged in bulk: no dict per span)
                 rec.insert_tuples("spans", SPAN_COLUMNS, spans[i:j], same={"created_at": ids.stamp})
                 writing(k + 1, len(parts))
+            indexes.restore()
             rec.insert_many("relations", relations)
             for label_row in labels:
                 rec.upsert("doc_labels", label_row)

@@ -323,7 +323,7 @@ def merge_layer(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc:
     attached, the spans are bound row by row); *indexes*: the span indexes a bulk write may
     build after its rows (see ``DeferredIndexes``)."""
     fr, plan = plan_layer(project, rec, data, sha_to_doc, stamp)
-    clear_planned(rec, plan)
+    clear_planned(rec, plan, indexes)
     write_planned(rec, plan, source, indexes)
     fr.suggestion_decisions = _merge_suggestion_log(rec, data, sha_to_doc)
     return fr
@@ -375,11 +375,12 @@ def plan_layer(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc: 
     return fr, LayerPlan(layer, docs, maps, span_doc, stance_doc)
 
 
-def clear_planned(rec: Recorder, plan: LayerPlan) -> None:
-    """Delete the layer's rows (and digests) in the documents *plan* replaces."""
+def clear_planned(rec: Recorder, plan: LayerPlan, indexes: DeferredIndexes | None = None) -> None:
+    """Delete the layer's rows (and digests) in the documents *plan* replaces (*indexes*: the
+    merge's deferred span indexes, which know when the project holds no span of the layer)."""
     if plan.docs:
         replaced = [doc for doc, _, _ in plan.docs]
-        clear_layer(rec, replaced, plan.layer, status=True)
+        clear_layer(rec, replaced, plan.layer, status=True, spans=indexes is None or indexes.may_hold(plan.layer))
         rec.delete_where("merge_digests", "document_id IN (SELECT value FROM json_each(?)) AND annotator=?",
                          (json.dumps(replaced), plan.layer))
 
