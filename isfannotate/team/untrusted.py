@@ -253,6 +253,8 @@ def _check(conn: sqlite3.Connection, src: str, reference: frozenset[Any]) -> tup
     if have - reference:
         odd = sorted(n for _, n, _ in have - reference)
         raise InputError(src, f"its tables are not an isfannotate project's ({', '.join(odd[:5])}); refused")
+    if not integrity_checked:   # every later read scans the tables; the integrity check compares what is left
+        bundle.drop_secondary_indexes()
     info = bundle.project_info()
     try:
         scheme = parse_scheme(json.loads(info["scheme"]), f"{src} (stored scheme)")
