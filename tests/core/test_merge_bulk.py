@@ -124,3 +124,16 @@ def test_a_bulk_tool_import_builds_the_span_indexes_after_its_rows(tmp_path, mon
             assert "spans_doc_layer" in plan
     assert results[0] == results[1] == [("alice", 0, 8, "ACTOR"), ("alice", 9, 20, "CLAIM")]
     assert sorted(built) == ["spans_actor", "spans_doc_layer"]
+
+
+def test_digests_made_in_the_worker_equal_those_made_while_planning(seeds_dir, tmp_path):
+    """Files 2..n are grouped and digested in the worker thread while the file before them is
+    written; the first file while planning. Merging the same files in the other order changes
+    nothing, whichever way each digest was made."""
+    lead, files = _files(seeds_dir, tmp_path)
+    with Project.open(lead) as p:
+        p.merge([files["alice"], files["bob"]])
+        report = p.merge([files["bob"], files["alice"]])
+        assert [(f.documents, f.unchanged, f.replaced) for f in report.files] == [(1, 1, 0), (1, 1, 0)]
+        report = p.merge([files["alice"], files["bob2"]])
+        assert [(f.annotator, f.replaced) for f in report.files] == [("alice", 0), ("bob", 1)]
