@@ -24,15 +24,18 @@ from ..models import GOLD, layer_name, name_key
 from ..progress import Phases, chunks
 from ..store import imports as stored
 from ..store.layers import clear_layer
+from ..store.merging import DeferredIndexes
 from .documents import DocumentIds, ImportReport, insert_documents
 from .schemechange import added_names, extended_scheme, missing_labels, write_scheme
 
 if TYPE_CHECKING:
-    from ..formats.parsed import ParsedCollection, ParsedDocument
+    from ..formats.parsed import ParsedCollection, ParsedDocument, ParsedSpan
     from ..store.base import ProjectBase
 
 
-SPAN_COLUMNS = ("id", "document_id", "layer", "start", "end", "label", "actor_id", "attrs", "author")
+# A span row as built here; its layer, author and creation time are the same for every span of a
+# layer, so they are written into the statement (``Recorder.insert_tuples``), not bound per row.
+SPAN_COLUMNS = ("id", "document_id", "start", "end", "label", "actor_id", "attrs")
 
 
 def parse_annotator_map(raw: str | dict[str, Any] | None) -> dict[str, str]:
@@ -163,7 +166,7 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
                 report.added_labels = added_names(missing)
             phases.report(0.4)      # (read and checked)
             insert_documents(rec, new_rows, report, phases.part(0.4, 0.6))
-            spans: list[tuple[Any, ...]] = []
+            spans: dict[str, list[tuple[Any, ...]]] = {}   # by layer
             relations: list[dict[str, Any]] = []
             labels: list[dict[str, Any]] = []
             status: list[dict[str, Any]] = []
@@ -179,20 +182,11 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
                 sids = new_id.many("s", len(pd.spans))
                 keys: dict[str, str] = {s.key: sid for s, sid in zip(pd.spans, sids, strict=True)} \
                     if pd.relations else {}
-                for s, sid in zip(pd.spans, sids, strict=True):
-                    if not s.attrs and not s.external_id:       # (most spans: nothing to look up or write)
-                        spans.append((sid, doc_id, layer, s.start, s.end, s.label, None, "{}", layer))
-                        continue
-                    attrs = dict(s.attrs)
-                    actor_id = None
-                    if s.external_id:
-                        actor_id = by_external.get(s.external_id) if s.label == actor_label else None
-                        if actor_id is None:
-                            attrs["external_id"] = s.external_id
-                            if s.external_name:
-                                attrs["external_name"] = s.external_name
-                    spans.append((sid, doc_id, layer, s.start, s.end, s.label, actor_id,
-                                  json.dumps(attrs, ensure_ascii=False) if attrs else "{}", layer))
+                # (most spans: nothing to look up or write but the row)
+                spans.setdefault(layer, []).extend(
+                    (sid, doc_id, s.start, s.end, s.label, None, "{}") if not s.attrs and not s.external_id
+                    else _rich_span(s, sid, doc_id, by_external, actor_label)
+                    for s, sid in zip(pd.spans, sids, strict=True))
                 relations += [{"id": new_id("r"), "document_id": doc_id, "layer": layer, "head": keys[r.head_key],
                                "tail": keys[r.tail_key], "label": r.label} for r in pd.relations]
                 labels += [{"document_id": doc_id, "layer": layer, "key": k,
@@ -210,11 +204,17 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
                     if (st["document_id"], st["layer"]) in have:
                         rec.delete("doc_status", (st["document_id"], st["layer"]))
             writing = phases.part(0.75, 0.98)
-            parts = chunks(len(spans))
-            for k, (i, j) in enumerate(parts):   # in slices, so that a long import shows its progress
+            n_spans = sum(map(len, spans.values()))
+            parts = [(layer, i, j) for layer, rows in spans.items() for i, j in chunks(len(rows))]
+            # more spans than the project holds: their secondary indexes built once after the rows
+            indexes = DeferredIndexes(rec.conn)
+            indexes.before_insert(n_spans)
+            for k, (layer, i, j) in enumerate(parts):   # in slices, so that a long import shows its progress
                 # (as tuples, logged in bulk: no dict per span)
-                rec.insert_tuples("spans", SPAN_COLUMNS, spans[i:j], same={"created_at": ids.stamp})
+                rec.insert_tuples("spans", SPAN_COLUMNS, spans[layer][i:j],
+                                  same={"layer": layer, "author": layer, "created_at": ids.stamp})
                 writing(k + 1, len(parts))
+            indexes.restore()
             rec.insert_many("relations", relations)
             for label_row in labels:
                 rec.upsert("doc_labels", label_row)
@@ -225,10 +225,25 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
     except BaseException:
         project.invalidate()   # the scheme change was rolled back with the rest
         raise
-    report.spans = len(spans)
+    report.spans = n_spans
     report.per_label = [
         (k, lab, r["imported"], r["converted"], r["skipped"]) for (k, lab), r in coll.per_label().items()
     ]
     report.skipped_items = [(k, lab, st.split(":", 1)[1], n) for k, lab, st, n in coll.summary()
                             if st.startswith("skipped")]
     return report
+
+
+def _rich_span(s: ParsedSpan, sid: str, doc_id: str, by_external: dict[str, str],
+               actor_label: str | None) -> tuple[Any, ...]:
+    """The row of a span with attributes or an external id (``SPAN_COLUMNS``): the id linked to
+    the registry entry that has it when the span is an actor's, else kept in its attributes."""
+    attrs = dict(s.attrs)
+    actor_id = None
+    if s.external_id:
+        actor_id = by_external.get(s.external_id) if s.label == actor_label else None
+        if actor_id is None:
+            attrs["external_id"] = s.external_id
+            if s.external_name:
+                attrs["external_name"] = s.external_name
+    return (sid, doc_id, s.start, s.end, s.label, actor_id, json.dumps(attrs, ensure_ascii=False) if attrs else "{}")

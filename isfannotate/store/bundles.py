@@ -91,6 +91,25 @@ class BundleReader:
         for t in tables:
             self.conn.execute(f"UPDATE {_q(t)} SET layer=? WHERE layer=?", (new, old))
 
+    def drop_secondary_indexes(self) -> None:
+        """Drop the copy's indexes that have stored SQL (every one but those behind a PRIMARY KEY
+        or UNIQUE constraint), in the temporary copy only. An index is derived from its table:
+        without them every read of the file scans its tables, and SQLite's integrity check has
+        only the tables and their key indexes (which hold the ids unique) left to compare. A
+        damaged index b-tree fails here (SQLite walks it to free its pages) or in that check
+        (a page freed that a table still uses)."""
+        names = [r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL").fetchall()]
+        self.conn.execute("BEGIN")
+        try:
+            for name in names:
+                self.conn.execute(f"DROP INDEX {_q(name)}")
+        except BaseException:
+            if self.conn.in_transaction:   # (SQLite may have rolled back already on damage)
+                self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
     def make_read_only(self) -> None:
         self.conn.execute("PRAGMA query_only=ON")
 

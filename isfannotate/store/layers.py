@@ -11,16 +11,27 @@ if TYPE_CHECKING:
     from .changes import Recorder
 
 
-def clear_layer(rec: Recorder, document_ids: Sequence[str], layer: str, *, status: bool = False) -> None:
+def clear_layer(rec: Recorder, document_ids: Sequence[str], layer: str, *, status: bool = False,
+                spans: bool = True) -> None:
     """Delete *layer*'s spans, claims, stances, evidence, relations, document labels and their
-    provenance in *document_ids* (and their status rows when *status*)."""
+    provenance in *document_ids* (and their status rows when *status*). *spans* False: the
+    caller knows the project holds no span of *layer* (a merge whose bulk write dropped the
+    spans' indexes, see ``merging.DeferredIndexes.may_hold``), so the spans and what hangs on
+    them (claims, their provenance) are not searched: without the indexes each search would
+    read every span."""
     if not document_ids:
         return
     d = json.dumps(list(document_ids))
     in_docs = "document_id IN (SELECT value FROM json_each(?)) AND layer=?"
-    rec.delete_where("claims", f"span_id IN (SELECT id FROM spans WHERE {in_docs})", (d, layer))
+    if spans:
+        rec.delete_where("claims", f"span_id IN (SELECT id FROM spans WHERE {in_docs})", (d, layer))
     rec.delete_where("stance_evidence", f"stance_id IN (SELECT id FROM stances WHERE {in_docs})", (d, layer))
-    rec.delete_where("provenance", f"item_id IN (SELECT id FROM spans WHERE {in_docs} "
-                                   f"UNION SELECT id FROM stances WHERE {in_docs})", (d, layer, d, layer))
-    for table in ("stances", "relations", "spans", "doc_labels", *(("doc_status",) if status else ())):
+    if spans:
+        rec.delete_where("provenance", f"item_id IN (SELECT id FROM spans WHERE {in_docs} "
+                                       f"UNION SELECT id FROM stances WHERE {in_docs})", (d, layer, d, layer))
+    else:
+        rec.delete_where("provenance", f"item_id IN (SELECT id FROM stances WHERE {in_docs})", (d, layer))
+    tables = ("stances", "relations", *(("spans",) if spans else ()), "doc_labels",
+              *(("doc_status",) if status else ()))
+    for table in tables:
         rec.delete_where(table, in_docs, (d, layer))

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .bundles import SPAN_COLUMNS
+from .connection import bulk_cache
 
 if TYPE_CHECKING:
     from .changes import Recorder
@@ -158,6 +159,7 @@ class DeferredIndexes:
         self.conn = conn
         self.held = int(conn.execute("SELECT coalesce(max(rowid), 0) FROM main.spans").fetchone()[0])
         self.sql: dict[str, str] = {}
+        self.layers: set[str] | None = None   # the spans' layers when the indexes were dropped
 
     def _present(self) -> dict[str, str]:
         return dict(self.conn.execute(
@@ -169,12 +171,27 @@ class DeferredIndexes:
         when the merge began (``held``: the largest rowid, at least the row count)."""
         if rows < self.MIN_ROWS or rows <= self.held:
             return
-        for name, sql in self._present().items():
+        present = self._present()
+        if present and self.layers is None:   # one read of fewer spans than are about to be written
+            self.layers = {r[0] for r in self.conn.execute("SELECT DISTINCT layer FROM main.spans")}
+        for name, sql in present.items():
             self.sql[name] = sql
             self.conn.execute(f'DROP INDEX main."{name}"')
 
+    def may_hold(self, layer: str) -> bool:
+        """Whether the project's spans may hold rows of *layer*: always while the indexes
+        stand; once they are dropped, only when *layer* had spans then. (A merge writes each
+        layer once, and every layer's clear comes before its write, so a layer absent when the
+        indexes were dropped has gained no span since.)"""
+        return self.layers is None or layer in self.layers
+
     def restore(self) -> None:
-        """Build the dropped indexes that are missing again (inside the same transaction)."""
+        """Build the dropped indexes that are missing again (inside the same transaction), with
+        a page cache large enough for SQLite to sort their entries in memory (with the default
+        2 MiB it sorts through temporary files)."""
         missing = set(self.sql) - set(self._present())
-        for name in sorted(missing):
-            self.conn.execute(self.sql[name])
+        if not missing:
+            return
+        with bulk_cache(self.conn):
+            for name in sorted(missing):
+                self.conn.execute(self.sql[name])

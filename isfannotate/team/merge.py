@@ -267,10 +267,32 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
 
 
 def _check_and_read(f: UntrustedFile) -> FileData:
-    """Open, verify and read *f* (in the worker thread), keeping its checked copy."""
+    """Open, verify and read *f* (in the worker thread), keeping its checked copy; its rows
+    grouped by document and each document's digest as the file has it (``plan_layer`` takes
+    them when the registry keeps every id)."""
     data = f.check().read()
     f.release()
+    data.grouped = group_rows(data)
+    data.digests = {fdoc: _digest(_span_keys(parts.get("spans", [])), parts.get("claims", []),
+                                  parts.get("stances", []), parts.get("evidence", []), parts.get("relations", []),
+                                  parts.get("doc_labels", []), parts.get("status", []))
+                    for fdoc, parts in data.grouped.items()}
     return data
+
+
+def group_rows(data: FileData) -> dict[str, dict[str, Any]]:
+    """The file's rows by file document: {doc: {"spans": [...], "claims": [...], ...}}."""
+    group: dict[str, dict[str, Any]] = {fdoc: {"spans": list(rows)}
+                                         for fdoc, rows in groupby(data.spans, itemgetter(1))}
+    for name in ("stances", "relations", "doc_labels", "status"):
+        for row in getattr(data, name):
+            group.setdefault(row["document_id"], {}).setdefault(name, []).append(row)
+    stance_doc = {s["id"]: s["document_id"] for s in data.stances}
+    for c in data.claims:
+        group[data.span_doc[c["span_id"]]].setdefault("claims", []).append(c)
+    for e in data.evidence:
+        group[stance_doc[e["stance_id"]]].setdefault("evidence", []).append(e)
+    return group
 
 
 def _check_handout(data: FileData, handed: dict[str, dict[str, Any]], welcome: set[str]) -> None:
@@ -323,7 +345,7 @@ def merge_layer(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc:
     attached, the spans are bound row by row); *indexes*: the span indexes a bulk write may
     build after its rows (see ``DeferredIndexes``)."""
     fr, plan = plan_layer(project, rec, data, sha_to_doc, stamp)
-    clear_planned(rec, plan)
+    clear_planned(rec, plan, indexes)
     write_planned(rec, plan, source, indexes)
     fr.suggestion_decisions = _merge_suggestion_log(rec, data, sha_to_doc)
     return fr
@@ -340,17 +362,12 @@ def plan_layer(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc: 
     project.ensure_annotator(rec, layer)
     amap = actor_map.get
     moved = {k: v for k, v in actor_map.items() if k != v}   # usually none: the lead's own registry
-    group: dict[str, dict[str, Any]] = {fdoc: {"spans": list(rows)}
-                                         for fdoc, rows in groupby(data.spans, itemgetter(1))}
-    for name in ("stances", "relations", "doc_labels", "status"):
-        for row in getattr(data, name):
-            group.setdefault(row["document_id"], {}).setdefault(name, []).append(row)
+    # every entry the file's rows refer to kept its id (validated: they all are in the file's registry)
+    same_ids = not moved and all(k == v for k, v in target_map.items())
+    group, ready = (data.grouped, data.digests) if data.grouped is not None else (group_rows(data), None)
+    data.grouped = data.digests = None   # (the groups are changed below)
     span_doc = data.span_doc
     stance_doc = {s["id"]: s["document_id"] for s in data.stances}
-    for c in data.claims:
-        group[span_doc[c["span_id"]]].setdefault("claims", []).append(c)
-    for e in data.evidence:
-        group[stance_doc[e["stance_id"]]].setdefault("evidence", []).append(e)
     merged = merge_digests(conn, layer)
     docs: list[tuple[str, str, dict[str, Any]]] = []   # (project doc id, file doc id, its rows), to be written
     for fdoc, parts in sorted(group.items()):
@@ -361,9 +378,10 @@ def plan_layer(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc: 
                              "target": target_map.get(s["target"])}
                             for s in parts.get("stances", [])]
         fr.documents += 1
-        digest = _digest(_span_keys(spans, amap if moved else None), parts["claims"], parts["stances"],
-                         parts.get("evidence", []), parts.get("relations", []), parts.get("doc_labels", []),
-                         parts.get("status", []))
+        digest = ready[fdoc] if ready is not None and same_ids else \
+            _digest(_span_keys(spans, amap if moved else None), parts["claims"], parts["stances"],
+                    parts.get("evidence", []), parts.get("relations", []), parts.get("doc_labels", []),
+                    parts.get("status", []))
         if merged.get(doc) == digest:
             fr.unchanged += 1
             continue
@@ -375,11 +393,12 @@ def plan_layer(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc: 
     return fr, LayerPlan(layer, docs, maps, span_doc, stance_doc)
 
 
-def clear_planned(rec: Recorder, plan: LayerPlan) -> None:
-    """Delete the layer's rows (and digests) in the documents *plan* replaces."""
+def clear_planned(rec: Recorder, plan: LayerPlan, indexes: DeferredIndexes | None = None) -> None:
+    """Delete the layer's rows (and digests) in the documents *plan* replaces (*indexes*: the
+    merge's deferred span indexes, which know when the project holds no span of the layer)."""
     if plan.docs:
         replaced = [doc for doc, _, _ in plan.docs]
-        clear_layer(rec, replaced, plan.layer, status=True)
+        clear_layer(rec, replaced, plan.layer, status=True, spans=indexes is None or indexes.may_hold(plan.layer))
         rec.delete_where("merge_digests", "document_id IN (SELECT value FROM json_each(?)) AND annotator=?",
                          (json.dumps(replaced), plan.layer))
 

@@ -55,6 +55,8 @@ class FileData:
     span_doc: dict[str, str]                         # span id -> file doc id
     handout_id: str | None = None                    # project_info.handout_id of a handed-out file
     suggestion_log: list[Row] = field(default_factory=list)   # decisions on model suggestions (issue 22)
+    grouped: dict[str, dict[str, Any]] | None = None   # the rows by document, when read ahead (team.merge)
+    digests: dict[str, str] | None = None              # each document's digest as the file has it, then
 
 
 class UntrustedFile:
@@ -253,6 +255,8 @@ def _check(conn: sqlite3.Connection, src: str, reference: frozenset[Any]) -> tup
     if have - reference:
         odd = sorted(n for _, n, _ in have - reference)
         raise InputError(src, f"its tables are not an isfannotate project's ({', '.join(odd[:5])}); refused")
+    if not integrity_checked:   # every later read scans the tables; the integrity check compares what is left
+        bundle.drop_secondary_indexes()
     info = bundle.project_info()
     try:
         scheme = parse_scheme(json.loads(info["scheme"]), f"{src} (stored scheme)")
