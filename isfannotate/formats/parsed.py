@@ -213,10 +213,9 @@ class ReadProgress:
     """A reader's progress over its files, for the import job that runs it (``reading_progress``).
 
     Each file's share of the whole is its size; the readers say when they open a file
-    (``read_text_file``) and how far they are through its records (``records``, ``json_lines``,
-    ``within``). ``progress(done, SCALE)`` is the job's callback, which may raise
-    ``JobCancelled``: a Cancel pressed while a big file is parsed stops the import there, before
-    anything is written."""
+    (``read_text_file``) and how far they are through its records (``records``, ``json_lines``).
+    ``progress(done, SCALE)`` is the job's callback, which may raise ``JobCancelled``: a Cancel
+    pressed while a big file is parsed stops the import there, before anything is written."""
 
     SCALE = 1000
 
@@ -288,13 +287,6 @@ def records(items: Sequence[Any]) -> Iterator[Any]:
             rp.within(k, n)
         yield item
     rp.within(n, n)
-
-
-def within_file(done: int, total: int) -> None:
-    """How far a reader is through the current file (*done* of *total*: lines, records)."""
-    rp = _READING.get()
-    if rp is not None:
-        rp.within(done, total)
 
 
 def read_text_file(path: Path, *, one_document: bool = True) -> str:
