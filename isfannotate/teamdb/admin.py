@@ -62,6 +62,7 @@ def create_team(dsn: str, source_project: Any, *, progress: Callable[[int, int],
             report.documents, report.actors, report.targets = counts["documents"], counts["actors"], counts["targets"]
             report.assignments, report.examples = counts["assignments"], counts["guideline_examples"]
             report.decisions, report.gold_documents = counts["decisions"], counts["gold"]
+            report.layers = lead_sync.push_held_layers(conn, project, cancel=cancel)
     return report
 
 

@@ -67,7 +67,7 @@ def test_refused_password_other_version_and_no_link(team, capsys, tmp_path):
     alice = team.join("alice")
     with psycopg.connect(team.dsn) as conn:
         conn.execute("UPDATE team_info SET value = '99' WHERE key = 'server_schema'")
-    with pytest.raises(TeamDbError, match="schema version 99 where this isfannotate knows 1"):
+    with pytest.raises(TeamDbError, match="schema version 99 where this isfannotate knows 2"):
         sync(alice)
     alice.close()
     from isfannotate import Project

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from ...errors import JobCancelled
 from ..teamsync import CHILD, EMPTY_DIGEST, LAYERED, Row, columns, digest
+from .cursors import set_cursor
 from .schema import ident
 
 BATCH = 250   # documents per committed push batch
@@ -74,11 +75,17 @@ def marks(conn: Any, layer: str) -> dict[str, str]:
     return dict(conn.execute("SELECT document_id, digest FROM sync_marks WHERE layer = %s", (layer,)).fetchall())
 
 
-def to_push(local: dict[str, dict[str, list[Row]]], server_marks: dict[str, str]) -> list[tuple[str, str]]:
+def to_push(local: dict[str, dict[str, list[Row]]], server_marks: dict[str, str],
+            candidates: dict[str, int] | None = None) -> list[tuple[str, str]]:
     """(document id, digest) of the documents whose layer differs from what the server holds,
-    in document id order; a document the layer no longer has rows in is pushed empty."""
+    in document id order; a document the layer no longer has rows in is pushed empty. With
+    *candidates* (document id -> change journal seq), only those are compared, in seq order."""
+    if candidates is None:
+        order = sorted(set(local) | set(server_marks))
+    else:
+        order = sorted(candidates, key=candidates.__getitem__)
     out = []
-    for doc in sorted(set(local) | set(server_marks)):
+    for doc in order:
         d = digest(local.get(doc, {}))
         if server_marks.get(doc, EMPTY_DIGEST) != d:
             out.append((doc, d))
@@ -104,14 +111,30 @@ def _delete_layer(conn: Any, layer: str, docs: list[str]) -> None:
                          (layer, ids[parent]))
 
 
+class Journaled(NamedTuple):
+    """What the change journal says of a push: the candidates (document id -> seq, all past the
+    server's cursor), the working copy, the seq to acknowledge once they are sent, and whether
+    the server keeps cursors and copies (server schema 2)."""
+    candidates: dict[str, int]
+    copy: str
+    final: int
+    with_cursor: bool
+
+
 def push_layer(conn: Any, layer: str, local: dict[str, dict[str, list[Row]]], *, with_provenance: bool = False,
                progress: Callable[[int, int], None] | None = None, cancel: Callable[[], bool] | None = None,
-               batch: int = BATCH) -> tuple[int, int]:
+               batch: int = BATCH, journaled: Journaled | None = None,
+               server_marks: dict[str, str] | None = None) -> tuple[int, int]:
     """Push *layer*'s changed documents (*local*: ``store.teamsync.layer_rows``), BATCH documents
     per committed transaction: each batch replaces those documents' rows of the layer and writes
-    their marks in the same transaction. Returns (documents pushed, rows written). *conn* is not
-    in autocommit; *cancel* is asked between batches (what was committed stays)."""
-    todo = to_push(local, marks(conn, layer))
+    their marks in the same transaction. With *journaled*, only its candidates are compared and
+    sent, in journal order, and each batch also moves the working copy's cursor to its last
+    document's seq (the last batch to ``final``), so a push cut off resumes from the cursor.
+    Returns (documents pushed, rows written). *conn* is not in autocommit; *cancel* is asked
+    between batches (what was committed stays)."""
+    if server_marks is None:
+        server_marks = marks(conn, layer)
+    todo = to_push(local, server_marks, journaled.candidates if journaled else None)
     conn.commit()
     rows_written = 0
     for start in range(0, len(todo), batch):
@@ -129,10 +152,21 @@ def push_layer(conn: Any, layer: str, local: dict[str, dict[str, list[Row]]], *,
             copy_in(conn, table, [(*r, layer) for r in rows] if table in CHILD else rows,
                     ("layer",) if table in CHILD else ())
             rows_written += len(rows)
-        conn.cursor().executemany(
-            "INSERT INTO sync_marks (layer, document_id, digest, at) VALUES (%s, %s, %s, now()) "
-            "ON CONFLICT (layer, document_id) DO UPDATE SET digest = EXCLUDED.digest, at = now()",
-            [(layer, d, dg) for d, dg in part])
+        if journaled is not None and journaled.with_cursor:
+            conn.cursor().executemany(
+                "INSERT INTO sync_marks (layer, document_id, digest, at, copy) VALUES (%s, %s, %s, now(), %s) "
+                "ON CONFLICT (layer, document_id) DO UPDATE SET digest = EXCLUDED.digest, at = now(), "
+                "copy = EXCLUDED.copy", [(layer, d, dg, journaled.copy) for d, dg in part])
+            last = start + batch >= len(todo)
+            set_cursor(conn, layer, journaled.copy, journaled.final if last else journaled.candidates[docs[-1]])
+        else:
+            conn.cursor().executemany(
+                "INSERT INTO sync_marks (layer, document_id, digest, at) VALUES (%s, %s, %s, now()) "
+                "ON CONFLICT (layer, document_id) DO UPDATE SET digest = EXCLUDED.digest, at = now()",
+                [(layer, d, dg) for d, dg in part])
+        conn.commit()
+    if not todo and journaled is not None and journaled.with_cursor:
+        set_cursor(conn, layer, journaled.copy, journaled.final)
         conn.commit()
     if progress is not None:
         progress(len(todo), len(todo))
