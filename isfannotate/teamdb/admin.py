@@ -126,7 +126,7 @@ def status(dsn: Any) -> TeamStatus:
             raise TeamDbError(f"{getattr(dsn, 'path', dsn)}: not linked to a team database (isfannotate team link "
                               "PROJECT DSN)")
         dsn = link["dsn"]
-    with connect(str(dsn)) as conn, server_faults(str(dsn)):
+    with connect(str(dsn), doing="team status") as conn, server_faults(str(dsn), "team status"):
         check_team(conn, str(dsn))
         documents = members.document_count(conn)
         rows = members.members_status(conn)
