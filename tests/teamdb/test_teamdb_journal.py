@@ -140,3 +140,26 @@ def test_create_sends_the_layers_the_lead_holds_from_file_merges(tmp_path, team_
     from isfannotate.teamdb.connect import with_user
     with Project.open(join(with_user(team_db, "alice"), tmp_path / "alice.isf", annotator="alice")) as alice:
         assert _spans(alice, "alice") == _spans(seeded, "alice") != []
+
+
+def test_a_team_database_of_the_first_version_syncs_and_the_lead_upgrades_it(team):
+    docs = [d.id for d in team.lead.documents()]
+    with psycopg.connect(team.dsn) as conn:   # as `team create` of the first version made it
+        conn.execute("DROP TABLE sync_cursors")
+        conn.execute("ALTER TABLE sync_marks DROP COLUMN copy")
+        conn.execute("UPDATE team_info SET value = '1' WHERE key = 'server_schema'")
+    alice = team.join("alice")
+    try:
+        _annotate(alice, docs[0])
+        assert sync(alice).pushed_documents == 1                    # the digest: no cursor to keep
+        assert sync(alice).pushed_documents == 0
+        assert len(sync(team.lead).merged) == 1                     # and the lead's sync upgrades the server
+        with psycopg.connect(team.dsn) as conn:
+            assert conn.execute("SELECT value FROM team_info WHERE key = 'server_schema'").fetchone()[0] == "2"
+        _annotate(alice, docs[1])
+        assert sync(alice).pushed_documents == 1
+        with psycopg.connect(team.dsn) as conn:
+            assert conn.execute("SELECT count(*) FROM sync_cursors WHERE layer = 'alice'").fetchone()[0] == 1
+        assert _server_spans(team, "alice") == _spans(alice, "alice")
+    finally:
+        alice.close()
