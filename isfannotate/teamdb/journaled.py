@@ -17,8 +17,10 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from ..errors import JobCancelled
 from ..ops.teamsync import replace_layer_documents, update_link
 from ..store import journal
 from ..store.server import cursors
@@ -60,17 +62,41 @@ class Plan:
 
 def push(conn: Any, p: Any, layer: str, plan: Plan, *, with_provenance: bool = False,
          progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> tuple[int, int]:
-    """Send *layer*'s documents the plan names whose digest differs from the server's."""
+    """Send *layer*'s documents the plan names whose digest differs from the server's, in
+    journal order, a batch per committed transaction that also moves the copy's cursor. Each
+    batch's local rows are read (a snapshot per batch: a key press waits for one at most) while
+    the previous batch is written on the server, by a second thread that alone uses *conn*.
+    Returns (documents sent, rows written)."""
     if plan.unchanged:
         return 0, 0
-    docs = sorted(plan.journaled.candidates)
-    local: dict[str, dict[str, list[Any]]] = {}
-    for start in range(0, len(docs), 250):   # the guard held for a slice at a time (a key press waits little)
-        with p.snapshot() as lc:
-            local.update(layer_rows(lc, layer, docs[start:start + 250]))
-    return srv.push_layer(conn, layer, local, with_provenance=with_provenance, progress=progress, cancel=cancel,
-                          batch=srv.BATCH, journaled=plan.journaled,
-                          server_marks={d: m[0] for d, m in plan.marks.items()})
+    jr = plan.journaled
+    docs = sorted(jr.candidates, key=jr.candidates.__getitem__)
+    server_marks = {d: m[0] for d, m in plan.marks.items()}
+    size, had = srv.BATCH, set(server_marks)
+    sent = rows = 0
+    with ThreadPoolExecutor(1, thread_name_prefix="isf-team-push") as writer:
+        pending: Future[int] | None = None
+        for start in range(0, max(len(docs), 1), size):
+            part = docs[start:start + size]
+            with p.snapshot() as lc:
+                local = layer_rows(lc, layer, part) if part else {}
+            todo = srv.to_push(local, server_marks, part)
+            if pending is not None:
+                rows += pending.result()          # the previous batch is committed
+            if cancel is not None and cancel():
+                raise JobCancelled(f"sync cancelled after {sent} of {len(docs)} documents; sync again to send "
+                                   "the rest")
+            if progress is not None:
+                progress(start, len(docs))
+            seq = jr.final if start + size >= len(docs) else jr.candidates[part[-1]]
+            pending = writer.submit(srv.send_batch, conn, layer, local, todo, with_provenance=with_provenance,
+                                    had=had, cursor=(jr.copy, seq) if jr.with_cursor else None)
+            sent += len(todo)
+        if pending is not None:
+            rows += pending.result()
+    if progress is not None:
+        progress(len(docs), len(docs))
+    return sent, rows
 
 
 def push_all(conn: Any, p: Any, layer: str, plan: Plan, *, with_provenance: bool = False,

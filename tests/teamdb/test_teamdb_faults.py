@@ -194,9 +194,9 @@ def test_connection_cut_in_the_middle_of_a_sync(team, fault_server):
 
 CHILD = """
 import os, sys
-from isfannotate.store.server import rows
-real = rows.push_layer
-def push_layer(*args, progress=None, **kw):
+from isfannotate.teamdb import journaled
+real = journaled.push
+def push(*args, progress=None, **kw):
     def step(done, total):
         if 0 < done < total:
             print("BATCH", done, flush=True)
@@ -204,7 +204,7 @@ def push_layer(*args, progress=None, **kw):
         if progress is not None:
             progress(done, total)
     return real(*args, progress=step, **kw)
-rows.push_layer = push_layer
+journaled.push = push
 from isfannotate.cli import main
 sys.exit(main(["team", "sync", sys.argv[1]]))
 """

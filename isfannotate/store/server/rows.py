@@ -76,14 +76,11 @@ def marks(conn: Any, layer: str) -> dict[str, str]:
 
 
 def to_push(local: dict[str, dict[str, list[Row]]], server_marks: dict[str, str],
-            candidates: dict[str, int] | None = None) -> list[tuple[str, str]]:
+            only: list[str] | None = None) -> list[tuple[str, str]]:
     """(document id, digest) of the documents whose layer differs from what the server holds,
-    in document id order; a document the layer no longer has rows in is pushed empty. With
-    *candidates* (document id -> change journal seq), only those are compared, in seq order."""
-    if candidates is None:
-        order = sorted(set(local) | set(server_marks))
-    else:
-        order = sorted(candidates, key=candidates.__getitem__)
+    in document id order (*only*: those documents, in that order); a document the layer no
+    longer has rows in is pushed empty."""
+    order = sorted(set(local) | set(server_marks)) if only is None else only
     out = []
     for doc in order:
         d = digest(local.get(doc, {}))
@@ -121,20 +118,53 @@ class Journaled(NamedTuple):
     with_cursor: bool
 
 
+def send_batch(conn: Any, layer: str, local: dict[str, dict[str, list[Row]]], part: list[tuple[str, str]], *,
+               with_provenance: bool = False, had: set[str] | None = None,
+               cursor: tuple[str, int] | None = None) -> int:
+    """One committed batch: *part*'s documents (id, digest) get *local*'s rows of *layer* in
+    place of the server's, and their marks; with *cursor* (copy, seq) the marks name the copy
+    and the copy's cursor moves to seq, in the same transaction. *had*: the documents the
+    server holds rows of (its marks), when known: the others have nothing to delete. Returns
+    the rows written."""
+    docs = [d for d, _ in part]
+    gone = docs if had is None else [d for d in docs if d in had]
+    if gone:
+        _delete_layer(conn, layer, gone)
+        if with_provenance:
+            conn.execute("DELETE FROM provenance WHERE document_id = ANY(%s)", (gone,))
+    written = 0
+    for table in (*LAYERED, *CHILD, *(("provenance",) if with_provenance else ())):
+        rows = [r for d in docs for r in local.get(d, {}).get(table, [])]
+        copy_in(conn, table, [(*r, layer) for r in rows] if table in CHILD else rows,
+                ("layer",) if table in CHILD else ())
+        written += len(rows)
+    if cursor is not None:
+        if part:
+            conn.cursor().executemany(
+                "INSERT INTO sync_marks (layer, document_id, digest, at, copy) VALUES (%s, %s, %s, now(), %s) "
+                "ON CONFLICT (layer, document_id) DO UPDATE SET digest = EXCLUDED.digest, at = now(), "
+                "copy = EXCLUDED.copy", [(layer, d, dg, cursor[0]) for d, dg in part])
+        set_cursor(conn, layer, *cursor)
+    elif part:
+        conn.cursor().executemany(
+            "INSERT INTO sync_marks (layer, document_id, digest, at) VALUES (%s, %s, %s, now()) "
+            "ON CONFLICT (layer, document_id) DO UPDATE SET digest = EXCLUDED.digest, at = now()",
+            [(layer, d, dg) for d, dg in part])
+    conn.commit()
+    return written
+
+
 def push_layer(conn: Any, layer: str, local: dict[str, dict[str, list[Row]]], *, with_provenance: bool = False,
                progress: Callable[[int, int], None] | None = None, cancel: Callable[[], bool] | None = None,
-               batch: int = BATCH, journaled: Journaled | None = None,
-               server_marks: dict[str, str] | None = None) -> tuple[int, int]:
-    """Push *layer*'s changed documents (*local*: ``store.teamsync.layer_rows``), BATCH documents
-    per committed transaction: each batch replaces those documents' rows of the layer and writes
-    their marks in the same transaction. With *journaled*, only its candidates are compared and
-    sent, in journal order, and each batch also moves the working copy's cursor to its last
-    document's seq (the last batch to ``final``), so a push cut off resumes from the cursor.
-    Returns (documents pushed, rows written). *conn* is not in autocommit; *cancel* is asked
-    between batches (what was committed stays)."""
+               batch: int = BATCH, server_marks: dict[str, str] | None = None) -> tuple[int, int]:
+    """Push *layer*'s changed documents (*local*: ``store.teamsync.layer_rows``, compared by
+    digest with *server_marks*, read when not given), BATCH documents per committed transaction
+    (``send_batch``). Returns (documents pushed, rows written). *conn* is not in autocommit;
+    *cancel* is asked between batches (what was committed stays). The annotator's push goes
+    through the change journal instead (``teamdb.journaled``)."""
     if server_marks is None:
         server_marks = marks(conn, layer)
-    todo = to_push(local, server_marks, journaled.candidates if journaled else None)
+    todo = to_push(local, server_marks)
     conn.commit()
     rows_written = 0
     for start in range(0, len(todo), batch):
@@ -142,32 +172,7 @@ def push_layer(conn: Any, layer: str, local: dict[str, dict[str, list[Row]]], *,
             raise JobCancelled(f"sync cancelled after {start} of {len(todo)} documents; sync again to send the rest")
         if progress is not None:
             progress(start, len(todo))
-        part = todo[start:start + batch]
-        docs = [d for d, _ in part]
-        _delete_layer(conn, layer, docs)
-        if with_provenance:
-            conn.execute("DELETE FROM provenance WHERE document_id = ANY(%s)", (docs,))
-        for table in (*LAYERED, *CHILD, *(("provenance",) if with_provenance else ())):
-            rows = [r for d in docs for r in local.get(d, {}).get(table, [])]
-            copy_in(conn, table, [(*r, layer) for r in rows] if table in CHILD else rows,
-                    ("layer",) if table in CHILD else ())
-            rows_written += len(rows)
-        if journaled is not None and journaled.with_cursor:
-            conn.cursor().executemany(
-                "INSERT INTO sync_marks (layer, document_id, digest, at, copy) VALUES (%s, %s, %s, now(), %s) "
-                "ON CONFLICT (layer, document_id) DO UPDATE SET digest = EXCLUDED.digest, at = now(), "
-                "copy = EXCLUDED.copy", [(layer, d, dg, journaled.copy) for d, dg in part])
-            last = start + batch >= len(todo)
-            set_cursor(conn, layer, journaled.copy, journaled.final if last else journaled.candidates[docs[-1]])
-        else:
-            conn.cursor().executemany(
-                "INSERT INTO sync_marks (layer, document_id, digest, at) VALUES (%s, %s, %s, now()) "
-                "ON CONFLICT (layer, document_id) DO UPDATE SET digest = EXCLUDED.digest, at = now()",
-                [(layer, d, dg) for d, dg in part])
-        conn.commit()
-    if not todo and journaled is not None and journaled.with_cursor:
-        set_cursor(conn, layer, journaled.copy, journaled.final)
-        conn.commit()
+        rows_written += send_batch(conn, layer, local, todo[start:start + batch], with_provenance=with_provenance)
     if progress is not None:
         progress(len(todo), len(todo))
     return len(todo), rows_written
