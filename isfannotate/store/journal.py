@@ -19,8 +19,8 @@ _CHILD = {"claims": ("span_id",), "stance_evidence": ("stance_id",), "provenance
 
 def touched(conn: sqlite3.Connection, change: Change) -> set[tuple[str, str]]:
     """(layer, document id) of every layer row *change* wrote, its rows read as logged (bulk
-    rows stay tuples); claims, evidence and provenance by their span's or stance's row (in the
-    change itself, else as stored now)."""
+    rows stay tuples); claims, evidence and provenance by their span's or stance's row (a row the
+    change logged, else as stored now: a bulk insert's spans are in the table by then)."""
     out: set[tuple[Any, Any]] = set()
     parents: dict[Any, tuple[Any, Any]] = {}
     orphans: set[Any] = set()
@@ -28,28 +28,11 @@ def touched(conn: sqlite3.Connection, change: Change) -> set[tuple[str, str]]:
         table = op.table
         if table not in _LAYERED and table not in _CHILD:
             continue
-        if isinstance(op, Bulk):   # bulk rows: tuples in op.columns order, plus op.same
-            cols, same = op.columns, op.same
+        if isinstance(op, Bulk):   # rows as tuples in op.columns order, plus op.same: never a dict per row
             if table in _LAYERED:
-                di = cols.index("document_id")
-                dmap: dict[Any, Any] = op.remap.get("document_id", {})
-                keyed: list[tuple[Any, tuple[Any, Any]]]
-                if "layer" in cols:
-                    li = cols.index("layer")
-                    keyed = [(r, (r[li], dmap.get(r[di], r[di]))) for r in op.rows]
-                else:
-                    layer = same["layer"]
-                    keyed = [(r, (layer, dmap.get(r[di], r[di]))) for r in op.rows]
-                out.update(pair for _r, pair in keyed)
-                if table in ("spans", "stances") and "id" in cols:
-                    ii = cols.index("id")
-                    imap: dict[Any, Any] = op.remap.get("id", {})
-                    parents.update((imap.get(r[ii], r[ii]), pair) for r, pair in keyed)
+                out.update(_bulk_pairs(op))
             else:
-                (key,) = _CHILD[table]
-                ki = cols.index(key)
-                kmap = op.remap.get(key, {})
-                orphans.update(kmap.get(r[ki], r[ki]) for r in op.rows)
+                orphans.update(_column(op, _CHILD[table][0]))
             continue
         for row in (op.before, op.after):
             if row is None:
@@ -70,6 +53,29 @@ def touched(conn: sqlite3.Connection, change: Change) -> set[tuple[str, str]]:
             "SELECT layer, document_id FROM stances WHERE id IN (SELECT value FROM json_each(?1))",
             (json.dumps(sorted(orphans, key=str)),)).fetchall())
     return out
+
+
+def _column(op: Bulk, name: str) -> set[Any]:
+    """The distinct values of column *name* of bulk rows (as stored: mapped where remapped)."""
+    if name not in op.columns:
+        return {op.same[name]}
+    i = op.columns.index(name)
+    values = {r[i] for r in op.rows}
+    mapped = op.remap.get(name)
+    return {mapped.get(v, v) for v in values} if mapped else values
+
+
+def _bulk_pairs(op: Bulk) -> set[tuple[Any, Any]]:
+    if "layer" not in op.columns:
+        (layer,) = _column(op, "layer")
+        return {(layer, d) for d in _column(op, "document_id")}
+    if "document_id" not in op.columns:
+        (doc,) = _column(op, "document_id")
+        return {(lay, doc) for lay in _column(op, "layer")}
+    li, di = op.columns.index("layer"), op.columns.index("document_id")
+    pairs = {(r[li], r[di]) for r in op.rows}
+    dmap, lmap = op.remap.get("document_id", {}), op.remap.get("layer", {})
+    return {(lmap.get(lay, lay), dmap.get(d, d)) for lay, d in pairs} if dmap or lmap else pairs
 
 
 def record(conn: sqlite3.Connection, change: Change) -> None:
