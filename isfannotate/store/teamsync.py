@@ -13,7 +13,6 @@ import json
 import sqlite3
 from itertools import groupby
 from operator import itemgetter
-from pathlib import Path
 from typing import Any
 
 from . import schema
@@ -157,81 +156,3 @@ def annotator_names(conn: sqlite3.Connection) -> list[str]:
 
 def annotator_assignments(conn: sqlite3.Connection, annotator: str) -> set[str]:
     return {r[0] for r in conn.execute("SELECT document_id FROM assignments WHERE annotator=?", (annotator,))}
-
-
-@functools.lru_cache(maxsize=1)
-def _empty_project() -> bytes:
-    """The bytes of a new project file with no rows (the migrations run once per process)."""
-    import os
-    import tempfile
-    fd, name = tempfile.mkstemp(suffix=".isf")
-    os.close(fd)
-    try:
-        conn = sqlite3.connect(name, isolation_level=None)
-        try:
-            conn.execute("PRAGMA journal_mode=DELETE")
-            schema.migrate(conn)
-        finally:
-            conn.close()
-        return Path(name).read_bytes()
-    finally:
-        os.unlink(name)
-
-
-def write_documents_base(path: Path, documents: list[Row]) -> None:
-    """A new project file at *path* holding only *documents* (whole rows): what every scratch
-    file of one lead's pull shares, written once and copied per layer (``write_layer_copy``)."""
-    Path(path).write_bytes(_empty_project())
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        conn.execute("PRAGMA journal_mode=OFF")
-        conn.execute("PRAGMA synchronous=OFF")
-        conn.execute("BEGIN")
-        if documents:
-            cols = columns("documents")
-            conn.executemany(f"INSERT INTO documents ({', '.join(map(_q, cols))}) "
-                             f"VALUES ({', '.join('?' * len(cols))})", documents)
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
-
-
-def write_layer_copy(path: Path, annotator: str, info: dict[str, str], documents: list[str], actors: list[Row],
-                     targets: list[Row], layer: dict[str, list[Row]], *, base: Path) -> None:
-    """Write a new project file at *path* shaped like an annotator's handed-out file: *info*
-    (project_info: the scheme, the name), *annotator*, the *documents* (ids: a copy of *base*,
-    ``write_documents_base``, keeping those), the registry (*actors*, *targets*) and the layer's
-    rows (table -> rows in ``columns(table)`` order). A scratch file the lead's sync hands to
-    ``merge``, which checks it like any annotator's file: written in one go without a journal
-    (it is thrown away if anything fails), the indexes of the bulky tables built after their
-    rows (the same indexes, by their stored SQL)."""
-    import shutil
-
-    from ..ids import now
-    shutil.copyfile(base, path)
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        conn.execute("PRAGMA journal_mode=OFF")
-        conn.execute("PRAGMA synchronous=OFF")
-        conn.execute("BEGIN")
-        conn.execute("DELETE FROM documents WHERE id NOT IN (SELECT value FROM json_each(?))", (json.dumps(documents),))
-        indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL "
-                               "AND tbl_name IN ('spans', 'claims', 'stance_evidence', 'relations')").fetchall()
-        for name, _sql in indexes:
-            conn.execute(f"DROP INDEX {_q(name)}")
-        stamp = now()
-        conn.executemany("INSERT INTO project_info VALUES (?, ?)",
-                         sorted({**info, "annotator": annotator, "created_at": stamp}.items()))
-        conn.execute("INSERT INTO annotators VALUES (?, ?)", (annotator, stamp))
-        for table, rows in (("actors", actors), ("targets", targets),
-                            *((t, layer.get(t, [])) for t in ("spans", "claims", "stances", "stance_evidence",
-                                                               "relations", "doc_status", "doc_labels"))):
-            if rows:
-                cols = columns(table)
-                conn.executemany(f"INSERT INTO {_q(table)} ({', '.join(map(_q, cols))}) "
-                                 f"VALUES ({', '.join('?' * len(cols))})", rows)
-        for _name, sql in indexes:
-            conn.execute(sql)
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
