@@ -146,3 +146,23 @@ def record_pulled(project: ProjectBase, pulled: dict[str, dict[str, str]]) -> No
         known.setdefault(layer, {}).update(marks)
     with project.action("team sync", None, None, "merged from the team database", undoable=False) as rec:
         rec.upsert("project_info", {"key": PULLED_KEY, "value": json.dumps(known, sort_keys=True)})
+
+
+_OWN_ORDER = ("spans", "claims", "stances", "stance_evidence", "relations", "doc_status", "doc_labels")
+
+
+def replace_layer_documents(project: ProjectBase, layer: str, documents: list[str], rows: dict[str, list[Row]],
+                            registry: dict[str, list[Row]]) -> None:
+    """Make *layer*'s rows of *documents* what the team database holds (*rows*: table -> rows in
+    ``columns(table)`` order), in one action (not undoable: it would only be pulled again): what
+    another working copy of the same annotator sent. *registry* (table -> rows) are entries the
+    rows refer to that this copy lacks (the annotator's own proposals), added first."""
+    if not documents:
+        return
+    from ..store.layers import clear_layer
+    with project.action("team sync", None, layer, "your layer from the team database", undoable=False) as rec:
+        for table, entries in registry.items():
+            rec.insert_many(table, _as_dicts(table, entries))
+        clear_layer(rec, documents, layer, status=True)
+        for table in _OWN_ORDER:
+            rec.insert_tuples(table, columns(table), [tuple(r) for r in rows.get(table, [])])

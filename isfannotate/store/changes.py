@@ -82,7 +82,7 @@ class Op(NamedTuple):
         return tuple(row[c] for c in PRIMARY_KEYS[self.table])
 
 
-class _Bulk(NamedTuple):
+class Bulk(NamedTuple):
     """Rows one statement inserted, kept as tuples (plus the values every row shares, and the
     columns whose values were mapped on the way in: column -> {value: stored value}); they
     become Ops (a dict each) only when the change's ops are read."""
@@ -122,7 +122,7 @@ class Change:
         self.document_id = document_id
         self.layer = layer
         self.description = description
-        self._ops: list[Op | _Bulk] = list(ops) if ops else []
+        self._ops: list[Op | Bulk] = list(ops) if ops else []
         self._bulk = False
 
     def __repr__(self) -> str:
@@ -133,30 +133,34 @@ class Change:
         if self._bulk:
             expanded: list[Op] = []
             for op in self._ops:
-                if isinstance(op, _Bulk):
+                if isinstance(op, Bulk):
                     expanded.extend(op.ops())
                 else:
                     expanded.append(op)
             self._ops[:] = expanded
             self._bulk = False
-        return cast("list[Op]", self._ops)   # no _Bulk is left once expanded
+        return cast("list[Op]", self._ops)   # no Bulk is left once expanded
 
     @property
     def size(self) -> int:
         """How many rows the change wrote (without building bulk rows' Ops)."""
         if not self._bulk:
             return len(self._ops)
-        return sum(len(op.rows) if type(op) is _Bulk else 1 for op in self._ops)
+        return sum(len(op.rows) if type(op) is Bulk else 1 for op in self._ops)
 
     def _truncate(self, n: int) -> None:
         """Forget every op after the first *n* (their rows were rolled back)."""
         del self._ops[n:]
-        self._bulk = any(type(op) is _Bulk for op in self._ops)
+        self._bulk = any(type(op) is Bulk for op in self._ops)
 
     def add_bulk(self, table: str, columns: tuple[str, ...], rows: list[Key], same: Row,
                  remap: dict[str, dict[Any, Any]] | None = None) -> None:
-        self._ops.append(_Bulk(table, columns, rows, same, remap or {}))
+        self._ops.append(Bulk(table, columns, rows, same, remap or {}))
         self._bulk = True
+
+    def parts(self) -> list[Op | Bulk]:
+        """The ops as logged: bulk rows still tuples (for readers that must not build a dict per row)."""
+        return list(self._ops)
 
     def rows(self, table: str) -> list[Op]:
         return [op for op in self.ops if op.table == table]

@@ -51,6 +51,8 @@ def trim_to_annotator(path: Path, annotator: str, docs: list[str], project_name:
         conn.execute("DELETE FROM annotators WHERE name<>?", (annotator,))
         conn.execute("DELETE FROM models WHERE enabled=0")   # the enabled suggestion model travels (offline use)
         conn.execute("DELETE FROM documents WHERE id NOT IN (SELECT id FROM keep)")
+        conn.execute("DELETE FROM change_journal WHERE layer<>? OR document_id NOT IN (SELECT id FROM keep)",
+                     (annotator,))
         for key, value in (("annotator", annotator), ("handout_of", project_name), ("handout_at", now()),
                            ("handout_documents", json.dumps(docs)), ("handout_id", handout_id)):
             conn.execute("INSERT OR REPLACE INTO project_info VALUES (?, ?)", (key, value))

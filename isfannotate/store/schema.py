@@ -314,10 +314,31 @@ def m008_drop_notes(db: MigrationDb) -> None:
     db.execute("DROP TABLE IF EXISTS notes")
 
 
+def m009_change_journal(db: MigrationDb) -> None:
+    """The change journal (store/journal.py): per (layer, document), the seq of the last change,
+    written with every action, undo and redo; the team database's push reads it. A file of an
+    older version starts with a row for every annotator's (and gold's) layer and every document,
+    so its first push compares them all (the digest) and keeps its own work over the server's."""
+    db.executescript(
+        """
+        CREATE TABLE change_journal (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            layer TEXT NOT NULL,
+            document_id TEXT NOT NULL,
+            UNIQUE (layer, document_id)
+        );
+        INSERT INTO change_journal (layer, document_id)
+            SELECT l.layer, d.id FROM (SELECT name AS layer FROM annotators UNION SELECT layer FROM spans
+                UNION SELECT layer FROM stances UNION SELECT layer FROM doc_status UNION SELECT layer FROM doc_labels
+                UNION SELECT layer FROM relations) l, documents d ORDER BY l.layer, d.seq;
+        """
+    )
+
+
 # The numbered migrations, in order: the only place tables are defined. Append; never edit one
 # that has shipped.
 MIGRATIONS = [m001_initial, m002_suggestions_and_notes, m003_near_duplicate_index, m004_team, m005_review,
-              m006_span_reference_indexes, m007_suggestion_models, m008_drop_notes]
+              m006_span_reference_indexes, m007_suggestion_models, m008_drop_notes, m009_change_journal]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

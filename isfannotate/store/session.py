@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..errors import Busy, ProjectError, ValidationError
 from ..ids import now
 from ..models import GOLD
-from . import connection, faults, ownership
+from . import connection, faults, journal, ownership
 from .changes import Change, Recorder, inverse, replay
 from .jobs import JobQueue
 
@@ -178,6 +178,7 @@ class StoreSession:
             if layer is not None and layer != GOLD:
                 self._ensure_annotator(rec, layer)
             if change.size:
+                journal.record(conn, change)
                 self._after_change(change)
         if change.size and undoable:
             self._undo.append(change)
@@ -214,6 +215,7 @@ class StoreSession:
         with self._tx() as conn:
             replay(conn, inv)
             self._log_registry_undo(conn, change, "undo")
+            journal.record(conn, inv)
             self._after_change(inv)
         self._after_replay(inv)
         self._undo.pop()
@@ -229,6 +231,7 @@ class StoreSession:
         with self._tx() as conn:
             replay(conn, fwd)
             self._log_registry_undo(conn, change, "redo")
+            journal.record(conn, fwd)
             self._after_change(fwd)
         self._after_replay(fwd)
         self._redo.pop()

@@ -150,5 +150,9 @@ def max_seq(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT coalesce(max(seq), 0) FROM documents").fetchone()[0])
 
 
+def annotator_names(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT name FROM annotators ORDER BY name")]
+
+
 def annotator_assignments(conn: sqlite3.Connection, annotator: str) -> set[str]:
     return {r[0] for r in conn.execute("SELECT document_id FROM assignments WHERE annotator=?", (annotator,))}

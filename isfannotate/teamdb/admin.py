@@ -62,6 +62,7 @@ def create_team(dsn: str, source_project: Any, *, progress: Callable[[int, int],
             report.documents, report.actors, report.targets = counts["documents"], counts["actors"], counts["targets"]
             report.assignments, report.examples = counts["assignments"], counts["guideline_examples"]
             report.decisions, report.gold_documents = counts["decisions"], counts["gold"]
+            report.layers = lead_sync.push_held_layers(conn, project, cancel=cancel)
     return report
 
 
@@ -125,7 +126,7 @@ def status(dsn: Any) -> TeamStatus:
             raise TeamDbError(f"{getattr(dsn, 'path', dsn)}: not linked to a team database (isfannotate team link "
                               "PROJECT DSN)")
         dsn = link["dsn"]
-    with connect(str(dsn)) as conn, server_faults(str(dsn)):
+    with connect(str(dsn), doing="team status") as conn, server_faults(str(dsn), "team status"):
         check_team(conn, str(dsn))
         documents = members.document_count(conn)
         rows = members.members_status(conn)

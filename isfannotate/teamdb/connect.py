@@ -109,14 +109,16 @@ def describe(dsn: str) -> str:
 
 
 # ----------------------------------------------------------------------------- faults
-def explain(exc: BaseException, dsn: str) -> TeamDbError:
-    """One line for a psycopg error: who, what happened, what to do."""
+def explain(exc: BaseException, dsn: str, doing: str = "sync") -> TeamDbError:
+    """One line for a psycopg error: who, what happened, what to do. *doing*: the command the
+    error cut ("sync", "team status", ...), named in what to do."""
     server = describe(dsn)
+    again = "sync again" if doing == "sync" else f"run {doing} again"
     text = " ".join(str(exc).split())
     low = text.lower()
     if "password authentication failed" in low or "no password supplied" in low:
         return TeamDbError(f"team database {server}: the password was refused; put the right one in ~/.pgpass "
-                           "(or the service file) and sync again")
+                           f"(or the service file) and {again}")
     if "not permitted to log in" in low or "permission denied for database" in low or "not a member" in low \
             or "role" in low and "does not exist" in low:
         return TeamDbError(f"team database {server}: this role may no longer use the team database (removed by "
@@ -127,33 +129,35 @@ def explain(exc: BaseException, dsn: str) -> TeamDbError:
     if ("terminating connection" in low or "server closed the connection" in low or "consuming input failed" in low
             or "connection is lost" in low or "connection already closed" in low or "the connection is closed" in low
             or "administrator command" in low or "sending query" in low):
-        return TeamDbError(f"team database {server}: the server stopped during the sync; what was sent before "
-                           "is kept on the server; sync again when it is back")
+        kept = "; what was sent before is kept on the server" if doing == "sync" else ""
+        return TeamDbError(f"team database {server}: the connection was lost during the {doing} (the server "
+                           f"stopped or the network dropped){kept}; {again} when it is back")
     if ("connection refused" in low or "could not connect" in low or "timeout" in low or "timed out" in low
             or "could not translate host" in low or "no route" in low or "network is unreachable" in low):
+        mine = " (your work stays in your project)" if doing == "sync" else ""
         return TeamDbError(f"team database {server}: the server cannot be reached; check the network and that "
-                           "PostgreSQL runs there, then sync again (your work stays in your project)")
+                           f"PostgreSQL runs there, then {again}{mine}")
     if "permission denied" in low or "row-level security" in low:
         return TeamDbError(f"team database {server}: refused by the server ({text[:160]})")
     return TeamDbError(f"team database {server}: {text[:200]}")
 
 
 @contextlib.contextmanager
-def server_faults(dsn: str) -> Iterator[None]:
+def server_faults(dsn: str, doing: str = "sync") -> Iterator[None]:
     """Turn psycopg's errors inside the block into ``TeamDbError`` (one line)."""
     pg = psycopg()
     try:
         yield
     except pg.Error as e:
-        raise explain(e, dsn) from None
+        raise explain(e, dsn, doing) from None
 
 
-def connect(dsn: str, *, autocommit: bool = False, connect_timeout: int = 10) -> Any:
+def connect(dsn: str, *, autocommit: bool = False, connect_timeout: int = 10, doing: str = "sync") -> Any:
     """A psycopg connection to *dsn* (the password from ~/.pgpass, the service file or the
     DSN itself); faults become one ``TeamDbError`` line."""
     pg = psycopg()
     params = parse_dsn(dsn)
     params.setdefault("connect_timeout", str(connect_timeout))
     params.setdefault("application_name", "isfannotate")
-    with server_faults(dsn):
+    with server_faults(dsn, doing):
         return pg.connect(make_dsn(params), autocommit=autocommit)

@@ -18,14 +18,18 @@ from typing import Any
 
 from ..errors import IsfError, JobCancelled
 from ..ops.teamsync import record_pulled
+from ..store.server import cursors, roles
 from ..store.server import marks as server_marks
 from ..store.server import proposals as server_proposals
 from ..store.server import rows as srv
 from ..store.server.schema import GOLD_LAYER
 from ..store.teamsync import (
     LAYER_TABLES,
+    LINK_KEY,
     PULLED_KEY,
+    annotator_names,
     columns,
+    digest,
     document_ids,
     documents_by_id,
     layer_rows_in_slices,
@@ -34,6 +38,7 @@ from ..store.teamsync import (
     table_rows,
 )
 from ..team.merge_rows import LayerIn, merge_rows
+from . import journaled
 from .connect import describe
 from .reports import SyncReport
 
@@ -73,11 +78,36 @@ def push_shared(conn: Any, project: Any, *, progress: Progress | None = None,
         if value is not None:
             server_marks.set_team_info(conn, item, value)
     conn.commit()
-    gold = layer_rows_in_slices(project, GOLD_LAYER)
-    counts["gold"], _rows = srv.push_layer(conn, GOLD_LAYER, gold, with_provenance=True, cancel=cancel)
+    link = project_json_link(project)
+    plan = journaled.Plan(conn, project, GOLD_LAYER, journaled.copy_id(project, link))
+    counts["gold"], _rows = journaled.push_all(conn, project, GOLD_LAYER, plan, with_provenance=True, cancel=cancel)
     if progress is not None:
         progress(len(missing) + 1, len(missing) + 1)
     return counts
+
+
+def project_json_link(project: Any) -> dict[str, Any]:
+    with project.snapshot() as lc:
+        link: dict[str, Any] = project_json(lc, LINK_KEY, None) or {}
+    return link
+
+
+def push_held_layers(conn: Any, project: Any, *, cancel: Callable[[], bool] | None = None) -> int:
+    """``team create``: send the annotator layers the lead's project holds (from file merges) as
+    the server's rows of those layers, recorded as merged (the lead's next sync does not merge
+    them again); an annotator's new working copy then gets its layer back. Returns the layers sent."""
+    with project.snapshot() as lc:
+        layers = sorted(set(annotator_names(lc)) - {GOLD_LAYER})
+    sent: dict[str, dict[str, str]] = {}
+    for layer in layers:
+        local = layer_rows_in_slices(project, layer)
+        if not local:
+            continue
+        srv.push_layer(conn, layer, local, cancel=cancel)
+        sent[layer] = {d: digest(rows) for d, rows in local.items()}
+    if sent:
+        record_pulled(project, sent)
+    return len(sent)
 
 
 def _stop_if(cancel: Callable[[], bool] | None, where: str) -> None:
@@ -179,6 +209,9 @@ def sync_lead(conn: Any, project: Any, dsn: str, *, progress: Progress | None = 
     """The lead's sync: pull and merge the annotators' layers first (so the registry the lead
     then sends holds what they proposed), then push what the team shares and gold."""
     report = SyncReport(describe(dsn), "lead")
+    if not cursors.has_cursors(conn):   # a team database of server schema 1: the lead owns its tables
+        roles.upgrade_team(conn)
+        conn.commit()
     pull_layers(conn, project, describe(dsn), report, progress=progress, cancel=cancel)
     counts = push_shared(conn, project, progress=progress, cancel=cancel)
     report.shared_rows, report.pushed_documents = counts["written"], counts["gold"]

@@ -15,13 +15,15 @@ class CreateReport:
     examples: int = 0
     decisions: int = 0
     gold_documents: int = 0
+    layers: int = 0                   # annotator layers the lead's project held, sent
     lead_group: str = ""
     annotators_group: str = ""
 
     def lines(self) -> list[str]:
         return [f"team database {self.server} created: {self.documents} documents, {self.actors} actors, "
                 f"{self.targets} targets, {self.assignments} assignments, {self.examples} guideline examples, "
-                f"{self.decisions} decisions, gold in {self.gold_documents} documents",
+                f"{self.decisions} decisions, gold in {self.gold_documents} documents"
+                + (f", {self.layers} annotators' layers" if self.layers else ""),
                 f"roles: {self.lead_group} (the lead; you are in it), {self.annotators_group} (add annotators with "
                 "isfannotate team add-annotator)"]
 
@@ -35,6 +37,7 @@ class SyncReport:
     pushed_rows: int = 0
     proposals: int = 0                 # registry entries proposed (annotator)
     pulled_documents: int = 0          # new documents brought down (annotator)
+    own_documents: int = 0             # documents of the own layer another working copy sent (annotator)
     skipped_documents: list[str] = field(default_factory=list)
     scheme_updated: bool = False
     registry_updated: int = 0
@@ -61,7 +64,9 @@ class SyncReport:
                f"({self.pushed_rows} rows), {self.proposals} registry proposals; received {self.pulled_documents} "
                f"new documents, {self.registry_updated} registry entries, {self.assignments} assignment changes"
                + (", the new scheme" if self.scheme_updated else "")
-               + (f", {self.examples} guideline examples" if self.examples else "")]
+               + (f", {self.examples} guideline examples" if self.examples else "")
+               + (f", your layer of {self.own_documents} documents from your other working copy"
+                  if self.own_documents else "")]
         out += [f"skipped document {s}" for s in self.skipped_documents]
         return out
 

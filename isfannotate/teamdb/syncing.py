@@ -25,7 +25,8 @@ from ..store.server import marks as server_marks
 from ..store.server import members as server_members
 from ..store.server import proposals as server_proposals
 from ..store.server import rows as srv
-from ..store.teamsync import columns, document_ids, layer_rows_in_slices, table_rows
+from ..store.teamsync import columns, document_ids, table_rows
+from . import journaled
 from .connect import TeamDbError, connect, describe, parse_dsn, server_faults, with_user
 from .reports import SyncReport
 from .team import check_team, opened, role_of, store_link, team_link
@@ -100,7 +101,7 @@ def sync(project: Any, *, progress: Progress | None = None, cancel: Callable[[],
                 if lk.get("annotator") not in (None, user):
                     raise TeamDbError(f"{p.path}: this copy is {lk['annotator']}'s, the server knows this login as "
                                       f"{user}; fix the address (isfannotate team link)")
-                report = _sync_annotator(conn, p, dsn, user, progress=progress, cancel=cancel)
+                report = _sync_annotator(conn, p, dsn, user, lk, progress=progress, cancel=cancel)
             server_members.mark_synced(conn)
             conn.commit()
         update_link(p, last_sync=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
@@ -146,13 +147,16 @@ def _pull(conn: Any, p: Any, user: str) -> Pulled:
     return pulled
 
 
-def _sync_annotator(conn: Any, p: Any, dsn: str, user: str, *, progress: Progress | None,
+def _sync_annotator(conn: Any, p: Any, dsn: str, user: str, link: dict[str, Any], *, progress: Progress | None,
                     cancel: Callable[[], bool] | None) -> SyncReport:
     report = SyncReport(describe(dsn), "annotator", user)
     report.proposals = _proposals(conn, p, user)
-    local = layer_rows_in_slices(p, user)
-    report.pushed_documents, report.pushed_rows = srv.push_layer(conn, user, local, progress=progress, cancel=cancel)
+    plan = journaled.Plan(conn, p, user, journaled.copy_id(p, link))
+    report.pushed_documents, report.pushed_rows = journaled.push(conn, p, user, plan, progress=progress,
+                                                                 cancel=cancel)
     applied = apply_pull(p, _pull(conn, p, user), user)
+    report.own_documents, skipped = journaled.pull_own(conn, p, user, plan)
+    report.skipped_documents += skipped
     report.pulled_documents, report.skipped_documents = applied.documents, applied.skipped_documents
     report.scheme_updated, report.registry_updated = applied.scheme, applied.registry
     report.examples, report.assignments = applied.examples, applied.assignments

@@ -10,7 +10,7 @@ from typing import Any
 from ..ops.teamsync import set_link
 from ..store.server import roles
 from ..store.server.rows import info as team_info
-from ..store.server.schema import SERVER_SCHEMA, group_names
+from ..store.server.schema import COMPATIBLE, SERVER_SCHEMA, group_names
 from ..store.teamsync import LINK_KEY, project_json
 from .connect import TeamDbError, describe, strip_password
 
@@ -22,7 +22,7 @@ def check_team(conn: Any, dsn: str) -> dict[str, str]:
         raise TeamDbError(f"team database {describe(dsn)}: holds no team (or this role may not see it); create "
                           "it with isfannotate team create, or check the address")
     info = team_info(conn)
-    if info.get("server_schema") != str(SERVER_SCHEMA):
+    if info.get("server_schema") not in COMPATIBLE:
         raise TeamDbError(f"team database {describe(dsn)}: schema version {info.get('server_schema')} where this "
                           f"isfannotate knows {SERVER_SCHEMA}; use the isfannotate version the team uses")
     from ..store.schema import SCHEMA_VERSION

@@ -13,5 +13,6 @@ def test_every_table_with_a_layer_column_is_in_the_one_list(tmp_path):
         layered = {t for t in tables if "layer" in [c[1] for c in p.conn.execute(f'PRAGMA table_info("{t}")')]}
     finally:
         p.close()
-    # models: a model is trained from layers, not a layer's work; a handout keeps the enabled one
-    assert layered - {"models"} == set(LAYERED)
+    # models: a model is trained from layers, not a layer's work; a handout keeps the enabled one.
+    # change_journal: which layer changed where, not a layer's work; a handout keeps its annotator's rows
+    assert layered - {"models", "change_journal"} == set(LAYERED)

@@ -150,12 +150,14 @@ def test_a_version_7_file_loses_only_the_unused_notes_table_on_its_first_writabl
         Project.open(path, read_only=True)
     assert path.read_bytes() == before   # a refusal leaves the file byte-identical (not even switched to WAL)
     with Project.open(path) as p:
-        assert p.schema_version == SCHEMA_VERSION == 8
+        assert p.schema_version == SCHEMA_VERSION == 9
         assert "notes" not in p.db.table_names()
+        with p.snapshot() as conn:   # migration 9: the journal starts with every layer's documents
+            assert conn.execute("SELECT layer, document_id FROM change_journal").fetchall() == [("alice", "d1")]
         assert [(s.id, s.start, s.end) for s in p.spans("d1", "alice")] == [("s1", 0, 5)]
         assert p.check() == []
     backup = sqlite3.connect(tmp_path / "v7.isf.v7.bak")
     assert "notes" in [r[0] for r in backup.execute("SELECT name FROM sqlite_master WHERE type='table'")]
     backup.close()
     with Project.open(path, read_only=True) as p:   # upgraded: now it opens read-only too
-        assert p.schema_version == 8
+        assert p.schema_version == SCHEMA_VERSION

@@ -22,10 +22,10 @@ class Team:
         from isfannotate.teamdb.connect import with_user
         return with_user(self.dsn, name)
 
-    def join(self, name: str):
+    def join(self, name: str, file: str | None = None):
         from isfannotate import Project
         from isfannotate.teamdb import join
-        path = join(self.dsn, self.tmp / f"{name}.isf", annotator=name)
+        path = join(self.dsn, self.tmp / (file or f"{name}.isf"), annotator=name)
         p = Project.open(path)
         p.author = name
         return p

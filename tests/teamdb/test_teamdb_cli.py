@@ -58,6 +58,10 @@ def test_an_unreachable_server_is_one_line_and_join_leaves_no_file(tmp_path, cap
     err = capsys.readouterr().err
     assert "cannot be reached" in err and "hunter2" not in err and err.count("\n") == 1
     assert not (tmp_path / "c.isf").exists()
+    assert main(["team", "status", dsn]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot be reached" in err and "run team status again" in err
+    assert "Traceback" not in err and "hunter2" not in err
 
 
 def test_refused_password_other_version_and_no_link(team, capsys, tmp_path):
@@ -67,7 +71,7 @@ def test_refused_password_other_version_and_no_link(team, capsys, tmp_path):
     alice = team.join("alice")
     with psycopg.connect(team.dsn) as conn:
         conn.execute("UPDATE team_info SET value = '99' WHERE key = 'server_schema'")
-    with pytest.raises(TeamDbError, match="schema version 99 where this isfannotate knows 1"):
+    with pytest.raises(TeamDbError, match="schema version 99 where this isfannotate knows 2"):
         sync(alice)
     alice.close()
     from isfannotate import Project

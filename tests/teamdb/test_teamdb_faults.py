@@ -160,7 +160,8 @@ def test_server_stopped_in_the_middle_of_a_sync(team, fault_server):
             fault_server.restart()
         assert progress.fired == [(250, DOCS)]
         line = one_line(str(e.value))
-        assert "the server stopped during the sync" in line and "sync again" in line and "alice@" in line
+        assert "the connection was lost during the sync (the server stopped" in line and "sync again" in line \
+            and "alice@" in line
         report = sync(p)                        # the next sync completes, sending only what is missing
         assert report.pushed_documents in (DOCS - 250, DOCS)   # (DOCS: the server lost its last commits)
         assert_exact(dsn, p, "alice")
@@ -185,7 +186,7 @@ def test_connection_cut_in_the_middle_of_a_sync(team, fault_server):
             sync(p, progress=progress)
         assert progress.fired
         line = one_line(str(e.value))
-        assert "alice@" in line and "sync again" in line
+        assert "alice@" in line and "sync again" in line and "the connection was lost during the sync" in line
         assert server_counts(dsn, "alice")[2] == 250            # the first batch is there, whole
         assert sync(p).pushed_documents == DOCS - 250
         assert_exact(dsn, p, "alice")
@@ -193,9 +194,9 @@ def test_connection_cut_in_the_middle_of_a_sync(team, fault_server):
 
 CHILD = """
 import os, sys
-from isfannotate.store.server import rows
-real = rows.push_layer
-def push_layer(*args, progress=None, **kw):
+from isfannotate.teamdb import journaled
+real = journaled.push
+def push(*args, progress=None, **kw):
     def step(done, total):
         if 0 < done < total:
             print("BATCH", done, flush=True)
@@ -203,7 +204,7 @@ def push_layer(*args, progress=None, **kw):
         if progress is not None:
             progress(done, total)
     return real(*args, progress=step, **kw)
-rows.push_layer = push_layer
+journaled.push = push
 from isfannotate.cli import main
 sys.exit(main(["team", "sync", sys.argv[1]]))
 """
@@ -355,7 +356,7 @@ def test_server_stopped_while_the_lead_pulls(team, fault_server):
         finally:
             fault_server.restart()
         line = one_line(str(e.value))
-        assert fired and ("the server stopped during the sync" in line or "cannot be reached" in line), line
+        assert fired and ("the connection was lost during the sync" in line or "cannot be reached" in line), line
         assert local_spans(p, "alice") == local_spans(p, "bob") == []
         sync(p)
         for name in paths:

@@ -84,12 +84,22 @@ def test_every_server_table_is_under_forced_row_level_security():
     ("connection failed: Connection refused", "cannot be reached"),
     ('FATAL:  password authentication failed for user "ann"', "password was refused"),
     ('FATAL:  permission denied for database "team"', "may no longer use the team database"),
-    ("server closed the connection unexpectedly", "the server stopped during the sync"),
-    ("terminating connection due to administrator command", "the server stopped during the sync"),
+    ("server closed the connection unexpectedly", "the connection was lost during the sync (the server stopped "
+     "or the network dropped); what was sent before is kept on the server; sync again when it is back"),
+    ("terminating connection due to administrator command", "the connection was lost during the sync"),
+    ("consuming input failed: server closed the connection unexpectedly", "the connection was lost during the sync"),
 ])
 def test_faults_are_one_line_naming_the_server(message, expected):
     e = explain(Exception(message + "\nDETAIL: more"), "postgresql://ann:pw@db:5432/team")
     assert expected in str(e) and "\n" not in str(e) and "ann@db:5432/team" in str(e) and ":pw" not in str(e)
+
+
+def test_team_status_faults_say_what_to_run_again():
+    e = explain(Exception("connection failed: Connection refused"), "postgresql://ann@db/team", "team status")
+    assert str(e) == ("team database ann@db:5432/team: the server cannot be reached; check the network and that "
+                      "PostgreSQL runs there, then run team status again")
+    e = explain(Exception("server closed the connection unexpectedly"), "postgresql://ann@db/team", "team status")
+    assert "lost during the team status" in str(e) and "kept on the server" not in str(e)
 
 
 def test_the_public_functions_stay_functions_after_every_module_is_loaded():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .schema import ddl, ident, literal
+from .schema import ddl, ident, literal, upgrade_ddl
 
 
 def current_database(conn: Any) -> str:
@@ -63,3 +63,9 @@ def current_role(conn: Any, lead: str, annotators: str) -> tuple[str, bool, bool
     is_lead = bool(is_super or conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (lead,)).fetchone()[0])
     is_annotator = bool(conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (annotators,)).fetchone()[0])
     return user, is_lead, is_annotator
+
+
+def upgrade_team(conn: Any) -> None:
+    """Take a team database of server schema 1 to this version (the lead, its tables' owner). Not committed."""
+    for statement in upgrade_ddl(current_database(conn)):
+        conn.execute(statement)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from ...errors import JobCancelled
 from ..teamsync import CHILD, EMPTY_DIGEST, LAYERED, Row, columns, digest
+from .cursors import set_cursor
 from .schema import ident
 
 BATCH = 250   # documents per committed push batch
@@ -74,11 +75,14 @@ def marks(conn: Any, layer: str) -> dict[str, str]:
     return dict(conn.execute("SELECT document_id, digest FROM sync_marks WHERE layer = %s", (layer,)).fetchall())
 
 
-def to_push(local: dict[str, dict[str, list[Row]]], server_marks: dict[str, str]) -> list[tuple[str, str]]:
+def to_push(local: dict[str, dict[str, list[Row]]], server_marks: dict[str, str],
+            only: list[str] | None = None) -> list[tuple[str, str]]:
     """(document id, digest) of the documents whose layer differs from what the server holds,
-    in document id order; a document the layer no longer has rows in is pushed empty."""
+    in document id order (*only*: those documents, in that order); a document the layer no
+    longer has rows in is pushed empty."""
+    order = sorted(set(local) | set(server_marks)) if only is None else only
     out = []
-    for doc in sorted(set(local) | set(server_marks)):
+    for doc in order:
         d = digest(local.get(doc, {}))
         if server_marks.get(doc, EMPTY_DIGEST) != d:
             out.append((doc, d))
@@ -104,14 +108,63 @@ def _delete_layer(conn: Any, layer: str, docs: list[str]) -> None:
                          (layer, ids[parent]))
 
 
+class Journaled(NamedTuple):
+    """What the change journal says of a push: the candidates (document id -> seq, all past the
+    server's cursor), the working copy, the seq to acknowledge once they are sent, and whether
+    the server keeps cursors and copies (server schema 2)."""
+    candidates: dict[str, int]
+    copy: str
+    final: int
+    with_cursor: bool
+
+
+def send_batch(conn: Any, layer: str, local: dict[str, dict[str, list[Row]]], part: list[tuple[str, str]], *,
+               with_provenance: bool = False, had: set[str] | None = None,
+               cursor: tuple[str, int] | None = None) -> int:
+    """One committed batch: *part*'s documents (id, digest) get *local*'s rows of *layer* in
+    place of the server's, and their marks; with *cursor* (copy, seq) the marks name the copy
+    and the copy's cursor moves to seq, in the same transaction. *had*: the documents the
+    server holds rows of (its marks), when known: the others have nothing to delete. Returns
+    the rows written."""
+    docs = [d for d, _ in part]
+    gone = docs if had is None else [d for d in docs if d in had]
+    if gone:
+        _delete_layer(conn, layer, gone)
+        if with_provenance:
+            conn.execute("DELETE FROM provenance WHERE document_id = ANY(%s)", (gone,))
+    written = 0
+    for table in (*LAYERED, *CHILD, *(("provenance",) if with_provenance else ())):
+        rows = [r for d in docs for r in local.get(d, {}).get(table, [])]
+        copy_in(conn, table, [(*r, layer) for r in rows] if table in CHILD else rows,
+                ("layer",) if table in CHILD else ())
+        written += len(rows)
+    if cursor is not None:
+        if part:
+            conn.cursor().executemany(
+                "INSERT INTO sync_marks (layer, document_id, digest, at, copy) VALUES (%s, %s, %s, now(), %s) "
+                "ON CONFLICT (layer, document_id) DO UPDATE SET digest = EXCLUDED.digest, at = now(), "
+                "copy = EXCLUDED.copy", [(layer, d, dg, cursor[0]) for d, dg in part])
+        set_cursor(conn, layer, *cursor)
+    elif part:
+        conn.cursor().executemany(
+            "INSERT INTO sync_marks (layer, document_id, digest, at) VALUES (%s, %s, %s, now()) "
+            "ON CONFLICT (layer, document_id) DO UPDATE SET digest = EXCLUDED.digest, at = now()",
+            [(layer, d, dg) for d, dg in part])
+    conn.commit()
+    return written
+
+
 def push_layer(conn: Any, layer: str, local: dict[str, dict[str, list[Row]]], *, with_provenance: bool = False,
                progress: Callable[[int, int], None] | None = None, cancel: Callable[[], bool] | None = None,
-               batch: int = BATCH) -> tuple[int, int]:
-    """Push *layer*'s changed documents (*local*: ``store.teamsync.layer_rows``), BATCH documents
-    per committed transaction: each batch replaces those documents' rows of the layer and writes
-    their marks in the same transaction. Returns (documents pushed, rows written). *conn* is not
-    in autocommit; *cancel* is asked between batches (what was committed stays)."""
-    todo = to_push(local, marks(conn, layer))
+               batch: int = BATCH, server_marks: dict[str, str] | None = None) -> tuple[int, int]:
+    """Push *layer*'s changed documents (*local*: ``store.teamsync.layer_rows``, compared by
+    digest with *server_marks*, read when not given), BATCH documents per committed transaction
+    (``send_batch``). Returns (documents pushed, rows written). *conn* is not in autocommit;
+    *cancel* is asked between batches (what was committed stays). The annotator's push goes
+    through the change journal instead (``teamdb.journaled``)."""
+    if server_marks is None:
+        server_marks = marks(conn, layer)
+    todo = to_push(local, server_marks)
     conn.commit()
     rows_written = 0
     for start in range(0, len(todo), batch):
@@ -119,21 +172,7 @@ def push_layer(conn: Any, layer: str, local: dict[str, dict[str, list[Row]]], *,
             raise JobCancelled(f"sync cancelled after {start} of {len(todo)} documents; sync again to send the rest")
         if progress is not None:
             progress(start, len(todo))
-        part = todo[start:start + batch]
-        docs = [d for d, _ in part]
-        _delete_layer(conn, layer, docs)
-        if with_provenance:
-            conn.execute("DELETE FROM provenance WHERE document_id = ANY(%s)", (docs,))
-        for table in (*LAYERED, *CHILD, *(("provenance",) if with_provenance else ())):
-            rows = [r for d in docs for r in local.get(d, {}).get(table, [])]
-            copy_in(conn, table, [(*r, layer) for r in rows] if table in CHILD else rows,
-                    ("layer",) if table in CHILD else ())
-            rows_written += len(rows)
-        conn.cursor().executemany(
-            "INSERT INTO sync_marks (layer, document_id, digest, at) VALUES (%s, %s, %s, now()) "
-            "ON CONFLICT (layer, document_id) DO UPDATE SET digest = EXCLUDED.digest, at = now()",
-            [(layer, d, dg) for d, dg in part])
-        conn.commit()
+        rows_written += send_batch(conn, layer, local, todo[start:start + batch], with_provenance=with_provenance)
     if progress is not None:
         progress(len(todo), len(todo))
     return len(todo), rows_written

@@ -5,7 +5,9 @@ the same names and columns as in a project file, so a row travels unchanged. Row
 carry their layer (claims and evidence get the column their span or stance has locally), and the
 server adds what a team needs: ``team_info`` (versions, scheme, name), ``members`` (the
 annotators' roles, last sync), ``sync_marks`` (per layer and document, the digest of the rows
-the server holds: the push's high-water mark) and ``registry_proposals``.
+the server holds and the working copy that pushed them), ``sync_cursors`` (per layer and working
+copy, the last change journal seq the server acknowledged: written in each push batch's
+transaction) and ``registry_proposals``.
 
 Two group roles per team database: ``isf_<db>_lead`` (the role that ran ``team create`` is made
 a member) and ``isf_<db>_annotators`` (each annotator's LOGIN role). Every table has row-level
@@ -19,7 +21,8 @@ from __future__ import annotations
 from ..schema import SCHEMA_VERSION
 from ..teamsync import CHILD, LAYERED, SHARED, reference_columns
 
-SERVER_SCHEMA = 1            # the server's own tables (team_info, members, marks, proposals) and policies
+SERVER_SCHEMA = 2            # the server's own tables (team_info, members, marks, cursors, proposals) and policies
+COMPATIBLE = ("1", "2")      # server schemas this version syncs with (1: without cursors; the lead's sync upgrades it)
 GOLD_LAYER = "gold"
 
 _TYPES = {"INTEGER": "bigint", "REAL": "double precision", "BLOB": "bytea"}
@@ -72,7 +75,8 @@ def ddl(dbname: str) -> list[str]:
         "CREATE TABLE members (role text PRIMARY KEY, added_at timestamptz NOT NULL DEFAULT now(), "
         "removed_at timestamptz, last_sync timestamptz)",
         "CREATE TABLE sync_marks (layer text NOT NULL, document_id text NOT NULL, digest text NOT NULL, "
-        "at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (layer, document_id))",
+        "at timestamptz NOT NULL DEFAULT now(), copy text, PRIMARY KEY (layer, document_id))",
+        _CURSORS,
         "CREATE TABLE registry_proposals (annotator text NOT NULL, kind text NOT NULL CHECK (kind IN ('actor', "
         "'target')), entity_id text NOT NULL, row text NOT NULL, status text NOT NULL DEFAULT 'open' "
         "CHECK (status IN ('open', 'merged')), at timestamptz NOT NULL DEFAULT now(), "
@@ -81,15 +85,9 @@ def ddl(dbname: str) -> list[str]:
         f"REVOKE ALL ON DATABASE {ident(dbname)} FROM PUBLIC",
         f"GRANT CONNECT, TEMPORARY ON DATABASE {ident(dbname)} TO {L}, {A}",
     ]
-    own = f"layer = current_user AND layer <> {literal(GOLD_LAYER)}"
     everything = [*SHARED, *LAYERED, *CHILD, "team_info", "members", "sync_marks", "registry_proposals"]
     for table in everything:
-        t = ident(table)
-        out += [f"REVOKE ALL ON {t} FROM PUBLIC",
-                f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY",
-                f"ALTER TABLE {t} FORCE ROW LEVEL SECURITY",
-                f"GRANT ALL ON {t} TO {L}",
-                f"CREATE POLICY lead_all ON {t} TO {L} USING (true) WITH CHECK (true)"]
+        out += _guarded(table, L)
     # what every annotator reads: the documents, the scheme and versions, the registry, the guidelines
     for table in ("documents", "actors", "targets", "guideline_examples", "team_info"):
         out += [f"GRANT SELECT ON {ident(table)} TO {A}",
@@ -107,8 +105,36 @@ def ddl(dbname: str) -> list[str]:
             "WITH CHECK (annotator = current_user AND status = 'open')"]
     # its own layer, nothing else (gold and decisions are the lead's; provenance is gold's)
     for table in (*LAYERED, *CHILD, "sync_marks"):
-        out += [f"GRANT SELECT, INSERT, UPDATE, DELETE ON {ident(table)} TO {A}",
-                f"CREATE POLICY own_layer ON {ident(table)} TO {A} USING ({own}) WITH CHECK ({own})"]
+        out += _own_layer(table, A)
+    out += [*_guarded("sync_cursors", L), *_own_layer("sync_cursors", A)]
     out.append(f"INSERT INTO team_info VALUES ('server_schema', '{SERVER_SCHEMA}'), "
                f"('app_schema', '{SCHEMA_VERSION}')")
     return out
+
+
+_CURSORS = ("CREATE TABLE sync_cursors (layer text NOT NULL, copy text NOT NULL, seq bigint NOT NULL, "
+            "at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (layer, copy))")
+
+
+def _guarded(table: str, lead: str) -> list[str]:
+    t = ident(table)
+    return [f"REVOKE ALL ON {t} FROM PUBLIC",
+            f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY",
+            f"ALTER TABLE {t} FORCE ROW LEVEL SECURITY",
+            f"GRANT ALL ON {t} TO {lead}",
+            f"CREATE POLICY lead_all ON {t} TO {lead} USING (true) WITH CHECK (true)"]
+
+
+def _own_layer(table: str, annotators: str) -> list[str]:
+    own = f"layer = current_user AND layer <> {literal(GOLD_LAYER)}"
+    return [f"GRANT SELECT, INSERT, UPDATE, DELETE ON {ident(table)} TO {annotators}",
+            f"CREATE POLICY own_layer ON {ident(table)} TO {annotators} USING ({own}) WITH CHECK ({own})"]
+
+
+def upgrade_ddl(dbname: str) -> list[str]:
+    """The statements taking a team database of server schema 1 to this one (run by the lead's
+    sync, the tables' owner): the marks' working copy and the cursors."""
+    lead, annotators = group_names(dbname)
+    return ["ALTER TABLE sync_marks ADD COLUMN IF NOT EXISTS copy text", _CURSORS,
+            *_guarded("sync_cursors", ident(lead)), *_own_layer("sync_cursors", ident(annotators)),
+            f"UPDATE team_info SET value = '{SERVER_SCHEMA}' WHERE key = 'server_schema'"]
