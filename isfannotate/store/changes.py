@@ -217,6 +217,13 @@ class Recorder:
         are logged in bulk and become Ops (a dict each) only when the change's ops are read."""
         if not rows:
             return
+        if columns[0] == "id" and len(rows) > 1:
+            # the primary key's index written in key order touches each of its pages once: 500,000
+            # spans with random ids went in in 4.9 s CPU in the merge's order, 3.3 s sorted
+            try:
+                rows = sorted(rows, key=itemgetter(0))
+            except TypeError:   # ids of mixed types (the table's checks refuse them below)
+                pass
         same = dict(same or {})
         names = [*columns, *same]
         values = ["?"] * len(columns) + [_text_literal(v) for v in same.values()]

@@ -17,6 +17,7 @@ from .cursors import set_cursor
 from .schema import ident
 
 BATCH = 250   # documents per committed push batch
+CHILD_IDS_MAX = 2000   # more parent ids than this: a layer's claims / evidence are read whole and filtered here
 
 
 def select(conn: Any, table: str, where: str = "", params: tuple[Any, ...] | list[Any] = ()) -> list[Row]:
@@ -199,8 +200,15 @@ def fetch_layers(conn: Any, wanted: dict[str, list[str]]) -> dict[str, dict[str,
                                 (layer, json.dumps(docs))) if docs else []
         for table, (parent, key) in CHILD.items():
             ids = [r[0] for r in got[parent]]   # ``id`` is the parents' first column
-            got[table] = select(conn, table, f"WHERE t.layer = %s AND t.{ident(key)} = {_ANY_JSON}",
-                                (layer, json.dumps(ids))) if ids else []
+            if len(ids) > CHILD_IDS_MAX:
+                # the layer's rows whole, kept by their parent: a probe of the key index per id
+                # costs more than reading the layer's few claims or evidence rows (50,000 span ids:
+                # 0.15-0.2 s against 0.003 s on this machine)
+                at, wanted_ids = columns(table).index(key), set(ids)
+                got[table] = [r for r in select(conn, table, "WHERE t.layer = %s", (layer,)) if r[at] in wanted_ids]
+            else:
+                got[table] = select(conn, table, f"WHERE t.layer = %s AND t.{ident(key)} = {_ANY_JSON}",
+                                    (layer, json.dumps(ids))) if ids else []
         out[layer] = got
     return out
 
