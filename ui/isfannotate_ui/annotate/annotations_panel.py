@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..row_painter import RowLook, RowPainter
+from ..scroll_bar_cache import cache_scroll_bars
 from .palette import tint_color
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -231,6 +232,7 @@ class RowList(QTableView):
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         # rows drawn from the model's ``look``, not by the style (row_painter.py: a quarter of a repaint)
         self.setItemDelegate(RowPainter(model.look, self))
+        cache_scroll_bars(self)
 
     def row_height(self) -> int:
         return self.verticalHeader().defaultSectionSize()

@@ -9,6 +9,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from ..row_painter import RowLook, RowPainter
+from ..scroll_bar_cache import cache_scroll_bars
 
 STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "✓"}
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done"}
@@ -143,6 +144,7 @@ class DocumentPane(QWidget):
         self.view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         # rows drawn from the model's look, not by the style (row_painter.py)
         self.view.setItemDelegate(RowPainter(lambda ix: self.model.look(self.proxy.mapToSource(ix).row()), self.view))
+        cache_scroll_bars(self.view)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 0, 4)
         lay.addWidget(self.search)
