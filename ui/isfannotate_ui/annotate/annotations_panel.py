@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ..row_painter import RowLook, RowPainter
 from ..scroll_bar_cache import cache_scroll_bars
+from .focus_ring import FocusRing
 from .palette import tint_color
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -276,10 +277,6 @@ class ProblemsList(RowList):
         return "\n".join(f"⚠ {line}" for line in self.model().lines)
 
 
-FOCUS_FRAME = ("QComboBox:focus, QLineEdit:focus, QPushButton:focus, QCheckBox:focus "
-               "{ border: 2px solid palette(highlight); border-radius: 3px; }")
-
-
 class AnnotationsPanel(QWidget):
     spanClicked = Signal(str)
     attributeEdited = Signal(str, str, object)   # span id, attribute name, value (None clears)
@@ -292,8 +289,8 @@ class AnnotationsPanel(QWidget):
         self.details = QGroupBox("Selected span", self)
         self.details.setObjectName("spanDetails")
         # the field that has the keyboard shows it: a frame in the highlight colour (some desktop
-        # styles draw no focus on a combo box at all)
-        self.details.setStyleSheet(FOCUS_FRAME)
+        # styles draw no focus on a combo box at all), drawn over it (focus_ring.py: no style sheet)
+        self.focus_ring = FocusRing(self.details)
         self.form = QFormLayout(self.details)
         self.hint = QLabel("Select a span (click it, or Tab) to see its details.", self.details)
         self.hint.setWordWrap(True)

@@ -6,8 +6,10 @@ unlinked. The window turns its signals into core actions.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QFrame,
@@ -34,9 +36,16 @@ class ActorPicker(QFrame):
     def __init__(self, actor_types: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("actorPicker")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAutoFillBackground(True)
-        self.setStyleSheet("#actorPicker { background: palette(window); border: 1px solid #888; border-radius: 4px; }")
+        # a one-pixel frame drawn rounded by paintEvent: no style sheet (it made the style draw the
+        # picker and every field in it the slow way, on each label key that opens it)
+        self.setFrameShape(QFrame.Shape.Box)
+        self.setLineWidth(1)
+        # the application's font and colours, not the article's serif on its page colour
+        self.setFont(QApplication.font())
+        pal, app = self.palette(), QApplication.palette()
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive, QPalette.ColorGroup.Disabled):
+            pal.setColor(group, QPalette.ColorRole.Window, app.color(group, QPalette.ColorRole.Window))
+        self.setPalette(pal)
         self._actors: list = []
         self._span_text = ""
         self._name = ""     # the span text without a possessive ending
@@ -58,7 +67,13 @@ class ActorPicker(QFrame):
         self.alias = QCheckBox(self)
         self.alias.setObjectName("addAlias")
         hint = QLabel("Enter link · Ctrl+Enter link + alias · Esc leave unlinked", self)
-        hint.setStyleSheet("color: palette(placeholder-text); font-size: 11px;")
+        quiet = hint.palette()
+        quiet.setColor(QPalette.ColorRole.WindowText, quiet.color(QPalette.ColorRole.PlaceholderText))
+        hint.setPalette(quiet)
+        hint.setForegroundRole(QPalette.ColorRole.WindowText)   # not the article page's Text, inherited
+        small = hint.font()
+        small.setPixelSize(11)
+        hint.setFont(small)
         row = QHBoxLayout()
         row.addWidget(QLabel("type for a new actor:", self))
         row.addWidget(self.type, 1)
@@ -77,6 +92,14 @@ class ActorPicker(QFrame):
         self.matches.itemClicked.connect(lambda _i: self.accept())
         self.matches.currentRowChanged.connect(lambda _r: self._update_alias())
         self.hide()
+
+    def paintEvent(self, e) -> None:  # noqa: N802 (Qt override)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(QColor("#888888"))
+        painter.setBrush(self.palette().window())
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 4.0, 4.0)
+        painter.end()
 
     # ------------------------------------------------------------------ public
     def start(self, span_text: str, actors: list, current_id: str | None = None) -> None:
