@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from isfannotate.kb import _fold, is_safe_alias, search_actors, split_possessive
+from isfannotate.kb import FoldedActors, is_safe_alias, search_actors, split_possessive
 from isfannotate.proposals import guess_actor_type
 
 CREATE = "\x00create"
@@ -47,6 +47,7 @@ class ActorPicker(QFrame):
             pal.setColor(group, QPalette.ColorRole.Window, app.color(group, QPalette.ColorRole.Window))
         self.setPalette(pal)
         self._actors: list = []
+        self._folded = FoldedActors.of(())
         self._span_text = ""
         self._name = ""     # the span text without a possessive ending
         self.title = QLabel(self)
@@ -102,14 +103,16 @@ class ActorPicker(QFrame):
         painter.end()
 
     # ------------------------------------------------------------------ public
-    def start(self, span_text: str, actors: list, current_id: str | None = None) -> None:
-        """Show the picker for a span reading *span_text*, over *actors* (the registry)."""
+    def start(self, span_text: str, actors: list | FoldedActors, current_id: str | None = None) -> None:
+        """Show the picker for a span reading *span_text*, over *actors* (the registry; folded once
+        per registry version by the session: ``Session.actor_folds``)."""
         self._span_text = " ".join(span_text.split())
         # "Pakistan’s" is Pakistan plus an ending: the registry is searched for the name, and the
         # name (never the possessive) would be a new actor's name or an alias
         name, ending = split_possessive(self._span_text)
         self._name = name
-        self._actors = list(actors)
+        self._folded = actors if isinstance(actors, FoldedActors) else FoldedActors.of(actors)
+        self._actors = list(self._folded.actors)
         self.title.setText(f"Link “{self._short(self._span_text)}” to an actor")
         if self.query.text() == name:
             self._on_query_changed(name)    # (no textChanged: search once, not twice)
@@ -119,7 +122,7 @@ class ActorPicker(QFrame):
         types = [self.type.itemData(i) for i in range(self.type.count())]
         guess = guess_actor_type(name, types)
         self.type.setCurrentIndex(max(0, self.type.findData(guess)) if guess else 0)
-        exact = any(_fold(name) in {_fold(n) for n in (a.name, *a.aliases)} for a in self._actors)
+        exact = self._folded.names(name)
         if not exact and current_id is None and self.matches.count():
             if ending:      # a new actor from a possessive is an explicit choice: nothing preselected
                 self.matches.setCurrentRow(-1)
@@ -169,7 +172,7 @@ class ActorPicker(QFrame):
 
     def _on_query_changed(self, text: str) -> None:
         self.matches.clear()
-        for a in search_actors(self._actors, text, limit=12):
+        for a in search_actors(self._folded, text, limit=12):
             names = [n for n in a.aliases if text.strip() and text.strip().casefold() in n.casefold()]
             extra = f" · aka {names[0]}" if names else ""
             item = QListWidgetItem(f"{a.name}  ({a.type.replace('_', ' ')}){extra}")
