@@ -15,6 +15,9 @@ whole run takes a few minutes on 2 cores):
   the event loop right after the first paint) and the whole window grabbed again, against the same
   absolute budget; key press → committed span → ``grab()`` of the whole window (median ≤ 16 ms and
   p95 ≤ 25 ms, every span saved), and with the event loop run before the grab; the window's height;
+- issue 22's key budget while a suggestion model trains (bench_suggest_keys.py in a new process, part
+  of the window rows: label, Ctrl+Z and F8 in a 5 KB article showing a model's suggestions, idle and
+  while Review → Train Suggestions runs as a job; several minutes: the training; needs spaCy);
 - peak memory of a process with the 1 MB document open in the window;
 - import of 10,050 × ~5 KB articles against a plain ``executemany`` of the same rows into SQLite
   (same WAL / synchronous=FULL settings; no parsing, no near-duplicates, no checks);
@@ -221,6 +224,31 @@ REVIEW_FIRST_OPEN_S = 1.0      # issue 21: the review queue's first opening over
 DOCCANO_RATIO = 1.3            # issue 21: the doccano import within 1.3× its parse plus a raw executemany
 
 
+def suggest_key_rows(q: bool) -> list[Row]:
+    """Issue 22's key budget while a suggestion model trains: bench_suggest_keys.py in a new process
+    (its output printed), its samples taken as rows, idle and while training (median ≤ 16 ms and
+    p95 ≤ 25 ms). Without spaCy it cannot train: one missed row says so."""
+    import importlib.util
+    if importlib.util.find_spec("spacy") is None:
+        return [row("key → repaint while a model trains: not run (spaCy is not installed: pip install -e '.[ml]')",
+                    [0.0], "runs", False)]
+    args = ["--quick"] if q else ["--docs", "100", "--presses", "40"]
+    res = subprocess.run([sys.executable, str(HERE / "bench_suggest_keys.py"), *args], capture_output=True, text=True)
+    print(f"## bench_suggest_keys.py {' '.join(args)}\n{res.stdout.rstrip()}", flush=True)
+    last = (res.stdout.strip().splitlines() or [""])[-1]
+    if res.returncode != 0 or not last.startswith("{"):
+        tail = (res.stderr.strip().splitlines() or ["no output"])[-1]
+        return [row(f"bench_suggest_keys.py failed (exit {res.returncode}): {tail}", [0.0], "runs", False)]
+    samples = json.loads(last)["samples_ms"]
+    out = []
+    for when, label in (("idle", "no training"), ("while_training", "while a model trains")):
+        for k, xs_ms in samples[when].items():
+            xs = [x / 1000 for x in xs_ms] or [0.0]
+            out.append(row(f"key {k} → window repaint, 5 KB article with model suggestions, {label}", xs,
+                           "median ≤ 16 ms, p95 ≤ 25 ms", bool(xs_ms) and key_ok(xs)))
+    return out
+
+
 def bench_rows(script: str, args: list[str]) -> list[Row]:
     """Run bench/*script* in a new process, print its own output, and take its table's rows:
     a row with a budget column is within when its median is; the review queue's first opening
@@ -341,6 +369,7 @@ def window_rows(rows: list[Row], tmp: Path, q: bool) -> None:
         rows.append(row(f"window height, {name}", [r["height"] / 1000], f"≤ screen ({r['screen']} px)",
                         r["height"] <= r["screen"], unit="px", note=f"{r['problems']} problems listed"))
     print("window done", flush=True)
+    rows.extend(suggest_key_rows(q))
 
 
 def core_rows(rows: list[Row], tmp: Path, q: bool) -> None:

@@ -233,19 +233,40 @@ def _is_subsequence(needle: str, hay: str) -> bool:
     return all(c in it for c in needle)
 
 
-def search_actors(actors: Iterable[Actor], query: str, limit: int = 20) -> list[Actor]:
+@dataclass(frozen=True)
+class FoldedActors:
+    """Actors with every name and alias folded once (case, ’ and spaces: ``_fold``), what
+    ``search_actors`` compares a query with. The app makes one per registry version, so a label
+    key that opens the actor picker folds no name again (a registry of thousands of names)."""
+
+    actors: tuple[Actor, ...]
+    folds: tuple[tuple[str, ...], ...]      # per actor: its name, then its aliases, folded
+
+    @classmethod
+    def of(cls, actors: Iterable[Actor]) -> FoldedActors:
+        listed = tuple(actors)
+        return cls(listed, tuple(tuple(_fold(n) for n in (a.name, *a.aliases)) for a in listed))
+
+    def names(self, text: str) -> bool:
+        """True when *text*, folded, is an actor's name or alias."""
+        q = _fold(text)
+        return any(q in folds for folds in self.folds)
+
+
+def search_actors(actors: Iterable[Actor] | FoldedActors, query: str, limit: int = 20) -> list[Actor]:
     """Actors whose name or an alias matches *query*, best first: exact, prefix, a word's prefix,
     contained (three letters or more), then the query's letters in order (fuzzy); within a rank a match on the canonical
     name beats one on an alias, and a shorter name a longer one. Case- and apostrophe-insensitive;
-    an empty query lists every actor by name."""
+    an empty query lists every actor by name. *actors* may come folded already (``FoldedActors``)."""
+    folded = actors if isinstance(actors, FoldedActors) else FoldedActors.of(actors)
     q = _fold(query)
     if not q:
-        return list(actors)[:limit]
+        return list(folded.actors)[:limit]
+    q_tight = q.replace(" ", "")
     scored = []
-    for a in actors:
+    for a, folds in zip(folded.actors, folded.folds, strict=True):
         best = None
-        for k, n in enumerate([a.name, *a.aliases]):
-            f = _fold(n)
+        for k, f in enumerate(folds):
             if f == q:
                 rank = 0
             elif f.startswith(q):
@@ -254,7 +275,7 @@ def search_actors(actors: Iterable[Actor], query: str, limit: int = 20) -> list[
                 rank = 2
             elif q in f and len(q) >= 3:   # "US" inside "Russia" is noise, "pak" inside a name is not
                 rank = 3
-            elif len(q) >= 3 and _is_subsequence(q.replace(" ", ""), f.replace(" ", "")):
+            elif len(q) >= 3 and _is_subsequence(q_tight, f.replace(" ", "")):
                 rank = 4
             else:
                 continue
@@ -262,6 +283,6 @@ def search_actors(actors: Iterable[Actor], query: str, limit: int = 20) -> list[
             if best is None or key < best:
                 best = key
         if best is not None:
-            scored.append((best, _fold(a.name), a.id, a))
+            scored.append((best, folds[0], a.id, a))
     scored.sort(key=lambda t: t[:3])
     return [t[3] for t in scored[:limit]]

@@ -115,14 +115,17 @@ def test_claim_details_follow_the_screen_with_tab_and_show_the_focus(qtbot, wind
     assert [w.objectName() for w in seen] == ["claimSource", "claimCue", "claimQuote", "attr_modality"]
     ys = [w.mapTo(details, w.rect().topLeft()).y() for w in seen]
     assert ys == sorted(ys) and len(set(ys)) == 4, ys      # top to bottom, as drawn
-    # the focused field is drawn differently from the same field without the focus
+    # the focused field is drawn differently from the same field without the focus (the frame is
+    # drawn over it by the details' FocusRing: the details are grabbed where the field is)
+    from PySide6.QtCore import QPoint, QRect
     quote = details.findChild(QWidget, "claimQuote")
     quote.setFocus()
     qtbot.wait(20)
-    focused = quote.grab().toImage()
+    box = QRect(quote.mapTo(details, QPoint(0, 0)), quote.size())
+    focused = details.grab(box).toImage()
     window.view.setFocus()
     qtbot.wait(20)
-    plain = quote.grab().toImage()
+    plain = details.grab(box).toImage()
     assert focused != plain
     hl = quote.palette().highlight().color().rgb()
     assert any(focused.pixel(x, focused.height() // 2) == hl for x in range(3))

@@ -1,6 +1,7 @@
 """Starting the desktop app: ``create_main_window`` (for tests and scripts) and ``run`` (the CLI's ``gui``)."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -23,8 +24,16 @@ def _qt_messages(mode: QtMsgType, context, message: str) -> None:
 
 
 def ensure_app() -> QApplication:
+    """The application, made once. Qt's raster engine splits every fill taller than ~96 lines over a
+    thread pool and waits for it; for a window's small fills (a scroll bar, a list's background)
+    waking a thread costs more than the fill, and on a busy 2-core machine the wait is for a core:
+    a 16 × 300 scroll bar took 0.55 ms wall with the pool, 0.16 ms without (docs/benchmarks.md). So
+    the pool is off (``QT_NO_GUI_THREADPOOL``, which Qt reads once) unless the environment says
+    otherwise (``ISFANNOTATE_QT_THREADPOOL=1`` keeps it)."""
     app = QApplication.instance()
     if app is None:
+        if os.environ.get("ISFANNOTATE_QT_THREADPOOL") != "1":
+            os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
         qInstallMessageHandler(_qt_messages)
         app = QApplication(sys.argv[:1])
         app.setApplicationName("isfannotate")

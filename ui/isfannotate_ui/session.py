@@ -33,6 +33,7 @@ from PySide6.QtCore import QObject, Signal
 from isfannotate import Project
 from isfannotate.errors import IsfError, StorageError
 from isfannotate.gold.record import UNANIMOUS
+from isfannotate.kb import FoldedActors
 from isfannotate.models import Span, span_from_dict, span_from_short_row
 from isfannotate.store.changes import Change
 
@@ -80,6 +81,7 @@ class Session(QObject):
         self._pending: Callable[[], object] | None = None   # work deferred to after a paint (see defer)
         self.colors: dict[str, str] = {}                # label -> colour, set from the scheme
         self._actors: dict | None = None                # registry copy for names; None = reload on next use
+        self._folds: tuple[dict, FoldedActors] | None = None    # that copy's names folded (actor_folds)
 
     @property
     def annotator(self) -> str | None:
@@ -247,6 +249,16 @@ class Session(QObject):
         if self._actors is None:
             self._actors = {a.id: a for a in self.project.actors()}
         return list(self._actors.values())
+
+    def actor_folds(self) -> FoldedActors:
+        """The same actors with their names folded for searching (``kb.FoldedActors``), made once
+        per copy of the registry: the picker and the known-name check of a label key fold nothing."""
+        if self._actors is None:
+            self._actors = {a.id: a for a in self.project.actors()}
+        made = self._folds
+        if made is None or made[0] is not self._actors:
+            made = self._folds = (self._actors, FoldedActors.of(self._actors.values()))
+        return made[1]
 
     def actor_text(self, actor_id: str, with_type: bool = False) -> str:
         """An actor as the window names it: "Pakistan" or "Pakistan (state)"; its id if it left the

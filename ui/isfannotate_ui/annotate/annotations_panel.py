@@ -23,6 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..row_painter import RowLook, RowPainter
+from ..scroll_bar_cache import cache_scroll_bars
+from .focus_ring import FocusRing
 from .palette import tint_color
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -41,6 +44,7 @@ class SpanRowsModel(QAbstractListModel):
         self.rows: dict[str, tuple[str, str, str, str]] = {}   # span id -> (colour, line 1, line 2, tooltip)
         self.provider: Callable[[str], tuple[str, str, str, str]] | None = None   # builds a row when first shown
         self._brushes: dict[str, QBrush] = {}
+        self._colors: dict[str, QColor] = {}
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 (Qt override)
         return 0 if parent.isValid() else len(self.order)
@@ -65,6 +69,18 @@ class SpanRowsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return "\n".join(x for x in (line1, line2, tip) if x)
         return None
+
+    def look(self, index: _Index) -> RowLook:
+        """What the list's ``RowPainter`` draws for a row: the two lines, on the label's tint."""
+        span_id = self.order[index.row()][1]
+        row = self.rows.get(span_id)
+        if row is None:
+            row = self.rows[span_id] = self.provider(span_id)
+        color, line1, line2, _tip = row
+        tint = self._colors.get(color)
+        if tint is None:
+            tint = self._colors[color] = QColor(tint_color(color))
+        return (line1, f"    {line2}" if line2 else ""), tint, False
 
     def reset(self, items: list[tuple]) -> None:
         self.beginResetModel()
@@ -145,6 +161,10 @@ class ProblemsModel(QAbstractListModel):
             return item
         return None
 
+    def look(self, index: _Index) -> RowLook:
+        _, item, k = self.order[index.row()]
+        return (f"⚠ {self.msgs[item][k]}",), None, False
+
     def reset(self, entries: list[tuple[tuple, str, list[str]]]) -> None:
         """All problems: (key, item id, messages) per item."""
         self.beginResetModel()
@@ -196,7 +216,7 @@ class RowList(QTableView):
     20,000 Python calls, ~20 ms a key press); a table's fixed-size rows need no walk.
     """
 
-    def __init__(self, model: QAbstractListModel, parent: QWidget | None = None, lines: int = 1) -> None:
+    def __init__(self, model: SpanRowsModel | ProblemsModel, parent: QWidget | None = None, lines: int = 1) -> None:
         super().__init__(parent)
         self.setModel(model)
         self.horizontalHeader().hide()
@@ -211,6 +231,9 @@ class RowList(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # rows drawn from the model's ``look``, not by the style (row_painter.py: a quarter of a repaint)
+        self.setItemDelegate(RowPainter(model.look, self))
+        cache_scroll_bars(self)
 
     def row_height(self) -> int:
         return self.verticalHeader().defaultSectionSize()
@@ -254,10 +277,6 @@ class ProblemsList(RowList):
         return "\n".join(f"⚠ {line}" for line in self.model().lines)
 
 
-FOCUS_FRAME = ("QComboBox:focus, QLineEdit:focus, QPushButton:focus, QCheckBox:focus "
-               "{ border: 2px solid palette(highlight); border-radius: 3px; }")
-
-
 class AnnotationsPanel(QWidget):
     spanClicked = Signal(str)
     attributeEdited = Signal(str, str, object)   # span id, attribute name, value (None clears)
@@ -270,8 +289,8 @@ class AnnotationsPanel(QWidget):
         self.details = QGroupBox("Selected span", self)
         self.details.setObjectName("spanDetails")
         # the field that has the keyboard shows it: a frame in the highlight colour (some desktop
-        # styles draw no focus on a combo box at all)
-        self.details.setStyleSheet(FOCUS_FRAME)
+        # styles draw no focus on a combo box at all), drawn over it (focus_ring.py: no style sheet)
+        self.focus_ring = FocusRing(self.details)
         self.form = QFormLayout(self.details)
         self.hint = QLabel("Select a span (click it, or Tab) to see its details.", self.details)
         self.hint.setWordWrap(True)

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 from isfannotate.kb import split_possessive
 from isfannotate.words import is_word_char as _is_word_char
 
+from ..scroll_bar_cache import cache_scroll_bars
 from .offsets import OffsetMap, display_breaks, with_breaks
-from .span_highlighter import SpacedLayout, SpanHighlighter, paint_span_decorations
+from .span_highlighter import SpacedLayout, SpanHighlighter, paint_span_decorations, placed_blocks
 from .span_index import SpanIndex, SpanStyle
 
 __all__ = ["ArticleView", "SpanStyle"]
@@ -74,6 +75,7 @@ class ArticleView(QPlainTextEdit):
         pal.setColor(QPalette.ColorRole.Window, pal.color(QPalette.ColorRole.Base))
         self.setPalette(pal)
         self.setAutoFillBackground(True)
+        cache_scroll_bars(self)
         self.selectionChanged.connect(self._on_selection_changed)
 
     # -- document and spans ----------------------------------------------------------
@@ -198,17 +200,7 @@ class ArticleView(QPlainTextEdit):
 
     def visible_blocks(self) -> list:
         """The blocks intersecting the viewport, top to bottom."""
-        out = []
-        block = self.firstVisibleBlock()
-        offset = self.contentOffset()
-        bottom = self.viewport().height()
-        while block.isValid():
-            if self.blockBoundingGeometry(block).translated(offset).top() > bottom:
-                break
-            if block.isVisible():
-                out.append(block)
-            block = block.next()
-        return out
+        return [block for block, _top, _bottom in placed_blocks(self, self.viewport().height())]
 
     # -- span selection --------------------------------------------------------------
     def selected_span_id(self) -> str | None:
@@ -448,18 +440,15 @@ class ArticleView(QPlainTextEdit):
         return super().viewportEvent(e)
 
     def paintEvent(self, e) -> None:  # noqa: N802 (Qt override)
-        if len(self._index) or self._highlighter.done:
-            hl = self._highlighter
-            for block in self.visible_blocks():
-                hl.ensure(block)
+        placed = placed_blocks(self, e.rect().bottom()) if len(self._index) or self._highlighter.done else []
+        for block, _top, _bottom in placed:
+            self._highlighter.ensure(block)
         super().paintEvent(e)
         if len(self._index):
             painter = QPainter(self.viewport())
             try:
-                paint_span_decorations(
-                    self, painter, QRectF(e.rect()), self._index, self._offsets,
-                    self._selected_id, self._layout.line_gap, self._highlighter.decorations,
-                )
+                paint_span_decorations(self, painter, QRectF(e.rect()), self._index, self._offsets, self._selected_id,
+                                       self._layout.line_gap, self._highlighter.decorations, placed)
             finally:
                 painter.end()
         if self._after_paint is not None:    # call_after_next_paint

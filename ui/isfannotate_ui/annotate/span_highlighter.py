@@ -24,7 +24,7 @@ from .offsets import OffsetMap
 from .palette import blend, outline_color, tint_color, underline_color
 from .span_index import SpanIndex, SpanStyle
 
-__all__ = ["SpacedLayout", "SpanHighlighter", "paint_span_decorations", "UNDERLINE_WIDTH"]
+__all__ = ["SpacedLayout", "SpanHighlighter", "paint_span_decorations", "placed_blocks", "UNDERLINE_WIDTH"]
 
 UNDERLINE_WIDTH = 2.0
 UNDERLINE_STEP = 3.0  # distance between stacked underlines
@@ -242,6 +242,23 @@ def _line_segments(block: QTextBlock, qs: int, qe: int):
         i += 1
 
 
+def placed_blocks(view: QPlainTextEdit, bottom: float) -> list[tuple[QTextBlock, float, float]]:
+    """The visible blocks from the first shown down to *bottom* (viewport y), each with its top
+    and bottom in viewport coordinates: one walk, shared by the colouring and the underlines of a
+    paint (each geometry is a call through Qt into ``SpacedLayout.blockBoundingRect``)."""
+    out = []
+    block = view.firstVisibleBlock()
+    offset = view.contentOffset()
+    while block.isValid():
+        geom = view.blockBoundingGeometry(block).translated(offset)
+        if geom.top() > bottom:
+            break
+        if block.isVisible():
+            out.append((block, geom.top(), geom.bottom()))
+        block = block.next()
+    return out
+
+
 def paint_span_decorations(
     view: QPlainTextEdit,
     painter: QPainter,
@@ -251,58 +268,63 @@ def paint_span_decorations(
     selected_id: str | None,
     line_gap: float,
     cache: dict[int, tuple] | None = None,
+    placed: list[tuple[QTextBlock, float, float]] | None = None,
 ) -> int:
     """Draw stacked underlines (one per nesting level) and the selected span's outline for
-    the blocks intersecting ``clip`` (viewport coordinates). Returns the number of blocks
-    visited, for tests and benchmarks.
+    the blocks intersecting ``clip`` (viewport coordinates), of *placed* (``placed_blocks``) when
+    given. Returns the number of blocks visited, for tests and benchmarks.
 
     With *cache* (``SpanHighlighter.decorations``), a block's underlines are measured once
-    (``_block_decorations``: lines per pen, relative to the block's top) and drawn from there
+    (``_block_decorations``: bars per colour, relative to the block's top) and drawn from there
     by every later paint, a handful of calls per block: a key press repaints the window
     without measuring every span of the visible blocks again. The caller drops a block's entry
     when its spans or the selection in it change; an entry whose block was laid out anew (a
-    resize, a font: its line count, width or height differ) is measured again."""
+    resize, a font: its line count, width or height differ) is measured again. A solid underline
+    is filled as a rectangle (what a pen of its width covers, without the raster engine stroking
+    a line); a suggestion's dashed one is drawn as a line."""
     if len(index) == 0:
         return 0
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-    block = view.firstVisibleBlock()
-    offset = view.contentOffset()
     visited = 0
-    while block.isValid():
-        geom = view.blockBoundingGeometry(block).translated(offset)
-        if geom.top() > clip.bottom():
+    for block, top, bottom in placed if placed is not None else placed_blocks(view, clip.bottom()):
+        if top > clip.bottom():
             break
-        if geom.bottom() >= clip.top() and block.isVisible():
-            visited += 1
-            bn = block.blockNumber()
-            if index.in_block(bn):
-                tl = block.layout()
-                first = tl.lineAt(0)
-                laid = (tl.lineCount(), first.width(), first.height())     # laid out anew: measured anew
-                entry = cache.get(bn) if cache is not None else None
-                if entry is None or entry[0] != laid:
-                    entry = (laid, *_block_decorations(block, index, offsets, line_gap))
-                    if cache is not None:
-                        cache[bn] = entry
-                _, groups, outlines = entry
-                top = geom.top()
-                painter.translate(0.0, top)
-                for pen, segs in groups:
+        if bottom < clip.top():
+            continue
+        visited += 1
+        bn = block.blockNumber()
+        if index.in_block(bn):
+            tl = block.layout()
+            first = tl.lineAt(0)
+            laid = (tl.lineCount(), first.width(), first.height())     # laid out anew: measured anew
+            entry = cache.get(bn) if cache is not None else None
+            if entry is None or entry[0] != laid:
+                entry = (laid, *_block_decorations(block, index, offsets, line_gap))
+                if cache is not None:
+                    cache[bn] = entry
+            _, groups, outlines = entry
+            painter.translate(0.0, top)
+            for pen, bars, lines in groups:
+                if bars:
+                    painter.setPen(Qt.PenStyle.NoPen)
+                    painter.setBrush(pen.color())
+                    painter.drawRects(bars)
+                else:
                     painter.setPen(pen)
-                    painter.drawLines(segs)
-                painter.translate(0.0, -top)
-                if selected_id is not None:
-                    for span, x1, x2, y, h in outlines:
-                        if span.id == selected_id:
-                            _outline(painter, span, x1, x2, top + y, h)
-        block = block.next()
+                    painter.drawLines(lines)
+            painter.translate(0.0, -top)
+            if selected_id is not None:
+                for span, x1, x2, y, h in outlines:
+                    if span.id == selected_id:
+                        _outline(painter, span, x1, x2, top + y, h)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
     return visited
 
 
 def _block_decorations(block: QTextBlock, index: SpanIndex, offsets: OffsetMap, line_gap: float) -> tuple:
-    """One block's underlines, relative to its top: ``(pen, [QLineF, ...])`` groups in the order
-    of the spans, and every span segment's box ``(span, x1, x2, line y, line height)`` for the
-    outline of a selected span."""
+    """One block's underlines, relative to its top: ``(pen, [QRectF, ...], [QLineF, ...])`` groups
+    in the order of the spans (bars for a solid pen, lines for a dashed one), and every span
+    segment's box ``(span, x1, x2, line y, line height)`` for the outline of a selected span."""
     bn = block.blockNumber()
     spans = index.in_block(bn)
     levels = index.levels(bn)
@@ -315,7 +337,7 @@ def _block_decorations(block: QTextBlock, index: SpanIndex, offsets: OffsetMap, 
     qpos = block.position()
     blen = block.length() - 1
     identity = offsets.is_identity
-    groups: dict[int, tuple[QPen, list[QLineF]]] = {}
+    groups: dict[int, tuple[QPen, list[QRectF], list[QLineF]]] = {}
     outlines = []
     for s in spans:
         if identity:
@@ -327,12 +349,17 @@ def _block_decorations(block: QTextBlock, index: SpanIndex, offsets: OffsetMap, 
         qe = min(qe, blen)
         if qs >= qe:
             continue
-        pen = _pen(s.color, s.kind == "suggestion", width)
-        segs = groups.setdefault(id(pen), (pen, []))[1]
+        dashed = s.kind == "suggestion"
+        pen = _pen(s.color, dashed, width)
+        _, bars, lines = groups.setdefault(id(pen), (pen, [], []))
         dy = 1.0 + width / 2 + levels[s.id] * step
         for line, x1, x2 in _line_segments(block, qs, qe):
             ly, lh = line.y(), line.height()
-            segs.append(QLineF(x1, ly + lh + dy, x2, ly + lh + dy))
+            y = ly + lh + dy
+            if dashed:
+                lines.append(QLineF(x1, y, x2, y))
+            else:       # what a flat-capped pen of this width covers along the line
+                bars.append(QRectF(x1, y - width / 2, x2 - x1, width))
             outlines.append((s, x1, x2, ly, lh))
     return list(groups.values()), outlines
 

@@ -8,6 +8,9 @@ from PySide6.QtCore import QAbstractListModel, QItemSelectionModel, QModelIndex,
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QListView, QVBoxLayout, QWidget
 
+from ..row_painter import RowLook, RowPainter
+from ..scroll_bar_cache import cache_scroll_bars
+
 STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "✓"}
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done"}
 StatusRole = Qt.ItemDataRole.UserRole + 1
@@ -56,6 +59,11 @@ class DocumentListModel(QAbstractListModel):
         if role == IdRole:
             return doc_id
         return None
+
+    def look(self, row: int) -> RowLook:
+        """What the list's ``RowPainter`` draws for *row*: its two lines, bold for the shown document."""
+        first, second = self.data(self.index(row), Qt.ItemDataRole.DisplayRole).split("\n", 1)
+        return (first, second), None, self._rows[row][0] == self._current
 
     def row_of(self, doc_id: str) -> int:
         return self._row_of.get(doc_id, -1)
@@ -134,6 +142,9 @@ class DocumentPane(QWidget):
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        # rows drawn from the model's look, not by the style (row_painter.py)
+        self.view.setItemDelegate(RowPainter(lambda ix: self.model.look(self.proxy.mapToSource(ix).row()), self.view))
+        cache_scroll_bars(self.view)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 0, 4)
         lay.addWidget(self.search)

@@ -6,8 +6,10 @@ unlinked. The window turns its signals into core actions.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QFrame,
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from isfannotate.kb import _fold, is_safe_alias, search_actors, split_possessive
+from isfannotate.kb import FoldedActors, is_safe_alias, search_actors, split_possessive
 from isfannotate.proposals import guess_actor_type
 
 CREATE = "\x00create"
@@ -34,10 +36,18 @@ class ActorPicker(QFrame):
     def __init__(self, actor_types: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("actorPicker")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAutoFillBackground(True)
-        self.setStyleSheet("#actorPicker { background: palette(window); border: 1px solid #888; border-radius: 4px; }")
+        # a one-pixel frame drawn rounded by paintEvent: no style sheet (it made the style draw the
+        # picker and every field in it the slow way, on each label key that opens it)
+        self.setFrameShape(QFrame.Shape.Box)
+        self.setLineWidth(1)
+        # the application's font and colours, not the article's serif on its page colour
+        self.setFont(QApplication.font())
+        pal, app = self.palette(), QApplication.palette()
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive, QPalette.ColorGroup.Disabled):
+            pal.setColor(group, QPalette.ColorRole.Window, app.color(group, QPalette.ColorRole.Window))
+        self.setPalette(pal)
         self._actors: list = []
+        self._folded = FoldedActors.of(())
         self._span_text = ""
         self._name = ""     # the span text without a possessive ending
         self.title = QLabel(self)
@@ -58,7 +68,13 @@ class ActorPicker(QFrame):
         self.alias = QCheckBox(self)
         self.alias.setObjectName("addAlias")
         hint = QLabel("Enter link · Ctrl+Enter link + alias · Esc leave unlinked", self)
-        hint.setStyleSheet("color: palette(placeholder-text); font-size: 11px;")
+        quiet = hint.palette()
+        quiet.setColor(QPalette.ColorRole.WindowText, quiet.color(QPalette.ColorRole.PlaceholderText))
+        hint.setPalette(quiet)
+        hint.setForegroundRole(QPalette.ColorRole.WindowText)   # not the article page's Text, inherited
+        small = hint.font()
+        small.setPixelSize(11)
+        hint.setFont(small)
         row = QHBoxLayout()
         row.addWidget(QLabel("type for a new actor:", self))
         row.addWidget(self.type, 1)
@@ -78,15 +94,25 @@ class ActorPicker(QFrame):
         self.matches.currentRowChanged.connect(lambda _r: self._update_alias())
         self.hide()
 
+    def paintEvent(self, e) -> None:  # noqa: N802 (Qt override)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(QColor("#888888"))
+        painter.setBrush(self.palette().window())
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 4.0, 4.0)
+        painter.end()
+
     # ------------------------------------------------------------------ public
-    def start(self, span_text: str, actors: list, current_id: str | None = None) -> None:
-        """Show the picker for a span reading *span_text*, over *actors* (the registry)."""
+    def start(self, span_text: str, actors: list | FoldedActors, current_id: str | None = None) -> None:
+        """Show the picker for a span reading *span_text*, over *actors* (the registry; folded once
+        per registry version by the session: ``Session.actor_folds``)."""
         self._span_text = " ".join(span_text.split())
         # "Pakistan’s" is Pakistan plus an ending: the registry is searched for the name, and the
         # name (never the possessive) would be a new actor's name or an alias
         name, ending = split_possessive(self._span_text)
         self._name = name
-        self._actors = list(actors)
+        self._folded = actors if isinstance(actors, FoldedActors) else FoldedActors.of(actors)
+        self._actors = list(self._folded.actors)
         self.title.setText(f"Link “{self._short(self._span_text)}” to an actor")
         if self.query.text() == name:
             self._on_query_changed(name)    # (no textChanged: search once, not twice)
@@ -96,7 +122,7 @@ class ActorPicker(QFrame):
         types = [self.type.itemData(i) for i in range(self.type.count())]
         guess = guess_actor_type(name, types)
         self.type.setCurrentIndex(max(0, self.type.findData(guess)) if guess else 0)
-        exact = any(_fold(name) in {_fold(n) for n in (a.name, *a.aliases)} for a in self._actors)
+        exact = self._folded.names(name)
         if not exact and current_id is None and self.matches.count():
             if ending:      # a new actor from a possessive is an explicit choice: nothing preselected
                 self.matches.setCurrentRow(-1)
@@ -146,7 +172,7 @@ class ActorPicker(QFrame):
 
     def _on_query_changed(self, text: str) -> None:
         self.matches.clear()
-        for a in search_actors(self._actors, text, limit=12):
+        for a in search_actors(self._folded, text, limit=12):
             names = [n for n in a.aliases if text.strip() and text.strip().casefold() in n.casefold()]
             extra = f" · aka {names[0]}" if names else ""
             item = QListWidgetItem(f"{a.name}  ({a.type.replace('_', ' ')}){extra}")

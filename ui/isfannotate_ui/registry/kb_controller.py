@@ -319,7 +319,7 @@ class KbController(QObject):
         session, parts = self.session, self.parts
         span = session.spans[span_id]
         self._link_span = span_id
-        self.picker.start(session.text[span.start:span.end], session.actors(), span.actor_id)
+        self.picker.start(session.text[span.start:span.end], session.actor_folds(), span.actor_id)
         cur = QTextCursor(parts.view.document())
         cur.setPosition(parts.view.offsets.to_qt(span.end))
         rect = parts.view.cursorRect(cur)
@@ -337,7 +337,7 @@ class KbController(QObject):
         def norm(t: str) -> str:
             return " ".join(t.split()).replace("’", "'")
         want = norm(text)
-        exact = [a for a in kb.search_actors(self.session.actors(), text, limit=5)
+        exact = [a for a in kb.search_actors(self.session.actor_folds(), text, limit=5)
                  if want in {norm(n) for n in (a.name, *a.aliases)}]
         return exact[0].id if len(exact) == 1 else None
 
