@@ -115,6 +115,14 @@ def ensure_venv(extras: str) -> None:
     stamp_file.write_text("\n".join([*have, want]))
 
 
+def compile_sources() -> None:
+    """Byte-compile the checkout's own modules (``__pycache__``, ignored by git), as ``pip install``
+    does for an installed package: an editable install leaves that to Python's first import, which
+    skips it when PYTHONDONTWRITEBYTECODE is set, and then every start compiles ~150 modules again
+    (0.5 s of the app's start on this machine). Only changed files are compiled again."""
+    run([str(PY), "-m", "compileall", "-q", "-j", "0", "isfannotate", "ui", "bench"], cwd=ROOT)
+
+
 def code_checks(root: Path = ROOT) -> str | None:
     """Lint and types before the tests: ``ruff check .`` and ``mypy`` (both configured in
     pyproject.toml), each showing its own findings. None when both pass, else the one-line reason."""
@@ -142,6 +150,7 @@ def main(argv: list[str]) -> int:
         install_system_packages(missing_libs(HEADLESS_LIBS))
         ensure_postgresql()
         ensure_venv("test")
+        compile_sources()
         failed = code_checks()
         if failed:
             say(failed)
@@ -151,6 +160,7 @@ def main(argv: list[str]) -> int:
     has_display = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or sys.platform != "linux"
     install_system_packages(missing_libs({**HEADLESS_LIBS, **(DISPLAY_LIBS if has_display else {})}))
     ensure_venv("")
+    compile_sources()
     cli = [str(BIN / "isfannotate"), "gui", *(rest or ["--demo"])]
     if not has_display:
         shot = ROOT / "exports" / "demo-screenshot.png"

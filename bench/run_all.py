@@ -313,7 +313,7 @@ def main() -> int:
     load = os.getloadavg()
     print(f"# run_all: {platform.node()}, {os.cpu_count()} CPUs (nproc), load before {load[0]:.2f} {load[1]:.2f} "
           f"{load[2]:.2f}, Python {platform.python_version()}, {platform.platform()}, "
-          f"QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']}", flush=True)
+          f"QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']}, {bytecode_caches()}", flush=True)
 
     parts = {"window", "core", "benches"} if args.only is None else {args.only}
     if "window" in parts:
@@ -334,6 +334,16 @@ def main() -> int:
     print(f"{len(rows) - len(missed)} of {len(rows)} rows within budget"
           + (f"; missed: {len(missed)}" if missed else ""))
     return 0 if not missed else 1
+
+
+def bytecode_caches() -> str:
+    """Whether a new process reads our modules' bytecode or compiles them (0.5 s of a start here):
+    ``python3 .ci/dev.py`` compiles them; PYTHONDONTWRITEBYTECODE stops Python from doing it."""
+    root = Path(__file__).resolve().parent.parent
+    compiled = any((root / "isfannotate" / "__pycache__").glob("*.pyc"))
+    return ("bytecode caches present" if compiled else "NO bytecode caches (every new process compiles the "
+            "sources; run python3 .ci/dev.py test once)") + (", PYTHONDONTWRITEBYTECODE set" if sys.dont_write_bytecode
+                                                              else "")
 
 
 def key_ok(k: list[float]) -> bool:
