@@ -135,6 +135,7 @@ def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
         pulled = project_json(lc, PULLED_KEY, {})
         actors, targets = table_rows(lc, "actors"), table_rows(lc, "targets")
         local_docs = set(document_ids(lc))
+    server_marks.refresh_statistics(conn, LAYER_TABLES)   # before the one snapshot the pull reads
     server_marks.begin_repeatable_read(conn)
     changed = _changed_layers(conn, pulled)
     proposals = server_proposals.open_proposals(conn)

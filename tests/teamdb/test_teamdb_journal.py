@@ -163,3 +163,29 @@ def test_a_team_database_of_the_first_version_syncs_and_the_lead_upgrades_it(tea
         assert _server_spans(team, "alice") == _spans(alice, "alice")
     finally:
         alice.close()
+
+
+def test_the_lead_s_pull_analyzes_the_layers_a_big_push_left_with_stale_statistics(team):
+    """After a push of many rows PostgreSQL's planner still believes the layer tables small (until
+    autovacuum analyzes them, a minute or so later); the lead's pull analyzes the tables changed by
+    more than a tenth first, and none when nothing changed since."""
+    import time
+
+    from isfannotate.store.server.marks import refresh_statistics
+    with psycopg.connect(team.dsn) as conn:
+        refresh_statistics(conn, ["sync_marks"])          # whatever ``create`` left
+        conn.execute("INSERT INTO sync_marks (layer, document_id, digest) "
+                     "SELECT 'alice', 'x' || i, 'd' FROM generate_series(1, 300) i")
+        conn.commit()
+    with psycopg.connect(team.dsn, autocommit=True) as conn:
+        deadline = time.monotonic() + 15     # the server counts a finished session's changes within a second or so
+        while time.monotonic() < deadline:
+            conn.execute("SELECT pg_stat_clear_snapshot()")
+            (mods,) = conn.execute("SELECT n_mod_since_analyze FROM pg_stat_user_tables "
+                                   "WHERE relname = 'sync_marks'").fetchone()
+            if mods >= 300:
+                break
+            time.sleep(0.2)
+        assert refresh_statistics(conn, ["sync_marks", "spans"]) == ["sync_marks"]
+        conn.execute("SELECT pg_stat_clear_snapshot()")
+        assert refresh_statistics(conn, ["sync_marks", "spans"]) == []
