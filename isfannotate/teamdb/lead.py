@@ -124,7 +124,7 @@ def _changed_layers(conn: Any, pulled: dict[str, dict[str, str]]) -> dict[str, d
     return out
 
 
-def pull_layers(conn: Any, project: Any, server: str, report: SyncReport,
+def pull_layers(conn: Any, project: Any, report: SyncReport,
                 progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> None:
     """Merge every annotator's changed documents (and open registry proposals) into the lead's
     project through ``merge_rows`` (see the module's docstring): all annotators in one merge
@@ -213,7 +213,7 @@ def sync_lead(conn: Any, project: Any, dsn: str, *, progress: Progress | None = 
     if not cursors.has_cursors(conn):   # a team database of server schema 1: the lead owns its tables
         roles.upgrade_team(conn)
         conn.commit()
-    pull_layers(conn, project, describe(dsn), report, progress=progress, cancel=cancel)
+    pull_layers(conn, project, report, progress=progress, cancel=cancel)
     counts = push_shared(conn, project, progress=progress, cancel=cancel)
     report.shared_rows, report.pushed_documents = counts["written"], counts["gold"]
     return report
