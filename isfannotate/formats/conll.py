@@ -43,8 +43,8 @@ from isfannotate.formats.parsed import (
     SourceText,
     expand_paths,
     read_text_file,
-    records,
 )
+from isfannotate.formats.reading import records
 from isfannotate.formats.tokens import blank_pipeline
 
 _WS = re.compile(r"\s+")

@@ -30,8 +30,8 @@ from isfannotate.formats.parsed import (
     parse_json_line,
     raw_range,
     read_text_file,
-    records,
 )
+from isfannotate.formats.reading import records
 from isfannotate.gcpause import paused_gc
 from isfannotate.utf16 import Utf16Map
 

@@ -33,8 +33,8 @@ from isfannotate.formats.parsed import (
     json_list_items,
     raw_range,
     read_text_file,
-    records,
 )
+from isfannotate.formats.reading import records
 from isfannotate.gcpause import paused_gc
 
 

@@ -101,8 +101,8 @@ def import_tool_annotations(project: ProjectBase, paths: Sequence[str | Path], f
                             conll_tag_column: int | None = None, webanno_layer: str | None = None,
                             detected: str = "",
                             progress: Callable[[int, int], None] | None = None) -> ImportReport:
-    from ..formats.parsed import reading_progress
     from ..formats.readers import read_annotations
+    from ..formats.reading import reading_progress
     source = ", ".join(map(str, paths))
     phases = Phases(progress)       # one scale for every phase, ending before the commit
     phases.report(0.0)

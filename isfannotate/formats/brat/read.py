@@ -17,8 +17,8 @@ from isfannotate.formats.parsed import (
     ParsedSpan,
     SourceText,
     read_text_file,
-    reading_files,
 )
+from isfannotate.formats.reading import reading_files
 
 from .lines import _BREAK_RE, _LINE_BREAKS
 
