@@ -1,7 +1,8 @@
 """Import benchmark for another tool's annotations: 10,000 documents of ~5 KB with 50 spans each
-as doccano JSONL (UTF-16 offsets, some texts with emoji), into a fresh project, against the 1 s
-budget that plain documents have (issue 11), and within 1.3x its parse plus a raw executemany
-of the same rows (issue 21).
+as doccano JSONL (UTF-16 offsets, some texts with emoji), into a fresh project. Its budget is
+the design's budget for an import from a peer tool: within 1.3x its parse plus a raw executemany
+of the same rows (issue 21). (The 1 s budget of plain documents is for 10,000 articles without
+spans; it is bench_import.py's and run_all's import row, not this one, which writes 500,000 spans.)
 
 Run: .venv/bin/python bench/bench_import_doccano.py [--docs 10000] [--spans 50] [--repeat 3]
 
@@ -27,7 +28,6 @@ from isfannotate import Project  # noqa: E402
 from isfannotate.formats import doccano  # noqa: E402
 
 WORDS = "the of and to in said troops force minister government security army officials plan peace".split()
-BUDGET_S = 1.0
 RATIO = 1.3     # issue 21: whole import <= 1.3 x (parse + raw executemany of the same rows)
 
 
@@ -82,7 +82,7 @@ def main() -> None:
             conn.close()
     print(f"doccano import: {a.docs} documents, {n_spans} spans, {size / 1e6:.1f} MB; {a.repeat} runs")
     print(f"{'work':<44}{'median':>9}{'best':>9}{'worst':>9}{'budget':>9}")
-    for name, t, b in (("parse (reader only)", parse, None), ("whole import (detect, parse, write)", whole, BUDGET_S),
+    for name, t, b in (("parse (reader only)", parse, None), ("whole import (detect, parse, write)", whole, None),
                        ("raw limit: executemany of the same rows", raw, None)):
         print(f"{name:<44}{statistics.median(t):>8.2f}s{min(t):>8.2f}s{max(t):>8.2f}s{(f'{b:.1f}s' if b else ''):>9}")
     # issue 21's budget: the whole import within 1.3x its parse plus the raw executemany (the
@@ -92,7 +92,7 @@ def main() -> None:
     print(f"{'whole / (parse + raw)':<44}{statistics.median(whole) / limit:>8.2f}x{min(ratios):>8.2f}x"
           f"{max(ratios):>8.2f}x{RATIO:>8.1f}x")
     ok = statistics.median(whole) <= RATIO * limit
-    print("within budget" if ok else "OVER BUDGET", f"(1 s budget of issue 11: {statistics.median(whole):.2f} s)")
+    print("within budget" if ok else "OVER BUDGET")
 
 
 if __name__ == "__main__":
