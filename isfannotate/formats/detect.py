@@ -194,24 +194,48 @@ _ANNOTATION_KEYS = re.compile(
 )
 
 
+# the same keys on a line of their own: \s without the newline lets a match of the whole rest of
+# the file never run past the end of its line, as a match of each line in turn could not
+_ANNOTATION_KEYS_IN_LINE = re.compile(_ANNOTATION_KEYS.pattern.replace(r"\s*", r"[^\S\n]*"))
+_ANNOTATION_KEYS_IN_ASCII = re.compile(_ANNOTATION_KEYS.pattern.replace(r"\s*", r"[ \t\r\x0b\x0c\x1c-\x1f]*")
+                                       .encode("ascii"))
+
+
 def _later_annotated_records(path: Path) -> list[Any]:
     """Lines past the sniffed head that carry an annotation key (a cheap substring test,
     then a parse of only those lines), so a JSONL whose first 50 lines are plain is not taken
-    for plain documents when later lines carry labels."""
-    out = []
+    for plain documents when later lines carry labels. The rest of the file is searched in one
+    call (bytes when it is ASCII, else decoded as each line was, invalid bytes dropped), not
+    decoded and searched line by line: the same lines, in the same order."""
+    out: list[Any] = []
     with open(path, "rb") as fh:
         fh.seek(_SNIFF_BYTES)
         fh.readline()  # the rest of a line the head cut
-        for raw in fh:
-            line = raw.decode("utf-8", errors="ignore")
-            if _ANNOTATION_KEYS.search(line):
-                try:
-                    out.append(loads(line))
-                except ValueError:
-                    continue
-                if len(out) >= _SNIFF_RECORDS:
-                    break
+        rest = fh.read()
+    if rest.isascii():
+        found = _lines_matching(rest, _ANNOTATION_KEYS_IN_ASCII, b"\n")
+        lines: Any = (line.decode("ascii") for line in found)
+    else:
+        lines = _lines_matching(rest.decode("utf-8", errors="ignore"), _ANNOTATION_KEYS_IN_LINE, "\n")
+    for line in lines:
+        try:
+            out.append(loads(line))
+        except ValueError:
+            continue
+        if len(out) >= _SNIFF_RECORDS:
+            break
     return out
+
+
+def _lines_matching(text: Any, pattern: re.Pattern[Any], nl: Any) -> Any:
+    """The lines of *text* (bytes or str, each with its newline) in which *pattern* matches, in order."""
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        start = text.rfind(nl, 0, m.start()) + 1
+        end = text.find(nl, m.end())
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        pos = end
 
 
 def _sniff_json(path: Path, head: str) -> tuple[str, str]:
