@@ -10,6 +10,7 @@ lists what was tried.
 from __future__ import annotations
 
 import json
+import mmap
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -194,48 +195,35 @@ _ANNOTATION_KEYS = re.compile(
 )
 
 
-# the same keys on a line of their own: \s without the newline lets a match of the whole rest of
-# the file never run past the end of its line, as a match of each line in turn could not
-_ANNOTATION_KEYS_IN_LINE = re.compile(_ANNOTATION_KEYS.pattern.replace(r"\s*", r"[^\S\n]*"))
-_ANNOTATION_KEYS_IN_ASCII = re.compile(_ANNOTATION_KEYS.pattern.replace(r"\s*", r"[ \t\r\x0b\x0c\x1c-\x1f]*")
-                                       .encode("ascii"))
+# the same keys with the JSON whitespace a line can hold between a key and its colon: searched
+# in the bytes of the whole rest of a file, a match never runs past the end of its line
+_ANNOTATION_KEYS_IN_LINE = re.compile(_ANNOTATION_KEYS.pattern.replace(r"\s*", r"[ \t\r\x0b\x0c\x1c-\x1f]*")
+                                      .encode("ascii"))
 
 
 def _later_annotated_records(path: Path) -> list[Any]:
     """Lines past the sniffed head that carry an annotation key (a cheap substring test,
     then a parse of only those lines), so a JSONL whose first 50 lines are plain is not taken
-    for plain documents when later lines carry labels. The rest of the file is searched in one
-    call (bytes when it is ASCII, else decoded as each line was, invalid bytes dropped), not
-    decoded and searched line by line: the same lines, in the same order."""
+    for plain documents when later lines carry labels. The file is mapped and its rest searched
+    in one call, not read, decoded and searched line by line: the same lines in the same order
+    (a key followed by a space JSON does not allow cannot parse either), except a key broken by
+    invalid UTF-8 bytes, which the line by line search saw once the bytes were dropped (such a
+    file cannot be imported in any format)."""
     out: list[Any] = []
-    with open(path, "rb") as fh:
-        fh.seek(_SNIFF_BYTES)
-        fh.readline()  # the rest of a line the head cut
-        rest = fh.read()
-    if rest.isascii():
-        found = _lines_matching(rest, _ANNOTATION_KEYS_IN_ASCII, b"\n")
-        lines: Any = (line.decode("ascii") for line in found)
-    else:
-        lines = _lines_matching(rest.decode("utf-8", errors="ignore"), _ANNOTATION_KEYS_IN_LINE, "\n")
-    for line in lines:
-        try:
-            out.append(loads(line))
-        except ValueError:
-            continue
-        if len(out) >= _SNIFF_RECORDS:
-            break
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        cut = data.find(b"\n", _SNIFF_BYTES)   # the rest of a line the head cut is not searched
+        pos = len(data) if cut < 0 else cut + 1
+        while (m := _ANNOTATION_KEYS_IN_LINE.search(data, pos)) is not None:
+            start = data.rfind(b"\n", 0, m.start()) + 1
+            end = data.find(b"\n", m.end())
+            pos = len(data) if end < 0 else end + 1
+            try:
+                out.append(loads(data[start:pos].decode("utf-8", errors="ignore")))
+            except ValueError:
+                continue
+            if len(out) >= _SNIFF_RECORDS:
+                break
     return out
-
-
-def _lines_matching(text: Any, pattern: re.Pattern[Any], nl: Any) -> Any:
-    """The lines of *text* (bytes or str, each with its newline) in which *pattern* matches, in order."""
-    pos = 0
-    while (m := pattern.search(text, pos)) is not None:
-        start = text.rfind(nl, 0, m.start()) + 1
-        end = text.find(nl, m.end())
-        end = len(text) if end < 0 else end + 1
-        yield text[start:end]
-        pos = end
 
 
 def _sniff_json(path: Path, head: str) -> tuple[str, str]:

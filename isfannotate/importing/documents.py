@@ -199,7 +199,16 @@ def import_documents(project: ProjectBase, paths: Sequence[str | Path], format: 
     reading = phases.part(0.0, 0.35)
     reading(0, total_bytes)
     for (path, kind), size in zip(files, sizes, strict=True):
-        try:
+        def read_part(frac: float, base: int = done_bytes, size: int = size) -> None:
+            reading(base + int(size * frac), total_bytes)
+        fast = read_jsonl_fast(path, read_part) if kind == "jsonl" else None
+        if fast is not None:
+            docs.extend(_Doc(*fields) for fields in fast[0])
+            gold.extend(fast[1])
+            done_bytes += size
+            reading(done_bytes, total_bytes)
+            continue
+        try:    # a .txt file, or a line the fast path cannot vouch for: the standard reader names it
             data = path.read_bytes()
         except OSError as e:
             raise InputError(str(path), f"cannot read: {e.strerror}") from None
@@ -210,14 +219,7 @@ def import_documents(project: ProjectBase, paths: Sequence[str | Path], format: 
         else:
             if not data or data.isspace():      # (not data.strip(): a copy of the whole file)
                 raise InputError(str(path), "the file is empty")
-            def read_part(frac: float, base: int = done_bytes, size: int = size) -> None:
-                reading(base + int(size * frac), total_bytes)
-            fast = read_jsonl_fast(str(path), data, read_part)
-            if fast is None:    # a line the fast path cannot vouch for: the standard reader names it
-                _read_jsonl(path, data, docs, gold, read_part)
-            else:
-                docs.extend(_Doc(*fields) for fields in fast[0])
-                gold.extend(fast[1])
+            _read_jsonl(path, data, docs, gold, read_part)
         done_bytes += size
         reading(done_bytes, total_bytes)
 

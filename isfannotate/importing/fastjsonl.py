@@ -5,13 +5,16 @@ gives up (returns None) at the first line it cannot vouch for, and the standard 
 reads the whole file again and names the error. It never raises for the input: a bad line,
 invalid UTF-8 anywhere, a NUL byte, a UTF-16 file, a lone surrogate, NaN, an integer beyond
 64 bits (orjson would read it as a float), a value of a wrong type, an over-long line, a blank
-line of non-ASCII spaces are all left to the standard reader. Parsing the bytes skips the
-decoding of the whole file (a copy of it) and the standard library's slower decoder: 10,050
-articles of 5 KB parse in ~0.06 s CPU against ~0.3 s.
+line of non-ASCII spaces are all left to the standard reader. The file is mapped and each
+line parsed where it lies: no copy of the file, of its decoded text or of its lines, and not the
+standard library's slower decoder (10,050 articles of 5 KB: ~0.07 s CPU against ~0.35 s).
 """
 from __future__ import annotations
 
+import mmap
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -35,50 +38,73 @@ def _has_float(value: Any) -> bool:
     return False
 
 
-def read_jsonl_fast(path: str, data: bytes, read: Callable[[float], None] | None = None
+def read_jsonl_fast(path: str | Path, read: Callable[[float], None] | None = None
                     ) -> tuple[list[DocFields], list[tuple[str, int, dict[str, Any]]]] | None:
-    """(documents, gold records) of the JSONL file *path* whose bytes are *data*, or None when
-    the standard reader must read it. *read(fraction)* as in the standard reader."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data:
+    """(documents, gold records) of the JSONL file *path*, or None when the standard reader must
+    read it (an empty file too). *read(fraction)* is told how far into the file it is (25 times).
+    The file is mapped, not read: each line is parsed where it lies, never copied."""
+    try:
+        with open(path, "rb") as fh:
+            if os.fstat(fh.fileno()).st_size == 0:
+                return None
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                return _read_mapped(str(path), data, read)
+    except (OSError, ValueError):
         return None
-    lines = data.split(b"\n")
-    if lines[0].startswith(b"\xef\xbb\xbf"):
-        lines[0] = lines[0][3:]
+
+
+def _read_mapped(path: str, data: mmap.mmap, read: Callable[[float], None] | None
+                 ) -> tuple[list[DocFields], list[tuple[str, int, dict[str, Any]]]] | None:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data.find(b"\x00") >= 0:
+        return None
     docs: list[DocFields] = []
     gold: list[tuple[str, int, dict[str, Any]]] = []
-    loads = orjson.loads
-    n = len(lines)
-    every = max(1, n // 25)
-    for lineno, line in enumerate(lines, start=1):
-        if read is not None and lineno % every == 0:
-            read(lineno / n)
-        if not line or line.isspace():
-            continue
-        if len(line) > MAX_DOCUMENT_BYTES:
-            return None
-        try:
-            obj = loads(line)
-        except orjson.JSONDecodeError:
-            return None
-        if type(obj) is not dict:
-            return None
-        if "schema" in obj:
-            if _has_float(obj):
+    loads, find, size = orjson.loads, data.find, len(data)
+    step = max(1, size // 25)
+    pos = 3 if data[:3] == b"\xef\xbb\xbf" else 0
+    mark = step
+    lineno = 0
+    with memoryview(data) as whole:
+        while pos < size:
+            end = find(b"\n", pos)
+            if end < 0:
+                end = size
+            lineno += 1
+            if read is not None and end >= mark:
+                read(end / size)
+                mark = end + step
+            start, pos = pos, end + 1
+            if end - start > MAX_DOCUMENT_BYTES:
                 return None
-            gold.append((path, lineno, obj))
-            continue
-        text = obj.get("text")
-        doc_id = obj.get("id")
-        meta = obj.get("meta", {})
-        if type(text) is not str or type(meta) is not dict or (meta and _has_float(meta)):
-            return None
-        if doc_id is not None:
-            if type(doc_id) is not str and type(doc_id) is not int:
+            if end == start:
+                continue
+            try:
+                obj = loads(whole[start:end])
+            except orjson.JSONDecodeError:
+                if data[start:end].isspace():   # a blank line of ASCII spaces
+                    continue
                 return None
-            doc_id = str(doc_id).strip() or None
-        try:
-            cleaned, sha = clean_and_hash(text, path, lineno)
-        except InputError:
-            return None
-        docs.append((f"{path}:{lineno}", doc_id, cleaned, sha, {**meta}))
+            if type(obj) is not dict:
+                return None
+            if "schema" in obj:
+                if _has_float(obj):
+                    return None
+                gold.append((path, lineno, obj))
+                continue
+            text = obj.get("text")
+            doc_id = obj.get("id")
+            meta = obj.get("meta", {})
+            if type(text) is not str or type(meta) is not dict or (meta and _has_float(meta)):
+                return None
+            if doc_id is not None:
+                if type(doc_id) is not str and type(doc_id) is not int:
+                    return None
+                doc_id = str(doc_id).strip() or None
+            try:
+                cleaned, sha = clean_and_hash(text, path, lineno)
+            except InputError:
+                return None
+            docs.append((f"{path}:{lineno}", doc_id, cleaned, sha, {**meta}))
+    if not docs and not gold:
+        return None     # nothing but blank lines: the standard reader says the file is empty
     return docs, gold

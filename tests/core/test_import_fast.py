@@ -47,7 +47,8 @@ def test_the_fast_reader_gives_the_standard_readers_documents(tmp_path, seed):
     sep = "\r\n" if seed % 2 else "\n"
     data = (("\ufeff" if seed % 3 == 0 else "") + sep.join(lines) + sep).encode("utf-8")
     path = tmp_path / "a.jsonl"
-    fast = read_jsonl_fast(str(path), data)
+    path.write_bytes(data)
+    fast = read_jsonl_fast(path)
     assert fast is not None
     assert (fast[0], fast[1]) == _standard(path, data)
     assert len(fast[0]) == 60 and len(fast[1]) == 1
@@ -69,11 +70,29 @@ def test_the_fast_reader_gives_the_standard_readers_documents(tmp_path, seed):
 def test_the_fast_reader_leaves_what_it_cannot_vouch_for_to_the_standard_reader(tmp_path, line):
     data = b'{"text": "fine", "id": "a"}\n' + line + b'\n{"text": "also fine"}\n'
     path = tmp_path / "a.jsonl"
-    assert read_jsonl_fast(str(path), data) is None
+    path.write_bytes(data)
+    assert read_jsonl_fast(path) is None
     try:
         _standard(path, data)   # whatever the standard reader makes of it (a document, or the error naming line 2)
     except InputError as e:
         assert "a.jsonl" in str(e) and "2" in str(e)
+
+
+@pytest.mark.parametrize("data", [b"", b"  \n\r\n \n", b"\xff\xfe{\x00}", b'{"text": "a"}\x00\n'])
+def test_the_fast_reader_leaves_empty_and_binary_files_to_the_standard_reader(tmp_path, data):
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(data)
+    assert read_jsonl_fast(path) is None
+    assert read_jsonl_fast(tmp_path / "missing.jsonl") is None
+
+
+def test_the_fast_reader_reports_its_progress_through_the_file(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_text("".join(json.dumps({"text": f"document {i} " * 20}) + "\n" for i in range(500)), encoding="utf-8")
+    seen: list[float] = []
+    fast = read_jsonl_fast(path, seen.append)
+    assert fast is not None and len(fast[0]) == 500
+    assert len(seen) >= 20 and seen == sorted(seen) and 0 < seen[0] < 0.1 and seen[-1] > 0.95
 
 
 def _old_later_annotated_records(path: Path) -> list[Any]:
