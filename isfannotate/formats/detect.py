@@ -10,9 +10,9 @@ lists what was tried.
 from __future__ import annotations
 
 import json
-import mmap
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from io import BufferedReader
 from pathlib import Path
 from typing import Any
 
@@ -196,34 +196,60 @@ _ANNOTATION_KEYS = re.compile(
 
 
 # the same keys with the JSON whitespace a line can hold between a key and its colon: searched
-# in the bytes of the whole rest of a file, a match never runs past the end of its line
+# in the bytes of many lines at once, a match never runs past the end of its line
 _ANNOTATION_KEYS_IN_LINE = re.compile(_ANNOTATION_KEYS.pattern.replace(r"\s*", r"[ \t\r\x0b\x0c\x1c-\x1f]*")
                                       .encode("ascii"))
+
+
+_BLOCK = 4 << 20   # the rest of a file is searched in blocks of whole lines of about this size
 
 
 def _later_annotated_records(path: Path) -> list[Any]:
     """Lines past the sniffed head that carry an annotation key (a cheap substring test,
     then a parse of only those lines), so a JSONL whose first 50 lines are plain is not taken
-    for plain documents when later lines carry labels. The file is mapped and its rest searched
-    in one call, not read, decoded and searched line by line: the same lines in the same order
-    (a key followed by a space JSON does not allow cannot parse either), except a key broken by
-    invalid UTF-8 bytes, which the line by line search saw once the bytes were dropped (such a
-    file cannot be imported in any format)."""
+    for plain documents when later lines carry labels. The rest is searched a block of lines at
+    a time (one call each), not decoded and searched line by line: the same lines in the same
+    order (a key followed by a space JSON does not allow cannot parse either), except a key
+    broken by invalid UTF-8 bytes, which the line by line search saw once the bytes were
+    dropped (such a file cannot be imported in any format)."""
     out: list[Any] = []
-    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        cut = data.find(b"\n", _SNIFF_BYTES)   # the rest of a line the head cut is not searched
-        pos = len(data) if cut < 0 else cut + 1
-        while (m := _ANNOTATION_KEYS_IN_LINE.search(data, pos)) is not None:
-            start = data.rfind(b"\n", 0, m.start()) + 1
-            end = data.find(b"\n", m.end())
-            pos = len(data) if end < 0 else end + 1
+    with open(path, "rb") as fh:
+        fh.seek(_SNIFF_BYTES)
+        fh.readline()  # the rest of a line the head cut
+        for line in _lines_matching(fh):
             try:
-                out.append(loads(data[start:pos].decode("utf-8", errors="ignore")))
+                out.append(loads(line.decode("utf-8", errors="ignore")))
             except ValueError:
                 continue
             if len(out) >= _SNIFF_RECORDS:
                 break
     return out
+
+
+def _lines_matching(fh: BufferedReader) -> Iterator[bytes]:
+    """The lines from *fh* on (each with its newline) in which an annotation key matches. The
+    file is read into one reused buffer (a fresh 4 MiB for each block cost as much as the search)."""
+    buf = bytearray(_BLOCK)
+    have = 0                      # bytes of buf in use: the cut line carried over, then a block
+    while True:
+        if have == len(buf):      # a line longer than the buffer
+            buf.extend(bytes(len(buf)))
+        with memoryview(buf) as view:
+            got = fh.readinto(view[have:])
+        have += got
+        if have == 0:
+            return
+        end = have if not got else buf.rfind(b"\n", 0, have) + 1   # whole lines only, but at the end
+        pos = 0
+        while (m := _ANNOTATION_KEYS_IN_LINE.search(buf, pos, end)) is not None:
+            start = buf.rfind(b"\n", 0, m.start()) + 1
+            stop = buf.find(b"\n", m.end(), end)
+            pos = end if stop < 0 else stop + 1
+            yield bytes(buf[start:pos])
+        buf[:have - end] = buf[end:have]   # the same length: moved in place
+        have -= end
+        if not got:
+            return
 
 
 def _sniff_json(path: Path, head: str) -> tuple[str, str]:

@@ -113,8 +113,12 @@ def _old_later_annotated_records(path: Path) -> list[Any]:
     return out
 
 
+@pytest.mark.parametrize("block", [None, 997, 5000])
 @pytest.mark.parametrize("ascii_only", [True, False])
-def test_the_detectors_search_of_the_rest_finds_the_lines_a_search_line_by_line_found(tmp_path, ascii_only):
+def test_the_detectors_search_of_the_rest_finds_the_lines_a_search_line_by_line_found(tmp_path, monkeypatch,
+                                                                                     ascii_only, block):
+    if block is not None:   # blocks shorter and longer than a line: lines cut at every place
+        monkeypatch.setattr(detect, "_BLOCK", block)
     rng = random.Random(11)
     filler = json.dumps({"text": "x" * 2000}) + "\n"
     lines = [filler] * (detect._SNIFF_BYTES // len(filler) + 3)
@@ -131,6 +135,7 @@ def test_the_detectors_search_of_the_rest_finds_the_lines_a_search_line_by_line_
     data = "".join(lines).encode("utf-8")
     if not ascii_only:
         data += b'{"text": "bad \xff byte", "label": "kept as the old search kept it"}\n'
+    data += b'{"text": "the last line, no newline", "label": 1}'
     path = tmp_path / "a.jsonl"
     path.write_bytes(data)
     assert detect._later_annotated_records(path) == _old_later_annotated_records(path)
