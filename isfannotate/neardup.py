@@ -37,7 +37,7 @@ def sentence_keys(text: str) -> set[str]:
     if len(keys) <= FEW_PARAGRAPHS:
         for para in list(keys):
             keys.update(para.split(". "))
-    else:
+    elif max(map(len, keys)) > LONG_PARAGRAPH:    # (most texts have none: no Python loop over them)
         for para in [p for p in keys if len(p) > LONG_PARAGRAPH]:
             keys.update(para.split(". "))
     return keys
@@ -45,7 +45,8 @@ def sentence_keys(text: str) -> set[str]:
 
 def shingles(text: str, k: int = SHINGLE_WORDS) -> set[str]:
     words = _WORD.findall(text.lower())
-    return {" ".join(words[i:i + k]) for i in range(max(0, len(words) - k + 1))}
+    # the runs of k words joined in C (map over zip), not in a Python loop: the same strings
+    return set(map(" ".join, zip(*(words[i:] for i in range(k)), strict=False)))   # shorter slices end it
 
 
 def containment(a: set[str], b: set[str]) -> float:

@@ -56,7 +56,7 @@ def clean_text(text: str, path: str, line: int | None = None) -> str:
         i = text.index("\x00")
         raise InputError(path, f"contains a NUL character at character {i}: this looks like binary data",
                          line if line is not None else _line_of(text, i))
-    if not text.strip():
+    if not text or text.isspace():   # (not text.strip(): a copy of every text)
         raise InputError(path, "the document is empty", line)
     return text
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from io import BufferedReader
 from pathlib import Path
 from typing import Any
 
@@ -194,24 +195,61 @@ _ANNOTATION_KEYS = re.compile(
 )
 
 
+# the same keys with the JSON whitespace a line can hold between a key and its colon: searched
+# in the bytes of many lines at once, a match never runs past the end of its line
+_ANNOTATION_KEYS_IN_LINE = re.compile(_ANNOTATION_KEYS.pattern.replace(r"\s*", r"[ \t\r\x0b\x0c\x1c-\x1f]*")
+                                      .encode("ascii"))
+
+
+_BLOCK = 4 << 20   # the rest of a file is searched in blocks of whole lines of about this size
+
+
 def _later_annotated_records(path: Path) -> list[Any]:
     """Lines past the sniffed head that carry an annotation key (a cheap substring test,
     then a parse of only those lines), so a JSONL whose first 50 lines are plain is not taken
-    for plain documents when later lines carry labels."""
-    out = []
+    for plain documents when later lines carry labels. The rest is searched a block of lines at
+    a time (one call each), not decoded and searched line by line: the same lines in the same
+    order (a key followed by a space JSON does not allow cannot parse either), except a key
+    broken by invalid UTF-8 bytes, which the line by line search saw once the bytes were
+    dropped (such a file cannot be imported in any format)."""
+    out: list[Any] = []
     with open(path, "rb") as fh:
         fh.seek(_SNIFF_BYTES)
         fh.readline()  # the rest of a line the head cut
-        for raw in fh:
-            line = raw.decode("utf-8", errors="ignore")
-            if _ANNOTATION_KEYS.search(line):
-                try:
-                    out.append(loads(line))
-                except ValueError:
-                    continue
-                if len(out) >= _SNIFF_RECORDS:
-                    break
+        for line in _lines_matching(fh):
+            try:
+                out.append(loads(line.decode("utf-8", errors="ignore")))
+            except ValueError:
+                continue
+            if len(out) >= _SNIFF_RECORDS:
+                break
     return out
+
+
+def _lines_matching(fh: BufferedReader) -> Iterator[bytes]:
+    """The lines from *fh* on (each with its newline) in which an annotation key matches. The
+    file is read into one reused buffer (a fresh 4 MiB for each block cost as much as the search)."""
+    buf = bytearray(_BLOCK)
+    have = 0                      # bytes of buf in use: the cut line carried over, then a block
+    while True:
+        if have == len(buf):      # a line longer than the buffer
+            buf.extend(bytes(len(buf)))
+        with memoryview(buf) as view:
+            got = fh.readinto(view[have:])
+        have += got
+        if have == 0:
+            return
+        end = have if not got else buf.rfind(b"\n", 0, have) + 1   # whole lines only, but at the end
+        pos = 0
+        while (m := _ANNOTATION_KEYS_IN_LINE.search(buf, pos, end)) is not None:
+            start = buf.rfind(b"\n", 0, m.start()) + 1
+            stop = buf.find(b"\n", m.end(), end)
+            pos = end if stop < 0 else stop + 1
+            yield bytes(buf[start:pos])
+        buf[:have - end] = buf[end:have]   # the same length: moved in place
+        have -= end
+        if not got:
+            return
 
 
 def _sniff_json(path: Path, head: str) -> tuple[str, str]:

@@ -241,7 +241,9 @@ def index_keys(n: int) -> list[str]:
 
 def loads(data: str) -> Any:
     """``json.loads`` (one place to swap in a faster parser; orjson measured no faster on
-    this machine's noisy 2-core VM, so the standard library it is).
+    this machine's noisy 2-core VM, so the standard library it is. The plain JSONL import's
+    fast path, ``importing/fastjsonl.py``, does use orjson: on the bytes of 5 KB lines it
+    parsed 10,050 articles in 0.06 s CPU against 0.18 s).
 
     JSON nested deeper than Python's parser can follow (``[[[[...`` 100,000 times) raises
     ``json.JSONDecodeError`` placed where the nesting gets too deep, never ``RecursionError``."""

@@ -210,14 +210,15 @@ class Recorder:
         self.change._ops.extend(new(Op, (table, None, row)) for row in rows)
 
     def insert_tuples(self, table: str, columns: tuple[str, ...], rows: list[Key],
-                      same: dict[str, str] | None = None) -> None:
+                      same: dict[str, str] | None = None, *, key_order: bool = True) -> None:
         """``insert_many`` for rows that are already tuples in *columns* order (the bulkiest work,
         a merge's spans, never builds a dict). *same* holds text values every row shares (a
         layer, an author): they are written into the statement, not bound once per row. The rows
-        are logged in bulk and become Ops (a dict each) only when the change's ops are read."""
+        are logged in bulk and become Ops (a dict each) only when the change's ops are read.
+        *key_order* False keeps the rows' own order (documents: their import order)."""
         if not rows:
             return
-        if columns[0] == "id" and len(rows) > 1:
+        if key_order and columns[0] == "id" and len(rows) > 1:
             # the primary key's index written in key order touches each of its pages once: 500,000
             # spans with random ids went in in 4.9 s CPU in the merge's order, 3.3 s sorted
             try:
