@@ -209,3 +209,17 @@ def test_switching_again_before_the_fill_waits_for_the_new_documents_paint(qtbot
     assert ("filled", first) not in seen         # its fill was replaced, never run
     assert seen.index(("paint", DOC4)) < seen.index(("filled", DOC4))
     window.view.viewport().removeEventFilter(spy)
+
+
+def test_the_claims_are_read_at_the_fill_and_made_once_idle(qtbot, window, filled):
+    words = some_spans(window, DOC4, 3)
+    claim = next(s.id for s in window.project.spans(DOC4, "alice") if s.label == "CLAIM")
+    window.project.set_claim(claim, source_kind="article", layer="alice")
+    window.show_document(DOC4)
+    with qtbot.waitSignal(window.painter.panelsFilled, timeout=5000):
+        window.grab()
+    claims = window.claims.claims
+    assert set(claims) == {claim} and claims[claim].source_kind == "article"
+    qtbot.waitUntil(lambda: window.session.spans_made, timeout=5000)
+    assert set(claims._made) == {claim}
+    assert words

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from isfannotate.errors import IsfError
 from isfannotate.gcpause import paused_gc
-from isfannotate.models import Span
+from isfannotate.models import LazyModels, Span
 from isfannotate.store.changes import Change
 
 from .annotate.article_view import SpanStyle
@@ -86,15 +86,18 @@ class DocumentPainter(QObject):
             self.panelsMissed.emit(str(e))
             return
         self.panelsFilled.emit(session.doc_id)
-        # the fill made no Span of each span (Session.span): they are made once the event loop is
-        # idle, after the panels' paint, so the first key press does not wait for 10,000 of them
+        # the fill made no Span of each span (Session.span) nor Claim of each claim: they are made
+        # once the event loop is idle, after the panels' paint: a key press waits for none of them
         doc = session.doc_id
         QTimer.singleShot(0, lambda: self._make_spans(doc))
 
     def _make_spans(self, doc_id: str) -> None:
+        """The shown document's Spans, and its Claims (``LazyModels``), made while the app is idle."""
         if self.session.doc_id == doc_id and not self.session.spans_made:
             with paused_gc():
                 self.session.spans  # noqa: B018 (made on first use)
+                if isinstance(self.claims.claims, LazyModels):
+                    self.claims.claims.make_all()
 
     def fill_panels(self) -> None:
         """Fill the side panels for the shown document: the annotation list, the problems, the

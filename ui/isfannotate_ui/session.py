@@ -79,6 +79,7 @@ class Session(QObject):
         self._rows: list[tuple] = []                    # its spans as read at open (Readers.span_rows)
         self._spans: dict[str, Span] | None = {}        # ... as Spans, made on first use (see spans)
         self._row_index: dict[str, tuple] | None = None  # _rows by id, for one span before all are made (span)
+        self._places: dict[str, tuple[int, int, str]] | None = None  # _rows' places (span_places)
         self._pending: Callable[[], object] | None = None   # work deferred to after a paint (see defer)
         self.colors: dict[str, str] = {}                # label -> colour, set from the scheme
         self._actors: dict | None = None                # registry copy for names; None = reload on next use
@@ -140,7 +141,7 @@ class Session(QObject):
             rows, spans = [], {s.id: s for s in self._layer_spans(doc_id)}
         self.doc_id = doc_id
         self.text = doc.text
-        self._rows, self._spans, self._row_index = rows, spans, None
+        self._rows, self._spans, self._row_index, self._places = rows, spans, None, None
 
     @property
     def spans(self) -> dict[str, Span]:
@@ -149,12 +150,12 @@ class Session(QObject):
         if self._spans is None:
             doc, layer = self.doc_id, self.annotator
             self._spans = {r[0]: span_from_short_row(doc, layer, r) for r in self._rows}
-            self._rows, self._row_index = [], None
+            self._rows, self._row_index, self._places = [], None, None
         return self._spans
 
     @spans.setter
     def spans(self, value: dict[str, Span]) -> None:
-        self._spans, self._rows, self._row_index = value, [], None
+        self._spans, self._rows, self._row_index, self._places = value, [], None, None
 
     @property
     def spans_made(self) -> bool:
@@ -181,9 +182,12 @@ class Session(QObject):
 
     def span_places(self) -> dict[str, tuple[int, int, str]]:
         """id -> (start, end, label) of every shown span, what ordering them needs: from the
-        rows read at open while no ``Span`` is made (the side panels' fill makes none)."""
+        rows read at open while no ``Span`` is made (the side panels' fill makes none, and reads
+        this twice: made once). Not to be changed by the caller."""
         if self._spans is None:
-            return {r[0]: (r[1], r[2], r[3]) for r in self._rows}
+            if self._places is None:
+                self._places = {r[0]: (r[1], r[2], r[3]) for r in self._rows}
+            return self._places
         return {s.id: (s.start, s.end, s.label) for s in self._spans.values()}
 
     def span_rows(self) -> list[tuple]:
