@@ -16,6 +16,7 @@ from .errors import ValidationError
 
 RESERVED_LAYERS = frozenset({"gold", "unanimous"})
 GOLD = "gold"
+UNANIMOUS = "unanimous"     # the derived layer: what every annotator who is done agrees on (gold.build)
 STATUSES = ("new", "in_progress", "done")
 #: The gold JSONL's schema id per version (docs/gold-jsonl.md): records are built as /1, an
 #: export writes the version asked for (/2 by default).

@@ -32,9 +32,8 @@ from PySide6.QtCore import QObject, Signal
 
 from isfannotate import Project
 from isfannotate.errors import IsfError, StorageError
-from isfannotate.gold.record import UNANIMOUS
 from isfannotate.kb import FoldedActors
-from isfannotate.models import Span, span_from_dict, span_from_short_row
+from isfannotate.models import UNANIMOUS, Span, span_from_dict, span_from_short_row
 from isfannotate.store.changes import Change
 
 from .serving import serve_reads, stop_serving
