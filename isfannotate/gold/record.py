@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticValidationError
 
 from ..errors import InputError
-from ..models import UNANIMOUS  # noqa: F401 (named here too: gold.UNANIMOUS)
+from ..models import UNANIMOUS as UNANIMOUS  # named here too (gold.UNANIMOUS)
 
 
 class _M(BaseModel):
