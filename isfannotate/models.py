@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import ItemsView, Iterator, Mapping, Sequence, ValuesView
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -145,8 +145,18 @@ class LazyModels(Mapping[str, Any]):
 
     def make_all(self) -> None:
         """Make every model now (e.g. while the app is idle), not when it is first read."""
-        for key in self.rows:
-            self[key]
+        if len(self._made) < len(self.rows):
+            made, cls, fields = self._made, self._cls, self._fields
+            self._made = {key: made.get(key) or model_from_row(cls, fields, row) for key, row in self.rows.items()}
+
+    def items(self) -> ItemsView[str, Any]:
+        """Every (id, model), in the rows' order: all made (``make_all``), then a dict's own view."""
+        self.make_all()
+        return self._made.items()
+
+    def values(self) -> ValuesView[Any]:
+        self.make_all()
+        return self._made.values()
 
     def field(self, name: str) -> Iterator[tuple[str, Any]]:
         """(id, the field *name*) of every row, making no model."""

@@ -76,8 +76,10 @@ def test_claims_are_made_when_first_read(tmp_path):
         assert claims._made == {}                    # counted, listed, cues read: no Claim made yet
         assert claims.get(first) is claims[first] and claims.get("nothing") is None and "nothing" not in claims
         assert list(claims._made) == [first]
-        claims.make_all()
-        assert set(claims._made) == {first, second}
+        made_first = claims[first]
+        assert [sid for sid, _ in claims.items()] == list(claims.rows) == list(claims)   # the rows' order
+        assert set(claims._made) == {first, second} and claims[first] is made_first
+        assert list(claims.values()) == [claims[sid] for sid in claims.rows]
         for sid, c in claims.items():
             assert c == Claim(**c.model_dump()) and c.span_id == sid
     finally:
