@@ -93,11 +93,12 @@ class DocumentPainter(QObject):
 
     def _make_spans(self, doc_id: str) -> None:
         """The shown document's Spans, and its Claims (``LazyModels``), made while the app is idle."""
-        if self.session.doc_id == doc_id and not self.session.spans_made:
-            with paused_gc():
-                self.session.spans  # noqa: B018 (made on first use)
-                if isinstance(self.claims.claims, LazyModels):
-                    self.claims.claims.make_all()
+        if self.session.doc_id != doc_id:
+            return
+        with paused_gc():
+            self.session.spans  # noqa: B018 (made on first use)
+            if isinstance(self.claims.claims, LazyModels):
+                self.claims.claims.make_all()
 
     def fill_panels(self) -> None:
         """Fill the side panels for the shown document: the annotation list, the problems, the
