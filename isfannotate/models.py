@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import ItemsView, Iterator, Mapping, Sequence, ValuesView
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -16,6 +16,7 @@ from .errors import ValidationError
 
 RESERVED_LAYERS = frozenset({"gold", "unanimous"})
 GOLD = "gold"
+UNANIMOUS = "unanimous"     # the derived layer: what every annotator who is done agrees on (gold.build)
 STATUSES = ("new", "in_progress", "done")
 #: The gold JSONL's schema id per version (docs/gold-jsonl.md): records are built as /1, an
 #: export writes the version asked for (/2 by default).
@@ -115,6 +116,52 @@ def model_from_row(cls: type[BaseModel], fields: tuple[str, ...], row: Sequence[
     _set(m, "__pydantic_extra__", None)
     _set(m, "__pydantic_private__", None)
     return m
+
+
+class LazyModels(Mapping[str, Any]):
+    """Models by id, each made from its row (``model_from_row``) when first read, then kept: a
+    window that shows 20 of a document's 6,000 claims makes 20. Read-only, like the dict it stands for."""
+
+    __slots__ = ("_cls", "_fields", "rows", "_made")
+
+    def __init__(self, cls: type[BaseModel], fields: tuple[str, ...], rows: dict[str, Sequence[Any]]) -> None:
+        self._cls, self._fields, self.rows = cls, fields, rows
+        self._made: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = model_from_row(self._cls, self._fields, self.rows[key])
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.rows
+
+    def make_all(self) -> None:
+        """Make every model now (e.g. while the app is idle), not when it is first read."""
+        if len(self._made) < len(self.rows):
+            made, cls, fields = self._made, self._cls, self._fields
+            self._made = {key: made.get(key) or model_from_row(cls, fields, row) for key, row in self.rows.items()}
+
+    def items(self) -> ItemsView[str, Any]:
+        """Every (id, model), in the rows' order: all made (``make_all``), then a dict's own view."""
+        self.make_all()
+        return self._made.items()
+
+    def values(self) -> ValuesView[Any]:
+        self.make_all()
+        return self._made.values()
+
+    def field(self, name: str) -> Iterator[tuple[str, Any]]:
+        """(id, the field *name*) of every row, making no model."""
+        k = self._fields.index(name)
+        return ((key, row[k]) for key, row in self.rows.items())
 
 
 def span_from_row(row: Sequence[Any]) -> Span:

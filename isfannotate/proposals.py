@@ -7,7 +7,7 @@ they propose and the annotator accepts (Enter), cycles (Tab) or dismisses (Esc) 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,7 +63,7 @@ def _sentence_end(text: str, pos: int, limit: int = 60) -> int:
     return min(ends) if ends else hi
 
 
-def propose_claim(text: str, claim: tuple[int, int], spans: list[Any], claims: dict[str, Any], *,
+def propose_claim(text: str, claim: tuple[int, int], spans: list[Any], claims: Mapping[str, Any], *,
                   actor_role: set[str], cue_role: set[str], attribute_choices: Sequence[str] = ()) -> ClaimProposal:
     """Propose a source, cue, quote type and modality for the claim at *claim* (start, end).
 

@@ -10,8 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticValidationError
 
 from ..errors import InputError
-
-UNANIMOUS = "unanimous"
+from ..models import UNANIMOUS as UNANIMOUS  # named here too (gold.UNANIMOUS)
 
 
 class _M(BaseModel):

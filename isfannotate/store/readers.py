@@ -6,10 +6,22 @@ inside the session's connection guard. Offsets are code points, end exclusive.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from ..errors import ValidationError
-from ..models import GOLD, Actor, Claim, Document, Relation, Span, Stance, Target, model_from_row, span_from_row
+from ..models import (
+    GOLD,
+    Actor,
+    Claim,
+    Document,
+    LazyModels,
+    Relation,
+    Span,
+    Stance,
+    Target,
+    span_from_row,
+)
 from .session import OnConnection, guard_public_methods
 
 _CLAIM_FIELDS = ("span_id", "source_kind", "source_actor", "source_span", "cue_span", "quote")
@@ -104,12 +116,14 @@ class Readers(OnConnection):
         rows = self._open_conn().execute("SELECT id, name, description FROM targets ORDER BY name COLLATE NOCASE, id")
         return [Target.model_construct(id=r[0], name=r[1], description=r[2]) for r in rows]
 
-    def claims(self, document_id: str, layer: str) -> dict[str, Claim]:
+    def claims(self, document_id: str, layer: str) -> Mapping[str, Claim]:
+        """The layer's claims of the document by span id (read-only); each ``Claim`` is made when
+        first read (``LazyModels``): the window reads a few of 6,000 when it opens a document."""
         rows = self._open_conn().execute(
             "SELECT c.span_id, c.source_kind, c.source_actor, c.source_span, c.cue_span, c.quote "
             "FROM claims c JOIN spans s ON s.id = c.span_id WHERE s.document_id=? AND s.layer=?",
             (document_id, layer))
-        return {r[0]: model_from_row(Claim, _CLAIM_FIELDS, r) for r in rows}
+        return LazyModels(Claim, _CLAIM_FIELDS, {r[0]: r for r in rows})
 
     def stances(self, document_id: str, layer: str) -> list[Stance]:
         rows = self._open_conn().execute(

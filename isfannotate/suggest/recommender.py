@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -127,7 +128,7 @@ class Recommender:
         return best[0], float(best[1])
 
     # ---------------------------------------------------------------- document
-    def suggest(self, text: str, spans: list[Span], claims: dict[str, Claim], stances: list[Stance], *,
+    def suggest(self, text: str, spans: list[Span], claims: Mapping[str, Claim], stances: list[Stance], *,
                 roles: dict[str, str], actor_names: dict[str, str], target_names: dict[str, str],
                 min_score: float = 0.0) -> list[Suggestion]:
         """Suggestions for one document: spans the layer lacks (claims with a proposed source and

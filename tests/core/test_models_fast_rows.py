@@ -56,3 +56,31 @@ def test_span_rows_give_the_same_spans_as_spans(tmp_path):
         assert all(s.model_fields_set == set(Span.model_fields) for s in fast.values())
     finally:
         p.close()
+
+
+def test_claims_are_made_when_first_read(tmp_path):
+    from isfannotate import Project
+    from isfannotate.models import Claim, LazyModels
+    p = Project.create(tmp_path / "c.isf")
+    try:
+        (tmp_path / "d.txt").write_text("Rubio said Pakistan has offered troops. He added more.", encoding="utf-8")
+        p.import_paths([tmp_path / "d.txt"])
+        first = p.annotate("d", "alice", 11, 38, "CLAIM").rows("spans")[0].after["id"]
+        cue = p.annotate("d", "alice", 6, 10, "CUE").rows("spans")[0].after["id"]
+        second = p.annotate("d", "alice", 40, 53, "CLAIM").rows("spans")[0].after["id"]
+        p.set_claim(first, source_kind="article", cue_span=cue, layer="alice")
+        p.set_claim(second, source_kind="article", layer="alice")
+        claims = p.claims("d", "alice")
+        assert isinstance(claims, LazyModels) and len(claims) == 2 and set(claims) == {first, second}
+        assert dict(claims.field("cue_span")) == {first: cue, second: None}
+        assert claims._made == {}                    # counted, listed, cues read: no Claim made yet
+        assert claims.get(first) is claims[first] and claims.get("nothing") is None and "nothing" not in claims
+        assert list(claims._made) == [first]
+        made_first = claims[first]
+        assert [sid for sid, _ in claims.items()] == list(claims.rows) == list(claims)   # the rows' order
+        assert set(claims._made) == {first, second} and claims[first] is made_first
+        assert list(claims.values()) == [claims[sid] for sid in claims.rows]
+        for sid, c in claims.items():
+            assert c == Claim(**c.model_dump()) and c.span_id == sid
+    finally:
+        p.close()

@@ -380,3 +380,11 @@ def test_cancel_during_the_imports_commit_says_too_late_to_cancel_imported(qtbot
         qtbot.waitUntil(lambda: not status.isVisible(), timeout=10000)
     finally:
         w.close()
+
+
+def test_open_recent_is_listed_when_the_menu_opens_not_at_start(qtbot, window, project_path):
+    menu = window.files.recent_menu
+    assert menu.actions() == []                     # no lock file read at the app's start
+    assert str(project_path) in settings.recent()   # but the project is remembered
+    menu.aboutToShow.emit()
+    assert {a.data() for a in menu.actions()} == set(settings.recent())

@@ -60,10 +60,29 @@ def test_the_first_paint_needs_two_reads_and_no_span_objects(qtbot, window, fill
     with qtbot.waitSignal(window.painter.panelsFilled, timeout=5000) as filled_signal:
         window.grab()       # the first paint
     assert filled_signal.args == [DOC4] and window.session.settled
-    assert len(made) == len(stored) == 41
-    assert sorted(listed_ids(window)) == sorted(s.id for s in stored)
+    # the fill orders the list and the problems from the rows: a Span is made only of each row
+    # the list draws (Session.span), all of them once the event loop is idle after that paint
+    assert len(stored) == 41 and 0 < len(made) < 41 and not window.session.spans_made
+    assert listed_ids(window) == [s.id for s in sorted(stored, key=lambda s: (s.start, -s.end, s.label, s.id))]
     assert problems_shown(window) == [p.message for p in validate(window.project, DOC4, "alice")]
     assert len(problems_shown(window)) == 41
+    qtbot.waitUntil(lambda: window.session.spans_made, timeout=5000)
+    assert window.session.spans == {s.id: s for s in stored}
+
+
+def test_a_span_before_all_are_made_is_the_stored_one(qtbot, window, filled):
+    some_spans(window, DOC4)
+    stored = {s.id: s for s in window.project.spans(DOC4, "alice")}
+    window.show_document(DOC4)
+    session = window.session
+    assert not session.spans_made
+    places = session.span_places()
+    first = next(iter(stored))
+    assert session.span(first) == stored[first] and session.has_span(first)
+    assert session.span("no-such-span") is None and not session.has_span("no-such-span")
+    assert not session.spans_made       # one span asked for: no Span of the others made
+    assert places == {sid: (s.start, s.end, s.label) for sid, s in stored.items()}
+    assert session.spans == stored and session.span_places() == places and session.span(first) == stored[first]
 
 
 def test_a_key_press_before_the_panels_fill_acts_on_the_shown_document(qtbot, window, filled):
@@ -190,3 +209,17 @@ def test_switching_again_before_the_fill_waits_for_the_new_documents_paint(qtbot
     assert ("filled", first) not in seen         # its fill was replaced, never run
     assert seen.index(("paint", DOC4)) < seen.index(("filled", DOC4))
     window.view.viewport().removeEventFilter(spy)
+
+
+def test_the_claims_are_made_once_idle_even_when_the_spans_were_made_first(qtbot, window):
+    some_spans(window, DOC4)       # 40 ACTORs, then the CLAIM: its row is below the list's fold
+    claim = next(s.id for s in window.project.spans(DOC4, "alice") if s.label == "CLAIM")
+    window.project.set_claim(claim, source_kind="article", layer="alice")
+    window.show_document(DOC4)
+    with qtbot.waitSignal(window.painter.panelsFilled, timeout=5000):
+        window.grab()
+    claims = window.claims.claims
+    assert set(claims) == {claim} and claim not in claims._made     # read, not made: its row is not drawn
+    window.session.spans  # noqa: B018 (what a tooltip does before the idle timer runs)
+    qtbot.waitUntil(lambda: claim in claims._made, timeout=5000)
+    assert claims[claim].source_kind == "article"

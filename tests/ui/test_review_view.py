@@ -274,3 +274,21 @@ def test_feedback_window_shows_the_sentence_and_the_same_lines_as_the_cli(qtbot,
     assert row(fw.model.YOURS) == cli.mine_shown and "contributing troops to the ISF" in row(fw.model.YOURS)
     assert row(fw.model.GOLD_COL) == cli.gold_shown and "conditional" in row(fw.model.GOLD_COL)
     assert "sentence: " in fw.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_the_guide_examples_are_read_when_the_guide_tab_is_first_shown(qtbot, window):
+    seen: list[str] = []
+    reads = lambda: sum("FROM guideline_examples" in q for q in seen)  # noqa: E731
+    window.project.conn.set_trace_callback(seen.append)
+    try:
+        window.reviewing.project_opened()             # as when a project opens: the Guide tab is hidden
+        assert reads() == 0
+        window.kb.show_tab(window.kb.guide)           # Ctrl+5
+        assert reads() == 1
+        window.kb.show_tab(window.annotations)
+        window.kb.show_tab(window.kb.guide)           # read once per project
+        assert reads() == 1
+        window.reviewing.project_opened()             # opened with the Guide tab shown: read at once
+        assert reads() == 2
+    finally:
+        window.project.conn.set_trace_callback(None)

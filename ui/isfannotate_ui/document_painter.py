@@ -8,12 +8,12 @@ that and draws the document again when the job ends. UI thread only; offsets are
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from isfannotate.errors import IsfError
 from isfannotate.gcpause import paused_gc
-from isfannotate.models import Span
+from isfannotate.models import LazyModels, Span
 from isfannotate.store.changes import Change
 
 from .annotate.article_view import SpanStyle
@@ -86,6 +86,19 @@ class DocumentPainter(QObject):
             self.panelsMissed.emit(str(e))
             return
         self.panelsFilled.emit(session.doc_id)
+        # the fill made no Span of each span (Session.span) nor Claim of each claim: they are made
+        # once the event loop is idle, after the panels' paint: a key press waits for none of them
+        doc = session.doc_id
+        QTimer.singleShot(0, lambda: self._make_spans(doc))
+
+    def _make_spans(self, doc_id: str) -> None:
+        """The shown document's Spans, and its Claims (``LazyModels``), made while the app is idle."""
+        if self.session.doc_id != doc_id:
+            return
+        with paused_gc():
+            self.session.spans  # noqa: B018 (made on first use)
+            if isinstance(self.claims.claims, LazyModels):
+                self.claims.claims.make_all()
 
     def fill_panels(self) -> None:
         """Fill the side panels for the shown document: the annotation list, the problems, the
@@ -126,7 +139,7 @@ class DocumentPainter(QObject):
         text = " ".join(session.span_text(sp).split())
         line2 = self.claims.source_line(sp) or ""
         if not line2 and session.role(sp.label) == "cue":   # a CUE: the claim it introduces, never an empty line
-            of = [cid for cid in self.claims.claims_with_cue(sp.id) if cid in session.spans]
+            of = [cid for cid in self.claims.claims_with_cue(sp.id) if session.has_span(cid)]
             line2 = (f"cue of {self.claims.describe(of[0])}" + (f" and {len(of) - 1} more" if len(of) > 1 else "")
                      if of else "cue of no claim yet")
         if sp.actor_id:
@@ -139,12 +152,18 @@ class DocumentPainter(QObject):
 
     def refresh_panel(self, only: set[str] | None = None) -> None:
         """Rebuild the annotation list, or with *only* update just those spans' rows."""
-        spans = self.session.spans
+        session = self.session
         if only is None:
-            # rows are formatted when the list first draws them: only the visible ones are
-            self.parts.annotations.set_lazy_items([((sp.start, -sp.end, sp.label), sp.id) for sp in spans.values()],
-                                                  lambda sid: self._panel_row(spans[sid])[2:])
+            # rows are formatted when the list first draws them: only the visible ones are, each
+            # from its own span (no Span of the other 10,000 is made for it: Session.span)
+            def row(sid: str) -> tuple:
+                sp = session.span(sid)
+                assert sp is not None, sid
+                return self._panel_row(sp)[2:]
+            self.parts.annotations.set_lazy_items([((a, -b, label), sid) for sid, (a, b, label)
+                                                   in session.span_places().items()], row)
             return
+        spans = session.spans
         for sid in only:
             span = spans.get(sid)
             if span is None:

@@ -32,9 +32,8 @@ from PySide6.QtCore import QObject, Signal
 
 from isfannotate import Project
 from isfannotate.errors import IsfError, StorageError
-from isfannotate.gold.record import UNANIMOUS
 from isfannotate.kb import FoldedActors
-from isfannotate.models import Span, span_from_dict, span_from_short_row
+from isfannotate.models import UNANIMOUS, Span, span_from_dict, span_from_short_row
 from isfannotate.store.changes import Change
 
 from .serving import serve_reads, stop_serving
@@ -78,6 +77,8 @@ class Session(QObject):
         self.text = ""                                  # the shown document's text
         self._rows: list[tuple] = []                    # its spans as read at open (Readers.span_rows)
         self._spans: dict[str, Span] | None = {}        # ... as Spans, made on first use (see spans)
+        self._row_index: dict[str, tuple] | None = None  # _rows by id, for one span before all are made (span)
+        self._places: dict[str, tuple[int, int, str]] | None = None  # _rows' places (span_places)
         self._pending: Callable[[], object] | None = None   # work deferred to after a paint (see defer)
         self.colors: dict[str, str] = {}                # label -> colour, set from the scheme
         self._actors: dict | None = None                # registry copy for names; None = reload on next use
@@ -139,7 +140,7 @@ class Session(QObject):
             rows, spans = [], {s.id: s for s in self._layer_spans(doc_id)}
         self.doc_id = doc_id
         self.text = doc.text
-        self._rows, self._spans = rows, spans
+        self._rows, self._spans, self._row_index, self._places = rows, spans, None, None
 
     @property
     def spans(self) -> dict[str, Span]:
@@ -148,12 +149,45 @@ class Session(QObject):
         if self._spans is None:
             doc, layer = self.doc_id, self.annotator
             self._spans = {r[0]: span_from_short_row(doc, layer, r) for r in self._rows}
-            self._rows = []
+            self._rows, self._row_index, self._places = [], None, None
         return self._spans
 
     @spans.setter
     def spans(self, value: dict[str, Span]) -> None:
-        self._spans, self._rows = value, []
+        self._spans, self._rows, self._row_index, self._places = value, [], None, None
+
+    @property
+    def spans_made(self) -> bool:
+        """True once ``spans`` holds a ``Span`` of each shown span."""
+        return self._spans is not None
+
+    def span(self, span_id: str) -> Span | None:
+        """One shown span by id (None if there is none). Before ``spans`` is made it makes just
+        that one from its row: the annotation list's visible rows need not make all 10,000."""
+        if self._spans is not None:
+            return self._spans.get(span_id)
+        if self._row_index is None:
+            self._row_index = {r[0]: r for r in self._rows}
+        row = self._row_index.get(span_id)
+        return None if row is None else span_from_short_row(self.doc_id or "", self.annotator or "", row)
+
+    def has_span(self, span_id: str) -> bool:
+        """Whether *span_id* is one of the shown spans (without making any ``Span``)."""
+        if self._spans is not None:
+            return span_id in self._spans
+        if self._row_index is None:
+            self._row_index = {r[0]: r for r in self._rows}
+        return span_id in self._row_index
+
+    def span_places(self) -> dict[str, tuple[int, int, str]]:
+        """id -> (start, end, label) of every shown span, what ordering them needs: from the
+        rows read at open while no ``Span`` is made (the side panels' fill makes none, and reads
+        this twice: made once). Not to be changed by the caller."""
+        if self._spans is None:
+            if self._places is None:
+                self._places = {r[0]: (r[1], r[2], r[3]) for r in self._rows}
+            return self._places
+        return {s.id: (s.start, s.end, s.label) for s in self._spans.values()}
 
     def span_rows(self) -> list[tuple]:
         """The shown spans as rows (id, start, end, label, ...) in no particular order, without

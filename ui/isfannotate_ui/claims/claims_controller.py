@@ -3,8 +3,12 @@ Stances tab with its editor (key S), and the Relations tab. Signals become core 
 ``Session.run``; the window is reached only through the session and the ``WindowParts``."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from PySide6.QtCore import QObject, Signal
 
+from isfannotate.models import LazyModels
 from isfannotate.proposals import ClaimProposal, stance_holder
 
 from ..app_settings import app_settings
@@ -26,7 +30,7 @@ class ClaimsController(ProposalsMixin, StanceDraftsMixin, QObject):
         self.session = session
         self.parts = parts
         self._relation_spans_stale = False   # the Relations tab's span list, rebuilt when shown
-        self.claims: dict = {}           # span id -> Claim, for the current document and layer
+        self.claims: Mapping[str, Any] = {}   # span id -> Claim, for the current document and layer
         self._pick: tuple[str, str] | None = None   # (claim span id, "source" | "cue")
         self.proposal: ClaimProposal | None = None  # shown for self._proposal_claim until Enter / Esc / next action
         self._proposal_claim: str | None = None
@@ -101,9 +105,12 @@ class ClaimsController(ProposalsMixin, StanceDraftsMixin, QObject):
         of the claims: a CUE row of the annotation list asked each of ~6,000 claims (1 ms a row)."""
         if self._cue_index is None or self._cue_index[0] is not self.claims:
             index: dict[str, list[str]] = {}
-            for cid, c in self.claims.items():
-                if c.cue_span:
-                    index.setdefault(c.cue_span, []).append(cid)
+            claims = self.claims    # read from the rows: no Claim made of each (LazyModels)
+            cues = claims.field("cue_span") if isinstance(claims, LazyModels) else \
+                ((cid, c.cue_span) for cid, c in claims.items())
+            for cid, cue in cues:
+                if cue:
+                    index.setdefault(cue, []).append(cid)
             self._cue_index = (self.claims, index)
         return self._cue_index[1].get(cue_id, [])
 

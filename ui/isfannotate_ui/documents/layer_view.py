@@ -17,8 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QLabel, QMenu, QWidget
 
-from isfannotate.gold.record import UNANIMOUS
-from isfannotate.models import GOLD
+from isfannotate.models import GOLD, UNANIMOUS
 
 from ..parts import WindowParts
 from ..session import Session

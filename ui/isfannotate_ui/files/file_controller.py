@@ -106,10 +106,11 @@ class FileController(QObject):
         return self._file_dialog("Open project", False, lambda paths: self.projectChosen.emit(paths[0]))
 
     def update_recent_menu(self) -> None:
-        """Remember the open project and list the recent ones in File → Open Recent."""
+        """Remember the open project for File → Open Recent; the menu lists the recent projects
+        when it opens (``refresh_recent_menu``), not at the app's start: reading each one's lock
+        file then cost the start ~10 ms, more on a shared folder."""
         from isfannotate import settings
         settings.add_recent(str(self.session.project.path))
-        self.refresh_recent_menu()
 
     def refresh_recent_menu(self) -> None:
         """List the recent projects, each with who has it open elsewhere, read from its lock file

@@ -167,9 +167,7 @@ class KbController(QObject):
         problems changed (None after a full check): a key press costs O(change), not O(problems)."""
         session, parts = self.session, self.parts
         if session.doc_id is None or not session.annotator:
-            self._found = {}
-            self.problems = {}
-            self.changed_problem_items = None
+            self._found, self.problems, self.changed_problem_items = {}, {}, None
             parts.annotations.set_problems([])
             return
         if change is None or change.document_id != session.doc_id or self._found is None:
@@ -179,7 +177,8 @@ class KbController(QObject):
             self._found = found
             self.problems = {item: [p.message for p in ps] for item, ps in found.items()}
             self.changed_problem_items = None
-            parts.annotations.set_problems([(self._problem_key(item), item, msgs)
+            places = session.span_places()     # no Span of each made for it
+            parts.annotations.set_problems([(self._problem_key(item, places), item, msgs)
                                             for item, msgs in self.problems.items()])
             return
         # what Project.revalidate does, in place: its copy of 10,000 problems cost 1 ms a key press
@@ -204,10 +203,11 @@ class KbController(QObject):
                 parts.annotations.update_problem(item, self._problem_key(item), msgs)
         self.changed_problem_items = changed
 
-    def _problem_key(self, item: str) -> tuple:
-        """Spans in the text's order, then the rest (stances)."""
-        sp = self.session.spans.get(item)
-        return (0, sp.start, -sp.end, sp.label, item) if sp is not None else (1, 0, 0, "", item)
+    def _problem_key(self, item: str, places: dict[str, tuple[int, int, str]] | None = None) -> tuple:
+        """Spans in the text's order, then the rest (stances); *places*: ``Session.span_places``."""
+        sp = self.session.spans.get(item) if places is None else None
+        at = places.get(item) if places is not None else (sp.start, sp.end, sp.label) if sp is not None else None
+        return (0, at[0], -at[1], at[2], item) if at is not None else (1, 0, 0, "", item)
 
     # ----------------------------------------------------------- suggestions
     def suggestion_styles(self) -> list[SpanStyle]:

@@ -35,6 +35,9 @@ class ReviewController(QObject):
         self.open_span = None          # set by the window: LayerController.open_span-like click-through
         self.examples = GuideExamples(guide)
         guide.layout().addWidget(self.examples)
+        self.guide = guide
+        self._examples_read = False     # read when the Guide tab is first shown (refresh_examples)
+        parts.side.currentChanged.connect(self._on_tab_changed)
 
     def build_actions(self) -> None:
         m = self.parts.menus
@@ -51,9 +54,19 @@ class ReviewController(QObject):
 
     def project_opened(self) -> None:
         self.close_windows()
-        self.refresh_examples()
+        # the Guide tab's worked examples are read when that tab is shown: reading them loads
+        # the review code and queries the gold, ~40 ms of the app's start for a hidden tab
+        self._examples_read = False
+        self.examples.set_examples([])      # not the last project's
+        self._on_tab_changed()
+
+    def _on_tab_changed(self, _index: int = -1) -> None:
+        if not self._examples_read and self.session.project is not None \
+                and self.parts.side.currentWidget() is self.guide:
+            self.refresh_examples()
 
     def refresh_examples(self) -> None:
+        self._examples_read = True
         rows = self.session.read(self.session.project.guideline_examples, default=[])
         self.examples.set_examples(rows or [])
 
