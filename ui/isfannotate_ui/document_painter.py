@@ -232,7 +232,8 @@ class DocumentPainter(QObject):
         keep = focus.objectName() if focus is not None and details.isAncestorOf(focus) else ""
         self.parts.annotations.show_details(span.id, span.label, self.session.span_text(span),
                                             label.attributes if label else [], span.attrs, self.detail_rows(span))
-        self._claim_tab_order(details)
+        if label is not None and label.role == "claim":    # only a claim's details have that chain
+            self._claim_tab_order(details)
         if keep:
             # the details are rebuilt after every edit: the field that had the focus keeps it, so
             # the next key goes on there and never to the document search (B1)

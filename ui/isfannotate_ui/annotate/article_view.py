@@ -17,7 +17,7 @@ from isfannotate.words import is_word_char as _is_word_char
 
 from ..scroll_bar_cache import cache_scroll_bars
 from .offsets import OffsetMap, display_breaks, with_breaks
-from .span_highlighter import SpacedLayout, SpanHighlighter, blocks_rect, paint_span_decorations, placed_blocks
+from .span_highlighter import SpacedLayout, SpanHighlighter, paint_span_decorations, placed_blocks
 from .span_index import SpanIndex, SpanStyle
 
 __all__ = ["ArticleView", "SpanStyle"]
@@ -26,7 +26,6 @@ __all__ = ["ArticleView", "SpanStyle"]
 FONT_FAMILIES = ["Source Serif 4", "Charter", "Georgia", "Noto Serif", "DejaVu Serif", "Times New Roman"]
 FONT_POINT_SIZE = 12.0
 MAX_CHARS_PER_LINE = 88  # readable measure: ~70–90 characters per line
-_PAD = 4  # pixels drawn again above and below a changed block (an outline's stroke reaches past its line)
 
 
 class ArticleView(QPlainTextEdit):
@@ -186,25 +185,18 @@ class ArticleView(QPlainTextEdit):
         return "\n".join(lines)
 
     def _refresh_blocks(self, blocks: Iterable[int]) -> None:
-        """Colour these blocks again when next painted and draw again just those on screen: a
-        change to off-screen blocks costs nothing now, and a key press's repaint draws the block
-        or two it changed, not the whole article (a block's height never depends on its spans)."""
-        blocks = set(blocks)
+        # coloured again when painted: a change to off-screen blocks costs nothing now
         self._highlighter.invalidate(blocks)
-        dirty = blocks_rect(self, blocks, _PAD)
-        if not dirty.isNull():
-            self.viewport().update(dirty)
+        self.viewport().update()
 
     def ensure_highlighted(self, blocks: Iterable[int]) -> None:
         """Colour these block numbers now (painting does it for the visible blocks; this is for
         scripts and tests that read a block's formats)."""
-        doc, coloured = self.document(), []
+        doc = self.document()
         for b in blocks:
             block = doc.findBlockByNumber(b)
-            if block.isValid() and self._highlighter.ensure(block):
-                coloured.append(b)
-        if coloured:
-            self.viewport().update(blocks_rect(self, coloured, _PAD))
+            if block.isValid():
+                self._highlighter.ensure(block)
 
     def visible_blocks(self) -> list:
         """The blocks intersecting the viewport, top to bottom."""
@@ -449,9 +441,8 @@ class ArticleView(QPlainTextEdit):
 
     def paintEvent(self, e) -> None:  # noqa: N802 (Qt override)
         placed = placed_blocks(self, e.rect().bottom()) if len(self._index) or self._highlighter.done else []
-        for block, _top, bottom in placed:
-            if bottom >= e.rect().top():     # coloured here, so drawn by this paint
-                self._highlighter.ensure(block)
+        for block, _top, _bottom in placed:
+            self._highlighter.ensure(block)
         super().paintEvent(e)
         if len(self._index):
             painter = QPainter(self.viewport())

@@ -7,10 +7,7 @@ a code point.
 """
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
-
-from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -123,16 +120,9 @@ class SpanHighlighter(QSyntaxHighlighter):
         if not self.index.in_block(bn) and not block.layout().formats():
             return False    # nothing to draw and nothing stale to clear
         self._allow = bn
-        # Qt marks the block "dirty" as twice its length (the block and the next ones lose their
-        # lines) and the document layout then asks for the whole view to be drawn again: the view
-        # draws what it changed itself (``ArticleView._refresh_blocks``, its paint), so that
-        # request is not sent (formats are colours only: no block changes height)
-        layout = self.document().documentLayout()
-        quiet = layout.blockSignals(True)
         try:
             self.rehighlightBlock(block)
         finally:
-            layout.blockSignals(quiet)
             self._allow = -1
         return True
 
@@ -266,22 +256,6 @@ def placed_blocks(view: QPlainTextEdit, bottom: float) -> list[tuple[QTextBlock,
         if block.isVisible():
             out.append((block, geom.top(), geom.bottom()))
         block = block.next()
-    return out
-
-
-def blocks_rect(view: QPlainTextEdit, numbers: Iterable[int], pad: int) -> QRect:
-    """The part of the viewport the blocks *numbers* cover, the full width and *pad* pixels more
-    above and below; an empty rectangle when none is on screen."""
-    shown = view.viewport().rect()
-    doc, offset = view.document(), view.contentOffset()
-    out = QRect()
-    for number in numbers:
-        block = doc.findBlockByNumber(number)
-        if block.isValid():
-            geom = view.blockBoundingGeometry(block).translated(offset)
-            rect = QRect(0, math.floor(geom.top()) - pad, shown.width(), math.ceil(geom.height()) + 2 * pad + 1)
-            if rect.intersects(shown):
-                out = out.united(rect)
     return out
 
 
