@@ -6,18 +6,13 @@ only the new span's own row. Rows drawn ahead look exactly like rows drawn by a 
 after the key is what a list drawn from nothing shows."""
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
 from isfannotate_ui.annotate.annotations_panel import AnnotationsPanel
 from isfannotate_ui.annotate.palette import color_for_label
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def fresh_grab(view):
@@ -64,21 +59,9 @@ def test_a_hidden_list_draws_nothing_ahead(qtbot, panel):
 
 
 @pytest.fixture
-def window_on_hard_doc(qtbot, tmp_path):
-    from isfannotate_ui.app import create_main_window
-
-    spec = importlib.util.spec_from_file_location("hard_data", REPO / "bench" / "hard_data.py")
-    hard_data = importlib.util.module_from_spec(spec)
-    sys.modules["hard_data"] = hard_data      # its dataclass looks its module up
-    spec.loader.exec_module(hard_data)
+def window_on_hard_doc(qtbot, tmp_path, hard_data, open_window):
     doc = hard_data.make_hard_doc("hard", 50_000, 500, unlinked=0.0)
-    w = create_main_window(hard_data.write_project(tmp_path / "hard.isf", [doc]), "bench")
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitActive(w)
+    w = open_window(hard_data.write_project(tmp_path / "hard.isf", [doc]), "bench")
     with qtbot.waitSignal(w.painter.panelsFilled, timeout=30000):
         w.show_document("hard")
     yield w, doc
