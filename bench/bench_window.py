@@ -102,18 +102,10 @@ def run_case(app, tmp: Path, name: str, size: int, n_spans: int, one_paragraph: 
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from isfannotate_ui.main_window import MainWindow
-
     doc = make_hard_doc("hard", size, n_spans, unlinked=unlinked, one_paragraph=one_paragraph)
     blank = make_hard_doc("blank", 300, 1, seed=1)
     slug = "".join(c if c.isalnum() else "-" for c in name)
-    path = write_project(tmp / f"{slug}-{int(unlinked * 100)}.isf", [blank, doc])
-    w = MainWindow(path, "bench", remember_layout=False)
-    w.resize(1280, 800)
-    w.show()
-    app.processEvents()
-    w.activateWindow()
-    QTest.qWaitForWindowActive(w)
+    w = open_window(app, write_project(tmp / f"{slug}-{int(unlinked * 100)}.isf", [blank, doc]))
     opens, completes, raw, cpu_opens, cpu_completes = [], [], [], [], []
     w.show_document("hard")     # a first open warms fonts and caches up: not counted
     w.grab()
@@ -140,14 +132,8 @@ def run_case(app, tmp: Path, name: str, size: int, n_spans: int, one_paragraph: 
     w.activateWindow()      # the raw editor was a window of its own: shortcuts need ours active
     QTest.qWaitForWindowActive(w)
     w.view.setFocus()
-    # key presses on words that carry no span yet, spread over the document
-    covered = [False] * len(doc.text)
-    for s in doc.spans:
-        covered[s["start"]] = True
-    words = [m.span() for m in re.finditer(r"[a-z]{3,}", doc.text) if not covered[m.start()]]
-    step = max(1, len(words) // (presses + 1))
     keys, loop_keys = [], []
-    for i, (a, b) in enumerate(words[step::step][:presses]):
+    for i, (a, b) in enumerate(fresh_words(doc, presses)):
         w.view.set_text_cursor_range(a, b)
         app.processEvents()
         t0 = time.perf_counter()
@@ -161,11 +147,7 @@ def run_case(app, tmp: Path, name: str, size: int, n_spans: int, one_paragraph: 
         else:
             w.grab()
             keys.append(time.perf_counter() - t0)
-        focus = app.focusWidget()
-        if focus is not None and focus is not w.view:   # the actor picker: Esc leaves the span unlinked
-            QTest.keyClick(focus, Qt.Key.Key_Escape)
-        w.view.setFocus()
-        app.processEvents()
+        leave_picker(app, w)
     saved = len(w.project.spans("hard", "bench")) - len(doc.spans)
     w.close()
     w.deleteLater()
@@ -174,6 +156,42 @@ def run_case(app, tmp: Path, name: str, size: int, n_spans: int, one_paragraph: 
             "open_cpu": cpu_opens, "complete_cpu": cpu_completes,
             "key_loop": loop_keys, "saved": saved,
             "height": height, "screen": screen, "problems": problems, "suggestion_sites": doc.n_suggestion_sites}
+
+
+def open_window(app, path: Path):
+    """A ``MainWindow`` on *path* for the annotator "bench", 1280×800, shown and active."""
+    from PySide6.QtTest import QTest
+
+    from isfannotate_ui.main_window import MainWindow
+    w = MainWindow(path, "bench", remember_layout=False)
+    w.resize(1280, 800)
+    w.show()
+    app.processEvents()
+    w.activateWindow()
+    QTest.qWaitForWindowActive(w)
+    return w
+
+
+def fresh_words(doc: HardDoc, presses: int) -> list[tuple[int, int]]:
+    """*presses* words that carry no span yet, spread over the document: where the keys go."""
+    covered = [False] * len(doc.text)
+    for s in doc.spans:
+        covered[s["start"]] = True
+    words = [m.span() for m in re.finditer(r"[a-z]{3,}", doc.text) if not covered[m.start()]]
+    step = max(1, len(words) // (presses + 1))
+    return words[step::step][:presses]
+
+
+def leave_picker(app, w) -> None:
+    """After a label key: Esc on the actor picker if it opened (the span stays unlinked), the
+    keyboard back in the article."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    focus = app.focusWidget()
+    if focus is not None and focus is not w.view:
+        QTest.keyClick(focus, Qt.Key.Key_Escape)
+    w.view.setFocus()
+    app.processEvents()
 
 
 def settle(app, w) -> None:

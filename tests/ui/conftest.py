@@ -28,17 +28,41 @@ def project_path(tmp_path):
     return path
 
 
-@pytest.fixture
-def window(qtbot, project_path):
+def _open_window(qtbot, path, annotator: str):
+    """A main window on the project *path* for *annotator*, 1280×800, shown and active."""
     from isfannotate_ui.app import create_main_window
 
-    w = create_main_window(project_path, "alice")
+    w = create_main_window(path, annotator)
     qtbot.addWidget(w)
     w.resize(1280, 800)
     w.show()
     qtbot.waitExposed(w)
     w.activateWindow()
     qtbot.waitActive(w)
+    return w
+
+
+@pytest.fixture
+def open_window(qtbot):
+    """``open_window(path, annotator)``: a main window, 1280×800, shown and active."""
+    return lambda path, annotator: _open_window(qtbot, path, annotator)
+
+
+@pytest.fixture(scope="session")
+def hard_data():
+    """bench/hard_data.py (the benches' generated hard documents) as a module."""
+    import importlib.util
+    import sys
+    spec = importlib.util.spec_from_file_location("hard_data", REPO / "bench" / "hard_data.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["hard_data"] = module      # its dataclass looks its module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def window(qtbot, project_path):
+    w = _open_window(qtbot, project_path, "alice")
     yield w
     w.close()
 

@@ -4,41 +4,24 @@ and the problems show it, and undo takes it all back. The key does no work over 
 (no walk of the article's spans, the registry read at most once, no cyclic collection inside
 the key): what made it slow."""
 import gc
-import importlib.util
 import re
-import sys
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-REPO = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture(scope="module")
-def big_project(tmp_path_factory):
-    spec = importlib.util.spec_from_file_location("hard_data", REPO / "bench" / "hard_data.py")
-    hard_data = importlib.util.module_from_spec(spec)
-    sys.modules["hard_data"] = hard_data      # its dataclass looks its module up
-    spec.loader.exec_module(hard_data)
+def big_project(tmp_path_factory, hard_data):
     doc = hard_data.make_hard_doc("hard", 1_000_000, 10_000, unlinked=0.0)
     path = hard_data.write_project(tmp_path_factory.mktemp("big") / "big.isf", [doc])
     return path, doc
 
 
 @pytest.fixture
-def big_window(qtbot, big_project):
-    from isfannotate_ui.app import create_main_window
-
+def big_window(qtbot, big_project, open_window):
     path, doc = big_project
-    w = create_main_window(path, "bench")
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitActive(w)
+    w = open_window(path, "bench")
     with qtbot.waitSignal(w.painter.panelsFilled, timeout=30000):
         w.show_document("hard")
     yield w, doc

@@ -41,6 +41,11 @@ class DocumentPainter(QObject):
         parts.annotations.spanClicked.connect(self._on_panel_span_clicked)
         parts.annotations.attributeEdited.connect(session.guarded(self._on_attribute_edited))
         parts.view.set_tooltip_provider(self.tooltip)
+        # a text selection may become a span: its list rows are drawn ahead, while the person looks
+        self._warm_key: tuple | None = None
+        self._warm_timer = QTimer(self, singleShot=True, interval=0)
+        self._warm_timer.timeout.connect(self._warm_rows)
+        parts.view.rangeSelected.connect(self._on_range_selected)
         # the problem lines above the details keep two lines of room, shown or not: the details
         # (and a claim's pick buttons) do not jump when "has no source" comes or goes
         warnings = parts.annotations.warnings
@@ -48,6 +53,22 @@ class DocumentPainter(QObject):
         policy.setRetainSizeWhenHidden(True)
         warnings.setSizePolicy(policy)
         warnings.setMinimumHeight(2 * warnings.fontMetrics().lineSpacing() + 4)
+
+    def _on_range_selected(self, start: int, end: int) -> None:
+        self._warm_key = (start, -end)
+        self._warm_timer.start()    # once the event loop is idle: a drag selects many ranges
+
+    def _warm_rows(self) -> None:
+        """Draw ahead the annotation list's rows around where a span over the selected text would
+        be listed (the list scrolls there when a label key makes it): the key's repaint copies
+        them. Not before the side panels are filled (nothing waits here)."""
+        key, self._warm_key = self._warm_key, None
+        if key is None or not self.session.settled:
+            return
+        try:
+            self.parts.annotations.warm_for(key)
+        except IsfError:
+            pass    # a row's text read while a job holds the project: the key draws it then
 
     def paint_document(self) -> None:
         """Draw the article of the document the session holds, all of what its first paint shows
@@ -230,7 +251,8 @@ class DocumentPainter(QObject):
         keep = focus.objectName() if focus is not None and details.isAncestorOf(focus) else ""
         self.parts.annotations.show_details(span.id, span.label, self.session.span_text(span),
                                             label.attributes if label else [], span.attrs, self.detail_rows(span))
-        self._claim_tab_order(details)
+        if label is not None and label.role == "claim":    # only a claim's details have that chain
+            self._claim_tab_order(details)
         if keep:
             # the details are rebuilt after every edit: the field that had the focus keeps it, so
             # the next key goes on there and never to the document search (B1)

@@ -12,7 +12,8 @@ when the list has the keyboard.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap, QStaticText
@@ -47,13 +48,18 @@ _TEXT, _BASE = QPalette.ColorRole.Text, QPalette.ColorRole.Base
 class RowPainter(QStyledItemDelegate):
     """Paints each row from ``look(index)``: a row is drawn once into a pixmap per look, size and
     state (selected, focused, active) and copied from there by later paints, so a repaint of the
-    window draws a list's unchanged rows as a handful of copies. UI thread only."""
+    window draws a list's unchanged rows as a handful of copies. ``warm`` draws rows that are not
+    shown yet, in the look a plain (unselected) row had at the last paint: a list about to scroll
+    there (a new span's row) then copies them too. The least recently used pixmaps go first when
+    there are too many. UI thread only."""
 
     def __init__(self, look: Callable[[_Index], RowLook] = look_from_roles, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._look = look
         self._texts: dict[tuple[str, int, bool], QStaticText] = {}
-        self._rows: dict[tuple, QPixmap] = {}
+        self._rows: OrderedDict[tuple, QPixmap] = OrderedDict()
+        self._plain: tuple[tuple, QStyleOptionViewItem] | None = None   # a plain row's option, last paint
+        self._made = 0      # rows drawn so far (tests count them)
         self._font = QFont()
         self._fonts: dict[bool, tuple[QFont, QFontMetrics]] = {}
 
@@ -74,25 +80,45 @@ class RowPainter(QStyledItemDelegate):
             self._font = QFont(font)    # a copy: the option's font lives only as long as one paint call
             self._texts.clear()
             self._rows.clear()
+            self._plain = None
             bold = QFont(font)
             bold.setBold(True)
             self._fonts = {False: (self._font, QFontMetrics(self._font)), True: (bold, QFontMetrics(bold))}
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        lines, background, bold = self._look(index)
         self._use_font(option.font)
-        rect = option.rect
         state = option.state
-        palette = option.palette
-        key = (lines, background.rgba() if background is not None else None, bold, rect.width(), rect.height(),
-               bool(state & _SELECTED), bool(state & _FOCUS), bool(state & _ACTIVE), bool(state & _ENABLED),
-               palette.cacheKey())
-        pixmap = self._rows.get(key)
+        look = (bool(state & _SELECTED), bool(state & _FOCUS), bool(state & _ACTIVE), bool(state & _ENABLED),
+                option.rect.width(), option.rect.height(), option.palette.cacheKey())
+        if not look[0] and not look[1] and (self._plain is None or self._plain[0] != look):
+            self._plain = (look, QStyleOptionViewItem(option))     # a copy: *option* lives for this call
+        painter.drawPixmap(option.rect.topLeft(), self._pixmap(option, index, look))
+
+    def warm(self, indexes: Iterable[_Index]) -> int:
+        """Draw the rows of *indexes* that have no pixmap yet, as plain rows look now (the option
+        of the last paint's unselected rows); nothing before the list has painted. Returns how
+        many rows were drawn."""
+        if self._plain is None:
+            return 0
+        look, option = self._plain
+        before = self._made
+        for index in indexes:
+            self._pixmap(option, index, look)
+        return self._made - before
+
+    def _pixmap(self, option: QStyleOptionViewItem, index: _Index, look: tuple) -> QPixmap:
+        lines, background, bold = self._look(index)
+        key = (lines, background.rgba() if background is not None else None, bold, *look)
+        rows = self._rows
+        pixmap = rows.get(key)
         if pixmap is None:
-            if len(self._rows) >= _ROWS_LIMIT:
-                self._rows.clear()
-            pixmap = self._rows[key] = self._draw(option, lines, background, bold)
-        painter.drawPixmap(rect.topLeft(), pixmap)
+            if len(rows) >= _ROWS_LIMIT:
+                rows.popitem(last=False)
+            pixmap = rows[key] = self._draw(option, lines, background, bold)
+            self._made += 1
+        else:
+            rows.move_to_end(key)
+        return pixmap
 
     def _draw(self, option: QStyleOptionViewItem, lines: tuple[str, ...], background: QColor | None,
               bold: bool) -> QPixmap:

@@ -248,6 +248,17 @@ class RowList(QTableView):
         ix = self.currentIndex()
         return _Row(ix) if ix.isValid() else None
 
+    def warm_around(self, row: int) -> int:
+        """Draw ahead (``RowPainter.warm``) the rows a scroll to *row* would show, above or below
+        it, when *row* is off screen; returns how many rows were drawn."""
+        step = self.row_height()
+        top, shown = self.rowAt(0), self.viewport().height() // step + 2
+        if not self.isVisible() or step <= 0 or top < 0 or top <= row < top + shown - 2:
+            return 0
+        model = self.model()
+        rows = range(max(0, row - shown), min(model.rowCount(), row + shown))
+        return self.itemDelegate().warm(model.index(r, 0) for r in rows)
+
 
 class ProblemsList(RowList):
     """The problems under the annotation list: at most ``VISIBLE_ROWS`` rows tall, scrolling."""
@@ -319,6 +330,11 @@ class AnnotationsPanel(QWidget):
         self.model.reset_lazy(keys, row)
         if self._span_id in self.model.keys:
             self._set_current(self._span_id, scroll=False)
+
+    def warm_for(self, key: tuple) -> int:
+        """A span with order *key* (its start, minus its end) may be about to get a row: draw ahead
+        the rows the list would show around it (a label key then copies them)."""
+        return self.list.warm_around(bisect.bisect_left(self.model.order, (key,)))
 
     def upsert_item(self, key: tuple, span_id: str, color: str, line1: str, line2: str, tip: str = "") -> None:
         """Add or update one span's row, kept in order by *key*: a key press touches one row, not all."""

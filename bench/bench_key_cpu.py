@@ -1,0 +1,85 @@
+"""Key → span → window repaint in thread CPU time, the key and the repaint apart (issue 21).
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_key_cpu.py [--size 1000000 --spans 10000]
+        [--one-paragraph] [--loop] [--presses 40]
+
+The same presses as ``bench_window.py``'s key rows (a word with no span selected through the
+cursor API, the event loop run once, then a real "1" and ``grab()`` of the whole 1280×800 window;
+``--loop``: the event loop runs between the key and the grab), timed with ``time.thread_time()``:
+the CPU this thread spent, which other processes on a shared machine move far less than wall
+time (a wall figure is printed beside it). Prints one line of medians: the key (its handler, the
+commit included, not the fsync's wait), the repaint (with ``--loop``, the event loop and the
+grab), both, and wall. To compare two checkouts, run it with ``PYTHONPATH=<checkout>:<checkout>/ui``
+for the other one, alternating. Not a budget figure (the budget is wall time, bench_window.py).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_window import fresh_words, leave_picker, open_window, settle  # noqa: E402
+from hard_data import make_hard_doc, write_project  # noqa: E402
+
+
+def run(size: int, spans: int, one_paragraph: bool, loop: bool, presses: int) -> dict[str, list[float]]:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from isfannotate_ui.app import ensure_app
+
+    app = ensure_app()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-key-cpu-"))
+    doc = make_hard_doc("hard", size, spans, unlinked=0.0, one_paragraph=one_paragraph)
+    w = open_window(app, write_project(tmp / "keys.isf", [make_hard_doc("blank", 300, 1, seed=1), doc]))
+    w.show_document("hard")
+    w.grab()
+    settle(app, w)
+    w.grab()
+    w.view.setFocus()
+    out: dict[str, list[float]] = {"key": [], "repaint": [], "both": [], "wall": []}
+    for a, b in fresh_words(doc, presses):
+        w.view.set_text_cursor_range(a, b)
+        app.processEvents()
+        w0, t0 = time.perf_counter(), time.thread_time()
+        QTest.keyClick(w.view, Qt.Key.Key_1)
+        t1 = time.thread_time()
+        if loop:
+            app.processEvents()
+        w.grab()
+        t2, w2 = time.thread_time(), time.perf_counter()
+        out["key"].append(t1 - t0)
+        out["repaint"].append(t2 - t1)
+        out["both"].append(t2 - t0)
+        out["wall"].append(w2 - w0)
+        leave_picker(app, w)
+    saved = len(w.project.spans("hard", "bench")) - len(doc.spans)
+    assert saved == presses, f"{saved} of {presses} presses saved"
+    w.close()
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", type=int, default=50_000)
+    ap.add_argument("--spans", type=int, default=500)
+    ap.add_argument("--one-paragraph", action="store_true")
+    ap.add_argument("--loop", action="store_true", help="run the event loop between the key and the grab")
+    ap.add_argument("--presses", type=int, default=40)
+    args = ap.parse_args()
+    r = run(args.size, args.spans, args.one_paragraph, args.loop, args.presses)
+    med = {k: statistics.median(v) * 1000 for k, v in r.items()}
+    print(f"size={args.size} spans={args.spans} one_paragraph={args.one_paragraph} loop={args.loop} "
+          f"presses={args.presses}: key {med['key']:.1f} ms, repaint {med['repaint']:.1f} ms, "
+          f"key+repaint {med['both']:.1f} ms thread CPU (median); wall {med['wall']:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
