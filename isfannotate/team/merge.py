@@ -201,16 +201,23 @@ def _digest(key: dict[str, str], claims: Rows, stances: Rows, evidence: Rows, re
     return h.hexdigest()
 
 
+# Worker threads that open, check and read the files after the first, each a file ahead: the
+# file after next is ready when this one is written (with one, the third of three files was read
+# while the second was written, and the writing waited for it).
+CHECK_WORKERS = 2
+
+
 def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annotators: Sequence[str] = (),
                 progress: Callable[[int, int], None] | None = None) -> MergeReport:
     """Merge annotators' files into *project*, all-or-nothing, as one action.
 
     Each file's whole-file checks (SQLite's integrity check above all, see ``UntrustedFile``)
-    run in a worker thread: the first file's while its rows are read, each next one's, with the
-    reading of its rows, while the file before it is written. A file's rows are read and validated before any of them is
-    written. Any refusal (a bad file, a second file of the same annotator, documents the project
-    lacks, a file this project did not hand out to its annotator unless that annotator is one of
-    *new_annotators*) rolls the whole action back."""
+    run in worker threads: the first file's while its rows are read, the next ones', with the
+    reading of their rows, while the files before them are written (``CHECK_WORKERS``). A
+    file's rows are read and validated before any of them is written. Any refusal (a bad file,
+    a second file of the same annotator, documents the project lacks, a file this project did
+    not hand out to its annotator unless that annotator is one of *new_annotators*) rolls the
+    whole action back."""
     if not paths:
         raise IsfError("give at least one annotator file to merge")
     try:
@@ -227,14 +234,17 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
     by_layer: dict[str, str] = {}
     total = len(paths) * 2
     files = [UntrustedFile(p, scheme) for p in paths]
-    # exits in reverse: the worker is joined before the temporary copies are removed
-    with paused_gc(), ExitStack() as cleanup, ThreadPoolExecutor(1, thread_name_prefix="isf-merge-check") as pool:
+    # exits in reverse: the workers are joined before the temporary copies are removed
+    with paused_gc(), ExitStack() as cleanup, \
+            ThreadPoolExecutor(CHECK_WORKERS, thread_name_prefix="isf-merge-check") as pool:
         for f in files:
             cleanup.callback(f.close)
-        # the first file is verified in the worker while it is read here; each next one is
-        # opened, verified and read there while this one is written: the spans are copied by one
-        # INSERT ... SELECT, which runs inside SQLite without the GIL
+        # the first file is verified in a worker while it is read here; the next ones are opened,
+        # verified and read there (CHECK_WORKERS files ahead at most) while the files before them
+        # are written: the spans are copied by one INSERT ... SELECT, which runs inside SQLite
+        # without the GIL, as do the integrity checks
         checked: list[Future[Any]] = [pool.submit(files[0].open().verify)]
+        checked += [pool.submit(_check_and_read, f) for f in files[1:1 + CHECK_WORKERS]]
         copies = cleanup.enter_context(merge_connection(conn))   # nothing in an attached copy may run
         try:
             with bulk_cache(conn), project.action("merge", None, None) as rec:
@@ -247,8 +257,8 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
                         f.release()
                     else:
                         data = checked[i].result()
-                    if i + 1 < len(files):
-                        checked.append(pool.submit(_check_and_read, files[i + 1]))
+                    if i > 0 and i + CHECK_WORKERS < len(files):
+                        checked.append(pool.submit(_check_and_read, files[i + CHECK_WORKERS]))
                     check_file(data, by_layer, known, sha_to_doc)
                     _check_handout(data, handed, welcome)
                     if progress:
@@ -412,7 +422,9 @@ def write_planned(rec: Recorder, plan: LayerPlan, source: str | None, indexes: D
         indexes.before_insert(sum(len(parts["spans"]) for _, _, parts in docs))
     try:   # the annotator's ids are kept: almost always free in the project
         with rec.attempt():
-            _write_layer(rec, layer, docs, maps, set(), set(), source)
+            # every span of the file's layer written (a first merge): copied without a filter by document
+            every = sum(len(parts["spans"]) for _, _, parts in docs) == len(plan.span_doc)
+            _write_layer(rec, layer, docs, maps, set(), set(), source, every)
     except sqlite3.IntegrityError:   # some are taken (by another document or layer): new ids for those
         taken_spans = ids_taken(rec.conn, "spans", plan.span_doc)
         taken_stances = ids_taken(rec.conn, "stances", plan.stance_doc)
@@ -436,11 +448,11 @@ def _merge_suggestion_log(rec: Recorder, data: FileData, sha_to_doc: dict[str, s
 
 def _write_layer(rec: Recorder, layer: str, docs: list[tuple[str, str, dict[str, Any]]],
                  maps: dict[str, dict[str, str]], taken_spans: set[str],
-                 taken_stances: set[str], source: str | None) -> None:
+                 taken_stances: set[str], source: str | None, every: bool = False) -> None:
     """Insert *layer*'s rows of *docs*: the spans' links and documents mapped by *maps*
     (column -> {file value: project value}); the ids in *taken_spans* / *taken_stances* get new
     ones. With *source* (the file's attached copy, and no id taken) the spans are copied inside
-    SQLite, else bound row by row."""
+    SQLite (*every*: they are all of the layer's spans in the file), else bound row by row."""
     spans_out: list[tuple[Any, ...]] = []
     new: dict[str, list[dict[str, Any]]] = {k: [] for k in ("claims", "stances", "stance_evidence", "relations",
                                                   "doc_labels", "doc_status", "merge_digests")}
@@ -469,7 +481,7 @@ def _write_layer(rec: Recorder, layer: str, docs: list[tuple[str, str, dict[str,
                                "updated_at": s["updated_at"]} for s in parts.get("status", [])]
     same = {"layer": layer, "author": layer}
     if source is not None and not taken_spans:
-        copy_spans(rec, source, layer, [fdoc for _, fdoc, _ in docs], spans_out, maps, same)
+        copy_spans(rec, source, layer, None if every else [fdoc for _, fdoc, _ in docs], spans_out, maps, same)
     else:
         if maps["actor_id"] or dmap:
             spans_out = [(sid, dmap.get(d, d), a, b, lab, amap(actor, actor), attrs, c)
