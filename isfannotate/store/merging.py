@@ -66,6 +66,15 @@ def ids_taken(conn: sqlite3.Connection, table: str, ids: Iterable[str]) -> set[s
                                        (json.dumps(list(ids)),))}
 
 
+def merged_spans(conn: sqlite3.Connection, layer: str, documents: list[str]) -> dict[str, tuple[Any, ...]]:
+    """span id -> (document_id, start, end, label, actor_id, attrs, created_at) of *layer*'s
+    spans in *documents* that a merge wrote (their author is the layer)."""
+    return {r[0]: r[1:] for r in conn.execute(
+        'SELECT id, document_id, start, "end", label, actor_id, attrs, created_at FROM spans '
+        "WHERE document_id IN (SELECT value FROM json_each(?)) AND layer=? AND author=?",
+        (json.dumps(documents), layer, layer))}
+
+
 def logged_suggestion_ids(conn: sqlite3.Connection, ids: Iterable[str]) -> set[str]:
     """Which of *ids* are in the project's suggestion log already."""
     return {r[0] for r in conn.execute("SELECT id FROM suggestion_log WHERE id IN (SELECT value FROM json_each(?))",

@@ -23,15 +23,12 @@ everything):
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from itertools import groupby
-from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,17 +48,17 @@ from ..store.merging import (
     merge_connection,
     merge_digests,
     merge_ids_of,
+    merged_spans,
     recorded_conflicts,
     registry_entry,
 )
+from .digests import group_rows, layer_digest, span_keys
 from .handout import handouts
 from .untrusted import SPAN_COLUMNS, FileData, UntrustedFile
 
 if TYPE_CHECKING:
     from ..store.base import ProjectBase
     from ..store.changes import Recorder
-
-Rows = list[dict[str, Any]]
 
 
 @dataclass
@@ -164,43 +161,6 @@ def _conflict(rec: Recorder, kind: str, pid: str, data: FileData, field_name: st
                                    "status": "open", "created_at": stamp})
 
 
-def _span_keys(spans: list[tuple[Any, ...]], amap: Callable[[Any], Any] | None = None) -> dict[str, str]:
-    """span id -> the span's parts as text, its link mapped by *amap* (an unset link reads
-    "None", which no actor id is), for *spans* in SPAN_COLUMNS order. (Two comprehensions: the
-    usual case, no link mapped, makes no call per span.)"""
-    if amap is None:
-        return {sid: f"{a}\x1f{b}\x1f{lab}\x1f{actor}\x1f{attrs}" for sid, _d, a, b, lab, actor, attrs, _c in spans}
-    return {sid: f"{a}\x1f{b}\x1f{lab}\x1f{amap(actor)}\x1f{attrs}" for sid, _d, a, b, lab, actor, attrs, _c in spans}
-
-
-def _digest(key: dict[str, str], claims: Rows, stances: Rows, evidence: Rows, relations: Rows, labels: Rows,
-            status: Rows) -> str:
-    """A digest of one document's layer as the file has it (after the registry mapping), free of
-    ids and of order: what a merge of this document wrote last time is remembered by it, so
-    merging the same file again reads nothing of the project's layer and changes nothing.
-    *key*: ``_span_keys`` of the document's spans."""
-    def f(v: object) -> str:
-        return "\x00" if v is None else str(v)
-    ev: dict[str, list[str]] = {}
-    for e in evidence:
-        ev.setdefault(e["stance_id"], []).append(key[e["span_id"]])
-    parts = [
-        sorted(key.values()),
-        sorted("\x1e".join((key[c["span_id"]], f(c["source_kind"]), f(c["source_actor"]), f(key.get(c["source_span"])),
-                             f(key.get(c["cue_span"])), f(c["quote"]))) for c in claims),
-        sorted("\x1e".join((f(st["holder"]), f(st["target"]), st["polarity"], f(st["conditions"]),
-                             "\x1d".join(ev.get(st["id"], [])))) for st in stances),
-        sorted("\x1e".join((key[r["head"]], key[r["tail"]], r["label"])) for r in relations),
-        sorted(f"{d['key']}\x1e{d['value']}" for d in labels),
-        sorted(f"{s['status']}\x1e{f(s['reason'])}" for s in status),
-    ]
-    h = hashlib.sha256()
-    for part in parts:
-        h.update("\n".join(part).encode("utf-8", "surrogatepass"))
-        h.update(b"\x02")
-    return h.hexdigest()
-
-
 # Worker threads that open, check and read the files after the first, each a file ahead: the
 # file after next is ready when this one is written (with one, the third of three files was read
 # while the second was written, and the writing waited for it).
@@ -283,26 +243,11 @@ def _check_and_read(f: UntrustedFile) -> FileData:
     data = f.check().read()
     f.release()
     data.grouped = group_rows(data)
-    data.digests = {fdoc: _digest(_span_keys(parts.get("spans", [])), parts.get("claims", []),
+    data.digests = {fdoc: layer_digest(span_keys(parts.get("spans", [])), parts.get("claims", []),
                                   parts.get("stances", []), parts.get("evidence", []), parts.get("relations", []),
                                   parts.get("doc_labels", []), parts.get("status", []))
                     for fdoc, parts in data.grouped.items()}
     return data
-
-
-def group_rows(data: FileData) -> dict[str, dict[str, Any]]:
-    """The file's rows by file document: {doc: {"spans": [...], "claims": [...], ...}}."""
-    group: dict[str, dict[str, Any]] = {fdoc: {"spans": list(rows)}
-                                         for fdoc, rows in groupby(data.spans, itemgetter(1))}
-    for name in ("stances", "relations", "doc_labels", "status"):
-        for row in getattr(data, name):
-            group.setdefault(row["document_id"], {}).setdefault(name, []).append(row)
-    stance_doc = {s["id"]: s["document_id"] for s in data.stances}
-    for c in data.claims:
-        group[data.span_doc[c["span_id"]]].setdefault("claims", []).append(c)
-    for e in data.evidence:
-        group[stance_doc[e["stance_id"]]].setdefault("evidence", []).append(e)
-    return group
 
 
 def _check_handout(data: FileData, handed: dict[str, dict[str, Any]], welcome: set[str]) -> None:
@@ -347,6 +292,7 @@ class LayerPlan:
     maps: dict[str, dict[str, str]]
     span_doc: dict[str, str]
     stance_doc: dict[str, str]
+    kept: int = 0   # spans left in place by ``clear_planned`` (stored as the file has them)
 
 
 def merge_layer(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc: dict[str, str], stamp: str,
@@ -389,7 +335,7 @@ def plan_layer(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc: 
                             for s in parts.get("stances", [])]
         fr.documents += 1
         digest = ready[fdoc] if ready is not None and same_ids else \
-            _digest(_span_keys(spans, amap if moved else None), parts["claims"], parts["stances"],
+            layer_digest(span_keys(spans, amap if moved else None), parts["claims"], parts["stances"],
                     parts.get("evidence", []), parts.get("relations", []), parts.get("doc_labels", []),
                     parts.get("status", []))
         if merged.get(doc) == digest:
@@ -405,12 +351,32 @@ def plan_layer(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc: 
 
 def clear_planned(rec: Recorder, plan: LayerPlan, indexes: DeferredIndexes | None = None) -> None:
     """Delete the layer's rows (and digests) in the documents *plan* replaces (*indexes*: the
-    merge's deferred span indexes, which know when the project holds no span of the layer)."""
+    merge's deferred span indexes, which know when the project holds no span of the layer). A
+    span stored exactly as the file has it stays (and leaves the plan): a layer changed in one
+    span of fifty deletes and writes one span, not fifty."""
     if plan.docs:
         replaced = [doc for doc, _, _ in plan.docs]
-        clear_layer(rec, replaced, plan.layer, status=True, spans=indexes is None or indexes.may_hold(plan.layer))
+        search = indexes is None or indexes.may_hold(plan.layer)
+        keep = _unchanged_spans(rec, plan) if search else set()
+        clear_layer(rec, replaced, plan.layer, status=True, spans=search, keep_spans=keep)
         rec.delete_where("merge_digests", "document_id IN (SELECT value FROM json_each(?)) AND annotator=?",
                          (json.dumps(replaced), plan.layer))
+
+
+def _unchanged_spans(rec: Recorder, plan: LayerPlan) -> set[str]:
+    """The ids of the spans *plan* would write again exactly as the project stores them; they
+    are taken out of the plan (``plan.kept`` counts them)."""
+    stored = merged_spans(rec.conn, plan.layer, [doc for doc, _, _ in plan.docs])
+    if not stored:
+        return set()
+    amap, dmap = plan.maps["actor_id"], plan.maps["document_id"]
+    keep = {sid for _, _, parts in plan.docs for sid, d, a, b, lab, actor, attrs, c in parts["spans"]
+            if stored.get(sid) == (dmap.get(d, d), a, b, lab, amap.get(actor, actor), attrs, c)}
+    if keep:
+        for _, _, parts in plan.docs:
+            parts["spans"] = [s for s in parts["spans"] if s[0] not in keep]
+        plan.kept = len(keep)
+    return keep
 
 
 def write_planned(rec: Recorder, plan: LayerPlan, source: str | None, indexes: DeferredIndexes | None) -> None:
@@ -420,6 +386,8 @@ def write_planned(rec: Recorder, plan: LayerPlan, source: str | None, indexes: D
     layer, docs, maps = plan.layer, plan.docs, plan.maps
     if indexes is not None:
         indexes.before_insert(sum(len(parts["spans"]) for _, _, parts in docs))
+    if plan.kept:   # the file's copy holds the spans left in place too: the others are bound row by row
+        source = None
     try:   # the annotator's ids are kept: almost always free in the project
         with rec.attempt():
             # every span of the file's layer written (a first merge): copied without a filter by document

@@ -118,3 +118,44 @@ def test_a_bad_file_anywhere_among_four_refuses_the_merge_naming_it(seeds_dir, t
         assert "outside its text" in str(e.value)
         assert snapshot(p) == before
         assert p.next_undo is None
+
+
+def _span_ops(change) -> tuple[int, int]:
+    ops = change.rows("spans")
+    return sum(op.kind == "delete" for op in ops), sum(op.kind == "insert" for op in ops)
+
+
+def test_a_layer_changed_in_one_span_rewrites_that_span_only(seeds_dir, tmp_path):
+    """A document's layer is replaced when it changed; the spans the project already stores as
+    the file has them stay in place (deleting a span makes SQLite visit every row that may refer
+    to it), while the claims on them are written again: the same layer as a merge into a fresh
+    project gives, and undo gives the layer before back."""
+    lead, files = _four_files(seeds_dir, tmp_path, own_actor=False)
+    alice = files[0]
+    with Project.open(alice) as h:
+        doc = h.documents()[0]
+        words = [i for i, c in enumerate(doc.text) if c == " "][:4]
+        ids = [h.annotate(doc.id, "alice", a + 1, b, "ACTOR").rows("spans")[0].after["id"]
+               for a, b in zip(words, words[1:], strict=False)]
+        cid = h.annotate(doc.id, "alice", 0, words[0], "CLAIM").rows("spans")[0].after["id"]
+        h.set_claim(cid, source_span=ids[0], quote="reported")
+    with Project.open(lead) as p:
+        p.merge([alice])
+        before = _layers(p)
+    with Project.open(alice) as h:
+        h.delete_span(ids[1])
+        h.set_claim(cid, quote="direct")
+    fresh = tmp_path / "fresh.isf"
+    with Project.create(fresh, registry=seeds_dir / "registry.json") as p:
+        p.import_paths(sorted(seeds_dir.glob("*.txt")))
+        p.merge([alice], new_annotators=["alice"])
+        expected = _layers(p)
+    with Project.open(lead) as p:
+        report = p.merge([alice])
+        assert report.files[0].replaced == 1
+        assert _span_ops(p.next_undo) == (1, 0)   # the deleted span; the others stay
+        assert _layers(p) == expected and ("direct",) in [c[2:] for c in expected["claims"]]
+        p.undo()
+        assert _layers(p) == before
+        p.redo()
+        assert _layers(p) == expected
