@@ -114,7 +114,7 @@ class Change:
     first time ``ops`` is read: undo, a repaint, a listener. The action itself never needs them
     (``size`` counts without building them), so the merge does not pay for a dict per row."""
 
-    __slots__ = ("action", "document_id", "layer", "description", "_ops", "_bulk")
+    __slots__ = ("action", "document_id", "layer", "description", "_ops", "_bulk", "_extra")
 
     def __init__(self, action: str, document_id: str | None, layer: str | None, ops: list[Op] | None = None,
                  description: str = ""):
@@ -124,6 +124,7 @@ class Change:
         self.description = description
         self._ops: list[Op | Bulk] = list(ops) if ops else []
         self._bulk = False
+        self._extra = 0   # the bulk entries' rows beyond one each: size is len(_ops) + _extra
 
     def __repr__(self) -> str:
         return f"Change({self.action!r}, {self.document_id!r}, {self.layer!r}, {self.size} ops)"
@@ -139,23 +140,25 @@ class Change:
                     expanded.append(op)
             self._ops[:] = expanded
             self._bulk = False
+            self._extra = 0
         return cast("list[Op]", self._ops)   # no Bulk is left once expanded
 
     @property
     def size(self) -> int:
-        """How many rows the change wrote (without building bulk rows' Ops)."""
-        if not self._bulk:
-            return len(self._ops)
-        return sum(len(op.rows) if type(op) is Bulk else 1 for op in self._ops)
+        """How many rows the change wrote (without building bulk rows' Ops, nor going through
+        the ops: a merge logs tens of thousands and asks several times)."""
+        return len(self._ops) + self._extra if self._bulk else len(self._ops)
 
     def _truncate(self, n: int) -> None:
         """Forget every op after the first *n* (their rows were rolled back)."""
         del self._ops[n:]
+        self._extra = sum(len(op.rows) - 1 for op in self._ops if type(op) is Bulk)
         self._bulk = any(type(op) is Bulk for op in self._ops)
 
     def add_bulk(self, table: str, columns: tuple[str, ...], rows: list[Key], same: Row,
                  remap: dict[str, dict[Any, Any]] | None = None) -> None:
         self._ops.append(Bulk(table, columns, rows, same, remap or {}))
+        self._extra += len(rows) - 1
         self._bulk = True
 
     def parts(self) -> list[Op | Bulk]:

@@ -4,7 +4,7 @@ ON DELETE CASCADE and undo puts everything back."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -12,13 +12,14 @@ if TYPE_CHECKING:
 
 
 def clear_layer(rec: Recorder, document_ids: Sequence[str], layer: str, *, status: bool = False,
-                spans: bool = True) -> None:
+                spans: bool = True, keep_spans: Collection[str] = ()) -> None:
     """Delete *layer*'s spans, claims, stances, evidence, relations, document labels and their
     provenance in *document_ids* (and their status rows when *status*). *spans* False: the
     caller knows the project holds no span of *layer* (a merge whose bulk write dropped the
     spans' indexes, see ``merging.DeferredIndexes.may_hold``), so the spans and what hangs on
     them (claims, their provenance) are not searched: without the indexes each search would
-    read every span."""
+    read every span. *keep_spans*: ids of spans left in place (a merge that writes them again
+    exactly as they are); what hangs on them (claims, provenance) is deleted all the same."""
     if not document_ids:
         return
     d = json.dumps(list(document_ids))
@@ -34,4 +35,8 @@ def clear_layer(rec: Recorder, document_ids: Sequence[str], layer: str, *, statu
     tables = ("stances", "relations", *(("spans",) if spans else ()), "doc_labels",
               *(("doc_status",) if status else ()))
     for table in tables:
-        rec.delete_where(table, in_docs, (d, layer))
+        if table == "spans" and keep_spans:
+            rec.delete_where(table, f"{in_docs} AND id NOT IN (SELECT value FROM json_each(?))",
+                             (d, layer, json.dumps(list(keep_spans))))
+        else:
+            rec.delete_where(table, in_docs, (d, layer))

@@ -66,6 +66,15 @@ def ids_taken(conn: sqlite3.Connection, table: str, ids: Iterable[str]) -> set[s
                                        (json.dumps(list(ids)),))}
 
 
+def merged_spans(conn: sqlite3.Connection, layer: str, documents: list[str]) -> dict[str, tuple[Any, ...]]:
+    """span id -> (document_id, start, end, label, actor_id, attrs, created_at) of *layer*'s
+    spans in *documents* that a merge wrote (their author is the layer)."""
+    return {r[0]: r[1:] for r in conn.execute(
+        'SELECT id, document_id, start, "end", label, actor_id, attrs, created_at FROM spans '
+        "WHERE document_id IN (SELECT value FROM json_each(?)) AND layer=? AND author=?",
+        (json.dumps(documents), layer, layer))}
+
+
 def logged_suggestion_ids(conn: sqlite3.Connection, ids: Iterable[str]) -> set[str]:
     """Which of *ids* are in the project's suggestion log already."""
     return {r[0] for r in conn.execute("SELECT id FROM suggestion_log WHERE id IN (SELECT value FROM json_each(?))",
@@ -116,11 +125,12 @@ def merge_connection(conn: sqlite3.Connection) -> Iterator[AttachedCopies]:
             conn.execute(f"PRAGMA trusted_schema={int(trusted)}")
 
 
-def copy_spans(rec: Recorder, source: str, layer: str, fdocs: list[str], rows: list[tuple[Any, ...]],
+def copy_spans(rec: Recorder, source: str, layer: str, fdocs: list[str] | None, rows: list[tuple[Any, ...]],
                maps: dict[str, dict[str, str]], same: dict[str, str]) -> None:
-    """Copy *layer*'s spans of the file documents *fdocs* from the attached copy *source* inside
-    SQLite, the links and documents mapped through a temporary table; *rows* are the same spans
-    as read (logged for undo, the maps applied when they are)."""
+    """Copy *layer*'s spans of the file documents *fdocs* (None: all of the layer's spans) from
+    the attached copy *source* inside SQLite, the links and documents mapped through a temporary
+    table (joined only for a map that is not empty: the usual merge maps nothing); *rows* are the
+    same spans as read (logged for undo, the maps applied when they are)."""
     conn = rec.conn
     if not source.startswith("merge_src") or not source[9:].isdigit():
         raise ValueError(source)
@@ -130,15 +140,19 @@ def copy_spans(rec: Recorder, source: str, layer: str, fdocs: list[str], rows: l
     conn.executemany("INSERT INTO temp.merge_map VALUES (?, ?, ?)",
                      [(kind, k, v) for kind, m in maps.items() for k, v in m.items()])
     cols = ", ".join(f'"{c}"' for c in (*SPAN_COLUMNS, *same))
+    doc, actor, joins = "s.document_id", "s.actor_id", ""
+    if maps.get("actor_id"):
+        actor = "coalesce(a.project_id, s.actor_id)"
+        joins += " LEFT JOIN temp.merge_map a ON a.kind = 'actor_id' AND a.file_id = s.actor_id"
+    if maps.get("document_id"):
+        doc = "coalesce(d.project_id, s.document_id)"
+        joins += " LEFT JOIN temp.merge_map d ON d.kind = 'document_id' AND d.file_id = s.document_id"
+    where = "s.layer = :layer" + ("" if fdocs is None else " AND s.document_id IN (SELECT value FROM json_each(:docs))")
     rec.insert_select(
         "spans",
         f"INSERT INTO main.spans ({cols}) "
-        f"SELECT s.id, coalesce(d.project_id, s.document_id), s.start, s.\"end\", s.label, "
-        f"coalesce(a.project_id, s.actor_id), s.attrs, s.created_at, :layer, :author "
-        f"FROM {source}.spans s "
-        f"LEFT JOIN temp.merge_map a ON a.kind = 'actor_id' AND a.file_id = s.actor_id "
-        f"LEFT JOIN temp.merge_map d ON d.kind = 'document_id' AND d.file_id = s.document_id "
-        f"WHERE s.layer = :layer AND s.document_id IN (SELECT value FROM json_each(:docs))",
+        f"SELECT s.id, {doc}, s.start, s.\"end\", s.label, {actor}, s.attrs, s.created_at, :layer, :author "
+        f"FROM {source}.spans s{joins} WHERE {where}",
         {**same, "docs": json.dumps(fdocs)}, SPAN_COLUMNS, rows, same, maps)
 
 

@@ -23,15 +23,12 @@ everything):
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from itertools import groupby
-from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,17 +48,17 @@ from ..store.merging import (
     merge_connection,
     merge_digests,
     merge_ids_of,
+    merged_spans,
     recorded_conflicts,
     registry_entry,
 )
+from .digests import group_rows, layer_digest, span_keys
 from .handout import handouts
 from .untrusted import SPAN_COLUMNS, FileData, UntrustedFile
 
 if TYPE_CHECKING:
     from ..store.base import ProjectBase
     from ..store.changes import Recorder
-
-Rows = list[dict[str, Any]]
 
 
 @dataclass
@@ -164,41 +161,10 @@ def _conflict(rec: Recorder, kind: str, pid: str, data: FileData, field_name: st
                                    "status": "open", "created_at": stamp})
 
 
-def _span_keys(spans: list[tuple[Any, ...]], amap: Callable[[Any], Any] | None = None) -> dict[str, str]:
-    """span id -> the span's parts as text, its link mapped by *amap* (an unset link reads
-    "None", which no actor id is), for *spans* in SPAN_COLUMNS order. (Two comprehensions: the
-    usual case, no link mapped, makes no call per span.)"""
-    if amap is None:
-        return {sid: f"{a}\x1f{b}\x1f{lab}\x1f{actor}\x1f{attrs}" for sid, _d, a, b, lab, actor, attrs, _c in spans}
-    return {sid: f"{a}\x1f{b}\x1f{lab}\x1f{amap(actor)}\x1f{attrs}" for sid, _d, a, b, lab, actor, attrs, _c in spans}
-
-
-def _digest(key: dict[str, str], claims: Rows, stances: Rows, evidence: Rows, relations: Rows, labels: Rows,
-            status: Rows) -> str:
-    """A digest of one document's layer as the file has it (after the registry mapping), free of
-    ids and of order: what a merge of this document wrote last time is remembered by it, so
-    merging the same file again reads nothing of the project's layer and changes nothing.
-    *key*: ``_span_keys`` of the document's spans."""
-    def f(v: object) -> str:
-        return "\x00" if v is None else str(v)
-    ev: dict[str, list[str]] = {}
-    for e in evidence:
-        ev.setdefault(e["stance_id"], []).append(key[e["span_id"]])
-    parts = [
-        sorted(key.values()),
-        sorted("\x1e".join((key[c["span_id"]], f(c["source_kind"]), f(c["source_actor"]), f(key.get(c["source_span"])),
-                             f(key.get(c["cue_span"])), f(c["quote"]))) for c in claims),
-        sorted("\x1e".join((f(st["holder"]), f(st["target"]), st["polarity"], f(st["conditions"]),
-                             "\x1d".join(ev.get(st["id"], [])))) for st in stances),
-        sorted("\x1e".join((key[r["head"]], key[r["tail"]], r["label"])) for r in relations),
-        sorted(f"{d['key']}\x1e{d['value']}" for d in labels),
-        sorted(f"{s['status']}\x1e{f(s['reason'])}" for s in status),
-    ]
-    h = hashlib.sha256()
-    for part in parts:
-        h.update("\n".join(part).encode("utf-8", "surrogatepass"))
-        h.update(b"\x02")
-    return h.hexdigest()
+# Worker threads that open, check and read the files after the first, each a file ahead: the
+# file after next is ready when this one is written (with one, the third of three files was read
+# while the second was written, and the writing waited for it).
+CHECK_WORKERS = 2
 
 
 def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annotators: Sequence[str] = (),
@@ -206,11 +172,12 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
     """Merge annotators' files into *project*, all-or-nothing, as one action.
 
     Each file's whole-file checks (SQLite's integrity check above all, see ``UntrustedFile``)
-    run in a worker thread: the first file's while its rows are read, each next one's, with the
-    reading of its rows, while the file before it is written. A file's rows are read and validated before any of them is
-    written. Any refusal (a bad file, a second file of the same annotator, documents the project
-    lacks, a file this project did not hand out to its annotator unless that annotator is one of
-    *new_annotators*) rolls the whole action back."""
+    run in worker threads: the first file's while its rows are read, the next ones', with the
+    reading of their rows, while the files before them are written (``CHECK_WORKERS``). A
+    file's rows are read and validated before any of them is written. Any refusal (a bad file,
+    a second file of the same annotator, documents the project lacks, a file this project did
+    not hand out to its annotator unless that annotator is one of *new_annotators*) rolls the
+    whole action back."""
     if not paths:
         raise IsfError("give at least one annotator file to merge")
     try:
@@ -227,14 +194,17 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
     by_layer: dict[str, str] = {}
     total = len(paths) * 2
     files = [UntrustedFile(p, scheme) for p in paths]
-    # exits in reverse: the worker is joined before the temporary copies are removed
-    with paused_gc(), ExitStack() as cleanup, ThreadPoolExecutor(1, thread_name_prefix="isf-merge-check") as pool:
+    # exits in reverse: the workers are joined before the temporary copies are removed
+    with paused_gc(), ExitStack() as cleanup, \
+            ThreadPoolExecutor(CHECK_WORKERS, thread_name_prefix="isf-merge-check") as pool:
         for f in files:
             cleanup.callback(f.close)
-        # the first file is verified in the worker while it is read here; each next one is
-        # opened, verified and read there while this one is written: the spans are copied by one
-        # INSERT ... SELECT, which runs inside SQLite without the GIL
+        # the first file is verified in a worker while it is read here; the next ones are opened,
+        # verified and read there (CHECK_WORKERS files ahead at most) while the files before them
+        # are written: the spans are copied by one INSERT ... SELECT, which runs inside SQLite
+        # without the GIL, as do the integrity checks
         checked: list[Future[Any]] = [pool.submit(files[0].open().verify)]
+        checked += [pool.submit(_check_and_read, f) for f in files[1:1 + CHECK_WORKERS]]
         copies = cleanup.enter_context(merge_connection(conn))   # nothing in an attached copy may run
         try:
             with bulk_cache(conn), project.action("merge", None, None) as rec:
@@ -247,8 +217,8 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
                         f.release()
                     else:
                         data = checked[i].result()
-                    if i + 1 < len(files):
-                        checked.append(pool.submit(_check_and_read, files[i + 1]))
+                    if i > 0 and i + CHECK_WORKERS < len(files):
+                        checked.append(pool.submit(_check_and_read, files[i + CHECK_WORKERS]))
                     check_file(data, by_layer, known, sha_to_doc)
                     _check_handout(data, handed, welcome)
                     if progress:
@@ -273,26 +243,11 @@ def _check_and_read(f: UntrustedFile) -> FileData:
     data = f.check().read()
     f.release()
     data.grouped = group_rows(data)
-    data.digests = {fdoc: _digest(_span_keys(parts.get("spans", [])), parts.get("claims", []),
+    data.digests = {fdoc: layer_digest(span_keys(parts.get("spans", [])), parts.get("claims", []),
                                   parts.get("stances", []), parts.get("evidence", []), parts.get("relations", []),
                                   parts.get("doc_labels", []), parts.get("status", []))
                     for fdoc, parts in data.grouped.items()}
     return data
-
-
-def group_rows(data: FileData) -> dict[str, dict[str, Any]]:
-    """The file's rows by file document: {doc: {"spans": [...], "claims": [...], ...}}."""
-    group: dict[str, dict[str, Any]] = {fdoc: {"spans": list(rows)}
-                                         for fdoc, rows in groupby(data.spans, itemgetter(1))}
-    for name in ("stances", "relations", "doc_labels", "status"):
-        for row in getattr(data, name):
-            group.setdefault(row["document_id"], {}).setdefault(name, []).append(row)
-    stance_doc = {s["id"]: s["document_id"] for s in data.stances}
-    for c in data.claims:
-        group[data.span_doc[c["span_id"]]].setdefault("claims", []).append(c)
-    for e in data.evidence:
-        group[stance_doc[e["stance_id"]]].setdefault("evidence", []).append(e)
-    return group
 
 
 def _check_handout(data: FileData, handed: dict[str, dict[str, Any]], welcome: set[str]) -> None:
@@ -337,6 +292,7 @@ class LayerPlan:
     maps: dict[str, dict[str, str]]
     span_doc: dict[str, str]
     stance_doc: dict[str, str]
+    kept: int = 0   # spans left in place by ``clear_planned`` (stored as the file has them)
 
 
 def merge_layer(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc: dict[str, str], stamp: str,
@@ -379,7 +335,7 @@ def plan_layer(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc: 
                             for s in parts.get("stances", [])]
         fr.documents += 1
         digest = ready[fdoc] if ready is not None and same_ids else \
-            _digest(_span_keys(spans, amap if moved else None), parts["claims"], parts["stances"],
+            layer_digest(span_keys(spans, amap if moved else None), parts["claims"], parts["stances"],
                     parts.get("evidence", []), parts.get("relations", []), parts.get("doc_labels", []),
                     parts.get("status", []))
         if merged.get(doc) == digest:
@@ -395,12 +351,32 @@ def plan_layer(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc: 
 
 def clear_planned(rec: Recorder, plan: LayerPlan, indexes: DeferredIndexes | None = None) -> None:
     """Delete the layer's rows (and digests) in the documents *plan* replaces (*indexes*: the
-    merge's deferred span indexes, which know when the project holds no span of the layer)."""
+    merge's deferred span indexes, which know when the project holds no span of the layer). A
+    span stored exactly as the file has it stays (and leaves the plan): a layer changed in one
+    span of fifty deletes and writes one span, not fifty."""
     if plan.docs:
         replaced = [doc for doc, _, _ in plan.docs]
-        clear_layer(rec, replaced, plan.layer, status=True, spans=indexes is None or indexes.may_hold(plan.layer))
+        search = indexes is None or indexes.may_hold(plan.layer)
+        keep = _unchanged_spans(rec, plan) if search else set()
+        clear_layer(rec, replaced, plan.layer, status=True, spans=search, keep_spans=keep)
         rec.delete_where("merge_digests", "document_id IN (SELECT value FROM json_each(?)) AND annotator=?",
                          (json.dumps(replaced), plan.layer))
+
+
+def _unchanged_spans(rec: Recorder, plan: LayerPlan) -> set[str]:
+    """The ids of the spans *plan* would write again exactly as the project stores them; they
+    are taken out of the plan (``plan.kept`` counts them)."""
+    stored = merged_spans(rec.conn, plan.layer, [doc for doc, _, _ in plan.docs])
+    if not stored:
+        return set()
+    amap, dmap = plan.maps["actor_id"], plan.maps["document_id"]
+    keep = {sid for _, _, parts in plan.docs for sid, d, a, b, lab, actor, attrs, c in parts["spans"]
+            if stored.get(sid) == (dmap.get(d, d), a, b, lab, amap.get(actor, actor), attrs, c)}
+    if keep:
+        for _, _, parts in plan.docs:
+            parts["spans"] = [s for s in parts["spans"] if s[0] not in keep]
+        plan.kept = len(keep)
+    return keep
 
 
 def write_planned(rec: Recorder, plan: LayerPlan, source: str | None, indexes: DeferredIndexes | None) -> None:
@@ -410,9 +386,13 @@ def write_planned(rec: Recorder, plan: LayerPlan, source: str | None, indexes: D
     layer, docs, maps = plan.layer, plan.docs, plan.maps
     if indexes is not None:
         indexes.before_insert(sum(len(parts["spans"]) for _, _, parts in docs))
+    if plan.kept:   # the file's copy holds the spans left in place too: the others are bound row by row
+        source = None
     try:   # the annotator's ids are kept: almost always free in the project
         with rec.attempt():
-            _write_layer(rec, layer, docs, maps, set(), set(), source)
+            # every span of the file's layer written (a first merge): copied without a filter by document
+            every = sum(len(parts["spans"]) for _, _, parts in docs) == len(plan.span_doc)
+            _write_layer(rec, layer, docs, maps, set(), set(), source, every)
     except sqlite3.IntegrityError:   # some are taken (by another document or layer): new ids for those
         taken_spans = ids_taken(rec.conn, "spans", plan.span_doc)
         taken_stances = ids_taken(rec.conn, "stances", plan.stance_doc)
@@ -436,11 +416,11 @@ def _merge_suggestion_log(rec: Recorder, data: FileData, sha_to_doc: dict[str, s
 
 def _write_layer(rec: Recorder, layer: str, docs: list[tuple[str, str, dict[str, Any]]],
                  maps: dict[str, dict[str, str]], taken_spans: set[str],
-                 taken_stances: set[str], source: str | None) -> None:
+                 taken_stances: set[str], source: str | None, every: bool = False) -> None:
     """Insert *layer*'s rows of *docs*: the spans' links and documents mapped by *maps*
     (column -> {file value: project value}); the ids in *taken_spans* / *taken_stances* get new
     ones. With *source* (the file's attached copy, and no id taken) the spans are copied inside
-    SQLite, else bound row by row."""
+    SQLite (*every*: they are all of the layer's spans in the file), else bound row by row."""
     spans_out: list[tuple[Any, ...]] = []
     new: dict[str, list[dict[str, Any]]] = {k: [] for k in ("claims", "stances", "stance_evidence", "relations",
                                                   "doc_labels", "doc_status", "merge_digests")}
@@ -469,7 +449,7 @@ def _write_layer(rec: Recorder, layer: str, docs: list[tuple[str, str, dict[str,
                                "updated_at": s["updated_at"]} for s in parts.get("status", [])]
     same = {"layer": layer, "author": layer}
     if source is not None and not taken_spans:
-        copy_spans(rec, source, layer, [fdoc for _, fdoc, _ in docs], spans_out, maps, same)
+        copy_spans(rec, source, layer, None if every else [fdoc for _, fdoc, _ in docs], spans_out, maps, same)
     else:
         if maps["actor_id"] or dmap:
             spans_out = [(sid, dmap.get(d, d), a, b, lab, amap(actor, actor), attrs, c)

@@ -75,3 +75,22 @@ def test_an_insert_that_cannot_be_read_back_rolls_back_rather_than_log_an_empty_
     with pytest.raises(RuntimeError, match="cannot be read back"), project._action("info", None, None) as rec:
         rec.insert("project_info", {"key": "k", "value": "v"})
     assert project.can_undo == undo_depth
+
+
+def test_size_counts_bulk_rows_without_going_through_the_ops(project, tmp_path):
+    """``size`` is kept as rows are logged (a merge asks it several times over tens of thousands
+    of ops): it equals the ops' count once expanded, after bulk rows, single rows, an empty bulk
+    and a failed attempt alike."""
+    doc = _doc(project, tmp_path)
+    same = {"layer": "zoe", "author": "z"}
+    with project._action("sizes", None, "zoe") as rec:
+        rec.insert_tuples("spans", COLS, [(f"s-{i}", doc, i, i + 3, "ACTOR", None, "{}", "t") for i in range(5)], same)
+        rec.change.add_bulk("spans", COLS, [], same)   # a copy that inserted nothing
+        rec.insert("annotators", {"name": "zoe", "created_at": "t"})
+        assert rec.change.size == 6
+        with pytest.raises(sqlite3.IntegrityError), rec.attempt():
+            rec.insert_tuples("spans", COLS, [("s-9", doc, 0, 5, "ACTOR", None, "{}", "t"),
+                                              ("s-0", doc, 0, 5, "ACTOR", None, "{}", "t")], same)
+        assert rec.change.size == 6
+        change = rec.change
+    assert change.size == len(change.ops) == 6 and not change._bulk

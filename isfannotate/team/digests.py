@@ -1,0 +1,67 @@
+"""What a merge compares of an annotator's layer (``team.merge``): the file's rows grouped by
+document, and each document's digest, free of ids and of order, as the file has it."""
+from __future__ import annotations
+
+import hashlib
+from itertools import groupby
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .untrusted import FileData
+
+Rows = list[dict[str, Any]]
+
+
+def span_keys(spans: list[tuple[Any, ...]], amap: Callable[[Any], Any] | None = None) -> dict[str, str]:
+    """span id -> the span's parts as text, its link mapped by *amap* (an unset link reads
+    "None", which no actor id is), for *spans* in SPAN_COLUMNS order. (Two comprehensions: the
+    usual case, no link mapped, makes no call per span.)"""
+    if amap is None:
+        return {sid: f"{a}\x1f{b}\x1f{lab}\x1f{actor}\x1f{attrs}" for sid, _d, a, b, lab, actor, attrs, _c in spans}
+    return {sid: f"{a}\x1f{b}\x1f{lab}\x1f{amap(actor)}\x1f{attrs}" for sid, _d, a, b, lab, actor, attrs, _c in spans}
+
+
+def layer_digest(key: dict[str, str], claims: Rows, stances: Rows, evidence: Rows, relations: Rows, labels: Rows,
+                 status: Rows) -> str:
+    """A digest of one document's layer as the file has it (after the registry mapping), free of
+    ids and of order: what a merge of this document wrote last time is remembered by it, so
+    merging the same file again reads nothing of the project's layer and changes nothing.
+    *key*: ``span_keys`` of the document's spans."""
+    def f(v: object) -> str:
+        return "\x00" if v is None else str(v)
+    ev: dict[str, list[str]] = {}
+    for e in evidence:
+        ev.setdefault(e["stance_id"], []).append(key[e["span_id"]])
+    parts = [
+        sorted(key.values()),
+        sorted("\x1e".join((key[c["span_id"]], f(c["source_kind"]), f(c["source_actor"]), f(key.get(c["source_span"])),
+                             f(key.get(c["cue_span"])), f(c["quote"]))) for c in claims),
+        sorted("\x1e".join((f(st["holder"]), f(st["target"]), st["polarity"], f(st["conditions"]),
+                             "\x1d".join(ev.get(st["id"], [])))) for st in stances),
+        sorted("\x1e".join((key[r["head"]], key[r["tail"]], r["label"])) for r in relations),
+        sorted(f"{d['key']}\x1e{d['value']}" for d in labels),
+        sorted(f"{s['status']}\x1e{f(s['reason'])}" for s in status),
+    ]
+    h = hashlib.sha256()
+    for part in parts:
+        h.update("\n".join(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\x02")
+    return h.hexdigest()
+
+
+def group_rows(data: FileData) -> dict[str, dict[str, Any]]:
+    """The file's rows by file document: {doc: {"spans": [...], "claims": [...], ...}}."""
+    group: dict[str, dict[str, Any]] = {fdoc: {"spans": list(rows)}
+                                         for fdoc, rows in groupby(data.spans, itemgetter(1))}
+    for name in ("stances", "relations", "doc_labels", "status"):
+        for row in getattr(data, name):
+            group.setdefault(row["document_id"], {}).setdefault(name, []).append(row)
+    stance_doc = {s["id"]: s["document_id"] for s in data.stances}
+    for c in data.claims:
+        group[data.span_doc[c["span_id"]]].setdefault("claims", []).append(c)
+    for e in data.evidence:
+        group[stance_doc[e["stance_id"]]].setdefault("evidence", []).append(e)
+    return group
