@@ -148,6 +148,11 @@ class Change:
             return len(self._ops)
         return sum(len(op.rows) if type(op) is Bulk else 1 for op in self._ops)
 
+    @property
+    def wrote(self) -> bool:
+        """Whether the change wrote any row (``size`` > 0, without counting every op)."""
+        return any(type(op) is not Bulk or op.rows for op in self._ops)
+
     def _truncate(self, n: int) -> None:
         """Forget every op after the first *n* (their rows were rolled back)."""
         del self._ops[n:]

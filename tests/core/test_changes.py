@@ -75,3 +75,17 @@ def test_an_insert_that_cannot_be_read_back_rolls_back_rather_than_log_an_empty_
     with pytest.raises(RuntimeError, match="cannot be read back"), project._action("info", None, None) as rec:
         rec.insert("project_info", {"key": "k", "value": "v"})
     assert project.can_undo == undo_depth
+
+
+def test_a_change_wrote_something_exactly_when_its_size_is_not_zero():
+    """``Change.wrote`` (what an action asks before journalling and keeping an undo step) agrees
+    with ``size`` without counting every op: a bulk insert of no rows wrote nothing."""
+    from isfannotate.store.changes import Change, Op
+    change = Change("merge", None, None)
+    assert not change.wrote and change.size == 0
+    change.add_bulk("spans", COLS, [], {"layer": "ann"})
+    assert not change.wrote and change.size == 0
+    change.add_bulk("spans", COLS, [("s1", "d", 0, 5, "ACTOR", None, "{}", "t")], {"layer": "ann"})
+    assert change.wrote and change.size == 1
+    only_op = Change("edit", None, None, [Op("spans", None, {"id": "s2"})])
+    assert only_op.wrote and only_op.size == 1
