@@ -6,6 +6,7 @@ docs/agreement.md states the rules.
 """
 from __future__ import annotations
 
+from collections import _count_elements  # type: ignore[attr-defined]  # (Counter's C counter)
 from collections.abc import Sequence
 from typing import Any
 
@@ -67,6 +68,50 @@ def span_counts(keys: Sequence[Sequence[Key]], cross_label_min_overlap: float = 
     return len(nodes) - len(open_nodes) + units, units
 
 
+def flat_span_counts(rows: Sequence[Sequence[Any]], coders: Sequence[Any], bits: dict[Any, int] | None = None,
+                     cross_label_min_overlap: float = CROSS_LABEL_MIN_OVERLAP) -> tuple[int, int]:
+    """:func:`span_counts` of one document's spans given flat: *rows* holds every coder's spans
+    in coder order (then in each coder's order), each as (coder, start, end, label, id, link),
+    the coder an item of *coders*; *bits* a distinct bit for each coder (it may hold more:
+    one map for a whole project; by default by coder order).
+
+    In fewer Python operations: the keys every coder holds once are counted in C (a dict of
+    counts) and never become nodes; only the others go through the search for overlaps. A
+    coder holding one key twice, or a link of "" (ordered as no link), takes
+    :func:`span_counts`' path."""
+    n = len(coders)
+    if n < 2:
+        return len(rows), 0
+    keys = [(s, e, label, link) for _, s, e, label, _, link in rows]
+    counts: dict[Key, int] = {}
+    _count_elements(counts, keys)
+    if len(set(zip([row[0] for row in rows], keys, strict=True))) != len(keys):
+        return span_counts(_by_coder(rows, coders), cross_label_min_overlap)
+    full = list(counts.values()).count(n)
+    if full == len(counts):
+        return full, 0
+    if bits is None:
+        bits = {c: 1 << i for i, c in enumerate(coders)}
+    nodes: dict[Key, list[Any]] = {}
+    for i, key in enumerate(keys):
+        if counts[key] != n:
+            node = nodes.get(key)
+            if node is None:   # (unit order: key, then coder and input order, as _order; keys are unique here)
+                start, end, label, link = key
+                if link == "":
+                    return span_counts(_by_coder(rows, coders), cross_label_min_overlap)
+                nodes[key] = [start, end, label, link or "", i, bits[rows[i][0]], link]
+            else:
+                node[5] |= bits[rows[i][0]]
+    starts, ends, labels, _, first, mask, links = zip(*sorted(nodes.values()), strict=True)
+    units = len(_join_lists(list(mask), first, starts, ends, labels, links, cross_label_min_overlap))
+    return full + units, units
+
+
+def _by_coder(rows: Sequence[Sequence[Any]], coders: Sequence[Any]) -> list[list[Key]]:
+    return [[(s, e, label, link) for who, s, e, label, _, link in rows if who == c] for c in coders]
+
+
 def _order(node: list[Any], ann: list[int]) -> tuple[Any, ...]:
     """A node's place in unit order: (start, end, label, link) of its first version, then its
     coder and input order."""
@@ -114,13 +159,16 @@ def _join(nodes: list[list[Any]], cross_label_min_overlap: float) -> list[list[i
     label, same link, larger overlap, smaller boundary distance, then input order); a pair
     joins its two units when every two of the result's nodes overlap. Returns the units as
     lists of positions in *nodes*."""
-    n_nodes = len(nodes)
-    mask = [node[0] for node in nodes]
-    first = [node[2] for node in nodes]
-    starts = [node[1][0] for node in nodes]
-    ends = [node[1][1] for node in nodes]
-    nlabel = [node[1][2] for node in nodes]
-    nlink = [node[1][3] for node in nodes]
+    return _join_lists([node[0] for node in nodes], [node[2] for node in nodes], [node[1][0] for node in nodes],
+                       [node[1][1] for node in nodes], [node[1][2] for node in nodes], [node[1][3] for node in nodes],
+                       cross_label_min_overlap)
+
+
+def _join_lists(mask: list[int], first: Sequence[int], starts: Sequence[int], ends: Sequence[int],
+                nlabel: Sequence[Any], nlink: Sequence[Any], cross_label_min_overlap: float) -> list[list[int]]:
+    """:func:`_join` on the nodes' columns: coder mask (updated in place), first span index,
+    start, end, label and link of each node, in unit order."""
+    n_nodes = len(mask)
     edges = []
     for n in range(n_nodes):
         s0, e0, a0, l0, k0 = starts[n], ends[n], mask[n], nlabel[n], nlink[n]

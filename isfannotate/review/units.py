@@ -18,12 +18,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..agreement.alignment import span_counts, span_groups
+from ..agreement.alignment import flat_span_counts, span_groups
 from ..agreement.units import build_units
 from ..gcpause import paused_gc
 from ..store import review as stored
 from ..store import review_counts as store_counts
-from ..store.review_counts import SpanKey
 
 if TYPE_CHECKING:
     from ..agreement.units import Layer
@@ -177,17 +176,18 @@ def review_counts(project: ProjectBase, documents: Sequence[str] | None = None, 
     opening over a large project runs on this.
 
     The coders of each document and their spans come from SQL as plain keys (no layers, no
-    span objects: ``store.review_counts.coded_spans``); a document whose review holds only
-    spans is counted by ``_span_counts`` (a span's version is compared on its offsets, label
+    span objects: ``store.review_counts.coded_span_rows``); a document whose review holds only
+    spans is counted by ``flat_span_counts`` (a span's version is compared on its offsets, label
     and link alone: its attributes are no part of its decision). Documents with a claim,
     stance, document label or decision are built in full by ``review_documents`` (unit keys,
     versions), which is exact by definition."""
     with paused_gc():   # (hundreds of thousands of small objects, none in a cycle: no collection walks them)
         with project.snapshot() as conn:
-            coders_of, spans = store_counts.coded_spans(conn, documents)
+            coders_of, spans = store_counts.coded_span_rows(conn, documents)
             full_docs = store_counts.documents_beyond_spans(conn, coders_of)
         full = review_documents(project, sorted(full_docs)) if full_docs else {}
         out: dict[str, tuple[int, int, int]] = {}
+        bits = {c: 1 << i for i, c in enumerate({c for cs in coders_of.values() for c in cs})}
         step = max(1, len(coders_of) // 50)
         for i, (doc, coders) in enumerate(coders_of.items()):
             if progress and i % step == 0:
@@ -196,24 +196,11 @@ def review_counts(project: ProjectBase, documents: Sequence[str] | None = None, 
             if rd is not None:
                 out[doc] = (len(rd.units), rd.decided, len(rd.open_disagreements))
             elif doc not in full_docs:
-                n, open_ = _span_counts(coders, spans.get(doc))
+                n, open_ = flat_span_counts(spans.get(doc, ()), coders, bits)
                 out[doc] = (n, 0, open_)
     if progress:
         progress(len(coders_of), len(coders_of))
     return out
-
-
-def _span_counts(coders: list[str], by_annotator: dict[str, list[SpanKey]] | None) -> tuple[int, int]:
-    """(units, open units) of one document's spans, given as (start, end, label, link) per
-    coder in the review's order, aligned as ``align_spans`` aligns them (``span_counts`` counts
-    its alignment without building the units). A unit is open when a coder lacks it or its
-    versions differ."""
-    if not by_annotator:
-        return 0, 0
-    keys = [by_annotator.get(c, []) for c in coders]
-    if all(mine == keys[0] for mine in keys[1:]):
-        return len(keys[0]), 0      # every coder marked the same spans: each is a unit of its own, agreeing
-    return span_counts(keys)
 
 
 def unit_states(project: ProjectBase, document_id: str) -> list[tuple[str, bool]]:

@@ -149,6 +149,11 @@ class Change:
         the ops: a merge logs tens of thousands and asks several times)."""
         return len(self._ops) + self._extra if self._bulk else len(self._ops)
 
+    @property
+    def wrote(self) -> bool:
+        """Whether the change wrote any row (``size`` > 0, without counting every op)."""
+        return any(type(op) is not Bulk or op.rows for op in self._ops)
+
     def _truncate(self, n: int) -> None:
         """Forget every op after the first *n* (their rows were rolled back)."""
         del self._ops[n:]

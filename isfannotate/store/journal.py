@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from operator import itemgetter
 from typing import Any
 
 from .changes import Bulk, Change
@@ -59,8 +60,7 @@ def _column(op: Bulk, name: str) -> set[Any]:
     """The distinct values of column *name* of bulk rows (as stored: mapped where remapped)."""
     if name not in op.columns:
         return {op.same[name]}
-    i = op.columns.index(name)
-    values = {r[i] for r in op.rows}
+    values = set(map(itemgetter(op.columns.index(name)), op.rows))
     mapped = op.remap.get(name)
     return {mapped.get(v, v) for v in values} if mapped else values
 

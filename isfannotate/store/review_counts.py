@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
 import orjson
 
@@ -26,59 +27,77 @@ def _only(documents: Sequence[str] | None, column: str = "document_id") -> tuple
     return f" AND {column} IN (SELECT value FROM json_each(?))", (json.dumps(list(documents)),)
 
 
-def coded_spans(conn: sqlite3.Connection, documents: Sequence[str] | None = None
-                ) -> tuple[dict[str, list[str]], dict[str, dict[str, list[SpanKey]]]]:
-    """(document id -> its coders, sorted by name (the order the review's units take them in);
-    document -> coder -> (start, end, label, link) of each of their spans there, in the order
-    the review aligns them: start, end, label, id).
+SpanRow = list[Any]     # [layer, start, end, label, id, link]
 
-    The spans come as one JSON array per document and layer (``json_group_array``, in the
-    order of the index on (document, layer, start): no sort in SQL), decoded by orjson only
-    for the layers that code the document: no row object per span, and the layers that have
-    spans need no scan of their own."""
+
+def coded_span_rows(conn: sqlite3.Connection, documents: Sequence[str] | None = None
+                    ) -> tuple[dict[str, list[str]], dict[str, list[SpanRow]]]:
+    """(document id -> its coders, sorted by name (the order the review's units take them in);
+    document -> the spans of its coders as [layer, start, end, label, id, link], sorted: by
+    coder, then in the order the review aligns them: start, end, label, id).
+
+    The spans come as one JSON array per document (``json_group_array``, in the order of the
+    index on (document, layer, start): no sort in SQL), decoded by orjson and sorted in C: no
+    row object per span, and the layers that have spans need no scan of their own."""
     only, args = _only(documents)
-    arrays: dict[str, dict[str, str]] = {}
-    for doc, layer, items in conn.execute(
-            "SELECT document_id, layer, json_group_array(json_array(start, \"end\", label, id, actor_id)) "
-            f"FROM spans WHERE layer <> ?{only} GROUP BY document_id, layer", (GOLD, *args)):
-        got = arrays.get(doc)
-        if got is None:
-            arrays[doc] = {layer: items}
-        else:
-            got[layer] = items
-    anyone: dict[str, set[str]] = {doc: set(layers) for doc, layers in arrays.items()}
+    rows: dict[str, list[SpanRow]] = {}
+    for doc, items in conn.execute(
+            "SELECT document_id, json_group_array(json_array(layer, start, \"end\", label, id, actor_id)) "
+            f"FROM spans WHERE layer <> ?{only} GROUP BY document_id", (GOLD, *args)):
+        got = orjson.loads(items)
+        got.sort()          # (ids are unique: the link is never compared)
+        rows[doc] = got
+    stances: dict[str, set[str]] = {}
     for doc, layer in conn.execute(f"SELECT DISTINCT document_id, layer FROM stances WHERE layer <> ?{only}",
                                    (GOLD, *args)):
-        anyone.setdefault(doc, set()).add(layer)
-    done: dict[str, set[str]] = {}
-    for doc, layer, status in conn.execute(
-            f"SELECT document_id, layer, status FROM doc_status WHERE status <> 'new'{only}", args):
-        if status == "done":
-            done.setdefault(doc, set()).add(layer)
-        if layer != GOLD:
-            anyone.setdefault(doc, set()).add(layer)
+        stances.setdefault(doc, set()).add(layer)
+    # per document: (its layers marked done, its annotator layers started or done) as JSON text;
+    # most documents share one of a few, each read once
+    status = dict(conn.execute(
+        "SELECT document_id, json_array(json_group_array(layer) FILTER (WHERE status = 'done'), "
+        f"json_group_array(layer) FILTER (WHERE layer <> ?)) FROM doc_status WHERE status <> 'new'{only} "
+        "GROUP BY document_id", (GOLD, *args)))
+    read: dict[str, tuple[set[str] | None, set[str]]] = {}
     keep = set(documents) if documents is not None else None
     coders: dict[str, list[str]] = {}
-    spans: dict[str, dict[str, list[SpanKey]]] = {}
-    for doc, layers in anyone.items():
+    spans: dict[str, list[SpanRow]] = {}
+    for doc in {**rows, **stances, **status}:
         if keep is not None and doc not in keep:
             continue
-        done_here = done.get(doc)
+        got = rows.get(doc)
+        layers = {item[0] for item in got} if got else set()
+        done_here = None
+        text = status.get(doc)
+        if text is not None:
+            known = read.get(text)
+            if known is None:
+                finished, started = orjson.loads(text)
+                known = read[text] = (set(finished) if finished else None, set(started))
+            done_here = known[0]
+            layers |= known[1]
+        if doc in stances:
+            layers |= stances[doc]
         mine = sorted(layers if done_here is None else layers & done_here)
         if not mine:
             continue
         coders[doc] = mine
-        of_doc = arrays.get(doc)
-        if of_doc is None:
-            continue
-        by_coder: dict[str, list[SpanKey]] = {}
-        for layer in mine:
-            text = of_doc.get(layer)
-            if text is not None:
-                items = orjson.loads(text)
-                items.sort()        # by start, end, label and id (ids are unique: the link is never compared)
-                by_coder[layer] = [(s, e, label, link) for s, e, label, _, link in items]
-        spans[doc] = by_coder
+        if got:
+            if len(mine) < len(layers):     # (a layer that has not marked the document done is no coder)
+                got = [item for item in got if item[0] in mine]
+            spans[doc] = got
+    return coders, spans
+
+
+def coded_spans(conn: sqlite3.Connection, documents: Sequence[str] | None = None
+                ) -> tuple[dict[str, list[str]], dict[str, dict[str, list[SpanKey]]]]:
+    """(document id -> its coders, as :func:`coded_span_rows`; document -> coder -> (start,
+    end, label, link) of each of their spans there, in the order the review aligns them)."""
+    coders, rows = coded_span_rows(conn, documents)
+    spans: dict[str, dict[str, list[SpanKey]]] = {}
+    for doc, got in rows.items():
+        by_coder: dict[str, list[SpanKey]] = spans.setdefault(doc, {})
+        for layer, s, e, label, _, link in got:
+            by_coder.setdefault(layer, []).append((s, e, label, link))
     return coders, spans
 
 

@@ -177,10 +177,10 @@ class StoreSession:
             yield rec
             if layer is not None and layer != GOLD:
                 self._ensure_annotator(rec, layer)
-            if change.size:
+            if change.wrote:
                 journal.record(conn, change)
                 self._after_change(change)
-        if change.size and undoable:
+        if undoable and change.wrote:
             self._undo.append(change)
             self._redo.clear()
 

@@ -19,9 +19,11 @@ import shutil
 import sqlite3
 import tempfile
 import unicodedata
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -450,8 +452,10 @@ def _validate_spans(data: FileData, labels: set[str], spans: list[tuple[Any, ...
     the first of them that does."""
     src, docs, actors = data.path, data.docs, data.actors
     n_of = {d: len(text) for d, (_sha, text) in docs.items()}
+    if not set(map(itemgetter(1), spans)) <= n_of.keys():   # (else a span's document is looked up in the loop below)
+        n_of = defaultdict(lambda: -1, n_of)
     spans = [s for s in spans
-             if not (type(s[2]) is int and type(s[3]) is int and 0 <= s[2] < s[3] <= n_of.get(s[1], -1)
+             if not (type(s[2]) is int and type(s[3]) is int and 0 <= s[2] < s[3] <= n_of[s[1]]
                      and s[4] in labels and (s[5] is None or s[5] in actors) and s[6] == "{}")]
     for sid, doc_id, start, end, label, actor_id, attrs, _created in spans:
         doc = docs.get(doc_id)

@@ -94,3 +94,17 @@ def test_size_counts_bulk_rows_without_going_through_the_ops(project, tmp_path):
         assert rec.change.size == 6
         change = rec.change
     assert change.size == len(change.ops) == 6 and not change._bulk
+
+
+def test_a_change_wrote_something_exactly_when_its_size_is_not_zero():
+    """``Change.wrote`` (what an action asks before journalling and keeping an undo step) agrees
+    with ``size`` without counting every op: a bulk insert of no rows wrote nothing."""
+    from isfannotate.store.changes import Change, Op
+    change = Change("merge", None, None)
+    assert not change.wrote and change.size == 0
+    change.add_bulk("spans", COLS, [], {"layer": "ann"})
+    assert not change.wrote and change.size == 0
+    change.add_bulk("spans", COLS, [("s1", "d", 0, 5, "ACTOR", None, "{}", "t")], {"layer": "ann"})
+    assert change.wrote and change.size == 1
+    only_op = Change("edit", None, None, [Op("spans", None, {"id": "s2"})])
+    assert only_op.wrote and only_op.size == 1

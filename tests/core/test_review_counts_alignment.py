@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from isfannotate.agreement import SpanAnn, align_spans
-from isfannotate.agreement.alignment import span_counts, span_groups
+from isfannotate.agreement.alignment import flat_span_counts, span_counts, span_groups
 from isfannotate.review import review_counts, review_documents, unit_states
 
 REPO = Path(__file__).resolve().parents[2]
@@ -63,6 +63,42 @@ def test_the_counts_equal_the_alignment_units(seed):
     assert span_counts(keys) == _from_units(coders, by)
     _, groups = span_groups(keys)
     assert len(groups) == len(align_spans("d", coders, by))
+
+
+def _flat(coders, keys):
+    """The rows ``flat_span_counts`` takes: (coder, start, end, label, id, link), coder by coder."""
+    return [(c, s, e, label, f"{c}{i}", link) for c, mine in zip(coders, keys, strict=True)
+            for i, (s, e, label, link) in enumerate(mine)]
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_the_flat_counts_equal_the_alignment_units(seed):
+    """The queue's path (full keys counted in C, only the others searched) counts as the units do,
+    with repeated spans (the exact path) and with a project-wide map of coder bits."""
+    rnd = random.Random(1000 + seed)
+    coders = tuple("ABCDE"[:1 + seed % 5])
+    by = _random_spans(rnd, coders)
+    keys = [[(v.start, v.end, v.label, v.link) for v in by.get(a, ())] for a in coders]
+    expected = _from_units(coders, by)
+    assert flat_span_counts(_flat(coders, keys), coders) == expected
+    assert flat_span_counts(_flat(coders, keys), coders, {c: 1 << (7 - i) for i, c in enumerate("ABCDEFG")}) == expected
+
+
+def test_flat_counts_on_hand_worked_cases():
+    def counts(*layers):
+        coders = "ABCD"[:len(layers)]
+        return flat_span_counts(_flat(coders, layers), coders)
+    a = [(0, 5, "ACTOR", None), (10, 20, "CLAIM", None), (30, 35, "CUE", None)]
+    assert counts(a, [(0, 5, "ACTOR", None), (12, 20, "CLAIM", None)]) == (3, 2)
+    assert counts(a, a, a) == (3, 0)                        # every key held by every coder: no search
+    assert counts(a, [], a) == (3, 3)                       # a coder without spans: nothing agrees
+    assert counts(a) == (3, 0) and counts([], []) == (0, 0)
+    s = (4, 9, "ACTOR", "x")
+    assert counts([s, s], [s, s]) == (2, 0) and counts([s, s, s], [s, s]) == (3, 1)     # repeated: exact path
+    assert counts([s, s], [s], []) == (2, 2)                # a copy in one layer makes a key look held by all
+    # a link of "" and no link are ordered alike: the exact path decides
+    assert counts([(0, 5, "P", ""), (10, 15, "P", None)], [(0, 5, "P", None), (10, 15, "P", "")]) == \
+        span_counts([[(0, 5, "P", ""), (10, 15, "P", None)], [(0, 5, "P", None), (10, 15, "P", "")]])
 
 
 def test_counts_on_hand_worked_cases():

@@ -35,6 +35,31 @@ class Team:
         import psycopg
         return psycopg.connect(self.annotator_dsn(name))
 
+    def server_spans(self, layer: str) -> list[tuple]:
+        """*layer*'s spans on the server as sorted (document, start, end, label, actor)."""
+        import psycopg
+        with psycopg.connect(self.dsn) as conn:
+            return sorted(tuple(r) for r in conn.execute(
+                'SELECT document_id, start, "end", label, actor_id FROM spans WHERE layer=%s', (layer,)).fetchall())
+
+    @staticmethod
+    def spans(p, layer: str) -> list[tuple]:
+        """*layer*'s spans in project *p*, as :meth:`server_spans` gives the server's."""
+        return layer_spans(p, layer)
+
+
+def layer_spans(p, layer: str) -> list[tuple]:
+    """*layer*'s spans in project *p* as sorted (document, start, end, label, actor)."""
+    with p.snapshot() as conn:
+        return sorted(conn.execute('SELECT document_id, start, "end", label, actor_id FROM spans WHERE layer=?',
+                                   (layer,)).fetchall())
+
+
+@pytest.fixture(name="layer_spans")
+def layer_spans_fixture():
+    """:func:`layer_spans`, for a test without the ``team`` fixture."""
+    return layer_spans
+
 
 @pytest.fixture
 def team(team_db, seeded, pg_server, tmp_path) -> Team:

@@ -12,18 +12,6 @@ from isfannotate.errors import JobCancelled
 from isfannotate.teamdb import sync
 
 
-def _spans(p, layer):
-    with p.snapshot() as conn:
-        return sorted(conn.execute('SELECT document_id, start, "end", label, actor_id FROM spans WHERE layer=?',
-                                   (layer,)).fetchall())
-
-
-def _server_spans(team, layer):
-    with psycopg.connect(team.dsn) as conn:
-        return sorted(tuple(r) for r in conn.execute(
-            'SELECT document_id, start, "end", label, actor_id FROM spans WHERE layer=%s', (layer,)).fetchall())
-
-
 def _annotate(p, doc, nth=0, layer=None):
     word = p.document(doc).text.split()[nth]
     i = p.document(doc).text.index(word)
@@ -62,7 +50,7 @@ def test_a_cut_push_resumes_from_the_cursor_and_a_sync_with_nothing_new_reads_no
         rep = sync(alice)
         assert rep.pushed_documents == len(docs) - 2                         # the rest, from the cursor
         assert [d for part in reads for d in part or []] == docs[2:]         # in journal order, read once
-        assert _server_spans(team, "alice") == _spans(alice, "alice")       # each once
+        assert team.server_spans("alice") == team.spans(alice, "alice")       # each once
         reads.clear()
         assert sync(alice).pushed_documents == 0 and reads == []             # nothing new: no layer read
         _annotate(alice, docs[1], 2)
@@ -71,7 +59,7 @@ def test_a_cut_push_resumes_from_the_cursor_and_a_sync_with_nothing_new_reads_no
             assert conn.execute("SELECT seq FROM sync_cursors WHERE layer = 'alice'").fetchone()[0] > cursor
         alice.undo()                                                         # an undo is sent like any change
         assert sync(alice).pushed_documents == 1
-        assert _server_spans(team, "alice") == _spans(alice, "alice")
+        assert team.server_spans("alice") == team.spans(alice, "alice")
     finally:
         alice.close()
 
@@ -91,7 +79,7 @@ def test_without_a_cursor_every_journalled_document_is_compared_by_digest(team, 
         reads.clear()
         assert sync(alice).pushed_documents == 1
         assert sorted(reads[0] or []) == sorted(docs[:3])          # every journalled document compared
-        assert _server_spans(team, "alice") == _spans(alice, "alice")
+        assert team.server_spans("alice") == team.spans(alice, "alice")
         reads.clear()
         assert sync(alice).pushed_documents == 0 and reads == []
     finally:
@@ -109,7 +97,7 @@ def test_a_second_working_copy_gets_its_layer_back_and_the_copies_converge(team)
     finally:
         first.close()
     try:
-        assert _spans(second, "alice") == _server_spans(team, "alice") != []   # nothing lost
+        assert team.spans(second, "alice") == team.server_spans("alice") != []   # nothing lost
         _annotate(second, docs[2])
         _annotate(second, docs[0], 1)
         assert sync(second).pushed_documents == 2
@@ -119,12 +107,12 @@ def test_a_second_working_copy_gets_its_layer_back_and_the_copies_converge(team)
     with Project.open(team.tmp / "alice.isf") as first, Project.open(team.tmp / "alice-2.isf") as second:
         rep = sync(first)
         assert rep.own_documents == 2 and rep.pushed_documents == 0
-        assert _spans(first, "alice") == _spans(second, "alice") == _server_spans(team, "alice")
+        assert team.spans(first, "alice") == team.spans(second, "alice") == team.server_spans("alice")
         assert sync(first).own_documents == 0 and sync(second).own_documents == 0
     assert len(sync(team.lead).merged) == 1
 
 
-def test_create_sends_the_layers_the_lead_holds_from_file_merges(tmp_path, team_db, seeded, pg_server):
+def test_create_sends_the_layers_the_lead_holds_from_file_merges(tmp_path, team_db, seeded, pg_server, layer_spans):
     from isfannotate.teamdb import add_annotator, create_team, join
     docs = [d.id for d in seeded.documents()]
     seeded.assign(docs, ["alice"])
@@ -139,7 +127,7 @@ def test_create_sends_the_layers_the_lead_holds_from_file_merges(tmp_path, team_
     from isfannotate import Project
     from isfannotate.teamdb.connect import with_user
     with Project.open(join(with_user(team_db, "alice"), tmp_path / "alice.isf", annotator="alice")) as alice:
-        assert _spans(alice, "alice") == _spans(seeded, "alice") != []
+        assert layer_spans(alice, "alice") == layer_spans(seeded, "alice") != []
 
 
 def test_a_team_database_of_the_first_version_syncs_and_the_lead_upgrades_it(team):
@@ -160,7 +148,7 @@ def test_a_team_database_of_the_first_version_syncs_and_the_lead_upgrades_it(tea
         assert sync(alice).pushed_documents == 1
         with psycopg.connect(team.dsn) as conn:
             assert conn.execute("SELECT count(*) FROM sync_cursors WHERE layer = 'alice'").fetchone()[0] == 1
-        assert _server_spans(team, "alice") == _spans(alice, "alice")
+        assert team.server_spans("alice") == team.spans(alice, "alice")
     finally:
         alice.close()
 

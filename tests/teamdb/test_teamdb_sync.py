@@ -9,19 +9,6 @@ from isfannotate.errors import JobCancelled
 from isfannotate.teamdb import status, sync, team_link
 
 
-def _spans(p, layer):
-    with p.snapshot() as conn:
-        return sorted(conn.execute('SELECT document_id, start, "end", label, actor_id FROM spans WHERE layer=?',
-                                   (layer,)).fetchall())
-
-
-def _server_spans(team, layer):
-    import psycopg
-    with psycopg.connect(team.dsn) as conn:
-        return sorted(tuple(r) for r in conn.execute(
-            'SELECT document_id, start, "end", label, actor_id FROM spans WHERE layer=%s', (layer,)).fetchall())
-
-
 def _annotate(p, doc, phrase, label="ACTOR"):
     text = p.document(doc).text
     i = text.index(phrase)
@@ -55,12 +42,12 @@ def test_annotators_push_lead_merges_gold_and_examples_come_back(team):
         _annotate(bob, docs[1], docs and bob.document(docs[1]).text.split()[0])
         ra, rb = sync(alice), sync(bob)
         assert (ra.pushed_documents, rb.pushed_documents) == (1, 2)
-        assert _server_spans(team, "alice") == _spans(alice, "alice")
+        assert team.server_spans("alice") == team.spans(alice, "alice")
 
         lead_report = sync(team.lead)
         assert len(lead_report.merged) == 2
-        assert _spans(team.lead, "alice") == _spans(alice, "alice")
-        assert _spans(team.lead, "bob") == _spans(bob, "bob")
+        assert team.spans(team.lead, "alice") == team.spans(alice, "alice")
+        assert team.spans(team.lead, "bob") == team.spans(bob, "bob")
         assert team.lead.status(docs[0], "alice") == "done"
 
         from isfannotate.review import review_document
@@ -68,12 +55,12 @@ def test_annotators_push_lead_merges_gold_and_examples_come_back(team):
         team.lead.decide(docs[0], unit.key, "accepted", annotator="alice")
         team.lead.add_guideline_example(docs[0], unit.key)
         sync(team.lead)
-        assert _server_spans(team, "gold") == _spans(team.lead, "gold") != []
+        assert team.server_spans("gold") == team.spans(team.lead, "gold") != []
 
         ra2 = sync(alice)
         assert ra2.examples == 1
         assert len(alice.guideline_examples()) == 1
-        assert _spans(alice, "gold") == []          # blind annotation: gold never comes down
+        assert team.spans(alice, "gold") == []          # blind annotation: gold never comes down
         st = status(team.dsn)
         assert {a.name: (a.assigned, a.done) for a in st.annotators} == {"alice": (5, 1), "bob": (5, 0)}
         assert all(a.last_sync for a in st.annotators)
@@ -113,9 +100,9 @@ def test_offline_edits_sync_exactly(team):
         _annotate(alice, docs[3], alice.document(docs[3]).text.split()[0])
         rep = sync(alice)
         assert rep.pushed_documents == 2                  # docs[0] (now empty) and docs[3]
-        assert _server_spans(team, "alice") == _spans(alice, "alice")
+        assert team.server_spans("alice") == team.spans(alice, "alice")
         sync(team.lead)
-        assert _spans(team.lead, "alice") == _spans(alice, "alice")
+        assert team.spans(team.lead, "alice") == team.spans(alice, "alice")
     finally:
         alice.close()
 
@@ -144,7 +131,7 @@ def test_a_cut_push_resumes_without_loss_or_doubles(team):
             conn.rollback()
             done, _rows = srv.push_layer(conn, "alice", local, batch=1)
             assert done == len(docs) - 2
-        assert _server_spans(team, "alice") == _spans(alice, "alice")   # each once
+        assert team.server_spans("alice") == team.spans(alice, "alice")   # each once
         assert sync(alice).pushed_documents == 0
     finally:
         alice.close()
@@ -167,7 +154,7 @@ def test_the_lead_merges_through_merge_checks_a_bad_layer_is_refused_the_others_
         assert [line.split(":")[0] for line in rep.merged] == ["bob"]
         assert len(rep.refused) == 1 and rep.refused[0].startswith("alice: not merged: ")
         assert "\n" not in rep.refused[0] and "isf-team-pull" not in rep.refused[0]
-        assert _spans(team.lead, "alice") == [] and len(_spans(team.lead, "bob")) == 1
+        assert team.spans(team.lead, "alice") == [] and len(team.spans(team.lead, "bob")) == 1
         assert any(line.startswith("alice: not merged") for line in rep.lines())
     finally:
         alice.close()
@@ -190,7 +177,7 @@ def test_registry_proposals_are_reconciled_by_the_lead_merge(team):
         lead_rep = sync(team.lead)
         new = [a for a in team.lead.actors() if a.name == "Pakistani Army"]
         assert len(new) == 1
-        assert _spans(team.lead, "alice")[0][4] == new[0].id                 # her link follows the entry
+        assert team.spans(team.lead, "alice")[0][4] == new[0].id                 # her link follows the entry
         assert len(lead_rep.conflicts) == 1 and "(renamed)" in lead_rep.conflicts[0]
         assert team.lead.actor(known.id).name == known.name                   # the lead decides
         assert sync(team.lead).conflicts == []                                # merged once
@@ -212,7 +199,7 @@ def test_a_cancelled_lead_sync_changes_nothing_and_the_next_one_merges(team, sna
             sync(team.lead, cancel=lambda: True)
         assert snapshot(team.lead) == before
         assert len(sync(team.lead).merged) == 1
-        assert _spans(team.lead, "alice") == _spans(alice, "alice")
+        assert team.spans(team.lead, "alice") == team.spans(alice, "alice")
     finally:
         alice.close()
 
@@ -252,8 +239,8 @@ def test_two_annotators_syncing_at_once_lose_nothing(team):
         for t in threads:
             t.join(60)
         assert errors == []
-        assert _server_spans(team, "alice") == _spans(alice, "alice")
-        assert _server_spans(team, "bob") == _spans(bob, "bob")
+        assert team.server_spans("alice") == team.spans(alice, "alice")
+        assert team.server_spans("bob") == team.spans(bob, "bob")
         assert [line.split(":")[0] for line in sync(team.lead).merged] == ["alice", "bob"]
     finally:
         alice.close()

@@ -20,9 +20,14 @@ BATCH = 250   # documents per committed push batch
 CHILD_IDS_MAX = 2000   # more parent ids than this: a layer's claims / evidence are read whole and filtered here
 
 
-def select(conn: Any, table: str, where: str = "", params: tuple[Any, ...] | list[Any] = ()) -> list[Row]:
+def select(conn: Any, table: str, where: str = "", params: tuple[Any, ...] | list[Any] = (), *,
+           binary: bool = False) -> list[Row]:
+    """*table*'s rows (``columns`` order) that *where* selects. *binary*: the values come in
+    PostgreSQL's binary form (the same Python values; a pull's 50,000 spans of a layer read in
+    0.10 s of CPU instead of 0.14 s in text, which is parsed per value)."""
     cols = ", ".join(f"t.{ident(c)}" for c in columns(table))
-    rows: list[Row] = conn.execute(f"SELECT {cols} FROM {ident(table)} t {where}", params).fetchall()
+    with conn.cursor(binary=binary) as cur:
+        rows: list[Row] = cur.execute(f"SELECT {cols} FROM {ident(table)} t {where}", params).fetchall()
     return rows
 
 
@@ -197,7 +202,7 @@ def fetch_layers(conn: Any, wanted: dict[str, list[str]]) -> dict[str, dict[str,
         got: dict[str, list[Row]] = {}
         for table in LAYERED:
             got[table] = select(conn, table, f"WHERE t.layer = %s AND t.document_id = {_ANY_JSON}",
-                                (layer, json.dumps(docs))) if docs else []
+                                (layer, json.dumps(docs)), binary=True) if docs else []
         for table, (parent, key) in CHILD.items():
             ids = [r[0] for r in got[parent]]   # ``id`` is the parents' first column
             if len(ids) > CHILD_IDS_MAX:
@@ -205,10 +210,11 @@ def fetch_layers(conn: Any, wanted: dict[str, list[str]]) -> dict[str, dict[str,
                 # costs more than reading the layer's few claims or evidence rows (50,000 span ids:
                 # 0.15-0.2 s against 0.003 s on this machine)
                 at, wanted_ids = columns(table).index(key), set(ids)
-                got[table] = [r for r in select(conn, table, "WHERE t.layer = %s", (layer,)) if r[at] in wanted_ids]
+                got[table] = [r for r in select(conn, table, "WHERE t.layer = %s", (layer,), binary=True)
+                              if r[at] in wanted_ids]
             else:
                 got[table] = select(conn, table, f"WHERE t.layer = %s AND t.{ident(key)} = {_ANY_JSON}",
-                                    (layer, json.dumps(ids))) if ids else []
+                                    (layer, json.dumps(ids)), binary=True) if ids else []
         out[layer] = got
     return out
 
