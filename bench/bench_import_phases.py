@@ -54,7 +54,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     timed(importing, "detect", "detect the format")
-    timed(documents, "read_jsonl_fast", "read (parse, clean, hash)")
+    timed(documents, "parse_jsonl_bytes", "read (parse, clean, hash)")
     timed(documents, "_read_jsonl", "read (parse, clean, hash)")
     timed(changes.Recorder, "insert_many", "insert the rows")
     timed(changes.Recorder, "insert_tuples", "insert the rows")

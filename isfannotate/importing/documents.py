@@ -18,7 +18,7 @@ from ..neardup import find_groups
 from ..progress import Phases, chunks
 from ..store import imports as stored
 from ..textclean import MAX_DOCUMENT_BYTES, clean_and_hash, decode_utf8
-from .fastjsonl import read_jsonl_fast
+from .fastjsonl import parse_jsonl_bytes
 from .schemechange import added_names, extended_scheme, missing_labels, write_scheme
 
 if TYPE_CHECKING:
@@ -201,17 +201,18 @@ def import_documents(project: ProjectBase, paths: Sequence[str | Path], format: 
     for (path, kind), size in zip(files, sizes, strict=True):
         def read_part(frac: float, base: int = done_bytes, size: int = size) -> None:
             reading(base + int(size * frac), total_bytes)
-        fast = read_jsonl_fast(path, read_part) if kind == "jsonl" else None
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise InputError(str(path), f"cannot read: {e.strerror}") from None
+        fast = parse_jsonl_bytes(str(path), data, read_part) if kind == "jsonl" else None
         if fast is not None:
             docs.extend(_Doc(*fields) for fields in fast[0])
             gold.extend(fast[1])
             done_bytes += size
             reading(done_bytes, total_bytes)
             continue
-        try:    # a .txt file, or a line the fast path cannot vouch for: the standard reader names it
-            data = path.read_bytes()
-        except OSError as e:
-            raise InputError(str(path), f"cannot read: {e.strerror}") from None
+        # a .txt file, or a line the fast path cannot vouch for: the standard reader names it (the same bytes)
         if kind == "txt":
             text, sha = clean_and_hash(decode_utf8(data, str(path)), str(path))
             meta = {"source": path.name, **_manifest_meta(path, manifests)}

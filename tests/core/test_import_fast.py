@@ -78,6 +78,22 @@ def test_the_fast_reader_leaves_what_it_cannot_vouch_for_to_the_standard_reader(
         assert "a.jsonl" in str(e) and "2" in str(e)
 
 
+def test_floats_in_meta_and_gold_keep_the_fast_path_and_read_as_the_standard_reader_does(tmp_path):
+    """A float (a score, a weight) is read alike by both readers: only a 19-digit run, which may be
+    an integer beyond 64 bits, sends a file to the standard reader."""
+    data = (b'{"text": "one", "id": "a", "meta": {"score": 0.87, "w": [1.5e3, -2.25], "n": 12}}\n'
+            b'{"schema": "isfannotate-gold/1", "text": "x", "spans": [], "meta": {"p": 0.5}}\n'
+            b'{"text": "two", "meta": {"big": 1234567890123456789}}\n')
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(data)
+    fast = read_jsonl_fast(path)
+    assert fast is not None
+    assert (fast[0], fast[1]) == _standard(path, data)
+    assert fast[0][0][4] == {"score": 0.87, "w": [1500.0, -2.25], "n": 12}
+    path.write_bytes(data.replace(b"0.87", b"0.8700000000000000000001"))   # a float of 19+ digits: not vouched for
+    assert read_jsonl_fast(path) is None
+
+
 @pytest.mark.parametrize("data", [b"", b"  \n\r\n \n", b"\xff\xfe{\x00}", b'{"text": "a"}\x00\n'])
 def test_the_fast_reader_leaves_empty_and_binary_files_to_the_standard_reader(tmp_path, data):
     path = tmp_path / "a.jsonl"
