@@ -99,3 +99,35 @@ def test_a_key_press_costs_the_same_queries_and_rows_with_300_problems(qtbot, wi
     assert resets == [] and model.rowCount() == rows_before + 1   # one row added, the list not rebuilt
     assert [line.removeprefix("⚠ ") for line in window.annotations.warnings.text().splitlines()] == \
         full_validation(window)
+
+
+def test_the_problems_of_the_open_equal_a_full_validation_with_every_kind(qtbot, window, filled):
+    """The side panels' fill works the problems out from the rows the window holds (its spans,
+    the claims and stances read for their panels, ``kb.problems_of_rows``), reading no span
+    again: the same problems in the same order as ``validate``, on a document with every kind
+    (unlinked ACTORs, claims without a claim row, without a source kind, with an actor source
+    but no actor; stances without a holder, a target or both) beside what lacks nothing, and
+    spans that share a start (ordered by end, longest first, then label and id)."""
+    p = window.project
+    p.add_target("disarm hamas", target_id="t-disarm")
+    p.annotate_many(DOC4, "alice", [
+        (0, 9, "ACTOR", None), (0, 9, "CLAIM", None), (0, 4, "ACTOR", None), (0, 9, "CUE", None),
+        (10, 30, "ACTOR", "pakistan"), (10, 30, "CLAIM", None), (40, 60, "CLAIM", None), (62, 80, "CLAIM", None),
+        (85, 99, "CLAIM", None), (100, 130, "CLAIM", None), (100, 104, "ACTOR", "pakistan"), (140, 150, "ACTOR", None)])
+    claims = {s.start: s.id for s in p.spans(DOC4, "alice") if s.label == "CLAIM"}
+    p.set_claim(claims[10], source_kind="article")                # lacks nothing
+    p.set_claim(claims[40], source_kind="actor")                  # an actor source without its actor
+    p.set_claim(claims[62], quote="direct")                       # no source kind
+    p.set_claim(claims[85], source_actor="pakistan")              # lacks nothing
+    # (the claims at 0 and 100 have no claim row)
+    for holder, target in (("pakistan", None), (None, "t-disarm"), (None, None), ("pakistan", "t-disarm")):
+        p.set_stance(DOC4, "alice", holder=holder, target=target, polarity="support")
+    filled(window, DOC4)
+    expected = validate(p, DOC4, "alice")
+    assert {x.kind for x in expected} == {"actor-unlinked", "claim-without-source", "stance-without-target",
+                                         "stance-without-holder"}
+    assert len(expected) == 11
+    assert window.painter.held_problems() == expected
+    shown, msgs = shown_warnings(window), [x.message for x in expected]
+    assert shown[:7] == msgs[:7] and sorted(shown) == sorted(msgs)     # (the list puts stances by id)
+    assert window.kb._found == {x.item_id: [y for y in expected if y.item_id == x.item_id] for x in expected}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
+from isfannotate import kb
 from isfannotate.errors import IsfError
 from isfannotate.gcpause import paused_gc
 from isfannotate.models import LazyModels, Span
@@ -123,10 +124,29 @@ class DocumentPainter(QObject):
 
     def fill_panels(self) -> None:
         """Fill the side panels for the shown document: the annotation list, the problems, the
-        claims, stances and relations (tooltips and list rows are built later, when shown)."""
-        self.kb.fill_panels()
+        claims, stances and relations (tooltips and list rows are built later, when shown). The
+        problems are worked out from the rows the window holds (its spans, the claims and stances
+        just read for their panels): the same as ``validate``'s, without reading the spans again."""
         self.claims.fill_panels()
+        self.kb.fill_panels(self.held_problems())
         self.refresh_panel()
+
+    def held_problems(self) -> list | None:
+        """``validate``'s problems of the shown document, from the rows the window holds (None
+        when it holds no stored layer's rows: ``validate`` reads them)."""
+        session = self.session
+        rows = session.link_rows() if session.doc_id is not None and session.annotator else None
+        if rows is None:
+            return None
+        claims = self.claims.claims
+        if isinstance(claims, LazyModels):      # (from the rows: no Claim made of each)
+            kinds, actors = dict(claims.field("source_kind")), dict(claims.field("source_actor"))
+            sources = {cid: (kind, actors[cid]) for cid, kind in kinds.items()}
+        else:
+            sources = {cid: (c.source_kind, c.source_actor) for cid, c in claims.items()}
+        scheme = session.project.scheme
+        return kb.problems_of_rows(session.text, rows, sources, self.claims.stance_ends,
+                                   scheme.labels_with_role("actor"), scheme.labels_with_role("claim"))
 
     def style(self, span: Span) -> SpanStyle:
         """What the view draws for *span*; its hover text is built only on hover (``tooltip``)."""

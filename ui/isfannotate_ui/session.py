@@ -196,6 +196,15 @@ class Session(QObject):
             return self._rows
         return [(s.id, s.start, s.end, s.label) for s in self._spans.values()]
 
+    def link_rows(self) -> list[tuple] | None:
+        """The shown spans as rows (id, start, end, label, actor_id, ...) as stored in the shown
+        layer, without making a ``Span`` of each; None when the layer shown is derived (unanimous)."""
+        if self._spans is None:
+            return self._rows
+        if self.annotator == UNANIMOUS:
+            return None
+        return [(s.id, s.start, s.end, s.label, s.actor_id) for s in self._spans.values()]
+
     def span_count(self) -> int:
         return len(self._rows) if self._spans is None else len(self._spans)
 

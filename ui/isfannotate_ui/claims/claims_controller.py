@@ -39,6 +39,7 @@ class ClaimsController(ProposalsMixin, StanceDraftsMixin, QObject):
         self.relations: RelationsPanel | None = None
         self.drafts = app_settings()    # half-filled stances (claim_flow)
         self._cue_index: tuple[dict, dict[str, list[str]]] | None = None   # (claims read, cue -> claims)
+        self.stance_ends: list[tuple[str, str | None, str | None]] = []   # (id, holder, target) as read
         parts.side.currentChanged.connect(self._on_tab_changed)
 
     def build_actions(self) -> None:
@@ -135,14 +136,16 @@ class ClaimsController(ProposalsMixin, StanceDraftsMixin, QObject):
         session = self.session
         self._relation_spans_stale = False
         if session.doc_id is None or not session.annotator:
-            self.claims = {}
+            self.claims, self.stance_ends = {}, []
             self.stances.set_items([])
             self.relations.set_items([], [])
             return
         self.claims = session.project.claims(session.doc_id, session.annotator)
         targets = {t.id: t.name for t in session.project.targets()}
         items = []
-        for st in session.project.stances(session.doc_id, session.annotator):
+        stances = session.project.stances(session.doc_id, session.annotator)
+        self.stance_ends = [(st.id, st.holder, st.target) for st in stances]
+        for st in stances:
             holder = self._actor_name(st.holder) if st.holder else "⚠ no holder"
             target = targets.get(st.target, st.target) if st.target else "⚠ no target"
             line = f"{holder} → {target}: {st.polarity}" + (f" (if {st.conditions})" if st.conditions else "")

@@ -120,9 +120,9 @@ class KbController(QObject):
             values = session.project.doc_labels(session.doc_id, session.annotator) if session.annotator else {}
             self.doc_labels.set_values(values)
 
-    def fill_panels(self) -> None:
-        """The shown document's problems, after its first paint (``DocumentPainter.fill_panels``)."""
-        self.refresh_validation()
+    def fill_panels(self, problems: list | None = None) -> None:
+        """The shown document's problems (or *problems*, as ``validate``'s), after its first paint."""
+        self.refresh_validation(problems=problems)
 
     def after_change(self, change) -> None:
         session = self.session
@@ -160,7 +160,7 @@ class KbController(QObject):
                 return True
         return False
 
-    def refresh_validation(self, change=None) -> None:
+    def refresh_validation(self, change=None, problems: list | None = None) -> None:
         """The document's problems: all of them, or after *change* (of the shown document) only
         what it touched (``validate(only=...)``, as ``Project.revalidate``), in document order.
         After a change the list is updated row by row, and ``changed_problem_items`` says whose
@@ -172,7 +172,8 @@ class KbController(QObject):
             return
         if change is None or change.document_id != session.doc_id or self._found is None:
             found: dict[str, list] = {}
-            for p in session.project.validate(session.doc_id, session.annotator, text=session.text):
+            for p in problems if problems is not None else session.project.validate(
+                    session.doc_id, session.annotator, text=session.text):   # (or as given: a full check)
                 found.setdefault(p.item_id, []).append(p)
             self._found = found
             self.problems = {item: [p.message for p in ps] for item, ps in found.items()}
