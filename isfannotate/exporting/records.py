@@ -63,9 +63,10 @@ def _normalise(record: dict[str, Any], layer: str, index: int, version: int = GO
         out["rejected"] = record.get("rejected") or []
 
     spans = out["spans"]
-    if not _spans_look_valid(text, spans):
+    span_ids = _spans_look_valid(text, spans)
+    if span_ids is None:
         _check_spans_slowly(doc_id, text, spans)
-    span_ids = {s["id"] for s in spans}
+        span_ids = {s["id"] for s in spans}
     actor_ids = {a["id"] for a in out["actors"]}
     target_ids = {t["id"] for t in out["targets"]}
 
@@ -120,9 +121,10 @@ def _name_broken_reference(
     raise _fail(doc_id, "has a reference that is not a plain id")
 
 
-def _spans_look_valid(text: str, spans: list[Any]) -> bool:
+def _spans_look_valid(text: str, spans: list[Any]) -> set[Any] | None:
     """Fast check of every span (this loop is most of the jsonl budget): one slice comparison
-    and a few integer comparisons per span, unique ids. False means: look closer."""
+    and a few integer comparisons per span, unique ids. Returns the span ids; None means: look
+    closer."""
     n = len(text)
     try:
         for span in spans:
@@ -137,10 +139,11 @@ def _spans_look_valid(text: str, spans: list[Any]) -> bool:
                 or end > n
                 or not span["label"]
             ):
-                return False
+                return None
     except (KeyError, TypeError):
-        return False
-    return len({s["id"] for s in spans}) == len(spans)
+        return None
+    ids = {s["id"] for s in spans}      # (returned: the caller needs them too)
+    return ids if len(ids) == len(spans) else None
 
 
 def _check_spans_slowly(doc_id: str, text: str, spans: list[Any]) -> None:

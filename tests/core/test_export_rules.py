@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -88,12 +89,14 @@ def test_ratios_within_tolerance_are_accepted():
 def test_export_with_split_reports_reached_ratios_and_keeps_groups(tmp_path):
     records = many(20, {3: "g1", 4: "g1", 5: "g1", 11: "g2", 12: "g2"})
     result = export(records, "jsonl", tmp_path / "o", split=(0.7, 0.15, 0.15), seed=5)
-    lines = {}
+    lines, labels = {}, {}
     for split in ("train", "dev", "test"):
+        labels[split] = Counter()
         for line in (tmp_path / "o" / f"{split}.jsonl").read_text("utf-8").splitlines():
             d = json.loads(line)
             assert d["split"] == split
             lines[d["id"]] = split
+            labels[split].update(s["label"] for s in d["spans"])
     assert len(lines) == 20
     assert len({lines["doc003"], lines["doc004"], lines["doc005"]}) == 1
     assert lines["doc011"] == lines["doc012"]
@@ -103,6 +106,9 @@ def test_export_with_split_reports_reached_ratios_and_keeps_groups(tmp_path):
         n = sum(1 for s in lines.values() if s == name)
         assert split_info["reached"][name] == round(n / 20, 6)
         assert result.counts["splits"][name]["documents"] == n
+        assert result.counts["splits"][name]["labels"] == dict(sorted(labels[name].items()))     # counted per split
+        assert result.counts["splits"][name]["spans"] == labels[name].total()
+    assert result.counts["labels"] == dict(sorted(sum(labels.values(), Counter()).items()))
     assert result.manifest["near_duplicate_groups"] == {
         "g1": ["doc003", "doc004", "doc005"],
         "g2": ["doc011", "doc012"],
