@@ -142,3 +142,15 @@ def test_a_new_span_repaints_its_block_not_the_view(view, monkeypatch):
     height = sum(view.blockBoundingGeometry(view.document().findBlockByNumber(b)).height() for b in (0, 1))
     assert len(painted) == 1 and 0 < painted[0].height() <= height + 8 < view.viewport().height() * 0.6
     assert same(view, monkeypatch)
+
+
+def test_a_new_span_measures_its_own_underline_only(view, monkeypatch):
+    from isfannotate_ui.annotate import span_highlighter
+    measured = []
+    real = span_highlighter._line_segments
+    monkeypatch.setattr(span_highlighter, "_line_segments", lambda *a: measured.append(a[1:]) or real(*a))
+    new_span(view, "Friday", 0, "k4")
+    kept(view)
+    friday = view.offsets.to_qt(TEXT.index("Friday"))     # Qt units (the flag before it: 4 of them)
+    assert measured == [(friday, friday + 6)]     # the block's other spans: their segments were kept
+    assert same(view, monkeypatch)

@@ -142,7 +142,7 @@ class ViewBacking(QObject):
             painter = QPainter(view.viewport()) if own else painter
             try:
                 paint_span_decorations(view, painter, QRectF(rect), hl.index, hl.offsets, hl.selected_id,
-                                       self._layout.line_gap, hl.decorations, placed)
+                                       self._layout.line_gap, hl.decorations, placed, hl.segments)
             finally:
                 if own:
                     painter.end()
