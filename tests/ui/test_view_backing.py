@@ -4,6 +4,8 @@ caret, a scroll, a resize, a zoom, the focus, a new text) the view shows exactly
 nothing kept, and a key's change repaints its block (and the next, laid out again), not the whole view."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
@@ -12,34 +14,30 @@ from isfannotate_ui.annotate import view_backing
 from isfannotate_ui.annotate.article_view import ArticleView, SpanStyle
 from isfannotate_ui.annotate.palette import color_for_label
 
-TEXT = "\n".join(
-    f"Paragraph {i}: 🇵🇰 Pakistan said on Friday that Islamabad would send troops to a proposed force "
-    f"in Gaza, and Hamas said it would not disarm before a ceasefire held for {i} weeks." for i in range(30))
+COLOURS = {"ACTOR": color_for_label(0), "CLAIM": color_for_label(1), "CUE": color_for_label(2)}
 
 
-def spans_of(text: str) -> list[SpanStyle]:
-    out, k = [], 0
-    for word, label in (("Pakistan", 0), ("Islamabad", 0), ("Hamas", 0), ("send troops to a proposed force", 1)):
-        start = -1
-        while (start := text.find(word, start + 1)) >= 0:
-            out.append(SpanStyle(f"s{k}", start, start + len(word), str(label), color_for_label(label)))
-            k += 1
-    for i, line_start in enumerate([0] + [j + 1 for j, c in enumerate(text) if c == "\n"]):
-        end = text.index("Gaza", line_start) + 4       # a claim over each first sentence: two levels
-        out.append(SpanStyle(f"c{i}", line_start, end, "2", color_for_label(2)))
-    out.append(SpanStyle("sugg", text.index("ceasefire"), text.index("ceasefire") + 9, "0", color_for_label(0),
-                         kind="suggestion"))
-    return out
+@pytest.fixture(scope="module")
+def sample(hard_data):
+    """The benches' hard text (20,000 code points in paragraphs, overlapping and nested spans), its
+    spans as the view draws them, and a suggestion (hatched, its underline dashed)."""
+    doc = hard_data.make_hard_doc("t", 20_000, 200, unlinked=0.0)
+    spans = [SpanStyle(s["id"], s["start"], s["end"], s["label"], COLOURS.get(s["label"], color_for_label(3)))
+             for s in doc.spans]
+    at = doc.text.index("ceasefire")
+    spans.append(SpanStyle("sugg", at, at + 9, "ACTOR", COLOURS["ACTOR"], kind="suggestion"))
+    return doc.text, spans
 
 
 @pytest.fixture
-def view(qtbot):
+def view(qtbot, sample):
+    text, spans = sample
     v = ArticleView()
     qtbot.addWidget(v)
     v.resize(700, 500)
     with qtbot.waitExposed(v):
         v.show()
-    v.set_document(TEXT, spans_of(TEXT))
+    v.set_document(text, spans)
     v.setFocus()
     v.viewport().grab()
     return v
@@ -61,40 +59,43 @@ def same(view, monkeypatch) -> bool:
     return kept(view) == fresh(view, monkeypatch)
 
 
-def new_span(view: ArticleView, word: str, nth: int, span_id: str) -> SpanStyle:
-    start = -1
-    for _ in range(nth + 1):
-        start = TEXT.index(word, start + 1)
-    s = SpanStyle(span_id, start, start + len(word), "0", color_for_label(0))
+def new_span(view: ArticleView, span_id: str, nth: int = 0) -> SpanStyle:
+    """A new span over the *nth* long word of the view's first visible block (as a label key adds)."""
+    block = view.firstVisibleBlock()
+    m = [m for m in re.finditer(r"[a-z]{5,}", block.text())][nth]
+    start = view.offsets.from_qt(block.position() + m.start())
+    s = SpanStyle(span_id, start, start + len(m.group()), "ACTOR", COLOURS["ACTOR"])
     view.add_spans([s])
     return s
 
 
-def test_after_each_change_the_kept_pixmap_shows_what_qt_paints(view, monkeypatch):
+def test_after_each_change_the_kept_pixmap_shows_what_qt_paints(view, sample, monkeypatch):
     assert same(view, monkeypatch)
-    view.set_text_cursor_range(TEXT.index("Friday"), TEXT.index("Friday") + 6)    # a text selection
+    k1 = new_span(view, "k1", 2)
+    view.remove_spans(["k1"])
+    view.set_text_cursor_range(k1.start, k1.end)                                   # a text selection
     assert same(view, monkeypatch)
-    new_span(view, "Friday", 0, "k1")                                              # a key's new span
+    view.add_spans([k1])                                                           # a key's new span
     view.select_span("k1")
     assert same(view, monkeypatch)
     view.remove_spans(["k1"])                                                      # undo
     assert same(view, monkeypatch)
-    new_span(view, "Friday", 0, "k1")                                              # redo
-    view.update_span(SpanStyle("k1", TEXT.index("Friday"), TEXT.index("Friday") + 6, "1", color_for_label(1)))
+    view.add_spans([k1])                                                           # redo
+    view.update_span(SpanStyle("k1", k1.start, k1.end - 2, "CLAIM", COLOURS["CLAIM"]))
     assert same(view, monkeypatch)
     view.select_span("sugg")                                                       # a suggestion selected
     assert same(view, monkeypatch)
     view.clear_span_selection()
     assert same(view, monkeypatch)
-    view.set_spans(spans_of(TEXT)[::2])                                            # every span replaced
+    view.set_spans(sample[1][::2])                                            # every span replaced
     assert same(view, monkeypatch)
 
 
-def test_scroll_resize_zoom_focus_palette_and_a_new_text_repaint_everything(view, qtbot, monkeypatch):
+def test_scroll_resize_zoom_focus_palette_and_a_new_text_repaint_everything(view, sample, qtbot, monkeypatch):
     bar = view.verticalScrollBar()
     bar.setValue(bar.maximum() // 2)
     assert same(view, monkeypatch)
-    new_span(view, "Friday", 20, "k2")
+    new_span(view, "k2", 1)
     view.select_span("k2")                      # scrolls to it if needed
     assert same(view, monkeypatch)
     bar.setValue(bar.value() + 7)               # a few pixels: Qt scrolls the viewport's pixels
@@ -105,7 +106,7 @@ def test_scroll_resize_zoom_focus_palette_and_a_new_text_repaint_everything(view
     font.setPointSizeF(font.pointSizeF() + 3)   # zoom
     view.setFont(font)
     assert same(view, monkeypatch)
-    view.set_text_cursor_range(TEXT.index("Hamas"), TEXT.index("Hamas") + 5)
+    view.set_text_cursor_range(view.text().index("minister"), view.text().index("minister") + 8)
     view.clearFocus()                           # the selection's colour without the focus
     assert same(view, monkeypatch)
     view.setFocus()
@@ -115,31 +116,34 @@ def test_scroll_resize_zoom_focus_palette_and_a_new_text_repaint_everything(view
     pal.setColor(QPalette.ColorRole.Highlight, QColor("#406080"))
     view.setPalette(pal)
     assert same(view, monkeypatch)
-    view.set_document(TEXT.replace("Pakistan", "Pakistán"), spans_of(TEXT)[:5])
+    view.set_document(view.text().replace("minister", "ministér"), sample[1][:5])
     assert same(view, monkeypatch)
 
 
 def test_the_caret_and_its_blinking_are_repainted(view, qtbot, monkeypatch):
-    view.scroll_to(TEXT.index("Friday"))
+    view.scroll_to(view.text().index("ceasefire", 5000))
     assert same(view, monkeypatch)
     view.setCursorWidth(3)
     qtbot.wait(1300)                            # the caret blinks a few times (cursorFlashTime)
     assert same(view, monkeypatch)
-    view.scroll_to(TEXT.index("Gaza"))
+    view.scroll_to(view.text().index("parliament"))
     qtbot.keyClick(view, Qt.Key.Key_Right)
     assert same(view, monkeypatch)
 
 
 def test_a_new_span_repaints_its_block_not_the_view(view, monkeypatch):
+    view.resize(700, 900)
+    kept(view)                                  # the new size painted whole
     painted = []
     real = view_backing.paint_blocks
     monkeypatch.setattr(view_backing, "paint_blocks", lambda v, p, rect: painted.append(rect) or real(v, p, rect))
     kept(view)
     assert painted == []                        # nothing changed: only the copy
-    new_span(view, "Friday", 0, "k3")
+    k3 = new_span(view, "k3", 1)
     kept(view)
     # its block, and the next one, which Qt lays out again after a block's colours change
-    height = sum(view.blockBoundingGeometry(view.document().findBlockByNumber(b)).height() for b in (0, 1))
+    bn = view.document().findBlock(view.offsets.to_qt(k3.start)).blockNumber()
+    height = sum(view.blockBoundingGeometry(view.document().findBlockByNumber(b)).height() for b in (bn, bn + 1))
     assert len(painted) == 1 and 0 < painted[0].height() <= height + 8 < view.viewport().height() * 0.6
     assert same(view, monkeypatch)
 
@@ -149,8 +153,8 @@ def test_a_new_span_measures_its_own_underline_only(view, monkeypatch):
     measured = []
     real = span_highlighter._line_segments
     monkeypatch.setattr(span_highlighter, "_line_segments", lambda *a: measured.append(a[1:]) or real(*a))
-    new_span(view, "Friday", 0, "k4")
+    k4 = new_span(view, "k4", 1)
     kept(view)
-    friday = view.offsets.to_qt(TEXT.index("Friday"))     # Qt units (the flag before it: 4 of them)
-    assert measured == [(friday, friday + 6)]     # the block's other spans: their segments were kept
+    at = view.offsets.to_qt(k4.start) - view.document().findBlock(view.offsets.to_qt(k4.start)).position()
+    assert measured == [(at, at + k4.end - k4.start)]     # the block's other spans: their segments were kept
     assert same(view, monkeypatch)
