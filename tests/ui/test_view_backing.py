@@ -98,7 +98,7 @@ def test_scroll_resize_zoom_focus_palette_and_a_new_text_repaint_everything(view
     new_span(view, "k2", 1)
     view.select_span("k2")                      # scrolls to it if needed
     assert same(view, monkeypatch)
-    bar.setValue(bar.value() + 7)               # a few pixels: Qt scrolls the viewport's pixels
+    bar.setValue(bar.value() + 7)               # a few lines: Qt scrolls the viewport's pixels
     assert same(view, monkeypatch)
     view.resize(520, 460)                       # lines wrap elsewhere
     assert same(view, monkeypatch)

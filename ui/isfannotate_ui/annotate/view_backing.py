@@ -8,7 +8,8 @@ pixmap, repaints into it only what changed, then copies the pixmap: as code edit
 What changed is known from three sources:
 
 - Qt's own requests (``QPlainTextEdit.updateRequest``): the caret, its blinking, the text
-  selection; a scroll (a request with a *dy*) repaints everything;
+  selection and its colour when the focus comes or goes; a scroll (a request with a *dy*)
+  repaints everything;
 - the span colouring: a visible block that the highlighter has not coloured from the current
   spans (a new, changed, removed or (un)selected span: ``SpanHighlighter.done``) is coloured
   before the paint and repainted whole, with any visible block Qt lays out again after it. The
