@@ -18,15 +18,14 @@ import collections
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_window import fresh_words, leave_picker, open_window, settle  # noqa: E402
-from hard_data import make_hard_doc, write_project  # noqa: E402
+from bench_key_cpu import key_window  # noqa: E402
+from bench_window import fresh_words, leave_picker  # noqa: E402
 
 
 def _name(o) -> str:
@@ -44,14 +43,7 @@ def run(size: int, spans: int, one_paragraph: bool, presses: int, plain: bool):
 
     ViewBacking.enabled = not plain
     app = ensure_app()
-    tmp = Path(tempfile.mkdtemp(prefix="bench-paint-parts-"))
-    doc = make_hard_doc("hard", size, spans, unlinked=0.0, one_paragraph=one_paragraph)
-    w = open_window(app, write_project(tmp / "keys.isf", [make_hard_doc("blank", 300, 1, seed=1), doc]))
-    w.show_document("hard")
-    w.grab()
-    settle(app, w)
-    w.grab()
-    w.view.setFocus()
+    w, doc = key_window(app, size, spans, one_paragraph)
     marks: list = []
 
     class Marks(QObject):
