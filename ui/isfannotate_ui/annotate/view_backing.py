@@ -84,6 +84,7 @@ class ViewBacking(QObject):
         """In the view's paint event for *rect*: bring the pixmap up to date and copy it onto the
         viewport; False when disabled (then ``draw(None, rect)``)."""
         if not self.enabled:
+            self._pixmap = None     # what this paint colours is not tracked: all painted anew when enabled
             return False
         view = self._view
         vp = view.viewport()
