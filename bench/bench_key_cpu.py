@@ -29,13 +29,9 @@ from bench_window import fresh_words, leave_picker, open_window, settle  # noqa:
 from hard_data import make_hard_doc, write_project  # noqa: E402
 
 
-def run(size: int, spans: int, one_paragraph: bool, loop: bool, presses: int) -> dict[str, list[float]]:
-    from PySide6.QtCore import Qt
-    from PySide6.QtTest import QTest
-
-    from isfannotate_ui.app import ensure_app
-
-    app = ensure_app()
+def key_window(app, size: int, spans: int, one_paragraph: bool):
+    """The window of the key rows on a new hard document "hard" (and a blank one), the document
+    shown, its side panels filled, grabbed twice, the keyboard in the article: (window, document)."""
     tmp = Path(tempfile.mkdtemp(prefix="bench-key-cpu-"))
     doc = make_hard_doc("hard", size, spans, unlinked=0.0, one_paragraph=one_paragraph)
     w = open_window(app, write_project(tmp / "keys.isf", [make_hard_doc("blank", 300, 1, seed=1), doc]))
@@ -44,6 +40,17 @@ def run(size: int, spans: int, one_paragraph: bool, loop: bool, presses: int) ->
     settle(app, w)
     w.grab()
     w.view.setFocus()
+    return w, doc
+
+
+def run(size: int, spans: int, one_paragraph: bool, loop: bool, presses: int) -> dict[str, list[float]]:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from isfannotate_ui.app import ensure_app
+
+    app = ensure_app()
+    w, doc = key_window(app, size, spans, one_paragraph)
     out: dict[str, list[float]] = {"key": [], "repaint": [], "both": [], "wall": []}
     for a, b in fresh_words(doc, presses):
         w.view.set_text_cursor_range(a, b)

@@ -55,6 +55,8 @@ def differ(a, b) -> list[tuple[int, int]]:
 def from_scratch(view: ArticleView):
     """What *view* draws with no underline cached (every block measured again)."""
     view._highlighter.decorations.clear()
+    view._highlighter.segments.clear()
+    view._backing.invalidate()       # and painted anew, not copied from the view's pixmap
     return pixels(view)
 
 

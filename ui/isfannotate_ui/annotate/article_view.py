@@ -8,8 +8,8 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable, Sequence
 
-from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPalette, QResizeEvent, QTextCursor, QTextOption
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetricsF, QPalette, QResizeEvent, QTextCursor, QTextOption
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
 from isfannotate.kb import split_possessive
@@ -17,8 +17,9 @@ from isfannotate.words import is_word_char as _is_word_char
 
 from ..scroll_bar_cache import cache_scroll_bars
 from .offsets import OffsetMap, display_breaks, with_breaks
-from .span_highlighter import SpacedLayout, SpanHighlighter, paint_span_decorations, placed_blocks
+from .span_highlighter import SpacedLayout, SpanHighlighter, placed_blocks
 from .span_index import SpanIndex, SpanStyle
+from .view_backing import ViewBacking
 
 __all__ = ["ArticleView", "SpanStyle"]
 
@@ -76,6 +77,7 @@ class ArticleView(QPlainTextEdit):
         self.setPalette(pal)
         self.setAutoFillBackground(True)
         cache_scroll_bars(self)
+        self._backing = ViewBacking(self, self._highlighter, self._layout)
         self.selectionChanged.connect(self._on_selection_changed)
 
     # -- document and spans ----------------------------------------------------------
@@ -440,17 +442,8 @@ class ArticleView(QPlainTextEdit):
         return super().viewportEvent(e)
 
     def paintEvent(self, e) -> None:  # noqa: N802 (Qt override)
-        placed = placed_blocks(self, e.rect().bottom()) if len(self._index) or self._highlighter.done else []
-        for block, _top, _bottom in placed:
-            self._highlighter.ensure(block)
-        super().paintEvent(e)
-        if len(self._index):
-            painter = QPainter(self.viewport())
-            try:
-                paint_span_decorations(self, painter, QRectF(e.rect()), self._index, self._offsets, self._selected_id,
-                                       self._layout.line_gap, self._highlighter.decorations, placed)
-            finally:
-                painter.end()
+        if not self._backing.paint(e.rect()):   # from its own pixmap, repainted where it changed (view_backing.py)
+            self._backing.draw(None, e.rect())
         if self._after_paint is not None:    # call_after_next_paint
             QTimer.singleShot(0, self._after_paint)
             self._after_paint = None

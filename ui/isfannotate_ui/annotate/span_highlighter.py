@@ -96,6 +96,10 @@ class SpanHighlighter(QSyntaxHighlighter):
         #: block number -> its underlines as ``paint_span_decorations`` draws them (see there);
         #: dropped with the block's colours, and all of them when the lines are laid out anew
         self.decorations: dict[int, tuple] = {}
+        #: block number -> (its lines' layout, {Qt range: the range's line segments}): a span's
+        #: segments depend on the lines only, so a block measured again (a new span in it) measures
+        #: only the spans it has not measured on the same lines; kept when its spans change
+        self.segments: dict[int, tuple] = {}
         self._allow = -1        # the block ``ensure`` is colouring; Qt's own calls leave blocks plain
         super().__init__(document)
 
@@ -103,6 +107,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         """Forget every coloured block (new text or all spans replaced)."""
         self.done.clear()
         self.decorations.clear()
+        self.segments.clear()
 
     def invalidate(self, blocks) -> None:
         """Blocks whose spans changed: coloured again the next time they are ensured."""
@@ -269,6 +274,7 @@ def paint_span_decorations(
     line_gap: float,
     cache: dict[int, tuple] | None = None,
     placed: list[tuple[QTextBlock, float, float]] | None = None,
+    segments: dict[int, tuple] | None = None,
 ) -> int:
     """Draw stacked underlines (one per nesting level) and the selected span's outline for
     the blocks intersecting ``clip`` (viewport coordinates), of *placed* (``placed_blocks``) when
@@ -299,7 +305,7 @@ def paint_span_decorations(
             laid = (tl.lineCount(), first.width(), first.height())     # laid out anew: measured anew
             entry = cache.get(bn) if cache is not None else None
             if entry is None or entry[0] != laid:
-                entry = (laid, *_block_decorations(block, index, offsets, line_gap))
+                entry = (laid, *_block_decorations(block, index, offsets, line_gap, laid, segments))
                 if cache is not None:
                     cache[bn] = entry
             _, groups, outlines = entry
@@ -321,11 +327,19 @@ def paint_span_decorations(
     return visited
 
 
-def _block_decorations(block: QTextBlock, index: SpanIndex, offsets: OffsetMap, line_gap: float) -> tuple:
+def _block_decorations(block: QTextBlock, index: SpanIndex, offsets: OffsetMap, line_gap: float, laid: tuple = (),
+                       segments: dict[int, tuple] | None = None) -> tuple:
     """One block's underlines, relative to its top: ``(pen, [QRectF, ...], [QLineF, ...])`` groups
     in the order of the spans (bars for a solid pen, lines for a dashed one), and every span
-    segment's box ``(span, x1, x2, line y, line height)`` for the outline of a selected span."""
+    segment's box ``(span, x1, x2, line y, line height)`` for the outline of a selected span. With
+    *segments* (``SpanHighlighter.segments``), a range's line segments are measured once per layout."""
     bn = block.blockNumber()
+    memo: dict | None = None
+    if segments is not None:
+        kept = segments.get(bn)
+        if kept is None or kept[0] != laid:
+            kept = segments[bn] = (laid, {})
+        memo = kept[1]
     spans = index.in_block(bn)
     levels = index.levels(bn)
     depth = max(levels.values()) + 1
@@ -353,8 +367,12 @@ def _block_decorations(block: QTextBlock, index: SpanIndex, offsets: OffsetMap, 
         pen = _pen(s.color, dashed, width)
         _, bars, lines = groups.setdefault(id(pen), (pen, [], []))
         dy = 1.0 + width / 2 + levels[s.id] * step
-        for line, x1, x2 in _line_segments(block, qs, qe):
-            ly, lh = line.y(), line.height()
+        segs = memo.get((qs, qe)) if memo is not None else None
+        if segs is None:
+            segs = [(line.y(), line.height(), x1, x2) for line, x1, x2 in _line_segments(block, qs, qe)]
+            if memo is not None:
+                memo[(qs, qe)] = segs
+        for ly, lh, x1, x2 in segs:
             y = ly + lh + dy
             if dashed:
                 lines.append(QLineF(x1, y, x2, y))
