@@ -58,7 +58,8 @@ class FileData:
     handout_id: str | None = None                    # project_info.handout_id of a handed-out file
     suggestion_log: list[Row] = field(default_factory=list)   # decisions on model suggestions (issue 22)
     grouped: dict[str, dict[str, Any]] | None = None   # the rows by document, when read ahead (team.merge)
-    digests: dict[str, str] | None = None              # each document's digest as the file has it, then
+    digests: dict[str, str] | None = None              # each document's digest as the file has it, then,
+    digest_maps: tuple[dict[str, str], dict[str, str]] | None = None   # its links mapped so (actors, targets)
 
 
 class UntrustedFile:
