@@ -1,9 +1,11 @@
 """What a merge compares of an annotator's layer (``team.merge``): the file's rows grouped by
 document, and each document's digest, free of ids and of order, as the file has it (its links
-mapped to the project's registry ids)."""
+mapped to the project's registry ids); and the digests of documents never merged, made in a
+thread of their own (``LaterDigests``)."""
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import Executor, Future
 from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -11,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from ..store.changes import Recorder
+    from .merge import LayerPlan
     from .untrusted import FileData
 
 Rows = list[dict[str, Any]]
@@ -102,3 +106,31 @@ def file_digests(grouped: dict[str, dict[str, Any]], actor_map: dict[str, str],
                            else mapped_links(parts, actor_map, target_map))
         out[fdoc] = document_digest(parts, claims, stances, actor_map)
     return out
+
+
+def later_digests(plan: LayerPlan) -> list[dict[str, Any]]:
+    """The ``merge_digests`` rows of the documents *plan* left without a digest (safe in another
+    thread: it reads only what ``plan_layer`` set aside)."""
+    return [{"annotator": plan.layer, "document_id": doc,
+             "digest": document_digest(parts, parts["claims"], parts["stances"], plan.actor_map)}
+            for doc, parts in plan.later]
+
+
+class LaterDigests:
+    """The digests of documents never merged, which decide nothing (their layer is written
+    whatever they are), made in *pool*'s thread while the merge's thread writes (SQLite's copy
+    of the spans releases the GIL); ``write`` adds their ``merge_digests`` rows, at the end of
+    the merge, when the thread is long done."""
+
+    def __init__(self, pool: Executor):
+        self.pool = pool
+        self.owed: list[Future[list[dict[str, Any]]]] = []
+
+    def add(self, plan: LayerPlan) -> None:
+        if plan.later:
+            self.owed.append(self.pool.submit(later_digests, plan))
+
+    def write(self, rec: Recorder) -> None:
+        for owed in self.owed:
+            rec.insert_many("merge_digests", owed.result())
+        self.owed.clear()

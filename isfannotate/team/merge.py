@@ -14,7 +14,9 @@ everything):
 - each document's layer of the file's annotator is replaced by the file's version when the
   file's version changed since it was last merged (a digest per annotator and document,
   ``merge_digests``), and left alone otherwise, so merging the same file twice changes nothing
-  and reads nothing of the project's layers;
+  and reads nothing of the project's layers (a file read ahead brings its digests, its links
+  mapped as the annotator's last merge mapped them; a document never merged is written whatever
+  its digest, which is made in a thread of its own, ``digests.LaterDigests``);
 - nothing but that annotator's own layer is written; when the merge brings more spans than the
   project holds (a lead's first merge), the spans' secondary indexes are built once after the
   rows instead of updated row by row, inside the same transaction (``store.merging.DeferredIndexes``);
@@ -26,7 +28,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +55,7 @@ from ..store.merging import (
     recorded_conflicts,
     registry_entry,
 )
-from .digests import document_digest, file_digests, group_rows, mapped_links
+from .digests import LaterDigests, document_digest, file_digests, group_rows, mapped_links
 from .handout import handouts
 from .untrusted import SPAN_COLUMNS, FileData, UntrustedFile
 
@@ -199,7 +201,7 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
     # exits in reverse: the workers are joined before the temporary copies are removed
     with paused_gc(), ExitStack() as cleanup, \
             ThreadPoolExecutor(CHECK_WORKERS, thread_name_prefix="isf-merge-check") as pool, \
-            ThreadPoolExecutor(1, thread_name_prefix="isf-merge-digest") as digests:
+            ThreadPoolExecutor(1, thread_name_prefix="isf-merge-digest") as digest_pool:
         for f in files:
             cleanup.callback(f.close)
         # the first file is verified in a worker while it is read here; the next ones are opened,
@@ -212,6 +214,7 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
         try:
             with bulk_cache(conn), project.action("merge", None, None) as rec:
                 indexes = DeferredIndexes(conn)
+                digests = LaterDigests(digest_pool)
                 for i, f in enumerate(files):
                     if progress:
                         progress(2 * i, total)
@@ -232,6 +235,7 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
                 unused = sorted(welcome - set(by_layer))
                 if unused:
                     raise IsfError(f"--new-annotator {unused[0]}: no file given holds {unused[0]}'s work")
+                digests.write(rec)
                 indexes.restore()
                 rec.change.description = ", ".join(by_layer)
         finally:
@@ -306,29 +310,18 @@ class LayerPlan:
     actor_map: dict[str, str] = field(default_factory=dict)
 
 
-def later_digests(plan: LayerPlan) -> list[dict[str, Any]]:
-    """The ``merge_digests`` rows of the documents *plan* left without a digest (safe in another
-    thread: it reads only what ``plan_layer`` set aside)."""
-    return [{"annotator": plan.layer, "document_id": doc,
-             "digest": document_digest(parts, parts["claims"], parts["stances"], plan.actor_map)}
-            for doc, parts in plan.later]
-
-
 def merge_layer(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc: dict[str, str], stamp: str,
                 source: str | None, indexes: DeferredIndexes | None = None,
-                digests: Executor | None = None) -> FileReport:
+                digests: LaterDigests | None = None) -> FileReport:
     """Merge one file's layer; *source*: the schema its checked copy is attached as (None: not
     attached, the spans are bound row by row); *indexes*: the span indexes a bulk write may
-    build after its rows (see ``DeferredIndexes``); *digests*: a thread for the digests of the
-    documents never merged (None: made here, first)."""
+    build after its rows (see ``DeferredIndexes``); *digests*: where the digests of the documents
+    never merged are made (None: here, first; else the caller writes them, ``LaterDigests.write``)."""
     fr, plan = plan_layer(project, rec, data, sha_to_doc, stamp, later=digests is not None)
-    # the digests of documents never merged decide nothing (their layer is written): they are
-    # made in *digests*' thread while SQLite copies the spans (which releases the GIL)
-    pending = digests.submit(later_digests, plan) if digests is not None and plan.later else None
+    if digests is not None:
+        digests.add(plan)
     clear_planned(rec, plan, indexes)
     write_planned(rec, plan, source, indexes)
-    if pending is not None:
-        rec.insert_many("merge_digests", pending.result())
     fr.suggestion_decisions = _merge_suggestion_log(rec, data, sha_to_doc)
     return fr
 
