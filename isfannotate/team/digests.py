@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ..store.changes import Recorder
-    from .merge import LayerPlan
     from .untrusted import FileData
 
 Rows = list[dict[str, Any]]
@@ -108,12 +107,14 @@ def file_digests(grouped: dict[str, dict[str, Any]], actor_map: dict[str, str],
     return out
 
 
-def later_digests(plan: LayerPlan) -> list[dict[str, Any]]:
-    """The ``merge_digests`` rows of the documents *plan* left without a digest (safe in another
-    thread: it reads only what ``plan_layer`` set aside)."""
-    return [{"annotator": plan.layer, "document_id": doc,
-             "digest": document_digest(parts, parts["claims"], parts["stances"], plan.actor_map)}
-            for doc, parts in plan.later]
+def later_digests(layer: str, docs: list[tuple[str, dict[str, Any]]],
+                  actor_map: dict[str, str]) -> list[dict[str, Any]]:
+    """The ``merge_digests`` rows of *layer* in *docs* (project document id, its rows as
+    ``plan_layer`` set them aside: ``LayerPlan.later``), the spans' links mapped by *actor_map*
+    (safe in another thread: it reads only what was set aside)."""
+    return [{"annotator": layer, "document_id": doc,
+             "digest": document_digest(parts, parts["claims"], parts["stances"], actor_map)}
+            for doc, parts in docs]
 
 
 class LaterDigests:
@@ -126,9 +127,10 @@ class LaterDigests:
         self.pool = pool
         self.owed: list[Future[list[dict[str, Any]]]] = []
 
-    def add(self, plan: LayerPlan) -> None:
-        if plan.later:
-            self.owed.append(self.pool.submit(later_digests, plan))
+    def add(self, layer: str, docs: list[tuple[str, dict[str, Any]]], actor_map: dict[str, str]) -> None:
+        """Make the digests of *layer* in *docs* (see ``later_digests``)."""
+        if docs:
+            self.owed.append(self.pool.submit(later_digests, layer, docs, actor_map))
 
     def write(self, rec: Recorder) -> None:
         for owed in self.owed:

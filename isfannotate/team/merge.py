@@ -319,7 +319,7 @@ def merge_layer(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc:
     never merged are made (None: here, first; else the caller writes them, ``LaterDigests.write``)."""
     fr, plan = plan_layer(project, rec, data, sha_to_doc, stamp, later=digests is not None)
     if digests is not None:
-        digests.add(plan)
+        digests.add(plan.layer, plan.later, plan.actor_map)
     clear_planned(rec, plan, indexes)
     write_planned(rec, plan, source, indexes)
     fr.suggestion_decisions = _merge_suggestion_log(rec, data, sha_to_doc)
