@@ -70,3 +70,26 @@ def test_an_annotators_copy_is_written_without_syncing(tmp_path):
         assert conn.execute("PRAGMA trusted_schema").fetchone()[0] == 0
     finally:
         conn.close()
+
+
+def test_documents_without_a_digest_are_written_and_digested_later(seeds_dir, tmp_path, monkeypatch):
+    """Documents of a file some of which were merged before (their digests kept) and some not:
+    the first are compared on the merge's thread and left alone, the others written again, their
+    digests made in the digest thread; merged once more, nothing changes."""
+    lead, files = _four_files(seeds_dir, tmp_path, own_actor=True)
+    threads = _spy_on_digests(monkeypatch)
+    main = threading.current_thread().name
+    with Project.open(lead) as p:
+        p.merge(files[:1])
+        expected = _layers(p)
+        with p.conn:
+            forgotten = p.conn.execute("DELETE FROM merge_digests WHERE rowid % 2 = 0").rowcount
+        assert forgotten > 0
+        threads.clear()
+        report = p.merge(files[:1]).files[0]
+        assert report.replaced == forgotten and report.unchanged == report.documents - forgotten
+        assert threads.count(main) == report.unchanged
+        assert threads.count("isf-merge-digest_0") == forgotten
+        assert _layers(p) == expected
+        again = p.merge(files[:1]).files[0]
+        assert again.replaced == 0 and again.unchanged == again.documents
