@@ -6,7 +6,9 @@ DIR keeps the lead's project and the annotators' files of ``bench_merge.py`` (ma
 5 minutes, then reused). Each run copies the lead's project, merges the three files (the first
 merge), the same files again (no change) and, for ``hard``, the files with a tenth of their
 documents changed; it prints each merge's wall and CPU seconds (``time.process_time``: every
-thread of the process). *--checkout*: the isfannotate checkout to import (another worktree, for
+thread of the process) and the CPU seconds of the merge's own thread (``time.thread_time``: the
+writing, which the checking workers' work overlaps; on a loaded machine the wall measures the
+load, these two the work). *--checkout*: the isfannotate checkout to import (another worktree, for
 an A/B against it), this one's by default. Pair runs with a tool that alternates two commands.
 """
 from __future__ import annotations
@@ -61,9 +63,10 @@ def main() -> None:
     try:
         with Project.open(work) as p:
             for name, paths in rounds:
-                wall, cpu = time.perf_counter(), time.process_time()
+                wall, cpu, own = time.perf_counter(), time.process_time(), time.thread_time()
                 p.merge(paths)
-                print(f"{a.which} {name}: wall {time.perf_counter() - wall:.2f}s cpu {time.process_time() - cpu:.2f}s")
+                print(f"{a.which} {name}: wall {time.perf_counter() - wall:.2f}s cpu {time.process_time() - cpu:.2f}s "
+                      f"merge thread {time.thread_time() - own:.2f}s")
     finally:
         for extra in ("", "-wal", "-shm", ".lock"):
             Path(f"{work}{extra}").unlink(missing_ok=True)

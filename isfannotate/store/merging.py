@@ -35,6 +35,15 @@ def merge_ids_of(conn: sqlite3.Connection, annotator: str, kind: str) -> dict[st
                              (annotator, kind)).fetchall())
 
 
+def merge_ids_by_annotator(conn: sqlite3.Connection) -> dict[str, dict[str, dict[str, str]]]:
+    """annotator -> kind -> {file id: project id}: ``merge_ids_of`` for every annotator at once."""
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for annotator, kind, file_id, project_id in conn.execute(
+            "SELECT annotator, kind, file_id, project_id FROM merge_ids"):
+        out.setdefault(annotator, {}).setdefault(kind, {})[file_id] = project_id
+    return out
+
+
 def registry_entry(conn: sqlite3.Connection, kind: str, entry_id: str) -> dict[str, Any] | None:
     """The fields a merge compares of one actor (name, type, external_id, aliases) or target
     (name); None when there is no such entry."""

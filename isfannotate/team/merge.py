@@ -14,7 +14,9 @@ everything):
 - each document's layer of the file's annotator is replaced by the file's version when the
   file's version changed since it was last merged (a digest per annotator and document,
   ``merge_digests``), and left alone otherwise, so merging the same file twice changes nothing
-  and reads nothing of the project's layers;
+  and reads nothing of the project's layers (a file read ahead brings its digests, its links
+  mapped as the annotator's last merge mapped them; a document never merged is written whatever
+  its digest, which is made in a thread of its own, ``digests.LaterDigests``);
 - nothing but that annotator's own layer is written; when the merge brings more spans than the
   project holds (a lead's first merge), the spans' secondary indexes are built once after the
   rows instead of updated row by row, inside the same transaction (``store.merging.DeferredIndexes``);
@@ -47,12 +49,13 @@ from ..store.merging import (
     logged_suggestion_ids,
     merge_connection,
     merge_digests,
+    merge_ids_by_annotator,
     merge_ids_of,
     merged_spans,
     recorded_conflicts,
     registry_entry,
 )
-from .digests import group_rows, layer_digest, span_keys
+from .digests import LaterDigests, document_digest, file_digests, group_rows, mapped_links
 from .handout import handouts
 from .untrusted import SPAN_COLUMNS, FileData, UntrustedFile
 
@@ -189,6 +192,7 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
     with project.snapshot() as conn:   # the connection every write of the merge goes through, too
         handed = handouts(conn)
         sha_to_doc = documents_by_sha(conn)
+        earlier = merge_ids_by_annotator(conn)
     report = MergeReport()
     stamp = now()
     by_layer: dict[str, str] = {}
@@ -196,7 +200,8 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
     files = [UntrustedFile(p, scheme) for p in paths]
     # exits in reverse: the workers are joined before the temporary copies are removed
     with paused_gc(), ExitStack() as cleanup, \
-            ThreadPoolExecutor(CHECK_WORKERS, thread_name_prefix="isf-merge-check") as pool:
+            ThreadPoolExecutor(CHECK_WORKERS, thread_name_prefix="isf-merge-check") as pool, \
+            ThreadPoolExecutor(1, thread_name_prefix="isf-merge-digest") as digest_pool:
         for f in files:
             cleanup.callback(f.close)
         # the first file is verified in a worker while it is read here; the next ones are opened,
@@ -204,11 +209,12 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
         # are written: the spans are copied by one INSERT ... SELECT, which runs inside SQLite
         # without the GIL, as do the integrity checks
         checked: list[Future[Any]] = [pool.submit(files[0].open().verify)]
-        checked += [pool.submit(_check_and_read, f) for f in files[1:1 + CHECK_WORKERS]]
+        checked += [pool.submit(_check_and_read, f, earlier) for f in files[1:1 + CHECK_WORKERS]]
         copies = cleanup.enter_context(merge_connection(conn))   # nothing in an attached copy may run
         try:
             with bulk_cache(conn), project.action("merge", None, None) as rec:
                 indexes = DeferredIndexes(conn)
+                digests = LaterDigests(digest_pool)
                 for i, f in enumerate(files):
                     if progress:
                         progress(2 * i, total)
@@ -218,16 +224,18 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
                     else:
                         data = checked[i].result()
                     if i > 0 and i + CHECK_WORKERS < len(files):
-                        checked.append(pool.submit(_check_and_read, files[i + CHECK_WORKERS]))
+                        checked.append(pool.submit(_check_and_read, files[i + CHECK_WORKERS], earlier))
                     check_file(data, by_layer, known, sha_to_doc)
                     _check_handout(data, handed, welcome)
                     if progress:
                         progress(2 * i + 1, total)
                     source = copies.attach(f.copy_path)
-                    report.files.append(merge_layer(project, rec, data, sha_to_doc, stamp, source, indexes))
+                    report.files.append(merge_layer(project, rec, data, sha_to_doc, stamp, source, indexes,
+                                                    digests))
                 unused = sorted(welcome - set(by_layer))
                 if unused:
                     raise IsfError(f"--new-annotator {unused[0]}: no file given holds {unused[0]}'s work")
+                digests.write(rec)
                 indexes.restore()
                 rec.change.description = ", ".join(by_layer)
         finally:
@@ -236,17 +244,20 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
     return report
 
 
-def _check_and_read(f: UntrustedFile) -> FileData:
+def _check_and_read(f: UntrustedFile, earlier: dict[str, dict[str, dict[str, str]]]) -> FileData:
     """Open, verify and read *f* (in the worker thread), keeping its checked copy; its rows
-    grouped by document and each document's digest as the file has it (``plan_layer`` takes
-    them when the registry keeps every id)."""
+    grouped by document and each document's digest with the links mapped as the annotator's
+    last merge mapped them (*earlier*: ``merge_ids_by_annotator``; an id it does not hold is
+    taken as the project's own). ``plan_layer`` takes those digests when the registry's
+    reconciliation maps every link the same way, and computes them again otherwise."""
     data = f.check().read()
     f.release()
     data.grouped = group_rows(data)
-    data.digests = {fdoc: layer_digest(span_keys(parts.get("spans", [])), parts.get("claims", []),
-                                  parts.get("stances", []), parts.get("evidence", []), parts.get("relations", []),
-                                  parts.get("doc_labels", []), parts.get("status", []))
-                    for fdoc, parts in data.grouped.items()}
+    known = earlier.get(data.annotator, {})
+    ids = {kind: {fid: known.get(kind, {}).get(fid, fid) for fid in items}
+           for kind, items in (("actor", data.actors), ("target", data.targets))}
+    data.digest_maps = (ids["actor"], ids["target"])
+    data.digests = file_digests(data.grouped, ids["actor"], ids["target"])
     return data
 
 
@@ -293,14 +304,22 @@ class LayerPlan:
     span_doc: dict[str, str]
     stance_doc: dict[str, str]
     kept: int = 0   # spans left in place by ``clear_planned`` (stored as the file has them)
+    # documents never merged before, their digest left to ``later_digests`` (``plan_layer(later=True)``):
+    # (project doc id, its rows as planned, before ``clear_planned`` takes the spans it keeps)
+    later: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    actor_map: dict[str, str] = field(default_factory=dict)
 
 
 def merge_layer(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc: dict[str, str], stamp: str,
-                source: str | None, indexes: DeferredIndexes | None = None) -> FileReport:
+                source: str | None, indexes: DeferredIndexes | None = None,
+                digests: LaterDigests | None = None) -> FileReport:
     """Merge one file's layer; *source*: the schema its checked copy is attached as (None: not
     attached, the spans are bound row by row); *indexes*: the span indexes a bulk write may
-    build after its rows (see ``DeferredIndexes``)."""
-    fr, plan = plan_layer(project, rec, data, sha_to_doc, stamp)
+    build after its rows (see ``DeferredIndexes``); *digests*: where the digests of the documents
+    never merged are made (None: here, first; else the caller writes them, ``LaterDigests.write``)."""
+    fr, plan = plan_layer(project, rec, data, sha_to_doc, stamp, later=digests is not None)
+    if digests is not None:
+        digests.add(plan.layer, plan.later, plan.actor_map)
     clear_planned(rec, plan, indexes)
     write_planned(rec, plan, source, indexes)
     fr.suggestion_decisions = _merge_suggestion_log(rec, data, sha_to_doc)
@@ -308,45 +327,47 @@ def merge_layer(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc:
 
 
 def plan_layer(project: ProjectBase, rec: Recorder, data: FileData, sha_to_doc: dict[str, str],
-               stamp: str) -> tuple[FileReport, LayerPlan]:
-    """The registry reconciled (written) and what is to be written of the layer (read only)."""
+               stamp: str, *, later: bool = False) -> tuple[FileReport, LayerPlan]:
+    """The registry reconciled (written) and what is to be written of the layer (read only).
+    *later*: the digests of documents never merged before, which decide nothing, are left to
+    ``later_digests`` (``plan.later``) unless the file's read made them already."""
     conn = rec.conn
     layer = data.annotator
     fr = FileReport(data.path, layer)
     actor_map = _reconcile(project, rec, data, fr, stamp, "actor")
     target_map = _reconcile(project, rec, data, fr, stamp, "target")
     project.ensure_annotator(rec, layer)
-    amap = actor_map.get
     moved = {k: v for k, v in actor_map.items() if k != v}   # usually none: the lead's own registry
-    # every entry the file's rows refer to kept its id (validated: they all are in the file's registry)
-    same_ids = not moved and all(k == v for k, v in target_map.items())
-    group, ready = (data.grouped, data.digests) if data.grouped is not None else (group_rows(data), None)
-    data.grouped = data.digests = None   # (the groups are changed below)
+    group = data.grouped if data.grouped is not None else group_rows(data)
+    # digests made ahead with the links mapped as here (every id the rows refer to is in the
+    # file's registry, validated, so the maps cover them all)
+    ready = data.digests if data.digests is not None and data.digest_maps == (actor_map, target_map) else None
+    data.grouped = data.digests = data.digest_maps = None   # (the groups are changed below)
     span_doc = data.span_doc
     stance_doc = {s["id"]: s["document_id"] for s in data.stances}
     merged = merge_digests(conn, layer)
     docs: list[tuple[str, str, dict[str, Any]]] = []   # (project doc id, file doc id, its rows), to be written
+    put_off: list[tuple[str, dict[str, Any]]] = []
     for fdoc, parts in sorted(group.items()):
         doc = sha_to_doc[data.docs[fdoc][0]]
         spans = parts.setdefault("spans", [])   # the file's tuples: links mapped when written
-        parts["claims"] = [{**c, "source_actor": amap(c["source_actor"])} for c in parts.get("claims", [])]
-        parts["stances"] = [{**s, "document_id": doc, "holder": amap(s["holder"]),
-                             "target": target_map.get(s["target"])}
-                            for s in parts.get("stances", [])]
+        parts["claims"], parts["stances"] = mapped_links(parts, actor_map, target_map, doc)
         fr.documents += 1
-        digest = ready[fdoc] if ready is not None and same_ids else \
-            layer_digest(span_keys(spans, amap if moved else None), parts["claims"], parts["stances"],
-                    parts.get("evidence", []), parts.get("relations", []), parts.get("doc_labels", []),
-                    parts.get("status", []))
-        if merged.get(doc) == digest:
-            fr.unchanged += 1
-            continue
+        if later and ready is None and doc not in merged:   # replaced whatever its digest
+            digest = None
+            put_off.append((doc, dict(parts)))   # (its lists are only ever replaced, never changed)
+        else:
+            digest = ready[fdoc] if ready is not None else \
+                document_digest(parts, parts["claims"], parts["stances"], actor_map)
+            if merged.get(doc) == digest:
+                fr.unchanged += 1
+                continue
         parts["digest"] = digest
         docs.append((doc, fdoc, parts))
         fr.replaced += 1
         fr.spans += len(spans)
     maps = {"actor_id": moved, "document_id": {fdoc: doc for doc, fdoc, _ in docs if fdoc != doc}}
-    return fr, LayerPlan(layer, docs, maps, span_doc, stance_doc)
+    return fr, LayerPlan(layer, docs, maps, span_doc, stance_doc, later=put_off, actor_map=actor_map)
 
 
 def clear_planned(rec: Recorder, plan: LayerPlan, indexes: DeferredIndexes | None = None) -> None:
@@ -431,7 +452,8 @@ def _write_layer(rec: Recorder, layer: str, docs: list[tuple[str, str, dict[str,
         sids = {st["id"]: new_id("st") if st["id"] in taken_stances else st["id"] for st in stances}
         rid = ids.get
         spans_out += [(rid(sid, sid), *rest) for sid, *rest in spans] if ids else spans
-        new["merge_digests"].append({"annotator": layer, "document_id": doc, "digest": parts["digest"]})
+        if parts["digest"] is not None:   # (None: written by ``merge_layer`` once made, see ``later_digests``)
+            new["merge_digests"].append({"annotator": layer, "document_id": doc, "digest": parts["digest"]})
         new["claims"] += [{**c, "span_id": rid(c["span_id"], c["span_id"]),
                            "source_span": rid(c["source_span"], c["source_span"]),
                            "cue_span": rid(c["cue_span"], c["cue_span"])} for c in parts["claims"]]

@@ -58,7 +58,8 @@ class FileData:
     handout_id: str | None = None                    # project_info.handout_id of a handed-out file
     suggestion_log: list[Row] = field(default_factory=list)   # decisions on model suggestions (issue 22)
     grouped: dict[str, dict[str, Any]] | None = None   # the rows by document, when read ahead (team.merge)
-    digests: dict[str, str] | None = None              # each document's digest as the file has it, then
+    digests: dict[str, str] | None = None              # each document's digest as the file has it, then,
+    digest_maps: tuple[dict[str, str], dict[str, str]] | None = None   # its links mapped so (actors, targets)
 
 
 class UntrustedFile:
@@ -138,8 +139,8 @@ class UntrustedFile:
         wal = path.with_name(path.name + "-wal")
         if wal.exists():   # a crashed app's last work: replayed into the copy, never into the original
             shutil.copyfile(wal, Path(self._tmp.name) / "in.isf-wal")
-        self._conn = connect_bundle(self._copy)
         with _damaged(src):
+            self._conn = connect_bundle(self._copy)
             self._annotator, self._file_scheme, self._integrity_checked, self.handout_id = \
                 _check(self._conn, src, reference)
         check_scheme(self.scheme, self._file_scheme, src)
@@ -149,7 +150,8 @@ class UntrustedFile:
         """SQLite's integrity check, the documents' hashes and the span screen, on a connection
         of its own (``open()`` first); raises InputError naming the file."""
         assert self._copy is not None and self._annotator is not None, "open() first"
-        conn = connect_bundle(self._copy)
+        with _damaged(self.src):
+            conn = connect_bundle(self._copy)
         try:
             with _damaged(self.src):
                 bundle = BundleReader(conn)
