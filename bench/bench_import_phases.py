@@ -1,8 +1,9 @@
 """Where the import of bench_import.py's 10,050 articles goes, phase by phase, by CPU
 (time.process_time) and wall clock: the format's detection, reading (parse, clean, hash),
 the inserts, the near-duplicate regrouping, and the commit (from the change journal's write,
-the action's last step, to the import's return: SQLite's write of the WAL, its fsync and the
-checkpoint). Each phase is timed around the function that does it, so the figures hold on any
+the action's last step, to the import's return: SQLite's writes and fsyncs of the rollback
+journal and the file, and the switch back to WAL; before import5, the WAL's write, its fsync and
+the checkpoint). Each phase is timed around the function that does it, so the figures hold on any
 checkout that has those functions. Run by hand:
 
     .venv/bin/python bench/bench_import_phases.py [--repeat 3]
@@ -82,7 +83,7 @@ def main() -> None:
         commit[0] += c1 - last_journal[0]
         commit[1] += w1 - last_journal[1]
         p.close()
-    totals["commit (WAL write, fsync, checkpoint)"] = commit
+    totals["commit (writes, fsyncs; in WAL: checkpoint)"] = commit
     n = args.repeat
     print(f"{'phase (mean of ' + str(n) + ' imports)':<42} {'cpu s':>7} {'wall s':>7}")
     for label, (c, w) in totals.items():

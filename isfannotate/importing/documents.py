@@ -285,7 +285,8 @@ def import_documents(project: ProjectBase, paths: Sequence[str | Path], format: 
             report.registry = f"{len(registry_actors)} actors from {registry_file}"
 
     try:
-        with project.action("import", None, None, f"{len(new_rows)} documents", undoable=False) as rec:
+        with project.action("import", None, None, f"{len(new_rows)} documents", undoable=False,
+                            bulk=True) as rec:
             if registry_actors:
                 from ..registry import actor_rows
                 rec.insert_many("actors", actor_rows(registry_actors))

@@ -50,13 +50,22 @@ def _uri(path: Path, **params: int) -> str:
     return path.resolve().as_uri() + "?" + "&".join(f"{k}={v}" for k, v in params.items())
 
 
+def _left_beside(path: Path) -> str | None:
+    """The suffix of a file with content beside *path* that says the file alone is not the
+    project's last committed state: ``-wal`` (it was not closed cleanly) or ``-journal`` (an owner
+    killed in a bulk write's rollback journal, see ``bulk_journal``); None when there is none."""
+    for suffix in ("-wal", "-journal"):
+        try:
+            if path.with_name(path.name + suffix).stat().st_size > 0:
+                return suffix
+        except OSError:
+            pass
+    return None
+
+
 def _wal_left(path: Path) -> bool:
-    """Whether a ``-wal`` file with content sits beside *path* (it was not closed cleanly)."""
-    wal = path.with_name(path.name + "-wal")
-    try:
-        return wal.stat().st_size > 0
-    except OSError:
-        return False
+    """Whether a ``-wal`` or ``-journal`` file with content sits beside *path* (``_left_beside``)."""
+    return _left_beside(path) is not None
 
 
 def _verdict(path: Path, tables: set[str], applied: list[str], user_version: int) -> None:
@@ -133,6 +142,10 @@ def _writable(path: Path) -> str | None:
 
 
 def _read_only_message(path: Path, why: str, read_only: bool) -> str:
+    if read_only and _left_beside(path) == "-journal":
+        return (f"{why}, and an import into it was interrupted (its -journal file is beside it, to undo what the "
+                f"import had written); copy the project and its -journal file to a folder you can write to and "
+                f"use the copy")
     if read_only:   # only reached when a -wal file is beside it
         return (f"{why}, and the project was not closed cleanly (its -wal file is beside it, with work not yet "
                 f"in the file); copy the project and its -wal file to a folder you can write to and use the copy")
@@ -343,3 +356,28 @@ def bulk_cache(conn: sqlite3.Connection, mib: int = BULK_CACHE_MIB) -> Iterator[
         yield
     finally:
         conn.execute(f"PRAGMA cache_size={before}")
+
+
+@contextmanager
+def bulk_journal(conn: sqlite3.Connection) -> Iterator[None]:
+    """A rollback journal instead of the WAL for one bulk write (an import), outside any
+    transaction: the WAL is checkpointed and the connection switched to ``journal_mode=DELETE``
+    for the block, then back to WAL.
+
+    In WAL mode, 50 MB of new documents are written twice: into the WAL at the commit, then into
+    the file by the checkpoint that follows it (0.3-0.8 s of a 10,000-article import). With a
+    rollback journal, new pages go straight into the file and only the pages the transaction
+    changes that were already in the file are copied to the journal first. The transaction stays
+    as safe (synchronous=FULL: the journal is synced before the file is written, the file before
+    the commit): a kill leaves a hot ``-journal`` that the next owner's first read rolls back, so
+    the project is as before the import. The exclusive lock is held throughout, as in WAL mode.
+    A connection that is not in WAL mode (a handed-out file, a read-only place) is left as it is."""
+    if conn.in_transaction or conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        yield
+        return
+    conn.execute("PRAGMA journal_mode=DELETE").fetchone()
+    try:
+        yield
+    finally:
+        with contextlib.suppress(sqlite3.Error):   # a full disk: the rollback journal stays, as safe
+            conn.execute("PRAGMA journal_mode=WAL").fetchone()

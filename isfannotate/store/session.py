@@ -153,10 +153,12 @@ class StoreSession:
         return self.read_snapshot()
 
     def action(self, name: str, document_id: str | None, layer: str | None, description: str = "", *,
-               undoable: bool = True) -> contextlib.AbstractContextManager[Recorder]:
+               undoable: bool = True, bulk: bool = False) -> contextlib.AbstractContextManager[Recorder]:
         """One user action: a write transaction whose every write goes through the yielded
-        ``Recorder``; it goes on the undo stack when it changed anything (and *undoable*)."""
-        return self._action(name, document_id, layer, description, undoable=undoable)
+        ``Recorder``; it goes on the undo stack when it changed anything (and *undoable*).
+        *bulk*: a large write (an import) that goes through a rollback journal instead of the WAL
+        (``connection.bulk_journal``): its pages are written once, with no checkpoint after it."""
+        return self._action(name, document_id, layer, description, undoable=undoable, bulk=bulk)
 
     def ensure_annotator(self, rec: Recorder, layer: str) -> None:
         """Record *layer* as an annotator (inside an action) unless it is one already."""
@@ -168,11 +170,11 @@ class StoreSession:
 
     @contextmanager
     def _action(self, action: str, document_id: str | None, layer: str | None,
-                description: str = "", *, undoable: bool = True) -> Iterator[Recorder]:
+                description: str = "", *, undoable: bool = True, bulk: bool = False) -> Iterator[Recorder]:
         if self.only_layer is not None and layer is not None and layer != self.only_layer:
             raise ValidationError(f"this file was handed out to {self.only_layer}; it cannot hold {layer}'s work")
         change = Change(action, document_id, layer, description=description)
-        with self._tx() as conn:
+        with self._bulk_journal(bulk), self._tx() as conn:
             rec = Recorder(conn, change)
             yield rec
             if layer is not None and layer != GOLD:
@@ -183,6 +185,15 @@ class StoreSession:
         if undoable and change.wrote:
             self._undo.append(change)
             self._redo.clear()
+
+    @contextmanager
+    def _bulk_journal(self, bulk: bool) -> Iterator[None]:
+        """``connection.bulk_journal`` around a bulk action's transaction, under the guard."""
+        if not bulk or self.read_only:
+            yield
+            return
+        with self._using() as conn, connection.bulk_journal(conn):
+            yield
 
     def _ensure_annotator(self, rec: Recorder, layer: str) -> None:
         if rec.conn.execute("SELECT 1 FROM annotators WHERE name=?", (layer,)).fetchone() is None:
