@@ -108,3 +108,25 @@ def test_a_change_wrote_something_exactly_when_its_size_is_not_zero():
     assert change.wrote and change.size == 1
     only_op = Change("edit", None, None, [Op("spans", None, {"id": "s2"})])
     assert only_op.wrote and only_op.size == 1
+
+
+def test_bulk_rows_go_in_several_statements_each_row_as_given(project, tmp_path, monkeypatch):
+    """``insert_tuples`` binds many rows per INSERT statement: every row is stored as given (in
+    key order, the last statement shorter than the others), undo removes them all, and a row of
+    another length than the columns is refused before anything is written (flattened, it would
+    shift the values of the rows after it)."""
+    from isfannotate.store import changes
+    monkeypatch.setattr(changes, "ROWS_PER_INSERT", 4)
+    doc = _doc(project, tmp_path)
+    rows = [(f"s-{i:02d}", doc, i, i + 3, "ACTOR", None, f'{{"n": {i}}}', f"t{i}") for i in reversed(range(10))]
+    with project._action("bulk", None, "zoe") as rec:
+        rec.insert_tuples("spans", COLS, rows, {"layer": "zoe", "author": "z"})
+        with pytest.raises(sqlite3.ProgrammingError, match="rows of other than 8 values"), rec.attempt():
+            rec.insert_tuples("spans", COLS, [("s-x", doc, 0, 5, "ACTOR", None, "{}"),   # one value short
+                                              ("s-y", doc, 0, 5, "ACTOR", None, "{}", "t", "extra")],
+                              {"layer": "zoe", "author": "z"})
+    stored = project.conn.execute('SELECT id, document_id, start, "end", label, actor_id, attrs, created_at '
+                                  "FROM spans ORDER BY rowid").fetchall()
+    assert stored == sorted(rows)
+    project.undo()
+    assert project.conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 0
