@@ -141,7 +141,7 @@ def _write_together(rec: Recorder, plans: list[LayerPlan], progress: Callable[[i
     go into the primary key's index as one run (layer after layer, each layer's random ids
     landed all over the index the layers before had filled: 500,000 spans of ten layers took
     about 1 s of CPU more). Raises ``sqlite3.IntegrityError`` when an id is taken."""
-    spans: list[Row] = []
+    spans: list[tuple[list[Row], dict[str, str]]] = []
     new: dict[str, list[Any]] = {}
     for i, plan in enumerate(plans):
         if progress:
@@ -149,11 +149,10 @@ def _write_together(rec: Recorder, plans: list[LayerPlan], progress: Callable[[i
         if not plan.docs:
             continue
         rows, other = layer_rows(plan.layer, plan.docs, plan.maps, set(), set())
-        tail = (plan.layer, plan.layer)   # layer, author
-        spans += [s + tail for s in mapped_spans(rows, plan.maps)]
+        spans.append((mapped_spans(rows, plan.maps), {"layer": plan.layer, "author": plan.layer}))
         for table, table_rows in other.items():
             new.setdefault(table, []).extend(table_rows)
-    rec.insert_tuples("spans", (*SPAN_COLUMNS, "layer", "author"), spans)
+    rec.insert_tuple_sets("spans", SPAN_COLUMNS, spans)
     for table, table_rows in new.items():
         rec.insert_many(table, table_rows)
 

@@ -130,3 +130,26 @@ def test_bulk_rows_go_in_several_statements_each_row_as_given(project, tmp_path,
     assert stored == sorted(rows)
     project.undo()
     assert project.conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 0
+
+
+def test_sets_of_bulk_rows_go_in_together_in_key_order_and_are_logged_per_set(project, tmp_path):
+    """``insert_tuple_sets`` (a pull's layers): the rows of every set are inserted as one run in
+    key order, each with its set's shared values, and logged as one bulk per set (the journal
+    reads each set's layer from its shared values), which undo removes."""
+    from isfannotate.store.changes import Bulk
+    doc = _doc(project, tmp_path)
+    zoe = [(f"s-{i}", doc, i, i + 3, "ACTOR", None, "{}", "t") for i in (4, 0, 2)]
+    yan = [(f"s-{i}", doc, i, i + 3, "ACTOR", None, "{}", "t") for i in (3, 1)]
+    with project._action("sets", None, None) as rec:
+        rec.insert_tuple_sets("spans", COLS, [(zoe, {"layer": "zoe", "author": "zoe"}), ([], {"layer": "x"}),
+                                              (yan, {"layer": "yan", "author": "yan"})])
+        bulks = [op for op in rec.change.parts() if isinstance(op, Bulk)]
+        assert [(b.same["layer"], sorted(b.rows)) for b in bulks] == [("zoe", sorted(zoe)), ("yan", sorted(yan))]
+        with pytest.raises(ValueError, match="not of the same columns"):
+            rec.insert_tuple_sets("spans", COLS, [(zoe, {"layer": "a", "author": "a"}), (yan, {"layer": "b"})])
+    stored = project.conn.execute("SELECT id, layer, author FROM spans ORDER BY rowid").fetchall()
+    assert stored == [("s-0", "zoe", "zoe"), ("s-1", "yan", "yan"), ("s-2", "zoe", "zoe"), ("s-3", "yan", "yan"),
+                      ("s-4", "zoe", "zoe")]
+    assert project.conn.execute("SELECT layer FROM change_journal ORDER BY layer").fetchall() == [("yan",), ("zoe",)]
+    project.undo()
+    assert project.conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 0
