@@ -247,8 +247,8 @@ class Recorder:
         names = tuple(sets[0][1])
         if any(tuple(same) != names for _, same in sets):
             raise ValueError(f"{table}: the sets' shared values are not of the same columns")
-        self._insert_rows(table, (*columns, *names), [r + tuple(same.values()) for rows, same in sets for r in rows],
-                          {}, True)
+        tails = [(rows, tuple(same.values())) for rows, same in sets]
+        self._insert_rows(table, (*columns, *names), [r + tail for rows, tail in tails for r in rows], {}, True)
         for rows, same in sets:
             self.change.add_bulk(table, columns, rows, same)
 

@@ -240,7 +240,8 @@ def test_a_span_id_two_layers_hold_gets_a_new_one_in_the_second(lead):
     first = "(SELECT min(id) FROM spans WHERE layer = 'bob')"   # its references follow it
     moves = [("claims", "span_id"), ("claims", "source_span"), ("claims", "cue_span"),
              ("stance_evidence", "span_id"), ("relations", "head"), ("relations", "tail"), ("spans", "id")]
-    bob = rows_of(files["bob"], "bob", "".join(f"UPDATE {t} SET {c} = '{taken}' WHERE {c} = {first};" for t, c in moves))
+    tamper = "".join(f"UPDATE {t} SET {c} = '{taken}' WHERE {c} = {first};" for t, c in moves)
+    bob = rows_of(files["bob"], "bob", tamper)
     assert taken in {s[0] for s in bob.rows["spans"]}
     with Project.open(corpus) as p:
         report = merge_rows(p, [alice, bob], source="the team database")
