@@ -108,3 +108,48 @@ def test_a_change_wrote_something_exactly_when_its_size_is_not_zero():
     assert change.wrote and change.size == 1
     only_op = Change("edit", None, None, [Op("spans", None, {"id": "s2"})])
     assert only_op.wrote and only_op.size == 1
+
+
+def test_bulk_rows_go_in_several_statements_each_row_as_given(project, tmp_path, monkeypatch):
+    """``insert_tuples`` binds many rows per INSERT statement: every row is stored as given (in
+    key order, the last statement shorter than the others), undo removes them all, and a row of
+    another length than the columns is refused before anything is written (flattened, it would
+    shift the values of the rows after it)."""
+    from isfannotate.store import changes
+    monkeypatch.setattr(changes, "ROWS_PER_INSERT", 4)
+    doc = _doc(project, tmp_path)
+    rows = [(f"s-{i:02d}", doc, i, i + 3, "ACTOR", None, f'{{"n": {i}}}', f"t{i}") for i in reversed(range(10))]
+    with project._action("bulk", None, "zoe") as rec:
+        rec.insert_tuples("spans", COLS, rows, {"layer": "zoe", "author": "z"})
+        with pytest.raises(sqlite3.ProgrammingError, match="rows of other than 8 values"), rec.attempt():
+            rec.insert_tuples("spans", COLS, [("s-x", doc, 0, 5, "ACTOR", None, "{}"),   # one value short
+                                              ("s-y", doc, 0, 5, "ACTOR", None, "{}", "t", "extra")],
+                              {"layer": "zoe", "author": "z"})
+    stored = project.conn.execute('SELECT id, document_id, start, "end", label, actor_id, attrs, created_at '
+                                  "FROM spans ORDER BY rowid").fetchall()
+    assert stored == sorted(rows)
+    project.undo()
+    assert project.conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 0
+
+
+def test_sets_of_bulk_rows_go_in_together_in_key_order_and_are_logged_per_set(project, tmp_path):
+    """``insert_tuple_sets`` (a pull's layers): the rows of every set are inserted as one run in
+    key order, each with its set's shared values, and logged as one bulk per set (the journal
+    reads each set's layer from its shared values), which undo removes."""
+    from isfannotate.store.changes import Bulk
+    doc = _doc(project, tmp_path)
+    zoe = [(f"s-{i}", doc, i, i + 3, "ACTOR", None, "{}", "t") for i in (4, 0, 2)]
+    yan = [(f"s-{i}", doc, i, i + 3, "ACTOR", None, "{}", "t") for i in (3, 1)]
+    with project._action("sets", None, None) as rec:
+        rec.insert_tuple_sets("spans", COLS, [(zoe, {"layer": "zoe", "author": "zoe"}), ([], {"layer": "x"}),
+                                              (yan, {"layer": "yan", "author": "yan"})])
+        bulks = [op for op in rec.change.parts() if isinstance(op, Bulk)]
+        assert [(b.same["layer"], sorted(b.rows)) for b in bulks] == [("zoe", sorted(zoe)), ("yan", sorted(yan))]
+        with pytest.raises(ValueError, match="not of the same columns"):
+            rec.insert_tuple_sets("spans", COLS, [(zoe, {"layer": "a", "author": "a"}), (yan, {"layer": "b"})])
+    stored = project.conn.execute("SELECT id, layer, author FROM spans ORDER BY rowid").fetchall()
+    assert stored == [("s-0", "zoe", "zoe"), ("s-1", "yan", "yan"), ("s-2", "zoe", "zoe"), ("s-3", "yan", "yan"),
+                      ("s-4", "zoe", "zoe")]
+    assert project.conn.execute("SELECT layer FROM change_journal ORDER BY layer").fetchall() == [("yan",), ("zoe",)]
+    project.undo()
+    assert project.conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 0
