@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import chain
 from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
@@ -44,11 +43,6 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "models": ("version",),
     "suggestion_log": ("id",),
 }
-
-
-# Rows one INSERT statement of ``Recorder.insert_tuples`` writes (fewer when the columns would
-# pass SQLite's limit of bound values); more per statement was slower again (1,000: 3.5 s).
-ROWS_PER_INSERT = 500
 
 
 def _q(name: str) -> str:
@@ -232,30 +226,6 @@ class Recorder:
         *key_order* False keeps the rows' own order (documents: their import order)."""
         if not rows:
             return
-        same = dict(same or {})
-        rows = self._insert_rows(table, columns, rows, same, key_order)
-        self.change.add_bulk(table, columns, rows, same)
-
-    def insert_tuple_sets(self, table: str, columns: tuple[str, ...],
-                          sets: list[tuple[list[Key], dict[str, str]]]) -> None:
-        """``insert_tuples`` of several sets of rows, each with its own *same* values (their keys
-        alike: a pull's layers, each with its layer and author), inserted together in key order
-        (one run through the primary key's index) and logged as one bulk per set."""
-        sets = [(rows, same) for rows, same in sets if rows]
-        if not sets:
-            return
-        names = tuple(sets[0][1])
-        if any(tuple(same) != names for _, same in sets):
-            raise ValueError(f"{table}: the sets' shared values are not of the same columns")
-        tails = [(rows, tuple(same.values())) for rows, same in sets]
-        self._insert_rows(table, (*columns, *names), [r + tail for rows, tail in tails for r in rows], {}, True)
-        for rows, same in sets:
-            self.change.add_bulk(table, columns, rows, same)
-
-    def _insert_rows(self, table: str, columns: tuple[str, ...], rows: list[Key], same: dict[str, str],
-                     key_order: bool) -> list[Key]:
-        """Insert *rows* (and *same*'s values in every row) many rows per statement; returns
-        them in the order inserted (by key when *key_order*)."""
         if key_order and columns[0] == "id" and len(rows) > 1:
             # the primary key's index written in key order touches each of its pages once: 500,000
             # spans with random ids went in in 4.9 s CPU in the merge's order, 3.3 s sorted
@@ -263,20 +233,12 @@ class Recorder:
                 rows = sorted(rows, key=itemgetter(0))
             except TypeError:   # ids of mixed types (the table's checks refuse them below)
                 pass
+        same = dict(same or {})
         names = [*columns, *same]
-        one = f"({', '.join(['?'] * len(columns) + [_text_literal(v) for v in same.values()])})"
-        head = f"INSERT INTO {_q(table)} ({', '.join(map(_q, names))}) VALUES "
-        # many rows per statement (VALUES (...), (...), ...): each row bound and stepped through
-        # executemany cost 500,000 spans 4.0 s CPU, 500 rows a statement 2.8-3.0 s
-        per = max(1, min(ROWS_PER_INSERT, self.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns)))
-        full = head + ", ".join([one] * per)
-        if set(map(len, rows)) != {len(columns)}:   # flattened, a short row would shift the next ones
-            raise sqlite3.ProgrammingError(f"{table}: rows of other than {len(columns)} values")
-        flat = chain.from_iterable
-        for i in range(0, len(rows), per):
-            part = rows[i:i + per]
-            self.conn.execute(full if len(part) == per else head + ", ".join([one] * len(part)), list(flat(part)))
-        return rows
+        values = ["?"] * len(columns) + [_text_literal(v) for v in same.values()]
+        self.conn.executemany(f"INSERT INTO {_q(table)} ({', '.join(map(_q, names))}) VALUES ({', '.join(values)})",
+                              rows)
+        self.change.add_bulk(table, columns, rows, same)
 
     def insert_select(self, table: str, sql: str, params: Row | Key, columns: tuple[str, ...], rows: list[Key],
                       same: Row, remap: dict[str, dict[Any, Any]]) -> None:

@@ -73,7 +73,7 @@ def _bulk_pairs(op: Bulk) -> set[tuple[Any, Any]]:
         (doc,) = _column(op, "document_id")
         return {(lay, doc) for lay in _column(op, "layer")}
     li, di = op.columns.index("layer"), op.columns.index("document_id")
-    pairs = set(map(itemgetter(li, di), op.rows))   # in C: a pull logs 500,000 spans as one bulk
+    pairs = {(r[li], r[di]) for r in op.rows}
     dmap, lmap = op.remap.get("document_id", {}), op.remap.get("layer", {})
     return {(lmap.get(lay, lay), dmap.get(d, d)) for lay, d in pairs} if dmap or lmap else pairs
 

@@ -435,14 +435,17 @@ def _merge_suggestion_log(rec: Recorder, data: FileData, sha_to_doc: dict[str, s
     return len(rows)
 
 
-def layer_rows(layer: str, docs: list[tuple[str, str, dict[str, Any]]], maps: dict[str, dict[str, str]],
-               taken_spans: set[str], taken_stances: set[str]) -> tuple[list[tuple[Any, ...]], dict[str, list[Any]]]:
-    """*layer*'s rows of *docs* as they are to be inserted: the spans (tuples in SPAN_COLUMNS
-    order, their links and documents not yet mapped by *maps*) and the other tables' rows
-    (dicts); the ids in *taken_spans* / *taken_stances* get new ones."""
+def _write_layer(rec: Recorder, layer: str, docs: list[tuple[str, str, dict[str, Any]]],
+                 maps: dict[str, dict[str, str]], taken_spans: set[str],
+                 taken_stances: set[str], source: str | None, every: bool = False) -> None:
+    """Insert *layer*'s rows of *docs*: the spans' links and documents mapped by *maps*
+    (column -> {file value: project value}); the ids in *taken_spans* / *taken_stances* get new
+    ones. With *source* (the file's attached copy, and no id taken) the spans are copied inside
+    SQLite (*every*: they are all of the layer's spans in the file), else bound row by row."""
     spans_out: list[tuple[Any, ...]] = []
     new: dict[str, list[dict[str, Any]]] = {k: [] for k in ("claims", "stances", "stance_evidence", "relations",
                                                   "doc_labels", "doc_status", "merge_digests")}
+    amap, dmap = maps["actor_id"].get, maps["document_id"]
     for doc, _fdoc, parts in docs:
         spans, stances = parts["spans"], parts["stances"]
         ids = {s[0]: new_id("s") for s in spans if s[0] in taken_spans} if taken_spans else {}
@@ -466,29 +469,13 @@ def layer_rows(layer: str, docs: list[tuple[str, str, dict[str, Any]]], maps: di
                               for d in parts.get("doc_labels", [])]
         new["doc_status"] += [{"document_id": doc, "layer": layer, "status": s["status"], "reason": s["reason"],
                                "updated_at": s["updated_at"]} for s in parts.get("status", [])]
-    return spans_out, new
-
-
-def mapped_spans(spans: list[tuple[Any, ...]], maps: dict[str, dict[str, str]]) -> list[tuple[Any, ...]]:
-    """*spans* (SPAN_COLUMNS order) with their links and documents mapped by *maps*, to be bound."""
-    amap, dmap = maps["actor_id"].get, maps["document_id"]
-    if maps["actor_id"] or dmap:
-        return [(sid, dmap.get(d, d), a, b, lab, amap(actor, actor), attrs, c)
-                for sid, d, a, b, lab, actor, attrs, c in spans]
-    return spans
-
-
-def _write_layer(rec: Recorder, layer: str, docs: list[tuple[str, str, dict[str, Any]]],
-                 maps: dict[str, dict[str, str]], taken_spans: set[str],
-                 taken_stances: set[str], source: str | None, every: bool = False) -> None:
-    """Insert *layer*'s rows of *docs* (``layer_rows``). With *source* (the file's attached copy,
-    and no id taken) the spans are copied inside SQLite (*every*: they are all of the layer's
-    spans in the file), else bound row by row."""
-    spans_out, new = layer_rows(layer, docs, maps, taken_spans, taken_stances)
     same = {"layer": layer, "author": layer}
     if source is not None and not taken_spans:
         copy_spans(rec, source, layer, None if every else [fdoc for _, fdoc, _ in docs], spans_out, maps, same)
     else:
-        rec.insert_tuples("spans", SPAN_COLUMNS, mapped_spans(spans_out, maps), same)
+        if maps["actor_id"] or dmap:
+            spans_out = [(sid, dmap.get(d, d), a, b, lab, amap(actor, actor), attrs, c)
+                         for sid, d, a, b, lab, actor, attrs, c in spans_out]
+        rec.insert_tuples("spans", SPAN_COLUMNS, spans_out, same)
     for table, rows in new.items():
         rec.insert_many(table, rows)

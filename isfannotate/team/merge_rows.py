@@ -30,22 +30,11 @@ from ..models import layer_name, name_key
 from ..store.bundles import SPAN_COLUMNS
 from ..store.connection import bulk_cache
 from ..store.merging import DeferredIndexes, documents_for_merge
-from .merge import (
-    FileReport,
-    LayerPlan,
-    MergeReport,
-    check_file,
-    clear_planned,
-    layer_rows,
-    mapped_spans,
-    plan_layer,
-    write_planned,
-)
+from .merge import FileReport, MergeReport, check_file, clear_planned, plan_layer, write_planned
 from .untrusted import FileData, validate_rows
 
 if TYPE_CHECKING:
     from ..store.base import ProjectBase
-    from ..store.changes import Recorder
 
 Row = tuple[Any, ...]
 
@@ -77,9 +66,6 @@ class LayerIn:
     rows: dict[str, list[Row]] = field(default_factory=dict)
     actors: list[Row] = field(default_factory=list)
     targets: list[Row] = field(default_factory=list)
-    # when given, *rows* come from it, called when the layer is checked (the lead's sync reads
-    # the next layers from the server meanwhile); what it raises propagates before anything is written
-    ready: Callable[[], dict[str, list[Row]]] | None = None
 
 
 def merge_rows(project: ProjectBase, layers: Sequence[LayerIn], *, source: str = "rows",
@@ -124,37 +110,12 @@ def _write(project: ProjectBase, datas: list[FileData], sha_to_doc: dict[str, st
             for plan in plans:
                 clear_planned(rec, plan)
             indexes.before_insert(sum(len(parts["spans"]) for plan in plans for _, _, parts in plan.docs))
-            try:   # the annotators' ids are kept: almost always free in the project
-                with rec.attempt():
-                    _write_together(rec, plans, progress)
-            except sqlite3.IntegrityError:   # some are taken: each layer on its own, new ids for those
-                for i, plan in enumerate(plans):
-                    if progress:
-                        progress(i, len(plans))
-                    write_planned(rec, plan, None, indexes)
+            for i, plan in enumerate(plans):
+                if progress:
+                    progress(i, len(plans))
+                write_planned(rec, plan, None, indexes)
             indexes.restore()
             rec.change.description = ", ".join(by_layer)
-
-
-def _write_together(rec: Recorder, plans: list[LayerPlan], progress: Callable[[int, int], None] | None) -> None:
-    """Every layer's planned rows in one insert per table: all the layers' spans sorted by id
-    go into the primary key's index as one run (layer after layer, each layer's random ids
-    landed all over the index the layers before had filled: 500,000 spans of ten layers took
-    about 1 s of CPU more). Raises ``sqlite3.IntegrityError`` when an id is taken."""
-    spans: list[tuple[list[Row], dict[str, str]]] = []
-    new: dict[str, list[Any]] = {}
-    for i, plan in enumerate(plans):
-        if progress:
-            progress(i, len(plans))
-        if not plan.docs:
-            continue
-        rows, other = layer_rows(plan.layer, plan.docs, plan.maps, set(), set())
-        spans.append((mapped_spans(rows, plan.maps), {"layer": plan.layer, "author": plan.layer}))
-        for table, table_rows in other.items():
-            new.setdefault(table, []).extend(table_rows)
-    rec.insert_tuple_sets("spans", SPAN_COLUMNS, spans)
-    for table, table_rows in new.items():
-        rec.insert_many(table, table_rows)
 
 
 def _layer_data(layer: LayerIn, docs: dict[str, tuple[str, str]], scheme: Any, source: str) -> FileData:
@@ -164,8 +125,6 @@ def _layer_data(layer: LayerIn, docs: dict[str, tuple[str, str]], scheme: Any, s
     except ValidationError as e:
         raise IsfError(f"{source}: {e}") from None
     where = f"{source}: {name}'s layer"
-    if layer.ready is not None:
-        layer.rows, layer.ready = layer.ready(), None
     cols = layer.columns
     for table in _LAYERED:
         if layer.rows.get(table):

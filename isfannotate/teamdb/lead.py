@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -153,35 +152,25 @@ def pull_layers(conn: Any, project: Any, report: SyncReport,
     _stop_if(cancel, "before merging the annotators' work; nothing of it was merged")
     if progress is not None:
         progress(0, 2 * len(layers) + 1)   # reading the server: every layer at once
+    fetched = srv.fetch_layers(conn, merged)
     cols = {t: columns(t) for t in ("actors", "targets", *LAYER_TABLES)}
-    # the layers read from the server one after another in a thread, each while the ones before
-    # it are checked here (the server works and the socket waits without the GIL)
-    with ThreadPoolExecutor(1, thread_name_prefix="isf-pull-read") as reader:
-        try:
-            given: list[LayerIn] = []
-            for layer in layers:
-                mine = {"actor": {r[0]: r for r in actors}, "target": {r[0]: r for r in targets}}
-                for kind, entity, raw in proposals.get(layer, []):
-                    table = "actors" if kind == "actor" else "targets"
-                    value = json.loads(raw)
-                    mine[kind][entity] = tuple(value.get(c) for c in columns(table))
-                rows = reader.submit(srv.fetch_layers, conn, {layer: merged[layer]})
-                given.append(LayerIn(layer, merged[layer], cols, {}, list(mine["actor"].values()),
-                                     list(mine["target"].values()), ready=_rows_of(rows, layer)))
-            _stop_if(cancel, "before merging the annotators' work; nothing of it was merged")
-            _merge(project, given, report, progress)
-        finally:   # refused, cancelled or failed: the reads not begun are dropped, the one under way ends
-            reader.shutdown(cancel_futures=True)
+    given: list[LayerIn] = []
+    for layer in layers:
+        mine = {"actor": {r[0]: r for r in actors}, "target": {r[0]: r for r in targets}}
+        for kind, entity, raw in proposals.get(layer, []):
+            table = "actors" if kind == "actor" else "targets"
+            value = json.loads(raw)
+            mine[kind][entity] = tuple(value.get(c) for c in columns(table))
+        given.append(LayerIn(layer, merged[layer], cols, fetched[layer], list(mine["actor"].values()),
+                             list(mine["target"].values())))
+    _stop_if(cancel, "before merging the annotators' work; nothing of it was merged")
+    _merge(project, given, report, progress)
     taken = [layer for layer in layers if layer not in report.refused_layers]
     if taken:
         record_pulled(project, {layer: {d: changed[layer][d] for d in merged[layer]} for layer in taken})
     for layer in taken:
         server_proposals.mark_merged(conn, layer, proposals.get(layer, []))
     conn.commit()
-
-
-def _rows_of(future: Future[dict[str, dict[str, list[Any]]]], layer: str) -> Callable[[], dict[str, list[Any]]]:
-    return lambda: future.result()[layer]
 
 
 def _merge(project: Any, given: list[LayerIn], report: SyncReport, progress: Progress | None) -> None:

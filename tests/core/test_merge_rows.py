@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import unicodedata
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -228,50 +227,3 @@ def test_a_bulk_merge_builds_the_span_indexes_after_its_rows(lead, tmp_path, mon
         assert "spans_doc_layer" in plan
     finally:
         conn.close()
-
-
-def test_a_span_id_two_layers_hold_gets_a_new_one_in_the_second(lead):
-    """Every layer's spans go in as one insert; when an id among them is taken (here bob's
-    layer holds a span under the id of one of alice's), each layer is written on its own
-    instead, as before, and the taken id gets a new one: nothing lost, nothing refused."""
-    corpus, files = lead
-    alice = rows_of(files["alice"], "alice")
-    taken = alice.rows["spans"][0][0]
-    first = "(SELECT min(id) FROM spans WHERE layer = 'bob')"   # its references follow it
-    moves = [("claims", "span_id"), ("claims", "source_span"), ("claims", "cue_span"),
-             ("stance_evidence", "span_id"), ("relations", "head"), ("relations", "tail"), ("spans", "id")]
-    tamper = "".join(f"UPDATE {t} SET {c} = '{taken}' WHERE {c} = {first};" for t, c in moves)
-    bob = rows_of(files["bob"], "bob", tamper)
-    assert taken in {s[0] for s in bob.rows["spans"]}
-    with Project.open(corpus) as p:
-        report = merge_rows(p, [alice, bob], source="the team database")
-        assert [f.spans for f in report.files] == [len(alice.rows["spans"]), len(bob.rows["spans"])]
-        stored = dict(p.conn.execute("SELECT layer, count(*) FROM spans GROUP BY layer").fetchall())
-        assert stored == {"alice": len(alice.rows["spans"]), "bob": len(bob.rows["spans"])}
-        assert p.conn.execute("SELECT layer FROM spans WHERE id = ?", (taken,)).fetchall() == [("alice",)]
-
-
-def test_rows_given_later_are_read_when_their_layer_is_checked(lead):
-    """``LayerIn.ready`` (the lead's sync reads a layer from the server while the layers before
-    it are checked): its rows merge as given rows do; a read that fails (the server gone) stops
-    the merge before anything is written, the layers after it never read."""
-    corpus, files = lead
-    alice, bob = rows_of(files["alice"], "alice"), rows_of(files["bob"], "bob")
-    read: list[str] = []
-
-    def later(layer: LayerIn):
-        def rows():
-            read.append(layer.annotator)
-            return layer.rows
-        return replace(layer, rows={}, ready=rows)
-
-    def gone():
-        raise ConnectionError("the server closed the connection")
-    before = digest(corpus)
-    with Project.open(corpus) as p:
-        with pytest.raises(ConnectionError, match="closed"):
-            merge_rows(p, [later(alice), replace(bob, rows={}, ready=gone), later(bob)], source="x")
-    assert read == ["alice"] and digest(corpus) == before
-    with Project.open(corpus) as p:
-        report = merge_rows(p, [later(alice), later(bob)], source="x")
-        assert [f.spans for f in report.files] == [len(alice.rows["spans"]), len(bob.rows["spans"])]
