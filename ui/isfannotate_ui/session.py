@@ -199,10 +199,10 @@ class Session(QObject):
     def link_rows(self) -> list[tuple] | None:
         """The shown spans as rows (id, start, end, label, actor_id, ...) as stored in the shown
         layer, without making a ``Span`` of each; None when the layer shown is derived (unanimous)."""
-        if self._spans is None:
-            return self._rows
         if self.annotator == UNANIMOUS:
             return None
+        if self._spans is None:
+            return self._rows
         return [(s.id, s.start, s.end, s.label, s.actor_id) for s in self._spans.values()]
 
     def span_count(self) -> int:
