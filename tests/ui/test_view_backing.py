@@ -9,6 +9,7 @@ import re
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
 
 from isfannotate_ui.annotate import view_backing
 from isfannotate_ui.annotate.article_view import ArticleView, SpanStyle
@@ -44,7 +45,12 @@ def view(qtbot, sample):
 
 
 def kept(view: ArticleView):
-    """What the view shows, painted from its pixmap."""
+    """What the view shows, painted from its pixmap: a paint that would paint the whole pixmap anew
+    paints as Qt does and leaves the pixmap to be filled when the event loop is idle, so the view is
+    painted, the event loop run, and the view painted again, from the pixmap."""
+    view.viewport().grab()
+    QApplication.processEvents()
+    assert view._backing._pixmap is not None
     return view.viewport().grab().toImage()
 
 

@@ -24,7 +24,7 @@ paints): the same calls, so the same pixels (tests compare them with Qt's own pa
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QPainter, QPaintEvent, QPixmap, QRegion, QTextBlock, QTextFormat, QTextLayout
 from PySide6.QtWidgets import QPlainTextEdit
 
@@ -58,6 +58,11 @@ class ViewBacking(QObject):
         self._key: tuple | None = None
         self._dirty = QRegion()
         self._colouring = False
+        self._shown = (-1, -1)   # the first and last visible block numbers at the last walk (_placed)
+        self._fill_timer = QTimer(self)
+        self._fill_timer.setSingleShot(True)
+        self._fill_timer.setInterval(0)
+        self._fill_timer.timeout.connect(self.fill)
         view.updateRequest.connect(self._on_update_request)
         view.document().contentsChange.connect(self.invalidate)
         view.installEventFilter(self)
@@ -82,43 +87,89 @@ class ViewBacking(QObject):
 
     def paint(self, rect: QRect) -> bool:
         """In the view's paint event for *rect*: bring the pixmap up to date and copy it onto the
-        viewport; False when disabled (then ``draw(None, rect)``)."""
+        viewport; False when disabled or when the whole pixmap would be painted anew (a first
+        paint, a scroll, a resize, a zoom...): then the caller paints as Qt does (``draw(None,
+        rect)``), no slower than without the pixmap, and the pixmap is filled when the event loop
+        is next idle (``fill``)."""
         if not self.enabled:
             self._pixmap = None     # what this paint colours is not tracked: all painted anew when enabled
             return False
-        view = self._view
-        vp = view.viewport()
-        ratio = vp.devicePixelRatioF()
-        key = (vp.width(), vp.height(), ratio, view.verticalScrollBar().value(),
-               view.horizontalScrollBar().value(), view.isActiveWindow())
-        placed = placed_blocks(view, vp.height()) if len(self._hl.index) or self._hl.done else []
-        if self._pixmap is None or key != self._key:
-            pixmap = QPixmap(round(vp.width() * ratio), round(vp.height() * ratio))
-            pixmap.setDevicePixelRatio(ratio)
-            self._pixmap, self._key, region = pixmap, key, QRegion(vp.rect())
-        else:
-            region = self._dirty
+        if self._pixmap is None or self._view_key() != self._key:
+            self._pixmap = None
+            if not self._fill_timer.isActive():
+                self._fill_timer.start()
+            return False
+        vp = self._view.viewport()
+        region = self._dirty
+        placed = None
+        if self._stale_possible():
+            placed = self._placed()
             for r in self._stale_rects(placed):
                 region += r
-            region &= vp.rect()
+        region &= vp.rect()
         self._dirty = QRegion()
         if not region.isEmpty():
-            painter = QPainter(self._pixmap)
-            try:
-                painter.setClipRegion(region)
-                pal = vp.palette()
-                painter.setPen(pal.color(vp.foregroundRole()))
-                painter.setFont(vp.font())
-                painter.fillRect(region.boundingRect(), pal.brush(vp.backgroundRole()))
-                self.draw(painter, region.boundingRect(), placed)
-            finally:
-                painter.end()
+            self._paint_region(region, placed)
         painter = QPainter(vp)
         try:
             painter.drawPixmap(0, 0, self._pixmap)
         finally:
             painter.end()
         return True
+
+    def fill(self) -> None:
+        """Paint the whole pixmap for the view as it is now (on idle after a paint that could not
+        use it); nothing when the view is hidden or disabled."""
+        view = self._view
+        vp = view.viewport()
+        if not self.enabled or not view.isVisible() or vp.width() <= 0 or vp.height() <= 0:
+            return
+        ratio = vp.devicePixelRatioF()
+        pixmap = QPixmap(round(vp.width() * ratio), round(vp.height() * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        self._pixmap, self._key, self._dirty = pixmap, self._view_key(), QRegion()
+        self._paint_region(QRegion(vp.rect()), self._placed())
+
+    def _view_key(self) -> tuple:
+        view = self._view
+        vp = view.viewport()
+        return (vp.width(), vp.height(), vp.devicePixelRatioF(), view.verticalScrollBar().value(),
+                view.horizontalScrollBar().value(), view.isActiveWindow())
+
+    def _stale_possible(self) -> bool:
+        """Whether a visible block may need colouring (``_stale_rects``): not when every block from
+        the first visible one down to the last one the pixmap showed is coloured (a caret blink,
+        a text selection), which spares walking the visible blocks' geometry."""
+        hl = self._hl
+        if not len(hl.index) and not hl.done:
+            return False
+        first, last = self._shown
+        done = hl.done
+        return self._view.firstVisibleBlock().blockNumber() != first or \
+            not all(bn in done for bn in range(first, last + 1))
+
+    def _placed(self) -> list:
+        """``placed_blocks`` for the whole viewport (none without spans), noting the first and
+        last block numbers for ``_stale_possible``."""
+        hl = self._hl
+        placed = placed_blocks(self._view, self._view.viewport().height()) if len(hl.index) or hl.done else []
+        self._shown = (placed[0][0].blockNumber(), placed[-1][0].blockNumber()) if placed else (-1, -1)
+        return placed
+
+    def _paint_region(self, region: QRegion, placed: list | None) -> None:
+        """Paint *region* of the pixmap; *placed* None: ``draw`` walks the blocks down to the
+        region's bottom."""
+        vp = self._view.viewport()
+        painter = QPainter(self._pixmap)
+        try:
+            painter.setClipRegion(region)
+            pal = vp.palette()
+            painter.setPen(pal.color(vp.foregroundRole()))
+            painter.setFont(vp.font())
+            painter.fillRect(region.boundingRect(), pal.brush(vp.backgroundRole()))
+            self.draw(painter, region.boundingRect(), placed)
+        finally:
+            painter.end()
 
     def _ensure(self, block: QTextBlock) -> None:
         self._colouring = True
