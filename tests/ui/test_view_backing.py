@@ -164,3 +164,20 @@ def test_a_new_span_measures_its_own_underline_only(view, monkeypatch):
     at = view.offsets.to_qt(k4.start) - view.document().findBlock(view.offsets.to_qt(k4.start)).position()
     assert measured == [(at, at + k4.end - k4.start)]     # the block's other spans: their segments were kept
     assert same(view, monkeypatch)
+
+
+def test_placed_blocks_are_where_qt_places_them(view):
+    """``placed_blocks`` adds the blocks' heights up from the content offset; each block's top and
+    bottom are those of the view's own ``blockBoundingGeometry``, scrolled part-way into a block."""
+    from isfannotate_ui.annotate.span_highlighter import placed_blocks
+    view.resize(700, 900)
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.maximum() // 3)
+    view.viewport().grab()
+    placed = placed_blocks(view, view.viewport().height())
+    assert len(placed) > 2
+    offset = view.contentOffset()
+    for block, top, bottom in placed:
+        geom = view.blockBoundingGeometry(block).translated(offset)
+        assert (top, bottom) == pytest.approx((geom.top(), geom.bottom()), abs=1e-6)
+    assert placed[-1][2] >= view.viewport().height() or not placed[-1][0].next().isValid()

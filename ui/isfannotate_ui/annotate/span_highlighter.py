@@ -250,16 +250,19 @@ def _line_segments(block: QTextBlock, qs: int, qe: int):
 def placed_blocks(view: QPlainTextEdit, bottom: float) -> list[tuple[QTextBlock, float, float]]:
     """The visible blocks from the first shown down to *bottom* (viewport y), each with its top
     and bottom in viewport coordinates: one walk, shared by the colouring and the underlines of a
-    paint (each geometry is a call through Qt into ``SpacedLayout.blockBoundingRect``)."""
+    paint. Each block's height is one call through Qt into ``SpacedLayout.blockBoundingRect``,
+    added up from the content offset as ``QPlainTextEdit.paintEvent`` does (the view's
+    ``blockBoundingGeometry`` would add up the heights of every block above it again, each time)."""
     out = []
     block = view.firstVisibleBlock()
     offset = view.contentOffset()
     while block.isValid():
-        geom = view.blockBoundingGeometry(block).translated(offset)
-        if geom.top() > bottom:
+        r = view.blockBoundingRect(block).translated(offset)
+        if r.top() > bottom:
             break
         if block.isVisible():
-            out.append((block, geom.top(), geom.bottom()))
+            out.append((block, r.top(), r.bottom()))
+        offset.setY(offset.y() + r.height())
         block = block.next()
     return out
 
