@@ -18,6 +18,11 @@ What changed is known from three sources:
   bars' values, a new text, the window's activation, the palette, the font, the style,
   the view shown or moved.
 
+A paint that would paint the whole pixmap anew (the first after a new text, a scroll, a resize...)
+is Qt's own, straight on the viewport, as fast as without the pixmap (the Python drawing plus the
+copy would make the first paint of an opened document the slower one); the pixmap is then filled
+when the event loop is next idle (a zero timer), ready for the next partial repaint.
+
 The pixmap is painted by ``paint_blocks``, ``QPlainTextEdit.paintEvent``'s drawing (Qt 6) with the
 painter given (Qt's own paints only on the widget, and a widget cannot render itself while it
 paints): the same calls, so the same pixels (tests compare them with Qt's own paint).
