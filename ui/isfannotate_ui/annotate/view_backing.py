@@ -274,8 +274,8 @@ def paint_blocks(view: QPlainTextEdit, painter: QPainter, er: QRect) -> None:
             if draw_cursor:
                 layout.drawCursor(painter, offset, cursor_position - blpos, view.cursorWidth())
         offset.setY(offset.y() + r.height())
-        if offset.y() > min(viewport_rect.height(), er.bottom()):
-            break       # Qt walks on to the viewport's bottom: the blocks below *er* draw nothing
+        if offset.y() > viewport_rect.height():
+            break
         block = block.next()
     if view.backgroundVisible() and not block.isValid() and offset.y() <= er.bottom() and (
             view.centerOnScroll() or view.verticalScrollBar().maximum() == view.verticalScrollBar().minimum()):
