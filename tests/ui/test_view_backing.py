@@ -181,3 +181,28 @@ def test_placed_blocks_are_where_qt_places_them(view):
         geom = view.blockBoundingGeometry(block).translated(offset)
         assert (top, bottom) == pytest.approx((geom.top(), geom.bottom()), abs=1e-6)
     assert placed[-1][2] >= view.viewport().height() or not placed[-1][0].next().isValid()
+
+
+def test_underlines_of_a_block_whose_lines_were_dropped_lay_it_out_again(view):
+    """Colouring a block again makes Qt drop the next block's lines; underlines drawn over blocks
+    walked before that lay the block out again (reading its first line crashed)."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QPainter, QPixmap
+
+    from isfannotate_ui.annotate.span_highlighter import paint_span_decorations, placed_blocks
+    hl = view._highlighter
+    placed = placed_blocks(view, view.viewport().height())
+    first, second = placed[0][0], placed[1][0]
+    assert hl.index.in_block(second.blockNumber())
+    hl.invalidate([first.blockNumber()])
+    hl.decorations.clear()
+    hl.ensure(first)
+    assert second.layout().lineCount() == 0        # dropped by Qt
+    pixmap = QPixmap(view.viewport().size())
+    painter = QPainter(pixmap)
+    try:
+        visited = paint_span_decorations(view, painter, QRectF(view.viewport().rect()), hl.index, hl.offsets,
+                                         hl.selected_id, view._layout.line_gap, hl.decorations, placed, hl.segments)
+    finally:
+        painter.end()
+    assert visited == len(placed) and second.layout().lineCount() > 0

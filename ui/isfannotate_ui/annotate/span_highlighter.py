@@ -304,6 +304,8 @@ def paint_span_decorations(
         bn = block.blockNumber()
         if index.in_block(bn):
             tl = block.layout()
+            if tl.lineCount() == 0:     # its lines dropped (the block above coloured since): laid out again
+                view.blockBoundingRect(block)
             first = tl.lineAt(0)
             laid = (tl.lineCount(), first.width(), first.height())     # laid out anew: measured anew
             entry = cache.get(bn) if cache is not None else None
