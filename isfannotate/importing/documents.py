@@ -6,7 +6,6 @@ of it is good is anything written, in one transaction. Errors name the file and 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -361,70 +360,51 @@ _DOC_COLS = ("id", "seq", "text", "sha256", "meta", "imported_at")
 def insert_documents(rec: Recorder, rows: list[tuple[Any, ...]], report: ImportReport,
                      progress: Callable[[int, int], None] | None = None) -> None:
     """Insert new document rows (from ``DocumentIds.new_row``) inside the import's action and
-    regroup the near-duplicates. The groups are searched in a second thread while SQLite writes
-    the rows (it steps through each slice's multi-row INSERT without the GIL): the search needs
-    only the texts, the project's old ones read first, in the same transaction."""
+    regroup the near-duplicates."""
     report.added = [r[0] for r in rows]
-    search = _NearDuplicateSearch(rec, rows) if rows else None
-    try:
-        parts = chunks(len(rows))
-        for k, (i, j) in enumerate(parts):     # in slices, so that a long import shows its progress
-            rec.insert_tuples("documents", _DOC_COLS, rows[i:j], key_order=False,   # no dict per row
-                              one_statement=search is not None)
-            if progress:
-                progress(3 * (k + 1), 4 * len(parts))
-    finally:
-        if search is not None:
-            search.thread.join()    # (the search ends before an error, a Cancel, goes on)
-    if search is not None:
-        search.store(rec, report, search.result())
+    before = _ProjectBefore(rec) if rows else None
+    parts = chunks(len(rows))
+    for k, (i, j) in enumerate(parts):     # in slices, so that a long import shows its progress
+        rec.insert_tuples("documents", _DOC_COLS, rows[i:j], key_order=False)   # no dict per row
+        if progress:
+            progress(3 * (k + 1), 4 * len(parts))
+    if before is not None:
+        _regroup_near_duplicates(rec, report, before, rows)
     if progress:
         progress(1, 1)
 
 
-class _NearDuplicateSearch:
-    """``find_groups`` over the whole project (old documents in import order, then the new rows
-    by seq: the order of ``document_ids_in_order`` once they are in), run in a thread."""
+class _ProjectBefore:
+    """The project's documents before the import's rows go in (read in the same transaction):
+    ids in import order, texts, near-duplicate groups. With the new rows by seq after them, that
+    is the order of ``document_ids_in_order`` once they are in, without reading the new rows back
+    (an import into an empty project reads nothing)."""
 
-    def __init__(self, rec: Recorder, rows: list[tuple[Any, ...]]):
+    def __init__(self, rec: Recorder):
         # ids come before the text in a row and groups from their partial index: no text is read here
-        self.groups_now = stored.near_duplicate_groups(rec.conn)
-        old_ids = stored.document_ids_in_order(rec.conn)
-        old_texts = stored.texts(rec.conn) if old_ids else {}
-        new = sorted(rows, key=itemgetter(1))
-        self.texts = [(doc_id, old_texts[doc_id], self.groups_now.get(doc_id)) for doc_id in old_ids]
-        self.texts += [(r[0], r[2], self.groups_now.get(r[0])) for r in new]
-        self.found: list[list[int]] | None = None
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="near-duplicates", daemon=True)
-        self.thread.start()
+        self.groups = stored.near_duplicate_groups(rec.conn)
+        self.ids = stored.document_ids_in_order(rec.conn)
+        self.texts = stored.texts(rec.conn) if self.ids else {}
 
-    def _run(self) -> None:
-        try:
-            self.found = find_groups([r[1] for r in self.texts])
-        except BaseException as e:   # (MemoryError...): raised in the importing thread
-            self.error = e
 
-    def result(self) -> list[list[int]]:
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-        assert self.found is not None
-        return self.found
-
-    def store(self, rec: Recorder, report: ImportReport, groups: list[list[int]]) -> None:
-        """Write the groups (inside the caller's transaction). Group names g1, g2, ... follow the
-        import order of each group's first document."""
-        texts, groups_now = self.texts, self.groups_now
-        wanted: dict[str, str | None] = {r[0]: None for r in texts}
-        for n, g in enumerate(groups, start=1):
-            for i in g:
-                wanted[texts[i][0]] = f"g{n}"
-        changed = [(grp, doc_id) for (doc_id, _, old) in texts for grp in [wanted[doc_id]] if grp != old]
-        rec.set_column("documents", "near_dup_group",
-                       [(doc_id, groups_now.get(doc_id), grp) for grp, doc_id in changed])
-        added = set(report.added)
-        for g in groups:
-            ids = [texts[i][0] for i in g]
-            if added.intersection(ids):
-                report.near_duplicate_groups.append(ids)
+def _regroup_near_duplicates(rec: Recorder, report: ImportReport, before: _ProjectBefore,
+                             rows: list[tuple[Any, ...]]) -> None:
+    """Recompute near-duplicate groups over the whole project and store them (inside the caller's
+    transaction). Group names g1, g2, ... follow the import order of each group's first document.
+    *rows* are the documents just inserted, so their texts are not read back."""
+    groups_now = before.groups
+    texts = [(doc_id, before.texts[doc_id], groups_now.get(doc_id)) for doc_id in before.ids]
+    texts += [(r[0], r[2], None) for r in sorted(rows, key=itemgetter(1))]     # (new: in no group)
+    groups = find_groups([r[1] for r in texts])
+    wanted: dict[str, str | None] = {r[0]: None for r in texts}
+    for n, g in enumerate(groups, start=1):
+        for i in g:
+            wanted[texts[i][0]] = f"g{n}"
+    changed = [(grp, doc_id) for (doc_id, _, old) in texts for grp in [wanted[doc_id]] if grp != old]
+    rec.set_column("documents", "near_dup_group",
+                   [(doc_id, groups_now.get(doc_id), grp) for grp, doc_id in changed])
+    added = set(report.added)
+    for g in groups:
+        ids = [texts[i][0] for i in g]
+        if added.intersection(ids):
+            report.near_duplicate_groups.append(ids)

@@ -10,16 +10,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import chain
 from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
 # A row as SQLite gives it (column -> value) and a primary key's values: the driver's values are untyped.
 Row = dict[str, Any]
 Key = tuple[Any, ...]
-
-# SQLite's default limit of the ?s of one statement (since 3.32): a multi-row INSERT stays within it
-_MAX_VARIABLES = 32766
 
 # The primary key columns of every table an action may touch.
 PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
@@ -222,16 +218,12 @@ class Recorder:
         self.change._ops.extend(new(Op, (table, None, row)) for row in rows)
 
     def insert_tuples(self, table: str, columns: tuple[str, ...], rows: list[Key],
-                      same: dict[str, str] | None = None, *, key_order: bool = True,
-                      one_statement: bool = False) -> None:
+                      same: dict[str, str] | None = None, *, key_order: bool = True) -> None:
         """``insert_many`` for rows that are already tuples in *columns* order (the bulkiest work,
         a merge's spans, never builds a dict). *same* holds text values every row shares (a
         layer, an author): they are written into the statement, not bound once per row. The rows
         are logged in bulk and become Ops (a dict each) only when the change's ops are read.
-        *key_order* False keeps the rows' own order (documents: their import order).
-        *one_statement* writes the rows with one multi-row INSERT: SQLite then steps through all of
-        them without the GIL, where ``executemany`` takes it back after each row (a thread working
-        beside the insert, the import's near-duplicate search, would make it wait for each)."""
+        *key_order* False keeps the rows' own order (documents: their import order)."""
         if not rows:
             return
         if key_order and columns[0] == "id" and len(rows) > 1:
@@ -244,15 +236,8 @@ class Recorder:
         same = dict(same or {})
         names = [*columns, *same]
         values = ["?"] * len(columns) + [_text_literal(v) for v in same.values()]
-        sql = f"INSERT INTO {_q(table)} ({', '.join(map(_q, names))}) VALUES "
-        one = f"({', '.join(values)})"
-        if one_statement and all(len(r) == len(columns) for r in rows):
-            per = max(1, _MAX_VARIABLES // len(columns))
-            for i in range(0, len(rows), per):
-                part = rows[i:i + per]
-                self.conn.execute(sql + ", ".join([one] * len(part)), list(chain.from_iterable(part)))
-        else:
-            self.conn.executemany(sql + one, rows)
+        self.conn.executemany(f"INSERT INTO {_q(table)} ({', '.join(map(_q, names))}) VALUES ({', '.join(values)})",
+                              rows)
         self.change.add_bulk(table, columns, rows, same)
 
     def insert_select(self, table: str, sql: str, params: Row | Key, columns: tuple[str, ...], rows: list[Key],
