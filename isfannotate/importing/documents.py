@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -360,27 +361,40 @@ def insert_documents(rec: Recorder, rows: list[tuple[Any, ...]], report: ImportR
                      progress: Callable[[int, int], None] | None = None) -> None:
     """Insert new document rows (from ``DocumentIds.new_row``) inside the import's action and
     regroup the near-duplicates."""
+    report.added = [r[0] for r in rows]
+    before = _ProjectBefore(rec) if rows else None
     parts = chunks(len(rows))
     for k, (i, j) in enumerate(parts):     # in slices, so that a long import shows its progress
         rec.insert_tuples("documents", _DOC_COLS, rows[i:j], key_order=False)   # no dict per row
         if progress:
             progress(3 * (k + 1), 4 * len(parts))
-    report.added = [r[0] for r in rows]
-    if rows:
-        _regroup_near_duplicates(rec, report, {r[0]: r[2] for r in rows})
+    if before is not None:
+        _regroup_near_duplicates(rec, report, before, rows)
     if progress:
         progress(1, 1)
 
 
-def _regroup_near_duplicates(rec: Recorder, report: ImportReport, new_texts: dict[str, str]) -> None:
+class _ProjectBefore:
+    """The project's documents before the import's rows go in (read in the same transaction):
+    ids in import order, texts, near-duplicate groups. With the new rows by seq after them, that
+    is the order of ``document_ids_in_order`` once they are in, without reading the new rows back
+    (an import into an empty project reads nothing)."""
+
+    def __init__(self, rec: Recorder):
+        # ids come before the text in a row and groups from their partial index: no text is read here
+        self.groups = stored.near_duplicate_groups(rec.conn)
+        self.ids = stored.document_ids_in_order(rec.conn)
+        self.texts = stored.texts(rec.conn) if self.ids else {}
+
+
+def _regroup_near_duplicates(rec: Recorder, report: ImportReport, before: _ProjectBefore,
+                             rows: list[tuple[Any, ...]]) -> None:
     """Recompute near-duplicate groups over the whole project and store them (inside the caller's
     transaction). Group names g1, g2, ... follow the import order of each group's first document.
-    *new_texts* (id -> text) are the documents just inserted, so their texts are not read back."""
-    # ids come before the text in a row and groups from their partial index: no text is read here
-    groups_now = stored.near_duplicate_groups(rec.conn)
-    rows = [(doc_id, groups_now.get(doc_id)) for doc_id in stored.document_ids_in_order(rec.conn)]
-    old_texts = stored.texts_except(rec.conn, list(new_texts)) if len(rows) > len(new_texts) else {}
-    texts = [(doc_id, new_texts.get(doc_id) or old_texts[doc_id], group) for doc_id, group in rows]
+    *rows* are the documents just inserted, so their texts are not read back."""
+    groups_now = before.groups
+    texts = [(doc_id, before.texts[doc_id], groups_now.get(doc_id)) for doc_id in before.ids]
+    texts += [(r[0], r[2], None) for r in sorted(rows, key=itemgetter(1))]     # (new: in no group)
     groups = find_groups([r[1] for r in texts])
     wanted: dict[str, str | None] = {r[0]: None for r in texts}
     for n, g in enumerate(groups, start=1):

@@ -34,10 +34,9 @@ def document_ids_in_order(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY seq")]
 
 
-def texts_except(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
-    """id -> text of every document not among *ids*."""
-    return dict(conn.execute("SELECT id, text FROM documents WHERE id NOT IN (SELECT value FROM json_each(?))",
-                             (json.dumps(ids),)))
+def texts(conn: sqlite3.Connection) -> dict[str, str]:
+    """id -> text of every stored document."""
+    return dict(conn.execute("SELECT id, text FROM documents"))
 
 
 def layer_has_annotations(conn: sqlite3.Connection, document_id: str, layer: str) -> bool:

@@ -101,3 +101,13 @@ def test_shingles_of_short_texts_and_other_sizes_are_as_before():
     for text in ["", "one", "a b c d", "a b c d e", "Ünïcode wörds, 🇵🇰 flags and قالت الحكومة"]:
         for k in (1, 2, 5):
             assert neardup.shingles(text, k) == _old_shingles(text, k)
+
+
+def test_the_words_of_an_ascii_text_are_the_regex_s_words():
+    """ASCII texts take another path to their words (str.translate and split): every ASCII
+    character between, before and after words, control characters and the Kelvin sign (which
+    lower-cases to ASCII) included."""
+    every = "".join(chr(c) for c in range(128))
+    for text in [every, f"ab{every}cd", every.upper() + " Word_1 x", "\u212aelvin and K", "a\x1cb\x1fc d\x0be"]:
+        assert neardup.words_of(text) == _WORD.findall(text.lower())
+        assert neardup.shingles(text, 2) == _old_shingles(text, 2)
