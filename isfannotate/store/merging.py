@@ -44,6 +44,12 @@ def merge_ids_by_annotator(conn: sqlite3.Connection) -> dict[str, dict[str, dict
     return out
 
 
+def registry_ids(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    """kind ('actor', 'target') -> the ids of the project's registry entries of that kind."""
+    return {"actor": {r[0] for r in conn.execute("SELECT id FROM actors")},
+            "target": {r[0] for r in conn.execute("SELECT id FROM targets")}}
+
+
 def registry_entry(conn: sqlite3.Connection, kind: str, entry_id: str) -> dict[str, Any] | None:
     """The fields a merge compares of one actor (name, type, external_id, aliases) or target
     (name); None when there is no such entry."""

@@ -275,6 +275,10 @@ class StoreSession:
         with self._guard:
             conn, self.conn = self.conn, None
             connection.close(conn, self.path, self.owner)
+            # what undo kept (a merge's: every row it wrote) serves no one once closed: freed now,
+            # by its count of references, not at the next collection of the project's cycle
+            self._undo.clear()
+            self._redo.clear()
 
     def copy_to(self, dest: str | Path) -> None:
         """Write a self-contained copy of the project (``VACUUM INTO``), e.g. to hand to someone."""

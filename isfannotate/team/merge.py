@@ -54,6 +54,7 @@ from ..store.merging import (
     merged_spans,
     recorded_conflicts,
     registry_entry,
+    registry_ids,
 )
 from .digests import LaterDigests, document_digest, file_digests, group_rows, mapped_links
 from .handout import handouts
@@ -193,6 +194,7 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
         handed = handouts(conn)
         sha_to_doc = documents_by_sha(conn)
         earlier = merge_ids_by_annotator(conn)
+        registry = registry_ids(conn)
     report = MergeReport()
     stamp = now()
     by_layer: dict[str, str] = {}
@@ -209,7 +211,7 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
         # are written: the spans are copied by one INSERT ... SELECT, which runs inside SQLite
         # without the GIL, as do the integrity checks
         checked: list[Future[Any]] = [pool.submit(files[0].open().verify)]
-        checked += [pool.submit(_check_and_read, f, earlier) for f in files[1:1 + CHECK_WORKERS]]
+        checked += [pool.submit(_check_and_read, f, earlier, registry) for f in files[1:1 + CHECK_WORKERS]]
         copies = cleanup.enter_context(merge_connection(conn))   # nothing in an attached copy may run
         try:
             with bulk_cache(conn), project.action("merge", None, None) as rec:
@@ -224,7 +226,7 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
                     else:
                         data = checked[i].result()
                     if i > 0 and i + CHECK_WORKERS < len(files):
-                        checked.append(pool.submit(_check_and_read, files[i + CHECK_WORKERS], earlier))
+                        checked.append(pool.submit(_check_and_read, files[i + CHECK_WORKERS], earlier, registry))
                     check_file(data, by_layer, known, sha_to_doc)
                     _check_handout(data, handed, welcome)
                     if progress:
@@ -244,18 +246,25 @@ def merge_files(project: ProjectBase, paths: Sequence[str | Path], *, new_annota
     return report
 
 
-def _check_and_read(f: UntrustedFile, earlier: dict[str, dict[str, dict[str, str]]]) -> FileData:
+def _check_and_read(f: UntrustedFile, earlier: dict[str, dict[str, dict[str, str]]],
+                    registry: dict[str, set[str]] | None = None) -> FileData:
     """Open, verify and read *f* (in the worker thread), keeping its checked copy; its rows
     grouped by document and each document's digest with the links mapped as the annotator's
     last merge mapped them (*earlier*: ``merge_ids_by_annotator``; an id it does not hold is
     taken as the project's own). ``plan_layer`` takes those digests when the registry's
-    reconciliation maps every link the same way, and computes them again otherwise."""
+    reconciliation maps every link the same way, and computes them again otherwise. *registry*
+    (``registry_ids``): when an entry of the file's registry is neither mapped by that last
+    merge nor an id of the project's, the reconciliation cannot map it to itself, so no digest
+    is made here (a first merge of a file with actors of its own: every one would be made again)."""
     data = f.check().read()
     f.release()
     data.grouped = group_rows(data)
     known = earlier.get(data.annotator, {})
     ids = {kind: {fid: known.get(kind, {}).get(fid, fid) for fid in items}
            for kind, items in (("actor", data.actors), ("target", data.targets))}
+    if registry is not None and any(fid not in known.get(kind, {}) and fid not in registry[kind]
+                                    for kind in ids for fid in ids[kind]):
+        return data
     data.digest_maps = (ids["actor"], ids["target"])
     data.digests = file_digests(data.grouped, ids["actor"], ids["target"])
     return data
@@ -454,9 +463,12 @@ def _write_layer(rec: Recorder, layer: str, docs: list[tuple[str, str, dict[str,
         spans_out += [(rid(sid, sid), *rest) for sid, *rest in spans] if ids else spans
         if parts["digest"] is not None:   # (None: written by ``merge_layer`` once made, see ``later_digests``)
             new["merge_digests"].append({"annotator": layer, "document_id": doc, "digest": parts["digest"]})
+        # (the claims and evidence are this document's own rows, made by ``mapped_links`` or as
+        # read: with no span id renamed, they are written as they are)
         new["claims"] += [{**c, "span_id": rid(c["span_id"], c["span_id"]),
                            "source_span": rid(c["source_span"], c["source_span"]),
-                           "cue_span": rid(c["cue_span"], c["cue_span"])} for c in parts["claims"]]
+                           "cue_span": rid(c["cue_span"], c["cue_span"])} for c in parts["claims"]] if ids \
+            else parts["claims"]
         new["stances"] += [{"id": sids[st["id"]], "document_id": doc, "layer": layer, "holder": st["holder"],
                             "target": st["target"], "polarity": st["polarity"], "conditions": st["conditions"],
                             "author": layer, "created_at": st["created_at"]} for st in stances]

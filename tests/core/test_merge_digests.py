@@ -93,3 +93,20 @@ def test_documents_without_a_digest_are_written_and_digested_later(seeds_dir, tm
         assert _layers(p) == expected
         again = p.merge(files[:1]).files[0]
         assert again.replaced == 0 and again.unchanged == again.documents
+
+
+def test_a_first_merge_of_files_with_actors_of_their_own_makes_each_digest_once(seeds_dir, tmp_path, monkeypatch):
+    """Files whose registry holds entries of their own, never merged: the reconciliation gives
+    those entries ids of the project's, so digests made ahead with the links as the file has
+    them would all be made again; the checking workers make none, the digest thread makes each
+    document's once. Merged again, the workers make theirs (the last merge's maps known)."""
+    lead, files = _four_files(seeds_dir, tmp_path, own_actor=True)
+    threads = _spy_on_digests(monkeypatch)
+    with Project.open(lead) as p:
+        first = p.merge(files)
+        assert len(threads) == sum(f.documents for f in first.files)
+        assert not [t for t in threads if t.startswith("isf-merge-check")]
+        threads.clear()
+        again = p.merge(files)
+        assert all(f.unchanged == f.documents for f in again.files)
+        assert sum(t.startswith("isf-merge-check") for t in threads) == sum(f.documents for f in again.files[1:])
