@@ -261,25 +261,30 @@ class SuggestionController(QObject):
                 self.window.refresh()
         if change.document_id == self.session.doc_id and change.layer == self.session.annotator and \
                 tables & {"spans", "claims", "stances", "stance_evidence", "suggestion_log"}:
-            # what the change annotated or rejected goes at once; the rest is asked again
-            self._all = [sg for sg in self._all if not self._settled_by(sg, change)]
-            self._redraw()
+            # what the change annotated or rejected goes at once; the rest is asked again (in the
+            # background, after the person pauses: ``_again``)
+            self._drop_settled(change)
             self._again.start()
 
-    @staticmethod
-    def _settled_by(sg, change) -> bool:
-        for op in change.rows("suggestion_log"):
-            row = op.after
-            if row is not None and (row["kind"], row["start"], row["end"], row["label"]) == \
-                    (sg.kind, sg.start, sg.end, sg.label):
-                return True
-        if sg.kind == "stance":
-            return False
-        for op in change.rows("spans"):
-            row = op.after
-            if row is not None and (row["start"], row["end"], row["label"]) == (sg.start, sg.end, sg.label):
-                return True
-        return False
+    def _drop_settled(self, change) -> None:
+        """Take the suggestions *change* annotated or decided out of those kept and those drawn:
+        O(the change), not O(the document's suggestions) (a key press on an article with a model's
+        suggestions walked every one of them for every row of the change, and redrew them all)."""
+        decided = {(r["kind"], r["start"], r["end"], r["label"])
+                   for op in change.rows("suggestion_log") if (r := op.after) is not None}
+        made = {(r["start"], r["end"], r["label"]) for op in change.rows("spans") if (r := op.after) is not None}
+        if not decided and not made:
+            return
+
+        def settled(sg) -> bool:
+            return (sg.kind, sg.start, sg.end, sg.label) in decided or \
+                (sg.kind != "stance" and (sg.start, sg.end, sg.label) in made)
+        self._all = [sg for sg in self._all if not settled(sg)]
+        gone = [sid for sid, sg in self._shown.items() if settled(sg)]
+        for sid in gone:
+            del self._shown[sid]
+        if gone:
+            self.parts.view.remove_spans(gone)
 
     def refresh(self) -> None:
         """Models or settings changed: ask again, and refresh the Suggestions window."""
