@@ -20,6 +20,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit
 
+from .innermost import innermost
 from .offsets import OffsetMap
 from .palette import blend, outline_color, tint_color, underline_color
 from .span_index import SpanIndex, SpanStyle
@@ -175,15 +176,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         selected = self.selected_id
         run_a = run_b = -1
         run_fmt: QTextCharFormat | None = None
-        for a, b in zip(cuts, cuts[1:], strict=False):
-            chosen: SpanStyle | None = None
-            for s in ordered:
-                if s.start <= a and s.end >= b:
-                    if s.kind == "annotation":
-                        chosen = s
-                        break
-                    if chosen is None:
-                        chosen = s
+        for a, b, chosen in zip(cuts, cuts[1:], innermost(ordered, cuts), strict=False):
             if chosen is None:
                 fmt = None
             elif chosen.kind == "annotation":
