@@ -8,7 +8,7 @@ project, 20 articles and a first model of the default epochs, is built once and 
 *--project*, copied for each run), the same presses (a word, "1", Esc on the picker, Ctrl+Z, F8,
 each with ``grab()`` of the whole window), timed with ``time.thread_time()``: the CPU of the
 window's thread, which other processes move far less than wall time. Prints the medians per key
-(the press, then the grab) and, with ``--profile``, cProfile's top functions over that key's
+(the press, then the grab; wall beside them) and, with ``--profile``, cProfile's top functions over that key's
 handler (``--grab``: and the grab after it; ``--callers REGEX``: who called them). ``--settle``:
 the event loop runs 0.3 s between presses (a slow typist's pace: suggestions asked again after a
 change have arrived before the next key). Not a budget figure (the budget is wall time). To
@@ -81,21 +81,21 @@ def main() -> None:
     words = [m.span() for m in re.finditer(r"\b[a-z]{4,}\b", w.session.text)]
     words = words[::max(1, len(words) // (args.presses + 1))][:args.presses]
     prof = cProfile.Profile()
-    out: dict[str, list[tuple[float, float]]] = {"label": [], "undo": [], "F8": []}
+    out: dict[str, list[tuple[float, float, float]]] = {"label": [], "undo": [], "F8": []}
 
     def press(name, key, mod=Qt.KeyboardModifier.NoModifier):
         if args.profile == name:
             prof.enable()
-        t0 = time.thread_time()
+        w0, t0 = time.perf_counter(), time.thread_time()
         QTest.keyClick(w.view, key, mod)
         t1 = time.thread_time()
         if args.profile == name and not args.grab:
             prof.disable()
         w.grab()
-        t2 = time.thread_time()
+        t2, w2 = time.thread_time(), time.perf_counter()
         if args.profile == name and args.grab:
             prof.disable()
-        out[name].append((t1 - t0, t2 - t1))
+        out[name].append((t1 - t0, t2 - t1, w2 - w0))
 
     def pause():
         end = time.perf_counter() + (0.3 if args.settle else 0.02)
@@ -119,9 +119,10 @@ def main() -> None:
         pause()
     print(f"{n_sugg} suggestions drawn, {len(words)} presses, settle={args.settle}; thread CPU medians:")
     for k, v in out.items():
-        key, grab = statistics.median(x for x, _ in v) * 1000, statistics.median(y for _, y in v) * 1000
-        both = statistics.median(x + y for x, y in v) * 1000
-        print(f"  {k:<6} key {key:5.1f} ms  grab {grab:5.1f} ms  both {both:5.1f} ms")
+        key, grab = statistics.median(x for x, _, _ in v) * 1000, statistics.median(y for _, y, _ in v) * 1000
+        both = statistics.median(x + y for x, y, _ in v) * 1000
+        wall = statistics.median(z for _, _, z in v) * 1000
+        print(f"  {k:<6} key {key:5.1f} ms  grab {grab:5.1f} ms  both {both:5.1f} ms  (wall {wall:5.1f} ms)")
     w.close()
     if args.profile:
         st = pstats.Stats(prof).sort_stats("cumulative")
