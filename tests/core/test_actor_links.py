@@ -68,3 +68,22 @@ def test_claim_quote_is_the_claims_own_field_not_an_attribute(seeded):
     assert seeded.claims(DOC4, "alice")[claim.id].quote is None
     seeded.undo()
     assert seeded.claims(DOC4, "alice")[claim.id].quote == "reported"
+
+
+def test_exactly_is_search_actors_exact_matches_without_a_walk(seeded):
+    """``FoldedActors.exactly``: the actors search_actors ranks first (a name or alias that is the
+    query, folded), in its order and within its limit, looked up; ``names`` the same test."""
+    from isfannotate.kb import FoldedActors, _fold
+    from isfannotate.models import Actor
+    base = seeded.actors()
+    twins = [Actor(id=f"twin-{i}", name=n, type="person", aliases=a) for i, (n, a) in enumerate(
+        [("us", []), ("Usa", ["US"]), ("Pakistan Army", ["us"]), ("U S", []), ("Pakistan", ["Pak"])])]
+    folded = FoldedActors.of([*base, *twins])
+    queries = ["US", "us", "u  s", "Pakistan", "pakistan’s army chief", "Washington", "zzzz", "", "Pak"]
+    queries += [n for a in base[:30] for n in (a.name, *a.aliases)]
+    for q in queries:
+        for limit in (1, 2, 5, 20):
+            ranked = search_actors(folded, q, limit=limit) if _fold(q) else []
+            first = [a for a in ranked if _fold(q) in {_fold(n) for n in (a.name, *a.aliases)}]
+            assert folded.exactly(q, limit=limit) == first, (q, limit)
+        assert folded.names(q) == any(_fold(q) in {_fold(n) for n in (a.name, *a.aliases)} for a in folded.actors)

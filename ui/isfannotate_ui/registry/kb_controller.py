@@ -338,7 +338,9 @@ class KbController(QObject):
         def norm(t: str) -> str:
             return " ".join(t.split()).replace("’", "'")
         want = norm(text)
-        exact = [a for a in kb.search_actors(self.session.actor_folds(), text, limit=5)
+        # only an actor with a name that folds to the text's can have one that is the text: the
+        # registry's index of folded names answers that (search_actors walked every actor)
+        exact = [a for a in self.session.actor_folds().exactly(text, limit=5)
                  if want in {norm(n) for n in (a.name, *a.aliases)}]
         return exact[0].id if len(exact) == 1 else None
 
