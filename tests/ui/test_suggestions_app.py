@@ -167,6 +167,35 @@ def test_a_label_key_on_a_suggestions_text_takes_just_that_one_away_at_once(qtbo
     assert sg in ctl.shown() and win.view.span(sid(sg)) is not None
 
 
+def test_the_model_is_asked_again_once_the_keys_pause(qtbot, win):
+    """After a change the model is asked again (in the background) only once the person pauses:
+    a key that moves the caret or selects puts the waiting request off again, so the request does
+    not share the interpreter with the next keys' work. It still comes when the keys stop."""
+    ctl = show_with_suggestions(qtbot, win)
+    qtbot.waitUntil(lambda: ctl.bg.idle, timeout=30000)
+    ctl._again.setInterval(5000)      # long: the test reads the time left, never waits it out
+    ctl._again.setTimerType(Qt.TimerType.PreciseTimer)    # (a coarse one may be 5% late)
+    sg = next(sg for sg in ctl.shown() if sg.kind == "span")
+    win.view.select_span(sid(sg))
+    key(qtbot, win, Qt.Key.Key_X)             # rejected: a change, the model to be asked again
+    assert ctl._again.isActive()
+    qtbot.wait(100)
+    left = ctl._again.remainingTime()
+    assert 0 <= left < 4950
+    mid = len(win.session.text) // 2
+    assert win.view.cursor_position() != mid
+    win.view.set_text_cursor_range(mid, mid)  # a caret move (a key, a click)
+    assert ctl._again.remainingTime() > left
+    qtbot.wait(100)
+    left = ctl._again.remainingTime()
+    key(qtbot, win, Qt.Key.Key_F8)            # a suggestion selected
+    assert ctl._again.remainingTime() > left
+    ctl._again.setInterval(50)
+    with qtbot.waitSignal(ctl.ready, timeout=30000):
+        ctl._again.start()
+    assert sg not in ctl.shown()
+
+
 def test_claim_accepted_with_source_and_cue(qtbot, win):
     ctl = show_with_suggestions(qtbot, win)
     claim = next(sg for sg in ctl.shown() if sg.kind == "claim" and sg.source and sg.cue)

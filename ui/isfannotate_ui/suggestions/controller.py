@@ -76,6 +76,9 @@ class SuggestionController(QObject):
         self._again.timeout.connect(self.request)
         self.window = None
         parts.view.spanSelected.connect(self.on_selected)     # the status line names a selected suggestion
+        # the model is asked again once the person pauses: a caret move or a selection (a key, a
+        # click) puts the waiting request off again, so it does not run beside the next keys' work
+        parts.view.cursorPositionChanged.connect(self._put_off)
         self.train_job = None
         self.eval_job = None
         self.preload_token: int | None = None    # the background load started when the project opened
@@ -262,7 +265,8 @@ class SuggestionController(QObject):
         if change.document_id == self.session.doc_id and change.layer == self.session.annotator and \
                 tables & {"spans", "claims", "stances", "stance_evidence", "suggestion_log"}:
             # what the change annotated or rejected goes at once; the rest is asked again (in the
-            # background, after the person pauses: ``_again``)
+            # background, once the person pauses: ``_again``, put off by every key that moves the
+            # caret or selects; the background thread shares the interpreter with this one)
             self._drop_settled(change)
             self._again.start()
 
@@ -401,7 +405,13 @@ class SuggestionController(QObject):
             return
         view.select_span(target)
 
+    def _put_off(self, *_args) -> None:
+        """A waiting request to ask the model again waits ``_again``'s interval from now."""
+        if self._again.isActive():
+            self._again.start()
+
     def on_selected(self, span_id: str) -> None:
+        self._put_off()
         sg = self._shown.get(span_id) if self.owns(span_id) else None
         if sg is not None:
             self.session.message(describe(sg, self.session.actor_text).replace("\n", " · "), 8000)
