@@ -277,6 +277,12 @@ class FoldedActors:
         return cls(listed, tuple(tuple(_fold(n) for n in (a.name, *a.aliases)) for a in listed))
 
     @cached_property
+    def tight(self) -> tuple[tuple[tuple[str, frozenset[str]], ...], ...]:
+        """Per actor, per folded name: the name without spaces and its letters, what the fuzzy
+        rank of ``search_actors`` compares (made once, on first use, not per query and name)."""
+        return tuple(tuple((t, frozenset(t)) for t in (f.replace(" ", "") for f in folds)) for folds in self.folds)
+
+    @cached_property
     def _by_fold(self) -> dict[str, list[tuple[int, int]]]:
         """folded name -> (actor's place, the name's place among its names) of every actor that
         has it: made once, on first use (a frozen dataclass: cached_property writes past it)."""
@@ -314,19 +320,21 @@ def search_actors(actors: Iterable[Actor] | FoldedActors, query: str, limit: int
     if not q:
         return list(folded.actors)[:limit]
     q_tight = q.replace(" ", "")
+    q_letters = set(q_tight)
+    long_q = len(q) >= 3
     scored = []
-    for a, folds in zip(folded.actors, folded.folds, strict=True):
+    for a, folds, tights in zip(folded.actors, folded.folds, folded.tight, strict=True):
         best = None
         for k, f in enumerate(folds):
             if f == q:
                 rank = 0
             elif f.startswith(q):
                 rank = 1
-            elif any(w.startswith(q) for w in f.split()) or f" {q}" in f:
+            elif f" {q}" in f:      # a later word begins with it (the first word's case is rank 1)
                 rank = 2
-            elif q in f and len(q) >= 3:   # "US" inside "Russia" is noise, "pak" inside a name is not
+            elif long_q and q in f:   # "US" inside "Russia" is noise, "pak" inside a name is not
                 rank = 3
-            elif len(q) >= 3 and _is_subsequence(q_tight, f.replace(" ", "")):
+            elif long_q and q_letters <= tights[k][1] and _is_subsequence(q_tight, tights[k][0]):
                 rank = 4
             else:
                 continue
