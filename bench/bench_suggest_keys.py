@@ -57,6 +57,25 @@ def build(tmp: Path, n_docs: int, first_epochs: int | None = None) -> tuple[Path
     return path, rec["id"]
 
 
+def suggestions_window(path: Path, doc: str):
+    """The real ``MainWindow`` (1280×800) on *path* for the annotator "bench", showing *doc* with
+    the model's suggestions drawn (waits for them, at most a minute): (app, window)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from isfannotate_ui.app import create_main_window, ensure_app
+    app = ensure_app()
+    w = create_main_window(path, "bench")
+    w.resize(1280, 800)
+    w.show()
+    w.activateWindow()
+    loop = QEventLoop()
+    w.kb.model.ready.connect(loop.quit)
+    QTimer.singleShot(60000, loop.quit)
+    w.show_document(doc)
+    loop.exec()
+    return app, w
+
+
 def sample(app, w, words, presses: int, busy=lambda: True) -> dict[str, list[float]]:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
@@ -132,20 +151,8 @@ def main() -> int:
     path, doc = build(tmp, args.docs)
     print(f"project with {args.docs + 10} gold articles and a first model: {time.perf_counter() - t0:.0f} s")
 
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    from isfannotate_ui.app import create_main_window, ensure_app
-    app = ensure_app()
-    w = create_main_window(path, "bench")
-    w.resize(1280, 800)
-    w.show()
-    w.activateWindow()
+    app, w = suggestions_window(path, doc)
     ctl = w.kb.model
-    loop = QEventLoop()
-    ctl.ready.connect(loop.quit)
-    QTimer.singleShot(60000, loop.quit)
-    w.show_document(doc)
-    loop.exec()
     n_sugg = len(ctl.shown())
     text = w.session.text
     words = [m.span() for m in re.finditer(r"\b[a-z]{4,}\b", text)]

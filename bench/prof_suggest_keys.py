@@ -62,22 +62,12 @@ def main() -> None:
         if extra != src and extra.is_dir():
             shutil.copytree(extra, tmp / extra.name)
 
-    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from isfannotate_ui.app import create_main_window, ensure_app
-    app = ensure_app()
-    w = create_main_window(path, "bench")
-    w.resize(1280, 800)
-    w.show()
-    w.activateWindow()
-    ctl = w.kb.model
-    loop = QEventLoop()
-    ctl.ready.connect(loop.quit)
-    QTimer.singleShot(60000, loop.quit)
-    w.show_document(doc)
-    loop.exec()
-    n_sugg = len(ctl.shown())
+    from bench_suggest_keys import suggestions_window
+    app, w = suggestions_window(path, doc)
+    n_sugg = len(w.kb.model.shown())
     words = [m.span() for m in re.finditer(r"\b[a-z]{4,}\b", w.session.text)]
     words = words[::max(1, len(words) // (args.presses + 1))][:args.presses]
     prof = cProfile.Profile()
