@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from isfannotate_ui.annotate.innermost import innermost
+from isfannotate_ui.annotate.innermost import block_pieces, innermost
 from isfannotate_ui.annotate.span_index import SpanStyle
 
 
@@ -25,16 +25,10 @@ def asked_of_every_span(ordered, cuts):
     return out
 
 
-def block_pieces(spans, b0, bend):
-    """The highlighter's order and cuts for a block [b0, bend)."""
+def order_and_cut(spans, b0, bend):
+    """The order and the cuts ``block_pieces`` gives ``innermost`` for a block [b0, bend)."""
     ordered = sorted(spans, key=lambda s: (s.length, s.kind != "annotation"))
-    points = {b0, bend}
-    for s in spans:
-        if s.start > b0:
-            points.add(s.start)
-        if s.end < bend:
-            points.add(s.end)
-    return ordered, sorted(points)
+    return ordered, block_pieces(spans, b0, bend)[0]
 
 
 def test_innermost_chooses_as_every_span_asked_on_random_blocks():
@@ -52,13 +46,14 @@ def test_innermost_chooses_as_every_span_asked_on_random_blocks():
             s = rnd.choice(spans)
             kind = rnd.choice(["annotation", "suggestion"])
             spans.append(SpanStyle(s.id + "b", s.start, s.end, "M", "#00ff00", kind))
-        ordered, cuts = block_pieces(spans, b0, bend)
+        ordered, cuts = order_and_cut(spans, b0, bend)
         assert innermost(ordered, cuts) == asked_of_every_span(ordered, cuts), trial
+        assert block_pieces(spans, b0, bend) == (cuts, innermost(ordered, cuts))
 
 
 def test_innermost_annotation_wins_over_a_shorter_suggestion():
     note = SpanStyle("n", 0, 10, "ACTOR", "#ff0000")
     sugg = SpanStyle("s", 2, 4, "CUE", "#00ff00", "suggestion")
-    ordered, cuts = block_pieces([note, sugg], 0, 12)
+    ordered, cuts = order_and_cut([note, sugg], 0, 12)
     assert cuts == [0, 2, 4, 10, 12]
     assert innermost(ordered, cuts) == [note, note, note, None]

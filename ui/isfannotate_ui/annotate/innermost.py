@@ -18,7 +18,22 @@ from .span_index import SpanStyle
 
 S = TypeVar("S", bound=SpanStyle)
 
-__all__ = ["innermost"]
+__all__ = ["block_pieces", "innermost"]
+
+
+def block_pieces(spans: list[S], b0: int, bend: int) -> tuple[list[int], list[S | None]]:
+    """A block [b0, bend) cut at every edge of its *spans* inside it: (the cuts, the span that
+    tints each piece between two cuts or None). Innermost first; an annotation wins over a
+    suggestion of the same length (``innermost``)."""
+    ordered = sorted(spans, key=lambda s: (s.length, s.kind != "annotation"))
+    points = {b0, bend}
+    for s in spans:
+        if s.start > b0:
+            points.add(s.start)
+        if s.end < bend:
+            points.add(s.end)
+    cuts = sorted(points)
+    return cuts, innermost(ordered, cuts)
 
 
 def innermost(ordered: list[S], cuts: list[int]) -> list[S | None]:
