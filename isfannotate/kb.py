@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .store import imports as stored
@@ -275,10 +276,38 @@ class FoldedActors:
         listed = tuple(actors)
         return cls(listed, tuple(tuple(_fold(n) for n in (a.name, *a.aliases)) for a in listed))
 
+    @cached_property
+    def tight(self) -> tuple[tuple[tuple[str, frozenset[str]], ...], ...]:
+        """Per actor, per folded name: the name without spaces and its letters, what the fuzzy
+        rank of ``search_actors`` compares (made once, on first use, not per query and name)."""
+        return tuple(tuple((t, frozenset(t)) for t in (f.replace(" ", "") for f in folds)) for folds in self.folds)
+
+    @cached_property
+    def _by_fold(self) -> dict[str, list[tuple[int, int]]]:
+        """folded name -> (actor's place, the name's place among its names) of every actor that
+        has it: made once, on first use (a frozen dataclass: cached_property writes past it)."""
+        out: dict[str, list[tuple[int, int]]] = {}
+        for i, folds in enumerate(self.folds):
+            for k, f in enumerate(folds):
+                out.setdefault(f, []).append((i, k))
+        return out
+
     def names(self, text: str) -> bool:
         """True when *text*, folded, is an actor's name or alias."""
-        q = _fold(text)
-        return any(q in folds for folds in self.folds)
+        return _fold(text) in self._by_fold
+
+    def exactly(self, query: str, limit: int = 20) -> list[Actor]:
+        """What ``search_actors(self, query, limit)`` returns of the actors a name or alias of
+        which IS *query* folded (its rank 0), in its order, without looking at the others: a
+        lookup, not a walk over the registry (the label key's check of a known name)."""
+        q = _fold(query)
+        if not q:
+            return []
+        best: dict[int, bool] = {}      # actor's place -> only an alias matched
+        for i, k in self._by_fold.get(q, ()):
+            best[i] = best.get(i, True) and k > 0
+        ranked = sorted(((alias, len(q), self.folds[i][0], self.actors[i].id), i) for i, alias in best.items())
+        return [self.actors[i] for _, i in ranked[:limit]]
 
 
 def search_actors(actors: Iterable[Actor] | FoldedActors, query: str, limit: int = 20) -> list[Actor]:
@@ -291,19 +320,21 @@ def search_actors(actors: Iterable[Actor] | FoldedActors, query: str, limit: int
     if not q:
         return list(folded.actors)[:limit]
     q_tight = q.replace(" ", "")
+    q_letters = set(q_tight)
+    long_q = len(q) >= 3
     scored = []
-    for a, folds in zip(folded.actors, folded.folds, strict=True):
+    for a, folds, tights in zip(folded.actors, folded.folds, folded.tight, strict=True):
         best = None
         for k, f in enumerate(folds):
             if f == q:
                 rank = 0
             elif f.startswith(q):
                 rank = 1
-            elif any(w.startswith(q) for w in f.split()) or f" {q}" in f:
+            elif f" {q}" in f:      # a later word begins with it (the first word's case is rank 1)
                 rank = 2
-            elif q in f and len(q) >= 3:   # "US" inside "Russia" is noise, "pak" inside a name is not
+            elif long_q and q in f:   # "US" inside "Russia" is noise, "pak" inside a name is not
                 rank = 3
-            elif len(q) >= 3 and _is_subsequence(q_tight, f.replace(" ", "")):
+            elif long_q and q_letters <= tights[k][1] and _is_subsequence(q_tight, tights[k][0]):
                 rank = 4
             else:
                 continue

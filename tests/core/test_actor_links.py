@@ -68,3 +68,75 @@ def test_claim_quote_is_the_claims_own_field_not_an_attribute(seeded):
     assert seeded.claims(DOC4, "alice")[claim.id].quote is None
     seeded.undo()
     assert seeded.claims(DOC4, "alice")[claim.id].quote == "reported"
+
+
+def test_exactly_is_search_actors_exact_matches_without_a_walk(seeded):
+    """``FoldedActors.exactly``: the actors search_actors ranks first (a name or alias that is the
+    query, folded), in its order and within its limit, looked up; ``names`` the same test."""
+    from isfannotate.kb import FoldedActors, _fold
+    from isfannotate.models import Actor
+    base = seeded.actors()
+    twins = [Actor(id=f"twin-{i}", name=n, type="person", aliases=a) for i, (n, a) in enumerate(
+        [("us", []), ("Usa", ["US"]), ("Pakistan Army", ["us"]), ("U S", []), ("Pakistan", ["Pak"])])]
+    folded = FoldedActors.of([*base, *twins])
+    queries = ["US", "us", "u  s", "Pakistan", "pakistan’s army chief", "Washington", "zzzz", "", "Pak"]
+    queries += [n for a in base[:30] for n in (a.name, *a.aliases)]
+    for q in queries:
+        for limit in (1, 2, 5, 20):
+            ranked = search_actors(folded, q, limit=limit) if _fold(q) else []
+            first = [a for a in ranked if _fold(q) in {_fold(n) for n in (a.name, *a.aliases)}]
+            assert folded.exactly(q, limit=limit) == first, (q, limit)
+        assert folded.names(q) == any(_fold(q) in {_fold(n) for n in (a.name, *a.aliases)} for a in folded.actors)
+
+
+def _search_as_before(actors, query, limit=20):
+    """search_actors as it was written before its names' spaceless forms were kept: the reference."""
+    from isfannotate.kb import FoldedActors, _fold, _is_subsequence
+    folded = FoldedActors.of(actors)
+    q = _fold(query)
+    if not q:
+        return list(folded.actors)[:limit]
+    q_tight = q.replace(" ", "")
+    scored = []
+    for a, folds in zip(folded.actors, folded.folds, strict=True):
+        best = None
+        for k, f in enumerate(folds):
+            if f == q:
+                rank = 0
+            elif f.startswith(q):
+                rank = 1
+            elif any(w.startswith(q) for w in f.split()) or f" {q}" in f:
+                rank = 2
+            elif q in f and len(q) >= 3:
+                rank = 3
+            elif len(q) >= 3 and _is_subsequence(q_tight, f.replace(" ", "")):
+                rank = 4
+            else:
+                continue
+            key = (rank, k > 0, len(f))
+            if best is None or key < best:
+                best = key
+        if best is not None:
+            scored.append((best, folds[0], a.id, a))
+    scored.sort(key=lambda t: t[:3])
+    return [t[3] for t in scored[:limit]]
+
+
+def test_search_actors_ranks_as_before_on_many_queries(seeded):
+    """The search keeps each name's spaceless form and letters (the fuzzy rank's test) and drops a
+    redundant word test: the same actors in the same order as before, for every kind of query."""
+    import random
+
+    from isfannotate.kb import FoldedActors
+    actors = seeded.actors()
+    folded = FoldedActors.of(actors)
+    rnd = random.Random(21)
+    names = [n for a in actors for n in (a.name, *a.aliases)]
+    queries = ["", "a", "us", "US", "pak", "mrco rbio", "asim mu", "  Pakistan ", "zzzz", "’s", "e e"]
+    for n in rnd.sample(names, min(60, len(names))):
+        i = rnd.randrange(len(n))
+        queries += [n, n[:i + 1], n[i:], n.upper(), "".join(c for c in n if rnd.random() < 0.6), n.replace(" ", "")]
+    for q in queries:
+        for limit in (3, 12, 1000):
+            assert search_actors(folded, q, limit=limit) == _search_as_before(actors, q, limit), (q, limit)
+            assert search_actors(actors, q, limit=limit) == _search_as_before(actors, q, limit), (q, limit)

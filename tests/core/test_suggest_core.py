@@ -269,3 +269,42 @@ def test_documents_by_uncertainty_orders_unfinished_documents(trained):
     assert values == sorted(values, reverse=True) and all(0 <= u <= 1 for u in values)
     p.set_status(ids[0], "kim", "done", reason="test")
     assert ids[0] not in [d for d, _ in p.documents_by_uncertainty("kim")]
+
+
+def test_the_model_is_asked_once_per_text_and_suggestions_still_follow_the_layer(trained):
+    """A document's suggestions asked again after a change (the app does after every key) ask
+    the span model nothing: its predictions for the text are kept. What the layer holds still
+    counts: a span annotated as suggested leaves the suggestions, and comes back when undone."""
+    p, _ = trained
+    rec = p.load_suggestion_model()
+    text = p.document("gen0101").text
+    first = p.model_suggestions("gen0101", "carol", min_score=0.0)
+    spans = [s for s in first if s.kind == "span"]
+    assert spans
+    tagger = rec.spans.get_pipe("tagger")
+    model, asked = tagger.model, []
+
+    class Counting:     # the thinc model behind the tagger, counting its calls
+        def predict(self, docs):
+            asked.append(len(docs))
+            return model.predict(docs)
+
+        def __getattr__(self, name):
+            return getattr(model, name)
+    tagger.model = Counting()
+    try:
+        again = rec.predict_spans(text)
+        again.clear()                                       # a caller's list is its own
+        assert rec.predict_spans(text) and asked == []
+        sg = spans[0]
+        p.annotate("gen0101", "carol", sg.start, sg.end, sg.label)
+        now = p.model_suggestions("gen0101", "carol", min_score=0.0)
+        assert asked == []
+        assert all((s.kind, s.start, s.end, s.label) != (sg.kind, sg.start, sg.end, sg.label) for s in now)
+        p.undo()
+        assert p.model_suggestions("gen0101", "carol", min_score=0.0) == first
+        assert asked == []
+        rec.predict_spans(text + " And more.")              # another text: the model is asked
+        assert asked == [1]
+    finally:
+        tagger.model = model

@@ -145,6 +145,57 @@ def test_enter_accepts_and_label_key_corrects(qtbot, win):
     assert (b.start, b.end, other.name) in {(s.start, s.end, s.label) for s in win.project.spans(DOC, "alice")}
 
 
+def test_a_label_key_on_a_suggestions_text_takes_just_that_one_away_at_once(qtbot, win):
+    """Annotating the very text of a suggestion with its label (a selection and the key, not A)
+    takes that suggestion out of the article in the same press, before the model is asked again;
+    the others stay drawn. Undo brings it back when the model has been asked again."""
+    ctl = show_with_suggestions(qtbot, win)
+    qtbot.waitUntil(lambda: ctl.bg.idle, timeout=30000)
+    scheme = win.project.scheme
+    keys = {lab.name: lab.key or str(i + 1) for i, lab in enumerate(scheme.span_labels)}
+    sg = next(sg for sg in ctl.shown() if sg.kind == "span" and sg.label != scheme.actor_label)
+    others = [x for x in ctl.shown() if x != sg]
+    win.view.set_text_cursor_range(sg.start, sg.end)
+    key(qtbot, win, getattr(Qt.Key, f"Key_{keys[sg.label]}"))
+    assert (sg.start, sg.end, sg.label) in {(s.start, s.end, s.label) for s in win.project.spans(DOC, "alice")}
+    assert log_rows(win) == []                            # annotated by hand: not an acceptance
+    assert ctl._again.isActive()                          # not asked again yet ...
+    assert sg not in ctl.shown() and win.view.span(sid(sg)) is None     # ... and gone all the same
+    assert all(win.view.span(sid(x)) is not None for x in others)
+    with qtbot.waitSignal(ctl.ready, timeout=30000):
+        key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert sg in ctl.shown() and win.view.span(sid(sg)) is not None
+
+
+def test_the_model_is_asked_again_once_the_keys_pause(qtbot, win):
+    """After a change the model is asked again (in the background) only once the person pauses:
+    a key that moves the caret or selects puts the waiting request off again, so the request does
+    not share the interpreter with the next keys' work. It still comes when the keys stop."""
+    ctl = show_with_suggestions(qtbot, win)
+    qtbot.waitUntil(lambda: ctl.bg.idle, timeout=30000)
+    ctl._again.setInterval(5000)      # long: the test reads the time left, never waits it out
+    ctl._again.setTimerType(Qt.TimerType.PreciseTimer)    # (a coarse one may be 5% late)
+    sg = next(sg for sg in ctl.shown() if sg.kind == "span")
+    win.view.select_span(sid(sg))
+    key(qtbot, win, Qt.Key.Key_X)             # rejected: a change, the model to be asked again
+    assert ctl._again.isActive()
+    qtbot.wait(100)
+    left = ctl._again.remainingTime()
+    assert 0 <= left < 4950
+    mid = len(win.session.text) // 2
+    assert win.view.cursor_position() != mid
+    win.view.set_text_cursor_range(mid, mid)  # a caret move (a key, a click)
+    assert ctl._again.remainingTime() > left
+    qtbot.wait(100)
+    left = ctl._again.remainingTime()
+    key(qtbot, win, Qt.Key.Key_F8)            # a suggestion selected
+    assert ctl._again.remainingTime() > left
+    ctl._again.setInterval(50)
+    with qtbot.waitSignal(ctl.ready, timeout=30000):
+        ctl._again.start()
+    assert sg not in ctl.shown()
+
+
 def test_claim_accepted_with_source_and_cue(qtbot, win):
     ctl = show_with_suggestions(qtbot, win)
     claim = next(sg for sg in ctl.shown() if sg.kind == "claim" and sg.source and sg.cue)

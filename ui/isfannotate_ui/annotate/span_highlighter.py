@@ -20,6 +20,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit
 
+from .innermost import block_pieces
 from .offsets import OffsetMap
 from .palette import blend, outline_color, tint_color, underline_color
 from .span_index import SpanIndex, SpanStyle
@@ -163,27 +164,11 @@ class SpanHighlighter(QSyntaxHighlighter):
         b0 = self.index.block_starts[bn]
         # ``text`` arrives as a Python str: its length is in code points already
         bend = b0 + len(text)
-        # innermost first; an annotation wins over a suggestion of the same length
-        ordered = sorted(spans, key=lambda s: (s.length, s.kind != "annotation"))
-        points = {b0, bend}
-        for s in spans:
-            if s.start > b0:
-                points.add(s.start)
-            if s.end < bend:
-                points.add(s.end)
-        cuts = sorted(points)
+        cuts, chosen_per_piece = block_pieces(spans, b0, bend)
         selected = self.selected_id
         run_a = run_b = -1
         run_fmt: QTextCharFormat | None = None
-        for a, b in zip(cuts, cuts[1:], strict=False):
-            chosen: SpanStyle | None = None
-            for s in ordered:
-                if s.start <= a and s.end >= b:
-                    if s.kind == "annotation":
-                        chosen = s
-                        break
-                    if chosen is None:
-                        chosen = s
+        for a, b, chosen in zip(cuts, cuts[1:], chosen_per_piece, strict=False):
             if chosen is None:
                 fmt = None
             elif chosen.kind == "annotation":

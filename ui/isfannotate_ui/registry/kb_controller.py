@@ -334,11 +334,11 @@ class KbController(QObject):
     def known_actor(self, text: str) -> str | None:
         """The registry actor whose name or alias is exactly *text* (spaces and ’ / ' aside, case
         kept: "US" is the United States, "us" is not), when exactly one is; None otherwise (the
-        picker is opened instead)."""
+        picker is opened instead). A lookup in the folded names' index, not a registry search."""
         def norm(t: str) -> str:
             return " ".join(t.split()).replace("’", "'")
         want = norm(text)
-        exact = [a for a in kb.search_actors(self.session.actor_folds(), text, limit=5)
+        exact = [a for a in self.session.actor_folds().exactly(text, limit=5)
                  if want in {norm(n) for n in (a.name, *a.aliases)}]
         return exact[0].id if len(exact) == 1 else None
 

@@ -76,6 +76,9 @@ class SuggestionController(QObject):
         self._again.timeout.connect(self.request)
         self.window = None
         parts.view.spanSelected.connect(self.on_selected)     # the status line names a selected suggestion
+        # the model is asked again once the person pauses: a caret move or a selection (a key, a
+        # click) puts the waiting request off again, so it does not run beside the next keys' work
+        parts.view.cursorPositionChanged.connect(self._put_off)
         self.train_job = None
         self.eval_job = None
         self.preload_token: int | None = None    # the background load started when the project opened
@@ -261,25 +264,31 @@ class SuggestionController(QObject):
                 self.window.refresh()
         if change.document_id == self.session.doc_id and change.layer == self.session.annotator and \
                 tables & {"spans", "claims", "stances", "stance_evidence", "suggestion_log"}:
-            # what the change annotated or rejected goes at once; the rest is asked again
-            self._all = [sg for sg in self._all if not self._settled_by(sg, change)]
-            self._redraw()
+            # what the change annotated or rejected goes at once; the rest is asked again (in the
+            # background, once the person pauses: ``_again``, put off by every key that moves the
+            # caret or selects; the background thread shares the interpreter with this one)
+            self._drop_settled(change)
             self._again.start()
 
-    @staticmethod
-    def _settled_by(sg, change) -> bool:
-        for op in change.rows("suggestion_log"):
-            row = op.after
-            if row is not None and (row["kind"], row["start"], row["end"], row["label"]) == \
-                    (sg.kind, sg.start, sg.end, sg.label):
-                return True
-        if sg.kind == "stance":
-            return False
-        for op in change.rows("spans"):
-            row = op.after
-            if row is not None and (row["start"], row["end"], row["label"]) == (sg.start, sg.end, sg.label):
-                return True
-        return False
+    def _drop_settled(self, change) -> None:
+        """Take the suggestions *change* annotated or decided out of those kept and those drawn:
+        O(the change), not O(the document's suggestions) (a key press on an article with a model's
+        suggestions walked every one of them for every row of the change, and redrew them all)."""
+        decided = {(r["kind"], r["start"], r["end"], r["label"])
+                   for op in change.rows("suggestion_log") if (r := op.after) is not None}
+        made = {(r["start"], r["end"], r["label"]) for op in change.rows("spans") if (r := op.after) is not None}
+        if not decided and not made:
+            return
+
+        def settled(sg) -> bool:
+            return (sg.kind, sg.start, sg.end, sg.label) in decided or \
+                (sg.kind != "stance" and (sg.start, sg.end, sg.label) in made)
+        self._all = [sg for sg in self._all if not settled(sg)]
+        gone = [sid for sid, sg in self._shown.items() if settled(sg)]
+        for sid in gone:
+            del self._shown[sid]
+        if gone:
+            self.parts.view.remove_spans(gone)
 
     def refresh(self) -> None:
         """Models or settings changed: ask again, and refresh the Suggestions window."""
@@ -396,7 +405,13 @@ class SuggestionController(QObject):
             return
         view.select_span(target)
 
+    def _put_off(self, *_args) -> None:
+        """A waiting request to ask the model again waits ``_again``'s interval from now."""
+        if self._again.isActive():
+            self._again.start()
+
     def on_selected(self, span_id: str) -> None:
+        self._put_off()
         sg = self._shown.get(span_id) if self.owns(span_id) else None
         if sg is not None:
             self.session.message(describe(sg, self.session.actor_text).replace("\n", " · "), 8000)
