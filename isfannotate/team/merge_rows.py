@@ -29,7 +29,7 @@ from ..ids import now
 from ..models import layer_name, name_key
 from ..store.bundles import SPAN_COLUMNS
 from ..store.connection import bulk_cache
-from ..store.merging import DeferredIndexes, documents_for_merge
+from ..store.merging import DeferredIndexes, documents_for_merge, spans_held
 from .merge import FileReport, MergeReport, check_file, clear_planned, plan_layer, write_planned
 from .untrusted import FileData, validate_rows
 
@@ -50,6 +50,8 @@ _KEEP = {
     "doc_status": ("document_id", "status", "reason", "updated_at"),
 }
 _LAYERED = ("spans", "stances", "relations", "doc_status", "doc_labels")
+# a merge of at least this many spans, more than the project holds, goes through a rollback journal
+BULK_SPANS = 20_000
 
 
 @dataclass
@@ -78,14 +80,19 @@ def merge_rows(project: ProjectBase, layers: Sequence[LayerIn], *, source: str =
     wanted = sorted({d for layer in layers for d in layer.documents})
     with project.snapshot() as conn:
         docs = documents_for_merge(conn, wanted)
+        held = spans_held(conn)
     sha_to_doc = {sha: doc for doc, (sha, _text) in docs.items()}
     datas = [_layer_data(layer, docs, scheme, source) for layer in layers]
     by_layer: dict[str, str] = {}
     for data in datas:
         check_file(data, by_layer, known, sha_to_doc)
     report = MergeReport()
+    # more spans than the project holds (a lead's first pull): the pages are mostly new, written
+    # once through a rollback journal instead of into the WAL and again by its checkpoint
+    incoming = sum(len(data.spans) for data in datas)
+    bulk = incoming >= BULK_SPANS and incoming > held
     try:
-        _write(project, datas, sha_to_doc, by_layer, report, progress)
+        _write(project, datas, sha_to_doc, by_layer, report, progress, bulk)
     except sqlite3.IntegrityError as e:   # a rule of the project's tables no check above foresaw
         raise IsfError(f"{source}: the rows of {', '.join(by_layer)} break a rule of the project's tables ({e}); "
                        "nothing was merged") from None
@@ -93,10 +100,11 @@ def merge_rows(project: ProjectBase, layers: Sequence[LayerIn], *, source: str =
 
 
 def _write(project: ProjectBase, datas: list[FileData], sha_to_doc: dict[str, str], by_layer: dict[str, str],
-           report: MergeReport, progress: Callable[[int, int], None] | None) -> None:
-    """The merge's one action: every layer planned, cleared, then written."""
+           report: MergeReport, progress: Callable[[int, int], None] | None, bulk: bool = False) -> None:
+    """The merge's one action: every layer planned, cleared, then written (*bulk*: through a
+    rollback journal, ``connection.bulk_journal``)."""
     stamp = now()
-    with paused_gc(), project.action("merge", None, None) as rec:
+    with paused_gc(), project.action("merge", None, None, bulk=bulk) as rec:
         conn = rec.conn
         with bulk_cache(conn):
             indexes = DeferredIndexes(conn)
