@@ -7,7 +7,9 @@ offsets inside the document's text, labels, polarities, attributes and document 
 scheme, references that resolve), rows of another layer refused, the documents must be the
 project's, the registry reconciled (new entries, listed conflicts), and only the annotator's own
 layer written, through the same steps as a file's layer (``merge.plan_layer``, ``clear_planned``,
-``write_planned``; digests per document: merging the same rows twice changes nothing). All
+``write_planned``; digests per document: merging the same rows twice changes nothing; those of
+documents never merged, which decide nothing, made in a thread while SQLite builds the span
+indexes again, ``digests.LaterDigests``). All
 layers in ONE action, all-or-nothing, one undo step, one change record; every layer's old rows
 are cleared before any layer is written. No scratch file is written: the rows go from Python
 straight into the project.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -30,6 +33,7 @@ from ..models import layer_name, name_key
 from ..store.bundles import SPAN_COLUMNS
 from ..store.connection import bulk_cache
 from ..store.merging import DeferredIndexes, documents_for_merge, spans_held
+from .digests import LaterDigests
 from .merge import FileReport, MergeReport, check_file, clear_planned, plan_layer, write_planned
 from .untrusted import FileData, validate_rows
 
@@ -104,15 +108,16 @@ def _write(project: ProjectBase, datas: list[FileData], sha_to_doc: dict[str, st
     """The merge's one action: every layer planned, cleared, then written (*bulk*: through a
     rollback journal, ``connection.bulk_journal``)."""
     stamp = now()
-    with paused_gc(), project.action("merge", None, None, bulk=bulk) as rec:
+    with paused_gc(), ThreadPoolExecutor(1, thread_name_prefix="isf-pull-digest") as pool, \
+            project.action("merge", None, None, bulk=bulk) as rec:
         conn = rec.conn
         with bulk_cache(conn):
             indexes = DeferredIndexes(conn)
             # every layer's old rows cleared before any is written: the clears find them through
             # the indexes, which a bulk write may drop until the end (``DeferredIndexes``)
             plans = []
-            for data in datas:
-                fr, plan = plan_layer(project, rec, data, sha_to_doc, stamp)
+            for data in datas:   # the digests of documents never merged, which decide nothing, put off
+                fr, plan = plan_layer(project, rec, data, sha_to_doc, stamp, later=True)
                 report.files.append(fr)
                 plans.append(plan)
             for plan in plans:
@@ -122,7 +127,13 @@ def _write(project: ProjectBase, datas: list[FileData], sha_to_doc: dict[str, st
                 if progress:
                     progress(i, len(plans))
                 write_planned(rec, plan, None, indexes)
+            # made in the pool's thread while SQLite builds the span indexes again, which holds no
+            # GIL (not beside the inserts: ``executemany`` takes the GIL back after every row)
+            digests = LaterDigests(pool)
+            for plan in plans:
+                digests.add(plan.layer, plan.later, plan.actor_map)
             indexes.restore()
+            digests.write(rec)
             rec.change.description = ", ".join(by_layer)
 
 
