@@ -50,6 +50,11 @@ def registry_ids(conn: sqlite3.Connection) -> dict[str, set[str]]:
             "target": {r[0] for r in conn.execute("SELECT id FROM targets")}}
 
 
+def spans_held(conn: sqlite3.Connection) -> int:
+    """How many spans the project may hold: the spans' largest rowid (at least their count)."""
+    return int(conn.execute("SELECT coalesce(max(rowid), 0) FROM main.spans").fetchone()[0])
+
+
 def registry_entry(conn: sqlite3.Connection, kind: str, entry_id: str) -> dict[str, Any] | None:
     """The fields a merge compares of one actor (name, type, external_id, aliases) or target
     (name); None when there is no such entry."""

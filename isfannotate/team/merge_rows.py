@@ -7,7 +7,9 @@ offsets inside the document's text, labels, polarities, attributes and document 
 scheme, references that resolve), rows of another layer refused, the documents must be the
 project's, the registry reconciled (new entries, listed conflicts), and only the annotator's own
 layer written, through the same steps as a file's layer (``merge.plan_layer``, ``clear_planned``,
-``write_planned``; digests per document: merging the same rows twice changes nothing). All
+``write_planned``; digests per document: merging the same rows twice changes nothing; those of
+documents never merged, which decide nothing, made in a thread while SQLite builds the span
+indexes again, ``digests.LaterDigests``). All
 layers in ONE action, all-or-nothing, one undo step, one change record; every layer's old rows
 are cleared before any layer is written. No scratch file is written: the rows go from Python
 straight into the project.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -29,7 +32,8 @@ from ..ids import now
 from ..models import layer_name, name_key
 from ..store.bundles import SPAN_COLUMNS
 from ..store.connection import bulk_cache
-from ..store.merging import DeferredIndexes, documents_for_merge
+from ..store.merging import DeferredIndexes, documents_for_merge, spans_held
+from .digests import LaterDigests
 from .merge import FileReport, MergeReport, check_file, clear_planned, plan_layer, write_planned
 from .untrusted import FileData, validate_rows
 
@@ -50,6 +54,8 @@ _KEEP = {
     "doc_status": ("document_id", "status", "reason", "updated_at"),
 }
 _LAYERED = ("spans", "stances", "relations", "doc_status", "doc_labels")
+# a merge of at least this many spans, more than the project holds, goes through a rollback journal
+BULK_SPANS = 20_000
 
 
 @dataclass
@@ -78,14 +84,19 @@ def merge_rows(project: ProjectBase, layers: Sequence[LayerIn], *, source: str =
     wanted = sorted({d for layer in layers for d in layer.documents})
     with project.snapshot() as conn:
         docs = documents_for_merge(conn, wanted)
+        held = spans_held(conn)
     sha_to_doc = {sha: doc for doc, (sha, _text) in docs.items()}
     datas = [_layer_data(layer, docs, scheme, source) for layer in layers]
     by_layer: dict[str, str] = {}
     for data in datas:
         check_file(data, by_layer, known, sha_to_doc)
     report = MergeReport()
+    # more spans than the project holds (a lead's first pull): the pages are mostly new, written
+    # once through a rollback journal instead of into the WAL and again by its checkpoint
+    incoming = sum(len(data.spans) for data in datas)
+    bulk = incoming >= BULK_SPANS and incoming > held
     try:
-        _write(project, datas, sha_to_doc, by_layer, report, progress)
+        _write(project, datas, sha_to_doc, by_layer, report, progress, bulk)
     except sqlite3.IntegrityError as e:   # a rule of the project's tables no check above foresaw
         raise IsfError(f"{source}: the rows of {', '.join(by_layer)} break a rule of the project's tables ({e}); "
                        "nothing was merged") from None
@@ -93,18 +104,20 @@ def merge_rows(project: ProjectBase, layers: Sequence[LayerIn], *, source: str =
 
 
 def _write(project: ProjectBase, datas: list[FileData], sha_to_doc: dict[str, str], by_layer: dict[str, str],
-           report: MergeReport, progress: Callable[[int, int], None] | None) -> None:
-    """The merge's one action: every layer planned, cleared, then written."""
+           report: MergeReport, progress: Callable[[int, int], None] | None, bulk: bool = False) -> None:
+    """The merge's one action: every layer planned, cleared, then written (*bulk*: through a
+    rollback journal, ``connection.bulk_journal``)."""
     stamp = now()
-    with paused_gc(), project.action("merge", None, None) as rec:
+    with paused_gc(), ThreadPoolExecutor(1, thread_name_prefix="isf-pull-digest") as pool, \
+            project.action("merge", None, None, bulk=bulk) as rec:
         conn = rec.conn
         with bulk_cache(conn):
             indexes = DeferredIndexes(conn)
             # every layer's old rows cleared before any is written: the clears find them through
             # the indexes, which a bulk write may drop until the end (``DeferredIndexes``)
             plans = []
-            for data in datas:
-                fr, plan = plan_layer(project, rec, data, sha_to_doc, stamp)
+            for data in datas:   # the digests of documents never merged, which decide nothing, put off
+                fr, plan = plan_layer(project, rec, data, sha_to_doc, stamp, later=True)
                 report.files.append(fr)
                 plans.append(plan)
             for plan in plans:
@@ -114,7 +127,13 @@ def _write(project: ProjectBase, datas: list[FileData], sha_to_doc: dict[str, st
                 if progress:
                     progress(i, len(plans))
                 write_planned(rec, plan, None, indexes)
+            # made in the pool's thread while SQLite builds the span indexes again, which holds no
+            # GIL (not beside the inserts: ``executemany`` takes the GIL back after every row)
+            digests = LaterDigests(pool)
+            for plan in plans:
+                digests.add(plan.layer, plan.later, plan.actor_map)
             indexes.restore()
+            digests.write(rec)
             rec.change.description = ", ".join(by_layer)
 
 
