@@ -266,3 +266,56 @@ def test_suggestions_accept_reject_accept_all_and_toggle(qtbot, window, sel):
     assert not any(s.kind == "suggestion" for s in window.view.spans())
     window.kb.suggestions_action.trigger()
     assert len([s for s in window.view.spans() if s.kind == "suggestion"]) == n
+
+
+def _details(window) -> list[tuple[str, str]]:
+    """The details form's visible rows: (row name, the field's text) top to bottom."""
+    from PySide6.QtWidgets import QApplication, QLabel
+    QApplication.processEvents()    # new rows' widgets are shown by the layout a moment later
+    form, out = window.annotations.form, []
+    for i in range(1, form.rowCount()):
+        name = form.itemAt(i, form.ItemRole.LabelRole)
+        field = form.itemAt(i, form.ItemRole.FieldRole)
+        if name is None or field is None:
+            continue
+        f = field.widget()
+        assert not f.isHidden()
+        out.append((name.widget().text(), f.text() if isinstance(f, (QLabel, QPushButton)) else type(f).__name__))
+    return out
+
+
+def test_details_rows_are_kept_and_show_each_span(qtbot, window, sel):
+    """The details' Label and Text rows and the actor button are made once and given each span
+    (a label key builds no widget); their texts, the button's span and the other kinds' rows follow
+    the span shown."""
+    window.show_document(DOC4)
+    text = window.view.text()
+    i, j = text.index("Ishaq Dar"), text.index("officials admit")
+    a = label_actor(qtbot, window, sel, i, i + 9)
+    qtbot.keyClick(window.kb.picker.query, Qt.Key.Key_Escape)
+    b = label_actor(qtbot, window, sel, j, j + 9)
+    qtbot.keyClick(window.kb.picker.query, Qt.Key.Key_Escape)
+    panel = window.annotations
+    before = set(panel.details.findChildren(QPushButton)) | set(panel.details.findChildren(type(panel.hint)))
+    window.view.select_span(a)
+    assert _details(window)[:2] == [("Label", "<b>ACTOR</b>"), ("Text", "Ishaq Dar")]
+    assert "Ishaq Dar" in _details(window)[2][1] and _details(window)[2][0] == "Actor"
+    window.view.select_span(b)
+    assert _details(window)[:3] == [("Label", "<b>ACTOR</b>"), ("Text", "officials"),
+                                    ("Actor", "⚠ not linked — link… (Ctrl+L)")]
+    after = set(panel.details.findChildren(QPushButton)) | set(panel.details.findChildren(type(panel.hint)))
+    assert after == before          # nothing made, nothing waiting to be deleted
+    # the kept button links the span it shows
+    qtbot.mouseClick(panel.findChild(QPushButton, "actorLinkButton"), Qt.MouseButton.LeftButton)
+    assert window.kb.picker.isVisible() and window.kb.picker.query.text() == "officials"
+    qtbot.keyClick(window.kb.picker.query, Qt.Key.Key_Escape)
+    # a CLAIM's details: no actor row, and no hidden kept button found by its name
+    k = text.index("officials admit")
+    sel(window, k, k + 15)
+    key(qtbot, window, Qt.Key.Key_2)
+    rows = _details(window)
+    assert rows[0] == ("Label", "<b>CLAIM</b>") and all(name != "Actor" for name, _ in rows)
+    assert panel.findChild(QPushButton, "actorLinkButton") is None
+    # nothing selected: the hint, and no row
+    window.view.clear_span_selection()
+    assert panel.hint.isVisible() and _details(window) == []

@@ -306,6 +306,17 @@ class AnnotationsPanel(QWidget):
         self.hint = QLabel("Select a span (click it, or Tab) to see its details.", self.details)
         self.hint.setWordWrap(True)
         self.form.addRow(self.hint)
+        # the rows every span shows, made once (keep_in_details)
+        self._kept: set[QWidget] = set()
+        self._names: dict[str, QLabel] = {}
+        self._rows: list[tuple[str, QWidget]] = []   # the rows shown, when all are kept
+        self._label_value = self.keep_in_details(QLabel(self.details))
+        self._label_value.setTextFormat(Qt.TextFormat.RichText)
+        self._label_value.hide()
+        self._text_value = self.keep_in_details(QLabel(self.details))
+        self._text_value.setTextFormat(Qt.TextFormat.PlainText)  # document text is never rich text
+        self._text_value.setWordWrap(True)
+        self._text_value.hide()
         self.warnings = ProblemsList(self)
         self.warnings.hide()
         lay = QVBoxLayout(self)
@@ -390,37 +401,66 @@ class AnnotationsPanel(QWidget):
         if item and item in self.model.keys:
             self.spanClicked.emit(item)
 
+    def keep_in_details(self, widget: QWidget) -> QWidget:
+        """Mark *widget* (a child of ``details``) as kept: the next span's details hide it instead of
+        deleting it, and its owner shows it again with new content (a label key then builds no
+        widget: making and polishing new ones cost more than the rest of the panel's update)."""
+        self._kept.add(widget)
+        return widget
+
+    def _name(self, text: str) -> QLabel:
+        """The form's row label *text*, made once and kept."""
+        lab = self._names.get(text)
+        if lab is None:
+            lab = self._names[text] = self.keep_in_details(QLabel(text, self.details))
+        return lab
+
     def clear_details(self) -> None:
         # deleteLater, not removeRow: an editor of the form may be the one whose signal got us here
         while self.form.rowCount() > 1:
             row = self.form.takeRow(1)
             for item in (row.labelItem, row.fieldItem):
                 w = item.widget() if item is not None else None
-                if w is not None:
-                    w.hide()
-                    for child in [w, *w.findChildren(QWidget)]:
-                        child.setObjectName("")   # gone for findChild until deleted
-                    w.deleteLater()
+                if w is None:
+                    continue
+                w.hide()
+                if w in self._kept:
+                    w.setObjectName("")     # its owner names it again when it shows it
+                    continue
+                for child in [w, *w.findChildren(QWidget)]:
+                    child.setObjectName("")   # gone for findChild until deleted
+                w.deleteLater()
+        self._rows = []
         self.hint.show()
+
+    def _add_row(self, name: str, field: QWidget) -> None:
+        lab = self._name(name)
+        lab.setBuddy(field)
+        self.form.addRow(lab, field)
+        if lab.isHidden():
+            lab.show()
+        if field in self._kept and field.isHidden():
+            field.show()    # a kept field was hidden by clear_details: the layout shows only new ones
 
     def show_details(self, span_id: str, label: str, text: str, attributes: list, values: dict[str, Any],
                      extra_rows: list[tuple[str, QWidget]] = ()) -> None:
         """Show one span: its label, text, *extra_rows*, then the scheme attributes as editors."""
+        shown = text if len(text) < 300 else text[:297] + "…"
+        self._label_value.setText(f"<b>{label}</b>")
+        self._text_value.setText(shown)
+        rows = [("Label", self._label_value), ("Text", self._text_value), *extra_rows]
+        if not attributes and rows == self._rows and all(w in self._kept for _n, w in extra_rows):
+            return      # the same rows, all kept: their new texts are all there is to show
         self.clear_details()
         self.hint.hide()
-        shown = text if len(text) < 300 else text[:297] + "…"
-        lab = QLabel(f"<b>{label}</b>", self.details)
-        lab.setTextFormat(Qt.TextFormat.RichText)
-        self.form.addRow("Label", lab)
-        t = QLabel(shown, self.details)
-        t.setTextFormat(Qt.TextFormat.PlainText)  # document text is never rich text
-        t.setWordWrap(True)
-        self.form.addRow("Text", t)
+        self._rows = rows if not attributes else []
+        self._add_row("Label", self._label_value)
+        self._add_row("Text", self._text_value)
         # the span's own rows (actor link; a claim's source, cue, quote) come first, then the
         # attributes (modality): the order Tab runs through them, top to bottom (issue 20)
         for name, widget in extra_rows:
             if name:
-                self.form.addRow(name, widget)
+                self._add_row(name, widget)
             else:
                 self.form.addRow(widget)  # a sub-form of its own spans both columns
         for a in attributes:

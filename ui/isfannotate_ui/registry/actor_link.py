@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +27,23 @@ from isfannotate.kb import FoldedActors, is_safe_alias, search_actors, split_pos
 from isfannotate.proposals import guess_actor_type
 
 CREATE = "\x00create"
+
+
+class ActorLinkButton(QPushButton):
+    """The details row's "link…" / "change…" button of an ACTOR span: made once, given the span
+    shown each time (``for_span``); a click asks to link that span."""
+    linkRequested = Signal(str)    # span id
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._span_id = ""
+        self.clicked.connect(lambda *_: self.linkRequested.emit(self._span_id))
+
+    def for_span(self, span_id: str, text: str) -> QPushButton:
+        self._span_id = span_id
+        self.setText(text)
+        self.setObjectName("actorLinkButton")
+        return self
 
 
 class ActorPicker(QFrame):

@@ -17,7 +17,7 @@ from ..annotate.guide_panel import GuidePanel
 from ..dialogs.validation_dialog import MarkDoneDialog
 from ..parts import WindowParts
 from ..session import Session
-from .actor_link import ActorPicker
+from .actor_link import ActorLinkButton, ActorPicker
 from .occurrences_dialog import OccurrencesDialog
 from .registry_dialogs import MergeDialog, RegistryLogDialog
 from .registry_panel import RegistryPanel
@@ -42,6 +42,7 @@ class KbController(QObject):
         self._covered: Counter = Counter()           # (start, end) -> how many spans sit there (at names)
         self._matches_at: dict | None = None         # (start, end) -> name matches there; None: not drawn
         self._link_span: str | None = None
+        self._actor_button: ActorLinkButton | None = None
         self.picker, self.registry, self.doc_labels = None, None, None   # ActorPicker, RegistryPanel, DocLabelsForm
         self.guide = GuidePanel(parts.side)
         self.show_suggestions = True
@@ -387,17 +388,15 @@ class KbController(QObject):
             self.parts.view.select_span(sid)
 
     def actor_row(self, span):
-        """The details row for an ACTOR span: its actor, and a button to change the link."""
-        from PySide6.QtWidgets import QPushButton
+        """The details row for an ACTOR span: its actor, and a button to change the link (one
+        button, kept by the panel and given the span each time)."""
         session, parts = self.session, self.parts
-        if span.actor_id:
-            text = f"{session.actor_text(span.actor_id, with_type=True)} — change…"
-        else:
-            text = "⚠ not linked — link… (Ctrl+L)"
-        b = QPushButton(text, parts.annotations.details)
-        b.setObjectName("actorLinkButton")
-        b.clicked.connect(session.guarded(lambda *_: self.start_link(span.id)))
-        return b
+        if self._actor_button is None:
+            self._actor_button = ActorLinkButton(parts.annotations.details)
+            parts.annotations.keep_in_details(self._actor_button)
+            self._actor_button.linkRequested.connect(session.guarded(self.start_link))
+        linked = f"{session.actor_text(span.actor_id, with_type=True)} — change…" if span.actor_id else None
+        return self._actor_button.for_span(span.id, linked or "⚠ not linked — link… (Ctrl+L)")
 
     # -------------------------------------------------------------- registry
     def _on_actor_saved(self, actor_id: str, values: dict) -> None:
