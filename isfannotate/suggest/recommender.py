@@ -103,6 +103,12 @@ class Recommender:
     def labels(self) -> list[str]:
         return list(self.meta.get("span_labels", []))
 
+    def forget(self) -> None:
+        """Drop the answers kept for texts already seen: the next ask runs the models again."""
+        with _KEEPING:
+            self._predicted.clear()
+            self._classified.clear()
+
     # ------------------------------------------------------------------ spans
     def predict_spans(self, text: str, min_score: float = 0.0) -> list[tuple[int, int, str, float]]:
         """(start, end, label, score) of the span model on *text* (see ``tags.decode``); kept for

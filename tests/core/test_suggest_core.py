@@ -294,6 +294,7 @@ def test_the_model_is_asked_once_per_text_and_suggestions_still_follow_the_layer
     tagger.model = Counting()
     try:
         again = rec.predict_spans(text)
+        again_spans = list(again)
         again.clear()                                       # a caller's list is its own
         assert rec.predict_spans(text) and asked == []
         sg = spans[0]
@@ -306,5 +307,7 @@ def test_the_model_is_asked_once_per_text_and_suggestions_still_follow_the_layer
         assert asked == []
         rec.predict_spans(text + " And more.")              # another text: the model is asked
         assert asked == [1]
+        rec.forget()                                        # nothing kept: asked again
+        assert rec.predict_spans(text) == again_spans and asked == [1, 1]
     finally:
         tagger.model = model
