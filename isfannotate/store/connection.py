@@ -143,8 +143,8 @@ def _writable(path: Path) -> str | None:
 
 def _read_only_message(path: Path, why: str, read_only: bool) -> str:
     if read_only and _left_beside(path) == "-journal":
-        return (f"{why}, and an import into it was interrupted (its -journal file is beside it, to undo what the "
-                f"import had written); copy the project and its -journal file to a folder you can write to and "
+        return (f"{why}, and an import or a team pull into it was interrupted (its -journal file is beside it, to "
+                f"undo what had been written); copy the project and its -journal file to a folder you can write to and "
                 f"use the copy")
     if read_only:   # only reached when a -wal file is beside it
         return (f"{why}, and the project was not closed cleanly (its -wal file is beside it, with work not yet "
@@ -360,8 +360,8 @@ def bulk_cache(conn: sqlite3.Connection, mib: int = BULK_CACHE_MIB) -> Iterator[
 
 @contextmanager
 def bulk_journal(conn: sqlite3.Connection) -> Iterator[None]:
-    """A rollback journal instead of the WAL for one bulk write (an import), outside any
-    transaction: the WAL is checkpointed and the connection switched to ``journal_mode=DELETE``
+    """A rollback journal instead of the WAL for one bulk write (an import, a lead's first pull),
+    outside any transaction: the WAL is checkpointed and the connection switched to ``journal_mode=DELETE``
     for the block, then back to WAL.
 
     In WAL mode, 50 MB of new documents are written twice: into the WAL at the commit, then into

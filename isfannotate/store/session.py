@@ -156,7 +156,7 @@ class StoreSession:
                undoable: bool = True, bulk: bool = False) -> contextlib.AbstractContextManager[Recorder]:
         """One user action: a write transaction whose every write goes through the yielded
         ``Recorder``; it goes on the undo stack when it changed anything (and *undoable*).
-        *bulk*: a large write (an import) that goes through a rollback journal instead of the WAL
+        *bulk*: a large write (an import, a lead's first pull) that goes through a rollback journal instead of the WAL
         (``connection.bulk_journal``): its pages are written once, with no checkpoint after it."""
         return self._action(name, document_id, layer, description, undoable=undoable, bulk=bulk)
 

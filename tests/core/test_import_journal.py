@@ -130,6 +130,6 @@ def test_a_killed_import_in_a_read_only_place_is_not_read_as_the_project(tmp_pat
     immutable(crashed)      # (SQLite deletes a hot journal once it has rolled it back: not here)
     assert cli(["stats", str(crashed / "c.isf")]) == 2
     err = capsys.readouterr().err
-    assert "is read-only" in err and "an import into it was interrupted" in err and err.count("\n") == 1
+    assert "is read-only" in err and "an import or a team pull into it was interrupted" in err and err.count("\n") == 1
     assert cli(["stats", str(path)]) == 0      # where it can be written: as before the import
     assert "documents 2 " in capsys.readouterr().out
