@@ -21,6 +21,7 @@ from .annotate.article_view import SpanStyle
 from .claims.claims_controller import ClaimsController
 from .documents.document_list import DocumentPane
 from .parts import WindowParts
+from .quiet_layout import quiet_layout_requests
 from .registry.kb_controller import KbController
 from .session import Session
 
@@ -42,6 +43,8 @@ class DocumentPainter(QObject):
         parts.annotations.spanClicked.connect(self._on_panel_span_clicked)
         parts.annotations.attributeEdited.connect(session.guarded(self._on_attribute_edited))
         parts.view.set_tooltip_provider(self.tooltip)
+        quiet_layout_requests(parts.side)   # new texts in the details repaint them, not the whole side panel,
+        quiet_layout_requests(parts.window.statusBar())     # and the span count in the status bar only itself
         # a text selection may become a span: its list rows are drawn ahead, while the person looks
         self._warm_key: tuple | None = None
         self._warm_timer = QTimer(self, singleShot=True, interval=0)

@@ -1,0 +1,112 @@
+"""What a label key does in the window, and no more (issue 21's key budget).
+
+- the event loop's repaint after the key repaints the details and the list, not the whole side panel
+  (its tab bar, the problems, the document labels), while a tab bar that changed is laid out again.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication
+
+
+@pytest.fixture
+def window_on_hard_doc(qtbot, tmp_path, hard_data, open_window):
+    doc = hard_data.make_hard_doc("hard", 50_000, 500, unlinked=0.0)
+    w = open_window(hard_data.write_project(tmp_path / "hard.isf", [doc]), "bench")
+    with qtbot.waitSignal(w.painter.panelsFilled, timeout=30000):
+        w.show_document("hard")
+    w.view.setFocus()
+    yield w, doc
+    w.close()
+
+
+def fresh_words(doc, n: int) -> list[tuple[int, int]]:
+    covered = set()
+    for s in doc.spans:
+        covered.update(range(s["start"], s["end"]))
+    words = [m.span() for m in re.finditer(r"[a-z]{4,}", doc.text) if not covered & set(range(*m.span()))]
+    step = len(words) // (n + 1)
+    return words[step::step][:n]
+
+
+def leave_picker(qtbot, window) -> None:
+    focus = window.focusWidget()
+    if focus is not None and focus is not window.view:     # the actor picker: Esc leaves the span unlinked
+        qtbot.keyClick(focus, Qt.Key.Key_Escape)
+    window.view.setFocus()
+
+
+def test_a_label_key_repaints_the_details_not_the_whole_side_panel(qtbot, window_on_hard_doc):
+    window, doc = window_on_hard_doc
+    painted: dict[str, int] = {}
+
+    class Paints(QObject):
+        def eventFilter(self, obj, e):  # noqa: N802 (Qt override)
+            if e.type() == QEvent.Type.Paint and obj.objectName():
+                painted[obj.objectName()] = painted.get(obj.objectName(), 0) + 1
+            return False
+
+    counter = Paints()
+    QApplication.instance().installEventFilter(counter)
+    try:
+        for a, b in fresh_words(doc, 3):
+            window.view.set_text_cursor_range(a, b)
+            qtbot.wait(1)
+            painted.clear()
+            qtbot.keyClick(window.view, Qt.Key.Key_1)
+            QApplication.processEvents()    # the repaint a person sees
+            assert painted.get("spanDetails") and painted.get("qt_scrollarea_viewport")
+            assert not painted.get("qt_tabwidget_tabbar"), "the side panel's tab bar was repainted"
+            assert not painted.get("validationWarnings") and not painted.get("docLabels")
+            on_screen = window.screen().grabWindow(window.winId()).toImage()
+            assert on_screen == window.grab().toImage().convertToFormat(on_screen.format()), "stale pixels"
+            leave_picker(qtbot, window)
+    finally:
+        QApplication.instance().removeEventFilter(counter)
+
+
+def test_after_each_key_the_screen_shows_what_a_whole_paint_shows(qtbot, window_on_hard_doc):
+    """Nothing repainted less than it should: the window on screen (the backing store the event
+    loop painted) is what a paint of every widget shows, after keys that change the details, the
+    list, the problems and the status bar's count and messages."""
+    window, doc = window_on_hard_doc
+    view = window.view
+
+    def same() -> None:
+        QApplication.processEvents()
+        on_screen = window.screen().grabWindow(window.winId()).toImage()
+        assert on_screen == window.grab().toImage().convertToFormat(on_screen.format())
+
+    (a, b), (c, d) = fresh_words(doc, 2)
+    view.set_text_cursor_range(a, b)
+    same()
+    for key in (Qt.Key.Key_1, Qt.Key.Key_Escape, Qt.Key.Key_2, Qt.Key.Key_Tab, Qt.Key.Key_Tab, Qt.Key.Key_Delete):
+        qtbot.keyClick(window.focusWidget() or view, key)
+        same()
+    view.setFocus()
+    view.set_text_cursor_range(c, d)
+    qtbot.keyClick(view, Qt.Key.Key_3)
+    same()
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)     # undo
+    same()
+    window.statusBar().showMessage("a message over the status line", 5000)
+    same()
+    window.statusBar().clearMessage()
+    same()
+
+
+def test_the_side_panel_is_laid_out_again_when_its_tab_bar_changes(qtbot, window_on_hard_doc):
+    window, _doc = window_on_hard_doc
+    side = window.side
+    bar, page = side.tabBar(), side.currentWidget()
+    QApplication.processEvents()
+    height, top = bar.height(), page.mapTo(side, page.rect().topLeft()).y()
+    font = bar.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    bar.setFont(font)      # a taller tab bar: the page below it moves down
+    QApplication.processEvents()
+    assert bar.height() > height
+    assert page.mapTo(side, page.rect().topLeft()).y() > top
