@@ -1,5 +1,6 @@
 """What a label key does in the window, and no more (issue 21's key budget).
 
+- the side panel shows the new span once: not first "no span", then the new one;
 - the event loop's repaint after the key repaints the details and the list, not the whole side panel
   (its tab bar, the problems, the document labels), while a tab bar that changed is laid out again.
 """
@@ -37,6 +38,26 @@ def leave_picker(qtbot, window) -> None:
     if focus is not None and focus is not window.view:     # the actor picker: Esc leaves the span unlinked
         qtbot.keyClick(focus, Qt.Key.Key_Escape)
     window.view.setFocus()
+
+
+def test_a_label_key_shows_its_new_span_in_the_panel_once(qtbot, window_on_hard_doc, monkeypatch):
+    window, doc = window_on_hard_doc
+    panel = window.annotations
+    shown: list = []
+    for name in ("select", "clear_details", "show_details"):    # (show_details clears what it replaces)
+        real = getattr(panel, name)
+        monkeypatch.setattr(panel, name, lambda *a, _r=real, _n=name: (shown.append((_n, *a[:1])), _r(*a))[1])
+    for a, b in fresh_words(doc, 3):
+        window.view.set_text_cursor_range(a, b)
+        shown.clear()
+        qtbot.keyClick(window.view, Qt.Key.Key_1)
+        new_id = window.view.selected_span_id()
+        assert new_id is not None and window.session.spans[new_id].start == a
+        assert shown[:2] == [("select", new_id), ("show_details", new_id)], "the panel showed no span first"
+        assert [x for x in shown if x[0] != "clear_details"] == shown[:2]
+        assert panel.list.currentItem().data(Qt.ItemDataRole.UserRole) == new_id
+        assert window.view.cursor_position() == a and not window.view.textCursor().hasSelection()
+        leave_picker(qtbot, window)
 
 
 def test_a_label_key_repaints_the_details_not_the_whole_side_panel(qtbot, window_on_hard_doc):

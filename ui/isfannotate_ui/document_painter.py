@@ -263,6 +263,8 @@ class DocumentPainter(QObject):
         if self.claims.on_span_selected(span_id):
             return
         self.kb.on_span_selected(span_id)
+        if self.session.selection_follows:
+            return      # the action's caller selects a span next: the panel shows that one (Session.selecting)
         self.parts.annotations.select(span_id or None)
         span = self.session.spans.get(span_id) if span_id else None
         if span is None:
