@@ -1,6 +1,8 @@
 """What a label key does in the window, and no more (issue 21's key budget).
 
 - the side panel shows the new span once: not first "no span", then the new one;
+- the caret goes to the new span's start as before (centred when it was off screen, Qt's nudge when
+  partly in view), with one walk over the blocks less when it is in view;
 - the event loop's repaint after the key repaints the details and the list, not the whole side panel
   (its tab bar, the problems, the document labels), while a tab bar that changed is laid out again.
 """
@@ -10,7 +12,11 @@ import re
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
+
+from isfannotate_ui.annotate import span_highlighter
+from isfannotate_ui.annotate.article_view import ArticleView, SpanStyle
 
 
 @pytest.fixture
@@ -131,3 +137,76 @@ def test_the_side_panel_is_laid_out_again_when_its_tab_bar_changes(qtbot, window
     QApplication.processEvents()
     assert bar.height() > height
     assert page.mapTo(side, page.rect().topLeft()).y() > top
+
+
+LONG = "\n".join(f"Paragraph {i} about the stabilisation force in the region." for i in range(400))
+
+
+def old_place_caret(view: ArticleView, cp: int) -> None:
+    """The caret placement before keys7 (a cursorRect walk first), as the reference."""
+    cur = QTextCursor(view.document())
+    cur.setPosition(view.offsets.to_qt(cp))
+    visible = view.viewport().rect().contains(view.cursorRect(cur).center())
+    view.setTextCursor(cur)
+    if not visible:
+        view.centerCursor()
+
+
+def two_views(qtbot) -> tuple[ArticleView, ArticleView]:
+    views = []
+    for _ in range(2):
+        v = ArticleView()
+        qtbot.addWidget(v)
+        v.resize(600, 400)
+        v.set_document(LONG, [SpanStyle(f"p{i}", *(m.start(), m.end()), "ACTOR", "#e69f00")
+                              for i, m in enumerate(re.finditer(r"Paragraph \d+", LONG))])
+        v.show()
+        views.append(v)
+    qtbot.waitExposed(views[1])
+    return views[0], views[1]
+
+
+def test_the_caret_goes_where_it_went_before(qtbot):
+    new, old = two_views(qtbot)
+    starts = [m.start() for m in re.finditer(r"Paragraph \d+", LONG)]
+    bar = new.verticalScrollBar()
+    for start_at in (0, 100, 300):
+        for v in (new, old):
+            v.verticalScrollBar().setValue(start_at)
+        QApplication.processEvents()
+        first = new.firstVisibleBlock().blockNumber()
+        shown = len(new.visible_blocks())
+        # in view, on the last lines (partly in view), just below and above, and far off
+        for block in (first + 2, first + shown - 1, first + shown, first + shown + 1, max(first - 1, 0), 5, 390):
+            for v in (new, old):
+                v.verticalScrollBar().setValue(start_at)
+            QApplication.processEvents()
+            new.select_span(f"p{block}")
+            old_place_caret(old, starts[block])
+            assert new.cursor_position() == old.cursor_position() == starts[block]
+            assert (bar.value(), new.cursorRect()) == (old.verticalScrollBar().value(), old.cursorRect()), block
+            assert new.viewport().rect().contains(new.cursorRect().center())
+
+
+def test_a_caret_in_view_is_placed_with_one_walk_over_the_blocks_less(qtbot, monkeypatch):
+    calls = [0]
+    real = span_highlighter.SpacedLayout.blockBoundingRect
+
+    def counting(self, block):
+        calls[0] += 1
+        return real(self, block)
+
+    monkeypatch.setattr(span_highlighter.SpacedLayout, "blockBoundingRect", counting)  # before the views exist
+    new, old = two_views(qtbot)
+    starts = [m.start() for m in re.finditer(r"Paragraph \d+", LONG)]
+    for v in (new, old):
+        v.verticalScrollBar().setValue(100)
+    QApplication.processEvents()
+    target = new.firstVisibleBlock().blockNumber() + 6
+    counts = []
+    for place in (lambda: new.select_span(f"p{target}"), lambda: old_place_caret(old, starts[target])):
+        calls[0] = 0
+        place()
+        counts.append(calls[0])
+    assert new.verticalScrollBar().value() == old.verticalScrollBar().value() == 100
+    assert counts[0] <= counts[1] - 6, counts
