@@ -66,6 +66,24 @@ def test_a_label_key_shows_its_new_span_in_the_panel_once(qtbot, window_on_hard_
         leave_picker(qtbot, window)
 
 
+def test_a_label_key_calls_on_span_selected_once(qtbot, tmp_path, hard_data, open_window, monkeypatch):
+    from isfannotate_ui.document_painter import DocumentPainter
+    calls: list[str] = []
+    real = DocumentPainter.on_span_selected
+    monkeypatch.setattr(DocumentPainter, "on_span_selected", lambda self, sid: (calls.append(sid), real(self, sid))[1])
+    doc = hard_data.make_hard_doc("hard", 20_000, 200, unlinked=0.0)
+    window = open_window(hard_data.write_project(tmp_path / "hard.isf", [doc]), "bench")   # (connects the patch)
+    with qtbot.waitSignal(window.painter.panelsFilled, timeout=30000):
+        window.show_document("hard")
+    window.view.setFocus()
+    (a, b), = fresh_words(doc, 1)
+    window.view.set_text_cursor_range(a, b)
+    calls.clear()
+    qtbot.keyClick(window.view, Qt.Key.Key_1)
+    assert calls == [window.view.selected_span_id()], "on_span_selected ran for no span first"
+    window.close()
+
+
 def test_a_label_key_repaints_the_details_not_the_whole_side_panel(qtbot, window_on_hard_doc):
     window, doc = window_on_hard_doc
     painted: dict[str, int] = {}

@@ -255,16 +255,23 @@ class DocumentPainter(QObject):
             self.refresh_panel(only=touched | problems_changed)
         else:
             self.refresh_panel()
-        self.on_span_selected(self.parts.view.selected_span_id() or "")
+        if self.session.selection_follows:      # the caller selects a span next (Session.selecting):
+            self._tell_selection(self.parts.view.selected_span_id() or "")     # its panel is shown then
+        else:
+            self.on_span_selected(self.parts.view.selected_span_id() or "")
         self.repainted.emit(True)
 
     # ------------------------------------------------------------- side panel
-    def on_span_selected(self, span_id: str) -> None:
+    def _tell_selection(self, span_id: str) -> bool:
+        """Tell the claims and actors controllers what is selected; True when a claim's pick took it."""
         if self.claims.on_span_selected(span_id):
-            return
+            return True
         self.kb.on_span_selected(span_id)
-        if self.session.selection_follows:
-            return      # the action's caller selects a span next: the panel shows that one (Session.selecting)
+        return False
+
+    def on_span_selected(self, span_id: str) -> None:
+        if self._tell_selection(span_id) or self.session.selection_follows:
+            return      # (selection_follows: the action's caller selects a span next, its panel is shown then)
         self.parts.annotations.select(span_id or None)
         span = self.session.spans.get(span_id) if span_id else None
         if span is None:
