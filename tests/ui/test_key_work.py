@@ -10,24 +10,12 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 
 from isfannotate_ui.annotate import span_highlighter
 from isfannotate_ui.annotate.article_view import ArticleView, SpanStyle
-
-
-@pytest.fixture
-def window_on_hard_doc(qtbot, tmp_path, hard_data, open_window):
-    doc = hard_data.make_hard_doc("hard", 50_000, 500, unlinked=0.0)
-    w = open_window(hard_data.write_project(tmp_path / "hard.isf", [doc]), "bench")
-    with qtbot.waitSignal(w.painter.panelsFilled, timeout=30000):
-        w.show_document("hard")
-    w.view.setFocus()
-    yield w, doc
-    w.close()
 
 
 def fresh_words(doc, n: int) -> list[tuple[int, int]]:
