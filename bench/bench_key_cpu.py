@@ -1,15 +1,16 @@
 """Key → span → window repaint in thread CPU time, the key and the repaint apart (issue 21).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_key_cpu.py [--size 1000000 --spans 10000]
-        [--one-paragraph] [--loop] [--presses 40]
+        [--one-paragraph] [--loop [--no-grab]] [--presses 40]
 
 The same presses as ``bench_window.py``'s key rows (a word with no span selected through the
 cursor API, the event loop run once, then a real "1" and ``grab()`` of the whole 1280×800 window;
-``--loop``: the event loop runs between the key and the grab), timed with ``time.thread_time()``:
-the CPU this thread spent, which other processes on a shared machine move far less than wall
-time (a wall figure is printed beside it). Prints one line of medians: the key (its handler, the
-commit included, not the fsync's wait), the repaint (with ``--loop``, the event loop and the
-grab), both, and wall. To compare two checkouts, run it with ``PYTHONPATH=<checkout>:<checkout>/ui``
+``--loop``: the event loop runs between the key and the grab; ``--loop --no-grab``: the event
+loop's repaint alone, what a person sees, without a grab that paints every widget again), timed
+with ``time.thread_time()``: the CPU this thread spent, which other processes on a shared machine
+move far less than wall time (a wall figure is printed beside it). Prints one line of medians: the
+key (its handler, the commit included, not the fsync's wait), the repaint (with ``--loop``, the
+event loop and the grab), both, and wall. To compare two checkouts, run it with ``PYTHONPATH=<checkout>:<checkout>/ui``
 for the other one, alternating. Not a budget figure (the budget is wall time, bench_window.py).
 """
 from __future__ import annotations
@@ -43,7 +44,8 @@ def key_window(app, size: int, spans: int, one_paragraph: bool):
     return w, doc
 
 
-def run(size: int, spans: int, one_paragraph: bool, loop: bool, presses: int) -> dict[str, list[float]]:
+def run(size: int, spans: int, one_paragraph: bool, loop: bool, presses: int,
+        grab: bool = True) -> dict[str, list[float]]:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
@@ -60,7 +62,8 @@ def run(size: int, spans: int, one_paragraph: bool, loop: bool, presses: int) ->
         t1 = time.thread_time()
         if loop:
             app.processEvents()
-        w.grab()
+        if grab:
+            w.grab()
         t2, w2 = time.thread_time(), time.perf_counter()
         out["key"].append(t1 - t0)
         out["repaint"].append(t2 - t1)
@@ -79,11 +82,15 @@ def main() -> None:
     ap.add_argument("--spans", type=int, default=500)
     ap.add_argument("--one-paragraph", action="store_true")
     ap.add_argument("--loop", action="store_true", help="run the event loop between the key and the grab")
+    ap.add_argument("--no-grab", action="store_true", help="with --loop: no grab after the event loop's repaint")
     ap.add_argument("--presses", type=int, default=40)
     args = ap.parse_args()
-    r = run(args.size, args.spans, args.one_paragraph, args.loop, args.presses)
+    if args.no_grab and not args.loop:
+        ap.error("--no-grab needs --loop (without the event loop nothing would be painted)")
+    r = run(args.size, args.spans, args.one_paragraph, args.loop, args.presses, grab=not args.no_grab)
     med = {k: statistics.median(v) * 1000 for k, v in r.items()}
     print(f"size={args.size} spans={args.spans} one_paragraph={args.one_paragraph} loop={args.loop} "
+          f"grab={not args.no_grab} "
           f"presses={args.presses}: key {med['key']:.1f} ms, repaint {med['repaint']:.1f} ms, "
           f"key+repaint {med['both']:.1f} ms thread CPU (median); wall {med['wall']:.1f} ms")
 

@@ -61,6 +61,19 @@ def hard_data():
 
 
 @pytest.fixture
+def window_on_hard_doc(qtbot, tmp_path, hard_data, open_window):
+    """A window on a new 50 KB / 500-span hard document (bench/hard_data.py), its side panels
+    filled, the keyboard in the article: (window, document)."""
+    doc = hard_data.make_hard_doc("hard", 50_000, 500, unlinked=0.0)
+    w = open_window(hard_data.write_project(tmp_path / "hard.isf", [doc]), "bench")
+    with qtbot.waitSignal(w.painter.panelsFilled, timeout=30000):
+        w.show_document("hard")
+    w.view.setFocus()
+    yield w, doc
+    w.close()
+
+
+@pytest.fixture
 def window(qtbot, project_path):
     w = _open_window(qtbot, project_path, "alice")
     yield w

@@ -58,16 +58,6 @@ def test_a_hidden_list_draws_nothing_ahead(qtbot, panel):
     assert panel.warm_for((2005, -2006)) == 0
 
 
-@pytest.fixture
-def window_on_hard_doc(qtbot, tmp_path, hard_data, open_window):
-    doc = hard_data.make_hard_doc("hard", 50_000, 500, unlinked=0.0)
-    w = open_window(hard_data.write_project(tmp_path / "hard.isf", [doc]), "bench")
-    with qtbot.waitSignal(w.painter.panelsFilled, timeout=30000):
-        w.show_document("hard")
-    yield w, doc
-    w.close()
-
-
 def test_a_label_key_after_a_selection_draws_only_its_new_row(qtbot, window_on_hard_doc):
     window, doc = window_on_hard_doc
     covered = set()

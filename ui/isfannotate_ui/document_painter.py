@@ -21,6 +21,7 @@ from .annotate.article_view import SpanStyle
 from .claims.claims_controller import ClaimsController
 from .documents.document_list import DocumentPane
 from .parts import WindowParts
+from .quiet_layout import quiet_layout_requests
 from .registry.kb_controller import KbController
 from .session import Session
 
@@ -42,6 +43,8 @@ class DocumentPainter(QObject):
         parts.annotations.spanClicked.connect(self._on_panel_span_clicked)
         parts.annotations.attributeEdited.connect(session.guarded(self._on_attribute_edited))
         parts.view.set_tooltip_provider(self.tooltip)
+        quiet_layout_requests(parts.side)   # new texts in the details repaint them, not the whole side panel,
+        quiet_layout_requests(parts.window.statusBar())     # and the span count in the status bar only itself
         # a text selection may become a span: its list rows are drawn ahead, while the person looks
         self._warm_key: tuple | None = None
         self._warm_timer = QTimer(self, singleShot=True, interval=0)
@@ -252,14 +255,23 @@ class DocumentPainter(QObject):
             self.refresh_panel(only=touched | problems_changed)
         else:
             self.refresh_panel()
-        self.on_span_selected(self.parts.view.selected_span_id() or "")
+        if self.session.selection_follows:      # the caller selects a span next (Session.selecting):
+            self._tell_selection(self.parts.view.selected_span_id() or "")     # its panel is shown then
+        else:
+            self.on_span_selected(self.parts.view.selected_span_id() or "")
         self.repainted.emit(True)
 
     # ------------------------------------------------------------- side panel
-    def on_span_selected(self, span_id: str) -> None:
+    def _tell_selection(self, span_id: str) -> bool:
+        """Tell the claims and actors controllers what is selected; True when a claim's pick took it."""
         if self.claims.on_span_selected(span_id):
-            return
+            return True
         self.kb.on_span_selected(span_id)
+        return False
+
+    def on_span_selected(self, span_id: str) -> None:
+        if self._tell_selection(span_id) or self.session.selection_follows:
+            return      # (selection_follows: the action's caller selects a span next, its panel is shown then)
         self.parts.annotations.select(span_id or None)
         span = self.session.spans.get(span_id) if span_id else None
         if span is None:

@@ -112,8 +112,9 @@ class LabellingController(QObject):
         if rng is not None:
             role = session.role(label)
             known = self.kb.known_actor(session.text[rng[0]:rng[1]]) if role == "actor" else None
-            change = session.run(session.project.annotate, session.doc_id, session.annotator, rng[0], rng[1], label,
-                                 actor_id=known)
+            with session.selecting():   # its new span is selected next: the panel shows it once
+                change = session.run(session.project.annotate, session.doc_id, session.annotator, rng[0], rng[1],
+                                     label, actor_id=known)
             if change is not None:
                 new_id = change.rows("spans")[0].after["id"]
                 view.select_span(new_id)    # the caret to its start: the text selection goes (one cursor move)

@@ -25,7 +25,8 @@ All of it lives on the UI thread. Offsets are code points, as in the core.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -80,6 +81,7 @@ class Session(QObject):
         self._row_index: dict[str, tuple] | None = None  # _rows by id, for one span before all are made (span)
         self._places: dict[str, tuple[int, int, str]] | None = None  # _rows' places (span_places)
         self._pending: Callable[[], object] | None = None   # work deferred to after a paint (see defer)
+        self.selection_follows = False                  # see selecting()
         self.colors: dict[str, str] = {}                # label -> colour, set from the scheme
         self._actors: dict | None = None                # registry copy for names; None = reload on next use
         self._folds: tuple[dict, FoldedActors] | None = None    # that copy's names folded (actor_folds)
@@ -355,6 +357,17 @@ class Session(QObject):
             return None
         self.changeApplied.emit(change)
         return change
+
+    @contextmanager
+    def selecting(self) -> Iterator[None]:
+        """Around an action after which the caller always selects a span (a label key: the span
+        it made). The repaint of its change then leaves the side panel's selected span to that
+        selection (``selection_follows``): the panel shows the new span once, not first no span."""
+        self.selection_follows = True
+        try:
+            yield
+        finally:
+            self.selection_follows = False
 
     def guarded(self, slot: Callable[..., Any]) -> Callable[..., Any]:
         """*slot* for a Qt signal a person triggers (a key, a button): an ``IsfError`` it raises,

@@ -350,9 +350,11 @@ class AnnotationsPanel(QWidget):
     def upsert_item(self, key: tuple, span_id: str, color: str, line1: str, line2: str, tip: str = "") -> None:
         """Add or update one span's row, kept in order by *key*: a key press touches one row, not all."""
         self.model.upsert(key, span_id, (color, line1, line2, tip))
+        self.list.executeDelayedItemsLayout()   # its scroll bar now: repainted with the rows, not a frame later
 
     def remove_item(self, span_id: str) -> None:
         self.model.remove(span_id)
+        self.list.executeDelayedItemsLayout()
 
     def set_problems(self, entries: list[tuple[tuple, str, list[str]]]) -> None:
         """The document's problems under the list: (order key, item id, messages) per item, one
@@ -465,6 +467,13 @@ class AnnotationsPanel(QWidget):
                 self.form.addRow(widget)  # a sub-form of its own spans both columns
         for a in attributes:
             self.form.addRow(a.name, self._editor(span_id, a, values.get(a.name)))
+        self._show_new_rows()
+
+    def _show_new_rows(self) -> None:
+        """Show the rows just added now, not from the event loop (Qt's queued show): none a frame late."""
+        for w in (self.form.itemAt(i).widget() for i in range(self.form.count())):
+            if w is not None and w.isHidden() and not w.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
+                w.show()
 
     def _editor(self, span_id: str, attr, value) -> QWidget:
         if attr.type == "choice":

@@ -312,11 +312,25 @@ class ArticleView(QPlainTextEdit):
         self._place_caret(cp)
 
     def _place_caret(self, cp: int) -> None:
+        """The caret to *cp*, the text selection gone; centred when it was off screen, else only
+        brought wholly into view (Qt's own nudge). Each look at where a position is on screen
+        walks every block from the first shown through ``SpacedLayout.blockBoundingRect`` (a
+        Python call each): the caret is first placed, and only when Qt had to scroll to show it
+        (it was not wholly in view) is the view put back to see whether it was off screen."""
         cur = QTextCursor(self.document())
         cur.setPosition(self._offsets.to_qt(cp))
-        visible = self.viewport().rect().contains(self.cursorRect(cur).center())
+        bars = (self.verticalScrollBar(), self.horizontalScrollBar())
+        before = [bar.value() for bar in bars]
         self.setTextCursor(cur)
-        if not visible:
+        nudged = [bar.value() for bar in bars]
+        if nudged == before:
+            return      # wholly in view: it was on screen, Qt did not scroll (nor would centre)
+        for bar, value in zip(bars, before, strict=True):
+            bar.setValue(value)
+        if self.viewport().rect().contains(self.cursorRect().center()):
+            for bar, value in zip(bars, nudged, strict=True):
+                bar.setValue(value)     # partly in view: Qt's nudge, as setTextCursor left it
+        else:
             self.centerCursor()
 
     def _on_selection_changed(self) -> None:

@@ -290,8 +290,9 @@ class KbController(QObject):
         session, parts = self.session, self.parts
         if self.model.accept_here() or (o := self._registry_suggestion()) is None:   # the model's first
             return
-        change = session.run(session.project.accept_suggestion, session.doc_id, session.annotator, o.start, o.end,
-                             o.actor_id)
+        with session.selecting():   # the new span is selected next: the panel shows it once
+            change = session.run(session.project.accept_suggestion, session.doc_id, session.annotator, o.start,
+                                 o.end, o.actor_id)
         if change is not None:
             parts.view.select_span(change.rows("spans")[0].after["id"])
 
