@@ -25,7 +25,7 @@ from ..store import review as stored
 from ..store import review_counts as store_counts
 
 if TYPE_CHECKING:
-    from ..agreement.units import Layer
+    from ..agreement.units import DocumentUnits, Layer
     from ..store.base import ProjectBase
 
 # The parts each kind of unit is decided on: the review shows which of them differ.
@@ -145,19 +145,31 @@ def _coded_layers(project: ProjectBase, documents: Sequence[str] | None) -> list
     return merged
 
 
-def review_documents(project: ProjectBase, documents: Sequence[str] | None = None) -> dict[str, ReviewDoc]:
-    """ReviewDocs for *documents* (default: every document some annotator worked on), in bulk."""
+def _aligned(project: ProjectBase, documents: Sequence[str] | None
+             ) -> tuple[dict[str, DocumentUnits], _Details, dict[str, dict[str, Any]]] | None:
+    """What the review of *documents* is made of: their units, the versions' details and the
+    decisions (None when no annotator codes any of them)."""
     merged = _coded_layers(project, documents)
     if not merged:
-        return {}
+        return None
     units = build_units(merged)
-    details = _details(project, merged)
-    decisions = _decisions(project, list(units))
+    return units, _details(project, merged), _decisions(project, list(units))
+
+
+def _by_kind(du: DocumentUnits) -> tuple[tuple[str, list[Any]], ...]:
+    return (("span", du.spans), ("claim", du.claims), ("stance", du.stances), ("doc_label", du.doc_labels))
+
+
+def review_documents(project: ProjectBase, documents: Sequence[str] | None = None) -> dict[str, ReviewDoc]:
+    """ReviewDocs for *documents* (default: every document some annotator worked on), in bulk."""
+    aligned = _aligned(project, documents)
+    if aligned is None:
+        return {}
+    units, details, decisions = aligned
     out: dict[str, ReviewDoc] = {}
     for doc, du in units.items():
         rd = ReviewDoc(doc, du.coders)
-        for kind, group in (("span", du.spans), ("claim", du.claims), ("stance", du.stances),
-                            ("doc_label", du.doc_labels)):
+        for kind, group in _by_kind(du):
             for u in group:
                 versions = {a: details.version(kind, a, v) for a, v in u.versions.items()}
                 key = _unit_key(kind, doc, versions)
@@ -209,20 +221,17 @@ def _full_counts(project: ProjectBase, documents: Sequence[str]) -> dict[str, tu
     as ``ReviewUnit.differs``) and, in a document that has decisions, makes the unit's key to
     look its decision up. A document without decisions needs no keys (hashing every version
     was a third of the review queue's first opening over documents with claims)."""
-    merged = _coded_layers(project, documents)
-    if not merged:
+    aligned = _aligned(project, documents)
+    if aligned is None:
         return {}
-    units = build_units(merged)
-    details = _details(project, merged)
-    decisions = _decisions(project, list(units))
+    units, details, decisions = aligned
     decided_docs = {row["document_id"] for row in decisions.values()}
     out: dict[str, tuple[int, int, int]] = {}
     for doc, du in units.items():
         n = decided = open_ = 0
         keyed = doc in decided_docs
         coders = du.coders
-        for kind, group in (("span", du.spans), ("claim", du.claims), ("stance", du.stances),
-                            ("doc_label", du.doc_labels)):
+        for kind, group in _by_kind(du):
             for u in group:
                 n += 1
                 vkeys = {a: version_key(kind, details.version(kind, a, v)) for a, v in u.versions.items()}
