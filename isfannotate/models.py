@@ -25,7 +25,7 @@ GOLD_SCHEMA_DEFAULT = 2
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Document(_Frozen):

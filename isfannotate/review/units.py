@@ -25,7 +25,7 @@ from ..store import review as stored
 from ..store import review_counts as store_counts
 
 if TYPE_CHECKING:
-    from ..agreement.units import Layer
+    from ..agreement.units import DocumentUnits, Layer
     from ..store.base import ProjectBase
 
 # The parts each kind of unit is decided on: the review shows which of them differ.
@@ -145,19 +145,31 @@ def _coded_layers(project: ProjectBase, documents: Sequence[str] | None) -> list
     return merged
 
 
-def review_documents(project: ProjectBase, documents: Sequence[str] | None = None) -> dict[str, ReviewDoc]:
-    """ReviewDocs for *documents* (default: every document some annotator worked on), in bulk."""
+def _aligned(project: ProjectBase, documents: Sequence[str] | None
+             ) -> tuple[dict[str, DocumentUnits], _Details, dict[str, dict[str, Any]]] | None:
+    """What the review of *documents* is made of: their units, the versions' details and the
+    decisions (None when no annotator codes any of them)."""
     merged = _coded_layers(project, documents)
     if not merged:
-        return {}
+        return None
     units = build_units(merged)
-    details = _details(project, merged)
-    decisions = _decisions(project, list(units))
+    return units, _details(project, merged), _decisions(project, list(units))
+
+
+def _by_kind(du: DocumentUnits) -> tuple[tuple[str, list[Any]], ...]:
+    return (("span", du.spans), ("claim", du.claims), ("stance", du.stances), ("doc_label", du.doc_labels))
+
+
+def review_documents(project: ProjectBase, documents: Sequence[str] | None = None) -> dict[str, ReviewDoc]:
+    """ReviewDocs for *documents* (default: every document some annotator worked on), in bulk."""
+    aligned = _aligned(project, documents)
+    if aligned is None:
+        return {}
+    units, details, decisions = aligned
     out: dict[str, ReviewDoc] = {}
     for doc, du in units.items():
         rd = ReviewDoc(doc, du.coders)
-        for kind, group in (("span", du.spans), ("claim", du.claims), ("stance", du.stances),
-                            ("doc_label", du.doc_labels)):
+        for kind, group in _by_kind(du):
             for u in group:
                 versions = {a: details.version(kind, a, v) for a, v in u.versions.items()}
                 key = _unit_key(kind, doc, versions)
@@ -185,21 +197,50 @@ def review_counts(project: ProjectBase, documents: Sequence[str] | None = None, 
         with project.snapshot() as conn:
             coders_of, spans = store_counts.coded_span_rows(conn, documents)
             full_docs = store_counts.documents_beyond_spans(conn, coders_of)
-        full = review_documents(project, sorted(full_docs)) if full_docs else {}
+        full = _full_counts(project, sorted(full_docs)) if full_docs else {}
         out: dict[str, tuple[int, int, int]] = {}
         bits = {c: 1 << i for i, c in enumerate({c for cs in coders_of.values() for c in cs})}
         step = max(1, len(coders_of) // 50)
         for i, (doc, coders) in enumerate(coders_of.items()):
             if progress and i % step == 0:
                 progress(i, len(coders_of))
-            rd = full.get(doc)
-            if rd is not None:
-                out[doc] = (len(rd.units), rd.decided, len(rd.open_disagreements))
+            counted = full.get(doc)
+            if counted is not None:
+                out[doc] = counted
             elif doc not in full_docs:
                 n, open_ = flat_span_counts(spans.get(doc, ()), coders, bits)
                 out[doc] = (n, 0, open_)
     if progress:
         progress(len(coders_of), len(coders_of))
+    return out
+
+
+def _full_counts(project: ProjectBase, documents: Sequence[str]) -> dict[str, tuple[int, int, int]]:
+    """``review_documents``' (units, decided, open disagreements) of *documents*, with each
+    version's ``version_key`` made once: it says whether the versions differ (the parts' reprs,
+    as ``ReviewUnit.differs``) and, in a document that has decisions, makes the unit's key to
+    look its decision up. A document without decisions needs no keys (hashing every version
+    was a third of the review queue's first opening over documents with claims)."""
+    aligned = _aligned(project, documents)
+    if aligned is None:
+        return {}
+    units, details, decisions = aligned
+    decided_docs = {row["document_id"] for row in decisions.values()}
+    out: dict[str, tuple[int, int, int]] = {}
+    for doc, du in units.items():
+        n = decided = open_ = 0
+        keyed = doc in decided_docs
+        coders = du.coders
+        for kind, group in _by_kind(du):
+            for u in group:
+                n += 1
+                vkeys = {a: version_key(kind, details.version(kind, a, v)) for a, v in u.versions.items()}
+                if keyed and _key_of(kind, doc, vkeys) in decisions:
+                    decided += 1
+                elif (len(vkeys) > 1 and len({tuple(map(repr, k)) for k in vkeys.values()}) > 1) \
+                        or any(c not in vkeys for c in coders):
+                    open_ += 1
+        out[doc] = (n, decided, open_)
     return out
 
 
@@ -261,11 +302,11 @@ class _Details:
         if kind == "span":
             row = self.spans.get(v.id, {})
             return {"id": v.id, "start": v.start, "end": v.end, "label": v.label, "link": v.link,
-                    "attrs": json.loads(row.get("attrs") or "{}")}
+                    "attrs": _attrs(row.get("attrs"))}
         if kind == "claim":
             c = self.claims.get(v.id, {})
             span = self.spans.get(v.id, {})
-            attrs = json.loads(span.get("attrs") or "{}")
+            attrs = _attrs(span.get("attrs"))
             return {"id": v.id, "start": v.start, "end": v.end, "source_kind": v.source_kind, "source": v.source,
                     "source_span": self._span(c.get("source_span")), "source_span_id": c.get("source_span"),
                     "cue": self._span(c.get("cue_span")), "cue_id": c.get("cue_span"), "quote": c.get("quote"),
@@ -277,6 +318,11 @@ class _Details:
                     "conditions": st.get("conditions"), "evidence": [self._span(e) for e in ev if self._span(e)],
                     "evidence_ids": ev}
         return {"key": v.key, "value": v.value}
+
+
+def _attrs(text: str | None) -> dict[str, Any]:
+    """A span's attributes from their JSON (most spans have none: "{}" is not parsed)."""
+    return {} if not text or text == "{}" else json.loads(text)
 
 
 def _details(project: ProjectBase, layers: Sequence[Layer]) -> _Details:

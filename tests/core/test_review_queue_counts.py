@@ -131,3 +131,38 @@ def test_a_reopened_project_reads_the_counts_it_cached_and_they_stay_exact(team,
         doc = next(d for d in first if d.startswith("d"))
         p.annotate(doc, "chen", 0, 3, "ACTOR")
         assert _queue(p) == _from_scratch(p)
+
+
+def test_documents_with_claims_count_as_their_full_review(seeded, tmp_path):
+    """Documents whose claims go through the full review (their units counted without unit keys
+    where a document has no decision): claims that agree, differ by quote or by source, or that
+    one annotator lacks, and a decided claim unit; the first opening counts what the full
+    review counts, and so does the recount after the decision."""
+    for who, name in enumerate(TEAM):
+        lines = []
+        for d in range(9):
+            text = f"report {d}: " + " ".join(random.Random(d).choice(WORDS) for _ in range(30))
+            spans, claims = [], []
+            for k, (s, e) in enumerate(((0, 12), (20, 40), (45, 60))):
+                if name == "bob" and d % 3 == k:
+                    continue                                   # bob lacks one claim per document
+                sid = f"c{who}-{d}-{k}"
+                spans.append({"id": sid, "start": s, "end": e, "label": "CLAIM", "text": text[s:e],
+                              "actor_id": None, "attrs": {}})
+                claims.append({"span": sid, "source_kind": "article" if (name != "chen" or k) else None,
+                               "source": None, "source_span": None, "cue": None,
+                               "quote": "direct" if name == "alice" and d % 2 else "reported"})
+            lines.append(json.dumps({"schema": "isfannotate.gold/1", "id": f"c{d}", "text": text, "spans": spans,
+                                     "actors": [], "targets": [], "claims": claims, "stances": [],
+                                     "relations": [], "doc_labels": {}, "provenance": {}}))
+        f = tmp_path / f"claims-{name}.jsonl"
+        f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        seeded.import_paths([f], annotator=name)
+    first = _queue(seeded)
+    assert first == _from_scratch(seeded)
+    assert sum(first[f"c{d}"][2] for d in range(9)) > 9 and any(first[f"c{d}"][2] < 6 for d in range(9))
+    unit = next(u for u in review_documents(seeded, ["c1"])["c1"].units if u.kind == "claim")
+    seeded.decide("c1", unit.key, "accepted", annotator="bob" if "bob" in unit.versions else "alice")
+    counted = review_counts(seeded, ["c1"])
+    assert counted["c1"][1] == 1 and counted == {"c1": _from_scratch(seeded)["c1"]}
+    assert _queue(seeded) == _from_scratch(seeded)

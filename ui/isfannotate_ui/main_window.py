@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from isfannotate import Project
 from isfannotate.errors import IsfError
@@ -29,7 +29,6 @@ from .annotate.find_bar import FindBar
 from .annotate.label_bar import LabelBar
 from .app_settings import app_settings
 from .claims.claims_controller import ClaimsController
-from .dialogs.small_dialogs import AnnotatorDialog, ShortcutsDialog
 from .document_painter import DocumentPainter
 from .documents.document_list import DocumentPane
 from .documents.layer_view import LayerController
@@ -263,8 +262,9 @@ class MainWindow(QMainWindow):
                 self.show_document(self.doc_id)
         self._update_title()
 
-    def ask_annotator(self) -> AnnotatorDialog:
+    def ask_annotator(self) -> QDialog:
         """Ask for the annotator's name (first start); non-blocking."""
+        from .dialogs.small_dialogs import AnnotatorDialog
         dlg = AnnotatorDialog(self)
         dlg.nameChosen.connect(self.session.guarded(self._on_annotator_chosen))
         self.dialogs.show(dlg)
@@ -429,7 +429,8 @@ class MainWindow(QMainWindow):
         self.view.set_text_cursor_range(*hit)
 
     # -------------------------------------------------------------------- help
-    def show_shortcuts(self) -> ShortcutsDialog:
+    def show_shortcuts(self) -> QDialog:
+        from .dialogs.small_dialogs import ShortcutsDialog
         return self.dialogs.show(ShortcutsDialog(self, extra=WINDOW_KEYS))
 
     def show_about(self) -> None:

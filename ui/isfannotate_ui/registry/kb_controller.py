@@ -8,18 +8,16 @@ from collections import Counter
 
 from PySide6.QtCore import QObject, QPoint, Signal
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QDialog  # (each dialog is imported when first opened, not at start)
 
 from isfannotate import kb
 
 from ..annotate.article_view import SpanStyle
 from ..annotate.doc_labels_panel import DocLabelsForm
 from ..annotate.guide_panel import GuidePanel
-from ..dialogs.validation_dialog import MarkDoneDialog
 from ..parts import WindowParts
 from ..session import Session
 from .actor_link import ActorLinkButton, ActorPicker
-from .occurrences_dialog import OccurrencesDialog
-from .registry_dialogs import MergeDialog, RegistryLogDialog
 from .registry_panel import RegistryPanel
 from .suggestion_sync import SUGGESTION_PREFIX, suggestion_id, sync_at_offsets
 
@@ -410,7 +408,8 @@ class KbController(QObject):
             if change is not None:
                 self.registry.select_actor(change.rows("actors")[0].after["id"])
 
-    def merge_dialog(self, actor_id: str) -> MergeDialog:
+    def merge_dialog(self, actor_id: str) -> QDialog:
+        from .registry_dialogs import MergeDialog
         session, parts = self.session, self.parts
         dlg = MergeDialog(session.project.actors(), actor_id, parts.window)
         dlg.mergeChosen.connect(session.guarded(self._merge))
@@ -421,13 +420,12 @@ class KbController(QObject):
         if self.session.run(self.session.project.merge_actors, keep, drop) is not None:
             self.registry.select_actor(keep)
 
-    def history_dialog(self) -> RegistryLogDialog:
-        dlg = RegistryLogDialog(self.session.project.registry_log(), self.parts.window)
-        self.parts.dialogs.show(dlg)
-        return dlg
+    def history_dialog(self) -> QDialog:
+        from .registry_dialogs import RegistryLogDialog
+        return self.parts.dialogs.show(RegistryLogDialog(self.session.project.registry_log(), self.parts.window))
 
     # ----------------------------------------------------------- occurrences
-    def occurrences_dialog(self, actor_id: str | None = None) -> OccurrencesDialog | None:
+    def occurrences_dialog(self, actor_id: str | None = None) -> QDialog | None:
         """Every other unannotated mention of an actor (the registry's chosen one, else the
         selected ACTOR span's actor, else the selected span's text)."""
         session, parts = self.session, self.parts
@@ -452,6 +450,7 @@ class KbController(QObject):
             return session.project.occurrences(layer, actor_id=actor_id, text=text,
                                                document_ids=None if whole else [doc])
 
+        from .occurrences_dialog import OccurrencesDialog
         dlg = OccurrencesDialog(name, fetch, lambda d: session.project.document(d).text, doc, parts.window)
         dlg.annotateRequested.connect(session.guarded(self._annotate_occurrences))
         parts.dialogs.show(dlg)
@@ -475,13 +474,14 @@ class KbController(QObject):
         if session.doc_id is not None and session.require_annotator():
             session.run(session.project.set_doc_label, session.doc_id, session.annotator, key, value)
 
-    def mark_done(self) -> MarkDoneDialog | None:
+    def mark_done(self) -> QDialog | None:
         """Mark the document done; with validation problems, ask for a reason (non-blocking)."""
         session, parts = self.session, self.parts
         problems = session.project.validate(session.doc_id, session.annotator)
         if not problems:
             session.run(session.project.set_status, session.doc_id, session.annotator, "done")
             return None
+        from ..dialogs.validation_dialog import MarkDoneDialog
         dlg = MarkDoneDialog(problems, parts.window)
         doc = session.doc_id
         dlg.markDoneAnyway.connect(lambda reason: session.run(session.project.set_status, doc, session.annotator,

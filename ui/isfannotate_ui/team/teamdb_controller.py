@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog
@@ -25,7 +25,9 @@ from ..files.file_controller import FileController
 from ..files.job_relay import JobRelay
 from ..parts import WindowParts
 from ..session import Session
-from .teamdb_dialog import TeamDbDialog
+
+if TYPE_CHECKING:   # imported when first opened, not at start
+    from .teamdb_dialog import TeamDbDialog
 
 AUTO_KEY = "team/autoSyncSeconds"
 AUTO_DEFAULT = 300          # seconds: every five minutes
@@ -106,6 +108,7 @@ class TeamDbController(QObject):
     # ----------------------------------------------------------------- dialog
     def show_dialog(self) -> TeamDbDialog:
         if self.dialog is None:
+            from .teamdb_dialog import TeamDbDialog
             dlg = TeamDbDialog(self.parts.window)
             dlg.syncRequested.connect(self.session.guarded(self.sync_now))
             dlg.linkRequested.connect(self.session.guarded(self.link))
