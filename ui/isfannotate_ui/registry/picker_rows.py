@@ -128,7 +128,7 @@ class PickerRows:
         return row if row < len(self._rows) else -1
 
     def scroll_by(self, rows: int) -> None:
-        if self._bar is not None and self._bar.isVisible():
+        if self._bar is not None and not self._bar.isHidden():
             self._bar.setValue(self._bar.value() + rows)
 
     def paint(self, painter: QPainter) -> None:
@@ -161,7 +161,7 @@ class PickerRows:
     # --------------------------------------------------------------- internals
     def _viewport(self) -> QRect:
         vp = self.rect.adjusted(FRAME, FRAME, -FRAME, -FRAME)
-        if self._bar is not None and self._bar.isVisible():
+        if self._bar is not None and not self._bar.isHidden():
             vp.setRight(self._bar.geometry().left() - 1)
         return vp
 
@@ -180,7 +180,7 @@ class PickerRows:
         return opt
 
     def _ensure_visible(self, row: int) -> None:
-        if row < 0 or self._bar is None or not self._bar.isVisible():
+        if row < 0 or self._bar is None or self._bar.isHidden():
             return
         shown = self._bar.pageStep()
         if row < self._top:
