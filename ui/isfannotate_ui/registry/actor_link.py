@@ -11,7 +11,7 @@ each repaint of the window while the picker is shown, and a label key opens it.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -92,6 +92,7 @@ class ActorPicker(QFrame):
         self.alias.setObjectName("addAlias")
         # where the drawn parts go (set by _relayout, the places the labels had in a box layout)
         self._title_rect, self._caption_rect, self._hint_rect = QRect(), QRect(), QRect()
+        self._sizes: tuple = ((), QSize(), 0)
         self.setFixedWidth(400)
         self.setAccessibleDescription(self.HINT)
         self.query.textChanged.connect(self._on_query_changed)
@@ -106,22 +107,28 @@ class ActorPicker(QFrame):
         painter.setBrush(self.palette().window())
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 4.0, 4.0)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        # the texts as the labels drew them (the style's item text, left and centred vertically)
-        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextForceLeftToRight)
-        style, pal = self.style(), self.palette()
-        quiet = QPalette(pal)
-        quiet.setColor(QPalette.ColorRole.WindowText, self.hint_color)
-        for rect, text, palette, role in (
-                (self._title_rect, self._title, pal, self.foregroundRole()),
-                (self._caption_rect, self.TYPE_CAPTION, pal, self.foregroundRole()),
-                (self._hint_rect, self.HINT, quiet, QPalette.ColorRole.WindowText)):
-            painter.setClipRect(rect)       # a label's text stayed in the label
-            painter.setFont(self.hint_font if text is self.HINT else self.font())
-            style.drawItemText(painter, rect, flags, palette, True, text, role)
-        painter.setClipping(False)
-        painter.setFont(self.font())
+        # the texts as the labels drew them (the style's item text, left and centred vertically,
+        # within the label), each drawn once into a tile (picker_rows.Tiles)
+        window = self.palette().window()
+        for rect, text in ((self._title_rect, self._title), (self._caption_rect, self.TYPE_CAPTION),
+                           (self._hint_rect, self.HINT)):
+            if text and not rect.isEmpty():
+                tile = self.matches.tiles.get(("label", text), rect.size(), window,
+                                              lambda p, r, t=text: self._draw_label(p, r, t))
+                painter.drawPixmap(rect.topLeft(), tile)
         self.matches.paint(painter)
         painter.end()
+
+    def _draw_label(self, painter: QPainter, rect: QRect, text: str) -> None:
+        """*text* in *rect* as a QLabel drew it; the hint in its small font and quiet colour."""
+        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextForceLeftToRight)
+        pal, role = self.palette(), self.foregroundRole()
+        if text == self.HINT:
+            painter.setFont(self.hint_font)
+            pal = QPalette(pal)
+            pal.setColor(QPalette.ColorRole.WindowText, self.hint_color)
+            role = QPalette.ColorRole.WindowText
+        self.style().drawItemText(painter, rect, flags, pal, True, text, role)
 
     # ------------------------------------------------------------------ public
     def start(self, span_text: str, actors: list | FoldedActors, current_id: str | None = None) -> None:
@@ -230,16 +237,24 @@ class ActorPicker(QFrame):
         y = _place(self.query, left, y, width) + gap
         self.matches.place(QRect(left, y, width, self.matches.fixed_height()))
         y = self.matches.rect.bottom() + 1 + gap
-        caption = fm.size(0, self.TYPE_CAPTION)
+        caption, hint_h = self._fixed_sizes()
         cw, tw = _share(width - gap, caption.width(), self.type.minimumSizeHint().width())
         th = self.type.sizeHint().height()
         rh = max(caption.height(), th)
         self._caption_rect = QRect(left, y, cw, rh)
         self.type.setGeometry(left + cw + gap, y + (rh - th) // 2, width - gap - cw, th)
         y = _place(self.alias, left, y + rh + gap, width) + gap
-        self._hint_rect = QRect(left, y, width, QFontMetrics(self.hint_font).size(0, self.HINT).height())
+        self._hint_rect = QRect(left, y, width, hint_h)
         self.resize(400, self._hint_rect.bottom() + 1 + 7)
         self.update()
+
+    def _fixed_sizes(self) -> tuple[QSize, int]:
+        """The type caption's size and the hint's height (measured once per font)."""
+        key = (self.font().key(), self.hint_font.key())
+        if self._sizes[0] != key:
+            self._sizes = (key, QFontMetrics(self.font()).size(0, self.TYPE_CAPTION),
+                           QFontMetrics(self.hint_font).size(0, self.HINT).height())
+        return self._sizes[1], self._sizes[2]
 
     def _on_row_changed(self) -> None:
         item = self.matches.currentItem()
