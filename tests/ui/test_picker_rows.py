@@ -129,3 +129,14 @@ def test_more_rows_than_fit_scroll_to_the_highlighted_one(qtbot):
     picker.query.clear()
     qtbot.keyClicks(picker.query, "BA1")
     assert picker.matches.count() <= 6 and not bars[0].isVisible()
+
+
+def test_a_repaint_from_the_kept_pixmaps_draws_the_same_pixels(qtbot):
+    picker = shown_picker(qtbot, "Bench", actors(3))
+    first = picker.grab().toImage()       # drawn straight
+    second = picker.grab().toImage()      # the pixmaps made
+    third = picker.grab().toImage()       # copied from them
+    assert first == second == third
+    qtbot.keyClick(picker.query, Qt.Key.Key_Up)       # another row highlighted: drawn again, right
+    moved = picker.grab().toImage()
+    assert moved != third and highlighted_rows(picker) == [2]

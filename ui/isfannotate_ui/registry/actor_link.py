@@ -109,13 +109,13 @@ class ActorPicker(QFrame):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         # the texts as the labels drew them (the style's item text, left and centred vertically,
         # within the label), each drawn once into a tile (picker_rows.Tiles)
-        window = self.palette().window()
+        window, tiles = self.palette().window(), self.matches.tiles
+        context = tiles.context()
         for rect, text in ((self._title_rect, self._title), (self._caption_rect, self.TYPE_CAPTION),
                            (self._hint_rect, self.HINT)):
             if text and not rect.isEmpty():
-                tile = self.matches.tiles.get(("label", text), rect.size(), window,
-                                              lambda p, r, t=text: self._draw_label(p, r, t))
-                painter.drawPixmap(rect.topLeft(), tile)
+                tiles.paint(painter, rect.topLeft(), ("label", text), context, rect.size(), window,
+                            lambda p, r, t=text: self._draw_label(p, r, t))
         self.matches.paint(painter)
         painter.end()
 

@@ -26,35 +26,61 @@ FRAME = 1   # the list's frame (a styled panel, one pixel)
 
 class Tiles:
     """Pixmaps of drawn texts, each on an opaque background, kept by what they show (the last
-    *limit* used): ``get(key, size, background, draw)`` calls ``draw(painter, rect)`` on a miss."""
+    *limit* used). ``paint`` draws a part straight the first time it is seen (a label key's new
+    title and "+ Create" row are seldom seen again: a pixmap would only add to the key's first
+    paint) and from a pixmap made at its second paint on."""
 
     def __init__(self, owner: QWidget, limit: int = 96) -> None:
         self._owner = owner
         self._limit = limit
         self._kept: OrderedDict[Hashable, QPixmap] = OrderedDict()
+        self._seen: OrderedDict[Hashable, None] = OrderedDict()
 
-    def get(self, key: Hashable, size: QSize, background: QBrush,
-            draw: Callable[[QPainter, QRect], None]) -> QPixmap:
-        dpr = self._owner.devicePixelRatioF()
+    def context(self) -> tuple:
+        """What every part's look depends on (asked once per paint)."""
         owner = self._owner
-        full = (key, size.width(), size.height(), dpr, owner.palette().cacheKey(), owner.font().key(),
-                owner.isActiveWindow())
+        return (owner.devicePixelRatioF(), owner.palette().cacheKey(), owner.font().key(), owner.isActiveWindow())
+
+    def paint(self, painter: QPainter, at: QPoint, key: Hashable, context: tuple, size: QSize, background: QBrush,
+              draw: Callable[[QPainter, QRect], None]) -> None:
+        """Draw the part *key* of *size* at *at*: ``draw(painter, rect)`` paints it over *background*."""
+        full = (key, size.width(), size.height(), context)
         pm = self._kept.get(full)
         if pm is not None:
             self._kept.move_to_end(full)
-            return pm
+        elif full in self._seen:
+            pm = self._make(full, size, background, draw)
+        else:
+            _remember(self._seen, full, 4 * self._limit)
+            painter.save()
+            painter.translate(at)
+            rect = QRect(QPoint(), size)
+            painter.setClipRect(rect, Qt.ClipOperation.IntersectClip)
+            draw(painter, rect)
+            painter.restore()
+            return
+        painter.drawPixmap(at, pm)
+
+    def _make(self, full: tuple, size: QSize, background: QBrush, draw: Callable[[QPainter, QRect], None]) -> QPixmap:
+        dpr = full[3][0]
         pm = QPixmap(size * dpr)
         pm.setDevicePixelRatio(dpr)
         painter = QPainter(pm)
         rect = QRect(QPoint(), size)
         painter.fillRect(rect, background)
-        painter.setFont(owner.font())
+        painter.setFont(self._owner.font())
         draw(painter, rect)
         painter.end()
         self._kept[full] = pm
         if len(self._kept) > self._limit:
             self._kept.popitem(last=False)
         return pm
+
+
+def _remember(kept: OrderedDict, key: Hashable, limit: int) -> None:
+    kept[key] = None
+    if len(kept) > limit:
+        kept.popitem(last=False)
 
 
 class PickerRow:
@@ -184,8 +210,9 @@ class PickerRows:
     def paint(self, painter: QPainter) -> None:
         """The list as QListWidget drew it: the style's frame, the base colour, the rows."""
         pal = self._owner.palette()
-        frame = self.tiles.get(("frame",), self.rect.size(), pal.window(), self._draw_frame)
-        painter.drawPixmap(self.rect.topLeft(), frame)
+        context = self.tiles.context()
+        self.tiles.paint(painter, self.rect.topLeft(), ("frame",), context, self.rect.size(), pal.window(),
+                         self._draw_frame)
         vp = self._viewport()
         painter.fillRect(vp, pal.brush(QPalette.ColorRole.Base))
         h = self._h
@@ -197,9 +224,9 @@ class PickerRows:
         last = min(len(self._rows), self._top + vp.height() // h + 1)
         for i in range(self._top, last):
             text, selected = self._rows[i].text(), i == self._current
-            tile = self.tiles.get(("row", text, selected), QSize(vp.width(), h), base,
-                                  lambda p, r, t=text, s=selected: self._draw_row(p, r, t, s))
-            painter.drawPixmap(vp.left(), vp.top() + (i - self._top) * h, tile)
+            self.tiles.paint(painter, QPoint(vp.left(), vp.top() + (i - self._top) * h), ("row", text, selected),
+                             context, QSize(vp.width(), h), base,
+                             lambda p, r, t=text, s=selected: self._draw_row(p, r, t, s))
         painter.restore()
 
     def _draw_frame(self, painter: QPainter, rect: QRect) -> None:
