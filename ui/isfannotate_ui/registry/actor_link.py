@@ -3,31 +3,28 @@
 It never blocks: Enter links the highlighted actor, Ctrl+Enter links it and keeps the span text
 as a new alias, the last row creates an actor named after the field, Esc leaves the span
 unlinked. The window turns its signals into core actions.
-
-Only the fields that take the keyboard or the mouse are widgets (the query, the type, the alias
-box): the title, the candidates (``picker_rows.py``), the type's caption and the hint are drawn by
-the picker's own paint event, in the places its layout keeps for them. Qt pays for every widget on
-each repaint of the window while the picker is shown, and a label key opens it.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
     QFrame,
+    QHBoxLayout,
+    QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
-    QToolTip,
+    QVBoxLayout,
     QWidget,
 )
 
 from isfannotate.kb import FoldedActors, is_safe_alias, search_actors, split_possessive
 from isfannotate.proposals import guess_actor_type
-
-from .picker_rows import PickerRow, PickerRows
 
 CREATE = "\x00create"
 
@@ -54,9 +51,6 @@ class ActorPicker(QFrame):
     createRequested = Signal(str, str, bool)  # name, type, keep the span text as an alias
     cancelled = Signal()
 
-    HINT = "Enter link · Ctrl+Enter link + alias · Esc leave unlinked"
-    TYPE_CAPTION = "type for a new actor:"
-
     def __init__(self, actor_types: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("actorPicker")
@@ -74,30 +68,48 @@ class ActorPicker(QFrame):
         self._folded = FoldedActors.of(())
         self._span_text = ""
         self._name = ""     # the span text without a possessive ending
-        self._title = ""
-        self._starting = False      # start() updates the alias box and the layout once, at its end
-        self._pressed = -1          # the row a mouse button went down on
-        self.hint_font = QFont(self.font())
-        self.hint_font.setPixelSize(11)
-        self.hint_color = pal.color(QPalette.ColorRole.PlaceholderText)     # a quiet hint
+        self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.query = QLineEdit(self)
         self.query.setObjectName("actorQuery")
         self.query.setPlaceholderText("name or alias…")
-        self.matches = PickerRows(self, self._on_row_changed)
+        self.matches = QListWidget(self)
+        self.matches.setObjectName("actorMatches")
+        self.matches.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.matches.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.matches.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.matches.setUniformItemSizes(True)
         self.type = QComboBox(self)
         self.type.setObjectName("actorType")
         for t in actor_types:
             self.type.addItem(t.replace("_", " "), t)
         self.alias = QCheckBox(self)
         self.alias.setObjectName("addAlias")
-        # where the drawn parts go (set by _relayout, the places the labels had in a box layout)
-        self._title_rect, self._caption_rect, self._hint_rect = QRect(), QRect(), QRect()
-        self._sizes: tuple = ((), QSize(), 0)
+        hint = QLabel("Enter link · Ctrl+Enter link + alias · Esc leave unlinked", self)
+        quiet = hint.palette()
+        quiet.setColor(QPalette.ColorRole.WindowText, quiet.color(QPalette.ColorRole.PlaceholderText))
+        hint.setPalette(quiet)
+        hint.setForegroundRole(QPalette.ColorRole.WindowText)   # not the article page's Text, inherited
+        small = hint.font()
+        small.setPixelSize(11)
+        hint.setFont(small)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("type for a new actor:", self))
+        row.addWidget(self.type, 1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 6, 8, 6)
+        lay.addWidget(self.title)
+        lay.addWidget(self.query)
+        lay.addWidget(self.matches)
+        lay.addLayout(row)
+        lay.addWidget(self.alias)
+        lay.addWidget(hint)
         self.setFixedWidth(400)
-        self.setAccessibleDescription(self.HINT)
         self.query.textChanged.connect(self._on_query_changed)
         self.query.installEventFilter(self)
         self.type.installEventFilter(self)   # Enter on the type field creates the actor
+        self.matches.itemClicked.connect(lambda _i: self.accept())
+        self.matches.currentRowChanged.connect(lambda _r: self._update_alias())
         self.hide()
 
     def paintEvent(self, e) -> None:  # noqa: N802 (Qt override)
@@ -106,29 +118,7 @@ class ActorPicker(QFrame):
         painter.setPen(QColor("#888888"))
         painter.setBrush(self.palette().window())
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 4.0, 4.0)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        # the texts as the labels drew them (the style's item text, left and centred vertically,
-        # within the label), each drawn once into a tile (picker_rows.Tiles)
-        window, tiles = self.palette().window(), self.matches.tiles
-        context = tiles.context()
-        for rect, text in ((self._title_rect, self._title), (self._caption_rect, self.TYPE_CAPTION),
-                           (self._hint_rect, self.HINT)):
-            if text and not rect.isEmpty():
-                tiles.paint(painter, rect.topLeft(), ("label", text), context, rect.size(), window,
-                            lambda p, r, t=text: self._draw_label(p, r, t))
-        self.matches.paint(painter)
         painter.end()
-
-    def _draw_label(self, painter: QPainter, rect: QRect, text: str) -> None:
-        """*text* in *rect* as a QLabel drew it; the hint in its small font and quiet colour."""
-        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextForceLeftToRight)
-        pal, role = self.palette(), self.foregroundRole()
-        if text == self.HINT:
-            painter.setFont(self.hint_font)
-            pal = QPalette(pal)
-            pal.setColor(QPalette.ColorRole.WindowText, self.hint_color)
-            role = QPalette.ColorRole.WindowText
-        self.style().drawItemText(painter, rect, flags, pal, True, text, role)
 
     # ------------------------------------------------------------------ public
     def start(self, span_text: str, actors: list | FoldedActors, current_id: str | None = None) -> None:
@@ -141,38 +131,30 @@ class ActorPicker(QFrame):
         self._name = name
         self._folded = actors if isinstance(actors, FoldedActors) else FoldedActors.of(actors)
         self._actors = list(self._folded.actors)
-        self._title = f"Link “{self._short(self._span_text)}” to an actor"
-        self.setAccessibleName(self._title)
-        self._starting = True
-        try:
-            if self.query.text() == name:
-                self._on_query_changed(name)    # (no textChanged: search once, not twice)
-            else:
-                self.query.setText(name)        # textChanged searches
-            self.query.selectAll()
-            types = [self.type.itemData(i) for i in range(self.type.count())]
-            guess = guess_actor_type(name, types)
-            self.type.setCurrentIndex(max(0, self.type.findData(guess)) if guess else 0)
-            exact = self._folded.names(name)
-            if not exact and current_id is None and self.matches.count():
-                # a new actor from a possessive is an explicit choice: nothing preselected;
-                # an unknown name: "create" is proposed
-                self.matches.setCurrentRow(-1 if ending else self.matches.count() - 1)
-            if current_id is not None:
-                for i in range(self.matches.count()):
-                    if self.matches.item(i).data(Qt.ItemDataRole.UserRole) == current_id:
-                        self.matches.setCurrentRow(i)
-        finally:
-            self._starting = False
-        self._update_alias()
-        self._relayout()
+        self.title.setText(f"Link “{self._short(self._span_text)}” to an actor")
+        if self.query.text() == name:
+            self._on_query_changed(name)    # (no textChanged: search once, not twice)
+        else:
+            self.query.setText(name)        # textChanged searches
+        self.query.selectAll()
+        types = [self.type.itemData(i) for i in range(self.type.count())]
+        guess = guess_actor_type(name, types)
+        self.type.setCurrentIndex(max(0, self.type.findData(guess)) if guess else 0)
+        exact = self._folded.names(name)
+        if not exact and current_id is None and self.matches.count():
+            if ending:      # a new actor from a possessive is an explicit choice: nothing preselected
+                self.matches.setCurrentRow(-1)
+                self._update_alias()
+            else:           # an unknown name: "create" is proposed
+                self.matches.setCurrentRow(self.matches.count() - 1)
+        if current_id is not None:
+            for i in range(self.matches.count()):
+                if self.matches.item(i).data(Qt.ItemDataRole.UserRole) == current_id:
+                    self.matches.setCurrentRow(i)
+        self.adjustSize()
         self.show()
         self.raise_()
         self.query.setFocus()
-
-    def hint_rect(self) -> QRect:
-        """Where the key hint is drawn (its text is ``HINT``, its colour ``hint_color``)."""
-        return QRect(self._hint_rect)
 
     def current_actor_id(self) -> str | None:
         item = self.matches.currentItem()
@@ -207,60 +189,24 @@ class ActorPicker(QFrame):
         return text if len(text) <= n else text[:n - 1] + "…"
 
     def _on_query_changed(self, text: str) -> None:
-        rows = []
+        self.matches.clear()
         for a in search_actors(self._folded, text, limit=12):
             names = [n for n in a.aliases if text.strip() and text.strip().casefold() in n.casefold()]
             extra = f" · aka {names[0]}" if names else ""
-            tip = "\n".join([a.name, *a.aliases])
-            rows.append(PickerRow(f"{a.name}  ({a.type.replace('_', ' ')}){extra}", a.id, tip))
+            item = QListWidgetItem(f"{a.name}  ({a.type.replace('_', ' ')}){extra}")
+            item.setData(Qt.ItemDataRole.UserRole, a.id)
+            item.setToolTip("\n".join([a.name, *a.aliases]))
+            self.matches.addItem(item)
         name = text.strip()
         if name:
-            rows.append(PickerRow(f"+ Create actor “{self._short(name)}”", CREATE))
-        changed = self.matches.set_rows(rows)
-        starting, self._starting = self._starting, True
+            item = QListWidgetItem(f"+ Create actor “{self._short(name)}”")
+            item.setData(Qt.ItemDataRole.UserRole, CREATE)
+            self.matches.addItem(item)
         self.matches.setCurrentRow(0)
-        self._starting = starting
-        if not starting:    # typing: start() does these once at its end
-            self._update_alias()
-            if changed:
-                self._relayout()
-
-    def _relayout(self) -> None:
-        """One layout pass, by hand: the places a vertical box layout (margins 8, 6; spacing 6) gave
-        the title, the query, the list (3 to 8 rows high), the type's caption and field, the alias
-        box and the hint."""
-        fm = QFontMetrics(self.font())
-        left, width, gap = 9, 382, 6       # inside the one-pixel frame
-        y = 7
-        self._title_rect = QRect(left, y, width, fm.size(0, self._title).height())
-        y = self._title_rect.bottom() + 1 + gap
-        y = _place(self.query, left, y, width) + gap
-        self.matches.place(QRect(left, y, width, self.matches.fixed_height()))
-        y = self.matches.rect.bottom() + 1 + gap
-        caption, hint_h = self._fixed_sizes()
-        cw, tw = _share(width - gap, caption.width(), self.type.minimumSizeHint().width())
-        th = self.type.sizeHint().height()
-        rh = max(caption.height(), th)
-        self._caption_rect = QRect(left, y, cw, rh)
-        self.type.setGeometry(left + cw + gap, y + (rh - th) // 2, width - gap - cw, th)
-        y = _place(self.alias, left, y + rh + gap, width) + gap
-        self._hint_rect = QRect(left, y, width, hint_h)
-        self.resize(400, self._hint_rect.bottom() + 1 + 7)
-        self.update()
-
-    def _fixed_sizes(self) -> tuple[QSize, int]:
-        """The type caption's size and the hint's height (measured once per font)."""
-        key = (self.font().key(), self.hint_font.key())
-        if self._sizes[0] != key:
-            self._sizes = (key, QFontMetrics(self.font()).size(0, self.TYPE_CAPTION),
-                           QFontMetrics(self.hint_font).size(0, self.HINT).height())
-        return self._sizes[1], self._sizes[2]
-
-    def _on_row_changed(self) -> None:
-        item = self.matches.currentItem()
-        self.query.setAccessibleDescription(item.text() if item is not None else "")
-        if not self._starting:
-            self._update_alias()
+        rows = max(3, min(8, self.matches.count()))
+        self.matches.setFixedHeight(rows * max(18, self.matches.sizeHintForRow(0)) + 6)
+        self.adjustSize()
+        self._update_alias()
 
     def _update_alias(self) -> None:
         """Offer the span text as a new alias when the chosen actor does not have it yet.
@@ -302,53 +248,3 @@ class ActorPicker(QFrame):
                     self.matches.setCurrentRow(row)
             return True
         return super().eventFilter(obj, e)
-
-    # ------------------------------------------------------ the mouse on the rows
-    def mousePressEvent(self, e) -> None:  # noqa: N802 (Qt override)
-        self._pressed = self.matches.row_at(e.position().toPoint())
-        if self._pressed >= 0 and e.button() == Qt.MouseButton.LeftButton:
-            self.matches.setCurrentRow(self._pressed)
-        super().mousePressEvent(e)
-
-    def mouseReleaseEvent(self, e) -> None:  # noqa: N802 (Qt override)
-        row, self._pressed = self._pressed, -1
-        if row >= 0 and row == self.matches.row_at(e.position().toPoint()):
-            self.accept()           # a click on a row links it (as the list's itemClicked did)
-        super().mouseReleaseEvent(e)
-
-    def wheelEvent(self, e) -> None:  # noqa: N802 (Qt override)
-        if self.matches.rect.contains(e.position().toPoint()):
-            steps = e.angleDelta().y() / 120 * QApplication.wheelScrollLines()
-            self.matches.scroll_by(-round(steps))
-        e.accept()
-
-    def event(self, e: QEvent) -> bool:
-        if e.type() == QEvent.Type.ToolTip:     # a row's names, as the list's items had them
-            row = self.matches.row_at(e.pos())
-            item = self.matches.item(row)
-            if item is not None and item.toolTip():
-                QToolTip.showText(e.globalPos(), item.toolTip(), self)
-            else:
-                QToolTip.hideText()
-                e.ignore()
-            return True
-        return super().event(e)
-
-
-def _place(widget: QWidget, x: int, y: int, width: int) -> int:
-    """Put *widget* at (x, y), *width* wide and as high as it asks; the y below it."""
-    h = widget.sizeHint().height()
-    widget.setGeometry(x, y, width, h)
-    return y + h
-
-
-def _share(space: int, caption: int, field: int) -> tuple[int, int]:
-    """The widths of the type's caption and field in *space*: the caption as wide as its text and
-    the field the rest; when both do not fit, the widest gives way first (as a box layout does)."""
-    if caption + field <= space:
-        return caption, space - caption
-    small, big = sorted((caption, field))
-    if 2 * small >= space:      # both are cut to the same width
-        each, extra = divmod(space, 2)
-        return each, each + extra
-    return (caption, space - caption) if caption == small else (space - field, field)
