@@ -34,8 +34,25 @@ def _name(o) -> str:
     return f"{parent}/{o.objectName() or type(o).__name__}"
 
 
+def paint_spy():
+    """An application event filter to install and its list of (thread CPU time, widget, share of the
+    widget's area in the event's region), one at each paint event."""
+    from PySide6.QtCore import QEvent, QObject
+
+    marks: list = []
+
+    class Marks(QObject):
+        def eventFilter(self, obj, e):  # noqa: N802 (Qt override)
+            if e.type() == QEvent.Type.Paint:
+                r = e.region().boundingRect()
+                marks.append((time.thread_time(), obj, r.width() * r.height() / max(1, obj.width() * obj.height())))
+            return False
+
+    return Marks(), marks
+
+
 def run(size: int, spans: int, one_paragraph: bool, presses: int, plain: bool):
-    from PySide6.QtCore import QEvent, QObject, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
     from isfannotate_ui.annotate.view_backing import ViewBacking
@@ -44,15 +61,7 @@ def run(size: int, spans: int, one_paragraph: bool, presses: int, plain: bool):
     ViewBacking.enabled = not plain
     app = ensure_app()
     w, doc = key_window(app, size, spans, one_paragraph)
-    marks: list = []
-
-    class Marks(QObject):
-        def eventFilter(self, obj, e):  # noqa: N802 (Qt override)
-            if e.type() == QEvent.Type.Paint:
-                marks.append((time.thread_time(), obj))
-            return False
-
-    spy = Marks()
+    spy, marks = paint_spy()
 
     def grab(acc) -> None:
         marks.clear()
@@ -62,7 +71,7 @@ def run(size: int, spans: int, one_paragraph: bool, presses: int, plain: bool):
         t1 = time.thread_time()
         app.removeEventFilter(spy)
         per: dict[str, float] = collections.defaultdict(float)
-        for (ta, o), (tb, _) in zip(marks, [*marks[1:], (t1, None)], strict=True):
+        for (ta, o, _), (tb, _, _) in zip(marks, [*marks[1:], (t1, None, 0.0)], strict=True):
             per[_name(o)] += tb - ta
         per["(before the first paint)"] = marks[0][0] - t0 if marks else 0.0
         per["WHOLE WINDOW"] = t1 - t0
