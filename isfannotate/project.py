@@ -296,6 +296,10 @@ class Project(ProjectBase):
         from .review import review_queue
         return review_queue(self, progress=progress)
 
+    def review_queue_uncounted(self) -> int:
+        from .review import review_queue_uncounted
+        return review_queue_uncounted(self)
+
     def next_disagreement(self, after_doc: str | None = None, after_unit: str | None = None, *,
                           backwards: bool = False) -> tuple[str, str] | None:
         from .review import next_disagreement

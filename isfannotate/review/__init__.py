@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from ..store.base import ProjectBase
 
 __all__ = ["PARTS", "ReviewDoc", "ReviewUnit", "QueueRow", "Queue", "auto_merge", "decide", "review_document",
-           "review_counts", "review_documents", "review_queue", "next_disagreement", "set_note",
+           "review_counts", "review_documents", "review_queue", "review_queue_uncounted",
+           "next_disagreement", "set_note",
            "add_guideline_example",
            "guideline_examples", "undecide", "unit_name", "unit_states", "describe_decision", "majority_of"]
 
@@ -183,6 +184,7 @@ def review_queue(project: ProjectBase, *, progress: Callable[[int, int], None] |
     caching) only the documents an action changed since (every action drops its documents'
     rows). The first opening of a large project computes everything once."""
     with paused_gc():      # (tens of thousands of rows and counts, none in a cycle)
+        mark = project.review_cache_mark()
         with project.snapshot() as conn:
             docs = stored.documents_under_review(conn)
             cached = stored.cached_review_counts(conn)
@@ -192,10 +194,20 @@ def review_queue(project: ProjectBase, *, progress: Callable[[int, int], None] |
             counts = review_counts(project, None if len(missing) == len(docs) else missing, progress=progress)
             rows = [(d, *counts.get(d, (0, 0, 0))) for d in missing]
             if not project.read_only:
-                project.cache_review_counts(rows)
+                project.cache_review_counts(rows, since=mark)    # (not if a change came meanwhile)
             cached.update({r[0]: r[1:] for r in rows})
         titles = dict(project.document_list())
         return Queue([QueueRow(d, titles.get(d, d), *cached[d]) for d in docs])
+
+
+def review_queue_uncounted(project: ProjectBase) -> int:
+    """How many documents under review the queue's cache lacks: what ``review_queue`` would read
+    in full before it answers (all of them at the first opening after an import or a merge).
+    The app counts them as a job, with progress, when they are many."""
+    with project.snapshot() as conn:
+        docs = stored.documents_under_review(conn)
+        cached = stored.cached_review_counts(conn)
+    return sum(1 for d in docs if d not in cached)
 
 
 def next_disagreement(project: ProjectBase, after_doc: str | None = None, after_unit: str | None = None,

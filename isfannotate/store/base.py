@@ -27,6 +27,7 @@ class ProjectBase(Readers, Summaries, SuggestionReads, StoreSession):
         StoreSession.__init__(self, path, conn, owner, read_only=read_only)
         self._scheme: Scheme | None = None
         self._doc_lengths: dict[str, int] = {}
+        self._changes_seen = 0      # changes applied through this object (``review_cache_mark``)
 
     @property
     def db(self) -> Any:
@@ -84,11 +85,21 @@ class ProjectBase(Readers, Summaries, SuggestionReads, StoreSession):
         if change.rows("project_info"):
             self._scheme = None   # an undone or redone scheme change
 
-    def cache_review_counts(self, rows: list[tuple[str, int, int, int]]) -> None:
+    def review_cache_mark(self) -> int:
+        """A mark to take before reading what review counts are computed from (``cache_review_counts``)."""
+        return self._changes_seen
+
+    def cache_review_counts(self, rows: list[tuple[str, int, int, int]], since: int | None = None) -> bool:
         """Keep (document id, units, decided, open disagreements) in the review cache: derived
-        rows, written in their own transaction and never undone (every change drops its own)."""
+        rows, written in their own transaction and never undone (every change drops its own).
+        With *since* (a ``review_cache_mark`` taken before the counts were read), nothing is kept
+        when a change came in between (the counts may predate it: the review queue counted as a
+        job while the window goes on writing). True when kept."""
         with self._tx() as conn:
+            if since is not None and since != self._changes_seen:
+                return False
             conn.executemany("INSERT OR REPLACE INTO review_cache VALUES (?,?,?,?)", rows)
+        return True
 
     # Tables whose rows change what a document's review shows.
     _REVIEWED = frozenset({"spans", "claims", "stances", "stance_evidence", "doc_labels", "doc_status", "decisions",
@@ -100,6 +111,7 @@ class ProjectBase(Readers, Summaries, SuggestionReads, StoreSession):
         conn = self.conn
         if conn is None:   # never: this runs inside an open transaction
             raise ProjectError(f"{self.path}: the project is closed")
+        self._changes_seen += 1
         if change.size > 5000:   # bulk work (imports, merges): dropping every row is cheaper than finding them
             conn.execute("DELETE FROM review_cache")
             return

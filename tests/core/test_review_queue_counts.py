@@ -133,6 +133,23 @@ def test_a_reopened_project_reads_the_counts_it_cached_and_they_stay_exact(team,
         assert _queue(p) == _from_scratch(p)
 
 
+def test_a_change_made_while_the_queue_is_counted_is_never_hidden_by_a_stale_count(team):
+    """The app counts a large queue as a job while its window goes on writing: a change that
+    lands between the count's reads and its cache write must not leave the count from before
+    it in the cache (here the change comes from the count's own progress call)."""
+    before = {d: c for d, c in review_counts(team).items()}
+    changed = []
+
+    def progress(done, total):
+        if not changed:     # the first call comes after the spans were read
+            changed.append(team.annotate("d1", "chen", 0, 3, "ACTOR"))
+    team.review_queue(progress=progress)
+    assert changed and team.review_queue_uncounted() == len(before)    # nothing kept from that count
+    after = _queue(team)
+    assert after == _from_scratch(team) and after["d1"] != before["d1"]
+    assert team.review_queue_uncounted() == 0
+
+
 def test_documents_with_claims_count_as_their_full_review(seeded, tmp_path):
     """Documents whose claims go through the full review (their units counted without unit keys
     where a document has no decision): claims that agree, differ by quote or by source, or that

@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         self.layers = LayerController(self.session, parts)      # View → Layer: any layer, read-only
         self.analysis = AnalysisController(self.session, parts, self.documents, self.layers)   # stance map
         self.team = TeamController(self.session, parts, self.files, self.analysis)   # hand out, merge, agreement
-        self.reviewing = ReviewController(self.session, parts, self.kb.guide)         # review window, auto-merge
+        self.reviewing = ReviewController(self.session, parts, self.kb.guide, self.files)   # review window, auto-merge
         self.reviewing.open_span = self.analysis.open_span
         self.navigator = DocumentNavigator(self.session, parts, self.documents, self.show_document)
 

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
+from ..files.file_controller import FileController
+from ..files.job_relay import JobRelay
 from ..parts import WindowParts
 from ..session import Session
 from .guide_examples import GuideExamples
 
 REVIEW_ACTIONS = ("decision:", "note", "guideline example")
+# More documents than this to count (a first opening after an import or a merge; ~0.5 ms each
+# when they hold claims): the review window opens at once and the queue is counted as a job.
+COUNT_AS_JOB = 300
 
 
 def is_review_action(change) -> bool:
@@ -24,11 +29,14 @@ def is_review_action(change) -> bool:
 
 
 class ReviewController(QObject):
-    def __init__(self, session: Session, parts: WindowParts, guide) -> None:
-        """*guide*: the Guide tab's panel; the examples list is added under it."""
+    def __init__(self, session: Session, parts: WindowParts, guide, files: FileController) -> None:
+        """*guide*: the Guide tab's panel; the examples list is added under it. *files* runs the
+        queue's first count as a job."""
         super().__init__(parts.window)
         self.session = session
         self.parts = parts
+        self.files = files
+        self.counting: JobRelay | None = None    # the queue's first count, while it runs
         self.window = None
         self.feedback_window = None
         self._targets: dict[str, str] | None = None
@@ -85,6 +93,46 @@ class ReviewController(QObject):
             w.undoRequested.connect(self.session.guarded(self.undo_decision))
             w.reactivated.connect(self.session.guarded(lambda: self.open_document(w.doc_id, w.current_key())))
             self.window = w
+        if self.counting is not None or self._count_as_job(doc_id):
+            self.window.show()      # (filled when the count ends)
+            self.window.raise_()
+            return self.window
+        self._fill(doc_id)
+        self.window.show()
+        self.window.raise_()
+        self.window.units.setFocus()
+        return self.window
+
+    def _count_as_job(self, doc_id: str | None) -> bool:
+        """Start the queue's first count as a job when many documents are to be counted (the
+        window would freeze for seconds): True when started."""
+        uncounted = self.session.read(self.session.project.review_queue_uncounted, default=0) or 0
+        if uncounted <= COUNT_AS_JOB:
+            return False
+        self.window.set_counting(uncounted)
+
+        def work(project, progress, _cancelled):
+            return project.review_queue(progress=progress)
+        job = self.files.run_job("Counting the review queue", work, lambda _q: self._counted(doc_id))
+        job.failed.connect(lambda msg: self.window is not None and self.window.status.setText(msg))
+        job.ended.connect(self._count_ended)
+        self.counting = job
+        return True
+
+    def _count_ended(self) -> None:
+        self.counting = None
+
+    def _counted(self, doc_id: str | None) -> None:
+        self.counting = None
+        if self.window is None or self.session.project is None:
+            return
+        self.window.status.setText("")
+        self._fill(doc_id)
+        if self.window.isVisible():
+            self.window.units.setFocus()
+
+    def _fill(self, doc_id: str | None) -> None:
+        """The queue, and the document *doc_id* (or the first open disagreement) shown."""
         self.refresh_queue()
         target = doc_id or self.window.doc_id
         if target is None:
@@ -93,10 +141,6 @@ class ReviewController(QObject):
                                          if self.window.queue_model.rows else None)
         if target is not None:
             self.open_document(target)
-        self.window.show()
-        self.window.raise_()
-        self.window.units.setFocus()
-        return self.window
 
     def name_of(self, ident: str | None) -> str:
         """An actor's or a stance target's name for the review window (the id when unknown)."""

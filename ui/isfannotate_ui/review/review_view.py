@@ -240,6 +240,14 @@ class ReviewWindow(QWidget):
             if row >= 0:
                 self.queue.selectRow(row)
 
+    def set_counting(self, documents: int) -> None:
+        """The queue is being counted (a job): no rows yet, a busy bar and what it waits for."""
+        self.queue_model.set_rows([])
+        self.overall.setRange(0, 0)
+        self.overall.setFormat("")
+        self.status.setText(f"counting the units and disagreements of {documents:,} documents (once; the status "
+                            "bar shows progress and Cancel)…")
+
     def show_document(self, rd, text: str, unit_key: str | None = None) -> None:
         """Show *rd* (a ``ReviewDoc``) over *text*, with *unit_key* (or the first open unit) current."""
         keep = unit_key or self.current_key()
