@@ -54,8 +54,10 @@ def test_a_first_count_over_many_documents_runs_as_a_job_and_then_fills_the_wind
     assert job is not None and job in w.files.jobs
     progress = []
     job.progressed.connect(lambda done, total: progress.append((done, total)))
-    # opening it again while it counts starts no second job
+    # opening it again, or N, while it counts starts no second count
     assert w.reviewing.show_review() is rw and w.reviewing.counting is job and len(w.files.jobs) == 1
+    assert w.reviewing.next_disagreement() is None and "still counting" in rw.status.text()
+    assert w.reviewing.counting is job
 
     qtbot.waitUntil(lambda: w.reviewing.counting is None and rw.queue_model.rowCount() == docs, timeout=60000)
     assert progress and progress[-1][0] == progress[-1][1]

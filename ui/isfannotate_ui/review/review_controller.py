@@ -151,7 +151,8 @@ class ReviewController(QObject):
         return self._targets.get(ident) or self.session.actor_text(ident)
 
     def refresh_queue(self) -> None:
-        self.window.set_queue(self.session.project.review_queue())
+        if self.counting is None:      # (else the count's end fills the queue)
+            self.window.set_queue(self.session.project.review_queue())
 
     def open_document(self, doc_id: str, unit_key: str | None = None) -> None:
         p = self.session.project
@@ -222,6 +223,9 @@ class ReviewController(QObject):
 
     def next_disagreement(self, backwards: bool = False):
         w = self.window
+        if self.counting is not None:   # N before the queue is counted: not a second count on this thread
+            w.status.setText("still counting the review queue: N finds the next disagreement once it is done")
+            return None
         nxt = self.session.project.next_disagreement(w.doc_id, w.current_key(), backwards=backwards)
         if nxt is None:
             w.status.setText("no more undecided disagreements" + (" before this one" if backwards else ""))
