@@ -47,9 +47,9 @@ def nothing_left() -> None:
     report printed: when it runs as the program's own command line (``cli.main()`` without
     arguments, on the main thread, not served by the app), the process then ends as the command
     returns, without Python's teardown of its modules and objects, which a person waited for
-    (0.2-0.4 s of wall after a merge, ~0.1 s after a bare import of the package, on this
-    machine under load). Nothing of ours runs at exit: no ``atexit`` handler, every temporary
-    folder removed by the command itself, every project closed; stdout and stderr are flushed."""
+    (after a merge, on two loaded cores: 0.31-0.45 s of wall, ~0.3 s of CPU; docs/benchmarks.md).
+    Nothing of ours runs at exit: no ``atexit`` handler, every temporary folder removed by the
+    command itself, every project closed; stdout and stderr are flushed."""
     if threading.current_thread() is threading.main_thread() and not serving_thread():
         _end_at_once.set()
 
