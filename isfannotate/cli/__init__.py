@@ -8,6 +8,13 @@ from __future__ import annotations
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line on *argv* (default ``sys.argv[1:]``); returns the exit status."""
+    """Run the command line on *argv* (default ``sys.argv[1:]``); returns the exit status. Run as
+    the program's own command line (no *argv*), a command that leaves nothing to do after it
+    (``common.nothing_left``: a merge) ends the process at once instead of returning."""
+    from . import common
     from .commands import main as run
-    return run(argv)
+    common.forget_nothing_left()
+    code = run(argv)
+    if argv is None:
+        common.end_if_nothing_left(code)
+    return code

@@ -6,7 +6,7 @@ import sys
 from typing import Any
 
 from ..errors import IsfError
-from .common import SubParsers, open_project
+from .common import SubParsers, nothing_left, open_project
 
 
 def add_team_parsers(sub: SubParsers) -> None:
@@ -97,6 +97,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
         print(f"conflict: {c}", file=sys.stderr)
     if conflicts:
         print("decide the registry conflicts in the app (Team → Registry conflicts)", file=sys.stderr)
+    nothing_left()   # committed, closed and told: the command line's process may end at once
     return 0
 
 
