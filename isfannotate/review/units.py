@@ -48,8 +48,7 @@ def _part(kind: str, part: str, v: dict[str, Any]) -> Any:
         return (v.get("source_kind"), v.get("source"))
     if part == "evidence":
         return tuple(tuple(e) for e in v.get("evidence") or ())
-    val = v.get(part)
-    return tuple(val) if isinstance(val, list) else (json.dumps(val, sort_keys=True) if isinstance(val, dict) else val)
+    return _plain(v.get(part))
 
 
 def version_key(kind: str, v: dict[str, Any]) -> tuple[Any, ...]:
@@ -247,7 +246,7 @@ def _full_counts(project: ProjectBase, documents: Sequence[str]) -> dict[str, tu
         for kind, group in _by_kind(du):
             for u in group:
                 n += 1
-                vkeys = {a: version_key(kind, details.version(kind, a, v)) for a, v in u.versions.items()}
+                vkeys = {a: details.key(kind, v) for a, v in u.versions.items()}
                 if keyed and _key_of(kind, doc, vkeys) in decisions:
                     decided += 1
                 elif (len(vkeys) > 1 and len({tuple(map(repr, k)) for k in vkeys.values()}) > 1) \
@@ -331,6 +330,32 @@ class _Details:
                     "conditions": st.get("conditions"), "evidence": [self._span(e) for e in ev if self._span(e)],
                     "evidence_ids": ev}
         return {"key": v.key, "value": v.value}
+
+
+    def key(self, kind: str, v: Any) -> tuple[Any, ...]:
+        """``version_key(kind, self.version(kind, _, v))``, without building the version (the
+        review queue's first count makes one per version)."""
+        if kind == "span":
+            return (v.start, v.end), _plain(v.label), _plain(v.link)
+        if kind == "claim":
+            c = self.claims.get(v.id, {})
+            text = self.spans.get(v.id, {}).get("attrs")
+            modality = _attrs(text).get("modality") if text and text != "{}" else None
+            source_span, cue = self._span(c.get("source_span")), self._span(c.get("cue_span"))
+            return ((v.start, v.end), (v.source_kind, v.source), source_span and tuple(source_span),
+                    cue and tuple(cue), _plain(c.get("quote")), _plain(modality))
+        if kind == "stance":
+            st = self.stances.get(v.id, {})
+            spans = (self._span(e) for e in self.evidence.get(v.id, []))
+            return (_plain(v.holder), _plain(v.target), _plain(v.polarity), _plain(st.get("conditions")),
+                    tuple(tuple(e) for e in spans if e))
+        return (_plain(v.value),)
+
+
+def _plain(val: Any) -> Any:
+    """A part's value as ``_part`` compares it (a list as a tuple, a mapping as sorted JSON)."""
+    return tuple(val) if isinstance(val, list) else (json.dumps(val, sort_keys=True) if isinstance(val, dict)
+                                                     else val)
 
 
 def _attrs(text: str | None) -> dict[str, Any]:

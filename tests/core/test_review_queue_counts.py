@@ -133,6 +133,22 @@ def test_a_reopened_project_reads_the_counts_it_cached_and_they_stay_exact(team,
         assert _queue(p) == _from_scratch(p)
 
 
+def test_a_versions_key_made_directly_equals_the_key_of_its_built_version(team):
+    """The first count makes each version's key without building the version (``_Details.key``):
+    the same tuple as ``version_key`` of the version the review shows, for every unit of every
+    kind (spans, claims with sources and cues, stances with evidence, document labels)."""
+    from isfannotate.review.units import _aligned, _by_kind, version_key
+    units, details, _ = _aligned(team, None)
+    kinds = {}
+    for du in units.values():
+        for kind, group in _by_kind(du):
+            for u in group:
+                for a, v in u.versions.items():
+                    assert details.key(kind, v) == version_key(kind, details.version(kind, a, v)), (kind, v)
+                    kinds[kind] = kinds.get(kind, 0) + 1
+    assert set(kinds) >= {"span", "claim", "stance"} and kinds["span"] > 100
+
+
 def test_a_change_made_while_the_queue_is_counted_is_never_hidden_by_a_stale_count(team):
     """The app counts a large queue as a job while its window goes on writing: a change that
     lands between the count's reads and its cache write must not leave the count from before
