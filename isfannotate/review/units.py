@@ -205,13 +205,13 @@ def review_counts(project: ProjectBase, documents: Sequence[str] | None = None, 
         full_list = sorted(full_docs)
         total = len(full_list) + len(coders_of)
         full: dict[str, tuple[int, int, int]] = {}
+        bits = {c: 1 << i for i, c in enumerate({c for cs in coders_of.values() for c in cs})}
         part = max(FULL_PART, len(full_list) // 10)
         for i in range(0, len(full_list), part):
             if progress:
                 progress(i, total)
-            full.update(_full_counts(project, full_list[i:i + part]))
+            full.update(_full_counts(project, full_list[i:i + part], (coders_of, spans, bits)))
         out: dict[str, tuple[int, int, int]] = {}
-        bits = {c: 1 << i for i, c in enumerate({c for cs in coders_of.values() for c in cs})}
         step = max(1, len(coders_of) // 50)
         for i, (doc, coders) in enumerate(coders_of.items()):
             if progress and i % step == 0:
@@ -227,22 +227,39 @@ def review_counts(project: ProjectBase, documents: Sequence[str] | None = None, 
     return out
 
 
-def _full_counts(project: ProjectBase, documents: Sequence[str]) -> dict[str, tuple[int, int, int]]:
+FlatSpans = tuple[dict[str, Any], dict[str, Any], dict[str, int]]
+
+
+def _full_counts(project: ProjectBase, documents: Sequence[str], flat: FlatSpans
+                 ) -> dict[str, tuple[int, int, int]]:
     """``review_documents``' (units, decided, open disagreements) of *documents*, with each
     version's ``version_key`` made once: it says whether the versions differ (the parts' reprs,
     as ``ReviewUnit.differs``) and, in a document that has decisions, makes the unit's key to
     look its decision up. A document without decisions needs no keys (hashing every version
-    was a third of the review queue's first opening over documents with claims)."""
-    aligned = _aligned(project, documents)
-    if aligned is None:
+    was a third of the review queue's first opening over documents with claims), and its span
+    units are counted from *flat* (``review_counts``' coders, span rows and coder bits) by
+    ``flat_span_counts``, as a document of spans alone is: only its claims, stances and
+    document labels are aligned here (aligning the spans was half of that opening)."""
+    merged = _coded_layers(project, documents)
+    if not merged:
         return {}
-    units, details, decisions = aligned
+    decisions = _decisions(project, list(documents))
     decided_docs = {row["document_id"] for row in decisions.values()}
+    spans_of: dict[str, dict[str, list[Any]]] = {}      # the spans to align: decided documents' only
+    for layer in merged if decided_docs else ():
+        for it in layer.spans:
+            if it.doc in decided_docs:
+                spans_of.setdefault(it.doc, {}).setdefault(layer.annotator, []).append(it)
+    units = build_units(merged, _spans_by_doc=spans_of)
+    details = _details(project, merged)
+    coders_of, span_rows, bits = flat
     out: dict[str, tuple[int, int, int]] = {}
     for doc, du in units.items():
         n = decided = open_ = 0
         keyed = doc in decided_docs
         coders = du.coders
+        if not keyed:
+            n, open_ = flat_span_counts(span_rows.get(doc, ()), coders_of.get(doc, coders), bits)
         for kind, group in _by_kind(du):
             for u in group:
                 n += 1
