@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -128,11 +128,14 @@ def _key_of(kind: str, doc: str, version_keys: dict[str, tuple[Any, ...]]) -> st
     return f"{kind}:{doc}:{hashlib.sha1(sig.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
 
 
-def _coded_layers(project: ProjectBase, documents: Sequence[str] | None) -> list[Any]:
-    """Each annotator's layer cut to the documents they code (see the module's docstring)."""
+def _coded_layers(project: ProjectBase, documents: Sequence[str] | None,
+                  span_documents: Collection[str] | None = None) -> list[Any]:
+    """Each annotator's layer cut to the documents they code (see the module's docstring); with
+    *span_documents*, holding those documents' spans only (``annotator_layers``)."""
     from ..agreement.units import Layer
     from ..team.layers import annotator_layers
-    anyone = annotator_layers(project, done_only=False, documents=documents)   # read once
+    anyone = annotator_layers(project, done_only=False, documents=documents,   # read once
+                              span_documents=span_documents)
     with project.snapshot() as conn:
         done = stored.done_documents_by_layer(conn, None if documents is None else list(documents))
     done_docs = set().union(*done.values()) if done else set()
@@ -240,16 +243,15 @@ def _full_counts(project: ProjectBase, documents: Sequence[str], flat: FlatSpans
     units are counted from *flat* (``review_counts``' coders, span rows and coder bits) by
     ``flat_span_counts``, as a document of spans alone is: only its claims, stances and
     document labels are aligned here (aligning the spans was half of that opening)."""
-    merged = _coded_layers(project, documents)
-    if not merged:
-        return {}
     decisions = _decisions(project, list(documents))
     decided_docs = {row["document_id"] for row in decisions.values()}
-    spans_of: dict[str, dict[str, list[Any]]] = {}      # the spans to align: decided documents' only
-    for layer in merged if decided_docs else ():
+    merged = _coded_layers(project, documents, decided_docs)    # (the spans to align: decided documents')
+    if not merged:
+        return {}
+    spans_of: dict[str, dict[str, list[Any]]] = {}
+    for layer in merged:
         for it in layer.spans:
-            if it.doc in decided_docs:
-                spans_of.setdefault(it.doc, {}).setdefault(layer.annotator, []).append(it)
+            spans_of.setdefault(it.doc, {}).setdefault(layer.annotator, []).append(it)
     units = build_units(merged, _spans_by_doc=spans_of)
     details = _details(project, merged)
     coders_of, span_rows, bits = flat

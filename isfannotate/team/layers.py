@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from ..agreement.units import ClaimAnn, DocLabelAnn, Layer, SpanAnn, StanceAnn
@@ -19,10 +19,13 @@ if TYPE_CHECKING:
 
 
 def annotator_layers(project: ProjectBase, annotators: Sequence[str] | None = None, *,
-                     documents: Sequence[str] | None = None, done_only: bool = True) -> list[Layer]:
+                     documents: Sequence[str] | None = None, done_only: bool = True,
+                     span_documents: Collection[str] | None = None) -> list[Layer]:
     """One ``Layer`` per annotator (default: every annotator layer, gold left out), holding the
     documents that annotator marked done (imported work counts as done); with *done_only*
-    False, every document they annotated. *documents* limits the documents."""
+    False, every document they annotated. *documents* limits the documents. With
+    *span_documents*, the layers hold the spans of those documents only (the claims and stances
+    of every document are whole: the spans they point at are read all the same)."""
     layers = project.layers()       # one scan of the spans, statuses and stances: read it once
     names = list(annotators) if annotators else layers
     unknown = [a for a in names if a not in layers and a != GOLD]
@@ -40,14 +43,24 @@ def annotator_layers(project: ProjectBase, annotators: Sequence[str] | None = No
                 docs &= only
         spans_of: dict[str, list[SpanAnn]] = {name: [] for name in names}
         by_id: dict[str, SpanAnn] = {}
-        for layer, sid, doc, s, e, label, actor in rows.spans():
-            if doc in docs_of[layer]:
-                span = SpanAnn(doc, s, e, label, actor, sid)
-                spans_of[layer].append(span)
-                by_id[sid] = span
+        claim_rows = evidence_rows = None
+        if span_documents is None:
+            for layer, sid, doc, s, e, label, actor in rows.spans():
+                if doc in docs_of[layer]:
+                    span = SpanAnn(doc, s, e, label, actor, sid)
+                    spans_of[layer].append(span)
+                    by_id[sid] = span
+        else:   # (the review queue's count: most documents' spans are counted from plain rows)
+            claim_rows, evidence_rows = list(rows.claims()), list(rows.evidence())
+            pointed = {r[1] for r in claim_rows} | {r[4] for r in claim_rows} | {r[1] for r in evidence_rows}
+            for layer, sid, doc, s, e, label, actor in rows.spans():
+                if doc in docs_of[layer] and (doc in span_documents or sid in pointed):
+                    span = by_id[sid] = SpanAnn(doc, s, e, label, actor, sid)
+                    if doc in span_documents:
+                        spans_of[layer].append(span)
         claims_of: dict[str, list[ClaimAnn]] = {name: [] for name in names}
         # (claims first: most projects have far fewer claims than spans)
-        for layer, span_id, kind, actor, src_span in rows.claims():
+        for layer, span_id, kind, actor, src_span in rows.claims() if claim_rows is None else claim_rows:
             sp = by_id.get(span_id)
             if sp is None:
                 continue
@@ -55,7 +68,7 @@ def annotator_layers(project: ProjectBase, annotators: Sequence[str] | None = No
             claims_of[layer].append(ClaimAnn(sp.doc, sp.start, sp.end, kind, actor,
                                              (src.start, src.end) if src is not None else None, span_id))
         evidence: dict[str, list[tuple[int, int]]] = {}
-        for stance_id, span_id in rows.evidence():
+        for stance_id, span_id in rows.evidence() if evidence_rows is None else evidence_rows:
             sp = by_id.get(span_id)
             if sp is not None:
                 evidence.setdefault(stance_id, []).append((sp.start, sp.end))
