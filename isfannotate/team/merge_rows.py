@@ -106,10 +106,11 @@ def merge_rows(project: ProjectBase, layers: Sequence[LayerIn], *, source: str =
 def _write(project: ProjectBase, datas: list[FileData], sha_to_doc: dict[str, str], by_layer: dict[str, str],
            report: MergeReport, progress: Callable[[int, int], None] | None, bulk: bool = False) -> None:
     """The merge's one action: every layer planned, cleared, then written (*bulk*: through a
-    rollback journal, ``connection.bulk_journal``)."""
+    rollback journal, ``connection.bulk_journal``, and the foreign keys checked once before the
+    commit instead of row by row, ``connection.keys_checked_at_end``)."""
     stamp = now()
     with paused_gc(), ThreadPoolExecutor(1, thread_name_prefix="isf-pull-digest") as pool, \
-            project.action("merge", None, None, bulk=bulk) as rec:
+            project.action("merge", None, None, bulk=bulk, keys_at_end=bulk) as rec:
         conn = rec.conn
         with bulk_cache(conn):
             indexes = DeferredIndexes(conn)
