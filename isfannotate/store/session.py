@@ -180,7 +180,8 @@ class StoreSession:
         if self.only_layer is not None and layer is not None and layer != self.only_layer:
             raise ValidationError(f"this file was handed out to {self.only_layer}; it cannot hold {layer}'s work")
         change = Change(action, document_id, layer, description=description)
-        with self._bulk_journal(bulk), self._keys_at_end(keys_at_end), self._tx() as conn:
+        with self._outside_tx(bulk, connection.bulk_journal), \
+                self._outside_tx(keys_at_end, connection.keys_checked_at_end), self._tx() as conn:
             rec = Recorder(conn, change)
             yield rec
             if layer is not None and layer != GOLD:
@@ -195,21 +196,13 @@ class StoreSession:
             self._redo.clear()
 
     @contextmanager
-    def _bulk_journal(self, bulk: bool) -> Iterator[None]:
-        """``connection.bulk_journal`` around a bulk action's transaction, under the guard."""
-        if not bulk or self.read_only:
-            yield
-            return
-        with self._using() as conn, connection.bulk_journal(conn):
-            yield
-
-    @contextmanager
-    def _keys_at_end(self, on: bool) -> Iterator[None]:
-        """``connection.keys_checked_at_end`` around an action's transaction, under the guard."""
+    def _outside_tx(self, on: bool, setting: Callable[[sqlite3.Connection], Any]) -> Iterator[None]:
+        """A connection *setting* (``connection.bulk_journal``, ``connection.keys_checked_at_end``)
+        around an action's transaction when *on*, under the guard."""
         if not on or self.read_only:
             yield
             return
-        with self._using() as conn, connection.keys_checked_at_end(conn):
+        with self._using() as conn, setting(conn):
             yield
 
     def _ensure_annotator(self, rec: Recorder, layer: str) -> None:
