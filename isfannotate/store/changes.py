@@ -114,7 +114,7 @@ class Change:
     first time ``ops`` is read: undo, a repaint, a listener. The action itself never needs them
     (``size`` counts without building them), so the merge does not pay for a dict per row."""
 
-    __slots__ = ("action", "document_id", "layer", "description", "_ops", "_bulk", "_extra")
+    __slots__ = ("action", "document_id", "layer", "description", "_ops", "_bulk", "_extra", "scanned")
 
     def __init__(self, action: str, document_id: str | None, layer: str | None, ops: list[Op] | None = None,
                  description: str = ""):
@@ -125,6 +125,7 @@ class Change:
         self._ops: list[Op | Bulk] = list(ops) if ops else []
         self._bulk = False
         self._extra = 0   # the bulk entries' rows beyond one each: size is len(_ops) + _extra
+        self.scanned: Any = None   # the change journal's scan of its first ops, made ahead (``journal.scan``)
 
     def __repr__(self) -> str:
         return f"Change({self.action!r}, {self.document_id!r}, {self.layer!r}, {self.size} ops)"

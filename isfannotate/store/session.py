@@ -153,12 +153,17 @@ class StoreSession:
         return self.read_snapshot()
 
     def action(self, name: str, document_id: str | None, layer: str | None, description: str = "", *,
-               undoable: bool = True, bulk: bool = False) -> contextlib.AbstractContextManager[Recorder]:
+               undoable: bool = True, bulk: bool = False,
+               keys_at_end: bool = False) -> contextlib.AbstractContextManager[Recorder]:
         """One user action: a write transaction whose every write goes through the yielded
         ``Recorder``; it goes on the undo stack when it changed anything (and *undoable*).
         *bulk*: a large write (an import, a lead's first pull) that goes through a rollback journal instead of the WAL
-        (``connection.bulk_journal``): its pages are written once, with no checkpoint after it."""
-        return self._action(name, document_id, layer, description, undoable=undoable, bulk=bulk)
+        (``connection.bulk_journal``): its pages are written once, with no checkpoint after it.
+        *keys_at_end*: foreign keys checked once before the commit instead of row by row
+        (``connection.keys_checked_at_end``; a lead's first pull): a row referring to nothing
+        still refuses the whole action, with ``sqlite3.IntegrityError``."""
+        return self._action(name, document_id, layer, description, undoable=undoable, bulk=bulk,
+                            keys_at_end=keys_at_end)
 
     def ensure_annotator(self, rec: Recorder, layer: str) -> None:
         """Record *layer* as an annotator (inside an action) unless it is one already."""
@@ -170,11 +175,13 @@ class StoreSession:
 
     @contextmanager
     def _action(self, action: str, document_id: str | None, layer: str | None,
-                description: str = "", *, undoable: bool = True, bulk: bool = False) -> Iterator[Recorder]:
+                description: str = "", *, undoable: bool = True, bulk: bool = False,
+                keys_at_end: bool = False) -> Iterator[Recorder]:
         if self.only_layer is not None and layer is not None and layer != self.only_layer:
             raise ValidationError(f"this file was handed out to {self.only_layer}; it cannot hold {layer}'s work")
         change = Change(action, document_id, layer, description=description)
-        with self._bulk_journal(bulk), self._tx() as conn:
+        with self._outside_tx(bulk, connection.bulk_journal), \
+                self._outside_tx(keys_at_end, connection.keys_checked_at_end), self._tx() as conn:
             rec = Recorder(conn, change)
             yield rec
             if layer is not None and layer != GOLD:
@@ -182,17 +189,20 @@ class StoreSession:
             if change.wrote:
                 journal.record(conn, change)
                 self._after_change(change)
+                if keys_at_end:
+                    connection.check_foreign_keys(conn)
         if undoable and change.wrote:
             self._undo.append(change)
             self._redo.clear()
 
     @contextmanager
-    def _bulk_journal(self, bulk: bool) -> Iterator[None]:
-        """``connection.bulk_journal`` around a bulk action's transaction, under the guard."""
-        if not bulk or self.read_only:
+    def _outside_tx(self, on: bool, setting: Callable[[sqlite3.Connection], Any]) -> Iterator[None]:
+        """A connection *setting* (``connection.bulk_journal``, ``connection.keys_checked_at_end``)
+        around an action's transaction when *on*, under the guard."""
+        if not on or self.read_only:
             yield
             return
-        with self._using() as conn, connection.bulk_journal(conn):
+        with self._using() as conn, setting(conn):
             yield
 
     def _ensure_annotator(self, rec: Recorder, layer: str) -> None:

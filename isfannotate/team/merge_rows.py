@@ -9,7 +9,8 @@ project's, the registry reconciled (new entries, listed conflicts), and only the
 layer written, through the same steps as a file's layer (``merge.plan_layer``, ``clear_planned``,
 ``write_planned``; digests per document: merging the same rows twice changes nothing; those of
 documents never merged, which decide nothing, made in a thread while SQLite builds the span
-indexes again, ``digests.LaterDigests``). All
+indexes again, ``digests.LaterDigests``, and after them the change journal's pass over the
+rows written, ``store.journal.scan_ahead``). All
 layers in ONE action, all-or-nothing, one undo step, one change record; every layer's old rows
 are cleared before any layer is written. No scratch file is written: the rows go from Python
 straight into the project.
@@ -30,6 +31,7 @@ from ..errors import InputError, IsfError, ValidationError
 from ..gcpause import paused_gc
 from ..ids import now
 from ..models import layer_name, name_key
+from ..store import journal
 from ..store.bundles import SPAN_COLUMNS
 from ..store.connection import bulk_cache
 from ..store.merging import DeferredIndexes, documents_for_merge, spans_held
@@ -106,10 +108,11 @@ def merge_rows(project: ProjectBase, layers: Sequence[LayerIn], *, source: str =
 def _write(project: ProjectBase, datas: list[FileData], sha_to_doc: dict[str, str], by_layer: dict[str, str],
            report: MergeReport, progress: Callable[[int, int], None] | None, bulk: bool = False) -> None:
     """The merge's one action: every layer planned, cleared, then written (*bulk*: through a
-    rollback journal, ``connection.bulk_journal``)."""
+    rollback journal, ``connection.bulk_journal``, and the foreign keys checked once before the
+    commit instead of row by row, ``connection.keys_checked_at_end``)."""
     stamp = now()
     with paused_gc(), ThreadPoolExecutor(1, thread_name_prefix="isf-pull-digest") as pool, \
-            project.action("merge", None, None, bulk=bulk) as rec:
+            project.action("merge", None, None, bulk=bulk, keys_at_end=bulk) as rec:
         conn = rec.conn
         with bulk_cache(conn):
             indexes = DeferredIndexes(conn)
@@ -132,7 +135,11 @@ def _write(project: ProjectBase, datas: list[FileData], sha_to_doc: dict[str, st
             digests = LaterDigests(pool)
             for plan in plans:
                 digests.add(plan.layer, plan.later, plan.actor_map)
+            # and then the change journal's pass over the rows as logged (``journal.scan_ahead``):
+            # every layer row is logged by now (the digests' rows are of no layer)
+            scanned = pool.submit(journal.scan_ahead, rec.change)
             indexes.restore()
+            rec.change.scanned = scanned.result()
             digests.write(rec)
             rec.change.description = ", ".join(by_layer)
 

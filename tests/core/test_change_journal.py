@@ -109,3 +109,87 @@ def test_bulk_rows_are_journalled_per_document_without_building_ops(seeded):
     after = rows(p)
     assert after[("dave", docs[1])] > before[("dave", docs[1])]
     assert after[("dave", docs[0])] == before[("dave", docs[0])]
+
+
+def test_a_scan_made_ahead_is_continued_and_never_taken_for_other_ops(seeded):
+    """``journal.scan`` (a lead's pull makes it in a thread before its commit) covers the ops
+    logged so far; the journal continues it over the ops logged after it, and makes it again
+    when the ops it covered were rolled back or expanded."""
+    p = seeded
+    docs = [d.id for d in p.documents()][:3]
+    cols = ("id", "document_id", "start", "end", "label", "created_at", "author")
+    with p.action("bulk", None, "erin") as rec:
+        rec.insert_tuples("spans", cols, [(f"e{i}", docs[i % 2], i, i + 3, "CLAIM", "2026-01-01T00:00:00Z", "x")
+                                          for i in range(10)], same={"layer": "erin"})
+        rec.change.scanned = journal.scan(rec.change)
+        assert rec.change.scanned.pairs == {("erin", docs[0]), ("erin", docs[1])}
+        rec.insert("spans", {"id": "e-late", "document_id": docs[2], "layer": "erin", "start": 0, "end": 2,
+                             "label": "CLAIM", "attrs": "{}", "author": "x", "created_at": "2026-01-01T00:00:00Z"})
+        rec.insert_many("claims", [{"span_id": "e1"}])
+    assert {pair for pair in rows(p) if pair[0] == "erin"} == {("erin", d) for d in docs}
+
+    with p.action("rolled back", None, "erin") as rec:
+        try:
+            with rec.attempt():
+                rec.insert_tuples("spans", cols, [("f0", docs[2], 5, 9, "CLAIM", "2026-01-01T00:00:00Z", "x")],
+                                  same={"layer": "frank"})
+                rec.change.scanned = journal.scan(rec.change)   # covers frank's span, rolled back below
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        rec.insert_tuples("spans", cols, [("g0", docs[0], 5, 9, "CLAIM", "2026-01-01T00:00:00Z", "x")],
+                          same={"layer": "gina"})
+        assert journal.touched(rec.conn, rec.change) == {("gina", docs[0])}
+        assert rec.change.ops   # the bulk rows expanded into ops: the scan is made again over them
+        assert journal.touched(rec.conn, rec.change) == {("gina", docs[0])}
+    assert not any(layer == "frank" for layer, _ in rows(p))
+
+
+def test_a_large_pull_journals_the_same_pairs_with_its_scan_made_ahead(tmp_path, seeds_dir, monkeypatch):
+    from isfannotate.team import merge_rows as merge_rows_module
+
+    from . import test_merge_rows
+    lead = test_merge_rows.lead.__wrapped__(tmp_path, seeds_dir)
+    corpus, files = lead
+    given = [test_merge_rows.rows_of(files["alice"], "alice"), test_merge_rows.rows_of(files["bob"], "bob")]
+    plain, ahead = tmp_path / "plain.isf", tmp_path / "ahead.isf"
+    shutil.copyfile(corpus, plain)
+    shutil.copyfile(corpus, ahead)
+    ahead_made = []
+    real_scan = journal.scan
+
+    def spy(change, found=None):
+        done = real_scan(change, found)
+        ahead_made.append(found is not None and found.n > 0 and done is found)   # continued, not made again
+        return done
+    monkeypatch.setattr(journal, "scan", spy)
+    with Project.open(plain) as p:
+        merge_rows_module.merge_rows(p, given, source="the team database")
+        expected = set(rows(p))
+    monkeypatch.setattr(merge_rows_module, "BULK_SPANS", 1)
+    with Project.open(ahead) as p:
+        merge_rows_module.merge_rows(p, given, source="the team database")
+        assert set(rows(p)) == expected and {layer for layer, _ in expected} == {"alice", "bob"}
+    # each merge: the scan in the thread, then the journal continuing it (nothing logged after it
+    # but the digests' rows and the new annotators, of no layer)
+    assert ahead_made.count(True) == 2
+
+
+def test_a_scan_made_ahead_finds_the_claims_of_spans_the_change_inserted_in_bulk(seeded):
+    p = seeded
+    docs = [d.id for d in p.documents()][:2]
+    cols = ("id", "document_id", "start", "end", "label", "created_at", "author")
+    with p.action("bulk", None, "hana") as rec:
+        rec.insert_tuples("spans", cols, [("h0", docs[0], 1, 4, "CLAIM", "2026-01-01T00:00:00Z", "x")],
+                          same={"layer": "hana"})
+        rec.insert_many("claims", [{"span_id": "h0"}])
+    with p.action("claims", None, "hana") as rec:   # a claim of a span already stored: looked up
+        rec.insert_tuples("spans", cols, [("h1", docs[1], 1, 4, "CLAIM", "2026-01-01T00:00:00Z", "x")],
+                          same={"layer": "hana"})
+        rec.insert_many("claims", [{"span_id": "h1"}])
+        rec.delete("claims", ("h0",))
+        assert journal.scan(rec.change).orphans == {"h0", "h1"}
+        ahead = journal.scan_ahead(rec.change)
+        assert ahead.orphans == {"h0"} and ahead.pairs == {("hana", docs[1])}
+        rec.change.scanned = ahead
+        assert journal.touched(rec.conn, rec.change) == {("hana", docs[0]), ("hana", docs[1])}
