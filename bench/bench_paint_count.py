@@ -25,7 +25,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_key_cpu import key_window  # noqa: E402
-from bench_paint_parts import _name, paint_spy  # noqa: E402
+from bench_paint_parts import paint_spy, painted  # noqa: E402
 from bench_window import fresh_words, leave_picker  # noqa: E402
 
 
@@ -54,10 +54,9 @@ def run(size: int, spans: int, key: str, presses: int) -> None:
         app.removeEventFilter(spy)
         loops.append(t1 - t0)
         per: dict[str, float] = collections.defaultdict(float)
-        for (ta, o, part), (tb, _, _) in zip(marks, [*marks[1:], (t1, None, 0.0)], strict=True):
-            n = _name(o)
+        for n, spent, part in painted(marks, t1):
             count[n] += 1
-            per[n] += tb - ta
+            per[n] += spent
             share[n].append(part)
         for n, v in per.items():
             cpu[n].append(v)

@@ -34,6 +34,13 @@ def _name(o) -> str:
     return f"{parent}/{o.objectName() or type(o).__name__}"
 
 
+def painted(marks: list, end: float):
+    """(widget name, thread CPU from its paint event to the next or to *end*, share painted) per
+    mark of ``paint_spy``."""
+    for (ta, o, part), (tb, _, _) in zip(marks, [*marks[1:], (end, None, 0.0)], strict=True):
+        yield _name(o), tb - ta, part
+
+
 def paint_spy():
     """An application event filter to install and its list of (thread CPU time, widget, share of the
     widget's area in the event's region), one at each paint event."""
@@ -71,8 +78,8 @@ def run(size: int, spans: int, one_paragraph: bool, presses: int, plain: bool):
         t1 = time.thread_time()
         app.removeEventFilter(spy)
         per: dict[str, float] = collections.defaultdict(float)
-        for (ta, o, _), (tb, _, _) in zip(marks, [*marks[1:], (t1, None, 0.0)], strict=True):
-            per[_name(o)] += tb - ta
+        for name, spent, _part in painted(marks, t1):
+            per[name] += spent
         per["(before the first paint)"] = marks[0][0] - t0 if marks else 0.0
         per["WHOLE WINDOW"] = t1 - t0
         for k, v in per.items():
