@@ -205,9 +205,7 @@ def review_queue_uncounted(project: ProjectBase) -> int:
     in full before it answers (all of them at the first opening after an import or a merge).
     The app counts them as a job, with progress, when they are many."""
     with project.snapshot() as conn:
-        docs = stored.documents_under_review(conn)
-        cached = stored.cached_review_counts(conn)
-    return sum(1 for d in docs if d not in cached)
+        return stored.uncounted_under_review(conn)
 
 
 def next_disagreement(project: ProjectBase, after_doc: str | None = None, after_unit: str | None = None,

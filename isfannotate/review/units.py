@@ -350,7 +350,6 @@ class _Details:
                     "evidence_ids": ev}
         return {"key": v.key, "value": v.value}
 
-
     def key(self, kind: str, v: Any) -> tuple[Any, ...]:
         """``version_key(kind, self.version(kind, _, v))``, without building the version (the
         review queue's first count makes one per version)."""

@@ -89,17 +89,15 @@ class ProjectBase(Readers, Summaries, SuggestionReads, StoreSession):
         """A mark to take before reading what review counts are computed from (``cache_review_counts``)."""
         return self._changes_seen
 
-    def cache_review_counts(self, rows: list[tuple[str, int, int, int]], since: int | None = None) -> bool:
+    def cache_review_counts(self, rows: list[tuple[str, int, int, int]], since: int | None = None) -> None:
         """Keep (document id, units, decided, open disagreements) in the review cache: derived
         rows, written in their own transaction and never undone (every change drops its own).
         With *since* (a ``review_cache_mark`` taken before the counts were read), nothing is kept
         when a change came in between (the counts may predate it: the review queue counted as a
-        job while the window goes on writing). True when kept."""
+        job while the window goes on writing)."""
         with self._tx() as conn:
-            if since is not None and since != self._changes_seen:
-                return False
-            conn.executemany("INSERT OR REPLACE INTO review_cache VALUES (?,?,?,?)", rows)
-        return True
+            if since is None or since == self._changes_seen:
+                conn.executemany("INSERT OR REPLACE INTO review_cache VALUES (?,?,?,?)", rows)
 
     # Tables whose rows change what a document's review shows.
     _REVIEWED = frozenset({"spans", "claims", "stances", "stance_evidence", "doc_labels", "doc_status", "decisions",

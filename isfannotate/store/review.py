@@ -20,11 +20,21 @@ def is_decided(conn: sqlite3.Connection, unit_key: str) -> bool:
     return conn.execute("SELECT 1 FROM decisions WHERE unit_key=?", (unit_key,)).fetchone() is not None
 
 
+# documents d that some annotator has started or finished (the parameter: the gold layer's name)
+_UNDER_REVIEW = ("EXISTS (SELECT 1 FROM doc_status s WHERE s.document_id = d.id "
+                 "AND s.layer <> ? AND s.status <> 'new')")
+
+
 def documents_under_review(conn: sqlite3.Connection) -> list[str]:
     """Documents some annotator has started or finished, in import order."""
-    return [r[0] for r in conn.execute(
-        "SELECT d.id FROM documents d WHERE EXISTS (SELECT 1 FROM doc_status s WHERE s.document_id = d.id "
-        "AND s.layer <> ? AND s.status <> 'new') ORDER BY d.seq", (GOLD,))]
+    return [r[0] for r in conn.execute(f"SELECT d.id FROM documents d WHERE {_UNDER_REVIEW} ORDER BY d.seq", (GOLD,))]
+
+
+def uncounted_under_review(conn: sqlite3.Connection) -> int:
+    """How many documents under review have no row in the review cache."""
+    row = conn.execute(f"SELECT count(*) FROM documents d WHERE {_UNDER_REVIEW} AND NOT EXISTS "
+                       "(SELECT 1 FROM review_cache c WHERE c.document_id = d.id)", (GOLD,)).fetchone()
+    return int(row[0])
 
 
 def cached_review_counts(conn: sqlite3.Connection) -> dict[str, tuple[int, int, int]]:

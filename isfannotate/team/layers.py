@@ -43,24 +43,21 @@ def annotator_layers(project: ProjectBase, annotators: Sequence[str] | None = No
                 docs &= only
         spans_of: dict[str, list[SpanAnn]] = {name: [] for name in names}
         by_id: dict[str, SpanAnn] = {}
-        claim_rows = evidence_rows = None
-        if span_documents is None:
-            for layer, sid, doc, s, e, label, actor in rows.spans():
-                if doc in docs_of[layer]:
-                    span = SpanAnn(doc, s, e, label, actor, sid)
-                    spans_of[layer].append(span)
-                    by_id[sid] = span
-        else:   # (the review queue's count: most documents' spans are counted from plain rows)
-            claim_rows, evidence_rows = list(rows.claims()), list(rows.evidence())
-            pointed = {r[1] for r in claim_rows} | {r[4] for r in claim_rows} | {r[1] for r in evidence_rows}
-            for layer, sid, doc, s, e, label, actor in rows.spans():
-                if doc in docs_of[layer] and (doc in span_documents or sid in pointed):
-                    span = by_id[sid] = SpanAnn(doc, s, e, label, actor, sid)
-                    if doc in span_documents:
-                        spans_of[layer].append(span)
+        claim_rows, evidence_rows = list(rows.claims()), list(rows.evidence())
+        # with span_documents, the other documents' spans are read only where a claim or stance points
+        pointed = None if span_documents is None else \
+            {r[1] for r in claim_rows} | {r[4] for r in claim_rows} | {r[1] for r in evidence_rows}
+        for layer, sid, doc, s, e, label, actor in rows.spans():
+            if doc not in docs_of[layer]:
+                continue
+            if span_documents is None or doc in span_documents:
+                span = by_id[sid] = SpanAnn(doc, s, e, label, actor, sid)
+                spans_of[layer].append(span)
+            elif sid in (pointed or ()):
+                by_id[sid] = SpanAnn(doc, s, e, label, actor, sid)
         claims_of: dict[str, list[ClaimAnn]] = {name: [] for name in names}
         # (claims first: most projects have far fewer claims than spans)
-        for layer, span_id, kind, actor, src_span in rows.claims() if claim_rows is None else claim_rows:
+        for layer, span_id, kind, actor, src_span in claim_rows:
             sp = by_id.get(span_id)
             if sp is None:
                 continue
@@ -68,7 +65,7 @@ def annotator_layers(project: ProjectBase, annotators: Sequence[str] | None = No
             claims_of[layer].append(ClaimAnn(sp.doc, sp.start, sp.end, kind, actor,
                                              (src.start, src.end) if src is not None else None, span_id))
         evidence: dict[str, list[tuple[int, int]]] = {}
-        for stance_id, span_id in rows.evidence() if evidence_rows is None else evidence_rows:
+        for stance_id, span_id in evidence_rows:
             sp = by_id.get(span_id)
             if sp is not None:
                 evidence.setdefault(stance_id, []).append((sp.start, sp.end))

@@ -77,6 +77,22 @@ def test_a_first_count_over_many_documents_runs_as_a_job_and_then_fills_the_wind
     assert rw.queue_model.rowCount() == docs
 
 
+def test_a_count_that_ends_after_its_window_closed_fills_nothing(qtbot, tmp_path, open_window):
+    path = tmp_path / "many.isf"
+    with Project.create(path) as p:
+        for name in ("alice", "bob"):
+            write_layer(tmp_path / f"{name}.jsonl", name, COUNT_AS_JOB + 10)
+            p.import_paths([tmp_path / f"{name}.jsonl"], annotator=name)
+    w = open_window(path, "lead")
+    w.reviewing.show_review()
+    job = w.reviewing.counting
+    assert job is not None
+    w.reviewing.close_windows()         # (as opening another project does)
+    assert w.reviewing.counting is None and w.reviewing.window is None
+    qtbot.waitUntil(lambda: job.has_ended, timeout=60000)
+    assert w.reviewing.window is None and w.reviewing.counting is None
+
+
 def test_a_few_uncounted_documents_are_counted_at_once(window, annotate_three, qtbot):
     annotate_three(window.project)
     window.session.set_annotator("lead")

@@ -113,19 +113,21 @@ class ReviewController(QObject):
 
         def work(project, progress, _cancelled):
             return project.review_queue(progress=progress)
-        job = self.files.run_job("Counting the review queue", work, lambda _q: self._counted(doc_id))
-        job.failed.connect(lambda msg: self.window is not None and self.window.status.setText(msg))
-        job.ended.connect(self._count_ended)
+        job = self.files.run_job("Counting the review queue", work, lambda _q: self._counted(job, doc_id))
+        job.failed.connect(lambda msg: self.counting is job and self.window.status.setText(msg))
+        job.ended.connect(lambda: self._count_ended(job))
         self.counting = job
         return True
 
-    def _count_ended(self) -> None:
-        self.counting = None
+    def _count_ended(self, job: JobRelay) -> None:
+        if self.counting is job:
+            self.counting = None
 
-    def _counted(self, doc_id: str | None) -> None:
-        self.counting = None
-        if self.window is None or self.session.project is None:
+    def _counted(self, job: JobRelay, doc_id: str | None) -> None:
+        """The count *job* ended: its window is filled (not when the project or window changed since)."""
+        if self.counting is not job or self.window is None:
             return
+        self.counting = None
         self.window.status.setText("")
         self._fill(doc_id)
         if self.window.isVisible():
@@ -287,6 +289,7 @@ class ReviewController(QObject):
         self.feedback_window.set_feedback(fb, texts)
 
     def close_windows(self) -> None:
+        self.counting = None    # (a count still running fills no window when it ends)
         for attr in ("window", "feedback_window"):
             w = getattr(self, attr)
             if w is not None:
